@@ -1,0 +1,161 @@
+package canvas
+
+import "slices"
+
+// Stroke is a stroke on the board, with absolute points.
+type Stroke struct {
+	ID       StrokeID
+	Tool     uint8
+	Pressure bool // the Begin carried pressure
+	Hidden   bool // erased (and not restored)
+	Color    uint32
+	Width    uint32
+	Points   []Point
+}
+
+// AuthorState is what the board remembers of one author.
+type AuthorState struct {
+	// Applied counts this author's ops the board has applied: the index
+	// the author's next op must have.
+	Applied uint64
+	// Open is the author's open stroke number, 0 when none.
+	Open uint32
+}
+
+// Board is the state of one room after applying ops 1..Seq. It is not safe
+// for concurrent use; the server gives each room's board one owner.
+//
+// The zero Board is an empty board of epoch 0.
+type Board struct {
+	Epoch uint64 // names this history; a new epoch means the old one was lost
+	Seq   uint64 // sequence number of the last op applied
+
+	authors map[uint32]*AuthorState
+	strokes []*Stroke        // z-order, bottom first
+	index   map[StrokeID]int // position in strokes
+	points  int              // points in all strokes, for limits and metrics
+}
+
+// NewBoard returns an empty board of the given epoch.
+func NewBoard(epoch uint64) *Board { return &Board{Epoch: epoch} }
+
+// Author returns what the board knows of author a (zero if nothing).
+func (b *Board) Author(a uint32) AuthorState {
+	if s := b.authors[a]; s != nil {
+		return *s
+	}
+	return AuthorState{}
+}
+
+// MaxAuthor returns the highest author id that has applied an op.
+func (b *Board) MaxAuthor() uint32 {
+	var m uint32
+	for a := range b.authors {
+		m = max(m, a)
+	}
+	return m
+}
+
+// Strokes returns the strokes in z-order. The slice and the strokes belong
+// to the board: read them, do not change them.
+func (b *Board) Strokes() []*Stroke { return b.strokes }
+
+// Stroke returns the stroke named id, or nil.
+func (b *Board) Stroke(id StrokeID) *Stroke {
+	if i, ok := b.index[id]; ok {
+		return b.strokes[i]
+	}
+	return nil
+}
+
+// Points returns the number of points on the board, hidden strokes included.
+func (b *Board) Points() int { return b.points }
+
+func (b *Board) author(a uint32) *AuthorState {
+	s := b.authors[a]
+	if s == nil {
+		if b.authors == nil {
+			b.authors = make(map[uint32]*AuthorState)
+		}
+		s = &AuthorState{}
+		b.authors[a] = s
+	}
+	return s
+}
+
+// Apply applies op o by author a as the next op (sequence b.Seq+1). It never
+// fails: every well-formed op has exactly one effect, possibly none, as
+// PROTOCOL.md "Apply" says, so every replica of the board stays identical.
+// Apply does not keep o or its slices.
+func (b *Board) Apply(a uint32, o *Op) {
+	b.Seq++
+	as := b.author(a)
+	as.Applied++
+	switch o.Type {
+	case OpBegin:
+		as.Open = 0
+		id := StrokeID{Author: a, N: o.Stroke}
+		if _, exists := b.index[id]; exists {
+			return
+		}
+		s := &Stroke{
+			ID:       id,
+			Tool:     o.Tool,
+			Pressure: o.Flags&FlagPressure != 0,
+			Color:    o.Color,
+			Width:    o.Width,
+		}
+		b.appendPoints(s, Point{}, o.Points)
+		if b.index == nil {
+			b.index = make(map[StrokeID]int)
+		}
+		b.index[id] = len(b.strokes)
+		b.strokes = append(b.strokes, s)
+		as.Open = o.Stroke
+	case OpPoints, OpPointsP:
+		if as.Open == 0 {
+			return
+		}
+		s := b.strokes[b.index[StrokeID{Author: a, N: as.Open}]]
+		b.appendPoints(s, s.Points[len(s.Points)-1], o.Points)
+	case OpEnd:
+		as.Open = 0
+	case OpErase, OpRestore:
+		hide := o.Type == OpErase
+		for _, id := range o.Strokes {
+			if i, ok := b.index[id]; ok {
+				b.strokes[i].Hidden = hide
+			}
+		}
+	case OpClear:
+		for _, s := range b.authors {
+			s.Open = 0
+		}
+		clear(b.index)
+		b.strokes = nil
+		b.points = 0
+	}
+}
+
+// appendPoints adds delta-coded pts to s starting from prev, clamping each
+// coordinate and dropping points beyond MaxStrokePoints.
+func (b *Board) appendPoints(s *Stroke, prev Point, pts []Point) {
+	room := MaxStrokePoints - len(s.Points)
+	if room <= 0 {
+		return
+	}
+	s.Points = slices.Grow(s.Points, min(room, len(pts)))
+	for i, d := range pts {
+		if i == room {
+			break
+		}
+		prev = Point{X: clampCoord(prev.X, d.X), Y: clampCoord(prev.Y, d.Y), P: d.P}
+		s.Points = append(s.Points, prev)
+		b.points++
+	}
+}
+
+func clampCoord(base, delta int32) int32 {
+	v := int64(base) + int64(delta)
+	return int32(max(-CoordLimit, min(CoordLimit, v)))
+}

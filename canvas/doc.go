@@ -1,0 +1,29 @@
+// Package canvas is Sketchpad's domain: the board model, the operations that
+// change it, their deterministic application, and the binary wire protocol
+// (version 1) that carries them between browsers and servers.
+//
+// It does no I/O and imports no transport, HTTP or storage package: the
+// server wraps it in WebSockets, rooms and stores; the browser app carries a
+// twin of it in TypeScript (frontend/src/protocol). Both are checked against
+// the same test vectors in testdata/vectors.json.
+//
+// A session, seen from the wire (PROTOCOL.md has every byte):
+//
+//	client                                   server
+//	Hello{epoch, lastSeq, author, name} -->
+//	                                     <-- Welcome{author, applied, head}
+//	                                         + Snapshot (or Ops replaying lastSeq+1..)
+//	                                         + Presence for everyone here
+//	Begin{stroke 7, color, width, pts} -->   seq 41 = (author 3, Begin)
+//	Points{pts}                        -->   seq 42 = (author 3, Points)
+//	                                     <-- Ops{firstSeq 41: (3, Begin), (3, Points)}
+//	End                                -->   seq 43 ...
+//
+// The server owns the order: it numbers every op, and every client applies
+// the same ops in the same order with [Board.Apply], so all of them hold
+// byte-identical boards ([Board.AppendBinary] is canonical).
+//
+// Decoders are defensive: every count and length is checked against both its
+// limit and the bytes that remain before anything is allocated, and every
+// error is a *ProtocolError naming what was wrong.
+package canvas

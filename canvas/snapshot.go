@@ -1,0 +1,187 @@
+package canvas
+
+import "slices"
+
+// Limits a board decoder enforces, so a snapshot from a peer can never make
+// it allocate without bound.
+const (
+	MaxSnapshotAuthors = 1 << 20
+	MaxSnapshotStrokes = 1 << 22
+	maxSnapshotPoints  = 1 << 26
+	minSnapshotPoint   = 3 // dx, dy, p
+	minSnapshotStroke  = 10
+	minSnapshotAuthor  = 3
+)
+
+const (
+	snapFlagPressure = 1 << 0
+	snapFlagHidden   = 1 << 1
+)
+
+// AppendBinary appends the board's canonical encoding (PROTOCOL.md "Board
+// (snapshot) encoding") to dst. Two boards holding the same state encode to
+// the same bytes.
+func (b *Board) AppendBinary(dst []byte) ([]byte, error) {
+	dst = appendU64(dst, b.Epoch)
+	dst = appendUvarint(dst, b.Seq)
+	ids := make([]uint32, 0, len(b.authors))
+	for a := range b.authors {
+		ids = append(ids, a)
+	}
+	slices.Sort(ids)
+	dst = appendUvarint(dst, uint64(len(ids)))
+	for _, a := range ids {
+		s := b.authors[a]
+		dst = appendUvarint(dst, uint64(a))
+		dst = appendUvarint(dst, s.Applied)
+		dst = appendUvarint(dst, uint64(s.Open))
+	}
+	dst = appendUvarint(dst, uint64(len(b.strokes)))
+	for _, s := range b.strokes {
+		dst = appendUvarint(dst, uint64(s.ID.Author))
+		dst = appendUvarint(dst, uint64(s.ID.N))
+		var flags uint8
+		if s.Pressure {
+			flags |= snapFlagPressure
+		}
+		if s.Hidden {
+			flags |= snapFlagHidden
+		}
+		dst = append(dst, s.Tool, flags)
+		dst = appendU32(dst, s.Color)
+		dst = appendUvarint(dst, uint64(s.Width))
+		dst = appendUvarint(dst, uint64(len(s.Points)))
+		var prev Point
+		for _, p := range s.Points {
+			dst = appendSvarint(dst, int64(p.X)-int64(prev.X))
+			dst = appendSvarint(dst, int64(p.Y)-int64(prev.Y))
+			dst = append(dst, p.P)
+			prev = p
+		}
+	}
+	return dst, nil
+}
+
+// MarshalBinary returns the board's canonical encoding.
+func (b *Board) MarshalBinary() ([]byte, error) { return b.AppendBinary(nil) }
+
+// UnmarshalBinary replaces b with the board encoded in data, validating it
+// as strictly as an op: ids, widths, tools, coordinates, counts.
+func (b *Board) UnmarshalBinary(data []byte) error {
+	r := reader{b: data}
+	nb, err := decodeBoard(&r)
+	if err == nil {
+		err = r.done()
+	}
+	if err != nil {
+		return err
+	}
+	*b = *nb
+	return nil
+}
+
+func decodeBoard(r *reader) (*Board, error) {
+	b := &Board{Epoch: r.u64(), Seq: r.uvarint()}
+	na := r.count("author", MaxSnapshotAuthors, minSnapshotAuthor)
+	if na > 0 {
+		b.authors = make(map[uint32]*AuthorState, na)
+	}
+	var last uint32
+	for i := 0; i < na && r.err == nil; i++ {
+		a := r.uvarint32("author")
+		s := &AuthorState{Applied: r.uvarint(), Open: r.uvarint32("stroke")}
+		if r.err == nil && i > 0 && a <= last {
+			r.fail(errf("authors not in ascending order"))
+		}
+		last = a
+		b.authors[a] = s
+	}
+	ns := r.count("stroke", MaxSnapshotStrokes, minSnapshotStroke)
+	if ns > 0 {
+		b.strokes = make([]*Stroke, 0, ns)
+		b.index = make(map[StrokeID]int, ns)
+	}
+	for i := 0; i < ns && r.err == nil; i++ {
+		s := &Stroke{ID: StrokeID{Author: r.uvarint32("author"), N: r.uvarint32("stroke")}}
+		s.Tool = r.u8()
+		flags := r.u8()
+		s.Color = r.u32()
+		w := r.uvarint()
+		np := r.count("point", MaxStrokePoints, minSnapshotPoint)
+		if r.err != nil {
+			break
+		}
+		switch {
+		case s.ID.N == 0:
+			r.fail(errf("stroke number 0"))
+		case s.Tool > maxTool:
+			r.fail(errf("unknown tool %d", s.Tool))
+		case flags&^(snapFlagPressure|snapFlagHidden) != 0:
+			r.fail(errf("unknown stroke flags %#x", flags))
+		case w < 1 || w > MaxWidth:
+			r.fail(errf("width %d out of range 1..%d", w, MaxWidth))
+		case np == 0:
+			r.fail(errf("stroke without points"))
+		case b.points+np > maxSnapshotPoints:
+			r.fail(errf("snapshot holds too many points"))
+		}
+		if _, dup := b.index[s.ID]; dup && r.err == nil {
+			r.fail(errf("duplicate stroke"))
+		}
+		if r.err != nil {
+			break
+		}
+		s.Width = uint32(w)
+		s.Pressure = flags&snapFlagPressure != 0
+		s.Hidden = flags&snapFlagHidden != 0
+		s.Points = make([]Point, 0, np)
+		var x, y int64
+		for j := 0; j < np && r.err == nil; j++ {
+			x += r.svarint()
+			y += r.svarint()
+			p := r.u8()
+			if x > CoordLimit || x < -CoordLimit || y > CoordLimit || y < -CoordLimit {
+				r.fail(errf("coordinate beyond ±%d", CoordLimit))
+				break
+			}
+			s.Points = append(s.Points, Point{X: int32(x), Y: int32(y), P: p})
+		}
+		b.points += np
+		b.index[s.ID] = len(b.strokes)
+		b.strokes = append(b.strokes, s)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	for a, s := range b.authors {
+		if s.Open != 0 {
+			if _, ok := b.index[StrokeID{Author: a, N: s.Open}]; !ok {
+				return nil, errf("open stroke %d of author %d not on the board", s.Open, a)
+			}
+		}
+	}
+	return b, nil
+}
+
+// Clone returns a deep copy of b.
+func (b *Board) Clone() *Board {
+	c := &Board{Epoch: b.Epoch, Seq: b.Seq, points: b.points}
+	if b.authors != nil {
+		c.authors = make(map[uint32]*AuthorState, len(b.authors))
+		for a, s := range b.authors {
+			cp := *s
+			c.authors[a] = &cp
+		}
+	}
+	if b.strokes != nil {
+		c.strokes = make([]*Stroke, len(b.strokes))
+		c.index = make(map[StrokeID]int, len(b.strokes))
+		for i, s := range b.strokes {
+			cp := *s
+			cp.Points = slices.Clone(s.Points)
+			c.strokes[i] = &cp
+			c.index[s.ID] = i
+		}
+	}
+	return c
+}

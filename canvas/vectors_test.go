@@ -1,0 +1,428 @@
+package canvas
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"os"
+	"reflect"
+	"strconv"
+	"testing"
+)
+
+// The shared test vectors: testdata/vectors.json holds frames as hex with
+// their meaning as JSON. This test checks the Go codec against the file; the
+// TypeScript codec (frontend/src/protocol) checks itself against the same
+// file. `go test ./canvas -run TestVectors -update` rewrites it from the
+// table below — then review the diff: the file is the protocol's contract.
+var update = flag.Bool("update", false, "rewrite testdata/vectors.json")
+
+const vectorsPath = "testdata/vectors.json"
+
+type vectorFile struct {
+	Protocol int      `json:"protocol"`
+	Vectors  []vector `json:"vectors"`
+}
+
+type vector struct {
+	Name  string          `json:"name"`
+	Kind  string          `json:"kind"` // client, server, bad-client, apply
+	Hex   string          `json:"hex,omitempty"`
+	Value json.RawMessage `json:"value,omitempty"`
+	Error string          `json:"error,omitempty"`
+	Epoch string          `json:"epoch,omitempty"`
+	Ops   []applyOp       `json:"ops,omitempty"`
+	Board string          `json:"board,omitempty"`
+}
+
+type applyOp struct {
+	Author uint32 `json:"author"`
+	Hex    string `json:"hex"`
+}
+
+type obj = map[string]any
+
+func u64s(v uint64) string { return strconv.FormatUint(v, 10) }
+
+func pointsJSON(pts []Point, pressure bool) []any {
+	out := make([]any, 0, len(pts))
+	for _, p := range pts {
+		if pressure {
+			out = append(out, []any{p.X, p.Y, p.P})
+		} else {
+			out = append(out, []any{p.X, p.Y})
+		}
+	}
+	return out
+}
+
+func opJSON(o *Op) obj {
+	switch o.Type {
+	case OpBegin:
+		return obj{"type": "begin", "stroke": o.Stroke, "tool": o.Tool, "pressure": o.HasPressure(),
+			"color": o.Color, "width": o.Width, "points": pointsJSON(o.Points, o.HasPressure())}
+	case OpPoints, OpPointsP:
+		return obj{"type": "points", "pressure": o.HasPressure(), "points": pointsJSON(o.Points, o.HasPressure())}
+	case OpEnd:
+		return obj{"type": "end"}
+	case OpErase, OpRestore:
+		ids := []any{}
+		for _, s := range o.Strokes {
+			ids = append(ids, []any{s.Author, s.N})
+		}
+		name := "erase"
+		if o.Type == OpRestore {
+			name = "restore"
+		}
+		return obj{"type": name, "strokes": ids}
+	case OpClear:
+		return obj{"type": "clear"}
+	}
+	return obj{"type": "unknown"}
+}
+
+func clientJSON(f *ClientFrame) obj {
+	switch f.Type {
+	case MsgHello:
+		h := f.Hello
+		return obj{"type": "hello", "version": h.Version, "epoch": u64s(h.Epoch), "lastSeq": h.LastSeq,
+			"author": h.Author, "name": h.Name, "color": h.Color}
+	case MsgCursor:
+		return obj{"type": "cursor", "x": f.Cursor.X, "y": f.Cursor.Y}
+	case MsgName:
+		return obj{"type": "name", "name": f.Name.Name, "color": f.Name.Color}
+	}
+	return opJSON(&f.Op)
+}
+
+func boardJSON(b *Board) obj {
+	authors := []any{}
+	for _, a := range sortedAuthors(b) {
+		s := b.Author(a)
+		authors = append(authors, []any{a, s.Applied, s.Open})
+	}
+	strokes := []any{}
+	for _, s := range b.Strokes() {
+		strokes = append(strokes, obj{"author": s.ID.Author, "stroke": s.ID.N, "tool": s.Tool,
+			"pressure": s.Pressure, "hidden": s.Hidden, "color": s.Color, "width": s.Width,
+			"points": pointsJSON(s.Points, true)})
+	}
+	return obj{"epoch": u64s(b.Epoch), "seq": b.Seq, "authors": authors, "strokes": strokes}
+}
+
+func sortedAuthors(b *Board) []uint32 {
+	var ids []uint32
+	for a := uint32(1); len(ids) < len(b.authors); a++ {
+		if _, ok := b.authors[a]; ok {
+			ids = append(ids, a)
+		}
+	}
+	return ids
+}
+
+func serverJSON(t testing.TB, frame []byte) []obj {
+	var out []obj
+	err := DecodeServerFrame(frame, func(m *ServerMsg) error {
+		switch m.Type {
+		case MsgWelcome:
+			w := m.Welcome
+			out = append(out, obj{"type": "welcome", "version": w.Version, "epoch": u64s(w.Epoch),
+				"author": w.Author, "applied": w.Applied, "head": w.Head})
+		case MsgOps:
+			ops := []any{}
+			for _, so := range m.Ops {
+				var o Op
+				if err := DecodeOp(so.Op, &o); err != nil {
+					return err
+				}
+				ops = append(ops, obj{"author": so.Author, "op": opJSON(&o)})
+			}
+			out = append(out, obj{"type": "ops", "firstSeq": m.FirstSeq, "ops": ops})
+		case MsgSnapshot:
+			out = append(out, obj{"type": "snapshot", "board": boardJSON(m.Board)})
+		case MsgPresence:
+			p := m.Presence
+			out = append(out, obj{"type": "presence", "author": p.Author, "name": p.Name, "color": p.Color})
+		case MsgLeave:
+			out = append(out, obj{"type": "leave", "author": m.Leave})
+		case MsgCursors:
+			cs := []any{}
+			for _, c := range m.Cursors {
+				cs = append(cs, []any{c.Author, c.X, c.Y})
+			}
+			out = append(out, obj{"type": "cursors", "cursors": cs})
+		case MsgNotice:
+			out = append(out, obj{"type": "notice", "code": m.Notice.Code, "message": m.Notice.Message})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("decode server frame: %v", err)
+	}
+	return out
+}
+
+func mustJSON(t testing.TB, v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// buildVectors makes the vectors from Go values: the source of the file.
+func buildVectors(t testing.TB) vectorFile {
+	vf := vectorFile{Protocol: Version}
+	client := func(name string, frame []byte) {
+		var f ClientFrame
+		if err := DecodeClientFrame(frame, &f); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		vf.Vectors = append(vf.Vectors, vector{Name: name, Kind: "client", Hex: hex.EncodeToString(frame), Value: mustJSON(t, clientJSON(&f))})
+	}
+	server := func(name string, frame []byte) {
+		vf.Vectors = append(vf.Vectors, vector{Name: name, Kind: "server", Hex: hex.EncodeToString(frame), Value: mustJSON(t, serverJSON(t, frame))})
+	}
+	bad := func(name, hx, why string) {
+		vf.Vectors = append(vf.Vectors, vector{Name: name, Kind: "bad-client", Hex: hx, Error: why})
+	}
+
+	client("hello, new client", AppendHello(nil, &Hello{Version: 1, Name: "Ada", Color: 0xff0000ff}))
+	client("hello, resuming author 3 at seq 300 of a big epoch", AppendHello(nil, &Hello{Version: 1, Epoch: 0xfedcba9876543210, LastSeq: 300, Author: 3, Name: "Grace Hopper ✏️", Color: 0x336699ff}))
+	begin := &Op{Type: OpBegin, Stroke: 1, Tool: ToolPen, Color: 0x1e1e1eff, Width: 8, Points: []Point{{X: 400, Y: 300}}}
+	client("begin, mouse (no pressure)", AppendOp(nil, begin))
+	client("begin, pen with pressure, two points", AppendOp(nil, &Op{Type: OpBegin, Stroke: 300, Tool: ToolPen, Flags: FlagPressure, Color: 0xe03131c0, Width: 4096, Points: []Point{{X: -8000, Y: 12000, P: 128}, {X: 3, Y: -2, P: 140}}}))
+	pts := &Op{Type: OpPoints, Points: []Point{{X: 4, Y: 2}, {X: 5, Y: 1}, {X: -63, Y: 64}, {X: 0, Y: 0}}}
+	client("points, four samples", AppendOp(nil, pts))
+	client("points with pressure", AppendOp(nil, &Op{Type: OpPointsP, Points: []Point{{X: 1, Y: -1, P: 0}, {X: -MaxPointDelta, Y: MaxPointDelta, P: 255}}}))
+	client("end", AppendOp(nil, &Op{Type: OpEnd}))
+	client("erase two strokes", AppendOp(nil, &Op{Type: OpErase, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 200, N: 70000}}}))
+	client("restore one stroke", AppendOp(nil, &Op{Type: OpRestore, Strokes: []StrokeID{{Author: 1, N: 1}}}))
+	client("clear", AppendOp(nil, &Op{Type: OpClear}))
+	client("cursor", AppendCursor(nil, Cursor{X: -5, Y: 1000}))
+	client("name", AppendName(nil, &Name{Name: "Linus", Color: 0x2f9e44ff}))
+
+	bad("empty frame", "", "empty frame")
+	bad("unknown type", "7f", "unknown message type")
+	bad("begin with stroke 0", "1000000000000008010000", "stroke number 0")
+	bad("begin with width 0", "100100000000000000010000", "width out of range")
+	bad("begin with unknown tool", "100109000000000008010000", "unknown tool")
+	bad("begin with unknown flag", "100100020000000008010000", "unknown flags")
+	bad("points, zero count", "1100", "empty point list")
+	bad("points, count beyond limit", "11818001", "point count over limit")
+	bad("points, count beyond the frame", "110a0000", "truncated")
+	bad("points, delta beyond 2^24", "1101828080100000", "delta beyond limit")
+	bad("points, truncated varint", "110180", "truncated")
+	bad("points with pressure missing its byte", "12010202", "truncated")
+	bad("end with trailing byte", "1300", "trailing bytes")
+	bad("erase, empty list", "1400", "empty stroke list")
+	bad("hello, name not UTF-8", "01010000000000000000000002c328ff0000ff", "not UTF-8")
+	bad("hello, name too long", "01010000000000000000000041", "name too long")
+	bad("cursor beyond the coordinate limit", "2080808080040000", "coordinate beyond limit")
+	bad("varint longer than 10 bytes", "11ffffffffffffffffffffff01", "malformed varint")
+
+	// Server frames.
+	board := NewBoard(0x0123456789abcdef)
+	board.Apply(1, begin)
+	board.Apply(1, pts)
+	board.Apply(2, &Op{Type: OpBegin, Stroke: 1, Flags: FlagPressure, Color: 0x1971c2ff, Width: 12, Points: []Point{{X: 100, Y: 100, P: 200}}})
+	var f []byte
+	f = AppendWelcome(f, &Welcome{Version: 1, Epoch: board.Epoch, Author: 2, Applied: 1, Head: board.Seq})
+	f = AppendSnapshot(f, board)
+	f = AppendPresence(f, &Presence{Author: 1, Name: "Ada", Color: 0xff0000ff})
+	f = AppendPresence(f, &Presence{Author: 2, Name: "Grace", Color: 0x1971c2ff})
+	server("welcome, snapshot and presence for a late joiner", f)
+	var ops []SeqOp
+	for _, o := range []*Op{begin, pts, {Type: OpEnd}} {
+		ops = append(ops, SeqOp{Author: 5, Op: AppendOp(nil, o)})
+	}
+	f = AppendWelcome(nil, &Welcome{Version: 1, Epoch: 7, Author: 5, Applied: 3, Head: 12})
+	f = AppendOps(f, 10, ops)
+	server("welcome and replay for a resuming client", f)
+	f = AppendOps(nil, 1<<40, []SeqOp{{Author: 1 << 31, Op: AppendOp(nil, &Op{Type: OpClear})}})
+	f = AppendCursors(f, []AuthorCursor{{Author: 1, X: 10, Y: -10}, {Author: 9, X: CoordLimit, Y: -CoordLimit}})
+	f = AppendLeave(f, 4)
+	f = AppendNotice(f, &Notice{Code: 429, Message: "slow down: retry after 250 ms"})
+	server("ops, cursors, leave, notice in one frame", f)
+
+	// Apply: the deterministic model, step by step.
+	apply := func(name string, epoch uint64, steps []struct {
+		a uint32
+		o *Op
+	}) {
+		b := NewBoard(epoch)
+		var aops []applyOp
+		for _, s := range steps {
+			enc := AppendOp(nil, s.o)
+			var o Op
+			if err := DecodeOp(enc, &o); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			b.Apply(s.a, &o)
+			aops = append(aops, applyOp{Author: s.a, Hex: hex.EncodeToString(enc)})
+		}
+		enc, _ := b.MarshalBinary()
+		vf.Vectors = append(vf.Vectors, vector{Name: name, Kind: "apply", Epoch: u64s(epoch), Ops: aops,
+			Board: hex.EncodeToString(enc), Value: mustJSON(t, boardJSON(b))})
+	}
+	type step = struct {
+		a uint32
+		o *Op
+	}
+	apply("two authors draw, one erases, the other restores", 42, []step{
+		{1, begin}, {2, &Op{Type: OpBegin, Stroke: 1, Flags: FlagPressure, Color: 0xff, Width: 2, Points: []Point{{X: -4, Y: -4, P: 9}}}},
+		{1, pts}, {2, &Op{Type: OpPointsP, Points: []Point{{X: 8, Y: 8, P: 10}}}}, {1, &Op{Type: OpEnd}},
+		{2, &Op{Type: OpErase, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 9, N: 9}}}},
+		{1, &Op{Type: OpRestore, Strokes: []StrokeID{{Author: 1, N: 1}}}},
+		{2, &Op{Type: OpErase, Strokes: []StrokeID{{Author: 2, N: 1}}}},
+	})
+	apply("points without an open stroke and a repeated begin change nothing", 1, []step{
+		{3, pts}, {3, begin}, {3, &Op{Type: OpEnd}}, {3, pts}, {3, begin}, {3, pts},
+	})
+	apply("a begin closes the open stroke; clear closes all", 1, []step{
+		{1, begin}, {1, &Op{Type: OpBegin, Stroke: 2, Width: 1, Points: []Point{{X: 1, Y: 1}}}}, {1, pts},
+		{2, &Op{Type: OpBegin, Stroke: 5, Width: 3, Points: []Point{{X: 9, Y: 9}}}},
+		{1, &Op{Type: OpClear}}, {2, pts},
+		{2, &Op{Type: OpBegin, Stroke: 6, Width: 3, Points: []Point{{X: 7, Y: 7}}}},
+	})
+	apply("coordinates clamp at ±2^28", 1, []step{
+		{1, &Op{Type: OpBegin, Stroke: 1, Width: 1, Points: []Point{{X: MaxPointDelta, Y: -MaxPointDelta}}}},
+		{1, &Op{Type: OpPoints, Points: repeatPoints(Point{X: MaxPointDelta, Y: -MaxPointDelta}, 17)}},
+		{1, &Op{Type: OpPoints, Points: []Point{{X: -1, Y: 1}}}},
+	})
+	return vf
+}
+
+func repeatPoints(p Point, n int) []Point {
+	out := make([]Point, n)
+	for i := range out {
+		out[i] = p
+	}
+	return out
+}
+
+func TestVectors(t *testing.T) {
+	want := buildVectors(t)
+	if *update {
+		b, err := json.MarshalIndent(want, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(vectorsPath, append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw, err := os.ReadFile(vectorsPath)
+	if err != nil {
+		t.Fatalf("read vectors (run with -update to create): %v", err)
+	}
+	var got vectorFile
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Protocol != Version {
+		t.Fatalf("vectors are for protocol %d, codec speaks %d", got.Protocol, Version)
+	}
+	// The file is checked on its own terms (decode each frame, compare with
+	// its stated meaning, re-encode to the same bytes), so an edit to the
+	// file that the codec disagrees with fails here.
+	for _, v := range got.Vectors {
+		t.Run(v.Name, func(t *testing.T) { checkVector(t, v) })
+	}
+	if !reflect.DeepEqual(normalize(t, got), normalize(t, want)) {
+		t.Errorf("%s is out of date with the table in vectors_test.go; run go test ./canvas -run TestVectors -update and review the diff", vectorsPath)
+	}
+}
+
+func normalize(t *testing.T, vf vectorFile) any {
+	b, _ := json.Marshal(vf)
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func sameJSON(t *testing.T, got any, want json.RawMessage) {
+	t.Helper()
+	var g, w any
+	if err := json.Unmarshal(mustJSON(t, got), &g); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(want, &w); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("meaning differs\n got: %s\nwant: %s", mustJSON(t, got), want)
+	}
+}
+
+func checkVector(t *testing.T, v vector) {
+	frame, err := hex.DecodeString(stripSpaces(v.Hex))
+	if err != nil {
+		t.Fatalf("bad hex: %v", err)
+	}
+	switch v.Kind {
+	case "client":
+		var f ClientFrame
+		if err := DecodeClientFrame(frame, &f); err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		sameJSON(t, clientJSON(&f), v.Value)
+		if re := reencodeClient(&f); hex.EncodeToString(re) != v.Hex {
+			t.Errorf("re-encoded %x, want %s", re, v.Hex)
+		}
+	case "bad-client":
+		var f ClientFrame
+		if err := DecodeClientFrame(frame, &f); err == nil {
+			t.Errorf("decoded a frame that must be refused (%s)", v.Error)
+		}
+	case "server":
+		sameJSON(t, serverJSON(t, frame), v.Value)
+	case "apply":
+		epoch, _ := strconv.ParseUint(v.Epoch, 10, 64)
+		b := NewBoard(epoch)
+		for _, a := range v.Ops {
+			var o Op
+			enc, _ := hex.DecodeString(a.Hex)
+			if err := DecodeOp(enc, &o); err != nil {
+				t.Fatalf("decode op: %v", err)
+			}
+			b.Apply(a.Author, &o)
+		}
+		enc, _ := b.MarshalBinary()
+		if hex.EncodeToString(enc) != v.Board {
+			t.Errorf("board %x, want %s", enc, v.Board)
+		}
+		sameJSON(t, boardJSON(b), v.Value)
+		var back Board
+		if err := back.UnmarshalBinary(enc); err != nil {
+			t.Fatalf("decode board: %v", err)
+		}
+		sameJSON(t, boardJSON(&back), v.Value)
+	default:
+		t.Fatalf("unknown kind %q", v.Kind)
+	}
+}
+
+func stripSpaces(s string) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' {
+			out = append(out, s[i])
+		}
+	}
+	return string(out)
+}
+
+func reencodeClient(f *ClientFrame) []byte {
+	switch f.Type {
+	case MsgHello:
+		return AppendHello(nil, &f.Hello)
+	case MsgCursor:
+		return AppendCursor(nil, f.Cursor)
+	case MsgName:
+		return AppendName(nil, &f.Name)
+	}
+	return AppendOp(nil, &f.Op)
+}

@@ -1,0 +1,3 @@
+module github.com/sketchpad/sketchpad
+
+go 1.26

@@ -1,0 +1,258 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/lxzan/gws"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/sketchpad/sketchpad/frontend"
+)
+
+// App is the HTTP side of a replica: the Echo routes, the WebSocket
+// upgrader, and the hub of rooms behind them.
+type App struct {
+	cfg      *Config
+	log      *slog.Logger
+	echo     *echo.Echo
+	hub      *Hub
+	store    Store
+	metrics  *Metrics
+	upgrader *gws.Upgrader
+	assets   fs.FS
+}
+
+// New builds an App. The store is opened from cfg.DataDir.
+func New(cfg *Config, log *slog.Logger) (*App, error) {
+	cfg.Defaults()
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	store, err := OpenBoltStore(filepath.Join(cfg.DataDir, "boards.db"))
+	if err != nil {
+		return nil, err
+	}
+	return NewWithStore(cfg, log, store), nil
+}
+
+// NewWithStore builds an App over an open store, which it then owns.
+func NewWithStore(cfg *Config, log *slog.Logger, store Store) *App {
+	cfg.Defaults()
+	m := NewMetrics()
+	a := &App{cfg: cfg, log: log, store: store, metrics: m, assets: frontend.Dist()}
+	a.hub = NewHub(cfg, store, log, m)
+	a.upgrader = gws.NewUpgrader(&wsHandler{hub: a.hub}, &gws.ServerOption{
+		ReadMaxPayloadSize: cfg.MaxFrameBytes,
+		ReadBufferSize:     1024,
+		HandshakeTimeout:   cfg.HandshakeTimeout,
+		Recovery:           gws.Recovery,
+		Logger:             slogAdapter{log},
+		Authorize:          func(r *http.Request, _ gws.SessionStorage) bool { return true },
+	})
+	a.echo = a.routes()
+	return a
+}
+
+// Handler is the App's HTTP handler.
+func (a *App) Handler() http.Handler { return a.echo }
+
+// Shutdown stops the rooms (each flushes, snapshots and tells its clients to
+// reconnect elsewhere) and closes the store. The caller stops the listener
+// first so no new connection arrives.
+func (a *App) Shutdown(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		a.hub.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return fmt.Errorf("shutdown: rooms did not stop in time: %w", ctx.Err())
+	}
+	return a.store.Close()
+}
+
+var roomName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+func (a *App) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = a.httpError
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Referrer-Policy", "no-referrer")
+			h.Set("Content-Security-Policy", "frame-ancestors 'none'")
+			return next(c)
+		}
+	})
+	e.GET("/", a.newBoard)
+	e.GET("/b/:room", a.boardPage)
+	e.GET("/ws/:room", a.websocket)
+	e.GET("/static/*", a.static)
+	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
+	e.GET("/readyz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ready"}) })
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(a.metrics.Registry, promhttp.HandlerOpts{})))
+	return e
+}
+
+// HTTPError is the JSON body of every error response.
+type HTTPError struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func apiError(status int, code, msg string) *echo.HTTPError {
+	var body HTTPError
+	body.Error.Code, body.Error.Message = code, msg
+	return echo.NewHTTPError(status, body)
+}
+
+func (a *App) httpError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	var he *echo.HTTPError
+	if !errors.As(err, &he) {
+		a.log.Error("request failed", "path", c.Path(), "err", err)
+		he = apiError(http.StatusInternalServerError, "internal", "internal error")
+	}
+	body, ok := he.Message.(HTTPError)
+	if !ok {
+		body.Error.Code = strings.ToLower(strings.ReplaceAll(http.StatusText(he.Code), " ", "_"))
+		body.Error.Message = fmt.Sprint(he.Message)
+	}
+	_ = c.JSON(he.Code, body)
+}
+
+func validRoom(c echo.Context) (string, error) {
+	name := c.Param("room")
+	if !roomName.MatchString(name) {
+		return "", apiError(http.StatusBadRequest, "bad_room",
+			"room names are 1 to 64 characters: letters, digits, '-' and '_'")
+	}
+	return name, nil
+}
+
+// newBoardID is 130 random bits in lowercase base32: unguessable.
+func newBoardID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+}
+
+func (a *App) newBoard(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Redirect(http.StatusFound, "/b/"+newBoardID())
+}
+
+func (a *App) boardPage(c echo.Context) error {
+	if _, err := validRoom(c); err != nil {
+		return err
+	}
+	page, err := fs.ReadFile(a.assets, "index.html")
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	return c.HTMLBlob(http.StatusOK, page)
+}
+
+func (a *App) static(c echo.Context) error {
+	name := c.Param("*")
+	if !fs.ValidPath(name) || name == "index.html" {
+		return apiError(http.StatusNotFound, "not_found", "no such file")
+	}
+	if _, err := fs.Stat(a.assets, name); err != nil {
+		return apiError(http.StatusNotFound, "not_found", "no such file")
+	}
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	http.ServeFileFS(c.Response(), c.Request(), a.assets, name)
+	return nil
+}
+
+func (a *App) websocket(c echo.Context) error {
+	name, err := validRoom(c)
+	if err != nil {
+		return err
+	}
+	r := c.Request()
+	if !a.originAllowed(r) {
+		return apiError(http.StatusForbidden, "origin_forbidden", "this origin may not open a board connection")
+	}
+	conn, err := a.upgrader.Upgrade(c.Response(), r)
+	if err != nil {
+		return nil // gws already answered the client
+	}
+	s := &Session{hub: a.hub, roomName: name, conn: conn, log: a.log.With("room", name, "remote", r.RemoteAddr)}
+	conn.Session().Store(sessionKey, s)
+	go s.pingLoop()
+	go conn.ReadLoop()
+	return nil
+}
+
+// originAllowed checks Origin against the request's own host and the
+// configured list. gws accepts every origin by itself, which would let any
+// web page drive a visitor's board connection.
+func (a *App) originAllowed(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true // not a browser: no ambient authority to hijack
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	for _, o := range a.cfg.AllowedOrigins {
+		if strings.EqualFold(o, origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// pingLoop pings the client at a third of the idle timeout until the
+// connection closes; browsers answer pings by themselves.
+func (s *Session) pingLoop() {
+	t := time.NewTicker(s.hub.cfg.IdleTimeout / 3)
+	defer t.Stop()
+	for range t.C {
+		if s.isClosed() {
+			return
+		}
+		s.conn.Async(func() {
+			if s.isClosed() {
+				return
+			}
+			_ = s.conn.SetWriteDeadline(time.Now().Add(s.hub.cfg.IdleTimeout / 3))
+			_ = s.conn.WritePing(nil)
+			if !s.isClosed() {
+				_ = s.conn.SetWriteDeadline(time.Time{})
+			}
+		})
+	}
+}
+
+type slogAdapter struct{ l *slog.Logger }
+
+func (s slogAdapter) Error(v ...any) { s.l.Error(fmt.Sprint(v...)) }

@@ -1,0 +1,206 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net"
+
+	"github.com/lxzan/gws"
+	"github.com/sketchpad/sketchpad/canvas"
+)
+
+// Send sends one op. While disconnected it is kept and sent after the next
+// Connect; it counts as acknowledged once it comes back from the room.
+func (c *Client) Send(op *canvas.Op) error {
+	b := canvas.AppendOp(nil, op)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sent = append(c.sent, b)
+	if c.live {
+		return c.conn.WriteMessage(gws.OpcodeBinary, b)
+	}
+	return nil
+}
+
+// SendRaw writes bytes as one frame, bypassing the codec: for tests of
+// what the server does with bad input.
+func (c *Client) SendRaw(frame []byte) error {
+	c.mu.Lock()
+	conn := c.conn
+	c.mu.Unlock()
+	if conn == nil {
+		return fmt.Errorf("client: not connected")
+	}
+	return conn.WriteMessage(gws.OpcodeBinary, frame)
+}
+
+// SendCursor sends the pointer position (not sequenced, not kept).
+func (c *Client) SendCursor(x, y int32) error {
+	return c.SendRaw(canvas.AppendCursor(nil, canvas.Cursor{X: x, Y: y}))
+}
+
+// Stroke draws a whole stroke through absolute points: Begin with the
+// first, then Points ops of at most batch points each, then End. It returns
+// the stroke's id.
+func (c *Client) Stroke(color, width uint32, pts []canvas.Point, batch int) (canvas.StrokeID, error) {
+	c.mu.Lock()
+	c.stroke++
+	id := canvas.StrokeID{Author: c.author, N: c.stroke}
+	c.mu.Unlock()
+	prev := canvas.Point{}
+	delta := func(ps []canvas.Point) []canvas.Point {
+		out := make([]canvas.Point, len(ps))
+		for i, p := range ps {
+			out[i] = canvas.Point{X: p.X - prev.X, Y: p.Y - prev.Y, P: p.P}
+			prev = p
+		}
+		return out
+	}
+	if err := c.Send(&canvas.Op{Type: canvas.OpBegin, Stroke: id.N, Color: color, Width: width, Points: delta(pts[:1])}); err != nil {
+		return id, err
+	}
+	for rest := pts[1:]; len(rest) > 0; {
+		n := min(batch, len(rest))
+		if err := c.Send(&canvas.Op{Type: canvas.OpPoints, Points: delta(rest[:n])}); err != nil {
+			return id, err
+		}
+		rest = rest[n:]
+	}
+	return id, c.Send(&canvas.Op{Type: canvas.OpEnd})
+}
+
+// wait blocks until cond (called with c.mu held) is true.
+func (c *Client) wait(ctx context.Context, what string, cond func() bool) error {
+	for {
+		c.mu.Lock()
+		ok, ch, err := cond(), c.change, c.err
+		c.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("client: waiting for %s: %w", what, ctx.Err())
+		}
+	}
+}
+
+// WaitSeq waits until the client has applied sequence number seq.
+func (c *Client) WaitSeq(ctx context.Context, seq uint64) error {
+	return c.wait(ctx, fmt.Sprintf("seq %d", seq), func() bool { return c.board.Seq >= seq })
+}
+
+// WaitAcked waits until every op sent so far came back from the room.
+func (c *Client) WaitAcked(ctx context.Context) error {
+	return c.wait(ctx, "acks", func() bool { return c.acked >= uint64(len(c.sent)) })
+}
+
+// WaitClosed waits until the server closed the connection and returns its
+// close code and reason.
+func (c *Client) WaitClosed(ctx context.Context) (uint16, string, error) {
+	var code uint16
+	var reason string
+	err := c.wait(ctx, "close", func() bool {
+		if c.closed != nil {
+			code, reason = c.closed.Code, string(c.closed.Reason)
+		}
+		return c.closed != nil
+	})
+	return code, reason, err
+}
+
+// WaitPeople waits until n people are present.
+func (c *Client) WaitPeople(ctx context.Context, n int) error {
+	return c.wait(ctx, fmt.Sprintf("%d people", n), func() bool { return len(c.people) == n })
+}
+
+// WaitCursor waits for a cursor of author at (x, y).
+func (c *Client) WaitCursor(ctx context.Context, author uint32, x, y int32) error {
+	return c.wait(ctx, "cursor", func() bool {
+		cu, ok := c.cursors[author]
+		return ok && cu.X == x && cu.Y == y
+	})
+}
+
+// Seq is the last sequence number applied.
+func (c *Client) Seq() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.board.Seq
+}
+
+// Author is the client's author id.
+func (c *Client) Author() uint32 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.author
+}
+
+// BoardBytes is the canonical encoding of the client's board.
+func (c *Client) BoardBytes() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, _ := c.board.MarshalBinary()
+	return b
+}
+
+// Board returns a copy of the client's board.
+func (c *Client) Board() *canvas.Board {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.board.Clone()
+}
+
+// Log returns the ops received since the client started (not those inside
+// snapshots), in order.
+func (c *Client) Log() []Entry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Entry(nil), c.log...)
+}
+
+// Snapshots counts the snapshots received.
+func (c *Client) Snapshots() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.snaps
+}
+
+// People returns who is present.
+func (c *Client) People() map[uint32]canvas.Presence {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[uint32]canvas.Presence, len(c.people))
+	for k, v := range c.people {
+		out[k] = v
+	}
+	return out
+}
+
+// Drop cuts the TCP connection without a close handshake, as a network
+// failure would.
+func (c *Client) Drop() {
+	c.mu.Lock()
+	conn := c.conn
+	c.mu.Unlock()
+	if conn != nil {
+		if tcp, ok := conn.NetConn().(*net.TCPConn); ok {
+			_ = tcp.SetLinger(0)
+		}
+		_ = conn.NetConn().Close()
+	}
+}
+
+// Close ends the session with a normal close.
+func (c *Client) Close() {
+	c.mu.Lock()
+	conn := c.conn
+	c.mu.Unlock()
+	if conn != nil {
+		_ = conn.WriteClose(1000, nil)
+	}
+}

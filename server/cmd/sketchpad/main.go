@@ -1,0 +1,76 @@
+// Command sketchpad runs a Sketchpad replica: the web app, the board
+// WebSocket endpoint and the board store.
+//
+//	go run ./server/cmd/sketchpad --addr :8080 --data ./data
+//
+// Every flag has an environment twin (SKETCHPAD_ADDR, SKETCHPAD_DATA, ...);
+// `sketchpad -h` lists them.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/sketchpad/sketchpad/server"
+)
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(os.Args[1:], log); err != nil {
+		if !errors.Is(err, errUsage) {
+			log.Error("sketchpad stopped", "err", err)
+		}
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+func run(args []string, log *slog.Logger) error {
+	cfg, err := server.LoadConfig(args, os.Getenv, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sketchpad:", err)
+		return errUsage
+	}
+	app, err := server.New(cfg, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		_ = app.Shutdown(context.Background())
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("sketchpad listening", "addr", ln.Addr().String(), "data", cfg.DataDir)
+
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case sig := <-stop:
+		log.Info("shutting down", "signal", sig.String())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	// Stop accepting, then let every room flush and tell its clients to
+	// reconnect (WebSockets are hijacked, so srv.Shutdown does not wait
+	// for them).
+	_ = srv.Shutdown(ctx)
+	if err := app.Shutdown(ctx); err != nil {
+		return err
+	}
+	log.Info("stopped cleanly")
+	return nil
+}

@@ -1,0 +1,158 @@
+package server
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the server's configuration. The zero value of a field means its
+// documented default; Defaults fills them in. Every field can be set by a
+// flag and by an environment variable (see Settings and README.md).
+type Config struct {
+	Addr    string // listen address. Default ":8080".
+	DataDir string // directory for the board store. Default "./data".
+
+	// AllowedOrigins lists origins (scheme://host[:port]) besides the
+	// server's own that may open WebSockets. Default: none, same origin
+	// only. Each entry lets that site's pages draw on any board a visitor
+	// can name: list only sites you trust.
+	AllowedOrigins []string
+
+	MaxFrameBytes      int           // largest client frame; bigger closes with 1009. Default 64 KiB.
+	SendQueueBytes     int64         // per-connection unsent bytes before the client is dropped as too slow. Default 4 MiB.
+	IdleTimeout        time.Duration // a connection silent this long is closed; the server pings at a third of it. Default 60s.
+	HandshakeTimeout   time.Duration // WebSocket handshake deadline. Default 5s.
+	RoomIdle           time.Duration // an empty room stays open this long. Default 30s.
+	ReplayOps          int           // recent ops kept per room for reconnect replay. Default 10000.
+	SnapshotEvery      int           // ops between stored snapshots. Default 2000.
+	CursorInterval     time.Duration // cursor updates are batched this often. Default 40ms.
+	RoomInbox          int           // events queued per room before senders wait. Default 4096.
+	NoisyLogsPerMinute int           // per-connection log lines per minute. Default 30.
+	ShutdownTimeout    time.Duration // graceful shutdown deadline. Default 10s.
+}
+
+// Defaults fills every zero field with its default.
+func (c *Config) Defaults() {
+	setDefault(&c.Addr, ":8080")
+	setDefault(&c.DataDir, "./data")
+	setDefault(&c.MaxFrameBytes, 64<<10)
+	setDefault(&c.SendQueueBytes, 4<<20)
+	setDefault(&c.IdleTimeout, 60*time.Second)
+	setDefault(&c.HandshakeTimeout, 5*time.Second)
+	setDefault(&c.RoomIdle, 30*time.Second)
+	setDefault(&c.ReplayOps, 10000)
+	setDefault(&c.SnapshotEvery, 2000)
+	setDefault(&c.CursorInterval, 40*time.Millisecond)
+	setDefault(&c.RoomInbox, 4096)
+	setDefault(&c.NoisyLogsPerMinute, 30)
+	setDefault(&c.ShutdownTimeout, 10*time.Second)
+}
+
+func setDefault[T comparable](p *T, v T) {
+	var zero T
+	if *p == zero {
+		*p = v
+	}
+}
+
+// Setting documents one configuration knob: its flag, its environment
+// variable, and what it sets. README.md's table is this list.
+type Setting struct {
+	Flag, Env, Default, Help string
+	set                      func(c *Config, v string) error
+}
+
+// Settings is every knob, in README order.
+var Settings = []Setting{
+	{"addr", "SKETCHPAD_ADDR", ":8080", "listen address", func(c *Config, v string) error { c.Addr = v; return nil }},
+	{"data", "SKETCHPAD_DATA", "./data", "directory where boards are kept (embedded mode)", func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"allowed-origins", "SKETCHPAD_ALLOWED_ORIGINS", "(same origin only)", "comma-separated extra origins allowed to open WebSockets", func(c *Config, v string) error {
+		c.AllowedOrigins = nil
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				c.AllowedOrigins = append(c.AllowedOrigins, strings.TrimRight(o, "/"))
+			}
+		}
+		return nil
+	}},
+	{"max-frame", "SKETCHPAD_MAX_FRAME", "65536", "largest WebSocket frame a client may send, bytes (over: close 1009)", intSetter(func(c *Config) *int { return &c.MaxFrameBytes })},
+	{"send-queue", "SKETCHPAD_SEND_QUEUE", "4194304", "unsent bytes per connection before a slow client is dropped (close 4008)", func(c *Config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("want a positive number of bytes")
+		}
+		c.SendQueueBytes = n
+		return nil
+	}},
+	{"idle-timeout", "SKETCHPAD_IDLE_TIMEOUT", "60s", "close connections silent this long (server pings at a third of it)", durSetter(func(c *Config) *time.Duration { return &c.IdleTimeout })},
+	{"room-idle", "SKETCHPAD_ROOM_IDLE", "30s", "keep an empty room in memory this long", durSetter(func(c *Config) *time.Duration { return &c.RoomIdle })},
+	{"replay-ops", "SKETCHPAD_REPLAY_OPS", "10000", "recent ops kept per room to replay to reconnecting clients", intSetter(func(c *Config) *int { return &c.ReplayOps })},
+	{"snapshot-every", "SKETCHPAD_SNAPSHOT_EVERY", "2000", "ops between stored board snapshots", intSetter(func(c *Config) *int { return &c.SnapshotEvery })},
+	{"shutdown-timeout", "SKETCHPAD_SHUTDOWN_TIMEOUT", "10s", "graceful shutdown deadline", durSetter(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+}
+
+func intSetter(field func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("want a positive integer")
+		}
+		*field(c) = n
+		return nil
+	}
+}
+
+func durSetter(field func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("want a positive duration such as 30s")
+		}
+		*field(c) = d
+		return nil
+	}
+}
+
+type settingValue struct {
+	s   *Setting
+	c   *Config
+	val string
+}
+
+func (v *settingValue) String() string { return v.val }
+func (v *settingValue) Set(s string) error {
+	if err := v.s.set(v.c, s); err != nil {
+		return err
+	}
+	v.val = s
+	return nil
+}
+
+// LoadConfig reads flags from args, falling back to environment variables
+// (getenv) and then to defaults. A flag beats its environment twin.
+func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (*Config, error) {
+	c := &Config{}
+	fs := flag.NewFlagSet("sketchpad", flag.ContinueOnError)
+	fs.SetOutput(usage)
+	for i := range Settings {
+		s := &Settings[i]
+		if v := getenv(s.Env); v != "" {
+			if err := s.set(c, v); err != nil {
+				return nil, fmt.Errorf("%s=%q: %w", s.Env, v, err)
+			}
+		}
+		fs.Var(&settingValue{s: s, c: c}, s.Flag, fmt.Sprintf("%s (env %s, default %s)", s.Help, s.Env, s.Default))
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	c.Defaults()
+	return c, nil
+}

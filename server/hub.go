@@ -1,0 +1,95 @@
+package server
+
+import (
+	"log/slog"
+	"sync"
+)
+
+// Hub is this replica's set of open rooms. A room is opened by the first
+// session that says Hello in it and closes itself when it has been empty
+// for cfg.RoomIdle.
+type Hub struct {
+	cfg     *Config
+	store   Store
+	log     *slog.Logger
+	metrics *Metrics
+	noisy   *limitedLog
+
+	mu     sync.Mutex       // guards rooms, refs, closed
+	rooms  map[string]*Room // open rooms by name
+	refs   map[*Room]int    // sessions attached (Hello sent, not yet left)
+	closed bool
+	wg     sync.WaitGroup // running room loops
+}
+
+// NewHub returns a hub over store. cfg must have its defaults filled in.
+func NewHub(cfg *Config, store Store, log *slog.Logger, m *Metrics) *Hub {
+	return &Hub{
+		cfg: cfg, store: store, log: log, metrics: m,
+		noisy: newLimitedLog(cfg.NoisyLogsPerMinute),
+		rooms: make(map[string]*Room),
+		refs:  make(map[*Room]int),
+	}
+}
+
+// acquire returns the open room name, opening it if needed, and counts one
+// more session attached to it.
+func (h *Hub) acquire(name string) *Room {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r := h.rooms[name]
+	if r == nil {
+		r = newRoom(name, h)
+		if h.closed {
+			close(r.done) // posts to it return at once
+			return r
+		}
+		h.rooms[name] = r
+		h.metrics.rooms.Inc()
+		h.wg.Add(1)
+		go func() {
+			defer h.wg.Done()
+			r.run()
+		}()
+	}
+	h.refs[r]++
+	return r
+}
+
+// release undoes one acquire. Called by the room's loop.
+func (h *Hub) release(r *Room) {
+	h.mu.Lock()
+	h.refs[r]--
+	h.mu.Unlock()
+}
+
+// tryRemove removes r if no session is attached; the room then stops.
+func (h *Hub) tryRemove(r *Room) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.refs[r] > 0 {
+		return false
+	}
+	delete(h.refs, r)
+	if h.rooms[r.name] == r {
+		delete(h.rooms, r.name)
+		h.metrics.rooms.Dec()
+	}
+	return true
+}
+
+// Close stops every room: each flushes to the store, writes a snapshot and
+// tells its sessions to reconnect. It returns when all have stopped.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	h.closed = true
+	rooms := make([]*Room, 0, len(h.rooms))
+	for _, r := range h.rooms {
+		rooms = append(rooms, r)
+	}
+	h.mu.Unlock()
+	for _, r := range rooms {
+		r.post(event{kind: evClose})
+	}
+	h.wg.Wait()
+}

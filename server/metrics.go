@@ -1,0 +1,44 @@
+package server
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Metrics are the Prometheus series the server exports on /metrics.
+type Metrics struct {
+	Registry    *prometheus.Registry
+	connections prometheus.Gauge
+	rooms       prometheus.Gauge
+	opsIn       prometheus.Counter
+	framesOut   prometheus.Counter
+	bytesIn     prometheus.Counter
+	bytesOut    prometheus.Counter
+	slowDrops   prometheus.Counter
+	rejected    prometheus.Counter
+	storeErrors prometheus.Counter
+}
+
+// NewMetrics registers the server's metrics on a registry of their own.
+func NewMetrics() *Metrics {
+	reg := prometheus.NewRegistry()
+	f := func(name, help string) prometheus.Counter {
+		c := prometheus.NewCounter(prometheus.CounterOpts{Namespace: "sketchpad", Name: name, Help: help})
+		reg.MustRegister(c)
+		return c
+	}
+	g := func(name, help string) prometheus.Gauge {
+		c := prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "sketchpad", Name: name, Help: help})
+		reg.MustRegister(c)
+		return c
+	}
+	return &Metrics{
+		Registry:    reg,
+		connections: g("connections", "Open WebSocket connections."),
+		rooms:       g("rooms", "Rooms open on this replica."),
+		opsIn:       f("ops_total", "Ops sequenced (applied and stored)."),
+		framesOut:   f("frames_out_total", "Frames queued to clients."),
+		bytesIn:     f("bytes_in_total", "WebSocket payload bytes received."),
+		bytesOut:    f("bytes_out_total", "WebSocket payload bytes written."),
+		slowDrops:   f("slow_consumer_drops_total", "Connections dropped because their send queue was full."),
+		rejected:    f("rejected_connections_total", "Connections closed for breaking the protocol."),
+		storeErrors: f("store_errors_total", "Failed store operations (retried)."),
+	}
+}

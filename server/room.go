@@ -1,0 +1,455 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/sketchpad/sketchpad/canvas"
+)
+
+// A Room is one board on this replica: its sessions, the board state, and
+// the single goroutine (run) that owns both. Everything that touches the
+// board or the session set arrives as an event on inbox and is handled in
+// order, so there are no locks around the board and a late joiner's
+// snapshot is always taken between two ops: never a gap, never a duplicate.
+//
+// The loop batches: after an event it drains whatever else is waiting, then
+// flushes once: the new ops go to the store in one append (durable), and
+// one frame (encoded once) goes to every session. Ops are acknowledged to
+// their author by that frame, so nothing acknowledged is ever lost.
+type Room struct {
+	name  string
+	hub   *Hub
+	store Store
+	cfg   *Config
+	log   *slog.Logger
+	inbox chan event
+	done  chan struct{} // closed when run returns
+
+	// Owned by run:
+	board    *canvas.Board
+	recent   recentOps // the latest ops, for replay to reconnecting clients
+	sessions map[*Session]*member
+	authors  map[uint32]*Session // the session currently speaking for each author
+	people   map[uint32]*person  // presence by author
+	pending  []canvas.SeqOp      // sequenced, applied, not yet stored or sent
+	pendSeq  uint64              // sequence number of pending[0]
+	out      []byte              // frame being built for everyone
+	cursors  map[uint32]canvas.Cursor
+	curDue   time.Time // when cursors may next be sent
+	sinceSnap int      // ops since the last stored snapshot
+	op        canvas.Op // scratch for decoding
+	failed    error     // set when the room could not load
+	handedOut uint32    // highest author id handed out: a client may resume up to it
+}
+
+// member is a session's place in the room. Owned by run.
+type member struct {
+	author    uint32
+	nextIndex uint64 // index the session's next op has
+	joined    bool
+}
+
+type person struct {
+	canvas.Presence
+	sessions int
+}
+
+type eventKind uint8
+
+const (
+	evJoin eventKind = iota
+	evLeave
+	evOp
+	evCursor
+	evName
+	evClose
+)
+
+type event struct {
+	kind  eventKind
+	s     *Session
+	hello canvas.Hello
+	data  []byte // op bytes (owned by the event)
+	cur   canvas.Cursor
+	name  canvas.Name
+}
+
+func newRoom(name string, hub *Hub) *Room {
+	return &Room{
+		name:     name,
+		hub:      hub,
+		store:    hub.store,
+		cfg:      hub.cfg,
+		log:      hub.log.With("room", name),
+		inbox:    make(chan event, hub.cfg.RoomInbox),
+		done:     make(chan struct{}),
+		sessions: make(map[*Session]*member),
+		authors:  make(map[uint32]*Session),
+		people:   make(map[uint32]*person),
+		cursors:  make(map[uint32]canvas.Cursor),
+		recent:   recentOps{max: hub.cfg.ReplayOps},
+	}
+}
+
+// post hands an event to the room. It blocks while the inbox is full, which
+// pushes back on the sender's connection, not on the room.
+func (r *Room) post(ev event) {
+	select {
+	case r.inbox <- ev:
+	case <-r.done:
+	}
+}
+
+func (r *Room) load(ctx context.Context) error {
+	st, err := r.store.Load(ctx, r.name)
+	if err != nil {
+		return err
+	}
+	b := canvas.NewBoard(st.Epoch)
+	if st.Snapshot != nil {
+		if err := b.UnmarshalBinary(st.Snapshot); err != nil {
+			return fmt.Errorf("room %s snapshot: %w", r.name, err)
+		}
+	}
+	for _, so := range st.Ops {
+		if so.Seq <= b.Seq {
+			continue
+		}
+		if so.Seq != b.Seq+1 {
+			return fmt.Errorf("room %s log has a gap at seq %d", r.name, b.Seq+1)
+		}
+		if err := canvas.DecodeOp(so.Op, &r.op); err != nil {
+			return fmt.Errorf("room %s op %d: %w", r.name, so.Seq, err)
+		}
+		b.Apply(so.Author, &r.op)
+		r.recent.add(b.Seq, canvas.SeqOp{Author: so.Author, Op: so.Op})
+	}
+	if b.Epoch == 0 {
+		b.Epoch = newEpoch()
+	}
+	r.sinceSnap = len(st.Ops)
+	r.handedOut = max(st.Authors, b.MaxAuthor())
+	r.board = b
+	return nil
+}
+
+func newEpoch() uint64 {
+	var b [8]byte
+	for {
+		_, _ = rand.Read(b[:])
+		if e := binary.BigEndian.Uint64(b[:]); e != 0 {
+			return e
+		}
+	}
+}
+
+// run is the room's loop. It returns when the room has been idle with no
+// sessions for cfg.RoomIdle, or when the hub closes it.
+func (r *Room) run() {
+	defer close(r.done)
+	ctx := context.Background()
+	if err := r.load(ctx); err != nil {
+		r.log.Error("load room", "err", err)
+		r.failed = err
+	}
+	idle := time.NewTimer(r.cfg.RoomIdle)
+	defer idle.Stop()
+	var curTimer <-chan time.Time
+	for {
+		select {
+		case ev := <-r.inbox:
+			if !r.handle(ctx, ev) {
+				r.shutdown(ctx)
+				return
+			}
+			for drained := 0; drained < 1024; drained++ {
+				select {
+				case ev = <-r.inbox:
+					if !r.handle(ctx, ev) {
+						r.shutdown(ctx)
+						return
+					}
+					continue
+				default:
+				}
+				break
+			}
+			r.flush(ctx, false)
+		case <-curTimer:
+			curTimer = nil
+			r.flush(ctx, false)
+		case <-idle.C:
+			if len(r.sessions) == 0 && r.hub.tryRemove(r) {
+				r.shutdown(ctx)
+				return
+			}
+		}
+		if len(r.cursors) > 0 && curTimer == nil {
+			curTimer = time.After(time.Until(r.curDue))
+		}
+		if len(r.sessions) == 0 {
+			idle.Reset(r.cfg.RoomIdle)
+		}
+	}
+}
+
+// handle processes one event; it returns false when the room must stop.
+func (r *Room) handle(ctx context.Context, ev event) bool {
+	switch ev.kind {
+	case evClose:
+		return false
+	case evJoin:
+		r.join(ctx, ev.s, &ev.hello)
+	case evLeave:
+		r.leave(ev.s)
+	case evOp:
+		r.applyOp(ev.s, ev.data)
+	case evCursor:
+		if m := r.sessions[ev.s]; m != nil && m.joined {
+			r.cursors[m.author] = ev.cur
+		}
+	case evName:
+		if m := r.sessions[ev.s]; m != nil && m.joined {
+			p := r.people[m.author]
+			p.Name, p.Color = ev.name.Name, ev.name.Color
+			r.out = canvas.AppendPresence(r.out, &p.Presence)
+		}
+	}
+	return true
+}
+
+func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
+	if s.isClosed() {
+		// Gone before its Hello was handled; its leave found no member.
+		r.hub.release(r)
+		return
+	}
+	if r.failed != nil {
+		s.closeWith(CloseInternal, "room unavailable")
+		r.hub.release(r)
+		return
+	}
+	// Whatever was applied before this join must reach the store and the
+	// sessions already here before the newcomer's view is cut.
+	r.flush(ctx, true)
+
+	b := r.board
+	author := h.Author
+	resume := author != 0 && h.Epoch == b.Epoch && author <= r.handedOut
+	if resume {
+		if old := r.authors[author]; old != nil && old != s {
+			// The same author reconnected before its old connection was
+			// noticed dead: the newest connection wins.
+			old.closeWith(CloseReplaced, "replaced by a newer connection")
+			r.leave(old)
+		}
+	} else {
+		id, err := r.store.NewAuthor(ctx, r.name)
+		if err != nil {
+			r.log.Error("new author", "err", err)
+			s.closeWith(CloseInternal, "could not join the room")
+			r.hub.release(r)
+			return
+		}
+		author = id
+		r.handedOut = max(r.handedOut, id)
+	}
+	m := &member{author: author, nextIndex: b.Author(author).Applied, joined: true}
+	r.sessions[s] = m
+	r.authors[author] = s
+
+	frame := canvas.AppendWelcome(nil, &canvas.Welcome{
+		Version: canvas.Version, Epoch: b.Epoch, Author: author, Applied: m.nextIndex, Head: b.Seq,
+	})
+	if h.Epoch == b.Epoch && h.LastSeq <= b.Seq && r.recent.covers(h.LastSeq+1, b.Seq) {
+		if h.LastSeq < b.Seq {
+			frame = canvas.AppendOps(frame, h.LastSeq+1, r.recent.since(h.LastSeq+1))
+		}
+	} else {
+		frame = canvas.AppendSnapshot(frame, b)
+	}
+	for _, p := range r.people {
+		frame = canvas.AppendPresence(frame, &p.Presence)
+	}
+	p := r.people[author]
+	if p == nil {
+		p = &person{Presence: canvas.Presence{Author: author}}
+		r.people[author] = p
+	}
+	p.sessions++
+	p.Name, p.Color = h.Name, h.Color
+	frame = canvas.AppendPresence(frame, &p.Presence)
+	r.out = canvas.AppendPresence(r.out, &p.Presence)
+	s.joined(r, author)
+	s.send(frame)
+}
+
+func (r *Room) leave(s *Session) {
+	m := r.sessions[s]
+	if m == nil {
+		return
+	}
+	delete(r.sessions, s)
+	r.hub.release(r)
+	if r.authors[m.author] == s {
+		delete(r.authors, m.author)
+	}
+	if p := r.people[m.author]; p != nil {
+		p.sessions--
+		if p.sessions <= 0 {
+			delete(r.people, m.author)
+			delete(r.cursors, m.author)
+			r.out = canvas.AppendLeave(r.out, m.author)
+		}
+	}
+}
+
+// applyOp sequences one op from s: the op's index must be the author's
+// applied count (lower: a duplicate from an older connection, skipped;
+// higher: a gap, the sender is out of step and is closed).
+func (r *Room) applyOp(s *Session, data []byte) {
+	m := r.sessions[s]
+	if m == nil || !m.joined {
+		return
+	}
+	idx := m.nextIndex
+	m.nextIndex++
+	applied := r.board.Author(m.author).Applied
+	switch {
+	case idx < applied:
+		return
+	case idx > applied:
+		s.closeWith(CloseGap, fmt.Sprintf("op index %d, room expects %d", idx, applied))
+		r.leave(s)
+		return
+	}
+	if err := canvas.DecodeOp(data, &r.op); err != nil {
+		// The session validated it already; this is a bug, not input.
+		r.log.Error("decode validated op", "err", err)
+		return
+	}
+	r.board.Apply(m.author, &r.op)
+	if len(r.pending) == 0 {
+		r.pendSeq = r.board.Seq
+	}
+	r.pending = append(r.pending, canvas.SeqOp{Author: m.author, Op: data})
+}
+
+// flush stores pending ops and sends one frame with everything new to every
+// session. Cursors go out at most every cfg.CursorInterval unless force.
+func (r *Room) flush(ctx context.Context, force bool) {
+	if len(r.pending) > 0 {
+		r.persist(ctx)
+		r.out = canvas.AppendOps(r.out, r.pendSeq, r.pending)
+		for i, op := range r.pending {
+			r.recent.add(r.pendSeq+uint64(i), op)
+		}
+		r.hub.metrics.opsIn.Add(float64(len(r.pending)))
+		r.sinceSnap += len(r.pending)
+		r.pending = r.pending[:0]
+	}
+	now := time.Now()
+	if len(r.cursors) > 0 && (force || !now.Before(r.curDue)) {
+		cs := make([]canvas.AuthorCursor, 0, len(r.cursors))
+		for a, c := range r.cursors {
+			cs = append(cs, canvas.AuthorCursor{Author: a, X: c.X, Y: c.Y})
+		}
+		r.out = canvas.AppendCursors(r.out, cs)
+		clear(r.cursors)
+		r.curDue = now.Add(r.cfg.CursorInterval)
+	}
+	if len(r.out) == 0 {
+		return
+	}
+	frame := r.out
+	r.out = nil // sessions may still be writing frame; never reuse it
+	for s := range r.sessions {
+		s.send(frame)
+	}
+	r.hub.metrics.framesOut.Add(float64(len(r.sessions)))
+	if r.sinceSnap >= r.cfg.SnapshotEvery {
+		r.compact(ctx)
+	}
+}
+
+// persist appends the pending ops to the store, retrying until it works:
+// while the store fails the room stops (drawing pauses), and nothing that
+// was not stored is ever sent.
+func (r *Room) persist(ctx context.Context) {
+	ops := make([]StoredOp, len(r.pending))
+	for i, op := range r.pending {
+		ops[i] = StoredOp{Seq: r.pendSeq + uint64(i), Author: op.Author, Op: op.Op}
+	}
+	backoff := 50 * time.Millisecond
+	for {
+		err := r.store.Append(ctx, r.name, r.board.Epoch, ops)
+		if err == nil {
+			return
+		}
+		r.hub.metrics.storeErrors.Inc()
+		r.log.Error("store ops; retrying", "err", err, "retry_in", backoff)
+		time.Sleep(backoff)
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+func (r *Room) compact(ctx context.Context) {
+	snap, _ := r.board.MarshalBinary()
+	if err := r.store.Compact(ctx, r.name, r.board.Seq, snap); err != nil {
+		r.hub.metrics.storeErrors.Inc()
+		r.log.Error("compact", "err", err)
+		return
+	}
+	r.sinceSnap = 0
+}
+
+// shutdown flushes, stores a snapshot and tells every session to reconnect.
+func (r *Room) shutdown(ctx context.Context) {
+	if r.failed != nil {
+		return
+	}
+	r.flush(ctx, true)
+	if r.sinceSnap > 0 {
+		r.compact(ctx)
+	}
+	for s := range r.sessions {
+		s.closeWith(CloseGoingAway, "server going away, reconnect")
+	}
+}
+
+// recentOps is a bounded window of the latest sequenced ops.
+type recentOps struct {
+	max  int
+	base uint64 // sequence number of ops[0]
+	ops  []canvas.SeqOp
+}
+
+func (w *recentOps) add(seq uint64, op canvas.SeqOp) {
+	if len(w.ops) == 0 {
+		w.base = seq
+	}
+	w.ops = append(w.ops, op)
+	if len(w.ops) > w.max {
+		drop := len(w.ops) - w.max/2
+		w.ops = append(w.ops[:0:0], w.ops[drop:]...)
+		w.base += uint64(drop)
+	}
+}
+
+// covers reports whether the window holds every op from next to head (the
+// window always ends at head, the room's last sequence number).
+func (w *recentOps) covers(next, head uint64) bool {
+	if next == head+1 {
+		return true
+	}
+	return len(w.ops) > 0 && next >= w.base && next <= head
+}
+
+func (w *recentOps) since(seq uint64) []canvas.SeqOp {
+	return w.ops[seq-w.base:]
+}

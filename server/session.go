@@ -1,0 +1,169 @@
+package server
+
+import (
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/lxzan/gws"
+	"github.com/sketchpad/sketchpad/canvas"
+)
+
+// WebSocket close codes (PROTOCOL.md "Close codes").
+const (
+	CloseGoingAway   = 1001
+	CloseUnsupported = 1003
+	CloseInternal    = 1011
+	CloseReplaced    = 4000
+	CloseSlow        = 4008
+	CloseMalformed   = 4400
+	CloseOutOfOrder  = 4401
+	CloseGap         = 4409
+	CloseVersion     = 4426
+)
+
+// Session is one WebSocket connection. Its read side (OnMessage, on gws's
+// read goroutine) validates every frame with the canvas codec before the
+// room sees it; its write side is gws's per-connection write queue, bounded
+// here in bytes so a client that stops reading is dropped, never buffered
+// without bound and never waited on by its room.
+type Session struct {
+	hub      *Hub
+	roomName string
+	conn     *gws.Conn
+	log      *slog.Logger
+
+	// Read goroutine only:
+	frame canvas.ClientFrame
+	room  *Room // set by Hello
+
+	queued atomic.Int64  // bytes handed to the write queue, not yet written
+	closed atomic.Bool   // closeWith was called or the connection ended
+	author atomic.Uint32 // set when the room has welcomed the session
+}
+
+func (s *Session) isClosed() bool { return s.closed.Load() }
+
+// joined is called by the room (on its goroutine) when it welcomed s.
+func (s *Session) joined(_ *Room, author uint32) { s.author.Store(author) }
+
+// send queues frame for writing. frame is shared with other sessions and
+// must not be changed afterwards. Never blocks.
+func (s *Session) send(frame []byte) {
+	if s.isClosed() {
+		return
+	}
+	n := int64(len(frame))
+	if s.queued.Add(n) > s.hub.cfg.SendQueueBytes {
+		s.hub.metrics.slowDrops.Inc()
+		s.closeWith(CloseSlow, "too slow: reconnect to resync")
+		return
+	}
+	s.conn.WriteAsync(gws.OpcodeBinary, frame, func(err error) {
+		s.queued.Add(-n)
+		if err == nil {
+			s.hub.metrics.bytesOut.Add(float64(n))
+		}
+	})
+}
+
+// closeWith closes the connection with a close code and reason. It never
+// blocks the caller: the close frame is written with a deadline on a
+// goroutine of its own, since the connection's writer may be stuck on a
+// client that stopped reading.
+func (s *Session) closeWith(code uint16, reason string) {
+	if !s.closed.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		_ = s.conn.SetWriteDeadline(time.Now().Add(time.Second))
+		_ = s.conn.WriteClose(code, []byte(reason))
+	}()
+}
+
+// wsHandler adapts gws events to sessions.
+type wsHandler struct {
+	hub *Hub
+}
+
+const sessionKey = "s"
+
+func sessionOf(c *gws.Conn) *Session {
+	v, _ := c.Session().Load(sessionKey)
+	s, _ := v.(*Session)
+	return s
+}
+
+func (h *wsHandler) OnOpen(c *gws.Conn) {
+	_ = c.SetReadDeadline(time.Now().Add(h.hub.cfg.IdleTimeout))
+	h.hub.metrics.connections.Inc()
+}
+
+func (h *wsHandler) OnClose(c *gws.Conn, err error) {
+	h.hub.metrics.connections.Dec()
+	s := sessionOf(c)
+	if s == nil {
+		return
+	}
+	s.closed.Store(true)
+	if s.room != nil {
+		s.room.post(event{kind: evLeave, s: s})
+	}
+}
+
+func (h *wsHandler) OnPing(c *gws.Conn, payload []byte) {
+	_ = c.SetReadDeadline(time.Now().Add(h.hub.cfg.IdleTimeout))
+	_ = c.WritePong(payload)
+}
+
+func (h *wsHandler) OnPong(c *gws.Conn, _ []byte) {
+	_ = c.SetReadDeadline(time.Now().Add(h.hub.cfg.IdleTimeout))
+}
+
+func (h *wsHandler) OnMessage(c *gws.Conn, msg *gws.Message) {
+	defer msg.Close()
+	s := sessionOf(c)
+	if s == nil || s.isClosed() {
+		return
+	}
+	_ = c.SetReadDeadline(time.Now().Add(h.hub.cfg.IdleTimeout))
+	if msg.Opcode != gws.OpcodeBinary {
+		s.reject(CloseUnsupported, "binary frames only")
+		return
+	}
+	data := msg.Bytes()
+	h.hub.metrics.bytesIn.Add(float64(len(data)))
+	f := &s.frame
+	if err := canvas.DecodeClientFrame(data, f); err != nil {
+		s.reject(CloseMalformed, err.Error())
+		return
+	}
+	switch {
+	case f.Type == canvas.MsgHello:
+		if s.room != nil {
+			s.reject(CloseOutOfOrder, "second hello")
+			return
+		}
+		if f.Hello.Version != canvas.Version {
+			s.reject(CloseVersion, "unsupported protocol version")
+			return
+		}
+		s.room = h.hub.acquire(s.roomName)
+		s.room.post(event{kind: evJoin, s: s, hello: f.Hello})
+	case s.room == nil:
+		s.reject(CloseOutOfOrder, "hello expected first")
+	case canvas.IsOp(f.Type):
+		s.room.post(event{kind: evOp, s: s, data: append([]byte(nil), data...)})
+	case f.Type == canvas.MsgCursor:
+		s.room.post(event{kind: evCursor, s: s, cur: f.Cursor})
+	case f.Type == canvas.MsgName:
+		s.room.post(event{kind: evName, s: s, name: f.Name})
+	}
+}
+
+// reject closes a connection that broke the protocol, with a rate-limited log.
+func (s *Session) reject(code uint16, reason string) {
+	s.hub.metrics.rejected.Inc()
+	s.hub.noisy.Log(s.log, "closing connection", "code", code, "reason", reason)
+	s.closeWith(code, reason)
+}

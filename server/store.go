@@ -1,0 +1,40 @@
+package server
+
+import "context"
+
+// Store keeps rooms' history so that a restart loses nothing. A room's
+// history is an epoch, an optional snapshot (a canonical canvas.Board
+// encoding at some sequence S), the ops after S, and the author counter.
+//
+// The in-process default is BoltStore (one file on local disk). Ops are
+// appended before anyone sees them: Append returning nil means the ops are
+// durable, and only then are they fanned out and so acknowledged.
+type Store interface {
+	// Load returns what is stored of room; a room never stored has
+	// Epoch 0 and nothing else.
+	Load(ctx context.Context, room string) (*StoredRoom, error)
+	// Append stores ops (consecutive sequence numbers) for room, creating
+	// the room with epoch if it is new.
+	Append(ctx context.Context, room string, epoch uint64, ops []StoredOp) error
+	// Compact stores snapshot (the board at seq) and drops the ops it covers.
+	Compact(ctx context.Context, room string, seq uint64, snapshot []byte) error
+	// NewAuthor durably hands out the room's next author id (1, 2, ...).
+	NewAuthor(ctx context.Context, room string) (uint32, error)
+	// Close releases the store.
+	Close() error
+}
+
+// StoredRoom is a room's stored history.
+type StoredRoom struct {
+	Epoch    uint64
+	Snapshot []byte     // nil when none
+	Ops      []StoredOp // after the snapshot, in sequence order
+	Authors  uint32     // the last author id handed out
+}
+
+// StoredOp is one sequenced op.
+type StoredOp struct {
+	Seq    uint64
+	Author uint32
+	Op     []byte
+}

@@ -1,0 +1,170 @@
+package server
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// BoltStore is the embedded default Store: one bbolt file. Layout: bucket
+// "rooms" holds a bucket per room with keys "epoch" (u64), "snap" (board
+// encoding) and a bucket "ops" keyed by big-endian u64 sequence numbers
+// holding uvarint author + op bytes. The room bucket's own sequence counter
+// is the author counter.
+//
+// Appends from many rooms run through bolt's Batch, so one fsync commits
+// what every room produced in the same few milliseconds.
+type BoltStore struct {
+	db *bolt.DB
+}
+
+var _ Store = (*BoltStore)(nil)
+
+var (
+	bucketRooms = []byte("rooms")
+	bucketOps   = []byte("ops")
+	keyEpoch    = []byte("epoch")
+	keySnap     = []byte("snap")
+)
+
+// OpenBoltStore opens (or creates) the store file at path.
+func OpenBoltStore(path string) (*BoltStore, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second})
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	db.MaxBatchDelay = 2 * time.Millisecond
+	err = db.Update(func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketRooms)
+		return err
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("init store %s: %w", path, err)
+	}
+	return &BoltStore{db: db}, nil
+}
+
+func (s *BoltStore) Close() error { return s.db.Close() }
+
+func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
+
+func (s *BoltStore) Load(_ context.Context, room string) (*StoredRoom, error) {
+	out := &StoredRoom{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		rb := tx.Bucket(bucketRooms).Bucket([]byte(room))
+		if rb == nil {
+			return nil
+		}
+		out.Authors = uint32(rb.Sequence())
+		if v := rb.Get(keyEpoch); len(v) == 8 {
+			out.Epoch = binary.BigEndian.Uint64(v)
+		}
+		if v := rb.Get(keySnap); v != nil {
+			out.Snapshot = append([]byte(nil), v...)
+		}
+		ob := rb.Bucket(bucketOps)
+		if ob == nil {
+			return nil
+		}
+		return ob.ForEach(func(k, v []byte) error {
+			author, n := binary.Uvarint(v)
+			if len(k) != 8 || n <= 0 || author > 1<<32-1 {
+				return fmt.Errorf("corrupt op record %x", k)
+			}
+			out.Ops = append(out.Ops, StoredOp{
+				Seq:    binary.BigEndian.Uint64(k),
+				Author: uint32(author),
+				Op:     append([]byte(nil), v[n:]...),
+			})
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load room %s: %w", room, err)
+	}
+	return out, nil
+}
+
+func roomBucket(tx *bolt.Tx, room string) (*bolt.Bucket, error) {
+	return tx.Bucket(bucketRooms).CreateBucketIfNotExists([]byte(room))
+}
+
+func (s *BoltStore) Append(_ context.Context, room string, epoch uint64, ops []StoredOp) error {
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		rb, err := roomBucket(tx, room)
+		if err != nil {
+			return err
+		}
+		if rb.Get(keyEpoch) == nil {
+			if err := rb.Put(keyEpoch, binary.BigEndian.AppendUint64(nil, epoch)); err != nil {
+				return err
+			}
+		}
+		ob, err := rb.CreateBucketIfNotExists(bucketOps)
+		if err != nil {
+			return err
+		}
+		for _, op := range ops {
+			v := binary.AppendUvarint(make([]byte, 0, len(op.Op)+5), uint64(op.Author))
+			if err := ob.Put(seqKey(op.Seq), append(v, op.Op...)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("append %d ops to room %s: %w", len(ops), room, err)
+	}
+	return nil
+}
+
+func (s *BoltStore) Compact(_ context.Context, room string, seq uint64, snapshot []byte) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		rb, err := roomBucket(tx, room)
+		if err != nil {
+			return err
+		}
+		if err := rb.Put(keySnap, snapshot); err != nil {
+			return err
+		}
+		ob := rb.Bucket(bucketOps)
+		if ob == nil {
+			return nil
+		}
+		c := ob.Cursor()
+		for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k) <= seq; k, _ = c.First() {
+			if err := c.Delete(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("compact room %s at seq %d: %w", room, seq, err)
+	}
+	return nil
+}
+
+func (s *BoltStore) NewAuthor(_ context.Context, room string) (uint32, error) {
+	var id uint64
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		rb, err := roomBucket(tx, room)
+		if err != nil {
+			return err
+		}
+		id, err = rb.NextSequence()
+		return err
+	})
+	if err == nil && id > 1<<32-1 {
+		err = errors.New("author ids exhausted")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("new author in room %s: %w", room, err)
+	}
+	return uint32(id), nil
+}

@@ -31,17 +31,17 @@ type Room struct {
 	done  chan struct{} // closed when run returns
 
 	// Owned by run:
-	board    *canvas.Board
-	recent   recentOps // the latest ops, for replay to reconnecting clients
-	sessions map[*Session]*member
-	authors  map[uint32]*Session // the session currently speaking for each author
-	people   map[uint32]*person  // presence by author
-	pending  []canvas.SeqOp      // sequenced, applied, not yet stored or sent
-	pendSeq  uint64              // sequence number of pending[0]
-	out      []byte              // frame being built for everyone
-	cursors  map[uint32]canvas.Cursor
-	curDue   time.Time // when cursors may next be sent
-	sinceSnap int      // ops since the last stored snapshot
+	board     *canvas.Board
+	recent    recentOps // the latest ops, for replay to reconnecting clients
+	sessions  map[*Session]*member
+	authors   map[uint32]*Session // the session currently speaking for each author
+	people    map[uint32]*person  // presence by author
+	pending   []canvas.SeqOp      // sequenced, applied, not yet stored or sent
+	pendSeq   uint64              // sequence number of pending[0]
+	out       []byte              // frame being built for everyone
+	cursors   map[uint32]canvas.Cursor
+	curDue    time.Time // when cursors may next be sent
+	sinceSnap int       // ops since the last stored snapshot
 	op        canvas.Op // scratch for decoding
 	failed    error     // set when the room could not load
 	handedOut uint32    // highest author id handed out: a client may resume up to it

@@ -55,7 +55,10 @@ func (ts *testServer) stop(t *testing.T) {
 
 type testWriter struct{ t *testing.T }
 
-func (w *testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w *testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 func (ts *testServer) wsURL(room string) string {
 	return "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws/" + room
@@ -248,8 +251,8 @@ func TestMalformedFrameClosesOnlyTheSender(t *testing.T) {
 		frame []byte
 		code  uint16
 	}{
-		{[]byte{0x11, 0x01, 0x80}, server.CloseMalformed},                       // truncated varint
-		{[]byte{0x7f}, server.CloseMalformed},                                   // unknown type
+		{[]byte{0x11, 0x01, 0x80}, server.CloseMalformed},                            // truncated varint
+		{[]byte{0x7f}, server.CloseMalformed},                                        // unknown type
 		{canvas.AppendHello(nil, &canvas.Hello{Version: 1}), server.CloseOutOfOrder}, // second hello
 	}
 	for _, tc := range cases {

@@ -1,0 +1,41 @@
+# Sketchpad. `make test` is the whole check, on a fresh machine too: it
+# installs what the tests need (scripts/setup: Debian's chromium, the front
+# end's npm packages) and says so.
+GO ?= go
+FUZZTIME ?= 30s
+
+.PHONY: test setup frontend frontend-check lint gotest e2e run fuzz
+
+test: setup lint frontend-check gotest
+
+setup:
+	@bash scripts/setup
+
+# Rebuild the committed bundle and fail if it differs from what is committed.
+frontend:
+	cd frontend && npm run build
+
+frontend-check:
+	cd frontend && npm run typecheck && npm test && npm run build
+	@if [ -n "$$(git status --porcelain -- frontend/dist)" ]; then \
+		echo "frontend/dist differs from a fresh build: run 'make frontend' and commit it"; \
+		git status --porcelain -- frontend/dist; exit 1; fi
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+# Unit, socket and browser tests (fuzz seed corpora run here too).
+gotest:
+	SKETCHPAD_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 20m ./...
+
+e2e:
+	SKETCHPAD_REQUIRE_BROWSER=1 $(GO) test -count=1 -v ./scripts/e2e/
+
+run:
+	$(GO) run ./server/cmd/sketchpad
+
+# Run every fuzz target for FUZZTIME each.
+fuzz:
+	@for t in $$($(GO) test -list 'Fuzz.*' ./canvas | grep ^Fuzz); do \
+		echo "fuzz $$t"; $(GO) test ./canvas -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; done

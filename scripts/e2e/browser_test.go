@@ -1,0 +1,151 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath finds Debian's chromium. make test installs it
+// (scripts/setup) and sets SKETCHPAD_REQUIRE_BROWSER, so there a missing
+// browser fails the run; a bare `go test ./...` without one skips.
+func chromiumPath(t *testing.T) string {
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	if os.Getenv("SKETCHPAD_REQUIRE_BROWSER") != "" {
+		t.Fatal("chromium not found: run scripts/setup")
+	}
+	t.Skip("chromium not found (scripts/setup installs it); skipping browser tests")
+	return ""
+}
+
+// person is one simulated person: a browser of their own (its own
+// allocator, so its own localStorage, and a foreground tab that renders).
+type person struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func newPerson(t *testing.T, name string) *person {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1000, 700),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelB := chromedp.NewContext(actx, chromedp.WithLogf(func(string, ...any) {}))
+	t.Cleanup(func() { cancelB(); cancelA() })
+	if err := chromedp.Run(ctx); err != nil {
+		t.Fatalf("%s: start chromium: %v", name, err)
+	}
+	return &person{t: t, ctx: ctx}
+}
+
+// run runs actions with a deadline.
+func (p *person) run(what string, actions ...chromedp.Action) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Run(ctx, actions...); err != nil {
+		p.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// open loads a board page and waits until it is live.
+func (p *person) open(url string) {
+	p.t.Helper()
+	p.run("open "+url,
+		chromedp.Navigate(url),
+		chromedp.Poll(`window.sketchpad && window.sketchpad.status() === 'live'`, nil, chromedp.WithPollingInterval(50*time.Millisecond)),
+	)
+}
+
+func (p *person) eval(js string, out any) {
+	p.t.Helper()
+	p.run("eval "+js, chromedp.Evaluate(js, out))
+}
+
+// drag presses the left button at from, moves through the points, and
+// releases: what a person does with a mouse.
+func (p *person) drag(pts [][2]float64) {
+	p.t.Helper()
+	p.run("drag", chromedp.ActionFunc(func(ctx context.Context) error {
+		first := pts[0]
+		if err := input.DispatchMouseEvent(input.MouseMoved, first[0], first[1]).Do(ctx); err != nil {
+			return err
+		}
+		if err := input.DispatchMouseEvent(input.MousePressed, first[0], first[1]).
+			WithButton(input.Left).WithButtons(1).WithClickCount(1).Do(ctx); err != nil {
+			return err
+		}
+		for _, pt := range pts[1:] {
+			if err := input.DispatchMouseEvent(input.MouseMoved, pt[0], pt[1]).
+				WithButton(input.Left).WithButtons(1).Do(ctx); err != nil {
+				return err
+			}
+			time.Sleep(4 * time.Millisecond)
+		}
+		last := pts[len(pts)-1]
+		return input.DispatchMouseEvent(input.MouseReleased, last[0], last[1]).
+			WithButton(input.Left).WithButtons(0).WithClickCount(1).Do(ctx)
+	}))
+}
+
+// canvasPixels returns the drawing surface (the largest canvas) as a data
+// URL: what the person sees, pixel for pixel.
+func (p *person) canvasPixels() string {
+	var url string
+	p.eval(`(() => {
+		const cs = [...document.querySelectorAll('canvas')];
+		cs.sort((a, b) => b.width * b.height - a.width * a.height);
+		return cs[0].toDataURL('image/png');
+	})()`, &url)
+	return url
+}
+
+// inkAt reports whether the drawing surface has a non-background pixel
+// near CSS point (x, y).
+func (p *person) inkAt(x, y float64) bool {
+	var ink bool
+	p.eval(inkJS(x, y), &ink)
+	return ink
+}
+
+func (p *person) waitFor(what, js string) {
+	p.t.Helper()
+	p.run("wait for "+what, chromedp.Poll(js, nil, chromedp.WithPollingInterval(50*time.Millisecond)))
+}
+
+func (p *person) screenshot(path string) {
+	var buf []byte
+	p.run("screenshot", chromedp.ActionFunc(func(ctx context.Context) error {
+		var err error
+		buf, err = page.CaptureScreenshot().Do(ctx)
+		return err
+	}))
+	_ = os.WriteFile(path, buf, 0o644)
+}

@@ -1,0 +1,59 @@
+package server
+
+import (
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestConfigFlagsBeatEnvironmentAndDefaultsFill(t *testing.T) {
+	env := map[string]string{"SKETCHPAD_ADDR": ":9000", "SKETCHPAD_DATA": "/env/data", "SKETCHPAD_IDLE_TIMEOUT": "2m",
+		"SKETCHPAD_ALLOWED_ORIGINS": "https://a.example/, https://b.example"}
+	c, err := LoadConfig([]string{"--data", "/flag/data"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":9000" || c.DataDir != "/flag/data" || c.IdleTimeout != 2*time.Minute {
+		t.Errorf("got addr %q data %q idle %v", c.Addr, c.DataDir, c.IdleTimeout)
+	}
+	if len(c.AllowedOrigins) != 2 || c.AllowedOrigins[0] != "https://a.example" {
+		t.Errorf("origins %q", c.AllowedOrigins)
+	}
+	if c.MaxFrameBytes != 64<<10 || c.SendQueueBytes != 4<<20 {
+		t.Errorf("defaults not filled: %+v", c)
+	}
+}
+
+func TestConfigRejectsBadValuesClearly(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{nil, map[string]string{"SKETCHPAD_IDLE_TIMEOUT": "soon"}, "SKETCHPAD_IDLE_TIMEOUT"},
+		{[]string{"--max-frame", "-1"}, nil, "positive integer"},
+		{[]string{"--nope"}, nil, "not defined"},
+		{[]string{"stray"}, nil, "unexpected argument"},
+	} {
+		_, err := LoadConfig(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v %v: error %v, want one mentioning %q", tc.args, tc.env, err, tc.want)
+		}
+	}
+}
+
+// The README's configuration table must list every setting.
+func TestREADMEListsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range Settings {
+		row := "| `--" + s.Flag + "` | `" + s.Env + "` |"
+		if !strings.Contains(string(readme), row) {
+			t.Errorf("README.md has no configuration row starting %s", row)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -395,3 +396,67 @@ func TestCursorsAndPresence(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestShutdownStoresEverythingAndTellsClientsToReconnect(t *testing.T) {
+	dir := t.TempDir()
+	ts := startServer(t, dir)
+	ctx := ctxT(t)
+	a := connect(t, ts, "r", "A")
+	if _, err := a.Stroke(1, 4, spiral(50, 0), 4); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.WaitAcked(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := a.BoardBytes()
+	ts.stop(t)
+	code, _, err := a.WaitClosed(ctx)
+	if err != nil || code != server.CloseGoingAway {
+		t.Fatalf("client saw close %d (%v), want %d", code, err, server.CloseGoingAway)
+	}
+	ts2 := startServer(t, dir)
+	c := connect(t, ts2, "r", "C")
+	sameBoard(t, want, c)
+}
+
+func TestConcurrentDrawersAndMidwayJoinerConverge(t *testing.T) {
+	ts := startServer(t, t.TempDir())
+	ctx := ctxT(t)
+	var drawers []*client.Client
+	for i := range 6 {
+		drawers = append(drawers, connect(t, ts, "busy", "D"+itoa(i)))
+	}
+	errs := make(chan error, len(drawers))
+	for i, d := range drawers {
+		go func() {
+			for k := range 5 {
+				if _, err := d.Stroke(uint32(i), 3, spiral(60, float64(i*5+k)), 3); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- d.WaitAcked(ctx)
+		}()
+	}
+	late := connect(t, ts, "busy", "late") // joins while they draw
+	for range drawers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var head uint64
+	for _, d := range drawers {
+		head = max(head, d.Seq())
+	}
+	for _, c := range append(drawers, late) {
+		if err := c.WaitSeq(ctx, head); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(late.Board().Strokes()); n != 30 {
+		t.Errorf("late joiner sees %d strokes, want 30", n)
+	}
+	sameBoard(t, late.BoardBytes(), drawers...)
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

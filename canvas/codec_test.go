@@ -1,0 +1,938 @@
+package canvas
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The codec is tested three ways (STYLE.md "The wire"): tables of frames
+// whose bytes were worked out by hand from PROTOCOL.md, random round trips
+// of many values, and allocation checks. Fuzz targets are in fuzz_test.go,
+// benchmarks in bench_test.go, the board's rules in board_test.go.
+
+var seedFlag = flag.Uint64("seed", 0, "seed for the random tests (0: pick one from the clock and log it)")
+
+// newRand returns a seeded generator and logs the seed, so a failure can be
+// replayed with go test ./canvas -run NAME -seed N.
+func newRand(t testing.TB) *rand.Rand {
+	t.Helper()
+	seed := *seedFlag
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	t.Logf("seed %d (rerun with -seed %d)", seed, seed)
+	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+// unhex decodes hex that may contain spaces, for tables readable field by field.
+func unhex(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
+	if err != nil {
+		t.Fatalf("bad hex %q: %v", s, err)
+	}
+	return b
+}
+
+// wantProtocolError checks that err is a *ProtocolError whose reason
+// contains want.
+func wantProtocolError(t testing.TB, err error, want string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want a *ProtocolError containing %q", want)
+	}
+	var pe *ProtocolError
+	if !errors.As(err, &pe) {
+		t.Fatalf("error %v (%T) is not a *ProtocolError", err, err)
+	}
+	if !strings.Contains(pe.Reason, want) {
+		t.Fatalf("error %q, want one containing %q", pe.Reason, want)
+	}
+	if !strings.HasPrefix(err.Error(), "canvas: ") {
+		t.Fatalf("error %q does not carry the package name", err)
+	}
+}
+
+// decodeClient decodes into a fresh frame, so the result can be compared
+// with reflect.DeepEqual (a reused frame keeps empty non-nil slices).
+func decodeClient(b []byte) (ClientFrame, error) {
+	var f ClientFrame
+	err := DecodeClientFrame(b, &f)
+	return f, err
+}
+
+// srvMsg is a decoded server message copied out of the frame, so it can be
+// kept and compared. Board holds the snapshot's canonical encoding.
+type srvMsg struct {
+	Type     byte
+	Welcome  Welcome
+	FirstSeq uint64
+	Ops      []SeqOp
+	Board    []byte
+	Presence Presence
+	Leave    uint32
+	Cursors  []AuthorCursor
+	Notice   Notice
+}
+
+// decodeServer decodes a server frame into copies of its messages.
+func decodeServer(frame []byte) ([]srvMsg, error) {
+	var out []srvMsg
+	err := DecodeServerFrame(frame, func(m *ServerMsg) error {
+		c := srvMsg{Type: m.Type, Welcome: m.Welcome, FirstSeq: m.FirstSeq, Presence: m.Presence,
+			Leave: m.Leave, Notice: m.Notice}
+		for _, o := range m.Ops {
+			c.Ops = append(c.Ops, SeqOp{Author: o.Author, Op: append([]byte(nil), o.Op...)})
+		}
+		c.Cursors = append([]AuthorCursor(nil), m.Cursors...)
+		if m.Board != nil {
+			c.Board, _ = m.Board.MarshalBinary()
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// appendServer encodes messages with the package's Append functions.
+func appendServer(b []byte, msgs []srvMsg) []byte {
+	for i := range msgs {
+		m := &msgs[i]
+		switch m.Type {
+		case MsgWelcome:
+			b = AppendWelcome(b, &m.Welcome)
+		case MsgOps:
+			b = AppendOps(b, m.FirstSeq, m.Ops)
+		case MsgSnapshot:
+			var board Board
+			if err := board.UnmarshalBinary(m.Board); err != nil {
+				panic(fmt.Sprintf("snapshot in a srvMsg does not decode: %v", err))
+			}
+			b = AppendSnapshot(b, &board)
+		case MsgPresence:
+			b = AppendPresence(b, &m.Presence)
+		case MsgLeave:
+			b = AppendLeave(b, m.Leave)
+		case MsgCursors:
+			b = AppendCursors(b, m.Cursors)
+		case MsgNotice:
+			b = AppendNotice(b, &m.Notice)
+		default:
+			panic(fmt.Sprintf("appendServer: type %#x", m.Type))
+		}
+	}
+	return b
+}
+
+// ---- Tables: bytes worked out by hand from PROTOCOL.md ----
+
+func TestClientFrameBytes(t *testing.T) {
+	tests := []struct {
+		name  string
+		frame ClientFrame
+		hex   string
+	}{
+		{"hello", ClientFrame{Type: MsgHello, Hello: Hello{Version: 1, Epoch: 0x0102030405060708, LastSeq: 300, Author: 3, Name: "Bo", Color: 0x11223344}},
+			"01 01 0102030405060708 ac02 03 02426f 11223344"},
+		{"hello, new client knowing nothing", ClientFrame{Type: MsgHello, Hello: Hello{Version: 1}},
+			"01 01 0000000000000000 00 00 00 00000000"},
+		{"hello, largest ids", ClientFrame{Type: MsgHello, Hello: Hello{Version: 1, Epoch: math.MaxUint64, LastSeq: math.MaxUint64, Author: math.MaxUint32, Color: 0xffffffff}},
+			"01 01 ffffffffffffffff ffffffffffffffffff01 ffffffff0f 00 ffffffff"},
+		{"cursor", ClientFrame{Type: MsgCursor, Cursor: Cursor{X: -5, Y: 1000}},
+			"20 09 d00f"},
+		{"cursor at the coordinate limits", ClientFrame{Type: MsgCursor, Cursor: Cursor{X: CoordLimit, Y: -CoordLimit}},
+			"20 8080808002 ffffff ff01"},
+		{"name", ClientFrame{Type: MsgName, Name: Name{Name: "Zé", Color: 0x2f9e44ff}},
+			"21 03 5ac3a9 2f9e44ff"},
+		{"begin, mouse", ClientFrame{Type: byte(OpBegin), Op: Op{Type: OpBegin, Stroke: 1, Color: 0x000000ff, Width: 8, Points: []Point{{X: 400, Y: 300}}}},
+			"10 01 00 00 000000ff 08 01 a006 d804"},
+		{"begin, pen with pressure", ClientFrame{Type: byte(OpBegin), Op: Op{Type: OpBegin, Stroke: 200, Flags: FlagPressure, Color: 0xe03131c0, Width: MaxWidth, Points: []Point{{X: -1, Y: 2, P: 255}, {X: 0, Y: -64, P: 1}}}},
+			"10 c801 00 01 e03131c0 8020 02 01 04 ff 00 7f 01"},
+		{"points", ClientFrame{Type: byte(OpPoints), Op: Op{Type: OpPoints, Points: []Point{{X: 4, Y: 2}, {X: -1, Y: 0}, {X: 64, Y: -64}}}},
+			"11 03 08 04 01 00 8001 7f"},
+		{"points at the delta limits", ClientFrame{Type: byte(OpPoints), Op: Op{Type: OpPoints, Points: []Point{{X: MaxPointDelta, Y: -MaxPointDelta}}}},
+			"11 01 80808010 ffffff0f"},
+		{"points with pressure", ClientFrame{Type: byte(OpPointsP), Op: Op{Type: OpPointsP, Points: []Point{{}, {X: 1, Y: 1, P: 9}}}},
+			"12 02 00 00 00 02 02 09"},
+		{"end", ClientFrame{Type: byte(OpEnd), Op: Op{Type: OpEnd}}, "13"},
+		{"erase", ClientFrame{Type: byte(OpErase), Op: Op{Type: OpErase, Strokes: []StrokeID{{Author: 1, N: 2}, {Author: 300, N: 1}}}},
+			"14 02 01 02 ac02 01"},
+		{"restore", ClientFrame{Type: byte(OpRestore), Op: Op{Type: OpRestore, Strokes: []StrokeID{{Author: 7, N: 128}}}},
+			"15 01 07 8001"},
+		{"clear", ClientFrame{Type: byte(OpClear), Op: Op{Type: OpClear}}, "16"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := unhex(t, tt.hex)
+			if got := reencodeClient(&tt.frame); !bytes.Equal(got, want) {
+				t.Fatalf("encoded\n %x\nwant\n %x", got, want)
+			}
+			// Append functions append: a prefix is kept as it is.
+			prefix := []byte{0xaa, 0xbb}
+			var got []byte
+			switch tt.frame.Type {
+			case MsgHello:
+				got = AppendHello(prefix, &tt.frame.Hello)
+			case MsgCursor:
+				got = AppendCursor(prefix, tt.frame.Cursor)
+			case MsgName:
+				got = AppendName(prefix, &tt.frame.Name)
+			default:
+				got = AppendOp(prefix, &tt.frame.Op)
+			}
+			if !bytes.Equal(got, append([]byte{0xaa, 0xbb}, want...)) {
+				t.Fatalf("appended to a prefix: %x", got)
+			}
+			f, err := decodeClient(want)
+			if err != nil {
+				t.Fatalf("decode: %v", err)
+			}
+			if !reflect.DeepEqual(f, tt.frame) {
+				t.Fatalf("decoded\n %+v\nwant\n %+v", f, tt.frame)
+			}
+			if IsOp(tt.frame.Type) {
+				var o Op
+				if err := DecodeOp(want, &o); err != nil {
+					t.Fatalf("DecodeOp: %v", err)
+				}
+				if !reflect.DeepEqual(o, tt.frame.Op) {
+					t.Fatalf("DecodeOp\n %+v\nwant\n %+v", o, tt.frame.Op)
+				}
+			}
+		})
+	}
+}
+
+func TestServerFrameBytes(t *testing.T) {
+	board := NewBoard(1)
+	board.Apply(2, &Op{Type: OpBegin, Stroke: 1, Flags: FlagPressure, Color: 0xff, Width: 2, Points: []Point{{X: 3, Y: 4, P: 5}, {X: 1, Y: 1, P: 6}}})
+	board.Apply(2, &Op{Type: OpEnd})
+	boardHex := "0000000000000001 02 01 02 02 00 01 02 01 00 01 000000ff 02 02 06 08 05 02 02 06"
+	tests := []struct {
+		name string
+		msgs []srvMsg
+		hex  string
+	}{
+		{"welcome", []srvMsg{{Type: MsgWelcome, Welcome: Welcome{Version: 1, Epoch: 7, Author: 5, Applied: 3, Head: 12}}},
+			"80 0c 01 0000000000000007 05 03 0c"},
+		{"ops", []srvMsg{{Type: MsgOps, FirstSeq: 10, Ops: []SeqOp{{Author: 5, Op: []byte{0x13}}, {Author: 300, Op: []byte{0x16}}}}},
+			"81 09 0a 02 05 01 13 ac02 01 16"},
+		{"ops, empty", []srvMsg{{Type: MsgOps, FirstSeq: 1}}, "81 02 01 00"},
+		{"snapshot", []srvMsg{{Type: MsgSnapshot, Board: mustMarshal(t, board)}}, "82 1e " + boardHex},
+		{"presence", []srvMsg{{Type: MsgPresence, Presence: Presence{Author: 1, Name: "Ada", Color: 0xff0000ff}}},
+			"83 09 01 03 416461 ff0000ff"},
+		{"leave", []srvMsg{{Type: MsgLeave, Leave: 4}}, "84 01 04"},
+		{"cursors", []srvMsg{{Type: MsgCursors, Cursors: []AuthorCursor{{Author: 1, X: 10, Y: -10}, {Author: 2, X: 0, Y: 64}}}},
+			"85 08 02 01 14 13 02 00 8001"},
+		{"notice", []srvMsg{{Type: MsgNotice, Notice: Notice{Code: 429, Message: "hi"}}}, "86 05 01ad 02 6869"},
+		{"several messages in one frame", []srvMsg{
+			{Type: MsgLeave, Leave: 4},
+			{Type: MsgWelcome, Welcome: Welcome{Version: 1, Epoch: 7, Author: 5, Applied: 3, Head: 12}},
+			{Type: MsgLeave, Leave: 128},
+		}, "84 01 04  80 0c 01 0000000000000007 05 03 0c  84 02 8001"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := unhex(t, tt.hex)
+			if got := appendServer(nil, tt.msgs); !bytes.Equal(got, want) {
+				t.Fatalf("encoded\n %x\nwant\n %x", got, want)
+			}
+			if got := appendServer([]byte{0xee}, tt.msgs); !bytes.Equal(got, append([]byte{0xee}, want...)) {
+				t.Fatalf("appended to a prefix: %x", got)
+			}
+			got, err := decodeServer(want)
+			if err != nil {
+				t.Fatalf("decode: %v", err)
+			}
+			if !reflect.DeepEqual(got, tt.msgs) {
+				t.Fatalf("decoded\n %+v\nwant\n %+v", got, tt.msgs)
+			}
+		})
+	}
+	// The board bytes themselves, field by field.
+	if got := hex.EncodeToString(mustMarshal(t, board)); got != strings.ReplaceAll(boardHex, " ", "") {
+		t.Errorf("board %s", got)
+	}
+	if got := mustMarshal(t, NewBoard(0)); !bytes.Equal(got, make([]byte, 11)) {
+		t.Errorf("empty board %x, want 8 zero bytes of epoch, seq 0, no authors, no strokes", got)
+	}
+	var zero Board
+	if got := mustMarshal(t, &zero); !bytes.Equal(got, make([]byte, 11)) {
+		t.Errorf("zero Board %x", got)
+	}
+}
+
+func mustMarshal(t testing.TB, b *Board) []byte {
+	t.Helper()
+	enc, err := b.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return enc
+}
+
+// The uvarint row of PROTOCOL.md: "shortest form not required".
+func TestDecodeAcceptsLongVarints(t *testing.T) {
+	tests := []struct{ long, short string }{
+		{"11 8100 0800", "11 01 08 00"},            // count 1 in two bytes
+		{"14 01 818000 8200", "14 01 01 02"},       // erase (1, 2)
+		{"20 8a808080808080808000 00", "20 0a 00"}, // cursor x = 5 in 10 bytes
+		{"01 01 0000000000000000 80808000 8300 00 00000000", "01 01 0000000000000000 00 03 00 00000000"},
+	}
+	for _, tt := range tests {
+		f, err := decodeClient(unhex(t, tt.long))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.long, err)
+		}
+		if got, want := reencodeClient(&f), unhex(t, tt.short); !bytes.Equal(got, want) {
+			t.Errorf("%s re-encoded %x, want the shortest form %x", tt.long, got, want)
+		}
+	}
+}
+
+func TestDecodeClientFrameErrors(t *testing.T) {
+	name65 := strings.Repeat("x", MaxNameBytes+1)
+	name64 := strings.Repeat("x", MaxNameBytes)
+	nPoints := func(n int) []byte { // a Points op of n (0, 0) points
+		b := appendUvarint([]byte{byte(OpPoints)}, uint64(n))
+		return append(b, make([]byte, 2*n)...)
+	}
+	nErase := func(n int) []byte {
+		b := appendUvarint([]byte{byte(OpErase)}, uint64(n))
+		return append(b, bytes.Repeat([]byte{1, 1}, n)...)
+	}
+	tests := []struct {
+		name, hex string
+		frame     []byte // used when hex is empty
+		err       string // "" = must decode
+	}{
+		{name: "empty frame", frame: []byte{}, err: "empty frame"},
+		{name: "nil frame", err: "empty frame"},
+		{name: "unknown type 0x00", hex: "00", err: "unknown message type"},
+		{name: "unknown type 0x02", hex: "02", err: "unknown message type"},
+		{name: "unknown type 0x0f", hex: "0f", err: "unknown message type"},
+		{name: "unknown type 0x17 (past Clear)", hex: "17", err: "unknown message type"},
+		{name: "unknown type 0x22", hex: "22", err: "unknown message type"},
+		{name: "server type in a client frame", hex: "80", err: "unknown message type"},
+		{name: "unknown type 0xff", hex: "ff", err: "unknown message type"},
+
+		{name: "begin, stroke 0", hex: "10 00 00 00 000000ff 08 01 00 00", err: "stroke number 0"},
+		{name: "begin, stroke 2^32", hex: "10 8080808010 00 00 000000ff 08 01 00 00", err: "stroke out of range"},
+		{name: "begin, stroke 2^32-1", hex: "10 ffffffff0f 00 00 000000ff 08 01 00 00"},
+		{name: "begin, tool 1", hex: "10 01 01 00 000000ff 08 01 00 00", err: "unknown tool"},
+		{name: "begin, tool 255", hex: "10 01 ff 00 000000ff 08 01 00 00", err: "unknown tool"},
+		{name: "begin, flag bit 1", hex: "10 01 00 02 000000ff 08 01 00 00", err: "unknown flags"},
+		{name: "begin, flag bit 7", hex: "10 01 00 81 000000ff 08 01 00 00 00", err: "unknown flags"},
+		{name: "begin, width 0", hex: "10 01 00 00 000000ff 00 01 00 00", err: "width 0 out of range"},
+		{name: "begin, width MaxWidth", hex: "10 01 00 00 000000ff 8020 01 00 00"},
+		{name: "begin, width MaxWidth+1", hex: "10 01 00 00 000000ff 8120 01 00 00", err: "width 4097 out of range"},
+		{name: "begin, width 2^64-1", hex: "10 01 00 00 000000ff ffffffffffffffffff01 01 00 00", err: "out of range"},
+		{name: "begin, no points", hex: "10 01 00 00 000000ff 08 00", err: "empty point list"},
+		{name: "begin with pressure, point without its pressure byte", hex: "10 01 00 01 000000ff 08 01 00 00", err: "truncated"},
+
+		{name: "points, zero count", hex: "11 00", err: "empty point list"},
+		{name: "points, MaxPointsPerOp", frame: nPoints(MaxPointsPerOp)},
+		{name: "points, MaxPointsPerOp+1", frame: nPoints(MaxPointsPerOp + 1), err: "point count 2049 over limit 2048"},
+		{name: "points, count 2^63 with no bytes", hex: "11 80808080808080808001", err: "over limit"},
+		{name: "points, count beyond the frame", hex: "11 03 0000 0000", err: "truncated"},
+		{name: "points, dx = MaxPointDelta", hex: "11 01 80808010 00"},
+		{name: "points, dx = MaxPointDelta+1", hex: "11 01 82808010 00", err: "delta beyond"},
+		{name: "points, dx = -MaxPointDelta", hex: "11 01 ffffff0f 00"},
+		{name: "points, dx = -MaxPointDelta-1", hex: "11 01 81808010 00", err: "delta beyond"},
+		{name: "points, dy = MaxPointDelta+1", hex: "11 01 00 82808010", err: "delta beyond"},
+		{name: "points, dy = -MaxPointDelta-1 in a later point", hex: "11 02 00 00 00 81808010", err: "delta beyond"},
+		{name: "points, dx = min int64", hex: "11 01 ffffffffffffffffff01 00", err: "delta beyond"},
+		{name: "points, varint of 11 bytes", hex: "11 01 ffffffffffffffffffff01 00", err: "malformed varint"},
+		{name: "points, varint overflowing 64 bits", hex: "11 01 ffffffffffffffffff02 00", err: "malformed varint"},
+		{name: "points with pressure, missing its byte", hex: "12 01 02 02", err: "truncated"},
+
+		{name: "end, trailing byte", hex: "13 00", err: "trailing bytes"},
+		{name: "clear, trailing byte", hex: "16 16", err: "trailing bytes"},
+		{name: "points, trailing byte", hex: "11 01 00 00 00", err: "trailing bytes"},
+
+		{name: "erase, empty list", hex: "14 00", err: "empty stroke list"},
+		{name: "restore, empty list", hex: "15 00", err: "empty stroke list"},
+		{name: "erase, MaxStrokesPerOp", frame: nErase(MaxStrokesPerOp)},
+		{name: "erase, MaxStrokesPerOp+1", frame: nErase(MaxStrokesPerOp + 1), err: "stroke count 1025 over limit 1024"},
+		{name: "erase, count beyond the frame", hex: "14 02 01 01", err: "truncated"},
+		{name: "erase, author 2^32", hex: "14 01 8080808010 01", err: "author out of range"},
+		{name: "restore, stroke 2^32", hex: "15 01 01 8080808010", err: "stroke out of range"},
+
+		{name: "hello, name of MaxNameBytes", frame: AppendHello(nil, &Hello{Version: 1, Name: name64})},
+		{name: "hello, name of MaxNameBytes+1", frame: AppendHello(nil, &Hello{Version: 1, Name: name65}), err: "name longer than 64 bytes"},
+		{name: "hello, name not UTF-8", hex: "01 01 0000000000000000 00 00 02 c328 ff0000ff", err: "name is not UTF-8"},
+		{name: "hello, name length beyond the frame", hex: "01 01 0000000000000000 00 00 0a 4142 ff0000ff", err: "truncated"},
+		{name: "hello, author 2^32", hex: "01 01 0000000000000000 00 8080808010 00 00000000", err: "author out of range"},
+		{name: "hello, trailing byte", hex: "01 01 0000000000000000 00 00 00 00000000 00", err: "trailing bytes"},
+		{name: "hello, epoch cut short", hex: "01 01 00000000", err: "truncated"},
+		{name: "name, MaxNameBytes+1", frame: AppendName(nil, &Name{Name: name65}), err: "name longer than 64 bytes"},
+		{name: "name, not UTF-8", hex: "21 01 ff 00000000", err: "not UTF-8"},
+		{name: "name, color missing", hex: "21 00 0000", err: "truncated"},
+		{name: "cursor, x = CoordLimit+1", hex: "20 8280808002 00", err: "coordinate beyond"},
+		{name: "cursor, y = -CoordLimit-1", hex: "20 00 8180808002", err: "coordinate beyond"},
+		{name: "cursor, y missing", hex: "20 00", err: "truncated"},
+		{name: "cursor, trailing byte", hex: "20 00 00 00", err: "trailing bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			frame := tt.frame
+			if tt.hex != "" {
+				frame = unhex(t, tt.hex)
+			}
+			f, err := decodeClient(frame)
+			if tt.err == "" {
+				if err != nil {
+					t.Fatalf("must decode: %v", err)
+				}
+				if got := reencodeClient(&f); !bytes.Equal(got, frame) {
+					t.Fatalf("re-encoded %x, want %x", got, frame)
+				}
+				return
+			}
+			wantProtocolError(t, err, tt.err)
+			if len(frame) > 0 && IsOp(frame[0]) {
+				var o Op
+				wantProtocolError(t, DecodeOp(frame, &o), tt.err)
+			}
+		})
+	}
+}
+
+func TestDecodeOpErrors(t *testing.T) {
+	var o Op
+	wantProtocolError(t, DecodeOp(nil, &o), "truncated")
+	for _, typ := range []byte{0x00, MsgHello, 0x0f, 0x17, MsgCursor, MsgName, MsgWelcome, 0xff} {
+		wantProtocolError(t, DecodeOp([]byte{typ}, &o), "unknown op type")
+	}
+	wantProtocolError(t, DecodeOp(unhex(t, "13 13"), &o), "trailing bytes")
+}
+
+// validClientFrames is one frame of every client message type.
+func validClientFrames() map[string][]byte {
+	return map[string][]byte{
+		"hello":         AppendHello(nil, &Hello{Version: 1, Epoch: 1 << 40, LastSeq: 1 << 20, Author: 1 << 30, Name: "Grace ✏️", Color: 0x336699ff}),
+		"cursor":        AppendCursor(nil, Cursor{X: -CoordLimit, Y: 1 << 20}),
+		"name":          AppendName(nil, &Name{Name: "Zé", Color: 1}),
+		"begin":         AppendOp(nil, &Op{Type: OpBegin, Stroke: 1 << 20, Color: 0xff, Width: 300, Points: []Point{{X: 1000, Y: -1000}, {X: 1, Y: 2}}}),
+		"begin with p":  AppendOp(nil, &Op{Type: OpBegin, Stroke: 2, Flags: FlagPressure, Width: 1, Points: []Point{{X: 1000, Y: -1000, P: 3}}}),
+		"points":        AppendOp(nil, &Op{Type: OpPoints, Points: []Point{{X: 4, Y: 2}, {X: MaxPointDelta, Y: -300}}}),
+		"points with p": AppendOp(nil, &Op{Type: OpPointsP, Points: []Point{{X: 4, Y: 2, P: 200}, {X: -70, Y: 0, P: 1}}}),
+		"end":           AppendOp(nil, &Op{Type: OpEnd}),
+		"erase":         AppendOp(nil, &Op{Type: OpErase, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 1 << 31, N: 1 << 16}}}),
+		"restore":       AppendOp(nil, &Op{Type: OpRestore, Strokes: []StrokeID{{Author: 300, N: 2}}}),
+		"clear":         AppendOp(nil, &Op{Type: OpClear}),
+	}
+}
+
+// Every proper prefix of a valid client frame is an error, never a panic and
+// never a smaller valid frame; so is the frame with a byte added.
+func TestClientFrameTruncatedAtEveryByte(t *testing.T) {
+	for name, frame := range validClientFrames() {
+		if _, err := decodeClient(frame); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for i := range len(frame) {
+			_, err := decodeClient(frame[:i])
+			var pe *ProtocolError
+			if !errors.As(err, &pe) {
+				t.Errorf("%s cut to %d of %d bytes (%x): err %v, want a *ProtocolError", name, i, len(frame), frame[:i], err)
+			}
+			if i > 0 && IsOp(frame[0]) {
+				var o Op
+				if err := DecodeOp(frame[:i], &o); !errors.As(err, &pe) {
+					t.Errorf("DecodeOp %s cut to %d bytes: err %v", name, i, err)
+				}
+			}
+		}
+		_, err := decodeClient(append(frame[:len(frame):len(frame)], 0))
+		wantProtocolError(t, err, "trailing bytes")
+	}
+}
+
+func TestDecodeServerFrameSkipsUnknownTypes(t *testing.T) {
+	leave := AppendLeave(nil, 4)
+	var frame []byte
+	frame = append(frame, 0x99, 3, 0xde, 0xad, 0xbe) // unknown, 3-byte body
+	frame = append(frame, leave...)
+	frame = append(frame, 0x87, 0)                               // unknown, empty body
+	frame = append(frame, 0xff, 0x80, 0x01)                      // unknown, 128-byte body of garbage
+	frame = append(frame, bytes.Repeat([]byte{0xff}, 128)...)    //
+	frame = append(frame, 0x01, 2, 0x01, 0x02)                   // a client type is unknown to a server frame
+	frame = append(frame, 0x99, 0x83, 0x80, 0x00, 0x01, 0x02, 3) // unknown, length 3 in a long varint
+	frame = append(frame, leave...)
+	got, err := decodeServer(frame)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []srvMsg{{Type: MsgLeave, Leave: 4}, {Type: MsgLeave, Leave: 4}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v, want the two Leaves only", got)
+	}
+	// An empty frame holds no message.
+	if got, err := decodeServer(nil); err != nil || len(got) != 0 {
+		t.Fatalf("empty frame: %v, %v", got, err)
+	}
+}
+
+func TestDecodeServerFrameErrors(t *testing.T) {
+	bigNotice := AppendNotice(nil, &Notice{Code: 1, Message: strings.Repeat("n", maxNoticeBytes+1)})
+	cursorsOver := appendUvarint(nil, MaxCursorsPerMessage+1)
+	cursorsOver = append(cursorsOver, bytes.Repeat([]byte{1, 0, 0}, MaxCursorsPerMessage+1)...)
+	cursorsOver = append(appendUvarint([]byte{MsgCursors}, uint64(len(cursorsOver))), cursorsOver...)
+	opsOver := appendUvarint([]byte{1}, MaxOpsPerMessage+1)
+	opsOver = append(opsOver, bytes.Repeat([]byte{1, 1, 0x13}, MaxOpsPerMessage+1)...)
+	opsOver = append(appendUvarint([]byte{MsgOps}, uint64(len(opsOver))), opsOver...)
+	tests := []struct {
+		name  string
+		hex   string
+		frame []byte
+		err   string
+	}{
+		{name: "length beyond the frame", hex: "84 02 04", err: "truncated"},
+		{name: "length beyond the frame of an unknown type", hex: "99 05 0000", err: "truncated"},
+		{name: "length 2^64-1", hex: "84 ffffffffffffffffff01 04", err: "truncated"},
+		{name: "type without length", hex: "84", err: "truncated"},
+		{name: "length truncated", hex: "84 80", err: "truncated"},
+		{name: "length of 11 bytes", hex: "84 ffffffffffffffffffff01", err: "malformed varint"},
+		{name: "a good message then a bad one", hex: "84 01 04 84 03 04", err: "truncated"},
+		{name: "welcome body too short", hex: "80 02 01 00", err: "truncated"},
+		{name: "welcome body with a trailing byte", hex: "80 0d 01 0000000000000007 05 03 0c 00", err: "trailing bytes"},
+		{name: "welcome author 2^32", hex: "80 10 01 0000000000000007 8080808010 03 0c", err: "author out of range"},
+		{name: "leave, empty body", hex: "84 00", err: "truncated"},
+		{name: "leave, trailing byte", hex: "84 02 04 00", err: "trailing bytes"},
+		{name: "ops, count beyond the body", hex: "81 03 01 02 00", err: "truncated"},
+		{name: "ops, op length beyond the body", hex: "81 05 01 01 05 09 13", err: "truncated"},
+		{name: "ops, over MaxOpsPerMessage", frame: opsOver, err: "op count 65537 over limit 65536"},
+		{name: "cursors, over MaxCursorsPerMessage", frame: cursorsOver, err: "cursor count 4097 over limit 4096"},
+		{name: "cursors, x beyond the limit", hex: "85 08 01 01 8280808002 00", err: "coordinate beyond"},
+		{name: "presence, name too long", frame: AppendPresence(nil, &Presence{Name: strings.Repeat("é", 33)}), err: "name longer than 64"},
+		{name: "presence, name not UTF-8", hex: "83 07 01 01 ff 00000000", err: "not UTF-8"},
+		{name: "notice, message too long", frame: bigNotice, err: "notice longer than 1024"},
+		{name: "notice, code cut", hex: "86 01 01", err: "truncated"},
+		{name: "snapshot, truncated board", hex: "82 04 00000000", err: "truncated"},
+		{name: "snapshot, board with trailing byte", hex: "82 0c 0000000000000000 00 00 00 00", err: "trailing bytes"},
+		{name: "snapshot, stroke of width 0", hex: "82 18 0000000000000000 00 00 01 01 01 00 00 00000000 00 01 00 00 00", err: "width 0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			frame := tt.frame
+			if tt.hex != "" {
+				frame = unhex(t, tt.hex)
+			}
+			_, err := decodeServer(frame)
+			wantProtocolError(t, err, tt.err)
+		})
+	}
+	// The limits themselves are allowed.
+	frame := AppendNotice(nil, &Notice{Message: strings.Repeat("n", maxNoticeBytes)})
+	frame = AppendPresence(frame, &Presence{Name: strings.Repeat("é", 32)})
+	if _, err := decodeServer(frame); err != nil {
+		t.Fatalf("notice and presence at their limits: %v", err)
+	}
+	// An error from fn stops decoding and is returned as is.
+	stop := errors.New("stop")
+	calls := 0
+	err := DecodeServerFrame(unhex(t, "84 01 04 84 01 05"), func(m *ServerMsg) error { calls++; return stop })
+	if err != stop || calls != 1 {
+		t.Fatalf("fn error: got %v after %d calls, want stop after 1", err, calls)
+	}
+}
+
+// Every prefix of a server frame that does not end on a message boundary is
+// an error; prefixes that do end on one decode to the messages before it.
+func TestServerFrameTruncatedAtEveryByte(t *testing.T) {
+	r := newRand(t)
+	board := randBoard(r, 60)
+	msgs := []srvMsg{
+		{Type: MsgWelcome, Welcome: Welcome{Version: 1, Epoch: 1 << 60, Author: 9, Applied: 300, Head: 1 << 33}},
+		{Type: MsgSnapshot, Board: mustMarshal(t, board)},
+		{Type: MsgOps, FirstSeq: 77, Ops: []SeqOp{{Author: 1, Op: AppendOp(nil, &Op{Type: OpEnd})}, {Author: 1 << 20, Op: validClientFrames()["begin"]}}},
+		{Type: MsgPresence, Presence: Presence{Author: 3, Name: "Ada ✏️", Color: 0xff}},
+		{Type: MsgLeave, Leave: 1 << 31},
+		{Type: MsgCursors, Cursors: []AuthorCursor{{Author: 2, X: -4, Y: CoordLimit}, {Author: 3}}},
+		{Type: MsgNotice, Notice: Notice{Code: 4409, Message: "resume at 12"}},
+	}
+	var frame []byte
+	ends := map[int]int{0: 0} // frame length -> messages it holds
+	for i := range msgs {
+		frame = appendServer(frame, msgs[i:i+1])
+		ends[len(frame)] = i + 1
+	}
+	for i := 0; i <= len(frame); i++ {
+		got, err := decodeServer(frame[:i])
+		if n, boundary := ends[i]; boundary {
+			if err != nil {
+				t.Fatalf("prefix of %d bytes ends after message %d: %v", i, n, err)
+			}
+			if len(got) != n || (n > 0 && !reflect.DeepEqual(got, msgs[:n])) {
+				t.Fatalf("prefix of %d bytes: got %+v", i, got)
+			}
+			continue
+		}
+		var pe *ProtocolError
+		if !errors.As(err, &pe) {
+			t.Fatalf("frame cut to %d of %d bytes: err %v, want a *ProtocolError", i, len(frame), err)
+		}
+	}
+}
+
+// allocBytes returns the bytes fn allocates per call, on average.
+func allocBytes(fn func()) float64 {
+	const runs = 50
+	fn()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for range runs {
+		fn()
+	}
+	runtime.ReadMemStats(&after)
+	return float64(after.TotalAlloc-before.TotalAlloc) / runs
+}
+
+// A count is checked against the bytes left before anything is allocated
+// (STYLE.md "Decode defensively"): a few bytes that claim the most elements
+// a limit allows cost almost nothing to refuse.
+func TestHostileCountsAllocateNothing(t *testing.T) {
+	claim := func(n uint64) []byte { return append(appendUvarint(nil, n), 0, 0, 0) } // a count and 3 bytes
+	most := func(typ byte, n uint64) []byte { return append([]byte{typ}, claim(n)...) }
+	server := func(typ byte, body []byte) []byte {
+		return append(appendUvarint([]byte{typ}, uint64(len(body))), body...)
+	}
+	board := func(authors, strokes uint64) []byte {
+		b := appendU64(nil, 1)
+		b = appendUvarint(b, 1)
+		b = appendUvarint(b, authors)
+		if authors == 0 {
+			b = appendUvarint(b, strokes)
+		}
+		return append(b, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1)
+	}
+	onePointBoard := func(np uint64) []byte { // a stroke claiming np points
+		b := appendU64(nil, 1)
+		b = append(b, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1)
+		return append(appendUvarint(b, np), 0, 0, 0)
+	}
+	var o Op
+	var f ClientFrame
+	tests := []struct {
+		name   string
+		decode func() error
+	}{
+		{"points op claiming MaxPointsPerOp", func() error { return DecodeOp(most(byte(OpPoints), MaxPointsPerOp), &o) }},
+		{"points-with-pressure frame claiming MaxPointsPerOp", func() error { return DecodeClientFrame(most(byte(OpPointsP), MaxPointsPerOp), &f) }},
+		{"erase claiming MaxStrokesPerOp", func() error { return DecodeOp(most(byte(OpErase), MaxStrokesPerOp), &o) }},
+		{"ops claiming MaxOpsPerMessage", func() error {
+			return DecodeServerFrame(server(MsgOps, most(1, MaxOpsPerMessage)) /* firstSeq 1 */, func(*ServerMsg) error { return nil })
+		}},
+		{"op claiming a megabyte", func() error {
+			return DecodeServerFrame(server(MsgOps, []byte{1, 1, 1, 0x80, 0x80, 0x40, 0x13}), func(*ServerMsg) error { return nil })
+		}},
+		{"cursors claiming MaxCursorsPerMessage", func() error {
+			return DecodeServerFrame(server(MsgCursors, claim(MaxCursorsPerMessage)), func(*ServerMsg) error { return nil })
+		}},
+		{"snapshot claiming MaxSnapshotAuthors", func() error { var b Board; return b.UnmarshalBinary(board(MaxSnapshotAuthors, 0)) }},
+		{"snapshot claiming MaxSnapshotStrokes", func() error { var b Board; return b.UnmarshalBinary(board(0, MaxSnapshotStrokes)) }},
+		{"snapshot stroke claiming MaxStrokePoints", func() error { var b Board; return b.UnmarshalBinary(onePointBoard(MaxStrokePoints)) }},
+	}
+	for _, tt := range tests {
+		wantProtocolError(t, tt.decode(), "truncated")
+		if n := allocBytes(func() { _ = tt.decode() }); n > 512 {
+			t.Errorf("%s: refusing it allocates %.0f bytes", tt.name, n)
+		}
+	}
+}
+
+// ---- Random values ----
+
+// randPoint returns a delta in the op limits: mostly the few-pixel moves of
+// freehand drawing, sometimes long jumps, sometimes the extremes.
+func randDelta(r *rand.Rand) int32 {
+	switch r.IntN(10) {
+	case 0:
+		return int32(r.IntN(2*MaxPointDelta+1) - MaxPointDelta)
+	case 1:
+		return []int32{MaxPointDelta, -MaxPointDelta, 63, 64, -64, -65, 0}[r.IntN(7)]
+	case 2, 3:
+		return int32(r.IntN(20001) - 10000)
+	default:
+		return int32(r.IntN(81) - 40)
+	}
+}
+
+func randPoints(r *rand.Rand, pressure bool) []Point {
+	n := 1 + r.IntN(8)
+	switch r.IntN(40) {
+	case 0:
+		n = MaxPointsPerOp
+	case 1:
+		n = 1 + r.IntN(MaxPointsPerOp)
+	}
+	pts := make([]Point, n)
+	for i := range pts {
+		pts[i] = Point{X: randDelta(r), Y: randDelta(r)}
+		if pressure {
+			pts[i].P = uint8(r.UintN(256))
+		}
+	}
+	return pts
+}
+
+func randU32(r *rand.Rand) uint32 {
+	switch r.IntN(4) {
+	case 0:
+		return uint32(r.UintN(1 << 32))
+	case 1:
+		return []uint32{0, 1, 127, 128, 16383, 16384, math.MaxUint32}[r.IntN(7)]
+	default:
+		return uint32(r.IntN(300))
+	}
+}
+
+func randU64(r *rand.Rand) uint64 {
+	switch r.IntN(3) {
+	case 0:
+		return r.Uint64()
+	case 1:
+		return []uint64{0, 1, 1<<63 - 1, 1 << 63, math.MaxUint64}[r.IntN(5)]
+	default:
+		return uint64(r.IntN(100000))
+	}
+}
+
+func randStrokes(r *rand.Rand) []StrokeID {
+	n := 1 + r.IntN(5)
+	if r.IntN(30) == 0 {
+		n = MaxStrokesPerOp
+	}
+	ids := make([]StrokeID, n)
+	for i := range ids {
+		ids[i] = StrokeID{Author: randU32(r), N: randU32(r)}
+	}
+	return ids
+}
+
+// randOp returns an op the decoder accepts, with nil slices where its type
+// has none (as the decoder leaves them in a fresh Op).
+func randOp(r *rand.Rand) Op {
+	switch t := OpType(byte(OpBegin) + byte(r.IntN(7))); t {
+	case OpBegin:
+		o := Op{Type: t, Stroke: max(1, randU32(r)), Tool: ToolPen, Color: uint32(r.Uint64()), Width: uint32(1 + r.IntN(MaxWidth))}
+		if r.IntN(2) == 0 {
+			o.Flags = FlagPressure
+		}
+		o.Points = randPoints(r, o.Flags&FlagPressure != 0)
+		return o
+	case OpPoints, OpPointsP:
+		return Op{Type: t, Points: randPoints(r, t == OpPointsP)}
+	case OpErase, OpRestore:
+		return Op{Type: t, Strokes: randStrokes(r)}
+	default:
+		return Op{Type: t}
+	}
+}
+
+var nameRunes = []rune("abcxyz ADA-_.éü✏️日本😀")
+
+func randName(r *rand.Rand, maxBytes int) string {
+	var sb strings.Builder
+	n := r.IntN(maxBytes + 1)
+	if r.IntN(4) == 0 {
+		n = maxBytes
+	}
+	for {
+		c := nameRunes[r.IntN(len(nameRunes))]
+		if sb.Len()+len(string(c)) > n {
+			break
+		}
+		sb.WriteRune(c)
+	}
+	return sb.String()
+}
+
+func randCoord(r *rand.Rand) int32 {
+	if r.IntN(4) == 0 {
+		return []int32{CoordLimit, -CoordLimit, 0, -1}[r.IntN(4)]
+	}
+	return int32(r.IntN(2*CoordLimit+1) - CoordLimit)
+}
+
+func randClientFrame(r *rand.Rand) ClientFrame {
+	switch r.IntN(6) {
+	case 0:
+		return ClientFrame{Type: MsgHello, Hello: Hello{Version: uint8(r.UintN(256)), Epoch: randU64(r), LastSeq: randU64(r),
+			Author: randU32(r), Name: randName(r, MaxNameBytes), Color: uint32(r.Uint64())}}
+	case 1:
+		return ClientFrame{Type: MsgCursor, Cursor: Cursor{X: randCoord(r), Y: randCoord(r)}}
+	case 2:
+		return ClientFrame{Type: MsgName, Name: Name{Name: randName(r, MaxNameBytes), Color: uint32(r.Uint64())}}
+	default:
+		o := randOp(r)
+		return ClientFrame{Type: byte(o.Type), Op: o}
+	}
+}
+
+func randServerMsgs(t testing.TB, r *rand.Rand) []srvMsg {
+	msgs := make([]srvMsg, 1+r.IntN(5))
+	for i := range msgs {
+		m := &msgs[i]
+		m.Type = MsgWelcome + byte(r.IntN(7))
+		switch m.Type {
+		case MsgWelcome:
+			m.Welcome = Welcome{Version: uint8(r.UintN(256)), Epoch: randU64(r), Author: randU32(r), Applied: randU64(r), Head: randU64(r)}
+		case MsgOps:
+			m.FirstSeq = randU64(r)
+			for range r.IntN(6) {
+				o := randOp(r)
+				m.Ops = append(m.Ops, SeqOp{Author: randU32(r), Op: AppendOp(nil, &o)})
+			}
+		case MsgSnapshot:
+			m.Board = mustMarshal(t, randBoard(r, r.IntN(40)))
+		case MsgPresence:
+			m.Presence = Presence{Author: randU32(r), Name: randName(r, MaxNameBytes), Color: uint32(r.Uint64())}
+		case MsgLeave:
+			m.Leave = randU32(r)
+		case MsgCursors:
+			for range r.IntN(6) {
+				m.Cursors = append(m.Cursors, AuthorCursor{Author: randU32(r), X: randCoord(r), Y: randCoord(r)})
+			}
+		case MsgNotice:
+			m.Notice = Notice{Code: uint16(r.UintN(1 << 16)), Message: randName(r, maxNoticeBytes)}
+		}
+	}
+	return msgs
+}
+
+func TestRandomOpRoundTrip(t *testing.T) {
+	r := newRand(t)
+	var buf []byte
+	var reused Op
+	for i := range 5000 {
+		o := randOp(r)
+		buf = AppendOp(buf[:0], &o)
+		var got Op
+		if err := DecodeOp(buf, &got); err != nil {
+			t.Fatalf("op %d %+v: encoded %x: %v", i, o, buf, err)
+		}
+		if !reflect.DeepEqual(got, o) {
+			t.Fatalf("op %d: decoded\n %+v\nwant\n %+v", i, got, o)
+		}
+		if re := AppendOp(nil, &got); !bytes.Equal(re, buf) {
+			t.Fatalf("op %d: re-encoded %x, want %x", i, re, buf)
+		}
+		// A reused Op decodes to the same value.
+		if err := DecodeOp(buf, &reused); err != nil {
+			t.Fatal(err)
+		}
+		if re := AppendOp(nil, &reused); !bytes.Equal(re, buf) {
+			t.Fatalf("op %d into a reused Op: re-encoded %x, want %x", i, re, buf)
+		}
+	}
+}
+
+func TestRandomClientFrameRoundTrip(t *testing.T) {
+	r := newRand(t)
+	var reused ClientFrame
+	for i := range 5000 {
+		f := randClientFrame(r)
+		enc := reencodeClient(&f)
+		got, err := decodeClient(enc)
+		if err != nil {
+			t.Fatalf("frame %d %+v: encoded %x: %v", i, f, enc, err)
+		}
+		if !reflect.DeepEqual(got, f) {
+			t.Fatalf("frame %d: decoded\n %+v\nwant\n %+v", i, got, f)
+		}
+		if re := reencodeClient(&got); !bytes.Equal(re, enc) {
+			t.Fatalf("frame %d: re-encoded %x, want %x", i, re, enc)
+		}
+		if err := DecodeClientFrame(enc, &reused); err != nil {
+			t.Fatal(err)
+		}
+		if re := reencodeClient(&reused); !bytes.Equal(re, enc) {
+			t.Fatalf("frame %d into a reused frame: re-encoded %x, want %x", i, re, enc)
+		}
+	}
+}
+
+func TestRandomServerFrameRoundTrip(t *testing.T) {
+	r := newRand(t)
+	for i := range 2000 {
+		msgs := randServerMsgs(t, r)
+		enc := appendServer(nil, msgs)
+		got, err := decodeServer(enc)
+		if err != nil {
+			t.Fatalf("frame %d: encoded %x: %v", i, enc, err)
+		}
+		if !reflect.DeepEqual(got, msgs) {
+			t.Fatalf("frame %d: decoded\n %+v\nwant\n %+v", i, got, msgs)
+		}
+		if re := appendServer(nil, got); !bytes.Equal(re, enc) {
+			t.Fatalf("frame %d: re-encoded %x, want %x", i, re, enc)
+		}
+		// The ops inside decode to valid ops.
+		for _, m := range got {
+			for _, so := range m.Ops {
+				var o Op
+				if err := DecodeOp(so.Op, &o); err != nil {
+					t.Fatalf("frame %d: op %x: %v", i, so.Op, err)
+				}
+			}
+		}
+	}
+}
+
+// ---- Allocations ----
+
+func TestAllocs(t *testing.T) {
+	pts := &Op{Type: OpPoints, Points: []Point{{X: 4, Y: 2}, {X: 5, Y: 1}, {X: -63, Y: 64}, {X: 0, Y: 0}}}
+	frame := AppendOp(nil, pts)
+	erase := AppendOp(nil, &Op{Type: OpErase, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 3}}})
+
+	var f ClientFrame
+	if err := DecodeClientFrame(frame, &f); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(1000, func() {
+		if err := DecodeClientFrame(frame, &f); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Errorf("DecodeClientFrame of a Points frame into a reused ClientFrame: %v allocs, want 0", n)
+	}
+
+	buf := make([]byte, 0, 64)
+	if n := testing.AllocsPerRun(1000, func() { buf = AppendOp(buf[:0], pts) }); n != 0 {
+		t.Errorf("AppendOp into a buffer with room: %v allocs, want 0", n)
+	}
+	cur := Cursor{X: 100, Y: -100}
+	if n := testing.AllocsPerRun(1000, func() { buf = AppendCursor(buf[:0], cur) }); n != 0 {
+		t.Errorf("AppendCursor into a buffer with room: %v allocs, want 0", n)
+	}
+
+	var o Op
+	for _, b := range [][]byte{frame, erase} {
+		if err := DecodeOp(b, &o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, b := range [][]byte{frame, erase} {
+		if n := testing.AllocsPerRun(1000, func() {
+			if err := DecodeOp(b, &o); err != nil {
+				t.Fatal(err)
+			}
+		}); n != 0 {
+			t.Errorf("DecodeOp of %x reusing an Op: %v allocs, want 0", b, n)
+		}
+	}
+}

@@ -1,0 +1,65 @@
+// Axis-aligned bounds of strokes, in board units.
+
+import type { Point } from '../protocol/types';
+
+/** Rect is an axis-aligned rectangle; an empty one has minX > maxX. */
+export interface Rect {
+  readonly minX: number;
+  readonly minY: number;
+  readonly maxX: number;
+  readonly maxY: number;
+}
+
+export const EMPTY_RECT: Rect = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
+
+/** pointsBounds returns the bounds of pts grown by pad on every side. */
+export function pointsBounds(pts: readonly Point[], pad = 0, from = 0): Rect {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (let i = from; i < pts.length; i++) {
+    const p = pts[i];
+    if (p.x < minX) minX = p.x;
+    if (p.x > maxX) maxX = p.x;
+    if (p.y < minY) minY = p.y;
+    if (p.y > maxY) maxY = p.y;
+  }
+  if (minX > maxX) return EMPTY_RECT;
+  return { minX: minX - pad, minY: minY - pad, maxX: maxX + pad, maxY: maxY + pad };
+}
+
+/**
+ * strokeBounds returns the bounds of everything a stroke of this width may
+ * paint: its points grown by the width (perfect-freehand never draws wider
+ * than the width; the extra half is room for smoothing and antialiasing).
+ */
+export function strokeBounds(pts: readonly Point[], width: number): Rect {
+  return pointsBounds(pts, width);
+}
+
+export function isEmpty(r: Rect): boolean {
+  return r.minX > r.maxX || r.minY > r.maxY;
+}
+
+export function intersects(a: Rect, b: Rect): boolean {
+  return a.minX <= b.maxX && b.minX <= a.maxX && a.minY <= b.maxY && b.minY <= a.maxY;
+}
+
+export function union(a: Rect, b: Rect): Rect {
+  return {
+    minX: Math.min(a.minX, b.minX),
+    minY: Math.min(a.minY, b.minY),
+    maxX: Math.max(a.maxX, b.maxX),
+    maxY: Math.max(a.maxY, b.maxY),
+  };
+}
+
+export function expand(r: Rect, by: number): Rect {
+  if (isEmpty(r)) return r;
+  return { minX: r.minX - by, minY: r.minY - by, maxX: r.maxX + by, maxY: r.maxY + by };
+}
+
+export function area(r: Rect): number {
+  return isEmpty(r) ? 0 : (r.maxX - r.minX) * (r.maxY - r.minY);
+}

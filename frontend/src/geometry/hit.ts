@@ -1,0 +1,83 @@
+// Hit testing for the stroke eraser: a stroke is hit when the distance from
+// the eraser to any segment of the stroke is at most the stroke's half
+// width plus the eraser's radius. The eraser is a segment too (from the
+// previous pointer sample to this one), so a fast drag skips nothing; a
+// single sample is a segment of length zero.
+
+import type { Point } from '../protocol/types';
+import { intersects, strokeBounds, type Rect } from './bounds';
+
+export interface XY {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** pointSegmentDistSq is the squared distance from p to segment ab. */
+export function pointSegmentDistSq(p: XY, a: XY, b: XY): number {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const len = dx * dx + dy * dy;
+  let t = len === 0 ? 0 : ((p.x - a.x) * dx + (p.y - a.y) * dy) / len;
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  const ex = a.x + t * dx - p.x;
+  const ey = a.y + t * dy - p.y;
+  return ex * ex + ey * ey;
+}
+
+function cross(o: XY, a: XY, b: XY): number {
+  return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+}
+
+/** segmentsIntersect reports whether segments ab and cd cross or touch. */
+export function segmentsIntersect(a: XY, b: XY, c: XY, d: XY): boolean {
+  const d1 = cross(c, d, a);
+  const d2 = cross(c, d, b);
+  const d3 = cross(a, b, c);
+  const d4 = cross(a, b, d);
+  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
+  return false;
+}
+
+/** segmentDistSq is the squared distance between segments ab and cd. */
+export function segmentDistSq(a: XY, b: XY, c: XY, d: XY): number {
+  if (segmentsIntersect(a, b, c, d)) return 0;
+  return Math.min(
+    pointSegmentDistSq(a, c, d),
+    pointSegmentDistSq(b, c, d),
+    pointSegmentDistSq(c, a, b),
+    pointSegmentDistSq(d, a, b),
+  );
+}
+
+/** EraserPath is the eraser's move since the last test, in board units. */
+export interface EraserPath {
+  readonly from: XY;
+  readonly to: XY;
+  readonly radius: number;
+}
+
+/** eraserBounds returns the rectangle the eraser path can touch. */
+export function eraserBounds(e: EraserPath): Rect {
+  return {
+    minX: Math.min(e.from.x, e.to.x) - e.radius,
+    minY: Math.min(e.from.y, e.to.y) - e.radius,
+    maxX: Math.max(e.from.x, e.to.x) + e.radius,
+    maxY: Math.max(e.from.y, e.to.y) + e.radius,
+  };
+}
+
+/**
+ * strokeHit reports whether the eraser path touches a stroke drawn through
+ * pts with the given width: distance <= width / 2 + radius.
+ */
+export function strokeHit(pts: readonly Point[], width: number, e: EraserPath, bounds?: Rect): boolean {
+  if (pts.length === 0) return false;
+  const reach = width / 2 + e.radius;
+  if (!intersects(bounds ?? strokeBounds(pts, width), eraserBounds(e))) return false;
+  const limit = reach * reach;
+  if (pts.length === 1) return segmentDistSq(pts[0], pts[0], e.from, e.to) <= limit;
+  for (let i = 1; i < pts.length; i++) {
+    if (segmentDistSq(pts[i - 1], pts[i], e.from, e.to) <= limit) return true;
+  }
+  return false;
+}

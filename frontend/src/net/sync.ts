@@ -1,0 +1,251 @@
+// SyncCore keeps this client's replica of the board in step with the room,
+// following PROTOCOL.md. It knows nothing of WebSockets or timers: the
+// connection feeds it frames and close codes and gives it a send function,
+// so the whole resume logic can be tested without a browser.
+//
+//	open()       the socket is open: send Hello(epoch, lastSeq, author)
+//	receive(f)   a server frame: Welcome (+ Snapshot or Ops replay) (+ Presence),
+//	             then Ops, Presence, Leave, Cursors, Notice
+//	closed(c)    the socket closed with code c: what to do next
+//	push(op)     an op of ours: into the outbox, sent at once when live
+//
+// After a Welcome and what follows it in its frame, the outbox ops with index
+// >= Welcome.applied are sent again, in order. An epoch change drops the
+// board and the outbox. Close code 4400 drops the op at the head of the
+// outbox (the one the server refused) at the next Welcome.
+
+import { Board, type Effect } from '../protocol/board';
+import { ProtocolError } from '../protocol/bytes';
+import { clampCoord } from '../protocol/delta';
+import { encodeClientMsg } from '../protocol/client';
+import { decodeServerFrame } from '../protocol/server';
+import {
+  CLOSE_MALFORMED,
+  CLOSE_VERSION,
+  VERSION,
+  type AuthorCursor,
+  type NoticeMsg,
+  type Op,
+  type OpsMsg,
+  type PresenceMsg,
+  type WelcomeMsg,
+} from '../protocol/types';
+import { Outbox } from './outbox';
+
+/** SELF in a stroke name stands for this client's author id (see edit/history). */
+const SELF = 0;
+
+/** SyncListener hears what happened; every method is optional. */
+export interface SyncListener {
+  /** The room's history changed (new epoch): drop local strokes and undo history. */
+  reset?(): void;
+  /** The board was replaced (Snapshot, or an empty board of a new epoch). */
+  boardReplaced?(board: Board): void;
+  /** One op was applied to the board. */
+  applied?(effect: Effect, author: number): void;
+  /** Ops left the outbox (acknowledged or dropped). */
+  acked?(): void;
+  /** A Welcome and the rest of its frame were handled: the client is live. */
+  welcomed?(w: WelcomeMsg, epochChanged: boolean): void;
+  presence?(m: PresenceMsg): void;
+  leave?(author: number): void;
+  cursors?(cursors: readonly AuthorCursor[]): void;
+  notice?(m: NoticeMsg): void;
+}
+
+/** What the connection should do after a close. */
+export type CloseAdvice = 'reconnect' | 'reload';
+
+/** VersionError is thrown when the server speaks another protocol version. */
+export class VersionError extends Error {
+  constructor(version: number) {
+    super(`sketchpad: server speaks protocol ${version}, this page ${VERSION}`);
+    this.name = 'VersionError';
+  }
+}
+
+export interface Identity {
+  readonly name: string;
+  readonly color: number;
+}
+
+/** resolveSelf returns op with SELF in stroke names replaced by author. */
+export function resolveSelf(op: Op, author: number): Op {
+  if (op.type !== 'erase' && op.type !== 'restore') return op;
+  if (!op.strokes.some((s) => s.author === SELF)) return op;
+  return { type: op.type, strokes: op.strokes.map((s) => (s.author === SELF ? { author, stroke: s.stroke } : s)) };
+}
+
+export class SyncCore {
+  private boardV = new Board(0n);
+  private authorV = 0;
+  private liveV = false;
+  private helloEpoch = 0n;
+  private dropHeadOnWelcome = false;
+  private identityV: Identity;
+  /** This author's ops the room has not been seen to apply. */
+  readonly outbox = new Outbox();
+
+  constructor(
+    private readonly send: (frame: Uint8Array) => void,
+    private readonly listener: SyncListener,
+    identity: Identity,
+  ) {
+    this.identityV = identity;
+  }
+
+  /** board is the replica: every op the room sequenced, up to board.seq. */
+  get board(): Board {
+    return this.boardV;
+  }
+
+  /** author is this client's author id, 0 before the first Welcome. */
+  get author(): number {
+    return this.authorV;
+  }
+
+  /** live is true from a Welcome until the connection closes. */
+  get live(): boolean {
+    return this.liveV;
+  }
+
+  get identity(): Identity {
+    return this.identityV;
+  }
+
+  /** open is called when a connection opens: it sends Hello. */
+  open(): void {
+    this.liveV = false;
+    this.outbox.disconnected();
+    this.helloEpoch = this.boardV.epoch;
+    this.send(
+      encodeClientMsg({
+        type: 'hello',
+        version: VERSION,
+        epoch: this.boardV.epoch,
+        lastSeq: this.boardV.seq,
+        author: this.authorV,
+        name: this.identityV.name,
+        color: this.identityV.color,
+      }),
+    );
+  }
+
+  /** closed is called when the connection closed with code (0 if none). */
+  closed(code: number): CloseAdvice {
+    this.liveV = false;
+    this.outbox.disconnected();
+    if (code === CLOSE_MALFORMED) this.dropHeadOnWelcome = true;
+    return code === CLOSE_VERSION ? 'reload' : 'reconnect';
+  }
+
+  /**
+   * receive handles one server frame. It throws a ProtocolError for a frame
+   * it cannot trust (malformed, a sequence gap) and a VersionError for a
+   * Welcome of another version: the caller closes the connection.
+   */
+  receive(frame: Uint8Array): void {
+    const msgs = decodeServerFrame(frame);
+    let welcome: WelcomeMsg | null = null;
+    let epochChanged = false;
+    for (const m of msgs) {
+      switch (m.type) {
+        case 'welcome':
+          if (m.version !== VERSION) throw new VersionError(m.version);
+          welcome = m;
+          epochChanged = this.takeWelcome(m) || epochChanged;
+          break;
+        case 'snapshot':
+          this.boardV = m.board;
+          this.listener.boardReplaced?.(m.board);
+          if (this.authorV !== 0 && this.outbox.ackTo(m.board.author(this.authorV).applied) > 0) {
+            this.listener.acked?.();
+          }
+          break;
+        case 'ops':
+          this.applyOps(m);
+          break;
+        case 'presence':
+          this.listener.presence?.(m);
+          break;
+        case 'leave':
+          this.listener.leave?.(m.author);
+          break;
+        case 'cursors':
+          this.listener.cursors?.(m.cursors);
+          break;
+        case 'notice':
+          this.listener.notice?.(m);
+          break;
+      }
+    }
+    if (welcome) {
+      // The replay (or snapshot) in this frame brought back every op of ours
+      // below applied; the rest go again, the first with index applied.
+      const dropped = this.outbox.welcome(welcome.applied, this.dropHeadOnWelcome);
+      this.dropHeadOnWelcome = false;
+      this.liveV = true;
+      this.flush();
+      if (dropped > 0) this.listener.acked?.();
+      this.listener.welcomed?.(welcome, epochChanged);
+    }
+  }
+
+  /** push queues an op of ours and sends it when live; it returns the op's outbox uid. */
+  push(op: Op): number {
+    const uid = this.outbox.push(op);
+    if (this.liveV) this.flush();
+    return uid;
+  }
+
+  /** sendCursor sends the pointer position when live; cursors are never queued. */
+  sendCursor(x: number, y: number): boolean {
+    if (!this.liveV) return false;
+    this.send(encodeClientMsg({ type: 'cursor', x: clampCoord(Math.round(x)), y: clampCoord(Math.round(y)) }));
+    return true;
+  }
+
+  /** setIdentity changes name and color: sent now when live, in the next Hello anyway. */
+  setIdentity(id: Identity): void {
+    this.identityV = id;
+    if (this.liveV) this.send(encodeClientMsg({ type: 'name', name: id.name, color: id.color }));
+  }
+
+  private flush(): void {
+    for (const op of this.outbox.takeUnsent()) this.send(encodeClientMsg(resolveSelf(op, this.authorV)));
+  }
+
+  /** takeWelcome handles a Welcome's epoch and author; it reports an epoch change. */
+  private takeWelcome(w: WelcomeMsg): boolean {
+    const changed = this.helloEpoch !== 0n && w.epoch !== this.helloEpoch;
+    this.authorV = w.author;
+    if (changed) {
+      // The room's history was lost or replaced: our board and unsent ops
+      // belong to a history that no longer exists.
+      this.outbox.reset(w.applied);
+      this.dropHeadOnWelcome = false;
+      this.listener.reset?.();
+    }
+    if (changed || this.helloEpoch === 0n) {
+      this.boardV = new Board(w.epoch);
+      this.listener.boardReplaced?.(this.boardV);
+    }
+    this.helloEpoch = w.epoch;
+    return changed;
+  }
+
+  private applyOps(m: OpsMsg): void {
+    let acked = false;
+    for (let i = 0; i < m.ops.length; i++) {
+      const seq = m.firstSeq + i;
+      const b = this.boardV;
+      if (seq <= b.seq) continue; // already applied (a replay overlapping what we had)
+      if (seq !== b.seq + 1) throw new ProtocolError(`ops gap: at ${b.seq}, got ${seq}`);
+      const { author, op } = m.ops[i];
+      const effect = b.apply(author, op);
+      if (author === this.authorV && author !== 0 && this.outbox.ackTo(b.author(author).applied) > 0) acked = true;
+      this.listener.applied?.(effect, author);
+    }
+    if (acked) this.listener.acked?.();
+  }
+}

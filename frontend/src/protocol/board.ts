@@ -1,0 +1,230 @@
+// The board model and its deterministic apply (PROTOCOL.md "Apply"): every
+// client and the server apply the same ops in the same order and hold
+// byte-identical boards.
+
+import { clampCoord } from './delta';
+import { MAX_STROKE_POINTS, type Op, type Point, type StrokeId } from './types';
+
+/** Stroke is a stroke on the board, with absolute points. Read it, never change it. */
+export interface Stroke {
+  readonly author: number;
+  readonly stroke: number;
+  readonly tool: number;
+  /** The Begin carried pressure. */
+  readonly pressure: boolean;
+  /** Erased (and not restored). */
+  readonly hidden: boolean;
+  readonly color: number;
+  readonly width: number;
+  readonly points: readonly Point[];
+}
+
+interface MutableStroke {
+  author: number;
+  stroke: number;
+  tool: number;
+  pressure: boolean;
+  hidden: boolean;
+  color: number;
+  width: number;
+  points: Point[];
+}
+
+/** AuthorState is what the board remembers of one author. */
+export interface AuthorState {
+  /** Ops of this author applied: the index its next op must have. */
+  readonly applied: number;
+  /** The author's open stroke number, 0 when none. */
+  readonly open: number;
+}
+
+interface MutableAuthor {
+  applied: number;
+  open: number;
+}
+
+/** Effect says what one apply changed, for whoever draws the board. */
+export type Effect =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'begin'; readonly stroke: Stroke }
+  | { readonly kind: 'points'; readonly stroke: Stroke; readonly from: number }
+  | { readonly kind: 'end'; readonly stroke: Stroke }
+  | { readonly kind: 'visibility'; readonly strokes: readonly Stroke[] }
+  | { readonly kind: 'clear' };
+
+const NONE: Effect = { kind: 'none' };
+
+/**
+ * Board is the state of one room after applying ops 1..seq. apply changes
+ * the board itself and never the op it is given.
+ */
+export class Board {
+  /** Names this history; a new epoch means the old one was lost. */
+  readonly epoch: bigint;
+  private seqN = 0;
+  private readonly authorsM = new Map<number, MutableAuthor>();
+  private strokesA: MutableStroke[] = [];
+  private readonly index = new Map<number, Map<number, MutableStroke>>();
+  private pointCount = 0;
+
+  constructor(epoch: bigint) {
+    this.epoch = epoch;
+  }
+
+  /** seq is the sequence number of the last op applied. */
+  get seq(): number {
+    return this.seqN;
+  }
+
+  /** strokes returns the strokes in z-order, bottom first. */
+  get strokes(): readonly Stroke[] {
+    return this.strokesA;
+  }
+
+  /** pointCount is the number of points on the board, hidden strokes included. */
+  get points(): number {
+    return this.pointCount;
+  }
+
+  /** author returns what the board knows of author a (zeros if nothing). */
+  author(a: number): AuthorState {
+    return this.authorsM.get(a) ?? { applied: 0, open: 0 };
+  }
+
+  /** authorIds returns the ids of every author that applied an op, ascending. */
+  authorIds(): number[] {
+    return [...this.authorsM.keys()].sort((x, y) => x - y);
+  }
+
+  /** stroke returns the stroke named (author, n), or undefined. */
+  stroke(author: number, n: number): Stroke | undefined {
+    return this.index.get(author)?.get(n);
+  }
+
+  /** isOpen reports whether s is its author's open stroke (still growing). */
+  isOpen(s: Stroke): boolean {
+    return this.authorsM.get(s.author)?.open === s.stroke;
+  }
+
+  /** apply applies op by author as the next op (sequence seq + 1). */
+  apply(author: number, op: Op): Effect {
+    this.seqN++;
+    const as = this.authorState(author);
+    as.applied++;
+    switch (op.type) {
+      case 'begin': {
+        as.open = 0;
+        if (this.stroke(author, op.stroke)) return NONE;
+        const s: MutableStroke = {
+          author,
+          stroke: op.stroke,
+          tool: op.tool,
+          pressure: op.pressure,
+          hidden: false,
+          color: op.color,
+          width: op.width,
+          points: [],
+        };
+        this.appendPoints(s, 0, 0, op.points);
+        let byN = this.index.get(author);
+        if (!byN) {
+          byN = new Map();
+          this.index.set(author, byN);
+        }
+        byN.set(op.stroke, s);
+        this.strokesA.push(s);
+        as.open = op.stroke;
+        return { kind: 'begin', stroke: s };
+      }
+      case 'points': {
+        if (as.open === 0) return NONE;
+        const s = this.index.get(author)!.get(as.open)!;
+        const last = s.points[s.points.length - 1];
+        const from = s.points.length;
+        this.appendPoints(s, last.x, last.y, op.points);
+        return { kind: 'points', stroke: s, from };
+      }
+      case 'end': {
+        if (as.open === 0) return NONE;
+        const s = this.index.get(author)!.get(as.open)!;
+        as.open = 0;
+        return { kind: 'end', stroke: s };
+      }
+      case 'erase':
+      case 'restore': {
+        const hide = op.type === 'erase';
+        const changed: Stroke[] = [];
+        for (const id of op.strokes) {
+          const s = this.index.get(id.author)?.get(id.stroke);
+          if (s && s.hidden !== hide) {
+            s.hidden = hide;
+            changed.push(s);
+          }
+        }
+        return changed.length ? { kind: 'visibility', strokes: changed } : NONE;
+      }
+      case 'clear': {
+        for (const a of this.authorsM.values()) a.open = 0;
+        this.index.clear();
+        this.strokesA = [];
+        this.pointCount = 0;
+        return { kind: 'clear' };
+      }
+    }
+  }
+
+  private authorState(a: number): MutableAuthor {
+    let s = this.authorsM.get(a);
+    if (!s) {
+      s = { applied: 0, open: 0 };
+      this.authorsM.set(a, s);
+    }
+    return s;
+  }
+
+  /** appendPoints adds delta-coded pts to s starting from (x, y), clamping each
+   *  coordinate and dropping points beyond MAX_STROKE_POINTS. */
+  private appendPoints(s: MutableStroke, x: number, y: number, pts: readonly Point[]): void {
+    const room = MAX_STROKE_POINTS - s.points.length;
+    const n = Math.min(room, pts.length);
+    for (let i = 0; i < n; i++) {
+      const d = pts[i];
+      x = clampCoord(x + d.x);
+      y = clampCoord(y + d.y);
+      s.points.push({ x, y, p: d.p });
+    }
+    if (n > 0) this.pointCount += n;
+  }
+
+  /**
+   * restore builds a board from decoded snapshot parts. The caller (the
+   * snapshot decoder) has validated them; they are copied, not kept.
+   */
+  static restore(
+    epoch: bigint,
+    seq: number,
+    authors: ReadonlyArray<readonly [number, AuthorState]>,
+    strokes: readonly Stroke[],
+  ): Board {
+    const b = new Board(epoch);
+    b.seqN = seq;
+    for (const [id, st] of authors) b.authorsM.set(id, { applied: st.applied, open: st.open });
+    for (const s of strokes) {
+      const m: MutableStroke = { ...s, points: s.points.slice() };
+      let byN = b.index.get(m.author);
+      if (!byN) {
+        byN = new Map();
+        b.index.set(m.author, byN);
+      }
+      byN.set(m.stroke, m);
+      b.strokesA.push(m);
+      b.pointCount += m.points.length;
+    }
+    return b;
+  }
+}
+
+/** strokeKey names a stroke as a string, for maps and sets. */
+export function strokeKey(id: StrokeId): string {
+  return id.author + ':' + id.stroke;
+}

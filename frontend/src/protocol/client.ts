@@ -1,0 +1,80 @@
+// Client frames (PROTOCOL.md "Client messages"): exactly one message, a type
+// byte then its body. The browser encodes them; the decoder exists so the
+// codec can be checked against the shared vectors from both directions.
+
+import { ByteReader, ByteWriter, ProtocolError } from './bytes';
+import { isOpType, readOp, writeOp } from './op';
+import {
+  COORD_LIMIT,
+  MAX_NAME_BYTES,
+  MSG_CURSOR,
+  MSG_HELLO,
+  MSG_NAME,
+  type ClientMsg,
+} from './types';
+
+/** encodeClientMsg returns the client frame carrying m. */
+export function encodeClientMsg(m: ClientMsg): Uint8Array {
+  const w = new ByteWriter(32);
+  switch (m.type) {
+    case 'hello':
+      w.u8(MSG_HELLO).u8(m.version).u64(m.epoch).uvarint(m.lastSeq).uvarint(m.author);
+      w.str(m.name).u32(m.color);
+      break;
+    case 'cursor':
+      w.u8(MSG_CURSOR).svarint(m.x).svarint(m.y);
+      break;
+    case 'name':
+      w.u8(MSG_NAME).str(m.name).u32(m.color);
+      break;
+    default:
+      writeOp(w, m);
+  }
+  return w.bytes();
+}
+
+/** decodeClientFrame decodes one client frame, validating it strictly. */
+export function decodeClientFrame(b: Uint8Array): ClientMsg {
+  if (b.length === 0) throw new ProtocolError('empty frame');
+  const t = b[0];
+  if (isOpType(t)) {
+    const r = new ByteReader(b);
+    const op = readOp(r);
+    r.done();
+    return op;
+  }
+  const r = new ByteReader(b, 1);
+  let m: ClientMsg;
+  switch (t) {
+    case MSG_HELLO: {
+      const version = r.u8();
+      const epoch = r.u64();
+      const lastSeq = r.uvarint();
+      const author = r.uvarint32('author');
+      const name = r.str('name', MAX_NAME_BYTES);
+      m = { type: 'hello', version, epoch, lastSeq, author, name, color: r.u32() };
+      break;
+    }
+    case MSG_CURSOR: {
+      const x = readCoord(r);
+      m = { type: 'cursor', x, y: readCoord(r) };
+      break;
+    }
+    case MSG_NAME: {
+      const name = r.str('name', MAX_NAME_BYTES);
+      m = { type: 'name', name, color: r.u32() };
+      break;
+    }
+    default:
+      throw new ProtocolError(`unknown message type 0x${t.toString(16)}`);
+  }
+  r.done();
+  return m;
+}
+
+/** readCoord reads an absolute coordinate and checks its range. */
+export function readCoord(r: ByteReader): number {
+  const v = r.svarint();
+  if (v > COORD_LIMIT || v < -COORD_LIMIT) throw new ProtocolError(`coordinate beyond ±${COORD_LIMIT}`);
+  return v;
+}

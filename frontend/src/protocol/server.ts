@@ -1,0 +1,164 @@
+// Server frames (PROTOCOL.md "Server messages"): one or more messages back
+// to back, each a type byte, the body length as a uvarint, then the body.
+// Unknown message types are skipped by their length.
+
+import type { Board } from './board';
+import { ByteReader, ByteWriter, ProtocolError } from './bytes';
+import { readCoord } from './client';
+import { encodeOp, readOp } from './op';
+import { readBoard, writeBoard } from './snapshot';
+import {
+  MAX_NAME_BYTES,
+  MSG_CURSORS,
+  MSG_LEAVE,
+  MSG_NOTICE,
+  MSG_OPS,
+  MSG_PRESENCE,
+  MSG_SNAPSHOT,
+  MSG_WELCOME,
+  type AuthorCursor,
+  type CursorsMsg,
+  type LeaveMsg,
+  type NoticeMsg,
+  type OpsMsg,
+  type PresenceMsg,
+  type SeqOp,
+  type WelcomeMsg,
+} from './types';
+
+export interface SnapshotMsg {
+  readonly type: 'snapshot';
+  readonly board: Board;
+}
+
+/** ServerMsg is one message of a server frame. */
+export type ServerMsg = WelcomeMsg | OpsMsg | SnapshotMsg | PresenceMsg | LeaveMsg | CursorsMsg | NoticeMsg;
+
+// Limits of server messages (the same as the Go decoder's).
+const MAX_OPS_PER_MESSAGE = 1 << 16;
+const MAX_CURSORS_PER_MESSAGE = 1 << 12;
+const MAX_OP_BYTES = 1 << 20;
+const MAX_NOTICE_BYTES = 1024;
+
+/** decodeServerFrame decodes every message of a server frame, in order. */
+export function decodeServerFrame(b: Uint8Array): ServerMsg[] {
+  const out: ServerMsg[] = [];
+  const r = new ByteReader(b);
+  while (r.remaining() > 0) {
+    const t = r.u8();
+    const n = r.uvarint();
+    if (n > r.remaining()) throw new ProtocolError('truncated message');
+    const body = r.bytes(n);
+    const m = decodeServerMsg(t, new ByteReader(body));
+    if (m) out.push(m);
+  }
+  return out;
+}
+
+function decodeServerMsg(t: number, r: ByteReader): ServerMsg | null {
+  let m: ServerMsg;
+  switch (t) {
+    case MSG_WELCOME: {
+      const version = r.u8();
+      const epoch = r.u64();
+      const author = r.uvarint32('author');
+      const applied = r.uvarint();
+      m = { type: 'welcome', version, epoch, author, applied, head: r.uvarint() };
+      break;
+    }
+    case MSG_OPS: {
+      const firstSeq = r.uvarint();
+      const cnt = r.count('op', MAX_OPS_PER_MESSAGE, 3);
+      const ops: SeqOp[] = new Array(cnt);
+      for (let i = 0; i < cnt; i++) {
+        const author = r.uvarint32('author');
+        const len = r.count('op byte', MAX_OP_BYTES, 1);
+        const or = new ByteReader(r.bytes(len));
+        const op = readOp(or);
+        or.done();
+        ops[i] = { author, op };
+      }
+      m = { type: 'ops', firstSeq, ops };
+      break;
+    }
+    case MSG_SNAPSHOT:
+      m = { type: 'snapshot', board: readBoard(r) };
+      break;
+    case MSG_PRESENCE: {
+      const author = r.uvarint32('author');
+      const name = r.str('name', MAX_NAME_BYTES);
+      m = { type: 'presence', author, name, color: r.u32() };
+      break;
+    }
+    case MSG_LEAVE:
+      m = { type: 'leave', author: r.uvarint32('author') };
+      break;
+    case MSG_CURSORS: {
+      const cnt = r.count('cursor', MAX_CURSORS_PER_MESSAGE, 3);
+      const cursors: AuthorCursor[] = new Array(cnt);
+      for (let i = 0; i < cnt; i++) {
+        const author = r.uvarint32('author');
+        const x = readCoord(r);
+        cursors[i] = { author, x, y: readCoord(r) };
+      }
+      m = { type: 'cursors', cursors };
+      break;
+    }
+    case MSG_NOTICE: {
+      const code = r.u16();
+      m = { type: 'notice', code, message: r.str('notice', MAX_NOTICE_BYTES) };
+      break;
+    }
+    default:
+      return null;
+  }
+  r.done();
+  return m;
+}
+
+/** encodeServerFrame encodes messages into one server frame (for tests and tools). */
+export function encodeServerFrame(msgs: readonly ServerMsg[]): Uint8Array {
+  const w = new ByteWriter(64);
+  for (const m of msgs) {
+    const body = new ByteWriter(32);
+    let t: number;
+    switch (m.type) {
+      case 'welcome':
+        t = MSG_WELCOME;
+        body.u8(m.version).u64(m.epoch).uvarint(m.author).uvarint(m.applied).uvarint(m.head);
+        break;
+      case 'ops':
+        t = MSG_OPS;
+        body.uvarint(m.firstSeq).uvarint(m.ops.length);
+        for (const o of m.ops) {
+          const ob = encodeOp(o.op);
+          body.uvarint(o.author).uvarint(ob.length).raw(ob);
+        }
+        break;
+      case 'snapshot':
+        t = MSG_SNAPSHOT;
+        writeBoard(body, m.board);
+        break;
+      case 'presence':
+        t = MSG_PRESENCE;
+        body.uvarint(m.author).str(m.name).u32(m.color);
+        break;
+      case 'leave':
+        t = MSG_LEAVE;
+        body.uvarint(m.author);
+        break;
+      case 'cursors':
+        t = MSG_CURSORS;
+        body.uvarint(m.cursors.length);
+        for (const c of m.cursors) body.uvarint(c.author).svarint(c.x).svarint(c.y);
+        break;
+      case 'notice':
+        t = MSG_NOTICE;
+        body.u16(m.code).str(m.message);
+        break;
+    }
+    const bb = body.bytes();
+    w.u8(t).uvarint(bb.length).raw(bb);
+  }
+  return w.bytes();
+}

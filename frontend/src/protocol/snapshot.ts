@@ -1,0 +1,132 @@
+// The board (snapshot) encoding (PROTOCOL.md "Board (snapshot) encoding").
+// Canonical: the same board always encodes to the same bytes.
+//
+//	epoch    u64
+//	seq      uvarint
+//	authors  uvarint count, then ascending by id: id, applied, open (uvarints)
+//	strokes  uvarint count, then in z-order: author, stroke (uvarints), tool u8,
+//	         flags u8 (bit0 pressure, bit1 hidden), color u32, width uvarint,
+//	         n uvarint, n × (dx svarint, dy svarint, p u8), deltas from (0, 0)
+
+import { Board, type AuthorState, type Stroke } from './board';
+import { ByteReader, ByteWriter, ProtocolError } from './bytes';
+import { COORD_LIMIT, MAX_STROKE_POINTS, MAX_TOOL, MAX_WIDTH, type Point } from './types';
+
+// Limits a board decoder enforces, so a snapshot can never make it allocate
+// without bound (the same as the Go decoder's).
+const MAX_SNAPSHOT_AUTHORS = 1 << 20;
+const MAX_SNAPSHOT_STROKES = 1 << 22;
+const MAX_SNAPSHOT_POINTS = 1 << 26;
+const MIN_SNAPSHOT_AUTHOR = 3;
+const MIN_SNAPSHOT_STROKE = 10;
+const MIN_SNAPSHOT_POINT = 3;
+
+const FLAG_PRESSURE = 1;
+const FLAG_HIDDEN = 2;
+
+/** writeBoard appends the canonical encoding of b to w. */
+export function writeBoard(w: ByteWriter, b: Board): void {
+  w.u64(b.epoch).uvarint(b.seq);
+  const ids = b.authorIds();
+  w.uvarint(ids.length);
+  for (const id of ids) {
+    const a = b.author(id);
+    w.uvarint(id).uvarint(a.applied).uvarint(a.open);
+  }
+  w.uvarint(b.strokes.length);
+  for (const s of b.strokes) {
+    w.uvarint(s.author).uvarint(s.stroke).u8(s.tool);
+    w.u8((s.pressure ? FLAG_PRESSURE : 0) | (s.hidden ? FLAG_HIDDEN : 0));
+    w.u32(s.color).uvarint(s.width).uvarint(s.points.length);
+    let px = 0;
+    let py = 0;
+    for (const p of s.points) {
+      w.svarint(p.x - px).svarint(p.y - py).u8(p.p);
+      px = p.x;
+      py = p.y;
+    }
+  }
+}
+
+/** encodeBoard returns the canonical encoding of b. */
+export function encodeBoard(b: Board): Uint8Array {
+  const w = new ByteWriter(64 + b.points * 4);
+  writeBoard(w, b);
+  return w.bytes();
+}
+
+/** decodeBoard decodes a board encoding that fills all of data. */
+export function decodeBoard(data: Uint8Array): Board {
+  const r = new ByteReader(data);
+  const b = readBoard(r);
+  r.done();
+  return b;
+}
+
+/** readBoard reads a board encoding, validating it as strictly as an op. */
+export function readBoard(r: ByteReader): Board {
+  const epoch = r.u64();
+  const seq = r.uvarint();
+  const na = r.count('author', MAX_SNAPSHOT_AUTHORS, MIN_SNAPSHOT_AUTHOR);
+  const authors: Array<[number, AuthorState]> = [];
+  let last = -1;
+  for (let i = 0; i < na; i++) {
+    const id = r.uvarint32('author');
+    const applied = r.uvarint();
+    const open = r.uvarint32('stroke');
+    if (id <= last) throw new ProtocolError('authors not in ascending order');
+    last = id;
+    authors.push([id, { applied, open }]);
+  }
+  const ns = r.count('stroke', MAX_SNAPSHOT_STROKES, MIN_SNAPSHOT_STROKE);
+  const strokes: Stroke[] = [];
+  const seen = new Set<string>();
+  let total = 0;
+  for (let i = 0; i < ns; i++) {
+    const author = r.uvarint32('author');
+    const stroke = r.uvarint32('stroke');
+    const tool = r.u8();
+    const flags = r.u8();
+    const color = r.u32();
+    const width = r.uvarint();
+    const np = r.count('point', MAX_STROKE_POINTS, MIN_SNAPSHOT_POINT);
+    if (stroke === 0) throw new ProtocolError('stroke number 0');
+    if (tool > MAX_TOOL) throw new ProtocolError(`unknown tool ${tool}`);
+    if ((flags & ~(FLAG_PRESSURE | FLAG_HIDDEN)) !== 0) throw new ProtocolError(`unknown stroke flags 0x${flags.toString(16)}`);
+    if (width < 1 || width > MAX_WIDTH) throw new ProtocolError(`width ${width} out of range 1..${MAX_WIDTH}`);
+    if (np === 0) throw new ProtocolError('stroke without points');
+    if (total + np > MAX_SNAPSHOT_POINTS) throw new ProtocolError('snapshot holds too many points');
+    const key = author + ':' + stroke;
+    if (seen.has(key)) throw new ProtocolError('duplicate stroke');
+    seen.add(key);
+    const points: Point[] = new Array(np);
+    let x = 0;
+    let y = 0;
+    for (let j = 0; j < np; j++) {
+      x += r.svarint();
+      y += r.svarint();
+      const p = r.u8();
+      if (x > COORD_LIMIT || x < -COORD_LIMIT || y > COORD_LIMIT || y < -COORD_LIMIT) {
+        throw new ProtocolError(`coordinate beyond ±${COORD_LIMIT}`);
+      }
+      points[j] = { x, y, p };
+    }
+    total += np;
+    strokes.push({
+      author,
+      stroke,
+      tool,
+      pressure: (flags & FLAG_PRESSURE) !== 0,
+      hidden: (flags & FLAG_HIDDEN) !== 0,
+      color,
+      width,
+      points,
+    });
+  }
+  for (const [id, a] of authors) {
+    if (a.open !== 0 && !seen.has(id + ':' + a.open)) {
+      throw new ProtocolError(`open stroke ${a.open} of author ${id} not on the board`);
+    }
+  }
+  return Board.restore(epoch, seq, authors, strokes);
+}

@@ -1,0 +1,199 @@
+// Sketchpad wire protocol, version 1: the types and constants. PROTOCOL.md
+// (canvas/PROTOCOL.md in the repository) is the contract; this file and its
+// siblings are the browser's twin of the Go package canvas.
+//
+// A session, seen from the browser:
+//
+//	browser                                  server
+//	Hello{epoch, lastSeq, author, name} -->
+//	                                     <-- Welcome{author, applied, head}
+//	                                         + Snapshot (or Ops replaying lastSeq+1..)
+//	                                         + Presence for everyone here
+//	Begin{stroke 7, color, width, pts}  -->  seq 41 = (author 3, Begin)
+//	Points{pts}                         -->  seq 42 = (author 3, Points)
+//	                                     <-- Ops{firstSeq 41: (3, Begin), (3, Points)}
+//	End                                 -->  seq 43 ...
+//
+// History: 1  strokes (pen), erase/restore, clear, presence, cursors.
+
+/** VERSION is the protocol version this client speaks. */
+export const VERSION = 1;
+
+// Op types (client frames carrying an op are exactly the op's bytes).
+export const OP_BEGIN = 0x10; //   stroke uvarint, tool u8, flags u8, color u32, width uvarint, points
+export const OP_POINTS = 0x11; //  points (dx, dy)
+export const OP_POINTSP = 0x12; // points (dx, dy, p)
+export const OP_END = 0x13; //     empty
+export const OP_ERASE = 0x14; //   count uvarint, count × (author uvarint, stroke uvarint)
+export const OP_RESTORE = 0x15; // same as Erase
+export const OP_CLEAR = 0x16; //   empty
+
+// Client message types.
+export const MSG_HELLO = 0x01; //  version u8, epoch u64, lastSeq uvarint, author uvarint, name string, color u32
+export const MSG_CURSOR = 0x20; // x svarint, y svarint
+export const MSG_NAME = 0x21; //   name string, color u32
+
+// Server message types (each: type u8, body length uvarint, body).
+export const MSG_WELCOME = 0x80; //  version u8, epoch u64, author uvarint, applied uvarint, head uvarint
+export const MSG_OPS = 0x81; //      firstSeq uvarint, count uvarint, count × (author uvarint, len uvarint, op)
+export const MSG_SNAPSHOT = 0x82; // board encoding
+export const MSG_PRESENCE = 0x83; // author uvarint, name string, color u32
+export const MSG_LEAVE = 0x84; //    author uvarint
+export const MSG_CURSORS = 0x85; //  count uvarint, count × (author uvarint, x svarint, y svarint)
+export const MSG_NOTICE = 0x86; //   code u16, message string
+
+/** Tools. */
+export const TOOL_PEN = 0;
+export const MAX_TOOL = TOOL_PEN;
+
+/** Begin flags. */
+export const FLAG_PRESSURE = 1;
+
+// Limits of the protocol itself: a frame that breaks one is malformed.
+export const MAX_POINTS_PER_OP = 2048;
+export const MAX_STROKES_PER_OP = 1024;
+export const MAX_POINT_DELTA = 1 << 24;
+export const COORD_LIMIT = 1 << 28;
+export const MAX_STROKE_POINTS = 50000;
+export const MAX_WIDTH = 4096;
+export const MAX_NAME_BYTES = 64;
+
+/** Close codes the server uses (PROTOCOL.md "Close codes"). */
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_MALFORMED = 4400;
+export const CLOSE_OUT_OF_ORDER = 4401;
+export const CLOSE_GAP = 4409;
+export const CLOSE_VERSION = 4426;
+
+/**
+ * Point is a board point in 1/4 CSS pixel units: a delta from the previous
+ * point of its stroke inside an op, absolute on a Board. p is the pressure
+ * byte, 0 meaning "the device gave none".
+ */
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+  readonly p: number;
+}
+
+/** StrokeId names a stroke: its author and the author's number for it. */
+export interface StrokeId {
+  readonly author: number;
+  readonly stroke: number;
+}
+
+export interface BeginOp {
+  readonly type: 'begin';
+  readonly stroke: number;
+  readonly tool: number;
+  readonly pressure: boolean;
+  readonly color: number;
+  readonly width: number;
+  /** Deltas; the first is from (0, 0), so it is absolute. */
+  readonly points: readonly Point[];
+}
+
+export interface PointsOp {
+  readonly type: 'points';
+  /** true: type 0x12 (PointsP), the points carry pressure. */
+  readonly pressure: boolean;
+  /** Deltas from the previous point of the stroke. */
+  readonly points: readonly Point[];
+}
+
+export interface EndOp {
+  readonly type: 'end';
+}
+
+export interface EraseOp {
+  readonly type: 'erase' | 'restore';
+  readonly strokes: readonly StrokeId[];
+}
+
+export interface ClearOp {
+  readonly type: 'clear';
+}
+
+/** Op is a sequenced message: one change to the board. */
+export type Op = BeginOp | PointsOp | EndOp | EraseOp | ClearOp;
+
+export interface HelloMsg {
+  readonly type: 'hello';
+  readonly version: number;
+  /** The room epoch the client knows, 0n for none. */
+  readonly epoch: bigint;
+  /** The last sequence number the client applied, 0 for none. */
+  readonly lastSeq: number;
+  /** The author id to resume, 0 for a new one. */
+  readonly author: number;
+  readonly name: string;
+  readonly color: number;
+}
+
+export interface CursorMsg {
+  readonly type: 'cursor';
+  readonly x: number;
+  readonly y: number;
+}
+
+export interface NameMsg {
+  readonly type: 'name';
+  readonly name: string;
+  readonly color: number;
+}
+
+/** ClientMsg is what one client frame carries. */
+export type ClientMsg = HelloMsg | CursorMsg | NameMsg | Op;
+
+export interface WelcomeMsg {
+  readonly type: 'welcome';
+  readonly version: number;
+  readonly epoch: bigint;
+  /** The client's author id from now on. */
+  readonly author: number;
+  /** This author's ops the room holds: the index to resend from. */
+  readonly applied: number;
+  /** The room's last sequence number when the Welcome was made. */
+  readonly head: number;
+}
+
+/** SeqOp is an op and its author, as carried in an Ops message. */
+export interface SeqOp {
+  readonly author: number;
+  readonly op: Op;
+}
+
+export interface OpsMsg {
+  readonly type: 'ops';
+  readonly firstSeq: number;
+  readonly ops: readonly SeqOp[];
+}
+
+export interface PresenceMsg {
+  readonly type: 'presence';
+  readonly author: number;
+  readonly name: string;
+  readonly color: number;
+}
+
+export interface LeaveMsg {
+  readonly type: 'leave';
+  readonly author: number;
+}
+
+export interface AuthorCursor {
+  readonly author: number;
+  readonly x: number;
+  readonly y: number;
+}
+
+export interface CursorsMsg {
+  readonly type: 'cursors';
+  readonly cursors: readonly AuthorCursor[];
+}
+
+export interface NoticeMsg {
+  readonly type: 'notice';
+  readonly code: number;
+  readonly message: string;
+}

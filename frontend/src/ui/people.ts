@@ -1,0 +1,69 @@
+// The people list: everyone on the board (from Presence and Leave), each
+// with their color, this person first.
+
+import { cssColor } from '../render/color';
+import { h } from './dom';
+
+interface Person {
+  name: string;
+  color: number;
+}
+
+export class PeopleList {
+  readonly el: HTMLElement;
+  private readonly list: HTMLUListElement;
+  private readonly count: HTMLElement;
+  private readonly people = new Map<number, Person>();
+  private me = 0;
+  private self: Person;
+
+  constructor(self: Person) {
+    this.self = { ...self };
+    this.list = h('ul', { class: 'people-list', 'data-testid': 'people-list', 'aria-label': 'People on the board' });
+    this.count = h('span', { class: 'people-count' });
+    this.el = h('section', { class: 'people', 'aria-label': 'People' }, h('h2', {}, 'On the board ', this.count), this.list);
+    this.render();
+  }
+
+  /** setSelf sets this person's author id (0 before the first Welcome), name and color. */
+  setSelf(author: number, p: Person): void {
+    this.me = author;
+    this.self = { ...p };
+    this.render();
+  }
+
+  set(author: number, p: Person): void {
+    this.people.set(author, { ...p });
+    this.render();
+  }
+
+  remove(author: number): void {
+    if (this.people.delete(author)) this.render();
+  }
+
+  /** reset forgets everyone else (a new connection announces them again). */
+  reset(): void {
+    this.people.clear();
+    this.render();
+  }
+
+  name(author: number): Person | undefined {
+    return author === this.me ? this.self : this.people.get(author);
+  }
+
+  private render(): void {
+    const others = [...this.people.entries()].filter(([a]) => a !== this.me).sort((x, y) => x[0] - y[0]);
+    const rows = [this.row(this.self, true, this.me)];
+    for (const [a, p] of others) rows.push(this.row(p, false, a));
+    this.list.replaceChildren(...rows);
+    this.count.textContent = `(${rows.length})`;
+  }
+
+  private row(p: Person, self: boolean, author: number): HTMLLIElement {
+    const dot = h('span', { class: 'dot', 'aria-hidden': 'true' });
+    dot.style.background = cssColor(p.color);
+    const li = h('li', { 'data-author': author || undefined }, dot, h('span', { class: 'person-name' }, p.name));
+    if (self) li.append(h('span', { class: 'person-you' }, ' (you)'));
+    return li;
+  }
+}

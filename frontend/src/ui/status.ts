@@ -1,0 +1,71 @@
+// The connection indicator: "connecting", "live", "offline — reconnecting in
+// Ns" (with a button to try now), "resyncing", and "please reload" when the
+// server speaks another protocol version.
+
+import { h } from './dom';
+import { statusText, type StatusView } from './status_text';
+
+
+export class StatusBanner {
+  readonly el: HTMLElement;
+  private readonly indicator: HTMLElement;
+  private readonly text: HTMLElement;
+  private readonly retry: HTMLButtonElement;
+  private readonly reload: HTMLButtonElement;
+  private readonly note: HTMLElement;
+  private view: StatusView = { state: 'connecting', resync: false };
+  private timer: number | null = null;
+  private noteTimer: number | null = null;
+
+  constructor(onRetry: () => void) {
+    this.text = h('span', { class: 'status-text' });
+    this.retry = h('button', { type: 'button', class: 'status-action', 'data-testid': 'reconnect', 'aria-label': 'Reconnect now', title: 'Reconnect now' }, 'Reconnect now');
+    this.retry.addEventListener('click', onRetry);
+    this.reload = h('button', { type: 'button', class: 'status-action', 'data-testid': 'reload', 'aria-label': 'Reload the page', title: 'Reload the page' }, 'Reload');
+    this.reload.addEventListener('click', () => location.reload());
+    this.note = h('span', { class: 'status-note', role: 'status', 'aria-live': 'polite', hidden: true });
+    // The indicator (data-testid=status) holds only the state's words; the
+    // buttons and notes sit beside it.
+    this.indicator = h(
+      'span',
+      { class: 'status', 'data-testid': 'status', role: 'status', 'aria-live': 'polite' },
+      h('span', { class: 'status-dot', 'aria-hidden': 'true' }),
+      this.text,
+    );
+    this.el = h('div', { class: 'status-bar' }, this.indicator, this.retry, this.reload, this.note);
+    this.render();
+  }
+
+  set(v: StatusView): void {
+    this.view = v;
+    this.render();
+  }
+
+  /** flash shows a message beside the status for a while. */
+  flash(message: string, ms = 6000): void {
+    this.note.textContent = message;
+    this.note.hidden = false;
+    if (this.noteTimer !== null) clearTimeout(this.noteTimer);
+    this.noteTimer = window.setTimeout(() => {
+      this.note.hidden = true;
+      this.noteTimer = null;
+    }, ms);
+  }
+
+  private render(): void {
+    const v = this.view;
+    this.indicator.dataset.state = v.state;
+    this.el.dataset.state = v.state;
+    this.retry.hidden = v.state !== 'offline';
+    this.reload.hidden = v.state !== 'reload';
+    const text = statusText(v, Date.now());
+    if (this.text.textContent !== text) this.text.textContent = text;
+    if (v.state === 'offline' && this.timer === null) {
+      this.timer = window.setInterval(() => this.render(), 250);
+    } else if (v.state !== 'offline' && this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+}
+

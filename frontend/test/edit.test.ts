@@ -1,0 +1,120 @@
+// Undo history, pending view, shortcuts, names and colors: pure pieces of the UI.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { EMPTY_HISTORY, HISTORY_LIMIT, SELF, canRedo, canUndo, record, redo, undo, visibilityOps } from '../src/edit/history';
+import { NO_PENDING, displayKey, pendingView } from '../src/edit/pending';
+import { commandFor, isTextEntry } from '../src/input/shortcuts';
+import { cssColor, hexColor, parseHexColor } from '../src/render/color';
+import { cleanName, randomName, randomPersonColor, PERSON_COLORS } from '../src/ui/identity';
+import { statusText } from '../src/ui/status_text';
+import { seeded } from './rand';
+
+test('history: undo and redo of a stroke and of an erase', () => {
+  let h = record(EMPTY_HISTORY, { kind: 'stroke', stroke: 4 });
+  h = record(h, { kind: 'erase', strokes: [{ author: 9, stroke: 1 }, { author: SELF, stroke: 2 }] });
+  const frozen = JSON.stringify(h);
+  let r = undo(h);
+  assert.deepEqual(r.ops, [{ type: 'restore', strokes: [{ author: 9, stroke: 1 }, { author: SELF, stroke: 2 }] }]);
+  r = undo(r.history);
+  assert.deepEqual(r.ops, [{ type: 'erase', strokes: [{ author: SELF, stroke: 4 }] }]);
+  assert.equal(canUndo(r.history), false);
+  assert.deepEqual(undo(r.history).ops, []);
+  let s = redo(r.history);
+  assert.deepEqual(s.ops, [{ type: 'restore', strokes: [{ author: SELF, stroke: 4 }] }]);
+  s = redo(s.history);
+  assert.deepEqual(s.ops, [{ type: 'erase', strokes: [{ author: 9, stroke: 1 }, { author: SELF, stroke: 2 }] }]);
+  assert.equal(canRedo(s.history), false);
+  assert.equal(JSON.stringify(h), frozen, 'inputs never mutated');
+  // A new action drops what could be redone.
+  const u = undo(h).history;
+  assert.equal(canRedo(record(u, { kind: 'stroke', stroke: 5 })), false);
+});
+
+test('history: bounded, oldest forgotten', () => {
+  let h = EMPTY_HISTORY;
+  for (let i = 1; i <= HISTORY_LIMIT + 10; i++) h = record(h, { kind: 'stroke', stroke: i });
+  assert.equal(h.done.length, HISTORY_LIMIT);
+  assert.deepEqual(h.done[0], { kind: 'stroke', stroke: 11 });
+});
+
+test('visibilityOps splits at 1024 strokes per op', () => {
+  const ids = Array.from({ length: 2500 }, (_, i) => ({ author: 1, stroke: i + 1 }));
+  const ops = visibilityOps('erase', ids);
+  assert.deepEqual(ops.map((o) => (o.type === 'erase' ? o.strokes.length : 0)), [1024, 1024, 452]);
+});
+
+test('pending view: erase, restore and clear fold in order', () => {
+  assert.equal(pendingView([]), NO_PENDING);
+  assert.equal(pendingView([{ uid: 1, op: { type: 'end' } }]), NO_PENDING);
+  const v = pendingView([
+    { uid: 1, op: { type: 'erase', strokes: [{ author: 0, stroke: 1 }, { author: 5, stroke: 2 }] } },
+    { uid: 2, op: { type: 'restore', strokes: [{ author: 5, stroke: 2 }] } },
+  ]);
+  assert.equal(v.hidden.get('0:1'), true);
+  assert.equal(v.hidden.get('5:2'), false);
+  assert.equal(v.clearUid, 0);
+  const c = pendingView([
+    { uid: 1, op: { type: 'erase', strokes: [{ author: 5, stroke: 2 }] } },
+    { uid: 7, op: { type: 'clear' } },
+    { uid: 8, op: { type: 'erase', strokes: [{ author: 0, stroke: 9 }] } },
+  ]);
+  assert.equal(c.clearUid, 7);
+  assert.equal(c.hidden.has('5:2'), false);
+  assert.equal(c.hidden.get('0:9'), true);
+  assert.equal(displayKey(3, 4, 3), '0:4');
+  assert.equal(displayKey(3, 4, 5), '3:4');
+  assert.equal(displayKey(3, 4, 0), '3:4');
+});
+
+test('shortcuts: P, E, Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z, Ctrl+Y', () => {
+  const k = (key: string, m: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) =>
+    commandFor({ key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...m });
+  assert.equal(k('p'), 'pen');
+  assert.equal(k('P'), 'pen');
+  assert.equal(k('e'), 'eraser');
+  assert.equal(k('z', { ctrlKey: true }), 'undo');
+  assert.equal(k('z', { metaKey: true }), 'undo');
+  assert.equal(k('Z', { ctrlKey: true, shiftKey: true }), 'redo');
+  assert.equal(k('z', { metaKey: true, shiftKey: true }), 'redo');
+  assert.equal(k('y', { ctrlKey: true }), 'redo');
+  assert.equal(k('z'), null);
+  assert.equal(k('p', { ctrlKey: true }), null);
+  assert.equal(k('e', { altKey: true }), null);
+  assert.equal(k('Enter'), null);
+  assert.equal(isTextEntry({ tagName: 'INPUT', type: 'text' }), true);
+  assert.equal(isTextEntry({ tagName: 'INPUT', type: 'color' }), false);
+  assert.equal(isTextEntry({ tagName: 'BUTTON' }), false);
+  assert.equal(isTextEntry({ tagName: 'DIV', isContentEditable: true }), true);
+  assert.equal(isTextEntry(null), false);
+});
+
+test('names: friendly defaults; cleaned to 64 bytes of UTF-8', () => {
+  const r = seeded(11);
+  for (let i = 0; i < 50; i++) assert.match(randomName(r), /^[A-Z][a-z]+ [A-Z][a-z]+$/);
+  assert.ok(PERSON_COLORS.includes(randomPersonColor(r)));
+  assert.equal(cleanName('  Ada   \n Lovelace '), 'Ada Lovelace');
+  assert.equal(cleanName('   '), '');
+  const long = '✏️'.repeat(40); // 6 bytes each
+  const c = cleanName(long);
+  assert.ok(new TextEncoder().encode(c).length <= 64);
+  assert.ok(long.startsWith(c));
+  assert.equal(c.length % 2, 0, 'no character split');
+});
+
+test('colors: RGBA u32 to CSS and back', () => {
+  assert.equal(cssColor(0x1e1e1eff), '#1e1e1e');
+  assert.equal(cssColor(0xff000080), 'rgba(255,0,0,0.502)');
+  assert.equal(hexColor(0x1971c2ff), '#1971c2');
+  assert.equal(parseHexColor('#1971C2'), 0x1971c2ff);
+  assert.equal(parseHexColor('#abc'), 0xaabbccff);
+  assert.equal(parseHexColor('blue'), null);
+});
+
+test('status words', () => {
+  assert.equal(statusText({ state: 'connecting', resync: false }, 0), 'connecting…');
+  assert.equal(statusText({ state: 'connecting', resync: true }, 0), 'resyncing…');
+  assert.equal(statusText({ state: 'live' }, 0), 'live');
+  assert.equal(statusText({ state: 'offline', retryAt: 4200 }, 1000), 'offline — reconnecting in 4s');
+  assert.match(statusText({ state: 'reload' }, 0), /reload/);
+});

@@ -1,0 +1,137 @@
+// A room server in miniature, following PROTOCOL.md, for testing the
+// client's resume logic without a network: frames are queued both ways and
+// the test decides when each side reads them (or loses them).
+
+import { Board } from '../src/protocol/board';
+import { decodeClientFrame } from '../src/protocol/client';
+import { encodeServerFrame, type ServerMsg } from '../src/protocol/server';
+import { VERSION, type Op, type PresenceMsg } from '../src/protocol/types';
+
+export class FakeRoom {
+  board: Board;
+  log: { author: number; op: Op }[] = [];
+  /** Ops older than this seq are forgotten: a client behind gets a snapshot. */
+  keepFrom = 1;
+  nextAuthor = 1;
+  known = new Set<number>();
+  conns = new Set<FakeConn>();
+  names = new Map<number, PresenceMsg>();
+
+  constructor(public epoch: bigint) {
+    this.board = new Board(epoch);
+  }
+
+  /** restart loses the history: a new epoch and an empty board. */
+  restart(epoch: bigint): void {
+    for (const c of [...this.conns]) c.close(1001);
+    this.epoch = epoch;
+    this.board = new Board(epoch);
+    this.log = [];
+    this.keepFrom = 1;
+    this.known.clear();
+  }
+
+  connect(): FakeConn {
+    const c = new FakeConn(this);
+    this.conns.add(c);
+    return c;
+  }
+
+  broadcast(msgs: ServerMsg[]): void {
+    for (const c of this.conns) if (c.author) c.toClient.push(encodeServerFrame(msgs));
+  }
+}
+
+export class FakeConn {
+  toClient: Uint8Array[] = [];
+  toServer: Uint8Array[] = [];
+  author = 0;
+  index = 0;
+  closedWith = 0;
+
+  constructor(private readonly room: FakeRoom) {}
+
+  /** send is what the client's SyncCore sends through. */
+  readonly send = (f: Uint8Array): void => {
+    if (!this.closedWith) this.toServer.push(f);
+  };
+
+  close(code: number): void {
+    this.closedWith = code;
+    this.room.conns.delete(this);
+  }
+
+  /** serve makes the server read every frame the client sent. */
+  serve(): void {
+    const frames = this.toServer;
+    this.toServer = [];
+    for (const f of frames) {
+      if (this.closedWith) return;
+      this.handle(f);
+    }
+  }
+
+  /** take returns (and forgets) the frames queued for the client. */
+  take(): Uint8Array[] {
+    const t = this.toClient;
+    this.toClient = [];
+    return t;
+  }
+
+  private handle(f: Uint8Array): void {
+    const room = this.room;
+    let m;
+    try {
+      m = decodeClientFrame(f);
+    } catch {
+      this.close(4400);
+      return;
+    }
+    if (m.type === 'hello') {
+      if (this.author) return this.close(4401);
+      if (m.version !== VERSION) return this.close(4426);
+      this.author = m.author !== 0 && room.known.has(m.author) ? m.author : room.nextAuthor++;
+      room.known.add(this.author);
+      const applied = room.board.author(this.author).applied;
+      this.index = applied;
+      const msgs: ServerMsg[] = [
+        { type: 'welcome', version: VERSION, epoch: room.epoch, author: this.author, applied, head: room.board.seq },
+      ];
+      if (m.epoch === room.epoch && m.lastSeq + 1 >= room.keepFrom && m.lastSeq <= room.board.seq) {
+        const from = m.lastSeq + 1;
+        const ops = room.log.slice(from - 1);
+        if (ops.length) msgs.push({ type: 'ops', firstSeq: from, ops });
+      } else {
+        msgs.push({ type: 'snapshot', board: room.board });
+      }
+      const me: PresenceMsg = { type: 'presence', author: this.author, name: m.name, color: m.color };
+      room.names.set(this.author, me);
+      for (const c of room.conns) if (c !== this && c.author) c.toClient.push(encodeServerFrame([me]));
+      for (const p of room.names.values()) msgs.push(p);
+      // Snapshot bytes are taken now, as a server would.
+      this.toClient.push(encodeServerFrame(msgs));
+      return;
+    }
+    if (!this.author) return this.close(4401);
+    if (m.type === 'cursor') {
+      room.broadcast([{ type: 'cursors', cursors: [{ author: this.author, x: m.x, y: m.y }] }]);
+      return;
+    }
+    if (m.type === 'name') {
+      const p: PresenceMsg = { type: 'presence', author: this.author, name: m.name, color: m.color };
+      room.names.set(this.author, p);
+      room.broadcast([p]);
+      return;
+    }
+    const applied = room.board.author(this.author).applied;
+    if (this.index < applied) {
+      this.index++; // a duplicate of an op an older connection delivered
+      return;
+    }
+    if (this.index > applied) return this.close(4409);
+    this.index++;
+    room.board.apply(this.author, m);
+    room.log.push({ author: this.author, op: m });
+    room.broadcast([{ type: 'ops', firstSeq: room.board.seq, ops: [{ author: this.author, op: m }] }]);
+  }
+}

@@ -1,0 +1,126 @@
+// Outbox and backoff: the pure parts of reconnecting.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BACKOFF_CAP_MS, backoffCeiling, backoffDelay } from '../src/net/backoff';
+import { Outbox } from '../src/net/outbox';
+import { roomName, roomSegment, socketURL } from '../src/net/room_url';
+import type { Op } from '../src/protocol/types';
+import { seeded } from './rand';
+
+const pts = (n: number, pressure = false): Op => ({
+  type: 'points',
+  pressure,
+  points: Array.from({ length: n }, (_, i) => ({ x: i, y: 1, p: pressure ? 9 : 0 })),
+});
+const begin: Op = { type: 'begin', stroke: 1, tool: 0, pressure: false, color: 0, width: 8, points: [{ x: 1, y: 1, p: 0 }] };
+const end: Op = { type: 'end' };
+
+test('backoff: full jitter under an exponential ceiling, base 250 ms, cap 10 s', () => {
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map((a) => backoffCeiling(a)), [250, 500, 1000, 2000, 4000, 8000, 10000, 10000]);
+  assert.equal(backoffCeiling(5000), BACKOFF_CAP_MS);
+  assert.equal(backoffDelay(3, () => 0), 0);
+  assert.equal(backoffDelay(3, () => 0.999999), 1999);
+  const r = seeded(5);
+  const delays = Array.from({ length: 2000 }, () => backoffDelay(10, r));
+  assert.ok(delays.every((d) => d >= 0 && d < 10000));
+  const mean = delays.reduce((a, b) => a + b, 0) / delays.length;
+  assert.ok(mean > 4500 && mean < 5500, `full jitter: mean ${mean} near half the cap`);
+});
+
+test('outbox: indices follow the base; acks drop the head', () => {
+  const o = new Outbox();
+  const u1 = o.push(begin);
+  o.takeUnsent();
+  const u2 = o.push(pts(3));
+  const u3 = o.push(end);
+  assert.equal(o.length, 3);
+  assert.equal(o.base, 0);
+  assert.deepEqual(o.takeUnsent().map((x) => x.type), ['points', 'end']);
+  assert.deepEqual(o.takeUnsent(), []);
+  assert.equal(o.ackTo(2), 2);
+  assert.equal(o.base, 2);
+  assert.equal(o.has(u1), false);
+  assert.equal(o.has(u2), false);
+  assert.equal(o.has(u3), true);
+  assert.equal(o.ackTo(2), 0, 'idempotent');
+  assert.equal(o.ackTo(3), 1);
+  assert.equal(o.length, 0);
+  assert.equal(o.base, 3);
+  assert.equal(o.headUid(), u3 + 1);
+});
+
+test('outbox: points merge into an unsent op of the same kind, up to 2048', () => {
+  const o = new Outbox();
+  const u = o.push(begin);
+  assert.equal(o.push(pts(10)), u, 'merged into the unsent Begin');
+  assert.equal(o.length, 1);
+  const e = o.entries()[0].op;
+  assert.ok(e.type === 'begin' && e.points.length === 11);
+  o.push(pts(2037));
+  assert.equal(o.length, 1, 'exactly 2048 points');
+  const u2 = o.push(pts(1));
+  assert.notEqual(u2, u);
+  assert.equal(o.length, 2);
+  o.push(pts(1, true));
+  assert.equal(o.length, 3, 'pressure does not mix');
+  o.takeUnsent();
+  o.push(pts(1, true));
+  assert.equal(o.length, 4, 'a sent op is never changed');
+  o.push(end);
+  o.push(pts(1));
+  assert.equal(o.length, 6, 'nothing merges into an End');
+});
+
+test('outbox: welcome drops what the room holds and resends the rest from applied', () => {
+  const o = new Outbox();
+  for (let i = 0; i < 5; i++) o.push(end);
+  o.takeUnsent();
+  o.ackTo(1); // one echo seen before the connection broke
+  o.disconnected();
+  assert.equal(o.welcome(3, false), 2, 'the room applied ops 0..2');
+  assert.equal(o.base, 3);
+  assert.equal(o.takeUnsent().length, 2, 'ops 3 and 4 go again');
+});
+
+test('outbox: welcome after 4400 drops the refused op at the head without using its index', () => {
+  const o = new Outbox();
+  o.push(begin);
+  const bad = o.push(end);
+  const next = o.push(pts(1));
+  o.takeUnsent();
+  o.disconnected();
+  assert.equal(o.welcome(1, true), 2);
+  assert.equal(o.base, 1, 'the next op takes the refused op’s index');
+  assert.equal(o.has(bad), false);
+  assert.equal(o.has(next), true);
+});
+
+test('outbox: reset forgets everything; uids are never reused', () => {
+  const o = new Outbox();
+  const u = o.push(end);
+  o.reset(7);
+  assert.equal(o.length, 0);
+  assert.equal(o.base, 7);
+  assert.equal(o.has(u), false);
+  assert.ok(o.push(end) > u);
+});
+
+test('outbox: a long offline session compacts its storage', () => {
+  const o = new Outbox();
+  for (let i = 0; i < 5000; i++) o.push(end);
+  o.ackTo(4990);
+  assert.equal(o.length, 10);
+  assert.equal(o.entries().length, 10);
+  assert.equal(o.base, 4990);
+});
+
+test('room URL: the last path segment of /b/{room}; ws or wss by the page', () => {
+  assert.equal(roomSegment('/b/team-42'), 'team-42');
+  assert.equal(roomSegment('/b/team-42/'), 'team-42');
+  assert.equal(roomSegment('/b/caf%C3%A9'), 'caf%C3%A9');
+  assert.equal(roomName('caf%C3%A9'), 'café');
+  assert.equal(roomName('%E0%A4%A'), '%E0%A4%A');
+  assert.equal(socketURL('https:', 'sk.example:8443', 'r1'), 'wss://sk.example:8443/ws/r1');
+  assert.equal(socketURL('http:', 'localhost:8080', 'r1'), 'ws://localhost:8080/ws/r1');
+});

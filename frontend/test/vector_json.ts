@@ -1,0 +1,101 @@
+// Converters from decoded messages to the JSON shapes of
+// canvas/testdata/vectors.json, so a decoded frame can be compared with the
+// meaning the vector file gives it.
+
+import type { Board } from '../src/protocol/board';
+import type { ServerMsg } from '../src/protocol/server';
+import type { ClientMsg, Op, Point } from '../src/protocol/types';
+
+type J = unknown;
+
+function pointsJSON(pts: readonly Point[], pressure: boolean): J[] {
+  return pts.map((p) => (pressure ? [p.x, p.y, p.p] : [p.x, p.y]));
+}
+
+export function opJSON(op: Op): J {
+  switch (op.type) {
+    case 'begin':
+      return {
+        type: 'begin',
+        stroke: op.stroke,
+        tool: op.tool,
+        pressure: op.pressure,
+        color: op.color,
+        width: op.width,
+        points: pointsJSON(op.points, op.pressure),
+      };
+    case 'points':
+      return { type: 'points', pressure: op.pressure, points: pointsJSON(op.points, op.pressure) };
+    case 'erase':
+    case 'restore':
+      return { type: op.type, strokes: op.strokes.map((s) => [s.author, s.stroke]) };
+    case 'end':
+    case 'clear':
+      return { type: op.type };
+  }
+}
+
+export function clientJSON(m: ClientMsg): J {
+  switch (m.type) {
+    case 'hello':
+      return {
+        type: 'hello',
+        version: m.version,
+        epoch: m.epoch.toString(),
+        lastSeq: m.lastSeq,
+        author: m.author,
+        name: m.name,
+        color: m.color,
+      };
+    case 'cursor':
+      return { type: 'cursor', x: m.x, y: m.y };
+    case 'name':
+      return { type: 'name', name: m.name, color: m.color };
+    default:
+      return opJSON(m);
+  }
+}
+
+export function boardJSON(b: Board): J {
+  return {
+    epoch: b.epoch.toString(),
+    seq: b.seq,
+    authors: b.authorIds().map((id) => [id, b.author(id).applied, b.author(id).open]),
+    strokes: b.strokes.map((s) => ({
+      author: s.author,
+      stroke: s.stroke,
+      tool: s.tool,
+      pressure: s.pressure,
+      hidden: s.hidden,
+      color: s.color,
+      width: s.width,
+      points: s.points.map((p) => [p.x, p.y, p.p]),
+    })),
+  };
+}
+
+export function serverJSON(m: ServerMsg): J {
+  switch (m.type) {
+    case 'welcome':
+      return {
+        type: 'welcome',
+        version: m.version,
+        epoch: m.epoch.toString(),
+        author: m.author,
+        applied: m.applied,
+        head: m.head,
+      };
+    case 'ops':
+      return { type: 'ops', firstSeq: m.firstSeq, ops: m.ops.map((o) => ({ author: o.author, op: opJSON(o.op) })) };
+    case 'snapshot':
+      return { type: 'snapshot', board: boardJSON(m.board) };
+    case 'presence':
+      return { type: 'presence', author: m.author, name: m.name, color: m.color };
+    case 'leave':
+      return { type: 'leave', author: m.author };
+    case 'cursors':
+      return { type: 'cursors', cursors: m.cursors.map((c) => [c.author, c.x, c.y]) };
+    case 'notice':
+      return { type: 'notice', code: m.code, message: m.message };
+  }
+}

@@ -501,8 +501,18 @@ func randBoardOp(r *rand.Rand) authoredOp {
 
 func randBoardPoints(r *rand.Rand, pressure bool) []Point {
 	pts := make([]Point, 1+r.IntN(6))
+	// Now and then a run of the largest steps one way, so strokes reach the
+	// coordinate limit and clamp.
+	run := r.IntN(12) == 0
+	if run {
+		pts = make([]Point, 1+r.IntN(24))
+	}
+	sx, sy := int32(1-2*r.IntN(2)), int32(1-2*r.IntN(2))
 	for i := range pts {
 		pts[i] = Point{X: randDelta(r), Y: randDelta(r)}
+		if run {
+			pts[i] = Point{X: sx * MaxPointDelta, Y: sy * int32(r.IntN(MaxPointDelta+1))}
+		}
 		if pressure {
 			pts[i].P = uint8(r.UintN(256))
 		}

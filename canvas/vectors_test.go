@@ -4,8 +4,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"flag"
+	"maps"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -111,12 +113,8 @@ func boardJSON(b *Board) obj {
 }
 
 func sortedAuthors(b *Board) []uint32 {
-	var ids []uint32
-	for a := uint32(1); len(ids) < len(b.authors); a++ {
-		if _, ok := b.authors[a]; ok {
-			ids = append(ids, a)
-		}
-	}
+	ids := slices.Collect(maps.Keys(b.authors))
+	slices.Sort(ids)
 	return ids
 }
 

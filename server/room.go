@@ -51,7 +51,6 @@ type Room struct {
 type member struct {
 	author    uint32
 	nextIndex uint64 // index the session's next op has
-	joined    bool
 }
 
 type person struct {
@@ -210,11 +209,11 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 	case evOp:
 		r.applyOp(ev.s, ev.data)
 	case evCursor:
-		if m := r.sessions[ev.s]; m != nil && m.joined {
+		if m := r.sessions[ev.s]; m != nil {
 			r.cursors[m.author] = ev.cur
 		}
 	case evName:
-		if m := r.sessions[ev.s]; m != nil && m.joined {
+		if m := r.sessions[ev.s]; m != nil {
 			p := r.people[m.author]
 			p.Name, p.Color = ev.name.Name, ev.name.Color
 			r.out = canvas.AppendPresence(r.out, &p.Presence)
@@ -259,7 +258,7 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 		author = id
 		r.handedOut = max(r.handedOut, id)
 	}
-	m := &member{author: author, nextIndex: b.Author(author).Applied, joined: true}
+	m := &member{author: author, nextIndex: b.Author(author).Applied}
 	r.sessions[s] = m
 	r.authors[author] = s
 
@@ -285,7 +284,6 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 	p.Name, p.Color = h.Name, h.Color
 	frame = canvas.AppendPresence(frame, &p.Presence)
 	r.out = canvas.AppendPresence(r.out, &p.Presence)
-	s.joined(r, author)
 	s.send(frame)
 }
 
@@ -314,7 +312,7 @@ func (r *Room) leave(s *Session) {
 // higher: a gap, the sender is out of step and is closed).
 func (r *Room) applyOp(s *Session, data []byte) {
 	m := r.sessions[s]
-	if m == nil || !m.joined {
+	if m == nil {
 		return
 	}
 	idx := m.nextIndex

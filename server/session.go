@@ -37,15 +37,11 @@ type Session struct {
 	frame canvas.ClientFrame
 	room  *Room // set by Hello
 
-	queued atomic.Int64  // bytes handed to the write queue, not yet written
-	closed atomic.Bool   // closeWith was called or the connection ended
-	author atomic.Uint32 // set when the room has welcomed the session
+	queued atomic.Int64 // bytes handed to the write queue, not yet written
+	closed atomic.Bool  // closeWith was called or the connection ended
 }
 
 func (s *Session) isClosed() bool { return s.closed.Load() }
-
-// joined is called by the room (on its goroutine) when it welcomed s.
-func (s *Session) joined(_ *Room, author uint32) { s.author.Store(author) }
 
 // send queues frame for writing. frame is shared with other sessions and
 // must not be changed afterwards. Never blocks.

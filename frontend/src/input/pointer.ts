@@ -73,20 +73,18 @@ export function attachPointer(el: HTMLElement, h: PointerHandlers): () => void {
     rect = el.getBoundingClientRect();
   };
 
-  el.addEventListener('pointerdown', down);
-  el.addEventListener('pointermove', move);
-  el.addEventListener('pointerup', up);
-  el.addEventListener('pointercancel', up);
-  el.addEventListener('lostpointercapture', up);
-  el.addEventListener('pointerleave', leave);
+  const onEl: Array<[string, (e: PointerEvent) => void]> = [
+    ['pointerdown', down],
+    ['pointermove', move],
+    ['pointerup', up],
+    ['pointercancel', up],
+    ['lostpointercapture', up],
+    ['pointerleave', leave],
+  ];
+  for (const [type, fn] of onEl) el.addEventListener(type, fn as EventListener);
   window.addEventListener('resize', resize);
   return () => {
-    el.removeEventListener('pointerdown', down);
-    el.removeEventListener('pointermove', move);
-    el.removeEventListener('pointerup', up);
-    el.removeEventListener('pointercancel', up);
-    el.removeEventListener('lostpointercapture', up);
-    el.removeEventListener('pointerleave', leave);
+    for (const [type, fn] of onEl) el.removeEventListener(type, fn as EventListener);
     window.removeEventListener('resize', resize);
   };
 }

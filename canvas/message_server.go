@@ -40,6 +40,17 @@ type Notice struct {
 	Message string
 }
 
+// Notice codes with a meaning the client acts on (see PROTOCOL.md). Other
+// codes are hints to show as they are.
+const (
+	// NoticePaused: the board's storage is unreachable, so the room cannot
+	// acknowledge ops. The client keeps what it draws (unacknowledged) and
+	// shows that drawing is paused until NoticeResumed.
+	NoticePaused uint16 = 1
+	// NoticeResumed: the storage is back; unacknowledged ops will be.
+	NoticeResumed uint16 = 2
+)
+
 // Limits of server messages, enforced by DecodeServerFrame.
 const (
 	MaxOpsPerMessage     = 1 << 16

@@ -14,7 +14,12 @@ import (
 // flag and by an environment variable (see Settings and README.md).
 type Config struct {
 	Addr    string // listen address. Default ":8080".
-	DataDir string // directory for the board store. Default "./data".
+	DataDir string // directory for the board store (embedded mode). Default "./data".
+
+	// RedisURL, when set, switches to Redis mode: rooms are sequenced,
+	// logged and fanned out through Redis so that any number of replicas
+	// share them, and DataDir is not used. Example: redis://redis:6379/0.
+	RedisURL string
 
 	// AllowedOrigins lists origins (scheme://host[:port]) besides the
 	// server's own that may open WebSockets. Default: none, same origin
@@ -70,6 +75,7 @@ type Setting struct {
 var Settings = []Setting{
 	{"addr", "SKETCHPAD_ADDR", ":8080", "listen address", func(c *Config, v string) error { c.Addr = v; return nil }},
 	{"data", "SKETCHPAD_DATA", "./data", "directory where boards are kept (embedded mode)", func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"redis-url", "REDIS_URL", "(unset: embedded mode)", "Redis URL (redis://host:6379/0); set, replicas share rooms through Redis and keep nothing on disk", func(c *Config, v string) error { c.RedisURL = v; return nil }},
 	{"allowed-origins", "SKETCHPAD_ALLOWED_ORIGINS", "(same origin only)", "comma-separated extra origins allowed to open WebSockets", func(c *Config, v string) error {
 		c.AllowedOrigins = nil
 		for _, o := range strings.Split(v, ",") {

@@ -17,6 +17,10 @@ export interface SketchpadAPI {
   boardHex(): string;
   /** Ops in the outbox the room has not acknowledged. */
   pendingOps(): number;
+  /** The room has paused drawing: its storage is unreachable (Notice 1, until Notice 2 or a new Welcome). */
+  paused(): boolean;
+  /** What the connection indicator says. */
+  statusText(): string;
 }
 
 declare global {
@@ -35,5 +39,7 @@ export function makeAPI(editor: Editor, state: () => ConnState): SketchpadAPI {
     author: () => editor.sync.author,
     boardHex: () => toHex(encodeBoard(editor.board)),
     pendingOps: () => editor.sync.outbox.length,
+    paused: () => editor.sync.paused,
+    statusText: () => document.querySelector('[data-testid="status"]')?.textContent ?? '',
   };
 }

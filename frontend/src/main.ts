@@ -15,6 +15,7 @@ import { h } from './ui/dom';
 import { PeopleList } from './ui/people';
 import { loadPrefs, savePrefs, type Prefs } from './ui/prefs';
 import { StatusBanner } from './ui/status';
+import { noticeNote } from './ui/status_text';
 import { PALETTE, Toolbar, type Tool } from './ui/toolbar';
 
 /** The eraser's radius in CSS pixels. */
@@ -59,7 +60,11 @@ function main(): void {
         people.setSelf(w.author, { name: prefs.name, color: prefs.color });
         if (epochChanged) status.flash('The board was reset on the server: strokes not yet sent were dropped.');
       },
-      notice: (m) => status.flash(m.message),
+      notice: (m) => {
+        const note = noticeNote(m);
+        if (note !== null) status.flash(note);
+      },
+      pausedChanged: (p) => status.setPaused(p),
     },
     { name: prefs.name, color: prefs.color },
   );

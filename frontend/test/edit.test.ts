@@ -7,7 +7,7 @@ import { NO_PENDING, displayKey, pendingView } from '../src/edit/pending';
 import { commandFor, isTextEntry } from '../src/input/shortcuts';
 import { cssColor, hexColor, parseHexColor } from '../src/render/color';
 import { cleanName, randomName, randomPersonColor, PERSON_COLORS } from '../src/ui/identity';
-import { statusText } from '../src/ui/status_text';
+import { PAUSED_TEXT, RESUMED_NOTE, noticeNote, statusText } from '../src/ui/status_text';
 import { seeded } from './rand';
 
 test('history: undo and redo of a stroke and of an erase', () => {
@@ -117,4 +117,18 @@ test('status words', () => {
   assert.equal(statusText({ state: 'live' }, 0), 'live');
   assert.equal(statusText({ state: 'offline', retryAt: 4200 }, 1000), 'offline — reconnecting in 4s');
   assert.match(statusText({ state: 'reload' }, 0), /reload/);
+});
+
+test('status words while the room has paused drawing', () => {
+  assert.equal(statusText({ state: 'live' }, 0, true), PAUSED_TEXT);
+  assert.match(PAUSED_TEXT, /^Drawing paused/);
+  assert.match(PAUSED_TEXT, /kept and will be sent/);
+  assert.equal(statusText({ state: 'live' }, 0, false), 'live');
+  // The connection's own trouble is what shows while it lasts.
+  assert.equal(statusText({ state: 'offline', retryAt: 2000 }, 1000, true), 'offline — reconnecting in 1s');
+  assert.equal(statusText({ state: 'connecting', resync: true }, 0, true), 'resyncing…');
+  assert.equal(noticeNote({ code: 1, message: 'storage unreachable' }), null, 'the indicator shows a pause');
+  assert.equal(noticeNote({ code: 2, message: 'back' }), RESUMED_NOTE);
+  assert.equal(noticeNote({ code: 9, message: 'a hint' }), 'a hint');
+  assert.equal(noticeNote({ code: 9, message: '' }), null);
 });

@@ -5,7 +5,7 @@
 import { Board } from '../src/protocol/board';
 import { decodeClientFrame } from '../src/protocol/client';
 import { encodeServerFrame, type ServerMsg } from '../src/protocol/server';
-import { VERSION, type Op, type PresenceMsg } from '../src/protocol/types';
+import { NOTICE_PAUSED, NOTICE_RESUMED, VERSION, type Op, type PresenceMsg } from '../src/protocol/types';
 
 export class FakeRoom {
   board: Board;
@@ -16,6 +16,9 @@ export class FakeRoom {
   known = new Set<number>();
   conns = new Set<FakeConn>();
   names = new Map<number, PresenceMsg>();
+  /** While paused (storage unreachable) op frames wait here, unapplied and unacknowledged. */
+  paused = false;
+  held: { conn: FakeConn; frame: Uint8Array }[] = [];
 
   constructor(public epoch: bigint) {
     this.board = new Board(epoch);
@@ -35,6 +38,21 @@ export class FakeRoom {
     const c = new FakeConn(this);
     this.conns.add(c);
     return c;
+  }
+
+  /** pause: the storage is gone; everyone hears Notice 1 and no op is applied until resume. */
+  pause(): void {
+    this.paused = true;
+    this.broadcast([{ type: 'notice', code: NOTICE_PAUSED, message: 'storage unreachable' }]);
+  }
+
+  /** resume: the storage is back; everyone hears Notice 2, then the held ops of open connections are applied. */
+  resume(): void {
+    this.paused = false;
+    this.broadcast([{ type: 'notice', code: NOTICE_RESUMED, message: 'storage is back' }]);
+    const held = this.held;
+    this.held = [];
+    for (const h of held) if (!h.conn.closedWith) h.conn.handle(h.frame);
   }
 
   broadcast(msgs: ServerMsg[]): void {
@@ -78,7 +96,7 @@ export class FakeConn {
     return t;
   }
 
-  private handle(f: Uint8Array): void {
+  handle(f: Uint8Array): void {
     const room = this.room;
     let m;
     try {
@@ -108,6 +126,7 @@ export class FakeConn {
       room.names.set(this.author, me);
       for (const c of room.conns) if (c !== this && c.author) c.toClient.push(encodeServerFrame([me]));
       for (const p of room.names.values()) msgs.push(p);
+      if (room.paused) msgs.push({ type: 'notice', code: NOTICE_PAUSED, message: 'storage unreachable' });
       // Snapshot bytes are taken now, as a server would.
       this.toClient.push(encodeServerFrame(msgs));
       return;
@@ -121,6 +140,10 @@ export class FakeConn {
       const p: PresenceMsg = { type: 'presence', author: this.author, name: m.name, color: m.color };
       room.names.set(this.author, p);
       room.broadcast([p]);
+      return;
+    }
+    if (room.paused) {
+      room.held.push({ conn: this, frame: f });
       return;
     }
     const applied = room.board.author(this.author).applied;

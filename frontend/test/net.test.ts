@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BACKOFF_CAP_MS, backoffCeiling, backoffDelay } from '../src/net/backoff';
 import { Outbox } from '../src/net/outbox';
+import { pausedAfter } from '../src/net/pause';
 import { roomName, roomSegment, socketURL } from '../src/net/room_url';
 import type { Op } from '../src/protocol/types';
 import { seeded } from './rand';
@@ -123,4 +124,21 @@ test('room URL: the last path segment of /b/{room}; ws or wss by the page', () =
   assert.equal(roomName('%E0%A4%A'), '%E0%A4%A');
   assert.equal(socketURL('https:', 'sk.example:8443', 'r1'), 'wss://sk.example:8443/ws/r1');
   assert.equal(socketURL('http:', 'localhost:8080', 'r1'), 'ws://localhost:8080/ws/r1');
+});
+
+test('paused: Notice 1 sets it, Notice 2 and a Welcome clear it, the rest leave it', () => {
+  const welcome = { type: 'welcome' as const, version: 1, epoch: 1n, author: 1, applied: 0, head: 0 };
+  const notice = (code: number) => ({ type: 'notice' as const, code, message: '' });
+  for (const before of [false, true]) {
+    assert.equal(pausedAfter(before, notice(1)), true);
+    assert.equal(pausedAfter(before, notice(2)), false);
+    assert.equal(pausedAfter(before, welcome), false);
+    assert.equal(pausedAfter(before, notice(0)), before);
+    assert.equal(pausedAfter(before, notice(3)), before);
+    assert.equal(pausedAfter(before, { type: 'leave', author: 2 }), before);
+    assert.equal(pausedAfter(before, { type: 'ops', firstSeq: 1, ops: [] }), before);
+  }
+  // A reconnect into a room still paused: Welcome, then Notice 1 right after it.
+  assert.equal([welcome, notice(1)].reduce(pausedAfter, true), true);
+  assert.equal([welcome, { type: 'presence' as const, author: 1, name: 'a', color: 0 }].reduce(pausedAfter, true), false);
 });

@@ -355,3 +355,91 @@ test('presence arrives for everyone on the board, names update live', () => {
   assert.equal(a.people.get(2)?.name, 'Grace H.');
   assert.equal(new Board(0n).seq, 0);
 });
+
+test('paused: Notice 1 pauses, drawing goes on into the outbox, Notice 2 resumes and it is acknowledged', () => {
+  const room = new FakeRoom(1n);
+  const changes: boolean[] = [];
+  const a = new TestClient(room, 'Ada', { pausedChanged: (p) => changes.push(p) });
+  const b = new TestClient(room, 'Grace');
+  a.connect();
+  b.connect();
+  settle(a, b);
+  assert.equal(a.ed.sync.paused, false);
+  assert.deepEqual(changes, [], 'a Welcome into an unpaused room changes nothing');
+
+  room.pause();
+  settle(a, b);
+  assert.equal(a.ed.sync.paused, true);
+  assert.equal(b.ed.sync.paused, true);
+  assert.deepEqual(changes, [true]);
+  assert.equal(a.ed.sync.live, true, 'paused is not offline');
+
+  scribble(a, 100, 100, 12);
+  settle(a, b);
+  assert.ok(a.ed.sync.outbox.length > 0, 'the stroke waits, unacknowledged');
+  assert.equal(a.ed.overlay().length, 1, 'and is shown');
+  assert.equal(room.board.seq, 0);
+  assert.equal(b.ed.board.seq, 0);
+
+  room.resume();
+  settle(a, b);
+  assert.equal(a.ed.sync.paused, false);
+  assert.deepEqual(changes, [true, false]);
+  assert.equal(a.ed.sync.outbox.length, 0);
+  assert.equal(a.ed.committed().length, 1);
+  assert.equal(a.boardHex(), roomHex(room));
+  assert.equal(b.boardHex(), roomHex(room));
+});
+
+test('paused: a Welcome into a room still paused stays paused; one into a resumed room clears it', () => {
+  const room = new FakeRoom(1n);
+  const changes: boolean[] = [];
+  const a = new TestClient(room, 'Ada', { pausedChanged: (p) => changes.push(p) });
+  a.connect();
+  settle(a);
+  room.pause();
+  settle(a);
+  scribble(a, 0, 0, 6);
+  settle(a);
+  const drawn = a.ed.sync.outbox.length;
+  assert.ok(drawn >= 3);
+
+  // The connection drops while paused: paused stays (nothing says otherwise)
+  // and the reconnect's Welcome comes with Notice 1 in the same frame.
+  a.disconnect();
+  assert.equal(a.ed.sync.paused, true);
+  a.connect();
+  settle(a);
+  assert.equal(a.ed.sync.paused, true);
+  assert.deepEqual(changes, [true], 'Welcome + Notice 1 in one frame: no flicker');
+  assert.ok(a.ed.sync.outbox.length > 0);
+
+  // The room resumes while this client is away: it never hears Notice 2,
+  // and the next Welcome (with no Notice 1) clears the pause.
+  a.disconnect();
+  room.resume();
+  a.connect();
+  settle(a);
+  assert.equal(a.ed.sync.paused, false);
+  assert.deepEqual(changes, [true, false]);
+  assert.equal(a.ed.sync.outbox.length, 0, 'the resent stroke is acknowledged');
+  assert.equal(a.boardHex(), roomHex(room));
+  assert.equal(room.board.author(a.ed.sync.author).applied, drawn, 'each op applied once');
+});
+
+test('paused: other notices are passed on and leave the state alone', () => {
+  const notices: number[] = [];
+  const changes: boolean[] = [];
+  const core = new SyncCore(() => {}, { notice: (m) => notices.push(m.code), pausedChanged: (p) => changes.push(p) }, { name: 'x', color: 0 });
+  core.open();
+  core.receive(encodeServerFrame([{ type: 'welcome', version: 1, epoch: 3n, author: 1, applied: 0, head: 0 }]));
+  core.receive(encodeServerFrame([{ type: 'notice', code: 1, message: 'paused' }]));
+  core.receive(encodeServerFrame([{ type: 'notice', code: 7, message: 'a hint' }]));
+  assert.equal(core.paused, true);
+  core.receive(encodeServerFrame([{ type: 'notice', code: 2, message: 'resumed' }, { type: 'notice', code: 1, message: 'paused again' }]));
+  assert.equal(core.paused, true, 'the last word in a frame wins');
+  core.receive(encodeServerFrame([{ type: 'notice', code: 2, message: 'resumed' }]));
+  assert.equal(core.paused, false);
+  assert.deepEqual(notices, [1, 7, 2, 1, 2]);
+  assert.deepEqual(changes, [true, false]);
+});

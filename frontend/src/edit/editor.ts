@@ -106,6 +106,7 @@ export class Editor {
         leave: (a) => listener.leave?.(a),
         cursors: (c) => listener.cursors?.(c),
         notice: (m) => listener.notice?.(m),
+        pausedChanged: (p) => listener.pausedChanged?.(p),
       },
       identity,
     );

@@ -9,6 +9,10 @@
 //	closed(c)    the socket closed with code c: what to do next
 //	push(op)     an op of ours: into the outbox, sent at once when live
 //
+// paused follows the room's Notice 1 (paused) and 2 (resumed), see
+// net/pause: while paused the client stays live and keeps sending, and its
+// ops simply wait in the outbox until the room acknowledges them.
+//
 // After a Welcome and what follows it in its frame, the outbox ops with index
 // >= Welcome.applied are sent again, in order. An epoch change drops the
 // board and the outbox. Close code 4400 drops the op at the head of the
@@ -31,6 +35,7 @@ import {
   type WelcomeMsg,
 } from '../protocol/types';
 import { Outbox } from './outbox';
+import { pausedAfter } from './pause';
 
 /** SELF in a stroke name stands for this client's author id (see edit/history). */
 const SELF = 0;
@@ -51,6 +56,8 @@ export interface SyncListener {
   leave?(author: number): void;
   cursors?(cursors: readonly AuthorCursor[]): void;
   notice?(m: NoticeMsg): void;
+  /** The room paused drawing (its storage is unreachable) or resumed it; called once per frame that changed it. */
+  pausedChanged?(paused: boolean): void;
 }
 
 /** What the connection should do after a close. */
@@ -80,6 +87,7 @@ export class SyncCore {
   private boardV = new Board(0n);
   private authorV = 0;
   private liveV = false;
+  private pausedV = false;
   private helloEpoch = 0n;
   private dropHeadOnWelcome = false;
   private identityV: Identity;
@@ -102,6 +110,16 @@ export class SyncCore {
   /** author is this client's author id, 0 before the first Welcome. */
   get author(): number {
     return this.authorV;
+  }
+
+  /**
+   * paused is true from the room's Notice 1 (its storage is unreachable, so
+   * nothing is acknowledged) until its Notice 2 or the next Welcome (a room
+   * still paused sends Notice 1 right after it). A lost connection does not
+   * change it.
+   */
+  get paused(): boolean {
+    return this.pausedV;
   }
 
   /** live is true from a Welcome until the connection closes. */
@@ -148,7 +166,9 @@ export class SyncCore {
     const msgs = decodeServerFrame(frame);
     let welcome: WelcomeMsg | null = null;
     let epochChanged = false;
+    const wasPaused = this.pausedV;
     for (const m of msgs) {
+      this.pausedV = pausedAfter(this.pausedV, m);
       switch (m.type) {
         case 'welcome':
           if (m.version !== VERSION) throw new VersionError(m.version);
@@ -189,6 +209,7 @@ export class SyncCore {
       if (dropped > 0) this.listener.acked?.();
       this.listener.welcomed?.(welcome, epochChanged);
     }
+    if (this.pausedV !== wasPaused) this.listener.pausedChanged?.(this.pausedV);
   }
 
   /** push queues an op of ours and sends it when live; it returns the op's outbox uid. */

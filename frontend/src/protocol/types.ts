@@ -42,6 +42,15 @@ export const MSG_LEAVE = 0x84; //    author uvarint
 export const MSG_CURSORS = 0x85; //  count uvarint, count × (author uvarint, x svarint, y svarint)
 export const MSG_NOTICE = 0x86; //   code u16, message string
 
+/**
+ * Notice codes the client acts on (PROTOCOL.md "Server messages"); other
+ * codes are hints, shown as they are.
+ */
+/** The board's storage is unreachable: ops cannot be acknowledged; the client keeps what it draws. */
+export const NOTICE_PAUSED = 1;
+/** The storage is back: ops sent meanwhile will now be acknowledged. */
+export const NOTICE_RESUMED = 2;
+
 /** Tools. */
 export const TOOL_PEN = 0;
 export const MAX_TOOL = TOOL_PEN;

@@ -1,10 +1,10 @@
 // The connection indicator: "connecting", "live", "offline — reconnecting in
 // Ns" (with a button to try now), "resyncing", and "please reload" when the
-// server speaks another protocol version.
+// server speaks another protocol version. While live, it says so for as long
+// as the room has paused drawing (its storage is unreachable).
 
 import { h } from './dom';
 import { statusText, type StatusView } from './status_text';
-
 
 export class StatusBanner {
   readonly el: HTMLElement;
@@ -14,6 +14,7 @@ export class StatusBanner {
   private readonly reload: HTMLButtonElement;
   private readonly note: HTMLElement;
   private view: StatusView = { state: 'connecting', resync: false };
+  private paused = false;
   private timer: number | null = null;
   private noteTimer: number | null = null;
 
@@ -41,6 +42,12 @@ export class StatusBanner {
     this.render();
   }
 
+  /** setPaused says whether the room has paused drawing (Notice 1 until Notice 2 or a new Welcome). */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    this.render();
+  }
+
   /** flash shows a message beside the status for a while. */
   flash(message: string, ms = 6000): void {
     this.note.textContent = message;
@@ -56,9 +63,10 @@ export class StatusBanner {
     const v = this.view;
     this.indicator.dataset.state = v.state;
     this.el.dataset.state = v.state;
+    this.el.dataset.paused = String(this.paused);
     this.retry.hidden = v.state !== 'offline';
     this.reload.hidden = v.state !== 'reload';
-    const text = statusText(v, Date.now());
+    const text = statusText(v, Date.now(), this.paused);
     if (this.text.textContent !== text) this.text.textContent = text;
     if (v.state === 'offline' && this.timer === null) {
       this.timer = window.setInterval(() => this.render(), 250);

@@ -30,14 +30,24 @@ type App struct {
 	echo     *echo.Echo
 	hub      *Hub
 	store    Store
+	shared   *RedisLog
 	metrics  *Metrics
 	upgrader *gws.Upgrader
 	assets   fs.FS
 }
 
-// New builds an App. The store is opened from cfg.DataDir.
+// New builds an App: in Redis mode (cfg.RedisURL set) over the shared room
+// log in Redis, else over a store opened in cfg.DataDir.
 func New(cfg *Config, log *slog.Logger) (*App, error) {
 	cfg.Defaults()
+	if cfg.RedisURL != "" {
+		m := NewMetrics()
+		shared, err := OpenRedisLog(cfg.RedisURL, cfg, log, m)
+		if err != nil {
+			return nil, err
+		}
+		return newApp(cfg, log, nil, shared, m), nil
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -51,9 +61,13 @@ func New(cfg *Config, log *slog.Logger) (*App, error) {
 // NewWithStore builds an App over an open store, which it then owns.
 func NewWithStore(cfg *Config, log *slog.Logger, store Store) *App {
 	cfg.Defaults()
-	m := NewMetrics()
-	a := &App{cfg: cfg, log: log, store: store, metrics: m, assets: frontend.Dist()}
+	return newApp(cfg, log, store, nil, NewMetrics())
+}
+
+func newApp(cfg *Config, log *slog.Logger, store Store, shared *RedisLog, m *Metrics) *App {
+	a := &App{cfg: cfg, log: log, store: store, shared: shared, metrics: m, assets: frontend.Dist()}
 	a.hub = NewHub(cfg, store, log, m)
+	a.hub.shared = shared
 	a.upgrader = gws.NewUpgrader(&wsHandler{hub: a.hub}, &gws.ServerOption{
 		ReadMaxPayloadSize: cfg.MaxFrameBytes,
 		ReadBufferSize:     1024,
@@ -83,6 +97,9 @@ func (a *App) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		return fmt.Errorf("shutdown: rooms did not stop in time: %w", ctx.Err())
 	}
+	if a.shared != nil {
+		return a.shared.Close()
+	}
 	return a.store.Close()
 }
 
@@ -106,9 +123,23 @@ func (a *App) routes() *echo.Echo {
 	e.GET("/ws/:room", a.websocket)
 	e.GET("/static/*", a.static)
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
-	e.GET("/readyz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ready"}) })
+	e.GET("/readyz", a.readyz)
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(a.metrics.Registry, promhttp.HandlerOpts{})))
 	return e
+}
+
+// readyz says whether this replica can serve boards: in Redis mode, whether
+// Redis answers (a load balancer then stops sending new users to a replica
+// cut off from it); /healthz stays the process check.
+func (a *App) readyz(c echo.Context) error {
+	if a.shared != nil {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), time.Second)
+		defer cancel()
+		if err := a.shared.Ping(ctx); err != nil {
+			return apiError(http.StatusServiceUnavailable, "redis_unreachable", "cannot reach Redis: "+err.Error())
+		}
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }
 
 // HTTPError is the JSON body of every error response.

@@ -38,6 +38,7 @@ type Config struct {
 	RoomInbox          int           // events queued per room before senders wait. Default 4096.
 	NoisyLogsPerMinute int           // per-connection log lines per minute. Default 30.
 	ShutdownTimeout    time.Duration // graceful shutdown deadline. Default 10s.
+	SyncInterval       time.Duration // Redis mode: health and lost-data check period. Default 1s.
 }
 
 // Defaults fills every zero field with its default.
@@ -55,6 +56,7 @@ func (c *Config) Defaults() {
 	setDefault(&c.RoomInbox, 4096)
 	setDefault(&c.NoisyLogsPerMinute, 30)
 	setDefault(&c.ShutdownTimeout, 10*time.Second)
+	setDefault(&c.SyncInterval, time.Second)
 }
 
 func setDefault[T comparable](p *T, v T) {
@@ -98,6 +100,7 @@ var Settings = []Setting{
 	{"room-idle", "SKETCHPAD_ROOM_IDLE", "30s", "keep an empty room in memory this long", durSetter(func(c *Config) *time.Duration { return &c.RoomIdle })},
 	{"replay-ops", "SKETCHPAD_REPLAY_OPS", "10000", "recent ops kept per room to replay to reconnecting clients", intSetter(func(c *Config) *int { return &c.ReplayOps })},
 	{"snapshot-every", "SKETCHPAD_SNAPSHOT_EVERY", "2000", "ops between stored board snapshots", intSetter(func(c *Config) *int { return &c.SnapshotEvery })},
+	{"sync-interval", "SKETCHPAD_SYNC_INTERVAL", "1s", "Redis mode: how often a replica checks that Redis is reachable and still has its data", durSetter(func(c *Config) *time.Duration { return &c.SyncInterval })},
 	{"shutdown-timeout", "SKETCHPAD_SHUTDOWN_TIMEOUT", "10s", "graceful shutdown deadline", durSetter(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 }
 

@@ -10,7 +10,8 @@ import (
 // for cfg.RoomIdle.
 type Hub struct {
 	cfg     *Config
-	store   Store
+	store   Store     // embedded mode
+	shared  *RedisLog // Redis mode
 	log     *slog.Logger
 	metrics *Metrics
 	noisy   *limitedLog

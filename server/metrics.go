@@ -14,6 +14,8 @@ type Metrics struct {
 	slowDrops   prometheus.Counter
 	rejected    prometheus.Counter
 	storeErrors prometheus.Counter
+	busDrops    prometheus.Counter
+	resyncs     prometheus.Counter
 }
 
 // NewMetrics registers the server's metrics on a registry of their own.
@@ -40,5 +42,7 @@ func NewMetrics() *Metrics {
 		slowDrops:   f("slow_consumer_drops_total", "Connections dropped because their send queue was full."),
 		rejected:    f("rejected_connections_total", "Connections closed for breaking the protocol."),
 		storeErrors: f("store_errors_total", "Failed store operations (retried)."),
+		busDrops:    f("bus_drops_total", "Redis mode: published batches dropped because a room's inbox was full (repaired from the log)."),
+		resyncs:     f("resyncs_total", "Redis mode: reads of a room's log to catch up (gaps, resubscriptions, drops)."),
 	}
 }

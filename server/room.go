@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
@@ -21,14 +22,23 @@ import (
 // flushes once: the new ops go to the store in one append (durable), and
 // one frame (encoded once) goes to every session. Ops are acknowledged to
 // their author by that frame, so nothing acknowledged is ever lost.
+//
+// In Redis mode (shared != nil) the room does not number ops itself: the
+// ops its sessions send are submitted to the shared log once per flush (one
+// round trip for the batch), which numbers them for every replica, and the
+// room applies ops in sequence order as they come back: its own from the
+// submit reply, everyone else's from pub/sub, and whatever pub/sub lost
+// from the log (see redis_room.go).
 type Room struct {
-	name  string
-	hub   *Hub
-	store Store
-	cfg   *Config
-	log   *slog.Logger
-	inbox chan event
-	done  chan struct{} // closed when run returns
+	name   string
+	hub    *Hub
+	store  Store     // embedded mode
+	shared *RedisLog // Redis mode
+	cfg    *Config
+	log    *slog.Logger
+	inbox  chan event
+	done   chan struct{} // closed when run returns
+	behind atomic.Bool   // Redis mode: a bus message was dropped or a resync is due
 
 	// Owned by run:
 	board     *canvas.Board
@@ -45,6 +55,7 @@ type Room struct {
 	op        canvas.Op // scratch for decoding
 	failed    error     // set when the room could not load
 	handedOut uint32    // highest author id handed out: a client may resume up to it
+	cluster   clusterState
 }
 
 // member is a session's place in the room. Owned by run.
@@ -67,6 +78,8 @@ const (
 	evCursor
 	evName
 	evClose
+	evBus  // Redis mode: a published batch (data)
+	evWake // Redis mode: look at the behind flag
 )
 
 type event struct {
@@ -83,6 +96,7 @@ func newRoom(name string, hub *Hub) *Room {
 		name:     name,
 		hub:      hub,
 		store:    hub.store,
+		shared:   hub.shared,
 		cfg:      hub.cfg,
 		log:      hub.log.With("room", name),
 		inbox:    make(chan event, hub.cfg.RoomInbox),
@@ -105,10 +119,17 @@ func (r *Room) post(ev event) {
 }
 
 func (r *Room) load(ctx context.Context) error {
-	st, err := r.store.Load(ctx, r.name)
+	var st *StoredRoom
+	var err error
+	if r.shared != nil {
+		st, err = r.shared.Open(r.name)
+	} else {
+		st, err = r.store.Load(ctx, r.name)
+	}
 	if err != nil {
 		return err
 	}
+	r.recent = recentOps{max: r.cfg.ReplayOps}
 	b := canvas.NewBoard(st.Epoch)
 	if st.Snapshot != nil {
 		if err := b.UnmarshalBinary(st.Snapshot); err != nil {
@@ -117,6 +138,10 @@ func (r *Room) load(ctx context.Context) error {
 	}
 	for _, so := range st.Ops {
 		if so.Seq <= b.Seq {
+			// Kept before the snapshot for replay (Redis mode).
+			if len(r.recent.ops) == 0 || so.Seq == r.recent.base+uint64(len(r.recent.ops)) {
+				r.recent.add(so.Seq, canvas.SeqOp{Author: so.Author, Op: so.Op})
+			}
 			continue
 		}
 		if so.Seq != b.Seq+1 {
@@ -130,6 +155,9 @@ func (r *Room) load(ctx context.Context) error {
 	}
 	if b.Epoch == 0 {
 		b.Epoch = newEpoch()
+	}
+	if len(r.recent.ops) > 0 && r.recent.base+uint64(len(r.recent.ops)) != b.Seq+1 {
+		r.recent = recentOps{max: r.cfg.ReplayOps}
 	}
 	r.sinceSnap = len(st.Ops)
 	r.handedOut = max(st.Authors, b.MaxAuthor())
@@ -152,14 +180,28 @@ func newEpoch() uint64 {
 func (r *Room) run() {
 	defer close(r.done)
 	ctx := context.Background()
+	if r.shared != nil {
+		// Subscribe before reading the log: ops published in between come
+		// twice (skipped by sequence number), never zero times.
+		r.shared.subscribe(r)
+		defer r.shared.unsubscribe(r)
+	}
 	if err := r.load(ctx); err != nil {
 		r.log.Error("load room", "err", err)
 		r.failed = err
 	}
 	idle := time.NewTimer(r.cfg.RoomIdle)
 	defer idle.Stop()
-	var curTimer <-chan time.Time
+	due := time.NewTimer(time.Hour)
+	defer due.Stop()
 	for {
+		var dueC <-chan time.Time
+		if d, ok := r.nextDue(); ok {
+			due.Reset(time.Until(d))
+			dueC = due.C
+		} else {
+			due.Stop()
+		}
 		select {
 		case ev := <-r.inbox:
 			if !r.handle(ctx, ev) {
@@ -178,19 +220,17 @@ func (r *Room) run() {
 				}
 				break
 			}
-			r.flush(ctx, false)
-		case <-curTimer:
-			curTimer = nil
-			r.flush(ctx, false)
+		case <-dueC:
 		case <-idle.C:
 			if len(r.sessions) == 0 && r.hub.tryRemove(r) {
 				r.shutdown(ctx)
 				return
 			}
 		}
-		if len(r.cursors) > 0 && curTimer == nil {
-			curTimer = time.After(time.Until(r.curDue))
+		if r.shared != nil {
+			r.tend()
 		}
+		r.flush(ctx, false)
 		if len(r.sessions) == 0 {
 			idle.Reset(r.cfg.RoomIdle)
 		}
@@ -218,8 +258,24 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 			p.Name, p.Color = ev.name.Name, ev.name.Color
 			r.out = canvas.AppendPresence(r.out, &p.Presence)
 		}
+	case evBus:
+		r.busMessage(ev.data)
+	case evWake:
 	}
 	return true
+}
+
+// nextDue is when the loop must wake without an event: cursors to send, a
+// retry of the shared log, a sequence gap to repair.
+func (r *Room) nextDue() (time.Time, bool) {
+	var t time.Time
+	if len(r.cursors) > 0 {
+		t = r.curDue
+	}
+	if c, ok := r.cluster.due(); ok && (t.IsZero() || c.Before(t)) {
+		t = c
+	}
+	return t, !t.IsZero()
 }
 
 func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
@@ -228,8 +284,14 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 		r.hub.release(r)
 		return
 	}
+	if r.failed != nil && r.shared != nil {
+		// Redis was down when the room opened; try again.
+		if err := r.load(ctx); err == nil {
+			r.failed = nil
+		}
+	}
 	if r.failed != nil {
-		s.closeWith(CloseInternal, "room unavailable")
+		s.closeWith(r.unavailableCode(), "board storage unavailable; try again")
 		r.hub.release(r)
 		return
 	}
@@ -237,8 +299,18 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 	// sessions already here before the newcomer's view is cut.
 	r.flush(ctx, true)
 
+	if r.shared != nil && h.Epoch == r.board.Epoch && h.LastSeq > r.board.Seq {
+		// The client saw more on another replica: catch up first, so it
+		// gets a replay rather than an older snapshot.
+		r.resync()
+		r.flush(ctx, true)
+	}
 	b := r.board
 	author := h.Author
+	if r.shared != nil && author > r.handedOut && h.Epoch == b.Epoch {
+		// Handed out by another replica?
+		r.refreshAuthors()
+	}
 	resume := author != 0 && h.Epoch == b.Epoch && author <= r.handedOut
 	if resume {
 		if old := r.authors[author]; old != nil && old != s {
@@ -248,10 +320,10 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 			r.leave(old)
 		}
 	} else {
-		id, err := r.store.NewAuthor(ctx, r.name)
+		id, err := r.newAuthor(ctx)
 		if err != nil {
 			r.log.Error("new author", "err", err)
-			s.closeWith(CloseInternal, "could not join the room")
+			s.closeWith(r.unavailableCode(), "could not join the room; try again")
 			r.hub.release(r)
 			return
 		}
@@ -283,6 +355,9 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 	p.sessions++
 	p.Name, p.Color = h.Name, h.Color
 	frame = canvas.AppendPresence(frame, &p.Presence)
+	if r.cluster.paused {
+		frame = appendPaused(frame)
+	}
 	r.out = canvas.AppendPresence(r.out, &p.Presence)
 	s.send(frame)
 }
@@ -317,6 +392,10 @@ func (r *Room) applyOp(s *Session, data []byte) {
 	}
 	idx := m.nextIndex
 	m.nextIndex++
+	if r.shared != nil {
+		r.queue(s, m.author, idx, data)
+		return
+	}
 	applied := r.board.Author(m.author).Applied
 	switch {
 	case idx < applied:
@@ -341,16 +420,10 @@ func (r *Room) applyOp(s *Session, data []byte) {
 // flush stores pending ops and sends one frame with everything new to every
 // session. Cursors go out at most every cfg.CursorInterval unless force.
 func (r *Room) flush(ctx context.Context, force bool) {
-	if len(r.pending) > 0 {
-		r.persist(ctx)
-		r.out = canvas.AppendOps(r.out, r.pendSeq, r.pending)
-		for i, op := range r.pending {
-			r.recent.add(r.pendSeq+uint64(i), op)
-		}
-		r.hub.metrics.opsIn.Add(float64(len(r.pending)))
-		r.sinceSnap += len(r.pending)
-		r.pending = r.pending[:0]
+	if r.shared != nil {
+		r.submit()
 	}
+	r.emitPending(ctx)
 	now := time.Now()
 	if len(r.cursors) > 0 && (force || !now.Before(r.curDue)) {
 		cs := make([]canvas.AuthorCursor, 0, len(r.cursors))
@@ -370,9 +443,28 @@ func (r *Room) flush(ctx context.Context, force bool) {
 		s.send(frame)
 	}
 	r.hub.metrics.framesOut.Add(float64(len(r.sessions)))
-	if r.sinceSnap >= r.cfg.SnapshotEvery {
+	if r.snapshotDue() {
 		r.compact(ctx)
 	}
+}
+
+// emitPending stores the ops applied since the last flush (embedded mode;
+// in Redis mode they are already in the log) and adds them to the frame
+// for everyone.
+func (r *Room) emitPending(ctx context.Context) {
+	if len(r.pending) == 0 {
+		return
+	}
+	if r.shared == nil {
+		r.persist(ctx)
+	}
+	r.out = canvas.AppendOps(r.out, r.pendSeq, r.pending)
+	for i, op := range r.pending {
+		r.recent.add(r.pendSeq+uint64(i), op)
+	}
+	r.hub.metrics.opsIn.Add(float64(len(r.pending)))
+	r.sinceSnap += len(r.pending)
+	r.pending = r.pending[:0]
 }
 
 // persist appends the pending ops to the store, retrying until it works:
@@ -398,7 +490,14 @@ func (r *Room) persist(ctx context.Context) {
 
 func (r *Room) compact(ctx context.Context) {
 	snap, _ := r.board.MarshalBinary()
-	if err := r.store.Compact(ctx, r.name, r.board.Seq, snap); err != nil {
+	var err error
+	if r.shared != nil {
+		r.cluster.crossed = false
+		err = r.shared.Compact(r.name, r.board.Epoch, r.board.Seq, snap)
+	} else {
+		err = r.store.Compact(ctx, r.name, r.board.Seq, snap)
+	}
+	if err != nil {
 		r.hub.metrics.storeErrors.Inc()
 		r.log.Error("compact", "err", err)
 		return
@@ -412,7 +511,7 @@ func (r *Room) shutdown(ctx context.Context) {
 		return
 	}
 	r.flush(ctx, true)
-	if r.sinceSnap > 0 {
+	if r.shared == nil && r.sinceSnap > 0 {
 		r.compact(ctx)
 	}
 	for s := range r.sessions {

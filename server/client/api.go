@@ -22,6 +22,14 @@ func (c *Client) Send(op *canvas.Op) error {
 	return nil
 }
 
+// SetURL points the next Connect at another WebSocket URL (another
+// replica serving the same board); what the client holds carries over.
+func (c *Client) SetURL(url string) {
+	c.mu.Lock()
+	c.url = url
+	c.mu.Unlock()
+}
+
 // SendRaw writes bytes as one frame, bypassing the codec: for tests of
 // what the server does with bad input.
 func (c *Client) SendRaw(frame []byte) error {

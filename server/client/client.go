@@ -84,13 +84,14 @@ func (c *Client) Connect(ctx context.Context) error {
 	welcome := c.welcome
 	hello := canvas.AppendHello(nil, &canvas.Hello{Version: canvas.Version, Epoch: c.board.Epoch,
 		LastSeq: c.board.Seq, Author: c.author, Name: c.name, Color: c.color})
+	url := c.url
 	c.mu.Unlock()
-	conn, resp, err := gws.NewClient(h, &gws.ClientOption{Addr: c.url, RequestHeader: c.header, ReadMaxPayloadSize: 64 << 20})
+	conn, resp, err := gws.NewClient(h, &gws.ClientOption{Addr: url, RequestHeader: c.header, ReadMaxPayloadSize: 64 << 20})
 	if err != nil {
 		if resp != nil {
-			return fmt.Errorf("dial %s: %s: %w", c.url, resp.Status, err)
+			return fmt.Errorf("dial %s: %s: %w", url, resp.Status, err)
 		}
-		return fmt.Errorf("dial %s: %w", c.url, err)
+		return fmt.Errorf("dial %s: %w", url, err)
 	}
 	c.mu.Lock()
 	c.conn = conn

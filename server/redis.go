@@ -1,0 +1,586 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/sketchpad/sketchpad/canvas"
+)
+
+// RedisLog is the room log of Redis mode, shared by every replica.
+//
+// Per room R (all keys share the hash tag {R}, so a Redis Cluster keeps a
+// room on one shard):
+//
+//	sp:{R}:meta     hash: epoch (8 raw bytes), seq, authors, snapseq
+//	sp:{R}:log      stream: entry ID "<seq>-1", field e = the op as an Ops
+//	                entry (author uvarint, len uvarint, op bytes)
+//	sp:{R}:applied  hash: author id -> ops of that author in the log
+//	sp:{R}:snap     string: canonical board encoding at snapseq
+//	channel sp:{R}  pub/sub: epoch (8 bytes) + one canvas Ops message
+//
+// One Lua script (submitScript) is the room's sequencer: for a batch of ops
+// from one replica it checks the epoch, skips ops already applied (an
+// author's op index below its applied count: a resend), assigns the next
+// sequence numbers, appends to the log and publishes the batch, all in one
+// atomic step. So every replica sees ops in sequence order, and a submission
+// retried after an ambiguous failure is applied at most once.
+//
+// Pub/sub is at-most-once, so replicas never trust it for completeness: a
+// room that sees a sequence gap, or whose subscription was re-established,
+// or whose inbox was full when a message came, reads what it missed from
+// the log (Since). A room whose epoch vanished (Redis flushed, or restarted
+// without its data) is opened again under a new epoch.
+//
+// Redis must not evict these keys: run it with maxmemory-policy noeviction
+// (the default) and with the append-only file on if boards must survive a
+// Redis restart.
+type RedisLog struct {
+	rdb      *redis.Client
+	log      *slog.Logger
+	metrics  *Metrics
+	keepOps  int // ops kept in the log before the latest snapshot, for replay
+	interval time.Duration
+
+	mu     sync.Mutex
+	ps     *redis.PubSub
+	rooms  map[string]*Room // subscribed rooms by channel
+	ready  atomic.Bool      // the last health check reached Redis
+	lastID string           // the sentinel value last seen
+	stop   chan struct{}
+	done   sync.WaitGroup
+}
+
+// Errors of the shared log.
+var (
+	// errEpoch: the room's history in Redis is not the one the caller
+	// holds (it was lost, or replaced after a loss). Reopen the room.
+	errEpoch = errors.New("room epoch changed")
+	// errTrimmed: the log no longer holds the ops asked for; a snapshot
+	// covers them. Reopen the room.
+	errTrimmed = errors.New("ops already compacted into a snapshot")
+)
+
+const (
+	sentinelKey   = "sp:alive"
+	sinceBatch    = 4096
+	redisDeadline = 3 * time.Second
+)
+
+// OpenRedisLog connects to Redis at url. It does not fail when Redis is
+// down: the replica starts, reports not ready, and works once Redis answers.
+func OpenRedisLog(url string, cfg *Config, log *slog.Logger, m *Metrics) (*RedisLog, error) {
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	// Short timeouts and no hidden retries: rooms retry by themselves and
+	// must notice an outage quickly to tell their clients drawing paused.
+	opt.DialTimeout = time.Second
+	opt.ReadTimeout = 2 * time.Second
+	opt.WriteTimeout = 2 * time.Second
+	opt.MaxRetries = 0
+	opt.ContextTimeoutEnabled = true
+	l := &RedisLog{
+		rdb:      redis.NewClient(opt),
+		log:      log,
+		metrics:  m,
+		keepOps:  cfg.ReplayOps / 2,
+		interval: cfg.SyncInterval,
+		rooms:    make(map[string]*Room),
+		stop:     make(chan struct{}),
+	}
+	l.ps = l.rdb.Subscribe(context.Background())
+	l.done.Add(2)
+	go l.receive()
+	go l.watch()
+	return l, nil
+}
+
+func roomKeys(room string) (meta, log, applied, snap, channel string) {
+	p := "sp:{" + room + "}"
+	return p + ":meta", p + ":log", p + ":applied", p + ":snap", p
+}
+
+// Ready reports whether Redis answered the last health check.
+func (l *RedisLog) Ready() bool { return l.ready.Load() }
+
+// Ping checks Redis now.
+func (l *RedisLog) Ping(ctx context.Context) error { return l.rdb.Ping(ctx).Err() }
+
+// Close stops the subscriber and closes the connections.
+func (l *RedisLog) Close() error {
+	close(l.stop)
+	err := l.ps.Close()
+	l.done.Wait()
+	return errors.Join(err, l.rdb.Close())
+}
+
+// subscribe routes room's channel to it. Messages published before Redis
+// confirms the subscription are not seen, so the confirmation (which comes
+// again after every reconnect) makes the room read the log for anything it
+// missed.
+func (l *RedisLog) subscribe(r *Room) {
+	_, _, _, _, ch := roomKeys(r.name)
+	l.mu.Lock()
+	l.rooms[ch] = r
+	l.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), redisDeadline)
+	defer cancel()
+	if err := l.ps.Subscribe(ctx, ch); err != nil {
+		// go-redis remembers the channel and subscribes again when it
+		// reconnects; the room polls until then.
+		l.log.Warn("subscribe", "room", r.name, "err", err)
+	}
+}
+
+func (l *RedisLog) unsubscribe(r *Room) {
+	_, _, _, _, ch := roomKeys(r.name)
+	l.mu.Lock()
+	if l.rooms[ch] == r {
+		delete(l.rooms, ch)
+	}
+	l.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), redisDeadline)
+	defer cancel()
+	_ = l.ps.Unsubscribe(ctx, ch)
+}
+
+func (l *RedisLog) room(ch string) *Room {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.rooms[ch]
+}
+
+func (l *RedisLog) eachRoom(f func(*Room)) {
+	l.mu.Lock()
+	rooms := make([]*Room, 0, len(l.rooms))
+	for _, r := range l.rooms {
+		rooms = append(rooms, r)
+	}
+	l.mu.Unlock()
+	for _, r := range rooms {
+		f(r)
+	}
+}
+
+// receive reads the subscription connection. It never blocks on a room: a
+// message for a room whose inbox is full is dropped and the room is marked
+// behind, so it repairs from the log. go-redis reconnects and resubscribes
+// by itself after an error; each confirmation makes that room resync.
+func (l *RedisLog) receive() {
+	defer l.done.Done()
+	ctx := context.Background()
+	backoff := 50 * time.Millisecond
+	for {
+		msg, err := l.ps.ReceiveTimeout(ctx, l.interval)
+		select {
+		case <-l.stop:
+			return
+		default:
+		}
+		if err != nil {
+			var ne interface{ Timeout() bool }
+			if errors.As(err, &ne) && ne.Timeout() {
+				// Quiet: ping so a dead connection is noticed (the pong
+				// or the error comes through Receive).
+				_ = l.ps.Ping(ctx)
+				continue
+			}
+			if errors.Is(err, redis.ErrClosed) {
+				return
+			}
+			l.ready.Store(false)
+			select {
+			case <-l.stop:
+				return
+			case <-time.After(backoff):
+			}
+			backoff = min(2*backoff, 2*time.Second)
+			continue
+		}
+		backoff = 50 * time.Millisecond
+		switch m := msg.(type) {
+		case *redis.Message:
+			if r := l.room(m.Channel); r != nil {
+				r.deliver(event{kind: evBus, data: []byte(m.Payload)})
+			}
+		case *redis.Subscription:
+			if m.Kind == "subscribe" {
+				if r := l.room(m.Channel); r != nil {
+					r.wake(true)
+				}
+			}
+		}
+	}
+}
+
+// watch checks Redis every interval: readiness for /readyz, and a sentinel
+// key that a flush or a restart without data removes. When the sentinel is
+// gone or changed, every room checks its epoch and head.
+func (l *RedisLog) watch() {
+	defer l.done.Done()
+	t := time.NewTicker(l.interval)
+	defer t.Stop()
+	for {
+		l.check()
+		select {
+		case <-l.stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (l *RedisLog) check() {
+	ctx, cancel := context.WithTimeout(context.Background(), redisDeadline)
+	defer cancel()
+	fresh := randomHex()
+	id, err := l.rdb.Get(ctx, sentinelKey).Result()
+	if errors.Is(err, redis.Nil) {
+		ok, serr := l.rdb.SetNX(ctx, sentinelKey, fresh, 0).Result()
+		err = serr
+		id = fresh
+		if serr == nil && !ok {
+			id, err = l.rdb.Get(ctx, sentinelKey).Result()
+		}
+	}
+	if err != nil {
+		if l.ready.Swap(false) {
+			l.log.Warn("redis unreachable", "err", err)
+		}
+		return
+	}
+	if !l.ready.Swap(true) {
+		l.log.Info("redis reachable")
+	}
+	l.mu.Lock()
+	changed := l.lastID != "" && l.lastID != id
+	l.lastID = id
+	l.mu.Unlock()
+	if changed {
+		l.log.Warn("redis lost its data (flushed or restarted empty): checking every room")
+		l.eachRoom(func(r *Room) { r.wake(true) })
+	}
+}
+
+func randomHex() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return strconv.FormatUint(binary.BigEndian.Uint64(b[:]), 16)
+}
+
+// Lua helpers shared by the scripts.
+const luaUvarint = `
+local function uvarint(n)
+  local out = {}
+  while n >= 128 do
+    out[#out+1] = string.char(n % 128 + 128)
+    n = math.floor(n / 128)
+  end
+  out[#out+1] = string.char(n)
+  return table.concat(out)
+end
+`
+
+// openScript returns the room's history, creating the room under the
+// given new epoch when it has none (new, or lost). Atomic, so replicas
+// opening a lost room at the same moment agree on its new epoch.
+// KEYS meta log applied snap; ARGV newEpoch.
+// Returns {epoch, seq, authors, snapseq, snap|false, entries}.
+var openScript = redis.NewScript(`
+local m = redis.call('HMGET', KEYS[1], 'epoch', 'seq', 'authors', 'snapseq')
+if not m[1] then
+  redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+  redis.call('HSET', KEYS[1], 'epoch', ARGV[1], 'seq', 0, 'authors', 0, 'snapseq', 0)
+  return {ARGV[1], 0, 0, 0, false, {}}
+end
+local snap = redis.call('GET', KEYS[4])
+return {m[1], tonumber(m[2]), tonumber(m[3]), tonumber(m[4]), snap, redis.call('XRANGE', KEYS[2], '-', '+')}
+`)
+
+// submitScript sequences a batch. KEYS meta log applied; ARGV epoch,
+// channel, then per op: author, index, entry. Returns {-1} when the epoch
+// differs, else {firstSeq, r1, r2, ...} with ri the op's sequence number,
+// 0 for a duplicate (index below applied) or -1 for a gap (index above).
+var submitScript = redis.NewScript(luaUvarint + `
+if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return {-1} end
+local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
+local first = seq + 1
+local res = {first}
+local parts = {}
+for i = 3, #ARGV, 3 do
+  local a, idx, e = ARGV[i], tonumber(ARGV[i+1]), ARGV[i+2]
+  local applied = tonumber(redis.call('HGET', KEYS[3], a) or '0')
+  if idx == applied then
+    seq = seq + 1
+    redis.call('HSET', KEYS[3], a, applied + 1)
+    redis.call('XADD', KEYS[2], string.format('%d-1', seq), 'e', e)
+    parts[#parts+1] = e
+    res[#res+1] = seq
+  elseif idx < applied then
+    res[#res+1] = 0
+  else
+    res[#res+1] = -1
+  end
+end
+if #parts > 0 then
+  redis.call('HSET', KEYS[1], 'seq', seq)
+  local body = uvarint(first) .. uvarint(#parts) .. table.concat(parts)
+  redis.call('PUBLISH', ARGV[2], ARGV[1] .. string.char(0x81) .. uvarint(#body) .. body)
+end
+return res
+`)
+
+// sinceScript reads the log from a sequence number. KEYS meta log; ARGV
+// epoch, from, count. Returns {-1} on another epoch, else {seq, entries}.
+var sinceScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return {-1} end
+local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
+return {seq, redis.call('XRANGE', KEYS[2], ARGV[2] .. '-1', '+', 'COUNT', ARGV[3])}
+`)
+
+// compactScript stores a snapshot at seq and trims the log before keepFrom.
+// KEYS meta log snap; ARGV epoch, seq, snapshot, keepFrom.
+var compactScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return -1 end
+if tonumber(ARGV[2]) <= tonumber(redis.call('HGET', KEYS[1], 'snapseq') or '0') then return 0 end
+redis.call('SET', KEYS[3], ARGV[3])
+redis.call('HSET', KEYS[1], 'snapseq', ARGV[2])
+redis.call('XTRIM', KEYS[2], 'MINID', ARGV[4] .. '-0')
+return 1
+`)
+
+// authorScript hands out the next author id. KEYS meta; ARGV epoch.
+var authorScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return -1 end
+return redis.call('HINCRBY', KEYS[1], 'authors', 1)
+`)
+
+// headScript reports the room's head. KEYS meta; ARGV epoch. Returns -1 on
+// another epoch, else {seq, authors}.
+var headScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return {-1} end
+return {tonumber(redis.call('HGET', KEYS[1], 'seq')), tonumber(redis.call('HGET', KEYS[1], 'authors'))}
+`)
+
+func epochBytes(e uint64) string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], e)
+	return string(b[:])
+}
+
+func ctxRedis() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), redisDeadline)
+}
+
+// Open loads room, creating it (or recreating it under a new epoch when
+// its history is gone).
+func (l *RedisLog) Open(room string) (*StoredRoom, error) {
+	ctx, cancel := ctxRedis()
+	defer cancel()
+	meta, lg, applied, snap, _ := roomKeys(room)
+	v, err := openScript.Run(ctx, l.rdb, []string{meta, lg, applied, snap}, epochBytes(newEpoch())).Slice()
+	if err != nil {
+		return nil, err
+	}
+	if len(v) != 6 {
+		return nil, fmt.Errorf("open: unexpected reply %v", v)
+	}
+	ep, _ := v[0].(string)
+	if len(ep) != 8 {
+		return nil, fmt.Errorf("open: bad epoch in redis for room %s", room)
+	}
+	st := &StoredRoom{Epoch: binary.BigEndian.Uint64([]byte(ep))}
+	st.Authors = uint32(asInt(v[2]))
+	if s, ok := v[4].(string); ok {
+		st.Snapshot = []byte(s)
+	}
+	entries, _ := v[5].([]any)
+	st.Ops, err = parseEntries(entries)
+	return st, err
+}
+
+// Submit sequences ops. It returns the sequence number of each (0: a
+// duplicate, -1: an index gap) and the first number assigned, or errEpoch.
+func (l *RedisLog) Submit(room string, epoch uint64, subs []submission) (first int64, res []int64, err error) {
+	ctx, cancel := ctxRedis()
+	defer cancel()
+	meta, lg, applied, _, ch := roomKeys(room)
+	args := make([]any, 0, 2+3*len(subs))
+	args = append(args, epochBytes(epoch), ch)
+	var entry []byte
+	for _, s := range subs {
+		entry = binary.AppendUvarint(entry[:0], uint64(s.author))
+		entry = binary.AppendUvarint(entry, uint64(len(s.data)))
+		entry = append(entry, s.data...)
+		args = append(args, s.author, s.index, string(entry))
+	}
+	v, err := submitScript.Run(ctx, l.rdb, []string{meta, lg, applied}, args...).Int64Slice()
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(v) == 1 && v[0] == -1 {
+		return 0, nil, errEpoch
+	}
+	if len(v) != 1+len(subs) {
+		return 0, nil, fmt.Errorf("submit: unexpected reply length %d", len(v))
+	}
+	return v[0], v[1:], nil
+}
+
+// Since returns the ops from seq on (up to a batch) and the room's head.
+func (l *RedisLog) Since(room string, epoch, from uint64) ([]StoredOp, uint64, error) {
+	ctx, cancel := ctxRedis()
+	defer cancel()
+	meta, lg, _, _, _ := roomKeys(room)
+	v, err := sinceScript.Run(ctx, l.rdb, []string{meta, lg}, epochBytes(epoch), from, sinceBatch).Slice()
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(v) == 1 {
+		return nil, 0, errEpoch
+	}
+	head := uint64(asInt(v[0]))
+	entries, _ := v[1].([]any)
+	ops, err := parseEntries(entries)
+	if err != nil {
+		return nil, 0, err
+	}
+	if from <= head && (len(ops) == 0 || ops[0].Seq != from) {
+		return nil, head, errTrimmed
+	}
+	return ops, head, nil
+}
+
+// Head returns the room's last sequence number and author count.
+func (l *RedisLog) Head(room string, epoch uint64) (seq uint64, authors uint32, err error) {
+	ctx, cancel := ctxRedis()
+	defer cancel()
+	meta, _, _, _, _ := roomKeys(room)
+	v, err := headScript.Run(ctx, l.rdb, []string{meta}, epochBytes(epoch)).Int64Slice()
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(v) != 2 {
+		return 0, 0, errEpoch
+	}
+	return uint64(v[0]), uint32(v[1]), nil
+}
+
+// NewAuthor hands out the room's next author id.
+func (l *RedisLog) NewAuthor(room string, epoch uint64) (uint32, error) {
+	ctx, cancel := ctxRedis()
+	defer cancel()
+	meta, _, _, _, _ := roomKeys(room)
+	n, err := authorScript.Run(ctx, l.rdb, []string{meta}, epochBytes(epoch)).Int64()
+	if err != nil {
+		return 0, err
+	}
+	if n < 0 {
+		return 0, errEpoch
+	}
+	return uint32(n), nil
+}
+
+// Compact stores the board at seq as the room's snapshot and trims the log,
+// keeping keepOps ops before it so reconnecting clients can still be
+// replayed what they missed.
+func (l *RedisLog) Compact(room string, epoch, seq uint64, snapshot []byte) error {
+	ctx, cancel := ctxRedis()
+	defer cancel()
+	meta, lg, _, snap, _ := roomKeys(room)
+	keep := uint64(1)
+	if seq+1 > uint64(l.keepOps) {
+		keep = seq + 1 - uint64(l.keepOps)
+	}
+	n, err := compactScript.Run(ctx, l.rdb, []string{meta, lg, snap}, epochBytes(epoch), seq, string(snapshot), keep).Int64()
+	if err != nil {
+		return err
+	}
+	if n < 0 {
+		return errEpoch
+	}
+	return nil
+}
+
+func asInt(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case string:
+		n, _ := strconv.ParseInt(x, 10, 64)
+		return n
+	}
+	return 0
+}
+
+// parseEntries decodes XRANGE entries: [[id, [field, value]], ...].
+func parseEntries(entries []any) ([]StoredOp, error) {
+	ops := make([]StoredOp, 0, len(entries))
+	for _, e := range entries {
+		pair, _ := e.([]any)
+		if len(pair) != 2 {
+			return nil, fmt.Errorf("log: malformed entry %v", e)
+		}
+		id, _ := pair[0].(string)
+		fields, _ := pair[1].([]any)
+		seqStr, _, _ := strings.Cut(id, "-")
+		seq, err := strconv.ParseUint(seqStr, 10, 64)
+		if err != nil || len(fields) != 2 {
+			return nil, fmt.Errorf("log: malformed entry id %q", id)
+		}
+		val, _ := fields[1].(string)
+		author, op, err := decodeEntry([]byte(val))
+		if err != nil {
+			return nil, fmt.Errorf("log entry %d: %w", seq, err)
+		}
+		ops = append(ops, StoredOp{Seq: seq, Author: author, Op: op})
+	}
+	return ops, nil
+}
+
+// decodeEntry splits an Ops entry (author uvarint, len uvarint, op).
+func decodeEntry(b []byte) (uint32, []byte, error) {
+	a, n := binary.Uvarint(b)
+	if n <= 0 || a > 1<<32-1 {
+		return 0, nil, errors.New("bad author")
+	}
+	b = b[n:]
+	l, n := binary.Uvarint(b)
+	if n <= 0 || l != uint64(len(b)-n) {
+		return 0, nil, errors.New("bad length")
+	}
+	return uint32(a), b[n:], nil
+}
+
+// decodeBusMessage splits a published message into its epoch and ops.
+func decodeBusMessage(p []byte) (epoch, first uint64, ops []canvas.SeqOp, err error) {
+	if len(p) < 8 {
+		return 0, 0, nil, errors.New("bus message too short")
+	}
+	epoch = binary.BigEndian.Uint64(p)
+	n := 0
+	err = canvas.DecodeServerFrame(p[8:], func(m *canvas.ServerMsg) error {
+		n++
+		if m.Type != canvas.MsgOps || n > 1 {
+			return errors.New("bus message is not one Ops message")
+		}
+		first, ops = m.FirstSeq, append(ops, m.Ops...)
+		return nil
+	})
+	if err == nil && n != 1 {
+		err = errors.New("bus message is not one Ops message")
+	}
+	return epoch, first, ops, err
+}

@@ -1,0 +1,348 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sketchpad/sketchpad/canvas"
+)
+
+// The Redis-mode half of Room. Everything here runs on the room's goroutine
+// except deliver and wake, which the subscriber calls.
+
+// Close codes used in Redis mode (PROTOCOL.md "Close codes").
+const (
+	CloseReset    = 1012 // the board's history was lost and restarted: reconnect
+	CloseTryAgain = 1013 // the board's storage is unavailable: reconnect later
+)
+
+const (
+	// gapWait is how long ops numbered past a gap wait for pub/sub to
+	// bring the missing ones before the room reads them from the log. Only
+	// the room's own ops (from the submit reply, which can overtake
+	// pub/sub) wait; a gap within pub/sub itself is repaired at once.
+	gapWait = 50 * time.Millisecond
+	// maxHeld bounds the ops a room holds while Redis is unreachable; past
+	// it, senders are closed with 1013 and resend after reconnecting.
+	maxHeld = 20000
+)
+
+// clusterState is a room's Redis-mode state, owned by its goroutine.
+type clusterState struct {
+	subs    []submission            // ops from local sessions, not yet numbered
+	ahead   map[uint64]canvas.SeqOp // numbered ops past a gap
+	gapDue  time.Time               // when to stop waiting for the gap to fill
+	paused  bool                    // the last call to Redis failed
+	retryAt time.Time               // paused: when to call again
+	backoff time.Duration
+	crossed bool // a submit of ours crossed a snapshot boundary
+}
+
+// submission is one op from a local session, waiting to be numbered.
+type submission struct {
+	s      *Session
+	author uint32
+	index  uint64
+	data   []byte
+}
+
+// due reports when the room must act without an event.
+func (c *clusterState) due() (time.Time, bool) {
+	var t time.Time
+	if c.paused {
+		t = c.retryAt
+	}
+	if !c.gapDue.IsZero() && (t.IsZero() || c.gapDue.Before(t)) {
+		t = c.gapDue
+	}
+	return t, !t.IsZero()
+}
+
+// deliver hands a bus message to the room without ever blocking the
+// subscriber: when the inbox is full the message is dropped and the room,
+// marked behind, reads what it missed from the log.
+func (r *Room) deliver(ev event) {
+	select {
+	case r.inbox <- ev:
+	default:
+		r.behind.Store(true)
+		r.hub.metrics.busDrops.Inc()
+	}
+}
+
+// wake marks the room behind (if resync) and nudges its loop.
+func (r *Room) wake(resync bool) {
+	if resync {
+		r.behind.Store(true)
+	}
+	select {
+	case r.inbox <- event{kind: evWake}:
+	default: // busy: it looks at the flag after this batch
+	}
+}
+
+// tend runs after every batch of events: resync when behind, repair a gap
+// that did not fill in time, retry Redis while paused.
+func (r *Room) tend() {
+	if r.failed != nil || r.board == nil {
+		return
+	}
+	now := time.Now()
+	if r.behind.Swap(false) || (!r.cluster.gapDue.IsZero() && !now.Before(r.cluster.gapDue)) {
+		r.resync()
+	}
+	if r.cluster.paused && !now.Before(r.cluster.retryAt) && len(r.cluster.subs) == 0 {
+		// Nothing to submit: probe with a resync, which also catches up.
+		r.resync()
+	}
+}
+
+func (r *Room) unavailableCode() uint16 {
+	if r.shared != nil {
+		return CloseTryAgain
+	}
+	return CloseInternal
+}
+
+// queue holds an op of a local session until the next submit.
+func (r *Room) queue(s *Session, author uint32, idx uint64, data []byte) {
+	if idx < r.board.Author(author).Applied {
+		return // numbered already: a resend
+	}
+	if len(r.cluster.subs) >= maxHeld {
+		s.closeWith(CloseTryAgain, "board storage unavailable; reconnect later")
+		r.leave(s)
+		return
+	}
+	r.cluster.subs = append(r.cluster.subs, submission{s: s, author: author, index: idx, data: data})
+}
+
+// submit sends the held ops to the shared log in one call and applies the
+// ones it numbered. While Redis fails, the ops stay held (in order) and the
+// room retries with backoff; the clients are told drawing is paused.
+func (r *Room) submit() {
+	c := &r.cluster
+	if len(c.subs) == 0 || r.failed != nil || (c.paused && time.Now().Before(c.retryAt)) {
+		return
+	}
+	first, res, err := r.shared.Submit(r.name, r.board.Epoch, c.subs)
+	if errors.Is(err, errEpoch) {
+		r.reopen()
+		return
+	}
+	if err != nil {
+		r.pause(err)
+		return
+	}
+	r.resume()
+	subs := c.subs
+	c.subs = nil
+	for i, seq := range res {
+		sub := &subs[i]
+		switch {
+		case seq > 0:
+			if uint64(seq)%uint64(r.cfg.SnapshotEvery) == 0 {
+				c.crossed = true
+			}
+			r.sequenced(uint64(seq), canvas.SeqOp{Author: sub.author, Op: sub.data}, true)
+		case seq < 0:
+			if r.sessions[sub.s] != nil {
+				sub.s.closeWith(CloseGap, "op index ahead of the room")
+				r.leave(sub.s)
+			}
+		}
+	}
+	_ = first
+}
+
+// busMessage takes a batch another replica (or this one) published.
+func (r *Room) busMessage(p []byte) {
+	if r.failed != nil || r.board == nil {
+		return
+	}
+	epoch, first, ops, err := decodeBusMessage(p)
+	if err != nil {
+		r.log.Error("bad bus message; resyncing from the log", "err", err)
+		r.behind.Store(true)
+		return
+	}
+	if epoch != r.board.Epoch {
+		r.behind.Store(true) // resync finds the new epoch
+		return
+	}
+	for i, op := range ops {
+		r.sequenced(first+uint64(i), op, false)
+	}
+	if len(r.cluster.ahead) > 0 {
+		// Pub/sub delivers a channel in order, so what is missing was lost.
+		r.behind.Store(true)
+	}
+}
+
+// sequenced applies op numbered seq, in order: a number already applied is
+// skipped, one past a gap waits in ahead until the gap is filled.
+func (r *Room) sequenced(seq uint64, op canvas.SeqOp, own bool) {
+	b := r.board
+	switch {
+	case seq <= b.Seq:
+		return
+	case seq > b.Seq+1:
+		if r.cluster.ahead == nil {
+			r.cluster.ahead = make(map[uint64]canvas.SeqOp)
+		}
+		r.cluster.ahead[seq] = op
+		if own && r.cluster.gapDue.IsZero() {
+			r.cluster.gapDue = time.Now().Add(gapWait)
+		}
+		return
+	}
+	r.applySeq(op)
+	for len(r.cluster.ahead) > 0 {
+		next, ok := r.cluster.ahead[b.Seq+1]
+		if !ok {
+			break
+		}
+		delete(r.cluster.ahead, b.Seq+1)
+		r.applySeq(next)
+	}
+	if len(r.cluster.ahead) == 0 {
+		r.cluster.gapDue = time.Time{}
+	}
+}
+
+// applySeq applies the next op to the board and queues it for everyone.
+func (r *Room) applySeq(op canvas.SeqOp) {
+	if err := canvas.DecodeOp(op.Op, &r.op); err != nil {
+		// Only validated ops reach the log; this is a bug, not input.
+		r.log.Error("decode logged op", "seq", r.board.Seq+1, "err", err)
+	}
+	r.board.Apply(op.Author, &r.op)
+	if len(r.pending) == 0 {
+		r.pendSeq = r.board.Seq
+	}
+	r.pending = append(r.pending, op)
+}
+
+// resync reads from the log whatever the room has not applied.
+func (r *Room) resync() {
+	r.hub.metrics.resyncs.Inc()
+	for {
+		ops, head, err := r.shared.Since(r.name, r.board.Epoch, r.board.Seq+1)
+		switch {
+		case errors.Is(err, errEpoch), errors.Is(err, errTrimmed):
+			r.reopen()
+			return
+		case err != nil:
+			r.pause(err)
+			return
+		}
+		r.resume()
+		for _, so := range ops {
+			r.sequenced(so.Seq, canvas.SeqOp{Author: so.Author, Op: so.Op}, false)
+		}
+		if len(ops) == 0 || r.board.Seq >= head {
+			break
+		}
+	}
+	for seq := range r.cluster.ahead {
+		if seq <= r.board.Seq {
+			delete(r.cluster.ahead, seq)
+		}
+	}
+	if len(r.cluster.ahead) == 0 {
+		r.cluster.gapDue = time.Time{}
+	}
+}
+
+// reopen loads the room again: its log was compacted past this replica
+// (everyone gets the new board as a snapshot), or its history was lost and
+// restarted under a new epoch (everyone reconnects: their author ids and
+// ops belong to a history that is gone).
+func (r *Room) reopen() {
+	ctx := context.Background()
+	r.emitPending(ctx)
+	old := r.board
+	if err := r.load(ctx); err != nil {
+		r.board = old
+		r.pause(err)
+		return
+	}
+	r.resume()
+	r.cluster.ahead, r.cluster.gapDue = nil, time.Time{}
+	if r.board.Epoch == old.Epoch {
+		r.log.Info("room behind the log's snapshot; sent the snapshot", "seq", r.board.Seq)
+		r.out = canvas.AppendSnapshot(r.out, r.board)
+		return
+	}
+	r.log.Warn("room history lost in redis; restarted under a new epoch", "old_seq", old.Seq)
+	r.cluster.subs = nil
+	for s := range r.sessions {
+		s.closeWith(CloseReset, "board history was reset; reconnect")
+		r.leave(s)
+	}
+}
+
+func (r *Room) pause(err error) {
+	c := &r.cluster
+	r.hub.metrics.storeErrors.Inc()
+	if !c.paused {
+		c.paused = true
+		c.backoff = 50 * time.Millisecond
+		r.log.Warn("redis unavailable; drawing paused", "err", err)
+		r.out = appendPaused(r.out)
+	} else {
+		c.backoff = min(2*c.backoff, 2*time.Second)
+	}
+	c.retryAt = time.Now().Add(c.backoff)
+}
+
+func (r *Room) resume() {
+	if !r.cluster.paused {
+		return
+	}
+	r.cluster.paused = false
+	r.log.Info("redis reachable; drawing resumed")
+	r.out = canvas.AppendNotice(r.out, &canvas.Notice{Code: canvas.NoticeResumed, Message: "Drawing resumed."})
+}
+
+func appendPaused(b []byte) []byte {
+	return canvas.AppendNotice(b, &canvas.Notice{Code: canvas.NoticePaused,
+		Message: "Drawing paused: the board's storage is unreachable. What you draw is kept and sent when it is back."})
+}
+
+// refreshAuthors learns how many author ids the room has handed out.
+func (r *Room) refreshAuthors() {
+	_, n, err := r.shared.Head(r.name, r.board.Epoch)
+	if err == nil {
+		r.handedOut = max(r.handedOut, n)
+	}
+}
+
+func (r *Room) newAuthor(ctx context.Context) (uint32, error) {
+	if r.shared == nil {
+		return r.store.NewAuthor(ctx, r.name)
+	}
+	id, err := r.shared.NewAuthor(r.name, r.board.Epoch)
+	if errors.Is(err, errEpoch) {
+		r.reopen()
+		if id, err = r.shared.NewAuthor(r.name, r.board.Epoch); err != nil {
+			return 0, fmt.Errorf("new author after reopen: %w", err)
+		}
+	}
+	if err != nil {
+		r.pause(err)
+	}
+	return id, err
+}
+
+// snapshotDue: in embedded mode every SnapshotEvery ops; in Redis mode the
+// replica whose submit crossed a multiple of SnapshotEvery writes it, so
+// the replicas sharing a room do not all write the same snapshot.
+func (r *Room) snapshotDue() bool {
+	if r.shared != nil {
+		return r.cluster.crossed
+	}
+	return r.sinceSnap >= r.cfg.SnapshotEvery
+}

@@ -90,6 +90,7 @@ func OpenRedisLog(url string, cfg *Config, log *slog.Logger, m *Metrics) (*Redis
 	opt.ReadTimeout = 2 * time.Second
 	opt.WriteTimeout = 2 * time.Second
 	opt.MaxRetries = 0
+	opt.DialerRetries = 1
 	opt.ContextTimeoutEnabled = true
 	l := &RedisLog{
 		rdb:      redis.NewClient(opt),

@@ -22,6 +22,13 @@ func (c *Client) Send(op *canvas.Op) error {
 	return nil
 }
 
+// Notices returns every Notice the server sent, in order.
+func (c *Client) Notices() []canvas.Notice {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]canvas.Notice(nil), c.notices...)
+}
+
 // SetURL points the next Connect at another WebSocket URL (another
 // replica serving the same board); what the client holds carries over.
 func (c *Client) SetURL(url string) {

@@ -34,6 +34,7 @@ type Client struct {
 	snaps   int // snapshots received
 	welcome chan struct{}
 	change  chan struct{} // closed and replaced on every change
+	notices []canvas.Notice
 	people  map[uint32]canvas.Presence
 	cursors map[uint32]canvas.AuthorCursor
 	err     error
@@ -200,6 +201,8 @@ func (c *Client) handle(_ *gws.Conn, m *canvas.ServerMsg) error {
 		c.people[m.Presence.Author] = m.Presence
 	case canvas.MsgLeave:
 		delete(c.people, m.Leave)
+	case canvas.MsgNotice:
+		c.notices = append(c.notices, m.Notice)
 	case canvas.MsgCursors:
 		for _, cu := range m.Cursors {
 			c.cursors[cu.Author] = cu

@@ -1,0 +1,514 @@
+// Package local runs Sketchpad's scaled-out topology, the one
+// docker-compose.yml describes, as local processes: a redis-server with its
+// append-only file on, N replicas of the sketchpad binary in Redis mode, and
+// nginx in front of them with the compose load balancer's very configuration
+// (scripts/cluster/nginx/sketchpad.conf.template) rendered for local
+// addresses. `go run ./scripts/cluster` uses it for people without a
+// container engine, and tests use it to kill and restart real replicas.
+//
+// How it mirrors compose: in compose, nginx asks Docker's DNS (127.0.0.11)
+// for the name "sketchpad" at run time and gets every live replica's
+// address, all on port 8080. Here each replica listens on its own loopback
+// address (127.0.77.1, 127.0.77.2, ...; Linux routes all of 127/8 to lo) on
+// one shared port, and a small DNS server of the cluster's own answers
+// "sketchpad" with the replicas that are up. A killed replica leaves the
+// answers, a restarted one comes back, as containers do.
+//
+// Everything listens on loopback only; files live in one directory (a
+// temporary one unless Options.Dir is set): the binary, redis' data, each
+// process' log, nginx's rendered configuration.
+package local
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// ServiceName is the name the replicas answer to, as the compose service.
+const ServiceName = "sketchpad"
+
+// Options for Start. The zero value starts the default cluster.
+type Options struct {
+	Replicas int    // replicas to run; default 3
+	Port     int    // port of the load balancer on 127.0.0.1; 0 picks a free one
+	Dir      string // working directory, kept; "" is a temporary one removed by Close
+	RedisURL string // use this Redis; "" starts a redis-server of the cluster's own
+	Binary   string // sketchpad binary to run; "" builds ./server/cmd/sketchpad
+	// ReplicaArgs are extra flags for every replica (e.g. --room-idle 5s).
+	ReplicaArgs []string
+	// Echo, when set, also gets every process' output, each line prefixed
+	// with the process' name. Logs are always written to files in Dir.
+	Echo io.Writer
+	// Logf reports progress ("building", "starting nginx", ...).
+	Logf func(format string, args ...any)
+	// InstallNginx installs Debian's nginx package when nginx is missing.
+	InstallNginx bool
+	// ReadyTimeout bounds the wait for each process to answer; default 60s.
+	ReadyTimeout time.Duration
+}
+
+// Cluster is a running local cluster. Close stops it.
+type Cluster struct {
+	URL      string // the load balancer: http://127.0.0.1:port
+	RedisURL string
+	Dir      string
+	Replicas []*Replica
+	// NginxConf is the main nginx configuration, which includes the
+	// rendered template (sketchpad.conf beside it).
+	NginxConf string
+
+	opts    Options
+	tempDir bool
+	redis   *proc
+	nginx   *proc
+	dns     *dnsServer
+	close   sync.Once
+}
+
+// Replica is one sketchpad process.
+type Replica struct {
+	Index int    // 0-based
+	Addr  string // 127.0.77.N:port
+	URL   string // http://Addr
+	ip    netip.Addr
+	proc  *proc
+}
+
+// Start builds and starts the cluster and waits until every replica is
+// ready and the load balancer answers. On error it stops what it started.
+func Start(ctx context.Context, o Options) (c *Cluster, err error) {
+	if o.Replicas == 0 {
+		o.Replicas = 3
+	}
+	if o.Replicas < 1 || o.Replicas > 250 {
+		return nil, fmt.Errorf("cluster: %d replicas: want 1 to 250", o.Replicas)
+	}
+	if o.Logf == nil {
+		o.Logf = func(string, ...any) {}
+	}
+	if o.ReadyTimeout == 0 {
+		o.ReadyTimeout = 60 * time.Second
+	}
+	root, err := ModuleRoot()
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := LoadTemplate(root)
+	if err != nil {
+		return nil, err
+	}
+	var nginxPath string
+	if o.InstallNginx {
+		nginxPath, err = EnsureNginx(ctx, o.Logf)
+	} else {
+		nginxPath, err = FindNginx()
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	c = &Cluster{opts: o, Dir: o.Dir}
+	if c.Dir == "" {
+		if c.Dir, err = os.MkdirTemp("", "sketchpad-cluster-"); err != nil {
+			return nil, err
+		}
+		c.tempDir = true
+	} else if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("%w%s", err, c.logTails(15))
+			c.Close()
+			c = nil
+		}
+	}()
+
+	bin := o.Binary
+	if bin == "" {
+		o.Logf("building ./server/cmd/sketchpad")
+		if bin, err = Build(ctx, root, c.Dir); err != nil {
+			return c, err
+		}
+	}
+
+	c.RedisURL = o.RedisURL
+	if c.RedisURL == "" {
+		if err = c.startRedis(ctx); err != nil {
+			return c, err
+		}
+	}
+
+	if c.dns, err = startDNS(ServiceName); err != nil {
+		return c, fmt.Errorf("cluster: DNS: %w", err)
+	}
+	ips := make([]netip.Addr, o.Replicas)
+	for i := range ips {
+		ips[i] = replicaIP(i)
+	}
+	port, err := sharedFreePort(ips)
+	if err != nil {
+		return c, err
+	}
+	for i, ip := range ips {
+		addr := net.JoinHostPort(ip.String(), strconv.Itoa(port))
+		dataDir := filepath.Join(c.Dir, fmt.Sprintf("replica-%d", i+1))
+		args := append([]string{"--addr", addr, "--redis-url", c.RedisURL, "--data", dataDir}, o.ReplicaArgs...)
+		c.Replicas = append(c.Replicas, &Replica{Index: i, Addr: addr, URL: "http://" + addr, ip: ip,
+			proc: &proc{name: fmt.Sprintf("replica-%d", i+1), path: bin, args: args,
+				logPath: filepath.Join(c.Dir, fmt.Sprintf("replica-%d.log", i+1)), echo: o.Echo}})
+	}
+	o.Logf("starting %d replicas on %s (port %d)", o.Replicas, ipRange(ips), port)
+	errs := make(chan error, len(c.Replicas))
+	for i := range c.Replicas {
+		go func() { errs <- c.Restart(ctx, i) }()
+	}
+	for range c.Replicas {
+		if e := <-errs; e != nil && err == nil {
+			err = e
+		}
+	}
+	if err != nil {
+		return c, err
+	}
+
+	lbPort := o.Port
+	if lbPort == 0 {
+		if lbPort, err = freePort(); err != nil {
+			return c, err
+		}
+	}
+	c.URL = fmt.Sprintf("http://127.0.0.1:%d", lbPort)
+	ndir := filepath.Join(c.Dir, "nginx")
+	c.NginxConf, err = WriteConfig(ndir, tmpl, map[string]string{
+		VarListen:   fmt.Sprintf("127.0.0.1:%d", lbPort),
+		VarResolver: c.dns.Addr(),
+		VarBackend:  fmt.Sprintf("%s:%d", ServiceName, port),
+	})
+	if err != nil {
+		return c, err
+	}
+	if err = TestConfig(ctx, nginxPath, c.NginxConf); err != nil {
+		return c, fmt.Errorf("cluster: the rendered nginx configuration does not pass nginx -t: %w", err)
+	}
+	o.Logf("starting nginx on %s", c.URL)
+	c.nginx = &proc{name: "nginx", path: nginxPath, args: NginxArgs(c.NginxConf),
+		logPath: filepath.Join(ndir, "stderr.log"), echo: o.Echo}
+	if err = c.nginx.start(); err != nil {
+		return c, err
+	}
+	if err = waitHTTP(ctx, c.URL+"/lb-healthz", c.nginx, o.ReadyTimeout); err != nil {
+		return c, fmt.Errorf("cluster: nginx: %w\n%s", err, tailFile(filepath.Join(ndir, "error.log"), 15))
+	}
+	if err = waitHTTP(ctx, c.URL+"/readyz", c.nginx, o.ReadyTimeout); err != nil {
+		return c, fmt.Errorf("cluster: replicas through nginx: %w\n%s", err, tailFile(filepath.Join(ndir, "error.log"), 15))
+	}
+	return c, nil
+}
+
+// WSURL is the board WebSocket URL of room through the load balancer.
+func (c *Cluster) WSURL(room string) string {
+	return "ws" + strings.TrimPrefix(c.URL, "http") + "/ws/" + room
+}
+
+// WSURL is the board WebSocket URL of room on this replica alone.
+func (r *Replica) WSURL(room string) string { return "ws://" + r.Addr + "/ws/" + room }
+
+// Running reports whether the replica's process is up.
+func (r *Replica) Running() bool { return r.proc.running() }
+
+// Kill kills replica i with SIGKILL, as a crash would, and takes it out of
+// the load balancer's DNS answers (as Docker does for a dead container).
+func (c *Cluster) Kill(i int) {
+	r := c.Replicas[i]
+	r.proc.kill()
+	c.dns.set(r.ip, false)
+}
+
+// Stop stops replica i with SIGTERM (graceful shutdown) and takes it out of
+// the load balancer's DNS answers.
+func (c *Cluster) Stop(i int) {
+	r := c.Replicas[i]
+	c.dns.set(r.ip, false)
+	r.proc.stop(syscall.SIGTERM, 20*time.Second)
+}
+
+// Restart starts replica i again (same address, same flags), waits until
+// its /readyz answers, and puts it back into the DNS answers.
+func (c *Cluster) Restart(ctx context.Context, i int) error {
+	r := c.Replicas[i]
+	if err := r.proc.start(); err != nil {
+		return err
+	}
+	if err := waitHTTP(ctx, r.URL+"/readyz", r.proc, c.opts.ReadyTimeout); err != nil {
+		return fmt.Errorf("cluster: %s: %w", r.proc.name, err)
+	}
+	c.dns.set(r.ip, true)
+	return nil
+}
+
+// Close stops everything, in order: nginx, the replicas (gracefully, in
+// parallel), Redis (SIGTERM: it writes its append-only file); then removes
+// the directory if it was a temporary one. Safe to call more than once.
+func (c *Cluster) Close() {
+	c.close.Do(func() {
+		if c.nginx != nil {
+			c.nginx.stop(syscall.SIGTERM, 5*time.Second)
+		}
+		var wg sync.WaitGroup
+		for _, r := range c.Replicas {
+			wg.Go(func() { r.proc.stop(syscall.SIGTERM, 20*time.Second) })
+		}
+		wg.Wait()
+		if c.redis != nil {
+			c.redis.stop(syscall.SIGTERM, 10*time.Second)
+		}
+		if c.dns != nil {
+			c.dns.close()
+		}
+		if c.tempDir {
+			_ = os.RemoveAll(c.Dir)
+		}
+	})
+}
+
+// LogTail returns the last n lines of each process' log, for test failures.
+func (c *Cluster) LogTail(n int) string { return c.logTails(n) }
+
+func (c *Cluster) logTails(n int) string {
+	var b strings.Builder
+	var procs []*proc
+	if c.redis != nil {
+		procs = append(procs, c.redis)
+	}
+	for _, r := range c.Replicas {
+		procs = append(procs, r.proc)
+	}
+	if c.nginx != nil {
+		procs = append(procs, c.nginx)
+	}
+	for _, p := range procs {
+		if t := p.logTail(n); t != "" {
+			fmt.Fprintf(&b, "\n--- %s (%s)\n%s", p.name, p.logPath, t)
+		}
+	}
+	if c.nginx != nil {
+		if t := tailFile(filepath.Join(filepath.Dir(c.NginxConf), "error.log"), n); t != "" {
+			fmt.Fprintf(&b, "\n--- nginx error.log\n%s", t)
+		}
+	}
+	return b.String()
+}
+
+// Metric reads one unlabeled series (e.g. "sketchpad_connections") from the
+// replica's /metrics.
+func (r *Replica) Metric(ctx context.Context, name string) (float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.URL+"/metrics", nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) == 2 && f[0] == name {
+			return strconv.ParseFloat(f[1], 64)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("%s: no series %s in /metrics", r.Addr, name)
+}
+
+// Build compiles ./server/cmd/sketchpad into dir as the Dockerfile does
+// (static, -trimpath) and returns its path.
+func Build(ctx context.Context, root, dir string) (string, error) {
+	out := filepath.Join(dir, "sketchpad")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, "./server/cmd/sketchpad")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./server/cmd/sketchpad: %v\n%s", err, b)
+	}
+	return out, nil
+}
+
+// ModuleRoot is the directory of the sketchpad module's go.mod, found from
+// the working directory.
+func ModuleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", errors.New("cluster: run this inside the sketchpad module (no go.mod found)")
+	}
+	return filepath.Dir(gomod), nil
+}
+
+func (c *Cluster) startRedis(ctx context.Context) error {
+	path, err := exec.LookPath("redis-server")
+	if err != nil {
+		return fmt.Errorf("cluster: redis-server is not installed (scripts/setup installs Debian's redis-server): %w", err)
+	}
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	dataDir := filepath.Join(c.Dir, "redis")
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return err
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	c.RedisURL = "redis://" + addr + "/0"
+	c.opts.Logf("starting redis-server on %s (append-only file in %s)", addr, dataDir)
+	// As docker-compose.yml runs it: AOF with fsync every second, no
+	// eviction; no RDB snapshots.
+	c.redis = &proc{name: "redis", path: path, logPath: filepath.Join(c.Dir, "redis.log"), echo: c.opts.Echo,
+		args: []string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dataDir,
+			"--appendonly", "yes", "--appendfsync", "everysec", "--maxmemory-policy", "noeviction",
+			"--save", "", "--daemonize", "no", "--loglevel", "warning"}}
+	if err := c.redis.start(); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(c.opts.ReadyTimeout)
+	for {
+		if err := redisPing(addr); err == nil {
+			return nil
+		} else if !c.redis.running() || time.Now().After(deadline) {
+			return fmt.Errorf("cluster: redis-server on %s did not answer: %v", addr, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// redisPing sends PING and wants PONG.
+func redisPing(addr string) error {
+	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(2 * time.Second))
+	if _, err := conn.Write([]byte("*1\r\n$4\r\nPING\r\n")); err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(line) != "+PONG" {
+		return fmt.Errorf("PING answered %q", strings.TrimSpace(line))
+	}
+	return nil
+}
+
+// waitHTTP polls url until it answers 200, the process exits, or timeout.
+func waitHTTP(ctx context.Context, url string, p *proc, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	client := &http.Client{Timeout: 2 * time.Second}
+	exited := p.exited()
+	var last error
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		resp, err := client.Do(req)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			err = fmt.Errorf("%s answered %s", url, resp.Status)
+		}
+		last = err
+		select {
+		case <-exited:
+			return fmt.Errorf("%s exited (%v) before %s answered", p.name, p.exitErr(), url)
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for %s: %v (last: %v)", url, ctx.Err(), last)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// replicaIP is replica i's loopback address: 127.0.77.1, 127.0.77.2, ...
+func replicaIP(i int) netip.Addr {
+	return netip.AddrFrom4([4]byte{127, 0, 77, byte(i + 1)})
+}
+
+func ipRange(ips []netip.Addr) string {
+	if len(ips) == 1 {
+		return ips[0].String()
+	}
+	return ips[0].String() + "-" + ips[len(ips)-1].String()
+}
+
+// sharedFreePort finds a port free on every one of ips.
+func sharedFreePort(ips []netip.Addr) (int, error) {
+	for range 50 {
+		port, err := freePort()
+		if err != nil {
+			return 0, err
+		}
+		ok := true
+		var lns []net.Listener
+		for _, ip := range ips {
+			ln, err := net.Listen("tcp", net.JoinHostPort(ip.String(), strconv.Itoa(port)))
+			if err != nil {
+				ok = false
+				break
+			}
+			lns = append(lns, ln)
+		}
+		for _, ln := range lns {
+			ln.Close()
+		}
+		if ok {
+			return port, nil
+		}
+	}
+	return 0, errors.New("cluster: no port is free on every replica address")
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+func tailFile(path string, n int) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	return tail(string(b), n)
+}

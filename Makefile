@@ -35,7 +35,7 @@ e2e:
 run:
 	$(GO) run ./server/cmd/sketchpad
 
-# Run every fuzz target for FUZZTIME each.
+# Run every fuzz target (codec, Redis log decoders) for FUZZTIME each.
 fuzz:
-	@for t in $$($(GO) test -list 'Fuzz.*' ./canvas | grep ^Fuzz); do \
-		echo "fuzz $$t"; $(GO) test ./canvas -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; done
+	@for p in ./canvas ./server; do for t in $$($(GO) test -list 'Fuzz.*' $$p | grep ^Fuzz); do \
+		echo "fuzz $$p $$t"; $(GO) test $$p -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; done; done

@@ -2,6 +2,7 @@
 // WebSocket endpoint and the board store.
 //
 //	go run ./server/cmd/sketchpad --addr :8080 --data ./data
+//	REDIS_URL=redis://localhost:6379/0 go run ./server/cmd/sketchpad
 //
 // Every flag has an environment twin (SKETCHPAD_ADDR, SKETCHPAD_DATA, ...);
 // `sketchpad -h` lists them.
@@ -52,7 +53,11 @@ func run(args []string, log *slog.Logger) error {
 	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	log.Info("sketchpad listening", "addr", ln.Addr().String(), "data", cfg.DataDir)
+	if cfg.RedisURL != "" {
+		log.Info("sketchpad listening", "addr", ln.Addr().String(), "mode", "redis")
+	} else {
+		log.Info("sketchpad listening", "addr", ln.Addr().String(), "mode", "embedded", "data", cfg.DataDir)
+	}
 
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)

@@ -52,7 +52,8 @@ type RedisLog struct {
 	keepOps  int // ops kept in the log before the latest snapshot, for replay
 	interval time.Duration
 
-	mu     sync.Mutex
+	subMu  sync.Mutex // serializes subscribe and unsubscribe calls
+	mu     sync.Mutex // guards rooms, lastID
 	ps     *redis.PubSub
 	rooms  map[string]*Room // subscribed rooms by channel
 	ready  atomic.Bool      // the last health check reached Redis
@@ -133,6 +134,8 @@ func (l *RedisLog) Close() error {
 // missed.
 func (l *RedisLog) subscribe(r *Room) {
 	_, _, _, _, ch := roomKeys(r.name)
+	l.subMu.Lock()
+	defer l.subMu.Unlock()
 	l.mu.Lock()
 	l.rooms[ch] = r
 	l.mu.Unlock()
@@ -147,11 +150,17 @@ func (l *RedisLog) subscribe(r *Room) {
 
 func (l *RedisLog) unsubscribe(r *Room) {
 	_, _, _, _, ch := roomKeys(r.name)
+	l.subMu.Lock()
+	defer l.subMu.Unlock()
 	l.mu.Lock()
-	if l.rooms[ch] == r {
+	mine := l.rooms[ch] == r
+	if mine {
 		delete(l.rooms, ch)
 	}
 	l.mu.Unlock()
+	if !mine {
+		return // a newer room of the same name has the channel now
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), redisDeadline)
 	defer cancel()
 	_ = l.ps.Unsubscribe(ctx, ch)

@@ -13,9 +13,17 @@ import (
 	"github.com/sketchpad/sketchpad/server"
 )
 
+// startServer starts a replica in embedded mode and returns its base URL.
 func startServer(t *testing.T) string {
 	t.Helper()
-	app, err := server.New(&server.Config{DataDir: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return startApp(t, &server.Config{DataDir: t.TempDir()})
+}
+
+// startApp starts a replica with cfg on a real socket and returns its base
+// URL; it is shut down when the test ends.
+func startApp(t *testing.T, cfg *server.Config) string {
+	t.Helper()
+	app, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

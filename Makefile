@@ -1,6 +1,6 @@
 # Sketchpad. `make test` is the whole check, on a fresh machine too: it
-# installs what the tests need (scripts/setup: Debian's chromium, the front
-# end's npm packages) and says so.
+# installs what the tests need (scripts/setup: Debian's chromium,
+# redis-server and nginx, the front end's npm packages) and says so.
 GO ?= go
 FUZZTIME ?= 30s
 

@@ -102,11 +102,23 @@ func OpenRedisLog(url string, cfg *Config, log *slog.Logger, m *Metrics) (*Redis
 		rooms:    make(map[string]*Room),
 		stop:     make(chan struct{}),
 	}
+	redisLogOnce.Do(func() { redis.SetLogger(redisLogger{log}) })
 	l.ps = l.rdb.Subscribe(context.Background())
 	l.done.Add(2)
 	go l.receive()
 	go l.watch()
 	return l, nil
+}
+
+var redisLogOnce sync.Once
+
+// redisLogger sends go-redis's own log lines (a line per failed dial while
+// Redis is down) to slog at debug level: the replica logs outages itself,
+// once, at warn level.
+type redisLogger struct{ l *slog.Logger }
+
+func (r redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	r.l.Log(ctx, slog.LevelDebug, "go-redis: "+fmt.Sprintf(format, v...))
 }
 
 func roomKeys(room string) (meta, log, applied, snap, channel string) {

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/sketchpad/sketchpad/scripts/cluster/local"
@@ -52,7 +53,7 @@ func main() {
 	}
 	c, err := local.Start(ctx, o)
 	if err != nil {
-		logf("%v", err)
+		logf("%s", strings.TrimPrefix(err.Error(), "cluster: "))
 		os.Exit(1)
 	}
 	fmt.Printf("\nSketchpad is running on %s (open it in a browser)\n\n", c.URL)

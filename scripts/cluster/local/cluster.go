@@ -121,6 +121,15 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 		return nil, err
 	}
 
+	if o.Port != 0 {
+		// Fail before building anything when the load balancer's port is taken.
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", o.Port))
+		if err != nil {
+			return nil, fmt.Errorf("cluster: port %d is not free for the load balancer (choose another): %w", o.Port, err)
+		}
+		ln.Close()
+	}
+
 	c = &Cluster{opts: o, Dir: o.Dir}
 	if c.Dir == "" {
 		if c.Dir, err = os.MkdirTemp("", "sketchpad-cluster-"); err != nil {
@@ -212,10 +221,10 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 		return c, err
 	}
 	if err = waitHTTP(ctx, c.URL+"/lb-healthz", c.nginx, o.ReadyTimeout); err != nil {
-		return c, fmt.Errorf("cluster: nginx: %w\n%s", err, tailFile(filepath.Join(ndir, "error.log"), 15))
+		return c, fmt.Errorf("cluster: nginx: %w", err)
 	}
 	if err = waitHTTP(ctx, c.URL+"/readyz", c.nginx, o.ReadyTimeout); err != nil {
-		return c, fmt.Errorf("cluster: replicas through nginx: %w\n%s", err, tailFile(filepath.Join(ndir, "error.log"), 15))
+		return c, fmt.Errorf("cluster: replicas through nginx: %w", err)
 	}
 	return c, nil
 }

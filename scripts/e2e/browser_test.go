@@ -40,6 +40,10 @@ type person struct {
 
 func newPerson(t *testing.T, name string) *person {
 	t.Helper()
+	dir, err := os.MkdirTemp("", "sketchpad-e2e-profile-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.Headless,
@@ -53,12 +57,21 @@ func newPerson(t *testing.T, name string) *person {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-renderer-backgrounding", true),
 		chromedp.Flag("disable-background-timer-throttling", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(dir),
 		chromedp.WindowSize(1000, 700),
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelB := chromedp.NewContext(actx, chromedp.WithLogf(func(string, ...any) {}))
-	t.Cleanup(func() { cancelB(); cancelA() })
+	t.Cleanup(func() {
+		cancelB()
+		cancelA()
+		// Chromium's helper processes can still be writing its profile
+		// for a moment after it exits; t.TempDir's cleanup would fail the
+		// test on that.
+		for i := 0; i < 50 && os.RemoveAll(dir) != nil; i++ {
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("%s: start chromium: %v", name, err)
 	}

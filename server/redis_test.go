@@ -2,10 +2,7 @@ package server_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -21,18 +18,7 @@ import (
 
 func startReplica(t *testing.T, redisURL string) *testServer {
 	t.Helper()
-	cfg := &server.Config{RedisURL: redisURL, RoomIdle: time.Minute, SyncInterval: 200 * time.Millisecond}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(&testWriter{t}, nil))
-	}
-	app, err := server.New(cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := &testServer{Server: httptest.NewServer(app.Handler()), app: app}
-	t.Cleanup(func() { ts.stop(t) })
-	return ts
+	return startWith(t, &server.Config{RedisURL: redisURL, RoomIdle: time.Minute, SyncInterval: 200 * time.Millisecond})
 }
 
 func replicas(t *testing.T, redisURL string, n int) []*testServer {

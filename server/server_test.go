@@ -27,7 +27,12 @@ type testServer struct {
 
 func startServer(t *testing.T, dir string) *testServer {
 	t.Helper()
-	cfg := &server.Config{DataDir: dir, RoomIdle: time.Minute}
+	return startWith(t, &server.Config{DataDir: dir, RoomIdle: time.Minute})
+}
+
+// startWith starts a replica with cfg (embedded mode unless cfg.RedisURL).
+func startWith(t *testing.T, cfg *server.Config) *testServer {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(&testWriter{t}, nil))

@@ -47,6 +47,25 @@ func wave(n int) [][2]float64 {
 	return pts
 }
 
+// dragAndSeeOn has a drag a wave across the board and waits until a's ops
+// are acknowledged, b has every op a's page applied, and the stroke shows on
+// b's canvas where a drew it. It returns a point in the middle of the stroke.
+func dragAndSeeOn(t *testing.T, a, b *person) [2]float64 {
+	t.Helper()
+	path := wave(60)
+	mid := path[30]
+	if b.inkAt(mid[0], mid[1]) {
+		t.Fatal("B's board has ink before anyone drew")
+	}
+	a.drag(path)
+	a.waitFor("A's ops acknowledged", `window.sketchpad.pendingOps() === 0 && window.sketchpad.seq() > 2`)
+	var seqA int
+	a.eval(`window.sketchpad.seq()`, &seqA)
+	b.waitFor("B to catch up", `window.sketchpad.seq() >= `+itoa(seqA))
+	b.waitFor("the stroke on B's canvas", inkJS(mid[0], mid[1]))
+	return mid
+}
+
 func TestTwoPeopleDrawTogetherAndALateJoinerSeesTheSame(t *testing.T) {
 	base := startServer(t)
 	url := base + "/b/e2e-board"
@@ -54,20 +73,7 @@ func TestTwoPeopleDrawTogetherAndALateJoinerSeesTheSame(t *testing.T) {
 	a.open(url)
 	b.open(url)
 
-	path := wave(60)
-	mid := path[30]
-	if b.inkAt(mid[0], mid[1]) {
-		t.Fatal("B's board has ink before anyone drew")
-	}
-	a.drag(path)
-
-	// A's stroke is acknowledged, B has every op A's page applied, and the
-	// stroke shows on B's canvas where A drew it.
-	a.waitFor("A's ops acknowledged", `window.sketchpad.pendingOps() === 0 && window.sketchpad.seq() > 2`)
-	var seqA int
-	a.eval(`window.sketchpad.seq()`, &seqA)
-	b.waitFor("B to catch up", `window.sketchpad.seq() >= `+itoa(seqA))
-	b.waitFor("the stroke on B's canvas", inkJS(mid[0], mid[1]))
+	mid := dragAndSeeOn(t, a, b)
 	if !a.inkAt(mid[0], mid[1]) {
 		t.Error("A's own canvas has no ink where A drew")
 	}
@@ -81,6 +87,8 @@ func TestTwoPeopleDrawTogetherAndALateJoinerSeesTheSame(t *testing.T) {
 	// A third person opens the link later and sees the same picture.
 	c := newPerson(t, "C")
 	c.open(url)
+	var seqA int
+	a.eval(`window.sketchpad.seq()`, &seqA)
 	c.waitFor("C to load the board", `window.sketchpad.seq() >= `+itoa(seqA))
 	var boardC string
 	c.eval(`window.sketchpad.boardHex()`, &boardC)

@@ -71,18 +71,7 @@ func TestADragOnOneReplicaAppearsOnAnother(t *testing.T) {
 	a.open(r1 + "/b/" + room)
 	b.open(r2 + "/b/" + room)
 
-	path := wave(60)
-	mid := path[30]
-	if b.inkAt(mid[0], mid[1]) {
-		t.Fatal("B's board has ink before anyone drew")
-	}
-	a.drag(path)
-
-	a.waitFor("A's ops acknowledged", `window.sketchpad.pendingOps() === 0 && window.sketchpad.seq() > 2`)
-	var seqA int
-	a.eval(`window.sketchpad.seq()`, &seqA)
-	b.waitFor("B, on the other replica, to catch up", `window.sketchpad.seq() >= `+itoa(seqA))
-	b.waitFor("A's stroke on B's canvas", inkJS(mid[0], mid[1]))
+	dragAndSeeOn(t, a, b) // B is on the other replica
 	sameBoard(t, a, b)
 }
 

@@ -8,9 +8,11 @@ type Stroke struct {
 	Tool     uint8
 	Pressure bool // the Begin carried pressure
 	Hidden   bool // erased (and not restored)
+	Filled   bool // a shape filled with its color
 	Color    uint32
-	Width    uint32
+	Width    uint32 // line width; for text, the font size
 	Points   []Point
+	Text     string // ToolText only
 }
 
 // AuthorState is what the board remembers of one author.
@@ -106,11 +108,7 @@ func (b *Board) Apply(a uint32, o *Op) {
 			Width:    o.Width,
 		}
 		b.appendPoints(s, Point{}, o.Points)
-		if b.index == nil {
-			b.index = make(map[StrokeID]int)
-		}
-		b.index[id] = len(b.strokes)
-		b.strokes = append(b.strokes, s)
+		b.add(s)
 		as.Open = o.Stroke
 	case OpPoints, OpPointsP:
 		if as.Open == 0 {
@@ -134,7 +132,42 @@ func (b *Board) Apply(a uint32, o *Op) {
 		clear(b.index)
 		b.strokes = nil
 		b.points = 0
+	case OpShape, OpText:
+		// Create, or replace in place a stroke of the same kind: a live
+		// drag or an edit sends the same stroke again.
+		as.Open = 0
+		id := StrokeID{Author: a, N: o.Stroke}
+		s := b.Stroke(id)
+		switch {
+		case s == nil:
+			s = &Stroke{ID: id}
+			b.add(s)
+		case IsShape(s.Tool) != IsShape(o.Tool) || (s.Tool == ToolText) != (o.Tool == ToolText):
+			return
+		}
+		b.points += len(o.Points) - len(s.Points)
+		s.Tool, s.Filled, s.Color, s.Width, s.Text = o.Tool, o.Flags&FlagFilled != 0, o.Color, o.Width, o.Text
+		s.Points = append(s.Points[:0], o.Points...)
+	case OpMove:
+		for _, id := range o.Strokes {
+			s := b.Stroke(id)
+			if s == nil {
+				continue
+			}
+			for i, p := range s.Points {
+				s.Points[i] = Point{X: clampCoord(p.X, o.DX), Y: clampCoord(p.Y, o.DY), P: p.P}
+			}
+		}
 	}
+}
+
+// add puts a new stroke on top of the board.
+func (b *Board) add(s *Stroke) {
+	if b.index == nil {
+		b.index = make(map[StrokeID]int)
+	}
+	b.index[s.ID] = len(b.strokes)
+	b.strokes = append(b.strokes, s)
 }
 
 // appendPoints adds delta-coded pts to s starting from prev, clamping each

@@ -82,6 +82,9 @@ func checkInvariants(t testing.TB, b *Board) {
 		if s.Width < 1 || s.Width > MaxWidth || s.ID.N == 0 {
 			t.Fatalf("stroke %v: width %d", s.ID, s.Width)
 		}
+		if (IsShape(s.Tool) && len(s.Points) != 2) || (s.Tool == ToolText && len(s.Points) != 1) {
+			t.Fatalf("stroke %v: tool %d with %d points", s.ID, s.Tool, len(s.Points))
+		}
 		for _, p := range s.Points {
 			if p.X > CoordLimit || p.X < -CoordLimit || p.Y > CoordLimit || p.Y < -CoordLimit {
 				t.Fatalf("stroke %v: point %v beyond the coordinate limit", s.ID, p)
@@ -472,9 +475,33 @@ func randBoardOp(r *rand.Rand) authoredOp {
 	a := uint32(1 + r.IntN(4))
 	id := func() StrokeID { return StrokeID{Author: uint32(1 + r.IntN(5)), N: uint32(1 + r.IntN(9))} }
 	var o Op
-	switch k := r.IntN(100); {
+	absolute := func() Point {
+		return Point{X: int32(r.IntN(2*CoordLimit+1) - CoordLimit), Y: int32(r.IntN(2000) - 1000)}
+	}
+	switch k := r.IntN(115); {
+	case k >= 100:
+		// v2: shapes, text and moves, over the same stroke numbers as
+		// Begins so that they meet strokes of the other kind.
+		o = Op{Stroke: uint32(1 + r.IntN(8)), Color: uint32(r.Uint64()), Width: uint32(1 + r.IntN(MaxWidth))}
+		switch k {
+		case 100, 101, 102, 103, 104:
+			o.Type, o.Tool = OpShape, ToolLine+uint8(r.IntN(4))
+			if r.IntN(2) == 0 {
+				o.Flags = FlagFilled
+			}
+			o.Points = []Point{absolute(), absolute()}
+		case 105, 106, 107:
+			o.Type, o.Tool = OpText, ToolText
+			o.Points = []Point{absolute()}
+			o.Text = []string{"", "hi", "two\nlines", "✏️ ünïcode"}[r.IntN(4)]
+		default:
+			o = Op{Type: OpMove, DX: int32(r.IntN(2*MaxMoveDelta+1) - MaxMoveDelta), DY: int32(r.IntN(201) - 100)}
+			for range 1 + r.IntN(3) {
+				o.Strokes = append(o.Strokes, id())
+			}
+		}
 	case k < 20:
-		o = Op{Type: OpBegin, Stroke: uint32(1 + r.IntN(8)), Color: uint32(r.Uint64()), Width: uint32(1 + r.IntN(MaxWidth))}
+		o = Op{Type: OpBegin, Stroke: uint32(1 + r.IntN(8)), Tool: uint8(r.IntN(3)), Color: uint32(r.Uint64()), Width: uint32(1 + r.IntN(MaxWidth))}
 		if r.IntN(2) == 0 {
 			o.Flags = FlagPressure
 		}
@@ -770,8 +797,9 @@ func TestUnmarshalBinaryRejects(t *testing.T) {
 		{"zero points", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, width: 1}}), "stroke without points"},
 		{"MaxStrokePoints+1 points", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, width: 1, deltas: many}}), "point count 50001 over limit 50000"},
 		{"stroke number 0", rawBoard(1, nil, []rawStroke{stroke(1, 0)}), "stroke number 0"},
-		{"unknown tool", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, tool: 1, width: 1, deltas: one}}), "unknown tool"},
-		{"unknown stroke flag", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, flags: 4, width: 1, deltas: one}}), "unknown stroke flags"},
+		{"unknown tool", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, tool: 8, width: 1, deltas: one}}), "unknown tool"},
+		{"unknown stroke flag", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, flags: 8, width: 1, deltas: one}}), "unknown stroke flags"},
+		{"shape with one point", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, tool: ToolRect, width: 1, deltas: one}}), "stroke with 1 points"},
 		{"x beyond the limit", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, width: 1, deltas: [][3]int64{{CoordLimit + 1, 0, 0}}}}), "coordinate beyond"},
 		{"y beyond the limit", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, width: 1, deltas: [][3]int64{{0, -CoordLimit - 1, 0}}}}), "coordinate beyond"},
 		{"beyond the limit by a sum of deltas", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, width: 1, deltas: [][3]int64{{CoordLimit, 0, 0}, {0, 0, 0}, {1, 0, 0}}}}), "coordinate beyond"},

@@ -321,7 +321,7 @@ func TestDecodeClientFrameErrors(t *testing.T) {
 		{name: "unknown type 0x00", hex: "00", err: "unknown message type"},
 		{name: "unknown type 0x02", hex: "02", err: "unknown message type"},
 		{name: "unknown type 0x0f", hex: "0f", err: "unknown message type"},
-		{name: "unknown type 0x17 (past Clear)", hex: "17", err: "unknown message type"},
+		{name: "unknown type 0x1a (past Move)", hex: "1a", err: "unknown message type"},
 		{name: "unknown type 0x22", hex: "22", err: "unknown message type"},
 		{name: "server type in a client frame", hex: "80", err: "unknown message type"},
 		{name: "unknown type 0xff", hex: "ff", err: "unknown message type"},
@@ -329,7 +329,16 @@ func TestDecodeClientFrameErrors(t *testing.T) {
 		{name: "begin, stroke 0", hex: "10 00 00 00 000000ff 08 01 00 00", err: "stroke number 0"},
 		{name: "begin, stroke 2^32", hex: "10 8080808010 00 00 000000ff 08 01 00 00", err: "stroke out of range"},
 		{name: "begin, stroke 2^32-1", hex: "10 ffffffff0f 00 00 000000ff 08 01 00 00"},
-		{name: "begin, tool 1", hex: "10 01 01 00 000000ff 08 01 00 00", err: "unknown tool"},
+		{name: "begin, tool 3 (a shape)", hex: "10 01 03 00 000000ff 08 01 00 00", err: "not a freehand tool"},
+		{name: "shape, tool 0 (pen)", hex: "17 01 00 00 000000ff 08 00 00 02 02", err: "not a shape"},
+		{name: "shape, pressure flag", hex: "17 01 03 01 000000ff 08 00 00 02 02", err: "unknown flags"},
+		{name: "shape, one point", hex: "17 01 03 00 000000ff 08 00 00", err: "truncated"},
+		{name: "shape, coordinate beyond 2^28", hex: "17 01 03 00 000000ff 08 8080808004 00 00 00", err: "coordinate beyond"},
+		{name: "text, stroke 0", hex: "18 00 000000ff 08 00 00 00", err: "stroke number 0"},
+		{name: "text, size 0", hex: "18 01 000000ff 00 00 00 00", err: "width"},
+		{name: "text, not UTF-8", hex: "18 01 000000ff 08 00 00 01 ff", err: "UTF-8"},
+		{name: "move, empty list", hex: "19 00 00 00", err: "empty stroke list"},
+		{name: "move, beyond 2^29", hex: "19 01 01 01 8080808008 00", err: "move beyond"},
 		{name: "begin, tool 255", hex: "10 01 ff 00 000000ff 08 01 00 00", err: "unknown tool"},
 		{name: "begin, flag bit 1", hex: "10 01 00 02 000000ff 08 01 00 00", err: "unknown flags"},
 		{name: "begin, flag bit 7", hex: "10 01 00 81 000000ff 08 01 00 00 00", err: "unknown flags"},
@@ -411,7 +420,7 @@ func TestDecodeClientFrameErrors(t *testing.T) {
 func TestDecodeOpErrors(t *testing.T) {
 	var o Op
 	wantProtocolError(t, DecodeOp(nil, &o), "truncated")
-	for _, typ := range []byte{0x00, MsgHello, 0x0f, 0x17, MsgCursor, MsgName, MsgWelcome, 0xff} {
+	for _, typ := range []byte{0x00, MsgHello, 0x0f, 0x1a, MsgCursor, MsgName, MsgWelcome, 0xff} {
 		wantProtocolError(t, DecodeOp([]byte{typ}, &o), "unknown op type")
 	}
 	wantProtocolError(t, DecodeOp(unhex(t, "13 13"), &o), "trailing bytes")

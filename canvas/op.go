@@ -5,7 +5,9 @@ package canvas
 // History:
 //
 //	1  strokes (pen), erase/restore, clear, presence, cursors.
-const Version = 1
+//	2  highlighter and partial eraser strokes; shapes (line, arrow, rect,
+//	   ellipse), text, move.
+const Version = 2
 
 // OpType is the first byte of an op. Ops are the sequenced messages: each
 // one gets a room sequence number and changes the board.
@@ -19,21 +21,39 @@ const (
 	OpErase   OpType = 0x14 // count uvarint, count × (author uvarint, stroke uvarint)
 	OpRestore OpType = 0x15 // same as Erase
 	OpClear   OpType = 0x16 // empty
+	OpShape   OpType = 0x17 // stroke uvarint, tool u8, flags u8, color u32, width uvarint, x0, y0, x1, y1 svarint
+	OpText    OpType = 0x18 // stroke uvarint, color u32, size uvarint, x, y svarint, text string
+	OpMove    OpType = 0x19 // count uvarint, count × (author uvarint, stroke uvarint), dx, dy svarint
 )
 
 // IsOp reports whether t is an op type (a client frame carrying an op).
-func IsOp(t byte) bool { return t >= byte(OpBegin) && t <= byte(OpClear) }
+func IsOp(t byte) bool { return t >= byte(OpBegin) && t <= byte(OpMove) }
 
-// Tools.
+// Tools. A stroke's tool says how it is drawn (PROTOCOL.md "Rendering").
 const (
-	ToolPen uint8 = 0
-	maxTool       = ToolPen
+	ToolPen         uint8 = 0 // freehand ink
+	ToolHighlighter uint8 = 1 // freehand, translucent, under all ink
+	ToolEraser      uint8 = 2 // freehand, erases what is below it (partial eraser)
+	ToolLine        uint8 = 3 // shape: two points
+	ToolArrow       uint8 = 4
+	ToolRect        uint8 = 5
+	ToolEllipse     uint8 = 6
+	ToolText        uint8 = 7 // one point (top-left), Width is the font size
+	maxTool               = ToolText
 )
 
-// Begin flags.
+// IsFreehand reports whether strokes of tool t are drawn by Begin/Points.
+func IsFreehand(t uint8) bool { return t <= ToolEraser }
+
+// IsShape reports whether tool t is a two-point shape set by Shape ops.
+func IsShape(t uint8) bool { return t >= ToolLine && t <= ToolEllipse }
+
+// Op flags.
 const (
-	FlagPressure uint8 = 1 << 0
+	FlagPressure uint8 = 1 << 0 // Begin: points carry pressure
+	FlagFilled   uint8 = 1 << 2 // Shape: fill the shape with its color
 	beginFlags         = FlagPressure
+	shapeFlags         = FlagFilled
 )
 
 // Limits of the protocol itself. A frame that breaks one is malformed.
@@ -45,6 +65,8 @@ const (
 	MaxStrokePoints  = 50000
 	MaxWidth         = 4096
 	MaxNameBytes     = 64
+	MaxTextBytes     = 4096
+	MaxMoveDelta     = 1 << 29
 	minPointBytes    = 2 // dx and dy are at least one byte each
 	minStrokeIDBytes = 2
 )
@@ -69,6 +91,9 @@ type StrokeID struct {
 //	Begin:          Stroke, Tool, Flags, Color, Width, Points (deltas)
 //	Points/PointsP: Points (deltas; P only meaningful for PointsP)
 //	Erase/Restore:  Strokes
+//	Shape:          Stroke, Tool, Flags, Color, Width, Points (two, absolute)
+//	Text:           Stroke, Color, Width (the font size), Points (one, absolute), Text
+//	Move:           Strokes, DX, DY
 //	End, Clear:     nothing
 type Op struct {
 	Type    OpType
@@ -79,6 +104,8 @@ type Op struct {
 	Width   uint32
 	Points  []Point
 	Strokes []StrokeID
+	Text    string
+	DX, DY  int32
 }
 
 // HasPressure reports whether the op's points carry pressure bytes.
@@ -98,12 +125,33 @@ func AppendOp(b []byte, o *Op) []byte {
 		b = appendPoints(b, o.Points, o.HasPressure())
 	case OpPoints, OpPointsP:
 		b = appendPoints(b, o.Points, o.HasPressure())
-	case OpErase, OpRestore:
+	case OpErase, OpRestore, OpMove:
 		b = appendUvarint(b, uint64(len(o.Strokes)))
 		for _, s := range o.Strokes {
 			b = appendUvarint(b, uint64(s.Author))
 			b = appendUvarint(b, uint64(s.N))
 		}
+		if o.Type == OpMove {
+			b = appendSvarint(b, int64(o.DX))
+			b = appendSvarint(b, int64(o.DY))
+		}
+	case OpShape:
+		b = appendUvarint(b, uint64(o.Stroke))
+		b = append(b, o.Tool, o.Flags)
+		b = appendU32(b, o.Color)
+		b = appendUvarint(b, uint64(o.Width))
+		for _, p := range o.Points[:2] {
+			b = appendSvarint(b, int64(p.X))
+			b = appendSvarint(b, int64(p.Y))
+		}
+	case OpText:
+		b = appendUvarint(b, uint64(o.Stroke))
+		b = appendU32(b, o.Color)
+		b = appendUvarint(b, uint64(o.Width))
+		b = appendSvarint(b, int64(o.Points[0].X))
+		b = appendSvarint(b, int64(o.Points[0].Y))
+		b = appendUvarint(b, uint64(len(o.Text)))
+		b = append(b, o.Text...)
 	}
 	return b
 }
@@ -157,15 +205,15 @@ func decodeOp(r *reader, o *Op) {
 			r.fail(errf("unknown flags %#x", o.Flags))
 			return
 		}
-		if w < 1 || w > MaxWidth {
-			r.fail(errf("width %d out of range 1..%d", w, MaxWidth))
+		if !IsFreehand(o.Tool) {
+			r.fail(errf("tool %d is not a freehand tool", o.Tool))
 			return
 		}
-		o.Width = uint32(w)
+		o.Width = width(r, w)
 		o.Points = decodePoints(r, o.Points, o.HasPressure())
 	case OpPoints, OpPointsP:
 		o.Points = decodePoints(r, o.Points, t == OpPointsP)
-	case OpErase, OpRestore:
+	case OpErase, OpRestore, OpMove:
 		n := r.count("stroke", MaxStrokesPerOp, minStrokeIDBytes)
 		if r.err == nil && n == 0 {
 			r.fail(errf("empty stroke list"))
@@ -174,10 +222,64 @@ func decodeOp(r *reader, o *Op) {
 			id := StrokeID{Author: r.uvarint32("author"), N: r.uvarint32("stroke")}
 			o.Strokes = append(o.Strokes, id)
 		}
+		if t == OpMove {
+			dx, dy := r.svarint(), r.svarint()
+			if r.err == nil && (dx > MaxMoveDelta || dx < -MaxMoveDelta || dy > MaxMoveDelta || dy < -MaxMoveDelta) {
+				r.fail(errf("move beyond ±%d", MaxMoveDelta))
+			}
+			o.DX, o.DY = int32(dx), int32(dy)
+		}
+	case OpShape:
+		o.Stroke = r.uvarint32("stroke")
+		o.Tool = r.u8()
+		o.Flags = r.u8()
+		o.Color = r.u32()
+		w := r.uvarint()
+		if r.err != nil {
+			return
+		}
+		switch {
+		case o.Stroke == 0:
+			r.fail(errf("stroke number 0"))
+		case !IsShape(o.Tool):
+			r.fail(errf("tool %d is not a shape", o.Tool))
+		case o.Flags&^shapeFlags != 0:
+			r.fail(errf("unknown flags %#x", o.Flags))
+		}
+		o.Width = width(r, w)
+		o.Points = append(o.Points, r.point(), r.point())
+	case OpText:
+		o.Stroke = r.uvarint32("stroke")
+		o.Tool = ToolText
+		o.Color = r.u32()
+		w := r.uvarint()
+		if r.err == nil && o.Stroke == 0 {
+			r.fail(errf("stroke number 0"))
+		}
+		o.Width = width(r, w)
+		o.Points = append(o.Points, r.point())
+		o.Text = r.str("text", MaxTextBytes)
 	case OpEnd, OpClear:
 	default:
 		r.fail(errf("unknown op type %#x", byte(t)))
 	}
+}
+
+// width checks a width (or font size) read as w.
+func width(r *reader, w uint64) uint32 {
+	if r.err == nil && (w < 1 || w > MaxWidth) {
+		r.fail(errf("width %d out of range 1..%d", w, MaxWidth))
+	}
+	return uint32(w)
+}
+
+// point reads an absolute point (svarint x, svarint y) within ±CoordLimit.
+func (r *reader) point() Point {
+	x, y := r.svarint(), r.svarint()
+	if r.err == nil && (x > CoordLimit || x < -CoordLimit || y > CoordLimit || y < -CoordLimit) {
+		r.fail(errf("coordinate beyond ±%d", CoordLimit))
+	}
+	return Point{X: int32(x), Y: int32(y)}
 }
 
 func decodePoints(r *reader, dst []Point, pressure bool) []Point {

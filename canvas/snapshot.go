@@ -16,6 +16,7 @@ const (
 const (
 	snapFlagPressure = 1 << 0
 	snapFlagHidden   = 1 << 1
+	snapFlagFilled   = 1 << 2
 )
 
 // AppendBinary appends the board's canonical encoding (PROTOCOL.md "Board
@@ -47,6 +48,9 @@ func (b *Board) AppendBinary(dst []byte) ([]byte, error) {
 		if s.Hidden {
 			flags |= snapFlagHidden
 		}
+		if s.Filled {
+			flags |= snapFlagFilled
+		}
 		dst = append(dst, s.Tool, flags)
 		dst = appendU32(dst, s.Color)
 		dst = appendUvarint(dst, uint64(s.Width))
@@ -57,6 +61,10 @@ func (b *Board) AppendBinary(dst []byte) ([]byte, error) {
 			dst = appendSvarint(dst, int64(p.Y)-int64(prev.Y))
 			dst = append(dst, p.P)
 			prev = p
+		}
+		if s.Tool == ToolText {
+			dst = appendUvarint(dst, uint64(len(s.Text)))
+			dst = append(dst, s.Text...)
 		}
 	}
 	return dst, nil
@@ -116,8 +124,10 @@ func decodeBoard(r *reader) (*Board, error) {
 			r.fail(errf("stroke number 0"))
 		case s.Tool > maxTool:
 			r.fail(errf("unknown tool %d", s.Tool))
-		case flags&^(snapFlagPressure|snapFlagHidden) != 0:
+		case flags&^(snapFlagPressure|snapFlagHidden|snapFlagFilled) != 0:
 			r.fail(errf("unknown stroke flags %#x", flags))
+		case IsShape(s.Tool) && np != 2, s.Tool == ToolText && np != 1:
+			r.fail(errf("tool %d stroke with %d points", s.Tool, np))
 		case w < 1 || w > MaxWidth:
 			r.fail(errf("width %d out of range 1..%d", w, MaxWidth))
 		case np == 0:
@@ -134,6 +144,7 @@ func decodeBoard(r *reader) (*Board, error) {
 		s.Width = uint32(w)
 		s.Pressure = flags&snapFlagPressure != 0
 		s.Hidden = flags&snapFlagHidden != 0
+		s.Filled = flags&snapFlagFilled != 0
 		s.Points = make([]Point, 0, np)
 		var x, y int64
 		for j := 0; j < np && r.err == nil; j++ {
@@ -145,6 +156,9 @@ func decodeBoard(r *reader) (*Board, error) {
 				break
 			}
 			s.Points = append(s.Points, Point{X: int32(x), Y: int32(y), P: p})
+		}
+		if s.Tool == ToolText {
+			s.Text = r.str("text", MaxTextBytes)
 		}
 		b.points += np
 		b.index[s.ID] = len(b.strokes)

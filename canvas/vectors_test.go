@@ -79,6 +79,18 @@ func opJSON(o *Op) obj {
 		return obj{"type": name, "strokes": ids}
 	case OpClear:
 		return obj{"type": "clear"}
+	case OpShape:
+		return obj{"type": "shape", "stroke": o.Stroke, "tool": o.Tool, "filled": o.Flags&FlagFilled != 0,
+			"color": o.Color, "width": o.Width, "from": []any{o.Points[0].X, o.Points[0].Y}, "to": []any{o.Points[1].X, o.Points[1].Y}}
+	case OpText:
+		return obj{"type": "text", "stroke": o.Stroke, "color": o.Color, "size": o.Width,
+			"at": []any{o.Points[0].X, o.Points[0].Y}, "text": o.Text}
+	case OpMove:
+		ids := []any{}
+		for _, s := range o.Strokes {
+			ids = append(ids, []any{s.Author, s.N})
+		}
+		return obj{"type": "move", "strokes": ids, "dx": o.DX, "dy": o.DY}
 	}
 	return obj{"type": "unknown"}
 }
@@ -105,9 +117,13 @@ func boardJSON(b *Board) obj {
 	}
 	strokes := []any{}
 	for _, s := range b.Strokes() {
-		strokes = append(strokes, obj{"author": s.ID.Author, "stroke": s.ID.N, "tool": s.Tool,
-			"pressure": s.Pressure, "hidden": s.Hidden, "color": s.Color, "width": s.Width,
-			"points": pointsJSON(s.Points, true)})
+		so := obj{"author": s.ID.Author, "stroke": s.ID.N, "tool": s.Tool,
+			"pressure": s.Pressure, "hidden": s.Hidden, "filled": s.Filled, "color": s.Color, "width": s.Width,
+			"points": pointsJSON(s.Points, true)}
+		if s.Tool == ToolText {
+			so["text"] = s.Text
+		}
+		strokes = append(strokes, so)
 	}
 	return obj{"epoch": u64s(b.Epoch), "seq": b.Seq, "authors": authors, "strokes": strokes}
 }
@@ -185,8 +201,8 @@ func buildVectors(t testing.TB) vectorFile {
 		vf.Vectors = append(vf.Vectors, vector{Name: name, Kind: "bad-client", Hex: hx, Error: why})
 	}
 
-	client("hello, new client", AppendHello(nil, &Hello{Version: 1, Name: "Ada", Color: 0xff0000ff}))
-	client("hello, resuming author 3 at seq 300 of a big epoch", AppendHello(nil, &Hello{Version: 1, Epoch: 0xfedcba9876543210, LastSeq: 300, Author: 3, Name: "Grace Hopper ✏️", Color: 0x336699ff}))
+	client("hello, new client", AppendHello(nil, &Hello{Version: Version, Name: "Ada", Color: 0xff0000ff}))
+	client("hello, resuming author 3 at seq 300 of a big epoch", AppendHello(nil, &Hello{Version: Version, Epoch: 0xfedcba9876543210, LastSeq: 300, Author: 3, Name: "Grace Hopper ✏️", Color: 0x336699ff}))
 	begin := &Op{Type: OpBegin, Stroke: 1, Tool: ToolPen, Color: 0x1e1e1eff, Width: 8, Points: []Point{{X: 400, Y: 300}}}
 	client("begin, mouse (no pressure)", AppendOp(nil, begin))
 	client("begin, pen with pressure, two points", AppendOp(nil, &Op{Type: OpBegin, Stroke: 300, Tool: ToolPen, Flags: FlagPressure, Color: 0xe03131c0, Width: 4096, Points: []Point{{X: -8000, Y: 12000, P: 128}, {X: 3, Y: -2, P: 140}}}))
@@ -197,6 +213,17 @@ func buildVectors(t testing.TB) vectorFile {
 	client("erase two strokes", AppendOp(nil, &Op{Type: OpErase, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 200, N: 70000}}}))
 	client("restore one stroke", AppendOp(nil, &Op{Type: OpRestore, Strokes: []StrokeID{{Author: 1, N: 1}}}))
 	client("clear", AppendOp(nil, &Op{Type: OpClear}))
+	client("begin, highlighter", AppendOp(nil, &Op{Type: OpBegin, Stroke: 2, Tool: ToolHighlighter, Color: 0xffd43b66, Width: 96, Points: []Point{{X: 10, Y: 20}}}))
+	client("begin, partial eraser", AppendOp(nil, &Op{Type: OpBegin, Stroke: 3, Tool: ToolEraser, Color: 0xff, Width: 64, Points: []Point{{X: -10, Y: 0}}}))
+	rect := &Op{Type: OpShape, Stroke: 4, Tool: ToolRect, Flags: FlagFilled, Color: 0x1971c280, Width: 8, Points: []Point{{X: -100, Y: -50}, {X: CoordLimit, Y: -CoordLimit}}}
+	client("shape, filled rect", AppendOp(nil, rect))
+	arrow := &Op{Type: OpShape, Stroke: 5, Tool: ToolArrow, Color: 0x1e1e1eff, Width: 12, Points: []Point{{X: 0, Y: 0}, {X: 400, Y: 300}}}
+	client("shape, arrow", AppendOp(nil, arrow))
+	text := &Op{Type: OpText, Stroke: 6, Color: 0x2f9e44ff, Width: 96, Points: []Point{{X: 80, Y: -40}}, Text: "Hello,\nworld ✏️"}
+	client("text, two lines", AppendOp(nil, text))
+	client("text, empty", AppendOp(nil, &Op{Type: OpText, Stroke: 7, Color: 0xff, Width: 1, Points: []Point{{X: 0, Y: 0}}}))
+	move := &Op{Type: OpMove, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 4}}, DX: -MaxMoveDelta, DY: 33}
+	client("move two strokes", AppendOp(nil, move))
 	client("cursor", AppendCursor(nil, Cursor{X: -5, Y: 1000}))
 	client("name", AppendName(nil, &Name{Name: "Linus", Color: 0x2f9e44ff}))
 
@@ -214,6 +241,16 @@ func buildVectors(t testing.TB) vectorFile {
 	bad("points with pressure missing its byte", "12010202", "truncated")
 	bad("end with trailing byte", "1300", "trailing bytes")
 	bad("erase, empty list", "1400", "empty stroke list")
+	bad("begin with a shape tool", "100103000000000008010000", "not a freehand tool")
+	bad("shape with the pen tool", "17010000000000ff0800000202", "not a shape")
+	bad("shape with the pressure flag", "17010301000000ff0800000202", "unknown flags")
+	bad("shape with one point", "17010300000000ff080000", "truncated")
+	bad("shape beyond the coordinate limit", "17010300000000ff088080808004000000", "coordinate beyond limit")
+	bad("text with size 0", "1801000000ff00000000", "width out of range")
+	bad("text not UTF-8", "1801000000ff08000001ff", "not UTF-8")
+	bad("text longer than 4096 bytes", "1801000000ff080000812000", "text too long")
+	bad("move, empty list", "19000000", "empty stroke list")
+	bad("move beyond 2^29", "19010101808080800800", "move beyond limit")
 	bad("hello, name not UTF-8", "01010000000000000000000002c328ff0000ff", "not UTF-8")
 	bad("hello, name too long", "01010000000000000000000041", "name too long")
 	bad("cursor beyond the coordinate limit", "2080808080040000", "coordinate beyond limit")
@@ -225,7 +262,7 @@ func buildVectors(t testing.TB) vectorFile {
 	board.Apply(1, pts)
 	board.Apply(2, &Op{Type: OpBegin, Stroke: 1, Flags: FlagPressure, Color: 0x1971c2ff, Width: 12, Points: []Point{{X: 100, Y: 100, P: 200}}})
 	var f []byte
-	f = AppendWelcome(f, &Welcome{Version: 1, Epoch: board.Epoch, Author: 2, Applied: 1, Head: board.Seq})
+	f = AppendWelcome(f, &Welcome{Version: Version, Epoch: board.Epoch, Author: 2, Applied: 1, Head: board.Seq})
 	f = AppendSnapshot(f, board)
 	f = AppendPresence(f, &Presence{Author: 1, Name: "Ada", Color: 0xff0000ff})
 	f = AppendPresence(f, &Presence{Author: 2, Name: "Grace", Color: 0x1971c2ff})
@@ -234,7 +271,7 @@ func buildVectors(t testing.TB) vectorFile {
 	for _, o := range []*Op{begin, pts, {Type: OpEnd}} {
 		ops = append(ops, SeqOp{Author: 5, Op: AppendOp(nil, o)})
 	}
-	f = AppendWelcome(nil, &Welcome{Version: 1, Epoch: 7, Author: 5, Applied: 3, Head: 12})
+	f = AppendWelcome(nil, &Welcome{Version: Version, Epoch: 7, Author: 5, Applied: 3, Head: 12})
 	f = AppendOps(f, 10, ops)
 	server("welcome and replay for a resuming client", f)
 	f = AppendOps(nil, 1<<40, []SeqOp{{Author: 1 << 31, Op: AppendOp(nil, &Op{Type: OpClear})}})
@@ -282,6 +319,31 @@ func buildVectors(t testing.TB) vectorFile {
 		{2, &Op{Type: OpBegin, Stroke: 5, Width: 3, Points: []Point{{X: 9, Y: 9}}}},
 		{1, &Op{Type: OpClear}}, {2, pts},
 		{2, &Op{Type: OpBegin, Stroke: 6, Width: 3, Points: []Point{{X: 7, Y: 7}}}},
+	})
+	apply("highlighter and partial eraser are strokes like the pen", 3, []step{
+		{1, &Op{Type: OpBegin, Stroke: 1, Tool: ToolHighlighter, Color: 0xffd43b66, Width: 96, Points: []Point{{X: 10, Y: 20}}}},
+		{1, pts}, {1, &Op{Type: OpEnd}},
+		{2, &Op{Type: OpBegin, Stroke: 1, Tool: ToolEraser, Color: 0xff, Width: 64, Points: []Point{{X: 12, Y: 20}}}},
+		{2, pts},
+	})
+	apply("shapes: created, dragged in place, filled, not over another kind", 4, []step{
+		{1, begin}, {1, rect}, // a shape closes the open stroke
+		{2, arrow},
+		{1, &Op{Type: OpShape, Stroke: 4, Tool: ToolEllipse, Color: 0xe03131ff, Width: 4, Points: []Point{{X: 5, Y: 6}, {X: 70, Y: 80}}}},
+		{1, &Op{Type: OpShape, Stroke: 1, Tool: ToolLine, Color: 0xff, Width: 4, Points: []Point{{X: 1, Y: 1}, {X: 2, Y: 2}}}}, // stroke 1 is ink: nothing
+		{2, &Op{Type: OpText, Stroke: 5, Color: 0xff, Width: 8, Points: []Point{{X: 0, Y: 0}}, Text: "no"}},                    // 5 is an arrow: nothing
+	})
+	apply("text: created, edited by its author; others' ids are their own", 5, []step{
+		{1, text},
+		{2, &Op{Type: OpText, Stroke: 6, Color: 0xff, Width: 40, Points: []Point{{X: 1, Y: 2}}, Text: "B's own stroke 6"}},
+		{1, &Op{Type: OpText, Stroke: 6, Color: 0x1e1e1eff, Width: 120, Points: []Point{{X: 81, Y: -41}}, Text: "Hello again"}},
+	})
+	apply("move: anyone's strokes, clamped, unknown ids ignored", 6, []step{
+		{1, begin}, {1, pts}, {1, &Op{Type: OpEnd}}, {2, rect}, {2, text},
+		{3, &Op{Type: OpMove, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 4}, {Author: 2, N: 6}, {Author: 9, N: 9}}, DX: -30, DY: 1000}},
+		{3, &Op{Type: OpMove, Strokes: []StrokeID{{Author: 2, N: 4}}, DX: MaxMoveDelta, DY: MaxMoveDelta}},
+		{1, &Op{Type: OpErase, Strokes: []StrokeID{{Author: 2, N: 6}}}},
+		{3, &Op{Type: OpMove, Strokes: []StrokeID{{Author: 2, N: 6}}, DX: 1, DY: 1}},
 	})
 	apply("coordinates clamp at ±2^28", 1, []step{
 		{1, &Op{Type: OpBegin, Stroke: 1, Width: 1, Points: []Point{{X: MaxPointDelta, Y: -MaxPointDelta}}}},

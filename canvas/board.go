@@ -136,17 +136,21 @@ func (b *Board) Apply(a uint32, o *Op) {
 		// Create, or replace in place a stroke of the same kind: a live
 		// drag or an edit sends the same stroke again.
 		as.Open = 0
+		tool := o.Tool
+		if o.Type == OpText {
+			tool = ToolText
+		}
 		id := StrokeID{Author: a, N: o.Stroke}
 		s := b.Stroke(id)
 		switch {
 		case s == nil:
 			s = &Stroke{ID: id}
 			b.add(s)
-		case IsShape(s.Tool) != IsShape(o.Tool) || (s.Tool == ToolText) != (o.Tool == ToolText):
+		case IsShape(s.Tool) != IsShape(tool) || (s.Tool == ToolText) != (tool == ToolText):
 			return
 		}
 		b.points += len(o.Points) - len(s.Points)
-		s.Tool, s.Filled, s.Color, s.Width, s.Text = o.Tool, o.Flags&FlagFilled != 0, o.Color, o.Width, o.Text
+		s.Tool, s.Filled, s.Color, s.Width, s.Text = tool, o.Flags&FlagFilled != 0, o.Color, o.Width, o.Text
 		s.Points = append(s.Points[:0], o.Points...)
 	case OpMove:
 		for _, id := range o.Strokes {

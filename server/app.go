@@ -31,6 +31,7 @@ type App struct {
 	hub      *Hub
 	store    Store
 	shared   *RedisLog
+	links    *Links
 	metrics  *Metrics
 	upgrader *gws.Upgrader
 	assets   fs.FS
@@ -66,6 +67,14 @@ func NewWithStore(cfg *Config, log *slog.Logger, store Store) *App {
 
 func newApp(cfg *Config, log *slog.Logger, store Store, shared *RedisLog, m *Metrics) *App {
 	a := &App{cfg: cfg, log: log, store: store, shared: shared, metrics: m, assets: frontend.Dist()}
+	switch {
+	case cfg.Secret != "":
+		a.links = NewLinks(func(context.Context) ([]byte, error) { return []byte(cfg.Secret), nil })
+	case shared != nil:
+		a.links = NewLinks(shared.Secret)
+	default:
+		a.links = NewLinks(fileSecret(cfg.DataDir))
+	}
 	a.hub = NewHub(cfg, store, log, m)
 	a.hub.shared = shared
 	a.upgrader = gws.NewUpgrader(&wsHandler{hub: a.hub}, &gws.ServerOption{
@@ -173,15 +182,6 @@ func (a *App) httpError(err error, c echo.Context) {
 	_ = c.JSON(he.Code, body)
 }
 
-func validRoom(c echo.Context) (string, error) {
-	name := c.Param("room")
-	if !roomName.MatchString(name) {
-		return "", apiError(http.StatusBadRequest, "bad_room",
-			"room names are 1 to 64 characters: letters, digits, '-' and '_'")
-	}
-	return name, nil
-}
-
 // newBoardID is 130 random bits in lowercase base32: unguessable.
 func newBoardID() string {
 	var b [16]byte
@@ -194,16 +194,68 @@ func (a *App) newBoard(c echo.Context) error {
 	return c.Redirect(http.StatusFound, "/b/"+newBoardID())
 }
 
+// board resolves a /b/ or /ws/ path segment: a board name (edit link) or
+// a view id (read-only link).
+func (a *App) board(c echo.Context, segment string) (room string, readOnly bool, err error) {
+	if strings.HasPrefix(segment, ViewPrefix) {
+		room, err := a.links.Room(c.Request().Context(), segment)
+		switch {
+		case errors.Is(err, errNoSecret):
+			return "", true, apiError(http.StatusServiceUnavailable, "unavailable", "view links cannot be checked right now; try again")
+		case err != nil:
+			return "", true, apiError(http.StatusNotFound, "bad_link", "this view link is not valid: "+err.Error())
+		}
+		return room, true, nil
+	}
+	if !roomName.MatchString(segment) {
+		return "", false, apiError(http.StatusBadRequest, "bad_room",
+			"room names are 1 to 64 characters: letters, digits, '-' and '_'")
+	}
+	return segment, false, nil
+}
+
+// boardPage serves the app for /b/{room} and /b/{viewID}, and the board as
+// SVG for /b/{room}.svg and /b/{viewID}.svg. An edit page carries its view
+// link in a meta tag for the share menu.
 func (a *App) boardPage(c echo.Context) error {
-	if _, err := validRoom(c); err != nil {
+	segment := c.Param("room")
+	if base, ok := strings.CutSuffix(segment, ".svg"); ok {
+		return a.boardSVG(c, base)
+	}
+	room, readOnly, err := a.board(c, segment)
+	if err != nil {
 		return err
 	}
 	page, err := fs.ReadFile(a.assets, "index.html")
 	if err != nil {
 		return err
 	}
+	if !readOnly {
+		view, err := a.links.ViewID(c.Request().Context(), room)
+		if err == nil {
+			meta := `<meta name="sketchpad-view-link" content="/b/` + view + `">`
+			page = []byte(strings.Replace(string(page), "</head>", meta+"</head>", 1))
+		}
+	}
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	return c.HTMLBlob(http.StatusOK, page)
+}
+
+func (a *App) boardSVG(c echo.Context, segment string) error {
+	room, _, err := a.board(c, segment)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 10*time.Second)
+	defer cancel()
+	b, err := a.hub.Board(ctx, room)
+	if err != nil {
+		return apiError(http.StatusServiceUnavailable, "unavailable", "the board cannot be read right now: "+err.Error())
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	return c.Blob(http.StatusOK, "image/svg+xml", b.SVG())
 }
 
 func (a *App) static(c echo.Context) error {
@@ -220,7 +272,7 @@ func (a *App) static(c echo.Context) error {
 }
 
 func (a *App) websocket(c echo.Context) error {
-	name, err := validRoom(c)
+	name, readOnly, err := a.board(c, c.Param("room"))
 	if err != nil {
 		return err
 	}
@@ -232,7 +284,7 @@ func (a *App) websocket(c echo.Context) error {
 	if err != nil {
 		return nil // gws already answered the client
 	}
-	s := &Session{hub: a.hub, roomName: name, conn: conn, log: a.log.With("room", name, "remote", r.RemoteAddr)}
+	s := &Session{hub: a.hub, roomName: name, readOnly: readOnly, conn: conn, log: a.log.With("room", name, "remote", r.RemoteAddr)}
 	conn.Session().Store(sessionKey, s)
 	go s.pingLoop()
 	go conn.ReadLoop()

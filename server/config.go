@@ -21,6 +21,11 @@ type Config struct {
 	// share them, and DataDir is not used. Example: redis://redis:6379/0.
 	RedisURL string
 
+	// Secret keys view links (and embed tokens). Replicas of one service
+	// must share it. Default: generated once and kept in DataDir/secret
+	// (embedded mode) or in Redis (Redis mode).
+	Secret string
+
 	// AllowedOrigins lists origins (scheme://host[:port]) besides the
 	// server's own that may open WebSockets. Default: none, same origin
 	// only. Each entry lets that site's pages draw on any board a visitor
@@ -78,6 +83,13 @@ var Settings = []Setting{
 	{"addr", "SKETCHPAD_ADDR", ":8080", "listen address", func(c *Config, v string) error { c.Addr = v; return nil }},
 	{"data", "SKETCHPAD_DATA", "./data", "directory where boards are kept (embedded mode)", func(c *Config, v string) error { c.DataDir = v; return nil }},
 	{"redis-url", "REDIS_URL", "(unset: embedded mode)", "Redis URL (redis://host:6379/0); set, replicas share rooms through Redis and keep nothing on disk", func(c *Config, v string) error { c.RedisURL = v; return nil }},
+	{"secret", "SKETCHPAD_SECRET", "(generated and kept)", "secret (at least 32 characters) that keys view links; all replicas must share it", func(c *Config, v string) error {
+		if len(v) < 32 {
+			return fmt.Errorf("want at least 32 characters")
+		}
+		c.Secret = v
+		return nil
+	}},
 	{"allowed-origins", "SKETCHPAD_ALLOWED_ORIGINS", "(same origin only)", "comma-separated extra origins allowed to open WebSockets", func(c *Config, v string) error {
 		c.AllowedOrigins = nil
 		for _, o := range strings.Split(v, ",") {

@@ -1,8 +1,12 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"log/slog"
 	"sync"
+
+	"github.com/sketchpad/sketchpad/canvas"
 )
 
 // Hub is this replica's set of open rooms. A room is opened by the first
@@ -77,6 +81,27 @@ func (h *Hub) tryRemove(r *Room) bool {
 		h.metrics.rooms.Dec()
 	}
 	return true
+}
+
+// Board returns a copy of the board name as this replica holds it, opening
+// the room (from the store or Redis) if it is not open.
+func (h *Hub) Board(ctx context.Context, name string) (*canvas.Board, error) {
+	r := h.acquire(name)
+	reply := make(chan peekReply, 1)
+	select {
+	case r.inbox <- event{kind: evPeek, peek: reply}:
+	case <-r.done:
+		return nil, errors.New("shutting down")
+	case <-ctx.Done():
+		h.release(r)
+		return nil, ctx.Err()
+	}
+	select {
+	case p := <-reply:
+		return p.board, p.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // Close stops every room: each flushes to the store, writes a snapshot and

@@ -78,6 +78,7 @@ const (
 	evCursor
 	evName
 	evClose
+	evPeek // a copy of the board, for /b/{room}.svg
 	evBus  // Redis mode: a published batch (data)
 	evWake // Redis mode: look at the behind flag
 )
@@ -89,6 +90,12 @@ type event struct {
 	data  []byte // op bytes (owned by the event)
 	cur   canvas.Cursor
 	name  canvas.Name
+	peek  chan<- peekReply
+}
+
+type peekReply struct {
+	board *canvas.Board
+	err   error
 }
 
 func newRoom(name string, hub *Hub) *Room {
@@ -257,6 +264,18 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 			p := r.people[m.author]
 			p.Name, p.Color = ev.name.Name, ev.name.Color
 			r.out = canvas.AppendPresence(r.out, &p.Presence)
+		}
+	case evPeek:
+		r.hub.release(r)
+		if r.failed != nil && r.shared != nil {
+			if err := r.load(ctx); err == nil {
+				r.failed = nil
+			}
+		}
+		if r.failed != nil {
+			ev.peek <- peekReply{err: r.failed}
+		} else {
+			ev.peek <- peekReply{board: r.board.Clone()}
 		}
 	case evBus:
 		r.busMessage(ev.data)

@@ -18,6 +18,7 @@ const (
 	CloseSlow        = 4008
 	CloseMalformed   = 4400
 	CloseOutOfOrder  = 4401
+	CloseReadOnly    = 4403
 	CloseGap         = 4409
 	CloseVersion     = 4426
 )
@@ -30,6 +31,7 @@ const (
 type Session struct {
 	hub      *Hub
 	roomName string
+	readOnly bool // opened through a view link: ops are refused
 	conn     *gws.Conn
 	log      *slog.Logger
 
@@ -148,6 +150,8 @@ func (h *wsHandler) OnMessage(c *gws.Conn, msg *gws.Message) {
 		s.room.post(event{kind: evJoin, s: s, hello: f.Hello})
 	case s.room == nil:
 		s.reject(CloseOutOfOrder, "hello expected first")
+	case canvas.IsOp(f.Type) && s.readOnly:
+		s.reject(CloseReadOnly, "read-only link: this page cannot draw")
 	case canvas.IsOp(f.Type):
 		s.room.post(event{kind: evOp, s: s, data: append([]byte(nil), data...)})
 	case f.Type == canvas.MsgCursor:

@@ -1,0 +1,141 @@
+package server
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Links turns a board's name into its read-only (view) link id and back.
+//
+// A view id is "v." followed by the board name encrypted under a key derived
+// from the server secret (AES-256-GCM, with the nonce derived from the name,
+// so a board's view link never changes). Knowing a view link reveals
+// nothing about the board's name, so a viewer cannot make an edit link from
+// it, and no id can be forged without the secret. Every replica must share
+// the secret (SKETCHPAD_SECRET, or the one kept in the data directory or in
+// Redis).
+type Links struct {
+	load func(context.Context) ([]byte, error)
+
+	mu    sync.Mutex
+	aead  cipher.AEAD
+	nonce []byte // key for deriving nonces
+}
+
+// ViewPrefix starts every view id; board names cannot contain '.'.
+const ViewPrefix = "v."
+
+var errNoSecret = errors.New("server secret not available yet")
+
+// NewLinks returns Links over a secret loaded (once, retried until it
+// works) by load.
+func NewLinks(load func(context.Context) ([]byte, error)) *Links { return &Links{load: load} }
+
+func (l *Links) keys(ctx context.Context) (cipher.AEAD, []byte, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.aead != nil {
+		return l.aead, l.nonce, nil
+	}
+	secret, err := l.load(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", errNoSecret, err)
+	}
+	derive := func(label string) []byte {
+		m := hmac.New(sha256.New, secret)
+		m.Write([]byte(label))
+		return m.Sum(nil)
+	}
+	block, _ := aes.NewCipher(derive("sketchpad view link key"))
+	l.aead, _ = cipher.NewGCM(block)
+	l.nonce = derive("sketchpad view link nonce")
+	return l.aead, l.nonce, nil
+}
+
+// ViewID returns the view id of board room.
+func (l *Links) ViewID(ctx context.Context, room string) (string, error) {
+	aead, nk, err := l.keys(ctx)
+	if err != nil {
+		return "", err
+	}
+	m := hmac.New(sha256.New, nk)
+	m.Write([]byte(room))
+	nonce := m.Sum(nil)[:aead.NonceSize()]
+	sealed := aead.Seal(append([]byte(nil), nonce...), nonce, []byte(room), nil)
+	return ViewPrefix + base64.RawURLEncoding.EncodeToString(sealed), nil
+}
+
+// Room returns the board a view id names, or an error for an id that was
+// not made by ViewID with this secret.
+func (l *Links) Room(ctx context.Context, id string) (string, error) {
+	raw, ok := strings.CutPrefix(id, ViewPrefix)
+	if !ok {
+		return "", errors.New("not a view link")
+	}
+	aead, _, err := l.keys(ctx)
+	if err != nil {
+		return "", err
+	}
+	b, err := base64.RawURLEncoding.DecodeString(raw)
+	if err != nil || len(b) < aead.NonceSize()+aead.Overhead() {
+		return "", errors.New("malformed view link")
+	}
+	room, err := aead.Open(nil, b[:aead.NonceSize()], b[aead.NonceSize():], nil)
+	if err != nil || !roomName.Match(room) {
+		return "", errors.New("unknown view link")
+	}
+	return string(room), nil
+}
+
+// fileSecret keeps a generated secret in dir/secret (mode 0600).
+func fileSecret(dir string) func(context.Context) ([]byte, error) {
+	return func(context.Context) ([]byte, error) {
+		p := filepath.Join(dir, "secret")
+		if b, err := os.ReadFile(p); err == nil && len(b) >= 32 {
+			return b, nil
+		}
+		s := []byte(randomSecret())
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, os.ErrExist) {
+			return os.ReadFile(p) // another process won
+		}
+		if err != nil {
+			return nil, err
+		}
+		if _, err := f.Write(s); err != nil {
+			f.Close()
+			return nil, err
+		}
+		return s, f.Close()
+	}
+}
+
+func randomSecret() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Secret returns the shared secret kept in Redis, creating it if none is.
+func (l *RedisLog) Secret(ctx context.Context) ([]byte, error) {
+	if _, err := l.rdb.SetNX(ctx, "sp:secret", randomSecret(), 0).Result(); err != nil {
+		return nil, err
+	}
+	s, err := l.rdb.Get(ctx, "sp:secret").Bytes()
+	if err == nil && len(s) < 32 {
+		err = errors.New("sp:secret in Redis is shorter than 32 bytes")
+	}
+	return s, err
+}

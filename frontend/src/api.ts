@@ -2,7 +2,9 @@
 // read from the page.
 
 import type { Editor } from './edit/editor';
+import type { View } from './geometry/view';
 import type { ConnState } from './net/connection';
+import type { RenderStats } from './render/renderer';
 import { toHex } from './protocol/bytes';
 import { encodeBoard } from './protocol/snapshot';
 
@@ -21,6 +23,19 @@ export interface SketchpadAPI {
   paused(): boolean;
   /** What the connection indicator says. */
   statusText(): string;
+  /** Rendering counters: frames, the last full repaint of the committed layer (ms), and more. */
+  renderStats(): RenderStats;
+  /** This person's view: CSS pixels per board unit (scale), the board origin on the screen (x, y), zoom (1 = 100 %). */
+  view(): { scale: number; x: number; y: number; zoom: number };
+  /** setView moves this person's view (as a pan or zoom would; it stops following). */
+  setView(v: { scale: number; x: number; y: number }): void;
+}
+
+/** Hooks are what the API reads from the rest of the page. */
+export interface APIHooks {
+  readonly renderStats: () => RenderStats;
+  readonly view: () => View;
+  readonly setView: (v: View) => void;
 }
 
 declare global {
@@ -29,7 +44,7 @@ declare global {
   }
 }
 
-export function makeAPI(editor: Editor, state: () => ConnState): SketchpadAPI {
+export function makeAPI(editor: Editor, state: () => ConnState, hooks: APIHooks): SketchpadAPI {
   return {
     status: () => {
       const s = state().state;
@@ -41,5 +56,11 @@ export function makeAPI(editor: Editor, state: () => ConnState): SketchpadAPI {
     pendingOps: () => editor.sync.outbox.length,
     paused: () => editor.sync.paused,
     statusText: () => document.querySelector('[data-testid="status"]')?.textContent ?? '',
+    renderStats: () => hooks.renderStats(),
+    view: () => {
+      const v = hooks.view();
+      return { scale: v.scale, x: v.x, y: v.y, zoom: v.scale * 4 };
+    },
+    setView: (v) => hooks.setView({ scale: v.scale, x: v.x, y: v.y }),
   };
 }

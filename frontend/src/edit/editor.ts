@@ -176,6 +176,20 @@ export class Editor {
   }
 
   /**
+   * cancelStroke ends the stroke being drawn and erases it, leaving no undo
+   * step: the gesture was not meant (a palm, the first finger of a pinch).
+   */
+  cancelStroke(): void {
+    const l = this.current;
+    if (!l) return;
+    this.flushPoints();
+    l.endUid = this.push({ type: 'end' });
+    this.current = null;
+    this.push({ type: 'erase', strokes: [{ author: SELF, stroke: l.stroke }] });
+    this.changed();
+  }
+
+  /**
    * flush sends what accumulated since the last call: one Points op (per
    * 2048 points) for the stroke being drawn, one Erase for the strokes the
    * eraser touched. Called once per animation frame.
@@ -222,6 +236,16 @@ export class Editor {
     this.flushErase();
     this.erasing = null;
     if (g.ids.length) this.setHistory(record(this.historyV, { kind: 'erase', strokes: g.ids }));
+  }
+
+  /** eraseCancel ends the eraser gesture and restores what it erased, leaving no undo step. */
+  eraseCancel(): void {
+    const g = this.erasing;
+    if (!g) return;
+    this.flushErase();
+    this.erasing = null;
+    for (const op of visibilityOps('restore', g.ids)) this.push(op);
+    this.changed();
   }
 
   /**

@@ -1,45 +1,84 @@
-// Pointer input on the drawing surface: one drawing pointer at a time, every
-// coalesced sample of a move (a pen reports many per frame), pressure from
-// pens only.
+// Pointer and wheel input on the drawing surface. Every pointer is captured
+// and fed, with every coalesced sample of a move (a pen reports many per
+// frame), to the GestureMachine, which decides what it means (the tool, a
+// pan, a pinch); the actions go to the handlers.
 
-/** PointerSample is a position in CSS pixels relative to the surface. */
-export interface PointerSample {
-  readonly x: number;
-  readonly y: number;
-  /** Device pressure in 0..1 for pens, null for mice and touch. */
-  readonly pressure: number | null;
-}
+import { GestureMachine, type GestureAction, type PointerIn, type PointerKind, type Sample } from './gesture';
+import { wheelAction } from './wheel';
+
+export type { Sample as PointerSample } from './gesture';
 
 export interface PointerHandlers {
-  /** A drawing gesture starts. */
-  down(s: PointerSample): void;
-  /** The drawing pointer moved through samples (oldest first). */
-  move(samples: readonly PointerSample[]): void;
-  /** The gesture ended (pointerup, pointercancel, or capture lost). */
-  up(): void;
-  /** Any pointer moved over the surface (drawing or not). */
-  hover(s: PointerSample): void;
+  /** The tool gesture starts, moves through samples (oldest first), ends or is cancelled. */
+  toolStart(s: Sample): void;
+  toolMove(samples: readonly Sample[]): void;
+  toolEnd(): void;
+  toolCancel(): void;
+  /** Pan by (dx, dy) CSS pixels. */
+  pan(dx: number, dy: number): void;
+  /** Zoom by factor keeping screen point (x, y) fixed. */
+  zoom(x: number, y: number, factor: number): void;
+  /** Two fingers moved from (a0, b0) to (a1, b1). */
+  pinch(a0: { x: number; y: number }, b0: { x: number; y: number }, a1: { x: number; y: number }, b1: { x: number; y: number }): void;
+  /** Any pointer moved over the surface (using the tool or not). */
+  hover(s: Sample): void;
   /** The pointer left the surface. */
   leave(): void;
+  /** A double click or double tap with the tool (primary button). */
+  doubleClick(s: Sample): void;
 }
 
-/** attachPointer listens on el and returns a function that stops listening. */
-export function attachPointer(el: HTMLElement, h: PointerHandlers): () => void {
-  let active: number | null = null;
+export interface PointerControl {
+  readonly machine: GestureMachine;
+  detach(): void;
+}
+
+/** attachPointer listens on el; panMode says whether the primary button pans now. */
+export function attachPointer(el: HTMLElement, h: PointerHandlers, panMode: () => boolean): PointerControl {
+  const m = new GestureMachine();
   let rect = el.getBoundingClientRect();
 
-  const sample = (e: PointerEvent): PointerSample => ({
+  const kindOf = (e: PointerEvent): PointerKind =>
+    e.pointerType === 'pen' ? 'pen' : e.pointerType === 'touch' ? 'touch' : 'mouse';
+
+  const toIn = (e: PointerEvent): PointerIn => ({
+    id: e.pointerId,
+    kind: kindOf(e),
+    button: e.button,
     x: e.clientX - rect.left,
     y: e.clientY - rect.top,
     pressure: e.pointerType === 'pen' ? e.pressure : null,
+    t: e.timeStamp,
   });
 
+  const run = (actions: readonly GestureAction[]): void => {
+    for (const a of actions) {
+      switch (a.kind) {
+        case 'tool-start':
+          h.toolStart(a.s);
+          break;
+        case 'tool-move':
+          h.toolMove(a.samples);
+          break;
+        case 'tool-end':
+          h.toolEnd();
+          break;
+        case 'tool-cancel':
+          h.toolCancel();
+          break;
+        case 'pan':
+          h.pan(a.dx, a.dy);
+          break;
+        case 'pinch':
+          h.pinch(a.a0, a.b0, a.a1, a.b1);
+          break;
+      }
+    }
+  };
+
   const down = (e: PointerEvent): void => {
-    if (active !== null) return;
-    if (e.pointerType === 'mouse' && e.button !== 0) return;
-    e.preventDefault();
-    active = e.pointerId;
     rect = el.getBoundingClientRect();
+    e.preventDefault();
     try {
       el.setPointerCapture(e.pointerId);
     } catch {
@@ -47,44 +86,65 @@ export function attachPointer(el: HTMLElement, h: PointerHandlers): () => void {
     }
     // Take focus from the toolbar so keyboard shortcuts work again.
     const focused = document.activeElement;
-    if (focused instanceof HTMLElement && focused !== document.body) focused.blur();
-    h.down(sample(e));
+    if (focused instanceof HTMLElement && focused !== document.body && focused.dataset.keepFocus === undefined) focused.blur();
+    run(m.down(toIn(e), panMode()));
   };
 
   const move = (e: PointerEvent): void => {
-    if (e.pointerId === active) {
-      const list = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
-      h.move(list.length ? list.map(sample) : [sample(e)]);
-    }
-    h.hover(sample(e));
+    const list = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
+    run(m.move(e.pointerId, list.length ? list.map(toIn) : [toIn(e)]));
+    if (e.pointerType !== 'touch' || !m.panning) h.hover(toIn(e));
   };
 
   const up = (e: PointerEvent): void => {
-    if (e.pointerId !== active) return;
-    active = null;
-    h.up();
+    run(m.up(e.pointerId));
   };
 
   const leave = (e: PointerEvent): void => {
-    if (e.pointerId !== active) h.leave();
+    if (e.pointerType === 'mouse' && !m.toolActive) h.leave();
   };
 
+  const wheel = (e: WheelEvent): void => {
+    e.preventDefault();
+    rect = el.getBoundingClientRect();
+    const a = wheelAction(e);
+    if (a.kind === 'zoom') h.zoom(e.clientX - rect.left, e.clientY - rect.top, a.factor);
+    else h.pan(a.dx, a.dy);
+  };
+
+  const dbl = (e: MouseEvent): void => {
+    rect = el.getBoundingClientRect();
+    h.doubleClick({ x: e.clientX - rect.left, y: e.clientY - rect.top, pressure: null });
+  };
+
+  const noMenu = (e: Event): void => e.preventDefault();
+  const blur = (): void => run(m.reset());
   const resize = (): void => {
     rect = el.getBoundingClientRect();
   };
 
-  const onEl: Array<[string, (e: PointerEvent) => void]> = [
-    ['pointerdown', down],
-    ['pointermove', move],
-    ['pointerup', up],
-    ['pointercancel', up],
-    ['lostpointercapture', up],
-    ['pointerleave', leave],
+  const onEl: Array<[string, EventListener]> = [
+    ['pointerdown', down as EventListener],
+    ['pointermove', move as EventListener],
+    ['pointerup', up as EventListener],
+    ['pointercancel', up as EventListener],
+    ['lostpointercapture', up as EventListener],
+    ['pointerleave', leave as EventListener],
+    ['dblclick', dbl as EventListener],
+    ['contextmenu', noMenu],
+    ['auxclick', noMenu],
   ];
-  for (const [type, fn] of onEl) el.addEventListener(type, fn as EventListener);
+  for (const [type, fn] of onEl) el.addEventListener(type, fn);
+  el.addEventListener('wheel', wheel, { passive: false });
   window.addEventListener('resize', resize);
-  return () => {
-    for (const [type, fn] of onEl) el.removeEventListener(type, fn as EventListener);
-    window.removeEventListener('resize', resize);
+  window.addEventListener('blur', blur);
+  return {
+    machine: m,
+    detach: () => {
+      for (const [type, fn] of onEl) el.removeEventListener(type, fn);
+      el.removeEventListener('wheel', wheel);
+      window.removeEventListener('resize', resize);
+      window.removeEventListener('blur', blur);
+    },
   };
 }

@@ -1,19 +1,106 @@
-// Keyboard shortcuts, as a pure function of the key event.
-//
-//	P               pen
-//	E               eraser
-//	Ctrl/Cmd+Z      undo
-//	Ctrl/Cmd+Shift+Z, Ctrl/Cmd+Y   redo
+// Keyboard shortcuts, as a pure function of the key event. SHORTCUTS is the
+// table the help panel shows; commandFor is what a key press means.
 
-export type Command = 'pen' | 'eraser' | 'undo' | 'redo';
+/** The tools, by the names their toolbar buttons carry (data-testid tool-<name>). */
+export type ToolName =
+  | 'select'
+  | 'hand'
+  | 'pen'
+  | 'highlighter'
+  | 'eraser'
+  | 'partial-eraser'
+  | 'line'
+  | 'arrow'
+  | 'rect'
+  | 'ellipse'
+  | 'text';
+
+export const TOOL_NAMES: readonly ToolName[] = [
+  'select',
+  'hand',
+  'pen',
+  'highlighter',
+  'eraser',
+  'partial-eraser',
+  'line',
+  'arrow',
+  'rect',
+  'ellipse',
+  'text',
+];
+
+export type Command =
+  | ToolName
+  | 'undo'
+  | 'redo'
+  | 'zoom-in'
+  | 'zoom-out'
+  | 'zoom-reset'
+  | 'zoom-fit'
+  | 'fill'
+  | 'delete'
+  | 'select-all'
+  | 'escape'
+  | 'help';
 
 export interface KeyLike {
   readonly key: string;
+  /** The physical key (KeyboardEvent.code); optional for tests. */
+  readonly code?: string;
   readonly ctrlKey: boolean;
   readonly metaKey: boolean;
   readonly shiftKey: boolean;
   readonly altKey: boolean;
 }
+
+export interface Shortcut {
+  /** How the keys are written in the help panel. */
+  readonly keys: string;
+  readonly what: string;
+  readonly command?: Command;
+}
+
+/** TOOL_KEYS maps a letter (no modifier) to its tool. */
+const TOOL_KEYS: Readonly<Record<string, ToolName>> = {
+  v: 'select',
+  h: 'hand',
+  p: 'pen',
+  m: 'highlighter',
+  e: 'eraser',
+  l: 'line',
+  a: 'arrow',
+  r: 'rect',
+  o: 'ellipse',
+  t: 'text',
+};
+
+/** SHORTCUTS: everything the keyboard does, for the help panel. */
+export const SHORTCUTS: readonly Shortcut[] = [
+  { keys: 'V', what: 'Select and move (click, drag a box; Shift adds)', command: 'select' },
+  { keys: 'H', what: 'Hand: pan the board', command: 'hand' },
+  { keys: 'P', what: 'Pen', command: 'pen' },
+  { keys: 'M', what: 'Highlighter', command: 'highlighter' },
+  { keys: 'E', what: 'Eraser (whole strokes)', command: 'eraser' },
+  { keys: 'Shift+E', what: 'Partial eraser (rubs out pixels)', command: 'partial-eraser' },
+  { keys: 'L', what: 'Line', command: 'line' },
+  { keys: 'A', what: 'Arrow', command: 'arrow' },
+  { keys: 'R', what: 'Rectangle (Shift: square)', command: 'rect' },
+  { keys: 'O', what: 'Ellipse (Shift: circle)', command: 'ellipse' },
+  { keys: 'T', what: 'Text (Enter ends, Shift+Enter new line; double-click your text to edit)', command: 'text' },
+  { keys: 'F', what: 'Fill shapes on or off', command: 'fill' },
+  { keys: 'Delete / Backspace', what: 'Delete the selection', command: 'delete' },
+  { keys: 'Ctrl+A', what: 'Select everything', command: 'select-all' },
+  { keys: 'Escape', what: 'Deselect, cancel, close panels', command: 'escape' },
+  { keys: 'Ctrl+Z', what: 'Undo your last change', command: 'undo' },
+  { keys: 'Ctrl+Shift+Z / Ctrl+Y', what: 'Redo', command: 'redo' },
+  { keys: 'Space + drag, middle button, two fingers', what: 'Pan' },
+  { keys: 'Ctrl + wheel, pinch', what: 'Zoom at the pointer' },
+  { keys: 'Wheel (Shift: sideways)', what: 'Pan' },
+  { keys: '+ / −', what: 'Zoom in / out', command: 'zoom-in' },
+  { keys: '0', what: 'Zoom to 100 %', command: 'zoom-reset' },
+  { keys: 'Shift+1', what: 'Zoom to fit the drawing', command: 'zoom-fit' },
+  { keys: '?', what: 'This help', command: 'help' },
+];
 
 /** commandFor returns the command a key press means, or null. */
 export function commandFor(e: KeyLike): Command | null {
@@ -23,12 +110,19 @@ export function commandFor(e: KeyLike): Command | null {
   if (mod) {
     if (key === 'z') return e.shiftKey ? 'redo' : 'undo';
     if (key === 'y' && !e.shiftKey) return 'redo';
+    if (key === 'a' && !e.shiftKey) return 'select-all';
     return null;
   }
-  if (e.shiftKey) return null;
-  if (key === 'p') return 'pen';
-  if (key === 'e') return 'eraser';
-  return null;
+  if (key === '?') return 'help';
+  if (e.shiftKey && (e.code === 'Digit1' || key === '!')) return 'zoom-fit';
+  if (key === '+' || key === '=') return 'zoom-in';
+  if (key === '-' || key === '_') return 'zoom-out';
+  if (key === 'Delete' || key === 'Backspace') return 'delete';
+  if (key === 'Escape') return 'escape';
+  if (e.shiftKey) return key === 'e' ? 'partial-eraser' : null;
+  if (key === '0') return 'zoom-reset';
+  if (key === 'f') return 'fill';
+  return TOOL_KEYS[key] ?? null;
 }
 
 /** isTextEntry reports whether a key press belongs to a text field rather than to us. */

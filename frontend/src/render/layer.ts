@@ -1,47 +1,70 @@
-// The committed layer: the board's closed, shown strokes painted once onto a
-// canvas that is never attached to the document, and copied to the screen
-// each frame. sync() compares what should be there with what is:
+// The committed layer: the board's closed, shown strokes painted once onto
+// two canvases that are never attached to the document (highlighters on
+// the under layer, everything else on the ink layer), and copied to the
+// screen each frame. sync() compares what should be there with what is:
 //
 //   new strokes above everything painted   painted on top, nothing else
-//   a stroke gone (erased, cleared)        its rectangle repainted
+//   a stroke gone (erased, moved, cleared) its rectangle repainted
 //   a new stroke below painted ones        its rectangle repainted
+//   a pan                                  the pixels shifted, the strips
+//                                          that came into view repainted
+//   a zoom                                 everything repainted; on a big
+//                                          board only once the zoom settles
+//                                          (meanwhile the renderer scales
+//                                          the old pixels)
 //   many changes, a snapshot, a resize     everything repainted
 //
 // A rectangle is repainted by clearing it and painting, clipped to it, every
 // stroke that crosses it, in z-order.
 
 import { area, intersects, isEmpty, union, type Rect } from '../geometry/bounds';
-import { screenRect, type View } from '../geometry/view';
+import { sameView, screenRect, toBoard, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
-import type { StrokePainter } from './paint';
+import type { LayerTargets, StrokePainter } from './paint';
 
 /** More dirty rectangles than this, or more than half the screen: repaint all. */
 const MAX_REGIONS = 32;
+/** A board whose full repaint takes less than this (ms) is repainted at every zoom step. */
+const FAST_FULL_MS = 12;
 
 export interface LayerStats {
+  /** Full repaints, rectangles repainted, pans done by shifting, strokes painted. */
   full: number;
   regions: number;
+  shifts: number;
   painted: number;
+  /** How long the last full repaint took, in ms. */
+  lastFullMs: number;
 }
 
 export class CommittedLayer {
-  readonly canvas: HTMLCanvasElement;
-  private readonly ctx: CanvasRenderingContext2D;
+  readonly under: HTMLCanvasElement;
+  readonly ink: HTMLCanvasElement;
+  private readonly targets: LayerTargets;
+  private readonly scratch: HTMLCanvasElement;
+  private readonly scratchCtx: CanvasRenderingContext2D;
   /** Strokes on the layer, with the rectangle each may cover. */
   private drawn = new Map<Stroke, Rect>();
   private valid = false;
-  private view: View;
+  /** The view the layer's pixels are painted in. */
+  private renderedV: View;
   private cssW = 0;
   private cssH = 0;
   private dpr = 1;
-  readonly stats: LayerStats = { full: 0, regions: 0, painted: 0 };
+  readonly stats: LayerStats = { full: 0, regions: 0, shifts: 0, painted: 0, lastFullMs: 0 };
 
   constructor(private readonly painter: StrokePainter, view: View) {
-    this.canvas = document.createElement('canvas');
-    const ctx = this.canvas.getContext('2d');
-    if (!ctx) throw new Error('sketchpad: no 2d canvas context');
-    this.ctx = ctx;
-    this.view = view;
+    this.under = document.createElement('canvas');
+    this.ink = document.createElement('canvas');
+    this.scratch = document.createElement('canvas');
+    this.targets = { under: context(this.under), ink: context(this.ink) };
+    this.scratchCtx = context(this.scratch);
+    this.renderedV = view;
+  }
+
+  /** rendered is the view the layer's pixels are in (it lags the screen's while a zoom settles). */
+  get rendered(): View {
+    return this.renderedV;
   }
 
   /** resize sets the layer's size; it is repainted at the next sync. */
@@ -49,14 +72,12 @@ export class CommittedLayer {
     this.cssW = cssW;
     this.cssH = cssH;
     this.dpr = dpr;
-    this.canvas.width = Math.max(1, Math.round(cssW * dpr));
-    this.canvas.height = Math.max(1, Math.round(cssH * dpr));
-    this.valid = false;
-  }
-
-  /** setView changes the view; the layer is repainted at the next sync. */
-  setView(v: View): void {
-    this.view = v;
+    const w = Math.max(1, Math.round(cssW * dpr));
+    const h = Math.max(1, Math.round(cssH * dpr));
+    for (const c of [this.under, this.ink, this.scratch]) {
+      c.width = w;
+      c.height = h;
+    }
     this.valid = false;
   }
 
@@ -65,11 +86,22 @@ export class CommittedLayer {
     this.valid = false;
   }
 
-  /** sync makes the layer show exactly desired (closed, shown strokes in z-order). */
-  sync(desired: readonly Stroke[]): void {
-    if (!this.valid) return this.repaintAll(desired);
-    const want = new Set(desired);
+  /**
+   * sync makes the layer show exactly desired (closed, shown strokes in
+   * z-order) in view. settled says the view has not changed for a while: a
+   * zoom on a board slow to repaint waits for it.
+   */
+  sync(desired: readonly Stroke[], view: View, settled: boolean): void {
+    if (!this.valid) return this.repaintAll(desired, view);
     const dirty: Rect[] = [];
+    if (!sameView(view, this.renderedV)) {
+      if (view.scale !== this.renderedV.scale) {
+        if (settled || this.stats.lastFullMs < FAST_FULL_MS) return this.repaintAll(desired, view);
+      } else if (!this.shift(view, dirty)) {
+        return this.repaintAll(desired, view);
+      }
+    }
+    const want = new Set(desired);
     for (const [s, r] of this.drawn) {
       if (!want.has(s)) {
         dirty.push(r);
@@ -87,73 +119,128 @@ export class CommittedLayer {
       const s = desired[i];
       if (!this.drawn.has(s)) dirty.push(this.painter.bounds(s));
     }
-    const screen = screenRect(this.view, this.cssW, this.cssH);
+    const screen = this.screen();
     const visible = dirty.filter((r) => !isEmpty(r) && intersects(r, screen));
     if (visible.length > MAX_REGIONS || visible.reduce((a, r) => a + area(clip(r, screen)), 0) > area(screen) / 2) {
-      return this.repaintAll(desired);
+      return this.repaintAll(desired, this.renderedV);
     }
     for (const r of visible) this.repaintRegion(r, desired, top);
     for (let i = 0; i <= top; i++) {
       const s = desired[i];
       if (!this.drawn.has(s)) this.drawn.set(s, this.painter.bounds(s));
     }
-    this.begin();
-    for (let i = top + 1; i < desired.length; i++) {
-      const s = desired[i];
-      const r = this.painter.bounds(s);
-      if (intersects(r, screen)) this.paint(s);
-      this.drawn.set(s, r);
+    if (top + 1 < desired.length) {
+      this.begin();
+      for (let i = top + 1; i < desired.length; i++) {
+        const s = desired[i];
+        const r = this.painter.bounds(s);
+        if (intersects(r, screen)) this.paint(s);
+        this.drawn.set(s, r);
+      }
+      this.end();
     }
-    this.ctx.restore();
+  }
+
+  private screen(): Rect {
+    return screenRect(this.renderedV, this.cssW, this.cssH);
+  }
+
+  /**
+   * shift moves the pixels for a pan to view (same scale) and adds the strips
+   * that came into view to dirty. It returns false when a full repaint is
+   * better (the pan is larger than the screen).
+   */
+  private shift(view: View, dirty: Rect[]): boolean {
+    const k = this.dpr;
+    const dx = Math.round((view.x - this.renderedV.x) * k);
+    const dy = Math.round((view.y - this.renderedV.y) * k);
+    const w = this.ink.width;
+    const h = this.ink.height;
+    if (Math.abs(dx) >= w / 2 || Math.abs(dy) >= h / 2) return false;
+    this.stats.shifts++;
+    const s = this.scratchCtx;
+    for (const c of [this.under, this.ink]) {
+      const ctx = c === this.ink ? this.targets.ink : this.targets.under;
+      s.setTransform(1, 0, 0, 1, 0, 0);
+      s.clearRect(0, 0, w, h);
+      s.drawImage(c, 0, 0);
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, w, h);
+      ctx.drawImage(this.scratch, dx, dy);
+    }
+    this.renderedV = { scale: view.scale, x: this.renderedV.x + dx / k, y: this.renderedV.y + dy / k };
+    const v = this.renderedV;
+    const strip = (x0: number, y0: number, x1: number, y1: number): void => {
+      const a = toBoard(v, x0 / k, y0 / k);
+      const b = toBoard(v, x1 / k, y1 / k);
+      dirty.push({ minX: a.x, minY: a.y, maxX: b.x, maxY: b.y });
+    };
+    if (dx > 0) strip(0, 0, dx, h);
+    else if (dx < 0) strip(w + dx, 0, w, h);
+    if (dy > 0) strip(0, 0, w, dy);
+    else if (dy < 0) strip(0, h + dy, w, h);
+    return true;
   }
 
   private begin(): void {
-    const v = this.view;
+    const v = this.renderedV;
     const k = this.dpr;
-    this.ctx.save();
-    this.ctx.setTransform(v.scale * k, 0, 0, v.scale * k, v.x * k, v.y * k);
+    for (const ctx of [this.targets.under, this.targets.ink]) {
+      ctx.save();
+      ctx.setTransform(v.scale * k, 0, 0, v.scale * k, v.x * k, v.y * k);
+    }
+  }
+
+  private end(): void {
+    this.targets.under.restore();
+    this.targets.ink.restore();
   }
 
   private paint(s: Stroke): void {
-    this.painter.paint(this.ctx, s, true);
+    this.painter.paintInto(this.targets, s);
     this.stats.painted++;
   }
 
-  private repaintAll(desired: readonly Stroke[]): void {
+  private repaintAll(desired: readonly Stroke[], view: View): void {
+    const t0 = performance.now();
     this.stats.full++;
-    const ctx = this.ctx;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    this.renderedV = view;
+    for (const ctx of [this.targets.under, this.targets.ink]) {
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, this.ink.width, this.ink.height);
+    }
     this.drawn = new Map();
-    const screen = screenRect(this.view, this.cssW, this.cssH);
+    const screen = this.screen();
     this.begin();
     for (const s of desired) {
       const r = this.painter.bounds(s);
       if (intersects(r, screen)) this.paint(s);
       this.drawn.set(s, r);
     }
-    ctx.restore();
+    this.end();
     this.valid = true;
+    this.stats.lastFullMs = performance.now() - t0;
   }
 
   /** repaintRegion clears r and repaints the strokes up to desired[top] that cross it. */
   private repaintRegion(r: Rect, desired: readonly Stroke[], top: number): void {
     this.stats.regions++;
-    const ctx = this.ctx;
-    const v = this.view;
+    const v = this.renderedV;
     const k = this.dpr;
     // The rectangle in device pixels, grown to whole pixels.
     const x0 = Math.floor((r.minX * v.scale + v.x) * k) - 1;
     const y0 = Math.floor((r.minY * v.scale + v.y) * k) - 1;
     const x1 = Math.ceil((r.maxX * v.scale + v.x) * k) + 1;
     const y1 = Math.ceil((r.maxY * v.scale + v.y) * k) + 1;
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.beginPath();
-    ctx.rect(x0, y0, x1 - x0, y1 - y0);
-    ctx.clip();
-    ctx.clearRect(x0, y0, x1 - x0, y1 - y0);
-    ctx.setTransform(v.scale * k, 0, 0, v.scale * k, v.x * k, v.y * k);
+    for (const ctx of [this.targets.under, this.targets.ink]) {
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.beginPath();
+      ctx.rect(x0, y0, x1 - x0, y1 - y0);
+      ctx.clip();
+      ctx.clearRect(x0, y0, x1 - x0, y1 - y0);
+      ctx.setTransform(v.scale * k, 0, 0, v.scale * k, v.x * k, v.y * k);
+    }
     // The rectangle in board units, grown like the device one.
     const grown = union(r, {
       minX: (x0 / k - v.x) / v.scale,
@@ -165,8 +252,14 @@ export class CommittedLayer {
       const s = desired[i];
       if (intersects(this.painter.bounds(s), grown)) this.paint(s);
     }
-    ctx.restore();
+    this.end();
   }
+}
+
+function context(c: HTMLCanvasElement): CanvasRenderingContext2D {
+  const ctx = c.getContext('2d');
+  if (!ctx) throw new Error('sketchpad: no 2d canvas context');
+  return ctx;
 }
 
 function clip(r: Rect, to: Rect): Rect {

@@ -37,6 +37,12 @@ export function outlinePath(outline: readonly number[][]): Path2D {
   return path;
 }
 
+/** LayerTargets are the committed layer's two canvases: highlighters go under, the rest on the ink. */
+export interface LayerTargets {
+  readonly under: CanvasRenderingContext2D;
+  readonly ink: CanvasRenderingContext2D;
+}
+
 export class StrokePainter {
   private readonly cache = new WeakMap<Paintable, Cached>();
 
@@ -60,6 +66,11 @@ export class StrokePainter {
     const c = this.cache.get(s);
     if (c && c.n === s.points.length) return c.bounds;
     return strokeBounds(s.points, s.width);
+  }
+
+  /** paintInto paints a committed stroke into the layer it belongs to. */
+  paintInto(t: LayerTargets, s: Paintable): void {
+    this.paint(t.ink, s, true);
   }
 
   /** paint fills s into ctx, whose transform maps board units to device pixels. */

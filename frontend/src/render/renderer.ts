@@ -1,10 +1,11 @@
-// The renderer owns the one <canvas> of the page. Each frame that something
-// changed it brings the committed layer up to date, copies it to the
-// screen, and paints on top what is still growing: others' open strokes,
-// our unconfirmed strokes, the eraser's ring.
+// The renderer owns the drawing surface, the one big <canvas> of the page.
+// Each frame that something changed it brings the committed layer up to
+// date, copies it to the screen (the under layer, then what is growing on
+// it, then the ink layer), and paints on top what is still growing: others'
+// open strokes, our unconfirmed strokes, the eraser's ring.
 
 import type { Editor } from '../edit/editor';
-import { HOME_VIEW, type View } from '../geometry/view';
+import { HOME_VIEW, sameView, snapView, type View } from '../geometry/view';
 import { CommittedLayer } from './layer';
 import { StrokePainter } from './paint';
 
@@ -16,17 +17,44 @@ export interface EraserRing {
   readonly r: number;
 }
 
+/** A zoom on a board slow to repaint is repainted once the view has been still this long (ms). */
+const SETTLE_MS = 160;
+
+export interface RenderStats {
+  /** Frames painted. */
+  frames: number;
+  /** How long the last frame took (ms), committed layer included. */
+  lastFrameMs: number;
+  /** How long the last full repaint of the committed layer took (ms). */
+  lastFullRenderMs: number;
+  /** Full repaints, rectangles repainted, pans done by shifting pixels. */
+  fullRenders: number;
+  regionRenders: number;
+  shifts: number;
+  /** Strokes painted into the committed layer, all told. */
+  painted: number;
+}
+
 export class Renderer {
   private readonly ctx: CanvasRenderingContext2D;
-  private readonly painter = new StrokePainter();
+  readonly painter = new StrokePainter();
   readonly layer: CommittedLayer;
   private viewV: View = HOME_VIEW;
+  private viewChangedAt = 0;
+  private settleTimer: number | null = null;
   private dpr = 1;
   private cssW = 0;
   private cssH = 0;
   private ring: EraserRing | null = null;
+  private frames = 0;
+  private lastFrameMs = 0;
 
-  constructor(private readonly canvas: HTMLCanvasElement, private readonly editor: Editor) {
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly editor: Editor,
+    /** Asks for a frame (the settle after a zoom). */
+    private readonly requestFrame: () => void,
+  ) {
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('sketchpad: no 2d canvas context');
     this.ctx = ctx;
@@ -37,9 +65,23 @@ export class Renderer {
     return this.viewV;
   }
 
-  setView(v: View): void {
-    this.viewV = v;
-    this.layer.setView(v);
+  /** width and height of the surface in CSS pixels. */
+  get width(): number {
+    return this.cssW;
+  }
+
+  get height(): number {
+    return this.cssH;
+  }
+
+  /** setView changes the view (its origin snapped to whole device pixels); it returns the view set. */
+  setView(v: View): View {
+    const s = snapView(v, this.dpr);
+    if (!sameView(s, this.viewV)) {
+      this.viewV = s;
+      this.viewChangedAt = performance.now();
+    }
+    return this.viewV;
   }
 
   /** resize matches the canvas to its CSS size and the device pixel ratio. */
@@ -54,6 +96,7 @@ export class Renderer {
     this.canvas.width = Math.max(1, Math.round(w * dpr));
     this.canvas.height = Math.max(1, Math.round(h * dpr));
     this.layer.resize(w, h, dpr);
+    this.viewV = snapView(this.viewV, dpr);
   }
 
   /** setRing shows (or hides, with null) the eraser's ring. */
@@ -61,15 +104,41 @@ export class Renderer {
     this.ring = r;
   }
 
+  stats(): RenderStats {
+    const s = this.layer.stats;
+    return {
+      frames: this.frames,
+      lastFrameMs: this.lastFrameMs,
+      lastFullRenderMs: s.lastFullMs,
+      fullRenders: s.full,
+      regionRenders: s.regions,
+      shifts: s.shifts,
+      painted: s.painted,
+    };
+  }
+
   /** frame paints the screen. */
   frame(): void {
-    this.layer.sync(this.editor.committed());
+    const t0 = performance.now();
+    const v = this.viewV;
+    const settled = t0 - this.viewChangedAt >= SETTLE_MS;
+    this.layer.sync(this.editor.committed(), v, settled);
     const ctx = this.ctx;
     const k = this.dpr;
-    const v = this.viewV;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    ctx.drawImage(this.layer.canvas, 0, 0);
+    const r = this.layer.rendered;
+    if (sameView(r, v)) {
+      ctx.drawImage(this.layer.under, 0, 0);
+      ctx.drawImage(this.layer.ink, 0, 0);
+    } else {
+      // A zoom waiting to settle: the old pixels, scaled.
+      const f = v.scale / r.scale;
+      ctx.setTransform(f, 0, 0, f, (v.x - r.x * f) * k, (v.y - r.y * f) * k);
+      ctx.drawImage(this.layer.under, 0, 0);
+      ctx.drawImage(this.layer.ink, 0, 0);
+      this.settleLater();
+    }
     ctx.setTransform(v.scale * k, 0, 0, v.scale * k, v.x * k, v.y * k);
     for (const item of this.editor.overlay()) this.painter.paint(ctx, item.stroke, item.complete);
     const ring = this.ring;
@@ -85,5 +154,15 @@ export class Renderer {
       ctx.strokeStyle = 'rgba(255,255,255,0.8)';
       ctx.stroke();
     }
+    this.frames++;
+    this.lastFrameMs = performance.now() - t0;
+  }
+
+  private settleLater(): void {
+    if (this.settleTimer !== null) return;
+    this.settleTimer = window.setTimeout(() => {
+      this.settleTimer = null;
+      this.requestFrame();
+    }, SETTLE_MS + 10);
   }
 }

@@ -1,5 +1,7 @@
 // The people list: everyone on the board (from Presence and Leave), each
-// with their color, this person first.
+// with their color, this person first. Clicking someone follows them (the
+// view goes where their cursor goes) until you pan or draw; clicking again
+// stops.
 
 import { cssColor } from '../render/color';
 import { h } from './dom';
@@ -16,8 +18,9 @@ export class PeopleList {
   private readonly people = new Map<number, Person>();
   private me = 0;
   private self: Person;
+  private following = 0;
 
-  constructor(self: Person) {
+  constructor(self: Person, private readonly onFollow: (author: number) => void = () => {}) {
     this.self = { ...self };
     this.list = h('ul', { class: 'people-list', 'data-testid': 'people-list', 'aria-label': 'People on the board' });
     this.count = h('span', { class: 'people-count' });
@@ -47,6 +50,13 @@ export class PeopleList {
     this.render();
   }
 
+  /** setFollowing marks whom this person follows (0: nobody). */
+  setFollowing(author: number): void {
+    if (author === this.following) return;
+    this.following = author;
+    this.render();
+  }
+
   name(author: number): Person | undefined {
     return author === this.me ? this.self : this.people.get(author);
   }
@@ -62,8 +72,17 @@ export class PeopleList {
   private row(p: Person, self: boolean, author: number): HTMLLIElement {
     const dot = h('span', { class: 'dot', 'aria-hidden': 'true' });
     dot.style.background = cssColor(p.color);
-    const li = h('li', { 'data-author': author || undefined }, dot, h('span', { class: 'person-name' }, p.name));
-    if (self) li.append(h('span', { class: 'person-you' }, ' (you)'));
-    return li;
+    const name = h('span', { class: 'person-name' }, p.name);
+    if (self) return h('li', { 'data-author': author || undefined }, dot, name, h('span', { class: 'person-you' }, ' (you)'));
+    const on = author === this.following;
+    const label = on ? `Stop following ${p.name}` : `Follow ${p.name}`;
+    const b = h(
+      'button',
+      { type: 'button', class: 'person', 'data-testid': 'follow', 'data-author': author, 'aria-pressed': String(on), 'aria-label': label, title: label },
+      dot,
+      name,
+    );
+    b.addEventListener('click', () => this.onFollow(author));
+    return h('li', { 'data-author': author }, b);
   }
 }

@@ -6,8 +6,23 @@ import { cssColor, hexColor, parseHexColor } from '../render/color';
 import { ClearConfirm } from './clear_confirm';
 import { ICONS, h, svgIcon } from './dom';
 import { cleanName } from './identity';
+import type { ToolName } from '../input/shortcuts';
 
-export type Tool = 'pen' | 'eraser';
+export type Tool = ToolName;
+
+/** ToolSpec is a tool button: its name (data-testid tool-<name>), label and icon. */
+export interface ToolSpec {
+  readonly name: Tool;
+  readonly label: string;
+  readonly icon: string;
+}
+
+/** TOOLS are the tool buttons, in toolbar order. */
+export const TOOLS: readonly ToolSpec[] = [
+  { name: 'hand', label: 'Hand: pan the board (H, or hold Space)', icon: ICONS.hand },
+  { name: 'pen', label: 'Pen (P)', icon: ICONS.pen },
+  { name: 'eraser', label: 'Eraser (E)', icon: ICONS.eraser },
+];
 
 export interface ToolbarActions {
   tool(t: Tool): void;
@@ -56,8 +71,7 @@ function button(testid: string, label: string, icon: string, extra: Record<strin
 
 export class Toolbar {
   readonly el: HTMLElement;
-  private readonly penBtn: HTMLButtonElement;
-  private readonly eraserBtn: HTMLButtonElement;
+  private readonly toolBtns = new Map<Tool, HTMLButtonElement>();
   private readonly undoBtn: HTMLButtonElement;
   private readonly redoBtn: HTMLButtonElement;
   private readonly swatches: HTMLButtonElement[] = [];
@@ -69,10 +83,13 @@ export class Toolbar {
 
   constructor(private readonly actions: ToolbarActions, state: ToolbarState) {
     this.name = state.name;
-    this.penBtn = button('tool-pen', 'Pen (P)', ICONS.pen, { 'aria-pressed': 'false' });
-    this.eraserBtn = button('tool-eraser', 'Eraser (E)', ICONS.eraser, { 'aria-pressed': 'false' });
-    this.penBtn.addEventListener('click', () => actions.tool('pen'));
-    this.eraserBtn.addEventListener('click', () => actions.tool('eraser'));
+    const tools = h('div', { class: 'tb-group', role: 'group', 'aria-label': 'Tool' });
+    for (const t of TOOLS) {
+      const b = button(`tool-${t.name}`, t.label, t.icon, { 'aria-pressed': 'false' });
+      b.addEventListener('click', () => actions.tool(t.name));
+      this.toolBtns.set(t.name, b);
+      tools.append(b);
+    }
 
     const colors = h('div', { class: 'tb-group', role: 'group', 'aria-label': 'Pen color' });
     for (const [c, name] of PALETTE) {
@@ -160,7 +177,7 @@ export class Toolbar {
     this.el = h(
       'div',
       { class: 'toolbar', role: 'toolbar', 'aria-label': 'Drawing tools' },
-      h('div', { class: 'tb-group', role: 'group', 'aria-label': 'Tool' }, this.penBtn, this.eraserBtn),
+      tools,
       colors,
       widths,
       h('div', { class: 'tb-group', role: 'group', 'aria-label': 'History' }, this.undoBtn, this.redoBtn),
@@ -175,8 +192,7 @@ export class Toolbar {
   }
 
   setTool(t: Tool): void {
-    this.penBtn.setAttribute('aria-pressed', String(t === 'pen'));
-    this.eraserBtn.setAttribute('aria-pressed', String(t === 'eraser'));
+    for (const [name, b] of this.toolBtns) b.setAttribute('aria-pressed', String(name === t));
   }
 
   setColor(c: number): void {

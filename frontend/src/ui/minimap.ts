@@ -1,0 +1,169 @@
+// The minimap: a small canvas in the corner with the whole drawing, thinly,
+// and a rectangle where the screen is ("you are here"). A click or drag on
+// it centers the view there. The drawing is repainted at most every
+// REPAINT_MS; the rectangle every frame it moves.
+
+import { isEmpty, union, EMPTY_RECT, type Rect } from '../geometry/bounds';
+import { decimation, minimapView } from '../geometry/minimap';
+import { sameView, screenRect, toBoard, toScreen, type View } from '../geometry/view';
+import type { Stroke } from '../protocol/board';
+import { cssColor } from '../render/color';
+import { h } from './dom';
+
+const W = 168;
+const H = 108;
+const REPAINT_MS = 400;
+
+export interface MinimapSource {
+  /** The shown strokes, bottom first. */
+  strokes(): readonly Stroke[];
+  /** What a stroke may cover, in board units. */
+  bounds(s: Stroke): Rect;
+  /** How a stroke looks in a small picture: polylines in board units. */
+  skeleton(s: Stroke): ReadonlyArray<ReadonlyArray<{ readonly x: number; readonly y: number }>>;
+}
+
+export class Minimap {
+  readonly el: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  private readonly picture: HTMLCanvasElement;
+  private readonly pictureCtx: CanvasRenderingContext2D;
+  private dirty = true;
+  private paintedAt = -Infinity;
+  private timer: number | null = null;
+  private mini: View = { scale: 1, x: 0, y: 0 };
+  private content: Rect = EMPTY_RECT;
+  private dpr = 1;
+  private last: { view: View; w: number; h: number } | null = null;
+
+  constructor(
+    private readonly source: MinimapSource,
+    /** Center the view on board point (x, y). */
+    private readonly goTo: (x: number, y: number) => void,
+  ) {
+    this.canvas = h('canvas', { class: 'minimap-canvas', width: W, height: H, 'aria-hidden': 'true' });
+    this.el = h(
+      'div',
+      { class: 'minimap', 'data-testid': 'minimap', role: 'img', 'aria-label': 'Minimap: the whole drawing and where you are' },
+      this.canvas,
+    );
+    const ctx = this.canvas.getContext('2d');
+    this.picture = document.createElement('canvas');
+    const pctx = this.picture.getContext('2d');
+    if (!ctx || !pctx) throw new Error('sketchpad: no 2d canvas context');
+    this.ctx = ctx;
+    this.pictureCtx = pctx;
+    let dragging = false;
+    const go = (e: PointerEvent): void => {
+      const r = this.canvas.getBoundingClientRect();
+      // The canvas may be shown smaller than W × H (phones): map back.
+      const b = toBoard(this.mini, ((e.clientX - r.left) * W) / r.width, ((e.clientY - r.top) * H) / r.height);
+      this.goTo(b.x, b.y);
+    };
+    this.canvas.addEventListener('pointerdown', (e) => {
+      e.preventDefault();
+      dragging = true;
+      this.canvas.setPointerCapture(e.pointerId);
+      go(e);
+    });
+    this.canvas.addEventListener('pointermove', (e) => {
+      if (dragging) go(e);
+    });
+    const stop = (): void => {
+      dragging = false;
+    };
+    this.canvas.addEventListener('pointerup', stop);
+    this.canvas.addEventListener('pointercancel', stop);
+  }
+
+  /** boardChanged says the drawing changed: the picture is repainted soon. */
+  boardChanged(): void {
+    this.dirty = true;
+  }
+
+  /** update draws the minimap for the screen's view (w × h CSS pixels). */
+  update(view: View, w: number, h: number): void {
+    this.last = { view, w, h };
+    if (this.el.hidden || this.el.offsetParent === null) return;
+    const now = performance.now();
+    const viewport = screenRect(view, w, h);
+    const want = minimapView(this.content, viewport, W, H);
+    if (!sameView(want, this.mini)) {
+      // The screen went beyond the picture: it is repainted at the new scale.
+      if (isEmpty(this.content)) this.mini = want;
+      else this.dirty = true;
+    }
+    if (this.dirty) {
+      if (now - this.paintedAt >= REPAINT_MS) this.repaint(view, w, h);
+      else if (this.timer === null) {
+        this.timer = window.setTimeout(() => {
+          this.timer = null;
+          if (this.last) this.update(this.last.view, this.last.w, this.last.h);
+        }, REPAINT_MS - (now - this.paintedAt));
+      }
+    }
+    this.compose(viewport);
+  }
+
+  private repaint(view: View, w: number, h: number): void {
+    this.dirty = false;
+    this.paintedAt = performance.now();
+    const dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
+    if (dpr !== this.dpr || this.canvas.width !== Math.round(W * dpr)) {
+      this.dpr = dpr;
+      this.canvas.width = this.picture.width = Math.round(W * dpr);
+      this.canvas.height = this.picture.height = Math.round(H * dpr);
+    }
+    const strokes = this.source.strokes();
+    let content: Rect = EMPTY_RECT;
+    let total = 0;
+    for (const s of strokes) {
+      content = union(content, this.source.bounds(s));
+      total += s.points.length;
+    }
+    this.content = content;
+    const m = minimapView(content, screenRect(view, w, h), W, H);
+    this.mini = m;
+    const ctx = this.pictureCtx;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.picture.width, this.picture.height);
+    ctx.setTransform(m.scale * dpr, 0, 0, m.scale * dpr, m.x * dpr, m.y * dpr);
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    const step = decimation(total);
+    for (const s of strokes) {
+      ctx.strokeStyle = cssColor(s.color | 0xff);
+      ctx.lineWidth = Math.max(1 / m.scale, s.width);
+      ctx.beginPath();
+      for (const line of this.source.skeleton(s)) {
+        if (line.length === 0) continue;
+        ctx.moveTo(line[0].x, line[0].y);
+        for (let i = step; i < line.length; i += step) ctx.lineTo(line[i].x, line[i].y);
+        const last = line[line.length - 1];
+        ctx.lineTo(last.x, last.y);
+      }
+      ctx.stroke();
+    }
+  }
+
+  private compose(viewport: Rect): void {
+    const ctx = this.ctx;
+    const k = this.dpr;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.drawImage(this.picture, 0, 0);
+    const a = toScreen(this.mini, viewport.minX, viewport.minY);
+    const b = toScreen(this.mini, viewport.maxX, viewport.maxY);
+    ctx.setTransform(k, 0, 0, k, 0, 0);
+    ctx.fillStyle = 'rgba(25, 113, 194, 0.10)';
+    ctx.strokeStyle = 'rgba(25, 113, 194, 0.9)';
+    ctx.lineWidth = 1.5;
+    const x = Math.max(1, a.x);
+    const y = Math.max(1, a.y);
+    const rw = Math.min(W - 1, b.x) - x;
+    const rh = Math.min(H - 1, b.y) - y;
+    ctx.fillRect(x, y, rw, rh);
+    ctx.strokeRect(x, y, rw, rh);
+  }
+}

@@ -130,6 +130,9 @@ func (a *App) routes() *echo.Echo {
 	e.GET("/", a.newBoard)
 	e.GET("/b/:room", a.boardPage)
 	e.GET("/ws/:room", a.websocket)
+	e.GET("/embed/:board", a.embedPage)
+	e.GET("/embed.js", a.embedJS)
+	e.POST("/api/tokens", a.mintToken)
 	e.GET("/static/*", a.static)
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/readyz", a.readyz)
@@ -272,10 +275,11 @@ func (a *App) static(c echo.Context) error {
 }
 
 func (a *App) websocket(c echo.Context) error {
-	name, readOnly, err := a.board(c, c.Param("room"))
+	acc, err := a.resolveAccess(c, c.Param("room"))
 	if err != nil {
 		return err
 	}
+	name := acc.room
 	r := c.Request()
 	if !a.originAllowed(r) {
 		return apiError(http.StatusForbidden, "origin_forbidden", "this origin may not open a board connection")
@@ -284,7 +288,7 @@ func (a *App) websocket(c echo.Context) error {
 	if err != nil {
 		return nil // gws already answered the client
 	}
-	s := &Session{hub: a.hub, roomName: name, readOnly: readOnly, conn: conn, log: a.log.With("room", name, "remote", r.RemoteAddr)}
+	s := &Session{hub: a.hub, roomName: name, readOnly: acc.readOnly, forcedName: acc.name, expires: acc.expires, conn: conn, log: a.log.With("room", name, "remote", r.RemoteAddr)}
 	conn.Session().Store(sessionKey, s)
 	go s.pingLoop()
 	go conn.ReadLoop()

@@ -26,6 +26,14 @@ type Config struct {
 	// (embedded mode) or in Redis (Redis mode).
 	Secret string
 
+	// EmbedOrigins lists the origins (scheme://host[:port]) whose pages may
+	// frame /embed/{board}. Default: none, embedding is refused.
+	EmbedOrigins []string
+
+	// AdminKey guards POST /api/tokens (minting embed tokens). Default:
+	// unset, the endpoint is off.
+	AdminKey string
+
 	// AllowedOrigins lists origins (scheme://host[:port]) besides the
 	// server's own that may open WebSockets. Default: none, same origin
 	// only. Each entry lets that site's pages draw on any board a visitor
@@ -91,12 +99,23 @@ var Settings = []Setting{
 		return nil
 	}},
 	{"allowed-origins", "SKETCHPAD_ALLOWED_ORIGINS", "(same origin only)", "comma-separated extra origins allowed to open WebSockets", func(c *Config, v string) error {
-		c.AllowedOrigins = nil
-		for _, o := range strings.Split(v, ",") {
-			if o = strings.TrimSpace(o); o != "" {
-				c.AllowedOrigins = append(c.AllowedOrigins, strings.TrimRight(o, "/"))
+		c.AllowedOrigins = originList(v)
+		return nil
+	}},
+	{"embed-origins", "SKETCHPAD_EMBED_ORIGINS", "(none)", "comma-separated origins whose pages may frame /embed/{board}", func(c *Config, v string) error {
+		c.EmbedOrigins = originList(v)
+		for _, o := range c.EmbedOrigins {
+			if !strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") || strings.ContainsAny(o, " ;'*") {
+				return fmt.Errorf("%q is not an origin like https://example.com", o)
 			}
 		}
+		return nil
+	}},
+	{"admin-key", "SKETCHPAD_ADMIN_KEY", "(unset: off)", "bearer key for POST /api/tokens, which mints embed tokens (at least 32 characters)", func(c *Config, v string) error {
+		if len(v) < 32 {
+			return fmt.Errorf("want at least 32 characters")
+		}
+		c.AdminKey = v
 		return nil
 	}},
 	{"max-frame", "SKETCHPAD_MAX_FRAME", "65536", "largest WebSocket frame a client may send, bytes (over: close 1009)", intSetter(func(c *Config) *int { return &c.MaxFrameBytes })},
@@ -114,6 +133,16 @@ var Settings = []Setting{
 	{"snapshot-every", "SKETCHPAD_SNAPSHOT_EVERY", "2000", "ops between stored board snapshots", intSetter(func(c *Config) *int { return &c.SnapshotEvery })},
 	{"sync-interval", "SKETCHPAD_SYNC_INTERVAL", "1s", "Redis mode: how often a replica checks that Redis is reachable and still has its data", durSetter(func(c *Config) *time.Duration { return &c.SyncInterval })},
 	{"shutdown-timeout", "SKETCHPAD_SHUTDOWN_TIMEOUT", "10s", "graceful shutdown deadline", durSetter(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+}
+
+func originList(v string) []string {
+	var out []string
+	for _, o := range strings.Split(v, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, strings.TrimRight(o, "/"))
+		}
+	}
+	return out
 }
 
 func intSetter(field func(*Config) *int) func(*Config, string) error {
@@ -156,8 +185,17 @@ func (v *settingValue) Set(s string) error {
 // LoadConfig reads flags from args, falling back to environment variables
 // (getenv) and then to defaults. A flag beats its environment twin.
 func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (*Config, error) {
+	return LoadConfigWith("sketchpad", args, getenv, usage, nil)
+}
+
+// LoadConfigWith is LoadConfig for a command named name that has flags of
+// its own besides the settings: extra adds them.
+func LoadConfigWith(name string, args []string, getenv func(string) string, usage io.Writer, extra func(*flag.FlagSet)) (*Config, error) {
 	c := &Config{}
-	fs := flag.NewFlagSet("sketchpad", flag.ContinueOnError)
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	if extra != nil {
+		extra(fs)
+	}
 	fs.SetOutput(usage)
 	for i := range Settings {
 		s := &Settings[i]

@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Links turns a board's name into its read-only (view) link id and back.
@@ -30,8 +32,9 @@ type Links struct {
 	load func(context.Context) ([]byte, error)
 
 	mu    sync.Mutex
-	aead  cipher.AEAD
-	nonce []byte // key for deriving nonces
+	aead   cipher.AEAD
+	nonce  []byte // key for deriving nonces
+	tokKey []byte // HMAC key for embed tokens
 }
 
 // ViewPrefix starts every view id; board names cannot contain '.'.
@@ -61,6 +64,7 @@ func (l *Links) keys(ctx context.Context) (cipher.AEAD, []byte, error) {
 	block, _ := aes.NewCipher(derive("sketchpad view link key"))
 	l.aead, _ = cipher.NewGCM(block)
 	l.nonce = derive("sketchpad view link nonce")
+	l.tokKey = derive("sketchpad embed token key")
 	return l.aead, l.nonce, nil
 }
 
@@ -129,13 +133,38 @@ func randomSecret() string {
 }
 
 // Secret returns the shared secret kept in Redis, creating it if none is.
-func (l *RedisLog) Secret(ctx context.Context) ([]byte, error) {
-	if _, err := l.rdb.SetNX(ctx, "sp:secret", randomSecret(), 0).Result(); err != nil {
+func (l *RedisLog) Secret(ctx context.Context) ([]byte, error) { return redisSecret(ctx, l.rdb) }
+
+func redisSecret(ctx context.Context, rdb *redis.Client) ([]byte, error) {
+	if _, err := rdb.SetNX(ctx, "sp:secret", randomSecret(), 0).Result(); err != nil {
 		return nil, err
 	}
-	s, err := l.rdb.Get(ctx, "sp:secret").Bytes()
+	s, err := rdb.Get(ctx, "sp:secret").Bytes()
 	if err == nil && len(s) < 32 {
 		err = errors.New("sp:secret in Redis is shorter than 32 bytes")
 	}
 	return s, err
+}
+
+// LinksFor returns the view links and embed tokens of the service cfg
+// describes, with its secret from cfg.Secret, the data directory or Redis:
+// for tools such as `sketchpad token`. close releases what it opened.
+func LinksFor(cfg *Config) (links *Links, close func(), err error) {
+	cfg.Defaults()
+	switch {
+	case cfg.Secret != "":
+		return NewLinks(func(context.Context) ([]byte, error) { return []byte(cfg.Secret), nil }), func() {}, nil
+	case cfg.RedisURL != "":
+		opt, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		rdb := redis.NewClient(opt)
+		return NewLinks(func(ctx context.Context) ([]byte, error) { return redisSecret(ctx, rdb) }), func() { _ = rdb.Close() }, nil
+	default:
+		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+			return nil, nil, err
+		}
+		return NewLinks(fileSecret(cfg.DataDir)), func() {}, nil
+	}
 }

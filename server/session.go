@@ -20,6 +20,7 @@ const (
 	CloseOutOfOrder  = 4401
 	CloseReadOnly    = 4403
 	CloseGap         = 4409
+	CloseExpired     = 4410
 	CloseVersion     = 4426
 )
 
@@ -31,7 +32,9 @@ const (
 type Session struct {
 	hub      *Hub
 	roomName string
-	readOnly bool // opened through a view link: ops are refused
+	readOnly   bool      // a view link or a view token: ops are refused
+	forcedName string    // an embed token's display name, if any
+	expires    time.Time // an embed token's expiry: ops after it are refused
 	conn     *gws.Conn
 	log      *slog.Logger
 
@@ -146,17 +149,25 @@ func (h *wsHandler) OnMessage(c *gws.Conn, msg *gws.Message) {
 			s.reject(CloseVersion, "unsupported protocol version")
 			return
 		}
+		if s.forcedName != "" {
+			f.Hello.Name = s.forcedName
+		}
 		s.room = h.hub.acquire(s.roomName)
 		s.room.post(event{kind: evJoin, s: s, hello: f.Hello})
 	case s.room == nil:
 		s.reject(CloseOutOfOrder, "hello expected first")
 	case canvas.IsOp(f.Type) && s.readOnly:
 		s.reject(CloseReadOnly, "read-only link: this page cannot draw")
+	case canvas.IsOp(f.Type) && !s.expires.IsZero() && !time.Now().Before(s.expires):
+		s.reject(CloseExpired, "embed token expired")
 	case canvas.IsOp(f.Type):
 		s.room.post(event{kind: evOp, s: s, data: append([]byte(nil), data...)})
 	case f.Type == canvas.MsgCursor:
 		s.room.post(event{kind: evCursor, s: s, cur: f.Cursor})
 	case f.Type == canvas.MsgName:
+		if s.forcedName != "" {
+			f.Name.Name = s.forcedName
+		}
 		s.room.post(event{kind: evName, s: s, name: f.Name})
 	}
 }

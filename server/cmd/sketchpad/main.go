@@ -3,6 +3,7 @@
 //
 //	go run ./server/cmd/sketchpad --addr :8080 --data ./data
 //	REDIS_URL=redis://localhost:6379/0 go run ./server/cmd/sketchpad
+//	go run ./server/cmd/sketchpad token --board NAME --can draw --name Ada --ttl 2h
 //
 // Every flag has an environment twin (SKETCHPAD_ADDR, SKETCHPAD_DATA, ...);
 // `sketchpad -h` lists them.
@@ -36,6 +37,9 @@ func main() {
 var errUsage = errors.New("usage")
 
 func run(args []string, log *slog.Logger) error {
+	if len(args) > 0 && args[0] == "token" {
+		return token(args[1:], os.Stdout, os.Stderr)
+	}
 	cfg, err := server.LoadConfig(args, os.Getenv, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sketchpad:", err)

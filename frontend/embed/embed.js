@@ -1,0 +1,141 @@
+/*! Sketchpad embed: put a live board in your page.
+ *
+ *   <div id="board" style="height: 480px"></div>
+ *   <script src="https://sketch.example.com/embed.js"></script>
+ *   <script>
+ *     const board = Sketchpad.mount(document.getElementById('board'), {
+ *       board: 'v.…',          // the board's view id or name (from your backend)
+ *       token: '…',            // an embed token (POST /api/tokens or `sketchpad token`)
+ *     });
+ *     board.on('change', (e) => console.log('board at', e.seq));
+ *     await board.ready;
+ *     await board.setTool('pen');
+ *     const png = await board.exportPNG();   // a data: URL
+ *   </script>
+ *
+ * The iframe and this page talk with postMessage, each checking the other's
+ * exact origin: this page accepts messages only from the iframe's window at
+ * the Sketchpad server's origin, and the board accepts commands only from
+ * the origin given as `host`, which must be one of the server's
+ * SKETCHPAD_EMBED_ORIGINS. README.md ("Embedding") lists every event and
+ * command.
+ */
+(function (global) {
+  'use strict';
+
+  var scriptOrigin = (function () {
+    var s = document.currentScript;
+    try {
+      return s && s.src ? new URL(s.src).origin : location.origin;
+    } catch (e) {
+      return location.origin;
+    }
+  })();
+
+  var COMMANDS = ['setTool', 'setColor', 'setWidth', 'undo', 'redo', 'clear', 'exportPNG', 'exportSVG'];
+
+  function mount(element, options) {
+    if (!element || !element.appendChild) throw new Error('Sketchpad.mount: an element to put the board in is required');
+    options = options || {};
+    if (!options.board) throw new Error('Sketchpad.mount: options.board is required');
+    var server = (options.server || scriptOrigin).replace(/\/+$/, '');
+    var serverOrigin = new URL(server).origin;
+
+    var q = new URLSearchParams();
+    q.set('host', location.origin);
+    if (options.token) q.set('token', options.token);
+    if (options.tools) q.set('tools', [].concat(options.tools).join(','));
+    if (options.theme) q.set('theme', options.theme);
+    if (options.readOnly) q.set('readonly', '1');
+    if (options.view) q.set('view', [options.view.x, options.view.y, options.view.zoom].join(','));
+
+    var iframe = document.createElement('iframe');
+    iframe.src = server + '/embed/' + encodeURIComponent(options.board) + '?' + q.toString();
+    iframe.title = options.title || 'Sketchpad board';
+    iframe.setAttribute('allow', 'clipboard-write');
+    iframe.style.border = '0';
+    iframe.style.width = '100%';
+    iframe.style.height = '100%';
+    element.appendChild(iframe);
+
+    var listeners = {};
+    var pending = {};
+    var nextId = 1;
+    var resolveReady, rejectReady;
+    var ready = new Promise(function (res, rej) {
+      resolveReady = res;
+      rejectReady = rej;
+    });
+
+    function emit(type, detail) {
+      (listeners[type] || []).slice().forEach(function (fn) {
+        try {
+          fn(detail);
+        } catch (e) {
+          setTimeout(function () {
+            throw e;
+          });
+        }
+      });
+    }
+
+    function onMessage(ev) {
+      if (ev.source !== iframe.contentWindow || ev.origin !== serverOrigin) return;
+      var m = ev.data;
+      if (!m || m.sketchpad !== 1 || typeof m.type !== 'string') return;
+      if (m.type === 'result') {
+        var p = pending[m.id];
+        if (!p) return;
+        delete pending[m.id];
+        if (m.ok) p.resolve(m.value);
+        else p.reject(new Error(m.error || 'command failed'));
+        return;
+      }
+      if (m.type === 'ready') resolveReady(m);
+      if (m.type === 'error' && m.fatal) rejectReady(new Error(m.message || 'board failed to load'));
+      emit(m.type, m);
+    }
+    global.addEventListener('message', onMessage);
+
+    function send(cmd, args) {
+      return ready.then(function () {
+        return new Promise(function (resolve, reject) {
+          var id = nextId++;
+          pending[id] = { resolve: resolve, reject: reject };
+          iframe.contentWindow.postMessage({ sketchpad: 1, id: id, cmd: cmd, args: args || [] }, serverOrigin);
+        });
+      });
+    }
+
+    var api = {
+      iframe: iframe,
+      ready: ready,
+      on: function (type, fn) {
+        (listeners[type] = listeners[type] || []).push(fn);
+        return api;
+      },
+      off: function (type, fn) {
+        listeners[type] = (listeners[type] || []).filter(function (f) {
+          return f !== fn;
+        });
+        return api;
+      },
+      destroy: function () {
+        global.removeEventListener('message', onMessage);
+        Object.keys(pending).forEach(function (id) {
+          pending[id].reject(new Error('board destroyed'));
+        });
+        pending = {};
+        if (iframe.parentNode) iframe.parentNode.removeChild(iframe);
+      },
+    };
+    COMMANDS.forEach(function (cmd) {
+      api[cmd] = function () {
+        return send(cmd, Array.prototype.slice.call(arguments));
+      };
+    });
+    return api;
+  }
+
+  global.Sketchpad = { mount: mount, version: 1 };
+})(window);

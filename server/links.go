@@ -31,7 +31,7 @@ import (
 type Links struct {
 	load func(context.Context) ([]byte, error)
 
-	mu    sync.Mutex
+	mu     sync.Mutex
 	aead   cipher.AEAD
 	nonce  []byte // key for deriving nonces
 	tokKey []byte // HMAC key for embed tokens

@@ -30,13 +30,13 @@ const (
 // here in bytes so a client that stops reading is dropped, never buffered
 // without bound and never waited on by its room.
 type Session struct {
-	hub      *Hub
-	roomName string
+	hub        *Hub
+	roomName   string
 	readOnly   bool      // a view link or a view token: ops are refused
 	forcedName string    // an embed token's display name, if any
 	expires    time.Time // an embed token's expiry: ops after it are refused
-	conn     *gws.Conn
-	log      *slog.Logger
+	conn       *gws.Conn
+	log        *slog.Logger
 
 	// Read goroutine only:
 	frame canvas.ClientFrame

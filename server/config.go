@@ -30,6 +30,10 @@ type Config struct {
 	// frame /embed/{board}. Default: none, embedding is refused.
 	EmbedOrigins []string
 
+	// PprofAddr, when set, serves net/http/pprof on that address (keep it
+	// on loopback). Default: off.
+	PprofAddr string
+
 	// AdminKey guards POST /api/tokens (minting embed tokens). Default:
 	// unset, the endpoint is off.
 	AdminKey string
@@ -131,6 +135,7 @@ var Settings = []Setting{
 	{"room-idle", "SKETCHPAD_ROOM_IDLE", "30s", "keep an empty room in memory this long", durSetter(func(c *Config) *time.Duration { return &c.RoomIdle })},
 	{"replay-ops", "SKETCHPAD_REPLAY_OPS", "10000", "recent ops kept per room to replay to reconnecting clients", intSetter(func(c *Config) *int { return &c.ReplayOps })},
 	{"snapshot-every", "SKETCHPAD_SNAPSHOT_EVERY", "2000", "ops between stored board snapshots", intSetter(func(c *Config) *int { return &c.SnapshotEvery })},
+	{"pprof", "SKETCHPAD_PPROF", "(off)", "serve Go's pprof profiles on this address, e.g. 127.0.0.1:6060 (never expose it)", func(c *Config, v string) error { c.PprofAddr = v; return nil }},
 	{"sync-interval", "SKETCHPAD_SYNC_INTERVAL", "1s", "Redis mode: how often a replica checks that Redis is reachable and still has its data", durSetter(func(c *Config) *time.Duration { return &c.SyncInterval })},
 	{"shutdown-timeout", "SKETCHPAD_SHUTDOWN_TIMEOUT", "10s", "graceful shutdown deadline", durSetter(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 }

@@ -54,6 +54,14 @@ func run(args []string, log *slog.Logger) error {
 		_ = app.Shutdown(context.Background())
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	if cfg.PprofAddr != "" {
+		pl, err := net.Listen("tcp", cfg.PprofAddr)
+		if err != nil {
+			return fmt.Errorf("pprof listen on %s: %w", cfg.PprofAddr, err)
+		}
+		log.Info("pprof listening", "addr", pl.Addr().String())
+		go func() { _ = http.Serve(pl, pprofMux()) }()
+	}
 	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -6,7 +6,7 @@ import { BACKOFF_CAP_MS, backoffCeiling, backoffDelay } from '../src/net/backoff
 import { Outbox } from '../src/net/outbox';
 import { pausedAfter } from '../src/net/pause';
 import { roomName, roomSegment, socketURL } from '../src/net/room_url';
-import type { Op } from '../src/protocol/types';
+import { VERSION, type Op } from '../src/protocol/types';
 import { seeded } from './rand';
 
 const pts = (n: number, pressure = false): Op => ({
@@ -127,7 +127,7 @@ test('room URL: the last path segment of /b/{room}; ws or wss by the page', () =
 });
 
 test('paused: Notice 1 sets it, Notice 2 and a Welcome clear it, the rest leave it', () => {
-  const welcome = { type: 'welcome' as const, version: 1, epoch: 1n, author: 1, applied: 0, head: 0 };
+  const welcome = { type: 'welcome' as const, version: VERSION, epoch: 1n, author: 1, applied: 0, head: 0 };
   const notice = (code: number) => ({ type: 'notice' as const, code, message: '' });
   for (const before of [false, true]) {
     assert.equal(pausedAfter(before, notice(1)), true);

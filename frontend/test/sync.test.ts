@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { Board } from '../src/protocol/board';
 import { ProtocolError } from '../src/protocol/bytes';
 import { encodeServerFrame } from '../src/protocol/server';
+import { VERSION } from '../src/protocol/types';
 import { resolveSelf, SyncCore, VersionError } from '../src/net/sync';
 import { FakeRoom } from './fake_room';
 import { PEN, TestClient, roomHex, scribble, settle } from './harness';
@@ -20,7 +21,7 @@ test('a new client says hello with nothing known, gets a snapshot and goes live'
 
   const c = new TestClient(room);
   c.connect();
-  assert.deepEqual(c.sent[0], { type: 'hello', version: 1, epoch: 0n, lastSeq: 0, author: 0, name: 'Ada', color: 0x112233ff });
+  assert.deepEqual(c.sent[0], { type: 'hello', version: VERSION, epoch: 0n, lastSeq: 0, author: 0, name: 'Ada', color: 0x112233ff });
   assert.equal(c.ed.sync.live, false);
   settle(c, other);
   assert.equal(c.ed.sync.live, true);
@@ -309,7 +310,7 @@ test('clear hides everything at once and empties the undo history', () => {
 test('a gap in the sequence is refused', () => {
   const core = new SyncCore(() => {}, {}, { name: 'x', color: 0 });
   core.open();
-  core.receive(encodeServerFrame([{ type: 'welcome', version: 1, epoch: 4n, author: 1, applied: 0, head: 0 }]));
+  core.receive(encodeServerFrame([{ type: 'welcome', version: VERSION, epoch: 4n, author: 1, applied: 0, head: 0 }]));
   assert.throws(
     () => core.receive(encodeServerFrame([{ type: 'ops', firstSeq: 2, ops: [{ author: 2, op: { type: 'clear' } }] }])),
     ProtocolError,
@@ -324,7 +325,7 @@ test('a Welcome of another version is refused; close 4426 asks for a reload', ()
   const core = new SyncCore(() => {}, {}, { name: 'x', color: 0 });
   core.open();
   assert.throws(
-    () => core.receive(encodeServerFrame([{ type: 'welcome', version: 2, epoch: 4n, author: 1, applied: 0, head: 0 }])),
+    () => core.receive(encodeServerFrame([{ type: 'welcome', version: VERSION + 1, epoch: 4n, author: 1, applied: 0, head: 0 }])),
     VersionError,
   );
   assert.equal(core.closed(4426), 'reload');
@@ -432,7 +433,7 @@ test('paused: other notices are passed on and leave the state alone', () => {
   const changes: boolean[] = [];
   const core = new SyncCore(() => {}, { notice: (m) => notices.push(m.code), pausedChanged: (p) => changes.push(p) }, { name: 'x', color: 0 });
   core.open();
-  core.receive(encodeServerFrame([{ type: 'welcome', version: 1, epoch: 3n, author: 1, applied: 0, head: 0 }]));
+  core.receive(encodeServerFrame([{ type: 'welcome', version: VERSION, epoch: 3n, author: 1, applied: 0, head: 0 }]));
   core.receive(encodeServerFrame([{ type: 'notice', code: 1, message: 'paused' }]));
   core.receive(encodeServerFrame([{ type: 'notice', code: 7, message: 'a hint' }]));
   assert.equal(core.paused, true);

@@ -32,6 +32,21 @@ export function opJSON(op: Op): J {
     case 'end':
     case 'clear':
       return { type: op.type };
+    case 'shape':
+      return {
+        type: 'shape',
+        stroke: op.stroke,
+        tool: op.tool,
+        filled: op.filled,
+        color: op.color,
+        width: op.width,
+        from: [op.x0, op.y0],
+        to: [op.x1, op.y1],
+      };
+    case 'text':
+      return { type: 'text', stroke: op.stroke, color: op.color, size: op.size, at: [op.x, op.y], text: op.text };
+    case 'move':
+      return { type: 'move', strokes: op.strokes.map((s) => [s.author, s.stroke]), dx: op.dx, dy: op.dy };
   }
 }
 
@@ -67,9 +82,11 @@ export function boardJSON(b: Board): J {
       tool: s.tool,
       pressure: s.pressure,
       hidden: s.hidden,
+      filled: s.filled,
       color: s.color,
       width: s.width,
       points: s.points.map((p) => [p.x, p.y, p.p]),
+      ...(s.tool === 7 ? { text: s.text } : {}),
     })),
   };
 }

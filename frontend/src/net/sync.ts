@@ -78,9 +78,9 @@ export interface Identity {
 
 /** resolveSelf returns op with SELF in stroke names replaced by author. */
 export function resolveSelf(op: Op, author: number): Op {
-  if (op.type !== 'erase' && op.type !== 'restore') return op;
+  if (op.type !== 'erase' && op.type !== 'restore' && op.type !== 'move') return op;
   if (!op.strokes.some((s) => s.author === SELF)) return op;
-  return { type: op.type, strokes: op.strokes.map((s) => (s.author === SELF ? { author, stroke: s.stroke } : s)) };
+  return { ...op, strokes: op.strokes.map((s) => (s.author === SELF ? { author, stroke: s.stroke } : s)) };
 }
 
 export class SyncCore {

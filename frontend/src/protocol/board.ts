@@ -1,9 +1,14 @@
 // The board model and its deterministic apply (PROTOCOL.md "Apply"): every
 // client and the server apply the same ops in the same order and hold
 // byte-identical boards.
+//
+// A stroke object changes in place only while its author draws it (Points
+// append to it). A Shape or Text that changes a stroke, and a Move, replace
+// it with a new object at the same place in z-order: whoever holds the old
+// one (the renderer's cache) can tell it is gone by identity.
 
 import { clampCoord } from './delta';
-import { MAX_STROKE_POINTS, type Op, type Point, type StrokeId } from './types';
+import { MAX_STROKE_POINTS, TOOL_TEXT, isShape, type Op, type Point, type StrokeId } from './types';
 
 /** Stroke is a stroke on the board, with absolute points. Read it, never change it. */
 export interface Stroke {
@@ -14,9 +19,15 @@ export interface Stroke {
   readonly pressure: boolean;
   /** Erased (and not restored). */
   readonly hidden: boolean;
+  /** A filled shape. */
+  readonly filled: boolean;
   readonly color: number;
+  /** The width, or a text's font size. */
   readonly width: number;
+  /** Freehand: its path; a shape: its two corners; a text: its top-left corner. */
   readonly points: readonly Point[];
+  /** A text's text ('' for other tools). */
+  readonly text: string;
 }
 
 interface MutableStroke {
@@ -25,9 +36,11 @@ interface MutableStroke {
   tool: number;
   pressure: boolean;
   hidden: boolean;
+  filled: boolean;
   color: number;
   width: number;
   points: Point[];
+  text: string;
 }
 
 /** AuthorState is what the board remembers of one author. */
@@ -50,7 +63,11 @@ export type Effect =
   | { readonly kind: 'points'; readonly stroke: Stroke; readonly from: number }
   | { readonly kind: 'end'; readonly stroke: Stroke }
   | { readonly kind: 'visibility'; readonly strokes: readonly Stroke[] }
-  | { readonly kind: 'clear' };
+  | { readonly kind: 'clear' }
+  /** A Shape or Text added a stroke on top. */
+  | { readonly kind: 'add'; readonly stroke: Stroke }
+  /** Strokes were replaced (a Shape or Text changed one, a Move moved some). */
+  | { readonly kind: 'replace'; readonly before: readonly Stroke[]; readonly after: readonly Stroke[] };
 
 const NONE: Effect = { kind: 'none' };
 
@@ -64,7 +81,8 @@ export class Board {
   private seqN = 0;
   private readonly authorsM = new Map<number, MutableAuthor>();
   private strokesA: MutableStroke[] = [];
-  private readonly index = new Map<number, Map<number, MutableStroke>>();
+  /** author -> stroke number -> position in strokesA (strokes are never removed one by one). */
+  private readonly index = new Map<number, Map<number, number>>();
   private pointCount = 0;
 
   constructor(epoch: bigint) {
@@ -98,7 +116,7 @@ export class Board {
 
   /** stroke returns the stroke named (author, n), or undefined. */
   stroke(author: number, n: number): Stroke | undefined {
-    return this.index.get(author)?.get(n);
+    return this.get(author, n);
   }
 
   /** isOpen reports whether s is its author's open stroke (still growing). */
@@ -114,31 +132,27 @@ export class Board {
     switch (op.type) {
       case 'begin': {
         as.open = 0;
-        if (this.stroke(author, op.stroke)) return NONE;
+        if (this.get(author, op.stroke)) return NONE;
         const s: MutableStroke = {
           author,
           stroke: op.stroke,
           tool: op.tool,
           pressure: op.pressure,
           hidden: false,
+          filled: false,
           color: op.color,
           width: op.width,
           points: [],
+          text: '',
         };
         this.appendPoints(s, 0, 0, op.points);
-        let byN = this.index.get(author);
-        if (!byN) {
-          byN = new Map();
-          this.index.set(author, byN);
-        }
-        byN.set(op.stroke, s);
-        this.strokesA.push(s);
+        this.add(s);
         as.open = op.stroke;
         return { kind: 'begin', stroke: s };
       }
       case 'points': {
         if (as.open === 0) return NONE;
-        const s = this.index.get(author)!.get(as.open)!;
+        const s = this.get(author, as.open)!;
         const last = s.points[s.points.length - 1];
         const from = s.points.length;
         this.appendPoints(s, last.x, last.y, op.points);
@@ -146,7 +160,7 @@ export class Board {
       }
       case 'end': {
         if (as.open === 0) return NONE;
-        const s = this.index.get(author)!.get(as.open)!;
+        const s = this.get(author, as.open)!;
         as.open = 0;
         return { kind: 'end', stroke: s };
       }
@@ -155,7 +169,7 @@ export class Board {
         const hide = op.type === 'erase';
         const changed: Stroke[] = [];
         for (const id of op.strokes) {
-          const s = this.index.get(id.author)?.get(id.stroke);
+          const s = this.get(id.author, id.stroke);
           if (s && s.hidden !== hide) {
             s.hidden = hide;
             changed.push(s);
@@ -170,7 +184,77 @@ export class Board {
         this.pointCount = 0;
         return { kind: 'clear' };
       }
+      case 'shape':
+      case 'text': {
+        as.open = 0;
+        const tool = op.type === 'text' ? TOOL_TEXT : op.tool;
+        const points: Point[] =
+          op.type === 'text'
+            ? [{ x: op.x, y: op.y, p: 0 }]
+            : [
+                { x: op.x0, y: op.y0, p: 0 },
+                { x: op.x1, y: op.y1, p: 0 },
+              ];
+        const next = (old: MutableStroke | undefined): MutableStroke => ({
+          author,
+          stroke: op.stroke,
+          tool,
+          pressure: old?.pressure ?? false,
+          hidden: old?.hidden ?? false,
+          filled: op.type === 'shape' && op.filled,
+          color: op.color,
+          width: op.type === 'text' ? op.size : op.width,
+          points,
+          text: op.type === 'text' ? op.text : '',
+        });
+        const z = this.index.get(author)?.get(op.stroke);
+        if (z === undefined) {
+          const s = next(undefined);
+          this.add(s);
+          this.pointCount += points.length;
+          return { kind: 'add', stroke: s };
+        }
+        const old = this.strokesA[z];
+        if (isShape(old.tool) !== isShape(tool) || (old.tool === TOOL_TEXT) !== (tool === TOOL_TEXT)) return NONE;
+        const s = next(old);
+        this.pointCount += points.length - old.points.length;
+        this.strokesA[z] = s;
+        return { kind: 'replace', before: [old], after: [s] };
+      }
+      case 'move': {
+        const before: Stroke[] = [];
+        const after: Stroke[] = [];
+        for (const id of op.strokes) {
+          const z = this.index.get(id.author)?.get(id.stroke);
+          if (z === undefined) continue;
+          const old = this.strokesA[z];
+          const s: MutableStroke = {
+            ...old,
+            points: old.points.map((p) => ({ x: clampCoord(p.x + op.dx), y: clampCoord(p.y + op.dy), p: p.p })),
+          };
+          this.strokesA[z] = s;
+          before.push(old);
+          after.push(s);
+        }
+        return before.length ? { kind: 'replace', before, after } : NONE;
+      }
     }
+  }
+
+  private get(author: number, n: number): MutableStroke | undefined {
+    const z = this.index.get(author)?.get(n);
+    return z === undefined ? undefined : this.strokesA[z];
+  }
+
+  /** add puts a new stroke on top of the board. */
+  private add(s: MutableStroke): void {
+    let byN = this.index.get(s.author);
+    if (!byN) {
+      byN = new Map();
+      this.index.set(s.author, byN);
+    }
+    byN.set(s.stroke, this.strokesA.length);
+    this.strokesA.push(s);
   }
 
   private authorState(a: number): MutableAuthor {
@@ -210,15 +294,8 @@ export class Board {
     b.seqN = seq;
     for (const [id, st] of authors) b.authorsM.set(id, { applied: st.applied, open: st.open });
     for (const s of strokes) {
-      const m: MutableStroke = { ...s, points: s.points.slice() };
-      let byN = b.index.get(m.author);
-      if (!byN) {
-        byN = new Map();
-        b.index.set(m.author, byN);
-      }
-      byN.set(m.stroke, m);
-      b.strokesA.push(m);
-      b.pointCount += m.points.length;
+      b.add({ ...s, points: s.points.slice() });
+      b.pointCount += s.points.length;
     }
     return b;
   }

@@ -2,19 +2,28 @@
 
 import { ByteReader, ByteWriter, ProtocolError } from './bytes';
 import {
+  COORD_LIMIT,
+  FLAG_FILLED,
   FLAG_PRESSURE,
+  MAX_MOVE_DELTA,
   MAX_POINTS_PER_OP,
   MAX_POINT_DELTA,
   MAX_STROKES_PER_OP,
+  MAX_TEXT_BYTES,
   MAX_TOOL,
   MAX_WIDTH,
   OP_BEGIN,
   OP_CLEAR,
   OP_END,
   OP_ERASE,
+  OP_MOVE,
   OP_POINTS,
   OP_POINTSP,
   OP_RESTORE,
+  OP_SHAPE,
+  OP_TEXT,
+  isFreehand,
+  isShape,
   type Op,
   type Point,
   type StrokeId,
@@ -25,7 +34,7 @@ const MIN_STROKE_ID_BYTES = 2;
 
 /** isOpType reports whether t is the type byte of an op. */
 export function isOpType(t: number): boolean {
-  return t >= OP_BEGIN && t <= OP_CLEAR;
+  return t >= OP_BEGIN && t <= OP_MOVE;
 }
 
 /** opTypeByte returns the type byte op is encoded with. */
@@ -43,6 +52,12 @@ export function opTypeByte(op: Op): number {
       return OP_RESTORE;
     case 'clear':
       return OP_CLEAR;
+    case 'shape':
+      return OP_SHAPE;
+    case 'text':
+      return OP_TEXT;
+    case 'move':
+      return OP_MOVE;
   }
 }
 
@@ -60,8 +75,17 @@ export function writeOp(w: ByteWriter, op: Op): void {
       break;
     case 'erase':
     case 'restore':
+    case 'move':
       w.uvarint(op.strokes.length);
       for (const s of op.strokes) w.uvarint(s.author).uvarint(s.stroke);
+      if (op.type === 'move') w.svarint(op.dx).svarint(op.dy);
+      break;
+    case 'shape':
+      w.uvarint(op.stroke).u8(op.tool).u8(op.filled ? FLAG_FILLED : 0).u32(op.color).uvarint(op.width);
+      w.svarint(op.x0).svarint(op.y0).svarint(op.x1).svarint(op.y1);
+      break;
+    case 'text':
+      w.uvarint(op.stroke).u32(op.color).uvarint(op.size).svarint(op.x).svarint(op.y).str(op.text);
       break;
     case 'end':
     case 'clear':
@@ -71,7 +95,8 @@ export function writeOp(w: ByteWriter, op: Op): void {
 
 /** encodeOp returns op's wire bytes. */
 export function encodeOp(op: Op): Uint8Array {
-  const w = new ByteWriter(op.type === 'begin' || op.type === 'points' ? 8 + op.points.length * 4 : 16);
+  const n = op.type === 'begin' || op.type === 'points' ? 8 + op.points.length * 4 : op.type === 'text' ? 32 + op.text.length * 3 : 32;
+  const w = new ByteWriter(n);
   writeOp(w, op);
   return w.bytes();
 }
@@ -105,7 +130,8 @@ export function readOp(r: ByteReader): Op {
       if (stroke === 0) throw new ProtocolError('stroke number 0');
       if (tool > MAX_TOOL) throw new ProtocolError(`unknown tool ${tool}`);
       if ((flags & ~FLAG_PRESSURE) !== 0) throw new ProtocolError(`unknown flags 0x${flags.toString(16)}`);
-      if (width < 1 || width > MAX_WIDTH) throw new ProtocolError(`width ${width} out of range 1..${MAX_WIDTH}`);
+      if (!isFreehand(tool)) throw new ProtocolError(`tool ${tool} is not a freehand tool`);
+      checkWidth(width);
       const pressure = (flags & FLAG_PRESSURE) !== 0;
       const points = readPoints(r, pressure);
       return { type: 'begin', stroke, tool, pressure, color, width, points };
@@ -118,7 +144,8 @@ export function readOp(r: ByteReader): Op {
     case OP_END:
       return { type: 'end' };
     case OP_ERASE:
-    case OP_RESTORE: {
+    case OP_RESTORE:
+    case OP_MOVE: {
       const n = r.count('stroke', MAX_STROKES_PER_OP, MIN_STROKE_ID_BYTES);
       if (n === 0) throw new ProtocolError('empty stroke list');
       const strokes: StrokeId[] = new Array(n);
@@ -126,13 +153,54 @@ export function readOp(r: ByteReader): Op {
         const author = r.uvarint32('author');
         strokes[i] = { author, stroke: r.uvarint32('stroke') };
       }
-      return { type: t === OP_ERASE ? 'erase' : 'restore', strokes };
+      if (t !== OP_MOVE) return { type: t === OP_ERASE ? 'erase' : 'restore', strokes };
+      const dx = r.svarint();
+      const dy = r.svarint();
+      if (Math.abs(dx) > MAX_MOVE_DELTA || Math.abs(dy) > MAX_MOVE_DELTA) throw new ProtocolError(`move beyond ±${MAX_MOVE_DELTA}`);
+      return { type: 'move', strokes, dx, dy };
     }
     case OP_CLEAR:
       return { type: 'clear' };
+    case OP_SHAPE: {
+      const stroke = r.uvarint32('stroke');
+      const tool = r.u8();
+      const flags = r.u8();
+      const color = r.u32();
+      const width = r.uvarint();
+      if (stroke === 0) throw new ProtocolError('stroke number 0');
+      if (!isShape(tool)) throw new ProtocolError(`tool ${tool} is not a shape`);
+      if ((flags & ~FLAG_FILLED) !== 0) throw new ProtocolError(`unknown flags 0x${flags.toString(16)}`);
+      checkWidth(width);
+      const x0 = readAbs(r);
+      const y0 = readAbs(r);
+      const x1 = readAbs(r);
+      const y1 = readAbs(r);
+      return { type: 'shape', stroke, tool, filled: (flags & FLAG_FILLED) !== 0, color, width, x0, y0, x1, y1 };
+    }
+    case OP_TEXT: {
+      const stroke = r.uvarint32('stroke');
+      const color = r.u32();
+      const size = r.uvarint();
+      if (stroke === 0) throw new ProtocolError('stroke number 0');
+      checkWidth(size);
+      const x = readAbs(r);
+      const y = readAbs(r);
+      return { type: 'text', stroke, color, size, x, y, text: r.str('text', MAX_TEXT_BYTES) };
+    }
     default:
       throw new ProtocolError(`unknown op type 0x${t.toString(16)}`);
   }
+}
+
+function checkWidth(w: number): void {
+  if (w < 1 || w > MAX_WIDTH) throw new ProtocolError(`width ${w} out of range 1..${MAX_WIDTH}`);
+}
+
+/** readAbs reads an absolute coordinate, within ±COORD_LIMIT. */
+function readAbs(r: ByteReader): number {
+  const v = r.svarint();
+  if (v > COORD_LIMIT || v < -COORD_LIMIT) throw new ProtocolError(`coordinate beyond ±${COORD_LIMIT}`);
+  return v;
 }
 
 function readPoints(r: ByteReader, pressure: boolean): Point[] {

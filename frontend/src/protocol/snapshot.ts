@@ -5,12 +5,25 @@
 //	seq      uvarint
 //	authors  uvarint count, then ascending by id: id, applied, open (uvarints)
 //	strokes  uvarint count, then in z-order: author, stroke (uvarints), tool u8,
-//	         flags u8 (bit0 pressure, bit1 hidden), color u32, width uvarint,
-//	         n uvarint, n × (dx svarint, dy svarint, p u8), deltas from (0, 0)
+//	         flags u8 (bit0 pressure, bit1 hidden, bit2 filled), color u32,
+//	         width uvarint, n uvarint, n × (dx svarint, dy svarint, p u8),
+//	         deltas from (0, 0), then for a text (tool 7) its text string
 
 import { Board, type AuthorState, type Stroke } from './board';
 import { ByteReader, ByteWriter, ProtocolError } from './bytes';
-import { COORD_LIMIT, MAX_STROKE_POINTS, MAX_TOOL, MAX_WIDTH, type Point } from './types';
+import {
+  COORD_LIMIT,
+  FLAG_FILLED,
+  FLAG_HIDDEN,
+  FLAG_PRESSURE,
+  MAX_STROKE_POINTS,
+  MAX_TEXT_BYTES,
+  MAX_TOOL,
+  MAX_WIDTH,
+  TOOL_TEXT,
+  isShape,
+  type Point,
+} from './types';
 
 // Limits a board decoder enforces, so a snapshot can never make it allocate
 // without bound (the same as the Go decoder's).
@@ -21,8 +34,6 @@ const MIN_SNAPSHOT_AUTHOR = 3;
 const MIN_SNAPSHOT_STROKE = 10;
 const MIN_SNAPSHOT_POINT = 3;
 
-const FLAG_PRESSURE = 1;
-const FLAG_HIDDEN = 2;
 
 /** writeBoard appends the canonical encoding of b to w. */
 export function writeBoard(w: ByteWriter, b: Board): void {
@@ -36,7 +47,7 @@ export function writeBoard(w: ByteWriter, b: Board): void {
   w.uvarint(b.strokes.length);
   for (const s of b.strokes) {
     w.uvarint(s.author).uvarint(s.stroke).u8(s.tool);
-    w.u8((s.pressure ? FLAG_PRESSURE : 0) | (s.hidden ? FLAG_HIDDEN : 0));
+    w.u8((s.pressure ? FLAG_PRESSURE : 0) | (s.hidden ? FLAG_HIDDEN : 0) | (s.filled ? FLAG_FILLED : 0));
     w.u32(s.color).uvarint(s.width).uvarint(s.points.length);
     let px = 0;
     let py = 0;
@@ -45,6 +56,7 @@ export function writeBoard(w: ByteWriter, b: Board): void {
       px = p.x;
       py = p.y;
     }
+    if (s.tool === TOOL_TEXT) w.str(s.text);
   }
 }
 
@@ -92,7 +104,8 @@ export function readBoard(r: ByteReader): Board {
     const np = r.count('point', MAX_STROKE_POINTS, MIN_SNAPSHOT_POINT);
     if (stroke === 0) throw new ProtocolError('stroke number 0');
     if (tool > MAX_TOOL) throw new ProtocolError(`unknown tool ${tool}`);
-    if ((flags & ~(FLAG_PRESSURE | FLAG_HIDDEN)) !== 0) throw new ProtocolError(`unknown stroke flags 0x${flags.toString(16)}`);
+    if ((flags & ~(FLAG_PRESSURE | FLAG_HIDDEN | FLAG_FILLED)) !== 0) throw new ProtocolError(`unknown stroke flags 0x${flags.toString(16)}`);
+    if ((isShape(tool) && np !== 2) || (tool === TOOL_TEXT && np !== 1)) throw new ProtocolError(`tool ${tool} stroke with ${np} points`);
     if (width < 1 || width > MAX_WIDTH) throw new ProtocolError(`width ${width} out of range 1..${MAX_WIDTH}`);
     if (np === 0) throw new ProtocolError('stroke without points');
     if (total + np > MAX_SNAPSHOT_POINTS) throw new ProtocolError('snapshot holds too many points');
@@ -112,15 +125,18 @@ export function readBoard(r: ByteReader): Board {
       points[j] = { x, y, p };
     }
     total += np;
+    const text = tool === TOOL_TEXT ? r.str('text', MAX_TEXT_BYTES) : '';
     strokes.push({
       author,
       stroke,
       tool,
       pressure: (flags & FLAG_PRESSURE) !== 0,
       hidden: (flags & FLAG_HIDDEN) !== 0,
+      filled: (flags & FLAG_FILLED) !== 0,
       color,
       width,
       points,
+      text,
     });
   }
   for (const [id, a] of authors) {

@@ -1,4 +1,4 @@
-// Sketchpad wire protocol, version 1: the types and constants. PROTOCOL.md
+// Sketchpad wire protocol, version 2: the types and constants. PROTOCOL.md
 // (canvas/PROTOCOL.md in the repository) is the contract; this file and its
 // siblings are the browser's twin of the Go package canvas.
 //
@@ -15,9 +15,11 @@
 //	End                                 -->  seq 43 ...
 //
 // History: 1  strokes (pen), erase/restore, clear, presence, cursors.
+//          2  highlighter and partial-eraser strokes (Begin tools 1, 2);
+//             Shape, Text and Move ops; filled flag and text in snapshots.
 
 /** VERSION is the protocol version this client speaks. */
-export const VERSION = 1;
+export const VERSION = 2;
 
 // Op types (client frames carrying an op are exactly the op's bytes).
 export const OP_BEGIN = 0x10; //   stroke uvarint, tool u8, flags u8, color u32, width uvarint, points
@@ -27,6 +29,9 @@ export const OP_END = 0x13; //     empty
 export const OP_ERASE = 0x14; //   count uvarint, count × (author uvarint, stroke uvarint)
 export const OP_RESTORE = 0x15; // same as Erase
 export const OP_CLEAR = 0x16; //   empty
+export const OP_SHAPE = 0x17; //   stroke uvarint, tool u8 (3..6), flags u8 (bit2 filled), color u32, width uvarint, x0 y0 x1 y1 svarint
+export const OP_TEXT = 0x18; //    stroke uvarint, color u32, size uvarint, x svarint, y svarint, text string
+export const OP_MOVE = 0x19; //    count uvarint, count × (author uvarint, stroke uvarint), dx svarint, dy svarint
 
 // Client message types.
 export const MSG_HELLO = 0x01; //  version u8, epoch u64, lastSeq uvarint, author uvarint, name string, color u32
@@ -51,12 +56,32 @@ export const NOTICE_PAUSED = 1;
 /** The storage is back: ops sent meanwhile will now be acknowledged. */
 export const NOTICE_RESUMED = 2;
 
-/** Tools. */
+/** Tools (a stroke's tool byte). Begin takes 0..2, Shape 3..6, Text makes 7. */
 export const TOOL_PEN = 0;
-export const MAX_TOOL = TOOL_PEN;
+export const TOOL_HIGHLIGHTER = 1;
+/** The partial eraser: a path that clears what lies under it. */
+export const TOOL_ERASER = 2;
+export const TOOL_LINE = 3;
+export const TOOL_ARROW = 4;
+export const TOOL_RECT = 5;
+export const TOOL_ELLIPSE = 6;
+export const TOOL_TEXT = 7;
+export const MAX_TOOL = TOOL_TEXT;
 
-/** Begin flags. */
+/** isFreehand: a tool Begin takes (pen, highlighter, eraser). */
+export function isFreehand(tool: number): boolean {
+  return tool <= TOOL_ERASER;
+}
+
+/** isShape: a tool Shape takes (line, arrow, rect, ellipse). */
+export function isShape(tool: number): boolean {
+  return tool >= TOOL_LINE && tool <= TOOL_ELLIPSE;
+}
+
+/** Stroke flags: Begin takes only FLAG_PRESSURE, Shape only FLAG_FILLED. */
 export const FLAG_PRESSURE = 1;
+export const FLAG_HIDDEN = 2;
+export const FLAG_FILLED = 4;
 
 // Limits of the protocol itself: a frame that breaks one is malformed.
 export const MAX_POINTS_PER_OP = 2048;
@@ -66,11 +91,15 @@ export const COORD_LIMIT = 1 << 28;
 export const MAX_STROKE_POINTS = 50000;
 export const MAX_WIDTH = 4096;
 export const MAX_NAME_BYTES = 64;
+export const MAX_TEXT_BYTES = 4096;
+export const MAX_MOVE_DELTA = 1 << 29;
 
 /** Close codes the server uses (PROTOCOL.md "Close codes"). */
 export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_MALFORMED = 4400;
 export const CLOSE_OUT_OF_ORDER = 4401;
+/** An op from a read-only (view link) connection. */
+export const CLOSE_READ_ONLY = 4403;
 export const CLOSE_GAP = 4409;
 export const CLOSE_VERSION = 4426;
 
@@ -123,8 +152,42 @@ export interface ClearOp {
   readonly type: 'clear';
 }
 
+/** ShapeOp creates or reshapes a two-point shape (line, arrow, rect, ellipse). */
+export interface ShapeOp {
+  readonly type: 'shape';
+  readonly stroke: number;
+  readonly tool: number;
+  readonly filled: boolean;
+  readonly color: number;
+  readonly width: number;
+  /** Absolute corners (for line and arrow: from and to). */
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+}
+
+/** TextOp creates or edits a text: its top-left at (x, y), font size `size`. */
+export interface TextOp {
+  readonly type: 'text';
+  readonly stroke: number;
+  readonly color: number;
+  readonly size: number;
+  readonly x: number;
+  readonly y: number;
+  readonly text: string;
+}
+
+/** MoveOp moves strokes (anyone's) by (dx, dy). */
+export interface MoveOp {
+  readonly type: 'move';
+  readonly strokes: readonly StrokeId[];
+  readonly dx: number;
+  readonly dy: number;
+}
+
 /** Op is a sequenced message: one change to the board. */
-export type Op = BeginOp | PointsOp | EndOp | EraseOp | ClearOp;
+export type Op = BeginOp | PointsOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp;
 
 export interface HelloMsg {
   readonly type: 'hello';

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -117,6 +118,15 @@ var roomName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 func (a *App) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = echo.ExtractIPDirect()
+	if len(a.cfg.TrustedProxies) > 0 {
+		var opts []echo.TrustOption
+		for _, p := range a.cfg.TrustedProxies {
+			_, n, _ := net.ParseCIDR(p) // checked by the setting
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(append(opts, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))...)
+	}
 	e.HTTPErrorHandler = a.httpError
 	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -284,11 +294,19 @@ func (a *App) websocket(c echo.Context) error {
 	if !a.originAllowed(r) {
 		return apiError(http.StatusForbidden, "origin_forbidden", "this origin may not open a board connection")
 	}
+	ip, ok := a.hub.ips.connect(c.RealIP(), a.cfg.MaxConnsPerIP)
+	if !ok {
+		a.metrics.limitHits.WithLabelValues("conns_per_ip").Inc()
+		return apiError(http.StatusTooManyRequests, "too_many_connections",
+			fmt.Sprintf("at most %d board connections per client address", a.cfg.MaxConnsPerIP))
+	}
 	conn, err := a.upgrader.Upgrade(c.Response(), r)
 	if err != nil {
+		ip.disconnect()
 		return nil // gws already answered the client
 	}
 	s := &Session{hub: a.hub, roomName: name, readOnly: acc.readOnly, forcedName: acc.name, expires: acc.expires, conn: conn, log: a.log.With("room", name, "remote", r.RemoteAddr)}
+	s.lim.ip = ip
 	conn.Session().Store(sessionKey, s)
 	go s.pingLoop()
 	go conn.ReadLoop()

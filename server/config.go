@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -56,6 +57,20 @@ type Config struct {
 	NoisyLogsPerMinute int           // per-connection log lines per minute. Default 30.
 	ShutdownTimeout    time.Duration // graceful shutdown deadline. Default 10s.
 	SyncInterval       time.Duration // Redis mode: health and lost-data check period. Default 1s.
+
+	// Limits (0 in a field means its default; see Settings).
+	MaxConnsPerIP   int     // WebSocket connections per client IP. Default 1000.
+	MaxRoomClients  int     // connections on one board per replica. Default 2000.
+	MaxRooms        int     // boards open on one replica. Default 50000.
+	MaxBoardPoints  int     // points on one board; drawing beyond is refused. Default 2,000,000.
+	MaxBoardStrokes int     // strokes on one board. Default 100,000.
+	RateDraw        float64 // drawing ops per second per connection (burst 2x). Default 250.
+	RateDestructive float64 // erase/restore/clear per second per connection. Default 20.
+	RatePresence    float64 // cursor/name updates per second per connection. Default 70.
+	IPRateFactor    float64 // an IP's budget is this many connections' worth. Default 10.
+	// TrustedProxies are CIDRs of reverse proxies whose X-Forwarded-For is
+	// believed for the client IP (per-IP limits). Default: none.
+	TrustedProxies []string
 }
 
 // Defaults fills every zero field with its default.
@@ -74,6 +89,15 @@ func (c *Config) Defaults() {
 	setDefault(&c.NoisyLogsPerMinute, 30)
 	setDefault(&c.ShutdownTimeout, 10*time.Second)
 	setDefault(&c.SyncInterval, time.Second)
+	setDefault(&c.MaxConnsPerIP, 1000)
+	setDefault(&c.MaxRoomClients, 2000)
+	setDefault(&c.MaxRooms, 50000)
+	setDefault(&c.MaxBoardPoints, 2_000_000)
+	setDefault(&c.MaxBoardStrokes, 100_000)
+	setDefault(&c.RateDraw, 250)
+	setDefault(&c.RateDestructive, 20)
+	setDefault(&c.RatePresence, 70)
+	setDefault(&c.IPRateFactor, 10)
 }
 
 func setDefault[T comparable](p *T, v T) {
@@ -137,6 +161,24 @@ var Settings = []Setting{
 	{"snapshot-every", "SKETCHPAD_SNAPSHOT_EVERY", "2000", "ops between stored board snapshots", intSetter(func(c *Config) *int { return &c.SnapshotEvery })},
 	{"pprof", "SKETCHPAD_PPROF", "(off)", "serve Go's pprof profiles on this address, e.g. 127.0.0.1:6060 (never expose it)", func(c *Config, v string) error { c.PprofAddr = v; return nil }},
 	{"sync-interval", "SKETCHPAD_SYNC_INTERVAL", "1s", "Redis mode: how often a replica checks that Redis is reachable and still has its data", durSetter(func(c *Config) *time.Duration { return &c.SyncInterval })},
+	{"max-conns-per-ip", "SKETCHPAD_MAX_CONNS_PER_IP", "1000", "WebSocket connections one client IP may hold (over: HTTP 429)", intSetter(func(c *Config) *int { return &c.MaxConnsPerIP })},
+	{"max-room-clients", "SKETCHPAD_MAX_ROOM_CLIENTS", "2000", "connections one board may have on a replica (over: close 1013)", intSetter(func(c *Config) *int { return &c.MaxRoomClients })},
+	{"max-rooms", "SKETCHPAD_MAX_ROOMS", "50000", "boards open at once on a replica (over: close 1013)", intSetter(func(c *Config) *int { return &c.MaxRooms })},
+	{"max-board-points", "SKETCHPAD_MAX_BOARD_POINTS", "2000000", "points one board may hold; drawing beyond is refused with Notice 413", intSetter(func(c *Config) *int { return &c.MaxBoardPoints })},
+	{"max-board-strokes", "SKETCHPAD_MAX_BOARD_STROKES", "100000", "strokes, shapes and texts one board may hold", intSetter(func(c *Config) *int { return &c.MaxBoardStrokes })},
+	{"rate-draw", "SKETCHPAD_RATE_DRAW", "250", "drawing ops per second per connection, burst twice that (over: slowed, Notice 429; persisting: close 4429)", floatSetter(func(c *Config) *float64 { return &c.RateDraw })},
+	{"rate-destructive", "SKETCHPAD_RATE_DESTRUCTIVE", "20", "erase, restore and clear ops per second per connection", floatSetter(func(c *Config) *float64 { return &c.RateDestructive })},
+	{"rate-presence", "SKETCHPAD_RATE_PRESENCE", "70", "cursor and name updates per second per connection (over: dropped)", floatSetter(func(c *Config) *float64 { return &c.RatePresence })},
+	{"ip-rate-factor", "SKETCHPAD_IP_RATE_FACTOR", "10", "one client IP's budget, in connections' worth of each rate", floatSetter(func(c *Config) *float64 { return &c.IPRateFactor })},
+	{"trusted-proxies", "SKETCHPAD_TRUSTED_PROXIES", "(none)", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For gives the client IP", func(c *Config, v string) error {
+		c.TrustedProxies = originList(v)
+		for _, p := range c.TrustedProxies {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8", p)
+			}
+		}
+		return nil
+	}},
 	{"shutdown-timeout", "SKETCHPAD_SHUTDOWN_TIMEOUT", "10s", "graceful shutdown deadline", durSetter(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 }
 
@@ -155,6 +197,17 @@ func intSetter(field func(*Config) *int) func(*Config, string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {
 			return fmt.Errorf("want a positive integer")
+		}
+		*field(c) = n
+		return nil
+	}
+}
+
+func floatSetter(field func(*Config) *float64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("want a positive number")
 		}
 		*field(c) = n
 		return nil

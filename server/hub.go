@@ -19,6 +19,7 @@ type Hub struct {
 	log     *slog.Logger
 	metrics *Metrics
 	noisy   *limitedLog
+	ips     *ipLimits
 
 	mu     sync.Mutex       // guards rooms, refs, closed
 	rooms  map[string]*Room // open rooms by name
@@ -32,17 +33,23 @@ func NewHub(cfg *Config, store Store, log *slog.Logger, m *Metrics) *Hub {
 	return &Hub{
 		cfg: cfg, store: store, log: log, metrics: m,
 		noisy: newLimitedLog(cfg.NoisyLogsPerMinute),
+		ips:   newIPLimits(100_000),
 		rooms: make(map[string]*Room),
 		refs:  make(map[*Room]int),
 	}
 }
 
 // acquire returns the open room name, opening it if needed, and counts one
-// more session attached to it.
+// more session attached to it. It returns nil when the room is not open and
+// the replica already has cfg.MaxRooms rooms open.
 func (h *Hub) acquire(name string) *Room {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	r := h.rooms[name]
+	if r == nil && len(h.rooms) >= h.cfg.MaxRooms && !h.closed {
+		h.metrics.limitHits.WithLabelValues("rooms").Inc()
+		return nil
+	}
 	if r == nil {
 		r = newRoom(name, h)
 		if h.closed {
@@ -87,6 +94,9 @@ func (h *Hub) tryRemove(r *Room) bool {
 // the room (from the store or Redis) if it is not open.
 func (h *Hub) Board(ctx context.Context, name string) (*canvas.Board, error) {
 	r := h.acquire(name)
+	if r == nil {
+		return nil, errors.New("this replica has the most boards open it allows")
+	}
 	reply := make(chan peekReply, 1)
 	select {
 	case r.inbox <- event{kind: evPeek, peek: reply}:

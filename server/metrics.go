@@ -15,6 +15,9 @@ type Metrics struct {
 	rejected    prometheus.Counter
 	storeErrors prometheus.Counter
 	busDrops    prometheus.Counter
+	limitHits   *prometheus.CounterVec // by limit
+	rateLimited *prometheus.CounterVec // by class
+	fanout      prometheus.Histogram
 	resyncs     prometheus.Counter
 }
 
@@ -31,6 +34,11 @@ func NewMetrics() *Metrics {
 		reg.MustRegister(c)
 		return c
 	}
+	vec := func(name, help, label string) *prometheus.CounterVec {
+		c := prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "sketchpad", Name: name, Help: help}, []string{label})
+		reg.MustRegister(c)
+		return c
+	}
 	return &Metrics{
 		Registry:    reg,
 		connections: g("connections", "Open WebSocket connections."),
@@ -42,6 +50,15 @@ func NewMetrics() *Metrics {
 		slowDrops:   f("slow_consumer_drops_total", "Connections dropped because their send queue was full."),
 		rejected:    f("rejected_connections_total", "Connections closed for breaking the protocol."),
 		storeErrors: f("store_errors_total", "Failed store operations (retried)."),
+		limitHits: vec("limit_hits_total", "Requests refused by a limit (conns_per_ip, room_clients, rooms, board_points, board_strokes).", "limit"),
+		rateLimited: vec("rate_limited_total", "Client frames slowed down (or cursors dropped) by rate limits, by class.", "class"),
+		fanout: func() prometheus.Histogram {
+			h := prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "sketchpad", Name: "fanout_seconds",
+				Help:    "Time from an op's arrival at its room to its frame being queued to every session.",
+				Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1}})
+			reg.MustRegister(h)
+			return h
+		}(),
 		busDrops:    f("bus_drops_total", "Redis mode: published batches dropped because a room's inbox was full (repaired from the log)."),
 		resyncs:     f("resyncs_total", "Redis mode: reads of a room's log to catch up (gaps, resubscriptions, drops)."),
 	}

@@ -314,6 +314,12 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 		r.hub.release(r)
 		return
 	}
+	if len(r.sessions) >= r.cfg.MaxRoomClients {
+		r.hub.metrics.limitHits.WithLabelValues("room_clients").Inc()
+		s.closeWith(CloseTryAgain, "this board has the most people it allows; try again later")
+		r.hub.release(r)
+		return
+	}
 	// Whatever was applied before this join must reach the store and the
 	// sessions already here before the newcomer's view is cut.
 	r.flush(ctx, true)
@@ -411,6 +417,7 @@ func (r *Room) applyOp(s *Session, data []byte) {
 	}
 	idx := m.nextIndex
 	m.nextIndex++
+	data = r.withinLimits(s, data)
 	if r.shared != nil {
 		r.queue(s, m.author, idx, data)
 		return
@@ -435,6 +442,40 @@ func (r *Room) applyOp(s *Session, data []byte) {
 	}
 	r.pending = append(r.pending, canvas.SeqOp{Author: m.author, Op: data})
 }
+
+// refusedOp is what the room numbers instead of an op it refuses (the board is
+// full): an End, which only closes the author's open stroke. The author's op
+// indices stay in step, and every replica of the board applies the same.
+var refusedOp = canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpEnd})
+
+// withinLimits returns data, or refusedOp when data would take the board past
+// cfg.MaxBoardPoints or cfg.MaxBoardStrokes; the sender is told why.
+func (r *Room) withinLimits(s *Session, data []byte) []byte {
+	t := canvas.OpType(data[0])
+	if t != canvas.OpBegin && t != canvas.OpPoints && t != canvas.OpPointsP && t != canvas.OpShape && t != canvas.OpText {
+		return data
+	}
+	if err := canvas.DecodeOp(data, &r.op); err != nil {
+		return data
+	}
+	newStroke := t == canvas.OpBegin || ((t == canvas.OpShape || t == canvas.OpText) && r.board.Stroke(canvas.StrokeID{Author: r.sessions[s].author, N: r.op.Stroke}) == nil)
+	limit := ""
+	switch {
+	case r.board.Points()+len(r.op.Points) > r.cfg.MaxBoardPoints:
+		limit = "board_points"
+	case newStroke && len(r.board.Strokes()) >= r.cfg.MaxBoardStrokes:
+		limit = "board_strokes"
+	default:
+		return data
+	}
+	r.hub.metrics.limitHits.WithLabelValues(limit).Inc()
+	s.send(canvas.AppendNotice(nil, &canvas.Notice{Code: NoticeBoardFull,
+		Message: "This board is full: nothing more can be drawn on it. Clearing it makes room."}))
+	return refusedOp
+}
+
+// NoticeBoardFull tells a client its op was refused because the board is full.
+const NoticeBoardFull = 413
 
 // flush stores pending ops and sends one frame with everything new to every
 // session. Cursors go out at most every cfg.CursorInterval unless force.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -21,6 +22,7 @@ const (
 	CloseReadOnly    = 4403
 	CloseGap         = 4409
 	CloseExpired     = 4410
+	CloseRateLimited = 4429
 	CloseVersion     = 4426
 )
 
@@ -41,6 +43,11 @@ type Session struct {
 	// Read goroutine only:
 	frame canvas.ClientFrame
 	room  *Room // set by Hello
+
+	lim       limiter   // read goroutine only
+	throttled time.Duration
+	lastSlow  time.Time // when the client was last slowed down
+	noticeAt  time.Time // when it was last told
 
 	queued atomic.Int64 // bytes handed to the write queue, not yet written
 	closed atomic.Bool  // closeWith was called or the connection ended
@@ -106,6 +113,9 @@ func (h *wsHandler) OnClose(c *gws.Conn, err error) {
 	if s == nil {
 		return
 	}
+	if s.lim.ip != nil {
+		s.lim.ip.disconnect()
+	}
 	s.closed.Store(true)
 	if s.room != nil {
 		s.room.post(event{kind: evLeave, s: s})
@@ -139,6 +149,9 @@ func (h *wsHandler) OnMessage(c *gws.Conn, msg *gws.Message) {
 		s.reject(CloseMalformed, err.Error())
 		return
 	}
+	if !s.allow(f.Type) {
+		return
+	}
 	switch {
 	case f.Type == canvas.MsgHello:
 		if s.room != nil {
@@ -153,6 +166,10 @@ func (h *wsHandler) OnMessage(c *gws.Conn, msg *gws.Message) {
 			f.Hello.Name = s.forcedName
 		}
 		s.room = h.hub.acquire(s.roomName)
+		if s.room == nil {
+			s.closeWith(CloseTryAgain, "this server has the most boards open it allows; try again later")
+			return
+		}
 		s.room.post(event{kind: evJoin, s: s, hello: f.Hello})
 	case s.room == nil:
 		s.reject(CloseOutOfOrder, "hello expected first")
@@ -170,6 +187,42 @@ func (h *wsHandler) OnMessage(c *gws.Conn, msg *gws.Message) {
 		}
 		s.room.post(event{kind: evName, s: s, name: f.Name})
 	}
+}
+
+// allow applies the rate limits to a frame of type typ: it returns at once
+// within budget; beyond, it sleeps on this connection's read goroutine (so
+// only this client is slowed) and tells the client, or drops a cursor, or
+// closes a client that stays over budget. It returns false when the frame
+// must not be handled.
+func (s *Session) allow(typ byte) bool {
+	cfg := s.hub.cfg
+	c := classOf(typ)
+	rate := [numClasses]float64{cfg.RateDraw, cfg.RateDestructive, cfg.RatePresence}[c]
+	now := time.Now()
+	d := s.lim.wait(c, now, ClassRate{rate, 2 * rate}, ClassRate{rate * cfg.IPRateFactor, 2 * rate * cfg.IPRateFactor})
+	if d <= 0 {
+		if now.Sub(s.lastSlow) > 2*time.Second {
+			s.throttled = 0
+		}
+		return true
+	}
+	s.hub.metrics.rateLimited.WithLabelValues([numClasses]string{"draw", "destructive", "presence"}[c]).Inc()
+	if typ == canvas.MsgCursor {
+		return false // a newer position is coming
+	}
+	s.throttled += d
+	s.lastSlow = now
+	if s.throttled > maxDebt {
+		s.reject(CloseRateLimited, "rate limit: too many messages for too long")
+		return false
+	}
+	if now.Sub(s.noticeAt) > time.Second {
+		s.noticeAt = now
+		s.send(canvas.AppendNotice(nil, &canvas.Notice{Code: NoticeRateLimited,
+			Message: fmt.Sprintf("slow down: retry after %d ms", d.Milliseconds()+1)}))
+	}
+	time.Sleep(d)
+	return !s.isClosed()
 }
 
 // reject closes a connection that broke the protocol, with a rate-limited log.

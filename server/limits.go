@@ -1,0 +1,160 @@
+package server
+
+import (
+	"sync"
+	"time"
+
+	"github.com/sketchpad/sketchpad/canvas"
+)
+
+// Rate limits. Every client frame belongs to a class; each class has a
+// token bucket per connection and one per client IP (shared by that IP's
+// connections). A frame beyond its budget is not dropped but waited for:
+// the connection's read loop sleeps until the bucket refills, so the
+// offender is slowed down by TCP backpressure while everyone else is not.
+// The client is told how long with a Notice (code 429); if it keeps
+// sending faster than its budget for longer than maxDebt, it is closed with
+// 4429. Cursor updates are the exception: beyond budget they are dropped
+// (a newer one is coming), never waited for.
+
+type rateClass uint8
+
+const (
+	classDraw        rateClass = iota // strokes, shapes, text, moves
+	classDestructive                  // erase, restore, clear
+	classPresence                     // cursor, name
+	numClasses
+)
+
+func classOf(typ byte) rateClass {
+	switch canvas.OpType(typ) {
+	case canvas.OpErase, canvas.OpRestore, canvas.OpClear:
+		return classDestructive
+	}
+	if canvas.IsOp(typ) {
+		return classDraw
+	}
+	return classPresence
+}
+
+// NoticeRateLimited is the Notice code that tells a client it is being
+// slowed down; the message says for how long.
+const NoticeRateLimited = 429
+
+// maxDebt is how far (in time) a connection may run ahead of its budget
+// before it is closed instead of slowed down.
+const maxDebt = 5 * time.Second
+
+// bucket is a token bucket: rate tokens per second, up to burst.
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// take takes one token at now and returns how long the caller must wait
+// for it (0: at once). The debt is recorded: waiting it out is the caller's
+// part.
+func (b *bucket) take(now time.Time, rate, burst float64) time.Duration {
+	if b.last.IsZero() {
+		b.tokens, b.last = burst, now
+	}
+	b.tokens = min(burst, b.tokens+now.Sub(b.last).Seconds()*rate)
+	b.last = now
+	b.tokens--
+	if b.tokens >= 0 {
+		return 0
+	}
+	return time.Duration(-b.tokens / rate * float64(time.Second))
+}
+
+// ClassRate is one class's budget.
+type ClassRate struct {
+	PerSecond float64
+	Burst     float64
+}
+
+// limiter holds a connection's buckets. Used by its read goroutine only.
+type limiter struct {
+	conn [numClasses]bucket
+	ip   *ipEntry
+}
+
+// ipLimits holds per-IP buckets and connection counts for every client IP
+// seen recently. Its size is bounded: entries with no connection are
+// forgotten after a quiet period, and when the table is full new IPs share
+// one overflow entry, so many distinct IPs cannot grow it without bound.
+type ipLimits struct {
+	mu       sync.Mutex
+	entries  map[string]*ipEntry
+	overflow *ipEntry
+	max      int
+	lastGC   time.Time
+}
+
+type ipEntry struct {
+	mu      sync.Mutex
+	buckets [numClasses]bucket
+	conns   int
+	seen    time.Time
+}
+
+func newIPLimits(max int) *ipLimits {
+	return &ipLimits{entries: make(map[string]*ipEntry), overflow: &ipEntry{}, max: max}
+}
+
+const ipForgetAfter = 10 * time.Minute
+
+// connect counts a new connection from ip; it fails when ip already has
+// limit connections (limit 0: no limit).
+func (l *ipLimits) connect(ip string, limit int) (*ipEntry, bool) {
+	now := time.Now()
+	l.mu.Lock()
+	if now.Sub(l.lastGC) > time.Minute {
+		l.lastGC = now
+		for k, e := range l.entries {
+			e.mu.Lock()
+			idle := e.conns == 0 && now.Sub(e.seen) > ipForgetAfter
+			e.mu.Unlock()
+			if idle {
+				delete(l.entries, k)
+			}
+		}
+	}
+	e := l.entries[ip]
+	if e == nil {
+		if len(l.entries) >= l.max {
+			e = l.overflow
+		} else {
+			e = &ipEntry{}
+			l.entries[ip] = e
+		}
+	}
+	l.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.seen = now
+	if limit > 0 && e.conns >= limit && e != l.overflow {
+		return nil, false
+	}
+	e.conns++
+	return e, true
+}
+
+func (e *ipEntry) disconnect() {
+	e.mu.Lock()
+	e.conns--
+	e.seen = time.Now()
+	e.mu.Unlock()
+}
+
+// wait returns how long a frame of class c must wait: the longer of the
+// connection's and the IP's debts.
+func (lm *limiter) wait(c rateClass, now time.Time, conn, ip ClassRate) time.Duration {
+	d := lm.conn[c].take(now, conn.PerSecond, conn.Burst)
+	if lm.ip != nil {
+		lm.ip.mu.Lock()
+		d = max(d, lm.ip.buckets[c].take(now, ip.PerSecond, ip.Burst))
+		lm.ip.mu.Unlock()
+	}
+	return d
+}

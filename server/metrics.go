@@ -50,7 +50,7 @@ func NewMetrics() *Metrics {
 		slowDrops:   f("slow_consumer_drops_total", "Connections dropped because their send queue was full."),
 		rejected:    f("rejected_connections_total", "Connections closed for breaking the protocol."),
 		storeErrors: f("store_errors_total", "Failed store operations (retried)."),
-		limitHits: vec("limit_hits_total", "Requests refused by a limit (conns_per_ip, room_clients, rooms, board_points, board_strokes).", "limit"),
+		limitHits:   vec("limit_hits_total", "Requests refused by a limit (conns_per_ip, room_clients, rooms, board_points, board_strokes).", "limit"),
 		rateLimited: vec("rate_limited_total", "Client frames slowed down (or cursors dropped) by rate limits, by class.", "class"),
 		fanout: func() prometheus.Histogram {
 			h := prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "sketchpad", Name: "fanout_seconds",
@@ -59,7 +59,7 @@ func NewMetrics() *Metrics {
 			reg.MustRegister(h)
 			return h
 		}(),
-		busDrops:    f("bus_drops_total", "Redis mode: published batches dropped because a room's inbox was full (repaired from the log)."),
-		resyncs:     f("resyncs_total", "Redis mode: reads of a room's log to catch up (gaps, resubscriptions, drops)."),
+		busDrops: f("bus_drops_total", "Redis mode: published batches dropped because a room's inbox was full (repaired from the log)."),
+		resyncs:  f("resyncs_total", "Redis mode: reads of a room's log to catch up (gaps, resubscriptions, drops)."),
 	}
 }

@@ -44,7 +44,7 @@ type Session struct {
 	frame canvas.ClientFrame
 	room  *Room // set by Hello
 
-	lim       limiter   // read goroutine only
+	lim       limiter // read goroutine only
 	throttled time.Duration
 	lastSlow  time.Time // when the client was last slowed down
 	noticeAt  time.Time // when it was last told

@@ -55,6 +55,7 @@ type Room struct {
 	op        canvas.Op // scratch for decoding
 	failed    error     // set when the room could not load
 	handedOut uint32    // highest author id handed out: a client may resume up to it
+	arrived   time.Time // when the oldest op not yet sent arrived (fan-out latency)
 	cluster   clusterState
 }
 
@@ -254,6 +255,9 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 	case evLeave:
 		r.leave(ev.s)
 	case evOp:
+		if r.arrived.IsZero() {
+			r.arrived = time.Now()
+		}
 		r.applyOp(ev.s, ev.data)
 	case evCursor:
 		if m := r.sessions[ev.s]; m != nil {
@@ -278,6 +282,9 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 			ev.peek <- peekReply{board: r.board.Clone()}
 		}
 	case evBus:
+		if r.arrived.IsZero() {
+			r.arrived = time.Now()
+		}
 		r.busMessage(ev.data)
 	case evWake:
 	}
@@ -501,6 +508,10 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	r.out = nil // sessions may still be writing frame; never reuse it
 	for s := range r.sessions {
 		s.send(frame)
+	}
+	if !r.arrived.IsZero() && len(r.pending) == 0 && len(r.cluster.subs) == 0 {
+		r.hub.metrics.fanout.Observe(time.Since(r.arrived).Seconds())
+		r.arrived = time.Time{}
 	}
 	r.hub.metrics.framesOut.Add(float64(len(r.sessions)))
 	if r.snapshotDue() {

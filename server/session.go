@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/binary"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -85,7 +86,16 @@ func (s *Session) closeWith(code uint16, reason string) {
 	}
 	go func() {
 		_ = s.conn.SetWriteDeadline(time.Now().Add(time.Second))
-		_ = s.conn.WriteClose(code, []byte(reason))
+		payload := binary.BigEndian.AppendUint16(nil, code)
+		payload = append(payload, reason[:min(len(reason), 120)]...)
+		if err := s.conn.WriteMessage(gws.OpcodeCloseConnection, payload); err != nil {
+			_ = s.conn.NetConn().Close()
+			return
+		}
+		// Closing the socket now would reset it, losing the close frame,
+		// if the client is still sending (a flooder is): let it answer,
+		// reading and discarding meanwhile, for at most 2 s.
+		_ = s.conn.SetReadDeadline(time.Now().Add(2 * time.Second))
 	}()
 }
 
@@ -123,11 +133,17 @@ func (h *wsHandler) OnClose(c *gws.Conn, err error) {
 }
 
 func (h *wsHandler) OnPing(c *gws.Conn, payload []byte) {
+	if s := sessionOf(c); s != nil && s.isClosed() {
+		return
+	}
 	_ = c.SetReadDeadline(time.Now().Add(h.hub.cfg.IdleTimeout))
 	_ = c.WritePong(payload)
 }
 
 func (h *wsHandler) OnPong(c *gws.Conn, _ []byte) {
+	if s := sessionOf(c); s != nil && s.isClosed() {
+		return
+	}
 	_ = c.SetReadDeadline(time.Now().Add(h.hub.cfg.IdleTimeout))
 }
 

@@ -71,15 +71,16 @@ func New(url string, o Options) *Client {
 
 type handler struct {
 	gws.BuiltinEventHandler
-	c    *Client
-	conn **gws.Conn
+	c     *Client
+	conn  **gws.Conn
+	ended chan struct{} // closed when this connection ends
 }
 
 // Connect dials, says Hello with what the client knows, and waits for the
 // Welcome and the catch-up that follows it, then resends unacknowledged ops.
 func (c *Client) Connect(ctx context.Context) error {
 	c.mu.Lock()
-	h := &handler{c: c}
+	h := &handler{c: c, ended: make(chan struct{})}
 	c.welcome = make(chan struct{})
 	c.closed = nil
 	welcome := c.welcome
@@ -103,6 +104,14 @@ func (c *Client) Connect(ctx context.Context) error {
 	}
 	select {
 	case <-welcome:
+	case <-h.ended:
+		c.mu.Lock()
+		ce := c.closed
+		c.mu.Unlock()
+		if ce != nil {
+			return fmt.Errorf("closed before welcome: %d %s", ce.Code, ce.Reason)
+		}
+		return errors.New("closed before welcome")
 	case <-ctx.Done():
 		conn.NetConn().Close()
 		return fmt.Errorf("waiting for welcome: %w", ctx.Err())
@@ -118,6 +127,7 @@ func (c *Client) Err() error {
 }
 
 func (h *handler) OnClose(conn *gws.Conn, err error) {
+	defer close(h.ended)
 	c := h.c
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -1,0 +1,146 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server"
+	"github.com/sketchpad/sketchpad/server/client"
+)
+
+func limitServer(t *testing.T, mod func(*server.Config)) *testServer {
+	cfg := &server.Config{DataDir: t.TempDir(), RoomIdle: time.Minute}
+	mod(cfg)
+	return startWith(t, cfg)
+}
+
+func hasNotice(c *client.Client, code uint16) bool {
+	for _, n := range c.Notices() {
+		if n.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func TestConnectionsPerIPAreLimited(t *testing.T) {
+	ts := limitServer(t, func(c *server.Config) { c.MaxConnsPerIP = 3 })
+	var cs []*client.Client
+	for i := range 3 {
+		cs = append(cs, connect(t, ts, "r", "c"+itoa(i)))
+	}
+	c := client.New(ts.wsURL("r"), client.Options{})
+	err := c.Connect(ctxT(t))
+	if err == nil || !strings.Contains(err.Error(), "429") {
+		t.Fatalf("4th connection from one address: %v, want HTTP 429", err)
+	}
+	cs[0].Close()
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		c = client.New(ts.wsURL("r"), client.Options{})
+		if err = c.Connect(ctxT(t)); err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a closed connection's slot was not freed: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestClientsPerBoardAreLimited(t *testing.T) {
+	ts := limitServer(t, func(c *server.Config) { c.MaxRoomClients = 2 })
+	connect(t, ts, "r", "a")
+	connect(t, ts, "r", "b")
+	c := client.New(ts.wsURL("r"), client.Options{})
+	t.Cleanup(c.Close)
+	_ = c.Connect(ctxT(t))
+	if code, _, err := c.WaitClosed(ctxT(t)); err != nil || code != server.CloseTryAgain {
+		t.Fatalf("3rd person on a board of 2: close %d %v, want %d", code, err, server.CloseTryAgain)
+	}
+	connect(t, ts, "other", "c") // another board is not full
+}
+
+func TestAFullBoardRefusesMoreDrawingButStaysInStep(t *testing.T) {
+	ts := limitServer(t, func(c *server.Config) { c.MaxBoardPoints = 100; c.MaxBoardStrokes = 3 })
+	ctx := ctxT(t)
+	a := connect(t, ts, "full", "A")
+	b := connect(t, ts, "full", "B")
+	if _, err := a.Stroke(1, 4, spiral(90, 0), 10); err != nil {
+		t.Fatal(err)
+	}
+	// This one crosses 100 points: the ops past the limit become Ends.
+	if _, err := a.Stroke(1, 4, spiral(40, 1), 10); err != nil {
+		t.Fatal(err)
+	}
+	converge(t, ctx, a, b)
+	if p := a.Board().Points(); p > 100 || p < 90 {
+		t.Fatalf("board holds %d points, want at most 100", p)
+	}
+	if !hasNotice(a, server.NoticeBoardFull) || hasNotice(b, server.NoticeBoardFull) {
+		t.Errorf("the drawer was not told the board is full, or the watcher was")
+	}
+	// Ops after the refusal are still applied in step: a clear makes room.
+	_ = a.Send(&canvas.Op{Type: canvas.OpClear})
+	if _, err := a.Stroke(1, 4, spiral(20, 2), 10); err != nil {
+		t.Fatal(err)
+	}
+	converge(t, ctx, a, b)
+	if n := len(a.Board().Strokes()); n != 1 || a.Board().Points() != 20 {
+		t.Fatalf("after a clear: %d strokes, %d points; want 1 and 20", n, a.Board().Points())
+	}
+	for range 4 {
+		_ = a.Send(&canvas.Op{Type: canvas.OpShape, Stroke: uint32(100 + len(a.Board().Strokes())), Tool: canvas.ToolLine, Color: 0xff, Width: 2,
+			Points: []canvas.Point{{X: 1, Y: 1}, {X: 9, Y: 9}}})
+		if err := a.WaitAcked(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(a.Board().Strokes()); n != 3 {
+		t.Fatalf("board holds %d strokes, want the limit of 3", n)
+	}
+}
+
+func TestAFloodingClientIsSlowedThenDroppedOthersAreNot(t *testing.T) {
+	ts := limitServer(t, func(c *server.Config) { c.RateDraw = 50; c.IPRateFactor = 1000 })
+	ctx := ctxT(t)
+	flood := connect(t, ts, "r", "flood")
+	calm := connect(t, ts, "r", "calm")
+	stop := make(chan struct{})
+	go func() {
+		pts := spiral(2, 0)
+		for k := uint32(1); ; k++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := flood.Stroke(1, 2, pts, 1); err != nil {
+				return
+			}
+		}
+	}()
+	defer close(stop)
+	// The calm one draws at a human pace meanwhile, and gets everything acked.
+	for k := range 10 {
+		if _, err := calm.Stroke(2, 2, spiral(8, float64(k)), 4); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err := calm.WaitAcked(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if hasNotice(calm, server.NoticeRateLimited) {
+		t.Errorf("the calm client was rate limited")
+	}
+	code, _, err := flood.WaitClosed(ctx)
+	if err != nil || code != server.CloseRateLimited {
+		t.Fatalf("flooder: close %d %v, want %d", code, err, server.CloseRateLimited)
+	}
+	if !hasNotice(flood, server.NoticeRateLimited) {
+		t.Errorf("the flooder was never told to slow down")
+	}
+}

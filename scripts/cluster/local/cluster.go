@@ -176,7 +176,9 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 	for i, ip := range ips {
 		addr := net.JoinHostPort(ip.String(), strconv.Itoa(port))
 		dataDir := filepath.Join(c.Dir, fmt.Sprintf("replica-%d", i+1))
-		args := append([]string{"--addr", addr, "--redis-url", c.RedisURL, "--data", dataDir}, o.ReplicaArgs...)
+		// nginx on loopback is the one proxy: believe its X-Forwarded-For,
+		// so per-address limits see the real clients.
+		args := append([]string{"--addr", addr, "--redis-url", c.RedisURL, "--data", dataDir, "--trusted-proxies", "127.0.0.0/8"}, o.ReplicaArgs...)
 		c.Replicas = append(c.Replicas, &Replica{Index: i, Addr: addr, URL: "http://" + addr, ip: ip,
 			proc: &proc{name: fmt.Sprintf("replica-%d", i+1), path: bin, args: args,
 				logPath: filepath.Join(c.Dir, fmt.Sprintf("replica-%d.log", i+1)), echo: o.Echo}})

@@ -1,0 +1,287 @@
+package main
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/lxzan/gws"
+	"github.com/sketchpad/sketchpad/canvas"
+)
+
+// spConn is a lean Sketchpad client for load: it says Hello, keeps its
+// author id, and for every Ops message checks the sequence is gapless,
+// hashes the ops, counts points and notes each drawer op's latency. It
+// keeps no board (the board is the same for every receiver if the hashes
+// are), no log and no copy of anything, so thousands fit in one process.
+type spConn struct {
+	gws.BuiltinEventHandler
+	c       *client
+	conn    *gws.Conn
+	welcome chan welcomeInfo
+	// keepBoard, when set, applies every op to board (an auditor, whose
+	// board is compared with the server's at the end).
+	board *canvas.Board
+	op    canvas.Op
+}
+
+type welcomeInfo struct {
+	author     uint32
+	head       uint64
+	frameBytes int   // the whole Welcome frame, WebSocket header included
+	snapBytes  int   // the Snapshot message in it
+	at         int64 // clock ns when it arrived
+	err        error
+}
+
+var spDialer = &net.Dialer{Timeout: 10 * time.Second}
+
+// dialSketchpad connects c to wsURL and says Hello. It returns once the
+// WebSocket is open; the Welcome arrives on s.welcome.
+func dialSketchpad(c *client, wsURL string, audit bool) (*spConn, error) {
+	s := &spConn{c: c, welcome: make(chan welcomeInfo, 1)}
+	if audit {
+		s.board = canvas.NewBoard(0)
+	}
+	conn, _, err := gws.NewClient(s, &gws.ClientOption{
+		Addr:               wsURL,
+		ReadBufferSize:     1024,
+		ReadMaxPayloadSize: 64 << 20,
+		HandshakeTimeout:   10 * time.Second,
+		NewDialer:          func() (gws.Dialer, error) { return spDialer, nil },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w", wsURL, err)
+	}
+	s.conn = conn
+	go conn.ReadLoop()
+	return s, nil
+}
+
+func (s *spConn) hello(name string, color uint32) error {
+	return s.conn.WriteMessage(gws.OpcodeBinary, canvas.AppendHello(nil, &canvas.Hello{
+		Version: canvas.Version, Name: name, Color: color}))
+}
+
+// send writes one client frame and counts it.
+func (s *spConn) send(frame []byte) error {
+	l := s.c.l
+	if l.measuring.Load() {
+		l.bytesUp.Add(int64(len(frame) + wsHeader(len(frame), true)))
+		l.framesUp.Add(1)
+	}
+	return s.conn.WriteMessage(gws.OpcodeBinary, frame)
+}
+
+func (s *spConn) close() { _ = s.conn.WriteClose(1000, nil) }
+
+func (s *spConn) OnClose(_ *gws.Conn, err error) {
+	if s.c.closed.CompareAndSwap(false, true) {
+		s.c.byServer.Store(!s.c.byUs.Load())
+		msg := fmt.Sprint(err)
+		var ce *gws.CloseError
+		if errors.As(err, &ce) {
+			msg = fmt.Sprintf("close %d %s", ce.Code, ce.Reason)
+		}
+		s.c.closeMsg.Store(&msg)
+		close(s.c.done)
+	}
+	select {
+	case s.welcome <- welcomeInfo{err: fmt.Errorf("closed before welcome: %v", err)}:
+	default:
+	}
+}
+
+func (s *spConn) OnMessage(_ *gws.Conn, msg *gws.Message) {
+	defer msg.Close()
+	c, l := s.c, s.c.l
+	now := l.now()
+	b := msg.Bytes()
+	if l.measuring.Load() {
+		l.bytesDown.Add(int64(len(b) + wsHeader(len(b), false)))
+		l.framesDown.Add(1)
+	}
+	var w *welcomeInfo
+	for len(b) > 0 {
+		typ := b[0]
+		n, k := binary.Uvarint(b[1:])
+		if k <= 0 || n > uint64(len(b)-1-k) {
+			l.fail("sketchpad: malformed server frame")
+			return
+		}
+		body := b[1+k : 1+k+int(n)]
+		b = b[1+k+int(n):]
+		switch typ {
+		case canvas.MsgWelcome:
+			w = &welcomeInfo{frameBytes: len(msg.Bytes()) + wsHeader(len(msg.Bytes()), false), at: now}
+			var ok bool
+			w.author, w.head, ok = parseWelcome(body)
+			if !ok {
+				l.fail("sketchpad: malformed welcome")
+				return
+			}
+			c.author = w.author
+			c.lastSeq = w.head
+		case canvas.MsgSnapshot:
+			if w != nil {
+				w.snapBytes = len(body)
+			}
+			if s.board != nil {
+				if err := s.board.UnmarshalBinary(body); err != nil {
+					l.fail("sketchpad: snapshot: " + err.Error())
+				}
+			}
+		case canvas.MsgOps:
+			s.ops(body, now)
+		}
+	}
+	if w != nil {
+		select {
+		case s.welcome <- *w:
+		default:
+		}
+	}
+}
+
+func parseWelcome(b []byte) (author uint32, head uint64, ok bool) {
+	if len(b) < 9 {
+		return 0, 0, false
+	}
+	b = b[9:] // version, epoch
+	a, k := binary.Uvarint(b)
+	if k <= 0 {
+		return 0, 0, false
+	}
+	b = b[k:]
+	_, k = binary.Uvarint(b) // applied
+	if k <= 0 {
+		return 0, 0, false
+	}
+	b = b[k:]
+	head, k = binary.Uvarint(b)
+	return uint32(a), head, k > 0
+}
+
+// ops handles one Ops message: firstSeq, count, count × (author, len, op).
+func (s *spConn) ops(b []byte, now int64) {
+	c, l := s.c, s.c.l
+	first, k := binary.Uvarint(b)
+	if k <= 0 {
+		l.fail("sketchpad: malformed ops")
+		return
+	}
+	b = b[k:]
+	cnt, k := binary.Uvarint(b)
+	if k <= 0 {
+		l.fail("sketchpad: malformed ops")
+		return
+	}
+	b = b[k:]
+	seq := first
+	measuring := l.measuring.Load()
+	var peerPts, selfPts int64
+	for range cnt {
+		a, k1 := binary.Uvarint(b)
+		if k1 <= 0 {
+			l.fail("sketchpad: malformed op")
+			return
+		}
+		n, k2 := binary.Uvarint(b[k1:])
+		if k2 <= 0 || n > uint64(len(b)-k1-k2) {
+			l.fail("sketchpad: malformed op")
+			return
+		}
+		op := b[k1+k2 : k1+k2+int(n)]
+		b = b[k1+k2+int(n):]
+		switch {
+		case seq <= c.lastSeq:
+			c.dups++
+			seq++
+			continue
+		case seq > c.lastSeq+1:
+			c.gaps += seq - c.lastSeq - 1
+		}
+		c.lastSeq = seq
+		seq++
+		c.ops++
+		c.hash = fnv(fnvU32(c.hash, uint32(a)), op)
+		if s.board != nil {
+			if err := canvas.DecodeOp(op, &s.op); err != nil {
+				l.fail("sketchpad: op: " + err.Error())
+			} else {
+				s.board.Apply(uint32(a), &s.op)
+			}
+		}
+		d := c.drawerOf(uint32(a))
+		if d == nil {
+			c.foreign++
+			continue
+		}
+		idx := c.counts[d.ord]
+		c.counts[d.ord]++
+		pts := 0
+		var sent int64
+		if idx < uint64(len(d.sent)) {
+			sent = d.sent[idx].Load()
+			pts = int(d.pts[idx])
+		}
+		if sent == 0 {
+			l.fail(fmt.Sprintf("sketchpad: op %d of author %d arrived but was never sent", idx, a))
+			continue
+		}
+		if uint32(a) == c.author {
+			c.acked.Add(1)
+			if measuring {
+				l.self.add(now - sent)
+				selfPts += int64(pts)
+			}
+		} else if measuring {
+			l.lat.add(now - sent)
+			peerPts += int64(pts)
+		}
+	}
+	c.seen.Store(int64(c.ops))
+	if peerPts > 0 {
+		l.peerPoints.Add(peerPts)
+	}
+	if selfPts > 0 {
+		l.selfPoints.Add(selfPts)
+	}
+}
+
+// spEncoder builds a drawer's op frames (Begin, Points, End) from absolute
+// samples, as the browser does: points are deltas from the stroke's
+// previous point.
+type spEncoder struct {
+	stroke uint32
+	prev   canvas.Point
+	buf    []byte
+	op     canvas.Op
+}
+
+func (e *spEncoder) begin(p canvas.Point, color uint32) []byte {
+	e.stroke++
+	e.prev = p
+	e.op = canvas.Op{Type: canvas.OpBegin, Stroke: e.stroke, Color: color, Width: 8,
+		Points: append(e.op.Points[:0], p)}
+	e.buf = canvas.AppendOp(e.buf[:0], &e.op)
+	return e.buf
+}
+
+func (e *spEncoder) points(ps []canvas.Point) []byte {
+	e.op.Type = canvas.OpPoints
+	e.op.Points = e.op.Points[:0]
+	for _, p := range ps {
+		e.op.Points = append(e.op.Points, canvas.Point{X: p.X - e.prev.X, Y: p.Y - e.prev.Y})
+		e.prev = p
+	}
+	e.buf = canvas.AppendOp(e.buf[:0], &e.op)
+	return e.buf
+}
+
+func (e *spEncoder) end() []byte {
+	e.buf = append(e.buf[:0], byte(canvas.OpEnd))
+	return e.buf
+}

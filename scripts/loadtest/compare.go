@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"text/tabwriter"
+)
+
+// comparison is Sketchpad's figures over the Socket.IO relay's for the same
+// scenario: issue 6 wants >= 10x the point deliveries per CPU-second at an
+// equal or better p99, and >= 10x fewer bytes per point.
+type comparison struct {
+	Scenario          string  `json:"scenario"`
+	Compare           string  `json:"compare"` // "sketchpad/peer"
+	DeliveriesPerCPU  float64 `json:"peer_deliveries_per_cpu_s_ratio"`
+	P99Sketchpad      float64 `json:"p99_ms_sketchpad"`
+	P99Peer           float64 `json:"p99_ms_peer"`
+	BytesPerPointUp   float64 `json:"bytes_per_point_up_ratio"`   // peer / sketchpad: how many times fewer
+	BytesPerPointDown float64 `json:"bytes_per_point_down_ratio"` // peer / sketchpad
+	DeliveriesPerS    float64 `json:"peer_deliveries_per_s_ratio"`
+	TargetsMet        bool    `json:"targets_met"`
+	PeerLost          int64   `json:"peer_ops_lost"`
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 || math.IsNaN(a) || math.IsNaN(b) {
+		return math.NaN()
+	}
+	return round(a/b, 2)
+}
+
+func compareReports(sp, peer *report) *comparison {
+	c := &comparison{Scenario: sp.Scenario, Compare: "sketchpad/peer",
+		DeliveriesPerCPU:  ratio(sp.DeliveriesPerCPUSec, peer.DeliveriesPerCPUSec),
+		P99Sketchpad:      sp.Latency.P99,
+		P99Peer:           peer.Latency.P99,
+		BytesPerPointUp:   ratio(peer.BytesPerPointUp, sp.BytesPerPointUp),
+		BytesPerPointDown: ratio(peer.BytesPerPointDown, sp.BytesPerPointDown),
+		DeliveriesPerS:    ratio(sp.PeerDeliveriesPerS, peer.PeerDeliveriesPerS),
+		PeerLost:          peer.OpsLost}
+	c.TargetsMet = c.DeliveriesPerCPU >= 10 && c.P99Sketchpad <= c.P99Peer && c.BytesPerPointUp >= 10 && c.BytesPerPointDown >= 10
+	return c
+}
+
+func (c *comparison) writeTable(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "\n%s — Sketchpad vs the Socket.IO relay (ratios Sketchpad over peer; bytes: peer over Sketchpad)\n", c.Scenario)
+	met := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "MISSED"
+	}
+	fmt.Fprintf(tw, "  peer deliveries per CPU-second\t%.2fx (want >= 10x) %s\n", c.DeliveriesPerCPU, met(c.DeliveriesPerCPU >= 10))
+	fmt.Fprintf(tw, "  p99 pointer-to-peer\t%.2f ms vs %.2f ms (want equal or better) %s\n", c.P99Sketchpad, c.P99Peer, met(c.P99Sketchpad <= c.P99Peer))
+	fmt.Fprintf(tw, "  bytes per point up\t%.2fx fewer (want >= 10x) %s\n", c.BytesPerPointUp, met(c.BytesPerPointUp >= 10))
+	fmt.Fprintf(tw, "  bytes per point down\t%.2fx fewer (want >= 10x) %s\n", c.BytesPerPointDown, met(c.BytesPerPointDown >= 10))
+	fmt.Fprintf(tw, "  peer deliveries/s\t%.2fx\n", c.DeliveriesPerS)
+	if c.PeerLost > 0 {
+		fmt.Fprintf(tw, "  peer ops lost\t%d\n", c.PeerLost)
+	}
+	tw.Flush()
+}

@@ -1,0 +1,229 @@
+// Command loadtest puts Sketchpad under load with the real protocol and
+// reports what issue 6 asks: pointer-to-peer latency (p50/p99/p99.9), point
+// deliveries per second, ops lost or duplicated (every receiver's sequence
+// must be gapless and every room's receivers must have the same op stream;
+// sampled boards are compared with the server's snapshot), bytes per point
+// each way with WebSocket framing, server and Redis CPU and RSS from /proc,
+// and Redis pub/sub output-buffer peaks. It can drive the Socket.IO relay of
+// scripts/bench/peer the same way and report the two side by side.
+//
+//	go run ./scripts/loadtest -scenario fanout                 # 1,000 clients, 10 drawers, one room
+//	go run ./scripts/loadtest -scenario rooms -duration 60s    # 10,000 clients in rooms of 10
+//	go run ./scripts/loadtest -scenario cluster                # 2 Redis-mode replicas + Redis
+//	go run ./scripts/loadtest -scenario idle                   # 10,000 idle connections
+//	go run ./scripts/loadtest -scenario join                   # 100 late joiners on a 100,000-point board
+//	go run ./scripts/loadtest -scenario wire                   # bytes per point
+//	go run ./scripts/loadtest -scenario fanout -compare        # Sketchpad, then the Socket.IO relay, and ratios
+//	go run ./scripts/loadtest -scenario fanout -url ws://127.0.0.1:8080   # a service you run
+//
+// By default it builds ./server/cmd/sketchpad and starts one replica over a
+// temporary data directory (the cluster scenario starts Redis and two
+// replicas with scripts/cluster/local). Load goes to loopback addresses only
+// and stops by itself after -duration. A progress line runs on stderr; a
+// table and then one JSON line per run go to stdout.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	cfg, compare, jsonOnly, err := parseFlags(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if limit := raiseFileLimit(); limit < uint64(cfg.Clients)+1024 {
+		fmt.Fprintf(os.Stderr, "loadtest: warning: only %d file descriptors for %d clients\n", limit, cfg.Clients)
+	}
+	var reps []*report
+	modes := []bool{cfg.Peer}
+	if compare {
+		modes = []bool{false, true}
+	}
+	for _, peer := range modes {
+		c := *cfg
+		c.Peer = peer
+		rep, err := runOne(ctx, &c)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
+		if !jsonOnly {
+			rep.writeTable(os.Stdout)
+		}
+		reps = append(reps, rep)
+	}
+	var cmp *comparison
+	if len(reps) == 2 {
+		cmp = compareReports(reps[0], reps[1])
+		if !jsonOnly {
+			cmp.writeTable(os.Stdout)
+		}
+	}
+	fmt.Println()
+	for _, r := range reps {
+		r.writeJSON(os.Stdout)
+	}
+	if cmp != nil {
+		b, _ := json.Marshal(cmp)
+		fmt.Printf("%s\n", b)
+	}
+	for _, r := range reps {
+		if r.Errors > 0 || r.OpsLost > 0 || r.OpsDuplicated > 0 || r.Diverged > 0 || r.BoardsMismatched > 0 {
+			os.Exit(1)
+		}
+	}
+}
+
+func parseFlags(args []string) (*config, bool, bool, error) {
+	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
+	scenario := fs.String("scenario", "fanout", "scenario: "+strings.Join(scenarioNames, ", "))
+	clients := fs.Int("clients", 0, "connections (default: the scenario's)")
+	roomSize := fs.Int("room-size", 0, "clients per room (default: the scenario's)")
+	drawers := fs.Int("drawers", -1, "drawers per room (default: the scenario's)")
+	rate := fs.Float64("rate", 0, "points per second per drawer (default: the scenario's)")
+	batch := fs.Int("batch", 0, "points per op: a drawer sends one op every batch/rate seconds (default 4)")
+	duration := fs.Duration("duration", 10*time.Second, "how long drawers draw, measured (idle: the CPU window)")
+	warmup := fs.Duration("warmup", time.Second, "drawing before measuring starts")
+	targetKind := fs.String("target", "", "replica (build and start one, embedded mode), cluster (Redis + replicas via scripts/cluster/local), inproc (server in this process), url (see -url); default replica, cluster for the cluster scenario")
+	urls := fs.String("url", "", "comma-separated ws://host:port of running replicas (loopback only); implies -target url")
+	redisURL := fs.String("redis-url", "", "with -url: the replicas' Redis, for its CPU and buffers")
+	replicas := fs.Int("replicas", 0, "replicas for -target cluster and for the peer relay (default: 2 for the cluster scenario, else 1)")
+	peer := fs.Bool("peer", false, "drive the Socket.IO relay of scripts/bench/peer instead of Sketchpad")
+	compare := fs.Bool("compare", false, "run Sketchpad, then the Socket.IO relay, and report ratios")
+	joinPoints := fs.Int("join-points", 0, "join: points on the board (default 100000)")
+	joiners := fs.Int("joiners", 0, "join: late joiners (default 100)")
+	audit := fs.Int("audit", 20, "rooms whose board is compared with a fresh client's snapshot at the end")
+	dialers := fs.Int("dialers", 64, "connections opened at once during setup")
+	quiet := fs.Bool("quiet", false, "no progress line")
+	jsonOnly := fs.Bool("json", false, "print only the JSON lines")
+	if err := fs.Parse(args); err != nil {
+		return nil, false, false, err
+	}
+	if fs.NArg() > 0 {
+		return nil, false, false, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	d, ok := scenarioDefaults[*scenario]
+	if !ok {
+		return nil, false, false, fmt.Errorf("unknown scenario %q (want one of %s)", *scenario, strings.Join(scenarioNames, ", "))
+	}
+	cfg := d
+	cfg.Scenario = *scenario
+	set := func(dst *int, v int) {
+		if v > 0 {
+			*dst = v
+		}
+	}
+	set(&cfg.Clients, *clients)
+	set(&cfg.RoomSize, *roomSize)
+	if *drawers >= 0 {
+		cfg.Drawers = *drawers
+	}
+	if *rate > 0 {
+		cfg.Rate = *rate
+	}
+	set(&cfg.Batch, *batch)
+	set(&cfg.JoinPoints, *joinPoints)
+	set(&cfg.Joiners, *joiners)
+	set(&cfg.Replicas, *replicas)
+	if cfg.Scenario == "fanout" && *clients > 0 && *roomSize == 0 {
+		cfg.RoomSize = cfg.Clients // one room
+	}
+	if cfg.Replicas == 0 {
+		cfg.Replicas = 1
+	}
+	if cfg.Batch == 0 {
+		cfg.Batch = 4
+	}
+	cfg.Duration = *duration
+	cfg.Warmup = max(0, *warmup)
+	cfg.Audit = *audit
+	cfg.Dialers = max(1, *dialers)
+	cfg.Peer = *peer
+	cfg.URL, cfg.RedisURL = *urls, *redisURL
+	cfg.Target = *targetKind
+	switch {
+	case cfg.Target == "" && cfg.URL != "":
+		cfg.Target = "url"
+	case cfg.Target == "" && cfg.Scenario == "cluster":
+		cfg.Target = "cluster"
+	case cfg.Target == "":
+		cfg.Target = "replica"
+	}
+	if cfg.RoomSize > cfg.Clients && cfg.Scenario != "join" {
+		cfg.RoomSize = cfg.Clients
+	}
+	if cfg.Drawers > cfg.RoomSize {
+		return nil, false, false, fmt.Errorf("%d drawers per room but rooms of %d", cfg.Drawers, cfg.RoomSize)
+	}
+	if cfg.Duration <= 0 || cfg.Duration > time.Hour {
+		return nil, false, false, fmt.Errorf("-duration %s: want between 0 and 1h", cfg.Duration)
+	}
+	if !*quiet {
+		cfg.Progress = os.Stderr
+	}
+	cfg.Logf = func(format string, args ...any) {
+		if !*quiet {
+			fmt.Fprintf(os.Stderr, "loadtest: "+format+"\n", args...)
+		}
+	}
+	return &cfg, *compare, *jsonOnly, nil
+}
+
+// runOne starts the target, runs the scenario against it, and stops it.
+func runOne(ctx context.Context, cfg *config) (*report, error) {
+	tgt, err := startTarget(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer tgt.close()
+	cfg.Logf("target: %s", tgt.desc)
+	switch cfg.Scenario {
+	case "idle":
+		return runIdle(ctx, cfg, tgt)
+	case "join":
+		return runJoin(ctx, cfg, tgt)
+	default:
+		return runDraw(ctx, cfg, tgt)
+	}
+}
+
+func startTarget(ctx context.Context, cfg *config) (*target, error) {
+	if cfg.Peer {
+		if cfg.Target == "url" {
+			return externalTarget(cfg.URL, cfg.RedisURL, "peer")
+		}
+		return startPeer(ctx, cfg.Replicas, cfg.Logf)
+	}
+	switch cfg.Target {
+	case "replica":
+		return startReplica(ctx, nil, cfg.Logf)
+	case "cluster":
+		return startCluster(ctx, max(cfg.Replicas, 1), cfg.Logf)
+	case "inproc":
+		dir, err := os.MkdirTemp("", "sketchpad-loadtest-")
+		if err != nil {
+			return nil, err
+		}
+		t, err := startInproc(dir)
+		if err != nil {
+			return nil, err
+		}
+		t.closers = append([]func(){func() { _ = os.RemoveAll(dir) }}, t.closers...)
+		return t, nil
+	case "url":
+		return externalTarget(cfg.URL, cfg.RedisURL, "sketchpad")
+	}
+	return nil, fmt.Errorf("unknown -target %q (want replica, cluster, inproc or url)", cfg.Target)
+}

@@ -1,0 +1,335 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/sketchpad/sketchpad/scripts/cluster/local"
+	"github.com/sketchpad/sketchpad/server"
+)
+
+// target is the service under load: where to connect (one base URL per
+// replica, ws://host:port) and which processes to watch.
+type target struct {
+	kind     string   // "sketchpad" or "peer"
+	bases    []string // ws://host:port, one per replica
+	servers  []int    // server pids (0: unknown)
+	inproc   bool     // the server runs in this process
+	redisURL string
+	pprof    string // http://addr of a replica's pprof, if on
+	desc     string
+	closers  []func()
+}
+
+func (t *target) close() {
+	for i := len(t.closers) - 1; i >= 0; i-- {
+		t.closers[i]()
+	}
+}
+
+// wsURL is the board WebSocket URL of room on replica i (sketchpad).
+func (t *target) wsURL(i int, room string) string {
+	return t.bases[i%len(t.bases)] + "/ws/" + room
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+func waitHTTP(ctx context.Context, u string, exited <-chan struct{}) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(u)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-exited:
+			return fmt.Errorf("%s: the process exited", u)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s did not answer within a minute (%v)", u, err)
+		}
+	}
+}
+
+// child is a process this program started; stop ends it (SIGTERM, then
+// SIGKILL after grace) and waits.
+type child struct {
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+func startChild(name, dir, logPath string, env []string, args ...string) (*child, error) {
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	c := &child{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		_ = cmd.Wait()
+		logf.Close()
+		close(c.done)
+	}()
+	return c, nil
+}
+
+func (c *child) stop() {
+	_ = c.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-c.done:
+	case <-time.After(15 * time.Second):
+		_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
+		<-c.done
+	}
+}
+
+// startReplica builds ./server/cmd/sketchpad and runs one replica in the
+// embedded mode over a temporary data directory, with pprof on loopback.
+func startReplica(ctx context.Context, args []string, logf func(string, ...any)) (*target, error) {
+	dir, err := os.MkdirTemp("", "sketchpad-loadtest-")
+	if err != nil {
+		return nil, err
+	}
+	t := &target{kind: "sketchpad", closers: []func(){func() { _ = os.RemoveAll(dir) }}}
+	root, err := local.ModuleRoot()
+	if err != nil {
+		t.close()
+		return nil, err
+	}
+	logf("building ./server/cmd/sketchpad")
+	bin, err := local.Build(ctx, root, dir)
+	if err != nil {
+		t.close()
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		t.close()
+		return nil, err
+	}
+	paddr, _ := freeAddr()
+	full := append([]string{"--addr", addr, "--data", filepath.Join(dir, "data"), "--pprof", paddr}, args...)
+	c, err := startChild(bin, dir, filepath.Join(dir, "sketchpad.log"), nil, full...)
+	if err != nil {
+		t.close()
+		return nil, err
+	}
+	t.closers = append(t.closers, c.stop)
+	if err := waitHTTP(ctx, "http://"+addr+"/readyz", c.done); err != nil {
+		t.close()
+		return nil, err
+	}
+	t.bases = []string{"ws://" + addr}
+	t.servers = []int{c.cmd.Process.Pid}
+	t.pprof = "http://" + paddr
+	t.desc = fmt.Sprintf("1 sketchpad replica, embedded mode (%s, pprof %s)", addr, paddr)
+	return t, nil
+}
+
+// startInproc runs the server in this process (for tests): CPU and memory
+// figures then include the load generator.
+func startInproc(dir string) (*target, error) {
+	app, err := server.New(&server.Config{DataDir: dir}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: app.Handler()}
+	go func() { _ = srv.Serve(ln) }()
+	t := &target{kind: "sketchpad", bases: []string{"ws://" + ln.Addr().String()}, servers: []int{os.Getpid()},
+		inproc: true, desc: "sketchpad in this process (embedded mode)"}
+	t.closers = append(t.closers, func() {
+		_ = srv.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = app.Shutdown(ctx)
+	})
+	return t, nil
+}
+
+// startCluster runs Redis and n replicas in Redis mode (and nginx, which the
+// load does not use: each client connects to a replica directly, so a
+// room's clients can be split across replicas) with scripts/cluster/local.
+func startCluster(ctx context.Context, n int, logf func(string, ...any)) (*target, error) {
+	c, err := local.Start(ctx, local.Options{Replicas: n, Logf: logf, ReplicaArgs: []string{"--room-idle", "60s"}})
+	if err != nil {
+		return nil, err
+	}
+	t := &target{kind: "sketchpad", redisURL: c.RedisURL, closers: []func(){c.Close},
+		desc: fmt.Sprintf("%d sketchpad replicas in Redis mode + redis-server (scripts/cluster/local)", n)}
+	for _, r := range c.Replicas {
+		t.bases = append(t.bases, "ws://"+r.Addr)
+		t.servers = append(t.servers, listenerPID(r.Addr))
+	}
+	return t, nil
+}
+
+// startRedis runs a redis-server of the run's own on a free port, nothing
+// kept on disk.
+func startRedis(ctx context.Context, dir string) (url string, stop func(), err error) {
+	path, err := exec.LookPath("redis-server")
+	if err != nil {
+		return "", nil, errors.New("redis-server is not installed (scripts/setup installs Debian's redis-server)")
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return "", nil, err
+	}
+	_, port, _ := net.SplitHostPort(addr)
+	c, err := startChild(path, dir, filepath.Join(dir, "redis.log"), nil, "--port", port, "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir)
+	if err != nil {
+		return "", nil, err
+	}
+	url = "redis://" + addr + "/0"
+	for i := 0; ; i++ {
+		if w, err := newRedisWatch(url); err == nil {
+			_ = w.rdb.Close()
+			break
+		} else if i > 200 {
+			c.stop()
+			return "", nil, err
+		}
+		select {
+		case <-ctx.Done():
+			c.stop()
+			return "", nil, ctx.Err()
+		case <-time.After(25 * time.Millisecond):
+		}
+	}
+	return url, c.stop, nil
+}
+
+// peerDir is scripts/bench/peer.
+func peerDir() (string, error) {
+	root, err := local.ModuleRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, "scripts", "bench", "peer"), nil
+}
+
+// peerInstalled reports whether the peer relay's npm packages are there.
+func peerInstalled() bool {
+	dir, err := peerDir()
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(filepath.Join(dir, "node_modules", "@socket.io", "redis-adapter"))
+	return err == nil
+}
+
+// startPeer runs the Socket.IO relay (scripts/bench/peer) as n replicas
+// on one redis-server of its own.
+func startPeer(ctx context.Context, n int, logf func(string, ...any)) (*target, error) {
+	pdir, err := peerDir()
+	if err != nil {
+		return nil, err
+	}
+	if !peerInstalled() {
+		return nil, fmt.Errorf("the peer relay's npm packages are missing: run scripts/bench/peer/setup.sh")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return nil, errors.New("node is not installed")
+	}
+	dir, err := os.MkdirTemp("", "sketchpad-peer-")
+	if err != nil {
+		return nil, err
+	}
+	t := &target{kind: "peer", closers: []func(){func() { _ = os.RemoveAll(dir) }}}
+	rurl, stop, err := startRedis(ctx, dir)
+	if err != nil {
+		t.close()
+		return nil, err
+	}
+	t.closers = append(t.closers, stop)
+	t.redisURL = rurl
+	logf("starting %d Socket.IO relay replica(s) on redis %s", n, rurl)
+	for i := range n {
+		addr, err := freeAddr()
+		if err != nil {
+			t.close()
+			return nil, err
+		}
+		host, port, _ := net.SplitHostPort(addr)
+		c, err := startChild(node, pdir, filepath.Join(dir, fmt.Sprintf("peer-%d.log", i+1)),
+			[]string{"PORT=" + port, "HOST=" + host, "REDIS_URL=" + rurl}, "server.js")
+		if err != nil {
+			t.close()
+			return nil, err
+		}
+		t.closers = append(t.closers, c.stop)
+		if err := waitHTTP(ctx, "http://"+addr+"/healthz", c.done); err != nil {
+			t.close()
+			return nil, err
+		}
+		t.bases = append(t.bases, "ws://"+addr)
+		t.servers = append(t.servers, c.cmd.Process.Pid)
+	}
+	cmd := exec.Command(node, "-e", `process.stdout.write(require("socket.io/package.json").version+", redis-adapter "+require("@socket.io/redis-adapter/package.json").version)`)
+	cmd.Dir = pdir
+	v, _ := cmd.Output()
+	t.desc = fmt.Sprintf("%d Socket.IO relay replica(s) (socket.io %s) + redis-server", n, strings.TrimSpace(string(v)))
+	return t, nil
+}
+
+// externalTarget uses replicas someone else runs: bases are ws:// URLs.
+// Their processes are found by their listening sockets when on loopback.
+func externalTarget(list, redisURL, kind string) (*target, error) {
+	t := &target{kind: kind, redisURL: redisURL, desc: "running service at " + list}
+	for _, b := range strings.Split(list, ",") {
+		u, err := url.Parse(strings.TrimSpace(b))
+		if err != nil || (u.Scheme != "ws" && u.Scheme != "http") {
+			return nil, fmt.Errorf("-url %q: want ws://host:port", b)
+		}
+		host := u.Hostname()
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return nil, fmt.Errorf("-url %q: load runs only against loopback addresses", b)
+		}
+		port := u.Port()
+		if port == "" {
+			port = "80"
+		}
+		t.bases = append(t.bases, "ws://"+net.JoinHostPort(host, port))
+		t.servers = append(t.servers, listenerPID(net.JoinHostPort(host, port)))
+	}
+	return t, nil
+}

@@ -42,7 +42,7 @@ func dialPeer(c *client, base, room string) (*peerConn, error) {
 		ReadBufferSize:     1024,
 		ReadMaxPayloadSize: 64 << 20,
 		HandshakeTimeout:   10 * time.Second,
-		NewDialer:          func() (gws.Dialer, error) { return spDialer, nil },
+		NewDialer:          dialerFor(c.id),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dial peer %s: %w", base, err)

@@ -36,7 +36,17 @@ type welcomeInfo struct {
 	err        error
 }
 
-var spDialer = &net.Dialer{Timeout: 10 * time.Second}
+// Clients dial from many loopback source addresses (127.1.x.y, a few
+// hundred clients each), as people come from many addresses: the server
+// limits connections and drawing per client address.
+const clientsPerIP = 200
+
+func dialerFor(id int) func() (gws.Dialer, error) {
+	k := id / clientsPerIP
+	ip := net.IPv4(127, 1, byte(k/250), byte(k%250+1))
+	d := &net.Dialer{Timeout: 10 * time.Second, LocalAddr: &net.TCPAddr{IP: ip}}
+	return func() (gws.Dialer, error) { return d, nil }
+}
 
 // dialSketchpad connects c to wsURL and says Hello. It returns once the
 // WebSocket is open; the Welcome arrives on s.welcome.
@@ -50,7 +60,7 @@ func dialSketchpad(c *client, wsURL string, audit bool) (*spConn, error) {
 		ReadBufferSize:     1024,
 		ReadMaxPayloadSize: 64 << 20,
 		HandshakeTimeout:   10 * time.Second,
-		NewDialer:          func() (gws.Dialer, error) { return spDialer, nil },
+		NewDialer:          dialerFor(c.id),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", wsURL, err)

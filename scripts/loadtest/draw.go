@@ -38,8 +38,9 @@ func (p drawPlan) interval() time.Duration {
 	return time.Duration(float64(p.batch) / p.rate * float64(time.Second))
 }
 
-func newDrawer(c *client, ord int, p drawPlan) *drawer {
-	ticks := int(float64(p.end-p.start)/float64(p.interval())) + 2
+// newDrawer sizes the drawer's tables for drawing at most span.
+func newDrawer(c *client, ord int, p drawPlan, span time.Duration) *drawer {
+	ticks := int(float64(span)/float64(p.interval())) + 2
 	n := 2*ticks + 16 // a tick sends at most Points, End, Begin... bounded by two ops on average
 	return &drawer{c: c, ord: ord, sent: make([]sentSlot, n), pts: make([]int32, n), done: make(chan struct{})}
 }

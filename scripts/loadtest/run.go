@@ -259,7 +259,7 @@ func runDraw(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 			id++
 			r.clients = append(r.clients, c)
 			if j < cfg.Drawers {
-				c.d = &drawer{c: c, ord: j} // sized below, once the plan's times are known
+				c.d = newDrawer(c, j, plan, cfg.Warmup+cfg.Duration+time.Second)
 				r.drawers = append(r.drawers, c.d)
 			}
 		}
@@ -303,12 +303,6 @@ func runDraw(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 	plan.start = l.now() + int64(200*time.Millisecond)
 	measureFrom := plan.start + int64(cfg.Warmup)
 	plan.end = measureFrom + int64(cfg.Duration)
-	for _, r := range rooms {
-		for _, d := range r.drawers {
-			full := newDrawer(d.c, d.ord, plan)
-			d.sent, d.pts, d.done = full.sent, full.pts, full.done
-		}
-	}
 	rng := mrand.New(mrand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	iv := int64(plan.interval())
 	for _, r := range rooms {

@@ -3,8 +3,9 @@
 
 import { makeAPI } from './api';
 import { Editor } from './edit/editor';
-import { strokeBounds, union, EMPTY_RECT, type Rect } from './geometry/bounds';
+import { union, EMPTY_RECT, type Rect } from './geometry/bounds';
 import { pressureByte } from './geometry/outline';
+import { TEXT_LINE_HEIGHT, corners, skeleton } from './geometry/shape';
 import {
   HOME_VIEW,
   ZOOM_STEP,
@@ -24,6 +25,7 @@ import { attachPointer, type PointerSample } from './input/pointer';
 import type { Command } from './input/shortcuts';
 import { Connection, type ConnState } from './net/connection';
 import { roomName, roomSegment, socketURL } from './net/room_url';
+import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT, type StrokeId } from './protocol/types';
 import { Renderer } from './render/renderer';
 import { RemoteCursors } from './ui/cursors';
 import { h } from './ui/dom';
@@ -32,12 +34,18 @@ import { PeopleList } from './ui/people';
 import { loadPrefs, savePrefs, type Prefs } from './ui/prefs';
 import { StatusBanner } from './ui/status';
 import { noticeNote } from './ui/status_text';
-import { PALETTE, Toolbar, type Tool } from './ui/toolbar';
+import { drawColor, styleKey, withAlpha } from './ui/style';
+import { TextEditor } from './ui/text_editor';
+import { Toolbar, type Tool } from './ui/toolbar';
 import { ViewStore, loadView } from './ui/view_store';
 import { ZoomControls } from './ui/zoom_controls';
 
-/** The eraser's radius in CSS pixels. */
+/** The stroke eraser's radius in CSS pixels. */
 const ERASER_RADIUS_PX = 10;
+/** How near (CSS pixels) a click must be to pick a stroke. */
+const PICK_RADIUS_PX = 6;
+
+const SHAPE_TOOLS: Partial<Record<Tool, number>> = { line: TOOL_LINE, arrow: TOOL_ARROW, rect: TOOL_RECT, ellipse: TOOL_ELLIPSE };
 
 function main(): void {
   const canvas = document.querySelector<HTMLCanvasElement>('canvas#board');
@@ -45,18 +53,22 @@ function main(): void {
   const segment = roomSegment(location.pathname) || 'lobby';
   document.title = `${roomName(segment)} · Sketchpad`;
 
-  let prefs: Prefs = loadPrefs({ penColor: PALETTE[0][0], penWidth: 16 });
+  let prefs: Prefs = loadPrefs();
   let tool: Tool = 'pen';
   let connection: Connection | null = null;
   let frameRequested = false;
   let cursorAt: { x: number; y: number } | null = null;
   let cursorDirty = false;
   let spaceHeld = false;
+  let shiftHeld = false;
   let following = 0;
+  /** The select tool's gesture. */
+  let selecting: { mode: 'move'; last: { x: number; y: number } } | { mode: 'marquee'; start: { x: number; y: number }; base: StrokeId[]; rect: Rect | null } | null = null;
 
   const people = new PeopleList({ name: prefs.name, color: prefs.color }, (a) => follow(a === following ? 0 : a));
   const cursors = new RemoteCursors();
   const status = new StatusBanner(() => connection?.retryNow());
+  const textEditor = new TextEditor();
 
   const editor = new Editor(
     (f) => connection?.send(f),
@@ -96,7 +108,10 @@ function main(): void {
     },
     { name: prefs.name, color: prefs.color },
   );
-  const renderer = new Renderer(canvas, editor, () => schedule());
+  const renderer = new Renderer(canvas, editor, () => schedule(), () => ({
+    selection: tool === 'select' ? editor.selectionBounds() : null,
+    marquee: selecting?.mode === 'marquee' ? selecting.rect : null,
+  }));
 
   // ---- the view ----
 
@@ -109,9 +124,10 @@ function main(): void {
   });
   const minimap = new Minimap(
     {
-      strokes: () => editor.committed(),
-      bounds: (s) => renderer.painter.bounds(s),
-      skeleton: (s) => [s.points],
+      strokes: () => editor.committed().filter((s) => s.tool !== TOOL_ERASER),
+      bounds: (s) => editor.extentOf(s),
+      skeleton: (s) => skeleton(s),
+      lineWidth: (s) => (s.tool === TOOL_TEXT ? 0 : s.width),
     },
     (x, y) => setView(centerOn(renderer.view, x, y, renderer.width, renderer.height), true),
   );
@@ -120,6 +136,7 @@ function main(): void {
   function setView(v: View, byUser: boolean): void {
     const set = renderer.setView(v);
     cursors.relayout(set);
+    textEditor.relayout(set);
     zoom.setZoom(zoomOf(set));
     viewStore.save(set);
     if (byUser && following) follow(0);
@@ -132,8 +149,11 @@ function main(): void {
 
   function contentBounds(): Rect {
     let r: Rect = EMPTY_RECT;
-    for (const s of editor.committed()) r = union(r, renderer.painter.bounds(s));
-    for (const item of editor.overlay()) r = union(r, strokeBounds(item.stroke.points, item.stroke.width));
+    for (const it of editor.shown()) {
+      if (it.stroke.tool === TOOL_ERASER) continue;
+      const e = editor.extentOf(it.stroke);
+      r = union(r, { minX: e.minX + it.dx, minY: e.minY + it.dy, maxX: e.maxX + it.dx, maxY: e.maxY + it.dy });
+    }
     return r;
   }
 
@@ -161,31 +181,48 @@ function main(): void {
     if (author) followPill.update(people.name(author)?.name ?? 'someone');
   }
 
-  // ---- tools ----
+  // ---- tools and styles ----
 
   const setTool = (t: Tool): void => {
+    if (t !== tool && textEditor.active) textEditor.end();
     tool = t;
-    toolbar.setTool(t);
+    toolbar.setTool(t, prefs.styles);
     canvas.dataset.tool = t;
-    if (t !== 'eraser') renderer.setRing(null);
+    if (t !== 'eraser' && t !== 'partial-eraser') renderer.setRing(null);
+    if (t !== 'select') editor.select([]);
     schedule();
+  };
+
+  /** drawingKey is the style the current tool draws with; tools that do not draw switch to the pen. */
+  const drawingKey = (): ReturnType<typeof styleKey> & string => {
+    const k = styleKey(tool);
+    if (k) return k;
+    setTool('pen');
+    return 'pen';
+  };
+
+  const updateStyles = (f: (p: Prefs) => Prefs): void => {
+    prefs = f(prefs);
+    savePrefs(prefs);
+    toolbar.setTool(tool, prefs.styles);
   };
 
   const toolbar = new Toolbar(
     {
       tool: setTool,
       color: (c) => {
-        prefs = { ...prefs, penColor: c };
-        savePrefs(prefs);
-        toolbar.setColor(c);
-        setTool('pen');
+        const k = drawingKey();
+        updateStyles((p) => ({ ...p, styles: { ...p.styles, colors: { ...p.styles.colors, [k]: withAlpha(c, 255) } } }));
+      },
+      alpha: (a) => {
+        const k = drawingKey();
+        updateStyles((p) => ({ ...p, styles: { ...p.styles, alphas: { ...p.styles.alphas, [k]: Math.max(1, a) } } }));
       },
       width: (w) => {
-        prefs = { ...prefs, penWidth: w };
-        savePrefs(prefs);
-        toolbar.setWidth(w);
-        setTool('pen');
+        const k = drawingKey();
+        updateStyles((p) => ({ ...p, styles: { ...p.styles, widths: { ...p.styles.widths, [k]: w } } }));
       },
+      fill: () => updateStyles((p) => ({ ...p, styles: { ...p.styles, filled: !p.styles.filled } })),
       undo: () => editor.undo(),
       redo: () => editor.redo(),
       clear: () => editor.clear(),
@@ -196,12 +233,13 @@ function main(): void {
         people.setSelf(editor.sync.author, { name, color: prefs.color });
       },
     },
-    { tool, color: prefs.penColor, width: prefs.penWidth, name: prefs.name, personColor: prefs.color },
+    { tool, styles: prefs.styles, name: prefs.name, personColor: prefs.color },
   );
 
   const ui = document.querySelector<HTMLElement>('#ui') ?? document.body;
   ui.append(
     cursors.el,
+    textEditor.el,
     h('header', { class: 'top' }, toolbar.el),
     h('aside', { class: 'side' }, people.el),
     followEl,
@@ -232,33 +270,164 @@ function main(): void {
     return { x: b.x, y: b.y, p: s.pressure === null ? 0 : pressureByte(s.pressure) };
   };
 
+  // ---- text ----
+
+  /** editText opens the text field on our text n. */
+  function editText(n: number): void {
+    const t = editor.ownText(n);
+    if (!t) return;
+    editor.setEditing(n);
+    textEditor.open(
+      {
+        x: t.x,
+        y: t.y,
+        size: t.stroke.width,
+        color: t.stroke.color,
+        text: t.stroke.text,
+        commit: (text) => {
+          editor.setEditing(0);
+          editor.editText(n, { color: t.stroke.color, size: t.stroke.width }, text);
+        },
+      },
+      renderer.view,
+    );
+  }
+
+  /** newText opens the text field for a new text whose first line is centered on board point p. */
+  function newText(p: { x: number; y: number }): void {
+    const size = prefs.styles.widths.text;
+    const color = drawColor(prefs.styles, 'text');
+    const x = Math.round(p.x);
+    const y = Math.round(p.y - (TEXT_LINE_HEIGHT * size) / 2);
+    textEditor.open(
+      {
+        x,
+        y,
+        size,
+        color,
+        text: '',
+        commit: (text) => {
+          if (text.trim() !== '') editor.addText(x, y, { color, size }, text);
+        },
+      },
+      renderer.view,
+    );
+  }
+
+  // ---- pointer ----
+
+  const pick = (): number => boardLength(renderer.view, PICK_RADIUS_PX);
+
+  const toolStart = (s: PointerSample): void => {
+    if (following) follow(0);
+    if (textEditor.active) {
+      textEditor.end();
+      if (tool === 'text') return; // a click elsewhere ends the text
+    }
+    const b = toBoardSample(s);
+    const st = prefs.styles;
+    switch (tool) {
+      case 'pen':
+        editor.beginStroke(b, { tool: TOOL_PEN, color: drawColor(st, 'pen'), width: st.widths.pen, pressure: s.pressure !== null });
+        break;
+      case 'highlighter':
+        editor.beginStroke(b, { tool: TOOL_HIGHLIGHTER, color: drawColor(st, 'highlighter'), width: st.widths.highlighter, pressure: false });
+        break;
+      case 'partial-eraser':
+        editor.beginStroke(b, { tool: TOOL_ERASER, color: drawColor(st, 'partial-eraser'), width: st.widths['partial-eraser'], pressure: false });
+        break;
+      case 'eraser':
+        editor.eraseStart(b, boardLength(renderer.view, ERASER_RADIUS_PX));
+        break;
+      case 'line':
+      case 'arrow':
+      case 'rect':
+      case 'ellipse':
+        editor.shapeStart(b, { tool: SHAPE_TOOLS[tool]!, color: drawColor(st, 'shape'), width: st.widths.shape, filled: st.filled });
+        break;
+      case 'text': {
+        const n = editor.textAt(b, pick());
+        if (n) editText(n);
+        else newText(b);
+        break;
+      }
+      case 'select': {
+        const hit = editor.strokeAt(b, pick());
+        if (hit) {
+          if (shiftHeld) {
+            const sel = editor.selection;
+            editor.select(editor.isSelected(hit) ? sel.filter((id) => id.author !== hit.author || id.stroke !== hit.stroke) : [...sel, hit]);
+            selecting = null;
+          } else {
+            if (!editor.isSelected(hit)) editor.select([hit]);
+            selecting = { mode: 'move', last: b };
+          }
+        } else {
+          const base = shiftHeld ? editor.selection : [];
+          if (!shiftHeld) editor.select([]);
+          selecting = { mode: 'marquee', start: b, base, rect: null };
+        }
+        break;
+      }
+      case 'hand':
+        break;
+    }
+    schedule();
+  };
+
+  const toolMove = (samples: readonly PointerSample[]): void => {
+    const pts = samples.map(toBoardSample);
+    const last = pts[pts.length - 1];
+    switch (tool) {
+      case 'pen':
+      case 'highlighter':
+      case 'partial-eraser':
+        editor.extendStroke(pts);
+        break;
+      case 'eraser':
+        editor.eraseMove(pts);
+        break;
+      case 'line':
+      case 'arrow':
+      case 'rect':
+      case 'ellipse':
+        editor.shapeMove(last, shiftHeld);
+        break;
+      case 'select':
+        if (selecting?.mode === 'move') {
+          editor.moveBy(last.x - selecting.last.x, last.y - selecting.last.y);
+          selecting.last = last;
+        } else if (selecting?.mode === 'marquee') {
+          selecting.rect = corners(selecting.start, last);
+          editor.select([...selecting.base, ...editor.strokesIn(selecting.rect)]);
+        }
+        break;
+      default:
+        break;
+    }
+    schedule();
+  };
+
+  const toolEnd = (): void => {
+    editor.endStroke();
+    editor.shapeEnd();
+    editor.eraseEnd();
+    editor.moveEnd();
+    selecting = null;
+    schedule();
+  };
+
   const pointer = attachPointer(
     canvas,
     {
-      toolStart: (s) => {
-        if (following) follow(0);
-        const b = toBoardSample(s);
-        if (tool === 'pen') {
-          editor.beginStroke(b, { color: prefs.penColor, width: prefs.penWidth, pressure: s.pressure !== null });
-        } else if (tool === 'eraser') {
-          editor.eraseStart(b, boardLength(renderer.view, ERASER_RADIUS_PX));
-        }
-        schedule();
-      },
-      toolMove: (samples) => {
-        const pts = samples.map(toBoardSample);
-        if (tool === 'pen') editor.extendStroke(pts);
-        else if (tool === 'eraser') editor.eraseMove(pts);
-        schedule();
-      },
-      toolEnd: () => {
-        editor.endStroke();
-        editor.eraseEnd();
-        schedule();
-      },
+      toolStart,
+      toolMove,
+      toolEnd,
       toolCancel: () => {
         editor.cancelStroke();
         editor.eraseCancel();
+        editor.moveEnd();
+        selecting = null;
         schedule();
       },
       pan: (dx, dy) => setView(panBy(renderer.view, dx, dy), true),
@@ -268,16 +437,28 @@ function main(): void {
         cursorAt = toBoard(renderer.view, s.x, s.y);
         cursorDirty = true;
         if (tool === 'eraser') renderer.setRing({ x: s.x, y: s.y, r: ERASER_RADIUS_PX });
+        else if (tool === 'partial-eraser') renderer.setRing({ x: s.x, y: s.y, r: (prefs.styles.widths['partial-eraser'] / 2) * renderer.view.scale });
         schedule();
       },
       leave: () => {
         renderer.setRing(null);
         schedule();
       },
-      doubleClick: () => {},
+      doubleClick: (s) => {
+        if (tool !== 'select') return;
+        const n = editor.textAt(toBoardSample(s), pick());
+        if (n) editText(n);
+      },
     },
     () => tool === 'hand' || spaceHeld,
   );
+  const trackShift = (e: KeyboardEvent | PointerEvent): void => {
+    shiftHeld = e.shiftKey;
+  };
+  window.addEventListener('keydown', trackShift, true);
+  window.addEventListener('keyup', trackShift, true);
+  window.addEventListener('pointerdown', trackShift, true);
+  window.addEventListener('pointermove', trackShift, true);
   canvas.addEventListener('pointerdown', () => {
     canvas.dataset.panning = String(pointer.machine.panning);
   });
@@ -287,11 +468,6 @@ function main(): void {
 
   const run = (c: Command): void => {
     switch (c) {
-      case 'pen':
-      case 'eraser':
-      case 'hand':
-        setTool(c);
-        break;
       case 'undo':
         editor.undo();
         break;
@@ -310,10 +486,24 @@ function main(): void {
       case 'zoom-fit':
         zoomToFit();
         break;
+      case 'fill':
+        updateStyles((p) => ({ ...p, styles: { ...p.styles, filled: !p.styles.filled } }));
+        break;
+      case 'delete':
+        editor.deleteSelection();
+        break;
+      case 'select-all':
+        setTool('select');
+        editor.selectAll();
+        break;
       case 'escape':
-        if (following) follow(0);
+        if (editor.selection.length) editor.select([]);
+        else if (following) follow(0);
+        break;
+      case 'help':
         break;
       default:
+        setTool(c);
         break;
     }
   };

@@ -1,44 +1,76 @@
-// The Editor turns what this person does (draw, erase, undo, redo, clear)
-// into ops, and says what to show: the room's board as the SyncCore holds
-// it, with our own unconfirmed work laid over it so that nothing waits for
-// the server. DOM-free: input and rendering talk to it, tests drive it.
+// The Editor turns what this person does (draw, erase, shapes, text,
+// select and move, undo, redo, clear) into ops, and says what to show: the
+// room's board as the SyncCore holds it, with our own unconfirmed work laid
+// over it so that nothing waits for the server. DOM-free: input and
+// rendering talk to it, tests drive it.
 //
 // What is shown:
-//   committed()  strokes of the board that are closed and visible: the
-//                cached layer
-//   overlay()    strokes still growing (others' open strokes, then our own
-//                strokes not yet confirmed), drawn on top every frame
-// Our pending Erase/Restore/Clear ops apply to both at once (edit/pending).
+//   committed()  strokes of the board that are closed, visible and where
+//                the board has them: the cached layer
+//   overlay()    strokes drawn on top every frame: others' open strokes,
+//                strokes our pending moves have moved (with their offset),
+//                then our own strokes not yet confirmed
+//   shown()      all of it in z-order, for hit testing and export
+// Our pending Erase/Restore/Move/Clear ops apply to all of it at once
+// (edit/pending).
 
 import type { Board, Stroke } from '../protocol/board';
-import type { Point, StrokeId } from '../protocol/types';
-import { strokeBounds, type Rect } from '../geometry/bounds';
-import { strokeHit, type EraserPath, type XY } from '../geometry/hit';
-import type { StrokeShape } from '../geometry/outline';
+import { TOOL_TEXT, type Point, type StrokeId } from '../protocol/types';
+import { union, EMPTY_RECT, type Rect } from '../geometry/bounds';
+import { hitStroke, strokeInRect, type EraserPath, type XY } from '../geometry/hit';
+import { constrainShape, strokeExtent } from '../geometry/shape';
 import { SyncCore, type Identity, type SyncListener } from '../net/sync';
 import {
   EMPTY_HISTORY,
   SELF,
   canRedo,
   canUndo,
+  moveOps,
   record,
   redo as redoHistory,
   undo as undoHistory,
   visibilityOps,
   type History,
+  type Locate,
+  type TextState,
 } from './history';
-import { accepts, beginOp, normalizePoint, pointsOps, type LocalStroke, type StrokeStyle } from './local_stroke';
-import { NO_PENDING, displayKey, pendingView, type PendingView } from './pending';
+import {
+  accepts,
+  beginOp,
+  freehand,
+  normalizePoint,
+  pointsOps,
+  shapeOp,
+  shapeShown,
+  textOp,
+  textShown,
+  type LocalItem,
+  type ShapeStyle,
+  type StrokeStyle,
+  type TextStyle,
+} from './local';
+import { NO_PENDING, displayKey, offsetAfter, pendingView, type PendingView } from './pending';
 
-/** Paintable is what a renderer needs of a stroke. */
-export interface Paintable extends StrokeShape {
-  readonly color: number;
-}
+export type { ShapeStyle, StrokeStyle, TextStyle } from './local';
+
+/** Paintable is what a renderer draws: a stroke as the board has it, or our local copy. */
+export type Paintable = Stroke;
 
 export interface OverlayItem {
   readonly stroke: Paintable;
   /** The stroke has ended (perfect-freehand's `last`). */
   readonly complete: boolean;
+  /** Drawn moved by (dx, dy): our pending moves. */
+  readonly dx: number;
+  readonly dy: number;
+}
+
+/** ShownItem is a stroke as shown, in z-order. */
+export interface ShownItem extends OverlayItem {
+  /** Its name, own strokes with author SELF. */
+  readonly id: StrokeId;
+  /** Still being drawn by us (not hit by our own eraser or selection). */
+  readonly growing: boolean;
 }
 
 /** Sample is a pointer sample in board units; p is the pressure byte (0 none). */
@@ -63,16 +95,34 @@ interface EraseGesture {
   unsent: StrokeId[];
 }
 
+interface MoveGesture {
+  readonly ids: readonly StrokeId[];
+  /** The drag so far (board units) and what of it was sent. */
+  tx: number;
+  ty: number;
+  sentX: number;
+  sentY: number;
+}
+
+type Current =
+  | { readonly kind: 'freehand'; readonly item: LocalItem }
+  | { readonly kind: 'shape'; readonly item: LocalItem; readonly anchor: Point; readonly style: ShapeStyle; dirty: boolean };
+
+const keyOf = (id: StrokeId): string => id.author + ':' + id.stroke;
+
 export class Editor {
   readonly sync: SyncCore;
-  private locals: LocalStroke[] = [];
-  private readonly localByN = new Map<number, LocalStroke>();
-  private current: LocalStroke | null = null;
+  private locals: LocalItem[] = [];
+  private readonly localByN = new Map<number, LocalItem>();
+  private current: Current | null = null;
   private nextStroke = 1;
   private historyV: History = EMPTY_HISTORY;
   private pending: PendingView = NO_PENDING;
   private erasing: EraseGesture | null = null;
-  private readonly bounds = new WeakMap<object, { n: number; r: Rect }>();
+  private moving: MoveGesture | null = null;
+  private selected: StrokeId[] = [];
+  private editingKey: string | null = null;
+  private readonly extents = new WeakMap<object, { n: number; r: Rect }>();
 
   constructor(send: (frame: Uint8Array) => void, private readonly listener: EditorListener, identity: Identity) {
     this.sync = new SyncCore(
@@ -120,44 +170,39 @@ export class Editor {
     return this.historyV;
   }
 
-  /** drawing is true between beginStroke and endStroke. */
+  /** drawing is true while a freehand stroke or a shape is being drawn. */
   get drawing(): boolean {
     return this.current !== null;
   }
 
-  // ---- drawing ----
+  /** busy is true during any gesture (drawing, erasing, moving): undo waits. */
+  get busy(): boolean {
+    return this.current !== null || this.erasing !== null || this.moving !== null;
+  }
 
-  /** beginStroke starts a stroke at s; the Begin is sent at once. */
+  // ---- freehand: pen, highlighter, partial eraser ----
+
+  /** beginStroke starts a freehand stroke at s; the Begin is sent at once. */
   beginStroke(s: Sample, style: StrokeStyle): void {
-    if (this.current) this.endStroke();
-    const first = normalizePoint(s.x, s.y, s.p, style.pressure);
+    this.endGestures();
     const n = this.nextStroke++;
-    const beginUid = this.push(beginOp(n, style, first));
-    const l: LocalStroke = {
-      stroke: n,
-      color: style.color,
-      width: style.width,
-      pressure: style.pressure,
-      points: [first],
-      sent: 1,
-      beginUid,
-      endUid: 0,
-    };
-    this.locals.push(l);
-    this.localByN.set(n, l);
-    this.current = l;
+    const l = freehand(n, style, normalizePoint(s.x, s.y, s.p, style.pressure));
+    l.firstUid = this.push(beginOp(l));
+    this.addLocal(l);
+    this.current = { kind: 'freehand', item: l };
     this.changed();
   }
 
   /** extendStroke adds samples to the stroke being drawn; they are sent at the next flush. */
   extendStroke(samples: readonly Sample[]): void {
-    const l = this.current;
-    if (!l) return;
+    const c = this.current;
+    if (c?.kind !== 'freehand') return;
+    const pts = c.item.pts!;
     let added = false;
     for (const s of samples) {
-      const p = normalizePoint(s.x, s.y, s.p, l.pressure);
-      if (accepts(l.points[l.points.length - 1], p, l.points.length)) {
-        l.points.push(p);
+      const p = normalizePoint(s.x, s.y, s.p, c.item.shown.pressure);
+      if (accepts(pts[pts.length - 1], p, pts.length)) {
+        pts.push(p);
         added = true;
       }
     }
@@ -166,45 +211,153 @@ export class Editor {
 
   /** endStroke ends the stroke being drawn: its last points and End are sent. */
   endStroke(): void {
-    const l = this.current;
-    if (!l) return;
+    const c = this.current;
+    if (c?.kind !== 'freehand') return;
     this.flushPoints();
-    l.endUid = this.push({ type: 'end' });
+    c.item.lastUid = this.push({ type: 'end' });
     this.current = null;
-    this.setHistory(record(this.historyV, { kind: 'stroke', stroke: l.stroke }));
+    this.setHistory(record(this.historyV, { kind: 'stroke', stroke: c.item.stroke }));
     this.changed();
   }
 
   /**
-   * cancelStroke ends the stroke being drawn and erases it, leaving no undo
-   * step: the gesture was not meant (a palm, the first finger of a pinch).
+   * cancelStroke ends the freehand stroke or shape being drawn and erases
+   * it, leaving no undo step: the gesture was not meant (a palm, the first
+   * finger of a pinch).
    */
   cancelStroke(): void {
-    const l = this.current;
-    if (!l) return;
-    this.flushPoints();
-    l.endUid = this.push({ type: 'end' });
+    const c = this.current;
+    if (!c) return;
+    if (c.kind === 'freehand') {
+      this.flushPoints();
+      c.item.lastUid = this.push({ type: 'end' });
+    } else {
+      this.flushShape();
+    }
     this.current = null;
-    this.push({ type: 'erase', strokes: [{ author: SELF, stroke: l.stroke }] });
+    if (c.item.firstUid !== 0) this.push({ type: 'erase', strokes: [{ author: SELF, stroke: c.item.stroke }] });
+    else this.dropItem(c.item);
     this.changed();
   }
 
-  /**
-   * flush sends what accumulated since the last call: one Points op (per
-   * 2048 points) for the stroke being drawn, one Erase for the strokes the
-   * eraser touched. Called once per animation frame.
-   */
-  flush(): void {
-    this.flushPoints();
-    this.flushErase();
+  // ---- shapes: line, arrow, rect, ellipse ----
+
+  /** shapeStart starts a shape at p; nothing is sent until it has a size. */
+  shapeStart(p: XY, style: ShapeStyle): void {
+    this.endGestures();
+    const n = this.nextStroke++;
+    const a = normalizePoint(p.x, p.y, 0, false);
+    const item: LocalItem = { stroke: n, shown: shapeShown(n, style, a, a), pts: null, sent: 0, firstUid: 0, lastUid: 0 };
+    this.addLocal(item);
+    this.current = { kind: 'shape', item, anchor: a, style, dirty: false };
+    this.changed();
   }
 
-  // ---- erasing ----
+  /** shapeMove drags the shape's second corner to p; constrain (Shift) snaps lines to 45° and makes squares and circles. */
+  shapeMove(p: XY, constrain = false): void {
+    const c = this.current;
+    if (c?.kind !== 'shape') return;
+    let b = normalizePoint(p.x, p.y, 0, false);
+    if (constrain) {
+      const q = constrainShape(c.style.tool, c.anchor, b);
+      b = normalizePoint(q.x, q.y, 0, false);
+    }
+    const old = c.item.shown.points[1];
+    if (old.x === b.x && old.y === b.y) return;
+    c.item.shown = shapeShown(c.item.stroke, c.style, c.anchor, b);
+    c.dirty = true;
+    this.changed();
+  }
+
+  /** shapeEnd ends the shape: its last geometry is sent; a shape never dragged is dropped. */
+  shapeEnd(): void {
+    const c = this.current;
+    if (c?.kind !== 'shape') return;
+    this.flushShape();
+    this.current = null;
+    if (c.item.firstUid === 0) this.dropItem(c.item);
+    else this.setHistory(record(this.historyV, { kind: 'stroke', stroke: c.item.stroke }));
+    this.changed();
+  }
+
+  // ---- text ----
+
+  /** addText places a new text with its top-left at (x, y); it returns its stroke number. */
+  addText(x: number, y: number, style: TextStyle, text: string): number {
+    this.endGestures();
+    const n = this.nextStroke++;
+    const shown = textShown(n, style, x, y, text);
+    const uid = this.push(textOp(shown));
+    this.addLocal({ stroke: n, shown, pts: null, sent: 0, firstUid: uid, lastUid: uid });
+    this.setHistory(record(this.historyV, { kind: 'stroke', stroke: n }));
+    this.changed();
+    return n;
+  }
+
+  /** ownText returns our text number n as shown (with the offset our pending moves give it), or null. */
+  ownText(n: number): { readonly stroke: Stroke; readonly x: number; readonly y: number } | null {
+    const it = this.findShown(SELF + ':' + n, true);
+    if (!it || it.stroke.tool !== TOOL_TEXT) return null;
+    return { stroke: it.stroke, x: it.stroke.points[0].x + it.dx, y: it.stroke.points[0].y + it.dy };
+  }
+
+  /**
+   * editText changes our text n (in place, at its place): an empty text is
+   * erased. It returns false when there is no such text of ours.
+   */
+  editText(n: number, style: TextStyle, text: string): boolean {
+    const cur = this.ownText(n);
+    if (!cur) return false;
+    const before: TextState = { color: cur.stroke.color, size: cur.stroke.width, text: cur.stroke.text };
+    if (text === '') {
+      this.endGestures();
+      const ids = [{ author: SELF, stroke: n }];
+      for (const op of visibilityOps('erase', ids)) this.push(op);
+      this.setHistory(record(this.historyV, { kind: 'erase', strokes: ids }));
+      this.changed();
+      return true;
+    }
+    const after: TextState = { color: style.color, size: style.size, text };
+    if (before.color === after.color && before.size === after.size && before.text === after.text) return true;
+    this.endGestures();
+    const shown = textShown(n, style, cur.x, cur.y, text);
+    const uid = this.push(textOp(shown));
+    const item = this.localByN.get(n);
+    if (item) {
+      item.shown = shown;
+      item.lastUid = uid;
+    } else {
+      this.addLocal({ stroke: n, shown, pts: null, sent: 0, firstUid: uid, lastUid: uid });
+    }
+    this.setHistory(record(this.historyV, { kind: 'text', stroke: n, before, after }));
+    this.changed();
+    return true;
+  }
+
+  /** setEditing hides our text n while it is being edited in place (0: none). */
+  setEditing(n: number): void {
+    const key = n ? SELF + ':' + n : null;
+    if (key === this.editingKey) return;
+    this.editingKey = key;
+    this.changed();
+  }
+
+  /** textAt returns the number of our topmost text at p, or 0. */
+  textAt(p: XY, radius: number): number {
+    const items = this.shown();
+    for (let i = items.length - 1; i >= 0; i--) {
+      const it = items[i];
+      if (it.stroke.tool !== TOOL_TEXT || it.id.author !== SELF) continue;
+      if (hitStroke(it.stroke, { from: p, to: p, radius }, this.extentOf(it.stroke), it.dx, it.dy)) return it.id.stroke;
+    }
+    return 0;
+  }
+
+  // ---- the stroke eraser ----
 
   /** eraseStart starts an eraser gesture at s with the given radius (board units). */
   eraseStart(s: XY, radius: number): void {
-    if (this.current) this.endStroke();
-    this.eraseEnd();
+    this.endGestures();
     this.erasing = { last: null, radius, keys: new Set(), ids: [], unsent: [] };
     this.eraseMove([s]);
   }
@@ -218,7 +371,7 @@ export class Editor {
       const path: EraserPath = { from: g.last ?? s, to: s, radius: g.radius };
       g.last = s;
       for (const id of this.hitTest(path)) {
-        const key = id.author + ':' + id.stroke;
+        const key = keyOf(id);
         if (g.keys.has(key)) continue;
         g.keys.add(key);
         g.ids.push(id);
@@ -250,30 +403,132 @@ export class Editor {
 
   /**
    * hitTest returns the names of the shown strokes the eraser path touches,
-   * own strokes named with author SELF.
+   * own strokes named with author SELF (partial-eraser strokes never).
    */
   hitTest(path: EraserPath): StrokeId[] {
     const out: StrokeId[] = [];
-    const me = this.sync.author;
-    for (const s of this.board.strokes) {
-      if (this.ownedLocally(s) || !this.boardVisible(s)) continue;
-      if (strokeHit(s.points, s.width, path, this.boundsOf(s))) {
-        out.push({ author: s.author === me && me !== 0 ? SELF : s.author, stroke: s.stroke });
-      }
-    }
-    for (const l of this.locals) {
-      if (l === this.current || !this.localVisible(l)) continue;
-      if (strokeHit(l.points, l.width, path, this.boundsOf(l))) out.push({ author: SELF, stroke: l.stroke });
+    for (const it of this.shown()) {
+      if (it.growing) continue;
+      if (hitStroke(it.stroke, path, this.extentOf(it.stroke), it.dx, it.dy)) out.push(it.id);
     }
     return out;
+  }
+
+  // ---- selection ----
+
+  /** selection returns the selected strokes still shown, own ones with author SELF. */
+  get selection(): StrokeId[] {
+    if (this.selected.length === 0) return [];
+    const shown = new Set(this.shown().map((it) => keyOf(it.id)));
+    const live = this.selected.filter((id) => shown.has(keyOf(id)));
+    if (live.length !== this.selected.length) this.selected = live;
+    return live.slice();
+  }
+
+  /** strokeAt returns the topmost shown stroke at p (within radius), or null. */
+  strokeAt(p: XY, radius: number): StrokeId | null {
+    const items = this.shown();
+    for (let i = items.length - 1; i >= 0; i--) {
+      const it = items[i];
+      if (it.growing) continue;
+      if (hitStroke(it.stroke, { from: p, to: p, radius }, this.extentOf(it.stroke), it.dx, it.dy)) return it.id;
+    }
+    return null;
+  }
+
+  /** strokesIn returns the shown strokes a marquee r touches, in z-order. */
+  strokesIn(r: Rect): StrokeId[] {
+    const out: StrokeId[] = [];
+    for (const it of this.shown()) {
+      if (!it.growing && strokeInRect(it.stroke, r, this.extentOf(it.stroke), it.dx, it.dy)) out.push(it.id);
+    }
+    return out;
+  }
+
+  /** select sets the selection. */
+  select(ids: readonly StrokeId[]): void {
+    const seen = new Set<string>();
+    this.selected = ids.filter((id) => !seen.has(keyOf(id)) && (seen.add(keyOf(id)), true));
+    this.changed();
+  }
+
+  isSelected(id: StrokeId): boolean {
+    const k = keyOf(id);
+    return this.selected.some((s) => keyOf(s) === k);
+  }
+
+  /** selectAll selects every shown stroke (not partial-eraser strokes). */
+  selectAll(): void {
+    this.select(this.shown().filter((it) => !it.growing && it.stroke.tool !== 2).map((it) => it.id));
+  }
+
+  /** selectionBounds returns the union of the shown extents of the selection. */
+  selectionBounds(): Rect {
+    if (this.selected.length === 0) return EMPTY_RECT;
+    const keys = new Set(this.selected.map(keyOf));
+    let r: Rect = EMPTY_RECT;
+    for (const it of this.shown()) {
+      if (!keys.has(keyOf(it.id))) continue;
+      const e = this.extentOf(it.stroke);
+      r = union(r, { minX: e.minX + it.dx, minY: e.minY + it.dy, maxX: e.maxX + it.dx, maxY: e.maxY + it.dy });
+    }
+    return r;
+  }
+
+  /** moveBy drags the selection by (dx, dy) board units; Move ops go out at each flush. */
+  moveBy(dx: number, dy: number): void {
+    if (!this.moving) {
+      const ids = this.selection;
+      if (ids.length === 0) return;
+      this.endGestures();
+      this.moving = { ids, tx: 0, ty: 0, sentX: 0, sentY: 0 };
+    }
+    this.moving.tx += dx;
+    this.moving.ty += dy;
+    this.changed();
+  }
+
+  /** moveEnd ends the drag; the whole move becomes one undo step. */
+  moveEnd(): void {
+    const m = this.moving;
+    if (!m) return;
+    this.flushMove();
+    this.moving = null;
+    if (m.sentX !== 0 || m.sentY !== 0) this.setHistory(record(this.historyV, { kind: 'move', strokes: m.ids, dx: m.sentX, dy: m.sentY }));
+    this.changed();
+  }
+
+  /** deleteSelection erases the selection (one undo step). */
+  deleteSelection(): boolean {
+    const ids = this.selection;
+    if (ids.length === 0) return false;
+    this.endGestures();
+    for (const op of visibilityOps('erase', ids)) this.push(op);
+    this.setHistory(record(this.historyV, { kind: 'erase', strokes: ids }));
+    this.selected = [];
+    this.changed();
+    return true;
+  }
+
+  /**
+   * flush sends what accumulated since the last call: one Points op (per
+   * 2048 points) for the stroke being drawn, one Shape for the shape being
+   * dragged, one Erase for the strokes the eraser touched, one Move for the
+   * selection being dragged. Called once per animation frame.
+   */
+  flush(): void {
+    this.flushPoints();
+    this.flushShape();
+    this.flushErase();
+    this.flushMove();
   }
 
   // ---- undo, redo, clear ----
 
   undo(): boolean {
-    if (this.current || this.erasing) return false;
-    const { history, ops } = undoHistory(this.historyV);
-    if (!ops.length) return false;
+    if (this.busy) return false;
+    const { history, ops } = undoHistory(this.historyV, this.locate);
+    if (history === this.historyV) return false;
     for (const op of ops) this.push(op);
     this.setHistory(history);
     this.changed();
@@ -281,9 +536,9 @@ export class Editor {
   }
 
   redo(): boolean {
-    if (this.current || this.erasing) return false;
-    const { history, ops } = redoHistory(this.historyV);
-    if (!ops.length) return false;
+    if (this.busy) return false;
+    const { history, ops } = redoHistory(this.historyV, this.locate);
+    if (history === this.historyV) return false;
     for (const op of ops) this.push(op);
     this.setHistory(history);
     this.changed();
@@ -292,34 +547,59 @@ export class Editor {
 
   /** clear removes every stroke, for everyone, for good. */
   clear(): void {
-    if (this.current) this.endStroke();
-    this.eraseEnd();
+    this.endGestures();
     this.push({ type: 'clear' });
+    this.selected = [];
     this.setHistory(EMPTY_HISTORY);
     this.changed();
   }
 
   // ---- what is shown ----
 
-  /** committed returns the closed, shown strokes of the board in z-order. */
+  /** committed returns the closed, shown strokes of the board that are where the board has them, in z-order. */
   committed(): Stroke[] {
     const b = this.board;
     const out: Stroke[] = [];
+    const moved = this.pending.moved.size > 0;
+    const me = this.sync.author;
     for (const s of b.strokes) {
-      if (!b.isOpen(s) && !this.ownedLocally(s) && this.boardVisible(s)) out.push(s);
+      if (b.isOpen(s) || this.ownedLocally(s) || !this.boardVisible(s)) continue;
+      if (moved && this.pending.moved.has(displayKey(s.author, s.stroke, me))) continue;
+      out.push(s);
     }
     return out;
   }
 
   /** overlay returns the strokes drawn on top each frame, bottom first. */
   overlay(): OverlayItem[] {
+    return this.shown(false);
+  }
+
+  /**
+   * shown returns every shown stroke in z-order (the board's, then ours not
+   * yet confirmed), with the offset our pending moves give it. all=false
+   * keeps only what the committed layer does not draw.
+   */
+  shown(all = true): ShownItem[] {
     const b = this.board;
-    const out: OverlayItem[] = [];
+    const me = this.sync.author;
+    const out: ShownItem[] = [];
+    const moved = this.pending.moved.size > 0;
     for (const s of b.strokes) {
-      if (b.isOpen(s) && !this.ownedLocally(s) && this.boardVisible(s)) out.push({ stroke: s, complete: false });
+      if (this.ownedLocally(s) || !this.boardVisible(s)) continue;
+      const id = { author: s.author === me && me !== 0 ? SELF : s.author, stroke: s.stroke };
+      const open = b.isOpen(s);
+      const o = moved ? offsetAfter(this.pending, keyOf(id)) : ZERO;
+      if (!all && !open && o.dx === 0 && o.dy === 0 && !(moved && this.pending.moved.has(keyOf(id)))) continue;
+      out.push({ id, stroke: s, complete: !open, dx: o.dx, dy: o.dy, growing: false });
     }
+    const cur = this.current?.item;
     for (const l of this.locals) {
-      if (this.localVisible(l)) out.push({ stroke: l, complete: l.endUid !== 0 });
+      if (!this.localVisible(l)) continue;
+      const id = { author: SELF, stroke: l.stroke };
+      const o = moved ? offsetAfter(this.pending, keyOf(id), l.lastUid) : ZERO;
+      const growing = l === cur;
+      out.push({ id, stroke: l.shown, complete: !(growing && l.pts !== null), dx: o.dx, dy: o.dy, growing });
     }
     return out;
   }
@@ -329,20 +609,66 @@ export class Editor {
     return this.locals.length;
   }
 
+  /** extentOf returns what painting s may touch (cached per stroke object and point count). */
+  extentOf(s: Stroke): Rect {
+    const c = this.extents.get(s);
+    if (c && c.n === s.points.length) return c.r;
+    const r = strokeExtent(s);
+    this.extents.set(s, { n: s.points.length, r });
+    return r;
+  }
+
   // ---- internals ----
+
+  private readonly locate: Locate = (n) => {
+    const t = this.ownText(n);
+    return t ? { x: t.x, y: t.y } : null;
+  };
+
+  private findShown(key: string, all: boolean): ShownItem | null {
+    for (const it of this.shown(all)) if (keyOf(it.id) === key) return it;
+    return null;
+  }
+
+  /** endGestures ends whatever gesture is going on before another starts. */
+  private endGestures(): void {
+    if (this.current?.kind === 'freehand') this.endStroke();
+    else if (this.current?.kind === 'shape') this.shapeEnd();
+    this.eraseEnd();
+    this.moveEnd();
+  }
 
   private push(op: Parameters<SyncCore['push']>[0]): number {
     const uid = this.sync.push(op);
-    if (op.type === 'erase' || op.type === 'restore' || op.type === 'clear') this.refreshPending();
+    if (op.type === 'erase' || op.type === 'restore' || op.type === 'clear' || op.type === 'move') this.refreshPending();
     return uid;
   }
 
+  private addLocal(l: LocalItem): void {
+    this.locals.push(l);
+    this.localByN.set(l.stroke, l);
+  }
+
+  private dropItem(l: LocalItem): void {
+    this.locals = this.locals.filter((x) => x !== l);
+    if (this.localByN.get(l.stroke) === l) this.localByN.delete(l.stroke);
+  }
+
   private flushPoints(): void {
-    const l = this.current;
-    if (!l) return;
-    const ops = pointsOps(l);
-    l.sent = l.points.length;
+    const c = this.current;
+    if (c?.kind !== 'freehand') return;
+    const ops = pointsOps(c.item);
+    c.item.sent = c.item.pts!.length;
     for (const op of ops) this.push(op);
+  }
+
+  private flushShape(): void {
+    const c = this.current;
+    if (c?.kind !== 'shape' || !c.dirty) return;
+    c.dirty = false;
+    const uid = this.push(shapeOp(c.item.shown));
+    if (c.item.firstUid === 0) c.item.firstUid = uid;
+    c.item.lastUid = uid;
   }
 
   private flushErase(): void {
@@ -353,16 +679,28 @@ export class Editor {
     for (const op of visibilityOps('erase', ids)) this.push(op);
   }
 
+  private flushMove(): void {
+    const m = this.moving;
+    if (!m) return;
+    const dx = Math.round(m.tx) - m.sentX;
+    const dy = Math.round(m.ty) - m.sentY;
+    if (dx === 0 && dy === 0) return;
+    m.sentX += dx;
+    m.sentY += dy;
+    for (const op of moveOps(m.ids, dx, dy)) this.push(op);
+  }
+
   private refreshPending(): void {
     this.pending = pendingView(this.sync.outbox.entries());
   }
 
-  /** retire forgets local strokes whose End the room has applied: the board shows them now. */
+  /** retire forgets local items whose last op the room has applied: the board shows them now. */
   private retire(): void {
     const ob = this.sync.outbox;
-    const keep = this.locals.filter((l) => l.endUid === 0 || ob.has(l.endUid));
+    const cur = this.current?.item;
+    const keep = this.locals.filter((l) => l === cur || (l.lastUid !== 0 && ob.has(l.lastUid)));
     if (keep.length !== this.locals.length) {
-      for (const l of this.locals) if (!keep.includes(l)) this.localByN.delete(l.stroke);
+      for (const l of this.locals) if (!keep.includes(l) && this.localByN.get(l.stroke) === l) this.localByN.delete(l.stroke);
       this.locals = keep;
     }
     if (this.pending !== NO_PENDING) this.refreshPending();
@@ -374,6 +712,9 @@ export class Editor {
     this.localByN.clear();
     this.current = null;
     this.erasing = null;
+    this.moving = null;
+    this.selected = [];
+    this.editingKey = null;
     this.pending = NO_PENDING;
     this.nextStroke = 1;
     this.setHistory(EMPTY_HISTORY);
@@ -394,23 +735,15 @@ export class Editor {
   private boardVisible(s: Stroke): boolean {
     if (this.pending.clearUid) return false;
     const key = displayKey(s.author, s.stroke, this.sync.author);
-    if (this.erasing?.keys.has(key)) return false;
+    if (this.erasing?.keys.has(key) || key === this.editingKey) return false;
     return !(this.pending.hidden.get(key) ?? s.hidden);
   }
 
-  private localVisible(l: LocalStroke): boolean {
-    if (this.pending.clearUid && l.beginUid < this.pending.clearUid) return false;
+  private localVisible(l: LocalItem): boolean {
+    if (this.pending.clearUid && l.firstUid !== 0 && l.firstUid < this.pending.clearUid) return false;
     const key = SELF + ':' + l.stroke;
-    if (this.erasing?.keys.has(key)) return false;
+    if (this.erasing?.keys.has(key) || key === this.editingKey) return false;
     return !(this.pending.hidden.get(key) ?? false);
-  }
-
-  private boundsOf(s: { readonly points: readonly Point[]; readonly width: number }): Rect {
-    const c = this.bounds.get(s);
-    if (c && c.n === s.points.length) return c.r;
-    const r = strokeBounds(s.points, s.width);
-    this.bounds.set(s, { n: s.points.length, r });
-    return r;
   }
 
   private setHistory(h: History): void {
@@ -425,3 +758,5 @@ export class Editor {
     this.listener.changed?.();
   }
 }
+
+const ZERO = { dx: 0, dy: 0 };

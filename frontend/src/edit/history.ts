@@ -1,9 +1,17 @@
 // Undo and redo of this person's own actions. Pure: every function returns
-// a new History and the op to send; none changes its input.
+// a new History and the ops to send; none changes its input.
 //
-//	action         undo sends          redo sends
-//	draw stroke n  Erase (me, n)       Restore (me, n)
-//	erase S        Restore S           Erase S
+//	action                   undo sends                     redo sends
+//	draw stroke n            Erase (me, n)                  Restore (me, n)
+//	  (pen, highlighter, partial eraser, shape, text)
+//	erase S                  Restore S                      Erase S
+//	move S by (dx, dy)       Move S by (-dx, -dy)           Move S by (dx, dy)
+//	edit text n: a -> b      Text n = a                     Text n = b
+//
+// Each op names the strokes it acts on, so undo stays right when others
+// draw, erase or move in between: a move is undone by the opposite delta,
+// not by putting strokes back where they were, and a text edit is undone at
+// the text's current place (someone may have moved it since).
 //
 // Own strokes are named with author SELF (0): the author id is not known
 // before the first Welcome, and the op is encoded with the real one.
@@ -13,14 +21,26 @@ import { MAX_STROKES_PER_OP, type Op, type StrokeId } from '../protocol/types';
 /** SELF stands for this client's author id in stroke names. */
 export const SELF = 0;
 
+/** TextState is what a text edit changes. */
+export interface TextState {
+  readonly color: number;
+  readonly size: number;
+  readonly text: string;
+}
+
 export type Action =
   | { readonly kind: 'stroke'; readonly stroke: number }
-  | { readonly kind: 'erase'; readonly strokes: readonly StrokeId[] };
+  | { readonly kind: 'erase'; readonly strokes: readonly StrokeId[] }
+  | { readonly kind: 'move'; readonly strokes: readonly StrokeId[]; readonly dx: number; readonly dy: number }
+  | { readonly kind: 'text'; readonly stroke: number; readonly before: TextState; readonly after: TextState };
 
 export interface History {
   readonly done: readonly Action[];
   readonly undone: readonly Action[];
 }
+
+/** Locate returns where our text n is now (its top-left), or null when it is gone. */
+export type Locate = (stroke: number) => { readonly x: number; readonly y: number } | null;
 
 /** How many actions undo reaches back. */
 export const HISTORY_LIMIT = 500;
@@ -42,24 +62,37 @@ export function canRedo(h: History): boolean {
   return h.undone.length > 0;
 }
 
+const nowhere: Locate = () => null;
+
 /** undo returns the history after undoing the last action and the ops that do it. */
-export function undo(h: History): { history: History; ops: Op[] } {
+export function undo(h: History, locate: Locate = nowhere): { history: History; ops: Op[] } {
   const a = h.done[h.done.length - 1];
   if (!a) return { history: h, ops: [] };
-  return {
-    history: { done: h.done.slice(0, -1), undone: [...h.undone, a] },
-    ops: a.kind === 'stroke' ? visibilityOps('erase', [{ author: SELF, stroke: a.stroke }]) : visibilityOps('restore', a.strokes),
-  };
+  return { history: { done: h.done.slice(0, -1), undone: [...h.undone, a] }, ops: opsFor(a, false, locate) };
 }
 
 /** redo returns the history after redoing the last undone action and the ops that do it. */
-export function redo(h: History): { history: History; ops: Op[] } {
+export function redo(h: History, locate: Locate = nowhere): { history: History; ops: Op[] } {
   const a = h.undone[h.undone.length - 1];
   if (!a) return { history: h, ops: [] };
-  return {
-    history: { done: [...h.done, a], undone: h.undone.slice(0, -1) },
-    ops: a.kind === 'stroke' ? visibilityOps('restore', [{ author: SELF, stroke: a.stroke }]) : visibilityOps('erase', a.strokes),
-  };
+  return { history: { done: [...h.done, a], undone: h.undone.slice(0, -1) }, ops: opsFor(a, true, locate) };
+}
+
+function opsFor(a: Action, forward: boolean, locate: Locate): Op[] {
+  switch (a.kind) {
+    case 'stroke':
+      return visibilityOps(forward ? 'restore' : 'erase', [{ author: SELF, stroke: a.stroke }]);
+    case 'erase':
+      return visibilityOps(forward ? 'erase' : 'restore', a.strokes);
+    case 'move':
+      return moveOps(a.strokes, forward ? a.dx : -a.dx, forward ? a.dy : -a.dy);
+    case 'text': {
+      const at = locate(a.stroke);
+      if (!at) return [];
+      const t = forward ? a.after : a.before;
+      return [{ type: 'text', stroke: a.stroke, color: t.color, size: t.size, x: at.x, y: at.y, text: t.text }];
+    }
+  }
 }
 
 /** visibilityOps builds Erase or Restore ops for ids, split at the protocol's limit. */
@@ -67,6 +100,16 @@ export function visibilityOps(type: 'erase' | 'restore', ids: readonly StrokeId[
   const ops: Op[] = [];
   for (let i = 0; i < ids.length; i += MAX_STROKES_PER_OP) {
     ops.push({ type, strokes: ids.slice(i, i + MAX_STROKES_PER_OP) });
+  }
+  return ops;
+}
+
+/** moveOps builds Move ops for ids, split at the protocol's limit; none for a zero move. */
+export function moveOps(ids: readonly StrokeId[], dx: number, dy: number): Op[] {
+  if (dx === 0 && dy === 0) return [];
+  const ops: Op[] = [];
+  for (let i = 0; i < ids.length; i += MAX_STROKES_PER_OP) {
+    ops.push({ type: 'move', strokes: ids.slice(i, i + MAX_STROKES_PER_OP), dx, dy });
   }
   return ops;
 }

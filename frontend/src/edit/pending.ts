@@ -1,33 +1,75 @@
-// What our unacknowledged ops do to the board we show: an erase shows at
-// once, not when the server echoes it. Pure: computed from the outbox.
+// What our unacknowledged ops do to the board we show: an erase or a move
+// shows at once, not when the server echoes it. Pure: computed from the
+// outbox. (Our own new or edited shapes and texts are shown from the
+// Editor's local copies instead.)
 
 import type { OutboxEntry } from '../net/outbox';
 import { SELF } from './history';
+
+/** PendingMove is one pending Move of a stroke: the op's outbox uid and its delta. */
+export interface PendingMove {
+  readonly uid: number;
+  readonly dx: number;
+  readonly dy: number;
+}
 
 export interface PendingView {
   /** Stroke key ("author:stroke", own strokes with author SELF) -> hidden. */
   readonly hidden: ReadonlyMap<string, boolean>;
   /** uid of the last pending Clear, 0 when none: strokes begun before it are gone. */
   readonly clearUid: number;
+  /** Stroke key -> its pending moves, oldest first. */
+  readonly moved: ReadonlyMap<string, readonly PendingMove[]>;
 }
 
-export const NO_PENDING: PendingView = { hidden: new Map(), clearUid: 0 };
+export const NO_PENDING: PendingView = { hidden: new Map(), clearUid: 0, moved: new Map() };
 
-/** pendingView folds the pending Erase, Restore and Clear ops, head first. */
+/** pendingView folds the pending Erase, Restore, Move and Clear ops, head first. */
 export function pendingView(entries: readonly OutboxEntry[]): PendingView {
   let hidden: Map<string, boolean> | null = null;
+  let moved: Map<string, PendingMove[]> | null = null;
   let clearUid = 0;
   for (const e of entries) {
     const op = e.op;
     if (op.type === 'erase' || op.type === 'restore') {
       hidden ??= new Map();
       for (const id of op.strokes) hidden.set(id.author + ':' + id.stroke, op.type === 'erase');
+    } else if (op.type === 'move') {
+      moved ??= new Map();
+      for (const id of op.strokes) {
+        const key = id.author + ':' + id.stroke;
+        const list = moved.get(key);
+        const m = { uid: e.uid, dx: op.dx, dy: op.dy };
+        if (list) list.push(m);
+        else moved.set(key, [m]);
+      }
     } else if (op.type === 'clear') {
       clearUid = e.uid;
       hidden = null; // the clear removes every stroke named so far
+      moved = null;
     }
   }
-  return hidden || clearUid ? { hidden: hidden ?? new Map(), clearUid } : NO_PENDING;
+  return hidden || moved || clearUid ? { hidden: hidden ?? new Map(), clearUid, moved: moved ?? new Map() } : NO_PENDING;
+}
+
+/**
+ * offsetAfter sums the pending moves of key with uid above after (0: all of
+ * them): how far the stroke is shown from where the board (or our local
+ * copy made at op `after`) has it.
+ */
+export function offsetAfter(v: PendingView, key: string, after = 0): { dx: number; dy: number } {
+  const list = v.moved.get(key);
+  let dx = 0;
+  let dy = 0;
+  if (list) {
+    for (const m of list) {
+      if (m.uid > after) {
+        dx += m.dx;
+        dy += m.dy;
+      }
+    }
+  }
+  return { dx, dy };
 }
 
 /** displayKey is the key of stroke (author, n) in a PendingView, given our author id. */

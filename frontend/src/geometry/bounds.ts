@@ -13,7 +13,7 @@ export interface Rect {
 export const EMPTY_RECT: Rect = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
 
 /** pointsBounds returns the bounds of pts grown by pad on every side. */
-export function pointsBounds(pts: readonly Point[], pad = 0, from = 0): Rect {
+export function pointsBounds(pts: ReadonlyArray<{ readonly x: number; readonly y: number }>, pad = 0, from = 0): Rect {
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;

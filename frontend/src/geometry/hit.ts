@@ -1,11 +1,15 @@
-// Hit testing for the stroke eraser: a stroke is hit when the distance from
-// the eraser to any segment of the stroke is at most the stroke's half
-// width plus the eraser's radius. The eraser is a segment too (from the
-// previous pointer sample to this one), so a fast drag skips nothing; a
-// single sample is a segment of length zero.
+// Hit testing for the stroke eraser and the select tool: a stroke is hit
+// when the distance from the eraser to any segment of the stroke is at most
+// the stroke's half width plus the eraser's radius. The eraser is a segment
+// too (from the previous pointer sample to this one), so a fast drag skips
+// nothing; a single sample is a segment of length zero. Shapes are hit on
+// their outline (and inside when filled), texts anywhere in their box;
+// partial-eraser strokes are never hit (they are not things one selects).
+// A marquee selects what it touches.
 
 import type { Point } from '../protocol/types';
 import { intersects, strokeBounds, type Rect } from './bounds';
+import { T_ERASER, T_HIGHLIGHTER, T_PEN, T_TEXT, pointInPolygon, skeleton, solidAreas, strokeExtent, type StrokeGeom } from './shape';
 
 export interface XY {
   readonly x: number;
@@ -79,5 +83,47 @@ export function strokeHit(pts: readonly Point[], width: number, e: EraserPath, b
   for (let i = 1; i < pts.length; i++) {
     if (segmentDistSq(pts[i - 1], pts[i], e.from, e.to) <= limit) return true;
   }
+  return false;
+}
+
+/**
+ * hitStroke reports whether the eraser path touches stroke s, drawn moved by
+ * (dx, dy). extent, if given, is strokeExtent(s) (cached by the caller).
+ */
+export function hitStroke(s: StrokeGeom, e: EraserPath, extent?: Rect, dx = 0, dy = 0): boolean {
+  if (s.tool === T_ERASER || s.points.length === 0) return false;
+  const path: EraserPath = dx === 0 && dy === 0 ? e : { from: { x: e.from.x - dx, y: e.from.y - dy }, to: { x: e.to.x - dx, y: e.to.y - dy }, radius: e.radius };
+  if (!intersects(extent ?? strokeExtent(s), eraserBounds(path))) return false;
+  if (s.tool === T_PEN || s.tool === T_HIGHLIGHTER) return strokeHit(s.points as readonly Point[], s.width, path);
+  const reach = (s.tool === T_TEXT ? 0 : s.width / 2) + path.radius;
+  const limit = reach * reach;
+  for (const line of skeleton(s)) {
+    if (line.length === 1 && segmentDistSq(line[0], line[0], path.from, path.to) <= limit) return true;
+    for (let i = 1; i < line.length; i++) if (segmentDistSq(line[i - 1], line[i], path.from, path.to) <= limit) return true;
+  }
+  for (const area of solidAreas(s)) if (pointInPolygon(path.to, area) || pointInPolygon(path.from, area)) return true;
+  return false;
+}
+
+/** strokeInRect reports whether stroke s, drawn moved by (dx, dy), touches rectangle r (a marquee). */
+export function strokeInRect(s: StrokeGeom, r: Rect, extent?: Rect, dx = 0, dy = 0): boolean {
+  if (s.tool === T_ERASER || s.points.length === 0) return false;
+  const q: Rect = { minX: r.minX - dx, minY: r.minY - dy, maxX: r.maxX - dx, maxY: r.maxY - dy };
+  if (!intersects(extent ?? strokeExtent(s), q)) return false;
+  const inside = (p: XY): boolean => p.x >= q.minX && p.x <= q.maxX && p.y >= q.minY && p.y <= q.maxY;
+  const edges: Array<[XY, XY]> = [
+    [{ x: q.minX, y: q.minY }, { x: q.maxX, y: q.minY }],
+    [{ x: q.maxX, y: q.minY }, { x: q.maxX, y: q.maxY }],
+    [{ x: q.maxX, y: q.maxY }, { x: q.minX, y: q.maxY }],
+    [{ x: q.minX, y: q.maxY }, { x: q.minX, y: q.minY }],
+  ];
+  for (const line of skeleton(s)) {
+    for (let i = 0; i < line.length; i++) {
+      if (inside(line[i])) return true;
+      if (i > 0) for (const [a, b] of edges) if (segmentDistSq(line[i - 1], line[i], a, b) === 0) return true;
+    }
+  }
+  const center = { x: (q.minX + q.maxX) / 2, y: (q.minY + q.maxY) / 2 };
+  for (const area of solidAreas(s)) if (pointInPolygon(center, area)) return true;
   return false;
 }

@@ -14,8 +14,12 @@
 //                                          the old pixels)
 //   many changes, a snapshot, a resize     everything repainted
 //
-// A rectangle is repainted by clearing it and painting, clipped to it, every
-// stroke that crosses it, in z-order.
+// Rectangles are repainted by painting every stroke that crosses one of
+// them, whole and in z-order, on a scratch canvas of the layer's size, then
+// copying the rectangles from it. (Painting through a clip would be
+// cheaper, but Chromium antialiases a path cut by a clip differently from
+// the same path painted whole: the layer would no longer be the same, pixel
+// for pixel, as one painted from scratch, as on a page that just opened.)
 
 import { area, intersects, isEmpty, union, type Rect } from '../geometry/bounds';
 import { sameView, screenRect, toBoard, type View } from '../geometry/view';
@@ -43,6 +47,8 @@ export class CommittedLayer {
   private readonly targets: LayerTargets;
   private readonly scratch: HTMLCanvasElement;
   private readonly scratchCtx: CanvasRenderingContext2D;
+  private readonly scratchInk: HTMLCanvasElement;
+  private readonly scratchTargets: LayerTargets;
   /** Strokes on the layer, with the rectangle each may cover. */
   private drawn = new Map<Stroke, Rect>();
   private valid = false;
@@ -57,8 +63,10 @@ export class CommittedLayer {
     this.under = document.createElement('canvas');
     this.ink = document.createElement('canvas');
     this.scratch = document.createElement('canvas');
+    this.scratchInk = document.createElement('canvas');
     this.targets = { under: context(this.under), ink: context(this.ink) };
     this.scratchCtx = context(this.scratch);
+    this.scratchTargets = { under: this.scratchCtx, ink: context(this.scratchInk) };
     this.renderedV = view;
   }
 
@@ -74,7 +82,7 @@ export class CommittedLayer {
     this.dpr = dpr;
     const w = Math.max(1, Math.round(cssW * dpr));
     const h = Math.max(1, Math.round(cssH * dpr));
-    for (const c of [this.under, this.ink, this.scratch]) {
+    for (const c of [this.under, this.ink, this.scratch, this.scratchInk]) {
       c.width = w;
       c.height = h;
     }
@@ -124,7 +132,7 @@ export class CommittedLayer {
     if (visible.length > MAX_REGIONS || visible.reduce((a, r) => a + area(clip(r, screen)), 0) > area(screen) / 2) {
       return this.repaintAll(desired, this.renderedV);
     }
-    for (const r of visible) this.repaintRegion(r, desired, top);
+    if (visible.length) this.repaintRegions(visible, desired, top);
     for (let i = 0; i <= top; i++) {
       const s = desired[i];
       if (!this.drawn.has(s)) this.drawn.set(s, this.painter.bounds(s));
@@ -222,37 +230,61 @@ export class CommittedLayer {
     this.stats.lastFullMs = performance.now() - t0;
   }
 
-  /** repaintRegion clears r and repaints the strokes up to desired[top] that cross it. */
-  private repaintRegion(r: Rect, desired: readonly Stroke[], top: number): void {
-    this.stats.regions++;
+  /** repaintRegions repaints rectangles rs with the strokes up to desired[top] that cross them. */
+  private repaintRegions(rs: readonly Rect[], desired: readonly Stroke[], top: number): void {
+    this.stats.regions += rs.length;
     const v = this.renderedV;
     const k = this.dpr;
-    // The rectangle in device pixels, grown to whole pixels.
-    const x0 = Math.floor((r.minX * v.scale + v.x) * k) - 1;
-    const y0 = Math.floor((r.minY * v.scale + v.y) * k) - 1;
-    const x1 = Math.ceil((r.maxX * v.scale + v.x) * k) + 1;
-    const y1 = Math.ceil((r.maxY * v.scale + v.y) * k) + 1;
-    for (const ctx of [this.targets.under, this.targets.ink]) {
-      ctx.save();
+    const w = this.ink.width;
+    const h = this.ink.height;
+    // Each rectangle in device pixels, grown to whole pixels, and back in board units.
+    const dev: Array<[number, number, number, number]> = [];
+    const grown: Rect[] = [];
+    for (const r of rs) {
+      const x0 = Math.max(0, Math.floor((r.minX * v.scale + v.x) * k) - 1);
+      const y0 = Math.max(0, Math.floor((r.minY * v.scale + v.y) * k) - 1);
+      const x1 = Math.min(w, Math.ceil((r.maxX * v.scale + v.x) * k) + 1);
+      const y1 = Math.min(h, Math.ceil((r.maxY * v.scale + v.y) * k) + 1);
+      if (x1 <= x0 || y1 <= y0) continue;
+      dev.push([x0, y0, x1 - x0, y1 - y0]);
+      grown.push(
+        union(r, {
+          minX: (x0 / k - v.x) / v.scale,
+          minY: (y0 / k - v.y) / v.scale,
+          maxX: (x1 / k - v.x) / v.scale,
+          maxY: (y1 / k - v.y) / v.scale,
+        }),
+      );
+    }
+    if (dev.length === 0) return;
+    const st = this.scratchTargets;
+    for (const ctx of [st.under, st.ink]) {
       ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.beginPath();
-      ctx.rect(x0, y0, x1 - x0, y1 - y0);
-      ctx.clip();
-      ctx.clearRect(x0, y0, x1 - x0, y1 - y0);
+      ctx.clearRect(0, 0, w, h);
+      ctx.save();
       ctx.setTransform(v.scale * k, 0, 0, v.scale * k, v.x * k, v.y * k);
     }
-    // The rectangle in board units, grown like the device one.
-    const grown = union(r, {
-      minX: (x0 / k - v.x) / v.scale,
-      minY: (y0 / k - v.y) / v.scale,
-      maxX: (x1 / k - v.x) / v.scale,
-      maxY: (y1 / k - v.y) / v.scale,
-    });
     for (let i = 0; i <= top && i < desired.length; i++) {
       const s = desired[i];
-      if (intersects(this.painter.bounds(s), grown)) this.paint(s);
+      const b = this.painter.bounds(s);
+      if (grown.some((g) => intersects(b, g))) {
+        this.painter.paintInto(st, s);
+        this.stats.painted++;
+      }
     }
-    this.end();
+    st.under.restore();
+    st.ink.restore();
+    const pairs: Array<[CanvasRenderingContext2D, HTMLCanvasElement]> = [
+      [this.targets.under, this.scratch],
+      [this.targets.ink, this.scratchInk],
+    ];
+    for (const [ctx, from] of pairs) {
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      for (const [x, y, dw, dh] of dev) {
+        ctx.clearRect(x, y, dw, dh);
+        ctx.drawImage(from, x, y, dw, dh, x, y, dw, dh);
+      }
+    }
   }
 }
 

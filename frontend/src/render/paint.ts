@@ -1,18 +1,49 @@
-// Painting one stroke: its perfect-freehand outline as a filled path. The
-// outline and its Path2D are cached per stroke and recomputed only when the
-// stroke grew or ended.
+// Painting one stroke, by its tool (PROTOCOL.md "Rendering"):
+//
+//	pen          its perfect-freehand outline, filled
+//	highlighter  a flat polyline with its color's alpha, round caps and joins,
+//	             on the under layer (beneath every other stroke)
+//	eraser       a polyline of diameter width that clears (destination-out)
+//	             what was painted before it, on both layers
+//	line, arrow  a line with round caps; the arrow's head filled and outlined
+//	rect, ellipse  outlined, and filled too when the stroke is filled
+//	text         sans-serif at font size width, top-left at its point, lines
+//	             1.25 × size apart
+//
+// The path of a stroke is cached per stroke object and recomputed only when
+// the stroke grew or ended.
 
-import { strokeBounds, type Rect } from '../geometry/bounds';
+import { EMPTY_RECT, type Rect } from '../geometry/bounds';
 import { strokeOutline } from '../geometry/outline';
+import {
+  T_ARROW,
+  T_ELLIPSE,
+  T_ERASER,
+  T_HIGHLIGHTER,
+  T_LINE,
+  T_PEN,
+  T_RECT,
+  T_TEXT,
+  TEXT_LINE_HEIGHT,
+  arrowHead,
+  corners,
+  strokeExtent,
+  textLines,
+} from '../geometry/shape';
 import type { Paintable } from '../edit/editor';
 import { cssColor } from './color';
 
 interface Cached {
   n: number;
   complete: boolean;
+  /** The outline (pen), the polyline (highlighter, eraser, line), the shape's outline. */
   path: Path2D;
+  /** A one-point polyline is a dot: fill path instead of stroking it. */
+  dot: boolean;
+  /** The arrow's head. */
+  head: Path2D | null;
   bounds: Rect;
-  fill: string;
+  css: string;
 }
 
 /** outlinePath turns an outline polygon into a smooth closed path (midpoint quadratics). */
@@ -37,6 +68,18 @@ export function outlinePath(outline: readonly number[][]): Path2D {
   return path;
 }
 
+function polylinePath(s: Paintable): { path: Path2D; dot: boolean } {
+  const path = new Path2D();
+  const pts = s.points;
+  if (pts.length === 1) {
+    path.arc(pts[0].x, pts[0].y, s.width / 2, 0, Math.PI * 2);
+    return { path, dot: true };
+  }
+  path.moveTo(pts[0].x, pts[0].y);
+  for (let i = 1; i < pts.length; i++) path.lineTo(pts[i].x, pts[i].y);
+  return { path, dot: false };
+}
+
 /** LayerTargets are the committed layer's two canvases: highlighters go under, the rest on the ink. */
 export interface LayerTargets {
   readonly under: CanvasRenderingContext2D;
@@ -49,34 +92,132 @@ export class StrokePainter {
   private entry(s: Paintable, complete: boolean): Cached {
     let c = this.cache.get(s);
     if (!c || c.n !== s.points.length || c.complete !== complete) {
-      c = {
-        n: s.points.length,
-        complete,
-        path: outlinePath(strokeOutline(s, complete)),
-        bounds: strokeBounds(s.points, s.width),
-        fill: c?.fill ?? cssColor(s.color),
-      };
+      c = { n: s.points.length, complete, path: new Path2D(), dot: false, head: null, bounds: strokeExtent(s), css: c?.css ?? cssColor(s.color) };
+      if (s.points.length > 0) this.build(c, s, complete);
       this.cache.set(s, c);
     }
     return c;
+  }
+
+  private build(c: Cached, s: Paintable, complete: boolean): void {
+    const [a, b] = [s.points[0], s.points[1] ?? s.points[0]];
+    switch (s.tool) {
+      case T_PEN:
+        c.path = outlinePath(strokeOutline(s, complete));
+        break;
+      case T_HIGHLIGHTER:
+      case T_ERASER: {
+        const p = polylinePath(s);
+        c.path = p.path;
+        c.dot = p.dot;
+        break;
+      }
+      case T_LINE:
+      case T_ARROW: {
+        c.path.moveTo(a.x, a.y);
+        c.path.lineTo(b.x, b.y);
+        if (s.tool === T_ARROW) {
+          const [l, r] = arrowHead(a, b, s.width);
+          const head = new Path2D();
+          head.moveTo(b.x, b.y);
+          head.lineTo(l.x, l.y);
+          head.lineTo(r.x, r.y);
+          head.closePath();
+          c.head = head;
+        }
+        break;
+      }
+      case T_RECT: {
+        const r = corners(a, b);
+        c.path.rect(r.minX, r.minY, r.maxX - r.minX, r.maxY - r.minY);
+        break;
+      }
+      case T_ELLIPSE: {
+        const r = corners(a, b);
+        c.path.ellipse((r.minX + r.maxX) / 2, (r.minY + r.maxY) / 2, (r.maxX - r.minX) / 2, (r.maxY - r.minY) / 2, 0, 0, Math.PI * 2);
+        break;
+      }
+      default:
+        break;
+    }
   }
 
   /** bounds returns what painting s may touch, in board units. */
   bounds(s: Paintable): Rect {
     const c = this.cache.get(s);
     if (c && c.n === s.points.length) return c.bounds;
-    return strokeBounds(s.points, s.width);
+    return s.points.length ? strokeExtent(s) : EMPTY_RECT;
   }
 
   /** paintInto paints a committed stroke into the layer it belongs to. */
   paintInto(t: LayerTargets, s: Paintable): void {
-    this.paint(t.ink, s, true);
+    if (s.tool === T_HIGHLIGHTER) this.paint(t.under, s, true);
+    else if (s.tool === T_ERASER) {
+      this.paint(t.under, s, true);
+      this.paint(t.ink, s, true);
+    } else this.paint(t.ink, s, true);
   }
 
-  /** paint fills s into ctx, whose transform maps board units to device pixels. */
+  /** paint draws s into ctx, whose transform maps board units to device pixels. */
   paint(ctx: CanvasRenderingContext2D, s: Paintable, complete: boolean): void {
+    if (s.points.length === 0) return;
     const c = this.entry(s, complete);
-    ctx.fillStyle = c.fill;
-    ctx.fill(c.path, 'nonzero');
+    switch (s.tool) {
+      case T_PEN:
+        ctx.fillStyle = c.css;
+        ctx.fill(c.path, 'nonzero');
+        return;
+      case T_ERASER:
+        ctx.save();
+        ctx.globalCompositeOperation = 'destination-out';
+        this.line(ctx, c, s.width, '#000');
+        ctx.restore();
+        return;
+      case T_HIGHLIGHTER:
+      case T_LINE:
+        this.line(ctx, c, s.width, c.css);
+        return;
+      case T_ARROW:
+        this.line(ctx, c, s.width, c.css);
+        if (c.head) {
+          ctx.fillStyle = c.css;
+          ctx.fill(c.head);
+          ctx.stroke(c.head);
+        }
+        return;
+      case T_RECT:
+      case T_ELLIPSE:
+        if (s.filled) {
+          ctx.fillStyle = c.css;
+          ctx.fill(c.path);
+        }
+        this.line(ctx, c, s.width, c.css);
+        return;
+      case T_TEXT: {
+        const p = s.points[0];
+        ctx.fillStyle = c.css;
+        ctx.font = `${s.width}px sans-serif`;
+        ctx.textBaseline = 'top';
+        ctx.textAlign = 'left';
+        const lines = textLines(s.text);
+        for (let i = 0; i < lines.length; i++) ctx.fillText(lines[i], p.x, p.y + i * TEXT_LINE_HEIGHT * s.width);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private line(ctx: CanvasRenderingContext2D, c: Cached, width: number, css: string): void {
+    if (c.dot) {
+      ctx.fillStyle = css;
+      ctx.fill(c.path);
+      return;
+    }
+    ctx.lineWidth = width;
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    ctx.strokeStyle = css;
+    ctx.stroke(c.path);
   }
 }

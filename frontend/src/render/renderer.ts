@@ -4,8 +4,10 @@
 // it, then the ink layer), and paints on top what is still growing: others'
 // open strokes, our unconfirmed strokes, the eraser's ring.
 
-import type { Editor } from '../edit/editor';
-import { HOME_VIEW, sameView, snapView, type View } from '../geometry/view';
+import type { Editor, OverlayItem } from '../edit/editor';
+import { isEmpty, type Rect } from '../geometry/bounds';
+import { T_HIGHLIGHTER } from '../geometry/shape';
+import { HOME_VIEW, sameView, snapView, toScreen, type View } from '../geometry/view';
 import { CommittedLayer } from './layer';
 import { StrokePainter } from './paint';
 
@@ -15,6 +17,12 @@ export interface EraserRing {
   readonly y: number;
   /** Radius in CSS pixels. */
   readonly r: number;
+}
+
+/** Decor is what is drawn over the board: the selection's box, the marquee (board units). */
+export interface Decor {
+  readonly selection: Rect | null;
+  readonly marquee: Rect | null;
 }
 
 /** A zoom on a board slow to repaint is repainted once the view has been still this long (ms). */
@@ -54,6 +62,7 @@ export class Renderer {
     private readonly editor: Editor,
     /** Asks for a frame (the settle after a zoom). */
     private readonly requestFrame: () => void,
+    private readonly decor: () => Decor = () => ({ selection: null, marquee: null }),
   ) {
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('sketchpad: no 2d canvas context');
@@ -127,20 +136,25 @@ export class Renderer {
     const k = this.dpr;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    const overlay = this.editor.overlay();
     const r = this.layer.rendered;
-    if (sameView(r, v)) {
-      ctx.drawImage(this.layer.under, 0, 0);
-      ctx.drawImage(this.layer.ink, 0, 0);
-    } else {
+    const stale = !sameView(r, v);
+    if (stale) {
       // A zoom waiting to settle: the old pixels, scaled.
       const f = v.scale / r.scale;
       ctx.setTransform(f, 0, 0, f, (v.x - r.x * f) * k, (v.y - r.y * f) * k);
-      ctx.drawImage(this.layer.under, 0, 0);
-      ctx.drawImage(this.layer.ink, 0, 0);
       this.settleLater();
     }
-    ctx.setTransform(v.scale * k, 0, 0, v.scale * k, v.x * k, v.y * k);
-    for (const item of this.editor.overlay()) this.painter.paint(ctx, item.stroke, item.complete);
+    ctx.drawImage(this.layer.under, 0, 0);
+    // Growing highlighters go with the committed ones, under the ink.
+    for (const item of overlay) if (item.stroke.tool === T_HIGHLIGHTER) this.paintMoved(ctx, item);
+    if (stale) {
+      const f = v.scale / r.scale;
+      ctx.setTransform(f, 0, 0, f, (v.x - r.x * f) * k, (v.y - r.y * f) * k);
+    } else ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.layer.ink, 0, 0);
+    for (const item of overlay) if (item.stroke.tool !== T_HIGHLIGHTER) this.paintMoved(ctx, item);
+    this.paintDecor(ctx);
     const ring = this.ring;
     if (ring) {
       ctx.setTransform(k, 0, 0, k, 0, 0);
@@ -156,6 +170,40 @@ export class Renderer {
     }
     this.frames++;
     this.lastFrameMs = performance.now() - t0;
+  }
+
+  /** paintMoved paints an overlay item at its offset. */
+  private paintMoved(ctx: CanvasRenderingContext2D, item: OverlayItem): void {
+    const v = this.viewV;
+    const k = this.dpr;
+    ctx.setTransform(v.scale * k, 0, 0, v.scale * k, (v.x + item.dx * v.scale) * k, (v.y + item.dy * v.scale) * k);
+    this.painter.paint(ctx, item.stroke, item.complete);
+  }
+
+  private paintDecor(ctx: CanvasRenderingContext2D): void {
+    const d = this.decor();
+    if (!d.selection && !d.marquee) return;
+    const k = this.dpr;
+    ctx.setTransform(k, 0, 0, k, 0, 0);
+    const box = (r: Rect, pad: number): [number, number, number, number] => {
+      const a = toScreen(this.viewV, r.minX, r.minY);
+      const b = toScreen(this.viewV, r.maxX, r.maxY);
+      return [Math.round(a.x - pad) + 0.5, Math.round(a.y - pad) + 0.5, Math.round(b.x - a.x + 2 * pad), Math.round(b.y - a.y + 2 * pad)];
+    };
+    ctx.lineWidth = 1;
+    if (d.selection && !isEmpty(d.selection)) {
+      ctx.setLineDash([5, 4]);
+      ctx.strokeStyle = 'rgba(25, 113, 194, 0.95)';
+      ctx.strokeRect(...box(d.selection, 2));
+      ctx.setLineDash([]);
+    }
+    if (d.marquee && !isEmpty(d.marquee)) {
+      const b = box(d.marquee, 0);
+      ctx.fillStyle = 'rgba(25, 113, 194, 0.08)';
+      ctx.fillRect(...b);
+      ctx.strokeStyle = 'rgba(25, 113, 194, 0.8)';
+      ctx.strokeRect(...b);
+    }
   }
 
   private settleLater(): void {

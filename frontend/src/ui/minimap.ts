@@ -21,6 +21,8 @@ export interface MinimapSource {
   bounds(s: Stroke): Rect;
   /** How a stroke looks in a small picture: polylines in board units. */
   skeleton(s: Stroke): ReadonlyArray<ReadonlyArray<{ readonly x: number; readonly y: number }>>;
+  /** The width to draw the skeleton with, board units (0: a hairline). */
+  lineWidth(s: Stroke): number;
 }
 
 export class Minimap {
@@ -134,7 +136,7 @@ export class Minimap {
     const step = decimation(total);
     for (const s of strokes) {
       ctx.strokeStyle = cssColor(s.color | 0xff);
-      ctx.lineWidth = Math.max(1 / m.scale, s.width);
+      ctx.lineWidth = Math.max(1 / m.scale, this.source.lineWidth(s));
       ctx.beginPath();
       for (const line of this.source.skeleton(s)) {
         if (line.length === 0) continue;

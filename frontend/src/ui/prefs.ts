@@ -1,16 +1,23 @@
-// What the page remembers in localStorage: name, person color, pen color and
-// width. Storage may be missing or refuse (private modes): then nothing is
-// remembered and everything still works.
+// What the page remembers in localStorage: name, person color, and how each
+// tool draws (color, opacity, width, fill; the pen's color and width also as
+// penColor and penWidth, as before). Storage may be missing or refuse
+// (private modes): then nothing is remembered and everything still works.
 
 import { PERSON_COLORS, cleanName, randomName, randomPersonColor } from './identity';
+import { cleanStyles, type Styles } from './style';
 
 const KEY = 'sketchpad.prefs.v1';
+
+export type Theme = 'light' | 'dark';
 
 export interface Prefs {
   readonly name: string;
   readonly color: number;
   readonly penColor: number;
   readonly penWidth: number;
+  readonly styles: Styles;
+  /** The theme chosen with the toggle; null follows the system (prefers-color-scheme). */
+  readonly theme: Theme | null;
 }
 
 function storage(): Storage | null {
@@ -22,19 +29,25 @@ function storage(): Storage | null {
 }
 
 /** loadPrefs returns the remembered prefs, filling what is missing (and remembering it). */
-export function loadPrefs(defaults: { penColor: number; penWidth: number }, random: () => number = Math.random): Prefs {
-  let saved: Partial<Prefs> = {};
+export function loadPrefs(random: () => number = Math.random): Prefs {
+  let saved: Partial<Record<keyof Prefs, unknown>> = {};
   try {
     const raw = storage()?.getItem(KEY);
-    if (raw) saved = JSON.parse(raw) as Partial<Prefs>;
+    if (raw) saved = JSON.parse(raw) as Partial<Record<keyof Prefs, unknown>>;
   } catch {
     saved = {};
   }
   const name = typeof saved.name === 'string' && cleanName(saved.name) ? cleanName(saved.name) : randomName(random);
   const color = isColor(saved.color) && PERSON_COLORS.includes(saved.color) ? saved.color : randomPersonColor(random);
-  const penColor = isColor(saved.penColor) ? saved.penColor : defaults.penColor;
-  const penWidth = typeof saved.penWidth === 'number' && saved.penWidth >= 1 && saved.penWidth <= 4096 ? Math.round(saved.penWidth) : defaults.penWidth;
-  const p: Prefs = { name, color, penColor, penWidth };
+  let styles = cleanStyles(saved.styles);
+  // Prefs from before styles: the pen's color and width.
+  if (saved.styles === undefined) {
+    if (isColor(saved.penColor)) styles = { ...styles, colors: { ...styles.colors, pen: (saved.penColor | 0xff) >>> 0 } };
+    const w = saved.penWidth;
+    if (typeof w === 'number' && Number.isInteger(w) && w >= 1 && w <= 4096) styles = { ...styles, widths: { ...styles.widths, pen: w } };
+  }
+  const theme = saved.theme === 'light' || saved.theme === 'dark' ? saved.theme : null;
+  const p: Prefs = { name, color, penColor: styles.colors.pen, penWidth: styles.widths.pen, styles, theme };
   savePrefs(p);
   return p;
 }
@@ -42,7 +55,8 @@ export function loadPrefs(defaults: { penColor: number; penWidth: number }, rand
 /** savePrefs remembers p. */
 export function savePrefs(p: Prefs): void {
   try {
-    storage()?.setItem(KEY, JSON.stringify(p));
+    const q: Prefs = { ...p, penColor: p.styles.colors.pen, penWidth: p.styles.widths.pen };
+    storage()?.setItem(KEY, JSON.stringify(q));
   } catch {
     // storage full or refused: not remembered, nothing else lost
   }

@@ -1,0 +1,198 @@
+// The geometry of every kind of stroke, following PROTOCOL.md "Rendering":
+// what a stroke may cover (its extent), its skeleton (the polylines a small
+// picture or a hit test follows), the arrow's head, the ellipse's polygon,
+// a text's box. Pure; inputs never changed.
+
+import { EMPTY_RECT, pointsBounds, type Rect } from './bounds';
+
+/** Tool bytes (the same as protocol/types; geometry does not depend on the protocol). */
+export const T_PEN = 0;
+export const T_HIGHLIGHTER = 1;
+export const T_ERASER = 2;
+export const T_LINE = 3;
+export const T_ARROW = 4;
+export const T_RECT = 5;
+export const T_ELLIPSE = 6;
+export const T_TEXT = 7;
+
+export interface XY {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** StrokeGeom is what the geometry of a stroke depends on. */
+export interface StrokeGeom {
+  readonly tool: number;
+  /** Width, or a text's font size. */
+  readonly width: number;
+  readonly filled: boolean;
+  readonly points: readonly XY[];
+  readonly text: string;
+}
+
+/** arrowHeadLength is the length of an arrow's head: max(3 × width, 40). */
+export function arrowHeadLength(width: number): number {
+  return Math.max(3 * width, 40);
+}
+
+/**
+ * arrowHead returns the two back corners of the head of an arrow from p to
+ * q (the tip), 30° either side of the line, rounded to whole units as the
+ * server's SVG does. A zero-length arrow points along +x.
+ */
+export function arrowHead(p: XY, q: XY, width: number): [XY, XY] {
+  const len = arrowHeadLength(width);
+  const ang = p.x === q.x && p.y === q.y ? 0 : Math.atan2(q.y - p.y, q.x - p.x);
+  const corner = (a: number): XY => ({ x: Math.round(q.x + len * Math.cos(a)), y: Math.round(q.y + len * Math.sin(a)) });
+  return [corner(ang + Math.PI - Math.PI / 6), corner(ang + Math.PI + Math.PI / 6)];
+}
+
+/** corners returns the rectangle spanned by two points. */
+export function corners(a: XY, b: XY): Rect {
+  return { minX: Math.min(a.x, b.x), minY: Math.min(a.y, b.y), maxX: Math.max(a.x, b.x), maxY: Math.max(a.y, b.y) };
+}
+
+/** ellipsePoints returns n points around the ellipse inscribed in the rectangle with corners a and b. */
+export function ellipsePoints(a: XY, b: XY, n = 64): XY[] {
+  const r = corners(a, b);
+  const cx = (r.minX + r.maxX) / 2;
+  const cy = (r.minY + r.maxY) / 2;
+  const rx = (r.maxX - r.minX) / 2;
+  const ry = (r.maxY - r.minY) / 2;
+  const out: XY[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = (i / n) * Math.PI * 2;
+    out[i] = { x: cx + rx * Math.cos(t), y: cy + ry * Math.sin(t) };
+  }
+  return out;
+}
+
+/** textLines splits a text into its lines. */
+export function textLines(text: string): string[] {
+  return text.split('\n');
+}
+
+/** TEXT_CHAR_WIDTH is the estimate of a character's width, in font sizes (the server's too). */
+export const TEXT_CHAR_WIDTH = 0.6;
+/** TEXT_LINE_HEIGHT is the line height, in font sizes. */
+export const TEXT_LINE_HEIGHT = 1.25;
+
+/**
+ * textBox estimates the box of a text at (x, y) (its top-left) in font size
+ * `size`: TEXT_CHAR_WIDTH × size per character of the longest line, wide;
+ * TEXT_LINE_HEIGHT × size per line, high. An empty text still has the box of
+ * one character, so it can be found.
+ */
+export function textBox(at: XY, size: number, text: string): Rect {
+  const lines = textLines(text);
+  let longest = 1;
+  for (const l of lines) longest = Math.max(longest, Array.from(l).length);
+  return { minX: at.x, minY: at.y, maxX: at.x + longest * size * TEXT_CHAR_WIDTH, maxY: at.y + lines.length * size * TEXT_LINE_HEIGHT };
+}
+
+/** isFreehandTool: pen, highlighter, eraser. */
+export function isFreehandTool(tool: number): boolean {
+  return tool <= T_ERASER;
+}
+
+/**
+ * strokeExtent returns everything painting s may touch, in board units:
+ * freehand strokes their points grown by the width (perfect-freehand never
+ * draws wider than the width; the extra half is room for smoothing and
+ * antialiasing), shapes their corners grown by the width (and the arrow's
+ * head), a text its box.
+ */
+export function strokeExtent(s: StrokeGeom): Rect {
+  const pts = s.points;
+  if (pts.length === 0) return EMPTY_RECT;
+  if (s.tool === T_TEXT) {
+    const b = textBox(pts[0], s.width, s.text);
+    const pad = s.width * 0.25; // descenders, italics, a wider font than estimated
+    return { minX: b.minX - pad, minY: b.minY - pad, maxX: b.maxX + pad * 4, maxY: b.maxY + pad };
+  }
+  if (s.tool === T_ARROW && pts.length >= 2) return pointsBounds(pts, s.width + arrowHeadLength(s.width));
+  return pointsBounds(pts, s.width);
+}
+
+/**
+ * skeleton returns the polylines that trace s, in board units: a freehand
+ * stroke's path, a line, an arrow's line and head, a rectangle's or an
+ * ellipse's outline (closed: the first point repeated), a text's box.
+ */
+export function skeleton(s: StrokeGeom): XY[][] {
+  const pts = s.points;
+  if (pts.length === 0) return [];
+  switch (s.tool) {
+    case T_LINE:
+      return [[pts[0], pts[1] ?? pts[0]]];
+    case T_ARROW: {
+      const q = pts[1] ?? pts[0];
+      const [l, r] = arrowHead(pts[0], q, s.width);
+      return [[pts[0], q], [l, q, r, l]];
+    }
+    case T_RECT: {
+      const r = corners(pts[0], pts[1] ?? pts[0]);
+      const c = [
+        { x: r.minX, y: r.minY },
+        { x: r.maxX, y: r.minY },
+        { x: r.maxX, y: r.maxY },
+        { x: r.minX, y: r.maxY },
+      ];
+      return [[...c, c[0]]];
+    }
+    case T_ELLIPSE: {
+      const e = ellipsePoints(pts[0], pts[1] ?? pts[0]);
+      return [[...e, e[0]]];
+    }
+    case T_TEXT: {
+      const b = textBox(pts[0], s.width, s.text);
+      const c = [
+        { x: b.minX, y: b.minY },
+        { x: b.maxX, y: b.minY },
+        { x: b.maxX, y: b.maxY },
+        { x: b.minX, y: b.maxY },
+      ];
+      return [[...c, c[0]]];
+    }
+    default:
+      return [pts.slice()];
+  }
+}
+
+/** solid reports whether the inside of s counts as s (filled shapes, texts, arrow heads). */
+export function solidAreas(s: StrokeGeom): XY[][] {
+  const sk = skeleton(s);
+  if (s.tool === T_TEXT) return sk;
+  if (s.tool === T_ARROW) return [sk[1]];
+  if ((s.tool === T_RECT || s.tool === T_ELLIPSE) && s.filled) return sk;
+  return [];
+}
+
+/** pointInPolygon reports whether p is inside the closed polygon poly (even-odd). */
+export function pointInPolygon(p: XY, poly: readonly XY[]): boolean {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const a = poly[i];
+    const b = poly[j];
+    if (a.y > p.y !== b.y > p.y && p.x < ((b.x - a.x) * (p.y - a.y)) / (b.y - a.y) + a.x) inside = !inside;
+  }
+  return inside;
+}
+
+/**
+ * constrainShape returns the end point of a shape dragged from a to b with
+ * Shift held: lines and arrows snap to multiples of 45°, rectangles and
+ * ellipses become squares and circles.
+ */
+export function constrainShape(tool: number, a: XY, b: XY): XY {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  if (tool === T_RECT || tool === T_ELLIPSE) {
+    const d = Math.max(Math.abs(dx), Math.abs(dy));
+    return { x: a.x + (dx < 0 ? -d : d), y: a.y + (dy < 0 ? -d : d) };
+  }
+  const len = Math.hypot(dx, dy);
+  const step = Math.PI / 4;
+  const ang = Math.round(Math.atan2(dy, dx) / step) * step;
+  return { x: Math.round(a.x + len * Math.cos(ang)), y: Math.round(a.y + len * Math.sin(ang)) };
+}

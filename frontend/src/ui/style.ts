@@ -1,0 +1,89 @@
+// What each tool draws with: a color, an opacity, a width (a font size for
+// text), and whether shapes are filled. Pure; ui/prefs remembers it.
+
+import type { ToolName } from '../input/shortcuts';
+
+/** StyleKey groups the tools that share a style. */
+export type StyleKey = 'pen' | 'highlighter' | 'partial-eraser' | 'shape' | 'text';
+
+export const STYLE_KEYS: readonly StyleKey[] = ['pen', 'highlighter', 'partial-eraser', 'shape', 'text'];
+
+/** styleKey returns the style a tool draws with, or null (select, hand, stroke eraser). */
+export function styleKey(t: ToolName): StyleKey | null {
+  switch (t) {
+    case 'pen':
+    case 'highlighter':
+    case 'partial-eraser':
+    case 'text':
+      return t;
+    case 'line':
+    case 'arrow':
+    case 'rect':
+    case 'ellipse':
+      return 'shape';
+    default:
+      return null;
+  }
+}
+
+/**
+ * SIZES are the four widths (board units) the width buttons offer per style,
+ * the buttons keep their names (width-8, width-16, width-32, width-64) for
+ * every style: they are steps.
+ */
+export const SIZES: Readonly<Record<StyleKey, readonly number[]>> = {
+  pen: [8, 16, 32, 64],
+  highlighter: [32, 64, 96, 160],
+  'partial-eraser': [32, 64, 128, 256],
+  shape: [8, 16, 32, 64],
+  text: [64, 96, 144, 224],
+};
+
+/** STEP_WIDTHS are the width buttons' names. */
+export const STEP_WIDTHS: readonly number[] = [8, 16, 32, 64];
+
+export interface Styles {
+  /** Opaque colors (alpha 0xff) per style. */
+  readonly colors: Readonly<Record<StyleKey, number>>;
+  /** Alpha (0..255) per style. */
+  readonly alphas: Readonly<Record<StyleKey, number>>;
+  readonly widths: Readonly<Record<StyleKey, number>>;
+  readonly filled: boolean;
+}
+
+export const DEFAULT_STYLES: Styles = {
+  colors: { pen: 0x1e1e1eff, highlighter: 0xf2c200ff, 'partial-eraser': 0x000000ff, shape: 0x1e1e1eff, text: 0x1e1e1eff },
+  alphas: { pen: 255, highlighter: 0x66, 'partial-eraser': 255, shape: 255, text: 255 },
+  widths: { pen: 16, highlighter: 64, 'partial-eraser': 64, shape: 16, text: 96 },
+  filled: false,
+};
+
+/** withAlpha returns color (RGBA) with its alpha byte replaced. */
+export function withAlpha(color: number, alpha: number): number {
+  return ((color & 0xffffff00) | (Math.max(0, Math.min(255, Math.round(alpha))) & 0xff)) >>> 0;
+}
+
+/** drawColor returns the RGBA color the style draws with. */
+export function drawColor(s: Styles, k: StyleKey): number {
+  return withAlpha(s.colors[k], s.alphas[k]);
+}
+
+/** cleanStyles fills what is missing or wrong in styles read from storage with defaults. */
+export function cleanStyles(v: unknown): Styles {
+  const o = (typeof v === 'object' && v !== null ? v : {}) as Partial<Record<keyof Styles, unknown>>;
+  const pick = (field: 'colors' | 'alphas' | 'widths', ok: (x: unknown) => x is number): Record<StyleKey, number> => {
+    const src = (typeof o[field] === 'object' && o[field] !== null ? o[field] : {}) as Record<string, unknown>;
+    const out = { ...DEFAULT_STYLES[field] };
+    for (const k of STYLE_KEYS) {
+      const x = src[k];
+      if (ok(x)) out[k] = x;
+    }
+    return out;
+  };
+  const isColor = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
+  const isAlpha = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 1 && x <= 255;
+  const isWidth = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 1 && x <= 4096;
+  const colors = pick('colors', isColor);
+  for (const k of STYLE_KEYS) colors[k] = withAlpha(colors[k], 255);
+  return { colors, alphas: pick('alphas', isAlpha), widths: pick('widths', isWidth), filled: o.filled === true };
+}

@@ -4,7 +4,7 @@
 GO ?= go
 FUZZTIME ?= 30s
 
-.PHONY: test setup frontend frontend-check lint gotest e2e run fuzz
+.PHONY: test setup frontend frontend-check lint gotest e2e run fuzz bench
 
 test: setup lint frontend-check gotest
 
@@ -39,3 +39,8 @@ run:
 fuzz:
 	@for p in ./canvas ./server; do for t in $$($(GO) test -list 'Fuzz.*' $$p | grep ^Fuzz); do \
 		echo "fuzz $$p $$t"; $(GO) test $$p -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; done; done
+
+# Go benchmarks with -benchmem, then a short run of each load scenario and
+# the Socket.IO comparison (scripts/bench/run.sh; not part of test).
+bench:
+	GO=$(GO) bash scripts/bench/run.sh

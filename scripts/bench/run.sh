@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `make bench`: the Go benchmarks (with allocations) of the codec, the server
+# and the fan-out path, then a short run of every load scenario and of the
+# Socket.IO comparison. Stops by itself (a few minutes on 2 cores). The
+# figures in BENCHMARKS.md come from the full-size runs it lists; this is
+# the quick check after a change. Set BENCHTIME or LOADTIME to lengthen.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+GO=${GO:-go}
+BENCHTIME=${BENCHTIME:-200ms}
+LOADTIME=${LOADTIME:-5s}
+
+echo "== Go benchmarks (-benchmem)"
+pkgs=$($GO list ./canvas ./server/... ./scripts/loadtest)
+$GO test -run '^$' -bench . -benchmem -benchtime "$BENCHTIME" -timeout 15m $pkgs
+
+echo "== load scenarios (short: $LOADTIME each)"
+bash scripts/bench/peer/setup.sh
+bin=$(mktemp -d)/loadtest
+trap 'rm -rf "$(dirname "$bin")"' EXIT
+$GO build -o "$bin" ./scripts/loadtest
+run() {
+  echo "-- loadtest $*"
+  "$bin" -quiet -duration "$LOADTIME" "$@"
+}
+run -scenario fanout -clients 300 -drawers 10
+run -scenario rooms -clients 2000
+run -scenario cluster -clients 400
+run -scenario idle -clients 2000
+run -scenario join
+run -scenario wire
+echo "== Sketchpad vs the Socket.IO relay (short)"
+run -scenario fanout -clients 200 -drawers 5 -compare
+run -scenario cluster -clients 200 -compare

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -87,6 +88,8 @@ type redisReport struct {
 	CallsPerS         float64 `json:"calls_per_s"`
 	ScriptCallsPerS   float64 `json:"script_calls_per_s"` // EVALSHA/EVAL: sketchpad's submit, one round trip each
 	PublishPerS       float64 `json:"publish_per_s"`
+	Top               string  `json:"top_commands"` // the most called commands, calls/s
+	ScriptCallsPerOp  float64 `json:"script_calls_per_op"`
 	// Round trips per room per tick: script calls (sketchpad) or PUBLISH
 	// calls (the peer's adapter) per room per drawer op interval.
 	RoundTripsPerRoomTick float64 `json:"round_trips_per_room_tick"`
@@ -232,6 +235,25 @@ func (r *report) redis(w *redisWatch, window time.Duration, rooms int, plan draw
 	rr := &redisReport{PubsubOmemPeak: w.omemPeak, PubsubOmemSumPeak: w.omemSum, Samples: w.samples,
 		CallsPerS: round(float64(w.totalCalls())/s, 1), ScriptCallsPerS: round(float64(script)/s, 1),
 		PublishPerS: round(float64(pub)/s, 1)}
+	type kv struct {
+		k string
+		v int64
+	}
+	var all []kv
+	for k := range w.endCmd {
+		if n := w.calls(k); n > 0 {
+			all = append(all, kv{k, n})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].v > all[j].v })
+	var top []string
+	for _, e := range all[:min(len(all), 6)] {
+		top = append(top, fmt.Sprintf("%s %.0f", e.k, float64(e.v)/s))
+	}
+	rr.Top = strings.Join(top, ", ")
+	if r.SentOps > 0 {
+		rr.ScriptCallsPerOp = round(float64(script)/float64(r.SentOps), 3)
+	}
 	ticks := float64(rooms) * r.DrawSeconds * plan.rate / float64(plan.batch)
 	if ticks > 0 {
 		trips := script
@@ -345,7 +367,8 @@ func (r *report) writeTable(w io.Writer) {
 		p("process "+pr.Name, "CPU %.2f s (%.0f%% of a core), RSS %.1f MiB (peak %.1f)", pr.CPUSeconds, pr.CPUPercent, pr.RSSMiB, pr.PeakRSSMiB)
 	}
 	if rr := r.Redis; rr != nil {
-		p("redis", "%.0f calls/s (%.0f scripts/s, %.0f publish/s), %.3f round trips/room/tick", rr.CallsPerS, rr.ScriptCallsPerS, rr.PublishPerS, rr.RoundTripsPerRoomTick)
+		p("redis", "%.0f commands/s incl. inside scripts (%.0f script calls/s, %.0f publish/s), %.3f round trips/room/tick", rr.CallsPerS, rr.ScriptCallsPerS, rr.PublishPerS, rr.RoundTripsPerRoomTick)
+		p("redis commands/s", "%s (script calls per op %.3f)", rr.Top, rr.ScriptCallsPerOp)
 		p("redis pub/sub omem peak", "%d bytes one client, %d bytes all (%d samples)", rr.PubsubOmemPeak, rr.PubsubOmemSumPeak, rr.Samples)
 	}
 	if r.Closed > 0 {

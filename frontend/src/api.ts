@@ -29,6 +29,10 @@ export interface SketchpadAPI {
   view(): { scale: number; x: number; y: number; zoom: number };
   /** setView moves this person's view (as a pan or zoom would; it stops following). */
   setView(v: { scale: number; x: number; y: number }): void;
+  /** A PNG (data URL) of the whole board ('board', the default: the drawing and a margin) or of the visible area ('view'). */
+  exportPNG(scope?: 'board' | 'view'): Promise<string>;
+  /** An SVG document of the whole board or the visible area, drawn as PROTOCOL.md "Rendering" says. */
+  exportSVG(scope?: 'board' | 'view'): string;
 }
 
 /** Hooks are what the API reads from the rest of the page. */
@@ -36,6 +40,8 @@ export interface APIHooks {
   readonly renderStats: () => RenderStats;
   readonly view: () => View;
   readonly setView: (v: View) => void;
+  readonly exportPNG: (scope: 'board' | 'view') => string;
+  readonly exportSVG: (scope: 'board' | 'view') => string;
 }
 
 declare global {
@@ -62,5 +68,7 @@ export function makeAPI(editor: Editor, state: () => ConnState, hooks: APIHooks)
       return { scale: v.scale, x: v.x, y: v.y, zoom: v.scale * 4 };
     },
     setView: (v) => hooks.setView({ scale: v.scale, x: v.x, y: v.y }),
+    exportPNG: (scope) => Promise.resolve().then(() => hooks.exportPNG(scope === 'view' ? 'view' : 'board')),
+    exportSVG: (scope) => hooks.exportSVG(scope === 'view' ? 'view' : 'board'),
   };
 }

@@ -14,6 +14,7 @@ import {
   fitRect,
   panBy,
   pinch,
+  screenRect,
   setZoom,
   toBoard,
   zoomAt,
@@ -26,11 +27,13 @@ import type { Command } from './input/shortcuts';
 import { Connection, type ConnState } from './net/connection';
 import { roomName, roomSegment, socketURL } from './net/room_url';
 import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT, type StrokeId } from './protocol/types';
+import { download, exportPNG, exportSVG } from './render/export';
 import { Renderer } from './render/renderer';
 import { RemoteCursors } from './ui/cursors';
 import { h } from './ui/dom';
 import { Minimap } from './ui/minimap';
 import { PeopleList } from './ui/people';
+import { ShareMenu, type ExportScope } from './ui/share_menu';
 import { loadPrefs, savePrefs, type Prefs } from './ui/prefs';
 import { StatusBanner } from './ui/status';
 import { noticeNote } from './ui/status_text';
@@ -235,6 +238,27 @@ function main(): void {
     },
     { tool, styles: prefs.styles, name: prefs.name, personColor: prefs.color },
   );
+
+  // ---- share and export ----
+
+  const exportRect = (scope: ExportScope): Rect | undefined =>
+    scope === 'view' ? screenRect(renderer.view, renderer.width, renderer.height) : undefined;
+  const pngOf = (scope: ExportScope): string => {
+    const dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
+    const scale = scope === 'view' ? renderer.view.scale * dpr : 0.25 * dpr;
+    return exportPNG(renderer.painter, editor.shown(), scale, exportRect(scope));
+  };
+  const svgOf = (scope: ExportScope): string => exportSVG(editor.shown(), exportRect(scope));
+  const fileName = roomName(segment).replace(/[^\w.-]+/g, '_') || 'sketchpad';
+  const share = new ShareMenu({
+    exportPNG: (scope) => download(pngOf(scope), `${fileName}.png`),
+    exportSVG: (scope) => {
+      const url = URL.createObjectURL(new Blob([svgOf(scope)], { type: 'image/svg+xml' }));
+      download(url, `${fileName}.svg`);
+      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    },
+  });
+  toolbar.addMore(share.el);
 
   const ui = document.querySelector<HTMLElement>('#ui') ?? document.body;
   ui.append(
@@ -535,6 +559,8 @@ function main(): void {
     renderStats: () => renderer.stats(),
     view: () => renderer.view,
     setView: (v) => setView(v, true),
+    exportPNG: (scope) => pngOf(scope),
+    exportSVG: (scope) => svgOf(scope),
   });
   window.setInterval(() => cursors.prune(), 1000);
   connection.start();

@@ -80,6 +80,22 @@ function polylinePath(s: Paintable): { path: Path2D; dot: boolean } {
   return { path, dot: false };
 }
 
+/**
+ * fontMetrics returns the ascent and descent of the sans-serif font, in font
+ * sizes. A text's first line hangs from its point by the font's ascent, as
+ * SVG's dominant-baseline="text-before-edge" (the server's SVG) places it.
+ */
+let metrics: { ascent: number; descent: number } | null = null;
+export function fontMetrics(): { ascent: number; descent: number } {
+  if (metrics) return metrics;
+  const ctx = document.createElement('canvas').getContext('2d');
+  const m = ctx ? ((ctx.font = '100px sans-serif'), ctx.measureText('Hg')) : null;
+  const ascent = m && m.fontBoundingBoxAscent > 0 ? m.fontBoundingBoxAscent / 100 : 0.9;
+  const descent = m && m.fontBoundingBoxDescent > 0 ? m.fontBoundingBoxDescent / 100 : 0.25;
+  metrics = { ascent, descent };
+  return metrics;
+}
+
 /** LayerTargets are the committed layer's two canvases: highlighters go under, the rest on the ink. */
 export interface LayerTargets {
   readonly under: CanvasRenderingContext2D;
@@ -197,10 +213,11 @@ export class StrokePainter {
         const p = s.points[0];
         ctx.fillStyle = c.css;
         ctx.font = `${s.width}px sans-serif`;
-        ctx.textBaseline = 'top';
+        ctx.textBaseline = 'alphabetic';
         ctx.textAlign = 'left';
+        const top = p.y + fontMetrics().ascent * s.width;
         const lines = textLines(s.text);
-        for (let i = 0; i < lines.length; i++) ctx.fillText(lines[i], p.x, p.y + i * TEXT_LINE_HEIGHT * s.width);
+        for (let i = 0; i < lines.length; i++) ctx.fillText(lines[i], p.x, top + i * TEXT_LINE_HEIGHT * s.width);
         return;
       }
       default:

@@ -6,6 +6,7 @@
 import { TEXT_LINE_HEIGHT } from '../geometry/shape';
 import { toScreen, type View } from '../geometry/view';
 import { cssColor } from '../render/color';
+import { fontMetrics } from '../render/paint';
 import { h } from './dom';
 
 export interface TextSession {
@@ -84,9 +85,10 @@ export class TextEditor {
     if (!s) return;
     const px = s.size * view.scale;
     const p = toScreen(view, s.x, s.y);
-    // The canvas draws the em box's top at y; a text field puts half the
-    // leading above it.
-    const lead = ((TEXT_LINE_HEIGHT - 1) / 2) * px;
+    // The canvas hangs the first line from y by the font's ascent; a text
+    // field puts half the leading above the ascent.
+    const m = fontMetrics();
+    const lead = ((TEXT_LINE_HEIGHT - m.ascent - m.descent) / 2) * px;
     this.el.style.transform = `translate(${p.x}px, ${p.y - lead}px)`;
     this.el.style.fontSize = `${px}px`;
     this.el.style.lineHeight = String(TEXT_LINE_HEIGHT);

@@ -33,6 +33,8 @@ export interface SketchpadAPI {
   exportPNG(scope?: 'board' | 'view'): Promise<string>;
   /** An SVG document of the whole board or the visible area, drawn as PROTOCOL.md "Rendering" says. */
   exportSVG(scope?: 'board' | 'view'): string;
+  /** The page cannot change the board (a view link /b/v.{id}): no drawing tools, no ops sent. */
+  readOnly(): boolean;
 }
 
 /** Hooks are what the API reads from the rest of the page. */
@@ -42,6 +44,7 @@ export interface APIHooks {
   readonly setView: (v: View) => void;
   readonly exportPNG: (scope: 'board' | 'view') => string;
   readonly exportSVG: (scope: 'board' | 'view') => string;
+  readonly readOnly: () => boolean;
 }
 
 declare global {
@@ -70,5 +73,6 @@ export function makeAPI(editor: Editor, state: () => ConnState, hooks: APIHooks)
     setView: (v) => hooks.setView({ scale: v.scale, x: v.x, y: v.y }),
     exportPNG: (scope) => Promise.resolve().then(() => hooks.exportPNG(scope === 'view' ? 'view' : 'board')),
     exportSVG: (scope) => hooks.exportSVG(scope === 'view' ? 'view' : 'board'),
+    readOnly: () => hooks.readOnly(),
   };
 }

@@ -25,7 +25,7 @@ import { attachKeyboard } from './input/keyboard';
 import { attachPointer, type PointerSample } from './input/pointer';
 import type { Command } from './input/shortcuts';
 import { Connection, type ConnState } from './net/connection';
-import { roomName, roomSegment, socketURL } from './net/room_url';
+import { absoluteURL, isViewLink, roomName, roomSegment, socketURL } from './net/room_url';
 import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT, type StrokeId } from './protocol/types';
 import { download, exportPNG, exportSVG } from './render/export';
 import { Renderer } from './render/renderer';
@@ -54,7 +54,11 @@ function main(): void {
   const canvas = document.querySelector<HTMLCanvasElement>('canvas#board');
   if (!canvas) throw new Error('sketchpad: no canvas#board');
   const segment = roomSegment(location.pathname) || 'lobby';
-  document.title = `${roomName(segment)} · Sketchpad`;
+  const meta = (name: string): string | null => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? null;
+  const token = new URLSearchParams(location.search).get('token') ?? '';
+  /** A view link (or a view-only embed) cannot change the board. */
+  let readOnly = isViewLink(segment) || meta('sketchpad-read-only') === '1';
+  document.title = isViewLink(segment) ? 'View only · Sketchpad' : `${roomName(segment)} · Sketchpad`;
 
   let prefs: Prefs = loadPrefs();
   let tool: Tool = 'pen';
@@ -111,6 +115,7 @@ function main(): void {
     },
     { name: prefs.name, color: prefs.color },
   );
+  editor.sync.setReadOnly(readOnly);
   const renderer = new Renderer(canvas, editor, () => schedule(), () => ({
     selection: tool === 'select' ? editor.selectionBounds() : null,
     marquee: selecting?.mode === 'marquee' ? selecting.rect : null,
@@ -259,6 +264,23 @@ function main(): void {
     },
   });
   toolbar.addMore(share.el);
+  const here = (): string => location.href.replace(/#.*$/, '');
+  const viewMeta = meta('sketchpad-view-link');
+  const badge = h('span', { class: 'tb-badge', 'data-testid': 'read-only', title: 'This link can look at the board but not draw', hidden: true }, 'View only');
+  toolbar.addMore(badge);
+
+  /** applyReadOnly turns the page into a viewer: no drawing tools, no ops; pan, zoom, follow, export still work. */
+  const applyReadOnly = (): void => {
+    readOnly = true;
+    editor.sync.setReadOnly(true);
+    textEditor.end();
+    toolbar.setReadOnly(true);
+    badge.hidden = false;
+    canvas.dataset.readonly = 'true';
+    setTool('hand');
+    share.setLinks({ edit: null, view: here() });
+  };
+  share.setLinks({ edit: here(), view: viewMeta ? absoluteURL(viewMeta, location.href) : null });
 
   const ui = document.querySelector<HTMLElement>('#ui') ?? document.body;
   ui.append(
@@ -469,12 +491,12 @@ function main(): void {
         schedule();
       },
       doubleClick: (s) => {
-        if (tool !== 'select') return;
+        if (tool !== 'select' || readOnly) return;
         const n = editor.textAt(toBoardSample(s), pick());
         if (n) editText(n);
       },
     },
-    () => tool === 'hand' || spaceHeld,
+    () => tool === 'hand' || spaceHeld || readOnly,
   );
   const trackShift = (e: KeyboardEvent | PointerEvent): void => {
     shiftHeld = e.shiftKey;
@@ -490,7 +512,10 @@ function main(): void {
     canvas.dataset.panning = 'false';
   });
 
+  /** What a viewer may do from the keyboard. */
+  const VIEWER: readonly Command[] = ['hand', 'zoom-in', 'zoom-out', 'zoom-reset', 'zoom-fit', 'help', 'escape'];
   const run = (c: Command): void => {
+    if (readOnly && !VIEWER.includes(c)) return;
     switch (c) {
       case 'undo':
         editor.undo();
@@ -547,13 +572,15 @@ function main(): void {
 
   const onState = (s: ConnState): void => {
     status.set(s);
+    if (editor.readOnly && !readOnly) applyReadOnly(); // the server refused an op: 4403
     if (s.state !== 'live' && s.state !== 'connecting') {
       people.reset();
       cursors.clear();
       if (following) follow(0);
     }
   };
-  connection = new Connection(socketURL(location.protocol, location.host, segment), editor.sync, onState);
+  if (readOnly) applyReadOnly();
+  connection = new Connection(socketURL(location.protocol, location.host, segment, token), editor.sync, onState);
   const conn = connection;
   window.sketchpad = makeAPI(editor, () => conn.state, {
     renderStats: () => renderer.stats(),
@@ -561,6 +588,7 @@ function main(): void {
     setView: (v) => setView(v, true),
     exportPNG: (scope) => pngOf(scope),
     exportSVG: (scope) => svgOf(scope),
+    readOnly: () => readOnly,
   });
   window.setInterval(() => cursors.prune(), 1000);
   connection.start();

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { BACKOFF_CAP_MS, backoffCeiling, backoffDelay } from '../src/net/backoff';
 import { Outbox } from '../src/net/outbox';
 import { pausedAfter } from '../src/net/pause';
-import { roomName, roomSegment, socketURL } from '../src/net/room_url';
+import { absoluteURL, isViewLink, roomName, roomSegment, socketURL } from '../src/net/room_url';
 import { VERSION, type Op } from '../src/protocol/types';
 import { seeded } from './rand';
 
@@ -124,6 +124,13 @@ test('room URL: the last path segment of /b/{room}; ws or wss by the page', () =
   assert.equal(roomName('%E0%A4%A'), '%E0%A4%A');
   assert.equal(socketURL('https:', 'sk.example:8443', 'r1'), 'wss://sk.example:8443/ws/r1');
   assert.equal(socketURL('http:', 'localhost:8080', 'r1'), 'ws://localhost:8080/ws/r1');
+  // A view link: the segment verbatim, dots and all; read-only.
+  assert.equal(roomSegment('/b/v.AbC-_x.y'), 'v.AbC-_x.y');
+  assert.equal(isViewLink('v.AbC-_x.y'), true);
+  assert.equal(isViewLink('team-42'), false);
+  assert.equal(socketURL('https:', 'sk.example', 'v.AbC-_x.y'), 'wss://sk.example/ws/v.AbC-_x.y');
+  assert.equal(socketURL('https:', 'sk.example', 'b1', 'a+b/c'), 'wss://sk.example/ws/b1?token=a%2Bb%2Fc');
+  assert.equal(absoluteURL('/b/v.xyz', 'https://sk.example/b/team-42?x=1'), 'https://sk.example/b/v.xyz');
 });
 
 test('paused: Notice 1 sets it, Notice 2 and a Welcome clear it, the rest leave it', () => {

@@ -444,3 +444,27 @@ test('paused: other notices are passed on and leave the state alone', () => {
   assert.deepEqual(notices, [1, 7, 2, 1, 2]);
   assert.deepEqual(changes, [true, false]);
 });
+
+test('read-only (a view link): nothing is queued or sent, not even the cursor; 4403 makes a page read-only', () => {
+  const room = new FakeRoom(1n);
+  const v = new TestClient(room, 'Viewer');
+  v.ed.sync.setReadOnly(true);
+  v.connect();
+  settle(v);
+  scribble(v, 0, 0, 3);
+  v.ed.addText(0, 0, { color: 0xff, size: 10 }, 'no');
+  v.ed.clear();
+  assert.equal(v.ed.undo(), false);
+  assert.equal(v.ed.sync.sendCursor(1, 2), false);
+  settle(v);
+  assert.deepEqual(v.sentOps(), []);
+  assert.equal(v.ed.sync.outbox.length, 0);
+  assert.equal(room.board.seq, 0);
+  // A page that did queue ops and is told 4403 drops them and stops.
+  const w = new TestClient(room, 'Was an editor');
+  scribble(w, 0, 0, 3);
+  assert.ok(w.ed.sync.outbox.length > 0);
+  w.ed.sync.closed(4403);
+  assert.equal(w.ed.readOnly, true);
+  assert.equal(w.ed.sync.outbox.length, 0);
+});

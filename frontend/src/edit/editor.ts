@@ -170,6 +170,11 @@ export class Editor {
     return this.historyV;
   }
 
+  /** readOnly: this page may not change the board (a view link). */
+  get readOnly(): boolean {
+    return this.sync.readOnly;
+  }
+
   /** drawing is true while a freehand stroke or a shape is being drawn. */
   get drawing(): boolean {
     return this.current !== null;
@@ -184,6 +189,7 @@ export class Editor {
 
   /** beginStroke starts a freehand stroke at s; the Begin is sent at once. */
   beginStroke(s: Sample, style: StrokeStyle): void {
+    if (this.readOnly) return;
     this.endGestures();
     const n = this.nextStroke++;
     const l = freehand(n, style, normalizePoint(s.x, s.y, s.p, style.pressure));
@@ -244,6 +250,7 @@ export class Editor {
 
   /** shapeStart starts a shape at p; nothing is sent until it has a size. */
   shapeStart(p: XY, style: ShapeStyle): void {
+    if (this.readOnly) return;
     this.endGestures();
     const n = this.nextStroke++;
     const a = normalizePoint(p.x, p.y, 0, false);
@@ -284,6 +291,7 @@ export class Editor {
 
   /** addText places a new text with its top-left at (x, y); it returns its stroke number. */
   addText(x: number, y: number, style: TextStyle, text: string): number {
+    if (this.readOnly) return 0;
     this.endGestures();
     const n = this.nextStroke++;
     const shown = textShown(n, style, x, y, text);
@@ -307,7 +315,7 @@ export class Editor {
    */
   editText(n: number, style: TextStyle, text: string): boolean {
     const cur = this.ownText(n);
-    if (!cur) return false;
+    if (!cur || this.readOnly) return false;
     const before: TextState = { color: cur.stroke.color, size: cur.stroke.width, text: cur.stroke.text };
     if (text === '') {
       this.endGestures();
@@ -357,6 +365,7 @@ export class Editor {
 
   /** eraseStart starts an eraser gesture at s with the given radius (board units). */
   eraseStart(s: XY, radius: number): void {
+    if (this.readOnly) return;
     this.endGestures();
     this.erasing = { last: null, radius, keys: new Set(), ids: [], unsent: [] };
     this.eraseMove([s]);
@@ -477,6 +486,7 @@ export class Editor {
 
   /** moveBy drags the selection by (dx, dy) board units; Move ops go out at each flush. */
   moveBy(dx: number, dy: number): void {
+    if (this.readOnly) return;
     if (!this.moving) {
       const ids = this.selection;
       if (ids.length === 0) return;
@@ -500,6 +510,7 @@ export class Editor {
 
   /** deleteSelection erases the selection (one undo step). */
   deleteSelection(): boolean {
+    if (this.readOnly) return false;
     const ids = this.selection;
     if (ids.length === 0) return false;
     this.endGestures();
@@ -526,7 +537,7 @@ export class Editor {
   // ---- undo, redo, clear ----
 
   undo(): boolean {
-    if (this.busy) return false;
+    if (this.busy || this.readOnly) return false;
     const { history, ops } = undoHistory(this.historyV, this.locate);
     if (history === this.historyV) return false;
     for (const op of ops) this.push(op);
@@ -536,7 +547,7 @@ export class Editor {
   }
 
   redo(): boolean {
-    if (this.busy) return false;
+    if (this.busy || this.readOnly) return false;
     const { history, ops } = redoHistory(this.historyV, this.locate);
     if (history === this.historyV) return false;
     for (const op of ops) this.push(op);
@@ -547,6 +558,7 @@ export class Editor {
 
   /** clear removes every stroke, for everyone, for good. */
   clear(): void {
+    if (this.readOnly) return;
     this.endGestures();
     this.push({ type: 'clear' });
     this.selected = [];

@@ -1,10 +1,19 @@
-// Where the board is: the room name from the page's path (/b/{room}) and the
-// WebSocket URL of the room (/ws/{room} on the same host).
+// Where the board is: the room name from the page's path (/b/{room}, or a
+// view link /b/v.{id}), and the WebSocket URL of the room (/ws/{segment}
+// on the same host, the segment taken verbatim).
+
+/** VIEW_PREFIX starts the path segment of a read-only view link. */
+export const VIEW_PREFIX = 'v.';
 
 /** roomSegment returns the last path segment of /b/{room} as written (still URL-encoded), or ''. */
 export function roomSegment(pathname: string): string {
   const parts = pathname.split('/').filter((p) => p !== '');
   return parts.length ? parts[parts.length - 1] : '';
+}
+
+/** isViewLink reports whether a path segment is a view link's (read-only: /b/v.{id}). */
+export function isViewLink(segment: string): boolean {
+  return segment.startsWith(VIEW_PREFIX);
 }
 
 /** roomName returns the room's name for people to read. */
@@ -16,7 +25,20 @@ export function roomName(segment: string): string {
   }
 }
 
-/** socketURL returns the room's WebSocket URL for a page at protocol//host. */
-export function socketURL(protocol: string, host: string, segment: string): string {
-  return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/ws/${segment}`;
+/**
+ * socketURL returns the room's WebSocket URL for a page at protocol//host.
+ * An embed token (the page's token query parameter) goes along.
+ */
+export function socketURL(protocol: string, host: string, segment: string, token = ''): string {
+  const q = token ? `?token=${encodeURIComponent(token)}` : '';
+  return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/ws/${segment}${q}`;
+}
+
+/** absoluteURL resolves a link (such as the view link's path) against the page's address. */
+export function absoluteURL(link: string, base: string): string {
+  try {
+    return new URL(link, base).href;
+  } catch {
+    return link;
+  }
 }

@@ -25,6 +25,7 @@ import { encodeClientMsg } from '../protocol/client';
 import { decodeServerFrame } from '../protocol/server';
 import {
   CLOSE_MALFORMED,
+  CLOSE_READ_ONLY,
   CLOSE_VERSION,
   VERSION,
   type AuthorCursor,
@@ -88,6 +89,7 @@ export class SyncCore {
   private authorV = 0;
   private liveV = false;
   private pausedV = false;
+  private readOnlyV = false;
   private helloEpoch = 0n;
   private dropHeadOnWelcome = false;
   private identityV: Identity;
@@ -122,6 +124,19 @@ export class SyncCore {
     return this.pausedV;
   }
 
+  /**
+   * readOnly: this page may not change the board (a view link): no op is
+   * queued or sent, nor our cursor. The server closing with 4403 (it
+   * refused an op) makes a page read-only too.
+   */
+  get readOnly(): boolean {
+    return this.readOnlyV;
+  }
+
+  setReadOnly(ro: boolean): void {
+    this.readOnlyV = ro;
+  }
+
   /** live is true from a Welcome until the connection closes. */
   get live(): boolean {
     return this.liveV;
@@ -154,6 +169,11 @@ export class SyncCore {
     this.liveV = false;
     this.outbox.disconnected();
     if (code === CLOSE_MALFORMED) this.dropHeadOnWelcome = true;
+    if (code === CLOSE_READ_ONLY) {
+      // The link cannot draw: what we queued will never be taken.
+      this.readOnlyV = true;
+      this.outbox.reset(this.outbox.base);
+    }
     return code === CLOSE_VERSION ? 'reload' : 'reconnect';
   }
 
@@ -212,8 +232,9 @@ export class SyncCore {
     if (this.pausedV !== wasPaused) this.listener.pausedChanged?.(this.pausedV);
   }
 
-  /** push queues an op of ours and sends it when live; it returns the op's outbox uid. */
+  /** push queues an op of ours and sends it when live; it returns the op's outbox uid (0: read-only, dropped). */
   push(op: Op): number {
+    if (this.readOnlyV) return 0;
     const uid = this.outbox.push(op);
     if (this.liveV) this.flush();
     return uid;
@@ -221,7 +242,7 @@ export class SyncCore {
 
   /** sendCursor sends the pointer position when live; cursors are never queued. */
   sendCursor(x: number, y: number): boolean {
-    if (!this.liveV) return false;
+    if (!this.liveV || this.readOnlyV) return false;
     this.send(encodeClientMsg({ type: 'cursor', x: clampCoord(Math.round(x)), y: clampCoord(Math.round(y)) }));
     return true;
   }

@@ -86,6 +86,11 @@ export class ShareMenu {
   open(): void {
     this.pop.hidden = false;
     this.button.setAttribute('aria-expanded', 'true');
+    // Under the button, kept inside the window.
+    this.pop.style.left = '0px';
+    const r = this.pop.getBoundingClientRect();
+    const over = r.right - (window.innerWidth - 8);
+    if (over > 0) this.pop.style.left = `${-Math.min(over, r.left - 8)}px`;
   }
 
   close(refocus: boolean): void {

@@ -93,6 +93,20 @@ func newApp(cfg *Config, log *slog.Logger, store Store, shared *RedisLog, m *Met
 // Handler is the App's HTTP handler.
 func (a *App) Handler() http.Handler { return a.echo }
 
+// HTTPServer returns an http.Server for the App with the timeouts that keep
+// a client that never finishes its request (or its WebSocket handshake)
+// from holding a connection: the headers must arrive within
+// cfg.HandshakeTimeout.
+func (a *App) HTTPServer() *http.Server {
+	return &http.Server{
+		Handler:           a.echo,
+		ReadHeaderTimeout: a.cfg.HandshakeTimeout,
+		ReadTimeout:       30 * time.Second, // request bodies (POST /api/tokens); hijacked WebSockets are not affected
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    16 << 10,
+	}
+}
+
 // Shutdown stops the rooms (each flushes, snapshots and tells its clients to
 // reconnect elsewhere) and closes the store. The caller stops the listener
 // first so no new connection arrives.

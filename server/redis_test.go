@@ -18,7 +18,9 @@ import (
 
 func startReplica(t *testing.T, redisURL string) *testServer {
 	t.Helper()
-	return startWith(t, &server.Config{RedisURL: redisURL, RoomIdle: time.Minute, SyncInterval: 200 * time.Millisecond})
+	// Many test clients share one address: the per-address budget is
+	// raised to what many people behind one address would have.
+	return startWith(t, &server.Config{RedisURL: redisURL, RoomIdle: time.Minute, SyncInterval: 200 * time.Millisecond, IPRateFactor: 1000})
 }
 
 func replicas(t *testing.T, redisURL string, n int) []*testServer {

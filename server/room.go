@@ -331,9 +331,12 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 	// sessions already here before the newcomer's view is cut.
 	r.flush(ctx, true)
 
-	if r.shared != nil && h.Epoch == r.board.Epoch && h.LastSeq > r.board.Seq {
-		// The client saw more on another replica: catch up first, so it
-		// gets a replay rather than an older snapshot.
+	if r.shared != nil && h.Epoch == r.board.Epoch && (h.LastSeq > r.board.Seq || h.Author != 0) {
+		// The client may have seen more on another replica: catch up with
+		// the log first. Its Welcome.applied must count every op of its
+		// own it saw acknowledged there, or its first resent op would be
+		// numbered as an older one and skipped as a duplicate; and it gets
+		// a replay rather than an older snapshot.
 		r.resync()
 		r.flush(ctx, true)
 	}
@@ -590,20 +593,30 @@ func (r *Room) shutdown(ctx context.Context) {
 	}
 }
 
-// recentOps is a bounded window of the latest sequenced ops.
+// recentOps is a bounded window of the latest sequenced ops: at most max
+// ops and replayBytes bytes of them (big ops must not make a room's memory
+// grow with the op count).
 type recentOps struct {
-	max  int
-	base uint64 // sequence number of ops[0]
-	ops  []canvas.SeqOp
+	max   int
+	base  uint64 // sequence number of ops[0]
+	ops   []canvas.SeqOp
+	bytes int
 }
+
+const replayBytes = 4 << 20
 
 func (w *recentOps) add(seq uint64, op canvas.SeqOp) {
 	if len(w.ops) == 0 {
 		w.base = seq
 	}
 	w.ops = append(w.ops, op)
-	if len(w.ops) > w.max {
-		drop := len(w.ops) - w.max/2
+	w.bytes += len(op.Op)
+	if len(w.ops) > w.max || w.bytes > replayBytes {
+		drop := 0
+		for len(w.ops)-drop > w.max/2 || w.bytes > replayBytes/2 {
+			w.bytes -= len(w.ops[drop].Op)
+			drop++
+		}
 		w.ops = append(w.ops[:0:0], w.ops[drop:]...)
 		w.base += uint64(drop)
 	}

@@ -21,6 +21,7 @@ type Client struct {
 	name   string
 	color  uint32
 	header http.Header
+	noLog  bool
 
 	mu      sync.Mutex // guards everything below
 	conn    *gws.Conn
@@ -56,6 +57,9 @@ type Options struct {
 	Name   string
 	Color  uint32
 	Header http.Header // e.g. Origin
+	// NoLog: do not keep every op received (Log returns nothing), for
+	// long runs where the log's memory would get in the way.
+	NoLog bool
 }
 
 // New returns a client for the WebSocket URL (ws://host/ws/room). It does
@@ -64,7 +68,7 @@ func New(url string, o Options) *Client {
 	if o.Name == "" {
 		o.Name = "go client"
 	}
-	return &Client{url: url, name: o.Name, color: o.Color, header: o.Header,
+	return &Client{url: url, name: o.Name, color: o.Color, header: o.Header, noLog: o.NoLog,
 		board: canvas.NewBoard(0), change: make(chan struct{}),
 		people: map[uint32]canvas.Presence{}, cursors: map[uint32]canvas.AuthorCursor{}}
 }
@@ -202,7 +206,9 @@ func (c *Client) handle(_ *gws.Conn, m *canvas.ServerMsg) error {
 				return err
 			}
 			c.board.Apply(so.Author, &op)
-			c.log = append(c.log, Entry{Seq: c.board.Seq, Author: so.Author, Op: append([]byte(nil), so.Op...)})
+			if !c.noLog {
+				c.log = append(c.log, Entry{Seq: c.board.Seq, Author: so.Author, Op: append([]byte(nil), so.Op...)})
+			}
 			if so.Author == c.author {
 				c.acked++
 			}

@@ -19,7 +19,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/sketchpad/sketchpad/server"
 )
@@ -62,7 +61,7 @@ func run(args []string, log *slog.Logger) error {
 		log.Info("pprof listening", "addr", pl.Addr().String())
 		go func() { _ = http.Serve(pl, pprofMux()) }()
 	}
-	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := app.HTTPServer()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	if cfg.RedisURL != "" {

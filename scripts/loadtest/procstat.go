@@ -26,6 +26,7 @@ type procSample struct {
 	cpu float64 // user + system seconds
 	rss int64   // bytes
 	hwm int64   // peak RSS, bytes
+	wr  int64   // bytes written to storage (/proc/<pid>/io write_bytes)
 }
 
 func readProc(pid int) (procSample, error) {
@@ -60,6 +61,13 @@ func readProc(pid int) (procSample, error) {
 			if v, ok := strings.CutPrefix(line, k.key); ok {
 				kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 				*k.dst = kb << 10
+			}
+		}
+	}
+	if io, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid)); err == nil {
+		for _, line := range strings.Split(string(io), "\n") {
+			if v, ok := strings.CutPrefix(line, "write_bytes: "); ok {
+				s.wr, _ = strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 			}
 		}
 	}
@@ -137,6 +145,33 @@ func listenerPID(addr string) int {
 		}
 	}
 	return 0
+}
+
+// listenAddrs returns the loopback TCP addresses pid listens on.
+func listenAddrs(pid int) []string {
+	mine := map[string]bool{}
+	fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	for _, fd := range fds {
+		if link, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name())); err == nil {
+			mine[link] = true
+		}
+	}
+	var out []string
+	b, _ := os.ReadFile("/proc/net/tcp")
+	for _, line := range strings.Split(string(b), "\n")[1:] {
+		f := strings.Fields(line)
+		if len(f) < 10 || f[3] != "0A" || !mine["socket:["+f[9]+"]"] {
+			continue
+		}
+		la := strings.Split(f[1], ":")
+		if len(la) != 2 || len(la[0]) != 8 {
+			continue
+		}
+		ip, _ := strconv.ParseUint(la[0], 16, 32)
+		port, _ := strconv.ParseUint(la[1], 16, 16)
+		out = append(out, fmt.Sprintf("%d.%d.%d.%d:%d", ip&0xff, ip>>8&0xff, ip>>16&0xff, ip>>24, port))
+	}
+	return out
 }
 
 // raiseFileLimit lifts RLIMIT_NOFILE to its hard limit: each connection is

@@ -79,6 +79,7 @@ type procReport struct {
 	CPUPercent float64 `json:"cpu_percent"` // of one core, over the window
 	RSSMiB     float64 `json:"rss_mib"`
 	PeakRSSMiB float64 `json:"peak_rss_mib"`
+	DiskMiB    float64 `json:"disk_write_mib"` // written to storage over the window
 }
 
 type redisReport struct {
@@ -215,7 +216,7 @@ func (r *report) procs(ws []*watched, window time.Duration) {
 		cpu := w.end.cpu - w.start.cpu
 		r.Procs = append(r.Procs, procReport{Name: w.name, PID: w.pid, CPUSeconds: round(cpu, 2),
 			CPUPercent: round(100*cpu/window.Seconds(), 1), RSSMiB: round(float64(w.end.rss)/(1<<20), 1),
-			PeakRSSMiB: round(float64(w.end.hwm)/(1<<20), 1)})
+			PeakRSSMiB: round(float64(w.end.hwm)/(1<<20), 1), DiskMiB: round(float64(w.end.wr-w.start.wr)/(1<<20), 1)})
 		switch w.role {
 		case "server":
 			r.ServerCPUSeconds += cpu
@@ -364,7 +365,7 @@ func (r *report) writeTable(w io.Writer) {
 		}
 	}
 	for _, pr := range r.Procs {
-		p("process "+pr.Name, "CPU %.2f s (%.0f%% of a core), RSS %.1f MiB (peak %.1f)", pr.CPUSeconds, pr.CPUPercent, pr.RSSMiB, pr.PeakRSSMiB)
+		p("process "+pr.Name, "CPU %.2f s (%.0f%% of a core), RSS %.1f MiB (peak %.1f), disk writes %.1f MiB", pr.CPUSeconds, pr.CPUPercent, pr.RSSMiB, pr.PeakRSSMiB, pr.DiskMiB)
 	}
 	if rr := r.Redis; rr != nil {
 		p("redis", "%.0f commands/s incl. inside scripts (%.0f script calls/s, %.0f publish/s), %.3f round trips/room/tick", rr.CallsPerS, rr.ScriptCallsPerS, rr.PublishPerS, rr.RoundTripsPerRoomTick)

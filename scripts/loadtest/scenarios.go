@@ -144,8 +144,9 @@ func runIdle(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 	return rep, nil
 }
 
-// runJoin builds a board of cfg.JoinPoints points (strokes of 500 points
-// in ops of 100), then cfg.Joiners clients join at once; each measures
+// runJoin builds a board of cfg.JoinPoints points (strokes of 500 points,
+// their points in ops of 100, at 200 ops/s: under the server's per-
+// connection drawing rate), then cfg.Joiners clients join at once; each measures
 // from its Hello to the whole first frame (Welcome, Snapshot, Presence).
 func runJoin(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 	if tgt.kind != "sketchpad" {
@@ -165,7 +166,10 @@ func runJoin(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 	sent, strokes := 0, 0
 	var batch []canvas.Point
 	ops := int64(0)
+	pace := time.NewTicker(5 * time.Millisecond)
+	defer pace.Stop()
 	send := func(f []byte) error {
+		<-pace.C
 		ops++
 		return seed.conn.send(f)
 	}

@@ -188,15 +188,27 @@ func startInproc(dir string) (*target, error) {
 // load does not use: each client connects to a replica directly, so a
 // room's clients can be split across replicas) with scripts/cluster/local.
 func startCluster(ctx context.Context, n int, logf func(string, ...any)) (*target, error) {
-	c, err := local.Start(ctx, local.Options{Replicas: n, Logf: logf, ReplicaArgs: []string{"--room-idle", "60s"}})
+	c, err := local.Start(ctx, local.Options{Replicas: n, Logf: logf,
+		ReplicaArgs: []string{"--room-idle", "60s", "--pprof", "127.0.0.1:0"}})
 	if err != nil {
 		return nil, err
 	}
 	t := &target{kind: "sketchpad", redisURL: c.RedisURL, closers: []func(){c.Close},
 		desc: fmt.Sprintf("%d sketchpad replicas in Redis mode + redis-server (scripts/cluster/local)", n)}
+	var pprofs []string
 	for _, r := range c.Replicas {
 		t.bases = append(t.bases, "ws://"+r.Addr)
-		t.servers = append(t.servers, listenerPID(r.Addr))
+		pid := listenerPID(r.Addr)
+		t.servers = append(t.servers, pid)
+		for _, a := range listenAddrs(pid) {
+			if strings.HasPrefix(a, "127.0.0.1:") {
+				pprofs = append(pprofs, "http://"+a)
+			}
+		}
+	}
+	if len(pprofs) > 0 {
+		t.pprof = pprofs[0]
+		t.desc += "; pprof " + strings.Join(pprofs, " ")
 	}
 	return t, nil
 }

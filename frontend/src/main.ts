@@ -23,7 +23,7 @@ import {
 } from './geometry/view';
 import { attachKeyboard } from './input/keyboard';
 import { attachPointer, type PointerSample } from './input/pointer';
-import type { Command } from './input/shortcuts';
+import { SHORTCUTS, type Command } from './input/shortcuts';
 import { Connection, type ConnState } from './net/connection';
 import { absoluteURL, isViewLink, roomName, roomSegment, socketURL } from './net/room_url';
 import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT, type StrokeId } from './protocol/types';
@@ -32,6 +32,7 @@ import { Renderer } from './render/renderer';
 import { RemoteCursors } from './ui/cursors';
 import { h } from './ui/dom';
 import { Minimap } from './ui/minimap';
+import { HelpPanel } from './ui/help';
 import { PeopleList } from './ui/people';
 import { ShareMenu, type ExportScope } from './ui/share_menu';
 import { loadPrefs, savePrefs, type Prefs } from './ui/prefs';
@@ -39,6 +40,7 @@ import { StatusBanner } from './ui/status';
 import { noticeNote } from './ui/status_text';
 import { drawColor, styleKey, withAlpha } from './ui/style';
 import { TextEditor } from './ui/text_editor';
+import { ThemeSwitch } from './ui/theme';
 import { Toolbar, type Tool } from './ui/toolbar';
 import { ViewStore, loadView } from './ui/view_store';
 import { ZoomControls } from './ui/zoom_controls';
@@ -266,6 +268,13 @@ function main(): void {
   toolbar.addMore(share.el);
   const here = (): string => location.href.replace(/#.*$/, '');
   const viewMeta = meta('sketchpad-view-link');
+  const help = new HelpPanel(SHORTCUTS);
+  toolbar.addMore(help.button);
+  const theme = new ThemeSwitch(prefs.theme, (t) => {
+    prefs = { ...prefs, theme: t };
+    savePrefs(prefs);
+  });
+  toolbar.addMore(theme.button);
   const badge = h('span', { class: 'tb-badge', 'data-testid': 'read-only', title: 'This link can look at the board but not draw', hidden: true }, 'View only');
   toolbar.addMore(badge);
 
@@ -287,6 +296,7 @@ function main(): void {
     cursors.el,
     textEditor.el,
     h('header', { class: 'top' }, toolbar.el),
+    help.el,
     h('aside', { class: 'side' }, people.el),
     followEl,
     h('footer', { class: 'bottom' }, status.el),
@@ -546,10 +556,13 @@ function main(): void {
         editor.selectAll();
         break;
       case 'escape':
-        if (editor.selection.length) editor.select([]);
+        if (help.open) help.close();
+        else if (share.isOpen()) share.close(true);
+        else if (editor.selection.length) editor.select([]);
         else if (following) follow(0);
         break;
       case 'help':
+        help.toggle();
         break;
       default:
         setTool(c);

@@ -56,6 +56,7 @@ type Room struct {
 	failed    error     // set when the room could not load
 	handedOut uint32    // highest author id handed out: a client may resume up to it
 	arrived   time.Time // when the oldest op not yet sent arrived (fan-out latency)
+	outHasOps bool      // r.out holds ops (or a snapshot): send before a join's view is cut
 	cluster   clusterState
 }
 
@@ -328,8 +329,11 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 		return
 	}
 	// Whatever was applied before this join must reach the store and the
-	// sessions already here before the newcomer's view is cut.
-	r.flush(ctx, true)
+	// sessions already here before the newcomer's view is cut. (Presence
+	// waiting in r.out can wait: the newcomer getting it twice is
+	// harmless, and a join storm then costs one broadcast per batch, not
+	// one per join.)
+	r.flushOps(ctx)
 
 	if r.shared != nil && h.Epoch == r.board.Epoch && (h.LastSeq > r.board.Seq || h.Author != 0) {
 		// The client may have seen more on another replica: catch up with
@@ -338,7 +342,7 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 		// numbered as an older one and skipped as a duplicate; and it gets
 		// a replay rather than an older snapshot.
 		r.resync()
-		r.flush(ctx, true)
+		r.flushOps(ctx)
 	}
 	b := r.board
 	author := h.Author
@@ -508,7 +512,7 @@ func (r *Room) flush(ctx context.Context, force bool) {
 		return
 	}
 	frame := r.out
-	r.out = nil // sessions may still be writing frame; never reuse it
+	r.out, r.outHasOps = nil, false // sessions may still be writing frame; never reuse it
 	for s := range r.sessions {
 		s.send(frame)
 	}
@@ -519,6 +523,13 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	r.hub.metrics.framesOut.Add(float64(len(r.sessions)))
 	if r.snapshotDue() {
 		r.compact(ctx)
+	}
+}
+
+// flushOps flushes if ops are waiting to be stored or sent.
+func (r *Room) flushOps(ctx context.Context) {
+	if len(r.pending) > 0 || r.outHasOps {
+		r.flush(ctx, true)
 	}
 }
 
@@ -533,6 +544,7 @@ func (r *Room) emitPending(ctx context.Context) {
 		r.persist(ctx)
 	}
 	r.out = canvas.AppendOps(r.out, r.pendSeq, r.pending)
+	r.outHasOps = true
 	for i, op := range r.pending {
 		r.recent.add(r.pendSeq+uint64(i), op)
 	}

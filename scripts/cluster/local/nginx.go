@@ -76,11 +76,12 @@ func MainConfig(dir, include string) string {
 	return fmt.Sprintf(`# Written by scripts/cluster: the local twin of the nginx image's nginx.conf.
 daemon off;
 master_process off;
+worker_rlimit_nofile 65536;
 pid %s;
 error_log %s warn;
 
 events {
-    worker_connections 4096;
+    worker_connections 16384;
 }
 
 http {

@@ -74,6 +74,29 @@ func readProc(pid int) (procSample, error) {
 	return s, nil
 }
 
+// machineCPU returns the CPU seconds all cores spent busy and in total
+// since boot (/proc/stat): the share of the machine the run had, and what
+// other processes took, show whether the figures are the service's own.
+func machineCPU() (busy, total float64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	for i, v := range f[1:] {
+		n, _ := strconv.ParseFloat(v, 64)
+		if i >= 8 { // guest time is already in user
+			break
+		}
+		total += n
+		if i != 3 && i != 4 { // idle, iowait
+			busy += n
+		}
+	}
+	return busy / clkTck, total / clkTck
+}
+
 // watched is a process whose CPU and memory the report shows.
 type watched struct {
 	name  string // "server", "server-2", "redis", "loadgen"

@@ -56,11 +56,17 @@ type report struct {
 	RedisCPUSeconds     float64 `json:"redis_cpu_s"`
 	DeliveriesPerCPUSec float64 `json:"peer_deliveries_per_cpu_s"` // server + redis CPU
 
-	Procs []procReport  `json:"processes"`
-	Redis *redisReport  `json:"redis,omitempty"`
-	Idle  *idleReport   `json:"idle,omitempty"`
-	Join  *joinReport   `json:"join,omitempty"`
-	Check []targetCheck `json:"targets"`
+	// The machine over the window: how busy all cores were, and the CPU
+	// seconds that none of the watched processes used (other processes on
+	// the machine, and kernel work such as loopback networking).
+	MachineBusyPercent float64       `json:"machine_busy_percent"`
+	OtherCPUSeconds    float64       `json:"other_cpu_s"`
+	LoadAvg            string        `json:"loadavg"`
+	Procs              []procReport  `json:"processes"`
+	Redis              *redisReport  `json:"redis,omitempty"`
+	Idle               *idleReport   `json:"idle,omitempty"`
+	Join               *joinReport   `json:"join,omitempty"`
+	Check              []targetCheck `json:"targets"`
 
 	Errors     int64  `json:"errors"`
 	FirstError string `json:"first_error,omitempty"`
@@ -224,6 +230,19 @@ func (r *report) procs(ws []*watched, window time.Duration) {
 			r.RedisCPUSeconds += cpu
 		}
 	}
+	busy, total := machineEnd[0]-machineStart[0], machineEnd[1]-machineStart[1]
+	if total > 0 {
+		r.MachineBusyPercent = round(100*busy/total, 1)
+		var watchedCPU float64
+		for _, p := range r.Procs {
+			watchedCPU += p.CPUSeconds
+		}
+		r.OtherCPUSeconds = round(max(0, busy-watchedCPU), 2)
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		f := strings.Fields(string(b))
+		r.LoadAvg = strings.Join(f[:min(3, len(f))], " ")
+	}
 	if c := r.ServerCPUSeconds + r.RedisCPUSeconds; c > 0 {
 		r.DeliveriesPerCPUSec = float64(r.PeerDeliveries) / c
 	}
@@ -366,6 +385,10 @@ func (r *report) writeTable(w io.Writer) {
 	}
 	for _, pr := range r.Procs {
 		p("process "+pr.Name, "CPU %.2f s (%.0f%% of a core), RSS %.1f MiB (peak %.1f), disk writes %.1f MiB", pr.CPUSeconds, pr.CPUPercent, pr.RSSMiB, pr.PeakRSSMiB, pr.DiskMiB)
+	}
+	if r.MachineBusyPercent > 0 {
+		p("machine", "%.0f%% busy over the window (all cores); %.1f CPU-s used by other processes and the kernel; load %s",
+			r.MachineBusyPercent, r.OtherCPUSeconds, r.LoadAvg)
 	}
 	if rr := r.Redis; rr != nil {
 		p("redis", "%.0f commands/s incl. inside scripts (%.0f script calls/s, %.0f publish/s), %.3f round trips/room/tick", rr.CallsPerS, rr.ScriptCallsPerS, rr.PublishPerS, rr.RoundTripsPerRoomTick)

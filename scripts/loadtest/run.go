@@ -202,6 +202,10 @@ func closeAll(sessions []*session) {
 	}
 }
 
+// machineStart and machineEnd are /proc/stat's busy and total CPU
+// seconds at the window's ends (one run at a time per process).
+var machineStart, machineEnd [2]float64
+
 // watchProcs samples the target's processes (and this one).
 func watchProcs(tgt *target) []*watched {
 	var ws []*watched
@@ -228,6 +232,12 @@ func watchProcs(tgt *target) []*watched {
 }
 
 func sampleAll(ws []*watched, end bool) {
+	busy, total := machineCPU()
+	if end {
+		machineEnd = [2]float64{busy, total}
+	} else {
+		machineStart = [2]float64{busy, total}
+	}
 	for _, w := range ws {
 		s, err := readProc(w.pid)
 		if err != nil {

@@ -30,6 +30,7 @@ import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOO
 import { download, exportPNG, exportSVG } from './render/export';
 import { Renderer } from './render/renderer';
 import { RemoteCursors } from './ui/cursors';
+import { Decorations } from './ui/decor';
 import { h } from './ui/dom';
 import { Minimap } from './ui/minimap';
 import { HelpPanel } from './ui/help';
@@ -84,7 +85,10 @@ function main(): void {
     {
       changed: () => schedule(),
       historyChanged: (u, r) => toolbar.setHistory(u, r),
-      boardReplaced: () => minimap.boardChanged(),
+      boardReplaced: (b) => {
+        minimap.boardChanged();
+        if (b.strokes.length) renderer.snapshotArrived(editor.sync.receivedAt);
+      },
       applied: () => minimap.boardChanged(),
       presence: (m) => {
         if (m.author === editor.sync.author) return;
@@ -118,10 +122,8 @@ function main(): void {
     { name: prefs.name, color: prefs.color },
   );
   editor.sync.setReadOnly(readOnly);
-  const renderer = new Renderer(canvas, editor, () => schedule(), () => ({
-    selection: tool === 'select' ? editor.selectionBounds() : null,
-    marquee: selecting?.mode === 'marquee' ? selecting.rect : null,
-  }));
+  const renderer = new Renderer(canvas, editor, () => schedule());
+  const decor = new Decorations();
 
   // ---- the view ----
 
@@ -198,7 +200,7 @@ function main(): void {
     tool = t;
     toolbar.setTool(t, prefs.styles);
     canvas.dataset.tool = t;
-    if (t !== 'eraser' && t !== 'partial-eraser') renderer.setRing(null);
+    if (t !== 'eraser' && t !== 'partial-eraser') decor.setRing(null);
     if (t !== 'select') editor.select([]);
     schedule();
   };
@@ -293,6 +295,7 @@ function main(): void {
 
   const ui = document.querySelector<HTMLElement>('#ui') ?? document.body;
   ui.append(
+    decor.el,
     cursors.el,
     textEditor.el,
     h('header', { class: 'top' }, toolbar.el),
@@ -318,6 +321,11 @@ function main(): void {
       cursorDirty = false;
     }
     renderer.frame();
+    decor.update(
+      renderer.view,
+      tool === 'select' ? editor.selectionBounds() : null,
+      selecting?.mode === 'marquee' ? selecting.rect : null,
+    );
     minimap.update(renderer.view, renderer.width, renderer.height);
   }
 
@@ -492,12 +500,12 @@ function main(): void {
       hover: (s) => {
         cursorAt = toBoard(renderer.view, s.x, s.y);
         cursorDirty = true;
-        if (tool === 'eraser') renderer.setRing({ x: s.x, y: s.y, r: ERASER_RADIUS_PX });
-        else if (tool === 'partial-eraser') renderer.setRing({ x: s.x, y: s.y, r: (prefs.styles.widths['partial-eraser'] / 2) * renderer.view.scale });
+        if (tool === 'eraser') decor.setRing({ x: s.x, y: s.y, r: ERASER_RADIUS_PX });
+        else if (tool === 'partial-eraser') decor.setRing({ x: s.x, y: s.y, r: (prefs.styles.widths['partial-eraser'] / 2) * renderer.view.scale });
         schedule();
       },
       leave: () => {
-        renderer.setRing(null);
+        decor.setRing(null);
         schedule();
       },
       doubleClick: (s) => {

@@ -90,6 +90,7 @@ export class SyncCore {
   private liveV = false;
   private pausedV = false;
   private readOnlyV = false;
+  private receivedAtV = 0;
   private helloEpoch = 0n;
   private dropHeadOnWelcome = false;
   private identityV: Identity;
@@ -135,6 +136,11 @@ export class SyncCore {
 
   setReadOnly(ro: boolean): void {
     this.readOnlyV = ro;
+  }
+
+  /** receivedAt is when (performance.now()) the last server frame started to be handled. */
+  get receivedAt(): number {
+    return this.receivedAtV;
   }
 
   /** live is true from a Welcome until the connection closes. */
@@ -183,6 +189,7 @@ export class SyncCore {
    * Welcome of another version: the caller closes the connection.
    */
   receive(frame: Uint8Array): void {
+    this.receivedAtV = performance.now();
     const msgs = decodeServerFrame(frame);
     let welcome: WelcomeMsg | null = null;
     let epochChanged = false;

@@ -24,6 +24,7 @@
 import { area, intersects, isEmpty, union, type Rect } from '../geometry/bounds';
 import { sameView, screenRect, toBoard, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
+import { T_ERASER, T_HIGHLIGHTER } from '../geometry/shape';
 import type { LayerTargets, StrokePainter } from './paint';
 
 /** More dirty rectangles than this, or more than half the screen: repaint all. */
@@ -123,9 +124,28 @@ export class CommittedLayer {
         break;
       }
     }
+    // A new stroke below painted ones: painted on top when nothing painted
+    // above it in its layer (nor an eraser) overlaps it, else its rectangle
+    // is repainted.
+    const onTop: Stroke[] = [];
     for (let i = 0; i < top; i++) {
       const s = desired[i];
-      if (!this.drawn.has(s)) dirty.push(this.painter.bounds(s));
+      if (this.drawn.has(s)) continue;
+      const b = this.painter.bounds(s);
+      if (this.coveredAbove(desired, i, top, b, s.tool)) dirty.push(b);
+      else onTop.push(s);
+    }
+    // What a repainted rectangle crosses is repainted with it, whole.
+    for (let moved = true; moved && onTop.length; ) {
+      moved = false;
+      for (let k = onTop.length - 1; k >= 0; k--) {
+        const b = this.painter.bounds(onTop[k]);
+        if (dirty.some((d) => intersects(d, b))) {
+          dirty.push(b);
+          onTop.splice(k, 1);
+          moved = true;
+        }
+      }
     }
     const screen = this.screen();
     const visible = dirty.filter((r) => !isEmpty(r) && intersects(r, screen));
@@ -133,6 +153,14 @@ export class CommittedLayer {
       return this.repaintAll(desired, this.renderedV);
     }
     if (visible.length) this.repaintRegions(visible, desired, top);
+    if (onTop.length) {
+      this.begin();
+      for (const s of onTop) {
+        const r = this.painter.bounds(s);
+        if (intersects(r, screen)) this.paint(s);
+      }
+      this.end();
+    }
     for (let i = 0; i <= top; i++) {
       const s = desired[i];
       if (!this.drawn.has(s)) this.drawn.set(s, this.painter.bounds(s));
@@ -147,6 +175,22 @@ export class CommittedLayer {
       }
       this.end();
     }
+  }
+
+  /**
+   * coveredAbove reports whether a painted stroke above desired[i] (up to
+   * top) that could change its pixels overlaps b: one in the same layer, or
+   * a partial eraser (it clears both).
+   */
+  private coveredAbove(desired: readonly Stroke[], i: number, top: number, b: Rect, tool: number): boolean {
+    const under = tool === T_HIGHLIGHTER;
+    for (let j = i + 1; j <= top; j++) {
+      const t = desired[j];
+      if (tool !== T_ERASER && t.tool !== T_ERASER && (t.tool === T_HIGHLIGHTER) !== under) continue;
+      const r = this.drawn.get(t);
+      if (r && intersects(r, b)) return true;
+    }
+    return false;
   }
 
   private screen(): Rect {

@@ -11,7 +11,9 @@
 //	             1.25 × size apart
 //
 // The path of a stroke is cached per stroke object and recomputed only when
-// the stroke grew or ended.
+// the stroke grew or ended. A pen stroke thinner than LOD_PX device pixels
+// (a big board seen from afar) is drawn as a plain polyline: its outline
+// would cost much and show nothing more.
 
 import { EMPTY_RECT, type Rect } from '../geometry/bounds';
 import { strokeOutline } from '../geometry/outline';
@@ -33,9 +35,16 @@ import {
 import type { Paintable } from '../edit/editor';
 import { cssColor } from './color';
 
+/** Below this width on the screen (device pixels), a finished pen stroke is a polyline. */
+export const LOD_PX = 1.5;
+
 interface Cached {
   n: number;
   complete: boolean;
+  /** The pen's outline is built when first needed (not for a stroke only ever seen from afar). */
+  built: boolean;
+  /** The polyline a far-away pen stroke is drawn with. */
+  lod: Path2D | null;
   /** The outline (pen), the polyline (highlighter, eraser, line), the shape's outline. */
   path: Path2D;
   /** A one-point polyline is a dot: fill path instead of stroking it. */
@@ -96,6 +105,21 @@ export function fontMetrics(): { ascent: number; descent: number } {
   return metrics;
 }
 
+let measurer: CanvasRenderingContext2D | null | undefined;
+
+/** textExtent is what a text paints, measured in the font it is drawn with (the geometry's estimate is for hit testing). */
+function textExtent(s: Paintable): Rect {
+  measurer ??= document.createElement('canvas').getContext('2d');
+  const est = strokeExtent(s);
+  if (!measurer) return est;
+  measurer.font = '100px sans-serif';
+  let w = 0;
+  for (const line of textLines(s.text)) w = Math.max(w, measurer.measureText(line).width);
+  const p = s.points[0];
+  const pad = s.width * 0.25;
+  return { minX: est.minX, minY: est.minY, maxX: Math.max(est.maxX, p.x + (w / 100) * s.width + pad), maxY: est.maxY };
+}
+
 /** LayerTargets are the committed layer's two canvases: highlighters go under, the rest on the ink. */
 export interface LayerTargets {
   readonly under: CanvasRenderingContext2D;
@@ -108,9 +132,17 @@ export class StrokePainter {
   private entry(s: Paintable, complete: boolean): Cached {
     let c = this.cache.get(s);
     if (!c || c.n !== s.points.length || c.complete !== complete) {
-      c = { n: s.points.length, complete, path: new Path2D(), dot: false, head: null, bounds: strokeExtent(s), css: c?.css ?? cssColor(s.color) };
-      if (s.points.length > 0) this.build(c, s, complete);
+      const bounds = s.tool === T_TEXT && s.points.length ? textExtent(s) : strokeExtent(s);
+      c = { n: s.points.length, complete, built: false, lod: null, path: new Path2D(), dot: false, head: null, bounds, css: c?.css ?? cssColor(s.color) };
       this.cache.set(s, c);
+    }
+    return c;
+  }
+
+  private built(c: Cached, s: Paintable): Cached {
+    if (!c.built) {
+      c.built = true;
+      if (s.points.length > 0) this.build(c, s, c.complete);
     }
     return c;
   }
@@ -160,9 +192,10 @@ export class StrokePainter {
 
   /** bounds returns what painting s may touch, in board units. */
   bounds(s: Paintable): Rect {
+    if (s.points.length === 0) return EMPTY_RECT;
     const c = this.cache.get(s);
     if (c && c.n === s.points.length) return c.bounds;
-    return s.points.length ? strokeExtent(s) : EMPTY_RECT;
+    return this.entry(s, true).bounds;
   }
 
   /** paintInto paints a committed stroke into the layer it belongs to. */
@@ -177,7 +210,17 @@ export class StrokePainter {
   /** paint draws s into ctx, whose transform maps board units to device pixels. */
   paint(ctx: CanvasRenderingContext2D, s: Paintable, complete: boolean): void {
     if (s.points.length === 0) return;
-    const c = this.entry(s, complete);
+    const e = this.entry(s, complete);
+    if (s.tool === T_PEN && complete && s.width * Math.abs(ctx.getTransform().a) < LOD_PX) {
+      if (!e.lod) e.lod = polylinePath(s).path;
+      ctx.lineWidth = s.width * 0.75;
+      ctx.lineCap = 'round';
+      ctx.lineJoin = 'round';
+      ctx.strokeStyle = e.css;
+      ctx.stroke(e.lod);
+      return;
+    }
+    const c = this.built(e, s);
     switch (s.tool) {
       case T_PEN:
         ctx.fillStyle = c.css;

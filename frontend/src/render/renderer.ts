@@ -2,28 +2,15 @@
 // Each frame that something changed it brings the committed layer up to
 // date, copies it to the screen (the under layer, then what is growing on
 // it, then the ink layer), and paints on top what is still growing: others'
-// open strokes, our unconfirmed strokes, the eraser's ring.
+// open strokes, our unconfirmed strokes, what our pending moves moved. The
+// canvas holds nothing else (the eraser's ring and the selection are
+// elements over it: ui/decor).
 
 import type { Editor, OverlayItem } from '../edit/editor';
-import { isEmpty, type Rect } from '../geometry/bounds';
 import { T_HIGHLIGHTER } from '../geometry/shape';
-import { HOME_VIEW, sameView, snapView, toScreen, type View } from '../geometry/view';
+import { HOME_VIEW, sameView, snapView, type View } from '../geometry/view';
 import { CommittedLayer } from './layer';
 import { StrokePainter } from './paint';
-
-export interface EraserRing {
-  /** Center in CSS pixels. */
-  readonly x: number;
-  readonly y: number;
-  /** Radius in CSS pixels. */
-  readonly r: number;
-}
-
-/** Decor is what is drawn over the board: the selection's box, the marquee (board units). */
-export interface Decor {
-  readonly selection: Rect | null;
-  readonly marquee: Rect | null;
-}
 
 /** A zoom on a board slow to repaint is repainted once the view has been still this long (ms). */
 const SETTLE_MS = 160;
@@ -33,6 +20,8 @@ export interface RenderStats {
   frames: number;
   /** How long the last frame took (ms), committed layer included. */
   lastFrameMs: number;
+  /** How long bringing the committed layer up to date took in the last frame (ms, the script's part: outlines, paint calls). */
+  lastSyncMs: number;
   /** How long the last full repaint of the committed layer took (ms). */
   lastFullRenderMs: number;
   /** Full repaints, rectangles repainted, pans done by shifting pixels. */
@@ -41,6 +30,11 @@ export interface RenderStats {
   shifts: number;
   /** Strokes painted into the committed layer, all told. */
   painted: number;
+  /**
+   * How long the last snapshot took from its frame's arrival (decoding
+   * included) to the end of the first frame that showed it (ms); 0 before one.
+   */
+  openMs: number;
 }
 
 export class Renderer {
@@ -53,16 +47,17 @@ export class Renderer {
   private dpr = 1;
   private cssW = 0;
   private cssH = 0;
-  private ring: EraserRing | null = null;
   private frames = 0;
   private lastFrameMs = 0;
+  private lastSyncMs = 0;
+  private openMs = 0;
+  private openedAt = 0;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
     private readonly editor: Editor,
     /** Asks for a frame (the settle after a zoom). */
     private readonly requestFrame: () => void,
-    private readonly decor: () => Decor = () => ({ selection: null, marquee: null }),
   ) {
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('sketchpad: no 2d canvas context');
@@ -108,22 +103,25 @@ export class Renderer {
     this.viewV = snapView(this.viewV, dpr);
   }
 
-  /** setRing shows (or hides, with null) the eraser's ring. */
-  setRing(r: EraserRing | null): void {
-    this.ring = r;
-  }
-
   stats(): RenderStats {
     const s = this.layer.stats;
     return {
       frames: this.frames,
       lastFrameMs: this.lastFrameMs,
+      lastSyncMs: this.lastSyncMs,
       lastFullRenderMs: s.lastFullMs,
       fullRenders: s.full,
       regionRenders: s.regions,
       shifts: s.shifts,
       painted: s.painted,
+      openMs: this.openMs,
     };
+  }
+
+  /** snapshotArrived says a snapshot's frame arrived at t (performance.now()): the next frame measures openMs. */
+  snapshotArrived(t: number): void {
+    this.openedAt = t;
+    this.layer.invalidate();
   }
 
   /** frame paints the screen. */
@@ -132,6 +130,7 @@ export class Renderer {
     const v = this.viewV;
     const settled = t0 - this.viewChangedAt >= SETTLE_MS;
     this.layer.sync(this.editor.committed(), v, settled);
+    this.lastSyncMs = performance.now() - t0;
     const ctx = this.ctx;
     const k = this.dpr;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -154,22 +153,13 @@ export class Renderer {
     } else ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.layer.ink, 0, 0);
     for (const item of overlay) if (item.stroke.tool !== T_HIGHLIGHTER) this.paintMoved(ctx, item);
-    this.paintDecor(ctx);
-    const ring = this.ring;
-    if (ring) {
-      ctx.setTransform(k, 0, 0, k, 0, 0);
-      ctx.beginPath();
-      ctx.arc(ring.x, ring.y, ring.r, 0, Math.PI * 2);
-      ctx.lineWidth = 1;
-      ctx.strokeStyle = 'rgba(0,0,0,0.55)';
-      ctx.stroke();
-      ctx.beginPath();
-      ctx.arc(ring.x, ring.y, ring.r + 1, 0, Math.PI * 2);
-      ctx.strokeStyle = 'rgba(255,255,255,0.8)';
-      ctx.stroke();
-    }
     this.frames++;
-    this.lastFrameMs = performance.now() - t0;
+    const t1 = performance.now();
+    this.lastFrameMs = t1 - t0;
+    if (this.openedAt) {
+      this.openMs = t1 - this.openedAt;
+      this.openedAt = 0;
+    }
   }
 
   /** paintMoved paints an overlay item at its offset. */
@@ -178,32 +168,6 @@ export class Renderer {
     const k = this.dpr;
     ctx.setTransform(v.scale * k, 0, 0, v.scale * k, (v.x + item.dx * v.scale) * k, (v.y + item.dy * v.scale) * k);
     this.painter.paint(ctx, item.stroke, item.complete);
-  }
-
-  private paintDecor(ctx: CanvasRenderingContext2D): void {
-    const d = this.decor();
-    if (!d.selection && !d.marquee) return;
-    const k = this.dpr;
-    ctx.setTransform(k, 0, 0, k, 0, 0);
-    const box = (r: Rect, pad: number): [number, number, number, number] => {
-      const a = toScreen(this.viewV, r.minX, r.minY);
-      const b = toScreen(this.viewV, r.maxX, r.maxY);
-      return [Math.round(a.x - pad) + 0.5, Math.round(a.y - pad) + 0.5, Math.round(b.x - a.x + 2 * pad), Math.round(b.y - a.y + 2 * pad)];
-    };
-    ctx.lineWidth = 1;
-    if (d.selection && !isEmpty(d.selection)) {
-      ctx.setLineDash([5, 4]);
-      ctx.strokeStyle = 'rgba(25, 113, 194, 0.95)';
-      ctx.strokeRect(...box(d.selection, 2));
-      ctx.setLineDash([]);
-    }
-    if (d.marquee && !isEmpty(d.marquee)) {
-      const b = box(d.marquee, 0);
-      ctx.fillStyle = 'rgba(25, 113, 194, 0.08)';
-      ctx.fillRect(...b);
-      ctx.strokeStyle = 'rgba(25, 113, 194, 0.8)';
-      ctx.strokeRect(...b);
-    }
   }
 
   private settleLater(): void {

@@ -209,7 +209,8 @@ func TestFrameAttacksAreClosedQuicklyAndHurtNoOne(t *testing.T) {
 
 func TestSlowConsumerIsDroppedAndOthersAreNotSlowed(t *testing.T) {
 	ts := startWith(t, &server.Config{DataDir: t.TempDir(), RoomIdle: time.Minute, SendQueueBytes: 1 << 20, RateDraw: 10000, RateDestructive: 1000})
-	ctx := ctxT(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
 	fast := client.New(ts.wsURL("slow"), client.Options{Name: "fast", NoLog: true})
 	if err := fast.Connect(ctx); err != nil {
 		t.Fatal(err)
@@ -244,7 +245,7 @@ func TestSlowConsumerIsDroppedAndOthersAreNotSlowed(t *testing.T) {
 		if k%50 == 49 {
 			frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpClear}))
 		}
-		time.Sleep(2 * time.Millisecond) // fast, but one a reading client keeps up with
+		time.Sleep(raceSlowdown * 2 * time.Millisecond) // fast, but one a reading client keeps up with
 	}
 	frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpBegin, Stroke: 9999, Color: 0xff, Width: 4, Points: []canvas.Point{{X: 1, Y: 1}}}))
 	if err := fast.WaitSeq(ctx, uint64(sent*3+sent/50+1)); err != nil {

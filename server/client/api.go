@@ -17,7 +17,9 @@ func (c *Client) Send(op *canvas.Op) error {
 	defer c.mu.Unlock()
 	c.sent = append(c.sent, b)
 	if c.live {
-		return c.conn.WriteMessage(gws.OpcodeBinary, b)
+		// A write on a dying connection fails; the op is kept and sent
+		// again after the next Connect, like one drawn offline.
+		_ = c.conn.WriteMessage(gws.OpcodeBinary, b)
 	}
 	return nil
 }

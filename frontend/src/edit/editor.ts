@@ -108,6 +108,9 @@ type Current =
   | { readonly kind: 'freehand'; readonly item: LocalItem }
   | { readonly kind: 'shape'; readonly item: LocalItem; readonly anchor: Point; readonly style: ShapeStyle; dirty: boolean };
 
+/** The stroke eraser sends at most one Erase op per this many ms while it moves. */
+const ERASE_EVERY_MS = 100;
+
 const keyOf = (id: StrokeId): string => id.author + ':' + id.stroke;
 
 export class Editor {
@@ -122,6 +125,7 @@ export class Editor {
   private moving: MoveGesture | null = null;
   private selected: StrokeId[] = [];
   private editingKey: string | null = null;
+  private erasedAt = -Infinity;
   private readonly extents = new WeakMap<object, { n: number; r: Rect }>();
 
   constructor(send: (frame: Uint8Array) => void, private readonly listener: EditorListener, identity: Identity) {
@@ -524,13 +528,14 @@ export class Editor {
   /**
    * flush sends what accumulated since the last call: one Points op (per
    * 2048 points) for the stroke being drawn, one Shape for the shape being
-   * dragged, one Erase for the strokes the eraser touched, one Move for the
-   * selection being dragged. Called once per animation frame.
+   * dragged, one Erase for the strokes the eraser touched (at most every
+   * ERASE_EVERY_MS), one Move for the selection being dragged. Called once
+   * per animation frame.
    */
   flush(): void {
     this.flushPoints();
     this.flushShape();
-    this.flushErase();
+    this.flushErase(false);
     this.flushMove();
   }
 
@@ -683,9 +688,18 @@ export class Editor {
     c.item.lastUid = uid;
   }
 
-  private flushErase(): void {
+  /**
+   * flushErase sends the strokes the eraser touched since the last time; a
+   * frame's flush (force false) does so at most every ERASE_EVERY_MS (the
+   * room limits erase ops per second; what we erased is hidden here at once
+   * anyway).
+   */
+  private flushErase(force = true): void {
     const g = this.erasing;
     if (!g || !g.unsent.length) return;
+    const now = performance.now();
+    if (!force && now - this.erasedAt < ERASE_EVERY_MS) return;
+    this.erasedAt = now;
     const ids = g.unsent;
     g.unsent = [];
     for (const op of visibilityOps('erase', ids)) this.push(op);

@@ -180,6 +180,9 @@ func DecodeServerFrame(b []byte, fn func(m *ServerMsg) error) error {
 			for i := 0; i < cnt && body.err == nil; i++ {
 				a := body.uvarint32("author")
 				l := body.count("op byte", maxOpBytes, 1)
+				if l == 0 && body.err == nil {
+					body.fail(errf("empty op"))
+				}
 				m.Ops = append(m.Ops, SeqOp{Author: a, Op: body.bytes(l)})
 			}
 		case MsgSnapshot:

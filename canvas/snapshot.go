@@ -169,8 +169,12 @@ func decodeBoard(r *reader) (*Board, error) {
 	}
 	for a, s := range b.authors {
 		if s.Open != 0 {
-			if _, ok := b.index[StrokeID{Author: a, N: s.Open}]; !ok {
+			i, ok := b.index[StrokeID{Author: a, N: s.Open}]
+			if !ok {
 				return nil, errf("open stroke %d of author %d not on the board", s.Open, a)
+			}
+			if !IsFreehand(b.strokes[i].Tool) {
+				return nil, errf("open stroke %d of author %d is not freehand", s.Open, a)
 			}
 		}
 	}

@@ -15,6 +15,7 @@ type Metrics struct {
 	rejected    prometheus.Counter
 	storeErrors prometheus.Counter
 	busDrops    prometheus.Counter
+	reconnects  prometheus.Counter
 	limitHits   *prometheus.CounterVec // by limit
 	rateLimited *prometheus.CounterVec // by class
 	fanout      prometheus.Histogram
@@ -59,7 +60,8 @@ func NewMetrics() *Metrics {
 			reg.MustRegister(h)
 			return h
 		}(),
-		busDrops: f("bus_drops_total", "Redis mode: published batches dropped because a room's inbox was full (repaired from the log)."),
-		resyncs:  f("resyncs_total", "Redis mode: reads of a room's log to catch up (gaps, resubscriptions, drops)."),
+		reconnects: f("redis_reconnects_total", "Redis mode: times the pub/sub connection was lost and re-established."),
+		busDrops:   f("bus_drops_total", "Redis mode: published batches dropped because a room's inbox was full (repaired from the log)."),
+		resyncs:    f("resyncs_total", "Redis mode: reads of a room's log to catch up (gaps, resubscriptions, drops)."),
 	}
 }

@@ -222,6 +222,7 @@ func (l *RedisLog) receive() {
 			if errors.Is(err, redis.ErrClosed) {
 				return
 			}
+			l.metrics.reconnects.Inc()
 			l.ready.Store(false)
 			select {
 			case <-l.stop:

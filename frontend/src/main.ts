@@ -306,6 +306,13 @@ function main(): void {
     h('div', { class: 'corner' }, minimap.el, zoom.el),
   );
   canvas.dataset.tool = tool;
+  // A button clicked with the mouse gives focus back, so that Space pans and
+  // shortcuts work at once (keyboard users keep focus where it is).
+  ui.addEventListener('click', (e) => {
+    if (e.detail === 0 || !(e.target instanceof Element)) return;
+    const b = e.target.closest('button');
+    if (b && document.activeElement === b) b.blur();
+  });
 
   function schedule(): void {
     if (frameRequested) return;

@@ -424,7 +424,11 @@ function main(): void {
       }
       case 'select': {
         const hit = editor.strokeAt(b, pick());
-        if (hit) {
+        const box = editor.selectionBounds();
+        if (!shiftHeld && (!hit || editor.isSelected(hit)) && b.x >= box.minX && b.x <= box.maxX && b.y >= box.minY && b.y <= box.maxY) {
+          // Inside the selection's box: drag the selection.
+          selecting = { mode: 'move', last: b };
+        } else if (hit) {
           if (shiftHeld) {
             const sel = editor.selection;
             editor.select(editor.isSelected(hit) ? sel.filter((id) => id.author !== hit.author || id.stroke !== hit.stroke) : [...sel, hit]);

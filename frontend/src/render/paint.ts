@@ -53,6 +53,13 @@ interface Cached {
   head: Path2D | null;
   bounds: Rect;
   css: string;
+  /**
+   * The paths are relative to this point (the stroke's first point, whole
+   * units), painted translated to it: a moved stroke reuses them exactly,
+   * and a fresh paint of it gives the very same pixels.
+   */
+  ox: number;
+  oy: number;
 }
 
 /** outlinePath turns an outline polygon into a smooth closed path (midpoint quadratics). */
@@ -120,35 +127,86 @@ function textExtent(s: Paintable): Rect {
   return { minX: est.minX, minY: est.minY, maxX: Math.max(est.maxX, p.x + (w / 100) * s.width + pad), maxY: est.maxY };
 }
 
+/** relative returns s with its points relative to (ox, oy) (whole units: exact). */
+function relative(s: Paintable, ox: number, oy: number): Paintable {
+  if (ox === 0 && oy === 0) return s;
+  return { ...s, points: s.points.map((p) => ({ x: p.x - ox, y: p.y - oy, p: p.p })) };
+}
+
 /** LayerTargets are the committed layer's two canvases: highlighters go under, the rest on the ink. */
 export interface LayerTargets {
   readonly under: CanvasRenderingContext2D;
   readonly ink: CanvasRenderingContext2D;
 }
 
+/** Strokes whose paths can be reused by a moved copy are remembered by name, up to this many. */
+const MAX_BY_ID = 8192;
+
 export class StrokePainter {
   private readonly cache = new WeakMap<Paintable, Cached>();
+  /** The last finished stroke object painted under each name ("author:stroke"), to spot moved copies. */
+  private byId = new Map<string, Paintable>();
 
   private entry(s: Paintable, complete: boolean): Cached {
     let c = this.cache.get(s);
-    if (!c || c.n !== s.points.length || c.complete !== complete) {
-      const bounds = s.tool === T_TEXT && s.points.length ? textExtent(s) : strokeExtent(s);
-      c = { n: s.points.length, complete, built: false, lod: null, path: new Path2D(), dot: false, head: null, bounds, css: c?.css ?? cssColor(s.color) };
-      this.cache.set(s, c);
+    if (c && c.n === s.points.length && c.complete === complete) return c;
+    const o = s.points[0] ?? { x: 0, y: 0 };
+    c = (complete && this.movedCopy(s)) || {
+      n: s.points.length,
+      complete,
+      built: false,
+      lod: null,
+      path: new Path2D(),
+      dot: false,
+      head: null,
+      bounds: s.tool === T_TEXT && s.points.length ? textExtent(s) : strokeExtent(s),
+      css: c?.css ?? cssColor(s.color),
+      ox: o.x,
+      oy: o.y,
+    };
+    this.cache.set(s, c);
+    if (complete && s.points.length) {
+      if (this.byId.size >= MAX_BY_ID) this.byId = new Map();
+      this.byId.set(s.author + ':' + s.stroke, s);
     }
     return c;
+  }
+
+  /**
+   * movedCopy returns the cache entry of the stroke s was moved from (same
+   * name and look, every point shifted by the same delta), shifted; or null.
+   */
+  private movedCopy(s: Paintable): Cached | null {
+    if (s.tool === T_TEXT || s.points.length === 0) return null;
+    const prev = this.byId.get(s.author + ':' + s.stroke);
+    if (!prev || prev === s) return null;
+    const pc = this.cache.get(prev);
+    const a = prev.points;
+    const b = s.points;
+    if (!pc || !pc.complete || pc.n !== a.length || a.length !== b.length) return null;
+    if (prev.tool !== s.tool || prev.width !== s.width || prev.color !== s.color || prev.pressure !== s.pressure || prev.filled !== s.filled) return null;
+    const dx = b[0].x - a[0].x;
+    const dy = b[0].y - a[0].y;
+    for (let i = 0; i < b.length; i++) {
+      if (b[i].x - a[i].x !== dx || b[i].y - a[i].y !== dy || b[i].p !== a[i].p) return null;
+    }
+    const r = pc.bounds;
+    return { ...pc, bounds: { minX: r.minX + dx, minY: r.minY + dy, maxX: r.maxX + dx, maxY: r.maxY + dy }, ox: pc.ox + dx, oy: pc.oy + dy };
   }
 
   private built(c: Cached, s: Paintable): Cached {
     if (!c.built) {
       c.built = true;
-      if (s.points.length > 0) this.build(c, s, c.complete);
+      if (s.points.length > 0) this.build(c, relative(s, c.ox, c.oy), c.complete);
     }
     return c;
   }
 
+  /** build makes the paths of s, whose points are relative to the entry's origin. */
   private build(c: Cached, s: Paintable, complete: boolean): void {
     const [a, b] = [s.points[0], s.points[1] ?? s.points[0]];
+    c.path = new Path2D();
+    c.head = null;
     switch (s.tool) {
       case T_PEN:
         c.path = outlinePath(strokeOutline(s, complete));
@@ -211,13 +269,27 @@ export class StrokePainter {
   paint(ctx: CanvasRenderingContext2D, s: Paintable, complete: boolean): void {
     if (s.points.length === 0) return;
     const e = this.entry(s, complete);
+    if (s.tool === T_TEXT) {
+      const p = s.points[0];
+      ctx.fillStyle = e.css;
+      ctx.font = `${s.width}px sans-serif`;
+      ctx.textBaseline = 'alphabetic';
+      ctx.textAlign = 'left';
+      const top = p.y + fontMetrics().ascent * s.width;
+      const lines = textLines(s.text);
+      for (let i = 0; i < lines.length; i++) ctx.fillText(lines[i], p.x, top + i * TEXT_LINE_HEIGHT * s.width);
+      return;
+    }
+    ctx.save();
+    ctx.translate(e.ox, e.oy);
     if (s.tool === T_PEN && complete && s.width * Math.abs(ctx.getTransform().a) < LOD_PX) {
-      if (!e.lod) e.lod = polylinePath(s).path;
+      if (!e.lod) e.lod = polylinePath(relative(s, e.ox, e.oy)).path;
       ctx.lineWidth = s.width * 0.75;
       ctx.lineCap = 'round';
       ctx.lineJoin = 'round';
       ctx.strokeStyle = e.css;
       ctx.stroke(e.lod);
+      ctx.restore();
       return;
     }
     const c = this.built(e, s);
@@ -225,17 +297,15 @@ export class StrokePainter {
       case T_PEN:
         ctx.fillStyle = c.css;
         ctx.fill(c.path, 'nonzero');
-        return;
+        break;
       case T_ERASER:
-        ctx.save();
         ctx.globalCompositeOperation = 'destination-out';
         this.line(ctx, c, s.width, '#000');
-        ctx.restore();
-        return;
+        break;
       case T_HIGHLIGHTER:
       case T_LINE:
         this.line(ctx, c, s.width, c.css);
-        return;
+        break;
       case T_ARROW:
         this.line(ctx, c, s.width, c.css);
         if (c.head) {
@@ -243,7 +313,7 @@ export class StrokePainter {
           ctx.fill(c.head);
           ctx.stroke(c.head);
         }
-        return;
+        break;
       case T_RECT:
       case T_ELLIPSE:
         if (s.filled) {
@@ -251,21 +321,11 @@ export class StrokePainter {
           ctx.fill(c.path);
         }
         this.line(ctx, c, s.width, c.css);
-        return;
-      case T_TEXT: {
-        const p = s.points[0];
-        ctx.fillStyle = c.css;
-        ctx.font = `${s.width}px sans-serif`;
-        ctx.textBaseline = 'alphabetic';
-        ctx.textAlign = 'left';
-        const top = p.y + fontMetrics().ascent * s.width;
-        const lines = textLines(s.text);
-        for (let i = 0; i < lines.length; i++) ctx.fillText(lines[i], p.x, top + i * TEXT_LINE_HEIGHT * s.width);
-        return;
-      }
+        break;
       default:
-        return;
+        break;
     }
+    ctx.restore();
   }
 
   private line(ctx: CanvasRenderingContext2D, c: Cached, width: number, css: string): void {

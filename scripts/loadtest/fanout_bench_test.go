@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,33 +26,12 @@ import (
 // store=memory takes the disk out (an in-memory Store through the exported
 // interface), store=bolt is the embedded mode as it ships.
 
-// memStore is a Store that keeps nothing durable.
-type memStore struct {
-	mu      sync.Mutex // guards authors
-	authors map[string]uint32
-}
-
-func (m *memStore) Load(context.Context, string) (*server.StoredRoom, error) {
-	return &server.StoredRoom{}, nil
-}
-func (m *memStore) Append(context.Context, string, uint64, []server.StoredOp) error { return nil }
-func (m *memStore) Compact(context.Context, string, uint64, []byte) error           { return nil }
-func (m *memStore) NewAuthor(_ context.Context, room string) (uint32, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.authors[room]++
-	return m.authors[room], nil
-}
-func (m *memStore) Close() error { return nil }
-
-var _ server.Store = (*memStore)(nil)
-
 func benchServer(b *testing.B, store string) string {
 	cfg := &server.Config{DataDir: b.TempDir(), RateDraw: 1e9, MaxConnsPerIP: 100000}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var app *server.App
 	if store == "memory" {
-		app = server.NewWithStore(cfg, log, &memStore{authors: map[string]uint32{}})
+		app = server.NewWithStore(cfg, log, newMemStore())
 	} else {
 		var err error
 		if app, err = server.New(cfg, log); err != nil {

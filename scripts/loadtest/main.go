@@ -96,7 +96,7 @@ func parseFlags(args []string) (*config, bool, bool, error) {
 	batch := fs.Int("batch", 0, "points per op: a drawer sends one op every batch/rate seconds (default 4)")
 	duration := fs.Duration("duration", 10*time.Second, "how long drawers draw, measured (idle: the CPU window)")
 	warmup := fs.Duration("warmup", time.Second, "drawing before measuring starts")
-	targetKind := fs.String("target", "", "replica (build and start one, embedded mode), cluster (Redis + replicas via scripts/cluster/local), inproc (server in this process), url (see -url); default replica, cluster for the cluster scenario")
+	targetKind := fs.String("target", "", "replica (build and start one, embedded mode), cluster (Redis + replicas via scripts/cluster/local), inproc (server in this process), inproc-memory (the same over a store that keeps nothing: no disk), url (see -url); default replica, cluster for the cluster scenario")
 	urls := fs.String("url", "", "comma-separated ws://host:port of running replicas (loopback only); implies -target url")
 	redisURL := fs.String("redis-url", "", "with -url: the replicas' Redis, for its CPU and buffers")
 	replicas := fs.Int("replicas", 0, "replicas for -target cluster and for the peer relay (default: 2 for the cluster scenario, else 1)")
@@ -211,12 +211,12 @@ func startTarget(ctx context.Context, cfg *config) (*target, error) {
 		return startReplica(ctx, nil, cfg.Logf)
 	case "cluster":
 		return startCluster(ctx, max(cfg.Replicas, 1), cfg.Logf)
-	case "inproc":
+	case "inproc", "inproc-memory":
 		dir, err := os.MkdirTemp("", "sketchpad-loadtest-")
 		if err != nil {
 			return nil, err
 		}
-		t, err := startInproc(dir)
+		t, err := startInproc(dir, cfg.Target == "inproc-memory")
 		if err != nil {
 			return nil, err
 		}
@@ -225,5 +225,5 @@ func startTarget(ctx context.Context, cfg *config) (*target, error) {
 	case "url":
 		return externalTarget(cfg.URL, cfg.RedisURL, "sketchpad")
 	}
-	return nil, fmt.Errorf("unknown -target %q (want replica, cluster, inproc or url)", cfg.Target)
+	return nil, fmt.Errorf("unknown -target %q (want replica, cluster, inproc, inproc-memory or url)", cfg.Target)
 }

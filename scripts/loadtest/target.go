@@ -162,10 +162,19 @@ func startReplica(ctx context.Context, args []string, logf func(string, ...any))
 
 // startInproc runs the server in this process (for tests): CPU and memory
 // figures then include the load generator.
-func startInproc(dir string) (*target, error) {
-	app, err := server.New(&server.Config{DataDir: dir}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		return nil, err
+func startInproc(dir string, memory bool) (*target, error) {
+	cfg := &server.Config{DataDir: dir}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var app *server.App
+	desc := "sketchpad in this process (embedded mode)"
+	if memory {
+		app = server.NewWithStore(cfg, log, newMemStore())
+		desc = "sketchpad in this process over a store that keeps nothing (no disk)"
+	} else {
+		var err error
+		if app, err = server.New(cfg, log); err != nil {
+			return nil, err
+		}
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -174,7 +183,7 @@ func startInproc(dir string) (*target, error) {
 	srv := &http.Server{Handler: app.Handler()}
 	go func() { _ = srv.Serve(ln) }()
 	t := &target{kind: "sketchpad", bases: []string{"ws://" + ln.Addr().String()}, servers: []int{os.Getpid()},
-		inproc: true, desc: "sketchpad in this process (embedded mode)"}
+		inproc: true, desc: desc}
 	t.closers = append(t.closers, func() {
 		_ = srv.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"sync"
+
+	"github.com/sketchpad/sketchpad/server"
+)
+
+// memStore is a server.Store that keeps nothing durable: with it (the
+// inproc-memory target and BenchmarkFanout's store=memory) the disk is out
+// of the fan-out path, to see what the rest of the server does alone.
+type memStore struct {
+	mu      sync.Mutex // guards authors
+	authors map[string]uint32
+}
+
+func (m *memStore) Load(context.Context, string) (*server.StoredRoom, error) {
+	return &server.StoredRoom{}, nil
+}
+func (m *memStore) Append(context.Context, string, uint64, []server.StoredOp) error { return nil }
+func (m *memStore) Compact(context.Context, string, uint64, []byte) error           { return nil }
+func (m *memStore) NewAuthor(_ context.Context, room string) (uint32, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.authors[room]++
+	return m.authors[room], nil
+}
+func (m *memStore) Close() error { return nil }
+
+var _ server.Store = (*memStore)(nil)
+
+func newMemStore() *memStore { return &memStore{authors: map[string]uint32{}} }

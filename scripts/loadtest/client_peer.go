@@ -147,7 +147,7 @@ func (p *peerConn) OnMessage(conn *gws.Conn, msg *gws.Message) {
 		l.fail("peer: a message arrived that was never sent")
 		return
 	}
-	if l.measuring.Load() {
+	if l.counts(sent) {
 		l.lat.add(now - sent)
 		l.peerPoints.Add(int64(d.pts[n]))
 	}

@@ -190,7 +190,6 @@ func (s *spConn) ops(b []byte, now int64) {
 	}
 	b = b[k:]
 	seq := first
-	measuring := l.measuring.Load()
 	var peerPts, selfPts int64
 	for range cnt {
 		a, k1 := binary.Uvarint(b)
@@ -243,11 +242,11 @@ func (s *spConn) ops(b []byte, now int64) {
 		}
 		if uint32(a) == c.author {
 			c.acked.Add(1)
-			if measuring {
+			if l.counts(sent) {
 				l.self.add(now - sent)
 				selfPts += int64(pts)
 			}
-		} else if measuring {
+		} else if l.counts(sent) {
 			l.lat.add(now - sent)
 			peerPts += int64(pts)
 		}

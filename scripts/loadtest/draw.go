@@ -53,9 +53,10 @@ func (d *drawer) op(w wire, frame []byte, pts int) bool {
 	}
 	l := d.c.l
 	d.pts[n] = int32(pts)
-	d.sent[n].Store(max(l.now(), 1))
+	at := max(l.now(), 1)
+	d.sent[n].Store(at)
 	d.ops.Store(n + 1)
-	if l.measuring.Load() {
+	if l.counts(at) {
 		l.sentPoints.Add(int64(pts))
 		l.sentOps.Add(1)
 	}

@@ -35,9 +35,17 @@ type load struct {
 	bytesDown  atomic.Int64 // frames received by clients, WebSocket framing included
 	framesUp   atomic.Int64
 	framesDown atomic.Int64
-	measuring  atomic.Bool // counters count only while set
+	measuring  atomic.Bool  // byte and frame counters count only while set
+	from       atomic.Int64 // deliveries and latencies count for ops sent from then (clock ns)
 	errs       atomic.Int64
 	firstErr   atomic.Pointer[string]
+}
+
+// counts reports whether an op sent at sent (clock ns) is in the measured
+// window: its deliveries and latency count, whenever it arrives.
+func (l *load) counts(sent int64) bool {
+	f := l.from.Load()
+	return f > 0 && sent >= f
 }
 
 func (l *load) fail(msg string) {

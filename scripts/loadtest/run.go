@@ -335,6 +335,7 @@ func runDraw(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 		rw.begin(250 * time.Millisecond)
 	}
 	windowStart := time.Now()
+	l.from.Store(max(measureFrom, 1))
 	l.measuring.Store(true)
 	// Progress while drawing.
 	tick := time.NewTicker(time.Second)

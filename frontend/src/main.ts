@@ -39,7 +39,7 @@ import { ShareMenu, type ExportScope } from './ui/share_menu';
 import { loadPrefs, savePrefs, type Prefs } from './ui/prefs';
 import { StatusBanner } from './ui/status';
 import { noticeNote } from './ui/status_text';
-import { drawColor, styleKey, withAlpha } from './ui/style';
+import { drawColor, styleKey, withColor } from './ui/style';
 import { TextEditor } from './ui/text_editor';
 import { ThemeSwitch } from './ui/theme';
 import { Toolbar, type Tool } from './ui/toolbar';
@@ -223,8 +223,9 @@ function main(): void {
     {
       tool: setTool,
       color: (c) => {
+        if (tool === 'partial-eraser') setTool('pen');
         const k = drawingKey();
-        updateStyles((p) => ({ ...p, styles: { ...p.styles, colors: { ...p.styles.colors, [k]: withAlpha(c, 255) } } }));
+        updateStyles((p) => ({ ...p, styles: { ...p.styles, colors: withColor(p.styles.colors, k, c) } }));
       },
       alpha: (a) => {
         const k = drawingKey();

@@ -265,3 +265,26 @@ test('pending moves fold per stroke; offsets count only moves after a given op',
   ]);
   assert.equal(c.moved.size, 0, 'a clear forgets them');
 });
+
+test('styles: pen, shapes and text share their color, the highlighter keeps its own; stored styles are cleaned', async () => {
+  const { DEFAULT_STYLES, cleanStyles, drawColor, styleKey, withColor } = await import('../src/ui/style');
+  const c = withColor(DEFAULT_STYLES.colors, 'shape', 0xe03131ff);
+  assert.equal(c.pen, 0xe03131ff);
+  assert.equal(c.text, 0xe03131ff);
+  assert.equal(c.highlighter, DEFAULT_STYLES.colors.highlighter);
+  const h = withColor(DEFAULT_STYLES.colors, 'highlighter', 0x1971c280);
+  assert.equal(h.highlighter, 0x1971c2ff, 'colors are kept opaque; opacity is separate');
+  assert.equal(h.pen, DEFAULT_STYLES.colors.pen);
+  assert.equal(drawColor(DEFAULT_STYLES, 'highlighter'), 0xf2c20066);
+  assert.equal(styleKey('rect'), 'shape');
+  assert.equal(styleKey('select'), null);
+  assert.equal(styleKey('eraser'), null);
+  const cleaned = cleanStyles({ colors: { pen: 0x11223344, shape: 'red' }, alphas: { pen: 0, text: 128 }, widths: { pen: 99999 }, filled: true });
+  assert.equal(cleaned.colors.pen, 0x112233ff);
+  assert.equal(cleaned.colors.shape, DEFAULT_STYLES.colors.shape);
+  assert.equal(cleaned.alphas.pen, 255);
+  assert.equal(cleaned.alphas.text, 128);
+  assert.equal(cleaned.widths.pen, DEFAULT_STYLES.widths.pen);
+  assert.equal(cleaned.filled, true);
+  assert.deepEqual(cleanStyles(null), DEFAULT_STYLES);
+});

@@ -63,6 +63,16 @@ export function withAlpha(color: number, alpha: number): number {
   return ((color & 0xffffff00) | (Math.max(0, Math.min(255, Math.round(alpha))) & 0xff)) >>> 0;
 }
 
+/** INK_KEYS share one color: the pen, shapes and text (the highlighter keeps its own). */
+export const INK_KEYS: readonly StyleKey[] = ['pen', 'shape', 'text'];
+
+/** withColor returns colors with c (made opaque) set for k, and for every ink style when k is one. */
+export function withColor(colors: Readonly<Record<StyleKey, number>>, k: StyleKey, c: number): Record<StyleKey, number> {
+  const out = { ...colors };
+  for (const key of INK_KEYS.includes(k) ? INK_KEYS : [k]) out[key] = withAlpha(c, 255);
+  return out;
+}
+
 /** drawColor returns the RGBA color the style draws with. */
 export function drawColor(s: Styles, k: StyleKey): number {
   return withAlpha(s.colors[k], s.alphas[k]);

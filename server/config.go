@@ -164,8 +164,8 @@ var Settings = []Setting{
 	{"max-conns-per-ip", "SKETCHPAD_MAX_CONNS_PER_IP", "1000", "WebSocket connections one client IP may hold (over: HTTP 429)", intSetter(func(c *Config) *int { return &c.MaxConnsPerIP })},
 	{"max-room-clients", "SKETCHPAD_MAX_ROOM_CLIENTS", "2000", "connections one board may have on a replica (over: close 1013)", intSetter(func(c *Config) *int { return &c.MaxRoomClients })},
 	{"max-rooms", "SKETCHPAD_MAX_ROOMS", "50000", "boards open at once on a replica (over: close 1013)", intSetter(func(c *Config) *int { return &c.MaxRooms })},
-	{"max-board-points", "SKETCHPAD_MAX_BOARD_POINTS", "2000000", "points one board may hold; drawing beyond is refused with Notice 413", intSetter(func(c *Config) *int { return &c.MaxBoardPoints })},
-	{"max-board-strokes", "SKETCHPAD_MAX_BOARD_STROKES", "100000", "strokes, shapes and texts one board may hold", intSetter(func(c *Config) *int { return &c.MaxBoardStrokes })},
+	{"max-board-points", "SKETCHPAD_MAX_BOARD_POINTS", "2000000", "points one board may hold; drawing beyond is refused with Notice 413", boundedInt(1<<26, func(c *Config) *int { return &c.MaxBoardPoints })},
+	{"max-board-strokes", "SKETCHPAD_MAX_BOARD_STROKES", "100000", "strokes, shapes and texts one board may hold", boundedInt(1<<22, func(c *Config) *int { return &c.MaxBoardStrokes })},
 	{"rate-draw", "SKETCHPAD_RATE_DRAW", "250", "drawing ops per second per connection, burst twice that (over: slowed, Notice 429; persisting: close 4429)", floatSetter(func(c *Config) *float64 { return &c.RateDraw })},
 	{"rate-destructive", "SKETCHPAD_RATE_DESTRUCTIVE", "20", "erase, restore and clear ops per second per connection", floatSetter(func(c *Config) *float64 { return &c.RateDestructive })},
 	{"rate-presence", "SKETCHPAD_RATE_PRESENCE", "70", "cursor and name updates per second per connection (over: dropped)", floatSetter(func(c *Config) *float64 { return &c.RatePresence })},
@@ -199,6 +199,22 @@ func intSetter(field func(*Config) *int) func(*Config, string) error {
 			return fmt.Errorf("want a positive integer")
 		}
 		*field(c) = n
+		return nil
+	}
+}
+
+// boundedInt is intSetter with a ceiling: board limits may not exceed what a
+// snapshot can hold (canvas's decoder caps), or a full board could not be
+// loaded back.
+func boundedInt(ceiling int, field func(*Config) *int) func(*Config, string) error {
+	set := intSetter(field)
+	return func(c *Config, v string) error {
+		if err := set(c, v); err != nil {
+			return err
+		}
+		if *field(c) > ceiling {
+			return fmt.Errorf("at most %d (what a board snapshot can hold)", ceiling)
+		}
 		return nil
 	}
 }

@@ -359,6 +359,13 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 			r.leave(old)
 		}
 	} else {
+		if r.handedOut >= canvas.MaxSnapshotAuthors {
+			// A snapshot holds at most this many authors.
+			r.hub.metrics.limitHits.WithLabelValues("board_authors").Inc()
+			s.closeWith(CloseTryAgain, "this board has had the most people it can; open a new board")
+			r.hub.release(r)
+			return
+		}
 		id, err := r.newAuthor(ctx)
 		if err != nil {
 			r.log.Error("new author", "err", err)

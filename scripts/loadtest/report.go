@@ -35,6 +35,9 @@ type report struct {
 
 	Latency latencyStats  `json:"latency"`        // op sent to a peer's receipt
 	Echo    *latencyStats `json:"echo,omitempty"` // op sent to its return to the author (sketchpad's ack)
+	// The server's sketchpad_fanout_seconds over the window: its rooms'
+	// wait from an op's arrival to its frame being queued, per flush.
+	ServerWait *serverWait `json:"server_fanout_wait,omitempty"`
 
 	SentPoints          int64   `json:"sent_points"`
 	SentOps             int64   `json:"sent_ops"`
@@ -368,6 +371,10 @@ func (r *report) writeTable(w io.Writer) {
 			r.Clients, r.Rooms, r.RoomSize, r.Drawers, r.Rate, r.Batch, r.Duration)
 		p("pointer-to-peer", "p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.1f ms  (%d samples)",
 			r.Latency.P50, r.Latency.P99, r.Latency.P999, r.Latency.Max, r.Latency.N)
+		if w := r.ServerWait; w != nil {
+			p("server's room wait", "p50 %s, p99 %s, %.1f%% of %.0f flushes over 50 ms (sketchpad_fanout_seconds: op arrival to frame queued)",
+				w.P50, w.P99, 100*w.Over50, w.Flushes)
+		}
 		if r.Echo != nil && r.Echo.N > 0 {
 			p("echo to author (ack)", "p50 %.2f ms  p99 %.2f ms", r.Echo.P50, r.Echo.P99)
 		}

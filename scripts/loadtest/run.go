@@ -331,6 +331,10 @@ func runDraw(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 		time.Sleep(time.Duration(wait))
 	}
 	sampleAll(procs, false)
+	var fanoutStart histSnap
+	if tgt.kind == "sketchpad" {
+		fanoutStart = scrapeFanout(tgt.bases)
+	}
 	if rw != nil {
 		rw.begin(250 * time.Millisecond)
 	}
@@ -379,6 +383,10 @@ func runDraw(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 	l.measuring.Store(false)
 	window := time.Since(windowStart)
 	sampleAll(procs, true)
+	var wait *serverWait
+	if fanoutStart != nil {
+		wait = fanoutDelta(fanoutStart, scrapeFanout(tgt.bases))
+	}
 	if rw != nil {
 		rw.finish()
 	}
@@ -408,6 +416,7 @@ func runDraw(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 	rep.fill(l, rooms, tgt.kind)
 	rep.BoardsAudited, rep.BoardsMismatched = audited, mismatched
 	rep.procs(procs, window)
+	rep.ServerWait = wait
 	if rw != nil {
 		rep.redis(rw, window, nRooms, plan)
 	}

@@ -322,7 +322,7 @@ func (a *App) websocket(c echo.Context) error {
 	s := &Session{hub: a.hub, roomName: name, readOnly: acc.readOnly, forcedName: acc.name, expires: acc.expires, conn: conn, log: a.log.With("room", name, "remote", r.RemoteAddr)}
 	s.lim.ip = ip
 	conn.Session().Store(sessionKey, s)
-	go s.pingLoop()
+	a.hub.track(s)
 	go conn.ReadLoop()
 	return nil
 }
@@ -350,26 +350,18 @@ func (a *App) originAllowed(r *http.Request) bool {
 	return false
 }
 
-// pingLoop pings the client at a third of the idle timeout until the
-// connection closes; browsers answer pings by themselves.
-func (s *Session) pingLoop() {
-	t := time.NewTicker(s.hub.cfg.IdleTimeout / 3)
-	defer t.Stop()
-	for range t.C {
+// ping queues a ping to the client (browsers answer by themselves).
+func (s *Session) ping() {
+	s.conn.Async(func() {
 		if s.isClosed() {
 			return
 		}
-		s.conn.Async(func() {
-			if s.isClosed() {
-				return
-			}
-			_ = s.conn.SetWriteDeadline(time.Now().Add(s.hub.cfg.IdleTimeout / 3))
-			_ = s.conn.WritePing(nil)
-			if !s.isClosed() {
-				_ = s.conn.SetWriteDeadline(time.Time{})
-			}
-		})
-	}
+		_ = s.conn.SetWriteDeadline(time.Now().Add(s.hub.cfg.IdleTimeout / 3))
+		_ = s.conn.WritePing(nil)
+		if !s.isClosed() {
+			_ = s.conn.SetWriteDeadline(time.Time{})
+		}
+	})
 }
 
 type slogAdapter struct{ l *slog.Logger }

@@ -53,7 +53,7 @@ type Config struct {
 	ReplayOps          int           // recent ops kept per room for reconnect replay. Default 10000.
 	SnapshotEvery      int           // ops between stored snapshots. Default 2000.
 	CursorInterval     time.Duration // cursor updates are batched this often. Default 40ms.
-	RoomInbox          int           // events queued per room before senders wait. Default 4096.
+	RoomInbox          int           // events queued per room before senders wait. Default 512.
 	NoisyLogsPerMinute int           // per-connection log lines per minute. Default 30.
 	ShutdownTimeout    time.Duration // graceful shutdown deadline. Default 10s.
 	SyncInterval       time.Duration // Redis mode: health and lost-data check period. Default 1s.
@@ -85,7 +85,7 @@ func (c *Config) Defaults() {
 	setDefault(&c.ReplayOps, 10000)
 	setDefault(&c.SnapshotEvery, 2000)
 	setDefault(&c.CursorInterval, 40*time.Millisecond)
-	setDefault(&c.RoomInbox, 4096)
+	setDefault(&c.RoomInbox, 512)
 	setDefault(&c.NoisyLogsPerMinute, 30)
 	setDefault(&c.ShutdownTimeout, 10*time.Second)
 	setDefault(&c.SyncInterval, time.Second)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
 )
@@ -21,6 +22,13 @@ type Hub struct {
 	noisy   *limitedLog
 	ips     *ipLimits
 
+	// Every open connection, for the one pinger (a goroutine and a ticker
+	// per connection cost more than the idle connection itself).
+	connMu   sync.Mutex
+	conns    map[*Session]struct{}
+	pingOnce sync.Once
+	stop     chan struct{} // closed by Close: the pinger ends
+
 	mu     sync.Mutex       // guards rooms, refs, closed
 	rooms  map[string]*Room // open rooms by name
 	refs   map[*Room]int    // sessions attached (Hello sent, not yet left)
@@ -36,6 +44,65 @@ func NewHub(cfg *Config, store Store, log *slog.Logger, m *Metrics) *Hub {
 		ips:   newIPLimits(100_000),
 		rooms: make(map[string]*Room),
 		refs:  make(map[*Room]int),
+		stop:  make(chan struct{}),
+	}
+}
+
+// track adds a connection to the pinger's set (until it closes).
+func (h *Hub) track(s *Session) {
+	h.pingOnce.Do(func() { go h.pinger() })
+	h.connMu.Lock()
+	if h.conns == nil {
+		h.conns = make(map[*Session]struct{})
+	}
+	h.conns[s] = struct{}{}
+	h.connMu.Unlock()
+}
+
+func (h *Hub) untrack(s *Session) {
+	h.connMu.Lock()
+	delete(h.conns, s)
+	h.connMu.Unlock()
+}
+
+// pinger pings every connection each third of the idle timeout, spread
+// over the period so the writes do not all land at once.
+func (h *Hub) pinger() {
+	period := h.cfg.IdleTimeout / 3
+	for {
+		h.connMu.Lock()
+		all := make([]*Session, 0, len(h.conns))
+		for s := range h.conns {
+			all = append(all, s)
+		}
+		h.connMu.Unlock()
+		start := time.Now()
+		for i, s := range all {
+			if !s.isClosed() {
+				s.ping()
+			}
+			if due := start.Add(period * time.Duration(i+1) / time.Duration(len(all))); time.Until(due) > time.Millisecond && !h.sleep(time.Until(due)) {
+				return
+			}
+		}
+		if !h.sleep(time.Until(start.Add(period))) {
+			return
+		}
+	}
+}
+
+// sleep waits d; it returns false if the hub closed meanwhile.
+func (h *Hub) sleep(d time.Duration) bool {
+	if d <= 0 {
+		d = time.Millisecond
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-h.stop:
+		return false
 	}
 }
 
@@ -118,6 +185,9 @@ func (h *Hub) Board(ctx context.Context, name string) (*canvas.Board, error) {
 // tells its sessions to reconnect. It returns when all have stopped.
 func (h *Hub) Close() {
 	h.mu.Lock()
+	if !h.closed {
+		close(h.stop)
+	}
 	h.closed = true
 	rooms := make([]*Room, 0, len(h.rooms))
 	for _, r := range h.rooms {

@@ -384,10 +384,11 @@ redis.call('XTRIM', KEYS[2], 'MINID', ARGV[4] .. '-0')
 return 1
 `)
 
-// authorScript hands out the next author id. KEYS meta; ARGV epoch.
+// authorScript reserves the next ARGV[2] author ids and returns the last.
+// KEYS meta; ARGV epoch, n.
 var authorScript = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return -1 end
-return redis.call('HINCRBY', KEYS[1], 'authors', 1)
+return redis.call('HINCRBY', KEYS[1], 'authors', ARGV[2])
 `)
 
 // headScript reports the room's head. KEYS meta; ARGV epoch. Returns -1 on
@@ -501,12 +502,12 @@ func (l *RedisLog) Head(room string, epoch uint64) (seq uint64, authors uint32, 
 	return uint64(v[0]), uint32(v[1]), nil
 }
 
-// NewAuthor hands out the room's next author id.
-func (l *RedisLog) NewAuthor(room string, epoch uint64) (uint32, error) {
+// NewAuthors reserves the room's next count author ids; it returns the last.
+func (l *RedisLog) NewAuthors(room string, epoch uint64, count uint32) (uint32, error) {
 	ctx, cancel := ctxRedis()
 	defer cancel()
 	meta, _, _, _, _ := roomKeys(room)
-	n, err := authorScript.Run(ctx, l.rdb, []string{meta}, epochBytes(epoch)).Int64()
+	n, err := authorScript.Run(ctx, l.rdb, []string{meta}, epochBytes(epoch), count).Int64()
 	if err != nil {
 		return 0, err
 	}

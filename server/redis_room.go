@@ -321,21 +321,41 @@ func (r *Room) refreshAuthors() {
 	}
 }
 
+// authorBlock is how many author ids a room reserves at once.
+const authorBlock = 32
+
+// newAuthor hands out an author id from the room's reserved block,
+// reserving the next block (one durable write) when it is used up. Ids of
+// a block not used up before a restart are never handed out.
 func (r *Room) newAuthor(ctx context.Context) (uint32, error) {
-	if r.shared == nil {
-		return r.store.NewAuthor(ctx, r.name)
+	if r.authorNext != 0 && r.authorNext <= r.authorLast {
+		id := r.authorNext
+		r.authorNext++
+		return id, nil
 	}
-	id, err := r.shared.NewAuthor(r.name, r.board.Epoch)
+	last, err := r.reserveAuthors(ctx)
+	if err != nil {
+		return 0, err
+	}
+	r.authorNext, r.authorLast = last-authorBlock+2, last
+	return last - authorBlock + 1, nil
+}
+
+func (r *Room) reserveAuthors(ctx context.Context) (uint32, error) {
+	if r.shared == nil {
+		return r.store.NewAuthors(ctx, r.name, authorBlock)
+	}
+	last, err := r.shared.NewAuthors(r.name, r.board.Epoch, authorBlock)
 	if errors.Is(err, errEpoch) {
 		r.reopen()
-		if id, err = r.shared.NewAuthor(r.name, r.board.Epoch); err != nil {
-			return 0, fmt.Errorf("new author after reopen: %w", err)
+		if last, err = r.shared.NewAuthors(r.name, r.board.Epoch, authorBlock); err != nil {
+			return 0, fmt.Errorf("new authors after reopen: %w", err)
 		}
 	}
 	if err != nil {
 		r.pause(err)
 	}
-	return id, err
+	return last, err
 }
 
 // snapshotDue: in embedded mode every SnapshotEvery ops; in Redis mode the

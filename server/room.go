@@ -57,7 +57,9 @@ type Room struct {
 	handedOut uint32    // highest author id handed out: a client may resume up to it
 	arrived   time.Time // when the oldest op not yet sent arrived (fan-out latency)
 	outHasOps bool      // r.out holds ops (or a snapshot): send before a join's view is cut
-	cluster   clusterState
+	// The reserved block of author ids: next to hand out, and the last.
+	authorNext, authorLast uint32
+	cluster                clusterState
 }
 
 // member is a session's place in the room. Owned by run.
@@ -88,10 +90,10 @@ const (
 type event struct {
 	kind  eventKind
 	s     *Session
-	hello canvas.Hello
-	data  []byte // op bytes (owned by the event)
+	hello *canvas.Hello // rare payloads are pointers: an event stays small (inboxes hold many)
+	data  []byte        // op bytes (owned by the event)
 	cur   canvas.Cursor
-	name  canvas.Name
+	name  *canvas.Name
 	peek  chan<- peekReply
 }
 
@@ -139,6 +141,7 @@ func (r *Room) load(ctx context.Context) error {
 		return err
 	}
 	r.recent = recentOps{max: r.cfg.ReplayOps}
+	r.authorNext, r.authorLast = 0, 0
 	b := canvas.NewBoard(st.Epoch)
 	if st.Snapshot != nil {
 		if err := b.UnmarshalBinary(st.Snapshot); err != nil {
@@ -252,7 +255,7 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 	case evClose:
 		return false
 	case evJoin:
-		r.join(ctx, ev.s, &ev.hello)
+		r.join(ctx, ev.s, ev.hello)
 	case evLeave:
 		r.leave(ev.s)
 	case evOp:

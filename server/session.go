@@ -123,6 +123,7 @@ func (h *wsHandler) OnClose(c *gws.Conn, err error) {
 	if s == nil {
 		return
 	}
+	h.hub.untrack(s)
 	if s.lim.ip != nil {
 		s.lim.ip.disconnect()
 	}
@@ -186,7 +187,8 @@ func (h *wsHandler) OnMessage(c *gws.Conn, msg *gws.Message) {
 			s.closeWith(CloseTryAgain, "this server has the most boards open it allows; try again later")
 			return
 		}
-		s.room.post(event{kind: evJoin, s: s, hello: f.Hello})
+		hello := f.Hello
+		s.room.post(event{kind: evJoin, s: s, hello: &hello})
 	case s.room == nil:
 		s.reject(CloseOutOfOrder, "hello expected first")
 	case canvas.IsOp(f.Type) && s.readOnly:
@@ -201,7 +203,8 @@ func (h *wsHandler) OnMessage(c *gws.Conn, msg *gws.Message) {
 		if s.forcedName != "" {
 			f.Name.Name = s.forcedName
 		}
-		s.room.post(event{kind: evName, s: s, name: f.Name})
+		name := f.Name
+		s.room.post(event{kind: evName, s: s, name: &name})
 	}
 }
 

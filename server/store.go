@@ -18,8 +18,10 @@ type Store interface {
 	Append(ctx context.Context, room string, epoch uint64, ops []StoredOp) error
 	// Compact stores snapshot (the board at seq) and drops the ops it covers.
 	Compact(ctx context.Context, room string, seq uint64, snapshot []byte) error
-	// NewAuthor durably hands out the room's next author id (1, 2, ...).
-	NewAuthor(ctx context.Context, room string) (uint32, error)
+	// NewAuthors durably reserves the room's next n author ids (1, 2,
+	// ...) and returns the last of them; rooms reserve a block at a time so
+	// a crowd joining costs one write per block, not one per person.
+	NewAuthors(ctx context.Context, room string, n uint32) (uint32, error)
 	// Close releases the store.
 	Close() error
 }

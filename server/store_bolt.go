@@ -150,15 +150,15 @@ func (s *BoltStore) Compact(_ context.Context, room string, seq uint64, snapshot
 	return nil
 }
 
-func (s *BoltStore) NewAuthor(_ context.Context, room string) (uint32, error) {
+func (s *BoltStore) NewAuthors(_ context.Context, room string, n uint32) (uint32, error) {
 	var id uint64
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		rb, err := roomBucket(tx, room)
 		if err != nil {
 			return err
 		}
-		id, err = rb.NextSequence()
-		return err
+		id = rb.Sequence() + uint64(n)
+		return rb.SetSequence(id)
 	})
 	if err == nil && id > 1<<32-1 {
 		err = errors.New("author ids exhausted")

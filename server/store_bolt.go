@@ -16,10 +16,23 @@ import (
 // holding uvarint author + op bytes. The room bucket's own sequence counter
 // is the author counter.
 //
-// Appends from many rooms run through bolt's Batch, so one fsync commits
-// what every room produced in the same few milliseconds.
+// Appends are group-committed by one writer goroutine: while a commit (and
+// its fsync) runs, every append that arrives waits, and the next commit
+// takes all of them at once. So a thousand busy rooms cost one fsync per
+// commit time, not one each (bolt's own Batch groups only what arrives
+// within a short timer, and then its batches queue one by one behind the
+// writer lock).
 type BoltStore struct {
-	db *bolt.DB
+	db      *bolt.DB
+	appends chan appendReq
+	written chan struct{} // closed when the writer has stopped
+}
+
+type appendReq struct {
+	room  string
+	epoch uint64
+	ops   []StoredOp
+	done  chan error
 }
 
 var _ Store = (*BoltStore)(nil)
@@ -46,10 +59,81 @@ func OpenBoltStore(path string) (*BoltStore, error) {
 		db.Close()
 		return nil, fmt.Errorf("init store %s: %w", path, err)
 	}
-	return &BoltStore{db: db}, nil
+	s := &BoltStore{db: db, appends: make(chan appendReq, 1024), written: make(chan struct{})}
+	go s.writer()
+	return s, nil
 }
 
-func (s *BoltStore) Close() error { return s.db.Close() }
+// Close stops the writer (after the appends already queued) and closes the
+// file. No Append may be called after Close.
+func (s *BoltStore) Close() error {
+	close(s.appends)
+	<-s.written
+	return s.db.Close()
+}
+
+// writer commits queued appends, as many as are waiting, in one
+// transaction each time. If a group fails, each append is retried alone so
+// only the one at fault sees the error.
+func (s *BoltStore) writer() {
+	defer close(s.written)
+	var group []appendReq
+	for req := range s.appends {
+		group = append(group[:0], req)
+	more:
+		for len(group) < 4096 {
+			select {
+			case r, ok := <-s.appends:
+				if !ok {
+					break more
+				}
+				group = append(group, r)
+			default:
+				break more
+			}
+		}
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			for _, r := range group {
+				if err := appendTx(tx, r); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil && len(group) > 1 {
+			for _, r := range group {
+				r.done <- s.db.Update(func(tx *bolt.Tx) error { return appendTx(tx, r) })
+			}
+			continue
+		}
+		for _, r := range group {
+			r.done <- err
+		}
+	}
+}
+
+func appendTx(tx *bolt.Tx, r appendReq) error {
+	rb, err := roomBucket(tx, r.room)
+	if err != nil {
+		return err
+	}
+	if rb.Get(keyEpoch) == nil {
+		if err := rb.Put(keyEpoch, binary.BigEndian.AppendUint64(nil, r.epoch)); err != nil {
+			return err
+		}
+	}
+	ob, err := rb.CreateBucketIfNotExists(bucketOps)
+	if err != nil {
+		return err
+	}
+	for _, op := range r.ops {
+		v := binary.AppendUvarint(make([]byte, 0, len(op.Op)+5), uint64(op.Author))
+		if err := ob.Put(seqKey(op.Seq), append(v, op.Op...)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
 
@@ -95,29 +179,9 @@ func roomBucket(tx *bolt.Tx, room string) (*bolt.Bucket, error) {
 }
 
 func (s *BoltStore) Append(_ context.Context, room string, epoch uint64, ops []StoredOp) error {
-	err := s.db.Batch(func(tx *bolt.Tx) error {
-		rb, err := roomBucket(tx, room)
-		if err != nil {
-			return err
-		}
-		if rb.Get(keyEpoch) == nil {
-			if err := rb.Put(keyEpoch, binary.BigEndian.AppendUint64(nil, epoch)); err != nil {
-				return err
-			}
-		}
-		ob, err := rb.CreateBucketIfNotExists(bucketOps)
-		if err != nil {
-			return err
-		}
-		for _, op := range ops {
-			v := binary.AppendUvarint(make([]byte, 0, len(op.Op)+5), uint64(op.Author))
-			if err := ob.Put(seqKey(op.Seq), append(v, op.Op...)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	done := make(chan error, 1)
+	s.appends <- appendReq{room: room, epoch: epoch, ops: ops, done: done}
+	if err := <-done; err != nil {
 		return fmt.Errorf("append %d ops to room %s: %w", len(ops), room, err)
 	}
 	return nil

@@ -20,10 +20,10 @@ func (m *memStore) Load(context.Context, string) (*server.StoredRoom, error) {
 }
 func (m *memStore) Append(context.Context, string, uint64, []server.StoredOp) error { return nil }
 func (m *memStore) Compact(context.Context, string, uint64, []byte) error           { return nil }
-func (m *memStore) NewAuthor(_ context.Context, room string) (uint32, error) {
+func (m *memStore) NewAuthors(_ context.Context, room string, n uint32) (uint32, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.authors[room]++
+	m.authors[room] += n
 	return m.authors[room], nil
 }
 func (m *memStore) Close() error { return nil }

@@ -57,6 +57,10 @@ type Room struct {
 	handedOut uint32    // highest author id handed out: a client may resume up to it
 	arrived   time.Time // when the oldest op not yet sent arrived (fan-out latency)
 	outHasOps bool      // r.out holds ops (or a snapshot): send before a join's view is cut
+	// The encoded Snapshot message of the board at snapSeq, shared by the
+	// joiners that arrive while the board does not change.
+	snapMsg []byte
+	snapSeq uint64
 	// The reserved block of author ids: next to hand out, and the last.
 	authorNext, authorLast uint32
 	cluster                clusterState
@@ -142,6 +146,7 @@ func (r *Room) load(ctx context.Context) error {
 	}
 	r.recent = recentOps{max: r.cfg.ReplayOps}
 	r.authorNext, r.authorLast = 0, 0
+	r.snapMsg = nil
 	b := canvas.NewBoard(st.Epoch)
 	if st.Snapshot != nil {
 		if err := b.UnmarshalBinary(st.Snapshot); err != nil {
@@ -391,7 +396,7 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 			frame = canvas.AppendOps(frame, h.LastSeq+1, r.recent.since(h.LastSeq+1))
 		}
 	} else {
-		frame = canvas.AppendSnapshot(frame, b)
+		frame = append(frame, r.snapshotMsg()...)
 	}
 	for _, p := range r.people {
 		frame = canvas.AppendPresence(frame, &p.Presence)
@@ -534,6 +539,17 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	if r.snapshotDue() {
 		r.compact(ctx)
 	}
+}
+
+// snapshotMsg returns the board's Snapshot message, encoding it only when
+// the board changed since the last one (every op moves Seq; a reload
+// forgets the cache). A crowd joining a big board costs one encoding.
+func (r *Room) snapshotMsg() []byte {
+	if r.snapMsg == nil || r.snapSeq != r.board.Seq {
+		r.snapMsg = canvas.AppendSnapshot(nil, r.board)
+		r.snapSeq = r.board.Seq
+	}
+	return r.snapMsg
 }
 
 // flushOps flushes if ops are waiting to be stored or sent.

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -26,6 +27,8 @@ type BoltStore struct {
 	db      *bolt.DB
 	appends chan appendReq
 	written chan struct{} // closed when the writer has stopped
+	closing sync.Once
+	closeErr error
 }
 
 type appendReq struct {
@@ -67,9 +70,12 @@ func OpenBoltStore(path string) (*BoltStore, error) {
 // Close stops the writer (after the appends already queued) and closes the
 // file. No Append may be called after Close.
 func (s *BoltStore) Close() error {
-	close(s.appends)
-	<-s.written
-	return s.db.Close()
+	s.closing.Do(func() {
+		close(s.appends)
+		<-s.written
+		s.closeErr = s.db.Close()
+	})
+	return s.closeErr
 }
 
 // writer commits queued appends, as many as are waiting, in one

@@ -24,10 +24,10 @@ import (
 // within a short timer, and then its batches queue one by one behind the
 // writer lock).
 type BoltStore struct {
-	db      *bolt.DB
-	appends chan appendReq
-	written chan struct{} // closed when the writer has stopped
-	closing sync.Once
+	db       *bolt.DB
+	appends  chan appendReq
+	written  chan struct{} // closed when the writer has stopped
+	closing  sync.Once
 	closeErr error
 }
 

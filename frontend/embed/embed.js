@@ -19,6 +19,12 @@
  * the origin given as `host`, which must be one of the server's
  * SKETCHPAD_EMBED_ORIGINS. README.md ("Embedding") lists every event and
  * command.
+ *
+ * A board the server refuses to show (a token that expired or is for
+ * another board, a host origin not allowed to embed) never runs in the
+ * iframe, so it cannot say so itself: when the iframe has loaded and the
+ * board has not said `load` within LOAD_GRACE_MS, the host gets an `error`
+ * {code: 'load_failed', fatal: true} and `ready` rejects.
  */
 (function (global) {
   'use strict';
@@ -33,6 +39,7 @@
   })();
 
   var COMMANDS = ['setTool', 'setColor', 'setWidth', 'undo', 'redo', 'clear', 'exportPNG', 'exportSVG'];
+  var LOAD_GRACE_MS = 2000;
 
   function mount(element, options) {
     if (!element || !element.appendChild) throw new Error('Sketchpad.mount: an element to put the board in is required');
@@ -66,6 +73,10 @@
       resolveReady = res;
       rejectReady = rej;
     });
+    // Whoever does not wait on ready must not get an unhandled rejection.
+    ready.catch(function () {});
+    var alive = false; // the board's page runs: it said `load`
+    var loadTimer = null;
 
     function emit(type, detail) {
       (listeners[type] || []).slice().forEach(function (fn) {
@@ -83,6 +94,9 @@
       if (ev.source !== iframe.contentWindow || ev.origin !== serverOrigin) return;
       var m = ev.data;
       if (!m || m.sketchpad !== 1 || typeof m.type !== 'string') return;
+      alive = true;
+      if (loadTimer !== null) clearTimeout(loadTimer);
+      loadTimer = null;
       if (m.type === 'result') {
         var p = pending[m.id];
         if (!p) return;
@@ -96,6 +110,25 @@
       emit(m.type, m);
     }
     global.addEventListener('message', onMessage);
+
+    iframe.addEventListener('load', function () {
+      if (alive) return;
+      if (loadTimer !== null) clearTimeout(loadTimer);
+      loadTimer = setTimeout(function () {
+        loadTimer = null;
+        if (alive) return;
+        var e = {
+          sketchpad: 1,
+          type: 'error',
+          code: 'load_failed',
+          message: 'the board did not load: the server refused it (an expired token, a token for another board, ' +
+            'a host origin not in SKETCHPAD_EMBED_ORIGINS) or cannot be reached',
+          fatal: true,
+        };
+        rejectReady(new Error(e.message));
+        emit('error', e);
+      }, LOAD_GRACE_MS);
+    });
 
     function send(cmd, args) {
       return ready.then(function () {
@@ -122,6 +155,9 @@
       },
       destroy: function () {
         global.removeEventListener('message', onMessage);
+        if (loadTimer !== null) clearTimeout(loadTimer);
+        loadTimer = null;
+        rejectReady(new Error('board destroyed'));
         Object.keys(pending).forEach(function (id) {
           pending[id].reject(new Error('board destroyed'));
         });

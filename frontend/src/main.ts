@@ -3,6 +3,9 @@
 
 import { makeAPI } from './api';
 import { Editor } from './edit/editor';
+import { Bridge, TokenClock, errorFor, tokenClaims, tokenProblem, type BoardControl } from './embed/bridge';
+import { openChannel } from './embed/channel';
+import { firstTool, parseEmbedConfig } from './embed/config';
 import { union, EMPTY_RECT, type Rect } from './geometry/bounds';
 import { pressureByte } from './geometry/outline';
 import { TEXT_LINE_HEIGHT, corners, skeleton } from './geometry/shape';
@@ -23,10 +26,10 @@ import {
 } from './geometry/view';
 import { attachKeyboard } from './input/keyboard';
 import { attachPointer, type PointerSample } from './input/pointer';
-import { SHORTCUTS, type Command } from './input/shortcuts';
+import { SHORTCUTS, TOOL_NAMES, type Command } from './input/shortcuts';
 import { Connection, type ConnState } from './net/connection';
 import { absoluteURL, isViewLink, roomName, roomSegment, socketURL } from './net/room_url';
-import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT, type StrokeId } from './protocol/types';
+import { CLOSE_EXPIRED, TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT, type StrokeId } from './protocol/types';
 import { download, exportPNG, exportSVG } from './render/export';
 import { Renderer } from './render/renderer';
 import { RemoteCursors } from './ui/cursors';
@@ -42,7 +45,7 @@ import { noticeNote } from './ui/status_text';
 import { drawColor, styleKey, withColor } from './ui/style';
 import { TextEditor } from './ui/text_editor';
 import { ThemeSwitch } from './ui/theme';
-import { Toolbar, type Tool } from './ui/toolbar';
+import { Toolbar, type Tool, type ToolbarActions } from './ui/toolbar';
 import { ViewStore, loadView } from './ui/view_store';
 import { ZoomControls } from './ui/zoom_controls';
 
@@ -58,13 +61,29 @@ function main(): void {
   if (!canvas) throw new Error('sketchpad: no canvas#board');
   const segment = roomSegment(location.pathname) || 'lobby';
   const meta = (name: string): string | null => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? null;
-  const token = new URLSearchParams(location.search).get('token') ?? '';
-  /** A view link (or a view-only embed) cannot change the board. */
-  let readOnly = isViewLink(segment) || meta('sketchpad-read-only') === '1';
-  document.title = isViewLink(segment) ? 'View only · Sketchpad' : `${roomName(segment)} · Sketchpad`;
+  const query = new URLSearchParams(location.search);
+  const token = query.get('token') ?? '';
+  /** An embedded board (/embed/{board}): a compact toolbar, configured by the query string. */
+  const embed = meta('sketchpad-embed') === '1' ? parseEmbedConfig(query) : null;
+  /**
+   * A view link, a view token or readonly=1 cannot change the board. An
+   * embed's path names the board by its view id whatever the token allows:
+   * there only the server's meta tag (from the token) and readonly=1 count.
+   */
+  let readOnly = embed ? meta('sketchpad-read-only') === '1' || embed.readOnly : isViewLink(segment) || meta('sketchpad-read-only') === '1';
+  document.title = embed ? 'Sketchpad' : isViewLink(segment) ? 'View only · Sketchpad' : `${roomName(segment)} · Sketchpad`;
+  if (embed) document.documentElement.dataset.embed = 'true';
 
   let prefs: Prefs = loadPrefs();
-  let tool: Tool = 'pen';
+  // An embed token may carry the name everyone sees (the server forces it):
+  // this page shows it too, and sends it, without remembering it.
+  const forcedName = embed ? tokenClaims(token)?.name || null : null;
+  const ownName = prefs.name;
+  if (forcedName) prefs = { ...prefs, name: forcedName };
+  const save = (p: Prefs): void => savePrefs(forcedName ? { ...p, name: ownName } : p);
+  let tool: Tool = embed ? firstTool(embed.tools, readOnly) : 'pen';
+  /** The postMessage API to the host page (an embed whose host origin the server allowed). */
+  let bridge: Bridge | null = null;
   let connection: Connection | null = null;
   let frameRequested = false;
   let cursorAt: { x: number; y: number } | null = null;
@@ -92,11 +111,13 @@ function main(): void {
       applied: () => minimap.boardChanged(),
       presence: (m) => {
         if (m.author === editor.sync.author) return;
+        bridge?.people.presence(m.author, m.name);
         people.set(m.author, { name: m.name, color: m.color });
         cursors.rename(m.author, m);
         if (m.author === following) followPill.update(m.name);
       },
       leave: (a) => {
+        bridge?.people.leave(a);
         people.remove(a);
         cursors.remove(a);
         if (a === following) follow(0);
@@ -110,6 +131,7 @@ function main(): void {
         }
       },
       welcomed: (w, epochChanged) => {
+        bridge?.people.welcomed();
         people.setSelf(w.author, { name: prefs.name, color: prefs.color });
         if (epochChanged) status.flash('The board was reset on the server: strokes not yet sent were dropped.');
       },
@@ -215,38 +237,40 @@ function main(): void {
 
   const updateStyles = (f: (p: Prefs) => Prefs): void => {
     prefs = f(prefs);
-    savePrefs(prefs);
+    save(prefs);
     toolbar.setTool(tool, prefs.styles);
   };
 
-  const toolbar = new Toolbar(
-    {
-      tool: setTool,
-      color: (c) => {
-        if (tool === 'partial-eraser') setTool('pen');
-        const k = drawingKey();
-        updateStyles((p) => ({ ...p, styles: { ...p.styles, colors: withColor(p.styles.colors, k, c) } }));
-      },
-      alpha: (a) => {
-        const k = drawingKey();
-        updateStyles((p) => ({ ...p, styles: { ...p.styles, alphas: { ...p.styles.alphas, [k]: Math.max(1, a) } } }));
-      },
-      width: (w) => {
-        const k = drawingKey();
-        updateStyles((p) => ({ ...p, styles: { ...p.styles, widths: { ...p.styles.widths, [k]: w } } }));
-      },
-      fill: () => updateStyles((p) => ({ ...p, styles: { ...p.styles, filled: !p.styles.filled } })),
-      undo: () => editor.undo(),
-      redo: () => editor.redo(),
-      clear: () => editor.clear(),
-      rename: (name) => {
-        prefs = { ...prefs, name };
-        savePrefs(prefs);
-        editor.sync.setIdentity({ name, color: prefs.color });
-        people.setSelf(editor.sync.author, { name, color: prefs.color });
-      },
+  const toolbarActions: ToolbarActions = {
+    tool: setTool,
+    color: (c) => {
+      if (tool === 'partial-eraser') setTool('pen');
+      const k = drawingKey();
+      updateStyles((p) => ({ ...p, styles: { ...p.styles, colors: withColor(p.styles.colors, k, c) } }));
     },
+    alpha: (a) => {
+      const k = drawingKey();
+      updateStyles((p) => ({ ...p, styles: { ...p.styles, alphas: { ...p.styles.alphas, [k]: Math.max(1, a) } } }));
+    },
+    width: (w) => {
+      const k = drawingKey();
+      updateStyles((p) => ({ ...p, styles: { ...p.styles, widths: { ...p.styles.widths, [k]: w } } }));
+    },
+    fill: () => updateStyles((p) => ({ ...p, styles: { ...p.styles, filled: !p.styles.filled } })),
+    undo: () => editor.undo(),
+    redo: () => editor.redo(),
+    clear: () => editor.clear(),
+    rename: (name) => {
+      prefs = { ...prefs, name };
+      save(prefs);
+      editor.sync.setIdentity({ name, color: prefs.color });
+      people.setSelf(editor.sync.author, { name, color: prefs.color });
+    },
+  };
+  const toolbar = new Toolbar(
+    toolbarActions,
     { tool, styles: prefs.styles, name: prefs.name, personColor: prefs.color },
+    embed ? { tools: embed.tools, compact: true } : {},
   );
 
   // ---- share and export ----
@@ -268,16 +292,22 @@ function main(): void {
       window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
     },
   });
-  toolbar.addMore(share.el);
   const here = (): string => location.href.replace(/#.*$/, '');
   const viewMeta = meta('sketchpad-view-link');
   const help = new HelpPanel(SHORTCUTS);
-  toolbar.addMore(help.button);
-  const theme = new ThemeSwitch(prefs.theme, (t) => {
-    prefs = { ...prefs, theme: t };
-    savePrefs(prefs);
-  });
-  toolbar.addMore(theme.button);
+  // An embed's theme is the host's (theme=light|dark, else the system's), never remembered.
+  const theme = embed
+    ? new ThemeSwitch(embed.theme, () => undefined)
+    : new ThemeSwitch(prefs.theme, (t) => {
+        prefs = { ...prefs, theme: t };
+        save(prefs);
+      });
+  if (!embed) {
+    // An embed has no share menu (the host decides who gets what), no help, no theme switch.
+    toolbar.addMore(share.el);
+    toolbar.addMore(help.button);
+    toolbar.addMore(theme.button);
+  }
   const badge = h('span', { class: 'tb-badge', 'data-testid': 'read-only', title: 'This link can look at the board but not draw', hidden: true }, 'View only');
   toolbar.addMore(badge);
 
@@ -300,11 +330,11 @@ function main(): void {
     cursors.el,
     textEditor.el,
     h('header', { class: 'top' }, toolbar.el),
-    help.el,
+    ...(embed ? [] : [help.el]),
     h('aside', { class: 'side' }, people.el),
     followEl,
     h('footer', { class: 'bottom' }, status.el),
-    h('div', { class: 'corner' }, minimap.el, zoom.el),
+    h('div', { class: 'corner' }, ...(embed ? [] : [minimap.el]), zoom.el),
   );
   canvas.dataset.tool = tool;
   // A button clicked with the mouse gives focus back, so that Space pans and
@@ -335,6 +365,7 @@ function main(): void {
       selecting?.mode === 'marquee' ? selecting.rect : null,
     );
     minimap.update(renderer.view, renderer.width, renderer.height);
+    bridge?.frame(editor.board.seq);
   }
 
   const toBoardSample = (s: PointerSample): { x: number; y: number; p: number } => {
@@ -544,8 +575,11 @@ function main(): void {
 
   /** What a viewer may do from the keyboard. */
   const VIEWER: readonly Command[] = ['hand', 'zoom-in', 'zoom-out', 'zoom-reset', 'zoom-fit', 'help', 'escape'];
+  /** An embed's keyboard picks only the tools its toolbar shows; it has no help panel. */
+  const hidden = (c: Command): boolean =>
+    embed !== null && (c === 'help' || (embed.tools !== null && (TOOL_NAMES as readonly string[]).includes(c) && !embed.tools.includes(c as Tool)));
   const run = (c: Command): void => {
-    if (readOnly && !VIEWER.includes(c)) return;
+    if ((readOnly && !VIEWER.includes(c)) || hidden(c)) return;
     switch (c) {
       case 'undo':
         editor.undo();
@@ -601,19 +635,47 @@ function main(): void {
   new ResizeObserver(resize).observe(canvas);
   window.addEventListener('resize', resize);
   renderer.resize();
-  setView(loadView(segment) ?? HOME_VIEW, false);
+  setView(embed?.view ?? loadView(segment) ?? HOME_VIEW, false);
 
   const onState = (s: ConnState): void => {
     status.set(s);
-    if (editor.readOnly && !readOnly) applyReadOnly(); // the server refused an op: 4403
+    // The server refused an op (4403), or the embed token expired (4410).
+    if ((editor.readOnly || s.state === 'stopped') && !readOnly) applyReadOnly();
     if (s.state !== 'live' && s.state !== 'connecting') {
       people.reset();
       cursors.clear();
       if (following) follow(0);
     }
+    bridge?.connection(s, editor.board.seq);
   };
   if (readOnly) applyReadOnly();
-  connection = new Connection(socketURL(location.protocol, location.host, segment, token), editor.sync, onState);
+  if (embed) {
+    const control: BoardControl = {
+      readOnly: () => readOnly,
+      setTool: (t) => setTool(t),
+      setColor: (rgba, alpha) => {
+        toolbarActions.color(rgba);
+        if (alpha) toolbarActions.alpha(rgba & 0xff);
+      },
+      setWidth: (units) => toolbarActions.width(units),
+      undo: () => editor.undo(),
+      redo: () => editor.redo(),
+      clear: () => editor.clear(),
+      exportPNG: (scope) => pngOf(scope),
+      exportSVG: (scope) => svgOf(scope),
+    };
+    const channel = openChannel(meta('sketchpad-embed-host'), (c) => void bridge?.command(c));
+    if (channel) {
+      bridge = new Bridge((m) => channel.post(m), control, () => tokenProblem(token, segment, Date.now()));
+      bridge.loaded();
+    }
+  }
+  // An embed whose token has expired stops instead of knocking again (the
+  // server refuses an expired token at connect); as if closed with 4410.
+  const tokenClock = new TokenClock(embed ? token : '', Date.now());
+  connection = new Connection(socketURL(location.protocol, location.host, segment, token), editor.sync, onState, {
+    stopWith: () => (tokenClock.expired(Date.now()) ? CLOSE_EXPIRED : null),
+  });
   const conn = connection;
   window.sketchpad = makeAPI(editor, () => conn.state, {
     renderStats: () => renderer.stats(),
@@ -624,6 +686,16 @@ function main(): void {
     readOnly: () => readOnly,
   });
   window.setInterval(() => cursors.prune(), 1000);
+  // A server that refused the embed (a bad token) but still sent the page
+  // says why in a meta tag: tell the host, do not connect.
+  const refused = embed ? meta('sketchpad-embed-error') : null;
+  if (refused) {
+    const e = errorFor(refused);
+    bridge?.error(e);
+    if (!readOnly) applyReadOnly();
+    status.set({ state: 'stopped', code: 0, reason: e.message });
+    return;
+  }
   connection.start();
 }
 

@@ -117,6 +117,8 @@ test('status words', () => {
   assert.equal(statusText({ state: 'live' }, 0), 'live');
   assert.equal(statusText({ state: 'offline', retryAt: 4200 }, 1000), 'offline — reconnecting in 4s');
   assert.match(statusText({ state: 'reload' }, 0), /reload/);
+  assert.equal(statusText({ state: 'stopped', code: 4410 }, 0), 'Access to this board has expired');
+  assert.equal(statusText({ state: 'stopped', code: 0, reason: 'the embed token is for another board' }, 0), 'the embed token is for another board');
 });
 
 test('status words while the room has paused drawing', () => {

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BACKOFF_CAP_MS, backoffCeiling, backoffDelay } from '../src/net/backoff';
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, Reconnect, SPREAD_CLOSE_CODES, SPREAD_MS, backoffCeiling, backoffDelay, spreads } from '../src/net/backoff';
 import { Outbox } from '../src/net/outbox';
 import { pausedAfter } from '../src/net/pause';
 import { absoluteURL, isViewLink, roomName, roomSegment, socketURL } from '../src/net/room_url';
@@ -17,16 +17,62 @@ const pts = (n: number, pressure = false): Op => ({
 const begin: Op = { type: 'begin', stroke: 1, tool: 0, pressure: false, color: 0, width: 8, points: [{ x: 1, y: 1, p: 0 }] };
 const end: Op = { type: 'end' };
 
-test('backoff: full jitter under an exponential ceiling, base 250 ms, cap 10 s', () => {
-  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map((a) => backoffCeiling(a)), [250, 500, 1000, 2000, 4000, 8000, 10000, 10000]);
+test('backoff: full jitter under an exponential ceiling, base 1 s, cap 30 s', () => {
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map((a) => backoffCeiling(a)), [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+  assert.equal(BACKOFF_BASE_MS, 1000);
   assert.equal(backoffCeiling(5000), BACKOFF_CAP_MS);
   assert.equal(backoffDelay(3, () => 0), 0);
-  assert.equal(backoffDelay(3, () => 0.999999), 1999);
+  assert.equal(backoffDelay(3, () => 0.999999), 7999);
   const r = seeded(5);
   const delays = Array.from({ length: 2000 }, () => backoffDelay(10, r));
-  assert.ok(delays.every((d) => d >= 0 && d < 10000));
+  assert.ok(delays.every((d) => d >= 0 && d < 30000));
   const mean = delays.reduce((a, b) => a + b, 0) / delays.length;
-  assert.ok(mean > 4500 && mean < 5500, `full jitter: mean ${mean} near half the cap`);
+  assert.ok(mean > 13500 && mean < 16500, `full jitter: mean ${mean} near half the cap`);
+});
+
+test('reconnect: losing a live connection to 1001, 1006, 1011, 1012, 1013 or an error spreads the first attempt over [0, 10 s)', () => {
+  for (const code of [1001, 1006, 1011, 1012, 1013]) {
+    assert.ok(spreads({ code, wasLive: true }), `${code}`);
+    assert.ok(!spreads({ code, wasLive: false }), `${code} before live: backoff`);
+  }
+  assert.ok(spreads({ code: 1005, wasLive: true, error: true }), 'a socket error');
+  for (const code of [1000, 4000, 4008, 4400, 4403, 4409, 4429]) assert.ok(!spreads({ code, wasLive: true }), `${code}`);
+  assert.deepEqual(SPREAD_CLOSE_CODES, [1001, 1006, 1011, 1012, 1013]);
+
+  // Thousands of pages dropped at once come back evenly over ten seconds:
+  // no second takes more than 20% (the cluster storm test's bound), nor
+  // much more than a tenth.
+  const r = seeded(11);
+  const perSecond = new Array<number>(10).fill(0);
+  const n = 5000;
+  for (let i = 0; i < n; i++) {
+    const d = new Reconnect(r).lost({ code: 1006, wasLive: true });
+    assert.ok(d >= 0 && d < SPREAD_MS, `${d}`);
+    perSecond[Math.floor(d / 1000)]++;
+  }
+  assert.ok(Math.max(...perSecond) < 0.2 * n, `per second: ${perSecond}`);
+  assert.ok(Math.max(...perSecond) < 0.12 * n && Math.min(...perSecond) > 0.08 * n, `uniform: ${perSecond}`);
+});
+
+test('reconnect: after the spread attempt, exponential backoff from 1 s; live starts over', () => {
+  // random() = 0.999999: each wait is just under its ceiling.
+  const top = (): number => 0.999999;
+  const rc = new Reconnect(top);
+  const waits = [rc.lost({ code: 1006, wasLive: true })];
+  assert.equal(rc.failuresInARow, 0);
+  for (let i = 0; i < 7; i++) waits.push(rc.lost({ code: 1006, wasLive: false }));
+  assert.deepEqual(waits, [9999, 999, 1999, 3999, 7999, 15999, 29999, 29999]);
+  assert.equal(rc.failuresInARow, 7);
+  rc.live();
+  assert.equal(rc.failuresInARow, 0);
+  assert.equal(rc.lost({ code: 1001, wasLive: true }), 9999, 'spread again after being live');
+  // A loss of this connection's own (too slow, a gap, refused op): backoff from 1 s, no spread.
+  const own = new Reconnect(top);
+  assert.deepEqual([own.lost({ code: 4008, wasLive: true }), own.lost({ code: 1006, wasLive: false }), own.lost({ code: 1006, wasLive: false })], [999, 1999, 3999]);
+  // A page that never got live: backoff from the first failure.
+  const fresh = new Reconnect(top);
+  assert.deepEqual([fresh.lost({ code: 1006, wasLive: false }), fresh.lost({ code: 1006, wasLive: false })], [999, 1999]);
+  assert.equal(fresh.failuresInARow, 2);
 });
 
 test('outbox: indices follow the base; acks drop the head', () => {

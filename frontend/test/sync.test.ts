@@ -331,6 +331,7 @@ test('a Welcome of another version is refused; close 4426 asks for a reload', ()
   assert.equal(core.closed(4426), 'reload');
   assert.equal(core.closed(1006), 'reconnect');
   assert.equal(core.closed(4409), 'reconnect');
+  assert.equal(core.closed(4410), 'stop', 'the embed token expired: the same URL is refused now');
 });
 
 test('resolveSelf names own strokes with the author id and leaves the op alone', () => {

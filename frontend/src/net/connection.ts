@@ -1,24 +1,44 @@
 // The WebSocket under a SyncCore: opens it, feeds it frames and close codes,
-// and reconnects by itself with exponential backoff and full jitter.
+// and reconnects by itself as net/backoff says (a loss that drops everyone
+// on a server spreads the first attempt over 10 s; then exponential backoff
+// with full jitter; 'online' and "Reconnect now" try at once).
 //
 //	connecting --open, Welcome--> live --close--> offline --timer--> connecting
 //	any close 4426, or a Welcome of another version --> reload (stays there)
+//	close 4410 (the embed token expired) --> stopped (stays there)
 
 import { ProtocolError } from '../protocol/bytes';
-import { backoffDelay } from './backoff';
+import { Reconnect } from './backoff';
 import { VersionError, type SyncCore } from './sync';
 
 export type ConnState =
   | { readonly state: 'connecting'; readonly resync: boolean }
   | { readonly state: 'live' }
-  | { readonly state: 'offline'; readonly retryAt: number }
-  | { readonly state: 'reload' };
+  | {
+      readonly state: 'offline';
+      readonly retryAt: number;
+      /** The close code of the connection that ended (1006: dropped, or never opened). */
+      readonly code: number;
+      /** That connection had been live. */
+      readonly wasLive: boolean;
+      /** Attempts in a row that ended without getting live (0 right after losing a live connection). */
+      readonly failures: number;
+    }
+  | { readonly state: 'reload' }
+  /** The server ended the connection for good (4410: the embed token expired): no retry. */
+  | { readonly state: 'stopped'; readonly code: number };
 
 export interface ConnectionOptions {
   /** Random numbers in [0, 1) for the jitter. Default Math.random. */
   readonly random?: () => number;
   /** Give up on a connection that is not live after this long, in ms. Default 10 000. */
   readonly timeoutMs?: number;
+  /**
+   * Asked when a connection ends (or cannot open): a close code to stop
+   * for good with (state 'stopped'), or null to reconnect. An embedded
+   * board stops once its token has expired: the server would refuse it.
+   */
+  readonly stopWith?: () => number | null;
 }
 
 /** Close code the client uses when it drops a connection it cannot trust. */
@@ -26,14 +46,14 @@ const CLOSE_CLIENT_PROTOCOL = 4000;
 
 export class Connection {
   private ws: WebSocket | null = null;
-  private attempt = 0;
   private wasLive = false;
+  private readonly reconnect: Reconnect;
   private stateV: ConnState = { state: 'connecting', resync: false };
   private retryTimer: number | null = null;
   private liveTimer: number | null = null;
   private mustReload = false;
-  private readonly random: () => number;
   private readonly timeoutMs: number;
+  private readonly stopWith: () => number | null;
 
   constructor(
     private readonly url: string,
@@ -41,8 +61,9 @@ export class Connection {
     private readonly onState: (s: ConnState) => void,
     opts: ConnectionOptions = {},
   ) {
-    this.random = opts.random ?? Math.random;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.stopWith = opts.stopWith ?? (() => null);
+    this.reconnect = new Reconnect(opts.random ?? Math.random);
   }
 
   get state(): ConnState {
@@ -81,9 +102,10 @@ export class Connection {
     try {
       ws = new WebSocket(this.url);
     } catch {
-      this.retryLater();
+      this.retryLater({ code: 1006, wasLive: false });
       return;
     }
+    let errored = false;
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     this.liveTimer = window.setTimeout(() => {
@@ -104,30 +126,48 @@ export class Connection {
         return;
       }
       if (!wasLive && this.core.live) {
-        this.attempt = 0;
+        this.reconnect.live();
         this.wasLive = true;
         if (this.liveTimer !== null) clearTimeout(this.liveTimer);
         this.liveTimer = null;
         this.setState({ state: 'live' });
       }
     };
+    ws.onerror = () => {
+      errored = true;
+    };
     ws.onclose = (ev: CloseEvent) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      const wasLive = this.core.live;
       const advice = this.core.closed(ev.code);
       if (advice === 'reload' || this.mustReload) {
         this.clearTimers();
         this.setState({ state: 'reload' });
         return;
       }
-      this.retryLater();
+      if (advice === 'stop') {
+        this.stop(ev.code);
+        return;
+      }
+      this.retryLater({ code: ev.code, wasLive, error: errored });
     };
   }
 
-  private retryLater(): void {
+  private stop(code: number): void {
     this.clearTimers();
-    const delay = backoffDelay(this.attempt++, this.random);
-    this.setState({ state: 'offline', retryAt: Date.now() + delay });
+    this.setState({ state: 'stopped', code });
+  }
+
+  private retryLater(loss: { code: number; wasLive: boolean; error?: boolean }): void {
+    const stop = this.stopWith();
+    if (stop !== null) {
+      this.stop(stop);
+      return;
+    }
+    this.clearTimers();
+    const delay = this.reconnect.lost(loss);
+    this.setState({ state: 'offline', retryAt: Date.now() + delay, code: loss.code, wasLive: loss.wasLive, failures: this.reconnect.failuresInARow });
     this.retryTimer = window.setTimeout(() => this.connect(), delay);
   }
 

@@ -24,6 +24,7 @@ import { clampCoord } from '../protocol/delta';
 import { encodeClientMsg } from '../protocol/client';
 import { decodeServerFrame } from '../protocol/server';
 import {
+  CLOSE_EXPIRED,
   CLOSE_MALFORMED,
   CLOSE_READ_ONLY,
   CLOSE_VERSION,
@@ -61,8 +62,8 @@ export interface SyncListener {
   pausedChanged?(paused: boolean): void;
 }
 
-/** What the connection should do after a close. */
-export type CloseAdvice = 'reconnect' | 'reload';
+/** What the connection should do after a close ('stop': the embed token expired, the same URL is refused now). */
+export type CloseAdvice = 'reconnect' | 'reload' | 'stop';
 
 /** VersionError is thrown when the server speaks another protocol version. */
 export class VersionError extends Error {
@@ -179,6 +180,12 @@ export class SyncCore {
       // The link cannot draw: what we queued will never be taken.
       this.readOnlyV = true;
       this.outbox.reset(this.outbox.base);
+    }
+    if (code === CLOSE_EXPIRED) {
+      // The token will not let us draw (nor connect) again: the host page
+      // has to give the board a new one.
+      this.outbox.reset(this.outbox.base);
+      return 'stop';
     }
     return code === CLOSE_VERSION ? 'reload' : 'reconnect';
   }

@@ -101,6 +101,8 @@ export const CLOSE_OUT_OF_ORDER = 4401;
 /** An op from a read-only (view link) connection. */
 export const CLOSE_READ_ONLY = 4403;
 export const CLOSE_GAP = 4409;
+/** An op after the connection's embed token expired: reconnecting with the same token is refused. */
+export const CLOSE_EXPIRED = 4410;
 export const CLOSE_VERSION = 4426;
 
 /**

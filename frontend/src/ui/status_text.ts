@@ -1,12 +1,13 @@
 // What the connection indicator says, as a pure function of the state.
 
-import { NOTICE_PAUSED, NOTICE_RESUMED } from '../protocol/types';
+import { CLOSE_EXPIRED, NOTICE_PAUSED, NOTICE_RESUMED } from '../protocol/types';
 
 export type StatusView =
   | { readonly state: 'connecting'; readonly resync: boolean }
   | { readonly state: 'live' }
   | { readonly state: 'offline'; readonly retryAt: number }
-  | { readonly state: 'reload' };
+  | { readonly state: 'reload' }
+  | { readonly state: 'stopped'; readonly code: number; readonly reason?: string };
 
 /** What the indicator says while the room has paused drawing (Notice 1). */
 export const PAUSED_TEXT =
@@ -30,6 +31,8 @@ export function statusText(v: StatusView, now: number, paused = false): string {
       return `offline — reconnecting in ${Math.max(0, Math.ceil((v.retryAt - now) / 1000))}s`;
     case 'reload':
       return 'This page is out of date — please reload';
+    case 'stopped':
+      return v.reason ?? (v.code === CLOSE_EXPIRED ? 'Access to this board has expired' : 'Disconnected');
   }
 }
 

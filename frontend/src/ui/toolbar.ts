@@ -50,6 +50,16 @@ export interface ToolbarActions {
   rename(name: string): void;
 }
 
+/** ToolbarOptions shape the toolbar: an embedded board's is compact. */
+export interface ToolbarOptions {
+  /** The tool buttons shown (in toolbar order anyway); null: all. */
+  readonly tools?: readonly Tool[] | null;
+  /** Fewer controls: no opacity, no custom color, no name box, no fill without a shape tool. */
+  readonly compact?: boolean;
+}
+
+const SHAPE_TOOLS: readonly Tool[] = ['line', 'arrow', 'rect', 'ellipse'];
+
 export interface ToolbarState {
   readonly tool: Tool;
   readonly styles: Styles;
@@ -95,10 +105,13 @@ export class Toolbar {
   private readonly meDot: HTMLElement;
   private name: string;
 
-  constructor(private readonly actions: ToolbarActions, state: ToolbarState) {
+  constructor(private readonly actions: ToolbarActions, state: ToolbarState, opts: ToolbarOptions = {}) {
     this.name = state.name;
+    const compact = opts.compact === true;
+    const shown = opts.tools ?? null;
     const tools = h('div', { class: 'tb-group', role: 'group', 'aria-label': 'Tool' });
     for (const t of TOOLS) {
+      if (shown && !shown.includes(t.name)) continue;
       const b = button(`tool-${t.name}`, t.label, t.icon, { 'aria-pressed': 'false' });
       b.addEventListener('click', () => actions.tool(t.name));
       this.toolBtns.set(t.name, b);
@@ -135,7 +148,7 @@ export class Toolbar {
       const c = parseHexColor(this.custom.value);
       if (c !== null) actions.color(c);
     });
-    colors.append(this.custom);
+    if (!compact) colors.append(this.custom);
 
     this.opacity = h('input', {
       type: 'range',
@@ -166,8 +179,8 @@ export class Toolbar {
     });
     this.fillBtn = button('fill', 'Fill shapes (F)', ICONS.fill, { 'aria-pressed': 'false' });
     this.fillBtn.addEventListener('click', () => actions.fill());
-    widths.append(this.fillBtn);
-    const style = h('div', { class: 'tb-style' }, colors, h('div', { class: 'tb-group' }, this.opacity), widths);
+    if (!compact || !shown || shown.some((t) => SHAPE_TOOLS.includes(t))) widths.append(this.fillBtn);
+    const style = h('div', { class: 'tb-style' }, colors, ...(compact ? [] : [h('div', { class: 'tb-group' }, this.opacity)]), widths);
 
     this.undoBtn = button('undo', 'Undo (Ctrl+Z)', ICONS.undo);
     this.redoBtn = button('redo', 'Redo (Ctrl+Shift+Z)', ICONS.redo);
@@ -203,7 +216,16 @@ export class Toolbar {
     const who = h('label', { class: 'tb-who' }, this.meDot, this.nameInput);
 
     this.drawing.push(style, history, clear.el);
-    this.el = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Drawing tools' }, tools, style, history, clear.el, this.more, who);
+    this.el = h(
+      'div',
+      { class: compact ? 'toolbar compact' : 'toolbar', role: 'toolbar', 'aria-label': 'Drawing tools' },
+      tools,
+      style,
+      history,
+      clear.el,
+      this.more,
+      ...(compact ? [] : [who]),
+    );
     this.setTool(state.tool, state.styles);
     this.setPersonColor(state.personColor);
     this.setHistory(false, false);

@@ -92,6 +92,12 @@ func (s *Session) closeWith(code uint16, reason string) {
 			_ = s.conn.NetConn().Close()
 			return
 		}
+		// gws does not know a close frame went out, and would answer the
+		// client's close with a second one; browsers then report 1006, not
+		// our code. Half-close: nothing more is written, reading goes on.
+		if cw, ok := s.conn.NetConn().(interface{ CloseWrite() error }); ok {
+			_ = cw.CloseWrite()
+		}
 		// Closing the socket now would reset it, losing the close frame,
 		// if the client is still sending (a flooder is): let it answer,
 		// reading and discarding meanwhile, for at most 2 s.

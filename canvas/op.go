@@ -185,16 +185,8 @@ func decodeOp(r *reader, o *Op) {
 	*o = Op{Type: t, Points: o.Points[:0], Strokes: o.Strokes[:0]}
 	switch t {
 	case OpBegin:
-		o.Stroke = r.uvarint32("stroke")
-		o.Tool = r.u8()
-		o.Flags = r.u8()
-		o.Color = r.u32()
-		w := r.uvarint()
+		r.strokeHeader(o)
 		if r.err != nil {
-			return
-		}
-		if o.Stroke == 0 {
-			r.fail(errf("stroke number 0"))
 			return
 		}
 		if o.Tool > maxTool {
@@ -209,7 +201,6 @@ func decodeOp(r *reader, o *Op) {
 			r.fail(errf("tool %d is not a freehand tool", o.Tool))
 			return
 		}
-		o.Width = width(r, w)
 		o.Points = decodePoints(r, o.Points, o.HasPressure())
 	case OpPoints, OpPointsP:
 		o.Points = decodePoints(r, o.Points, t == OpPointsP)
@@ -230,23 +221,16 @@ func decodeOp(r *reader, o *Op) {
 			o.DX, o.DY = int32(dx), int32(dy)
 		}
 	case OpShape:
-		o.Stroke = r.uvarint32("stroke")
-		o.Tool = r.u8()
-		o.Flags = r.u8()
-		o.Color = r.u32()
-		w := r.uvarint()
+		r.strokeHeader(o)
 		if r.err != nil {
 			return
 		}
 		switch {
-		case o.Stroke == 0:
-			r.fail(errf("stroke number 0"))
 		case !IsShape(o.Tool):
 			r.fail(errf("tool %d is not a shape", o.Tool))
 		case o.Flags&^shapeFlags != 0:
 			r.fail(errf("unknown flags %#x", o.Flags))
 		}
-		o.Width = width(r, w)
 		o.Points = append(o.Points, r.point(), r.point())
 	case OpText:
 		o.Stroke = r.uvarint32("stroke")
@@ -263,6 +247,20 @@ func decodeOp(r *reader, o *Op) {
 	default:
 		r.fail(errf("unknown op type %#x", byte(t)))
 	}
+}
+
+// strokeHeader reads what Begin and Shape start with: stroke (not 0),
+// tool, flags, color and width (in range). The caller checks tool and flags.
+func (r *reader) strokeHeader(o *Op) {
+	o.Stroke = r.uvarint32("stroke")
+	o.Tool = r.u8()
+	o.Flags = r.u8()
+	o.Color = r.u32()
+	w := r.uvarint()
+	if r.err == nil && o.Stroke == 0 {
+		r.fail(errf("stroke number 0"))
+	}
+	o.Width = width(r, w)
 }
 
 // width checks a width (or font size) read as w.

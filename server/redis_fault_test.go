@@ -36,23 +36,42 @@ func drawLoop(c *client.Client, n int, pause time.Duration, stop <-chan struct{}
 	return out
 }
 
-func TestRedisRestartWithAOFLosesNothingAcknowledged(t *testing.T) {
-	rd := redistest.Start(t, redistest.Options{AOF: true})
-	rs := replicas(t, rd.URL(), 2)
-	room := roomName(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
-	defer cancel()
+// drawingCrowd connects n clients spread over the replicas, each kept
+// connected and drawing strokes of points points every pause until stop is
+// closed; results give what each drew.
+func drawingCrowd(t *testing.T, rs []*testServer, room string, n, points int, pause time.Duration) ([]*client.Client, chan struct{}, []<-chan map[canvas.StrokeID]int) {
 	var cs []*client.Client
-	for i := range 4 {
-		c := connect(t, rs[i%2], room, "D"+itoa(i))
+	for i := range n {
+		c := connect(t, rs[i%len(rs)], room, "D"+itoa(i))
 		keepConnected(t, c)
 		cs = append(cs, c)
 	}
 	stop := make(chan struct{})
 	var results []<-chan map[canvas.StrokeID]int
 	for _, c := range cs {
-		results = append(results, drawLoop(c, 25, 15*time.Millisecond, stop))
+		results = append(results, drawLoop(c, points, pause, stop))
 	}
+	return cs, stop, results
+}
+
+// drawn collects what drawLoops drew, once stop is closed.
+func drawn(results []<-chan map[canvas.StrokeID]int) map[canvas.StrokeID]int {
+	want := map[canvas.StrokeID]int{}
+	for _, r := range results {
+		for id, n := range <-r {
+			want[id] = n
+		}
+	}
+	return want
+}
+
+func TestRedisRestartWithAOFLosesNothingAcknowledged(t *testing.T) {
+	rd := redistest.Start(t, redistest.Options{AOF: true})
+	rs := replicas(t, rd.URL(), 2)
+	room := roomName(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
+	defer cancel()
+	cs, stop, results := drawingCrowd(t, rs, room, 4, 25, 15*time.Millisecond)
 	time.Sleep(300 * time.Millisecond)
 	// Everything acknowledged so far must survive the restart.
 	before := cs[0].BoardBytes()
@@ -62,12 +81,7 @@ func TestRedisRestartWithAOFLosesNothingAcknowledged(t *testing.T) {
 	rd.Restart(t)
 	time.Sleep(400 * time.Millisecond)
 	close(stop)
-	want := map[canvas.StrokeID]int{}
-	for _, r := range results {
-		for id, n := range <-r {
-			want[id] = n
-		}
-	}
+	want := drawn(results)
 	converge(t, ctx, cs...)
 	late := connect(t, rs[0], room, "late")
 	converge(t, ctx, append(cs, late)...)

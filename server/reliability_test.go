@@ -345,17 +345,7 @@ func TestRedisDownFiveSecondsUnder50DrawersOn3Replicas(t *testing.T) {
 	room := roomName(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	var cs []*client.Client
-	for i := range 50 {
-		c := connect(t, rs[i%3], room, "D"+itoa(i))
-		keepConnected(t, c)
-		cs = append(cs, c)
-	}
-	stop := make(chan struct{})
-	var results []<-chan map[canvas.StrokeID]int
-	for _, c := range cs {
-		results = append(results, drawLoop(c, 20, 60*time.Millisecond, stop))
-	}
+	cs, stop, results := drawingCrowd(t, rs, room, 50, 20, 60*time.Millisecond)
 	time.Sleep(time.Second)
 	acked := cs[0].Board() // everything on it was acknowledged
 	rd.Stop()
@@ -364,12 +354,7 @@ func TestRedisDownFiveSecondsUnder50DrawersOn3Replicas(t *testing.T) {
 	back := time.Now()
 	time.Sleep(500 * time.Millisecond)
 	close(stop)
-	want := map[canvas.StrokeID]int{}
-	for _, r := range results {
-		for id, n := range <-r {
-			want[id] = n
-		}
-	}
+	want := drawn(results)
 	converge(t, ctx, cs...)
 	took := time.Since(back)
 	t.Logf("figure: Redis down 5 s under 50 drawers on 3 replicas: %d strokes, all converged %v after Redis returned", len(want), took.Round(time.Millisecond))

@@ -65,14 +65,6 @@ func (a *App) resolveAccess(c echo.Context, segment string) (access, error) {
 // embedPage serves the app for framing by the configured origins: the page
 // knows it is embedded (a meta tag) and speaks the postMessage API.
 func (a *App) embedPage(c echo.Context) error {
-	acc, err := a.resolveAccess(c, c.Param("board"))
-	if err != nil {
-		return err
-	}
-	page, err := fs.ReadFile(a.assets, "index.html")
-	if err != nil {
-		return err
-	}
 	meta := `<meta name="sketchpad-embed" content="1">`
 	if host := c.QueryParam("host"); host != "" {
 		// The one origin the board's postMessage API talks to: it must be
@@ -82,14 +74,34 @@ func (a *App) embedPage(c echo.Context) error {
 		}
 		meta += `<meta name="sketchpad-embed-host" content="` + html.EscapeString(host) + `">`
 	}
+	status := http.StatusOK
+	acc, err := a.resolveAccess(c, c.Param("board"))
+	var he *echo.HTTPError
+	if err != nil && errors.As(err, &he) {
+		// A refused token still gets the page (with its status), so the
+		// board can tell the host page exactly why over postMessage; a
+		// JSON body in an iframe would say nothing to anyone.
+		body, ok := he.Message.(HTTPError)
+		if !ok || !strings.HasPrefix(body.Error.Code, "token_") {
+			return err
+		}
+		status = he.Code
+		meta += `<meta name="sketchpad-embed-error" content="` + html.EscapeString(body.Error.Code) + `">`
+	} else if err != nil {
+		return err
+	}
 	if acc.readOnly {
 		meta += `<meta name="sketchpad-read-only" content="1">`
+	}
+	page, err := fs.ReadFile(a.assets, "index.html")
+	if err != nil {
+		return err
 	}
 	page = []byte(strings.Replace(string(page), "</head>", meta+"</head>", 1))
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Security-Policy", "frame-ancestors "+a.frameAncestors())
-	return c.HTMLBlob(http.StatusOK, page)
+	return c.HTMLBlob(status, page)
 }
 
 func (a *App) frameAncestors() string {

@@ -280,11 +280,7 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 		}
 	case evPeek:
 		r.hub.release(r)
-		if r.failed != nil && r.shared != nil {
-			if err := r.load(ctx); err == nil {
-				r.failed = nil
-			}
-		}
+		r.retryLoad(ctx)
 		if r.failed != nil {
 			ev.peek <- peekReply{err: r.failed}
 		} else {
@@ -298,6 +294,16 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 	case evWake:
 	}
 	return true
+}
+
+// retryLoad loads a room that failed to load, in Redis mode (Redis was
+// down when the room opened); an embedded store's failure is for good.
+func (r *Room) retryLoad(ctx context.Context) {
+	if r.failed != nil && r.shared != nil {
+		if err := r.load(ctx); err == nil {
+			r.failed = nil
+		}
+	}
 }
 
 // nextDue is when the loop must wake without an event: cursors to send, a
@@ -319,12 +325,7 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 		r.hub.release(r)
 		return
 	}
-	if r.failed != nil && r.shared != nil {
-		// Redis was down when the room opened; try again.
-		if err := r.load(ctx); err == nil {
-			r.failed = nil
-		}
-	}
+	r.retryLoad(ctx)
 	if r.failed != nil {
 		s.closeWith(r.unavailableCode(), "board storage unavailable; try again")
 		r.hub.release(r)
@@ -446,23 +447,30 @@ func (r *Room) applyOp(s *Session, data []byte) {
 	}
 	idx := m.nextIndex
 	m.nextIndex++
-	data = r.withinLimits(s, data)
+	if r.shared == nil {
+		applied := r.board.Author(m.author).Applied
+		switch {
+		case idx < applied:
+			return
+		case idx > applied:
+			s.closeWith(CloseGap, fmt.Sprintf("op index %d, room expects %d", idx, applied))
+			r.leave(s)
+			return
+		}
+	}
+	// Decode once: for the board limits, and (embedded mode) to apply it.
+	if r.shared == nil || addsToBoard(canvas.OpType(data[0])) {
+		if err := canvas.DecodeOp(data, &r.op); err != nil {
+			// The session validated it already; this is a bug, not input.
+			r.log.Error("decode validated op", "err", err)
+			return
+		}
+		if r.overLimits(s, m.author) {
+			data, r.op.Type = refusedOp, canvas.OpEnd
+		}
+	}
 	if r.shared != nil {
 		r.queue(s, m.author, idx, data)
-		return
-	}
-	applied := r.board.Author(m.author).Applied
-	switch {
-	case idx < applied:
-		return
-	case idx > applied:
-		s.closeWith(CloseGap, fmt.Sprintf("op index %d, room expects %d", idx, applied))
-		r.leave(s)
-		return
-	}
-	if err := canvas.DecodeOp(data, &r.op); err != nil {
-		// The session validated it already; this is a bug, not input.
-		r.log.Error("decode validated op", "err", err)
 		return
 	}
 	r.board.Apply(m.author, &r.op)
@@ -473,34 +481,36 @@ func (r *Room) applyOp(s *Session, data []byte) {
 }
 
 // refusedOp is what the room numbers instead of an op it refuses (the board is
-// full): an End, which only closes the author's open stroke. The author's op
+// full, see overLimits): an End, which only closes the author's open stroke. The author's op
 // indices stay in step, and every replica of the board applies the same.
 var refusedOp = canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpEnd})
 
-// withinLimits returns data, or refusedOp when data would take the board past
-// cfg.MaxBoardPoints or cfg.MaxBoardStrokes; the sender is told why.
-func (r *Room) withinLimits(s *Session, data []byte) []byte {
-	t := canvas.OpType(data[0])
-	if t != canvas.OpBegin && t != canvas.OpPoints && t != canvas.OpPointsP && t != canvas.OpShape && t != canvas.OpText {
-		return data
+// addsToBoard reports whether ops of type t can add strokes or points.
+func addsToBoard(t canvas.OpType) bool {
+	return t == canvas.OpBegin || t == canvas.OpPoints || t == canvas.OpPointsP || t == canvas.OpShape || t == canvas.OpText
+}
+
+// overLimits reports whether r.op (decoded, by author) would take the board
+// past cfg.MaxBoardPoints or cfg.MaxBoardStrokes; the sender is told why.
+func (r *Room) overLimits(s *Session, author uint32) bool {
+	o := &r.op
+	if !addsToBoard(o.Type) {
+		return false
 	}
-	if err := canvas.DecodeOp(data, &r.op); err != nil {
-		return data
-	}
-	newStroke := t == canvas.OpBegin || ((t == canvas.OpShape || t == canvas.OpText) && r.board.Stroke(canvas.StrokeID{Author: r.sessions[s].author, N: r.op.Stroke}) == nil)
+	newStroke := o.Type == canvas.OpBegin || ((o.Type == canvas.OpShape || o.Type == canvas.OpText) && r.board.Stroke(canvas.StrokeID{Author: author, N: o.Stroke}) == nil)
 	limit := ""
 	switch {
-	case r.board.Points()+len(r.op.Points) > r.cfg.MaxBoardPoints:
+	case r.board.Points()+len(o.Points) > r.cfg.MaxBoardPoints:
 		limit = "board_points"
 	case newStroke && len(r.board.Strokes()) >= r.cfg.MaxBoardStrokes:
 		limit = "board_strokes"
 	default:
-		return data
+		return false
 	}
 	r.hub.metrics.limitHits.WithLabelValues(limit).Inc()
 	s.send(canvas.AppendNotice(nil, &canvas.Notice{Code: NoticeBoardFull,
 		Message: "This board is full: nothing more can be drawn on it. Clearing it makes room."}))
-	return refusedOp
+	return true
 }
 
 // NoticeBoardFull tells a client its op was refused because the board is full.

@@ -127,11 +127,11 @@ var Settings = []Setting{
 		return nil
 	}},
 	{"allowed-origins", "SKETCHPAD_ALLOWED_ORIGINS", "(same origin only)", "comma-separated extra origins allowed to open WebSockets", func(c *Config, v string) error {
-		c.AllowedOrigins = originList(v)
+		c.AllowedOrigins = commaList(v)
 		return nil
 	}},
 	{"embed-origins", "SKETCHPAD_EMBED_ORIGINS", "(none)", "comma-separated origins whose pages may frame /embed/{board}", func(c *Config, v string) error {
-		c.EmbedOrigins = originList(v)
+		c.EmbedOrigins = commaList(v)
 		for _, o := range c.EmbedOrigins {
 			if !strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") || strings.ContainsAny(o, " ;'*") {
 				return fmt.Errorf("%q is not an origin like https://example.com", o)
@@ -171,7 +171,7 @@ var Settings = []Setting{
 	{"rate-presence", "SKETCHPAD_RATE_PRESENCE", "70", "cursor and name updates per second per connection (over: dropped)", floatSetter(func(c *Config) *float64 { return &c.RatePresence })},
 	{"ip-rate-factor", "SKETCHPAD_IP_RATE_FACTOR", "10", "one client IP's budget, in connections' worth of each rate", floatSetter(func(c *Config) *float64 { return &c.IPRateFactor })},
 	{"trusted-proxies", "SKETCHPAD_TRUSTED_PROXIES", "(none)", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For gives the client IP", func(c *Config, v string) error {
-		c.TrustedProxies = originList(v)
+		c.TrustedProxies = commaList(v)
 		for _, p := range c.TrustedProxies {
 			if _, _, err := net.ParseCIDR(p); err != nil {
 				return fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8", p)
@@ -182,7 +182,9 @@ var Settings = []Setting{
 	{"shutdown-timeout", "SKETCHPAD_SHUTDOWN_TIMEOUT", "10s", "graceful shutdown deadline", durSetter(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 }
 
-func originList(v string) []string {
+// commaList splits a comma-separated setting, trimming spaces and a
+// trailing slash (origins).
+func commaList(v string) []string {
 	var out []string
 	for _, o := range strings.Split(v, ",") {
 		if o = strings.TrimSpace(o); o != "" {

@@ -31,10 +31,15 @@ import (
 type Links struct {
 	load func(context.Context) ([]byte, error)
 
-	mu     sync.Mutex
-	aead   cipher.AEAD
-	nonce  []byte // key for deriving nonces
-	tokKey []byte // HMAC key for embed tokens
+	mu   sync.Mutex
+	keys *linkKeys // nil until the secret is loaded
+}
+
+// linkKeys are the keys derived from the secret.
+type linkKeys struct {
+	aead  cipher.AEAD // seals view ids
+	nonce []byte      // key for deriving a view id's nonce from the name
+	token []byte      // HMAC key for embed tokens
 }
 
 // ViewPrefix starts every view id; board names cannot contain '.'.
@@ -46,15 +51,16 @@ var errNoSecret = errors.New("server secret not available yet")
 // works) by load.
 func NewLinks(load func(context.Context) ([]byte, error)) *Links { return &Links{load: load} }
 
-func (l *Links) keys(ctx context.Context) (cipher.AEAD, []byte, error) {
+// derived returns the keys, loading the secret the first time it can.
+func (l *Links) derived(ctx context.Context) (*linkKeys, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.aead != nil {
-		return l.aead, l.nonce, nil
+	if l.keys != nil {
+		return l.keys, nil
 	}
 	secret, err := l.load(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", errNoSecret, err)
+		return nil, fmt.Errorf("%w: %v", errNoSecret, err)
 	}
 	derive := func(label string) []byte {
 		m := hmac.New(sha256.New, secret)
@@ -62,19 +68,19 @@ func (l *Links) keys(ctx context.Context) (cipher.AEAD, []byte, error) {
 		return m.Sum(nil)
 	}
 	block, _ := aes.NewCipher(derive("sketchpad view link key"))
-	l.aead, _ = cipher.NewGCM(block)
-	l.nonce = derive("sketchpad view link nonce")
-	l.tokKey = derive("sketchpad embed token key")
-	return l.aead, l.nonce, nil
+	aead, _ := cipher.NewGCM(block)
+	l.keys = &linkKeys{aead: aead, nonce: derive("sketchpad view link nonce"), token: derive("sketchpad embed token key")}
+	return l.keys, nil
 }
 
 // ViewID returns the view id of board room.
 func (l *Links) ViewID(ctx context.Context, room string) (string, error) {
-	aead, nk, err := l.keys(ctx)
+	k, err := l.derived(ctx)
 	if err != nil {
 		return "", err
 	}
-	m := hmac.New(sha256.New, nk)
+	aead := k.aead
+	m := hmac.New(sha256.New, k.nonce)
 	m.Write([]byte(room))
 	nonce := m.Sum(nil)[:aead.NonceSize()]
 	sealed := aead.Seal(append([]byte(nil), nonce...), nonce, []byte(room), nil)
@@ -88,10 +94,11 @@ func (l *Links) Room(ctx context.Context, id string) (string, error) {
 	if !ok {
 		return "", errors.New("not a view link")
 	}
-	aead, _, err := l.keys(ctx)
+	k, err := l.derived(ctx)
 	if err != nil {
 		return "", err
 	}
+	aead := k.aead
 	b, err := base64.RawURLEncoding.DecodeString(raw)
 	if err != nil || len(b) < aead.NonceSize()+aead.Overhead() {
 		return "", errors.New("malformed view link")

@@ -127,7 +127,7 @@ func (r *Room) submit() {
 	if len(c.subs) == 0 || r.failed != nil || (c.paused && time.Now().Before(c.retryAt)) {
 		return
 	}
-	first, res, err := r.shared.Submit(r.name, r.board.Epoch, c.subs)
+	_, res, err := r.shared.Submit(r.name, r.board.Epoch, c.subs)
 	if errors.Is(err, errEpoch) {
 		r.reopen()
 		return
@@ -154,7 +154,6 @@ func (r *Room) submit() {
 			}
 		}
 	}
-	_ = first
 }
 
 // busMessage takes a batch another replica (or this one) published.

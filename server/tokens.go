@@ -41,16 +41,6 @@ var (
 	ErrTokenBoard     = errors.New("token is for another board")
 )
 
-// tokenKey derives the HMAC key for tokens from the links' secret.
-func (l *Links) tokenKey(ctx context.Context) ([]byte, error) {
-	if _, _, err := l.keys(ctx); err != nil {
-		return nil, err
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.tokKey, nil
-}
-
 // MintToken returns a token for board (a board name) granting can until
 // expires, shown under name.
 func (l *Links) MintToken(ctx context.Context, board, can, name string, expires time.Time) (string, Claims, error) {
@@ -67,10 +57,11 @@ func (l *Links) MintToken(ctx context.Context, board, can, name string, expires 
 	if err != nil {
 		return "", Claims{}, err
 	}
-	key, err := l.tokenKey(ctx)
+	k, err := l.derived(ctx)
 	if err != nil {
 		return "", Claims{}, err
 	}
+	key := k.token
 	c := Claims{Board: view, Can: can, Name: name, Expires: expires.Unix()}
 	body, _ := json.Marshal(c)
 	payload := base64.RawURLEncoding.EncodeToString(body)
@@ -95,10 +86,11 @@ func (l *Links) CheckToken(ctx context.Context, tok string, now time.Time) (Clai
 	if err != nil {
 		return c, ErrTokenMalformed
 	}
-	key, err := l.tokenKey(ctx)
+	k, err := l.derived(ctx)
 	if err != nil {
 		return c, err
 	}
+	key := k.token
 	if !hmac.Equal(want, sign(key, payload)) {
 		return c, ErrTokenSignature
 	}

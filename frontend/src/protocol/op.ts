@@ -122,16 +122,10 @@ export function readOp(r: ByteReader): Op {
   const t = r.u8();
   switch (t) {
     case OP_BEGIN: {
-      const stroke = r.uvarint32('stroke');
-      const tool = r.u8();
-      const flags = r.u8();
-      const color = r.u32();
-      const width = r.uvarint();
-      if (stroke === 0) throw new ProtocolError('stroke number 0');
+      const { stroke, tool, flags, color, width } = readStrokeHeader(r);
       if (tool > MAX_TOOL) throw new ProtocolError(`unknown tool ${tool}`);
       if ((flags & ~FLAG_PRESSURE) !== 0) throw new ProtocolError(`unknown flags 0x${flags.toString(16)}`);
       if (!isFreehand(tool)) throw new ProtocolError(`tool ${tool} is not a freehand tool`);
-      checkWidth(width);
       const pressure = (flags & FLAG_PRESSURE) !== 0;
       const points = readPoints(r, pressure);
       return { type: 'begin', stroke, tool, pressure, color, width, points };
@@ -162,15 +156,9 @@ export function readOp(r: ByteReader): Op {
     case OP_CLEAR:
       return { type: 'clear' };
     case OP_SHAPE: {
-      const stroke = r.uvarint32('stroke');
-      const tool = r.u8();
-      const flags = r.u8();
-      const color = r.u32();
-      const width = r.uvarint();
-      if (stroke === 0) throw new ProtocolError('stroke number 0');
+      const { stroke, tool, flags, color, width } = readStrokeHeader(r);
       if (!isShape(tool)) throw new ProtocolError(`tool ${tool} is not a shape`);
       if ((flags & ~FLAG_FILLED) !== 0) throw new ProtocolError(`unknown flags 0x${flags.toString(16)}`);
-      checkWidth(width);
       const x0 = readAbs(r);
       const y0 = readAbs(r);
       const x1 = readAbs(r);
@@ -190,6 +178,21 @@ export function readOp(r: ByteReader): Op {
     default:
       throw new ProtocolError(`unknown op type 0x${t.toString(16)}`);
   }
+}
+
+/**
+ * readStrokeHeader reads what Begin and Shape start with: stroke (not 0),
+ * tool, flags, color and width (in range). The caller checks tool and flags.
+ */
+function readStrokeHeader(r: ByteReader): { stroke: number; tool: number; flags: number; color: number; width: number } {
+  const stroke = r.uvarint32('stroke');
+  const tool = r.u8();
+  const flags = r.u8();
+  const color = r.u32();
+  const width = r.uvarint();
+  if (stroke === 0) throw new ProtocolError('stroke number 0');
+  checkWidth(width);
+  return { stroke, tool, flags, color, width };
 }
 
 function checkWidth(w: number): void {

@@ -53,6 +53,7 @@ type Config struct {
 	ReplayOps          int           // recent ops kept per room for reconnect replay. Default 10000.
 	SnapshotEvery      int           // ops between stored snapshots. Default 2000.
 	CursorInterval     time.Duration // cursor updates are batched this often. Default 40ms.
+	FlushInterval      time.Duration // a room sends its sessions at most one frame this often. Default 20ms.
 	RoomInbox          int           // events queued per room before senders wait. Default 512.
 	NoisyLogsPerMinute int           // per-connection log lines per minute. Default 30.
 	ShutdownTimeout    time.Duration // graceful shutdown deadline. Default 10s.
@@ -85,6 +86,7 @@ func (c *Config) Defaults() {
 	setDefault(&c.ReplayOps, 10000)
 	setDefault(&c.SnapshotEvery, 2000)
 	setDefault(&c.CursorInterval, 40*time.Millisecond)
+	setDefault(&c.FlushInterval, 20*time.Millisecond)
 	setDefault(&c.RoomInbox, 512)
 	setDefault(&c.NoisyLogsPerMinute, 30)
 	setDefault(&c.ShutdownTimeout, 10*time.Second)
@@ -159,6 +161,7 @@ var Settings = []Setting{
 	{"room-idle", "SKETCHPAD_ROOM_IDLE", "30s", "keep an empty room in memory this long", durSetter(func(c *Config) *time.Duration { return &c.RoomIdle })},
 	{"replay-ops", "SKETCHPAD_REPLAY_OPS", "10000", "recent ops kept per room to replay to reconnecting clients", intSetter(func(c *Config) *int { return &c.ReplayOps })},
 	{"snapshot-every", "SKETCHPAD_SNAPSHOT_EVERY", "2000", "ops between stored board snapshots", intSetter(func(c *Config) *int { return &c.SnapshotEvery })},
+	{"flush-interval", "SKETCHPAD_FLUSH_INTERVAL", "20ms", "a room sends each of its connections at most one frame this often (ops coalesce meanwhile; the cost of a busy room is one write per connection per interval)", durSetter(func(c *Config) *time.Duration { return &c.FlushInterval })},
 	{"pprof", "SKETCHPAD_PPROF", "(off)", "serve Go's pprof profiles on this address, e.g. 127.0.0.1:6060 (never expose it)", func(c *Config, v string) error { c.PprofAddr = v; return nil }},
 	{"sync-interval", "SKETCHPAD_SYNC_INTERVAL", "1s", "Redis mode: how often a replica checks that Redis is reachable and still has its data", durSetter(func(c *Config) *time.Duration { return &c.SyncInterval })},
 	{"max-conns-per-ip", "SKETCHPAD_MAX_CONNS_PER_IP", "1000", "WebSocket connections one client IP may hold (over: HTTP 429)", intSetter(func(c *Config) *int { return &c.MaxConnsPerIP })},

@@ -23,6 +23,15 @@ import (
 // one frame (encoded once) goes to every session. Ops are acknowledged to
 // their author by that frame, so nothing acknowledged is ever lost.
 //
+// In embedded mode the append is pipelined: the room hands a batch to the
+// store and goes on applying what arrives (into the next batch) while the
+// store commits it; the batch is sent when its commit returns (on
+// commitDone). At most one batch is in flight, so batches reach the store
+// and the sessions in sequence order, and a slow fsync delays the frames
+// but never the room's loop. Whatever needs the board's durable state (a
+// joiner's view, a shutdown) settles first: it waits for the batch in
+// flight and commits the rest.
+//
 // In Redis mode (shared != nil) the room does not number ops itself: the
 // ops its sessions send are submitted to the shared log once per flush (one
 // round trip for the batch), which numbers them for every replica, and the
@@ -48,9 +57,15 @@ type Room struct {
 	people    map[uint32]*person  // presence by author
 	pending   []canvas.SeqOp      // sequenced, applied, not yet stored or sent
 	pendSeq   uint64              // sequence number of pending[0]
+	// Embedded mode: the batch handed to the store, not yet durable (nil:
+	// none), and where its commit reports (buffered, one in flight).
+	committing []canvas.SeqOp
+	commitSeq  uint64
+	commitDone chan struct{}
 	out       []byte              // frame being built for everyone
 	cursors   map[uint32]canvas.Cursor
 	curDue    time.Time // when cursors may next be sent
+	sendDue   time.Time // when the next frame may be sent (cfg.FlushInterval after the last)
 	sinceSnap int       // ops since the last stored snapshot
 	op        canvas.Op // scratch for decoding
 	failed    error     // set when the room could not load
@@ -121,6 +136,8 @@ func newRoom(name string, hub *Hub) *Room {
 		people:   make(map[uint32]*person),
 		cursors:  make(map[uint32]canvas.Cursor),
 		recent:   recentOps{max: hub.cfg.ReplayOps},
+
+		commitDone: make(chan struct{}, 1),
 	}
 }
 
@@ -237,6 +254,8 @@ func (r *Room) run() {
 				}
 				break
 			}
+		case <-r.commitDone:
+			r.committed()
 		case <-dueC:
 		case <-idle.C:
 			if len(r.sessions) == 0 && r.hub.tryRemove(r) {
@@ -281,6 +300,7 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 	case evPeek:
 		r.hub.release(r)
 		r.retryLoad(ctx)
+		r.settle(ctx)
 		if r.failed != nil {
 			ev.peek <- peekReply{err: r.failed}
 		} else {
@@ -312,6 +332,9 @@ func (r *Room) nextDue() (time.Time, bool) {
 	var t time.Time
 	if len(r.cursors) > 0 {
 		t = r.curDue
+	}
+	if len(r.out) > 0 && (t.IsZero() || r.sendDue.Before(t)) {
+		t = r.sendDue
 	}
 	if c, ok := r.cluster.due(); ok && (t.IsZero() || c.Before(t)) {
 		t = c
@@ -536,12 +559,16 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	if len(r.out) == 0 {
 		return
 	}
+	if !force && now.Before(r.sendDue) {
+		return // coalesce: one frame per FlushInterval (nextDue wakes the loop)
+	}
+	r.sendDue = now.Add(r.cfg.FlushInterval)
 	frame := r.out
 	r.out, r.outHasOps = nil, false // sessions may still be writing frame; never reuse it
 	for s := range r.sessions {
 		s.send(frame)
 	}
-	if !r.arrived.IsZero() && len(r.pending) == 0 && len(r.cluster.subs) == 0 {
+	if !r.arrived.IsZero() && len(r.pending) == 0 && r.committing == nil && len(r.cluster.subs) == 0 {
 		r.hub.metrics.fanout.Observe(time.Since(r.arrived).Seconds())
 		r.arrived = time.Time{}
 	}
@@ -562,51 +589,108 @@ func (r *Room) snapshotMsg() []byte {
 	return r.snapMsg
 }
 
-// flushOps flushes if ops are waiting to be stored or sent.
+// flushOps makes every applied op durable (embedded mode) and sends
+// whatever ops wait to be sent, so that the board is what every session
+// has been sent.
 func (r *Room) flushOps(ctx context.Context) {
+	r.settle(ctx)
 	if len(r.pending) > 0 || r.outHasOps {
 		r.flush(ctx, true)
 	}
 }
 
-// emitPending stores the ops applied since the last flush (embedded mode;
-// in Redis mode they are already in the log) and adds them to the frame
-// for everyone.
+// maxUncommitted bounds the ops a room applies while a commit is in
+// flight; past it the room waits for the store (and its senders for the
+// room) rather than holding more.
+const maxUncommitted = 20000
+
+// emitPending hands the ops applied since the last flush to the store
+// (embedded mode: they are sent when their commit returns, see committed)
+// or, in Redis mode, where they are in the log already, adds them to the
+// frame for everyone.
 func (r *Room) emitPending(ctx context.Context) {
 	if len(r.pending) == 0 {
 		return
 	}
 	if r.shared == nil {
-		r.persist(ctx)
+		if r.committing != nil {
+			if len(r.pending) < maxUncommitted {
+				return // the next batch, when the one in flight returns
+			}
+			<-r.commitDone
+			r.committed()
+		}
+		r.startCommit(ctx)
+		return
 	}
-	r.out = canvas.AppendOps(r.out, r.pendSeq, r.pending)
-	r.outHasOps = true
-	for i, op := range r.pending {
-		r.recent.add(r.pendSeq+uint64(i), op)
-	}
-	r.hub.metrics.opsIn.Add(float64(len(r.pending)))
-	r.sinceSnap += len(r.pending)
+	r.emit(r.pendSeq, r.pending)
 	r.pending = r.pending[:0]
 }
 
-// persist appends the pending ops to the store, retrying until it works:
-// while the store fails the room stops (drawing pauses), and nothing that
-// was not stored is ever sent.
-func (r *Room) persist(ctx context.Context) {
-	ops := make([]StoredOp, len(r.pending))
-	for i, op := range r.pending {
-		ops[i] = StoredOp{Seq: r.pendSeq + uint64(i), Author: op.Author, Op: op.Op}
+// emit adds ops (numbered from seq, stored) to the frame for everyone and
+// to the replay window.
+func (r *Room) emit(seq uint64, ops []canvas.SeqOp) {
+	r.out = canvas.AppendOps(r.out, seq, ops)
+	r.outHasOps = true
+	for i, op := range ops {
+		r.recent.add(seq+uint64(i), op)
 	}
-	backoff := 50 * time.Millisecond
-	for {
-		err := r.store.Append(ctx, r.name, r.board.Epoch, ops)
-		if err == nil {
-			return
+	r.hub.metrics.opsIn.Add(float64(len(ops)))
+	r.sinceSnap += len(ops)
+}
+
+// startCommit hands the pending ops to the store on a goroutine of their
+// own, which retries until the store takes them (while it fails, drawing
+// pauses: nothing that was not stored is ever sent) and then reports on
+// r.commitDone. r.committing must be nil.
+func (r *Room) startCommit(ctx context.Context) {
+	batch := make([]canvas.SeqOp, len(r.pending))
+	copy(batch, r.pending)
+	r.committing, r.commitSeq = batch, r.pendSeq
+	r.pending = r.pending[:0]
+	ops := make([]StoredOp, len(batch))
+	for i, op := range batch {
+		ops[i] = StoredOp{Seq: r.commitSeq + uint64(i), Author: op.Author, Op: op.Op}
+	}
+	store, name, epoch, log, m := r.store, r.name, r.board.Epoch, r.log, r.hub.metrics
+	go func() {
+		backoff := 50 * time.Millisecond
+		for {
+			err := store.Append(ctx, name, epoch, ops)
+			if err == nil {
+				break
+			}
+			m.storeErrors.Inc()
+			log.Error("store ops; retrying", "err", err, "retry_in", backoff)
+			time.Sleep(backoff)
+			backoff = min(2*backoff, 5*time.Second)
 		}
-		r.hub.metrics.storeErrors.Inc()
-		r.log.Error("store ops; retrying", "err", err, "retry_in", backoff)
-		time.Sleep(backoff)
-		backoff = min(2*backoff, 5*time.Second)
+		r.commitDone <- struct{}{}
+	}()
+}
+
+// committed sends the batch whose commit returned.
+func (r *Room) committed() {
+	if r.committing == nil {
+		return
+	}
+	r.emit(r.commitSeq, r.committing)
+	r.committing = nil
+}
+
+// settle makes every applied op durable and queued for sending (embedded
+// mode): it waits for the commit in flight, then commits the rest.
+func (r *Room) settle(ctx context.Context) {
+	if r.shared != nil {
+		return
+	}
+	for r.committing != nil || len(r.pending) > 0 {
+		if r.committing != nil {
+			<-r.commitDone
+			r.committed()
+			continue
+		}
+		r.startCommit(ctx)
 	}
 }
 
@@ -632,6 +716,7 @@ func (r *Room) shutdown(ctx context.Context) {
 	if r.failed != nil {
 		return
 	}
+	r.settle(ctx)
 	r.flush(ctx, true)
 	if r.shared == nil && r.sinceSnap > 0 {
 		r.compact(ctx)

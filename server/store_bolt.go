@@ -49,7 +49,11 @@ var (
 
 // OpenBoltStore opens (or creates) the store file at path.
 func OpenBoltStore(path string) (*BoltStore, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second})
+	// The freelist is not written at each commit (it is rebuilt by a scan
+	// when the file is opened): with it, every commit rewrote the whole
+	// freelist, most of the bytes a busy board wrote.
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second,
+		NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}

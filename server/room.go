@@ -50,28 +50,28 @@ type Room struct {
 	behind atomic.Bool   // Redis mode: a bus message was dropped or a resync is due
 
 	// Owned by run:
-	board     *canvas.Board
-	recent    recentOps // the latest ops, for replay to reconnecting clients
-	sessions  map[*Session]*member
-	authors   map[uint32]*Session // the session currently speaking for each author
-	people    map[uint32]*person  // presence by author
-	pending   []canvas.SeqOp      // sequenced, applied, not yet stored or sent
-	pendSeq   uint64              // sequence number of pending[0]
+	board    *canvas.Board
+	recent   recentOps // the latest ops, for replay to reconnecting clients
+	sessions map[*Session]*member
+	authors  map[uint32]*Session // the session currently speaking for each author
+	people   map[uint32]*person  // presence by author
+	pending  []canvas.SeqOp      // sequenced, applied, not yet stored or sent
+	pendSeq  uint64              // sequence number of pending[0]
 	// Embedded mode: the batch handed to the store, not yet durable (nil:
 	// none), and where its commit reports (buffered, one in flight).
 	committing []canvas.SeqOp
 	commitSeq  uint64
 	commitDone chan struct{}
-	out       []byte              // frame being built for everyone
-	cursors   map[uint32]canvas.Cursor
-	curDue    time.Time // when cursors may next be sent
-	sendDue   time.Time // when the next frame may be sent (cfg.FlushInterval after the last)
-	sinceSnap int       // ops since the last stored snapshot
-	op        canvas.Op // scratch for decoding
-	failed    error     // set when the room could not load
-	handedOut uint32    // highest author id handed out: a client may resume up to it
-	arrived   time.Time // when the oldest op not yet sent arrived (fan-out latency)
-	outHasOps bool      // r.out holds ops (or a snapshot): send before a join's view is cut
+	out        []byte // frame being built for everyone
+	cursors    map[uint32]canvas.Cursor
+	curDue     time.Time // when cursors may next be sent
+	sendDue    time.Time // when the next frame may be sent (cfg.FlushInterval after the last)
+	sinceSnap  int       // ops since the last stored snapshot
+	op         canvas.Op // scratch for decoding
+	failed     error     // set when the room could not load
+	handedOut  uint32    // highest author id handed out: a client may resume up to it
+	arrived    time.Time // when the oldest op not yet sent arrived (fan-out latency)
+	outHasOps  bool      // r.out holds ops (or a snapshot): send before a join's view is cut
 	// The encoded Snapshot message of the board at snapSeq, shared by the
 	// joiners that arrive while the board does not change.
 	snapMsg []byte

@@ -5,30 +5,45 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// BoltStore is the embedded default Store: one bbolt file. Layout: bucket
-// "rooms" holds a bucket per room with keys "epoch" (u64), "snap" (board
+// BoltStore is the embedded default Store: a bbolt file and, in front of
+// it, a write-ahead log of ops (store_wal.go). Bolt layout: bucket "rooms"
+// holds a bucket per room with keys "epoch" (u64), "snap" (board
 // encoding) and a bucket "ops" keyed by big-endian u64 sequence numbers
 // holding uvarint author + op bytes. The room bucket's own sequence counter
 // is the author counter.
 //
-// Appends are group-committed by one writer goroutine: while a commit (and
-// its fsync) runs, every append that arrives waits, and the next commit
-// takes all of them at once. So a thousand busy rooms cost one fsync per
-// commit time, not one each (bolt's own Batch groups only what arrives
-// within a short timer, and then its batches queue one by one behind the
-// writer lock).
+// Appends are group-committed by one writer goroutine: while a write and
+// its fsync run, every append that arrives waits, and the next write takes
+// all of them at once. So a thousand busy rooms cost one fsync per commit
+// time, not one each. The write goes to the log, not to bolt: a checkpoint
+// moves the log into bolt every walCheckpointBytes, in one transaction.
+// Until then Load finds the ops in memory (mem and frozen below).
 type BoltStore struct {
 	db       *bolt.DB
+	path     string
+	ckBytes  int64 // log size at which a checkpoint starts
 	appends  chan appendReq
 	written  chan struct{} // closed when the writer has stopped
 	closing  sync.Once
 	closeErr error
+
+	// Writer goroutine only:
+	wal     *os.File
+	walN    uint64 // number of the log file being written
+	walSize int64
+	walErr  error // the log could not be repaired after a failed write: every append fails
+	ckDone  chan error
+
+	mu     sync.Mutex          // guards mem, frozen
+	mem    map[string]*memRoom // ops in the log file being written
+	frozen map[string]*memRoom // ops in the log file being checkpointed (nil: none)
 }
 
 type appendReq struct {
@@ -47,11 +62,17 @@ var (
 	keySnap     = []byte("snap")
 )
 
-// OpenBoltStore opens (or creates) the store file at path.
+// OpenBoltStore opens (or creates) the store file at path, first copying
+// into it whatever a crash left in the write-ahead log.
 func OpenBoltStore(path string) (*BoltStore, error) {
+	return openBoltStore(path, walCheckpointBytes)
+}
+
+// openBoltStore opens the store with its log checkpointed every ckBytes.
+func openBoltStore(path string, ckBytes int64) (*BoltStore, error) {
 	// The freelist is not written at each commit (it is rebuilt by a scan
 	// when the file is opened): with it, every commit rewrote the whole
-	// freelist, most of the bytes a busy board wrote.
+	// freelist.
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second,
 		NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	if err != nil {
@@ -66,13 +87,66 @@ func OpenBoltStore(path string) (*BoltStore, error) {
 		db.Close()
 		return nil, fmt.Errorf("init store %s: %w", path, err)
 	}
-	s := &BoltStore{db: db, appends: make(chan appendReq, 1024), written: make(chan struct{})}
+	s := &BoltStore{db: db, path: path, ckBytes: ckBytes, appends: make(chan appendReq, 1024), written: make(chan struct{}),
+		mem: make(map[string]*memRoom)}
+	if err := s.recover(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if s.wal, err = os.OpenFile(walPath(path, s.walN), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store log: %w", err)
+	}
 	go s.writer()
 	return s, nil
 }
 
-// Close stops the writer (after the appends already queued) and closes the
-// file. No Append may be called after Close.
+// recover copies the ops of every log file left beside the database into
+// it and removes the files.
+func (s *BoltStore) recover() error {
+	paths, last, err := walFiles(s.path)
+	if err != nil {
+		return fmt.Errorf("list store logs: %w", err)
+	}
+	s.walN = last + 1
+	if len(paths) == 0 {
+		return nil
+	}
+	m := make(map[string]*memRoom)
+	for _, p := range paths {
+		recs, err := readWAL(p)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			addRecords(m, r.room, r.epoch, r.ops)
+		}
+	}
+	if err := s.checkpoint(m); err != nil {
+		return fmt.Errorf("recover store log: %w", err)
+	}
+	for _, p := range paths {
+		if err := os.Remove(p); err != nil {
+			return fmt.Errorf("recover store log: %w", err)
+		}
+	}
+	return nil
+}
+
+// checkpoint puts the ops of m into bolt in one transaction.
+func (s *BoltStore) checkpoint(m map[string]*memRoom) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for room, mr := range m {
+			if err := appendTx(tx, appendReq{room: room, epoch: mr.epoch, ops: mr.ops}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Close stops the writer (after the appends already queued), checkpoints
+// the log and closes the file. No Append may be called after Close.
 func (s *BoltStore) Close() error {
 	s.closing.Do(func() {
 		close(s.appends)
@@ -82,12 +156,13 @@ func (s *BoltStore) Close() error {
 	return s.closeErr
 }
 
-// writer commits queued appends, as many as are waiting, in one
-// transaction each time. If a group fails, each append is retried alone so
-// only the one at fault sees the error.
+// writer writes queued appends to the log, as many as are waiting, with
+// one write and one fsync each time, and rotates the log into bolt when it
+// has grown. On Close it checkpoints what is left.
 func (s *BoltStore) writer() {
 	defer close(s.written)
 	var group []appendReq
+	var buf []byte
 	for req := range s.appends {
 		group = append(group[:0], req)
 	more:
@@ -102,22 +177,124 @@ func (s *BoltStore) writer() {
 				break more
 			}
 		}
-		err := s.db.Update(func(tx *bolt.Tx) error {
+		buf = buf[:0]
+		for _, r := range group {
+			buf = appendWALRecord(buf, r.room, r.epoch, r.ops)
+		}
+		err := s.writeLog(buf)
+		if err == nil {
+			s.mu.Lock()
 			for _, r := range group {
-				if err := appendTx(tx, r); err != nil {
-					return err
-				}
+				addRecords(s.mem, r.room, r.epoch, r.ops)
 			}
-			return nil
-		})
-		if err != nil && len(group) > 1 {
-			for _, r := range group {
-				r.done <- s.db.Update(func(tx *bolt.Tx) error { return appendTx(tx, r) })
-			}
-			continue
+			s.mu.Unlock()
 		}
 		for _, r := range group {
 			r.done <- err
+		}
+		if len(buf) > 64<<10 {
+			buf = nil // do not keep a burst's buffer
+		}
+		if err == nil && s.walSize >= s.ckBytes {
+			s.rotate()
+		}
+	}
+	s.finish()
+}
+
+// writeLog appends b to the log and syncs it. A failed write is cut off
+// again, so that the records after it stay readable.
+func (s *BoltStore) writeLog(b []byte) error {
+	if s.walErr != nil {
+		return s.walErr
+	}
+	_, err := s.wal.Write(b)
+	if err == nil {
+		err = s.wal.Sync()
+	}
+	if err == nil {
+		s.walSize += int64(len(b))
+		return nil
+	}
+	if terr := s.wal.Truncate(s.walSize); terr != nil {
+		s.walErr = fmt.Errorf("store log unusable after %v: %w", err, terr)
+	} else if _, serr := s.wal.Seek(s.walSize, 0); serr != nil {
+		s.walErr = fmt.Errorf("store log unusable after %v: %w", err, serr)
+	}
+	return fmt.Errorf("write store log: %w", err)
+}
+
+// rotate starts the next log file and checkpoints the full one on a
+// goroutine of its own, unless the last checkpoint is still running (then
+// the current file grows until it is done).
+func (s *BoltStore) rotate() {
+	if s.ckDone != nil {
+		select {
+		case err := <-s.ckDone:
+			s.ckDone = nil
+			if err != nil {
+				return // frozen is still there; the next rotate retries
+			}
+		default:
+			return
+		}
+	}
+	s.mu.Lock()
+	retry := s.frozen != nil
+	s.mu.Unlock()
+	if !retry {
+		next, err := os.OpenFile(walPath(s.path, s.walN+1), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		if err != nil {
+			return // keep writing the current one
+		}
+		s.wal.Close()
+		s.wal, s.walN, s.walSize = next, s.walN+1, 0
+		s.mu.Lock()
+		s.frozen, s.mem = s.mem, make(map[string]*memRoom)
+		s.mu.Unlock()
+	}
+	s.mu.Lock()
+	frozen := s.frozen
+	s.mu.Unlock()
+	old := walPath(s.path, s.walN-1)
+	done := make(chan error, 1)
+	s.ckDone = done
+	go func() {
+		err := s.checkpoint(frozen)
+		if err == nil {
+			err = os.Remove(old)
+		}
+		if err == nil {
+			s.mu.Lock()
+			s.frozen = nil
+			s.mu.Unlock()
+		}
+		done <- err
+	}()
+}
+
+// finish, at Close: waits for a running checkpoint, then checkpoints the
+// rest and removes the log files (what fails stays for the next open).
+func (s *BoltStore) finish() {
+	if s.ckDone != nil {
+		<-s.ckDone
+	}
+	s.wal.Close()
+	s.mu.Lock()
+	all := s.mem
+	if s.frozen != nil {
+		for room, mr := range s.frozen {
+			addRecords(all, room, mr.epoch, nil)
+			all[room].ops = mergeOps(mr.ops, all[room].ops)
+		}
+	}
+	s.mu.Unlock()
+	if s.checkpoint(all) != nil {
+		return
+	}
+	if paths, _, err := walFiles(s.path); err == nil {
+		for _, p := range paths {
+			_ = os.Remove(p)
 		}
 	}
 }
@@ -148,6 +325,18 @@ func appendTx(tx *bolt.Tx, r appendReq) error {
 func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
 
 func (s *BoltStore) Load(_ context.Context, room string) (*StoredRoom, error) {
+	// Memory first, then bolt: a checkpoint moving ops from one to the
+	// other in between makes them appear twice (merged), never zero times.
+	var memEpoch uint64
+	var memOps [][]StoredOp
+	s.mu.Lock()
+	for _, m := range []map[string]*memRoom{s.frozen, s.mem} {
+		if mr := m[room]; mr != nil {
+			memEpoch = mr.epoch
+			memOps = append(memOps, mr.ops)
+		}
+	}
+	s.mu.Unlock()
 	out := &StoredRoom{}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		rb := tx.Bucket(bucketRooms).Bucket([]byte(room))
@@ -180,6 +369,12 @@ func (s *BoltStore) Load(_ context.Context, room string) (*StoredRoom, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load room %s: %w", room, err)
+	}
+	if out.Epoch == 0 {
+		out.Epoch = memEpoch
+	}
+	if len(memOps) > 0 {
+		out.Ops = mergeOps(append(memOps, out.Ops)...)
 	}
 	return out, nil
 }

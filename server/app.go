@@ -356,7 +356,7 @@ func (s *Session) ping() {
 		if s.isClosed() {
 			return
 		}
-		_ = s.conn.SetWriteDeadline(time.Now().Add(s.hub.cfg.IdleTimeout / 3))
+		_ = s.conn.SetWriteDeadline(time.Now().Add(s.hub.cfg.IdleTimeout / 2))
 		_ = s.conn.WritePing(nil)
 		if !s.isClosed() {
 			_ = s.conn.SetWriteDeadline(time.Time{})

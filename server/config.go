@@ -47,13 +47,13 @@ type Config struct {
 
 	MaxFrameBytes      int           // largest client frame; bigger closes with 1009. Default 64 KiB.
 	SendQueueBytes     int64         // per-connection unsent bytes before the client is dropped as too slow. Default 4 MiB.
-	IdleTimeout        time.Duration // a connection silent this long is closed; the server pings at a third of it. Default 60s.
+	IdleTimeout        time.Duration // a connection silent this long is closed; the server pings at half of it. Default 60s.
 	HandshakeTimeout   time.Duration // WebSocket handshake deadline. Default 5s.
 	RoomIdle           time.Duration // an empty room stays open this long. Default 30s.
 	ReplayOps          int           // recent ops kept per room for reconnect replay. Default 10000.
 	SnapshotEvery      int           // ops between stored snapshots. Default 2000.
 	CursorInterval     time.Duration // cursor updates are batched this often. Default 40ms.
-	FlushInterval      time.Duration // a room sends its sessions at most one frame this often. Default 20ms.
+	FlushInterval      time.Duration // the longest a busy room holds ops to send them in one frame (see Room.sendInterval). Default 30ms.
 	RoomInbox          int           // events queued per room before senders wait. Default 512.
 	NoisyLogsPerMinute int           // per-connection log lines per minute. Default 30.
 	ShutdownTimeout    time.Duration // graceful shutdown deadline. Default 10s.
@@ -86,7 +86,7 @@ func (c *Config) Defaults() {
 	setDefault(&c.ReplayOps, 10000)
 	setDefault(&c.SnapshotEvery, 2000)
 	setDefault(&c.CursorInterval, 40*time.Millisecond)
-	setDefault(&c.FlushInterval, 20*time.Millisecond)
+	setDefault(&c.FlushInterval, 30*time.Millisecond)
 	setDefault(&c.RoomInbox, 512)
 	setDefault(&c.NoisyLogsPerMinute, 30)
 	setDefault(&c.ShutdownTimeout, 10*time.Second)
@@ -157,11 +157,11 @@ var Settings = []Setting{
 		c.SendQueueBytes = n
 		return nil
 	}},
-	{"idle-timeout", "SKETCHPAD_IDLE_TIMEOUT", "60s", "close connections silent this long (server pings at a third of it)", durSetter(func(c *Config) *time.Duration { return &c.IdleTimeout })},
+	{"idle-timeout", "SKETCHPAD_IDLE_TIMEOUT", "60s", "close connections silent this long (the server pings at half of it)", durSetter(func(c *Config) *time.Duration { return &c.IdleTimeout })},
 	{"room-idle", "SKETCHPAD_ROOM_IDLE", "30s", "keep an empty room in memory this long", durSetter(func(c *Config) *time.Duration { return &c.RoomIdle })},
 	{"replay-ops", "SKETCHPAD_REPLAY_OPS", "10000", "recent ops kept per room to replay to reconnecting clients", intSetter(func(c *Config) *int { return &c.ReplayOps })},
 	{"snapshot-every", "SKETCHPAD_SNAPSHOT_EVERY", "2000", "ops between stored board snapshots", intSetter(func(c *Config) *int { return &c.SnapshotEvery })},
-	{"flush-interval", "SKETCHPAD_FLUSH_INTERVAL", "20ms", "a room sends each of its connections at most one frame this often (ops coalesce meanwhile; the cost of a busy room is one write per connection per interval)", durSetter(func(c *Config) *time.Duration { return &c.FlushInterval })},
+	{"flush-interval", "SKETCHPAD_FLUSH_INTERVAL", "30ms", "the longest a busy room holds ops to send them in one frame: a room of n connections sends at most one frame per min(this, n × 30µs), so a crowd of 1,000 gets ~33 frames/s and a room of 10 gets every op at once", durSetter(func(c *Config) *time.Duration { return &c.FlushInterval })},
 	{"pprof", "SKETCHPAD_PPROF", "(off)", "serve Go's pprof profiles on this address, e.g. 127.0.0.1:6060 (never expose it)", func(c *Config, v string) error { c.PprofAddr = v; return nil }},
 	{"sync-interval", "SKETCHPAD_SYNC_INTERVAL", "1s", "Redis mode: how often a replica checks that Redis is reachable and still has its data", durSetter(func(c *Config) *time.Duration { return &c.SyncInterval })},
 	{"max-conns-per-ip", "SKETCHPAD_MAX_CONNS_PER_IP", "1000", "WebSocket connections one client IP may hold (over: HTTP 429)", intSetter(func(c *Config) *int { return &c.MaxConnsPerIP })},

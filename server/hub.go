@@ -65,10 +65,12 @@ func (h *Hub) untrack(s *Session) {
 	h.connMu.Unlock()
 }
 
-// pinger pings every connection each third of the idle timeout, spread
-// over the period so the writes do not all land at once.
+// pinger pings every connection each half of the idle timeout, spread
+// over the period so the writes do not all land at once. (A ping and its
+// pong are most of what an idle connection costs; twice per timeout is
+// enough for a pong to arrive in time on any link that still works.)
 func (h *Hub) pinger() {
-	period := h.cfg.IdleTimeout / 3
+	period := h.cfg.IdleTimeout / 2
 	for {
 		h.connMu.Lock()
 		all := make([]*Session, 0, len(h.conns))

@@ -62,7 +62,7 @@ func forceGC(pprof string) (int64, bool) {
 // runIdle connects cfg.Clients clients (rooms of cfg.RoomSize) that say
 // Hello and then nothing, and measures what they cost the server: RSS
 // after a forced GC, and CPU over cfg.Duration (pings included: the
-// server pings every idle-timeout/3, 20 s by default).
+// server pings every idle-timeout/2, 30 s by default).
 func runIdle(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 	if len(tgt.servers) == 0 || tgt.servers[0] == 0 {
 		return nil, errors.New("idle: the server's process is unknown (need a started or loopback target)")

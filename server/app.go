@@ -85,6 +85,7 @@ func newApp(cfg *Config, log *slog.Logger, store Store, shared *RedisLog, m *Met
 		Recovery:           gws.Recovery,
 		Logger:             slogAdapter{log},
 		Authorize:          func(r *http.Request, _ gws.SessionStorage) bool { return true },
+		NewSession:         func() gws.SessionStorage { return &sessionSlot{} },
 	})
 	a.echo = a.routes()
 	return a

@@ -64,9 +64,7 @@ func (c *clusterState) due() (time.Time, bool) {
 // subscriber: when the inbox is full the message is dropped and the room,
 // marked behind, reads what it missed from the log.
 func (r *Room) deliver(ev event) {
-	select {
-	case r.inbox <- ev:
-	default:
+	if !r.inbox.tryPut(ev) {
 		r.behind.Store(true)
 		r.hub.metrics.busDrops.Inc()
 	}
@@ -77,10 +75,7 @@ func (r *Room) wake(resync bool) {
 	if resync {
 		r.behind.Store(true)
 	}
-	select {
-	case r.inbox <- event{kind: evWake}:
-	default: // busy: it looks at the flag after this batch
-	}
+	r.inbox.tryPut(event{kind: evWake}) // full: it looks at the flag after this batch
 }
 
 // tend runs after every batch of events: resync when behind, repair a gap

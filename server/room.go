@@ -45,7 +45,7 @@ type Room struct {
 	shared *RedisLog // Redis mode
 	cfg    *Config
 	log    *slog.Logger
-	inbox  chan event
+	inbox  *roomInbox
 	done   chan struct{} // closed when run returns
 	behind atomic.Bool   // Redis mode: a bus message was dropped or a resync is due
 
@@ -129,7 +129,7 @@ func newRoom(name string, hub *Hub) *Room {
 		shared:   hub.shared,
 		cfg:      hub.cfg,
 		log:      hub.log.With("room", name),
-		inbox:    make(chan event, hub.cfg.RoomInbox),
+		inbox:    newRoomInbox(hub.cfg.RoomInbox),
 		done:     make(chan struct{}),
 		sessions: make(map[*Session]*member),
 		authors:  make(map[uint32]*Session),
@@ -144,10 +144,7 @@ func newRoom(name string, hub *Hub) *Room {
 // post hands an event to the room. It blocks while the inbox is full, which
 // pushes back on the sender's connection, not on the room.
 func (r *Room) post(ev event) {
-	select {
-	case r.inbox <- ev:
-	case <-r.done:
-	}
+	r.inbox.put(ev, r.done, nil)
 }
 
 func (r *Room) load(ctx context.Context) error {
@@ -228,6 +225,7 @@ func (r *Room) run() {
 	defer idle.Stop()
 	due := time.NewTimer(time.Hour)
 	defer due.Stop()
+	var evs []event
 	for {
 		var dueC <-chan time.Time
 		if d, ok := r.nextDue(); ok {
@@ -237,22 +235,13 @@ func (r *Room) run() {
 			due.Stop()
 		}
 		select {
-		case ev := <-r.inbox:
-			if !r.handle(ctx, ev) {
-				r.shutdown(ctx)
-				return
-			}
-			for drained := 0; drained < 1024; drained++ {
-				select {
-				case ev = <-r.inbox:
-					if !r.handle(ctx, ev) {
-						r.shutdown(ctx)
-						return
-					}
-					continue
-				default:
+		case <-r.inbox.notify:
+			evs = r.inbox.take(evs)
+			for _, ev := range evs {
+				if !r.handle(ctx, ev) {
+					r.shutdown(ctx)
+					return
 				}
-				break
 			}
 		case <-r.commitDone:
 			r.committed()

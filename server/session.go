@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -255,4 +256,60 @@ func (s *Session) reject(code uint16, reason string) {
 	s.hub.metrics.rejected.Inc()
 	s.hub.noisy.Log(s.log, "closing connection", "code", code, "reason", reason)
 	s.closeWith(code, reason)
+}
+
+// sessionSlot is the gws session storage of a connection: it holds the one
+// value this server keeps there (the *Session under sessionKey). gws's
+// default is a map per connection, about 400 bytes of an idle
+// connection's cost.
+type sessionSlot struct {
+	mu  sync.Mutex // guards key, val, set
+	key string
+	val any
+	set bool
+}
+
+var _ gws.SessionStorage = (*sessionSlot)(nil)
+
+func (p *sessionSlot) Len() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.set {
+		return 1
+	}
+	return 0
+}
+
+func (p *sessionSlot) Load(key string) (any, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.set && p.key == key {
+		return p.val, true
+	}
+	return nil, false
+}
+
+func (p *sessionSlot) Delete(key string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.key == key {
+		p.key, p.val, p.set = "", nil, false
+	}
+}
+
+// Store keeps key and value; a second key replaces the first (this server
+// stores one).
+func (p *sessionSlot) Store(key string, value any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.key, p.val, p.set = key, value, true
+}
+
+func (p *sessionSlot) Range(f func(key string, value any) bool) {
+	p.mu.Lock()
+	key, val, set := p.key, p.val, p.set
+	p.mu.Unlock()
+	if set {
+		f(key, val)
+	}
 }

@@ -80,7 +80,7 @@ func newApp(cfg *Config, log *slog.Logger, store Store, shared *RedisLog, m *Met
 	a.hub.shared = shared
 	a.upgrader = gws.NewUpgrader(&wsHandler{hub: a.hub}, &gws.ServerOption{
 		ReadMaxPayloadSize: cfg.MaxFrameBytes,
-		ReadBufferSize:     1024,
+		ReadBufferSize:     512, // client frames are one op, mostly a few dozen bytes; an idle connection keeps this buffer
 		HandshakeTimeout:   cfg.HandshakeTimeout,
 		Recovery:           gws.Recovery,
 		Logger:             slogAdapter{log},
@@ -320,7 +320,7 @@ func (a *App) websocket(c echo.Context) error {
 		ip.disconnect()
 		return nil // gws already answered the client
 	}
-	s := &Session{hub: a.hub, roomName: name, readOnly: acc.readOnly, forcedName: acc.name, expires: acc.expires, conn: conn, log: a.log.With("room", name, "remote", r.RemoteAddr)}
+	s := &Session{hub: a.hub, roomName: name, readOnly: acc.readOnly, forcedName: acc.name, expires: acc.expires, conn: conn, remote: r.RemoteAddr}
 	s.lim.ip = ip
 	conn.Session().Store(sessionKey, s)
 	a.hub.track(s)

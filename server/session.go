@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/binary"
 	"fmt"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,7 +39,7 @@ type Session struct {
 	forcedName string    // an embed token's display name, if any
 	expires    time.Time // an embed token's expiry: ops after it are refused
 	conn       *gws.Conn
-	log        *slog.Logger
+	remote     string // the client's address, for logs
 
 	// Read goroutine only:
 	frame canvas.ClientFrame
@@ -254,7 +253,7 @@ func (s *Session) allow(typ byte) bool {
 // reject closes a connection that broke the protocol, with a rate-limited log.
 func (s *Session) reject(code uint16, reason string) {
 	s.hub.metrics.rejected.Inc()
-	s.hub.noisy.Log(s.log, "closing connection", "code", code, "reason", reason)
+	s.hub.noisy.Log(s.hub.log, "closing connection", "room", s.roomName, "remote", s.remote, "code", code, "reason", reason)
 	s.closeWith(code, reason)
 }
 

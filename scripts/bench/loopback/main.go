@@ -1,0 +1,81 @@
+// Command loopback measures the floor under every fan-out figure in
+// BENCHMARKS.md: the CPU one small write costs on this machine's loopback,
+// both ends counted (the writer's syscall, the kernel delivering to the
+// reader's socket and waking it, the reader's syscall), with nothing of
+// Sketchpad's in the way. It opens -conns TCP connections to itself and
+// writes -size bytes to each of them -rate times a second for -duration.
+//
+//	go run ./scripts/bench/loopback -conns 1000 -rate 25
+//
+// A room that sends n sessions f frames a second cannot cost less than
+// n × f times the figure this prints.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"syscall"
+	"time"
+)
+
+func cpu() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func main() {
+	conns := flag.Int("conns", 1000, "connections")
+	rate := flag.Int("rate", 25, "writes per connection per second")
+	size := flag.Int("size", 120, "bytes per write")
+	duration := flag.Duration("duration", 5*time.Second, "how long to write")
+	flag.Parse()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer ln.Close()
+	var writers []net.Conn
+	for range *conns {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		s, err := ln.Accept()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		writers = append(writers, s)
+		go func() {
+			b := make([]byte, 4096)
+			for {
+				if _, err := c.Read(b); err != nil {
+					return
+				}
+			}
+		}()
+	}
+	msg := make([]byte, *size)
+	tick := time.NewTicker(time.Second / time.Duration(*rate))
+	defer tick.Stop()
+	t0, c0 := time.Now(), cpu()
+	writes := 0
+	for time.Since(t0) < *duration {
+		<-tick.C
+		for _, w := range writers {
+			if _, err := w.Write(msg); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			writes++
+		}
+	}
+	el, used := time.Since(t0), cpu()-c0
+	fmt.Printf("%d connections × %d writes/s of %d bytes: %d writes in %.1f s, %.0f%% of a core, %.1f µs CPU per write (both ends)\n",
+		*conns, *rate, *size, writes, el.Seconds(), 100*used.Seconds()/el.Seconds(), float64(used.Nanoseconds())/1e3/float64(writes))
+}

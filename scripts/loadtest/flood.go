@@ -102,6 +102,8 @@ type floodRun struct {
 	BoardsMismatched   int          `json:"boards_mismatched"`
 	ClosedByServer     int          `json:"clients_closed_by_server"`
 	RateLimitedDraw    float64      `json:"server_rate_limited_draw_frames"` // sketchpad_rate_limited_total{class="draw"} over the window
+	FramesPerClientSec float64      `json:"frames_down_per_client_s"`
+	ServerWait         *serverWait  `json:"server_fanout_wait,omitempty"` // the rooms' wait, op arrival to frame queued
 	ServerCPUSeconds   float64      `json:"server_cpu_s"`
 	MachineBusyPercent float64      `json:"machine_busy_percent"`
 	OtherCPUSeconds    float64      `json:"other_cpu_s"`
@@ -510,6 +512,7 @@ func runFloodOnce(ctx context.Context, cfg *config, tgt *target, fr *floodReport
 	}
 	sampleAll(procs, false)
 	limited0 := scrapeCounter(tgt.bases, rateLimitedDraw)
+	fanout0 := scrapeFanout(tgt.bases)
 	windowStart := time.Now()
 	l.from.Store(max(measureFrom, 1))
 	l.measuring.Store(true)
@@ -539,11 +542,15 @@ func runFloodOnce(ctx context.Context, cfg *config, tgt *target, fr *floodReport
 			<-d.done
 		}
 	}
-	// CPU is compared over the drawing window: the flooder's tail (the
-	// server reading what it wrote last, below) has no drawer beside it.
+	// CPU, bytes and frames are compared over the drawing window: the
+	// flooder's tail (the server reading what it wrote last, below) has
+	// no drawer beside it.
 	window := time.Since(windowStart)
+	l.measuring.Store(false)
 	sampleAll(procs, true)
 	run.RateLimitedDraw = scrapeCounter(tgt.bases, rateLimitedDraw) - limited0
+	run.ServerWait = fanoutDelta(fanout0, scrapeFanout(tgt.bases))
+	framesDown := l.framesDown.Load()
 	if fl != nil {
 		<-fl.done
 	}
@@ -551,7 +558,6 @@ func runFloodOnce(ctx context.Context, cfg *config, tgt *target, fr *floodReport
 		fmt.Fprintln(cfg.Progress)
 	}
 	drained := waitSettled(rooms, 15*time.Second)
-	l.measuring.Store(false)
 	for c := range audit {
 		ok, err := auditRoom(ctx, tgt, byClient[c])
 		if err != nil {
@@ -604,6 +610,7 @@ func runFloodOnce(ctx context.Context, cfg *config, tgt *target, fr *floodReport
 	run.MachineBusyPercent = rep.MachineBusyPercent
 	run.OtherCPUSeconds = rep.OtherCPUSeconds
 	run.WindowSeconds = round(window.Seconds(), 2)
+	run.FramesPerClientSec = round(float64(framesDown)/float64(max(1, rep.Clients))/window.Seconds(), 1)
 	run.Errors = rep.Errors
 	if fl != nil {
 		fl.fill(fr, unattributed)
@@ -767,8 +774,12 @@ func (f *floodReport) closes() string {
 
 func (f *floodReport) table(p func(k, format string, args ...any)) {
 	row := func(name string, x floodRun) {
-		p(name, "p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  (%d samples); machine %.0f%% busy, server CPU %.1f s, others %.1f CPU-s; %.0f draw frames rate limited",
-			x.Latency.P50, x.Latency.P99, x.Latency.P999, x.Latency.N, x.MachineBusyPercent, x.ServerCPUSeconds, x.OtherCPUSeconds, x.RateLimitedDraw)
+		p(name, "p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  (%d samples); machine %.0f%% busy, server CPU %.1f s, others %.1f CPU-s; %.0f frames/client/s; %.0f draw frames rate limited",
+			x.Latency.P50, x.Latency.P99, x.Latency.P999, x.Latency.N, x.MachineBusyPercent, x.ServerCPUSeconds, x.OtherCPUSeconds,
+			x.FramesPerClientSec, x.RateLimitedDraw)
+		if w := x.ServerWait; w != nil {
+			p("", "server's room wait p50 %s, p99 %s, %.1f%% of %.0f flushes over 50 ms", w.P50, w.P99, 100*w.Over50, w.Flushes)
+		}
 	}
 	row("without the flooder", f.Without)
 	row("with the flooder", f.With)

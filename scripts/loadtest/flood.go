@@ -2,12 +2,14 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"math"
 	mrand "math/rand/v2"
 	"net/http"
+	"os"
 	"runtime"
 	"sort"
 	"strconv"
@@ -106,9 +108,14 @@ type floodRun struct {
 	ServerWait         *serverWait  `json:"server_fanout_wait,omitempty"` // the rooms' wait, op arrival to frame queued
 	ServerCPUSeconds   float64      `json:"server_cpu_s"`
 	MachineBusyPercent float64      `json:"machine_busy_percent"`
-	OtherCPUSeconds    float64      `json:"other_cpu_s"`
-	WindowSeconds      float64      `json:"window_s"`
-	Errors             int64        `json:"errors"`
+	OtherCPUSeconds    float64      `json:"other_cpu_s"` // busy CPU-s not used by the server or the load generator
+	// Of that: other processes (those alive at both ends of the window),
+	// the busiest of them, and interrupt work (loopback networking).
+	OtherProcsSeconds float64 `json:"other_processes_cpu_s"`
+	OtherTop          string  `json:"other_processes_top"`
+	IRQSeconds        float64 `json:"irq_softirq_cpu_s"`
+	WindowSeconds     float64 `json:"window_s"`
+	Errors            int64   `json:"errors"`
 }
 
 // floodReport is the flood scenario's section of the report.
@@ -511,6 +518,7 @@ func runFloodOnce(ctx context.Context, cfg *config, tgt *target, fr *floodReport
 		time.Sleep(time.Duration(wait))
 	}
 	sampleAll(procs, false)
+	others0, irq0 := allProcs(), irqSeconds()
 	limited0 := scrapeCounter(tgt.bases, rateLimitedDraw)
 	fanout0 := scrapeFanout(tgt.bases)
 	windowStart := time.Now()
@@ -548,6 +556,8 @@ func runFloodOnce(ctx context.Context, cfg *config, tgt *target, fr *floodReport
 	window := time.Since(windowStart)
 	l.measuring.Store(false)
 	sampleAll(procs, true)
+	run.IRQSeconds = round(irqSeconds()-irq0, 2)
+	run.OtherProcsSeconds, run.OtherTop = otherProcs(others0, allProcs(), procs)
 	run.RateLimitedDraw = scrapeCounter(tgt.bases, rateLimitedDraw) - limited0
 	run.ServerWait = fanoutDelta(fanout0, scrapeFanout(tgt.bases))
 	framesDown := l.framesDown.Load()
@@ -777,6 +787,7 @@ func (f *floodReport) table(p func(k, format string, args ...any)) {
 		p(name, "p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  (%d samples); machine %.0f%% busy, server CPU %.1f s, others %.1f CPU-s; %.0f frames/client/s; %.0f draw frames rate limited",
 			x.Latency.P50, x.Latency.P99, x.Latency.P999, x.Latency.N, x.MachineBusyPercent, x.ServerCPUSeconds, x.OtherCPUSeconds,
 			x.FramesPerClientSec, x.RateLimitedDraw)
+		p("", "others: %.1f CPU-s in other processes (%s), %.1f in interrupts", x.OtherProcsSeconds, x.OtherTop, x.IRQSeconds)
 		if w := x.ServerWait; w != nil {
 			p("", "server's room wait p50 %s, p99 %s, %.1f%% of %.0f flushes over 50 ms", w.P50, w.P99, 100*w.Over50, w.Flushes)
 		}
@@ -802,4 +813,94 @@ func (r *report) allMet() bool {
 		}
 	}
 	return true
+}
+
+// procCPU is a process' name and CPU seconds.
+type procCPU struct {
+	name string
+	cpu  float64
+}
+
+// allProcs reads every process' CPU time from /proc.
+func allProcs() map[int]procCPU {
+	out := map[int]procCPU{}
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return out
+	}
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		i, j := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')')
+		if i < 0 || j < i {
+			continue
+		}
+		f := strings.Fields(string(b[j+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		ut, _ := strconv.ParseFloat(f[11], 64)
+		st, _ := strconv.ParseFloat(f[12], 64)
+		out[pid] = procCPU{name: string(b[i+1 : j]), cpu: (ut + st) / clkTck}
+	}
+	return out
+}
+
+// otherProcs sums the CPU of processes other than the watched ones between
+// two snapshots and names the busiest.
+func otherProcs(a, b map[int]procCPU, watched []*watched) (float64, string) {
+	skip := map[int]bool{}
+	for _, w := range watched {
+		skip[w.pid] = true
+	}
+	byName := map[string]float64{}
+	var sum float64
+	for pid, e := range b {
+		if skip[pid] {
+			continue
+		}
+		d := e.cpu - a[pid].cpu
+		if d > 0 {
+			sum += d
+			byName[e.name] += d
+		}
+	}
+	type kv struct {
+		k string
+		v float64
+	}
+	var all []kv
+	for k, v := range byName {
+		all = append(all, kv{k, v})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].v > all[j].v })
+	var top []string
+	for _, e := range all[:min(3, len(all))] {
+		if e.v >= 0.1 {
+			top = append(top, fmt.Sprintf("%s %.1f", e.k, e.v))
+		}
+	}
+	return round(sum, 2), strings.Join(top, ", ")
+}
+
+// irqSeconds is the machine's interrupt and softirq time (/proc/stat).
+func irqSeconds() float64 {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 8 {
+		return 0
+	}
+	irq, _ := strconv.ParseFloat(f[6], 64)
+	soft, _ := strconv.ParseFloat(f[7], 64)
+	return (irq + soft) / clkTck
 }

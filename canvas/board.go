@@ -116,6 +116,11 @@ func (b *Board) Apply(a uint32, o *Op) {
 		}
 		s := b.strokes[b.index[StrokeID{Author: a, N: as.Open}]]
 		b.appendPoints(s, s.Points[len(s.Points)-1], o.Points)
+	case OpTrace:
+		if as.Open == 0 {
+			return
+		}
+		b.appendTrace(b.strokes[b.index[StrokeID{Author: a, N: as.Open}]], o.Points)
 	case OpEnd:
 		as.Open = 0
 	case OpErase, OpRestore:
@@ -190,6 +195,21 @@ func (b *Board) appendPoints(s *Stroke, prev Point, pts []Point) {
 		s.Points = append(s.Points, prev)
 		b.points++
 	}
+}
+
+// appendTrace adds the points that residuals rs predict from the stroke's
+// last two points (trace.go), dropping points beyond MaxStrokePoints.
+func (b *Board) appendTrace(s *Stroke, rs []Point) {
+	n := min(MaxStrokePoints-len(s.Points), len(rs))
+	if n <= 0 {
+		return
+	}
+	s.Points = slices.Grow(s.Points, n)
+	t := traceStateOf(s.Points)
+	for _, r := range rs[:n] {
+		s.Points = append(s.Points, t.next(int64(r.X), int64(r.Y)))
+	}
+	b.points += n
 }
 
 func clampCoord(base, delta int32) int32 {

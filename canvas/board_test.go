@@ -478,7 +478,14 @@ func randBoardOp(r *rand.Rand) authoredOp {
 	absolute := func() Point {
 		return Point{X: int32(r.IntN(2*CoordLimit+1) - CoordLimit), Y: int32(r.IntN(2000) - 1000)}
 	}
-	switch k := r.IntN(115); {
+	switch k := r.IntN(130); {
+	case k >= 115:
+		// v3: Trace, mostly small residuals, sometimes the largest (so
+		// strokes reach the coordinate limit and clamp).
+		o = Op{Type: OpTrace, Points: make([]Point, 1+r.IntN(8))}
+		for i := range o.Points {
+			o.Points[i] = Point{X: randResidual(r), Y: randResidual(r)}
+		}
 	case k >= 100:
 		// v2: shapes, text and moves, over the same stroke numbers as
 		// Begins so that they meet strokes of the other kind.

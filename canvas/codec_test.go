@@ -321,7 +321,7 @@ func TestDecodeClientFrameErrors(t *testing.T) {
 		{name: "unknown type 0x00", hex: "00", err: "unknown message type"},
 		{name: "unknown type 0x02", hex: "02", err: "unknown message type"},
 		{name: "unknown type 0x0f", hex: "0f", err: "unknown message type"},
-		{name: "unknown type 0x1a (past Move)", hex: "1a", err: "unknown message type"},
+		{name: "unknown type 0x1b (past Trace)", hex: "1b", err: "unknown message type"},
 		{name: "unknown type 0x22", hex: "22", err: "unknown message type"},
 		{name: "server type in a client frame", hex: "80", err: "unknown message type"},
 		{name: "unknown type 0xff", hex: "ff", err: "unknown message type"},
@@ -420,7 +420,7 @@ func TestDecodeClientFrameErrors(t *testing.T) {
 func TestDecodeOpErrors(t *testing.T) {
 	var o Op
 	wantProtocolError(t, DecodeOp(nil, &o), "truncated")
-	for _, typ := range []byte{0x00, MsgHello, 0x0f, 0x1a, MsgCursor, MsgName, MsgWelcome, 0xff} {
+	for _, typ := range []byte{0x00, MsgHello, 0x0f, 0x1b, MsgCursor, MsgName, MsgWelcome, 0xff} {
 		wantProtocolError(t, DecodeOp([]byte{typ}, &o), "unknown op type")
 	}
 	wantProtocolError(t, DecodeOp(unhex(t, "13 13"), &o), "trailing bytes")
@@ -436,6 +436,7 @@ func validClientFrames() map[string][]byte {
 		"begin with p":  AppendOp(nil, &Op{Type: OpBegin, Stroke: 2, Flags: FlagPressure, Width: 1, Points: []Point{{X: 1000, Y: -1000, P: 3}}}),
 		"points":        AppendOp(nil, &Op{Type: OpPoints, Points: []Point{{X: 4, Y: 2}, {X: MaxPointDelta, Y: -300}}}),
 		"points with p": AppendOp(nil, &Op{Type: OpPointsP, Points: []Point{{X: 4, Y: 2, P: 200}, {X: -70, Y: 0, P: 1}}}),
+		"trace":         AppendOp(nil, &Op{Type: OpTrace, Points: []Point{{X: 0, Y: 1}, {X: 0, Y: 0}, {X: 4, Y: -4}, {X: -900, Y: MaxTraceResidual}}}),
 		"end":           AppendOp(nil, &Op{Type: OpEnd}),
 		"erase":         AppendOp(nil, &Op{Type: OpErase, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 1 << 31, N: 1 << 16}}}),
 		"restore":       AppendOp(nil, &Op{Type: OpRestore, Strokes: []StrokeID{{Author: 300, N: 2}}}),
@@ -444,9 +445,14 @@ func validClientFrames() map[string][]byte {
 }
 
 // Every proper prefix of a valid client frame is an error, never a panic and
-// never a smaller valid frame; so is the frame with a byte added.
+// never a smaller valid frame; so is the frame with a byte added. (A Trace
+// op has no count: it runs to the end of its frame, see
+// TestTraceTruncatedAtEveryByte.)
 func TestClientFrameTruncatedAtEveryByte(t *testing.T) {
 	for name, frame := range validClientFrames() {
+		if frame[0] == byte(OpTrace) {
+			continue
+		}
 		if _, err := decodeClient(frame); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -734,7 +740,11 @@ func randStrokes(r *rand.Rand) []StrokeID {
 // randOp returns an op the decoder accepts, with nil slices where its type
 // has none (as the decoder leaves them in a fresh Op).
 func randOp(r *rand.Rand) Op {
-	switch t := OpType(byte(OpBegin) + byte(r.IntN(7))); t {
+	t := OpType(byte(OpBegin) + byte(r.IntN(8)))
+	if t == OpBegin+7 {
+		t = OpTrace
+	}
+	switch t {
 	case OpBegin:
 		o := Op{Type: t, Stroke: max(1, randU32(r)), Tool: ToolPen, Color: uint32(r.Uint64()), Width: uint32(1 + r.IntN(MaxWidth))}
 		if r.IntN(2) == 0 {
@@ -744,6 +754,8 @@ func randOp(r *rand.Rand) Op {
 		return o
 	case OpPoints, OpPointsP:
 		return Op{Type: t, Points: randPoints(r, t == OpPointsP)}
+	case OpTrace:
+		return Op{Type: t, Points: randResiduals(r)}
 	case OpErase, OpRestore:
 		return Op{Type: t, Strokes: randStrokes(r)}
 	default:

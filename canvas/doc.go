@@ -1,6 +1,6 @@
 // Package canvas is Sketchpad's domain: the board model, the operations that
 // change it, their deterministic application, and the binary wire protocol
-// (version 2) that carries them between browsers and servers.
+// (version 3) that carries them between browsers and servers.
 //
 // It does no I/O and imports no transport, HTTP or storage package: the
 // server wraps it in WebSockets, rooms and stores; the browser app carries a
@@ -15,15 +15,20 @@
 //	                                         + Snapshot (or Ops replaying lastSeq+1..)
 //	                                         + Presence for everyone here
 //	Begin{stroke 7, color, width, pts} -->   seq 41 = (author 3, Begin)
-//	Points{pts}                        -->   seq 42 = (author 3, Points)
-//	                                     <-- Ops{firstSeq 41: (3, Begin), (3, Points)}
+//	Trace{residuals}                   -->   seq 42 = (author 3, Trace)
+//	                                     <-- Ops{firstSeq 41: (3, Begin), (3, Trace)}
 //	End                                -->   seq 43 ...
 //
 // The server owns the order: it numbers every op, and every client applies
 // the same ops in the same order with [Board.Apply], so all of them hold
 // byte-identical boards ([Board.AppendBinary] is canonical).
 //
+// A client without pressure sends a stroke's points as Trace ops, about a
+// byte each: [AppendTrace] encodes them from the stroke's absolute points
+// and the points sent so far (trace.go).
+//
 // Decoders are defensive: every count and length is checked against both its
-// limit and the bytes that remain before anything is allocated, and every
+// limit and the bytes that remain before anything is allocated (a Trace op,
+// which has no count, decodes into at most two points per byte), and every
 // error is a *ProtocolError naming what was wrong.
 package canvas

@@ -16,7 +16,7 @@ func ExampleAppendHello() {
 	})
 	fmt.Printf("% x\n", frame)
 	// Output:
-	// 01 02 00 00 00 00 00 00 00 00 00 00 03 41 64 61 ff 00 00 ff
+	// 01 03 00 00 00 00 00 00 00 00 00 00 03 41 64 61 ff 00 00 ff
 }
 
 // A stroke as a browser sends it: Begin with the first point (absolute, in
@@ -39,6 +39,29 @@ func ExampleAppendOp() {
 	// 10 01 00 00 1e 1e 1e ff 08 01 a0 06 d8 04
 	// 11 04 10 08 18 08 18 00 10 07
 	// 11 02 08 0f 00 17
+	// 13
+}
+
+// The same stroke as a client without pressure sends it since protocol
+// version 3: Trace ops, encoded from the stroke's absolute points and the
+// points it has sent so far. A point that moves on as the one before it
+// did costs half a byte; the first one after a Begin has no step to follow.
+func ExampleAppendTrace() {
+	stroke := []canvas.Point{{X: 400, Y: 300}, {X: 408, Y: 304}, {X: 420, Y: 308}, {X: 432, Y: 308},
+		{X: 440, Y: 304}, {X: 444, Y: 296}, {X: 444, Y: 284}}
+	frame := canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpBegin, Stroke: 1, Color: 0x1e1e1eff, Width: 8, Points: stroke[:1]})
+	fmt.Printf("% x\n", frame)
+	for sent := 1; sent < len(stroke); {
+		n := min(4, len(stroke)-sent)
+		frame = canvas.AppendTrace(frame[:0], stroke[:sent], stroke[sent:sent+n])
+		fmt.Printf("% x\n", frame)
+		sent += n
+	}
+	fmt.Printf("% x\n", canvas.AppendOp(frame[:0], &canvas.Op{Type: canvas.OpEnd}))
+	// Output:
+	// 10 01 00 00 1e 1e 1e ff 08 01 a0 06 d8 04
+	// 1a fd 80 d9 a1 6d
+	// 1a 6d 6d
 	// 13
 }
 

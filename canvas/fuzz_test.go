@@ -79,6 +79,27 @@ func checkShortest(t *testing.T, input, re []byte) {
 	}
 }
 
+// checkShortestOp is checkShortest for an op. A Trace op may be as long as
+// its re-encoding and still differ: a single code then a pair and a pair
+// then a single say the same three points in as many bytes (the caller
+// checks that both decode to the same op).
+func checkShortestOp(t *testing.T, input, re []byte) {
+	t.Helper()
+	if len(input) > 0 && input[0] == byte(OpTrace) && len(re) == len(input) {
+		return
+	}
+	checkShortest(t, input, re)
+}
+
+// maxPointsOf is the most points an op of n bytes may decode to: a Trace
+// op's code byte can hold two, other ops spend at least two bytes on one.
+func maxPointsOf(data []byte) int {
+	if len(data) > 0 && data[0] == byte(OpTrace) {
+		return 2 * (len(data) - 1)
+	}
+	return len(data) / 2
+}
+
 func FuzzDecodeClientFrame(f *testing.F) {
 	for _, b := range vectorsOfKind(f, "client", "bad-client") {
 		f.Add(b)
@@ -103,13 +124,13 @@ func FuzzDecodeClientFrame(f *testing.F) {
 			return
 		}
 		o := &fr.Op
-		if 2*len(o.Points) > len(data) || cap(o.Points) > len(data) ||
+		if len(o.Points) > maxPointsOf(data) || cap(o.Points) > max(len(data), maxPointsOf(data)) ||
 			2*len(o.Strokes) > len(data) || cap(o.Strokes) > len(data) || len(fr.Hello.Name) > MaxNameBytes || len(fr.Name.Name) > MaxNameBytes {
 			t.Fatalf("input of %d bytes decoded to %d points (cap %d), %d strokes (cap %d)",
 				len(data), len(o.Points), cap(o.Points), len(o.Strokes), cap(o.Strokes))
 		}
 		re := reencodeClient(&fr)
-		checkShortest(t, data, re)
+		checkShortestOp(t, data, re)
 		fr2, err := decodeClient(re)
 		if err != nil {
 			t.Fatalf("input %x decoded, its re-encoding %x does not: %v", data, re, err)
@@ -145,13 +166,13 @@ func FuzzDecodeOp(f *testing.F) {
 			mustProtocolError(t, err, data)
 			return
 		}
-		if !IsOp(byte(o.Type)) || 2*len(o.Points) > len(data) || cap(o.Points) > len(data) ||
+		if !IsOp(byte(o.Type)) || len(o.Points) > maxPointsOf(data) || cap(o.Points) > max(len(data), maxPointsOf(data)) ||
 			2*len(o.Strokes) > len(data) || cap(o.Strokes) > len(data) {
 			t.Fatalf("input of %d bytes decoded to type %#x, %d points (cap %d), %d strokes (cap %d)",
 				len(data), o.Type, len(o.Points), cap(o.Points), len(o.Strokes), cap(o.Strokes))
 		}
 		re := AppendOp(nil, &o)
-		checkShortest(t, data, re)
+		checkShortestOp(t, data, re)
 		var o2 Op
 		if err := DecodeOp(re, &o2); err != nil {
 			t.Fatalf("input %x decoded, its re-encoding %x does not: %v", data, re, err)
@@ -160,11 +181,14 @@ func FuzzDecodeOp(f *testing.F) {
 			t.Fatalf("input %x: decoded\n %+v\nre-encoded and decoded\n %+v", data, o, o2)
 		}
 		// Every decoded op can be applied: to an empty board and to one
-		// where the author has a stroke open.
+		// where the author has a stroke open (of one point, of two at the
+		// coordinate limit).
 		b := NewBoard(1)
 		b.Apply(1, &o)
 		b.Apply(2, &Op{Type: OpBegin, Stroke: 1, Width: 1, Points: []Point{{X: 1, Y: 1}}})
 		b.Apply(2, &o)
+		b.Apply(3, &Op{Type: OpBegin, Stroke: 1, Width: 1, Points: []Point{{X: CoordLimit, Y: -CoordLimit}, {X: -MaxPointDelta, Y: 1}}})
+		b.Apply(3, &o)
 		checkInvariants(t, b)
 	})
 }
@@ -275,6 +299,7 @@ func FuzzBoardUnmarshal(f *testing.F) {
 		}
 		for _, a := range authors {
 			b.Apply(a, &Op{Type: OpPoints, Points: []Point{{X: MaxPointDelta, Y: -3}, {X: 1, Y: 1}}})
+			b.Apply(a, &Op{Type: OpTrace, Points: []Point{{X: -MaxTraceResidual, Y: MaxTraceResidual}, {X: 1, Y: -1}}})
 		}
 		b.Apply(b.MaxAuthor()+1, &Op{Type: OpBegin, Stroke: 1, Flags: FlagPressure, Width: MaxWidth, Points: []Point{{X: -5, Y: 5, P: 1}}})
 		if s := b.Strokes(); len(s) > 0 {
@@ -286,6 +311,87 @@ func FuzzBoardUnmarshal(f *testing.F) {
 		enc, _ = b.MarshalBinary()
 		if err := b2.UnmarshalBinary(enc); err != nil {
 			t.Fatalf("input %x: after applying ops the board no longer decodes: %v", data, err)
+		}
+	})
+}
+
+// FuzzTrace checks Trace ops from both ends. The body decodes (or fails
+// cleanly), re-encodes no longer, and applies to a stroke whose last two
+// points come from the fuzzer exactly as TracePoints says. And absolute
+// points walked from the body's bytes (steps within MaxPointDelta, clamped
+// to the board) encode with AppendTrace to an op that decodes and, applied,
+// gives back exactly those points; TraceResiduals with AppendOp gives the
+// same bytes.
+func FuzzTrace(f *testing.F) {
+	for _, b := range vectorsOfKind(f, "client", "bad-client") {
+		if len(b) > 0 && b[0] == byte(OpTrace) {
+			f.Add(b[1:], int32(400), int32(300), int32(8), int32(-4))
+		}
+	}
+	f.Add([]byte{0x28, 0x50, 0xa5, 0xff, 0x0e, 0x00}, int32(CoordLimit), int32(-CoordLimit), int32(MaxPointDelta), int32(0))
+	f.Add([]byte{0xff, 0x80, 0x80, 0x80, 0x20, 0xff, 0xff, 0xff, 0x1f}, int32(0), int32(0), int32(-MaxPointDelta), int32(MaxPointDelta))
+	f.Add([]byte{0x7f, 0x80, 0x01, 0xfe}, int32(-5), int32(5), int32(0), int32(0))
+	f.Fuzz(func(t *testing.T, body []byte, x, y, dx, dy int32) {
+		// The stroke so far: ..., (x-dx, y-dy), (x, y), within the limits.
+		x, y = clamp64(int64(x)), clamp64(int64(y))
+		dx, dy = dx%(MaxPointDelta+1), dy%(MaxPointDelta+1)
+		tail := []Point{{X: clamp64(int64(x) - int64(dx)), Y: clamp64(int64(y) - int64(dy))}, {X: x, Y: y}}
+		board := func() *Board {
+			b := NewBoard(1)
+			b.Apply(1, &Op{Type: OpBegin, Stroke: 1, Width: 1, Points: tail[:1]})
+			b.Apply(1, &Op{Type: OpPoints, Points: []Point{{X: tail[1].X - tail[0].X, Y: tail[1].Y - tail[0].Y}}})
+			return b
+		}
+
+		data := append([]byte{byte(OpTrace)}, body...)
+		var o Op
+		if err := DecodeOp(data, &o); err != nil {
+			mustProtocolError(t, err, data)
+		} else {
+			if o.Type != OpTrace || len(o.Points) == 0 || len(o.Points) > min(MaxPointsPerOp, 2*len(body)) || cap(o.Points) > 2*len(body) {
+				t.Fatalf("body of %d bytes decoded to %d points (cap %d)", len(body), len(o.Points), cap(o.Points))
+			}
+			re := AppendOp(nil, &o)
+			checkShortestOp(t, data, re)
+			var o2 Op
+			if err := DecodeOp(re, &o2); err != nil || !reflect.DeepEqual(o2, o) {
+				t.Fatalf("input %x decoded to %v, its re-encoding %x to %v (%v)", data, o.Points, re, o2.Points, err)
+			}
+			b := board()
+			b.Apply(1, &o)
+			checkInvariants(t, b)
+			want := TracePoints(append([]Point(nil), tail...), tail, o.Points)
+			if got := b.Stroke(StrokeID{Author: 1, N: 1}).Points; !reflect.DeepEqual(got, want) {
+				t.Fatalf("input %x after %v: Apply gives %v, TracePoints %v", data, tail, got, want)
+			}
+		}
+
+		// Absolute points: each body byte pair is a step, scaled by the
+		// first byte so steps reach MaxPointDelta.
+		scale := int64(1)
+		if len(body) > 0 {
+			scale = []int64{1, 1, 3, 100, 1 << 10, 1 << 17}[int(body[0])%6]
+		}
+		pts := []Point{}
+		last := tail[1]
+		for i := 1; i+1 < len(body) && len(pts) < MaxPointsPerOp; i += 2 {
+			last = Point{X: clamp64(int64(last.X) + scale*int64(int8(body[i]))), Y: clamp64(int64(last.Y) + scale*int64(int8(body[i+1])))}
+			pts = append(pts, last)
+		}
+		if len(pts) == 0 {
+			return
+		}
+		enc := AppendTrace(nil, tail, pts)
+		if via := AppendOp(nil, &Op{Type: OpTrace, Points: TraceResiduals(nil, tail, pts)}); !bytes.Equal(via, enc) {
+			t.Fatalf("AppendTrace %x, AppendOp of TraceResiduals %x", enc, via)
+		}
+		if err := DecodeOp(enc, &o); err != nil {
+			t.Fatalf("points %v after %v encode to %x, which does not decode: %v", pts, tail, enc, err)
+		}
+		b := board()
+		b.Apply(1, &o)
+		if got := b.Stroke(StrokeID{Author: 1, N: 1}).Points[2:]; !reflect.DeepEqual(got, pts) {
+			t.Fatalf("points %v after %v encode to %x, which applies as %v", pts, tail, enc, got)
 		}
 	})
 }

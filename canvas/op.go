@@ -7,7 +7,9 @@ package canvas
 //	1  strokes (pen), erase/restore, clear, presence, cursors.
 //	2  highlighter and partial eraser strokes; shapes (line, arrow, rect,
 //	   ellipse), text, move.
-const Version = 2
+//	3  Trace: freehand points as second-order residuals, about one byte
+//	   per point (trace.go).
+const Version = 3
 
 // OpType is the first byte of an op. Ops are the sequenced messages: each
 // one gets a room sequence number and changes the board.
@@ -24,10 +26,11 @@ const (
 	OpShape   OpType = 0x17 // stroke uvarint, tool u8, flags u8, color u32, width uvarint, x0, y0, x1, y1 svarint
 	OpText    OpType = 0x18 // stroke uvarint, color u32, size uvarint, x, y svarint, text string
 	OpMove    OpType = 0x19 // count uvarint, count × (author uvarint, stroke uvarint), dx, dy svarint
+	OpTrace   OpType = 0x1a // trace codes to the end of the op (residuals, see trace.go)
 )
 
 // IsOp reports whether t is an op type (a client frame carrying an op).
-func IsOp(t byte) bool { return t >= byte(OpBegin) && t <= byte(OpMove) }
+func IsOp(t byte) bool { return t >= byte(OpBegin) && t <= byte(OpTrace) }
 
 // Tools. A stroke's tool says how it is drawn (PROTOCOL.md "Rendering").
 const (
@@ -90,6 +93,7 @@ type StrokeID struct {
 //
 //	Begin:          Stroke, Tool, Flags, Color, Width, Points (deltas)
 //	Points/PointsP: Points (deltas; P only meaningful for PointsP)
+//	Trace:          Points (second-order residuals, P always 0; see TraceResiduals)
 //	Erase/Restore:  Strokes
 //	Shape:          Stroke, Tool, Flags, Color, Width, Points (two, absolute)
 //	Text:           Stroke, Color, Width (the font size), Points (one, absolute), Text
@@ -125,6 +129,8 @@ func AppendOp(b []byte, o *Op) []byte {
 		b = appendPoints(b, o.Points, o.HasPressure())
 	case OpPoints, OpPointsP:
 		b = appendPoints(b, o.Points, o.HasPressure())
+	case OpTrace:
+		b = appendResiduals(b, o.Points)
 	case OpErase, OpRestore, OpMove:
 		b = appendUvarint(b, uint64(len(o.Strokes)))
 		for _, s := range o.Strokes {
@@ -204,6 +210,8 @@ func decodeOp(r *reader, o *Op) {
 		o.Points = decodePoints(r, o.Points, o.HasPressure())
 	case OpPoints, OpPointsP:
 		o.Points = decodePoints(r, o.Points, t == OpPointsP)
+	case OpTrace:
+		o.Points = decodeResiduals(r, o.Points)
 	case OpErase, OpRestore, OpMove:
 		n := r.count("stroke", MaxStrokesPerOp, minStrokeIDBytes)
 		if r.err == nil && n == 0 {

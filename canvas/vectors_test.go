@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -65,6 +66,8 @@ func opJSON(o *Op) obj {
 			"color": o.Color, "width": o.Width, "points": pointsJSON(o.Points, o.HasPressure())}
 	case OpPoints, OpPointsP:
 		return obj{"type": "points", "pressure": o.HasPressure(), "points": pointsJSON(o.Points, o.HasPressure())}
+	case OpTrace:
+		return obj{"type": "trace", "residuals": pointsJSON(o.Points, false)}
 	case OpEnd:
 		return obj{"type": "end"}
 	case OpErase, OpRestore:
@@ -224,6 +227,10 @@ func buildVectors(t testing.TB) vectorFile {
 	client("text, empty", AppendOp(nil, &Op{Type: OpText, Stroke: 7, Color: 0xff, Width: 1, Points: []Point{{X: 0, Y: 0}}}))
 	move := &Op{Type: OpMove, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 4}}, DX: -MaxMoveDelta, DY: 33}
 	client("move two strokes", AppendOp(nil, move))
+	trace := &Op{Type: OpTrace, Points: []Point{{X: 0, Y: 0}, {X: 1, Y: -1}, {X: -1, Y: 0}, {X: 0, Y: 1}}}
+	client("trace, four points that share two bytes", AppendOp(nil, trace))
+	client("trace, singles, a pair, a single", AppendOp(nil, &Op{Type: OpTrace, Points: []Point{{X: 0, Y: 0}, {X: 3, Y: 0}, {X: 0, Y: 1}, {X: 1, Y: 0}, {X: -6, Y: 6}}}))
+	client("trace, two-byte codes and escapes", AppendOp(nil, &Op{Type: OpTrace, Points: []Point{{X: 7, Y: 0}, {X: -17, Y: 17}, {X: 18, Y: 0}, {X: -20, Y: 9}, {X: MaxTraceResidual, Y: -MaxTraceResidual}, {X: 1, Y: 1}}}))
 	client("cursor", AppendCursor(nil, Cursor{X: -5, Y: 1000}))
 	client("name", AppendName(nil, &Name{Name: "Linus", Color: 0x2f9e44ff}))
 
@@ -251,6 +258,12 @@ func buildVectors(t testing.TB) vectorFile {
 	bad("text longer than 4096 bytes", "1801000000ff080000812000", "text too long")
 	bad("move, empty list", "19000000", "empty stroke list")
 	bad("move beyond 2^29", "19010101808080800800", "move beyond limit")
+	bad("trace, no points", "1a", "empty point list")
+	bad("trace, two-byte code past the last", "1a28fec9", "reserved trace code")
+	bad("trace, two-byte code cut short", "1a28fa", "truncated")
+	bad("trace, escape cut short", "1aff00", "truncated")
+	bad("trace, residual beyond 2^25", "1aff8280802000", "trace residual beyond limit")
+	bad("trace, more than 2048 points", "1a"+strings.Repeat("28", MaxPointsPerOp/2)+"a5", "point count over limit")
 	bad("hello, name not UTF-8", "01010000000000000000000002c328ff0000ff", "not UTF-8")
 	bad("hello, name too long", "01010000000000000000000041", "name too long")
 	bad("cursor beyond the coordinate limit", "2080808080040000", "coordinate beyond limit")
@@ -279,6 +292,11 @@ func buildVectors(t testing.TB) vectorFile {
 	f = AppendLeave(f, 4)
 	f = AppendNotice(f, &Notice{Code: 429, Message: "slow down: retry after 250 ms"})
 	server("ops, cursors, leave, notice in one frame", f)
+	ops = ops[:0]
+	for _, o := range []*Op{begin, trace, {Type: OpEnd}} {
+		ops = append(ops, SeqOp{Author: 2, Op: AppendOp(nil, o)})
+	}
+	server("ops: a stroke drawn with Trace", AppendOps(nil, 77, ops))
 
 	// Apply: the deterministic model, step by step.
 	apply := func(name string, epoch uint64, steps []struct {
@@ -349,6 +367,26 @@ func buildVectors(t testing.TB) vectorFile {
 		{1, &Op{Type: OpBegin, Stroke: 1, Width: 1, Points: []Point{{X: MaxPointDelta, Y: -MaxPointDelta}}}},
 		{1, &Op{Type: OpPoints, Points: repeatPoints(Point{X: MaxPointDelta, Y: -MaxPointDelta}, 17)}},
 		{1, &Op{Type: OpPoints, Points: []Point{{X: -1, Y: 1}}}},
+	})
+	apply("trace: the step comes from the stroke's last two points", 7, []step{
+		// A Begin of one point: no step yet, the first residual is the step.
+		{1, begin}, {1, &Op{Type: OpTrace, Points: []Point{{X: 8, Y: 4}}}}, {1, trace},
+		// A Begin of two points: the step between them.
+		{2, &Op{Type: OpBegin, Stroke: 1, Width: 4, Color: 0xff, Points: []Point{{X: 100, Y: 100}, {X: 10, Y: 5}}}}, {2, trace},
+		// Points then Trace; a Move in between moves the prediction too.
+		{1, pts}, {1, &Op{Type: OpTrace, Points: []Point{{X: 0, Y: 0}}}},
+		{3, &Op{Type: OpMove, Strokes: []StrokeID{{Author: 2, N: 1}}, DX: -1000, DY: 7}}, {2, trace},
+		// No open stroke: nothing, but the op counts.
+		{1, &Op{Type: OpEnd}}, {1, trace}, {4, trace},
+		// A stroke begun with pressure gets pressure 0.
+		{4, &Op{Type: OpBegin, Stroke: 2, Flags: FlagPressure, Width: 4, Color: 0xff, Points: []Point{{X: 5, Y: 5, P: 99}}}}, {4, trace},
+	})
+	apply("trace: coordinates clamp at ±2^28, the held step is the next prediction", 8, []step{
+		{1, &Op{Type: OpBegin, Stroke: 1, Width: 1, Points: repeatPoints(Point{X: MaxPointDelta}, 15)}},
+		{1, &Op{Type: OpPoints, Points: []Point{{X: MaxPointDelta - 10, Y: 0}, {X: 0, Y: 7}}}}, // (2^28-10, 0), (2^28-10, 7)
+		{1, &Op{Type: OpTrace, Points: []Point{{X: 6, Y: 0}, {X: 0, Y: 0}, {X: 0, Y: 0}, {X: -MaxTraceResidual, Y: -MaxTraceResidual}}}},
+		{1, &Op{Type: OpTrace, Points: repeatPoints(Point{X: -MaxTraceResidual}, 20)}},
+		{1, &Op{Type: OpTrace, Points: []Point{{X: MaxTraceResidual, Y: MaxTraceResidual}, {X: 0, Y: 0}}}},
 	})
 	return vf
 }

@@ -499,7 +499,7 @@ var refusedOp = canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpEnd})
 
 // addsToBoard reports whether ops of type t can add strokes or points.
 func addsToBoard(t canvas.OpType) bool {
-	return t == canvas.OpBegin || t == canvas.OpPoints || t == canvas.OpPointsP || t == canvas.OpShape || t == canvas.OpText
+	return t == canvas.OpBegin || t == canvas.OpPoints || t == canvas.OpPointsP || t == canvas.OpTrace || t == canvas.OpShape || t == canvas.OpText
 }
 
 // overLimits reports whether r.op (decoded, by author) would take the board

@@ -31,7 +31,7 @@ test('a new client says hello with nothing known, gets a snapshot and goes live'
   assert.deepEqual([...c.people.keys()].sort(), [1, 2]);
 });
 
-test('a stroke goes out as Begin, one Points op per flush, End; its echo empties the outbox', () => {
+test('a stroke goes out as Begin, one Trace op per flush, End; its echo empties the outbox', () => {
   const room = new FakeRoom(1n);
   const c = new TestClient(room);
   c.connect();
@@ -45,11 +45,14 @@ test('a stroke goes out as Begin, one Points op per flush, End; its echo empties
   c.ed.endStroke();
   assert.deepEqual(
     c.sentOps().map((m) => m.type),
-    ['begin', 'points', 'points', 'end'],
+    ['begin', 'trace', 'trace', 'end'],
   );
-  const pts = c.sentOps()[1];
-  assert.ok(pts.type === 'points');
-  assert.deepEqual(pts.points, [{ x: 4, y: 2, p: 0 }, { x: 5, y: 1, p: 0 }]);
+  // (404, 302) has no step to follow yet: its residual is its delta, (4, 2);
+  // (409, 303) is predicted at (408, 304); (410, 303) at (414, 304).
+  const [, t1, t2] = c.sentOps();
+  assert.ok(t1.type === 'trace' && t2.type === 'trace');
+  assert.deepEqual(t1.residuals, [{ x: 4, y: 2 }, { x: 1, y: -1 }]);
+  assert.deepEqual(t2.residuals, [{ x: -4, y: -1 }]);
   assert.equal(c.ed.sync.outbox.length, 4);
   assert.equal(c.ed.overlay().length, 1);
   settle(c);
@@ -58,6 +61,7 @@ test('a stroke goes out as Begin, one Points op per flush, End; its echo empties
   assert.equal(c.ed.committed().length, 1);
   assert.equal(c.ed.overlay().length, 0);
   assert.equal(c.boardHex(), roomHex(room));
+  assert.deepEqual(room.board.strokes[0].points.map((p) => [p.x, p.y]), [[400, 300], [404, 302], [409, 303], [410, 303]]);
 });
 
 test('strokes drawn before the first connection are kept and sent after Welcome, merged', () => {
@@ -66,7 +70,7 @@ test('strokes drawn before the first connection are kept and sent after Welcome,
   scribble(c, 0, 0, 40);
   scribble(c, 100, 100, 3);
   c.ed.undo(); // erase of our own stroke, named before we know our author id
-  assert.equal(c.ed.sync.outbox.length, 5, 'begin+points merged, end, begin+points, end, erase');
+  assert.equal(c.ed.sync.outbox.length, 7, 'begin, traces merged, end, begin, trace, end, erase');
   assert.equal(c.sent.length, 0);
   c.connect();
   settle(c);

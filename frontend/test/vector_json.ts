@@ -26,6 +26,8 @@ export function opJSON(op: Op): J {
       };
     case 'points':
       return { type: 'points', pressure: op.pressure, points: pointsJSON(op.points, op.pressure) };
+    case 'trace':
+      return { type: 'trace', residuals: op.residuals.map((r) => [r.x, r.y]) };
     case 'erase':
     case 'restore':
       return { type: op.type, strokes: op.strokes.map((s) => [s.author, s.stroke]) };

@@ -260,19 +260,19 @@ func (s *spConn) ops(b []byte, now int64) {
 	}
 }
 
-// spEncoder builds a drawer's op frames (Begin, Points, End) from absolute
-// samples, as the browser does: points are deltas from the stroke's
-// previous point.
+// spEncoder builds a drawer's op frames (Begin, Trace, End) from absolute
+// samples, as the browser does: each Trace op's residuals are taken against
+// the stroke's last two points sent (canvas.AppendTrace).
 type spEncoder struct {
 	stroke uint32
-	prev   canvas.Point
+	tail   []canvas.Point // the stroke's last two points sent (one after the Begin)
 	buf    []byte
 	op     canvas.Op
 }
 
 func (e *spEncoder) begin(p canvas.Point, color uint32) []byte {
 	e.stroke++
-	e.prev = p
+	e.tail = append(e.tail[:0], p)
 	e.op = canvas.Op{Type: canvas.OpBegin, Stroke: e.stroke, Color: color, Width: 8,
 		Points: append(e.op.Points[:0], p)}
 	e.buf = canvas.AppendOp(e.buf[:0], &e.op)
@@ -280,13 +280,11 @@ func (e *spEncoder) begin(p canvas.Point, color uint32) []byte {
 }
 
 func (e *spEncoder) points(ps []canvas.Point) []byte {
-	e.op.Type = canvas.OpPoints
-	e.op.Points = e.op.Points[:0]
-	for _, p := range ps {
-		e.op.Points = append(e.op.Points, canvas.Point{X: p.X - e.prev.X, Y: p.Y - e.prev.Y})
-		e.prev = p
+	e.buf = canvas.AppendTrace(e.buf[:0], e.tail, ps)
+	e.tail = append(e.tail, ps...)
+	if n := len(e.tail); n > 2 {
+		e.tail = append(e.tail[:0], e.tail[n-2:]...)
 	}
-	e.buf = canvas.AppendOp(e.buf[:0], &e.op)
 	return e.buf
 }
 

@@ -41,7 +41,7 @@ func (p drawPlan) interval() time.Duration {
 // newDrawer sizes the drawer's tables for drawing at most span.
 func newDrawer(c *client, ord int, p drawPlan, span time.Duration) *drawer {
 	ticks := int(float64(span)/float64(p.interval())) + 2
-	n := 2*ticks + 16 // a tick sends at most Points, End, Begin... bounded by two ops on average
+	n := 2*ticks + 16 // a tick sends at most Trace, End, Begin... bounded by two ops on average
 	return &drawer{c: c, ord: ord, sent: make([]sentSlot, n), pts: make([]int32, n), done: make(chan struct{})}
 }
 
@@ -69,7 +69,7 @@ func (d *drawer) op(w wire, frame []byte, pts int) bool {
 
 // run draws until plan.end or stop: smooth strokes back to back, a Begin
 // with the stroke's first sample at once, then every tick the samples the
-// pointer gave since the last one as one Points op, and End after the
+// pointer gave since the last one as one Trace op, and End after the
 // stroke's last sample. phase (ns) staggers drawers, as people are.
 func (d *drawer) run(w wire, e encoder, plan drawPlan, phase int64, seed uint64) {
 	defer close(d.done)

@@ -16,7 +16,7 @@ import (
 
 // Black-box benchmarks of the fan-out path over real sockets: a server in
 // this process, one drawer and N receivers (the load generator's lean
-// clients) on one board. Each op is a 4-point Points op; the drawer keeps
+// clients) on one board. Each op is a 4-point Trace op; the drawer keeps
 // at most 64 ops ahead of the slowest receiver. ns/op is the time to get
 // one op to every receiver; allocs/op counts the whole process (server and
 // clients; the clients' own read path allocates next to nothing).

@@ -13,8 +13,20 @@
 //	go run ./scripts/loadtest -scenario idle                   # 10,000 idle connections
 //	go run ./scripts/loadtest -scenario join                   # 100 late joiners on a 100,000-point board
 //	go run ./scripts/loadtest -scenario wire                   # bytes per point
+//	go run ./scripts/loadtest -scenario flood -duration 20s    # issue 7 test 4: 50 drawers, then the same beside a flooder
 //	go run ./scripts/loadtest -scenario fanout -compare        # Sketchpad, then the Socket.IO relay, and ratios
 //	go run ./scripts/loadtest -scenario fanout -url ws://127.0.0.1:8080   # a service you run
+//
+// The flood scenario (flood.go) checks rate-limit isolation: 50 drawers
+// and 10 watchers in one room, drawn twice, each time on a fresh server,
+// without and then with one more client sending drawing ops at 10 times
+// the server's per-connection limit (2,500/s against 250/s) from a loopback
+// address of its own, reconnecting whenever it is closed. It reports the
+// drawers' p50/p99 in both runs and their ratio (target: p99 at most 1.2
+// times), the flooder's ops that reached others against what its limiter
+// admits (burst + rate × time; target: not one more), its Notices 429 and
+// closes (4429), and the drawers' lost ops in both runs, and exits 1 if a
+// target is missed.
 //
 // By default it builds ./server/cmd/sketchpad and starts one replica over a
 // temporary data directory (the cluster scenario starts Redis and two
@@ -83,6 +95,9 @@ func main() {
 		if r.Errors > 0 || r.OpsLost > 0 || r.OpsDuplicated > 0 || r.Diverged > 0 || r.BoardsMismatched > 0 {
 			os.Exit(1)
 		}
+		if r.Flood != nil && !r.allMet() {
+			os.Exit(1)
+		}
 	}
 }
 
@@ -120,6 +135,9 @@ func parseFlags(args []string) (*config, bool, bool, error) {
 	}
 	cfg := d
 	cfg.Scenario = *scenario
+	if cfg.Scenario == "flood" && *clients > 0 && *roomSize == 0 {
+		cfg.RoomSize = *clients // one room
+	}
 	set := func(dst *int, v int) {
 		if v > 0 {
 			*dst = v
@@ -183,6 +201,9 @@ func parseFlags(args []string) (*config, bool, bool, error) {
 
 // runOne starts the target, runs the scenario against it, and stops it.
 func runOne(ctx context.Context, cfg *config) (*report, error) {
+	if cfg.Scenario == "flood" {
+		return runFlood(ctx, cfg) // two runs, a fresh target each
+	}
 	tgt, err := startTarget(ctx, cfg)
 	if err != nil {
 		return nil, err

@@ -69,6 +69,7 @@ type report struct {
 	Redis              *redisReport  `json:"redis,omitempty"`
 	Idle               *idleReport   `json:"idle,omitempty"`
 	Join               *joinReport   `json:"join,omitempty"`
+	Flood              *floodReport  `json:"flood,omitempty"`
 	Check              []targetCheck `json:"targets"`
 
 	Errors     int64  `json:"errors"`
@@ -326,6 +327,8 @@ func (r *report) checkTargets() {
 			add("RSS per idle connection after GC", "<= 6 KiB", fmt.Sprintf("%.2f KiB", r.Idle.RSSPerConnKiB), r.Idle.RSSPerConnKiB <= 6)
 			add("CPU per idle connection", "<= 1.5 us/s", fmt.Sprintf("%.2f us/s", r.Idle.CPUPerConnUs), r.Idle.CPUPerConnUs <= 1.5)
 		}
+	case "flood":
+		r.floodTargets(add)
 	case "join":
 		if r.Join != nil {
 			add("snapshot on the wire", "<= 500 KB", fmt.Sprintf("%.0f KB", float64(r.Join.WelcomeBytes)/1000), r.Join.WelcomeBytes <= 500_000)
@@ -389,6 +392,9 @@ func (r *report) writeTable(w io.Writer) {
 			p("peer deliveries per CPU-s", "%s (server%s CPU %.1f s over %.1f s)", si(r.DeliveriesPerCPUSec),
 				map[bool]string{true: " + redis", false: ""}[r.RedisCPUSeconds > 0], r.ServerCPUSeconds+r.RedisCPUSeconds, r.WindowSeconds)
 		}
+	}
+	if r.Flood != nil {
+		r.Flood.table(p)
 	}
 	for _, pr := range r.Procs {
 		p("process "+pr.Name, "CPU %.2f s (%.0f%% of a core), RSS %.1f MiB (peak %.1f), disk writes %.1f MiB", pr.CPUSeconds, pr.CPUPercent, pr.RSSMiB, pr.PeakRSSMiB, pr.DiskMiB)

@@ -26,9 +26,14 @@ var scenarioDefaults = map[string]config{
 	"idle":    {Clients: 10000, RoomSize: 10},
 	"join":    {JoinPoints: 100000, Joiners: 100},
 	"wire":    {Clients: 2, RoomSize: 2, Drawers: 1, Rate: 100, Batch: 4},
+	// Issue 7 test 4: 50 drawers (each receiving the others) and 10
+	// watchers in one room, then the same beside a flooder (flood.go).
+	// Small enough to leave this 2-core machine headroom: the ratio is to
+	// measure isolation, not CPU exhaustion.
+	"flood": {Clients: 60, RoomSize: 60, Drawers: 50, Rate: 100, Batch: 4},
 }
 
-var scenarioNames = []string{"fanout", "rooms", "cluster", "idle", "join", "wire"}
+var scenarioNames = []string{"fanout", "rooms", "cluster", "idle", "join", "wire", "flood"}
 
 // forceGC asks the server (through its pprof listener) to collect garbage:
 // the heap profile handler runs runtime.GC with ?gc=1. It returns the Go

@@ -57,31 +57,24 @@ func (c *Client) SendCursor(x, y int32) error {
 }
 
 // Stroke draws a whole stroke through absolute points: Begin with the
-// first, then Points ops of at most batch points each, then End. It returns
-// the stroke's id.
+// first, then Trace ops of at most batch points each (each one's residuals
+// taken against the points sent before it), then End. It returns the
+// stroke's id. Pressure is not sent.
 func (c *Client) Stroke(color, width uint32, pts []canvas.Point, batch int) (canvas.StrokeID, error) {
 	c.mu.Lock()
 	c.stroke++
 	id := canvas.StrokeID{Author: c.author, N: c.stroke}
 	c.mu.Unlock()
-	prev := canvas.Point{}
-	delta := func(ps []canvas.Point) []canvas.Point {
-		out := make([]canvas.Point, len(ps))
-		for i, p := range ps {
-			out[i] = canvas.Point{X: p.X - prev.X, Y: p.Y - prev.Y, P: p.P}
-			prev = p
-		}
-		return out
-	}
-	if err := c.Send(&canvas.Op{Type: canvas.OpBegin, Stroke: id.N, Color: color, Width: width, Points: delta(pts[:1])}); err != nil {
+	first := []canvas.Point{{X: pts[0].X, Y: pts[0].Y}}
+	if err := c.Send(&canvas.Op{Type: canvas.OpBegin, Stroke: id.N, Color: color, Width: width, Points: first}); err != nil {
 		return id, err
 	}
-	for rest := pts[1:]; len(rest) > 0; {
-		n := min(batch, len(rest))
-		if err := c.Send(&canvas.Op{Type: canvas.OpPoints, Points: delta(rest[:n])}); err != nil {
+	for sent := 1; sent < len(pts); {
+		n := min(batch, len(pts)-sent)
+		if err := c.Send(&canvas.Op{Type: canvas.OpTrace, Points: canvas.TraceResiduals(nil, pts[:sent], pts[sent:sent+n])}); err != nil {
 			return id, err
 		}
-		rest = rest[n:]
+		sent += n
 	}
 	return id, c.Send(&canvas.Op{Type: canvas.OpEnd})
 }

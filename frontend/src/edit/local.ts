@@ -4,7 +4,7 @@
 // object each time it changes, so caches keyed by the object stay right.
 
 import type { Stroke } from '../protocol/board';
-import { chunk, clampCoord, toDeltas } from '../protocol/delta';
+import { chunk, clampCoord, toDeltas, traceResiduals } from '../protocol/delta';
 import { MAX_STROKE_POINTS, TOOL_PEN, TOOL_TEXT, type Op, type Point, type ShapeOp, type TextOp } from '../protocol/types';
 import { SELF } from './history';
 
@@ -87,12 +87,24 @@ export function accepts(last: Point | undefined, p: Point, n: number): boolean {
   return !last || last.x !== p.x || last.y !== p.y;
 }
 
-/** pointsOps returns the Points ops carrying the points of l not yet sent. */
+/**
+ * pointsOps returns the ops carrying the points of l not yet sent: Trace
+ * ops, or PointsP ops when the stroke has pressure. A Trace op's residuals
+ * are taken against the points already sent, which are the stroke's points
+ * as every board holds them when the op is applied (the room applies this
+ * author's ops in order, and normalizePoint keeps them within the clamp),
+ * so every board appends exactly these points. Only a Move by someone else
+ * in between shifts them, the stroke and its prediction alike.
+ */
 export function pointsOps(l: LocalItem): Op[] {
   const pts = l.pts;
   if (!pts || l.sent >= pts.length || l.sent === 0) return [];
-  const deltas = toDeltas(pts.slice(l.sent), pts[l.sent - 1]);
-  return chunk(deltas).map((points) => ({ type: 'points', pressure: l.shown.pressure, points }));
+  if (l.shown.pressure) {
+    const deltas = toDeltas(pts.slice(l.sent), pts[l.sent - 1]);
+    return chunk(deltas).map((points) => ({ type: 'points', pressure: true, points }));
+  }
+  const residuals = traceResiduals(pts.slice(l.sent), pts.slice(Math.max(0, l.sent - 2), l.sent));
+  return chunk(residuals).map((rs) => ({ type: 'trace', residuals: rs }));
 }
 
 /** shapeShown is how a shape with corners a and b looks. */

@@ -7,7 +7,10 @@
 // a Welcome says the room already holds it (welcome), or when the server
 // refused it as malformed (dropHead). Ops not yet sent on the current
 // connection may be merged: the points of a stroke drawn offline travel in
-// as few ops as the protocol allows.
+// few ops (a Trace into the Trace before it; PointsP into the Begin or
+// PointsP before it; a Trace does not merge into its Begin, which keeps
+// the stroke's first point: Begin and one Trace cost fewer bytes than a
+// Begin carrying every point as deltas).
 
 import { MAX_POINTS_PER_OP, type Op } from '../protocol/types';
 
@@ -67,6 +70,13 @@ export class Outbox {
         tail.op = { ...t, points: t.points.concat(op.points) };
         return tail.uid;
       }
+    }
+    // A Trace op's residuals continue from the stroke's points before it,
+    // which are the same whether they came in this op or the one before.
+    if (tail && !tail.sent && op.type === 'trace' && tail.op.type === 'trace' &&
+        tail.op.residuals.length + op.residuals.length <= MAX_POINTS_PER_OP) {
+      tail.op = { type: 'trace', residuals: tail.op.residuals.concat(op.residuals) };
+      return tail.uid;
     }
     const uid = this.nextUid++;
     this.slots.push({ uid, op, sent: false });

@@ -3,11 +3,11 @@
 // byte-identical boards.
 //
 // A stroke object changes in place only while its author draws it (Points
-// append to it). A Shape or Text that changes a stroke, and a Move, replace
+// and Trace append to it). A Shape or Text that changes a stroke, and a Move, replace
 // it with a new object at the same place in z-order: whoever holds the old
 // one (the renderer's cache) can tell it is gone by identity.
 
-import { clampCoord } from './delta';
+import { TraceState, clampCoord } from './delta';
 import { MAX_STROKE_POINTS, TOOL_TEXT, isShape, type Op, type Point, type StrokeId } from './types';
 
 /** Stroke is a stroke on the board, with absolute points. Read it, never change it. */
@@ -156,6 +156,17 @@ export class Board {
         const last = s.points[s.points.length - 1];
         const from = s.points.length;
         this.appendPoints(s, last.x, last.y, op.points);
+        return { kind: 'points', stroke: s, from };
+      }
+      case 'trace': {
+        if (as.open === 0) return NONE;
+        const s = this.get(author, as.open)!;
+        const from = s.points.length;
+        const n = Math.min(MAX_STROKE_POINTS - from, op.residuals.length);
+        // Each point is predicted from the stroke's last two points, as held.
+        const t = new TraceState(s.points.slice(Math.max(0, from - 2)));
+        for (let i = 0; i < n; i++) s.points.push(t.next(op.residuals[i]));
+        if (n > 0) this.pointCount += n;
         return { kind: 'points', stroke: s, from };
       }
       case 'end': {

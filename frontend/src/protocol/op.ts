@@ -1,4 +1,4 @@
-// Op encoding (PROTOCOL.md "Ops (sequenced)" and "Points block").
+// Op encoding (PROTOCOL.md "Ops (sequenced)", "Points block" and "Trace block").
 
 import { ByteReader, ByteWriter, ProtocolError } from './bytes';
 import {
@@ -11,6 +11,7 @@ import {
   MAX_STROKES_PER_OP,
   MAX_TEXT_BYTES,
   MAX_TOOL,
+  MAX_TRACE_RESIDUAL,
   MAX_WIDTH,
   OP_BEGIN,
   OP_CLEAR,
@@ -22,11 +23,13 @@ import {
   OP_RESTORE,
   OP_SHAPE,
   OP_TEXT,
+  OP_TRACE,
   isFreehand,
   isShape,
   type Op,
   type Point,
   type StrokeId,
+  type XY,
 } from './types';
 
 const MIN_POINT_BYTES = 2; // dx and dy take at least a byte each
@@ -34,7 +37,7 @@ const MIN_STROKE_ID_BYTES = 2;
 
 /** isOpType reports whether t is the type byte of an op. */
 export function isOpType(t: number): boolean {
-  return t >= OP_BEGIN && t <= OP_MOVE;
+  return t >= OP_BEGIN && t <= OP_TRACE;
 }
 
 /** opTypeByte returns the type byte op is encoded with. */
@@ -44,6 +47,8 @@ export function opTypeByte(op: Op): number {
       return OP_BEGIN;
     case 'points':
       return op.pressure ? OP_POINTSP : OP_POINTS;
+    case 'trace':
+      return OP_TRACE;
     case 'end':
       return OP_END;
     case 'erase':
@@ -73,6 +78,9 @@ export function writeOp(w: ByteWriter, op: Op): void {
     case 'points':
       writePoints(w, op.points, op.pressure);
       break;
+    case 'trace':
+      writeResiduals(w, op.residuals);
+      break;
     case 'erase':
     case 'restore':
     case 'move':
@@ -95,7 +103,14 @@ export function writeOp(w: ByteWriter, op: Op): void {
 
 /** encodeOp returns op's wire bytes. */
 export function encodeOp(op: Op): Uint8Array {
-  const n = op.type === 'begin' || op.type === 'points' ? 8 + op.points.length * 4 : op.type === 'text' ? 32 + op.text.length * 3 : 32;
+  const n =
+    op.type === 'begin' || op.type === 'points'
+      ? 8 + op.points.length * 4
+      : op.type === 'trace'
+        ? 8 + op.residuals.length * 3
+        : op.type === 'text'
+          ? 32 + op.text.length * 3
+          : 32;
   const w = new ByteWriter(n);
   writeOp(w, op);
   return w.bytes();
@@ -135,6 +150,8 @@ export function readOp(r: ByteReader): Op {
       const pressure = t === OP_POINTSP;
       return { type: 'points', pressure, points: readPoints(r, pressure) };
     }
+    case OP_TRACE:
+      return { type: 'trace', residuals: readResiduals(r) };
     case OP_END:
       return { type: 'end' };
     case OP_ERASE:
@@ -220,4 +237,73 @@ function readPoints(r: ByteReader, pressure: boolean): Point[] {
     pts[i] = { x, y, p };
   }
   return pts;
+}
+
+// Trace codes (PROTOCOL.md "Trace block"). A code byte c says one or two
+// residuals:
+//   0..80     two, c = 9·s(r1) + s(r2), s(r) = 3·(rx+1) + (ry+1), coordinates in ±1
+//   81..249   one, c − 81 = 13·(rx+6) + (ry+6), coordinates in ±6
+//   250..254  one with the next byte b: v = 256·(c−250) + b = 35·(rx+17) + (ry+17),
+//             coordinates in ±17 (v >= 1225 is malformed)
+//   255       one: rx svarint, ry svarint, each within ±MAX_TRACE_RESIDUAL
+const TRACE_PAIRS = 81;
+const TRACE_SINGLES = 250;
+const TRACE_ESCAPE = 0xff;
+const TRACE_MEDIUM_R = 17;
+const TRACE_MEDIUM_SIDE = 2 * TRACE_MEDIUM_R + 1;
+
+function within(r: XY, k: number): boolean {
+  return r.x >= -k && r.x <= k && r.y >= -k && r.y <= k;
+}
+
+/** writeResiduals writes trace codes, pairing greedily (the shortest codes). */
+function writeResiduals(w: ByteWriter, rs: readonly XY[]): void {
+  for (let i = 0; i < rs.length; i++) {
+    const r = rs[i];
+    if (i + 1 < rs.length && within(r, 1) && within(rs[i + 1], 1)) {
+      const s = rs[i + 1];
+      w.u8(9 * (3 * (r.x + 1) + r.y + 1) + 3 * (s.x + 1) + s.y + 1);
+      i++;
+    } else if (within(r, 6)) {
+      w.u8(TRACE_PAIRS + 13 * (r.x + 6) + r.y + 6);
+    } else if (within(r, TRACE_MEDIUM_R)) {
+      const v = TRACE_MEDIUM_SIDE * (r.x + TRACE_MEDIUM_R) + r.y + TRACE_MEDIUM_R;
+      w.u8(TRACE_SINGLES + (v >> 8)).u8(v & 0xff);
+    } else {
+      w.u8(TRACE_ESCAPE).svarint(r.x).svarint(r.y);
+    }
+  }
+}
+
+/** readResiduals reads trace codes up to the end of r (a Trace op's body). */
+function readResiduals(r: ByteReader): XY[] {
+  if (r.remaining() === 0) throw new ProtocolError('empty point list');
+  const out: XY[] = [];
+  while (r.remaining() > 0) {
+    const c = r.u8();
+    if (out.length + (c < TRACE_PAIRS ? 2 : 1) > MAX_POINTS_PER_OP) {
+      throw new ProtocolError(`point count over limit ${MAX_POINTS_PER_OP}`);
+    }
+    if (c < TRACE_PAIRS) {
+      const a = Math.floor(c / 9);
+      const b = c % 9;
+      out.push({ x: Math.floor(a / 3) - 1, y: (a % 3) - 1 }, { x: Math.floor(b / 3) - 1, y: (b % 3) - 1 });
+    } else if (c < TRACE_SINGLES) {
+      const v = c - TRACE_PAIRS;
+      out.push({ x: Math.floor(v / 13) - 6, y: (v % 13) - 6 });
+    } else if (c < TRACE_ESCAPE) {
+      const b = r.u8();
+      const v = (c - TRACE_SINGLES) * 256 + b;
+      if (v >= TRACE_MEDIUM_SIDE * TRACE_MEDIUM_SIDE) throw new ProtocolError(`reserved trace code 0x${c.toString(16)} 0x${b.toString(16)}`);
+      out.push({ x: Math.floor(v / TRACE_MEDIUM_SIDE) - TRACE_MEDIUM_R, y: (v % TRACE_MEDIUM_SIDE) - TRACE_MEDIUM_R });
+    } else {
+      const x = r.svarint();
+      const y = r.svarint();
+      if (x > MAX_TRACE_RESIDUAL || x < -MAX_TRACE_RESIDUAL || y > MAX_TRACE_RESIDUAL || y < -MAX_TRACE_RESIDUAL) {
+        throw new ProtocolError(`trace residual beyond ±${MAX_TRACE_RESIDUAL}`);
+      }
+      out.push({ x, y });
+    }
+  }
+  return out;
 }

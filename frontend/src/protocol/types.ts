@@ -1,4 +1,4 @@
-// Sketchpad wire protocol, version 2: the types and constants. PROTOCOL.md
+// Sketchpad wire protocol, version 3: the types and constants. PROTOCOL.md
 // (canvas/PROTOCOL.md in the repository) is the contract; this file and its
 // siblings are the browser's twin of the Go package canvas.
 //
@@ -10,16 +10,18 @@
 //	                                         + Snapshot (or Ops replaying lastSeq+1..)
 //	                                         + Presence for everyone here
 //	Begin{stroke 7, color, width, pts}  -->  seq 41 = (author 3, Begin)
-//	Points{pts}                         -->  seq 42 = (author 3, Points)
-//	                                     <-- Ops{firstSeq 41: (3, Begin), (3, Points)}
+//	Trace{residuals}                    -->  seq 42 = (author 3, Trace)
+//	                                     <-- Ops{firstSeq 41: (3, Begin), (3, Trace)}
 //	End                                 -->  seq 43 ...
 //
 // History: 1  strokes (pen), erase/restore, clear, presence, cursors.
 //          2  highlighter and partial-eraser strokes (Begin tools 1, 2);
 //             Shape, Text and Move ops; filled flag and text in snapshots.
+//          3  Trace: points without pressure as second-order residuals,
+//             about a byte each (delta.ts traceResiduals).
 
 /** VERSION is the protocol version this client speaks. */
-export const VERSION = 2;
+export const VERSION = 3;
 
 // Op types (client frames carrying an op are exactly the op's bytes).
 export const OP_BEGIN = 0x10; //   stroke uvarint, tool u8, flags u8, color u32, width uvarint, points
@@ -32,6 +34,7 @@ export const OP_CLEAR = 0x16; //   empty
 export const OP_SHAPE = 0x17; //   stroke uvarint, tool u8 (3..6), flags u8 (bit2 filled), color u32, width uvarint, x0 y0 x1 y1 svarint
 export const OP_TEXT = 0x18; //    stroke uvarint, color u32, size uvarint, x svarint, y svarint, text string
 export const OP_MOVE = 0x19; //    count uvarint, count × (author uvarint, stroke uvarint), dx svarint, dy svarint
+export const OP_TRACE = 0x1a; //   trace codes up to the end of the op (residuals, PROTOCOL.md "Trace block")
 
 // Client message types.
 export const MSG_HELLO = 0x01; //  version u8, epoch u64, lastSeq uvarint, author uvarint, name string, color u32
@@ -87,6 +90,8 @@ export const FLAG_FILLED = 4;
 export const MAX_POINTS_PER_OP = 2048;
 export const MAX_STROKES_PER_OP = 1024;
 export const MAX_POINT_DELTA = 1 << 24;
+/** A Trace residual's coordinates are within ±MAX_TRACE_RESIDUAL (two steps within MAX_POINT_DELTA differ by at most this). */
+export const MAX_TRACE_RESIDUAL = 2 * MAX_POINT_DELTA;
 export const COORD_LIMIT = 1 << 28;
 export const MAX_STROKE_POINTS = 50000;
 export const MAX_WIDTH = 4096;
@@ -141,6 +146,22 @@ export interface PointsOp {
   readonly points: readonly Point[];
 }
 
+/**
+ * TraceOp appends points without pressure to the author's open stroke, each
+ * as its residual: what it differs from the point predicted by the stroke's
+ * last two points (delta.ts traceResiduals, tracePoints).
+ */
+export interface TraceOp {
+  readonly type: 'trace';
+  readonly residuals: readonly XY[];
+}
+
+/** XY is a pair of board coordinates (or of residuals). */
+export interface XY {
+  readonly x: number;
+  readonly y: number;
+}
+
 export interface EndOp {
   readonly type: 'end';
 }
@@ -189,7 +210,7 @@ export interface MoveOp {
 }
 
 /** Op is a sequenced message: one change to the board. */
-export type Op = BeginOp | PointsOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp;
+export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp;
 
 export interface HelloMsg {
   readonly type: 'hello';

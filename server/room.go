@@ -70,7 +70,10 @@ type Room struct {
 	op         canvas.Op // scratch for decoding
 	failed     error     // set when the room could not load
 	handedOut  uint32    // highest author id handed out: a client may resume up to it
-	arrived    time.Time // when the oldest op not yet sent arrived (fan-out latency)
+	arrived    time.Time // when the oldest op not yet sent arrived (fan-out latency); embedded mode: not yet committing
+	// Embedded mode: when the oldest op of the batch in flight, and of the
+	// ops waiting in out, arrived.
+	commitArrived, outArrived time.Time
 	outHasOps  bool      // r.out holds ops (or a snapshot): send before a join's view is cut
 	// The encoded Snapshot message of the board at snapSeq, shared by the
 	// joiners that arrive while the board does not change.
@@ -557,7 +560,10 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	for s := range r.sessions {
 		s.send(frame)
 	}
-	if !r.arrived.IsZero() && len(r.pending) == 0 && r.committing == nil && len(r.cluster.subs) == 0 {
+	if r.shared == nil && !r.outArrived.IsZero() {
+		r.hub.metrics.fanout.Observe(time.Since(r.outArrived).Seconds())
+		r.outArrived = time.Time{}
+	} else if r.shared != nil && !r.arrived.IsZero() && len(r.pending) == 0 && len(r.cluster.subs) == 0 {
 		r.hub.metrics.fanout.Observe(time.Since(r.arrived).Seconds())
 		r.arrived = time.Time{}
 	}
@@ -647,6 +653,7 @@ func (r *Room) startCommit(ctx context.Context) {
 	batch := make([]canvas.SeqOp, len(r.pending))
 	copy(batch, r.pending)
 	r.committing, r.commitSeq = batch, r.pendSeq
+	r.commitArrived, r.arrived = r.arrived, time.Time{}
 	r.pending = r.pending[:0]
 	ops := make([]StoredOp, len(batch))
 	for i, op := range batch {
@@ -676,6 +683,9 @@ func (r *Room) committed() {
 	}
 	r.emit(r.commitSeq, r.committing)
 	r.committing = nil
+	if r.outArrived.IsZero() {
+		r.outArrived = r.commitArrived
+	}
 }
 
 // settle makes every applied op durable and queued for sending (embedded

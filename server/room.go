@@ -74,7 +74,7 @@ type Room struct {
 	// Embedded mode: when the oldest op of the batch in flight, and of the
 	// ops waiting in out, arrived.
 	commitArrived, outArrived time.Time
-	outHasOps  bool      // r.out holds ops (or a snapshot): send before a join's view is cut
+	outHasOps                 bool // r.out holds ops (or a snapshot): send before a join's view is cut
 	// The encoded Snapshot message of the board at snapSeq, shared by the
 	// joiners that arrive while the board does not change.
 	snapMsg []byte

@@ -20,6 +20,8 @@ type Metrics struct {
 	rateLimited *prometheus.CounterVec // by class
 	fanout      prometheus.Histogram
 	resyncs     prometheus.Counter
+	// Redis mode: rooms whose submits shared one pipelined round trip.
+	pipelineRooms prometheus.Histogram
 }
 
 // NewMetrics registers the server's metrics on a registry of their own.
@@ -63,5 +65,12 @@ func NewMetrics() *Metrics {
 		reconnects: f("redis_reconnects_total", "Redis mode: times the pub/sub connection was lost and re-established."),
 		busDrops:   f("bus_drops_total", "Redis mode: published batches dropped because a room's inbox was full (repaired from the log)."),
 		resyncs:    f("resyncs_total", "Redis mode: reads of a room's log to catch up (gaps, resubscriptions, drops)."),
+		pipelineRooms: func() prometheus.Histogram {
+			h := prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "sketchpad", Name: "redis_pipeline_rooms",
+				Help:    "Redis mode: rooms whose batches of ops went to the sequencer in one pipelined round trip (the count is the round trips).",
+				Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}})
+			reg.MustRegister(h)
+			return h
+		}(),
 	}
 }

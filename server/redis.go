@@ -60,6 +60,7 @@ type RedisLog struct {
 	lastID string           // the sentinel value last seen
 	stop   chan struct{}
 	done   sync.WaitGroup
+	sub    submitter // pipelines the rooms' submits (redis_pipe.go)
 }
 
 // Errors of the shared log.
@@ -101,12 +102,16 @@ func OpenRedisLog(url string, cfg *Config, log *slog.Logger, m *Metrics) (*Redis
 		interval: cfg.SyncInterval,
 		rooms:    make(map[string]*Room),
 		stop:     make(chan struct{}),
+		sub:      submitter{kick: make(chan struct{}, 1)},
 	}
 	redisLogOnce.Do(func() { redis.SetLogger(redisLogger{log}) })
 	l.ps = l.rdb.Subscribe(context.Background())
-	l.done.Add(2)
+	l.done.Add(2 + submitWorkers)
 	go l.receive()
 	go l.watch()
+	for range submitWorkers {
+		go l.submitWorker()
+	}
 	return l, nil
 }
 
@@ -336,7 +341,9 @@ return {m[1], tonumber(m[2]), tonumber(m[3]), tonumber(m[4]), snap, redis.call('
 // channel, then per op: author, index, entry. Returns {-1} when the epoch
 // differs, else {firstSeq, r1, r2, ...} with ri the op's sequence number,
 // 0 for a duplicate (index below applied) or -1 for a gap (index above).
-var submitScript = redis.NewScript(luaUvarint + `
+var submitScript = redis.NewScript(submitLua)
+
+const submitLua = luaUvarint + `
 if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return {-1} end
 local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
 local first = seq + 1
@@ -363,7 +370,7 @@ if #parts > 0 then
   redis.call('PUBLISH', ARGV[2], ARGV[1] .. string.char(0x81) .. uvarint(#body) .. body)
 end
 return res
-`)
+`
 
 // sinceScript reads the log from a sequence number. KEYS meta log; ARGV
 // epoch, from, count. Returns {-1} on another epoch, else {seq, entries}.
@@ -433,34 +440,6 @@ func (l *RedisLog) Open(room string) (*StoredRoom, error) {
 	entries, _ := v[5].([]any)
 	st.Ops, err = parseEntries(entries)
 	return st, err
-}
-
-// Submit sequences ops. It returns the sequence number of each (0: a
-// duplicate, -1: an index gap) and the first number assigned, or errEpoch.
-func (l *RedisLog) Submit(room string, epoch uint64, subs []submission) (first int64, res []int64, err error) {
-	ctx, cancel := ctxRedis()
-	defer cancel()
-	meta, lg, applied, _, ch := roomKeys(room)
-	args := make([]any, 0, 2+3*len(subs))
-	args = append(args, epochBytes(epoch), ch)
-	var entry []byte
-	for _, s := range subs {
-		entry = binary.AppendUvarint(entry[:0], uint64(s.author))
-		entry = binary.AppendUvarint(entry, uint64(len(s.data)))
-		entry = append(entry, s.data...)
-		args = append(args, s.author, s.index, string(entry))
-	}
-	v, err := submitScript.Run(ctx, l.rdb, []string{meta, lg, applied}, args...).Int64Slice()
-	if err != nil {
-		return 0, nil, err
-	}
-	if len(v) == 1 && v[0] == -1 {
-		return 0, nil, errEpoch
-	}
-	if len(v) != 1+len(subs) {
-		return 0, nil, fmt.Errorf("submit: unexpected reply length %d", len(v))
-	}
-	return v[0], v[1:], nil
 }
 
 // Since returns the ops from seq on (up to a batch) and the room's head.

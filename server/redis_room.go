@@ -10,7 +10,8 @@ import (
 )
 
 // The Redis-mode half of Room. Everything here runs on the room's goroutine
-// except deliver and wake, which the subscriber calls.
+// except deliver and wake, which the subscriber calls. The submitter that
+// numbers the rooms' ops is in redis_pipe.go.
 
 // Close codes used in Redis mode (PROTOCOL.md "Close codes").
 const (
@@ -31,13 +32,14 @@ const (
 
 // clusterState is a room's Redis-mode state, owned by its goroutine.
 type clusterState struct {
-	subs    []submission            // ops from local sessions, not yet numbered
-	ahead   map[uint64]canvas.SeqOp // numbered ops past a gap
-	gapDue  time.Time               // when to stop waiting for the gap to fill
-	paused  bool                    // the last call to Redis failed
-	retryAt time.Time               // paused: when to call again
-	backoff time.Duration
-	crossed bool // a submit of ours crossed a snapshot boundary
+	subs     []submission            // ops from local sessions, not yet submitted
+	inflight []submission            // the batch the submitter holds (nil: none); read only until its reply
+	ahead    map[uint64]canvas.SeqOp // numbered ops past a gap
+	gapDue   time.Time               // when to stop waiting for the gap to fill
+	paused   bool                    // the last call to Redis failed
+	retryAt  time.Time               // paused: when to call again
+	backoff  time.Duration
+	crossed  bool // a submit of ours crossed a snapshot boundary
 }
 
 // submission is one op from a local session, waiting to be numbered.
@@ -88,7 +90,7 @@ func (r *Room) tend() {
 	if r.behind.Swap(false) || (!r.cluster.gapDue.IsZero() && !now.Before(r.cluster.gapDue)) {
 		r.resync()
 	}
-	if r.cluster.paused && !now.Before(r.cluster.retryAt) && len(r.cluster.subs) == 0 {
+	if r.cluster.paused && !now.Before(r.cluster.retryAt) && len(r.cluster.subs) == 0 && r.cluster.inflight == nil {
 		// Nothing to submit: probe with a resync, which also catches up.
 		r.resync()
 	}
@@ -106,7 +108,7 @@ func (r *Room) queue(s *Session, author uint32, idx uint64, data []byte) {
 	if idx < r.board.Author(author).Applied {
 		return // numbered already: a resend
 	}
-	if len(r.cluster.subs) >= maxHeld {
+	if len(r.cluster.subs)+len(r.cluster.inflight) >= maxHeld {
 		s.closeWith(CloseTryAgain, "board storage unavailable; reconnect later")
 		r.leave(s)
 		return
@@ -114,27 +116,48 @@ func (r *Room) queue(s *Session, author uint32, idx uint64, data []byte) {
 	r.cluster.subs = append(r.cluster.subs, submission{s: s, author: author, index: idx, data: data})
 }
 
-// submit sends the held ops to the shared log in one call and applies the
-// ones it numbered. While Redis fails, the ops stay held (in order) and the
-// room retries with backoff; the clients are told drawing is paused.
-func (r *Room) submit() {
+// submit hands the held ops to the replica's submitter, which numbers them
+// in its next pipeline (one round trip shared with the other rooms that are
+// ready) and replies on r.submitDone (see submitted). The room goes on
+// meanwhile: what its sessions send is held for the next submit, which
+// starts when the reply is in, so at most one batch is in flight and an
+// author's ops reach the sequencer in order. While Redis fails the ops stay
+// held (in order) and the room retries with backoff. It reports whether it
+// started a submit.
+func (r *Room) submit() bool {
 	c := &r.cluster
-	if len(c.subs) == 0 || r.failed != nil || (c.paused && time.Now().Before(c.retryAt)) {
+	if c.inflight != nil || len(c.subs) == 0 || r.failed != nil || (c.paused && time.Now().Before(c.retryAt)) {
+		return false
+	}
+	c.inflight, c.subs = c.subs, nil
+	r.shared.submitAsync(r.name, r.board.Epoch, c.inflight, r.submitDone)
+	return true
+}
+
+// submitted applies what the sequencer numbered of the batch in flight.
+// On a failure the batch is held again, before whatever came meanwhile:
+// the room pauses (Redis down) or reopens (another epoch) as it would for
+// any other call.
+func (r *Room) submitted(res submitResult) {
+	c := &r.cluster
+	subs := c.inflight
+	c.inflight = nil
+	if r.board == nil || res.epoch != r.board.Epoch {
+		// The room was reopened under a new epoch meanwhile and closed
+		// every session: these ops belong to a history that is gone.
 		return
 	}
-	_, res, err := r.shared.Submit(r.name, r.board.Epoch, c.subs)
-	if errors.Is(err, errEpoch) {
-		r.reopen()
-		return
-	}
-	if err != nil {
-		r.pause(err)
+	if res.err != nil {
+		c.subs = append(subs, c.subs...)
+		if errors.Is(res.err, errEpoch) {
+			r.reopen()
+			return
+		}
+		r.pause(res.err)
 		return
 	}
 	r.resume()
-	subs := c.subs
-	c.subs = nil
-	for i, seq := range res {
+	for i, seq := range res.res {
 		sub := &subs[i]
 		switch {
 		case seq > 0:
@@ -147,6 +170,21 @@ func (r *Room) submit() {
 				sub.s.closeWith(CloseGap, "op index ahead of the room")
 				r.leave(sub.s)
 			}
+		}
+	}
+}
+
+// settleShared numbers every op the room holds (Redis mode's settle): it
+// waits for the batch in flight and submits the rest, until nothing is
+// held or Redis fails (then the ops stay held and the room is paused).
+func (r *Room) settleShared() {
+	for {
+		if r.cluster.inflight != nil {
+			r.submitted(<-r.submitDone)
+			continue
+		}
+		if !r.submit() {
+			return
 		}
 	}
 }

@@ -33,11 +33,14 @@ import (
 // flight and commits the rest.
 //
 // In Redis mode (shared != nil) the room does not number ops itself: the
-// ops its sessions send are submitted to the shared log once per flush (one
-// round trip for the batch), which numbers them for every replica, and the
-// room applies ops in sequence order as they come back: its own from the
-// submit reply, everyone else's from pub/sub, and whatever pub/sub lost
-// from the log (see redis_room.go).
+// ops its sessions send are submitted to the shared log, which numbers them
+// for every replica, and the room applies ops in sequence order as they
+// come back: its own from the submit reply, everyone else's from pub/sub,
+// and whatever pub/sub lost from the log (see redis_room.go). Submits are
+// pipelined like embedded mode's commits: the room hands its held ops to
+// the replica's submitter, which sends the batches of all the rooms that
+// are ready in one round trip (redis_pipe.go), and goes on holding what
+// arrives until the reply comes back on submitDone; one batch in flight.
 type Room struct {
 	name   string
 	hub    *Hub
@@ -62,6 +65,9 @@ type Room struct {
 	committing []canvas.SeqOp
 	commitSeq  uint64
 	commitDone chan struct{}
+	// Redis mode: where the submitter replies to the batch in flight
+	// (buffered, one in flight; see submit).
+	submitDone chan submitResult
 	out        []byte // frame being built for everyone
 	cursors    map[uint32]canvas.Cursor
 	curDue     time.Time // when cursors may next be sent
@@ -141,6 +147,7 @@ func newRoom(name string, hub *Hub) *Room {
 		recent:   recentOps{max: hub.cfg.ReplayOps},
 
 		commitDone: make(chan struct{}, 1),
+		submitDone: make(chan submitResult, 1),
 	}
 }
 
@@ -248,6 +255,8 @@ func (r *Room) run() {
 			}
 		case <-r.commitDone:
 			r.committed()
+		case res := <-r.submitDone:
+			r.submitted(res)
 		case <-dueC:
 		case <-idle.C:
 			if len(r.sessions) == 0 && r.hub.tryRemove(r) {
@@ -563,7 +572,7 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	if r.shared == nil && !r.outArrived.IsZero() {
 		r.hub.metrics.fanout.Observe(time.Since(r.outArrived).Seconds())
 		r.outArrived = time.Time{}
-	} else if r.shared != nil && !r.arrived.IsZero() && len(r.pending) == 0 && len(r.cluster.subs) == 0 {
+	} else if r.shared != nil && !r.arrived.IsZero() && len(r.pending) == 0 && len(r.cluster.subs) == 0 && r.cluster.inflight == nil {
 		r.hub.metrics.fanout.Observe(time.Since(r.arrived).Seconds())
 		r.arrived = time.Time{}
 	}
@@ -688,10 +697,12 @@ func (r *Room) committed() {
 	}
 }
 
-// settle makes every applied op durable and queued for sending (embedded
-// mode): it waits for the commit in flight, then commits the rest.
+// settle makes every applied op durable and queued for sending: it waits
+// for the commit in flight, then commits the rest. In Redis mode it waits
+// for the submit in flight and submits the rest (settleShared).
 func (r *Room) settle(ctx context.Context) {
 	if r.shared != nil {
+		r.settleShared()
 		return
 	}
 	for r.committing != nil || len(r.pending) > 0 {

@@ -22,6 +22,7 @@ type Metrics struct {
 	resyncs     prometheus.Counter
 	// Redis mode: rooms whose submits shared one pipelined round trip.
 	pipelineRooms prometheus.Histogram
+	pipelineTime  prometheus.Histogram // Redis mode: a pipeline's round trip
 }
 
 // NewMetrics registers the server's metrics on a registry of their own.
@@ -69,6 +70,13 @@ func NewMetrics() *Metrics {
 			h := prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "sketchpad", Name: "redis_pipeline_rooms",
 				Help:    "Redis mode: rooms whose batches of ops went to the sequencer in one pipelined round trip (the count is the round trips).",
 				Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}})
+			reg.MustRegister(h)
+			return h
+		}(),
+		pipelineTime: func() prometheus.Histogram {
+			h := prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "sketchpad", Name: "redis_pipeline_seconds",
+				Help:    "Redis mode: time from a pipeline of submits leaving to its replies being handed to the rooms.",
+				Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1}})
 			reg.MustRegister(h)
 			return h
 		}(),

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -134,6 +135,7 @@ func (l *RedisLog) submitWorker() {
 func (l *RedisLog) pipeline(reqs []submitReq) {
 	ctx, cancel := ctxRedis()
 	defer cancel()
+	start := time.Now()
 	l.metrics.pipelineRooms.Observe(float64(len(reqs)))
 	keys := make([][]string, len(reqs))
 	args := make([][]any, len(reqs))
@@ -159,6 +161,7 @@ func (l *RedisLog) pipeline(reqs []submitReq) {
 		}
 		_, _ = pipe.Exec(ctx)
 	}
+	l.metrics.pipelineTime.Observe(time.Since(start).Seconds())
 	for i, q := range reqs {
 		first, res, err := submitReply(cmds[i], len(q.subs))
 		q.reply <- submitResult{epoch: q.epoch, first: first, res: res, err: err}

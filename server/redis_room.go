@@ -130,6 +130,7 @@ func (r *Room) submit() bool {
 		return false
 	}
 	c.inflight, c.subs = c.subs, nil
+	r.commitArrived, r.arrived = r.arrived, time.Time{}
 	r.shared.submitAsync(r.name, r.board.Epoch, c.inflight, r.submitDone)
 	return true
 }
@@ -140,8 +141,8 @@ func (r *Room) submit() bool {
 // any other call.
 func (r *Room) submitted(res submitResult) {
 	c := &r.cluster
-	subs := c.inflight
-	c.inflight = nil
+	subs, arrived := c.inflight, r.commitArrived
+	c.inflight, r.commitArrived = nil, time.Time{}
 	if r.board == nil || res.epoch != r.board.Epoch {
 		// The room was reopened under a new epoch meanwhile and closed
 		// every session: these ops belong to a history that is gone.
@@ -149,6 +150,9 @@ func (r *Room) submitted(res submitResult) {
 	}
 	if res.err != nil {
 		c.subs = append(subs, c.subs...)
+		if !arrived.IsZero() {
+			r.arrived = arrived // held again, and older than what came meanwhile
+		}
 		if errors.Is(res.err, errEpoch) {
 			r.reopen()
 			return
@@ -157,6 +161,9 @@ func (r *Room) submitted(res submitResult) {
 		return
 	}
 	r.resume()
+	if r.outArrived.IsZero() {
+		r.outArrived = arrived
+	}
 	for i, seq := range res.res {
 		sub := &subs[i]
 		switch {
@@ -310,7 +317,7 @@ func (r *Room) reopen() {
 		return
 	}
 	r.log.Warn("room history lost in redis; restarted under a new epoch", "old_seq", old.Seq)
-	r.cluster.subs = nil
+	r.cluster.subs, r.arrived = nil, time.Time{}
 	for s := range r.sessions {
 		s.closeWith(CloseReset, "board history was reset; reconnect")
 		r.leave(s)

@@ -76,9 +76,9 @@ type Room struct {
 	op         canvas.Op // scratch for decoding
 	failed     error     // set when the room could not load
 	handedOut  uint32    // highest author id handed out: a client may resume up to it
-	arrived    time.Time // when the oldest op not yet sent arrived (fan-out latency); embedded mode: not yet committing
-	// Embedded mode: when the oldest op of the batch in flight, and of the
-	// ops waiting in out, arrived.
+	arrived    time.Time // when the oldest op not yet sent arrived (fan-out latency): not yet committing (embedded) or submitted (Redis)
+	// When the oldest op of the batch in flight (committing or submitted),
+	// and of the ops waiting in out, arrived.
 	commitArrived, outArrived time.Time
 	outHasOps                 bool // r.out holds ops (or a snapshot): send before a join's view is cut
 	// The encoded Snapshot message of the board at snapSeq, shared by the
@@ -308,10 +308,14 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 			ev.peek <- peekReply{board: r.board.Clone()}
 		}
 	case evBus:
-		if r.arrived.IsZero() {
-			r.arrived = time.Now()
-		}
+		n := len(r.pending)
 		r.busMessage(ev.data)
+		if len(r.pending) > n && r.outArrived.IsZero() {
+			// Numbered already: they wait only for the frame. (A batch
+			// of this replica's own ops, back from pub/sub after its
+			// reply, adds nothing and waits for nothing.)
+			r.outArrived = time.Now()
+		}
 	case evWake:
 	}
 	return true
@@ -569,12 +573,9 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	for s := range r.sessions {
 		s.send(frame)
 	}
-	if r.shared == nil && !r.outArrived.IsZero() {
+	if !r.outArrived.IsZero() {
 		r.hub.metrics.fanout.Observe(time.Since(r.outArrived).Seconds())
 		r.outArrived = time.Time{}
-	} else if r.shared != nil && !r.arrived.IsZero() && len(r.pending) == 0 && len(r.cluster.subs) == 0 && r.cluster.inflight == nil {
-		r.hub.metrics.fanout.Observe(time.Since(r.arrived).Seconds())
-		r.arrived = time.Time{}
 	}
 	r.hub.metrics.framesOut.Add(float64(len(r.sessions)))
 	if r.snapshotDue() {

@@ -6,7 +6,8 @@ import "context"
 // history is an epoch, an optional snapshot (a canonical canvas.Board
 // encoding at some sequence S), the ops after S, and the author counter.
 //
-// The in-process default is BoltStore (one file on local disk). Ops are
+// The in-process default is BoltStore (a bbolt file on local disk with a
+// write-ahead log of recent ops beside it, store_wal.go). Ops are
 // appended before anyone sees them: Append returning nil means the ops are
 // durable, and only then are they fanned out and so acknowledged.
 type Store interface {

@@ -144,7 +144,8 @@ type floodReport struct {
 }
 
 // runFlood runs the drawing without, then with the flooder, each against
-// a fresh target, and reports the second run with both runs' figures.
+// a fresh target, and reports the second run (its own figures: latency,
+// deliveries, CPU) with both runs' in its flood section.
 func runFlood(ctx context.Context, cfg *config) (*report, error) {
 	if cfg.Peer {
 		return nil, errors.New("flood: Sketchpad only (the Socket.IO relay has no rate limits)")
@@ -792,6 +793,7 @@ func (f *floodReport) table(p func(k, format string, args ...any)) {
 			p("", "server's room wait p50 %s, p99 %s, %.1f%% of %.0f flushes over 50 ms", w.P50, w.P99, 100*w.Over50, w.Flushes)
 		}
 	}
+	p("two runs", "the figures above are the second run's (with the flooder); each run on a fresh server:")
 	row("without the flooder", f.Without)
 	row("with the flooder", f.With)
 	p("ratio with / without", "p50 %.2f  p99 %.2f", f.P50Ratio, f.P99Ratio)

@@ -14,6 +14,9 @@ echo "== Go benchmarks (-benchmem)"
 pkgs=$($GO list ./canvas ./server/... ./scripts/loadtest)
 $GO test -run '^$' -bench . -benchmem -benchtime "$BENCHTIME" -timeout 15m $pkgs
 
+echo "== the loopback floor: CPU per small write, both ends"
+$GO run ./scripts/bench/loopback -conns 1000 -rate 25 -duration 3s
+
 echo "== load scenarios (short: $LOADTIME each)"
 bash scripts/bench/peer/setup.sh
 bin=$(mktemp -d)/loadtest

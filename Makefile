@@ -28,8 +28,9 @@ lint:
 # Unit, socket and browser tests (fuzz seed corpora run here too).
 gotest:
 	SKETCHPAD_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 20m ./...
-	# Timing-sensitive tests with thousands of clients, without -race.
+	# Timing-sensitive tests (thousands of clients, rate limits), without -race.
 	$(GO) test -count=1 -timeout 10m -run 'Storm' ./scripts/cluster/
+	$(GO) test -count=1 -timeout 5m -run 'Flood' ./scripts/loadtest/
 
 e2e:
 	SKETCHPAD_REQUIRE_BROWSER=1 $(GO) test -count=1 -v ./scripts/e2e/

@@ -55,3 +55,14 @@ func TestFloodInProcess(t *testing.T) {
 		}
 	}
 }
+
+func TestFloodFlags(t *testing.T) {
+	cfg := quietConfig(t, "-scenario", "flood")
+	if cfg.Clients != 60 || cfg.RoomSize != 60 || cfg.Drawers != 50 || cfg.Rate != 100 || cfg.Duration != time.Minute {
+		t.Errorf("flood defaults: %+v", cfg)
+	}
+	cfg = quietConfig(t, "-scenario", "flood", "-clients", "80", "-duration", "5s")
+	if cfg.RoomSize != 80 || cfg.Duration != 5*time.Second {
+		t.Errorf("flood -clients 80 -duration 5s: room of %d for %s, want one room of 80 for 5s", cfg.RoomSize, cfg.Duration)
+	}
+}

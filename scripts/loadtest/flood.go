@@ -388,24 +388,29 @@ func (fl *flooder) run(ctx context.Context, start, end int64, seed uint64) {
 		// What it wrote and the server has not read yet is read now, each
 		// frame over budget: the server either closes it with 4429 (its
 		// waits pass 5 s) or admits all of it, which the echo of its last
-		// op shows. Only then is it closed from here (gws closes the socket
-		// at once: the server must not have frames left to admit after
-		// closedAt).
-		for deadline := time.Now().Add(maxDebt + 2*time.Second); ; {
-			if f.closed.Load() {
-				break
-			}
+		// op shows. Only then does it send its own close frame, which the
+		// server reads after every frame before it and answers: by the
+		// time a close arrives from the server, the server has admitted all
+		// it ever will, so closedAt bounds the admissions. (gws's
+		// WriteClose would close the socket at once, and the server could
+		// still admit frames it had read.)
+		sentClose := false
+		for deadline := time.Now().Add(maxDebt + 2*time.Second); !f.closed.Load(); {
 			if f.echoed.Load() >= int64(n) || time.Now().After(deadline) {
-				rec.ClosedByUs = true
-				at := l.now()
-				_ = f.conn.WriteClose(1000, nil)
-				<-f.done
-				f.at, f.code, f.reason = at, 1000, "closed by the flooder at the end"
+				sentClose = true
+				_ = f.conn.WriteMessage(gws.OpcodeCloseConnection, []byte{1000 >> 8, 1000 & 0xff})
 				break
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
-		<-f.done
+		select {
+		case <-f.done:
+		case <-time.After(30 * time.Second):
+			l.fail("flooder: the server neither closed it nor answered its close within 30 s")
+			_ = f.conn.NetConn().Close()
+			<-f.done
+		}
+		rec.ClosedByUs = sentClose && f.code != server.CloseRateLimited
 		rec.closedAt, rec.code = f.at, f.code
 		rec.Close = strings.TrimSpace(fmt.Sprintf("%d %s", f.code, f.reason))
 		rec.Notices429 = f.notices.Load()

@@ -313,7 +313,7 @@ func (r *Room) reopen() {
 	if r.board.Epoch == old.Epoch {
 		r.log.Info("room behind the log's snapshot; sent the snapshot", "seq", r.board.Seq)
 		r.out = canvas.AppendSnapshot(r.out, r.board)
-		r.outHasOps = true
+		r.outHasOps, r.outUrgent = true, true
 		return
 	}
 	r.log.Warn("room history lost in redis; restarted under a new epoch", "old_seq", old.Seq)

@@ -71,7 +71,8 @@ type Room struct {
 	out        []byte // frame being built for everyone
 	cursors    map[uint32]canvas.Cursor
 	curDue     time.Time // when cursors may next be sent
-	sendDue    time.Time // when the next frame may be sent (cfg.FlushInterval after the last)
+	sentAt     time.Time // when the last frame went out
+	outUrgent  bool      // r.out holds ops, a snapshot or cursors (not only presence and notices)
 	sinceSnap  int       // ops since the last stored snapshot
 	op         canvas.Op // scratch for decoding
 	failed     error     // set when the room could not load
@@ -338,8 +339,10 @@ func (r *Room) nextDue() (time.Time, bool) {
 	if len(r.cursors) > 0 {
 		t = r.curDue
 	}
-	if len(r.out) > 0 && (t.IsZero() || r.sendDue.Before(t)) {
-		t = r.sendDue
+	if len(r.out) > 0 {
+		if d := r.sendDue(); t.IsZero() || d.Before(t) {
+			t = d
+		}
 	}
 	if c, ok := r.cluster.due(); ok && (t.IsZero() || c.Before(t)) {
 		t = c
@@ -558,18 +561,19 @@ func (r *Room) flush(ctx context.Context, force bool) {
 			cs = append(cs, canvas.AuthorCursor{Author: a, X: c.X, Y: c.Y})
 		}
 		r.out = canvas.AppendCursors(r.out, cs)
+		r.outUrgent = true
 		clear(r.cursors)
 		r.curDue = now.Add(r.cfg.CursorInterval)
 	}
 	if len(r.out) == 0 {
 		return
 	}
-	if !force && now.Before(r.sendDue) {
-		return // coalesce: one frame per FlushInterval (nextDue wakes the loop)
+	if !force && now.Before(r.sendDue()) {
+		return // coalesce (nextDue wakes the loop)
 	}
-	r.sendDue = now.Add(r.sendInterval())
+	r.sentAt = now
 	frame := r.out
-	r.out, r.outHasOps = nil, false // sessions may still be writing frame; never reuse it
+	r.out, r.outHasOps, r.outUrgent = nil, false, false // sessions may still be writing frame; never reuse it
 	for s := range r.sessions {
 		s.send(frame)
 	}
@@ -592,6 +596,24 @@ func (r *Room) flush(ctx context.Context, force bool) {
 // writes however busy it is.
 func (r *Room) sendInterval() time.Duration {
 	return min(r.cfg.FlushInterval, time.Duration(len(r.sessions))*30*time.Microsecond)
+}
+
+// presenceInterval is the wait instead when the frame holds only
+// presence (joins, leaves, names) and notices: n × 250µs, at most a second.
+// Nobody is drawing faster for it, and when a replica dies and its
+// thousand clients come back here within seconds, one frame of names per
+// join batch to everyone already here would cost more than the joins
+// themselves: a room of 1,000 sends its roster news 4 times a second.
+func (r *Room) presenceInterval() time.Duration {
+	return max(r.sendInterval(), min(time.Second, time.Duration(len(r.sessions))*250*time.Microsecond))
+}
+
+// sendDue is when the frame waiting in r.out may go out.
+func (r *Room) sendDue() time.Time {
+	if r.outUrgent {
+		return r.sentAt.Add(r.sendInterval())
+	}
+	return r.sentAt.Add(r.presenceInterval())
 }
 
 // snapshotMsg returns the board's Snapshot message, encoding it only when
@@ -647,7 +669,7 @@ func (r *Room) emitPending(ctx context.Context) {
 // to the replay window.
 func (r *Room) emit(seq uint64, ops []canvas.SeqOp) {
 	r.out = canvas.AppendOps(r.out, seq, ops)
-	r.outHasOps = true
+	r.outHasOps, r.outUrgent = true, true
 	for i, op := range ops {
 		r.recent.add(seq+uint64(i), op)
 	}

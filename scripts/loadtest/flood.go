@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"math"
 	mrand "math/rand/v2"
-	"net/http"
 	"os"
 	"runtime"
 	"sort"
@@ -418,29 +416,6 @@ func (fl *flooder) run(ctx context.Context, start, end int64, seed uint64) {
 	}
 }
 
-// scrapeCounter sums a counter (its full name with labels, as /metrics
-// prints it) over the target's replicas.
-func scrapeCounter(bases []string, series string) float64 {
-	var sum float64
-	client := &http.Client{Timeout: 5 * time.Second}
-	for _, b := range bases {
-		resp, err := client.Get("http" + strings.TrimPrefix(b, "ws") + "/metrics")
-		if err != nil {
-			continue
-		}
-		sc := bufio.NewScanner(resp.Body)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
-			if v, ok := strings.CutPrefix(sc.Text(), series+" "); ok {
-				n, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
-				sum += n
-			}
-		}
-		resp.Body.Close()
-	}
-	return sum
-}
-
 const rateLimitedDraw = `sketchpad_rate_limited_total{class="draw"}`
 
 // runFloodOnce is one run: the drawing of runDraw, with the flooder in the
@@ -448,27 +423,9 @@ const rateLimitedDraw = `sketchpad_rate_limited_total{class="draw"}`
 func runFloodOnce(ctx context.Context, cfg *config, tgt *target, fr *floodReport, flood bool) (*report, floodRun, error) {
 	var run floodRun
 	l := &load{clock: clock{start: time.Now()}}
-	nRooms := max(1, cfg.Clients/cfg.RoomSize)
 	plan := drawPlan{rate: cfg.Rate, batch: cfg.Batch}
-	rooms := make([]*room, nRooms)
-	audit := map[*client]bool{}
-	id := 0
-	for i := range rooms {
-		r := &room{name: randomName()}
-		rooms[i] = r
-		for j := range cfg.RoomSize {
-			c := &client{l: l, room: r, id: id, done: make(chan struct{})}
-			id++
-			r.clients = append(r.clients, c)
-			if j < cfg.Drawers {
-				c.d = newDrawer(c, j, plan, cfg.Warmup+cfg.Duration+time.Second)
-				r.drawers = append(r.drawers, c.d)
-			}
-		}
-		if i < cfg.Audit {
-			audit[r.clients[min(cfg.Drawers, cfg.RoomSize-1)]] = true
-		}
-	}
+	rooms, audit := newRooms(cfg, tgt, l, plan)
+	nRooms := len(rooms)
 	what := "without the flooder"
 	if flood {
 		what = fmt.Sprintf("with a flooder at %g drawing ops/s (%dx the server's %g per connection)", fr.FloodRate, floodFactor, fr.RateDraw)
@@ -487,8 +444,9 @@ func runFloodOnce(ctx context.Context, cfg *config, tgt *target, fr *floodReport
 	var fl *flooder
 	if flood {
 		r := rooms[0]
-		// Its own loopback address: the first one no other client uses.
-		fid := (id/clientsPerIP + 1) * clientsPerIP
+		// Its own loopback address: the first one no other client (ids 0
+		// to nRooms×RoomSize−1) uses.
+		fid := (nRooms*cfg.RoomSize/clientsPerIP + 1) * clientsPerIP
 		fl = &flooder{l: l, cfg: cfg, tgt: tgt, room: r, c: &client{l: l, room: r, id: fid, done: make(chan struct{})},
 			base: len(r.drawers), rate: fr.FloodRate, done: make(chan struct{}),
 			slots: int(cfg.Duration/(4*time.Second)) + 3} // a connection lasts about 5.2 s under flood
@@ -525,8 +483,7 @@ func runFloodOnce(ctx context.Context, cfg *config, tgt *target, fr *floodReport
 	}
 	sampleAll(procs, false)
 	others0, irq0 := allProcs(), irqSeconds()
-	limited0 := scrapeCounter(tgt.bases, rateLimitedDraw)
-	fanout0 := scrapeFanout(tgt.bases)
+	metrics0 := scrapeMetrics(tgt.bases)
 	windowStart := time.Now()
 	l.from.Store(max(measureFrom, 1))
 	l.measuring.Store(true)
@@ -564,8 +521,9 @@ func runFloodOnce(ctx context.Context, cfg *config, tgt *target, fr *floodReport
 	sampleAll(procs, true)
 	run.IRQSeconds = round(irqSeconds()-irq0, 2)
 	run.OtherProcsSeconds, run.OtherTop = otherProcs(others0, allProcs(), procs)
-	run.RateLimitedDraw = scrapeCounter(tgt.bases, rateLimitedDraw) - limited0
-	run.ServerWait = fanoutDelta(fanout0, scrapeFanout(tgt.bases))
+	metrics1 := scrapeMetrics(tgt.bases)
+	run.RateLimitedDraw = metrics1[rateLimitedDraw] - metrics0[rateLimitedDraw]
+	run.ServerWait = fanoutDelta(metrics0.fanout(), metrics1.fanout())
 	framesDown := l.framesDown.Load()
 	if fl != nil {
 		<-fl.done

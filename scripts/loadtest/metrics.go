@@ -20,8 +20,13 @@ import (
 
 type histSnap map[float64]float64 // cumulative count by upper bound (le)
 
-func scrapeFanout(bases []string) histSnap {
-	out := histSnap{}
+// metricSnap is one reading of the target's /metrics: each series (its full
+// name with labels, as /metrics prints it) summed over the replicas, so that
+// one scrape serves every figure read at the same moment.
+type metricSnap map[string]float64
+
+func scrapeMetrics(bases []string) metricSnap {
+	out := metricSnap{}
 	client := &http.Client{Timeout: 5 * time.Second}
 	for _, b := range bases {
 		resp, err := client.Get("http" + strings.TrimPrefix(b, "ws") + "/metrics")
@@ -31,22 +36,37 @@ func scrapeFanout(bases []string) histSnap {
 		sc := bufio.NewScanner(resp.Body)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
-			line := sc.Text()
-			rest, ok := strings.CutPrefix(line, `sketchpad_fanout_seconds_bucket{le="`)
-			if !ok {
+			// "series value": the value is the last field (label values
+			// may hold spaces; client_golang prints no timestamps).
+			line := strings.TrimSpace(sc.Text())
+			i := strings.LastIndexByte(line, ' ')
+			if i < 0 || strings.HasPrefix(line, "#") {
 				continue
 			}
-			le, val, ok := strings.Cut(rest, `"} `)
-			if !ok {
-				continue
-			}
-			bound, err1 := strconv.ParseFloat(le, 64)
-			n, err2 := strconv.ParseFloat(strings.TrimSpace(val), 64)
-			if err1 == nil && err2 == nil {
-				out[bound] += n
+			if n, err := strconv.ParseFloat(line[i+1:], 64); err == nil {
+				out[strings.TrimSpace(line[:i])] += n
 			}
 		}
 		resp.Body.Close()
+	}
+	return out
+}
+
+// fanout picks sketchpad_fanout_seconds's buckets out of the reading.
+func (m metricSnap) fanout() histSnap {
+	out := histSnap{}
+	for series, n := range m {
+		le, ok := strings.CutPrefix(series, `sketchpad_fanout_seconds_bucket{le="`)
+		if !ok {
+			continue
+		}
+		le, ok = strings.CutSuffix(le, `"}`)
+		if !ok {
+			continue
+		}
+		if bound, err := strconv.ParseFloat(le, 64); err == nil {
+			out[bound] += n
+		}
 	}
 	return out
 }

@@ -251,15 +251,14 @@ func sampleAll(ws []*watched, end bool) {
 	}
 }
 
-// runDraw runs a drawing scenario (fanout, rooms, cluster, wire): every
-// client connects, then the drawers draw for cfg.Duration while everyone
-// receives, then the run drains, checks and reports.
-func runDraw(ctx context.Context, cfg *config, tgt *target) (*report, error) {
-	l := &load{clock: clock{start: time.Now()}}
-	nRooms := max(1, cfg.Clients/cfg.RoomSize)
-	plan := drawPlan{rate: cfg.Rate, batch: cfg.Batch}
-	rooms := make([]*room, nRooms)
-	audit := map[*client]bool{}
+// newRooms builds the rooms of a drawing run (runDraw, runFloodOnce):
+// cfg.Clients clients in rooms of cfg.RoomSize, ids 0 up, the first
+// cfg.Drawers of each room drawing to plan's rate and batch, and in the first
+// cfg.Audit rooms one receiver whose board is audited after the run
+// (Sketchpad only: the peer relay keeps no board to audit against).
+func newRooms(cfg *config, tgt *target, l *load, plan drawPlan) (rooms []*room, audit map[*client]bool) {
+	rooms = make([]*room, max(1, cfg.Clients/cfg.RoomSize))
+	audit = map[*client]bool{}
 	id := 0
 	for i := range rooms {
 		r := &room{name: randomName()}
@@ -277,6 +276,17 @@ func runDraw(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 			audit[r.clients[min(cfg.Drawers, cfg.RoomSize-1)]] = true
 		}
 	}
+	return rooms, audit
+}
+
+// runDraw runs a drawing scenario (fanout, rooms, cluster, wire): every
+// client connects, then the drawers draw for cfg.Duration while everyone
+// receives, then the run drains, checks and reports.
+func runDraw(ctx context.Context, cfg *config, tgt *target) (*report, error) {
+	l := &load{clock: clock{start: time.Now()}}
+	plan := drawPlan{rate: cfg.Rate, batch: cfg.Batch}
+	rooms, audit := newRooms(cfg, tgt, l, plan)
+	nRooms := len(rooms)
 	cfg.Logf("%s: %d clients in %d rooms of %d, %d drawer(s) per room at %g points/s, %d points per op, for %s",
 		cfg.Scenario, nRooms*cfg.RoomSize, nRooms, cfg.RoomSize, cfg.Drawers, cfg.Rate, cfg.Batch, cfg.Duration)
 	sessions, err := connectAll(ctx, cfg, tgt, l, rooms, audit)
@@ -333,7 +343,7 @@ func runDraw(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 	sampleAll(procs, false)
 	var fanoutStart histSnap
 	if tgt.kind == "sketchpad" {
-		fanoutStart = scrapeFanout(tgt.bases)
+		fanoutStart = scrapeMetrics(tgt.bases).fanout()
 	}
 	if rw != nil {
 		rw.begin(250 * time.Millisecond)
@@ -385,7 +395,7 @@ func runDraw(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 	sampleAll(procs, true)
 	var wait *serverWait
 	if fanoutStart != nil {
-		wait = fanoutDelta(fanoutStart, scrapeFanout(tgt.bases))
+		wait = fanoutDelta(fanoutStart, scrapeMetrics(tgt.bases).fanout())
 	}
 	if rw != nil {
 		rw.finish()

@@ -9,13 +9,24 @@
 //
 // A room that sends n sessions f frames a second cannot cost less than
 // n × f times the figure this prints.
+//
+// With -burst, it measures the floor under the join figure instead: every
+// connection is written one -burst-byte message at the same moment (the
+// way a room serves a crowd of late joiners the same snapshot), and it
+// prints when the median and the last reader had all of theirs, a few
+// times over.
+//
+//	go run ./scripts/bench/loopback -conns 100 -burst 304000
 package main
 
 import (
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
+	"slices"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -31,6 +42,8 @@ func main() {
 	rate := flag.Int("rate", 25, "writes per connection per second")
 	size := flag.Int("size", 120, "bytes per write")
 	duration := flag.Duration("duration", 5*time.Second, "how long to write")
+	burst := flag.Int("burst", 0, "instead: write one message of this many bytes to every connection at once, and time its arrival")
+	trials := flag.Int("trials", 5, "with -burst: how many times")
 	flag.Parse()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -38,7 +51,7 @@ func main() {
 		os.Exit(1)
 	}
 	defer ln.Close()
-	var writers []net.Conn
+	var writers, readers []net.Conn
 	for range *conns {
 		c, err := net.Dial("tcp", ln.Addr().String())
 		if err != nil {
@@ -51,6 +64,10 @@ func main() {
 			os.Exit(1)
 		}
 		writers = append(writers, s)
+		if *burst > 0 {
+			readers = append(readers, c)
+			continue
+		}
 		go func() {
 			b := make([]byte, 4096)
 			for {
@@ -59,6 +76,10 @@ func main() {
 				}
 			}
 		}()
+	}
+	if *burst > 0 {
+		bursts(writers, readers, *burst, *trials)
+		return
 	}
 	msg := make([]byte, *size)
 	tick := time.NewTicker(time.Second / time.Duration(*rate))
@@ -79,3 +100,40 @@ func main() {
 	fmt.Printf("%d connections × %d writes/s of %d bytes: %d writes in %.1f s, %.0f%% of a core, %.1f µs CPU per write (both ends)\n",
 		*conns, *rate, *size, writes, el.Seconds(), 100*used.Seconds()/el.Seconds(), float64(used.Nanoseconds())/1e3/float64(writes))
 }
+
+// bursts writes size bytes to every writer at once, trials times, and
+// prints when the readers had them: the median reader, and the last.
+func bursts(writers, readers []net.Conn, size, trials int) {
+	msg := make([]byte, size)
+	for range trials {
+		took := make([]time.Duration, len(readers))
+		var wg sync.WaitGroup
+		t0, c0 := time.Now(), cpu()
+		for i, c := range readers {
+			wg.Go(func() {
+				b := make([]byte, size)
+				if _, err := io.ReadFull(c, b); err != nil {
+					fmt.Fprintln(os.Stderr, err)
+					os.Exit(1)
+				}
+				took[i] = time.Since(t0)
+			})
+		}
+		for _, w := range writers {
+			go func() {
+				if _, err := w.Write(msg); err != nil {
+					fmt.Fprintln(os.Stderr, err)
+					os.Exit(1)
+				}
+			}()
+		}
+		wg.Wait()
+		used := cpu() - c0
+		slices.Sort(took)
+		fmt.Printf("%d connections × one %d-byte message at once: median reader done in %.1f ms, last in %.1f ms; %.1f ms CPU\n",
+			len(readers), size, ms(took[len(took)/2]), ms(took[len(took)-1]), ms(used))
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 }

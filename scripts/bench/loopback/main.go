@@ -17,6 +17,14 @@
 // times over.
 //
 //	go run ./scripts/bench/loopback -conns 100 -burst 304000
+//
+// With -idle, the floor under the idle figure: the memory of -conns idle
+// connections served the way a goroutine-per-connection Go server serves
+// them (one goroutine blocked in Read on a 512-byte buffer each), after GC.
+// Both ends live in this process, so the figure per connection counts the
+// client's end too: a server's own share is less.
+//
+//	go run ./scripts/bench/loopback -conns 4000 -idle
 package main
 
 import (
@@ -25,6 +33,8 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"syscall"
@@ -44,7 +54,12 @@ func main() {
 	duration := flag.Duration("duration", 5*time.Second, "how long to write")
 	burst := flag.Int("burst", 0, "instead: write one message of this many bytes to every connection at once, and time its arrival")
 	trials := flag.Int("trials", 5, "with -burst: how many times")
+	idle := flag.Bool("idle", false, "instead: hold the connections idle and print their memory")
 	flag.Parse()
+	if *idle {
+		idleFloor(*conns)
+		return
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -137,3 +152,59 @@ func bursts(writers, readers []net.Conn, size, trials int) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 }
+
+// idleFloor holds n idle connections, a reading goroutine each, and prints
+// what they cost after GC.
+func idleFloor(n int) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer ln.Close()
+	runtime.GC()
+	debug.FreeOSMemory()
+	rss0, heap0, stack0 := memory()
+	held := make([]net.Conn, 0, n) // the clients' ends, kept open
+	for range n {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		held = append(held, c)
+		s, err := ln.Accept()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		go func() {
+			b := make([]byte, 512)
+			for {
+				if _, err := s.Read(b); err != nil {
+					return
+				}
+			}
+		}()
+	}
+	time.Sleep(time.Second)
+	runtime.GC()
+	debug.FreeOSMemory()
+	rss1, heap1, stack1 := memory()
+	per := func(a, b uint64) float64 { return float64(b-a) / 1024 / float64(n) }
+	fmt.Printf("%d idle connections (both ends in this process), after GC: RSS %.2f KiB each (heap %.2f, goroutine stacks %.2f)\n",
+		len(held), per(rss0, rss1), per(heap0, heap1), per(stack0, stack1))
+}
+
+func memory() (rss, heap, stack uint64) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b, err := os.ReadFile("/proc/self/statm")
+	if err == nil {
+		var size, res uint64
+		if _, err := fmt.Sscan(string(b), &size, &res); err == nil {
+			rss = res * uint64(os.Getpagesize())
+		}
+	}
+	return rss, ms.HeapInuse, ms.StackInuse
+}

@@ -172,44 +172,49 @@ func TestClientFrameBytes(t *testing.T) {
 		{"clear", ClientFrame{Type: byte(OpClear), Op: Op{Type: OpClear}}, "16"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			want := unhex(t, tt.hex)
-			if got := reencodeClient(&tt.frame); !bytes.Equal(got, want) {
-				t.Fatalf("encoded\n %x\nwant\n %x", got, want)
-			}
-			// Append functions append: a prefix is kept as it is.
-			prefix := []byte{0xaa, 0xbb}
-			var got []byte
-			switch tt.frame.Type {
-			case MsgHello:
-				got = AppendHello(prefix, &tt.frame.Hello)
-			case MsgCursor:
-				got = AppendCursor(prefix, tt.frame.Cursor)
-			case MsgName:
-				got = AppendName(prefix, &tt.frame.Name)
-			default:
-				got = AppendOp(prefix, &tt.frame.Op)
-			}
-			if !bytes.Equal(got, append([]byte{0xaa, 0xbb}, want...)) {
-				t.Fatalf("appended to a prefix: %x", got)
-			}
-			f, err := decodeClient(want)
-			if err != nil {
-				t.Fatalf("decode: %v", err)
-			}
-			if !reflect.DeepEqual(f, tt.frame) {
-				t.Fatalf("decoded\n %+v\nwant\n %+v", f, tt.frame)
-			}
-			if IsOp(tt.frame.Type) {
-				var o Op
-				if err := DecodeOp(want, &o); err != nil {
-					t.Fatalf("DecodeOp: %v", err)
-				}
-				if !reflect.DeepEqual(o, tt.frame.Op) {
-					t.Fatalf("DecodeOp\n %+v\nwant\n %+v", o, tt.frame.Op)
-				}
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantClientFrameBytes(t, tt.frame, unhex(t, tt.hex)) })
+	}
+}
+
+// wantClientFrameBytes checks that f encodes to want (on its own and
+// appended to a prefix) and that want decodes to f, as a client frame and,
+// for an op, with DecodeOp.
+func wantClientFrameBytes(t *testing.T, f ClientFrame, want []byte) {
+	t.Helper()
+	if got := reencodeClient(&f); !bytes.Equal(got, want) {
+		t.Fatalf("encoded\n %x\nwant\n %x", got, want)
+	}
+	// Append functions append: a prefix is kept as it is.
+	prefix := []byte{0xaa, 0xbb}
+	var got []byte
+	switch f.Type {
+	case MsgHello:
+		got = AppendHello(prefix, &f.Hello)
+	case MsgCursor:
+		got = AppendCursor(prefix, f.Cursor)
+	case MsgName:
+		got = AppendName(prefix, &f.Name)
+	default:
+		got = AppendOp(prefix, &f.Op)
+	}
+	if !bytes.Equal(got, append([]byte{0xaa, 0xbb}, want...)) {
+		t.Fatalf("appended to a prefix: %x", got)
+	}
+	dec, err := decodeClient(want)
+	if err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	if !reflect.DeepEqual(dec, f) {
+		t.Fatalf("decoded\n %+v\nwant\n %+v", dec, f)
+	}
+	if IsOp(f.Type) {
+		var o Op
+		if err := DecodeOp(want, &o); err != nil {
+			t.Fatalf("DecodeOp: %v", err)
+		}
+		if !reflect.DeepEqual(o, f.Op) {
+			t.Fatalf("DecodeOp\n %+v\nwant\n %+v", o, f.Op)
+		}
 	}
 }
 
@@ -311,11 +316,7 @@ func TestDecodeClientFrameErrors(t *testing.T) {
 		b := appendUvarint([]byte{byte(OpErase)}, uint64(n))
 		return append(b, bytes.Repeat([]byte{1, 1}, n)...)
 	}
-	tests := []struct {
-		name, hex string
-		frame     []byte // used when hex is empty
-		err       string // "" = must decode
-	}{
+	tests := []frameCase{
 		{name: "empty frame", frame: []byte{}, err: "empty frame"},
 		{name: "nil frame", err: "empty frame"},
 		{name: "unknown type 0x00", hex: "00", err: "unknown message type"},
@@ -392,27 +393,45 @@ func TestDecodeClientFrameErrors(t *testing.T) {
 		{name: "cursor, y missing", hex: "20 00", err: "truncated"},
 		{name: "cursor, trailing byte", hex: "20 00 00 00", err: "trailing bytes"},
 	}
-	for _, tt := range tests {
+	runFrameCases(t, tests, func(t *testing.T, frame []byte, wantErr string) {
+		f, err := decodeClient(frame)
+		if wantErr == "" {
+			if err != nil {
+				t.Fatalf("must decode: %v", err)
+			}
+			if got := reencodeClient(&f); !bytes.Equal(got, frame) {
+				t.Fatalf("re-encoded %x, want %x", got, frame)
+			}
+			return
+		}
+		wantProtocolError(t, err, wantErr)
+		if len(frame) > 0 && IsOp(frame[0]) {
+			var o Op
+			wantProtocolError(t, DecodeOp(frame, &o), wantErr)
+		}
+	})
+}
+
+// frameCase is a row of a decoding table: a frame, given in hex or (when
+// hex is empty) as bytes, and what decoding it must give: "" if it must
+// decode, else a part of the reason of the *ProtocolError.
+type frameCase struct {
+	name, hex string
+	frame     []byte // used when hex is empty
+	err       string // "" = must decode
+}
+
+// runFrameCases runs check on the frame of each case, as a subtest named
+// after it.
+func runFrameCases(t *testing.T, cases []frameCase, check func(t *testing.T, frame []byte, wantErr string)) {
+	t.Helper()
+	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			frame := tt.frame
 			if tt.hex != "" {
 				frame = unhex(t, tt.hex)
 			}
-			f, err := decodeClient(frame)
-			if tt.err == "" {
-				if err != nil {
-					t.Fatalf("must decode: %v", err)
-				}
-				if got := reencodeClient(&f); !bytes.Equal(got, frame) {
-					t.Fatalf("re-encoded %x, want %x", got, frame)
-				}
-				return
-			}
-			wantProtocolError(t, err, tt.err)
-			if len(frame) > 0 && IsOp(frame[0]) {
-				var o Op
-				wantProtocolError(t, DecodeOp(frame, &o), tt.err)
-			}
+			check(t, frame, tt.err)
 		})
 	}
 }
@@ -507,12 +526,7 @@ func TestDecodeServerFrameErrors(t *testing.T) {
 	opsOver := appendUvarint([]byte{1}, MaxOpsPerMessage+1)
 	opsOver = append(opsOver, bytes.Repeat([]byte{1, 1, 0x13}, MaxOpsPerMessage+1)...)
 	opsOver = append(appendUvarint([]byte{MsgOps}, uint64(len(opsOver))), opsOver...)
-	tests := []struct {
-		name  string
-		hex   string
-		frame []byte
-		err   string
-	}{
+	tests := []frameCase{
 		{name: "length beyond the frame", hex: "84 02 04", err: "truncated"},
 		{name: "length beyond the frame of an unknown type", hex: "99 05 0000", err: "truncated"},
 		{name: "length 2^64-1", hex: "84 ffffffffffffffffff01 04", err: "truncated"},
@@ -538,16 +552,10 @@ func TestDecodeServerFrameErrors(t *testing.T) {
 		{name: "snapshot, board with trailing byte", hex: "82 0c 0000000000000000 00 00 00 00", err: "trailing bytes"},
 		{name: "snapshot, stroke of width 0", hex: "82 18 0000000000000000 00 00 01 01 01 00 00 00000000 00 01 00 00 00", err: "width 0"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			frame := tt.frame
-			if tt.hex != "" {
-				frame = unhex(t, tt.hex)
-			}
-			_, err := decodeServer(frame)
-			wantProtocolError(t, err, tt.err)
-		})
-	}
+	runFrameCases(t, tests, func(t *testing.T, frame []byte, wantErr string) {
+		_, err := decodeServer(frame)
+		wantProtocolError(t, err, wantErr)
+	})
 	// The limits themselves are allowed.
 	frame := AppendNotice(nil, &Notice{Message: strings.Repeat("n", maxNoticeBytes)})
 	frame = AppendPresence(frame, &Presence{Name: strings.Repeat("é", 32)})
@@ -685,7 +693,9 @@ func randDelta(r *rand.Rand) int32 {
 	}
 }
 
-func randPoints(r *rand.Rand, pressure bool) []Point {
+// randPointCount returns how many points an op has: mostly a few, as
+// drawing sends them, sometimes up to MaxPointsPerOp.
+func randPointCount(r *rand.Rand) int {
 	n := 1 + r.IntN(8)
 	switch r.IntN(40) {
 	case 0:
@@ -693,7 +703,11 @@ func randPoints(r *rand.Rand, pressure bool) []Point {
 	case 1:
 		n = 1 + r.IntN(MaxPointsPerOp)
 	}
-	pts := make([]Point, n)
+	return n
+}
+
+func randPoints(r *rand.Rand, pressure bool) []Point {
+	pts := make([]Point, randPointCount(r))
 	for i := range pts {
 		pts[i] = Point{X: randDelta(r), Y: randDelta(r)}
 		if pressure {
@@ -840,25 +854,34 @@ func TestRandomOpRoundTrip(t *testing.T) {
 	var reused Op
 	for i := range 5000 {
 		o := randOp(r)
-		buf = AppendOp(buf[:0], &o)
-		var got Op
-		if err := DecodeOp(buf, &got); err != nil {
-			t.Fatalf("op %d %+v: encoded %x: %v", i, o, buf, err)
-		}
-		if !reflect.DeepEqual(got, o) {
-			t.Fatalf("op %d: decoded\n %+v\nwant\n %+v", i, got, o)
-		}
-		if re := AppendOp(nil, &got); !bytes.Equal(re, buf) {
-			t.Fatalf("op %d: re-encoded %x, want %x", i, re, buf)
-		}
-		// A reused Op decodes to the same value.
-		if err := DecodeOp(buf, &reused); err != nil {
-			t.Fatal(err)
-		}
-		if re := AppendOp(nil, &reused); !bytes.Equal(re, buf) {
-			t.Fatalf("op %d into a reused Op: re-encoded %x, want %x", i, re, buf)
-		}
+		buf = roundTripOp(t, i, &o, buf, &reused)
 	}
+}
+
+// roundTripOp encodes op number i into buf[:0] and checks that the bytes
+// decode to it, re-encode to themselves, and do so too when decoded into
+// reused. It returns the encoding.
+func roundTripOp(t *testing.T, i int, o *Op, buf []byte, reused *Op) []byte {
+	t.Helper()
+	buf = AppendOp(buf[:0], o)
+	var got Op
+	if err := DecodeOp(buf, &got); err != nil {
+		t.Fatalf("op %d %+v: encoded %x: %v", i, *o, buf, err)
+	}
+	if !reflect.DeepEqual(got, *o) {
+		t.Fatalf("op %d: decoded\n %+v\nwant\n %+v", i, got, *o)
+	}
+	if re := AppendOp(nil, &got); !bytes.Equal(re, buf) {
+		t.Fatalf("op %d: re-encoded %x, want %x", i, re, buf)
+	}
+	// A reused Op decodes to the same value.
+	if err := DecodeOp(buf, reused); err != nil {
+		t.Fatalf("op %d into a reused Op: %v", i, err)
+	}
+	if re := AppendOp(nil, reused); !bytes.Equal(re, buf) {
+		t.Fatalf("op %d into a reused Op: re-encoded %x, want %x", i, re, buf)
+	}
+	return buf
 }
 
 func TestRandomClientFrameRoundTrip(t *testing.T) {
@@ -920,40 +943,44 @@ func TestAllocs(t *testing.T) {
 	frame := AppendOp(nil, pts)
 	erase := AppendOp(nil, &Op{Type: OpErase, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 3}}})
 
-	var f ClientFrame
-	if err := DecodeClientFrame(frame, &f); err != nil {
-		t.Fatal(err)
+	buf := make([]byte, 0, 64)
+	wantNoAllocs(t, "AppendOp into a buffer with room", func() { buf = AppendOp(buf[:0], pts) })
+	cur := Cursor{X: 100, Y: -100}
+	wantNoAllocs(t, "AppendCursor into a buffer with room", func() { buf = AppendCursor(buf[:0], cur) })
+
+	wantReusedDecodeNoAllocs(t, "a Points op", frame)
+	wantReusedDecodeNoAllocs(t, "an Erase op", erase)
+}
+
+// wantNoAllocs checks that fn allocates nothing.
+func wantNoAllocs(t *testing.T, what string, fn func()) {
+	t.Helper()
+	if n := testing.AllocsPerRun(1000, fn); n != 0 {
+		t.Errorf("%s: %v allocs, want 0", what, n)
 	}
-	if n := testing.AllocsPerRun(1000, func() {
+}
+
+// wantReusedDecodeNoAllocs checks that decoding the op frame again, with
+// DecodeOp into a reused Op and with DecodeClientFrame into a reused
+// ClientFrame, allocates nothing.
+func wantReusedDecodeNoAllocs(t *testing.T, what string, frame []byte) {
+	t.Helper()
+	var o Op
+	var f ClientFrame
+	if err := DecodeOp(frame, &o); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if err := DecodeClientFrame(frame, &f); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	wantNoAllocs(t, "DecodeOp of "+what+" into a reused Op", func() {
+		if err := DecodeOp(frame, &o); err != nil {
+			t.Fatal(err)
+		}
+	})
+	wantNoAllocs(t, "DecodeClientFrame of "+what+" into a reused ClientFrame", func() {
 		if err := DecodeClientFrame(frame, &f); err != nil {
 			t.Fatal(err)
 		}
-	}); n != 0 {
-		t.Errorf("DecodeClientFrame of a Points frame into a reused ClientFrame: %v allocs, want 0", n)
-	}
-
-	buf := make([]byte, 0, 64)
-	if n := testing.AllocsPerRun(1000, func() { buf = AppendOp(buf[:0], pts) }); n != 0 {
-		t.Errorf("AppendOp into a buffer with room: %v allocs, want 0", n)
-	}
-	cur := Cursor{X: 100, Y: -100}
-	if n := testing.AllocsPerRun(1000, func() { buf = AppendCursor(buf[:0], cur) }); n != 0 {
-		t.Errorf("AppendCursor into a buffer with room: %v allocs, want 0", n)
-	}
-
-	var o Op
-	for _, b := range [][]byte{frame, erase} {
-		if err := DecodeOp(b, &o); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, b := range [][]byte{frame, erase} {
-		if n := testing.AllocsPerRun(1000, func() {
-			if err := DecodeOp(b, &o); err != nil {
-				t.Fatal(err)
-			}
-		}); n != 0 {
-			t.Errorf("DecodeOp of %x reusing an Op: %v allocs, want 0", b, n)
-		}
-	}
+	})
 }

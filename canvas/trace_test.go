@@ -39,21 +39,7 @@ func TestTraceBytes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			want := unhex(t, tt.hex)
-			o := traceOp(tt.rs...)
-			if got := AppendOp([]byte{0xaa}, o); !bytes.Equal(got[1:], want) || got[0] != 0xaa {
-				t.Fatalf("encoded\n %x\nwant\n aa%x", got, want)
-			}
-			var got Op
-			if err := DecodeOp(want, &got); err != nil {
-				t.Fatalf("decode: %v", err)
-			}
-			if !reflect.DeepEqual(&got, o) {
-				t.Fatalf("decoded %+v, want %+v", got, *o)
-			}
-			f, err := decodeClient(want)
-			if err != nil || !reflect.DeepEqual(f, ClientFrame{Type: byte(OpTrace), Op: *o}) {
-				t.Fatalf("as a client frame: %+v, %v", f, err)
-			}
+			wantClientFrameBytes(t, ClientFrame{Type: byte(OpTrace), Op: *traceOp(tt.rs...)}, want)
 			// The same residuals from absolute points: a stroke at (100, 50)
 			// that last moved by (4, -2).
 			tail := xy(96, 52, 100, 50)
@@ -94,12 +80,7 @@ func TestTraceLongerCodesDecode(t *testing.T) {
 
 func TestTraceErrors(t *testing.T) {
 	pairs := func(n int) []byte { return append([]byte{byte(OpTrace)}, bytes.Repeat([]byte{0x28}, n)...) }
-	tests := []struct {
-		name  string
-		hex   string
-		frame []byte
-		err   string // "" = must decode
-	}{
+	tests := []frameCase{
 		{name: "no points", hex: "1a", err: "empty point list"},
 		{name: "two-byte code cut short", hex: "1a fa", err: "truncated"},
 		{name: "two-byte code past the last", hex: "1a 28 fe c9", err: "reserved trace code 0xfe 0xc9"},
@@ -119,25 +100,19 @@ func TestTraceErrors(t *testing.T) {
 		{name: "a single past MaxPointsPerOp", frame: append(pairs(MaxPointsPerOp/2), 0xa5), err: "point count over limit"},
 		{name: "a pair straddling MaxPointsPerOp", frame: append(append(pairs(MaxPointsPerOp/2-1), 0xa5), 0x28), err: "point count over limit"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			frame := tt.frame
-			if tt.hex != "" {
-				frame = unhex(t, tt.hex)
+	runFrameCases(t, tests, func(t *testing.T, frame []byte, wantErr string) {
+		var o Op
+		err := DecodeOp(frame, &o)
+		_, ferr := decodeClient(frame)
+		if wantErr == "" {
+			if err != nil || ferr != nil {
+				t.Fatalf("must decode: %v, %v", err, ferr)
 			}
-			var o Op
-			err := DecodeOp(frame, &o)
-			_, ferr := decodeClient(frame)
-			if tt.err == "" {
-				if err != nil || ferr != nil {
-					t.Fatalf("must decode: %v, %v", err, ferr)
-				}
-				return
-			}
-			wantProtocolError(t, err, tt.err)
-			wantProtocolError(t, ferr, tt.err)
-		})
-	}
+			return
+		}
+		wantProtocolError(t, err, wantErr)
+		wantProtocolError(t, ferr, wantErr)
+	})
 }
 
 // The rules of PROTOCOL.md "Apply" for Trace.
@@ -275,14 +250,7 @@ func randResidual(r *rand.Rand) int32 {
 }
 
 func randResiduals(r *rand.Rand) []Point {
-	n := 1 + r.IntN(8)
-	switch r.IntN(40) {
-	case 0:
-		n = MaxPointsPerOp
-	case 1:
-		n = 1 + r.IntN(MaxPointsPerOp)
-	}
-	rs := make([]Point, n)
+	rs := make([]Point, randPointCount(r))
 	for i := range rs {
 		rs[i] = Point{X: randResidual(r), Y: randResidual(r)}
 	}
@@ -295,16 +263,9 @@ func TestRandomTraceRoundTrip(t *testing.T) {
 	var reused Op
 	for i := range 5000 {
 		o := Op{Type: OpTrace, Points: randResiduals(r)}
-		buf = AppendOp(buf[:0], &o)
-		var got Op
-		if err := DecodeOp(buf, &got); err != nil {
-			t.Fatalf("op %d %v: encoded %x: %v", i, o.Points, buf, err)
-		}
-		if !reflect.DeepEqual(got, o) {
-			t.Fatalf("op %d: decoded\n %+v\nwant\n %+v", i, got, o)
-		}
-		if err := DecodeOp(buf, &reused); err != nil || !reflect.DeepEqual(reused.Points, o.Points) {
-			t.Fatalf("op %d into a reused Op: %v", i, err)
+		buf = roundTripOp(t, i, &o, buf, &reused)
+		if !reflect.DeepEqual(reused.Points, o.Points) {
+			t.Fatalf("op %d into a reused Op: points %v, want %v", i, reused.Points, o.Points)
 		}
 		// The greedy codes are the shortest: the same points coded one
 		// by one (no pairs) are never shorter.
@@ -376,36 +337,11 @@ func TestTraceAllocs(t *testing.T) {
 	tail := xy(96, 52, 100, 50)
 	pts := TracePoints(nil, tail, xy(0, 1, -1, 0, 3, 2, 20, -20))
 	buf := make([]byte, 0, 64)
-	if n := testing.AllocsPerRun(1000, func() { buf = AppendTrace(buf[:0], tail, pts) }); n != 0 {
-		t.Errorf("AppendTrace into a buffer with room: %v allocs, want 0", n)
-	}
+	wantNoAllocs(t, "AppendTrace into a buffer with room", func() { buf = AppendTrace(buf[:0], tail, pts) })
 	frame := AppendTrace(nil, tail, pts)
-	var o Op
-	var f ClientFrame
-	if err := DecodeOp(frame, &o); err != nil {
-		t.Fatal(err)
-	}
-	if err := DecodeClientFrame(frame, &f); err != nil {
-		t.Fatal(err)
-	}
-	if n := testing.AllocsPerRun(1000, func() {
-		if err := DecodeOp(frame, &o); err != nil {
-			t.Fatal(err)
-		}
-	}); n != 0 {
-		t.Errorf("DecodeOp of a Trace op into a reused Op: %v allocs, want 0", n)
-	}
-	if n := testing.AllocsPerRun(1000, func() {
-		if err := DecodeClientFrame(frame, &f); err != nil {
-			t.Fatal(err)
-		}
-	}); n != 0 {
-		t.Errorf("DecodeClientFrame of a Trace frame into a reused frame: %v allocs, want 0", n)
-	}
+	wantReusedDecodeNoAllocs(t, "a Trace op", frame)
 	rs := TraceResiduals(nil, tail, pts)
-	if n := testing.AllocsPerRun(1000, func() { rs = TraceResiduals(rs[:0], tail, pts) }); n != 0 {
-		t.Errorf("TraceResiduals into a slice with room: %v allocs, want 0", n)
-	}
+	wantNoAllocs(t, "TraceResiduals into a slice with room", func() { rs = TraceResiduals(rs[:0], tail, pts) })
 	// Decoding allocates at most two points per byte of the op, and a
 	// hostile op of pair codes past the point limit costs no more.
 	var fresh Op

@@ -113,11 +113,8 @@ func TestRedisRestartWithAOFLosesNothingAcknowledged(t *testing.T) {
 
 func TestRedisKilledSubscriberIsRepairedFromTheLog(t *testing.T) {
 	rd := redistest.Start(t, redistest.Options{})
-	rs := replicas(t, rd.URL(), 2)
-	room := roomName(t)
+	_, _, a, b := redisPair(t, rd.URL())
 	ctx := ctxT(t)
-	a := connect(t, rs[0], room, "A")
-	b := connect(t, rs[1], room, "B")
 	if _, err := a.Stroke(1, 4, spiral(20, 0), 4); err != nil {
 		t.Fatal(err)
 	}
@@ -138,11 +135,8 @@ func TestRedisKilledSubscriberIsRepairedFromTheLog(t *testing.T) {
 
 func TestRedisFlushAllStartsANewEpochEveryoneConverges(t *testing.T) {
 	rd := redistest.Start(t, redistest.Options{})
-	rs := replicas(t, rd.URL(), 2)
-	room := roomName(t)
+	rs, room, a, b := redisPair(t, rd.URL())
 	ctx := ctxT(t)
-	a := connect(t, rs[0], room, "A")
-	b := connect(t, rs[1], room, "B")
 	keepConnected(t, a)
 	keepConnected(t, b)
 	if _, err := a.Stroke(1, 4, spiral(30, 0), 4); err != nil {

@@ -79,12 +79,8 @@ func TestRedisManyRoomsShareRoundTripsAndKeepOrder(t *testing.T) {
 	var all [][]*drawer
 	base := roomName(t)
 	for i := range rooms {
-		room := base + "r" + itoa(i)
-		var ds []*drawer
-		for k := range 2 {
-			ds = append(ds, &drawer{c: connect(t, rs[k], room, "D"+itoa(k))})
-		}
-		all = append(all, ds)
+		a, b := pairAcross(t, rs, base+"r"+itoa(i))
+		all = append(all, []*drawer{{c: a}, {c: b}})
 	}
 	subs0 := [2]float64{metric(t, rs[0], "sketchpad_redis_pipeline_rooms_sum"), metric(t, rs[1], "sketchpad_redis_pipeline_rooms_sum")}
 	trips0 := [2]float64{metric(t, rs[0], "sketchpad_redis_pipeline_rooms_count"), metric(t, rs[1], "sketchpad_redis_pipeline_rooms_count")}

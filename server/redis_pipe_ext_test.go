@@ -144,9 +144,11 @@ func TestRedisManyRoomsShareRoundTripsAndKeepOrder(t *testing.T) {
 			t.Errorf("replica %d: %.0f submits for %d rooms that drew", k, subs, rooms)
 		}
 		// Rooms drawing at once share round trips; a replica that sent
-		// one round trip per submit would not.
-		if trips > subs/2 {
-			t.Errorf("replica %d: %.0f round trips for %.0f room submits, want at most half as many", k, trips, subs)
+		// one round trip per submit would not. (Quiet, 2 to 6 rooms share
+		// one; on a loaded machine under -race, once, 1.99: the bound
+		// leaves room for that and still fails one trip per submit.)
+		if trips > subs*3/4 {
+			t.Errorf("replica %d: %.0f round trips for %.0f room submits, want at most three quarters as many", k, trips, subs)
 		}
 	}
 }

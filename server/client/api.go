@@ -83,7 +83,7 @@ func (c *Client) Stroke(color, width uint32, pts []canvas.Point, batch int) (can
 func (c *Client) wait(ctx context.Context, what string, cond func() bool) error {
 	for {
 		c.mu.Lock()
-		ok, ch, err := cond(), c.change, c.err
+		ok, ch, err, closed := cond(), c.change, c.err, c.closed
 		c.mu.Unlock()
 		if err != nil {
 			return err
@@ -94,6 +94,12 @@ func (c *Client) wait(ctx context.Context, what string, cond func() bool) error 
 		select {
 		case <-ch:
 		case <-ctx.Done():
+			if closed != nil {
+				// Waiting on a connection that ended: say how, it is
+				// most likely why.
+				return fmt.Errorf("client: waiting for %s: %w (the connection was closed: %d %s)",
+					what, ctx.Err(), closed.Code, closed.Reason)
+			}
 			return fmt.Errorf("client: waiting for %s: %w", what, ctx.Err())
 		}
 	}

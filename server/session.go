@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/binary"
 	"fmt"
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -49,6 +50,7 @@ type Session struct {
 	throttled time.Duration
 	lastSlow  time.Time // when the client was last slowed down
 	noticeAt  time.Time // when it was last told
+	discarded bool      // discardInput ran
 
 	queued atomic.Int64 // bytes handed to the write queue, not yet written
 	closed atomic.Bool  // closeWith was called or the connection ended
@@ -100,8 +102,9 @@ func (s *Session) closeWith(code uint16, reason string) {
 		}
 		// Closing the socket now would reset it, losing the close frame,
 		// if the client is still sending (a flooder is): let it answer,
-		// reading and discarding meanwhile, for at most 2 s.
-		_ = s.conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+		// reading and discarding meanwhile (discardInput), for at most
+		// closeDrain.
+		_ = s.conn.SetReadDeadline(time.Now().Add(closeDrain))
 	}()
 }
 
@@ -120,6 +123,17 @@ func sessionOf(c *gws.Conn) *Session {
 
 func (h *wsHandler) OnOpen(c *gws.Conn) {
 	_ = c.SetReadDeadline(time.Now().Add(h.hub.cfg.IdleTimeout))
+	// A client sends a few kilobytes a second; the kernel would let a
+	// socket's receive buffer grow to megabytes. While a client over its
+	// rate limit is made to wait (allow sleeps on this connection's read
+	// goroutine), what it goes on sending queues there: with megabytes,
+	// a flooder never feels it and this machine receives every byte of
+	// its flood. Capped at one largest frame, TCP's flow control stops the
+	// sender within that much. (Set now, before any data, so no queued
+	// segment is dropped by the smaller buffer.)
+	if tc, ok := c.NetConn().(interface{ SetReadBuffer(int) error }); ok {
+		_ = tc.SetReadBuffer(max(h.hub.cfg.MaxFrameBytes, minReadBuffer))
+	}
 	h.hub.metrics.connections.Inc()
 }
 
@@ -157,9 +171,18 @@ func (h *wsHandler) OnPong(c *gws.Conn, _ []byte) {
 func (h *wsHandler) OnMessage(c *gws.Conn, msg *gws.Message) {
 	defer msg.Close()
 	s := sessionOf(c)
-	if s == nil || s.isClosed() {
+	if s == nil {
 		return
 	}
+	if s.isClosed() {
+		s.discardInput()
+		return
+	}
+	defer func() {
+		if s.isClosed() {
+			s.discardInput() // this message got it closed
+		}
+	}()
 	_ = c.SetReadDeadline(time.Now().Add(h.hub.cfg.IdleTimeout))
 	if msg.Opcode != gws.OpcodeBinary {
 		s.reject(CloseUnsupported, "binary frames only")
@@ -249,6 +272,32 @@ func (s *Session) allow(typ byte) bool {
 	time.Sleep(d)
 	return !s.isClosed()
 }
+
+// discardInput, on the read goroutine of a connection the server closed,
+// reads and throws away what the client still sends until it hangs up or
+// closeDrain passes (closing the socket with unread input would reset it,
+// and the client could lose the close frame and its code). It reads the
+// raw socket in large chunks: a flooder closed with 4429 has a socket
+// buffer of thousands of queued frames, and letting gws parse each of
+// them, to have OnMessage drop it, cost tens of milliseconds of a core at
+// every close, felt by everyone else on the replica (the flood scenario
+// saw its drawers' slowest deliveries at the flooder's closes).
+func (s *Session) discardInput() {
+	if s.discarded {
+		return
+	}
+	s.discarded = true
+	nc := s.conn.NetConn()
+	_ = nc.SetReadDeadline(time.Now().Add(closeDrain))
+	_, _ = io.Copy(io.Discard, nc)
+}
+
+// minReadBuffer is the least socket receive buffer a connection gets.
+const minReadBuffer = 16 << 10
+
+// closeDrain is how long a closed connection's input is read and
+// discarded while its client answers the close.
+const closeDrain = 2 * time.Second
 
 // reject closes a connection that broke the protocol, with a rate-limited log.
 func (s *Session) reject(code uint16, reason string) {

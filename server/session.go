@@ -174,15 +174,14 @@ func (h *wsHandler) OnMessage(c *gws.Conn, msg *gws.Message) {
 	if s == nil {
 		return
 	}
-	if s.isClosed() {
-		s.discardInput()
-		return
-	}
 	defer func() {
 		if s.isClosed() {
-			s.discardInput() // this message got it closed
+			s.discardInput() // closed before this message, or by it
 		}
 	}()
+	if s.isClosed() {
+		return
+	}
 	_ = c.SetReadDeadline(time.Now().Add(h.hub.cfg.IdleTimeout))
 	if msg.Opcode != gws.OpcodeBinary {
 		s.reject(CloseUnsupported, "binary frames only")

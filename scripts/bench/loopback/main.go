@@ -61,23 +61,11 @@ func main() {
 		return
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	check(err)
 	defer ln.Close()
 	var writers, readers []net.Conn
 	for range *conns {
-		c, err := net.Dial("tcp", ln.Addr().String())
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		s, err := ln.Accept()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
+		c, s := dialPair(ln)
 		writers = append(writers, s)
 		if *burst > 0 {
 			readers = append(readers, c)
@@ -104,10 +92,8 @@ func main() {
 	for time.Since(t0) < *duration {
 		<-tick.C
 		for _, w := range writers {
-			if _, err := w.Write(msg); err != nil {
-				fmt.Fprintln(os.Stderr, err)
-				os.Exit(1)
-			}
+			_, err := w.Write(msg)
+			check(err)
 			writes++
 		}
 	}
@@ -127,19 +113,15 @@ func bursts(writers, readers []net.Conn, size, trials int) {
 		for i, c := range readers {
 			wg.Go(func() {
 				b := make([]byte, size)
-				if _, err := io.ReadFull(c, b); err != nil {
-					fmt.Fprintln(os.Stderr, err)
-					os.Exit(1)
-				}
+				_, err := io.ReadFull(c, b)
+				check(err)
 				took[i] = time.Since(t0)
 			})
 		}
 		for _, w := range writers {
 			go func() {
-				if _, err := w.Write(msg); err != nil {
-					fmt.Fprintln(os.Stderr, err)
-					os.Exit(1)
-				}
+				_, err := w.Write(msg)
+				check(err)
 			}()
 		}
 		wg.Wait()
@@ -151,33 +133,38 @@ func bursts(writers, readers []net.Conn, size, trials int) {
 	}
 }
 
+// check ends the program on an error: a floor measured past one is no floor.
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// dialPair opens one loopback connection to ln and returns both its ends.
+func dialPair(ln net.Listener) (client, server net.Conn) {
+	client, err := net.Dial("tcp", ln.Addr().String())
+	check(err)
+	server, err = ln.Accept()
+	check(err)
+	return client, server
+}
+
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 }
 
 // idleFloor holds n idle connections, a reading goroutine each, and prints
 // what they cost after GC.
 func idleFloor(n int) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	check(err)
 	defer ln.Close()
 	runtime.GC()
 	debug.FreeOSMemory()
 	rss0, heap0, stack0 := memory()
 	held := make([]net.Conn, 0, n) // the clients' ends, kept open
 	for range n {
-		c, err := net.Dial("tcp", ln.Addr().String())
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
+		c, s := dialPair(ln)
 		held = append(held, c)
-		s, err := ln.Accept()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
 		go func() {
 			b := make([]byte, 512)
 			for {

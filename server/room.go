@@ -88,7 +88,9 @@ type Room struct {
 	snapSeq uint64
 	// The reserved block of author ids: next to hand out, and the last.
 	authorNext, authorLast uint32
-	cluster                clusterState
+	// Joins taken from the inbox and not yet handled, this one included.
+	joinsTaken int
+	cluster    clusterState
 }
 
 // member is a session's place in the room. Owned by run.
@@ -248,6 +250,12 @@ func (r *Room) run() {
 		select {
 		case <-r.inbox.notify:
 			evs = r.inbox.take(evs)
+			r.joinsTaken = 0
+			for _, ev := range evs {
+				if ev.kind == evJoin {
+					r.joinsTaken++
+				}
+			}
 			for _, ev := range evs {
 				if !r.handle(ctx, ev) {
 					r.shutdown(ctx)
@@ -282,6 +290,7 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 		return false
 	case evJoin:
 		r.join(ctx, ev.s, ev.hello)
+		r.joinsTaken--
 	case evLeave:
 		r.leave(ev.s)
 	case evOp:
@@ -420,26 +429,23 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 	r.sessions[s] = m
 	r.authors[author] = s
 
+	// The joiner's frame: its Welcome and a replay, or its Welcome, the
+	// board's shared snapshot and whoever is here. The snapshot is sent
+	// as it is (sendv), not copied into a frame of its own.
 	var snap []byte
 	replay := h.Epoch == b.Epoch && h.LastSeq <= b.Seq && r.recent.covers(h.LastSeq+1, b.Seq)
 	if !replay {
 		snap = r.snapshotMsg()
 	}
-	// One allocation of the whole frame: a big board's snapshot appended
-	// to a small slice would be copied again as the frame grows.
-	frame := make([]byte, 0, 64+len(snap)+32*len(r.people))
-	frame = canvas.AppendWelcome(frame, &canvas.Welcome{
+	head := canvas.AppendWelcome(nil, &canvas.Welcome{
 		Version: canvas.Version, Epoch: b.Epoch, Author: author, Applied: m.nextIndex, Head: b.Seq,
 	})
-	if replay {
-		if h.LastSeq < b.Seq {
-			frame = canvas.AppendOps(frame, h.LastSeq+1, r.recent.since(h.LastSeq+1))
-		}
-	} else {
-		frame = append(frame, snap...)
+	if replay && h.LastSeq < b.Seq {
+		head = canvas.AppendOps(head, h.LastSeq+1, r.recent.since(h.LastSeq+1))
 	}
+	tail := make([]byte, 0, 32*(len(r.people)+2))
 	for _, p := range r.people {
-		frame = canvas.AppendPresence(frame, &p.Presence)
+		tail = canvas.AppendPresence(tail, &p.Presence)
 	}
 	p := r.people[author]
 	if p == nil {
@@ -448,12 +454,12 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 	}
 	p.sessions++
 	p.Name, p.Color = h.Name, h.Color
-	frame = canvas.AppendPresence(frame, &p.Presence)
+	tail = canvas.AppendPresence(tail, &p.Presence)
 	if r.cluster.paused {
-		frame = appendPaused(frame)
+		tail = appendPaused(tail)
 	}
 	r.out = canvas.AppendPresence(r.out, &p.Presence)
-	s.send(frame)
+	s.sendv(head, snap, tail)
 }
 
 func (r *Room) leave(s *Session) {

@@ -74,3 +74,16 @@ func (b *roomInbox) take(spare []event) []event {
 	}
 	return evs
 }
+
+// queued counts the events of kind waiting to be taken.
+func (b *roomInbox) queued(kind eventKind) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for i := range b.q {
+		if b.q[i].kind == kind {
+			n++
+		}
+	}
+	return n
+}

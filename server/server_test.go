@@ -337,6 +337,69 @@ func TestRestartKeepsTheBoard(t *testing.T) {
 	}
 }
 
+// A crowd opening a board at once: each gets the whole board (a frame
+// past 64 KiB, written as Welcome, the shared snapshot and presence in one
+// writev) and an author id of its own, and ids handed out before a restart
+// are never handed out again.
+func TestCrowdJoiningABigBoardGetsItWholeWithDistinctAuthors(t *testing.T) {
+	dir := t.TempDir()
+	ts := startServer(t, dir)
+	ctx := ctxT(t)
+	a := connect(t, ts, "crowd", "A")
+	for i := range 40 {
+		if _, err := a.Stroke(uint32(i), 4, spiral(1000, float64(i)), 100); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.WaitAcked(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := a.BoardBytes()
+	if len(want) < 100<<10 {
+		t.Fatalf("board is %d bytes; the test wants one past 100 KiB", len(want))
+	}
+	const n = 70 // more than one block of author ids
+	crowd := make([]*client.Client, n)
+	errs := make(chan error, n)
+	for i := range crowd {
+		crowd[i] = client.New(ts.wsURL("crowd"), client.Options{Name: "joiner " + strconv.Itoa(i), Color: 0x112233ff})
+		t.Cleanup(crowd[i].Close)
+		go func() { errs <- crowd[i].Connect(ctx) }()
+	}
+	for range crowd {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[uint32]string{a.Author(): "A"}
+	for i, c := range crowd {
+		if got := c.Snapshots(); got != 1 {
+			t.Errorf("joiner %d got %d snapshots, want 1", i, got)
+		}
+		if other, dup := seen[c.Author()]; dup {
+			t.Errorf("joiner %d has author %d, as %s does", i, c.Author(), other)
+		}
+		seen[c.Author()] = "joiner " + strconv.Itoa(i)
+	}
+	sameBoard(t, want, crowd...)
+	// The crowd's presence reached everyone, A included.
+	if err := a.WaitPeople(ctx, n+1); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range crowd {
+		c.Close()
+	}
+	a.Close()
+	ts.stop(t)
+
+	ts2 := startServer(t, dir)
+	late := connect(t, ts2, "crowd", "late")
+	if other, dup := seen[late.Author()]; dup {
+		t.Errorf("after a restart, author %d was handed out again (it was %s's)", late.Author(), other)
+	}
+	sameBoard(t, want, late)
+}
+
 func TestHTTPErrorsAreJSON(t *testing.T) {
 	ts := startServer(t, t.TempDir())
 	for _, path := range []string{"/b/has.dot", "/ws/" + strings.Repeat("x", 65), "/b/sp%20ace"} {

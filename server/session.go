@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -65,9 +66,7 @@ func (s *Session) send(frame []byte) {
 		return
 	}
 	n := int64(len(frame))
-	if s.queued.Add(n) > s.hub.cfg.SendQueueBytes {
-		s.hub.metrics.slowDrops.Inc()
-		s.closeWith(CloseSlow, "too slow: reconnect to resync")
+	if !s.reserve(n) {
 		return
 	}
 	s.conn.WriteAsync(gws.OpcodeBinary, frame, func(err error) {
@@ -76,6 +75,82 @@ func (s *Session) send(frame []byte) {
 			s.hub.metrics.bytesOut.Add(float64(n))
 		}
 	})
+}
+
+// sendv queues one frame made of parts, written as they are: a joiner's
+// frame is its Welcome, the room's shared encoded snapshot and the
+// presence list, and a big board's snapshot is copied neither into a
+// frame of its own nor into gws's write buffer (gws copies every message
+// it writes, into a fresh allocation past 256 KiB). The parts are shared
+// and must not be changed afterwards. Never blocks.
+func (s *Session) sendv(parts ...[]byte) {
+	if s.isClosed() {
+		return
+	}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	tc, ok := s.conn.NetConn().(*net.TCPConn)
+	if n < sendvMin || !ok {
+		frame := make([]byte, 0, n)
+		for _, p := range parts {
+			frame = append(frame, p...)
+		}
+		s.send(frame)
+		return
+	}
+	if !s.reserve(int64(n)) {
+		return
+	}
+	// On gws's write queue, so it keeps its place among the frames
+	// queued with send. One writev: the socket's write lock is held for
+	// all of it, so a ping or close frame written meanwhile by gws or
+	// closeWith cannot land inside this frame.
+	s.conn.Async(func() {
+		defer s.queued.Add(-int64(n))
+		if s.isClosed() {
+			return
+		}
+		bufs := make(net.Buffers, 0, len(parts)+1)
+		bufs = append(bufs, appendFrameHeader(make([]byte, 0, 10), n))
+		bufs = append(bufs, parts...)
+		if _, err := bufs.WriteTo(tc); err != nil {
+			_ = tc.Close() // gws's read loop ends and OnClose follows
+			return
+		}
+		s.hub.metrics.bytesOut.Add(float64(n))
+	})
+}
+
+// sendvMin is the frame size from which sendv writes parts as they are;
+// below it one copy costs less than gathering.
+const sendvMin = 64 << 10
+
+// appendFrameHeader appends the header of a final, unmasked binary
+// WebSocket frame (RFC 6455 section 5.2) with an n-byte payload.
+func appendFrameHeader(b []byte, n int) []byte {
+	b = append(b, 0x80|byte(gws.OpcodeBinary))
+	switch {
+	case n < 126:
+		return append(b, byte(n))
+	case n <= 0xffff:
+		return binary.BigEndian.AppendUint16(append(b, 126), uint16(n))
+	default:
+		return binary.BigEndian.AppendUint64(append(b, 127), uint64(n))
+	}
+}
+
+// reserve counts n bytes into the write queue, or closes a session whose
+// queue would pass its bound.
+func (s *Session) reserve(n int64) bool {
+	if s.queued.Add(n) > s.hub.cfg.SendQueueBytes {
+		s.queued.Add(-n)
+		s.hub.metrics.slowDrops.Inc()
+		s.closeWith(CloseSlow, "too slow: reconnect to resync")
+		return false
+	}
+	return true
 }
 
 // closeWith closes the connection with a close code and reason. It never

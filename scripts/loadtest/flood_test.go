@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"math"
 	"testing"
 	"time"
 )
@@ -16,7 +17,7 @@ func TestFloodInProcess(t *testing.T) {
 		t.Skip("rate limits are wall-clock budgets: timing means nothing under -race; make test runs it without")
 	}
 	cfg := quietConfig(t, "-scenario", "flood", "-clients", "12", "-drawers", "6", "-duration", "2s",
-		"-warmup", "200ms", "-target", "inproc")
+		"-warmup", "200ms", "-target", "inproc", "-rounds", "2")
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	rep, err := runOne(ctx, cfg)
@@ -31,7 +32,17 @@ func TestFloodInProcess(t *testing.T) {
 	if rep.Errors != 0 {
 		t.Fatalf("%d errors, first: %s", rep.Errors, rep.FirstError)
 	}
-	for _, run := range []floodRun{f.Without, f.With} {
+	if len(f.Rounds) != 2 {
+		t.Fatalf("%d rounds reported, want 2", len(f.Rounds))
+	}
+	if a, b := f.Rounds[0].P99Ratio, f.Rounds[1].P99Ratio; math.Abs(f.P99Ratio-(a+b)/2) > 0.001 {
+		t.Errorf("p99 ratio %.3f is not the median of the rounds' %.3f and %.3f", f.P99Ratio, a, b)
+	}
+	var runs []floodRun
+	for _, rd := range f.Rounds {
+		runs = append(runs, rd.Without, rd.With)
+	}
+	for _, run := range runs {
 		if run.OpsLost != 0 || run.OpsDuplicated != 0 || run.SeqGaps != 0 || run.Diverged != 0 || !run.Drained ||
 			run.ClosedByServer != 0 || run.BoardsAudited != 1 || run.BoardsMismatched != 0 {
 			t.Errorf("normal drawers: %+v", run)

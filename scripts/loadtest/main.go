@@ -126,6 +126,7 @@ func parseFlags(args []string) (*config, bool, bool, error) {
 	compare := fs.Bool("compare", false, "run Sketchpad, then the Socket.IO relay, and report ratios")
 	joinPoints := fs.Int("join-points", 0, "join: points on the board (default 100000)")
 	joiners := fs.Int("joiners", 0, "join: late joiners (default 100)")
+	rounds := fs.Int("rounds", 1, "flood: pairs of runs, alternating without and with the flooder; the ratio is the median of the rounds'")
 	audit := fs.Int("audit", 20, "rooms whose board is compared with a fresh client's snapshot at the end")
 	dialers := fs.Int("dialers", 64, "connections opened at once during setup")
 	quiet := fs.Bool("quiet", false, "no progress line")
@@ -181,6 +182,7 @@ func parseFlags(args []string) (*config, bool, bool, error) {
 	}
 	cfg.Warmup = max(0, *warmup)
 	cfg.Audit = *audit
+	cfg.Rounds = max(1, *rounds)
 	cfg.Dialers = max(1, *dialers)
 	cfg.Peer = *peer
 	cfg.URL, cfg.RedisURL = *urls, *redisURL

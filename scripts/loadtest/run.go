@@ -35,6 +35,7 @@ type config struct {
 
 	JoinPoints int
 	Joiners    int
+	Rounds     int // flood: pairs of runs without and with the flooder
 	Audit      int // rooms whose board is checked against a fresh client's
 	Dialers    int // connections opened at once during setup
 

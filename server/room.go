@@ -640,7 +640,7 @@ func (r *Room) snapshotMsg() []byte {
 		// 200,000-point snapshot took ten times as long to encode (every
 		// doubling copied and faulted in fresh memory), all of it time
 		// the room's drawers waited.
-		size := max(len(r.snapMsg)+len(r.snapMsg)/8, 4*r.board.Points()) + 4096
+		size := max(len(r.snapMsg)+len(r.snapMsg)/8, 4*r.board.Points()) + 256
 		r.snapMsg = canvas.AppendSnapshot(make([]byte, 0, size), r.board)
 		r.snapSeq = r.board.Seq
 	}

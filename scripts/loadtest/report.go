@@ -112,9 +112,13 @@ type idleReport struct {
 	RSSAfterMiB     float64 `json:"rss_after_mib"`
 	RSSPerConnKiB   float64 `json:"rss_per_conn_kib"`
 	HeapStackPerKiB float64 `json:"go_heap_stack_per_conn_kib,omitempty"`
-	CPUWindowS      float64 `json:"cpu_window_s"`
-	CPUPerConnUs    float64 `json:"cpu_us_per_conn_per_s"`
-	GCForced        bool    `json:"gc_forced"`
+	// After the CPU window and two more forced GCs.
+	RSSSettledMiB       float64 `json:"rss_settled_mib"`
+	RSSSettledPerKiB    float64 `json:"rss_settled_per_conn_kib"`
+	HeapStackSettledKiB float64 `json:"go_heap_stack_settled_per_conn_kib,omitempty"`
+	CPUWindowS          float64 `json:"cpu_window_s"`
+	CPUPerConnUs        float64 `json:"cpu_us_per_conn_per_s"`
+	GCForced            bool    `json:"gc_forced"`
 }
 
 type joinReport struct {
@@ -359,6 +363,8 @@ func (r *report) writeTable(w io.Writer) {
 			if i.HeapStackPerKiB > 0 {
 				p("Go heap+stacks per connection", "%.2f KiB", i.HeapStackPerKiB)
 			}
+			p("settled", "after the CPU window and two more GCs: RSS %.1f MiB, %.2f KiB per connection, Go heap+stacks %.2f KiB",
+				i.RSSSettledMiB, i.RSSSettledPerKiB, i.HeapStackSettledKiB)
 			p("CPU per connection", "%.2f us/s over %.0f s", i.CPUPerConnUs, i.CPUWindowS)
 		}
 	case "join":

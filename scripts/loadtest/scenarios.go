@@ -126,6 +126,19 @@ func runIdle(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 	}
 	window := time.Since(start)
 	sampleAll(procs, true)
+	// Settled: what the connections cost after they have been idle a
+	// while. Each GC halves a goroutine stack that uses under a quarter
+	// of it, so a read goroutine whose stack grew while its Hello was
+	// handled takes more than one cycle to come back down; a server does
+	// collect now and then (the runtime forces a GC every two minutes),
+	// and returns freed memory to the OS in the background.
+	settled0, _ := forceGC(tgt.pprof)
+	settled0, _ = forceGC(tgt.pprof)
+	time.Sleep(2 * time.Second)
+	settled, err := readProc(pid)
+	if err != nil {
+		return nil, err
+	}
 	closed := 0
 	for _, s := range sessions {
 		if s.c.closed.Load() {
@@ -138,11 +151,14 @@ func runIdle(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 	cpu := procs[0].end.cpu - procs[0].start.cpu
 	rep.Idle = &idleReport{Connections: n, RSSBeforeMiB: round(float64(before.rss)/(1<<20), 1),
 		RSSAfterMiB: round(float64(after.rss)/(1<<20), 1), GCForced: gcBefore && gcAfter,
-		RSSPerConnKiB: round(float64(after.rss-before.rss)/1024/float64(n), 2),
-		CPUWindowS:    round(window.Seconds(), 1),
-		CPUPerConnUs:  round(cpu*1e6/float64(n)/window.Seconds(), 3)}
+		RSSPerConnKiB:    round(float64(after.rss-before.rss)/1024/float64(n), 2),
+		RSSSettledMiB:    round(float64(settled.rss)/(1<<20), 1),
+		RSSSettledPerKiB: round(float64(settled.rss-before.rss)/1024/float64(n), 2),
+		CPUWindowS:       round(window.Seconds(), 1),
+		CPUPerConnUs:     round(cpu*1e6/float64(n)/window.Seconds(), 3)}
 	if gcBefore && gcAfter {
 		rep.Idle.HeapStackPerKiB = round(float64(after0-before0)/1024/float64(n), 2)
+		rep.Idle.HeapStackSettledKiB = round(float64(settled0-before0)/1024/float64(n), 2)
 	}
 	rep.Errors = l.errs.Load()
 	rep.checkTargets()

@@ -21,6 +21,7 @@ type Hub struct {
 	metrics *Metrics
 	noisy   *limitedLog
 	ips     *ipLimits
+	cost    frameCost // what a frame sent costs this replica (Room.sendInterval)
 
 	// Every open connection, for the one pinger (a goroutine and a ticker
 	// per connection cost more than the idle connection itself).

@@ -596,20 +596,23 @@ func (r *Room) flush(ctx context.Context, force bool) {
 		r.outArrived = time.Time{}
 	}
 	r.hub.metrics.framesOut.Add(float64(len(r.sessions)))
+	r.hub.cost.sent(len(r.sessions))
 	if r.snapshotDue() {
 		r.compact(ctx)
 	}
 }
 
 // sendInterval is how long the room waits after sending a frame before it
-// sends the next. A frame costs a write per session, about 30µs of CPU on
-// loopback here (both ends, most of it in the kernel: BENCHMARKS.md), so a
-// room of n sessions waits n × 30µs, at most cfg.FlushInterval: a room of
-// 10 sends every op at once, a crowd of 1,000 coalesces what arrives in
-// 30 ms into one frame, and no room spends more than about one core on
-// writes however busy it is.
+// sends the next. A frame costs a write per session, most of it in the
+// kernel; the replica measures what a frame costs it (frameCost: 13–30 µs
+// on loopback on the CI machine), and a room of n sessions waits n × twice
+// that, at most cfg.FlushInterval. So a room of 10 sends every op at once,
+// a crowd of 1,000 coalesces what arrives in 25–30 ms into one frame, and
+// a room spends at most about half a core on its frames however busy it
+// is; when the machine is saturated, frames cost more and rooms wait
+// longer.
 func (r *Room) sendInterval() time.Duration {
-	return min(r.cfg.FlushInterval, time.Duration(len(r.sessions))*30*time.Microsecond)
+	return min(r.cfg.FlushInterval, time.Duration(len(r.sessions))*2*r.hub.cost.per())
 }
 
 // presenceInterval is the wait instead when the frame holds only

@@ -322,6 +322,7 @@ func (a *App) websocket(c echo.Context) error {
 	}
 	s := &Session{hub: a.hub, roomName: name, readOnly: acc.readOnly, forcedName: acc.name, expires: acc.expires, conn: conn, remote: r.RemoteAddr}
 	s.lim.ip = ip
+	s.lim.opened(time.Now())
 	conn.Session().Store(sessionKey, s)
 	a.hub.track(s)
 	go conn.ReadLoop()

@@ -96,10 +96,48 @@ type ipEntry struct {
 	buckets [numClasses]bucket
 	conns   int
 	seen    time.Time
+	// A connection from this IP was closed for its rate (4429) before
+	// this: new connections until then get no fresh burst.
+	noBurstUntil time.Time
+	shared       bool // the overflow entry: never penalized for one IP
 }
 
 func newIPLimits(max int) *ipLimits {
-	return &ipLimits{entries: make(map[string]*ipEntry), overflow: &ipEntry{}, max: max}
+	return &ipLimits{entries: make(map[string]*ipEntry), overflow: &ipEntry{shared: true}, max: max}
+}
+
+// noBurstFor is how long after a close for rate (4429) an IP's new
+// connections start with empty op buckets. A flooder that reconnects at
+// once would otherwise get a full burst (two seconds' worth of its rate)
+// with every connection: about 350 ops a second reached its room instead
+// of 250 (RELIABILITY.md, test 4). A person behind the same address loses
+// only the burst, never the rate.
+const noBurstFor = time.Minute
+
+// penalize records that a connection from this IP was closed for its rate.
+func (e *ipEntry) penalize(now time.Time) {
+	if e.shared {
+		return
+	}
+	e.mu.Lock()
+	e.noBurstUntil = now.Add(noBurstFor)
+	e.mu.Unlock()
+}
+
+// opened prepares a new connection's limiter: its op buckets start empty,
+// not full, if its IP was penalized lately.
+func (lm *limiter) opened(now time.Time) {
+	if lm.ip == nil {
+		return
+	}
+	lm.ip.mu.Lock()
+	penalized := now.Before(lm.ip.noBurstUntil)
+	lm.ip.mu.Unlock()
+	if penalized {
+		for _, c := range []rateClass{classDraw, classDestructive} {
+			lm.conn[c] = bucket{tokens: 0, last: now}
+		}
+	}
 }
 
 const ipForgetAfter = 10 * time.Minute

@@ -144,3 +144,39 @@ func TestAFloodingClientIsSlowedThenDroppedOthersAreNot(t *testing.T) {
 		t.Errorf("the flooder was never told to slow down")
 	}
 }
+
+// A client closed for flooding gets no fresh burst by reconnecting: the
+// same 60 ops at once that a new connection from its address could send
+// unslowed before (burst 100) are slowed after its close.
+func TestAReconnectAfterAFloodCloseGetsNoFreshBurst(t *testing.T) {
+	ts := limitServer(t, func(c *server.Config) { c.RateDraw = 50; c.IPRateFactor = 1000 })
+	ctx := ctxT(t)
+	burst := func(name string) bool {
+		c := connect(t, ts, "r", name)
+		if _, err := c.Stroke(1, 2, spiral(60, 0), 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.WaitAcked(ctx); err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+		return hasNotice(c, server.NoticeRateLimited)
+	}
+	if burst("before") {
+		t.Fatal("60 ops at once were slowed on a fresh connection (burst 100)")
+	}
+	flood := connect(t, ts, "r", "flood")
+	go func() {
+		for {
+			if _, err := flood.Stroke(1, 2, spiral(2, 0), 1); err != nil {
+				return
+			}
+		}
+	}()
+	if code, _, err := flood.WaitClosed(ctx); err != nil || code != server.CloseRateLimited {
+		t.Fatalf("flooder: close %d %v, want %d", code, err, server.CloseRateLimited)
+	}
+	if !burst("after") {
+		t.Error("a connection from the flooder's address got a fresh burst right after its close")
+	}
+}

@@ -376,6 +376,9 @@ func (s *Session) allow(typ byte) bool {
 	s.throttled += d
 	s.lastSlow = now
 	if s.throttled > maxDebt {
+		if s.lim.ip != nil {
+			s.lim.ip.penalize(now)
+		}
 		s.reject(CloseRateLimited, "rate limit: too many messages for too long")
 		return false
 	}

@@ -166,14 +166,26 @@ func TestAReconnectAfterAFloodCloseGetsNoFreshBurst(t *testing.T) {
 		t.Fatal("60 ops at once were slowed on a fresh connection (burst 100)")
 	}
 	flood := connect(t, ts, "r", "flood")
+	stop, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
+		// Until told: a closed client goes on taking strokes, to send
+		// when it reconnects.
+		defer close(stopped)
 		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
 			if _, err := flood.Stroke(1, 2, spiral(2, 0), 1); err != nil {
 				return
 			}
 		}
 	}()
-	if code, _, err := flood.WaitClosed(ctx); err != nil || code != server.CloseRateLimited {
+	code, _, err := flood.WaitClosed(ctx)
+	close(stop)
+	<-stopped
+	if err != nil || code != server.CloseRateLimited {
 		t.Fatalf("flooder: close %d %v, want %d", code, err, server.CloseRateLimited)
 	}
 	if !burst("after") {

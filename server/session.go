@@ -206,7 +206,7 @@ func sessionOf(c *gws.Conn) *Session {
 // back to 2 KiB (it halves a stack only when under a quarter of it is in
 // use, counting an 800-byte guard). That was 2 KiB of every idle
 // connection's ~10 KiB (BENCHMARKS.md, idle). The cost is a goroutine
-// start and a wake-up per frame read, about a microsecond; the frames are
+// start and a wake-up per frame read, about 0.4 µs; the frames are
 // still handled one at a time, in order, and a rate limit's wait still
 // holds up the reads behind it.
 func (h *wsHandler) OnOpen(c *gws.Conn)                 { onFreshStack(func() { h.open(c) }) }

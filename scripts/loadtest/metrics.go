@@ -52,6 +52,12 @@ func scrapeMetrics(bases []string) metricSnap {
 	return out
 }
 
+// pipelines is how many pipelined round trips the replicas' submits to
+// Redis took (sketchpad_redis_pipeline_rooms counts one per pipeline).
+func (m metricSnap) pipelines() float64 {
+	return m["sketchpad_redis_pipeline_rooms_count"]
+}
+
 // fanout picks sketchpad_fanout_seconds's buckets out of the reading.
 func (m metricSnap) fanout() histSnap {
 	out := histSnap{}

@@ -97,13 +97,17 @@ type redisReport struct {
 	PubsubOmemSumPeak int64   `json:"pubsub_omem_sum_peak_bytes"` // all pub/sub clients' together
 	Samples           int     `json:"samples"`
 	CallsPerS         float64 `json:"calls_per_s"`
-	ScriptCallsPerS   float64 `json:"script_calls_per_s"` // EVALSHA/EVAL: sketchpad's submit, one round trip each
+	ScriptCallsPerS   float64 `json:"script_calls_per_s"` // EVALSHA/EVAL: sketchpad's submits, one per room batch, pipelined across rooms
 	PublishPerS       float64 `json:"publish_per_s"`
 	Top               string  `json:"top_commands"` // the most called commands, calls/s
 	ScriptCallsPerOp  float64 `json:"script_calls_per_op"`
-	// Round trips per room per tick: script calls (sketchpad) or PUBLISH
-	// calls (the peer's adapter) per room per drawer op interval.
+	// Round trips per room per tick: pipelines of submits (sketchpad, from
+	// the replicas' /metrics) or PUBLISH calls (the peer's adapter) per
+	// room per drawer op interval.
 	RoundTripsPerRoomTick float64 `json:"round_trips_per_room_tick"`
+	// Sketchpad: script calls per room per tick, each a room's batch (a
+	// round trip of its own if it were not pipelined with other rooms').
+	ScriptCallsPerRoomTick float64 `json:"script_calls_per_room_tick,omitempty"`
 }
 
 type idleReport struct {
@@ -256,7 +260,7 @@ func (r *report) procs(ws []*watched, window time.Duration) {
 	}
 }
 
-func (r *report) redis(w *redisWatch, window time.Duration, rooms int, plan drawPlan) {
+func (r *report) redis(w *redisWatch, window time.Duration, rooms int, plan drawPlan, pipelines float64) {
 	s := window.Seconds()
 	script := w.calls("evalsha") + w.calls("eval")
 	pub := w.calls("publish")
@@ -284,11 +288,19 @@ func (r *report) redis(w *redisWatch, window time.Duration, rooms int, plan draw
 	}
 	ticks := float64(rooms) * r.DrawSeconds * plan.rate / float64(plan.batch)
 	if ticks > 0 {
-		trips := script
-		if r.Mode == "peer" {
-			trips = pub
+		trips := pipelines
+		switch {
+		case r.Mode == "peer":
+			trips = float64(pub)
+		case pipelines == 0:
+			// No pipeline count (a replica's /metrics out of reach):
+			// count each script call as a round trip, the most there were.
+			trips = float64(script)
 		}
-		rr.RoundTripsPerRoomTick = round(float64(trips)/ticks, 3)
+		if r.Mode != "peer" {
+			rr.ScriptCallsPerRoomTick = round(float64(script)/ticks, 3)
+		}
+		rr.RoundTripsPerRoomTick = round(trips/ticks, 3)
 	}
 	r.Redis = rr
 }
@@ -411,6 +423,9 @@ func (r *report) writeTable(w io.Writer) {
 	}
 	if rr := r.Redis; rr != nil {
 		p("redis", "%.0f commands/s incl. inside scripts (%.0f script calls/s, %.0f publish/s), %.3f round trips/room/tick", rr.CallsPerS, rr.ScriptCallsPerS, rr.PublishPerS, rr.RoundTripsPerRoomTick)
+		if rr.ScriptCallsPerRoomTick > 0 {
+			p("redis script calls", "%.3f per room per tick, in pipelines across rooms", rr.ScriptCallsPerRoomTick)
+		}
 		p("redis commands/s", "%s (script calls per op %.3f)", rr.Top, rr.ScriptCallsPerOp)
 		p("redis pub/sub omem peak", "%d bytes one client, %d bytes all (%d samples)", rr.PubsubOmemPeak, rr.PubsubOmemSumPeak, rr.Samples)
 	}

@@ -342,9 +342,9 @@ func runDraw(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 		time.Sleep(time.Duration(wait))
 	}
 	sampleAll(procs, false)
-	var fanoutStart histSnap
+	var metricsStart metricSnap
 	if tgt.kind == "sketchpad" {
-		fanoutStart = scrapeMetrics(tgt.bases).fanout()
+		metricsStart = scrapeMetrics(tgt.bases)
 	}
 	if rw != nil {
 		rw.begin(250 * time.Millisecond)
@@ -395,8 +395,11 @@ func runDraw(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 	window := time.Since(windowStart)
 	sampleAll(procs, true)
 	var wait *serverWait
-	if fanoutStart != nil {
-		wait = fanoutDelta(fanoutStart, scrapeMetrics(tgt.bases).fanout())
+	var pipelines float64 // Redis round trips of the replicas' submits over the window
+	if metricsStart != nil {
+		metricsEnd := scrapeMetrics(tgt.bases)
+		wait = fanoutDelta(metricsStart.fanout(), metricsEnd.fanout())
+		pipelines = metricsEnd.pipelines() - metricsStart.pipelines()
 	}
 	if rw != nil {
 		rw.finish()
@@ -429,7 +432,7 @@ func runDraw(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 	rep.procs(procs, window)
 	rep.ServerWait = wait
 	if rw != nil {
-		rep.redis(rw, window, nRooms, plan)
+		rep.redis(rw, window, nRooms, plan, pipelines)
 	}
 	rep.checkTargets()
 	return rep, nil

@@ -381,7 +381,12 @@ func (r *Room) newAuthor(ctx context.Context) (uint32, error) {
 		r.authorNext++
 		return id, nil
 	}
-	waiting := r.joinsTaken + r.inbox.queued(evJoin)
+	waiting := 1 + r.inbox.queued(evJoin) // this join, and those queued behind it
+	for i := range r.unhandled {
+		if r.unhandled[i].kind == evJoin {
+			waiting++
+		}
+	}
 	n := uint32(min(max(authorBlock, (waiting+authorBlock-1)/authorBlock*authorBlock), maxAuthorBlock))
 	last, err := r.reserveAuthors(ctx, n)
 	if err != nil {

@@ -88,9 +88,10 @@ type Room struct {
 	snapSeq uint64
 	// The reserved block of author ids: next to hand out, and the last.
 	authorNext, authorLast uint32
-	// Joins taken from the inbox and not yet handled, this one included.
-	joinsTaken int
-	cluster    clusterState
+	// The events taken from the inbox and not yet handled (those after
+	// the one being handled): newAuthor counts the joins among them.
+	unhandled []event
+	cluster   clusterState
 }
 
 // member is a session's place in the room. Owned by run.
@@ -250,18 +251,14 @@ func (r *Room) run() {
 		select {
 		case <-r.inbox.notify:
 			evs = r.inbox.take(evs)
-			r.joinsTaken = 0
-			for _, ev := range evs {
-				if ev.kind == evJoin {
-					r.joinsTaken++
-				}
-			}
-			for _, ev := range evs {
+			for i, ev := range evs {
+				r.unhandled = evs[i+1:]
 				if !r.handle(ctx, ev) {
 					r.shutdown(ctx)
 					return
 				}
 			}
+			r.unhandled = nil
 		case <-r.commitDone:
 			r.committed()
 		case res := <-r.submitDone:
@@ -290,7 +287,6 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 		return false
 	case evJoin:
 		r.join(ctx, ev.s, ev.hello)
-		r.joinsTaken--
 	case evLeave:
 		r.leave(ev.s)
 	case evOp:

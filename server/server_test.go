@@ -97,6 +97,17 @@ func spiral(n int, phase float64) []canvas.Point {
 	return pts
 }
 
+// drawSpirals draws n strokes of points spiral points each (colour i, width
+// 4), batch points to an op.
+func drawSpirals(t *testing.T, c *client.Client, n, points, batch int) {
+	t.Helper()
+	for i := range n {
+		if _, err := c.Stroke(uint32(i), 4, spiral(points, float64(i)), batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func sameBoard(t *testing.T, want []byte, clients ...*client.Client) {
 	t.Helper()
 	for _, c := range clients {
@@ -313,11 +324,7 @@ func TestRestartKeepsTheBoard(t *testing.T) {
 	ts := startServer(t, dir)
 	ctx := ctxT(t)
 	a := connect(t, ts, "keep", "A")
-	for i := range 3 {
-		if _, err := a.Stroke(uint32(i), 4, spiral(100, float64(i)), 4); err != nil {
-			t.Fatal(err)
-		}
-	}
+	drawSpirals(t, a, 3, 100, 4)
 	// An erase and a restore too, so more than strokes survive.
 	if err := a.Send(&canvas.Op{Type: canvas.OpErase, Strokes: []canvas.StrokeID{{Author: a.Author(), N: 2}}}); err != nil {
 		t.Fatal(err)
@@ -346,11 +353,7 @@ func TestCrowdJoiningABigBoardGetsItWholeWithDistinctAuthors(t *testing.T) {
 	ts := startServer(t, dir)
 	ctx := ctxT(t)
 	a := connect(t, ts, "crowd", "A")
-	for i := range 40 {
-		if _, err := a.Stroke(uint32(i), 4, spiral(1000, float64(i)), 100); err != nil {
-			t.Fatal(err)
-		}
-	}
+	drawSpirals(t, a, 40, 1000, 100)
 	if err := a.WaitAcked(ctx); err != nil {
 		t.Fatal(err)
 	}

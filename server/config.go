@@ -50,6 +50,7 @@ type Config struct {
 	IdleTimeout        time.Duration // a connection silent this long is closed; the server pings at half of it. Default 60s.
 	HandshakeTimeout   time.Duration // WebSocket handshake deadline. Default 5s.
 	RoomIdle           time.Duration // an empty room stays open this long. Default 30s.
+	RoomPark           time.Duration // a room quiet this long stops its goroutine until its next event. Default 10s.
 	ReplayOps          int           // recent ops kept per room for reconnect replay. Default 10000.
 	SnapshotEvery      int           // ops between stored snapshots. Default 2000.
 	CursorInterval     time.Duration // cursor updates are batched this often. Default 40ms.
@@ -83,6 +84,7 @@ func (c *Config) Defaults() {
 	setDefault(&c.IdleTimeout, 60*time.Second)
 	setDefault(&c.HandshakeTimeout, 5*time.Second)
 	setDefault(&c.RoomIdle, 30*time.Second)
+	setDefault(&c.RoomPark, 10*time.Second)
 	setDefault(&c.ReplayOps, 10000)
 	setDefault(&c.SnapshotEvery, 2000)
 	setDefault(&c.CursorInterval, 40*time.Millisecond)

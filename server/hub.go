@@ -130,11 +130,8 @@ func (h *Hub) acquire(name string) *Room {
 		}
 		h.rooms[name] = r
 		h.metrics.rooms.Inc()
-		h.wg.Add(1)
-		go func() {
-			defer h.wg.Done()
-			r.run()
-		}()
+		h.wg.Add(1) // done when the room stops (Room.stop)
+		go r.run()
 	}
 	h.refs[r]++
 	return r

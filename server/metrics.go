@@ -7,6 +7,7 @@ type Metrics struct {
 	Registry    *prometheus.Registry
 	connections prometheus.Gauge
 	rooms       prometheus.Gauge
+	roomsParked prometheus.Gauge
 	opsIn       prometheus.Counter
 	framesOut   prometheus.Counter
 	bytesIn     prometheus.Counter
@@ -47,6 +48,7 @@ func NewMetrics() *Metrics {
 		Registry:    reg,
 		connections: g("connections", "Open WebSocket connections."),
 		rooms:       g("rooms", "Rooms open on this replica."),
+		roomsParked: g("rooms_parked", "Open rooms whose people are all quiet: no goroutine until their next event."),
 		opsIn:       f("ops_total", "Ops sequenced (applied and stored)."),
 		framesOut:   f("frames_out_total", "Frames queued to clients."),
 		bytesIn:     f("bytes_in_total", "WebSocket payload bytes received."),

@@ -135,14 +135,13 @@ type peekReply struct {
 }
 
 func newRoom(name string, hub *Hub) *Room {
-	return &Room{
+	r := &Room{
 		name:     name,
 		hub:      hub,
 		store:    hub.store,
 		shared:   hub.shared,
 		cfg:      hub.cfg,
 		log:      hub.log.With("room", name),
-		inbox:    newRoomInbox(hub.cfg.RoomInbox),
 		done:     make(chan struct{}),
 		sessions: make(map[*Session]*member),
 		authors:  make(map[uint32]*Session),
@@ -153,6 +152,8 @@ func newRoom(name string, hub *Hub) *Room {
 		commitDone: make(chan struct{}, 1),
 		submitDone: make(chan submitResult, 1),
 	}
+	r.inbox = newRoomInbox(hub.cfg.RoomInbox, r.unpark)
+	return r
 }
 
 // post hands an event to the room. It blocks while the inbox is full, which
@@ -220,26 +221,37 @@ func newEpoch() uint64 {
 	}
 }
 
-// run is the room's loop. It returns when the room has been idle with no
-// sessions for cfg.RoomIdle, or when the hub closes it.
+// run opens the room and runs its loop. The room's goroutine ends when
+// the room has been idle with no sessions for cfg.RoomIdle, when the hub
+// closes it, or for a while when the room parks (see loop).
 func (r *Room) run() {
-	defer close(r.done)
-	ctx := context.Background()
 	if r.shared != nil {
 		// Subscribe before reading the log: ops published in between come
 		// twice (skipped by sequence number), never zero times.
 		r.shared.subscribe(r)
-		defer r.shared.unsubscribe(r)
 	}
-	if err := r.load(ctx); err != nil {
+	if err := r.load(context.Background()); err != nil {
 		r.log.Error("load room", "err", err)
 		r.failed = err
 	}
+	r.loop()
+}
+
+// loop handles the room's events. A room whose people are all quiet for
+// cfg.RoomPark, with nothing in flight or due, parks: loop returns and the
+// goroutine ends, and the next event queued starts loop again on a new
+// one. An idle board then costs its people no goroutine stack (about 6
+// KiB a room, which in rooms of ten was a tenth of an idle connection).
+func (r *Room) loop() {
+	ctx := context.Background()
 	idle := time.NewTimer(r.cfg.RoomIdle)
 	defer idle.Stop()
 	due := time.NewTimer(time.Hour)
 	defer due.Stop()
+	park := time.NewTimer(r.cfg.RoomPark)
+	defer park.Stop()
 	var evs []event
+	batches, batchesAtPark := 0, 0
 	for {
 		var dueC <-chan time.Time
 		if d, ok := r.nextDue(); ok {
@@ -251,10 +263,11 @@ func (r *Room) run() {
 		select {
 		case <-r.inbox.notify:
 			evs = r.inbox.take(evs)
+			batches++
 			for i, ev := range evs {
 				r.unhandled = evs[i+1:]
 				if !r.handle(ctx, ev) {
-					r.shutdown(ctx)
+					r.stop(ctx)
 					return
 				}
 			}
@@ -266,9 +279,18 @@ func (r *Room) run() {
 		case <-dueC:
 		case <-idle.C:
 			if len(r.sessions) == 0 && r.hub.tryRemove(r) {
-				r.shutdown(ctx)
+				r.stop(ctx)
 				return
 			}
+		case <-park.C:
+			// Quiet since the last tick (no batch taken): park if there is
+			// nothing to wait for but events.
+			if batches == batchesAtPark && r.parkable() && r.inbox.park() {
+				r.hub.metrics.roomsParked.Inc()
+				return
+			}
+			batchesAtPark = batches
+			park.Reset(r.cfg.RoomPark)
 		}
 		if r.shared != nil {
 			r.tend()
@@ -278,6 +300,39 @@ func (r *Room) run() {
 			idle.Reset(r.cfg.RoomIdle)
 		}
 	}
+}
+
+// unpark starts the loop of a parked room again: the inbox calls it when
+// an event arrives for a parked room.
+func (r *Room) unpark() {
+	r.hub.metrics.roomsParked.Dec()
+	go r.loop()
+}
+
+// parkable reports whether the loop has nothing to wait for but events:
+// people are in the room (an empty one is closed after cfg.RoomIdle
+// instead), no batch is committing or submitted, nothing is held to send,
+// store or submit, no timer is due.
+func (r *Room) parkable() bool {
+	if len(r.sessions) == 0 || r.committing != nil || len(r.pending) > 0 || len(r.out) > 0 || r.behind.Load() {
+		return false
+	}
+	if r.cluster.inflight != nil || len(r.cluster.subs) > 0 {
+		return false
+	}
+	_, due := r.nextDue()
+	return !due
+}
+
+// stop ends the room for good: a last flush and snapshot, sessions told to
+// reconnect (shutdown), and the room's place in the hub given up.
+func (r *Room) stop(ctx context.Context) {
+	r.shutdown(ctx)
+	if r.shared != nil {
+		r.shared.unsubscribe(r)
+	}
+	close(r.done)
+	r.hub.wg.Done()
 }
 
 // handle processes one event; it returns false when the room must stop.

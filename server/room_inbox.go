@@ -14,12 +14,14 @@ import "sync"
 type roomInbox struct {
 	slots  chan struct{} // one token per queued event; its capacity is the bound
 	notify chan struct{} // capacity 1: something was queued since the last take
-	mu     sync.Mutex    // guards q
+	mu     sync.Mutex    // guards q and parked
 	q      []event
+	parked bool   // the room's loop has stopped until the next event
+	unpark func() // starts the loop of a parked room again
 }
 
-func newRoomInbox(n int) *roomInbox {
-	return &roomInbox{slots: make(chan struct{}, n), notify: make(chan struct{}, 1)}
+func newRoomInbox(n int, unpark func()) *roomInbox {
+	return &roomInbox{slots: make(chan struct{}, n), notify: make(chan struct{}, 1), unpark: unpark}
 }
 
 // put queues ev, waiting while the inbox is full. It returns false, with
@@ -50,11 +52,30 @@ func (b *roomInbox) tryPut(ev event) bool {
 func (b *roomInbox) push(ev event) {
 	b.mu.Lock()
 	b.q = append(b.q, ev)
+	wake := b.parked
+	b.parked = false
 	b.mu.Unlock()
 	select {
 	case b.notify <- struct{}{}:
 	default:
 	}
+	if wake {
+		b.unpark()
+	}
+}
+
+// park marks the room's loop stopped, unless an event is waiting (then it
+// returns false and the loop must go on). The next event queued calls
+// unpark. Only the room's goroutine calls it.
+func (b *roomInbox) park() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.q) > 0 {
+		return false
+	}
+	b.q = nil // the last burst's memory
+	b.parked = true
+	return true
 }
 
 // take returns every queued event, in the order they were queued, reusing

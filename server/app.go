@@ -80,7 +80,7 @@ func newApp(cfg *Config, log *slog.Logger, store Store, shared *RedisLog, m *Met
 	a.hub.shared = shared
 	a.upgrader = gws.NewUpgrader(&wsHandler{hub: a.hub}, &gws.ServerOption{
 		ReadMaxPayloadSize: cfg.MaxFrameBytes,
-		ReadBufferSize:     512, // client frames are one op, mostly a few dozen bytes; an idle connection keeps this buffer
+		ReadBufferSize:     128, // client frames are one op, mostly a few dozen bytes; an idle connection keeps this buffer (a bigger frame's payload is read past it)
 		HandshakeTimeout:   cfg.HandshakeTimeout,
 		Recovery:           gws.Recovery,
 		Logger:             slogAdapter{log},
@@ -320,7 +320,7 @@ func (a *App) websocket(c echo.Context) error {
 		ip.disconnect()
 		return nil // gws already answered the client
 	}
-	s := &Session{hub: a.hub, roomName: name, readOnly: acc.readOnly, forcedName: acc.name, expires: acc.expires, conn: conn, remote: r.RemoteAddr}
+	s := &Session{hub: a.hub, roomName: name, readOnly: acc.readOnly, forcedName: acc.name, expires: acc.expires, conn: conn}
 	s.lim.ip = ip
 	s.lim.opened(time.Now())
 	conn.Session().Store(sessionKey, s)

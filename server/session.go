@@ -42,11 +42,9 @@ type Session struct {
 	forcedName string    // an embed token's display name, if any
 	expires    time.Time // an embed token's expiry: ops after it are refused
 	conn       *gws.Conn
-	remote     string // the client's address, for logs
 
 	// Read goroutine only:
-	frame canvas.ClientFrame
-	room  *Room // set by Hello
+	room *Room // set by Hello
 
 	lim       limiter // read goroutine only
 	throttled time.Duration
@@ -305,7 +303,10 @@ func (h *wsHandler) message(c *gws.Conn, msg *gws.Message) {
 	}
 	data := msg.Bytes()
 	h.hub.metrics.bytesIn.Add(float64(len(data)))
-	f := &s.frame
+	// A decoded frame lives only while it is handled: idle sessions keep
+	// none (192 bytes each), and the pool's frames keep their Op slices.
+	f := clientFrames.Get().(*canvas.ClientFrame)
+	defer clientFrames.Put(f)
 	if err := canvas.DecodeClientFrame(data, f); err != nil {
 		s.reject(CloseMalformed, err.Error())
 		return
@@ -351,6 +352,8 @@ func (h *wsHandler) message(c *gws.Conn, msg *gws.Message) {
 		s.room.post(event{kind: evName, s: s, name: &name})
 	}
 }
+
+var clientFrames = sync.Pool{New: func() any { return new(canvas.ClientFrame) }}
 
 // allow applies the rate limits to a frame of type typ: it returns at once
 // within budget; beyond, it sleeps on this connection's read goroutine (so
@@ -420,7 +423,7 @@ const closeDrain = 2 * time.Second
 // reject closes a connection that broke the protocol, with a rate-limited log.
 func (s *Session) reject(code uint16, reason string) {
 	s.hub.metrics.rejected.Inc()
-	s.hub.noisy.Log(s.hub.log, "closing connection", "room", s.roomName, "remote", s.remote, "code", code, "reason", reason)
+	s.hub.noisy.Log(s.hub.log, "closing connection", "room", s.roomName, "remote", s.conn.RemoteAddr().String(), "code", code, "reason", reason)
 	s.closeWith(code, reason)
 }
 

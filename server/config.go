@@ -161,6 +161,7 @@ var Settings = []Setting{
 	}},
 	{"idle-timeout", "SKETCHPAD_IDLE_TIMEOUT", "60s", "close connections silent this long (the server pings at half of it)", durSetter(func(c *Config) *time.Duration { return &c.IdleTimeout })},
 	{"room-idle", "SKETCHPAD_ROOM_IDLE", "30s", "keep an empty room in memory this long", durSetter(func(c *Config) *time.Duration { return &c.RoomIdle })},
+	{"room-park", "SKETCHPAD_ROOM_PARK", "10s", "a room whose people are quiet this long gives up its goroutine until the next event", durSetter(func(c *Config) *time.Duration { return &c.RoomPark })},
 	{"replay-ops", "SKETCHPAD_REPLAY_OPS", "10000", "recent ops kept per room to replay to reconnecting clients", intSetter(func(c *Config) *int { return &c.ReplayOps })},
 	{"snapshot-every", "SKETCHPAD_SNAPSHOT_EVERY", "2000", "ops between stored board snapshots", intSetter(func(c *Config) *int { return &c.SnapshotEvery })},
 	{"flush-interval", "SKETCHPAD_FLUSH_INTERVAL", "30ms", "the longest a busy room holds ops to send them in one frame: a room of n connections sends at most one frame per min(this, n × 2 × the measured CPU a frame costs, 30µs until measured), so a crowd of 1,000 gets 33–40 frames/s and a room of 10 gets every op at once", durSetter(func(c *Config) *time.Duration { return &c.FlushInterval })},

@@ -55,6 +55,7 @@ type Config struct {
 	SnapshotEvery      int           // ops between stored snapshots. Default 2000.
 	CursorInterval     time.Duration // cursor updates are batched this often. Default 40ms.
 	FlushInterval      time.Duration // the longest a busy room holds ops to send them in one frame (see Room.sendInterval). Default 30ms.
+	FrameCPU           float64       // the share of a core a room's frames may take; less coalesces more (see Room.sendInterval). Default 0.5.
 	RoomInbox          int           // events queued per room before senders wait. Default 512.
 	NoisyLogsPerMinute int           // per-connection log lines per minute. Default 30.
 	ShutdownTimeout    time.Duration // graceful shutdown deadline. Default 10s.
@@ -89,6 +90,7 @@ func (c *Config) Defaults() {
 	setDefault(&c.SnapshotEvery, 2000)
 	setDefault(&c.CursorInterval, 40*time.Millisecond)
 	setDefault(&c.FlushInterval, 30*time.Millisecond)
+	setDefault(&c.FrameCPU, 0.5)
 	setDefault(&c.RoomInbox, 512)
 	setDefault(&c.NoisyLogsPerMinute, 30)
 	setDefault(&c.ShutdownTimeout, 10*time.Second)
@@ -164,7 +166,8 @@ var Settings = []Setting{
 	{"room-park", "SKETCHPAD_ROOM_PARK", "10s", "a room whose people are quiet this long gives up its goroutine until the next event", durSetter(func(c *Config) *time.Duration { return &c.RoomPark })},
 	{"replay-ops", "SKETCHPAD_REPLAY_OPS", "10000", "recent ops kept per room to replay to reconnecting clients", intSetter(func(c *Config) *int { return &c.ReplayOps })},
 	{"snapshot-every", "SKETCHPAD_SNAPSHOT_EVERY", "2000", "ops between stored board snapshots", intSetter(func(c *Config) *int { return &c.SnapshotEvery })},
-	{"flush-interval", "SKETCHPAD_FLUSH_INTERVAL", "30ms", "the longest a busy room holds ops to send them in one frame: a room of n connections sends at most one frame per min(this, n × 2 × the measured CPU a frame costs, 30µs until measured), so a crowd of 1,000 gets 33–40 frames/s and a room of 10 gets every op at once", durSetter(func(c *Config) *time.Duration { return &c.FlushInterval })},
+	{"flush-interval", "SKETCHPAD_FLUSH_INTERVAL", "30ms", "the longest a busy room holds ops to send them in one frame: a room of n connections sends at most one frame per min(this, n × the measured CPU a frame costs (30µs until measured) ÷ --frame-cpu), so a crowd of 1,000 gets 33–40 frames/s and a room of 10 gets every op at once", durSetter(func(c *Config) *time.Duration { return &c.FlushInterval })},
+	{"frame-cpu", "SKETCHPAD_FRAME_CPU", "0.5", "the share of a core one room's frames may take: a room of n waits n × the CPU a frame costs ÷ this between frames (at most --flush-interval); lower trades latency for CPU", floatSetter(func(c *Config) *float64 { return &c.FrameCPU })},
 	{"pprof", "SKETCHPAD_PPROF", "(off)", "serve Go's pprof profiles on this address, e.g. 127.0.0.1:6060 (never expose it)", func(c *Config, v string) error { c.PprofAddr = v; return nil }},
 	{"sync-interval", "SKETCHPAD_SYNC_INTERVAL", "1s", "Redis mode: how often a replica checks that Redis is reachable and still has its data", durSetter(func(c *Config) *time.Duration { return &c.SyncInterval })},
 	{"max-conns-per-ip", "SKETCHPAD_MAX_CONNS_PER_IP", "1000", "WebSocket connections one client IP may hold (over: HTTP 429)", intSetter(func(c *Config) *int { return &c.MaxConnsPerIP })},

@@ -659,11 +659,11 @@ func (r *Room) flush(ctx context.Context, force bool) {
 // on loopback on the CI machine), and a room of n sessions waits n × twice
 // that, at most cfg.FlushInterval. So a room of 10 sends every op at once,
 // a crowd of 1,000 coalesces what arrives in 25–30 ms into one frame, and
-// a room spends at most about half a core on its frames however busy it
-// is; when the machine is saturated, frames cost more and rooms wait
-// longer.
+// a room spends at most about half a core (cfg.FrameCPU) on its frames
+// however busy it is; when the machine is saturated, frames cost more and
+// rooms wait longer.
 func (r *Room) sendInterval() time.Duration {
-	return min(r.cfg.FlushInterval, time.Duration(len(r.sessions))*2*r.hub.cost.per())
+	return min(r.cfg.FlushInterval, time.Duration(float64(len(r.sessions))*float64(r.hub.cost.per())/r.cfg.FrameCPU))
 }
 
 // presenceInterval is the wait instead when the frame holds only

@@ -72,3 +72,28 @@ func TestFrameCostFollowsTheCPUAFrameTakes(t *testing.T) {
 		t.Errorf("after too few frames: %v, want %v unchanged", got, dear)
 	}
 }
+
+// A room of n waits n × a frame's CPU ÷ the share of a core its frames may
+// take (--frame-cpu), at most --flush-interval.
+func TestSendIntervalSpendsTheFrameCPUShare(t *testing.T) {
+	h := &Hub{}
+	h.cost.perNS.Store(int64(20 * time.Microsecond))
+	r := &Room{hub: h, cfg: &Config{FlushInterval: time.Second, FrameCPU: 0.5}, sessions: map[*Session]*member{}}
+	for range 100 {
+		r.sessions[&Session{}] = &member{}
+	}
+	for _, tc := range []struct {
+		share float64
+		flush time.Duration
+		want  time.Duration
+	}{
+		{0.5, time.Second, 4 * time.Millisecond},
+		{0.1, time.Second, 20 * time.Millisecond},
+		{0.1, 10 * time.Millisecond, 10 * time.Millisecond},
+	} {
+		r.cfg.FrameCPU, r.cfg.FlushInterval = tc.share, tc.flush
+		if got := r.sendInterval(); got != tc.want {
+			t.Errorf("100 sessions, 20 µs a frame, frame-cpu %v, flush-interval %v: %v, want %v", tc.share, tc.flush, got, tc.want)
+		}
+	}
+}

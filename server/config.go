@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"strconv"
 	"strings"
@@ -233,7 +234,7 @@ func boundedInt(ceiling int, field func(*Config) *int) func(*Config, string) err
 func floatSetter(field func(*Config) *float64) func(*Config, string) error {
 	return func(c *Config, v string) error {
 		n, err := strconv.ParseFloat(v, 64)
-		if err != nil || n <= 0 {
+		if err != nil || !(n > 0) || math.IsInf(n, 0) {
 			return fmt.Errorf("want a positive number")
 		}
 		*field(c) = n

@@ -34,6 +34,8 @@ func TestConfigRejectsBadValuesClearly(t *testing.T) {
 	}{
 		{nil, map[string]string{"SKETCHPAD_IDLE_TIMEOUT": "soon"}, "SKETCHPAD_IDLE_TIMEOUT"},
 		{[]string{"--max-frame", "-1"}, nil, "positive integer"},
+		{[]string{"--frame-cpu", "NaN"}, nil, "positive number"},
+		{nil, map[string]string{"SKETCHPAD_FRAME_CPU": "+Inf"}, "positive number"},
 		{[]string{"--nope"}, nil, "not defined"},
 		{[]string{"stray"}, nil, "unexpected argument"},
 	} {

@@ -152,7 +152,7 @@ func newRoom(name string, hub *Hub) *Room {
 		commitDone: make(chan struct{}, 1),
 		submitDone: make(chan submitResult, 1),
 	}
-	r.inbox = newRoomInbox(hub.cfg.RoomInbox, r.unpark)
+	r.inbox = newRoomInbox(hub.cfg.RoomInbox, r.unpark, hub.metrics.roomsParked)
 	return r
 }
 
@@ -286,7 +286,6 @@ func (r *Room) loop() {
 			// Quiet since the last tick (no batch taken): park if there is
 			// nothing to wait for but events.
 			if batches == batchesAtPark && r.parkable() && r.inbox.park() {
-				r.hub.metrics.roomsParked.Inc()
 				return
 			}
 			batchesAtPark = batches
@@ -305,7 +304,6 @@ func (r *Room) loop() {
 // unpark starts the loop of a parked room again: the inbox calls it when
 // an event arrives for a parked room.
 func (r *Room) unpark() {
-	r.hub.metrics.roomsParked.Dec()
 	go r.loop()
 }
 
@@ -663,7 +661,11 @@ func (r *Room) flush(ctx context.Context, force bool) {
 // however busy it is; when the machine is saturated, frames cost more and
 // rooms wait longer.
 func (r *Room) sendInterval() time.Duration {
-	return min(r.cfg.FlushInterval, time.Duration(float64(len(r.sessions))*float64(r.hub.cost.per())/r.cfg.FrameCPU))
+	wait := float64(len(r.sessions)) * float64(r.hub.cost.per()) / r.cfg.FrameCPU
+	if !(wait < float64(r.cfg.FlushInterval)) { // NaN or past the bound
+		return r.cfg.FlushInterval
+	}
+	return time.Duration(wait)
 }
 
 // presenceInterval is the wait instead when the frame holds only

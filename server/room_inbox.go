@@ -1,6 +1,10 @@
 package server
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
 
 // roomInbox is a room's queue of events. It is bounded like a buffered
 // channel (a sender waits, or gives up, while it is full), but it holds
@@ -16,12 +20,13 @@ type roomInbox struct {
 	notify chan struct{} // capacity 1: something was queued since the last take
 	mu     sync.Mutex    // guards q and parked
 	q      []event
-	parked bool   // the room's loop has stopped until the next event
-	unpark func() // starts the loop of a parked room again
+	parked bool             // the room's loop has stopped until the next event
+	unpark func()           // starts the loop of a parked room again
+	gauge  prometheus.Gauge // parked rooms, changed under mu with parked
 }
 
-func newRoomInbox(n int, unpark func()) *roomInbox {
-	return &roomInbox{slots: make(chan struct{}, n), notify: make(chan struct{}, 1), unpark: unpark}
+func newRoomInbox(n int, unpark func(), parkedGauge prometheus.Gauge) *roomInbox {
+	return &roomInbox{slots: make(chan struct{}, n), notify: make(chan struct{}, 1), unpark: unpark, gauge: parkedGauge}
 }
 
 // put queues ev, waiting while the inbox is full. It returns false, with
@@ -53,7 +58,10 @@ func (b *roomInbox) push(ev event) {
 	b.mu.Lock()
 	b.q = append(b.q, ev)
 	wake := b.parked
-	b.parked = false
+	if wake {
+		b.parked = false
+		b.gauge.Dec()
+	}
 	b.mu.Unlock()
 	select {
 	case b.notify <- struct{}{}:
@@ -75,6 +83,7 @@ func (b *roomInbox) park() bool {
 	}
 	b.q = nil // the last burst's memory
 	b.parked = true
+	b.gauge.Inc()
 	return true
 }
 

@@ -90,6 +90,7 @@ func TestSendIntervalSpendsTheFrameCPUShare(t *testing.T) {
 		{0.5, time.Second, 4 * time.Millisecond},
 		{0.1, time.Second, 20 * time.Millisecond},
 		{0.1, 10 * time.Millisecond, 10 * time.Millisecond},
+		{1e-13, 10 * time.Millisecond, 10 * time.Millisecond}, // past what a Duration holds: the bound
 	} {
 		r.cfg.FrameCPU, r.cfg.FlushInterval = tc.share, tc.flush
 		if got := r.sendInterval(); got != tc.want {

@@ -13,13 +13,18 @@ import (
 // Connect; it counts as acknowledged once it comes back from the room.
 func (c *Client) Send(op *canvas.Op) error {
 	b := canvas.AppendOp(nil, op)
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.sent = append(c.sent, b)
-	if c.live {
+	conn, live := c.conn, c.live
+	c.mu.Unlock()
+	if live {
 		// A write on a dying connection fails; the op is kept and sent
-		// again after the next Connect, like one drawn offline.
-		_ = c.conn.WriteMessage(gws.OpcodeBinary, b)
+		// again after the next Connect, like one drawn offline. Ops sent
+		// while not live go out with the resend after the next Welcome,
+		// which happens before live is set.
+		_ = conn.WriteMessage(gws.OpcodeBinary, b)
 	}
 	return nil
 }

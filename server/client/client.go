@@ -23,6 +23,11 @@ type Client struct {
 	header http.Header
 	noLog  bool
 
+	// wmu keeps Send's writes in the order of c.sent. It is held across
+	// a write that may block (the server reads slowly, or not at all),
+	// so the read loop, which takes only mu, never waits on it: a real
+	// browser goes on reading while its sends are stuck.
+	wmu     sync.Mutex
 	mu      sync.Mutex // guards everything below
 	conn    *gws.Conn
 	board   *canvas.Board

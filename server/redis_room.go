@@ -381,12 +381,8 @@ func (r *Room) newAuthor(ctx context.Context) (uint32, error) {
 		r.authorNext++
 		return id, nil
 	}
-	waiting := 1 + r.inbox.queued(evJoin) // this join, and those queued behind it
-	for i := range r.unhandled {
-		if r.unhandled[i].kind == evJoin {
-			waiting++
-		}
-	}
+	// This join, the rest of its batch, and those queued behind it.
+	waiting := 1 + countKind(r.unhandled, evJoin) + r.inbox.queued(evJoin)
 	n := uint32(min(max(authorBlock, (waiting+authorBlock-1)/authorBlock*authorBlock), maxAuthorBlock))
 	last, err := r.reserveAuthors(ctx, n)
 	if err != nil {

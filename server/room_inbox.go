@@ -109,9 +109,14 @@ func (b *roomInbox) take(spare []event) []event {
 func (b *roomInbox) queued(kind eventKind) int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return countKind(b.q, kind)
+}
+
+// countKind counts the events of kind in evs.
+func countKind(evs []event, kind eventKind) int {
 	n := 0
-	for i := range b.q {
-		if b.q[i].kind == kind {
+	for i := range evs {
+		if evs[i].kind == kind {
 			n++
 		}
 	}

@@ -66,6 +66,7 @@ type Config struct {
 	MaxConnsPerIP   int     // WebSocket connections per client IP. Default 1000.
 	MaxRoomClients  int     // connections on one board per replica. Default 2000.
 	MaxRooms        int     // boards open on one replica. Default 50000.
+	MaxRoomsPerIP   int     // boards one client address may be on at once on a replica. Default MaxRooms/20.
 	MaxBoardPoints  int     // points on one board; drawing beyond is refused. Default 2,000,000.
 	MaxBoardStrokes int     // strokes on one board. Default 100,000.
 	RateDraw        float64 // drawing ops per second per connection (burst 2x). Default 250.
@@ -99,6 +100,7 @@ func (c *Config) Defaults() {
 	setDefault(&c.MaxConnsPerIP, 1000)
 	setDefault(&c.MaxRoomClients, 2000)
 	setDefault(&c.MaxRooms, 50000)
+	setDefault(&c.MaxRoomsPerIP, max(1, c.MaxRooms/20))
 	setDefault(&c.MaxBoardPoints, 2_000_000)
 	setDefault(&c.MaxBoardStrokes, 100_000)
 	setDefault(&c.RateDraw, 250)
@@ -163,8 +165,8 @@ var Settings = []Setting{
 		return nil
 	}},
 	{"idle-timeout", "SKETCHPAD_IDLE_TIMEOUT", "60s", "close connections silent this long (the server pings at half of it)", durSetter(func(c *Config) *time.Duration { return &c.IdleTimeout })},
-	{"room-idle", "SKETCHPAD_ROOM_IDLE", "30s", "keep an empty room in memory this long", durSetter(func(c *Config) *time.Duration { return &c.RoomIdle })},
-	{"room-park", "SKETCHPAD_ROOM_PARK", "10s", "a room whose people are quiet this long gives up its goroutine until the next event", durSetter(func(c *Config) *time.Duration { return &c.RoomPark })},
+	{"room-idle", "SKETCHPAD_ROOM_IDLE", "30s", "a board nobody is on is closed (stored and dropped from memory) this long after the last person left", durSetter(func(c *Config) *time.Duration { return &c.RoomIdle })},
+	{"room-park", "SKETCHPAD_ROOM_PARK", "10s", "a board whose people are all quiet this long gives up its goroutine until the next event (independent of --room-idle: an empty board does not park, it closes)", durSetter(func(c *Config) *time.Duration { return &c.RoomPark })},
 	{"replay-ops", "SKETCHPAD_REPLAY_OPS", "10000", "recent ops kept per room to replay to reconnecting clients", intSetter(func(c *Config) *int { return &c.ReplayOps })},
 	{"snapshot-every", "SKETCHPAD_SNAPSHOT_EVERY", "2000", "ops between stored board snapshots", intSetter(func(c *Config) *int { return &c.SnapshotEvery })},
 	{"flush-interval", "SKETCHPAD_FLUSH_INTERVAL", "30ms", "the longest a busy room holds ops to send them in one frame: a room of n connections sends at most one frame per min(this, n × the measured CPU a frame costs (30µs until measured) ÷ --frame-cpu), so a crowd of 1,000 gets 33–40 frames/s and a room of 10 gets every op at once", durSetter(func(c *Config) *time.Duration { return &c.FlushInterval })},
@@ -173,7 +175,8 @@ var Settings = []Setting{
 	{"sync-interval", "SKETCHPAD_SYNC_INTERVAL", "1s", "Redis mode: how often a replica checks that Redis is reachable and still has its data", durSetter(func(c *Config) *time.Duration { return &c.SyncInterval })},
 	{"max-conns-per-ip", "SKETCHPAD_MAX_CONNS_PER_IP", "1000", "WebSocket connections one client IP may hold (over: HTTP 429)", intSetter(func(c *Config) *int { return &c.MaxConnsPerIP })},
 	{"max-room-clients", "SKETCHPAD_MAX_ROOM_CLIENTS", "2000", "connections one board may have on a replica (over: close 1013)", intSetter(func(c *Config) *int { return &c.MaxRoomClients })},
-	{"max-rooms", "SKETCHPAD_MAX_ROOMS", "50000", "boards open at once on a replica (over: close 1013)", intSetter(func(c *Config) *int { return &c.MaxRooms })},
+	{"max-rooms", "SKETCHPAD_MAX_ROOMS", "50000", "boards open at once on a replica; at the limit the board nobody has been on for longest closes to make room, and only when every board has someone on it is a new one refused (close 1013)", intSetter(func(c *Config) *int { return &c.MaxRooms })},
+	{"max-rooms-per-ip", "SKETCHPAD_MAX_ROOMS_PER_IP", "(max-rooms ÷ 20)", "boards one client IP may be on at once on a replica, so no address holds more than its share of --max-rooms (over: close 1013)", intSetter(func(c *Config) *int { return &c.MaxRoomsPerIP })},
 	{"max-board-points", "SKETCHPAD_MAX_BOARD_POINTS", "2000000", "points one board may hold; drawing beyond is refused with Notice 413", boundedInt(1<<26, func(c *Config) *int { return &c.MaxBoardPoints })},
 	{"max-board-strokes", "SKETCHPAD_MAX_BOARD_STROKES", "100000", "strokes, shapes and texts one board may hold", boundedInt(1<<22, func(c *Config) *int { return &c.MaxBoardStrokes })},
 	{"rate-draw", "SKETCHPAD_RATE_DRAW", "250", "drawing ops per second per connection, burst twice that (over: slowed, Notice 429; persisting: close 4429)", floatSetter(func(c *Config) *float64 { return &c.RateDraw })},
@@ -299,5 +302,8 @@ func LoadConfigWith(name string, args []string, getenv func(string) string, usag
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	c.Defaults()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }

@@ -59,3 +59,29 @@ func TestREADMEListsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigRefusesSettingsThatDisagree(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--max-rooms", "100", "--max-rooms-per-ip", "101"}, "lower --max-rooms-per-ip"},
+		{[]string{"--room-park", "10ms"}, "raise --room-park"},
+	} {
+		_, err := LoadConfig(tc.args, func(string) string { return "" }, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want one saying %q", tc.args, err, tc.want)
+		}
+	}
+	// The share follows --max-rooms unless set.
+	c, err := LoadConfig([]string{"--max-rooms", "400"}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MaxRoomsPerIP != 20 {
+		t.Errorf("--max-rooms 400 gives a share of %d boards per address, want 20", c.MaxRoomsPerIP)
+	}
+	if _, err := LoadConfig(nil, func(string) string { return "" }, io.Discard); err != nil {
+		t.Errorf("the defaults are refused: %v", err)
+	}
+}

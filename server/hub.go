@@ -30,11 +30,22 @@ type Hub struct {
 	pingOnce sync.Once
 	stop     chan struct{} // closed by Close: the pinger ends
 
-	mu     sync.Mutex       // guards rooms, refs, closed
-	rooms  map[string]*Room // open rooms by name
-	refs   map[*Room]int    // sessions attached (Hello sent, not yet left)
-	closed bool
-	wg     sync.WaitGroup // running room loops
+	mu    sync.Mutex       // guards rooms, refs, empty, closing, lastClosing, onBoards, closed
+	rooms map[string]*Room // open rooms by name
+	refs  map[*Room]int    // sessions attached (Hello sent, not yet left)
+	// The open rooms nobody is attached to, and since when: at
+	// cfg.MaxRooms the oldest of them closes to make room.
+	empty map[*Room]time.Time
+	// Rooms removed from rooms and still storing what they hold, and the
+	// latest of them by name: a room opened again under that name loads
+	// only after it (Room.prev).
+	closing     map[*Room]struct{}
+	lastClosing map[string]*Room
+	// For each client address, the boards its sessions are on and how
+	// many sessions on each (cfg.MaxRoomsPerIP).
+	onBoards map[*ipEntry]map[string]int
+	closed   bool
+	wg       sync.WaitGroup // running room loops
 }
 
 // NewHub returns a hub over store. cfg must have its defaults filled in.
@@ -43,9 +54,13 @@ func NewHub(cfg *Config, store Store, log *slog.Logger, m *Metrics) *Hub {
 		cfg: cfg, store: store, log: log, metrics: m,
 		noisy: newLimitedLog(cfg.NoisyLogsPerMinute),
 		ips:   newIPLimits(100_000),
-		rooms: make(map[string]*Room),
-		refs:  make(map[*Room]int),
-		stop:  make(chan struct{}),
+		rooms:       make(map[string]*Room),
+		refs:        make(map[*Room]int),
+		empty:       make(map[*Room]time.Time),
+		closing:     make(map[*Room]struct{}),
+		lastClosing: make(map[string]*Room),
+		onBoards:    make(map[*ipEntry]map[string]int),
+		stop:        make(chan struct{}),
 	}
 }
 
@@ -112,21 +127,35 @@ func (h *Hub) sleep(d time.Duration) bool {
 }
 
 // acquire returns the open room name, opening it if needed, and counts one
-// more session attached to it. It returns nil when the room is not open and
-// the replica already has cfg.MaxRooms rooms open.
-func (h *Hub) acquire(name string) *Room {
+// more session attached to it. by is the client address the session comes
+// from (nil for the server's own reads): an address may be on at most
+// cfg.MaxRoomsPerIP boards at once, so that no one address holds more than
+// its share of the replica. At cfg.MaxRooms the board nobody has been on
+// for longest closes to make room; only when every open board has someone
+// on it is a new one refused. A refusal returns nil and the reason, for
+// the person refused.
+func (h *Hub) acquire(name string, by *ipEntry) (*Room, string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	r := h.rooms[name]
-	if r == nil && len(h.rooms) >= h.cfg.MaxRooms && !h.closed {
+	if by != nil && !by.shared {
+		if boards := h.onBoards[by]; boards[name] == 0 && len(boards) >= h.cfg.MaxRoomsPerIP {
+			h.metrics.limitHits.WithLabelValues("rooms_per_ip").Inc()
+			return nil, "this address has the most boards open it may; leave one and try again"
+		}
+	}
+	if r == nil && !h.closed && len(h.rooms) >= h.cfg.MaxRooms && !h.evictLocked() {
 		h.metrics.limitHits.WithLabelValues("rooms").Inc()
-		return nil
+		return nil, "this server has the most boards open it allows; try again later"
 	}
 	if r == nil {
 		r = newRoom(name, h)
 		if h.closed {
 			close(r.done) // posts to it return at once
-			return r
+			return r, ""
+		}
+		if prev := h.lastClosing[name]; prev != nil {
+			r.prev = prev.done
 		}
 		h.rooms[name] = r
 		h.metrics.rooms.Inc()
@@ -134,14 +163,42 @@ func (h *Hub) acquire(name string) *Room {
 		go r.run()
 	}
 	h.refs[r]++
-	return r
+	delete(h.empty, r)
+	if by != nil && !by.shared {
+		boards := h.onBoards[by]
+		if boards == nil {
+			boards = make(map[string]int)
+			h.onBoards[by] = boards
+		}
+		boards[name]++
+	}
+	return r, ""
+}
+
+// left is called when a session that acquired name (from address by)
+// closes.
+func (h *Hub) left(name string, by *ipEntry) {
+	if by == nil || by.shared {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	boards := h.onBoards[by]
+	if boards[name]--; boards[name] <= 0 {
+		delete(boards, name)
+	}
+	if len(boards) == 0 {
+		delete(h.onBoards, by)
+	}
 }
 
 // release undoes one acquire. Called by the room's loop.
 func (h *Hub) release(r *Room) {
 	h.mu.Lock()
-	h.refs[r]--
-	h.mu.Unlock()
+	defer h.mu.Unlock()
+	if h.refs[r]--; h.refs[r] == 0 && h.rooms[r.name] == r {
+		h.empty[r] = time.Now()
+	}
 }
 
 // tryRemove removes r if no session is attached; the room then stops.
@@ -151,20 +208,70 @@ func (h *Hub) tryRemove(r *Room) bool {
 	if h.refs[r] > 0 {
 		return false
 	}
+	h.removeLocked(r)
+	return true
+}
+
+// evictLocked closes the open room nobody has been on for longest, if
+// there is one. h.mu must be held.
+func (h *Hub) evictLocked() bool {
+	var victim *Room
+	var since time.Time
+	for r, t := range h.empty {
+		if victim == nil || t.Before(since) {
+			victim, since = r, t
+		}
+	}
+	if victim == nil {
+		return false
+	}
+	h.removeLocked(victim)
+	h.metrics.roomsEvicted.Inc()
+	// Its inbox holds no joins (nobody is attached), so the close is
+	// queued at once; posted on a goroutine all the same, as h.mu is held.
+	go victim.post(event{kind: evClose})
+	return true
+}
+
+// removeLocked takes r out of the open rooms into the closing ones.
+// h.mu must be held.
+func (h *Hub) removeLocked(r *Room) {
 	delete(h.refs, r)
+	delete(h.empty, r)
 	if h.rooms[r.name] == r {
 		delete(h.rooms, r.name)
 		h.metrics.rooms.Dec()
 	}
-	return true
+	h.closing[r] = struct{}{}
+	h.lastClosing[r.name] = r
+	h.metrics.roomsClosing.Inc()
+}
+
+// stopped is called by a room whose loop has stored everything and ended
+// for good.
+func (h *Hub) stopped(r *Room) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.closing[r]; ok {
+		delete(h.closing, r)
+		h.metrics.roomsClosing.Dec()
+	} else if h.rooms[r.name] == r { // stopped by Close
+		delete(h.rooms, r.name)
+		delete(h.refs, r)
+		delete(h.empty, r)
+		h.metrics.rooms.Dec()
+	}
+	if h.lastClosing[r.name] == r {
+		delete(h.lastClosing, r.name)
+	}
 }
 
 // Board returns a copy of the board name as this replica holds it, opening
 // the room (from the store or Redis) if it is not open.
 func (h *Hub) Board(ctx context.Context, name string) (*canvas.Board, error) {
-	r := h.acquire(name)
+	r, why := h.acquire(name, nil)
 	if r == nil {
-		return nil, errors.New("this replica has the most boards open it allows")
+		return nil, errors.New(why)
 	}
 	reply := make(chan peekReply, 1)
 	if !r.inbox.put(event{kind: evPeek, peek: reply}, r.done, ctx.Done()) {

@@ -8,6 +8,10 @@ type Metrics struct {
 	connections prometheus.Gauge
 	rooms       prometheus.Gauge
 	roomsParked prometheus.Gauge
+	// Rooms removed from the open ones, still storing what they hold.
+	roomsClosing prometheus.Gauge
+	roomsEvicted prometheus.Counter
+	roomBytes    *prometheus.GaugeVec // by part: board, replay, snapshot
 	opsIn       prometheus.Counter
 	framesOut   prometheus.Counter
 	bytesIn     prometheus.Counter
@@ -49,6 +53,14 @@ func NewMetrics() *Metrics {
 		connections: g("connections", "Open WebSocket connections."),
 		rooms:       g("rooms", "Rooms open on this replica."),
 		roomsParked: g("rooms_parked", "Open rooms whose people are all quiet: no goroutine until their next event."),
+		roomsClosing: g("rooms_closing", "Rooms closed (empty past --room-idle, or evicted), still storing what they hold."),
+		roomsEvicted: f("rooms_evicted_total", "Empty rooms closed before --room-idle to make room for a new one at --max-rooms."),
+		roomBytes: func() *prometheus.GaugeVec {
+			v := prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "sketchpad", Name: "room_bytes",
+				Help: "Estimated memory the open rooms hold, by part: board (strokes and points), replay (recent ops kept for reconnects), snapshot (the encoded board cached for joiners)."}, []string{"part"})
+			reg.MustRegister(v)
+			return v
+		}(),
 		opsIn:       f("ops_total", "Ops sequenced (applied and stored)."),
 		framesOut:   f("frames_out_total", "Frames queued to clients."),
 		bytesIn:     f("bytes_in_total", "WebSocket payload bytes received."),
@@ -56,7 +68,7 @@ func NewMetrics() *Metrics {
 		slowDrops:   f("slow_consumer_drops_total", "Connections dropped because their send queue was full."),
 		rejected:    f("rejected_connections_total", "Connections closed for breaking the protocol."),
 		storeErrors: f("store_errors_total", "Failed store operations (retried)."),
-		limitHits:   vec("limit_hits_total", "Requests refused by a limit (conns_per_ip, room_clients, rooms, board_points, board_strokes).", "limit"),
+		limitHits:   vec("limit_hits_total", "Requests refused by a limit (conns_per_ip, room_clients, rooms, rooms_per_ip, board_points, board_strokes).", "limit"),
 		rateLimited: vec("rate_limited_total", "Client frames slowed down (or cursors dropped) by rate limits, by class.", "class"),
 		fanout: func() prometheus.Histogram {
 			h := prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "sketchpad", Name: "fanout_seconds",

@@ -92,6 +92,15 @@ type Room struct {
 	// the one being handled): newAuthor counts the joins among them.
 	unhandled []event
 	cluster   clusterState
+	// When the last person left (zero while someone is on the board):
+	// the room closes cfg.RoomIdle after it.
+	emptySince time.Time
+	// What the room's memory was last counted as in the hub's gauges
+	// (account).
+	held heldBytes
+	// Closed when the previous room of the same name, closing, has
+	// stored everything: this one loads only then (nil: none).
+	prev <-chan struct{}
 }
 
 // member is a session's place in the room. Owned by run.
@@ -225,6 +234,10 @@ func newEpoch() uint64 {
 // the room has been idle with no sessions for cfg.RoomIdle, when the hub
 // closes it, or for a while when the room parks (see loop).
 func (r *Room) run() {
+	if r.prev != nil {
+		<-r.prev
+		r.prev = nil
+	}
 	if r.shared != nil {
 		// Subscribe before reading the log: ops published in between come
 		// twice (skipped by sequence number), never zero times.
@@ -237,15 +250,23 @@ func (r *Room) run() {
 	r.loop()
 }
 
-// loop handles the room's events. A room whose people are all quiet for
-// cfg.RoomPark, with nothing in flight or due, parks: loop returns and the
-// goroutine ends, and the next event queued starts loop again on a new
-// one. An idle board then costs its people no goroutine stack (about 6
-// KiB a room, which in rooms of ten was a tenth of an idle connection).
+// loop handles the room's events. Two states end it, each with one timer
+// it owns:
+//   - closed: a room nobody is on for cfg.RoomIdle, counted from the
+//     moment the last person left (emptySince, kept across parks), is
+//     removed from the hub and stops for good. Nothing else moves that
+//     moment: an empty room's other timers do not postpone its close.
+//   - parked: a room whose people are all quiet for cfg.RoomPark, with
+//     nothing in flight or due, parks: loop returns and the goroutine
+//     ends, and the next event queued starts loop again on a new one. An
+//     idle board then costs its people no goroutine stack (about 6 KiB a
+//     room, which in rooms of ten was a tenth of an idle connection).
+//     Only a room with people parks; an empty one waits for its close.
 func (r *Room) loop() {
 	ctx := context.Background()
-	idle := time.NewTimer(r.cfg.RoomIdle)
+	idle := time.NewTimer(time.Hour)
 	defer idle.Stop()
+	var idleC <-chan time.Time
 	due := time.NewTimer(time.Hour)
 	defer due.Stop()
 	park := time.NewTimer(r.cfg.RoomPark)
@@ -253,6 +274,21 @@ func (r *Room) loop() {
 	var evs []event
 	batches, batchesAtPark := 0, 0
 	for {
+		// The close timer runs exactly while the room is empty, from the
+		// moment it became so (a loop restarted after a park picks it up).
+		switch empty := len(r.sessions) == 0; {
+		case empty && r.emptySince.IsZero():
+			r.emptySince = time.Now()
+			idle.Reset(r.cfg.RoomIdle)
+			idleC = idle.C
+		case empty && idleC == nil:
+			idle.Reset(time.Until(r.emptySince.Add(r.cfg.RoomIdle)))
+			idleC = idle.C
+		case !empty && !r.emptySince.IsZero():
+			r.emptySince = time.Time{}
+			idle.Stop()
+			idleC = nil
+		}
 		var dueC <-chan time.Time
 		if d, ok := r.nextDue(); ok {
 			due.Reset(time.Until(d))
@@ -277,15 +313,21 @@ func (r *Room) loop() {
 		case res := <-r.submitDone:
 			r.submitted(res)
 		case <-dueC:
-		case <-idle.C:
+		case <-idleC:
+			idleC = nil
 			if len(r.sessions) == 0 && r.hub.tryRemove(r) {
 				r.stop(ctx)
 				return
 			}
+			// Someone is joining (attached, their Hello not handled
+			// yet): the empty spell is over; a new one starts if they
+			// leave.
+			r.emptySince = time.Time{}
 		case <-park.C:
 			// Quiet since the last tick (no batch taken): park if there is
 			// nothing to wait for but events.
 			if batches == batchesAtPark && r.parkable() && r.inbox.park() {
+				r.account()
 				return
 			}
 			batchesAtPark = batches
@@ -295,9 +337,7 @@ func (r *Room) loop() {
 			r.tend()
 		}
 		r.flush(ctx, false)
-		if len(r.sessions) == 0 {
-			idle.Reset(r.cfg.RoomIdle)
-		}
+		r.account()
 	}
 }
 
@@ -329,6 +369,8 @@ func (r *Room) stop(ctx context.Context) {
 	if r.shared != nil {
 		r.shared.unsubscribe(r)
 	}
+	r.forget()
+	r.hub.stopped(r)
 	close(r.done)
 	r.hub.wg.Done()
 }

@@ -263,6 +263,7 @@ func (h *wsHandler) OnClose(c *gws.Conn, err error) {
 	}
 	s.closed.Store(true)
 	if s.room != nil {
+		h.hub.left(s.roomName, s.lim.ip)
 		s.room.post(event{kind: evLeave, s: s})
 	}
 }
@@ -327,11 +328,12 @@ func (h *wsHandler) message(c *gws.Conn, msg *gws.Message) {
 		if s.forcedName != "" {
 			f.Hello.Name = s.forcedName
 		}
-		s.room = h.hub.acquire(s.roomName)
-		if s.room == nil {
-			s.closeWith(CloseTryAgain, "this server has the most boards open it allows; try again later")
+		room, why := h.hub.acquire(s.roomName, s.lim.ip)
+		if room == nil {
+			s.closeWith(CloseTryAgain, why)
 			return
 		}
+		s.room = room
 		hello := f.Hello
 		s.room.post(event{kind: evJoin, s: s, hello: &hello})
 	case s.room == nil:

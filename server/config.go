@@ -66,7 +66,7 @@ type Config struct {
 	MaxConnsPerIP   int     // WebSocket connections per client IP. Default 1000.
 	MaxRoomClients  int     // connections on one board per replica. Default 2000.
 	MaxRooms        int     // boards open on one replica. Default 50000.
-	MaxRoomsPerIP   int     // boards one client address may be on at once on a replica. Default MaxRooms/20.
+	MaxRoomsPerIP   int     // boards one client address may be on at once on a replica. Default MaxRooms/20, at least 10 (MaxRooms if less).
 	MaxBoardPoints  int     // points on one board; drawing beyond is refused. Default 2,000,000.
 	MaxBoardStrokes int     // strokes on one board. Default 100,000.
 	RateDraw        float64 // drawing ops per second per connection (burst 2x). Default 250.
@@ -100,7 +100,7 @@ func (c *Config) Defaults() {
 	setDefault(&c.MaxConnsPerIP, 1000)
 	setDefault(&c.MaxRoomClients, 2000)
 	setDefault(&c.MaxRooms, 50000)
-	setDefault(&c.MaxRoomsPerIP, max(1, c.MaxRooms/20))
+	setDefault(&c.MaxRoomsPerIP, max(c.MaxRooms/20, min(c.MaxRooms, 10)))
 	setDefault(&c.MaxBoardPoints, 2_000_000)
 	setDefault(&c.MaxBoardStrokes, 100_000)
 	setDefault(&c.RateDraw, 250)
@@ -176,7 +176,7 @@ var Settings = []Setting{
 	{"max-conns-per-ip", "SKETCHPAD_MAX_CONNS_PER_IP", "1000", "WebSocket connections one client IP may hold (over: HTTP 429)", intSetter(func(c *Config) *int { return &c.MaxConnsPerIP })},
 	{"max-room-clients", "SKETCHPAD_MAX_ROOM_CLIENTS", "2000", "connections one board may have on a replica (over: close 1013)", intSetter(func(c *Config) *int { return &c.MaxRoomClients })},
 	{"max-rooms", "SKETCHPAD_MAX_ROOMS", "50000", "boards open at once on a replica; at the limit the board nobody has been on for longest closes to make room, and only when every board has someone on it is a new one refused (close 1013)", intSetter(func(c *Config) *int { return &c.MaxRooms })},
-	{"max-rooms-per-ip", "SKETCHPAD_MAX_ROOMS_PER_IP", "(max-rooms ÷ 20)", "boards one client IP may be on at once on a replica, so no address holds more than its share of --max-rooms (over: close 1013)", intSetter(func(c *Config) *int { return &c.MaxRoomsPerIP })},
+	{"max-rooms-per-ip", "SKETCHPAD_MAX_ROOMS_PER_IP", "(max-rooms ÷ 20, at least 10)", "boards one client IP may be on at once on a replica, so no address holds more than its share of --max-rooms (over: close 1013)", intSetter(func(c *Config) *int { return &c.MaxRoomsPerIP })},
 	{"max-board-points", "SKETCHPAD_MAX_BOARD_POINTS", "2000000", "points one board may hold; drawing beyond is refused with Notice 413", boundedInt(1<<26, func(c *Config) *int { return &c.MaxBoardPoints })},
 	{"max-board-strokes", "SKETCHPAD_MAX_BOARD_STROKES", "100000", "strokes, shapes and texts one board may hold", boundedInt(1<<22, func(c *Config) *int { return &c.MaxBoardStrokes })},
 	{"rate-draw", "SKETCHPAD_RATE_DRAW", "250", "drawing ops per second per connection, burst twice that (over: slowed, Notice 429; persisting: close 4429)", floatSetter(func(c *Config) *float64 { return &c.RateDraw })},

@@ -163,6 +163,10 @@ func (h *Hub) acquire(name string, by *ipEntry) (*Room, string) {
 		go r.run()
 	}
 	h.refs[r]++
+	if r.idleTimer != nil {
+		r.idleTimer.Stop()
+		r.idleTimer = nil
+	}
 	delete(h.empty, r)
 	if by != nil && !by.shared {
 		boards := h.onBoards[by]
@@ -192,24 +196,31 @@ func (h *Hub) left(name string, by *ipEntry) {
 	}
 }
 
-// release undoes one acquire. Called by the room's loop.
+// release undoes one acquire. Called by the room's loop. When the last
+// session has left, the room's close is due cfg.RoomIdle later, unless
+// someone attaches meanwhile.
 func (h *Hub) release(r *Room) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.refs[r]--; h.refs[r] == 0 && h.rooms[r.name] == r {
-		h.empty[r] = time.Now()
+	if h.refs[r]--; h.refs[r] > 0 || h.rooms[r.name] != r {
+		return
 	}
+	h.empty[r] = time.Now()
+	r.idleGen++
+	gen := r.idleGen
+	r.idleTimer = time.AfterFunc(h.cfg.RoomIdle, func() { h.closeIdle(r, gen) })
 }
 
-// tryRemove removes r if no session is attached; the room then stops.
-func (h *Hub) tryRemove(r *Room) bool {
+// closeIdle closes r if it is still in the empty spell gen began.
+func (h *Hub) closeIdle(r *Room, gen uint64) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.refs[r] > 0 {
-		return false
+	if h.rooms[r.name] != r || h.refs[r] > 0 || r.idleGen != gen {
+		h.mu.Unlock()
+		return
 	}
 	h.removeLocked(r)
-	return true
+	h.mu.Unlock()
+	r.post(event{kind: evClose})
 }
 
 // evictLocked closes the open room nobody has been on for longest, if
@@ -238,6 +249,10 @@ func (h *Hub) evictLocked() bool {
 func (h *Hub) removeLocked(r *Room) {
 	delete(h.refs, r)
 	delete(h.empty, r)
+	if r.idleTimer != nil {
+		r.idleTimer.Stop()
+		r.idleTimer = nil
+	}
 	if h.rooms[r.name] == r {
 		delete(h.rooms, r.name)
 		h.metrics.rooms.Dec()
@@ -259,6 +274,9 @@ func (h *Hub) stopped(r *Room) {
 		delete(h.rooms, r.name)
 		delete(h.refs, r)
 		delete(h.empty, r)
+		if r.idleTimer != nil {
+			r.idleTimer.Stop()
+		}
 		h.metrics.rooms.Dec()
 	}
 	if h.lastClosing[r.name] == r {

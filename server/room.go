@@ -92,9 +92,11 @@ type Room struct {
 	// the one being handled): newAuthor counts the joins among them.
 	unhandled []event
 	cluster   clusterState
-	// When the last person left (zero while someone is on the board):
-	// the room closes cfg.RoomIdle after it.
-	emptySince time.Time
+	// The hub's close of the room once it has been empty for
+	// cfg.RoomIdle (nil while someone is attached), and which empty spell
+	// it belongs to; both guarded by hub.mu.
+	idleTimer *time.Timer
+	idleGen   uint64
 	// What the room's memory was last counted as in the hub's gauges
 	// (account).
 	held heldBytes
@@ -231,8 +233,7 @@ func newEpoch() uint64 {
 }
 
 // run opens the room and runs its loop. The room's goroutine ends when
-// the room has been idle with no sessions for cfg.RoomIdle, when the hub
-// closes it, or for a while when the room parks (see loop).
+// the hub closes it, or for a while when the room parks (see loop).
 func (r *Room) run() {
 	if r.prev != nil {
 		<-r.prev
@@ -250,23 +251,16 @@ func (r *Room) run() {
 	r.loop()
 }
 
-// loop handles the room's events. Two states end it, each with one timer
-// it owns:
-//   - closed: a room nobody is on for cfg.RoomIdle, counted from the
-//     moment the last person left (emptySince, kept across parks), is
-//     removed from the hub and stops for good. Nothing else moves that
-//     moment: an empty room's other timers do not postpone its close.
-//   - parked: a room whose people are all quiet for cfg.RoomPark, with
-//     nothing in flight or due, parks: loop returns and the goroutine
-//     ends, and the next event queued starts loop again on a new one. An
-//     idle board then costs its people no goroutine stack (about 6 KiB a
-//     room, which in rooms of ten was a tenth of an idle connection).
-//     Only a room with people parks; an empty one waits for its close.
+// loop handles the room's events. A room whose loop has nothing to wait
+// for but events for cfg.RoomPark parks: loop returns and the goroutine
+// ends, and the next event queued starts loop again on a new one. An idle
+// board then costs no goroutine stack (about 6 KiB a room, which in rooms
+// of ten was a tenth of an idle connection), and neither does an empty one
+// waiting for its close. Closing is not the loop's to time: the hub closes
+// a room cfg.RoomIdle after its last person left (Hub.release) by posting
+// evClose, which wakes a parked room to store what it holds and stop.
 func (r *Room) loop() {
 	ctx := context.Background()
-	idle := time.NewTimer(time.Hour)
-	defer idle.Stop()
-	var idleC <-chan time.Time
 	due := time.NewTimer(time.Hour)
 	defer due.Stop()
 	park := time.NewTimer(r.cfg.RoomPark)
@@ -274,21 +268,6 @@ func (r *Room) loop() {
 	var evs []event
 	batches, batchesAtPark := 0, 0
 	for {
-		// The close timer runs exactly while the room is empty, from the
-		// moment it became so (a loop restarted after a park picks it up).
-		switch empty := len(r.sessions) == 0; {
-		case empty && r.emptySince.IsZero():
-			r.emptySince = time.Now()
-			idle.Reset(r.cfg.RoomIdle)
-			idleC = idle.C
-		case empty && idleC == nil:
-			idle.Reset(time.Until(r.emptySince.Add(r.cfg.RoomIdle)))
-			idleC = idle.C
-		case !empty && !r.emptySince.IsZero():
-			r.emptySince = time.Time{}
-			idle.Stop()
-			idleC = nil
-		}
 		var dueC <-chan time.Time
 		if d, ok := r.nextDue(); ok {
 			due.Reset(time.Until(d))
@@ -313,22 +292,11 @@ func (r *Room) loop() {
 		case res := <-r.submitDone:
 			r.submitted(res)
 		case <-dueC:
-		case <-idleC:
-			idleC = nil
-			if len(r.sessions) == 0 && r.hub.tryRemove(r) {
-				r.stop(ctx)
-				return
-			}
-			// Someone is joining (attached, their Hello not handled
-			// yet): the empty spell is over; a new one starts if they
-			// leave.
-			r.emptySince = time.Time{}
 		case <-park.C:
 			// Quiet since the last tick (no batch taken): park if there is
 			// nothing to wait for but events.
 			if batches == batchesAtPark && r.parkable() && r.inbox.park() {
-				r.account()
-				return
+				return // the next event runs loop on another goroutine: touch nothing
 			}
 			batchesAtPark = batches
 			park.Reset(r.cfg.RoomPark)
@@ -348,11 +316,10 @@ func (r *Room) unpark() {
 }
 
 // parkable reports whether the loop has nothing to wait for but events:
-// people are in the room (an empty one is closed after cfg.RoomIdle
-// instead), no batch is committing or submitted, nothing is held to send,
-// store or submit, no timer is due.
+// no batch is committing or submitted, nothing is held to send, store or
+// submit, no timer is due.
 func (r *Room) parkable() bool {
-	if len(r.sessions) == 0 || r.committing != nil || len(r.pending) > 0 || len(r.out) > 0 || r.behind.Load() {
+	if r.committing != nil || len(r.pending) > 0 || len(r.out) > 0 || r.behind.Load() {
 		return false
 	}
 	if r.cluster.inflight != nil || len(r.cluster.subs) > 0 {

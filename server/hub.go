@@ -52,8 +52,8 @@ type Hub struct {
 func NewHub(cfg *Config, store Store, log *slog.Logger, m *Metrics) *Hub {
 	return &Hub{
 		cfg: cfg, store: store, log: log, metrics: m,
-		noisy: newLimitedLog(cfg.NoisyLogsPerMinute),
-		ips:   newIPLimits(100_000),
+		noisy:       newLimitedLog(cfg.NoisyLogsPerMinute),
+		ips:         newIPLimits(100_000),
 		rooms:       make(map[string]*Room),
 		refs:        make(map[*Room]int),
 		empty:       make(map[*Room]time.Time),

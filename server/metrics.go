@@ -12,19 +12,19 @@ type Metrics struct {
 	roomsClosing prometheus.Gauge
 	roomsEvicted prometheus.Counter
 	roomBytes    *prometheus.GaugeVec // by part: board, replay, snapshot
-	opsIn       prometheus.Counter
-	framesOut   prometheus.Counter
-	bytesIn     prometheus.Counter
-	bytesOut    prometheus.Counter
-	slowDrops   prometheus.Counter
-	rejected    prometheus.Counter
-	storeErrors prometheus.Counter
-	busDrops    prometheus.Counter
-	reconnects  prometheus.Counter
-	limitHits   *prometheus.CounterVec // by limit
-	rateLimited *prometheus.CounterVec // by class
-	fanout      prometheus.Histogram
-	resyncs     prometheus.Counter
+	opsIn        prometheus.Counter
+	framesOut    prometheus.Counter
+	bytesIn      prometheus.Counter
+	bytesOut     prometheus.Counter
+	slowDrops    prometheus.Counter
+	rejected     prometheus.Counter
+	storeErrors  prometheus.Counter
+	busDrops     prometheus.Counter
+	reconnects   prometheus.Counter
+	limitHits    *prometheus.CounterVec // by limit
+	rateLimited  *prometheus.CounterVec // by class
+	fanout       prometheus.Histogram
+	resyncs      prometheus.Counter
 	// Redis mode: rooms whose submits shared one pipelined round trip.
 	pipelineRooms prometheus.Histogram
 	pipelineTime  prometheus.Histogram // Redis mode: a pipeline's round trip
@@ -49,10 +49,10 @@ func NewMetrics() *Metrics {
 		return c
 	}
 	return &Metrics{
-		Registry:    reg,
-		connections: g("connections", "Open WebSocket connections."),
-		rooms:       g("rooms", "Rooms open on this replica."),
-		roomsParked: g("rooms_parked", "Open rooms whose people are all quiet: no goroutine until their next event."),
+		Registry:     reg,
+		connections:  g("connections", "Open WebSocket connections."),
+		rooms:        g("rooms", "Rooms open on this replica."),
+		roomsParked:  g("rooms_parked", "Open rooms whose people are all quiet: no goroutine until their next event."),
 		roomsClosing: g("rooms_closing", "Rooms closed (empty past --room-idle, or evicted), still storing what they hold."),
 		roomsEvicted: f("rooms_evicted_total", "Empty rooms closed before --room-idle to make room for a new one at --max-rooms."),
 		roomBytes: func() *prometheus.GaugeVec {

@@ -3,6 +3,7 @@
 # redis-server and nginx, the front end's npm packages) and says so.
 GO ?= go
 FUZZTIME ?= 30s
+STATICCHECK ?= v0.8.2
 
 .PHONY: test setup frontend frontend-check lint gotest e2e run fuzz bench
 
@@ -24,6 +25,8 @@ frontend-check:
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) mod tidy -diff
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK) ./...
 
 # Unit, socket and browser tests (fuzz seed corpora run here too).
 gotest:

@@ -132,8 +132,8 @@ func runIdle(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 	// handled takes more than one cycle to come back down; a server does
 	// collect now and then (the runtime forces a GC every two minutes),
 	// and returns freed memory to the OS in the background.
+	_, _ = forceGC(tgt.pprof) // the first halves stacks; the second's reading counts
 	settled0, _ := forceGC(tgt.pprof)
-	settled0, _ = forceGC(tgt.pprof)
 	time.Sleep(2 * time.Second)
 	settled, err := readProc(pid)
 	if err != nil {

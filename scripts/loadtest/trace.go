@@ -20,7 +20,6 @@ type pen struct {
 	t            float64 // samples since the start
 	f1, f2, a1   float64 // turning frequencies and amplitude
 	cx, cy, span float64 // the area's centre and half-size, CSS px
-	left         int     // samples left in the current stroke
 }
 
 func newPen(seed uint64) *pen {

@@ -81,7 +81,6 @@ func New(url string, o Options) *Client {
 type handler struct {
 	gws.BuiltinEventHandler
 	c     *Client
-	conn  **gws.Conn
 	ended chan struct{} // closed when this connection ends
 }
 

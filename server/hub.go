@@ -202,7 +202,10 @@ func (h *Hub) left(name string, by *ipEntry) {
 func (h *Hub) release(r *Room) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.refs[r]--; h.refs[r] > 0 || h.rooms[r.name] != r {
+	if h.rooms[r.name] != r {
+		return // closing: its count went with it
+	}
+	if h.refs[r]--; h.refs[r] > 0 {
 		return
 	}
 	h.empty[r] = time.Now()

@@ -152,12 +152,15 @@ func (a *App) routes() *echo.Echo {
 			return next(c)
 		}
 	})
+	// Every route that makes the replica work (reads a board, renders,
+	// mints, upgrades) takes from its client address's budget (a.budget,
+	// http_limits.go); new ones such as /api/boards/* must too.
 	e.GET("/", a.newBoard)
-	e.GET("/b/:room", a.boardPage)
-	e.GET("/ws/:room", a.websocket)
-	e.GET("/embed/:board", a.embedPage)
+	e.GET("/b/:room", a.boardPage, a.budget)
+	e.GET("/ws/:room", a.websocket, a.budget)
+	e.GET("/embed/:board", a.embedPage, a.budget)
 	e.GET("/embed.js", a.embedJS)
-	e.POST("/api/tokens", a.mintToken)
+	e.POST("/api/tokens", a.mintToken, a.budget)
 	e.GET("/static/*", a.static)
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/readyz", a.readyz)

@@ -18,7 +18,8 @@ import (
 
 // One address asks for pictures of random boards as fast as it can while
 // people draw on their boards from other addresses, at the default
-// settings. Timing-sensitive (it measures who gets served while the
+// settings but one: --max-rooms leaves room for a single more board, which
+// a newcomer must still get after the flood. Timing-sensitive (it measures who gets served while the
 // replica is flooded), so it runs without -race (make gotest).
 func TestAbuseOneAddressFloodingPicturesNeitherOpensBoardsNorTouchesDrawers(t *testing.T) {
 	const (
@@ -26,7 +27,7 @@ func TestAbuseOneAddressFloodingPicturesNeitherOpensBoardsNorTouchesDrawers(t *t
 		requests = 100000
 		workers  = 16
 	)
-	cfg := &server.Config{DataDir: t.TempDir(), TrustedProxies: []string{"127.0.0.0/8"}}
+	cfg := &server.Config{DataDir: t.TempDir(), TrustedProxies: []string{"127.0.0.0/8"}, MaxRooms: drawers + 1}
 	ts := startWith(t, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -151,6 +152,15 @@ func TestAbuseOneAddressFloodingPicturesNeitherOpensBoardsNorTouchesDrawers(t *t
 	}
 	if n := metric(t, ts, "sketchpad_rooms"); n != drawers {
 		t.Errorf("sketchpad_rooms = %v after the flood, want the drawers' %d", n, drawers)
+	}
+
+	// The replica still has room for one more board.
+	newcomer := wsFrom(ts, "198.51.102.1", "newcomer")
+	t.Cleanup(newcomer.Close)
+	if err := newcomer.Connect(ctx); err != nil {
+		t.Errorf("a newcomer after the flood: %v", err)
+	} else if _, err := newcomer.Stroke(1, 4, spiral(10, 0), 4); err != nil || newcomer.WaitAcked(ctx) != nil {
+		t.Errorf("a newcomer after the flood cannot draw: %v", err)
 	}
 
 	// The people were never refused or closed, and everything they drew

@@ -36,7 +36,8 @@ func wsFrom(ts *testServer, addr, room string) *client.Client {
 }
 
 func TestHTTPBudgetRefusesAnAddressOverItWith429AndLeavesOthersAlone(t *testing.T) {
-	const rate = 1 // burst 2: a token a second, so the checks below run before the next
+	// Burst 1, then a token every 2 s: the checks below run before the next.
+	const rate = 0.5
 	ts := limitServer(t, func(c *server.Config) { c.RateHTTP = rate; c.TrustedProxies = []string{"127.0.0.0/8"} })
 	const greedy, other = "198.51.100.1", "198.51.100.2"
 
@@ -52,8 +53,8 @@ func TestHTTPBudgetRefusesAnAddressOverItWith429AndLeavesOthersAlone(t *testing.
 		}
 		ok++
 	}
-	if ok < 2*rate || ok > 2*rate+1 {
-		t.Errorf("%d pictures served before a refusal, want about the burst (%d)", ok, 2*rate)
+	if ok < 1 || ok > 2 {
+		t.Errorf("%d pictures served before a refusal, want the burst (1), or 2 if a token came back meanwhile", ok)
 	}
 	if code != http.StatusTooManyRequests {
 		t.Fatalf("over budget: HTTP %d, want 429", code)
@@ -93,21 +94,21 @@ func TestHTTPBudgetRefusesAnAddressOverItWith429AndLeavesOthersAlone(t *testing.
 		}
 	}
 
-	// Other addresses have budgets of their own (a burst of two each here).
+	// Other addresses have budgets of their own (a burst of one each here).
 	for i, p := range []string{"/b/budget", "/b/budget.svg", "/embed/budget"} {
 		if code, _, _ := getFrom(t, "198.51.100."+itoa(10+i), "GET", ts.URL+p); code != http.StatusOK {
 			t.Errorf("GET %s from another address: HTTP %d, want 200", p, code)
 		}
 	}
-	d := wsFrom(ts, other, "budget")
+	d := wsFrom(ts, other, "budget") // its own burst: not used above
 	if err := d.Connect(ctxT(t)); err != nil {
 		t.Errorf("another address's WebSocket: %v", err)
 	}
 	d.Close()
 
 	// The greedy address gets its budget back at its rate.
-	time.Sleep(time.Second + 100*time.Millisecond)
+	time.Sleep(time.Duration(float64(time.Second)/rate) + 100*time.Millisecond)
 	if code, _, _ := getFrom(t, greedy, "GET", ts.URL+"/b/budget.svg"); code != http.StatusOK {
-		t.Errorf("a second after: HTTP %d, want 200", code)
+		t.Errorf("a token's time later: HTTP %d, want 200", code)
 	}
 }

@@ -32,6 +32,8 @@ lint:
 gotest:
 	SKETCHPAD_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 20m ./...
 	# Timing-sensitive tests (thousands of clients, rate limits), without -race.
+	# One address flooding pictures while people draw.
+	$(GO) test -count=1 -timeout 5m -run 'Abuse' ./server/
 	$(GO) test -count=1 -timeout 10m -run 'Storm' ./scripts/cluster/
 	$(GO) test -count=1 -timeout 5m -run 'Flood' ./scripts/loadtest/
 	# 10,000 boards opened and closed at the default timers.

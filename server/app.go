@@ -30,6 +30,7 @@ type App struct {
 	log      *slog.Logger
 	echo     *echo.Echo
 	hub      *Hub
+	pictures *pictures // /b/{room}.svg, read without opening rooms (picture.go)
 	store    Store
 	shared   *RedisLog
 	links    *Links
@@ -78,6 +79,7 @@ func newApp(cfg *Config, log *slog.Logger, store Store, shared *RedisLog, m *Met
 	}
 	a.hub = NewHub(cfg, store, log, m)
 	a.hub.shared = shared
+	a.pictures = newPictures(a.hub, store, shared)
 	a.upgrader = gws.NewUpgrader(&wsHandler{hub: a.hub}, &gws.ServerOption{
 		ReadMaxPayloadSize: cfg.MaxFrameBytes,
 		ReadBufferSize:     128, // client frames are one op, mostly a few dozen bytes; an idle connection keeps this buffer (a bigger frame's payload is read past it)
@@ -152,12 +154,15 @@ func (a *App) routes() *echo.Echo {
 			return next(c)
 		}
 	})
+	// Every route that makes the replica work (reads a board, renders,
+	// mints, upgrades) takes from its client address's budget (a.budget,
+	// http_limits.go); new ones such as /api/boards/* must too.
 	e.GET("/", a.newBoard)
-	e.GET("/b/:room", a.boardPage)
-	e.GET("/ws/:room", a.websocket)
-	e.GET("/embed/:board", a.embedPage)
+	e.GET("/b/:room", a.boardPage, a.budget)
+	e.GET("/ws/:room", a.websocket, a.budget)
+	e.GET("/embed/:board", a.embedPage, a.budget)
 	e.GET("/embed.js", a.embedJS)
-	e.POST("/api/tokens", a.mintToken)
+	e.POST("/api/tokens", a.mintToken, a.budget)
 	e.GET("/static/*", a.static)
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/readyz", a.readyz)
@@ -276,14 +281,18 @@ func (a *App) boardSVG(c echo.Context, segment string) error {
 	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 10*time.Second)
 	defer cancel()
-	b, err := a.hub.Board(ctx, room)
+	pic, notModified, err := a.pictures.get(ctx, room, c.Request().Header.Get("If-None-Match"))
 	if err != nil {
 		return apiError(http.StatusServiceUnavailable, "unavailable", "the board cannot be read right now: "+err.Error())
 	}
 	h := c.Response().Header()
-	h.Set("Cache-Control", "no-cache")
+	h.Set("Cache-Control", "no-cache") // revalidate: the ETag changes with every op
+	h.Set("ETag", pic.etag)
+	if notModified {
+		return c.NoContent(http.StatusNotModified)
+	}
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-	return c.Blob(http.StatusOK, "image/svg+xml", b.SVG())
+	return c.Blob(http.StatusOK, "image/svg+xml", pic.svg)
 }
 
 func (a *App) static(c echo.Context) error {

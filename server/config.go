@@ -73,6 +73,7 @@ type Config struct {
 	RateDestructive float64 // erase/restore/clear per second per connection. Default 20.
 	RatePresence    float64 // cursor/name updates per second per connection. Default 70.
 	IPRateFactor    float64 // an IP's budget is this many connections' worth. Default 10.
+	RateHTTP        float64 // HTTP requests that make the replica work, per second per client IP (burst 2x). Default 50.
 	// TrustedProxies are CIDRs of reverse proxies whose X-Forwarded-For is
 	// believed for the client IP (per-IP limits). Default: none.
 	TrustedProxies []string
@@ -107,6 +108,7 @@ func (c *Config) Defaults() {
 	setDefault(&c.RateDestructive, 20)
 	setDefault(&c.RatePresence, 70)
 	setDefault(&c.IPRateFactor, 10)
+	setDefault(&c.RateHTTP, 50)
 }
 
 func setDefault[T comparable](p *T, v T) {
@@ -183,6 +185,7 @@ var Settings = []Setting{
 	{"rate-destructive", "SKETCHPAD_RATE_DESTRUCTIVE", "20", "erase, restore and clear ops per second per connection", floatSetter(func(c *Config) *float64 { return &c.RateDestructive })},
 	{"rate-presence", "SKETCHPAD_RATE_PRESENCE", "70", "cursor and name updates per second per connection (over: dropped)", floatSetter(func(c *Config) *float64 { return &c.RatePresence })},
 	{"ip-rate-factor", "SKETCHPAD_IP_RATE_FACTOR", "10", "one client IP's budget, in connections' worth of each rate", floatSetter(func(c *Config) *float64 { return &c.IPRateFactor })},
+	{"rate-http", "SKETCHPAD_RATE_HTTP", "50", "requests per second per client address, burst twice that, to endpoints that make a replica work: board pages and pictures, embeds, token minting, WebSocket upgrades (over: HTTP 429)", floatSetter(func(c *Config) *float64 { return &c.RateHTTP })},
 	{"trusted-proxies", "SKETCHPAD_TRUSTED_PROXIES", "(none)", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For gives the client IP", func(c *Config, v string) error {
 		c.TrustedProxies = commaList(v)
 		for _, p := range c.TrustedProxies {

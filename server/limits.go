@@ -94,6 +94,7 @@ type ipLimits struct {
 type ipEntry struct {
 	mu      sync.Mutex
 	buckets [numClasses]bucket
+	http    bucket // HTTP requests that make the replica work (http_limits.go)
 	conns   int
 	seen    time.Time
 	// A connection from this IP was closed for its rate (4429) before
@@ -146,7 +147,22 @@ const ipForgetAfter = 10 * time.Minute
 // limit connections (limit 0: no limit).
 func (l *ipLimits) connect(ip string, limit int) (*ipEntry, bool) {
 	now := time.Now()
+	e := l.entry(ip, now)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.seen = now
+	if limit > 0 && e.conns >= limit && e != l.overflow {
+		return nil, false
+	}
+	e.conns++
+	return e, true
+}
+
+// entry returns ip's entry, adding it (or, when the table is full, the
+// shared overflow entry), and forgets idle entries once a minute.
+func (l *ipLimits) entry(ip string, now time.Time) *ipEntry {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	if now.Sub(l.lastGC) > time.Minute {
 		l.lastGC = now
 		for k, e := range l.entries {
@@ -167,15 +183,7 @@ func (l *ipLimits) connect(ip string, limit int) (*ipEntry, bool) {
 			l.entries[ip] = e
 		}
 	}
-	l.mu.Unlock()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.seen = now
-	if limit > 0 && e.conns >= limit && e != l.overflow {
-		return nil, false
-	}
-	e.conns++
-	return e, true
+	return e
 }
 
 func (e *ipEntry) disconnect() {

@@ -19,8 +19,9 @@ import (
 func startReplica(t *testing.T, redisURL string) *testServer {
 	t.Helper()
 	// Many test clients share one address: the per-address budget is
-	// raised to what many people behind one address would have.
-	return startWith(t, &server.Config{RedisURL: redisURL, RoomIdle: time.Minute, SyncInterval: 200 * time.Millisecond, IPRateFactor: 1000})
+	// raised to what many people behind one address would have (drawing
+	// and WebSocket upgrades).
+	return startWith(t, &server.Config{RedisURL: redisURL, RoomIdle: time.Minute, SyncInterval: 200 * time.Millisecond, IPRateFactor: 1000, RateHTTP: 1e4})
 }
 
 func replicas(t *testing.T, redisURL string, n int) []*testServer {

@@ -268,7 +268,7 @@ func TestSlowConsumerIsDroppedAndOthersAreNotSlowed(t *testing.T) {
 }
 
 func TestLateJoinersDuringFullSpeedDrawingAlwaysMatch(t *testing.T) {
-	ts := startWith(t, &server.Config{DataDir: t.TempDir(), RoomIdle: time.Minute, MaxConnsPerIP: 10000, IPRateFactor: 100})
+	ts := startWith(t, &server.Config{DataDir: t.TempDir(), RoomIdle: time.Minute, MaxConnsPerIP: 10000, IPRateFactor: 100, RateHTTP: 1e4})
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	var drawers []*client.Client

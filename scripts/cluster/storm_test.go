@@ -31,7 +31,7 @@ func TestReconnectStormAfterAReplicaWith2000ConnectionsIsKilled(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	c, err := local.Start(ctx, local.Options{Replicas: 3, Logf: t.Logf,
-		ReplicaArgs: []string{"--max-conns-per-ip", "100000", "--ip-rate-factor", "100000"}})
+		ReplicaArgs: []string{"--max-conns-per-ip", "100000", "--ip-rate-factor", "100000", "--rate-http", "100000"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ import (
 // interface), store=bolt is the embedded mode as it ships.
 
 func benchServer(b *testing.B, store string) string {
-	cfg := &server.Config{DataDir: b.TempDir(), RateDraw: 1e9, MaxConnsPerIP: 100000}
+	cfg := &server.Config{DataDir: b.TempDir(), RateDraw: 1e9, MaxConnsPerIP: 100000, RateHTTP: 1e9}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var app *server.App
 	if store == "memory" {

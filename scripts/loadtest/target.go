@@ -117,6 +117,12 @@ func (c *child) stop() {
 	}
 }
 
+// loadRateHTTP is the per-address HTTP budget (--rate-http) of the servers
+// the load generator starts: it opens clientsPerIP connections per address
+// as fast as it can, which the default budget would spread over seconds,
+// and these runs measure the boards, not that budget.
+const loadRateHTTP = "100000"
+
 // startReplica builds ./server/cmd/sketchpad and runs one replica in the
 // embedded mode over a temporary data directory, with pprof on loopback.
 func startReplica(ctx context.Context, args []string, logf func(string, ...any)) (*target, error) {
@@ -142,7 +148,7 @@ func startReplica(ctx context.Context, args []string, logf func(string, ...any))
 		return nil, err
 	}
 	paddr, _ := freeAddr()
-	full := append([]string{"--addr", addr, "--data", filepath.Join(dir, "data"), "--pprof", paddr}, args...)
+	full := append([]string{"--addr", addr, "--data", filepath.Join(dir, "data"), "--pprof", paddr, "--rate-http", loadRateHTTP}, args...)
 	c, err := startChild(bin, dir, filepath.Join(dir, "sketchpad.log"), nil, full...)
 	if err != nil {
 		t.close()
@@ -163,7 +169,7 @@ func startReplica(ctx context.Context, args []string, logf func(string, ...any))
 // startInproc runs the server in this process (for tests): CPU and memory
 // figures then include the load generator.
 func startInproc(dir string, memory bool) (*target, error) {
-	cfg := &server.Config{DataDir: dir}
+	cfg := &server.Config{DataDir: dir, RateHTTP: 1e5}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var app *server.App
 	desc := "sketchpad in this process (embedded mode)"
@@ -198,7 +204,7 @@ func startInproc(dir string, memory bool) (*target, error) {
 // room's clients can be split across replicas) with scripts/cluster/local.
 func startCluster(ctx context.Context, n int, logf func(string, ...any)) (*target, error) {
 	c, err := local.Start(ctx, local.Options{Replicas: n, Logf: logf,
-		ReplicaArgs: []string{"--room-idle", "60s", "--pprof", "127.0.0.1:0"}})
+		ReplicaArgs: []string{"--room-idle", "60s", "--pprof", "127.0.0.1:0", "--rate-http", loadRateHTTP}})
 	if err != nil {
 		return nil, err
 	}

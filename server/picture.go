@@ -1,0 +1,285 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sketchpad/sketchpad/canvas"
+)
+
+// Pictures of boards (GET /b/{room}.svg). Reading a board must not open
+// it: a room costs memory, a goroutine and (Redis mode) a subscription for
+// --room-idle, and anyone can name any board, so pictures of random names
+// would fill the replica. So a board open on this replica is read from
+// its room (the live board), and any other board is read from storage
+// without opening a room and without writing anything: a board never
+// stored is the empty board, and its picture is the empty picture.
+//
+// Renderings are cached by (board, epoch, sequence number), which says
+// exactly what is drawn. To find the key of a board that is not open, a
+// head read comes first: one HMGET in Redis mode, a few keys in one bbolt
+// read transaction in embedded mode (BoltStore.Head). A short-lived cache
+// without the head read would serve stale pictures of boards drawn on
+// other replicas (Redis mode) or opened and closed again here; the head
+// read is cheap next to reading and replaying the board, and it also
+// answers If-None-Match without touching the cache. Stores without a head
+// read (test stores) are read in full every time.
+
+// pictureCacheBytes bounds the rendered SVGs kept.
+const pictureCacheBytes = 16 << 20
+
+// pictureBuildTimeout bounds one read and replay of a stored board. A
+// build is shared by the requests for that board that arrive meanwhile, so
+// it does not end with the request that started it.
+const pictureBuildTimeout = 10 * time.Second
+
+// storeHead is what a Store offers when it can say a board's epoch and
+// last sequence number without reading its history (BoltStore does).
+type storeHead interface {
+	Head(ctx context.Context, room string) (epoch, seq uint64, err error)
+}
+
+// pictures reads and renders boards for /b/{room}.svg.
+type pictures struct {
+	hub    *Hub
+	store  Store     // embedded mode
+	shared *RedisLog // Redis mode
+	cache  *pictureCache
+	// Boards built from storage at once: a replay of a big board takes a
+	// core and its memory, so requests beyond these wait their turn.
+	builds chan struct{}
+	empty  []byte // the picture of a board with nothing on it
+
+	mu     sync.Mutex              // guards flight
+	flight map[string]*pictureCall // builds under way, by board
+}
+
+// picture is one rendering and its entity tag.
+type picture struct {
+	svg  []byte
+	etag string
+}
+
+type pictureCall struct {
+	done chan struct{} // closed when pic and err are set
+	pic  picture
+	err  error
+}
+
+func newPictures(h *Hub, store Store, shared *RedisLog) *pictures {
+	return &pictures{hub: h, store: store, shared: shared,
+		cache:  newPictureCache(pictureCacheBytes),
+		builds: make(chan struct{}, max(1, runtime.GOMAXPROCS(0))),
+		empty:  canvas.NewBoard(0).SVG(),
+		flight: make(map[string]*pictureCall)}
+}
+
+// pictureETag is the entity tag of a board's state.
+func pictureETag(epoch, seq uint64) string {
+	return `"` + strconv.FormatUint(epoch, 16) + "." + strconv.FormatUint(seq, 10) + `"`
+}
+
+// etagMatches reports whether an If-None-Match header names etag (weak
+// comparison, as RFC 9110 asks for If-None-Match).
+func etagMatches(ifNoneMatch, etag string) bool {
+	for _, t := range strings.Split(ifNoneMatch, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// get returns room's picture; notModified says that ifNoneMatch names it
+// (then pic.svg may be nil).
+func (p *pictures) get(ctx context.Context, room, ifNoneMatch string) (pic picture, notModified bool, err error) {
+	if r := p.hub.openRoom(room); r != nil {
+		b, err := p.hub.peek(ctx, r)
+		if err != nil {
+			return picture{}, false, err
+		}
+		pic := picture{etag: pictureETag(b.Epoch, b.Seq)}
+		if etagMatches(ifNoneMatch, pic.etag) {
+			return pic, true, nil
+		}
+		pic.svg = p.render(pictureKey{room, b.Epoch, b.Seq}, b)
+		return pic, false, nil
+	}
+	if epoch, seq, ok, err := p.head(ctx, room); err != nil {
+		return picture{}, false, err
+	} else if ok {
+		if epoch == 0 {
+			pic = picture{svg: p.empty, etag: pictureETag(0, 0)}
+			return pic, etagMatches(ifNoneMatch, pic.etag), nil
+		}
+		pic.etag = pictureETag(epoch, seq)
+		if etagMatches(ifNoneMatch, pic.etag) {
+			return pic, true, nil
+		}
+		if svg, ok := p.cache.get(pictureKey{room, epoch, seq}); ok {
+			pic.svg = svg
+			return pic, false, nil
+		}
+	}
+	pic, err = p.build(ctx, room)
+	if err != nil {
+		return picture{}, false, err
+	}
+	return pic, etagMatches(ifNoneMatch, pic.etag), nil
+}
+
+// render returns the rendering of b (the board under k), from the cache
+// or drawn now and kept.
+func (p *pictures) render(k pictureKey, b *canvas.Board) []byte {
+	if k.epoch == 0 {
+		return p.empty
+	}
+	if svg, ok := p.cache.get(k); ok {
+		return svg
+	}
+	svg := b.SVG()
+	p.cache.add(k, svg)
+	return svg
+}
+
+// head reads room's epoch and sequence number from storage; ok is false
+// when the store cannot say without a full read.
+func (p *pictures) head(ctx context.Context, room string) (epoch, seq uint64, ok bool, err error) {
+	switch {
+	case p.shared != nil:
+		epoch, seq, err = p.shared.ReadHead(ctx, room)
+		return epoch, seq, err == nil, err
+	case p.store != nil:
+		if hs, can := p.store.(storeHead); can {
+			epoch, seq, err = hs.Head(ctx, room)
+			return epoch, seq, err == nil, err
+		}
+	}
+	return 0, 0, false, nil
+}
+
+// build reads room from storage and renders it. Requests for a board
+// whose build is under way share it.
+func (p *pictures) build(ctx context.Context, room string) (picture, error) {
+	p.mu.Lock()
+	c := p.flight[room]
+	if c == nil {
+		c = &pictureCall{done: make(chan struct{})}
+		p.flight[room] = c
+		p.mu.Unlock()
+		go func() {
+			bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pictureBuildTimeout)
+			defer cancel()
+			c.pic, c.err = p.buildNow(bctx, room)
+			p.mu.Lock()
+			delete(p.flight, room)
+			p.mu.Unlock()
+			close(c.done)
+		}()
+	} else {
+		p.mu.Unlock()
+	}
+	select {
+	case <-c.done:
+		return c.pic, c.err
+	case <-ctx.Done():
+		return picture{}, ctx.Err()
+	}
+}
+
+func (p *pictures) buildNow(ctx context.Context, room string) (picture, error) {
+	select {
+	case p.builds <- struct{}{}:
+		defer func() { <-p.builds }()
+	case <-ctx.Done():
+		return picture{}, ctx.Err()
+	}
+	var st *StoredRoom
+	var err error
+	if p.shared != nil {
+		st, err = p.shared.Read(ctx, room)
+	} else {
+		st, err = p.store.Load(ctx, room)
+	}
+	if err != nil {
+		return picture{}, err
+	}
+	b, err := storedBoard(room, st)
+	if err != nil {
+		return picture{}, err
+	}
+	return picture{svg: p.render(pictureKey{room, b.Epoch, b.Seq}, b), etag: pictureETag(b.Epoch, b.Seq)}, nil
+}
+
+// storedBoard builds the board st holds: its snapshot, then the ops after
+// it in order, as Room.load does. (Room.load also fills the room's replay
+// window and author counter as it goes, which a picture does not need;
+// the replay itself is these few lines, kept here rather than changing
+// the room's loader.)
+func storedBoard(room string, st *StoredRoom) (*canvas.Board, error) {
+	b := canvas.NewBoard(st.Epoch)
+	if st.Snapshot != nil {
+		if err := b.UnmarshalBinary(st.Snapshot); err != nil {
+			return nil, fmt.Errorf("board %s snapshot: %w", room, err)
+		}
+	}
+	var op canvas.Op
+	for _, so := range st.Ops {
+		if so.Seq <= b.Seq {
+			continue // kept before the snapshot for replay
+		}
+		if so.Seq != b.Seq+1 {
+			return nil, fmt.Errorf("board %s log has a gap at seq %d", room, b.Seq+1)
+		}
+		if err := canvas.DecodeOp(so.Op, &op); err != nil {
+			return nil, fmt.Errorf("board %s op %d: %w", room, so.Seq, err)
+		}
+		b.Apply(so.Author, &op)
+	}
+	return b, nil
+}
+
+// openRoom returns the room name if it is open on this replica, counted
+// as one more attachment as acquire counts it, or nil; unlike acquire it
+// never opens a room. The attachment is released by the room when it
+// handles the peek (evPeek), so the room cannot close with the peek
+// queued. It mirrors acquire's bookkeeping of h.refs: a change there must
+// be made here too.
+func (h *Hub) openRoom(name string) *Room {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r := h.rooms[name]
+	if r == nil || h.closed {
+		return nil
+	}
+	h.refs[r]++
+	return r
+}
+
+// peek returns a copy of the board of r, which the caller attached with
+// openRoom (the room releases it).
+func (h *Hub) peek(ctx context.Context, r *Room) (*canvas.Board, error) {
+	reply := make(chan peekReply, 1)
+	if !r.inbox.put(event{kind: evPeek, peek: reply}, r.done, ctx.Done()) {
+		select {
+		case <-r.done:
+			return nil, errors.New("shutting down")
+		default:
+			h.release(r)
+			return nil, ctx.Err()
+		}
+	}
+	select {
+	case p := <-reply:
+		return p.board, p.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}

@@ -1,13 +1,9 @@
 package server
 
 import (
-	"context"
-	"errors"
 	"log/slog"
 	"sync"
 	"time"
-
-	"github.com/sketchpad/sketchpad/canvas"
 )
 
 // Hub is this replica's set of open rooms. A room is opened by the first
@@ -284,31 +280,6 @@ func (h *Hub) stopped(r *Room) {
 	}
 	if h.lastClosing[r.name] == r {
 		delete(h.lastClosing, r.name)
-	}
-}
-
-// Board returns a copy of the board name as this replica holds it, opening
-// the room (from the store or Redis) if it is not open.
-func (h *Hub) Board(ctx context.Context, name string) (*canvas.Board, error) {
-	r, why := h.acquire(name, nil)
-	if r == nil {
-		return nil, errors.New(why)
-	}
-	reply := make(chan peekReply, 1)
-	if !r.inbox.put(event{kind: evPeek, peek: reply}, r.done, ctx.Done()) {
-		select {
-		case <-r.done:
-			return nil, errors.New("shutting down")
-		default:
-			h.release(r)
-			return nil, ctx.Err()
-		}
-	}
-	select {
-	case p := <-reply:
-		return p.board, p.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
 	}
 }
 

@@ -91,8 +91,33 @@ func TestAnEmptyBoardClosesAfterRoomIdleAtTheDefaults(t *testing.T) {
 			a.Close()
 			waitMetric(t, ts, "sketchpad_connections", 0, 10*time.Second)
 			left := time.Now()
+			// Someone looks at its picture every 2 s meanwhile: a
+			// picture is no visit, and does not keep the board open.
+			stop := make(chan struct{})
+			looked := make(chan int)
+			go func() {
+				n := 0
+				defer func() { looked <- n }()
+				for {
+					select {
+					case <-stop:
+						return
+					case <-time.After(2 * time.Second):
+					}
+					if resp, err := http.Get(ts.URL + "/b/" + room + ".svg"); err == nil {
+						if resp.StatusCode == 200 {
+							n++
+						}
+						resp.Body.Close()
+					}
+				}
+			}()
 			waitMetric(t, ts, "sketchpad_rooms", 0, defaults.RoomIdle+defaults.RoomPark+5*time.Second)
 			took := time.Since(left)
+			close(stop)
+			if n := <-looked; n < 10 {
+				t.Errorf("%d pictures served while the board waited to close, want one every 2 s", n)
+			}
 			if took < defaults.RoomIdle-time.Second {
 				t.Errorf("the board closed %v after its last person left, before --room-idle (%v)", took, defaults.RoomIdle)
 			}

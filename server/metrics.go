@@ -68,7 +68,7 @@ func NewMetrics() *Metrics {
 		slowDrops:   f("slow_consumer_drops_total", "Connections dropped because their send queue was full."),
 		rejected:    f("rejected_connections_total", "Connections closed for breaking the protocol."),
 		storeErrors: f("store_errors_total", "Failed store operations (retried)."),
-		limitHits:   vec("limit_hits_total", "Requests refused by a limit (conns_per_ip, room_clients, rooms, rooms_per_ip, board_points, board_strokes).", "limit"),
+		limitHits:   vec("limit_hits_total", "Requests refused by a limit (conns_per_ip, http, room_clients, rooms, rooms_per_ip, board_points, board_strokes).", "limit"),
 		rateLimited: vec("rate_limited_total", "Client frames slowed down (or cursors dropped) by rate limits, by class.", "class"),
 		fanout: func() prometheus.Histogram {
 			h := prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "sketchpad", Name: "fanout_seconds",

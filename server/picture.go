@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -101,16 +100,18 @@ func etagMatches(ifNoneMatch, etag string) bool {
 // (then pic.svg may be nil).
 func (p *pictures) get(ctx context.Context, room, ifNoneMatch string) (pic picture, notModified bool, err error) {
 	if r := p.hub.openRoom(room); r != nil {
-		b, err := p.hub.peek(ctx, r)
+		b, ok, err := p.hub.peek(ctx, r)
 		if err != nil {
 			return picture{}, false, err
 		}
-		pic := picture{etag: pictureETag(b.Epoch, b.Seq)}
-		if etagMatches(ifNoneMatch, pic.etag) {
-			return pic, true, nil
+		if ok {
+			pic := picture{etag: pictureETag(b.Epoch, b.Seq)}
+			if etagMatches(ifNoneMatch, pic.etag) {
+				return pic, true, nil
+			}
+			pic.svg = p.render(pictureKey{room, b.Epoch, b.Seq}, b)
+			return pic, false, nil
 		}
-		pic.svg = p.render(pictureKey{room, b.Epoch, b.Seq}, b)
-		return pic, false, nil
 	}
 	if epoch, seq, ok, err := p.head(ctx, room); err != nil {
 		return picture{}, false, err
@@ -246,40 +247,37 @@ func storedBoard(room string, st *StoredRoom) (*canvas.Board, error) {
 	return b, nil
 }
 
-// openRoom returns the room name if it is open on this replica, counted
-// as one more attachment as acquire counts it, or nil; unlike acquire it
-// never opens a room. The attachment is released by the room when it
-// handles the peek (evPeek), so the room cannot close with the peek
-// queued. It mirrors acquire's bookkeeping of h.refs: a change there must
-// be made here too.
+// openRoom returns the room name if it is open on this replica, or nil;
+// unlike acquire it never opens one, and it does not count as someone on
+// the board: a picture neither keeps an empty board open longer nor
+// spares it from eviction.
 func (h *Hub) openRoom(name string) *Room {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	r := h.rooms[name]
-	if r == nil || h.closed {
+	if h.closed {
 		return nil
 	}
-	h.refs[r]++
-	return r
+	return h.rooms[name]
 }
 
-// peek returns a copy of the board of r, which the caller attached with
-// openRoom (the room releases it).
-func (h *Hub) peek(ctx context.Context, r *Room) (*canvas.Board, error) {
+// peek returns a copy of the board of r (from openRoom). ok is false when
+// the room closed first: it stored everything as it closed, so the caller
+// reads the stored board instead.
+func (h *Hub) peek(ctx context.Context, r *Room) (b *canvas.Board, ok bool, err error) {
 	reply := make(chan peekReply, 1)
 	if !r.inbox.put(event{kind: evPeek, peek: reply}, r.done, ctx.Done()) {
-		select {
-		case <-r.done:
-			return nil, errors.New("shutting down")
-		default:
-			h.release(r)
-			return nil, ctx.Err()
+		if ctx.Err() != nil {
+			return nil, false, ctx.Err()
 		}
+		return nil, false, nil
 	}
 	select {
 	case p := <-reply:
-		return p.board, p.err
+		return p.board, true, p.err
+	case <-r.done:
+		// Closed with the peek still queued: it was never handled.
+		return nil, false, nil
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, false, ctx.Err()
 	}
 }

@@ -366,8 +366,7 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 			p.Name, p.Color = ev.name.Name, ev.name.Color
 			r.out = canvas.AppendPresence(r.out, &p.Presence)
 		}
-	case evPeek:
-		r.hub.release(r)
+	case evPeek: // not attached (Hub.openRoom): nothing to release
 		r.retryLoad(ctx)
 		r.settle(ctx)
 		if r.failed != nil {

@@ -14,7 +14,6 @@ import {
   ZOOM_STEP,
   boardLength,
   centerOn,
-  fitRect,
   panBy,
   pinch,
   screenRect,
@@ -32,11 +31,14 @@ import { absoluteURL, isViewLink, roomName, roomSegment, socketURL } from './net
 import { CLOSE_EXPIRED, TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT, type StrokeId } from './protocol/types';
 import { download, exportPNG, exportSVG } from './render/export';
 import { Renderer } from './render/renderer';
+import { Corner } from './ui/corner';
 import { RemoteCursors } from './ui/cursors';
 import { Decorations } from './ui/decor';
 import { h } from './ui/dom';
 import { Minimap } from './ui/minimap';
 import { HelpPanel } from './ui/help';
+import { Landing } from './ui/landing';
+import { NameBox } from './ui/name_box';
 import { PeopleList } from './ui/people';
 import { ShareMenu, type ExportScope } from './ui/share_menu';
 import { loadPrefs, savePrefs, type Prefs } from './ui/prefs';
@@ -94,7 +96,11 @@ function main(): void {
   /** The select tool's gesture. */
   let selecting: { mode: 'move'; last: { x: number; y: number } } | { mode: 'marquee'; start: { x: number; y: number }; base: StrokeId[]; rect: Rect | null } | null = null;
 
-  const people = new PeopleList({ name: prefs.name, color: prefs.color }, (a) => follow(a === following ? 0 : a));
+  const people = new PeopleList(
+    { name: prefs.name, color: prefs.color },
+    (a) => follow(a === following ? 0 : a),
+    () => relayout(),
+  );
   const cursors = new RemoteCursors();
   const status = new StatusBanner(() => connection?.retryNow());
   const textEditor = new TextEditor();
@@ -102,13 +108,21 @@ function main(): void {
   const editor = new Editor(
     (f) => connection?.send(f),
     {
-      changed: () => schedule(),
+      changed: () => {
+        contentCache = null;
+        landing.changed();
+        schedule();
+      },
       historyChanged: (u, r) => toolbar.setHistory(u, r),
       boardReplaced: (b) => {
         minimap.boardChanged();
+        contentCache = null;
         if (b.strokes.length) renderer.snapshotArrived(editor.sync.receivedAt);
       },
-      applied: () => minimap.boardChanged(),
+      applied: () => {
+        minimap.boardChanged();
+        contentCache = null;
+      },
       presence: (m) => {
         if (m.author === editor.sync.author) return;
         bridge?.people.presence(m.author, m.name);
@@ -133,6 +147,8 @@ function main(): void {
       welcomed: (w, epochChanged) => {
         bridge?.people.welcomed();
         people.setSelf(w.author, { name: prefs.name, color: prefs.color });
+        // The board is here (the snapshot came first): a first visit lands on the drawing.
+        landing.arrived();
         if (epochChanged) status.flash('The board was reset on the server: strokes not yet sent were dropped.');
       },
       notice: (m) => {
@@ -150,6 +166,20 @@ function main(): void {
   // ---- the view ----
 
   const viewStore = new ViewStore(segment);
+  const storedView = embed?.view ?? loadView(segment);
+  /** The bounds of what is drawn, cached until the board changes. */
+  let contentCache: Rect | null = null;
+  const landing = new Landing(
+    {
+      view: () => renderer.view,
+      size: () => ({ w: renderer.width, h: renderer.height }),
+      setView: (v, byUser) => setView(v, byUser),
+      content: () => (contentCache ??= contentBounds()),
+      inkIn: (r) => editor.strokesIn(r).length > 0,
+      panels: () => [...document.querySelectorAll('#ui .top, #ui .side, #ui .corner, #ui .status-bar')],
+    },
+    storedView !== null,
+  );
   const zoom = new ZoomControls({
     zoomIn: () => zoomCenter(ZOOM_STEP),
     zoomOut: () => zoomCenter(1 / ZOOM_STEP),
@@ -172,7 +202,10 @@ function main(): void {
     cursors.relayout(set);
     textEditor.relayout(set);
     zoom.setZoom(zoomOf(set));
-    viewStore.save(set);
+    if (byUser) landing.moved();
+    // Remembered once landed: a first visit's starting view is not the person's.
+    if (landing.done) viewStore.save(set);
+    landing.changed();
     if (byUser && following) follow(0);
     schedule();
   }
@@ -191,8 +224,9 @@ function main(): void {
     return r;
   }
 
+  /** zoomToFit shows the whole drawing in the area the panels leave free. */
   function zoomToFit(): void {
-    setView(fitRect(contentBounds(), renderer.width, renderer.height, 48, 2), true);
+    landing.fit(2);
   }
 
   // ---- following someone ----
@@ -260,18 +294,19 @@ function main(): void {
     undo: () => editor.undo(),
     redo: () => editor.redo(),
     clear: () => editor.clear(),
-    rename: (name) => {
+  };
+  const toolbar = new Toolbar(toolbarActions, { tool, styles: prefs.styles }, embed ? { tools: embed.tools, compact: true } : {});
+  if (!embed) {
+    // An embed's name is the host's (or the token's): no name box.
+    const nameBox = new NameBox(prefs.name, (name) => {
       prefs = { ...prefs, name };
       save(prefs);
       editor.sync.setIdentity({ name, color: prefs.color });
       people.setSelf(editor.sync.author, { name, color: prefs.color });
-    },
-  };
-  const toolbar = new Toolbar(
-    toolbarActions,
-    { tool, styles: prefs.styles, name: prefs.name, personColor: prefs.color },
-    embed ? { tools: embed.tools, compact: true } : {},
-  );
+    });
+    nameBox.setColor(prefs.color);
+    people.setSelfRow(nameBox.el);
+  }
 
   // ---- share and export ----
 
@@ -304,9 +339,9 @@ function main(): void {
       });
   if (!embed) {
     // An embed has no share menu (the host decides who gets what), no help, no theme switch.
-    toolbar.addMore(share.el);
-    toolbar.addMore(help.button);
-    toolbar.addMore(theme.button);
+    toolbar.addMore(share.el, 'share');
+    toolbar.addMore(help.button, 'help');
+    toolbar.addMore(theme.button, 'theme');
   }
   const badge = h('span', { class: 'tb-badge', 'data-testid': 'read-only', title: 'This link can look at the board but not draw', hidden: true }, 'View only');
   toolbar.addMore(badge);
@@ -316,8 +351,8 @@ function main(): void {
     readOnly = true;
     editor.sync.setReadOnly(true);
     textEditor.end();
-    toolbar.setReadOnly(true);
     badge.hidden = false;
+    toolbar.setReadOnly(true);
     canvas.dataset.readonly = 'true';
     setTool('hand');
     share.setLinks({ edit: null, view: here() });
@@ -325,17 +360,34 @@ function main(): void {
   share.setLinks({ edit: here(), view: viewMeta ? absoluteURL(viewMeta, location.href) : null });
 
   const ui = document.querySelector<HTMLElement>('#ui') ?? document.body;
+  const top = h('header', { class: 'top' }, toolbar.el, people.toggle);
+  const corner = new Corner([...(embed ? [] : [minimap.el]), zoom.el], () => {
+    landing.changed();
+    schedule();
+  });
   ui.append(
     decor.el,
     cursors.el,
     textEditor.el,
-    h('header', { class: 'top' }, toolbar.el),
+    top,
     ...(embed ? [] : [help.el]),
     h('aside', { class: 'side' }, people.el),
     followEl,
     h('footer', { class: 'bottom' }, status.el),
-    h('div', { class: 'corner' }, ...(embed ? [] : [minimap.el]), zoom.el),
+    landing.button,
+    corner.el,
   );
+  /** relayout fits the toolbar's row to the window (what does not fit goes to its menus). */
+  function relayout(): void {
+    toolbar.fit(Math.max(0, top.clientWidth - people.toggle.offsetWidth - 8));
+    landing.changed();
+  }
+  // A phone-sized screen starts with the people panel and the map folded.
+  if (window.matchMedia?.('(max-width: 600px), (max-height: 500px)').matches) {
+    people.setCollapsed(true);
+    corner.setCollapsed(true);
+  }
+  relayout();
   canvas.dataset.tool = tool;
   // A button clicked with the mouse gives focus back, so that Space pans and
   // shortcuts work at once (keyboard users keep focus where it is).
@@ -630,12 +682,13 @@ function main(): void {
 
   const resize = (): void => {
     renderer.resize();
+    relayout();
     setView(renderer.view, false);
   };
   new ResizeObserver(resize).observe(canvas);
   window.addEventListener('resize', resize);
   renderer.resize();
-  setView(embed?.view ?? loadView(segment) ?? HOME_VIEW, false);
+  setView(storedView ?? HOME_VIEW, false);
 
   const onState = (s: ConnState): void => {
     status.set(s);

@@ -176,11 +176,22 @@ func TestEveryToolbarControlIsReachableInOneRowOnAPhoneATabletAndADesktop(t *tes
 
 			// The help fits the screen and scrolls inside itself.
 			p.click("help")
-			var help struct{ Top, Bottom, Left, Right float64 }
-			p.eval(`(() => { const r = document.querySelector('[data-testid="help-panel"]').getBoundingClientRect(); return { Top: r.top, Bottom: r.bottom, Left: r.left, Right: r.right }; })()`, &help)
+			var help struct {
+				Top, Bottom, Left, Right float64
+				ScrollW, ClientW         float64
+				ScrollH, ClientH         float64
+			}
+			p.eval(`(() => {
+				const e = document.querySelector('[data-testid="help-panel"]'), r = e.getBoundingClientRect();
+				return { Top: r.top, Bottom: r.bottom, Left: r.left, Right: r.right, ScrollW: e.scrollWidth, ClientW: e.clientWidth, ScrollH: e.scrollHeight, ClientH: e.clientHeight };
+			})()`, &help)
 			if help.Top < 0 || help.Left < 0 || help.Bottom > float64(s.h) || help.Right > float64(s.w) {
 				t.Errorf("the help panel %+v does not fit the %d×%d window", help, s.w, s.h)
 			}
+			if help.ScrollW > help.ClientW {
+				t.Errorf("the help panel scrolls sideways: %.0f px of content in %.0f", help.ScrollW, help.ClientW)
+			}
+			t.Logf("%s: the help panel shows %.0f of its %.0f px (it scrolls inside itself)", s.name, help.ClientH, help.ScrollH)
 			shot(t, p, s.name+"-help")
 			p.keys("\x1b")
 

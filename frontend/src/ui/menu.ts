@@ -12,7 +12,11 @@ export class Menu {
   readonly panel: HTMLElement;
   private readonly onOpen: () => void;
 
-  constructor(testid: string, label: string, icon: string, panelClass: string, onOpen: () => void = () => {}) {
+  /**
+   * closeOnChoice: a click on a button of the panel closes the menu, unless
+   * the button opens a popover of its own inside the panel (share, clear).
+   */
+  constructor(testid: string, label: string, icon: string, panelClass: string, closeOnChoice = false, onOpen: () => void = () => {}) {
     this.onOpen = onOpen;
     this.button = h('button', {
       type: 'button',
@@ -28,6 +32,16 @@ export class Menu {
     this.panel = h('div', { id: `menu-${testid}`, class: `popover tb-menu ${panelClass}`, role: 'group', 'aria-label': label, 'data-menu-of': testid, hidden: true });
     this.el = h('div', { class: 'tb-pop' }, this.button, this.panel);
     this.button.addEventListener('click', () => (this.isOpen() ? this.close(false) : this.open()));
+    if (closeOnChoice) {
+      this.panel.addEventListener('click', (e) => {
+        const b = e.target instanceof Element ? e.target.closest('button') : null;
+        // Not a button of the menu's own, or one inside a popover of its own.
+        if (!b || b.parentElement?.closest('.popover') !== this.panel) return;
+        const inner = b.getAttribute('aria-controls');
+        const pop = inner ? document.getElementById(inner) : null;
+        if (!pop || !this.panel.contains(pop)) this.close(false);
+      });
+    }
     this.panel.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') {
         e.stopPropagation();

@@ -98,7 +98,7 @@ export class Toolbar {
     const compact = opts.compact === true;
     const shown = opts.tools ?? null;
     this.tool = state.tool;
-    this.toolsMenu = new Menu('more', 'More tools and controls', '', 'more-pop');
+    this.toolsMenu = new Menu('more', 'More tools and controls', '', 'more-pop', true);
     this.toolsMenuIcon = h('span', { class: 'tb-menu-icon' });
     const chevron = svgIcon(ICONS.chevron);
     chevron.classList.add('tb-chevron');

@@ -3,12 +3,13 @@
 
 import { makeAPI } from './api';
 import { Editor } from './edit/editor';
+import { SelectGesture } from './edit/select_gesture';
 import { Bridge, TokenClock, errorFor, tokenClaims, tokenProblem, type BoardControl } from './embed/bridge';
 import { openChannel } from './embed/channel';
 import { firstTool, parseEmbedConfig } from './embed/config';
 import { union, EMPTY_RECT, type Rect } from './geometry/bounds';
 import { pressureByte } from './geometry/outline';
-import { TEXT_LINE_HEIGHT, corners, skeleton } from './geometry/shape';
+import { skeleton } from './geometry/shape';
 import {
   HOME_VIEW,
   ZOOM_STEP,
@@ -16,7 +17,6 @@ import {
   centerOn,
   panBy,
   pinch,
-  screenRect,
   setZoom,
   toBoard,
   zoomAt,
@@ -28,11 +28,13 @@ import { attachPointer, type PointerSample } from './input/pointer';
 import { SHORTCUTS, TOOL_NAMES, type Command } from './input/shortcuts';
 import { Connection, type ConnState } from './net/connection';
 import { absoluteURL, isViewLink, roomName, roomSegment, socketURL } from './net/room_url';
-import { CLOSE_EXPIRED, TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT, type StrokeId } from './protocol/types';
-import { download, exportPNG, exportSVG } from './render/export';
+import { CLOSE_EXPIRED, TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT } from './protocol/types';
 import { Renderer } from './render/renderer';
 import { Corner } from './ui/corner';
 import { RemoteCursors } from './ui/cursors';
+import { Exports } from './ui/exports';
+import { FollowPill } from './ui/follow_pill';
+import { editText, newText } from './ui/text_session';
 import { Decorations } from './ui/decor';
 import { h } from './ui/dom';
 import { Minimap } from './ui/minimap';
@@ -93,8 +95,6 @@ function main(): void {
   let spaceHeld = false;
   let shiftHeld = false;
   let following = 0;
-  /** The select tool's gesture. */
-  let selecting: { mode: 'move'; last: { x: number; y: number } } | { mode: 'marquee'; start: { x: number; y: number }; base: StrokeId[]; rect: Rect | null } | null = null;
 
   const people = new PeopleList(
     { name: prefs.name, color: prefs.color },
@@ -128,7 +128,7 @@ function main(): void {
         bridge?.people.presence(m.author, m.name);
         people.set(m.author, { name: m.name, color: m.color });
         cursors.rename(m.author, m);
-        if (m.author === following) followPill.update(m.name);
+        if (m.author === following) followPill.show(m.name);
       },
       leave: (a) => {
         bridge?.people.leave(a);
@@ -162,6 +162,8 @@ function main(): void {
   editor.sync.setReadOnly(readOnly);
   const renderer = new Renderer(canvas, editor, () => schedule());
   const decor = new Decorations();
+  /** The select tool's gesture. */
+  const selecting = new SelectGesture(editor);
 
   // ---- the view ----
 
@@ -231,22 +233,13 @@ function main(): void {
 
   // ---- following someone ----
 
-  const followText = h('span', {});
-  const followStop = h('button', { type: 'button', class: 'status-action', 'aria-label': 'Stop following', title: 'Stop following' }, 'Stop');
-  const followEl = h('div', { class: 'follow-pill', 'data-testid': 'following', role: 'status', hidden: true }, followText, followStop);
-  followStop.addEventListener('click', () => follow(0));
-  const followPill = {
-    update: (name: string): void => {
-      followText.textContent = `Following ${name}`;
-    },
-  };
+  const followPill = new FollowPill(() => follow(0));
 
   /** follow makes the view follow author's cursor (0: nobody). */
   function follow(author: number): void {
     following = author;
     people.setFollowing(author);
-    followEl.hidden = author === 0;
-    if (author) followPill.update(people.name(author)?.name ?? 'someone');
+    followPill.show(author ? (people.name(author)?.name ?? 'someone') : null);
   }
 
   // ---- tools and styles ----
@@ -310,22 +303,12 @@ function main(): void {
 
   // ---- share and export ----
 
-  const exportRect = (scope: ExportScope): Rect | undefined =>
-    scope === 'view' ? screenRect(renderer.view, renderer.width, renderer.height) : undefined;
-  const pngOf = (scope: ExportScope): string => {
-    const dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
-    const scale = scope === 'view' ? renderer.view.scale * dpr : 0.25 * dpr;
-    return exportPNG(renderer.painter, editor.shown(), scale, exportRect(scope));
-  };
-  const svgOf = (scope: ExportScope): string => exportSVG(editor.shown(), exportRect(scope));
-  const fileName = roomName(segment).replace(/[^\w.-]+/g, '_') || 'sketchpad';
+  const exports = new Exports(renderer, editor, roomName(segment).replace(/[^\w.-]+/g, '_') || 'sketchpad');
+  const pngOf = (scope: ExportScope): string => exports.png(scope);
+  const svgOf = (scope: ExportScope): string => exports.svg(scope);
   const share = new ShareMenu({
-    exportPNG: (scope) => download(pngOf(scope), `${fileName}.png`),
-    exportSVG: (scope) => {
-      const url = URL.createObjectURL(new Blob([svgOf(scope)], { type: 'image/svg+xml' }));
-      download(url, `${fileName}.svg`);
-      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    },
+    exportPNG: (scope) => exports.downloadPNG(scope),
+    exportSVG: (scope) => exports.downloadSVG(scope),
   });
   const here = (): string => location.href.replace(/#.*$/, '');
   const viewMeta = meta('sketchpad-view-link');
@@ -372,7 +355,7 @@ function main(): void {
     top,
     ...(embed ? [] : [help.el]),
     h('aside', { class: 'side' }, people.el),
-    followEl,
+    followPill.el,
     h('footer', { class: 'bottom' }, status.el),
     landing.button,
     corner.el,
@@ -414,7 +397,7 @@ function main(): void {
     decor.update(
       renderer.view,
       tool === 'select' ? editor.selectionBounds() : null,
-      selecting?.mode === 'marquee' ? selecting.rect : null,
+      selecting.marquee,
     );
     minimap.update(renderer.view, renderer.width, renderer.height);
     bridge?.frame(editor.board.seq);
@@ -427,47 +410,7 @@ function main(): void {
 
   // ---- text ----
 
-  /** editText opens the text field on our text n. */
-  function editText(n: number): void {
-    const t = editor.ownText(n);
-    if (!t) return;
-    editor.setEditing(n);
-    textEditor.open(
-      {
-        x: t.x,
-        y: t.y,
-        size: t.stroke.width,
-        color: t.stroke.color,
-        text: t.stroke.text,
-        commit: (text) => {
-          editor.setEditing(0);
-          editor.editText(n, { color: t.stroke.color, size: t.stroke.width }, text);
-        },
-      },
-      renderer.view,
-    );
-  }
-
-  /** newText opens the text field for a new text whose first line is centered on board point p. */
-  function newText(p: { x: number; y: number }): void {
-    const size = prefs.styles.widths.text;
-    const color = drawColor(prefs.styles, 'text');
-    const x = Math.round(p.x);
-    const y = Math.round(p.y - (TEXT_LINE_HEIGHT * size) / 2);
-    textEditor.open(
-      {
-        x,
-        y,
-        size,
-        color,
-        text: '',
-        commit: (text) => {
-          if (text.trim() !== '') editor.addText(x, y, { color, size }, text);
-        },
-      },
-      renderer.view,
-    );
-  }
+  const openText = (n: number): void => editText(editor, textEditor, n, renderer.view);
 
   // ---- pointer ----
 
@@ -502,32 +445,13 @@ function main(): void {
         break;
       case 'text': {
         const n = editor.textAt(b, pick());
-        if (n) editText(n);
-        else newText(b);
+        if (n) openText(n);
+        else newText(editor, textEditor, b, prefs.styles.widths.text, drawColor(prefs.styles, 'text'), renderer.view);
         break;
       }
-      case 'select': {
-        const hit = editor.strokeAt(b, pick());
-        const box = editor.selectionBounds();
-        if (!shiftHeld && (!hit || editor.isSelected(hit)) && b.x >= box.minX && b.x <= box.maxX && b.y >= box.minY && b.y <= box.maxY) {
-          // Inside the selection's box: drag the selection.
-          selecting = { mode: 'move', last: b };
-        } else if (hit) {
-          if (shiftHeld) {
-            const sel = editor.selection;
-            editor.select(editor.isSelected(hit) ? sel.filter((id) => id.author !== hit.author || id.stroke !== hit.stroke) : [...sel, hit]);
-            selecting = null;
-          } else {
-            if (!editor.isSelected(hit)) editor.select([hit]);
-            selecting = { mode: 'move', last: b };
-          }
-        } else {
-          const base = shiftHeld ? editor.selection : [];
-          if (!shiftHeld) editor.select([]);
-          selecting = { mode: 'marquee', start: b, base, rect: null };
-        }
+      case 'select':
+        selecting.start(b, pick(), shiftHeld);
         break;
-      }
       case 'hand':
         break;
     }
@@ -553,13 +477,7 @@ function main(): void {
         editor.shapeMove(last, shiftHeld);
         break;
       case 'select':
-        if (selecting?.mode === 'move') {
-          editor.moveBy(last.x - selecting.last.x, last.y - selecting.last.y);
-          selecting.last = last;
-        } else if (selecting?.mode === 'marquee') {
-          selecting.rect = corners(selecting.start, last);
-          editor.select([...selecting.base, ...editor.strokesIn(selecting.rect)]);
-        }
+        selecting.move(last);
         break;
       default:
         break;
@@ -572,7 +490,7 @@ function main(): void {
     editor.shapeEnd();
     editor.eraseEnd();
     editor.moveEnd();
-    selecting = null;
+    selecting.end();
     schedule();
   };
 
@@ -586,7 +504,7 @@ function main(): void {
         editor.cancelStroke();
         editor.eraseCancel();
         editor.moveEnd();
-        selecting = null;
+        selecting.end();
         schedule();
       },
       pan: (dx, dy) => setView(panBy(renderer.view, dx, dy), true),
@@ -606,7 +524,7 @@ function main(): void {
       doubleClick: (s) => {
         if (tool !== 'select' || readOnly) return;
         const n = editor.textAt(toBoardSample(s), pick());
-        if (n) editText(n);
+        if (n) openText(n);
       },
     },
     () => tool === 'hand' || spaceHeld || readOnly,

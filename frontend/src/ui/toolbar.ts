@@ -110,6 +110,7 @@ export class Toolbar {
     for (const t of TOOLS) {
       if (shown && !shown.includes(t.name)) continue;
       const b = button(`tool-${t.name}`, t.label, t.icon, { 'aria-pressed': 'false' });
+      b.append(menuLabel(t.label));
       b.addEventListener('click', () => {
         actions.tool(t.name);
         this.toolsMenu.close(false);
@@ -128,6 +129,7 @@ export class Toolbar {
       this.toolsMenu.close(false);
     });
     this.extras.set('clear', this.clear.el);
+    this.clear.el.querySelector('button')?.append(h('span', { class: 'tb-label', 'aria-hidden': 'true' }, EXTRA_LABELS.clear));
     this.historyGroup = h('div', { class: 'tb-group', role: 'group', 'aria-label': 'History' });
 
     this.pageGroup = h('div', { class: 'tb-group', role: 'group', 'aria-label': 'Page' });
@@ -154,7 +156,10 @@ export class Toolbar {
    * unnamed one that always stays (the View only badge).
    */
   addMore(el: HTMLElement, name?: Extra): void {
-    if (name) this.extras.set(name, el);
+    if (name) {
+      this.extras.set(name, el);
+      (el.matches('button') ? el : el.querySelector('button'))?.append(h('span', { class: 'tb-label', 'aria-hidden': 'true' }, EXTRA_LABELS[name]));
+    }
     else this.fixedPage.push(el);
     this.place();
   }
@@ -232,4 +237,12 @@ export class Toolbar {
     if (!any) this.toolsMenu.close(false);
     this.pageGroup.hidden = barExtras.length === 0 && this.fixedPage.every((e) => e.hidden);
   }
+}
+
+/** What a page control is called in the More menu (beside its icon). */
+const EXTRA_LABELS: Readonly<Record<Extra, string>> = { clear: 'Clear the board', share: 'Share and export', help: 'Help', theme: 'Light or dark' };
+
+/** menuLabel is a tool's name as the More menu shows it beside the icon: its label up to the key. */
+function menuLabel(label: string): HTMLElement {
+  return h('span', { class: 'tb-label', 'aria-hidden': 'true' }, label.replace(/[:(].*$/, '').trim());
 }

@@ -8,6 +8,7 @@ import { Bridge, TokenClock, errorFor, tokenClaims, tokenProblem, type BoardCont
 import { openChannel } from './embed/channel';
 import { firstTool, parseEmbedConfig } from './embed/config';
 import { union, EMPTY_RECT, type Rect } from './geometry/bounds';
+import { strokeInRect } from './geometry/hit';
 import { pressureByte } from './geometry/outline';
 import { skeleton } from './geometry/shape';
 import {
@@ -177,7 +178,7 @@ function main(): void {
       size: () => ({ w: renderer.width, h: renderer.height }),
       setView: (v, byUser) => setView(v, byUser),
       content: () => (contentCache ??= contentBounds()),
-      inkIn: (r) => editor.strokesIn(r).length > 0,
+      inkIn: (r) => editor.shown().some((it) => strokeInRect(it.stroke, r, editor.extentOf(it.stroke), it.dx, it.dy)),
       panels: () => [...document.querySelectorAll('#ui .top, #ui .side, #ui .corner, #ui .status-bar')],
     },
     storedView !== null,

@@ -8,6 +8,7 @@ import { FIT_MIN_ZOOM, MIN_ZOOM, zoomAt, zoomOf, toScreen } from '../src/geometr
 import { MIN_TOOLS, demotions, planAt } from '../src/ui/bar_plan';
 import { MAX_BOARDS, parseIndex, recall, remember, serializeIndex } from '../src/ui/view_index';
 import type { ToolName } from '../src/input/shortcuts';
+import { styleKey, styleParts } from '../src/ui/style';
 
 const inside = (p: { x: number; y: number }, b: Box, eps = 1e-6): boolean =>
   p.x >= b.left - eps && p.x <= b.right + eps && p.y >= b.top - eps && p.y <= b.bottom + eps;
@@ -113,4 +114,14 @@ test('view index: malformed entries are skipped, never thrown', () => {
   const ix = parseIndex(JSON.stringify({ a: [0.25, 0, 0, 1], b: [1e9, 0, 0, 1], c: 'x', d: [0.25, NaN, 0, 1] }));
   assert.deepEqual(ix.map((r) => r.room), ['a']);
   assert.equal(remember([], 'x'.repeat(500), { scale: 0.25, x: 0, y: 0 }, 1).length, 0);
+});
+
+test('style menu: each tool shows only the style that applies to it', () => {
+  assert.deepEqual(styleParts(styleKey('pen')), { color: true, opacity: true, width: true, fill: false });
+  assert.deepEqual(styleParts(styleKey('rect')), { color: true, opacity: true, width: true, fill: true });
+  assert.deepEqual(styleParts(styleKey('partial-eraser')), { color: false, opacity: false, width: true, fill: false });
+  for (const t of ['eraser', 'select', 'hand'] as const) {
+    assert.equal(styleKey(t), null);
+    assert.deepEqual(styleParts(null), { color: false, opacity: false, width: false, fill: false });
+  }
 });

@@ -9,7 +9,7 @@ import { cssColor, hexColor, parseHexColor } from '../render/color';
 import { ICONS, h } from './dom';
 import { button } from './tb_button';
 import { Menu } from './menu';
-import { SIZES, STEP_WIDTHS, styleKey, type StyleKey, type Styles } from './style';
+import { SIZES, STEP_WIDTHS, styleKey, styleParts, type Styles } from './style';
 
 /** PALETTE holds the colors offered as swatches (RGBA) and their names. */
 export const PALETTE: ReadonlyArray<readonly [number, string]> = [
@@ -32,16 +32,6 @@ export interface StyleActions {
   alpha(a: number): void;
   width(w: number): void;
   fill(): void;
-}
-
-/** What the style menu offers for a style. */
-export function styleParts(key: StyleKey | null): { color: boolean; opacity: boolean; width: boolean; fill: boolean } {
-  return {
-    color: key !== null && key !== 'partial-eraser',
-    opacity: key !== null && key !== 'partial-eraser',
-    width: key !== null,
-    fill: key === 'shape',
-  };
 }
 
 export class StylePanel {

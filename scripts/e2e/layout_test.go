@@ -103,6 +103,24 @@ func TestEveryToolbarControlIsReachableInOneRowOnAPhoneATabletAndADesktop(t *tes
 			if page.RowRight > page.PeopleLeft {
 				t.Errorf("the toolbar (right edge %.0f) runs under the people button (left edge %.0f)", page.RowRight, page.PeopleLeft)
 			}
+			// No orphan dividers: every group shown holds a control shown, and
+			// the first group shown has no divider before it.
+			var groups []struct {
+				Controls int
+				Divider  bool
+			}
+			p.eval(`[...document.querySelectorAll('.toolbar > .tb-group')].filter((g) => g.offsetParent !== null).map((g) => ({
+				Controls: [...g.querySelectorAll('button, input')].filter((c) => c.offsetParent !== null && !c.closest('.popover')).length,
+				Divider: parseFloat(getComputedStyle(g).borderLeftWidth) > 0,
+			}))`, &groups)
+			for i, g := range groups {
+				if g.Controls == 0 {
+					t.Errorf("group %d of the toolbar shows nothing (an orphan divider)", i)
+				}
+				if (i == 0) == g.Divider {
+					t.Errorf("group %d of the toolbar: divider %v", i, g.Divider)
+				}
+			}
 			bar := checkControls(t, p, s, "the toolbar")
 			ids := map[string]bool{}
 			for _, c := range bar {
@@ -206,6 +224,17 @@ func TestEveryToolbarControlIsReachableInOneRowOnAPhoneATabletAndADesktop(t *tes
 			p.eval(`({ People: document.querySelector('.people').hidden, Map: document.querySelector('[data-testid="map-toggle"]').getAttribute('aria-expanded') === 'false' })`, &folded)
 			if folded.People == s.touch || folded.Map == s.touch {
 				t.Errorf("after the toggles: %+v", folded)
+			}
+			// The corner's controls (the map button, the zoom bar) are touch-sized too.
+			if s.touch {
+				var small []string
+				p.eval(`[...document.querySelectorAll('.corner button')].filter((b) => b.offsetParent !== null).filter((b) => {
+					const r = b.getBoundingClientRect();
+					return r.width < 44 || r.height < 44 || r.right > innerWidth || r.bottom > innerHeight;
+				}).map((b) => b.dataset.testid + ' ' + Math.round(b.getBoundingClientRect().width) + '×' + Math.round(b.getBoundingClientRect().height))`, &small)
+				if len(small) > 0 {
+					t.Errorf("corner controls under 44×44 or outside the window on a phone: %v", small)
+				}
 			}
 		})
 	}

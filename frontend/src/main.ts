@@ -366,6 +366,8 @@ function main(): void {
     toolbar.fit(Math.max(0, top.clientWidth - people.toggle.offsetWidth - 8));
     landing.changed();
   }
+  // The people button grows with the count (9 -> 10 people): the row is laid out again.
+  new ResizeObserver(() => relayout()).observe(people.toggle);
   // A phone-sized screen starts with the people panel and the map folded.
   if (window.matchMedia?.('(max-width: 600px), (max-height: 500px)').matches) {
     people.setCollapsed(true);

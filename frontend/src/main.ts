@@ -3,21 +3,21 @@
 
 import { makeAPI } from './api';
 import { Editor } from './edit/editor';
+import { SelectGesture } from './edit/select_gesture';
 import { Bridge, TokenClock, errorFor, tokenClaims, tokenProblem, type BoardControl } from './embed/bridge';
 import { openChannel } from './embed/channel';
 import { firstTool, parseEmbedConfig } from './embed/config';
 import { union, EMPTY_RECT, type Rect } from './geometry/bounds';
+import { strokeInRect } from './geometry/hit';
 import { pressureByte } from './geometry/outline';
-import { TEXT_LINE_HEIGHT, corners, skeleton } from './geometry/shape';
+import { skeleton } from './geometry/shape';
 import {
   HOME_VIEW,
   ZOOM_STEP,
   boardLength,
   centerOn,
-  fitRect,
   panBy,
   pinch,
-  screenRect,
   setZoom,
   toBoard,
   zoomAt,
@@ -29,14 +29,19 @@ import { attachPointer, type PointerSample } from './input/pointer';
 import { SHORTCUTS, TOOL_NAMES, type Command } from './input/shortcuts';
 import { Connection, type ConnState } from './net/connection';
 import { absoluteURL, isViewLink, roomName, roomSegment, socketURL } from './net/room_url';
-import { CLOSE_EXPIRED, TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT, type StrokeId } from './protocol/types';
-import { download, exportPNG, exportSVG } from './render/export';
+import { CLOSE_EXPIRED, TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT } from './protocol/types';
 import { Renderer } from './render/renderer';
+import { Corner } from './ui/corner';
 import { RemoteCursors } from './ui/cursors';
+import { Exports } from './ui/exports';
+import { FollowPill } from './ui/follow_pill';
+import { editText, newText } from './ui/text_session';
 import { Decorations } from './ui/decor';
 import { h } from './ui/dom';
 import { Minimap } from './ui/minimap';
 import { HelpPanel } from './ui/help';
+import { Landing } from './ui/landing';
+import { NameBox } from './ui/name_box';
 import { PeopleList } from './ui/people';
 import { ShareMenu, type ExportScope } from './ui/share_menu';
 import { loadPrefs, savePrefs, type Prefs } from './ui/prefs';
@@ -91,10 +96,12 @@ function main(): void {
   let spaceHeld = false;
   let shiftHeld = false;
   let following = 0;
-  /** The select tool's gesture. */
-  let selecting: { mode: 'move'; last: { x: number; y: number } } | { mode: 'marquee'; start: { x: number; y: number }; base: StrokeId[]; rect: Rect | null } | null = null;
 
-  const people = new PeopleList({ name: prefs.name, color: prefs.color }, (a) => follow(a === following ? 0 : a));
+  const people = new PeopleList(
+    { name: prefs.name, color: prefs.color },
+    (a) => follow(a === following ? 0 : a),
+    () => relayout(),
+  );
   const cursors = new RemoteCursors();
   const status = new StatusBanner(() => connection?.retryNow());
   const textEditor = new TextEditor();
@@ -102,19 +109,27 @@ function main(): void {
   const editor = new Editor(
     (f) => connection?.send(f),
     {
-      changed: () => schedule(),
+      changed: () => {
+        contentCache = null;
+        landing.changed();
+        schedule();
+      },
       historyChanged: (u, r) => toolbar.setHistory(u, r),
       boardReplaced: (b) => {
         minimap.boardChanged();
+        contentCache = null;
         if (b.strokes.length) renderer.snapshotArrived(editor.sync.receivedAt);
       },
-      applied: () => minimap.boardChanged(),
+      applied: () => {
+        minimap.boardChanged();
+        contentCache = null;
+      },
       presence: (m) => {
         if (m.author === editor.sync.author) return;
         bridge?.people.presence(m.author, m.name);
         people.set(m.author, { name: m.name, color: m.color });
         cursors.rename(m.author, m);
-        if (m.author === following) followPill.update(m.name);
+        if (m.author === following) followPill.show(m.name);
       },
       leave: (a) => {
         bridge?.people.leave(a);
@@ -133,6 +148,8 @@ function main(): void {
       welcomed: (w, epochChanged) => {
         bridge?.people.welcomed();
         people.setSelf(w.author, { name: prefs.name, color: prefs.color });
+        // The board is here (the snapshot came first): a first visit lands on the drawing.
+        landing.arrived();
         if (epochChanged) status.flash('The board was reset on the server: strokes not yet sent were dropped.');
       },
       notice: (m) => {
@@ -146,10 +163,26 @@ function main(): void {
   editor.sync.setReadOnly(readOnly);
   const renderer = new Renderer(canvas, editor, () => schedule());
   const decor = new Decorations();
+  /** The select tool's gesture. */
+  const selecting = new SelectGesture(editor);
 
   // ---- the view ----
 
   const viewStore = new ViewStore(segment);
+  const storedView = embed?.view ?? loadView(segment);
+  /** The bounds of what is drawn, cached until the board changes. */
+  let contentCache: Rect | null = null;
+  const landing = new Landing(
+    {
+      view: () => renderer.view,
+      size: () => ({ w: renderer.width, h: renderer.height }),
+      setView: (v, byUser) => setView(v, byUser),
+      content: () => (contentCache ??= contentBounds()),
+      inkIn: (r) => editor.shown().some((it) => strokeInRect(it.stroke, r, editor.extentOf(it.stroke), it.dx, it.dy)),
+      panels: () => [...document.querySelectorAll('#ui .top, #ui .side, #ui .corner, #ui .status-bar')],
+    },
+    storedView !== null,
+  );
   const zoom = new ZoomControls({
     zoomIn: () => zoomCenter(ZOOM_STEP),
     zoomOut: () => zoomCenter(1 / ZOOM_STEP),
@@ -172,7 +205,10 @@ function main(): void {
     cursors.relayout(set);
     textEditor.relayout(set);
     zoom.setZoom(zoomOf(set));
-    viewStore.save(set);
+    if (byUser) landing.moved();
+    // Remembered once landed: a first visit's starting view is not the person's.
+    if (landing.done) viewStore.save(set);
+    landing.changed();
     if (byUser && following) follow(0);
     schedule();
   }
@@ -191,28 +227,20 @@ function main(): void {
     return r;
   }
 
+  /** zoomToFit shows the whole drawing in the area the panels leave free. */
   function zoomToFit(): void {
-    setView(fitRect(contentBounds(), renderer.width, renderer.height, 48, 2), true);
+    landing.fit(2);
   }
 
   // ---- following someone ----
 
-  const followText = h('span', {});
-  const followStop = h('button', { type: 'button', class: 'status-action', 'aria-label': 'Stop following', title: 'Stop following' }, 'Stop');
-  const followEl = h('div', { class: 'follow-pill', 'data-testid': 'following', role: 'status', hidden: true }, followText, followStop);
-  followStop.addEventListener('click', () => follow(0));
-  const followPill = {
-    update: (name: string): void => {
-      followText.textContent = `Following ${name}`;
-    },
-  };
+  const followPill = new FollowPill(() => follow(0));
 
   /** follow makes the view follow author's cursor (0: nobody). */
   function follow(author: number): void {
     following = author;
     people.setFollowing(author);
-    followEl.hidden = author === 0;
-    if (author) followPill.update(people.name(author)?.name ?? 'someone');
+    followPill.show(author ? (people.name(author)?.name ?? 'someone') : null);
   }
 
   // ---- tools and styles ----
@@ -260,37 +288,28 @@ function main(): void {
     undo: () => editor.undo(),
     redo: () => editor.redo(),
     clear: () => editor.clear(),
-    rename: (name) => {
+  };
+  const toolbar = new Toolbar(toolbarActions, { tool, styles: prefs.styles }, embed ? { tools: embed.tools, compact: true } : {});
+  if (!embed) {
+    // An embed's name is the host's (or the token's): no name box.
+    const nameBox = new NameBox(prefs.name, (name) => {
       prefs = { ...prefs, name };
       save(prefs);
       editor.sync.setIdentity({ name, color: prefs.color });
       people.setSelf(editor.sync.author, { name, color: prefs.color });
-    },
-  };
-  const toolbar = new Toolbar(
-    toolbarActions,
-    { tool, styles: prefs.styles, name: prefs.name, personColor: prefs.color },
-    embed ? { tools: embed.tools, compact: true } : {},
-  );
+    });
+    nameBox.setColor(prefs.color);
+    people.setSelfRow(nameBox.el);
+  }
 
   // ---- share and export ----
 
-  const exportRect = (scope: ExportScope): Rect | undefined =>
-    scope === 'view' ? screenRect(renderer.view, renderer.width, renderer.height) : undefined;
-  const pngOf = (scope: ExportScope): string => {
-    const dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
-    const scale = scope === 'view' ? renderer.view.scale * dpr : 0.25 * dpr;
-    return exportPNG(renderer.painter, editor.shown(), scale, exportRect(scope));
-  };
-  const svgOf = (scope: ExportScope): string => exportSVG(editor.shown(), exportRect(scope));
-  const fileName = roomName(segment).replace(/[^\w.-]+/g, '_') || 'sketchpad';
+  const exports = new Exports(renderer, editor, roomName(segment).replace(/[^\w.-]+/g, '_') || 'sketchpad');
+  const pngOf = (scope: ExportScope): string => exports.png(scope);
+  const svgOf = (scope: ExportScope): string => exports.svg(scope);
   const share = new ShareMenu({
-    exportPNG: (scope) => download(pngOf(scope), `${fileName}.png`),
-    exportSVG: (scope) => {
-      const url = URL.createObjectURL(new Blob([svgOf(scope)], { type: 'image/svg+xml' }));
-      download(url, `${fileName}.svg`);
-      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    },
+    exportPNG: (scope) => exports.downloadPNG(scope),
+    exportSVG: (scope) => exports.downloadSVG(scope),
   });
   const here = (): string => location.href.replace(/#.*$/, '');
   const viewMeta = meta('sketchpad-view-link');
@@ -304,9 +323,9 @@ function main(): void {
       });
   if (!embed) {
     // An embed has no share menu (the host decides who gets what), no help, no theme switch.
-    toolbar.addMore(share.el);
-    toolbar.addMore(help.button);
-    toolbar.addMore(theme.button);
+    toolbar.addMore(share.el, 'share');
+    toolbar.addMore(help.button, 'help');
+    toolbar.addMore(theme.button, 'theme');
   }
   const badge = h('span', { class: 'tb-badge', 'data-testid': 'read-only', title: 'This link can look at the board but not draw', hidden: true }, 'View only');
   toolbar.addMore(badge);
@@ -316,8 +335,8 @@ function main(): void {
     readOnly = true;
     editor.sync.setReadOnly(true);
     textEditor.end();
-    toolbar.setReadOnly(true);
     badge.hidden = false;
+    toolbar.setReadOnly(true);
     canvas.dataset.readonly = 'true';
     setTool('hand');
     share.setLinks({ edit: null, view: here() });
@@ -325,17 +344,36 @@ function main(): void {
   share.setLinks({ edit: here(), view: viewMeta ? absoluteURL(viewMeta, location.href) : null });
 
   const ui = document.querySelector<HTMLElement>('#ui') ?? document.body;
+  const top = h('header', { class: 'top' }, toolbar.el, people.toggle);
+  const corner = new Corner([...(embed ? [] : [minimap.el]), zoom.el], () => {
+    landing.changed();
+    schedule();
+  });
   ui.append(
     decor.el,
     cursors.el,
     textEditor.el,
-    h('header', { class: 'top' }, toolbar.el),
+    top,
     ...(embed ? [] : [help.el]),
     h('aside', { class: 'side' }, people.el),
-    followEl,
+    followPill.el,
     h('footer', { class: 'bottom' }, status.el),
-    h('div', { class: 'corner' }, ...(embed ? [] : [minimap.el]), zoom.el),
+    landing.button,
+    corner.el,
   );
+  /** relayout fits the toolbar's row to the window (what does not fit goes to its menus). */
+  function relayout(): void {
+    toolbar.fit(Math.max(0, top.clientWidth - people.toggle.offsetWidth - 8));
+    landing.changed();
+  }
+  // The people button grows with the count (9 -> 10 people): the row is laid out again.
+  new ResizeObserver(() => relayout()).observe(people.toggle);
+  // A phone-sized screen starts with the people panel and the map folded.
+  if (window.matchMedia?.('(max-width: 600px), (max-height: 500px)').matches) {
+    people.setCollapsed(true);
+    corner.setCollapsed(true);
+  }
+  relayout();
   canvas.dataset.tool = tool;
   // A button clicked with the mouse gives focus back, so that Space pans and
   // shortcuts work at once (keyboard users keep focus where it is).
@@ -362,7 +400,7 @@ function main(): void {
     decor.update(
       renderer.view,
       tool === 'select' ? editor.selectionBounds() : null,
-      selecting?.mode === 'marquee' ? selecting.rect : null,
+      selecting.marquee,
     );
     minimap.update(renderer.view, renderer.width, renderer.height);
     bridge?.frame(editor.board.seq);
@@ -375,47 +413,7 @@ function main(): void {
 
   // ---- text ----
 
-  /** editText opens the text field on our text n. */
-  function editText(n: number): void {
-    const t = editor.ownText(n);
-    if (!t) return;
-    editor.setEditing(n);
-    textEditor.open(
-      {
-        x: t.x,
-        y: t.y,
-        size: t.stroke.width,
-        color: t.stroke.color,
-        text: t.stroke.text,
-        commit: (text) => {
-          editor.setEditing(0);
-          editor.editText(n, { color: t.stroke.color, size: t.stroke.width }, text);
-        },
-      },
-      renderer.view,
-    );
-  }
-
-  /** newText opens the text field for a new text whose first line is centered on board point p. */
-  function newText(p: { x: number; y: number }): void {
-    const size = prefs.styles.widths.text;
-    const color = drawColor(prefs.styles, 'text');
-    const x = Math.round(p.x);
-    const y = Math.round(p.y - (TEXT_LINE_HEIGHT * size) / 2);
-    textEditor.open(
-      {
-        x,
-        y,
-        size,
-        color,
-        text: '',
-        commit: (text) => {
-          if (text.trim() !== '') editor.addText(x, y, { color, size }, text);
-        },
-      },
-      renderer.view,
-    );
-  }
+  const openText = (n: number): void => editText(editor, textEditor, n, renderer.view);
 
   // ---- pointer ----
 
@@ -450,32 +448,13 @@ function main(): void {
         break;
       case 'text': {
         const n = editor.textAt(b, pick());
-        if (n) editText(n);
-        else newText(b);
+        if (n) openText(n);
+        else newText(editor, textEditor, b, prefs.styles.widths.text, drawColor(prefs.styles, 'text'), renderer.view);
         break;
       }
-      case 'select': {
-        const hit = editor.strokeAt(b, pick());
-        const box = editor.selectionBounds();
-        if (!shiftHeld && (!hit || editor.isSelected(hit)) && b.x >= box.minX && b.x <= box.maxX && b.y >= box.minY && b.y <= box.maxY) {
-          // Inside the selection's box: drag the selection.
-          selecting = { mode: 'move', last: b };
-        } else if (hit) {
-          if (shiftHeld) {
-            const sel = editor.selection;
-            editor.select(editor.isSelected(hit) ? sel.filter((id) => id.author !== hit.author || id.stroke !== hit.stroke) : [...sel, hit]);
-            selecting = null;
-          } else {
-            if (!editor.isSelected(hit)) editor.select([hit]);
-            selecting = { mode: 'move', last: b };
-          }
-        } else {
-          const base = shiftHeld ? editor.selection : [];
-          if (!shiftHeld) editor.select([]);
-          selecting = { mode: 'marquee', start: b, base, rect: null };
-        }
+      case 'select':
+        selecting.start(b, pick(), shiftHeld);
         break;
-      }
       case 'hand':
         break;
     }
@@ -501,13 +480,7 @@ function main(): void {
         editor.shapeMove(last, shiftHeld);
         break;
       case 'select':
-        if (selecting?.mode === 'move') {
-          editor.moveBy(last.x - selecting.last.x, last.y - selecting.last.y);
-          selecting.last = last;
-        } else if (selecting?.mode === 'marquee') {
-          selecting.rect = corners(selecting.start, last);
-          editor.select([...selecting.base, ...editor.strokesIn(selecting.rect)]);
-        }
+        selecting.move(last);
         break;
       default:
         break;
@@ -520,7 +493,7 @@ function main(): void {
     editor.shapeEnd();
     editor.eraseEnd();
     editor.moveEnd();
-    selecting = null;
+    selecting.end();
     schedule();
   };
 
@@ -534,7 +507,7 @@ function main(): void {
         editor.cancelStroke();
         editor.eraseCancel();
         editor.moveEnd();
-        selecting = null;
+        selecting.end();
         schedule();
       },
       pan: (dx, dy) => setView(panBy(renderer.view, dx, dy), true),
@@ -554,7 +527,7 @@ function main(): void {
       doubleClick: (s) => {
         if (tool !== 'select' || readOnly) return;
         const n = editor.textAt(toBoardSample(s), pick());
-        if (n) editText(n);
+        if (n) openText(n);
       },
     },
     () => tool === 'hand' || spaceHeld || readOnly,
@@ -630,12 +603,13 @@ function main(): void {
 
   const resize = (): void => {
     renderer.resize();
+    relayout();
     setView(renderer.view, false);
   };
   new ResizeObserver(resize).observe(canvas);
   window.addEventListener('resize', resize);
   renderer.resize();
-  setView(embed?.view ?? loadView(segment) ?? HOME_VIEW, false);
+  setView(storedView ?? HOME_VIEW, false);
 
   const onState = (s: ConnState): void => {
     status.set(s);

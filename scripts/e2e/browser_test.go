@@ -40,6 +40,27 @@ type person struct {
 
 func newPerson(t *testing.T, name string) *person {
 	t.Helper()
+	return startPerson(t, name, screen{w: 1000, h: 700}, false)
+}
+
+// screen is a browser window's size in CSS pixels, and whether its input is
+// touch (a phone: touch events, a coarse pointer, 3 device pixels per CSS
+// pixel).
+type screen struct {
+	name  string
+	w, h  int64
+	touch bool
+}
+
+// newPersonAt is newPerson with a page of exactly s (the viewport
+// emulated: a window's own size includes what the page does not get).
+func newPersonAt(t *testing.T, name string, s screen) *person {
+	t.Helper()
+	return startPerson(t, name, s, true)
+}
+
+func startPerson(t *testing.T, name string, s screen, exact bool) *person {
+	t.Helper()
 	dir, err := os.MkdirTemp("", "sketchpad-e2e-profile-")
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +79,7 @@ func newPerson(t *testing.T, name string) *person {
 		chromedp.Flag("disable-renderer-backgrounding", true),
 		chromedp.Flag("disable-background-timer-throttling", true),
 		chromedp.UserDataDir(dir),
-		chromedp.WindowSize(1000, 700),
+		chromedp.WindowSize(int(s.w), int(s.h)),
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelB := chromedp.NewContext(actx, chromedp.WithLogf(func(string, ...any) {}))
@@ -74,6 +95,15 @@ func newPerson(t *testing.T, name string) *person {
 	})
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("%s: start chromium: %v", name, err)
+	}
+	if s.touch {
+		if err := chromedp.Run(ctx, chromedp.EmulateViewport(s.w, s.h, chromedp.EmulateScale(3), chromedp.EmulateMobile, chromedp.EmulateTouch)); err != nil {
+			t.Fatalf("%s: emulate a phone: %v", name, err)
+		}
+	} else if exact {
+		if err := chromedp.Run(ctx, chromedp.EmulateViewport(s.w, s.h)); err != nil {
+			t.Fatalf("%s: emulate a %d×%d window: %v", name, s.w, s.h, err)
+		}
 	}
 	return &person{t: t, ctx: ctx}
 }

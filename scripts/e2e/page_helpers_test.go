@@ -263,10 +263,45 @@ func newStrokes(before, after *canvas.Board) []*canvas.Stroke {
 	return out
 }
 
-// click clicks the element with data-testid id, as a mouse does.
+// click clicks the element with data-testid id, as a mouse does. A control
+// the toolbar keeps in a menu (the style menu; the "More" menu of a narrow
+// window) is reached as a person reaches it: the menu's button first, and
+// the menu closed with Escape after a choice.
 func (p *person) click(id string) {
 	p.t.Helper()
+	menus := p.menusTo(id)
+	for _, m := range menus {
+		p.run("open the menu "+m, chromedp.Click(`[data-testid="`+m+`"]`, chromedp.ByQuery, chromedp.NodeVisible))
+	}
 	p.run("click "+id, chromedp.Click(`[data-testid="`+id+`"]`, chromedp.ByQuery, chromedp.NodeVisible))
+	if len(menus) == 0 {
+		return
+	}
+	var opener bool
+	p.eval(`document.querySelector('[data-testid="`+id+`"]').hasAttribute('aria-expanded')`, &opener)
+	if !opener {
+		p.keys("\x1b")
+		p.waitFor("the menus closed", `[...document.querySelectorAll('[data-menu-of]')].every((m) => m.hidden)`)
+	}
+}
+
+// menusTo returns the data-testids of the closed menus' buttons that lead to
+// the element with data-testid id, outermost first.
+func (p *person) menusTo(id string) []string {
+	p.t.Helper()
+	var out []string
+	p.eval(`(() => {
+		const out = [];
+		let el = document.querySelector('[data-testid="`+id+`"]');
+		while (el) {
+			const m = el.parentElement && el.parentElement.closest('[data-menu-of]');
+			if (!m) break;
+			if (m.hidden) out.unshift(m.dataset.menuOf);
+			el = document.querySelector('[data-testid="' + m.dataset.menuOf + '"]');
+		}
+		return out;
+	})()`, &out)
+	return out
 }
 
 // tool picks a tool from the toolbar and checks it is pressed.

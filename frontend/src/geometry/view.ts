@@ -25,6 +25,12 @@ export const HOME_VIEW: View = { scale: 1 / BOARD_UNITS_PER_PX, x: 0, y: 0 };
 /** Zoom is scale × BOARD_UNITS_PER_PX: 1 means 100 %. */
 export const MIN_ZOOM = 0.02;
 export const MAX_ZOOM = 16;
+/**
+ * FIT_MIN_ZOOM is how far a fit may zoom out: below MIN_ZOOM, so that a
+ * wide board fits a phone's screen whole. Zooming out by hand stops at
+ * MIN_ZOOM, or where a fit left the view if that is lower.
+ */
+export const FIT_MIN_ZOOM = 0.002;
 
 /** ZOOM_STEP is the factor of one keyboard or button zoom step. */
 export const ZOOM_STEP = 1.25;
@@ -69,14 +75,18 @@ export function panBy(v: View, dx: number, dy: number): View {
  * the board point under the screen point (sx, sy) where it is.
  */
 export function zoomAt(v: View, sx: number, sy: number, factor: number): View {
-  const scale = clampZoom(zoomOf(v) * factor) / BOARD_UNITS_PER_PX;
+  const z = zoomOf(v);
+  // Below the floor (after a fit) a zoom out stays put instead of jumping back up.
+  const scale = Math.max(Math.min(MIN_ZOOM, z), Math.min(MAX_ZOOM, z * factor)) / BOARD_UNITS_PER_PX;
   const b = toBoard(v, sx, sy);
   return { scale, x: sx - b.x * scale, y: sy - b.y * scale };
 }
 
 /** setZoom sets the zoom, keeping the board point under (sx, sy) in place. */
 export function setZoom(v: View, sx: number, sy: number, zoom: number): View {
-  return zoomAt(v, sx, sy, clampZoom(zoom) / zoomOf(v));
+  const scale = clampZoom(zoom) / BOARD_UNITS_PER_PX;
+  const b = toBoard(v, sx, sy);
+  return { scale, x: sx - b.x * scale, y: sy - b.y * scale };
 }
 
 /**
@@ -138,5 +148,5 @@ export function validView(v: unknown): v is View {
   if (typeof o.scale !== 'number' || typeof o.x !== 'number' || typeof o.y !== 'number') return false;
   if (!Number.isFinite(o.scale) || !Number.isFinite(o.x) || !Number.isFinite(o.y)) return false;
   const z = o.scale * BOARD_UNITS_PER_PX;
-  return z >= MIN_ZOOM * 0.999 && z <= MAX_ZOOM * 1.001 && Math.abs(o.x) < 1e12 && Math.abs(o.y) < 1e12;
+  return z >= FIT_MIN_ZOOM * 0.999 && z <= MAX_ZOOM * 1.001 && Math.abs(o.x) < 1e12 && Math.abs(o.y) < 1e12;
 }

@@ -98,7 +98,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Wheel (Shift: sideways)', what: 'Pan' },
   { keys: '+ / −', what: 'Zoom in / out', command: 'zoom-in' },
   { keys: '0', what: 'Zoom to 100 %', command: 'zoom-reset' },
-  { keys: 'Shift+1', what: 'Zoom to fit the drawing', command: 'zoom-fit' },
+  { keys: 'Shift+1', what: 'Fit the whole drawing into the area the panels leave free', command: 'zoom-fit' },
   { keys: '?', what: 'This help', command: 'help' },
 ];
 

@@ -1,17 +1,38 @@
-// The help panel: every keyboard shortcut (input/shortcuts SHORTCUTS), opened
-// by the toolbar's help button or the ? key, closed by Escape, the close
-// button or the same key again. It floats over the board and blocks
-// nothing.
+// The help panel: every keyboard shortcut (input/shortcuts SHORTCUTS) and
+// every control of the page (CONTROLS), opened by the toolbar's help button
+// or the ? key, closed by Escape, the close button or the same key again. It
+// floats over the board, blocks nothing, and fits the screen: it scrolls
+// inside itself.
 
 import type { Shortcut } from '../input/shortcuts';
 import { ICONS, h, svgIcon } from './dom';
+
+/** Control is a control of the page and what it does, for the help panel. */
+export interface Control {
+  readonly name: string;
+  readonly what: string;
+}
+
+/** CONTROLS: the page's controls, in the order they sit on the screen. */
+export const CONTROLS: readonly Control[] = [
+  { name: 'Tools', what: 'Select, hand, pen, highlighter, eraser, partial eraser, line, arrow, rectangle, ellipse, text: the buttons at the left of the toolbar' },
+  { name: 'More (⋯)', what: 'What does not fit in the toolbar on this screen: more tools, then theme, help, clear and share' },
+  { name: 'Undo, redo', what: 'Take back or redo your own last change' },
+  { name: 'Clear', what: 'Clear the board for everyone, after a confirm' },
+  { name: 'Share', what: 'The edit link, the view link, and export as PNG or SVG (the whole board or what you see)' },
+  { name: 'Help, theme', what: 'This help; light or dark' },
+  { name: 'Style (the dot)', what: "The current tool's color, opacity, width and, for shapes, fill; only what applies to the tool" },
+  { name: 'People (top right)', what: 'Who is on the board, and your name; click someone to follow them; the button folds the panel' },
+  { name: 'Map (bottom right)', what: 'The minimap (click to go there) and the zoom bar: zoom out, the zoom (click: 100 %), zoom in, fit; the map button folds them' },
+  { name: 'Back to content', what: 'Shows when no drawing is in view: brings the whole drawing back' },
+];
 
 export class HelpPanel {
   readonly el: HTMLElement;
   readonly button: HTMLButtonElement;
   private readonly closeBtn: HTMLButtonElement;
 
-  constructor(shortcuts: readonly Shortcut[]) {
+  constructor(shortcuts: readonly Shortcut[], controls: readonly Control[] = CONTROLS) {
     this.button = h('button', {
       type: 'button',
       class: 'tb-btn',
@@ -31,6 +52,8 @@ export class HelpPanel {
       { id: 'help-panel', class: 'help', 'data-testid': 'help-panel', role: 'dialog', 'aria-label': 'Keyboard shortcuts', hidden: true },
       h('div', { class: 'help-head' }, h('h2', {}, 'Keyboard shortcuts'), this.closeBtn),
       h('table', {}, h('tbody', {}, ...rows)),
+      h('h2', { class: 'help-sub' }, 'Controls'),
+      h('table', {}, h('tbody', {}, ...controls.map((c) => h('tr', {}, h('th', { scope: 'row' }, c.name), h('td', {}, c.what))))),
     );
     this.button.addEventListener('click', () => this.toggle());
     this.closeBtn.addEventListener('click', () => this.close());

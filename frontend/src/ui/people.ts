@@ -1,10 +1,11 @@
 // The people list: everyone on the board (from Presence and Leave), each
 // with their color, this person first. Clicking someone follows them (the
 // view goes where their cursor goes) until you pan or draw; clicking again
-// stops.
+// stops. The panel collapses to its button in the top row (collapsed at
+// first on a phone-sized screen); this person's row holds the name box.
 
 import { cssColor } from '../render/color';
-import { h } from './dom';
+import { ICONS, h, svgIcon } from './dom';
 
 interface Person {
   name: string;
@@ -13,6 +14,10 @@ interface Person {
 
 export class PeopleList {
   readonly el: HTMLElement;
+  /** The button that opens and closes the panel (in the top row). */
+  readonly toggle: HTMLButtonElement;
+  private readonly toggleCount: HTMLElement;
+  private selfRow: HTMLElement | null = null;
   private readonly list: HTMLUListElement;
   private readonly count: HTMLElement;
   private readonly people = new Map<number, Person>();
@@ -20,11 +25,46 @@ export class PeopleList {
   private self: Person;
   private following = 0;
 
-  constructor(self: Person, private readonly onFollow: (author: number) => void = () => {}) {
+  constructor(
+    self: Person,
+    private readonly onFollow: (author: number) => void = () => {},
+    private readonly onToggle: () => void = () => {},
+  ) {
     this.self = { ...self };
     this.list = h('ul', { class: 'people-list', 'data-testid': 'people-list', 'aria-label': 'People on the board' });
     this.count = h('span', { class: 'people-count' });
-    this.el = h('section', { class: 'people', 'aria-label': 'People' }, h('h2', {}, 'On the board ', this.count), this.list);
+    this.el = h('section', { id: 'people-panel', class: 'people', 'aria-label': 'People' }, h('h2', {}, 'On the board ', this.count), this.list);
+    this.toggleCount = h('span', { class: 'tb-count' });
+    this.toggle = h('button', {
+      type: 'button',
+      class: 'tb-btn tb-people',
+      'data-testid': 'people-toggle',
+      'aria-expanded': 'true',
+      'aria-controls': 'people-panel',
+    });
+    this.toggle.append(svgIcon(ICONS.people), this.toggleCount);
+    this.toggle.addEventListener('click', () => this.setCollapsed(!this.collapsed));
+    this.render();
+  }
+
+  get collapsed(): boolean {
+    return this.el.hidden;
+  }
+
+  /** setCollapsed shows or hides the panel (its button stays). */
+  setCollapsed(c: boolean): void {
+    this.el.hidden = c;
+    this.toggle.setAttribute('aria-expanded', String(!c));
+    this.render();
+    this.onToggle();
+  }
+
+  /** setSelfRow puts el (the name box) on this person's row instead of their name. */
+  setSelfRow(el: HTMLElement): void {
+    // Its own row above the list, never re-rendered: typing a name is not
+    // interrupted when someone comes or goes.
+    this.selfRow = el;
+    this.list.before(h('div', { class: 'people-self' }, el));
     this.render();
   }
 
@@ -63,10 +103,15 @@ export class PeopleList {
 
   private render(): void {
     const others = [...this.people.entries()].filter(([a]) => a !== this.me).sort((x, y) => x[0] - y[0]);
-    const rows = [this.row(this.self, true, this.me)];
+    const rows = this.selfRow ? [] : [this.row(this.self, true, this.me)];
     for (const [a, p] of others) rows.push(this.row(p, false, a));
     this.list.replaceChildren(...rows);
-    this.count.textContent = `(${rows.length})`;
+    const n = others.length + 1;
+    this.count.textContent = `(${n})`;
+    this.toggleCount.textContent = String(n);
+    const label = `${this.collapsed ? 'Show' : 'Hide'} the people on the board (${n})`;
+    this.toggle.setAttribute('aria-label', label);
+    this.toggle.title = label;
   }
 
   private row(p: Person, self: boolean, author: number): HTMLLIElement {

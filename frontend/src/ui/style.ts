@@ -97,3 +97,13 @@ export function cleanStyles(v: unknown): Styles {
   for (const k of STYLE_KEYS) colors[k] = withAlpha(colors[k], 255);
   return { colors, alphas: pick('alphas', isAlpha), widths: pick('widths', isWidth), filled: o.filled === true };
 }
+
+/** styleParts is what the style menu offers for a style (null: a tool without one). */
+export function styleParts(key: StyleKey | null): { color: boolean; opacity: boolean; width: boolean; fill: boolean } {
+  return {
+    color: key !== null && key !== 'partial-eraser',
+    opacity: key !== null && key !== 'partial-eraser',
+    width: key !== null,
+    fill: key === 'shape',
+  };
+}

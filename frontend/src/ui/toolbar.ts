@@ -1,14 +1,24 @@
-// The toolbar: tools, the current tool's color, opacity, width and fill,
-// undo/redo, clear (with an inline confirm), more buttons (share, help,
-// theme), and the display name. Every button has an accessible name
-// (aria-label and title) and a stable data-testid.
+// The toolbar: one row that never wraps, at any width. In order: the tools,
+// then a "More" menu with what does not fit in the row (tools first, then
+// page controls), undo, redo and clear, the page's controls (share, help,
+// theme), and last the style menu of the current tool
+// (color, opacity, width, fill; hidden for tools without a style, and last
+// so that showing or hiding it moves nothing else). ui/bar_plan decides the
+// order in which controls leave the row as it narrows; fit measures.
+// Every button has an accessible name (aria-label and title) and a stable
+// data-testid.
 
 import type { ToolName } from '../input/shortcuts';
-import { cssColor, hexColor, parseHexColor } from '../render/color';
+import { demotions, planAt, type Demotion, type Extra, type Plan } from './bar_plan';
 import { ClearConfirm } from './clear_confirm';
 import { ICONS, h, svgIcon } from './dom';
-import { cleanName } from './identity';
-import { SIZES, STEP_WIDTHS, type StyleKey, type Styles } from './style';
+import { Menu } from './menu';
+import { StylePanel } from './style_panel';
+import { button } from './tb_button';
+import type { Styles } from './style';
+
+export { PALETTE } from './style_panel';
+export { button } from './tb_button';
 
 export type Tool = ToolName;
 
@@ -46,240 +56,145 @@ export interface ToolbarActions {
   undo(): void;
   redo(): void;
   clear(): void;
-  /** The name was edited; the argument is the cleaned name, never empty. */
-  rename(name: string): void;
 }
 
 /** ToolbarOptions shape the toolbar: an embedded board's is compact. */
 export interface ToolbarOptions {
   /** The tool buttons shown (in toolbar order anyway); null: all. */
   readonly tools?: readonly Tool[] | null;
-  /** Fewer controls: no opacity, no custom color, no name box, no fill without a shape tool. */
+  /** Fewer controls: no opacity, no custom color. */
   readonly compact?: boolean;
 }
-
-const SHAPE_TOOLS: readonly Tool[] = ['line', 'arrow', 'rect', 'ellipse'];
 
 export interface ToolbarState {
   readonly tool: Tool;
   readonly styles: Styles;
-  readonly name: string;
-  readonly personColor: number;
-}
-
-/** PALETTE holds the colors offered as swatches (RGBA) and their names. */
-export const PALETTE: ReadonlyArray<readonly [number, string]> = [
-  [0x1e1e1eff, 'black'],
-  [0xe03131ff, 'red'],
-  [0xf08c00ff, 'orange'],
-  [0xf2c200ff, 'yellow'],
-  [0x2f9e44ff, 'green'],
-  [0x1971c2ff, 'blue'],
-  [0x7048e8ff, 'purple'],
-  [0x868e96ff, 'gray'],
-];
-
-const STEP_NAMES = ['thin', 'medium', 'thick', 'extra thick'];
-const TEXT_STEP_NAMES = ['small', 'medium', 'large', 'extra large'];
-
-/** button makes a toolbar button with an icon, an accessible name and a data-testid. */
-export function button(testid: string, label: string, icon: string, extra: Record<string, string> = {}): HTMLButtonElement {
-  const b = h('button', { type: 'button', class: 'tb-btn', 'data-testid': testid, 'aria-label': label, title: label, ...extra });
-  b.append(svgIcon(icon));
-  return b;
 }
 
 export class Toolbar {
   readonly el: HTMLElement;
   private readonly toolBtns = new Map<Tool, HTMLButtonElement>();
-  private readonly drawing: HTMLElement[] = [];
+  private readonly toolSpecs: ToolSpec[] = [];
+  private readonly toolsGroup: HTMLElement;
+  private readonly toolsMenu: Menu;
+  private readonly toolsMenuIcon: HTMLElement;
+  private readonly menuTools: HTMLElement;
+  private readonly menuPage: HTMLElement;
+  private readonly historyGroup: HTMLElement;
+  private readonly pageGroup: HTMLElement;
+  private readonly styleGroup: HTMLElement;
   private readonly undoBtn: HTMLButtonElement;
   private readonly redoBtn: HTMLButtonElement;
-  private readonly swatches: HTMLButtonElement[] = [];
-  private readonly custom: HTMLInputElement;
-  private readonly opacity: HTMLInputElement;
-  private readonly widthBtns: HTMLButtonElement[] = [];
-  private readonly fillBtn: HTMLButtonElement;
-  private readonly more: HTMLElement;
-  private readonly nameInput: HTMLInputElement;
-  private readonly meDot: HTMLElement;
-  private name: string;
+  private readonly clear: ClearConfirm;
+  private readonly style: StylePanel;
+  private readonly extras = new Map<Extra, HTMLElement>();
+  private readonly fixedPage: HTMLElement[] = [];
+  private plan: Plan = { menuTools: new Set(), menuExtras: new Set() };
+  private tool: Tool;
+  private readOnly = false;
+  private limit = Infinity;
 
-  constructor(private readonly actions: ToolbarActions, state: ToolbarState, opts: ToolbarOptions = {}) {
-    this.name = state.name;
+  constructor(actions: ToolbarActions, state: ToolbarState, opts: ToolbarOptions = {}) {
     const compact = opts.compact === true;
     const shown = opts.tools ?? null;
-    const tools = h('div', { class: 'tb-group', role: 'group', 'aria-label': 'Tool' });
+    this.tool = state.tool;
+    this.toolsMenu = new Menu('more', 'More tools and controls', '', 'more-pop', true);
+    this.toolsMenuIcon = h('span', { class: 'tb-menu-icon' });
+    const chevron = svgIcon(ICONS.chevron);
+    chevron.classList.add('tb-chevron');
+    this.toolsMenu.button.append(this.toolsMenuIcon, chevron);
+    this.toolsMenu.button.classList.add('tb-more');
+    this.menuTools = h('div', { class: 'menu-row', role: 'group', 'aria-label': 'More tools' });
+    this.menuPage = h('div', { class: 'menu-row', role: 'group', 'aria-label': 'More controls' });
+    this.toolsMenu.panel.append(this.menuTools, this.menuPage);
     for (const t of TOOLS) {
       if (shown && !shown.includes(t.name)) continue;
       const b = button(`tool-${t.name}`, t.label, t.icon, { 'aria-pressed': 'false' });
-      b.addEventListener('click', () => actions.tool(t.name));
+      b.append(menuLabel(t.label));
+      b.addEventListener('click', () => {
+        actions.tool(t.name);
+        this.toolsMenu.close(false);
+      });
       this.toolBtns.set(t.name, b);
-      if (t.draws) this.drawing.push(b);
-      tools.append(b);
+      this.toolSpecs.push(t);
     }
-
-    const colors = h('div', { class: 'tb-group', role: 'group', 'aria-label': 'Color' });
-    for (const [c, name] of PALETTE) {
-      const label = `Color ${name}`;
-      const s = h('button', {
-        type: 'button',
-        class: 'tb-swatch',
-        'data-testid': `color-${name}`,
-        'data-color': hexColor(c),
-        'aria-label': label,
-        title: label,
-        'aria-pressed': 'false',
-      });
-      s.style.setProperty('--swatch', cssColor(c));
-      s.addEventListener('click', () => actions.color(c));
-      this.swatches.push(s);
-      colors.append(s);
-    }
-    this.custom = h('input', {
-      type: 'color',
-      class: 'tb-custom',
-      'data-testid': 'color-custom',
-      'aria-label': 'Custom color',
-      title: 'Custom color',
-      value: '#1e1e1e',
-    });
-    this.custom.addEventListener('input', () => {
-      const c = parseHexColor(this.custom.value);
-      if (c !== null) actions.color(c);
-    });
-    if (!compact) colors.append(this.custom);
-
-    this.opacity = h('input', {
-      type: 'range',
-      class: 'tb-opacity',
-      'data-testid': 'opacity',
-      min: 10,
-      max: 100,
-      step: 5,
-      value: 100,
-      'aria-label': 'Opacity',
-      title: 'Opacity',
-    });
-    this.opacity.addEventListener('input', () => actions.alpha(Math.round((Number(this.opacity.value) / 100) * 255)));
-
-    const widths = h('div', { class: 'tb-group', role: 'group', 'aria-label': 'Width' });
-    STEP_WIDTHS.forEach((w, i) => {
-      const b = h('button', {
-        type: 'button',
-        class: 'tb-btn tb-width',
-        'data-testid': `width-${w}`,
-        'data-width': w,
-        'aria-pressed': 'false',
-      });
-      b.append(h('span', { class: 'tb-width-dot', 'aria-hidden': 'true' }));
-      b.addEventListener('click', () => actions.width(Number(b.dataset.width)));
-      this.widthBtns[i] = b;
-      widths.append(b);
-    });
-    this.fillBtn = button('fill', 'Fill shapes (F)', ICONS.fill, { 'aria-pressed': 'false' });
-    this.fillBtn.addEventListener('click', () => actions.fill());
-    if (!compact || !shown || shown.some((t) => SHAPE_TOOLS.includes(t))) widths.append(this.fillBtn);
-    const style = h('div', { class: 'tb-style' }, colors, ...(compact ? [] : [h('div', { class: 'tb-group' }, this.opacity)]), widths);
+    this.toolsGroup = h('div', { class: 'tb-group', role: 'group', 'aria-label': 'Tools' });
 
     this.undoBtn = button('undo', 'Undo (Ctrl+Z)', ICONS.undo);
     this.redoBtn = button('redo', 'Redo (Ctrl+Shift+Z)', ICONS.redo);
     this.undoBtn.addEventListener('click', () => actions.undo());
     this.redoBtn.addEventListener('click', () => actions.redo());
-    const history = h('div', { class: 'tb-group', role: 'group', 'aria-label': 'History' }, this.undoBtn, this.redoBtn);
-
-    const clear = new ClearConfirm(() => actions.clear());
-    this.more = h('div', { class: 'tb-group', role: 'group', 'aria-label': 'More' });
-
-    this.meDot = h('span', { class: 'dot', 'aria-hidden': 'true' });
-    this.nameInput = h('input', {
-      type: 'text',
-      class: 'tb-name',
-      'data-testid': 'name-input',
-      'aria-label': 'Your name',
-      title: 'Your name (shown to others)',
-      maxlength: 64,
-      autocomplete: 'nickname',
-      spellcheck: 'false',
-      value: state.name,
+    this.clear = new ClearConfirm(() => {
+      actions.clear();
+      this.toolsMenu.close(false);
     });
-    this.nameInput.addEventListener('change', () => this.commitName());
-    this.nameInput.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') {
-        this.commitName();
-        this.nameInput.blur();
-      } else if (e.key === 'Escape') {
-        this.nameInput.value = this.name;
-        this.nameInput.blur();
-      }
-    });
-    const who = h('label', { class: 'tb-who' }, this.meDot, this.nameInput);
+    this.extras.set('clear', this.clear.el);
+    this.clear.el.querySelector('button')?.append(h('span', { class: 'tb-label', 'aria-hidden': 'true' }, EXTRA_LABELS.clear));
+    this.historyGroup = h('div', { class: 'tb-group', role: 'group', 'aria-label': 'History' });
 
-    this.drawing.push(style, history, clear.el);
+    this.pageGroup = h('div', { class: 'tb-group', role: 'group', 'aria-label': 'Page' });
+
+    this.style = new StylePanel(actions, compact);
+    this.styleGroup = h('div', { class: 'tb-group', role: 'group', 'aria-label': 'Style' }, this.style.menu.el);
+
     this.el = h(
       'div',
       { class: compact ? 'toolbar compact' : 'toolbar', role: 'toolbar', 'aria-label': 'Drawing tools' },
-      tools,
-      style,
-      history,
-      clear.el,
-      this.more,
-      ...(compact ? [] : [who]),
+      this.toolsGroup,
+      this.historyGroup,
+      this.pageGroup,
+      this.styleGroup,
     );
+    this.place();
     this.setTool(state.tool, state.styles);
-    this.setPersonColor(state.personColor);
     this.setHistory(false, false);
   }
 
-  /** addMore puts a button (share, help, theme) in the toolbar's last group. */
-  addMore(el: HTMLElement): void {
-    this.more.append(el);
+  /**
+   * addMore puts a page control in the toolbar's page group: share, help and
+   * theme (named: they go to the "More" menu when the row is short) or an
+   * unnamed one that always stays (the View only badge).
+   */
+  addMore(el: HTMLElement, name?: Extra): void {
+    if (name) {
+      this.extras.set(name, el);
+      (el.matches('button') ? el : el.querySelector('button'))?.append(h('span', { class: 'tb-label', 'aria-hidden': 'true' }, EXTRA_LABELS[name]));
+    }
+    else this.fixedPage.push(el);
+    this.place();
   }
 
-  /** setTool shows which tool is on and the style it draws with. */
-  setTool(t: Tool, styles: Styles): void {
+  /** fit lays the row out within limit CSS pixels: as few controls in menus as that allows. */
+  fit(limit: number): void {
+    this.limit = limit;
+    const tools = this.toolSpecs.filter((t) => !this.readOnly || !t.draws).map((t) => t.name);
+    const extras = [...this.extras.keys()].filter((e) => !this.readOnly || e !== 'clear');
+    const order: Demotion[] = demotions(tools, extras);
+    // The style menu's place is kept whatever the tool, so that changing
+    // tools never moves the row.
+    const styleHidden = this.styleGroup.hidden;
+    this.styleGroup.hidden = this.readOnly;
+    for (let n = 0; n <= order.length; n++) {
+      this.plan = planAt(order, n);
+      this.place();
+      if (this.el.offsetWidth <= limit) break;
+    }
+    this.styleGroup.hidden = styleHidden;
+    this.setTool(this.tool, null);
+  }
+
+  /** setTool shows which tool is on and the style it draws with (styles null: unchanged). */
+  setTool(t: Tool, styles: Styles | null): void {
+    this.tool = t;
     for (const [name, b] of this.toolBtns) b.setAttribute('aria-pressed', String(name === t));
-    const key: StyleKey = ((): StyleKey => {
-      switch (t) {
-        case 'highlighter':
-        case 'partial-eraser':
-        case 'text':
-          return t;
-        case 'line':
-        case 'arrow':
-        case 'rect':
-        case 'ellipse':
-          return 'shape';
-        default:
-          return 'pen';
-      }
-    })();
-    this.el.dataset.style = key;
     this.el.dataset.tool = t;
-    const color = styles.colors[key];
-    let matched = false;
-    PALETTE.forEach(([pc], i) => {
-      const on = pc === color;
-      matched ||= on;
-      this.swatches[i].setAttribute('aria-pressed', String(on));
-    });
-    this.custom.value = hexColor(color);
-    this.custom.classList.toggle('on', !matched);
-    this.opacity.value = String(Math.round((styles.alphas[key] / 255) * 100));
-    const sizes = SIZES[key];
-    const names = key === 'text' ? TEXT_STEP_NAMES : STEP_NAMES;
-    this.widthBtns.forEach((b, i) => {
-      const w = sizes[i];
-      b.dataset.width = String(w);
-      const label = `${key === 'text' ? 'Size' : 'Width'} ${names[i]}`;
-      b.setAttribute('aria-label', label);
-      b.title = label;
-      b.setAttribute('aria-pressed', String(styles.widths[key] === w));
-      const dot = b.firstElementChild as HTMLElement;
-      const px = Math.max(2, Math.min(18, (i + 1) * 4));
-      dot.style.width = dot.style.height = `${px}px`;
-    });
-    this.fillBtn.setAttribute('aria-pressed', String(styles.filled));
+    if (styles) this.style.set(t, styles);
+    this.styleGroup.hidden = this.readOnly || !StylePanel.applies(t);
+    // The "More tools" button wears the tool chosen from its menu.
+    const inMenu = this.plan.menuTools.has(t) && this.toolBtns.has(t);
+    this.toolsMenu.button.classList.toggle('on', inMenu);
+    const spec = TOOLS.find((s) => s.name === t);
+    this.toolsMenuIcon.replaceChildren(svgIcon(inMenu && spec ? spec.icon : ICONS.more));
   }
 
   setHistory(canUndo: boolean, canRedo: boolean): void {
@@ -287,25 +202,47 @@ export class Toolbar {
     this.redoBtn.disabled = !canRedo;
   }
 
-  setPersonColor(c: number): void {
-    this.meDot.style.background = cssColor(c);
-  }
-
   /** setReadOnly hides everything that changes the board (a view link). */
   setReadOnly(ro: boolean): void {
-    for (const el of this.drawing) el.hidden = ro;
+    this.readOnly = ro;
     this.el.dataset.readonly = String(ro);
+    this.place();
+    if (Number.isFinite(this.limit)) this.fit(this.limit);
+    else this.setTool(this.tool, null);
   }
 
-  private commitName(): void {
-    const n = cleanName(this.nameInput.value);
-    if (!n) {
-      this.nameInput.value = this.name;
-      return;
-    }
-    this.nameInput.value = n;
-    if (n === this.name) return;
-    this.name = n;
-    this.actions.rename(n);
+  /** place puts every control where the plan says. */
+  private place(): void {
+    const { menuTools, menuExtras } = this.plan;
+    // A view link's drawing tools stay in the page, hidden.
+    for (const t of this.toolSpecs) this.toolBtns.get(t.name)!.hidden = this.readOnly && t.draws;
+    const bar = this.toolSpecs.filter((t) => !menuTools.has(t.name)).map((t) => this.toolBtns.get(t.name)!);
+    const menu = this.toolSpecs.filter((t) => menuTools.has(t.name)).map((t) => this.toolBtns.get(t.name)!);
+    this.menuTools.replaceChildren(...menu);
+    this.menuTools.hidden = menu.every((b) => b.hidden);
+
+    const clearHere = !this.readOnly && !menuExtras.has('clear');
+    this.historyGroup.replaceChildren(this.undoBtn, this.redoBtn, ...(clearHere ? [this.clear.el] : []));
+    this.historyGroup.hidden = this.readOnly;
+
+    const order: Extra[] = ['clear', 'share', 'help', 'theme'];
+    const has = (e: Extra): boolean => this.extras.has(e) && !(e === 'clear' && this.readOnly);
+    const barExtras = order.filter((e) => e !== 'clear' && has(e) && !menuExtras.has(e)).map((e) => this.extras.get(e)!);
+    const menuEls = order.filter((e) => has(e) && menuExtras.has(e)).map((e) => this.extras.get(e)!);
+    this.pageGroup.replaceChildren(...barExtras, ...this.fixedPage);
+    this.menuPage.replaceChildren(...menuEls);
+    this.menuPage.hidden = menuEls.length === 0;
+    const any = !this.menuTools.hidden || menuEls.length > 0;
+    this.toolsGroup.replaceChildren(...bar, ...(any ? [this.toolsMenu.el] : []));
+    if (!any) this.toolsMenu.close(false);
+    this.pageGroup.hidden = barExtras.length === 0 && this.fixedPage.every((e) => e.hidden);
   }
+}
+
+/** What a page control is called in the More menu (beside its icon). */
+const EXTRA_LABELS: Readonly<Record<Extra, string>> = { clear: 'Clear the board', share: 'Share and export', help: 'Help', theme: 'Light or dark' };
+
+/** menuLabel is a tool's name as the More menu shows it beside the icon: its label up to the key. */
+function menuLabel(label: string): HTMLElement {
+  return h('span', { class: 'tb-label', 'aria-hidden': 'true' }, label.replace(/[:(].*$/, '').trim());
 }

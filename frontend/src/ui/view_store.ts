@@ -1,10 +1,15 @@
-// Each person's view of each room (pan and zoom), remembered in
-// localStorage so a reload comes back to the same place. Storage may be
-// missing or refuse: then the view starts at home.
+// Each person's view of each board (pan and zoom), remembered in
+// localStorage so a return visit comes back to the same place. One entry
+// holds every board's view, bounded (ui/view_index). Storage may be missing
+// or refuse: then nothing is remembered and the page lands as on a first
+// visit.
 
-import { validView, type View } from '../geometry/view';
+import type { View } from '../geometry/view';
+import { parseIndex, recall, remember, serializeIndex } from './view_index';
 
-const PREFIX = 'sketchpad.view.v1:';
+const KEY = 'sketchpad.views.v2';
+/** The entry of the first version: one key per board. Read once, then removed. */
+const OLD_PREFIX = 'sketchpad.view.v1:';
 const SAVE_MS = 300;
 
 function storage(): Storage | null {
@@ -18,10 +23,17 @@ function storage(): Storage | null {
 /** loadView returns the view remembered for room, or null. */
 export function loadView(room: string): View | null {
   try {
-    const raw = storage()?.getItem(PREFIX + room);
-    if (!raw) return null;
-    const v: unknown = JSON.parse(raw);
-    return validView(v) ? { scale: v.scale, x: v.x, y: v.y } : null;
+    const s = storage();
+    if (!s) return null;
+    const v = recall(parseIndex(s.getItem(KEY)), room);
+    if (v) return v;
+    const old = s.getItem(OLD_PREFIX + room);
+    if (old === null) return null;
+    s.removeItem(OLD_PREFIX + room);
+    const o: unknown = JSON.parse(old);
+    const moved = remember(parseIndex(s.getItem(KEY)), room, o as View, Date.now());
+    s.setItem(KEY, serializeIndex(moved));
+    return recall(moved, room);
   } catch {
     return null;
   }
@@ -47,7 +59,10 @@ export class ViewStore {
     const v = this.latest;
     if (!v) return;
     try {
-      storage()?.setItem(PREFIX + this.room, JSON.stringify({ scale: v.scale, x: v.x, y: v.y }));
+      const s = storage();
+      if (!s) return;
+      // Read again: another tab may have remembered another board meanwhile.
+      s.setItem(KEY, serializeIndex(remember(parseIndex(s.getItem(KEY)), this.room, v, Date.now())));
     } catch {
       // not remembered; nothing else lost
     }

@@ -1,0 +1,66 @@
+// The select tool's gesture: a press on the selection (or on a stroke)
+// drags it; Shift+click adds or removes a stroke; a press on empty board
+// draws a marquee that selects what it touches (Shift: in addition).
+
+import type { Rect } from '../geometry/bounds';
+import { corners } from '../geometry/shape';
+import type { StrokeId } from '../protocol/types';
+import type { Editor } from './editor';
+
+interface XY {
+  readonly x: number;
+  readonly y: number;
+}
+
+type Gesture = { mode: 'move'; last: XY } | { mode: 'marquee'; start: XY; base: StrokeId[]; rect: Rect | null } | null;
+
+export class SelectGesture {
+  private g: Gesture = null;
+
+  constructor(private readonly editor: Editor) {}
+
+  /** marquee is the marquee's board rectangle while one is drawn, else null. */
+  get marquee(): Rect | null {
+    return this.g?.mode === 'marquee' ? this.g.rect : null;
+  }
+
+  /** start begins at board point b; pick is the hit radius in board units. */
+  start(b: XY, pick: number, shift: boolean): void {
+    const ed = this.editor;
+    const hit = ed.strokeAt(b, pick);
+    const box = ed.selectionBounds();
+    if (!shift && (!hit || ed.isSelected(hit)) && b.x >= box.minX && b.x <= box.maxX && b.y >= box.minY && b.y <= box.maxY) {
+      // Inside the selection's box: drag the selection.
+      this.g = { mode: 'move', last: b };
+    } else if (hit) {
+      if (shift) {
+        const sel = ed.selection;
+        ed.select(ed.isSelected(hit) ? sel.filter((id) => id.author !== hit.author || id.stroke !== hit.stroke) : [...sel, hit]);
+        this.g = null;
+      } else {
+        if (!ed.isSelected(hit)) ed.select([hit]);
+        this.g = { mode: 'move', last: b };
+      }
+    } else {
+      const base = shift ? ed.selection : [];
+      if (!shift) ed.select([]);
+      this.g = { mode: 'marquee', start: b, base, rect: null };
+    }
+  }
+
+  /** move goes on to board point last. */
+  move(last: XY): void {
+    const g = this.g;
+    if (g?.mode === 'move') {
+      this.editor.moveBy(last.x - g.last.x, last.y - g.last.y);
+      g.last = last;
+    } else if (g?.mode === 'marquee') {
+      g.rect = corners(g.start, last);
+      this.editor.select([...g.base, ...this.editor.strokesIn(g.rect)]);
+    }
+  }
+
+  end(): void {
+    this.g = null;
+  }
+}

@@ -1,0 +1,118 @@
+// Landing on the drawing. A first visit to a board with content fits the
+// content into the free area (the screen less the toolbar and panels) once
+// the board has arrived, unless the person moved the view first; a return
+// visit keeps the view remembered for this board (ui/view_store), which the
+// page set before. Fit (Shift+1, the zoom bar's button) uses the same free
+// area. A "Back to content" button shows while no ink is in the free area
+// and fits the content when pressed.
+
+import type { Rect } from '../geometry/bounds';
+import { isEmpty } from '../geometry/bounds';
+import { boardBox, fitFree, freeArea, showsWhole, type Box } from '../geometry/free_area';
+import type { View } from '../geometry/view';
+import { ICONS, h, svgIcon } from './dom';
+
+/** How often, at most, the page looks for ink in view (the look walks the board). */
+const CHECK_MS = 250;
+
+export interface LandingHost {
+  view(): View;
+  /** The screen's size in CSS pixels. */
+  size(): { readonly w: number; readonly h: number };
+  setView(v: View, byUser: boolean): void;
+  /** The bounds of everything drawn (board units); empty when nothing is. */
+  content(): Rect;
+  /** Whether any ink touches board rectangle r. */
+  inkIn(r: Rect): boolean;
+  /** The panels over the board (hidden ones are skipped). */
+  panels(): readonly Element[];
+}
+
+export class Landing {
+  readonly button: HTMLButtonElement;
+  private landed: boolean;
+  private timer: number | null = null;
+
+  constructor(private readonly host: LandingHost, landed: boolean) {
+    this.landed = landed;
+    this.button = h('button', {
+      type: 'button',
+      class: 'back-to-content',
+      'data-testid': 'back-to-content',
+      'aria-label': 'Back to content: show the whole drawing',
+      title: 'Back to content (Shift+1)',
+      hidden: true,
+    });
+    this.button.append(svgIcon(ICONS.target), 'Back to content');
+    this.button.addEventListener('click', () => this.fit(1));
+  }
+
+  /** obstacles are the screen boxes of the panels shown. */
+  obstacles(): Box[] {
+    const out: Box[] = [];
+    for (const el of this.host.panels()) {
+      if (!(el instanceof HTMLElement) || el.offsetParent === null) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) out.push({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+    }
+    return out;
+  }
+
+  /** free is the screen's free area now. */
+  free(): Box {
+    const { w, h } = this.host.size();
+    return freeArea(w, h, this.obstacles());
+  }
+
+  /** fitView is the view that fits the content into the free area (null: nothing drawn). */
+  fitView(maxZoom: number): View | null {
+    const { w, h } = this.host.size();
+    const pad = Math.max(16, Math.min(48, Math.min(w, h) * 0.06));
+    return fitFree(this.host.content(), w, h, this.obstacles(), pad, maxZoom);
+  }
+
+  /** fit shows the whole drawing in the free area, as a person's zoom does. */
+  fit(maxZoom: number): void {
+    const v = this.fitView(maxZoom);
+    if (v) this.host.setView(v, true);
+    this.landed = true;
+  }
+
+  /** moved says the person moved the view: a first visit's fit no longer happens. */
+  moved(): void {
+    this.landed = true;
+  }
+
+  /** get reports whether the page has landed: its view is the person's or the fit's, worth remembering. */
+  get done(): boolean {
+    return this.landed;
+  }
+
+  /**
+   * arrived says the board is here (the first Welcome after its snapshot):
+   * on a first visit the view goes to the drawing, unless it is all in view.
+   */
+  arrived(): void {
+    if (this.landed) return;
+    this.landed = true;
+    const content = this.host.content();
+    if (isEmpty(content) || showsWhole(this.host.view(), content, this.free())) return;
+    const v = this.fitView(1);
+    if (v) this.host.setView(v, false);
+  }
+
+  /** changed says the view or the board changed: the button is looked at again soon. */
+  changed(): void {
+    if (this.timer !== null) return;
+    this.timer = window.setTimeout(() => {
+      this.timer = null;
+      this.check();
+    }, CHECK_MS);
+  }
+
+  private check(): void {
+    const content = this.host.content();
+    const lost = !isEmpty(content) && !this.host.inkIn(boardBox(this.host.view(), this.free()));
+    if (this.button.hidden === lost) this.button.hidden = !lost;
+  }
+}

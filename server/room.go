@@ -482,7 +482,8 @@ func addsToBoard(t canvas.OpType) bool {
 }
 
 // overLimits reports whether r.op (decoded, by author) would take the board
-// past cfg.MaxBoardPoints or cfg.MaxBoardStrokes; the sender is told why.
+// past cfg.MaxBoardPoints (points and bytes of text) or cfg.MaxBoardStrokes;
+// the sender is told why.
 func (r *Room) overLimits(s *Session, author uint32) bool {
 	o := &r.op
 	if !addsToBoard(o.Type) {
@@ -491,7 +492,9 @@ func (r *Room) overLimits(s *Session, author uint32) bool {
 	newStroke := o.Type == canvas.OpBegin || ((o.Type == canvas.OpShape || o.Type == canvas.OpText) && r.board.Stroke(canvas.StrokeID{Author: author, N: o.Stroke}) == nil)
 	limit := ""
 	switch {
-	case r.board.Points()+len(o.Points) > r.cfg.MaxBoardPoints:
+	case r.board.Points()+r.board.TextBytes()+len(o.Points)+len(o.Text) > r.cfg.MaxBoardPoints:
+		// A byte of text counts as a point: unbounded, 100,000 texts of
+		// 4 KiB would make a snapshot no client could take (Validate).
 		limit = "board_points"
 	case newStroke && len(r.board.Strokes()) >= r.cfg.MaxBoardStrokes:
 		limit = "board_strokes"

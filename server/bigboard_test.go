@@ -143,18 +143,19 @@ func startDrawer(t *testing.T, c *client.Client) *drawer {
 	return d
 }
 
-// finish stops the drawer and returns its error and its strokes' p99.
-func (d *drawer) finish() (error, time.Duration, int) {
+// finish stops the drawer and returns its strokes' p99 and count, and its
+// error.
+func (d *drawer) finish() (time.Duration, int, error) {
 	close(d.stop)
 	<-d.done
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if len(d.lat) == 0 {
-		return d.err, 0, 0
+		return 0, 0, d.err
 	}
 	s := slices.Clone(d.lat)
 	slices.Sort(s)
-	return d.err, s[len(s)*99/100], len(s)
+	return s[len(s)*99/100], len(s), d.err
 }
 
 // joinBigBoard runs the scenario on servers (one, or replicas sharing
@@ -223,7 +224,7 @@ func joinBigBoard(t *testing.T, servers []*testServer, fill func(*client.Client)
 		t.Logf("figure: %s joiner live after %s", joiners[i].name, r.took.Round(time.Millisecond))
 	}
 	time.Sleep(300 * time.Millisecond) // the joiners see live ops too
-	err, p99, n := d.finish()
+	p99, n, err := d.finish()
 	if err != nil {
 		t.Fatalf("the drawer, drawing while others joined: %v", err)
 	}
@@ -369,7 +370,7 @@ func TestStalledJoinersAreDroppedAndOthersAreNot(t *testing.T) {
 	if took < 10*time.Second || slowDrops(t, ts) != 1 {
 		t.Errorf("the stalled joiner was dropped after %s (%d drops), want one drop after its 10 s deadline", took, slowDrops(t, ts))
 	}
-	if err, p99, n := d.finish(); err != nil || n == 0 {
+	if p99, n, err := d.finish(); err != nil || n == 0 {
 		t.Errorf("the drawer, meanwhile: %v (%d strokes)", err, n)
 	} else {
 		t.Logf("figure: drawer's strokes meanwhile: %d, p99 %s", n, p99.Round(time.Millisecond))
@@ -411,5 +412,60 @@ func TestStalledJoinersAreDroppedAndOthersAreNot(t *testing.T) {
 	t.Logf("figure: a joiner that stopped reading after its board dropped at the queue bound after %s of drawing", time.Since(start).Round(100*time.Millisecond))
 	if took, _ := closedWithin(conn, br, 10*time.Second); took >= 10*time.Second {
 		t.Errorf("its connection is still open")
+	}
+}
+
+// A joiner reading a big board says nothing to the server meanwhile, and
+// the server's pings wait behind the board: with an idle timeout shorter
+// than the board takes, it must still not be cut as idle, and once live
+// it answers pings again.
+func TestAJoinerReadingItsBoardIsNotCutAsIdle(t *testing.T) {
+	cfg := bigBoardConfig(t, "")
+	cfg.IdleTimeout = 2 * time.Second
+	ts := startWith(t, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), raceSlowdown*time.Minute)
+	defer cancel()
+	addr := strings.TrimPrefix(ts.URL, "http://")
+	// The filler writes raw frames and reads nothing back, so that it
+	// cannot fall behind; it is cut as idle once it has drawn.
+	fconn, fbr := rawUpgrade(t, addr, "idle")
+	go io.Copy(io.Discard, fbr)
+	frame := func(b []byte) { fconn.Write(append(frameHeader(true, 2, uint64(len(b))), b...)) }
+	frame(canvas.AppendHello(nil, &canvas.Hello{Version: canvas.Version, Name: "filler"}))
+	pts := make([]canvas.Point, canvas.MaxPointsPerOp)
+	for i := range pts {
+		pts[i] = canvas.Point{X: int32(i%7) - 3, Y: int32(i%5) - 2}
+	}
+	const strokes = 400
+	for k := range strokes {
+		frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpBegin, Stroke: uint32(k + 1), Color: 0xff, Width: 4, Points: []canvas.Point{{X: 100, Y: 100}}}))
+		frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpPoints, Points: pts}))
+		frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpEnd}))
+	}
+	for {
+		b, err := ts.app.BoardOf(ctx, "idle")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Seq == 1+3*strokes-1 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	j := client.New(ts.wsURL("idle"), client.Options{Name: "joiner", NoLog: true, NewDialer: throttledDialer(300 << 10)})
+	start := time.Now()
+	if err := j.Connect(ctx); err != nil {
+		t.Fatalf("joiner, after %s: %v", time.Since(start), err)
+	}
+	defer j.Close()
+	took := time.Since(start)
+	t.Logf("figure: joiner of a %d-point board at 300 KB/s live after %s (idle timeout 2s)", j.Board().Points(), took.Round(100*time.Millisecond))
+	if took < 2*cfg.IdleTimeout {
+		t.Fatalf("the board took %s: too short to show anything", took)
+	}
+	wctx, wcancel := context.WithTimeout(ctx, 3*cfg.IdleTimeout)
+	defer wcancel()
+	if code, _, err := j.WaitClosed(wctx); err == nil {
+		t.Errorf("the joiner was closed (%d) after going live", code)
 	}
 }

@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"testing"
+
+	"github.com/sketchpad/sketchpad/server/client"
 )
 
 // A joiner shares the last encoded snapshot and gets the ops drawn since
@@ -31,6 +33,9 @@ func TestJoinerGetsTheSharedSnapshotAndTheOpsSince(t *testing.T) {
 	if c.Snapshots() != 1 || len(log) != int(a.Seq()-snapSeq) || log[0].Seq != snapSeq+1 {
 		t.Errorf("C got %d snapshots and %d ops, want the snapshot at %d and the %d ops after it", c.Snapshots(), len(log), snapSeq, a.Seq()-snapSeq)
 	}
+	if err := b.WaitSeq(ctx, a.Seq()); err != nil {
+		t.Fatal(err)
+	}
 	sameBoard(t, a.BoardBytes(), b, c)
 
 	// Ops as big as the snapshot: a fresh snapshot instead.
@@ -41,6 +46,11 @@ func TestJoinerGetsTheSharedSnapshotAndTheOpsSince(t *testing.T) {
 	d := connect(t, ts, "reuse", "D")
 	if d.Snapshots() != 1 || len(d.Log()) != 0 || d.Seq() != a.Seq() {
 		t.Errorf("D got %d snapshots and %d ops at seq %d, want one fresh snapshot at %d", d.Snapshots(), len(d.Log()), d.Seq(), a.Seq())
+	}
+	for _, x := range []*client.Client{b, c} {
+		if err := x.WaitSeq(ctx, a.Seq()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	sameBoard(t, a.BoardBytes(), b, c, d)
 }

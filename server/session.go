@@ -56,8 +56,8 @@ type Session struct {
 
 	queued atomic.Int64 // bytes handed to the write queue, not yet written
 	closed atomic.Bool  // closeWith was called or the connection ended
-	// readFloor is the earliest read deadline (unix ns, 0: none) while
-	// a joiner reads its snapshot (holdRead).
+	// readFloor is the earliest read deadline (unix ns): a joiner's
+	// snapshot write deadline (holdRead).
 	readFloor atomic.Int64
 }
 
@@ -125,7 +125,7 @@ func (s *Session) sendv(head, shared, tail []byte) {
 		}
 		bufs := net.Buffers{appendFrameHeader(make([]byte, 0, 10), n), head, shared, tail}
 		if err := s.writeShared(tc, bufs, n); err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) {
+			if errors.Is(err, os.ErrDeadlineExceeded) && !s.isClosed() { // not closeWith's deadline
 				s.hub.metrics.slowDrops.Inc()
 				s.hub.noisy.Log(s.hub.log, "joiner too slow to read its board", "room", s.roomName,
 					"remote", s.conn.RemoteAddr().String(), "bytes", n)
@@ -145,7 +145,8 @@ func (s *Session) sendv(head, shared, tail []byte) {
 // stalled joiner cannot pin a snapshot forever. While it reads, the
 // joiner sends nothing (a page goes live only after the whole frame) and
 // the server's pings wait behind the frame, so its idle read deadline is
-// held past the write deadline meanwhile (holdRead).
+// held until the write deadline (holdRead): a joiner reading at the
+// minimum rate has read the whole frame by then and answers pings again.
 func (s *Session) writeShared(tc *net.TCPConn, bufs net.Buffers, n int) error {
 	d := joinGrace + time.Duration(float64(n)/s.hub.cfg.JoinMinRate*float64(time.Second))
 	deadline := time.Now().Add(d)
@@ -155,11 +156,12 @@ func (s *Session) writeShared(tc *net.TCPConn, bufs net.Buffers, n int) error {
 	if err != nil {
 		return err
 	}
-	if !s.isClosed() { // closeWith may have set a deadline of its own
+	if !s.isClosed() { // else closeWith set deadlines of its own
 		_ = tc.SetWriteDeadline(time.Time{})
 	}
-	// From now on the client has the usual idle timeout to answer.
-	s.holdRead(time.Time{})
+	// The read floor stays: the write returned when the frame's tail
+	// went into the socket's buffers (megabytes), which a slow joiner
+	// has yet to read, pings queued behind it.
 	return nil
 }
 
@@ -169,13 +171,9 @@ func (s *Session) writeShared(tc *net.TCPConn, bufs net.Buffers, n int) error {
 const joinGrace = 10 * time.Second
 
 // holdRead sets the earliest read deadline the idle timeout may give the
-// connection (zero: none) and applies it.
+// connection and applies it.
 func (s *Session) holdRead(floor time.Time) {
-	if floor.IsZero() {
-		s.readFloor.Store(0)
-	} else {
-		s.readFloor.Store(floor.UnixNano())
-	}
+	s.readFloor.Store(floor.UnixNano())
 	s.touchRead()
 }
 
@@ -183,6 +181,9 @@ func (s *Session) holdRead(floor time.Time) {
 // or to the floor holdRead set, if later. Called on the read goroutine
 // whenever the client is heard from, and by holdRead on the writer's.
 func (s *Session) touchRead() {
+	if s.isClosed() {
+		return // closeWith set the deadline it needs
+	}
 	d := time.Now().Add(s.hub.cfg.IdleTimeout)
 	floor := s.readFloor.Load()
 	if floor > d.UnixNano() {

@@ -365,3 +365,30 @@ func abs32(v int32) int32 {
 	}
 	return v
 }
+
+// A Snapshot message of a board at the server's default point limit
+// (2,000,000 points in 2,000 strokes), encoded into a fresh buffer sized
+// ahead, as a room encodes one for its joiners.
+func BenchmarkAppendSnapshot2M(b *testing.B) {
+	r := rand.New(rand.NewPCG(2, 2))
+	board := NewBoard(42)
+	for s := range 2000 {
+		stroke := freehandStroke(r, 1000, 2, 5)
+		board.Apply(1, &Op{Type: OpBegin, Stroke: uint32(1 + s), Color: 0x1e1e1eff, Width: 8, Points: []Point{stroke[0]}})
+		o := Op{Type: OpPoints}
+		for j := 1; j < len(stroke); j++ {
+			o.Points = append(o.Points, Point{X: stroke[j].X - stroke[j-1].X, Y: stroke[j].Y - stroke[j-1].Y})
+		}
+		board.Apply(1, &o)
+		board.Apply(1, &Op{Type: OpEnd})
+	}
+	if board.Points() != 2_000_000 {
+		b.Fatalf("board holds %d points", board.Points())
+	}
+	size := len(AppendSnapshot(nil, board))
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = AppendSnapshot(make([]byte, 0, size+256), board)
+	}
+}

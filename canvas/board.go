@@ -36,6 +36,7 @@ type Board struct {
 	strokes []*Stroke        // z-order, bottom first
 	index   map[StrokeID]int // position in strokes
 	points  int              // points in all strokes, for limits and metrics
+	text    int              // bytes of text in all strokes, for limits
 }
 
 // NewBoard returns an empty board of the given epoch.
@@ -72,6 +73,11 @@ func (b *Board) Stroke(id StrokeID) *Stroke {
 
 // Points returns the number of points on the board, hidden strokes included.
 func (b *Board) Points() int { return b.points }
+
+// TextBytes returns the bytes of text on the board, hidden strokes
+// included: a server bounds them, as it bounds points, to bound its
+// boards' snapshots (MaxSnapshotBytes).
+func (b *Board) TextBytes() int { return b.text }
 
 func (b *Board) author(a uint32) *AuthorState {
 	s := b.authors[a]
@@ -136,7 +142,7 @@ func (b *Board) Apply(a uint32, o *Op) {
 		}
 		clear(b.index)
 		b.strokes = nil
-		b.points = 0
+		b.points, b.text = 0, 0
 	case OpShape, OpText:
 		// Create, or replace in place a stroke of the same kind: a live
 		// drag or an edit sends the same stroke again.
@@ -155,6 +161,7 @@ func (b *Board) Apply(a uint32, o *Op) {
 			return
 		}
 		b.points += len(o.Points) - len(s.Points)
+		b.text += len(o.Text) - len(s.Text)
 		s.Tool, s.Filled, s.Color, s.Width, s.Text = tool, o.Flags&FlagFilled != 0, o.Color, o.Width, o.Text
 		s.Points = append(s.Points[:0], o.Points...)
 	case OpMove:

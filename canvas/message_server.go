@@ -51,6 +51,12 @@ const (
 	NoticeResumed uint16 = 2
 )
 
+// MaxServerFrame is the largest server frame a client must accept
+// (PROTOCOL.md "Framing"). A joiner's first frame holds the whole board,
+// so a server keeps its board limits such that a full board's snapshot
+// (MaxSnapshotBytes) and the joiner's other messages fit in it.
+const MaxServerFrame = 64 << 20
+
 // Limits of server messages, enforced by DecodeServerFrame.
 const (
 	MaxOpsPerMessage     = 1 << 16

@@ -1,6 +1,9 @@
 package canvas
 
-import "slices"
+import (
+	"encoding/binary"
+	"slices"
+)
 
 // Limits a board decoder enforces, so a snapshot from a peer can never make
 // it allocate without bound.
@@ -18,6 +21,28 @@ const (
 	snapFlagHidden   = 1 << 1
 	snapFlagFilled   = 1 << 2
 )
+
+// MaxSnapshotBytes is an upper bound of the size of a Snapshot message
+// (type byte and length included) holding a board of at most authors
+// authors, strokes strokes, points points and text bytes of text. A
+// server whose board limits make this bound fit MaxServerFrame can send
+// every board it allows to every client.
+//
+// Every field at its widest: a point's coordinates are deltas of up to
+// twice CoordLimit (5 bytes each as svarints) and its pressure byte; a
+// stroke's ids, tool, flags, color, width, point count and text length;
+// an author's id, applied count (any uint64) and open stroke. A byte of
+// text is one byte.
+func MaxSnapshotBytes(authors, strokes, points, text int) int {
+	const (
+		msg    = 1 + binary.MaxVarintLen64 // type, body length
+		header = 8 + binary.MaxVarintLen64 + binary.MaxVarintLen32
+		author = binary.MaxVarintLen32 + binary.MaxVarintLen64 + binary.MaxVarintLen32
+		stroke = 2*binary.MaxVarintLen32 + 1 + 1 + 4 + 2 + 3 + 2 // ids, tool, flags, color, width ≤ 4096, points ≤ 50000, text length ≤ 4096
+		point  = 5 + 5 + 1
+	)
+	return msg + header + authors*author + binary.MaxVarintLen32 + strokes*stroke + points*point + text
+}
 
 // AppendBinary appends the board's canonical encoding (PROTOCOL.md "Board
 // (snapshot) encoding") to dst. Two boards holding the same state encode to
@@ -161,6 +186,7 @@ func decodeBoard(r *reader) (*Board, error) {
 			s.Text = r.str("text", MaxTextBytes)
 		}
 		b.points += np
+		b.text += len(s.Text)
 		b.index[s.ID] = len(b.strokes)
 		b.strokes = append(b.strokes, s)
 	}
@@ -183,7 +209,7 @@ func decodeBoard(r *reader) (*Board, error) {
 
 // Clone returns a deep copy of b.
 func (b *Board) Clone() *Board {
-	c := &Board{Epoch: b.Epoch, Seq: b.Seq, points: b.points}
+	c := &Board{Epoch: b.Epoch, Seq: b.Seq, points: b.points, text: b.text}
 	if b.authors != nil {
 		c.authors = make(map[uint32]*AuthorState, len(b.authors))
 		for a, s := range b.authors {

@@ -48,6 +48,7 @@ type Config struct {
 
 	MaxFrameBytes      int           // largest client frame; bigger closes with 1009. Default 64 KiB.
 	SendQueueBytes     int64         // per-connection unsent bytes before the client is dropped as too slow. Default 4 MiB.
+	JoinMinRate        float64       // bytes per second a joiner must read its board's snapshot at (see Session.sendv). Default 65536.
 	IdleTimeout        time.Duration // a connection silent this long is closed; the server pings at half of it. Default 60s.
 	HandshakeTimeout   time.Duration // WebSocket handshake deadline. Default 5s.
 	RoomIdle           time.Duration // an empty room stays open this long. Default 30s.
@@ -85,6 +86,7 @@ func (c *Config) Defaults() {
 	setDefault(&c.DataDir, "./data")
 	setDefault(&c.MaxFrameBytes, 64<<10)
 	setDefault(&c.SendQueueBytes, 4<<20)
+	setDefault(&c.JoinMinRate, 65536)
 	setDefault(&c.IdleTimeout, 60*time.Second)
 	setDefault(&c.HandshakeTimeout, 5*time.Second)
 	setDefault(&c.RoomIdle, 30*time.Second)
@@ -166,6 +168,7 @@ var Settings = []Setting{
 		c.SendQueueBytes = n
 		return nil
 	}},
+	{"join-min-rate", "SKETCHPAD_JOIN_MIN_RATE", "65536", "bytes per second a joining client must at least read its board at: the board's snapshot does not count against --send-queue, and a joiner that takes longer than 10s plus the snapshot's size at this rate is dropped as too slow", floatSetter(func(c *Config) *float64 { return &c.JoinMinRate })},
 	{"idle-timeout", "SKETCHPAD_IDLE_TIMEOUT", "60s", "close connections silent this long (the server pings at half of it)", durSetter(func(c *Config) *time.Duration { return &c.IdleTimeout })},
 	{"room-idle", "SKETCHPAD_ROOM_IDLE", "30s", "a board nobody is on is closed (stored and dropped from memory) this long after the last person left", durSetter(func(c *Config) *time.Duration { return &c.RoomIdle })},
 	{"room-park", "SKETCHPAD_ROOM_PARK", "10s", "a board whose people are all quiet this long gives up its goroutine until the next event (independent of --room-idle: an empty board does not park, it closes)", durSetter(func(c *Config) *time.Duration { return &c.RoomPark })},

@@ -85,3 +85,33 @@ func TestConfigRefusesSettingsThatDisagree(t *testing.T) {
 		t.Errorf("the defaults are refused: %v", err)
 	}
 }
+
+// Limits that would let a board grow past what a joiner can receive are
+// refused at start, naming the setting to change; the defaults agree.
+func TestConfigRefusesLimitsAJoinerCannotReceive(t *testing.T) {
+	c := &Config{}
+	c.Defaults()
+	if err := c.Validate(); err != nil {
+		t.Fatalf("the defaults are refused: %v", err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--max-board-points", "20000000"}, []string{"--max-board-points 20000000", "lower --max-board-points"}},
+		{[]string{"--max-board-strokes", "3000000"}, []string{"--max-board-strokes 3000000", "lower --max-board-points, --max-board-strokes"}},
+		{[]string{"--send-queue", "33554432"}, []string{"--send-queue of 33554432", "or --send-queue"}},
+		{[]string{"--join-min-rate", "40000"}, []string{"--join-min-rate 40000", "raise --join-min-rate"}},
+	} {
+		_, err := LoadConfig(tc.args, func(string) string { return "" }, io.Discard)
+		for _, w := range tc.want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("%v: error %v, want one mentioning %q", tc.args, err, w)
+			}
+		}
+	}
+	// Smaller boards may be read slower.
+	if _, err := LoadConfig([]string{"--join-min-rate", "40000", "--max-board-points", "500000"}, func(string) string { return "" }, io.Discard); err != nil {
+		t.Errorf("a small board at a low rate is refused: %v", err)
+	}
+}

@@ -52,7 +52,13 @@ func realServer(t *testing.T, cfg *server.Config) (addr string, app *server.App)
 // hand, so the test can then send frames no real client would.
 func rawUpgrade(t *testing.T, addr, room string) (net.Conn, *bufio.Reader) {
 	t.Helper()
-	conn, err := net.Dial("tcp", addr)
+	return rawUpgradeWith(t, &net.Dialer{}, addr, room)
+}
+
+// rawUpgradeWith is rawUpgrade over a connection from d.
+func rawUpgradeWith(t *testing.T, d *net.Dialer, addr, room string) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	conn, err := d.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}

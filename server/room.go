@@ -158,7 +158,7 @@ func newRoom(name string, hub *Hub) *Room {
 		authors:  make(map[uint32]*Session),
 		people:   make(map[uint32]*person),
 		cursors:  make(map[uint32]canvas.Cursor),
-		recent:   recentOps{max: hub.cfg.ReplayOps},
+		recent:   newRecentOps(hub.cfg),
 
 		commitDone: make(chan struct{}, 1),
 		submitDone: make(chan submitResult, 1),
@@ -184,7 +184,7 @@ func (r *Room) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.recent = recentOps{max: r.cfg.ReplayOps}
+	r.recent = newRecentOps(r.cfg)
 	r.authorNext, r.authorLast = 0, 0
 	r.snapMsg = nil
 	b := canvas.NewBoard(st.Epoch)
@@ -214,7 +214,7 @@ func (r *Room) load(ctx context.Context) error {
 		b.Epoch = newEpoch()
 	}
 	if len(r.recent.ops) > 0 && r.recent.base+uint64(len(r.recent.ops)) != b.Seq+1 {
-		r.recent = recentOps{max: r.cfg.ReplayOps}
+		r.recent = newRecentOps(r.cfg)
 	}
 	r.sinceSnap = len(st.Ops)
 	r.handedOut = max(st.Authors, b.MaxAuthor())
@@ -416,109 +416,6 @@ func (r *Room) nextDue() (time.Time, bool) {
 	return t, !t.IsZero()
 }
 
-func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
-	if s.isClosed() {
-		// Gone before its Hello was handled; its leave found no member.
-		r.hub.release(r)
-		return
-	}
-	r.retryLoad(ctx)
-	if r.failed != nil {
-		s.closeWith(r.unavailableCode(), "board storage unavailable; try again")
-		r.hub.release(r)
-		return
-	}
-	if len(r.sessions) >= r.cfg.MaxRoomClients {
-		r.hub.metrics.limitHits.WithLabelValues("room_clients").Inc()
-		s.closeWith(CloseTryAgain, "this board has the most people it allows; try again later")
-		r.hub.release(r)
-		return
-	}
-	// Whatever was applied before this join must reach the store and the
-	// sessions already here before the newcomer's view is cut. (Presence
-	// waiting in r.out can wait: the newcomer getting it twice is
-	// harmless, and a join storm then costs one broadcast per batch, not
-	// one per join.)
-	r.flushOps(ctx)
-
-	if r.shared != nil && h.Epoch == r.board.Epoch && (h.LastSeq > r.board.Seq || h.Author != 0) {
-		// The client may have seen more on another replica: catch up with
-		// the log first. Its Welcome.applied must count every op of its
-		// own it saw acknowledged there, or its first resent op would be
-		// numbered as an older one and skipped as a duplicate; and it gets
-		// a replay rather than an older snapshot.
-		r.resync()
-		r.flushOps(ctx)
-	}
-	b := r.board
-	author := h.Author
-	if r.shared != nil && author > r.handedOut && h.Epoch == b.Epoch {
-		// Handed out by another replica?
-		r.refreshAuthors()
-	}
-	resume := author != 0 && h.Epoch == b.Epoch && author <= r.handedOut
-	if resume {
-		if old := r.authors[author]; old != nil && old != s {
-			// The same author reconnected before its old connection was
-			// noticed dead: the newest connection wins.
-			old.closeWith(CloseReplaced, "replaced by a newer connection")
-			r.leave(old)
-		}
-	} else {
-		if r.handedOut >= canvas.MaxSnapshotAuthors {
-			// A snapshot holds at most this many authors.
-			r.hub.metrics.limitHits.WithLabelValues("board_authors").Inc()
-			s.closeWith(CloseTryAgain, "this board has had the most people it can; open a new board")
-			r.hub.release(r)
-			return
-		}
-		id, err := r.newAuthor(ctx)
-		if err != nil {
-			r.log.Error("new author", "err", err)
-			s.closeWith(r.unavailableCode(), "could not join the room; try again")
-			r.hub.release(r)
-			return
-		}
-		author = id
-		r.handedOut = max(r.handedOut, id)
-	}
-	m := &member{author: author, nextIndex: b.Author(author).Applied}
-	r.sessions[s] = m
-	r.authors[author] = s
-
-	// The joiner's frame: its Welcome and a replay, or its Welcome, the
-	// board's shared snapshot and whoever is here. The snapshot is sent
-	// as it is (sendv), not copied into a frame of its own.
-	var snap []byte
-	replay := h.Epoch == b.Epoch && h.LastSeq <= b.Seq && r.recent.covers(h.LastSeq+1, b.Seq)
-	if !replay {
-		snap = r.snapshotMsg()
-	}
-	head := canvas.AppendWelcome(nil, &canvas.Welcome{
-		Version: canvas.Version, Epoch: b.Epoch, Author: author, Applied: m.nextIndex, Head: b.Seq,
-	})
-	if replay && h.LastSeq < b.Seq {
-		head = canvas.AppendOps(head, h.LastSeq+1, r.recent.since(h.LastSeq+1))
-	}
-	tail := make([]byte, 0, 32*(len(r.people)+2))
-	for _, p := range r.people {
-		tail = canvas.AppendPresence(tail, &p.Presence)
-	}
-	p := r.people[author]
-	if p == nil {
-		p = &person{Presence: canvas.Presence{Author: author}}
-		r.people[author] = p
-	}
-	p.sessions++
-	p.Name, p.Color = h.Name, h.Color
-	tail = canvas.AppendPresence(tail, &p.Presence)
-	if r.cluster.paused {
-		tail = appendPaused(tail)
-	}
-	r.out = canvas.AppendPresence(r.out, &p.Presence)
-	s.sendv(head, snap, tail)
-}
-
 func (r *Room) leave(s *Session) {
 	m := r.sessions[s]
 	if m == nil {
@@ -593,7 +490,8 @@ func addsToBoard(t canvas.OpType) bool {
 }
 
 // overLimits reports whether r.op (decoded, by author) would take the board
-// past cfg.MaxBoardPoints or cfg.MaxBoardStrokes; the sender is told why.
+// past cfg.MaxBoardPoints (points and bytes of text) or cfg.MaxBoardStrokes;
+// the sender is told why.
 func (r *Room) overLimits(s *Session, author uint32) bool {
 	o := &r.op
 	if !addsToBoard(o.Type) {
@@ -602,7 +500,9 @@ func (r *Room) overLimits(s *Session, author uint32) bool {
 	newStroke := o.Type == canvas.OpBegin || ((o.Type == canvas.OpShape || o.Type == canvas.OpText) && r.board.Stroke(canvas.StrokeID{Author: author, N: o.Stroke}) == nil)
 	limit := ""
 	switch {
-	case r.board.Points()+len(o.Points) > r.cfg.MaxBoardPoints:
+	case r.board.Points()+r.board.TextBytes()+len(o.Points)+len(o.Text) > r.cfg.MaxBoardPoints:
+		// A byte of text counts as a point: unbounded, 100,000 texts of
+		// 4 KiB would make a snapshot no client could take (Validate).
 		limit = "board_points"
 	case newStroke && len(r.board.Strokes()) >= r.cfg.MaxBoardStrokes:
 		limit = "board_strokes"
@@ -692,23 +592,6 @@ func (r *Room) sendDue() time.Time {
 		return r.sentAt.Add(r.sendInterval())
 	}
 	return r.sentAt.Add(r.presenceInterval())
-}
-
-// snapshotMsg returns the board's Snapshot message, encoding it only when
-// the board changed since the last one (every op moves Seq; a reload
-// forgets the cache). A crowd joining a big board costs one encoding.
-func (r *Room) snapshotMsg() []byte {
-	if r.snapMsg == nil || r.snapSeq != r.board.Seq {
-		// Sized from the last encoding (a board grows a little between
-		// joins) or from its points: grown by appending instead, a
-		// 200,000-point snapshot took ten times as long to encode (every
-		// doubling copied and faulted in fresh memory), all of it time
-		// the room's drawers waited.
-		size := max(len(r.snapMsg)+len(r.snapMsg)/8, 4*r.board.Points()) + 256
-		r.snapMsg = canvas.AppendSnapshot(make([]byte, 0, size), r.board)
-		r.snapSeq = r.board.Seq
-	}
-	return r.snapMsg
 }
 
 // flushOps makes every applied op durable (embedded mode) and sends
@@ -852,46 +735,4 @@ func (r *Room) shutdown(ctx context.Context) {
 	for s := range r.sessions {
 		s.closeWith(CloseGoingAway, "server going away, reconnect")
 	}
-}
-
-// recentOps is a bounded window of the latest sequenced ops: at most max
-// ops and replayBytes bytes of them (big ops must not make a room's memory
-// grow with the op count).
-type recentOps struct {
-	max   int
-	base  uint64 // sequence number of ops[0]
-	ops   []canvas.SeqOp
-	bytes int
-}
-
-const replayBytes = 4 << 20
-
-func (w *recentOps) add(seq uint64, op canvas.SeqOp) {
-	if len(w.ops) == 0 {
-		w.base = seq
-	}
-	w.ops = append(w.ops, op)
-	w.bytes += len(op.Op)
-	if len(w.ops) > w.max || w.bytes > replayBytes {
-		drop := 0
-		for len(w.ops)-drop > w.max/2 || w.bytes > replayBytes/2 {
-			w.bytes -= len(w.ops[drop].Op)
-			drop++
-		}
-		w.ops = append(w.ops[:0:0], w.ops[drop:]...)
-		w.base += uint64(drop)
-	}
-}
-
-// covers reports whether the window holds every op from next to head (the
-// window always ends at head, the room's last sequence number).
-func (w *recentOps) covers(next, head uint64) bool {
-	if next == head+1 {
-		return true
-	}
-	return len(w.ops) > 0 && next >= w.base && next <= head
-}
-
-func (w *recentOps) since(seq uint64) []canvas.SeqOp {
-	return w.ops[seq-w.base:]
 }

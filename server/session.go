@@ -2,9 +2,11 @@ package server
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -54,6 +56,9 @@ type Session struct {
 
 	queued atomic.Int64 // bytes handed to the write queue, not yet written
 	closed atomic.Bool  // closeWith was called or the connection ended
+	// readFloor is the earliest read deadline (unix ns): a joiner's
+	// snapshot write deadline (holdRead).
+	readFloor atomic.Int64
 }
 
 func (s *Session) isClosed() bool { return s.closed.Load() }
@@ -76,30 +81,37 @@ func (s *Session) send(frame []byte) {
 	})
 }
 
-// sendv queues one frame made of parts, written as they are: a joiner's
-// frame is its Welcome, the room's shared encoded snapshot and the
-// presence list, and a big board's snapshot is copied neither into a
-// frame of its own nor into gws's write buffer (gws copies every message
-// it writes, into a fresh allocation past 256 KiB). The parts are shared
-// and must not be changed afterwards. Never blocks.
-func (s *Session) sendv(parts ...[]byte) {
+// sendv queues one frame made of a joiner's parts: head (its Welcome and
+// any replay), shared (the room's encoded snapshot, shared by every joiner
+// of the board at that sequence number) and tail (ops bringing the
+// snapshot to head, and presence). They are written as they are: a big
+// board's snapshot is copied neither into a frame of its own nor into
+// gws's write buffer (gws copies every message it writes, into a fresh
+// allocation past 256 KiB). The parts are shared and must not be changed
+// afterwards. Never blocks.
+//
+// Only head and tail count against the send queue bound: they are this
+// connection's own memory, as is every frame queued behind them, while
+// shared is the room's one copy, held as long as any joiner writes it
+// whatever the bound. A board's snapshot may be bigger than the bound
+// (the limits allow a board of tens of megabytes, see
+// canvas.MaxSnapshotBytes), and counting it would drop every joiner of
+// such a board, forever. A joiner must read it at cfg.JoinMinRate
+// instead (writeShared).
+func (s *Session) sendv(head, shared, tail []byte) {
 	if s.isClosed() {
 		return
 	}
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
+	own := len(head) + len(tail)
+	n := own + len(shared)
 	tc, ok := s.conn.NetConn().(*net.TCPConn)
 	if n < sendvMin || !ok {
 		frame := make([]byte, 0, n)
-		for _, p := range parts {
-			frame = append(frame, p...)
-		}
+		frame = append(append(append(frame, head...), shared...), tail...)
 		s.send(frame)
 		return
 	}
-	if !s.reserve(int64(n)) {
+	if !s.reserve(int64(own)) {
 		return
 	}
 	// On gws's write queue, so it keeps its place among the frames
@@ -107,19 +119,82 @@ func (s *Session) sendv(parts ...[]byte) {
 	// all of it, so a ping or close frame written meanwhile by gws or
 	// closeWith cannot land inside this frame.
 	s.conn.Async(func() {
-		defer s.queued.Add(-int64(n))
+		defer s.queued.Add(-int64(own))
 		if s.isClosed() {
 			return
 		}
-		bufs := make(net.Buffers, 0, len(parts)+1)
-		bufs = append(bufs, appendFrameHeader(make([]byte, 0, 10), n))
-		bufs = append(bufs, parts...)
-		if _, err := bufs.WriteTo(tc); err != nil {
+		bufs := net.Buffers{appendFrameHeader(make([]byte, 0, 10), n), head, shared, tail}
+		if err := s.writeShared(tc, bufs, n); err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) && !s.isClosed() { // not closeWith's deadline
+				s.hub.metrics.slowDrops.Inc()
+				s.hub.noisy.Log(s.hub.log, "joiner too slow to read its board", "room", s.roomName,
+					"remote", s.conn.RemoteAddr().String(), "bytes", n)
+			}
+			// Half a frame went out: no close frame can follow it.
+			s.closed.Store(true)
 			_ = tc.Close() // gws's read loop ends and OnClose follows
 			return
 		}
 		s.hub.metrics.bytesOut.Add(float64(n))
 	})
+}
+
+// writeShared writes a joiner's n-byte frame with a deadline of
+// joinGrace plus n at cfg.JoinMinRate: a joiner that reads slower is
+// dropped as too slow, as one whose queue passes its bound is, so a
+// stalled joiner cannot pin a snapshot forever. While it reads, the
+// joiner sends nothing (a page goes live only after the whole frame) and
+// the server's pings wait behind the frame, so its idle read deadline is
+// held until the write deadline (holdRead): a joiner reading at the
+// minimum rate has read the whole frame by then and answers pings again.
+func (s *Session) writeShared(tc *net.TCPConn, bufs net.Buffers, n int) error {
+	d := joinGrace + time.Duration(float64(n)/s.hub.cfg.JoinMinRate*float64(time.Second))
+	deadline := time.Now().Add(d)
+	s.holdRead(deadline)
+	_ = tc.SetWriteDeadline(deadline)
+	_, err := bufs.WriteTo(tc)
+	if err != nil {
+		return err
+	}
+	if !s.isClosed() { // else closeWith set deadlines of its own
+		_ = tc.SetWriteDeadline(time.Time{})
+	}
+	// The read floor stays: the write returned when the frame's tail
+	// went into the socket's buffers (megabytes), which a slow joiner
+	// has yet to read, pings queued behind it.
+	return nil
+}
+
+// joinGrace is the time a joiner's frame may take beyond its size at
+// cfg.JoinMinRate: a connection's first round trips, a page busy
+// starting up.
+const joinGrace = 10 * time.Second
+
+// holdRead sets the earliest read deadline the idle timeout may give the
+// connection and applies it.
+func (s *Session) holdRead(floor time.Time) {
+	s.readFloor.Store(floor.UnixNano())
+	s.touchRead()
+}
+
+// touchRead moves the connection's read deadline to IdleTimeout from now,
+// or to the floor holdRead set, if later. Called on the read goroutine
+// whenever the client is heard from, and by holdRead on the writer's.
+func (s *Session) touchRead() {
+	if s.isClosed() {
+		return // closeWith set the deadline it needs
+	}
+	d := time.Now().Add(s.hub.cfg.IdleTimeout)
+	floor := s.readFloor.Load()
+	if floor > d.UnixNano() {
+		d = time.Unix(0, floor)
+	}
+	_ = s.conn.SetReadDeadline(d)
+	// A holdRead between the load and the set above would be undone
+	// by it: whoever comes second sees the other's floor here.
+	if f := s.readFloor.Load(); f > d.UnixNano() {
+		_ = s.conn.SetReadDeadline(time.Unix(0, f))
+	}
 }
 
 // sendvMin is the frame size from which sendv writes parts as they are;
@@ -236,7 +311,7 @@ func onFreshStack(f func()) {
 }
 
 func (h *wsHandler) open(c *gws.Conn) {
-	_ = c.SetReadDeadline(time.Now().Add(h.hub.cfg.IdleTimeout))
+	h.touchRead(c)
 	// A client sends a few kilobytes a second; the kernel would let a
 	// socket's receive buffer grow to megabytes. While a client over its
 	// rate limit is made to wait (allow sleeps on this connection's read
@@ -268,11 +343,20 @@ func (h *wsHandler) OnClose(c *gws.Conn, err error) {
 	}
 }
 
+// touchRead resets the idle read deadline of a client just heard from.
+func (h *wsHandler) touchRead(c *gws.Conn) {
+	if s := sessionOf(c); s != nil {
+		s.touchRead()
+		return
+	}
+	_ = c.SetReadDeadline(time.Now().Add(h.hub.cfg.IdleTimeout))
+}
+
 func (h *wsHandler) ping(c *gws.Conn, payload []byte) {
 	if s := sessionOf(c); s != nil && s.isClosed() {
 		return
 	}
-	_ = c.SetReadDeadline(time.Now().Add(h.hub.cfg.IdleTimeout))
+	h.touchRead(c)
 	_ = c.WritePong(payload)
 }
 
@@ -280,7 +364,7 @@ func (h *wsHandler) pong(c *gws.Conn) {
 	if s := sessionOf(c); s != nil && s.isClosed() {
 		return
 	}
-	_ = c.SetReadDeadline(time.Now().Add(h.hub.cfg.IdleTimeout))
+	h.touchRead(c)
 }
 
 func (h *wsHandler) message(c *gws.Conn, msg *gws.Message) {
@@ -297,7 +381,7 @@ func (h *wsHandler) message(c *gws.Conn, msg *gws.Message) {
 	if s.isClosed() {
 		return
 	}
-	_ = c.SetReadDeadline(time.Now().Add(h.hub.cfg.IdleTimeout))
+	h.touchRead(c)
 	if msg.Opcode != gws.OpcodeBinary {
 		s.reject(CloseUnsupported, "binary frames only")
 		return

@@ -8,6 +8,7 @@ import { commandFor, isTextEntry } from '../src/input/shortcuts';
 import { cssColor, hexColor, parseHexColor } from '../src/render/color';
 import { cleanName, randomName, randomPersonColor, PERSON_COLORS } from '../src/ui/identity';
 import { PAUSED_TEXT, RESUMED_NOTE, noticeNote, statusText } from '../src/ui/status_text';
+import { CLOSE_SLOW } from '../src/protocol/types';
 import { seeded } from './rand';
 
 test('history: undo and redo of a stroke and of an erase', () => {
@@ -116,6 +117,9 @@ test('status words', () => {
   assert.equal(statusText({ state: 'connecting', resync: true }, 0), 'resyncing…');
   assert.equal(statusText({ state: 'live' }, 0), 'live');
   assert.equal(statusText({ state: 'offline', retryAt: 4200 }, 1000), 'offline — reconnecting in 4s');
+  assert.equal(statusText({ state: 'offline', retryAt: 4200, code: 1006 }, 1000), 'offline — reconnecting in 4s');
+  // Dropped as too slow (4008): the page says so, not "offline".
+  assert.equal(statusText({ state: 'offline', retryAt: 3000, code: CLOSE_SLOW }, 1000), 'connection too slow — reconnecting in 2s');
   assert.match(statusText({ state: 'reload' }, 0), /reload/);
   assert.equal(statusText({ state: 'stopped', code: 4410 }, 0), 'Access to this board has expired');
   assert.equal(statusText({ state: 'stopped', code: 0, reason: 'the embed token is for another board' }, 0), 'the embed token is for another board');

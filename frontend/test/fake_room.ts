@@ -12,6 +12,12 @@ export class FakeRoom {
   log: { author: number; op: Op }[] = [];
   /** Ops older than this seq are forgotten: a client behind gets a snapshot. */
   keepFrom = 1;
+  /**
+   * A joiner's snapshot is this many ops older than the board, followed in
+   * the same frame by an Ops message with the rest (PROTOCOL.md step 2: a
+   * server shares one encoding among the joiners while people draw).
+   */
+  snapshotLag = 0;
   nextAuthor = 1;
   known = new Set<number>();
   conns = new Set<FakeConn>();
@@ -119,6 +125,11 @@ export class FakeConn {
         const from = m.lastSeq + 1;
         const ops = room.log.slice(from - 1);
         if (ops.length) msgs.push({ type: 'ops', firstSeq: from, ops });
+      } else if (room.snapshotLag > 0 && room.snapshotLag <= room.board.seq) {
+        const at = room.board.seq - room.snapshotLag;
+        const old = new Board(room.epoch);
+        for (const e of room.log.slice(0, at)) old.apply(e.author, e.op);
+        msgs.push({ type: 'snapshot', board: old }, { type: 'ops', firstSeq: at + 1, ops: room.log.slice(at) });
       } else {
         msgs.push({ type: 'snapshot', board: room.board });
       }

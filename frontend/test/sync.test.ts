@@ -31,6 +31,25 @@ test('a new client says hello with nothing known, gets a snapshot and goes live'
   assert.deepEqual([...c.people.keys()].sort(), [1, 2]);
 });
 
+test('a snapshot older than the head, followed by the ops after it in the same frame, makes the same board', () => {
+  const room = new FakeRoom(78n);
+  const other = new TestClient(room, 'Grace');
+  other.connect();
+  settle(other);
+  scribble(other, 0, 0, 10);
+  settle(other);
+  scribble(other, 50, 50, 10);
+  settle(other);
+  room.snapshotLag = 3;
+
+  const c = new TestClient(room);
+  c.connect();
+  settle(c, other);
+  assert.equal(c.ed.sync.live, true);
+  assert.equal(c.boardHex(), roomHex(room));
+  assert.equal(c.ed.committed().length, 2);
+});
+
 test('a stroke goes out as Begin, one Trace op per flush, End; its echo empties the outbox', () => {
   const room = new FakeRoom(1n);
   const c = new TestClient(room);

@@ -17,6 +17,9 @@ $GO test -run '^$' -bench . -benchmem -benchtime "$BENCHTIME" -timeout 15m $pkgs
 echo "== the loopback floor: CPU per small write, both ends"
 $GO run ./scripts/bench/loopback -conns 1000 -rate 25 -duration 3s
 
+echo "== joining a board at the point limit, on loopback and at 300 KB/s"
+$GO run ./scripts/bench/bigjoin -trials 1
+
 echo "== load scenarios (short: $LOADTIME each)"
 bash scripts/bench/peer/setup.sh
 bin=$(mktemp -d)/loadtest

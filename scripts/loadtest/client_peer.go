@@ -40,7 +40,7 @@ func dialPeer(c *client, base, room string) (*peerConn, error) {
 	conn, _, err := gws.NewClient(p, &gws.ClientOption{
 		Addr:               peerURL(base, room),
 		ReadBufferSize:     1024,
-		ReadMaxPayloadSize: 64 << 20,
+		ReadMaxPayloadSize: canvas.MaxServerFrame,
 		HandshakeTimeout:   10 * time.Second,
 		NewDialer:          dialerFor(c.id),
 	})

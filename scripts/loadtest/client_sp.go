@@ -58,7 +58,7 @@ func dialSketchpad(c *client, wsURL string, audit bool) (*spConn, error) {
 	conn, _, err := gws.NewClient(s, &gws.ClientOption{
 		Addr:               wsURL,
 		ReadBufferSize:     1024,
-		ReadMaxPayloadSize: 64 << 20,
+		ReadMaxPayloadSize: canvas.MaxServerFrame,
 		HandshakeTimeout:   10 * time.Second,
 		NewDialer:          dialerFor(c.id),
 	})

@@ -316,7 +316,7 @@ func (fl *flooder) dial(ctx context.Context) (*floodConn, error) {
 	conn, _, err := gws.NewClient(f, &gws.ClientOption{
 		Addr:               fl.tgt.wsURL(0, fl.room.name),
 		ReadBufferSize:     4096,
-		ReadMaxPayloadSize: 64 << 20,
+		ReadMaxPayloadSize: canvas.MaxServerFrame,
 		HandshakeTimeout:   10 * time.Second,
 		NewDialer:          dialerFor(fl.c.id),
 	})

@@ -22,6 +22,7 @@ type Client struct {
 	color  uint32
 	header http.Header
 	noLog  bool
+	dialer func() (gws.Dialer, error)
 
 	// wmu keeps Send's writes in the order of c.sent. It is held across
 	// a write that may block (the server reads slowly, or not at all),
@@ -65,6 +66,10 @@ type Options struct {
 	// NoLog: do not keep every op received (Log returns nothing), for
 	// long runs where the log's memory would get in the way.
 	NoLog bool
+	// NewDialer, if set, makes the connection's dialer (gws's option of
+	// that name): a test's throttled link, a load generator's source
+	// address.
+	NewDialer func() (gws.Dialer, error)
 }
 
 // New returns a client for the WebSocket URL (ws://host/ws/room). It does
@@ -73,7 +78,7 @@ func New(url string, o Options) *Client {
 	if o.Name == "" {
 		o.Name = "go client"
 	}
-	return &Client{url: url, name: o.Name, color: o.Color, header: o.Header, noLog: o.NoLog,
+	return &Client{url: url, name: o.Name, color: o.Color, header: o.Header, noLog: o.NoLog, dialer: o.NewDialer,
 		board: canvas.NewBoard(0), change: make(chan struct{}),
 		people: map[uint32]canvas.Presence{}, cursors: map[uint32]canvas.AuthorCursor{}}
 }
@@ -96,7 +101,8 @@ func (c *Client) Connect(ctx context.Context) error {
 		LastSeq: c.board.Seq, Author: c.author, Name: c.name, Color: c.color})
 	url := c.url
 	c.mu.Unlock()
-	conn, resp, err := gws.NewClient(h, &gws.ClientOption{Addr: url, RequestHeader: c.header, ReadMaxPayloadSize: 64 << 20})
+	conn, resp, err := gws.NewClient(h, &gws.ClientOption{Addr: url, RequestHeader: c.header,
+		ReadMaxPayloadSize: canvas.MaxServerFrame, NewDialer: c.dialer})
 	if err != nil {
 		if resp != nil {
 			return fmt.Errorf("dial %s: %s: %w", url, resp.Status, err)

@@ -101,6 +101,8 @@ export const MAX_MOVE_DELTA = 1 << 29;
 
 /** Close codes the server uses (PROTOCOL.md "Close codes"). */
 export const CLOSE_GOING_AWAY = 1001;
+/** The page read too slowly: its send queue filled, or it did not read the board in time. It reconnects. */
+export const CLOSE_SLOW = 4008;
 export const CLOSE_MALFORMED = 4400;
 export const CLOSE_OUT_OF_ORDER = 4401;
 /** An op from a read-only (view link) connection. */

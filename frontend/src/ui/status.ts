@@ -1,5 +1,5 @@
 // The connection indicator: "connecting", "live", "offline — reconnecting in
-// Ns" (with a button to try now), "resyncing", and "please reload" when the
+// Ns" or "connection too slow — reconnecting in Ns" (with a button to try now), "resyncing", and "please reload" when the
 // server speaks another protocol version. While live, it says so for as long
 // as the room has paused drawing (its storage is unreachable).
 

@@ -1,11 +1,12 @@
 // What the connection indicator says, as a pure function of the state.
 
-import { CLOSE_EXPIRED, NOTICE_PAUSED, NOTICE_RESUMED } from '../protocol/types';
+import { CLOSE_EXPIRED, CLOSE_SLOW, NOTICE_PAUSED, NOTICE_RESUMED } from '../protocol/types';
 
 export type StatusView =
   | { readonly state: 'connecting'; readonly resync: boolean }
   | { readonly state: 'live' }
-  | { readonly state: 'offline'; readonly retryAt: number }
+  /** code: the close code of the connection that ended, when known. */
+  | { readonly state: 'offline'; readonly retryAt: number; readonly code?: number }
   | { readonly state: 'reload' }
   | { readonly state: 'stopped'; readonly code: number; readonly reason?: string };
 
@@ -27,8 +28,13 @@ export function statusText(v: StatusView, now: number, paused = false): string {
       return v.resync ? 'resyncing…' : 'connecting…';
     case 'live':
       return paused ? PAUSED_TEXT : 'live';
-    case 'offline':
-      return `offline — reconnecting in ${Math.max(0, Math.ceil((v.retryAt - now) / 1000))}s`;
+    case 'offline': {
+      // 4008: the server dropped this page for reading too slowly (its
+      // queue filled, or it took too long to load the board): the network
+      // is there, only too slow, and saying "offline" would be untrue.
+      const why = v.code === CLOSE_SLOW ? 'connection too slow' : 'offline';
+      return `${why} — reconnecting in ${Math.max(0, Math.ceil((v.retryAt - now) / 1000))}s`;
+    }
     case 'reload':
       return 'This page is out of date — please reload';
     case 'stopped':

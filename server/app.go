@@ -43,6 +43,9 @@ type App struct {
 // log in Redis, else over a store opened in cfg.DataDir.
 func New(cfg *Config, log *slog.Logger) (*App, error) {
 	cfg.Defaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	if cfg.RedisURL != "" {
 		m := NewMetrics()
 		shared, err := OpenRedisLog(cfg.RedisURL, cfg, log, m)

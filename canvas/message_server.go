@@ -49,6 +49,12 @@ const (
 	NoticePaused uint16 = 1
 	// NoticeResumed: the storage is back; unacknowledged ops will be.
 	NoticeResumed uint16 = 2
+	// NoticeLoading: sent in a frame of its own before a joiner's first
+	// frame when that frame is big (a big board's snapshot). On a slow
+	// link the board takes longer to arrive than a client would wait for
+	// a silent connection: the client waits for it (the server drops a
+	// joiner that reads too slowly itself) and says the board is loading.
+	NoticeLoading uint16 = 3
 )
 
 // MaxServerFrame is the largest server frame a client must accept

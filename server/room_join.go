@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/sketchpad/sketchpad/canvas"
 )
@@ -110,8 +111,18 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 		tail = appendPaused(tail)
 	}
 	r.out = canvas.AppendPresence(r.out, &p.Presence)
+	if n := len(head) + len(snap) + len(tail); len(snap) >= loadingNoticeFrom {
+		// Ahead of the frame, so a page on a slow link knows to wait.
+		s.send(canvas.AppendNotice(nil, &canvas.Notice{Code: canvas.NoticeLoading,
+			Message: fmt.Sprintf("Loading the board (%.1f MB)…", float64(n)/1e6)}))
+	}
 	s.sendv(head, snap, tail)
 }
+
+// loadingNoticeFrom is the snapshot size from which a joiner is told that
+// its board is on its way (canvas.NoticeLoading): about two seconds of a
+// slow mobile link.
+const loadingNoticeFrom = 256 << 10
 
 // snapshotView returns a joiner's view of the board: the shared Snapshot
 // message and, when it is older than the board, an Ops message bringing

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { Board } from '../src/protocol/board';
 import { ProtocolError } from '../src/protocol/bytes';
 import { encodeServerFrame } from '../src/protocol/server';
-import { VERSION } from '../src/protocol/types';
+import { NOTICE_LOADING, VERSION } from '../src/protocol/types';
 import { resolveSelf, SyncCore, VersionError } from '../src/net/sync';
 import { FakeRoom } from './fake_room';
 import { PEN, TestClient, roomHex, scribble, settle } from './harness';
@@ -491,4 +491,24 @@ test('read-only (a view link): nothing is queued or sent, not even the cursor; 4
   w.ed.sync.closed(4403);
   assert.equal(w.ed.readOnly, true);
   assert.equal(w.ed.sync.outbox.length, 0);
+});
+
+test('a big board on its way: Notice 3 before the Welcome makes the client wait for it, the Welcome ends the wait', () => {
+  const core = new SyncCore(() => {}, {}, { name: 'x', color: 0 });
+  core.open();
+  assert.equal(core.loading, false);
+  core.receive(encodeServerFrame([{ type: 'notice', code: NOTICE_LOADING, message: 'Loading the board (6.0 MB)…' }]));
+  assert.equal(core.loading, true, 'told a big board is coming, the client waits');
+  core.receive(encodeServerFrame([{ type: 'welcome', version: VERSION, epoch: 9n, author: 1, applied: 0, head: 0 }]));
+  assert.equal(core.live, true);
+  assert.equal(core.loading, false, 'the board came');
+  // Once live, the notice is only a hint.
+  core.receive(encodeServerFrame([{ type: 'notice', code: NOTICE_LOADING, message: 'late' }]));
+  assert.equal(core.loading, false);
+  // A connection that ends while loading stops waiting.
+  core.closed(1006);
+  core.open();
+  core.receive(encodeServerFrame([{ type: 'notice', code: NOTICE_LOADING, message: 'again' }]));
+  core.closed(1006);
+  assert.equal(core.loading, false);
 });

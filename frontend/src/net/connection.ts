@@ -34,6 +34,13 @@ export interface ConnectionOptions {
   /** Give up on a connection that is not live after this long, in ms. Default 10 000. */
   readonly timeoutMs?: number;
   /**
+   * Once the server says a big board is on its way (Notice 3), give up
+   * only after this long, in ms. The server drops a joiner that reads
+   * slower than its --join-min-rate (a full board within 15 minutes), so
+   * this only bounds a link that died silently. Default 16 minutes.
+   */
+  readonly loadingTimeoutMs?: number;
+  /**
    * Asked when a connection ends (or cannot open): a close code to stop
    * for good with (state 'stopped'), or null to reconnect. An embedded
    * board stops once its token has expired: the server would refuse it.
@@ -53,6 +60,7 @@ export class Connection {
   private liveTimer: number | null = null;
   private mustReload = false;
   private readonly timeoutMs: number;
+  private readonly loadingTimeoutMs: number;
   private readonly stopWith: () => number | null;
 
   constructor(
@@ -62,6 +70,7 @@ export class Connection {
     opts: ConnectionOptions = {},
   ) {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.loadingTimeoutMs = opts.loadingTimeoutMs ?? 16 * 60_000;
     this.stopWith = opts.stopWith ?? (() => null);
     this.reconnect = new Reconnect(opts.random ?? Math.random);
   }
@@ -108,9 +117,11 @@ export class Connection {
     let errored = false;
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
-    this.liveTimer = window.setTimeout(() => {
+    const giveUp = (): void => {
       if (this.ws === ws && !this.core.live) ws.close();
-    }, this.timeoutMs);
+    };
+    this.liveTimer = window.setTimeout(giveUp, this.timeoutMs);
+    let waitingForBoard = false;
     ws.onopen = () => {
       if (this.ws === ws) this.core.open();
     };
@@ -124,6 +135,11 @@ export class Connection {
         else if (!(err instanceof ProtocolError)) console.error(err);
         ws.close(CLOSE_CLIENT_PROTOCOL, 'bad server frame');
         return;
+      }
+      if (!this.core.live && this.core.loading && !waitingForBoard) {
+        waitingForBoard = true;
+        if (this.liveTimer !== null) clearTimeout(this.liveTimer);
+        this.liveTimer = window.setTimeout(giveUp, this.loadingTimeoutMs);
       }
       if (!wasLive && this.core.live) {
         this.reconnect.live();

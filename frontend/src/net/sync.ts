@@ -28,6 +28,7 @@ import {
   CLOSE_MALFORMED,
   CLOSE_READ_ONLY,
   CLOSE_VERSION,
+  NOTICE_LOADING,
   VERSION,
   type AuthorCursor,
   type NoticeMsg,
@@ -89,6 +90,7 @@ export class SyncCore {
   private boardV = new Board(0n);
   private authorV = 0;
   private liveV = false;
+  private loadingV = false;
   private pausedV = false;
   private readOnlyV = false;
   private receivedAtV = 0;
@@ -144,6 +146,15 @@ export class SyncCore {
     return this.receivedAtV;
   }
 
+  /**
+   * loading is true from the server's Notice 3 (a big board is on its way)
+   * until the Welcome that brings it or the connection's end: the
+   * connection waits for the board instead of giving up on the silence.
+   */
+  get loading(): boolean {
+    return this.loadingV;
+  }
+
   /** live is true from a Welcome until the connection closes. */
   get live(): boolean {
     return this.liveV;
@@ -156,6 +167,7 @@ export class SyncCore {
   /** open is called when a connection opens: it sends Hello. */
   open(): void {
     this.liveV = false;
+    this.loadingV = false;
     this.outbox.disconnected();
     this.helloEpoch = this.boardV.epoch;
     this.send(
@@ -174,6 +186,7 @@ export class SyncCore {
   /** closed is called when the connection closed with code (0 if none). */
   closed(code: number): CloseAdvice {
     this.liveV = false;
+    this.loadingV = false;
     this.outbox.disconnected();
     if (code === CLOSE_MALFORMED) this.dropHeadOnWelcome = true;
     if (code === CLOSE_READ_ONLY) {
@@ -229,6 +242,7 @@ export class SyncCore {
           this.listener.cursors?.(m.cursors);
           break;
         case 'notice':
+          if (m.code === NOTICE_LOADING && !this.liveV) this.loadingV = true;
           this.listener.notice?.(m);
           break;
       }
@@ -239,6 +253,7 @@ export class SyncCore {
       const dropped = this.outbox.welcome(welcome.applied, this.dropHeadOnWelcome);
       this.dropHeadOnWelcome = false;
       this.liveV = true;
+      this.loadingV = false;
       this.flush();
       if (dropped > 0) this.listener.acked?.();
       this.listener.welcomed?.(welcome, epochChanged);

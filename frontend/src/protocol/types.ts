@@ -58,6 +58,8 @@ export const MSG_NOTICE = 0x86; //   code u16, message string
 export const NOTICE_PAUSED = 1;
 /** The storage is back: ops sent meanwhile will now be acknowledged. */
 export const NOTICE_RESUMED = 2;
+/** A big board is on its way (alone in a frame before the Welcome): wait for it, the server times slow readers out itself. */
+export const NOTICE_LOADING = 3;
 
 /** Tools (a stroke's tool byte). Begin takes 0..2, Shape 3..6, Text makes 7. */
 export const TOOL_PEN = 0;

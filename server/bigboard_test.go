@@ -389,8 +389,12 @@ func TestStalledJoinersAreDroppedAndOthersAreNot(t *testing.T) {
 	}
 	conn, br := rawUpgradeWith(t, smallRcvBuf, addr, "mid")
 	conn.Write(append(frameHeader(true, 2, uint64(len(hello))), hello...))
+	// Notice 3 (the board is on its way), then the board.
+	if n, err := skipFrame(br); err != nil || n > 256 {
+		t.Fatalf("joiner's first frame: %d bytes, %v; want the loading notice", n, err)
+	}
 	if n, err := skipFrame(br); err != nil || n < 1<<20 {
-		t.Fatalf("joiner's first frame: %d bytes, %v", n, err)
+		t.Fatalf("joiner's board frame: %d bytes, %v", n, err)
 	}
 	dconn, dbr := rawUpgrade(t, addr, "mid")
 	go io.Copy(io.Discard, dbr)

@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
 // A board filled to the default point limit can be opened (issue 21): its
@@ -29,12 +30,17 @@ import (
 //
 //	SKETCHPAD_REQUIRE_BROWSER=1 go test -count=1 -run TestABoardAtThePointLimitOpensInTheBrowser -v ./scripts/e2e/
 func TestABoardAtThePointLimitOpensInTheBrowser(t *testing.T) {
+	t.Run("embedded", func(t *testing.T) { fullBoardInTheBrowser(t, "") })
+	t.Run("redis", func(t *testing.T) { fullBoardInTheBrowser(t, redistest.Shared(t)) })
+}
+
+func fullBoardInTheBrowser(t *testing.T, redisURL string) {
 	defaults := &server.Config{}
 	defaults.Defaults()
 	// Every setting at its default but the drawing rate, so the fill
 	// takes seconds.
-	base := startApp(t, &server.Config{DataDir: t.TempDir(), RateDraw: 1e6, IPRateFactor: 1e3})
-	room := "e2e-full-board"
+	base := startApp(t, &server.Config{DataDir: t.TempDir(), RedisURL: redisURL, RateDraw: 1e6, IPRateFactor: 1e3})
+	room := roomFor(t, "e2e-full-board")
 	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws/" + room
 	t0 := time.Now()
 	head := fillToPoints(t, ws, defaults.MaxBoardPoints)

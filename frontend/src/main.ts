@@ -4,7 +4,9 @@
 import { makeAPI } from './api';
 import { Editor } from './edit/editor';
 import { SelectGesture } from './edit/select_gesture';
-import { Bridge, TokenClock, errorFor, tokenClaims, tokenProblem, type BoardControl } from './embed/bridge';
+import { Bridge, errorFor } from './embed/bridge';
+import type { BoardControl } from './embed/commands';
+import { TokenClock, tokenClaims, tokenProblem } from './embed/token';
 import { openChannel } from './embed/channel';
 import { firstTool, parseEmbedConfig } from './embed/config';
 import { union, EMPTY_RECT, type Rect } from './geometry/bounds';

@@ -4,19 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
-import {
-  BACKOFF_BASE_MS,
-  BACKOFF_CAP_MS,
-  LIVE_TIMEOUT_GROWTH_CAP,
-  LIVE_TIMEOUT_MS,
-  Reconnect,
-  SPREAD_CLOSE_CODES,
-  SPREAD_MS,
-  backoffCeiling,
-  backoffDelay,
-  liveTimeout,
-  spreads,
-} from '../src/net/backoff';
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, Reconnect, SPREAD_CLOSE_CODES, SPREAD_MS, backoffCeiling, backoffDelay, spreads } from '../src/net/backoff';
 import { Outbox } from '../src/net/outbox';
 import { pausedAfter } from '../src/net/pause';
 import { absoluteURL, isViewLink, roomName, roomSegment, socketURL } from '../src/net/room_url';
@@ -223,20 +211,4 @@ test('close codes: each CLOSE_* constant is the server\'s Close* code of the sam
     assert.equal(server.get(name), v, `${k} is ${v}; the server's Close${name} is ${server.get(name)}`);
   }
   assert.equal(types.CLOSE_SLOW, 4008);
-});
-
-test('reconnect: an attempt that did not get live gives the next one twice as long, up to a cap', () => {
-  assert.equal(liveTimeout(0), LIVE_TIMEOUT_MS);
-  assert.equal(liveTimeout(1), 2 * LIVE_TIMEOUT_MS);
-  assert.equal(liveTimeout(2), 4 * LIVE_TIMEOUT_MS);
-  assert.equal(liveTimeout(100), LIVE_TIMEOUT_GROWTH_CAP * LIVE_TIMEOUT_MS);
-  assert.equal(liveTimeout(-1), LIVE_TIMEOUT_MS);
-  assert.equal(liveTimeout(3, 500), 4000);
-  // A 6 MB board at 400 KB/s (15 s) gets live on the second attempt in a row.
-  assert.ok(liveTimeout(1) > 15_000);
-  const r = new Reconnect(() => 0);
-  r.lost({ code: 1006, wasLive: false });
-  assert.equal(liveTimeout(r.failuresInARow), 2 * LIVE_TIMEOUT_MS);
-  r.live();
-  assert.equal(liveTimeout(r.failuresInARow), LIVE_TIMEOUT_MS);
 });

@@ -14,10 +14,7 @@
 //     again wait with exponential backoff and full jitter: uniformly random
 //     in [0, min(30 s, 1 s × 2^n)) for the n-th (0-based) failure in a row;
 //   - the browser coming back online, or the person clicking "Reconnect
-//     now", tries at once (the connection does that, not this module);
-//   - an attempt not live after liveTimeout is given up (a connection that
-//     hangs), and each attempt in a row that did not get live allows twice
-//     as long as the one before.
+//     now", tries at once (the connection does that, not this module).
 
 export interface BackoffOptions {
   /** Delay bound of the first retry, in ms. Default 1 000. */
@@ -45,23 +42,6 @@ export function backoffCeiling(attempt: number, opts: BackoffOptions = {}): numb
 /** backoffDelay returns the delay before the attempt-th retry; random() is in [0, 1). */
 export function backoffDelay(attempt: number, random: () => number, opts: BackoffOptions = {}): number {
   return Math.floor(random() * backoffCeiling(attempt, opts));
-}
-
-/** An attempt that is not live after this long (ms) is given up, the first in a row. */
-export const LIVE_TIMEOUT_MS = 10_000;
-/** The longest an attempt may take to get live, as a multiple of the first one's. */
-export const LIVE_TIMEOUT_GROWTH_CAP = 16;
-
-/**
- * liveTimeout is how long (ms) an attempt may take to get live after
- * failures attempts in a row that did not: base × 2^failures, at most
- * LIVE_TIMEOUT_GROWTH_CAP × base. The Welcome comes in one frame with the
- * whole board, and a page sees no frame until all of it has arrived: a big
- * board on a slow link (6 MB at 400 KB/s: 15 s) takes longer than the
- * first attempt allows, and would be given up for ever at a fixed bound.
- */
-export function liveTimeout(failures: number, base = LIVE_TIMEOUT_MS): number {
-  return Math.min(LIVE_TIMEOUT_GROWTH_CAP, Math.pow(2, Math.max(0, failures))) * base;
 }
 
 /** How a connection ended, as far as the reconnect policy cares. */

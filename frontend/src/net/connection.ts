@@ -8,7 +8,7 @@
 //	close 4410 (the embed token expired) --> stopped (stays there)
 
 import { ProtocolError } from '../protocol/bytes';
-import { LIVE_TIMEOUT_MS, Reconnect, liveTimeout } from './backoff';
+import { Reconnect } from './backoff';
 import { VersionError, type SyncCore } from './sync';
 
 export type ConnState =
@@ -31,11 +31,7 @@ export type ConnState =
 export interface ConnectionOptions {
   /** Random numbers in [0, 1) for the jitter. Default Math.random. */
   readonly random?: () => number;
-  /**
-   * Give up on a connection that is not live after this long, in ms, the
-   * first attempt in a row (then longer: backoff's liveTimeout). Default
-   * LIVE_TIMEOUT_MS.
-   */
+  /** Give up on a connection that is not live after this long, in ms. Default 10 000. */
   readonly timeoutMs?: number;
   /**
    * Asked when a connection ends (or cannot open): a close code to stop
@@ -65,7 +61,7 @@ export class Connection {
     private readonly onState: (s: ConnState) => void,
     opts: ConnectionOptions = {},
   ) {
-    this.timeoutMs = opts.timeoutMs ?? LIVE_TIMEOUT_MS;
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.stopWith = opts.stopWith ?? (() => null);
     this.reconnect = new Reconnect(opts.random ?? Math.random);
   }
@@ -114,7 +110,7 @@ export class Connection {
     this.ws = ws;
     this.liveTimer = window.setTimeout(() => {
       if (this.ws === ws && !this.core.live) ws.close();
-    }, liveTimeout(this.reconnect.failuresInARow, this.timeoutMs));
+    }, this.timeoutMs);
     ws.onopen = () => {
       if (this.ws === ws) this.core.open();
     };

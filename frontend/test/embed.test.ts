@@ -4,24 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  Bridge,
-  FAILURES_BEFORE_ERROR,
-  PeopleEvents,
-  TokenClock,
-  acceptCommand,
-  connectionError,
-  parseColor,
-  runCommand,
-  tokenClaims,
-  tokenProblem,
-  validHost,
-  widthUnits,
-  type BoardControl,
-  type CommandMsg,
-  type EmbedEvent,
-  type OutMsg,
-} from '../src/embed/bridge';
+import { Bridge, FAILURES_BEFORE_ERROR, connectionError } from '../src/embed/bridge';
+import { parseColor, runCommand, widthUnits, type BoardControl } from '../src/embed/commands';
+import { acceptCommand, validHost, type CommandMsg, type EmbedEvent, type OutMsg } from '../src/embed/messages';
+import { PeopleEvents } from '../src/embed/people_events';
+import { TokenClock, tokenClaims, tokenProblem } from '../src/embed/token';
 import { firstTool, parseEmbedConfig, parseTools, parseView } from '../src/embed/config';
 import { toScreen } from '../src/geometry/view';
 

@@ -5,14 +5,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hitStroke, strokeInRect } from '../src/geometry/hit';
 import {
-  T_ARROW,
-  T_ELLIPSE,
-  T_ERASER,
-  T_HIGHLIGHTER,
-  T_LINE,
-  T_PEN,
-  T_RECT,
-  T_TEXT,
   arrowHead,
   arrowHeadLength,
   constrainShape,
@@ -23,6 +15,7 @@ import {
   textBox,
   type StrokeGeom,
 } from '../src/geometry/shape';
+import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT } from '../src/protocol/types';
 import { int, seeded } from './rand';
 
 const S = (tool: number, pts: Array<[number, number]>, width = 8, filled = false, text = ''): StrokeGeom => ({
@@ -75,62 +68,62 @@ test('extent covers the skeleton grown by the width (and the arrow head, the tex
 });
 
 test('hit: pen and highlighter along their path, shapes on their outline, filled ones inside too', () => {
-  const pen = S(T_PEN, [[0, 0], [100, 0]], 16);
+  const pen = S(TOOL_PEN, [[0, 0], [100, 0]], 16);
   assert.equal(hitStroke(pen, at(50, 28, 20)), true);
   assert.equal(hitStroke(pen, at(50, 28.5, 20)), false);
-  assert.equal(hitStroke(S(T_HIGHLIGHTER, [[0, 0], [100, 0]], 16), at(50, 28, 20)), true);
-  const line = S(T_LINE, [[0, 0], [100, 100]], 10);
+  assert.equal(hitStroke(S(TOOL_HIGHLIGHTER, [[0, 0], [100, 0]], 16), at(50, 28, 20)), true);
+  const line = S(TOOL_LINE, [[0, 0], [100, 100]], 10);
   assert.equal(hitStroke(line, at(50, 50)), true);
   assert.equal(hitStroke(line, at(60, 40, 1)), false);
-  const rect = S(T_RECT, [[100, 100], [0, 0]], 10);
+  const rect = S(TOOL_RECT, [[100, 100], [0, 0]], 10);
   assert.equal(hitStroke(rect, at(0, 50, 1)), true, 'on the left edge');
   assert.equal(hitStroke(rect, at(50, 50, 1)), false, 'empty inside');
   assert.equal(hitStroke({ ...rect, filled: true }, at(50, 50, 1)), true, 'filled inside');
   assert.equal(hitStroke({ ...rect, filled: true }, at(120, 50, 1)), false);
-  const ell = S(T_ELLIPSE, [[0, 0], [200, 100]], 4);
+  const ell = S(TOOL_ELLIPSE, [[0, 0], [200, 100]], 4);
   assert.equal(hitStroke(ell, at(0, 50, 1)), true);
   assert.equal(hitStroke(ell, at(3, 3, 1)), false, 'the corner of the box is not the ellipse');
   assert.equal(hitStroke(ell, at(100, 50, 1)), false);
   assert.equal(hitStroke({ ...ell, filled: true }, at(100, 50, 1)), true);
-  const arrow = S(T_ARROW, [[0, 0], [100, 0]], 4);
+  const arrow = S(TOOL_ARROW, [[0, 0], [100, 0]], 4);
   assert.equal(hitStroke(arrow, at(80, 10, 1)), true, 'inside the head');
   assert.equal(hitStroke(arrow, at(50, 30, 1)), false);
-  const text = S(T_TEXT, [[0, 0]], 100, false, 'Hello');
+  const text = S(TOOL_TEXT, [[0, 0]], 100, false, 'Hello');
   assert.equal(hitStroke(text, at(250, 60, 1)), true, 'anywhere in the box');
   assert.equal(hitStroke(text, at(320, 60, 1)), false);
-  assert.equal(hitStroke(S(T_ERASER, [[0, 0], [100, 0]], 50), at(50, 0, 10)), false, 'partial-eraser strokes are never hit');
+  assert.equal(hitStroke(S(TOOL_ERASER, [[0, 0], [100, 0]], 50), at(50, 0, 10)), false, 'partial-eraser strokes are never hit');
 });
 
 test('hit: a moved stroke is hit where it is shown', () => {
-  const rect = S(T_RECT, [[0, 0], [100, 100]], 10, true);
+  const rect = S(TOOL_RECT, [[0, 0], [100, 100]], 10, true);
   assert.equal(hitStroke(rect, at(550, 550), undefined, 500, 500), true);
   assert.equal(hitStroke(rect, at(50, 50), undefined, 500, 500), false);
   assert.equal(strokeInRect(rect, { minX: 520, minY: 520, maxX: 530, maxY: 530 }, undefined, 500, 500), true);
 });
 
 test('hit: a fast eraser drag across a rectangle edge hits it', () => {
-  const rect = S(T_RECT, [[0, 0], [100, 100]], 2);
+  const rect = S(TOOL_RECT, [[0, 0], [100, 100]], 2);
   assert.equal(hitStroke(rect, { from: { x: 50, y: -500 }, to: { x: 50, y: -10 }, radius: 1 }), false);
   assert.equal(hitStroke(rect, { from: { x: 50, y: -500 }, to: { x: 50, y: 50 }, radius: 1 }), true);
 });
 
 test('marquee: touches a stroke when it holds a point, crosses a segment, or lies inside a filled shape', () => {
-  const pen = S(T_PEN, [[0, 0], [1000, 0]]);
+  const pen = S(TOOL_PEN, [[0, 0], [1000, 0]]);
   assert.equal(strokeInRect(pen, { minX: 400, minY: -10, maxX: 500, maxY: 10 }), true, 'crosses without a point inside');
   assert.equal(strokeInRect(pen, { minX: 400, minY: 10, maxX: 500, maxY: 20 }), false);
-  const rect = S(T_RECT, [[0, 0], [100, 100]]);
+  const rect = S(TOOL_RECT, [[0, 0], [100, 100]]);
   assert.equal(strokeInRect(rect, { minX: 40, minY: 40, maxX: 60, maxY: 60 }), false, 'inside an empty rectangle');
   assert.equal(strokeInRect({ ...rect, filled: true }, { minX: 40, minY: 40, maxX: 60, maxY: 60 }), true);
   assert.equal(strokeInRect(rect, { minX: -10, minY: -10, maxX: 200, maxY: 200 }), true, 'around it');
-  assert.equal(strokeInRect(S(T_TEXT, [[0, 0]], 100, false, 'abc'), { minX: 10, minY: 10, maxX: 20, maxY: 20 }), true);
-  assert.equal(strokeInRect(S(T_ERASER, [[0, 0], [10, 0]]), { minX: -10, minY: -10, maxX: 20, maxY: 20 }), false);
+  assert.equal(strokeInRect(S(TOOL_TEXT, [[0, 0]], 100, false, 'abc'), { minX: 10, minY: 10, maxX: 20, maxY: 20 }), true);
+  assert.equal(strokeInRect(S(TOOL_ERASER, [[0, 0], [10, 0]]), { minX: -10, minY: -10, maxX: 20, maxY: 20 }), false);
 });
 
 test('marquee agrees with sampling the skeleton (random)', () => {
   const r = seeded(52);
   for (let i = 0; i < 500; i++) {
     const pts: Array<[number, number]> = Array.from({ length: int(r, 2, 6) }, () => [int(r, 0, 400), int(r, 0, 400)]);
-    const s = S(T_PEN, pts);
+    const s = S(TOOL_PEN, pts);
     const x = int(r, 0, 380);
     const y = int(r, 0, 380);
     const rect = { minX: x, minY: y, maxX: x + int(r, 1, 100), maxY: y + int(r, 1, 100) };
@@ -153,9 +146,9 @@ test('point in polygon; Shift makes squares, circles and 45° lines', () => {
   const sq = [{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 10, y: 10 }, { x: 0, y: 10 }];
   assert.equal(pointInPolygon({ x: 5, y: 5 }, sq), true);
   assert.equal(pointInPolygon({ x: 15, y: 5 }, sq), false);
-  assert.deepEqual(constrainShape(T_RECT, { x: 0, y: 0 }, { x: 30, y: -10 }), { x: 30, y: -30 });
-  assert.deepEqual(constrainShape(T_ELLIPSE, { x: 0, y: 0 }, { x: -5, y: 20 }), { x: -20, y: 20 });
-  assert.deepEqual(constrainShape(T_LINE, { x: 0, y: 0 }, { x: 100, y: 10 }), { x: 100, y: 0 });
-  const d = constrainShape(T_ARROW, { x: 0, y: 0 }, { x: 100, y: 90 });
+  assert.deepEqual(constrainShape(TOOL_RECT, { x: 0, y: 0 }, { x: 30, y: -10 }), { x: 30, y: -30 });
+  assert.deepEqual(constrainShape(TOOL_ELLIPSE, { x: 0, y: 0 }, { x: -5, y: 20 }), { x: -20, y: 20 });
+  assert.deepEqual(constrainShape(TOOL_LINE, { x: 0, y: 0 }, { x: 100, y: 10 }), { x: 100, y: 0 });
+  const d = constrainShape(TOOL_ARROW, { x: 0, y: 0 }, { x: 100, y: 90 });
   assert.equal(d.x, d.y);
 });

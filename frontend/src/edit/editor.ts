@@ -12,13 +12,15 @@
 //                then our own strokes not yet confirmed
 //   shown()      all of it in z-order, for hit testing and export
 // Our pending Erase/Restore/Move/Clear ops apply to all of it at once
-// (edit/pending).
+// (edit/pending). Its parts: edit/shown (what is shown and what a click, an
+// eraser or a marquee touches; pure), edit/drawing (the stroke or shape
+// being drawn), edit/erase_gesture and edit/move_gesture.
 
 import type { Board, Stroke } from '../protocol/board';
-import { TOOL_TEXT, type Point, type StrokeId } from '../protocol/types';
-import { union, EMPTY_RECT, type Rect } from '../geometry/bounds';
-import { hitStroke, strokeInRect, type EraserPath, type XY } from '../geometry/hit';
-import { constrainShape, strokeExtent } from '../geometry/shape';
+import { TOOL_TEXT, type StrokeId } from '../protocol/types';
+import { EMPTY_RECT, type Rect } from '../geometry/bounds';
+import type { EraserPath, XY } from '../geometry/hit';
+import { strokeExtent } from '../geometry/shape';
 import { SyncCore, type Identity, type SyncListener } from '../net/sync';
 import {
   EMPTY_HISTORY,
@@ -35,13 +37,6 @@ import {
   type TextState,
 } from './history';
 import {
-  accepts,
-  beginOp,
-  freehand,
-  normalizePoint,
-  pointsOps,
-  shapeOp,
-  shapeShown,
   textOp,
   textShown,
   type LocalItem,
@@ -49,36 +44,28 @@ import {
   type StrokeStyle,
   type TextStyle,
 } from './local';
-import { NO_PENDING, displayKey, offsetAfter, pendingView, type PendingView } from './pending';
+import { Drawing, type Sample } from './drawing';
+import { EraseGesture } from './erase_gesture';
+import { MoveGesture } from './move_gesture';
+import { NO_PENDING, pendingView, type PendingView } from './pending';
+import {
+  boundsOf,
+  committedStrokes,
+  hitTest,
+  keyOf,
+  ownTextAt,
+  shownItems,
+  strokeAt,
+  strokesIn,
+  type OverlayItem,
+  type ShownItem,
+  type ShownState,
+} from './shown';
 
 export type { ShapeStyle, StrokeStyle, TextStyle } from './local';
+export type { OverlayItem, Paintable, ShownItem } from './shown';
+export type { Sample } from './drawing';
 
-/** Paintable is what a renderer draws: a stroke as the board has it, or our local copy. */
-export type Paintable = Stroke;
-
-export interface OverlayItem {
-  readonly stroke: Paintable;
-  /** The stroke has ended (perfect-freehand's `last`). */
-  readonly complete: boolean;
-  /** Drawn moved by (dx, dy): our pending moves. */
-  readonly dx: number;
-  readonly dy: number;
-}
-
-/** ShownItem is a stroke as shown, in z-order. */
-export interface ShownItem extends OverlayItem {
-  /** Its name, own strokes with author SELF. */
-  readonly id: StrokeId;
-  /** Still being drawn by us (not hit by our own eraser or selection). */
-  readonly growing: boolean;
-}
-
-/** Sample is a pointer sample in board units; p is the pressure byte (0 none). */
-export interface Sample {
-  readonly x: number;
-  readonly y: number;
-  readonly p: number;
-}
 
 export interface EditorListener extends SyncListener {
   /** What is shown changed: render the next frame. */
@@ -87,37 +74,24 @@ export interface EditorListener extends SyncListener {
   historyChanged?(canUndo: boolean, canRedo: boolean): void;
 }
 
-interface EraseGesture {
-  last: XY | null;
-  readonly radius: number;
-  readonly keys: Set<string>;
-  readonly ids: StrokeId[];
-  unsent: StrokeId[];
-}
-
-interface MoveGesture {
-  readonly ids: readonly StrokeId[];
-  /** The drag so far (board units) and what of it was sent. */
-  tx: number;
-  ty: number;
-  sentX: number;
-  sentY: number;
-}
-
-type Current =
-  | { readonly kind: 'freehand'; readonly item: LocalItem }
-  | { readonly kind: 'shape'; readonly item: LocalItem; readonly anchor: Point; readonly style: ShapeStyle; dirty: boolean };
-
 /** The stroke eraser sends at most one Erase op per this many ms while it moves. */
 const ERASE_EVERY_MS = 100;
-
-const keyOf = (id: StrokeId): string => id.author + ':' + id.stroke;
 
 export class Editor {
   readonly sync: SyncCore;
   private locals: LocalItem[] = [];
   private readonly localByN = new Map<number, LocalItem>();
-  private current: Current | null = null;
+  /** The stroke or shape being drawn. */
+  private readonly draw: Drawing = new Drawing({
+    readOnly: () => this.readOnly,
+    endGestures: () => this.endGestures(),
+    newStroke: () => this.nextStroke++,
+    push: (op) => this.push(op),
+    addLocal: (l) => this.addLocal(l),
+    dropItem: (l) => this.dropItem(l),
+    recordStroke: (n) => this.setHistory(record(this.historyV, { kind: 'stroke', stroke: n })),
+    changed: () => this.changed(),
+  });
   private nextStroke = 1;
   private historyV: History = EMPTY_HISTORY;
   private pending: PendingView = NO_PENDING;
@@ -181,114 +155,49 @@ export class Editor {
 
   /** drawing is true while a freehand stroke or a shape is being drawn. */
   get drawing(): boolean {
-    return this.current !== null;
+    return this.draw.active;
   }
 
   /** busy is true during any gesture (drawing, erasing, moving): undo waits. */
   get busy(): boolean {
-    return this.current !== null || this.erasing !== null || this.moving !== null;
+    return this.draw.active || this.erasing !== null || this.moving !== null;
   }
 
-  // ---- freehand: pen, highlighter, partial eraser ----
+  // ---- freehand strokes and shapes (edit/drawing) ----
 
   /** beginStroke starts a freehand stroke at s; the Begin is sent at once. */
   beginStroke(s: Sample, style: StrokeStyle): void {
-    if (this.readOnly) return;
-    this.endGestures();
-    const n = this.nextStroke++;
-    const l = freehand(n, style, normalizePoint(s.x, s.y, s.p, style.pressure));
-    l.firstUid = this.push(beginOp(l));
-    this.addLocal(l);
-    this.current = { kind: 'freehand', item: l };
-    this.changed();
+    this.draw.beginStroke(s, style);
   }
 
   /** extendStroke adds samples to the stroke being drawn; they are sent at the next flush. */
   extendStroke(samples: readonly Sample[]): void {
-    const c = this.current;
-    if (c?.kind !== 'freehand') return;
-    const pts = c.item.pts!;
-    let added = false;
-    for (const s of samples) {
-      const p = normalizePoint(s.x, s.y, s.p, c.item.shown.pressure);
-      if (accepts(pts[pts.length - 1], p, pts.length)) {
-        pts.push(p);
-        added = true;
-      }
-    }
-    if (added) this.changed();
+    this.draw.extendStroke(samples);
   }
 
   /** endStroke ends the stroke being drawn: its last points and End are sent. */
   endStroke(): void {
-    const c = this.current;
-    if (c?.kind !== 'freehand') return;
-    this.flushPoints();
-    c.item.lastUid = this.push({ type: 'end' });
-    this.current = null;
-    this.setHistory(record(this.historyV, { kind: 'stroke', stroke: c.item.stroke }));
-    this.changed();
+    this.draw.endStroke();
   }
 
-  /**
-   * cancelStroke ends the freehand stroke or shape being drawn and erases
-   * it, leaving no undo step: the gesture was not meant (a palm, the first
-   * finger of a pinch).
-   */
+  /** cancelStroke ends the stroke or shape being drawn and erases it, leaving no undo step. */
   cancelStroke(): void {
-    const c = this.current;
-    if (!c) return;
-    if (c.kind === 'freehand') {
-      this.flushPoints();
-      c.item.lastUid = this.push({ type: 'end' });
-    } else {
-      this.flushShape();
-    }
-    this.current = null;
-    if (c.item.firstUid !== 0) this.push({ type: 'erase', strokes: [{ author: SELF, stroke: c.item.stroke }] });
-    else this.dropItem(c.item);
-    this.changed();
+    this.draw.cancelStroke();
   }
-
-  // ---- shapes: line, arrow, rect, ellipse ----
 
   /** shapeStart starts a shape at p; nothing is sent until it has a size. */
   shapeStart(p: XY, style: ShapeStyle): void {
-    if (this.readOnly) return;
-    this.endGestures();
-    const n = this.nextStroke++;
-    const a = normalizePoint(p.x, p.y, 0, false);
-    const item: LocalItem = { stroke: n, shown: shapeShown(n, style, a, a), pts: null, sent: 0, firstUid: 0, lastUid: 0 };
-    this.addLocal(item);
-    this.current = { kind: 'shape', item, anchor: a, style, dirty: false };
-    this.changed();
+    this.draw.shapeStart(p, style);
   }
 
   /** shapeMove drags the shape's second corner to p; constrain (Shift) snaps lines to 45° and makes squares and circles. */
   shapeMove(p: XY, constrain = false): void {
-    const c = this.current;
-    if (c?.kind !== 'shape') return;
-    let b = normalizePoint(p.x, p.y, 0, false);
-    if (constrain) {
-      const q = constrainShape(c.style.tool, c.anchor, b);
-      b = normalizePoint(q.x, q.y, 0, false);
-    }
-    const old = c.item.shown.points[1];
-    if (old.x === b.x && old.y === b.y) return;
-    c.item.shown = shapeShown(c.item.stroke, c.style, c.anchor, b);
-    c.dirty = true;
-    this.changed();
+    this.draw.shapeMove(p, constrain);
   }
 
   /** shapeEnd ends the shape: its last geometry is sent; a shape never dragged is dropped. */
   shapeEnd(): void {
-    const c = this.current;
-    if (c?.kind !== 'shape') return;
-    this.flushShape();
-    this.current = null;
-    if (c.item.firstUid === 0) this.dropItem(c.item);
-    else this.setHistory(record(this.historyV, { kind: 'stroke', stroke: c.item.stroke }));
-    this.changed();
+    this.draw.shapeEnd();
   }
 
   // ---- text ----
@@ -356,13 +265,7 @@ export class Editor {
 
   /** textAt returns the number of our topmost text at p, or 0. */
   textAt(p: XY, radius: number): number {
-    const items = this.shown();
-    for (let i = items.length - 1; i >= 0; i--) {
-      const it = items[i];
-      if (it.stroke.tool !== TOOL_TEXT || it.id.author !== SELF) continue;
-      if (hitStroke(it.stroke, { from: p, to: p, radius }, this.extentOf(it.stroke), it.dx, it.dy)) return it.id.stroke;
-    }
-    return 0;
+    return ownTextAt(this.shown(), p, radius, this.extentOf);
   }
 
   // ---- the stroke eraser ----
@@ -371,28 +274,13 @@ export class Editor {
   eraseStart(s: XY, radius: number): void {
     if (this.readOnly) return;
     this.endGestures();
-    this.erasing = { last: null, radius, keys: new Set(), ids: [], unsent: [] };
+    this.erasing = new EraseGesture(radius);
     this.eraseMove([s]);
   }
 
   /** eraseMove erases every shown stroke the eraser touches on its way through samples. */
   eraseMove(samples: readonly XY[]): void {
-    const g = this.erasing;
-    if (!g) return;
-    let hit = false;
-    for (const s of samples) {
-      const path: EraserPath = { from: g.last ?? s, to: s, radius: g.radius };
-      g.last = s;
-      for (const id of this.hitTest(path)) {
-        const key = keyOf(id);
-        if (g.keys.has(key)) continue;
-        g.keys.add(key);
-        g.ids.push(id);
-        g.unsent.push(id);
-        hit = true;
-      }
-    }
-    if (hit) this.changed();
+    if (this.erasing?.through(samples, (path) => this.hitTest(path))) this.changed();
   }
 
   /** eraseEnd ends the eraser gesture; what it erased becomes one undo step. */
@@ -419,12 +307,7 @@ export class Editor {
    * own strokes named with author SELF (partial-eraser strokes never).
    */
   hitTest(path: EraserPath): StrokeId[] {
-    const out: StrokeId[] = [];
-    for (const it of this.shown()) {
-      if (it.growing) continue;
-      if (hitStroke(it.stroke, path, this.extentOf(it.stroke), it.dx, it.dy)) out.push(it.id);
-    }
-    return out;
+    return hitTest(this.shown(), path, this.extentOf);
   }
 
   // ---- selection ----
@@ -440,22 +323,12 @@ export class Editor {
 
   /** strokeAt returns the topmost shown stroke at p (within radius), or null. */
   strokeAt(p: XY, radius: number): StrokeId | null {
-    const items = this.shown();
-    for (let i = items.length - 1; i >= 0; i--) {
-      const it = items[i];
-      if (it.growing) continue;
-      if (hitStroke(it.stroke, { from: p, to: p, radius }, this.extentOf(it.stroke), it.dx, it.dy)) return it.id;
-    }
-    return null;
+    return strokeAt(this.shown(), p, radius, this.extentOf);
   }
 
   /** strokesIn returns the shown strokes a marquee r touches, in z-order. */
   strokesIn(r: Rect): StrokeId[] {
-    const out: StrokeId[] = [];
-    for (const it of this.shown()) {
-      if (!it.growing && strokeInRect(it.stroke, r, this.extentOf(it.stroke), it.dx, it.dy)) out.push(it.id);
-    }
-    return out;
+    return strokesIn(this.shown(), r, this.extentOf);
   }
 
   /** select sets the selection. */
@@ -478,14 +351,7 @@ export class Editor {
   /** selectionBounds returns the union of the shown extents of the selection. */
   selectionBounds(): Rect {
     if (this.selected.length === 0) return EMPTY_RECT;
-    const keys = new Set(this.selected.map(keyOf));
-    let r: Rect = EMPTY_RECT;
-    for (const it of this.shown()) {
-      if (!keys.has(keyOf(it.id))) continue;
-      const e = this.extentOf(it.stroke);
-      r = union(r, { minX: e.minX + it.dx, minY: e.minY + it.dy, maxX: e.maxX + it.dx, maxY: e.maxY + it.dy });
-    }
-    return r;
+    return boundsOf(this.shown(), new Set(this.selected.map(keyOf)), this.extentOf);
   }
 
   /** moveBy drags the selection by (dx, dy) board units; Move ops go out at each flush. */
@@ -495,10 +361,9 @@ export class Editor {
       const ids = this.selection;
       if (ids.length === 0) return;
       this.endGestures();
-      this.moving = { ids, tx: 0, ty: 0, sentX: 0, sentY: 0 };
+      this.moving = new MoveGesture(ids);
     }
-    this.moving.tx += dx;
-    this.moving.ty += dy;
+    this.moving.by(dx, dy);
     this.changed();
   }
 
@@ -508,7 +373,8 @@ export class Editor {
     if (!m) return;
     this.flushMove();
     this.moving = null;
-    if (m.sentX !== 0 || m.sentY !== 0) this.setHistory(record(this.historyV, { kind: 'move', strokes: m.ids, dx: m.sentX, dy: m.sentY }));
+    const { dx, dy } = m.sent;
+    if (dx !== 0 || dy !== 0) this.setHistory(record(this.historyV, { kind: 'move', strokes: m.ids, dx, dy }));
     this.changed();
   }
 
@@ -533,8 +399,7 @@ export class Editor {
    * per animation frame.
    */
   flush(): void {
-    this.flushPoints();
-    this.flushShape();
+    this.draw.flush();
     this.flushErase(false);
     this.flushMove();
   }
@@ -575,16 +440,7 @@ export class Editor {
 
   /** committed returns the closed, shown strokes of the board that are where the board has them, in z-order. */
   committed(): Stroke[] {
-    const b = this.board;
-    const out: Stroke[] = [];
-    const moved = this.pending.moved.size > 0;
-    const me = this.sync.author;
-    for (const s of b.strokes) {
-      if (b.isOpen(s) || this.ownedLocally(s) || !this.boardVisible(s)) continue;
-      if (moved && this.pending.moved.has(displayKey(s.author, s.stroke, me))) continue;
-      out.push(s);
-    }
-    return out;
+    return committedStrokes(this.shownState());
   }
 
   /** overlay returns the strokes drawn on top each frame, bottom first. */
@@ -598,27 +454,7 @@ export class Editor {
    * keeps only what the committed layer does not draw.
    */
   shown(all = true): ShownItem[] {
-    const b = this.board;
-    const me = this.sync.author;
-    const out: ShownItem[] = [];
-    const moved = this.pending.moved.size > 0;
-    for (const s of b.strokes) {
-      if (this.ownedLocally(s) || !this.boardVisible(s)) continue;
-      const id = { author: s.author === me && me !== 0 ? SELF : s.author, stroke: s.stroke };
-      const open = b.isOpen(s);
-      const o = moved ? offsetAfter(this.pending, keyOf(id)) : ZERO;
-      if (!all && !open && o.dx === 0 && o.dy === 0 && !(moved && this.pending.moved.has(keyOf(id)))) continue;
-      out.push({ id, stroke: s, complete: !open, dx: o.dx, dy: o.dy, growing: false });
-    }
-    const cur = this.current?.item;
-    for (const l of this.locals) {
-      if (!this.localVisible(l)) continue;
-      const id = { author: SELF, stroke: l.stroke };
-      const o = moved ? offsetAfter(this.pending, keyOf(id), l.lastUid) : ZERO;
-      const growing = l === cur;
-      out.push({ id, stroke: l.shown, complete: !(growing && l.pts !== null), dx: o.dx, dy: o.dy, growing });
-    }
-    return out;
+    return shownItems(this.shownState(), all);
   }
 
   /** localStrokes is how many of our strokes wait for the room's confirmation. */
@@ -627,13 +463,13 @@ export class Editor {
   }
 
   /** extentOf returns what painting s may touch (cached per stroke object and point count). */
-  extentOf(s: Stroke): Rect {
+  readonly extentOf = (s: Stroke): Rect => {
     const c = this.extents.get(s);
     if (c && c.n === s.points.length) return c.r;
     const r = strokeExtent(s);
     this.extents.set(s, { n: s.points.length, r });
     return r;
-  }
+  };
 
   // ---- internals ----
 
@@ -649,8 +485,7 @@ export class Editor {
 
   /** endGestures ends whatever gesture is going on before another starts. */
   private endGestures(): void {
-    if (this.current?.kind === 'freehand') this.endStroke();
-    else if (this.current?.kind === 'shape') this.shapeEnd();
+    this.draw.endAny();
     this.eraseEnd();
     this.moveEnd();
   }
@@ -671,23 +506,6 @@ export class Editor {
     if (this.localByN.get(l.stroke) === l) this.localByN.delete(l.stroke);
   }
 
-  private flushPoints(): void {
-    const c = this.current;
-    if (c?.kind !== 'freehand') return;
-    const ops = pointsOps(c.item);
-    c.item.sent = c.item.pts!.length;
-    for (const op of ops) this.push(op);
-  }
-
-  private flushShape(): void {
-    const c = this.current;
-    if (c?.kind !== 'shape' || !c.dirty) return;
-    c.dirty = false;
-    const uid = this.push(shapeOp(c.item.shown));
-    if (c.item.firstUid === 0) c.item.firstUid = uid;
-    c.item.lastUid = uid;
-  }
-
   /**
    * flushErase sends the strokes the eraser touched since the last time; a
    * frame's flush (force false) does so at most every ERASE_EVERY_MS (the
@@ -696,24 +514,18 @@ export class Editor {
    */
   private flushErase(force = true): void {
     const g = this.erasing;
-    if (!g || !g.unsent.length) return;
+    if (!g?.hasUnsent) return;
     const now = performance.now();
     if (!force && now - this.erasedAt < ERASE_EVERY_MS) return;
     this.erasedAt = now;
-    const ids = g.unsent;
-    g.unsent = [];
-    for (const op of visibilityOps('erase', ids)) this.push(op);
+    for (const op of visibilityOps('erase', g.takeUnsent())) this.push(op);
   }
 
   private flushMove(): void {
     const m = this.moving;
-    if (!m) return;
-    const dx = Math.round(m.tx) - m.sentX;
-    const dy = Math.round(m.ty) - m.sentY;
-    if (dx === 0 && dy === 0) return;
-    m.sentX += dx;
-    m.sentY += dy;
-    for (const op of moveOps(m.ids, dx, dy)) this.push(op);
+    const d = m?.step();
+    if (!m || !d) return;
+    for (const op of moveOps(m.ids, d.dx, d.dy)) this.push(op);
   }
 
   private refreshPending(): void {
@@ -723,7 +535,7 @@ export class Editor {
   /** retire forgets local items whose last op the room has applied: the board shows them now. */
   private retire(): void {
     const ob = this.sync.outbox;
-    const cur = this.current?.item;
+    const cur = this.draw.item;
     const keep = this.locals.filter((l) => l === cur || (l.lastUid !== 0 && ob.has(l.lastUid)));
     if (keep.length !== this.locals.length) {
       for (const l of this.locals) if (!keep.includes(l) && this.localByN.get(l.stroke) === l) this.localByN.delete(l.stroke);
@@ -736,7 +548,7 @@ export class Editor {
   private dropLocal(): void {
     this.locals = [];
     this.localByN.clear();
-    this.current = null;
+    this.draw.reset();
     this.erasing = null;
     this.moving = null;
     this.selected = [];
@@ -753,23 +565,18 @@ export class Editor {
     for (const s of b.strokes) if (s.author === me && s.stroke >= this.nextStroke) this.nextStroke = s.stroke + 1;
   }
 
-  private ownedLocally(s: Stroke): boolean {
-    const me = this.sync.author;
-    return me !== 0 && s.author === me && this.localByN.has(s.stroke);
-  }
-
-  private boardVisible(s: Stroke): boolean {
-    if (this.pending.clearUid) return false;
-    const key = displayKey(s.author, s.stroke, this.sync.author);
-    if (this.erasing?.keys.has(key) || key === this.editingKey) return false;
-    return !(this.pending.hidden.get(key) ?? s.hidden);
-  }
-
-  private localVisible(l: LocalItem): boolean {
-    if (this.pending.clearUid && l.firstUid !== 0 && l.firstUid < this.pending.clearUid) return false;
-    const key = SELF + ':' + l.stroke;
-    if (this.erasing?.keys.has(key) || key === this.editingKey) return false;
-    return !(this.pending.hidden.get(key) ?? false);
+  /** shownState is what decides what is shown now. */
+  private shownState(): ShownState {
+    return {
+      board: this.sync.board,
+      me: this.sync.author,
+      pending: this.pending,
+      locals: this.locals,
+      localByN: this.localByN,
+      growing: this.draw.item,
+      erasing: this.erasing?.keys,
+      editingKey: this.editingKey,
+    };
   }
 
   private setHistory(h: History): void {
@@ -784,5 +591,3 @@ export class Editor {
     this.listener.changed?.();
   }
 }
-
-const ZERO = { dx: 0, dy: 0 };

@@ -1,9 +1,9 @@
 // The DOM side of the embed bridge: messages in from the parent window at
 // the host origin only, messages out to the parent window with the host
 // origin as targetOrigin (so nobody else can read them, even if the parent
-// navigated elsewhere). The checks themselves are bridge.acceptCommand.
+// navigated elsewhere). The checks themselves are messages.acceptCommand.
 
-import { acceptCommand, validHost, type CommandMsg, type OutMsg } from './bridge';
+import { acceptCommand, validHost, type CommandMsg, type OutMsg } from './messages';
 
 export interface Channel {
   post(m: OutMsg): void;

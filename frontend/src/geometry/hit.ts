@@ -7,9 +7,9 @@
 // partial-eraser strokes are never hit (they are not things one selects).
 // A marquee selects what it touches.
 
-import type { Point } from '../protocol/types';
+import { TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_PEN, TOOL_TEXT, type Point } from '../protocol/types';
 import { intersects, strokeBounds, type Rect } from './bounds';
-import { T_ERASER, T_HIGHLIGHTER, T_PEN, T_TEXT, pointInPolygon, skeleton, solidAreas, strokeExtent, type StrokeGeom } from './shape';
+import { pointInPolygon, skeleton, solidAreas, strokeExtent, type StrokeGeom } from './shape';
 
 export interface XY {
   readonly x: number;
@@ -91,11 +91,11 @@ export function strokeHit(pts: readonly Point[], width: number, e: EraserPath, b
  * (dx, dy). extent, if given, is strokeExtent(s) (cached by the caller).
  */
 export function hitStroke(s: StrokeGeom, e: EraserPath, extent?: Rect, dx = 0, dy = 0): boolean {
-  if (s.tool === T_ERASER || s.points.length === 0) return false;
+  if (s.tool === TOOL_ERASER || s.points.length === 0) return false;
   const path: EraserPath = dx === 0 && dy === 0 ? e : { from: { x: e.from.x - dx, y: e.from.y - dy }, to: { x: e.to.x - dx, y: e.to.y - dy }, radius: e.radius };
   if (!intersects(extent ?? strokeExtent(s), eraserBounds(path))) return false;
-  if (s.tool === T_PEN || s.tool === T_HIGHLIGHTER) return strokeHit(s.points as readonly Point[], s.width, path);
-  const reach = (s.tool === T_TEXT ? 0 : s.width / 2) + path.radius;
+  if (s.tool === TOOL_PEN || s.tool === TOOL_HIGHLIGHTER) return strokeHit(s.points as readonly Point[], s.width, path);
+  const reach = (s.tool === TOOL_TEXT ? 0 : s.width / 2) + path.radius;
   const limit = reach * reach;
   for (const line of skeleton(s)) {
     if (line.length === 1 && segmentDistSq(line[0], line[0], path.from, path.to) <= limit) return true;
@@ -107,7 +107,7 @@ export function hitStroke(s: StrokeGeom, e: EraserPath, extent?: Rect, dx = 0, d
 
 /** strokeInRect reports whether stroke s, drawn moved by (dx, dy), touches rectangle r (a marquee). */
 export function strokeInRect(s: StrokeGeom, r: Rect, extent?: Rect, dx = 0, dy = 0): boolean {
-  if (s.tool === T_ERASER || s.points.length === 0) return false;
+  if (s.tool === TOOL_ERASER || s.points.length === 0) return false;
   const q: Rect = { minX: r.minX - dx, minY: r.minY - dy, maxX: r.maxX - dx, maxY: r.maxY - dy };
   if (!intersects(extent ?? strokeExtent(s), q)) return false;
   const inside = (p: XY): boolean => p.x >= q.minX && p.x <= q.maxX && p.y >= q.minY && p.y <= q.maxY;

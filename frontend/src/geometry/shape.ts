@@ -3,17 +3,9 @@
 // picture or a hit test follows), the arrow's head, the ellipse's polygon,
 // a text's box. Pure; inputs never changed.
 
+// The tool bytes are the protocol's (protocol/types): there is one set.
+import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_LINE, TOOL_RECT, TOOL_TEXT } from '../protocol/types';
 import { EMPTY_RECT, pointsBounds, type Rect } from './bounds';
-
-/** Tool bytes (the same as protocol/types; geometry does not depend on the protocol). */
-export const T_PEN = 0;
-export const T_HIGHLIGHTER = 1;
-export const T_ERASER = 2;
-export const T_LINE = 3;
-export const T_ARROW = 4;
-export const T_RECT = 5;
-export const T_ELLIPSE = 6;
-export const T_TEXT = 7;
 
 export interface XY {
   readonly x: number;
@@ -90,11 +82,6 @@ export function textBox(at: XY, size: number, text: string): Rect {
   return { minX: at.x, minY: at.y, maxX: at.x + longest * size * TEXT_CHAR_WIDTH, maxY: at.y + lines.length * size * TEXT_LINE_HEIGHT };
 }
 
-/** isFreehandTool: pen, highlighter, eraser. */
-export function isFreehandTool(tool: number): boolean {
-  return tool <= T_ERASER;
-}
-
 /**
  * strokeExtent returns everything painting s may touch, in board units:
  * freehand strokes their points grown by the width (perfect-freehand never
@@ -105,12 +92,12 @@ export function isFreehandTool(tool: number): boolean {
 export function strokeExtent(s: StrokeGeom): Rect {
   const pts = s.points;
   if (pts.length === 0) return EMPTY_RECT;
-  if (s.tool === T_TEXT) {
+  if (s.tool === TOOL_TEXT) {
     const b = textBox(pts[0], s.width, s.text);
     const pad = s.width * 0.25; // descenders, italics, a wider font than estimated
     return { minX: b.minX - pad, minY: b.minY - pad, maxX: b.maxX + pad * 4, maxY: b.maxY + pad };
   }
-  if (s.tool === T_ARROW && pts.length >= 2) return pointsBounds(pts, s.width + arrowHeadLength(s.width));
+  if (s.tool === TOOL_ARROW && pts.length >= 2) return pointsBounds(pts, s.width + arrowHeadLength(s.width));
   return pointsBounds(pts, s.width);
 }
 
@@ -123,14 +110,14 @@ export function skeleton(s: StrokeGeom): XY[][] {
   const pts = s.points;
   if (pts.length === 0) return [];
   switch (s.tool) {
-    case T_LINE:
+    case TOOL_LINE:
       return [[pts[0], pts[1] ?? pts[0]]];
-    case T_ARROW: {
+    case TOOL_ARROW: {
       const q = pts[1] ?? pts[0];
       const [l, r] = arrowHead(pts[0], q, s.width);
       return [[pts[0], q], [l, q, r, l]];
     }
-    case T_RECT: {
+    case TOOL_RECT: {
       const r = corners(pts[0], pts[1] ?? pts[0]);
       const c = [
         { x: r.minX, y: r.minY },
@@ -140,11 +127,11 @@ export function skeleton(s: StrokeGeom): XY[][] {
       ];
       return [[...c, c[0]]];
     }
-    case T_ELLIPSE: {
+    case TOOL_ELLIPSE: {
       const e = ellipsePoints(pts[0], pts[1] ?? pts[0]);
       return [[...e, e[0]]];
     }
-    case T_TEXT: {
+    case TOOL_TEXT: {
       const b = textBox(pts[0], s.width, s.text);
       const c = [
         { x: b.minX, y: b.minY },
@@ -162,9 +149,9 @@ export function skeleton(s: StrokeGeom): XY[][] {
 /** solid reports whether the inside of s counts as s (filled shapes, texts, arrow heads). */
 export function solidAreas(s: StrokeGeom): XY[][] {
   const sk = skeleton(s);
-  if (s.tool === T_TEXT) return sk;
-  if (s.tool === T_ARROW) return [sk[1]];
-  if ((s.tool === T_RECT || s.tool === T_ELLIPSE) && s.filled) return sk;
+  if (s.tool === TOOL_TEXT) return sk;
+  if (s.tool === TOOL_ARROW) return [sk[1]];
+  if ((s.tool === TOOL_RECT || s.tool === TOOL_ELLIPSE) && s.filled) return sk;
   return [];
 }
 
@@ -187,7 +174,7 @@ export function pointInPolygon(p: XY, poly: readonly XY[]): boolean {
 export function constrainShape(tool: number, a: XY, b: XY): XY {
   const dx = b.x - a.x;
   const dy = b.y - a.y;
-  if (tool === T_RECT || tool === T_ELLIPSE) {
+  if (tool === TOOL_RECT || tool === TOOL_ELLIPSE) {
     const d = Math.max(Math.abs(dx), Math.abs(dy));
     return { x: a.x + (dx < 0 ? -d : d), y: a.y + (dy < 0 ? -d : d) };
   }

@@ -24,7 +24,7 @@
 import { area, intersects, isEmpty, union, type Rect } from '../geometry/bounds';
 import { sameView, screenRect, toBoard, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
-import { T_ERASER, T_HIGHLIGHTER } from '../geometry/shape';
+import { TOOL_ERASER, TOOL_HIGHLIGHTER } from '../protocol/types';
 import type { LayerTargets, StrokePainter } from './paint';
 
 /** More dirty rectangles than this, or more than half the screen: repaint all. */
@@ -183,10 +183,10 @@ export class CommittedLayer {
    * a partial eraser (it clears both).
    */
   private coveredAbove(desired: readonly Stroke[], i: number, top: number, b: Rect, tool: number): boolean {
-    const under = tool === T_HIGHLIGHTER;
+    const under = tool === TOOL_HIGHLIGHTER;
     for (let j = i + 1; j <= top; j++) {
       const t = desired[j];
-      if (tool !== T_ERASER && t.tool !== T_ERASER && (t.tool === T_HIGHLIGHTER) !== under) continue;
+      if (tool !== TOOL_ERASER && t.tool !== TOOL_ERASER && (t.tool === TOOL_HIGHLIGHTER) !== under) continue;
       const r = this.drawn.get(t);
       if (r && intersects(r, b)) return true;
     }

@@ -18,20 +18,13 @@
 import { EMPTY_RECT, type Rect } from '../geometry/bounds';
 import { strokeOutline } from '../geometry/outline';
 import {
-  T_ARROW,
-  T_ELLIPSE,
-  T_ERASER,
-  T_HIGHLIGHTER,
-  T_LINE,
-  T_PEN,
-  T_RECT,
-  T_TEXT,
   TEXT_LINE_HEIGHT,
   arrowHead,
   corners,
   strokeExtent,
   textLines,
 } from '../geometry/shape';
+import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT } from '../protocol/types';
 import type { Paintable } from '../edit/editor';
 import { cssColor } from './color';
 
@@ -159,7 +152,7 @@ export class StrokePainter {
       path: new Path2D(),
       dot: false,
       head: null,
-      bounds: s.tool === T_TEXT && s.points.length ? textExtent(s) : strokeExtent(s),
+      bounds: s.tool === TOOL_TEXT && s.points.length ? textExtent(s) : strokeExtent(s),
       css: c?.css ?? cssColor(s.color),
       ox: o.x,
       oy: o.y,
@@ -177,7 +170,7 @@ export class StrokePainter {
    * name and look, every point shifted by the same delta), shifted; or null.
    */
   private movedCopy(s: Paintable): Cached | null {
-    if (s.tool === T_TEXT || s.points.length === 0) return null;
+    if (s.tool === TOOL_TEXT || s.points.length === 0) return null;
     const prev = this.byId.get(s.author + ':' + s.stroke);
     if (!prev || prev === s) return null;
     const pc = this.cache.get(prev);
@@ -208,21 +201,21 @@ export class StrokePainter {
     c.path = new Path2D();
     c.head = null;
     switch (s.tool) {
-      case T_PEN:
+      case TOOL_PEN:
         c.path = outlinePath(strokeOutline(s, complete));
         break;
-      case T_HIGHLIGHTER:
-      case T_ERASER: {
+      case TOOL_HIGHLIGHTER:
+      case TOOL_ERASER: {
         const p = polylinePath(s);
         c.path = p.path;
         c.dot = p.dot;
         break;
       }
-      case T_LINE:
-      case T_ARROW: {
+      case TOOL_LINE:
+      case TOOL_ARROW: {
         c.path.moveTo(a.x, a.y);
         c.path.lineTo(b.x, b.y);
-        if (s.tool === T_ARROW) {
+        if (s.tool === TOOL_ARROW) {
           const [l, r] = arrowHead(a, b, s.width);
           const head = new Path2D();
           head.moveTo(b.x, b.y);
@@ -233,12 +226,12 @@ export class StrokePainter {
         }
         break;
       }
-      case T_RECT: {
+      case TOOL_RECT: {
         const r = corners(a, b);
         c.path.rect(r.minX, r.minY, r.maxX - r.minX, r.maxY - r.minY);
         break;
       }
-      case T_ELLIPSE: {
+      case TOOL_ELLIPSE: {
         const r = corners(a, b);
         c.path.ellipse((r.minX + r.maxX) / 2, (r.minY + r.maxY) / 2, (r.maxX - r.minX) / 2, (r.maxY - r.minY) / 2, 0, 0, Math.PI * 2);
         break;
@@ -258,8 +251,8 @@ export class StrokePainter {
 
   /** paintInto paints a committed stroke into the layer it belongs to. */
   paintInto(t: LayerTargets, s: Paintable): void {
-    if (s.tool === T_HIGHLIGHTER) this.paint(t.under, s, true);
-    else if (s.tool === T_ERASER) {
+    if (s.tool === TOOL_HIGHLIGHTER) this.paint(t.under, s, true);
+    else if (s.tool === TOOL_ERASER) {
       this.paint(t.under, s, true);
       this.paint(t.ink, s, true);
     } else this.paint(t.ink, s, true);
@@ -269,7 +262,7 @@ export class StrokePainter {
   paint(ctx: CanvasRenderingContext2D, s: Paintable, complete: boolean): void {
     if (s.points.length === 0) return;
     const e = this.entry(s, complete);
-    if (s.tool === T_TEXT) {
+    if (s.tool === TOOL_TEXT) {
       const p = s.points[0];
       ctx.fillStyle = e.css;
       ctx.font = `${s.width}px sans-serif`;
@@ -282,7 +275,7 @@ export class StrokePainter {
     }
     ctx.save();
     ctx.translate(e.ox, e.oy);
-    if (s.tool === T_PEN && complete && s.width * Math.abs(ctx.getTransform().a) < LOD_PX) {
+    if (s.tool === TOOL_PEN && complete && s.width * Math.abs(ctx.getTransform().a) < LOD_PX) {
       if (!e.lod) e.lod = polylinePath(relative(s, e.ox, e.oy)).path;
       ctx.lineWidth = s.width * 0.75;
       ctx.lineCap = 'round';
@@ -294,19 +287,19 @@ export class StrokePainter {
     }
     const c = this.built(e, s);
     switch (s.tool) {
-      case T_PEN:
+      case TOOL_PEN:
         ctx.fillStyle = c.css;
         ctx.fill(c.path, 'nonzero');
         break;
-      case T_ERASER:
+      case TOOL_ERASER:
         ctx.globalCompositeOperation = 'destination-out';
         this.line(ctx, c, s.width, '#000');
         break;
-      case T_HIGHLIGHTER:
-      case T_LINE:
+      case TOOL_HIGHLIGHTER:
+      case TOOL_LINE:
         this.line(ctx, c, s.width, c.css);
         break;
-      case T_ARROW:
+      case TOOL_ARROW:
         this.line(ctx, c, s.width, c.css);
         if (c.head) {
           ctx.fillStyle = c.css;
@@ -314,8 +307,8 @@ export class StrokePainter {
           ctx.stroke(c.head);
         }
         break;
-      case T_RECT:
-      case T_ELLIPSE:
+      case TOOL_RECT:
+      case TOOL_ELLIPSE:
         if (s.filled) {
           ctx.fillStyle = c.css;
           ctx.fill(c.path);

@@ -7,7 +7,7 @@
 // elements over it: ui/decor).
 
 import type { Editor, OverlayItem } from '../edit/editor';
-import { T_HIGHLIGHTER } from '../geometry/shape';
+import { TOOL_HIGHLIGHTER } from '../protocol/types';
 import { HOME_VIEW, sameView, snapView, type View } from '../geometry/view';
 import { CommittedLayer } from './layer';
 import { StrokePainter } from './paint';
@@ -146,13 +146,13 @@ export class Renderer {
     }
     ctx.drawImage(this.layer.under, 0, 0);
     // Growing highlighters go with the committed ones, under the ink.
-    for (const item of overlay) if (item.stroke.tool === T_HIGHLIGHTER) this.paintMoved(ctx, item);
+    for (const item of overlay) if (item.stroke.tool === TOOL_HIGHLIGHTER) this.paintMoved(ctx, item);
     if (stale) {
       const f = v.scale / r.scale;
       ctx.setTransform(f, 0, 0, f, (v.x - r.x * f) * k, (v.y - r.y * f) * k);
     } else ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.layer.ink, 0, 0);
-    for (const item of overlay) if (item.stroke.tool !== T_HIGHLIGHTER) this.paintMoved(ctx, item);
+    for (const item of overlay) if (item.stroke.tool !== TOOL_HIGHLIGHTER) this.paintMoved(ctx, item);
     this.frames++;
     const t1 = performance.now();
     this.lastFrameMs = t1 - t0;

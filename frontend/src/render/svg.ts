@@ -9,20 +9,13 @@
 import { EMPTY_RECT, isEmpty, union, type Rect } from '../geometry/bounds';
 import { BOARD_UNITS_PER_PX, strokeOutline } from '../geometry/outline';
 import {
-  T_ARROW,
-  T_ELLIPSE,
-  T_ERASER,
-  T_HIGHLIGHTER,
-  T_LINE,
-  T_RECT,
-  T_TEXT,
   TEXT_LINE_HEIGHT,
   arrowHead,
   corners,
   strokeExtent,
   textLines,
 } from '../geometry/shape';
-import type { Point } from '../protocol/types';
+import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_RECT, TOOL_TEXT, type Point } from '../protocol/types';
 
 /** SvgStroke is a stroke as shown: what it is and where (moved by dx, dy). */
 export interface SvgStroke {
@@ -46,7 +39,7 @@ export const PAD = 40;
 export function contentBounds(strokes: readonly SvgStroke[]): Rect {
   let r: Rect = EMPTY_RECT;
   for (const s of strokes) {
-    if (s.tool === T_ERASER || s.points.length === 0) continue;
+    if (s.tool === TOOL_ERASER || s.points.length === 0) continue;
     const e = strokeExtent(s);
     r = union(r, { minX: e.minX + s.dx, minY: e.minY + s.dy, maxX: e.maxX + s.dx, maxY: e.maxY + s.dy });
   }
@@ -132,30 +125,30 @@ function element(s: SvgStroke): string {
   const outline = `stroke="${color}" stroke-width="${s.width}" stroke-linecap="round" stroke-linejoin="round"${alpha('stroke-opacity', s.color)}`;
   const [a, b] = [s.points[0], s.points[1] ?? s.points[0]];
   switch (s.tool) {
-    case T_LINE:
+    case TOOL_LINE:
       return `<line${attrs} x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" ${outline}/>`;
-    case T_ARROW: {
+    case TOOL_ARROW: {
       const [l, r] = arrowHead(a, b, s.width);
       return (
         `<g${attrs}><line x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" ${outline}/>` +
         `<polygon points="${b.x},${b.y} ${l.x},${l.y} ${r.x},${r.y}" fill="${color}"${alpha('fill-opacity', s.color)} ${outline}/></g>`
       );
     }
-    case T_RECT:
-    case T_ELLIPSE: {
+    case TOOL_RECT:
+    case TOOL_ELLIPSE: {
       const q = corners(a, b);
       const fill = s.filled ? `fill="${color}"${alpha('fill-opacity', s.color)}` : 'fill="none"';
-      if (s.tool === T_RECT) return `<rect${attrs} x="${q.minX}" y="${q.minY}" width="${q.maxX - q.minX}" height="${q.maxY - q.minY}" ${fill} ${outline}/>`;
+      if (s.tool === TOOL_RECT) return `<rect${attrs} x="${q.minX}" y="${q.minY}" width="${q.maxX - q.minX}" height="${q.maxY - q.minY}" ${fill} ${outline}/>`;
       return `<ellipse${attrs} cx="${num((q.minX + q.maxX) / 2)}" cy="${num((q.minY + q.maxY) / 2)}" rx="${num((q.maxX - q.minX) / 2)}" ry="${num((q.maxY - q.minY) / 2)}" ${fill} ${outline}/>`;
     }
-    case T_TEXT: {
+    case TOOL_TEXT: {
       let out = `<text${attrs} x="${a.x}" y="${a.y}" font-family="sans-serif" font-size="${s.width}" fill="${color}"${alpha('fill-opacity', s.color)} dominant-baseline="text-before-edge" xml:space="preserve">`;
       textLines(s.text).forEach((line, i) => {
         out += `<tspan x="${a.x}" dy="${i ? num(TEXT_LINE_HEIGHT * s.width) : '0'}">${escapeXML(line)}</tspan>`;
       });
       return out + '</text>';
     }
-    case T_HIGHLIGHTER:
+    case TOOL_HIGHLIGHTER:
       return polyline(s, color, alpha('stroke-opacity', s.color), attrs);
     default: {
       // pen: its outline, filled
@@ -181,7 +174,7 @@ export function boardSVG(strokes: readonly SvgStroke[], area?: Rect): string {
   let masks = 0;
   for (const s of strokes) {
     if (s.points.length === 0) continue;
-    if (s.tool === T_ERASER) {
+    if (s.tool === TOOL_ERASER) {
       const id = 'e' + ++masks;
       defs += `<mask id="${id}" maskUnits="userSpaceOnUse" x="${x}" y="${y}" width="${w}" height="${h}">`;
       defs += `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="#fff"/>`;
@@ -189,7 +182,7 @@ export function boardSVG(strokes: readonly SvgStroke[], area?: Rect): string {
       defs += '</mask>';
       if (under) under = `<g mask="url(#${id})">${under}</g>`;
       if (ink) ink = `<g mask="url(#${id})">${ink}</g>`;
-    } else if (s.tool === T_HIGHLIGHTER) {
+    } else if (s.tool === TOOL_HIGHLIGHTER) {
       under += element(s);
     } else {
       ink += element(s);

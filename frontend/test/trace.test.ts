@@ -1,4 +1,4 @@
-// Protocol version 3: Trace ops (PROTOCOL.md "Trace block"), what apply does
+// Freehand strokes sent as Trace ops (PROTOCOL.md "Trace block"), what apply does
 // with them, and how the editor and the outbox make them (beyond the shared
 // vectors, which hold the bytes both codecs must agree on).
 

@@ -1,4 +1,4 @@
-// Protocol version 2: Shape, Text and Move ops, highlighter and eraser
+// Shapes, texts and moves: Shape, Text and Move ops, highlighter and eraser
 // strokes, and what apply does with them (beyond the shared vectors).
 
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import { int, seeded } from './rand';
 
 const big = 2 ** 28;
 
-test('v2 ops: table', () => {
+test('shape, text and move ops: table', () => {
   const table: Array<[Op, string]> = [
     [
       { type: 'shape', stroke: 3, tool: 5, filled: true, color: 0x11223344, width: 8, x0: -1, y0: 1, x1: 64, y1: -64 },
@@ -28,7 +28,7 @@ test('v2 ops: table', () => {
   }
 });
 
-test('v2 ops: what breaks the limits is refused', () => {
+test('shape, text and move ops: what breaks the limits is refused', () => {
   const bad: Array<[string, RegExp]> = [
     ['10' + '01' + '03' + '00' + '00000000' + '08' + '01' + '0000', /freehand/], // Begin with a shape tool
     ['10' + '01' + '01' + '04' + '00000000' + '08' + '01' + '0000', /flags/], // Begin with the filled flag
@@ -68,7 +68,7 @@ function randomOp(r: () => number): Op {
   return { type: 'move', strokes: Array.from({ length: int(r, 1, 30) }, id), dx: int(r, -(2 ** 29), 2 ** 29), dy: int(r, -(2 ** 29), 2 ** 29) };
 }
 
-test('v2 ops: random round trips through client frames', () => {
+test('shape, text and move ops: random round trips through client frames', () => {
   const r = seeded(41);
   for (let i = 0; i < 3000; i++) {
     const op = randomOp(r);

@@ -1,0 +1,167 @@
+// What is shown: the room's board with our unconfirmed work laid over it,
+// and the questions asked of it (what a click, an eraser or a marquee
+// touches; where the selection is). Pure: the Editor hands in a ShownState
+// and a cached extentOf; inputs are never changed.
+
+import type { Board, Stroke } from '../protocol/board';
+import type { StrokeId } from '../protocol/types';
+import { union, EMPTY_RECT, type Rect } from '../geometry/bounds';
+import { hitStroke, strokeInRect, type EraserPath, type XY } from '../geometry/hit';
+import { TOOL_TEXT } from '../protocol/types';
+import { SELF } from './history';
+import type { LocalItem } from './local';
+import { displayKey, offsetAfter, type PendingView } from './pending';
+
+/** Paintable is what a renderer draws: a stroke as the board has it, or our local copy. */
+export type Paintable = Stroke;
+
+export interface OverlayItem {
+  readonly stroke: Paintable;
+  /** The stroke has ended (perfect-freehand's `last`). */
+  readonly complete: boolean;
+  /** Drawn moved by (dx, dy): our pending moves. */
+  readonly dx: number;
+  readonly dy: number;
+}
+
+/** ShownItem is a stroke as shown, in z-order. */
+export interface ShownItem extends OverlayItem {
+  /** Its name, own strokes with author SELF. */
+  readonly id: StrokeId;
+  /** Still being drawn by us (not hit by our own eraser or selection). */
+  readonly growing: boolean;
+}
+
+/** ShownState is what decides what is shown. */
+export interface ShownState {
+  readonly board: Board;
+  /** Our author id (0 before the first Welcome). */
+  readonly me: number;
+  /** What our ops not yet applied do to the view. */
+  readonly pending: PendingView;
+  /** Our strokes not yet confirmed, in the order drawn. */
+  readonly locals: readonly LocalItem[];
+  readonly localByN: ReadonlyMap<number, LocalItem>;
+  /** The stroke or shape being drawn, if any. */
+  readonly growing: LocalItem | undefined;
+  /** What the stroke eraser has touched in its gesture so far (hidden at once). */
+  readonly erasing: ReadonlySet<string> | undefined;
+  /** Our text being edited in place (hidden: the field shows it), or null. */
+  readonly editingKey: string | null;
+}
+
+/** ExtentOf returns what painting a stroke may touch. */
+export type ExtentOf = (s: Stroke) => Rect;
+
+export const keyOf = (id: StrokeId): string => id.author + ':' + id.stroke;
+
+const ZERO = { dx: 0, dy: 0 };
+
+/** committedStrokes returns the closed, shown strokes of the board that are where the board has them, in z-order. */
+export function committedStrokes(st: ShownState): Stroke[] {
+  const b = st.board;
+  const out: Stroke[] = [];
+  const moved = st.pending.moved.size > 0;
+  for (const s of b.strokes) {
+    if (b.isOpen(s) || ownedLocally(st, s) || !boardVisible(st, s)) continue;
+    if (moved && st.pending.moved.has(displayKey(s.author, s.stroke, st.me))) continue;
+    out.push(s);
+  }
+  return out;
+}
+
+/**
+ * shownItems returns every shown stroke in z-order (the board's, then ours
+ * not yet confirmed), with the offset our pending moves give it. all=false
+ * keeps only what the committed layer does not draw.
+ */
+export function shownItems(st: ShownState, all: boolean): ShownItem[] {
+  const b = st.board;
+  const me = st.me;
+  const out: ShownItem[] = [];
+  const moved = st.pending.moved.size > 0;
+  for (const s of b.strokes) {
+    if (ownedLocally(st, s) || !boardVisible(st, s)) continue;
+    const id = { author: s.author === me && me !== 0 ? SELF : s.author, stroke: s.stroke };
+    const open = b.isOpen(s);
+    const o = moved ? offsetAfter(st.pending, keyOf(id)) : ZERO;
+    if (!all && !open && o.dx === 0 && o.dy === 0 && !(moved && st.pending.moved.has(keyOf(id)))) continue;
+    out.push({ id, stroke: s, complete: !open, dx: o.dx, dy: o.dy, growing: false });
+  }
+  for (const l of st.locals) {
+    if (!localVisible(st, l)) continue;
+    const id = { author: SELF, stroke: l.stroke };
+    const o = moved ? offsetAfter(st.pending, keyOf(id), l.lastUid) : ZERO;
+    const growing = l === st.growing;
+    out.push({ id, stroke: l.shown, complete: !(growing && l.pts !== null), dx: o.dx, dy: o.dy, growing });
+  }
+  return out;
+}
+
+/** hitTest returns the names of the items the eraser path touches (partial-eraser strokes never). */
+export function hitTest(items: readonly ShownItem[], path: EraserPath, extentOf: ExtentOf): StrokeId[] {
+  const out: StrokeId[] = [];
+  for (const it of items) {
+    if (it.growing) continue;
+    if (hitStroke(it.stroke, path, extentOf(it.stroke), it.dx, it.dy)) out.push(it.id);
+  }
+  return out;
+}
+
+/** strokeAt returns the topmost item at p (within radius), or null. */
+export function strokeAt(items: readonly ShownItem[], p: XY, radius: number, extentOf: ExtentOf): StrokeId | null {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const it = items[i];
+    if (it.growing) continue;
+    if (hitStroke(it.stroke, { from: p, to: p, radius }, extentOf(it.stroke), it.dx, it.dy)) return it.id;
+  }
+  return null;
+}
+
+/** strokesIn returns the items a marquee r touches, in z-order. */
+export function strokesIn(items: readonly ShownItem[], r: Rect, extentOf: ExtentOf): StrokeId[] {
+  const out: StrokeId[] = [];
+  for (const it of items) {
+    if (!it.growing && strokeInRect(it.stroke, r, extentOf(it.stroke), it.dx, it.dy)) out.push(it.id);
+  }
+  return out;
+}
+
+/** ownTextAt returns the number of our topmost text at p, or 0. */
+export function ownTextAt(items: readonly ShownItem[], p: XY, radius: number, extentOf: ExtentOf): number {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const it = items[i];
+    if (it.stroke.tool !== TOOL_TEXT || it.id.author !== SELF) continue;
+    if (hitStroke(it.stroke, { from: p, to: p, radius }, extentOf(it.stroke), it.dx, it.dy)) return it.id.stroke;
+  }
+  return 0;
+}
+
+/** boundsOf returns the union of the shown extents of the items named in keys. */
+export function boundsOf(items: readonly ShownItem[], keys: ReadonlySet<string>, extentOf: ExtentOf): Rect {
+  let r: Rect = EMPTY_RECT;
+  for (const it of items) {
+    if (!keys.has(keyOf(it.id))) continue;
+    const e = extentOf(it.stroke);
+    r = union(r, { minX: e.minX + it.dx, minY: e.minY + it.dy, maxX: e.maxX + it.dx, maxY: e.maxY + it.dy });
+  }
+  return r;
+}
+
+function ownedLocally(st: ShownState, s: Stroke): boolean {
+  return st.me !== 0 && s.author === st.me && st.localByN.has(s.stroke);
+}
+
+function boardVisible(st: ShownState, s: Stroke): boolean {
+  if (st.pending.clearUid) return false;
+  const key = displayKey(s.author, s.stroke, st.me);
+  if (st.erasing?.has(key) || key === st.editingKey) return false;
+  return !(st.pending.hidden.get(key) ?? s.hidden);
+}
+
+function localVisible(st: ShownState, l: LocalItem): boolean {
+  if (st.pending.clearUid && l.firstUid !== 0 && l.firstUid < st.pending.clearUid) return false;
+  const key = SELF + ':' + l.stroke;
+  if (st.erasing?.has(key) || key === st.editingKey) return false;
+  return !(st.pending.hidden.get(key) ?? false);
+}

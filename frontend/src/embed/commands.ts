@@ -1,0 +1,100 @@
+// The commands a host may send an embedded board: their arguments checked,
+// then done through BoardControl (the page implements it). Pure.
+
+import type { ToolName } from '../input/shortcuts';
+import { TOOL_NAMES } from '../input/shortcuts';
+import { BOARD_UNITS_PER_PX } from '../geometry/outline';
+import { MAX_WIDTH } from '../protocol/types';
+import type { CommandMsg, Scope } from './messages';
+
+/** parseColor reads '#rrggbb' (opaque) or '#rrggbbaa' as an RGBA u32 and whether it carried an alpha. */
+export function parseColor(v: unknown): { rgba: number; alpha: boolean } | null {
+  if (typeof v !== 'string') return null;
+  const m = /^#([0-9a-f]{6})([0-9a-f]{2})?$/i.exec(v.trim());
+  if (!m) return null;
+  const rgb = parseInt(m[1], 16);
+  const a = m[2] === undefined ? 0xff : parseInt(m[2], 16);
+  return { rgba: ((rgb << 8) | a) >>> 0, alpha: m[2] !== undefined };
+}
+
+/** widthUnits turns setWidth's CSS pixels (at 100 %) into board units, or null when out of range. */
+export function widthUnits(px: unknown): number | null {
+  if (typeof px !== 'number' || !Number.isFinite(px)) return null;
+  const units = Math.round(px * BOARD_UNITS_PER_PX);
+  return units >= 1 && units <= MAX_WIDTH ? units : null;
+}
+
+/** BoardControl is what commands do on the page. */
+export interface BoardControl {
+  /** The page cannot change the board (a view token, readonly=1, or the server refused an op). */
+  readOnly(): boolean;
+  setTool(t: ToolName): void;
+  /** The current tool's color (rgba is opaque unless alpha: then its alpha is the tool's opacity too). */
+  setColor(rgba: number, alpha: boolean): void;
+  /** The current tool's width, in board units. */
+  setWidth(units: number): void;
+  undo(): boolean;
+  redo(): boolean;
+  clear(): void;
+  exportPNG(scope: Scope): string | Promise<string>;
+  exportSVG(scope: Scope): string;
+}
+
+const VIEW_ONLY = 'the board is view-only here';
+
+/** COMMANDS are the commands the board takes (embed.js has the same list). */
+export const COMMANDS = ['setTool', 'setColor', 'setWidth', 'undo', 'redo', 'clear', 'exportPNG', 'exportSVG'] as const;
+
+function scopeOf(v: unknown): Scope {
+  if (v === undefined || v === null || v === 'board') return 'board';
+  if (v === 'view') return 'view';
+  throw new Error(`scope must be 'board' or 'view', not ${JSON.stringify(v)}`);
+}
+
+/** runCommand does c on the board and returns its value; it throws with a message for the host when it cannot. */
+export async function runCommand(c: CommandMsg, b: BoardControl): Promise<unknown> {
+  const a = c.args[0];
+  const editing = (): void => {
+    if (b.readOnly()) throw new Error(VIEW_ONLY);
+  };
+  switch (c.cmd) {
+    case 'setTool': {
+      if (typeof a !== 'string' || !(TOOL_NAMES as readonly string[]).includes(a)) {
+        throw new Error(`unknown tool ${JSON.stringify(a)}: one of ${TOOL_NAMES.join(', ')}`);
+      }
+      if (a !== 'hand') editing();
+      b.setTool(a as ToolName);
+      return a;
+    }
+    case 'setColor': {
+      const col = parseColor(a);
+      if (!col) throw new Error(`color must be '#rrggbb' or '#rrggbbaa', not ${JSON.stringify(a)}`);
+      editing();
+      b.setColor(col.rgba, col.alpha);
+      return null;
+    }
+    case 'setWidth': {
+      const units = widthUnits(a);
+      if (units === null) throw new Error(`width must be a number of CSS pixels from ${1 / BOARD_UNITS_PER_PX} to ${MAX_WIDTH / BOARD_UNITS_PER_PX}`);
+      editing();
+      b.setWidth(units);
+      return null;
+    }
+    case 'undo':
+      editing();
+      return b.undo();
+    case 'redo':
+      editing();
+      return b.redo();
+    case 'clear':
+      editing();
+      b.clear();
+      return null;
+    case 'exportPNG':
+      return await b.exportPNG(scopeOf(a));
+    case 'exportSVG':
+      return b.exportSVG(scopeOf(a));
+    default:
+      throw new Error(`unknown command ${JSON.stringify(c.cmd)}`);
+  }
+}

@@ -1,0 +1,346 @@
+// The board page: its parts, made once and wired together, and what the
+// page as a whole decides: whether it may draw, the animation frame, the
+// connection, the embed bridge. Each concern is a part of its own
+// (view_control, tool_control, tool_input, key_commands, following,
+// layout); this class holds them and the state none of them owns.
+
+import { makeAPI } from '../api';
+import { Editor, type EditorListener } from '../edit/editor';
+import { Bridge, errorFor } from '../embed/bridge';
+import { openChannel } from '../embed/channel';
+import type { BoardControl } from '../embed/commands';
+import { firstTool } from '../embed/config';
+import { TokenClock, tokenProblem } from '../embed/token';
+import { HOME_VIEW } from '../geometry/view';
+import { attachKeyboard } from '../input/keyboard';
+import { SHORTCUTS } from '../input/shortcuts';
+import { Connection, type ConnState } from '../net/connection';
+import { absoluteURL, roomName, socketURL } from '../net/room_url';
+import { CLOSE_EXPIRED } from '../protocol/types';
+import { Renderer } from '../render/renderer';
+import { RemoteCursors } from '../ui/cursors';
+import { Decorations } from '../ui/decor';
+import { h } from '../ui/dom';
+import { Exports } from '../ui/exports';
+import { HelpPanel } from '../ui/help';
+import { NameBox } from '../ui/name_box';
+import { PeopleList } from '../ui/people';
+import { loadPrefs } from '../ui/prefs';
+import { ShareMenu } from '../ui/share_menu';
+import { StatusBanner } from '../ui/status';
+import { noticeNote } from '../ui/status_text';
+import { TextEditor } from '../ui/text_editor';
+import { ThemeSwitch } from '../ui/theme';
+import { Following } from './following';
+import { FrameLoop } from './frame_loop';
+import { KeyCommands } from './key_commands';
+import { PageLayout } from './layout';
+import { PagePrefs } from './page_prefs';
+import type { PageSettings } from './settings';
+import { ToolControl } from './tool_control';
+import { ToolInput } from './tool_input';
+import { ViewControl } from './view_control';
+
+export class Page {
+  private readonly prefs: PagePrefs;
+  private readonly editor: Editor;
+  private readonly renderer: Renderer;
+  private readonly frames: FrameLoop;
+  private readonly people: PeopleList;
+  private readonly cursors: RemoteCursors;
+  private readonly status: StatusBanner;
+  private readonly textEditor: TextEditor;
+  private readonly decor: Decorations;
+  private readonly following: Following;
+  private readonly view: ViewControl;
+  private readonly tools: ToolControl;
+  private readonly input: ToolInput;
+  private readonly keys: KeyCommands;
+  private readonly exports: Exports;
+  private readonly share: ShareMenu;
+  private readonly help: HelpPanel;
+  private readonly theme: ThemeSwitch;
+  /** The View only badge in the toolbar. */
+  private readonly badge: HTMLElement;
+  private readonly layout: PageLayout;
+  /** The page cannot change the board (it starts so, or the server refused an op, or the token expired). */
+  private readOnly: boolean;
+  /** The postMessage API to the host page (an embed whose host origin the server allowed). */
+  private bridge: Bridge | null = null;
+  private connection: Connection | null = null;
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly s: PageSettings,
+  ) {
+    const embed = s.embed;
+    this.readOnly = s.readOnly;
+    document.title = s.title;
+    if (embed) document.documentElement.dataset.embed = 'true';
+    this.frames = new FrameLoop(() => this.frame());
+    const schedule = (): void => this.frames.schedule();
+
+    this.prefs = new PagePrefs(loadPrefs(), s.forcedName);
+    const me = this.prefs.current;
+    this.people = new PeopleList(
+      { name: me.name, color: me.color },
+      (a) => this.following.toggle(a),
+      () => this.relayout(),
+    );
+    this.cursors = new RemoteCursors();
+    this.status = new StatusBanner(() => this.connection?.retryNow());
+    this.textEditor = new TextEditor();
+
+    this.editor = new Editor((f) => this.connection?.send(f), this.editorEvents(), { name: me.name, color: me.color });
+    this.editor.sync.setReadOnly(this.readOnly);
+    this.renderer = new Renderer(canvas, this.editor, schedule);
+    this.decor = new Decorations();
+
+    this.view = new ViewControl(s.segment, embed?.view ?? null, {
+      renderer: this.renderer,
+      editor: this.editor,
+      overlays: [this.cursors, this.textEditor],
+      movedByUser: () => this.following.stop(),
+      schedule,
+    });
+    this.following = new Following(this.people);
+
+    const deps = { canvas, editor: this.editor, decor: this.decor, textEditor: this.textEditor, schedule };
+    this.tools = new ToolControl(embed ? firstTool(embed.tools, this.readOnly) : 'pen', this.prefs, embed ? { tools: embed.tools, compact: true } : {}, deps);
+    if (!embed) {
+      // An embed's name is the host's (or the token's): no name box.
+      const nameBox = new NameBox(me.name, (name) => {
+        this.prefs.update((p) => ({ ...p, name }));
+        const color = this.prefs.current.color;
+        this.editor.sync.setIdentity({ name, color });
+        this.people.setSelf(this.editor.sync.author, { name, color });
+      });
+      nameBox.setColor(me.color);
+      this.people.setSelfRow(nameBox.el);
+    }
+
+    this.exports = new Exports(this.renderer, this.editor, roomName(s.segment).replace(/[^\w.-]+/g, '_') || 'sketchpad');
+    this.share = new ShareMenu({
+      exportPNG: (scope) => this.exports.downloadPNG(scope),
+      exportSVG: (scope) => this.exports.downloadSVG(scope),
+    });
+    this.help = new HelpPanel(SHORTCUTS);
+    // An embed's theme is the host's (theme=light|dark, else the system's), never remembered.
+    this.theme = embed
+      ? new ThemeSwitch(embed.theme, () => undefined)
+      : new ThemeSwitch(me.theme, (t) => this.prefs.update((p) => ({ ...p, theme: t })));
+    const toolbar = this.tools.toolbar;
+    if (!embed) {
+      // An embed has no share menu (the host decides who gets what), no help, no theme switch.
+      toolbar.addMore(this.share.el, 'share');
+      toolbar.addMore(this.help.button, 'help');
+      toolbar.addMore(this.theme.button, 'theme');
+    }
+    this.badge = h('span', { class: 'tb-badge', 'data-testid': 'read-only', title: 'This link can look at the board but not draw', hidden: true }, 'View only');
+    toolbar.addMore(this.badge);
+    this.share.setLinks({ edit: here(), view: s.viewLink ? absoluteURL(s.viewLink, location.href) : null });
+
+    this.layout = new PageLayout(document.querySelector<HTMLElement>('#ui') ?? document.body, {
+      decor: this.decor.el,
+      cursors: this.cursors.el,
+      textEditor: this.textEditor.el,
+      toolbar,
+      people: this.people,
+      help: embed ? null : this.help.el,
+      followPill: this.following.pill.el,
+      status: this.status.el,
+      backToContent: this.view.landing.button,
+      corner: [...(embed ? [] : [this.view.minimap.el]), this.view.zoom.el],
+      changed: () => this.view.landing.changed(),
+      cornerToggled: () => {
+        this.view.landing.changed();
+        schedule();
+      },
+    });
+    this.layout.foldOnSmallScreen();
+    this.relayout();
+    canvas.dataset.tool = this.tools.tool;
+
+    this.input = new ToolInput({
+      ...deps,
+      renderer: this.renderer,
+      tools: this.tools,
+      view: this.view,
+      following: this.following,
+      readOnly: () => this.readOnly,
+    });
+    this.input.attach();
+    this.keys = new KeyCommands({
+      editor: this.editor,
+      tools: this.tools,
+      view: this.view,
+      following: this.following,
+      help: this.help,
+      share: this.share,
+      embed,
+      readOnly: () => this.readOnly,
+    });
+    attachKeyboard(window, (c) => this.keys.run(c), (held) => this.input.setSpace(held));
+  }
+
+  /** start shows the board and connects (unless the server refused the embed). */
+  start(): void {
+    const { s, renderer } = this;
+    const resize = (): void => {
+      renderer.resize();
+      this.relayout();
+      this.view.setView(renderer.view, false);
+    };
+    new ResizeObserver(resize).observe(this.canvas);
+    window.addEventListener('resize', resize);
+    renderer.resize();
+    this.view.setView(this.view.stored ?? HOME_VIEW, false);
+
+    if (this.readOnly) this.applyReadOnly();
+    if (s.embed) this.openBridge();
+    // An embed whose token has expired stops instead of knocking again (the
+    // server refuses an expired token at connect); as if closed with 4410.
+    const tokenClock = new TokenClock(s.embed ? s.token : '', Date.now());
+    const connection = new Connection(socketURL(location.protocol, location.host, s.segment, s.token), this.editor.sync, (st) => this.onState(st), {
+      stopWith: () => (tokenClock.expired(Date.now()) ? CLOSE_EXPIRED : null),
+    });
+    this.connection = connection;
+    window.sketchpad = makeAPI(this.editor, () => connection.state, {
+      renderStats: () => renderer.stats(),
+      view: () => renderer.view,
+      setView: (v) => this.view.setView(v, true),
+      exportPNG: (scope) => this.exports.png(scope),
+      exportSVG: (scope) => this.exports.svg(scope),
+      readOnly: () => this.readOnly,
+    });
+    window.setInterval(() => this.cursors.prune(), 1000);
+    // A server that refused the embed (a bad token) but still sent the page
+    // says why in a meta tag: tell the host, do not connect.
+    if (s.embedError) {
+      const e = errorFor(s.embedError);
+      this.bridge?.error(e);
+      if (!this.readOnly) this.applyReadOnly();
+      this.status.set({ state: 'stopped', code: 0, reason: e.message });
+      return;
+    }
+    connection.start();
+  }
+
+  /** editorEvents is what the page does when the board, the people or the connection's session change. */
+  private editorEvents(): EditorListener {
+    return {
+      changed: () => {
+        this.view.drawingChanged();
+        this.frames.schedule();
+      },
+      historyChanged: (u, r) => this.tools.toolbar.setHistory(u, r),
+      boardReplaced: (b) => {
+        this.view.boardChanged();
+        if (b.strokes.length) this.renderer.snapshotArrived(this.editor.sync.receivedAt);
+      },
+      applied: () => this.view.boardChanged(),
+      presence: (m) => {
+        if (m.author === this.editor.sync.author) return;
+        this.bridge?.people.presence(m.author, m.name);
+        this.people.set(m.author, { name: m.name, color: m.color });
+        this.cursors.rename(m.author, m);
+        this.following.renamed(m.author, m.name);
+      },
+      leave: (a) => {
+        this.bridge?.people.leave(a);
+        this.people.remove(a);
+        this.cursors.remove(a);
+        this.following.left(a);
+      },
+      cursors: (list) => {
+        const me = this.editor.sync.author;
+        for (const c of list) {
+          if (c.author === me) continue;
+          if (c.author === this.following.who) this.view.centerOn(c.x, c.y, false);
+          this.cursors.update(c.author, c.x, c.y, this.renderer.view, this.people.name(c.author));
+        }
+      },
+      welcomed: (w, epochChanged) => {
+        this.bridge?.people.welcomed();
+        const p = this.prefs.current;
+        this.people.setSelf(w.author, { name: p.name, color: p.color });
+        // The board is here (the snapshot came first): a first visit lands on the drawing.
+        this.view.landing.arrived();
+        if (epochChanged) this.status.flash('The board was reset on the server: strokes not yet sent were dropped.');
+      },
+      notice: (m) => {
+        const note = noticeNote(m);
+        if (note !== null) this.status.flash(note);
+      },
+      pausedChanged: (p) => this.status.setPaused(p),
+    };
+  }
+
+  /** frame draws one animation frame: ops and the cursor out, the board, the overlays, the map. */
+  private frame(): void {
+    const { editor, renderer } = this;
+    editor.flush();
+    this.input.sendCursor();
+    renderer.frame();
+    this.decor.update(renderer.view, this.tools.tool === 'select' ? editor.selectionBounds() : null, this.input.selecting.marquee);
+    this.view.frame();
+    this.bridge?.frame(editor.board.seq);
+  }
+
+  private relayout(): void {
+    this.layout.relayout();
+  }
+
+  private onState(s: ConnState): void {
+    this.status.set(s);
+    // The server refused an op (4403), or the embed token expired (4410).
+    if ((this.editor.readOnly || s.state === 'stopped') && !this.readOnly) this.applyReadOnly();
+    if (s.state !== 'live' && s.state !== 'connecting') {
+      this.people.reset();
+      this.cursors.clear();
+      this.following.stop();
+    }
+    this.bridge?.connection(s, this.editor.board.seq);
+  }
+
+  /** applyReadOnly turns the page into a viewer: no drawing tools, no ops; pan, zoom, follow, export still work. */
+  private applyReadOnly(): void {
+    this.readOnly = true;
+    this.editor.sync.setReadOnly(true);
+    this.textEditor.end();
+    this.badge.hidden = false;
+    this.tools.toolbar.setReadOnly(true);
+    this.canvas.dataset.readonly = 'true';
+    this.tools.setTool('hand');
+    this.share.setLinks({ edit: null, view: here() });
+  }
+
+  /** openBridge opens the postMessage API to the host page, when the server named a host origin and the page is framed. */
+  private openBridge(): void {
+    const { s, tools, editor } = this;
+    const control: BoardControl = {
+      readOnly: () => this.readOnly,
+      setTool: (t) => tools.setTool(t),
+      setColor: (rgba, alpha) => {
+        tools.setColor(rgba);
+        if (alpha) tools.setAlpha(rgba & 0xff);
+      },
+      setWidth: (units) => tools.setWidth(units),
+      undo: () => editor.undo(),
+      redo: () => editor.redo(),
+      clear: () => editor.clear(),
+      exportPNG: (scope) => this.exports.png(scope),
+      exportSVG: (scope) => this.exports.svg(scope),
+    };
+    const channel = openChannel(s.embedHost, (c) => void this.bridge?.command(c));
+    if (channel) {
+      this.bridge = new Bridge((m) => channel.post(m), control, () => tokenProblem(s.token, s.segment, Date.now()));
+      this.bridge.loaded();
+    }
+  }
+}
+
+/** here is the page's address without its fragment. */
+function here(): string {
+  return location.href.replace(/#.*$/, '');
+}

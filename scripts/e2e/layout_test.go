@@ -297,6 +297,8 @@ func drawingOnScreen(t *testing.T, p *person, b *canvas.Board, s screen, what st
 		for (let i = 3; i < d.length; i += 4) if (d[i] > 24) return true;
 		return false;
 	})()`, free.y0, free.y1-free.y0))
+	// The view changed: the canvas shows it from the next frame on.
+	p.run("two frames", chromedp.Evaluate(`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`, nil, awaitEmbedPromise))
 	if n := p.regionPixels(tb).ink(); n > 0 {
 		t.Errorf("%s: %d pixels of ink under the toolbar %v", what, n, tb)
 	}

@@ -36,20 +36,9 @@ type AuthorCursor struct {
 
 // Notice is a non-fatal error or hint for the client.
 type Notice struct {
-	Code    uint16
+	Code    NoticeCode
 	Message string
 }
-
-// Notice codes with a meaning the client acts on (see PROTOCOL.md). Other
-// codes are hints to show as they are.
-const (
-	// NoticePaused: the board's storage is unreachable, so the room cannot
-	// acknowledge ops. The client keeps what it draws (unacknowledged) and
-	// shows that drawing is paused until NoticeResumed.
-	NoticePaused uint16 = 1
-	// NoticeResumed: the storage is back; unacknowledged ops will be.
-	NoticeResumed uint16 = 2
-)
 
 // MaxServerFrame is the largest server frame a client must accept
 // (PROTOCOL.md "Framing"). A joiner's first frame holds the whole board,
@@ -139,7 +128,7 @@ func AppendCursors(b []byte, cs []AuthorCursor) []byte {
 // AppendNotice appends a Notice message.
 func AppendNotice(b []byte, n *Notice) []byte {
 	b, s := beginMsg(b, MsgNotice)
-	b = appendU16(b, n.Code)
+	b = appendU16(b, uint16(n.Code))
 	b = appendString(b, n.Message)
 	return endMsg(b, s)
 }
@@ -211,7 +200,7 @@ func DecodeServerFrame(b []byte, fn func(m *ServerMsg) error) error {
 				m.Cursors = append(m.Cursors, c)
 			}
 		case MsgNotice:
-			m.Notice.Code = body.u16()
+			m.Notice.Code = NoticeCode(body.u16())
 			m.Notice.Message = body.str("notice", maxNoticeBytes)
 		default:
 			continue

@@ -22,6 +22,7 @@
 import type { ToolName } from '../input/shortcuts';
 import { TOOL_NAMES } from '../input/shortcuts';
 import { BOARD_UNITS_PER_PX } from '../geometry/outline';
+import { CLOSE_EXPIRED, CLOSE_READ_ONLY } from '../protocol/codes';
 import { MAX_WIDTH } from '../protocol/types';
 
 export const EMBED_PROTOCOL = 1;
@@ -203,11 +204,11 @@ export function errorFor(code: string, fatal = true, message?: string): EmbedErr
 export function connectionError(s: ConnView, everLive: boolean, tokenProblem: string | null): EmbedError | null {
   switch (s.state) {
     case 'stopped':
-      return errorFor(s.code === 4410 ? 'token_expired' : 'disconnected');
+      return errorFor(s.code === CLOSE_EXPIRED ? 'token_expired' : 'disconnected');
     case 'reload':
       return errorFor('out_of_date', true, 'the board speaks another protocol version: reload it');
     case 'offline':
-      if (s.wasLive && s.code === 4403) {
+      if (s.wasLive && s.code === CLOSE_READ_ONLY) {
         return errorFor('read_only', false, 'the server refused a change: this token can only view the board');
       }
       if (!s.wasLive && s.failures === FAILURES_BEFORE_ERROR) {

@@ -165,10 +165,7 @@ func DecodeServerFrame(b []byte, fn func(m *ServerMsg) error) error {
 		m = ServerMsg{Type: typ, Ops: m.Ops[:0], Cursors: m.Cursors[:0]}
 		switch typ {
 		case MsgWelcome:
-			m.Welcome = Welcome{Version: body.u8(), Epoch: body.u64()}
-			m.Welcome.Author = body.uvarint32("author")
-			m.Welcome.Applied = body.uvarint()
-			m.Welcome.Head = body.uvarint()
+			decodeWelcome(&body, &m.Welcome)
 		case MsgOps:
 			m.FirstSeq = body.uvarint()
 			cnt := body.count("op", MaxOpsPerMessage, 3)

@@ -102,6 +102,33 @@ func BenchmarkDecodeServerOps100(b *testing.B) {
 	}
 }
 
+// The frame's ops through the zero-allocation iterators, as the load
+// generator reads them: to compare with BenchmarkDecodeServerOps100.
+func BenchmarkFrameIterOps100(b *testing.B) {
+	frame := opsFrame100()
+	b.SetBytes(int64(len(frame)))
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		it := NewFrameIter(frame)
+		for it.Next() {
+			ops := NewOpsIter(it.Body())
+			for ops.Next() {
+				n += len(ops.Op())
+			}
+			if ops.Err() != nil {
+				b.Fatal(ops.Err())
+			}
+		}
+		if it.Err() != nil {
+			b.Fatal(it.Err())
+		}
+	}
+	if n == 0 {
+		b.Fatal("no ops")
+	}
+}
+
 func BenchmarkDecodeServerOps100AndOps(b *testing.B) {
 	frame := opsFrame100()
 	b.SetBytes(int64(len(frame)))

@@ -842,7 +842,7 @@ func randServerMsgs(t testing.TB, r *rand.Rand) []srvMsg {
 				m.Cursors = append(m.Cursors, AuthorCursor{Author: randU32(r), X: randCoord(r), Y: randCoord(r)})
 			}
 		case MsgNotice:
-			m.Notice = Notice{Code: uint16(r.UintN(1 << 16)), Message: randName(r, maxNoticeBytes)}
+			m.Notice = Notice{Code: NoticeCode(r.UintN(1 << 16)), Message: randName(r, maxNoticeBytes)}
 		}
 	}
 	return msgs

@@ -27,6 +27,10 @@
 // byte each: [AppendTrace] encodes them from the stroke's absolute points
 // and the points sent so far (trace.go).
 //
+// A client that needs little of each server frame (the load generator)
+// walks it with [FrameIter] and [OpsIter], which allocate nothing and check
+// what they read as [DecodeServerFrame] does.
+//
 // Decoders are defensive: every count and length is checked against both its
 // limit and the bytes that remain before anything is allocated (a Trace op,
 // which has no count, decodes into at most two points per byte), and every

@@ -27,7 +27,7 @@ import (
 // regression seed.
 
 // vectorsOfKind returns the decoded hex of every vector of the given kinds.
-func vectorsOfKind(f *testing.F, kinds ...string) [][]byte {
+func vectorsOfKind(f testing.TB, kinds ...string) [][]byte {
 	raw, err := os.ReadFile(vectorsPath)
 	if err != nil {
 		f.Fatal(err)
@@ -190,6 +190,25 @@ func FuzzDecodeOp(f *testing.F) {
 		b.Apply(3, &Op{Type: OpBegin, Stroke: 1, Width: 1, Points: []Point{{X: CoordLimit, Y: -CoordLimit}, {X: -MaxPointDelta, Y: 1}}})
 		b.Apply(3, &o)
 		checkInvariants(t, b)
+	})
+}
+
+// FuzzFrameIter checks the zero-allocation iterators against
+// DecodeServerFrame (sameAsDecodeServerFrame): the same messages and ops
+// where it decodes; a refusal where it decodes, never.
+func FuzzFrameIter(f *testing.F) {
+	for _, b := range vectorsOfKind(f, "server") {
+		f.Add(b)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 8 {
+		f.Add(appendServer(nil, randServerMsgs(f, r)))
+	}
+	f.Add([]byte("\x99\x03\xde\xad\xbe\x84\x01\x04"))         // unknown type, then Leave
+	f.Add([]byte("\x81\x06\x01\x01\x05\x01\x13\x00"))         // a byte after the last op
+	f.Add([]byte("\x81\x08\x01\x02\x05\x00\x05\x02\x13\x13")) // an empty op, then an op
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sameAsDecodeServerFrame(t, data)
 	})
 }
 

@@ -36,26 +36,9 @@ type AuthorCursor struct {
 
 // Notice is a non-fatal error or hint for the client.
 type Notice struct {
-	Code    uint16
+	Code    NoticeCode
 	Message string
 }
-
-// Notice codes with a meaning the client acts on (see PROTOCOL.md). Other
-// codes are hints to show as they are.
-const (
-	// NoticePaused: the board's storage is unreachable, so the room cannot
-	// acknowledge ops. The client keeps what it draws (unacknowledged) and
-	// shows that drawing is paused until NoticeResumed.
-	NoticePaused uint16 = 1
-	// NoticeResumed: the storage is back; unacknowledged ops will be.
-	NoticeResumed uint16 = 2
-	// NoticeLoading: sent in a frame of its own before a joiner's first
-	// frame when that frame is big (a big board's snapshot). On a slow
-	// link the board takes longer to arrive than a client would wait for
-	// a silent connection: the client waits for it (the server drops a
-	// joiner that reads too slowly itself) and says the board is loading.
-	NoticeLoading uint16 = 3
-)
 
 // MaxServerFrame is the largest server frame a client must accept
 // (PROTOCOL.md "Framing"). A joiner's first frame holds the whole board,
@@ -145,7 +128,7 @@ func AppendCursors(b []byte, cs []AuthorCursor) []byte {
 // AppendNotice appends a Notice message.
 func AppendNotice(b []byte, n *Notice) []byte {
 	b, s := beginMsg(b, MsgNotice)
-	b = appendU16(b, n.Code)
+	b = appendU16(b, uint16(n.Code))
 	b = appendString(b, n.Message)
 	return endMsg(b, s)
 }
@@ -182,10 +165,7 @@ func DecodeServerFrame(b []byte, fn func(m *ServerMsg) error) error {
 		m = ServerMsg{Type: typ, Ops: m.Ops[:0], Cursors: m.Cursors[:0]}
 		switch typ {
 		case MsgWelcome:
-			m.Welcome = Welcome{Version: body.u8(), Epoch: body.u64()}
-			m.Welcome.Author = body.uvarint32("author")
-			m.Welcome.Applied = body.uvarint()
-			m.Welcome.Head = body.uvarint()
+			decodeWelcome(&body, &m.Welcome)
 		case MsgOps:
 			m.FirstSeq = body.uvarint()
 			cnt := body.count("op", MaxOpsPerMessage, 3)
@@ -217,7 +197,7 @@ func DecodeServerFrame(b []byte, fn func(m *ServerMsg) error) error {
 				m.Cursors = append(m.Cursors, c)
 			}
 		case MsgNotice:
-			m.Notice.Code = body.u16()
+			m.Notice.Code = NoticeCode(body.u16())
 			m.Notice.Message = body.str("notice", maxNoticeBytes)
 		default:
 			continue

@@ -39,7 +39,7 @@ func classOf(typ byte) rateClass {
 
 // NoticeRateLimited is the Notice code that tells a client it is being
 // slowed down; the message says for how long.
-const NoticeRateLimited = 429
+const NoticeRateLimited = canvas.NoticeRateLimited
 
 // maxDebt is how far (in time) a connection may run ahead of its budget
 // before it is closed instead of slowed down.

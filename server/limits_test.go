@@ -16,7 +16,7 @@ func limitServer(t *testing.T, mod func(*server.Config)) *testServer {
 	return startWith(t, cfg)
 }
 
-func hasNotice(c *client.Client, code uint16) bool {
+func hasNotice(c *client.Client, code canvas.NoticeCode) bool {
 	for _, n := range c.Notices() {
 		if n.Code == code {
 			return true

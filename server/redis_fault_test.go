@@ -96,7 +96,7 @@ func TestRedisRestartWithAOFLosesNothingAcknowledged(t *testing.T) {
 	strokesComplete(t, late.Board(), want)
 	// Each client was told drawing paused, then resumed.
 	for _, c := range cs {
-		var codes []uint16
+		var codes []canvas.NoticeCode
 		for _, n := range c.Notices() {
 			if n.Code == canvas.NoticePaused || n.Code == canvas.NoticeResumed {
 				codes = append(codes, n.Code)

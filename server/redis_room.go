@@ -13,10 +13,10 @@ import (
 // except deliver and wake, which the subscriber calls. The submitter that
 // numbers the rooms' ops is in redis_pipe.go.
 
-// Close codes used in Redis mode (PROTOCOL.md "Close codes").
+// Close codes used when storage fails (canvas/codes.go).
 const (
-	CloseReset    = 1012 // the board's history was lost and restarted: reconnect
-	CloseTryAgain = 1013 // the board's storage is unavailable: reconnect later
+	CloseReset    = uint16(canvas.CloseReset)    // the board's history was lost and restarted: reconnect
+	CloseTryAgain = uint16(canvas.CloseTryAgain) // the board's storage is unavailable: reconnect later
 )
 
 const (

@@ -516,7 +516,7 @@ func (r *Room) overLimits(s *Session, author uint32) bool {
 }
 
 // NoticeBoardFull tells a client its op was refused because the board is full.
-const NoticeBoardFull = 413
+const NoticeBoardFull = canvas.NoticeBoardFull
 
 // flush stores pending ops and sends one frame with everything new to every
 // session. Cursors go out at most every cfg.CursorInterval unless force.

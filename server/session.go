@@ -16,20 +16,21 @@ import (
 	"github.com/sketchpad/sketchpad/canvas"
 )
 
-// WebSocket close codes (PROTOCOL.md "Close codes").
+// WebSocket close codes (canvas/codes.go, PROTOCOL.md "Close codes"), as
+// the uint16 that gws and closeWith take.
 const (
-	CloseGoingAway   = 1001
-	CloseUnsupported = 1003
-	CloseInternal    = 1011
-	CloseReplaced    = 4000
-	CloseSlow        = 4008
-	CloseMalformed   = 4400
-	CloseOutOfOrder  = 4401
-	CloseReadOnly    = 4403
-	CloseGap         = 4409
-	CloseExpired     = 4410
-	CloseRateLimited = 4429
-	CloseVersion     = 4426
+	CloseGoingAway   = uint16(canvas.CloseGoingAway)
+	CloseUnsupported = uint16(canvas.CloseUnsupported)
+	CloseInternal    = uint16(canvas.CloseInternal)
+	CloseReplaced    = uint16(canvas.CloseReplaced)
+	CloseSlow        = uint16(canvas.CloseSlow)
+	CloseMalformed   = uint16(canvas.CloseMalformed)
+	CloseOutOfOrder  = uint16(canvas.CloseOutOfOrder)
+	CloseReadOnly    = uint16(canvas.CloseReadOnly)
+	CloseGap         = uint16(canvas.CloseGap)
+	CloseExpired     = uint16(canvas.CloseExpired)
+	CloseRateLimited = uint16(canvas.CloseRateLimited)
+	CloseVersion     = uint16(canvas.CloseVersion)
 )
 
 // Session is one WebSocket connection. Its read side (OnMessage, on gws's

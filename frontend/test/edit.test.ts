@@ -8,7 +8,7 @@ import { commandFor, isTextEntry } from '../src/input/shortcuts';
 import { cssColor, hexColor, parseHexColor } from '../src/render/color';
 import { cleanName, randomName, randomPersonColor, PERSON_COLORS } from '../src/ui/identity';
 import { PAUSED_TEXT, RESUMED_NOTE, noticeNote, statusText } from '../src/ui/status_text';
-import { CLOSE_SLOW } from '../src/protocol/types';
+import { CLOSE_SLOW } from '../src/protocol/codes';
 import { seeded } from './rand';
 
 test('history: undo and redo of a stroke and of an erase', () => {

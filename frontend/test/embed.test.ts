@@ -9,6 +9,7 @@ import { parseColor, runCommand, widthUnits, type BoardControl } from '../src/em
 import { acceptCommand, validHost, type CommandMsg, type EmbedEvent, type OutMsg } from '../src/embed/messages';
 import { PeopleEvents } from '../src/embed/people_events';
 import { TokenClock, tokenClaims, tokenProblem } from '../src/embed/token';
+import { CLOSE_ABNORMAL, CLOSE_EXPIRED, CLOSE_READ_ONLY } from '../src/protocol/codes';
 import { firstTool, parseEmbedConfig, parseTools, parseView } from '../src/embed/config';
 import { toScreen } from '../src/geometry/view';
 
@@ -156,7 +157,7 @@ test('bridge: load at once, ready once when live, change at most once per frame 
   bridge.frame(6);
   bridge.frame(6);
   bridge.frame(9);
-  bridge.connection({ state: 'offline', code: 1006, wasLive: true, failures: 0 }, 9);
+  bridge.connection({ state: 'offline', code: CLOSE_ABNORMAL, wasLive: true, failures: 0 }, 9);
   bridge.connection({ state: 'live' }, 9);
   bridge.frame(9);
   assert.deepEqual(events(), [
@@ -169,29 +170,29 @@ test('bridge: load at once, ready once when live, change at most once per frame 
 
 test('bridge: a board that cannot connect says so after a couple of failed attempts, once', () => {
   const { bridge, events } = host();
-  for (let f = 1; f <= 4; f++) bridge.connection({ state: 'offline', code: 1006, wasLive: false, failures: f }, 0);
+  for (let f = 1; f <= 4; f++) bridge.connection({ state: 'offline', code: CLOSE_ABNORMAL, wasLive: false, failures: f }, 0);
   assert.equal(FAILURES_BEFORE_ERROR, 2);
   assert.deepEqual(events(), [{ type: 'error', code: 'connect_failed', message: 'the board cannot connect: the server refused it or cannot be reached', fatal: true }]);
 
   // What the token says explains a refusal.
   const t = host(fakeBoard(), 'token_expired');
-  t.bridge.connection({ state: 'offline', code: 1006, wasLive: false, failures: 1 }, 0);
-  t.bridge.connection({ state: 'offline', code: 1006, wasLive: false, failures: 2 }, 0);
+  t.bridge.connection({ state: 'offline', code: CLOSE_ABNORMAL, wasLive: false, failures: 1 }, 0);
+  t.bridge.connection({ state: 'offline', code: CLOSE_ABNORMAL, wasLive: false, failures: 2 }, 0);
   assert.deepEqual(t.events(), [{ type: 'error', code: 'token_expired', message: 'the embed token has expired: mount the board again with a new token', fatal: true }]);
 });
 
 test('connection errors: 4410 stops for good, 4403 makes the page view-only, a lost board keeps trying', () => {
-  assert.deepEqual(connectionError({ state: 'stopped', code: 4410 }, true, null), {
+  assert.deepEqual(connectionError({ state: 'stopped', code: CLOSE_EXPIRED }, true, null), {
     code: 'token_expired',
     message: 'the embed token has expired: mount the board again with a new token',
     fatal: true,
   });
-  const ro = connectionError({ state: 'offline', code: 4403, wasLive: true, failures: 0 }, true, null);
+  const ro = connectionError({ state: 'offline', code: CLOSE_READ_ONLY, wasLive: true, failures: 0 }, true, null);
   assert.equal(ro?.code, 'read_only');
   assert.equal(ro?.fatal, false);
-  assert.equal(connectionError({ state: 'offline', code: 1006, wasLive: true, failures: 0 }, true, null), null, 'a drop is not an error yet');
-  assert.equal(connectionError({ state: 'offline', code: 1006, wasLive: false, failures: 1 }, true, null), null);
-  const lost = connectionError({ state: 'offline', code: 1006, wasLive: false, failures: 2 }, true, null);
+  assert.equal(connectionError({ state: 'offline', code: CLOSE_ABNORMAL, wasLive: true, failures: 0 }, true, null), null, 'a drop is not an error yet');
+  assert.equal(connectionError({ state: 'offline', code: CLOSE_ABNORMAL, wasLive: false, failures: 1 }, true, null), null);
+  const lost = connectionError({ state: 'offline', code: CLOSE_ABNORMAL, wasLive: false, failures: 2 }, true, null);
   assert.equal(lost?.code, 'connection_lost');
   assert.equal(lost?.fatal, false, 'it was live: it keeps trying');
   assert.equal(connectionError({ state: 'reload' }, true, null)?.code, 'out_of_date');

@@ -5,7 +5,8 @@
 import { Board } from '../src/protocol/board';
 import { decodeClientFrame } from '../src/protocol/client';
 import { encodeServerFrame, type ServerMsg } from '../src/protocol/server';
-import { NOTICE_PAUSED, NOTICE_RESUMED, VERSION, type Op, type PresenceMsg } from '../src/protocol/types';
+import { CLOSE_GAP, CLOSE_GOING_AWAY, CLOSE_MALFORMED, CLOSE_OUT_OF_ORDER, CLOSE_VERSION, NOTICE_PAUSED, NOTICE_RESUMED } from '../src/protocol/codes';
+import { VERSION, type Op, type PresenceMsg } from '../src/protocol/types';
 
 export class FakeRoom {
   board: Board;
@@ -32,7 +33,7 @@ export class FakeRoom {
 
   /** restart loses the history: a new epoch and an empty board. */
   restart(epoch: bigint): void {
-    for (const c of [...this.conns]) c.close(1001);
+    for (const c of [...this.conns]) c.close(CLOSE_GOING_AWAY);
     this.epoch = epoch;
     this.board = new Board(epoch);
     this.log = [];
@@ -108,12 +109,12 @@ export class FakeConn {
     try {
       m = decodeClientFrame(f);
     } catch {
-      this.close(4400);
+      this.close(CLOSE_MALFORMED);
       return;
     }
     if (m.type === 'hello') {
-      if (this.author) return this.close(4401);
-      if (m.version !== VERSION) return this.close(4426);
+      if (this.author) return this.close(CLOSE_OUT_OF_ORDER);
+      if (m.version !== VERSION) return this.close(CLOSE_VERSION);
       this.author = m.author !== 0 && room.known.has(m.author) ? m.author : room.nextAuthor++;
       room.known.add(this.author);
       const applied = room.board.author(this.author).applied;
@@ -142,7 +143,7 @@ export class FakeConn {
       this.toClient.push(encodeServerFrame(msgs));
       return;
     }
-    if (!this.author) return this.close(4401);
+    if (!this.author) return this.close(CLOSE_OUT_OF_ORDER);
     if (m.type === 'cursor') {
       room.broadcast([{ type: 'cursors', cursors: [{ author: this.author, x: m.x, y: m.y }] }]);
       return;
@@ -162,7 +163,7 @@ export class FakeConn {
       this.index++; // a duplicate of an op an older connection delivered
       return;
     }
-    if (this.index > applied) return this.close(4409);
+    if (this.index > applied) return this.close(CLOSE_GAP);
     this.index++;
     room.board.apply(this.author, m);
     room.log.push({ author: this.author, op: m });

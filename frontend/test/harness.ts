@@ -2,6 +2,7 @@
 
 import { Editor, type EditorListener } from '../src/edit/editor';
 import { toHex } from '../src/protocol/bytes';
+import { CLOSE_ABNORMAL } from '../src/protocol/codes';
 import { decodeClientFrame } from '../src/protocol/client';
 import { encodeBoard } from '../src/protocol/snapshot';
 import type { ClientMsg, PresenceMsg } from '../src/protocol/types';
@@ -41,7 +42,7 @@ export class TestClient {
   }
 
   /** disconnect loses the connection; frames in flight either way are lost. */
-  disconnect(code = 1006): void {
+  disconnect(code = CLOSE_ABNORMAL): void {
     this.conn?.close(code);
     this.conn = null;
     this.closes.push(code);

@@ -1,14 +1,11 @@
 // Outbox and backoff: the pure parts of reconnecting.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, Reconnect, SPREAD_CLOSE_CODES, SPREAD_MS, backoffCeiling, backoffDelay, spreads } from '../src/net/backoff';
 import { Outbox } from '../src/net/outbox';
 import { pausedAfter } from '../src/net/pause';
 import { absoluteURL, isViewLink, roomName, roomSegment, socketURL } from '../src/net/room_url';
-import * as types from '../src/protocol/types';
 import { VERSION, type Op } from '../src/protocol/types';
 import { seeded } from './rand';
 
@@ -199,16 +196,3 @@ test('paused: Notice 1 sets it, Notice 2 and a Welcome clear it, the rest leave 
   assert.equal([welcome, { type: 'presence' as const, author: 1, name: 'a', color: 0 }].reduce(pausedAfter, true), false);
 });
 
-test('close codes: each CLOSE_* constant is the server\'s Close* code of the same name (server/session.go)', () => {
-  const vectors = process.env.SKETCHPAD_VECTORS ?? new URL('../../canvas/testdata/vectors.json', import.meta.url).pathname;
-  const go = readFileSync(resolve(vectors, '../../../server/session.go'), 'utf8');
-  const server = new Map<string, number>();
-  for (const m of go.matchAll(/^\s*Close(\w+)\s*=\s*(\d+)$/gm)) server.set(m[1]!, Number(m[2]));
-  const mirrored = Object.entries(types).filter(([k]) => k.startsWith('CLOSE_'));
-  assert.ok(mirrored.length >= 8 && server.size >= 8, 'both blocks found');
-  for (const [k, v] of mirrored) {
-    const name = k.slice('CLOSE_'.length).split('_').map((w) => w[0] + w.slice(1).toLowerCase()).join('');
-    assert.equal(server.get(name), v, `${k} is ${v}; the server's Close${name} is ${server.get(name)}`);
-  }
-  assert.equal(types.CLOSE_SLOW, 4008);
-});

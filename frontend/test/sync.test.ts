@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { Board } from '../src/protocol/board';
 import { ProtocolError } from '../src/protocol/bytes';
 import { encodeServerFrame } from '../src/protocol/server';
-import { NOTICE_LOADING, VERSION } from '../src/protocol/types';
+import { CLOSE_ABNORMAL, CLOSE_EXPIRED, CLOSE_GAP, CLOSE_MALFORMED, CLOSE_READ_ONLY, CLOSE_VERSION, NOTICE_LOADING } from '../src/protocol/codes';
+import { VERSION } from '../src/protocol/types';
 import { resolveSelf, SyncCore, VersionError } from '../src/net/sync';
 import { FakeRoom } from './fake_room';
 import { PEN, TestClient, roomHex, scribble, settle } from './harness';
@@ -154,7 +155,7 @@ test('a duplicate delivered by an older connection is skipped by index', () => {
   // made, so the copies the client resends are duplicates by index.
   const old = c.conn!;
   c.conn = null;
-  c.ed.sync.closed(1006);
+  c.ed.sync.closed(CLOSE_ABNORMAL);
   c.connect();
   c.step(); // Hello -> Welcome(applied 0); the client resends everything
   assert.equal(c.conn!.toServer.length, 3);
@@ -207,7 +208,7 @@ test('close 4400 drops the op the server refused, at the head of the outbox', ()
   c.conn!.toServer = [new Uint8Array([0x10, 0x00])];
   c.ed.endStroke();
   c.step();
-  assert.deepEqual(c.closes, [4400]);
+  assert.deepEqual(c.closes, [CLOSE_MALFORMED]);
   assert.equal(c.ed.sync.outbox.length, 2);
   c.connect();
   settle(c);
@@ -351,10 +352,10 @@ test('a Welcome of another version is refused; close 4426 asks for a reload', ()
     () => core.receive(encodeServerFrame([{ type: 'welcome', version: VERSION + 1, epoch: 4n, author: 1, applied: 0, head: 0 }])),
     VersionError,
   );
-  assert.equal(core.closed(4426), 'reload');
-  assert.equal(core.closed(1006), 'reconnect');
-  assert.equal(core.closed(4409), 'reconnect');
-  assert.equal(core.closed(4410), 'stop', 'the embed token expired: the same URL is refused now');
+  assert.equal(core.closed(CLOSE_VERSION), 'reload');
+  assert.equal(core.closed(CLOSE_ABNORMAL), 'reconnect');
+  assert.equal(core.closed(CLOSE_GAP), 'reconnect');
+  assert.equal(core.closed(CLOSE_EXPIRED), 'stop', 'the embed token expired: the same URL is refused now');
 });
 
 test('resolveSelf names own strokes with the author id and leaves the op alone', () => {
@@ -488,7 +489,7 @@ test('read-only (a view link): nothing is queued or sent, not even the cursor; 4
   const w = new TestClient(room, 'Was an editor');
   scribble(w, 0, 0, 3);
   assert.ok(w.ed.sync.outbox.length > 0);
-  w.ed.sync.closed(4403);
+  w.ed.sync.closed(CLOSE_READ_ONLY);
   assert.equal(w.ed.readOnly, true);
   assert.equal(w.ed.sync.outbox.length, 0);
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { Board } from '../src/protocol/board';
+import * as codes from '../src/protocol/codes';
 import { fromHex, toHex } from '../src/protocol/bytes';
 import { decodeClientFrame, encodeClientMsg } from '../src/protocol/client';
 import { decodeOp } from '../src/protocol/op';
@@ -25,12 +26,29 @@ interface Vector {
 }
 
 const path = process.env.SKETCHPAD_VECTORS ?? new URL('../../canvas/testdata/vectors.json', import.meta.url).pathname;
-const file = JSON.parse(readFileSync(path, 'utf8')) as { protocol: number; vectors: Vector[] };
+const file = JSON.parse(readFileSync(path, 'utf8')) as {
+  protocol: number;
+  codes: { close: Record<string, number>; notice: Record<string, number> };
+  vectors: Vector[];
+};
 
 test('vector file speaks this protocol version', () => {
   assert.equal(file.protocol, VERSION);
   for (const kind of ['client', 'server', 'bad-client', 'apply']) {
     assert.ok(file.vectors.some((v) => v.kind === kind), `no ${kind} vector`);
+  }
+});
+
+test('codes.ts has every close and notice code of canvas/codes.go, by the same name and number, and no other', () => {
+  // CloseGoingAway in Go is CLOSE_GOING_AWAY here.
+  const upper = (goName: string) => goName.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+  const want: Record<string, number> = {};
+  for (const [name, code] of [...Object.entries(file.codes.close), ...Object.entries(file.codes.notice)]) want[upper(name)] = code;
+  assert.ok(Object.keys(file.codes.close).length >= 10 && Object.keys(file.codes.notice).length >= 2, 'the vector file lists the codes');
+  assert.deepEqual({ ...codes }, want);
+  for (const prefix of ['CLOSE_', 'NOTICE_']) {
+    const values = Object.entries(codes).filter(([k]) => k.startsWith(prefix)).map(([, v]) => v);
+    assert.equal(new Set(values).size, values.length, `two ${prefix}* names share a code`);
   }
 });
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -114,24 +113,18 @@ func (s *spConn) OnMessage(_ *gws.Conn, msg *gws.Message) {
 		l.framesDown.Add(1)
 	}
 	var w *welcomeInfo
-	for len(b) > 0 {
-		typ := b[0]
-		n, k := binary.Uvarint(b[1:])
-		if k <= 0 || n > uint64(len(b)-1-k) {
-			l.fail("sketchpad: malformed server frame")
-			return
-		}
-		body := b[1+k : 1+k+int(n)]
-		b = b[1+k+int(n):]
-		switch typ {
+	it := canvas.NewFrameIter(b)
+	for it.Next() {
+		body := it.Body()
+		switch it.Type() {
 		case canvas.MsgWelcome:
-			w = &welcomeInfo{frameBytes: len(msg.Bytes()) + wsHeader(len(msg.Bytes()), false), at: now}
-			var ok bool
-			w.author, w.head, ok = parseWelcome(body)
-			if !ok {
+			var wm canvas.Welcome
+			if err := canvas.DecodeWelcome(body, &wm); err != nil {
 				l.fail("sketchpad: malformed welcome")
 				return
 			}
+			w = &welcomeInfo{frameBytes: len(msg.Bytes()) + wsHeader(len(msg.Bytes()), false), at: now,
+				author: wm.Author, head: wm.Head}
 			c.author = w.author
 			c.lastSeq = w.head
 		case canvas.MsgSnapshot:
@@ -147,6 +140,10 @@ func (s *spConn) OnMessage(_ *gws.Conn, msg *gws.Message) {
 			s.ops(body, now)
 		}
 	}
+	if it.Err() != nil {
+		l.fail("sketchpad: malformed server frame")
+		return
+	}
 	if w != nil {
 		select {
 		case s.welcome <- *w:
@@ -155,75 +152,31 @@ func (s *spConn) OnMessage(_ *gws.Conn, msg *gws.Message) {
 	}
 }
 
-func parseWelcome(b []byte) (author uint32, head uint64, ok bool) {
-	if len(b) < 9 {
-		return 0, 0, false
-	}
-	b = b[9:] // version, epoch
-	a, k := binary.Uvarint(b)
-	if k <= 0 {
-		return 0, 0, false
-	}
-	b = b[k:]
-	_, k = binary.Uvarint(b) // applied
-	if k <= 0 {
-		return 0, 0, false
-	}
-	b = b[k:]
-	head, k = binary.Uvarint(b)
-	return uint32(a), head, k > 0
-}
-
-// ops handles one Ops message: firstSeq, count, count × (author, len, op).
+// ops handles one Ops message (canvas.OpsIter reads it without allocating).
 func (s *spConn) ops(b []byte, now int64) {
 	c, l := s.c, s.c.l
-	first, k := binary.Uvarint(b)
-	if k <= 0 {
-		l.fail("sketchpad: malformed ops")
-		return
-	}
-	b = b[k:]
-	cnt, k := binary.Uvarint(b)
-	if k <= 0 {
-		l.fail("sketchpad: malformed ops")
-		return
-	}
-	b = b[k:]
-	seq := first
 	var peerPts, selfPts int64
-	for range cnt {
-		a, k1 := binary.Uvarint(b)
-		if k1 <= 0 {
-			l.fail("sketchpad: malformed op")
-			return
-		}
-		n, k2 := binary.Uvarint(b[k1:])
-		if k2 <= 0 || n > uint64(len(b)-k1-k2) {
-			l.fail("sketchpad: malformed op")
-			return
-		}
-		op := b[k1+k2 : k1+k2+int(n)]
-		b = b[k1+k2+int(n):]
+	it := canvas.NewOpsIter(b)
+	for it.Next() {
+		seq, a, op := it.Seq(), it.Author(), it.Op()
 		switch {
 		case seq <= c.lastSeq:
 			c.dups++
-			seq++
 			continue
 		case seq > c.lastSeq+1:
 			c.gaps += seq - c.lastSeq - 1
 		}
 		c.lastSeq = seq
-		seq++
 		c.ops++
-		c.hash = fnv(fnvU32(c.hash, uint32(a)), op)
+		c.hash = fnv(fnvU32(c.hash, a), op)
 		if s.board != nil {
 			if err := canvas.DecodeOp(op, &s.op); err != nil {
 				l.fail("sketchpad: op: " + err.Error())
 			} else {
-				s.board.Apply(uint32(a), &s.op)
+				s.board.Apply(a, &s.op)
 			}
 		}
-		d := c.drawerOf(uint32(a))
+		d := c.drawerOf(a)
 		if d == nil {
 			c.foreign++
 			continue
@@ -240,7 +193,7 @@ func (s *spConn) ops(b []byte, now int64) {
 			l.fail(fmt.Sprintf("sketchpad: op %d of author %d arrived but was never sent", idx, a))
 			continue
 		}
-		if uint32(a) == c.author {
+		if a == c.author {
 			c.acked.Add(1)
 			if l.counts(sent) {
 				l.self.add(now - sent)
@@ -250,6 +203,10 @@ func (s *spConn) ops(b []byte, now int64) {
 			l.lat.add(now - sent)
 			peerPts += int64(pts)
 		}
+	}
+	if it.Err() != nil {
+		l.fail("sketchpad: malformed ops")
+		return
 	}
 	c.seen.Store(int64(c.ops))
 	if peerPts > 0 {

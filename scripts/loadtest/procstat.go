@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -341,4 +342,94 @@ func (w *redisWatch) totalCalls() int64 {
 		n += v - w.startCmd[k]
 	}
 	return n
+}
+
+// procCPU is a process' name and CPU seconds.
+type procCPU struct {
+	name string
+	cpu  float64
+}
+
+// allProcs reads every process' CPU time from /proc.
+func allProcs() map[int]procCPU {
+	out := map[int]procCPU{}
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return out
+	}
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		i, j := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')')
+		if i < 0 || j < i {
+			continue
+		}
+		f := strings.Fields(string(b[j+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		ut, _ := strconv.ParseFloat(f[11], 64)
+		st, _ := strconv.ParseFloat(f[12], 64)
+		out[pid] = procCPU{name: string(b[i+1 : j]), cpu: (ut + st) / clkTck}
+	}
+	return out
+}
+
+// otherProcs sums the CPU of processes other than the watched ones between
+// two snapshots and names the busiest.
+func otherProcs(a, b map[int]procCPU, watched []*watched) (float64, string) {
+	skip := map[int]bool{}
+	for _, w := range watched {
+		skip[w.pid] = true
+	}
+	byName := map[string]float64{}
+	var sum float64
+	for pid, e := range b {
+		if skip[pid] {
+			continue
+		}
+		d := e.cpu - a[pid].cpu
+		if d > 0 {
+			sum += d
+			byName[e.name] += d
+		}
+	}
+	type kv struct {
+		k string
+		v float64
+	}
+	var all []kv
+	for k, v := range byName {
+		all = append(all, kv{k, v})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].v > all[j].v })
+	var top []string
+	for _, e := range all[:min(3, len(all))] {
+		if e.v >= 0.1 {
+			top = append(top, fmt.Sprintf("%s %.1f", e.k, e.v))
+		}
+	}
+	return round(sum, 2), strings.Join(top, ", ")
+}
+
+// irqSeconds is the machine's interrupt and softirq time (/proc/stat).
+func irqSeconds() float64 {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 8 {
+		return 0
+	}
+	irq, _ := strconv.ParseFloat(f[6], 64)
+	soft, _ := strconv.ParseFloat(f[7], 64)
+	return (irq + soft) / clkTck
 }

@@ -444,3 +444,13 @@ func (r *report) writeTable(w io.Writer) {
 	}
 	tw.Flush()
 }
+
+// allMet reports whether every target of the report was met.
+func (r *report) allMet() bool {
+	for _, c := range r.Check {
+		if !c.Met {
+			return false
+		}
+	}
+	return true
+}

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sketchpad/sketchpad/internal/testenv"
 	"github.com/sketchpad/sketchpad/scripts/cluster/local"
 	"github.com/sketchpad/sketchpad/server"
 )
@@ -44,77 +45,17 @@ func (t *target) wsURL(i int, room string) string {
 	return t.bases[i%len(t.bases)] + "/ws/" + room
 }
 
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
-}
+// childGrace is how long a child the run started has to exit after
+// SIGTERM before its process group is killed.
+const childGrace = 15 * time.Second
 
-func waitHTTP(ctx context.Context, u string, exited <-chan struct{}) error {
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(u)
-		if err == nil {
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case <-exited:
-			return fmt.Errorf("%s: the process exited", u)
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%s did not answer within a minute (%v)", u, err)
-		}
-	}
-}
+// readyTimeout bounds the wait for a child to answer HTTP.
+const readyTimeout = time.Minute
 
-// child is a process this program started; stop ends it (SIGTERM, then
-// SIGKILL after grace) and waits.
-type child struct {
-	cmd  *exec.Cmd
-	done chan struct{}
-}
-
-func startChild(name, dir, logPath string, env []string, args ...string) (*child, error) {
-	logf, err := os.Create(logPath)
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		return nil, fmt.Errorf("start %s: %w", name, err)
-	}
-	c := &child{cmd: cmd, done: make(chan struct{})}
-	go func() {
-		_ = cmd.Wait()
-		logf.Close()
-		close(c.done)
-	}()
-	return c, nil
-}
-
-func (c *child) stop() {
-	_ = c.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-c.done:
-	case <-time.After(15 * time.Second):
-		_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
-		<-c.done
-	}
+// stopper is a target closer that stops p (SIGTERM, then SIGKILL after
+// childGrace) and waits.
+func stopper(p *testenv.Proc) func() {
+	return func() { p.Stop(syscall.SIGTERM, childGrace) }
 }
 
 // loadRateHTTP is the per-address HTTP budget (--rate-http) of the servers
@@ -142,25 +83,25 @@ func startReplica(ctx context.Context, args []string, logf func(string, ...any))
 		t.close()
 		return nil, err
 	}
-	addr, err := freeAddr()
+	addr, err := testenv.FreeAddr()
 	if err != nil {
 		t.close()
 		return nil, err
 	}
-	paddr, _ := freeAddr()
+	paddr, _ := testenv.FreeAddr()
 	full := append([]string{"--addr", addr, "--data", filepath.Join(dir, "data"), "--pprof", paddr, "--rate-http", loadRateHTTP}, args...)
-	c, err := startChild(bin, dir, filepath.Join(dir, "sketchpad.log"), nil, full...)
-	if err != nil {
+	c := &testenv.Proc{Name: "sketchpad", Path: bin, Args: full, Dir: dir, LogPath: filepath.Join(dir, "sketchpad.log")}
+	if err := c.Start(); err != nil {
 		t.close()
 		return nil, err
 	}
-	t.closers = append(t.closers, c.stop)
-	if err := waitHTTP(ctx, "http://"+addr+"/readyz", c.done); err != nil {
+	t.closers = append(t.closers, stopper(c))
+	if err := testenv.WaitHTTP(ctx, "http://"+addr+"/readyz", c, readyTimeout); err != nil {
 		t.close()
 		return nil, err
 	}
 	t.bases = []string{"ws://" + addr}
-	t.servers = []int{c.cmd.Process.Pid}
+	t.servers = []int{c.Pid()}
 	t.pprof = "http://" + paddr
 	t.desc = fmt.Sprintf("1 sketchpad replica, embedded mode (%s, pprof %s)", addr, paddr)
 	return t, nil
@@ -231,37 +172,12 @@ func startCluster(ctx context.Context, n int, logf func(string, ...any)) (*targe
 // startRedis runs a redis-server of the run's own on a free port, nothing
 // kept on disk.
 func startRedis(ctx context.Context, dir string) (url string, stop func(), err error) {
-	path, err := exec.LookPath("redis-server")
-	if err != nil {
-		return "", nil, errors.New("redis-server is not installed (scripts/setup installs Debian's redis-server)")
-	}
-	addr, err := freeAddr()
+	r, err := testenv.StartRedis(ctx, testenv.RedisOptions{Dir: dir, LogPath: filepath.Join(dir, "redis.log"),
+		ReadyTimeout: 5 * time.Second})
 	if err != nil {
 		return "", nil, err
 	}
-	_, port, _ := net.SplitHostPort(addr)
-	c, err := startChild(path, dir, filepath.Join(dir, "redis.log"), nil, "--port", port, "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir)
-	if err != nil {
-		return "", nil, err
-	}
-	url = "redis://" + addr + "/0"
-	for i := 0; ; i++ {
-		if w, err := newRedisWatch(url); err == nil {
-			_ = w.rdb.Close()
-			break
-		} else if i > 200 {
-			c.stop()
-			return "", nil, err
-		}
-		select {
-		case <-ctx.Done():
-			c.stop()
-			return "", nil, ctx.Err()
-		case <-time.After(25 * time.Millisecond):
-		}
-	}
-	return url, c.stop, nil
+	return r.URL(), stopper(r.Proc), nil
 }
 
 // peerDir is scripts/bench/peer.
@@ -311,25 +227,25 @@ func startPeer(ctx context.Context, n int, logf func(string, ...any)) (*target, 
 	t.redisURL = rurl
 	logf("starting %d Socket.IO relay replica(s) on redis %s", n, rurl)
 	for i := range n {
-		addr, err := freeAddr()
+		addr, err := testenv.FreeAddr()
 		if err != nil {
 			t.close()
 			return nil, err
 		}
 		host, port, _ := net.SplitHostPort(addr)
-		c, err := startChild(node, pdir, filepath.Join(dir, fmt.Sprintf("peer-%d.log", i+1)),
-			[]string{"PORT=" + port, "HOST=" + host, "REDIS_URL=" + rurl}, "server.js")
-		if err != nil {
+		c := &testenv.Proc{Name: fmt.Sprintf("peer-%d", i+1), Path: node, Args: []string{"server.js"}, Dir: pdir,
+			Env: []string{"PORT=" + port, "HOST=" + host, "REDIS_URL=" + rurl}, LogPath: filepath.Join(dir, fmt.Sprintf("peer-%d.log", i+1))}
+		if err := c.Start(); err != nil {
 			t.close()
 			return nil, err
 		}
-		t.closers = append(t.closers, c.stop)
-		if err := waitHTTP(ctx, "http://"+addr+"/healthz", c.done); err != nil {
+		t.closers = append(t.closers, stopper(c))
+		if err := testenv.WaitHTTP(ctx, "http://"+addr+"/healthz", c, readyTimeout); err != nil {
 			t.close()
 			return nil, err
 		}
 		t.bases = append(t.bases, "ws://"+addr)
-		t.servers = append(t.servers, c.cmd.Process.Pid)
+		t.servers = append(t.servers, c.Pid())
 	}
 	cmd := exec.Command(node, "-e", `process.stdout.write(require("socket.io/package.json").version+", redis-adapter "+require("@socket.io/redis-adapter/package.json").version)`)
 	cmd.Dir = pdir

@@ -152,7 +152,7 @@ func (h *handler) OnClose(conn *gws.Conn, err error) {
 	if errors.As(err, &ce) {
 		c.closed = ce
 	} else {
-		c.closed = &gws.CloseError{Code: 1006, Reason: []byte(fmt.Sprint(err))}
+		c.closed = &gws.CloseError{Code: uint16(canvas.CloseAbnormal), Reason: []byte(fmt.Sprint(err))}
 	}
 	c.conn = nil
 	c.live = false

@@ -8,17 +8,16 @@
 package redistest
 
 import (
-	"bufio"
-	"fmt"
-	"net"
+	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sketchpad/sketchpad/internal/testenv"
 )
 
 // Shared returns the URL of a Redis the test may use but must not flush or
@@ -27,7 +26,7 @@ import (
 func Shared(t testing.TB) string {
 	t.Helper()
 	sharedOnce.Do(func() {
-		if ping("127.0.0.1:6379") == nil {
+		if testenv.RedisPing("127.0.0.1:6379") == nil {
 			sharedURL = "redis://127.0.0.1:6379/0"
 			return
 		}
@@ -36,12 +35,12 @@ func Shared(t testing.TB) string {
 			sharedErr = err
 			return
 		}
-		s := &Server{dir: dir, aof: false}
-		if sharedErr = s.start(); sharedErr == nil {
-			sharedURL = s.URL()
+		// The process lives as long as the test binary, which its
+		// parent-death signal ties it to.
+		r, err := testenv.StartRedis(context.Background(), testenv.RedisOptions{Dir: dir})
+		if sharedErr = err; err == nil {
+			sharedURL = r.URL()
 		}
-		// The process lives as long as the test binary; redis-server is
-		// started with the binary's pid as its parent-death watch below.
 	})
 	if sharedErr != nil {
 		t.Fatalf("redistest: no Redis at 127.0.0.1:6379 and could not start one: %v", sharedErr)
@@ -64,92 +63,44 @@ type Options struct {
 
 // Server is a redis-server process of the test's own.
 type Server struct {
-	Addr string // 127.0.0.1:port
-	dir  string
-	aof  bool
-	mu   sync.Mutex
-	cmd  *exec.Cmd
+	Addr  string // 127.0.0.1:port
+	dir   string
+	redis *testenv.Redis
 }
 
 // Start starts a redis-server on a free port with its data in a temporary
 // directory; it is killed when the test ends.
 func Start(t testing.TB, o Options) *Server {
 	t.Helper()
-	s := &Server{dir: t.TempDir(), aof: o.AOF}
-	if err := s.start(); err != nil {
+	dir := t.TempDir()
+	r, err := testenv.StartRedis(context.Background(), testenv.RedisOptions{Dir: dir, AOF: o.AOF})
+	if err != nil {
 		t.Fatalf("redistest: %v", err)
 	}
+	s := &Server{Addr: r.Addr, dir: dir, redis: r}
 	t.Cleanup(s.Kill)
 	return s
 }
 
 // URL is the go-redis URL of the server.
-func (s *Server) URL() string { return "redis://" + s.Addr + "/0" }
+func (s *Server) URL() string { return s.redis.URL() }
 
-func (s *Server) start() error {
-	if _, err := exec.LookPath("redis-server"); err != nil {
-		return fmt.Errorf("redis-server is not installed (scripts/setup installs it): %w", err)
-	}
-	if s.Addr == "" {
-		port, err := freePort()
-		if err != nil {
-			return err
-		}
-		s.Addr = fmt.Sprintf("127.0.0.1:%d", port)
-	}
-	_, port, _ := net.SplitHostPort(s.Addr)
-	args := []string{"--port", port, "--bind", "127.0.0.1", "--dir", s.dir, "--save", "", "--daemonize", "no", "--loglevel", "warning"}
-	if s.aof {
-		args = append(args, "--appendonly", "yes", "--appendfsync", "everysec")
-	}
-	cmd := exec.Command("redis-server", args...)
-	cmd.Stdout, cmd.Stderr = nil, nil
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	s.cmd = cmd
-	s.mu.Unlock()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		err := ping(s.Addr)
-		if err == nil {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			return fmt.Errorf("redis-server on %s did not answer: %v", s.Addr, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
+// stopGrace bounds Stop's wait: far longer than redis-server needs to
+// write its append-only file and exit.
+const stopGrace = time.Minute
 
 // Stop shuts the server down the way an operator would (SIGTERM: it writes
 // and fsyncs its append-only file, then exits) and waits for it.
-func (s *Server) Stop() { s.signal(syscall.SIGTERM) }
+func (s *Server) Stop() { s.redis.Stop(syscall.SIGTERM, stopGrace) }
 
 // Kill kills the server with SIGKILL and waits for it.
-func (s *Server) Kill() { s.signal(syscall.SIGKILL) }
-
-func (s *Server) signal(sig syscall.Signal) {
-	s.mu.Lock()
-	cmd := s.cmd
-	s.cmd = nil
-	s.mu.Unlock()
-	if cmd == nil {
-		return
-	}
-	_ = cmd.Process.Signal(sig)
-	_ = cmd.Wait()
-}
+func (s *Server) Kill() { s.redis.Kill() }
 
 // Restart starts the server again on the same port and directory (with
 // AOF on, it loads its append-only file).
 func (s *Server) Restart(t testing.TB) {
 	t.Helper()
-	if err := s.start(); err != nil {
+	if err := s.redis.Restart(context.Background()); err != nil {
 		t.Fatalf("redistest: restart: %v", err)
 	}
 }
@@ -157,58 +108,11 @@ func (s *Server) Restart(t testing.TB) {
 // Do sends one command (inline form) and returns the first reply line.
 func (s *Server) Do(t testing.TB, args ...string) string {
 	t.Helper()
-	reply, err := do(s.Addr, args...)
+	reply, err := testenv.RedisDo(s.Addr, args...)
 	if err != nil {
 		t.Fatalf("redistest: %s: %v", strings.Join(args, " "), err)
 	}
 	return reply
-}
-
-func ping(addr string) error {
-	reply, err := do(addr, "PING")
-	if err != nil {
-		return err
-	}
-	if reply != "+PONG" {
-		return fmt.Errorf("PING answered %q", reply)
-	}
-	return nil
-}
-
-// do speaks just enough RESP to send a command and read a one-line reply.
-func do(addr string, args ...string) (string, error) {
-	conn, err := net.DialTimeout("tcp", addr, time.Second)
-	if err != nil {
-		return "", err
-	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
-	var b strings.Builder
-	fmt.Fprintf(&b, "*%d\r\n", len(args))
-	for _, a := range args {
-		fmt.Fprintf(&b, "$%d\r\n%s\r\n", len(a), a)
-	}
-	if _, err := conn.Write([]byte(b.String())); err != nil {
-		return "", err
-	}
-	line, err := bufio.NewReader(conn).ReadString('\n')
-	if err != nil {
-		return "", err
-	}
-	line = strings.TrimRight(line, "\r\n")
-	if strings.HasPrefix(line, "-") {
-		return line, fmt.Errorf("redis: %s", line[1:])
-	}
-	return line, nil
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
 // Dir is the server's data directory (its append-only file lives there).

@@ -9,6 +9,7 @@
 import { runCommand, type BoardControl } from './commands';
 import type { CommandMsg, EmbedEvent, OutMsg, ResultMsg } from './messages';
 import { PeopleEvents } from './people_events';
+import { CLOSE_EXPIRED, CLOSE_READ_ONLY } from '../protocol/codes';
 
 /** ConnView is what the bridge reads of the connection's state (net/connection's ConnState). */
 export type ConnView =
@@ -45,11 +46,11 @@ export function errorFor(code: string, fatal = true, message?: string): EmbedErr
 export function connectionError(s: ConnView, everLive: boolean, tokenProblem: string | null): EmbedError | null {
   switch (s.state) {
     case 'stopped':
-      return errorFor(s.code === 4410 ? 'token_expired' : 'disconnected');
+      return errorFor(s.code === CLOSE_EXPIRED ? 'token_expired' : 'disconnected');
     case 'reload':
       return errorFor('out_of_date', true, 'the board speaks another protocol version: reload it');
     case 'offline':
-      if (s.wasLive && s.code === 4403) {
+      if (s.wasLive && s.code === CLOSE_READ_ONLY) {
         return errorFor('read_only', false, 'the server refused a change: this token can only view the board');
       }
       if (!s.wasLive && s.failures === FAILURES_BEFORE_ERROR) {

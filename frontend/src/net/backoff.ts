@@ -16,6 +16,8 @@
 //   - the browser coming back online, or the person clicking "Reconnect
 //     now", tries at once (the connection does that, not this module).
 
+import { CLOSE_ABNORMAL, CLOSE_GOING_AWAY, CLOSE_INTERNAL, CLOSE_RESET, CLOSE_TRY_AGAIN } from '../protocol/codes';
+
 export interface BackoffOptions {
   /** Delay bound of the first retry, in ms. Default 1 000. */
   readonly base?: number;
@@ -29,7 +31,7 @@ export const BACKOFF_CAP_MS = 30_000;
 export const SPREAD_MS = 10_000;
 
 /** Close codes (and 1006, a connection dropped without a close frame) that drop everyone on a server at once. */
-export const SPREAD_CLOSE_CODES: readonly number[] = [1001, 1006, 1011, 1012, 1013];
+export const SPREAD_CLOSE_CODES: readonly number[] = [CLOSE_GOING_AWAY, CLOSE_ABNORMAL, CLOSE_INTERNAL, CLOSE_RESET, CLOSE_TRY_AGAIN];
 
 /** backoffCeiling is the largest delay for the attempt-th retry (0-based). */
 export function backoffCeiling(attempt: number, opts: BackoffOptions = {}): number {

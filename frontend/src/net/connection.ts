@@ -8,6 +8,7 @@
 //	close 4410 (the embed token expired) --> stopped (stays there)
 
 import { ProtocolError } from '../protocol/bytes';
+import { CLOSE_ABNORMAL, CLOSE_BAD_SERVER_FRAME } from '../protocol/codes';
 import { Reconnect } from './backoff';
 import { VersionError, type SyncCore } from './sync';
 
@@ -47,9 +48,6 @@ export interface ConnectionOptions {
    */
   readonly stopWith?: () => number | null;
 }
-
-/** Close code the client uses when it drops a connection it cannot trust. */
-const CLOSE_CLIENT_PROTOCOL = 4000;
 
 export class Connection {
   private ws: WebSocket | null = null;
@@ -111,7 +109,7 @@ export class Connection {
     try {
       ws = new WebSocket(this.url);
     } catch {
-      this.retryLater({ code: 1006, wasLive: false });
+      this.retryLater({ code: CLOSE_ABNORMAL, wasLive: false });
       return;
     }
     let errored = false;
@@ -133,7 +131,7 @@ export class Connection {
       } catch (err) {
         if (err instanceof VersionError) this.mustReload = true;
         else if (!(err instanceof ProtocolError)) console.error(err);
-        ws.close(CLOSE_CLIENT_PROTOCOL, 'bad server frame');
+        ws.close(CLOSE_BAD_SERVER_FRAME, 'bad server frame');
         return;
       }
       if (!this.core.live && this.core.loading && !waitingForBoard) {

@@ -11,7 +11,7 @@
 // next Welcome (and the Notice 1 that may follow it) says how the room is.
 
 import type { ServerMsg } from '../protocol/server';
-import { NOTICE_PAUSED, NOTICE_RESUMED } from '../protocol/types';
+import { NOTICE_PAUSED, NOTICE_RESUMED } from '../protocol/codes';
 
 /** pausedAfter is the paused state after message m, given the state before it. */
 export function pausedAfter(paused: boolean, m: ServerMsg): boolean {

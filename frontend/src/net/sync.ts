@@ -23,12 +23,8 @@ import { ProtocolError } from '../protocol/bytes';
 import { clampCoord } from '../protocol/delta';
 import { encodeClientMsg } from '../protocol/client';
 import { decodeServerFrame } from '../protocol/server';
+import { CLOSE_EXPIRED, CLOSE_MALFORMED, CLOSE_READ_ONLY, CLOSE_VERSION, NOTICE_LOADING } from '../protocol/codes';
 import {
-  CLOSE_EXPIRED,
-  CLOSE_MALFORMED,
-  CLOSE_READ_ONLY,
-  CLOSE_VERSION,
-  NOTICE_LOADING,
   VERSION,
   type AuthorCursor,
   type NoticeMsg,

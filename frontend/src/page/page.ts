@@ -16,7 +16,7 @@ import { attachKeyboard } from '../input/keyboard';
 import { SHORTCUTS } from '../input/shortcuts';
 import { Connection, type ConnState } from '../net/connection';
 import { absoluteURL, roomName, socketURL } from '../net/room_url';
-import { CLOSE_EXPIRED } from '../protocol/types';
+import { CLOSE_EXPIRED } from '../protocol/codes';
 import { Renderer } from '../render/renderer';
 import { RemoteCursors } from '../ui/cursors';
 import { Decorations } from '../ui/decor';

@@ -50,17 +50,6 @@ export const MSG_LEAVE = 0x84; //    author uvarint
 export const MSG_CURSORS = 0x85; //  count uvarint, count × (author uvarint, x svarint, y svarint)
 export const MSG_NOTICE = 0x86; //   code u16, message string
 
-/**
- * Notice codes the client acts on (PROTOCOL.md "Server messages"); other
- * codes are hints, shown as they are.
- */
-/** The board's storage is unreachable: ops cannot be acknowledged; the client keeps what it draws. */
-export const NOTICE_PAUSED = 1;
-/** The storage is back: ops sent meanwhile will now be acknowledged. */
-export const NOTICE_RESUMED = 2;
-/** A big board is on its way (alone in a frame before the Welcome): wait for it, the server times slow readers out itself. */
-export const NOTICE_LOADING = 3;
-
 /** Tools (a stroke's tool byte). Begin takes 0..2, Shape 3..6, Text makes 7. */
 export const TOOL_PEN = 0;
 export const TOOL_HIGHLIGHTER = 1;
@@ -100,19 +89,6 @@ export const MAX_WIDTH = 4096;
 export const MAX_NAME_BYTES = 64;
 export const MAX_TEXT_BYTES = 4096;
 export const MAX_MOVE_DELTA = 1 << 29;
-
-/** Close codes the server uses (PROTOCOL.md "Close codes"). */
-export const CLOSE_GOING_AWAY = 1001;
-/** The page read too slowly: its send queue filled, or it did not read the board in time. It reconnects. */
-export const CLOSE_SLOW = 4008;
-export const CLOSE_MALFORMED = 4400;
-export const CLOSE_OUT_OF_ORDER = 4401;
-/** An op from a read-only (view link) connection. */
-export const CLOSE_READ_ONLY = 4403;
-export const CLOSE_GAP = 4409;
-/** An op after the connection's embed token expired: reconnecting with the same token is refused. */
-export const CLOSE_EXPIRED = 4410;
-export const CLOSE_VERSION = 4426;
 
 /**
  * Point is a board point in 1/4 CSS pixel units: a delta from the previous

@@ -1,6 +1,6 @@
 // What the connection indicator says, as a pure function of the state.
 
-import { CLOSE_EXPIRED, CLOSE_SLOW, NOTICE_PAUSED, NOTICE_RESUMED } from '../protocol/types';
+import { CLOSE_EXPIRED, CLOSE_SLOW, NOTICE_PAUSED, NOTICE_RESUMED } from '../protocol/codes';
 
 export type StatusView =
   | { readonly state: 'connecting'; readonly resync: boolean }

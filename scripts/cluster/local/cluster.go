@@ -36,6 +36,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/sketchpad/sketchpad/internal/testenv"
 )
 
 // ServiceName is the name the replicas answer to, as the compose service.
@@ -73,8 +75,8 @@ type Cluster struct {
 
 	opts    Options
 	tempDir bool
-	redis   *proc
-	nginx   *proc
+	redis   *testenv.Redis
+	nginx   *testenv.Proc
 	dns     *dnsServer
 	close   sync.Once
 }
@@ -85,7 +87,7 @@ type Replica struct {
 	Addr  string // 127.0.77.N:port
 	URL   string // http://Addr
 	ip    netip.Addr
-	proc  *proc
+	proc  *testenv.Proc
 }
 
 // Start builds and starts the cluster and waits until every replica is
@@ -180,8 +182,8 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 		// so per-address limits see the real clients.
 		args := append([]string{"--addr", addr, "--redis-url", c.RedisURL, "--data", dataDir, "--trusted-proxies", "127.0.0.0/8"}, o.ReplicaArgs...)
 		c.Replicas = append(c.Replicas, &Replica{Index: i, Addr: addr, URL: "http://" + addr, ip: ip,
-			proc: &proc{name: fmt.Sprintf("replica-%d", i+1), path: bin, args: args,
-				logPath: filepath.Join(c.Dir, fmt.Sprintf("replica-%d.log", i+1)), echo: o.Echo}})
+			proc: &testenv.Proc{Name: fmt.Sprintf("replica-%d", i+1), Path: bin, Args: args,
+				LogPath: filepath.Join(c.Dir, fmt.Sprintf("replica-%d.log", i+1)), Echo: o.Echo}})
 	}
 	o.Logf("starting %d replicas on %s (port %d)", o.Replicas, ipRange(ips), port)
 	errs := make(chan error, len(c.Replicas))
@@ -199,7 +201,7 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 
 	lbPort := o.Port
 	if lbPort == 0 {
-		if lbPort, err = freePort(); err != nil {
+		if lbPort, err = testenv.FreePort(); err != nil {
 			return c, err
 		}
 	}
@@ -217,15 +219,15 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 		return c, fmt.Errorf("cluster: the rendered nginx configuration does not pass nginx -t: %w", err)
 	}
 	o.Logf("starting nginx on %s", c.URL)
-	c.nginx = &proc{name: "nginx", path: nginxPath, args: NginxArgs(c.NginxConf),
-		logPath: filepath.Join(ndir, "stderr.log"), echo: o.Echo}
-	if err = c.nginx.start(); err != nil {
+	c.nginx = &testenv.Proc{Name: "nginx", Path: nginxPath, Args: NginxArgs(c.NginxConf),
+		LogPath: filepath.Join(ndir, "stderr.log"), Echo: o.Echo}
+	if err = c.nginx.Start(); err != nil {
 		return c, err
 	}
-	if err = waitHTTP(ctx, c.URL+"/lb-healthz", c.nginx, o.ReadyTimeout); err != nil {
+	if err = testenv.WaitHTTP(ctx, c.URL+"/lb-healthz", c.nginx, o.ReadyTimeout); err != nil {
 		return c, fmt.Errorf("cluster: nginx: %w", err)
 	}
-	if err = waitHTTP(ctx, c.URL+"/readyz", c.nginx, o.ReadyTimeout); err != nil {
+	if err = testenv.WaitHTTP(ctx, c.URL+"/readyz", c.nginx, o.ReadyTimeout); err != nil {
 		return c, fmt.Errorf("cluster: replicas through nginx: %w", err)
 	}
 	return c, nil
@@ -240,13 +242,13 @@ func (c *Cluster) WSURL(room string) string {
 func (r *Replica) WSURL(room string) string { return "ws://" + r.Addr + "/ws/" + room }
 
 // Running reports whether the replica's process is up.
-func (r *Replica) Running() bool { return r.proc.running() }
+func (r *Replica) Running() bool { return r.proc.Running() }
 
 // Kill kills replica i with SIGKILL, as a crash would, and takes it out of
 // the load balancer's DNS answers (as Docker does for a dead container).
 func (c *Cluster) Kill(i int) {
 	r := c.Replicas[i]
-	r.proc.kill()
+	r.proc.Kill()
 	c.dns.set(r.ip, false)
 }
 
@@ -255,18 +257,18 @@ func (c *Cluster) Kill(i int) {
 func (c *Cluster) Stop(i int) {
 	r := c.Replicas[i]
 	c.dns.set(r.ip, false)
-	r.proc.stop(syscall.SIGTERM, 20*time.Second)
+	r.proc.Stop(syscall.SIGTERM, 20*time.Second)
 }
 
 // Restart starts replica i again (same address, same flags), waits until
 // its /readyz answers, and puts it back into the DNS answers.
 func (c *Cluster) Restart(ctx context.Context, i int) error {
 	r := c.Replicas[i]
-	if err := r.proc.start(); err != nil {
+	if err := r.proc.Start(); err != nil {
 		return err
 	}
-	if err := waitHTTP(ctx, r.URL+"/readyz", r.proc, c.opts.ReadyTimeout); err != nil {
-		return fmt.Errorf("cluster: %s: %w", r.proc.name, err)
+	if err := testenv.WaitHTTP(ctx, r.URL+"/readyz", r.proc, c.opts.ReadyTimeout); err != nil {
+		return fmt.Errorf("cluster: %s: %w", r.proc.Name, err)
 	}
 	c.dns.set(r.ip, true)
 	return nil
@@ -278,15 +280,15 @@ func (c *Cluster) Restart(ctx context.Context, i int) error {
 func (c *Cluster) Close() {
 	c.close.Do(func() {
 		if c.nginx != nil {
-			c.nginx.stop(syscall.SIGTERM, 5*time.Second)
+			c.nginx.Stop(syscall.SIGTERM, 5*time.Second)
 		}
 		var wg sync.WaitGroup
 		for _, r := range c.Replicas {
-			wg.Go(func() { r.proc.stop(syscall.SIGTERM, 20*time.Second) })
+			wg.Go(func() { r.proc.Stop(syscall.SIGTERM, 20*time.Second) })
 		}
 		wg.Wait()
 		if c.redis != nil {
-			c.redis.stop(syscall.SIGTERM, 10*time.Second)
+			c.redis.Stop(syscall.SIGTERM, 10*time.Second)
 		}
 		if c.dns != nil {
 			c.dns.close()
@@ -302,9 +304,9 @@ func (c *Cluster) LogTail(n int) string { return c.logTails(n) }
 
 func (c *Cluster) logTails(n int) string {
 	var b strings.Builder
-	var procs []*proc
+	var procs []*testenv.Proc
 	if c.redis != nil {
-		procs = append(procs, c.redis)
+		procs = append(procs, c.redis.Proc)
 	}
 	for _, r := range c.Replicas {
 		procs = append(procs, r.proc)
@@ -313,12 +315,12 @@ func (c *Cluster) logTails(n int) string {
 		procs = append(procs, c.nginx)
 	}
 	for _, p := range procs {
-		if t := p.logTail(n); t != "" {
-			fmt.Fprintf(&b, "\n--- %s (%s)\n%s", p.name, p.logPath, t)
+		if t := p.LogTail(n); t != "" {
+			fmt.Fprintf(&b, "\n--- %s (%s)\n%s", p.Name, p.LogPath, t)
 		}
 	}
 	if c.nginx != nil {
-		if t := tailFile(filepath.Join(filepath.Dir(c.NginxConf), "error.log"), n); t != "" {
+		if t := testenv.TailFile(filepath.Join(filepath.Dir(c.NginxConf), "error.log"), n); t != "" {
 			fmt.Fprintf(&b, "\n--- nginx error.log\n%s", t)
 		}
 	}
@@ -379,93 +381,25 @@ func ModuleRoot() (string, error) {
 }
 
 func (c *Cluster) startRedis(ctx context.Context) error {
-	path, err := exec.LookPath("redis-server")
-	if err != nil {
-		return fmt.Errorf("cluster: redis-server is not installed (scripts/setup installs Debian's redis-server): %w", err)
-	}
-	port, err := freePort()
-	if err != nil {
-		return err
-	}
 	dataDir := filepath.Join(c.Dir, "redis")
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return err
 	}
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	addr, err := testenv.FreeAddr()
+	if err != nil {
+		return err
+	}
 	c.RedisURL = "redis://" + addr + "/0"
 	c.opts.Logf("starting redis-server on %s (append-only file in %s)", addr, dataDir)
 	// As docker-compose.yml runs it: AOF with fsync every second, no
 	// eviction; no RDB snapshots.
-	c.redis = &proc{name: "redis", path: path, logPath: filepath.Join(c.Dir, "redis.log"), echo: c.opts.Echo,
-		args: []string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dataDir,
-			"--appendonly", "yes", "--appendfsync", "everysec", "--maxmemory-policy", "noeviction",
-			"--save", "", "--daemonize", "no", "--loglevel", "warning"}}
-	if err := c.redis.start(); err != nil {
-		return err
-	}
-	deadline := time.Now().Add(c.opts.ReadyTimeout)
-	for {
-		if err := redisPing(addr); err == nil {
-			return nil
-		} else if !c.redis.running() || time.Now().After(deadline) {
-			return fmt.Errorf("cluster: redis-server on %s did not answer: %v", addr, err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-}
-
-// redisPing sends PING and wants PONG.
-func redisPing(addr string) error {
-	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	c.redis, err = testenv.StartRedis(ctx, testenv.RedisOptions{Dir: dataDir, Addr: addr, AOF: true,
+		Args:    []string{"--maxmemory-policy", "noeviction"},
+		LogPath: filepath.Join(c.Dir, "redis.log"), Echo: c.opts.Echo, ReadyTimeout: c.opts.ReadyTimeout})
 	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(2 * time.Second))
-	if _, err := conn.Write([]byte("*1\r\n$4\r\nPING\r\n")); err != nil {
-		return err
-	}
-	line, err := bufio.NewReader(conn).ReadString('\n')
-	if err != nil {
-		return err
-	}
-	if strings.TrimSpace(line) != "+PONG" {
-		return fmt.Errorf("PING answered %q", strings.TrimSpace(line))
+		return fmt.Errorf("cluster: %w", err)
 	}
 	return nil
-}
-
-// waitHTTP polls url until it answers 200, the process exits, or timeout.
-func waitHTTP(ctx context.Context, url string, p *proc, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	client := &http.Client{Timeout: 2 * time.Second}
-	exited := p.exited()
-	var last error
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		resp, err := client.Do(req)
-		if err == nil {
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			err = fmt.Errorf("%s answered %s", url, resp.Status)
-		}
-		last = err
-		select {
-		case <-exited:
-			return fmt.Errorf("%s exited (%v) before %s answered", p.name, p.exitErr(), url)
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for %s: %v (last: %v)", url, ctx.Err(), last)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
 }
 
 // replicaIP is replica i's loopback address: 127.0.77.1, 127.0.77.2, ...
@@ -483,7 +417,7 @@ func ipRange(ips []netip.Addr) string {
 // sharedFreePort finds a port free on every one of ips.
 func sharedFreePort(ips []netip.Addr) (int, error) {
 	for range 50 {
-		port, err := freePort()
+		port, err := testenv.FreePort()
 		if err != nil {
 			return 0, err
 		}
@@ -505,21 +439,4 @@ func sharedFreePort(ips []netip.Addr) (int, error) {
 		}
 	}
 	return 0, errors.New("cluster: no port is free on every replica address")
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
-func tailFile(path string, n int) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	return tail(string(b), n)
 }

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/sketchpad/sketchpad/internal/testenv"
 )
 
 // TemplatePath is the load balancer's configuration, relative to the module
@@ -168,7 +170,7 @@ func EnsureNginx(ctx context.Context, logf func(string, ...any)) (string, error)
 		cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", fmt.Errorf("%s: %v\n%s", strings.Join(argv, " "), err, tail(string(out), 20))
+			return "", fmt.Errorf("%s: %v\n%s", strings.Join(argv, " "), err, testenv.Tail(string(out), 20))
 		}
 	}
 	return FindNginx()
@@ -188,12 +190,4 @@ func ComposeVars(env map[string]*string) (map[string]string, []string) {
 	}
 	sort.Strings(missing)
 	return vars, missing
-}
-
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }

@@ -6,13 +6,12 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/sketchpad/sketchpad/internal/testenv"
 	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
 )
@@ -108,7 +107,7 @@ func TestAbuseOneAddressFloodingPicturesNeitherOpensBoardsNorTouchesDrawers(t *t
 				return
 			case <-time.After(50 * time.Millisecond):
 			}
-			if n, ok := gauge(ts.URL+"/metrics", "sketchpad_rooms"); ok && int64(n) > maxRooms.Load() {
+			if n, ok := gauge(ts.URL, "sketchpad_rooms"); ok && int64(n) > maxRooms.Load() {
 				maxRooms.Store(int64(n))
 			}
 		}
@@ -228,19 +227,9 @@ func statusFrom(addr, url string) int {
 	return resp.StatusCode
 }
 
-// gauge reads one unlabelled series from a /metrics page. Safe off the
-// test's goroutine.
-func gauge(metricsURL, name string) (float64, bool) {
-	resp, err := http.Get(metricsURL)
-	if err != nil {
-		return 0, false
-	}
-	body, _ := readAll(resp)
-	for _, line := range strings.Split(string(body), "\n") {
-		if v, ok := strings.CutPrefix(line, name+" "); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			return f, err == nil
-		}
-	}
-	return 0, false
+// gauge reads one series from a replica's /metrics page at base. Safe
+// off the test's goroutine.
+func gauge(base, name string) (float64, bool) {
+	v, err := testenv.Metric(context.Background(), base, name)
+	return v, err == nil
 }

@@ -1,17 +1,14 @@
 package server_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/internal/testenv"
 	"github.com/sketchpad/sketchpad/server/client"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
@@ -20,23 +17,11 @@ import (
 // labels, as the text format writes it).
 func metric(t *testing.T, ts *testServer, name string) float64 {
 	t.Helper()
-	resp, err := http.Get(ts.URL + "/metrics")
+	v, err := testenv.Metric(context.Background(), ts.URL, name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return f
-		}
-	}
-	t.Fatalf("/metrics has no %s", name)
-	return 0
+	return v
 }
 
 // sendStroke sends a stroke op by op, pause apart, and returns the ops as

@@ -1,13 +1,11 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"encoding/hex"
 	"io"
 	"math/rand/v2"
 	"net"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/sketchpad/sketchpad/internal/testenv"
 	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
 	"github.com/sketchpad/sketchpad/server/redistest"
@@ -224,24 +223,12 @@ func fillToPoints(t *testing.T, ws string, points int) uint64 {
 	return head.Load()
 }
 
-// metricOf reads one unlabelled series from base's /metrics.
+// metricOf reads one series from base's /metrics.
 func metricOf(t *testing.T, base, name string) float64 {
 	t.Helper()
-	resp, err := http.Get(base + "/metrics")
+	v, err := testenv.Metric(context.Background(), base, name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return f
-		}
-	}
-	t.Fatalf("/metrics has no %s", name)
-	return 0
+	return v
 }

@@ -55,9 +55,9 @@ type RedisLog struct {
 	subMu  sync.Mutex // serializes subscribe and unsubscribe calls
 	mu     sync.Mutex // guards rooms, lastID
 	ps     *redis.PubSub
-	rooms  map[string]*Room // subscribed rooms by channel
-	ready  atomic.Bool      // the last health check reached Redis
-	lastID string           // the sentinel value last seen
+	rooms  map[string]Listener // subscribed rooms by channel
+	ready  atomic.Bool         // the last health check reached Redis
+	lastID string              // the sentinel value last seen
 	stop   chan struct{}
 	done   sync.WaitGroup
 	sub    submitter // pipelines the rooms' submits (redis_pipe.go)
@@ -100,7 +100,7 @@ func OpenRedisLog(url string, cfg *Config, log *slog.Logger, m *Metrics) (*Redis
 		metrics:  m,
 		keepOps:  cfg.ReplayOps / 2,
 		interval: cfg.SyncInterval,
-		rooms:    make(map[string]*Room),
+		rooms:    make(map[string]Listener),
 		stop:     make(chan struct{}),
 		sub:      submitter{kick: make(chan struct{}, 1)},
 	}
@@ -145,32 +145,34 @@ func (l *RedisLog) Close() error {
 	return errors.Join(err, l.rdb.Close())
 }
 
-// subscribe routes room's channel to it. Messages published before Redis
+// subscribe routes room's channel to ln. Messages published before Redis
 // confirms the subscription are not seen, so the confirmation (which comes
 // again after every reconnect) makes the room read the log for anything it
-// missed.
-func (l *RedisLog) subscribe(r *Room) {
-	_, _, _, _, ch := roomKeys(r.name)
+// missed (ln.Resync).
+func (l *RedisLog) subscribe(room string, ln Listener) {
+	_, _, _, _, ch := roomKeys(room)
 	l.subMu.Lock()
 	defer l.subMu.Unlock()
 	l.mu.Lock()
-	l.rooms[ch] = r
+	l.rooms[ch] = ln
 	l.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), redisDeadline)
 	defer cancel()
 	if err := l.ps.Subscribe(ctx, ch); err != nil {
 		// go-redis remembers the channel and subscribes again when it
 		// reconnects; the room polls until then.
-		l.log.Warn("subscribe", "room", r.name, "err", err)
+		l.log.Warn("subscribe", "room", room, "err", err)
 	}
 }
 
-func (l *RedisLog) unsubscribe(r *Room) {
-	_, _, _, _, ch := roomKeys(r.name)
+// unsubscribe stops routing room's channel to ln, unless another listener
+// (a newer room of the same name) has taken it over.
+func (l *RedisLog) unsubscribe(room string, ln Listener) {
+	_, _, _, _, ch := roomKeys(room)
 	l.subMu.Lock()
 	defer l.subMu.Unlock()
 	l.mu.Lock()
-	mine := l.rooms[ch] == r
+	mine := l.rooms[ch] == ln
 	if mine {
 		delete(l.rooms, ch)
 	}
@@ -183,15 +185,15 @@ func (l *RedisLog) unsubscribe(r *Room) {
 	_ = l.ps.Unsubscribe(ctx, ch)
 }
 
-func (l *RedisLog) room(ch string) *Room {
+func (l *RedisLog) room(ch string) Listener {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.rooms[ch]
 }
 
-func (l *RedisLog) eachRoom(f func(*Room)) {
+func (l *RedisLog) eachRoom(f func(Listener)) {
 	l.mu.Lock()
-	rooms := make([]*Room, 0, len(l.rooms))
+	rooms := make([]Listener, 0, len(l.rooms))
 	for _, r := range l.rooms {
 		rooms = append(rooms, r)
 	}
@@ -240,13 +242,13 @@ func (l *RedisLog) receive() {
 		backoff = 50 * time.Millisecond
 		switch m := msg.(type) {
 		case *redis.Message:
-			if r := l.room(m.Channel); r != nil {
-				r.deliver(event{kind: evBus, data: []byte(m.Payload)})
+			if r := l.room(m.Channel); r != nil && !r.Published([]byte(m.Payload)) {
+				l.metrics.busDrops.Inc()
 			}
 		case *redis.Subscription:
 			if m.Kind == "subscribe" {
 				if r := l.room(m.Channel); r != nil {
-					r.wake(true)
+					r.Resync()
 				}
 			}
 		}
@@ -298,7 +300,7 @@ func (l *RedisLog) check() {
 	l.mu.Unlock()
 	if changed {
 		l.log.Warn("redis lost its data (flushed or restarted empty): checking every room")
-		l.eachRoom(func(r *Room) { r.wake(true) })
+		l.eachRoom(Listener.Resync)
 	}
 }
 

@@ -45,12 +45,12 @@ func TestRedisLogSequencesDedupsAndTrims(t *testing.T) {
 		t.Fatalf("reopening changed the epoch: %v %v", again, err)
 	}
 	op := endOp()
-	subs := []submission{
-		{author: 1, index: 0, data: op},
-		{author: 2, index: 0, data: op},
-		{author: 1, index: 1, data: op},
-		{author: 1, index: 1, data: op}, // resend: skipped
-		{author: 2, index: 5, data: op}, // gap: refused
+	subs := []BatchOp{
+		{Author: 1, Index: 0, Op: op},
+		{Author: 2, Index: 0, Op: op},
+		{Author: 1, Index: 1, Op: op},
+		{Author: 1, Index: 1, Op: op}, // resend: skipped
+		{Author: 2, Index: 5, Op: op}, // gap: refused
 	}
 	first, res, err := l.Submit(room, st.Epoch, subs)
 	if err != nil {
@@ -67,7 +67,7 @@ func TestRedisLogSequencesDedupsAndTrims(t *testing.T) {
 		t.Fatalf("since 2: %+v head %d err %v", ops, head, err)
 	}
 	for i := range 10 {
-		if _, _, err := l.Submit(room, st.Epoch, []submission{{author: 1, index: uint64(2 + i), data: op}}); err != nil {
+		if _, _, err := l.Submit(room, st.Epoch, []BatchOp{{Author: 1, Index: uint64(2 + i), Op: op}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -36,7 +36,7 @@ const (
 type submitReq struct {
 	room  string
 	epoch uint64
-	subs  []submission // read only: the room does not touch it until the reply
+	subs  []BatchOp // read only: the room does not touch it until the reply
 	reply chan<- submitResult
 }
 
@@ -59,7 +59,7 @@ type submitter struct {
 
 // submitAsync queues a room's batch; its result arrives on reply, which
 // must have room for it (capacity 1, one request in flight per room).
-func (l *RedisLog) submitAsync(room string, epoch uint64, subs []submission, reply chan<- submitResult) {
+func (l *RedisLog) submitAsync(room string, epoch uint64, subs []BatchOp, reply chan<- submitResult) {
 	q := &l.sub
 	q.mu.Lock()
 	if q.stopped {
@@ -169,16 +169,16 @@ func (l *RedisLog) pipeline(reqs []submitReq) {
 }
 
 // submitArgs are submitScript's keys and arguments for a batch.
-func submitArgs(room string, epoch uint64, subs []submission) ([]string, []any) {
+func submitArgs(room string, epoch uint64, subs []BatchOp) ([]string, []any) {
 	meta, lg, applied, _, ch := roomKeys(room)
 	args := make([]any, 0, 2+3*len(subs))
 	args = append(args, epochBytes(epoch), ch)
 	var entry []byte
 	for _, s := range subs {
-		entry = binary.AppendUvarint(entry[:0], uint64(s.author))
-		entry = binary.AppendUvarint(entry, uint64(len(s.data)))
-		entry = append(entry, s.data...)
-		args = append(args, s.author, s.index, string(entry))
+		entry = binary.AppendUvarint(entry[:0], uint64(s.Author))
+		entry = binary.AppendUvarint(entry, uint64(len(s.Op)))
+		entry = append(entry, s.Op...)
+		args = append(args, s.Author, s.Index, string(entry))
 	}
 	return []string{meta, lg, applied}, args
 }
@@ -201,7 +201,7 @@ func submitReply(c *redis.Cmd, n int) (first int64, res []int64, err error) {
 // Submit sequences ops through the submitter (in the next pipeline) and
 // waits for the result: the sequence number of each op (0: a duplicate,
 // -1: an index gap) and the first number assigned, or errEpoch.
-func (l *RedisLog) Submit(room string, epoch uint64, subs []submission) (first int64, res []int64, err error) {
+func (l *RedisLog) Submit(room string, epoch uint64, subs []BatchOp) (first int64, res []int64, err error) {
 	reply := make(chan submitResult, 1)
 	l.submitAsync(room, epoch, subs, reply)
 	r := <-reply

@@ -136,14 +136,14 @@ func TestRedisSubmitterPipelinesManyRooms(t *testing.T) {
 	op := endOp()
 	// Room i submits i%5+1 ops of author 1 from index base, then a resend
 	// of the first and an op past a gap.
-	batch := func(i int, base uint64) []submission {
-		var subs []submission
+	batch := func(i int, base uint64) []BatchOp {
+		var subs []BatchOp
 		for k := range i%5 + 1 {
-			subs = append(subs, submission{author: 1, index: base + uint64(k), data: op})
+			subs = append(subs, BatchOp{Author: 1, Index: base + uint64(k), Op: op})
 		}
 		return append(subs,
-			submission{author: 1, index: base, data: op},       // resend: 0
-			submission{author: 1, index: base + 100, data: op}) // gap: -1
+			BatchOp{Author: 1, Index: base, Op: op},       // resend: 0
+			BatchOp{Author: 1, Index: base + 100, Op: op}) // gap: -1
 	}
 	check := func(i int, firstSeq int64, res submitResult) {
 		t.Helper()
@@ -221,14 +221,14 @@ func TestRedisSubmitterPipelinesManyRooms(t *testing.T) {
 	// SCRIPT FLUSH between pipelines: the next one recovers again.
 	rd.Do(t, "SCRIPT", "FLUSH")
 	// Room 0 has 2 ops of author 1 numbered, room 2 has 6.
-	_, res, err := l.Submit(names[0], epochs[0], []submission{{author: 1, index: 2, data: op}})
+	_, res, err := l.Submit(names[0], epochs[0], []BatchOp{{Author: 1, Index: 2, Op: op}})
 	if err != nil || len(res) != 1 || res[0] != 3 {
 		t.Fatalf("submit after SCRIPT FLUSH: %v %v", res, err)
 	}
 	// Another epoch is errEpoch for that room only.
 	reply := make(chan submitResult, 2)
-	l.submitAsync(names[1], epochs[1]+1, []submission{{author: 1, index: 2, data: op}}, reply)
-	l.submitAsync(names[2], epochs[2], []submission{{author: 1, index: 6, data: op}}, reply)
+	l.submitAsync(names[1], epochs[1]+1, []BatchOp{{Author: 1, Index: 2, Op: op}}, reply)
+	l.submitAsync(names[2], epochs[2], []BatchOp{{Author: 1, Index: 6, Op: op}}, reply)
 	for range 2 {
 		r := <-reply
 		switch r.epoch {
@@ -256,7 +256,7 @@ func TestRedisSubmitterFailsEveryRoomWhenRedisIsDown(t *testing.T) {
 	rd.Kill()
 	reply := make(chan submitResult, 1)
 	for i := range 20 {
-		l.submitAsync("down"+strconv.Itoa(i), st.Epoch, []submission{{author: 1, index: 0, data: endOp()}}, reply)
+		l.submitAsync("down"+strconv.Itoa(i), st.Epoch, []BatchOp{{Author: 1, Index: 0, Op: endOp()}}, reply)
 		select {
 		case r := <-reply:
 			if r.err == nil {

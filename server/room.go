@@ -242,7 +242,7 @@ func (r *Room) run() {
 	if r.shared != nil {
 		// Subscribe before reading the log: ops published in between come
 		// twice (skipped by sequence number), never zero times.
-		r.shared.subscribe(r)
+		r.shared.subscribe(r.name, r)
 	}
 	if err := r.load(context.Background()); err != nil {
 		r.log.Error("load room", "err", err)
@@ -334,7 +334,7 @@ func (r *Room) parkable() bool {
 func (r *Room) stop(ctx context.Context) {
 	r.shutdown(ctx)
 	if r.shared != nil {
-		r.shared.unsubscribe(r)
+		r.shared.unsubscribe(r.name, r)
 	}
 	r.forget()
 	r.hub.stopped(r)

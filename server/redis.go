@@ -51,6 +51,10 @@ type RedisLog struct {
 	metrics  *Metrics
 	keepOps  int // ops kept in the log before the latest snapshot, for replay
 	interval time.Duration
+	// deadline bounds every call to Redis, within whatever deadline the
+	// caller's context carries: a room must notice an outage quickly to
+	// tell its clients drawing paused.
+	deadline time.Duration
 
 	subMu  sync.Mutex // serializes subscribe and unsubscribe calls
 	mu     sync.Mutex // guards rooms, lastID
@@ -63,15 +67,7 @@ type RedisLog struct {
 	sub    submitter // pipelines the rooms' submits (redis_pipe.go)
 }
 
-// Errors of the shared log.
-var (
-	// errEpoch: the room's history in Redis is not the one the caller
-	// holds (it was lost, or replaced after a loss). Reopen the room.
-	errEpoch = errors.New("room epoch changed")
-	// errTrimmed: the log no longer holds the ops asked for; a snapshot
-	// covers them. Reopen the room.
-	errTrimmed = errors.New("ops already compacted into a snapshot")
-)
+var _ Log = (*RedisLog)(nil)
 
 const (
 	sentinelKey   = "sp:alive"
@@ -100,6 +96,7 @@ func OpenRedisLog(url string, cfg *Config, log *slog.Logger, m *Metrics) (*Redis
 		metrics:  m,
 		keepOps:  cfg.ReplayOps / 2,
 		interval: cfg.SyncInterval,
+		deadline: redisDeadline,
 		rooms:    make(map[string]Listener),
 		stop:     make(chan struct{}),
 		sub:      submitter{kick: make(chan struct{}, 1)},
@@ -145,18 +142,18 @@ func (l *RedisLog) Close() error {
 	return errors.Join(err, l.rdb.Close())
 }
 
-// subscribe routes room's channel to ln. Messages published before Redis
+// Watch routes room's channel to ln. Messages published before Redis
 // confirms the subscription are not seen, so the confirmation (which comes
 // again after every reconnect) makes the room read the log for anything it
 // missed (ln.Resync).
-func (l *RedisLog) subscribe(room string, ln Listener) {
+func (l *RedisLog) Watch(room string, ln Listener) {
 	_, _, _, _, ch := roomKeys(room)
 	l.subMu.Lock()
 	defer l.subMu.Unlock()
 	l.mu.Lock()
 	l.rooms[ch] = ln
 	l.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), redisDeadline)
+	ctx, cancel := l.bound(context.Background())
 	defer cancel()
 	if err := l.ps.Subscribe(ctx, ch); err != nil {
 		// go-redis remembers the channel and subscribes again when it
@@ -165,9 +162,9 @@ func (l *RedisLog) subscribe(room string, ln Listener) {
 	}
 }
 
-// unsubscribe stops routing room's channel to ln, unless another listener
+// Unwatch stops routing room's channel to ln, unless another listener
 // (a newer room of the same name) has taken it over.
-func (l *RedisLog) unsubscribe(room string, ln Listener) {
+func (l *RedisLog) Unwatch(room string, ln Listener) {
 	_, _, _, _, ch := roomKeys(room)
 	l.subMu.Lock()
 	defer l.subMu.Unlock()
@@ -180,7 +177,7 @@ func (l *RedisLog) unsubscribe(room string, ln Listener) {
 	if !mine {
 		return // a newer room of the same name has the channel now
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), redisDeadline)
+	ctx, cancel := l.bound(context.Background())
 	defer cancel()
 	_ = l.ps.Unsubscribe(ctx, ch)
 }
@@ -273,7 +270,7 @@ func (l *RedisLog) watch() {
 }
 
 func (l *RedisLog) check() {
-	ctx, cancel := context.WithTimeout(context.Background(), redisDeadline)
+	ctx, cancel := l.bound(context.Background())
 	defer cancel()
 	fresh := randomHex()
 	id, err := l.rdb.Get(ctx, sentinelKey).Result()
@@ -413,14 +410,15 @@ func epochBytes(e uint64) string {
 	return string(b[:])
 }
 
-func ctxRedis() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), redisDeadline)
+// bound returns ctx bounded by the log's deadline.
+func (l *RedisLog) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, l.deadline)
 }
 
 // Open loads room, creating it (or recreating it under a new epoch when
 // its history is gone).
-func (l *RedisLog) Open(room string) (*StoredRoom, error) {
-	ctx, cancel := ctxRedis()
+func (l *RedisLog) Open(ctx context.Context, room string) (*StoredRoom, error) {
+	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, applied, snap, _ := roomKeys(room)
 	v, err := openScript.Run(ctx, l.rdb, []string{meta, lg, applied, snap}, epochBytes(newEpoch())).Slice()
@@ -445,8 +443,8 @@ func (l *RedisLog) Open(room string) (*StoredRoom, error) {
 }
 
 // Since returns the ops from seq on (up to a batch) and the room's head.
-func (l *RedisLog) Since(room string, epoch, from uint64) ([]StoredOp, uint64, error) {
-	ctx, cancel := ctxRedis()
+func (l *RedisLog) Since(ctx context.Context, room string, epoch, from uint64) ([]StoredOp, uint64, error) {
+	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, _, _, _ := roomKeys(room)
 	v, err := sinceScript.Run(ctx, l.rdb, []string{meta, lg}, epochBytes(epoch), from, sinceBatch).Slice()
@@ -469,8 +467,8 @@ func (l *RedisLog) Since(room string, epoch, from uint64) ([]StoredOp, uint64, e
 }
 
 // Head returns the room's last sequence number and author count.
-func (l *RedisLog) Head(room string, epoch uint64) (seq uint64, authors uint32, err error) {
-	ctx, cancel := ctxRedis()
+func (l *RedisLog) Head(ctx context.Context, room string, epoch uint64) (seq uint64, authors uint32, err error) {
+	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, _, _, _, _ := roomKeys(room)
 	v, err := headScript.Run(ctx, l.rdb, []string{meta}, epochBytes(epoch)).Int64Slice()
@@ -484,8 +482,8 @@ func (l *RedisLog) Head(room string, epoch uint64) (seq uint64, authors uint32, 
 }
 
 // NewAuthors reserves the room's next count author ids; it returns the last.
-func (l *RedisLog) NewAuthors(room string, epoch uint64, count uint32) (uint32, error) {
-	ctx, cancel := ctxRedis()
+func (l *RedisLog) NewAuthors(ctx context.Context, room string, epoch uint64, count uint32) (uint32, error) {
+	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, _, _, _, _ := roomKeys(room)
 	n, err := authorScript.Run(ctx, l.rdb, []string{meta}, epochBytes(epoch), count).Int64()
@@ -501,8 +499,8 @@ func (l *RedisLog) NewAuthors(room string, epoch uint64, count uint32) (uint32, 
 // Compact stores the board at seq as the room's snapshot and trims the log,
 // keeping keepOps ops before it so reconnecting clients can still be
 // replayed what they missed.
-func (l *RedisLog) Compact(room string, epoch, seq uint64, snapshot []byte) error {
-	ctx, cancel := ctxRedis()
+func (l *RedisLog) Compact(ctx context.Context, room string, epoch, seq uint64, snapshot []byte) error {
+	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, _, snap, _ := roomKeys(room)
 	keep := uint64(1)

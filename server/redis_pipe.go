@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"sync"
@@ -40,16 +41,6 @@ type submitReq struct {
 	reply chan<- submitResult
 }
 
-// submitResult is the sequencer's answer to one submitReq: the sequence
-// number of each op (0: a duplicate, -1: an index gap), or an error
-// (errEpoch: the room's history in Redis is another one).
-type submitResult struct {
-	epoch uint64 // the epoch the batch was submitted under
-	first int64  // the first sequence number the sequencer assigned
-	res   []int64
-	err   error
-}
-
 type submitter struct {
 	mu      sync.Mutex
 	queue   []submitReq
@@ -57,9 +48,9 @@ type submitter struct {
 	kick    chan struct{} // a request is queued (capacity 1: one wake-up pending is enough)
 }
 
-// submitAsync queues a room's batch; its result arrives on reply, which
-// must have room for it (capacity 1, one request in flight per room).
-func (l *RedisLog) submitAsync(room string, epoch uint64, subs []BatchOp, reply chan<- submitResult) {
+// Submit queues a room's batch; its result arrives on reply, which must
+// have room for it (capacity 1, one request in flight per room).
+func (l *RedisLog) Submit(room string, epoch uint64, subs []BatchOp, reply chan<- submitResult) {
 	q := &l.sub
 	q.mu.Lock()
 	if q.stopped {
@@ -133,7 +124,7 @@ func (l *RedisLog) submitWorker() {
 // SCRIPT FLUSH) did not run; those batches go again in one more round
 // trip, after a SCRIPT LOAD in the same pipeline.
 func (l *RedisLog) pipeline(reqs []submitReq) {
-	ctx, cancel := ctxRedis()
+	ctx, cancel := l.bound(context.Background())
 	defer cancel()
 	start := time.Now()
 	l.metrics.pipelineRooms.Observe(float64(len(reqs)))
@@ -198,12 +189,12 @@ func submitReply(c *redis.Cmd, n int) (first int64, res []int64, err error) {
 	return v[0], v[1:], nil
 }
 
-// Submit sequences ops through the submitter (in the next pipeline) and
-// waits for the result: the sequence number of each op (0: a duplicate,
-// -1: an index gap) and the first number assigned, or errEpoch.
-func (l *RedisLog) Submit(room string, epoch uint64, subs []BatchOp) (first int64, res []int64, err error) {
+// submitWait sequences ops through the submitter (in the next pipeline)
+// and waits for the result: the sequence number of each op (0: a
+// duplicate, -1: an index gap) and the first number assigned, or errEpoch.
+func (l *RedisLog) submitWait(room string, epoch uint64, subs []BatchOp) (first int64, res []int64, err error) {
 	reply := make(chan submitResult, 1)
-	l.submitAsync(room, epoch, subs, reply)
+	l.Submit(room, epoch, subs, reply)
 	r := <-reply
 	return r.first, r.res, r.err
 }

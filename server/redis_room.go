@@ -137,7 +137,7 @@ func (r *Room) submit() bool {
 	for i := range c.inflight {
 		batch[i] = c.inflight[i].BatchOp
 	}
-	r.shared.submitAsync(r.name, r.board.Epoch, batch, r.submitDone)
+	r.shared.Submit(r.name, r.board.Epoch, batch, r.submitDone)
 	return true
 }
 
@@ -274,7 +274,7 @@ func (r *Room) applySeq(op canvas.SeqOp) {
 func (r *Room) resync() {
 	r.hub.metrics.resyncs.Inc()
 	for {
-		ops, head, err := r.shared.Since(r.name, r.board.Epoch, r.board.Seq+1)
+		ops, head, err := r.shared.Since(context.Background(), r.name, r.board.Epoch, r.board.Seq+1)
 		switch {
 		case errors.Is(err, errEpoch), errors.Is(err, errTrimmed):
 			r.reopen()
@@ -360,7 +360,7 @@ func appendPaused(b []byte) []byte {
 
 // refreshAuthors learns how many author ids the room has handed out.
 func (r *Room) refreshAuthors() {
-	_, n, err := r.shared.Head(r.name, r.board.Epoch)
+	_, n, err := r.shared.Head(context.Background(), r.name, r.board.Epoch)
 	if err == nil {
 		r.handedOut = max(r.handedOut, n)
 	}
@@ -402,10 +402,10 @@ func (r *Room) reserveAuthors(ctx context.Context, n uint32) (uint32, error) {
 	if r.shared == nil {
 		return r.store.NewAuthors(ctx, r.name, n)
 	}
-	last, err := r.shared.NewAuthors(r.name, r.board.Epoch, n)
+	last, err := r.shared.NewAuthors(ctx, r.name, r.board.Epoch, n)
 	if errors.Is(err, errEpoch) {
 		r.reopen()
-		if last, err = r.shared.NewAuthors(r.name, r.board.Epoch, n); err != nil {
+		if last, err = r.shared.NewAuthors(ctx, r.name, r.board.Epoch, n); err != nil {
 			return 0, fmt.Errorf("new authors after reopen: %w", err)
 		}
 	}

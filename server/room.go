@@ -177,7 +177,7 @@ func (r *Room) load(ctx context.Context) error {
 	var st *StoredRoom
 	var err error
 	if r.shared != nil {
-		st, err = r.shared.Open(r.name)
+		st, err = r.shared.Open(ctx, r.name)
 	} else {
 		st, err = r.store.Load(ctx, r.name)
 	}
@@ -242,7 +242,7 @@ func (r *Room) run() {
 	if r.shared != nil {
 		// Subscribe before reading the log: ops published in between come
 		// twice (skipped by sequence number), never zero times.
-		r.shared.subscribe(r.name, r)
+		r.shared.Watch(r.name, r)
 	}
 	if err := r.load(context.Background()); err != nil {
 		r.log.Error("load room", "err", err)
@@ -334,7 +334,7 @@ func (r *Room) parkable() bool {
 func (r *Room) stop(ctx context.Context) {
 	r.shutdown(ctx)
 	if r.shared != nil {
-		r.shared.unsubscribe(r.name, r)
+		r.shared.Unwatch(r.name, r)
 	}
 	r.forget()
 	r.hub.stopped(r)
@@ -710,7 +710,7 @@ func (r *Room) compact(ctx context.Context) {
 	var err error
 	if r.shared != nil {
 		r.cluster.crossed = false
-		err = r.shared.Compact(r.name, r.board.Epoch, r.board.Seq, snap)
+		err = r.shared.Compact(ctx, r.name, r.board.Epoch, r.board.Seq, snap)
 	} else {
 		err = r.store.Compact(ctx, r.name, r.board.Seq, snap)
 	}

@@ -99,7 +99,7 @@ func (r *Room) tend() {
 }
 
 func (r *Room) unavailableCode() uint16 {
-	if r.shared != nil {
+	if !r.solo {
 		return CloseTryAgain
 	}
 	return CloseInternal
@@ -137,7 +137,7 @@ func (r *Room) submit() bool {
 	for i := range c.inflight {
 		batch[i] = c.inflight[i].BatchOp
 	}
-	r.shared.Submit(r.name, r.board.Epoch, batch, r.submitDone)
+	r.oplog.Submit(r.name, r.board.Epoch, batch, r.submitDone)
 	return true
 }
 
@@ -274,7 +274,7 @@ func (r *Room) applySeq(op canvas.SeqOp) {
 func (r *Room) resync() {
 	r.hub.metrics.resyncs.Inc()
 	for {
-		ops, head, err := r.shared.Since(context.Background(), r.name, r.board.Epoch, r.board.Seq+1)
+		ops, head, err := r.oplog.Since(context.Background(), r.name, r.board.Epoch, r.board.Seq+1)
 		switch {
 		case errors.Is(err, errEpoch), errors.Is(err, errTrimmed):
 			r.reopen()
@@ -360,7 +360,7 @@ func appendPaused(b []byte) []byte {
 
 // refreshAuthors learns how many author ids the room has handed out.
 func (r *Room) refreshAuthors() {
-	_, n, err := r.shared.Head(context.Background(), r.name, r.board.Epoch)
+	_, n, err := r.oplog.Head(context.Background(), r.name, r.board.Epoch)
 	if err == nil {
 		r.handedOut = max(r.handedOut, n)
 	}
@@ -399,13 +399,13 @@ func (r *Room) newAuthor(ctx context.Context) (uint32, error) {
 }
 
 func (r *Room) reserveAuthors(ctx context.Context, n uint32) (uint32, error) {
-	if r.shared == nil {
-		return r.store.NewAuthors(ctx, r.name, n)
+	if r.solo {
+		return r.oplog.NewAuthors(ctx, r.name, r.board.Epoch, n)
 	}
-	last, err := r.shared.NewAuthors(ctx, r.name, r.board.Epoch, n)
+	last, err := r.oplog.NewAuthors(ctx, r.name, r.board.Epoch, n)
 	if errors.Is(err, errEpoch) {
 		r.reopen()
-		if last, err = r.shared.NewAuthors(ctx, r.name, r.board.Epoch, n); err != nil {
+		if last, err = r.oplog.NewAuthors(ctx, r.name, r.board.Epoch, n); err != nil {
 			return 0, fmt.Errorf("new authors after reopen: %w", err)
 		}
 	}
@@ -419,7 +419,7 @@ func (r *Room) reserveAuthors(ctx context.Context, n uint32) (uint32, error) {
 // replica whose submit crossed a multiple of SnapshotEvery writes it, so
 // the replicas sharing a room do not all write the same snapshot.
 func (r *Room) snapshotDue() bool {
-	if r.shared != nil {
+	if !r.solo {
 		return r.cluster.crossed
 	}
 	return r.sinceSnap >= r.cfg.SnapshotEvery

@@ -80,8 +80,11 @@ func newApp(cfg *Config, log *slog.Logger, store Store, shared *RedisLog, m *Met
 	default:
 		a.links = NewLinks(fileSecret(cfg.DataDir))
 	}
-	a.hub = NewHub(cfg, store, log, m)
-	a.hub.shared = shared
+	if shared != nil {
+		a.hub = NewHub(cfg, shared, log, m)
+	} else {
+		a.hub = NewHub(cfg, newLocalLog(store, log, m), log, m)
+	}
 	a.pictures = newPictures(a.hub, store, shared)
 	a.upgrader = gws.NewUpgrader(&wsHandler{hub: a.hub}, &gws.ServerOption{
 		ReadMaxPayloadSize: cfg.MaxFrameBytes,

@@ -11,8 +11,8 @@ import (
 // for cfg.RoomIdle.
 type Hub struct {
 	cfg     *Config
-	store   Store     // embedded mode
-	shared  *RedisLog // Redis mode
+	oplog   Log  // where the rooms' ops are numbered and kept
+	solo    bool // this replica is the only writer of oplog (embedded mode)
 	log     *slog.Logger
 	metrics *Metrics
 	noisy   *limitedLog
@@ -44,10 +44,12 @@ type Hub struct {
 	wg       sync.WaitGroup // running room loops
 }
 
-// NewHub returns a hub over store. cfg must have its defaults filled in.
-func NewHub(cfg *Config, store Store, log *slog.Logger, m *Metrics) *Hub {
+// NewHub returns a hub whose rooms keep their ops in oplog. cfg must have
+// its defaults filled in.
+func NewHub(cfg *Config, oplog Log, log *slog.Logger, m *Metrics) *Hub {
+	_, solo := oplog.(*localLog)
 	return &Hub{
-		cfg: cfg, store: store, log: log, metrics: m,
+		cfg: cfg, oplog: oplog, solo: solo, log: log, metrics: m,
 		noisy:       newLimitedLog(cfg.NoisyLogsPerMinute),
 		ips:         newIPLimits(100_000),
 		rooms:       make(map[string]*Room),

@@ -51,27 +51,23 @@ type RedisLog struct {
 	metrics  *Metrics
 	keepOps  int // ops kept in the log before the latest snapshot, for replay
 	interval time.Duration
+	// deadline bounds every call to Redis, within whatever deadline the
+	// caller's context carries: a room must notice an outage quickly to
+	// tell its clients drawing paused.
+	deadline time.Duration
 
 	subMu  sync.Mutex // serializes subscribe and unsubscribe calls
 	mu     sync.Mutex // guards rooms, lastID
 	ps     *redis.PubSub
-	rooms  map[string]*Room // subscribed rooms by channel
-	ready  atomic.Bool      // the last health check reached Redis
-	lastID string           // the sentinel value last seen
+	rooms  map[string]Listener // subscribed rooms by channel
+	ready  atomic.Bool         // the last health check reached Redis
+	lastID string              // the sentinel value last seen
 	stop   chan struct{}
 	done   sync.WaitGroup
 	sub    submitter // pipelines the rooms' submits (redis_pipe.go)
 }
 
-// Errors of the shared log.
-var (
-	// errEpoch: the room's history in Redis is not the one the caller
-	// holds (it was lost, or replaced after a loss). Reopen the room.
-	errEpoch = errors.New("room epoch changed")
-	// errTrimmed: the log no longer holds the ops asked for; a snapshot
-	// covers them. Reopen the room.
-	errTrimmed = errors.New("ops already compacted into a snapshot")
-)
+var _ Log = (*RedisLog)(nil)
 
 const (
 	sentinelKey   = "sp:alive"
@@ -100,7 +96,8 @@ func OpenRedisLog(url string, cfg *Config, log *slog.Logger, m *Metrics) (*Redis
 		metrics:  m,
 		keepOps:  cfg.ReplayOps / 2,
 		interval: cfg.SyncInterval,
-		rooms:    make(map[string]*Room),
+		deadline: redisDeadline,
+		rooms:    make(map[string]Listener),
 		stop:     make(chan struct{}),
 		sub:      submitter{kick: make(chan struct{}, 1)},
 	}
@@ -145,32 +142,34 @@ func (l *RedisLog) Close() error {
 	return errors.Join(err, l.rdb.Close())
 }
 
-// subscribe routes room's channel to it. Messages published before Redis
+// Watch routes room's channel to ln. Messages published before Redis
 // confirms the subscription are not seen, so the confirmation (which comes
 // again after every reconnect) makes the room read the log for anything it
-// missed.
-func (l *RedisLog) subscribe(r *Room) {
-	_, _, _, _, ch := roomKeys(r.name)
+// missed (ln.Resync).
+func (l *RedisLog) Watch(room string, ln Listener) {
+	_, _, _, _, ch := roomKeys(room)
 	l.subMu.Lock()
 	defer l.subMu.Unlock()
 	l.mu.Lock()
-	l.rooms[ch] = r
+	l.rooms[ch] = ln
 	l.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), redisDeadline)
+	ctx, cancel := l.bound(context.Background())
 	defer cancel()
 	if err := l.ps.Subscribe(ctx, ch); err != nil {
 		// go-redis remembers the channel and subscribes again when it
 		// reconnects; the room polls until then.
-		l.log.Warn("subscribe", "room", r.name, "err", err)
+		l.log.Warn("subscribe", "room", room, "err", err)
 	}
 }
 
-func (l *RedisLog) unsubscribe(r *Room) {
-	_, _, _, _, ch := roomKeys(r.name)
+// Unwatch stops routing room's channel to ln, unless another listener
+// (a newer room of the same name) has taken it over.
+func (l *RedisLog) Unwatch(room string, ln Listener) {
+	_, _, _, _, ch := roomKeys(room)
 	l.subMu.Lock()
 	defer l.subMu.Unlock()
 	l.mu.Lock()
-	mine := l.rooms[ch] == r
+	mine := l.rooms[ch] == ln
 	if mine {
 		delete(l.rooms, ch)
 	}
@@ -178,20 +177,20 @@ func (l *RedisLog) unsubscribe(r *Room) {
 	if !mine {
 		return // a newer room of the same name has the channel now
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), redisDeadline)
+	ctx, cancel := l.bound(context.Background())
 	defer cancel()
 	_ = l.ps.Unsubscribe(ctx, ch)
 }
 
-func (l *RedisLog) room(ch string) *Room {
+func (l *RedisLog) room(ch string) Listener {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.rooms[ch]
 }
 
-func (l *RedisLog) eachRoom(f func(*Room)) {
+func (l *RedisLog) eachRoom(f func(Listener)) {
 	l.mu.Lock()
-	rooms := make([]*Room, 0, len(l.rooms))
+	rooms := make([]Listener, 0, len(l.rooms))
 	for _, r := range l.rooms {
 		rooms = append(rooms, r)
 	}
@@ -240,13 +239,13 @@ func (l *RedisLog) receive() {
 		backoff = 50 * time.Millisecond
 		switch m := msg.(type) {
 		case *redis.Message:
-			if r := l.room(m.Channel); r != nil {
-				r.deliver(event{kind: evBus, data: []byte(m.Payload)})
+			if r := l.room(m.Channel); r != nil && !r.Published([]byte(m.Payload)) {
+				l.metrics.busDrops.Inc()
 			}
 		case *redis.Subscription:
 			if m.Kind == "subscribe" {
 				if r := l.room(m.Channel); r != nil {
-					r.wake(true)
+					r.Resync()
 				}
 			}
 		}
@@ -271,7 +270,7 @@ func (l *RedisLog) watch() {
 }
 
 func (l *RedisLog) check() {
-	ctx, cancel := context.WithTimeout(context.Background(), redisDeadline)
+	ctx, cancel := l.bound(context.Background())
 	defer cancel()
 	fresh := randomHex()
 	id, err := l.rdb.Get(ctx, sentinelKey).Result()
@@ -298,7 +297,7 @@ func (l *RedisLog) check() {
 	l.mu.Unlock()
 	if changed {
 		l.log.Warn("redis lost its data (flushed or restarted empty): checking every room")
-		l.eachRoom(func(r *Room) { r.wake(true) })
+		l.eachRoom(Listener.Resync)
 	}
 }
 
@@ -411,14 +410,15 @@ func epochBytes(e uint64) string {
 	return string(b[:])
 }
 
-func ctxRedis() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), redisDeadline)
+// bound returns ctx bounded by the log's deadline.
+func (l *RedisLog) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, l.deadline)
 }
 
 // Open loads room, creating it (or recreating it under a new epoch when
 // its history is gone).
-func (l *RedisLog) Open(room string) (*StoredRoom, error) {
-	ctx, cancel := ctxRedis()
+func (l *RedisLog) Open(ctx context.Context, room string) (*StoredRoom, error) {
+	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, applied, snap, _ := roomKeys(room)
 	v, err := openScript.Run(ctx, l.rdb, []string{meta, lg, applied, snap}, epochBytes(newEpoch())).Slice()
@@ -443,8 +443,8 @@ func (l *RedisLog) Open(room string) (*StoredRoom, error) {
 }
 
 // Since returns the ops from seq on (up to a batch) and the room's head.
-func (l *RedisLog) Since(room string, epoch, from uint64) ([]StoredOp, uint64, error) {
-	ctx, cancel := ctxRedis()
+func (l *RedisLog) Since(ctx context.Context, room string, epoch, from uint64) ([]StoredOp, uint64, error) {
+	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, _, _, _ := roomKeys(room)
 	v, err := sinceScript.Run(ctx, l.rdb, []string{meta, lg}, epochBytes(epoch), from, sinceBatch).Slice()
@@ -467,8 +467,8 @@ func (l *RedisLog) Since(room string, epoch, from uint64) ([]StoredOp, uint64, e
 }
 
 // Head returns the room's last sequence number and author count.
-func (l *RedisLog) Head(room string, epoch uint64) (seq uint64, authors uint32, err error) {
-	ctx, cancel := ctxRedis()
+func (l *RedisLog) Head(ctx context.Context, room string, epoch uint64) (seq uint64, authors uint32, err error) {
+	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, _, _, _, _ := roomKeys(room)
 	v, err := headScript.Run(ctx, l.rdb, []string{meta}, epochBytes(epoch)).Int64Slice()
@@ -482,8 +482,8 @@ func (l *RedisLog) Head(room string, epoch uint64) (seq uint64, authors uint32, 
 }
 
 // NewAuthors reserves the room's next count author ids; it returns the last.
-func (l *RedisLog) NewAuthors(room string, epoch uint64, count uint32) (uint32, error) {
-	ctx, cancel := ctxRedis()
+func (l *RedisLog) NewAuthors(ctx context.Context, room string, epoch uint64, count uint32) (uint32, error) {
+	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, _, _, _, _ := roomKeys(room)
 	n, err := authorScript.Run(ctx, l.rdb, []string{meta}, epochBytes(epoch), count).Int64()
@@ -499,8 +499,8 @@ func (l *RedisLog) NewAuthors(room string, epoch uint64, count uint32) (uint32, 
 // Compact stores the board at seq as the room's snapshot and trims the log,
 // keeping keepOps ops before it so reconnecting clients can still be
 // replayed what they missed.
-func (l *RedisLog) Compact(room string, epoch, seq uint64, snapshot []byte) error {
-	ctx, cancel := ctxRedis()
+func (l *RedisLog) Compact(ctx context.Context, room string, epoch, seq uint64, snapshot []byte) error {
+	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, _, snap, _ := roomKeys(room)
 	keep := uint64(1)

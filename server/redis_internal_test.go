@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -33,56 +34,56 @@ func endOp() []byte { return canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpEnd}
 func TestRedisLogSequencesDedupsAndTrims(t *testing.T) {
 	l := testLog(t, 3)
 	room := "unit" + randomHex()
-	st, err := l.Open(room)
+	st, err := l.Open(context.Background(), room)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st.Epoch == 0 || len(st.Ops) != 0 || st.Snapshot != nil {
 		t.Fatalf("new room: %+v", st)
 	}
-	again, err := l.Open(room)
+	again, err := l.Open(context.Background(), room)
 	if err != nil || again.Epoch != st.Epoch {
 		t.Fatalf("reopening changed the epoch: %v %v", again, err)
 	}
 	op := endOp()
-	subs := []submission{
-		{author: 1, index: 0, data: op},
-		{author: 2, index: 0, data: op},
-		{author: 1, index: 1, data: op},
-		{author: 1, index: 1, data: op}, // resend: skipped
-		{author: 2, index: 5, data: op}, // gap: refused
+	subs := []BatchOp{
+		{Author: 1, Index: 0, Op: op},
+		{Author: 2, Index: 0, Op: op},
+		{Author: 1, Index: 1, Op: op},
+		{Author: 1, Index: 1, Op: op}, // resend: skipped
+		{Author: 2, Index: 5, Op: op}, // gap: refused
 	}
-	first, res, err := l.Submit(room, st.Epoch, subs)
+	first, res, err := l.submitWait(room, st.Epoch, subs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if first != 1 || !slicesEqual(res, []int64{1, 2, 3, 0, -1}) {
 		t.Fatalf("first %d, results %v", first, res)
 	}
-	if _, _, err := l.Submit(room, st.Epoch+1, subs[:1]); !errors.Is(err, errEpoch) {
+	if _, _, err := l.submitWait(room, st.Epoch+1, subs[:1]); !errors.Is(err, errEpoch) {
 		t.Fatalf("submit under another epoch: %v", err)
 	}
-	ops, head, err := l.Since(room, st.Epoch, 2)
+	ops, head, err := l.Since(context.Background(), room, st.Epoch, 2)
 	if err != nil || head != 3 || len(ops) != 2 || ops[0].Seq != 2 || ops[0].Author != 2 || !bytes.Equal(ops[1].Op, op) {
 		t.Fatalf("since 2: %+v head %d err %v", ops, head, err)
 	}
 	for i := range 10 {
-		if _, _, err := l.Submit(room, st.Epoch, []submission{{author: 1, index: uint64(2 + i), data: op}}); err != nil {
+		if _, _, err := l.submitWait(room, st.Epoch, []BatchOp{{Author: 1, Index: uint64(2 + i), Op: op}}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// Snapshot at 13, keeping 3 ops before it: the log starts at 11.
-	if err := l.Compact(room, st.Epoch, 13, []byte("snap")); err != nil {
+	if err := l.Compact(context.Background(), room, st.Epoch, 13, []byte("snap")); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := l.Since(room, st.Epoch, 5); !errors.Is(err, errTrimmed) {
+	if _, _, err := l.Since(context.Background(), room, st.Epoch, 5); !errors.Is(err, errTrimmed) {
 		t.Fatalf("since 5 after trimming: %v", err)
 	}
-	ops, _, err = l.Since(room, st.Epoch, 11)
+	ops, _, err = l.Since(context.Background(), room, st.Epoch, 11)
 	if err != nil || len(ops) != 3 || ops[0].Seq != 11 {
 		t.Fatalf("since 11: %+v %v", ops, err)
 	}
-	st2, err := l.Open(room)
+	st2, err := l.Open(context.Background(), room)
 	if err != nil || string(st2.Snapshot) != "snap" || len(st2.Ops) != 3 || st2.Ops[0].Seq != 11 {
 		t.Fatalf("open after compaction: %+v %v", st2, err)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"sync"
@@ -36,18 +37,8 @@ const (
 type submitReq struct {
 	room  string
 	epoch uint64
-	subs  []submission // read only: the room does not touch it until the reply
+	subs  []BatchOp // read only: the room does not touch it until the reply
 	reply chan<- submitResult
-}
-
-// submitResult is the sequencer's answer to one submitReq: the sequence
-// number of each op (0: a duplicate, -1: an index gap), or an error
-// (errEpoch: the room's history in Redis is another one).
-type submitResult struct {
-	epoch uint64 // the epoch the batch was submitted under
-	first int64  // the first sequence number the sequencer assigned
-	res   []int64
-	err   error
 }
 
 type submitter struct {
@@ -57,9 +48,9 @@ type submitter struct {
 	kick    chan struct{} // a request is queued (capacity 1: one wake-up pending is enough)
 }
 
-// submitAsync queues a room's batch; its result arrives on reply, which
-// must have room for it (capacity 1, one request in flight per room).
-func (l *RedisLog) submitAsync(room string, epoch uint64, subs []submission, reply chan<- submitResult) {
+// Submit queues a room's batch; its result arrives on reply, which must
+// have room for it (capacity 1, one request in flight per room).
+func (l *RedisLog) Submit(room string, epoch uint64, subs []BatchOp, reply chan<- submitResult) {
 	q := &l.sub
 	q.mu.Lock()
 	if q.stopped {
@@ -133,7 +124,7 @@ func (l *RedisLog) submitWorker() {
 // SCRIPT FLUSH) did not run; those batches go again in one more round
 // trip, after a SCRIPT LOAD in the same pipeline.
 func (l *RedisLog) pipeline(reqs []submitReq) {
-	ctx, cancel := ctxRedis()
+	ctx, cancel := l.bound(context.Background())
 	defer cancel()
 	start := time.Now()
 	l.metrics.pipelineRooms.Observe(float64(len(reqs)))
@@ -169,16 +160,16 @@ func (l *RedisLog) pipeline(reqs []submitReq) {
 }
 
 // submitArgs are submitScript's keys and arguments for a batch.
-func submitArgs(room string, epoch uint64, subs []submission) ([]string, []any) {
+func submitArgs(room string, epoch uint64, subs []BatchOp) ([]string, []any) {
 	meta, lg, applied, _, ch := roomKeys(room)
 	args := make([]any, 0, 2+3*len(subs))
 	args = append(args, epochBytes(epoch), ch)
 	var entry []byte
 	for _, s := range subs {
-		entry = binary.AppendUvarint(entry[:0], uint64(s.author))
-		entry = binary.AppendUvarint(entry, uint64(len(s.data)))
-		entry = append(entry, s.data...)
-		args = append(args, s.author, s.index, string(entry))
+		entry = binary.AppendUvarint(entry[:0], uint64(s.Author))
+		entry = binary.AppendUvarint(entry, uint64(len(s.Op)))
+		entry = append(entry, s.Op...)
+		args = append(args, s.Author, s.Index, string(entry))
 	}
 	return []string{meta, lg, applied}, args
 }
@@ -198,12 +189,12 @@ func submitReply(c *redis.Cmd, n int) (first int64, res []int64, err error) {
 	return v[0], v[1:], nil
 }
 
-// Submit sequences ops through the submitter (in the next pipeline) and
-// waits for the result: the sequence number of each op (0: a duplicate,
-// -1: an index gap) and the first number assigned, or errEpoch.
-func (l *RedisLog) Submit(room string, epoch uint64, subs []submission) (first int64, res []int64, err error) {
+// submitWait sequences ops through the submitter (in the next pipeline)
+// and waits for the result: the sequence number of each op (0: a
+// duplicate, -1: an index gap) and the first number assigned, or errEpoch.
+func (l *RedisLog) submitWait(room string, epoch uint64, subs []BatchOp) (first int64, res []int64, err error) {
 	reply := make(chan submitResult, 1)
-	l.submitAsync(room, epoch, subs, reply)
+	l.Submit(room, epoch, subs, reply)
 	r := <-reply
 	return r.first, r.res, r.err
 }

@@ -127,7 +127,7 @@ func TestRedisSubmitterPipelinesManyRooms(t *testing.T) {
 	epochs := make([]uint64, rooms)
 	for i := range names {
 		names[i] = "pipe" + randomHex()
-		st, err := l.Open(names[i])
+		st, err := l.Open(context.Background(), names[i])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,14 +136,14 @@ func TestRedisSubmitterPipelinesManyRooms(t *testing.T) {
 	op := endOp()
 	// Room i submits i%5+1 ops of author 1 from index base, then a resend
 	// of the first and an op past a gap.
-	batch := func(i int, base uint64) []submission {
-		var subs []submission
+	batch := func(i int, base uint64) []BatchOp {
+		var subs []BatchOp
 		for k := range i%5 + 1 {
-			subs = append(subs, submission{author: 1, index: base + uint64(k), data: op})
+			subs = append(subs, BatchOp{Author: 1, Index: base + uint64(k), Op: op})
 		}
 		return append(subs,
-			submission{author: 1, index: base, data: op},       // resend: 0
-			submission{author: 1, index: base + 100, data: op}) // gap: -1
+			BatchOp{Author: 1, Index: base, Op: op},       // resend: 0
+			BatchOp{Author: 1, Index: base + 100, Op: op}) // gap: -1
 	}
 	check := func(i int, firstSeq int64, res submitResult) {
 		t.Helper()
@@ -174,7 +174,7 @@ func TestRedisSubmitterPipelinesManyRooms(t *testing.T) {
 		for i := range replies {
 			replies[i] = make(chan submitResult, 1)
 			base := uint64(round * (i%5 + 1)) // round 1 goes on after round 0's ops
-			l.submitAsync(names[i], epochs[i], batch(i, base), replies[i])
+			l.Submit(names[i], epochs[i], batch(i, base), replies[i])
 		}
 		// Every batch is queued or held in a round trip: let them go.
 		time.Sleep(20 * time.Millisecond)
@@ -221,14 +221,14 @@ func TestRedisSubmitterPipelinesManyRooms(t *testing.T) {
 	// SCRIPT FLUSH between pipelines: the next one recovers again.
 	rd.Do(t, "SCRIPT", "FLUSH")
 	// Room 0 has 2 ops of author 1 numbered, room 2 has 6.
-	_, res, err := l.Submit(names[0], epochs[0], []submission{{author: 1, index: 2, data: op}})
+	_, res, err := l.submitWait(names[0], epochs[0], []BatchOp{{Author: 1, Index: 2, Op: op}})
 	if err != nil || len(res) != 1 || res[0] != 3 {
 		t.Fatalf("submit after SCRIPT FLUSH: %v %v", res, err)
 	}
 	// Another epoch is errEpoch for that room only.
 	reply := make(chan submitResult, 2)
-	l.submitAsync(names[1], epochs[1]+1, []submission{{author: 1, index: 2, data: op}}, reply)
-	l.submitAsync(names[2], epochs[2], []submission{{author: 1, index: 6, data: op}}, reply)
+	l.Submit(names[1], epochs[1]+1, []BatchOp{{Author: 1, Index: 2, Op: op}}, reply)
+	l.Submit(names[2], epochs[2], []BatchOp{{Author: 1, Index: 6, Op: op}}, reply)
 	for range 2 {
 		r := <-reply
 		switch r.epoch {
@@ -249,14 +249,14 @@ func TestRedisSubmitterPipelinesManyRooms(t *testing.T) {
 func TestRedisSubmitterFailsEveryRoomWhenRedisIsDown(t *testing.T) {
 	rd := redistest.Start(t, redistest.Options{})
 	l, _, closeLog := testLogAt(t, rd.URL())
-	st, err := l.Open("down" + randomHex())
+	st, err := l.Open(context.Background(), "down"+randomHex())
 	if err != nil {
 		t.Fatal(err)
 	}
 	rd.Kill()
 	reply := make(chan submitResult, 1)
 	for i := range 20 {
-		l.submitAsync("down"+strconv.Itoa(i), st.Epoch, []submission{{author: 1, index: 0, data: endOp()}}, reply)
+		l.Submit("down"+strconv.Itoa(i), st.Epoch, []BatchOp{{Author: 1, Index: 0, Op: endOp()}}, reply)
 		select {
 		case r := <-reply:
 			if r.err == nil {
@@ -267,7 +267,7 @@ func TestRedisSubmitterFailsEveryRoomWhenRedisIsDown(t *testing.T) {
 		}
 	}
 	closeLog()
-	l.submitAsync("closed", st.Epoch, nil, reply)
+	l.Submit("closed", st.Epoch, nil, reply)
 	if r := <-reply; r.err == nil {
 		t.Fatal("submit after Close succeeded")
 	}

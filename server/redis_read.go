@@ -32,7 +32,7 @@ return {m[1], tonumber(m[2]), snap, redis.call('XRANGE', KEYS[2], from .. '-0', 
 // ReadHead returns room's epoch and last sequence number (epoch 0: no
 // such board) with one read of its meta hash.
 func (l *RedisLog) ReadHead(ctx context.Context, room string) (epoch, seq uint64, err error) {
-	ctx, cancel := context.WithTimeout(ctx, redisDeadline)
+	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, _, _, _, _ := roomKeys(room)
 	v, err := l.rdb.HMGet(ctx, meta, "epoch", "seq").Result()
@@ -54,7 +54,7 @@ func (l *RedisLog) ReadHead(ctx context.Context, room string) (epoch, seq uint64
 // board never stored comes back with Epoch 0 and nothing else (as
 // Store.Load answers). Its Ops start after the snapshot.
 func (l *RedisLog) Read(ctx context.Context, room string) (*StoredRoom, error) {
-	ctx, cancel := context.WithTimeout(ctx, redisDeadline)
+	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, _, snap, _ := roomKeys(room)
 	v, err := readScript.Run(ctx, l.rdb, []string{meta, lg, snap}).Slice()

@@ -10,7 +10,8 @@ import (
 )
 
 // The Redis-mode half of Room. Everything here runs on the room's goroutine
-// except deliver and wake, which the subscriber calls. The submitter that
+// except Published and Resync (the room's Listener side), which the
+// subscriber calls. The submitter that
 // numbers the rooms' ops is in redis_pipe.go.
 
 // Close codes used when storage fails (canvas/codes.go).
@@ -42,12 +43,12 @@ type clusterState struct {
 	crossed  bool // a submit of ours crossed a snapshot boundary
 }
 
-// submission is one op from a local session, waiting to be numbered.
+// submission is one op from a local session, waiting to be numbered: the
+// plain record the log sees, and the session it came from, which only the
+// room sees (to close it when the log refuses the op's index).
 type submission struct {
-	s      *Session
-	author uint32
-	index  uint64
-	data   []byte
+	BatchOp
+	s *Session
 }
 
 // due reports when the room must act without an event.
@@ -62,21 +63,22 @@ func (c *clusterState) due() (time.Time, bool) {
 	return t, !t.IsZero()
 }
 
-// deliver hands a bus message to the room without ever blocking the
-// subscriber: when the inbox is full the message is dropped and the room,
-// marked behind, reads what it missed from the log.
-func (r *Room) deliver(ev event) {
-	if !r.inbox.tryPut(ev) {
+var _ Listener = (*Room)(nil)
+
+// Published hands a batch the log published to the room without ever
+// blocking the subscriber: when the inbox is full the batch is dropped and
+// the room, marked behind, reads what it missed from the log.
+func (r *Room) Published(msg []byte) bool {
+	if !r.inbox.tryPut(event{kind: evBus, data: msg}) {
 		r.behind.Store(true)
-		r.hub.metrics.busDrops.Inc()
+		return false
 	}
+	return true
 }
 
-// wake marks the room behind (if resync) and nudges its loop.
-func (r *Room) wake(resync bool) {
-	if resync {
-		r.behind.Store(true)
-	}
+// Resync marks the room behind and nudges its loop.
+func (r *Room) Resync() {
+	r.behind.Store(true)
 	r.inbox.tryPut(event{kind: evWake}) // full: it looks at the flag after this batch
 }
 
@@ -97,7 +99,7 @@ func (r *Room) tend() {
 }
 
 func (r *Room) unavailableCode() uint16 {
-	if r.shared != nil {
+	if !r.solo {
 		return CloseTryAgain
 	}
 	return CloseInternal
@@ -113,7 +115,7 @@ func (r *Room) queue(s *Session, author uint32, idx uint64, data []byte) {
 		r.leave(s)
 		return
 	}
-	r.cluster.subs = append(r.cluster.subs, submission{s: s, author: author, index: idx, data: data})
+	r.cluster.subs = append(r.cluster.subs, submission{BatchOp: BatchOp{Author: author, Index: idx, Op: data}, s: s})
 }
 
 // submit hands the held ops to the replica's submitter, which numbers them
@@ -131,7 +133,11 @@ func (r *Room) submit() bool {
 	}
 	c.inflight, c.subs = c.subs, nil
 	r.commitArrived, r.arrived = r.arrived, time.Time{}
-	r.shared.submitAsync(r.name, r.board.Epoch, c.inflight, r.submitDone)
+	batch := make([]BatchOp, len(c.inflight))
+	for i := range c.inflight {
+		batch[i] = c.inflight[i].BatchOp
+	}
+	r.oplog.Submit(r.name, r.board.Epoch, batch, r.submitDone)
 	return true
 }
 
@@ -171,7 +177,7 @@ func (r *Room) submitted(res submitResult) {
 			if uint64(seq)%uint64(r.cfg.SnapshotEvery) == 0 {
 				c.crossed = true
 			}
-			r.sequenced(uint64(seq), canvas.SeqOp{Author: sub.author, Op: sub.data}, true)
+			r.sequenced(uint64(seq), canvas.SeqOp{Author: sub.Author, Op: sub.Op}, true)
 		case seq < 0:
 			if r.sessions[sub.s] != nil {
 				sub.s.closeWith(CloseGap, "op index ahead of the room")
@@ -268,7 +274,7 @@ func (r *Room) applySeq(op canvas.SeqOp) {
 func (r *Room) resync() {
 	r.hub.metrics.resyncs.Inc()
 	for {
-		ops, head, err := r.shared.Since(r.name, r.board.Epoch, r.board.Seq+1)
+		ops, head, err := r.oplog.Since(context.Background(), r.name, r.board.Epoch, r.board.Seq+1)
 		switch {
 		case errors.Is(err, errEpoch), errors.Is(err, errTrimmed):
 			r.reopen()
@@ -354,7 +360,7 @@ func appendPaused(b []byte) []byte {
 
 // refreshAuthors learns how many author ids the room has handed out.
 func (r *Room) refreshAuthors() {
-	_, n, err := r.shared.Head(r.name, r.board.Epoch)
+	_, n, err := r.oplog.Head(context.Background(), r.name, r.board.Epoch)
 	if err == nil {
 		r.handedOut = max(r.handedOut, n)
 	}
@@ -393,13 +399,13 @@ func (r *Room) newAuthor(ctx context.Context) (uint32, error) {
 }
 
 func (r *Room) reserveAuthors(ctx context.Context, n uint32) (uint32, error) {
-	if r.shared == nil {
-		return r.store.NewAuthors(ctx, r.name, n)
+	if r.solo {
+		return r.oplog.NewAuthors(ctx, r.name, r.board.Epoch, n)
 	}
-	last, err := r.shared.NewAuthors(r.name, r.board.Epoch, n)
+	last, err := r.oplog.NewAuthors(ctx, r.name, r.board.Epoch, n)
 	if errors.Is(err, errEpoch) {
 		r.reopen()
-		if last, err = r.shared.NewAuthors(r.name, r.board.Epoch, n); err != nil {
+		if last, err = r.oplog.NewAuthors(ctx, r.name, r.board.Epoch, n); err != nil {
 			return 0, fmt.Errorf("new authors after reopen: %w", err)
 		}
 	}
@@ -413,7 +419,7 @@ func (r *Room) reserveAuthors(ctx context.Context, n uint32) (uint32, error) {
 // replica whose submit crossed a multiple of SnapshotEvery writes it, so
 // the replicas sharing a room do not all write the same snapshot.
 func (r *Room) snapshotDue() bool {
-	if r.shared != nil {
+	if !r.solo {
 		return r.cluster.crossed
 	}
 	return r.sinceSnap >= r.cfg.SnapshotEvery

@@ -23,16 +23,24 @@ import (
 // one frame (encoded once) goes to every session. Ops are acknowledged to
 // their author by that frame, so nothing acknowledged is ever lost.
 //
-// In embedded mode the append is pipelined: the room hands a batch to the
-// store and goes on applying what arrives (into the next batch) while the
-// store commits it; the batch is sent when its commit returns (on
-// commitDone). At most one batch is in flight, so batches reach the store
-// and the sessions in sequence order, and a slow fsync delays the frames
-// but never the room's loop. Whatever needs the board's durable state (a
-// joiner's view, a shutdown) settles first: it waits for the batch in
-// flight and commits the rest.
+// The room knows one Log (oplog.go), which numbers its ops and keeps them.
+// In embedded mode (solo: this replica is the log's only writer) the room
+// applies an op as it arrives, numbering it as the log will, so its
+// limits are checked against every op taken so far; the local log then
+// confirms the numbers and makes the batch durable. That append is
+// pipelined: the room hands a batch to the log and goes on applying what
+// arrives (into the next batch) while the log stores it; the batch is
+// sent when the log's reply comes back (on commitDone). At most one
+// batch is in flight, so batches reach the store and the sessions in
+// sequence order, and a slow fsync delays the frames but never the room's
+// loop. Whatever needs the board's durable state (a joiner's view, a
+// shutdown) settles first: it waits for the batch in flight and commits
+// the rest. (Waiting for the log's numbers before applying, as Redis mode
+// must, would check the board's limits against a board one batch behind:
+// ops held meanwhile could take it past them, and a clear in flight would
+// not yet make room.)
 //
-// In Redis mode (shared != nil) the room does not number ops itself: the
+// In Redis mode (not solo) the room does not number ops itself: the
 // ops its sessions send are submitted to the shared log, which numbers them
 // for every replica, and the room applies ops in sequence order as they
 // come back: its own from the submit reply, everyone else's from pub/sub,
@@ -44,8 +52,8 @@ import (
 type Room struct {
 	name   string
 	hub    *Hub
-	store  Store     // embedded mode
-	shared *RedisLog // Redis mode
+	oplog  Log  // where the room's ops are numbered and kept
+	solo   bool // this replica is oplog's only writer (embedded mode): the room numbers ahead of it
 	cfg    *Config
 	log    *slog.Logger
 	inbox  *roomInbox
@@ -60,11 +68,12 @@ type Room struct {
 	people   map[uint32]*person  // presence by author
 	pending  []canvas.SeqOp      // sequenced, applied, not yet stored or sent
 	pendSeq  uint64              // sequence number of pending[0]
-	// Embedded mode: the batch handed to the store, not yet durable (nil:
-	// none), and where its commit reports (buffered, one in flight).
+	pendIdx  []uint64            // embedded mode: each pending op's index by its author
+	// Embedded mode: the batch handed to the log, not yet durable (nil:
+	// none), and where the log replies (buffered, one in flight).
 	committing []canvas.SeqOp
 	commitSeq  uint64
-	commitDone chan struct{}
+	commitDone chan submitResult
 	// Redis mode: where the submitter replies to the batch in flight
 	// (buffered, one in flight; see submit).
 	submitDone chan submitResult
@@ -149,8 +158,8 @@ func newRoom(name string, hub *Hub) *Room {
 	r := &Room{
 		name:     name,
 		hub:      hub,
-		store:    hub.store,
-		shared:   hub.shared,
+		oplog:    hub.oplog,
+		solo:     hub.solo,
 		cfg:      hub.cfg,
 		log:      hub.log.With("room", name),
 		done:     make(chan struct{}),
@@ -160,7 +169,7 @@ func newRoom(name string, hub *Hub) *Room {
 		cursors:  make(map[uint32]canvas.Cursor),
 		recent:   newRecentOps(hub.cfg),
 
-		commitDone: make(chan struct{}, 1),
+		commitDone: make(chan submitResult, 1),
 		submitDone: make(chan submitResult, 1),
 	}
 	r.inbox = newRoomInbox(hub.cfg.RoomInbox, r.unpark, hub.metrics.roomsParked)
@@ -174,13 +183,7 @@ func (r *Room) post(ev event) {
 }
 
 func (r *Room) load(ctx context.Context) error {
-	var st *StoredRoom
-	var err error
-	if r.shared != nil {
-		st, err = r.shared.Open(r.name)
-	} else {
-		st, err = r.store.Load(ctx, r.name)
-	}
+	st, err := r.oplog.Open(ctx, r.name)
 	if err != nil {
 		return err
 	}
@@ -239,11 +242,9 @@ func (r *Room) run() {
 		<-r.prev
 		r.prev = nil
 	}
-	if r.shared != nil {
-		// Subscribe before reading the log: ops published in between come
-		// twice (skipped by sequence number), never zero times.
-		r.shared.subscribe(r)
-	}
+	// Watch before reading the log: ops published in between come twice
+	// (skipped by sequence number), never zero times.
+	r.oplog.Watch(r.name, r)
 	if err := r.load(context.Background()); err != nil {
 		r.log.Error("load room", "err", err)
 		r.failed = err
@@ -287,8 +288,8 @@ func (r *Room) loop() {
 				}
 			}
 			r.unhandled = nil
-		case <-r.commitDone:
-			r.committed()
+		case res := <-r.commitDone:
+			r.committed(res)
 		case res := <-r.submitDone:
 			r.submitted(res)
 		case <-dueC:
@@ -301,7 +302,7 @@ func (r *Room) loop() {
 			batchesAtPark = batches
 			park.Reset(r.cfg.RoomPark)
 		}
-		if r.shared != nil {
+		if !r.solo {
 			r.tend()
 		}
 		r.flush(ctx, false)
@@ -333,9 +334,7 @@ func (r *Room) parkable() bool {
 // reconnect (shutdown), and the room's place in the hub given up.
 func (r *Room) stop(ctx context.Context) {
 	r.shutdown(ctx)
-	if r.shared != nil {
-		r.shared.unsubscribe(r)
-	}
+	r.oplog.Unwatch(r.name, r)
 	r.forget()
 	r.hub.stopped(r)
 	close(r.done)
@@ -391,7 +390,7 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 // retryLoad loads a room that failed to load, in Redis mode (Redis was
 // down when the room opened); an embedded store's failure is for good.
 func (r *Room) retryLoad(ctx context.Context) {
-	if r.failed != nil && r.shared != nil {
+	if r.failed != nil && !r.solo {
 		if err := r.load(ctx); err == nil {
 			r.failed = nil
 		}
@@ -446,7 +445,7 @@ func (r *Room) applyOp(s *Session, data []byte) {
 	}
 	idx := m.nextIndex
 	m.nextIndex++
-	if r.shared == nil {
+	if r.solo {
 		applied := r.board.Author(m.author).Applied
 		switch {
 		case idx < applied:
@@ -458,7 +457,7 @@ func (r *Room) applyOp(s *Session, data []byte) {
 		}
 	}
 	// Decode once: for the board limits, and (embedded mode) to apply it.
-	if r.shared == nil || addsToBoard(canvas.OpType(data[0])) {
+	if r.solo || addsToBoard(canvas.OpType(data[0])) {
 		if err := canvas.DecodeOp(data, &r.op); err != nil {
 			// The session validated it already; this is a bug, not input.
 			r.log.Error("decode validated op", "err", err)
@@ -468,7 +467,7 @@ func (r *Room) applyOp(s *Session, data []byte) {
 			data, r.op.Type = refusedOp, canvas.OpEnd
 		}
 	}
-	if r.shared != nil {
+	if !r.solo {
 		r.queue(s, m.author, idx, data)
 		return
 	}
@@ -477,6 +476,7 @@ func (r *Room) applyOp(s *Session, data []byte) {
 		r.pendSeq = r.board.Seq
 	}
 	r.pending = append(r.pending, canvas.SeqOp{Author: m.author, Op: data})
+	r.pendIdx = append(r.pendIdx, idx)
 }
 
 // refusedOp is what the room numbers instead of an op it refuses (the board is
@@ -518,210 +518,6 @@ func (r *Room) overLimits(s *Session, author uint32) bool {
 // NoticeBoardFull tells a client its op was refused because the board is full.
 const NoticeBoardFull = canvas.NoticeBoardFull
 
-// flush stores pending ops and sends one frame with everything new to every
-// session. Cursors go out at most every cfg.CursorInterval unless force.
-func (r *Room) flush(ctx context.Context, force bool) {
-	if r.shared != nil {
-		r.submit()
-	}
-	r.emitPending(ctx)
-	now := time.Now()
-	if len(r.cursors) > 0 && (force || !now.Before(r.curDue)) {
-		cs := make([]canvas.AuthorCursor, 0, len(r.cursors))
-		for a, c := range r.cursors {
-			cs = append(cs, canvas.AuthorCursor{Author: a, X: c.X, Y: c.Y})
-		}
-		r.out = canvas.AppendCursors(r.out, cs)
-		r.outUrgent = true
-		clear(r.cursors)
-		r.curDue = now.Add(r.cfg.CursorInterval)
-	}
-	if len(r.out) == 0 {
-		return
-	}
-	if !force && now.Before(r.sendDue()) {
-		return // coalesce (nextDue wakes the loop)
-	}
-	r.sentAt = now
-	frame := r.out
-	r.out, r.outHasOps, r.outUrgent = nil, false, false // sessions may still be writing frame; never reuse it
-	for s := range r.sessions {
-		s.send(frame)
-	}
-	if !r.outArrived.IsZero() {
-		r.hub.metrics.fanout.Observe(time.Since(r.outArrived).Seconds())
-		r.outArrived = time.Time{}
-	}
-	r.hub.metrics.framesOut.Add(float64(len(r.sessions)))
-	r.hub.cost.sent(len(r.sessions))
-	if r.snapshotDue() {
-		r.compact(ctx)
-	}
-}
-
-// sendInterval is how long the room waits after sending a frame before it
-// sends the next. A frame costs a write per session, most of it in the
-// kernel; the replica measures what a frame costs it (frameCost: 13–30 µs
-// on loopback on the CI machine), and a room of n sessions waits n × twice
-// that, at most cfg.FlushInterval. So a room of 10 sends every op at once,
-// a crowd of 1,000 coalesces what arrives in 25–30 ms into one frame, and
-// a room spends at most about half a core (cfg.FrameCPU) on its frames
-// however busy it is; when the machine is saturated, frames cost more and
-// rooms wait longer.
-func (r *Room) sendInterval() time.Duration {
-	wait := float64(len(r.sessions)) * float64(r.hub.cost.per()) / r.cfg.FrameCPU
-	if !(wait < float64(r.cfg.FlushInterval)) { // NaN or past the bound
-		return r.cfg.FlushInterval
-	}
-	return time.Duration(wait)
-}
-
-// presenceInterval is the wait instead when the frame holds only
-// presence (joins, leaves, names) and notices: n × 250µs, at most a second.
-// Nobody is drawing faster for it, and when a replica dies and its
-// thousand clients come back here within seconds, one frame of names per
-// join batch to everyone already here would cost more than the joins
-// themselves: a room of 1,000 sends its roster news 4 times a second.
-func (r *Room) presenceInterval() time.Duration {
-	return max(r.sendInterval(), min(time.Second, time.Duration(len(r.sessions))*250*time.Microsecond))
-}
-
-// sendDue is when the frame waiting in r.out may go out.
-func (r *Room) sendDue() time.Time {
-	if r.outUrgent {
-		return r.sentAt.Add(r.sendInterval())
-	}
-	return r.sentAt.Add(r.presenceInterval())
-}
-
-// flushOps makes every applied op durable (embedded mode) and sends
-// whatever ops wait to be sent, so that the board is what every session
-// has been sent.
-func (r *Room) flushOps(ctx context.Context) {
-	r.settle(ctx)
-	if len(r.pending) > 0 || r.outHasOps {
-		r.flush(ctx, true)
-	}
-}
-
-// maxUncommitted bounds the ops a room applies while a commit is in
-// flight; past it the room waits for the store (and its senders for the
-// room) rather than holding more.
-const maxUncommitted = 20000
-
-// emitPending hands the ops applied since the last flush to the store
-// (embedded mode: they are sent when their commit returns, see committed)
-// or, in Redis mode, where they are in the log already, adds them to the
-// frame for everyone.
-func (r *Room) emitPending(ctx context.Context) {
-	if len(r.pending) == 0 {
-		return
-	}
-	if r.shared == nil {
-		if r.committing != nil {
-			if len(r.pending) < maxUncommitted {
-				return // the next batch, when the one in flight returns
-			}
-			<-r.commitDone
-			r.committed()
-		}
-		r.startCommit(ctx)
-		return
-	}
-	r.emit(r.pendSeq, r.pending)
-	r.pending = r.pending[:0]
-}
-
-// emit adds ops (numbered from seq, stored) to the frame for everyone and
-// to the replay window.
-func (r *Room) emit(seq uint64, ops []canvas.SeqOp) {
-	r.out = canvas.AppendOps(r.out, seq, ops)
-	r.outHasOps, r.outUrgent = true, true
-	for i, op := range ops {
-		r.recent.add(seq+uint64(i), op)
-	}
-	r.hub.metrics.opsIn.Add(float64(len(ops)))
-	r.sinceSnap += len(ops)
-}
-
-// startCommit hands the pending ops to the store on a goroutine of their
-// own, which retries until the store takes them (while it fails, drawing
-// pauses: nothing that was not stored is ever sent) and then reports on
-// r.commitDone. r.committing must be nil.
-func (r *Room) startCommit(ctx context.Context) {
-	batch := make([]canvas.SeqOp, len(r.pending))
-	copy(batch, r.pending)
-	r.committing, r.commitSeq = batch, r.pendSeq
-	r.commitArrived, r.arrived = r.arrived, time.Time{}
-	r.pending = r.pending[:0]
-	ops := make([]StoredOp, len(batch))
-	for i, op := range batch {
-		ops[i] = StoredOp{Seq: r.commitSeq + uint64(i), Author: op.Author, Op: op.Op}
-	}
-	store, name, epoch, log, m := r.store, r.name, r.board.Epoch, r.log, r.hub.metrics
-	go func() {
-		backoff := 50 * time.Millisecond
-		for {
-			err := store.Append(ctx, name, epoch, ops)
-			if err == nil {
-				break
-			}
-			m.storeErrors.Inc()
-			log.Error("store ops; retrying", "err", err, "retry_in", backoff)
-			time.Sleep(backoff)
-			backoff = min(2*backoff, 5*time.Second)
-		}
-		r.commitDone <- struct{}{}
-	}()
-}
-
-// committed sends the batch whose commit returned.
-func (r *Room) committed() {
-	if r.committing == nil {
-		return
-	}
-	r.emit(r.commitSeq, r.committing)
-	r.committing = nil
-	if r.outArrived.IsZero() {
-		r.outArrived = r.commitArrived
-	}
-}
-
-// settle makes every applied op durable and queued for sending: it waits
-// for the commit in flight, then commits the rest. In Redis mode it waits
-// for the submit in flight and submits the rest (settleShared).
-func (r *Room) settle(ctx context.Context) {
-	if r.shared != nil {
-		r.settleShared()
-		return
-	}
-	for r.committing != nil || len(r.pending) > 0 {
-		if r.committing != nil {
-			<-r.commitDone
-			r.committed()
-			continue
-		}
-		r.startCommit(ctx)
-	}
-}
-
-func (r *Room) compact(ctx context.Context) {
-	snap, _ := r.board.MarshalBinary()
-	var err error
-	if r.shared != nil {
-		r.cluster.crossed = false
-		err = r.shared.Compact(r.name, r.board.Epoch, r.board.Seq, snap)
-	} else {
-		err = r.store.Compact(ctx, r.name, r.board.Seq, snap)
-	}
-	if err != nil {
-		r.hub.metrics.storeErrors.Inc()
-		r.log.Error("compact", "err", err)
-		return
-	}
-	r.sinceSnap = 0
-}
-
 // shutdown flushes, stores a snapshot and tells every session to reconnect.
 func (r *Room) shutdown(ctx context.Context) {
 	if r.failed != nil {
@@ -729,7 +525,7 @@ func (r *Room) shutdown(ctx context.Context) {
 	}
 	r.settle(ctx)
 	r.flush(ctx, true)
-	if r.shared == nil && r.sinceSnap > 0 {
+	if r.solo && r.sinceSnap > 0 {
 		r.compact(ctx)
 	}
 	for s := range r.sessions {

@@ -35,7 +35,7 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 	// one per join.)
 	r.flushOps(ctx)
 
-	if r.shared != nil && h.Epoch == r.board.Epoch && (h.LastSeq > r.board.Seq || h.Author != 0) {
+	if !r.solo && h.Epoch == r.board.Epoch && (h.LastSeq > r.board.Seq || h.Author != 0) {
 		// The client may have seen more on another replica: catch up with
 		// the log first. Its Welcome.applied must count every op of its
 		// own it saw acknowledged there, or its first resent op would be
@@ -46,7 +46,7 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 	}
 	b := r.board
 	author := h.Author
-	if r.shared != nil && author > r.handedOut && h.Epoch == b.Epoch {
+	if !r.solo && author > r.handedOut && h.Epoch == b.Epoch {
 		// Handed out by another replica?
 		r.refreshAuthors()
 	}

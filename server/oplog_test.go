@@ -1,0 +1,251 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/sketchpad/sketchpad/canvas"
+)
+
+// The Log conformance table: every Log numbers, skips resends, reads back,
+// compacts, refuses other epochs, reserves authors and orders concurrent
+// submitters the same way. A new Log passes it or it does not ship.
+
+type logCase struct {
+	name string
+	open func(t *testing.T) Log
+}
+
+func logCases() []logCase {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return []logCase{
+		{"local/memory", func(t *testing.T) Log {
+			return newLocalLog(NewMemoryStore(), quiet, NewMetrics())
+		}},
+		{"local/bolt", func(t *testing.T) Log {
+			st, err := OpenBoltStore(filepath.Join(t.TempDir(), "boards.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = st.Close() })
+			return newLocalLog(st, quiet, NewMetrics())
+		}},
+		{"redis", func(t *testing.T) Log { return testLog(t, 3) }},
+	}
+}
+
+// forEachLog runs f against a fresh room of every Log.
+func forEachLog(t *testing.T, f func(t *testing.T, l Log, room string)) {
+	for _, c := range logCases() {
+		t.Run(c.name, func(t *testing.T) {
+			f(t, c.open(t), "conf"+randomHex())
+		})
+	}
+}
+
+// submit submits batch and waits for its reply.
+func submit(l Log, room string, epoch uint64, batch ...BatchOp) submitResult {
+	reply := make(chan submitResult, 1)
+	l.Submit(room, epoch, batch, reply)
+	return <-reply
+}
+
+func ends(author uint32, from uint64, n int) []BatchOp {
+	b := make([]BatchOp, n)
+	for i := range b {
+		b[i] = BatchOp{Author: author, Index: from + uint64(i), Op: endOp()}
+	}
+	return b
+}
+
+func openLog(t *testing.T, l Log, room string) *StoredRoom {
+	t.Helper()
+	st, err := l.Open(context.Background(), room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestLogNumbersSkipsResendsAndRefusesGaps(t *testing.T) {
+	forEachLog(t, func(t *testing.T, l Log, room string) {
+		st := openLog(t, l, room)
+		if st.Epoch == 0 || len(st.Ops) != 0 || st.Snapshot != nil {
+			t.Fatalf("a new room: %+v", st)
+		}
+		res := submit(l, room, st.Epoch, append(ends(1, 0, 3), ends(2, 0, 1)...)...)
+		if res.err != nil || res.first != 1 || !equalInts(res.res, 1, 2, 3, 4) {
+			t.Fatalf("first batch: %+v", res)
+		}
+		// A resend of author 1's op 2, then its next op, then one past a gap.
+		res = submit(l, room, st.Epoch, BatchOp{Author: 1, Index: 2, Op: endOp()},
+			BatchOp{Author: 1, Index: 3, Op: endOp()}, BatchOp{Author: 1, Index: 9, Op: endOp()})
+		if res.err != nil || !equalInts(res.res, 0, 5, -1) {
+			t.Fatalf("resend, next, gap: %+v", res)
+		}
+		again := openLog(t, l, room)
+		if again.Epoch != st.Epoch || len(again.Ops) != 5 || again.Ops[4].Seq != 5 || again.Ops[3].Author != 2 {
+			t.Fatalf("reopened: epoch %x (want %x), %d ops", again.Epoch, st.Epoch, len(again.Ops))
+		}
+		// The applied counts survive a reopen: the resend is still skipped.
+		if res := submit(l, room, st.Epoch, ends(1, 3, 2)...); res.err != nil || !equalInts(res.res, 0, 6) {
+			t.Fatalf("after reopen: %+v", res)
+		}
+	})
+}
+
+func TestLogSinceReadsBackWhatWasNumbered(t *testing.T) {
+	forEachLog(t, func(t *testing.T, l Log, room string) {
+		ctx := context.Background()
+		st := openLog(t, l, room)
+		submit(l, room, st.Epoch, ends(1, 0, 4)...)
+		ops, head, err := l.Since(ctx, room, st.Epoch, 2)
+		if err != nil || head != 4 || len(ops) != 3 || ops[0].Seq != 2 || ops[2].Seq != 4 || ops[0].Author != 1 {
+			t.Fatalf("since 2: %v ops, head %d, %v", len(ops), head, err)
+		}
+		if ops, head, err := l.Since(ctx, room, st.Epoch, 5); err != nil || head != 4 || len(ops) != 0 {
+			t.Fatalf("since head+1: %d ops, head %d, %v", len(ops), head, err)
+		}
+		if seq, _, err := l.Head(ctx, room, st.Epoch); err != nil || seq != 4 {
+			t.Fatalf("head %d, %v", seq, err)
+		}
+	})
+}
+
+func TestLogCompactsBehindASnapshot(t *testing.T) {
+	forEachLog(t, func(t *testing.T, l Log, room string) {
+		ctx := context.Background()
+		st := openLog(t, l, room)
+		submit(l, room, st.Epoch, ends(1, 0, 10)...)
+		b := canvas.NewBoard(st.Epoch)
+		var op canvas.Op
+		for range 8 {
+			if err := canvas.DecodeOp(endOp(), &op); err != nil {
+				t.Fatal(err)
+			}
+			b.Apply(1, &op)
+		}
+		snap, _ := b.MarshalBinary()
+		if err := l.Compact(ctx, room, st.Epoch, 8, snap); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := l.Since(ctx, room, st.Epoch, 1); !errors.Is(err, errTrimmed) {
+			t.Fatalf("since 1 after compaction: %v, want errTrimmed", err)
+		}
+		again := openLog(t, l, room)
+		var after []StoredOp
+		for _, so := range again.Ops {
+			if so.Seq > 8 {
+				after = append(after, so)
+			}
+		}
+		if string(again.Snapshot) != string(snap) || len(after) != 2 || after[0].Seq != 9 {
+			t.Fatalf("reopened after compaction: snapshot %v, %d ops after it", again.Snapshot != nil, len(after))
+		}
+		// Numbering goes on from the head, applied counts from the snapshot.
+		if res := submit(l, room, st.Epoch, ends(1, 9, 2)...); res.err != nil || !equalInts(res.res, 0, 11) {
+			t.Fatalf("after compaction: %+v", res)
+		}
+	})
+}
+
+func TestLogRefusesAnotherEpoch(t *testing.T) {
+	forEachLog(t, func(t *testing.T, l Log, room string) {
+		ctx := context.Background()
+		st := openLog(t, l, room)
+		submit(l, room, st.Epoch, ends(1, 0, 1)...)
+		other := st.Epoch + 1
+		if res := submit(l, room, other, ends(1, 1, 1)...); !errors.Is(res.err, errEpoch) || res.epoch != other {
+			t.Errorf("submit: %+v, want errEpoch", res)
+		}
+		if _, _, err := l.Since(ctx, room, other, 1); !errors.Is(err, errEpoch) {
+			t.Errorf("since: %v, want errEpoch", err)
+		}
+		if _, err := l.NewAuthors(ctx, room, other, 1); !errors.Is(err, errEpoch) {
+			t.Errorf("new authors: %v, want errEpoch", err)
+		}
+		if err := l.Compact(ctx, room, other, 1, nil); !errors.Is(err, errEpoch) {
+			t.Errorf("compact: %v, want errEpoch", err)
+		}
+	})
+}
+
+func TestLogReservesAuthorsDurably(t *testing.T) {
+	forEachLog(t, func(t *testing.T, l Log, room string) {
+		ctx := context.Background()
+		st := openLog(t, l, room)
+		if last, err := l.NewAuthors(ctx, room, st.Epoch, 5); err != nil || last != 5 {
+			t.Fatalf("first block: %d, %v", last, err)
+		}
+		if last, err := l.NewAuthors(ctx, room, st.Epoch, 3); err != nil || last != 8 {
+			t.Fatalf("second block: %d, %v", last, err)
+		}
+		if _, n, err := l.Head(ctx, room, st.Epoch); err != nil || n != 8 {
+			t.Fatalf("head authors %d, %v", n, err)
+		}
+		if again := openLog(t, l, room); again.Authors != 8 {
+			t.Fatalf("reopened: %d authors handed out, want 8", again.Authors)
+		}
+	})
+}
+
+// Submitters racing on one room (replicas, in Redis mode) each get their
+// ops numbered in their order, with every number used once.
+func TestLogOrdersConcurrentSubmitters(t *testing.T) {
+	forEachLog(t, func(t *testing.T, l Log, room string) {
+		const submitters, batches, per = 4, 10, 5
+		st := openLog(t, l, room)
+		var wg sync.WaitGroup
+		errs := make(chan error, submitters)
+		for a := uint32(1); a <= submitters; a++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for k := range batches {
+					if res := submit(l, room, st.Epoch, ends(a, uint64(k*per), per)...); res.err != nil {
+						errs <- res.err
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		all := openLog(t, l, room).Ops
+		if len(all) != submitters*batches*per {
+			t.Fatalf("%d ops, want %d", len(all), submitters*batches*per)
+		}
+		next := map[uint32]int{}
+		for i, so := range all {
+			if so.Seq != uint64(i+1) {
+				t.Fatalf("op %d has seq %d", i, so.Seq)
+			}
+			next[so.Author]++
+		}
+		for a := uint32(1); a <= submitters; a++ {
+			if next[a] != batches*per {
+				t.Fatalf("author %d: %d ops", a, next[a])
+			}
+		}
+	})
+}
+
+func equalInts(got []int64, want ...int64) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -212,7 +212,7 @@ func (p *pictures) buildNow(ctx context.Context, room string) (picture, error) {
 	if err != nil {
 		return picture{}, err
 	}
-	b, err := storedBoard(room, st)
+	b, err := storedBoard(room, st, new(canvas.Op), nil)
 	if err != nil {
 		return picture{}, err
 	}
@@ -220,29 +220,29 @@ func (p *pictures) buildNow(ctx context.Context, room string) (picture, error) {
 }
 
 // storedBoard builds the board st holds: its snapshot, then the ops after
-// it in order, as Room.load does. (Room.load also fills the room's replay
-// window and author counter as it goes, which a picture does not need;
-// the replay itself is these few lines, kept here rather than changing
-// the room's loader.)
-func storedBoard(room string, st *StoredRoom) (*canvas.Board, error) {
+// it in sequence order, decoded into op (scratch). each, when not nil, sees
+// every op st holds in order, those the snapshot already covers included.
+// A room opening and a picture of a closed board read a board the same way.
+func storedBoard(room string, st *StoredRoom, op *canvas.Op, each func(StoredOp)) (*canvas.Board, error) {
 	b := canvas.NewBoard(st.Epoch)
 	if st.Snapshot != nil {
 		if err := b.UnmarshalBinary(st.Snapshot); err != nil {
 			return nil, fmt.Errorf("board %s snapshot: %w", room, err)
 		}
 	}
-	var op canvas.Op
 	for _, so := range st.Ops {
-		if so.Seq <= b.Seq {
-			continue // kept before the snapshot for replay
+		if so.Seq > b.Seq {
+			if so.Seq != b.Seq+1 {
+				return nil, fmt.Errorf("board %s log has a gap at seq %d", room, b.Seq+1)
+			}
+			if err := canvas.DecodeOp(so.Op, op); err != nil {
+				return nil, fmt.Errorf("board %s op %d: %w", room, so.Seq, err)
+			}
+			b.Apply(so.Author, op)
 		}
-		if so.Seq != b.Seq+1 {
-			return nil, fmt.Errorf("board %s log has a gap at seq %d", room, b.Seq+1)
+		if each != nil {
+			each(so)
 		}
-		if err := canvas.DecodeOp(so.Op, &op); err != nil {
-			return nil, fmt.Errorf("board %s op %d: %w", room, so.Seq, err)
-		}
-		b.Apply(so.Author, &op)
 	}
 	return b, nil
 }

@@ -190,28 +190,16 @@ func (r *Room) load(ctx context.Context) error {
 	r.recent = newRecentOps(r.cfg)
 	r.authorNext, r.authorLast = 0, 0
 	r.snapMsg = nil
-	b := canvas.NewBoard(st.Epoch)
-	if st.Snapshot != nil {
-		if err := b.UnmarshalBinary(st.Snapshot); err != nil {
-			return fmt.Errorf("room %s snapshot: %w", r.name, err)
+	// Every op the log kept goes to the replay window, those before the
+	// snapshot included (Redis mode keeps them for replay), as long as
+	// they follow each other.
+	b, err := storedBoard(r.name, st, &r.op, func(so StoredOp) {
+		if len(r.recent.ops) == 0 || so.Seq == r.recent.base+uint64(len(r.recent.ops)) {
+			r.recent.add(so.Seq, canvas.SeqOp{Author: so.Author, Op: so.Op})
 		}
-	}
-	for _, so := range st.Ops {
-		if so.Seq <= b.Seq {
-			// Kept before the snapshot for replay (Redis mode).
-			if len(r.recent.ops) == 0 || so.Seq == r.recent.base+uint64(len(r.recent.ops)) {
-				r.recent.add(so.Seq, canvas.SeqOp{Author: so.Author, Op: so.Op})
-			}
-			continue
-		}
-		if so.Seq != b.Seq+1 {
-			return fmt.Errorf("room %s log has a gap at seq %d", r.name, b.Seq+1)
-		}
-		if err := canvas.DecodeOp(so.Op, &r.op); err != nil {
-			return fmt.Errorf("room %s op %d: %w", r.name, so.Seq, err)
-		}
-		b.Apply(so.Author, &r.op)
-		r.recent.add(b.Seq, canvas.SeqOp{Author: so.Author, Op: so.Op})
+	})
+	if err != nil {
+		return err
 	}
 	if b.Epoch == 0 {
 		b.Epoch = newEpoch()

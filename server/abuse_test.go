@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/internal/testenv"
-	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // One address asks for pictures of random boards as fast as it can while
@@ -27,7 +27,7 @@ func TestAbuseOneAddressFloodingPicturesNeitherOpensBoardsNorTouchesDrawers(t *t
 		requests = 100000
 		workers  = 16
 	)
-	cfg := &server.Config{DataDir: t.TempDir(), TrustedProxies: []string{"127.0.0.0/8"}, MaxRooms: drawers + 1}
+	cfg := &config.Config{DataDir: t.TempDir(), TrustedProxies: []string{"127.0.0.0/8"}, MaxRooms: drawers + 1}
 	ts := startWith(t, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

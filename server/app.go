@@ -21,12 +21,13 @@ import (
 	"github.com/lxzan/gws"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/sketchpad/sketchpad/frontend"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // App is the HTTP side of a replica: the Echo routes, the WebSocket
 // upgrader, and the hub of rooms behind them.
 type App struct {
-	cfg      *Config
+	cfg      *config.Config
 	log      *slog.Logger
 	echo     *echo.Echo
 	hub      *Hub
@@ -41,7 +42,7 @@ type App struct {
 
 // New builds an App: in Redis mode (cfg.RedisURL set) over the shared room
 // log in Redis, else over a store opened in cfg.DataDir.
-func New(cfg *Config, log *slog.Logger) (*App, error) {
+func New(cfg *config.Config, log *slog.Logger) (*App, error) {
 	cfg.Defaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -65,12 +66,12 @@ func New(cfg *Config, log *slog.Logger) (*App, error) {
 }
 
 // NewWithStore builds an App over an open store, which it then owns.
-func NewWithStore(cfg *Config, log *slog.Logger, store Store) *App {
+func NewWithStore(cfg *config.Config, log *slog.Logger, store Store) *App {
 	cfg.Defaults()
 	return newApp(cfg, log, store, nil, NewMetrics())
 }
 
-func newApp(cfg *Config, log *slog.Logger, store Store, shared *RedisLog, m *Metrics) *App {
+func newApp(cfg *config.Config, log *slog.Logger, store Store, shared *RedisLog, m *Metrics) *App {
 	a := &App{cfg: cfg, log: log, store: store, shared: shared, metrics: m, assets: frontend.Dist()}
 	switch {
 	case cfg.Secret != "":

@@ -18,8 +18,8 @@ import (
 
 	"github.com/lxzan/gws"
 	"github.com/sketchpad/sketchpad/canvas"
-	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
@@ -30,8 +30,8 @@ import (
 
 // bigBoardConfig is the default configuration but for the drawing rate,
 // raised so that a board fills in seconds.
-func bigBoardConfig(t *testing.T, redisURL string) *server.Config {
-	c := &server.Config{RoomIdle: time.Minute, RateDraw: 1e6, IPRateFactor: 1000}
+func bigBoardConfig(t *testing.T, redisURL string) *config.Config {
+	c := &config.Config{RoomIdle: time.Minute, RateDraw: 1e6, IPRateFactor: 1000}
 	if redisURL != "" {
 		c.RedisURL, c.SyncInterval = redisURL, 200*time.Millisecond
 	} else {

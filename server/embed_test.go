@@ -13,12 +13,13 @@ import (
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 const adminKey = "test-admin-key-0123456789abcdef-0123"
 
 func embedServer(t *testing.T) *testServer {
-	return startWith(t, &server.Config{DataDir: t.TempDir(), RoomIdle: time.Minute,
+	return startWith(t, &config.Config{DataDir: t.TempDir(), RoomIdle: time.Minute,
 		EmbedOrigins: []string{"http://host.example:8000"}, AdminKey: adminKey})
 }
 

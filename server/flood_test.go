@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
-	"github.com/sketchpad/sketchpad/server"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // Nothing of a flood reaches anyone beyond what the flooder's limiter
@@ -16,7 +16,7 @@ import (
 // flood` measures the same beside 50 drawers, with their latency.
 func TestAFloodReachesOthersOnlyAsFastAsItsLimiterAdmits(t *testing.T) {
 	const rate, burst = 50.0, 100.0 // burst: twice the rate
-	ts := limitServer(t, func(c *server.Config) { c.RateDraw = rate; c.IPRateFactor = 1000 })
+	ts := limitServer(t, func(c *config.Config) { c.RateDraw = rate; c.IPRateFactor = 1000 })
 	flood := connect(t, ts, "r", "flood")
 	watch := connect(t, ts, "r", "watch")
 	author := flood.Author()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // getFrom is a GET as the client at addr, behind a trusted proxy on
@@ -38,7 +39,7 @@ func wsFrom(ts *testServer, addr, room string) *client.Client {
 func TestHTTPBudgetRefusesAnAddressOverItWith429AndLeavesOthersAlone(t *testing.T) {
 	// Burst 1, then a token every 2 s: the checks below run before the next.
 	const rate = 0.5
-	ts := limitServer(t, func(c *server.Config) { c.RateHTTP = rate; c.TrustedProxies = []string{"127.0.0.0/8"} })
+	ts := limitServer(t, func(c *config.Config) { c.RateHTTP = rate; c.TrustedProxies = []string{"127.0.0.0/8"} })
 	const greedy, other = "198.51.100.1", "198.51.100.2"
 
 	// Within budget everything passes; the budget runs out after about

@@ -4,13 +4,15 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // Hub is this replica's set of open rooms. A room is opened by the first
 // session that says Hello in it and closes itself when it has been empty
 // for cfg.RoomIdle.
 type Hub struct {
-	cfg     *Config
+	cfg     *config.Config
 	oplog   Log  // where the rooms' ops are numbered and kept
 	solo    bool // this replica is the only writer of oplog (embedded mode)
 	log     *slog.Logger
@@ -46,7 +48,7 @@ type Hub struct {
 
 // NewHub returns a hub whose rooms keep their ops in oplog. cfg must have
 // its defaults filled in.
-func NewHub(cfg *Config, oplog Log, log *slog.Logger, m *Metrics) *Hub {
+func NewHub(cfg *config.Config, oplog Log, log *slog.Logger, m *Metrics) *Hub {
 	_, solo := oplog.(*localLog)
 	return &Hub{
 		cfg: cfg, oplog: oplog, solo: solo, log: log, metrics: m,

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
@@ -46,23 +46,23 @@ func TestAnEmptyBoardClosesAfterRoomIdleAtTheDefaults(t *testing.T) {
 		t.Skip("waits out the default --room-idle")
 	}
 	t.Parallel()
-	modes := map[string]func(t *testing.T) (*server.Config, *redis.Client){
-		"embedded": func(t *testing.T) (*server.Config, *redis.Client) {
-			return &server.Config{DataDir: t.TempDir()}, nil
+	modes := map[string]func(t *testing.T) (*config.Config, *redis.Client){
+		"embedded": func(t *testing.T) (*config.Config, *redis.Client) {
+			return &config.Config{DataDir: t.TempDir()}, nil
 		},
-		"redis": func(t *testing.T) (*server.Config, *redis.Client) {
+		"redis": func(t *testing.T) (*config.Config, *redis.Client) {
 			url := redistest.Shared(t)
 			opt, _ := redis.ParseURL(url)
 			rdb := redis.NewClient(opt)
 			t.Cleanup(func() { rdb.Close() })
-			return &server.Config{RedisURL: url}, rdb
+			return &config.Config{RedisURL: url}, rdb
 		},
 	}
 	for mode, setup := range modes {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
 			cfg, rdb := setup(t)
-			defaults := &server.Config{}
+			defaults := &config.Config{}
 			defaults.Defaults()
 			ts := startWith(t, cfg)
 			room := roomName(t)
@@ -142,7 +142,7 @@ func TestAnEmptyBoardClosesAfterRoomIdleAtTheDefaults(t *testing.T) {
 // it, and when every open board has someone on it the new one is
 // refused. The closed board loses nothing.
 func TestAtMaxRoomsTheLongestEmptyBoardMakesRoom(t *testing.T) {
-	ts := startWith(t, &server.Config{DataDir: t.TempDir(), MaxRooms: 3, RoomIdle: time.Hour})
+	ts := startWith(t, &config.Config{DataDir: t.TempDir(), MaxRooms: 3, RoomIdle: time.Hour})
 	ctx := ctxT(t)
 	old := connect(t, ts, "old", "O")
 	drawSpirals(t, old, 3, 40, 8)
@@ -190,7 +190,7 @@ func TestAtMaxRoomsTheLongestEmptyBoardMakesRoom(t *testing.T) {
 // One client address may be on at most --max-rooms-per-ip boards at once;
 // other addresses are not affected, and leaving a board frees its place.
 func TestOneAddressHoldsAtMostItsShareOfBoards(t *testing.T) {
-	ts := startWith(t, &server.Config{DataDir: t.TempDir(), MaxRooms: 100, MaxRoomsPerIP: 3, TrustedProxies: []string{"127.0.0.1/32"}})
+	ts := startWith(t, &config.Config{DataDir: t.TempDir(), MaxRooms: 100, MaxRoomsPerIP: 3, TrustedProxies: []string{"127.0.0.1/32"}})
 	ctx := ctxT(t)
 	from := func(ip, room string) (*client.Client, error) {
 		h := http.Header{}

@@ -8,10 +8,11 @@ import (
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
-func limitServer(t *testing.T, mod func(*server.Config)) *testServer {
-	cfg := &server.Config{DataDir: t.TempDir(), RoomIdle: time.Minute}
+func limitServer(t *testing.T, mod func(*config.Config)) *testServer {
+	cfg := &config.Config{DataDir: t.TempDir(), RoomIdle: time.Minute}
 	mod(cfg)
 	return startWith(t, cfg)
 }
@@ -26,7 +27,7 @@ func hasNotice(c *client.Client, code canvas.NoticeCode) bool {
 }
 
 func TestConnectionsPerIPAreLimited(t *testing.T) {
-	ts := limitServer(t, func(c *server.Config) { c.MaxConnsPerIP = 3 })
+	ts := limitServer(t, func(c *config.Config) { c.MaxConnsPerIP = 3 })
 	var cs []*client.Client
 	for i := range 3 {
 		cs = append(cs, connect(t, ts, "r", "c"+itoa(i)))
@@ -51,7 +52,7 @@ func TestConnectionsPerIPAreLimited(t *testing.T) {
 }
 
 func TestClientsPerBoardAreLimited(t *testing.T) {
-	ts := limitServer(t, func(c *server.Config) { c.MaxRoomClients = 2 })
+	ts := limitServer(t, func(c *config.Config) { c.MaxRoomClients = 2 })
 	connect(t, ts, "r", "a")
 	connect(t, ts, "r", "b")
 	c := client.New(ts.wsURL("r"), client.Options{})
@@ -64,7 +65,7 @@ func TestClientsPerBoardAreLimited(t *testing.T) {
 }
 
 func TestAFullBoardRefusesMoreDrawingButStaysInStep(t *testing.T) {
-	ts := limitServer(t, func(c *server.Config) { c.MaxBoardPoints = 100; c.MaxBoardStrokes = 3 })
+	ts := limitServer(t, func(c *config.Config) { c.MaxBoardPoints = 100; c.MaxBoardStrokes = 3 })
 	ctx := ctxT(t)
 	a := connect(t, ts, "full", "A")
 	b := connect(t, ts, "full", "B")
@@ -104,7 +105,7 @@ func TestAFullBoardRefusesMoreDrawingButStaysInStep(t *testing.T) {
 }
 
 func TestAFloodingClientIsSlowedThenDroppedOthersAreNot(t *testing.T) {
-	ts := limitServer(t, func(c *server.Config) { c.RateDraw = 50; c.IPRateFactor = 1000 })
+	ts := limitServer(t, func(c *config.Config) { c.RateDraw = 50; c.IPRateFactor = 1000 })
 	ctx := ctxT(t)
 	flood := connect(t, ts, "r", "flood")
 	calm := connect(t, ts, "r", "calm")
@@ -149,7 +150,7 @@ func TestAFloodingClientIsSlowedThenDroppedOthersAreNot(t *testing.T) {
 // same 60 ops at once that a new connection from its address could send
 // unslowed before (burst 100) are slowed after its close.
 func TestAReconnectAfterAFloodCloseGetsNoFreshBurst(t *testing.T) {
-	ts := limitServer(t, func(c *server.Config) { c.RateDraw = 50; c.IPRateFactor = 1000 })
+	ts := limitServer(t, func(c *config.Config) { c.RateDraw = 50; c.IPRateFactor = 1000 })
 	ctx := ctxT(t)
 	burst := func(name string) bool {
 		c := connect(t, ts, "r", name)

@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // Links turns a board's name into its read-only (view) link id and back.
@@ -156,7 +157,7 @@ func redisSecret(ctx context.Context, rdb *redis.Client) ([]byte, error) {
 // LinksFor returns the view links and embed tokens of the service cfg
 // describes, with its secret from cfg.Secret, the data directory or Redis:
 // for tools such as `sketchpad token`. close releases what it opened.
-func LinksFor(cfg *Config) (links *Links, close func(), err error) {
+func LinksFor(cfg *config.Config) (links *Links, close func(), err error) {
 	cfg.Defaults()
 	switch {
 	case cfg.Secret != "":

@@ -11,12 +11,13 @@ import (
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // TestOriginAndAccessMatrix asserts every cell: which Origin may open which
 // kind of board link, and whether an op over it is taken.
 func TestOriginAndAccessMatrix(t *testing.T) {
-	ts := startWith(t, &server.Config{DataDir: t.TempDir(), RoomIdle: time.Minute,
+	ts := startWith(t, &config.Config{DataDir: t.TempDir(), RoomIdle: time.Minute,
 		AllowedOrigins: []string{"http://partner.example"}, AdminKey: adminKey})
 	ctx := context.Background()
 	links := ts.app.Links()

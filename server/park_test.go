@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sketchpad/sketchpad/server"
+	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
@@ -44,8 +44,8 @@ func roomLoops(t *testing.T) int {
 // parked keeps every stroke.
 func TestAQuietRoomParksAndWakesOnTheNextEvent(t *testing.T) {
 	dir := t.TempDir()
-	cfg := func() *server.Config {
-		return &server.Config{DataDir: dir, RoomIdle: time.Minute, RoomPark: 50 * time.Millisecond}
+	cfg := func() *config.Config {
+		return &config.Config{DataDir: dir, RoomIdle: time.Minute, RoomPark: 50 * time.Millisecond}
 	}
 	ts := startWith(t, cfg())
 	ctx := ctxT(t)
@@ -103,7 +103,7 @@ func TestAQuietRoomParksAndWakesOnTheNextEvent(t *testing.T) {
 func TestRedisParkedRoomWakesOnAnotherReplicasStroke(t *testing.T) {
 	url := redistest.Shared(t)
 	start := func() *testServer {
-		return startWith(t, &server.Config{RedisURL: url, RoomIdle: time.Minute, RoomPark: 50 * time.Millisecond, IPRateFactor: 1000})
+		return startWith(t, &config.Config{RedisURL: url, RoomIdle: time.Minute, RoomPark: 50 * time.Millisecond, IPRateFactor: 1000})
 	}
 	r0, r1 := start(), start()
 	room := roomName(t)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 func TestPictureCacheKeepsTheRecentlyUsedWithinItsBytes(t *testing.T) {
@@ -91,7 +92,7 @@ var _ storeHead = (*countingStore)(nil)
 // A closed board's picture is read in full once per state: again only
 // after it changed; a board never stored is never read in full.
 func TestPicturesReadAStoredBoardOncePerState(t *testing.T) {
-	cfg := &Config{}
+	cfg := &config.Config{}
 	cfg.Defaults()
 	store := &countingStore{st: StoredRoom{Epoch: 7}}
 	add := func(seq uint64, op *canvas.Op) {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/sketchpad/sketchpad/canvas"
-	"github.com/sketchpad/sketchpad/server"
+	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/redistest"
 	bolt "go.etcd.io/bbolt"
 )
@@ -66,7 +66,7 @@ func TestPicturesOfBoardsNeverDrawnOpenNothingAndStoreNothing(t *testing.T) {
 	const n = 2000
 	t.Run("embedded", func(t *testing.T) {
 		dir := t.TempDir()
-		ts := startWith(t, &server.Config{DataDir: dir, RoomIdle: time.Minute, RateHTTP: 1e6})
+		ts := startWith(t, &config.Config{DataDir: dir, RoomIdle: time.Minute, RateHTTP: 1e6})
 		getAllEmpty(t, ts, randomNames("pic", n))
 		if r := metric(t, ts, "sketchpad_rooms"); r != 0 {
 			t.Errorf("sketchpad_rooms = %v after %d pictures of boards never drawn, want 0", r, n)
@@ -88,7 +88,7 @@ func TestPicturesOfBoardsNeverDrawnOpenNothingAndStoreNothing(t *testing.T) {
 	})
 	t.Run("redis", func(t *testing.T) {
 		rd := redistest.Start(t, redistest.Options{}) // of its own: DBSIZE counts only this test
-		ts := startWith(t, &server.Config{RedisURL: rd.URL(), RoomIdle: time.Minute, SyncInterval: 100 * time.Millisecond, RateHTTP: 1e6})
+		ts := startWith(t, &config.Config{RedisURL: rd.URL(), RoomIdle: time.Minute, SyncInterval: 100 * time.Millisecond, RateHTTP: 1e6})
 		waitReady(t, ts)
 		rdb := redis.NewClient(&redis.Options{Addr: rd.Addr})
 		defer rdb.Close()
@@ -152,7 +152,7 @@ func TestPictureOfABoardIsLiveWhileOpenAndTheSameOnceClosed(t *testing.T) {
 	t.Run("embedded", func(t *testing.T) {
 		// A short --room-idle so the board closes within the test (and a
 		// park interval longer than it, so only the idle timer decides).
-		ts := startWith(t, &server.Config{DataDir: t.TempDir(), RoomIdle: 300 * time.Millisecond, RoomPark: time.Minute, SnapshotEvery: 10})
+		ts := startWith(t, &config.Config{DataDir: t.TempDir(), RoomIdle: 300 * time.Millisecond, RoomPark: time.Minute, SnapshotEvery: 10})
 		ctx := ctxT(t)
 		a := connect(t, ts, "drawn", "A")
 		drawSpirals(t, a, 3, 40, 8)
@@ -200,7 +200,7 @@ func TestPictureOfABoardIsLiveWhileOpenAndTheSameOnceClosed(t *testing.T) {
 		url := redistest.Shared(t)
 		var rs []*testServer
 		for range 2 { // snapshots every few ops: the read joins a snapshot and the ops after it
-			rs = append(rs, startWith(t, &server.Config{RedisURL: url, RoomIdle: time.Minute, SnapshotEvery: 10}))
+			rs = append(rs, startWith(t, &config.Config{RedisURL: url, RoomIdle: time.Minute, SnapshotEvery: 10}))
 		}
 		room := roomName(t)
 		ctx := ctxT(t)

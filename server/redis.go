@@ -15,6 +15,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // RedisLog is the room log of Redis mode, shared by every replica.
@@ -77,7 +78,7 @@ const (
 
 // OpenRedisLog connects to Redis at url. It does not fail when Redis is
 // down: the replica starts, reports not ready, and works once Redis answers.
-func OpenRedisLog(url string, cfg *Config, log *slog.Logger, m *Metrics) (*RedisLog, error) {
+func OpenRedisLog(url string, cfg *config.Config, log *slog.Logger, m *Metrics) (*RedisLog, error) {
 	opt, err := redis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)

@@ -11,12 +11,13 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
 func testLog(t *testing.T, keep int) *RedisLog {
 	t.Helper()
-	cfg := &Config{ReplayOps: 2 * keep, SyncInterval: 100 * time.Millisecond}
+	cfg := &config.Config{ReplayOps: 2 * keep, SyncInterval: 100 * time.Millisecond}
 	cfg.Defaults()
 	l, err := OpenRedisLog(redistest.Shared(t), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), NewMetrics())
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/redis/go-redis/v9"
+	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
@@ -89,7 +90,7 @@ func isScriptCall(c redis.Cmder) bool {
 // closes it (once; the test's end does too).
 func testLogAt(t *testing.T, url string) (l *RedisLog, pc *pipeCounter, close func()) {
 	t.Helper()
-	cfg := &Config{SyncInterval: 100 * time.Millisecond}
+	cfg := &config.Config{SyncInterval: 100 * time.Millisecond}
 	cfg.Defaults()
 	l, err := OpenRedisLog(url, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), NewMetrics())
 	if err != nil {

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
-	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
@@ -21,7 +21,7 @@ func startReplica(t *testing.T, redisURL string) *testServer {
 	// Many test clients share one address: the per-address budget is
 	// raised to what many people behind one address would have (drawing
 	// and WebSocket upgrades).
-	return startWith(t, &server.Config{RedisURL: redisURL, RoomIdle: time.Minute, SyncInterval: 200 * time.Millisecond, IPRateFactor: 1000, RateHTTP: 1e4})
+	return startWith(t, &config.Config{RedisURL: redisURL, RoomIdle: time.Minute, SyncInterval: 200 * time.Millisecond, IPRateFactor: 1000, RateHTTP: 1e4})
 }
 
 func replicas(t *testing.T, redisURL string, n int) []*testServer {

@@ -20,6 +20,7 @@ import (
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
@@ -27,7 +28,7 @@ import (
 
 // realServer serves app with App.HTTPServer (the timeouts production uses)
 // on a loopback port and returns its address.
-func realServer(t *testing.T, cfg *server.Config) (addr string, app *server.App) {
+func realServer(t *testing.T, cfg *config.Config) (addr string, app *server.App) {
 	t.Helper()
 	app, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -145,7 +146,7 @@ func heapInUse() uint64 {
 }
 
 func TestFrameAttacksAreClosedQuicklyAndHurtNoOne(t *testing.T) {
-	cfg := &server.Config{DataDir: t.TempDir(), RoomIdle: time.Minute, HandshakeTimeout: 500 * time.Millisecond}
+	cfg := &config.Config{DataDir: t.TempDir(), RoomIdle: time.Minute, HandshakeTimeout: 500 * time.Millisecond}
 	addr, _ := realServer(t, cfg)
 	ctx := ctxT(t)
 	// A bystander draws throughout and must see nothing of the attacks.
@@ -214,7 +215,7 @@ func TestFrameAttacksAreClosedQuicklyAndHurtNoOne(t *testing.T) {
 }
 
 func TestSlowConsumerIsDroppedAndOthersAreNotSlowed(t *testing.T) {
-	ts := startWith(t, &server.Config{DataDir: t.TempDir(), RoomIdle: time.Minute, SendQueueBytes: 1 << 20, RateDraw: 10000, RateDestructive: 1000})
+	ts := startWith(t, &config.Config{DataDir: t.TempDir(), RoomIdle: time.Minute, SendQueueBytes: 1 << 20, RateDraw: 10000, RateDestructive: 1000})
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	fast := client.New(ts.wsURL("slow"), client.Options{Name: "fast", NoLog: true})
@@ -274,7 +275,7 @@ func TestSlowConsumerIsDroppedAndOthersAreNotSlowed(t *testing.T) {
 }
 
 func TestLateJoinersDuringFullSpeedDrawingAlwaysMatch(t *testing.T) {
-	ts := startWith(t, &server.Config{DataDir: t.TempDir(), RoomIdle: time.Minute, MaxConnsPerIP: 10000, IPRateFactor: 100, RateHTTP: 1e4})
+	ts := startWith(t, &config.Config{DataDir: t.TempDir(), RoomIdle: time.Minute, MaxConnsPerIP: 10000, IPRateFactor: 100, RateHTTP: 1e4})
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	var drawers []*client.Client

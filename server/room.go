@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // A Room is one board on this replica: its sessions, the board state, and
@@ -54,7 +55,7 @@ type Room struct {
 	hub    *Hub
 	oplog  Log  // where the room's ops are numbered and kept
 	solo   bool // this replica is oplog's only writer (embedded mode): the room numbers ahead of it
-	cfg    *Config
+	cfg    *config.Config
 	log    *slog.Logger
 	inbox  *roomInbox
 	done   chan struct{} // closed when run returns

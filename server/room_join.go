@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // A join, and what a joiner is sent: a replay of the ops it missed, or
@@ -176,7 +177,7 @@ type recentOps struct {
 // bigger than the queue would have that client dropped as too slow at
 // every reconnect, forever. The other half leaves room for the ops'
 // framing, the presence list, and live frames queued behind.
-func newRecentOps(cfg *Config) recentOps {
+func newRecentOps(cfg *config.Config) recentOps {
 	return recentOps{max: cfg.ReplayOps, maxBytes: int(cfg.SendQueueBytes / 2)}
 }
 

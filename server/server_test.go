@@ -17,6 +17,7 @@ import (
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // testServer is a real replica on a real socket over a store in dir.
@@ -27,11 +28,11 @@ type testServer struct {
 
 func startServer(t *testing.T, dir string) *testServer {
 	t.Helper()
-	return startWith(t, &server.Config{DataDir: dir, RoomIdle: time.Minute})
+	return startWith(t, &config.Config{DataDir: dir, RoomIdle: time.Minute})
 }
 
 // startWith starts a replica with cfg (embedded mode unless cfg.RedisURL).
-func startWith(t *testing.T, cfg *server.Config) *testServer {
+func startWith(t *testing.T, cfg *config.Config) *testServer {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {

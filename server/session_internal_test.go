@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // A handler's panic still reaches gws's Recovery, on the read goroutine,
@@ -78,7 +80,7 @@ func TestFrameCostFollowsTheCPUAFrameTakes(t *testing.T) {
 func TestSendIntervalSpendsTheFrameCPUShare(t *testing.T) {
 	h := &Hub{}
 	h.cost.perNS.Store(int64(20 * time.Microsecond))
-	r := &Room{hub: h, cfg: &Config{FlushInterval: time.Second, FrameCPU: 0.5}, sessions: map[*Session]*member{}}
+	r := &Room{hub: h, cfg: &config.Config{FlushInterval: time.Second, FrameCPU: 0.5}, sessions: map[*Session]*member{}}
 	for range 100 {
 		r.sessions[&Session{}] = &member{}
 	}

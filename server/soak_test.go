@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
@@ -31,8 +31,8 @@ func TestSoakTenThousandBoardsComeAndGo(t *testing.T) {
 	t.Cleanup(func() { rdb.Close() })
 	// Every timer and limit at its default; the clients come from many
 	// addresses (through a trusted proxy header), as many people would.
-	ts := startWith(t, &server.Config{RedisURL: url, TrustedProxies: []string{"127.0.0.1/32"}})
-	defaults := &server.Config{}
+	ts := startWith(t, &config.Config{RedisURL: url, TrustedProxies: []string{"127.0.0.1/32"}})
+	defaults := &config.Config{}
 	defaults.Defaults()
 	ctx := context.Background()
 	prefix := roomName(t)

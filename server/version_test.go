@@ -9,13 +9,14 @@ import (
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // A Hello of another protocol version (a page loaded before an upgrade:
 // version 2 has no Trace op) is refused with 4426, and the page reloads;
 // the current version is welcomed and can draw with Trace ops.
 func TestHelloOfAnotherVersionIsRefused(t *testing.T) {
-	addr, _ := realServer(t, &server.Config{DataDir: t.TempDir(), RoomIdle: time.Minute})
+	addr, _ := realServer(t, &config.Config{DataDir: t.TempDir(), RoomIdle: time.Minute})
 	for _, v := range []uint8{1, 2, canvas.Version + 1} {
 		conn, br := rawUpgrade(t, addr, "versions")
 		hello := canvas.AppendHello(nil, &canvas.Hello{Version: v, Name: "old page"})

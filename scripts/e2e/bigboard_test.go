@@ -15,8 +15,8 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/sketchpad/sketchpad/canvas"
-	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // Big boards stay fast (issue 4): a board of 100,000 points opens and is
@@ -146,7 +146,7 @@ func openBig(t *testing.T, p *person, head uint64) renderStats {
 }
 
 func TestBigBoardOpensFast(t *testing.T) {
-	base := startApp(t, &server.Config{DataDir: t.TempDir()})
+	base := startApp(t, &config.Config{DataDir: t.TempDir()})
 	room := "e2e-big-board"
 	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws/" + room
 	t0 := time.Now()

@@ -11,17 +11,18 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/server"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // startServer starts a replica in embedded mode and returns its base URL.
 func startServer(t *testing.T) string {
 	t.Helper()
-	return startApp(t, &server.Config{DataDir: t.TempDir()})
+	return startApp(t, &config.Config{DataDir: t.TempDir()})
 }
 
 // startApp starts a replica with cfg on a real socket and returns its base
 // URL; it is shut down when the test ends.
-func startApp(t *testing.T, cfg *server.Config) string {
+func startApp(t *testing.T, cfg *config.Config) string {
 	t.Helper()
 	app, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {

@@ -33,6 +33,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 const embedAdminKey = "e2e-embed-admin-key-0123456789abcdef"
@@ -62,7 +63,7 @@ func newEmbedEnv(t *testing.T) *embedEnv {
 	origin := func(s *httptest.Server) string { return "http://" + s.Listener.Addr().String() }
 	e.host, e.other, e.evil = origin(sites[0]), origin(sites[1]), origin(sites[2])
 
-	app, err := server.New(&server.Config{DataDir: t.TempDir(), EmbedOrigins: []string{e.host, e.other}, AdminKey: embedAdminKey},
+	app, err := server.New(&config.Config{DataDir: t.TempDir(), EmbedOrigins: []string{e.host, e.other}, AdminKey: embedAdminKey},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

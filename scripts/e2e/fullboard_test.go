@@ -15,8 +15,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/sketchpad/sketchpad/internal/testenv"
-	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
@@ -34,11 +34,11 @@ func TestABoardAtThePointLimitOpensInTheBrowser(t *testing.T) {
 }
 
 func fullBoardInTheBrowser(t *testing.T, redisURL string) {
-	defaults := &server.Config{}
+	defaults := &config.Config{}
 	defaults.Defaults()
 	// Every setting at its default but the drawing rate, so the fill
 	// takes seconds.
-	base := startApp(t, &server.Config{DataDir: t.TempDir(), RedisURL: redisURL, RateDraw: 1e6, IPRateFactor: 1e3})
+	base := startApp(t, &config.Config{DataDir: t.TempDir(), RedisURL: redisURL, RateDraw: 1e6, IPRateFactor: 1e3})
 	room := roomFor(t, "e2e-full-board")
 	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws/" + room
 	t0 := time.Now()

@@ -8,14 +8,14 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/sketchpad/sketchpad/server"
+	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
 // startRedisReplica starts a replica in Redis mode on redisURL.
 func startRedisReplica(t *testing.T, redisURL string) string {
 	t.Helper()
-	return startApp(t, &server.Config{RedisURL: redisURL, DataDir: t.TempDir(), RoomIdle: time.Minute})
+	return startApp(t, &config.Config{RedisURL: redisURL, DataDir: t.TempDir(), RoomIdle: time.Minute})
 }
 
 // roomFor returns a board name of its own for this run: the shared Redis

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server"
+	srvconfig "github.com/sketchpad/sketchpad/server/config"
 )
 
 // Black-box benchmarks of the fan-out path over real sockets: a server in
@@ -27,7 +28,7 @@ import (
 // interface), store=bolt is the embedded mode as it ships.
 
 func benchServer(b *testing.B, store string) string {
-	cfg := &server.Config{DataDir: b.TempDir(), RateDraw: 1e9, MaxConnsPerIP: 100000, RateHTTP: 1e9}
+	cfg := &srvconfig.Config{DataDir: b.TempDir(), RateDraw: 1e9, MaxConnsPerIP: 100000, RateHTTP: 1e9}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var app *server.App
 	if store == "memory" {

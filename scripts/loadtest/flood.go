@@ -6,7 +6,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/sketchpad/sketchpad/server"
+	srvconfig "github.com/sketchpad/sketchpad/server/config"
 )
 
 // The flood scenario is issue 7's test 4, rate-limit isolation: one client
@@ -57,7 +57,7 @@ const floodFactor = 10
 // serverLimits are the drawing limits of the servers the load generator
 // starts (the server's defaults); a -url target must use them too.
 func serverLimits() (rate, burst float64) {
-	c := server.Config{}
+	c := srvconfig.Config{}
 	c.Defaults()
 	return c.RateDraw, 2 * c.RateDraw
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/sketchpad/sketchpad/internal/testenv"
 	"github.com/sketchpad/sketchpad/scripts/cluster/local"
 	"github.com/sketchpad/sketchpad/server"
+	srvconfig "github.com/sketchpad/sketchpad/server/config"
 )
 
 // target is the service under load: where to connect (one base URL per
@@ -110,7 +111,7 @@ func startReplica(ctx context.Context, args []string, logf func(string, ...any))
 // startInproc runs the server in this process (for tests): CPU and memory
 // figures then include the load generator.
 func startInproc(dir string, memory bool) (*target, error) {
-	cfg := &server.Config{DataDir: dir, RateHTTP: 1e5}
+	cfg := &srvconfig.Config{DataDir: dir, RateHTTP: 1e5}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var app *server.App
 	desc := "sketchpad in this process (embedded mode)"

@@ -14,6 +14,7 @@ import (
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // replica is a real server on addr over the board store in dir.
@@ -24,7 +25,7 @@ type replica struct {
 
 func startReplica(t *testing.T, addr, dir string) *replica {
 	t.Helper()
-	app, err := server.New(&server.Config{DataDir: dir}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	app, err := server.New(&config.Config{DataDir: dir}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,7 @@ import (
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 func main() {
@@ -51,7 +52,7 @@ func run(points, drawers int, rate float64, trials int, redisURL string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	cfg := &server.Config{DataDir: dir, RedisURL: redisURL, RateDraw: 1e6, IPRateFactor: 1000}
+	cfg := &config.Config{DataDir: dir, RedisURL: redisURL, RateDraw: 1e6, IPRateFactor: 1000}
 	app, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return err

@@ -21,6 +21,7 @@ import (
 	"syscall"
 
 	"github.com/sketchpad/sketchpad/server"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 func main() {
@@ -39,7 +40,7 @@ func run(args []string, log *slog.Logger) error {
 	if len(args) > 0 && args[0] == "token" {
 		return token(args[1:], os.Stdout, os.Stderr)
 	}
-	cfg, err := server.LoadConfig(args, os.Getenv, os.Stderr)
+	cfg, err := config.LoadConfig(args, os.Getenv, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sketchpad:", err)
 		return errUsage

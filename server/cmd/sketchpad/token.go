@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/server"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // token is `sketchpad token`: it mints an embed token with the secret of
@@ -17,7 +18,7 @@ import (
 // directory's or Redis's), and prints it with its embed path as JSON.
 func token(args []string, stdout, stderr io.Writer) error {
 	var req server.TokenRequest
-	cfg, err := server.LoadConfigWith("sketchpad token", args, os.Getenv, stderr, func(fs *flag.FlagSet) {
+	cfg, err := config.LoadConfigWith("sketchpad token", args, os.Getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&req.Board, "board", "", "board name (required)")
 		fs.StringVar(&req.Can, "can", server.CanView, `what the token allows: "view" or "draw"`)
 		fs.StringVar(&req.Name, "name", "", "display name forced on whoever uses the token (optional)")

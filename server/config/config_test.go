@@ -1,4 +1,4 @@
-package server
+package config
 
 import (
 	"io"
@@ -48,7 +48,7 @@ func TestConfigRejectsBadValuesClearly(t *testing.T) {
 
 // The README's configuration table must list every setting.
 func TestREADMEListsEverySetting(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/sketchpad/sketchpad/frontend"
 	"github.com/sketchpad/sketchpad/server/config"
+	"github.com/sketchpad/sketchpad/server/metrics"
 )
 
 // App is the HTTP side of a replica: the Echo routes, the WebSocket
@@ -35,7 +36,7 @@ type App struct {
 	store    Store
 	shared   *RedisLog
 	links    *Links
-	metrics  *Metrics
+	metrics  *metrics.Metrics
 	upgrader *gws.Upgrader
 	assets   fs.FS
 }
@@ -48,7 +49,7 @@ func New(cfg *config.Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	if cfg.RedisURL != "" {
-		m := NewMetrics()
+		m := metrics.New()
 		shared, err := OpenRedisLog(cfg.RedisURL, cfg, log, m)
 		if err != nil {
 			return nil, err
@@ -68,10 +69,10 @@ func New(cfg *config.Config, log *slog.Logger) (*App, error) {
 // NewWithStore builds an App over an open store, which it then owns.
 func NewWithStore(cfg *config.Config, log *slog.Logger, store Store) *App {
 	cfg.Defaults()
-	return newApp(cfg, log, store, nil, NewMetrics())
+	return newApp(cfg, log, store, nil, metrics.New())
 }
 
-func newApp(cfg *config.Config, log *slog.Logger, store Store, shared *RedisLog, m *Metrics) *App {
+func newApp(cfg *config.Config, log *slog.Logger, store Store, shared *RedisLog, m *metrics.Metrics) *App {
 	a := &App{cfg: cfg, log: log, store: store, shared: shared, metrics: m, assets: frontend.Dist()}
 	switch {
 	case cfg.Secret != "":
@@ -327,7 +328,7 @@ func (a *App) websocket(c echo.Context) error {
 	}
 	ip, ok := a.hub.ips.connect(c.RealIP(), a.cfg.MaxConnsPerIP)
 	if !ok {
-		a.metrics.limitHits.WithLabelValues("conns_per_ip").Inc()
+		a.metrics.LimitHits.WithLabelValues("conns_per_ip").Inc()
 		return apiError(http.StatusTooManyRequests, "too_many_connections",
 			fmt.Sprintf("at most %d board connections per client address", a.cfg.MaxConnsPerIP))
 	}

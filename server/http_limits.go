@@ -66,7 +66,7 @@ func (a *App) budget(next echo.HandlerFunc) echo.HandlerFunc {
 		if wait == 0 {
 			return next(c)
 		}
-		a.metrics.limitHits.WithLabelValues("http").Inc()
+		a.metrics.LimitHits.WithLabelValues("http").Inc()
 		secs := max(1, int(math.Ceil(wait.Seconds())))
 		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 		return apiError(http.StatusTooManyRequests, "rate_limited",

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/server/config"
+	"github.com/sketchpad/sketchpad/server/metrics"
 )
 
 // Hub is this replica's set of open rooms. A room is opened by the first
@@ -16,7 +17,7 @@ type Hub struct {
 	oplog   Log  // where the rooms' ops are numbered and kept
 	solo    bool // this replica is the only writer of oplog (embedded mode)
 	log     *slog.Logger
-	metrics *Metrics
+	metrics *metrics.Metrics
 	noisy   *limitedLog
 	ips     *ipLimits
 	cost    frameCost // what a frame sent costs this replica (Room.sendInterval)
@@ -48,7 +49,7 @@ type Hub struct {
 
 // NewHub returns a hub whose rooms keep their ops in oplog. cfg must have
 // its defaults filled in.
-func NewHub(cfg *config.Config, oplog Log, log *slog.Logger, m *Metrics) *Hub {
+func NewHub(cfg *config.Config, oplog Log, log *slog.Logger, m *metrics.Metrics) *Hub {
 	_, solo := oplog.(*localLog)
 	return &Hub{
 		cfg: cfg, oplog: oplog, solo: solo, log: log, metrics: m,
@@ -140,12 +141,12 @@ func (h *Hub) acquire(name string, by *ipEntry) (*Room, string) {
 	r := h.rooms[name]
 	if by != nil && !by.shared {
 		if boards := h.onBoards[by]; boards[name] == 0 && len(boards) >= h.cfg.MaxRoomsPerIP {
-			h.metrics.limitHits.WithLabelValues("rooms_per_ip").Inc()
+			h.metrics.LimitHits.WithLabelValues("rooms_per_ip").Inc()
 			return nil, "this address has the most boards open it may; leave one and try again"
 		}
 	}
 	if r == nil && !h.closed && len(h.rooms) >= h.cfg.MaxRooms && !h.evictLocked() {
-		h.metrics.limitHits.WithLabelValues("rooms").Inc()
+		h.metrics.LimitHits.WithLabelValues("rooms").Inc()
 		return nil, "this server has the most boards open it allows; try again later"
 	}
 	if r == nil {
@@ -158,7 +159,7 @@ func (h *Hub) acquire(name string, by *ipEntry) (*Room, string) {
 			r.prev = prev.done
 		}
 		h.rooms[name] = r
-		h.metrics.rooms.Inc()
+		h.metrics.Rooms.Inc()
 		h.wg.Add(1) // done when the room stops (Room.stop)
 		go r.run()
 	}
@@ -240,7 +241,7 @@ func (h *Hub) evictLocked() bool {
 		return false
 	}
 	h.removeLocked(victim)
-	h.metrics.roomsEvicted.Inc()
+	h.metrics.RoomsEvicted.Inc()
 	// Its inbox holds no joins (nobody is attached), so the close is
 	// queued at once; posted on a goroutine all the same, as h.mu is held.
 	go victim.post(event{kind: evClose})
@@ -258,11 +259,11 @@ func (h *Hub) removeLocked(r *Room) {
 	}
 	if h.rooms[r.name] == r {
 		delete(h.rooms, r.name)
-		h.metrics.rooms.Dec()
+		h.metrics.Rooms.Dec()
 	}
 	h.closing[r] = struct{}{}
 	h.lastClosing[r.name] = r
-	h.metrics.roomsClosing.Inc()
+	h.metrics.RoomsClosing.Inc()
 }
 
 // stopped is called by a room whose loop has stored everything and ended
@@ -272,7 +273,7 @@ func (h *Hub) stopped(r *Room) {
 	defer h.mu.Unlock()
 	if _, ok := h.closing[r]; ok {
 		delete(h.closing, r)
-		h.metrics.roomsClosing.Dec()
+		h.metrics.RoomsClosing.Dec()
 	} else if h.rooms[r.name] == r { // stopped by Close
 		delete(h.rooms, r.name)
 		delete(h.refs, r)
@@ -280,7 +281,7 @@ func (h *Hub) stopped(r *Room) {
 		if r.idleTimer != nil {
 			r.idleTimer.Stop()
 		}
-		h.metrics.rooms.Dec()
+		h.metrics.Rooms.Dec()
 	}
 	if h.lastClosing[r.name] == r {
 		delete(h.lastClosing, r.name)

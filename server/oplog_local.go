@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/metrics"
 )
 
 // localLog is the Log of a replica on its own: it numbers a room's ops
@@ -27,7 +28,7 @@ import (
 type localLog struct {
 	store   Store
 	log     *slog.Logger
-	metrics *Metrics
+	metrics *metrics.Metrics
 
 	mu    sync.Mutex // guards rooms
 	rooms map[string]*localRoom
@@ -45,7 +46,7 @@ type localRoom struct {
 
 var _ Log = (*localLog)(nil)
 
-func newLocalLog(store Store, log *slog.Logger, m *Metrics) *localLog {
+func newLocalLog(store Store, log *slog.Logger, m *metrics.Metrics) *localLog {
 	return &localLog{store: store, log: log, metrics: m, rooms: make(map[string]*localRoom)}
 }
 
@@ -144,7 +145,7 @@ func (l *localLog) append(room string, epoch uint64, ops []StoredOp) {
 		if err == nil {
 			return
 		}
-		l.metrics.storeErrors.Inc()
+		l.metrics.StoreErrors.Inc()
 		l.log.Error("store ops; retrying", "room", room, "err", err, "retry_in", backoff)
 		time.Sleep(backoff)
 		backoff = min(2*backoff, 5*time.Second)

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/sketchpad/sketchpad/server/metrics"
 )
 
 // gatedStore is a MemoryStore whose Append waits for gate and fails while
@@ -31,7 +33,7 @@ func (g *gatedStore) Append(ctx context.Context, room string, epoch uint64, ops 
 func TestLocalLogRepliesOnlyOnceStored(t *testing.T) {
 	g := &gatedStore{MemoryStore: NewMemoryStore(), gate: make(chan struct{})}
 	g.fail.Store(2)
-	l := newLocalLog(g, slog.New(slog.DiscardHandler), NewMetrics())
+	l := newLocalLog(g, slog.New(slog.DiscardHandler), metrics.New())
 	st, err := l.Open(context.Background(), "r")
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/metrics"
 )
 
 // The Log conformance table: every Log numbers, skips resends, reads back,
@@ -25,7 +26,7 @@ func logCases() []logCase {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	return []logCase{
 		{"local/memory", func(t *testing.T) Log {
-			return newLocalLog(NewMemoryStore(), quiet, NewMetrics())
+			return newLocalLog(NewMemoryStore(), quiet, metrics.New())
 		}},
 		{"local/bolt", func(t *testing.T) Log {
 			st, err := OpenBoltStore(filepath.Join(t.TempDir(), "boards.db"))
@@ -33,7 +34,7 @@ func logCases() []logCase {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { _ = st.Close() })
-			return newLocalLog(st, quiet, NewMetrics())
+			return newLocalLog(st, quiet, metrics.New())
 		}},
 		{"redis", func(t *testing.T) Log { return testLog(t, 3) }},
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/config"
+	"github.com/sketchpad/sketchpad/server/metrics"
 )
 
 func TestPictureCacheKeepsTheRecentlyUsedWithinItsBytes(t *testing.T) {
@@ -100,7 +101,7 @@ func TestPicturesReadAStoredBoardOncePerState(t *testing.T) {
 	}
 	add(1, &canvas.Op{Type: canvas.OpBegin, Stroke: 1, Color: 0xff, Width: 4, Points: []canvas.Point{{X: 10, Y: 10}}})
 	add(2, &canvas.Op{Type: canvas.OpEnd})
-	p := newPictures(NewHub(cfg, newLocalLog(store, slog.New(slog.DiscardHandler), NewMetrics()), slog.New(slog.DiscardHandler), NewMetrics()), store, nil)
+	p := newPictures(NewHub(cfg, newLocalLog(store, slog.New(slog.DiscardHandler), metrics.New()), slog.New(slog.DiscardHandler), metrics.New()), store, nil)
 	ctx := context.Background()
 
 	first, _, err := p.get(ctx, "drawn", "")

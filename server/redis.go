@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/config"
+	"github.com/sketchpad/sketchpad/server/metrics"
 )
 
 // RedisLog is the room log of Redis mode, shared by every replica.
@@ -49,7 +50,7 @@ import (
 type RedisLog struct {
 	rdb      *redis.Client
 	log      *slog.Logger
-	metrics  *Metrics
+	metrics  *metrics.Metrics
 	keepOps  int // ops kept in the log before the latest snapshot, for replay
 	interval time.Duration
 	// deadline bounds every call to Redis, within whatever deadline the
@@ -78,7 +79,7 @@ const (
 
 // OpenRedisLog connects to Redis at url. It does not fail when Redis is
 // down: the replica starts, reports not ready, and works once Redis answers.
-func OpenRedisLog(url string, cfg *config.Config, log *slog.Logger, m *Metrics) (*RedisLog, error) {
+func OpenRedisLog(url string, cfg *config.Config, log *slog.Logger, m *metrics.Metrics) (*RedisLog, error) {
 	opt, err := redis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
@@ -227,7 +228,7 @@ func (l *RedisLog) receive() {
 			if errors.Is(err, redis.ErrClosed) {
 				return
 			}
-			l.metrics.reconnects.Inc()
+			l.metrics.Reconnects.Inc()
 			l.ready.Store(false)
 			select {
 			case <-l.stop:
@@ -241,7 +242,7 @@ func (l *RedisLog) receive() {
 		switch m := msg.(type) {
 		case *redis.Message:
 			if r := l.room(m.Channel); r != nil && !r.Published([]byte(m.Payload)) {
-				l.metrics.busDrops.Inc()
+				l.metrics.BusDrops.Inc()
 			}
 		case *redis.Subscription:
 			if m.Kind == "subscribe" {

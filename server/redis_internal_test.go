@@ -12,6 +12,7 @@ import (
 
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/config"
+	"github.com/sketchpad/sketchpad/server/metrics"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
@@ -19,7 +20,7 @@ func testLog(t *testing.T, keep int) *RedisLog {
 	t.Helper()
 	cfg := &config.Config{ReplayOps: 2 * keep, SyncInterval: 100 * time.Millisecond}
 	cfg.Defaults()
-	l, err := OpenRedisLog(redistest.Shared(t), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), NewMetrics())
+	l, err := OpenRedisLog(redistest.Shared(t), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New())
 	if err != nil {
 		t.Fatal(err)
 	}

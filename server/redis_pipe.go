@@ -127,7 +127,7 @@ func (l *RedisLog) pipeline(reqs []submitReq) {
 	ctx, cancel := l.bound(context.Background())
 	defer cancel()
 	start := time.Now()
-	l.metrics.pipelineRooms.Observe(float64(len(reqs)))
+	l.metrics.PipelineRooms.Observe(float64(len(reqs)))
 	keys := make([][]string, len(reqs))
 	args := make([][]any, len(reqs))
 	cmds := make([]*redis.Cmd, len(reqs))
@@ -144,7 +144,7 @@ func (l *RedisLog) pipeline(reqs []submitReq) {
 		}
 	}
 	if len(again) > 0 {
-		l.metrics.pipelineRooms.Observe(float64(len(again)))
+		l.metrics.PipelineRooms.Observe(float64(len(again)))
 		pipe = l.rdb.Pipeline()
 		pipe.ScriptLoad(ctx, submitLua)
 		for _, i := range again {
@@ -152,7 +152,7 @@ func (l *RedisLog) pipeline(reqs []submitReq) {
 		}
 		_, _ = pipe.Exec(ctx)
 	}
-	l.metrics.pipelineTime.Observe(time.Since(start).Seconds())
+	l.metrics.PipelineTime.Observe(time.Since(start).Seconds())
 	for i, q := range reqs {
 		first, res, err := submitReply(cmds[i], len(q.subs))
 		q.reply <- submitResult{epoch: q.epoch, first: first, res: res, err: err}

@@ -15,6 +15,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/redis/go-redis/v9"
 	"github.com/sketchpad/sketchpad/server/config"
+	"github.com/sketchpad/sketchpad/server/metrics"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
@@ -92,7 +93,7 @@ func testLogAt(t *testing.T, url string) (l *RedisLog, pc *pipeCounter, close fu
 	t.Helper()
 	cfg := &config.Config{SyncInterval: 100 * time.Millisecond}
 	cfg.Defaults()
-	l, err := OpenRedisLog(url, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), NewMetrics())
+	l, err := OpenRedisLog(url, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +216,7 @@ func TestRedisSubmitterPipelinesManyRooms(t *testing.T) {
 	}
 	// The metric counts the same round trips and rooms.
 	pipes, scripts, _ := pc.counts()
-	if n, sum := histogram(t, l.metrics.pipelineRooms); n != uint64(pipes) || int(sum) != scripts {
+	if n, sum := histogram(t, l.metrics.PipelineRooms); n != uint64(pipes) || int(sum) != scripts {
 		t.Errorf("sketchpad_redis_pipeline_rooms: %d round trips of %v rooms; the client saw %d of %d", n, sum, pipes, scripts)
 	}
 

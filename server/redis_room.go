@@ -272,7 +272,7 @@ func (r *Room) applySeq(op canvas.SeqOp) {
 
 // resync reads from the log whatever the room has not applied.
 func (r *Room) resync() {
-	r.hub.metrics.resyncs.Inc()
+	r.hub.metrics.Resyncs.Inc()
 	for {
 		ops, head, err := r.oplog.Since(context.Background(), r.name, r.board.Epoch, r.board.Seq+1)
 		switch {
@@ -332,7 +332,7 @@ func (r *Room) reopen() {
 
 func (r *Room) pause(err error) {
 	c := &r.cluster
-	r.hub.metrics.storeErrors.Inc()
+	r.hub.metrics.StoreErrors.Inc()
 	if !c.paused {
 		c.paused = true
 		c.backoff = 50 * time.Millisecond

@@ -173,7 +173,7 @@ func newRoom(name string, hub *Hub) *Room {
 		commitDone: make(chan submitResult, 1),
 		submitDone: make(chan submitResult, 1),
 	}
-	r.inbox = newRoomInbox(hub.cfg.RoomInbox, r.unpark, hub.metrics.roomsParked)
+	r.inbox = newRoomInbox(hub.cfg.RoomInbox, r.unpark, hub.metrics.RoomsParked)
 	return r
 }
 
@@ -498,7 +498,7 @@ func (r *Room) overLimits(s *Session, author uint32) bool {
 	default:
 		return false
 	}
-	r.hub.metrics.limitHits.WithLabelValues(limit).Inc()
+	r.hub.metrics.LimitHits.WithLabelValues(limit).Inc()
 	s.send(canvas.AppendNotice(nil, &canvas.Notice{Code: NoticeBoardFull,
 		Message: "This board is full: nothing more can be drawn on it. Clearing it makes room."}))
 	return true

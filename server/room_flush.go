@@ -43,10 +43,10 @@ func (r *Room) flush(ctx context.Context, force bool) {
 		s.send(frame)
 	}
 	if !r.outArrived.IsZero() {
-		r.hub.metrics.fanout.Observe(time.Since(r.outArrived).Seconds())
+		r.hub.metrics.Fanout.Observe(time.Since(r.outArrived).Seconds())
 		r.outArrived = time.Time{}
 	}
-	r.hub.metrics.framesOut.Add(float64(len(r.sessions)))
+	r.hub.metrics.FramesOut.Add(float64(len(r.sessions)))
 	r.hub.cost.sent(len(r.sessions))
 	if r.snapshotDue() {
 		r.compact(ctx)
@@ -133,7 +133,7 @@ func (r *Room) emit(seq uint64, ops []canvas.SeqOp) {
 	for i, op := range ops {
 		r.recent.add(seq+uint64(i), op)
 	}
-	r.hub.metrics.opsIn.Add(float64(len(ops)))
+	r.hub.metrics.OpsIn.Add(float64(len(ops)))
 	r.sinceSnap += len(ops)
 }
 
@@ -208,7 +208,7 @@ func (r *Room) compact(ctx context.Context) {
 	snap, _ := r.board.MarshalBinary()
 	r.cluster.crossed = false
 	if err := r.oplog.Compact(ctx, r.name, r.board.Epoch, r.board.Seq, snap); err != nil {
-		r.hub.metrics.storeErrors.Inc()
+		r.hub.metrics.StoreErrors.Inc()
 		r.log.Error("compact", "err", err)
 		return
 	}

@@ -24,7 +24,7 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 		return
 	}
 	if len(r.sessions) >= r.cfg.MaxRoomClients {
-		r.hub.metrics.limitHits.WithLabelValues("room_clients").Inc()
+		r.hub.metrics.LimitHits.WithLabelValues("room_clients").Inc()
 		s.closeWith(CloseTryAgain, "this board has the most people it allows; try again later")
 		r.hub.release(r)
 		return
@@ -62,7 +62,7 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 	} else {
 		if r.handedOut >= canvas.MaxSnapshotAuthors {
 			// A snapshot holds at most this many authors.
-			r.hub.metrics.limitHits.WithLabelValues("board_authors").Inc()
+			r.hub.metrics.LimitHits.WithLabelValues("board_authors").Inc()
 			s.closeWith(CloseTryAgain, "this board has had the most people it can; open a new board")
 			r.hub.release(r)
 			return

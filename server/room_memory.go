@@ -41,13 +41,13 @@ func (r *Room) account() {
 func (r *Room) moveHeld(now heldBytes) {
 	m := r.hub.metrics
 	if d := now.board - r.held.board; d != 0 {
-		m.roomBytes.WithLabelValues("board").Add(float64(d))
+		m.RoomBytes.WithLabelValues("board").Add(float64(d))
 	}
 	if d := now.replay - r.held.replay; d != 0 {
-		m.roomBytes.WithLabelValues("replay").Add(float64(d))
+		m.RoomBytes.WithLabelValues("replay").Add(float64(d))
 	}
 	if d := now.snapshot - r.held.snapshot; d != 0 {
-		m.roomBytes.WithLabelValues("snapshot").Add(float64(d))
+		m.RoomBytes.WithLabelValues("snapshot").Add(float64(d))
 	}
 	r.held = now
 }

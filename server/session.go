@@ -77,7 +77,7 @@ func (s *Session) send(frame []byte) {
 	s.conn.WriteAsync(gws.OpcodeBinary, frame, func(err error) {
 		s.queued.Add(-n)
 		if err == nil {
-			s.hub.metrics.bytesOut.Add(float64(n))
+			s.hub.metrics.BytesOut.Add(float64(n))
 		}
 	})
 }
@@ -127,7 +127,7 @@ func (s *Session) sendv(head, shared, tail []byte) {
 		bufs := net.Buffers{appendFrameHeader(make([]byte, 0, 10), n), head, shared, tail}
 		if err := s.writeShared(tc, bufs, n); err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) && !s.isClosed() { // not closeWith's deadline
-				s.hub.metrics.slowDrops.Inc()
+				s.hub.metrics.SlowDrops.Inc()
 				s.hub.noisy.Log(s.hub.log, "joiner too slow to read its board", "room", s.roomName,
 					"remote", s.conn.RemoteAddr().String(), "bytes", n)
 			}
@@ -136,7 +136,7 @@ func (s *Session) sendv(head, shared, tail []byte) {
 			_ = tc.Close() // gws's read loop ends and OnClose follows
 			return
 		}
-		s.hub.metrics.bytesOut.Add(float64(n))
+		s.hub.metrics.BytesOut.Add(float64(n))
 	})
 }
 
@@ -221,7 +221,7 @@ func appendFrameHeader(b []byte, n int) []byte {
 func (s *Session) reserve(n int64) bool {
 	if s.queued.Add(n) > s.hub.cfg.SendQueueBytes {
 		s.queued.Add(-n)
-		s.hub.metrics.slowDrops.Inc()
+		s.hub.metrics.SlowDrops.Inc()
 		s.closeWith(CloseSlow, "too slow: reconnect to resync")
 		return false
 	}
@@ -324,11 +324,11 @@ func (h *wsHandler) open(c *gws.Conn) {
 	if tc, ok := c.NetConn().(interface{ SetReadBuffer(int) error }); ok {
 		_ = tc.SetReadBuffer(max(h.hub.cfg.MaxFrameBytes, minReadBuffer))
 	}
-	h.hub.metrics.connections.Inc()
+	h.hub.metrics.Connections.Inc()
 }
 
 func (h *wsHandler) OnClose(c *gws.Conn, err error) {
-	h.hub.metrics.connections.Dec()
+	h.hub.metrics.Connections.Dec()
 	s := sessionOf(c)
 	if s == nil {
 		return
@@ -388,7 +388,7 @@ func (h *wsHandler) message(c *gws.Conn, msg *gws.Message) {
 		return
 	}
 	data := msg.Bytes()
-	h.hub.metrics.bytesIn.Add(float64(len(data)))
+	h.hub.metrics.BytesIn.Add(float64(len(data)))
 	// A decoded frame lives only while it is handled: idle sessions keep
 	// none (192 bytes each), and the pool's frames keep their Op slices.
 	f := clientFrames.Get().(*canvas.ClientFrame)
@@ -459,7 +459,7 @@ func (s *Session) allow(typ byte) bool {
 		}
 		return true
 	}
-	s.hub.metrics.rateLimited.WithLabelValues([numClasses]string{"draw", "destructive", "presence"}[c]).Inc()
+	s.hub.metrics.RateLimited.WithLabelValues([numClasses]string{"draw", "destructive", "presence"}[c]).Inc()
 	if typ == canvas.MsgCursor {
 		return false // a newer position is coming
 	}
@@ -509,7 +509,7 @@ const closeDrain = 2 * time.Second
 
 // reject closes a connection that broke the protocol, with a rate-limited log.
 func (s *Session) reject(code uint16, reason string) {
-	s.hub.metrics.rejected.Inc()
+	s.hub.metrics.Rejected.Inc()
 	s.hub.noisy.Log(s.hub.log, "closing connection", "room", s.roomName, "remote", s.conn.RemoteAddr().String(), "code", code, "reason", reason)
 	s.closeWith(code, reason)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/sketchpad/sketchpad/frontend"
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/metrics"
+	"github.com/sketchpad/sketchpad/server/room"
 )
 
 // App is the HTTP side of a replica: the Echo routes, the WebSocket
@@ -31,13 +32,14 @@ type App struct {
 	cfg      *config.Config
 	log      *slog.Logger
 	echo     *echo.Echo
-	hub      *Hub
+	hub      *room.Hub
 	pictures *pictures // /b/{room}.svg, read without opening rooms (picture.go)
 	store    Store
 	shared   *RedisLog
 	links    *Links
 	metrics  *metrics.Metrics
 	upgrader *gws.Upgrader
+	ws       *wsHandler // sessions, per-address limits, the pinger
 	assets   fs.FS
 }
 
@@ -83,12 +85,13 @@ func newApp(cfg *config.Config, log *slog.Logger, store Store, shared *RedisLog,
 		a.links = NewLinks(fileSecret(cfg.DataDir))
 	}
 	if shared != nil {
-		a.hub = NewHub(cfg, shared, log, m)
+		a.hub = room.NewHub(cfg, shared, log, m)
 	} else {
-		a.hub = NewHub(cfg, newLocalLog(store, log, m), log, m)
+		a.hub = room.NewHub(cfg, newLocalLog(store, log, m), log, m)
 	}
 	a.pictures = newPictures(a.hub, store, shared)
-	a.upgrader = gws.NewUpgrader(&wsHandler{hub: a.hub}, &gws.ServerOption{
+	a.ws = newWSHandler(a.hub, cfg, m, log)
+	a.upgrader = gws.NewUpgrader(a.ws, &gws.ServerOption{
 		ReadMaxPayloadSize: cfg.MaxFrameBytes,
 		ReadBufferSize:     128, // client frames are one op, mostly a few dozen bytes; an idle connection keeps this buffer (a bigger frame's payload is read past it)
 		HandshakeTimeout:   cfg.HandshakeTimeout,
@@ -125,6 +128,7 @@ func (a *App) Shutdown(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		a.hub.Close()
+		a.ws.close()
 		close(done)
 	}()
 	select {
@@ -326,7 +330,7 @@ func (a *App) websocket(c echo.Context) error {
 	if !a.originAllowed(r) {
 		return apiError(http.StatusForbidden, "origin_forbidden", "this origin may not open a board connection")
 	}
-	ip, ok := a.hub.ips.connect(c.RealIP(), a.cfg.MaxConnsPerIP)
+	ip, ok := a.ws.ips.connect(c.RealIP(), a.cfg.MaxConnsPerIP)
 	if !ok {
 		a.metrics.LimitHits.WithLabelValues("conns_per_ip").Inc()
 		return apiError(http.StatusTooManyRequests, "too_many_connections",
@@ -337,11 +341,11 @@ func (a *App) websocket(c echo.Context) error {
 		ip.disconnect()
 		return nil // gws already answered the client
 	}
-	s := &Session{hub: a.hub, roomName: name, readOnly: acc.readOnly, forcedName: acc.name, expires: acc.expires, conn: conn}
+	s := &Session{ws: a.ws, roomName: name, readOnly: acc.readOnly, forcedName: acc.name, expires: acc.expires, conn: conn}
 	s.lim.ip = ip
 	s.lim.opened(time.Now())
 	conn.Session().Store(sessionKey, s)
-	a.hub.track(s)
+	a.ws.track(s)
 	go conn.ReadLoop()
 	return nil
 }
@@ -372,12 +376,12 @@ func (a *App) originAllowed(r *http.Request) bool {
 // ping queues a ping to the client (browsers answer by themselves).
 func (s *Session) ping() {
 	s.conn.Async(func() {
-		if s.isClosed() {
+		if s.Closed() {
 			return
 		}
-		_ = s.conn.SetWriteDeadline(time.Now().Add(s.hub.cfg.IdleTimeout / 2))
+		_ = s.conn.SetWriteDeadline(time.Now().Add(s.ws.cfg.IdleTimeout / 2))
 		_ = s.conn.WritePing(nil)
-		if !s.isClosed() {
+		if !s.Closed() {
 			_ = s.conn.SetWriteDeadline(time.Time{})
 		}
 	})

@@ -62,7 +62,7 @@ func (l *ipLimits) takeHTTP(ip string, rate float64, now time.Time) time.Duratio
 // (cfg.RateHTTP) to a route.
 func (a *App) budget(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		wait := a.hub.ips.takeHTTP(c.RealIP(), a.cfg.RateHTTP, time.Now())
+		wait := a.ws.ips.takeHTTP(c.RealIP(), a.cfg.RateHTTP, time.Now())
 		if wait == 0 {
 			return next(c)
 		}

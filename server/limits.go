@@ -103,6 +103,11 @@ type ipEntry struct {
 	shared       bool // the overflow entry: never penalized for one IP
 }
 
+// Shared reports whether e stands for many addresses (the overflow
+// entry), or none: such an entry is not limited by room.Hub's boards per
+// address.
+func (e *ipEntry) Shared() bool { return e == nil || e.shared }
+
 func newIPLimits(max int) *ipLimits {
 	return &ipLimits{entries: make(map[string]*ipEntry), overflow: &ipEntry{shared: true}, max: max}
 }

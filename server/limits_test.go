@@ -80,7 +80,7 @@ func TestAFullBoardRefusesMoreDrawingButStaysInStep(t *testing.T) {
 	if p := a.Board().Points(); p > 100 || p < 90 {
 		t.Fatalf("board holds %d points, want at most 100", p)
 	}
-	if !hasNotice(a, server.NoticeBoardFull) || hasNotice(b, server.NoticeBoardFull) {
+	if !hasNotice(a, canvas.NoticeBoardFull) || hasNotice(b, canvas.NoticeBoardFull) {
 		t.Errorf("the drawer was not told the board is full, or the watcher was")
 	}
 	// Ops after the refusal are still applied in step: a clear makes room.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/metrics"
+	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
 // localLog is the Log of a replica on its own: it numbers a room's ops
@@ -44,7 +45,7 @@ type localRoom struct {
 	authors uint32            // the last author id handed out
 }
 
-var _ Log = (*localLog)(nil)
+var _ oplog.Log = (*localLog)(nil)
 
 func newLocalLog(store Store, log *slog.Logger, m *metrics.Metrics) *localLog {
 	return &localLog{store: store, log: log, metrics: m, rooms: make(map[string]*localRoom)}
@@ -53,13 +54,13 @@ func newLocalLog(store Store, log *slog.Logger, m *metrics.Metrics) *localLog {
 // Open loads room and (re)builds its numbering state from what is stored:
 // the snapshot's head and applied counts, and the ops after it. A room
 // never stored gets a new epoch, stored with its first ops.
-func (l *localLog) Open(ctx context.Context, room string) (*StoredRoom, error) {
+func (l *localLog) Open(ctx context.Context, room string) (*oplog.StoredRoom, error) {
 	st, err := l.store.Load(ctx, room)
 	if err != nil {
 		return nil, err
 	}
 	if st.Epoch == 0 {
-		st.Epoch = newEpoch()
+		st.Epoch = oplog.NewEpoch()
 	}
 	lr := &localRoom{epoch: st.Epoch, applied: make(map[uint32]uint64), authors: st.Authors}
 	if st.Snapshot != nil {
@@ -93,28 +94,28 @@ func (l *localLog) opened(room string, epoch uint64) (*localRoom, error) {
 	lr := l.rooms[room]
 	l.mu.Unlock()
 	if lr == nil || lr.epoch != epoch {
-		return nil, errEpoch
+		return nil, oplog.ErrEpoch
 	}
 	return lr, nil
 }
 
 // Submit numbers and stores batch on a goroutine of its own and replies.
-func (l *localLog) Submit(room string, epoch uint64, batch []BatchOp, reply chan<- submitResult) {
+func (l *localLog) Submit(room string, epoch uint64, batch []oplog.BatchOp, reply chan<- oplog.SubmitResult) {
 	go func() { reply <- l.submit(room, epoch, batch) }()
 }
 
-func (l *localLog) submit(room string, epoch uint64, batch []BatchOp) submitResult {
+func (l *localLog) submit(room string, epoch uint64, batch []oplog.BatchOp) oplog.SubmitResult {
 	lr, err := l.opened(room, epoch)
 	if err != nil {
-		return submitResult{epoch: epoch, err: err}
+		return oplog.SubmitResult{Epoch: epoch, Err: err}
 	}
 	lr.mu.Lock()
 	defer lr.mu.Unlock()
 	if lr.epoch != epoch {
-		return submitResult{epoch: epoch, err: errEpoch}
+		return oplog.SubmitResult{Epoch: epoch, Err: oplog.ErrEpoch}
 	}
 	res := make([]int64, len(batch))
-	ops := make([]StoredOp, 0, len(batch))
+	ops := make([]oplog.StoredOp, 0, len(batch))
 	first := lr.seq + 1
 	for i, op := range batch {
 		applied := lr.applied[op.Author]
@@ -122,7 +123,7 @@ func (l *localLog) submit(room string, epoch uint64, batch []BatchOp) submitResu
 		case op.Index == applied:
 			lr.seq++
 			lr.applied[op.Author]++
-			ops = append(ops, StoredOp{Seq: lr.seq, Author: op.Author, Op: op.Op})
+			ops = append(ops, oplog.StoredOp{Seq: lr.seq, Author: op.Author, Op: op.Op})
 			res[i] = int64(lr.seq)
 		case op.Index < applied:
 			res[i] = 0
@@ -133,12 +134,12 @@ func (l *localLog) submit(room string, epoch uint64, batch []BatchOp) submitResu
 	if len(ops) > 0 {
 		l.append(room, epoch, ops)
 	}
-	return submitResult{epoch: epoch, first: int64(first), res: res}
+	return oplog.SubmitResult{Epoch: epoch, First: int64(first), Seqs: res}
 }
 
 // append stores ops, retrying until the store takes them: the numbers are
 // assigned, and a later batch must not be stored before them.
-func (l *localLog) append(room string, epoch uint64, ops []StoredOp) {
+func (l *localLog) append(room string, epoch uint64, ops []oplog.StoredOp) {
 	backoff := 50 * time.Millisecond
 	for {
 		err := l.store.Append(context.Background(), room, epoch, ops)
@@ -155,7 +156,7 @@ func (l *localLog) append(room string, epoch uint64, ops []StoredOp) {
 // Since reads the store: a replica on its own never misses a batch, so
 // this is for callers outside the room's data path (and the conformance
 // table), not a hot path.
-func (l *localLog) Since(ctx context.Context, room string, epoch, from uint64) ([]StoredOp, uint64, error) {
+func (l *localLog) Since(ctx context.Context, room string, epoch, from uint64) ([]oplog.StoredOp, uint64, error) {
 	lr, err := l.opened(room, epoch)
 	if err != nil {
 		return nil, 0, err
@@ -166,7 +167,7 @@ func (l *localLog) Since(ctx context.Context, room string, epoch, from uint64) (
 	if err != nil {
 		return nil, 0, err
 	}
-	var ops []StoredOp
+	var ops []oplog.StoredOp
 	for _, so := range st.Ops {
 		// A store may still hold ops a snapshot covers (bolt's
 		// write-ahead log keeps them until its next checkpoint).
@@ -175,7 +176,7 @@ func (l *localLog) Since(ctx context.Context, room string, epoch, from uint64) (
 		}
 	}
 	if from <= lr.seq && (len(ops) == 0 || ops[0].Seq != from) {
-		return nil, lr.seq, errTrimmed
+		return nil, lr.seq, oplog.ErrTrimmed
 	}
 	return ops, lr.seq, nil
 }
@@ -223,11 +224,11 @@ func (l *localLog) Compact(ctx context.Context, room string, epoch, seq uint64, 
 }
 
 // Watch does nothing: no other replica writes to a local log.
-func (l *localLog) Watch(string, Listener) {}
+func (l *localLog) Watch(string, oplog.Listener) {}
 
 // Unwatch closes the room: its numbering state is dropped (Open builds it
 // again). Only the room's last user calls it, after its last batch.
-func (l *localLog) Unwatch(room string, _ Listener) {
+func (l *localLog) Unwatch(room string, _ oplog.Listener) {
 	l.mu.Lock()
 	delete(l.rooms, room)
 	l.mu.Unlock()
@@ -235,3 +236,6 @@ func (l *localLog) Unwatch(room string, _ Listener) {
 
 // Ready: a local store has no outage to report.
 func (l *localLog) Ready() bool { return true }
+
+// Shared is false: this replica is the log's only writer.
+func (l *localLog) Shared() bool { return false }

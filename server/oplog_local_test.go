@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/server/metrics"
+	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
 // gatedStore is a MemoryStore whose Append waits for gate and fails while
@@ -19,7 +20,7 @@ type gatedStore struct {
 	fail atomic.Int32
 }
 
-func (g *gatedStore) Append(ctx context.Context, room string, epoch uint64, ops []StoredOp) error {
+func (g *gatedStore) Append(ctx context.Context, room string, epoch uint64, ops []oplog.StoredOp) error {
 	<-g.gate
 	if g.fail.Add(-1) >= 0 {
 		return errors.New("disk full")
@@ -38,7 +39,7 @@ func TestLocalLogRepliesOnlyOnceStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reply := make(chan submitResult, 1)
+	reply := make(chan oplog.SubmitResult, 1)
 	l.Submit("r", st.Epoch, ends(1, 0, 2), reply)
 	select {
 	case res := <-reply:
@@ -47,7 +48,7 @@ func TestLocalLogRepliesOnlyOnceStored(t *testing.T) {
 	}
 	close(g.gate) // the store answers: twice an error, then it takes them
 	res := <-reply
-	if res.err != nil || !equalInts(res.res, 1, 2) {
+	if res.Err != nil || !equalInts(res.Seqs, 1, 2) {
 		t.Fatalf("reply: %+v", res)
 	}
 	if stored, _ := g.Load(context.Background(), "r"); len(stored.Ops) != 2 || stored.Epoch != st.Epoch {

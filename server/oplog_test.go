@@ -11,6 +11,7 @@ import (
 
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/metrics"
+	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
 // The Log conformance table: every Log numbers, skips resends, reads back,
@@ -19,16 +20,16 @@ import (
 
 type logCase struct {
 	name string
-	open func(t *testing.T) Log
+	open func(t *testing.T) oplog.Log
 }
 
 func logCases() []logCase {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	return []logCase{
-		{"local/memory", func(t *testing.T) Log {
+		{"local/memory", func(t *testing.T) oplog.Log {
 			return newLocalLog(NewMemoryStore(), quiet, metrics.New())
 		}},
-		{"local/bolt", func(t *testing.T) Log {
+		{"local/bolt", func(t *testing.T) oplog.Log {
 			st, err := OpenBoltStore(filepath.Join(t.TempDir(), "boards.db"))
 			if err != nil {
 				t.Fatal(err)
@@ -36,12 +37,12 @@ func logCases() []logCase {
 			t.Cleanup(func() { _ = st.Close() })
 			return newLocalLog(st, quiet, metrics.New())
 		}},
-		{"redis", func(t *testing.T) Log { return testLog(t, 3) }},
+		{"redis", func(t *testing.T) oplog.Log { return testLog(t, 3) }},
 	}
 }
 
 // forEachLog runs f against a fresh room of every Log.
-func forEachLog(t *testing.T, f func(t *testing.T, l Log, room string)) {
+func forEachLog(t *testing.T, f func(t *testing.T, l oplog.Log, room string)) {
 	for _, c := range logCases() {
 		t.Run(c.name, func(t *testing.T) {
 			f(t, c.open(t), "conf"+randomHex())
@@ -50,21 +51,21 @@ func forEachLog(t *testing.T, f func(t *testing.T, l Log, room string)) {
 }
 
 // submit submits batch and waits for its reply.
-func submit(l Log, room string, epoch uint64, batch ...BatchOp) submitResult {
-	reply := make(chan submitResult, 1)
+func submit(l oplog.Log, room string, epoch uint64, batch ...oplog.BatchOp) oplog.SubmitResult {
+	reply := make(chan oplog.SubmitResult, 1)
 	l.Submit(room, epoch, batch, reply)
 	return <-reply
 }
 
-func ends(author uint32, from uint64, n int) []BatchOp {
-	b := make([]BatchOp, n)
+func ends(author uint32, from uint64, n int) []oplog.BatchOp {
+	b := make([]oplog.BatchOp, n)
 	for i := range b {
-		b[i] = BatchOp{Author: author, Index: from + uint64(i), Op: endOp()}
+		b[i] = oplog.BatchOp{Author: author, Index: from + uint64(i), Op: endOp()}
 	}
 	return b
 }
 
-func openLog(t *testing.T, l Log, room string) *StoredRoom {
+func openLog(t *testing.T, l oplog.Log, room string) *oplog.StoredRoom {
 	t.Helper()
 	st, err := l.Open(context.Background(), room)
 	if err != nil {
@@ -74,19 +75,19 @@ func openLog(t *testing.T, l Log, room string) *StoredRoom {
 }
 
 func TestLogNumbersSkipsResendsAndRefusesGaps(t *testing.T) {
-	forEachLog(t, func(t *testing.T, l Log, room string) {
+	forEachLog(t, func(t *testing.T, l oplog.Log, room string) {
 		st := openLog(t, l, room)
 		if st.Epoch == 0 || len(st.Ops) != 0 || st.Snapshot != nil {
 			t.Fatalf("a new room: %+v", st)
 		}
 		res := submit(l, room, st.Epoch, append(ends(1, 0, 3), ends(2, 0, 1)...)...)
-		if res.err != nil || res.first != 1 || !equalInts(res.res, 1, 2, 3, 4) {
+		if res.Err != nil || res.First != 1 || !equalInts(res.Seqs, 1, 2, 3, 4) {
 			t.Fatalf("first batch: %+v", res)
 		}
 		// A resend of author 1's op 2, then its next op, then one past a gap.
-		res = submit(l, room, st.Epoch, BatchOp{Author: 1, Index: 2, Op: endOp()},
-			BatchOp{Author: 1, Index: 3, Op: endOp()}, BatchOp{Author: 1, Index: 9, Op: endOp()})
-		if res.err != nil || !equalInts(res.res, 0, 5, -1) {
+		res = submit(l, room, st.Epoch, oplog.BatchOp{Author: 1, Index: 2, Op: endOp()},
+			oplog.BatchOp{Author: 1, Index: 3, Op: endOp()}, oplog.BatchOp{Author: 1, Index: 9, Op: endOp()})
+		if res.Err != nil || !equalInts(res.Seqs, 0, 5, -1) {
 			t.Fatalf("resend, next, gap: %+v", res)
 		}
 		again := openLog(t, l, room)
@@ -94,14 +95,14 @@ func TestLogNumbersSkipsResendsAndRefusesGaps(t *testing.T) {
 			t.Fatalf("reopened: epoch %x (want %x), %d ops", again.Epoch, st.Epoch, len(again.Ops))
 		}
 		// The applied counts survive a reopen: the resend is still skipped.
-		if res := submit(l, room, st.Epoch, ends(1, 3, 2)...); res.err != nil || !equalInts(res.res, 0, 6) {
+		if res := submit(l, room, st.Epoch, ends(1, 3, 2)...); res.Err != nil || !equalInts(res.Seqs, 0, 6) {
 			t.Fatalf("after reopen: %+v", res)
 		}
 	})
 }
 
 func TestLogSinceReadsBackWhatWasNumbered(t *testing.T) {
-	forEachLog(t, func(t *testing.T, l Log, room string) {
+	forEachLog(t, func(t *testing.T, l oplog.Log, room string) {
 		ctx := context.Background()
 		st := openLog(t, l, room)
 		submit(l, room, st.Epoch, ends(1, 0, 4)...)
@@ -119,7 +120,7 @@ func TestLogSinceReadsBackWhatWasNumbered(t *testing.T) {
 }
 
 func TestLogCompactsBehindASnapshot(t *testing.T) {
-	forEachLog(t, func(t *testing.T, l Log, room string) {
+	forEachLog(t, func(t *testing.T, l oplog.Log, room string) {
 		ctx := context.Background()
 		st := openLog(t, l, room)
 		submit(l, room, st.Epoch, ends(1, 0, 10)...)
@@ -135,11 +136,11 @@ func TestLogCompactsBehindASnapshot(t *testing.T) {
 		if err := l.Compact(ctx, room, st.Epoch, 8, snap); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := l.Since(ctx, room, st.Epoch, 1); !errors.Is(err, errTrimmed) {
-			t.Fatalf("since 1 after compaction: %v, want errTrimmed", err)
+		if _, _, err := l.Since(ctx, room, st.Epoch, 1); !errors.Is(err, oplog.ErrTrimmed) {
+			t.Fatalf("since 1 after compaction: %v, want oplog.ErrTrimmed", err)
 		}
 		again := openLog(t, l, room)
-		var after []StoredOp
+		var after []oplog.StoredOp
 		for _, so := range again.Ops {
 			if so.Seq > 8 {
 				after = append(after, so)
@@ -149,35 +150,35 @@ func TestLogCompactsBehindASnapshot(t *testing.T) {
 			t.Fatalf("reopened after compaction: snapshot %v, %d ops after it", again.Snapshot != nil, len(after))
 		}
 		// Numbering goes on from the head, applied counts from the snapshot.
-		if res := submit(l, room, st.Epoch, ends(1, 9, 2)...); res.err != nil || !equalInts(res.res, 0, 11) {
+		if res := submit(l, room, st.Epoch, ends(1, 9, 2)...); res.Err != nil || !equalInts(res.Seqs, 0, 11) {
 			t.Fatalf("after compaction: %+v", res)
 		}
 	})
 }
 
 func TestLogRefusesAnotherEpoch(t *testing.T) {
-	forEachLog(t, func(t *testing.T, l Log, room string) {
+	forEachLog(t, func(t *testing.T, l oplog.Log, room string) {
 		ctx := context.Background()
 		st := openLog(t, l, room)
 		submit(l, room, st.Epoch, ends(1, 0, 1)...)
 		other := st.Epoch + 1
-		if res := submit(l, room, other, ends(1, 1, 1)...); !errors.Is(res.err, errEpoch) || res.epoch != other {
-			t.Errorf("submit: %+v, want errEpoch", res)
+		if res := submit(l, room, other, ends(1, 1, 1)...); !errors.Is(res.Err, oplog.ErrEpoch) || res.Epoch != other {
+			t.Errorf("submit: %+v, want oplog.ErrEpoch", res)
 		}
-		if _, _, err := l.Since(ctx, room, other, 1); !errors.Is(err, errEpoch) {
-			t.Errorf("since: %v, want errEpoch", err)
+		if _, _, err := l.Since(ctx, room, other, 1); !errors.Is(err, oplog.ErrEpoch) {
+			t.Errorf("since: %v, want oplog.ErrEpoch", err)
 		}
-		if _, err := l.NewAuthors(ctx, room, other, 1); !errors.Is(err, errEpoch) {
-			t.Errorf("new authors: %v, want errEpoch", err)
+		if _, err := l.NewAuthors(ctx, room, other, 1); !errors.Is(err, oplog.ErrEpoch) {
+			t.Errorf("new authors: %v, want oplog.ErrEpoch", err)
 		}
-		if err := l.Compact(ctx, room, other, 1, nil); !errors.Is(err, errEpoch) {
-			t.Errorf("compact: %v, want errEpoch", err)
+		if err := l.Compact(ctx, room, other, 1, nil); !errors.Is(err, oplog.ErrEpoch) {
+			t.Errorf("compact: %v, want oplog.ErrEpoch", err)
 		}
 	})
 }
 
 func TestLogReservesAuthorsDurably(t *testing.T) {
-	forEachLog(t, func(t *testing.T, l Log, room string) {
+	forEachLog(t, func(t *testing.T, l oplog.Log, room string) {
 		ctx := context.Background()
 		st := openLog(t, l, room)
 		if last, err := l.NewAuthors(ctx, room, st.Epoch, 5); err != nil || last != 5 {
@@ -198,7 +199,7 @@ func TestLogReservesAuthorsDurably(t *testing.T) {
 // Submitters racing on one room (replicas, in Redis mode) each get their
 // ops numbered in their order, with every number used once.
 func TestLogOrdersConcurrentSubmitters(t *testing.T) {
-	forEachLog(t, func(t *testing.T, l Log, room string) {
+	forEachLog(t, func(t *testing.T, l oplog.Log, room string) {
 		const submitters, batches, per = 4, 10, 5
 		st := openLog(t, l, room)
 		var wg sync.WaitGroup
@@ -208,8 +209,8 @@ func TestLogOrdersConcurrentSubmitters(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for k := range batches {
-					if res := submit(l, room, st.Epoch, ends(a, uint64(k*per), per)...); res.err != nil {
-						errs <- res.err
+					if res := submit(l, room, st.Epoch, ends(a, uint64(k*per), per)...); res.Err != nil {
+						errs <- res.Err
 						return
 					}
 				}

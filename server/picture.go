@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"fmt"
 	"runtime"
 	"strconv"
 	"strings"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/oplog"
+	"github.com/sketchpad/sketchpad/server/room"
 )
 
 // Pictures of boards (GET /b/{room}.svg). Reading a board must not open
@@ -46,7 +47,7 @@ type storeHead interface {
 
 // pictures reads and renders boards for /b/{room}.svg.
 type pictures struct {
-	hub    *Hub
+	hub    *room.Hub
 	store  Store     // embedded mode
 	shared *RedisLog // Redis mode
 	cache  *pictureCache
@@ -71,7 +72,7 @@ type pictureCall struct {
 	err  error
 }
 
-func newPictures(h *Hub, store Store, shared *RedisLog) *pictures {
+func newPictures(h *room.Hub, store Store, shared *RedisLog) *pictures {
 	return &pictures{hub: h, store: store, shared: shared,
 		cache:  newPictureCache(pictureCacheBytes),
 		builds: make(chan struct{}, max(1, runtime.GOMAXPROCS(0))),
@@ -99,8 +100,8 @@ func etagMatches(ifNoneMatch, etag string) bool {
 // get returns room's picture; notModified says that ifNoneMatch names it
 // (then pic.svg may be nil).
 func (p *pictures) get(ctx context.Context, room, ifNoneMatch string) (pic picture, notModified bool, err error) {
-	if r := p.hub.openRoom(room); r != nil {
-		b, ok, err := p.hub.peek(ctx, r)
+	if r := p.hub.OpenRoom(room); r != nil {
+		b, ok, err := p.hub.Peek(ctx, r)
 		if err != nil {
 			return picture{}, false, err
 		}
@@ -202,7 +203,7 @@ func (p *pictures) buildNow(ctx context.Context, room string) (picture, error) {
 	case <-ctx.Done():
 		return picture{}, ctx.Err()
 	}
-	var st *StoredRoom
+	var st *oplog.StoredRoom
 	var err error
 	if p.shared != nil {
 		st, err = p.shared.Read(ctx, room)
@@ -212,72 +213,9 @@ func (p *pictures) buildNow(ctx context.Context, room string) (picture, error) {
 	if err != nil {
 		return picture{}, err
 	}
-	b, err := storedBoard(room, st, new(canvas.Op), nil)
+	b, err := oplog.StoredBoard(room, st, new(canvas.Op), nil)
 	if err != nil {
 		return picture{}, err
 	}
 	return picture{svg: p.render(pictureKey{room, b.Epoch, b.Seq}, b), etag: pictureETag(b.Epoch, b.Seq)}, nil
-}
-
-// storedBoard builds the board st holds: its snapshot, then the ops after
-// it in sequence order, decoded into op (scratch). each, when not nil, sees
-// every op st holds in order, those the snapshot already covers included.
-// A room opening and a picture of a closed board read a board the same way.
-func storedBoard(room string, st *StoredRoom, op *canvas.Op, each func(StoredOp)) (*canvas.Board, error) {
-	b := canvas.NewBoard(st.Epoch)
-	if st.Snapshot != nil {
-		if err := b.UnmarshalBinary(st.Snapshot); err != nil {
-			return nil, fmt.Errorf("board %s snapshot: %w", room, err)
-		}
-	}
-	for _, so := range st.Ops {
-		if so.Seq > b.Seq {
-			if so.Seq != b.Seq+1 {
-				return nil, fmt.Errorf("board %s log has a gap at seq %d", room, b.Seq+1)
-			}
-			if err := canvas.DecodeOp(so.Op, op); err != nil {
-				return nil, fmt.Errorf("board %s op %d: %w", room, so.Seq, err)
-			}
-			b.Apply(so.Author, op)
-		}
-		if each != nil {
-			each(so)
-		}
-	}
-	return b, nil
-}
-
-// openRoom returns the room name if it is open on this replica, or nil;
-// unlike acquire it never opens one, and it does not count as someone on
-// the board: a picture neither keeps an empty board open longer nor
-// spares it from eviction.
-func (h *Hub) openRoom(name string) *Room {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.closed {
-		return nil
-	}
-	return h.rooms[name]
-}
-
-// peek returns a copy of the board of r (from openRoom). ok is false when
-// the room closed first: it stored everything as it closed, so the caller
-// reads the stored board instead.
-func (h *Hub) peek(ctx context.Context, r *Room) (b *canvas.Board, ok bool, err error) {
-	reply := make(chan peekReply, 1)
-	if !r.inbox.put(event{kind: evPeek, peek: reply}, r.done, ctx.Done()) {
-		if ctx.Err() != nil {
-			return nil, false, ctx.Err()
-		}
-		return nil, false, nil
-	}
-	select {
-	case p := <-reply:
-		return p.board, true, p.err
-	case <-r.done:
-		// Closed with the peek still queued: it was never handled.
-		return nil, false, nil
-	case <-ctx.Done():
-		return nil, false, ctx.Err()
-	}
 }

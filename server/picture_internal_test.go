@@ -9,6 +9,8 @@ import (
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/metrics"
+	"github.com/sketchpad/sketchpad/server/oplog"
+	"github.com/sketchpad/sketchpad/server/room"
 )
 
 func TestPictureCacheKeepsTheRecentlyUsedWithinItsBytes(t *testing.T) {
@@ -63,14 +65,14 @@ func TestETagMatching(t *testing.T) {
 // countingStore is a Store holding one board in memory that counts full
 // reads; its Head makes it a storeHead.
 type countingStore struct {
-	st    StoredRoom
+	st    oplog.StoredRoom
 	loads int
 }
 
-func (s *countingStore) Load(_ context.Context, room string) (*StoredRoom, error) {
+func (s *countingStore) Load(_ context.Context, room string) (*oplog.StoredRoom, error) {
 	s.loads++
 	if room != "drawn" {
-		return &StoredRoom{}, nil
+		return &oplog.StoredRoom{}, nil
 	}
 	st := s.st
 	return &st, nil
@@ -81,8 +83,8 @@ func (s *countingStore) Head(_ context.Context, room string) (uint64, uint64, er
 	}
 	return s.st.Epoch, s.st.Ops[len(s.st.Ops)-1].Seq, nil
 }
-func (s *countingStore) Append(context.Context, string, uint64, []StoredOp) error { return nil }
-func (s *countingStore) Compact(context.Context, string, uint64, []byte) error    { return nil }
+func (s *countingStore) Append(context.Context, string, uint64, []oplog.StoredOp) error { return nil }
+func (s *countingStore) Compact(context.Context, string, uint64, []byte) error          { return nil }
 func (s *countingStore) NewAuthors(context.Context, string, uint32) (uint32, error) {
 	return 1, nil
 }
@@ -95,13 +97,13 @@ var _ storeHead = (*countingStore)(nil)
 func TestPicturesReadAStoredBoardOncePerState(t *testing.T) {
 	cfg := &config.Config{}
 	cfg.Defaults()
-	store := &countingStore{st: StoredRoom{Epoch: 7}}
+	store := &countingStore{st: oplog.StoredRoom{Epoch: 7}}
 	add := func(seq uint64, op *canvas.Op) {
-		store.st.Ops = append(store.st.Ops, StoredOp{Seq: seq, Author: 1, Op: canvas.AppendOp(nil, op)})
+		store.st.Ops = append(store.st.Ops, oplog.StoredOp{Seq: seq, Author: 1, Op: canvas.AppendOp(nil, op)})
 	}
 	add(1, &canvas.Op{Type: canvas.OpBegin, Stroke: 1, Color: 0xff, Width: 4, Points: []canvas.Point{{X: 10, Y: 10}}})
 	add(2, &canvas.Op{Type: canvas.OpEnd})
-	p := newPictures(NewHub(cfg, newLocalLog(store, slog.New(slog.DiscardHandler), metrics.New()), slog.New(slog.DiscardHandler), metrics.New()), store, nil)
+	p := newPictures(room.NewHub(cfg, newLocalLog(store, slog.New(slog.DiscardHandler), metrics.New()), slog.New(slog.DiscardHandler), metrics.New()), store, nil)
 	ctx := context.Background()
 
 	first, _, err := p.get(ctx, "drawn", "")

@@ -17,6 +17,7 @@ import (
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/metrics"
+	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
 // RedisLog is the room log of Redis mode, shared by every replica.
@@ -61,15 +62,15 @@ type RedisLog struct {
 	subMu  sync.Mutex // serializes subscribe and unsubscribe calls
 	mu     sync.Mutex // guards rooms, lastID
 	ps     *redis.PubSub
-	rooms  map[string]Listener // subscribed rooms by channel
-	ready  atomic.Bool         // the last health check reached Redis
-	lastID string              // the sentinel value last seen
+	rooms  map[string]oplog.Listener // subscribed rooms by channel
+	ready  atomic.Bool               // the last health check reached Redis
+	lastID string                    // the sentinel value last seen
 	stop   chan struct{}
 	done   sync.WaitGroup
 	sub    submitter // pipelines the rooms' submits (redis_pipe.go)
 }
 
-var _ Log = (*RedisLog)(nil)
+var _ oplog.Log = (*RedisLog)(nil)
 
 const (
 	sentinelKey   = "sp:alive"
@@ -99,7 +100,7 @@ func OpenRedisLog(url string, cfg *config.Config, log *slog.Logger, m *metrics.M
 		keepOps:  cfg.ReplayOps / 2,
 		interval: cfg.SyncInterval,
 		deadline: redisDeadline,
-		rooms:    make(map[string]Listener),
+		rooms:    make(map[string]oplog.Listener),
 		stop:     make(chan struct{}),
 		sub:      submitter{kick: make(chan struct{}, 1)},
 	}
@@ -133,6 +134,9 @@ func roomKeys(room string) (meta, log, applied, snap, channel string) {
 // Ready reports whether Redis answered the last health check.
 func (l *RedisLog) Ready() bool { return l.ready.Load() }
 
+// Shared is true: every replica numbers its rooms' ops in this log.
+func (l *RedisLog) Shared() bool { return true }
+
 // Ping checks Redis now.
 func (l *RedisLog) Ping(ctx context.Context) error { return l.rdb.Ping(ctx).Err() }
 
@@ -148,7 +152,7 @@ func (l *RedisLog) Close() error {
 // confirms the subscription are not seen, so the confirmation (which comes
 // again after every reconnect) makes the room read the log for anything it
 // missed (ln.Resync).
-func (l *RedisLog) Watch(room string, ln Listener) {
+func (l *RedisLog) Watch(room string, ln oplog.Listener) {
 	_, _, _, _, ch := roomKeys(room)
 	l.subMu.Lock()
 	defer l.subMu.Unlock()
@@ -166,7 +170,7 @@ func (l *RedisLog) Watch(room string, ln Listener) {
 
 // Unwatch stops routing room's channel to ln, unless another listener
 // (a newer room of the same name) has taken it over.
-func (l *RedisLog) Unwatch(room string, ln Listener) {
+func (l *RedisLog) Unwatch(room string, ln oplog.Listener) {
 	_, _, _, _, ch := roomKeys(room)
 	l.subMu.Lock()
 	defer l.subMu.Unlock()
@@ -184,15 +188,15 @@ func (l *RedisLog) Unwatch(room string, ln Listener) {
 	_ = l.ps.Unsubscribe(ctx, ch)
 }
 
-func (l *RedisLog) room(ch string) Listener {
+func (l *RedisLog) room(ch string) oplog.Listener {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.rooms[ch]
 }
 
-func (l *RedisLog) eachRoom(f func(Listener)) {
+func (l *RedisLog) eachRoom(f func(oplog.Listener)) {
 	l.mu.Lock()
-	rooms := make([]Listener, 0, len(l.rooms))
+	rooms := make([]oplog.Listener, 0, len(l.rooms))
 	for _, r := range l.rooms {
 		rooms = append(rooms, r)
 	}
@@ -241,7 +245,17 @@ func (l *RedisLog) receive() {
 		backoff = 50 * time.Millisecond
 		switch m := msg.(type) {
 		case *redis.Message:
-			if r := l.room(m.Channel); r != nil && !r.Published([]byte(m.Payload)) {
+			r := l.room(m.Channel)
+			if r == nil {
+				break
+			}
+			epoch, first, ops, err := decodeBusMessage([]byte(m.Payload))
+			if err != nil {
+				l.log.Error("bad bus message; the room resyncs from the log", "channel", m.Channel, "err", err)
+				r.Resync()
+				break
+			}
+			if !r.Published(epoch, first, ops) {
 				l.metrics.BusDrops.Inc()
 			}
 		case *redis.Subscription:
@@ -299,7 +313,7 @@ func (l *RedisLog) check() {
 	l.mu.Unlock()
 	if changed {
 		l.log.Warn("redis lost its data (flushed or restarted empty): checking every room")
-		l.eachRoom(Listener.Resync)
+		l.eachRoom(oplog.Listener.Resync)
 	}
 }
 
@@ -419,11 +433,11 @@ func (l *RedisLog) bound(ctx context.Context) (context.Context, context.CancelFu
 
 // Open loads room, creating it (or recreating it under a new epoch when
 // its history is gone).
-func (l *RedisLog) Open(ctx context.Context, room string) (*StoredRoom, error) {
+func (l *RedisLog) Open(ctx context.Context, room string) (*oplog.StoredRoom, error) {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, applied, snap, _ := roomKeys(room)
-	v, err := openScript.Run(ctx, l.rdb, []string{meta, lg, applied, snap}, epochBytes(newEpoch())).Slice()
+	v, err := openScript.Run(ctx, l.rdb, []string{meta, lg, applied, snap}, epochBytes(oplog.NewEpoch())).Slice()
 	if err != nil {
 		return nil, err
 	}
@@ -434,7 +448,7 @@ func (l *RedisLog) Open(ctx context.Context, room string) (*StoredRoom, error) {
 	if len(ep) != 8 {
 		return nil, fmt.Errorf("open: bad epoch in redis for room %s", room)
 	}
-	st := &StoredRoom{Epoch: binary.BigEndian.Uint64([]byte(ep))}
+	st := &oplog.StoredRoom{Epoch: binary.BigEndian.Uint64([]byte(ep))}
 	st.Authors = uint32(asInt(v[2]))
 	if s, ok := v[4].(string); ok {
 		st.Snapshot = []byte(s)
@@ -445,7 +459,7 @@ func (l *RedisLog) Open(ctx context.Context, room string) (*StoredRoom, error) {
 }
 
 // Since returns the ops from seq on (up to a batch) and the room's head.
-func (l *RedisLog) Since(ctx context.Context, room string, epoch, from uint64) ([]StoredOp, uint64, error) {
+func (l *RedisLog) Since(ctx context.Context, room string, epoch, from uint64) ([]oplog.StoredOp, uint64, error) {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, _, _, _ := roomKeys(room)
@@ -454,7 +468,7 @@ func (l *RedisLog) Since(ctx context.Context, room string, epoch, from uint64) (
 		return nil, 0, err
 	}
 	if len(v) == 1 {
-		return nil, 0, errEpoch
+		return nil, 0, oplog.ErrEpoch
 	}
 	head := uint64(asInt(v[0]))
 	entries, _ := v[1].([]any)
@@ -463,7 +477,7 @@ func (l *RedisLog) Since(ctx context.Context, room string, epoch, from uint64) (
 		return nil, 0, err
 	}
 	if from <= head && (len(ops) == 0 || ops[0].Seq != from) {
-		return nil, head, errTrimmed
+		return nil, head, oplog.ErrTrimmed
 	}
 	return ops, head, nil
 }
@@ -478,7 +492,7 @@ func (l *RedisLog) Head(ctx context.Context, room string, epoch uint64) (seq uin
 		return 0, 0, err
 	}
 	if len(v) != 2 {
-		return 0, 0, errEpoch
+		return 0, 0, oplog.ErrEpoch
 	}
 	return uint64(v[0]), uint32(v[1]), nil
 }
@@ -493,7 +507,7 @@ func (l *RedisLog) NewAuthors(ctx context.Context, room string, epoch uint64, co
 		return 0, err
 	}
 	if n < 0 {
-		return 0, errEpoch
+		return 0, oplog.ErrEpoch
 	}
 	return uint32(n), nil
 }
@@ -514,7 +528,7 @@ func (l *RedisLog) Compact(ctx context.Context, room string, epoch, seq uint64, 
 		return err
 	}
 	if n < 0 {
-		return errEpoch
+		return oplog.ErrEpoch
 	}
 	return nil
 }
@@ -531,8 +545,8 @@ func asInt(v any) int64 {
 }
 
 // parseEntries decodes XRANGE entries: [[id, [field, value]], ...].
-func parseEntries(entries []any) ([]StoredOp, error) {
-	ops := make([]StoredOp, 0, len(entries))
+func parseEntries(entries []any) ([]oplog.StoredOp, error) {
+	ops := make([]oplog.StoredOp, 0, len(entries))
 	for _, e := range entries {
 		pair, _ := e.([]any)
 		if len(pair) != 2 {
@@ -550,7 +564,7 @@ func parseEntries(entries []any) ([]StoredOp, error) {
 		if err != nil {
 			return nil, fmt.Errorf("log entry %d: %w", seq, err)
 		}
-		ops = append(ops, StoredOp{Seq: seq, Author: author, Op: op})
+		ops = append(ops, oplog.StoredOp{Seq: seq, Author: author, Op: op})
 	}
 	return ops, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/metrics"
+	"github.com/sketchpad/sketchpad/server/oplog"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
@@ -48,7 +49,7 @@ func TestRedisLogSequencesDedupsAndTrims(t *testing.T) {
 		t.Fatalf("reopening changed the epoch: %v %v", again, err)
 	}
 	op := endOp()
-	subs := []BatchOp{
+	subs := []oplog.BatchOp{
 		{Author: 1, Index: 0, Op: op},
 		{Author: 2, Index: 0, Op: op},
 		{Author: 1, Index: 1, Op: op},
@@ -62,7 +63,7 @@ func TestRedisLogSequencesDedupsAndTrims(t *testing.T) {
 	if first != 1 || !slicesEqual(res, []int64{1, 2, 3, 0, -1}) {
 		t.Fatalf("first %d, results %v", first, res)
 	}
-	if _, _, err := l.submitWait(room, st.Epoch+1, subs[:1]); !errors.Is(err, errEpoch) {
+	if _, _, err := l.submitWait(room, st.Epoch+1, subs[:1]); !errors.Is(err, oplog.ErrEpoch) {
 		t.Fatalf("submit under another epoch: %v", err)
 	}
 	ops, head, err := l.Since(context.Background(), room, st.Epoch, 2)
@@ -70,7 +71,7 @@ func TestRedisLogSequencesDedupsAndTrims(t *testing.T) {
 		t.Fatalf("since 2: %+v head %d err %v", ops, head, err)
 	}
 	for i := range 10 {
-		if _, _, err := l.submitWait(room, st.Epoch, []BatchOp{{Author: 1, Index: uint64(2 + i), Op: op}}); err != nil {
+		if _, _, err := l.submitWait(room, st.Epoch, []oplog.BatchOp{{Author: 1, Index: uint64(2 + i), Op: op}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -78,7 +79,7 @@ func TestRedisLogSequencesDedupsAndTrims(t *testing.T) {
 	if err := l.Compact(context.Background(), room, st.Epoch, 13, []byte("snap")); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := l.Since(context.Background(), room, st.Epoch, 5); !errors.Is(err, errTrimmed) {
+	if _, _, err := l.Since(context.Background(), room, st.Epoch, 5); !errors.Is(err, oplog.ErrTrimmed) {
 		t.Fatalf("since 5 after trimming: %v", err)
 	}
 	ops, _, err = l.Since(context.Background(), room, st.Epoch, 11)

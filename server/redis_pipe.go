@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
 // The replica's submitter: rooms hand it their batches of ops to number
@@ -37,8 +38,8 @@ const (
 type submitReq struct {
 	room  string
 	epoch uint64
-	subs  []BatchOp // read only: the room does not touch it until the reply
-	reply chan<- submitResult
+	subs  []oplog.BatchOp // read only: the room does not touch it until the reply
+	reply chan<- oplog.SubmitResult
 }
 
 type submitter struct {
@@ -50,12 +51,12 @@ type submitter struct {
 
 // Submit queues a room's batch; its result arrives on reply, which must
 // have room for it (capacity 1, one request in flight per room).
-func (l *RedisLog) Submit(room string, epoch uint64, subs []BatchOp, reply chan<- submitResult) {
+func (l *RedisLog) Submit(room string, epoch uint64, subs []oplog.BatchOp, reply chan<- oplog.SubmitResult) {
 	q := &l.sub
 	q.mu.Lock()
 	if q.stopped {
 		q.mu.Unlock()
-		reply <- submitResult{epoch: epoch, err: redis.ErrClosed}
+		reply <- oplog.SubmitResult{Epoch: epoch, Err: redis.ErrClosed}
 		return
 	}
 	q.queue = append(q.queue, submitReq{room: room, epoch: epoch, subs: subs, reply: reply})
@@ -96,7 +97,7 @@ func (q *submitter) stop() {
 	q.queue, q.stopped = nil, true
 	q.mu.Unlock()
 	for _, r := range reqs {
-		r.reply <- submitResult{epoch: r.epoch, err: redis.ErrClosed}
+		r.reply <- oplog.SubmitResult{Epoch: r.epoch, Err: redis.ErrClosed}
 	}
 }
 
@@ -155,12 +156,12 @@ func (l *RedisLog) pipeline(reqs []submitReq) {
 	l.metrics.PipelineTime.Observe(time.Since(start).Seconds())
 	for i, q := range reqs {
 		first, res, err := submitReply(cmds[i], len(q.subs))
-		q.reply <- submitResult{epoch: q.epoch, first: first, res: res, err: err}
+		q.reply <- oplog.SubmitResult{Epoch: q.epoch, First: first, Seqs: res, Err: err}
 	}
 }
 
 // submitArgs are submitScript's keys and arguments for a batch.
-func submitArgs(room string, epoch uint64, subs []BatchOp) ([]string, []any) {
+func submitArgs(room string, epoch uint64, subs []oplog.BatchOp) ([]string, []any) {
 	meta, lg, applied, _, ch := roomKeys(room)
 	args := make([]any, 0, 2+3*len(subs))
 	args = append(args, epochBytes(epoch), ch)
@@ -181,7 +182,7 @@ func submitReply(c *redis.Cmd, n int) (first int64, res []int64, err error) {
 		return 0, nil, err
 	}
 	if len(v) == 1 && v[0] == -1 {
-		return 0, nil, errEpoch
+		return 0, nil, oplog.ErrEpoch
 	}
 	if len(v) != 1+n {
 		return 0, nil, fmt.Errorf("submit: unexpected reply length %d", len(v))
@@ -192,9 +193,9 @@ func submitReply(c *redis.Cmd, n int) (first int64, res []int64, err error) {
 // submitWait sequences ops through the submitter (in the next pipeline)
 // and waits for the result: the sequence number of each op (0: a
 // duplicate, -1: an index gap) and the first number assigned, or errEpoch.
-func (l *RedisLog) submitWait(room string, epoch uint64, subs []BatchOp) (first int64, res []int64, err error) {
-	reply := make(chan submitResult, 1)
+func (l *RedisLog) submitWait(room string, epoch uint64, subs []oplog.BatchOp) (first int64, res []int64, err error) {
+	reply := make(chan oplog.SubmitResult, 1)
 	l.Submit(room, epoch, subs, reply)
 	r := <-reply
-	return r.first, r.res, r.err
+	return r.First, r.Seqs, r.Err
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/metrics"
+	"github.com/sketchpad/sketchpad/server/oplog"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
@@ -138,31 +139,31 @@ func TestRedisSubmitterPipelinesManyRooms(t *testing.T) {
 	op := endOp()
 	// Room i submits i%5+1 ops of author 1 from index base, then a resend
 	// of the first and an op past a gap.
-	batch := func(i int, base uint64) []BatchOp {
-		var subs []BatchOp
+	batch := func(i int, base uint64) []oplog.BatchOp {
+		var subs []oplog.BatchOp
 		for k := range i%5 + 1 {
-			subs = append(subs, BatchOp{Author: 1, Index: base + uint64(k), Op: op})
+			subs = append(subs, oplog.BatchOp{Author: 1, Index: base + uint64(k), Op: op})
 		}
 		return append(subs,
-			BatchOp{Author: 1, Index: base, Op: op},       // resend: 0
-			BatchOp{Author: 1, Index: base + 100, Op: op}) // gap: -1
+			oplog.BatchOp{Author: 1, Index: base, Op: op},       // resend: 0
+			oplog.BatchOp{Author: 1, Index: base + 100, Op: op}) // gap: -1
 	}
-	check := func(i int, firstSeq int64, res submitResult) {
+	check := func(i int, firstSeq int64, res oplog.SubmitResult) {
 		t.Helper()
-		if res.err != nil {
-			t.Fatalf("room %d: %v", i, res.err)
+		if res.Err != nil {
+			t.Fatalf("room %d: %v", i, res.Err)
 		}
 		n := i%5 + 1
-		if res.epoch != epochs[i] || res.first != firstSeq || len(res.res) != n+2 {
+		if res.Epoch != epochs[i] || res.First != firstSeq || len(res.Seqs) != n+2 {
 			t.Fatalf("room %d: reply %+v, want epoch %d, first %d, %d results", i, res, epochs[i], firstSeq, n+2)
 		}
 		for k := range n {
-			if res.res[k] != firstSeq+int64(k) {
-				t.Fatalf("room %d: results %v, want %d.. in order", i, res.res, firstSeq)
+			if res.Seqs[k] != firstSeq+int64(k) {
+				t.Fatalf("room %d: results %v, want %d.. in order", i, res.Seqs, firstSeq)
 			}
 		}
-		if res.res[n] != 0 || res.res[n+1] != -1 {
-			t.Fatalf("room %d: results %v: the resend must be 0 and the gap -1", i, res.res)
+		if res.Seqs[n] != 0 || res.Seqs[n+1] != -1 {
+			t.Fatalf("room %d: results %v: the resend must be 0 and the gap -1", i, res.Seqs)
 		}
 	}
 
@@ -172,9 +173,9 @@ func TestRedisSubmitterPipelinesManyRooms(t *testing.T) {
 		pc.gate = gate
 		pc.mu.Unlock()
 		p0, s0, _ := pc.counts()
-		replies := make([]chan submitResult, rooms)
+		replies := make([]chan oplog.SubmitResult, rooms)
 		for i := range replies {
-			replies[i] = make(chan submitResult, 1)
+			replies[i] = make(chan oplog.SubmitResult, 1)
 			base := uint64(round * (i%5 + 1)) // round 1 goes on after round 0's ops
 			l.Submit(names[i], epochs[i], batch(i, base), replies[i])
 		}
@@ -223,23 +224,23 @@ func TestRedisSubmitterPipelinesManyRooms(t *testing.T) {
 	// SCRIPT FLUSH between pipelines: the next one recovers again.
 	rd.Do(t, "SCRIPT", "FLUSH")
 	// Room 0 has 2 ops of author 1 numbered, room 2 has 6.
-	_, res, err := l.submitWait(names[0], epochs[0], []BatchOp{{Author: 1, Index: 2, Op: op}})
+	_, res, err := l.submitWait(names[0], epochs[0], []oplog.BatchOp{{Author: 1, Index: 2, Op: op}})
 	if err != nil || len(res) != 1 || res[0] != 3 {
 		t.Fatalf("submit after SCRIPT FLUSH: %v %v", res, err)
 	}
 	// Another epoch is errEpoch for that room only.
-	reply := make(chan submitResult, 2)
-	l.Submit(names[1], epochs[1]+1, []BatchOp{{Author: 1, Index: 2, Op: op}}, reply)
-	l.Submit(names[2], epochs[2], []BatchOp{{Author: 1, Index: 6, Op: op}}, reply)
+	reply := make(chan oplog.SubmitResult, 2)
+	l.Submit(names[1], epochs[1]+1, []oplog.BatchOp{{Author: 1, Index: 2, Op: op}}, reply)
+	l.Submit(names[2], epochs[2], []oplog.BatchOp{{Author: 1, Index: 6, Op: op}}, reply)
 	for range 2 {
 		r := <-reply
-		switch r.epoch {
+		switch r.Epoch {
 		case epochs[1] + 1:
-			if r.err != errEpoch {
-				t.Errorf("submit under another epoch: %v", r.err)
+			if r.Err != oplog.ErrEpoch {
+				t.Errorf("submit under another epoch: %v", r.Err)
 			}
 		case epochs[2]:
-			if r.err != nil || len(r.res) != 1 || r.res[0] != 7 {
+			if r.Err != nil || len(r.Seqs) != 1 || r.Seqs[0] != 7 {
 				t.Errorf("submit next to another room's epoch error: %+v", r)
 			}
 		}
@@ -256,12 +257,12 @@ func TestRedisSubmitterFailsEveryRoomWhenRedisIsDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	rd.Kill()
-	reply := make(chan submitResult, 1)
+	reply := make(chan oplog.SubmitResult, 1)
 	for i := range 20 {
-		l.Submit("down"+strconv.Itoa(i), st.Epoch, []BatchOp{{Author: 1, Index: 0, Op: endOp()}}, reply)
+		l.Submit("down"+strconv.Itoa(i), st.Epoch, []oplog.BatchOp{{Author: 1, Index: 0, Op: endOp()}}, reply)
 		select {
 		case r := <-reply:
-			if r.err == nil {
+			if r.Err == nil {
 				t.Fatalf("room %d: submit with Redis down succeeded", i)
 			}
 		case <-time.After(10 * time.Second):
@@ -270,7 +271,7 @@ func TestRedisSubmitterFailsEveryRoomWhenRedisIsDown(t *testing.T) {
 	}
 	closeLog()
 	l.Submit("closed", st.Epoch, nil, reply)
-	if r := <-reply; r.err == nil {
+	if r := <-reply; r.Err == nil {
 		t.Fatal("submit after Close succeeded")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
 // Read-only access to a board's history in Redis, for pictures: unlike
@@ -53,7 +54,7 @@ func (l *RedisLog) ReadHead(ctx context.Context, room string) (epoch, seq uint64
 // Read returns room's stored history as Open would, but creates nothing: a
 // board never stored comes back with Epoch 0 and nothing else (as
 // Store.Load answers). Its Ops start after the snapshot.
-func (l *RedisLog) Read(ctx context.Context, room string) (*StoredRoom, error) {
+func (l *RedisLog) Read(ctx context.Context, room string) (*oplog.StoredRoom, error) {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, _, snap, _ := roomKeys(room)
@@ -61,7 +62,7 @@ func (l *RedisLog) Read(ctx context.Context, room string) (*StoredRoom, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read board %s: %w", room, err)
 	}
-	st := &StoredRoom{}
+	st := &oplog.StoredRoom{}
 	if len(v) == 0 {
 		return st, nil
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lxzan/gws"
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/room"
 )
 
 // WebSocket close codes (canvas/codes.go, PROTOCOL.md "Close codes"), as
@@ -31,6 +32,8 @@ const (
 	CloseExpired     = uint16(canvas.CloseExpired)
 	CloseRateLimited = uint16(canvas.CloseRateLimited)
 	CloseVersion     = uint16(canvas.CloseVersion)
+	CloseTryAgain    = uint16(canvas.CloseTryAgain)
+	CloseReset       = uint16(canvas.CloseReset)
 )
 
 // Session is one WebSocket connection. Its read side (OnMessage, on gws's
@@ -39,7 +42,7 @@ const (
 // here in bytes so a client that stops reading is dropped, never buffered
 // without bound and never waited on by its room.
 type Session struct {
-	hub        *Hub
+	ws         *wsHandler
 	roomName   string
 	readOnly   bool      // a view link or a view token: ops are refused
 	forcedName string    // an embed token's display name, if any
@@ -47,7 +50,7 @@ type Session struct {
 	conn       *gws.Conn
 
 	// Read goroutine only:
-	room *Room // set by Hello
+	room *room.Room // set by Hello
 
 	lim       limiter // read goroutine only
 	throttled time.Duration
@@ -62,12 +65,12 @@ type Session struct {
 	readFloor atomic.Int64
 }
 
-func (s *Session) isClosed() bool { return s.closed.Load() }
+func (s *Session) Closed() bool { return s.closed.Load() }
 
 // send queues frame for writing. frame is shared with other sessions and
 // must not be changed afterwards. Never blocks.
-func (s *Session) send(frame []byte) {
-	if s.isClosed() {
+func (s *Session) Send(frame []byte) {
+	if s.Closed() {
 		return
 	}
 	n := int64(len(frame))
@@ -77,7 +80,7 @@ func (s *Session) send(frame []byte) {
 	s.conn.WriteAsync(gws.OpcodeBinary, frame, func(err error) {
 		s.queued.Add(-n)
 		if err == nil {
-			s.hub.metrics.BytesOut.Add(float64(n))
+			s.ws.metrics.BytesOut.Add(float64(n))
 		}
 	})
 }
@@ -99,8 +102,8 @@ func (s *Session) send(frame []byte) {
 // canvas.MaxSnapshotBytes), and counting it would drop every joiner of
 // such a board, forever. A joiner must read it at cfg.JoinMinRate
 // instead (writeShared).
-func (s *Session) sendv(head, shared, tail []byte) {
-	if s.isClosed() {
+func (s *Session) SendParts(head, shared, tail []byte) {
+	if s.Closed() {
 		return
 	}
 	own := len(head) + len(tail)
@@ -109,7 +112,7 @@ func (s *Session) sendv(head, shared, tail []byte) {
 	if n < sendvMin || !ok {
 		frame := make([]byte, 0, n)
 		frame = append(append(append(frame, head...), shared...), tail...)
-		s.send(frame)
+		s.Send(frame)
 		return
 	}
 	if !s.reserve(int64(own)) {
@@ -121,14 +124,14 @@ func (s *Session) sendv(head, shared, tail []byte) {
 	// closeWith cannot land inside this frame.
 	s.conn.Async(func() {
 		defer s.queued.Add(-int64(own))
-		if s.isClosed() {
+		if s.Closed() {
 			return
 		}
 		bufs := net.Buffers{appendFrameHeader(make([]byte, 0, 10), n), head, shared, tail}
 		if err := s.writeShared(tc, bufs, n); err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) && !s.isClosed() { // not closeWith's deadline
-				s.hub.metrics.SlowDrops.Inc()
-				s.hub.noisy.Log(s.hub.log, "joiner too slow to read its board", "room", s.roomName,
+			if errors.Is(err, os.ErrDeadlineExceeded) && !s.Closed() { // not closeWith's deadline
+				s.ws.metrics.SlowDrops.Inc()
+				s.ws.noisy.Log(s.ws.log, "joiner too slow to read its board", "room", s.roomName,
 					"remote", s.conn.RemoteAddr().String(), "bytes", n)
 			}
 			// Half a frame went out: no close frame can follow it.
@@ -136,7 +139,7 @@ func (s *Session) sendv(head, shared, tail []byte) {
 			_ = tc.Close() // gws's read loop ends and OnClose follows
 			return
 		}
-		s.hub.metrics.BytesOut.Add(float64(n))
+		s.ws.metrics.BytesOut.Add(float64(n))
 	})
 }
 
@@ -149,7 +152,7 @@ func (s *Session) sendv(head, shared, tail []byte) {
 // held until the write deadline (holdRead): a joiner reading at the
 // minimum rate has read the whole frame by then and answers pings again.
 func (s *Session) writeShared(tc *net.TCPConn, bufs net.Buffers, n int) error {
-	d := joinGrace + time.Duration(float64(n)/s.hub.cfg.JoinMinRate*float64(time.Second))
+	d := joinGrace + time.Duration(float64(n)/s.ws.cfg.JoinMinRate*float64(time.Second))
 	deadline := time.Now().Add(d)
 	s.holdRead(deadline)
 	_ = tc.SetWriteDeadline(deadline)
@@ -157,7 +160,7 @@ func (s *Session) writeShared(tc *net.TCPConn, bufs net.Buffers, n int) error {
 	if err != nil {
 		return err
 	}
-	if !s.isClosed() { // else closeWith set deadlines of its own
+	if !s.Closed() { // else closeWith set deadlines of its own
 		_ = tc.SetWriteDeadline(time.Time{})
 	}
 	// The read floor stays: the write returned when the frame's tail
@@ -182,10 +185,10 @@ func (s *Session) holdRead(floor time.Time) {
 // or to the floor holdRead set, if later. Called on the read goroutine
 // whenever the client is heard from, and by holdRead on the writer's.
 func (s *Session) touchRead() {
-	if s.isClosed() {
+	if s.Closed() {
 		return // closeWith set the deadline it needs
 	}
-	d := time.Now().Add(s.hub.cfg.IdleTimeout)
+	d := time.Now().Add(s.ws.cfg.IdleTimeout)
 	floor := s.readFloor.Load()
 	if floor > d.UnixNano() {
 		d = time.Unix(0, floor)
@@ -219,9 +222,9 @@ func appendFrameHeader(b []byte, n int) []byte {
 // reserve counts n bytes into the write queue, or closes a session whose
 // queue would pass its bound.
 func (s *Session) reserve(n int64) bool {
-	if s.queued.Add(n) > s.hub.cfg.SendQueueBytes {
+	if s.queued.Add(n) > s.ws.cfg.SendQueueBytes {
 		s.queued.Add(-n)
-		s.hub.metrics.SlowDrops.Inc()
+		s.ws.metrics.SlowDrops.Inc()
 		s.closeWith(CloseSlow, "too slow: reconnect to resync")
 		return false
 	}
@@ -256,11 +259,6 @@ func (s *Session) closeWith(code uint16, reason string) {
 		// closeDrain.
 		_ = s.conn.SetReadDeadline(time.Now().Add(closeDrain))
 	}()
-}
-
-// wsHandler adapts gws events to sessions.
-type wsHandler struct {
-	hub *Hub
 }
 
 const sessionKey = "s"
@@ -322,25 +320,25 @@ func (h *wsHandler) open(c *gws.Conn) {
 	// sender within that much. (Set now, before any data, so no queued
 	// segment is dropped by the smaller buffer.)
 	if tc, ok := c.NetConn().(interface{ SetReadBuffer(int) error }); ok {
-		_ = tc.SetReadBuffer(max(h.hub.cfg.MaxFrameBytes, minReadBuffer))
+		_ = tc.SetReadBuffer(max(h.cfg.MaxFrameBytes, minReadBuffer))
 	}
-	h.hub.metrics.Connections.Inc()
+	h.metrics.Connections.Inc()
 }
 
 func (h *wsHandler) OnClose(c *gws.Conn, err error) {
-	h.hub.metrics.Connections.Dec()
+	h.metrics.Connections.Dec()
 	s := sessionOf(c)
 	if s == nil {
 		return
 	}
-	h.hub.untrack(s)
+	h.untrack(s)
 	if s.lim.ip != nil {
 		s.lim.ip.disconnect()
 	}
 	s.closed.Store(true)
 	if s.room != nil {
-		h.hub.left(s.roomName, s.lim.ip)
-		s.room.post(event{kind: evLeave, s: s})
+		h.rooms.Left(s.roomName, s.lim.ip)
+		s.room.Leave(s)
 	}
 }
 
@@ -350,11 +348,11 @@ func (h *wsHandler) touchRead(c *gws.Conn) {
 		s.touchRead()
 		return
 	}
-	_ = c.SetReadDeadline(time.Now().Add(h.hub.cfg.IdleTimeout))
+	_ = c.SetReadDeadline(time.Now().Add(h.cfg.IdleTimeout))
 }
 
 func (h *wsHandler) ping(c *gws.Conn, payload []byte) {
-	if s := sessionOf(c); s != nil && s.isClosed() {
+	if s := sessionOf(c); s != nil && s.Closed() {
 		return
 	}
 	h.touchRead(c)
@@ -362,7 +360,7 @@ func (h *wsHandler) ping(c *gws.Conn, payload []byte) {
 }
 
 func (h *wsHandler) pong(c *gws.Conn) {
-	if s := sessionOf(c); s != nil && s.isClosed() {
+	if s := sessionOf(c); s != nil && s.Closed() {
 		return
 	}
 	h.touchRead(c)
@@ -375,11 +373,11 @@ func (h *wsHandler) message(c *gws.Conn, msg *gws.Message) {
 		return
 	}
 	defer func() {
-		if s.isClosed() {
+		if s.Closed() {
 			s.discardInput() // closed before this message, or by it
 		}
 	}()
-	if s.isClosed() {
+	if s.Closed() {
 		return
 	}
 	h.touchRead(c)
@@ -388,7 +386,7 @@ func (h *wsHandler) message(c *gws.Conn, msg *gws.Message) {
 		return
 	}
 	data := msg.Bytes()
-	h.hub.metrics.BytesIn.Add(float64(len(data)))
+	h.metrics.BytesIn.Add(float64(len(data)))
 	// A decoded frame lives only while it is handled: idle sessions keep
 	// none (192 bytes each), and the pool's frames keep their Op slices.
 	f := clientFrames.Get().(*canvas.ClientFrame)
@@ -413,14 +411,14 @@ func (h *wsHandler) message(c *gws.Conn, msg *gws.Message) {
 		if s.forcedName != "" {
 			f.Hello.Name = s.forcedName
 		}
-		room, why := h.hub.acquire(s.roomName, s.lim.ip)
+		room, why := h.rooms.Acquire(s.roomName, s.lim.ip)
 		if room == nil {
 			s.closeWith(CloseTryAgain, why)
 			return
 		}
 		s.room = room
 		hello := f.Hello
-		s.room.post(event{kind: evJoin, s: s, hello: &hello})
+		s.room.Join(s, &hello)
 	case s.room == nil:
 		s.reject(CloseOutOfOrder, "hello expected first")
 	case canvas.IsOp(f.Type) && s.readOnly:
@@ -428,15 +426,15 @@ func (h *wsHandler) message(c *gws.Conn, msg *gws.Message) {
 	case canvas.IsOp(f.Type) && !s.expires.IsZero() && !time.Now().Before(s.expires):
 		s.reject(CloseExpired, "embed token expired")
 	case canvas.IsOp(f.Type):
-		s.room.post(event{kind: evOp, s: s, data: append([]byte(nil), data...)})
+		s.room.Op(s, append([]byte(nil), data...))
 	case f.Type == canvas.MsgCursor:
-		s.room.post(event{kind: evCursor, s: s, cur: f.Cursor})
+		s.room.Cursor(s, f.Cursor)
 	case f.Type == canvas.MsgName:
 		if s.forcedName != "" {
 			f.Name.Name = s.forcedName
 		}
 		name := f.Name
-		s.room.post(event{kind: evName, s: s, name: &name})
+		s.room.Rename(s, &name)
 	}
 }
 
@@ -448,7 +446,7 @@ var clientFrames = sync.Pool{New: func() any { return new(canvas.ClientFrame) }}
 // closes a client that stays over budget. It returns false when the frame
 // must not be handled.
 func (s *Session) allow(typ byte) bool {
-	cfg := s.hub.cfg
+	cfg := s.ws.cfg
 	c := classOf(typ)
 	rate := [numClasses]float64{cfg.RateDraw, cfg.RateDestructive, cfg.RatePresence}[c]
 	now := time.Now()
@@ -459,7 +457,7 @@ func (s *Session) allow(typ byte) bool {
 		}
 		return true
 	}
-	s.hub.metrics.RateLimited.WithLabelValues([numClasses]string{"draw", "destructive", "presence"}[c]).Inc()
+	s.ws.metrics.RateLimited.WithLabelValues([numClasses]string{"draw", "destructive", "presence"}[c]).Inc()
 	if typ == canvas.MsgCursor {
 		return false // a newer position is coming
 	}
@@ -474,11 +472,11 @@ func (s *Session) allow(typ byte) bool {
 	}
 	if now.Sub(s.noticeAt) > time.Second {
 		s.noticeAt = now
-		s.send(canvas.AppendNotice(nil, &canvas.Notice{Code: NoticeRateLimited,
+		s.Send(canvas.AppendNotice(nil, &canvas.Notice{Code: NoticeRateLimited,
 			Message: fmt.Sprintf("slow down: retry after %d ms", d.Milliseconds()+1)}))
 	}
 	time.Sleep(d)
-	return !s.isClosed()
+	return !s.Closed()
 }
 
 // discardInput, on the read goroutine of a connection the server closed,
@@ -509,8 +507,8 @@ const closeDrain = 2 * time.Second
 
 // reject closes a connection that broke the protocol, with a rate-limited log.
 func (s *Session) reject(code uint16, reason string) {
-	s.hub.metrics.Rejected.Inc()
-	s.hub.noisy.Log(s.hub.log, "closing connection", "room", s.roomName, "remote", s.conn.RemoteAddr().String(), "code", code, "reason", reason)
+	s.ws.metrics.Rejected.Inc()
+	s.ws.noisy.Log(s.ws.log, "closing connection", "room", s.roomName, "remote", s.conn.RemoteAddr().String(), "code", code, "reason", reason)
 	s.closeWith(code, reason)
 }
 
@@ -569,3 +567,8 @@ func (p *sessionSlot) Range(f func(key string, value any) bool) {
 		f(key, val)
 	}
 }
+
+// Close closes the connection with a close code and reason (room.Peer).
+func (s *Session) Close(code canvas.CloseCode, reason string) { s.closeWith(uint16(code), reason) }
+
+var _ room.Peer = (*Session)(nil)

@@ -3,9 +3,6 @@ package server
 import (
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // A handler's panic still reaches gws's Recovery, on the read goroutine,
@@ -33,70 +30,5 @@ func BenchmarkOnFreshStack(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		onFreshStack(func() { n++ })
-	}
-}
-
-// A replica that spends little CPU per frame lets big rooms send sooner;
-// one that spends much makes them wait longer; an estimate moves halfway
-// each second and stays within its bounds.
-func TestFrameCostFollowsTheCPUAFrameTakes(t *testing.T) {
-	var c frameCost
-	if got := c.per(); got != frameCostStart {
-		t.Fatalf("before any frame: %v, want %v", got, frameCostStart)
-	}
-	measure := func(frames int, burn time.Duration) time.Duration {
-		c.sent(frames) // the baseline, taken now
-		c.mu.Lock()
-		c.at = time.Time{}
-		c.mu.Unlock()
-		c.per()
-		for end := time.Now().Add(burn); time.Now().Before(end); {
-		}
-		c.sent(frames)
-		c.mu.Lock()
-		c.at = c.at.Add(-1100 * time.Millisecond) // a second has passed
-		c.mu.Unlock()
-		return c.per()
-	}
-	// 2,000 frames in ~4 ms of CPU: 2 µs each, below the floor of 5.
-	cheap := measure(frameCostSample, 4*time.Millisecond)
-	if cheap >= frameCostStart || cheap < frameCostMin {
-		t.Errorf("after cheap frames: %v, want below %v and at least %v", cheap, frameCostStart, frameCostMin)
-	}
-	// 2,000 frames in ~300 ms of CPU: 150 µs each, above the ceiling.
-	dear := measure(frameCostSample, 300*time.Millisecond)
-	if dear <= cheap || dear > frameCostMax {
-		t.Errorf("after dear frames: %v, want above %v and at most %v", dear, cheap, frameCostMax)
-	}
-	// Too few frames: the estimate stands.
-	c.sent(frameCostSample / 2)
-	if got := c.per(); got != dear {
-		t.Errorf("after too few frames: %v, want %v unchanged", got, dear)
-	}
-}
-
-// A room of n waits n × a frame's CPU ÷ the share of a core its frames may
-// take (--frame-cpu), at most --flush-interval.
-func TestSendIntervalSpendsTheFrameCPUShare(t *testing.T) {
-	h := &Hub{}
-	h.cost.perNS.Store(int64(20 * time.Microsecond))
-	r := &Room{hub: h, cfg: &config.Config{FlushInterval: time.Second, FrameCPU: 0.5}, sessions: map[*Session]*member{}}
-	for range 100 {
-		r.sessions[&Session{}] = &member{}
-	}
-	for _, tc := range []struct {
-		share float64
-		flush time.Duration
-		want  time.Duration
-	}{
-		{0.5, time.Second, 4 * time.Millisecond},
-		{0.1, time.Second, 20 * time.Millisecond},
-		{0.1, 10 * time.Millisecond, 10 * time.Millisecond},
-		{1e-13, 10 * time.Millisecond, 10 * time.Millisecond}, // past what a Duration holds: the bound
-	} {
-		r.cfg.FrameCPU, r.cfg.FlushInterval = tc.share, tc.flush
-		if got := r.sendInterval(); got != tc.want {
-			t.Errorf("100 sessions, 20 µs a frame, frame-cpu %v, flush-interval %v: %v, want %v", tc.share, tc.flush, got, tc.want)
-		}
 	}
 }

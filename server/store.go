@@ -1,6 +1,10 @@
 package server
 
-import "context"
+import (
+	"context"
+
+	"github.com/sketchpad/sketchpad/server/oplog"
+)
 
 // Store keeps rooms' history so that a restart loses nothing. A room's
 // history is an epoch, an optional snapshot (a canonical canvas.Board
@@ -13,10 +17,10 @@ import "context"
 type Store interface {
 	// Load returns what is stored of room; a room never stored has
 	// Epoch 0 and nothing else.
-	Load(ctx context.Context, room string) (*StoredRoom, error)
+	Load(ctx context.Context, room string) (*oplog.StoredRoom, error)
 	// Append stores ops (consecutive sequence numbers) for room, creating
 	// the room with epoch if it is new.
-	Append(ctx context.Context, room string, epoch uint64, ops []StoredOp) error
+	Append(ctx context.Context, room string, epoch uint64, ops []oplog.StoredOp) error
 	// Compact stores snapshot (the board at seq) and drops the ops it covers.
 	Compact(ctx context.Context, room string, seq uint64, snapshot []byte) error
 	// NewAuthors durably reserves the room's next n author ids (1, 2,
@@ -25,19 +29,4 @@ type Store interface {
 	NewAuthors(ctx context.Context, room string, n uint32) (uint32, error)
 	// Close releases the store.
 	Close() error
-}
-
-// StoredRoom is a room's stored history.
-type StoredRoom struct {
-	Epoch    uint64
-	Snapshot []byte     // nil when none
-	Ops      []StoredOp // after the snapshot, in sequence order
-	Authors  uint32     // the last author id handed out
-}
-
-// StoredOp is one sequenced op.
-type StoredOp struct {
-	Seq    uint64
-	Author uint32
-	Op     []byte
 }

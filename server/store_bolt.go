@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sketchpad/sketchpad/server/oplog"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -49,7 +50,7 @@ type BoltStore struct {
 type appendReq struct {
 	room  string
 	epoch uint64
-	ops   []StoredOp
+	ops   []oplog.StoredOp
 	done  chan error
 }
 
@@ -324,11 +325,11 @@ func appendTx(tx *bolt.Tx, r appendReq) error {
 
 func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
 
-func (s *BoltStore) Load(_ context.Context, room string) (*StoredRoom, error) {
+func (s *BoltStore) Load(_ context.Context, room string) (*oplog.StoredRoom, error) {
 	// Memory first, then bolt: a checkpoint moving ops from one to the
 	// other in between makes them appear twice (merged), never zero times.
 	var memEpoch uint64
-	var memOps [][]StoredOp
+	var memOps [][]oplog.StoredOp
 	s.mu.Lock()
 	for _, m := range []map[string]*memRoom{s.frozen, s.mem} {
 		if mr := m[room]; mr != nil {
@@ -337,7 +338,7 @@ func (s *BoltStore) Load(_ context.Context, room string) (*StoredRoom, error) {
 		}
 	}
 	s.mu.Unlock()
-	out := &StoredRoom{}
+	out := &oplog.StoredRoom{}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		rb := tx.Bucket(bucketRooms).Bucket([]byte(room))
 		if rb == nil {
@@ -359,7 +360,7 @@ func (s *BoltStore) Load(_ context.Context, room string) (*StoredRoom, error) {
 			if len(k) != 8 || n <= 0 || author > 1<<32-1 {
 				return fmt.Errorf("corrupt op record %x", k)
 			}
-			out.Ops = append(out.Ops, StoredOp{
+			out.Ops = append(out.Ops, oplog.StoredOp{
 				Seq:    binary.BigEndian.Uint64(k),
 				Author: uint32(author),
 				Op:     append([]byte(nil), v[n:]...),
@@ -383,7 +384,7 @@ func roomBucket(tx *bolt.Tx, room string) (*bolt.Bucket, error) {
 	return tx.Bucket(bucketRooms).CreateBucketIfNotExists([]byte(room))
 }
 
-func (s *BoltStore) Append(_ context.Context, room string, epoch uint64, ops []StoredOp) error {
+func (s *BoltStore) Append(_ context.Context, room string, epoch uint64, ops []oplog.StoredOp) error {
 	done := make(chan error, 1)
 	s.appends <- appendReq{room: room, epoch: epoch, ops: ops, done: done}
 	if err := <-done; err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"sync"
+
+	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
 // MemoryStore is a Store that keeps rooms in memory: for tests and load
@@ -18,7 +20,7 @@ type MemoryStore struct {
 type memoryRoom struct {
 	epoch   uint64
 	snap    []byte
-	ops     []StoredOp
+	ops     []oplog.StoredOp
 	authors uint32
 }
 
@@ -37,18 +39,18 @@ func (m *MemoryStore) room(name string) *memoryRoom {
 }
 
 // Load returns a copy of what is stored of room.
-func (m *MemoryStore) Load(_ context.Context, room string) (*StoredRoom, error) {
+func (m *MemoryStore) Load(_ context.Context, room string) (*oplog.StoredRoom, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r := m.rooms[room]
 	if r == nil {
-		return &StoredRoom{}, nil
+		return &oplog.StoredRoom{}, nil
 	}
-	return &StoredRoom{Epoch: r.epoch, Snapshot: slices.Clone(r.snap), Ops: slices.Clone(r.ops), Authors: r.authors}, nil
+	return &oplog.StoredRoom{Epoch: r.epoch, Snapshot: slices.Clone(r.snap), Ops: slices.Clone(r.ops), Authors: r.authors}, nil
 }
 
 // Append keeps ops, taking ownership of them.
-func (m *MemoryStore) Append(_ context.Context, room string, epoch uint64, ops []StoredOp) error {
+func (m *MemoryStore) Append(_ context.Context, room string, epoch uint64, ops []oplog.StoredOp) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r := m.room(room)

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
 // The embedded store's write-ahead log. Appends go to an append-only file
@@ -57,11 +59,11 @@ var (
 type walRecord struct {
 	room  string
 	epoch uint64
-	ops   []StoredOp
+	ops   []oplog.StoredOp
 }
 
 // appendWALRecord appends r's record to dst.
-func appendWALRecord(dst []byte, room string, epoch uint64, ops []StoredOp) []byte {
+func appendWALRecord(dst []byte, room string, epoch uint64, ops []oplog.StoredOp) []byte {
 	start := len(dst)
 	dst = append(dst, 0, 0, 0, 0, 0, 0, 0, 0)
 	dst = binary.AppendUvarint(dst, uint64(len(room)))
@@ -128,7 +130,7 @@ func decodeWALRecord(b []byte) (walRecord, int, error) {
 	if !ok || count == 0 || count > uint64(len(p))/3 {
 		return rec, 0, errWALCorrupt
 	}
-	rec.ops = make([]StoredOp, 0, count)
+	rec.ops = make([]oplog.StoredOp, 0, count)
 	for range count {
 		seq, ok1 := uv()
 		author, ok2 := uv()
@@ -139,7 +141,7 @@ func decodeWALRecord(b []byte) (walRecord, int, error) {
 		if !ok || len(op) == 0 {
 			return rec, 0, errWALCorrupt
 		}
-		rec.ops = append(rec.ops, StoredOp{Seq: seq, Author: uint32(author), Op: op})
+		rec.ops = append(rec.ops, oplog.StoredOp{Seq: seq, Author: uint32(author), Op: op})
 	}
 	if len(p) != 0 {
 		return rec, 0, errWALCorrupt
@@ -199,11 +201,11 @@ func walPath(db string, n uint64) string { return db + ".wal." + strconv.FormatU
 // memRoom is a room's ops in log files not yet checkpointed into bolt.
 type memRoom struct {
 	epoch uint64
-	ops   []StoredOp // appended in sequence order; never changed in place
+	ops   []oplog.StoredOp // appended in sequence order; never changed in place
 }
 
 // addRecords adds records to m (by room).
-func addRecords(m map[string]*memRoom, room string, epoch uint64, ops []StoredOp) {
+func addRecords(m map[string]*memRoom, room string, epoch uint64, ops []oplog.StoredOp) {
 	mr := m[room]
 	if mr == nil {
 		mr = &memRoom{epoch: epoch}
@@ -215,8 +217,8 @@ func addRecords(m map[string]*memRoom, room string, epoch uint64, ops []StoredOp
 // mergeOps returns the ops of all lists in sequence order, each sequence
 // number once (a checkpoint may have put an op in bolt while a copy of it
 // is still listed in memory).
-func mergeOps(lists ...[]StoredOp) []StoredOp {
-	var all []StoredOp
+func mergeOps(lists ...[]oplog.StoredOp) []oplog.StoredOp {
+	var all []oplog.StoredOp
 	for _, l := range lists {
 		all = append(all, l...)
 	}

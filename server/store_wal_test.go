@@ -12,15 +12,17 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
 // appendN appends n ops (seq from, 8-byte ops naming their seq) to room.
 func appendN(t *testing.T, s *BoltStore, room string, from uint64, n int) {
 	t.Helper()
-	ops := make([]StoredOp, n)
+	ops := make([]oplog.StoredOp, n)
 	for i := range ops {
 		seq := from + uint64(i)
-		ops[i] = StoredOp{Seq: seq, Author: uint32(seq%7 + 1), Op: fmt.Appendf(nil, "op%05d", seq)}
+		ops[i] = oplog.StoredOp{Seq: seq, Author: uint32(seq%7 + 1), Op: fmt.Appendf(nil, "op%05d", seq)}
 	}
 	if err := s.Append(context.Background(), room, 42, ops); err != nil {
 		t.Fatal(err)
@@ -115,7 +117,7 @@ func TestStoreLogTornTail(t *testing.T) {
 	if len(logs) != 1 {
 		t.Fatalf("%d log files", len(logs))
 	}
-	torn := appendWALRecord(nil, "a", 42, []StoredOp{{Seq: 11, Author: 1, Op: []byte("op00011")}})
+	torn := appendWALRecord(nil, "a", 42, []oplog.StoredOp{{Seq: 11, Author: 1, Op: []byte("op00011")}})
 	f, err := os.OpenFile(logs[0], os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -176,13 +178,13 @@ func TestWALRecordRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 500 {
 		room := fmt.Sprintf("room-%d", rng.IntN(1000))
-		ops := make([]StoredOp, 1+rng.IntN(20))
+		ops := make([]oplog.StoredOp, 1+rng.IntN(20))
 		for i := range ops {
 			op := make([]byte, 1+rng.IntN(40))
 			for j := range op {
 				op[j] = byte(rng.Uint32())
 			}
-			ops[i] = StoredOp{Seq: rng.Uint64() >> rng.IntN(64), Author: rng.Uint32(), Op: op}
+			ops[i] = oplog.StoredOp{Seq: rng.Uint64() >> rng.IntN(64), Author: rng.Uint32(), Op: op}
 		}
 		epoch := rng.Uint64()
 		b := appendWALRecord([]byte("x"), room, epoch, ops)[1:]
@@ -210,8 +212,8 @@ func TestWALRecordRoundTrip(t *testing.T) {
 // allocates beyond a bound of the input, and what decodes re-encodes to
 // the same bytes.
 func FuzzWALRecord(f *testing.F) {
-	f.Add(appendWALRecord(nil, "a", 1, []StoredOp{{Seq: 1, Author: 2, Op: []byte{0x13}}}))
-	f.Add(appendWALRecord(nil, "room", 1<<60, []StoredOp{{Seq: 9, Author: 1, Op: []byte("abc")}, {Seq: 10, Author: 1 << 31, Op: []byte("d")}}))
+	f.Add(appendWALRecord(nil, "a", 1, []oplog.StoredOp{{Seq: 1, Author: 2, Op: []byte{0x13}}}))
+	f.Add(appendWALRecord(nil, "room", 1<<60, []oplog.StoredOp{{Seq: 9, Author: 1, Op: []byte("abc")}, {Seq: 10, Author: 1 << 31, Op: []byte("d")}}))
 	f.Add([]byte{0, 0, 0, 4, 0, 0, 0, 0, 1, 2, 3, 4})
 	f.Fuzz(func(t *testing.T, in []byte) {
 		// As it came, and with a valid header and checksum around it (so

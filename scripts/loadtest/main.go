@@ -41,12 +41,13 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"github.com/lxzan/gws"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/lxzan/gws"
 )
 
 func main() {

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/sketchpad/sketchpad/server"
+	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
 // memStore is a server.Store that keeps nothing durable: with it (the
@@ -15,11 +16,11 @@ type memStore struct {
 	authors map[string]uint32
 }
 
-func (m *memStore) Load(context.Context, string) (*server.StoredRoom, error) {
-	return &server.StoredRoom{}, nil
+func (m *memStore) Load(context.Context, string) (*oplog.StoredRoom, error) {
+	return &oplog.StoredRoom{}, nil
 }
-func (m *memStore) Append(context.Context, string, uint64, []server.StoredOp) error { return nil }
-func (m *memStore) Compact(context.Context, string, uint64, []byte) error           { return nil }
+func (m *memStore) Append(context.Context, string, uint64, []oplog.StoredOp) error { return nil }
+func (m *memStore) Compact(context.Context, string, uint64, []byte) error          { return nil }
 func (m *memStore) NewAuthors(_ context.Context, room string, n uint32) (uint32, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -1,4 +1,4 @@
-package server
+package room
 
 import (
 	"context"
@@ -7,18 +7,13 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
 // The Redis-mode half of Room. Everything here runs on the room's goroutine
 // except Published and Resync (the room's Listener side), which the
 // subscriber calls. The submitter that
 // numbers the rooms' ops is in redis_pipe.go.
-
-// Close codes used when storage fails (canvas/codes.go).
-const (
-	CloseReset    = uint16(canvas.CloseReset)    // the board's history was lost and restarted: reconnect
-	CloseTryAgain = uint16(canvas.CloseTryAgain) // the board's storage is unavailable: reconnect later
-)
 
 const (
 	// gapWait is how long ops numbered past a gap wait for pub/sub to
@@ -47,8 +42,8 @@ type clusterState struct {
 // plain record the log sees, and the session it came from, which only the
 // room sees (to close it when the log refuses the op's index).
 type submission struct {
-	BatchOp
-	s *Session
+	oplog.BatchOp
+	s Peer
 }
 
 // due reports when the room must act without an event.
@@ -63,13 +58,13 @@ func (c *clusterState) due() (time.Time, bool) {
 	return t, !t.IsZero()
 }
 
-var _ Listener = (*Room)(nil)
+var _ oplog.Listener = (*Room)(nil)
 
 // Published hands a batch the log published to the room without ever
 // blocking the subscriber: when the inbox is full the batch is dropped and
 // the room, marked behind, reads what it missed from the log.
-func (r *Room) Published(msg []byte) bool {
-	if !r.inbox.tryPut(event{kind: evBus, data: msg}) {
+func (r *Room) Published(epoch, first uint64, ops []canvas.SeqOp) bool {
+	if !r.inbox.tryPut(event{kind: evBus, batch: &published{epoch, first, ops}}) {
 		r.behind.Store(true)
 		return false
 	}
@@ -98,24 +93,24 @@ func (r *Room) tend() {
 	}
 }
 
-func (r *Room) unavailableCode() uint16 {
+func (r *Room) unavailableCode() canvas.CloseCode {
 	if !r.solo {
-		return CloseTryAgain
+		return canvas.CloseTryAgain
 	}
-	return CloseInternal
+	return canvas.CloseInternal
 }
 
 // queue holds an op of a local session until the next submit.
-func (r *Room) queue(s *Session, author uint32, idx uint64, data []byte) {
+func (r *Room) queue(s Peer, author uint32, idx uint64, data []byte) {
 	if idx < r.board.Author(author).Applied {
 		return // numbered already: a resend
 	}
 	if len(r.cluster.subs)+len(r.cluster.inflight) >= maxHeld {
-		s.closeWith(CloseTryAgain, "board storage unavailable; reconnect later")
+		s.Close(canvas.CloseTryAgain, "board storage unavailable; reconnect later")
 		r.leave(s)
 		return
 	}
-	r.cluster.subs = append(r.cluster.subs, submission{BatchOp: BatchOp{Author: author, Index: idx, Op: data}, s: s})
+	r.cluster.subs = append(r.cluster.subs, submission{BatchOp: oplog.BatchOp{Author: author, Index: idx, Op: data}, s: s})
 }
 
 // submit hands the held ops to the replica's submitter, which numbers them
@@ -133,11 +128,11 @@ func (r *Room) submit() bool {
 	}
 	c.inflight, c.subs = c.subs, nil
 	r.commitArrived, r.arrived = r.arrived, time.Time{}
-	batch := make([]BatchOp, len(c.inflight))
+	batch := make([]oplog.BatchOp, len(c.inflight))
 	for i := range c.inflight {
 		batch[i] = c.inflight[i].BatchOp
 	}
-	r.oplog.Submit(r.name, r.board.Epoch, batch, r.submitDone)
+	r.log.Submit(r.name, r.board.Epoch, batch, r.submitDone)
 	return true
 }
 
@@ -145,32 +140,32 @@ func (r *Room) submit() bool {
 // On a failure the batch is held again, before whatever came meanwhile:
 // the room pauses (Redis down) or reopens (another epoch) as it would for
 // any other call.
-func (r *Room) submitted(res submitResult) {
+func (r *Room) submitted(res oplog.SubmitResult) {
 	c := &r.cluster
 	subs, arrived := c.inflight, r.commitArrived
 	c.inflight, r.commitArrived = nil, time.Time{}
-	if r.board == nil || res.epoch != r.board.Epoch {
+	if r.board == nil || res.Epoch != r.board.Epoch {
 		// The room was reopened under a new epoch meanwhile and closed
 		// every session: these ops belong to a history that is gone.
 		return
 	}
-	if res.err != nil {
+	if res.Err != nil {
 		c.subs = append(subs, c.subs...)
 		if !arrived.IsZero() {
 			r.arrived = arrived // held again, and older than what came meanwhile
 		}
-		if errors.Is(res.err, errEpoch) {
+		if errors.Is(res.Err, oplog.ErrEpoch) {
 			r.reopen()
 			return
 		}
-		r.pause(res.err)
+		r.pause(res.Err)
 		return
 	}
 	r.resume()
 	if r.outArrived.IsZero() {
 		r.outArrived = arrived
 	}
-	for i, seq := range res.res {
+	for i, seq := range res.Seqs {
 		sub := &subs[i]
 		switch {
 		case seq > 0:
@@ -180,7 +175,7 @@ func (r *Room) submitted(res submitResult) {
 			r.sequenced(uint64(seq), canvas.SeqOp{Author: sub.Author, Op: sub.Op}, true)
 		case seq < 0:
 			if r.sessions[sub.s] != nil {
-				sub.s.closeWith(CloseGap, "op index ahead of the room")
+				sub.s.Close(canvas.CloseGap, "op index ahead of the room")
 				r.leave(sub.s)
 			}
 		}
@@ -203,17 +198,12 @@ func (r *Room) settleShared() {
 }
 
 // busMessage takes a batch another replica (or this one) published.
-func (r *Room) busMessage(p []byte) {
+func (r *Room) busMessage(p *published) {
 	if r.failed != nil || r.board == nil {
 		return
 	}
-	epoch, first, ops, err := decodeBusMessage(p)
-	if err != nil {
-		r.log.Error("bad bus message; resyncing from the log", "err", err)
-		r.behind.Store(true)
-		return
-	}
-	if epoch != r.board.Epoch {
+	first, ops := p.first, p.ops
+	if p.epoch != r.board.Epoch {
 		r.behind.Store(true) // resync finds the new epoch
 		return
 	}
@@ -261,7 +251,7 @@ func (r *Room) sequenced(seq uint64, op canvas.SeqOp, own bool) {
 func (r *Room) applySeq(op canvas.SeqOp) {
 	if err := canvas.DecodeOp(op.Op, &r.op); err != nil {
 		// Only validated ops reach the log; this is a bug, not input.
-		r.log.Error("decode logged op", "seq", r.board.Seq+1, "err", err)
+		r.logger.Error("decode logged op", "seq", r.board.Seq+1, "err", err)
 	}
 	r.board.Apply(op.Author, &r.op)
 	if len(r.pending) == 0 {
@@ -274,9 +264,9 @@ func (r *Room) applySeq(op canvas.SeqOp) {
 func (r *Room) resync() {
 	r.hub.metrics.Resyncs.Inc()
 	for {
-		ops, head, err := r.oplog.Since(context.Background(), r.name, r.board.Epoch, r.board.Seq+1)
+		ops, head, err := r.log.Since(context.Background(), r.name, r.board.Epoch, r.board.Seq+1)
 		switch {
-		case errors.Is(err, errEpoch), errors.Is(err, errTrimmed):
+		case errors.Is(err, oplog.ErrEpoch), errors.Is(err, oplog.ErrTrimmed):
 			r.reopen()
 			return
 		case err != nil:
@@ -317,15 +307,15 @@ func (r *Room) reopen() {
 	r.resume()
 	r.cluster.ahead, r.cluster.gapDue = nil, time.Time{}
 	if r.board.Epoch == old.Epoch {
-		r.log.Info("room behind the log's snapshot; sent the snapshot", "seq", r.board.Seq)
+		r.logger.Info("room behind the log's snapshot; sent the snapshot", "seq", r.board.Seq)
 		r.out = canvas.AppendSnapshot(r.out, r.board)
 		r.outHasOps, r.outUrgent = true, true
 		return
 	}
-	r.log.Warn("room history lost in redis; restarted under a new epoch", "old_seq", old.Seq)
+	r.logger.Warn("room history lost in redis; restarted under a new epoch", "old_seq", old.Seq)
 	r.cluster.subs, r.arrived = nil, time.Time{}
 	for s := range r.sessions {
-		s.closeWith(CloseReset, "board history was reset; reconnect")
+		s.Close(canvas.CloseReset, "board history was reset; reconnect")
 		r.leave(s)
 	}
 }
@@ -336,7 +326,7 @@ func (r *Room) pause(err error) {
 	if !c.paused {
 		c.paused = true
 		c.backoff = 50 * time.Millisecond
-		r.log.Warn("redis unavailable; drawing paused", "err", err)
+		r.logger.Warn("redis unavailable; drawing paused", "err", err)
 		r.out = appendPaused(r.out)
 	} else {
 		c.backoff = min(2*c.backoff, 2*time.Second)
@@ -349,7 +339,7 @@ func (r *Room) resume() {
 		return
 	}
 	r.cluster.paused = false
-	r.log.Info("redis reachable; drawing resumed")
+	r.logger.Info("redis reachable; drawing resumed")
 	r.out = canvas.AppendNotice(r.out, &canvas.Notice{Code: canvas.NoticeResumed, Message: "Drawing resumed."})
 }
 
@@ -360,7 +350,7 @@ func appendPaused(b []byte) []byte {
 
 // refreshAuthors learns how many author ids the room has handed out.
 func (r *Room) refreshAuthors() {
-	_, n, err := r.oplog.Head(context.Background(), r.name, r.board.Epoch)
+	_, n, err := r.log.Head(context.Background(), r.name, r.board.Epoch)
 	if err == nil {
 		r.handedOut = max(r.handedOut, n)
 	}
@@ -400,12 +390,12 @@ func (r *Room) newAuthor(ctx context.Context) (uint32, error) {
 
 func (r *Room) reserveAuthors(ctx context.Context, n uint32) (uint32, error) {
 	if r.solo {
-		return r.oplog.NewAuthors(ctx, r.name, r.board.Epoch, n)
+		return r.log.NewAuthors(ctx, r.name, r.board.Epoch, n)
 	}
-	last, err := r.oplog.NewAuthors(ctx, r.name, r.board.Epoch, n)
-	if errors.Is(err, errEpoch) {
+	last, err := r.log.NewAuthors(ctx, r.name, r.board.Epoch, n)
+	if errors.Is(err, oplog.ErrEpoch) {
 		r.reopen()
-		if last, err = r.oplog.NewAuthors(ctx, r.name, r.board.Epoch, n); err != nil {
+		if last, err = r.log.NewAuthors(ctx, r.name, r.board.Epoch, n); err != nil {
 			return 0, fmt.Errorf("new authors after reopen: %w", err)
 		}
 	}

@@ -1,4 +1,4 @@
-package server
+package room
 
 import (
 	"context"
@@ -11,21 +11,21 @@ import (
 // A join, and what a joiner is sent: a replay of the ops it missed, or
 // the board's snapshot and the ops after it.
 
-func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
-	if s.isClosed() {
+func (r *Room) join(ctx context.Context, s Peer, h *canvas.Hello) {
+	if s.Closed() {
 		// Gone before its Hello was handled; its leave found no member.
 		r.hub.release(r)
 		return
 	}
 	r.retryLoad(ctx)
 	if r.failed != nil {
-		s.closeWith(r.unavailableCode(), "board storage unavailable; try again")
+		s.Close(r.unavailableCode(), "board storage unavailable; try again")
 		r.hub.release(r)
 		return
 	}
 	if len(r.sessions) >= r.cfg.MaxRoomClients {
 		r.hub.metrics.LimitHits.WithLabelValues("room_clients").Inc()
-		s.closeWith(CloseTryAgain, "this board has the most people it allows; try again later")
+		s.Close(canvas.CloseTryAgain, "this board has the most people it allows; try again later")
 		r.hub.release(r)
 		return
 	}
@@ -56,21 +56,21 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 		if old := r.authors[author]; old != nil && old != s {
 			// The same author reconnected before its old connection was
 			// noticed dead: the newest connection wins.
-			old.closeWith(CloseReplaced, "replaced by a newer connection")
+			old.Close(canvas.CloseReplaced, "replaced by a newer connection")
 			r.leave(old)
 		}
 	} else {
 		if r.handedOut >= canvas.MaxSnapshotAuthors {
 			// A snapshot holds at most this many authors.
 			r.hub.metrics.LimitHits.WithLabelValues("board_authors").Inc()
-			s.closeWith(CloseTryAgain, "this board has had the most people it can; open a new board")
+			s.Close(canvas.CloseTryAgain, "this board has had the most people it can; open a new board")
 			r.hub.release(r)
 			return
 		}
 		id, err := r.newAuthor(ctx)
 		if err != nil {
-			r.log.Error("new author", "err", err)
-			s.closeWith(r.unavailableCode(), "could not join the room; try again")
+			r.logger.Error("new author", "err", err)
+			s.Close(r.unavailableCode(), "could not join the room; try again")
 			r.hub.release(r)
 			return
 		}
@@ -114,10 +114,10 @@ func (r *Room) join(ctx context.Context, s *Session, h *canvas.Hello) {
 	r.out = canvas.AppendPresence(r.out, &p.Presence)
 	if n := len(head) + len(snap) + len(tail); len(snap) >= loadingNoticeFrom {
 		// Ahead of the frame, so a page on a slow link knows to wait.
-		s.send(canvas.AppendNotice(nil, &canvas.Notice{Code: canvas.NoticeLoading,
+		s.Send(canvas.AppendNotice(nil, &canvas.Notice{Code: canvas.NoticeLoading,
 			Message: fmt.Sprintf("Loading the board (%.1f MB)…", float64(n)/1e6)}))
 	}
-	s.sendv(head, snap, tail)
+	s.SendParts(head, snap, tail)
 }
 
 // loadingNoticeFrom is the snapshot size from which a joiner is told that

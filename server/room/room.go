@@ -1,9 +1,7 @@
-package server
+package room
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/binary"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -11,6 +9,7 @@ import (
 
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/config"
+	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
 // A Room is one board on this replica: its sessions, the board state, and
@@ -53,10 +52,10 @@ import (
 type Room struct {
 	name   string
 	hub    *Hub
-	oplog  Log  // where the room's ops are numbered and kept
-	solo   bool // this replica is oplog's only writer (embedded mode): the room numbers ahead of it
+	log    oplog.Log // where the room's ops are numbered and kept
+	solo   bool      // this replica is oplog's only writer (embedded mode): the room numbers ahead of it
 	cfg    *config.Config
-	log    *slog.Logger
+	logger *slog.Logger
 	inbox  *roomInbox
 	done   chan struct{} // closed when run returns
 	behind atomic.Bool   // Redis mode: a bus message was dropped or a resync is due
@@ -64,20 +63,20 @@ type Room struct {
 	// Owned by run:
 	board    *canvas.Board
 	recent   recentOps // the latest ops, for replay to reconnecting clients
-	sessions map[*Session]*member
-	authors  map[uint32]*Session // the session currently speaking for each author
-	people   map[uint32]*person  // presence by author
-	pending  []canvas.SeqOp      // sequenced, applied, not yet stored or sent
-	pendSeq  uint64              // sequence number of pending[0]
-	pendIdx  []uint64            // embedded mode: each pending op's index by its author
+	sessions map[Peer]*member
+	authors  map[uint32]Peer    // the session currently speaking for each author
+	people   map[uint32]*person // presence by author
+	pending  []canvas.SeqOp     // sequenced, applied, not yet stored or sent
+	pendSeq  uint64             // sequence number of pending[0]
+	pendIdx  []uint64           // embedded mode: each pending op's index by its author
 	// Embedded mode: the batch handed to the log, not yet durable (nil:
 	// none), and where the log replies (buffered, one in flight).
 	committing []canvas.SeqOp
 	commitSeq  uint64
-	commitDone chan submitResult
+	commitDone chan oplog.SubmitResult
 	// Redis mode: where the submitter replies to the batch in flight
 	// (buffered, one in flight; see submit).
-	submitDone chan submitResult
+	submitDone chan oplog.SubmitResult
 	out        []byte // frame being built for everyone
 	cursors    map[uint32]canvas.Cursor
 	curDue     time.Time // when cursors may next be sent
@@ -142,12 +141,20 @@ const (
 
 type event struct {
 	kind  eventKind
-	s     *Session
+	s     Peer
 	hello *canvas.Hello // rare payloads are pointers: an event stays small (inboxes hold many)
 	data  []byte        // op bytes (owned by the event)
 	cur   canvas.Cursor
 	name  *canvas.Name
 	peek  chan<- peekReply
+	batch *published // evBus
+}
+
+// published is a batch another replica (or this one) published through
+// the log, as the log decoded it.
+type published struct {
+	epoch, first uint64
+	ops          []canvas.SeqOp
 }
 
 type peekReply struct {
@@ -159,19 +166,19 @@ func newRoom(name string, hub *Hub) *Room {
 	r := &Room{
 		name:     name,
 		hub:      hub,
-		oplog:    hub.oplog,
+		log:      hub.log,
 		solo:     hub.solo,
 		cfg:      hub.cfg,
-		log:      hub.log.With("room", name),
+		logger:   hub.logger.With("room", name),
 		done:     make(chan struct{}),
-		sessions: make(map[*Session]*member),
-		authors:  make(map[uint32]*Session),
+		sessions: make(map[Peer]*member),
+		authors:  make(map[uint32]Peer),
 		people:   make(map[uint32]*person),
 		cursors:  make(map[uint32]canvas.Cursor),
 		recent:   newRecentOps(hub.cfg),
 
-		commitDone: make(chan submitResult, 1),
-		submitDone: make(chan submitResult, 1),
+		commitDone: make(chan oplog.SubmitResult, 1),
+		submitDone: make(chan oplog.SubmitResult, 1),
 	}
 	r.inbox = newRoomInbox(hub.cfg.RoomInbox, r.unpark, hub.metrics.RoomsParked)
 	return r
@@ -184,7 +191,7 @@ func (r *Room) post(ev event) {
 }
 
 func (r *Room) load(ctx context.Context) error {
-	st, err := r.oplog.Open(ctx, r.name)
+	st, err := r.log.Open(ctx, r.name)
 	if err != nil {
 		return err
 	}
@@ -194,7 +201,7 @@ func (r *Room) load(ctx context.Context) error {
 	// Every op the log kept goes to the replay window, those before the
 	// snapshot included (Redis mode keeps them for replay), as long as
 	// they follow each other.
-	b, err := storedBoard(r.name, st, &r.op, func(so StoredOp) {
+	b, err := oplog.StoredBoard(r.name, st, &r.op, func(so oplog.StoredOp) {
 		if len(r.recent.ops) == 0 || so.Seq == r.recent.base+uint64(len(r.recent.ops)) {
 			r.recent.add(so.Seq, canvas.SeqOp{Author: so.Author, Op: so.Op})
 		}
@@ -203,7 +210,7 @@ func (r *Room) load(ctx context.Context) error {
 		return err
 	}
 	if b.Epoch == 0 {
-		b.Epoch = newEpoch()
+		b.Epoch = oplog.NewEpoch()
 	}
 	if len(r.recent.ops) > 0 && r.recent.base+uint64(len(r.recent.ops)) != b.Seq+1 {
 		r.recent = newRecentOps(r.cfg)
@@ -212,16 +219,6 @@ func (r *Room) load(ctx context.Context) error {
 	r.handedOut = max(st.Authors, b.MaxAuthor())
 	r.board = b
 	return nil
-}
-
-func newEpoch() uint64 {
-	var b [8]byte
-	for {
-		_, _ = rand.Read(b[:])
-		if e := binary.BigEndian.Uint64(b[:]); e != 0 {
-			return e
-		}
-	}
 }
 
 // run opens the room and runs its loop. The room's goroutine ends when
@@ -233,9 +230,9 @@ func (r *Room) run() {
 	}
 	// Watch before reading the log: ops published in between come twice
 	// (skipped by sequence number), never zero times.
-	r.oplog.Watch(r.name, r)
+	r.log.Watch(r.name, r)
 	if err := r.load(context.Background()); err != nil {
-		r.log.Error("load room", "err", err)
+		r.logger.Error("load room", "err", err)
 		r.failed = err
 	}
 	r.loop()
@@ -323,7 +320,7 @@ func (r *Room) parkable() bool {
 // reconnect (shutdown), and the room's place in the hub given up.
 func (r *Room) stop(ctx context.Context) {
 	r.shutdown(ctx)
-	r.oplog.Unwatch(r.name, r)
+	r.log.Unwatch(r.name, r)
 	r.forget()
 	r.hub.stopped(r)
 	close(r.done)
@@ -364,7 +361,7 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 		}
 	case evBus:
 		n := len(r.pending)
-		r.busMessage(ev.data)
+		r.busMessage(ev.batch)
 		if len(r.pending) > n && r.outArrived.IsZero() {
 			// Numbered already: they wait only for the frame. (A batch
 			// of this replica's own ops, back from pub/sub after its
@@ -404,7 +401,7 @@ func (r *Room) nextDue() (time.Time, bool) {
 	return t, !t.IsZero()
 }
 
-func (r *Room) leave(s *Session) {
+func (r *Room) leave(s Peer) {
 	m := r.sessions[s]
 	if m == nil {
 		return
@@ -427,7 +424,7 @@ func (r *Room) leave(s *Session) {
 // applyOp sequences one op from s: the op's index must be the author's
 // applied count (lower: a duplicate from an older connection, skipped;
 // higher: a gap, the sender is out of step and is closed).
-func (r *Room) applyOp(s *Session, data []byte) {
+func (r *Room) applyOp(s Peer, data []byte) {
 	m := r.sessions[s]
 	if m == nil {
 		return
@@ -440,7 +437,7 @@ func (r *Room) applyOp(s *Session, data []byte) {
 		case idx < applied:
 			return
 		case idx > applied:
-			s.closeWith(CloseGap, fmt.Sprintf("op index %d, room expects %d", idx, applied))
+			s.Close(canvas.CloseGap, fmt.Sprintf("op index %d, room expects %d", idx, applied))
 			r.leave(s)
 			return
 		}
@@ -449,7 +446,7 @@ func (r *Room) applyOp(s *Session, data []byte) {
 	if r.solo || addsToBoard(canvas.OpType(data[0])) {
 		if err := canvas.DecodeOp(data, &r.op); err != nil {
 			// The session validated it already; this is a bug, not input.
-			r.log.Error("decode validated op", "err", err)
+			r.logger.Error("decode validated op", "err", err)
 			return
 		}
 		if r.overLimits(s, m.author) {
@@ -481,7 +478,7 @@ func addsToBoard(t canvas.OpType) bool {
 // overLimits reports whether r.op (decoded, by author) would take the board
 // past cfg.MaxBoardPoints (points and bytes of text) or cfg.MaxBoardStrokes;
 // the sender is told why.
-func (r *Room) overLimits(s *Session, author uint32) bool {
+func (r *Room) overLimits(s Peer, author uint32) bool {
 	o := &r.op
 	if !addsToBoard(o.Type) {
 		return false
@@ -499,13 +496,10 @@ func (r *Room) overLimits(s *Session, author uint32) bool {
 		return false
 	}
 	r.hub.metrics.LimitHits.WithLabelValues(limit).Inc()
-	s.send(canvas.AppendNotice(nil, &canvas.Notice{Code: NoticeBoardFull,
+	s.Send(canvas.AppendNotice(nil, &canvas.Notice{Code: canvas.NoticeBoardFull,
 		Message: "This board is full: nothing more can be drawn on it. Clearing it makes room."}))
 	return true
 }
-
-// NoticeBoardFull tells a client its op was refused because the board is full.
-const NoticeBoardFull = canvas.NoticeBoardFull
 
 // shutdown flushes, stores a snapshot and tells every session to reconnect.
 func (r *Room) shutdown(ctx context.Context) {
@@ -518,6 +512,6 @@ func (r *Room) shutdown(ctx context.Context) {
 		r.compact(ctx)
 	}
 	for s := range r.sessions {
-		s.closeWith(CloseGoingAway, "server going away, reconnect")
+		s.Close(canvas.CloseGoingAway, "server going away, reconnect")
 	}
 }

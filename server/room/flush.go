@@ -1,10 +1,11 @@
-package server
+package room
 
 import (
 	"context"
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
 // A room's way out: the ops it holds go to its log (embedded mode: the
@@ -40,7 +41,7 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	frame := r.out
 	r.out, r.outHasOps, r.outUrgent = nil, false, false // sessions may still be writing frame; never reuse it
 	for s := range r.sessions {
-		s.send(frame)
+		s.Send(frame)
 	}
 	if !r.outArrived.IsZero() {
 		r.hub.metrics.Fanout.Observe(time.Since(r.outArrived).Seconds())
@@ -146,23 +147,23 @@ func (r *Room) startCommit(_ context.Context) {
 	copy(batch, r.pending)
 	r.committing, r.commitSeq = batch, r.pendSeq
 	r.commitArrived, r.arrived = r.arrived, time.Time{}
-	ops := make([]BatchOp, len(batch))
+	ops := make([]oplog.BatchOp, len(batch))
 	for i, op := range batch {
-		ops[i] = BatchOp{Author: op.Author, Index: r.pendIdx[i], Op: op.Op}
+		ops[i] = oplog.BatchOp{Author: op.Author, Index: r.pendIdx[i], Op: op.Op}
 	}
 	r.pending, r.pendIdx = r.pending[:0], r.pendIdx[:0]
-	r.oplog.Submit(r.name, r.board.Epoch, ops, r.commitDone)
+	r.log.Submit(r.name, r.board.Epoch, ops, r.commitDone)
 }
 
 // committed sends the batch whose reply came back. The log numbered it as
 // the room did (the room is its only writer); anything else is a bug, and
 // the batch is not sent, as it is not stored as the room holds it.
-func (r *Room) committed(res submitResult) {
+func (r *Room) committed(res oplog.SubmitResult) {
 	if r.committing == nil {
 		return
 	}
 	if !r.numberedAsApplied(res) {
-		r.log.Error("the log numbered a batch otherwise than the room", "seq", r.commitSeq, "err", res.err)
+		r.logger.Error("the log numbered a batch otherwise than the room", "seq", r.commitSeq, "err", res.Err)
 		r.committing = nil
 		return
 	}
@@ -175,11 +176,11 @@ func (r *Room) committed(res submitResult) {
 
 // numberedAsApplied reports whether the log numbered the batch in flight
 // as the room applied it: every op, from r.commitSeq on.
-func (r *Room) numberedAsApplied(res submitResult) bool {
-	if res.err != nil || res.epoch != r.board.Epoch || len(res.res) != len(r.committing) {
+func (r *Room) numberedAsApplied(res oplog.SubmitResult) bool {
+	if res.Err != nil || res.Epoch != r.board.Epoch || len(res.Seqs) != len(r.committing) {
 		return false
 	}
-	for i, seq := range res.res {
+	for i, seq := range res.Seqs {
 		if seq != int64(r.commitSeq)+int64(i) {
 			return false
 		}
@@ -207,9 +208,9 @@ func (r *Room) settle(ctx context.Context) {
 func (r *Room) compact(ctx context.Context) {
 	snap, _ := r.board.MarshalBinary()
 	r.cluster.crossed = false
-	if err := r.oplog.Compact(ctx, r.name, r.board.Epoch, r.board.Seq, snap); err != nil {
+	if err := r.log.Compact(ctx, r.name, r.board.Epoch, r.board.Seq, snap); err != nil {
 		r.hub.metrics.StoreErrors.Inc()
-		r.log.Error("compact", "err", err)
+		r.logger.Error("compact", "err", err)
 		return
 	}
 	r.sinceSnap = 0

@@ -1,12 +1,17 @@
-package server
+package room
 
 import (
+	"context"
+
 	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/sketchpad/sketchpad/canvas"
+
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/metrics"
+	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
 // Hub is this replica's set of open rooms. A room is opened by the first
@@ -14,20 +19,11 @@ import (
 // for cfg.RoomIdle.
 type Hub struct {
 	cfg     *config.Config
-	oplog   Log  // where the rooms' ops are numbered and kept
-	solo    bool // this replica is the only writer of oplog (embedded mode)
-	log     *slog.Logger
+	log     oplog.Log // where the rooms' ops are numbered and kept
+	solo    bool      // this replica is the only writer of oplog (embedded mode)
+	logger  *slog.Logger
 	metrics *metrics.Metrics
-	noisy   *limitedLog
-	ips     *ipLimits
 	cost    frameCost // what a frame sent costs this replica (Room.sendInterval)
-
-	// Every open connection, for the one pinger (a goroutine and a ticker
-	// per connection cost more than the idle connection itself).
-	connMu   sync.Mutex
-	conns    map[*Session]struct{}
-	pingOnce sync.Once
-	stop     chan struct{} // closed by Close: the pinger ends
 
 	mu    sync.Mutex       // guards rooms, refs, empty, closing, lastClosing, onBoards, closed
 	rooms map[string]*Room // open rooms by name
@@ -42,88 +38,23 @@ type Hub struct {
 	lastClosing map[string]*Room
 	// For each client address, the boards its sessions are on and how
 	// many sessions on each (cfg.MaxRoomsPerIP).
-	onBoards map[*ipEntry]map[string]int
+	onBoards map[Address]map[string]int
 	closed   bool
 	wg       sync.WaitGroup // running room loops
 }
 
 // NewHub returns a hub whose rooms keep their ops in oplog. cfg must have
 // its defaults filled in.
-func NewHub(cfg *config.Config, oplog Log, log *slog.Logger, m *metrics.Metrics) *Hub {
-	_, solo := oplog.(*localLog)
+func NewHub(cfg *config.Config, ops oplog.Log, logger *slog.Logger, m *metrics.Metrics) *Hub {
+	solo := !ops.Shared()
 	return &Hub{
-		cfg: cfg, oplog: oplog, solo: solo, log: log, metrics: m,
-		noisy:       newLimitedLog(cfg.NoisyLogsPerMinute),
-		ips:         newIPLimits(100_000),
+		cfg: cfg, log: ops, solo: solo, logger: logger, metrics: m,
 		rooms:       make(map[string]*Room),
 		refs:        make(map[*Room]int),
 		empty:       make(map[*Room]time.Time),
 		closing:     make(map[*Room]struct{}),
 		lastClosing: make(map[string]*Room),
-		onBoards:    make(map[*ipEntry]map[string]int),
-		stop:        make(chan struct{}),
-	}
-}
-
-// track adds a connection to the pinger's set (until it closes).
-func (h *Hub) track(s *Session) {
-	h.pingOnce.Do(func() { go h.pinger() })
-	h.connMu.Lock()
-	if h.conns == nil {
-		h.conns = make(map[*Session]struct{})
-	}
-	h.conns[s] = struct{}{}
-	h.connMu.Unlock()
-}
-
-func (h *Hub) untrack(s *Session) {
-	h.connMu.Lock()
-	delete(h.conns, s)
-	h.connMu.Unlock()
-}
-
-// pinger pings every connection each half of the idle timeout, spread
-// over the period so the writes do not all land at once. (A ping and its
-// pong are most of what an idle connection costs; twice per timeout is
-// enough for a pong to arrive in time on any link that still works.)
-func (h *Hub) pinger() {
-	period := h.cfg.IdleTimeout / 2
-	for {
-		h.connMu.Lock()
-		all := make([]*Session, 0, len(h.conns))
-		for s := range h.conns {
-			all = append(all, s)
-		}
-		h.connMu.Unlock()
-		// In steps of a quarter second: waking for every ping (each 3 ms
-		// with 10,000 connections) cost more in scheduling than the pings.
-		start := time.Now()
-		for i, s := range all {
-			if !s.isClosed() {
-				s.ping()
-			}
-			if due := start.Add(period * time.Duration(i+1) / time.Duration(len(all))); time.Until(due) > 250*time.Millisecond && !h.sleep(time.Until(due)) {
-				return
-			}
-		}
-		if !h.sleep(time.Until(start.Add(period))) {
-			return
-		}
-	}
-}
-
-// sleep waits d; it returns false if the hub closed meanwhile.
-func (h *Hub) sleep(d time.Duration) bool {
-	if d <= 0 {
-		d = time.Millisecond
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-h.stop:
-		return false
+		onBoards:    make(map[Address]map[string]int),
 	}
 }
 
@@ -135,11 +66,11 @@ func (h *Hub) sleep(d time.Duration) bool {
 // for longest closes to make room; only when every open board has someone
 // on it is a new one refused. A refusal returns nil and the reason, for
 // the person refused.
-func (h *Hub) acquire(name string, by *ipEntry) (*Room, string) {
+func (h *Hub) Acquire(name string, by Address) (*Room, string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	r := h.rooms[name]
-	if by != nil && !by.shared {
+	if by != nil && !by.Shared() {
 		if boards := h.onBoards[by]; boards[name] == 0 && len(boards) >= h.cfg.MaxRoomsPerIP {
 			h.metrics.LimitHits.WithLabelValues("rooms_per_ip").Inc()
 			return nil, "this address has the most boards open it may; leave one and try again"
@@ -169,7 +100,7 @@ func (h *Hub) acquire(name string, by *ipEntry) (*Room, string) {
 		r.idleTimer = nil
 	}
 	delete(h.empty, r)
-	if by != nil && !by.shared {
+	if by != nil && !by.Shared() {
 		boards := h.onBoards[by]
 		if boards == nil {
 			boards = make(map[string]int)
@@ -182,8 +113,8 @@ func (h *Hub) acquire(name string, by *ipEntry) (*Room, string) {
 
 // left is called when a session that acquired name (from address by)
 // closes.
-func (h *Hub) left(name string, by *ipEntry) {
-	if by == nil || by.shared {
+func (h *Hub) Left(name string, by Address) {
+	if by == nil || by.Shared() {
 		return
 	}
 	h.mu.Lock()
@@ -292,9 +223,6 @@ func (h *Hub) stopped(r *Room) {
 // tells its sessions to reconnect. It returns when all have stopped.
 func (h *Hub) Close() {
 	h.mu.Lock()
-	if !h.closed {
-		close(h.stop)
-	}
 	h.closed = true
 	rooms := make([]*Room, 0, len(h.rooms))
 	for _, r := range h.rooms {
@@ -305,4 +233,39 @@ func (h *Hub) Close() {
 		r.post(event{kind: evClose})
 	}
 	h.wg.Wait()
+}
+
+// openRoom returns the room name if it is open on this replica, or nil;
+// unlike acquire it never opens one, and it does not count as someone on
+// the board: a picture neither keeps an empty board open longer nor
+// spares it from eviction.
+func (h *Hub) OpenRoom(name string) *Room {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil
+	}
+	return h.rooms[name]
+}
+
+// peek returns a copy of the board of r (from openRoom). ok is false when
+// the room closed first: it stored everything as it closed, so the caller
+// reads the stored board instead.
+func (h *Hub) Peek(ctx context.Context, r *Room) (b *canvas.Board, ok bool, err error) {
+	reply := make(chan peekReply, 1)
+	if !r.inbox.put(event{kind: evPeek, peek: reply}, r.done, ctx.Done()) {
+		if ctx.Err() != nil {
+			return nil, false, ctx.Err()
+		}
+		return nil, false, nil
+	}
+	select {
+	case p := <-reply:
+		return p.board, true, p.err
+	case <-r.done:
+		// Closed with the peek still queued: it was never handled.
+		return nil, false, nil
+	case <-ctx.Done():
+		return nil, false, ctx.Err()
+	}
 }

@@ -1,0 +1,11 @@
+// Package room is the live boards on this replica: a Room holds one board,
+// the peers on it and the one goroutine that owns both, and the Hub opens
+// and closes rooms (idle close, eviction at the most boards a replica
+// holds, boards per address).
+//
+// A room needs two things of the world, both interfaces it is handed: a
+// Peer for each connection (server's WebSocket session implements it) and
+// an oplog.Log that numbers and keeps its ops. It imports neither gws,
+// Echo, go-redis nor bbolt, so its unit tests run a room against a fake
+// peer and a fake log.
+package room

@@ -23,6 +23,9 @@ import (
 	"github.com/sketchpad/sketchpad/frontend"
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/metrics"
+	"github.com/sketchpad/sketchpad/server/oplog/bolt"
+	"github.com/sketchpad/sketchpad/server/oplog/local"
+	"github.com/sketchpad/sketchpad/server/oplog/redis"
 	"github.com/sketchpad/sketchpad/server/room"
 )
 
@@ -34,8 +37,8 @@ type App struct {
 	echo     *echo.Echo
 	hub      *room.Hub
 	pictures *pictures // /b/{room}.svg, read without opening rooms (picture.go)
-	store    Store
-	shared   *RedisLog
+	store    local.Store
+	shared   *redis.Log
 	links    *Links
 	metrics  *metrics.Metrics
 	upgrader *gws.Upgrader
@@ -52,7 +55,7 @@ func New(cfg *config.Config, log *slog.Logger) (*App, error) {
 	}
 	if cfg.RedisURL != "" {
 		m := metrics.New()
-		shared, err := OpenRedisLog(cfg.RedisURL, cfg, log, m)
+		shared, err := redis.Open(cfg.RedisURL, cfg, log, m)
 		if err != nil {
 			return nil, err
 		}
@@ -61,7 +64,7 @@ func New(cfg *config.Config, log *slog.Logger) (*App, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	store, err := OpenBoltStore(filepath.Join(cfg.DataDir, "boards.db"))
+	store, err := bolt.Open(filepath.Join(cfg.DataDir, "boards.db"))
 	if err != nil {
 		return nil, err
 	}
@@ -69,25 +72,25 @@ func New(cfg *config.Config, log *slog.Logger) (*App, error) {
 }
 
 // NewWithStore builds an App over an open store, which it then owns.
-func NewWithStore(cfg *config.Config, log *slog.Logger, store Store) *App {
+func NewWithStore(cfg *config.Config, log *slog.Logger, store local.Store) *App {
 	cfg.Defaults()
 	return newApp(cfg, log, store, nil, metrics.New())
 }
 
-func newApp(cfg *config.Config, log *slog.Logger, store Store, shared *RedisLog, m *metrics.Metrics) *App {
+func newApp(cfg *config.Config, log *slog.Logger, store local.Store, shared *redis.Log, m *metrics.Metrics) *App {
 	a := &App{cfg: cfg, log: log, store: store, shared: shared, metrics: m, assets: frontend.Dist()}
 	switch {
 	case cfg.Secret != "":
 		a.links = NewLinks(func(context.Context) ([]byte, error) { return []byte(cfg.Secret), nil })
 	case shared != nil:
-		a.links = NewLinks(shared.Secret)
+		a.links = NewLinks(func(ctx context.Context) ([]byte, error) { return shared.Secret(ctx, randomSecret) })
 	default:
 		a.links = NewLinks(fileSecret(cfg.DataDir))
 	}
 	if shared != nil {
 		a.hub = room.NewHub(cfg, shared, log, m)
 	} else {
-		a.hub = room.NewHub(cfg, newLocalLog(store, log, m), log, m)
+		a.hub = room.NewHub(cfg, local.New(store, log, m), log, m)
 	}
 	a.pictures = newPictures(a.hub, store, shared)
 	a.ws = newWSHandler(a.hub, cfg, m, log)

@@ -16,8 +16,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/sketchpad/sketchpad/server/config"
+	"github.com/sketchpad/sketchpad/server/oplog/redis"
 )
 
 // Links turns a board's name into its read-only (view) link id and back.
@@ -140,20 +140,6 @@ func randomSecret() string {
 	return hex.EncodeToString(b[:])
 }
 
-// Secret returns the shared secret kept in Redis, creating it if none is.
-func (l *RedisLog) Secret(ctx context.Context) ([]byte, error) { return redisSecret(ctx, l.rdb) }
-
-func redisSecret(ctx context.Context, rdb *redis.Client) ([]byte, error) {
-	if _, err := rdb.SetNX(ctx, "sp:secret", randomSecret(), 0).Result(); err != nil {
-		return nil, err
-	}
-	s, err := rdb.Get(ctx, "sp:secret").Bytes()
-	if err == nil && len(s) < 32 {
-		err = errors.New("sp:secret in Redis is shorter than 32 bytes")
-	}
-	return s, err
-}
-
 // LinksFor returns the view links and embed tokens of the service cfg
 // describes, with its secret from cfg.Secret, the data directory or Redis:
 // for tools such as `sketchpad token`. close releases what it opened.
@@ -163,12 +149,11 @@ func LinksFor(cfg *config.Config) (links *Links, close func(), err error) {
 	case cfg.Secret != "":
 		return NewLinks(func(context.Context) ([]byte, error) { return []byte(cfg.Secret), nil }), func() {}, nil
 	case cfg.RedisURL != "":
-		opt, err := redis.ParseURL(cfg.RedisURL)
+		load, close, err := redis.OpenSecret(cfg.RedisURL, randomSecret)
 		if err != nil {
 			return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
-		rdb := redis.NewClient(opt)
-		return NewLinks(func(ctx context.Context) ([]byte, error) { return redisSecret(ctx, rdb) }), func() { _ = rdb.Close() }, nil
+		return NewLinks(load), close, nil
 	default:
 		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 			return nil, nil, err

@@ -10,6 +10,8 @@ import (
 
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/oplog"
+	"github.com/sketchpad/sketchpad/server/oplog/local"
+	"github.com/sketchpad/sketchpad/server/oplog/redis"
 	"github.com/sketchpad/sketchpad/server/room"
 )
 
@@ -48,8 +50,8 @@ type storeHead interface {
 // pictures reads and renders boards for /b/{room}.svg.
 type pictures struct {
 	hub    *room.Hub
-	store  Store     // embedded mode
-	shared *RedisLog // Redis mode
+	store  local.Store // embedded mode
+	shared *redis.Log  // Redis mode
 	cache  *pictureCache
 	// Boards built from storage at once: a replay of a big board takes a
 	// core and its memory, so requests beyond these wait their turn.
@@ -72,7 +74,7 @@ type pictureCall struct {
 	err  error
 }
 
-func newPictures(h *room.Hub, store Store, shared *RedisLog) *pictures {
+func newPictures(h *room.Hub, store local.Store, shared *redis.Log) *pictures {
 	return &pictures{hub: h, store: store, shared: shared,
 		cache:  newPictureCache(pictureCacheBytes),
 		builds: make(chan struct{}, max(1, runtime.GOMAXPROCS(0))),

@@ -10,6 +10,7 @@ import (
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/metrics"
 	"github.com/sketchpad/sketchpad/server/oplog"
+	"github.com/sketchpad/sketchpad/server/oplog/local"
 	"github.com/sketchpad/sketchpad/server/room"
 )
 
@@ -103,7 +104,7 @@ func TestPicturesReadAStoredBoardOncePerState(t *testing.T) {
 	}
 	add(1, &canvas.Op{Type: canvas.OpBegin, Stroke: 1, Color: 0xff, Width: 4, Points: []canvas.Point{{X: 10, Y: 10}}})
 	add(2, &canvas.Op{Type: canvas.OpEnd})
-	p := newPictures(room.NewHub(cfg, newLocalLog(store, slog.New(slog.DiscardHandler), metrics.New()), slog.New(slog.DiscardHandler), metrics.New()), store, nil)
+	p := newPictures(room.NewHub(cfg, local.New(store, slog.New(slog.DiscardHandler), metrics.New()), slog.New(slog.DiscardHandler), metrics.New()), store, nil)
 	ctx := context.Background()
 
 	first, _, err := p.get(ctx, "drawn", "")

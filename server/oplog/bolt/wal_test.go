@@ -1,4 +1,4 @@
-package server
+package bolt
 
 import (
 	"bytes"
@@ -7,17 +7,21 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
+	"github.com/sketchpad/sketchpad/server/metrics"
 	"github.com/sketchpad/sketchpad/server/oplog"
+	"github.com/sketchpad/sketchpad/server/oplog/local"
+	"github.com/sketchpad/sketchpad/server/oplog/oplogtest"
 )
 
 // appendN appends n ops (seq from, 8-byte ops naming their seq) to room.
-func appendN(t *testing.T, s *BoltStore, room string, from uint64, n int) {
+func appendN(t *testing.T, s *Store, room string, from uint64, n int) {
 	t.Helper()
 	ops := make([]oplog.StoredOp, n)
 	for i := range ops {
@@ -31,7 +35,7 @@ func appendN(t *testing.T, s *BoltStore, room string, from uint64, n int) {
 
 // wantOps checks that room holds exactly the ops 1..n, in order, with the
 // content appendN gave them.
-func wantOps(t *testing.T, s *BoltStore, room string, n int) {
+func wantOps(t *testing.T, s *Store, room string, n int) {
 	t.Helper()
 	st, err := s.Load(context.Background(), room)
 	if err != nil {
@@ -76,7 +80,7 @@ func copyDir(t *testing.T, from string) string {
 // after the appends (no Close, no checkpoint) reopen with every op.
 func TestStoreLogSurvivesCrash(t *testing.T) {
 	dir := t.TempDir()
-	s, err := OpenBoltStore(filepath.Join(dir, "boards.db"))
+	s, err := Open(filepath.Join(dir, "boards.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +94,7 @@ func TestStoreLogSurvivesCrash(t *testing.T) {
 	if len(logs) == 0 {
 		t.Fatal("no log file beside the database")
 	}
-	s2, err := OpenBoltStore(filepath.Join(crashed, "boards.db"))
+	s2, err := Open(filepath.Join(crashed, "boards.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +110,7 @@ func TestStoreLogSurvivesCrash(t *testing.T) {
 // before it is kept.
 func TestStoreLogTornTail(t *testing.T) {
 	dir := t.TempDir()
-	s, err := OpenBoltStore(filepath.Join(dir, "boards.db"))
+	s, err := Open(filepath.Join(dir, "boards.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +128,7 @@ func TestStoreLogTornTail(t *testing.T) {
 	}
 	f.Write(torn[:len(torn)-3])
 	f.Close()
-	s2, err := OpenBoltStore(filepath.Join(crashed, "boards.db"))
+	s2, err := Open(filepath.Join(crashed, "boards.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +142,7 @@ func TestStoreLogTornTail(t *testing.T) {
 func TestStoreCheckpointWhileAppending(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "boards.db")
-	s, err := openBoltStore(path, 2<<10)
+	s, err := open(path, 2<<10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +168,7 @@ func TestStoreCheckpointWhileAppending(t *testing.T) {
 	if logs, _, _ := walFiles(path); len(logs) != 0 {
 		t.Fatalf("after Close: log files %v", logs)
 	}
-	s2, err := OpenBoltStore(path)
+	s2, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,4 +246,15 @@ func checkWALDecode(t *testing.T, b []byte) {
 			t.Fatalf("re-encoding does not decode the same: %v", err)
 		}
 	}
+}
+
+func TestLocalLogOverBoltConforms(t *testing.T) {
+	oplogtest.Run(t, func(t *testing.T) oplog.Log {
+		st, err := Open(filepath.Join(t.TempDir(), "boards.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		return local.New(st, slog.New(slog.DiscardHandler), metrics.New())
+	})
 }

@@ -1,4 +1,4 @@
-package server
+package bolt
 
 import (
 	"encoding/binary"
@@ -198,7 +198,7 @@ func walFiles(db string) ([]string, uint64, error) {
 
 func walPath(db string, n uint64) string { return db + ".wal." + strconv.FormatUint(n, 10) }
 
-// memRoom is a room's ops in log files not yet checkpointed into bolt.
+// memRoom is a room's ops in log files not yet checkpointed into bbolt.
 type memRoom struct {
 	epoch uint64
 	ops   []oplog.StoredOp // appended in sequence order; never changed in place

@@ -1,4 +1,4 @@
-package server
+package redis
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	goredis "github.com/redis/go-redis/v9"
 	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
@@ -51,12 +51,12 @@ type submitter struct {
 
 // Submit queues a room's batch; its result arrives on reply, which must
 // have room for it (capacity 1, one request in flight per room).
-func (l *RedisLog) Submit(room string, epoch uint64, subs []oplog.BatchOp, reply chan<- oplog.SubmitResult) {
+func (l *Log) Submit(room string, epoch uint64, subs []oplog.BatchOp, reply chan<- oplog.SubmitResult) {
 	q := &l.sub
 	q.mu.Lock()
 	if q.stopped {
 		q.mu.Unlock()
-		reply <- oplog.SubmitResult{Epoch: epoch, Err: redis.ErrClosed}
+		reply <- oplog.SubmitResult{Epoch: epoch, Err: goredis.ErrClosed}
 		return
 	}
 	q.queue = append(q.queue, submitReq{room: room, epoch: epoch, subs: subs, reply: reply})
@@ -97,12 +97,12 @@ func (q *submitter) stop() {
 	q.queue, q.stopped = nil, true
 	q.mu.Unlock()
 	for _, r := range reqs {
-		r.reply <- oplog.SubmitResult{Epoch: r.epoch, Err: redis.ErrClosed}
+		r.reply <- oplog.SubmitResult{Epoch: r.epoch, Err: goredis.ErrClosed}
 	}
 }
 
 // submitWorker sends pipelines until the log is closed.
-func (l *RedisLog) submitWorker() {
+func (l *Log) submitWorker() {
 	defer l.done.Done()
 	var reqs []submitReq
 	for {
@@ -124,14 +124,14 @@ func (l *RedisLog) submitWorker() {
 // each. A script Redis does not have cached (NOSCRIPT: restarted, or
 // SCRIPT FLUSH) did not run; those batches go again in one more round
 // trip, after a SCRIPT LOAD in the same pipeline.
-func (l *RedisLog) pipeline(reqs []submitReq) {
+func (l *Log) pipeline(reqs []submitReq) {
 	ctx, cancel := l.bound(context.Background())
 	defer cancel()
 	start := time.Now()
 	l.metrics.PipelineRooms.Observe(float64(len(reqs)))
 	keys := make([][]string, len(reqs))
 	args := make([][]any, len(reqs))
-	cmds := make([]*redis.Cmd, len(reqs))
+	cmds := make([]*goredis.Cmd, len(reqs))
 	pipe := l.rdb.Pipeline()
 	for i, q := range reqs {
 		keys[i], args[i] = submitArgs(q.room, q.epoch, q.subs)
@@ -140,7 +140,7 @@ func (l *RedisLog) pipeline(reqs []submitReq) {
 	_, _ = pipe.Exec(ctx) // each command carries its own error
 	var again []int
 	for i, c := range cmds {
-		if c.Err() != nil && redis.HasErrorPrefix(c.Err(), "NOSCRIPT") {
+		if c.Err() != nil && goredis.HasErrorPrefix(c.Err(), "NOSCRIPT") {
 			again = append(again, i)
 		}
 	}
@@ -176,7 +176,7 @@ func submitArgs(room string, epoch uint64, subs []oplog.BatchOp) ([]string, []an
 }
 
 // submitReply reads submitScript's reply to a batch of n ops.
-func submitReply(c *redis.Cmd, n int) (first int64, res []int64, err error) {
+func submitReply(c *goredis.Cmd, n int) (first int64, res []int64, err error) {
 	v, err := c.Int64Slice()
 	if err != nil {
 		return 0, nil, err
@@ -193,7 +193,7 @@ func submitReply(c *redis.Cmd, n int) (first int64, res []int64, err error) {
 // submitWait sequences ops through the submitter (in the next pipeline)
 // and waits for the result: the sequence number of each op (0: a
 // duplicate, -1: an index gap) and the first number assigned, or errEpoch.
-func (l *RedisLog) submitWait(room string, epoch uint64, subs []oplog.BatchOp) (first int64, res []int64, err error) {
+func (l *Log) submitWait(room string, epoch uint64, subs []oplog.BatchOp) (first int64, res []int64, err error) {
 	reply := make(chan oplog.SubmitResult, 1)
 	l.Submit(room, epoch, subs, reply)
 	r := <-reply

@@ -1,4 +1,4 @@
-package server
+package redis
 
 import (
 	"bytes"
@@ -14,14 +14,15 @@ import (
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/metrics"
 	"github.com/sketchpad/sketchpad/server/oplog"
+	"github.com/sketchpad/sketchpad/server/oplog/oplogtest"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
-func testLog(t *testing.T, keep int) *RedisLog {
+func testLog(t *testing.T, keep int) *Log {
 	t.Helper()
 	cfg := &config.Config{ReplayOps: 2 * keep, SyncInterval: 100 * time.Millisecond}
 	cfg.Defaults()
-	l, err := OpenRedisLog(redistest.Shared(t), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New())
+	l, err := Open(redistest.Shared(t), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +30,11 @@ func testLog(t *testing.T, keep int) *RedisLog {
 	return l
 }
 
-func endOp() []byte { return canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpEnd}) }
+func endOp() []byte { return oplogtest.EndOp() }
+
+func TestRedisLogConforms(t *testing.T) {
+	oplogtest.Run(t, func(t *testing.T) oplog.Log { return testLog(t, 3) })
+}
 
 // The sequencer: numbers in order, skips resends, refuses gaps and other
 // epochs; Since reads back exactly what was numbered, and says so when a

@@ -1,11 +1,11 @@
-package server
+package bolt
 
 import (
 	"context"
 	"encoding/binary"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 )
 
 // Head returns room's epoch and last sequence number (epoch 0: never
@@ -13,7 +13,7 @@ import (
 // and the write-ahead log's in-memory index. Pictures use it to find a
 // board's cached rendering. Like Load it reads memory first, then bolt, so
 // ops a checkpoint moves in between are seen at least once.
-func (s *BoltStore) Head(_ context.Context, room string) (epoch, seq uint64, err error) {
+func (s *Store) Head(_ context.Context, room string) (epoch, seq uint64, err error) {
 	var memEpoch uint64
 	s.mu.Lock()
 	for _, m := range []map[string]*memRoom{s.frozen, s.mem} {
@@ -25,7 +25,7 @@ func (s *BoltStore) Head(_ context.Context, room string) (epoch, seq uint64, err
 		}
 	}
 	s.mu.Unlock()
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.db.View(func(tx *bbolt.Tx) error {
 		rb := tx.Bucket(bucketRooms).Bucket([]byte(room))
 		if rb == nil {
 			return nil

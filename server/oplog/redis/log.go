@@ -1,8 +1,18 @@
-package server
+// Package redis is the oplog.Log every replica of a service shares: a Lua
+// sequencer in Redis numbers each room's ops (lua/), a pipelined submitter
+// sends the batches of all the rooms that are ready in one round trip
+// (pipe.go), and one pub/sub subscriber hands each room the batches other
+// replicas numbered (Watch). It also keeps the service's secret (secret.go)
+// and reads closed boards for pictures without creating them (read.go).
+//
+// go-redis is imported here and in test helpers only: the rest of the
+// server knows this log by the oplog contract.
+package redis
 
 import (
 	"context"
 	"crypto/rand"
+	"embed"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -13,14 +23,14 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	goredis "github.com/redis/go-redis/v9"
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/metrics"
 	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
-// RedisLog is the room log of Redis mode, shared by every replica.
+// Log is the room log of Redis mode, shared by every replica.
 //
 // Per room R (all keys share the hash tag {R}, so a Redis Cluster keeps a
 // room on one shard):
@@ -48,8 +58,8 @@ import (
 // Redis must not evict these keys: run it with maxmemory-policy noeviction
 // (the default) and with the append-only file on if boards must survive a
 // Redis restart.
-type RedisLog struct {
-	rdb      *redis.Client
+type Log struct {
+	rdb      *goredis.Client
 	log      *slog.Logger
 	metrics  *metrics.Metrics
 	keepOps  int // ops kept in the log before the latest snapshot, for replay
@@ -61,16 +71,16 @@ type RedisLog struct {
 
 	subMu  sync.Mutex // serializes subscribe and unsubscribe calls
 	mu     sync.Mutex // guards rooms, lastID
-	ps     *redis.PubSub
+	ps     *goredis.PubSub
 	rooms  map[string]oplog.Listener // subscribed rooms by channel
 	ready  atomic.Bool               // the last health check reached Redis
 	lastID string                    // the sentinel value last seen
 	stop   chan struct{}
 	done   sync.WaitGroup
-	sub    submitter // pipelines the rooms' submits (redis_pipe.go)
+	sub    submitter // pipelines the rooms' submits (pipe.go)
 }
 
-var _ oplog.Log = (*RedisLog)(nil)
+var _ oplog.Log = (*Log)(nil)
 
 const (
 	sentinelKey   = "sp:alive"
@@ -78,10 +88,10 @@ const (
 	redisDeadline = 3 * time.Second
 )
 
-// OpenRedisLog connects to Redis at url. It does not fail when Redis is
+// Open connects to Redis at url. It does not fail when Redis is
 // down: the replica starts, reports not ready, and works once Redis answers.
-func OpenRedisLog(url string, cfg *config.Config, log *slog.Logger, m *metrics.Metrics) (*RedisLog, error) {
-	opt, err := redis.ParseURL(url)
+func Open(url string, cfg *config.Config, log *slog.Logger, m *metrics.Metrics) (*Log, error) {
+	opt, err := goredis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
@@ -93,8 +103,8 @@ func OpenRedisLog(url string, cfg *config.Config, log *slog.Logger, m *metrics.M
 	opt.MaxRetries = 0
 	opt.DialerRetries = 1
 	opt.ContextTimeoutEnabled = true
-	l := &RedisLog{
-		rdb:      redis.NewClient(opt),
+	l := &Log{
+		rdb:      goredis.NewClient(opt),
 		log:      log,
 		metrics:  m,
 		keepOps:  cfg.ReplayOps / 2,
@@ -104,7 +114,7 @@ func OpenRedisLog(url string, cfg *config.Config, log *slog.Logger, m *metrics.M
 		stop:     make(chan struct{}),
 		sub:      submitter{kick: make(chan struct{}, 1)},
 	}
-	redisLogOnce.Do(func() { redis.SetLogger(redisLogger{log}) })
+	redisLogOnce.Do(func() { goredis.SetLogger(redisLogger{log}) })
 	l.ps = l.rdb.Subscribe(context.Background())
 	l.done.Add(2 + submitWorkers)
 	go l.receive()
@@ -132,16 +142,16 @@ func roomKeys(room string) (meta, log, applied, snap, channel string) {
 }
 
 // Ready reports whether Redis answered the last health check.
-func (l *RedisLog) Ready() bool { return l.ready.Load() }
+func (l *Log) Ready() bool { return l.ready.Load() }
 
 // Shared is true: every replica numbers its rooms' ops in this log.
-func (l *RedisLog) Shared() bool { return true }
+func (l *Log) Shared() bool { return true }
 
 // Ping checks Redis now.
-func (l *RedisLog) Ping(ctx context.Context) error { return l.rdb.Ping(ctx).Err() }
+func (l *Log) Ping(ctx context.Context) error { return l.rdb.Ping(ctx).Err() }
 
 // Close stops the subscriber and closes the connections.
-func (l *RedisLog) Close() error {
+func (l *Log) Close() error {
 	close(l.stop)
 	err := l.ps.Close()
 	l.done.Wait()
@@ -152,7 +162,7 @@ func (l *RedisLog) Close() error {
 // confirms the subscription are not seen, so the confirmation (which comes
 // again after every reconnect) makes the room read the log for anything it
 // missed (ln.Resync).
-func (l *RedisLog) Watch(room string, ln oplog.Listener) {
+func (l *Log) Watch(room string, ln oplog.Listener) {
 	_, _, _, _, ch := roomKeys(room)
 	l.subMu.Lock()
 	defer l.subMu.Unlock()
@@ -170,7 +180,7 @@ func (l *RedisLog) Watch(room string, ln oplog.Listener) {
 
 // Unwatch stops routing room's channel to ln, unless another listener
 // (a newer room of the same name) has taken it over.
-func (l *RedisLog) Unwatch(room string, ln oplog.Listener) {
+func (l *Log) Unwatch(room string, ln oplog.Listener) {
 	_, _, _, _, ch := roomKeys(room)
 	l.subMu.Lock()
 	defer l.subMu.Unlock()
@@ -188,13 +198,13 @@ func (l *RedisLog) Unwatch(room string, ln oplog.Listener) {
 	_ = l.ps.Unsubscribe(ctx, ch)
 }
 
-func (l *RedisLog) room(ch string) oplog.Listener {
+func (l *Log) room(ch string) oplog.Listener {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.rooms[ch]
 }
 
-func (l *RedisLog) eachRoom(f func(oplog.Listener)) {
+func (l *Log) eachRoom(f func(oplog.Listener)) {
 	l.mu.Lock()
 	rooms := make([]oplog.Listener, 0, len(l.rooms))
 	for _, r := range l.rooms {
@@ -210,7 +220,7 @@ func (l *RedisLog) eachRoom(f func(oplog.Listener)) {
 // message for a room whose inbox is full is dropped and the room is marked
 // behind, so it repairs from the log. go-redis reconnects and resubscribes
 // by itself after an error; each confirmation makes that room resync.
-func (l *RedisLog) receive() {
+func (l *Log) receive() {
 	defer l.done.Done()
 	ctx := context.Background()
 	backoff := 50 * time.Millisecond
@@ -229,7 +239,7 @@ func (l *RedisLog) receive() {
 				_ = l.ps.Ping(ctx)
 				continue
 			}
-			if errors.Is(err, redis.ErrClosed) {
+			if errors.Is(err, goredis.ErrClosed) {
 				return
 			}
 			l.metrics.Reconnects.Inc()
@@ -244,7 +254,7 @@ func (l *RedisLog) receive() {
 		}
 		backoff = 50 * time.Millisecond
 		switch m := msg.(type) {
-		case *redis.Message:
+		case *goredis.Message:
 			r := l.room(m.Channel)
 			if r == nil {
 				break
@@ -258,7 +268,7 @@ func (l *RedisLog) receive() {
 			if !r.Published(epoch, first, ops) {
 				l.metrics.BusDrops.Inc()
 			}
-		case *redis.Subscription:
+		case *goredis.Subscription:
 			if m.Kind == "subscribe" {
 				if r := l.room(m.Channel); r != nil {
 					r.Resync()
@@ -271,7 +281,7 @@ func (l *RedisLog) receive() {
 // watch checks Redis every interval: readiness for /readyz, and a sentinel
 // key that a flush or a restart without data removes. When the sentinel is
 // gone or changed, every room checks its epoch and head.
-func (l *RedisLog) watch() {
+func (l *Log) watch() {
 	defer l.done.Done()
 	t := time.NewTicker(l.interval)
 	defer t.Stop()
@@ -285,12 +295,12 @@ func (l *RedisLog) watch() {
 	}
 }
 
-func (l *RedisLog) check() {
+func (l *Log) check() {
 	ctx, cancel := l.bound(context.Background())
 	defer cancel()
 	fresh := randomHex()
 	id, err := l.rdb.Get(ctx, sentinelKey).Result()
-	if errors.Is(err, redis.Nil) {
+	if errors.Is(err, goredis.Nil) {
 		ok, serr := l.rdb.SetNX(ctx, sentinelKey, fresh, 0).Result()
 		err = serr
 		id = fresh
@@ -323,102 +333,37 @@ func randomHex() string {
 	return strconv.FormatUint(binary.BigEndian.Uint64(b[:]), 16)
 }
 
-// Lua helpers shared by the scripts.
-const luaUvarint = `
-local function uvarint(n)
-  local out = {}
-  while n >= 128 do
-    out[#out+1] = string.char(n % 128 + 128)
-    n = math.floor(n / 128)
-  end
-  out[#out+1] = string.char(n)
-  return table.concat(out)
-end
-`
-
 // openScript returns the room's history, creating the room under the
 // given new epoch when it has none (new, or lost). Atomic, so replicas
 // opening a lost room at the same moment agree on its new epoch.
 // KEYS meta log applied snap; ARGV newEpoch.
 // Returns {epoch, seq, authors, snapseq, snap|false, entries}.
-var openScript = redis.NewScript(`
-local m = redis.call('HMGET', KEYS[1], 'epoch', 'seq', 'authors', 'snapseq')
-if not m[1] then
-  redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
-  redis.call('HSET', KEYS[1], 'epoch', ARGV[1], 'seq', 0, 'authors', 0, 'snapseq', 0)
-  return {ARGV[1], 0, 0, 0, false, {}}
-end
-local snap = redis.call('GET', KEYS[4])
-return {m[1], tonumber(m[2]), tonumber(m[3]), tonumber(m[4]), snap, redis.call('XRANGE', KEYS[2], '-', '+')}
-`)
+var openScript = script("open.lua")
 
 // submitScript sequences a batch. KEYS meta log applied; ARGV epoch,
 // channel, then per op: author, index, entry. Returns {-1} when the epoch
 // differs, else {firstSeq, r1, r2, ...} with ri the op's sequence number,
 // 0 for a duplicate (index below applied) or -1 for a gap (index above).
-var submitScript = redis.NewScript(submitLua)
-
-const submitLua = luaUvarint + `
-if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return {-1} end
-local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
-local first = seq + 1
-local res = {first}
-local parts = {}
-for i = 3, #ARGV, 3 do
-  local a, idx, e = ARGV[i], tonumber(ARGV[i+1]), ARGV[i+2]
-  local applied = tonumber(redis.call('HGET', KEYS[3], a) or '0')
-  if idx == applied then
-    seq = seq + 1
-    redis.call('HSET', KEYS[3], a, applied + 1)
-    redis.call('XADD', KEYS[2], string.format('%d-1', seq), 'e', e)
-    parts[#parts+1] = e
-    res[#res+1] = seq
-  elseif idx < applied then
-    res[#res+1] = 0
-  else
-    res[#res+1] = -1
-  end
-end
-if #parts > 0 then
-  redis.call('HSET', KEYS[1], 'seq', seq)
-  local body = uvarint(first) .. uvarint(#parts) .. table.concat(parts)
-  redis.call('PUBLISH', ARGV[2], ARGV[1] .. string.char(0x81) .. uvarint(#body) .. body)
-end
-return res
-`
+var (
+	submitLua    = luaSource("submit.lua") // loaded again in a pipeline after a NOSCRIPT (pipe.go)
+	submitScript = goredis.NewScript(submitLua)
+)
 
 // sinceScript reads the log from a sequence number. KEYS meta log; ARGV
 // epoch, from, count. Returns {-1} on another epoch, else {seq, entries}.
-var sinceScript = redis.NewScript(`
-if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return {-1} end
-local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
-return {seq, redis.call('XRANGE', KEYS[2], ARGV[2] .. '-1', '+', 'COUNT', ARGV[3])}
-`)
+var sinceScript = script("since.lua")
 
 // compactScript stores a snapshot at seq and trims the log before keepFrom.
 // KEYS meta log snap; ARGV epoch, seq, snapshot, keepFrom.
-var compactScript = redis.NewScript(`
-if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return -1 end
-if tonumber(ARGV[2]) <= tonumber(redis.call('HGET', KEYS[1], 'snapseq') or '0') then return 0 end
-redis.call('SET', KEYS[3], ARGV[3])
-redis.call('HSET', KEYS[1], 'snapseq', ARGV[2])
-redis.call('XTRIM', KEYS[2], 'MINID', ARGV[4] .. '-0')
-return 1
-`)
+var compactScript = script("compact.lua")
 
 // authorScript reserves the next ARGV[2] author ids and returns the last.
 // KEYS meta; ARGV epoch, n.
-var authorScript = redis.NewScript(`
-if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return -1 end
-return redis.call('HINCRBY', KEYS[1], 'authors', ARGV[2])
-`)
+var authorScript = script("author.lua")
 
 // headScript reports the room's head. KEYS meta; ARGV epoch. Returns -1 on
 // another epoch, else {seq, authors}.
-var headScript = redis.NewScript(`
-if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return {-1} end
-return {tonumber(redis.call('HGET', KEYS[1], 'seq')), tonumber(redis.call('HGET', KEYS[1], 'authors'))}
-`)
+var headScript = script("head.lua")
 
 func epochBytes(e uint64) string {
 	var b [8]byte
@@ -427,13 +372,13 @@ func epochBytes(e uint64) string {
 }
 
 // bound returns ctx bounded by the log's deadline.
-func (l *RedisLog) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+func (l *Log) bound(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, l.deadline)
 }
 
 // Open loads room, creating it (or recreating it under a new epoch when
 // its history is gone).
-func (l *RedisLog) Open(ctx context.Context, room string) (*oplog.StoredRoom, error) {
+func (l *Log) Open(ctx context.Context, room string) (*oplog.StoredRoom, error) {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, applied, snap, _ := roomKeys(room)
@@ -459,7 +404,7 @@ func (l *RedisLog) Open(ctx context.Context, room string) (*oplog.StoredRoom, er
 }
 
 // Since returns the ops from seq on (up to a batch) and the room's head.
-func (l *RedisLog) Since(ctx context.Context, room string, epoch, from uint64) ([]oplog.StoredOp, uint64, error) {
+func (l *Log) Since(ctx context.Context, room string, epoch, from uint64) ([]oplog.StoredOp, uint64, error) {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, _, _, _ := roomKeys(room)
@@ -483,7 +428,7 @@ func (l *RedisLog) Since(ctx context.Context, room string, epoch, from uint64) (
 }
 
 // Head returns the room's last sequence number and author count.
-func (l *RedisLog) Head(ctx context.Context, room string, epoch uint64) (seq uint64, authors uint32, err error) {
+func (l *Log) Head(ctx context.Context, room string, epoch uint64) (seq uint64, authors uint32, err error) {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, _, _, _, _ := roomKeys(room)
@@ -498,7 +443,7 @@ func (l *RedisLog) Head(ctx context.Context, room string, epoch uint64) (seq uin
 }
 
 // NewAuthors reserves the room's next count author ids; it returns the last.
-func (l *RedisLog) NewAuthors(ctx context.Context, room string, epoch uint64, count uint32) (uint32, error) {
+func (l *Log) NewAuthors(ctx context.Context, room string, epoch uint64, count uint32) (uint32, error) {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, _, _, _, _ := roomKeys(room)
@@ -515,7 +460,7 @@ func (l *RedisLog) NewAuthors(ctx context.Context, room string, epoch uint64, co
 // Compact stores the board at seq as the room's snapshot and trims the log,
 // keeping keepOps ops before it so reconnecting clients can still be
 // replayed what they missed.
-func (l *RedisLog) Compact(ctx context.Context, room string, epoch, seq uint64, snapshot []byte) error {
+func (l *Log) Compact(ctx context.Context, room string, epoch, seq uint64, snapshot []byte) error {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, _, snap, _ := roomKeys(room)
@@ -602,4 +547,21 @@ func decodeBusMessage(p []byte) (epoch, first uint64, ops []canvas.SeqOp, err er
 		err = errors.New("bus message is not one Ops message")
 	}
 	return epoch, first, ops, err
+}
+
+// The Lua scripts run atomically inside Redis: each reads and writes a
+// room's keys in one step, so replicas never interleave inside one. They
+// are files of their own (lua/) so that they read, diff and lint as Lua.
+//
+//go:embed lua/*.lua
+var luaFiles embed.FS
+
+func script(name string) *goredis.Script { return goredis.NewScript(luaSource(name)) }
+
+func luaSource(name string) string {
+	b, err := luaFiles.ReadFile("lua/" + name)
+	if err != nil {
+		panic(err) // embedded at build time: a missing file is a build bug
+	}
+	return string(b)
 }

@@ -1,4 +1,4 @@
-package server
+package redis
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
@@ -21,18 +20,11 @@ import (
 // before it are for replay, which a picture does not need.
 // KEYS meta log snap. Returns {} for a board never stored, else
 // {epoch, seq, snap|false, entries}.
-var readScript = redis.NewScript(`
-local m = redis.call('HMGET', KEYS[1], 'epoch', 'seq', 'snapseq')
-if not m[1] then return {} end
-local snap = redis.call('GET', KEYS[3])
-local from = 1
-if snap then from = (tonumber(m[3]) or 0) + 1 end
-return {m[1], tonumber(m[2]), snap, redis.call('XRANGE', KEYS[2], from .. '-0', '+')}
-`)
+var readScript = script("read.lua")
 
 // ReadHead returns room's epoch and last sequence number (epoch 0: no
 // such board) with one read of its meta hash.
-func (l *RedisLog) ReadHead(ctx context.Context, room string) (epoch, seq uint64, err error) {
+func (l *Log) ReadHead(ctx context.Context, room string) (epoch, seq uint64, err error) {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, _, _, _, _ := roomKeys(room)
@@ -54,7 +46,7 @@ func (l *RedisLog) ReadHead(ctx context.Context, room string) (epoch, seq uint64
 // Read returns room's stored history as Open would, but creates nothing: a
 // board never stored comes back with Epoch 0 and nothing else (as
 // Store.Load answers). Its Ops start after the snapshot.
-func (l *RedisLog) Read(ctx context.Context, room string) (*oplog.StoredRoom, error) {
+func (l *Log) Read(ctx context.Context, room string) (*oplog.StoredRoom, error) {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, _, snap, _ := roomKeys(room)

@@ -1,4 +1,4 @@
-package server
+package local
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/sketchpad/sketchpad/server/metrics"
 	"github.com/sketchpad/sketchpad/server/oplog"
+	"github.com/sketchpad/sketchpad/server/oplog/oplogtest"
 )
 
 // gatedStore is a MemoryStore whose Append waits for gate and fails while
@@ -34,13 +35,13 @@ func (g *gatedStore) Append(ctx context.Context, room string, epoch uint64, ops 
 func TestLocalLogRepliesOnlyOnceStored(t *testing.T) {
 	g := &gatedStore{MemoryStore: NewMemoryStore(), gate: make(chan struct{})}
 	g.fail.Store(2)
-	l := newLocalLog(g, slog.New(slog.DiscardHandler), metrics.New())
+	l := New(g, slog.New(slog.DiscardHandler), metrics.New())
 	st, err := l.Open(context.Background(), "r")
 	if err != nil {
 		t.Fatal(err)
 	}
 	reply := make(chan oplog.SubmitResult, 1)
-	l.Submit("r", st.Epoch, ends(1, 0, 2), reply)
+	l.Submit("r", st.Epoch, oplogtest.Ends(1, 0, 2), reply)
 	select {
 	case res := <-reply:
 		t.Fatalf("replied before the store took the ops: %+v", res)
@@ -48,10 +49,16 @@ func TestLocalLogRepliesOnlyOnceStored(t *testing.T) {
 	}
 	close(g.gate) // the store answers: twice an error, then it takes them
 	res := <-reply
-	if res.Err != nil || !equalInts(res.Seqs, 1, 2) {
+	if res.Err != nil || !oplogtest.EqualInts(res.Seqs, 1, 2) {
 		t.Fatalf("reply: %+v", res)
 	}
 	if stored, _ := g.Load(context.Background(), "r"); len(stored.Ops) != 2 || stored.Epoch != st.Epoch {
 		t.Fatalf("stored %d ops under epoch %x, want 2 under %x", len(stored.Ops), stored.Epoch, st.Epoch)
 	}
+}
+
+func TestLocalLogOverMemoryConforms(t *testing.T) {
+	oplogtest.Run(t, func(t *testing.T) oplog.Log {
+		return New(NewMemoryStore(), slog.New(slog.DiscardHandler), metrics.New())
+	})
 }

@@ -1,4 +1,4 @@
-package server
+package redis
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/redis/go-redis/v9"
+	goredis "github.com/redis/go-redis/v9"
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/metrics"
 	"github.com/sketchpad/sketchpad/server/oplog"
@@ -31,10 +31,10 @@ type pipeCounter struct {
 	gate      chan struct{}
 }
 
-func (p *pipeCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (p *pipeCounter) DialHook(next goredis.DialHook) goredis.DialHook { return next }
 
-func (p *pipeCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
+func (p *pipeCounter) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
+	return func(ctx context.Context, cmd goredis.Cmder) error {
 		if isScriptCall(cmd) {
 			p.mu.Lock()
 			p.single++
@@ -44,8 +44,8 @@ func (p *pipeCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	}
 }
 
-func (p *pipeCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
+func (p *pipeCounter) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []goredis.Cmder) error {
 		n := 0
 		for _, c := range cmds {
 			if isScriptCall(c) {
@@ -73,7 +73,7 @@ func (p *pipeCounter) counts() (pipelines, scripts, single int) {
 }
 
 // isScriptCall reports whether c runs submitScript.
-func isScriptCall(c redis.Cmder) bool {
+func isScriptCall(c goredis.Cmder) bool {
 	args := c.Args()
 	if len(args) < 2 {
 		return false
@@ -88,13 +88,13 @@ func isScriptCall(c redis.Cmder) bool {
 	return false
 }
 
-// testLogAt opens a RedisLog on url whose round trips pc counts; close
+// testLogAt opens a Log on url whose round trips pc counts; close
 // closes it (once; the test's end does too).
-func testLogAt(t *testing.T, url string) (l *RedisLog, pc *pipeCounter, close func()) {
+func testLogAt(t *testing.T, url string) (l *Log, pc *pipeCounter, close func()) {
 	t.Helper()
 	cfg := &config.Config{SyncInterval: 100 * time.Millisecond}
 	cfg.Defaults()
-	l, err := OpenRedisLog(url, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New())
+	l, err := Open(url, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New())
 	if err != nil {
 		t.Fatal(err)
 	}

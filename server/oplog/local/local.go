@@ -1,4 +1,4 @@
-package server
+package local
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
-// localLog is the Log of a replica on its own: it numbers a room's ops
+// Log is the Log of a replica on its own: it numbers a room's ops
 // itself, as the Redis sequencer does for a cluster (the next sequence
 // number, resends below an author's applied count skipped, gaps above it
 // refused), appends them to a Store (durable when Append returns) and only
@@ -26,7 +26,7 @@ import (
 // sequence order. While the store fails, a batch is retried with backoff
 // and the room's drawing waits: nothing that was not stored is ever
 // numbered back to a room.
-type localLog struct {
+type Log struct {
 	store   Store
 	log     *slog.Logger
 	metrics *metrics.Metrics
@@ -45,16 +45,16 @@ type localRoom struct {
 	authors uint32            // the last author id handed out
 }
 
-var _ oplog.Log = (*localLog)(nil)
+var _ oplog.Log = (*Log)(nil)
 
-func newLocalLog(store Store, log *slog.Logger, m *metrics.Metrics) *localLog {
-	return &localLog{store: store, log: log, metrics: m, rooms: make(map[string]*localRoom)}
+func New(store Store, log *slog.Logger, m *metrics.Metrics) *Log {
+	return &Log{store: store, log: log, metrics: m, rooms: make(map[string]*localRoom)}
 }
 
 // Open loads room and (re)builds its numbering state from what is stored:
 // the snapshot's head and applied counts, and the ops after it. A room
 // never stored gets a new epoch, stored with its first ops.
-func (l *localLog) Open(ctx context.Context, room string) (*oplog.StoredRoom, error) {
+func (l *Log) Open(ctx context.Context, room string) (*oplog.StoredRoom, error) {
 	st, err := l.store.Load(ctx, room)
 	if err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func (l *localLog) Open(ctx context.Context, room string) (*oplog.StoredRoom, er
 }
 
 // opened returns room's state if it is open under epoch.
-func (l *localLog) opened(room string, epoch uint64) (*localRoom, error) {
+func (l *Log) opened(room string, epoch uint64) (*localRoom, error) {
 	l.mu.Lock()
 	lr := l.rooms[room]
 	l.mu.Unlock()
@@ -100,11 +100,11 @@ func (l *localLog) opened(room string, epoch uint64) (*localRoom, error) {
 }
 
 // Submit numbers and stores batch on a goroutine of its own and replies.
-func (l *localLog) Submit(room string, epoch uint64, batch []oplog.BatchOp, reply chan<- oplog.SubmitResult) {
+func (l *Log) Submit(room string, epoch uint64, batch []oplog.BatchOp, reply chan<- oplog.SubmitResult) {
 	go func() { reply <- l.submit(room, epoch, batch) }()
 }
 
-func (l *localLog) submit(room string, epoch uint64, batch []oplog.BatchOp) oplog.SubmitResult {
+func (l *Log) submit(room string, epoch uint64, batch []oplog.BatchOp) oplog.SubmitResult {
 	lr, err := l.opened(room, epoch)
 	if err != nil {
 		return oplog.SubmitResult{Epoch: epoch, Err: err}
@@ -139,7 +139,7 @@ func (l *localLog) submit(room string, epoch uint64, batch []oplog.BatchOp) oplo
 
 // append stores ops, retrying until the store takes them: the numbers are
 // assigned, and a later batch must not be stored before them.
-func (l *localLog) append(room string, epoch uint64, ops []oplog.StoredOp) {
+func (l *Log) append(room string, epoch uint64, ops []oplog.StoredOp) {
 	backoff := 50 * time.Millisecond
 	for {
 		err := l.store.Append(context.Background(), room, epoch, ops)
@@ -156,7 +156,7 @@ func (l *localLog) append(room string, epoch uint64, ops []oplog.StoredOp) {
 // Since reads the store: a replica on its own never misses a batch, so
 // this is for callers outside the room's data path (and the conformance
 // table), not a hot path.
-func (l *localLog) Since(ctx context.Context, room string, epoch, from uint64) ([]oplog.StoredOp, uint64, error) {
+func (l *Log) Since(ctx context.Context, room string, epoch, from uint64) ([]oplog.StoredOp, uint64, error) {
 	lr, err := l.opened(room, epoch)
 	if err != nil {
 		return nil, 0, err
@@ -182,7 +182,7 @@ func (l *localLog) Since(ctx context.Context, room string, epoch, from uint64) (
 }
 
 // Head returns the room's head from its numbering state.
-func (l *localLog) Head(_ context.Context, room string, epoch uint64) (uint64, uint32, error) {
+func (l *Log) Head(_ context.Context, room string, epoch uint64) (uint64, uint32, error) {
 	lr, err := l.opened(room, epoch)
 	if err != nil {
 		return 0, 0, err
@@ -193,7 +193,7 @@ func (l *localLog) Head(_ context.Context, room string, epoch uint64) (uint64, u
 }
 
 // NewAuthors reserves author ids in the store.
-func (l *localLog) NewAuthors(ctx context.Context, room string, epoch uint64, n uint32) (uint32, error) {
+func (l *Log) NewAuthors(ctx context.Context, room string, epoch uint64, n uint32) (uint32, error) {
 	lr, err := l.opened(room, epoch)
 	if err != nil {
 		return 0, err
@@ -209,7 +209,7 @@ func (l *localLog) NewAuthors(ctx context.Context, room string, epoch uint64, n 
 }
 
 // Compact stores the snapshot; the store drops the ops it covers.
-func (l *localLog) Compact(ctx context.Context, room string, epoch, seq uint64, snapshot []byte) error {
+func (l *Log) Compact(ctx context.Context, room string, epoch, seq uint64, snapshot []byte) error {
 	lr, err := l.opened(room, epoch)
 	if err != nil {
 		return err
@@ -224,18 +224,18 @@ func (l *localLog) Compact(ctx context.Context, room string, epoch, seq uint64, 
 }
 
 // Watch does nothing: no other replica writes to a local log.
-func (l *localLog) Watch(string, oplog.Listener) {}
+func (l *Log) Watch(string, oplog.Listener) {}
 
 // Unwatch closes the room: its numbering state is dropped (Open builds it
 // again). Only the room's last user calls it, after its last batch.
-func (l *localLog) Unwatch(room string, _ oplog.Listener) {
+func (l *Log) Unwatch(room string, _ oplog.Listener) {
 	l.mu.Lock()
 	delete(l.rooms, room)
 	l.mu.Unlock()
 }
 
 // Ready: a local store has no outage to report.
-func (l *localLog) Ready() bool { return true }
+func (l *Log) Ready() bool { return true }
 
 // Shared is false: this replica is the log's only writer.
-func (l *localLog) Shared() bool { return false }
+func (l *Log) Shared() bool { return false }

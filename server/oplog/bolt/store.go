@@ -1,4 +1,9 @@
-package server
+// Package bolt keeps a replica's boards on local disk: a local.Store over a
+// bbolt file with a write-ahead log of recent ops in front of it (wal.go),
+// so an append is one fsync of the log, and the bbolt file is written in
+// batches behind it. It also reads a board's head without loading it
+// (Head), for pictures of closed boards.
+package bolt
 
 import (
 	"context"
@@ -10,11 +15,12 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/server/oplog"
-	bolt "go.etcd.io/bbolt"
+	"github.com/sketchpad/sketchpad/server/oplog/local"
+	bbolt "go.etcd.io/bbolt"
 )
 
-// BoltStore is the embedded default Store: a bbolt file and, in front of
-// it, a write-ahead log of ops (store_wal.go). Bolt layout: bucket "rooms"
+// Store is the embedded default local.Store: a bbolt file and, in front of
+// it, a write-ahead log of ops (wal.go). Bolt layout: bucket "rooms"
 // holds a bucket per room with keys "epoch" (u64), "snap" (board
 // encoding) and a bucket "ops" keyed by big-endian u64 sequence numbers
 // holding uvarint author + op bytes. The room bucket's own sequence counter
@@ -26,8 +32,8 @@ import (
 // time, not one each. The write goes to the log, not to bolt: a checkpoint
 // moves the log into bolt every walCheckpointBytes, in one transaction.
 // Until then Load finds the ops in memory (mem and frozen below).
-type BoltStore struct {
-	db       *bolt.DB
+type Store struct {
+	db       *bbolt.DB
 	path     string
 	ckBytes  int64 // log size at which a checkpoint starts
 	appends  chan appendReq
@@ -54,7 +60,7 @@ type appendReq struct {
 	done  chan error
 }
 
-var _ Store = (*BoltStore)(nil)
+var _ local.Store = (*Store)(nil)
 
 var (
 	bucketRooms = []byte("rooms")
@@ -63,24 +69,24 @@ var (
 	keySnap     = []byte("snap")
 )
 
-// OpenBoltStore opens (or creates) the store file at path, first copying
+// Open opens (or creates) the store file at path, first copying
 // into it whatever a crash left in the write-ahead log.
-func OpenBoltStore(path string) (*BoltStore, error) {
-	return openBoltStore(path, walCheckpointBytes)
+func Open(path string) (*Store, error) {
+	return open(path, walCheckpointBytes)
 }
 
-// openBoltStore opens the store with its log checkpointed every ckBytes.
-func openBoltStore(path string, ckBytes int64) (*BoltStore, error) {
+// open opens the store with its log checkpointed every ckBytes.
+func open(path string, ckBytes int64) (*Store, error) {
 	// The freelist is not written at each commit (it is rebuilt by a scan
 	// when the file is opened): with it, every commit rewrote the whole
 	// freelist.
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second,
-		NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 5 * time.Second,
+		NoFreelistSync: true, FreelistType: bbolt.FreelistMapType})
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	db.MaxBatchDelay = 2 * time.Millisecond
-	err = db.Update(func(tx *bolt.Tx) error {
+	err = db.Update(func(tx *bbolt.Tx) error {
 		_, err := tx.CreateBucketIfNotExists(bucketRooms)
 		return err
 	})
@@ -88,7 +94,7 @@ func openBoltStore(path string, ckBytes int64) (*BoltStore, error) {
 		db.Close()
 		return nil, fmt.Errorf("init store %s: %w", path, err)
 	}
-	s := &BoltStore{db: db, path: path, ckBytes: ckBytes, appends: make(chan appendReq, 1024), written: make(chan struct{}),
+	s := &Store{db: db, path: path, ckBytes: ckBytes, appends: make(chan appendReq, 1024), written: make(chan struct{}),
 		mem: make(map[string]*memRoom)}
 	if err := s.recover(); err != nil {
 		db.Close()
@@ -104,7 +110,7 @@ func openBoltStore(path string, ckBytes int64) (*BoltStore, error) {
 
 // recover copies the ops of every log file left beside the database into
 // it and removes the files.
-func (s *BoltStore) recover() error {
+func (s *Store) recover() error {
 	paths, last, err := walFiles(s.path)
 	if err != nil {
 		return fmt.Errorf("list store logs: %w", err)
@@ -135,8 +141,8 @@ func (s *BoltStore) recover() error {
 }
 
 // checkpoint puts the ops of m into bolt in one transaction.
-func (s *BoltStore) checkpoint(m map[string]*memRoom) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+func (s *Store) checkpoint(m map[string]*memRoom) error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
 		for room, mr := range m {
 			if err := appendTx(tx, appendReq{room: room, epoch: mr.epoch, ops: mr.ops}); err != nil {
 				return err
@@ -148,7 +154,7 @@ func (s *BoltStore) checkpoint(m map[string]*memRoom) error {
 
 // Close stops the writer (after the appends already queued), checkpoints
 // the log and closes the file. No Append may be called after Close.
-func (s *BoltStore) Close() error {
+func (s *Store) Close() error {
 	s.closing.Do(func() {
 		close(s.appends)
 		<-s.written
@@ -160,7 +166,7 @@ func (s *BoltStore) Close() error {
 // writer writes queued appends to the log, as many as are waiting, with
 // one write and one fsync each time, and rotates the log into bolt when it
 // has grown. On Close it checkpoints what is left.
-func (s *BoltStore) writer() {
+func (s *Store) writer() {
 	defer close(s.written)
 	var group []appendReq
 	var buf []byte
@@ -205,7 +211,7 @@ func (s *BoltStore) writer() {
 
 // writeLog appends b to the log and syncs it. A failed write is cut off
 // again, so that the records after it stay readable.
-func (s *BoltStore) writeLog(b []byte) error {
+func (s *Store) writeLog(b []byte) error {
 	if s.walErr != nil {
 		return s.walErr
 	}
@@ -228,7 +234,7 @@ func (s *BoltStore) writeLog(b []byte) error {
 // rotate starts the next log file and checkpoints the full one on a
 // goroutine of its own, unless the last checkpoint is still running (then
 // the current file grows until it is done).
-func (s *BoltStore) rotate() {
+func (s *Store) rotate() {
 	if s.ckDone != nil {
 		select {
 		case err := <-s.ckDone:
@@ -276,7 +282,7 @@ func (s *BoltStore) rotate() {
 
 // finish, at Close: waits for a running checkpoint, then checkpoints the
 // rest and removes the log files (what fails stays for the next open).
-func (s *BoltStore) finish() {
+func (s *Store) finish() {
 	if s.ckDone != nil {
 		<-s.ckDone
 	}
@@ -300,7 +306,7 @@ func (s *BoltStore) finish() {
 	}
 }
 
-func appendTx(tx *bolt.Tx, r appendReq) error {
+func appendTx(tx *bbolt.Tx, r appendReq) error {
 	rb, err := roomBucket(tx, r.room)
 	if err != nil {
 		return err
@@ -325,7 +331,7 @@ func appendTx(tx *bolt.Tx, r appendReq) error {
 
 func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
 
-func (s *BoltStore) Load(_ context.Context, room string) (*oplog.StoredRoom, error) {
+func (s *Store) Load(_ context.Context, room string) (*oplog.StoredRoom, error) {
 	// Memory first, then bolt: a checkpoint moving ops from one to the
 	// other in between makes them appear twice (merged), never zero times.
 	var memEpoch uint64
@@ -339,7 +345,7 @@ func (s *BoltStore) Load(_ context.Context, room string) (*oplog.StoredRoom, err
 	}
 	s.mu.Unlock()
 	out := &oplog.StoredRoom{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.db.View(func(tx *bbolt.Tx) error {
 		rb := tx.Bucket(bucketRooms).Bucket([]byte(room))
 		if rb == nil {
 			return nil
@@ -380,11 +386,11 @@ func (s *BoltStore) Load(_ context.Context, room string) (*oplog.StoredRoom, err
 	return out, nil
 }
 
-func roomBucket(tx *bolt.Tx, room string) (*bolt.Bucket, error) {
+func roomBucket(tx *bbolt.Tx, room string) (*bbolt.Bucket, error) {
 	return tx.Bucket(bucketRooms).CreateBucketIfNotExists([]byte(room))
 }
 
-func (s *BoltStore) Append(_ context.Context, room string, epoch uint64, ops []oplog.StoredOp) error {
+func (s *Store) Append(_ context.Context, room string, epoch uint64, ops []oplog.StoredOp) error {
 	done := make(chan error, 1)
 	s.appends <- appendReq{room: room, epoch: epoch, ops: ops, done: done}
 	if err := <-done; err != nil {
@@ -393,8 +399,8 @@ func (s *BoltStore) Append(_ context.Context, room string, epoch uint64, ops []o
 	return nil
 }
 
-func (s *BoltStore) Compact(_ context.Context, room string, seq uint64, snapshot []byte) error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
+func (s *Store) Compact(_ context.Context, room string, seq uint64, snapshot []byte) error {
+	err := s.db.Update(func(tx *bbolt.Tx) error {
 		rb, err := roomBucket(tx, room)
 		if err != nil {
 			return err
@@ -420,9 +426,9 @@ func (s *BoltStore) Compact(_ context.Context, room string, seq uint64, snapshot
 	return nil
 }
 
-func (s *BoltStore) NewAuthors(_ context.Context, room string, n uint32) (uint32, error) {
+func (s *Store) NewAuthors(_ context.Context, room string, n uint32) (uint32, error) {
 	var id uint64
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.db.Batch(func(tx *bbolt.Tx) error {
 		rb, err := roomBucket(tx, room)
 		if err != nil {
 			return err

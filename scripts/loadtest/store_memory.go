@@ -4,11 +4,11 @@ import (
 	"context"
 	"sync"
 
-	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/oplog"
+	"github.com/sketchpad/sketchpad/server/oplog/local"
 )
 
-// memStore is a server.Store that keeps nothing durable: with it (the
+// memStore is a local.Store that keeps nothing durable: with it (the
 // inproc-memory target and BenchmarkFanout's store=memory) the disk is out
 // of the fan-out path, to see what the rest of the server does alone.
 type memStore struct {
@@ -29,6 +29,6 @@ func (m *memStore) NewAuthors(_ context.Context, room string, n uint32) (uint32,
 }
 func (m *memStore) Close() error { return nil }
 
-var _ server.Store = (*memStore)(nil)
+var _ local.Store = (*memStore)(nil)
 
 func newMemStore() *memStore { return &memStore{authors: map[string]uint32{}} }

@@ -5,21 +5,17 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
-	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
-// A room's way out: the ops it holds go to its log (embedded mode: the
-// batch it applied; Redis mode: what the log numbered, see redis_room.go),
-// and one frame, encoded once, goes to every session, paced by what a
-// frame costs this replica.
+// A room's way out: the ops it holds go to its log (submit, numbering.go),
+// and what the log numbered goes out in one frame, encoded once, to every
+// session, paced by what a frame costs this replica.
 
 // flush stores pending ops and sends one frame with everything new to every
 // session. Cursors go out at most every cfg.CursorInterval unless force.
 func (r *Room) flush(ctx context.Context, force bool) {
-	if !r.solo {
-		r.submit()
-	}
-	r.emitPending(ctx)
+	r.submit()
+	r.emitPending()
 	now := time.Now()
 	if len(r.cursors) > 0 && (force || !now.Before(r.curDue)) {
 		cs := make([]canvas.AuthorCursor, 0, len(r.cursors))
@@ -89,37 +85,19 @@ func (r *Room) sendDue() time.Time {
 	return r.sentAt.Add(r.presenceInterval())
 }
 
-// flushOps makes every applied op durable (embedded mode) and sends
-// whatever ops wait to be sent, so that the board is what every session
-// has been sent.
+// flushOps numbers every op the room holds and sends whatever ops wait
+// to be sent, so that the board is what every session has been sent.
 func (r *Room) flushOps(ctx context.Context) {
-	r.settle(ctx)
+	r.settle()
 	if len(r.pending) > 0 || r.outHasOps {
 		r.flush(ctx, true)
 	}
 }
 
-// maxUncommitted bounds the ops a room applies while a commit is in
-// flight; past it the room waits for the store (and its senders for the
-// room) rather than holding more.
-const maxUncommitted = 20000
-
-// emitPending hands the ops applied since the last flush to the store
-// (embedded mode: they are sent when their commit returns, see committed)
-// or, in Redis mode, where they are in the log already, adds them to the
-// frame for everyone.
-func (r *Room) emitPending(ctx context.Context) {
+// emitPending adds the ops numbered and applied since the last flush to
+// the frame for everyone.
+func (r *Room) emitPending() {
 	if len(r.pending) == 0 {
-		return
-	}
-	if r.solo {
-		if r.committing != nil {
-			if len(r.pending) < maxUncommitted {
-				return // the next batch, when the one in flight returns
-			}
-			r.committed(<-r.commitDone)
-		}
-		r.startCommit(ctx)
 		return
 	}
 	r.emit(r.pendSeq, r.pending)
@@ -138,76 +116,9 @@ func (r *Room) emit(seq uint64, ops []canvas.SeqOp) {
 	r.sinceSnap += len(ops)
 }
 
-// startCommit hands the pending ops to the log, which numbers them as the
-// room did and stores them, retrying until its store takes them (while it
-// fails, drawing pauses: nothing that was not stored is ever sent), and
-// then replies on r.commitDone. r.committing must be nil.
-func (r *Room) startCommit(_ context.Context) {
-	batch := make([]canvas.SeqOp, len(r.pending))
-	copy(batch, r.pending)
-	r.committing, r.commitSeq = batch, r.pendSeq
-	r.commitArrived, r.arrived = r.arrived, time.Time{}
-	ops := make([]oplog.BatchOp, len(batch))
-	for i, op := range batch {
-		ops[i] = oplog.BatchOp{Author: op.Author, Index: r.pendIdx[i], Op: op.Op}
-	}
-	r.pending, r.pendIdx = r.pending[:0], r.pendIdx[:0]
-	r.log.Submit(r.name, r.board.Epoch, ops, r.commitDone)
-}
-
-// committed sends the batch whose reply came back. The log numbered it as
-// the room did (the room is its only writer); anything else is a bug, and
-// the batch is not sent, as it is not stored as the room holds it.
-func (r *Room) committed(res oplog.SubmitResult) {
-	if r.committing == nil {
-		return
-	}
-	if !r.numberedAsApplied(res) {
-		r.logger.Error("the log numbered a batch otherwise than the room", "seq", r.commitSeq, "err", res.Err)
-		r.committing = nil
-		return
-	}
-	r.emit(r.commitSeq, r.committing)
-	r.committing = nil
-	if r.outArrived.IsZero() {
-		r.outArrived = r.commitArrived
-	}
-}
-
-// numberedAsApplied reports whether the log numbered the batch in flight
-// as the room applied it: every op, from r.commitSeq on.
-func (r *Room) numberedAsApplied(res oplog.SubmitResult) bool {
-	if res.Err != nil || res.Epoch != r.board.Epoch || len(res.Seqs) != len(r.committing) {
-		return false
-	}
-	for i, seq := range res.Seqs {
-		if seq != int64(r.commitSeq)+int64(i) {
-			return false
-		}
-	}
-	return true
-}
-
-// settle makes every applied op durable and queued for sending: it waits
-// for the commit in flight, then commits the rest. In Redis mode it waits
-// for the submit in flight and submits the rest (settleShared).
-func (r *Room) settle(ctx context.Context) {
-	if !r.solo {
-		r.settleShared()
-		return
-	}
-	for r.committing != nil || len(r.pending) > 0 {
-		if r.committing != nil {
-			r.committed(<-r.commitDone)
-			continue
-		}
-		r.startCommit(ctx)
-	}
-}
-
 func (r *Room) compact(ctx context.Context) {
 	snap, _ := r.board.MarshalBinary()
-	r.cluster.crossed = false
+	r.order.crossed = false
 	if err := r.log.Compact(ctx, r.name, r.board.Epoch, r.board.Seq, snap); err != nil {
 		r.hub.metrics.StoreErrors.Inc()
 		r.logger.Error("compact", "err", err)

@@ -20,7 +20,6 @@ import (
 type Hub struct {
 	cfg     *config.Config
 	log     oplog.Log // where the rooms' ops are numbered and kept
-	solo    bool      // this replica is the only writer of oplog (embedded mode)
 	logger  *slog.Logger
 	metrics *metrics.Metrics
 	cost    frameCost // what a frame sent costs this replica (Room.sendInterval)
@@ -46,9 +45,8 @@ type Hub struct {
 // NewHub returns a hub whose rooms keep their ops in oplog. cfg must have
 // its defaults filled in.
 func NewHub(cfg *config.Config, ops oplog.Log, logger *slog.Logger, m *metrics.Metrics) *Hub {
-	solo := !ops.Shared()
 	return &Hub{
-		cfg: cfg, log: ops, solo: solo, logger: logger, metrics: m,
+		cfg: cfg, log: ops, logger: logger, metrics: m,
 		rooms:       make(map[string]*Room),
 		refs:        make(map[*Room]int),
 		empty:       make(map[*Room]time.Time),

@@ -36,7 +36,7 @@ func (r *Room) join(ctx context.Context, s Peer, h *canvas.Hello) {
 	// one per join.)
 	r.flushOps(ctx)
 
-	if !r.solo && h.Epoch == r.board.Epoch && (h.LastSeq > r.board.Seq || h.Author != 0) {
+	if r.shared && h.Epoch == r.board.Epoch && (h.LastSeq > r.board.Seq || h.Author != 0) {
 		// The client may have seen more on another replica: catch up with
 		// the log first. Its Welcome.applied must count every op of its
 		// own it saw acknowledged there, or its first resent op would be
@@ -47,7 +47,7 @@ func (r *Room) join(ctx context.Context, s Peer, h *canvas.Hello) {
 	}
 	b := r.board
 	author := h.Author
-	if !r.solo && author > r.handedOut && h.Epoch == b.Epoch {
+	if r.shared && author > r.handedOut && h.Epoch == b.Epoch {
 		// Handed out by another replica?
 		r.refreshAuthors()
 	}
@@ -108,7 +108,7 @@ func (r *Room) join(ctx context.Context, s Peer, h *canvas.Hello) {
 	p.sessions++
 	p.Name, p.Color = h.Name, h.Color
 	tail = canvas.AppendPresence(tail, &p.Presence)
-	if r.cluster.paused {
+	if r.order.paused {
 		tail = appendPaused(tail)
 	}
 	r.out = canvas.AppendPresence(r.out, &p.Presence)

@@ -2,7 +2,6 @@ package room
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -23,37 +22,25 @@ import (
 // one frame (encoded once) goes to every session. Ops are acknowledged to
 // their author by that frame, so nothing acknowledged is ever lost.
 //
-// The room knows one Log (oplog.go), which numbers its ops and keeps them.
-// In embedded mode (solo: this replica is the log's only writer) the room
-// applies an op as it arrives, numbering it as the log will, so its
-// limits are checked against every op taken so far; the local log then
-// confirms the numbers and makes the batch durable. That append is
-// pipelined: the room hands a batch to the log and goes on applying what
-// arrives (into the next batch) while the log stores it; the batch is
-// sent when the log's reply comes back (on commitDone). At most one
-// batch is in flight, so batches reach the store and the sessions in
-// sequence order, and a slow fsync delays the frames but never the room's
-// loop. Whatever needs the board's durable state (a joiner's view, a
-// shutdown) settles first: it waits for the batch in flight and commits
-// the rest. (Waiting for the log's numbers before applying, as Redis mode
-// must, would check the board's limits against a board one batch behind:
-// ops held meanwhile could take it past them, and a clear in flight would
-// not yet make room.)
-//
-// In Redis mode (not solo) the room does not number ops itself: the
-// ops its sessions send are submitted to the shared log, which numbers them
-// for every replica, and the room applies ops in sequence order as they
-// come back: its own from the submit reply, everyone else's from pub/sub,
-// and whatever pub/sub lost from the log (see redis_room.go). Submits are
-// pipelined like embedded mode's commits: the room hands its held ops to
-// the replica's submitter, which sends the batches of all the rooms that
-// are ready in one round trip (redis_pipe.go), and goes on holding what
-// arrives until the reply comes back on submitDone; one batch in flight.
+// The room knows one oplog.Log, which numbers its ops and keeps them, and
+// every op takes one path, whichever log it is: the ops its peers send are
+// held, then submitted to the log in one batch (submit); the log numbers
+// them (skipping resends), makes them durable and replies; the room
+// applies numbered ops strictly in sequence order and sends them in one
+// frame, encoded once (see numbering.go). Ops numbered by other replicas
+// (a log Shared by several) arrive through the same log, from its
+// subscriber (Published) or read back after a gap (resync), and take the
+// same last step. Submits are pipelined: the room goes on holding what
+// arrives while the log stores a batch, one batch in flight, so an
+// author's ops reach the log in order and a slow fsync or round trip
+// delays the frames but never the room's loop. Whatever needs the board's
+// durable state (a joiner's view, a shutdown) settles first: it waits for
+// the batch in flight and submits the rest.
 type Room struct {
 	name   string
 	hub    *Hub
 	log    oplog.Log // where the room's ops are numbered and kept
-	solo   bool      // this replica is oplog's only writer (embedded mode): the room numbers ahead of it
+	shared bool      // other replicas write to log too: its outages pass, and it is not compacted on close
 	cfg    *config.Config
 	logger *slog.Logger
 	inbox  *roomInbox
@@ -66,16 +53,10 @@ type Room struct {
 	sessions map[Peer]*member
 	authors  map[uint32]Peer    // the session currently speaking for each author
 	people   map[uint32]*person // presence by author
-	pending  []canvas.SeqOp     // sequenced, applied, not yet stored or sent
+	pending  []canvas.SeqOp     // numbered and applied, not yet in the frame for everyone
 	pendSeq  uint64             // sequence number of pending[0]
-	pendIdx  []uint64           // embedded mode: each pending op's index by its author
-	// Embedded mode: the batch handed to the log, not yet durable (nil:
-	// none), and where the log replies (buffered, one in flight).
-	committing []canvas.SeqOp
-	commitSeq  uint64
-	commitDone chan oplog.SubmitResult
-	// Redis mode: where the submitter replies to the batch in flight
-	// (buffered, one in flight; see submit).
+	// Where the log replies to the batch in flight (buffered, one in
+	// flight; see submit).
 	submitDone chan oplog.SubmitResult
 	out        []byte // frame being built for everyone
 	cursors    map[uint32]canvas.Cursor
@@ -86,9 +67,9 @@ type Room struct {
 	op         canvas.Op // scratch for decoding
 	failed     error     // set when the room could not load
 	handedOut  uint32    // highest author id handed out: a client may resume up to it
-	arrived    time.Time // when the oldest op not yet sent arrived (fan-out latency): not yet committing (embedded) or submitted (Redis)
-	// When the oldest op of the batch in flight (committing or submitted),
-	// and of the ops waiting in out, arrived.
+	arrived    time.Time // when the oldest op not yet submitted arrived (fan-out latency)
+	// When the oldest op of the batch in flight, and of the ops waiting
+	// in out, arrived.
 	commitArrived, outArrived time.Time
 	outHasOps                 bool // r.out holds ops (or a snapshot): send before a join's view is cut
 	// The encoded Snapshot message of the board at snapSeq, shared by the
@@ -100,7 +81,7 @@ type Room struct {
 	// The events taken from the inbox and not yet handled (those after
 	// the one being handled): newAuthor counts the joins among them.
 	unhandled []event
-	cluster   clusterState
+	order     orderState // ops on their way to the board (numbering.go)
 	// The hub's close of the room once it has been empty for
 	// cfg.RoomIdle (nil while someone is attached), and which empty spell
 	// it belongs to; both guarded by hub.mu.
@@ -167,7 +148,7 @@ func newRoom(name string, hub *Hub) *Room {
 		name:     name,
 		hub:      hub,
 		log:      hub.log,
-		solo:     hub.solo,
+		shared:   hub.log.Shared(),
 		cfg:      hub.cfg,
 		logger:   hub.logger.With("room", name),
 		done:     make(chan struct{}),
@@ -177,7 +158,6 @@ func newRoom(name string, hub *Hub) *Room {
 		cursors:  make(map[uint32]canvas.Cursor),
 		recent:   newRecentOps(hub.cfg),
 
-		commitDone: make(chan oplog.SubmitResult, 1),
 		submitDone: make(chan oplog.SubmitResult, 1),
 	}
 	r.inbox = newRoomInbox(hub.cfg.RoomInbox, r.unpark, hub.metrics.RoomsParked)
@@ -274,8 +254,6 @@ func (r *Room) loop() {
 				}
 			}
 			r.unhandled = nil
-		case res := <-r.commitDone:
-			r.committed(res)
 		case res := <-r.submitDone:
 			r.submitted(res)
 		case <-dueC:
@@ -288,9 +266,7 @@ func (r *Room) loop() {
 			batchesAtPark = batches
 			park.Reset(r.cfg.RoomPark)
 		}
-		if !r.solo {
-			r.tend()
-		}
+		r.tend()
 		r.flush(ctx, false)
 		r.account()
 	}
@@ -303,13 +279,13 @@ func (r *Room) unpark() {
 }
 
 // parkable reports whether the loop has nothing to wait for but events:
-// no batch is committing or submitted, nothing is held to send, store or
+// no batch is in flight, nothing is held to send, store or
 // submit, no timer is due.
 func (r *Room) parkable() bool {
-	if r.committing != nil || len(r.pending) > 0 || len(r.out) > 0 || r.behind.Load() {
+	if len(r.pending) > 0 || len(r.out) > 0 || r.behind.Load() {
 		return false
 	}
-	if r.cluster.inflight != nil || len(r.cluster.subs) > 0 {
+	if r.order.inflight != nil || len(r.order.subs) > 0 {
 		return false
 	}
 	_, due := r.nextDue()
@@ -353,7 +329,7 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 		}
 	case evPeek: // not attached (Hub.openRoom): nothing to release
 		r.retryLoad(ctx)
-		r.settle(ctx)
+		r.settle()
 		if r.failed != nil {
 			ev.peek <- peekReply{err: r.failed}
 		} else {
@@ -373,10 +349,10 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 	return true
 }
 
-// retryLoad loads a room that failed to load, in Redis mode (Redis was
-// down when the room opened); an embedded store's failure is for good.
+// retryLoad loads a room that failed to load from a shared log (Redis was
+// down when the room opened); a local store's failure is for good.
 func (r *Room) retryLoad(ctx context.Context) {
-	if r.failed != nil && !r.solo {
+	if r.failed != nil && r.shared {
 		if err := r.load(ctx); err == nil {
 			r.failed = nil
 		}
@@ -395,7 +371,7 @@ func (r *Room) nextDue() (time.Time, bool) {
 			t = d
 		}
 	}
-	if c, ok := r.cluster.due(); ok && (t.IsZero() || c.Before(t)) {
+	if c, ok := r.order.due(); ok && (t.IsZero() || c.Before(t)) {
 		t = c
 	}
 	return t, !t.IsZero()
@@ -421,9 +397,10 @@ func (r *Room) leave(s Peer) {
 	}
 }
 
-// applyOp sequences one op from s: the op's index must be the author's
-// applied count (lower: a duplicate from an older connection, skipped;
-// higher: a gap, the sender is out of step and is closed).
+// applyOp takes one op from s and holds it for the log to number. Its
+// index is the author's count of ops sent: the log skips an index it has
+// numbered already (a resend from an older connection) and refuses one
+// past it (a gap: the sender is out of step, and is closed).
 func (r *Room) applyOp(s Peer, data []byte) {
 	m := r.sessions[s]
 	if m == nil {
@@ -431,38 +408,19 @@ func (r *Room) applyOp(s Peer, data []byte) {
 	}
 	idx := m.nextIndex
 	m.nextIndex++
-	if r.solo {
-		applied := r.board.Author(m.author).Applied
-		switch {
-		case idx < applied:
-			return
-		case idx > applied:
-			s.Close(canvas.CloseGap, fmt.Sprintf("op index %d, room expects %d", idx, applied))
-			r.leave(s)
-			return
-		}
-	}
-	// Decode once: for the board limits, and (embedded mode) to apply it.
-	if r.solo || addsToBoard(canvas.OpType(data[0])) {
+	var size growth
+	if addsToBoard(canvas.OpType(data[0])) {
 		if err := canvas.DecodeOp(data, &r.op); err != nil {
 			// The session validated it already; this is a bug, not input.
 			r.logger.Error("decode validated op", "err", err)
 			return
 		}
-		if r.overLimits(s, m.author) {
-			data, r.op.Type = refusedOp, canvas.OpEnd
+		size = r.sizeOf(m.author)
+		if r.overLimits(s, size) {
+			data, size = refusedOp, growth{}
 		}
 	}
-	if !r.solo {
-		r.queue(s, m.author, idx, data)
-		return
-	}
-	r.board.Apply(m.author, &r.op)
-	if len(r.pending) == 0 {
-		r.pendSeq = r.board.Seq
-	}
-	r.pending = append(r.pending, canvas.SeqOp{Author: m.author, Op: data})
-	r.pendIdx = append(r.pendIdx, idx)
+	r.queue(s, m.author, idx, data, size)
 }
 
 // refusedOp is what the room numbers instead of an op it refuses (the board is
@@ -475,22 +433,36 @@ func addsToBoard(t canvas.OpType) bool {
 	return t == canvas.OpBegin || t == canvas.OpPoints || t == canvas.OpPointsP || t == canvas.OpTrace || t == canvas.OpShape || t == canvas.OpText
 }
 
-// overLimits reports whether r.op (decoded, by author) would take the board
-// past cfg.MaxBoardPoints (points and bytes of text) or cfg.MaxBoardStrokes;
-// the sender is told why.
-func (r *Room) overLimits(s Peer, author uint32) bool {
+// growth is what ops held for the log (not yet numbered and applied) will
+// add to the board: points and bytes of text, and new strokes.
+type growth struct {
+	points, strokes int
+}
+
+// sizeOf returns what r.op (decoded, by author) adds to the board.
+func (r *Room) sizeOf(author uint32) growth {
 	o := &r.op
-	if !addsToBoard(o.Type) {
-		return false
+	h := growth{points: len(o.Points) + len(o.Text)}
+	if o.Type == canvas.OpBegin || ((o.Type == canvas.OpShape || o.Type == canvas.OpText) && r.board.Stroke(canvas.StrokeID{Author: author, N: o.Stroke}) == nil) {
+		h.strokes = 1
 	}
-	newStroke := o.Type == canvas.OpBegin || ((o.Type == canvas.OpShape || o.Type == canvas.OpText) && r.board.Stroke(canvas.StrokeID{Author: author, N: o.Stroke}) == nil)
+	return h
+}
+
+// overLimits reports whether an op adding size would take the board past
+// cfg.MaxBoardPoints (points and bytes of text) or cfg.MaxBoardStrokes,
+// counting the ops held for the log as if they were on it already; the
+// sender is told why. (So the limits hold however many ops are in flight;
+// a clear in flight makes room once it is numbered.)
+func (r *Room) overLimits(s Peer, size growth) bool {
+	h := r.order.grows
 	limit := ""
 	switch {
-	case r.board.Points()+r.board.TextBytes()+len(o.Points)+len(o.Text) > r.cfg.MaxBoardPoints:
+	case r.board.Points()+r.board.TextBytes()+h.points+size.points > r.cfg.MaxBoardPoints:
 		// A byte of text counts as a point: unbounded, 100,000 texts of
 		// 4 KiB would make a snapshot no client could take (Validate).
 		limit = "board_points"
-	case newStroke && len(r.board.Strokes()) >= r.cfg.MaxBoardStrokes:
+	case size.strokes > 0 && len(r.board.Strokes())+h.strokes >= r.cfg.MaxBoardStrokes:
 		limit = "board_strokes"
 	default:
 		return false
@@ -506,9 +478,9 @@ func (r *Room) shutdown(ctx context.Context) {
 	if r.failed != nil {
 		return
 	}
-	r.settle(ctx)
+	r.settle()
 	r.flush(ctx, true)
-	if r.solo && r.sinceSnap > 0 {
+	if !r.shared && r.sinceSnap > 0 {
 		r.compact(ctx)
 	}
 	for s := range r.sessions {

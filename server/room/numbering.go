@@ -10,10 +10,10 @@ import (
 	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
-// The Redis-mode half of Room. Everything here runs on the room's goroutine
-// except Published and Resync (the room's Listener side), which the
-// subscriber calls. The submitter that
-// numbers the rooms' ops is in redis_pipe.go.
+// The one path of a room's ops: held, submitted to the log, numbered, and
+// applied in sequence order, whoever numbered them. Everything here runs
+// on the room's goroutine except Published and Resync (the room's
+// Listener side), which a log's subscriber calls.
 
 const (
 	// gapWait is how long ops numbered past a gap wait for pub/sub to
@@ -21,18 +21,22 @@ const (
 	// the room's own ops (from the submit reply, which can overtake
 	// pub/sub) wait; a gap within pub/sub itself is repaired at once.
 	gapWait = 50 * time.Millisecond
-	// maxHeld bounds the ops a room holds while Redis is unreachable; past
-	// it, senders are closed with 1013 and resend after reconnecting.
+	// maxHeld bounds the ops a room holds for its log. Past it the room
+	// waits for the batch in flight (its senders wait for the room); when
+	// none is in flight (the log is unreachable), senders are closed with
+	// 1013 and resend after reconnecting.
 	maxHeld = 20000
 )
 
-// clusterState is a room's Redis-mode state, owned by its goroutine.
-type clusterState struct {
+// orderState is where a room's ops are on their way to the board, owned
+// by its goroutine.
+type orderState struct {
 	subs     []submission            // ops from local sessions, not yet submitted
-	inflight []submission            // the batch the submitter holds (nil: none); read only until its reply
+	inflight []submission            // the batch the log holds (nil: none); read only until its reply
+	grows    growth                  // what subs and inflight add to the board (overLimits)
 	ahead    map[uint64]canvas.SeqOp // numbered ops past a gap
 	gapDue   time.Time               // when to stop waiting for the gap to fill
-	paused   bool                    // the last call to Redis failed
+	paused   bool                    // the last call to the log failed
 	retryAt  time.Time               // paused: when to call again
 	backoff  time.Duration
 	crossed  bool // a submit of ours crossed a snapshot boundary
@@ -43,11 +47,12 @@ type clusterState struct {
 // room sees (to close it when the log refuses the op's index).
 type submission struct {
 	oplog.BatchOp
-	s Peer
+	s    Peer
+	size growth
 }
 
 // due reports when the room must act without an event.
-func (c *clusterState) due() (time.Time, bool) {
+func (c *orderState) due() (time.Time, bool) {
 	var t time.Time
 	if c.paused {
 		t = c.retryAt
@@ -84,45 +89,64 @@ func (r *Room) tend() {
 		return
 	}
 	now := time.Now()
-	if r.behind.Swap(false) || (!r.cluster.gapDue.IsZero() && !now.Before(r.cluster.gapDue)) {
+	if r.behind.Swap(false) || (!r.order.gapDue.IsZero() && !now.Before(r.order.gapDue)) {
 		r.resync()
 	}
-	if r.cluster.paused && !now.Before(r.cluster.retryAt) && len(r.cluster.subs) == 0 && r.cluster.inflight == nil {
+	if r.order.paused && !now.Before(r.order.retryAt) && len(r.order.subs) == 0 && r.order.inflight == nil {
 		// Nothing to submit: probe with a resync, which also catches up.
 		r.resync()
 	}
 }
 
+// unavailableCode is the close code for a board whose log failed: a
+// shared log's outage passes (try again), a local store's does not.
 func (r *Room) unavailableCode() canvas.CloseCode {
-	if !r.solo {
+	if r.shared {
 		return canvas.CloseTryAgain
 	}
 	return canvas.CloseInternal
 }
 
-// queue holds an op of a local session until the next submit.
-func (r *Room) queue(s Peer, author uint32, idx uint64, data []byte) {
+// queue holds an op of a local session until the next submit. size is
+// what it adds to the board (counted by overLimits until it is applied).
+func (r *Room) queue(s Peer, author uint32, idx uint64, data []byte, size growth) {
+	c := &r.order
 	if idx < r.board.Author(author).Applied {
 		return // numbered already: a resend
 	}
-	if len(r.cluster.subs)+len(r.cluster.inflight) >= maxHeld {
+	for len(c.subs)+len(c.inflight) >= maxHeld && c.inflight != nil {
+		// The log is slower than the senders: wait for it.
+		r.submitted(<-r.submitDone)
+		r.submit()
+	}
+	if r.sessions[s] == nil {
+		return // closed while the room waited (a reset closes everyone)
+	}
+	if len(c.subs)+len(c.inflight) >= maxHeld {
 		s.Close(canvas.CloseTryAgain, "board storage unavailable; reconnect later")
 		r.leave(s)
 		return
 	}
-	r.cluster.subs = append(r.cluster.subs, submission{BatchOp: oplog.BatchOp{Author: author, Index: idx, Op: data}, s: s})
+	c.subs = append(c.subs, submission{BatchOp: oplog.BatchOp{Author: author, Index: idx, Op: data}, s: s, size: size})
+	c.grows.add(size, 1)
 }
 
-// submit hands the held ops to the replica's submitter, which numbers them
-// in its next pipeline (one round trip shared with the other rooms that are
-// ready) and replies on r.submitDone (see submitted). The room goes on
-// meanwhile: what its sessions send is held for the next submit, which
-// starts when the reply is in, so at most one batch is in flight and an
-// author's ops reach the sequencer in order. While Redis fails the ops stay
-// held (in order) and the room retries with backoff. It reports whether it
-// started a submit.
+// add counts n ops of size more (n is -1 to count one off).
+func (g *growth) add(size growth, n int) {
+	g.points += n * size.points
+	g.strokes += n * size.strokes
+}
+
+// submit hands the held ops to the log, which numbers them and replies on
+// r.submitDone (see submitted): the local log once its store has them,
+// Redis's submitter in its next pipeline (one round trip shared with the
+// other rooms that are ready). The room goes on meanwhile: what its
+// sessions send is held for the next submit, which starts when the reply
+// is in, so at most one batch is in flight and an author's ops reach the
+// log in order. While the log fails the ops stay held (in order) and the
+// room retries with backoff. It reports whether it started a submit.
 func (r *Room) submit() bool {
-	c := &r.cluster
+	c := &r.order
 	if c.inflight != nil || len(c.subs) == 0 || r.failed != nil || (c.paused && time.Now().Before(c.retryAt)) {
 		return false
 	}
@@ -136,14 +160,17 @@ func (r *Room) submit() bool {
 	return true
 }
 
-// submitted applies what the sequencer numbered of the batch in flight.
+// submitted applies what the log numbered of the batch in flight.
 // On a failure the batch is held again, before whatever came meanwhile:
-// the room pauses (Redis down) or reopens (another epoch) as it would for
+// the room pauses (the log unreachable) or reopens (another epoch) as it would for
 // any other call.
 func (r *Room) submitted(res oplog.SubmitResult) {
-	c := &r.cluster
+	c := &r.order
 	subs, arrived := c.inflight, r.commitArrived
 	c.inflight, r.commitArrived = nil, time.Time{}
+	for i := range subs {
+		c.grows.add(subs[i].size, -1) // applied, refused, dropped or held again (below)
+	}
 	if r.board == nil || res.Epoch != r.board.Epoch {
 		// The room was reopened under a new epoch meanwhile and closed
 		// every session: these ops belong to a history that is gone.
@@ -151,6 +178,9 @@ func (r *Room) submitted(res oplog.SubmitResult) {
 	}
 	if res.Err != nil {
 		c.subs = append(subs, c.subs...)
+		for i := range subs {
+			c.grows.add(subs[i].size, 1)
+		}
 		if !arrived.IsZero() {
 			r.arrived = arrived // held again, and older than what came meanwhile
 		}
@@ -182,12 +212,12 @@ func (r *Room) submitted(res oplog.SubmitResult) {
 	}
 }
 
-// settleShared numbers every op the room holds (Redis mode's settle): it
-// waits for the batch in flight and submits the rest, until nothing is
-// held or Redis fails (then the ops stay held and the room is paused).
-func (r *Room) settleShared() {
+// settle numbers every op the room holds: it waits for the batch in
+// flight and submits the rest, until nothing is held or the log fails
+// (then the ops stay held and the room is paused).
+func (r *Room) settle() {
 	for {
-		if r.cluster.inflight != nil {
+		if r.order.inflight != nil {
 			r.submitted(<-r.submitDone)
 			continue
 		}
@@ -210,7 +240,7 @@ func (r *Room) busMessage(p *published) {
 	for i, op := range ops {
 		r.sequenced(first+uint64(i), op, false)
 	}
-	if len(r.cluster.ahead) > 0 {
+	if len(r.order.ahead) > 0 {
 		// Pub/sub delivers a channel in order, so what is missing was lost.
 		r.behind.Store(true)
 	}
@@ -224,26 +254,26 @@ func (r *Room) sequenced(seq uint64, op canvas.SeqOp, own bool) {
 	case seq <= b.Seq:
 		return
 	case seq > b.Seq+1:
-		if r.cluster.ahead == nil {
-			r.cluster.ahead = make(map[uint64]canvas.SeqOp)
+		if r.order.ahead == nil {
+			r.order.ahead = make(map[uint64]canvas.SeqOp)
 		}
-		r.cluster.ahead[seq] = op
-		if own && r.cluster.gapDue.IsZero() {
-			r.cluster.gapDue = time.Now().Add(gapWait)
+		r.order.ahead[seq] = op
+		if own && r.order.gapDue.IsZero() {
+			r.order.gapDue = time.Now().Add(gapWait)
 		}
 		return
 	}
 	r.applySeq(op)
-	for len(r.cluster.ahead) > 0 {
-		next, ok := r.cluster.ahead[b.Seq+1]
+	for len(r.order.ahead) > 0 {
+		next, ok := r.order.ahead[b.Seq+1]
 		if !ok {
 			break
 		}
-		delete(r.cluster.ahead, b.Seq+1)
+		delete(r.order.ahead, b.Seq+1)
 		r.applySeq(next)
 	}
-	if len(r.cluster.ahead) == 0 {
-		r.cluster.gapDue = time.Time{}
+	if len(r.order.ahead) == 0 {
+		r.order.gapDue = time.Time{}
 	}
 }
 
@@ -281,13 +311,13 @@ func (r *Room) resync() {
 			break
 		}
 	}
-	for seq := range r.cluster.ahead {
+	for seq := range r.order.ahead {
 		if seq <= r.board.Seq {
-			delete(r.cluster.ahead, seq)
+			delete(r.order.ahead, seq)
 		}
 	}
-	if len(r.cluster.ahead) == 0 {
-		r.cluster.gapDue = time.Time{}
+	if len(r.order.ahead) == 0 {
+		r.order.gapDue = time.Time{}
 	}
 }
 
@@ -297,7 +327,7 @@ func (r *Room) resync() {
 // ops belong to a history that is gone).
 func (r *Room) reopen() {
 	ctx := context.Background()
-	r.emitPending(ctx)
+	r.emitPending()
 	old := r.board
 	if err := r.load(ctx); err != nil {
 		r.board = old
@@ -305,7 +335,7 @@ func (r *Room) reopen() {
 		return
 	}
 	r.resume()
-	r.cluster.ahead, r.cluster.gapDue = nil, time.Time{}
+	r.order.ahead, r.order.gapDue = nil, time.Time{}
 	if r.board.Epoch == old.Epoch {
 		r.logger.Info("room behind the log's snapshot; sent the snapshot", "seq", r.board.Seq)
 		r.out = canvas.AppendSnapshot(r.out, r.board)
@@ -313,7 +343,7 @@ func (r *Room) reopen() {
 		return
 	}
 	r.logger.Warn("room history lost in redis; restarted under a new epoch", "old_seq", old.Seq)
-	r.cluster.subs, r.arrived = nil, time.Time{}
+	r.order.subs, r.order.grows, r.arrived = nil, growth{}, time.Time{}
 	for s := range r.sessions {
 		s.Close(canvas.CloseReset, "board history was reset; reconnect")
 		r.leave(s)
@@ -321,7 +351,7 @@ func (r *Room) reopen() {
 }
 
 func (r *Room) pause(err error) {
-	c := &r.cluster
+	c := &r.order
 	r.hub.metrics.StoreErrors.Inc()
 	if !c.paused {
 		c.paused = true
@@ -335,10 +365,10 @@ func (r *Room) pause(err error) {
 }
 
 func (r *Room) resume() {
-	if !r.cluster.paused {
+	if !r.order.paused {
 		return
 	}
-	r.cluster.paused = false
+	r.order.paused = false
 	r.logger.Info("redis reachable; drawing resumed")
 	r.out = canvas.AppendNotice(r.out, &canvas.Notice{Code: canvas.NoticeResumed, Message: "Drawing resumed."})
 }
@@ -389,9 +419,6 @@ func (r *Room) newAuthor(ctx context.Context) (uint32, error) {
 }
 
 func (r *Room) reserveAuthors(ctx context.Context, n uint32) (uint32, error) {
-	if r.solo {
-		return r.log.NewAuthors(ctx, r.name, r.board.Epoch, n)
-	}
 	last, err := r.log.NewAuthors(ctx, r.name, r.board.Epoch, n)
 	if errors.Is(err, oplog.ErrEpoch) {
 		r.reopen()
@@ -405,12 +432,9 @@ func (r *Room) reserveAuthors(ctx context.Context, n uint32) (uint32, error) {
 	return last, err
 }
 
-// snapshotDue: in embedded mode every SnapshotEvery ops; in Redis mode the
-// replica whose submit crossed a multiple of SnapshotEvery writes it, so
-// the replicas sharing a room do not all write the same snapshot.
+// snapshotDue: every SnapshotEvery ops, written by the replica whose submit
+// crossed a multiple of SnapshotEvery, so the replicas sharing a room do
+// not all write the same snapshot.
 func (r *Room) snapshotDue() bool {
-	if !r.solo {
-		return r.cluster.crossed
-	}
-	return r.sinceSnap >= r.cfg.SnapshotEvery
+	return r.order.crossed
 }

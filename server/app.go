@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/lxzan/gws"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/sketchpad/sketchpad/frontend"
+	"github.com/sketchpad/sketchpad/server/access"
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/metrics"
 	"github.com/sketchpad/sketchpad/server/oplog/bolt"
@@ -39,7 +39,7 @@ type App struct {
 	pictures *pictures // /b/{room}.svg, read without opening rooms (picture.go)
 	store    local.Store
 	shared   *redis.Log
-	links    *Links
+	links    *access.Links
 	metrics  *metrics.Metrics
 	upgrader *gws.Upgrader
 	ws       *wsHandler // sessions, per-address limits, the pinger
@@ -81,11 +81,11 @@ func newApp(cfg *config.Config, log *slog.Logger, store local.Store, shared *red
 	a := &App{cfg: cfg, log: log, store: store, shared: shared, metrics: m, assets: frontend.Dist()}
 	switch {
 	case cfg.Secret != "":
-		a.links = NewLinks(func(context.Context) ([]byte, error) { return []byte(cfg.Secret), nil })
+		a.links = access.NewLinks(func(context.Context) ([]byte, error) { return []byte(cfg.Secret), nil })
 	case shared != nil:
-		a.links = NewLinks(func(ctx context.Context) ([]byte, error) { return shared.Secret(ctx, randomSecret) })
+		a.links = access.NewLinks(func(ctx context.Context) ([]byte, error) { return shared.Secret(ctx, access.NewSecret) })
 	default:
-		a.links = NewLinks(fileSecret(cfg.DataDir))
+		a.links = access.NewLinks(access.FileSecret(cfg.DataDir))
 	}
 	if shared != nil {
 		a.hub = room.NewHub(cfg, shared, log, m)
@@ -144,8 +144,6 @@ func (a *App) Shutdown(ctx context.Context) error {
 	}
 	return a.store.Close()
 }
-
-var roomName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 func (a *App) routes() *echo.Echo {
 	e := echo.New()
@@ -245,17 +243,17 @@ func (a *App) newBoard(c echo.Context) error {
 // board resolves a /b/ or /ws/ path segment: a board name (edit link) or
 // a view id (read-only link).
 func (a *App) board(c echo.Context, segment string) (room string, readOnly bool, err error) {
-	if strings.HasPrefix(segment, ViewPrefix) {
+	if strings.HasPrefix(segment, access.ViewPrefix) {
 		room, err := a.links.Room(c.Request().Context(), segment)
 		switch {
-		case errors.Is(err, errNoSecret):
+		case errors.Is(err, access.ErrNoSecret):
 			return "", true, apiError(http.StatusServiceUnavailable, "unavailable", "view links cannot be checked right now; try again")
 		case err != nil:
 			return "", true, apiError(http.StatusNotFound, "bad_link", "this view link is not valid: "+err.Error())
 		}
 		return room, true, nil
 	}
-	if !roomName.MatchString(segment) {
+	if !access.BoardName.MatchString(segment) {
 		return "", false, apiError(http.StatusBadRequest, "bad_room",
 			"room names are 1 to 64 characters: letters, digits, '-' and '_'")
 	}

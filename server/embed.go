@@ -13,10 +13,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/sketchpad/sketchpad/frontend"
+	"github.com/sketchpad/sketchpad/server/access"
 )
 
-// access is what a connection or page may do on a board.
-type access struct {
+// grant is what a connection or page may do on a board.
+type grant struct {
 	room     string
 	readOnly bool
 	name     string    // forced display name ("" = the client's own)
@@ -26,12 +27,12 @@ type access struct {
 // resolveAccess combines a /b/, /ws/ or /embed/ path segment (a board name
 // or a view id) with an optional embed token (the token query parameter).
 // A token must be for that board; it then decides view or draw.
-func (a *App) resolveAccess(c echo.Context, segment string) (access, error) {
+func (a *App) resolveAccess(c echo.Context, segment string) (grant, error) {
 	room, readOnly, err := a.board(c, segment)
 	if err != nil {
-		return access{}, err
+		return grant{}, err
 	}
-	acc := access{room: room, readOnly: readOnly}
+	acc := grant{room: room, readOnly: readOnly}
 	tok := c.QueryParam("token")
 	if tok == "" {
 		return acc, nil
@@ -41,22 +42,22 @@ func (a *App) resolveAccess(c echo.Context, segment string) (access, error) {
 	if err == nil {
 		var view string
 		if view, err = a.links.ViewID(ctx, room); err == nil && claims.Board != view {
-			err = ErrTokenBoard
+			err = access.ErrTokenBoard
 		}
 	}
 	switch {
-	case errors.Is(err, ErrTokenExpired):
-		return access{}, apiError(http.StatusUnauthorized, "token_expired", "the embed token has expired; ask the host page for a new one")
-	case errors.Is(err, ErrTokenBoard):
-		return access{}, apiError(http.StatusForbidden, "token_wrong_board", "the embed token is for another board")
-	case errors.Is(err, ErrTokenSignature), errors.Is(err, ErrTokenMalformed):
-		return access{}, apiError(http.StatusUnauthorized, "token_invalid", err.Error())
-	case errors.Is(err, errNoSecret):
-		return access{}, apiError(http.StatusServiceUnavailable, "unavailable", "tokens cannot be checked right now; try again")
+	case errors.Is(err, access.ErrTokenExpired):
+		return grant{}, apiError(http.StatusUnauthorized, "token_expired", "the embed token has expired; ask the host page for a new one")
+	case errors.Is(err, access.ErrTokenBoard):
+		return grant{}, apiError(http.StatusForbidden, "token_wrong_board", "the embed token is for another board")
+	case errors.Is(err, access.ErrTokenSignature), errors.Is(err, access.ErrTokenMalformed):
+		return grant{}, apiError(http.StatusUnauthorized, "token_invalid", err.Error())
+	case errors.Is(err, access.ErrNoSecret):
+		return grant{}, apiError(http.StatusServiceUnavailable, "unavailable", "tokens cannot be checked right now; try again")
 	case err != nil:
-		return access{}, err
+		return grant{}, err
 	}
-	acc.readOnly = claims.Can != CanDraw
+	acc.readOnly = claims.Can != access.CanDraw
 	acc.name = claims.Name
 	acc.expires = time.Unix(claims.Expires, 0)
 	return acc, nil
@@ -155,12 +156,12 @@ func (a *App) mintToken(c echo.Context) error {
 }
 
 // MintFor checks a token request and mints the token.
-func MintFor(ctx context.Context, l *Links, req TokenRequest) (string, Claims, error) {
+func MintFor(ctx context.Context, l *access.Links, req TokenRequest) (string, access.Claims, error) {
 	ttl := time.Hour
 	if req.TTL != "" {
 		d, err := time.ParseDuration(req.TTL)
 		if err != nil || d <= 0 || d > 30*24*time.Hour {
-			return "", Claims{}, errors.New("ttl must be a duration such as 1h, at most 720h")
+			return "", access.Claims{}, errors.New("ttl must be a duration such as 1h, at most 720h")
 		}
 		ttl = d
 	}
@@ -169,4 +170,4 @@ func MintFor(ctx context.Context, l *Links, req TokenRequest) (string, Claims, e
 
 // Links returns the app's view links and embed tokens (for the `sketchpad
 // token` command).
-func (a *App) Links() *Links { return a.links }
+func (a *App) Links() *access.Links { return a.links }

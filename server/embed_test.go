@@ -12,6 +12,7 @@ import (
 
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server"
+	"github.com/sketchpad/sketchpad/server/access"
 	"github.com/sketchpad/sketchpad/server/client"
 	"github.com/sketchpad/sketchpad/server/config"
 )
@@ -51,8 +52,8 @@ func tokenClient(t *testing.T, ts *testServer, board, token, name string) (*clie
 func TestEmbedTokensDecideViewOrDraw(t *testing.T) {
 	ts := embedServer(t)
 	ctx := ctxT(t)
-	draw := mint(t, ts, server.TokenRequest{Board: "embedded", Can: server.CanDraw, Name: "Host user", TTL: "1h"})
-	view := mint(t, ts, server.TokenRequest{Board: "embedded", Can: server.CanView})
+	draw := mint(t, ts, server.TokenRequest{Board: "embedded", Can: access.CanDraw, Name: "Host user", TTL: "1h"})
+	view := mint(t, ts, server.TokenRequest{Board: "embedded", Can: access.CanView})
 	if strings.Contains(draw.Token, "embedded") || !strings.HasPrefix(draw.Embed, "/embed/v.") {
 		t.Fatalf("token or embed path gives the board's name away: %+v", draw)
 	}
@@ -90,12 +91,12 @@ func TestEmbedTokensRefusedAtConnect(t *testing.T) {
 	ts := embedServer(t)
 	links := ts.app.Links()
 	ctx := context.Background()
-	other := mint(t, ts, server.TokenRequest{Board: "other-board", Can: server.CanDraw})
-	expired, _, err := links.MintToken(ctx, "embedded", server.CanDraw, "", time.Now().Add(-time.Second))
+	other := mint(t, ts, server.TokenRequest{Board: "other-board", Can: access.CanDraw})
+	expired, _, err := links.MintToken(ctx, "embedded", access.CanDraw, "", time.Now().Add(-time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
-	good := mint(t, ts, server.TokenRequest{Board: "embedded", Can: server.CanDraw}).Token
+	good := mint(t, ts, server.TokenRequest{Board: "embedded", Can: access.CanDraw}).Token
 	tampered := strings.Replace(good, ".", "x.", 1)
 	for _, tc := range []struct{ name, token, want string }{
 		{"expired", expired, "401"},
@@ -118,7 +119,7 @@ func TestEmbedTokensRefusedAtConnect(t *testing.T) {
 
 func TestEmbedTokenExpiringMidSessionStopsDrawing(t *testing.T) {
 	ts := embedServer(t)
-	tok, _, err := ts.app.Links().MintToken(context.Background(), "short", server.CanDraw, "", time.Now().Add(1500*time.Millisecond))
+	tok, _, err := ts.app.Links().MintToken(context.Background(), "short", access.CanDraw, "", time.Now().Add(1500*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

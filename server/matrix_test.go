@@ -10,6 +10,7 @@ import (
 
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server"
+	"github.com/sketchpad/sketchpad/server/access"
 	"github.com/sketchpad/sketchpad/server/client"
 	"github.com/sketchpad/sketchpad/server/config"
 )
@@ -25,10 +26,10 @@ func TestOriginAndAccessMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	drawTok, _, _ := links.MintToken(ctx, "matrix", server.CanDraw, "", time.Now().Add(time.Hour))
-	viewTok, _, _ := links.MintToken(ctx, "matrix", server.CanView, "", time.Now().Add(time.Hour))
-	expired, _, _ := links.MintToken(ctx, "matrix", server.CanDraw, "", time.Now().Add(-time.Minute))
-	otherTok, _, _ := links.MintToken(ctx, "elsewhere", server.CanDraw, "", time.Now().Add(time.Hour))
+	drawTok, _, _ := links.MintToken(ctx, "matrix", access.CanDraw, "", time.Now().Add(time.Hour))
+	viewTok, _, _ := links.MintToken(ctx, "matrix", access.CanView, "", time.Now().Add(time.Hour))
+	expired, _, _ := links.MintToken(ctx, "matrix", access.CanDraw, "", time.Now().Add(-time.Minute))
+	otherTok, _, _ := links.MintToken(ctx, "elsewhere", access.CanDraw, "", time.Now().Add(time.Hour))
 	host := strings.TrimPrefix(ts.URL, "http://")
 
 	origins := map[string]string{

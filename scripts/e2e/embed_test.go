@@ -33,6 +33,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server"
+	"github.com/sketchpad/sketchpad/server/access"
 	"github.com/sketchpad/sketchpad/server/config"
 )
 
@@ -396,7 +397,7 @@ func embNotRunning(t *testing.T, p *person, marker string) {
 func TestEmbeddedBoardLoadsAndDraws(t *testing.T) {
 	e := newEmbedEnv(t)
 	board := "emb-draw"
-	tok := e.token(board, server.CanDraw, "Ada", time.Now().Add(time.Hour))
+	tok := e.token(board, access.CanDraw, "Ada", time.Now().Add(time.Hour))
 	p := newPerson(t, "host")
 	embOpen(p, e.host+"/host.html")
 	embMount(p, "a", map[string]any{"board": e.viewID(board), "token": tok, "tools": []string{"eraser", "pen", "hand"}, "theme": "dark",
@@ -460,8 +461,8 @@ func TestTwoEmbedsOnOnePageSeeEachOthersStrokes(t *testing.T) {
 	e := newEmbedEnv(t)
 	board := "emb-two"
 	view := e.viewID(board)
-	ada := e.token(board, server.CanDraw, "Ada", time.Now().Add(time.Hour))
-	bob := e.token(board, server.CanDraw, "Bob", time.Now().Add(time.Hour))
+	ada := e.token(board, access.CanDraw, "Ada", time.Now().Add(time.Hour))
+	bob := e.token(board, access.CanDraw, "Bob", time.Now().Add(time.Hour))
 	p := newPerson(t, "host")
 	embOpen(p, e.host+"/host.html")
 	embMount(p, "a", map[string]any{"board": view, "token": ada})
@@ -512,7 +513,7 @@ func TestAHostNotOnTheListIsRefusedFraming(t *testing.T) {
 	e := newEmbedEnv(t)
 	board := "emb-evil"
 	view := e.viewID(board)
-	tok := e.token(board, server.CanDraw, "", time.Now().Add(time.Hour))
+	tok := e.token(board, access.CanDraw, "", time.Now().Add(time.Hour))
 	p := newPerson(t, "evil host")
 
 	// With embed.js: the server refuses the page (host_not_allowed), and its
@@ -552,7 +553,7 @@ func TestCommandsFromTheWrongOriginAreIgnored(t *testing.T) {
 	e := newEmbedEnv(t)
 	board := "emb-origin"
 	view := e.viewID(board)
-	tok := e.token(board, server.CanDraw, "Ada", time.Now().Add(time.Hour))
+	tok := e.token(board, access.CanDraw, "Ada", time.Now().Add(time.Hour))
 	p := newPerson(t, "host")
 	embOpen(p, e.host+"/host.html")
 	embMount(p, "a", map[string]any{"board": view, "token": tok})
@@ -578,7 +579,7 @@ func TestCommandsFromTheWrongOriginAreIgnored(t *testing.T) {
 	})()`, nil)
 	//  - an allowed origin that frames the board naming the host as its host (so
 	//    the board talks only to the host's origin, which is not its parent's).
-	other := e.token(board, server.CanDraw, "Other", time.Now().Add(time.Hour))
+	other := e.token(board, access.CanDraw, "Other", time.Now().Add(time.Hour))
 	src := e.base + "/embed/" + view + "?host=" + url.QueryEscape(e.host) + "&token=" + other
 	o := newPerson(t, "other")
 	embOpen(o, e.other+"/raw.html?post=1&src="+url.QueryEscape(src))
@@ -670,7 +671,7 @@ func TestAViewTokenCannotDraw(t *testing.T) {
 	e := newEmbedEnv(t)
 	board := "emb-view"
 	view := e.viewID(board)
-	viewer := e.token(board, server.CanView, "Viewer", time.Now().Add(time.Hour))
+	viewer := e.token(board, access.CanView, "Viewer", time.Now().Add(time.Hour))
 	p := newPerson(t, "host")
 	embOpen(p, e.host+"/host.html")
 	embMount(p, "a", map[string]any{"board": view, "token": viewer})
@@ -702,7 +703,7 @@ func TestAViewTokenCannotDraw(t *testing.T) {
 	// A page that lost its read-only tag (the view token still says view):
 	// it draws, the server refuses the op (4403), the page turns view-only
 	// and tells the host; the board never changes.
-	tampered := e.token(board, server.CanView, "Tampered", time.Now().Add(time.Hour))
+	tampered := e.token(board, access.CanView, "Tampered", time.Now().Add(time.Hour))
 	embMount(p, "b", map[string]any{"board": view, "token": tampered})
 	embWaitEvent(p, "b", "ready", "")
 	fb := embFrame(p, tampered)
@@ -775,8 +776,8 @@ func TestExpiredAndWrongBoardTokensAreRefusedAtConnect(t *testing.T) {
 	e := newEmbedEnv(t)
 	board := "emb-tokens"
 	view := e.viewID(board)
-	expired := e.token(board, server.CanDraw, "Late", time.Now().Add(-time.Minute))
-	wrong := e.token("emb-another", server.CanDraw, "Lost", time.Now().Add(time.Hour))
+	expired := e.token(board, access.CanDraw, "Late", time.Now().Add(-time.Minute))
+	wrong := e.token("emb-another", access.CanDraw, "Lost", time.Now().Add(time.Hour))
 	p := newPerson(t, "host")
 	embOpen(p, e.host+"/host.html")
 	embMount(p, "a", map[string]any{"board": view, "token": expired})
@@ -804,7 +805,7 @@ func TestExpiredAndWrongBoardTokensAreRefusedAtConnect(t *testing.T) {
 	// A token that expires while the board is open: the next op is refused
 	// (4410), the board stops and the host is told, for good.
 	expires := time.Now().Add(4 * time.Second)
-	short := e.token(board, server.CanDraw, "Short", expires)
+	short := e.token(board, access.CanDraw, "Short", expires)
 	embOpen(p, e.host+"/host.html")
 	embMount(p, "a", map[string]any{"board": view, "token": short})
 	embWaitEvent(p, "a", "ready", "")
@@ -824,7 +825,7 @@ func TestExpiredAndWrongBoardTokensAreRefusedAtConnect(t *testing.T) {
 func TestExportThroughPostMessageGivesAPNG(t *testing.T) {
 	e := newEmbedEnv(t)
 	board := "emb-export"
-	tok := e.token(board, server.CanDraw, "Ada", time.Now().Add(time.Hour))
+	tok := e.token(board, access.CanDraw, "Ada", time.Now().Add(time.Hour))
 	p := newPerson(t, "host")
 	embOpen(p, e.host+"/host.html")
 	embMount(p, "a", map[string]any{"board": e.viewID(board), "token": tok})

@@ -1,4 +1,4 @@
-package server
+package access
 
 import (
 	"context"
@@ -44,7 +44,7 @@ var (
 // MintToken returns a token for board (a board name) granting can until
 // expires, shown under name.
 func (l *Links) MintToken(ctx context.Context, board, can, name string, expires time.Time) (string, Claims, error) {
-	if !roomName.MatchString(board) {
+	if !BoardName.MatchString(board) {
 		return "", Claims{}, errors.New("board names are 1 to 64 letters, digits, '-' and '_'")
 	}
 	if can != CanView && can != CanDraw {

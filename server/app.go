@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/lxzan/gws"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/sketchpad/sketchpad/frontend"
 	"github.com/sketchpad/sketchpad/server/access"
@@ -27,6 +26,7 @@ import (
 	"github.com/sketchpad/sketchpad/server/oplog/local"
 	"github.com/sketchpad/sketchpad/server/oplog/redis"
 	"github.com/sketchpad/sketchpad/server/room"
+	"github.com/sketchpad/sketchpad/server/ws"
 )
 
 // App is the HTTP side of a replica: the Echo routes, the WebSocket
@@ -41,8 +41,7 @@ type App struct {
 	shared   *redis.Log
 	links    *access.Links
 	metrics  *metrics.Metrics
-	upgrader *gws.Upgrader
-	ws       *wsHandler // sessions, per-address limits, the pinger
+	ws       *ws.Handler // WebSocket sessions, per-address limits, the pinger
 	assets   fs.FS
 }
 
@@ -93,16 +92,7 @@ func newApp(cfg *config.Config, log *slog.Logger, store local.Store, shared *red
 		a.hub = room.NewHub(cfg, local.New(store, log, m), log, m)
 	}
 	a.pictures = newPictures(a.hub, store, shared)
-	a.ws = newWSHandler(a.hub, cfg, m, log)
-	a.upgrader = gws.NewUpgrader(a.ws, &gws.ServerOption{
-		ReadMaxPayloadSize: cfg.MaxFrameBytes,
-		ReadBufferSize:     128, // client frames are one op, mostly a few dozen bytes; an idle connection keeps this buffer (a bigger frame's payload is read past it)
-		HandshakeTimeout:   cfg.HandshakeTimeout,
-		Recovery:           gws.Recovery,
-		Logger:             slogAdapter{log},
-		Authorize:          func(r *http.Request, _ gws.SessionStorage) bool { return true },
-		NewSession:         func() gws.SessionStorage { return &sessionSlot{} },
-	})
+	a.ws = ws.New(a.hub, cfg, m, log)
 	a.echo = a.routes()
 	return a
 }
@@ -131,7 +121,7 @@ func (a *App) Shutdown(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		a.hub.Close()
-		a.ws.close()
+		a.ws.Close()
 		close(done)
 	}()
 	select {
@@ -331,24 +321,12 @@ func (a *App) websocket(c echo.Context) error {
 	if !a.originAllowed(r) {
 		return apiError(http.StatusForbidden, "origin_forbidden", "this origin may not open a board connection")
 	}
-	ip, ok := a.ws.ips.connect(c.RealIP(), a.cfg.MaxConnsPerIP)
-	if !ok {
-		a.metrics.LimitHits.WithLabelValues("conns_per_ip").Inc()
+	err = a.ws.Accept(c.Response(), r, c.RealIP(), ws.Grant{Board: name, ReadOnly: acc.readOnly, Name: acc.name, Expires: acc.expires})
+	if errors.Is(err, ws.ErrTooManyConnections) {
 		return apiError(http.StatusTooManyRequests, "too_many_connections",
 			fmt.Sprintf("at most %d board connections per client address", a.cfg.MaxConnsPerIP))
 	}
-	conn, err := a.upgrader.Upgrade(c.Response(), r)
-	if err != nil {
-		ip.disconnect()
-		return nil // gws already answered the client
-	}
-	s := &Session{ws: a.ws, roomName: name, readOnly: acc.readOnly, forcedName: acc.name, expires: acc.expires, conn: conn}
-	s.lim.ip = ip
-	s.lim.opened(time.Now())
-	conn.Session().Store(sessionKey, s)
-	a.ws.track(s)
-	go conn.ReadLoop()
-	return nil
+	return nil // else gws answered the client
 }
 
 // originAllowed checks Origin against the request's own host and the
@@ -373,21 +351,3 @@ func (a *App) originAllowed(r *http.Request) bool {
 	}
 	return false
 }
-
-// ping queues a ping to the client (browsers answer by themselves).
-func (s *Session) ping() {
-	s.conn.Async(func() {
-		if s.Closed() {
-			return
-		}
-		_ = s.conn.SetWriteDeadline(time.Now().Add(s.ws.cfg.IdleTimeout / 2))
-		_ = s.conn.WritePing(nil)
-		if !s.Closed() {
-			_ = s.conn.SetWriteDeadline(time.Time{})
-		}
-	})
-}
-
-type slogAdapter struct{ l *slog.Logger }
-
-func (s slogAdapter) Error(v ...any) { s.l.Error(fmt.Sprint(v...)) }

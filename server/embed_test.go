@@ -82,7 +82,7 @@ func TestEmbedTokensDecideViewOrDraw(t *testing.T) {
 	}
 	sameBoard(t, d.BoardBytes(), v)
 	_ = v.Send(&canvas.Op{Type: canvas.OpClear})
-	if code, _, err := v.WaitClosed(ctx); err != nil || code != server.CloseReadOnly {
+	if code, _, err := v.WaitClosed(ctx); err != nil || code != uint16(canvas.CloseReadOnly) {
 		t.Fatalf("view token drew: close %d %v", code, err)
 	}
 }
@@ -129,8 +129,8 @@ func TestEmbedTokenExpiringMidSessionStopsDrawing(t *testing.T) {
 	}
 	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(2 * time.Second)))
 	_ = c.Send(&canvas.Op{Type: canvas.OpClear})
-	if code, _, err := c.WaitClosed(ctxT(t)); err != nil || code != server.CloseExpired {
-		t.Fatalf("op after expiry: close %d %v, want %d", code, err, server.CloseExpired)
+	if code, _, err := c.WaitClosed(ctxT(t)); err != nil || code != uint16(canvas.CloseExpired) {
+		t.Fatalf("op after expiry: close %d %v, want %d", code, err, uint16(canvas.CloseExpired))
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
-	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
 	"github.com/sketchpad/sketchpad/server/config"
 )
@@ -58,8 +57,8 @@ func TestClientsPerBoardAreLimited(t *testing.T) {
 	c := client.New(ts.wsURL("r"), client.Options{})
 	t.Cleanup(c.Close)
 	_ = c.Connect(ctxT(t))
-	if code, _, err := c.WaitClosed(ctxT(t)); err != nil || code != server.CloseTryAgain {
-		t.Fatalf("3rd person on a board of 2: close %d %v, want %d", code, err, server.CloseTryAgain)
+	if code, _, err := c.WaitClosed(ctxT(t)); err != nil || code != uint16(canvas.CloseTryAgain) {
+		t.Fatalf("3rd person on a board of 2: close %d %v, want %d", code, err, uint16(canvas.CloseTryAgain))
 	}
 	connect(t, ts, "other", "c") // another board is not full
 }
@@ -134,14 +133,14 @@ func TestAFloodingClientIsSlowedThenDroppedOthersAreNot(t *testing.T) {
 	if err := calm.WaitAcked(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if hasNotice(calm, server.NoticeRateLimited) {
+	if hasNotice(calm, canvas.NoticeRateLimited) {
 		t.Errorf("the calm client was rate limited")
 	}
 	code, _, err := flood.WaitClosed(ctx)
-	if err != nil || code != server.CloseRateLimited {
-		t.Fatalf("flooder: close %d %v, want %d", code, err, server.CloseRateLimited)
+	if err != nil || code != uint16(canvas.CloseRateLimited) {
+		t.Fatalf("flooder: close %d %v, want %d", code, err, uint16(canvas.CloseRateLimited))
 	}
-	if !hasNotice(flood, server.NoticeRateLimited) {
+	if !hasNotice(flood, canvas.NoticeRateLimited) {
 		t.Errorf("the flooder was never told to slow down")
 	}
 }
@@ -161,7 +160,7 @@ func TestAReconnectAfterAFloodCloseGetsNoFreshBurst(t *testing.T) {
 			t.Fatal(err)
 		}
 		c.Close()
-		return hasNotice(c, server.NoticeRateLimited)
+		return hasNotice(c, canvas.NoticeRateLimited)
 	}
 	if burst("before") {
 		t.Fatal("60 ops at once were slowed on a fresh connection (burst 100)")
@@ -186,8 +185,8 @@ func TestAReconnectAfterAFloodCloseGetsNoFreshBurst(t *testing.T) {
 	code, _, err := flood.WaitClosed(ctx)
 	close(stop)
 	<-stopped
-	if err != nil || code != server.CloseRateLimited {
-		t.Fatalf("flooder: close %d %v, want %d", code, err, server.CloseRateLimited)
+	if err != nil || code != uint16(canvas.CloseRateLimited) {
+		t.Fatalf("flooder: close %d %v, want %d", code, err, uint16(canvas.CloseRateLimited))
 	}
 	if !burst("after") {
 		t.Error("a connection from the flooder's address got a fresh burst right after its close")

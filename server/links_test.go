@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/sketchpad/sketchpad/canvas"
-	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
@@ -78,8 +77,8 @@ func TestViewLinkShowsTheBoardButCannotDraw(t *testing.T) {
 	before := a.Seq()
 	_ = v.Send(&canvas.Op{Type: canvas.OpClear})
 	code2, _, err := v.WaitClosed(ctx)
-	if err != nil || code2 != server.CloseReadOnly {
-		t.Fatalf("viewer's op: close %d (%v), want %d", code2, err, server.CloseReadOnly)
+	if err != nil || code2 != uint16(canvas.CloseReadOnly) {
+		t.Fatalf("viewer's op: close %d (%v), want %d", code2, err, uint16(canvas.CloseReadOnly))
 	}
 	if _, err := a.Stroke(3, 4, spiral(5, 2), 4); err != nil {
 		t.Fatal(err)

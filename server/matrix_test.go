@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
-	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/access"
 	"github.com/sketchpad/sketchpad/server/client"
 	"github.com/sketchpad/sketchpad/server/config"
@@ -84,8 +83,8 @@ func TestOriginAndAccessMatrix(t *testing.T) {
 					}
 				} else {
 					code, _, err := c.WaitClosed(ctxT(t))
-					if err != nil || code != server.CloseReadOnly {
-						t.Errorf("%s: op over a read-only link: close %d %v, want %d", cell, code, err, server.CloseReadOnly)
+					if err != nil || code != uint16(canvas.CloseReadOnly) {
+						t.Errorf("%s: op over a read-only link: close %d %v, want %d", cell, code, err, uint16(canvas.CloseReadOnly))
 					}
 				}
 			default:

@@ -176,7 +176,7 @@ func TestFrameAttacksAreClosedQuicklyAndHurtNoOne(t *testing.T) {
 				b = append(b, 0x00)
 			}
 			c.Write(b)
-		}, server.CloseMalformed},
+		}, uint16(canvas.CloseMalformed)},
 	}
 	for _, a := range attacks {
 		conn, br := rawUpgrade(t, addr, "attacked")

@@ -269,9 +269,9 @@ func TestMalformedFrameClosesOnlyTheSender(t *testing.T) {
 		frame []byte
 		code  uint16
 	}{
-		{[]byte{0x11, 0x01, 0x80}, server.CloseMalformed},                            // truncated varint
-		{[]byte{0x7f}, server.CloseMalformed},                                        // unknown type
-		{canvas.AppendHello(nil, &canvas.Hello{Version: 1}), server.CloseOutOfOrder}, // second hello
+		{[]byte{0x11, 0x01, 0x80}, uint16(canvas.CloseMalformed)},                            // truncated varint
+		{[]byte{0x7f}, uint16(canvas.CloseMalformed)},                                        // unknown type
+		{canvas.AppendHello(nil, &canvas.Hello{Version: 1}), uint16(canvas.CloseOutOfOrder)}, // second hello
 	}
 	for _, tc := range cases {
 		if err := bad.SendRaw(tc.frame); err != nil {
@@ -483,8 +483,8 @@ func TestShutdownStoresEverythingAndTellsClientsToReconnect(t *testing.T) {
 	want := a.BoardBytes()
 	ts.stop(t)
 	code, _, err := a.WaitClosed(ctx)
-	if err != nil || code != server.CloseGoingAway {
-		t.Fatalf("client saw close %d (%v), want %d", code, err, server.CloseGoingAway)
+	if err != nil || code != uint16(canvas.CloseGoingAway) {
+		t.Fatalf("client saw close %d (%v), want %d", code, err, uint16(canvas.CloseGoingAway))
 	}
 	ts2 := startServer(t, dir)
 	c := connect(t, ts2, "r", "C")

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
-	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
 	"github.com/sketchpad/sketchpad/server/config"
 )
@@ -23,8 +22,8 @@ func TestHelloOfAnotherVersionIsRefused(t *testing.T) {
 		if _, err := conn.Write(append(frameHeader(true, 2, uint64(len(hello))), hello...)); err != nil {
 			t.Fatal(err)
 		}
-		if _, code := closedWithin(conn, br, 10*time.Second); code != server.CloseVersion {
-			t.Errorf("Hello of version %d: close %d, want %d", v, code, server.CloseVersion)
+		if _, code := closedWithin(conn, br, 10*time.Second); code != uint16(canvas.CloseVersion) {
+			t.Errorf("Hello of version %d: close %d, want %d", v, code, uint16(canvas.CloseVersion))
 		}
 	}
 	if canvas.Version != 3 {

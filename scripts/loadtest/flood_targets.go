@@ -3,7 +3,7 @@ package main
 import (
 	"fmt"
 
-	"github.com/sketchpad/sketchpad/server"
+	"github.com/sketchpad/sketchpad/canvas"
 )
 
 // floodTargets are issue 7 test 4's criteria.
@@ -29,7 +29,7 @@ func (r *report) floodTargets(add func(what, want, got string, met bool)) {
 	// open at the end, is closed by the flooder.
 	slowed := f.Notices429 > 0 && (f.Closes4429 > 0 || f.FloodSeconds < 7)
 	for _, c := range f.Connections {
-		if !c.ClosedByUs && c.code != server.CloseRateLimited {
+		if !c.ClosedByUs && c.code != uint16(canvas.CloseRateLimited) {
 			slowed = false
 		}
 	}

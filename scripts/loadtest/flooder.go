@@ -12,7 +12,6 @@ import (
 
 	"github.com/lxzan/gws"
 	"github.com/sketchpad/sketchpad/canvas"
-	"github.com/sketchpad/sketchpad/server"
 )
 
 // flooder is the flooding client: one connection after another.
@@ -90,7 +89,7 @@ func (f *floodConn) OnMessage(_ *gws.Conn, msg *gws.Message) {
 				}
 			}
 		case canvas.MsgNotice:
-			if m.Notice.Code == server.NoticeRateLimited {
+			if m.Notice.Code == canvas.NoticeRateLimited {
 				f.notices.Add(1)
 			}
 		}
@@ -248,7 +247,7 @@ func (fl *flooder) run(ctx context.Context, start, end int64, seed uint64) {
 			_ = f.conn.NetConn().Close()
 			<-f.done
 		}
-		rec.ClosedByUs = sentClose && f.code != server.CloseRateLimited
+		rec.ClosedByUs = sentClose && f.code != uint16(canvas.CloseRateLimited)
 		rec.closedAt, rec.code = f.at, f.code
 		rec.Close = strings.TrimSpace(fmt.Sprintf("%d %s", f.code, f.reason))
 		rec.Notices429 = f.notices.Load()
@@ -289,7 +288,7 @@ func (fl *flooder) fill(fr *floodReport, unattributed uint64) {
 		fr.Admissible += rec.Admissible
 		fr.Excess += rec.Excess
 		fr.Notices429 += rec.Notices429
-		if rec.code == server.CloseRateLimited {
+		if rec.code == uint16(canvas.CloseRateLimited) {
 			fr.Closes4429++
 		}
 	}

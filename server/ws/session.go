@@ -1,4 +1,4 @@
-package server
+package ws
 
 import (
 	"encoding/binary"
@@ -17,32 +17,13 @@ import (
 	"github.com/sketchpad/sketchpad/server/room"
 )
 
-// WebSocket close codes (canvas/codes.go, PROTOCOL.md "Close codes"), as
-// the uint16 that gws and closeWith take.
-const (
-	CloseGoingAway   = uint16(canvas.CloseGoingAway)
-	CloseUnsupported = uint16(canvas.CloseUnsupported)
-	CloseInternal    = uint16(canvas.CloseInternal)
-	CloseReplaced    = uint16(canvas.CloseReplaced)
-	CloseSlow        = uint16(canvas.CloseSlow)
-	CloseMalformed   = uint16(canvas.CloseMalformed)
-	CloseOutOfOrder  = uint16(canvas.CloseOutOfOrder)
-	CloseReadOnly    = uint16(canvas.CloseReadOnly)
-	CloseGap         = uint16(canvas.CloseGap)
-	CloseExpired     = uint16(canvas.CloseExpired)
-	CloseRateLimited = uint16(canvas.CloseRateLimited)
-	CloseVersion     = uint16(canvas.CloseVersion)
-	CloseTryAgain    = uint16(canvas.CloseTryAgain)
-	CloseReset       = uint16(canvas.CloseReset)
-)
-
 // Session is one WebSocket connection. Its read side (OnMessage, on gws's
 // read goroutine) validates every frame with the canvas codec before the
 // room sees it; its write side is gws's per-connection write queue, bounded
 // here in bytes so a client that stops reading is dropped, never buffered
 // without bound and never waited on by its room.
 type Session struct {
-	ws         *wsHandler
+	ws         *Handler
 	roomName   string
 	readOnly   bool      // a view link or a view token: ops are refused
 	forcedName string    // an embed token's display name, if any
@@ -225,7 +206,7 @@ func (s *Session) reserve(n int64) bool {
 	if s.queued.Add(n) > s.ws.cfg.SendQueueBytes {
 		s.queued.Add(-n)
 		s.ws.metrics.SlowDrops.Inc()
-		s.closeWith(CloseSlow, "too slow: reconnect to resync")
+		s.closeWith(canvas.CloseSlow, "too slow: reconnect to resync")
 		return false
 	}
 	return true
@@ -235,13 +216,13 @@ func (s *Session) reserve(n int64) bool {
 // blocks the caller: the close frame is written with a deadline on a
 // goroutine of its own, since the connection's writer may be stuck on a
 // client that stopped reading.
-func (s *Session) closeWith(code uint16, reason string) {
+func (s *Session) closeWith(code canvas.CloseCode, reason string) {
 	if !s.closed.CompareAndSwap(false, true) {
 		return
 	}
 	go func() {
 		_ = s.conn.SetWriteDeadline(time.Now().Add(time.Second))
-		payload := binary.BigEndian.AppendUint16(nil, code)
+		payload := binary.BigEndian.AppendUint16(nil, uint16(code))
 		payload = append(payload, reason[:min(len(reason), 120)]...)
 		if err := s.conn.WriteMessage(gws.OpcodeCloseConnection, payload); err != nil {
 			_ = s.conn.NetConn().Close()
@@ -281,10 +262,10 @@ func sessionOf(c *gws.Conn) *Session {
 // start and a wake-up per frame read, about 0.4 µs; the frames are
 // still handled one at a time, in order, and a rate limit's wait still
 // holds up the reads behind it.
-func (h *wsHandler) OnOpen(c *gws.Conn)                 { onFreshStack(func() { h.open(c) }) }
-func (h *wsHandler) OnPing(c *gws.Conn, payload []byte) { onFreshStack(func() { h.ping(c, payload) }) }
-func (h *wsHandler) OnPong(c *gws.Conn, _ []byte)       { onFreshStack(func() { h.pong(c) }) }
-func (h *wsHandler) OnMessage(c *gws.Conn, msg *gws.Message) {
+func (h *Handler) OnOpen(c *gws.Conn)                 { onFreshStack(func() { h.open(c) }) }
+func (h *Handler) OnPing(c *gws.Conn, payload []byte) { onFreshStack(func() { h.ping(c, payload) }) }
+func (h *Handler) OnPong(c *gws.Conn, _ []byte)       { onFreshStack(func() { h.pong(c) }) }
+func (h *Handler) OnMessage(c *gws.Conn, msg *gws.Message) {
 	onFreshStack(func() { h.message(c, msg) })
 }
 
@@ -309,7 +290,7 @@ func onFreshStack(f func()) {
 	}
 }
 
-func (h *wsHandler) open(c *gws.Conn) {
+func (h *Handler) open(c *gws.Conn) {
 	h.touchRead(c)
 	// A client sends a few kilobytes a second; the kernel would let a
 	// socket's receive buffer grow to megabytes. While a client over its
@@ -325,7 +306,7 @@ func (h *wsHandler) open(c *gws.Conn) {
 	h.metrics.Connections.Inc()
 }
 
-func (h *wsHandler) OnClose(c *gws.Conn, err error) {
+func (h *Handler) OnClose(c *gws.Conn, err error) {
 	h.metrics.Connections.Dec()
 	s := sessionOf(c)
 	if s == nil {
@@ -343,7 +324,7 @@ func (h *wsHandler) OnClose(c *gws.Conn, err error) {
 }
 
 // touchRead resets the idle read deadline of a client just heard from.
-func (h *wsHandler) touchRead(c *gws.Conn) {
+func (h *Handler) touchRead(c *gws.Conn) {
 	if s := sessionOf(c); s != nil {
 		s.touchRead()
 		return
@@ -351,7 +332,7 @@ func (h *wsHandler) touchRead(c *gws.Conn) {
 	_ = c.SetReadDeadline(time.Now().Add(h.cfg.IdleTimeout))
 }
 
-func (h *wsHandler) ping(c *gws.Conn, payload []byte) {
+func (h *Handler) ping(c *gws.Conn, payload []byte) {
 	if s := sessionOf(c); s != nil && s.Closed() {
 		return
 	}
@@ -359,14 +340,14 @@ func (h *wsHandler) ping(c *gws.Conn, payload []byte) {
 	_ = c.WritePong(payload)
 }
 
-func (h *wsHandler) pong(c *gws.Conn) {
+func (h *Handler) pong(c *gws.Conn) {
 	if s := sessionOf(c); s != nil && s.Closed() {
 		return
 	}
 	h.touchRead(c)
 }
 
-func (h *wsHandler) message(c *gws.Conn, msg *gws.Message) {
+func (h *Handler) message(c *gws.Conn, msg *gws.Message) {
 	defer msg.Close()
 	s := sessionOf(c)
 	if s == nil {
@@ -382,7 +363,7 @@ func (h *wsHandler) message(c *gws.Conn, msg *gws.Message) {
 	}
 	h.touchRead(c)
 	if msg.Opcode != gws.OpcodeBinary {
-		s.reject(CloseUnsupported, "binary frames only")
+		s.reject(canvas.CloseUnsupported, "binary frames only")
 		return
 	}
 	data := msg.Bytes()
@@ -392,7 +373,7 @@ func (h *wsHandler) message(c *gws.Conn, msg *gws.Message) {
 	f := clientFrames.Get().(*canvas.ClientFrame)
 	defer clientFrames.Put(f)
 	if err := canvas.DecodeClientFrame(data, f); err != nil {
-		s.reject(CloseMalformed, err.Error())
+		s.reject(canvas.CloseMalformed, err.Error())
 		return
 	}
 	if !s.allow(f.Type) {
@@ -401,11 +382,11 @@ func (h *wsHandler) message(c *gws.Conn, msg *gws.Message) {
 	switch {
 	case f.Type == canvas.MsgHello:
 		if s.room != nil {
-			s.reject(CloseOutOfOrder, "second hello")
+			s.reject(canvas.CloseOutOfOrder, "second hello")
 			return
 		}
 		if f.Hello.Version != canvas.Version {
-			s.reject(CloseVersion, "unsupported protocol version")
+			s.reject(canvas.CloseVersion, "unsupported protocol version")
 			return
 		}
 		if s.forcedName != "" {
@@ -413,18 +394,18 @@ func (h *wsHandler) message(c *gws.Conn, msg *gws.Message) {
 		}
 		room, why := h.rooms.Acquire(s.roomName, s.lim.ip)
 		if room == nil {
-			s.closeWith(CloseTryAgain, why)
+			s.closeWith(canvas.CloseTryAgain, why)
 			return
 		}
 		s.room = room
 		hello := f.Hello
 		s.room.Join(s, &hello)
 	case s.room == nil:
-		s.reject(CloseOutOfOrder, "hello expected first")
+		s.reject(canvas.CloseOutOfOrder, "hello expected first")
 	case canvas.IsOp(f.Type) && s.readOnly:
-		s.reject(CloseReadOnly, "read-only link: this page cannot draw")
+		s.reject(canvas.CloseReadOnly, "read-only link: this page cannot draw")
 	case canvas.IsOp(f.Type) && !s.expires.IsZero() && !time.Now().Before(s.expires):
-		s.reject(CloseExpired, "embed token expired")
+		s.reject(canvas.CloseExpired, "embed token expired")
 	case canvas.IsOp(f.Type):
 		s.room.Op(s, append([]byte(nil), data...))
 	case f.Type == canvas.MsgCursor:
@@ -467,12 +448,12 @@ func (s *Session) allow(typ byte) bool {
 		if s.lim.ip != nil {
 			s.lim.ip.penalize(now)
 		}
-		s.reject(CloseRateLimited, "rate limit: too many messages for too long")
+		s.reject(canvas.CloseRateLimited, "rate limit: too many messages for too long")
 		return false
 	}
 	if now.Sub(s.noticeAt) > time.Second {
 		s.noticeAt = now
-		s.Send(canvas.AppendNotice(nil, &canvas.Notice{Code: NoticeRateLimited,
+		s.Send(canvas.AppendNotice(nil, &canvas.Notice{Code: canvas.NoticeRateLimited,
 			Message: fmt.Sprintf("slow down: retry after %d ms", d.Milliseconds()+1)}))
 	}
 	time.Sleep(d)
@@ -506,7 +487,7 @@ const minReadBuffer = 16 << 10
 const closeDrain = 2 * time.Second
 
 // reject closes a connection that broke the protocol, with a rate-limited log.
-func (s *Session) reject(code uint16, reason string) {
+func (s *Session) reject(code canvas.CloseCode, reason string) {
 	s.ws.metrics.Rejected.Inc()
 	s.ws.noisy.Log(s.ws.log, "closing connection", "room", s.roomName, "remote", s.conn.RemoteAddr().String(), "code", code, "reason", reason)
 	s.closeWith(code, reason)
@@ -569,6 +550,6 @@ func (p *sessionSlot) Range(f func(key string, value any) bool) {
 }
 
 // Close closes the connection with a close code and reason (room.Peer).
-func (s *Session) Close(code canvas.CloseCode, reason string) { s.closeWith(uint16(code), reason) }
+func (s *Session) Close(code canvas.CloseCode, reason string) { s.closeWith(code, reason) }
 
 var _ room.Peer = (*Session)(nil)

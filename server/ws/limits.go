@@ -1,4 +1,4 @@
-package server
+package ws
 
 import (
 	"sync"
@@ -36,10 +36,6 @@ func classOf(typ byte) rateClass {
 	}
 	return classPresence
 }
-
-// NoticeRateLimited is the Notice code that tells a client it is being
-// slowed down; the message says for how long.
-const NoticeRateLimited = canvas.NoticeRateLimited
 
 // maxDebt is how far (in time) a connection may run ahead of its budget
 // before it is closed instead of slowed down.
@@ -208,4 +204,42 @@ func (lm *limiter) wait(c rateClass, now time.Time, conn, ip ClassRate) time.Dur
 		lm.ip.mu.Unlock()
 	}
 	return d
+}
+
+// takeHTTP takes a token from ip's HTTP bucket (rate per second, burst
+// twice that) and returns how long the client must wait when there is
+// none (0: go ahead).
+func (l *ipLimits) takeHTTP(ip string, rate float64, now time.Time) time.Duration {
+	e := l.entry(ip, now)
+	if e == l.overflow {
+		rate *= overflowHTTPFactor
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.seen = now
+	return e.http.tryTake(now, rate, 2*rate)
+}
+
+// overflowHTTPFactor: once the per-IP table is full, addresses not in it
+// share one bucket (the overflow entry) worth this many addresses. Sharing
+// keeps an attacker with many addresses (an IPv6 prefix) bounded, at the
+// price of new visitors sharing a budget while the table is full; entries
+// idle for ipForgetAfter leave the table.
+const overflowHTTPFactor = 10
+
+// tryTake takes one token if there is one. Unlike take it records no debt:
+// a refused request costs the client nothing, so one that stops asking gets
+// its budget back at the bucket's rate. It returns how long until a token
+// is there (0: taken).
+func (b *bucket) tryTake(now time.Time, rate, burst float64) time.Duration {
+	if b.last.IsZero() {
+		b.tokens, b.last = burst, now
+	}
+	b.tokens = min(burst, b.tokens+now.Sub(b.last).Seconds()*rate)
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return 0
+	}
+	return time.Duration((1 - b.tokens) / rate * float64(time.Second))
 }

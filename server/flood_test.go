@@ -11,7 +11,7 @@ import (
 
 // Nothing of a flood reaches anyone beyond what the flooder's limiter
 // admits: at every moment, what another client has seen of it is at most
-// burst + rate × the time since its first frame (server/limits.go). The
+// burst + rate × the time since its first frame (server/ws/limits.go). The
 // rest waits in its socket, unread. `go run ./scripts/loadtest -scenario
 // flood` measures the same beside 50 drawers, with their latency.
 func TestAFloodReachesOthersOnlyAsFastAsItsLimiterAdmits(t *testing.T) {

@@ -229,7 +229,7 @@ test('people: joined once per person, left when they go; a reconnect tells who l
   ]);
 });
 
-/** token makes a token as server/tokens.go does (the signature is not checked by the page). */
+/** token makes a token as server/access/tokens.go does (the signature is not checked by the page). */
 function token(claims: object): string {
   return Buffer.from(JSON.stringify(claims)).toString('base64url') + '.' + Buffer.from('signature').toString('base64url');
 }

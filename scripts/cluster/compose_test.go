@@ -105,7 +105,7 @@ func TestComposeRedis(t *testing.T) {
 	if v := argAfter(cmd, "--appendfsync"); v != "everysec" {
 		t.Errorf("redis --appendfsync %q, want everysec (command %q)", v, cmd)
 	}
-	// The room logs must never be evicted (server/redis.go says so too).
+	// The room logs must never be evicted (server/oplog/redis/log.go says so too).
 	if v := argAfter(cmd, "--maxmemory-policy"); v != "noeviction" {
 		t.Errorf("redis --maxmemory-policy %q, want noeviction", v)
 	}

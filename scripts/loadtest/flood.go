@@ -18,7 +18,7 @@ import (
 // many of the flooder's ops reached the other clients against how many the
 // server's limiter can admit (target: not one more).
 //
-// What the limiter admits (server/limits.go, server/session.go allow): a
+// What the limiter admits (server/ws/limits.go, server/ws/session.go allow): a
 // connection's drawing bucket starts full (burst, twice the rate) when its
 // first drawing frame is read and refills at the rate. A frame beyond the
 // budget is not dropped but waited for: the read goroutine sleeps out the
@@ -48,7 +48,7 @@ import (
 // flood_targets.go (the criteria).
 
 // maxDebt is the server's: how long a connection may be kept waiting by
-// its rate limits in all before it is closed with 4429 (server/limits.go).
+// its rate limits in all before it is closed with 4429 (server/ws/limits.go).
 const maxDebt = 5 * time.Second
 
 // floodFactor is how many times the server's drawing limit the flooder sends.

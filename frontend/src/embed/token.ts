@@ -2,7 +2,7 @@
 // signature and decides; the page only explains a refusal and notices
 // expiry). Pure.
 
-/** Claims are what an embed token says (server/tokens.go); the page cannot check the signature, only read them. */
+/** Claims are what an embed token says (server/access/tokens.go); the page cannot check the signature, only read them. */
 export interface Claims {
   readonly board: string;
   readonly can: string;

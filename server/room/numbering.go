@@ -33,7 +33,7 @@ const (
 type orderState struct {
 	subs     []submission            // ops from local sessions, not yet submitted
 	inflight []submission            // the batch the log holds (nil: none); read only until its reply
-	grows    growth                  // what subs and inflight add to the board (overLimits)
+	held     heldGrowth              // what subs and inflight will do to the board's size (overLimits)
 	ahead    map[uint64]canvas.SeqOp // numbered ops past a gap
 	gapDue   time.Time               // when to stop waiting for the gap to fill
 	paused   bool                    // the last call to the log failed
@@ -128,13 +128,63 @@ func (r *Room) queue(s Peer, author uint32, idx uint64, data []byte, size growth
 		return
 	}
 	c.subs = append(c.subs, submission{BatchOp: oplog.BatchOp{Author: author, Index: idx, Op: data}, s: s, size: size})
-	c.grows.add(size, 1)
+	c.held.hold(&c.subs[len(c.subs)-1])
 }
 
-// add counts n ops of size more (n is -1 to count one off).
-func (g *growth) add(size growth, n int) {
-	g.points += n * size.points
-	g.strokes += n * size.strokes
+// heldGrowth is what the ops held for the log (not yet numbered and
+// applied) will do to the board's size, kept as they come and go so that
+// a limit check costs nothing however many ops are held: all of them
+// together, and, when a clear is among them, those after the last clear
+// (the board is then that and nothing else).
+type heldGrowth struct {
+	all        growth
+	clears     int    // clears held
+	afterClear growth // since the last clear held (clears > 0)
+}
+
+func isClear(op []byte) bool { return canvas.OpType(op[0]) == canvas.OpClear }
+
+// hold counts sub in; ops are held in order.
+func (h *heldGrowth) hold(sub *submission) {
+	if isClear(sub.Op) {
+		h.clears++
+		h.afterClear = growth{}
+	}
+	h.all.points += sub.size.points
+	h.all.strokes += sub.size.strokes
+	h.afterClear.points += sub.size.points
+	h.afterClear.strokes += sub.size.strokes
+}
+
+// release counts sub off, the oldest op held: it was applied or dropped.
+// (The ops after the last clear are newer than it while clears > 0.)
+func (h *heldGrowth) release(sub *submission) {
+	if isClear(sub.Op) {
+		h.clears--
+	}
+	h.all.points -= sub.size.points
+	h.all.strokes -= sub.size.strokes
+}
+
+// recount counts the ops held again from scratch (after a batch was held
+// again in front of the others).
+func (h *heldGrowth) recount(c *orderState) {
+	*h = heldGrowth{}
+	for i := range c.inflight {
+		h.hold(&c.inflight[i])
+	}
+	for i := range c.subs {
+		h.hold(&c.subs[i])
+	}
+}
+
+// boardAfter returns the board's points (with bytes of text) and strokes
+// once the ops held are applied.
+func (h *heldGrowth) boardAfter(b *canvas.Board) (points, strokes int) {
+	if h.clears > 0 {
+		return h.afterClear.points, h.afterClear.strokes
+	}
+	return b.Points() + b.TextBytes() + h.all.points, len(b.Strokes()) + h.all.strokes
 }
 
 // submit hands the held ops to the log, which numbers them and replies on
@@ -169,7 +219,7 @@ func (r *Room) submitted(res oplog.SubmitResult) {
 	subs, arrived := c.inflight, r.commitArrived
 	c.inflight, r.commitArrived = nil, time.Time{}
 	for i := range subs {
-		c.grows.add(subs[i].size, -1) // applied, refused, dropped or held again (below)
+		c.held.release(&subs[i]) // applied, refused, dropped or held again (below)
 	}
 	if r.board == nil || res.Epoch != r.board.Epoch {
 		// The room was reopened under a new epoch meanwhile and closed
@@ -178,9 +228,7 @@ func (r *Room) submitted(res oplog.SubmitResult) {
 	}
 	if res.Err != nil {
 		c.subs = append(subs, c.subs...)
-		for i := range subs {
-			c.grows.add(subs[i].size, 1)
-		}
+		c.held.recount(c)
 		if !arrived.IsZero() {
 			r.arrived = arrived // held again, and older than what came meanwhile
 		}
@@ -343,7 +391,8 @@ func (r *Room) reopen() {
 		return
 	}
 	r.logger.Warn("room history lost in redis; restarted under a new epoch", "old_seq", old.Seq)
-	r.order.subs, r.order.grows, r.arrived = nil, growth{}, time.Time{}
+	r.order.subs, r.arrived = nil, time.Time{}
+	r.order.held.recount(&r.order)
 	for s := range r.sessions {
 		s.Close(canvas.CloseReset, "board history was reset; reconnect")
 		r.leave(s)

@@ -451,18 +451,18 @@ func (r *Room) sizeOf(author uint32) growth {
 
 // overLimits reports whether an op adding size would take the board past
 // cfg.MaxBoardPoints (points and bytes of text) or cfg.MaxBoardStrokes,
-// counting the ops held for the log as if they were on it already; the
-// sender is told why. (So the limits hold however many ops are in flight;
-// a clear in flight makes room once it is numbered.)
+// counting the ops held for the log as if they were on it already (a
+// clear among them included); the sender is told why. So the limits hold
+// however many ops are in flight.
 func (r *Room) overLimits(s Peer, size growth) bool {
-	h := r.order.grows
+	points, strokes := r.order.held.boardAfter(r.board)
 	limit := ""
 	switch {
-	case r.board.Points()+r.board.TextBytes()+h.points+size.points > r.cfg.MaxBoardPoints:
+	case points+size.points > r.cfg.MaxBoardPoints:
 		// A byte of text counts as a point: unbounded, 100,000 texts of
 		// 4 KiB would make a snapshot no client could take (Validate).
 		limit = "board_points"
-	case size.strokes > 0 && len(r.board.Strokes())+h.strokes >= r.cfg.MaxBoardStrokes:
+	case size.strokes > 0 && strokes >= r.cfg.MaxBoardStrokes:
 		limit = "board_strokes"
 	default:
 		return false

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"runtime"
+	"slices"
 	"time"
 )
 
@@ -215,7 +216,7 @@ func waitSettled(rooms []*room, timeout time.Duration) bool {
 			}
 		}
 		switch {
-		case !ok || !equalInts(seen, last):
+		case !ok || !slices.Equal(seen, last):
 			since = time.Time{}
 		case since.IsZero():
 			since = time.Now()
@@ -228,16 +229,4 @@ func waitSettled(rooms []*room, timeout time.Duration) bool {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-func equalInts(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

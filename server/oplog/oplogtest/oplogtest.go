@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 
@@ -224,14 +225,4 @@ func testLogOrdersConcurrentSubmitters(t *testing.T, l oplog.Log, room string) {
 }
 
 // EqualInts reports whether got is want.
-func EqualInts(got []int64, want ...int64) bool {
-	if len(got) != len(want) {
-		return false
-	}
-	for i := range got {
-		if got[i] != want[i] {
-			return false
-		}
-	}
-	return true
-}
+func EqualInts(got []int64, want ...int64) bool { return slices.Equal(got, want) }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"testing"
 	"time"
 
@@ -65,7 +66,7 @@ func TestRedisLogSequencesDedupsAndTrims(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first != 1 || !slicesEqual(res, []int64{1, 2, 3, 0, -1}) {
+	if first != 1 || !slices.Equal(res, []int64{1, 2, 3, 0, -1}) {
 		t.Fatalf("first %d, results %v", first, res)
 	}
 	if _, _, err := l.submitWait(room, st.Epoch+1, subs[:1]); !errors.Is(err, oplog.ErrEpoch) {
@@ -95,18 +96,6 @@ func TestRedisLogSequencesDedupsAndTrims(t *testing.T) {
 	if err != nil || string(st2.Snapshot) != "snap" || len(st2.Ops) != 3 || st2.Ops[0].Seq != 11 {
 		t.Fatalf("open after compaction: %+v %v", st2, err)
 	}
-}
-
-func slicesEqual(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // FuzzDecodeBusMessage: whatever arrives on a room's channel, decoding

@@ -18,6 +18,7 @@ import (
 
 	"github.com/lxzan/gws"
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/internal/testenv"
 	"github.com/sketchpad/sketchpad/server/client"
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/redistest"
@@ -76,25 +77,7 @@ func (d throttled) Dial(network, addr string) (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	_ = c.(*net.TCPConn).SetReadBuffer(64 << 10)
-	return &throttledConn{Conn: c, rate: d.rate, start: time.Now()}, nil
-}
-
-type throttledConn struct {
-	net.Conn
-	rate  float64
-	start time.Time
-	n     int64 // read so far (the reading goroutine's only)
-}
-
-func (c *throttledConn) Read(p []byte) (int, error) {
-	if len(p) > 16<<10 {
-		p = p[:16<<10]
-	}
-	n, err := c.Conn.Read(p)
-	c.n += int64(n)
-	time.Sleep(time.Until(c.start.Add(time.Duration(float64(c.n) / c.rate * float64(time.Second)))))
-	return n, err
+	return testenv.Throttle(c, d.rate), nil
 }
 
 // drawer draws small strokes, one at a time, each waited for, until stop;

@@ -139,23 +139,7 @@ func throttledProxy(t *testing.T, addr string, rate float64) string {
 				}
 				defer s.Close()
 				go func() { _, _ = io.Copy(s, c); s.Close() }()
-				buf := make([]byte, 4096)
-				start, sent := time.Now(), 0
-				for {
-					n, err := s.Read(buf)
-					if n > 0 {
-						if _, werr := c.Write(buf[:n]); werr != nil {
-							return
-						}
-						sent += n
-						if ahead := time.Duration(float64(sent)/rate*float64(time.Second)) - time.Since(start); ahead > 0 {
-							time.Sleep(ahead)
-						}
-					}
-					if err != nil {
-						return
-					}
-				}
+				_, _ = io.Copy(c, testenv.Throttle(s, rate))
 			}()
 		}
 	}()

@@ -28,6 +28,7 @@ import (
 
 	"github.com/lxzan/gws"
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/internal/testenv"
 	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
 	"github.com/sketchpad/sketchpad/server/config"
@@ -198,7 +199,7 @@ func (r *recorder) p99(from, to time.Time) (time.Duration, int) {
 }
 
 // dialer counts what its connection reads and, if slow, throttles its
-// reads to rate bytes a second through a 64 KiB receive buffer.
+// reads to rate bytes a second (testenv.Throttle).
 type dialer struct {
 	rate float64
 	slow bool
@@ -211,26 +212,20 @@ func (d dialer) Dial(network, addr string) (net.Conn, error) {
 		return nil, err
 	}
 	if d.slow {
-		_ = c.(*net.TCPConn).SetReadBuffer(64 << 10)
+		c = testenv.Throttle(c, d.rate)
 	}
-	return &conn{Conn: c, d: d, start: time.Now()}, nil
+	return &counted{Conn: c, read: d.read}, nil
 }
 
-type conn struct {
+// counted counts what is read through it.
+type counted struct {
 	net.Conn
-	d     dialer
-	start time.Time
+	read *atomic.Int64
 }
 
-func (c *conn) Read(p []byte) (int, error) {
-	if c.d.slow && len(p) > 16<<10 {
-		p = p[:16<<10]
-	}
+func (c *counted) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
-	total := c.d.read.Add(int64(n))
-	if c.d.slow {
-		time.Sleep(time.Until(c.start.Add(time.Duration(float64(total) / c.d.rate * float64(time.Second)))))
-	}
+	c.read.Add(int64(n))
 	return n, err
 }
 

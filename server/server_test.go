@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/internal/testenv"
 	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/client"
 	"github.com/sketchpad/sketchpad/server/config"
@@ -88,15 +88,7 @@ func connect(t *testing.T, ts *testServer, room, name string) *client.Client {
 }
 
 // spiral returns n absolute points along a smooth curve.
-func spiral(n int, phase float64) []canvas.Point {
-	pts := make([]canvas.Point, n)
-	for i := range pts {
-		a := phase + float64(i)*0.05
-		r := 200 + float64(i)*0.8
-		pts[i] = canvas.Point{X: int32(2000 + r*math.Cos(a)), Y: int32(2000 + r*math.Sin(a))}
-	}
-	return pts
-}
+var spiral = testenv.Spiral
 
 // drawSpirals draws n strokes of points spiral points each (colour i, width
 // 4), batch points to an op.

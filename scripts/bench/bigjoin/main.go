@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"net"
 	"os"
 	"slices"
@@ -80,7 +79,7 @@ func run(points, drawers int, rate float64, trials int, redisURL string) error {
 	defer filler.Close()
 	start := time.Now()
 	for i := 0; i < points/1000; i++ {
-		if _, err := filler.Stroke(uint32(i)<<8|0xff, 4, spiral(1000, float64(i)), 1000); err != nil {
+		if _, err := filler.Stroke(uint32(i)<<8|0xff, 4, testenv.Spiral(1000, float64(i)), 1000); err != nil {
 			return err
 		}
 	}
@@ -150,7 +149,7 @@ func draw(c *client.Client, i int, rec *recorder, stop <-chan struct{}) {
 		case <-tick.C:
 		}
 		t := time.Now()
-		if _, err := c.Stroke(0xff0000ff, 3, spiral(8, float64(k+i*1000)), 8); err != nil {
+		if _, err := c.Stroke(0xff0000ff, 3, testenv.Spiral(8, float64(k+i*1000)), 8); err != nil {
 			fmt.Fprintln(os.Stderr, "drawer:", err)
 			return
 		}
@@ -227,15 +226,4 @@ func (c *counted) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	c.read.Add(int64(n))
 	return n, err
-}
-
-// spiral is the test suite's: n points along a smooth curve.
-func spiral(n int, phase float64) []canvas.Point {
-	pts := make([]canvas.Point, n)
-	for i := range pts {
-		a := phase + float64(i)*0.05
-		r := 200 + float64(i)*0.8
-		pts[i] = canvas.Point{X: int32(2000 + r*math.Cos(a)), Y: int32(2000 + r*math.Sin(a))}
-	}
-	return pts
 }

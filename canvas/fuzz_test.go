@@ -288,10 +288,20 @@ func FuzzBoardUnmarshal(f *testing.F) {
 	f.Add(rawBoard(1, [][3]uint64{{1, 1, 2}}, []rawStroke{{author: 1, n: 1, width: 4, deltas: one}}))
 	f.Add(rawBoard(1, nil, []rawStroke{{author: 1, n: 1, width: 1, deltas: [][3]int64{{CoordLimit, -CoordLimit, 1}, {-1, 1, 2}}}}))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		epoch, seq, applied, headErr := SnapshotHead(data)
 		var b Board
 		if err := b.UnmarshalBinary(data); err != nil {
 			mustProtocolError(t, err, data)
 			return
+		}
+		// What a log reads of a snapshot's head is what the board says.
+		if headErr != nil || epoch != b.Epoch || seq != b.Seq {
+			t.Fatalf("head: epoch %x seq %d (%v), board: epoch %x seq %d", epoch, seq, headErr, b.Epoch, b.Seq)
+		}
+		for a := uint32(1); a <= b.MaxAuthor(); a++ {
+			if applied[a] != b.Author(a).Applied {
+				t.Fatalf("head: author %d applied %d, board %d", a, applied[a], b.Author(a).Applied)
+			}
 		}
 		checkInvariants(t, &b)
 		if 3*b.Points() > len(data) || 10*len(b.Strokes()) > len(data) || 3*len(b.authors) > len(data) {

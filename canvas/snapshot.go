@@ -113,6 +113,35 @@ func (b *Board) UnmarshalBinary(data []byte) error {
 	return nil
 }
 
+// SnapshotHead reads only the head of a board's encoding: its epoch, its
+// sequence number and how many ops each author has applied (what a log
+// needs to go on numbering after a snapshot), without decoding its
+// strokes. The author table is validated as UnmarshalBinary validates it;
+// the rest is not read.
+func SnapshotHead(data []byte) (epoch, seq uint64, applied map[uint32]uint64, err error) {
+	r := reader{b: data}
+	epoch, seq = r.u64(), r.uvarint()
+	na := r.count("author", MaxSnapshotAuthors, minSnapshotAuthor)
+	applied = make(map[uint32]uint64, na)
+	var last uint32
+	for i := 0; i < na && r.err == nil; i++ {
+		a := r.uvarint32("author")
+		n := r.uvarint()
+		r.uvarint32("stroke")
+		if r.err == nil && i > 0 && a <= last {
+			r.fail(errf("authors not in ascending order"))
+		}
+		last = a
+		if n > 0 {
+			applied[a] = n
+		}
+	}
+	if r.err != nil {
+		return 0, 0, nil, r.err
+	}
+	return epoch, seq, applied, nil
+}
+
 func decodeBoard(r *reader) (*Board, error) {
 	b := &Board{Epoch: r.u64(), Seq: r.uvarint()}
 	na := r.count("author", MaxSnapshotAuthors, minSnapshotAuthor)

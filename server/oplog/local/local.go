@@ -64,16 +64,12 @@ func (l *Log) Open(ctx context.Context, room string) (*oplog.StoredRoom, error) 
 	}
 	lr := &localRoom{epoch: st.Epoch, applied: make(map[uint32]uint64), authors: st.Authors}
 	if st.Snapshot != nil {
-		b := canvas.NewBoard(st.Epoch)
-		if err := b.UnmarshalBinary(st.Snapshot); err != nil {
+		// Only the head: the room decodes the whole board (once) itself.
+		_, seq, applied, err := canvas.SnapshotHead(st.Snapshot)
+		if err != nil {
 			return nil, fmt.Errorf("room %s snapshot: %w", room, err)
 		}
-		lr.seq, lr.snapSeq = b.Seq, b.Seq
-		for a := uint32(1); a <= b.MaxAuthor(); a++ {
-			if n := b.Author(a).Applied; n > 0 {
-				lr.applied[a] = n
-			}
-		}
+		lr.seq, lr.snapSeq, lr.applied = seq, seq, applied
 	}
 	for _, so := range st.Ops {
 		if so.Seq <= lr.seq {

@@ -28,9 +28,10 @@ func TestReconnectStormAfterAReplicaWith2000ConnectionsIsKilled(t *testing.T) {
 	}
 	needNginx(t)
 	needTool(t, "redis-server", func() (string, error) { return exec.LookPath("redis-server") })
+	bin := buildSketchpad(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	c, err := local.Start(ctx, local.Options{Replicas: 3, Logf: t.Logf,
+	c, err := local.Start(ctx, local.Options{Replicas: 3, Logf: t.Logf, Binary: bin,
 		ReplicaArgs: []string{"--max-conns-per-ip", "100000", "--ip-rate-factor", "100000", "--rate-http", "100000"}})
 	if err != nil {
 		t.Fatal(err)

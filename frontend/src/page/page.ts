@@ -25,6 +25,7 @@ import { Exports } from '../ui/exports';
 import { HelpPanel } from '../ui/help';
 import { NameBox } from '../ui/name_box';
 import { PeopleList } from '../ui/people';
+import { asViewer, giveWay } from '../ui/person_color';
 import { loadPrefs } from '../ui/prefs';
 import { ShareMenu } from '../ui/share_menu';
 import { StatusBanner } from '../ui/status';
@@ -63,6 +64,8 @@ export class Page {
   /** The View only badge in the toolbar. */
   private readonly badge: HTMLElement;
   private readonly layout: PageLayout;
+  /** The name box and this person's color picker (not in an embed). */
+  private readonly nameBox: NameBox | null = null;
   /** The page cannot change the board (it starts so, or the server refused an op, or the token expired). */
   private readOnly: boolean;
   /** The postMessage API to the host page (an embed whose host origin the server allowed). */
@@ -91,7 +94,7 @@ export class Page {
     this.status = new StatusBanner(() => this.connection?.retryNow());
     this.textEditor = new TextEditor();
 
-    this.editor = new Editor((f) => this.connection?.send(f), this.editorEvents(), { name: me.name, color: me.color });
+    this.editor = new Editor((f) => this.connection?.send(f), this.editorEvents(), { name: me.name, color: this.sentColor(me.color) });
     this.editor.sync.setReadOnly(this.readOnly);
     this.renderer = new Renderer(canvas, this.editor, schedule);
     this.decor = new Decorations();
@@ -109,14 +112,20 @@ export class Page {
     this.tools = new ToolControl(embed ? firstTool(embed.tools, this.readOnly) : 'pen', this.prefs, embed ? { tools: embed.tools, compact: true } : {}, deps);
     if (!embed) {
       // An embed's name is the host's (or the token's): no name box.
-      const nameBox = new NameBox(me.name, (name) => {
-        this.prefs.update((p) => ({ ...p, name }));
-        const color = this.prefs.current.color;
-        this.editor.sync.setIdentity({ name, color });
-        this.people.setSelf(this.editor.sync.author, { name, color });
-      });
-      nameBox.setColor(me.color);
-      this.people.setSelfRow(nameBox.el);
+      this.nameBox = new NameBox(
+        me.name,
+        (name) => {
+          this.prefs.update((p) => ({ ...p, name }));
+          this.announceSelf();
+        },
+        (color) => {
+          // Picked by hand: kept, never given way (ui/person_color).
+          this.prefs.update((p) => ({ ...p, color, colorPicked: true }));
+          this.announceSelf();
+        },
+      );
+      this.nameBox.setColor(me.color);
+      this.people.setSelfRow(this.nameBox.el);
     }
 
     this.exports = new Exports(this.renderer, this.editor, roomName(s.segment).replace(/[^\w.-]+/g, '_') || 'sketchpad');
@@ -245,6 +254,7 @@ export class Page {
         this.people.set(m.author, { name: m.name, color: m.color });
         this.cursors.rename(m.author, m);
         this.following.renamed(m.author, m.name);
+        this.giveWayIfClash();
       },
       leave: (a) => {
         this.bridge?.people.leave(a);
@@ -274,6 +284,29 @@ export class Page {
       },
       pausedChanged: (p) => this.status.setPaused(p),
     };
+  }
+
+  /** sentColor is this person's color as others get it: a viewer's is marked (ui/person_color). */
+  private sentColor(color: number): number {
+    return this.readOnly ? asViewer(color) : color;
+  }
+
+  /** announceSelf sends this person's name and color (now, or in the next Hello) and shows them here. */
+  private announceSelf(): void {
+    const { name, color } = this.prefs.current;
+    this.editor.sync.setIdentity({ name, color: this.sentColor(color) });
+    this.people.setSelf(this.editor.sync.author, { name, color });
+    this.nameBox?.setColor(color);
+  }
+
+  /** giveWayIfClash moves a color nobody picked off one an earlier person here already shows. */
+  private giveWayIfClash(): void {
+    const p = this.prefs.current;
+    if (p.colorPicked) return;
+    const c = giveWay(this.editor.sync.author, p.color, this.people.colors());
+    if (c === null) return;
+    this.prefs.update((q) => ({ ...q, color: c }));
+    this.announceSelf();
   }
 
   /** frame draws one animation frame: ops and the cursor out, the board, the overlays, the map. */
@@ -307,6 +340,7 @@ export class Page {
   private applyReadOnly(): void {
     this.readOnly = true;
     this.editor.sync.setReadOnly(true);
+    this.announceSelf();
     this.textEditor.end();
     this.badge.hidden = false;
     this.tools.toolbar.setReadOnly(true);

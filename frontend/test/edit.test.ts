@@ -7,8 +7,8 @@ import { NO_PENDING, displayKey, pendingView } from '../src/edit/pending';
 import { commandFor, isTextEntry } from '../src/input/shortcuts';
 import { cssColor, hexColor, parseHexColor } from '../src/render/color';
 import { cleanName, randomName, randomPersonColor, PERSON_COLORS } from '../src/ui/identity';
-import { PAUSED_TEXT, RESUMED_NOTE, noticeNote, statusText } from '../src/ui/status_text';
-import { CLOSE_SLOW } from '../src/protocol/codes';
+import { BOARD_FULL_NOTE, PAUSED_TEXT, RATE_LIMITED_NOTE, RESUMED_NOTE, embedErrorText, noticeNote, statusText } from '../src/ui/status_text';
+import { CLOSE_GOING_AWAY, CLOSE_RATE_LIMITED, CLOSE_SLOW, CLOSE_TRY_AGAIN, NOTICE_BOARD_FULL, NOTICE_RATE_LIMITED } from '../src/protocol/codes';
 import { seeded } from './rand';
 
 test('history: undo and redo of a stroke and of an erase', () => {
@@ -122,7 +122,23 @@ test('status words', () => {
   assert.equal(statusText({ state: 'offline', retryAt: 3000, code: CLOSE_SLOW }, 1000), 'connection too slow — reconnecting in 2s');
   assert.match(statusText({ state: 'reload' }, 0), /reload/);
   assert.equal(statusText({ state: 'stopped', code: 4410 }, 0), 'Access to this board has expired');
-  assert.equal(statusText({ state: 'stopped', code: 0, reason: 'the embed token is for another board' }, 0), 'the embed token is for another board');
+  assert.equal(statusText({ state: 'stopped', code: 0, reason: 'This site is not allowed to show this board.' }, 0), 'This site is not allowed to show this board.');
+  assert.equal(statusText({ state: 'stopped', code: 4000 }, 0), 'Disconnected from the board');
+});
+
+test('status words a person understands: no codes, no tokens, no milliseconds', () => {
+  const offline = (code: number): string => statusText({ state: 'offline', retryAt: 3000, code }, 1000);
+  assert.equal(offline(CLOSE_RATE_LIMITED), 'you drew faster than this board allows — reconnecting in 2s');
+  assert.equal(offline(CLOSE_TRY_AGAIN), 'the board is busy — reconnecting in 2s');
+  assert.equal(offline(CLOSE_GOING_AWAY), 'the server is restarting — reconnecting in 2s');
+  assert.equal(noticeNote({ code: NOTICE_RATE_LIMITED, message: 'slow down: retry after 4 ms' }), RATE_LIMITED_NOTE);
+  assert.equal(RATE_LIMITED_NOTE, "You're drawing faster than this board allows; it catches up in a moment.");
+  assert.equal(noticeNote({ code: NOTICE_BOARD_FULL, message: 'board_strokes' }), BOARD_FULL_NOTE);
+  for (const code of ['token_expired', 'token_wrong_board', 'token_invalid', 'host_not_allowed', 'something_new']) {
+    const text = embedErrorText(code);
+    assert.doesNotMatch(text, /token|_|mount/i, code);
+    assert.match(text, /^This /, code);
+  }
 });
 
 test('status words while the room has paused drawing', () => {

@@ -795,6 +795,13 @@ func TestExpiredAndWrongBoardTokensAreRefusedAtConnect(t *testing.T) {
 		if _, err := embCommand(p, slot, "exportSVG"); err == "" {
 			t.Errorf("%s: a command worked on a refused board", slot)
 		}
+		// The person in the iframe reads words, not the host's error.
+		f := embFrame(p, map[string]string{"a": expired, "b": wrong}[slot])
+		var said string
+		f.eval(`document.querySelector('[data-testid="status"]').textContent`, &said)
+		if strings.Contains(strings.ToLower(said), "token") || strings.Contains(said, "_") || !strings.HasPrefix(said, "This ") {
+			t.Errorf("%s: the refused board's page says %q to the person in it", slot, said)
+		}
 	}
 	if n := e.wsRequests(""); n != 0 {
 		t.Errorf("%d WebSocket requests with refused tokens", n)

@@ -29,7 +29,7 @@ import { asViewer, giveWay } from '../ui/person_color';
 import { loadPrefs } from '../ui/prefs';
 import { ShareMenu } from '../ui/share_menu';
 import { StatusBanner } from '../ui/status';
-import { noticeNote } from '../ui/status_text';
+import { embedErrorText, noticeNote } from '../ui/status_text';
 import { TextEditor } from '../ui/text_editor';
 import { ThemeSwitch } from '../ui/theme';
 import { Following } from './following';
@@ -229,7 +229,8 @@ export class Page {
       const e = errorFor(s.embedError);
       this.bridge?.error(e);
       if (!this.readOnly) this.applyReadOnly();
-      this.status.set({ state: 'stopped', code: 0, reason: e.message });
+      // The host's developer gets e (code and message); the person, words.
+      this.status.set({ state: 'stopped', code: 0, reason: embedErrorText(s.embedError) });
       return;
     }
     connection.start();

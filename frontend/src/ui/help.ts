@@ -24,6 +24,7 @@ export const CONTROLS: readonly Control[] = [
   { name: 'Style (the dot)', what: "The current tool's color, opacity, width and, for shapes, fill; only what applies to the tool" },
   { name: 'People (top right)', what: 'Who is on the board (viewers marked “viewing”), and your name; the dot beside it picks your color; click someone to follow them; the button folds the panel' },
   { name: 'Map (bottom right)', what: 'The minimap (click to go there) and the zoom bar: zoom out, the zoom (click: 100 %), zoom in, fit; the map button folds them' },
+  { name: 'Status (bottom left)', what: 'Live, or what is wrong and when the page tries again (Reconnect now tries at once); nothing you draw meanwhile is lost' },
   { name: 'Back to content', what: 'Shows when no drawing is in view: brings the whole drawing back' },
 ];
 

@@ -9,6 +9,7 @@ import { cssColor, hexColor, parseHexColor } from '../src/render/color';
 import { cleanName, randomName, randomPersonColor, PERSON_COLORS } from '../src/ui/identity';
 import { BOARD_FULL_NOTE, PAUSED_TEXT, RATE_LIMITED_NOTE, RESUMED_NOTE, embedErrorText, noticeNote, statusText } from '../src/ui/status_text';
 import { CLOSE_GOING_AWAY, CLOSE_RATE_LIMITED, CLOSE_SLOW, CLOSE_TRY_AGAIN, NOTICE_BOARD_FULL, NOTICE_RATE_LIMITED } from '../src/protocol/codes';
+import { PNG_SCALES, defaultPNGScale, exportFileName } from '../src/ui/export_name';
 import { seeded } from './rand';
 
 test('history: undo and redo of a stroke and of an erase', () => {
@@ -153,4 +154,19 @@ test('status words while the room has paused drawing', () => {
   assert.equal(noticeNote({ code: 2, message: 'back' }), RESUMED_NOTE);
   assert.equal(noticeNote({ code: 9, message: 'a hint' }), 'a hint');
   assert.equal(noticeNote({ code: 9, message: '' }), null);
+});
+
+test('export file names carry the board and the local date and time, and the PNG size', () => {
+  const when = new Date(2026, 11, 3, 9, 5); // local time: 3 December 2026, 09:05
+  assert.equal(exportFileName('team-plan', when, 'png'), 'team-plan-2026-12-03-0905.png');
+  assert.equal(exportFileName('team-plan', when, 'png', 3), 'team-plan-2026-12-03-0905@3x.png');
+  assert.equal(exportFileName('team-plan', when, 'svg', 2), 'team-plan-2026-12-03-0905.svg', 'an SVG has no pixel size');
+  assert.equal(exportFileName('Ünïcode board/ä', when, 'png'), 'Ünïcode_board_ä-2026-12-03-0905.png');
+  assert.equal(exportFileName('../..', when, 'svg'), 'sketchpad-2026-12-03-0905.svg', 'nothing of a path survives');
+  assert.equal(exportFileName('', when, 'png'), 'sketchpad-2026-12-03-0905.png');
+  assert.deepEqual(PNG_SCALES, [1, 2, 3]);
+  assert.equal(defaultPNGScale(1), 1);
+  assert.equal(defaultPNGScale(2.625), 3);
+  assert.equal(defaultPNGScale(1.25), 1);
+  assert.equal(defaultPNGScale(0), 1);
 });

@@ -128,9 +128,9 @@ export class Page {
       this.people.setSelfRow(this.nameBox.el);
     }
 
-    this.exports = new Exports(this.renderer, this.editor, roomName(s.segment).replace(/[^\w.-]+/g, '_') || 'sketchpad');
+    this.exports = new Exports(this.renderer, this.editor, roomName(s.segment));
     this.share = new ShareMenu({
-      exportPNG: (scope) => this.exports.downloadPNG(scope),
+      exportPNG: (scope, size) => this.exports.downloadPNG(scope, size),
       exportSVG: (scope) => this.exports.downloadSVG(scope),
     });
     this.help = new HelpPanel(SHORTCUTS);
@@ -218,7 +218,7 @@ export class Page {
       renderStats: () => renderer.stats(),
       view: () => renderer.view,
       setView: (v) => this.view.setView(v, true),
-      exportPNG: (scope) => this.exports.png(scope),
+      exportPNG: (scope, size) => this.exports.png(scope, size),
       exportSVG: (scope) => this.exports.svg(scope),
       readOnly: () => this.readOnly,
     });

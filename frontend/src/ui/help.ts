@@ -19,7 +19,7 @@ export const CONTROLS: readonly Control[] = [
   { name: 'More (⋯)', what: 'What does not fit in the toolbar on this screen: more tools, then theme, help, clear and share' },
   { name: 'Undo, redo', what: 'Take back or redo your own last change' },
   { name: 'Clear', what: 'Clear the board for everyone, after a confirm' },
-  { name: 'Share', what: 'The edit link, the view link, and export as PNG or SVG (the whole board or what you see)' },
+  { name: 'Share', what: 'The edit link, the view link, and export as PNG (1×, 2× or 3×) or SVG, the whole board or what you see, named after the board and the date' },
   { name: 'Help, theme', what: 'This help; light or dark' },
   { name: 'Style (the dot)', what: "The current tool's color, opacity, width and, for shapes, fill; only what applies to the tool" },
   { name: 'People (top right)', what: 'Who is on the board (viewers marked “viewing”), and your name; the dot beside it picks your color; click someone to follow them; the button folds the panel' },

@@ -135,9 +135,10 @@ export class Page {
     });
     this.help = new HelpPanel(SHORTCUTS);
     // An embed's theme is the host's (theme=light|dark, else the system's), never remembered.
+    const themed = (t: 'light' | 'dark'): void => this.renderer.setDark(t === 'dark');
     this.theme = embed
-      ? new ThemeSwitch(embed.theme, () => undefined)
-      : new ThemeSwitch(me.theme, (t) => this.prefs.update((p) => ({ ...p, theme: t })));
+      ? new ThemeSwitch(embed.theme, () => undefined, themed)
+      : new ThemeSwitch(me.theme, (t) => this.prefs.update((p) => ({ ...p, theme: t })), themed);
     const toolbar = this.tools.toolbar;
     if (!embed) {
       // An embed has no share menu (the host decides who gets what), no help, no theme switch.

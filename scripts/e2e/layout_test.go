@@ -225,6 +225,13 @@ func TestEveryToolbarControlIsReachableInOneRowOnAPhoneATabletAndADesktop(t *tes
 			if folded.People == s.touch || folded.Map == s.touch {
 				t.Errorf("after the toggles: %+v", folded)
 			}
+			// The folds are remembered: a reload keeps them as the person left them.
+			p.run("reload", chromedp.Reload())
+			p.waitFor("the page live again", `window.sketchpad && window.sketchpad.status() === 'live'`)
+			p.eval(`({ People: document.querySelector('.people').hidden, Map: document.querySelector('[data-testid="map-toggle"]').getAttribute('aria-expanded') === 'false' })`, &folded)
+			if folded.People == s.touch || folded.Map == s.touch {
+				t.Errorf("after a reload the folds are %+v, not as left (people and map folded: %v)", folded, !s.touch)
+			}
 			// The corner's controls (the map button, the zoom bar) are touch-sized too.
 			if s.touch {
 				var small []string

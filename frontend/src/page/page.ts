@@ -167,7 +167,8 @@ export class Page {
         schedule();
       },
     });
-    this.layout.foldOnSmallScreen();
+    // An embed's panels are the host's page's business: not remembered.
+    this.layout.fold(embed ? {} : me.folds, embed ? () => undefined : (f) => this.prefs.update((p) => ({ ...p, folds: { ...p.folds, ...f } })));
     this.relayout();
     canvas.dataset.tool = this.tools.tool;
 

@@ -11,6 +11,15 @@ const KEY = 'sketchpad.prefs.v1';
 
 export type Theme = 'light' | 'dark';
 
+/**
+ * Folds are the panels this person folded or unfolded by hand (true:
+ * folded); a panel not in it starts as the screen's size suggests.
+ */
+export interface Folds {
+  readonly people?: boolean;
+  readonly map?: boolean;
+}
+
 export interface Prefs {
   readonly name: string;
   readonly color: number;
@@ -21,6 +30,7 @@ export interface Prefs {
   readonly styles: Styles;
   /** The theme chosen with the toggle; null follows the system (prefers-color-scheme). */
   readonly theme: Theme | null;
+  readonly folds: Folds;
 }
 
 function storage(): Storage | null {
@@ -52,7 +62,8 @@ export function loadPrefs(random: () => number = Math.random): Prefs {
     if (typeof w === 'number' && Number.isInteger(w) && w >= 1 && w <= 4096) styles = { ...styles, widths: { ...styles.widths, pen: w } };
   }
   const theme = saved.theme === 'light' || saved.theme === 'dark' ? saved.theme : null;
-  const p: Prefs = { name, color, colorPicked, penColor: styles.colors.pen, penWidth: styles.widths.pen, styles, theme };
+  const folds = cleanFolds(saved.folds);
+  const p: Prefs = { name, color, colorPicked, penColor: styles.colors.pen, penWidth: styles.widths.pen, styles, theme, folds };
   savePrefs(p);
   return p;
 }
@@ -65,6 +76,15 @@ export function savePrefs(p: Prefs): void {
   } catch {
     // storage full or refused: not remembered, nothing else lost
   }
+}
+
+function cleanFolds(v: unknown): Folds {
+  if (typeof v !== 'object' || v === null) return {};
+  const o = v as Record<string, unknown>;
+  return {
+    ...(typeof o.people === 'boolean' ? { people: o.people } : {}),
+    ...(typeof o.map === 'boolean' ? { map: o.map } : {}),
+  };
 }
 
 function isColor(v: unknown): v is number {

@@ -39,6 +39,8 @@ export interface SketchpadAPI {
   exportSVG(scope?: 'board' | 'view'): string;
   /** The page cannot change the board (a view link /b/v.{id}): no drawing tools, no ops sent. */
   readOnly(): boolean;
+  /** How many strokes are selected. */
+  selected(): number;
 }
 
 /** Hooks are what the API reads from the rest of the page. */
@@ -79,5 +81,6 @@ export function makeAPI(editor: Editor, state: () => ConnState, hooks: APIHooks)
       Promise.resolve().then(() => hooks.exportPNG(scope === 'view' ? 'view' : 'board', size === 1 || size === 2 || size === 3 ? size : undefined)),
     exportSVG: (scope) => hooks.exportSVG(scope === 'view' ? 'view' : 'board'),
     readOnly: () => hooks.readOnly(),
+    selected: () => editor.selection.length,
   };
 }

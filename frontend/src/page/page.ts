@@ -24,6 +24,7 @@ import { h } from '../ui/dom';
 import { Exports } from '../ui/exports';
 import { HelpPanel } from '../ui/help';
 import { NameBox } from '../ui/name_box';
+import { cursorOf } from '../ui/op_cursor';
 import { PeopleList } from '../ui/people';
 import { asViewer, giveWay } from '../ui/person_color';
 import { loadPrefs } from '../ui/prefs';
@@ -250,7 +251,14 @@ export class Page {
         this.view.boardChanged();
         if (b.strokes.length) this.renderer.snapshotArrived(this.editor.sync.receivedAt);
       },
-      applied: () => this.view.boardChanged(),
+      applied: (e, author) => {
+        this.view.boardChanged();
+        // Someone drawing sends no cursor: their stroke's last point is it.
+        // (Not for a replay while joining: those points are history.)
+        if (author === this.editor.sync.author || !this.editor.sync.live) return;
+        const at = cursorOf(e);
+        if (at) this.remoteCursor(author, at.x, at.y);
+      },
       presence: (m) => {
         if (m.author === this.editor.sync.author) return;
         this.bridge?.people.presence(m.author, m.name);
@@ -267,11 +275,7 @@ export class Page {
       },
       cursors: (list) => {
         const me = this.editor.sync.author;
-        for (const c of list) {
-          if (c.author === me) continue;
-          if (c.author === this.following.who) this.view.centerOn(c.x, c.y, false);
-          this.cursors.update(c.author, c.x, c.y, this.renderer.view, this.people.name(c.author));
-        }
+        for (const c of list) if (c.author !== me) this.remoteCursor(c.author, c.x, c.y);
       },
       welcomed: (w, epochChanged) => {
         this.bridge?.people.welcomed();
@@ -287,6 +291,12 @@ export class Page {
       },
       pausedChanged: (p) => this.status.setPaused(p),
     };
+  }
+
+  /** remoteCursor places author's cursor at board point (x, y); the view follows it when following them. */
+  private remoteCursor(author: number, x: number, y: number): void {
+    if (author === this.following.who) this.view.centerOn(x, y, false);
+    this.cursors.update(author, x, y, this.renderer.view, this.people.name(author));
   }
 
   /** sentColor is this person's color as others get it: a viewer's is marked (ui/person_color). */

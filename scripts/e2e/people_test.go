@@ -96,3 +96,49 @@ func TestPeopleGetDistinctColorsCanPickTheirOwnAndViewersAreMarked(t *testing.T)
 	}
 	shots(t, a, b, v)
 }
+
+func TestAFollowerSeesWhereTheLeaderDrawsWithoutCursorFrames(t *testing.T) {
+	a, b, _ := twoPages(t, "e2e-follow")
+	var authorA int
+	var nameA string
+	a.eval(`window.sketchpad.author()`, &authorA)
+	a.eval(`document.querySelector('[data-testid="name-input"]').value`, &nameA)
+	b.waitFor("A in B's list", fmt.Sprintf(`!!document.querySelector('[data-testid="follow"][data-author="%d"]')`, authorA))
+	b.run("follow A", chromedp.Click(fmt.Sprintf(`[data-testid="follow"][data-author="%d"]`, authorA), chromedp.ByQuery, chromedp.NodeVisible))
+	var pill string
+	b.waitFor("the follow pill", `!document.querySelector('[data-testid="following"]').hidden`)
+	b.eval(`document.querySelector('[data-testid="following"]').textContent`, &pill)
+	if !strings.Contains(pill, "Following "+nameA) {
+		t.Errorf("the pill says %q, want it to name %q", pill, nameA)
+	}
+
+	// A goes far away and draws there: B's screen goes along, centered on
+	// the end of A's stroke (carried by A's ops, not by cursor frames).
+	a.eval(`(window.sketchpad.setView({scale: 0.25, x: -2000, y: -1500}), true)`, nil)
+	a.tool("pen")
+	a.drag(line(300, 300, 600, 400, 30))
+	settled(t, a, b)
+	endX, endY := (600.0+2000)/0.25, (400.0+1500)/0.25
+	b.waitFor("B's screen centered on the end of A's stroke", fmt.Sprintf(`(() => {
+		const v = window.sketchpad.view();
+		const cx = (innerWidth / 2 - v.x) / v.scale, cy = (innerHeight / 2 - v.y) / v.scale;
+		return Math.abs(cx - %f) < 40 && Math.abs(cy - %f) < 40;
+	})()`, endX, endY))
+	b.twoFrames()
+	if !b.inkAt(b.centerX(), b.centerY()) {
+		t.Error("B's screen center shows no ink where A's stroke ends")
+	}
+}
+
+// centerX and centerY are the middle of the page's window.
+func (p *person) centerX() float64 {
+	var x float64
+	p.eval(`innerWidth / 2`, &x)
+	return x
+}
+
+func (p *person) centerY() float64 {
+	var y float64
+	p.eval(`innerHeight / 2`, &y)
+	return y
+}

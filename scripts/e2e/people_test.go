@@ -64,7 +64,17 @@ func TestPeopleGetDistinctColorsCanPickTheirOwnAndViewersAreMarked(t *testing.T)
 	const violet = "rgb(132, 94, 247)"
 	b.click("my-color")
 	b.run("pick violet", chromedp.Click(`[data-testid="color-pick"][data-color="2220816383"]`, chromedp.ByQuery, chromedp.NodeVisible))
+	b.waitFor("the palette put away after a pick", `document.querySelector('#my-color-picks').hidden`)
+	// Opened again, a press on the board puts it away and draws nothing.
+	b.click("my-color")
+	b.clickAt(400, 400)
+	b.waitFor("the palette put away", `document.querySelector('#my-color-picks').hidden`)
 	a.waitFor("A to see B in violet", fmt.Sprintf(`(() => { const e = document.querySelector('[data-testid="people-list"] [data-author="%d"] .dot'); return !!e && getComputedStyle(e).backgroundColor === %q; })()`, authorB, violet))
+	b.drag(line(100, 150, 300, 160, 10))
+	settled(t, b, a)
+	if n := len(b.board().Strokes()); n != 1 {
+		t.Errorf("%d strokes after a press that put the palette away and one stroke; want only the stroke", n)
+	}
 	b.open(base + "/b/" + room)
 	if got := b.personColor(0); got != violet {
 		t.Errorf("after a reload B shows itself in %s, want the violet it picked", got)

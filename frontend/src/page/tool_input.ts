@@ -66,10 +66,10 @@ export class ToolInput implements PointerHandlers {
   /** attach listens to the pointer on the canvas and to Shift on the whole page. */
   attach(): void {
     const { canvas } = this.d;
-    // A press on the board while a menu or popover is open closes it (each
-    // closes itself on a press elsewhere) and does nothing else: clicking
-    // away from the share menu drew a dot.
-    const menuOpen = (): boolean => document.querySelector('.popover:not([hidden])') !== null;
+    // A press on the board while a menu, a popover or the color palette is
+    // open closes it (each closes itself on a press elsewhere) and does
+    // nothing else: clicking away from the share menu drew a dot.
+    const menuOpen = (): boolean => document.querySelector('.popover:not([hidden]), .color-picks:not([hidden])') !== null;
     const pointer = attachPointer(canvas, this, () => this.d.tools.tool === 'hand' || this.spaceHeld || this.d.readOnly(), menuOpen);
     const trackShift = (e: KeyboardEvent | PointerEvent): void => {
       this.shiftHeld = e.shiftKey;

@@ -87,6 +87,10 @@ export class NameBox {
       h('div', { class: 'tb-who' }, this.dot, this.input, h('span', { class: 'person-you' }, '(you)')),
       this.picks,
     );
+    // Like a menu: a press anywhere else puts the palette away.
+    document.addEventListener('pointerdown', (e) => {
+      if (!this.picks.hidden && e.target instanceof Node && !this.el.contains(e.target)) this.showPicks(false);
+    });
   }
 
   /** setColor shows c as this person's color (picked here, or given way to another's). */

@@ -29,12 +29,18 @@ export interface SketchpadAPI {
   view(): { scale: number; x: number; y: number; zoom: number };
   /** setView moves this person's view (as a pan or zoom would; it stops following). */
   setView(v: { scale: number; x: number; y: number }): void;
-  /** A PNG (data URL) of the whole board ('board', the default: the drawing and a margin) or of the visible area ('view'). */
-  exportPNG(scope?: 'board' | 'view'): Promise<string>;
+  /**
+   * A PNG (data URL) of the whole board ('board', the default: the drawing
+   * and a margin) or of the visible area ('view'), at size 1, 2 or 3 PNG
+   * pixels per CSS pixel (default: the screen's density).
+   */
+  exportPNG(scope?: 'board' | 'view', size?: number): Promise<string>;
   /** An SVG document of the whole board or the visible area, drawn as PROTOCOL.md "Rendering" says. */
   exportSVG(scope?: 'board' | 'view'): string;
   /** The page cannot change the board (a view link /b/v.{id}): no drawing tools, no ops sent. */
   readOnly(): boolean;
+  /** How many strokes are selected. */
+  selected(): number;
 }
 
 /** Hooks are what the API reads from the rest of the page. */
@@ -42,7 +48,7 @@ export interface APIHooks {
   readonly renderStats: () => RenderStats;
   readonly view: () => View;
   readonly setView: (v: View) => void;
-  readonly exportPNG: (scope: 'board' | 'view') => string;
+  readonly exportPNG: (scope: 'board' | 'view', size?: number) => string;
   readonly exportSVG: (scope: 'board' | 'view') => string;
   readonly readOnly: () => boolean;
 }
@@ -71,8 +77,10 @@ export function makeAPI(editor: Editor, state: () => ConnState, hooks: APIHooks)
       return { scale: v.scale, x: v.x, y: v.y, zoom: v.scale * 4 };
     },
     setView: (v) => hooks.setView({ scale: v.scale, x: v.x, y: v.y }),
-    exportPNG: (scope) => Promise.resolve().then(() => hooks.exportPNG(scope === 'view' ? 'view' : 'board')),
+    exportPNG: (scope, size) =>
+      Promise.resolve().then(() => hooks.exportPNG(scope === 'view' ? 'view' : 'board', size === 1 || size === 2 || size === 3 ? size : undefined)),
     exportSVG: (scope) => hooks.exportSVG(scope === 'view' ? 'view' : 'board'),
     readOnly: () => hooks.readOnly(),
+    selected: () => editor.selection.length,
   };
 }

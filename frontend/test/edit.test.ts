@@ -7,8 +7,9 @@ import { NO_PENDING, displayKey, pendingView } from '../src/edit/pending';
 import { commandFor, isTextEntry } from '../src/input/shortcuts';
 import { cssColor, hexColor, parseHexColor } from '../src/render/color';
 import { cleanName, randomName, randomPersonColor, PERSON_COLORS } from '../src/ui/identity';
-import { PAUSED_TEXT, RESUMED_NOTE, noticeNote, statusText } from '../src/ui/status_text';
-import { CLOSE_SLOW } from '../src/protocol/codes';
+import { BOARD_FULL_NOTE, PAUSED_TEXT, RATE_LIMITED_NOTE, RESUMED_NOTE, embedErrorText, noticeNote, statusText } from '../src/ui/status_text';
+import { CLOSE_GOING_AWAY, CLOSE_RATE_LIMITED, CLOSE_SLOW, CLOSE_TRY_AGAIN, NOTICE_BOARD_FULL, NOTICE_RATE_LIMITED } from '../src/protocol/codes';
+import { PNG_SCALES, defaultPNGScale, exportFileName } from '../src/ui/export_name';
 import { seeded } from './rand';
 
 test('history: undo and redo of a stroke and of an erase', () => {
@@ -122,7 +123,23 @@ test('status words', () => {
   assert.equal(statusText({ state: 'offline', retryAt: 3000, code: CLOSE_SLOW }, 1000), 'connection too slow — reconnecting in 2s');
   assert.match(statusText({ state: 'reload' }, 0), /reload/);
   assert.equal(statusText({ state: 'stopped', code: 4410 }, 0), 'Access to this board has expired');
-  assert.equal(statusText({ state: 'stopped', code: 0, reason: 'the embed token is for another board' }, 0), 'the embed token is for another board');
+  assert.equal(statusText({ state: 'stopped', code: 0, reason: 'This site is not allowed to show this board.' }, 0), 'This site is not allowed to show this board.');
+  assert.equal(statusText({ state: 'stopped', code: 4000 }, 0), 'Disconnected from the board');
+});
+
+test('status words a person understands: no codes, no tokens, no milliseconds', () => {
+  const offline = (code: number): string => statusText({ state: 'offline', retryAt: 3000, code }, 1000);
+  assert.equal(offline(CLOSE_RATE_LIMITED), 'you drew faster than this board allows — reconnecting in 2s');
+  assert.equal(offline(CLOSE_TRY_AGAIN), 'the board is busy — reconnecting in 2s');
+  assert.equal(offline(CLOSE_GOING_AWAY), 'the server is restarting — reconnecting in 2s');
+  assert.equal(noticeNote({ code: NOTICE_RATE_LIMITED, message: 'slow down: retry after 4 ms' }), RATE_LIMITED_NOTE);
+  assert.equal(RATE_LIMITED_NOTE, "You're drawing faster than this board allows; it catches up in a moment.");
+  assert.equal(noticeNote({ code: NOTICE_BOARD_FULL, message: 'board_strokes' }), BOARD_FULL_NOTE);
+  for (const code of ['token_expired', 'token_wrong_board', 'token_invalid', 'host_not_allowed', 'something_new']) {
+    const text = embedErrorText(code);
+    assert.doesNotMatch(text, /token|_|mount/i, code);
+    assert.match(text, /^This /, code);
+  }
 });
 
 test('status words while the room has paused drawing', () => {
@@ -137,4 +154,19 @@ test('status words while the room has paused drawing', () => {
   assert.equal(noticeNote({ code: 2, message: 'back' }), RESUMED_NOTE);
   assert.equal(noticeNote({ code: 9, message: 'a hint' }), 'a hint');
   assert.equal(noticeNote({ code: 9, message: '' }), null);
+});
+
+test('export file names carry the board and the local date and time, and the PNG size', () => {
+  const when = new Date(2026, 11, 3, 9, 5); // local time: 3 December 2026, 09:05
+  assert.equal(exportFileName('team-plan', when, 'png'), 'team-plan-2026-12-03-0905.png');
+  assert.equal(exportFileName('team-plan', when, 'png', 3), 'team-plan-2026-12-03-0905@3x.png');
+  assert.equal(exportFileName('team-plan', when, 'svg', 2), 'team-plan-2026-12-03-0905.svg', 'an SVG has no pixel size');
+  assert.equal(exportFileName('Ünïcode board/ä', when, 'png'), 'Ünïcode_board_ä-2026-12-03-0905.png');
+  assert.equal(exportFileName('../..', when, 'svg'), 'sketchpad-2026-12-03-0905.svg', 'nothing of a path survives');
+  assert.equal(exportFileName('', when, 'png'), 'sketchpad-2026-12-03-0905.png');
+  assert.deepEqual(PNG_SCALES, [1, 2, 3]);
+  assert.equal(defaultPNGScale(1), 1);
+  assert.equal(defaultPNGScale(2.625), 3);
+  assert.equal(defaultPNGScale(1.25), 1);
+  assert.equal(defaultPNGScale(0), 1);
 });

@@ -382,6 +382,20 @@ test('presence arrives for everyone on the board, names update live', () => {
   assert.equal(new Board(0n).seq, 0);
 });
 
+test('a color or name changed after Hello but before Welcome reaches the others once live', () => {
+  const room = new FakeRoom(1n);
+  const a = new TestClient(room, 'Ada');
+  const b = new TestClient(room, 'Grace');
+  a.connect();
+  settle(a);
+  b.connect(); // Hello sent, Welcome not yet read
+  b.ed.sync.setIdentity({ name: 'Grace', color: 0xe03131ff });
+  assert.equal(b.sent.filter((m) => m.type === 'name').length, 0, 'not live: nothing sent yet');
+  settle(a, b);
+  assert.equal(a.people.get(2)?.color, 0xe03131ff);
+  assert.equal(b.sent.filter((m) => m.type === 'name').length, 1, 'sent once');
+});
+
 test('paused: Notice 1 pauses, drawing goes on into the outbox, Notice 2 resumes and it is acknowledged', () => {
   const room = new FakeRoom(1n);
   const changes: boolean[] = [];

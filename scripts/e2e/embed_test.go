@@ -797,6 +797,13 @@ func TestExpiredAndWrongBoardTokensAreRefusedAtConnect(t *testing.T) {
 		if _, err := embCommand(p, slot, "exportSVG"); err == "" {
 			t.Errorf("%s: a command worked on a refused board", slot)
 		}
+		// The person in the iframe reads words, not the host's error.
+		f := embFrame(p, map[string]string{"a": expired, "b": wrong}[slot])
+		var said string
+		f.eval(`document.querySelector('[data-testid="status"]').textContent`, &said)
+		if strings.Contains(strings.ToLower(said), "token") || strings.Contains(said, "_") || !strings.HasPrefix(said, "This ") {
+			t.Errorf("%s: the refused board's page says %q to the person in it", slot, said)
+		}
 	}
 	if n := e.wsRequests(""); n != 0 {
 		t.Errorf("%d WebSocket requests with refused tokens", n)
@@ -875,6 +882,35 @@ func TestExportThroughPostMessageGivesAPNG(t *testing.T) {
 	v, err := embCommand(p, "a", "exportSVG")
 	if svg, _ := v.(string); err != "" || !strings.Contains(svg, "<svg") || strings.Count(svg, `data-stroke="`) != 1 {
 		t.Errorf("exportSVG: %.80q %s", svg, err)
+	}
+
+	// With the stroke selected, a style command keeps the select tool and
+	// the selection (it used to switch to the pen and drop it); the pen
+	// draws with it next.
+	if _, err := embCommand(p, "a", "setTool", "select"); err != "" {
+		t.Fatal(err)
+	}
+	embDrag(p, "a", line(30, 120, 300, 250, 20)) // a marquee around the wave
+	f.waitFor("the stroke selected", `window.sketchpad.selected() === 1`)
+	if _, err := embCommand(p, "a", "setColor", "#1971c2"); err != "" {
+		t.Fatal(err)
+	}
+	var kept struct {
+		Tool     string
+		Selected int
+	}
+	f.eval(`({Tool: document.querySelector('[aria-pressed="true"][data-testid^="tool-"]').dataset.testid, Selected: window.sketchpad.selected()})`, &kept)
+	if kept.Tool != "tool-select" || kept.Selected != 1 {
+		t.Errorf("after setColor with a selection: %+v, want the select tool and the stroke still selected", kept)
+	}
+	if _, err := embCommand(p, "a", "setTool", "pen"); err != "" {
+		t.Fatal(err)
+	}
+	embDrag(p, "a", embedWave(60, 290))
+	e.waitStrokes(board, 2)
+	f.waitFor("the second stroke acknowledged", `window.sketchpad.pendingOps() === 0`)
+	if s := embShown(embFrameBoard(f)); len(s) != 2 || s[1].Color != 0x1971c2ff {
+		t.Errorf("the stroke drawn after setColor: %+v, want blue", s)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -216,8 +217,15 @@ func TestExportGivesAPNGAndAnSVG(t *testing.T) {
 	if scope != "board" {
 		t.Errorf("export scope %q by default, want board", scope)
 	}
+	var size string
+	a.eval(`document.querySelector('[data-testid="export-size"]').value`, &size)
+	if size != "1" {
+		t.Errorf("PNG size %s× by default on a screen of devicePixelRatio 1, want 1×", size)
+	}
 	a.click("export-png")
-	gotPNG := waitForFile(t, filepath.Join(dir, room+".png"))
+	// The file is named after the board and the date (and time, to the minute).
+	stamp := `-\d{4}-\d{2}-\d{2}-\d{4}`
+	gotPNG := waitForFileLike(t, dir, regexp.MustCompile(`^`+room+stamp+`\.png$`))
 	var pngA string
 	a.run("export PNG", chromedp.Evaluate(`window.sketchpad.exportPNG('board')`, &pngA, awaitPromise))
 	uimg, _, err := image.Decode(bytes.NewReader(gotPNG))
@@ -228,11 +236,30 @@ func TestExportGivesAPNGAndAnSVG(t *testing.T) {
 		t.Errorf("the downloaded PNG is %v with %d ink pixels; the API's is %v with %d", uimg.Bounds(), inkPixels(uimg), img.Bounds(), inkPixels(img))
 	}
 	a.click("export-svg")
-	gotSVG := waitForFile(t, filepath.Join(dir, room+".svg"))
+	gotSVG := waitForFileLike(t, dir, regexp.MustCompile(`^`+room+stamp+`\.svg$`))
 	if string(gotSVG) != svgA {
 		t.Errorf("the downloaded SVG (%d bytes) differs from exportSVG('board') (%d bytes)", len(gotSVG), len(svgA))
 	}
 	checkStrokes(t, "the downloaded SVG", parseSVG(t, "the downloaded SVG", gotSVG), board)
+
+	// 3×: three times as many pixels each way, named @3x. (The share menu
+	// stays open after an export.)
+	var open bool
+	a.eval(`document.querySelector('[data-testid="export-size"]').getBoundingClientRect().width > 0`, &open)
+	if !open {
+		a.click("share")
+	}
+	a.waitFor("the export buttons", `document.querySelector('[data-testid="export-size"]').getBoundingClientRect().width > 0`)
+	a.run("choose 3×", chromedp.SetValue(`[data-testid="export-size"]`, "3", chromedp.ByQuery))
+	a.click("export-png")
+	got3 := waitForFileLike(t, dir, regexp.MustCompile(`^`+room+stamp+`@3x\.png$`))
+	img3, _, err := image.Decode(bytes.NewReader(got3))
+	if err != nil {
+		t.Fatalf("the 3× PNG: %v", err)
+	}
+	if w3, h3 := img3.Bounds().Dx(), img3.Bounds().Dy(); abs(float64(w3-3*w)) > 3 || abs(float64(h3-3*h)) > 3 {
+		t.Errorf("the 3× PNG is %d×%d; the 1× one is %d×%d", w3, h3, w, h)
+	}
 	if dirS := os.Getenv("SKETCHPAD_E2E_SHOTS"); dirS != "" {
 		_ = os.WriteFile(filepath.Join(dirS, "export.png"), gotPNG, 0o644)
 		_ = os.WriteFile(filepath.Join(dirS, "export.svg"), gotSVG, 0o644)
@@ -312,6 +339,27 @@ func waitForFile(t *testing.T, path string) []byte {
 				names = append(names, e.Name())
 			}
 			t.Fatalf("no download at %s (the directory holds %v)", path, names)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitForFileLike waits until a download whose name matches re is complete
+// in dir and returns it.
+func waitForFileLike(t *testing.T, dir string, re *regexp.Regexp) []byte {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		entries, _ := os.ReadDir(dir)
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+			if re.MatchString(e.Name()) {
+				return waitForFile(t, filepath.Join(dir, e.Name()))
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no download named like %v (the directory holds %v)", re, names)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -225,6 +225,30 @@ func TestEveryToolbarControlIsReachableInOneRowOnAPhoneATabletAndADesktop(t *tes
 			if folded.People == s.touch || folded.Map == s.touch {
 				t.Errorf("after the toggles: %+v", folded)
 			}
+			// The people panel (open now on every screen) shows all of its
+			// name row, and the color button is finger-sized on a phone.
+			if !s.touch {
+				p.click("people-toggle")
+			}
+			var panel struct{ ScrollW, ClientW, ColorW, ColorH float64 }
+			p.eval(`(() => { const e = document.querySelector('.people'), c = document.querySelector('[data-testid="my-color"]').getBoundingClientRect();
+				return {ScrollW: e.scrollWidth, ClientW: e.clientWidth, ColorW: c.width, ColorH: c.height}; })()`, &panel)
+			if panel.ScrollW > panel.ClientW+1 {
+				t.Errorf("the people panel holds %.0f px of content in %.0f", panel.ScrollW, panel.ClientW)
+			}
+			if s.touch && (panel.ColorW < 44 || panel.ColorH < 44) {
+				t.Errorf("the color button is %.0f×%.0f on a phone", panel.ColorW, panel.ColorH)
+			}
+			if !s.touch {
+				p.click("people-toggle")
+			}
+			// The folds are remembered: a reload keeps them as the person left them.
+			p.run("reload", chromedp.Reload())
+			p.waitFor("the page live again", `window.sketchpad && window.sketchpad.status() === 'live'`)
+			p.eval(`({ People: document.querySelector('.people').hidden, Map: document.querySelector('[data-testid="map-toggle"]').getAttribute('aria-expanded') === 'false' })`, &folded)
+			if folded.People == s.touch || folded.Map == s.touch {
+				t.Errorf("after a reload the folds are %+v, not as left (people and map folded: %v)", folded, !s.touch)
+			}
 			// The corner's controls (the map button, the zoom bar) are touch-sized too.
 			if s.touch {
 				var small []string

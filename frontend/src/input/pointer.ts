@@ -34,7 +34,11 @@ export interface PointerControl {
 }
 
 /** attachPointer listens on el; panMode says whether the primary button pans now. */
-export function attachPointer(el: HTMLElement, h: PointerHandlers, panMode: () => boolean): PointerControl {
+/**
+ * attachPointer listens to el's pointer. dismisses: a press that only
+ * closes something (an open menu) and must not draw, pan or select.
+ */
+export function attachPointer(el: HTMLElement, h: PointerHandlers, panMode: () => boolean, dismisses: () => boolean = () => false): PointerControl {
   const m = new GestureMachine();
   let rect = el.getBoundingClientRect();
 
@@ -87,6 +91,9 @@ export function attachPointer(el: HTMLElement, h: PointerHandlers, panMode: () =
     // Take focus from the toolbar so keyboard shortcuts work again.
     const focused = document.activeElement;
     if (focused instanceof HTMLElement && focused !== document.body && focused.dataset.keepFocus === undefined) focused.blur();
+    // The gesture machine never hears of this pointer: its moves and its
+    // release are ignored as a stranger's.
+    if (dismisses()) return;
     run(m.down(toIn(e), panMode()));
   };
 

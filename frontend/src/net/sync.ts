@@ -93,6 +93,8 @@ export class SyncCore {
   private helloEpoch = 0n;
   private dropHeadOnWelcome = false;
   private identityV: Identity;
+  /** The identity the server was last sent (Hello or Name): a change made between Hello and Welcome goes out once live. */
+  private announced: Identity | null = null;
   /** This author's ops the room has not been seen to apply. */
   readonly outbox = new Outbox();
 
@@ -166,6 +168,7 @@ export class SyncCore {
     this.loadingV = false;
     this.outbox.disconnected();
     this.helloEpoch = this.boardV.epoch;
+    this.announced = this.identityV;
     this.send(
       encodeClientMsg({
         type: 'hello',
@@ -251,6 +254,7 @@ export class SyncCore {
       this.liveV = true;
       this.loadingV = false;
       this.flush();
+      if (this.announced !== this.identityV) this.announce();
       if (dropped > 0) this.listener.acked?.();
       this.listener.welcomed?.(welcome, epochChanged);
     }
@@ -275,7 +279,13 @@ export class SyncCore {
   /** setIdentity changes name and color: sent now when live, in the next Hello anyway. */
   setIdentity(id: Identity): void {
     this.identityV = id;
-    if (this.liveV) this.send(encodeClientMsg({ type: 'name', name: id.name, color: id.color }));
+    if (this.liveV) this.announce();
+  }
+
+  private announce(): void {
+    const id = this.identityV;
+    this.announced = id;
+    this.send(encodeClientMsg({ type: 'name', name: id.name, color: id.color }));
   }
 
   private flush(): void {

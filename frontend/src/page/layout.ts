@@ -4,6 +4,7 @@
 import { Corner } from '../ui/corner';
 import { h } from '../ui/dom';
 import type { PeopleList } from '../ui/people';
+import type { Folds } from '../ui/prefs';
 import type { Toolbar } from '../ui/toolbar';
 
 /** LayoutParts are the page's parts, in the order they are stacked. */
@@ -59,12 +60,21 @@ export class PageLayout {
     });
   }
 
-  /** foldOnSmallScreen: a phone-sized screen starts with the people panel and the map folded. */
-  foldOnSmallScreen(): void {
-    if (window.matchMedia?.('(max-width: 600px), (max-height: 500px)').matches) {
-      this.p.people.setCollapsed(true);
-      this.corner.setCollapsed(true);
-    }
+  /**
+   * fold folds the panels as this person last left them (remembered), else
+   * as the screen suggests: a phone-sized screen starts with the people
+   * panel and the map folded. remember hears each fold made by hand (only
+   * the panel folded: the other keeps following the screen).
+   */
+  fold(remembered: Folds, remember: (f: Folds) => void): void {
+    const small = window.matchMedia?.('(max-width: 600px), (max-height: 500px)').matches ?? false;
+    const people = remembered.people ?? small;
+    const map = remembered.map ?? small;
+    if (people !== this.p.people.collapsed) this.p.people.setCollapsed(people);
+    if (map !== this.corner.collapsed) this.corner.setCollapsed(map);
+    // After the panels' own listeners, which fold or unfold them.
+    this.p.people.toggle.addEventListener('click', () => remember({ people: this.p.people.collapsed }));
+    this.corner.toggle.addEventListener('click', () => remember({ map: this.corner.collapsed }));
   }
 
   /** relayout fits the toolbar's row to the window. */

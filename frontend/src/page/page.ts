@@ -24,11 +24,13 @@ import { h } from '../ui/dom';
 import { Exports } from '../ui/exports';
 import { HelpPanel } from '../ui/help';
 import { NameBox } from '../ui/name_box';
+import { cursorOf } from '../ui/op_cursor';
 import { PeopleList } from '../ui/people';
+import { asViewer, giveWay } from '../ui/person_color';
 import { loadPrefs } from '../ui/prefs';
 import { ShareMenu } from '../ui/share_menu';
 import { StatusBanner } from '../ui/status';
-import { noticeNote } from '../ui/status_text';
+import { embedErrorText, noticeNote } from '../ui/status_text';
 import { TextEditor } from '../ui/text_editor';
 import { ThemeSwitch } from '../ui/theme';
 import { Following } from './following';
@@ -63,6 +65,8 @@ export class Page {
   /** The View only badge in the toolbar. */
   private readonly badge: HTMLElement;
   private readonly layout: PageLayout;
+  /** The name box and this person's color picker (not in an embed). */
+  private readonly nameBox: NameBox | null = null;
   /** The page cannot change the board (it starts so, or the server refused an op, or the token expired). */
   private readOnly: boolean;
   /** The postMessage API to the host page (an embed whose host origin the server allowed). */
@@ -91,7 +95,7 @@ export class Page {
     this.status = new StatusBanner(() => this.connection?.retryNow());
     this.textEditor = new TextEditor();
 
-    this.editor = new Editor((f) => this.connection?.send(f), this.editorEvents(), { name: me.name, color: me.color });
+    this.editor = new Editor((f) => this.connection?.send(f), this.editorEvents(), { name: me.name, color: this.sentColor(me.color) });
     this.editor.sync.setReadOnly(this.readOnly);
     this.renderer = new Renderer(canvas, this.editor, schedule);
     this.decor = new Decorations();
@@ -109,26 +113,33 @@ export class Page {
     this.tools = new ToolControl(embed ? firstTool(embed.tools, this.readOnly) : 'pen', this.prefs, embed ? { tools: embed.tools, compact: true } : {}, deps);
     if (!embed) {
       // An embed's name is the host's (or the token's): no name box.
-      const nameBox = new NameBox(me.name, (name) => {
-        this.prefs.update((p) => ({ ...p, name }));
-        const color = this.prefs.current.color;
-        this.editor.sync.setIdentity({ name, color });
-        this.people.setSelf(this.editor.sync.author, { name, color });
-      });
-      nameBox.setColor(me.color);
-      this.people.setSelfRow(nameBox.el);
+      this.nameBox = new NameBox(
+        me.name,
+        (name) => {
+          this.prefs.update((p) => ({ ...p, name }));
+          this.announceSelf();
+        },
+        (color) => {
+          // Picked by hand: kept, never given way (ui/person_color).
+          this.prefs.update((p) => ({ ...p, color, colorPicked: true }));
+          this.announceSelf();
+        },
+      );
+      this.nameBox.setColor(me.color);
+      this.people.setSelfRow(this.nameBox.el);
     }
 
-    this.exports = new Exports(this.renderer, this.editor, roomName(s.segment).replace(/[^\w.-]+/g, '_') || 'sketchpad');
+    this.exports = new Exports(this.renderer, this.editor, roomName(s.segment));
     this.share = new ShareMenu({
-      exportPNG: (scope) => this.exports.downloadPNG(scope),
+      exportPNG: (scope, size) => this.exports.downloadPNG(scope, size),
       exportSVG: (scope) => this.exports.downloadSVG(scope),
     });
     this.help = new HelpPanel(SHORTCUTS);
     // An embed's theme is the host's (theme=light|dark, else the system's), never remembered.
+    const themed = (t: 'light' | 'dark'): void => this.renderer.setDark(t === 'dark');
     this.theme = embed
-      ? new ThemeSwitch(embed.theme, () => undefined)
-      : new ThemeSwitch(me.theme, (t) => this.prefs.update((p) => ({ ...p, theme: t })));
+      ? new ThemeSwitch(embed.theme, () => undefined, themed)
+      : new ThemeSwitch(me.theme, (t) => this.prefs.update((p) => ({ ...p, theme: t })), themed);
     const toolbar = this.tools.toolbar;
     if (!embed) {
       // An embed has no share menu (the host decides who gets what), no help, no theme switch.
@@ -157,7 +168,8 @@ export class Page {
         schedule();
       },
     });
-    this.layout.foldOnSmallScreen();
+    // An embed's panels are the host's page's business: not remembered.
+    this.layout.fold(embed ? {} : me.folds, embed ? () => undefined : (f) => this.prefs.update((p) => ({ ...p, folds: { ...p.folds, ...f } })));
     this.relayout();
     canvas.dataset.tool = this.tools.tool;
 
@@ -209,7 +221,7 @@ export class Page {
       renderStats: () => renderer.stats(),
       view: () => renderer.view,
       setView: (v) => this.view.setView(v, true),
-      exportPNG: (scope) => this.exports.png(scope),
+      exportPNG: (scope, size) => this.exports.png(scope, size),
       exportSVG: (scope) => this.exports.svg(scope),
       readOnly: () => this.readOnly,
     });
@@ -220,7 +232,8 @@ export class Page {
       const e = errorFor(s.embedError);
       this.bridge?.error(e);
       if (!this.readOnly) this.applyReadOnly();
-      this.status.set({ state: 'stopped', code: 0, reason: e.message });
+      // The host's developer gets e (code and message); the person, words.
+      this.status.set({ state: 'stopped', code: 0, reason: embedErrorText(s.embedError) });
       return;
     }
     connection.start();
@@ -238,13 +251,21 @@ export class Page {
         this.view.boardChanged();
         if (b.strokes.length) this.renderer.snapshotArrived(this.editor.sync.receivedAt);
       },
-      applied: () => this.view.boardChanged(),
+      applied: (e, author) => {
+        this.view.boardChanged();
+        // Someone drawing sends no cursor: their stroke's last point is it.
+        // (Not for a replay while joining: those points are history.)
+        if (author === this.editor.sync.author || !this.editor.sync.live) return;
+        const at = cursorOf(e);
+        if (at) this.remoteCursor(author, at.x, at.y);
+      },
       presence: (m) => {
         if (m.author === this.editor.sync.author) return;
         this.bridge?.people.presence(m.author, m.name);
         this.people.set(m.author, { name: m.name, color: m.color });
         this.cursors.rename(m.author, m);
         this.following.renamed(m.author, m.name);
+        this.giveWayIfClash();
       },
       leave: (a) => {
         this.bridge?.people.leave(a);
@@ -254,11 +275,7 @@ export class Page {
       },
       cursors: (list) => {
         const me = this.editor.sync.author;
-        for (const c of list) {
-          if (c.author === me) continue;
-          if (c.author === this.following.who) this.view.centerOn(c.x, c.y, false);
-          this.cursors.update(c.author, c.x, c.y, this.renderer.view, this.people.name(c.author));
-        }
+        for (const c of list) if (c.author !== me) this.remoteCursor(c.author, c.x, c.y);
       },
       welcomed: (w, epochChanged) => {
         this.bridge?.people.welcomed();
@@ -274,6 +291,35 @@ export class Page {
       },
       pausedChanged: (p) => this.status.setPaused(p),
     };
+  }
+
+  /** remoteCursor places author's cursor at board point (x, y); the view follows it when following them. */
+  private remoteCursor(author: number, x: number, y: number): void {
+    if (author === this.following.who) this.view.centerOn(x, y, false);
+    this.cursors.update(author, x, y, this.renderer.view, this.people.name(author));
+  }
+
+  /** sentColor is this person's color as others get it: a viewer's is marked (ui/person_color). */
+  private sentColor(color: number): number {
+    return this.readOnly ? asViewer(color) : color;
+  }
+
+  /** announceSelf sends this person's name and color (now, or in the next Hello) and shows them here. */
+  private announceSelf(): void {
+    const { name, color } = this.prefs.current;
+    this.editor.sync.setIdentity({ name, color: this.sentColor(color) });
+    this.people.setSelf(this.editor.sync.author, { name, color });
+    this.nameBox?.setColor(color);
+  }
+
+  /** giveWayIfClash moves a color nobody picked off one an earlier person here already shows. */
+  private giveWayIfClash(): void {
+    const p = this.prefs.current;
+    if (p.colorPicked) return;
+    const c = giveWay(this.editor.sync.author, p.color, this.people.colors());
+    if (c === null) return;
+    this.prefs.update((q) => ({ ...q, color: c }));
+    this.announceSelf();
   }
 
   /** frame draws one animation frame: ops and the cursor out, the board, the overlays, the map. */
@@ -307,6 +353,7 @@ export class Page {
   private applyReadOnly(): void {
     this.readOnly = true;
     this.editor.sync.setReadOnly(true);
+    this.announceSelf();
     this.textEditor.end();
     this.badge.hidden = false;
     this.tools.toolbar.setReadOnly(true);

@@ -91,13 +91,17 @@ export class ToolControl {
 
   /**
    * drawingKey is the style the current tool draws with (ui/style's
-   * styleKey); a tool without one (select, hand, the stroke eraser)
-   * switches to the pen, whose style a change is then made to.
+   * styleKey); a tool without one (hand, the stroke eraser, select with
+   * nothing selected) switches to the pen, whose style a change is then
+   * made to. With something selected the select tool stays and the
+   * selection with it: the change goes to the pen's style, for what is
+   * drawn next (restyling what is selected needs an op the protocol does
+   * not have yet, issue 16).
    */
   private drawingKey(): StyleKey {
     const k = styleKey(this.current);
     if (k) return k;
-    this.setTool('pen');
+    if (this.current !== 'select' || this.d.editor.selection.length === 0) this.setTool('pen');
     return styleKey('pen')!;
   }
 

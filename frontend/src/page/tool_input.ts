@@ -51,6 +51,11 @@ export class ToolInput implements PointerHandlers {
   private cursorAt: { x: number; y: number } | null = null;
   /** cursorAt moved since it was last sent. */
   private cursorDirty = false;
+  /**
+   * A stroke or a shape is being drawn: its ops carry the pointer (their
+   * last point, ui/op_cursor), so no cursor frame is sent meanwhile.
+   */
+  private carried = false;
   private spaceHeld = false;
   private shiftHeld = false;
 
@@ -61,7 +66,11 @@ export class ToolInput implements PointerHandlers {
   /** attach listens to the pointer on the canvas and to Shift on the whole page. */
   attach(): void {
     const { canvas } = this.d;
-    const pointer = attachPointer(canvas, this, () => this.d.tools.tool === 'hand' || this.spaceHeld || this.d.readOnly());
+    // A press on the board while a menu, a popover or the color palette is
+    // open closes it (each closes itself on a press elsewhere) and does
+    // nothing else: clicking away from the share menu drew a dot.
+    const menuOpen = (): boolean => document.querySelector('.popover:not([hidden]), .color-picks:not([hidden])') !== null;
+    const pointer = attachPointer(canvas, this, () => this.d.tools.tool === 'hand' || this.spaceHeld || this.d.readOnly(), menuOpen);
     const trackShift = (e: KeyboardEvent | PointerEvent): void => {
       this.shiftHeld = e.shiftKey;
     };
@@ -85,6 +94,10 @@ export class ToolInput implements PointerHandlers {
 
   /** sendCursor sends where this person's pointer is, when it moved (once per frame). */
   sendCursor(): void {
+    if (this.carried) {
+      this.cursorDirty = false;
+      return;
+    }
     if (this.cursorDirty && this.cursorAt) {
       this.d.editor.sync.sendCursor(Math.round(this.cursorAt.x), Math.round(this.cursorAt.y));
       this.cursorDirty = false;
@@ -107,6 +120,7 @@ export class ToolInput implements PointerHandlers {
       case 'partial-eraser': {
         const k = styleKey(tool)!;
         editor.beginStroke(b, { tool: FREEHAND_TOOLS[tool]!, color: drawColor(st, k), width: st.widths[k], pressure: tool === 'pen' && s.pressure !== null });
+        this.carried = true;
         break;
       }
       case 'eraser':
@@ -118,6 +132,7 @@ export class ToolInput implements PointerHandlers {
       case 'ellipse': {
         const k = styleKey(tool)!;
         editor.shapeStart(b, { tool: SHAPE_TOOLS[tool]!, color: drawColor(st, k), width: st.widths[k], filled: st.filled });
+        this.carried = true;
         break;
       }
       case 'text': {
@@ -165,6 +180,7 @@ export class ToolInput implements PointerHandlers {
 
   toolEnd(): void {
     const { editor } = this.d;
+    this.carried = false;
     editor.endStroke();
     editor.shapeEnd();
     editor.eraseEnd();
@@ -175,6 +191,9 @@ export class ToolInput implements PointerHandlers {
 
   toolCancel(): void {
     const { editor } = this.d;
+    // A cancelled stroke is taken back: the pointer goes out as a cursor again.
+    this.carried = false;
+    this.cursorDirty = this.cursorAt !== null;
     editor.cancelStroke();
     editor.eraseCancel();
     editor.moveEnd();

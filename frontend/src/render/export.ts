@@ -46,9 +46,16 @@ export function exportPNG(painter: StrokePainter, items: readonly ShownItem[], s
   const [under, u] = mk();
   const [ink, i] = mk();
   const [out, o] = mk();
-  for (const it of items) {
-    for (const ctx of [u, i]) ctx.setTransform(k, 0, 0, k, (it.dx - r.minX) * k, (it.dy - r.minY) * k);
-    painter.paintInto({ under: u, ink: i }, it.stroke);
+  // An export is on white whatever the theme: highlighters in their own colors.
+  const dark = painter.dark;
+  painter.dark = false;
+  try {
+    for (const it of items) {
+      for (const ctx of [u, i]) ctx.setTransform(k, 0, 0, k, (it.dx - r.minX) * k, (it.dy - r.minY) * k);
+      painter.paintInto({ under: u, ink: i }, it.stroke);
+    }
+  } finally {
+    painter.dark = dark;
   }
   o.fillStyle = '#ffffff';
   o.fillRect(0, 0, w, h);

@@ -27,6 +27,7 @@ import {
 import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT } from '../protocol/types';
 import type { Paintable } from '../edit/editor';
 import { cssColor } from './color';
+import { darkHighlight } from './dark_highlight';
 
 /** Below this width on the screen (device pixels), a finished pen stroke is a polyline. */
 export const LOD_PX = 1.5;
@@ -136,6 +137,9 @@ export interface LayerTargets {
 const MAX_BY_ID = 8192;
 
 export class StrokePainter {
+  /** The dark theme: highlighters are painted for the board's filter (render/dark_highlight). */
+  dark = false;
+  private readonly darkCss = new Map<number, string>();
   private readonly cache = new WeakMap<Paintable, Cached>();
   /** The last finished stroke object painted under each name ("author:stroke"), to spot moved copies. */
   private byId = new Map<string, Paintable>();
@@ -296,6 +300,8 @@ export class StrokePainter {
         this.line(ctx, c, s.width, '#000');
         break;
       case TOOL_HIGHLIGHTER:
+        this.line(ctx, c, s.width, this.dark ? this.highlightCss(s.color) : c.css);
+        break;
       case TOOL_LINE:
         this.line(ctx, c, s.width, c.css);
         break;
@@ -319,6 +325,16 @@ export class StrokePainter {
         break;
     }
     ctx.restore();
+  }
+
+  private highlightCss(color: number): string {
+    let css = this.darkCss.get(color);
+    if (css === undefined) {
+      css = cssColor(darkHighlight(color));
+      if (this.darkCss.size > 256) this.darkCss.clear();
+      this.darkCss.set(color, css);
+    }
+    return css;
   }
 
   private line(ctx: CanvasRenderingContext2D, c: Cached, width: number, css: string): void {

@@ -118,6 +118,14 @@ export class Renderer {
     };
   }
 
+  /** setDark says whether the dark theme shows the board (highlighters are painted for its filter). */
+  setDark(dark: boolean): void {
+    if (this.painter.dark === dark) return;
+    this.painter.dark = dark;
+    this.layer.invalidate();
+    this.requestFrame();
+  }
+
   /** snapshotArrived says a snapshot's frame arrived at t (performance.now()): the next frame measures openMs. */
   snapshotArrived(t: number): void {
     this.openedAt = t;

@@ -6,7 +6,7 @@ import { ICONS, h, svgIcon } from './dom';
 
 export class Corner {
   readonly el: HTMLElement;
-  private readonly toggle: HTMLButtonElement;
+  readonly toggle: HTMLButtonElement;
   private readonly body: HTMLElement;
 
   constructor(parts: readonly HTMLElement[], private readonly onToggle: () => void = () => {}) {

@@ -5,6 +5,7 @@ import type { View } from '../geometry/view';
 import { toScreen } from '../geometry/view';
 import { cssColor } from '../render/color';
 import { h } from './dom';
+import { opaque } from './person_color';
 
 /** A cursor not updated for this long is hidden. */
 export const CURSOR_STALE_MS = 5000;
@@ -74,7 +75,7 @@ export class RemoteCursors {
   private style(c: Cursor, who: { name: string; color: number } | undefined): void {
     const name = who?.name ?? 'Someone';
     if (c.label.textContent !== name) c.label.textContent = name;
-    c.el.style.setProperty('--person', cssColor(who?.color ?? 0x868e96ff));
+    c.el.style.setProperty('--person', cssColor(opaque(who?.color ?? 0x868e96ff)));
   }
 
   private place(c: Cursor, view: View): void {

@@ -1,26 +1,32 @@
 // Export as the share menu and the embed API ask for it: a PNG (a data URL)
 // or an SVG (text) of the whole board or of what the screen shows, and
-// their download under the board's name.
+// their download under the board's name and the date (ui/export_name).
 
 import type { Editor } from '../edit/editor';
 import type { Rect } from '../geometry/bounds';
 import { screenRect } from '../geometry/view';
 import { download, exportPNG, exportSVG } from '../render/export';
 import type { Renderer } from '../render/renderer';
+import { defaultPNGScale, exportFileName } from './export_name';
 import type { ExportScope } from './share_menu';
 
 export class Exports {
   constructor(
     private readonly renderer: Renderer,
     private readonly editor: Editor,
-    /** The file name without its extension. */
-    private readonly fileName: string,
+    /** The board's name, for file names. */
+    private readonly board: string,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
-  png(scope: ExportScope): string {
+  /**
+   * png is a PNG of scope with size PNG pixels per CSS pixel of what is
+   * exported (the whole board at 100 %, or the screen as it is); by default
+   * the screen's density.
+   */
+  png(scope: ExportScope, size = defaultPNGScale(window.devicePixelRatio)): string {
     const r = this.renderer;
-    const dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
-    const scale = scope === 'view' ? r.view.scale * dpr : 0.25 * dpr;
+    const scale = (scope === 'view' ? r.view.scale : 0.25) * size;
     return exportPNG(r.painter, this.editor.shown(), scale, this.rect(scope));
   }
 
@@ -28,13 +34,13 @@ export class Exports {
     return exportSVG(this.editor.shown(), this.rect(scope));
   }
 
-  downloadPNG(scope: ExportScope): void {
-    download(this.png(scope), `${this.fileName}.png`);
+  downloadPNG(scope: ExportScope, size: number): void {
+    download(this.png(scope, size), exportFileName(this.board, this.now(), 'png', size));
   }
 
   downloadSVG(scope: ExportScope): void {
     const url = URL.createObjectURL(new Blob([this.svg(scope)], { type: 'image/svg+xml' }));
-    download(url, `${this.fileName}.svg`);
+    download(url, exportFileName(this.board, this.now(), 'svg'));
     window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 

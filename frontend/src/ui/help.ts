@@ -16,14 +16,15 @@ export interface Control {
 /** CONTROLS: the page's controls, in the order they sit on the screen. */
 export const CONTROLS: readonly Control[] = [
   { name: 'Tools', what: 'Select, hand, pen, highlighter, eraser, partial eraser, line, arrow, rectangle, ellipse, text: the buttons at the left of the toolbar' },
-  { name: 'More (⋯)', what: 'What does not fit in the toolbar on this screen: more tools, then theme, help, clear and share' },
+  { name: 'More (⋯)', what: 'What does not fit in the toolbar on this screen: more tools, then theme, help, clear and share. A click on the board closes an open menu and draws nothing' },
   { name: 'Undo, redo', what: 'Take back or redo your own last change' },
   { name: 'Clear', what: 'Clear the board for everyone, after a confirm' },
-  { name: 'Share', what: 'The edit link, the view link, and export as PNG or SVG (the whole board or what you see)' },
-  { name: 'Help, theme', what: 'This help; light or dark' },
+  { name: 'Share', what: 'The edit link, the view link, and export as PNG (1×, 2× or 3×) or SVG, the whole board or what you see, named after the board and the date' },
+  { name: 'Help, theme', what: 'This help; light or dark (the dark theme inverts the board, keeps highlighters light; exports stay as on white)' },
   { name: 'Style (the dot)', what: "The current tool's color, opacity, width and, for shapes, fill; only what applies to the tool" },
-  { name: 'People (top right)', what: 'Who is on the board, and your name; click someone to follow them; the button folds the panel' },
-  { name: 'Map (bottom right)', what: 'The minimap (click to go there) and the zoom bar: zoom out, the zoom (click: 100 %), zoom in, fit; the map button folds them' },
+  { name: 'People (top right)', what: 'Who is on the board (viewers marked “viewing”), and your name; the dot beside it picks your color; click someone to follow them; the button folds the panel (remembered)' },
+  { name: 'Map (bottom right)', what: 'The minimap (click to go there) and the zoom bar: zoom out, the zoom (click: 100 %), zoom in, fit; the map button folds them (remembered)' },
+  { name: 'Status (bottom left)', what: 'Live, or what is wrong and when the page tries again (Reconnect now tries at once); nothing you draw meanwhile is lost' },
   { name: 'Back to content', what: 'Shows when no drawing is in view: brings the whole drawing back' },
 ];
 

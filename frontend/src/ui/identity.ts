@@ -13,10 +13,14 @@ const ANIMALS = [
   'Tiger', 'Whale', 'Zebra', 'Falcon', 'Gecko', 'Hare', 'Ibis', 'Moose', 'Newt', 'Puffin',
 ];
 
-/** PERSON_COLORS are the colors people get (RGBA), distinct on a white board. */
+/**
+ * PERSON_COLORS are the colors people get (RGBA): ten hues far apart, each
+ * at least 3:1 against both the light panel (#fff) and the dark one
+ * (#25282c), so a dot, a cursor and its white label read in both themes.
+ */
 export const PERSON_COLORS: readonly number[] = [
-  0xe6194bff, 0x3cb44bff, 0x4363d8ff, 0xf58231ff, 0x911eb4ff, 0x42d4f4ff,
-  0xf032e6ff, 0x469990ff, 0x9a6324ff, 0x800000ff, 0x808000ff, 0x000075ff,
+  0xe03131ff, 0xe8590cff, 0xa0682aff, 0x808000ff, 0x2f9e44ff,
+  0x0c8599ff, 0x1c7ed6ff, 0x845ef7ff, 0xbe4bdbff, 0xd6336cff,
 ];
 
 function pick<T>(list: readonly T[], random: () => number): T {

@@ -3,9 +3,12 @@
 // view goes where their cursor goes) until you pan or draw; clicking again
 // stops. The panel collapses to its button in the top row (collapsed at
 // first on a phone-sized screen); this person's row holds the name box.
+// A viewer (a page that cannot draw: its color has alpha 0, see
+// person_color.ts) is marked "viewing".
 
 import { cssColor } from '../render/color';
 import { ICONS, h, svgIcon } from './dom';
+import { isViewer, opaque } from './person_color';
 
 interface Person {
   name: string;
@@ -68,6 +71,13 @@ export class PeopleList {
     this.render();
   }
 
+  /** colors returns every other person's author and presence color. */
+  colors(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const [a, p] of this.people) if (a !== this.me) out.set(a, p.color);
+    return out;
+  }
+
   /** setSelf sets this person's author id (0 before the first Welcome), name and color. */
   setSelf(author: number, p: Person): void {
     this.me = author;
@@ -116,17 +126,20 @@ export class PeopleList {
 
   private row(p: Person, self: boolean, author: number): HTMLLIElement {
     const dot = h('span', { class: 'dot', 'aria-hidden': 'true' });
-    dot.style.background = cssColor(p.color);
+    dot.style.background = cssColor(opaque(p.color));
     const name = h('span', { class: 'person-name' }, p.name);
     if (self) return h('li', { 'data-author': author || undefined }, dot, name, h('span', { class: 'person-you' }, ' (you)'));
+    const viewer = isViewer(p.color);
     const on = author === this.following;
-    const label = on ? `Stop following ${p.name}` : `Follow ${p.name}`;
+    const who = viewer ? `${p.name} (viewing only)` : p.name;
+    const label = on ? `Stop following ${who}` : `Follow ${who}`;
     const b = h(
       'button',
-      { type: 'button', class: 'person', 'data-testid': 'follow', 'data-author': author, 'aria-pressed': String(on), 'aria-label': label, title: label },
+      { type: 'button', class: 'person', 'data-testid': 'follow', 'data-author': author, 'data-viewer': viewer || undefined, 'aria-pressed': String(on), 'aria-label': label, title: label },
       dot,
       name,
     );
+    if (viewer) b.append(h('span', { class: 'person-role', 'data-testid': 'viewer-mark' }, 'viewing'));
     b.addEventListener('click', () => this.onFollow(author));
     return h('li', { 'data-author': author }, b);
   }

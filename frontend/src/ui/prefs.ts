@@ -1,4 +1,5 @@
-// What the page remembers in localStorage: name, person color, and how each
+// What the page remembers in localStorage: name, person color (and whether
+// the person picked it: a picked color never gives way), and how each
 // tool draws (color, opacity, width, fill; the pen's color and width also as
 // penColor and penWidth, as before). Storage may be missing or refuse
 // (private modes): then nothing is remembered and everything still works.
@@ -10,14 +11,26 @@ const KEY = 'sketchpad.prefs.v1';
 
 export type Theme = 'light' | 'dark';
 
+/**
+ * Folds are the panels this person folded or unfolded by hand (true:
+ * folded); a panel not in it starts as the screen's size suggests.
+ */
+export interface Folds {
+  readonly people?: boolean;
+  readonly map?: boolean;
+}
+
 export interface Prefs {
   readonly name: string;
   readonly color: number;
+  /** The person picked color by hand (ui/person_color: it never gives way to another's). */
+  readonly colorPicked: boolean;
   readonly penColor: number;
   readonly penWidth: number;
   readonly styles: Styles;
   /** The theme chosen with the toggle; null follows the system (prefers-color-scheme). */
   readonly theme: Theme | null;
+  readonly folds: Folds;
 }
 
 function storage(): Storage | null {
@@ -38,7 +51,9 @@ export function loadPrefs(random: () => number = Math.random): Prefs {
     saved = {};
   }
   const name = typeof saved.name === 'string' && cleanName(saved.name) ? cleanName(saved.name) : randomName(random);
-  const color = isColor(saved.color) && PERSON_COLORS.includes(saved.color) ? saved.color : randomPersonColor(random);
+  const known = isColor(saved.color) && PERSON_COLORS.includes(saved.color);
+  const color = known ? (saved.color as number) : randomPersonColor(random);
+  const colorPicked = known && saved.colorPicked === true;
   let styles = cleanStyles(saved.styles);
   // Prefs from before styles: the pen's color and width.
   if (saved.styles === undefined) {
@@ -47,7 +62,8 @@ export function loadPrefs(random: () => number = Math.random): Prefs {
     if (typeof w === 'number' && Number.isInteger(w) && w >= 1 && w <= 4096) styles = { ...styles, widths: { ...styles.widths, pen: w } };
   }
   const theme = saved.theme === 'light' || saved.theme === 'dark' ? saved.theme : null;
-  const p: Prefs = { name, color, penColor: styles.colors.pen, penWidth: styles.widths.pen, styles, theme };
+  const folds = cleanFolds(saved.folds);
+  const p: Prefs = { name, color, colorPicked, penColor: styles.colors.pen, penWidth: styles.widths.pen, styles, theme, folds };
   savePrefs(p);
   return p;
 }
@@ -60,6 +76,15 @@ export function savePrefs(p: Prefs): void {
   } catch {
     // storage full or refused: not remembered, nothing else lost
   }
+}
+
+function cleanFolds(v: unknown): Folds {
+  if (typeof v !== 'object' || v === null) return {};
+  const o = v as Record<string, unknown>;
+  return {
+    ...(typeof o.people === 'boolean' ? { people: o.people } : {}),
+    ...(typeof o.map === 'boolean' ? { map: o.map } : {}),
+  };
 }
 
 function isColor(v: unknown): v is number {

@@ -4,11 +4,13 @@
 // elsewhere or Escape closes it.
 
 import { ICONS, h, svgIcon } from './dom';
+import { PNG_SCALES, defaultPNGScale } from './export_name';
 
 export type ExportScope = 'board' | 'view';
 
 export interface ShareActions {
-  exportPNG(scope: ExportScope): void;
+  /** size: PNG pixels per CSS pixel (1, 2 or 3). */
+  exportPNG(scope: ExportScope, size: number): void;
   exportSVG(scope: ExportScope): void;
 }
 
@@ -24,6 +26,7 @@ export class ShareMenu {
   readonly button: HTMLButtonElement;
   private readonly pop: HTMLElement;
   private readonly scope: HTMLSelectElement;
+  private readonly size: HTMLSelectElement;
   private readonly links: HTMLElement;
 
   constructor(actions: ShareActions) {
@@ -44,18 +47,25 @@ export class ShareMenu {
       h('option', { value: 'board' }, 'Whole board'),
       h('option', { value: 'view' }, 'Visible area'),
     );
+    // The PNG's size: the screen's density by default; 3× for print.
+    const dflt = defaultPNGScale(window.devicePixelRatio);
+    this.size = h(
+      'select',
+      { 'data-testid': 'export-size', 'aria-label': 'PNG size', title: 'PNG size (pixels per screen pixel)' },
+      ...PNG_SCALES.map((k) => h('option', { value: k, selected: k === dflt }, `${k}×`)),
+    );
     const png = h('button', { type: 'button', class: 'pop-btn', 'data-testid': 'export-png', 'aria-label': 'Export as PNG', title: 'Export as PNG' }, 'PNG');
     const svg = h('button', { type: 'button', class: 'pop-btn', 'data-testid': 'export-svg', 'aria-label': 'Export as SVG', title: 'Export as SVG' }, 'SVG');
     png.prepend(svgIcon(ICONS.download));
     svg.prepend(svgIcon(ICONS.download));
-    png.addEventListener('click', () => actions.exportPNG(this.scopeValue()));
+    png.addEventListener('click', () => actions.exportPNG(this.scopeValue(), Number(this.size.value) || 1));
     svg.addEventListener('click', () => actions.exportSVG(this.scopeValue()));
     this.pop = h(
       'div',
       { id: 'share-menu', class: 'popover share-pop', role: 'dialog', 'aria-label': 'Share and export', hidden: true },
       this.links,
       h('p', { class: 'pop-title' }, 'Export'),
-      h('div', { class: 'export-row' }, this.scope, png, svg),
+      h('div', { class: 'export-row' }, this.scope, this.size, png, svg),
     );
     this.el = h('div', { class: 'tb-pop' }, this.button, this.pop);
     this.button.addEventListener('click', () => (this.isOpen() ? this.close(false) : this.open()));

@@ -11,7 +11,12 @@ export class ThemeSwitch {
   private chosen: Theme | null;
   private readonly media: MediaQueryList | null;
 
-  constructor(chosen: Theme | null, private readonly remember: (t: Theme | null) => void) {
+  /** changed hears the theme shown, at once and on every change. */
+  constructor(
+    chosen: Theme | null,
+    private readonly remember: (t: Theme | null) => void,
+    private readonly changed: (t: Theme) => void = () => {},
+  ) {
     this.chosen = chosen;
     this.media = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
     this.button = h('button', { type: 'button', class: 'tb-btn', 'data-testid': 'theme', 'aria-pressed': 'false' });
@@ -44,5 +49,6 @@ export class ThemeSwitch {
     const label = dark ? 'Dark theme (on): switch to light' : 'Light theme (on): switch to dark';
     this.button.setAttribute('aria-label', label);
     this.button.title = label;
+    this.changed(t);
   }
 }

@@ -98,6 +98,29 @@ const manifest = {
 };
 emit('manifest.webmanifest', Buffer.from(JSON.stringify(manifest, null, 2) + '\n'));
 
+// The service worker keeps this build's files (SHELL) in caches named by
+// BUILD, a hash of their names: each name is its file's hash, so BUILD
+// changes exactly when a page would load something else. Its own name is
+// fixed (/sw.js): browsers check it for a new build on every page load.
+const shell = [...names.values()].sort().map((n) => `/static/${n}`);
+shell.push('/manifest.webmanifest', '/favicon.ico');
+const sw = await build({
+  absWorkingDir: root,
+  entryPoints: ['sw/sw.ts'],
+  outfile: 'dist/sw.js',
+  write: false,
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: 'es2020',
+  platform: 'browser',
+  legalComments: 'none',
+  charset: 'utf8',
+  logLevel: 'warning',
+  define: { BUILD: JSON.stringify(hashOf(shell.join('\n'))), SHELL: JSON.stringify(shell) },
+});
+emit('sw.js', Buffer.from(sw.outputFiles[0].contents));
+
 // index.html names its files as in src/ (/static/app.js); point each at
 // its hashed name, and fail on a reference to a file the build did not make.
 let html = readFileSync(join(root, 'src', 'index.html'), 'utf8');

@@ -171,6 +171,7 @@ func (a *App) routes() *echo.Echo {
 	e.GET("/static/*", a.staticFile)
 	e.GET("/favicon.ico", a.rootFile("favicon.ico"))
 	e.GET("/manifest.webmanifest", a.rootFile("manifest.webmanifest"))
+	e.GET("/sw.js", a.serviceWorker)
 	e.POST(cspReportPath, a.cspReport, a.budget)
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/readyz", a.readyz)

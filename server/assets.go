@@ -259,3 +259,20 @@ func (a *App) rootFile(name string) echo.HandlerFunc {
 		return f.serve(c)
 	}
 }
+
+// swCSP is the service worker's policy. A worker's own requests fall under
+// the policy its script came with, and it fetches the app's files and
+// pages from here: 'self', where every other file says 'none'.
+const swCSP = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+// serviceWorker is GET /sw.js (frontend/sw/sw.ts). It is served from the
+// root so that it may handle board pages (/b/...); its name is fixed and
+// revalidated, as browsers check it for a new build on every load.
+func (a *App) serviceWorker(c echo.Context) error {
+	f, ok := a.web.static["sw.js"]
+	if !ok {
+		return apiError(http.StatusNotFound, "not_found", "no such file")
+	}
+	c.Response().Header().Set("Content-Security-Policy", swCSP)
+	return f.serve(c)
+}

@@ -150,6 +150,7 @@ func TestOnlyHashedFilesAreCachedForever(t *testing.T) {
 		{"/favicon.ico", "no-cache"},
 		{"/manifest.webmanifest", "no-cache"},
 		{"/embed.js", "no-cache"},
+		{"/sw.js", "no-cache"},
 	} {
 		r := fetch(t, ts.URL+c.path, "Accept-Encoding", "gzip")
 		etag := r.h.Get("ETag")
@@ -235,5 +236,25 @@ func TestTheFaviconAndTheManifestAreThere(t *testing.T) {
 	// What Chromium needs to offer installing: 192 and 512 pixels.
 	if !sizes["192x192 "] || !sizes["512x512 "] || !sizes["512x512 maskable"] {
 		t.Errorf("manifest icon sizes %v", sizes)
+	}
+}
+
+func TestTheServiceWorkerMayFetchFromItsOwnOrigin(t *testing.T) {
+	ts := startServer(t, t.TempDir())
+	r := fetch(t, ts.URL+"/sw.js", "Accept-Encoding", "br")
+	if r.code != 200 || r.h.Get("Content-Type") != "text/javascript; charset=utf-8" || r.h.Get("Content-Encoding") != "br" {
+		t.Fatalf("/sw.js: %d %q %q", r.code, r.h.Get("Content-Type"), r.h.Get("Content-Encoding"))
+	}
+	// A worker's fetches obey the policy its script came with: 'self'.
+	if csp := directives(r.h.Get("Content-Security-Policy")); csp["default-src"] != "'self'" {
+		t.Errorf("/sw.js CSP %q", r.h.Get("Content-Security-Policy"))
+	}
+	// It keeps exactly the files this build's page loads.
+	js, css := pageAssets(t, ts.URL)
+	plain := string(fetch(t, ts.URL+"/sw.js").body)
+	for _, f := range []string{"/static/" + js, "/static/" + css, "/manifest.webmanifest", "/favicon.ico"} {
+		if !strings.Contains(plain, `"`+f+`"`) {
+			t.Errorf("the service worker does not keep %s", f)
+		}
 	}
 }

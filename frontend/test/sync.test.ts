@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Board } from '../src/protocol/board';
+import { decodeBoard, encodeBoard } from '../src/protocol/snapshot';
 import { ProtocolError } from '../src/protocol/bytes';
 import { encodeServerFrame } from '../src/protocol/server';
 import { CLOSE_ABNORMAL, CLOSE_EXPIRED, CLOSE_GAP, CLOSE_MALFORMED, CLOSE_READ_ONLY, CLOSE_VERSION, NOTICE_LOADING } from '../src/protocol/codes';
@@ -512,4 +513,29 @@ test('a big board on its way: Notice 3 before the Welcome makes the client wait 
   core.receive(encodeServerFrame([{ type: 'notice', code: NOTICE_LOADING, message: 'again' }]));
   core.closed(1006);
   assert.equal(core.loading, false);
+});
+
+test('a board kept from an earlier visit is shown at once, and the room sends only what came after it; drawing on it offline reaches the room once', () => {
+  const room = new FakeRoom(90n);
+  const other = new TestClient(room, 'Grace');
+  other.connect();
+  settle(other);
+  scribble(other, 0, 0, 10);
+  settle(other);
+  const kept = decodeBoard(encodeBoard(room.board)); // what a page saved
+  const keptSeq = kept.seq;
+  scribble(other, 50, 50, 10); // drawn while this browser was away
+  settle(other);
+
+  const c = new TestClient(room);
+  assert.equal(c.ed.sync.restore(kept), true);
+  assert.equal(c.ed.committed().length, 1, 'the kept board shows before any connection');
+  scribble(c, 200, 200, 5); // drawn offline
+  c.connect();
+  assert.deepEqual(c.sent[0], { type: 'hello', version: VERSION, epoch: 90n, lastSeq: keptSeq, author: 0, name: 'Ada', color: 0x112233ff });
+  settle(c, other);
+  assert.equal(c.ed.sync.outbox.length, 0);
+  assert.equal(room.board.strokes.length, 3, "each stroke once: the other's two and ours");
+  assert.equal(c.boardHex(), roomHex(room));
+  assert.equal(c.ed.sync.restore(kept), false, 'a kept board never replaces what the room sent');
 });

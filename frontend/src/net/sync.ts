@@ -160,6 +160,20 @@ export class SyncCore {
     return this.identityV;
   }
 
+  /**
+   * restore starts the replica from a board kept from an earlier visit (the
+   * page opened offline, or before the room answers): the next Hello then
+   * asks only for what came after it. It does nothing once anything came
+   * from the room, whose board is always the newer. It reports whether the
+   * board was taken.
+   */
+  restore(board: Board): boolean {
+    if (this.liveV || this.helloEpoch !== 0n || this.boardV.epoch !== 0n || this.boardV.seq !== 0) return false;
+    this.boardV = board;
+    this.listener.boardReplaced?.(board);
+    return true;
+  }
+
   /** open is called when a connection opens: it sends Hello. */
   open(): void {
     this.liveV = false;

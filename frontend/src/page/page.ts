@@ -27,10 +27,11 @@ import { NameBox } from '../ui/name_box';
 import { PeopleList } from '../ui/people';
 import { loadPrefs } from '../ui/prefs';
 import { ShareMenu } from '../ui/share_menu';
-import { StatusBanner } from '../ui/status';
+import { OFFLINE_CACHED_NOTE, OFFLINE_NOTE, StatusBanner } from '../ui/status';
 import { noticeNote } from '../ui/status_text';
 import { TextEditor } from '../ui/text_editor';
 import { ThemeSwitch } from '../ui/theme';
+import { BoardSaver, loadBoard } from './board_cache';
 import { Following } from './following';
 import { FrameLoop } from './frame_loop';
 import { KeyCommands } from './key_commands';
@@ -68,6 +69,8 @@ export class Page {
   /** The postMessage API to the host page (an embed whose host origin the server allowed). */
   private bridge: Bridge | null = null;
   private connection: Connection | null = null;
+  /** Keeps the board for opening offline (not in an embed, whose access is a token's). */
+  private saver: BoardSaver | null = null;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -224,6 +227,26 @@ export class Page {
       return;
     }
     connection.start();
+    if (!s.embed) this.keepForOffline();
+  }
+
+  /**
+   * keepForOffline registers the service worker (which keeps this page and
+   * the app's files, see sw/sw.ts), shows the board as this device last saw
+   * it until the room answers, and keeps it as it changes.
+   */
+  private keepForOffline(): void {
+    const { s, editor } = this;
+    const sw = navigator.serviceWorker;
+    if (sw) {
+      sw.register('/sw.js').catch(() => undefined);
+      // The first visit's page did not come through the worker: have it kept.
+      void sw.ready.then((r) => r.active?.postMessage({ keep: location.pathname }));
+    }
+    this.saver = new BoardSaver(s.segment, () => editor.sync.board);
+    void loadBoard(s.segment).then((b) => {
+      if (b && editor.sync.restore(b)) this.status.setOfflineNote(OFFLINE_CACHED_NOTE);
+    });
   }
 
   /** editorEvents is what the page does when the board, the people or the connection's session change. */
@@ -237,8 +260,12 @@ export class Page {
       boardReplaced: (b) => {
         this.view.boardChanged();
         if (b.strokes.length) this.renderer.snapshotArrived(this.editor.sync.receivedAt);
+        this.saver?.changed();
       },
-      applied: () => this.view.boardChanged(),
+      applied: () => {
+        this.view.boardChanged();
+        this.saver?.changed();
+      },
       presence: (m) => {
         if (m.author === this.editor.sync.author) return;
         this.bridge?.people.presence(m.author, m.name);
@@ -266,6 +293,7 @@ export class Page {
         this.people.setSelf(w.author, { name: p.name, color: p.color });
         // The board is here (the snapshot came first): a first visit lands on the drawing.
         this.view.landing.arrived();
+        this.status.setOfflineNote(OFFLINE_NOTE);
         if (epochChanged) this.status.flash('The board was reset on the server: strokes not yet sent were dropped.');
       },
       notice: (m) => {

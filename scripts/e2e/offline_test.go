@@ -15,7 +15,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -205,4 +208,73 @@ func (p *person) statusText() string {
 	var s string
 	p.eval(`window.sketchpad ? window.sketchpad.statusText() : ''`, &s)
 	return s
+}
+
+// buildName is the build's name in the service worker's cache names.
+var buildName = regexp.MustCompile(`(shell|pages)-[0-9a-f]{10}`)
+
+// A deployment: the next load of a board runs the new page (the worker
+// never hands out a kept one while the server answers), the new worker
+// takes over, and no cache of the old build is left behind.
+func TestANewDeploymentIsPickedUpOnTheNextLoad(t *testing.T) {
+	app, err := server.New(&server.Config{DataDir: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := app.Handler()
+	// After the "deployment", board pages carry a marker and the worker is
+	// another build's (the real one with its build name changed).
+	var deployed atomic.Bool
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page := strings.HasPrefix(r.URL.Path, "/b/") && !strings.HasSuffix(r.URL.Path, ".svg")
+		if !deployed.Load() || (r.URL.Path != "/sw.js" && !page) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		plain := r.Clone(r.Context())
+		plain.Header.Del("Accept-Encoding")
+		plain.Header.Del("If-None-Match")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, plain)
+		body := rec.Body.String()
+		if page {
+			body = strings.Replace(body, "</head>", `<meta name="deployment" content="2"></head>`, 1)
+		} else {
+			body = buildName.ReplaceAllString(body, "${1}-0000000000")
+		}
+		for k, v := range rec.Header() {
+			if k != "Content-Length" && k != "Etag" && k != "Content-Encoding" {
+				w.Header()[k] = v
+			}
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = io.WriteString(w, body)
+	}))
+	t.Cleanup(func() {
+		ts.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = app.Shutdown(ctx)
+	})
+
+	a := newPerson(t, "Ada")
+	a.open(ts.URL + "/b/deploy")
+	a.waitFor("the service worker in control", `navigator.serviceWorker.controller !== null`)
+	a.waitAsync("the page kept for offline use", pageKeptJS)
+	var before []string
+	a.evalAsync(`caches.keys()`, &before)
+	if len(before) != 2 || buildName.FindString(strings.Join(before, " ")) == "" {
+		t.Fatalf("caches before the deployment: %q", before)
+	}
+
+	deployed.Store(true)
+	a.run("reload after the deployment", chromedp.Reload())
+	var marker bool
+	a.eval(`document.querySelector('meta[name="deployment"]') !== null`, &marker)
+	if !marker {
+		t.Error("the first load after the deployment ran the page kept from before it")
+	}
+	a.waitFor("the board live", `window.sketchpad.status() === 'live'`)
+	a.waitAsync("the old build's caches gone, the new one's there", `caches.keys().then((names) =>
+		names.includes('sketchpad-shell-0000000000') && names.every((n) => n.endsWith('-0000000000')))`)
 }

@@ -131,6 +131,18 @@ const boardKeptJS = `new Promise((resolve) => {
 	};
 })`
 
+// workKeptJS says whether this board's unsent work is kept in IndexedDB.
+const workKeptJS = `new Promise((resolve) => {
+	const q = indexedDB.open('sketchpad');
+	q.onerror = () => resolve(false);
+	q.onsuccess = () => {
+		const db = q.result;
+		const g = db.transaction('work').objectStore('work').index('segment').getAll(location.pathname.split('/').pop());
+		g.onsuccess = () => { db.close(); resolve(g.result.some((w) => w.ops.length > 0)); };
+		g.onerror = () => { db.close(); resolve(false); };
+	};
+})`
+
 // shiftWave is wave moved down by dy CSS pixels.
 func shiftWave(dy float64) [][2]float64 {
 	path := wave(60)
@@ -149,7 +161,7 @@ func flatWave(y float64) [][2]float64 {
 	return path
 }
 
-func TestABoardOpensOfflineTakesDrawingAndSendsItOnceWhenTheServerIsBack(t *testing.T) {
+func TestABoardOpensOfflineKeepsWhatIsDrawnAcrossAReloadAndSendsItOnceWhenTheServerIsBack(t *testing.T) {
 	r := newRestartable(t)
 	base := "http://" + r.addr // a loopback address is a secure context: service workers run
 	board := base + "/b/offline-board"
@@ -188,6 +200,17 @@ func TestABoardOpensOfflineTakesDrawingAndSendsItOnceWhenTheServerIsBack(t *test
 	a.eval(`window.sketchpad.pendingOps()`, &pending)
 	if pending == 0 {
 		t.Fatal("the stroke drawn offline is not waiting to be sent")
+	}
+
+	// Still offline, the page is reloaded: the unsent stroke was kept
+	// (IndexedDB) and is there again, waiting.
+	a.waitAsync("the offline stroke kept", workKeptJS)
+	a.run("reload offline again", chromedp.Reload())
+	a.waitFor("the app running offline again", `window.sketchpad !== undefined && window.sketchpad.status() === 'offline'`)
+	a.waitFor("both strokes shown after the reload", inkJS(mid1[0], mid1[1])+` && `+inkJS(mid2[0], mid2[1]))
+	a.eval(`window.sketchpad.pendingOps()`, &pending)
+	if pending == 0 {
+		t.Fatal("after a reload the stroke drawn offline is no longer waiting to be sent")
 	}
 
 	// The network comes back: the page reconnects by itself and sends it.

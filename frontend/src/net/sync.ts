@@ -91,6 +91,8 @@ export class SyncCore {
   private readOnlyV = false;
   private receivedAtV = 0;
   private helloEpoch = 0n;
+  /** A Hello went out: the author id is the room's to give from now on. */
+  private opened = false;
   private dropHeadOnWelcome = false;
   private identityV: Identity;
   /** This author's ops the room has not been seen to apply. */
@@ -174,8 +176,23 @@ export class SyncCore {
     return true;
   }
 
+  /**
+   * restoreWork takes over the unsent work of an earlier page on this board
+   * (closed or reloaded before it could send it): its author id, so the
+   * room counts the ops as that author's and skips any it already applied,
+   * and its outbox. Only before the first Hello, with an empty outbox and
+   * the board the work was drawn on (the same epoch). It returns the
+   * restored ops' outbox uids, or null when it took nothing.
+   */
+  restoreWork(epoch: bigint, author: number, base: number, ops: readonly Op[]): number[] | null {
+    if (this.liveV || this.helloEpoch !== 0n || this.opened || this.outbox.length > 0 || this.boardV.epoch !== epoch) return null;
+    this.authorV = author;
+    return this.outbox.restore(base, ops);
+  }
+
   /** open is called when a connection opens: it sends Hello. */
   open(): void {
+    this.opened = true;
     this.liveV = false;
     this.loadingV = false;
     this.outbox.disconnected();

@@ -14,6 +14,8 @@ import type { Board } from '../protocol/board';
 
 const DB = 'sketchpad';
 const STORE = 'boards';
+/** WORK holds unsent work (page/work_cache.ts). */
+export const WORK = 'work';
 const MAX_BOARDS = 50;
 
 interface BoardRecord {
@@ -23,12 +25,14 @@ interface BoardRecord {
   readonly board: Uint8Array;
 }
 
-function open(): Promise<IDBDatabase> {
+/** openDB opens the page's database (boards and work), creating its stores. */
+export function openDB(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const q = indexedDB.open(DB, 1);
     q.onupgradeneeded = () => {
       const store = q.result.createObjectStore(STORE, { keyPath: 'segment' });
       store.createIndex('savedAt', 'savedAt');
+      q.result.createObjectStore(WORK, { keyPath: 'key' }).createIndex('segment', 'segment');
     };
     q.onsuccess = () => resolve(q.result);
     q.onerror = () => reject(q.error);
@@ -36,7 +40,7 @@ function open(): Promise<IDBDatabase> {
   });
 }
 
-function done(tx: IDBTransaction): Promise<void> {
+export function done(tx: IDBTransaction): Promise<void> {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onerror = tx.onabort = () => reject(tx.error);
@@ -46,7 +50,7 @@ function done(tx: IDBTransaction): Promise<void> {
 /** loadBoard returns the board kept for segment, or null. */
 export async function loadBoard(segment: string): Promise<Board | null> {
   try {
-    const db = await open();
+    const db = await openDB();
     try {
       const rec = await new Promise<BoardRecord | undefined>((resolve, reject) => {
         const q = db.transaction(STORE).objectStore(STORE).get(segment);
@@ -66,7 +70,7 @@ export async function loadBoard(segment: string): Promise<Board | null> {
 export async function saveBoard(segment: string, board: Board): Promise<void> {
   try {
     const rec: BoardRecord = { segment, seq: board.seq, savedAt: Date.now(), board: encodeBoard(board) };
-    const db = await open();
+    const db = await openDB();
     try {
       const tx = db.transaction(STORE, 'readwrite');
       const store = tx.objectStore(STORE);

@@ -32,6 +32,7 @@ import { noticeNote } from '../ui/status_text';
 import { TextEditor } from '../ui/text_editor';
 import { ThemeSwitch } from '../ui/theme';
 import { BoardSaver, loadBoard } from './board_cache';
+import { takeOverWork, WorkKeeper } from './work_cache';
 import { Following } from './following';
 import { FrameLoop } from './frame_loop';
 import { KeyCommands } from './key_commands';
@@ -226,16 +227,18 @@ export class Page {
       this.status.set({ state: 'stopped', code: 0, reason: e.message });
       return;
     }
-    connection.start();
-    if (!s.embed) this.keepForOffline();
+    if (s.embed) connection.start();
+    else void this.keepForOffline().then(() => connection.start());
   }
 
   /**
    * keepForOffline registers the service worker (which keeps this page and
    * the app's files, see sw/sw.ts), shows the board as this device last saw
-   * it until the room answers, and keeps it as it changes.
+   * it, takes over what an earlier page of this board left unsent, and
+   * keeps both as they change. The connection waits for it (a few
+   * milliseconds): its Hello says what the page has and who it is.
    */
-  private keepForOffline(): void {
+  private async keepForOffline(): Promise<void> {
     const { s, editor } = this;
     const sw = navigator.serviceWorker;
     if (sw) {
@@ -244,9 +247,18 @@ export class Page {
       void sw.ready.then((r) => r.active?.postMessage({ keep: location.pathname }));
     }
     this.saver = new BoardSaver(s.segment, () => editor.sync.board);
-    void loadBoard(s.segment).then((b) => {
+    const restore = async (): Promise<void> => {
+      const b = await loadBoard(s.segment);
       if (b && editor.sync.restore(b)) this.status.setOfflineNote(OFFLINE_CACHED_NOTE);
-    });
+      if (this.readOnly) return;
+      const w = await takeOverWork(s.segment, (w) => w.epoch === editor.sync.board.epoch);
+      if (w) editor.restoreWork(w.epoch, w.author, w.base, w.ops);
+      const sync = editor.sync;
+      new WorkKeeper(s.segment, () => ({ epoch: sync.board.epoch, author: sync.author, base: sync.outbox.base, ops: sync.outbox.entries().map((e) => e.op) }));
+    };
+    // IndexedDB answers in milliseconds; one that hangs must not keep the
+    // page from connecting.
+    await Promise.race([restore(), new Promise((resolve) => window.setTimeout(resolve, 3000))]);
   }
 
   /** editorEvents is what the page does when the board, the people or the connection's session change. */

@@ -93,6 +93,13 @@ func (a *App) setPageCSP(c echo.Context, frameAncestors string) {
 		"worker-src 'self'",
 		"manifest-src 'self'",
 		"object-src 'none'",
+		// No string ever becomes HTML or script: the app builds its DOM
+		// with createElement and textContent (ui/dom.ts), so Chromium may
+		// refuse every such sink outright. The one script URL it hands
+		// over is the service worker's, through the policy named here
+		// (page/page.ts workerURL).
+		"require-trusted-types-for 'script'",
+		"trusted-types sketchpad",
 		"base-uri 'none'",
 		"form-action 'none'",
 		"frame-ancestors " + frameAncestors,

@@ -87,15 +87,17 @@ func TestEveryKindOfResponseIsLockedDown(t *testing.T) {
 				}
 			default:
 				for name, want := range map[string]string{
-					"default-src":     "'self'",
-					"script-src":      "'self'",
-					"style-src":       "'self'",
-					"object-src":      "'none'",
-					"base-uri":        "'none'",
-					"connect-src":     socket,
-					"img-src":         "'self' data: blob:",
-					"frame-ancestors": c.frame,
-					"report-to":       "csp",
+					"default-src":               "'self'",
+					"script-src":                "'self'",
+					"style-src":                 "'self'",
+					"object-src":                "'none'",
+					"base-uri":                  "'none'",
+					"connect-src":               socket,
+					"img-src":                   "'self' data: blob:",
+					"frame-ancestors":           c.frame,
+					"report-to":                 "csp",
+					"require-trusted-types-for": "'script'",
+					"trusted-types":             "sketchpad",
 				} {
 					if csp[name] != want {
 						t.Errorf("%s: CSP %s %q, want %q", what, name, csp[name], want)

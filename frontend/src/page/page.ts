@@ -242,7 +242,7 @@ export class Page {
     const { s, editor } = this;
     const sw = navigator.serviceWorker;
     if (sw) {
-      sw.register('/sw.js').catch(() => undefined);
+      sw.register(workerURL()).catch(() => undefined);
       // The first visit's page did not come through the worker: have it kept.
       void sw.ready.then((r) => r.active?.postMessage({ keep: location.pathname }));
     }
@@ -378,6 +378,29 @@ export class Page {
       this.bridge.loaded();
     }
   }
+}
+
+/** The slice of Trusted Types the page uses (not in TypeScript's DOM types yet). */
+interface TrustedTypesLike {
+  createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown };
+}
+
+/**
+ * workerURL is the service worker's address as the browser takes it where
+ * the page's policy requires Trusted Types: made by the one policy the
+ * server allows ('sketchpad'), which passes that address and no other.
+ */
+function workerURL(): string {
+  const tt = (window as { trustedTypes?: TrustedTypesLike }).trustedTypes;
+  if (!tt) return '/sw.js';
+  const policy = tt.createPolicy('sketchpad', {
+    createScriptURL: (url) => {
+      if (url !== '/sw.js') throw new TypeError(`sketchpad: no script from ${url}`);
+      return url;
+    },
+  });
+  // A TrustedScriptURL, which register takes in place of the string.
+  return policy.createScriptURL('/sw.js') as string;
 }
 
 /** here is the page's address without its fragment. */

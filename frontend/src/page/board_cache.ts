@@ -100,7 +100,9 @@ export async function saveBoard(segment: string, board: Board): Promise<void> {
  * BoardSaver saves a board some time after it changed, not on every op: a
  * busy board is encoded at most once per interval, and once more when the
  * page is hidden (closed, switched away from), so what is kept is at most
- * an interval old.
+ * an interval old. The interval grows with the board (a millisecond per 50
+ * points: 40 s at the 2,000,000-point limit), so encoding a big board
+ * takes a small share of the page's time however busy it is.
  */
 export class BoardSaver {
   private timer = 0;
@@ -120,7 +122,7 @@ export class BoardSaver {
 
   /** changed says the board changed: it is saved within the interval. */
   changed(): void {
-    if (this.timer === 0) this.timer = window.setTimeout(() => this.saveNow(), this.intervalMs);
+    if (this.timer === 0) this.timer = window.setTimeout(() => this.saveNow(), Math.max(this.intervalMs, this.board().points / 50));
   }
 
   saveNow(): void {

@@ -25,6 +25,7 @@ export const CONTROLS: readonly Control[] = [
   { name: 'People (top right)', what: 'Who is on the board, and your name; click someone to follow them; the button folds the panel' },
   { name: 'Map (bottom right)', what: 'The minimap (click to go there) and the zoom bar: zoom out, the zoom (click: 100 %), zoom in, fit; the map button folds them' },
   { name: 'Back to content', what: 'Shows when no drawing is in view: brings the whole drawing back' },
+  { name: 'Status (bottom left)', what: "Live, connecting or offline. Offline you keep drawing: it is sent when the connection is back, even after a reload; a board opened here before opens from its link without a network" },
 ];
 
 export class HelpPanel {

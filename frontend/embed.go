@@ -11,7 +11,8 @@ import (
 //go:embed dist
 var dist embed.FS
 
-// Dist returns the built app: index.html, app.js, app.css.
+// Dist returns the built app: index.html, the hashed script, style sheet
+// and icons with their gzip and Brotli copies, favicon.ico and the manifest.
 func Dist() fs.FS {
 	sub, err := fs.Sub(dist, "dist")
 	if err != nil {

@@ -43,6 +43,8 @@ type App struct {
 	metrics  *metrics.Metrics
 	ws       *ws.Handler // WebSocket sessions, per-address limits, the pinger
 	assets   fs.FS
+	web      *webFiles   // the built front end's files, ready to serve (assets.go)
+	csp      *cspMetrics // CSP violations reported (security_headers.go)
 }
 
 // New builds an App: in Redis mode (cfg.RedisURL set) over the shared room
@@ -78,6 +80,11 @@ func NewWithStore(cfg *config.Config, log *slog.Logger, store local.Store) *App 
 
 func newApp(cfg *config.Config, log *slog.Logger, store local.Store, shared *redis.Log, m *metrics.Metrics) *App {
 	a := &App{cfg: cfg, log: log, store: store, shared: shared, metrics: m, assets: frontend.Dist()}
+	web, err := newWebFiles(a.assets, frontend.EmbedJS())
+	if err != nil {
+		panic(err) // the files are compiled in: only a broken build gets here
+	}
+	a.web, a.csp = web, newCSPMetrics(m.Registry)
 	switch {
 	case cfg.Secret != "":
 		a.links = access.NewLinks(func(context.Context) ([]byte, error) { return []byte(cfg.Secret), nil })
@@ -148,15 +155,7 @@ func (a *App) routes() *echo.Echo {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader(append(opts, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))...)
 	}
 	e.HTTPErrorHandler = a.httpError
-	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			h := c.Response().Header()
-			h.Set("X-Content-Type-Options", "nosniff")
-			h.Set("Referrer-Policy", "no-referrer")
-			h.Set("Content-Security-Policy", "frame-ancestors 'none'")
-			return next(c)
-		}
-	})
+	e.Use(a.securityHeaders)
 	// Every route that makes the replica work (reads a board, renders,
 	// mints, upgrades) takes from its client address's budget (a.budget,
 	// http_limits.go); new ones such as /api/boards/* must too.
@@ -166,7 +165,11 @@ func (a *App) routes() *echo.Echo {
 	e.GET("/embed/:board", a.embedPage, a.budget)
 	e.GET("/embed.js", a.embedJS)
 	e.POST("/api/tokens", a.mintToken, a.budget)
-	e.GET("/static/*", a.static)
+	e.GET("/static/*", a.staticFile)
+	e.GET("/favicon.ico", a.rootFile("favicon.ico"))
+	e.GET("/manifest.webmanifest", a.rootFile("manifest.webmanifest"))
+	e.GET("/sw.js", a.serviceWorker)
+	e.POST(cspReportPath, a.cspReport, a.budget)
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/readyz", a.readyz)
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(a.metrics.Registry, promhttp.HandlerOpts{})))
@@ -273,8 +276,8 @@ func (a *App) boardPage(c echo.Context) error {
 			page = []byte(strings.Replace(string(page), "</head>", meta+"</head>", 1))
 		}
 	}
-	c.Response().Header().Set("Cache-Control", "no-cache")
-	return c.HTMLBlob(http.StatusOK, page)
+	a.setPageCSP(c, "'none'")
+	return servePage(c, http.StatusOK, page, "no-cache")
 }
 
 func (a *App) boardSVG(c echo.Context, segment string) error {
@@ -296,19 +299,6 @@ func (a *App) boardSVG(c echo.Context, segment string) error {
 	}
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	return c.Blob(http.StatusOK, "image/svg+xml", pic.svg)
-}
-
-func (a *App) static(c echo.Context) error {
-	name := c.Param("*")
-	if !fs.ValidPath(name) || name == "index.html" {
-		return apiError(http.StatusNotFound, "not_found", "no such file")
-	}
-	if _, err := fs.Stat(a.assets, name); err != nil {
-		return apiError(http.StatusNotFound, "not_found", "no such file")
-	}
-	c.Response().Header().Set("Cache-Control", "no-cache")
-	http.ServeFileFS(c.Response(), c.Request(), a.assets, name)
-	return nil
 }
 
 func (a *App) websocket(c echo.Context) error {

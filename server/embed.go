@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/sketchpad/sketchpad/frontend"
 	"github.com/sketchpad/sketchpad/server/access"
 )
 
@@ -99,10 +98,8 @@ func (a *App) embedPage(c echo.Context) error {
 		return err
 	}
 	page = []byte(strings.Replace(string(page), "</head>", meta+"</head>", 1))
-	h := c.Response().Header()
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "frame-ancestors "+a.frameAncestors())
-	return c.HTMLBlob(status, page)
+	a.setPageCSP(c, a.frameAncestors())
+	return servePage(c, status, page, "no-store")
 }
 
 func (a *App) frameAncestors() string {
@@ -114,8 +111,7 @@ func (a *App) frameAncestors() string {
 
 // embedJS serves the host-page library (Sketchpad.mount).
 func (a *App) embedJS(c echo.Context) error {
-	c.Response().Header().Set("Cache-Control", "no-cache")
-	return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", frontend.EmbedJS())
+	return a.web.embedJS.serve(c)
 }
 
 // TokenRequest is the body of POST /api/tokens.

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Board } from '../src/protocol/board';
+import { decodeBoard, encodeBoard } from '../src/protocol/snapshot';
 import { ProtocolError } from '../src/protocol/bytes';
 import { encodeServerFrame } from '../src/protocol/server';
 import { CLOSE_ABNORMAL, CLOSE_EXPIRED, CLOSE_GAP, CLOSE_MALFORMED, CLOSE_READ_ONLY, CLOSE_VERSION, NOTICE_LOADING } from '../src/protocol/codes';
@@ -526,4 +527,79 @@ test('a big board on its way: Notice 3 before the Welcome makes the client wait 
   core.receive(encodeServerFrame([{ type: 'notice', code: NOTICE_LOADING, message: 'again' }]));
   core.closed(1006);
   assert.equal(core.loading, false);
+});
+
+test('a board kept from an earlier visit is shown at once, and the room sends only what came after it; drawing on it offline reaches the room once', () => {
+  const room = new FakeRoom(90n);
+  const other = new TestClient(room, 'Grace');
+  other.connect();
+  settle(other);
+  scribble(other, 0, 0, 10);
+  settle(other);
+  const kept = decodeBoard(encodeBoard(room.board)); // what a page saved
+  const keptSeq = kept.seq;
+  scribble(other, 50, 50, 10); // drawn while this browser was away
+  settle(other);
+
+  const c = new TestClient(room);
+  assert.equal(c.ed.sync.restore(kept), true);
+  assert.equal(c.ed.committed().length, 1, 'the kept board shows before any connection');
+  scribble(c, 200, 200, 5); // drawn offline
+  c.connect();
+  assert.deepEqual(c.sent[0], { type: 'hello', version: VERSION, epoch: 90n, lastSeq: keptSeq, author: 0, name: 'Ada', color: 0x112233ff });
+  settle(c, other);
+  assert.equal(c.ed.sync.outbox.length, 0);
+  assert.equal(room.board.strokes.length, 3, "each stroke once: the other's two and ours");
+  assert.equal(c.boardHex(), roomHex(room));
+  assert.equal(c.ed.sync.restore(kept), false, 'a kept board never replaces what the room sent');
+});
+
+test("a page takes over a closed page's unsent work as its author: shown at once, and what the room already applied is not applied again", () => {
+  const room = new FakeRoom(91n);
+  const c = new TestClient(room);
+  c.connect();
+  settle(c);
+  scribble(c, 0, 0, 12); // acknowledged
+  settle(c);
+  scribble(c, 100, 100, 12);
+  const conn = c.conn!;
+  conn.serve(); // the room applies the second stroke...
+  conn.take(); // ...and the page goes away before hearing so
+  c.disconnect();
+  scribble(c, 300, 300, 6); // drawn offline
+  const kept = decodeBoard(encodeBoard(c.ed.sync.board));
+  const work = { epoch: kept.epoch, author: c.ed.sync.author, base: c.ed.sync.outbox.base, ops: c.ed.sync.outbox.entries().map((e) => e.op) };
+  const before = room.board.seq;
+
+  const next = new TestClient(room); // the reloaded page
+  assert.equal(next.ed.sync.restore(kept), true);
+  assert.equal(next.ed.restoreWork(work.epoch, work.author, work.base, work.ops), true);
+  assert.equal(next.ed.shown().length, 3, 'the board and both unconfirmed strokes are shown before any connection');
+  next.connect();
+  const hello = next.sent[0];
+  assert.ok(hello.type === 'hello' && hello.author === work.author && hello.lastSeq === kept.seq);
+  settle(next);
+  assert.equal(next.ed.sync.author, work.author);
+  assert.equal(room.board.strokes.length, 3, 'each stroke once');
+  assert.equal(room.board.seq, before + 3, 'only the offline stroke was applied: begin, trace, end');
+  assert.equal(next.ed.sync.outbox.length, 0);
+  assert.equal(next.boardHex(), roomHex(room));
+  scribble(next, 500, 500, 4); // a new stroke gets a number of its own
+  settle(next);
+  assert.equal(room.board.strokes.length, 4);
+});
+
+test('work drawn before a page ever connected is taken over and sent under a new author id', () => {
+  const room = new FakeRoom(92n);
+  const c = new TestClient(room);
+  scribble(c, 0, 0, 8);
+  const ops = c.ed.sync.outbox.entries().map((e) => e.op);
+  const next = new TestClient(room);
+  assert.equal(next.ed.restoreWork(0n, 0, 0, ops), true);
+  assert.equal(next.ed.shown().length, 1);
+  next.connect();
+  settle(next);
+  assert.equal(room.board.strokes.length, 1);
+  assert.equal(next.ed.sync.outbox.length, 0);
+  assert.equal(next.ed.restoreWork(0n, 0, 0, ops), false, 'never after a Hello');
 });

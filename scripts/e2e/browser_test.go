@@ -34,8 +34,9 @@ func chromiumPath(t *testing.T) string {
 // person is one simulated person: a browser of their own (its own
 // allocator, so its own localStorage, and a foreground tab that renders).
 type person struct {
-	t   *testing.T
-	ctx context.Context
+	t        *testing.T
+	ctx      context.Context
+	policies *policyWatch // CSP violations seen on the page (policy_test.go)
 }
 
 func newPerson(t *testing.T, name string) *person {
@@ -83,6 +84,7 @@ func startPerson(t *testing.T, name string, s screen, exact bool) *person {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelB := chromedp.NewContext(actx, chromedp.WithLogf(func(string, ...any) {}))
+	policies := watchPolicies(t, ctx, nil)
 	t.Cleanup(func() {
 		cancelB()
 		cancelA()
@@ -105,7 +107,7 @@ func startPerson(t *testing.T, name string, s screen, exact bool) *person {
 			t.Fatalf("%s: emulate a %d×%d window: %v", name, s.w, s.h, err)
 		}
 	}
-	return &person{t: t, ctx: ctx}
+	return &person{t: t, ctx: ctx, policies: policies}
 }
 
 // run runs actions with a deadline.

@@ -341,12 +341,13 @@ func embFrame(p *person, marker string) *person {
 		for _, in := range infos {
 			if in.Type == "iframe" && strings.Contains(in.URL, marker) {
 				ctx, _ := chromedp.NewContext(p.ctx, chromedp.WithTargetID(in.TargetID))
+				watchPolicies(p.t, ctx, p.policies)
 				// The first Run attaches, and the target lives as long as
 				// that Run's context: the frame's own, with no deadline.
 				if err := chromedp.Run(ctx); err != nil {
 					p.t.Fatalf("attach to the embedded page: %v", err)
 				}
-				return &person{t: p.t, ctx: ctx}
+				return &person{t: p.t, ctx: ctx, policies: p.policies}
 			}
 		}
 		if time.Now().After(deadline) {
@@ -515,6 +516,7 @@ func TestAHostNotOnTheListIsRefusedFraming(t *testing.T) {
 	view := e.viewID(board)
 	tok := e.token(board, access.CanDraw, "", time.Now().Add(time.Hour))
 	p := newPerson(t, "evil host")
+	p.expectPolicy("frame-ancestors") // the refusal this test checks
 
 	// With embed.js: the server refuses the page (host_not_allowed), and its
 	// error response may not be framed either; the host hears load_failed.
@@ -652,7 +654,8 @@ func stripReadOnly(p *person) {
 				body = append([]byte(`document.querySelector('meta[name="sketchpad-read-only"]')?.remove();`+"\n"), body...)
 				var hdrs []*fetch.HeaderEntry
 				for _, h := range e.ResponseHeaders {
-					if !strings.EqualFold(h.Name, "Content-Length") && !strings.EqualFold(h.Name, "ETag") && !strings.EqualFold(h.Name, "Last-Modified") {
+					// The body comes back decoded: it goes out uncompressed.
+					if !strings.EqualFold(h.Name, "Content-Length") && !strings.EqualFold(h.Name, "ETag") && !strings.EqualFold(h.Name, "Last-Modified") && !strings.EqualFold(h.Name, "Content-Encoding") {
 						hdrs = append(hdrs, h)
 					}
 				}
@@ -662,9 +665,11 @@ func stripReadOnly(p *person) {
 		}()
 	})
 	p.run("intercept the app's script", fetch.Enable().WithPatterns([]*fetch.RequestPattern{
-		{URLPattern: "*/static/app.js*", ResourceType: network.ResourceTypeScript, RequestStage: fetch.RequestStageRequest},
+		{URLPattern: "*/static/app.*.js*", ResourceType: network.ResourceTypeScript, RequestStage: fetch.RequestStageRequest},
 	}))
-	p.run("reload", chromedp.Evaluate(`location.reload(), true`, nil))
+	// The script's name is its hash, so the browser keeps it without
+	// asking: only with the cache off does the reload fetch it again.
+	p.run("reload", network.SetCacheDisabled(true), chromedp.Evaluate(`location.reload(), true`, nil))
 }
 
 func TestAViewTokenCannotDraw(t *testing.T) {

@@ -78,6 +78,11 @@ type Config struct {
 	// TrustedProxies are CIDRs of reverse proxies whose X-Forwarded-For is
 	// believed for the client IP (per-IP limits). Default: none.
 	TrustedProxies []string
+
+	// BehindTLS says browsers reach the service over HTTPS (at it or at a
+	// proxy in front): pages then send Strict-Transport-Security and name
+	// wss:// in their policy. Default: false.
+	BehindTLS bool
 }
 
 // Defaults fills every zero field with its default.
@@ -196,6 +201,14 @@ var Settings = []Setting{
 				return fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8", p)
 			}
 		}
+		return nil
+	}},
+	{"behind-tls", "SKETCHPAD_BEHIND_TLS", "false", "set when browsers reach the service over HTTPS (here or at a proxy): responses carry Strict-Transport-Security", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("want true or false")
+		}
+		c.BehindTLS = b
 		return nil
 	}},
 	{"shutdown-timeout", "SKETCHPAD_SHUTDOWN_TIMEOUT", "10s", "graceful shutdown deadline", durSetter(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},

@@ -17,7 +17,7 @@
 // being drawn), edit/erase_gesture and edit/move_gesture.
 
 import type { Board, Stroke } from '../protocol/board';
-import { TOOL_TEXT, type StrokeId } from '../protocol/types';
+import { TOOL_TEXT, type Op, type StrokeId } from '../protocol/types';
 import { EMPTY_RECT, type Rect } from '../geometry/bounds';
 import type { EraserPath, XY } from '../geometry/hit';
 import { strokeExtent } from '../geometry/shape';
@@ -48,6 +48,7 @@ import { Drawing, type Sample } from './drawing';
 import { EraseGesture } from './erase_gesture';
 import { MoveGesture } from './move_gesture';
 import { NO_PENDING, pendingView, type PendingView } from './pending';
+import { restoredItems } from './restored';
 import {
   boundsOf,
   committedStrokes,
@@ -138,6 +139,19 @@ export class Editor {
       },
       identity,
     );
+  }
+
+  /** restoreWork takes over an earlier page's unsent work (SyncCore.restoreWork) and shows it until the room has it. */
+  restoreWork(epoch: bigint, author: number, base: number, ops: readonly Op[]): boolean {
+    const uids = this.sync.restoreWork(epoch, author, base, ops);
+    if (!uids) return false;
+    const { items, maxStroke } = restoredItems(ops, uids);
+    for (const l of items) this.addLocal(l);
+    this.advanceStrokeNumber(this.sync.board);
+    this.nextStroke = Math.max(this.nextStroke, maxStroke + 1);
+    this.refreshPending();
+    this.changed();
+    return true;
   }
 
   get board(): Board {

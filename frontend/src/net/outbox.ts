@@ -134,6 +134,19 @@ export class Outbox {
     return n;
   }
 
+  /**
+   * restore refills an empty outbox with ops an earlier page of this author
+   * left unsent, the first with index base, and returns their uids.
+   */
+  restore(base: number, ops: readonly Op[]): number[] {
+    this.reset(base);
+    return ops.map((op) => {
+      const uid = this.nextUid++;
+      this.slots.push({ uid, op, sent: false });
+      return uid;
+    });
+  }
+
   /** reset drops everything; the next op gets index base. */
   reset(base: number): void {
     this.slots = [];

@@ -91,6 +91,8 @@ export class SyncCore {
   private readOnlyV = false;
   private receivedAtV = 0;
   private helloEpoch = 0n;
+  /** A Hello went out: the author id is the room's to give from now on. */
+  private opened = false;
   private dropHeadOnWelcome = false;
   private identityV: Identity;
   /** The identity the server was last sent (Hello or Name): a change made between Hello and Welcome goes out once live. */
@@ -162,8 +164,37 @@ export class SyncCore {
     return this.identityV;
   }
 
+  /**
+   * restore starts the replica from a board kept from an earlier visit (the
+   * page opened offline, or before the room answers): the next Hello then
+   * asks only for what came after it. It does nothing once anything came
+   * from the room, whose board is always the newer. It reports whether the
+   * board was taken.
+   */
+  restore(board: Board): boolean {
+    if (this.liveV || this.helloEpoch !== 0n || this.boardV.epoch !== 0n || this.boardV.seq !== 0) return false;
+    this.boardV = board;
+    this.listener.boardReplaced?.(board);
+    return true;
+  }
+
+  /**
+   * restoreWork takes over the unsent work of an earlier page on this board
+   * (closed or reloaded before it could send it): its author id, so the
+   * room counts the ops as that author's and skips any it already applied,
+   * and its outbox. Only before the first Hello, with an empty outbox and
+   * the board the work was drawn on (the same epoch). It returns the
+   * restored ops' outbox uids, or null when it took nothing.
+   */
+  restoreWork(epoch: bigint, author: number, base: number, ops: readonly Op[]): number[] | null {
+    if (this.liveV || this.helloEpoch !== 0n || this.opened || this.outbox.length > 0 || this.boardV.epoch !== epoch) return null;
+    this.authorV = author;
+    return this.outbox.restore(base, ops);
+  }
+
   /** open is called when a connection opens: it sends Hello. */
   open(): void {
+    this.opened = true;
     this.liveV = false;
     this.loadingV = false;
     this.outbox.disconnected();

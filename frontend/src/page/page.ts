@@ -29,10 +29,12 @@ import { PeopleList } from '../ui/people';
 import { asViewer, giveWay } from '../ui/person_color';
 import { loadPrefs } from '../ui/prefs';
 import { ShareMenu } from '../ui/share_menu';
-import { StatusBanner } from '../ui/status';
+import { OFFLINE_CACHED_NOTE, OFFLINE_NOTE, StatusBanner } from '../ui/status';
 import { embedErrorText, noticeNote } from '../ui/status_text';
 import { TextEditor } from '../ui/text_editor';
 import { ThemeSwitch } from '../ui/theme';
+import { BoardSaver, loadBoard } from './board_cache';
+import { takeOverWork, WorkKeeper } from './work_cache';
 import { Following } from './following';
 import { FrameLoop } from './frame_loop';
 import { KeyCommands } from './key_commands';
@@ -72,6 +74,8 @@ export class Page {
   /** The postMessage API to the host page (an embed whose host origin the server allowed). */
   private bridge: Bridge | null = null;
   private connection: Connection | null = null;
+  /** Keeps the board for opening offline (not in an embed, whose access is a token's). */
+  private saver: BoardSaver | null = null;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -236,7 +240,38 @@ export class Page {
       this.status.set({ state: 'stopped', code: 0, reason: embedErrorText(s.embedError) });
       return;
     }
-    connection.start();
+    if (s.embed) connection.start();
+    else void this.keepForOffline().then(() => connection.start());
+  }
+
+  /**
+   * keepForOffline registers the service worker (which keeps this page and
+   * the app's files, see sw/sw.ts), shows the board as this device last saw
+   * it, takes over what an earlier page of this board left unsent, and
+   * keeps both as they change. The connection waits for it (a few
+   * milliseconds): its Hello says what the page has and who it is.
+   */
+  private async keepForOffline(): Promise<void> {
+    const { s, editor } = this;
+    const sw = navigator.serviceWorker;
+    if (sw) {
+      sw.register(workerURL()).catch(() => undefined);
+      // The first visit's page did not come through the worker: have it kept.
+      void sw.ready.then((r) => r.active?.postMessage({ keep: location.pathname }));
+    }
+    this.saver = new BoardSaver(s.segment, () => editor.sync.board);
+    const restore = async (): Promise<void> => {
+      const b = await loadBoard(s.segment);
+      if (b && editor.sync.restore(b)) this.status.setOfflineNote(OFFLINE_CACHED_NOTE);
+      if (this.readOnly) return;
+      const w = await takeOverWork(s.segment, (w) => w.epoch === editor.sync.board.epoch);
+      if (w) editor.restoreWork(w.epoch, w.author, w.base, w.ops);
+      const sync = editor.sync;
+      new WorkKeeper(s.segment, () => ({ epoch: sync.board.epoch, author: sync.author, base: sync.outbox.base, ops: sync.outbox.entries().map((e) => e.op) }));
+    };
+    // IndexedDB answers in milliseconds; one that hangs must not keep the
+    // page from connecting.
+    await Promise.race([restore(), new Promise((resolve) => window.setTimeout(resolve, 3000))]);
   }
 
   /** editorEvents is what the page does when the board, the people or the connection's session change. */
@@ -250,9 +285,11 @@ export class Page {
       boardReplaced: (b) => {
         this.view.boardChanged();
         if (b.strokes.length) this.renderer.snapshotArrived(this.editor.sync.receivedAt);
+        this.saver?.changed();
       },
       applied: (e, author) => {
         this.view.boardChanged();
+        this.saver?.changed();
         // Someone drawing sends no cursor: their stroke's last point is it.
         // (Not for a replay while joining: those points are history.)
         if (author === this.editor.sync.author || !this.editor.sync.live) return;
@@ -283,6 +320,7 @@ export class Page {
         this.people.setSelf(w.author, { name: p.name, color: p.color });
         // The board is here (the snapshot came first): a first visit lands on the drawing.
         this.view.landing.arrived();
+        this.status.setOfflineNote(OFFLINE_NOTE);
         if (epochChanged) this.status.flash('The board was reset on the server: strokes not yet sent were dropped.');
       },
       notice: (m) => {
@@ -385,6 +423,29 @@ export class Page {
       this.bridge.loaded();
     }
   }
+}
+
+/** The slice of Trusted Types the page uses (not in TypeScript's DOM types yet). */
+interface TrustedTypesLike {
+  createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown };
+}
+
+/**
+ * workerURL is the service worker's address as the browser takes it where
+ * the page's policy requires Trusted Types: made by the one policy the
+ * server allows ('sketchpad'), which passes that address and no other.
+ */
+function workerURL(): string {
+  const tt = (window as { trustedTypes?: TrustedTypesLike }).trustedTypes;
+  if (!tt) return '/sw.js';
+  const policy = tt.createPolicy('sketchpad', {
+    createScriptURL: (url) => {
+      if (url !== '/sw.js') throw new TypeError(`sketchpad: no script from ${url}`);
+      return url;
+    },
+  });
+  // A TrustedScriptURL, which register takes in place of the string.
+  return policy.createScriptURL('/sw.js') as string;
 }
 
 /** here is the page's address without its fragment. */

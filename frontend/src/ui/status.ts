@@ -6,6 +6,12 @@
 import { h } from './dom';
 import { statusText, type StatusView } from './status_text';
 
+/** What the page says while offline about what people draw meanwhile. */
+export const OFFLINE_NOTE = 'What you draw is kept and sent when the connection is back.';
+
+/** The same, when the page opened without a network on the board as this device last saw it. */
+export const OFFLINE_CACHED_NOTE = 'Showing the board as last seen on this device. ' + OFFLINE_NOTE;
+
 export class StatusBanner {
   readonly el: HTMLElement;
   private readonly indicator: HTMLElement;
@@ -17,6 +23,8 @@ export class StatusBanner {
   private paused = false;
   private timer: number | null = null;
   private noteTimer: number | null = null;
+  /** What the note says while offline (what happens to drawing), between flashes. */
+  private offlineNoteV = OFFLINE_NOTE;
 
   constructor(onRetry: () => void) {
     this.text = h('span', { class: 'status-text' });
@@ -48,6 +56,12 @@ export class StatusBanner {
     this.render();
   }
 
+  /** setOfflineNote sets what the note says while the page is offline. */
+  setOfflineNote(text: string): void {
+    this.offlineNoteV = text;
+    this.render();
+  }
+
   /** flash shows a message beside the status for a while. */
   flash(message: string, ms = 6000): void {
     this.note.textContent = message;
@@ -56,6 +70,7 @@ export class StatusBanner {
     this.noteTimer = window.setTimeout(() => {
       this.note.hidden = true;
       this.noteTimer = null;
+      this.render();
     }, ms);
   }
 
@@ -68,6 +83,12 @@ export class StatusBanner {
     this.reload.hidden = v.state !== 'reload';
     const text = statusText(v, Date.now(), this.paused);
     if (this.text.textContent !== text) this.text.textContent = text;
+    if (this.noteTimer === null) {
+      // Offline, the note says what becomes of what is drawn meanwhile.
+      const note = v.state === 'offline' ? this.offlineNoteV : '';
+      this.note.hidden = note === '';
+      if (this.note.textContent !== note) this.note.textContent = note;
+    }
     if (v.state === 'offline' && this.timer === null) {
       this.timer = window.setInterval(() => this.render(), 250);
     } else if (v.state !== 'offline' && this.timer !== null) {

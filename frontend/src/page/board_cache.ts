@@ -1,0 +1,137 @@
+// The boards this browser has seen, kept in IndexedDB so that a board link
+// opens without a network (the service worker serves the page, this the
+// board as last seen) and, online, shows the board at once while the room
+// sends only what came after. One record per board (its path segment: an
+// edit name or a view id): the canonical snapshot encoding of the board the
+// room confirmed, never our unconfirmed work. At most MAX_BOARDS are kept,
+// the least recently saved dropped first.
+//
+// Every failure (no IndexedDB, private mode, quota) is swallowed: the
+// cache only ever saves a download.
+
+import { decodeBoard, encodeBoard } from '../protocol/snapshot';
+import type { Board } from '../protocol/board';
+
+const DB = 'sketchpad';
+const STORE = 'boards';
+/** WORK holds unsent work (page/work_cache.ts). */
+export const WORK = 'work';
+const MAX_BOARDS = 50;
+
+interface BoardRecord {
+  readonly segment: string;
+  readonly seq: number;
+  readonly savedAt: number;
+  readonly board: Uint8Array;
+}
+
+/** openDB opens the page's database (boards and work), creating its stores. */
+export function openDB(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const q = indexedDB.open(DB, 1);
+    q.onupgradeneeded = () => {
+      const store = q.result.createObjectStore(STORE, { keyPath: 'segment' });
+      store.createIndex('savedAt', 'savedAt');
+      q.result.createObjectStore(WORK, { keyPath: 'key' }).createIndex('segment', 'segment');
+    };
+    q.onsuccess = () => resolve(q.result);
+    q.onerror = () => reject(q.error);
+    q.onblocked = () => reject(new Error('board cache blocked'));
+  });
+}
+
+export function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = tx.onabort = () => reject(tx.error);
+  });
+}
+
+/** loadBoard returns the board kept for segment, or null. */
+export async function loadBoard(segment: string): Promise<Board | null> {
+  try {
+    const db = await openDB();
+    try {
+      const rec = await new Promise<BoardRecord | undefined>((resolve, reject) => {
+        const q = db.transaction(STORE).objectStore(STORE).get(segment);
+        q.onsuccess = () => resolve(q.result as BoardRecord | undefined);
+        q.onerror = () => reject(q.error);
+      });
+      return rec ? decodeBoard(rec.board) : null;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/** saveBoard keeps board for segment and drops the oldest boards beyond MAX_BOARDS. */
+export async function saveBoard(segment: string, board: Board): Promise<void> {
+  try {
+    const rec: BoardRecord = { segment, seq: board.seq, savedAt: Date.now(), board: encodeBoard(board) };
+    const db = await openDB();
+    try {
+      const tx = db.transaction(STORE, 'readwrite');
+      const store = tx.objectStore(STORE);
+      store.put(rec);
+      const count = store.count();
+      count.onsuccess = () => {
+        let extra = count.result - MAX_BOARDS;
+        if (extra <= 0) return;
+        const cur = store.index('savedAt').openCursor();
+        cur.onsuccess = () => {
+          const c = cur.result;
+          if (!c || extra-- <= 0) return;
+          c.delete();
+          c.continue();
+        };
+      };
+      await done(tx);
+    } finally {
+      db.close();
+    }
+  } catch {
+    // The cache is a convenience: the room has the board.
+  }
+}
+
+/**
+ * BoardSaver saves a board some time after it changed, not on every op: a
+ * busy board is encoded at most once per interval, and once more when the
+ * page is hidden (closed, switched away from), so what is kept is at most
+ * an interval old. The interval grows with the board (a millisecond per 50
+ * points: 40 s at the 2,000,000-point limit), so encoding a big board
+ * takes a small share of the page's time however busy it is.
+ */
+export class BoardSaver {
+  private timer = 0;
+  private savedSeq = -1;
+  private savedEpoch = -1n;
+
+  constructor(
+    private readonly segment: string,
+    private readonly board: () => Board,
+    private readonly intervalMs = 2000,
+  ) {
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') this.saveNow();
+    });
+    window.addEventListener('pagehide', () => this.saveNow());
+  }
+
+  /** changed says the board changed: it is saved within the interval. */
+  changed(): void {
+    if (this.timer === 0) this.timer = window.setTimeout(() => this.saveNow(), Math.max(this.intervalMs, this.board().points / 50));
+  }
+
+  saveNow(): void {
+    window.clearTimeout(this.timer);
+    this.timer = 0;
+    const b = this.board();
+    if (b.epoch === 0n || (b.seq === this.savedSeq && b.epoch === this.savedEpoch)) return;
+    this.savedSeq = b.seq;
+    this.savedEpoch = b.epoch;
+    void saveBoard(this.segment, b);
+  }
+}

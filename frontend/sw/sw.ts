@@ -1,0 +1,100 @@
+// The service worker: it keeps the app's files and the board pages this
+// browser opened, so a board link opens without a network. The page then
+// shows the board as last seen (page/board_cache.ts keeps it in
+// IndexedDB), lets people draw, and sends what they drew when the
+// connection is back (net/sync.ts, as after any lost connection).
+//
+//   /static/*         cache first: the names carry their content's hash,
+//                     so a kept file is never stale
+//   /b/{board} pages  network first (a page always gets the newest app when
+//                     it can), a copy kept; without a network, the copy
+//   anything else     not touched: WebSockets, the API, pictures, embeds
+//                     (an embed's access is a token, which is not kept)
+//
+// The caches are named by the build (BUILD, a hash of every hashed name),
+// so a new deployment's worker fills new caches and, once it takes over,
+// deletes the old ones: no page is ever served with another build's files.
+// Board pages are kept per build too, since a page names its build's files;
+// after a deployment a board opens offline once it was opened again.
+
+/** BUILD names this build (build.mjs). */
+declare const BUILD: string;
+/** SHELL is every file a page of this build loads (build.mjs). */
+declare const SHELL: string[];
+
+/** The worker's own scope, typed as what it is (lib.webworker types self as any worker). */
+const worker = self as unknown as ServiceWorkerGlobalScope;
+
+const PREFIX = 'sketchpad-';
+const SHELL_CACHE = `${PREFIX}shell-${BUILD}`;
+const PAGES_CACHE = `${PREFIX}pages-${BUILD}`;
+
+/** A board's page (an edit name or a view id), not its picture. */
+const BOARD_PAGE = /^\/b\/[A-Za-z0-9_.-]+$/;
+
+worker.addEventListener('install', (e) => {
+  e.waitUntil(
+    caches
+      .open(SHELL_CACHE)
+      .then((c) => c.addAll(SHELL))
+      .then(() => worker.skipWaiting()),
+  );
+});
+
+worker.addEventListener('activate', (e) => {
+  e.waitUntil(
+    caches
+      .keys()
+      .then((names) => Promise.all(names.filter((n) => n.startsWith(PREFIX) && n !== SHELL_CACHE && n !== PAGES_CACHE).map((n) => caches.delete(n))))
+      .then(() => worker.clients.claim()),
+  );
+});
+
+worker.addEventListener('fetch', (e) => {
+  const req = e.request;
+  const url = new URL(req.url);
+  if (req.method !== 'GET' || url.origin !== worker.location.origin) return;
+  if (url.pathname.startsWith('/static/')) {
+    e.respondWith(cacheFirst(req));
+  } else if (req.mode === 'navigate' && BOARD_PAGE.test(url.pathname) && !url.pathname.endsWith('.svg')) {
+    e.respondWith(networkFirst(req, url.origin + url.pathname));
+  }
+});
+
+// A page opened before this worker controlled it (the first visit) did not
+// come through it: the page asks for its own copy to be kept.
+worker.addEventListener('message', (e) => {
+  const path = (e.data as { keep?: unknown } | null)?.keep;
+  if (typeof path !== 'string' || !BOARD_PAGE.test(path) || path.endsWith('.svg')) return;
+  const key = worker.location.origin + path;
+  e.waitUntil(
+    caches.open(PAGES_CACHE).then(async (cache) => {
+      if (await cache.match(key)) return;
+      const res = await fetch(key, { credentials: 'same-origin' });
+      if (res.ok) await cache.put(key, res);
+    }),
+  );
+});
+
+async function cacheFirst(req: Request): Promise<Response> {
+  const cache = await caches.open(SHELL_CACHE);
+  const hit = await cache.match(req);
+  if (hit) return hit;
+  const res = await fetch(req);
+  if (res.ok) await cache.put(req, res.clone());
+  return res;
+}
+
+/** networkFirst answers from the network, keeping a copy under key; offline, from the copy. */
+async function networkFirst(req: Request, key: string): Promise<Response> {
+  const cache = await caches.open(PAGES_CACHE);
+  try {
+    const res = await fetch(req);
+    if (res.ok) await cache.put(key, res.clone());
+    return res;
+  } catch (err) {
+    const hit = await cache.match(key);
+    if (hit) return hit;
+    throw err;
+  }
+}

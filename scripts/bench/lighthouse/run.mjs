@@ -1,0 +1,56 @@
+// node run.mjs URL: Lighthouse (pinned in package.json) against URL in
+// Debian's headless Chromium, on its default mobile profile (a mid-range
+// phone: simulated slow 4G and a CPU 4 times slower), twice in one browser
+// profile: a first visit (nothing cached) and a repeat visit (the HTTP cache
+// and the service worker kept). Prints one JSON line per visit: the scores,
+// the console errors, the time until the page is interactive (the board
+// takes a stroke from then on: the app draws from its first script run)
+// and the bytes transferred.
+import lighthouse from 'lighthouse';
+import * as chromeLauncher from 'chrome-launcher';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const url = process.argv[2];
+if (!url) throw new Error('usage: node run.mjs URL');
+const profile = mkdtempSync(join(tmpdir(), 'sketchpad-lighthouse-'));
+const chrome = await chromeLauncher.launch({
+  chromePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  userDataDir: profile,
+  // NOTES.md: what Debian's Chromium needs to run headless here.
+  chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  for (const visit of ['first', 'repeat']) {
+    const r = await lighthouse(url, {
+      port: chrome.port,
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: ['performance', 'accessibility', 'best-practices'],
+      // The repeat visit keeps what the first left: caches, the worker.
+      disableStorageReset: visit === 'repeat',
+    });
+    const lhr = r.lhr;
+    const a = lhr.audits;
+    console.log(JSON.stringify({
+      visit,
+      performance: lhr.categories.performance.score * 100,
+      accessibility: lhr.categories.accessibility.score * 100,
+      bestPractices: lhr.categories['best-practices'].score * 100,
+      consoleErrors: (a['errors-in-console'].details?.items ?? []).map((i) => i.description),
+      fcpMs: Math.round(a['first-contentful-paint'].numericValue),
+      lcpMs: Math.round(a['largest-contentful-paint'].numericValue),
+      tbtMs: Math.round(a['total-blocking-time'].numericValue),
+      cls: a['cumulative-layout-shift'].numericValue,
+      speedIndexMs: Math.round(a['speed-index'].numericValue),
+      interactiveMs: Math.round(a['interactive'].numericValue),
+      bytes: Math.round(a['total-byte-weight'].numericValue),
+      requests: a['network-requests'].details?.items?.length ?? 0,
+    }));
+  }
+} finally {
+  await chrome.kill();
+  rmSync(profile, { recursive: true, force: true });
+}

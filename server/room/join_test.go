@@ -1,0 +1,193 @@
+package room
+
+import (
+	"bytes"
+	"sync"
+	"testing"
+
+	"github.com/sketchpad/sketchpad/canvas"
+)
+
+// A newcomer is welcomed with the board as everyone else has it: a
+// snapshot with everything drawn before, those ops still on their way to
+// the log included, and who is on the board.
+func TestJoinGetsWelcomeAndEverythingDrawnBefore(t *testing.T) {
+	eachMode(t, func(t *testing.T, shared bool) {
+		h, l, _ := newTestHub(t, shared, nil)
+		r, alice, wa := join(t, h, "b", "alice", nil)
+		if wa.Version != canvas.Version || wa.Author == 0 || wa.Applied != 0 || wa.Head != 0 || wa.Epoch != l.epoch("b") {
+			t.Fatalf("alice's welcome on a new board: %+v (log epoch %x)", wa, l.epoch("b"))
+		}
+		ops := strokes(1, 5)
+		draw(r, alice, ops)
+		alice.waitSeq(t, uint64(len(ops)))
+		// More, and bob joins at once: he must get these too, from the
+		// snapshot or after it, exactly once.
+		more := strokes(6, 3)
+		draw(r, alice, more)
+		_, bob, wb := join(t, h, "b", "bob", nil)
+		total := uint64(len(ops) + len(more))
+		if wb.Author == 0 || wb.Author == wa.Author || wb.Applied != 0 || wb.Epoch != wa.Epoch {
+			t.Fatalf("bob's welcome: %+v, alice's %+v", wb, wa)
+		}
+		vb := bob.waitSeq(t, total)
+		va := alice.waitSeq(t, total)
+		if vb.snapshots != 1 {
+			t.Fatalf("bob got %d snapshots, want 1", vb.snapshots)
+		}
+		if n := len(vb.board.Strokes()); n != 8 {
+			t.Fatalf("bob sees %d strokes, want 8", n)
+		}
+		sameBoard(t, "bob's board and alice's", vb.board, va.board)
+		if !hasPresence(vb.presence, wa.Author, "alice") {
+			t.Fatalf("bob was not told alice is here: %+v", vb.presence)
+		}
+		alice.waitFor(t, "bob's presence", func(v *peerView) bool { return hasPresence(v.presence, wb.Author, "bob") })
+	})
+}
+
+func hasPresence(ps []canvas.Presence, author uint32, name string) bool {
+	for _, p := range ps {
+		if p.Author == author && p.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Two people drawing at once each see every op, theirs and the other's,
+// exactly once, in one order (the same for both), and each person's ops in
+// the order they drew them.
+func TestTwoPeersSeeEachOthersOpsOnceInOrder(t *testing.T) {
+	eachMode(t, func(t *testing.T, shared bool) {
+		h, _, _ := newTestHub(t, shared, nil)
+		r, alice, wa := join(t, h, "b", "alice", nil)
+		_, bob, wb := join(t, h, "b", "bob", nil)
+		aOps, bOps := strokes(1, 60), strokes(1, 60)
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() { defer wg.Done(); draw(r, alice, aOps) }()
+		go func() { defer wg.Done(); draw(r, bob, bOps) }()
+		wg.Wait()
+		total := uint64(len(aOps) + len(bOps))
+		va, vb := alice.waitSeq(t, total), bob.waitSeq(t, total)
+		sameBoard(t, "alice's and bob's boards", va.board, vb.board)
+		if len(va.ops) != int(total) || len(vb.ops) != int(total) {
+			t.Fatalf("alice applied %d ops, bob %d, want %d each", len(va.ops), len(vb.ops), total)
+		}
+		for i := range va.ops {
+			if va.ops[i].Seq != vb.ops[i].Seq || va.ops[i].Author != vb.ops[i].Author || !bytes.Equal(va.ops[i].Op, vb.ops[i].Op) {
+				t.Fatalf("op %d differs: alice saw %+v, bob %+v", i, va.ops[i], vb.ops[i])
+			}
+		}
+		for _, v := range []peerView{va, vb} {
+			if !sameOps(v.opsBy(wa.Author), aOps) || !sameOps(v.opsBy(wb.Author), bOps) {
+				t.Fatal("someone's ops arrived out of the order they were drawn in")
+			}
+		}
+		if got := va.board.Author(wa.Author).Applied; got != uint64(len(aOps)) {
+			t.Fatalf("alice has %d ops applied, want %d", got, len(aOps))
+		}
+	})
+}
+
+func sameOps(a, b [][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !bytes.Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// A client that reconnects with what it has (Hello: epoch, last sequence
+// number, author) gets a replay of only what it missed, not a snapshot,
+// and its Welcome counts every op of its own the room holds, the one it
+// sent last before it lost the connection included, so it resends none
+// of them; what it draws next is numbered once.
+func TestReconnectReplaysOnlyWhatWasMissed(t *testing.T) {
+	eachMode(t, func(t *testing.T, shared bool) {
+		h, _, _ := newTestHub(t, shared, nil)
+		r, alice, wa := join(t, h, "b", "alice", nil)
+		_, bob, _ := join(t, h, "b", "bob", nil)
+		draw(r, alice, strokes(1, 2)) // 4 ops
+		seen := alice.waitSeq(t, 4)
+		// Alice's last op leaves before she sees it come back, and her
+		// connection drops; bob draws meanwhile.
+		last := stroke(3, 1)[0]
+		r.Op(alice, bytes.Clone(last))
+		leave(h, r, "b", alice)
+		draw(r, bob, strokes(1, 3)) // 6 ops
+		bob.waitSeq(t, 4+1+6)
+
+		alice2, hello := alice.reconnected("alice again")
+		if hello.LastSeq != seen.seq() || hello.Author != wa.Author {
+			t.Fatalf("reconnect hello %+v", hello)
+		}
+		r2 := attach(t, h, "b", alice2, &hello)
+		w := alice2.welcome(t)
+		if w.Author != wa.Author || w.Applied != 5 || w.Head != 11 {
+			t.Fatalf("welcome after reconnect: %+v, want author %d, applied 5, head 11", w, wa.Author)
+		}
+		v := alice2.waitSeq(t, 11)
+		if v.snapshots != 0 {
+			t.Fatal("a reconnect within the replay window got a snapshot")
+		}
+		if len(v.ops) != 7 || v.ops[0].Seq != 5 || !bytes.Equal(v.ops[0].Op, last) {
+			t.Fatalf("replay: %d ops from %d, want 7 from 5 (her own unacknowledged op first)", len(v.ops), v.ops[0].Seq)
+		}
+		// She goes on from index 5: her End is numbered once, 12.
+		r2.Op(alice2, stroke(3, 1)[1])
+		vb := bob.waitSeq(t, 12)
+		va := alice2.waitSeq(t, 12)
+		sameBoard(t, "after the reconnect", va.board, vb.board)
+		if got := vb.board.Author(wa.Author).Applied; got != 6 {
+			t.Fatalf("alice has %d ops on the board, want 6", got)
+		}
+	})
+}
+
+// A client whose connection is still open when it reconnects (the old
+// one not yet noticed dead) takes over: the old connection is closed as
+// replaced, and nothing it sent is lost or drawn twice.
+func TestReconnectReplacesTheOldConnection(t *testing.T) {
+	eachMode(t, func(t *testing.T, shared bool) {
+		h, _, _ := newTestHub(t, shared, nil)
+		r, alice, wa := join(t, h, "b", "alice", nil)
+		_, bob, _ := join(t, h, "b", "bob", nil)
+		draw(r, alice, strokes(1, 2))
+		alice.waitSeq(t, 4)
+		alice2, hello := alice.reconnected("alice again")
+		draw(r, alice, strokes(3, 1)) // sent before the new Hello: kept
+		attach(t, h, "b", alice2, &hello)
+		w := alice2.welcome(t)
+		if code, _ := alice.waitClosed(t); code != canvas.CloseReplaced {
+			t.Fatalf("old connection closed with %d, want %d", code, canvas.CloseReplaced)
+		}
+		if w.Author != wa.Author || w.Applied != 6 {
+			t.Fatalf("welcome %+v, want author %d applied 6", w, wa.Author)
+		}
+		sameBoard(t, "the new connection's and bob's", alice2.waitSeq(t, 6).board, bob.waitSeq(t, 6).board)
+	})
+}
+
+// Hello with a board from another history (the board was lost and
+// started again, or a stale tab) gets a snapshot of this one and a new
+// author id.
+func TestHelloFromAnotherEpochGetsTheBoardAfresh(t *testing.T) {
+	eachMode(t, func(t *testing.T, shared bool) {
+		h, _, _ := newTestHub(t, shared, nil)
+		r, alice, wa := join(t, h, "b", "alice", nil)
+		draw(r, alice, strokes(1, 2))
+		alice.waitSeq(t, 4)
+		_, old, w := join(t, h, "b", "old tab", &canvas.Hello{Version: canvas.Version, Epoch: wa.Epoch + 1, LastSeq: 2, Author: wa.Author})
+		v := old.waitSeq(t, 4)
+		if w.Author == wa.Author || w.Epoch != wa.Epoch || v.snapshots != 1 {
+			t.Fatalf("welcome %+v with %d snapshots, want a new author in epoch %x and a snapshot", w, v.snapshots, wa.Epoch)
+		}
+		sameBoard(t, "old tab's board", v.board, alice.view().board)
+	})
+}

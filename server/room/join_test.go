@@ -115,8 +115,9 @@ func TestReconnectReplaysOnlyWhatWasMissed(t *testing.T) {
 		_, bob, _ := join(t, h, "b", "bob", nil)
 		draw(r, alice, strokes(1, 2)) // 4 ops
 		seen := alice.waitSeq(t, 4)
-		// Alice's last op leaves before she sees it come back, and her
-		// connection drops; bob draws meanwhile.
+		// Alice's connection drops as her last op leaves: she never sees
+		// it come back. Bob draws meanwhile.
+		alice.Close(canvas.CloseAbnormal, "connection lost")
 		last := stroke(3, 1)[0]
 		r.Op(alice, bytes.Clone(last))
 		leave(h, r, "b", alice)

@@ -1,0 +1,148 @@
+package room
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/sketchpad/sketchpad/canvas"
+)
+
+// Ops another replica numbered reach this room's people through the
+// log's publications; one that never arrives (pub/sub lost it) leaves a
+// gap, which the room repairs from the log: nothing is lost, nothing
+// drawn twice, and everyone sees the other replica's ops in its order.
+// (Only a log shared by replicas publishes.)
+func TestGapInPublishedOpsIsRepairedFromTheLog(t *testing.T) {
+	h, l, _ := newTestHub(t, true, nil)
+	_, alice, _ := join(t, h, "b", "alice", nil)
+	_, bob, _ := join(t, h, "b", "bob", nil)
+	other := l.newAuthorAs(t, "b")
+	e, f1, b1 := l.appendAs(t, "b", other, strokes(1, 1))
+	_, f2, b2 := l.appendAs(t, "b", other, strokes(2, 2))
+	_, f3, b3 := l.appendAs(t, "b", other, strokes(4, 1))
+	if !l.publish("b", e, f1, b1) {
+		t.Fatal("the room refused a batch with room in its inbox")
+	}
+	alice.waitSeq(t, 2)
+	// b2 is lost on its way.
+	l.publish("b", e, f3, b3)
+	want := strokes(1, 4)
+	for _, p := range []*fakePeer{alice, bob} {
+		v := p.waitSeq(t, 8)
+		if !sameOps(v.opsBy(other), want) || len(v.ops) != 8 {
+			t.Fatalf("%s saw %d ops, want the other replica's 8 in its order", p.name, len(v.ops))
+		}
+	}
+	// The lost batch comes late after all: nothing is drawn twice.
+	l.publish("b", e, f2, b2)
+	// Carol's Hello is handled after it: once she is welcomed, whatever
+	// the late batch made the room send has been sent.
+	if _, _, w := join(t, h, "b", "carol", nil); w.Head != 8 {
+		t.Fatalf("carol welcomed at head %d, want 8", w.Head)
+	}
+	sameBoard(t, "after a late batch", alice.view().board, bob.view().board)
+	if v := alice.view(); len(v.ops) != 8 || v.seq() != 8 {
+		t.Fatalf("alice at seq %d with %d ops after the late batch, want 8", v.seq(), len(v.ops))
+	}
+}
+
+// An op of alice's that another replica numbered already (her old
+// connection's, sent there before she came here) and that she resends
+// here is skipped by the log: it is drawn once, whichever of the two
+// reaches this room first, and what she draws after it is numbered next.
+func TestResendOfAnOpNumberedElsewhereIsSkipped(t *testing.T) {
+	for _, publishFirst := range []bool{false, true} {
+		name := map[bool]string{false: "resend first", true: "publication first"}[publishFirst]
+		t.Run(name, func(t *testing.T) {
+			h, l, _ := newTestHub(t, true, nil)
+			r, alice, wa := join(t, h, "b", "alice", nil)
+			_, bob, _ := join(t, h, "b", "bob", nil)
+			ops := strokes(1, 2)
+			draw(r, alice, ops[:2])
+			bob.waitSeq(t, 2)
+			// Her old connection's Begin, numbered by another replica.
+			e, first, batch := l.appendAs(t, "b", wa.Author, ops[2:3])
+			if publishFirst {
+				l.publish("b", e, first, batch)
+				bob.waitSeq(t, 3)
+			}
+			draw(r, alice, ops[2:3]) // the resend: index 2 again
+			if !publishFirst {
+				// The log skipped it; its publication comes after.
+				l.waitFor(t, "the resend submitted", func() bool { return l.submits >= 2 })
+				l.publish("b", e, first, batch)
+			}
+			draw(r, alice, ops[3:])
+			for _, p := range []*fakePeer{alice, bob} {
+				v := p.waitSeq(t, 4)
+				if !sameOps(v.opsBy(wa.Author), ops) || len(v.ops) != 4 {
+					t.Fatalf("%s saw %d ops of alice's, want each of her 4 once", p.name, len(v.opsBy(wa.Author)))
+				}
+			}
+			if got := l.head("b"); got != 4 {
+				t.Fatalf("log head %d, want 4", got)
+			}
+		})
+	}
+}
+
+// While the log fails, drawing pauses: everyone is told (NoticePaused),
+// and a newcomer too; what people draw meanwhile is kept, and when the log
+// is back everyone is told (NoticeResumed) and sees every op once.
+func TestLogFailurePausesDrawingAndKeepsEveryOp(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		shared  bool
+		hold    bool // the log's Submit waits out the failure (the local log retries its store)
+		notices bool // people are told drawing paused and resumed
+		bug     string
+	}{
+		{name: "shared log fails", shared: true, notices: true},
+		{name: "solo log retries", shared: false, hold: true},
+		{name: "solo log fails", shared: false, notices: true,
+			bug: "bug: with a log of its own (Shared()==false) a Submit that replies with an error (oplog.SubmitResult.Err, which the Log contract allows) " +
+				"is taken for a numbering bug: Room.committed logs it and drops the batch, whose ops are on the room's board but never sent or stored, " +
+				"and every later batch is refused by the log as an index gap and dropped too (seen: after recovery the peers stay at seq 2, the log at 2, " +
+				"while a newcomer's snapshot is at 6); nobody is told drawing paused"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.bug != "" {
+				t.Skip(tc.bug)
+			}
+			h, l, _ := newTestHub(t, tc.shared, nil)
+			r, alice, wa := join(t, h, "b", "alice", nil)
+			_, bob, _ := join(t, h, "b", "bob", nil)
+			draw(r, alice, strokes(1, 1))
+			bob.waitSeq(t, 2)
+			l.fail(errors.New("log unreachable"), tc.hold)
+			drawn := strokes(2, 3)
+			draw(r, alice, drawn)
+			if tc.notices {
+				alice.waitNotice(t, canvas.NoticePaused)
+				bob.waitNotice(t, canvas.NoticePaused)
+				// A newcomer is told too.
+				_, carol, _ := join(t, h, "b", "carol", nil)
+				carol.waitNotice(t, canvas.NoticePaused)
+			} else {
+				l.waitFor(t, "a submit", func() bool { return l.submits >= 2 })
+			}
+			if v := bob.view(); v.seq() != 2 {
+				t.Fatalf("bob saw seq %d while the log was down: ops sent before they were kept", v.seq())
+			}
+			l.recover()
+			for _, p := range []*fakePeer{alice, bob} {
+				v := p.waitSeq(t, 8)
+				if !sameOps(v.opsBy(wa.Author), append(strokes(1, 1), drawn...)) {
+					t.Fatalf("%s did not see each of alice's ops once, in order", p.name)
+				}
+				if tc.notices {
+					p.waitNotice(t, canvas.NoticeResumed)
+				}
+			}
+			sameBoard(t, "after the log came back", alice.view().board, bob.view().board)
+			if got := l.head("b"); got != 8 {
+				t.Fatalf("log holds %d ops, want 8", got)
+			}
+		})
+	}
+}

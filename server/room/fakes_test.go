@@ -496,6 +496,13 @@ func (l *fakeLog) waitFor(t testing.TB, what string, cond func() bool) {
 	}
 }
 
+// submitCount returns how many batches were submitted.
+func (l *fakeLog) submitCount() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.submits
+}
+
 // epoch returns room's epoch in the log (0: never opened).
 func (l *fakeLog) epoch(room string) uint64 {
 	l.mu.Lock()

@@ -12,6 +12,19 @@ import (
 	"github.com/sketchpad/sketchpad/server/metrics"
 )
 
+// waitUntil polls cond until it holds, for what no fake can report (a
+// sender that returned, a gauge); it fails the test after waitTimeout.
+func waitUntil(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s within %v", what, waitTimeout)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // What a client saw.
 
 // seq is the client's board's head (0 without a board).

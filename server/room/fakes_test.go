@@ -39,6 +39,7 @@ type fakePeer struct {
 	snapshots int
 	presence  []canvas.Presence
 	leaves    []uint32
+	cursors   []canvas.AuthorCursor
 	notices   []canvas.Notice
 	errs      []string // what a real client would close the connection for
 }
@@ -147,6 +148,8 @@ func (p *fakePeer) take(m *canvas.ServerMsg) error {
 		p.presence = append(p.presence, m.Presence)
 	case canvas.MsgLeave:
 		p.leaves = append(p.leaves, m.Leave)
+	case canvas.MsgCursors:
+		p.cursors = append(p.cursors, m.Cursors...)
 	case canvas.MsgNotice:
 		p.notices = append(p.notices, m.Notice)
 	}
@@ -161,6 +164,7 @@ type peerView struct {
 	snapshots int
 	presence  []canvas.Presence
 	leaves    []uint32
+	cursors   []canvas.AuthorCursor
 	notices   []canvas.Notice
 	errs      []string
 	closed    bool
@@ -173,7 +177,7 @@ func (p *fakePeer) viewLocked() peerView {
 	v := peerView{
 		welcomes: append([]canvas.Welcome(nil), p.welcomes...), ops: append([]seqOp(nil), p.ops...),
 		snapshots: p.snapshots, presence: append([]canvas.Presence(nil), p.presence...),
-		leaves: append([]uint32(nil), p.leaves...), notices: append([]canvas.Notice(nil), p.notices...),
+		leaves: append([]uint32(nil), p.leaves...), cursors: append([]canvas.AuthorCursor(nil), p.cursors...), notices: append([]canvas.Notice(nil), p.notices...),
 		errs: append([]string(nil), p.errs...), closed: p.closed, code: p.code, reason: p.reason, frames: len(p.frames),
 	}
 	if p.board != nil {
@@ -567,10 +571,4 @@ func (l *fakeLog) publish(room string, epoch, first uint64, batch []canvas.SeqOp
 		ok = ln.Published(epoch, first, slices.Clone(batch)) && ok
 	}
 	return ok
-}
-
-// watched waits until a room watches room.
-func (l *fakeLog) watched(t testing.TB, room string) {
-	t.Helper()
-	l.waitFor(t, "watcher of "+room, func() bool { return len(l.listeners[room]) > 0 })
 }

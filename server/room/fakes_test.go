@@ -193,32 +193,6 @@ func (p *fakePeer) view() peerView {
 	return p.viewLocked()
 }
 
-// waitFor waits until cond holds of the client's view and returns it; it
-// fails the test, saying what, if it does not within waitTimeout, and at
-// once if the client saw something a real client would close for.
-func (p *fakePeer) waitFor(t testing.TB, what string, cond func(v *peerView) bool) peerView {
-	t.Helper()
-	deadline := time.NewTimer(waitTimeout)
-	defer deadline.Stop()
-	for {
-		p.mu.Lock()
-		v, ch := p.viewLocked(), p.changed
-		p.mu.Unlock()
-		if len(v.errs) > 0 {
-			t.Fatalf("%s: waiting for %s, the client saw: %v", p.name, what, v.errs)
-		}
-		if cond(&v) {
-			return v
-		}
-		select {
-		case <-ch:
-		case <-deadline.C:
-			t.Fatalf("%s: no %s within %v; seen: %d frames, %d welcomes, seq %d, notices %v, closed %v (%d %q)",
-				p.name, what, waitTimeout, v.frames, len(v.welcomes), v.seq(), v.notices, v.closed, v.code, v.reason)
-		}
-	}
-}
-
 // fakeLog is an oplog.Log in memory that numbers as the real ones do (the
 // next number, resends below an author's applied count skipped, gaps above
 // it refused), keeps a snapshot and the ops after it, and lets a test act
@@ -236,6 +210,7 @@ type fakeLog struct {
 	up        chan struct{} // closed when the log is back
 	gate      chan struct{} // not nil: Submit replies only once it is closed
 	sincePage int           // Since returns at most this many ops (0: all of them)
+	noEcho    bool          // shared: the room's own batches are not published back (pub/sub lost them)
 	submits   int           // Submit calls
 	sinces    int           // Since calls
 	compacts  int           // Compact calls that stored a snapshot
@@ -317,9 +292,10 @@ func (l *fakeLog) Submit(room string, epoch uint64, batch []oplog.BatchOp, reply
 			}
 			res, first, pub := l.numberLocked(room, epoch, batch)
 			lns := slices.Clone(l.listeners[room])
+			noEcho := l.noEcho
 			l.ring()
 			l.mu.Unlock()
-			if l.shared && len(pub) > 0 {
+			if l.shared && !noEcho && len(pub) > 0 {
 				// A shared log publishes every batch, to the replica
 				// that submitted it too (a real one: possibly after the
 				// reply; the room takes either order).
@@ -498,6 +474,33 @@ func (l *fakeLog) waitFor(t testing.TB, what string, cond func() bool) {
 			t.Fatalf("fake log: no %s within %v", what, waitTimeout)
 		}
 	}
+}
+
+// compactAs stores a snapshot of room at its head, as another replica
+// does, and drops the ops it covers.
+func (l *fakeLog) compactAs(t testing.TB, room string) {
+	t.Helper()
+	l.mu.Lock()
+	fr := l.rooms[room]
+	st := &oplog.StoredRoom{Epoch: fr.epoch, Snapshot: fr.snap, Ops: fr.ops}
+	l.mu.Unlock()
+	b, err := oplog.StoredBoard(room, st, new(canvas.Op), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := b.MarshalBinary()
+	if err := l.Compact(context.Background(), room, fr.epoch, b.Seq, snap); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// lose makes the log lose room's history (a Redis flush): it starts again
+// under a new epoch.
+func (l *fakeLog) lose(room string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.rooms[room] = &fakeRoom{epoch: oplog.NewEpoch(), applied: make(map[uint32]uint64)}
+	l.ring()
 }
 
 // submitCount returns how many batches were submitted.

@@ -27,6 +27,32 @@ func waitUntil(t testing.TB, what string, cond func() bool) {
 
 // What a client saw.
 
+// waitFor waits until cond holds of the client's view and returns it; it
+// fails the test, saying what, if it does not within waitTimeout, and at
+// once if the client saw something a real client would close for.
+func (p *fakePeer) waitFor(t testing.TB, what string, cond func(v *peerView) bool) peerView {
+	t.Helper()
+	deadline := time.NewTimer(waitTimeout)
+	defer deadline.Stop()
+	for {
+		p.mu.Lock()
+		v, ch := p.viewLocked(), p.changed
+		p.mu.Unlock()
+		if len(v.errs) > 0 {
+			t.Fatalf("%s: waiting for %s, the client saw: %v", p.name, what, v.errs)
+		}
+		if cond(&v) {
+			return v
+		}
+		select {
+		case <-ch:
+		case <-deadline.C:
+			t.Fatalf("%s: no %s within %v; seen: %d frames, %d welcomes, seq %d, notices %v, closed %v (%d %q)",
+				p.name, what, waitTimeout, v.frames, len(v.welcomes), v.seq(), v.notices, v.closed, v.code, v.reason)
+		}
+	}
+}
+
 // seq is the client's board's head (0 without a board).
 func (v *peerView) seq() uint64 {
 	if v.board == nil {

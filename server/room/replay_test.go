@@ -1,0 +1,137 @@
+package room
+
+import (
+	"testing"
+	"time"
+
+	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/config"
+)
+
+// A client that was away for longer than the replay window holds gets
+// the board as a snapshot instead, with nothing missing and nothing twice,
+// and still resumes as the same author with its ops counted.
+func TestReconnectPastTheReplayWindowGetsASnapshot(t *testing.T) {
+	eachMode(t, func(t *testing.T, shared bool) {
+		h, _, _ := newTestHub(t, shared, func(c *config.Config) { c.ReplayOps = 4 })
+		r, alice, wa := join(t, h, "b", "alice", nil)
+		_, bob, _ := join(t, h, "b", "bob", nil)
+		draw(r, alice, strokes(1, 2))
+		alice.waitSeq(t, 4)
+		alice2, hello := alice.reconnected("alice again")
+		leave(h, r, "b", alice)
+		draw(r, bob, strokes(1, 10)) // 20 ops, far more than the window
+		vb := bob.waitSeq(t, 24)
+		attach(t, h, "b", alice2, &hello)
+		w := alice2.welcome(t)
+		v := alice2.waitSeq(t, 24)
+		if w.Author != wa.Author || w.Applied != 4 || v.snapshots != 1 {
+			t.Fatalf("welcome %+v with %d snapshots, want author %d, applied 4 and a snapshot", w, v.snapshots, wa.Author)
+		}
+		sameBoard(t, "the returning client's", v.board, vb.board)
+	})
+}
+
+// A board stores a snapshot every SnapshotEvery ops, and the log drops
+// the ops it covers; reopened from it, the board is all there, and a
+// client coming back after that resumes where it was.
+func TestBoardReopenedFromItsSnapshotHasEverything(t *testing.T) {
+	eachMode(t, func(t *testing.T, shared bool) {
+		h, l, m := newTestHub(t, shared, func(c *config.Config) { c.SnapshotEvery, c.RoomIdle = 4, 20*time.Millisecond })
+		r, alice, wa := join(t, h, "b", "alice", nil)
+		for i := range uint32(7) { // a frame (and a submit) each
+			draw(r, alice, strokes(i+1, 1))
+			alice.waitSeq(t, uint64(2*i+2))
+		}
+		before := alice.view().board
+		l.waitFor(t, "a snapshot", func() bool { return l.compacts > 0 })
+		alice2, hello := alice.reconnected("alice again")
+		leave(h, r, "b", alice)
+		waitUntil(t, "the board closed", func() bool {
+			return h.OpenRoom("b") == nil && gauge(m.RoomsClosing) == 0
+		})
+		_, bob, _ := join(t, h, "b", "bob", nil)
+		sameBoard(t, "the reopened board", bob.waitSeq(t, 14).board, before)
+		r2 := attach(t, h, "b", alice2, &hello)
+		if w := alice2.welcome(t); w.Author != wa.Author || w.Applied != 14 {
+			t.Fatalf("welcome %+v, want author %d applied 14", w, wa.Author)
+		}
+		draw(r2, alice2, strokes(8, 1))
+		sameBoard(t, "after more drawing", bob.waitSeq(t, 16).board, alice2.waitSeq(t, 16).board)
+	})
+}
+
+// Another replica compacted the log past what this room has (its missed
+// ops are in a snapshot now): the room reloads and sends everyone the
+// board as a snapshot, and they go on from it with nothing lost.
+func TestRoomBehindTheLogsSnapshotSendsItToEveryone(t *testing.T) {
+	h, l, _ := newTestHub(t, true, nil)
+	r, alice, wa := join(t, h, "b", "alice", nil)
+	_, bob, _ := join(t, h, "b", "bob", nil)
+	draw(r, alice, strokes(1, 1))
+	bob.waitSeq(t, 2)
+	other := l.newAuthorAs(t, "b")
+	l.appendAs(t, "b", other, strokes(1, 2)) // publications lost
+	l.compactAs(t, "b")
+	e, f, b := l.appendAs(t, "b", other, strokes(3, 1))
+	l.publish("b", e, f, b)
+	for _, p := range []*fakePeer{alice, bob} {
+		if v := p.waitSeq(t, 8); v.snapshots != 2 || len(v.board.Strokes()) != 4 {
+			t.Fatalf("%s: %d snapshots and %d strokes, want a second snapshot and 4 strokes", p.name, v.snapshots, len(v.board.Strokes()))
+		}
+	}
+	draw(r, alice, strokes(2, 1))
+	sameBoard(t, "after the snapshot", alice.waitSeq(t, 10).board, bob.waitSeq(t, 10).board)
+	if got := bob.view().board.Author(wa.Author).Applied; got != 4 {
+		t.Fatalf("alice has %d ops applied, want 4", got)
+	}
+}
+
+// The log lost the board's history (a flush of the shared store) and
+// started it again under a new epoch: everyone on it is told to reconnect
+// (CloseReset), and reconnecting they get the new, empty board and a new
+// author id, with nothing of the old history mixed in.
+func TestLostHistoryClosesEveryoneWithReset(t *testing.T) {
+	h, l, _ := newTestHub(t, true, nil)
+	r, alice, wa := join(t, h, "b", "alice", nil)
+	_, bob, _ := join(t, h, "b", "bob", nil)
+	draw(r, alice, strokes(1, 2))
+	bob.waitSeq(t, 4)
+	l.lose("b")
+	r.Resync() // what the log's watch does when its store comes back empty
+	for _, p := range []*fakePeer{alice, bob} {
+		if code, _ := p.waitClosed(t); code != canvas.CloseReset {
+			t.Fatalf("%s closed with %d, want %d", p.name, code, canvas.CloseReset)
+		}
+	}
+	alice2, hello := alice.reconnected("alice again")
+	r2 := attach(t, h, "b", alice2, &hello)
+	w := alice2.welcome(t)
+	if w.Epoch == wa.Epoch || w.Epoch != l.epoch("b") || w.Head != 0 {
+		t.Fatalf("welcome after a reset: %+v (old epoch %x, log's %x)", w, wa.Epoch, l.epoch("b"))
+	}
+	draw(r2, alice2, strokes(1, 1))
+	if v := alice2.waitSeq(t, 2); len(v.board.Strokes()) != 1 {
+		t.Fatalf("alice sees %d strokes on the new board, want 1", len(v.board.Strokes()))
+	}
+}
+
+// The log numbers this room's own ops after ops of another replica whose
+// publication never comes (and its own come back only in the submit
+// reply): the room does not send its ops past the gap, and fills the gap
+// from the log.
+func TestOwnOpsPastAGapWaitForTheLog(t *testing.T) {
+	h, l, _ := newTestHub(t, true, nil)
+	l.noEcho = true // set before any room watches: read under l.mu
+	r, alice, wa := join(t, h, "b", "alice", nil)
+	_, bob, _ := join(t, h, "b", "bob", nil)
+	other := l.newAuthorAs(t, "b")
+	l.appendAs(t, "b", other, strokes(1, 2)) // publication lost
+	draw(r, alice, strokes(1, 1))
+	for _, p := range []*fakePeer{alice, bob} {
+		v := p.waitSeq(t, 6)
+		if len(v.opsBy(other)) != 4 || len(v.opsBy(wa.Author)) != 2 || v.ops[4].Author != wa.Author {
+			t.Fatalf("%s: %d ops of the other replica and %d of alice's, want 4 then 2", p.name, len(v.opsBy(other)), len(v.opsBy(wa.Author)))
+		}
+	}
+}

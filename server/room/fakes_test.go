@@ -209,6 +209,7 @@ type fakeLog struct {
 	holdDown  bool          // down: Submit waits for up instead of failing, as the local log retries its store
 	up        chan struct{} // closed when the log is back
 	gate      chan struct{} // not nil: Submit replies only once it is closed
+	openGate  chan struct{} // not nil: Open answers only once it is closed
 	sincePage int           // Since returns at most this many ops (0: all of them)
 	noEcho    bool          // shared: the room's own batches are not published back (pub/sub lost them)
 	submits   int           // Submit calls
@@ -253,6 +254,11 @@ func (l *fakeLog) roomLocked(room string, epoch uint64) (*fakeRoom, error) {
 
 func (l *fakeLog) Open(_ context.Context, room string) (*oplog.StoredRoom, error) {
 	l.mu.Lock()
+	if gate := l.openGate; gate != nil {
+		l.mu.Unlock()
+		<-gate
+		l.mu.Lock()
+	}
 	defer l.mu.Unlock()
 	defer l.ring()
 	if l.down != nil {
@@ -451,6 +457,20 @@ func (l *fakeLog) hold() (release func()) {
 	return sync.OnceFunc(func() {
 		l.mu.Lock()
 		l.gate = nil
+		l.mu.Unlock()
+		close(gate)
+	})
+}
+
+// holdOpen makes Open wait until the returned release is called.
+func (l *fakeLog) holdOpen() (release func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	gate := make(chan struct{})
+	l.openGate = gate
+	return sync.OnceFunc(func() {
+		l.mu.Lock()
+		l.openGate = nil
 		l.mu.Unlock()
 		close(gate)
 	})

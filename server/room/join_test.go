@@ -192,3 +192,28 @@ func TestHelloFromAnotherEpochGetsTheBoardAfresh(t *testing.T) {
 		sameBoard(t, "old tab's board", v.board, alice.view().board)
 	})
 }
+
+// A newcomer arriving while the log is still storing a batch gets that
+// batch exactly once (in its snapshot or right after it) and only once the
+// log has it: nobody is shown an op the log might not keep.
+func TestJoinWhileABatchIsInFlight(t *testing.T) {
+	eachMode(t, func(t *testing.T, shared bool) {
+		h, l, _ := newTestHub(t, shared, nil)
+		r, alice, _ := join(t, h, "b", "alice", nil)
+		draw(r, alice, strokes(1, 1))
+		alice.waitSeq(t, 2)
+		release := l.hold()
+		defer release()
+		submits := l.submitCount()
+		draw(r, alice, strokes(2, 2))
+		l.waitFor(t, "a batch submitted", func() bool { return l.submits > submits })
+		bob := newPeer("bob")
+		attach(t, h, "b", bob, nil)
+		if v := bob.view(); v.seq() > l.head("b") {
+			t.Fatalf("bob was shown seq %d, the log holds %d", v.seq(), l.head("b"))
+		}
+		release()
+		bob.welcome(t)
+		sameBoard(t, "bob's and alice's", bob.waitSeq(t, 6).board, alice.waitSeq(t, 6).board)
+	})
+}

@@ -500,6 +500,17 @@ func (l *fakeLog) waitFor(t testing.TB, what string, cond func() bool) {
 // does, and drops the ops it covers.
 func (l *fakeLog) compactAs(t testing.TB, room string) {
 	t.Helper()
+	b := l.board(t, room)
+	snap, _ := b.MarshalBinary()
+	if err := l.Compact(context.Background(), room, b.Epoch, b.Seq, snap); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// board returns room's board as the log holds it (what a client of
+// another replica has).
+func (l *fakeLog) board(t testing.TB, room string) *canvas.Board {
+	t.Helper()
 	l.mu.Lock()
 	fr := l.rooms[room]
 	st := &oplog.StoredRoom{Epoch: fr.epoch, Snapshot: fr.snap, Ops: fr.ops}
@@ -508,10 +519,7 @@ func (l *fakeLog) compactAs(t testing.TB, room string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, _ := b.MarshalBinary()
-	if err := l.Compact(context.Background(), room, fr.epoch, b.Seq, snap); err != nil {
-		t.Fatal(err)
-	}
+	return b
 }
 
 // lose makes the log lose room's history (a Redis flush): it starts again

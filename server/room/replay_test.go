@@ -135,3 +135,57 @@ func TestOwnOpsPastAGapWaitForTheLog(t *testing.T) {
 		}
 	}
 }
+
+// A client moves here from another replica (which died): it was an
+// author that replica handed out and saw ops this room has not had yet
+// (their publications late). Its Welcome counts every op of its own the
+// log holds, so what it draws next is numbered once and never taken for a
+// resend; it gets no snapshot, and everyone here catches up.
+func TestClientMovingFromAnotherReplicaResumes(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		late   bool   // the other replica's publications come after all
+		unseen uint64 // ops of her own she never saw acknowledged there
+	}{
+		{name: "publications lost"},
+		{name: "publications late", late: true},
+		{name: "her last ops unacknowledged", unseen: 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, l, _ := newTestHub(t, true, nil)
+			r, alice, _ := join(t, h, "b", "alice", nil)
+			draw(r, alice, strokes(1, 1))
+			alice.waitSeq(t, 2)
+			// Zoe, on the other replica, draws 3 strokes.
+			zoe := l.newAuthorAs(t, "b")
+			e, f, b := l.appendAs(t, "b", zoe, strokes(1, 2))
+			zoe2 := newPeer("zoe here")
+			zoe2.board = l.board(t, "b")
+			_, f2, b2 := l.appendAs(t, "b", zoe, strokes(3, 1))
+			if tc.unseen == 0 {
+				zoe2.board = l.board(t, "b")
+			}
+			hello := canvas.Hello{Version: canvas.Version, Epoch: e, LastSeq: zoe2.board.Seq, Author: zoe, Name: "zoe"}
+			r2 := attach(t, h, "b", zoe2, &hello)
+			w := zoe2.welcome(t)
+			if w.Author != zoe || w.Applied != 6 || w.Head != 8 {
+				t.Fatalf("zoe's welcome here: %+v, want author %d, applied 6, head 8", w, zoe)
+			}
+			if tc.late {
+				l.publish("b", e, f, b)
+				l.publish("b", e, f2, b2)
+			}
+			draw(r2, zoe2, strokes(4, 1))
+			for _, p := range []*fakePeer{alice, zoe2} {
+				v := p.waitSeq(t, 10)
+				if got := v.board.Author(zoe).Applied; got != 8 {
+					t.Fatalf("%s: zoe has %d ops on the board, want 8", p.name, got)
+				}
+			}
+			if v := zoe2.view(); v.snapshots != 0 || uint64(len(v.ops)) != tc.unseen+2 {
+				t.Fatalf("zoe got %d snapshots and %d ops, want a replay of %d", v.snapshots, len(v.ops), tc.unseen+2)
+			}
+			sameBoard(t, "alice's and zoe's", alice.view().board, zoe2.view().board)
+		})
+	}
+}

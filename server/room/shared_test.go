@@ -3,8 +3,10 @@ package room
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // Ops another replica numbered reach this room's people through the
@@ -145,4 +147,37 @@ func TestLogFailurePausesDrawingAndKeepsEveryOp(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A board whose log does not answer when it opens turns people away (a
+// shared log: CloseTryAgain; a log of its own: CloseInternal, today) and
+// lets them in once the log is back (a shared log's
+// room retries at the next Hello; a solo room, failed for good, once it
+// has closed, empty, and opens again).
+func TestBoardOpeningWhileTheLogIsDown(t *testing.T) {
+	eachMode(t, func(t *testing.T, shared bool) {
+		h, l, _ := newTestHub(t, shared, func(c *config.Config) { c.RoomIdle = 10 * time.Millisecond })
+		l.fail(errors.New("log unreachable"), false)
+		alice := newPeer("alice")
+		attach(t, h, "b", alice, nil)
+		// Either code tells the client to come back later; which one a
+		// kind of log gets is not this test's business.
+		if code, _ := alice.waitClosed(t); code != canvas.CloseTryAgain && code != canvas.CloseInternal {
+			t.Fatalf("turned away with %d, want %d or %d", code, canvas.CloseTryAgain, canvas.CloseInternal)
+		}
+		if v := alice.view(); len(v.welcomes) != 0 {
+			t.Fatal("welcomed to a board that could not open")
+		}
+		l.recover()
+		var bob *fakePeer
+		var r *Room
+		waitUntil(t, "a newcomer welcomed", func() bool {
+			bob = newPeer("bob")
+			r = attach(t, h, "b", bob, nil)
+			v := bob.waitFor(t, "welcome or close", func(v *peerView) bool { return v.closed || len(v.welcomes) > 0 })
+			return !v.closed
+		})
+		draw(r, bob, strokes(1, 1))
+		bob.waitSeq(t, 2)
+	})
 }

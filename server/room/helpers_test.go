@@ -54,7 +54,7 @@ func (p *fakePeer) waitFor(t testing.TB, what string, cond func(v *peerView) boo
 }
 
 // seq is the client's board's head (0 without a board).
-func (v *peerView) seq() uint64 {
+func (v peerView) seq() uint64 {
 	if v.board == nil {
 		return 0
 	}
@@ -62,7 +62,7 @@ func (v *peerView) seq() uint64 {
 }
 
 // hasNotice reports whether the client was sent a notice with code.
-func (v *peerView) hasNotice(code canvas.NoticeCode) bool {
+func (v peerView) hasNotice(code canvas.NoticeCode) bool {
 	for _, n := range v.notices {
 		if n.Code == code {
 			return true
@@ -101,7 +101,7 @@ func (p *fakePeer) waitNotice(t testing.TB, code canvas.NoticeCode) peerView {
 }
 
 // opsBy returns the ops of author the client applied, in order.
-func (v *peerView) opsBy(author uint32) [][]byte {
+func (v peerView) opsBy(author uint32) [][]byte {
 	var out [][]byte
 	for _, so := range v.ops {
 		if so.Author == author {

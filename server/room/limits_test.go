@@ -54,7 +54,7 @@ func TestFullBoardRefusesWhatIsPastItsLimits(t *testing.T) {
 						t.Fatalf("%s: alice has %d ops applied, want %d: her indices are out of step", p.name, got, n)
 					}
 				}
-				if v := bob.view(); (&v).hasNotice(canvas.NoticeBoardFull) {
+				if v := bob.view(); v.hasNotice(canvas.NoticeBoardFull) {
 					t.Fatal("bob was told of alice's refused op")
 				}
 				// A clear makes room: the same drawing fits again. (Drawn

@@ -181,3 +181,50 @@ func TestBoardOpeningWhileTheLogIsDown(t *testing.T) {
 		bob.waitSeq(t, 2)
 	})
 }
+
+// Ops drawn while the log fails are never lost, even if everyone leaves
+// and the board closes before the log is back: what the log did not take
+// was never acknowledged, so the client still has it, and resends it from
+// the index its next Welcome gives when it comes back.
+func TestOpsDrawnWhileTheLogFailsSurviveTheBoardClosing(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		shared, hold bool
+	}{{"shared log fails", true, false}, {"solo log retries", false, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, l, m := newTestHub(t, tc.shared, func(c *config.Config) { c.RoomIdle = 10 * time.Millisecond })
+			r, alice, wa := join(t, h, "b", "alice", nil)
+			drawn := strokes(1, 4)
+			draw(r, alice, drawn[:2])
+			alice.waitSeq(t, 2)
+			l.fail(errors.New("log unreachable"), tc.hold)
+			draw(r, alice, drawn[2:])
+			if tc.shared {
+				alice.waitNotice(t, canvas.NoticePaused)
+			} else {
+				l.waitFor(t, "a submit", func() bool { return l.submits >= 2 })
+			}
+			alice2, hello := alice.reconnected("alice again")
+			acked := len(alice.view().opsBy(wa.Author))
+			leave(h, r, "b", alice)
+			if tc.shared {
+				// The board closes without the log.
+				waitUntil(t, "the board closed", func() bool { return h.OpenRoom("b") == nil && gauge(m.RoomsClosing) == 0 })
+			}
+			l.recover()
+			waitUntil(t, "the board closed", func() bool { return h.OpenRoom("b") == nil && gauge(m.RoomsClosing) == 0 })
+			r2 := attach(t, h, "b", alice2, &hello)
+			w := alice2.welcome(t)
+			if w.Applied < uint64(acked) || w.Applied > uint64(len(drawn)) {
+				t.Fatalf("welcome %+v: applied must count the %d ops she saw acknowledged, and at most the %d she drew", w, acked, len(drawn))
+			}
+			draw(r2, alice2, drawn[w.Applied:]) // what a client resends
+			_, bob, _ := join(t, h, "b", "bob", nil)
+			v := bob.waitSeq(t, uint64(len(drawn)))
+			if got := v.board.Author(wa.Author).Applied; got != uint64(len(drawn)) || len(v.board.Strokes()) != 4 {
+				t.Fatalf("bob sees %d of alice's ops and %d strokes, want %d and 4", got, len(v.board.Strokes()), len(drawn))
+			}
+			sameBoard(t, "after she came back", alice2.waitSeq(t, uint64(len(drawn))).board, v.board)
+		})
+	}
+}

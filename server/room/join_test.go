@@ -2,6 +2,7 @@ package room
 
 import (
 	"bytes"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -215,5 +216,55 @@ func TestJoinWhileABatchIsInFlight(t *testing.T) {
 		release()
 		bob.welcome(t)
 		sameBoard(t, "bob's and alice's", bob.waitSeq(t, 6).board, alice.waitSeq(t, 6).board)
+	})
+}
+
+// Newcomers arriving one after another while people draw on a big board
+// each get the board as it is when they arrive (a shared snapshot and the
+// ops since it, or a fresh one), nothing missing and nothing twice; one
+// whose first frame is big is told first that the board is loading.
+func TestNewcomersWhileDrawingOnABigBoard(t *testing.T) {
+	eachMode(t, func(t *testing.T, shared bool) {
+		h, _, _ := newTestHub(t, shared, nil)
+		r, alice, _ := join(t, h, "b", "alice", nil)
+		// Three strokes of 40,960 points: a snapshot of about 500 kB.
+		pts := make([]canvas.Point, canvas.MaxPointsPerOp)
+		for i := range pts {
+			pts[i] = canvas.Point{X: 100, Y: int32(i % 7)}
+		}
+		var big [][]byte
+		for n := range uint32(3) {
+			s := stroke(n+1, canvas.MaxPointsPerOp)
+			big = append(big, s[0])
+			for range 19 {
+				big = append(big, canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpPoints, Points: pts}))
+			}
+			big = append(big, s[1])
+		}
+		draw(r, alice, big)
+		seq := alice.waitSeq(t, uint64(len(big))).seq()
+		var joiners []*fakePeer
+		for i := range 6 {
+			draw(r, alice, strokes(uint32(10+i), 1))
+			seq += 2
+			p := newPeer(fmt.Sprintf("joiner %d", i))
+			attach(t, h, "b", p, nil)
+			joiners = append(joiners, p)
+		}
+		final := alice.waitSeq(t, seq).board
+		for _, p := range joiners {
+			sameBoard(t, p.name+"'s", p.waitSeq(t, seq).board, final)
+			p.mu.Lock()
+			first := p.frames[0]
+			p.mu.Unlock()
+			var types []byte
+			var code canvas.NoticeCode
+			if err := canvas.DecodeServerFrame(first, func(m *canvas.ServerMsg) error {
+				types, code = append(types, m.Type), m.Notice.Code
+				return nil
+			}); err != nil || len(types) != 1 || types[0] != canvas.MsgNotice || code != canvas.NoticeLoading {
+				t.Fatalf("%s's first frame holds messages %x (notice %d), want the loading notice alone", p.name, types, code)
+			}
+		}
 	})
 }

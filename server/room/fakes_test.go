@@ -173,14 +173,18 @@ type peerView struct {
 	frames    int
 }
 
-func (p *fakePeer) viewLocked() peerView {
+// viewLocked returns the client's view; its board is the client's own,
+// not a copy, unless clone (p.mu is held, and the board may only be read
+// while it is).
+func (p *fakePeer) viewLocked(clone bool) peerView {
 	v := peerView{
 		welcomes: append([]canvas.Welcome(nil), p.welcomes...), ops: append([]seqOp(nil), p.ops...),
 		snapshots: p.snapshots, presence: append([]canvas.Presence(nil), p.presence...),
 		leaves: append([]uint32(nil), p.leaves...), cursors: append([]canvas.AuthorCursor(nil), p.cursors...), notices: append([]canvas.Notice(nil), p.notices...),
 		errs: append([]string(nil), p.errs...), closed: p.closed, code: p.code, reason: p.reason, frames: len(p.frames),
 	}
-	if p.board != nil {
+	v.board = p.board
+	if clone && p.board != nil {
 		v.board = p.board.Clone()
 	}
 	return v
@@ -190,7 +194,7 @@ func (p *fakePeer) viewLocked() peerView {
 func (p *fakePeer) view() peerView {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.viewLocked()
+	return p.viewLocked(true)
 }
 
 // fakeLog is an oplog.Log in memory that numbers as the real ones do (the

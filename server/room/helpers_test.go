@@ -35,20 +35,27 @@ func (p *fakePeer) waitFor(t testing.TB, what string, cond func(v *peerView) boo
 	deadline := time.NewTimer(waitTimeout)
 	defer deadline.Stop()
 	for {
+		// cond sees the client's own board (copied only for the caller,
+		// as a big board copied at every frame would slow the tests).
 		p.mu.Lock()
-		v, ch := p.viewLocked(), p.changed
+		v, ch := p.viewLocked(false), p.changed
+		ok := len(v.errs) == 0 && cond(&v)
+		if ok && v.board != nil {
+			v.board = v.board.Clone()
+		}
+		seq := v.seq()
 		p.mu.Unlock()
 		if len(v.errs) > 0 {
 			t.Fatalf("%s: waiting for %s, the client saw: %v", p.name, what, v.errs)
 		}
-		if cond(&v) {
+		if ok {
 			return v
 		}
 		select {
 		case <-ch:
 		case <-deadline.C:
 			t.Fatalf("%s: no %s within %v; seen: %d frames, %d welcomes, seq %d, notices %v, closed %v (%d %q)",
-				p.name, what, waitTimeout, v.frames, len(v.welcomes), v.seq(), v.notices, v.closed, v.code, v.reason)
+				p.name, what, waitTimeout, v.frames, len(v.welcomes), seq, v.notices, v.closed, v.code, v.reason)
 		}
 	}
 }

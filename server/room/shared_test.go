@@ -2,6 +2,7 @@ package room
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -156,7 +157,7 @@ func TestLogFailurePausesDrawingAndKeepsEveryOp(t *testing.T) {
 // has closed, empty, and opens again).
 func TestBoardOpeningWhileTheLogIsDown(t *testing.T) {
 	eachMode(t, func(t *testing.T, shared bool) {
-		h, l, _ := newTestHub(t, shared, func(c *config.Config) { c.RoomIdle = 10 * time.Millisecond })
+		h, l, m := newTestHub(t, shared, func(c *config.Config) { c.RoomIdle = 10 * time.Millisecond })
 		l.fail(errors.New("log unreachable"), false)
 		alice := newPeer("alice")
 		attach(t, h, "b", alice, nil)
@@ -171,12 +172,18 @@ func TestBoardOpeningWhileTheLogIsDown(t *testing.T) {
 		l.recover()
 		var bob *fakePeer
 		var r *Room
-		waitUntil(t, "a newcomer welcomed", func() bool {
-			bob = newPeer("bob")
+		for attempt := 1; ; attempt++ {
+			bob = newPeer(fmt.Sprintf("bob, attempt %d", attempt))
 			r = attach(t, h, "b", bob, nil)
-			v := bob.waitFor(t, "welcome or close", func(v *peerView) bool { return v.closed || len(v.welcomes) > 0 })
-			return !v.closed
-		})
+			if v := bob.waitFor(t, "welcome or close", func(v *peerView) bool { return v.closed || len(v.welcomes) > 0 }); !v.closed {
+				break
+			}
+			if attempt == 2 {
+				t.Fatal("turned away again once the log was back and the board had closed")
+			}
+			// The board failed for good: it closes once empty.
+			waitUntil(t, "the failed board closed", func() bool { return h.OpenRoom("b") == nil && gauge(m.RoomsClosing) == 0 })
+		}
 		draw(r, bob, strokes(1, 1))
 		bob.waitSeq(t, 2)
 	})

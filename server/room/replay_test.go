@@ -189,3 +189,24 @@ func TestClientMovingFromAnotherReplicaResumes(t *testing.T) {
 		})
 	}
 }
+
+// A publication from another history (late, from before the log lost the
+// board, or for a board of the same name opened again) changes nothing:
+// the room checks the log, finds its own history there, and goes on.
+func TestPublicationFromAnotherEpochChangesNothing(t *testing.T) {
+	h, l, _ := newTestHub(t, true, nil)
+	r, alice, wa := join(t, h, "b", "alice", nil)
+	_, bob, _ := join(t, h, "b", "bob", nil)
+	draw(r, alice, strokes(1, 1))
+	bob.waitSeq(t, 2)
+	stale := []canvas.SeqOp{{Author: 99, Op: stroke(1, 1)[0]}}
+	l.publish("b", wa.Epoch+1, 3, stale)
+	draw(r, alice, strokes(2, 1))
+	for _, p := range []*fakePeer{alice, bob} {
+		v := p.waitSeq(t, 4)
+		if v.closed || len(v.opsBy(99)) != 0 || v.board.Epoch != wa.Epoch {
+			t.Fatalf("%s: closed %v, %d ops of the other history, epoch %x", p.name, v.closed, len(v.opsBy(99)), v.board.Epoch)
+		}
+	}
+	sameBoard(t, "after a stale publication", alice.view().board, bob.view().board)
+}

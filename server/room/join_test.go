@@ -227,13 +227,14 @@ func TestNewcomersWhileDrawingOnABigBoard(t *testing.T) {
 	eachMode(t, func(t *testing.T, shared bool) {
 		h, _, _ := newTestHub(t, shared, nil)
 		r, alice, _ := join(t, h, "b", "alice", nil)
-		// Three strokes of 40,960 points: a snapshot of about 500 kB.
+		// Two strokes of 40,960 points: a snapshot of about 330 kB (4
+		// bytes a point), past the loading notice's 256 KiB.
 		pts := make([]canvas.Point, canvas.MaxPointsPerOp)
 		for i := range pts {
 			pts[i] = canvas.Point{X: 100, Y: int32(i % 7)}
 		}
 		var big [][]byte
-		for n := range uint32(3) {
+		for n := range uint32(2) {
 			s := stroke(n+1, canvas.MaxPointsPerOp)
 			big = append(big, s[0])
 			for range 19 {
@@ -244,7 +245,7 @@ func TestNewcomersWhileDrawingOnABigBoard(t *testing.T) {
 		draw(r, alice, big)
 		seq := alice.waitSeq(t, uint64(len(big))).seq()
 		var joiners []*fakePeer
-		for i := range 6 {
+		for i := range 4 {
 			draw(r, alice, strokes(uint32(10+i), 1))
 			seq += 2
 			p := newPeer(fmt.Sprintf("joiner %d", i))

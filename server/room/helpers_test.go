@@ -78,12 +78,16 @@ func (v peerView) hasNotice(code canvas.NoticeCode) bool {
 	return false
 }
 
-// welcome waits for the client's Welcome (and its board) and returns it.
+// welcome waits for the client's Welcome (and its board) and returns it;
+// a connection closed instead fails the test at once.
 func (p *fakePeer) welcome(t testing.TB) canvas.Welcome {
 	t.Helper()
 	v := p.waitFor(t, "welcome", func(v *peerView) bool {
-		return len(v.welcomes) > 0 && v.board != nil && v.board.Seq >= v.welcomes[len(v.welcomes)-1].Head
+		return v.closed || len(v.welcomes) > 0 && v.board != nil && v.board.Seq >= v.welcomes[len(v.welcomes)-1].Head
 	})
+	if len(v.welcomes) == 0 || v.board == nil {
+		t.Fatalf("%s: closed with %d (%q) instead of a welcome", p.name, v.code, v.reason)
+	}
 	return v.welcomes[len(v.welcomes)-1]
 }
 

@@ -200,3 +200,29 @@ func TestFullInboxPushesBackWithoutLosingOps(t *testing.T) {
 		sameBoard(t, "after the push-back", alice.view().board, bob.view().board)
 	})
 }
+
+// On a board at its most points, moving the end of a line already drawn
+// (the Shape op sent again with the same stroke, as a drag does) adds no
+// point, so it is not refused.
+func TestEditingAShapeOnAFullBoardIsNotRefused(t *testing.T) {
+	eachMode(t, func(t *testing.T, shared bool) {
+		t.Skip("bug: Room.overLimits counts an edited shape's or text's points (and text bytes) on top of the board's, " +
+			"without taking off those of the stroke it replaces: on a board within a shape's size of MaxBoardPoints, dragging " +
+			"an existing line's end (OpShape, same stroke) is refused with NoticeBoardFull and numbered as an End, " +
+			"although the board would not grow")
+		h, _, _ := newTestHub(t, shared, func(c *config.Config) { c.MaxBoardPoints = 4 })
+		r, alice, _ := join(t, h, "b", "alice", nil)
+		line := func(x int32) []byte {
+			return canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpShape, Stroke: 1, Tool: canvas.ToolLine, Color: 0xff, Width: 2,
+				Points: []canvas.Point{{X: 0, Y: 0}, {X: x, Y: 10}}})
+		}
+		draw(r, alice, append([][]byte{line(10)}, stroke(2, 2)...)) // 4 points: full
+		alice.waitSeq(t, 3)
+		moved := line(20)
+		r.Op(alice, moved)
+		v := alice.waitSeq(t, 4)
+		if v.hasNotice(canvas.NoticeBoardFull) || !bytes.Equal(v.ops[3].Op, moved) {
+			t.Fatalf("moving a line's end on a full board was refused (op 4 is %#x)", v.ops[3].Op[0])
+		}
+	})
+}

@@ -3,6 +3,7 @@ package room
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -232,6 +233,59 @@ func TestOpsDrawnWhileTheLogFailsSurviveTheBoardClosing(t *testing.T) {
 				t.Fatalf("bob sees %d of alice's ops and %d strokes, want %d and 4", got, len(v.board.Strokes()), len(drawn))
 			}
 			sameBoard(t, "after she came back", alice2.waitSeq(t, uint64(len(drawn))).board, v.board)
+		})
+	}
+}
+
+// Someone drawing more while the log fails than the room holds for it
+// (20,000 ops) is either held back (its sends wait) or told to come back
+// later (CloseTryAgain); either way nothing is lost: coming back, it
+// resends from its Welcome's count and every op is on the board once.
+func TestDrawingPastWhatTheRoomHoldsWhileTheLogFails(t *testing.T) {
+	if testing.Short() {
+		t.Skip("20,000 ops")
+	}
+	for _, tc := range []struct {
+		name         string
+		shared, hold bool
+	}{{"shared log fails", true, false}, {"solo log retries", false, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, l, _ := newTestHub(t, tc.shared, nil)
+			r, alice, wa := join(t, h, "b", "alice", nil)
+			_, bob, _ := join(t, h, "b", "bob", nil)
+			ops := make([][]byte, 20100)
+			for i := range ops {
+				ops[i] = canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpEnd})
+			}
+			l.fail(errors.New("log unreachable"), tc.hold)
+			var sent atomic.Int32
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				for _, op := range ops {
+					r.Op(alice, op)
+					sent.Add(1)
+				}
+			}()
+			waitUntil(t, "20,000 ops sent", func() bool { return sent.Load() >= 20000 })
+			l.recover()
+			<-done
+			if v := alice.waitFor(t, "every op, or a close", func(v *peerView) bool {
+				return v.closed || v.seq() >= uint64(len(ops))
+			}); v.closed {
+				if code, _ := alice.waitClosed(t); code != canvas.CloseTryAgain {
+					t.Fatalf("closed with %d, want %d", code, canvas.CloseTryAgain)
+				}
+				alice2, hello := alice.reconnected("alice again")
+				leave(h, r, "b", alice)
+				r2 := attach(t, h, "b", alice2, &hello)
+				w := alice2.welcome(t)
+				draw(r2, alice2, ops[w.Applied:])
+			}
+			v := bob.waitSeq(t, uint64(len(ops)))
+			if got := v.board.Author(wa.Author).Applied; got != uint64(len(ops)) || v.seq() != uint64(len(ops)) {
+				t.Fatalf("bob sees %d of alice's ops at seq %d, want %d", got, v.seq(), len(ops))
+			}
 		})
 	}
 }

@@ -269,3 +269,35 @@ func TestNewcomersWhileDrawingOnABigBoard(t *testing.T) {
 		}
 	})
 }
+
+// A Hello naming an author this board never handed out (a forged id) is
+// given a new one; one claiming a sequence number past the board's head
+// gets the board as a snapshot.
+func TestHelloClaimingMoreThanTheBoardHasGetsAFreshStart(t *testing.T) {
+	eachMode(t, func(t *testing.T, shared bool) {
+		h, _, _ := newTestHub(t, shared, nil)
+		r, alice, wa := join(t, h, "b", "alice", nil)
+		draw(r, alice, strokes(1, 2))
+		board := alice.waitSeq(t, 4).board
+		for _, tc := range []struct {
+			hello     canvas.Hello
+			has       bool // the client has the board at hello.LastSeq
+			snapshots int
+		}{
+			{canvas.Hello{Version: canvas.Version, Epoch: wa.Epoch, LastSeq: 4, Author: 1000}, true, 0},
+			{canvas.Hello{Version: canvas.Version, Epoch: wa.Epoch, LastSeq: 99}, false, 1},
+		} {
+			p := newPeer(fmt.Sprintf("hello %+v", tc.hello))
+			if tc.has {
+				p.board = board.Clone()
+			}
+			attach(t, h, "b", p, &tc.hello)
+			w := p.welcome(t)
+			v := p.waitSeq(t, 4)
+			if w.Author == tc.hello.Author || w.Author == wa.Author || w.Applied != 0 || v.snapshots != tc.snapshots {
+				t.Fatalf("%s: welcome %+v with %d snapshots, want a new author and %d snapshots", p.name, w, v.snapshots, tc.snapshots)
+			}
+			sameBoard(t, p.name, v.board, board)
+		}
+	})
+}

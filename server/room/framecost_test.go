@@ -1,6 +1,7 @@
 package room
 
 import (
+	"runtime"
 	"testing"
 	"time"
 
@@ -16,16 +17,23 @@ func TestFrameCostFollowsTheCPUAFrameTakes(t *testing.T) {
 		t.Fatalf("before any frame: %v, want %v", got, frameCostStart)
 	}
 	measure := func(frames int, burn time.Duration) time.Duration {
+		runtime.GC()   // the garbage of the tests before is not collected in the window measured
 		c.sent(frames) // the baseline, taken now
 		c.mu.Lock()
 		c.at = time.Time{}
 		c.mu.Unlock()
 		c.per()
-		for end := time.Now().Add(burn); time.Now().Before(end); {
+		// Burn CPU time, not wall time: on a busy machine a loop of 300
+		// ms of wall time may get a tenth of that of a core.
+		start, ok := processCPU()
+		if !ok {
+			t.Skip("no getrusage")
+		}
+		for now := start; now-start < burn; now, _ = processCPU() {
 		}
 		c.sent(frames)
 		c.mu.Lock()
-		c.at = c.at.Add(-1100 * time.Millisecond) // a second has passed
+		c.at = time.Now().Add(-1100 * time.Millisecond) // a second has passed (and not three, however long the burn took)
 		c.mu.Unlock()
 		return c.per()
 	}

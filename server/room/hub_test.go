@@ -168,10 +168,6 @@ func TestEveryWayOfLeavingLetsTheBoardClose(t *testing.T) {
 // away as one person too many.
 func TestReconnectOnABoardAtItsMostPeople(t *testing.T) {
 	eachMode(t, func(t *testing.T, shared bool) {
-		t.Skip("bug: Room.join checks len(r.sessions) >= cfg.MaxRoomClients before it looks for the connection the Hello " +
-			"resumes (r.authors[author]), so on a board at its limit a client reconnecting after a network blip is closed with " +
-			"CloseTryAgain (\"this board has the most people it allows\") because its own dead connection still counts, and keeps " +
-			"being turned away until the server notices that connection dead (IdleTimeout, 60 s by default)")
 		h, _, _ := newTestHub(t, shared, func(c *config.Config) { c.MaxRoomClients = 2 })
 		r, alice, wa := join(t, h, "b", "alice", nil)
 		_, bob, _ := join(t, h, "b", "bob", nil)

@@ -23,7 +23,11 @@ func (r *Room) join(ctx context.Context, s Peer, h *canvas.Hello) {
 		r.hub.release(r)
 		return
 	}
-	if len(r.sessions) >= r.cfg.MaxRoomClients {
+	// A Hello that resumes an author whose old connection is still here
+	// replaces it (below): it takes no more room, so a person coming back
+	// after a network blip is not turned away by their own dead connection.
+	replacing := h.Author != 0 && h.Epoch == r.board.Epoch && r.authors[h.Author] != nil && r.authors[h.Author] != s
+	if len(r.sessions) >= r.cfg.MaxRoomClients && !replacing {
 		r.hub.metrics.LimitHits.WithLabelValues("room_clients").Inc()
 		s.Close(canvas.CloseTryAgain, "this board has the most people it allows; try again later")
 		r.hub.release(r)

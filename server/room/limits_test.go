@@ -80,13 +80,6 @@ func TestFullBoardRefusesWhatIsPastItsLimits(t *testing.T) {
 // clear is not refused, as the clear made room for it.
 func TestBoardLimitsHoldForOpsSentTogether(t *testing.T) {
 	eachMode(t, func(t *testing.T, shared bool) {
-		if shared {
-			t.Skip("bug: with a shared log (Shared()==true) the room checks a local op against the board as the log last numbered it " +
-				"(Room.applyOp → overLimits, then queue), not counting the ops it holds or has in flight: with MaxBoardStrokes 3, four " +
-				"strokes sent together are all numbered (the board ends with 4, past its limit, at everyone), and a stroke sent right " +
-				"behind a clear on a full board is refused with NoticeBoardFull although the clear made room (room.go's own comment " +
-				"names both as the reason the solo path numbers ahead)")
-		}
 		h, _, _ := newTestHub(t, shared, func(c *config.Config) { c.MaxBoardStrokes = 3 })
 		r, alice, _ := join(t, h, "b", "alice", nil)
 		_, bob, _ := join(t, h, "b", "bob", nil)
@@ -206,10 +199,6 @@ func TestFullInboxPushesBackWithoutLosingOps(t *testing.T) {
 // point, so it is not refused.
 func TestEditingAShapeOnAFullBoardIsNotRefused(t *testing.T) {
 	eachMode(t, func(t *testing.T, shared bool) {
-		t.Skip("bug: Room.overLimits counts an edited shape's or text's points (and text bytes) on top of the board's, " +
-			"without taking off those of the stroke it replaces: on a board within a shape's size of MaxBoardPoints, dragging " +
-			"an existing line's end (OpShape, same stroke) is refused with NoticeBoardFull and numbered as an End, " +
-			"although the board would not grow")
 		h, _, _ := newTestHub(t, shared, func(c *config.Config) { c.MaxBoardPoints = 4 })
 		r, alice, _ := join(t, h, "b", "alice", nil)
 		line := func(x int32) []byte {

@@ -439,12 +439,22 @@ type growth struct {
 	points, strokes int
 }
 
-// sizeOf returns what r.op (decoded, by author) adds to the board.
+// sizeOf returns what r.op (decoded, by author) adds to the board. A
+// Shape or Text sent again for a stroke already there (a drag, an edit)
+// replaces it: it adds only the difference, which may be less than
+// nothing.
 func (r *Room) sizeOf(author uint32) growth {
 	o := &r.op
 	h := growth{points: len(o.Points) + len(o.Text)}
-	if o.Type == canvas.OpBegin || ((o.Type == canvas.OpShape || o.Type == canvas.OpText) && r.board.Stroke(canvas.StrokeID{Author: author, N: o.Stroke}) == nil) {
+	switch o.Type {
+	case canvas.OpBegin:
 		h.strokes = 1
+	case canvas.OpShape, canvas.OpText:
+		if st := r.board.Stroke(canvas.StrokeID{Author: author, N: o.Stroke}); st != nil {
+			h.points -= len(st.Points) + len(st.Text)
+		} else {
+			h.strokes = 1
+		}
 	}
 	return h
 }

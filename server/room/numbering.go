@@ -33,6 +33,7 @@ const (
 type orderState struct {
 	subs     []submission            // ops from local sessions, not yet submitted
 	inflight []submission            // the batch the log holds (nil: none); read only until its reply
+	released int                     // inflight's first ops already applied (from pub/sub, ahead of the reply): counted off held
 	held     heldGrowth              // what subs and inflight will do to the board's size (overLimits)
 	ahead    map[uint64]canvas.SeqOp // numbered ops past a gap
 	gapDue   time.Time               // when to stop waiting for the gap to fill
@@ -157,7 +158,9 @@ func (h *heldGrowth) hold(sub *submission) {
 }
 
 // release counts sub off, the oldest op held: it was applied or dropped.
-// (The ops after the last clear are newer than it while clears > 0.)
+// (The ops after the last clear are newer than it while clears > 0.) Ops
+// are applied in the order they were held, whichever way their numbers
+// come back, so they are counted off in that order too.
 func (h *heldGrowth) release(sub *submission) {
 	if isClear(sub.Op) {
 		h.clears--
@@ -170,7 +173,7 @@ func (h *heldGrowth) release(sub *submission) {
 // again in front of the others).
 func (h *heldGrowth) recount(c *orderState) {
 	*h = heldGrowth{}
-	for i := range c.inflight {
+	for i := c.released; i < len(c.inflight); i++ {
 		h.hold(&c.inflight[i])
 	}
 	for i := range c.subs {
@@ -200,7 +203,7 @@ func (r *Room) submit() bool {
 	if c.inflight != nil || len(c.subs) == 0 || r.failed != nil || (c.paused && time.Now().Before(c.retryAt)) {
 		return false
 	}
-	c.inflight, c.subs = c.subs, nil
+	c.inflight, c.subs, c.released = c.subs, nil, 0
 	r.commitArrived, r.arrived = r.arrived, time.Time{}
 	batch := make([]oplog.BatchOp, len(c.inflight))
 	for i := range c.inflight {
@@ -217,10 +220,10 @@ func (r *Room) submit() bool {
 func (r *Room) submitted(res oplog.SubmitResult) {
 	c := &r.order
 	subs, arrived := c.inflight, r.commitArrived
-	c.inflight, r.commitArrived = nil, time.Time{}
-	for i := range subs {
+	for i := c.released; i < len(subs); i++ {
 		c.held.release(&subs[i]) // applied, refused, dropped or held again (below)
 	}
+	c.inflight, c.released, r.commitArrived = nil, 0, time.Time{}
 	if r.board == nil || res.Epoch != r.board.Epoch {
 		// The room was reopened under a new epoch meanwhile and closed
 		// every session: these ops belong to a history that is gone.
@@ -288,9 +291,26 @@ func (r *Room) busMessage(p *published) {
 	for i, op := range ops {
 		r.sequenced(first+uint64(i), op, false)
 	}
+	r.releaseApplied()
 	if len(r.order.ahead) > 0 {
 		// Pub/sub delivers a channel in order, so what is missing was lost.
 		r.behind.Store(true)
+	}
+}
+
+// releaseApplied counts off held the ops of the batch in flight that are
+// on the board already: this replica's own ops can come back through
+// pub/sub (or a resync) before the log's reply does, and counted both on
+// the board and as held they would make a full board look fuller.
+func (r *Room) releaseApplied() {
+	c := &r.order
+	for c.released < len(c.inflight) {
+		e := &c.inflight[c.released]
+		if e.Index >= r.board.Author(e.Author).Applied {
+			return
+		}
+		c.held.release(e)
+		c.released++
 	}
 }
 
@@ -359,6 +379,7 @@ func (r *Room) resync() {
 			break
 		}
 	}
+	r.releaseApplied()
 	for seq := range r.order.ahead {
 		if seq <= r.board.Seq {
 			delete(r.order.ahead, seq)
@@ -388,6 +409,7 @@ func (r *Room) reopen() {
 		r.logger.Info("room behind the log's snapshot; sent the snapshot", "seq", r.board.Seq)
 		r.out = canvas.AppendSnapshot(r.out, r.board)
 		r.outHasOps, r.outUrgent = true, true
+		r.releaseApplied() // the snapshot may hold ops of the batch in flight
 		return
 	}
 	r.logger.Warn("room history lost in redis; restarted under a new epoch", "old_seq", old.Seq)

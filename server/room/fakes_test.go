@@ -212,6 +212,7 @@ type fakeLog struct {
 	holdDown  bool          // down: Submit waits for up instead of failing, as the local log retries its store
 	up        chan struct{} // closed when the log is back
 	gate      chan struct{} // not nil: Submit replies only once it is closed
+	replyGate chan struct{} // not nil: Submit numbers and publishes, and replies only once it is closed
 	openGate  chan struct{} // not nil: Open answers only once it is closed
 	sincePage int           // Since returns at most this many ops (0: all of them)
 	noEcho    bool          // shared: the room's own batches are not published back (pub/sub lost them)
@@ -311,6 +312,12 @@ func (l *fakeLog) Submit(room string, epoch uint64, batch []oplog.BatchOp, reply
 				for _, ln := range lns {
 					ln.Published(epoch, first, pub)
 				}
+			}
+			l.mu.Lock()
+			replyGate := l.replyGate
+			l.mu.Unlock()
+			if replyGate != nil {
+				<-replyGate
 			}
 			reply <- res
 			return

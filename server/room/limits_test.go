@@ -101,6 +101,28 @@ func TestBoardLimitsHoldForOpsSentTogether(t *testing.T) {
 	})
 }
 
+// With a shared log a replica's own ops can come back through pub/sub
+// before the log's reply: once on the board they no longer count as held,
+// so the stroke that fills the board exactly is not refused as one too
+// many while that reply is on its way.
+func TestOwnOpsBackBeforeTheReplyAreNotCountedTwice(t *testing.T) {
+	h, l, _ := newTestHub(t, true, func(c *config.Config) { c.MaxBoardStrokes = 3 })
+	r, alice, _ := join(t, h, "b", "alice", nil)
+	_, bob, _ := join(t, h, "b", "bob", nil)
+	release := l.holdReplies()
+	draw(r, alice, strokes(1, 2)) // 4 ops, published at once, their reply held
+	bob.waitSeq(t, 4)
+	draw(r, alice, strokes(3, 1)) // the third stroke of 3
+	release()
+	v := bob.waitSeq(t, 6)
+	if len(v.board.Strokes()) != 3 {
+		t.Fatalf("bob sees %d strokes, want 3", len(v.board.Strokes()))
+	}
+	if got := alice.waitSeq(t, 6).notices; len(got) != 0 {
+		t.Fatalf("alice was told the board is full at 3 strokes of 3: %+v", got)
+	}
+}
+
 // A board at its most people on this replica closes a newcomer with
 // CloseTryAgain (and no Welcome); once someone leaves, a newcomer gets in.
 func TestBoardAtItsMostPeopleClosesNewcomersWithTryAgain(t *testing.T) {

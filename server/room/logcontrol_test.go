@@ -47,6 +47,22 @@ func (l *fakeLog) hold() (release func()) {
 	})
 }
 
+// holdReplies makes Submit number and publish batches but hold its
+// replies until the returned release is called: a replica's own ops back
+// through pub/sub before the reply.
+func (l *fakeLog) holdReplies() (release func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	gate := make(chan struct{})
+	l.replyGate = gate
+	return sync.OnceFunc(func() {
+		l.mu.Lock()
+		l.replyGate = nil
+		l.mu.Unlock()
+		close(gate)
+	})
+}
+
 // holdOpen makes Open wait until the returned release is called.
 func (l *fakeLog) holdOpen() (release func()) {
 	l.mu.Lock()

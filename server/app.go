@@ -218,6 +218,10 @@ func (a *App) httpError(err error, c echo.Context) {
 		body.Error.Code = strings.ToLower(strings.ReplaceAll(http.StatusText(he.Code), " ", "_"))
 		body.Error.Message = fmt.Sprint(he.Message)
 	}
+	if wantsPage(c.Request()) {
+		_ = errorPage(c, he.Code, body.Error.Message)
+		return
+	}
 	_ = c.JSON(he.Code, body)
 }
 

@@ -64,8 +64,10 @@ func TestETagMatching(t *testing.T) {
 }
 
 // countingStore is a Store holding one board in memory that counts full
-// reads; its Head makes it a storeHead.
+// reads; its Head makes it a storeHead. History it has none (the embedded
+// MemoryStore, empty, answers for it).
 type countingStore struct {
+	*local.MemoryStore
 	st    oplog.StoredRoom
 	loads int
 }
@@ -98,7 +100,7 @@ var _ storeHead = (*countingStore)(nil)
 func TestPicturesReadAStoredBoardOncePerState(t *testing.T) {
 	cfg := &config.Config{}
 	cfg.Defaults()
-	store := &countingStore{st: oplog.StoredRoom{Epoch: 7}}
+	store := &countingStore{MemoryStore: local.NewMemoryStore(), st: oplog.StoredRoom{Epoch: 7}}
 	add := func(seq uint64, op *canvas.Op) {
 		store.st.Ops = append(store.st.Ops, oplog.StoredOp{Seq: seq, Author: 1, Op: canvas.AppendOp(nil, op)})
 	}

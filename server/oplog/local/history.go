@@ -1,0 +1,99 @@
+package local
+
+import (
+	"context"
+	"time"
+
+	"github.com/sketchpad/sketchpad/server/oplog"
+)
+
+// The local log's history reads: the store keeps every op and every
+// checkpoint, so these are reads of the store; a board's head comes from
+// its numbering state while it is open (it may be ahead of a store still
+// writing), else from the store.
+
+// Mark records a version, completing it from the store's ops since the
+// previous version.
+func (l *Log) Mark(ctx context.Context, room string, epoch, seq uint64, kind oplog.VersionKind, at time.Time, names map[uint32]string) error {
+	if _, err := l.opened(room, epoch); err != nil {
+		return err
+	}
+	near, err := l.store.Versions(ctx, room, seq+1, 2)
+	if err != nil {
+		return err
+	}
+	var prev, same *oplog.Version
+	for i := range near {
+		switch {
+		case near[i].Seq == seq && near[i].Kind == oplog.KindClear && kind == oplog.KindCheckpoint:
+			return nil // the board before a clear is already a version
+		case near[i].Seq == seq:
+			same = &near[i]
+		case prev == nil:
+			prev = &near[i]
+		}
+	}
+	var from uint64 = 1
+	if prev != nil {
+		from = prev.Seq + 1
+	}
+	ops, err := l.store.Range(ctx, room, from, seq)
+	if err != nil {
+		return err
+	}
+	v := oplog.NewVersion(prev, same, seq, kind, at, ops, names)
+	return l.store.PutVersion(ctx, room, &v)
+}
+
+// head returns room's epoch and head: from its numbering state when open.
+func (l *Log) head(ctx context.Context, room string) (epoch, seq uint64, err error) {
+	l.mu.Lock()
+	lr := l.rooms[room]
+	l.mu.Unlock()
+	if lr != nil {
+		lr.mu.Lock()
+		epoch, seq = lr.epoch, lr.seq
+		lr.mu.Unlock()
+		// Open but never written: the store has not heard of it.
+		if e, _, err := l.store.Head(ctx, room); err != nil || e == 0 {
+			return 0, 0, err
+		}
+		return epoch, seq, nil
+	}
+	return l.store.Head(ctx, room)
+}
+
+// Versions lists the room's versions from the store.
+func (l *Log) Versions(ctx context.Context, room string, before uint64, limit int) (uint64, []oplog.Version, error) {
+	epoch, head, err := l.head(ctx, room)
+	if err != nil {
+		return 0, nil, err
+	}
+	if epoch == 0 {
+		return 0, nil, oplog.ErrNoBoard
+	}
+	vs, err := l.store.Versions(ctx, room, before, limit)
+	return head, vs, err
+}
+
+// ReadAt reads the nearest checkpoint and the ops after it.
+func (l *Log) ReadAt(ctx context.Context, room string, seq uint64) (*oplog.StoredRoom, error) {
+	epoch, head, err := l.head(ctx, room)
+	switch {
+	case err != nil:
+		return nil, err
+	case epoch == 0:
+		return nil, oplog.ErrNoBoard
+	case seq > head:
+		return nil, oplog.ErrAhead
+	}
+	snap, snapSeq, err := l.store.Checkpoint(ctx, room, seq)
+	if err != nil {
+		return nil, err
+	}
+	ops, err := l.store.Range(ctx, room, snapSeq+1, seq)
+	if err != nil {
+		return nil, err
+	}
+	return oplog.BoardAt(epoch, snap, snapSeq, seq, ops)
+}

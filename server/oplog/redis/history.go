@@ -1,0 +1,146 @@
+package redis
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	"github.com/sketchpad/sketchpad/server/oplog"
+)
+
+// A board's history in Redis: the log stream keeps the latest
+// --history-ops ops before the snapshot (compact.lua trims the rest), the
+// snapshots a compaction replaces stay as checkpoints (sp:{R}:ckpts) and
+// versions are records in sp:{R}:versions, both sorted sets scored by
+// sequence number, so every read below is one script, one round trip.
+// The reads create nothing: asking about a board nobody drew leaves Redis
+// as it was.
+
+func historyKeys(room string) (checkpoints, versions string) {
+	p := "sp:{" + room + "}"
+	return p + ":ckpts", p + ":versions"
+}
+
+var (
+	// readAtScript: see lua/readat.lua.
+	readAtScript = script("readat.lua")
+	// versionsScript: see lua/versions.lua.
+	versionsScript = script("versions.lua")
+	// markReadScript and putVersionScript: see lua/markread.lua and
+	// lua/putversion.lua. A version is built in Go between them
+	// (oplog.NewVersion) so that every log builds it the same way; two
+	// replicas marking the same seq at once build the same record.
+	markReadScript   = script("markread.lua")
+	putVersionScript = script("putversion.lua")
+)
+
+// Mark records a version: it reads the previous version and the ops since,
+// completes the version and stores it.
+func (l *Log) Mark(ctx context.Context, room string, epoch, seq uint64, kind oplog.VersionKind, at time.Time, names map[uint32]string) error {
+	ctx, cancel := l.bound(ctx)
+	defer cancel()
+	meta, lg, _, _, _ := roomKeys(room)
+	_, versions := historyKeys(room)
+	v, err := markReadScript.Run(ctx, l.rdb, []string{meta, lg, versions}, epochBytes(epoch), seq).Slice()
+	if err != nil {
+		return fmt.Errorf("mark version %d of board %s: %w", seq, room, err)
+	}
+	if len(v) != 2 {
+		return oplog.ErrEpoch
+	}
+	near, _ := v[0].([]any)
+	var prev, same *oplog.Version
+	for i := 0; i+1 < len(near); i += 2 {
+		rec, _ := near[i].(string)
+		ver, err := oplog.DecodeVersion([]byte(rec))
+		if err != nil {
+			return fmt.Errorf("mark version %d of board %s: %w", seq, room, err)
+		}
+		switch {
+		case ver.Seq == seq && ver.Kind == oplog.KindClear && kind == oplog.KindCheckpoint:
+			return nil // the board before a clear is already a version
+		case ver.Seq == seq:
+			same = &ver
+		case prev == nil:
+			prev = &ver
+		}
+	}
+	entries, _ := v[1].([]any)
+	ops, err := parseEntries(entries)
+	if err != nil {
+		return fmt.Errorf("mark version %d of board %s: %w", seq, room, err)
+	}
+	ver := oplog.NewVersion(prev, same, seq, kind, at, ops, names)
+	n, err := putVersionScript.Run(ctx, l.rdb, []string{meta, versions}, epochBytes(epoch), seq, string(oplog.AppendVersion(nil, &ver))).Int64()
+	if err != nil {
+		return fmt.Errorf("mark version %d of board %s: %w", seq, room, err)
+	}
+	if n < 0 {
+		return oplog.ErrEpoch
+	}
+	return nil
+}
+
+// Versions lists up to limit versions before seq before, newest first.
+func (l *Log) Versions(ctx context.Context, room string, before uint64, limit int) (uint64, []oplog.Version, error) {
+	ctx, cancel := l.bound(ctx)
+	defer cancel()
+	meta, _, _, _, _ := roomKeys(room)
+	_, versions := historyKeys(room)
+	v, err := versionsScript.Run(ctx, l.rdb, []string{meta, versions}, before, limit).Slice()
+	if err != nil {
+		return 0, nil, fmt.Errorf("read versions of board %s: %w", room, err)
+	}
+	if len(v) != 2 {
+		return 0, nil, oplog.ErrNoBoard
+	}
+	head := uint64(asInt(v[0]))
+	recs, _ := v[1].([]any)
+	vs := make([]oplog.Version, 0, len(recs))
+	for _, r := range recs {
+		s, _ := r.(string)
+		ver, err := oplog.DecodeVersion([]byte(s))
+		if err != nil {
+			return 0, nil, fmt.Errorf("read versions of board %s: %w", room, err)
+		}
+		vs = append(vs, ver)
+	}
+	return head, vs, nil
+}
+
+// ReadAt reads the board after op seq: the nearest checkpoint and the ops
+// after it, in one script.
+func (l *Log) ReadAt(ctx context.Context, room string, seq uint64) (*oplog.StoredRoom, error) {
+	ctx, cancel := l.bound(ctx)
+	defer cancel()
+	meta, lg, _, snap, _ := roomKeys(room)
+	cks, _ := historyKeys(room)
+	v, err := readAtScript.Run(ctx, l.rdb, []string{meta, lg, snap, cks}, seq).Slice()
+	if err != nil {
+		return nil, fmt.Errorf("read board %s at %d: %w", room, seq, err)
+	}
+	switch len(v) {
+	case 0:
+		return nil, oplog.ErrNoBoard
+	case 2:
+		return nil, oplog.ErrAhead
+	case 5:
+	default:
+		return nil, fmt.Errorf("read board %s at %d: unexpected reply %v", room, seq, v)
+	}
+	ep, _ := v[0].(string)
+	if len(ep) != 8 {
+		return nil, fmt.Errorf("read board %s at %d: bad epoch in redis", room, seq)
+	}
+	var snapshot []byte
+	if s, ok := v[3].(string); ok {
+		snapshot = []byte(s)
+	}
+	entries, _ := v[4].([]any)
+	ops, err := parseEntries(entries)
+	if err != nil {
+		return nil, fmt.Errorf("read board %s at %d: %w", room, seq, err)
+	}
+	return oplog.BoardAt(binary.BigEndian.Uint64([]byte(ep)), snapshot, uint64(asInt(v[2])), seq, ops)
+}

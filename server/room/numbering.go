@@ -39,7 +39,8 @@ type orderState struct {
 	paused   bool                    // the last call to the log failed
 	retryAt  time.Time               // paused: when to call again
 	backoff  time.Duration
-	crossed  bool // a submit of ours crossed a snapshot boundary
+	crossed  bool     // a submit of ours crossed a snapshot boundary
+	marks    []uint64 // versions to mark: the board before each clear of ours
 }
 
 // submission is one op from a local session, waiting to be numbered: the
@@ -249,6 +250,10 @@ func (r *Room) submitted(res oplog.SubmitResult) {
 		case seq > 0:
 			if uint64(seq)%uint64(r.cfg.SnapshotEvery) == 0 {
 				c.crossed = true
+			}
+			if isClear(sub.Op) && seq > 1 {
+				// The board before the clear is a version (history.go).
+				c.marks = append(c.marks, uint64(seq)-1)
 			}
 			r.sequenced(uint64(seq), canvas.SeqOp{Author: sub.Author, Op: sub.Op}, true)
 		case seq < 0:

@@ -9,8 +9,9 @@ import (
 
 // The local log's history reads: the store keeps every op and every
 // checkpoint, so these are reads of the store; a board's head comes from
-// its numbering state while it is open (it may be ahead of a store still
-// writing), else from the store.
+// its numbering state while it is open (taken under the room's lock, so
+// what it says is stored: a batch is numbered and appended under it),
+// else from the store.
 
 // Mark records a version, completing it from the store's ops since the
 // previous version.
@@ -51,14 +52,11 @@ func (l *Log) head(ctx context.Context, room string) (epoch, seq uint64, err err
 	lr := l.rooms[room]
 	l.mu.Unlock()
 	if lr != nil {
+		// Open, the board exists (as it does in a shared log from its
+		// first Open), written yet or not.
 		lr.mu.Lock()
-		epoch, seq = lr.epoch, lr.seq
-		lr.mu.Unlock()
-		// Open but never written: the store has not heard of it.
-		if e, _, err := l.store.Head(ctx, room); err != nil || e == 0 {
-			return 0, 0, err
-		}
-		return epoch, seq, nil
+		defer lr.mu.Unlock()
+		return lr.epoch, lr.seq, nil
 	}
 	return l.store.Head(ctx, room)
 }

@@ -4,7 +4,7 @@
 // SubmitResult, StoredRoom, StoredOp). The logs live beside it: local (a
 // replica on its own, numbering over a Store, in memory or in bbolt) and
 // redis (a Lua sequencer every replica shares); every one of them passes
-// the same conformance table (conformance_test.go).
+// the same conformance table (oplogtest).
 //
 // The contract is a package of its own rather than part of the room that
 // consumes it, so that a log imports only these types, never the room, its
@@ -12,8 +12,9 @@
 // Listener coming out. (Before this seam the Redis log held the rooms
 // themselves and built their private events, and a room's batches carried
 // its sessions into the Redis pipeline.) The room is not the contract's
-// only reader either: a closed board's picture reads a log, and so will
-// a board's history.
+// only reader either: a closed board's picture reads a log, and so does a
+// board's history (history.go: versions, and the board at any sequence
+// number), a property of every log, not of one mode.
 package oplog
 
 import (

@@ -93,16 +93,25 @@ func waitHistory(t *testing.T, ts *testServer, room string, ok func(historyBody)
 // of them received it: every op, numbered.
 func drawRandom(t *testing.T, ts *testServer, room string, seed uint64, n int) []client.Entry {
 	t.Helper()
-	ann := connect(t, ts, room, "Ann")
-	bob := connect(t, ts, room, "Bob")
-	people := map[uint32]*client.Client{ann.Author(): ann, bob.Author(): bob}
-	if len(people) != 2 || people[1] == nil || people[2] == nil {
-		t.Fatalf("authors %d and %d, want 1 and 2", ann.Author(), bob.Author())
-	}
+	return drawRandomOn(t, ts, ts, room, seed, n)
+}
+
+// drawRandomOn is drawRandom with Ann on one replica and Bob on another.
+func drawRandomOn(t *testing.T, annOn, bobOn *testServer, room string, seed uint64, n int) []client.Entry {
+	t.Helper()
+	ann := connect(t, annOn, room, "Ann")
+	bob := connect(t, bobOn, room, "Bob")
+	// RandomOps' authors 1 and 2 are Ann and Bob, whatever ids the
+	// replicas handed them (each replica reserves a block of its own).
+	people := map[uint32]*client.Client{1: ann, 2: bob}
+	id := map[uint32]uint32{1: ann.Author(), 2: bob.Author()}
 	var op canvas.Op
 	for _, b := range oplogtest.RandomOps(rand.New(rand.NewPCG(seed, 99)), 2, n) {
 		if err := canvas.DecodeOp(b.Op, &op); err != nil {
 			t.Fatal(err)
+		}
+		for i := range op.Strokes {
+			op.Strokes[i].Author = id[op.Strokes[i].Author]
 		}
 		if err := people[b.Author].Send(&op); err != nil {
 			t.Fatal(err)
@@ -292,6 +301,104 @@ func TestHistoryThroughViewLinksAndEmbedTokens(t *testing.T) {
 		}
 		if code, _, _ := get(t, ts.URL+"/b/"+view+".svg?at=20&token="+url.QueryEscape(other.Token)); code != http.StatusForbidden {
 			t.Errorf("picture with a token for another board: HTTP %d, want 403", code)
+		}
+	})
+}
+
+// everything reads a board's whole history: its versions and its picture
+// at every sequence number.
+func everything(t *testing.T, ts *testServer, room string, head uint64) (string, []string) {
+	t.Helper()
+	_, list, _ := get(t, ts.URL+"/api/boards/"+room+"/history?limit=500")
+	pics := make([]string, head+1)
+	for seq := range pics {
+		code, svg, _ := get(t, fmt.Sprintf("%s/b/%s.svg?at=%d", ts.URL, room, seq))
+		if code != http.StatusOK {
+			t.Fatalf("picture at %d: HTTP %d", seq, code)
+		}
+		pics[seq] = svg
+	}
+	return list, pics
+}
+
+// History is the board's, not a replica's: two replicas on one Redis,
+// Ann on one and Bob on the other, read the same versions (each clear
+// marked once, by the replica that numbered it) and the same pictures;
+// and an embedded replica restarted on its data reads what it read before.
+func TestHistoryIsTheSameOnEveryReplicaAndAfterARestart(t *testing.T) {
+	t.Run("redis", func(t *testing.T) {
+		url := redistest.Shared(t)
+		var rs []*testServer
+		for range 2 {
+			ts := startWith(t, &config.Config{RedisURL: url, RoomIdle: time.Minute, SnapshotEvery: 7, RateHTTP: 1e6,
+				SyncInterval: 100 * time.Millisecond})
+			waitReady(t, ts)
+			rs = append(rs, ts)
+		}
+		room := randomNames("hrep", 1)[0]
+		log := drawRandomOn(t, rs[0], rs[1], room, 5, 90)
+		clears := 0
+		var op canvas.Op
+		for _, e := range log[1:] {
+			if canvas.DecodeOp(e.Op, &op) == nil && op.Type == canvas.OpClear {
+				clears++
+			}
+		}
+		waitHistory(t, rs[0], room, func(h historyBody) bool {
+			n := 0
+			for _, v := range h.Versions {
+				if v.Kind == "clear" {
+					n++
+				}
+			}
+			return n == clears && len(h.Versions) > 0 && h.Versions[0].Seq >= uint64(len(log))/7*7
+		})
+		list0, pics0 := everything(t, rs[0], room, uint64(len(log)))
+		list1, pics1 := everything(t, rs[1], room, uint64(len(log)))
+		if list0 != list1 {
+			t.Errorf("the replicas list different versions:\n%s\n%s", list0, list1)
+		}
+		for seq := range pics0 {
+			if pics0[seq] != pics1[seq] {
+				t.Fatalf("the replicas' pictures at %d differ", seq)
+			}
+		}
+	})
+	t.Run("embedded restart", func(t *testing.T) {
+		dir := t.TempDir()
+		cfg := func() *config.Config {
+			return &config.Config{DataDir: dir, RoomIdle: time.Minute, SnapshotEvery: 7, RateHTTP: 1e6}
+		}
+		ts := startWith(t, cfg())
+		room := randomNames("hrestart", 1)[0]
+		log := drawRandom(t, ts, room, 9, 80)
+		waitHistory(t, ts, room, func(h historyBody) bool {
+			return len(h.Versions) > 0 && h.Versions[0].Seq >= uint64(len(log))/7*7
+		})
+		list, pics := everything(t, ts, room, uint64(len(log)))
+		ts.stop(t) // stores the board: a last checkpoint, and its version
+		again := startWith(t, cfg())
+		_, after, _ := getHistory(t, again, "/api/boards/"+room+"/history?limit=500")
+		var before historyBody
+		if err := json.Unmarshal([]byte(list), &before); err != nil {
+			t.Fatal(err)
+		}
+		// The versions from before the restart, in the same order, and
+		// at most the one the shutdown took in front of them.
+		if len(after.Versions) < len(before.Versions) || len(after.Versions) > len(before.Versions)+1 {
+			t.Fatalf("after the restart %d versions, before %d", len(after.Versions), len(before.Versions))
+		}
+		extra := len(after.Versions) - len(before.Versions)
+		for i, v := range before.Versions {
+			if w := after.Versions[i+extra]; w.Seq != v.Seq || w.Kind != v.Kind || w.Ops != v.Ops || w.Time != v.Time {
+				t.Errorf("version %d after the restart: %+v, before %+v", i, w, v)
+			}
+		}
+		_, picsAfter := everything(t, again, room, uint64(len(log)))
+		for seq := range pics {
+			if pics[seq] != picsAfter[seq] {
+				t.Fatalf("the picture at %d changed across the restart", seq)
+			}
 		}
 	})
 }

@@ -133,7 +133,7 @@ func (r *Room) emit(seq uint64, ops []canvas.SeqOp) {
 // one counts its ops from there.
 func (r *Room) compact(ctx context.Context) {
 	snap, _ := r.board.MarshalBinary()
-	r.order.crossed = false
+	r.order.crossAt = 0
 	r.mark(ctx, r.board.Seq, oplog.KindCheckpoint)
 	if err := r.log.Compact(ctx, r.name, r.board.Epoch, r.board.Seq, snap); err != nil {
 		r.hub.metrics.StoreErrors.Inc()

@@ -17,8 +17,9 @@ import (
 // authors), and the history API reads it from the log, not from rooms.
 
 // markClears marks the board before each clear the room's last submits
-// numbered, before the frame with the clear goes out (flush): whoever sees
-// a board wiped can find it in history. It costs the clear's frame one
+// numbered, before this replica sends the clear on (flush): whoever sees a
+// board wiped here can find it in history. (People on other replicas of a
+// shared log may get the clear from pub/sub a moment before.) It costs the clear's frame one
 // call to the log; a clear is rare. The ops up to the version are in the
 // log already (numbered before the clear).
 func (r *Room) markClears(ctx context.Context) {

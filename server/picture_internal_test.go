@@ -64,7 +64,7 @@ func TestETagMatching(t *testing.T) {
 }
 
 // countingStore is a Store holding one board in memory that counts full
-// reads; its Head makes it a storeHead. History it has none (the embedded
+// reads. History it has none (the embedded
 // MemoryStore, empty, answers for it).
 type countingStore struct {
 	*local.MemoryStore
@@ -92,8 +92,6 @@ func (s *countingStore) NewAuthors(context.Context, string, uint32) (uint32, err
 	return 1, nil
 }
 func (s *countingStore) Close() error { return nil }
-
-var _ storeHead = (*countingStore)(nil)
 
 // A closed board's picture is read in full once per state: again only
 // after it changed; a board never stored is never read in full.

@@ -43,7 +43,45 @@ func (l *Log) Mark(ctx context.Context, room string, epoch, seq uint64, kind opl
 		return err
 	}
 	v := oplog.NewVersion(prev, same, seq, kind, at, ops, names)
-	return l.store.PutVersion(ctx, room, &v)
+	if err := l.store.PutVersion(ctx, room, &v); err != nil {
+		return err
+	}
+	// A later version marked first counts from this one now. (A room
+	// marks in order; the contract allows any order, as replicas of a
+	// shared log mark.)
+	next, err := l.nextVersion(ctx, room, seq)
+	if err != nil || next == nil {
+		return err
+	}
+	after, err := l.store.Range(ctx, room, seq+1, next.Seq)
+	if err != nil {
+		return err
+	}
+	again := oplog.NewVersion(&v, next, next.Seq, next.Kind, next.Time, after, nil)
+	return l.store.PutVersion(ctx, room, &again)
+}
+
+// nextVersion returns the first version after seq (nil: none), paging
+// back from the newest: versions after the one being marked are rare and
+// few.
+func (l *Log) nextVersion(ctx context.Context, room string, seq uint64) (*oplog.Version, error) {
+	var next *oplog.Version
+	for before := uint64(0); ; {
+		vs, err := l.store.Versions(ctx, room, before, 16)
+		if err != nil {
+			return nil, err
+		}
+		for i := range vs {
+			if vs[i].Seq <= seq {
+				return next, nil
+			}
+			next = &vs[i]
+		}
+		if len(vs) < 16 {
+			return next, nil
+		}
+		before = vs[len(vs)-1].Seq
+	}
 }
 
 // head returns room's epoch and head: from its numbering state when open.

@@ -198,6 +198,13 @@ func testLogMarksAndListsVersions(t *testing.T, l oplog.Log, room string) {
 	if _, vs, err := l.Versions(ctx, room, 4, 5); err != nil || len(vs) != 0 {
 		t.Errorf("before 4: %+v, %v", vs, err)
 	}
+	// Marked out of order (replicas do): the later version counts from
+	// the one marked after it.
+	mark(9, oplog.KindClear, nil)
+	if _, vs, err := l.Versions(ctx, room, 0, 2); err != nil || len(vs) != 2 || vs[0].Seq != 10 || vs[0].Ops != 1 || vs[1].Seq != 9 || vs[1].Ops != 1 ||
+		!equalAuthors(vs[0].Authors, []oplog.VersionAuthor{{Author: 3, Name: "Cy"}}) {
+		t.Errorf("after marking 9 late: %+v, %v", vs, err)
+	}
 	if err := l.Mark(ctx, room, st.Epoch+1, 10, oplog.KindCheckpoint, at, nil); !errors.Is(err, oplog.ErrEpoch) {
 		t.Errorf("mark under another epoch: %v, want oplog.ErrEpoch", err)
 	}

@@ -46,7 +46,7 @@ func (l *Log) Mark(ctx context.Context, room string, epoch, seq uint64, kind opl
 	if err != nil {
 		return fmt.Errorf("mark version %d of board %s: %w", seq, room, err)
 	}
-	if len(v) != 2 {
+	if len(v) != 3 {
 		return oplog.ErrEpoch
 	}
 	near, _ := v[0].([]any)
@@ -71,10 +71,39 @@ func (l *Log) Mark(ctx context.Context, room string, epoch, seq uint64, kind opl
 	if err != nil {
 		return fmt.Errorf("mark version %d of board %s: %w", seq, room, err)
 	}
-	ver := oplog.NewVersion(prev, same, seq, kind, at, ops, names)
-	n, err := putVersionScript.Run(ctx, l.rdb, []string{meta, versions}, epochBytes(epoch), seq, string(oplog.AppendVersion(nil, &ver))).Int64()
-	if err != nil {
+	split := len(ops)
+	for i, so := range ops {
+		if so.Seq > seq {
+			split = i
+			break
+		}
+	}
+	ver := oplog.NewVersion(prev, same, seq, kind, at, ops[:split], names)
+	if err := l.putVersion(ctx, meta, versions, epoch, &ver); err != nil {
 		return fmt.Errorf("mark version %d of board %s: %w", seq, room, err)
+	}
+	// Another replica marked a later version first (a checkpoint here, a
+	// clear there): it counted from the version before this one, and now
+	// counts from this one.
+	if nxt, _ := v[2].([]any); len(nxt) == 2 {
+		rec, _ := nxt[0].(string)
+		next, err := oplog.DecodeVersion([]byte(rec))
+		if err != nil {
+			return fmt.Errorf("mark version %d of board %s: %w", seq, room, err)
+		}
+		again := oplog.NewVersion(&ver, &next, next.Seq, next.Kind, next.Time, ops[split:], nil)
+		if err := l.putVersion(ctx, meta, versions, epoch, &again); err != nil {
+			return fmt.Errorf("mark version %d of board %s: %w", seq, room, err)
+		}
+	}
+	return nil
+}
+
+// putVersion stores v (unless a clear is there and v is a checkpoint).
+func (l *Log) putVersion(ctx context.Context, meta, versions string, epoch uint64, v *oplog.Version) error {
+	n, err := putVersionScript.Run(ctx, l.rdb, []string{meta, versions}, epochBytes(epoch), v.Seq, string(oplog.AppendVersion(nil, v))).Int64()
+	if err != nil {
+		return err
 	}
 	if n < 0 {
 		return oplog.ErrEpoch

@@ -50,9 +50,9 @@ func (k VersionKind) String() string {
 // Version is one point of a board's history.
 type Version struct {
 	Seq     uint64
-	Time    time.Time   // when the version was recorded (millisecond precision)
-	Kind    VersionKind //
-	Ops     uint64      // ops since the previous version (or since the board began)
+	Time    time.Time // when the version was recorded (millisecond precision)
+	Kind    VersionKind
+	Ops     uint64 // ops since the previous version (or since the board began)
 	Authors []VersionAuthor
 }
 

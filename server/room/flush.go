@@ -17,7 +17,8 @@ import (
 func (r *Room) flush(ctx context.Context, force bool) {
 	r.submit()
 	r.emitPending()
-	// Before anyone is sent a clear, the board it wipes is a version.
+	// Before this replica sends on a clear it numbered, the board the
+	// clear wipes is a version (history.go).
 	r.markClears(ctx)
 	now := time.Now()
 	if len(r.cursors) > 0 && (force || !now.Before(r.curDue)) {

@@ -17,11 +17,12 @@ import (
 // authors), and the history API reads it from the log, not from rooms.
 
 // markClears marks the board before each clear the room's last submits
-// numbered, before this replica sends the clear on (flush): whoever sees a
-// board wiped here can find it in history. (People on other replicas of a
-// shared log may get the clear from pub/sub a moment before.) It costs the clear's frame one
-// call to the log; a clear is rare. The ops up to the version are in the
-// log already (numbered before the clear).
+// numbered, at the first flush after the reply: before this replica sends
+// the clear on, so whoever sees a board wiped here can find it in history.
+// (With a shared log, pub/sub may bring the clear first, to this replica
+// or to others, a moment before its version is marked.) It costs the
+// clear's frame one call to the log; a clear is rare. The ops up to the
+// version are in the log already (numbered before the clear).
 func (r *Room) markClears(ctx context.Context) {
 	for _, seq := range r.order.marks {
 		r.mark(ctx, seq, oplog.KindClear)

@@ -130,7 +130,21 @@ func drawRandomOn(t *testing.T, annOn, bobOn *testServer, room string, seed uint
 	if len(log) != n || log[0].Seq != 1 {
 		t.Fatalf("the board's log has %d ops, want %d from 1", len(log), n)
 	}
+	ann.Close()
+	bob.Close()
 	return log
+}
+
+// waitClosed waits until ts has closed every board and each has stored
+// what it held (its last versions included).
+func waitClosed(t *testing.T, ts *testServer) {
+	t.Helper()
+	waitRooms(t, ts, 0)
+	for deadline := time.Now().Add(20 * time.Second); metric(t, ts, "sketchpad_rooms_closing") != 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("boards still closing")
+		}
+	}
 }
 
 // History is exact: for random boards, the picture at every sequence
@@ -330,8 +344,10 @@ func TestHistoryIsTheSameOnEveryReplicaAndAfterARestart(t *testing.T) {
 		url := redistest.Shared(t)
 		var rs []*testServer
 		for range 2 {
-			ts := startWith(t, &config.Config{RedisURL: url, RoomIdle: time.Minute, SnapshotEvery: 7, RateHTTP: 1e6,
-				SyncInterval: 100 * time.Millisecond})
+			// A short --room-idle: the boards close once Ann and Bob
+			// leave, and then every version has been marked.
+			ts := startWith(t, &config.Config{RedisURL: url, RoomIdle: 200 * time.Millisecond, RoomPark: time.Minute,
+				SnapshotEvery: 7, RateHTTP: 1e6, SyncInterval: 100 * time.Millisecond})
 			waitReady(t, ts)
 			rs = append(rs, ts)
 		}
@@ -344,6 +360,8 @@ func TestHistoryIsTheSameOnEveryReplicaAndAfterARestart(t *testing.T) {
 				clears++
 			}
 		}
+		waitClosed(t, rs[0])
+		waitClosed(t, rs[1])
 		waitHistory(t, rs[0], room, func(h historyBody) bool {
 			n := 0
 			for _, v := range h.Versions {

@@ -1,9 +1,12 @@
 package bolt
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/sketchpad/sketchpad/server/oplog"
 	bbolt "go.etcd.io/bbolt"
@@ -73,6 +76,9 @@ func (s *Store) Range(_ context.Context, room string, from, to uint64) ([]oplog.
 		return nil, nil
 	}
 	_, mem := s.memOps(room)
+	for i, l := range mem {
+		mem[i] = between(l, from, to)
+	}
 	var ops []oplog.StoredOp
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		rb := tx.Bucket(bucketRooms).Bucket([]byte(room))
@@ -89,14 +95,19 @@ func (s *Store) Range(_ context.Context, room string, from, to uint64) ([]oplog.
 	if len(mem) == 0 {
 		return ops, nil
 	}
-	all := mergeOps(append(mem, ops)...)
-	out := all[:0]
-	for _, so := range all {
-		if so.Seq >= from && so.Seq <= to {
-			out = append(out, so)
-		}
+	return mergeOps(append(mem, ops)...), nil
+}
+
+// between returns the ops of l (in sequence order, as the write-ahead
+// log's memory lists them) numbered from through to: a read of a range
+// sorts that range, not everything the log holds of the room.
+func between(l []oplog.StoredOp, from, to uint64) []oplog.StoredOp {
+	i, _ := slices.BinarySearchFunc(l, from, func(so oplog.StoredOp, s uint64) int { return cmp.Compare(so.Seq, s) })
+	j, _ := slices.BinarySearchFunc(l, to+1, func(so oplog.StoredOp, s uint64) int { return cmp.Compare(so.Seq, s) })
+	if to == math.MaxUint64 {
+		j = len(l)
 	}
-	return out, nil
+	return l[i:max(i, j)]
 }
 
 // PutVersion stores v's record under its seq.

@@ -87,3 +87,48 @@ func TestAFileFromBeforeHistoryOpensAndItsHistoryStartsAtItsSnapshot(t *testing.
 		}
 	}
 }
+
+// BenchmarkReadAt reads a 100,000-op board (checkpoints every 2,000 ops,
+// as a room takes them) at random sequence numbers and builds it: what
+// /b/{room}.svg?at= costs before rendering.
+func BenchmarkReadAt(b *testing.B) {
+	const n, every = 100_000, 2000
+	ctx := context.Background()
+	s, err := Open(filepath.Join(b.TempDir(), "boards.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	l := local.New(s, slog.New(slog.DiscardHandler), metrics.New())
+	st, err := l.Open(ctx, "big")
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 1))
+	ops := oplogtest.RandomOps(r, 8, n)
+	board := canvas.NewBoard(st.Epoch)
+	var op canvas.Op
+	for i := 0; i < n; i += every {
+		if res := oplogtest.Submit(l, "big", st.Epoch, ops[i:i+every]...); res.Err != nil {
+			b.Fatal(res.Err)
+		}
+		for _, o := range ops[i : i+every] {
+			_ = canvas.DecodeOp(o.Op, &op)
+			board.Apply(o.Author, &op)
+		}
+		if err := l.Compact(ctx, "big", st.Epoch, board.Seq, oplogtest.BoardBytes(b, board)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		at, err := l.ReadAt(ctx, "big", 1+r.Uint64N(n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := oplog.StoredBoard("big", at, &op, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

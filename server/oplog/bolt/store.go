@@ -371,12 +371,10 @@ func (s *Store) Load(_ context.Context, room string) (*oplog.StoredRoom, error) 
 		out.Epoch = memEpoch
 	}
 	if len(memOps) > 0 {
-		out.Ops = mergeOps(append(memOps, out.Ops)...)
-		i := 0
-		for i < len(out.Ops) && out.Ops[i].Seq <= snapSeq {
-			i++
+		for i, l := range memOps {
+			memOps[i] = between(l, snapSeq+1, math.MaxUint64)
 		}
-		out.Ops = out.Ops[i:]
+		out.Ops = mergeOps(append(memOps, out.Ops)...)
 	}
 	return out, nil
 }

@@ -29,25 +29,48 @@ var (
 	versionsScript = script("versions.lua")
 	// markReadScript and putVersionScript: see lua/markread.lua and
 	// lua/putversion.lua. A version is built in Go between them
-	// (oplog.NewVersion) so that every log builds it the same way; two
-	// replicas marking the same seq at once build the same record.
+	// (oplog.NewVersion) so that every log builds it the same way; the
+	// store is conditional on the versions around it being the ones it
+	// was built from, so replicas marking side by side retry rather than
+	// count the same ops twice.
 	markReadScript   = script("markread.lua")
 	putVersionScript = script("putversion.lua")
 )
 
-// Mark records a version: it reads the previous version and the ops since,
-// completes the version and stores it.
+// Mark records a version: it reads the versions around seq and the ops
+// since the previous one, completes the version (and the one after it,
+// when a replica marked that one first) and stores it, unless another
+// replica marked next to it in between: then it reads again.
 func (l *Log) Mark(ctx context.Context, room string, epoch, seq uint64, kind oplog.VersionKind, at time.Time, names map[uint32]string) error {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
+	for range markAttempts {
+		done, err := l.markOnce(ctx, room, epoch, seq, kind, at, names)
+		if done || err != nil {
+			if err != nil {
+				err = fmt.Errorf("mark version %d of board %s: %w", seq, room, err)
+			}
+			return err
+		}
+	}
+	return fmt.Errorf("mark version %d of board %s: versions around it kept changing", seq, room)
+}
+
+// markAttempts bounds Mark's reads again: each one means another replica
+// stored a version next to this one meanwhile, which is rare.
+const markAttempts = 8
+
+// markOnce is one read, build and conditional store; done is false when
+// the versions around seq changed in between.
+func (l *Log) markOnce(ctx context.Context, room string, epoch, seq uint64, kind oplog.VersionKind, at time.Time, names map[uint32]string) (bool, error) {
 	meta, lg, _, _, _ := roomKeys(room)
 	_, versions := historyKeys(room)
 	v, err := markReadScript.Run(ctx, l.rdb, []string{meta, lg, versions}, epochBytes(epoch), seq).Slice()
 	if err != nil {
-		return fmt.Errorf("mark version %d of board %s: %w", seq, room, err)
+		return false, err
 	}
 	if len(v) != 3 {
-		return oplog.ErrEpoch
+		return false, oplog.ErrEpoch
 	}
 	near, _ := v[0].([]any)
 	var prev, same *oplog.Version
@@ -55,11 +78,11 @@ func (l *Log) Mark(ctx context.Context, room string, epoch, seq uint64, kind opl
 		rec, _ := near[i].(string)
 		ver, err := oplog.DecodeVersion([]byte(rec))
 		if err != nil {
-			return fmt.Errorf("mark version %d of board %s: %w", seq, room, err)
+			return false, err
 		}
 		switch {
 		case ver.Seq == seq && ver.Kind == oplog.KindClear && kind == oplog.KindCheckpoint:
-			return nil // the board before a clear is already a version
+			return true, nil // the board before a clear is already a version
 		case ver.Seq == seq:
 			same = &ver
 		case prev == nil:
@@ -69,7 +92,7 @@ func (l *Log) Mark(ctx context.Context, room string, epoch, seq uint64, kind opl
 	entries, _ := v[1].([]any)
 	ops, err := parseEntries(entries)
 	if err != nil {
-		return fmt.Errorf("mark version %d of board %s: %w", seq, room, err)
+		return false, err
 	}
 	split := len(ops)
 	for i, so := range ops {
@@ -79,36 +102,32 @@ func (l *Log) Mark(ctx context.Context, room string, epoch, seq uint64, kind opl
 		}
 	}
 	ver := oplog.NewVersion(prev, same, seq, kind, at, ops[:split], names)
-	if err := l.putVersion(ctx, meta, versions, epoch, &ver); err != nil {
-		return fmt.Errorf("mark version %d of board %s: %w", seq, room, err)
+	prevSeq, nextSeq := int64(-1), int64(-1)
+	if prev != nil {
+		prevSeq = int64(prev.Seq)
 	}
+	var nextOld, nextNew string
 	// Another replica marked a later version first (a checkpoint here, a
 	// clear there): it counted from the version before this one, and now
 	// counts from this one.
 	if nxt, _ := v[2].([]any); len(nxt) == 2 {
-		rec, _ := nxt[0].(string)
-		next, err := oplog.DecodeVersion([]byte(rec))
+		nextOld, _ = nxt[0].(string)
+		next, err := oplog.DecodeVersion([]byte(nextOld))
 		if err != nil {
-			return fmt.Errorf("mark version %d of board %s: %w", seq, room, err)
+			return false, err
 		}
 		again := oplog.NewVersion(&ver, &next, next.Seq, next.Kind, next.Time, ops[split:], nil)
-		if err := l.putVersion(ctx, meta, versions, epoch, &again); err != nil {
-			return fmt.Errorf("mark version %d of board %s: %w", seq, room, err)
-		}
+		nextSeq, nextNew = int64(next.Seq), string(oplog.AppendVersion(nil, &again))
 	}
-	return nil
-}
-
-// putVersion stores v (unless a clear is there and v is a checkpoint).
-func (l *Log) putVersion(ctx context.Context, meta, versions string, epoch uint64, v *oplog.Version) error {
-	n, err := putVersionScript.Run(ctx, l.rdb, []string{meta, versions}, epochBytes(epoch), v.Seq, string(oplog.AppendVersion(nil, v))).Int64()
-	if err != nil {
-		return err
+	n, err := putVersionScript.Run(ctx, l.rdb, []string{meta, versions}, epochBytes(epoch), seq,
+		string(oplog.AppendVersion(nil, &ver)), prevSeq, nextSeq, nextOld, nextNew).Int64()
+	switch {
+	case err != nil:
+		return false, err
+	case n < 0:
+		return false, oplog.ErrEpoch
 	}
-	if n < 0 {
-		return oplog.ErrEpoch
-	}
-	return nil
+	return n != 2, nil
 }
 
 // Versions lists up to limit versions before seq before, newest first.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -217,5 +218,49 @@ func TestRedisLogTrimsHistoryPastTheBound(t *testing.T) {
 	}
 	if _, vs, err := l.Versions(ctx, room, 0, 10); err != nil || len(vs) != 1 || vs[0].Seq != 30 || vs[0].Ops != 10 {
 		t.Fatalf("versions kept: %+v, %v", vs, err)
+	}
+}
+
+// Replicas mark versions side by side, in any order: each version still
+// counts the ops since the one before it, none twice.
+func TestRedisLogVersionsMarkedAtOnceChainUp(t *testing.T) {
+	l := testLog(t, 3)
+	ctx := context.Background()
+	room := "marks" + randomHex()
+	st, err := l.Open(ctx, room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := oplogtest.Submit(l, room, st.Epoch, oplogtest.Ends(1, 0, 60)...); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	var wg sync.WaitGroup
+	for i := range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			seq := uint64(60 - 5*i)
+			kind := oplog.KindCheckpoint
+			if i%3 == 0 {
+				kind = oplog.KindClear
+			}
+			if err := l.Mark(ctx, room, st.Epoch, seq, kind, time.Now(), nil); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	_, vs, err := l.Versions(ctx, room, 0, 100)
+	if err != nil || len(vs) != 12 {
+		t.Fatalf("%d versions, %v", len(vs), err)
+	}
+	for i, v := range vs {
+		var before uint64
+		if i+1 < len(vs) {
+			before = vs[i+1].Seq
+		}
+		if v.Ops != v.Seq-before {
+			t.Errorf("version %d counts %d ops, want %d (since %d)", v.Seq, v.Ops, v.Seq-before, before)
+		}
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/sketchpad/sketchpad/server/access"
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/metrics"
+	"github.com/sketchpad/sketchpad/server/oplog"
 	"github.com/sketchpad/sketchpad/server/oplog/bolt"
 	"github.com/sketchpad/sketchpad/server/oplog/local"
 	"github.com/sketchpad/sketchpad/server/oplog/redis"
@@ -39,6 +40,7 @@ type App struct {
 	pictures *pictures // /b/{room}.svg, read without opening rooms (picture.go)
 	store    local.Store
 	shared   *redis.Log
+	history  oplog.Log // the rooms' log, read for history (history.go)
 	links    *access.Links
 	metrics  *metrics.Metrics
 	ws       *ws.Handler // WebSocket sessions, per-address limits, the pinger
@@ -94,10 +96,11 @@ func newApp(cfg *config.Config, log *slog.Logger, store local.Store, shared *red
 		a.links = access.NewLinks(access.FileSecret(cfg.DataDir))
 	}
 	if shared != nil {
-		a.hub = room.NewHub(cfg, shared, log, m)
+		a.history = shared
 	} else {
-		a.hub = room.NewHub(cfg, local.New(store, log, m), log, m)
+		a.history = local.New(store, log, m)
 	}
+	a.hub = room.NewHub(cfg, a.history, log, m)
 	a.pictures = newPictures(a.hub, store, shared)
 	a.ws = ws.New(a.hub, cfg, m, log)
 	a.echo = a.routes()
@@ -165,6 +168,7 @@ func (a *App) routes() *echo.Echo {
 	e.GET("/embed/:board", a.embedPage, a.budget)
 	e.GET("/embed.js", a.embedJS)
 	e.POST("/api/tokens", a.mintToken, a.budget)
+	e.GET("/api/boards/:room/history", a.boardHistory, a.budget)
 	e.GET("/static/*", a.staticFile)
 	e.GET("/favicon.ico", a.rootFile("favicon.ico"))
 	e.GET("/manifest.webmanifest", a.rootFile("manifest.webmanifest"))
@@ -263,6 +267,9 @@ func (a *App) board(c echo.Context, segment string) (room string, readOnly bool,
 func (a *App) boardPage(c echo.Context) error {
 	segment := c.Param("room")
 	if base, ok := strings.CutSuffix(segment, ".svg"); ok {
+		if c.QueryParams().Has("at") {
+			return a.boardSVGAt(c, base)
+		}
 		return a.boardSVG(c, base)
 	}
 	room, readOnly, err := a.board(c, segment)

@@ -30,8 +30,7 @@ import (
 // without the head read would serve stale pictures of boards drawn on
 // other replicas (Redis mode) or opened and closed again here; the head
 // read is cheap next to reading and replaying the board, and it also
-// answers If-None-Match without touching the cache. Stores without a head
-// read (test stores) are read in full every time.
+// answers If-None-Match without touching the cache.
 
 // pictureCacheBytes bounds the rendered SVGs kept.
 const pictureCacheBytes = 16 << 20
@@ -40,12 +39,6 @@ const pictureCacheBytes = 16 << 20
 // build is shared by the requests for that board that arrive meanwhile, so
 // it does not end with the request that started it.
 const pictureBuildTimeout = 10 * time.Second
-
-// storeHead is what a Store offers when it can say a board's epoch and
-// last sequence number without reading its history (BoltStore does).
-type storeHead interface {
-	Head(ctx context.Context, room string) (epoch, seq uint64, err error)
-}
 
 // pictures reads and renders boards for /b/{room}.svg.
 type pictures struct {
@@ -161,10 +154,8 @@ func (p *pictures) head(ctx context.Context, room string) (epoch, seq uint64, ok
 		epoch, seq, err = p.shared.ReadHead(ctx, room)
 		return epoch, seq, err == nil, err
 	case p.store != nil:
-		if hs, can := p.store.(storeHead); can {
-			epoch, seq, err = hs.Head(ctx, room)
-			return epoch, seq, err == nil, err
-		}
+		epoch, seq, err = p.store.Head(ctx, room)
+		return epoch, seq, err == nil, err
 	}
 	return 0, 0, false, nil
 }

@@ -64,8 +64,10 @@ func TestETagMatching(t *testing.T) {
 }
 
 // countingStore is a Store holding one board in memory that counts full
-// reads; its Head makes it a storeHead.
+// reads. History it has none (the embedded
+// MemoryStore, empty, answers for it).
 type countingStore struct {
+	*local.MemoryStore
 	st    oplog.StoredRoom
 	loads int
 }
@@ -91,14 +93,12 @@ func (s *countingStore) NewAuthors(context.Context, string, uint32) (uint32, err
 }
 func (s *countingStore) Close() error { return nil }
 
-var _ storeHead = (*countingStore)(nil)
-
 // A closed board's picture is read in full once per state: again only
 // after it changed; a board never stored is never read in full.
 func TestPicturesReadAStoredBoardOncePerState(t *testing.T) {
 	cfg := &config.Config{}
 	cfg.Defaults()
-	store := &countingStore{st: oplog.StoredRoom{Epoch: 7}}
+	store := &countingStore{MemoryStore: local.NewMemoryStore(), st: oplog.StoredRoom{Epoch: 7}}
 	add := func(seq uint64, op *canvas.Op) {
 		store.st.Ops = append(store.st.Ops, oplog.StoredOp{Seq: seq, Author: 1, Op: canvas.AppendOp(nil, op)})
 	}

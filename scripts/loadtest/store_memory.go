@@ -11,7 +11,10 @@ import (
 // memStore is a local.Store that keeps nothing durable: with it (the
 // inproc-memory target and BenchmarkFanout's store=memory) the disk is out
 // of the fan-out path, to see what the rest of the server does alone.
+// History it has none: the embedded MemoryStore, never appended to,
+// answers its reads (and keeps the few versions marked).
 type memStore struct {
+	*local.MemoryStore
 	mu      sync.Mutex // guards authors
 	authors map[string]uint32
 }
@@ -31,4 +34,6 @@ func (m *memStore) Close() error { return nil }
 
 var _ local.Store = (*memStore)(nil)
 
-func newMemStore() *memStore { return &memStore{authors: map[string]uint32{}} }
+func newMemStore() *memStore {
+	return &memStore{MemoryStore: local.NewMemoryStore(), authors: map[string]uint32{}}
+}

@@ -55,6 +55,7 @@ type Config struct {
 	RoomPark           time.Duration // a room quiet this long stops its goroutine until its next event. Default 10s.
 	ReplayOps          int           // recent ops kept per room for reconnect replay. Default 10000.
 	SnapshotEvery      int           // ops between stored snapshots. Default 2000.
+	HistoryOps         int           // Redis mode: ops of history kept before the latest snapshot. Default 10000.
 	CursorInterval     time.Duration // cursor updates are batched this often. Default 40ms.
 	FlushInterval      time.Duration // the longest a busy room holds ops to send them in one frame (see Room.sendInterval). Default 30ms.
 	FrameCPU           float64       // the share of a core a room's frames may take; less coalesces more (see Room.sendInterval). Default 0.5.
@@ -98,6 +99,7 @@ func (c *Config) Defaults() {
 	setDefault(&c.RoomPark, 10*time.Second)
 	setDefault(&c.ReplayOps, 10000)
 	setDefault(&c.SnapshotEvery, 2000)
+	setDefault(&c.HistoryOps, 10000)
 	setDefault(&c.CursorInterval, 40*time.Millisecond)
 	setDefault(&c.FlushInterval, 30*time.Millisecond)
 	setDefault(&c.FrameCPU, 0.5)
@@ -179,6 +181,7 @@ var Settings = []Setting{
 	{"room-park", "SKETCHPAD_ROOM_PARK", "10s", "a board whose people are all quiet this long gives up its goroutine until the next event (independent of --room-idle: an empty board does not park, it closes)", durSetter(func(c *Config) *time.Duration { return &c.RoomPark })},
 	{"replay-ops", "SKETCHPAD_REPLAY_OPS", "10000", "recent ops kept per room to replay to reconnecting clients", intSetter(func(c *Config) *int { return &c.ReplayOps })},
 	{"snapshot-every", "SKETCHPAD_SNAPSHOT_EVERY", "2000", "ops between stored board snapshots", intSetter(func(c *Config) *int { return &c.SnapshotEvery })},
+	{"history-ops", "SKETCHPAD_HISTORY_OPS", "10000", "Redis mode: ops of a board's history kept in Redis before its latest snapshot, with their checkpoints and versions (older history is trimmed; embedded mode keeps all of it)", intSetter(func(c *Config) *int { return &c.HistoryOps })},
 	{"flush-interval", "SKETCHPAD_FLUSH_INTERVAL", "30ms", "the longest a busy room holds ops to send them in one frame: a room of n connections sends at most one frame per min(this, n × the measured CPU a frame costs (30µs until measured) ÷ --frame-cpu), so a crowd of 1,000 gets 33–40 frames/s and a room of 10 gets every op at once", durSetter(func(c *Config) *time.Duration { return &c.FlushInterval })},
 	{"frame-cpu", "SKETCHPAD_FRAME_CPU", "0.5", "the share of a core one room's frames may take: a room of n waits n × the CPU a frame costs ÷ this between frames (at most --flush-interval); lower trades latency for CPU", floatSetter(func(c *Config) *float64 { return &c.FrameCPU })},
 	{"pprof", "SKETCHPAD_PPROF", "(off)", "serve Go's pprof profiles on this address, e.g. 127.0.0.1:6060 (never expose it)", func(c *Config, v string) error { c.PprofAddr = v; return nil }},

@@ -4,7 +4,7 @@
 // SubmitResult, StoredRoom, StoredOp). The logs live beside it: local (a
 // replica on its own, numbering over a Store, in memory or in bbolt) and
 // redis (a Lua sequencer every replica shares); every one of them passes
-// the same conformance table (conformance_test.go).
+// the same conformance table (oplogtest).
 //
 // The contract is a package of its own rather than part of the room that
 // consumes it, so that a log imports only these types, never the room, its
@@ -12,8 +12,9 @@
 // Listener coming out. (Before this seam the Redis log held the rooms
 // themselves and built their private events, and a room's batches carried
 // its sessions into the Redis pipeline.) The room is not the contract's
-// only reader either: a closed board's picture reads a log, and so will
-// a board's history.
+// only reader either: a closed board's picture reads a log, and so does a
+// board's history (history.go: versions, and the board at any sequence
+// number), a property of every log, not of one mode.
 package oplog
 
 import (
@@ -22,6 +23,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
 )
@@ -86,8 +88,9 @@ type Log interface {
 	// NewAuthors durably reserves the room's next n author ids and
 	// returns the last of them.
 	NewAuthors(ctx context.Context, room string, epoch uint64, n uint32) (uint32, error)
-	// Compact stores snapshot, the board at seq, and drops what it covers
-	// (a log shared by replicas may keep some ops before it for replay).
+	// Compact stores snapshot, the board at seq, as the board's latest
+	// snapshot and as a checkpoint of its history. Open and Since then
+	// start from it; the ops it covers stay in the history (ReadAt).
 	Compact(ctx context.Context, room string, epoch, seq uint64, snapshot []byte) error
 	// Watch hands ln the batches other replicas publish for room, until
 	// Unwatch with the same ln; a log no other replica writes to never
@@ -99,6 +102,26 @@ type Log interface {
 	// Shared reports whether other replicas write to this log too (a
 	// log of its own lets the room number ahead of it).
 	Shared() bool
+
+	// History (history.go). Compact keeps the ops a snapshot covers and
+	// the snapshot itself as a checkpoint (a shared log keeps the latest
+	// --history-ops of them); these read and mark it.
+
+	// Mark records a version of room: the board at seq, of kind, at time
+	// at. names are the names the room's people show (author -> name);
+	// the log adds the ops since the previous version and their authors
+	// (NewVersion). A clear is never replaced by a checkpoint at the same
+	// seq; marking a version again is harmless.
+	Mark(ctx context.Context, room string, epoch, seq uint64, kind VersionKind, at time.Time, names map[uint32]string) error
+	// Versions returns the board's head and up to limit of its versions
+	// before seq before (0: from the newest), newest first. It reads
+	// only: a board never drawn is ErrNoBoard, and is not created.
+	Versions(ctx context.Context, room string, before uint64, limit int) (head uint64, vs []Version, err error)
+	// ReadAt returns what builds the board as it was after op seq (with
+	// StoredBoard): the nearest checkpoint at or before seq and the ops
+	// after it up to seq. ErrNoBoard: never drawn; ErrAhead: seq is past
+	// the head; ErrTrimmed: the log no longer keeps that part of history.
+	ReadAt(ctx context.Context, room string, seq uint64) (*StoredRoom, error)
 }
 
 // Errors a Log returns.

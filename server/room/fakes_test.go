@@ -3,6 +3,7 @@ package room
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -219,6 +220,7 @@ type fakeLog struct {
 	submits   int           // Submit calls
 	sinces    int           // Since calls
 	compacts  int           // Compact calls that stored a snapshot
+	marks     []fakeMark    // versions marked, in order
 }
 
 // fakeRoom is one board in the log.
@@ -437,3 +439,32 @@ func (l *fakeLog) Ready() bool {
 }
 
 func (l *fakeLog) Shared() bool { return l.shared }
+
+// Mark records a version: the room marks one at each compaction and
+// before each clear. The fake keeps their kinds and numbers.
+func (l *fakeLog) Mark(_ context.Context, room string, epoch, seq uint64, kind oplog.VersionKind, _ time.Time, _ map[uint32]string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if fr := l.rooms[room]; fr == nil || fr.epoch != epoch {
+		return oplog.ErrEpoch
+	}
+	l.marks = append(l.marks, fakeMark{room: room, seq: seq, kind: kind})
+	l.ring()
+	return nil
+}
+
+type fakeMark struct {
+	room string
+	seq  uint64
+	kind oplog.VersionKind
+}
+
+// Versions and ReadAt are the history's read side, which a room never
+// calls.
+func (l *fakeLog) Versions(context.Context, string, uint64, int) (uint64, []oplog.Version, error) {
+	return 0, nil, errors.New("fake log: no history reads")
+}
+
+func (l *fakeLog) ReadAt(context.Context, string, uint64) (*oplog.StoredRoom, error) {
+	return nil, errors.New("fake log: no history reads")
+}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
 // A room's way out: the ops it holds go to its log (submit, numbering.go),
@@ -16,6 +17,9 @@ import (
 func (r *Room) flush(ctx context.Context, force bool) {
 	r.submit()
 	r.emitPending()
+	// Before this replica sends on a clear it numbered, the board the
+	// clear wipes is a version (history.go).
+	r.markClears(ctx)
 	now := time.Now()
 	if len(r.cursors) > 0 && (force || !now.Before(r.curDue)) {
 		cs := make([]canvas.AuthorCursor, 0, len(r.cursors))
@@ -28,6 +32,14 @@ func (r *Room) flush(ctx context.Context, force bool) {
 		r.curDue = now.Add(r.cfg.CursorInterval)
 	}
 	if len(r.out) == 0 {
+		// Nothing to send: a compaction due now delays no frame. (In
+		// Redis mode the ops that crossed SnapshotEvery may have gone out
+		// already, from pub/sub, before the submit's reply said so;
+		// waiting for the next frame would leave the checkpoint, and its
+		// version, for whenever someone draws again.)
+		if r.snapshotDue() {
+			r.compact(ctx)
+		}
 		return
 	}
 	if !force && now.Before(r.sendDue()) {
@@ -116,9 +128,14 @@ func (r *Room) emit(seq uint64, ops []canvas.SeqOp) {
 	r.sinceSnap += len(ops)
 }
 
+// compact stores the board as its log's latest snapshot, a checkpoint of
+// its history, and marks it as a version first: a log that trims history
+// as it compacts (Redis) still has the previous version then, so the new
+// one counts its ops from there.
 func (r *Room) compact(ctx context.Context) {
 	snap, _ := r.board.MarshalBinary()
-	r.order.crossed = false
+	r.order.crossAt = 0
+	r.mark(ctx, r.board.Seq, oplog.KindCheckpoint)
 	if err := r.log.Compact(ctx, r.name, r.board.Epoch, r.board.Seq, snap); err != nil {
 		r.hub.metrics.StoreErrors.Inc()
 		r.logger.Error("compact", "err", err)

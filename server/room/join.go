@@ -111,6 +111,7 @@ func (r *Room) join(ctx context.Context, s Peer, h *canvas.Hello) {
 	}
 	p.sessions++
 	p.Name, p.Color = h.Name, h.Color
+	r.names[author] = h.Name
 	tail = canvas.AppendPresence(tail, &p.Presence)
 	if r.order.paused {
 		tail = appendPaused(tail)

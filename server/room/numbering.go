@@ -40,7 +40,11 @@ type orderState struct {
 	paused   bool                    // the last call to the log failed
 	retryAt  time.Time               // paused: when to call again
 	backoff  time.Duration
-	crossed  bool // a submit of ours crossed a snapshot boundary
+	// A submit of ours numbered this multiple of SnapshotEvery (0: none
+	// since the last compaction): the room compacts once its board has
+	// reached it.
+	crossAt uint64
+	marks   []uint64 // versions to mark: the board before each clear of ours
 }
 
 // submission is one op from a local session, waiting to be numbered: the
@@ -251,7 +255,11 @@ func (r *Room) submitted(res oplog.SubmitResult) {
 		switch {
 		case seq > 0:
 			if uint64(seq)%uint64(r.cfg.SnapshotEvery) == 0 {
-				c.crossed = true
+				c.crossAt = max(c.crossAt, uint64(seq))
+			}
+			if isClear(sub.Op) && seq > 1 {
+				// The board before the clear is a version (history.go).
+				c.marks = append(c.marks, uint64(seq)-1)
 			}
 			r.sequenced(uint64(seq), canvas.SeqOp{Author: sub.Author, Op: sub.Op}, true)
 		case seq < 0:
@@ -505,7 +513,10 @@ func (r *Room) reserveAuthors(ctx context.Context, n uint32) (uint32, error) {
 
 // snapshotDue: every SnapshotEvery ops, written by the replica whose submit
 // crossed a multiple of SnapshotEvery, so the replicas sharing a room do
-// not all write the same snapshot.
+// not all write the same snapshot; and only once its board has applied
+// that far: with a shared log the reply to its own ops can overtake the
+// ops numbered before them, and compacting then would store an older
+// board (or nothing) and miss the checkpoint and its version.
 func (r *Room) snapshotDue() bool {
-	return r.order.crossed
+	return r.order.crossAt != 0 && r.board.Seq >= r.order.crossAt
 }

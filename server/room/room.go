@@ -53,8 +53,11 @@ type Room struct {
 	sessions map[Peer]*member
 	authors  map[uint32]Peer    // the session currently speaking for each author
 	people   map[uint32]*person // presence by author
-	pending  []canvas.SeqOp     // numbered and applied, not yet in the frame for everyone
-	pendSeq  uint64             // sequence number of pending[0]
+	// The name each author showed last while on this room (kept after
+	// they leave): what the versions it marks call them (history.go).
+	names   map[uint32]string
+	pending []canvas.SeqOp // numbered and applied, not yet in the frame for everyone
+	pendSeq uint64         // sequence number of pending[0]
 	// Where the log replies to the batch in flight (buffered, one in
 	// flight; see submit).
 	submitDone chan oplog.SubmitResult
@@ -155,6 +158,7 @@ func newRoom(name string, hub *Hub) *Room {
 		sessions: make(map[Peer]*member),
 		authors:  make(map[uint32]Peer),
 		people:   make(map[uint32]*person),
+		names:    make(map[uint32]string),
 		cursors:  make(map[uint32]canvas.Cursor),
 		recent:   newRecentOps(hub.cfg),
 
@@ -325,6 +329,7 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 		if m := r.sessions[ev.s]; m != nil {
 			p := r.people[m.author]
 			p.Name, p.Color = ev.name.Name, ev.name.Color
+			r.names[m.author] = p.Name
 			r.out = canvas.AppendPresence(r.out, &p.Presence)
 		}
 	case evPeek: // not attached (Hub.openRoom): nothing to release

@@ -33,8 +33,8 @@ func (s *Store) Head(_ context.Context, room string) (epoch, seq uint64, err err
 		if v := rb.Get(keyEpoch); len(v) == 8 {
 			epoch = binary.BigEndian.Uint64(v)
 		}
-		if v := rb.Get(keySnap); v != nil {
-			seq = max(seq, snapshotSeq(v))
+		if _, at := latestCheckpoint(rb); at > 0 {
+			seq = max(seq, at)
 		}
 		if ob := rb.Bucket(bucketOps); ob != nil {
 			if k, _ := ob.Cursor().Last(); len(k) == 8 {

@@ -2,7 +2,8 @@
 // bbolt file with a write-ahead log of recent ops in front of it (wal.go),
 // so an append is one fsync of the log, and the bbolt file is written in
 // batches behind it. It also reads a board's head without loading it
-// (Head), for pictures of closed boards.
+// (Head), for pictures of closed boards, and keeps every op, checkpoint
+// and version of a board: its history (history.go).
 package bolt
 
 import (
@@ -10,6 +11,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"sync"
 	"time"
@@ -21,10 +23,13 @@ import (
 
 // Store is the embedded default local.Store: a bbolt file and, in front of
 // it, a write-ahead log of ops (wal.go). Bolt layout: bucket "rooms"
-// holds a bucket per room with keys "epoch" (u64), "snap" (board
-// encoding) and a bucket "ops" keyed by big-endian u64 sequence numbers
-// holding uvarint author + op bytes. The room bucket's own sequence counter
-// is the author counter.
+// holds a bucket per room with key "epoch" (u64) and buckets keyed by
+// big-endian u64 sequence numbers: "ops" (uvarint author + op bytes:
+// every op of the board, its history), "ckpts" (checkpoints: board
+// encodings) and "versions" (oplog.AppendVersion records). Files written
+// before checkpoints were kept have one snapshot under the key "snap" and
+// no ops before it. The room bucket's own sequence counter is the author
+// counter.
 //
 // Appends are group-committed by one writer goroutine: while a write and
 // its fsync run, every append that arrives waits, and the next write takes
@@ -66,7 +71,10 @@ var (
 	bucketRooms = []byte("rooms")
 	bucketOps   = []byte("ops")
 	keyEpoch    = []byte("epoch")
-	keySnap     = []byte("snap")
+	keySnap     = []byte("snap") // the one snapshot of files written before checkpoints were kept
+	// Checkpoints (seq -> snapshot) and versions (seq -> record), per room.
+	bucketCheckpoints = []byte("ckpts")
+	bucketVersions    = []byte("versions")
 )
 
 // Open opens (or creates) the store file at path, first copying
@@ -331,20 +339,13 @@ func appendTx(tx *bbolt.Tx, r appendReq) error {
 
 func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
 
+// Load returns the room's latest checkpoint and the ops after it.
 func (s *Store) Load(_ context.Context, room string) (*oplog.StoredRoom, error) {
 	// Memory first, then bolt: a checkpoint moving ops from one to the
 	// other in between makes them appear twice (merged), never zero times.
-	var memEpoch uint64
-	var memOps [][]oplog.StoredOp
-	s.mu.Lock()
-	for _, m := range []map[string]*memRoom{s.frozen, s.mem} {
-		if mr := m[room]; mr != nil {
-			memEpoch = mr.epoch
-			memOps = append(memOps, mr.ops)
-		}
-	}
-	s.mu.Unlock()
+	memEpoch, memOps := s.memOps(room)
 	out := &oplog.StoredRoom{}
+	var snapSeq uint64
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		rb := tx.Bucket(bucketRooms).Bucket([]byte(room))
 		if rb == nil {
@@ -354,25 +355,14 @@ func (s *Store) Load(_ context.Context, room string) (*oplog.StoredRoom, error) 
 		if v := rb.Get(keyEpoch); len(v) == 8 {
 			out.Epoch = binary.BigEndian.Uint64(v)
 		}
-		if v := rb.Get(keySnap); v != nil {
-			out.Snapshot = append([]byte(nil), v...)
+		var snap []byte
+		snap, snapSeq = latestCheckpoint(rb)
+		if snap != nil {
+			out.Snapshot = append([]byte(nil), snap...)
 		}
-		ob := rb.Bucket(bucketOps)
-		if ob == nil {
-			return nil
-		}
-		return ob.ForEach(func(k, v []byte) error {
-			author, n := binary.Uvarint(v)
-			if len(k) != 8 || n <= 0 || author > 1<<32-1 {
-				return fmt.Errorf("corrupt op record %x", k)
-			}
-			out.Ops = append(out.Ops, oplog.StoredOp{
-				Seq:    binary.BigEndian.Uint64(k),
-				Author: uint32(author),
-				Op:     append([]byte(nil), v[n:]...),
-			})
-			return nil
-		})
+		var err error
+		out.Ops, err = readOps(rb, snapSeq+1, math.MaxUint64)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load room %s: %w", room, err)
@@ -381,9 +371,47 @@ func (s *Store) Load(_ context.Context, room string) (*oplog.StoredRoom, error) 
 		out.Epoch = memEpoch
 	}
 	if len(memOps) > 0 {
+		for i, l := range memOps {
+			memOps[i] = between(l, snapSeq+1, math.MaxUint64)
+		}
 		out.Ops = mergeOps(append(memOps, out.Ops)...)
 	}
 	return out, nil
+}
+
+// memOps returns the room's epoch and ops in the write-ahead log's memory.
+func (s *Store) memOps(room string) (epoch uint64, lists [][]oplog.StoredOp) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range []map[string]*memRoom{s.frozen, s.mem} {
+		if mr := m[room]; mr != nil {
+			epoch = mr.epoch
+			lists = append(lists, mr.ops)
+		}
+	}
+	return epoch, lists
+}
+
+// readOps reads the ops from through to from a room's bucket.
+func readOps(rb *bbolt.Bucket, from, to uint64) ([]oplog.StoredOp, error) {
+	ob := rb.Bucket(bucketOps)
+	if ob == nil {
+		return nil, nil
+	}
+	var ops []oplog.StoredOp
+	c := ob.Cursor()
+	for k, v := c.Seek(seqKey(from)); k != nil; k, v = c.Next() {
+		author, n := binary.Uvarint(v)
+		if len(k) != 8 || n <= 0 || author > 1<<32-1 {
+			return nil, fmt.Errorf("corrupt op record %x", k)
+		}
+		seq := binary.BigEndian.Uint64(k)
+		if seq > to {
+			break
+		}
+		ops = append(ops, oplog.StoredOp{Seq: seq, Author: uint32(author), Op: append([]byte(nil), v[n:]...)})
+	}
+	return ops, nil
 }
 
 func roomBucket(tx *bbolt.Tx, room string) (*bbolt.Bucket, error) {
@@ -399,26 +427,19 @@ func (s *Store) Append(_ context.Context, room string, epoch uint64, ops []oplog
 	return nil
 }
 
+// Compact stores snapshot as a checkpoint. The ops it covers stay: they
+// are the board's history.
 func (s *Store) Compact(_ context.Context, room string, seq uint64, snapshot []byte) error {
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		rb, err := roomBucket(tx, room)
 		if err != nil {
 			return err
 		}
-		if err := rb.Put(keySnap, snapshot); err != nil {
+		cb, err := rb.CreateBucketIfNotExists(bucketCheckpoints)
+		if err != nil {
 			return err
 		}
-		ob := rb.Bucket(bucketOps)
-		if ob == nil {
-			return nil
-		}
-		c := ob.Cursor()
-		for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k) <= seq; k, _ = c.First() {
-			if err := c.Delete(); err != nil {
-				return err
-			}
-		}
-		return nil
+		return cb.Put(seqKey(seq), snapshot)
 	})
 	if err != nil {
 		return fmt.Errorf("compact room %s at seq %d: %w", room, seq, err)

@@ -204,7 +204,8 @@ func (l *Log) NewAuthors(ctx context.Context, room string, epoch uint64, n uint3
 	return last, nil
 }
 
-// Compact stores the snapshot; the store drops the ops it covers.
+// Compact stores the snapshot as a checkpoint; the store keeps the ops
+// it covers (history), and Since no longer returns them.
 func (l *Log) Compact(ctx context.Context, room string, epoch, seq uint64, snapshot []byte) error {
 	lr, err := l.opened(room, epoch)
 	if err != nil {

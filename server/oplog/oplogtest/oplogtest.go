@@ -1,7 +1,8 @@
 // Package oplogtest is the conformance table every oplog.Log passes:
 // numbering, resends skipped, index gaps refused, reading back, compaction,
-// other epochs refused, durable author reservation and ordering under
-// concurrent submitters. Each log's own tests run it (Run) against a fresh
+// other epochs refused, durable author reservation, ordering under
+// concurrent submitters, and history (history.go): the board at any
+// sequence number, versions, and reads of boards that do not exist. Each log's own tests run it (Run) against a fresh
 // log of their kind, as fstest.TestFS runs against a file system; a new
 // Log passes it or it does not ship.
 package oplogtest
@@ -31,6 +32,9 @@ func Run(t *testing.T, open func(t *testing.T) oplog.Log) {
 		{"refuses another epoch", testLogRefusesAnotherEpoch},
 		{"reserves authors durably", testLogReservesAuthorsDurably},
 		{"orders concurrent submitters", testLogOrdersConcurrentSubmitters},
+		{"reads the board at any seq", testLogReadsTheBoardAtAnySeq},
+		{"marks and lists versions", testLogMarksAndListsVersions},
+		{"history of no board", testLogHistoryOfNoBoard},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.f(t, open(t), "conf"+randomHex()) })
 	}

@@ -40,6 +40,8 @@ import (
 //	                entry (author uvarint, len uvarint, op bytes)
 //	sp:{R}:applied  hash: author id -> ops of that author in the log
 //	sp:{R}:snap     string: canonical board encoding at snapseq
+//	sp:{R}:ckpts    sorted set: older snapshots (checkpoints), scored by seq
+//	sp:{R}:versions sorted set: version records (oplog.AppendVersion), scored by seq
 //	channel sp:{R}  pub/sub: epoch (8 bytes) + one canvas Ops message
 //
 // One Lua script (submitScript) is the room's sequencer: for a batch of ops
@@ -59,11 +61,14 @@ import (
 // (the default) and with the append-only file on if boards must survive a
 // Redis restart.
 type Log struct {
-	rdb      *goredis.Client
-	log      *slog.Logger
-	metrics  *metrics.Metrics
-	keepOps  int // ops kept in the log before the latest snapshot, for replay
-	interval time.Duration
+	rdb     *goredis.Client
+	log     *slog.Logger
+	metrics *metrics.Metrics
+	keepOps int // ops kept in the log before the latest snapshot, for replay
+	// Ops of history kept before the latest snapshot (with their
+	// checkpoints and versions): Redis memory is the bound.
+	historyOps int
+	interval   time.Duration
 	// deadline bounds every call to Redis, within whatever deadline the
 	// caller's context carries: a room must notice an outage quickly to
 	// tell its clients drawing paused.
@@ -104,15 +109,16 @@ func Open(url string, cfg *config.Config, log *slog.Logger, m *metrics.Metrics) 
 	opt.DialerRetries = 1
 	opt.ContextTimeoutEnabled = true
 	l := &Log{
-		rdb:      goredis.NewClient(opt),
-		log:      log,
-		metrics:  m,
-		keepOps:  cfg.ReplayOps / 2,
-		interval: cfg.SyncInterval,
-		deadline: redisDeadline,
-		rooms:    make(map[string]oplog.Listener),
-		stop:     make(chan struct{}),
-		sub:      submitter{kick: make(chan struct{}, 1)},
+		rdb:        goredis.NewClient(opt),
+		log:        log,
+		metrics:    m,
+		keepOps:    cfg.ReplayOps / 2,
+		historyOps: cfg.HistoryOps,
+		interval:   cfg.SyncInterval,
+		deadline:   redisDeadline,
+		rooms:      make(map[string]oplog.Listener),
+		stop:       make(chan struct{}),
+		sub:        submitter{kick: make(chan struct{}, 1)},
 	}
 	redisLogOnce.Do(func() { goredis.SetLogger(redisLogger{log}) })
 	l.ps = l.rdb.Subscribe(context.Background())
@@ -336,7 +342,7 @@ func randomHex() string {
 // openScript returns the room's history, creating the room under the
 // given new epoch when it has none (new, or lost). Atomic, so replicas
 // opening a lost room at the same moment agree on its new epoch.
-// KEYS meta log applied snap; ARGV newEpoch.
+// KEYS meta log applied snap checkpoints versions; ARGV newEpoch, keep.
 // Returns {epoch, seq, authors, snapseq, snap|false, entries}.
 var openScript = script("open.lua")
 
@@ -349,12 +355,14 @@ var (
 	submitScript = goredis.NewScript(submitLua)
 )
 
-// sinceScript reads the log from a sequence number. KEYS meta log; ARGV
-// epoch, from, count. Returns {-1} on another epoch, else {seq, entries}.
+// sinceScript reads the log from a sequence number, no further back than
+// keep ops before the snapshot. KEYS meta log; ARGV epoch, from, count,
+// keep. Returns {-1} on another epoch, else {seq, entries}.
 var sinceScript = script("since.lua")
 
-// compactScript stores a snapshot at seq and trims the log before keepFrom.
-// KEYS meta log snap; ARGV epoch, seq, snapshot, keepFrom.
+// compactScript stores a snapshot at seq, keeps the one it replaces as a
+// checkpoint, and trims the history before keepFrom.
+// KEYS meta log snap checkpoints versions; ARGV epoch, seq, snapshot, keepFrom.
 var compactScript = script("compact.lua")
 
 // authorScript reserves the next ARGV[2] author ids and returns the last.
@@ -382,7 +390,8 @@ func (l *Log) Open(ctx context.Context, room string) (*oplog.StoredRoom, error) 
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, applied, snap, _ := roomKeys(room)
-	v, err := openScript.Run(ctx, l.rdb, []string{meta, lg, applied, snap}, epochBytes(oplog.NewEpoch())).Slice()
+	cks, versions := historyKeys(room)
+	v, err := openScript.Run(ctx, l.rdb, []string{meta, lg, applied, snap, cks, versions}, epochBytes(oplog.NewEpoch()), l.keepOps).Slice()
 	if err != nil {
 		return nil, err
 	}
@@ -408,7 +417,7 @@ func (l *Log) Since(ctx context.Context, room string, epoch, from uint64) ([]opl
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, _, _, _ := roomKeys(room)
-	v, err := sinceScript.Run(ctx, l.rdb, []string{meta, lg}, epochBytes(epoch), from, sinceBatch).Slice()
+	v, err := sinceScript.Run(ctx, l.rdb, []string{meta, lg}, epochBytes(epoch), from, sinceBatch, l.keepOps).Slice()
 	if err != nil {
 		return nil, 0, err
 	}
@@ -457,18 +466,21 @@ func (l *Log) NewAuthors(ctx context.Context, room string, epoch uint64, count u
 	return uint32(n), nil
 }
 
-// Compact stores the board at seq as the room's snapshot and trims the log,
-// keeping keepOps ops before it so reconnecting clients can still be
-// replayed what they missed.
+// Compact stores the board at seq as the room's snapshot (the one it
+// replaces becomes a checkpoint of the history) and trims the log,
+// keeping historyOps ops before it (at least keepOps, so reconnecting
+// clients can still be replayed what they missed) with the checkpoints
+// and versions they need.
 func (l *Log) Compact(ctx context.Context, room string, epoch, seq uint64, snapshot []byte) error {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, _, snap, _ := roomKeys(room)
-	keep := uint64(1)
-	if seq+1 > uint64(l.keepOps) {
-		keep = seq + 1 - uint64(l.keepOps)
+	cks, versions := historyKeys(room)
+	keep, back := uint64(1), uint64(max(l.keepOps, l.historyOps))
+	if seq+1 > back {
+		keep = seq + 1 - back
 	}
-	n, err := compactScript.Run(ctx, l.rdb, []string{meta, lg, snap}, epochBytes(epoch), seq, string(snapshot), keep).Int64()
+	n, err := compactScript.Run(ctx, l.rdb, []string{meta, lg, snap, cks, versions}, epochBytes(epoch), seq, string(snapshot), keep).Int64()
 	if err != nil {
 		return err
 	}

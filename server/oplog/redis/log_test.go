@@ -7,7 +7,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -81,7 +83,8 @@ func TestRedisLogSequencesDedupsAndTrims(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Snapshot at 13, keeping 3 ops before it: the log starts at 11.
+	// Snapshot at 13, keeping 3 ops before it for replay: the live path
+	// (Since, Open) starts at 11; the rest is history (ReadAt).
 	if err := l.Compact(context.Background(), room, st.Epoch, 13, []byte("snap")); err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +98,9 @@ func TestRedisLogSequencesDedupsAndTrims(t *testing.T) {
 	st2, err := l.Open(context.Background(), room)
 	if err != nil || string(st2.Snapshot) != "snap" || len(st2.Ops) != 3 || st2.Ops[0].Seq != 11 {
 		t.Fatalf("open after compaction: %+v %v", st2, err)
+	}
+	if at, err := l.ReadAt(context.Background(), room, 5); err != nil || len(at.Ops) != 5 {
+		t.Fatalf("history at 5 after compaction: %+v %v", at, err)
 	}
 }
 
@@ -148,4 +154,102 @@ func FuzzDecodeEntry(f *testing.F) {
 			t.Fatalf("entry %x decodes to (%d, %x), which does not round-trip: (%d, %x, %v)", b, a, op, a2, op2, err)
 		}
 	})
+}
+
+// With --history-ops, Redis keeps that much history before the snapshot
+// and trims the rest with the checkpoints and versions that needed it: a
+// read there says so (oplog.ErrTrimmed), a read within the bound is exact.
+func TestRedisLogTrimsHistoryPastTheBound(t *testing.T) {
+	cfg := &config.Config{ReplayOps: 2, HistoryOps: 5, SyncInterval: 100 * time.Millisecond}
+	cfg.Defaults()
+	l, err := Open(redistest.Shared(t), cfg, slog.New(slog.DiscardHandler), metrics.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	ctx := context.Background()
+	room := "bound" + randomHex()
+	st, err := l.Open(ctx, room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := oplogtest.RandomOps(rand.New(rand.NewPCG(3, 4)), 2, 30)
+	for i, op := range ops {
+		if res := oplogtest.Submit(l, room, st.Epoch, op); res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		if seq := uint64(i + 1); seq%10 == 0 {
+			// As a room does: mark, then compact (which trims).
+			if err := l.Mark(ctx, room, st.Epoch, seq, oplog.KindCheckpoint, time.Now(), nil); err != nil {
+				t.Fatal(err)
+			}
+			snap := oplogtest.BoardBytes(t, oplogtest.Replay(t, st.Epoch, ops[:seq]))
+			if err := l.Compact(ctx, room, st.Epoch, seq, snap); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Snapshot at 30, 5 ops of history before it: ops from 26 on, and no
+	// checkpoint before 30 that they follow, so 30 is the oldest readable
+	// (and 0, the empty board every board begins as).
+	for seq := range uint64(31) {
+		at, err := l.ReadAt(ctx, room, seq)
+		if seq > 0 && seq < 30 {
+			if !errors.Is(err, oplog.ErrTrimmed) {
+				t.Fatalf("read at %d: %v, want oplog.ErrTrimmed", seq, err)
+			}
+			continue
+		}
+		b, err2 := oplog.StoredBoard(room, at, new(canvas.Op), nil)
+		if err != nil || err2 != nil || !bytes.Equal(oplogtest.BoardBytes(t, b), oplogtest.BoardBytes(t, oplogtest.Replay(t, st.Epoch, ops[:seq]))) {
+			t.Fatalf("read at %d: %v %v", seq, err, err2)
+		}
+	}
+	if _, vs, err := l.Versions(ctx, room, 0, 10); err != nil || len(vs) != 1 || vs[0].Seq != 30 || vs[0].Ops != 10 {
+		t.Fatalf("versions kept: %+v, %v", vs, err)
+	}
+}
+
+// Replicas mark versions side by side, in any order: each version still
+// counts the ops since the one before it, none twice.
+func TestRedisLogVersionsMarkedAtOnceChainUp(t *testing.T) {
+	l := testLog(t, 3)
+	ctx := context.Background()
+	room := "marks" + randomHex()
+	st, err := l.Open(ctx, room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := oplogtest.Submit(l, room, st.Epoch, oplogtest.Ends(1, 0, 60)...); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	var wg sync.WaitGroup
+	for i := range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			seq := uint64(60 - 5*i)
+			kind := oplog.KindCheckpoint
+			if i%3 == 0 {
+				kind = oplog.KindClear
+			}
+			if err := l.Mark(ctx, room, st.Epoch, seq, kind, time.Now(), nil); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	_, vs, err := l.Versions(ctx, room, 0, 100)
+	if err != nil || len(vs) != 12 {
+		t.Fatalf("%d versions, %v", len(vs), err)
+	}
+	for i, v := range vs {
+		var before uint64
+		if i+1 < len(vs) {
+			before = vs[i+1].Seq
+		}
+		if v.Ops != v.Seq-before {
+			t.Errorf("version %d counts %d ops, want %d (since %d)", v.Seq, v.Ops, v.Seq-before, before)
+		}
+	}
 }

@@ -105,8 +105,8 @@ func (l *Log) Versions(ctx context.Context, room string, before uint64, limit in
 	if err != nil {
 		return 0, nil, err
 	}
-	if epoch == 0 {
-		return 0, nil, oplog.ErrNoBoard
+	if epoch == 0 || head == 0 {
+		return 0, nil, oplog.ErrNoBoard // never drawn on, even if opened
 	}
 	vs, err := l.store.Versions(ctx, room, before, limit)
 	return head, vs, err
@@ -118,8 +118,8 @@ func (l *Log) ReadAt(ctx context.Context, room string, seq uint64) (*oplog.Store
 	switch {
 	case err != nil:
 		return nil, err
-	case epoch == 0:
-		return nil, oplog.ErrNoBoard
+	case epoch == 0 || head == 0:
+		return nil, oplog.ErrNoBoard // never drawn on, even if opened
 	case seq > head:
 		return nil, oplog.ErrAhead
 	}

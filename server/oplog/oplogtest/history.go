@@ -223,16 +223,22 @@ func equalAuthors(a, b []oplog.VersionAuthor) bool {
 }
 
 // Asking about the history of a board nobody drew says so and creates
-// nothing.
+// nothing; a board opened but not drawn on is no board either, in every
+// log alike (a shared log keeps the opened board's epoch, a local one
+// stores nothing until the first ops).
 func testLogHistoryOfNoBoard(t *testing.T, l oplog.Log, room string) {
 	ctx := context.Background()
-	if _, _, err := l.Versions(ctx, room, 0, 10); !errors.Is(err, oplog.ErrNoBoard) {
-		t.Fatalf("versions: %v, want oplog.ErrNoBoard", err)
+	noBoard := func(when string) {
+		t.Helper()
+		if _, _, err := l.Versions(ctx, room, 0, 10); !errors.Is(err, oplog.ErrNoBoard) {
+			t.Fatalf("versions %s: %v, want oplog.ErrNoBoard", when, err)
+		}
+		if _, err := l.ReadAt(ctx, room, 0); !errors.Is(err, oplog.ErrNoBoard) {
+			t.Fatalf("read at 0 %s: %v, want oplog.ErrNoBoard", when, err)
+		}
 	}
-	if _, err := l.ReadAt(ctx, room, 0); !errors.Is(err, oplog.ErrNoBoard) {
-		t.Fatalf("read at 0: %v, want oplog.ErrNoBoard", err)
-	}
-	if _, _, err := l.Versions(ctx, room, 0, 10); !errors.Is(err, oplog.ErrNoBoard) {
-		t.Fatalf("versions after the reads: %v, want oplog.ErrNoBoard", err)
-	}
+	noBoard("of a board never seen")
+	noBoard("after the reads")
+	open(t, l, room)
+	noBoard("of a board opened and not drawn on")
 }

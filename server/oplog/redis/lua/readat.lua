@@ -3,10 +3,11 @@
 -- the ops after that up to seq. Reads only; atomic, so a compaction
 -- cannot trim in between.
 -- KEYS meta log snap checkpoints; ARGV seq.
--- Returns {} for a board never stored, {epoch, head} when seq is past the
--- head, else {epoch, head, checkpoint seq, snapshot|false, entries}.
+-- Returns {} for a board never drawn on (opened or not), {epoch, head}
+-- when seq is past the head, else {epoch, head, checkpoint seq,
+-- snapshot|false, entries}.
 local m = redis.call('HMGET', KEYS[1], 'epoch', 'seq', 'snapseq')
-if not m[1] then return {} end
+if not m[1] or tonumber(m[2]) == 0 then return {} end
 local head, seq = tonumber(m[2]), tonumber(ARGV[1])
 if seq > head then return {m[1], head} end
 local snapseq = tonumber(m[3]) or 0

@@ -34,46 +34,28 @@ func (l *fakeLog) recover() {
 }
 
 // hold makes Submit's replies wait until the returned release is called.
-func (l *fakeLog) hold() (release func()) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	gate := make(chan struct{})
-	l.gate = gate
-	return sync.OnceFunc(func() {
-		l.mu.Lock()
-		l.gate = nil
-		l.mu.Unlock()
-		close(gate)
-	})
-}
+func (l *fakeLog) hold() (release func()) { return l.closeGate(&l.gate) }
 
 // holdReplies makes Submit number and publish batches but hold its
 // replies until the returned release is called: a replica's own ops back
 // through pub/sub before the reply.
-func (l *fakeLog) holdReplies() (release func()) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	gate := make(chan struct{})
-	l.replyGate = gate
-	return sync.OnceFunc(func() {
-		l.mu.Lock()
-		l.replyGate = nil
-		l.mu.Unlock()
-		close(gate)
-	})
-}
+func (l *fakeLog) holdReplies() (release func()) { return l.closeGate(&l.replyGate) }
 
 // holdOpen makes Open wait until the returned release is called.
-func (l *fakeLog) holdOpen() (release func()) {
+func (l *fakeLog) holdOpen() (release func()) { return l.closeGate(&l.openGate) }
+
+// closeGate sets *gate (one of the log's gates, guarded by l.mu) to a new
+// closed gate; release opens it, once.
+func (l *fakeLog) closeGate(gate *chan struct{}) (release func()) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	gate := make(chan struct{})
-	l.openGate = gate
+	g := make(chan struct{})
+	*gate = g
 	return sync.OnceFunc(func() {
 		l.mu.Lock()
-		l.openGate = nil
+		*gate = nil
 		l.mu.Unlock()
-		close(gate)
+		close(g)
 	})
 }
 

@@ -766,7 +766,7 @@ func TestAViewTokenCannotDraw(t *testing.T) {
 	unchanged()
 }
 
-// serverClosesTwice explains a skip: server/ws/session.go closeWith writes its
+// serverClosesTwice explains a skip: server/ws/session.go Close writes its
 // close frame with conn.WriteMessage, so gws does not know the server has
 // sent one, and when the browser answers with its own close frame gws sends
 // a second close. Chromium then fails the connection ("Close received after
@@ -774,7 +774,7 @@ func TestAViewTokenCannotDraw(t *testing.T) {
 // 4400, 4426, ...). Fixed in the server by half-closing the socket right
 // after the close frame (CloseWrite), so the second close is never written.
 const serverClosesTwice = "the server refused the op, but its close code never reaches the browser: " +
-	"server/ws/session.go closeWith lets gws send a second close frame (Chromium: \"Close received after close\", code 1006); " +
+	"server/ws/session.go Close lets gws send a second close frame (Chromium: \"Close received after close\", code 1006); " +
 	"the page turns view-only on 4403 once the server half-closes after its close frame"
 
 func TestExpiredAndWrongBoardTokensAreRefusedAtConnect(t *testing.T) {

@@ -40,7 +40,7 @@ type Session struct {
 	discarded bool      // discardInput ran
 
 	queued atomic.Int64 // bytes handed to the write queue, not yet written
-	closed atomic.Bool  // closeWith was called or the connection ended
+	closed atomic.Bool  // Close was called or the connection ended
 	// readFloor is the earliest read deadline (unix ns): a joiner's
 	// snapshot write deadline (holdRead).
 	readFloor atomic.Int64
@@ -102,7 +102,7 @@ func (s *Session) SendParts(head, shared, tail []byte) {
 	// On gws's write queue, so it keeps its place among the frames
 	// queued with send. One writev: the socket's write lock is held for
 	// all of it, so a ping or close frame written meanwhile by gws or
-	// closeWith cannot land inside this frame.
+	// Close cannot land inside this frame.
 	s.conn.Async(func() {
 		defer s.queued.Add(-int64(own))
 		if s.Closed() {
@@ -110,7 +110,7 @@ func (s *Session) SendParts(head, shared, tail []byte) {
 		}
 		bufs := net.Buffers{appendFrameHeader(make([]byte, 0, 10), n), head, shared, tail}
 		if err := s.writeShared(tc, bufs, n); err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) && !s.Closed() { // not closeWith's deadline
+			if errors.Is(err, os.ErrDeadlineExceeded) && !s.Closed() { // not Close's deadline
 				s.ws.metrics.SlowDrops.Inc()
 				s.ws.noisy.Log(s.ws.log, "joiner too slow to read its board", "room", s.roomName,
 					"remote", s.conn.RemoteAddr().String(), "bytes", n)
@@ -141,7 +141,7 @@ func (s *Session) writeShared(tc *net.TCPConn, bufs net.Buffers, n int) error {
 	if err != nil {
 		return err
 	}
-	if !s.Closed() { // else closeWith set deadlines of its own
+	if !s.Closed() { // else Close set deadlines of its own
 		_ = tc.SetWriteDeadline(time.Time{})
 	}
 	// The read floor stays: the write returned when the frame's tail
@@ -167,7 +167,7 @@ func (s *Session) holdRead(floor time.Time) {
 // whenever the client is heard from, and by holdRead on the writer's.
 func (s *Session) touchRead() {
 	if s.Closed() {
-		return // closeWith set the deadline it needs
+		return // Close set the deadline it needs
 	}
 	d := time.Now().Add(s.ws.cfg.IdleTimeout)
 	floor := s.readFloor.Load()
@@ -206,17 +206,17 @@ func (s *Session) reserve(n int64) bool {
 	if s.queued.Add(n) > s.ws.cfg.SendQueueBytes {
 		s.queued.Add(-n)
 		s.ws.metrics.SlowDrops.Inc()
-		s.closeWith(canvas.CloseSlow, "too slow: reconnect to resync")
+		s.Close(canvas.CloseSlow, "too slow: reconnect to resync")
 		return false
 	}
 	return true
 }
 
-// closeWith closes the connection with a close code and reason. It never
-// blocks the caller: the close frame is written with a deadline on a
+// Close closes the connection with a close code and reason (room.Peer).
+// It never blocks the caller: the close frame is written with a deadline on a
 // goroutine of its own, since the connection's writer may be stuck on a
 // client that stopped reading.
-func (s *Session) closeWith(code canvas.CloseCode, reason string) {
+func (s *Session) Close(code canvas.CloseCode, reason string) {
 	if !s.closed.CompareAndSwap(false, true) {
 		return
 	}
@@ -394,7 +394,7 @@ func (h *Handler) message(c *gws.Conn, msg *gws.Message) {
 		}
 		room, why := h.rooms.Acquire(s.roomName, s.lim.ip)
 		if room == nil {
-			s.closeWith(canvas.CloseTryAgain, why)
+			s.Close(canvas.CloseTryAgain, why)
 			return
 		}
 		s.room = room
@@ -490,7 +490,7 @@ const closeDrain = 2 * time.Second
 func (s *Session) reject(code canvas.CloseCode, reason string) {
 	s.ws.metrics.Rejected.Inc()
 	s.ws.noisy.Log(s.ws.log, "closing connection", "room", s.roomName, "remote", s.conn.RemoteAddr().String(), "code", code, "reason", reason)
-	s.closeWith(code, reason)
+	s.Close(code, reason)
 }
 
 // sessionSlot is the gws session storage of a connection: it holds the one
@@ -548,8 +548,5 @@ func (p *sessionSlot) Range(f func(key string, value any) bool) {
 		f(key, val)
 	}
 }
-
-// Close closes the connection with a close code and reason (room.Peer).
-func (s *Session) Close(code canvas.CloseCode, reason string) { s.closeWith(code, reason) }
 
 var _ room.Peer = (*Session)(nil)

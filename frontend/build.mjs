@@ -22,21 +22,25 @@ const dist = join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
-const bundle = await build({
-  absWorkingDir: root,
-  entryPoints: ['src/main.ts'],
-  outfile: 'dist/app.js',
-  write: false,
-  bundle: true,
-  minify: true,
-  format: 'iife',
-  target: 'es2020',
-  platform: 'browser',
-  sourcemap: false,
-  legalComments: 'none',
-  charset: 'utf8',
-  logLevel: 'warning',
-});
+/** bundled builds one minified script for the browser, in memory. */
+const bundled = (entry, outfile, options = {}) =>
+  build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    outfile,
+    write: false,
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2020',
+    platform: 'browser',
+    legalComments: 'none',
+    charset: 'utf8',
+    logLevel: 'warning',
+    ...options,
+  });
+
+const bundle = await bundled('src/main.ts', 'dist/app.js');
 
 /** HASH_LEN hex digits of SHA-256 name a file; the server checks them against the bytes. */
 const HASH_LEN = 10;
@@ -104,19 +108,7 @@ emit('manifest.webmanifest', Buffer.from(JSON.stringify(manifest, null, 2) + '\n
 // fixed (/sw.js): browsers check it for a new build on every page load.
 const shell = [...names.values()].sort().map((n) => `/static/${n}`);
 shell.push('/manifest.webmanifest', '/favicon.ico');
-const sw = await build({
-  absWorkingDir: root,
-  entryPoints: ['sw/sw.ts'],
-  outfile: 'dist/sw.js',
-  write: false,
-  bundle: true,
-  minify: true,
-  format: 'iife',
-  target: 'es2020',
-  platform: 'browser',
-  legalComments: 'none',
-  charset: 'utf8',
-  logLevel: 'warning',
+const sw = await bundled('sw/sw.ts', 'dist/sw.js', {
   define: { BUILD: JSON.stringify(hashOf(shell.join('\n'))), SHELL: JSON.stringify(shell) },
 });
 emit('sw.js', Buffer.from(sw.outputFiles[0].contents));

@@ -110,8 +110,14 @@ func TestOwnOpsBackBeforeTheReplyAreNotCountedTwice(t *testing.T) {
 	r, alice, _ := join(t, h, "b", "alice", nil)
 	_, bob, _ := join(t, h, "b", "bob", nil)
 	release := l.holdReplies()
-	draw(r, alice, strokes(1, 2)) // 4 ops, published at once, their reply held
-	bob.waitSeq(t, 4)
+	t.Cleanup(release)            // a failure must not leave the room waiting for it
+	draw(r, alice, strokes(1, 2)) // 4 ops; the first batch (stroke 1's Begin at least) is published, its reply held
+	var head uint64
+	l.waitFor(t, "the first batch numbered", func() bool {
+		head = l.rooms["b"].seq
+		return head >= 1
+	})
+	bob.waitSeq(t, head)          // on the board, and still in flight
 	draw(r, alice, strokes(3, 1)) // the third stroke of 3
 	release()
 	v := bob.waitSeq(t, 6)

@@ -23,6 +23,7 @@ import (
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/metrics"
 	"github.com/sketchpad/sketchpad/server/oplog"
+	"github.com/sketchpad/sketchpad/server/oplog/archive"
 	"github.com/sketchpad/sketchpad/server/oplog/bolt"
 	"github.com/sketchpad/sketchpad/server/oplog/local"
 	"github.com/sketchpad/sketchpad/server/oplog/redis"
@@ -61,6 +62,16 @@ func New(cfg *config.Config, log *slog.Logger) (*App, error) {
 		shared, err := redis.Open(cfg.RedisURL, cfg, log, m)
 		if err != nil {
 			return nil, err
+		}
+		if cfg.ArchiveURL != "" {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			store, err := archive.Open(ctx, cfg.ArchiveURL)
+			cancel()
+			if err != nil {
+				_ = shared.Close()
+				return nil, err
+			}
+			shared.UseArchive(store, cfg.ArchiveAfter)
 		}
 		return newApp(cfg, log, nil, shared, m), nil
 	}
@@ -181,14 +192,18 @@ func (a *App) routes() *echo.Echo {
 }
 
 // readyz says whether this replica can serve boards: in Redis mode, whether
-// Redis answers (a load balancer then stops sending new users to a replica
-// cut off from it); /healthz stays the process check.
+// Redis answers, and PostgreSQL too with an archive (archived boards load
+// from it): a load balancer then stops sending new users to a replica cut
+// off from them; /healthz stays the process check.
 func (a *App) readyz(c echo.Context) error {
 	if a.shared != nil {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), time.Second)
 		defer cancel()
 		if err := a.shared.Ping(ctx); err != nil {
 			return apiError(http.StatusServiceUnavailable, "redis_unreachable", "cannot reach Redis: "+err.Error())
+		}
+		if err := a.shared.ArchiveReady(ctx); err != nil {
+			return apiError(http.StatusServiceUnavailable, "archive_unreachable", "cannot reach the archive's PostgreSQL: "+err.Error())
 		}
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})

@@ -36,6 +36,9 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("--join-min-rate %g: a full board's snapshot (up to %d bytes under --max-board-points and --max-board-strokes) would take %s to read at it, more than %s: raise --join-min-rate or lower --max-board-points or --max-board-strokes",
 			c.JoinMinRate, snap, t.Round(time.Second), maxJoinRead))
 	}
+	if c.ArchiveURL != "" && c.RedisURL == "" {
+		errs = append(errs, errors.New("--archive-url is for Redis mode (embedded mode keeps boards and history on disk): set --redis-url too, or unset --archive-url"))
+	}
 	return errors.Join(errs...)
 }
 

@@ -23,6 +23,13 @@ type Config struct {
 	// share them, and DataDir is not used. Example: redis://redis:6379/0.
 	RedisURL string
 
+	// ArchiveURL, in Redis mode, is a PostgreSQL URL (postgres://...):
+	// boards nobody has been on for ArchiveAfter move there out of Redis,
+	// and so does history older than Redis keeps. Default: unset, Redis
+	// keeps everything (history bounded by HistoryOps).
+	ArchiveURL   string
+	ArchiveAfter time.Duration // a board nobody is on this long is archived. Default 10m.
+
 	// Secret keys view links (and embed tokens). Replicas of one service
 	// must share it. Default: generated once and kept in DataDir/secret
 	// (embedded mode) or in Redis (Redis mode).
@@ -107,6 +114,7 @@ func (c *Config) Defaults() {
 	setDefault(&c.NoisyLogsPerMinute, 30)
 	setDefault(&c.ShutdownTimeout, 10*time.Second)
 	setDefault(&c.SyncInterval, time.Second)
+	setDefault(&c.ArchiveAfter, 10*time.Minute)
 	setDefault(&c.MaxConnsPerIP, 1000)
 	setDefault(&c.MaxRoomClients, 2000)
 	setDefault(&c.MaxRooms, 50000)
@@ -139,6 +147,14 @@ var Settings = []Setting{
 	{"addr", "SKETCHPAD_ADDR", ":8080", "listen address", func(c *Config, v string) error { c.Addr = v; return nil }},
 	{"data", "SKETCHPAD_DATA", "./data", "directory where boards are kept (embedded mode)", func(c *Config, v string) error { c.DataDir = v; return nil }},
 	{"redis-url", "REDIS_URL", "(unset: embedded mode)", "Redis URL (redis://host:6379/0); set, replicas share rooms through Redis and keep nothing on disk", func(c *Config, v string) error { c.RedisURL = v; return nil }},
+	{"archive-url", "SKETCHPAD_ARCHIVE_URL", "(unset: Redis keeps every board)", "Redis mode: PostgreSQL URL (postgres://user@host:5432/db) where boards nobody is on move out of Redis, with history older than Redis keeps; the schema is created and migrated at start", func(c *Config, v string) error {
+		if !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") {
+			return fmt.Errorf("want a postgres:// URL")
+		}
+		c.ArchiveURL = v
+		return nil
+	}},
+	{"archive-after", "SKETCHPAD_ARCHIVE_AFTER", "10m", "with --archive-url: a board nobody has been on (on any replica) this long is written to PostgreSQL and removed from Redis; the next join loads it back", durSetter(func(c *Config) *time.Duration { return &c.ArchiveAfter })},
 	{"secret", "SKETCHPAD_SECRET", "(generated and kept)", "secret (at least 32 characters) that keys view links; all replicas must share it", func(c *Config, v string) error {
 		if len(v) < 32 {
 			return fmt.Errorf("want at least 32 characters")

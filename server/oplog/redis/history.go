@@ -132,6 +132,14 @@ func (l *Log) markOnce(ctx context.Context, room string, epoch, seq uint64, kind
 
 // Versions lists up to limit versions before seq before, newest first.
 func (l *Log) Versions(ctx context.Context, room string, before uint64, limit int) (uint64, []oplog.Version, error) {
+	head, vs, err := l.versions(ctx, room, before, limit)
+	if l.arch == nil {
+		return head, vs, err
+	}
+	return l.archivedVersions(ctx, room, before, limit, head, vs, err)
+}
+
+func (l *Log) versions(ctx context.Context, room string, before uint64, limit int) (uint64, []oplog.Version, error) {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, _, _, _, _ := roomKeys(room)
@@ -160,6 +168,14 @@ func (l *Log) Versions(ctx context.Context, room string, before uint64, limit in
 // ReadAt reads the board after op seq: the nearest checkpoint and the ops
 // after it, in one script.
 func (l *Log) ReadAt(ctx context.Context, room string, seq uint64) (*oplog.StoredRoom, error) {
+	st, err := l.readAt(ctx, room, seq)
+	if l.arch == nil {
+		return st, err
+	}
+	return l.archivedReadAt(ctx, room, seq, st, err)
+}
+
+func (l *Log) readAt(ctx context.Context, room string, seq uint64) (*oplog.StoredRoom, error) {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, _, snap, _ := roomKeys(room)

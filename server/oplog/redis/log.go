@@ -28,6 +28,7 @@ import (
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/metrics"
 	"github.com/sketchpad/sketchpad/server/oplog"
+	"github.com/sketchpad/sketchpad/server/oplog/archive"
 )
 
 // Log is the room log of Redis mode, shared by every replica.
@@ -83,6 +84,12 @@ type Log struct {
 	stop   chan struct{}
 	done   sync.WaitGroup
 	sub    submitter // pipelines the rooms' submits (pipe.go)
+
+	// The archive of cold boards and old history (archive.go), nil
+	// without --archive-url; set before the log serves rooms.
+	arch        *archive.Store
+	archAfter   time.Duration
+	archiveHook func(step string) // tests: called between an archive's steps
 }
 
 var _ oplog.Log = (*Log)(nil)
@@ -161,6 +168,9 @@ func (l *Log) Close() error {
 	close(l.stop)
 	err := l.ps.Close()
 	l.done.Wait()
+	if l.arch != nil {
+		l.arch.Close()
+	}
 	return errors.Join(err, l.rdb.Close())
 }
 
@@ -387,8 +397,18 @@ func (l *Log) bound(ctx context.Context) (context.Context, context.CancelFunc) {
 // Open loads room, creating it (or recreating it under a new epoch when
 // its history is gone).
 func (l *Log) Open(ctx context.Context, room string) (*oplog.StoredRoom, error) {
+	fresh := false
+	if l.arch != nil {
+		var err error
+		if fresh, err = l.bringBack(ctx, room); err != nil {
+			return nil, err
+		}
+	}
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
+	if fresh {
+		defer func() { _ = l.touch(ctx, room) }()
+	}
 	meta, lg, applied, snap, _ := roomKeys(room)
 	cks, versions := historyKeys(room)
 	v, err := openScript.Run(ctx, l.rdb, []string{meta, lg, applied, snap, cks, versions}, epochBytes(oplog.NewEpoch()), l.keepOps).Slice()
@@ -479,6 +499,9 @@ func (l *Log) Compact(ctx context.Context, room string, epoch, seq uint64, snaps
 	keep, back := uint64(1), uint64(max(l.keepOps, l.historyOps))
 	if seq+1 > back {
 		keep = seq + 1 - back
+	}
+	if l.arch != nil {
+		keep = l.spill(ctx, room, epoch, keep)
 	}
 	n, err := compactScript.Run(ctx, l.rdb, []string{meta, lg, snap, cks, versions}, epochBytes(epoch), seq, string(snapshot), keep).Int64()
 	if err != nil {

@@ -25,6 +25,14 @@ var readScript = script("read.lua")
 // ReadHead returns room's epoch and last sequence number (epoch 0: no
 // such board) with one read of its meta hash.
 func (l *Log) ReadHead(ctx context.Context, room string) (epoch, seq uint64, err error) {
+	epoch, seq, err = l.readHead(ctx, room)
+	if err == nil && epoch == 0 && l.arch != nil {
+		return l.arch.Head(ctx, room)
+	}
+	return epoch, seq, err
+}
+
+func (l *Log) readHead(ctx context.Context, room string) (epoch, seq uint64, err error) {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, _, _, _, _ := roomKeys(room)
@@ -47,6 +55,14 @@ func (l *Log) ReadHead(ctx context.Context, room string) (epoch, seq uint64, err
 // board never stored comes back with Epoch 0 and nothing else (as
 // Store.Load answers). Its Ops start after the snapshot.
 func (l *Log) Read(ctx context.Context, room string) (*oplog.StoredRoom, error) {
+	st, err := l.read(ctx, room)
+	if err == nil && st.Epoch == 0 && l.arch != nil {
+		return l.archivedRead(ctx, room)
+	}
+	return st, err
+}
+
+func (l *Log) read(ctx context.Context, room string) (*oplog.StoredRoom, error) {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
 	meta, lg, _, snap, _ := roomKeys(room)

@@ -28,6 +28,9 @@ type Proc struct {
 	Dir     string   // working directory; "" is this process'
 	LogPath string
 	Echo    io.Writer
+	// Cred, when set, runs the process as that user (a PostgreSQL
+	// server refuses to run as root).
+	Cred *syscall.Credential
 
 	mu   sync.Mutex // guards cmd, done and err
 	cmd  *exec.Cmd
@@ -67,7 +70,7 @@ func (p *Proc) Start() error {
 	cmd.Dir = p.Dir
 	cmd.Env = append(os.Environ(), p.Env...)
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Credential: p.Cred}
 	if err := cmd.Start(); err != nil {
 		if logf != nil {
 			logf.Close()

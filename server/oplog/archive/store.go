@@ -66,6 +66,11 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	}
+	// Every use checks its connection first (a round trip on loopback):
+	// the archive is used at a board's moves, not per op, and a
+	// connection PostgreSQL closed when it restarted then costs a new
+	// one instead of a failed archive or a failed join.
+	cfg.ShouldPing = func(context.Context, pgxpool.ShouldPingParams) bool { return true }
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("archive URL %s: %w", redact(rawURL), err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/oplog"
+	"github.com/sketchpad/sketchpad/server/oplog/archive"
 	"github.com/sketchpad/sketchpad/server/oplog/archive/archivetest"
 	"github.com/sketchpad/sketchpad/server/oplog/oplogtest"
 	"github.com/sketchpad/sketchpad/server/redistest"
@@ -206,11 +207,12 @@ func TestArchiveChild(t *testing.T) {
 }
 
 // A replica SIGKILLed between any two steps of an archive, and Redis
-// restarted (from its append-only file) after: the board comes back
-// whole and identical, history included, and archives again.
+// (from its append-only file) and PostgreSQL restarted after: the board
+// comes back whole and identical, history included, and archives again.
 func TestArchiveKilledAtEveryStep(t *testing.T) {
 	r := redistest.Start(t, redistest.Options{AOF: true})
-	pg := archivetest.Database(t)
+	pgs := archivetest.Start(t)
+	pg := pgs.URL()
 	l := archiveLog(t, r.URL(), pg, time.Millisecond)
 	for i, step := range []string{"leased", "read", "committed", "deleted"} {
 		room := "killed-" + step
@@ -246,6 +248,12 @@ func TestArchiveKilledAtEveryStep(t *testing.T) {
 		}
 		r.Stop()
 		r.Restart(t)
+		if i%2 == 0 {
+			pgs.Restart(t)
+		} else {
+			pgs.Kill()
+			pgs.Restart(t)
+		}
 		checkStores(t, l, room)
 		// Loaded back (or still in Redis): identical.
 		if d := before.diff(readState(t, l, room, true)); d != "" {
@@ -260,4 +268,85 @@ func TestArchiveKilledAtEveryStep(t *testing.T) {
 			t.Fatalf("killed at %s, archived again: %s", step, d)
 		}
 	}
+}
+
+// sameStrokes reports whether two boards hold the same drawing, whatever
+// their epochs.
+func sameStrokes(t *testing.T, room string, a, b *oplog.StoredRoom) bool {
+	t.Helper()
+	ba, err := oplog.StoredBoard(room, a, new(canvas.Op), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bb, err := oplog.StoredBoard(room, b, new(canvas.Op), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ba.Epoch, bb.Epoch = 0, 0
+	return string(oplogtest.BoardBytes(t, ba)) == string(oplogtest.BoardBytes(t, bb))
+}
+
+// When PostgreSQL cannot be sure its copy is the board (an archiver died
+// after removing the keys and the tombstone is gone, or Redis lost a
+// board after it was loaded back and drawn on), the board still comes
+// back whole as far as PostgreSQL has it, under a new epoch: clients
+// holding more of the old one resynchronise from a snapshot instead of
+// numbering on over a different board.
+func TestAnUncertainCopyComesBackUnderANewEpoch(t *testing.T) {
+	r := redistest.Start(t, redistest.Options{})
+	pg := archivetest.Database(t)
+	l := archiveLog(t, r.URL(), pg, time.Millisecond)
+	ctx := context.Background()
+	ops := drawBoard(t, l, "unsure", 3, 40)
+	archived, err := l.Open(ctx, "unsure")
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(5 * time.Millisecond)
+	if done, err := l.Archive(ctx, "unsure"); err != nil || !done {
+		t.Fatalf("archive: %v %v", done, err)
+	}
+	// The archiver "died" before recording the outcome, and the
+	// tombstone expired.
+	if _, err := l.arch.Put(ctx, mustBoard(t, l, "unsure"), 1<<40); err != nil {
+		t.Fatal(err)
+	}
+	r.Do(t, "DEL", "sp:{unsure}:gone")
+	back, err := l.Open(ctx, "unsure")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Epoch == archived.Epoch || !sameStrokes(t, "unsure", archived, back) {
+		t.Fatalf("tombstone gone: epoch %x (was %x), same drawing: %v", back.Epoch, archived.Epoch, sameStrokes(t, "unsure", archived, back))
+	}
+	// History goes on under the new epoch.
+	if _, vs, err := l.Versions(ctx, "unsure", 0, 100); err != nil || len(vs) == 0 {
+		t.Fatalf("versions after: %v %v", vs, err)
+	}
+	if at, err := l.ReadAt(ctx, "unsure", 10); err != nil || !sameStrokes(t, "unsure", at, &oplog.StoredRoom{Epoch: 1, Snapshot: oplogtest.BoardBytes(t, oplogtest.Replay(t, 1, ops[:10]))}) {
+		t.Fatalf("read at 10 after: %v", err)
+	}
+	// Redis loses the board after more was drawn: PostgreSQL's copy
+	// (the board as archived) comes back, under yet another epoch.
+	submitAll(t, l, "unsure", back.Epoch, []oplog.BatchOp{{Author: 9, Index: 0, Op: oplogtest.EndOp()}})
+	r.Do(t, "FLUSHALL")
+	lost, err := l.Open(ctx, "unsure")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lost.Epoch == back.Epoch || !sameStrokes(t, "unsure", archived, lost) {
+		t.Fatalf("after Redis lost it: epoch %x (was %x)", lost.Epoch, back.Epoch)
+	}
+}
+
+// mustBoard reads room's archived row as a Board to write it back in
+// state archiving (as an archiver that died before finishing left it).
+func mustBoard(t *testing.T, l *Log, room string) *archive.Board {
+	t.Helper()
+	c, b, gen, err := l.arch.Claim(context.Background(), room, 0, time.Millisecond, 0)
+	if err != nil || c != archive.ClaimSame {
+		t.Fatalf("claim: %v %v", c, err)
+	}
+	_ = gen
+	return b
 }

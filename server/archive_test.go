@@ -43,9 +43,9 @@ func TestAColdBoardLeavesRedisAndComesBackWhole(t *testing.T) {
 	drawn := a.BoardBytes()
 	_, history, _ := get(t, rs[0].URL+"/api/boards/"+room+"/history")
 	_, picture, _ := get(t, rs[0].URL+"/b/"+room+".svg")
-	_, pictureAt, _ := get(t, rs[0].URL+"/b/"+room+".svg?at=50")
+	_, pictureAt, _ := get(t, rs[0].URL+"/b/"+room+".svg?at=20")
 	if !strings.Contains(history, `"head"`) || !strings.Contains(picture, "<svg") || !strings.Contains(pictureAt, "<svg") {
-		t.Fatalf("before archiving: history %s, picture %.40s, picture at 50 %.40s", history, picture, pictureAt)
+		t.Fatalf("before archiving: history %s, picture %.40s, picture at 20 %.40s", history, picture, pictureAt)
 	}
 	a.Close()
 
@@ -68,8 +68,8 @@ func TestAColdBoardLeavesRedisAndComesBackWhole(t *testing.T) {
 		if _, p, _ := get(t, r.URL+"/b/"+room+".svg"); p != picture {
 			t.Fatal("the archived board's picture differs")
 		}
-		if _, p, _ := get(t, r.URL+"/b/"+room+".svg?at=50"); p != pictureAt {
-			t.Fatal("the archived board's picture at 50 differs")
+		if _, p, _ := get(t, r.URL+"/b/"+room+".svg?at=20"); p != pictureAt {
+			t.Fatal("the archived board's picture at 20 differs")
 		}
 	}
 	b := connect(t, rs[1], room, "B")

@@ -84,8 +84,8 @@ func TestComposeServices(t *testing.T) {
 	p := loadCompose(t)
 	names := p.ServiceNames()
 	slices.Sort(names)
-	if !slices.Equal(names, []string{"nginx", "redis", "sketchpad"}) {
-		t.Errorf("services %v, want nginx, redis, sketchpad", names)
+	if !slices.Equal(names, []string{"nginx", "postgres", "redis", "sketchpad"}) {
+		t.Errorf("services %v, want nginx, postgres, redis, sketchpad", names)
 	}
 }
 
@@ -127,6 +127,47 @@ func TestComposeRedis(t *testing.T) {
 	}
 	if hc := r.HealthCheck; hc == nil || !slices.Equal([]string(hc.Test), []string{"CMD", "redis-cli", "ping"}) {
 		t.Errorf("redis healthcheck %+v, want [CMD redis-cli ping]", hc)
+	}
+}
+
+// PostgreSQL keeps cold boards and old history: its data must outlive
+// the container, and the replicas wait for it to answer.
+func TestComposePostgres(t *testing.T) {
+	p := loadCompose(t)
+	pg := service(t, p, "postgres")
+	if !strings.HasPrefix(pg.Image, "postgres:") {
+		t.Errorf("postgres image %q, want postgres:N", pg.Image)
+	}
+	var data *types.ServiceVolumeConfig
+	for i, v := range pg.Volumes {
+		if v.Target == "/var/lib/postgresql/data" {
+			data = &pg.Volumes[i]
+		}
+	}
+	if data == nil || data.Type != types.VolumeTypeVolume {
+		t.Errorf("postgres has no named volume at /var/lib/postgresql/data (%+v): its data would die with the container", pg.Volumes)
+	} else if _, ok := p.Volumes[data.Source]; !ok {
+		t.Errorf("postgres volume %q is not declared under volumes:", data.Source)
+	}
+	if hc := pg.HealthCheck; hc == nil || len(hc.Test) < 2 || hc.Test[0] != "CMD" || hc.Test[1] != "pg_isready" {
+		t.Errorf("postgres healthcheck %+v, want [CMD pg_isready ...]", hc)
+	}
+	if len(pg.Ports) != 0 {
+		t.Errorf("postgres publishes %+v: only the replicas need it", pg.Ports)
+	}
+	s := service(t, p, "sketchpad")
+	u, err := url.Parse(env(s, "SKETCHPAD_ARCHIVE_URL"))
+	if err != nil || u.Scheme != "postgres" || u.Hostname() != "postgres" || u.Port() != "5432" {
+		t.Fatalf("sketchpad SKETCHPAD_ARCHIVE_URL %q, want postgres://...@postgres:5432/...", env(s, "SKETCHPAD_ARCHIVE_URL"))
+	}
+	if db := strings.TrimPrefix(u.Path, "/"); db != env(pg, "POSTGRES_DB") || u.User.Username() != env(pg, "POSTGRES_USER") {
+		t.Errorf("the archive URL names user %q, database %q; postgres creates %q, %q", u.User.Username(), db, env(pg, "POSTGRES_USER"), env(pg, "POSTGRES_DB"))
+	}
+	if pw, _ := u.User.Password(); pw != env(pg, "POSTGRES_PASSWORD") {
+		t.Error("the archive URL's password is not the one postgres is given")
+	}
+	if d, ok := s.DependsOn["postgres"]; !ok || d.Condition != types.ServiceConditionHealthy {
+		t.Errorf("sketchpad depends_on postgres %+v, want condition service_healthy", d)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -154,3 +155,13 @@ func (p *Postgres) Restart(ctx context.Context) error {
 // Stop stops the server the fast way (SIGINT: roll back, write, exit),
 // killing it after grace.
 func (p *Postgres) Stop(grace time.Duration) { p.Proc.Stop(syscall.SIGINT, grace) }
+
+// CreateDB creates database name unless it exists (createdb).
+func (p *Postgres) CreateDB(ctx context.Context, name string) error {
+	host, port, _ := net.SplitHostPort(p.Addr)
+	out, err := exec.CommandContext(ctx, filepath.Join(p.bin, "createdb"), "-h", host, "-p", port, "-U", "postgres", name).CombinedOutput()
+	if err != nil && !strings.Contains(string(out), "already exists") {
+		return fmt.Errorf("createdb %s: %w: %s", name, err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}

@@ -1,11 +1,13 @@
 // Command cluster runs Sketchpad scaled out on this machine without a
 // container engine: the topology of docker-compose.yml as local processes.
 //
-//	go run ./scripts/cluster                 # Redis + 3 replicas + nginx on http://127.0.0.1:8080
+//	go run ./scripts/cluster                 # Redis + PostgreSQL + 3 replicas + nginx on http://127.0.0.1:8080
 //	go run ./scripts/cluster -replicas 5 -port 9000 -v
 //
 // It builds ./server/cmd/sketchpad, starts a redis-server on a free port
 // (append-only file on, data in a temporary directory unless -dir is given),
+// a PostgreSQL for the archive of cold boards (Debian's postgresql package,
+// run as the postgres user; -archive-url uses yours, -no-archive none),
 // the replicas in Redis mode on 127.0.77.1, 127.0.77.2, ... and nginx with the
 // compose load balancer's configuration rendered for these addresses
 // (checked with `nginx -t` first). It installs Debian's nginx package if nginx
@@ -31,6 +33,8 @@ func main() {
 	port := flag.Int("port", 8080, "port of the load balancer on 127.0.0.1")
 	dir := flag.String("dir", "", "keep binaries, Redis data and logs here (default: a temporary directory, removed on exit)")
 	redisURL := flag.String("redis-url", "", "use this Redis instead of starting one")
+	archiveURL := flag.String("archive-url", "", "archive cold boards to this PostgreSQL instead of starting one")
+	noArchive := flag.Bool("no-archive", false, "run without the archive (Redis keeps every board)")
 	verbose := flag.Bool("v", false, "print every process' log lines too")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: go run ./scripts/cluster [flags]\n\n"+
@@ -47,7 +51,7 @@ func main() {
 	defer stop()
 	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "cluster: "+format+"\n", args...) }
 	o := local.Options{Replicas: *replicas, Port: *port, Dir: *dir, RedisURL: *redisURL,
-		Logf: logf, InstallNginx: true}
+		ArchiveURL: *archiveURL, NoArchive: *noArchive, Logf: logf, InstallNginx: true}
 	if *verbose {
 		o.Echo = os.Stderr
 	}
@@ -62,6 +66,9 @@ func main() {
 		fmt.Printf("  replica %-6d %s\n", r.Index+1, r.URL)
 	}
 	fmt.Printf("  redis          %s\n", c.RedisURL)
+	if c.ArchiveURL != "" {
+		fmt.Printf("  postgres       %s\n", c.ArchiveURL)
+	}
 	fmt.Printf("  logs           %s\n\nCtrl-C stops everything.\n", c.Dir)
 	<-ctx.Done()
 	logf("stopping")

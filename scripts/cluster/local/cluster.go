@@ -47,7 +47,12 @@ type Options struct {
 	Port     int    // port of the load balancer on 127.0.0.1; 0 picks a free one
 	Dir      string // working directory, kept; "" is a temporary one removed by Close
 	RedisURL string // use this Redis; "" starts a redis-server of the cluster's own
-	Binary   string // sketchpad binary to run; "" builds ./server/cmd/sketchpad
+	// ArchiveURL is the PostgreSQL the replicas archive cold boards to
+	// (--archive-url); "" starts a PostgreSQL of the cluster's own, as
+	// docker-compose.yml runs one, unless NoArchive.
+	ArchiveURL string
+	NoArchive  bool   // run without an archive: Redis keeps every board
+	Binary     string // sketchpad binary to run; "" builds ./server/cmd/sketchpad
 	// ReplicaArgs are extra flags for every replica (e.g. --room-idle 5s).
 	ReplicaArgs []string
 	// Echo, when set, also gets every process' output, each line prefixed
@@ -63,10 +68,11 @@ type Options struct {
 
 // Cluster is a running local cluster. Close stops it.
 type Cluster struct {
-	URL      string // the load balancer: http://127.0.0.1:port
-	RedisURL string
-	Dir      string
-	Replicas []*Replica
+	URL        string // the load balancer: http://127.0.0.1:port
+	RedisURL   string
+	ArchiveURL string // "" without an archive
+	Dir        string
+	Replicas   []*Replica
 	// NginxConf is the main nginx configuration, which includes the
 	// rendered template (sketchpad.conf beside it).
 	NginxConf string
@@ -74,6 +80,7 @@ type Cluster struct {
 	opts    Options
 	tempDir bool
 	redis   *testenv.Redis
+	pg      *testenv.Postgres
 	nginx   *testenv.Proc
 	dns     *dnsServer
 	close   sync.Once
@@ -162,6 +169,13 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 		}
 	}
 
+	c.ArchiveURL = o.ArchiveURL
+	if c.ArchiveURL == "" && !o.NoArchive {
+		if err = c.startPostgres(ctx); err != nil {
+			return c, err
+		}
+	}
+
 	if c.dns, err = startDNS(ServiceName); err != nil {
 		return c, fmt.Errorf("cluster: DNS: %w", err)
 	}
@@ -178,7 +192,11 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 		dataDir := filepath.Join(c.Dir, fmt.Sprintf("replica-%d", i+1))
 		// nginx on loopback is the one proxy: believe its X-Forwarded-For,
 		// so per-address limits see the real clients.
-		args := append([]string{"--addr", addr, "--redis-url", c.RedisURL, "--data", dataDir, "--trusted-proxies", "127.0.0.0/8"}, o.ReplicaArgs...)
+		args := []string{"--addr", addr, "--redis-url", c.RedisURL, "--data", dataDir, "--trusted-proxies", "127.0.0.0/8"}
+		if c.ArchiveURL != "" {
+			args = append(args, "--archive-url", c.ArchiveURL)
+		}
+		args = append(args, o.ReplicaArgs...)
 		c.Replicas = append(c.Replicas, &Replica{Index: i, Addr: addr, URL: "http://" + addr, ip: ip,
 			proc: &testenv.Proc{Name: fmt.Sprintf("replica-%d", i+1), Path: bin, Args: args,
 				LogPath: filepath.Join(c.Dir, fmt.Sprintf("replica-%d.log", i+1)), Echo: o.Echo}})
@@ -288,6 +306,9 @@ func (c *Cluster) Close() {
 		if c.redis != nil {
 			c.redis.Stop(syscall.SIGTERM, 10*time.Second)
 		}
+		if c.pg != nil {
+			c.pg.Stop(10 * time.Second)
+		}
 		if c.dns != nil {
 			c.dns.close()
 		}
@@ -303,6 +324,9 @@ func (c *Cluster) LogTail(n int) string { return c.logTails(n) }
 func (c *Cluster) logTails(n int) string {
 	var b strings.Builder
 	var procs []*testenv.Proc
+	if c.pg != nil {
+		procs = append(procs, c.pg.Proc)
+	}
 	if c.redis != nil {
 		procs = append(procs, c.redis.Proc)
 	}
@@ -377,6 +401,37 @@ func (c *Cluster) startRedis(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("cluster: %w", err)
 	}
+	return nil
+}
+
+// startPostgres starts the cluster's PostgreSQL, as docker-compose.yml
+// runs one for the archive: Debian's postgresql package (its server run
+// as the postgres user when this runs as root), data in Dir/postgres.
+func (c *Cluster) startPostgres(ctx context.Context) error {
+	if _, err := testenv.PostgresBin(); err != nil {
+		return fmt.Errorf("cluster: %w (or pass -no-archive)", err)
+	}
+	if os.Geteuid() == 0 {
+		// The server runs as the postgres user: it must reach its data.
+		if err := os.Chmod(c.Dir, 0o755); err != nil {
+			return err
+		}
+	}
+	addr, err := testenv.FreeAddr()
+	if err != nil {
+		return err
+	}
+	dataDir := filepath.Join(c.Dir, "postgres")
+	c.opts.Logf("starting PostgreSQL on %s (data in %s)", addr, dataDir)
+	c.pg, err = testenv.StartPostgres(ctx, testenv.PostgresOptions{Dir: dataDir, Addr: addr,
+		LogPath: filepath.Join(c.Dir, "postgres.log"), Echo: c.opts.Echo, ReadyTimeout: c.opts.ReadyTimeout})
+	if err != nil {
+		return fmt.Errorf("cluster: %w", err)
+	}
+	if err := c.pg.CreateDB(ctx, "sketchpad"); err != nil {
+		return fmt.Errorf("cluster: %w", err)
+	}
+	c.ArchiveURL = c.pg.URL("sketchpad")
 	return nil
 }
 

@@ -32,6 +32,12 @@ func TestAColdBoardLeavesRedisAndComesBackWhole(t *testing.T) {
 	room := roomName(t)
 	ctx := ctxT(t)
 	a := connect(t, rs[0], room, "A")
+	// Someone stays on another board all along, on the other replica.
+	busy := roomName(t) + "busy"
+	c := connect(t, rs[1], busy, "C")
+	if _, err := c.Stroke(2, 4, spiral(20, 0), 4); err != nil {
+		t.Fatal(err)
+	}
 	for i := range 3 {
 		if _, err := a.Stroke(1, 4, spiral(40, float64(i)), 4); err != nil {
 			t.Fatal(err)
@@ -71,6 +77,9 @@ func TestAColdBoardLeavesRedisAndComesBackWhole(t *testing.T) {
 		if _, p, _ := get(t, r.URL+"/b/"+room+".svg?at=20"); p != pictureAt {
 			t.Fatal("the archived board's picture at 20 differs")
 		}
+	}
+	if rdb.Exists(context.Background(), "sp:{"+busy+"}:meta").Val() != 1 {
+		t.Fatal("a board someone is on left Redis")
 	}
 	b := connect(t, rs[1], room, "B")
 	if err := b.WaitSeq(ctx, 1); err != nil {

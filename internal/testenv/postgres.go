@@ -123,8 +123,10 @@ func (p *Postgres) URL(db string) string {
 }
 
 // Restart starts the server again on the same port and directory and
-// waits until it accepts connections (pg_isready). A server that does not
-// in time is killed.
+// waits until it accepts connections (pg_isready). A server killed a
+// moment ago may refuse to start while its old backends still hold the
+// shared memory: it is started again until the deadline. A server that
+// does not accept connections in time is killed.
 func (p *Postgres) Restart(ctx context.Context) error {
 	if err := p.Start(); err != nil {
 		return err
@@ -132,9 +134,16 @@ func (p *Postgres) Restart(ctx context.Context) error {
 	host, port, _ := net.SplitHostPort(p.Addr)
 	deadline := time.Now().Add(p.ready)
 	for {
-		err := exec.CommandContext(ctx, filepath.Join(p.bin, "pg_isready"), "-q", "-h", host, "-p", port).Run()
+		err := exec.CommandContext(ctx, filepath.Join(p.bin, "pg_isready"), "-q", "-h", host, "-p", port, "-U", "postgres").Run()
 		if err == nil {
 			return nil
+		}
+		if !p.Running() && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Millisecond)
+			if err := p.Start(); err != nil {
+				return err
+			}
+			continue
 		}
 		if !p.Running() || time.Now().After(deadline) {
 			p.Kill()

@@ -195,6 +195,11 @@ func (l *Log) Archive(ctx context.Context, room string) (done bool, err error) {
 		l.unindex(ctx, room, now)
 		return true, nil
 	case gen == 0:
+		// In use (or being archived by another replica): the index
+		// learns when it was last used, so sweeps look past it.
+		if used, err := l.rdb.HGet(ctx, k[0], "used").Int64(); err == nil && used > 0 {
+			_ = l.rdb.ZAddXX(ctx, usedIndex, goredis.Z{Score: float64(used), Member: room}).Err()
+		}
 		return false, nil
 	}
 	l.archiveStep("leased")

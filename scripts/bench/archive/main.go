@@ -68,7 +68,8 @@ func run(boards, live, opsPer, points, trials int, admin string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("without archive: used_memory %s over an empty Redis: %s per board\n", mib(without.total), kib(without.total/int64(boards)))
+	fmt.Printf("without archive: used_memory +%s over an empty Redis (%s per board); dataset %s; the boards' keys %s (%s per board)\n",
+		mib(without.total), kib(without.total/int64(boards)), mib(without.dataset), mib(without.boardKeys), kib(without.boardKeys/int64(boards)))
 
 	// With it.
 	store, err := archive.Open(ctx, dbURL)
@@ -79,10 +80,14 @@ func run(boards, live, opsPer, points, trials int, admin string) error {
 	if err != nil {
 		return err
 	}
-	perLive := without.total / int64(boards)
-	fmt.Printf("with archive, %d archived: used_memory %s (%.1f%% of without); tombstones and index of the archived: %s per archived board\n",
-		boards-live, mib(with.total), 100*float64(with.total)/float64(without.total), kib(max(with.total-int64(live)*perLive, 0)/int64(boards-live)))
-	fmt.Printf("with archive, tombstones expired: used_memory %s, %s per live board\n", mib(with.noTomb), kib(with.noTomb/int64(live)))
+	perLive := without.dataset / int64(boards)
+	fmt.Printf("with archive, %d archived: used_memory +%s (%.1f%% of without); dataset %s: %s per archived board (tombstone, for an hour)\n",
+		boards-live, mib(with.total), 100*float64(with.total)/float64(without.total), mib(with.dataset),
+		kib(max(with.dataset-int64(live)*perLive, 0)/int64(boards-live)))
+	fmt.Printf("with archive, tombstones gone: used_memory +%s (%.1f%% of without); dataset %s: %s per live board\n",
+		mib(with.noTomb), 100*float64(with.noTomb)/float64(without.total), mib(with.datasetNoTomb), kib(with.datasetNoTomb/int64(live)))
+	fmt.Printf("with archive, by key: the %d live boards' keys %s (%s per live board), tombstones %s (%s per archived board)\n",
+		live, mib(with.boardKeys), kib(with.boardKeys/int64(live)), mib(with.tombKeys), kib(with.tombKeys/int64(boards-live)))
 	fmt.Printf("postgres: %d ops archived in %s: %s per million ops (tables and indexes)\n", with.archivedOps, time.Duration(with.archiveTook).Round(time.Millisecond),
 		mib(with.pgBytes*1_000_000/max(with.archivedOps, 1)))
 
@@ -90,8 +95,34 @@ func run(boards, live, opsPer, points, trials int, admin string) error {
 }
 
 type mem struct {
-	total, noTomb, pgBytes, archivedOps int64
+	total, noTomb, pgBytes, archivedOps int64 // used_memory over an empty Redis's
+	dataset, datasetNoTomb              int64 // used_memory_dataset
+	boardKeys, tombKeys                 int64 // MEMORY USAGE of the boards' keys, of the tombstones
 	archiveTook                         int64
+}
+
+// keyBytes sums MEMORY USAGE over the keys matching pattern.
+func keyBytes(ctx context.Context, rdb *goredis.Client, pattern string) (int64, error) {
+	var sum int64
+	iter := rdb.Scan(ctx, 0, pattern, 1000).Iterator()
+	p := rdb.Pipeline()
+	var cmds []*goredis.IntCmd
+	for iter.Next(ctx) {
+		cmds = append(cmds, p.MemoryUsage(ctx, iter.Val()))
+	}
+	if err := iter.Err(); err != nil {
+		return 0, err
+	}
+	if len(cmds) == 0 {
+		return 0, nil
+	}
+	if _, err := p.Exec(ctx); err != nil {
+		return 0, err
+	}
+	for _, c := range cmds {
+		sum += c.Val()
+	}
+	return sum, nil
 }
 
 func newLog(ctx context.Context, url string, store *archive.Store, after time.Duration) (*sredis.Log, error) {
@@ -119,17 +150,28 @@ func startRedis(ctx context.Context) (*testenv.Redis, func(), error) {
 	return r, func() { r.Kill(); _ = os.RemoveAll(dir) }, nil
 }
 
+// usedMemory is INFO's used_memory: everything Redis allocated, the
+// replica's connections and the script cache included.
 func usedMemory(ctx context.Context, rdb *goredis.Client) (int64, error) {
+	return infoField(ctx, rdb, "used_memory")
+}
+
+// datasetMemory is INFO's used_memory_dataset: the keys and values alone.
+func datasetMemory(ctx context.Context, rdb *goredis.Client) (int64, error) {
+	return infoField(ctx, rdb, "used_memory_dataset")
+}
+
+func infoField(ctx context.Context, rdb *goredis.Client, field string) (int64, error) {
 	info, err := rdb.Info(ctx, "memory").Result()
 	if err != nil {
 		return 0, err
 	}
 	for _, line := range strings.Split(info, "\r\n") {
-		if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
 			return strconv.ParseInt(v, 10, 64)
 		}
 	}
-	return 0, fmt.Errorf("no used_memory in INFO")
+	return 0, fmt.Errorf("no %s in INFO", field)
 }
 
 // stroke returns the ops of one stroke of n points (n >= 2) by author,
@@ -226,6 +268,17 @@ func memory(ctx context.Context, boards, live, opsPer int, dbURL string, store *
 		return m, err
 	}
 	m.total = used - empty
+	if m.dataset, err = datasetMemory(ctx, rdb); err != nil {
+		return m, err
+	}
+	all, err := keyBytes(ctx, rdb, "sp:{*")
+	if err != nil {
+		return m, err
+	}
+	if m.tombKeys, err = keyBytes(ctx, rdb, "sp:{*}:gone"); err != nil {
+		return m, err
+	}
+	m.boardKeys = all - m.tombKeys
 	if store != nil {
 		keys, err := rdb.Keys(ctx, "sp:{*}:gone").Result()
 		if err != nil {
@@ -239,6 +292,9 @@ func memory(ctx context.Context, boards, live, opsPer int, dbURL string, store *
 			return m, err
 		}
 		m.noTomb = used - empty
+		if m.datasetNoTomb, err = datasetMemory(ctx, rdb); err != nil {
+			return m, err
+		}
 	}
 	return m, nil
 }

@@ -85,8 +85,9 @@ func archiveKeys(room string) []string {
 // after. Call it once, before the log serves rooms.
 func (l *Log) UseArchive(a *archive.Store, after time.Duration) {
 	l.arch, l.archAfter = a, after
-	l.done.Add(1)
-	go l.archiveLoop()
+	l.done.Add(2)
+	go l.every(l.touchOpen)
+	go l.every(l.sweep)
 }
 
 // ArchiveReady checks the archive now (nil without one).
@@ -103,9 +104,11 @@ func (l *Log) archiveTick() time.Duration {
 	return min(max(l.archAfter/4, 50*time.Millisecond), 30*time.Second)
 }
 
-// archiveLoop touches this replica's open boards and archives cold ones,
-// until Close.
-func (l *Log) archiveLoop() {
+// every runs f each archiveTick until Close. Touching the open boards
+// and sweeping the cold ones run in loops of their own: a long sweep
+// (a backlog of thousands of boards) must not hold back the touches
+// that keep boards in use out of it.
+func (l *Log) every(f func()) {
 	defer l.done.Done()
 	t := time.NewTicker(l.archiveTick())
 	defer t.Stop()
@@ -115,8 +118,7 @@ func (l *Log) archiveLoop() {
 			return
 		case <-t.C:
 		}
-		l.touchOpen()
-		l.sweep()
+		f()
 	}
 }
 

@@ -160,7 +160,7 @@ func (l *Log) sweep() {
 		}
 		ctx, cancel := l.bound(context.Background())
 		cutoff := time.Now().Add(-l.archAfter).UnixMilli()
-		rooms, err := l.rdb.ZRangeByScore(ctx, usedIndex, &goredis.ZRangeBy{Min: "-inf", Max: strconv.FormatInt(cutoff, 10), Count: sweepBatch}).Result()
+		rooms, err := l.rdb.ZRangeArgs(ctx, goredis.ZRangeArgs{Key: usedIndex, ByScore: true, Start: "-inf", Stop: strconv.FormatInt(cutoff, 10), Count: sweepBatch}).Result()
 		cancel()
 		if err != nil || len(rooms) == 0 {
 			return

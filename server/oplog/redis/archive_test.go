@@ -3,7 +3,6 @@ package redis
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -230,6 +229,3 @@ func TestABoardInUseIsNotArchived(t *testing.T) {
 		t.Fatalf("the archive has a row for a board never archived: %q", st)
 	}
 }
-
-// errorsIsEpoch reports whether a submit must reopen the board.
-func errorsIsEpoch(err error) bool { return errors.Is(err, oplog.ErrEpoch) }

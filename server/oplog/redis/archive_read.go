@@ -42,7 +42,7 @@ func (l *Log) archivedReadAt(ctx context.Context, room string, seq uint64, st *o
 	if seq == upto {
 		return at, nil
 	}
-	xs, err := l.rdb.XRange(ctx, "sp:{"+room+"}:log", fmt.Sprintf("%d-0", upto+1), fmt.Sprintf("%d-1", seq)).Result()
+	xs, err := l.rdb.XRange(ctx, logKey(room), fmt.Sprintf("%d-0", upto+1), fmt.Sprintf("%d-1", seq)).Result()
 	if err != nil {
 		return nil, err
 	}
@@ -96,4 +96,9 @@ func (l *Log) archivedRead(ctx context.Context, room string) (*oplog.StoredRoom,
 		return &oplog.StoredRoom{}, err
 	}
 	return l.arch.ReadAt(ctx, room, head)
+}
+
+func logKey(room string) string {
+	_, lg, _, _, _ := roomKeys(room)
+	return lg
 }

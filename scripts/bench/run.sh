@@ -20,6 +20,9 @@ $GO run ./scripts/bench/loopback -conns 1000 -rate 25 -duration 3s
 echo "== joining a board at the point limit, on loopback and at 300 KB/s"
 $GO run ./scripts/bench/bigjoin -trials 1
 
+echo "== cold boards: Redis memory with and without the archive, bringing a board back (short)"
+$GO run ./scripts/bench/archive -boards 500 -live 10 -points 20000 -trials 5
+
 echo "== load scenarios (short: $LOADTIME each)"
 bash scripts/bench/peer/setup.sh
 bin=$(mktemp -d)/loadtest

@@ -46,8 +46,16 @@ import (
 // next. Open loads a row back under its own epoch only when it is
 // certainly the board; otherwise under a new epoch (see package archive).
 //
-// sp:archive:used is the index the archivers read: a sorted set of boards
-// by their last use. It is only a hint; the lease decides.
+// Keys (beside those log.go lists):
+//
+//	sp:{R}:meta     fields used (ms of the last use), arch and archexp (the
+//	                lease: its generation and when it ends), archgen (the
+//	                last generation handed out), pgseq (history up to here
+//	                is kept in PostgreSQL: compaction may trim it)
+//	sp:{R}:gone     tombstone: the generation whose archive removed the
+//	                keys, for tombstoneTTL
+//	sp:archive:used sorted set: boards by last use, the index archivers
+//	                read. It is only a hint; the lease decides.
 
 const (
 	usedIndex = "sp:archive:used"

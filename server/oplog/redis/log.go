@@ -2,7 +2,9 @@
 // sequencer in Redis numbers each room's ops (lua/), a pipelined submitter
 // sends the batches of all the rooms that are ready in one round trip
 // (pipe.go), and one pub/sub subscriber hands each room the batches other
-// replicas numbered (Watch). It also keeps the service's secret (secret.go)
+// replicas numbered (Watch). With an archive (UseArchive), boards nobody
+// uses and history older than Redis keeps move to PostgreSQL
+// (archive.go). It also keeps the service's secret (secret.go)
 // and reads closed boards for pictures without creating them (read.go).
 //
 // go-redis is imported here and in test helpers only: the rest of the

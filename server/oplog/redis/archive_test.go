@@ -181,6 +181,13 @@ func TestArchivedBoardComesBackIdentical(t *testing.T) {
 		if before.snapshot == nil || len(before.at) != len(ops)+1 {
 			t.Fatalf("history of %d ops before archiving, want %d", len(before.at)-1, len(ops))
 		}
+		// History is exact: the board at every seq is ops 1..seq replayed
+		// (and, below, the same read from PostgreSQL).
+		for seq := range before.at {
+			if !bytes.Equal(before.at[seq], oplogtest.BoardBytes(t, oplogtest.Replay(t, before.epoch, ops[:seq]))) {
+				t.Fatalf("the board read at %d is not ops 1..%d replayed", seq, seq)
+			}
+		}
 		for round := range 2 {
 			time.Sleep(5 * time.Millisecond)
 			if done, err := l.Archive(ctx, room); err != nil || !done {

@@ -86,6 +86,15 @@ func TestAColdBoardLeavesRedisAndComesBackWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameBoard(t, drawn, b)
+	// Operators see the moves.
+	archived, restored := 0.0, 0.0
+	for _, r := range rs {
+		archived += metric(t, r, "sketchpad_boards_archived_total")
+		restored += metric(t, r, "sketchpad_boards_restored_total")
+	}
+	if archived < 1 || restored < 1 {
+		t.Errorf("metrics: %v boards archived, %v restored", archived, restored)
+	}
 }
 
 // A replica with an archive is ready only while it reaches PostgreSQL.

@@ -32,6 +32,11 @@ type Metrics struct {
 	// Redis mode: rooms whose submits shared one pipelined round trip.
 	PipelineRooms prometheus.Histogram
 	PipelineTime  prometheus.Histogram // Redis mode: a pipeline's round trip
+	// With an archive (--archive-url): boards moved out of Redis, loaded
+	// back, and archive operations that failed (retried later).
+	Archived      prometheus.Counter
+	Restored      prometheus.Counter
+	ArchiveErrors prometheus.Counter
 }
 
 // New registers the server's metrics on a registry of their own.
@@ -81,9 +86,12 @@ func New() *Metrics {
 			reg.MustRegister(h)
 			return h
 		}(),
-		Reconnects: f("redis_reconnects_total", "Redis mode: times the pub/sub connection was lost and re-established."),
-		BusDrops:   f("bus_drops_total", "Redis mode: published batches dropped because a room's inbox was full (repaired from the log)."),
-		Resyncs:    f("resyncs_total", "Redis mode: reads of a room's log to catch up (gaps, resubscriptions, drops)."),
+		Reconnects:    f("redis_reconnects_total", "Redis mode: times the pub/sub connection was lost and re-established."),
+		BusDrops:      f("bus_drops_total", "Redis mode: published batches dropped because a room's inbox was full (repaired from the log)."),
+		Resyncs:       f("resyncs_total", "Redis mode: reads of a room's log to catch up (gaps, resubscriptions, drops)."),
+		Archived:      f("boards_archived_total", "With --archive-url: boards nobody used written to PostgreSQL and removed from Redis."),
+		Restored:      f("boards_restored_total", "With --archive-url: archived boards loaded back into Redis when opened."),
+		ArchiveErrors: f("archive_errors_total", "With --archive-url: archives, loads back or history moves to PostgreSQL that failed (retried later)."),
 		PipelineRooms: func() prometheus.Histogram {
 			h := prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "sketchpad", Name: "redis_pipeline_rooms",
 				Help:    "Redis mode: rooms whose batches of ops went to the sequencer in one pipelined round trip (the count is the round trips).",

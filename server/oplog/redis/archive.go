@@ -178,6 +178,7 @@ func (l *Log) sweep() {
 		for _, r := range rooms {
 			done, err := l.Archive(context.Background(), r)
 			if err != nil {
+				l.metrics.ArchiveErrors.Inc()
 				l.log.Warn("archive board", "room", r, "err", err)
 				continue
 			}
@@ -236,6 +237,7 @@ func (l *Log) Archive(ctx context.Context, room string) (done bool, err error) {
 		return n == 1, err
 	}
 	if n == 1 {
+		l.metrics.Archived.Inc()
 		l.unindex(ctx, room, now)
 	}
 	return n == 1, nil
@@ -358,6 +360,7 @@ func (l *Log) bringBack(ctx context.Context, room string) (fresh bool, err error
 		if err := l.restore(ctx, b, gen); err != nil {
 			return false, fmt.Errorf("open board %s: load it back: %w", room, err)
 		}
+		l.metrics.Restored.Inc()
 		l.index(ctx, room)
 		return false, l.arch.Restored(ctx, room, gen, b.Epoch)
 	}

@@ -26,6 +26,7 @@ func (l *Log) spill(ctx context.Context, room string, epoch, keep uint64) uint64
 	to := keep - 1
 	kept, err := l.spillTo(ctx, room, epoch, to)
 	if err != nil {
+		l.metrics.ArchiveErrors.Inc()
 		l.log.Warn("keep history in the archive; Redis keeps it meanwhile", "room", room, "err", err)
 	}
 	return min(keep, kept+1)

@@ -157,4 +157,28 @@ func TestClaimSaysHowABoardComesBack(t *testing.T) {
 	}
 }
 
+// A replica that died while loading a board back holds it for its lease
+// only; then another loads it, under a new epoch (the first may have
+// loaded it into a Redis that lost it since).
+func TestARestoreLeaseRunsOut(t *testing.T) {
+	s := open(t, archivetest.Database(t))
+	ctx := context.Background()
+	if _, err := s.Put(ctx, board("r", 4), 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Finish(ctx, "r", 1, true); err != nil {
+		t.Fatal(err)
+	}
+	if c, _, _, err := s.Claim(ctx, "r", 0, 50*time.Millisecond, 3); err != nil || c != archive.ClaimSame {
+		t.Fatalf("first claim: %v %v", c, err)
+	}
+	if c, _, _, err := s.Claim(ctx, "r", 0, time.Minute, 3); err != nil || c != archive.ClaimBusy {
+		t.Fatalf("claim within the lease: %v %v", c, err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if c, b, _, err := s.Claim(ctx, "r", 0, time.Minute, 3); err != nil || c != archive.ClaimNew || b.Seq != 4 {
+		t.Fatalf("claim after the lease: %v %v", c, err)
+	}
+}
+
 func ptr[T any](v T) *T { return &v }

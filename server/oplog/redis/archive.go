@@ -59,9 +59,14 @@ import (
 
 const (
 	usedIndex = "sp:archive:used"
-	// archiveLease bounds one archive or restore: another replica takes
-	// over a board after it.
+	// archiveLease bounds one archive: another replica may archive the
+	// board after it.
 	archiveLease = 30 * time.Second
+	// restoreLease bounds one load back: replicas opening the board wait
+	// for it (restoreWait is longer), and after it one of them loads the
+	// board itself (under a new epoch: the first may have loaded it and
+	// Redis lost it since).
+	restoreLease = 10 * time.Second
 	// tombstoneTTL is how long a removed board's tombstone stays: far
 	// longer than the steps between 4 and 5.
 	tombstoneTTL = time.Hour
@@ -337,7 +342,7 @@ func (l *Log) bringBack(ctx context.Context, room string) (fresh bool, err error
 		if len(v) > 1 {
 			tomb = uint64(asInt(v[1]))
 		}
-		c, b, gen, err := l.arch.Claim(ctx, room, tomb, archiveLease, l.keepOps)
+		c, b, gen, err := l.arch.Claim(ctx, room, tomb, restoreLease, l.keepOps)
 		if err != nil {
 			return false, fmt.Errorf("open board %s: %w", room, err)
 		}

@@ -184,5 +184,3 @@ func isRedirect(err error) bool {
 	}
 	return false
 }
-
-

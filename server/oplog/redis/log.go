@@ -85,11 +85,11 @@ type Log struct {
 	// have it (pipe_wait.go).
 	waitReplicas int
 
-	subMu  sync.Mutex // serializes subscribe and unsubscribe calls
-	mu     sync.Mutex // guards rooms, lastID
-	ps     *goredis.PubSub // one Redis: the one subscription connection
-	shards *shardSubs      // a cluster: one subscription connection per master
-	marks  marks           // the highest seq seen of each watched board (lost.go)
+	subMu  sync.Mutex                // serializes subscribe and unsubscribe calls
+	mu     sync.Mutex                // guards rooms, lastID
+	ps     *goredis.PubSub           // one Redis: the one subscription connection
+	shards *shardSubs                // a cluster: one subscription connection per master
+	marks  marks                     // the highest seq seen of each watched board (lost.go)
 	rooms  map[string]oplog.Listener // subscribed rooms by channel
 	ready  atomic.Bool               // the last health check reached Redis
 	lastID string                    // the sentinel value last seen
@@ -120,15 +120,15 @@ func Open(url string, cfg *config.Config, log *slog.Logger, m *metrics.Metrics) 
 		cl:           cl,
 		publish:      "PUBLISH",
 		waitReplicas: cfg.RedisWaitReplicas,
-		log:        log,
-		metrics:    m,
-		keepOps:    cfg.ReplayOps / 2,
-		historyOps: cfg.HistoryOps,
-		interval:   cfg.SyncInterval,
-		deadline:   redisDeadline,
-		rooms:      make(map[string]oplog.Listener),
-		stop:       make(chan struct{}),
-		sub:        submitter{kick: make(chan struct{}, 1)},
+		log:          log,
+		metrics:      m,
+		keepOps:      cfg.ReplayOps / 2,
+		historyOps:   cfg.HistoryOps,
+		interval:     cfg.SyncInterval,
+		deadline:     redisDeadline,
+		rooms:        make(map[string]oplog.Listener),
+		stop:         make(chan struct{}),
+		sub:          submitter{kick: make(chan struct{}, 1)},
 	}
 	redisLogOnce.Do(func() { goredis.SetLogger(redisLogger{log}) })
 	if cl.cluster != nil {

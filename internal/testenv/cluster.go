@@ -158,7 +158,40 @@ func StartRedisCluster(ctx context.Context, o ClusterOptions) (*RedisCluster, er
 		c.Kill()
 		return nil, err
 	}
+	if err := c.WaitReplicated(ctx); err != nil {
+		c.Kill()
+		return nil, err
+	}
 	return c, nil
+}
+
+// WaitReplicated waits until every running replica's link to its master is
+// up and synchronized: until then a master's writes are on no replica
+// (WAIT answers 0) and a failover would lose everything.
+func (c *RedisCluster) WaitReplicated(ctx context.Context) error {
+	for {
+		var last error
+		for _, r := range c.Nodes {
+			if !r.Running() {
+				continue
+			}
+			info, err := RedisInfo(r.Addr, "INFO", "replication")
+			switch {
+			case err != nil:
+				last = err
+			case strings.Contains(info, "role:slave") && (!strings.Contains(info, "master_link_status:up") || strings.Contains(info, "master_sync_in_progress:1")):
+				last = fmt.Errorf("replica %s is not in sync with its master", r.Addr)
+			}
+		}
+		if last == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return last
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // Addrs are the nodes' addresses.

@@ -29,12 +29,54 @@ import (
 // the board as it survived, under the new epoch, instead of carrying on
 // from a history that no longer exists.
 
-// seen is the highest sequence number a replica saw of a board.
+// seen is what a replica saw of a board.
 type seen struct {
 	epoch uint64
-	seq   uint64 // highest seen from any source
-	bus   uint64 // highest seen published (in order on one connection)
-	lost  bool   // published numbers were reused: nothing more is delivered under epoch
+	seq   uint64  // highest seen from any source
+	pub   numbers // the numbers seen published
+	lost  bool    // published numbers were reused: nothing more is delivered under epoch
+}
+
+// numbers is a set of sequence numbers seen published: all up to contig,
+// and the ranges above it (sorted, disjoint). Batches are published in
+// order on one connection with --redis-wait-replicas 0; with WAIT they are
+// published after it, and batches of two replicas (or two pipelines) may
+// come out of order, so a number below the highest is not by itself a
+// number seen twice. A hole no batch fills (a message lost, which pub/sub
+// allows) is given up after maxRanges ranges: published late enough to
+// fall in it, a batch would be taken for a reused one (and the board
+// reloaded), which is safe.
+type numbers struct {
+	contig uint64
+	ranges [][2]uint64
+	init   bool
+}
+
+const maxRanges = 64
+
+// add records first..last and reports false if any of them was seen.
+func (n *numbers) add(first, last uint64) bool {
+	if !n.init {
+		n.contig, n.init = first-1, true
+	}
+	if first <= n.contig {
+		return false
+	}
+	i := 0
+	for i < len(n.ranges) && n.ranges[i][1] < first {
+		i++
+	}
+	if i < len(n.ranges) && n.ranges[i][0] <= last {
+		return false
+	}
+	n.ranges = append(n.ranges, [2]uint64{})
+	copy(n.ranges[i+1:], n.ranges[i:])
+	n.ranges[i] = [2]uint64{first, last}
+	for len(n.ranges) > 0 && (n.ranges[0][0] == n.contig+1 || len(n.ranges) > maxRanges) {
+		n.contig = n.ranges[0][1]
+		n.ranges = n.ranges[1:]
+	}
+	return true
 }
 
 type marks struct {
@@ -103,11 +145,11 @@ func (m *marks) published(room string, epoch, first, last uint64) (reused, news 
 	if s.lost {
 		return true, false
 	}
-	if s.bus != 0 && first <= s.bus {
+	if !s.pub.add(first, last) {
 		s.lost = true
 		return true, true
 	}
-	s.bus, s.seq = last, max(s.seq, last)
+	s.seq = max(s.seq, last)
 	return false, false
 }
 

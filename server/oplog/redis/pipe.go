@@ -160,6 +160,16 @@ func (l *Log) pipeline(reqs []submitReq) {
 		todo = again
 	}
 	l.metrics.PipelineTime.Observe(time.Since(start).Seconds())
+	if l.cl.cluster != nil {
+		for i := range res {
+			if res[i].Err != nil {
+				// A master may have died: go-redis learns who replaced it
+				// only when asked (the pipelines go to its node directly).
+				l.cl.cluster.ReloadState(ctx)
+				break
+			}
+		}
+	}
 	for i, q := range reqs {
 		r := res[i]
 		r.Epoch = q.epoch
@@ -220,7 +230,7 @@ func (l *Log) sendTo(ctx context.Context, c *goredis.Client, reqs []submitReq, i
 	pipe := conn.Pipeline()
 	for k, i := range idx {
 		q := reqs[i]
-		keys[k], args[k] = submitArgs(q.room, q.epoch, q.subs, l.publish, l.marks.get(q.room, q.epoch))
+		keys[k], args[k] = submitArgs(q.room, q.epoch, q.subs, l.publishIn(), l.marks.get(q.room, q.epoch))
 		cmds[k] = submitScript.EvalSha(ctx, pipe, keys[k], args[k]...)
 	}
 	wait := l.appendWait(ctx, pipe)
@@ -242,13 +252,19 @@ func (l *Log) sendTo(ctx context.Context, c *goredis.Client, reqs []submitReq, i
 		_, _ = pipe.Exec(ctx)
 	}
 	waitErr := l.waited(ctx, conn, wait)
+	held := wait != nil
+	var msgs []heldMsg
 	for k, i := range idx {
-		first, seqs, err := submitReply(cmds[k], len(reqs[i].subs))
+		first, seqs, msg, err := submitReply(cmds[k], len(reqs[i].subs), held)
 		if err == nil && waitErr != nil {
 			err = waitErr
 		}
+		if err == nil && msg != "" {
+			msgs = append(msgs, heldMsg{reqs[i].room, msg})
+		}
 		res[i] = oplog.SubmitResult{First: first, Seqs: seqs, Err: err}
 	}
+	l.publishHeld(ctx, conn, msgs)
 }
 
 // submitArgs are submitScript's keys and arguments for a batch: publish
@@ -271,22 +287,40 @@ func submitArgs(room string, epoch uint64, subs []oplog.BatchOp, publish string,
 // errLost: the log is behind what this replica saw of the board (lost.go).
 var errLost = errors.New("board log behind what was seen of it")
 
-// submitReply reads submitScript's reply to a batch of n ops.
-func submitReply(c *goredis.Cmd, n int) (first int64, res []int64, err error) {
-	v, err := c.Int64Slice()
+// submitReply reads submitScript's reply to a batch of n ops; msg is the
+// message to publish when the script left that to the caller.
+func submitReply(c *goredis.Cmd, n int, held bool) (first int64, res []int64, msg string, err error) {
+	v, err := c.Slice()
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, "", err
 	}
-	if len(v) == 1 && v[0] == -1 {
-		return 0, nil, oplog.ErrEpoch
+	if len(v) == 1 {
+		switch asInt(v[0]) {
+		case -1:
+			return 0, nil, "", oplog.ErrEpoch
+		case -2:
+			return 0, nil, "", errLost
+		}
 	}
-	if len(v) == 1 && v[0] == -2 {
-		return 0, nil, errLost
+	if held {
+		if len(v) != 2+n {
+			return 0, nil, "", fmt.Errorf("submit: unexpected reply length %d", len(v))
+		}
+		msg, _ = v[len(v)-1].(string)
+		v = v[:len(v)-1]
 	}
 	if len(v) != 1+n {
-		return 0, nil, fmt.Errorf("submit: unexpected reply length %d", len(v))
+		return 0, nil, "", fmt.Errorf("submit: unexpected reply length %d", len(v))
 	}
-	return v[0], v[1:], nil
+	res = make([]int64, n)
+	for i := range res {
+		x, ok := v[1+i].(int64)
+		if !ok {
+			return 0, nil, "", fmt.Errorf("submit: unexpected reply %v", v)
+		}
+		res[i] = x
+	}
+	return asInt(v[0]), res, msg, nil
 }
 
 // submitWait sequences ops through the submitter (in the next pipeline)

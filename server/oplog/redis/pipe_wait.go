@@ -21,6 +21,18 @@ import (
 // for every batch of the pipeline. The price is the replication round
 // trip, once per pipeline, not once per board (BENCHMARKS.md).
 //
+// Nor are the batches published before replicas have them: a room learns
+// its own ops from its channel as readily as from its reply, so a batch
+// published at once would reach its authors' pages before WAIT answered.
+// The script returns the message instead of publishing it, and the
+// submitter publishes the confirmed ones after WAIT, in one more pipeline
+// on the same master. (Batches of one board from two replicas may then
+// be published out of order; a room takes a gap for a gap and reads the
+// log, as it does for any lost message. Such a read, or a page opening
+// the board, can still see ops numbered a moment ago whose WAIT has not
+// answered yet: if those are lost in a failover after all, the board's
+// new epoch reloads the pages that saw them.)
+//
 // A replica that does not confirm within waitTimeout fails the batches:
 // their rooms pause drawing and send them again (a resend is not numbered
 // twice); another WAIT on the same connection then covers the numbered
@@ -31,6 +43,34 @@ import (
 // waitTimeout bounds one WAIT: well under the log's deadline, well over a
 // replication round trip.
 const waitTimeout = time.Second
+
+// publishIn is submit.lua's publish argument: the command, or "" when
+// the submitter publishes after WAIT.
+func (l *Log) publishIn() string {
+	if l.waitReplicas > 0 {
+		return ""
+	}
+	return l.publish
+}
+
+// heldMsg is a batch's message, published once replicas confirmed it.
+type heldMsg struct{ room, msg string }
+
+// publishHeld publishes confirmed batches, in one pipeline on conn (the
+// boards' master: a shard channel is published where its slot is).
+func (l *Log) publishHeld(ctx context.Context, conn *goredis.Conn, msgs []heldMsg) {
+	if len(msgs) == 0 {
+		return
+	}
+	pipe := conn.Pipeline()
+	for _, m := range msgs {
+		_, _, _, _, ch := roomKeys(m.room)
+		pipe.Do(ctx, l.publish, ch, m.msg)
+	}
+	// A message not published is a message lost, which pub/sub allows:
+	// the rooms repair from the log when they see the gap.
+	_, _ = pipe.Exec(ctx)
+}
 
 // appendWait queues WAIT after the scripts of pipe when replicas must
 // confirm (nil otherwise).

@@ -1,10 +1,12 @@
 -- submitScript sequences a batch. KEYS meta log applied; ARGV epoch,
--- channel, publish command (PUBLISH, or SPUBLISH in a Redis Cluster),
--- seen (the highest seq the submitting replica saw, 0: none), then per
+-- channel, publish command (PUBLISH, or SPUBLISH in a Redis Cluster, or
+-- '' to return the message instead, to be published once replicas have
+-- the batch: pipe_wait.go), seen (the highest seq the submitting replica saw, 0: none), then per
 -- op: author, index, entry. Returns {-1} when the epoch differs, {-2}
 -- when the log is behind seen (it lost ops: lost.go), else {firstSeq, r1,
 -- r2, ...} with ri the op's sequence number, 0 for a duplicate (index
--- below applied) or -1 for a gap (index above).
+-- below applied) or -1 for a gap (index above), and with publish '' the
+-- message last (false when nothing was numbered).
 
 -- uvarint encodes n as the canvas codec does (canvas/PROTOCOL.md).
 local function uvarint(n)
@@ -40,6 +42,12 @@ end
 if #parts > 0 then
   redis.call('HSET', KEYS[1], 'seq', seq)
   local body = uvarint(first) .. uvarint(#parts) .. table.concat(parts)
-  redis.call(ARGV[3], ARGV[2], ARGV[1] .. string.char(0x81) .. uvarint(#body) .. body)
+  local msg = ARGV[1] .. string.char(0x81) .. uvarint(#body) .. body
+  if ARGV[3] == '' then
+    res[#res+1] = msg
+    return res
+  end
+  redis.call(ARGV[3], ARGV[2], msg)
 end
+if ARGV[3] == '' then res[#res+1] = false end
 return res

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -299,4 +300,102 @@ func TestClusterMasterKilledWithWait0Converges(t *testing.T) {
 		// ops: without WAIT some are lost. If not, the test proved nothing.
 		t.Errorf("no acknowledged stroke lost though the promoted replica was stopped while people drew")
 	}
+}
+
+// stillConnected fails the test for every client the server closed.
+func stillConnected(t *testing.T, cs []*client.Client) {
+	t.Helper()
+	for _, c := range cs {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+		code, reason, err := c.WaitClosed(ctx)
+		cancel()
+		if err == nil {
+			t.Errorf("author %d was disconnected: %d %s", c.Author(), code, reason)
+		}
+	}
+}
+
+// Every slot of a master moves to another with `redis-cli --cluster
+// reshard` while people draw on boards there: no op is lost or doubled,
+// nobody is disconnected, and the boards' channels follow their slots.
+func TestClusterReshardWhileDrawingLosesNothingAndDisconnectsNobody(t *testing.T) {
+	clusterFaults(t)
+	c := redistest.StartCluster(t, redistest.ClusterOptions{Masters: 3})
+	rs := clusterReplicas(t, c, 2, 0)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	masters, err := c.Masters()
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, to := masters[0], masters[1]
+	// Boards until three of them live on the master whose slots move.
+	var rooms []string
+	moving := 0
+	for i := 0; moving < 3; i++ {
+		room := roomName(t) + "r" + itoa(i)
+		slot := redisCLI(t, from, "CLUSTER", "KEYSLOT", "sp:{"+room+"}")[0]
+		if masterOfSlot(t, c, slot) == from {
+			moving++
+		} else if len(rooms) >= 3 {
+			continue
+		}
+		rooms = append(rooms, room)
+	}
+	var all []*client.Client
+	var stops []chan struct{}
+	var results [][]<-chan map[canvas.StrokeID]int
+	for _, room := range rooms {
+		cs, stop, res := drawingCrowdOnce(t, rs, room, 2, 12, 60*time.Millisecond)
+		all = append(all, cs...)
+		stops = append(stops, stop)
+		results = append(results, res)
+	}
+	time.Sleep(500 * time.Millisecond)
+	start := time.Now()
+	if _, err := c.Reshard(ctx, from, to, 16384); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("every slot of %s moved to %s in %v while %d people drew on %d boards", from, to, time.Since(start).Round(time.Millisecond), len(all), len(rooms))
+	time.Sleep(time.Second)
+	for _, s := range stops {
+		close(s)
+	}
+	for i, room := range rooms {
+		want := drawn(results[i])
+		cs := slices.Clone(all[2*i : 2*i+2])
+		converge(t, ctx, cs...)
+		late := connect(t, rs[i%2], room, "late")
+		converge(t, ctx, append(cs, late)...)
+		strokesComplete(t, late.Board(), want)
+		if len(want) < 5 {
+			t.Errorf("board %s: only %d strokes drawn", room, len(want))
+		}
+	}
+	stillConnected(t, all)
+	if n := len(redisCLI(t, from, "PUBSUB", "SHARDCHANNELS")); n != 0 {
+		t.Errorf("%d channels still subscribed on %s, which serves no slot", n, from)
+	}
+	channels := 0
+	for _, m := range masters[1:] {
+		channels += len(redisCLI(t, m, "PUBSUB", "SHARDCHANNELS"))
+	}
+	if channels != len(rooms) {
+		t.Errorf("%d channels subscribed where the slots are, want %d", channels, len(rooms))
+	}
+}
+
+// drawingCrowdOnce is drawingCrowd without reconnecting: a client the
+// server closes stays closed (stillConnected tells).
+func drawingCrowdOnce(t *testing.T, rs []*testServer, room string, n, points int, pause time.Duration) ([]*client.Client, chan struct{}, []<-chan map[canvas.StrokeID]int) {
+	var cs []*client.Client
+	for i := range n {
+		cs = append(cs, connect(t, rs[i%len(rs)], room, "D"+itoa(i)))
+	}
+	stop := make(chan struct{})
+	var results []<-chan map[canvas.StrokeID]int
+	for _, c := range cs {
+		results = append(results, drawLoop(c, points, pause, stop))
+	}
+	return cs, stop, results
 }

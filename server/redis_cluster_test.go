@@ -399,3 +399,104 @@ func drawingCrowdOnce(t *testing.T, rs []*testServer, room string, n, points int
 	}
 	return cs, stop, results
 }
+
+// A master stopped and started again (SIGTERM, then the same port and
+// directory, its append-only file on) while people draw: drawing pauses
+// on its boards and resumes, and everything acknowledged is still there.
+func TestClusterNodeRestartedLosesNothingAcknowledged(t *testing.T) {
+	clusterFaults(t)
+	c := redistest.StartCluster(t, redistest.ClusterOptions{Masters: 3, AOF: true})
+	rs := clusterReplicas(t, c, 2, 0)
+	room := roomName(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cs, stop, results := drawingCrowd(t, rs, room, 4, 20, 40*time.Millisecond)
+	time.Sleep(500 * time.Millisecond)
+	slot := redisCLI(t, c.Nodes[0].Addr, "CLUSTER", "KEYSLOT", "sp:{"+room+"}")[0]
+	owner := c.Node(masterOfSlot(t, c, slot))
+	epoch := cs[0].Board().Epoch
+	owner.Stop(syscall.SIGTERM, time.Minute)
+	before := acked(cs)
+	time.Sleep(500 * time.Millisecond) // people draw into a stopped master
+	if err := owner.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WaitOK(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := waitDrawing(ctx, cs[0], 1); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	close(stop)
+	want := drawn(results)
+	converge(t, ctx, cs...)
+	late := connect(t, rs[1], room, "late")
+	converge(t, ctx, append(cs, late)...)
+	if late.Board().Epoch != epoch {
+		t.Errorf("the board's epoch changed across a restart with its append-only file: history was lost")
+	}
+	if lost := survived(late.Board(), before); lost > 0 {
+		t.Errorf("%d of %d strokes acknowledged before the restart are gone or shorter", lost, len(before))
+	}
+	strokesComplete(t, late.Board(), want)
+}
+
+// The whole cluster stopped and started again with its append-only files:
+// every board comes back under its epoch with everything acknowledged,
+// and the replicas carry on without being restarted.
+func TestClusterWholeRestartWithAOFLosesNothingAcknowledged(t *testing.T) {
+	clusterFaults(t)
+	c := redistest.StartCluster(t, redistest.ClusterOptions{Masters: 3, Replicas: 1, AOF: true})
+	rs := clusterReplicas(t, c, 2, 0)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var all []*client.Client
+	var rooms []string
+	for i := range 4 {
+		room := roomName(t) + "w" + itoa(i)
+		a, b := pairAcross(t, rs, room)
+		keepConnected(t, a)
+		keepConnected(t, b)
+		for k := range 3 {
+			if _, err := a.Stroke(uint32(k), 2, spiral(15, float64(k)), 4); err != nil {
+				t.Fatal(err)
+			}
+		}
+		converge(t, ctx, a, b)
+		all, rooms = append(all, a, b), append(rooms, room)
+	}
+	before := map[string]map[canvas.StrokeID]int{}
+	epochs := map[string]uint64{}
+	for i, room := range rooms {
+		epochs[room] = all[2*i].Board().Epoch
+		before[room] = acked(all[2*i : 2*i+2])
+	}
+	for _, n := range c.Nodes {
+		n.Stop(syscall.SIGTERM, time.Minute)
+	}
+	for _, n := range c.Nodes {
+		if err := n.Restart(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.WaitOK(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, room := range rooms {
+		a, b := all[2*i], all[2*i+1]
+		if _, err := waitDrawing(ctx, b, uint32(i)); err != nil {
+			t.Fatalf("board %s: %v", room, err)
+		}
+		converge(t, ctx, a, b)
+		late := connect(t, rs[0], room, "late")
+		converge(t, ctx, a, b, late)
+		stillConnected(t, []*client.Client{a, b})
+		if late.Board().Epoch != epochs[room] {
+			t.Errorf("board %s: epoch changed across a restart with append-only files", room)
+		}
+		if lost := survived(late.Board(), before[room]); lost > 0 || len(before[room]) != 3 {
+			t.Errorf("board %s: %d of %d strokes acknowledged before the restart are gone", room, lost, len(before[room]))
+		}
+	}
+}

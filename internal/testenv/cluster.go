@@ -16,7 +16,10 @@ import (
 // ClusterOptions for StartRedisCluster.
 type ClusterOptions struct {
 	Dir      string // each node's data directory is a folder in it; required
-	Masters  int    // masters (at least 3: redis-cli refuses fewer); default 3
+	// Masters: default 3. redis-cli refuses to create fewer than 3; one or
+	// two (without replicas) are assigned their slots by hand, so that
+	// the scale-out from one shard can be measured.
+	Masters  int
 	Replicas int    // replicas per master; default 0
 	// AOF turns the append-only file on for every node (appendfsync
 	// everysec), so a node, or the whole cluster, can restart with its data.
@@ -145,6 +148,13 @@ func StartRedisCluster(ctx context.Context, o ClusterOptions) (*RedisCluster, er
 		c.Kill()
 		return nil, fmt.Errorf("redis-cli is not installed: %w", err)
 	}
+	if o.Masters < 3 {
+		if err := c.createSmall(ctx); err != nil {
+			c.Kill()
+			return nil, err
+		}
+		return c, nil
+	}
 	args := []string{"--cluster", "create"}
 	for _, r := range c.Nodes {
 		args = append(args, r.Addr)
@@ -163,6 +173,28 @@ func StartRedisCluster(ctx context.Context, o ClusterOptions) (*RedisCluster, er
 		return nil, err
 	}
 	return c, nil
+}
+
+// createSmall makes a cluster of one or two masters, which redis-cli
+// --cluster create refuses: each gets an even share of the slots, and they
+// meet.
+func (c *RedisCluster) createSmall(ctx context.Context) error {
+	if c.replicas > 0 {
+		return errors.New("testenv: a cluster of fewer than 3 masters is made without replicas")
+	}
+	n := len(c.Nodes)
+	for i, r := range c.Nodes {
+		lo, hi := i*16384/n, (i+1)*16384/n-1
+		if _, err := RedisInfo(r.Addr, "CLUSTER", "ADDSLOTSRANGE", strconv.Itoa(lo), strconv.Itoa(hi)); err != nil {
+			return err
+		}
+		if i > 0 {
+			if _, err := RedisInfo(r.Addr, "CLUSTER", "MEET", hostOf(c.Nodes[0].Addr), portOf(c.Nodes[0].Addr)); err != nil {
+				return err
+			}
+		}
+	}
+	return c.WaitOK(ctx)
 }
 
 // WaitReplicated waits until every running replica's link to its master is

@@ -25,3 +25,16 @@ func TestStartRedisClusterServesEverySlot(t *testing.T) {
 		t.Fatalf("masters %v, %v", ms, err)
 	}
 }
+
+// One master, which redis-cli will not create, serves every slot.
+func TestStartRedisClusterOfOneMaster(t *testing.T) {
+	c, err := StartRedisCluster(context.Background(), ClusterOptions{Dir: t.TempDir(), Masters: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Kill)
+	info, err := RedisInfo(c.Nodes[0].Addr, "CLUSTER", "INFO")
+	if err != nil || !strings.Contains(info, "cluster_slots_assigned:16384") || !strings.Contains(info, "cluster_state:ok") {
+		t.Fatalf("cluster info: %v\n%s", err, info)
+	}
+}

@@ -3,6 +3,7 @@
 //
 //	go run ./scripts/cluster                 # Redis + 3 replicas + nginx on http://127.0.0.1:8080
 //	go run ./scripts/cluster -replicas 5 -port 9000 -v
+//	go run ./scripts/cluster -redis-cluster 3  # a Redis Cluster: 3 masters, a replica each
 //
 // It builds ./server/cmd/sketchpad, starts a redis-server on a free port
 // (append-only file on, data in a temporary directory unless -dir is given),
@@ -31,6 +32,7 @@ func main() {
 	port := flag.Int("port", 8080, "port of the load balancer on 127.0.0.1")
 	dir := flag.String("dir", "", "keep binaries, Redis data and logs here (default: a temporary directory, removed on exit)")
 	redisURL := flag.String("redis-url", "", "use this Redis instead of starting one")
+	redisCluster := flag.Int("redis-cluster", 0, "start a Redis Cluster of this many masters (at least 3), each with a replica, instead of one Redis")
 	verbose := flag.Bool("v", false, "print every process' log lines too")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: go run ./scripts/cluster [flags]\n\n"+
@@ -46,7 +48,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "cluster: "+format+"\n", args...) }
-	o := local.Options{Replicas: *replicas, Port: *port, Dir: *dir, RedisURL: *redisURL,
+	o := local.Options{Replicas: *replicas, Port: *port, Dir: *dir, RedisURL: *redisURL, RedisCluster: *redisCluster,
 		Logf: logf, InstallNginx: true}
 	if *verbose {
 		o.Echo = os.Stderr

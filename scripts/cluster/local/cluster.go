@@ -47,6 +47,9 @@ type Options struct {
 	Port     int    // port of the load balancer on 127.0.0.1; 0 picks a free one
 	Dir      string // working directory, kept; "" is a temporary one removed by Close
 	RedisURL string // use this Redis; "" starts a redis-server of the cluster's own
+	// RedisCluster, when above 0, starts a Redis Cluster of that many
+	// masters with one replica each instead of one redis-server.
+	RedisCluster int
 	Binary   string // sketchpad binary to run; "" builds ./server/cmd/sketchpad
 	// ReplicaArgs are extra flags for every replica (e.g. --room-idle 5s).
 	ReplicaArgs []string
@@ -74,6 +77,7 @@ type Cluster struct {
 	opts    Options
 	tempDir bool
 	redis   *testenv.Redis
+	redisCl *testenv.RedisCluster
 	nginx   *testenv.Proc
 	dns     *dnsServer
 	close   sync.Once
@@ -156,7 +160,13 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 	}
 
 	c.RedisURL = o.RedisURL
-	if c.RedisURL == "" {
+	switch {
+	case c.RedisURL != "":
+	case o.RedisCluster > 0:
+		if err = c.startRedisCluster(ctx); err != nil {
+			return c, err
+		}
+	default:
 		if err = c.startRedis(ctx); err != nil {
 			return c, err
 		}
@@ -288,6 +298,12 @@ func (c *Cluster) Close() {
 		if c.redis != nil {
 			c.redis.Stop(syscall.SIGTERM, 10*time.Second)
 		}
+		if c.redisCl != nil {
+			for _, n := range c.redisCl.Nodes {
+				wg.Go(func() { n.Stop(syscall.SIGTERM, 10*time.Second) })
+			}
+			wg.Wait()
+		}
 		if c.dns != nil {
 			c.dns.close()
 		}
@@ -305,6 +321,11 @@ func (c *Cluster) logTails(n int) string {
 	var procs []*testenv.Proc
 	if c.redis != nil {
 		procs = append(procs, c.redis.Proc)
+	}
+	if c.redisCl != nil {
+		for _, n := range c.redisCl.Nodes {
+			procs = append(procs, n.Proc)
+		}
 	}
 	for _, r := range c.Replicas {
 		procs = append(procs, r.proc)
@@ -377,6 +398,29 @@ func (c *Cluster) startRedis(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("cluster: %w", err)
 	}
+	return nil
+}
+
+// startRedisCluster starts a Redis Cluster of o.RedisCluster masters with
+// one replica each, append-only files on, as the compose "cluster"
+// profile runs it; the replicas are told every node.
+func (c *Cluster) startRedisCluster(ctx context.Context) error {
+	dataDir := filepath.Join(c.Dir, "redis-cluster")
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return err
+	}
+	replicas := 1
+	if c.opts.RedisCluster < 3 {
+		replicas = 0 // redis-cli makes clusters of 3 masters or more; smaller ones are for measuring
+	}
+	c.opts.Logf("starting a Redis Cluster of %d masters with %d replica(s) each (append-only files in %s)", c.opts.RedisCluster, replicas, dataDir)
+	var err error
+	c.redisCl, err = testenv.StartRedisCluster(ctx, testenv.ClusterOptions{Dir: dataDir, Masters: c.opts.RedisCluster,
+		Replicas: replicas, AOF: true, LogDir: c.Dir, Timeout: c.opts.ReadyTimeout + time.Minute})
+	if err != nil {
+		return fmt.Errorf("cluster: %w", err)
+	}
+	c.RedisURL = c.redisCl.URL()
 	return nil
 }
 

@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"testing"
 	"time"
 
@@ -57,5 +58,37 @@ func TestSlotOfMatchesRedis(t *testing.T) {
 		if got := slotOf(k); int64(got) != want {
 			t.Errorf("slot of %q: %d, Redis says %d", k, got, want)
 		}
+	}
+}
+
+// BenchmarkClusterSubmit is one board's batch of one op numbered and
+// acknowledged on a Redis Cluster of 3 masters with a replica each, with
+// --redis-wait-replicas 0 and 1: the difference is what WAIT adds to an
+// acknowledgement (a replication round trip).
+func BenchmarkClusterSubmit(b *testing.B) {
+	c := redistest.StartCluster(b, redistest.ClusterOptions{Masters: 3, Replicas: 1})
+	for _, wait := range []int{0, 1} {
+		b.Run("wait"+strconv.Itoa(wait), func(b *testing.B) {
+			cfg := &config.Config{ReplayOps: 6, SyncInterval: time.Second, RedisWaitReplicas: wait}
+			cfg.Defaults()
+			l, err := Open("redis://"+c.Nodes[0].Addr, cfg, slog.New(slog.DiscardHandler), metrics.New())
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer l.Close()
+			room := "bench" + randomHex()
+			st, err := l.Open(context.Background(), room)
+			if err != nil {
+				b.Fatal(err)
+			}
+			op := endOp()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				if _, _, err := l.submitWait(room, st.Epoch, []oplog.BatchOp{{Author: 1, Index: uint64(i), Op: op}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

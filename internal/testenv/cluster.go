@@ -15,12 +15,12 @@ import (
 
 // ClusterOptions for StartRedisCluster.
 type ClusterOptions struct {
-	Dir      string // each node's data directory is a folder in it; required
+	Dir string // each node's data directory is a folder in it; required
 	// Masters: default 3. redis-cli refuses to create fewer than 3; one or
 	// two (without replicas) are assigned their slots by hand, so that
 	// the scale-out from one shard can be measured.
 	Masters  int
-	Replicas int    // replicas per master; default 0
+	Replicas int // replicas per master; default 0
 	// AOF turns the append-only file on for every node (appendfsync
 	// everysec), so a node, or the whole cluster, can restart with its data.
 	AOF bool

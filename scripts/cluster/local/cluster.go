@@ -50,7 +50,7 @@ type Options struct {
 	// RedisCluster, when above 0, starts a Redis Cluster of that many
 	// masters with one replica each instead of one redis-server.
 	RedisCluster int
-	Binary   string // sketchpad binary to run; "" builds ./server/cmd/sketchpad
+	Binary       string // sketchpad binary to run; "" builds ./server/cmd/sketchpad
 	// ReplicaArgs are extra flags for every replica (e.g. --room-idle 5s).
 	ReplicaArgs []string
 	// Echo, when set, also gets every process' output, each line prefixed

@@ -5,7 +5,7 @@ GO ?= go
 FUZZTIME ?= 30s
 STATICCHECK ?= v0.8.2
 
-.PHONY: test setup frontend frontend-check lint gotest e2e run fuzz bench
+.PHONY: test test-cluster setup frontend frontend-check lint gotest e2e run fuzz bench
 
 test: setup lint frontend-check gotest
 
@@ -38,6 +38,16 @@ gotest:
 	$(GO) test -count=1 -timeout 5m -run 'Flood' ./scripts/loadtest/
 	# 10,000 boards opened and closed at the default timers.
 	$(GO) test -count=1 -timeout 5m -run 'Soak' ./server/
+
+# Redis Cluster fault tests (real redis-server processes in cluster mode):
+# a master killed with and without --redis-wait-replicas, every slot of a
+# master resharded while people draw, a node and the whole cluster
+# restarted; and three hosts made of network namespaces (ip netns, veth, a
+# bridge; skipped where the kernel refuses), one cut off and brought back.
+# A few minutes on 2 cores; .ci/run runs it after test.
+test-cluster: setup
+	SKETCHPAD_CLUSTER_TESTS=1 $(GO) test -count=1 -timeout 15m -run 'Cluster' ./server/ ./server/oplog/redis/ ./internal/testenv/
+	SKETCHPAD_CLUSTER_TESTS=1 $(GO) test -count=1 -timeout 10m -run 'TestHosts' ./scripts/cluster/
 
 e2e:
 	SKETCHPAD_REQUIRE_BROWSER=1 $(GO) test -count=1 -v ./scripts/e2e/

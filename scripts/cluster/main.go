@@ -3,6 +3,7 @@
 //
 //	go run ./scripts/cluster                 # Redis + PostgreSQL + 3 replicas + nginx on http://127.0.0.1:8080
 //	go run ./scripts/cluster -replicas 5 -port 9000 -v
+//	go run ./scripts/cluster -redis-cluster 3  # a Redis Cluster: 3 masters, a replica each
 //
 // It builds ./server/cmd/sketchpad, starts a redis-server on a free port
 // (append-only file on, data in a temporary directory unless -dir is given),
@@ -35,6 +36,7 @@ func main() {
 	redisURL := flag.String("redis-url", "", "use this Redis instead of starting one")
 	archiveURL := flag.String("archive-url", "", "archive cold boards to this PostgreSQL instead of starting one")
 	noArchive := flag.Bool("no-archive", false, "run without the archive (Redis keeps every board)")
+	redisCluster := flag.Int("redis-cluster", 0, "start a Redis Cluster of this many masters (at least 3), each with a replica, instead of one Redis")
 	verbose := flag.Bool("v", false, "print every process' log lines too")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: go run ./scripts/cluster [flags]\n\n"+
@@ -50,7 +52,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "cluster: "+format+"\n", args...) }
-	o := local.Options{Replicas: *replicas, Port: *port, Dir: *dir, RedisURL: *redisURL,
+	o := local.Options{Replicas: *replicas, Port: *port, Dir: *dir, RedisURL: *redisURL, RedisCluster: *redisCluster,
 		ArchiveURL: *archiveURL, NoArchive: *noArchive, Logf: logf, InstallNginx: true}
 	if *verbose {
 		o.Echo = os.Stderr

@@ -10,6 +10,7 @@
 //	go run ./scripts/loadtest -scenario fanout                 # 1,000 clients, 10 drawers, one room
 //	go run ./scripts/loadtest -scenario rooms -duration 60s    # 10,000 clients in rooms of 10
 //	go run ./scripts/loadtest -scenario cluster                # 2 Redis-mode replicas + Redis
+//	go run ./scripts/loadtest -scenario cluster -redis-cluster 3   # ... + a Redis Cluster of 3 masters
 //	go run ./scripts/loadtest -scenario idle                   # 10,000 idle connections
 //	go run ./scripts/loadtest -scenario join                   # 100 late joiners on a 100,000-point board
 //	go run ./scripts/loadtest -scenario wire                   # bytes per point
@@ -122,6 +123,7 @@ func parseFlags(args []string) (*config, bool, bool, error) {
 	targetKind := fs.String("target", "", "replica (build and start one, embedded mode), cluster (Redis + replicas via scripts/cluster/local), inproc (server in this process), inproc-memory (the same over a store that keeps nothing: no disk), url (see -url); default replica, cluster for the cluster scenario")
 	urls := fs.String("url", "", "comma-separated ws://host:port of running replicas (loopback only); implies -target url")
 	redisURL := fs.String("redis-url", "", "with -url: the replicas' Redis, for its CPU and buffers")
+	redisCluster := fs.Int("redis-cluster", 0, "-target cluster: a Redis Cluster of this many masters (1, 2, 3, ...; no replicas below 3, one each from 3) instead of one redis-server")
 	replicas := fs.Int("replicas", 0, "replicas for -target cluster and for the peer relay (default: 2 for the cluster scenario, else 1)")
 	peer := fs.Bool("peer", false, "drive the Socket.IO relay of scripts/bench/peer instead of Sketchpad")
 	compare := fs.Bool("compare", false, "run Sketchpad, then the Socket.IO relay, and report ratios")
@@ -187,6 +189,7 @@ func parseFlags(args []string) (*config, bool, bool, error) {
 	cfg.Dialers = max(1, *dialers)
 	cfg.Peer = *peer
 	cfg.URL, cfg.RedisURL = *urls, *redisURL
+	cfg.RedisCluster = *redisCluster
 	cfg.Target = *targetKind
 	switch {
 	case cfg.Target == "" && cfg.URL != "":
@@ -248,7 +251,7 @@ func startTarget(ctx context.Context, cfg *config) (*target, error) {
 	case "replica":
 		return startReplica(ctx, nil, cfg.Logf)
 	case "cluster":
-		return startCluster(ctx, max(cfg.Replicas, 1), cfg.Logf)
+		return startCluster(ctx, max(cfg.Replicas, 1), cfg.RedisCluster, cfg.Logf)
 	case "inproc", "inproc-memory":
 		dir, err := os.MkdirTemp("", "sketchpad-loadtest-")
 		if err != nil {

@@ -10,6 +10,8 @@ import (
 	"math"
 	mrand "math/rand/v2"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,7 +33,9 @@ type config struct {
 	URL      string
 	RedisURL string
 	Replicas int
-	Peer     bool
+	// RedisCluster: masters of a Redis Cluster for -target cluster (0: one Redis).
+	RedisCluster int
+	Peer         bool
 
 	JoinPoints int
 	Joiners    int
@@ -313,11 +317,25 @@ func runDraw(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 	procs := watchProcs(tgt)
 	var rw *redisWatch
 	if tgt.redisURL != "" {
-		if rw, err = newRedisWatch(tgt.redisURL); err != nil {
-			return nil, err
+		// A cluster's nodes all count as Redis CPU; command counts and
+		// output buffers are the first node's.
+		for i, u := range strings.Split(tgt.redisURL, ",") {
+			w, err := newRedisWatch(u)
+			if err != nil {
+				return nil, err
+			}
+			name := "redis"
+			if i > 0 {
+				name = "redis-" + strconv.Itoa(i+1)
+			}
+			procs = append(procs, &watched{name: name, role: "redis", pid: w.pid})
+			if i == 0 {
+				rw = w
+				defer rw.rdb.Close()
+			} else {
+				_ = w.rdb.Close()
+			}
 		}
-		defer rw.rdb.Close()
-		procs = append(procs, &watched{name: "redis", role: "redis", pid: rw.pid})
 	}
 	// Drawers start at plan.start; the first cfg.Warmup is not measured
 	// (connections warm up, a JIT compiles), then cfg.Duration is.

@@ -144,14 +144,17 @@ func startInproc(dir string, memory bool) (*target, error) {
 // startCluster runs Redis and n replicas in Redis mode (and nginx, which the
 // load does not use: each client connects to a replica directly, so a
 // room's clients can be split across replicas) with scripts/cluster/local.
-func startCluster(ctx context.Context, n int, logf func(string, ...any)) (*target, error) {
-	c, err := local.Start(ctx, local.Options{Replicas: n, Logf: logf,
+func startCluster(ctx context.Context, n, redisCluster int, logf func(string, ...any)) (*target, error) {
+	c, err := local.Start(ctx, local.Options{Replicas: n, RedisCluster: redisCluster, Logf: logf,
 		ReplicaArgs: []string{"--room-idle", "60s", "--pprof", "127.0.0.1:0", "--rate-http", loadRateHTTP}})
 	if err != nil {
 		return nil, err
 	}
 	t := &target{kind: "sketchpad", redisURL: c.RedisURL, closers: []func(){c.Close},
 		desc: fmt.Sprintf("%d sketchpad replicas in Redis mode + redis-server (scripts/cluster/local)", n)}
+	if redisCluster > 0 {
+		t.desc = fmt.Sprintf("%d sketchpad replicas in Redis mode + a Redis Cluster of %d masters (scripts/cluster/local)", n, redisCluster)
+	}
 	var pprofs []string
 	for _, r := range c.Replicas {
 		t.bases = append(t.bases, "ws://"+r.Addr)

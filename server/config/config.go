@@ -22,6 +22,10 @@ type Config struct {
 	// logged and fanned out through Redis so that any number of replicas
 	// share them, and DataDir is not used. Example: redis://redis:6379/0.
 	RedisURL string
+	// RedisWaitReplicas: with N > 0, an op is acknowledged to its author
+	// only once N replicas of its Redis master have it (WAIT N), so a
+	// failover loses no acknowledged op. Default 0.
+	RedisWaitReplicas int
 
 	// ArchiveURL, in Redis mode, is a PostgreSQL URL (postgres://...):
 	// boards nobody has been on for ArchiveAfter move there out of Redis,
@@ -146,7 +150,6 @@ type Setting struct {
 var Settings = []Setting{
 	{"addr", "SKETCHPAD_ADDR", ":8080", "listen address", func(c *Config, v string) error { c.Addr = v; return nil }},
 	{"data", "SKETCHPAD_DATA", "./data", "directory where boards are kept (embedded mode)", func(c *Config, v string) error { c.DataDir = v; return nil }},
-	{"redis-url", "REDIS_URL", "(unset: embedded mode)", "Redis URL (redis://host:6379/0); set, replicas share rooms through Redis and keep nothing on disk", func(c *Config, v string) error { c.RedisURL = v; return nil }},
 	{"archive-url", "SKETCHPAD_ARCHIVE_URL", "(unset: Redis keeps every board)", "Redis mode: PostgreSQL URL (postgres://user@host:5432/db) where boards nobody is on move out of Redis, with history older than Redis keeps; the schema is created and migrated at start", func(c *Config, v string) error {
 		if !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") {
 			return fmt.Errorf("want a postgres:// URL")
@@ -155,6 +158,15 @@ var Settings = []Setting{
 		return nil
 	}},
 	{"archive-after", "SKETCHPAD_ARCHIVE_AFTER", "10m", "with --archive-url: a board nobody has been on (on any replica) this long is written to PostgreSQL and removed from Redis; the next join loads it back", durSetter(func(c *Config) *time.Duration { return &c.ArchiveAfter })},
+	{"redis-url", "REDIS_URL", "(unset: embedded mode)", "Redis URL (redis://host:6379/0), or several nodes of a Redis Cluster, comma-separated (any one is enough: the rest are discovered); set, replicas share rooms through Redis and keep nothing on disk", func(c *Config, v string) error { c.RedisURL = v; return nil }},
+	{"redis-wait-replicas", "SKETCHPAD_REDIS_WAIT_REPLICAS", "0", "Redis mode: acknowledge an op to its author only once this many replicas of its Redis master have it (WAIT), so a failover loses no acknowledged op; 0 acknowledges once the master has it (faster; a failover may lose the last moment of drawing, and those boards reload)", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 16 {
+			return fmt.Errorf("want a number of replicas from 0 to 16")
+		}
+		c.RedisWaitReplicas = n
+		return nil
+	}},
 	{"secret", "SKETCHPAD_SECRET", "(generated and kept)", "secret (at least 32 characters) that keys view links; all replicas must share it", func(c *Config, v string) error {
 		if len(v) < 32 {
 			return fmt.Errorf("want at least 32 characters")

@@ -117,3 +117,30 @@ func (s *Server) Do(t testing.TB, args ...string) string {
 
 // Dir is the server's data directory (its append-only file lives there).
 func (s *Server) Dir() string { return filepath.Clean(s.dir) }
+
+// ClusterOptions for StartCluster.
+type ClusterOptions struct {
+	Masters  int  // default 3
+	Replicas int  // per master; default 0
+	AOF      bool // append-only file on every node
+}
+
+// Cluster is a Redis Cluster of the test's own (testenv.StartRedisCluster),
+// killed when the test ends.
+type Cluster struct {
+	*testenv.RedisCluster
+}
+
+// StartCluster starts a Redis Cluster of redis-server processes on free
+// ports, with their data in a temporary directory, and waits until every
+// slot is served.
+func StartCluster(t testing.TB, o ClusterOptions) *Cluster {
+	t.Helper()
+	c, err := testenv.StartRedisCluster(context.Background(), testenv.ClusterOptions{
+		Dir: t.TempDir(), Masters: o.Masters, Replicas: o.Replicas, AOF: o.AOF})
+	if err != nil {
+		t.Fatalf("redistest: %v", err)
+	}
+	t.Cleanup(c.Kill)
+	return &Cluster{c}
+}

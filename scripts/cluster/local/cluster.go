@@ -51,8 +51,11 @@ type Options struct {
 	// (--archive-url); "" starts a PostgreSQL of the cluster's own, as
 	// docker-compose.yml runs one, unless NoArchive.
 	ArchiveURL string
-	NoArchive  bool   // run without an archive: Redis keeps every board
-	Binary     string // sketchpad binary to run; "" builds ./server/cmd/sketchpad
+	NoArchive  bool // run without an archive: Redis keeps every board
+	// RedisCluster, when above 0, starts a Redis Cluster of that many
+	// masters with one replica each instead of one redis-server.
+	RedisCluster int
+	Binary       string // sketchpad binary to run; "" builds ./server/cmd/sketchpad
 	// ReplicaArgs are extra flags for every replica (e.g. --room-idle 5s).
 	ReplicaArgs []string
 	// Echo, when set, also gets every process' output, each line prefixed
@@ -81,6 +84,7 @@ type Cluster struct {
 	tempDir bool
 	redis   *testenv.Redis
 	pg      *testenv.Postgres
+	redisCl *testenv.RedisCluster
 	nginx   *testenv.Proc
 	dns     *dnsServer
 	close   sync.Once
@@ -163,7 +167,13 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 	}
 
 	c.RedisURL = o.RedisURL
-	if c.RedisURL == "" {
+	switch {
+	case c.RedisURL != "":
+	case o.RedisCluster > 0:
+		if err = c.startRedisCluster(ctx); err != nil {
+			return c, err
+		}
+	default:
 		if err = c.startRedis(ctx); err != nil {
 			return c, err
 		}
@@ -309,6 +319,12 @@ func (c *Cluster) Close() {
 		if c.pg != nil {
 			c.pg.Stop(10 * time.Second)
 		}
+		if c.redisCl != nil {
+			for _, n := range c.redisCl.Nodes {
+				wg.Go(func() { n.Stop(syscall.SIGTERM, 10*time.Second) })
+			}
+			wg.Wait()
+		}
 		if c.dns != nil {
 			c.dns.close()
 		}
@@ -329,6 +345,11 @@ func (c *Cluster) logTails(n int) string {
 	}
 	if c.redis != nil {
 		procs = append(procs, c.redis.Proc)
+	}
+	if c.redisCl != nil {
+		for _, n := range c.redisCl.Nodes {
+			procs = append(procs, n.Proc)
+		}
 	}
 	for _, r := range c.Replicas {
 		procs = append(procs, r.proc)
@@ -432,6 +453,29 @@ func (c *Cluster) startPostgres(ctx context.Context) error {
 		return fmt.Errorf("cluster: %w", err)
 	}
 	c.ArchiveURL = c.pg.URL("sketchpad")
+	return nil
+}
+
+// startRedisCluster starts a Redis Cluster of o.RedisCluster masters with
+// one replica each, append-only files on, as the compose "cluster"
+// profile runs it; the replicas are told every node.
+func (c *Cluster) startRedisCluster(ctx context.Context) error {
+	dataDir := filepath.Join(c.Dir, "redis-cluster")
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return err
+	}
+	replicas := 1
+	if c.opts.RedisCluster < 3 {
+		replicas = 0 // redis-cli makes clusters of 3 masters or more; smaller ones are for measuring
+	}
+	c.opts.Logf("starting a Redis Cluster of %d masters with %d replica(s) each (append-only files in %s)", c.opts.RedisCluster, replicas, dataDir)
+	var err error
+	c.redisCl, err = testenv.StartRedisCluster(ctx, testenv.ClusterOptions{Dir: dataDir, Masters: c.opts.RedisCluster,
+		Replicas: replicas, AOF: true, LogDir: c.Dir, Timeout: c.opts.ReadyTimeout + time.Minute})
+	if err != nil {
+		return fmt.Errorf("cluster: %w", err)
+	}
+	c.RedisURL = c.redisCl.URL()
 	return nil
 }
 

@@ -6,6 +6,9 @@
 // uses and history older than Redis keeps move to PostgreSQL
 // (archive.go). It also keeps the service's secret (secret.go)
 // and reads closed boards for pictures without creating them (read.go).
+// The same log runs on one Redis or on a Redis Cluster, discovered from
+// REDIS_URL (cluster.go: sharded pub/sub, shard.go), and notices when
+// Redis lost ops it had acknowledged (lost.go).
 //
 // go-redis is imported here and in test helpers only: the rest of the
 // server knows this log by the oplog contract.
@@ -64,7 +67,8 @@ import (
 // (the default) and with the append-only file on if boards must survive a
 // Redis restart.
 type Log struct {
-	rdb     *goredis.Client
+	rdb     goredis.UniversalClient // a *goredis.Client, or a *goredis.ClusterClient
+	cl      *clients                // rdb as what it is (cluster.go)
 	log     *slog.Logger
 	metrics *metrics.Metrics
 	keepOps int // ops kept in the log before the latest snapshot, for replay
@@ -77,9 +81,18 @@ type Log struct {
 	// tell its clients drawing paused.
 	deadline time.Duration
 
-	subMu  sync.Mutex // serializes subscribe and unsubscribe calls
-	mu     sync.Mutex // guards rooms, lastID
-	ps     *goredis.PubSub
+	// publish is the command submit.lua publishes with: PUBLISH, or
+	// SPUBLISH (sharded pub/sub) in a cluster.
+	publish string
+	// waitReplicas: a batch is acknowledged once this many replicas
+	// have it (pipe_wait.go).
+	waitReplicas int
+
+	subMu  sync.Mutex                // serializes subscribe and unsubscribe calls
+	mu     sync.Mutex                // guards rooms, lastID
+	ps     *goredis.PubSub           // one Redis: the one subscription connection
+	shards *shardSubs                // a cluster: one subscription connection per master
+	marks  marks                     // the highest seq seen of each watched board (lost.go)
 	rooms  map[string]oplog.Listener // subscribed rooms by channel
 	ready  atomic.Bool               // the last health check reached Redis
 	lastID string                    // the sentinel value last seen
@@ -102,37 +115,42 @@ const (
 	redisDeadline = 3 * time.Second
 )
 
-// Open connects to Redis at url. It does not fail when Redis is
-// down: the replica starts, reports not ready, and works once Redis answers.
+// Open connects to Redis at url: one Redis, or a Redis Cluster given by
+// one or more of its nodes, comma-separated (cluster.go). It does not fail
+// when Redis is down: the replica starts, reports not ready, and works
+// once Redis answers.
 func Open(url string, cfg *config.Config, log *slog.Logger, m *metrics.Metrics) (*Log, error) {
-	opt, err := goredis.ParseURL(url)
+	cl, err := dial(url)
 	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
+		return nil, err
 	}
-	// Short timeouts and no hidden retries: rooms retry by themselves and
-	// must notice an outage quickly to tell their clients drawing paused.
-	opt.DialTimeout = time.Second
-	opt.ReadTimeout = 2 * time.Second
-	opt.WriteTimeout = 2 * time.Second
-	opt.MaxRetries = 0
-	opt.DialerRetries = 1
-	opt.ContextTimeoutEnabled = true
 	l := &Log{
-		rdb:        goredis.NewClient(opt),
-		log:        log,
-		metrics:    m,
-		keepOps:    cfg.ReplayOps / 2,
-		historyOps: cfg.HistoryOps,
-		interval:   cfg.SyncInterval,
-		deadline:   redisDeadline,
-		rooms:      make(map[string]oplog.Listener),
-		stop:       make(chan struct{}),
-		sub:        submitter{kick: make(chan struct{}, 1)},
+		rdb:          cl.rdb,
+		cl:           cl,
+		publish:      "PUBLISH",
+		waitReplicas: cfg.RedisWaitReplicas,
+		log:          log,
+		metrics:      m,
+		keepOps:      cfg.ReplayOps / 2,
+		historyOps:   cfg.HistoryOps,
+		interval:     cfg.SyncInterval,
+		deadline:     redisDeadline,
+		rooms:        make(map[string]oplog.Listener),
+		stop:         make(chan struct{}),
+		sub:          submitter{kick: make(chan struct{}, 1)},
 	}
 	redisLogOnce.Do(func() { goredis.SetLogger(redisLogger{log}) })
-	l.ps = l.rdb.Subscribe(context.Background())
-	l.done.Add(2 + submitWorkers)
-	go l.receive()
+	if cl.cluster != nil {
+		l.publish = "SPUBLISH"
+		l.shards = newShardSubs(l)
+		l.done.Add(1)
+		go l.shards.regrouper()
+	} else {
+		l.ps = cl.single.Subscribe(context.Background())
+		l.done.Add(1)
+		go l.receive()
+	}
+	l.done.Add(1 + submitWorkers)
 	go l.watch()
 	for range submitWorkers {
 		go l.submitWorker()
@@ -168,7 +186,12 @@ func (l *Log) Ping(ctx context.Context) error { return l.rdb.Ping(ctx).Err() }
 // Close stops the subscriber and closes the connections.
 func (l *Log) Close() error {
 	close(l.stop)
-	err := l.ps.Close()
+	var err error
+	if l.ps != nil {
+		err = l.ps.Close()
+	} else {
+		l.shards.close()
+	}
 	l.done.Wait()
 	if l.arch != nil {
 		l.arch.Close()
@@ -187,8 +210,13 @@ func (l *Log) Watch(room string, ln oplog.Listener) {
 	l.mu.Lock()
 	l.rooms[ch] = ln
 	l.mu.Unlock()
+	l.marks.watch(room)
 	ctx, cancel := l.bound(context.Background())
 	defer cancel()
+	if l.shards != nil {
+		l.shards.watch(ctx, ch)
+		return
+	}
 	if err := l.ps.Subscribe(ctx, ch); err != nil {
 		// go-redis remembers the channel and subscribes again when it
 		// reconnects; the room polls until then.
@@ -211,8 +239,13 @@ func (l *Log) Unwatch(room string, ln oplog.Listener) {
 	if !mine {
 		return // a newer room of the same name has the channel now
 	}
+	l.marks.unwatch(room)
 	ctx, cancel := l.bound(context.Background())
 	defer cancel()
+	if l.shards != nil {
+		l.shards.unwatch(ctx, ch)
+		return
+	}
 	_ = l.ps.Unsubscribe(ctx, ch)
 }
 
@@ -273,19 +306,7 @@ func (l *Log) receive() {
 		backoff = 50 * time.Millisecond
 		switch m := msg.(type) {
 		case *goredis.Message:
-			r := l.room(m.Channel)
-			if r == nil {
-				break
-			}
-			epoch, first, ops, err := decodeBusMessage([]byte(m.Payload))
-			if err != nil {
-				l.log.Error("bad bus message; the room resyncs from the log", "channel", m.Channel, "err", err)
-				r.Resync()
-				break
-			}
-			if !r.Published(epoch, first, ops) {
-				l.metrics.BusDrops.Inc()
-			}
+			l.deliver(m.Channel, m.Payload)
 		case *goredis.Subscription:
 			if m.Kind == "subscribe" {
 				if r := l.room(m.Channel); r != nil {
@@ -293,6 +314,37 @@ func (l *Log) receive() {
 				}
 			}
 		}
+	}
+}
+
+// deliver hands a published batch to its room. A batch that numbers again
+// what was already published lost ops (lost.go): the board gets a new
+// epoch and the room reopens it.
+func (l *Log) deliver(ch, payload string) {
+	r := l.room(ch)
+	if r == nil {
+		return
+	}
+	epoch, first, ops, err := decodeBusMessage([]byte(payload))
+	if err != nil {
+		l.log.Error("bad bus message; the room resyncs from the log", "channel", ch, "err", err)
+		r.Resync()
+		return
+	}
+	room := ch[len("sp:{") : len(ch)-1]
+	if reused, news := l.marks.published(room, epoch, first, first+uint64(len(ops))-1); reused {
+		if news {
+			l.done.Add(1)
+			go func() { // off the subscriber's loop, which never waits for Redis
+				defer l.done.Done()
+				_ = l.rebirth(context.Background(), room, epoch, first)
+				r.Resync()
+			}()
+		}
+		return
+	}
+	if !r.Published(epoch, first, ops) {
+		l.metrics.BusDrops.Inc()
 	}
 }
 
@@ -447,6 +499,11 @@ func (l *Log) Since(ctx context.Context, room string, epoch, from uint64) ([]opl
 		return nil, 0, oplog.ErrEpoch
 	}
 	head := uint64(asInt(v[0]))
+	if from > head+1 {
+		// The caller holds ops the log no longer has (lost.go).
+		return nil, head, l.rebirth(ctx, room, epoch, from-1)
+	}
+	l.marks.note(room, epoch, head)
 	entries, _ := v[1].([]any)
 	ops, err := parseEntries(entries)
 	if err != nil {

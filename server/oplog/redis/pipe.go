@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -120,51 +121,159 @@ func (l *Log) submitWorker() {
 	}
 }
 
-// pipeline numbers the batches of reqs in one round trip and replies to
-// each. A script Redis does not have cached (NOSCRIPT: restarted, or
-// SCRIPT FLUSH) did not run; those batches go again in one more round
-// trip, after a SCRIPT LOAD in the same pipeline.
+// pipeline numbers the batches of reqs in one round trip per Redis
+// master (one, unless in a cluster) and replies to each. With
+// --redis-wait-replicas N a WAIT N follows the scripts on the same
+// connection, and the batches count as numbered only once N replicas have
+// them (pipe_wait.go). A batch redirected by a resharding or a failover
+// (MOVED, ASK, TRYAGAIN, CLUSTERDOWN: the script did not run) goes again
+// once the client knows where its slot is now, within the log's deadline.
 func (l *Log) pipeline(reqs []submitReq) {
 	ctx, cancel := l.bound(context.Background())
 	defer cancel()
 	start := time.Now()
-	l.metrics.PipelineRooms.Observe(float64(len(reqs)))
-	keys := make([][]string, len(reqs))
-	args := make([][]any, len(reqs))
-	cmds := make([]*goredis.Cmd, len(reqs))
-	pipe := l.rdb.Pipeline()
-	for i, q := range reqs {
-		keys[i], args[i] = submitArgs(q.room, q.epoch, q.subs)
-		cmds[i] = submitScript.EvalSha(ctx, pipe, keys[i], args[i]...)
+	res := make([]oplog.SubmitResult, len(reqs))
+	todo := make([]int, len(reqs))
+	for i := range reqs {
+		todo[i] = i
 	}
+	for attempt := 0; ; attempt++ {
+		l.sendGroups(ctx, reqs, todo, res)
+		again := todo[:0:0]
+		for _, i := range todo {
+			if isRedirect(res[i].Err) {
+				again = append(again, i)
+			}
+		}
+		if len(again) == 0 || ctx.Err() != nil {
+			break
+		}
+		// Where the slots are now: go-redis reloads its map in the
+		// background; a resharding moves a slot in milliseconds.
+		if l.cl.cluster != nil {
+			l.cl.cluster.ReloadState(ctx)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(min(time.Duration(attempt+1)*20*time.Millisecond, 200*time.Millisecond)):
+		}
+		todo = again
+	}
+	l.metrics.PipelineTime.Observe(time.Since(start).Seconds())
+	if l.cl.cluster != nil {
+		for i := range res {
+			if res[i].Err != nil {
+				// A master may have died: go-redis learns who replaced it
+				// only when asked (the pipelines go to its node directly).
+				l.cl.cluster.ReloadState(ctx)
+				break
+			}
+		}
+	}
+	for i, q := range reqs {
+		r := res[i]
+		r.Epoch = q.epoch
+		if errors.Is(r.Err, errLost) {
+			r.Err = l.rebirth(context.Background(), q.room, q.epoch, l.marks.get(q.room, q.epoch))
+		}
+		if r.Err == nil {
+			last := uint64(0)
+			for _, s := range r.Seqs {
+				last = max(last, uint64(max(s, 0)))
+			}
+			l.marks.note(q.room, q.epoch, last)
+		}
+		q.reply <- r
+	}
+}
+
+// sendGroups sends the batches todo of reqs, one pipeline per master at
+// once, and fills in their results.
+func (l *Log) sendGroups(ctx context.Context, reqs []submitReq, todo []int, res []oplog.SubmitResult) {
+	if l.cl.cluster == nil {
+		l.sendTo(ctx, l.cl.single, reqs, todo, res)
+		return
+	}
+	groups := make(map[*goredis.Client][]int)
+	for _, i := range todo {
+		meta, _, _, _, _ := roomKeys(reqs[i].room)
+		c, err := l.cl.cluster.MasterForKey(ctx, meta)
+		if err != nil {
+			res[i] = oplog.SubmitResult{Err: err}
+			continue
+		}
+		groups[c] = append(groups[c], i)
+	}
+	var wg sync.WaitGroup
+	for c, idx := range groups {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l.sendTo(ctx, c, reqs, idx, res)
+		}()
+	}
+	wg.Wait()
+}
+
+// sendTo numbers the batches idx of reqs on one Redis (a master) in one
+// pipeline on one connection, followed by WAIT when replicas must confirm.
+// A script Redis does not have cached (NOSCRIPT: restarted, failed over,
+// or SCRIPT FLUSH) did not run; those batches go again in one more round
+// trip, after a SCRIPT LOAD in the same pipeline.
+func (l *Log) sendTo(ctx context.Context, c *goredis.Client, reqs []submitReq, idx []int, res []oplog.SubmitResult) {
+	conn := c.Conn() // one connection: WAIT counts the writes sent on it
+	defer conn.Close()
+	keys := make([][]string, len(idx))
+	args := make([][]any, len(idx))
+	cmds := make([]*goredis.Cmd, len(idx))
+	l.metrics.PipelineRooms.Observe(float64(len(idx)))
+	pipe := conn.Pipeline()
+	for k, i := range idx {
+		q := reqs[i]
+		keys[k], args[k] = submitArgs(q.room, q.epoch, q.subs, l.publishIn(), l.marks.get(q.room, q.epoch))
+		cmds[k] = submitScript.EvalSha(ctx, pipe, keys[k], args[k]...)
+	}
+	wait := l.appendWait(ctx, pipe)
 	_, _ = pipe.Exec(ctx) // each command carries its own error
 	var again []int
-	for i, c := range cmds {
-		if c.Err() != nil && goredis.HasErrorPrefix(c.Err(), "NOSCRIPT") {
-			again = append(again, i)
+	for k, cmd := range cmds {
+		if cmd.Err() != nil && goredis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
+			again = append(again, k)
 		}
 	}
 	if len(again) > 0 {
 		l.metrics.PipelineRooms.Observe(float64(len(again)))
-		pipe = l.rdb.Pipeline()
+		pipe = conn.Pipeline()
 		pipe.ScriptLoad(ctx, submitLua)
-		for _, i := range again {
-			cmds[i] = submitScript.EvalSha(ctx, pipe, keys[i], args[i]...)
+		for _, k := range again {
+			cmds[k] = submitScript.EvalSha(ctx, pipe, keys[k], args[k]...)
 		}
+		wait = l.appendWait(ctx, pipe)
 		_, _ = pipe.Exec(ctx)
 	}
-	l.metrics.PipelineTime.Observe(time.Since(start).Seconds())
-	for i, q := range reqs {
-		first, res, err := submitReply(cmds[i], len(q.subs))
-		q.reply <- oplog.SubmitResult{Epoch: q.epoch, First: first, Seqs: res, Err: err}
+	waitErr := l.waited(ctx, conn, wait)
+	held := wait != nil
+	var msgs []heldMsg
+	for k, i := range idx {
+		first, seqs, msg, err := submitReply(cmds[k], len(reqs[i].subs), held)
+		if err == nil && waitErr != nil {
+			err = waitErr
+		}
+		if err == nil && msg != "" {
+			msgs = append(msgs, heldMsg{reqs[i].room, msg})
+		}
+		res[i] = oplog.SubmitResult{First: first, Seqs: seqs, Err: err}
 	}
+	l.publishHeld(ctx, conn, msgs)
 }
 
-// submitArgs are submitScript's keys and arguments for a batch.
-func submitArgs(room string, epoch uint64, subs []oplog.BatchOp) ([]string, []any) {
+// submitArgs are submitScript's keys and arguments for a batch: publish
+// is the command that publishes it (PUBLISH, or SPUBLISH in a cluster),
+// seen the highest seq this replica saw of the board (lost.go).
+func submitArgs(room string, epoch uint64, subs []oplog.BatchOp, publish string, seen uint64) ([]string, []any) {
 	meta, lg, applied, _, ch := roomKeys(room)
-	args := make([]any, 0, 2+3*len(subs))
-	args = append(args, epochBytes(epoch), ch)
+	args := make([]any, 0, 4+3*len(subs))
+	args = append(args, epochBytes(epoch), ch, publish, seen)
 	var entry []byte
 	for _, s := range subs {
 		entry = binary.AppendUvarint(entry[:0], uint64(s.Author))
@@ -175,19 +284,43 @@ func submitArgs(room string, epoch uint64, subs []oplog.BatchOp) ([]string, []an
 	return []string{meta, lg, applied}, args
 }
 
-// submitReply reads submitScript's reply to a batch of n ops.
-func submitReply(c *goredis.Cmd, n int) (first int64, res []int64, err error) {
-	v, err := c.Int64Slice()
+// errLost: the log is behind what this replica saw of the board (lost.go).
+var errLost = errors.New("board log behind what was seen of it")
+
+// submitReply reads submitScript's reply to a batch of n ops; msg is the
+// message to publish when the script left that to the caller.
+func submitReply(c *goredis.Cmd, n int, held bool) (first int64, res []int64, msg string, err error) {
+	v, err := c.Slice()
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, "", err
 	}
-	if len(v) == 1 && v[0] == -1 {
-		return 0, nil, oplog.ErrEpoch
+	if len(v) == 1 {
+		switch asInt(v[0]) {
+		case -1:
+			return 0, nil, "", oplog.ErrEpoch
+		case -2:
+			return 0, nil, "", errLost
+		}
+	}
+	if held {
+		if len(v) != 2+n {
+			return 0, nil, "", fmt.Errorf("submit: unexpected reply length %d", len(v))
+		}
+		msg, _ = v[len(v)-1].(string)
+		v = v[:len(v)-1]
 	}
 	if len(v) != 1+n {
-		return 0, nil, fmt.Errorf("submit: unexpected reply length %d", len(v))
+		return 0, nil, "", fmt.Errorf("submit: unexpected reply length %d", len(v))
 	}
-	return v[0], v[1:], nil
+	res = make([]int64, n)
+	for i := range res {
+		x, ok := v[1+i].(int64)
+		if !ok {
+			return 0, nil, "", fmt.Errorf("submit: unexpected reply %v", v)
+		}
+		res[i] = x
+	}
+	return asInt(v[0]), res, msg, nil
 }
 
 // submitWait sequences ops through the submitter (in the next pipeline)

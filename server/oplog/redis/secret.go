@@ -19,15 +19,15 @@ func (l *Log) Secret(ctx context.Context, fresh func() string) ([]byte, error) {
 // OpenSecret is Secret for a tool that has no Log open (`sketchpad
 // token`): it connects to url; close releases the connection.
 func OpenSecret(url string, fresh func() string) (load func(context.Context) ([]byte, error), close func(), err error) {
-	opt, err := goredis.ParseURL(url)
+	cl, err := dial(url)
 	if err != nil {
 		return nil, nil, err
 	}
-	rdb := goredis.NewClient(opt)
+	rdb := cl.rdb
 	return func(ctx context.Context) ([]byte, error) { return secret(ctx, rdb, fresh) }, func() { _ = rdb.Close() }, nil
 }
 
-func secret(ctx context.Context, rdb *goredis.Client, fresh func() string) ([]byte, error) {
+func secret(ctx context.Context, rdb goredis.UniversalClient, fresh func() string) ([]byte, error) {
 	if _, err := rdb.SetNX(ctx, "sp:secret", fresh(), 0).Result(); err != nil {
 		return nil, err
 	}

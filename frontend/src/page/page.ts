@@ -460,6 +460,8 @@ export class Page {
       clear: () => editor.clear(),
       exportPNG: (scope) => this.exports.png(scope),
       exportSVG: (scope) => this.exports.svg(scope),
+      openHistory: () => void this.history.show(),
+      closeHistory: () => this.history.close(),
     };
     const channel = openChannel(s.embedHost, (c) => void this.bridge?.command(c));
     if (channel) {

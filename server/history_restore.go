@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -76,7 +77,8 @@ func (a *App) restoreBoard(c echo.Context) error {
 		return historyError(oplog.ErrTrimmed)
 	}
 	name := newBoardID()
-	if err := a.drawCopy(ctx, name, fmt.Sprintf("Restored from version %d", *req.At), restoreOps(b)); err != nil {
+	draw := func(author uint32) [][]byte { return restoreOps(b, author) }
+	if err := a.drawCopy(ctx, name, fmt.Sprintf("Restored from version %d", *req.At), draw); err != nil {
 		a.log.Warn("restore", "board", acc.room, "at", *req.At, "err", err)
 		return apiError(http.StatusServiceUnavailable, "unavailable", "the version could not be copied to a new board right now; try again")
 	}
@@ -84,9 +86,9 @@ func (a *App) restoreBoard(c echo.Context) error {
 }
 
 // restoreOps returns the ops that draw b's visible strokes, in z-order,
-// on an empty board as one author (strokes numbered from 1): the same
-// picture under new stroke names.
-func restoreOps(b *canvas.Board) [][]byte {
+// on an empty board as author (strokes numbered from 1): the same picture
+// under new stroke names.
+func restoreOps(b *canvas.Board, author uint32) [][]byte {
 	var out [][]byte
 	var n uint32
 	for _, s := range b.Strokes() {
@@ -96,7 +98,7 @@ func restoreOps(b *canvas.Board) [][]byte {
 		n++
 		switch {
 		case canvas.IsFreehand(s.Tool):
-			out = appendFreehand(out, n, s)
+			out = appendFreehand(out, canvas.StrokeID{Author: author, N: n}, s)
 		case canvas.IsShape(s.Tool) && len(s.Points) == 2:
 			var flags uint8
 			if s.Filled {
@@ -115,11 +117,20 @@ func restoreOps(b *canvas.Board) [][]byte {
 }
 
 // appendFreehand appends a Begin, Points ops and an End drawing s as
-// stroke n. Points are deltas, each within the protocol's bound: a jump
-// past it (points far apart only after Moves clamped at the board's edge)
-// is shortened to the bound.
-func appendFreehand(out [][]byte, n uint32, s *canvas.Stroke) [][]byte {
-	var prev canvas.Point
+// stroke id, every point as held (pressure included, where a stroke
+// without the Begin's pressure flag got some from PointsP ops). A Begin's
+// first point is a delta from (0, 0) within the protocol's bound, so a
+// stroke that Moves took further away is drawn near the origin and moved
+// there. Later points are deltas from the one before; points only ever
+// come that far apart by the same bound (or Trace residuals: a jump past
+// it, millions of pixels, is shortened to the bound).
+func appendFreehand(out [][]byte, id canvas.StrokeID, s *canvas.Stroke) [][]byte {
+	pts := s.Points
+	var off canvas.Point
+	if abs32(pts[0].X) > canvas.MaxPointDelta || abs32(pts[0].Y) > canvas.MaxPointDelta {
+		off = canvas.Point{X: pts[0].X, Y: pts[0].Y}
+	}
+	prev := off
 	deltas := func(pts []canvas.Point) []canvas.Point {
 		d := make([]canvas.Point, len(pts))
 		for i, p := range pts {
@@ -130,34 +141,44 @@ func appendFreehand(out [][]byte, n uint32, s *canvas.Stroke) [][]byte {
 		}
 		return d
 	}
-	pts := s.Points
-	first := pts[:min(len(pts), canvas.MaxPointsPerOp)]
 	var flags uint8
 	if s.Pressure {
 		flags = canvas.FlagPressure
 	}
-	out = append(out, canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpBegin, Stroke: n, Tool: s.Tool, Flags: flags,
-		Color: s.Color, Width: s.Width, Points: deltas(first)}))
-	typ := canvas.OpPoints
-	if s.Pressure {
-		typ = canvas.OpPointsP
+	// A Begin without the pressure flag drops pressure: it takes the
+	// points up to the first that has some.
+	k := 1
+	for k < len(pts) && k < canvas.MaxPointsPerOp && (s.Pressure || pts[k].P == 0) {
+		k++
 	}
-	for pts = pts[len(first):]; len(pts) > 0; {
+	out = append(out, canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpBegin, Stroke: id.N, Tool: s.Tool, Flags: flags,
+		Color: s.Color, Width: s.Width, Points: deltas(pts[:k])}))
+	for pts = pts[k:]; len(pts) > 0; {
 		chunk := pts[:min(len(pts), canvas.MaxPointsPerOp)]
+		typ := canvas.OpPoints
+		if s.Pressure || slices.ContainsFunc(chunk, func(p canvas.Point) bool { return p.P != 0 }) {
+			typ = canvas.OpPointsP
+		}
 		out = append(out, canvas.AppendOp(nil, &canvas.Op{Type: typ, Points: deltas(chunk)}))
 		pts = pts[len(chunk):]
 	}
-	return append(out, canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpEnd}))
+	out = append(out, canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpEnd}))
+	if off != (canvas.Point{}) {
+		out = append(out, canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpMove, Strokes: []canvas.StrokeID{id}, DX: off.X, DY: off.Y}))
+	}
+	return out
 }
+
+func abs32(v int32) int64 { return max(int64(v), -int64(v)) }
 
 func clampDelta(d int64) int32 {
 	return int32(max(-canvas.MaxPointDelta, min(canvas.MaxPointDelta, d)))
 }
 
-// drawCopy joins board name as a peer of the server's own, sends ops and
-// waits until the board has numbered every one of them (they are then
+// drawCopy joins board name as a peer of the server's own, sends the ops
+// draw makes for the author id the board gave it, and waits until the board has numbered every one of them (they are then
 // kept as every acknowledged op is), then leaves.
-func (a *App) drawCopy(ctx context.Context, name, who string, ops [][]byte) error {
+func (a *App) drawCopy(ctx context.Context, name, who string, draw func(author uint32) [][]byte) error {
 	r, why := a.hub.Acquire(name, nil)
 	if r == nil {
 		return errors.New(why)
@@ -168,6 +189,9 @@ func (a *App) drawCopy(ctx context.Context, name, who string, ops [][]byte) erro
 	if err := p.wait(ctx, func() bool { return p.welcomed }); err != nil {
 		return err
 	}
+	p.mu.Lock()
+	ops := draw(p.author)
+	p.mu.Unlock()
 	for _, op := range ops {
 		r.Op(p, op)
 	}

@@ -13,7 +13,7 @@
 
 import type { View } from '../geometry/view';
 import type { OverlayItem } from '../edit/editor';
-import type { Board, Stroke } from '../protocol/board';
+import { Board, type Stroke } from '../protocol/board';
 import { Renderer } from '../render/renderer';
 import { download } from '../render/export';
 import { h, svgIcon } from '../ui/dom';
@@ -209,6 +209,13 @@ export class HistoryPanel {
     this.slider.max = String(this.head);
     this.slider.value = String(this.head);
     this.drawMarks();
+    if (this.head === 0) {
+      // Nothing drawn yet: the empty board it began as, with nothing to ask.
+      this.gen++;
+      this.timeline = new Timeline(new Board(0n));
+      this.moved();
+      return;
+    }
     await this.goTo(this.head);
   }
 
@@ -275,7 +282,7 @@ export class HistoryPanel {
   }
 
   private setDrawn(): void {
-    const b: Board | undefined = this.timeline?.board;
+    const b = this.timeline?.board;
     if (!b) {
       this.drawn = { committed: [], overlay: [] };
       return;
@@ -293,6 +300,7 @@ export class HistoryPanel {
   /** play replays the board stroke by stroke from where the slider is (from the start when at the end). */
   play(): void {
     if (!this.timeline) return;
+    if (this.head === 0) return;
     if (this.seq >= this.head) {
       void this.goTo(0).then(() => this.play());
       return;

@@ -125,6 +125,20 @@ func TestHistoryScrubsPlaysRestoresAndExportsTheReplay(t *testing.T) {
 		}
 	}
 
+	// The original's view link sees its history, and cannot restore it.
+	var viewLink string
+	a.eval(`document.querySelector('meta[name="sketchpad-view-link"]').content`, &viewLink)
+	b.open(base + viewLink)
+	b.keys("H", input.ModifierShift)
+	b.waitFor("the viewer's panel at the head", fmt.Sprintf(`window.sketchpadHistory.open() && window.sketchpadHistory.seq() === %d`, head))
+	b.scrubTo(seqs[0])
+	b.waitFor("one stroke for the viewer", `window.sketchpadHistory.shown() === 1`)
+	var restoreHidden bool
+	b.eval(`document.querySelector('[data-testid="history-restore"]').hidden`, &restoreHidden)
+	if !restoreHidden {
+		t.Error("a view link's history panel offers to restore")
+	}
+
 	// Export the replay: an animated SVG, each stroke appearing in turn.
 	dir := t.TempDir()
 	a.run("allow downloads", browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(dir))

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { ReplaySVG } from '../src/history/replay_svg';
 import { Timeline, isStrokeStep, stretchOf, type Step } from '../src/history/timeline';
 import { commandFor } from '../src/input/shortcuts';
+import { demotions } from '../src/ui/bar_plan';
 import { Board } from '../src/protocol/board';
 import type { ServerMsg } from '../src/protocol/server';
 import { decodeBoard, encodeBoard } from '../src/protocol/snapshot';
@@ -104,3 +105,11 @@ test('a stroke drawn across a checkpoint is one element, with every point drawn 
 function copyOf(b: Board): Board {
   return decodeBoard(encodeBoard(b));
 }
+
+test('the history button leaves a narrow toolbar with theme and help, before any tool', () => {
+  const order = demotions(['pen', 'eraser', 'select', 'hand', 'rect'], ['share', 'help', 'theme', 'clear', 'history']);
+  assert.deepEqual(
+    order.slice(0, 4).map((d) => d.name),
+    ['theme', 'help', 'history', 'rect'],
+  );
+});

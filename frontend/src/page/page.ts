@@ -166,7 +166,7 @@ export class Page {
     const toolbar = this.tools.toolbar;
     if (!embed) {
       // An embed has no share menu (the host decides who gets what), no help, no theme switch.
-      toolbar.addMore(this.history.button);
+      toolbar.addMore(this.history.button, 'history');
       toolbar.addMore(this.share.el, 'share');
       toolbar.addMore(this.help.button, 'help');
       toolbar.addMore(this.theme.button, 'theme');

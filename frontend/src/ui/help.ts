@@ -16,7 +16,7 @@ export interface Control {
 /** CONTROLS: the page's controls, in the order they sit on the screen. */
 export const CONTROLS: readonly Control[] = [
   { name: 'Tools', what: 'Select, hand, pen, highlighter, eraser, partial eraser, line, arrow, rectangle, ellipse, text: the buttons at the left of the toolbar' },
-  { name: 'More (⋯)', what: 'What does not fit in the toolbar on this screen: more tools, then theme, help, clear and share. A click on the board closes an open menu and draws nothing' },
+  { name: 'More (⋯)', what: 'What does not fit in the toolbar on this screen: more tools, then theme, help, history, clear and share. A click on the board closes an open menu and draws nothing' },
   { name: 'Undo, redo', what: 'Take back or redo your own last change' },
   { name: 'Clear', what: 'Clear the board for everyone, after a confirm; the board before it stays in the history' },
   { name: 'History (the clock)', what: 'The board at any point of its life on a slider, versions marked (blue: checkpoints, red: before a clear; hover for time and authors); play replays it stroke by stroke at a chosen speed; restore as a new board (a copy with a new link; this board stays as it is); export the replay as an animated SVG; Back to live or Escape leaves' },

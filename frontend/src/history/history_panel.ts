@@ -71,6 +71,9 @@ export class HistoryPanel {
   /** The board's strokes as drawn (recomputed when the timeline moves). */
   private drawn: { committed: Stroke[]; overlay: OverlayItem[] } = { committed: [], overlay: [] };
   private lastExport = '';
+  /** Where a drag of the slider wants to be next, and whether a load is under way (one at a time, the latest wins). */
+  private wanted: number | null = null;
+  private loading = false;
 
   constructor(private readonly d: HistoryDeps) {
     this.api = new HistoryAPI(d.segment, d.token);
@@ -93,7 +96,7 @@ export class HistoryPanel {
     this.slider = h('input', { type: 'range', min: '0', max: '0', step: '1', value: '0', class: 'history-slider', 'data-testid': 'history-slider', 'aria-label': 'Point in the board’s history' });
     this.slider.addEventListener('input', () => {
       this.stop();
-      void this.goTo(Number(this.slider.value));
+      this.scrub(Number(this.slider.value));
     });
     this.marks = h('div', { class: 'history-marks', 'aria-label': 'Versions' });
     this.label = h('div', { class: 'history-label', 'data-testid': 'history-label', 'aria-live': 'polite' }, 'Loading…');
@@ -243,6 +246,28 @@ export class HistoryPanel {
     );
   }
 
+  /**
+   * scrub follows the slider: one load at a time, and when it is done the
+   * latest place the slider asked for, so a drag costs the server a
+   * request per load, not one per pixel.
+   */
+  private scrub(seq: number): void {
+    this.wanted = seq;
+    if (this.loading) return;
+    this.loading = true;
+    void (async () => {
+      try {
+        while (this.wanted !== null) {
+          const next = this.wanted;
+          this.wanted = null;
+          await this.goTo(next);
+        }
+      } finally {
+        this.loading = false;
+      }
+    })();
+  }
+
   /** goTo shows the board after op seq. */
   async goTo(seq: number): Promise<void> {
     const my = ++this.gen;
@@ -273,7 +298,8 @@ export class HistoryPanel {
   private moved(): void {
     this.setDrawn();
     const seq = this.seq;
-    this.slider.value = String(seq);
+    // Not under a drag still going on: the thumb stays where the hand is.
+    if (this.wanted === null) this.slider.value = String(seq);
     let at: Version | undefined;
     for (const v of this.versions) if (v.seq <= seq && (!at || v.seq > at.seq)) at = v;
     this.label.textContent = `After op ${seq} of ${this.head}` + (at ? ` · since ${describe(at)}` : '');

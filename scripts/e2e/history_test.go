@@ -90,6 +90,7 @@ func TestHistoryScrubsPlaysRestoresAndExportsTheReplay(t *testing.T) {
 			t.Errorf("at op %d the stroke at y=%g (drawn later) shows", seqs[1], y)
 		}
 	}
+	shot(t, a, "scrubbed")
 	var label string
 	a.eval(`document.querySelector('[data-testid="history-label"]').textContent`, &label)
 	if !strings.Contains(label, fmt.Sprintf("After op %d of %d", seqs[1], head)) {
@@ -138,6 +139,8 @@ func TestHistoryScrubsPlaysRestoresAndExportsTheReplay(t *testing.T) {
 	if !restoreHidden {
 		t.Error("a view link's history panel offers to restore")
 	}
+
+	shot(t, b, "viewer")
 
 	// Export the replay: an animated SVG, each stroke appearing in turn.
 	dir := t.TempDir()

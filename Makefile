@@ -55,9 +55,9 @@ e2e:
 run:
 	$(GO) run ./server/cmd/sketchpad
 
-# Run every fuzz target (codec, version records, Redis log decoders, write-ahead log records) for FUZZTIME each.
+# Run every fuzz target (codec, version records, Redis log decoders, write-ahead log records, restore's copy of a board) for FUZZTIME each.
 fuzz:
-	@for p in ./canvas ./server/oplog ./server/oplog/redis ./server/oplog/bolt; do for t in $$($(GO) test -list 'Fuzz.*' $$p | grep ^Fuzz); do \
+	@for p in ./canvas ./server ./server/oplog ./server/oplog/redis ./server/oplog/bolt; do for t in $$($(GO) test -list 'Fuzz.*' $$p | grep ^Fuzz); do \
 		echo "fuzz $$p $$t"; $(GO) test $$p -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; done; done
 
 # Go benchmarks with -benchmem, then a short run of each load scenario and

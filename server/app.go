@@ -180,6 +180,8 @@ func (a *App) routes() *echo.Echo {
 	e.GET("/embed.js", a.embedJS)
 	e.POST("/api/tokens", a.mintToken, a.budget)
 	e.GET("/api/boards/:room/history", a.boardHistory, a.budget)
+	e.GET("/api/boards/:room/history/ops", a.boardHistoryOps, a.budget)
+	e.POST("/api/boards/:room/restore", a.restoreBoard, a.budget)
 	e.GET("/static/*", a.staticFile)
 	e.GET("/favicon.ico", a.rootFile("favicon.ico"))
 	e.GET("/manifest.webmanifest", a.rootFile("manifest.webmanifest"))

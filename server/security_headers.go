@@ -67,9 +67,11 @@ var plainHost = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+
 // setPageCSP sets the policy of an app page (a board, a view link, an
 // embed) framed by frameAncestors.
 //
-// connect-src is exactly the board's WebSocket origin: the page opens
-// /ws/ on the host it was loaded from (room_url.ts), which is the Host the
-// server's own Origin check compares with. ws: also matches wss: (CSP 3),
+// connect-src is the page's own origin (the history panel fetches
+// /api/boards/{room}/history...) and exactly the board's WebSocket
+// origin: the page opens /ws/ on the host it was loaded from
+// (room_url.ts), which is the Host the server's own Origin check compares
+// with. ws: also matches wss: (CSP 3),
 // so a TLS proxy the setting does not know of still works. img-src allows
 // data: and blob:, the PNG and SVG exports. No 'unsafe-inline' anywhere:
 // the app styles elements through the CSSOM, which style-src does not
@@ -82,7 +84,7 @@ func (a *App) setPageCSP(c echo.Context, frameAncestors string) {
 		if a.cfg.BehindTLS || r.TLS != nil {
 			scheme = "wss://"
 		}
-		socket = scheme + r.Host
+		socket = "'self' " + scheme + r.Host
 	}
 	policy := []string{
 		"default-src 'self'",

@@ -92,7 +92,7 @@ func TestEveryKindOfResponseIsLockedDown(t *testing.T) {
 					"style-src":                 "'self'",
 					"object-src":                "'none'",
 					"base-uri":                  "'none'",
-					"connect-src":               socket,
+					"connect-src":               "'self' " + socket,
 					"img-src":                   "'self' data: blob:",
 					"frame-ancestors":           c.frame,
 					"report-to":                 "csp",

@@ -72,6 +72,8 @@ function fakeBoard(readOnly = false): BoardControl & { calls: string[] } {
     clear: () => calls.push('clear'),
     exportPNG: (s) => Promise.resolve(`data:image/png;base64,${s}`),
     exportSVG: (s) => `<svg>${s}</svg>`,
+    openHistory: () => calls.push('history open'),
+    closeHistory: () => calls.push('history closed'),
   };
 }
 
@@ -91,7 +93,9 @@ test('commands: each does what the toolbar does', async () => {
   assert.equal(await run(b, 'exportPNG'), 'data:image/png;base64,board');
   assert.equal(await run(b, 'exportPNG', 'view'), 'data:image/png;base64,view');
   assert.equal(await run(b, 'exportSVG', 'board'), '<svg>board</svg>');
-  assert.deepEqual(b.calls, ['tool highlighter', 'tool partial-eraser', 'color e03131ff false', 'color e0313180 true', 'width 16', 'width 1', 'undo', 'redo', 'clear']);
+  assert.equal(await run(b, 'openHistory'), null);
+  assert.equal(await run(b, 'closeHistory'), null);
+  assert.deepEqual(b.calls, ['tool highlighter', 'tool partial-eraser', 'color e03131ff false', 'color e0313180 true', 'width 16', 'width 1', 'undo', 'redo', 'clear', 'history open', 'history closed']);
 });
 
 test('commands: bad arguments and unknown commands fail with a message, and do nothing', async () => {

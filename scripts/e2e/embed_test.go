@@ -888,6 +888,15 @@ func TestExportThroughPostMessageGivesAPNG(t *testing.T) {
 	if svg, _ := v.(string); err != "" || !strings.Contains(svg, "<svg") || strings.Count(svg, `data-stroke="`) != 1 {
 		t.Errorf("exportSVG: %.80q %s", svg, err)
 	}
+	// The host opens the board's history, and closes it.
+	if _, err := embCommand(p, "a", "openHistory"); err != "" {
+		t.Fatal(err)
+	}
+	f.waitFor("the history open in the embed", `window.sketchpadHistory.open() && window.sketchpadHistory.seq() === window.sketchpad.seq() && window.sketchpadHistory.shown() === 1`)
+	if _, err := embCommand(p, "a", "closeHistory"); err != "" {
+		t.Fatal(err)
+	}
+	f.waitFor("the history closed", `!window.sketchpadHistory.open()`)
 
 	// With the stroke selected, a style command keeps the select tool and
 	// the selection (it used to switch to the pen and drop it); the pen

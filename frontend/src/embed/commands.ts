@@ -38,12 +38,15 @@ export interface BoardControl {
   clear(): void;
   exportPNG(scope: Scope): string | Promise<string>;
   exportSVG(scope: Scope): string;
+  /** Opens or closes the history panel (history/): the board's past, read-only. */
+  openHistory(): void;
+  closeHistory(): void;
 }
 
 const VIEW_ONLY = 'the board is view-only here';
 
 /** COMMANDS are the commands the board takes (embed.js has the same list). */
-export const COMMANDS = ['setTool', 'setColor', 'setWidth', 'undo', 'redo', 'clear', 'exportPNG', 'exportSVG'] as const;
+export const COMMANDS = ['setTool', 'setColor', 'setWidth', 'undo', 'redo', 'clear', 'exportPNG', 'exportSVG', 'openHistory', 'closeHistory'] as const;
 
 function scopeOf(v: unknown): Scope {
   if (v === undefined || v === null || v === 'board') return 'board';
@@ -94,6 +97,12 @@ export async function runCommand(c: CommandMsg, b: BoardControl): Promise<unknow
       return await b.exportPNG(scopeOf(a));
     case 'exportSVG':
       return b.exportSVG(scopeOf(a));
+    case 'openHistory':
+      b.openHistory();
+      return null;
+    case 'closeHistory':
+      b.closeHistory();
+      return null;
     default:
       throw new Error(`unknown command ${JSON.stringify(c.cmd)}`);
   }

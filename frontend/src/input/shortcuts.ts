@@ -41,7 +41,8 @@ export type Command =
   | 'delete'
   | 'select-all'
   | 'escape'
-  | 'help';
+  | 'help'
+  | 'history';
 
 export interface KeyLike {
   readonly key: string;
@@ -99,6 +100,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: '+ / −', what: 'Zoom in / out', command: 'zoom-in' },
   { keys: '0', what: 'Zoom to 100 %', command: 'zoom-reset' },
   { keys: 'Shift+1', what: 'Fit the whole drawing into the area the panels leave free', command: 'zoom-fit' },
+  { keys: 'Shift+H', what: 'History: the board at any point, timelapse, restore as a new board, export the replay', command: 'history' },
   { keys: '?', what: 'This help', command: 'help' },
 ];
 
@@ -119,7 +121,7 @@ export function commandFor(e: KeyLike): Command | null {
   if (key === '-' || key === '_') return 'zoom-out';
   if (key === 'Delete' || key === 'Backspace') return 'delete';
   if (key === 'Escape') return 'escape';
-  if (e.shiftKey) return key === 'e' ? 'partial-eraser' : null;
+  if (e.shiftKey) return key === 'e' ? 'partial-eraser' : key === 'h' ? 'history' : null;
   if (key === '0') return 'zoom-reset';
   if (key === 'f') return 'fill';
   return TOOL_KEYS[key] ?? null;

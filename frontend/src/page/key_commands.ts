@@ -14,7 +14,7 @@ import type { ViewControl } from './view_control';
 import { ZOOM_STEP } from '../geometry/view';
 
 /** What a viewer may do from the keyboard. */
-const VIEWER: readonly Command[] = ['hand', 'zoom-in', 'zoom-out', 'zoom-reset', 'zoom-fit', 'help', 'escape'];
+const VIEWER: readonly Command[] = ['hand', 'zoom-in', 'zoom-out', 'zoom-reset', 'zoom-fit', 'help', 'escape', 'history'];
 
 export interface KeyDeps {
   readonly editor: Editor;
@@ -23,6 +23,8 @@ export interface KeyDeps {
   readonly following: Following;
   readonly help: HelpPanel;
   readonly share: ShareMenu;
+  /** The history panel (history/history_panel); null: none. */
+  readonly history: { readonly open: boolean; toggle(): void; close(): void } | null;
   /** An embedded board's configuration; null: a page of its own. */
   readonly embed: EmbedConfig | null;
   readonly readOnly: () => boolean;
@@ -66,12 +68,16 @@ export class KeyCommands {
         break;
       case 'escape':
         if (this.d.help.open) this.d.help.close();
+        else if (this.d.history?.open) this.d.history.close();
         else if (this.d.share.isOpen()) this.d.share.close(true);
         else if (editor.selection.length) editor.select([]);
         else this.d.following.stop();
         break;
       case 'help':
         this.d.help.toggle();
+        break;
+      case 'history':
+        this.d.history?.toggle();
         break;
       default:
         tools.setTool(c);

@@ -12,6 +12,8 @@ import type { BoardControl } from '../embed/commands';
 import { firstTool } from '../embed/config';
 import { TokenClock, tokenProblem } from '../embed/token';
 import { HOME_VIEW } from '../geometry/view';
+import { HistoryPanel } from '../history/history_panel';
+import { exposeHistory } from '../history/test_api';
 import { attachKeyboard } from '../input/keyboard';
 import { SHORTCUTS } from '../input/shortcuts';
 import { Connection, type ConnState } from '../net/connection';
@@ -35,6 +37,7 @@ import { TextEditor } from '../ui/text_editor';
 import { ThemeSwitch } from '../ui/theme';
 import { BoardSaver, loadBoard } from './board_cache';
 import { takeOverWork, WorkKeeper } from './work_cache';
+import { UnsavedGuard } from './unsaved_guard';
 import { Following } from './following';
 import { FrameLoop } from './frame_loop';
 import { KeyCommands } from './key_commands';
@@ -42,6 +45,7 @@ import { PageLayout } from './layout';
 import { PagePrefs } from './page_prefs';
 import type { PageSettings } from './settings';
 import { ToolControl } from './tool_control';
+import type { Tool } from '../ui/toolbar';
 import { ToolInput } from './tool_input';
 import { ViewControl } from './view_control';
 
@@ -63,6 +67,10 @@ export class Page {
   private readonly exports: Exports;
   private readonly share: ShareMenu;
   private readonly help: HelpPanel;
+  /** The board's past (history/): the slider, the timelapse, restore, export. */
+  private readonly history: HistoryPanel;
+  /** The tool to give back when the history panel closes. */
+  private toolBeforeHistory: Tool | null = null;
   private readonly theme: ThemeSwitch;
   /** The View only badge in the toolbar. */
   private readonly badge: HTMLElement;
@@ -139,6 +147,17 @@ export class Page {
       exportSVG: (scope) => this.exports.downloadSVG(scope),
     });
     this.help = new HelpPanel(SHORTCUTS);
+    this.history = new HistoryPanel({
+      segment: s.segment,
+      token: s.token,
+      room: roomName(s.segment),
+      canvas,
+      view: () => this.renderer.view,
+      dark: () => this.renderer.painter.dark,
+      readOnly: () => this.readOnly,
+      schedule,
+      toggled: (open) => this.historyToggled(open),
+    });
     // An embed's theme is the host's (theme=light|dark, else the system's), never remembered.
     const themed = (t: 'light' | 'dark'): void => this.renderer.setDark(t === 'dark');
     this.theme = embed
@@ -147,6 +166,7 @@ export class Page {
     const toolbar = this.tools.toolbar;
     if (!embed) {
       // An embed has no share menu (the host decides who gets what), no help, no theme switch.
+      toolbar.addMore(this.history.button, 'history');
       toolbar.addMore(this.share.el, 'share');
       toolbar.addMore(this.help.button, 'help');
       toolbar.addMore(this.theme.button, 'theme');
@@ -173,6 +193,7 @@ export class Page {
       },
     });
     // An embed's panels are the host's page's business: not remembered.
+    document.querySelector('#ui')?.append(this.history.el);
     this.layout.fold(embed ? {} : me.folds, embed ? () => undefined : (f) => this.prefs.update((p) => ({ ...p, folds: { ...p.folds, ...f } })));
     this.relayout();
     canvas.dataset.tool = this.tools.tool;
@@ -193,6 +214,7 @@ export class Page {
       following: this.following,
       help: this.help,
       share: this.share,
+      history: this.history,
       embed,
       readOnly: () => this.readOnly,
     });
@@ -229,6 +251,7 @@ export class Page {
       exportSVG: (scope) => this.exports.svg(scope),
       readOnly: () => this.readOnly,
     });
+    exposeHistory(this.history);
     window.setInterval(() => this.cursors.prune(), 1000);
     // A server that refused the embed (a bad token) but still sent the page
     // says why in a meta tag: tell the host, do not connect.
@@ -260,6 +283,10 @@ export class Page {
       void sw.ready.then((r) => r.active?.postMessage({ keep: location.pathname }));
     }
     this.saver = new BoardSaver(s.segment, () => editor.sync.board);
+    // Warns before unload when unsent work cannot be kept on this device
+    // (not in an embed, which keeps none by design).
+    const guard = new UnsavedGuard(() => editor.sync.outbox.length);
+    document.querySelector('#ui')?.append(guard.el);
     const restore = async (): Promise<void> => {
       const b = await loadBoard(s.segment);
       if (b && editor.sync.restore(b)) this.status.setOfflineNote(OFFLINE_CACHED_NOTE);
@@ -267,7 +294,11 @@ export class Page {
       const w = await takeOverWork(s.segment, (w) => w.epoch === editor.sync.board.epoch);
       if (w) editor.restoreWork(w.epoch, w.author, w.base, w.ops);
       const sync = editor.sync;
-      new WorkKeeper(s.segment, () => ({ epoch: sync.board.epoch, author: sync.author, base: sync.outbox.base, ops: sync.outbox.entries().map((e) => e.op) }));
+      new WorkKeeper(
+        s.segment,
+        () => ({ epoch: sync.board.epoch, author: sync.author, base: sync.outbox.base, ops: sync.outbox.entries().map((e) => e.op) }),
+        (ok) => guard.storage(ok),
+      );
     };
     // IndexedDB answers in milliseconds; one that hangs must not keep the
     // page from connecting.
@@ -366,9 +397,22 @@ export class Page {
     editor.flush();
     this.input.sendCursor();
     renderer.frame();
+    this.history.frame();
     this.decor.update(renderer.view, this.tools.tool === 'select' ? editor.selectionBounds() : null, this.input.selecting.marquee);
     this.view.frame();
     this.bridge?.frame(editor.board.seq);
+  }
+
+  /** historyToggled takes the drawing tools away while the past is shown (the hand pans it), and gives them back. */
+  private historyToggled(open: boolean): void {
+    if (open) {
+      this.toolBeforeHistory = this.tools.tool;
+      this.textEditor.end();
+      this.tools.setTool('hand');
+    } else if (this.toolBeforeHistory) {
+      if (!this.readOnly) this.tools.setTool(this.toolBeforeHistory);
+      this.toolBeforeHistory = null;
+    }
   }
 
   private relayout(): void {
@@ -416,6 +460,8 @@ export class Page {
       clear: () => editor.clear(),
       exportPNG: (scope) => this.exports.png(scope),
       exportSVG: (scope) => this.exports.svg(scope),
+      openHistory: () => void this.history.show(),
+      closeHistory: () => this.history.close(),
     };
     const channel = openChannel(s.embedHost, (c) => void this.bridge?.command(c));
     if (channel) {

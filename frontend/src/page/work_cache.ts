@@ -85,10 +85,15 @@ export class WorkKeeper {
   constructor(
     private readonly segment: string,
     private readonly work: () => Work,
+    /** Hears whether each save succeeded (false at once without Web Locks: nothing is kept). */
+    private readonly saved: (ok: boolean) => void = () => undefined,
   ) {
     this.key = `${segment} ${this.page}`;
     const lm = locks();
-    if (!lm) return;
+    if (!lm) {
+      saved(false);
+      return;
+    }
     void holdLock(lm, lockName(segment, this.page), false);
     // A page that is being closed or reloaded saves what it has; the
     // interval covers a page that is killed.
@@ -116,7 +121,12 @@ export class WorkKeeper {
         } finally {
           db.close();
         }
+        this.saved(true);
       })
-      .catch(() => undefined);
+      .catch(() => {
+        // Save again at the next chance: the failure is told, not hidden.
+        this.last = '';
+        this.saved(false);
+      });
   }
 }

@@ -12,6 +12,9 @@ import { HOME_VIEW, sameView, snapView, type View } from '../geometry/view';
 import { CommittedLayer } from './layer';
 import { StrokePainter } from './paint';
 
+/** RenderSource is what a renderer draws: the page's editor, or a board of the past (history/). */
+export type RenderSource = Pick<Editor, 'committed' | 'overlay'>;
+
 /** A zoom on a board slow to repaint is repainted once the view has been still this long (ms). */
 const SETTLE_MS = 160;
 
@@ -55,7 +58,7 @@ export class Renderer {
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
-    private readonly editor: Editor,
+    private readonly editor: RenderSource,
     /** Asks for a frame (the settle after a zoom). */
     private readonly requestFrame: () => void,
   ) {

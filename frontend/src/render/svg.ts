@@ -196,3 +196,6 @@ export function boardSVG(strokes: readonly SvgStroke[], area?: Rect): string {
     `<g data-layer="highlighter">${under}</g><g data-layer="ink">${ink}</g></svg>\n`
   );
 }
+
+/** strokeSVG is one stroke's element as boardSVG writes it; flatSVG a flat path (an eraser's, in a mask). */
+export { element as strokeSVG, polyline as flatSVG };

@@ -7,7 +7,7 @@
 import type { ToolName } from '../input/shortcuts';
 
 /** The page controls that may go to the "more" menu, by their data-testid. */
-export type Extra = 'theme' | 'help' | 'clear' | 'share';
+export type Extra = 'theme' | 'help' | 'history' | 'clear' | 'share';
 
 export type Demotion = { readonly kind: 'tool'; readonly name: ToolName } | { readonly kind: 'extra'; readonly name: Extra };
 
@@ -32,8 +32,8 @@ export const MIN_TOOLS = 2;
 const KEEP_TOOLS_OVER_PAGE = 4;
 
 /**
- * demotions returns the order in which controls leave the bar: theme and
- * help; the tools beyond the first four; clear and share; the tools down to
+ * demotions returns the order in which controls leave the bar: theme,
+ * help and history; the tools beyond the first four; clear and share; the tools down to
  * MIN_TOOLS. tools are the tools this toolbar shows, extras its page
  * controls.
  */
@@ -49,7 +49,7 @@ export function demotions(tools: readonly ToolName[], extras: readonly Extra[]):
       if (!out.some((d) => d.kind === 'tool' && d.name === name)) out.push({ kind: 'tool', name });
     }
   };
-  extra(['theme', 'help']);
+  extra(['theme', 'help', 'history']);
   toolsDownTo(KEEP_TOOLS_OVER_PAGE);
   extra(['clear', 'share']);
   toolsDownTo(MIN_TOOLS);

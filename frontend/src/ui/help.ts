@@ -16,9 +16,10 @@ export interface Control {
 /** CONTROLS: the page's controls, in the order they sit on the screen. */
 export const CONTROLS: readonly Control[] = [
   { name: 'Tools', what: 'Select, hand, pen, highlighter, eraser, partial eraser, line, arrow, rectangle, ellipse, text: the buttons at the left of the toolbar' },
-  { name: 'More (⋯)', what: 'What does not fit in the toolbar on this screen: more tools, then theme, help, clear and share. A click on the board closes an open menu and draws nothing' },
+  { name: 'More (⋯)', what: 'What does not fit in the toolbar on this screen: more tools, then theme, help, history, clear and share. A click on the board closes an open menu and draws nothing' },
   { name: 'Undo, redo', what: 'Take back or redo your own last change' },
-  { name: 'Clear', what: 'Clear the board for everyone, after a confirm' },
+  { name: 'Clear', what: 'Clear the board for everyone, after a confirm; the board before it stays in the history' },
+  { name: 'History (the clock)', what: 'The board at any point of its life on a slider, versions marked (blue: checkpoints, red: before a clear; hover for time and authors); play replays it stroke by stroke at a chosen speed; restore as a new board (a copy with a new link; this board stays as it is); export the replay as an animated SVG; Back to live or Escape leaves' },
   { name: 'Share', what: 'The edit link, the view link, and export as PNG (1×, 2× or 3×) or SVG, the whole board or what you see, named after the board and the date' },
   { name: 'Help, theme', what: 'This help; light or dark (the dark theme inverts the board, keeps highlighters light; exports stay as on white)' },
   { name: 'Style (the dot)', what: "The current tool's color, opacity, width and, for shapes, fill; only what applies to the tool" },
@@ -26,7 +27,7 @@ export const CONTROLS: readonly Control[] = [
   { name: 'Map (bottom right)', what: 'The minimap (click to go there) and the zoom bar: zoom out, the zoom (click: 100 %), zoom in, fit; the map button folds them (remembered)' },
   { name: 'Status (bottom left)', what: 'Live, or what is wrong and when the page tries again (Reconnect now tries at once); nothing you draw meanwhile is lost' },
   { name: 'Back to content', what: 'Shows when no drawing is in view: brings the whole drawing back' },
-  { name: 'Status (bottom left)', what: "Live, connecting or offline. Offline you keep drawing: it is sent when the connection is back, even after a reload; a board opened here before opens from its link without a network" },
+  { name: 'Status (bottom left)', what: "Live, connecting or offline. Offline you keep drawing: it is sent when the connection is back, even after a reload; a board opened here before opens from its link without a network. If this browser cannot keep unsent work, the page says “Not saved on this device” and asks before the tab closes" },
 ];
 
 export class HelpPanel {

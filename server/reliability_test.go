@@ -250,7 +250,7 @@ func TestSlowConsumerIsDroppedAndOthersAreNotSlowed(t *testing.T) {
 		frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpEnd}))
 		sent++
 		if k%50 == 49 {
-			frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpClear}))
+			frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpClear, Stroke: 1}))
 		}
 		time.Sleep(raceSlowdown * 2 * time.Millisecond) // fast, but one a reading client keeps up with
 	}

@@ -154,6 +154,8 @@ function ownedLocally(st: ShownState, s: Stroke): boolean {
 
 function boardVisible(st: ShownState, s: Stroke): boolean {
   if (st.pending.clearUid) return false;
+  if (s.sweptN !== 0 && !st.pending.unswept.has(displayKey(s.sweptBy, s.sweptN, st.me))) return false;
+  if (st.pending.removed.length && s.sweptN === 0 && st.pending.removed.some((r) => r.author === s.author && s.seq > r.since)) return false;
   const key = displayKey(s.author, s.stroke, st.me);
   if (st.erasing?.has(key) || key === st.editingKey) return false;
   return !(st.pending.hidden.get(key) ?? s.hidden);

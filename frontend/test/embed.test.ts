@@ -70,6 +70,7 @@ function fakeBoard(readOnly = false): BoardControl & { calls: string[] } {
     undo: () => (calls.push('undo'), true),
     redo: () => (calls.push('redo'), false),
     clear: () => calls.push('clear'),
+    undoClear: () => (calls.push('undoClear'), true),
     exportPNG: (s) => Promise.resolve(`data:image/png;base64,${s}`),
     exportSVG: (s) => `<svg>${s}</svg>`,
   };

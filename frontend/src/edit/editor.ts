@@ -101,6 +101,7 @@ export class Editor {
   private selected: StrokeId[] = [];
   private editingKey: string | null = null;
   private erasedAt = -Infinity;
+  private soloV = 0;
   private readonly extents = new WeakMap<object, { n: number; r: Rect }>();
 
   constructor(send: (frame: Uint8Array) => void, private readonly listener: EditorListener, identity: Identity) {
@@ -485,6 +486,19 @@ export class Editor {
 
   // ---- what is shown ----
 
+  /** solo is the author whose work alone is shown (0: everyone's). */
+  get solo(): number {
+    return this.soloV;
+  }
+
+  /** setSolo shows only author's work (0: everyone's again). Drawing goes on as usual. */
+  setSolo(author: number): void {
+    if (author === this.soloV) return;
+    this.soloV = author;
+    this.selected = [];
+    this.changed();
+  }
+
   /** committed returns the closed, shown strokes of the board that are where the board has them, in z-order. */
   committed(): Stroke[] {
     return committedStrokes(this.shownState());
@@ -629,6 +643,7 @@ export class Editor {
       growing: this.draw.item,
       erasing: this.erasing?.keys,
       editingKey: this.editingKey,
+      solo: this.soloV,
     };
   }
 

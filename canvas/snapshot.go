@@ -44,7 +44,7 @@ func MaxSnapshotBytes(authors, strokes, points, text int) int {
 		author = binary.MaxVarintLen32 + binary.MaxVarintLen64 + binary.MaxVarintLen32
 		stroke = 2*binary.MaxVarintLen32 + 1 + 1 + 4 + 2 + 3 + 2 + // ids, tool, flags, color, width ≤ 4096, points ≤ 50000, text length ≤ 4096
 			binary.MaxVarintLen64 + 2*binary.MaxVarintLen32 // seq, sweep
-		point  = 5 + 5 + 1
+		point = 5 + 5 + 1
 	)
 	return msg + header + authors*author + binary.MaxVarintLen32 + strokes*stroke + points*point + text
 }

@@ -381,9 +381,9 @@ func buildVectors(t testing.TB) vectorFile {
 		{3, &Op{Type: OpClear, Stroke: 1}},
 		{2, &Op{Type: OpShape, Stroke: 9, Tool: ToolLine, Color: 0xff, Width: 4, Points: []Point{{X: 1, Y: 1}, {X: 2, Y: 2}}}},
 		{2, &Op{Type: OpRestore, Strokes: []StrokeID{{Author: 2, N: 4}}}}, // swept: restored under the sweep
-		{1, &Op{Type: OpClear, Stroke: 2}},                                // only the line: the rest is swept already
-		{4, &Op{Type: OpUnsweep, Sweep: StrokeID{Author: 3, N: 1}}},       // anyone may undo a clear
-		{4, &Op{Type: OpUnsweep, Sweep: StrokeID{Author: 3, N: 7}}},       // unknown: nothing
+		{1, &Op{Type: OpClear, Stroke: 2}},                          // only the line: the rest is swept already
+		{4, &Op{Type: OpUnsweep, Sweep: StrokeID{Author: 3, N: 1}}}, // anyone may undo a clear
+		{4, &Op{Type: OpUnsweep, Sweep: StrokeID{Author: 3, N: 7}}}, // unknown: nothing
 	})
 	apply("remove: one author's strokes after a seq, undone by its sweep", 10, []step{
 		{1, begin}, {1, &Op{Type: OpEnd}}, {2, rect}, {1, text}, {1, &Op{Type: OpBegin, Stroke: 8, Width: 2, Points: []Point{{X: 3, Y: 3}}}},

@@ -89,10 +89,11 @@ test('commands: each does what the toolbar does', async () => {
   assert.equal(await run(b, 'undo'), true);
   assert.equal(await run(b, 'redo'), false);
   assert.equal(await run(b, 'clear'), null);
+  assert.equal(await run(b, 'undoClear'), true);
   assert.equal(await run(b, 'exportPNG'), 'data:image/png;base64,board');
   assert.equal(await run(b, 'exportPNG', 'view'), 'data:image/png;base64,view');
   assert.equal(await run(b, 'exportSVG', 'board'), '<svg>board</svg>');
-  assert.deepEqual(b.calls, ['tool highlighter', 'tool partial-eraser', 'color e03131ff false', 'color e0313180 true', 'width 16', 'width 1', 'undo', 'redo', 'clear']);
+  assert.deepEqual(b.calls, ['tool highlighter', 'tool partial-eraser', 'color e03131ff false', 'color e0313180 true', 'width 16', 'width 1', 'undo', 'redo', 'clear', 'undoClear']);
 });
 
 test('commands: bad arguments and unknown commands fail with a message, and do nothing', async () => {
@@ -111,7 +112,7 @@ test('commands: bad arguments and unknown commands fail with a message, and do n
 test('commands: a view-only board pans and exports, and refuses the rest', async () => {
   const b = fakeBoard(true);
   assert.equal(await run(b, 'setTool', 'hand'), 'hand');
-  for (const [c, a] of [['setTool', 'pen'], ['setColor', '#000000'], ['setWidth', 2], ['undo'], ['redo'], ['clear']] as const) {
+  for (const [c, a] of [['setTool', 'pen'], ['setColor', '#000000'], ['setWidth', 2], ['undo'], ['redo'], ['clear'], ['undoClear']] as const) {
     await assert.rejects(run(b, c, a), /view-only/, c);
   }
   assert.match(String(await run(b, 'exportPNG')), /^data:image\/png/);

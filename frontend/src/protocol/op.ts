@@ -111,7 +111,8 @@ export function writeOp(w: ByteWriter, op: Op): void {
       w.uvarint(op.stroke).u32(op.color).uvarint(op.size).svarint(op.x).svarint(op.y).str(op.text);
       break;
     case 'clear':
-      if (op.n !== 0) w.uvarint(op.n);
+      // 0 (or none, from a page older than version 4): version 3's clear, which a server refuses.
+      if (op.n) w.uvarint(op.n);
       break;
     case 'unsweep':
       w.uvarint(op.by).uvarint(op.n);

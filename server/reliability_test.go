@@ -215,7 +215,9 @@ func TestFrameAttacksAreClosedQuicklyAndHurtNoOne(t *testing.T) {
 }
 
 func TestSlowConsumerIsDroppedAndOthersAreNotSlowed(t *testing.T) {
-	ts := startWith(t, &config.Config{DataDir: t.TempDir(), RoomIdle: time.Minute, SendQueueBytes: 1 << 20, RateDraw: 10000, RateDestructive: 1000})
+	// A clear hides its strokes until their room is needed (canvas/sweep.go):
+	// the board limit makes that soon, so the board stays small.
+	ts := startWith(t, &config.Config{DataDir: t.TempDir(), RoomIdle: time.Minute, SendQueueBytes: 1 << 20, RateDraw: 10000, RateDestructive: 1000, MaxBoardPoints: 120_000})
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	fast := client.New(ts.wsURL("slow"), client.Options{Name: "fast", NoLog: true})

@@ -340,6 +340,11 @@ export class Page {
       },
       leave: (a) => {
         this.bridge?.people.leave(a);
+        if (this.editor.solo === a) {
+          // Their row, and its toggle, goes: show everyone's work again.
+          this.editor.setSolo(0);
+          this.people.setSolo(0);
+        }
         this.people.remove(a);
         this.cursors.remove(a);
         this.following.left(a);

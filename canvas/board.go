@@ -13,7 +13,18 @@ type Stroke struct {
 	Width    uint32 // line width; for text, the font size
 	Points   []Point
 	Text     string // ToolText only
+	// Seq is the sequence number of the op that put the stroke on the
+	// board: who drew it is ID.Author, when is the log's time of Seq.
+	Seq uint64
+	// Swept names the sweep (a Clear or a Remove, sweep.go) that hid the
+	// stroke, zero when none; Removed says the sweep was a moderator's
+	// Remove.
+	Swept   StrokeID
+	Removed bool
 }
+
+// Visible reports whether the stroke is drawn: neither erased nor swept.
+func (s *Stroke) Visible() bool { return !s.Hidden && s.Swept == (StrokeID{}) }
 
 // AuthorState is what the board remembers of one author.
 type AuthorState struct {
@@ -37,6 +48,7 @@ type Board struct {
 	index   map[StrokeID]int // position in strokes
 	points  int              // points in all strokes, for limits and metrics
 	text    int              // bytes of text in all strokes, for limits
+	swept   sweptSize        // what of points, text and strokes is swept
 }
 
 // NewBoard returns an empty board of the given epoch.
@@ -99,6 +111,9 @@ func (b *Board) Apply(a uint32, o *Op) {
 	b.Seq++
 	as := b.author(a)
 	as.Applied++
+	if o.Purge {
+		b.purge()
+	}
 	switch o.Type {
 	case OpBegin:
 		as.Open = 0
@@ -108,6 +123,7 @@ func (b *Board) Apply(a uint32, o *Op) {
 		}
 		s := &Stroke{
 			ID:       id,
+			Seq:      b.Seq,
 			Tool:     o.Tool,
 			Pressure: o.Flags&FlagPressure != 0,
 			Color:    o.Color,
@@ -140,9 +156,22 @@ func (b *Board) Apply(a uint32, o *Op) {
 		for _, s := range b.authors {
 			s.Open = 0
 		}
-		clear(b.index)
-		b.strokes = nil
-		b.points, b.text = 0, 0
+		if o.Stroke == 0 { // version 3's clear, replayed from a log: for good
+			clear(b.index)
+			b.strokes = nil
+			b.points, b.text, b.swept = 0, 0, sweptSize{}
+			return
+		}
+		b.sweep(StrokeID{Author: a, N: o.Stroke}, false, func(*Stroke) bool { return true })
+	case OpRemove:
+		if s := b.authors[o.Sweep.Author]; s != nil {
+			s.Open = 0
+		}
+		b.sweep(StrokeID{Author: a, N: o.Stroke}, true, func(s *Stroke) bool {
+			return s.ID.Author == o.Sweep.Author && s.Seq > o.Since
+		})
+	case OpUnsweep:
+		b.unsweep(o.Sweep)
 	case OpShape, OpText:
 		// Create, or replace in place a stroke of the same kind: a live
 		// drag or an edit sends the same stroke again.
@@ -155,13 +184,17 @@ func (b *Board) Apply(a uint32, o *Op) {
 		s := b.Stroke(id)
 		switch {
 		case s == nil:
-			s = &Stroke{ID: id}
+			s = &Stroke{ID: id, Seq: b.Seq}
 			b.add(s)
 		case IsShape(s.Tool) != IsShape(tool) || (s.Tool == ToolText) != (tool == ToolText):
 			return
 		}
 		b.points += len(o.Points) - len(s.Points)
 		b.text += len(o.Text) - len(s.Text)
+		if s.Swept != (StrokeID{}) {
+			b.swept.points += len(o.Points) - len(s.Points)
+			b.swept.text += len(o.Text) - len(s.Text)
+		}
 		s.Tool, s.Filled, s.Color, s.Width, s.Text = tool, o.Flags&FlagFilled != 0, o.Color, o.Width, o.Text
 		s.Points = append(s.Points[:0], o.Points...)
 	case OpMove:

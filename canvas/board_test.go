@@ -72,7 +72,13 @@ func strokeIDs(b *Board) []StrokeID {
 func checkInvariants(t testing.TB, b *Board) {
 	t.Helper()
 	total := 0
+	var swept sweptSize
 	for i, s := range b.Strokes() {
+		if s.Swept != (StrokeID{}) {
+			swept.add(s, 1)
+		} else if s.Removed {
+			t.Fatalf("stroke %v removed but not swept", s.ID)
+		}
 		if b.Stroke(s.ID) != s {
 			t.Fatalf("stroke %d (%v) is not found by its id", i, s.ID)
 		}
@@ -95,9 +101,16 @@ func checkInvariants(t testing.TB, b *Board) {
 	if total != b.Points() {
 		t.Fatalf("Points() = %d, strokes hold %d", b.Points(), total)
 	}
+	if swept != b.swept {
+		t.Fatalf("swept size %+v, swept strokes hold %+v", b.swept, swept)
+	}
 	for a := range b.authors {
-		if open := b.Author(a).Open; open != 0 && b.Stroke(StrokeID{Author: a, N: open}) == nil {
-			t.Fatalf("author %d's open stroke %d is not on the board", a, open)
+		open := b.Author(a).Open
+		if open == 0 {
+			continue
+		}
+		if s := b.Stroke(StrokeID{Author: a, N: open}); s == nil || s.Swept != (StrokeID{}) {
+			t.Fatalf("author %d's open stroke %d is not on the board, or swept", a, open)
 		}
 	}
 }
@@ -478,7 +491,24 @@ func randBoardOp(r *rand.Rand) authoredOp {
 	absolute := func() Point {
 		return Point{X: int32(r.IntN(2*CoordLimit+1) - CoordLimit), Y: int32(r.IntN(2000) - 1000)}
 	}
-	switch k := r.IntN(130); {
+	switch k := r.IntN(150); {
+	case k >= 130:
+		// v4: sweeps over a few sweep numbers, so unsweeps find them.
+		sw := StrokeID{Author: uint32(1 + r.IntN(4)), N: uint32(1 + r.IntN(3))}
+		switch k {
+		case 130, 131, 132, 133:
+			o = Op{Type: OpClear, Stroke: uint32(1 + r.IntN(3))}
+		case 134, 135, 136:
+			o = Op{Type: OpRemove, Stroke: uint32(1 + r.IntN(3)), Sweep: StrokeID{Author: uint32(1 + r.IntN(5))}, Since: uint64(r.IntN(40))}
+		case 137, 138, 139, 140, 141, 142:
+			o = Op{Type: OpUnsweep, Sweep: sw}
+		default:
+			o = randBoardOp(r).Op
+			for !AddsToBoard(o.Type) || o.Purge {
+				o = randBoardOp(r).Op
+			}
+			o.Purge = true
+		}
 	case k >= 115:
 		// v3: Trace, mostly small residuals, sometimes the largest (so
 		// strokes reach the coordinate limit and clamp).
@@ -805,7 +835,8 @@ func TestUnmarshalBinaryRejects(t *testing.T) {
 		{"MaxStrokePoints+1 points", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, width: 1, deltas: many}}), "point count 50001 over limit 50000"},
 		{"stroke number 0", rawBoard(1, nil, []rawStroke{stroke(1, 0)}), "stroke number 0"},
 		{"unknown tool", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, tool: 8, width: 1, deltas: one}}), "unknown tool"},
-		{"unknown stroke flag", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, flags: 8, width: 1, deltas: one}}), "unknown stroke flags"},
+		{"unknown stroke flag", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, flags: 64, width: 1, deltas: one}}), "unknown stroke flags"},
+		{"removed but not swept", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, flags: 32, width: 1, deltas: one}}), "unknown stroke flags"},
 		{"shape with one point", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, tool: ToolRect, width: 1, deltas: one}}), "stroke with 1 points"},
 		{"x beyond the limit", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, width: 1, deltas: [][3]int64{{CoordLimit + 1, 0, 0}}}}), "coordinate beyond"},
 		{"y beyond the limit", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, width: 1, deltas: [][3]int64{{0, -CoordLimit - 1, 0}}}}), "coordinate beyond"},

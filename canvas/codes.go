@@ -82,6 +82,10 @@ const (
 	// a silent connection: the client waits for it (the server drops a
 	// joiner that reads too slowly itself) and says the board is loading.
 	NoticeLoading NoticeCode = 3
+	// NoticeForbidden (a hint): an op was refused because this connection
+	// may not send it (a Remove, or the undo of one, from someone who is
+	// not a moderator); the server numbered an End in its place.
+	NoticeForbidden NoticeCode = 403
 	// NoticeBoardFull (a hint): an op was refused because the board is
 	// full; the server numbered an End in its place.
 	NoticeBoardFull NoticeCode = 413

@@ -335,6 +335,18 @@ func FuzzBoardUnmarshal(f *testing.F) {
 			b.Apply(s[0].ID.Author, &Op{Type: OpErase, Strokes: []StrokeID{s[0].ID}})
 			b.Apply(s[0].ID.Author, &Op{Type: OpBegin, Stroke: s[0].ID.N, Width: 1, Points: []Point{{}}})
 			b.Apply(s[0].ID.Author, &Op{Type: OpPointsP, Points: []Point{{P: 1}}})
+			// Sweeps over whatever sweeps the snapshot held: a removal,
+			// an undo of the first stroke's sweep, a clear, a purge.
+			mod := b.MaxAuthor() + 1
+			b.Apply(mod, &Op{Type: OpRemove, Stroke: 1, Sweep: StrokeID{Author: s[0].ID.Author}, Since: b.Seq / 2})
+			b.Apply(mod, &Op{Type: OpUnsweep, Sweep: s[0].Swept})
+			b.Apply(mod, &Op{Type: OpClear, Stroke: 2})
+			checkInvariants(t, &b)
+			b.Apply(mod, &Op{Type: OpUnsweep, Sweep: StrokeID{Author: mod, N: 1}})
+			b.Apply(mod, &Op{Type: OpShape, Stroke: 3, Tool: ToolRect, Width: 1, Points: []Point{{}, {X: 1, Y: 1}}, Purge: true})
+			if b.SweptPoints() != 0 {
+				t.Fatalf("input %x: a purge left %d swept points", data, b.SweptPoints())
+			}
 		}
 		checkInvariants(t, &b)
 		enc, _ = b.MarshalBinary()

@@ -70,6 +70,15 @@ func DecodeClientFrame(b []byte, f *ClientFrame) error {
 	case IsOp(f.Type):
 		r.b = b
 		decodeOp(&r, &f.Op)
+		switch {
+		case r.err != nil:
+		case f.Op.Purge:
+			// A server numbers ops in a Purge when it needs their room;
+			// a client asking for it would drop what others may undo.
+			r.fail(errf("a purge is numbered by servers only"))
+		case f.Op.Type == OpClear && f.Op.Stroke == 0:
+			r.fail(errf("clear without a sweep number (version 3)"))
+		}
 	default:
 		return errf("unknown message type %#x", f.Type)
 	}

@@ -9,7 +9,9 @@ package canvas
 //	   ellipse), text, move.
 //	3  Trace: freehand points as second-order residuals, about one byte
 //	   per point (trace.go).
-const Version = 3
+//	4  sweeps: an undoable Clear (numbered), Unsweep, a moderator's Remove
+//	   of one author's work, and the server's Purge (sweep.go).
+const Version = 4
 
 // OpType is the first byte of an op. Ops are the sequenced messages: each
 // one gets a room sequence number and changes the board.
@@ -22,15 +24,19 @@ const (
 	OpEnd     OpType = 0x13 // empty
 	OpErase   OpType = 0x14 // count uvarint, count × (author uvarint, stroke uvarint)
 	OpRestore OpType = 0x15 // same as Erase
-	OpClear   OpType = 0x16 // empty
+	OpClear   OpType = 0x16 // n uvarint: the clearer's sweep number (sweep.go)
 	OpShape   OpType = 0x17 // stroke uvarint, tool u8, flags u8, color u32, width uvarint, x0, y0, x1, y1 svarint
 	OpText    OpType = 0x18 // stroke uvarint, color u32, size uvarint, x, y svarint, text string
 	OpMove    OpType = 0x19 // count uvarint, count × (author uvarint, stroke uvarint), dx, dy svarint
 	OpTrace   OpType = 0x1a // trace codes to the end of the op (residuals, see trace.go)
+	OpUnsweep OpType = 0x1b // author uvarint, n uvarint: the sweep undone
+	OpRemove  OpType = 0x1c // n uvarint, author uvarint, since uvarint: a moderator's sweep of one author
+	OpPurge   OpType = 0x1d // an op that adds to the board; numbered by servers only
+	lastOp           = OpPurge
 )
 
 // IsOp reports whether t is an op type (a client frame carrying an op).
-func IsOp(t byte) bool { return t >= byte(OpBegin) && t <= byte(OpTrace) }
+func IsOp(t byte) bool { return t >= byte(OpBegin) && t <= byte(lastOp) }
 
 // Tools. A stroke's tool says how it is drawn (PROTOCOL.md "Rendering").
 const (
@@ -98,7 +104,14 @@ type StrokeID struct {
 //	Shape:          Stroke, Tool, Flags, Color, Width, Points (two, absolute)
 //	Text:           Stroke, Color, Width (the font size), Points (one, absolute), Text
 //	Move:           Strokes, DX, DY
-//	End, Clear:     nothing
+//	Clear:          Stroke (the sweep's number; 0: version 3's clear for good)
+//	Unsweep:        Sweep (the sweep undone)
+//	Remove:         Stroke (the sweep's number), Sweep.Author (whose strokes), Since
+//	End:            nothing
+//
+// Purge marks an op of a type that adds to the board (AddsToBoard) as
+// numbered by a server in a Purge: on the wire it is 0x1D followed by the
+// op; applied, it first drops every swept stroke (sweep.go).
 type Op struct {
 	Type    OpType
 	Stroke  uint32
@@ -110,6 +123,20 @@ type Op struct {
 	Strokes []StrokeID
 	Text    string
 	DX, DY  int32
+	Sweep   StrokeID
+	Since   uint64
+	Purge   bool
+}
+
+// AddsToBoard reports whether ops of type t can add strokes, points or
+// text to the board: the ops a board's limits apply to, and the only ones
+// a Purge may carry.
+func AddsToBoard(t OpType) bool {
+	switch t {
+	case OpBegin, OpPoints, OpPointsP, OpTrace, OpShape, OpText:
+		return true
+	}
+	return false
 }
 
 // HasPressure reports whether the op's points carry pressure bytes.
@@ -119,6 +146,9 @@ func (o *Op) HasPressure() bool {
 
 // AppendOp appends the wire encoding of o (type byte and body) to b.
 func AppendOp(b []byte, o *Op) []byte {
+	if o.Purge {
+		b = append(b, byte(OpPurge))
+	}
 	b = append(b, byte(o.Type))
 	switch o.Type {
 	case OpBegin:
@@ -158,6 +188,17 @@ func AppendOp(b []byte, o *Op) []byte {
 		b = appendSvarint(b, int64(o.Points[0].Y))
 		b = appendUvarint(b, uint64(len(o.Text)))
 		b = append(b, o.Text...)
+	case OpClear:
+		if o.Stroke != 0 {
+			b = appendUvarint(b, uint64(o.Stroke))
+		}
+	case OpUnsweep:
+		b = appendUvarint(b, uint64(o.Sweep.Author))
+		b = appendUvarint(b, uint64(o.Sweep.N))
+	case OpRemove:
+		b = appendUvarint(b, uint64(o.Stroke))
+		b = appendUvarint(b, uint64(o.Sweep.Author))
+		b = appendUvarint(b, o.Since)
 	}
 	return b
 }
@@ -188,7 +229,16 @@ func decodeOp(r *reader, o *Op) {
 	if r.err != nil {
 		return
 	}
-	*o = Op{Type: t, Points: o.Points[:0], Strokes: o.Strokes[:0]}
+	purge := t == OpPurge
+	if purge {
+		if t = OpType(r.u8()); r.err == nil && !AddsToBoard(t) {
+			r.fail(errf("purge of op type %#x", byte(t)))
+		}
+		if r.err != nil {
+			return
+		}
+	}
+	*o = Op{Type: t, Points: o.Points[:0], Strokes: o.Strokes[:0], Purge: purge}
 	switch t {
 	case OpBegin:
 		r.strokeHeader(o)
@@ -251,10 +301,30 @@ func decodeOp(r *reader, o *Op) {
 		o.Width = width(r, w)
 		o.Points = append(o.Points, r.point())
 		o.Text = r.str("text", MaxTextBytes)
-	case OpEnd, OpClear:
+	case OpClear:
+		if r.len() > 0 { // else version 3's clear for good, as logs hold it
+			o.Stroke = r.sweepNumber()
+		}
+	case OpUnsweep:
+		o.Sweep.Author = r.uvarint32("author")
+		o.Sweep.N = r.sweepNumber()
+	case OpRemove:
+		o.Stroke = r.sweepNumber()
+		o.Sweep.Author = r.uvarint32("author")
+		o.Since = r.uvarint()
+	case OpEnd:
 	default:
 		r.fail(errf("unknown op type %#x", byte(t)))
 	}
+}
+
+// sweepNumber reads a sweep's number: like a stroke's, not 0.
+func (r *reader) sweepNumber() uint32 {
+	n := r.uvarint32("sweep")
+	if r.err == nil && n == 0 {
+		r.fail(errf("sweep number 0"))
+	}
+	return n
 }
 
 // strokeHeader reads what Begin and Shape start with: stroke (not 0),

@@ -20,6 +20,10 @@ const (
 	snapFlagPressure = 1 << 0
 	snapFlagHidden   = 1 << 1
 	snapFlagFilled   = 1 << 2
+	snapFlagSeq      = 1 << 3 // seq uvarint follows the stroke (0, not written: drawn before version 4)
+	snapFlagSwept    = 1 << 4 // sweep author uvarint, n uvarint follow
+	snapFlagRemoved  = 1 << 5 // the sweep was a Remove (only with snapFlagSwept)
+	snapFlags        = snapFlagPressure | snapFlagHidden | snapFlagFilled | snapFlagSeq | snapFlagSwept | snapFlagRemoved
 )
 
 // MaxSnapshotBytes is an upper bound of the size of a Snapshot message
@@ -38,8 +42,9 @@ func MaxSnapshotBytes(authors, strokes, points, text int) int {
 		msg    = 1 + binary.MaxVarintLen64 // type, body length
 		header = 8 + binary.MaxVarintLen64 + binary.MaxVarintLen32
 		author = binary.MaxVarintLen32 + binary.MaxVarintLen64 + binary.MaxVarintLen32
-		stroke = 2*binary.MaxVarintLen32 + 1 + 1 + 4 + 2 + 3 + 2 // ids, tool, flags, color, width ≤ 4096, points ≤ 50000, text length ≤ 4096
-		point  = 5 + 5 + 1
+		stroke = 2*binary.MaxVarintLen32 + 1 + 1 + 4 + 2 + 3 + 2 + // ids, tool, flags, color, width ≤ 4096, points ≤ 50000, text length ≤ 4096
+			binary.MaxVarintLen64 + 2*binary.MaxVarintLen32 // seq, sweep
+		point = 5 + 5 + 1
 	)
 	return msg + header + authors*author + binary.MaxVarintLen32 + strokes*stroke + points*point + text
 }
@@ -76,6 +81,15 @@ func (b *Board) AppendBinary(dst []byte) ([]byte, error) {
 		if s.Filled {
 			flags |= snapFlagFilled
 		}
+		if s.Seq != 0 {
+			flags |= snapFlagSeq
+		}
+		if s.Swept != (StrokeID{}) {
+			flags |= snapFlagSwept
+			if s.Removed {
+				flags |= snapFlagRemoved
+			}
+		}
 		dst = append(dst, s.Tool, flags)
 		dst = appendU32(dst, s.Color)
 		dst = appendUvarint(dst, uint64(s.Width))
@@ -90,6 +104,13 @@ func (b *Board) AppendBinary(dst []byte) ([]byte, error) {
 		if s.Tool == ToolText {
 			dst = appendUvarint(dst, uint64(len(s.Text)))
 			dst = append(dst, s.Text...)
+		}
+		if s.Seq != 0 {
+			dst = appendUvarint(dst, s.Seq)
+		}
+		if s.Swept != (StrokeID{}) {
+			dst = appendUvarint(dst, uint64(s.Swept.Author))
+			dst = appendUvarint(dst, uint64(s.Swept.N))
 		}
 	}
 	return dst, nil
@@ -178,7 +199,7 @@ func decodeBoard(r *reader) (*Board, error) {
 			r.fail(errf("stroke number 0"))
 		case s.Tool > maxTool:
 			r.fail(errf("unknown tool %d", s.Tool))
-		case flags&^(snapFlagPressure|snapFlagHidden|snapFlagFilled) != 0:
+		case flags&^snapFlags != 0, flags&snapFlagRemoved != 0 && flags&snapFlagSwept == 0:
 			r.fail(errf("unknown stroke flags %#x", flags))
 		case IsShape(s.Tool) && np != 2, s.Tool == ToolText && np != 1:
 			r.fail(errf("tool %d stroke with %d points", s.Tool, np))
@@ -214,6 +235,19 @@ func decodeBoard(r *reader) (*Board, error) {
 		if s.Tool == ToolText {
 			s.Text = r.str("text", MaxTextBytes)
 		}
+		if flags&snapFlagSeq != 0 {
+			if s.Seq = r.uvarint(); r.err == nil && (s.Seq == 0 || s.Seq > b.Seq) {
+				r.fail(errf("stroke seq %d outside 1..%d", s.Seq, b.Seq))
+			}
+		}
+		if flags&snapFlagSwept != 0 {
+			s.Swept = StrokeID{Author: r.uvarint32("author"), N: r.uvarint32("sweep")}
+			if r.err == nil && s.Swept.N == 0 {
+				r.fail(errf("sweep number 0"))
+			}
+			s.Removed = flags&snapFlagRemoved != 0
+			b.swept.add(s, 1)
+		}
 		b.points += np
 		b.text += len(s.Text)
 		b.index[s.ID] = len(b.strokes)
@@ -231,6 +265,9 @@ func decodeBoard(r *reader) (*Board, error) {
 			if !IsFreehand(b.strokes[i].Tool) {
 				return nil, errf("open stroke %d of author %d is not freehand", s.Open, a)
 			}
+			if b.strokes[i].Swept != (StrokeID{}) {
+				return nil, errf("open stroke %d of author %d is swept", s.Open, a)
+			}
 		}
 	}
 	return b, nil
@@ -238,7 +275,7 @@ func decodeBoard(r *reader) (*Board, error) {
 
 // Clone returns a deep copy of b.
 func (b *Board) Clone() *Board {
-	c := &Board{Epoch: b.Epoch, Seq: b.Seq, points: b.points, text: b.text}
+	c := &Board{Epoch: b.Epoch, Seq: b.Seq, points: b.points, text: b.text, swept: b.swept}
 	if b.authors != nil {
 		c.authors = make(map[uint32]*AuthorState, len(b.authors))
 		for a, s := range b.authors {

@@ -34,7 +34,7 @@ func (b *Board) SVG() []byte {
 	var under, ink layer
 	masks := 0
 	for _, s := range b.strokes {
-		if s.Hidden {
+		if !s.Visible() {
 			continue
 		}
 		switch s.Tool {
@@ -195,7 +195,7 @@ func (b *Board) visibleBounds() (minX, minY, maxX, maxY int64, ok bool) {
 		ok = true
 	}
 	for _, s := range b.strokes {
-		if s.Hidden || s.Tool == ToolEraser {
+		if !s.Visible() || s.Tool == ToolEraser {
 			continue
 		}
 		r := int64(s.Width)/2 + 1

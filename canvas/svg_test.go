@@ -85,7 +85,7 @@ func TestSVGOfAnyBoardIsWellFormed(t *testing.T) {
 		strokes, _ := svgElements(t, doc)
 		visible := 0
 		for _, s := range b.Strokes() {
-			if !s.Hidden && s.Tool != ToolEraser {
+			if s.Visible() && s.Tool != ToolEraser {
 				visible++
 			}
 		}

@@ -74,6 +74,11 @@ func pointsJSON(pts []Point, pressure bool) []any {
 }
 
 func opJSON(o *Op) obj {
+	if o.Purge {
+		inner := *o
+		inner.Purge = false
+		return obj{"type": "purge", "op": opJSON(&inner)}
+	}
 	switch o.Type {
 	case OpBegin:
 		return obj{"type": "begin", "stroke": o.Stroke, "tool": o.Tool, "pressure": o.HasPressure(),
@@ -95,7 +100,11 @@ func opJSON(o *Op) obj {
 		}
 		return obj{"type": name, "strokes": ids}
 	case OpClear:
-		return obj{"type": "clear"}
+		return obj{"type": "clear", "n": o.Stroke}
+	case OpUnsweep:
+		return obj{"type": "unsweep", "by": o.Sweep.Author, "n": o.Sweep.N}
+	case OpRemove:
+		return obj{"type": "remove", "n": o.Stroke, "author": o.Sweep.Author, "since": o.Since}
 	case OpShape:
 		return obj{"type": "shape", "stroke": o.Stroke, "tool": o.Tool, "filled": o.Flags&FlagFilled != 0,
 			"color": o.Color, "width": o.Width, "from": []any{o.Points[0].X, o.Points[0].Y}, "to": []any{o.Points[1].X, o.Points[1].Y}}
@@ -139,6 +148,11 @@ func boardJSON(b *Board) obj {
 			"points": pointsJSON(s.Points, true)}
 		if s.Tool == ToolText {
 			so["text"] = s.Text
+		}
+		so["seq"] = s.Seq
+		if s.Swept != (StrokeID{}) {
+			so["swept"] = []any{s.Swept.Author, s.Swept.N}
+			so["removed"] = s.Removed
 		}
 		strokes = append(strokes, so)
 	}
@@ -229,7 +243,9 @@ func buildVectors(t testing.TB) vectorFile {
 	client("end", AppendOp(nil, &Op{Type: OpEnd}))
 	client("erase two strokes", AppendOp(nil, &Op{Type: OpErase, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 200, N: 70000}}}))
 	client("restore one stroke", AppendOp(nil, &Op{Type: OpRestore, Strokes: []StrokeID{{Author: 1, N: 1}}}))
-	client("clear", AppendOp(nil, &Op{Type: OpClear}))
+	client("clear, sweep 3", AppendOp(nil, &Op{Type: OpClear, Stroke: 3}))
+	client("unsweep: author 200's sweep 70000", AppendOp(nil, &Op{Type: OpUnsweep, Sweep: StrokeID{Author: 200, N: 70000}}))
+	client("remove author 9's strokes after seq 300", AppendOp(nil, &Op{Type: OpRemove, Stroke: 2, Sweep: StrokeID{Author: 9}, Since: 300}))
 	client("begin, highlighter", AppendOp(nil, &Op{Type: OpBegin, Stroke: 2, Tool: ToolHighlighter, Color: 0xffd43b66, Width: 96, Points: []Point{{X: 10, Y: 20}}}))
 	client("begin, partial eraser", AppendOp(nil, &Op{Type: OpBegin, Stroke: 3, Tool: ToolEraser, Color: 0xff, Width: 64, Points: []Point{{X: -10, Y: 0}}}))
 	rect := &Op{Type: OpShape, Stroke: 4, Tool: ToolRect, Flags: FlagFilled, Color: 0x1971c280, Width: 8, Points: []Point{{X: -100, Y: -50}, {X: CoordLimit, Y: -CoordLimit}}}
@@ -281,6 +297,12 @@ func buildVectors(t testing.TB) vectorFile {
 	bad("hello, name not UTF-8", "01010000000000000000000002c328ff0000ff", "not UTF-8")
 	bad("hello, name too long", "01010000000000000000000041", "name too long")
 	bad("cursor beyond the coordinate limit", "2080808080040000", "coordinate beyond limit")
+	bad("clear without a number (version 3)", "16", "clear without a sweep number")
+	bad("clear, sweep 0", "1600", "sweep number 0")
+	bad("unsweep, sweep 0", "1b0100", "sweep number 0")
+	bad("remove, since missing", "1c0101", "truncated")
+	bad("purge from a client", "1d1101000000", "purge from a client")
+	bad("purge of an end", "1d13", "purge of an op that adds nothing")
 	bad("varint longer than 10 bytes", "11ffffffffffffffffffffff01", "malformed varint")
 
 	// Server frames.
@@ -301,7 +323,8 @@ func buildVectors(t testing.TB) vectorFile {
 	f = AppendWelcome(nil, &Welcome{Version: Version, Epoch: 7, Author: 5, Applied: 3, Head: 12})
 	f = AppendOps(f, 10, ops)
 	server("welcome and replay for a resuming client", f)
-	f = AppendOps(nil, 1<<40, []SeqOp{{Author: 1 << 31, Op: AppendOp(nil, &Op{Type: OpClear})}})
+	f = AppendOps(nil, 1<<40, []SeqOp{{Author: 1 << 31, Op: AppendOp(nil, &Op{Type: OpClear, Stroke: 1})}, {Author: 1 << 31, Op: []byte{byte(OpClear)}},
+		{Author: 3, Op: AppendOp(nil, &Op{Type: OpBegin, Stroke: 1, Width: 1, Points: []Point{{X: 1, Y: 1}}, Purge: true})}})
 	f = AppendCursors(f, []AuthorCursor{{Author: 1, X: 10, Y: -10}, {Author: 9, X: CoordLimit, Y: -CoordLimit}})
 	f = AppendLeave(f, 4)
 	f = AppendNotice(f, &Notice{Code: 429, Message: "slow down: retry after 250 ms"})
@@ -349,8 +372,34 @@ func buildVectors(t testing.TB) vectorFile {
 	apply("a begin closes the open stroke; clear closes all", 1, []step{
 		{1, begin}, {1, &Op{Type: OpBegin, Stroke: 2, Width: 1, Points: []Point{{X: 1, Y: 1}}}}, {1, pts},
 		{2, &Op{Type: OpBegin, Stroke: 5, Width: 3, Points: []Point{{X: 9, Y: 9}}}},
-		{1, &Op{Type: OpClear}}, {2, pts},
+		{1, &Op{Type: OpClear, Stroke: 3}}, {2, pts},
 		{2, &Op{Type: OpBegin, Stroke: 6, Width: 3, Points: []Point{{X: 7, Y: 7}}}},
+	})
+	apply("clear sweeps, unsweep shows exactly those strokes again, erased stay erased", 9, []step{
+		{1, begin}, {1, &Op{Type: OpEnd}}, {2, rect}, {2, text},
+		{2, &Op{Type: OpErase, Strokes: []StrokeID{{Author: 2, N: 4}}}},
+		{3, &Op{Type: OpClear, Stroke: 1}},
+		{2, &Op{Type: OpShape, Stroke: 9, Tool: ToolLine, Color: 0xff, Width: 4, Points: []Point{{X: 1, Y: 1}, {X: 2, Y: 2}}}},
+		{2, &Op{Type: OpRestore, Strokes: []StrokeID{{Author: 2, N: 4}}}}, // swept: restored under the sweep
+		{1, &Op{Type: OpClear, Stroke: 2}},                          // only the line: the rest is swept already
+		{4, &Op{Type: OpUnsweep, Sweep: StrokeID{Author: 3, N: 1}}}, // anyone may undo a clear
+		{4, &Op{Type: OpUnsweep, Sweep: StrokeID{Author: 3, N: 7}}}, // unknown: nothing
+	})
+	apply("remove: one author's strokes after a seq, undone by its sweep", 10, []step{
+		{1, begin}, {1, &Op{Type: OpEnd}}, {2, rect}, {1, text}, {1, &Op{Type: OpBegin, Stroke: 8, Width: 2, Points: []Point{{X: 3, Y: 3}}}},
+		{9, &Op{Type: OpRemove, Stroke: 1, Sweep: StrokeID{Author: 1}, Since: 2}}, // text and the open stroke, not stroke 1
+		{1, pts}, // its open stroke was closed: nothing
+		{9, &Op{Type: OpRemove, Stroke: 2, Sweep: StrokeID{Author: 1}}},
+		{9, &Op{Type: OpUnsweep, Sweep: StrokeID{Author: 9, N: 1}}},
+	})
+	apply("purge: drops every swept stroke before its op; version 3's clear is for good", 11, []step{
+		{1, begin}, {1, &Op{Type: OpEnd}}, {2, rect}, {2, text},
+		{3, &Op{Type: OpClear, Stroke: 1}},
+		{2, &Op{Type: OpBegin, Stroke: 10, Width: 2, Points: []Point{{X: 3, Y: 3}}, Purge: true}},
+		{3, &Op{Type: OpUnsweep, Sweep: StrokeID{Author: 3, N: 1}}}, // gone: nothing
+		{2, pts},
+		{1, &Op{Type: OpClear}},
+		{1, &Op{Type: OpText, Stroke: 11, Color: 0xff, Width: 8, Points: []Point{{X: 0, Y: 0}}, Text: "after", Purge: true}}, // nothing swept: only the text
 	})
 	apply("highlighter and partial eraser are strokes like the pen", 3, []step{
 		{1, &Op{Type: OpBegin, Stroke: 1, Tool: ToolHighlighter, Color: 0xffd43b66, Width: 96, Points: []Point{{X: 10, Y: 20}}}},

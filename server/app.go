@@ -258,9 +258,20 @@ func (a *App) newBoard(c echo.Context) error {
 	return c.Redirect(http.StatusFound, "/b/"+newBoardID())
 }
 
-// board resolves a /b/ or /ws/ path segment: a board name (edit link) or
-// a view id (read-only link).
+// board resolves a /b/ or /ws/ path segment: a board name (edit link), a
+// view id (read-only link) or a moderator id (moderates, see
+// resolveAccess).
 func (a *App) board(c echo.Context, segment string) (room string, readOnly bool, err error) {
+	if strings.HasPrefix(segment, access.ModPrefix) {
+		room, err := a.links.ModRoom(c.Request().Context(), segment)
+		switch {
+		case errors.Is(err, access.ErrNoSecret):
+			return "", false, apiError(http.StatusServiceUnavailable, "unavailable", "moderator links cannot be checked right now; try again")
+		case err != nil:
+			return "", false, apiError(http.StatusNotFound, "bad_link", "this moderator link is not valid: "+err.Error())
+		}
+		return room, false, nil
+	}
 	if strings.HasPrefix(segment, access.ViewPrefix) {
 		room, err := a.links.Room(c.Request().Context(), segment)
 		switch {
@@ -298,9 +309,16 @@ func (a *App) boardPage(c echo.Context) error {
 		return err
 	}
 	if !readOnly {
-		view, err := a.links.ViewID(c.Request().Context(), room)
-		if err == nil {
-			meta := `<meta name="sketchpad-view-link" content="/b/` + view + `">`
+		// The share menu's links: view and moderator. A moderator page
+		// says so, for its moderation menu.
+		ctx := c.Request().Context()
+		view, err := a.links.ViewID(ctx, room)
+		mod, merr := a.links.ModID(ctx, room)
+		if err == nil && merr == nil {
+			meta := `<meta name="sketchpad-view-link" content="/b/` + view + `"><meta name="sketchpad-mod-link" content="/b/` + mod + `">`
+			if strings.HasPrefix(segment, access.ModPrefix) {
+				meta += `<meta name="sketchpad-moderator" content="1">`
+			}
 			page = []byte(strings.Replace(string(page), "</head>", meta+"</head>", 1))
 		}
 	}
@@ -339,7 +357,7 @@ func (a *App) websocket(c echo.Context) error {
 	if !a.originAllowed(r) {
 		return apiError(http.StatusForbidden, "origin_forbidden", "this origin may not open a board connection")
 	}
-	err = a.ws.Accept(c.Response(), r, c.RealIP(), ws.Grant{Board: name, ReadOnly: acc.readOnly, Name: acc.name, Expires: acc.expires})
+	err = a.ws.Accept(c.Response(), r, c.RealIP(), ws.Grant{Board: name, ReadOnly: acc.readOnly, Moderate: acc.moderate, Name: acc.name, Expires: acc.expires})
 	if errors.Is(err, ws.ErrTooManyConnections) {
 		return apiError(http.StatusTooManyRequests, "too_many_connections",
 			fmt.Sprintf("at most %d board connections per client address", a.cfg.MaxConnsPerIP))

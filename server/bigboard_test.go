@@ -393,7 +393,7 @@ func TestStalledJoinersAreDroppedAndOthersAreNot(t *testing.T) {
 		frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpPoints, Points: pts}))
 		frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpEnd}))
 		if k%50 == 49 {
-			frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpClear}))
+			frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpClear, Stroke: 1}))
 		}
 		time.Sleep(raceSlowdown * 2 * time.Millisecond)
 	}

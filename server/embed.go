@@ -19,6 +19,7 @@ import (
 type grant struct {
 	room     string
 	readOnly bool
+	moderate bool      // a moderator link or a moderate token
 	name     string    // forced display name ("" = the client's own)
 	expires  time.Time // zero: never
 }
@@ -31,7 +32,7 @@ func (a *App) resolveAccess(c echo.Context, segment string) (grant, error) {
 	if err != nil {
 		return grant{}, err
 	}
-	acc := grant{room: room, readOnly: readOnly}
+	acc := grant{room: room, readOnly: readOnly, moderate: strings.HasPrefix(segment, access.ModPrefix)}
 	tok := c.QueryParam("token")
 	if tok == "" {
 		return acc, nil
@@ -56,7 +57,8 @@ func (a *App) resolveAccess(c echo.Context, segment string) (grant, error) {
 	case err != nil:
 		return grant{}, err
 	}
-	acc.readOnly = claims.Can != access.CanDraw
+	acc.readOnly = claims.Can == access.CanView
+	acc.moderate = claims.Can == access.CanModerate
 	acc.name = claims.Name
 	acc.expires = time.Unix(claims.Expires, 0)
 	return acc, nil
@@ -92,6 +94,9 @@ func (a *App) embedPage(c echo.Context) error {
 	}
 	if acc.readOnly {
 		meta += `<meta name="sketchpad-read-only" content="1">`
+	}
+	if acc.moderate {
+		meta += `<meta name="sketchpad-moderator" content="1">`
 	}
 	page, err := fs.ReadFile(a.assets, "index.html")
 	if err != nil {

@@ -81,7 +81,7 @@ func TestEmbedTokensDecideViewOrDraw(t *testing.T) {
 		t.Fatalf("view token: %v", err)
 	}
 	sameBoard(t, d.BoardBytes(), v)
-	_ = v.Send(&canvas.Op{Type: canvas.OpClear})
+	_ = v.Send(&canvas.Op{Type: canvas.OpClear, Stroke: 1})
 	if code, _, err := v.WaitClosed(ctx); err != nil || code != uint16(canvas.CloseReadOnly) {
 		t.Fatalf("view token drew: close %d %v", code, err)
 	}
@@ -128,7 +128,7 @@ func TestEmbedTokenExpiringMidSessionStopsDrawing(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(2 * time.Second)))
-	_ = c.Send(&canvas.Op{Type: canvas.OpClear})
+	_ = c.Send(&canvas.Op{Type: canvas.OpClear, Stroke: 1})
 	if code, _, err := c.WaitClosed(ctxT(t)); err != nil || code != uint16(canvas.CloseExpired) {
 		t.Fatalf("op after expiry: close %d %v, want %d", code, err, uint16(canvas.CloseExpired))
 	}

@@ -251,9 +251,9 @@ func post(t *testing.T, url, body string) (int, string) {
 func shown(b *canvas.Board) []canvas.Stroke {
 	var out []canvas.Stroke
 	for _, s := range b.Strokes() {
-		if !s.Hidden {
+		if s.Visible() {
 			c := *s
-			c.ID = canvas.StrokeID{}
+			c.ID, c.Seq = canvas.StrokeID{}, 0
 			out = append(out, c)
 		}
 	}

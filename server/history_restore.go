@@ -92,7 +92,7 @@ func restoreOps(b *canvas.Board, author uint32) [][]byte {
 	var out [][]byte
 	var n uint32
 	for _, s := range b.Strokes() {
-		if s.Hidden || len(s.Points) == 0 {
+		if !s.Visible() || len(s.Points) == 0 {
 			continue
 		}
 		n++

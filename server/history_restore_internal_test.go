@@ -17,9 +17,9 @@ import (
 func shownStrokes(b *canvas.Board) []canvas.Stroke {
 	var out []canvas.Stroke
 	for _, s := range b.Strokes() {
-		if !s.Hidden {
+		if s.Visible() {
 			c := *s
-			c.ID = canvas.StrokeID{}
+			c.ID, c.Seq = canvas.StrokeID{}, 0
 			out = append(out, c)
 		}
 	}

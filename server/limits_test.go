@@ -83,7 +83,7 @@ func TestAFullBoardRefusesMoreDrawingButStaysInStep(t *testing.T) {
 		t.Errorf("the drawer was not told the board is full, or the watcher was")
 	}
 	// Ops after the refusal are still applied in step: a clear makes room.
-	_ = a.Send(&canvas.Op{Type: canvas.OpClear})
+	_ = a.Send(&canvas.Op{Type: canvas.OpClear, Stroke: 1})
 	if _, err := a.Stroke(1, 4, spiral(20, 2), 10); err != nil {
 		t.Fatal(err)
 	}

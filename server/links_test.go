@@ -75,7 +75,7 @@ func TestViewLinkShowsTheBoardButCannotDraw(t *testing.T) {
 	}
 	// ...and its ops are refused by the server, not just hidden in the UI.
 	before := a.Seq()
-	_ = v.Send(&canvas.Op{Type: canvas.OpClear})
+	_ = v.Send(&canvas.Op{Type: canvas.OpClear, Stroke: 1})
 	code2, _, err := v.WaitClosed(ctx)
 	if err != nil || code2 != uint16(canvas.CloseReadOnly) {
 		t.Fatalf("viewer's op: close %d (%v), want %d", code2, err, uint16(canvas.CloseReadOnly))

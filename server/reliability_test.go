@@ -215,7 +215,9 @@ func TestFrameAttacksAreClosedQuicklyAndHurtNoOne(t *testing.T) {
 }
 
 func TestSlowConsumerIsDroppedAndOthersAreNotSlowed(t *testing.T) {
-	ts := startWith(t, &config.Config{DataDir: t.TempDir(), RoomIdle: time.Minute, SendQueueBytes: 1 << 20, RateDraw: 10000, RateDestructive: 1000})
+	// A clear hides its strokes until their room is needed (canvas/sweep.go):
+	// the board limit makes that soon, so the board stays small.
+	ts := startWith(t, &config.Config{DataDir: t.TempDir(), RoomIdle: time.Minute, SendQueueBytes: 1 << 20, RateDraw: 10000, RateDestructive: 1000, MaxBoardPoints: 120_000})
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	fast := client.New(ts.wsURL("slow"), client.Options{Name: "fast", NoLog: true})
@@ -250,7 +252,7 @@ func TestSlowConsumerIsDroppedAndOthersAreNotSlowed(t *testing.T) {
 		frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpEnd}))
 		sent++
 		if k%50 == 49 {
-			frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpClear}))
+			frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpClear, Stroke: 1}))
 		}
 		time.Sleep(raceSlowdown * 2 * time.Millisecond) // fast, but one a reading client keeps up with
 	}

@@ -1,6 +1,7 @@
 // window.sketchpad: what the end-to-end tests (Go driving headless Chromium)
 // read from the page.
 
+import { isVisible } from './protocol/board';
 import type { Editor } from './edit/editor';
 import type { View } from './geometry/view';
 import type { ConnState } from './net/connection';
@@ -39,6 +40,12 @@ export interface SketchpadAPI {
   exportSVG(scope?: 'board' | 'view'): string;
   /** The page cannot change the board (a view link /b/v.{id}): no drawing tools, no ops sent. */
   readOnly(): boolean;
+  /** Strokes drawn now (neither erased nor swept by a clear or a removal). */
+  visibleStrokes(): number;
+  /** removeAuthor removes everything author put on the board after seq since (0: all), as a moderator does; it returns the sweep's number. */
+  removeAuthor(author: number, since?: number): number;
+  /** whoDrew says who drew stroke (author, n) and when, as hovering it does, or null. */
+  whoDrew(author: number, n: number): string | null;
   /** How many strokes are selected. */
   selected(): number;
 }
@@ -51,6 +58,7 @@ export interface APIHooks {
   readonly exportPNG: (scope: 'board' | 'view', size?: number) => string;
   readonly exportSVG: (scope: 'board' | 'view') => string;
   readonly readOnly: () => boolean;
+  readonly whoDrew: (author: number, n: number) => string | null;
 }
 
 declare global {
@@ -68,6 +76,9 @@ export function makeAPI(editor: Editor, state: () => ConnState, hooks: APIHooks)
     seq: () => editor.board.seq,
     author: () => editor.sync.author,
     boardHex: () => toHex(encodeBoard(editor.board)),
+    visibleStrokes: () => editor.board.strokes.filter(isVisible).length,
+    removeAuthor: (author, since = 0) => editor.removeAuthor(author, since),
+    whoDrew: (author, n) => hooks.whoDrew(author, n),
     pendingOps: () => editor.sync.outbox.length,
     paused: () => editor.sync.paused,
     statusText: () => document.querySelector('[data-testid="status"]')?.textContent ?? '',

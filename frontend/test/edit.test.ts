@@ -58,11 +58,11 @@ test('pending view: erase, restore and clear fold in order', () => {
   assert.equal(v.clearUid, 0);
   const c = pendingView([
     { uid: 1, op: { type: 'erase', strokes: [{ author: 5, stroke: 2 }] } },
-    { uid: 7, op: { type: 'clear' } },
+    { uid: 7, op: { type: 'clear', n: 3 } },
     { uid: 8, op: { type: 'erase', strokes: [{ author: 0, stroke: 9 }] } },
   ]);
   assert.equal(c.clearUid, 7);
-  assert.equal(c.hidden.has('5:2'), false);
+  assert.equal(c.hidden.get('5:2'), true, 'a clear hides, it does not forget: its undo shows the stroke still erased');
   assert.equal(c.hidden.get('0:9'), true);
   assert.equal(displayKey(3, 4, 3), '0:4');
   assert.equal(displayKey(3, 4, 5), '3:4');

@@ -70,6 +70,7 @@ function fakeBoard(readOnly = false): BoardControl & { calls: string[] } {
     undo: () => (calls.push('undo'), true),
     redo: () => (calls.push('redo'), false),
     clear: () => calls.push('clear'),
+    undoClear: () => (calls.push('undoClear'), true),
     exportPNG: (s) => Promise.resolve(`data:image/png;base64,${s}`),
     exportSVG: (s) => `<svg>${s}</svg>`,
     openHistory: () => calls.push('history open'),
@@ -90,12 +91,13 @@ test('commands: each does what the toolbar does', async () => {
   assert.equal(await run(b, 'undo'), true);
   assert.equal(await run(b, 'redo'), false);
   assert.equal(await run(b, 'clear'), null);
+  assert.equal(await run(b, 'undoClear'), true);
   assert.equal(await run(b, 'exportPNG'), 'data:image/png;base64,board');
   assert.equal(await run(b, 'exportPNG', 'view'), 'data:image/png;base64,view');
   assert.equal(await run(b, 'exportSVG', 'board'), '<svg>board</svg>');
   assert.equal(await run(b, 'openHistory'), null);
   assert.equal(await run(b, 'closeHistory'), null);
-  assert.deepEqual(b.calls, ['tool highlighter', 'tool partial-eraser', 'color e03131ff false', 'color e0313180 true', 'width 16', 'width 1', 'undo', 'redo', 'clear', 'history open', 'history closed']);
+  assert.deepEqual(b.calls, ['tool highlighter', 'tool partial-eraser', 'color e03131ff false', 'color e0313180 true', 'width 16', 'width 1', 'undo', 'redo', 'clear', 'undoClear', 'history open', 'history closed']);
 });
 
 test('commands: bad arguments and unknown commands fail with a message, and do nothing', async () => {
@@ -114,7 +116,7 @@ test('commands: bad arguments and unknown commands fail with a message, and do n
 test('commands: a view-only board pans and exports, and refuses the rest', async () => {
   const b = fakeBoard(true);
   assert.equal(await run(b, 'setTool', 'hand'), 'hand');
-  for (const [c, a] of [['setTool', 'pen'], ['setColor', '#000000'], ['setWidth', 2], ['undo'], ['redo'], ['clear']] as const) {
+  for (const [c, a] of [['setTool', 'pen'], ['setColor', '#000000'], ['setWidth', 2], ['undo'], ['redo'], ['clear'], ['undoClear']] as const) {
     await assert.rejects(run(b, c, a), /view-only/, c);
   }
   assert.match(String(await run(b, 'exportPNG')), /^data:image\/png/);

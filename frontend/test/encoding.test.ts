@@ -128,7 +128,7 @@ test('ops: random round trips through client frames', () => {
     } else if (kind === 1) op = { type: 'points', pressure, points: randPts(pressure) };
     else if (kind === 2) {
       op = { type: r() < 0.5 ? 'erase' : 'restore', strokes: Array.from({ length: int(r, 1, 20) }, () => ({ author: int(r, 0, 2 ** 32 - 1), stroke: int(r, 1, 2 ** 32 - 1) })) };
-    } else op = { type: kind === 3 ? 'end' : 'clear' };
+    } else op = kind === 3 ? { type: 'end' } : { type: 'clear', n: int(r, 1, 2 ** 32 - 1) };
     const b = encodeOp(op);
     assert.deepEqual(decodeOp(b), op);
     assert.deepEqual(decodeClientFrame(b), op);
@@ -148,7 +148,7 @@ test('boards: random ops applied, encoded, decoded, encoded again: same bytes', 
       else if (k < 6) op = { type: 'points', pressure: r() < 0.5, points: [{ x: int(r, -9, 9), y: int(r, -9, 9), p: int(r, 0, 255) }] };
       else if (k < 7) op = { type: 'end' };
       else if (k < 9) op = { type: r() < 0.5 ? 'erase' : 'restore', strokes: [{ author: int(r, 1, 4), stroke: int(r, 1, 6) }] };
-      else op = r() < 0.1 ? { type: 'clear' } : { type: 'end' };
+      else op = r() < 0.1 ? { type: 'clear', n: int(r, 0, 2) } : r() < 0.1 ? { type: 'unsweep', by: int(r, 1, 4), n: int(r, 1, 2) } : { type: 'end' };
       b.apply(author, op);
     }
     const enc = encodeBoard(b);
@@ -163,14 +163,18 @@ test('snapshot decoder refuses what a canonical board cannot be', () => {
   b.apply(2, { type: 'begin', stroke: 1, tool: 0, pressure: false, color: 0, width: 8, points: [{ x: 1, y: 1, p: 0 }] });
   b.apply(1, { type: 'end' });
   const good = toHex(encodeBoard(b));
-  assert.equal(good, '0000000000000001' + '02' + '02' + '010100' + '020101' + '01' + '0201' + '0000' + '00000000' + '08' + '01' + '020200');
+  // Flags 08: the stroke's seq (1) follows it.
+  assert.equal(good, '0000000000000001' + '02' + '02' + '010100' + '020101' + '01' + '0201' + '0008' + '00000000' + '08' + '01' + '020200' + '01');
   decodeBoard(fromHex(good));
   const bad: Array<[string, RegExp]> = [
     [good + '00', /trailing/],
     ['0000000000000001' + '02' + '02' + '020101' + '010100' + '01' + '0201' + '0000' + '00000000' + '08' + '01' + '020200', /ascending/],
     ['0000000000000001' + '02' + '01' + '010102' + '01' + '0201' + '0000' + '00000000' + '08' + '01' + '020200', /open stroke/],
     ['0000000000000001' + '02' + '00' + '02' + '0201' + '0000' + '00000000' + '08' + '01' + '020200' + '0201' + '0000' + '00000000' + '08' + '01' + '020200', /duplicate/],
-    ['0000000000000001' + '02' + '00' + '01' + '0201' + '0008' + '00000000' + '08' + '01' + '020200', /flags/],
+    ['0000000000000001' + '02' + '00' + '01' + '0201' + '0040' + '00000000' + '08' + '01' + '020200', /flags/],
+    ['0000000000000001' + '02' + '00' + '01' + '0201' + '0020' + '00000000' + '08' + '01' + '020200', /flags/],
+    ['0000000000000001' + '02' + '00' + '01' + '0201' + '0008' + '00000000' + '08' + '01' + '020200' + '03', /seq/],
+    ['0000000000000001' + '02' + '00' + '01' + '0201' + '0010' + '00000000' + '08' + '01' + '020200' + '0100', /sweep number 0/],
     ['0000000000000001' + '02' + '00' + '01' + '0201' + '0000' + '00000000' + '00' + '01' + '020200', /width/],
   ];
   for (const [hex, re] of bad) assert.throws(() => decodeBoard(fromHex(hex)), re, hex);

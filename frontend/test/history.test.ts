@@ -16,7 +16,7 @@ const pen = (stroke: number, x: number): Op => ({ type: 'begin', stroke, tool: 0
 const END: Op = { type: 'end' };
 
 /** ops: two pen strokes by author 1, the first erased, then a clear. */
-const OPS: Op[] = [pen(1, 0), END, pen(2, 100), END, { type: 'erase', strokes: [{ author: 1, stroke: 1 }] }, { type: 'clear' }];
+const OPS: Op[] = [pen(1, 0), END, pen(2, 100), END, { type: 'erase', strokes: [{ author: 1, stroke: 1 }] }, { type: 'clear', n: 3 }];
 
 function boardAfter(n: number): Board {
   const b = new Board(7n);

@@ -143,7 +143,7 @@ test('boards with every tool: random ops applied, encoded, decoded, encoded agai
       else if (k < 6) op = { type: r() < 0.5 ? 'erase' : 'restore', strokes: [{ author: int(r, 1, 4), stroke: int(r, 1, 8) }] };
       else if (k < 8) op = { ...(randomOp(r) as Op), ...{ stroke: n } } as Op;
       else if (k < 10) op = { type: 'move', strokes: [{ author: int(r, 1, 4), stroke: int(r, 1, 8) }], dx: int(r, -big, big), dy: int(r, -500, 500) };
-      else op = r() < 0.05 ? { type: 'clear' } : { type: 'end' };
+      else op = r() < 0.05 ? { type: 'clear', n: int(r, 0, 2) } : r() < 0.05 ? { type: 'unsweep', by: int(r, 1, 4), n: int(r, 1, 2) } : { type: 'end' };
       if (op.type === 'move' && 'stroke' in op) op = { type: 'move', strokes: op.strokes, dx: op.dx, dy: op.dy };
       b.apply(author, op);
     }

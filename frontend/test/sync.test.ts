@@ -313,7 +313,7 @@ test('the eraser path between samples hits what a fast drag crosses', () => {
   assert.deepEqual(c.sentOps().at(-1), { type: 'erase', strokes: [{ author: 1, stroke: 1 }] });
 });
 
-test('clear hides everything at once and empties the undo history', () => {
+test('clear hides everything at once, as one undo step that shows it all again', () => {
   const room = new FakeRoom(1n);
   const c = new TestClient(room);
   c.connect();
@@ -323,12 +323,25 @@ test('clear hides everything at once and empties the undo history', () => {
   scribble(c, 0, 0, 3); // still pending when the clear is made
   c.ed.clear();
   assert.equal(c.ed.committed().length + c.ed.overlay().length, 0);
-  assert.equal(c.ed.undo(), false);
+  // Undone before the room had it: shown again at once.
+  assert.equal(c.ed.undo(), true);
+  assert.equal(c.ed.committed().length + c.ed.overlay().length, 2);
+  settle(c);
+  assert.equal(c.ed.committed().length, 2);
+  c.ed.clear();
+  settle(c);
+  assert.equal(c.ed.committed().length, 0);
   scribble(c, 5, 5, 2); // after the clear: shown
   assert.equal(c.ed.overlay().length, 1);
   settle(c);
-  assert.equal(room.board.strokes.length, 1);
+  assert.equal(room.board.strokes.length, 3, 'the cleared strokes stay on the board, swept');
   assert.equal(c.ed.committed().length, 1);
+  assert.equal(c.boardHex(), roomHex(room));
+  // The clear is still ours to undo, with the stroke drawn after it.
+  assert.equal(c.ed.undo(), true); // the scribble
+  assert.equal(c.ed.undo(), true); // the clear
+  settle(c);
+  assert.equal(c.ed.committed().length, 2);
   assert.equal(c.boardHex(), roomHex(room));
 });
 
@@ -337,12 +350,12 @@ test('a gap in the sequence is refused', () => {
   core.open();
   core.receive(encodeServerFrame([{ type: 'welcome', version: VERSION, epoch: 4n, author: 1, applied: 0, head: 0 }]));
   assert.throws(
-    () => core.receive(encodeServerFrame([{ type: 'ops', firstSeq: 2, ops: [{ author: 2, op: { type: 'clear' } }] }])),
+    () => core.receive(encodeServerFrame([{ type: 'ops', firstSeq: 2, ops: [{ author: 2, op: { type: 'clear', n: 1 } }] }])),
     ProtocolError,
   );
   // A replay overlapping what we have is fine.
-  core.receive(encodeServerFrame([{ type: 'ops', firstSeq: 1, ops: [{ author: 2, op: { type: 'clear' } }] }]));
-  core.receive(encodeServerFrame([{ type: 'ops', firstSeq: 1, ops: [{ author: 2, op: { type: 'clear' } }, { author: 2, op: { type: 'end' } }] }]));
+  core.receive(encodeServerFrame([{ type: 'ops', firstSeq: 1, ops: [{ author: 2, op: { type: 'clear', n: 1 } }] }]));
+  core.receive(encodeServerFrame([{ type: 'ops', firstSeq: 1, ops: [{ author: 2, op: { type: 'clear', n: 1 } }, { author: 2, op: { type: 'end' } }] }]));
   assert.equal(core.board.seq, 2);
 });
 

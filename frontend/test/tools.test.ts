@@ -261,9 +261,10 @@ test('pending moves fold per stroke; offsets count only moves after a given op',
   assert.deepEqual(offsetAfter(v, '9:9'), { dx: 0, dy: 0 });
   const c = pendingView([
     { uid: 3, op: { type: 'move', strokes: [{ author: 0, stroke: 1 }], dx: 1, dy: 2 } },
-    { uid: 4, op: { type: 'clear' } },
+    { uid: 4, op: { type: 'clear', n: 2 } },
   ]);
-  assert.equal(c.moved.size, 0, 'a clear forgets them');
+  assert.equal(c.clearUid, 4);
+  assert.equal(c.moved.size, 1, 'a clear hides the strokes, their moves stay for its undo');
 });
 
 test('styles: pen, shapes and text share their color, the highlighter keeps its own; stored styles are cleaned', async () => {

@@ -32,8 +32,15 @@ export function opJSON(op: Op): J {
     case 'restore':
       return { type: op.type, strokes: op.strokes.map((s) => [s.author, s.stroke]) };
     case 'end':
-    case 'clear':
       return { type: op.type };
+    case 'clear':
+      return { type: 'clear', n: op.n };
+    case 'unsweep':
+      return { type: 'unsweep', by: op.by, n: op.n };
+    case 'remove':
+      return { type: 'remove', n: op.n, author: op.author, since: op.since };
+    case 'purge':
+      return { type: 'purge', op: opJSON(op.op) };
     case 'shape':
       return {
         type: 'shape',
@@ -89,6 +96,8 @@ export function boardJSON(b: Board): J {
       width: s.width,
       points: s.points.map((p) => [p.x, p.y, p.p]),
       ...(s.tool === 7 ? { text: s.text } : {}),
+      seq: s.seq,
+      ...(s.sweptN !== 0 ? { swept: [s.sweptBy, s.sweptN], removed: s.removed } : {}),
     })),
   };
 }

@@ -245,7 +245,7 @@ func strokeKey(id canvas.StrokeID) string { return fmt.Sprintf("%d-%d", id.Autho
 func visible(b *canvas.Board) []*canvas.Stroke {
 	var out []*canvas.Stroke
 	for _, s := range b.Strokes() {
-		if !s.Hidden && s.Tool != canvas.ToolEraser {
+		if s.Visible() && s.Tool != canvas.ToolEraser {
 			out = append(out, s)
 		}
 	}

@@ -76,3 +76,28 @@ func TestAnEmbedTokenGrantsWhatItSaysUntilItExpires(t *testing.T) {
 		t.Error("minted a token for a board name no link can have")
 	}
 }
+
+// A moderator id is sealed as a view id is but under its own key: it turns
+// back into its board, and a view id made into one (or one into a view
+// id) opens nothing, so a viewer cannot make themselves a moderator.
+func TestAModeratorLinkIsNoViewLinkAndCannotBeMadeFromOne(t *testing.T) {
+	ctx := context.Background()
+	l := testLinks(strings.Repeat("s", 32))
+	mod, err := l.ModID(ctx, "my-board")
+	if err != nil || !strings.HasPrefix(mod, ModPrefix) || strings.Contains(mod, "my-board") {
+		t.Fatalf("moderator id %q (%v)", mod, err)
+	}
+	if room, err := l.ModRoom(ctx, mod); err != nil || room != "my-board" {
+		t.Fatalf("room of the moderator id: %q, %v", room, err)
+	}
+	view, _ := l.ViewID(ctx, "my-board")
+	if room, err := l.ModRoom(ctx, ModPrefix+strings.TrimPrefix(view, ViewPrefix)); err == nil {
+		t.Errorf("a view id passed off as a moderator id opened %q", room)
+	}
+	if room, err := l.Room(ctx, ViewPrefix+strings.TrimPrefix(mod, ModPrefix)); err == nil {
+		t.Errorf("a moderator id passed off as a view id opened %q", room)
+	}
+	if _, err := l.ModRoom(ctx, view); err == nil {
+		t.Error("a view id opened as a moderator id")
+	}
+}

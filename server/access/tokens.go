@@ -22,7 +22,7 @@ import (
 // into an edit link; what a token allows is only what it says.
 type Claims struct {
 	Board   string `json:"b"` // the board's view id ("v....")
-	Can     string `json:"c"` // CanView or CanDraw
+	Can     string `json:"c"` // CanView, CanDraw or CanModerate
 	Name    string `json:"n,omitempty"`
 	Expires int64  `json:"e"` // Unix seconds
 }
@@ -31,7 +31,12 @@ type Claims struct {
 const (
 	CanView = "view"
 	CanDraw = "draw"
+	// CanModerate draws and may also remove someone's work, and undo
+	// that (room.Moderator).
+	CanModerate = "moderate"
 )
+
+func knownCan(can string) bool { return can == CanView || can == CanDraw || can == CanModerate }
 
 // Token errors, each with an HTTP status and an error code for the JSON body.
 var (
@@ -47,8 +52,8 @@ func (l *Links) MintToken(ctx context.Context, board, can, name string, expires 
 	if !BoardName.MatchString(board) {
 		return "", Claims{}, errors.New("board names are 1 to 64 letters, digits, '-' and '_'")
 	}
-	if can != CanView && can != CanDraw {
-		return "", Claims{}, fmt.Errorf("can must be %q or %q", CanView, CanDraw)
+	if !knownCan(can) {
+		return "", Claims{}, fmt.Errorf("can must be %q, %q or %q", CanView, CanDraw, CanModerate)
 	}
 	if len(name) > 64 || !utf8.ValidString(name) {
 		return "", Claims{}, errors.New("name must be UTF-8, at most 64 bytes")
@@ -95,7 +100,7 @@ func (l *Links) CheckToken(ctx context.Context, tok string, now time.Time) (Clai
 		return c, ErrTokenSignature
 	}
 	body, err := base64.RawURLEncoding.DecodeString(payload)
-	if err != nil || json.Unmarshal(body, &c) != nil || (c.Can != CanView && c.Can != CanDraw) {
+	if err != nil || json.Unmarshal(body, &c) != nil || !knownCan(c.Can) {
 		return c, ErrTokenMalformed
 	}
 	if now.Unix() >= c.Expires {

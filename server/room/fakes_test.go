@@ -23,7 +23,8 @@ const waitTimeout = 20 * time.Second
 // must decode, and the ops it carries must follow the board's sequence
 // with nothing skipped and nothing twice.
 type fakePeer struct {
-	name string
+	name      string
+	moderator bool // Moderates: set before it joins
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced whenever something arrives

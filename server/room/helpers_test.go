@@ -164,7 +164,20 @@ func strokes(first uint32, n int) [][]byte {
 	return ops
 }
 
-func clearOp() []byte { return canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpClear}) }
+// visible counts the strokes of b that are drawn (not erased, not swept).
+func visible(b *canvas.Board) int {
+	n := 0
+	for _, s := range b.Strokes() {
+		if s.Visible() {
+			n++
+		}
+	}
+	return n
+}
+
+func (p *fakePeer) Moderates() bool { return p.moderator }
+
+func clearOp() []byte { return canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpClear, Stroke: 1}) }
 
 // draw sends ops from p, in order.
 func draw(r *Room, p *fakePeer, ops [][]byte) {

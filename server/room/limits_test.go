@@ -65,8 +65,8 @@ func TestFullBoardRefusesWhatIsPastItsLimits(t *testing.T) {
 				alice.waitSeq(t, n+1)
 				draw(r, alice, strokes(10, 1))
 				v := bob.waitSeq(t, n+3)
-				if len(v.board.Strokes()) != 1 {
-					t.Fatalf("after a clear bob sees %d strokes, want 1", len(v.board.Strokes()))
+				if visible(v.board) != 1 {
+					t.Fatalf("after a clear bob sees %d strokes, want 1", visible(v.board))
 				}
 				sameBoard(t, "after the clear", v.board, alice.waitSeq(t, n+3).board)
 			})
@@ -92,8 +92,8 @@ func TestBoardLimitsHoldForOpsSentTogether(t *testing.T) {
 		notices := len(alice.view().notices)
 		draw(r, alice, append([][]byte{clearOp()}, strokes(5, 3)...)) // 7 ops
 		v = bob.waitSeq(t, 15)
-		if len(v.board.Strokes()) != 3 {
-			t.Fatalf("after a clear and 3 strokes, bob sees %d strokes, want 3", len(v.board.Strokes()))
+		if visible(v.board) != 3 || len(v.board.Strokes()) != 3 {
+			t.Fatalf("after a clear and 3 strokes, bob sees %d strokes (%d on the board), want 3 (the cleared ones purged)", visible(v.board), len(v.board.Strokes()))
 		}
 		if got := alice.waitSeq(t, 15).notices; len(got) != notices {
 			t.Fatalf("alice was told the board is full after the clear: %+v", got[notices:])

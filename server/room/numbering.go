@@ -52,8 +52,9 @@ type orderState struct {
 // room sees (to close it when the log refuses the op's index).
 type submission struct {
 	oplog.BatchOp
-	s    Peer
-	size growth
+	s         Peer
+	size      growth
+	purgeBase growth // a Purge: what the board holds after it drops the swept strokes
 }
 
 // due reports when the room must act without an event.
@@ -113,8 +114,10 @@ func (r *Room) unavailableCode() canvas.CloseCode {
 }
 
 // queue holds an op of a local session until the next submit. size is
-// what it adds to the board (counted by overLimits until it is applied).
-func (r *Room) queue(s Peer, author uint32, idx uint64, data []byte, size growth) {
+// what it adds to the board (counted by overLimits until it is applied);
+// purgeBase, for an op numbered in a Purge, what the board holds once the
+// purge dropped its swept strokes (heldGrowth).
+func (r *Room) queue(s Peer, author uint32, idx uint64, data []byte, size growth, purgeBase *growth) {
 	c := &r.order
 	if idx < r.board.Author(author).Applied {
 		return // numbered already: a resend
@@ -132,42 +135,74 @@ func (r *Room) queue(s Peer, author uint32, idx uint64, data []byte, size growth
 		r.leave(s)
 		return
 	}
-	c.subs = append(c.subs, submission{BatchOp: oplog.BatchOp{Author: author, Index: idx, Op: data}, s: s, size: size})
+	sub := submission{BatchOp: oplog.BatchOp{Author: author, Index: idx, Op: data}, s: s, size: size}
+	if purgeBase != nil {
+		// Held ops never change (recount reads them again), so the
+		// estimate goes with the op.
+		sub.purgeBase = *purgeBase
+	}
+	c.subs = append(c.subs, sub)
 	c.held.hold(&c.subs[len(c.subs)-1])
 }
 
 // heldGrowth is what the ops held for the log (not yet numbered and
 // applied) will do to the board's size, kept as they come and go so that
-// a limit check costs nothing however many ops are held: all of them
-// together, and, when a clear is among them, those after the last clear
-// (the board is then that and nothing else).
+// a limit check costs nothing however many ops are held.
+//
+// A board's size counts its swept strokes (canvas/sweep.go): a clear
+// frees nothing by itself, a Purge does. So the board after the ops held
+// is the board plus all they add, or, while a purge is held, what the
+// board held without its swept strokes when the purge was held plus what
+// the ops from the purge on add. To decide whether a purge would make
+// room, the room also needs what the board will hold that is not swept:
+// after a clear held, only what the ops after it add.
 type heldGrowth struct {
 	all        growth
 	clears     int    // clears held
 	afterClear growth // since the last clear held (clears > 0)
+	unsweeps   int    // undos of sweeps held
+	purges     int    // purges held
+	afterPurge growth // the last purge's base and what the ops from it on add (purges > 0)
 }
 
-func isClear(op []byte) bool { return canvas.OpType(op[0]) == canvas.OpClear }
+func isClear(op []byte) bool   { return canvas.OpType(op[0]) == canvas.OpClear }
+func isPurge(op []byte) bool   { return canvas.OpType(op[0]) == canvas.OpPurge }
+func isUnsweep(op []byte) bool { return canvas.OpType(op[0]) == canvas.OpUnsweep }
 
 // hold counts sub in; ops are held in order.
 func (h *heldGrowth) hold(sub *submission) {
-	if isClear(sub.Op) {
+	switch {
+	case isClear(sub.Op):
 		h.clears++
 		h.afterClear = growth{}
+	case isPurge(sub.Op):
+		h.purges++
+		h.afterPurge = sub.purgeBase
+	case isUnsweep(sub.Op):
+		h.unsweeps++
 	}
-	h.all.points += sub.size.points
-	h.all.strokes += sub.size.strokes
-	h.afterClear.points += sub.size.points
-	h.afterClear.strokes += sub.size.strokes
+	h.all.add(sub.size)
+	h.afterClear.add(sub.size)
+	h.afterPurge.add(sub.size)
+}
+
+func (g *growth) add(o growth) {
+	g.points += o.points
+	g.strokes += o.strokes
 }
 
 // release counts sub off, the oldest op held: it was applied or dropped.
-// (The ops after the last clear are newer than it while clears > 0.) Ops
-// are applied in the order they were held, whichever way their numbers
-// come back, so they are counted off in that order too.
+// (The ops after the last clear or purge are newer than it while clears
+// or purges > 0.) Ops are applied in the order they were held, whichever
+// way their numbers come back, so they are counted off in that order too.
 func (h *heldGrowth) release(sub *submission) {
-	if isClear(sub.Op) {
+	switch {
+	case isClear(sub.Op):
 		h.clears--
+	case isPurge(sub.Op):
+		h.purges--
+	case isUnsweep(sub.Op):
+		h.unsweeps--
 	}
 	h.all.points -= sub.size.points
 	h.all.strokes -= sub.size.strokes
@@ -188,10 +223,23 @@ func (h *heldGrowth) recount(c *orderState) {
 // boardAfter returns the board's points (with bytes of text) and strokes
 // once the ops held are applied.
 func (h *heldGrowth) boardAfter(b *canvas.Board) (points, strokes int) {
-	if h.clears > 0 {
-		return h.afterClear.points, h.afterClear.strokes
+	if h.purges > 0 {
+		return h.afterPurge.points, h.afterPurge.strokes
 	}
 	return b.Points() + b.TextBytes() + h.all.points, len(b.Strokes()) + h.all.strokes
+}
+
+// liveAfter returns what the board will hold that is not swept once the
+// ops held are applied, for a purge after them. It counts a moderator's
+// removal held as sweeping nothing: the purge then frees at least that.
+func (h *heldGrowth) liveAfter(b *canvas.Board) growth {
+	if h.clears > 0 {
+		return h.afterClear
+	}
+	return growth{
+		points:  b.Points() + b.TextBytes() - b.SweptPoints() + h.all.points,
+		strokes: len(b.Strokes()) - b.SweptStrokes() + h.all.strokes,
+	}
 }
 
 // submit hands the held ops to the log, which numbers them and replies on

@@ -20,6 +20,19 @@ type Peer interface {
 	Closed() bool
 }
 
+// Moderator is implemented by a Peer that may moderate (it came through a
+// moderator link or a moderate token): only such a peer may remove
+// someone's work (canvas.OpRemove) or undo a removal. A Peer without the
+// method may not.
+type Moderator interface {
+	Moderates() bool
+}
+
+func moderates(p Peer) bool {
+	m, ok := p.(Moderator)
+	return ok && m.Moderates()
+}
+
 // Address is where a peer comes from, for cfg.MaxRoomsPerIP: the session
 // layer passes its per-address entry (any comparable value). A shared
 // address (the overflow entry of many addresses) is not limited.

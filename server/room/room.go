@@ -414,28 +414,58 @@ func (r *Room) applyOp(s Peer, data []byte) {
 	idx := m.nextIndex
 	m.nextIndex++
 	var size growth
-	if addsToBoard(canvas.OpType(data[0])) {
+	var purgeBase *growth
+	switch t := canvas.OpType(data[0]); {
+	case canvas.AddsToBoard(t):
 		if err := canvas.DecodeOp(data, &r.op); err != nil {
 			// The session validated it already; this is a bug, not input.
 			r.logger.Error("decode validated op", "err", err)
 			return
 		}
 		size = r.sizeOf(m.author)
-		if r.overLimits(s, size) {
+		if r.overLimits(size) {
+			if base, ok := r.purgeRoom(size); ok {
+				// The swept strokes make the room: this op drops them.
+				data, purgeBase = append([]byte{byte(canvas.OpPurge)}, data...), &base
+				break
+			}
+			r.boardFull(s, size)
 			data, size = refusedOp, growth{}
 		}
+	case t == canvas.OpRemove || t == canvas.OpUnsweep:
+		if why := r.forbidden(s, data); why != "" {
+			s.Send(canvas.AppendNotice(nil, &canvas.Notice{Code: canvas.NoticeForbidden, Message: why}))
+			data = refusedOp
+		}
 	}
-	r.queue(s, m.author, idx, data, size)
+	r.queue(s, m.author, idx, data, size, purgeBase)
 }
 
-// refusedOp is what the room numbers instead of an op it refuses (the board is
-// full, see overLimits): an End, which only closes the author's open stroke. The author's op
-// indices stay in step, and every replica of the board applies the same.
+// refusedOp is what the room numbers instead of an op it refuses (the
+// board is full, see overLimits; the sender may not send it, see
+// forbidden): an End, which only closes the author's open stroke. The
+// author's op indices stay in step, and every replica of the board
+// applies the same.
 var refusedOp = canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpEnd})
 
-// addsToBoard reports whether ops of type t can add strokes or points.
-func addsToBoard(t canvas.OpType) bool {
-	return t == canvas.OpBegin || t == canvas.OpPoints || t == canvas.OpPointsP || t == canvas.OpTrace || t == canvas.OpShape || t == canvas.OpText
+// forbidden says why s may not send op data (a Remove or an Unsweep), or
+// "" when it may: removing someone's work, and undoing a removal, are for
+// moderators; undoing a clear is for anyone who can draw.
+func (r *Room) forbidden(s Peer, data []byte) string {
+	if moderates(s) {
+		return ""
+	}
+	if err := canvas.DecodeOp(data, &r.op); err != nil {
+		r.logger.Error("decode validated op", "err", err)
+		return "malformed op"
+	}
+	if r.op.Type == canvas.OpRemove {
+		return "Only a moderator can remove someone's work."
+	}
+	if _, removed := r.board.SweepOf(r.op.Sweep); removed {
+		return "Only a moderator can undo a removal."
+	}
+	return ""
 }
 
 // growth is what ops held for the log (not yet numbered and applied) will
@@ -466,26 +496,50 @@ func (r *Room) sizeOf(author uint32) growth {
 
 // overLimits reports whether an op adding size would take the board past
 // cfg.MaxBoardPoints (points and bytes of text) or cfg.MaxBoardStrokes,
-// counting the ops held for the log as if they were on it already (a
-// clear among them included); the sender is told why. So the limits hold
-// however many ops are in flight.
-func (r *Room) overLimits(s Peer, size growth) bool {
+// counting the ops held for the log as if they were on it already (and
+// swept strokes, which stay on the board until a purge). So the limits
+// hold however many ops are in flight.
+func (r *Room) overLimits(size growth) bool {
 	points, strokes := r.order.held.boardAfter(r.board)
-	limit := ""
-	switch {
-	case points+size.points > r.cfg.MaxBoardPoints:
-		// A byte of text counts as a point: unbounded, 100,000 texts of
-		// 4 KiB would make a snapshot no client could take (Validate).
+	return r.over(points, strokes, size)
+}
+
+func (r *Room) over(points, strokes int, size growth) bool {
+	// A byte of text counts as a point: unbounded, 100,000 texts of 4 KiB
+	// would make a snapshot no client could take (Validate).
+	return points+size.points > r.cfg.MaxBoardPoints || (size.strokes > 0 && strokes >= r.cfg.MaxBoardStrokes)
+}
+
+// purgeRoom reports whether numbering the op in a Purge (which drops
+// every swept stroke first, canvas/sweep.go) would make room for it, and
+// what the board would then hold before it. It estimates what will be
+// swept when the purge is applied from the board and the ops held: all
+// of the board once a clear is held. It never purges while an undo of a
+// sweep is held (what it shows again could not be purged) or another
+// purge is (its room is counted already): the op is then refused, as on
+// a full board.
+func (r *Room) purgeRoom(size growth) (growth, bool) {
+	h := &r.order.held
+	if h.unsweeps > 0 || h.purges > 0 {
+		return growth{}, false
+	}
+	base := h.liveAfter(r.board)
+	if r.over(base.points, base.strokes, size) {
+		return growth{}, false
+	}
+	return base, true
+}
+
+// boardFull tells s its op was refused: the board is full.
+func (r *Room) boardFull(s Peer, size growth) {
+	points, _ := r.order.held.boardAfter(r.board)
+	limit := "board_strokes"
+	if points+size.points > r.cfg.MaxBoardPoints {
 		limit = "board_points"
-	case size.strokes > 0 && strokes >= r.cfg.MaxBoardStrokes:
-		limit = "board_strokes"
-	default:
-		return false
 	}
 	r.hub.metrics.LimitHits.WithLabelValues(limit).Inc()
 	s.Send(canvas.AppendNotice(nil, &canvas.Notice{Code: canvas.NoticeBoardFull,
 		Message: "This board is full: nothing more can be drawn on it. Clearing it makes room."}))
-	return true
 }
 
 // shutdown flushes, stores a snapshot and tells every session to reconnect.

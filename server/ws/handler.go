@@ -63,6 +63,7 @@ func New(rooms *room.Hub, cfg *config.Config, m *metrics.Metrics, log *slog.Logg
 type Grant struct {
 	Board    string    // the board's name
 	ReadOnly bool      // a view link or a view token: ops are refused
+	Moderate bool      // a moderator link or token: may remove someone's work (room.Moderator)
 	Name     string    // an embed token's display name, if any
 	Expires  time.Time // an embed token's expiry: ops after it are refused
 }
@@ -85,7 +86,7 @@ func (h *Handler) Accept(w http.ResponseWriter, r *http.Request, ip string, g Gr
 		entry.disconnect()
 		return err
 	}
-	s := &Session{ws: h, roomName: g.Board, readOnly: g.ReadOnly, forcedName: g.Name, expires: g.Expires, conn: conn}
+	s := &Session{ws: h, roomName: g.Board, readOnly: g.ReadOnly, moderator: g.Moderate, forcedName: g.Name, expires: g.Expires, conn: conn}
 	s.lim.ip = entry
 	s.lim.opened(time.Now())
 	conn.Session().Store(sessionKey, s)

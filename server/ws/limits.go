@@ -21,14 +21,14 @@ type rateClass uint8
 
 const (
 	classDraw        rateClass = iota // strokes, shapes, text, moves
-	classDestructive                  // erase, restore, clear
+	classDestructive                  // erase, restore, clear, undo of a clear, remove
 	classPresence                     // cursor, name
 	numClasses
 )
 
 func classOf(typ byte) rateClass {
 	switch canvas.OpType(typ) {
-	case canvas.OpErase, canvas.OpRestore, canvas.OpClear:
+	case canvas.OpErase, canvas.OpRestore, canvas.OpClear, canvas.OpUnsweep, canvas.OpRemove:
 		return classDestructive
 	}
 	if canvas.IsOp(typ) {

@@ -26,6 +26,7 @@ type Session struct {
 	ws         *Handler
 	roomName   string
 	readOnly   bool      // a view link or a view token: ops are refused
+	moderator  bool      // a moderator link or token (Moderates)
 	forcedName string    // an embed token's display name, if any
 	expires    time.Time // an embed token's expiry: ops after it are refused
 	conn       *gws.Conn
@@ -47,6 +48,12 @@ type Session struct {
 }
 
 func (s *Session) Closed() bool { return s.closed.Load() }
+
+var _ room.Moderator = (*Session)(nil)
+
+// Moderates reports whether the session came through a moderator link or
+// a moderate token.
+func (s *Session) Moderates() bool { return s.moderator }
 
 // send queues frame for writing. frame is shared with other sessions and
 // must not be changed afterwards. Never blocks.

@@ -101,6 +101,7 @@ export class Editor {
   private selected: StrokeId[] = [];
   private editingKey: string | null = null;
   private erasedAt = -Infinity;
+  private soloV = 0;
   private readonly extents = new WeakMap<object, { n: number; r: Rect }>();
 
   constructor(send: (frame: Uint8Array) => void, private readonly listener: EditorListener, identity: Identity) {
@@ -117,6 +118,8 @@ export class Editor {
           this.changed();
         },
         applied: (e, author) => {
+          // Version 3's clear (replayed) or a purge deleted strokes for
+          // good: our undo steps may name them. Sweeps delete nothing.
           if (e.kind === 'clear' && author !== this.sync.author) this.setHistory(EMPTY_HISTORY);
           listener.applied?.(e, author);
           this.changed();
@@ -440,17 +443,61 @@ export class Editor {
     return true;
   }
 
-  /** clear removes every stroke, for everyone, for good. */
-  clear(): void {
-    if (this.readOnly) return;
+  /**
+   * clear hides every stroke, for everyone, as one undo step: it is a
+   * sweep named by a number of ours (PROTOCOL.md "Sweeps"), so our undo,
+   * or anyone's undoSweep, shows exactly those strokes again. It returns
+   * the sweep's number (0 when this page cannot draw).
+   */
+  clear(): number {
+    if (this.readOnly) return 0;
     this.endGestures();
-    this.push({ type: 'clear' });
+    const n = this.nextStroke++;
+    this.push({ type: 'clear', n });
     this.selected = [];
-    this.setHistory(EMPTY_HISTORY);
+    this.setHistory(record(this.historyV, { kind: 'clear', n }));
     this.changed();
+    return n;
+  }
+
+  /** undoSweep undoes someone's clear (by: their author id) or, for a moderator, a removal. */
+  undoSweep(by: number, n: number): boolean {
+    if (this.readOnly || n === 0) return false;
+    this.endGestures();
+    this.push({ type: 'unsweep', by: by === this.sync.author ? SELF : by, n });
+    this.changed();
+    return true;
+  }
+
+  /**
+   * removeAuthor hides everything author put on the board after seq since
+   * (0: all of it), as one undo step: a moderator's sweep. The room refuses
+   * it from a page that is not a moderator's.
+   */
+  removeAuthor(author: number, since = 0): number {
+    if (this.readOnly) return 0;
+    this.endGestures();
+    const n = this.nextStroke++;
+    this.push({ type: 'remove', n, author, since });
+    this.setHistory(record(this.historyV, { kind: 'remove', n, author, since }));
+    this.changed();
+    return n;
   }
 
   // ---- what is shown ----
+
+  /** solo is the author whose work alone is shown (0: everyone's). */
+  get solo(): number {
+    return this.soloV;
+  }
+
+  /** setSolo shows only author's work (0: everyone's again). Drawing goes on as usual. */
+  setSolo(author: number): void {
+    if (author === this.soloV) return;
+    this.soloV = author;
+    this.selected = [];
+    this.changed();
+  }
 
   /** committed returns the closed, shown strokes of the board that are where the board has them, in z-order. */
   committed(): Stroke[] {
@@ -506,7 +553,9 @@ export class Editor {
 
   private push(op: Parameters<SyncCore['push']>[0]): number {
     const uid = this.sync.push(op);
-    if (op.type === 'erase' || op.type === 'restore' || op.type === 'clear' || op.type === 'move') this.refreshPending();
+    if (op.type === 'erase' || op.type === 'restore' || op.type === 'clear' || op.type === 'move' || op.type === 'unsweep' || op.type === 'remove') {
+      this.refreshPending();
+    }
     return uid;
   }
 
@@ -576,7 +625,11 @@ export class Editor {
   private advanceStrokeNumber(b: Board): void {
     const me = this.sync.author;
     if (me === 0) return;
-    for (const s of b.strokes) if (s.author === me && s.stroke >= this.nextStroke) this.nextStroke = s.stroke + 1;
+    for (const s of b.strokes) {
+      if (s.author === me && s.stroke >= this.nextStroke) this.nextStroke = s.stroke + 1;
+      // Our sweeps take numbers from the same count.
+      if (s.sweptBy === me && s.sweptN >= this.nextStroke) this.nextStroke = s.sweptN + 1;
+    }
   }
 
   /** shownState is what decides what is shown now. */
@@ -590,6 +643,7 @@ export class Editor {
       growing: this.draw.item,
       erasing: this.erasing?.keys,
       editingKey: this.editingKey,
+      solo: this.soloV,
     };
   }
 

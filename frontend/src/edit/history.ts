@@ -7,7 +7,13 @@
 //	erase S                  Restore S                      Erase S
 //	move S by (dx, dy)       Move S by (-dx, -dy)           Move S by (dx, dy)
 //	edit text n: a -> b      Text n = a                     Text n = b
+//	clear (sweep n)          Unsweep (me, n)                Clear n
+//	remove author (sweep n)  Unsweep (me, n)                Remove n author since
 //
+// A clear and a moderator's removal are sweeps (PROTOCOL.md "Sweeps"):
+// named by a number from our stroke numbering, they hide strokes and the
+// Unsweep that names them shows exactly those strokes again, whoever drew
+// in between. A redo sweeps again under the same name.
 // Each op names the strokes it acts on, so undo stays right when others
 // draw, erase or move in between: a move is undone by the opposite delta,
 // not by putting strokes back where they were, and a text edit is undone at
@@ -32,7 +38,9 @@ export type Action =
   | { readonly kind: 'stroke'; readonly stroke: number }
   | { readonly kind: 'erase'; readonly strokes: readonly StrokeId[] }
   | { readonly kind: 'move'; readonly strokes: readonly StrokeId[]; readonly dx: number; readonly dy: number }
-  | { readonly kind: 'text'; readonly stroke: number; readonly before: TextState; readonly after: TextState };
+  | { readonly kind: 'text'; readonly stroke: number; readonly before: TextState; readonly after: TextState }
+  | { readonly kind: 'clear'; readonly n: number }
+  | { readonly kind: 'remove'; readonly n: number; readonly author: number; readonly since: number };
 
 export interface History {
   readonly done: readonly Action[];
@@ -86,6 +94,10 @@ function opsFor(a: Action, forward: boolean, locate: Locate): Op[] {
       return visibilityOps(forward ? 'erase' : 'restore', a.strokes);
     case 'move':
       return moveOps(a.strokes, forward ? a.dx : -a.dx, forward ? a.dy : -a.dy);
+    case 'clear':
+      return [forward ? { type: 'clear', n: a.n } : { type: 'unsweep', by: SELF, n: a.n }];
+    case 'remove':
+      return [forward ? { type: 'remove', n: a.n, author: a.author, since: a.since } : { type: 'unsweep', by: SELF, n: a.n }];
     case 'text': {
       const at = locate(a.stroke);
       if (!at) return [];

@@ -43,6 +43,9 @@ export interface TextStyle {
   readonly size: number;
 }
 
+/** UNSWEPT are a local stroke's history fields: not on the board yet, no sweep. */
+const UNSWEPT = { seq: 0, sweptBy: 0, sweptN: 0, removed: false } as const;
+
 /** normalizePoint rounds and clamps a board point; p is kept only with pressure. */
 export function normalizePoint(x: number, y: number, p: number, pressure: boolean): Point {
   return { x: clampCoord(Math.round(x)), y: clampCoord(Math.round(y)), p: pressure ? p : 0 };
@@ -54,6 +57,7 @@ export function freehand(stroke: number, style: StrokeStyle, first: Point): Loca
   return {
     stroke,
     shown: {
+      ...UNSWEPT,
       author: SELF,
       stroke,
       tool: style.tool ?? TOOL_PEN,
@@ -110,6 +114,7 @@ export function pointsOps(l: LocalItem): Op[] {
 /** shapeShown is how a shape with corners a and b looks. */
 export function shapeShown(stroke: number, style: ShapeStyle, a: Point, b: Point): Stroke {
   return {
+    ...UNSWEPT,
     author: SELF,
     stroke,
     tool: style.tool,
@@ -135,6 +140,7 @@ export function shapeOp(s: Stroke): ShapeOp {
 /** textShown is how a text looks. */
 export function textShown(stroke: number, style: TextStyle, x: number, y: number, text: string): Stroke {
   return {
+    ...UNSWEPT,
     author: SELF,
     stroke,
     tool: TOOL_TEXT,

@@ -16,19 +16,26 @@ export interface PendingMove {
 export interface PendingView {
   /** Stroke key ("author:stroke", own strokes with author SELF) -> hidden. */
   readonly hidden: ReadonlyMap<string, boolean>;
-  /** uid of the last pending Clear, 0 when none: strokes begun before it are gone. */
+  /** uid of the last pending Clear, 0 when none (or undone since): strokes begun before it are hidden. */
   readonly clearUid: number;
+  /** Sweeps ("by:n", ours with by SELF) a pending Unsweep shows again. */
+  readonly unswept: ReadonlySet<string>;
+  /** Pending removals: an author's strokes put on the board after seq since are hidden. */
+  readonly removed: readonly { readonly author: number; readonly since: number }[];
   /** Stroke key -> its pending moves, oldest first. */
   readonly moved: ReadonlyMap<string, readonly PendingMove[]>;
 }
 
-export const NO_PENDING: PendingView = { hidden: new Map(), clearUid: 0, moved: new Map() };
+export const NO_PENDING: PendingView = { hidden: new Map(), clearUid: 0, unswept: new Set(), removed: [], moved: new Map() };
 
 /** pendingView folds the pending Erase, Restore, Move and Clear ops, head first. */
 export function pendingView(entries: readonly OutboxEntry[]): PendingView {
   let hidden: Map<string, boolean> | null = null;
   let moved: Map<string, PendingMove[]> | null = null;
   let clearUid = 0;
+  let clearN = 0;
+  let unswept: Set<string> | null = null;
+  let removed: { author: number; since: number }[] | null = null;
   for (const e of entries) {
     const op = e.op;
     if (op.type === 'erase' || op.type === 'restore') {
@@ -45,11 +52,18 @@ export function pendingView(entries: readonly OutboxEntry[]): PendingView {
       }
     } else if (op.type === 'clear') {
       clearUid = e.uid;
-      hidden = null; // the clear removes every stroke named so far
-      moved = null;
+      clearN = op.n;
+      unswept = null; // swept again
+    } else if (op.type === 'unsweep') {
+      if (op.by === SELF && op.n === clearN) clearUid = 0; // our own clear, undone before the room had it
+      else (unswept ??= new Set()).add(op.by + ':' + op.n);
+    } else if (op.type === 'remove') {
+      (removed ??= []).push({ author: op.author, since: op.since });
     }
   }
-  return hidden || moved || clearUid ? { hidden: hidden ?? new Map(), clearUid, moved: moved ?? new Map() } : NO_PENDING;
+  return hidden || moved || clearUid || unswept || removed
+    ? { hidden: hidden ?? new Map(), clearUid, unswept: unswept ?? new Set(), removed: removed ?? [], moved: moved ?? new Map() }
+    : NO_PENDING;
 }
 
 /**

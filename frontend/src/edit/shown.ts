@@ -48,6 +48,8 @@ export interface ShownState {
   readonly erasing: ReadonlySet<string> | undefined;
   /** Our text being edited in place (hidden: the field shows it), or null. */
   readonly editingKey: string | null;
+  /** Show only this author's work (the people list's toggle); 0: everyone's. */
+  readonly solo?: number;
 }
 
 /** ExtentOf returns what painting a stroke may touch. */
@@ -154,12 +156,16 @@ function ownedLocally(st: ShownState, s: Stroke): boolean {
 
 function boardVisible(st: ShownState, s: Stroke): boolean {
   if (st.pending.clearUid) return false;
+  if (st.solo && s.author !== st.solo) return false;
+  if (s.sweptN !== 0 && !st.pending.unswept.has(displayKey(s.sweptBy, s.sweptN, st.me))) return false;
+  if (st.pending.removed.length && s.sweptN === 0 && st.pending.removed.some((r) => r.author === s.author && s.seq > r.since)) return false;
   const key = displayKey(s.author, s.stroke, st.me);
   if (st.erasing?.has(key) || key === st.editingKey) return false;
   return !(st.pending.hidden.get(key) ?? s.hidden);
 }
 
 function localVisible(st: ShownState, l: LocalItem): boolean {
+  if (st.solo && st.solo !== st.me) return false;
   if (st.pending.clearUid && l.firstUid !== 0 && l.firstUid < st.pending.clearUid) return false;
   const key = SELF + ':' + l.stroke;
   if (st.erasing?.has(key) || key === st.editingKey) return false;

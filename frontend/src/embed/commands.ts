@@ -36,6 +36,8 @@ export interface BoardControl {
   undo(): boolean;
   redo(): boolean;
   clear(): void;
+  /** undoClear undoes the board's last clear, whoever made it; false when there is none to undo. */
+  undoClear(): boolean;
   exportPNG(scope: Scope): string | Promise<string>;
   exportSVG(scope: Scope): string;
   /** Opens or closes the history panel (history/): the board's past, read-only. */
@@ -46,7 +48,7 @@ export interface BoardControl {
 const VIEW_ONLY = 'the board is view-only here';
 
 /** COMMANDS are the commands the board takes (embed.js has the same list). */
-export const COMMANDS = ['setTool', 'setColor', 'setWidth', 'undo', 'redo', 'clear', 'exportPNG', 'exportSVG', 'openHistory', 'closeHistory'] as const;
+export const COMMANDS = ['setTool', 'setColor', 'setWidth', 'undo', 'redo', 'clear', 'undoClear', 'exportPNG', 'exportSVG', 'openHistory', 'closeHistory'] as const;
 
 function scopeOf(v: unknown): Scope {
   if (v === undefined || v === null || v === 'board') return 'board';
@@ -93,6 +95,9 @@ export async function runCommand(c: CommandMsg, b: BoardControl): Promise<unknow
       editing();
       b.clear();
       return null;
+    case 'undoClear':
+      editing();
+      return b.undoClear();
     case 'exportPNG':
       return await b.exportPNG(scopeOf(a));
     case 'exportSVG':

@@ -13,7 +13,7 @@
 
 import type { View } from '../geometry/view';
 import type { OverlayItem } from '../edit/editor';
-import { Board, type Stroke } from '../protocol/board';
+import { Board, isVisible, type Stroke } from '../protocol/board';
 import { Renderer } from '../render/renderer';
 import { download } from '../render/export';
 import { h, svgIcon } from '../ui/dom';
@@ -151,7 +151,7 @@ export class HistoryPanel {
 
   /** shownStrokes counts the strokes the board shows at the panel's point. */
   shownStrokes(): number {
-    return this.timeline ? this.timeline.board.strokes.filter((s) => !s.hidden).length : 0;
+    return this.timeline ? this.timeline.board.strokes.filter(isVisible).length : 0;
   }
 
   toggle(): void {
@@ -316,7 +316,7 @@ export class HistoryPanel {
     const committed: Stroke[] = [];
     const overlay: OverlayItem[] = [];
     for (const s of b.strokes) {
-      if (s.hidden) continue;
+      if (!isVisible(s)) continue;
       if (b.isOpen(s)) overlay.push({ stroke: s, complete: false, dx: 0, dy: 0 });
       else committed.push(s);
     }

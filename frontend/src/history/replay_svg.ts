@@ -8,7 +8,7 @@
 
 import { exportArea, flatSVG, strokeSVG, type SvgStroke } from '../render/svg';
 import { BOARD_UNITS_PER_PX } from '../geometry/outline';
-import type { Board, Stroke } from '../protocol/board';
+import { isVisible, type Board, type Stroke } from '../protocol/board';
 import { TOOL_ERASER, TOOL_HIGHLIGHTER } from '../protocol/types';
 import { isStrokeStep, type Applied } from './timeline';
 
@@ -42,7 +42,7 @@ export class ReplaySVG {
   private t = 0;
 
   constructor(base: Board) {
-    for (const s of base.strokes) if (!s.hidden) this.start(s, null);
+    for (const s of base.strokes) if (isVisible(s)) this.start(s, null);
   }
 
   /** steps is how many timelapse steps were recorded. */
@@ -64,8 +64,9 @@ export class ReplaySVG {
         this.start(e.stroke, null);
         break;
       case 'visibility':
+      case 'sweep':
         for (const s of e.strokes) {
-          if (s.hidden) this.end(keyOf(s));
+          if (!isVisible(s)) this.end(keyOf(s));
           else this.start(s, this.lastOf(keyOf(s)));
         }
         break;
@@ -77,7 +78,7 @@ export class ReplaySVG {
           const k = keyOf(s);
           const at = this.lastOf(k);
           this.end(k);
-          if (!s.hidden) this.start(s, at);
+          if (isVisible(s)) this.start(s, at);
         });
         break;
       default:
@@ -91,7 +92,7 @@ export class ReplaySVG {
    */
   private replaced(board: Board): void {
     const now = new Map<string, Stroke>();
-    for (const s of board.strokes) if (!s.hidden) now.set(keyOf(s), s);
+    for (const s of board.strokes) if (isVisible(s)) now.set(keyOf(s), s);
     for (const [k, sh] of [...this.open]) {
       const s = now.get(k);
       if (s && continues(sh.stroke, s)) sh.stroke = s;

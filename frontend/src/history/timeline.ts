@@ -92,7 +92,9 @@ export function isStrokeStep(a: Applied): boolean {
     case 'restore':
     case 'move':
     case 'clear':
-      return a.effect.kind !== 'none';
+    case 'unsweep':
+    case 'remove':
+      return a.effect.kind !== 'none' && !(a.effect.kind === 'sweep' && a.effect.strokes.length === 0);
     default:
       return false;
   }

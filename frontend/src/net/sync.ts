@@ -77,6 +77,7 @@ export interface Identity {
 
 /** resolveSelf returns op with SELF in stroke names replaced by author. */
 export function resolveSelf(op: Op, author: number): Op {
+  if (op.type === 'unsweep') return op.by === SELF ? { ...op, by: author } : op;
   if (op.type !== 'erase' && op.type !== 'restore' && op.type !== 'move') return op;
   if (!op.strokes.some((s) => s.author === SELF)) return op;
   return { ...op, strokes: op.strokes.map((s) => (s.author === SELF ? { author, stroke: s.stroke } : s)) };

@@ -35,6 +35,7 @@ import { OFFLINE_CACHED_NOTE, OFFLINE_NOTE, StatusBanner } from '../ui/status';
 import { embedErrorText, noticeNote } from '../ui/status_text';
 import { TextEditor } from '../ui/text_editor';
 import { ThemeSwitch } from '../ui/theme';
+import { Toast } from '../ui/toast';
 import { BoardSaver, loadBoard } from './board_cache';
 import { takeOverWork, WorkKeeper } from './work_cache';
 import { UnsavedGuard } from './unsaved_guard';
@@ -43,6 +44,8 @@ import { FrameLoop } from './frame_loop';
 import { KeyCommands } from './key_commands';
 import { PageLayout } from './layout';
 import { PagePrefs } from './page_prefs';
+import { SweepNotes } from './sweeps';
+import { WhoDrew } from './who_drew';
 import type { PageSettings } from './settings';
 import { ToolControl } from './tool_control';
 import type { Tool } from '../ui/toolbar';
@@ -72,6 +75,9 @@ export class Page {
   /** The tool to give back when the history panel closes. */
   private toolBeforeHistory: Tool | null = null;
   private readonly theme: ThemeSwitch;
+  private readonly toast = new Toast();
+  private readonly sweeps: SweepNotes;
+  private readonly whoDrew: WhoDrew;
   /** The View only badge in the toolbar. */
   private readonly badge: HTMLElement;
   private readonly layout: PageLayout;
@@ -102,6 +108,13 @@ export class Page {
       { name: me.name, color: me.color },
       (a) => this.following.toggle(a),
       () => this.relayout(),
+      {
+        solo: (a) => {
+          this.editor.setSolo(a);
+          this.people.setSolo(a);
+        },
+        ...(s.moderator && !s.readOnly ? { remove: (a: number) => void this.editor.removeAuthor(a) } : {}),
+      },
     );
     this.cursors = new RemoteCursors();
     this.status = new StatusBanner(() => this.connection?.retryNow());
@@ -111,6 +124,17 @@ export class Page {
     this.editor.sync.setReadOnly(this.readOnly);
     this.renderer = new Renderer(canvas, this.editor, schedule);
     this.decor = new Decorations();
+    const name = (a: number): string | undefined => this.people.name(a)?.name;
+    this.sweeps = new SweepNotes({ editor: this.editor, toast: this.toast, name, readOnly: () => this.readOnly, moderator: () => s.moderator });
+    this.whoDrew = new WhoDrew({
+      canvas,
+      editor: this.editor,
+      renderer: this.renderer,
+      name,
+      active: () => this.tools.tool === 'select' || this.tools.tool === 'hand',
+      segment: s.segment,
+      token: s.token,
+    });
 
     this.view = new ViewControl(s.segment, embed?.view ?? null, {
       renderer: this.renderer,
@@ -173,7 +197,13 @@ export class Page {
     }
     this.badge = h('span', { class: 'tb-badge', 'data-testid': 'read-only', title: 'This link can look at the board but not draw', hidden: true }, 'View only');
     toolbar.addMore(this.badge);
-    this.share.setLinks({ edit: here(), view: s.viewLink ? absoluteURL(s.viewLink, location.href) : null });
+    this.share.setLinks({
+      edit: here(),
+      view: s.viewLink ? absoluteURL(s.viewLink, location.href) : null,
+      mod: s.modLink ? absoluteURL(s.modLink, location.href) : null,
+    });
+    const ui = document.querySelector<HTMLElement>('#ui') ?? document.body;
+    ui.append(this.toast.el, this.whoDrew.info.el);
 
     this.layout = new PageLayout(document.querySelector<HTMLElement>('#ui') ?? document.body, {
       decor: this.decor.el,
@@ -250,6 +280,7 @@ export class Page {
       exportPNG: (scope, size) => this.exports.png(scope, size),
       exportSVG: (scope) => this.exports.svg(scope),
       readOnly: () => this.readOnly,
+      whoDrew: (author, n) => this.whoDrew.describe(this.editor.board, author, n),
     });
     exposeHistory(this.history);
     window.setInterval(() => this.cursors.prune(), 1000);
@@ -321,6 +352,9 @@ export class Page {
       applied: (e, author) => {
         this.view.boardChanged();
         this.saver?.changed();
+        this.whoDrew.applied(e, author, this.editor.sync.live);
+        this.sweeps.seen(e);
+        if (this.editor.sync.live) this.sweeps.applied(e, author);
         // Someone drawing sends no cursor: their stroke's last point is it.
         // (Not for a replay while joining: those points are history.)
         if (author === this.editor.sync.author || !this.editor.sync.live) return;
@@ -337,6 +371,11 @@ export class Page {
       },
       leave: (a) => {
         this.bridge?.people.leave(a);
+        if (this.editor.solo === a) {
+          // Their row, and its toggle, goes: show everyone's work again.
+          this.editor.setSolo(0);
+          this.people.setSolo(0);
+        }
         this.people.remove(a);
         this.cursors.remove(a);
         this.following.left(a);
@@ -457,7 +496,8 @@ export class Page {
       setWidth: (units) => tools.setWidth(units),
       undo: () => editor.undo(),
       redo: () => editor.redo(),
-      clear: () => editor.clear(),
+      clear: () => void editor.clear(),
+      undoClear: () => this.sweeps.undoClear(),
       exportPNG: (scope) => this.exports.png(scope),
       exportSVG: (scope) => this.exports.svg(scope),
       openHistory: () => void this.history.show(),

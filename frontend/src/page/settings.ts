@@ -35,6 +35,10 @@ export interface PageSettings {
   readonly forcedName: string | null;
   /** The board's view link as the server offers it (relative or absolute), or null. */
   readonly viewLink: string | null;
+  /** The board's moderator link as the server offers it to an edit page, or null. */
+  readonly modLink: string | null;
+  /** The page came through a moderator link or a moderate token: it may remove someone's work. */
+  readonly moderator: boolean;
   /** The host origin an embed's postMessage API talks to, or null. */
   readonly embedHost: string | null;
   /** Why the server refused the embed (a bad token) while still sending the page, or null. */
@@ -56,6 +60,8 @@ export function readSettings(env: PageEnv): PageSettings {
     title: embed ? 'Sketchpad' : isViewLink(segment) ? 'View only · Sketchpad' : `${roomName(segment)} · Sketchpad`,
     forcedName: embed ? tokenClaims(token)?.name || null : null,
     viewLink: env.meta('sketchpad-view-link'),
+    modLink: embed ? null : env.meta('sketchpad-mod-link'),
+    moderator: env.meta('sketchpad-moderator') === '1',
     embedHost: embed ? env.meta('sketchpad-embed-host') : null,
     embedError: embed ? env.meta('sketchpad-embed-error') : null,
   };

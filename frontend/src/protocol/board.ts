@@ -28,6 +28,18 @@ export interface Stroke {
   readonly points: readonly Point[];
   /** A text's text ('' for other tools). */
   readonly text: string;
+  /** The sequence number of the op that put it on the board (0: before version 4): when, in the board's history. */
+  readonly seq: number;
+  /** The sweep (a clear or a removal) that hides it: (sweptBy, sweptN); sweptN 0 when none. */
+  readonly sweptBy: number;
+  readonly sweptN: number;
+  /** The sweep was a moderator's removal. */
+  readonly removed: boolean;
+}
+
+/** isVisible reports whether s is drawn: neither erased nor swept. */
+export function isVisible(s: Stroke): boolean {
+  return !s.hidden && s.sweptN === 0;
 }
 
 interface MutableStroke {
@@ -41,6 +53,10 @@ interface MutableStroke {
   width: number;
   points: Point[];
   text: string;
+  seq: number;
+  sweptBy: number;
+  sweptN: number;
+  removed: boolean;
 }
 
 /** AuthorState is what the board remembers of one author. */
@@ -63,7 +79,10 @@ export type Effect =
   | { readonly kind: 'points'; readonly stroke: Stroke; readonly from: number }
   | { readonly kind: 'end'; readonly stroke: Stroke }
   | { readonly kind: 'visibility'; readonly strokes: readonly Stroke[] }
+  /** Everything may have changed: version 3's clear, or a purge that dropped strokes. */
   | { readonly kind: 'clear' }
+  /** A sweep hid strokes, or its undo showed them again (by: who swept, n: the sweep's number). */
+  | { readonly kind: 'sweep'; readonly op: 'clear' | 'remove' | 'unsweep'; readonly by: number; readonly n: number; readonly strokes: readonly Stroke[] }
   /** A Shape or Text added a stroke on top. */
   | { readonly kind: 'add'; readonly stroke: Stroke }
   /** Strokes were replaced (a Shape or Text changed one, a Move moved some). */
@@ -84,6 +103,7 @@ export class Board {
   /** author -> stroke number -> position in strokesA (strokes are never removed one by one). */
   private readonly index = new Map<number, Map<number, number>>();
   private pointCount = 0;
+  private sweptCount = 0;
 
   constructor(epoch: bigint) {
     this.epoch = epoch;
@@ -129,6 +149,17 @@ export class Board {
     this.seqN++;
     const as = this.authorState(author);
     as.applied++;
+    if (op.type === 'purge') {
+      const dropped = this.purge();
+      this.seqN--;
+      as.applied--;
+      const e = this.apply(author, op.op);
+      return dropped ? { kind: 'clear' } : e;
+    }
+    return this.applyOne(author, as, op);
+  }
+
+  private applyOne(author: number, as: MutableAuthor, op: Exclude<Op, { type: 'purge' }>): Effect {
     switch (op.type) {
       case 'begin': {
         as.open = 0;
@@ -144,6 +175,10 @@ export class Board {
           width: op.width,
           points: [],
           text: '',
+          seq: this.seqN,
+          sweptBy: 0,
+          sweptN: 0,
+          removed: false,
         };
         this.appendPoints(s, 0, 0, op.points);
         this.add(s);
@@ -190,10 +225,32 @@ export class Board {
       }
       case 'clear': {
         for (const a of this.authorsM.values()) a.open = 0;
-        this.index.clear();
-        this.strokesA = [];
-        this.pointCount = 0;
-        return { kind: 'clear' };
+        if (op.n === 0) {
+          // Version 3's clear, replayed from a log: for good.
+          this.index.clear();
+          this.strokesA = [];
+          this.pointCount = 0;
+          this.sweptCount = 0;
+          return { kind: 'clear' };
+        }
+        return this.sweep('clear', author, op.n, false, () => true);
+      }
+      case 'remove': {
+        const target = this.authorsM.get(op.author);
+        if (target) target.open = 0;
+        return this.sweep('remove', author, op.n, true, (s) => s.author === op.author && s.seq > op.since);
+      }
+      case 'unsweep': {
+        const changed: MutableStroke[] = [];
+        for (let z = 0; z < this.strokesA.length; z++) {
+          const s = this.strokesA[z];
+          if (s.sweptN === 0 || s.sweptN !== op.n || s.sweptBy !== op.by) continue;
+          const t = { ...s, sweptBy: 0, sweptN: 0, removed: false };
+          this.strokesA[z] = t;
+          this.sweptCount--;
+          changed.push(t);
+        }
+        return { kind: 'sweep', op: 'unsweep', by: op.by, n: op.n, strokes: changed };
       }
       case 'shape':
       case 'text': {
@@ -217,6 +274,10 @@ export class Board {
           width: op.type === 'text' ? op.size : op.width,
           points,
           text: op.type === 'text' ? op.text : '',
+          seq: old?.seq ?? this.seqN,
+          sweptBy: old?.sweptBy ?? 0,
+          sweptN: old?.sweptN ?? 0,
+          removed: old?.removed ?? false,
         });
         const z = this.index.get(author)?.get(op.stroke);
         if (z === undefined) {
@@ -252,20 +313,62 @@ export class Board {
     }
   }
 
+  /** sweptStrokes is how many strokes swept strokes are on the board (dropped by the next purge). */
+  get sweptStrokes(): number {
+    return this.sweptCount;
+  }
+
+  /**
+   * sweep marks with (by, n) every stroke no sweep holds that take accepts.
+   * Marked strokes are replaced by new objects (the renderer's caches go by
+   * identity).
+   */
+  private sweep(op: 'clear' | 'remove', by: number, n: number, removed: boolean, take: (s: MutableStroke) => boolean): Effect {
+    const changed: MutableStroke[] = [];
+    for (let z = 0; z < this.strokesA.length; z++) {
+      const s = this.strokesA[z];
+      if (s.sweptN !== 0 || !take(s)) continue;
+      const t = { ...s, sweptBy: by, sweptN: n, removed };
+      this.strokesA[z] = t;
+      this.sweptCount++;
+      changed.push(t);
+    }
+    return { kind: 'sweep', op, by, n, strokes: changed };
+  }
+
+  /** purge drops every swept stroke for good; it reports whether there were any. */
+  private purge(): boolean {
+    if (this.sweptCount === 0) return false;
+    const kept: MutableStroke[] = [];
+    this.index.clear();
+    for (const s of this.strokesA) {
+      if (s.sweptN !== 0) {
+        this.pointCount -= s.points.length;
+        const a = this.authorsM.get(s.author);
+        if (a && a.open === s.stroke) a.open = 0;
+        continue;
+      }
+      this.add(s, kept);
+    }
+    this.strokesA = kept;
+    this.sweptCount = 0;
+    return true;
+  }
+
   private get(author: number, n: number): MutableStroke | undefined {
     const z = this.index.get(author)?.get(n);
     return z === undefined ? undefined : this.strokesA[z];
   }
 
-  /** add puts a new stroke on top of the board. */
-  private add(s: MutableStroke): void {
+  /** add puts a new stroke on top of the board (of strokes, when given: a board being rebuilt). */
+  private add(s: MutableStroke, strokes = this.strokesA): void {
     let byN = this.index.get(s.author);
     if (!byN) {
       byN = new Map();
       this.index.set(s.author, byN);
     }
-    byN.set(s.stroke, this.strokesA.length);
-    this.strokesA.push(s);
+    byN.set(s.stroke, strokes.length);
+    strokes.push(s);
   }
 
   private authorState(a: number): MutableAuthor {
@@ -307,6 +410,7 @@ export class Board {
     for (const s of strokes) {
       b.add({ ...s, points: s.points.slice() });
       b.pointCount += s.points.length;
+      if (s.sweptN !== 0) b.sweptCount++;
     }
     return b;
   }

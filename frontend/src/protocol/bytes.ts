@@ -45,6 +45,12 @@ export class ByteReader {
     return this.buf[this.pos++];
   }
 
+  /** peekU8 returns the next byte without reading it. */
+  peekU8(): number {
+    if (this.pos >= this.end) throw new ProtocolError('truncated message');
+    return this.buf[this.pos];
+  }
+
   u16(): number {
     return this.u8() * 0x100 + this.u8();
   }

@@ -41,6 +41,10 @@ export function decodeClientFrame(b: Uint8Array): ClientMsg {
     const r = new ByteReader(b);
     const op = readOp(r);
     r.done();
+    // A server numbers ops in a Purge when it needs their room; version
+    // 3's clear for good is only for logs to replay.
+    if (op.type === 'purge') throw new ProtocolError('a purge is numbered by servers only');
+    if (op.type === 'clear' && op.n === 0) throw new ProtocolError('clear without a sweep number (version 3)');
     return op;
   }
   const r = new ByteReader(b, 1);

@@ -44,6 +44,8 @@ export const NOTICE_PAUSED = 1;
 export const NOTICE_RESUMED = 2;
 /** A big board is on its way (alone in a frame before the Welcome): wait for it, the server times slow readers out itself. */
 export const NOTICE_LOADING = 3;
+/** A hint: an op was refused because this page may not send it (a removal, or its undo, by someone not a moderator); the server numbered an End in its place. */
+export const NOTICE_FORBIDDEN = 403;
 /** A hint: an op was refused because the board is full (the server numbered an End in its place). */
 export const NOTICE_BOARD_FULL = 413;
 /** A hint: the client sends faster than the rate limits; the message says for how long. */

@@ -24,8 +24,12 @@ import {
   OP_SHAPE,
   OP_TEXT,
   OP_TRACE,
+  OP_UNSWEEP,
+  OP_REMOVE,
+  OP_PURGE,
   isFreehand,
   isShape,
+  type AddOp,
   type Op,
   type Point,
   type StrokeId,
@@ -37,7 +41,12 @@ const MIN_STROKE_ID_BYTES = 2;
 
 /** isOpType reports whether t is the type byte of an op. */
 export function isOpType(t: number): boolean {
-  return t >= OP_BEGIN && t <= OP_TRACE;
+  return t >= OP_BEGIN && t <= OP_PURGE;
+}
+
+/** addsToBoard reports whether ops of type byte t can add to the board (the ops a Purge may carry). */
+export function addsToBoard(t: number): boolean {
+  return t === OP_BEGIN || t === OP_POINTS || t === OP_POINTSP || t === OP_TRACE || t === OP_SHAPE || t === OP_TEXT;
 }
 
 /** opTypeByte returns the type byte op is encoded with. */
@@ -63,6 +72,12 @@ export function opTypeByte(op: Op): number {
       return OP_TEXT;
     case 'move':
       return OP_MOVE;
+    case 'unsweep':
+      return OP_UNSWEEP;
+    case 'remove':
+      return OP_REMOVE;
+    case 'purge':
+      return OP_PURGE;
   }
 }
 
@@ -95,14 +110,33 @@ export function writeOp(w: ByteWriter, op: Op): void {
     case 'text':
       w.uvarint(op.stroke).u32(op.color).uvarint(op.size).svarint(op.x).svarint(op.y).str(op.text);
       break;
-    case 'end':
     case 'clear':
+      // 0 (or none, from a page older than version 4): version 3's clear, which a server refuses.
+      if (op.n) w.uvarint(op.n);
+      break;
+    case 'unsweep':
+      w.uvarint(op.by).uvarint(op.n);
+      break;
+    case 'remove':
+      w.uvarint(op.n).uvarint(op.author).uvarint(op.since);
+      break;
+    case 'purge':
+      writeOp(w, op.op);
+      break;
+    case 'end':
       break;
   }
 }
 
 /** encodeOp returns op's wire bytes. */
 export function encodeOp(op: Op): Uint8Array {
+  if (op.type === 'purge') {
+    const inner = encodeOp(op.op);
+    const out = new Uint8Array(inner.length + 1);
+    out[0] = OP_PURGE;
+    out.set(inner, 1);
+    return out;
+  }
   const n =
     op.type === 'begin' || op.type === 'points'
       ? 8 + op.points.length * 4
@@ -171,7 +205,22 @@ export function readOp(r: ByteReader): Op {
       return { type: 'move', strokes, dx, dy };
     }
     case OP_CLEAR:
-      return { type: 'clear' };
+      // No number: version 3's clear, as logs hold it.
+      return { type: 'clear', n: r.remaining() > 0 ? readSweepNumber(r) : 0 };
+    case OP_UNSWEEP: {
+      const by = r.uvarint32('author');
+      return { type: 'unsweep', by, n: readSweepNumber(r) };
+    }
+    case OP_REMOVE: {
+      const n = readSweepNumber(r);
+      const author = r.uvarint32('author');
+      return { type: 'remove', n, author, since: r.uvarint() };
+    }
+    case OP_PURGE: {
+      const inner = r.peekU8();
+      if (!addsToBoard(inner)) throw new ProtocolError(`purge of op type 0x${inner.toString(16)}`);
+      return { type: 'purge', op: readOp(r) as AddOp };
+    }
     case OP_SHAPE: {
       const { stroke, tool, flags, color, width } = readStrokeHeader(r);
       if (!isShape(tool)) throw new ProtocolError(`tool ${tool} is not a shape`);
@@ -195,6 +244,12 @@ export function readOp(r: ByteReader): Op {
     default:
       throw new ProtocolError(`unknown op type 0x${t.toString(16)}`);
   }
+}
+
+function readSweepNumber(r: ByteReader): number {
+  const n = r.uvarint32('sweep');
+  if (n === 0) throw new ProtocolError('sweep number 0');
+  return n;
 }
 
 /**

@@ -7,7 +7,8 @@
 //	strokes  uvarint count, then in z-order: author, stroke (uvarints), tool u8,
 //	         flags u8 (bit0 pressure, bit1 hidden, bit2 filled), color u32,
 //	         width uvarint, n uvarint, n × (dx svarint, dy svarint, p u8),
-//	         deltas from (0, 0), then for a text (tool 7) its text string
+//	         deltas from (0, 0), then for a text (tool 7) its text string,
+//	         then seq uvarint (flags bit3), then sweep author, n (bit4; bit5: a removal)
 
 import { Board, type AuthorState, type Stroke } from './board';
 import { ByteReader, ByteWriter, ProtocolError } from './bytes';
@@ -33,6 +34,10 @@ const MAX_SNAPSHOT_POINTS = 1 << 26;
 const MIN_SNAPSHOT_AUTHOR = 3;
 const MIN_SNAPSHOT_STROKE = 10;
 const MIN_SNAPSHOT_POINT = 3;
+const FLAG_SEQ = 1 << 3;
+const FLAG_SWEPT = 1 << 4;
+const FLAG_REMOVED = 1 << 5;
+const KNOWN_FLAGS = FLAG_PRESSURE | FLAG_HIDDEN | FLAG_FILLED | FLAG_SEQ | FLAG_SWEPT | FLAG_REMOVED;
 
 
 /** writeBoard appends the canonical encoding of b to w. */
@@ -47,7 +52,13 @@ export function writeBoard(w: ByteWriter, b: Board): void {
   w.uvarint(b.strokes.length);
   for (const s of b.strokes) {
     w.uvarint(s.author).uvarint(s.stroke).u8(s.tool);
-    w.u8((s.pressure ? FLAG_PRESSURE : 0) | (s.hidden ? FLAG_HIDDEN : 0) | (s.filled ? FLAG_FILLED : 0));
+    w.u8(
+      (s.pressure ? FLAG_PRESSURE : 0) |
+        (s.hidden ? FLAG_HIDDEN : 0) |
+        (s.filled ? FLAG_FILLED : 0) |
+        (s.seq !== 0 ? FLAG_SEQ : 0) |
+        (s.sweptN !== 0 ? FLAG_SWEPT | (s.removed ? FLAG_REMOVED : 0) : 0),
+    );
     w.u32(s.color).uvarint(s.width).uvarint(s.points.length);
     let px = 0;
     let py = 0;
@@ -57,6 +68,8 @@ export function writeBoard(w: ByteWriter, b: Board): void {
       py = p.y;
     }
     if (s.tool === TOOL_TEXT) w.str(s.text);
+    if (s.seq !== 0) w.uvarint(s.seq);
+    if (s.sweptN !== 0) w.uvarint(s.sweptBy).uvarint(s.sweptN);
   }
 }
 
@@ -104,7 +117,9 @@ export function readBoard(r: ByteReader): Board {
     const np = r.count('point', MAX_STROKE_POINTS, MIN_SNAPSHOT_POINT);
     if (stroke === 0) throw new ProtocolError('stroke number 0');
     if (tool > MAX_TOOL) throw new ProtocolError(`unknown tool ${tool}`);
-    if ((flags & ~(FLAG_PRESSURE | FLAG_HIDDEN | FLAG_FILLED)) !== 0) throw new ProtocolError(`unknown stroke flags 0x${flags.toString(16)}`);
+    if ((flags & ~KNOWN_FLAGS) !== 0 || ((flags & FLAG_REMOVED) !== 0 && (flags & FLAG_SWEPT) === 0)) {
+      throw new ProtocolError(`unknown stroke flags 0x${flags.toString(16)}`);
+    }
     if ((isShape(tool) && np !== 2) || (tool === TOOL_TEXT && np !== 1)) throw new ProtocolError(`tool ${tool} stroke with ${np} points`);
     if (width < 1 || width > MAX_WIDTH) throw new ProtocolError(`width ${width} out of range 1..${MAX_WIDTH}`);
     if (np === 0) throw new ProtocolError('stroke without points');
@@ -126,6 +141,18 @@ export function readBoard(r: ByteReader): Board {
     }
     total += np;
     const text = tool === TOOL_TEXT ? r.str('text', MAX_TEXT_BYTES) : '';
+    let strokeSeq = 0;
+    if ((flags & FLAG_SEQ) !== 0) {
+      strokeSeq = r.uvarint();
+      if (strokeSeq === 0 || strokeSeq > seq) throw new ProtocolError(`stroke seq ${strokeSeq} outside 1..${seq}`);
+    }
+    let sweptBy = 0;
+    let sweptN = 0;
+    if ((flags & FLAG_SWEPT) !== 0) {
+      sweptBy = r.uvarint32('author');
+      sweptN = r.uvarint32('sweep');
+      if (sweptN === 0) throw new ProtocolError('sweep number 0');
+    }
     strokes.push({
       author,
       stroke,
@@ -137,11 +164,18 @@ export function readBoard(r: ByteReader): Board {
       width,
       points,
       text,
+      seq: strokeSeq,
+      sweptBy,
+      sweptN,
+      removed: (flags & FLAG_REMOVED) !== 0,
     });
   }
   for (const [id, a] of authors) {
     if (a.open !== 0 && !seen.has(id + ':' + a.open)) {
       throw new ProtocolError(`open stroke ${a.open} of author ${id} not on the board`);
+    }
+    if (a.open !== 0 && strokes.some((s) => s.author === id && s.stroke === a.open && s.sweptN !== 0)) {
+      throw new ProtocolError(`open stroke ${a.open} of author ${id} is swept`);
     }
   }
   return Board.restore(epoch, seq, authors, strokes);

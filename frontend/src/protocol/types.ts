@@ -21,7 +21,7 @@
 //             about a byte each (delta.ts traceResiduals).
 
 /** VERSION is the protocol version this client speaks. */
-export const VERSION = 3;
+export const VERSION = 4;
 
 // Op types (client frames carrying an op are exactly the op's bytes).
 export const OP_BEGIN = 0x10; //   stroke uvarint, tool u8, flags u8, color u32, width uvarint, points
@@ -30,11 +30,14 @@ export const OP_POINTSP = 0x12; // points (dx, dy, p)
 export const OP_END = 0x13; //     empty
 export const OP_ERASE = 0x14; //   count uvarint, count × (author uvarint, stroke uvarint)
 export const OP_RESTORE = 0x15; // same as Erase
-export const OP_CLEAR = 0x16; //   empty
+export const OP_CLEAR = 0x16; //   n uvarint: the clearer's sweep number (none: version 3's clear for good, as logs hold it)
 export const OP_SHAPE = 0x17; //   stroke uvarint, tool u8 (3..6), flags u8 (bit2 filled), color u32, width uvarint, x0 y0 x1 y1 svarint
 export const OP_TEXT = 0x18; //    stroke uvarint, color u32, size uvarint, x svarint, y svarint, text string
 export const OP_MOVE = 0x19; //    count uvarint, count × (author uvarint, stroke uvarint), dx svarint, dy svarint
 export const OP_TRACE = 0x1a; //   trace codes up to the end of the op (residuals, PROTOCOL.md "Trace block")
+export const OP_UNSWEEP = 0x1b; // by uvarint, n uvarint: undo of that sweep (a clear or a removal)
+export const OP_REMOVE = 0x1c; //  n uvarint, author uvarint, since uvarint: a moderator's sweep of one author's strokes after seq since
+export const OP_PURGE = 0x1d; //   an op that adds to the board: servers only (drops every swept stroke first)
 
 // Client message types.
 export const MSG_HELLO = 0x01; //  version u8, epoch u64, lastSeq uvarint, author uvarint, name string, color u32
@@ -151,8 +154,38 @@ export interface EraseOp {
   readonly strokes: readonly StrokeId[];
 }
 
+/**
+ * ClearOp sweeps every stroke no sweep holds yet under (author, n), n from
+ * the author's stroke numbering; n 0 is version 3's clear for good (logs
+ * replay it). PROTOCOL.md "Sweeps".
+ */
 export interface ClearOp {
   readonly type: 'clear';
+  readonly n: number;
+}
+
+/** UnsweepOp shows again exactly the strokes sweep (by, n) hid. */
+export interface UnsweepOp {
+  readonly type: 'unsweep';
+  readonly by: number;
+  readonly n: number;
+}
+
+/** RemoveOp (moderators only) sweeps author's strokes put on the board after seq since, under (sender, n). */
+export interface RemoveOp {
+  readonly type: 'remove';
+  readonly n: number;
+  readonly author: number;
+  readonly since: number;
+}
+
+/** AddOp is an op that can add to the board: the ops a server may number in a Purge. */
+export type AddOp = BeginOp | PointsOp | TraceOp | ShapeOp | TextOp;
+
+/** PurgeOp (servers only) drops every swept stroke for good, then applies op. */
+export interface PurgeOp {
+  readonly type: 'purge';
+  readonly op: AddOp;
 }
 
 /** ShapeOp creates or reshapes a two-point shape (line, arrow, rect, ellipse). */
@@ -190,7 +223,7 @@ export interface MoveOp {
 }
 
 /** Op is a sequenced message: one change to the board. */
-export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp;
+export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp | UnsweepOp | RemoveOp | PurgeOp;
 
 export interface HelloMsg {
   readonly type: 'hello';

@@ -35,7 +35,7 @@ export class ClearConfirm {
     this.pop = h(
       'div',
       { id: 'clear-confirm', class: 'popover', role: 'group', 'aria-labelledby': 'clear-confirm-q', hidden: true },
-      h('p', { id: 'clear-confirm-q' }, 'Clear the board for everyone?'),
+      h('p', { id: 'clear-confirm-q' }, 'Clear the board for everyone? (Undo brings it back)'),
       h('div', { class: 'pop-actions' }, confirmBtn, this.cancelBtn),
     );
     this.el = h('div', { class: 'tb-group tb-clear' }, this.button, this.pop);

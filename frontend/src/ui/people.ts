@@ -4,7 +4,9 @@
 // stops. The panel collapses to its button in the top row (collapsed at
 // first on a phone-sized screen); this person's row holds the name box.
 // A viewer (a page that cannot draw: its color has alpha 0, see
-// person_color.ts) is marked "viewing".
+// person_color.ts) is marked "viewing". Each other person's row has an
+// "Only" toggle that shows their work alone and, on a moderator's page, a
+// "Remove" that removes everything they drew (one step, undoable).
 
 import { cssColor } from '../render/color';
 import { ICONS, h, svgIcon } from './dom';
@@ -13,6 +15,14 @@ import { isViewer, opaque } from './person_color';
 interface Person {
   name: string;
   color: number;
+}
+
+/** PersonActions are the per-person tools of the list (each optional). */
+export interface PersonActions {
+  /** Show only author's work (0: everyone's again). */
+  solo?(author: number): void;
+  /** Remove everything author drew (a moderator's page only). */
+  remove?(author: number): void;
 }
 
 export class PeopleList {
@@ -27,11 +37,13 @@ export class PeopleList {
   private me = 0;
   private self: Person;
   private following = 0;
+  private soloOf = 0;
 
   constructor(
     self: Person,
     private readonly onFollow: (author: number) => void = () => {},
     private readonly onToggle: () => void = () => {},
+    private readonly actions: PersonActions = {},
   ) {
     this.self = { ...self };
     this.list = h('ul', { class: 'people-list', 'data-testid': 'people-list', 'aria-label': 'People on the board' });
@@ -107,6 +119,13 @@ export class PeopleList {
     this.render();
   }
 
+  /** setSolo marks whose work alone is shown (0: everyone's). */
+  setSolo(author: number): void {
+    if (author === this.soloOf) return;
+    this.soloOf = author;
+    this.render();
+  }
+
   name(author: number): Person | undefined {
     return author === this.me ? this.self : this.people.get(author);
   }
@@ -141,6 +160,26 @@ export class PeopleList {
     );
     if (viewer) b.append(h('span', { class: 'person-role', 'data-testid': 'viewer-mark' }, 'viewing'));
     b.addEventListener('click', () => this.onFollow(author));
-    return h('li', { 'data-author': author }, b);
+    return h('li', { 'data-author': author }, b, ...this.tools(p.name, author));
+  }
+
+  /** tools are a row's per-person buttons. */
+  private tools(name: string, author: number): HTMLElement[] {
+    const { solo, remove } = this.actions;
+    const out: HTMLButtonElement[] = [];
+    if (solo) {
+      const on = author === this.soloOf;
+      const label = on ? "Show everyone's work" : `Show only ${name}'s work`;
+      const b = h('button', { type: 'button', class: 'person-tool', 'data-testid': 'person-solo', 'aria-pressed': String(on), 'aria-label': label, title: label }, 'Only');
+      b.addEventListener('click', () => solo(on ? 0 : author));
+      out.push(b);
+    }
+    if (remove) {
+      const label = `Remove everything ${name} drew (undoable)`;
+      const b = h('button', { type: 'button', class: 'person-tool', 'data-testid': 'person-remove', 'aria-label': label, title: label }, 'Remove');
+      b.addEventListener('click', () => remove(author));
+      out.push(b);
+    }
+    return out.length ? [h('span', { class: 'person-tools' }, ...out)] : [];
   }
 }

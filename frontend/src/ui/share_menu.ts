@@ -19,6 +19,8 @@ export interface ShareLinks {
   readonly edit: string | null;
   /** The read-only link (null: the server gave none). */
   readonly view: string | null;
+  /** The moderator link: draws, and may remove someone's work (null: not offered). */
+  readonly mod?: string | null;
 }
 
 export class ShareMenu {
@@ -85,6 +87,7 @@ export class ShareMenu {
     const rows: HTMLElement[] = [];
     if (l.edit) rows.push(this.linkRow('Edit link: anyone with it can draw', 'share-edit-link', 'share-copy-edit', l.edit));
     if (l.view) rows.push(this.linkRow('View link: look, but not draw', 'share-view-link', 'share-copy-view', l.view));
+    if (l.mod) rows.push(this.linkRow("Moderator link: draw, and remove someone's work", 'share-mod-link', 'share-copy-mod', l.mod));
     if (rows.length) rows.unshift(h('p', { class: 'pop-title' }, 'Share'));
     this.links.replaceChildren(...rows);
   }

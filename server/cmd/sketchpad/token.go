@@ -21,7 +21,7 @@ func token(args []string, stdout, stderr io.Writer) error {
 	var req server.TokenRequest
 	cfg, err := config.LoadConfigWith("sketchpad token", args, os.Getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&req.Board, "board", "", "board name (required)")
-		fs.StringVar(&req.Can, "can", access.CanView, `what the token allows: "view" or "draw"`)
+		fs.StringVar(&req.Can, "can", access.CanView, `what the token allows: "view", "draw" or "moderate" (draw, and remove someone's work)`)
 		fs.StringVar(&req.Name, "name", "", "display name forced on whoever uses the token (optional)")
 		fs.StringVar(&req.TTL, "ttl", "1h", "how long the token is valid (at most 720h)")
 	})

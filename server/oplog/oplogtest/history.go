@@ -42,7 +42,7 @@ func RandomOps(r *rand.Rand, authors uint32, n int) []oplog.BatchOp {
 		var op canvas.Op
 		switch k := r.IntN(20); {
 		case k == 0:
-			op = canvas.Op{Type: canvas.OpClear}
+			op = canvas.Op{Type: canvas.OpClear, Stroke: 1}
 		case k <= 2 && len(drawn) > 0:
 			op = canvas.Op{Type: canvas.OpErase, Strokes: []canvas.StrokeID{drawn[r.IntN(len(drawn))]}}
 		case k == 3 && len(drawn) > 0:

@@ -478,7 +478,10 @@ func randBoardOp(r *rand.Rand) authoredOp {
 	absolute := func() Point {
 		return Point{X: int32(r.IntN(2*CoordLimit+1) - CoordLimit), Y: int32(r.IntN(2000) - 1000)}
 	}
-	switch k := r.IntN(130); {
+	switch k := r.IntN(145); {
+	case k >= 130:
+		// v4: Restyle and Order.
+		o = randArrangeOp(r, k >= 138, id)
 	case k >= 115:
 		// v3: Trace, mostly small residuals, sometimes the largest (so
 		// strokes reach the coordinate limit and clamp).

@@ -322,7 +322,7 @@ func TestDecodeClientFrameErrors(t *testing.T) {
 		{name: "unknown type 0x00", hex: "00", err: "unknown message type"},
 		{name: "unknown type 0x02", hex: "02", err: "unknown message type"},
 		{name: "unknown type 0x0f", hex: "0f", err: "unknown message type"},
-		{name: "unknown type 0x1b (past Trace)", hex: "1b", err: "unknown message type"},
+		{name: "unknown type 0x30 (past the ops, Cursor and Name)", hex: "30", err: "unknown message type"},
 		{name: "unknown type 0x22", hex: "22", err: "unknown message type"},
 		{name: "server type in a client frame", hex: "80", err: "unknown message type"},
 		{name: "unknown type 0xff", hex: "ff", err: "unknown message type"},
@@ -439,7 +439,7 @@ func runFrameCases(t *testing.T, cases []frameCase, check func(t *testing.T, fra
 func TestDecodeOpErrors(t *testing.T) {
 	var o Op
 	wantProtocolError(t, DecodeOp(nil, &o), "truncated")
-	for _, typ := range []byte{0x00, MsgHello, 0x0f, 0x1b, MsgCursor, MsgName, MsgWelcome, 0xff} {
+	for _, typ := range []byte{0x00, MsgHello, 0x0f, 0x30, MsgCursor, MsgName, MsgWelcome, 0xff} {
 		wantProtocolError(t, DecodeOp([]byte{typ}, &o), "unknown op type")
 	}
 	wantProtocolError(t, DecodeOp(unhex(t, "13 13"), &o), "trailing bytes")
@@ -460,6 +460,8 @@ func validClientFrames() map[string][]byte {
 		"erase":         AppendOp(nil, &Op{Type: OpErase, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 1 << 31, N: 1 << 16}}}),
 		"restore":       AppendOp(nil, &Op{Type: OpRestore, Strokes: []StrokeID{{Author: 300, N: 2}}}),
 		"clear":         AppendOp(nil, &Op{Type: OpClear}),
+		"restyle":       AppendOp(nil, &Op{Type: OpRestyle, Strokes: []StrokeID{{Author: 4, N: 2}}, Parts: allParts, Color: 0x11223344, Width: 300, Flags: FlagFilled}),
+		"order":         AppendOp(nil, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 4, N: 2}}, Where: WhereAbove, Anchor: StrokeID{Author: 1 << 20, N: 3}}),
 	}
 }
 

@@ -9,7 +9,9 @@ package canvas
 //	   ellipse), text, move.
 //	3  Trace: freehand points as second-order residuals, about one byte
 //	   per point (trace.go).
-const Version = 3
+//	4  Restyle and Order: change the style and the z-order of what is
+//	   drawn (arrange.go).
+const Version = 4
 
 // OpType is the first byte of an op. Ops are the sequenced messages: each
 // one gets a room sequence number and changes the board.
@@ -27,10 +29,14 @@ const (
 	OpText    OpType = 0x18 // stroke uvarint, color u32, size uvarint, x, y svarint, text string
 	OpMove    OpType = 0x19 // count uvarint, count × (author uvarint, stroke uvarint), dx, dy svarint
 	OpTrace   OpType = 0x1a // trace codes to the end of the op (residuals, see trace.go)
+	OpRestyle OpType = 0x1e // count uvarint, count × (author, stroke), parts u8, [color u32], [width uvarint], [filled u8]
+	OpOrder   OpType = 0x1f // count uvarint, count × (author, stroke), where u8, [anchor author, anchor stroke]
 )
 
 // IsOp reports whether t is an op type (a client frame carrying an op).
-func IsOp(t byte) bool { return t >= byte(OpBegin) && t <= byte(OpTrace) }
+// Op types and the other client message types share one byte space:
+// 0x20 and 0x21 are Cursor and Name.
+func IsOp(t byte) bool { return t >= byte(OpBegin) && t <= byte(OpOrder) }
 
 // Tools. A stroke's tool says how it is drawn (PROTOCOL.md "Rendering").
 const (
@@ -98,6 +104,8 @@ type StrokeID struct {
 //	Shape:          Stroke, Tool, Flags, Color, Width, Points (two, absolute)
 //	Text:           Stroke, Color, Width (the font size), Points (one, absolute), Text
 //	Move:           Strokes, DX, DY
+//	Restyle:        Strokes, Parts, Color, Width, Flags (FlagFilled: fill)
+//	Order:          Strokes, Where, Anchor (WhereAbove only)
 //	End, Clear:     nothing
 type Op struct {
 	Type    OpType
@@ -110,6 +118,9 @@ type Op struct {
 	Strokes []StrokeID
 	Text    string
 	DX, DY  int32
+	Parts   uint8    // Restyle: which parts of the style change (Part*)
+	Where   uint8    // Order: where the strokes go (Where*)
+	Anchor  StrokeID // Order WhereAbove: the stroke they go above ({0, 0}: the bottom)
 }
 
 // HasPressure reports whether the op's points carry pressure bytes.
@@ -141,6 +152,8 @@ func AppendOp(b []byte, o *Op) []byte {
 			b = appendSvarint(b, int64(o.DX))
 			b = appendSvarint(b, int64(o.DY))
 		}
+	case OpRestyle, OpOrder:
+		b = appendArrange(b, o)
 	case OpShape:
 		b = appendUvarint(b, uint64(o.Stroke))
 		b = append(b, o.Tool, o.Flags)
@@ -228,6 +241,8 @@ func decodeOp(r *reader, o *Op) {
 			}
 			o.DX, o.DY = int32(dx), int32(dy)
 		}
+	case OpRestyle, OpOrder:
+		decodeArrange(r, o)
 	case OpShape:
 		r.strokeHeader(o)
 		if r.err != nil {

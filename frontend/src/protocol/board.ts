@@ -4,11 +4,29 @@
 //
 // A stroke object changes in place only while its author draws it (Points
 // and Trace append to it). A Shape or Text that changes a stroke, and a Move, replace
-// it with a new object at the same place in z-order: whoever holds the old
-// one (the renderer's cache) can tell it is gone by identity.
+// it with a new object at the same place in z-order, and so do a Restyle
+// and an Order (the strokes it moved): whoever holds the old one (the
+// renderer's cache) can tell it is gone by identity.
 
 import { TraceState, clampCoord } from './delta';
-import { MAX_STROKE_POINTS, TOOL_TEXT, isShape, type Op, type Point, type StrokeId } from './types';
+import { reorder } from './order';
+import {
+  MAX_STROKE_POINTS,
+  PART_ALPHA,
+  PART_FILL,
+  PART_RGB,
+  PART_WIDTH,
+  TOOL_ELLIPSE,
+  TOOL_RECT,
+  TOOL_TEXT,
+  WHERE_ABOVE,
+  isShape,
+  type Op,
+  type OrderOp,
+  type Point,
+  type RestyleOp,
+  type StrokeId,
+} from './types';
 
 /** Stroke is a stroke on the board, with absolute points. Read it, never change it. */
 export interface Stroke {
@@ -66,7 +84,7 @@ export type Effect =
   | { readonly kind: 'clear' }
   /** A Shape or Text added a stroke on top. */
   | { readonly kind: 'add'; readonly stroke: Stroke }
-  /** Strokes were replaced (a Shape or Text changed one, a Move moved some). */
+  /** Strokes were replaced (a Shape or Text changed one; a Move, Restyle or Order changed some). */
   | { readonly kind: 'replace'; readonly before: readonly Stroke[]; readonly after: readonly Stroke[] };
 
 const NONE: Effect = { kind: 'none' };
@@ -249,7 +267,67 @@ export class Board {
         }
         return before.length ? { kind: 'replace', before, after } : NONE;
       }
+      case 'restyle':
+        return this.restyle(op);
+      case 'order':
+        return this.order(op);
     }
+  }
+
+  /** restyle sets the parts of the style op names on each named stroke (PROTOCOL.md "Restyle"). */
+  private restyle(op: RestyleOp): Effect {
+    const before: Stroke[] = [];
+    const after: Stroke[] = [];
+    for (const id of op.strokes) {
+      const z = this.index.get(id.author)?.get(id.stroke);
+      if (z === undefined) continue;
+      const old = this.strokesA[z];
+      let color = old.color;
+      if (op.parts & PART_RGB) color = ((op.color & ~0xff) | (color & 0xff)) >>> 0;
+      if (op.parts & PART_ALPHA) color = ((color & ~0xff) | (op.color & 0xff)) >>> 0;
+      const fillable = old.tool === TOOL_RECT || old.tool === TOOL_ELLIPSE;
+      const s: MutableStroke = {
+        ...old,
+        color,
+        width: op.parts & PART_WIDTH ? op.width : old.width,
+        filled: op.parts & PART_FILL && fillable ? op.filled : old.filled,
+      };
+      this.strokesA[z] = s;
+      before.push(old);
+      after.push(s);
+    }
+    return before.length ? { kind: 'replace', before, after } : NONE;
+  }
+
+  /** order changes the z-order of the named strokes (PROTOCOL.md "Order"); they become new objects. */
+  private order(op: OrderOp): Effect {
+    const named = new Set<MutableStroke>();
+    for (const id of op.strokes) {
+      const s = this.get(id.author, id.stroke);
+      if (s) named.add(s);
+    }
+    let anchor: MutableStroke | null = null;
+    if (op.where === WHERE_ABOVE && (op.anchor.author !== 0 || op.anchor.stroke !== 0)) {
+      anchor = this.get(op.anchor.author, op.anchor.stroke) ?? null;
+      if (!anchor) return NONE;
+    }
+    if (named.size === 0 || (anchor && named.has(anchor))) return NONE;
+    const out = reorder(this.strokesA, named, op.where, anchor);
+    if (out.every((s, i) => s === this.strokesA[i])) return NONE;
+    const before: Stroke[] = [];
+    const after: Stroke[] = [];
+    for (let i = 0; i < out.length; i++) {
+      let s = out[i];
+      if (named.has(s)) {
+        before.push(s);
+        s = { ...s };
+        after.push(s);
+        out[i] = s;
+      }
+      if (s !== this.strokesA[i]) this.index.get(s.author)!.set(s.stroke, i);
+    }
+    this.strokesA = out;
+    return { kind: 'replace', before, after };
   }
 
   private get(author: number, n: number): MutableStroke | undefined {

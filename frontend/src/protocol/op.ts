@@ -24,6 +24,15 @@ import {
   OP_SHAPE,
   OP_TEXT,
   OP_TRACE,
+  OP_RESTYLE,
+  OP_ORDER,
+  OP_LAST,
+  ALL_PARTS,
+  PART_RGB,
+  PART_ALPHA,
+  PART_WIDTH,
+  PART_FILL,
+  WHERE_ABOVE,
   isFreehand,
   isShape,
   type Op,
@@ -37,7 +46,7 @@ const MIN_STROKE_ID_BYTES = 2;
 
 /** isOpType reports whether t is the type byte of an op. */
 export function isOpType(t: number): boolean {
-  return t >= OP_BEGIN && t <= OP_TRACE;
+  return t >= OP_BEGIN && t <= OP_LAST;
 }
 
 /** opTypeByte returns the type byte op is encoded with. */
@@ -63,6 +72,10 @@ export function opTypeByte(op: Op): number {
       return OP_TEXT;
     case 'move':
       return OP_MOVE;
+    case 'restyle':
+      return OP_RESTYLE;
+    case 'order':
+      return OP_ORDER;
   }
 }
 
@@ -95,10 +108,27 @@ export function writeOp(w: ByteWriter, op: Op): void {
     case 'text':
       w.uvarint(op.stroke).u32(op.color).uvarint(op.size).svarint(op.x).svarint(op.y).str(op.text);
       break;
+    case 'restyle':
+      writeIds(w, op.strokes);
+      w.u8(op.parts);
+      if (op.parts & (PART_RGB | PART_ALPHA)) w.u32(op.color);
+      if (op.parts & PART_WIDTH) w.uvarint(op.width);
+      if (op.parts & PART_FILL) w.u8(op.filled ? 1 : 0);
+      break;
+    case 'order':
+      writeIds(w, op.strokes);
+      w.u8(op.where);
+      if (op.where === WHERE_ABOVE) w.uvarint(op.anchor.author).uvarint(op.anchor.stroke);
+      break;
     case 'end':
     case 'clear':
       break;
   }
+}
+
+function writeIds(w: ByteWriter, ids: readonly StrokeId[]): void {
+  w.uvarint(ids.length);
+  for (const s of ids) w.uvarint(s.author).uvarint(s.stroke);
 }
 
 /** encodeOp returns op's wire bytes. */
@@ -110,7 +140,9 @@ export function encodeOp(op: Op): Uint8Array {
         ? 8 + op.residuals.length * 3
         : op.type === 'text'
           ? 32 + op.text.length * 3
-          : 32;
+          : op.type === 'erase' || op.type === 'restore' || op.type === 'move' || op.type === 'restyle' || op.type === 'order'
+            ? 32 + op.strokes.length * 10
+            : 32;
   const w = new ByteWriter(n);
   writeOp(w, op);
   return w.bytes();
@@ -172,6 +204,35 @@ export function readOp(r: ByteReader): Op {
     }
     case OP_CLEAR:
       return { type: 'clear' };
+    case OP_RESTYLE:
+    case OP_ORDER: {
+      const strokes = readIds(r);
+      if (t === OP_ORDER) {
+        const where = r.u8();
+        if (where > WHERE_ABOVE) throw new ProtocolError(`unknown order ${where}`);
+        let anchor: StrokeId = { author: 0, stroke: 0 };
+        if (where === WHERE_ABOVE) {
+          const author = r.uvarint32('author');
+          anchor = { author, stroke: r.uvarint32('stroke') };
+        }
+        return { type: 'order', strokes, where, anchor };
+      }
+      const parts = r.u8();
+      if (parts === 0 || (parts & ~ALL_PARTS) !== 0) throw new ProtocolError(`restyle parts 0x${parts.toString(16)}`);
+      const color = parts & (PART_RGB | PART_ALPHA) ? r.u32() : 0;
+      let width = 0;
+      if (parts & PART_WIDTH) {
+        width = r.uvarint();
+        checkWidth(width);
+      }
+      let filled = false;
+      if (parts & PART_FILL) {
+        const f = r.u8();
+        if (f > 1) throw new ProtocolError(`fill ${f} is not 0 or 1`);
+        filled = f === 1;
+      }
+      return { type: 'restyle', strokes, parts, color, width, filled };
+    }
     case OP_SHAPE: {
       const { stroke, tool, flags, color, width } = readStrokeHeader(r);
       if (!isShape(tool)) throw new ProtocolError(`tool ${tool} is not a shape`);
@@ -195,6 +256,18 @@ export function readOp(r: ByteReader): Op {
     default:
       throw new ProtocolError(`unknown op type 0x${t.toString(16)}`);
   }
+}
+
+/** readIds reads a stroke list: count (1..MAX_STROKES_PER_OP), then (author, stroke) each. */
+function readIds(r: ByteReader): StrokeId[] {
+  const n = r.count('stroke', MAX_STROKES_PER_OP, MIN_STROKE_ID_BYTES);
+  if (n === 0) throw new ProtocolError('empty stroke list');
+  const strokes: StrokeId[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const author = r.uvarint32('author');
+    strokes[i] = { author, stroke: r.uvarint32('stroke') };
+  }
+  return strokes;
 }
 
 /**

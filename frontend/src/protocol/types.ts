@@ -1,4 +1,4 @@
-// Sketchpad wire protocol, version 3: the types and constants. PROTOCOL.md
+// Sketchpad wire protocol, version 4: the types and constants. PROTOCOL.md
 // (canvas/PROTOCOL.md in the repository) is the contract; this file and its
 // siblings are the browser's twin of the Go package canvas.
 //
@@ -19,9 +19,10 @@
 //             Shape, Text and Move ops; filled flag and text in snapshots.
 //          3  Trace: points without pressure as second-order residuals,
 //             about a byte each (delta.ts traceResiduals).
+//          4  Restyle and Order: the style and z-order of what is drawn.
 
 /** VERSION is the protocol version this client speaks. */
-export const VERSION = 3;
+export const VERSION = 4;
 
 // Op types (client frames carrying an op are exactly the op's bytes).
 export const OP_BEGIN = 0x10; //   stroke uvarint, tool u8, flags u8, color u32, width uvarint, points
@@ -35,6 +36,25 @@ export const OP_SHAPE = 0x17; //   stroke uvarint, tool u8 (3..6), flags u8 (bit
 export const OP_TEXT = 0x18; //    stroke uvarint, color u32, size uvarint, x svarint, y svarint, text string
 export const OP_MOVE = 0x19; //    count uvarint, count × (author uvarint, stroke uvarint), dx svarint, dy svarint
 export const OP_TRACE = 0x1a; //   trace codes up to the end of the op (residuals, PROTOCOL.md "Trace block")
+export const OP_RESTYLE = 0x1e; // count uvarint, count × (author, stroke), parts u8, [color u32], [width uvarint], [fill u8]
+export const OP_ORDER = 0x1f; //   count uvarint, count × (author, stroke), where u8, [anchor author, anchor stroke]
+/** The last op type: op types are OP_BEGIN..OP_LAST (Cursor and Name come after). */
+export const OP_LAST = OP_ORDER;
+
+/** Restyle parts: which parts of the style a Restyle sets. */
+export const PART_RGB = 1; //   the color's red, green, blue (its alpha stays)
+export const PART_ALPHA = 2; // the color's alpha
+export const PART_WIDTH = 4; // the width, a text's font size
+export const PART_FILL = 8; //  filled (rect and ellipse only)
+export const ALL_PARTS = 15;
+
+/** Order destinations. */
+export const WHERE_FRONT = 0;
+export const WHERE_BACK = 1;
+export const WHERE_FORWARD = 2;
+export const WHERE_BACKWARD = 3;
+/** Right above the anchor ({0, 0}: the bottom). */
+export const WHERE_ABOVE = 4;
 
 // Client message types.
 export const MSG_HELLO = 0x01; //  version u8, epoch u64, lastSeq uvarint, author uvarint, name string, color u32
@@ -189,8 +209,30 @@ export interface MoveOp {
   readonly dy: number;
 }
 
+/** RestyleOp sets parts (PART_*) of the style of strokes (anyone's). */
+export interface RestyleOp {
+  readonly type: 'restyle';
+  readonly strokes: readonly StrokeId[];
+  readonly parts: number;
+  /** Its rgb bytes with PART_RGB, its alpha byte with PART_ALPHA; 0 when neither. */
+  readonly color: number;
+  /** With PART_WIDTH; 0 otherwise. */
+  readonly width: number;
+  /** With PART_FILL; false otherwise. */
+  readonly filled: boolean;
+}
+
+/** OrderOp changes the z-order of strokes (anyone's): WHERE_*. */
+export interface OrderOp {
+  readonly type: 'order';
+  readonly strokes: readonly StrokeId[];
+  readonly where: number;
+  /** With WHERE_ABOVE: the stroke they go right above ({0, 0}: the bottom); {0, 0} otherwise. */
+  readonly anchor: StrokeId;
+}
+
 /** Op is a sequenced message: one change to the board. */
-export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp;
+export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp | RestyleOp | OrderOp;
 
 export interface HelloMsg {
   readonly type: 'hello';

@@ -38,7 +38,7 @@
     }
   })();
 
-  var COMMANDS = ['setTool', 'setColor', 'setWidth', 'undo', 'redo', 'clear', 'exportPNG', 'exportSVG'];
+  var COMMANDS = ['setTool', 'setColor', 'setWidth', 'restyleSelection', 'undo', 'redo', 'clear', 'exportPNG', 'exportSVG'];
   var LOAD_GRACE_MS = 2000;
 
   function mount(element, options) {

@@ -7,6 +7,7 @@
 //	erase S                  Restore S                      Erase S
 //	move S by (dx, dy)       Move S by (-dx, -dy)           Move S by (dx, dy)
 //	edit text n: a -> b      Text n = a                     Text n = b
+//	restyle S, order S       see edit/arrange_ops
 //
 // Each op names the strokes it acts on, so undo stays right when others
 // draw, erase or move in between: a move is undone by the opposite delta,
@@ -17,6 +18,7 @@
 // before the first Welcome, and the op is encoded with the real one.
 
 import { MAX_STROKES_PER_OP, type Op, type StrokeId } from '../protocol/types';
+import { orderOps, restyleOps, undoOrderOps, type OrderRun, type StyleChange } from './arrange_ops';
 
 /** SELF stands for this client's author id in stroke names. */
 export const SELF = 0;
@@ -32,7 +34,10 @@ export type Action =
   | { readonly kind: 'stroke'; readonly stroke: number }
   | { readonly kind: 'erase'; readonly strokes: readonly StrokeId[] }
   | { readonly kind: 'move'; readonly strokes: readonly StrokeId[]; readonly dx: number; readonly dy: number }
-  | { readonly kind: 'text'; readonly stroke: number; readonly before: TextState; readonly after: TextState };
+  | { readonly kind: 'text'; readonly stroke: number; readonly before: TextState; readonly after: TextState }
+  | { readonly kind: 'restyle'; readonly parts: number; readonly changes: readonly StyleChange[] }
+  /** strokes in z-order; runs: where they were. */
+  | { readonly kind: 'order'; readonly strokes: readonly StrokeId[]; readonly where: number; readonly runs: readonly OrderRun[] };
 
 export interface History {
   readonly done: readonly Action[];
@@ -92,6 +97,10 @@ function opsFor(a: Action, forward: boolean, locate: Locate): Op[] {
       const t = forward ? a.after : a.before;
       return [{ type: 'text', stroke: a.stroke, color: t.color, size: t.size, x: at.x, y: at.y, text: t.text }];
     }
+    case 'restyle':
+      return restyleOps(a.parts, a.changes.map((c) => ({ id: c.id, v: forward ? c.after : c.before })));
+    case 'order':
+      return forward ? orderOps(a.strokes, a.where) : undoOrderOps(a.runs);
   }
 }
 

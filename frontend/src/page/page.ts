@@ -17,6 +17,7 @@ import { SHORTCUTS } from '../input/shortcuts';
 import { Connection, type ConnState } from '../net/connection';
 import { absoluteURL, roomName, socketURL } from '../net/room_url';
 import { CLOSE_EXPIRED } from '../protocol/codes';
+import { PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH } from '../protocol/types';
 import { Renderer } from '../render/renderer';
 import { RemoteCursors } from '../ui/cursors';
 import { Decorations } from '../ui/decor';
@@ -367,6 +368,7 @@ export class Page {
     this.input.sendCursor();
     renderer.frame();
     this.decor.update(renderer.view, this.tools.tool === 'select' ? editor.selectionBounds() : null, this.input.selecting.marquee);
+    this.tools.syncSelection();
     this.view.frame();
     this.bridge?.frame(editor.board.seq);
   }
@@ -411,6 +413,11 @@ export class Page {
         if (alpha) tools.setAlpha(rgba & 0xff);
       },
       setWidth: (units) => tools.setWidth(units),
+      restyleSelection: (st) => {
+        const parts = (st.color ? PART_RGB | (st.color.alpha ? PART_ALPHA : 0) : 0) | (st.units ? PART_WIDTH : 0) | (st.fill !== undefined ? PART_FILL : 0);
+        const units = st.units ?? 0;
+        return editor.arrange.restyle({ parts, color: st.color?.rgba ?? 0, filled: st.fill ?? false, width: () => units });
+      },
       undo: () => editor.undo(),
       redo: () => editor.redo(),
       clear: () => editor.clear(),

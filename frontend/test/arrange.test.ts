@@ -1,0 +1,125 @@
+// Restyle, z-order and nudge of the selection through the Editor, against a
+// fake room: each is seen by the others, is one undo step of its author's,
+// and undo leaves what others did meanwhile in place.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { orderRuns, undoOrderOps } from '../src/edit/arrange_ops';
+import { SELF } from '../src/edit/history';
+import { PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH, WHERE_BACK, WHERE_FORWARD, WHERE_FRONT } from '../src/protocol/types';
+import { FakeRoom } from './fake_room';
+import { TestClient, roomHex, scribble, settle } from './harness';
+
+const RECT = { tool: 5, color: 0x000000ff, width: 8, filled: false };
+
+function room3(): { room: FakeRoom; a: TestClient; b: TestClient } {
+  const room = new FakeRoom(1n);
+  const a = new TestClient(room, 'Ada');
+  const b = new TestClient(room, 'Grace');
+  a.connect();
+  b.connect();
+  settle(a, b);
+  return { room, a, b };
+}
+
+function rect(c: TestClient, x: number, y: number): void {
+  c.ed.shapeStart({ x, y }, RECT);
+  c.ed.shapeMove({ x: x + 100, y: y + 80 });
+  c.ed.shapeEnd();
+}
+
+const keep = (s: { width: number }): number => s.width;
+
+test('restyle: the selection of two people\'s strokes takes the color; the alpha of each stays; undo brings each back', () => {
+  const { room, a, b } = room3();
+  scribble(a, 0, 0, 6);
+  b.ed.beginStroke({ x: 0, y: 40, p: 0 }, { tool: 1, color: 0xf2c20066, width: 64, pressure: false });
+  b.ed.extendStroke([{ x: 80, y: 40, p: 0 }]);
+  b.ed.endStroke();
+  rect(b, 200, 200);
+  settle(a, b);
+  a.ed.selectAll();
+  assert.equal(a.ed.selection.length, 3);
+  assert.equal(a.ed.arrange.restyle({ parts: PART_RGB, color: 0xe0313100, filled: false, width: keep }), true);
+  settle(a, b);
+  assert.deepEqual(room.board.strokes.map((s) => s.color.toString(16)), ['e03131ff', 'e0313166', 'e03131ff']);
+  assert.equal(b.boardHex(), roomHex(room));
+  assert.equal(a.ed.selection.length, 3, 'the selection stays');
+  // Restyling to what it already is sends nothing and records nothing.
+  const sent = a.sentOps().length;
+  assert.equal(a.ed.arrange.restyle({ parts: PART_RGB, color: 0xe0313100, filled: false, width: keep }), false);
+  assert.equal(a.sentOps().length, sent);
+  a.ed.arrange.restyle({ parts: PART_ALPHA | PART_WIDTH | PART_FILL, color: 0x80, filled: true, width: () => 32 });
+  settle(a, b);
+  assert.deepEqual(room.board.strokes.map((s) => [s.color.toString(16), s.width, s.filled]), [
+    ['e0313180', 32, false],
+    ['e0313180', 32, false],
+    ['e0313180', 32, true],
+  ]);
+  a.ed.undo();
+  a.ed.undo();
+  settle(a, b);
+  assert.deepEqual(room.board.strokes.map((s) => [s.color.toString(16), s.width, s.filled]), [
+    ['ff', 16, false],
+    ['f2c20066', 64, false],
+    ['ff', 8, false],
+  ]);
+  a.ed.redo();
+  settle(a, b);
+  assert.equal(room.board.strokes[1].color, 0xe0313166);
+  assert.equal(b.boardHex(), roomHex(room));
+});
+
+test('order: to the front and back, one step, undone around what others drew and reordered', () => {
+  const { room, a, b } = room3();
+  for (let i = 0; i < 4; i++) rect(a, i * 10, 0); // a:1..4
+  settle(a, b);
+  const order = (): number[] => room.board.strokes.map((s) => s.stroke + (s.author === b.ed.sync.author ? 100 : 0));
+  a.ed.select([{ author: SELF, stroke: 1 }, { author: SELF, stroke: 2 }]);
+  assert.equal(a.ed.arrange.order(WHERE_FRONT), true);
+  settle(a, b);
+  assert.deepEqual(order(), [3, 4, 1, 2]);
+  assert.equal(a.ed.arrange.order(WHERE_FRONT), false, 'already at the front: no op, no undo step');
+  rect(b, 500, 500); // b:1 on top
+  settle(a, b);
+  b.ed.select([{ author: a.ed.sync.author, stroke: 4 }]);
+  b.ed.arrange.order(WHERE_BACK);
+  settle(a, b);
+  assert.deepEqual(order(), [4, 3, 1, 2, 101]);
+  a.ed.undo();
+  settle(a, b);
+  assert.deepEqual(order(), [1, 2, 4, 3, 101], 'back where they were (the bottom); what the others did stays');
+  a.ed.redo();
+  settle(a, b);
+  assert.deepEqual(order(), [4, 3, 101, 1, 2]);
+  a.ed.select([{ author: SELF, stroke: 3 }]);
+  a.ed.arrange.order(WHERE_FORWARD);
+  settle(a, b);
+  assert.deepEqual(order(), [4, 101, 3, 1, 2]);
+  assert.equal(b.boardHex(), roomHex(room));
+});
+
+test('nudge: one Move per press, one undo step each', () => {
+  const { room, a, b } = room3();
+  scribble(a, 0, 0, 4);
+  settle(a, b);
+  a.ed.selectAll();
+  a.ed.arrange.nudge(4, 0);
+  a.ed.arrange.nudge(0, -40);
+  settle(a, b);
+  assert.deepEqual(room.board.strokes[0].points[0], { x: 4, y: -40, p: 0 });
+  a.ed.undo();
+  settle(a, b);
+  assert.deepEqual(room.board.strokes[0].points[0], { x: 4, y: 0, p: 0 });
+  assert.equal(b.boardHex(), roomHex(room));
+});
+
+test('order runs: adjacent named strokes make one run, each above the stroke beneath it', () => {
+  const id = (n: number): { author: number; stroke: number } => ({ author: 1, stroke: n });
+  const runs = orderRuns([id(1), id(2), id(3), id(4), id(5)], new Set(['1:1', '1:3', '1:4']));
+  assert.deepEqual(runs, [
+    { anchor: { author: 0, stroke: 0 }, strokes: [id(1)] },
+    { anchor: id(2), strokes: [id(3), id(4)] },
+  ]);
+  assert.deepEqual(undoOrderOps(runs).map((o) => o.type === 'order' && o.anchor), [{ author: 0, stroke: 0 }, id(2)]);
+});

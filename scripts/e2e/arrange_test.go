@@ -1,0 +1,178 @@
+package e2e
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/sketchpad/sketchpad/canvas"
+)
+
+// seenByAll checks what A just did: acknowledged, B caught up, both boards
+// identical, the same pixels on both pages, and the server's /b/{room}.svg
+// the picture of that board; it returns the board.
+func seenByAll(t *testing.T, what string, a, b *person, before *canvas.Board, base, room string) *canvas.Board {
+	t.Helper()
+	settledAfter(t, int(before.Seq), a, b)
+	board := identical(t, what, a, b)
+	samePixels(t, what, region{100, 110, 800, 500}, a, b)
+	if got := httpGet(t, base+"/b/"+room+".svg", "image/svg+xml"); !bytes.Equal(got, board.SVG()) {
+		t.Fatalf("%s: /b/%s.svg is not the picture of the pages' board", what, room)
+	}
+	return board
+}
+
+// styles returns each stroke's color, width and fill, in z-order.
+func styles(b *canvas.Board) [][3]uint32 {
+	var out [][3]uint32
+	for _, s := range b.Strokes() {
+		f := uint32(0)
+		if s.Filled {
+			f = 1
+		}
+		out = append(out, [3]uint32{s.Color, s.Width, f})
+	}
+	return out
+}
+
+// order returns the strokes' numbers in z-order.
+func order(b *canvas.Board) []uint32 {
+	var out []uint32
+	for _, s := range b.Strokes() {
+		out = append(out, s.ID.N)
+	}
+	return out
+}
+
+// A restyles, reorders and nudges with the select tool: B sees each as A
+// does, and so does the server's picture; each is one undo step of A's; a
+// restyle leaves the tool, the selection and everything else as it was;
+// a late joiner gets the same board.
+func TestRestyleReorderAndNudgeSeenByEveryone(t *testing.T) {
+	room := "e2e-arrange"
+	a, b, base := twoPages(t, room)
+	board := canvas.NewBoard(0)
+
+	// A pen stroke under a rectangle.
+	pen := waveIn(160, 460, 220, 30, 40)
+	a.tool("pen")
+	a.drag(pen)
+	a.tool("rect")
+	a.drag(line(300, 160, 560, 320, 20))
+	board = seenByAll(t, "drawing", a, b, board, base, room)
+	if len(board.Strokes()) != 2 {
+		t.Fatalf("%d strokes drawn, want 2", len(board.Strokes()))
+	}
+	drawn := styles(board)
+	points := func(bd *canvas.Board) string {
+		var sb strings.Builder
+		for _, s := range bd.Strokes() {
+			for _, p := range s.Points {
+				sb.WriteString(itoa(int(p.X)) + "," + itoa(int(p.Y)) + " ")
+			}
+		}
+		return sb.String()
+	}
+	where := points(board)
+
+	// Select both and make them red from the style menu.
+	a.tool("select")
+	a.keys("a", input.ModifierCtrl)
+	a.waitFor("both selected", `window.sketchpad.selected() === 2`)
+	a.waitFor("the style menu for the selection", `!document.querySelector('[data-testid="style"]').closest('[role="group"]').hidden`)
+	drawnSeq := int(board.Seq)
+	a.click("color-red")
+	board = seenByAll(t, "restyle", a, b, board, base, room)
+	got := styles(board)
+	for i, s := range got {
+		if want := drawn[i][0]&0xff | 0xe0313100; s[0] != want || s[1] != drawn[i][1] || s[2] != drawn[i][2] {
+			t.Errorf("restyle: stroke %d is %08x width %d fill %d, want %08x and the rest as drawn", i, s[0], s[1], s[2], want)
+		}
+	}
+	if points(board) != where {
+		t.Error("restyle: points changed")
+	}
+	var state struct {
+		Tool     string
+		Selected int
+		Seq      int
+	}
+	a.eval(`({tool: document.querySelector('[data-testid="tool-select"]').getAttribute('aria-pressed') === 'true' ? 'select' : 'other', selected: window.sketchpad.selected(), seq: window.sketchpad.seq()})`, &state)
+	if state.Tool != "select" || state.Selected != 2 {
+		t.Fatalf("after the restyle: tool %s, %d selected; want the select tool and both still selected", state.Tool, state.Selected)
+	}
+	if state.Seq != drawnSeq+1 {
+		t.Errorf("the restyle took %d ops, want 1", state.Seq-drawnSeq)
+	}
+	// Wider, with the width buttons: each stroke takes that step of its kind.
+	a.click("width-64")
+	board = seenByAll(t, "restyle width", a, b, board, base, room)
+	for i, s := range board.Strokes() {
+		if s.Width != 64 {
+			t.Errorf("restyle width: stroke %d is %d wide, want 64", i, s.Width)
+		}
+	}
+
+	// Undo twice: as drawn; redo: red again.
+	a.undo()
+	a.undo()
+	board = seenByAll(t, "undo restyles", a, b, board, base, room)
+	if g := styles(board); g[0] != drawn[0] || g[1] != drawn[1] {
+		t.Errorf("undo restyles: %v, want %v", g, drawn)
+	}
+	a.redo()
+	board = seenByAll(t, "redo restyle", a, b, board, base, room)
+	if styles(board)[0][0]>>8 != 0xe03131 {
+		t.Errorf("redo restyle: %08x, want red", styles(board)[0][0])
+	}
+
+	// The pen stroke alone to the front, then undo and redo.
+	a.keys(kb.Escape)
+	a.waitFor("nothing selected", `window.sketchpad.selected() === 0`)
+	a.clickAt(pen[5][0], pen[5][1])
+	a.waitFor("the pen stroke selected", `window.sketchpad.selected() === 1`)
+	a.keys("]")
+	board = seenByAll(t, "to the front", a, b, board, base, room)
+	if o := order(board); !slices.Equal(o, []uint32{2, 1}) {
+		t.Fatalf("to the front: z-order %v, want [2 1]", o)
+	}
+	if doc := parseSVG(t, "the server's picture", board.SVG()); len(doc.strokes) != 2 || !strings.HasSuffix(doc.strokes[1], "-1") {
+		t.Errorf("to the front: the picture's strokes %v, the pen's last", doc.strokes)
+	}
+	a.undo()
+	board = seenByAll(t, "undo to the front", a, b, board, base, room)
+	if o := order(board); !slices.Equal(o, []uint32{1, 2}) {
+		t.Fatalf("undo to the front: z-order %v, want [1 2]", o)
+	}
+	a.redo()
+	board = seenByAll(t, "redo to the front", a, b, board, base, room)
+	a.keys("[", input.ModifierCtrl) // one step back
+	board = seenByAll(t, "one step backward", a, b, board, base, room)
+	if o := order(board); !slices.Equal(o, []uint32{1, 2}) {
+		t.Fatalf("one step backward: z-order %v, want [1 2]", o)
+	}
+
+	// Nudge: Shift+→ is 10 CSS pixels (40 units); undo puts it back.
+	before := board.Strokes()[0].Points[0]
+	a.keys(kb.ArrowRight, input.ModifierShift)
+	board = seenByAll(t, "nudge", a, b, board, base, room)
+	if p := board.Stroke(canvas.StrokeID{Author: board.Strokes()[0].ID.Author, N: 1}).Points[0]; p.X != before.X+40 || p.Y != before.Y {
+		t.Errorf("nudge: the pen stroke starts at (%d, %d), want (%d, %d)", p.X, p.Y, before.X+40, before.Y)
+	}
+	a.undo()
+	board = seenByAll(t, "undo nudge", a, b, board, base, room)
+	if p := board.Strokes()[0].Points[0]; p != before {
+		t.Errorf("undo nudge: the pen stroke starts at %v, want %v", p, before)
+	}
+
+	// A late joiner holds the same board.
+	c := newPerson(t, "C")
+	c.open(base + "/b/" + room)
+	c.waitFor("C caught up", `window.sketchpad.seq() >= `+itoa(int(board.Seq)))
+	if c.boardHex() != a.boardHex() {
+		t.Fatal("the late joiner's board differs")
+	}
+}

@@ -1,6 +1,7 @@
 package canvas
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -12,6 +13,12 @@ func randArrangeOp(r *rand.Rand, order bool, id func() StrokeID) Op {
 	var o Op
 	for range 1 + r.IntN(3) {
 		o.Strokes = append(o.Strokes, id())
+	}
+	if r.IntN(3) == 0 {
+		o.Type = OpTransform
+		o.SX, o.SY = int32(1+r.IntN(MaxScale))*int32(1-2*r.IntN(2)), int32(1+r.IntN(2*ScaleOne))
+		o.DX, o.DY = int32(r.IntN(2001)-1000), int32(r.IntN(2*MaxMoveDelta+1)-MaxMoveDelta)
+		return o
 	}
 	if order {
 		o.Type, o.Where = OpOrder, uint8(r.IntN(int(maxWhere)+1))
@@ -169,4 +176,69 @@ func TestRestyle(t *testing.T) {
 		}
 	}
 	checkInvariants(t, b)
+}
+
+// inverseScale is the scale a client undoes a Transform's s with.
+func inverseScale(s int32) int32 {
+	return int32(math.Round(float64(ScaleOne) * float64(ScaleOne) / float64(s)))
+}
+
+func TestTransformScalesAboutTheCenterOfTheBox(t *testing.T) {
+	b := arrangeBoard(5) // pens at (1..4, 0) and a rect (0,0)-(10,10)
+	b.Apply(2, &Op{Type: OpText, Stroke: 1, Color: 0xff, Width: 40, Points: []Point{{X: 10, Y: 20}}, Text: "hi"})
+	b.Apply(3, &Op{Type: OpTransform, Strokes: append(ids(5, 1), StrokeID{Author: 2, N: 1}, StrokeID{Author: 9, N: 9}), SX: 2 * ScaleOne, SY: -ScaleOne / 2, DX: 100, DY: 0})
+	// The box of the named points is (0,0)-(10,20), its center (5, 10).
+	if got := b.Stroke(StrokeID{Author: 1, N: 5}).Points; got[0].X != 95 || got[0].Y != 15 || got[1].X != 115 || got[1].Y != 10 {
+		t.Errorf("rect corners %v, want (95,15) and (115,10)", got)
+	}
+	if p := b.Stroke(StrokeID{Author: 1, N: 1}).Points[0]; p.X != 97 || p.Y != 15 {
+		t.Errorf("pen 1 at %v, want (97, 15)", p)
+	}
+	if s := b.Stroke(StrokeID{Author: 2, N: 1}); s.Points[0] != (Point{X: 115, Y: 5}) || s.Width != 20 {
+		t.Errorf("text at %v size %d, want (115, 5) size 20", s.Points[0], s.Width)
+	}
+	if p := b.Stroke(StrokeID{Author: 1, N: 2}).Points[0]; p.X != 2 || p.Y != 0 {
+		t.Errorf("a stroke not named moved to %v", p)
+	}
+	checkInvariants(t, b)
+}
+
+// Undoing my resize after someone else moved the same strokes leaves their
+// move in place: the inverse about the box's center as it is then.
+func TestTransformUndoKeepsOthersMoves(t *testing.T) {
+	r := newRand(t)
+	for i := range 200 {
+		b := NewBoard(1)
+		var named []StrokeID
+		for n := uint32(1); n <= uint32(1+r.IntN(5)); n++ {
+			pts := []Point{{X: int32(r.IntN(80000) - 40000), Y: int32(r.IntN(80000) - 40000)}}
+			for range r.IntN(20) {
+				pts = append(pts, Point{X: int32(r.IntN(81) - 40), Y: int32(r.IntN(81) - 40)})
+			}
+			b.Apply(1, &Op{Type: OpBegin, Stroke: n, Width: 4, Points: pts})
+			b.Apply(1, &Op{Type: OpEnd})
+			named = append(named, StrokeID{Author: 1, N: n})
+		}
+		b.Apply(1, &Op{Type: OpShape, Stroke: 99, Tool: ToolRect, Width: 4, Points: []Point{{X: int32(r.IntN(1000)), Y: 5}, {X: -300, Y: int32(r.IntN(900))}}})
+		named = append(named, StrokeID{Author: 1, N: 99})
+		before := b.Clone()
+		sx := int32(ScaleOne/4+r.IntN(4*ScaleOne)) * int32(1-2*r.IntN(2))
+		sy := int32(ScaleOne/4 + r.IntN(3*ScaleOne))
+		tx, ty := int32(r.IntN(2001)-1000), int32(r.IntN(2001)-1000)
+		b.Apply(1, &Op{Type: OpTransform, Strokes: named, SX: sx, SY: sy, DX: tx, DY: ty})
+		dx, dy := int32(r.IntN(20001)-10000), int32(r.IntN(201)-100)
+		b.Apply(2, &Op{Type: OpMove, Strokes: named, DX: dx, DY: dy})
+		b.Apply(1, &Op{Type: OpTransform, Strokes: named, SX: inverseScale(sx), SY: inverseScale(sy), DX: -tx, DY: -ty})
+		// What rounding may leave: half a unit per op and the inverse's
+		// quantization over the strokes' extent (here up to 20,000 CSS
+		// pixels; under a CSS pixel).
+		for _, id := range named {
+			was, is := before.Stroke(id).Points, b.Stroke(id).Points
+			for k := range was {
+				if ex, ey := is[k].X-(was[k].X+dx), is[k].Y-(was[k].Y+dy); ex < -3 || ex > 3 || ey < -3 || ey > 3 {
+					t.Fatalf("case %d: stroke %v point %d at %v, want %v moved by (%d, %d)", i, id, k, is[k], was[k], dx, dy)
+				}
+			}
+		}
+	}
 }

@@ -178,6 +178,8 @@ func (b *Board) Apply(a uint32, o *Op) {
 		b.restyle(o)
 	case OpOrder:
 		b.order(o)
+	case OpTransform:
+		b.transform(o)
 	}
 }
 

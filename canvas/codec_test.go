@@ -323,7 +323,7 @@ func TestDecodeClientFrameErrors(t *testing.T) {
 		{name: "unknown type 0x02", hex: "02", err: "unknown message type"},
 		{name: "unknown type 0x0f", hex: "0f", err: "unknown message type"},
 		{name: "unknown type 0x30 (past the ops, Cursor and Name)", hex: "30", err: "unknown message type"},
-		{name: "unknown type 0x22", hex: "22", err: "unknown message type"},
+		{name: "unknown type 0x2f", hex: "2f", err: "unknown message type"},
 		{name: "server type in a client frame", hex: "80", err: "unknown message type"},
 		{name: "unknown type 0xff", hex: "ff", err: "unknown message type"},
 
@@ -461,6 +461,7 @@ func validClientFrames() map[string][]byte {
 		"restore":       AppendOp(nil, &Op{Type: OpRestore, Strokes: []StrokeID{{Author: 300, N: 2}}}),
 		"clear":         AppendOp(nil, &Op{Type: OpClear}),
 		"restyle":       AppendOp(nil, &Op{Type: OpRestyle, Strokes: []StrokeID{{Author: 4, N: 2}}, Parts: allParts, Color: 0x11223344, Width: 300, Flags: FlagFilled}),
+		"transform":     AppendOp(nil, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 4, N: 2}}, SX: -MaxScale, SY: 1, DX: MaxMoveDelta, DY: -3}),
 		"order":         AppendOp(nil, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 4, N: 2}}, Where: WhereAbove, Anchor: StrokeID{Author: 1 << 20, N: 3}}),
 	}
 }

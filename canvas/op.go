@@ -9,8 +9,8 @@ package canvas
 //	   ellipse), text, move.
 //	3  Trace: freehand points as second-order residuals, about one byte
 //	   per point (trace.go).
-//	4  Restyle and Order: change the style and the z-order of what is
-//	   drawn (arrange.go).
+//	4  Restyle, Order and Transform: change the style, the z-order and
+//	   the size of what is drawn (arrange.go, transform.go).
 const Version = 4
 
 // OpType is the first byte of an op. Ops are the sequenced messages: each
@@ -31,12 +31,16 @@ const (
 	OpTrace   OpType = 0x1a // trace codes to the end of the op (residuals, see trace.go)
 	OpRestyle OpType = 0x1e // count uvarint, count × (author, stroke), parts u8, [color u32], [width uvarint], [filled u8]
 	OpOrder   OpType = 0x1f // count uvarint, count × (author, stroke), where u8, [anchor author, anchor stroke]
+	// 0x20 and 0x21 are the client messages Cursor and Name.
+	OpTransform OpType = 0x22 // count uvarint, count × (author, stroke), sx, sy, tx, ty svarint
 )
 
 // IsOp reports whether t is an op type (a client frame carrying an op).
 // Op types and the other client message types share one byte space:
 // 0x20 and 0x21 are Cursor and Name.
-func IsOp(t byte) bool { return t >= byte(OpBegin) && t <= byte(OpOrder) }
+func IsOp(t byte) bool {
+	return t >= byte(OpBegin) && t <= byte(OpOrder) || t == byte(OpTransform)
+}
 
 // Tools. A stroke's tool says how it is drawn (PROTOCOL.md "Rendering").
 const (
@@ -106,6 +110,7 @@ type StrokeID struct {
 //	Move:           Strokes, DX, DY
 //	Restyle:        Strokes, Parts, Color, Width, Flags (FlagFilled: fill)
 //	Order:          Strokes, Where, Anchor (WhereAbove only)
+//	Transform:      Strokes, SX, SY (scale, 1/4096 units), DX, DY (translation)
 //	End, Clear:     nothing
 type Op struct {
 	Type    OpType
@@ -118,6 +123,7 @@ type Op struct {
 	Strokes []StrokeID
 	Text    string
 	DX, DY  int32
+	SX, SY  int32    // Transform: scale in 1/ScaleOne units
 	Parts   uint8    // Restyle: which parts of the style change (Part*)
 	Where   uint8    // Order: where the strokes go (Where*)
 	Anchor  StrokeID // Order WhereAbove: the stroke they go above ({0, 0}: the bottom)
@@ -154,6 +160,11 @@ func AppendOp(b []byte, o *Op) []byte {
 		}
 	case OpRestyle, OpOrder:
 		b = appendArrange(b, o)
+	case OpTransform:
+		b = appendStrokeIDs(b, o.Strokes)
+		for _, v := range [4]int32{o.SX, o.SY, o.DX, o.DY} {
+			b = appendSvarint(b, int64(v))
+		}
 	case OpShape:
 		b = appendUvarint(b, uint64(o.Stroke))
 		b = append(b, o.Tool, o.Flags)
@@ -243,6 +254,8 @@ func decodeOp(r *reader, o *Op) {
 		}
 	case OpRestyle, OpOrder:
 		decodeArrange(r, o)
+	case OpTransform:
+		decodeTransform(r, o)
 	case OpShape:
 		r.strokeHeader(o)
 		if r.err != nil {

@@ -117,6 +117,12 @@ func opJSON(o *Op) obj {
 			return obj{"type": "order", "strokes": ids, "where": o.Where, "anchor": []any{o.Anchor.Author, o.Anchor.N}}
 		}
 		return obj{"type": "restyle", "strokes": ids, "parts": o.Parts, "color": o.Color, "width": o.Width, "filled": o.Flags&FlagFilled != 0}
+	case OpTransform:
+		ids := []any{}
+		for _, s := range o.Strokes {
+			ids = append(ids, []any{s.Author, s.N})
+		}
+		return obj{"type": "transform", "strokes": ids, "sx": o.SX, "sy": o.SY, "dx": o.DX, "dy": o.DY}
 	}
 	return obj{"type": "unknown"}
 }
@@ -259,6 +265,7 @@ func buildVectors(t testing.TB) vectorFile {
 	client("restyle: opacity only", AppendOp(nil, &Op{Type: OpRestyle, Strokes: []StrokeID{{Author: 3, N: 300}}, Parts: PartAlpha, Color: 0x00000080}))
 	client("order: to the front", AppendOp(nil, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 1, N: 1}}, Where: WhereFront}))
 	client("order: above a stroke", AppendOp(nil, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 2}}, Where: WhereAbove, Anchor: StrokeID{Author: 200, N: 7}}))
+	client("transform: twice as wide, mirrored, half as high, moved", AppendOp(nil, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 4}}, SX: -2 * ScaleOne, SY: ScaleOne / 2, DX: 40, DY: -MaxMoveDelta}))
 	client("cursor", AppendCursor(nil, Cursor{X: -5, Y: 1000}))
 	client("name", AppendName(nil, &Name{Name: "Linus", Color: 0x2f9e44ff}))
 
@@ -299,6 +306,9 @@ func buildVectors(t testing.TB) vectorFile {
 	bad("restyle, empty list", "1e000100000000", "empty stroke list")
 	bad("order, unknown destination", "1f01010105", "unknown order")
 	bad("order above, anchor cut short", "1f0101010401", "truncated")
+	bad("transform, scale 0", "22010101000202020202", "scale out of range")
+	bad("transform, scale beyond 64", "2201010182808004020000", "scale out of range")
+	bad("transform, move beyond 2^29", "220101010202808080800800", "move beyond limit")
 	bad("hello, name not UTF-8", "01010000000000000000000002c328ff0000ff", "not UTF-8")
 	bad("hello, name too long", "01010000000000000000000041", "name too long")
 	bad("cursor beyond the coordinate limit", "2080808080040000", "coordinate beyond limit")
@@ -439,6 +449,12 @@ func buildVectors(t testing.TB) vectorFile {
 		{3, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 2, N: 5}}, Where: WhereBackward}},
 		{3, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 1, N: 1}}, Where: WhereAbove, Anchor: StrokeID{Author: 1, N: 2}}},
 		{3, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 2, N: 6}}, Where: WhereAbove}},
+	})
+	apply("transform: about the center of the named strokes' box; text sizes scale", 11, []step{
+		{1, begin}, {1, pts}, {1, &Op{Type: OpEnd}}, {2, rect}, {2, text},
+		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 6}, {Author: 9, N: 9}}, SX: 3 * ScaleOne / 2, SY: -ScaleOne / 3, DX: -7, DY: 100}},
+		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 4}}, SX: MaxScale, SY: MaxScale, DX: MaxMoveDelta}}, // clamped
+		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 6}}, SX: 1, SY: 1}},                                 // a text of size 1
 	})
 	return vf
 }

@@ -10,6 +10,7 @@
 
 import { TraceState, clampCoord } from './delta';
 import { reorder } from './order';
+import { scaleCoord } from './transform';
 import {
   MAX_STROKE_POINTS,
   PART_ALPHA,
@@ -25,6 +26,9 @@ import {
   type OrderOp,
   type Point,
   type RestyleOp,
+  type TransformOp,
+  MAX_WIDTH,
+  SCALE_ONE,
   type StrokeId,
 } from './types';
 
@@ -271,7 +275,48 @@ export class Board {
         return this.restyle(op);
       case 'order':
         return this.order(op);
+      case 'transform':
+        return this.transform(op);
     }
+  }
+
+  /** transform resizes the named strokes about their box's center (PROTOCOL.md "Transform"); they become new objects. */
+  private transform(op: TransformOp): Effect {
+    const zs: number[] = [];
+    const seen = new Set<number>();
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (const id of op.strokes) {
+      const z = this.index.get(id.author)?.get(id.stroke);
+      if (z === undefined || seen.has(z)) continue;
+      seen.add(z);
+      zs.push(z);
+      for (const p of this.strokesA[z].points) {
+        minX = Math.min(minX, p.x);
+        maxX = Math.max(maxX, p.x);
+        minY = Math.min(minY, p.y);
+        maxY = Math.max(maxY, p.y);
+      }
+    }
+    if (zs.length === 0) return NONE;
+    const mx = minX + maxX;
+    const my = minY + maxY;
+    const before: Stroke[] = [];
+    const after: Stroke[] = [];
+    for (const z of zs) {
+      const old = this.strokesA[z];
+      const s: MutableStroke = {
+        ...old,
+        points: old.points.map((p) => ({ x: scaleCoord(p.x, mx, op.sx, op.dx), y: scaleCoord(p.y, my, op.sy, op.dy), p: p.p })),
+        width: old.tool === TOOL_TEXT ? Math.max(1, Math.min(MAX_WIDTH, Math.floor((old.width * Math.abs(op.sy) + SCALE_ONE / 2) / SCALE_ONE))) : old.width,
+      };
+      this.strokesA[z] = s;
+      before.push(old);
+      after.push(s);
+    }
+    return { kind: 'replace', before, after };
   }
 
   /** restyle sets the parts of the style op names on each named stroke (PROTOCOL.md "Restyle"). */

@@ -26,7 +26,8 @@ import {
   OP_TRACE,
   OP_RESTYLE,
   OP_ORDER,
-  OP_LAST,
+  OP_TRANSFORM,
+  MAX_SCALE,
   ALL_PARTS,
   PART_RGB,
   PART_ALPHA,
@@ -46,7 +47,7 @@ const MIN_STROKE_ID_BYTES = 2;
 
 /** isOpType reports whether t is the type byte of an op. */
 export function isOpType(t: number): boolean {
-  return t >= OP_BEGIN && t <= OP_LAST;
+  return (t >= OP_BEGIN && t <= OP_ORDER) || t === OP_TRANSFORM;
 }
 
 /** opTypeByte returns the type byte op is encoded with. */
@@ -76,6 +77,8 @@ export function opTypeByte(op: Op): number {
       return OP_RESTYLE;
     case 'order':
       return OP_ORDER;
+    case 'transform':
+      return OP_TRANSFORM;
   }
 }
 
@@ -120,6 +123,10 @@ export function writeOp(w: ByteWriter, op: Op): void {
       w.u8(op.where);
       if (op.where === WHERE_ABOVE) w.uvarint(op.anchor.author).uvarint(op.anchor.stroke);
       break;
+    case 'transform':
+      writeIds(w, op.strokes);
+      w.svarint(op.sx).svarint(op.sy).svarint(op.dx).svarint(op.dy);
+      break;
     case 'end':
     case 'clear':
       break;
@@ -140,7 +147,7 @@ export function encodeOp(op: Op): Uint8Array {
         ? 8 + op.residuals.length * 3
         : op.type === 'text'
           ? 32 + op.text.length * 3
-          : op.type === 'erase' || op.type === 'restore' || op.type === 'move' || op.type === 'restyle' || op.type === 'order'
+          : op.type === 'erase' || op.type === 'restore' || op.type === 'move' || op.type === 'restyle' || op.type === 'order' || op.type === 'transform'
             ? 32 + op.strokes.length * 10
             : 32;
   const w = new ByteWriter(n);
@@ -204,6 +211,16 @@ export function readOp(r: ByteReader): Op {
     }
     case OP_CLEAR:
       return { type: 'clear' };
+    case OP_TRANSFORM: {
+      const strokes = readIds(r);
+      const sx = r.svarint();
+      const sy = r.svarint();
+      const dx = r.svarint();
+      const dy = r.svarint();
+      for (const s of [sx, sy]) if (s === 0 || Math.abs(s) > MAX_SCALE) throw new ProtocolError(`scale ${s} out of range ±1..${MAX_SCALE}`);
+      if (Math.abs(dx) > MAX_MOVE_DELTA || Math.abs(dy) > MAX_MOVE_DELTA) throw new ProtocolError(`move beyond ±${MAX_MOVE_DELTA}`);
+      return { type: 'transform', strokes, sx, sy, dx, dy };
+    }
     case OP_RESTYLE:
     case OP_ORDER: {
       const strokes = readIds(r);

@@ -38,8 +38,12 @@ export const OP_MOVE = 0x19; //    count uvarint, count × (author uvarint, stro
 export const OP_TRACE = 0x1a; //   trace codes up to the end of the op (residuals, PROTOCOL.md "Trace block")
 export const OP_RESTYLE = 0x1e; // count uvarint, count × (author, stroke), parts u8, [color u32], [width uvarint], [fill u8]
 export const OP_ORDER = 0x1f; //   count uvarint, count × (author, stroke), where u8, [anchor author, anchor stroke]
-/** The last op type: op types are OP_BEGIN..OP_LAST (Cursor and Name come after). */
-export const OP_LAST = OP_ORDER;
+// 0x20 and 0x21 are the client messages Cursor and Name.
+export const OP_TRANSFORM = 0x22; // count uvarint, count × (author, stroke), sx, sy, tx, ty svarint
+
+/** A Transform scale of 1: scales are in 1/SCALE_ONE units, |s| in 1..MAX_SCALE. */
+export const SCALE_ONE = 1 << 16;
+export const MAX_SCALE = 1 << 22;
 
 /** Restyle parts: which parts of the style a Restyle sets. */
 export const PART_RGB = 1; //   the color's red, green, blue (its alpha stays)
@@ -231,8 +235,19 @@ export interface OrderOp {
   readonly anchor: StrokeId;
 }
 
+/** TransformOp resizes strokes (anyone's) about the center of their points' box, then moves them (PROTOCOL.md "Transform"). */
+export interface TransformOp {
+  readonly type: 'transform';
+  readonly strokes: readonly StrokeId[];
+  /** Scales in 1/SCALE_ONE units. */
+  readonly sx: number;
+  readonly sy: number;
+  readonly dx: number;
+  readonly dy: number;
+}
+
 /** Op is a sequenced message: one change to the board. */
-export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp | RestyleOp | OrderOp;
+export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp | RestyleOp | OrderOp | TransformOp;
 
 export interface HelloMsg {
   readonly type: 'hello';

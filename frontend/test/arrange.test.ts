@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { orderRuns, undoOrderOps } from '../src/edit/arrange_ops';
 import { SELF } from '../src/edit/history';
-import { PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH, WHERE_BACK, WHERE_FORWARD, WHERE_FRONT } from '../src/protocol/types';
+import { MAX_SCALE, PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH, WHERE_BACK, WHERE_FORWARD, WHERE_FRONT } from '../src/protocol/types';
 import { FakeRoom } from './fake_room';
 import { TestClient, roomHex, scribble, settle } from './harness';
 
@@ -122,4 +122,65 @@ test('order runs: adjacent named strokes make one run, each above the stroke ben
     { anchor: id(2), strokes: [id(3), id(4)] },
   ]);
   assert.deepEqual(undoOrderOps(runs).map((o) => o.type === 'order' && o.anchor), [{ author: 0, stroke: 0 }, id(2)]);
+});
+
+test('resize: a corner handle dragged sends Transforms every frame; the anchor stays; undo after a move by someone else keeps their move', () => {
+  const { room, a, b } = room3();
+  rect(a, 0, 0); // (0,0)-(100,80)
+  rect(a, 200, 100); // (200,100)-(300,180)
+  settle(a, b);
+  a.ed.selectAll();
+  // The box of the points is (0,0)-(300,180); drag the bottom-right corner to double it.
+  a.ed.arrange.resizeStart({ x: 0, y: 0 }, { x: 300, y: 180 });
+  a.ed.arrange.resizeTo({ x: 450, y: 270 }, false);
+  a.ed.flush();
+  settle(a, b);
+  assert.deepEqual(room.board.strokes[1].points.map((p) => [p.x, p.y]), [[300, 150], [450, 270]], 'live: 1.5× about the anchor');
+  assert.equal(b.boardHex(), roomHex(room));
+  a.ed.arrange.resizeTo({ x: 600, y: 200 }, true); // Shift: the larger scale both ways
+  a.ed.flush();
+  a.ed.arrange.resizeEnd();
+  settle(a, b);
+  assert.deepEqual(room.board.strokes[1].points.map((p) => [p.x, p.y]), [[400, 200], [600, 360]]);
+  assert.deepEqual(room.board.strokes[0].points.map((p) => [p.x, p.y]), [[0, 0], [200, 160]]);
+  assert.equal(a.ed.history.done.length, 3, 'two rects and one resize');
+  // Grace moves both; Ada undoes her resize: the move stays.
+  b.ed.select(room.board.strokes.map((s) => ({ author: s.author, stroke: s.stroke })));
+  b.ed.arrange.nudge(1000, -40);
+  settle(a, b);
+  a.ed.undo();
+  settle(a, b);
+  const near = (got: number[][], want: number[][]): void => {
+    for (let i = 0; i < want.length; i++) {
+      for (let k = 0; k < 2; k++) assert.ok(Math.abs(got[i][k] - want[i][k]) <= 1, `${got} near ${want}`);
+    }
+  };
+  near(room.board.strokes[0].points.map((p) => [p.x, p.y]), [[1000, -40], [1100, 40]]);
+  near(room.board.strokes[1].points.map((p) => [p.x, p.y]), [[1200, 60], [1300, 140]]);
+  a.ed.redo();
+  settle(a, b);
+  near(room.board.strokes[1].points.map((p) => [p.x, p.y]), [[1400, 160], [1600, 320]]);
+  assert.equal(b.boardHex(), roomHex(room));
+});
+
+test('resize: a selection is never made smaller than a CSS pixel, and big scales are split into ops the protocol takes', () => {
+  const { room, a } = room3();
+  a.ed.shapeStart({ x: 0, y: 0 }, RECT);
+  a.ed.shapeMove({ x: 4000, y: 3000 });
+  a.ed.shapeEnd();
+  settle(a);
+  a.ed.selectAll();
+  a.ed.arrange.resizeStart({ x: 0, y: 0 }, { x: 4000, y: 3000 });
+  a.ed.arrange.resizeTo({ x: 0, y: 0 }, false);
+  a.ed.arrange.resizeEnd();
+  settle(a);
+  const [p0, p1] = room.board.strokes[0].points;
+  assert.ok(p1.x - p0.x >= 3 && p1.y - p0.y >= 3, `${p1.x - p0.x}×${p1.y - p0.y}`);
+  a.ed.undo();
+  const undone = a.sentOps().filter((o) => o.type === 'transform').slice(-3);
+  assert.ok(undone.length >= 2 && undone.every((o) => o.type === 'transform' && Math.abs(o.sx) <= MAX_SCALE), 'the 1000× undo is split');
+  settle(a);
+  const [q0, q1] = room.board.strokes[0].points;
+  // Points a CSS pixel apart hold a quarter pixel's precision: grown 1000× back, within 1 %.
+  assert.ok(Math.abs(q0.x) <= 40 && Math.abs(q0.y) <= 40 && Math.abs(q1.x - 4000) <= 40 && Math.abs(q1.y - 3000) <= 40, `${q0.x},${q0.y} ${q1.x},${q1.y}`);
 });

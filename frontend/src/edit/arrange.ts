@@ -1,11 +1,12 @@
 // Changing what is selected without drawing: restyle it (color, opacity,
-// width, fill), move it forward or back in z-order, nudge it. Each is one
-// undo step of this person's, sent as ops anyone's strokes take (Restyle,
-// Order, Move). DOM-free; the Editor owns one.
+// width, fill), move it forward or back in z-order, nudge it, resize it by
+// a corner handle (edit/resize_gesture). Each is one undo step of this
+// person's, sent as ops anyone's strokes take (Restyle, Order, Move,
+// Transform). DOM-free; the Editor owns one.
 //
 // What is shown changes when the room echoes the op (one round trip): our
-// pending Restyle and Order ops are not laid over the board as pending
-// erases and moves are (edit/pending).
+// pending Restyle, Order and Transform ops are not laid over the board as
+// pending erases and moves are (edit/pending).
 
 import type { Board, Stroke } from '../protocol/board';
 import { TOOL_ELLIPSE, TOOL_RECT, type Op, type StrokeId } from '../protocol/types';
@@ -13,8 +14,14 @@ import { moveOps, SELF, type Action } from './history';
 import { orderChanges, orderOps, orderRuns, restyled, restyleOps, type StyleChange, type StyleValues } from './arrange_ops';
 import { displayKey } from './pending';
 import { keyOf, type ShownItem } from './shown';
+import { ResizeGesture } from './resize_gesture';
 
 export type { StyleValues } from './arrange_ops';
+
+interface XY {
+  readonly x: number;
+  readonly y: number;
+}
 
 /** ArrangeDeps is what the Arranger needs of the Editor. */
 export interface ArrangeDeps {
@@ -39,7 +46,69 @@ export interface StyleWanted {
 }
 
 export class Arranger {
+  private resizing: ResizeGesture | null = null;
+
   constructor(private readonly d: ArrangeDeps) {}
+
+  /** busy is true while a handle is dragged. */
+  get busy(): boolean {
+    return this.resizing !== null;
+  }
+
+  /** resizeStart starts dragging the selection's corner handle from board point handle; anchor is the opposite corner. */
+  resizeStart(anchor: XY, handle: XY): void {
+    const d = this.d;
+    const ids = d.selection();
+    if (d.readOnly() || ids.length === 0) return;
+    d.endGestures();
+    this.resizing = new ResizeGesture(ids, anchor, handle, (part) => this.centerOf(part));
+  }
+
+  /** resizeTo drags the handle to board point p; keep (Shift) keeps the proportions. Ops go out at the next flush. */
+  resizeTo(p: XY, keep: boolean): void {
+    this.resizing?.to(p, keep);
+    this.d.changed();
+  }
+
+  /** resizeEnd ends the drag: the whole resize is one undo step. */
+  resizeEnd(): void {
+    const g = this.resizing;
+    if (!g) return;
+    this.flush();
+    this.resizing = null;
+    const done = g.done();
+    if (done) this.d.record({ kind: 'ops', ...done });
+    this.d.changed();
+  }
+
+  /** flush sends the drag's ops since the last frame. */
+  flush(): void {
+    for (const op of this.resizing?.step() ?? []) this.d.push(op);
+  }
+
+  /** reset forgets a drag (the board was replaced). */
+  reset(): void {
+    this.resizing = null;
+  }
+
+  /** centerOf is the center of the box of the points of ids as shown. */
+  private centerOf(ids: readonly StrokeId[]): XY {
+    const keys = new Set(ids.map(keyOf));
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (const it of this.d.shown()) {
+      if (!keys.has(keyOf(it.id))) continue;
+      for (const p of it.stroke.points) {
+        minX = Math.min(minX, p.x + it.dx);
+        maxX = Math.max(maxX, p.x + it.dx);
+        minY = Math.min(minY, p.y + it.dy);
+        maxY = Math.max(maxY, p.y + it.dy);
+      }
+    }
+    return minX === Infinity ? { x: 0, y: 0 } : { x: (minX + maxX) / 2, y: (minY + maxY) / 2 };
+  }
 
   /** selectedStrokes returns the selected strokes as shown, in z-order. */
   selectedStrokes(): Stroke[] {

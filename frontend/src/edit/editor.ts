@@ -166,7 +166,7 @@ export class Editor {
 
   /** busy is true during any gesture (drawing, erasing, moving): undo waits. */
   get busy(): boolean {
-    return this.draw.active || this.erasing !== null || this.moving !== null;
+    return this.draw.active || this.erasing !== null || this.moving !== null || this.arrange.busy;
   }
 
   // ---- freehand strokes and shapes (edit/drawing) ----
@@ -406,6 +406,7 @@ export class Editor {
     this.draw.flush();
     this.flushErase(false);
     this.flushMove();
+    this.arrange.flush();
   }
 
   // ---- undo, redo, clear ----
@@ -492,6 +493,7 @@ export class Editor {
     this.draw.endAny();
     this.eraseEnd();
     this.moveEnd();
+    this.arrange.resizeEnd();
   }
 
   private push(op: Parameters<SyncCore['push']>[0]): number {
@@ -549,6 +551,7 @@ export class Editor {
     this.draw.reset();
     this.erasing = null;
     this.moving = null;
+    this.arrange.reset();
     this.selected = [];
     this.editingKey = null;
     this.pending = NO_PENDING;

@@ -8,6 +8,7 @@
 //	move S by (dx, dy)       Move S by (-dx, -dy)           Move S by (dx, dy)
 //	edit text n: a -> b      Text n = a                     Text n = b
 //	restyle S, order S       see edit/arrange_ops
+//	resize S                 the inverse Transforms         the Transforms (edit/resize_gesture)
 //
 // Each op names the strokes it acts on, so undo stays right when others
 // draw, erase or move in between: a move is undone by the opposite delta,
@@ -37,7 +38,9 @@ export type Action =
   | { readonly kind: 'text'; readonly stroke: number; readonly before: TextState; readonly after: TextState }
   | { readonly kind: 'restyle'; readonly parts: number; readonly changes: readonly StyleChange[] }
   /** strokes in z-order; runs: where they were. */
-  | { readonly kind: 'order'; readonly strokes: readonly StrokeId[]; readonly where: number; readonly runs: readonly OrderRun[] };
+  | { readonly kind: 'order'; readonly strokes: readonly StrokeId[]; readonly where: number; readonly runs: readonly OrderRun[] }
+  /** An action whose ops both ways were made when it was done. */
+  | { readonly kind: 'ops'; readonly redo: readonly Op[]; readonly undo: readonly Op[] };
 
 export interface History {
   readonly done: readonly Action[];
@@ -101,6 +104,8 @@ function opsFor(a: Action, forward: boolean, locate: Locate): Op[] {
       return restyleOps(a.parts, a.changes.map((c) => ({ id: c.id, v: forward ? c.after : c.before })));
     case 'order':
       return forward ? orderOps(a.strokes, a.where) : undoOrderOps(a.runs);
+    case 'ops':
+      return (forward ? a.redo : a.undo).slice();
   }
 }
 

@@ -170,7 +170,7 @@ export class ToolInput implements PointerHandlers {
         editor.shapeMove(last, this.shiftHeld);
         break;
       case 'select':
-        this.selecting.move(last);
+        this.selecting.move(last, this.shiftHeld);
         break;
       default:
         break;

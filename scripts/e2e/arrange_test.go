@@ -176,3 +176,55 @@ func TestRestyleReorderAndNudgeSeenByEveryone(t *testing.T) {
 		t.Fatal("the late joiner's board differs")
 	}
 }
+
+// A resizes a rectangle by its selection's corner handle: B sees it grow
+// while the handle moves and ends with the same board, as does the
+// server's picture; undo and redo are one step each.
+func TestResizeByHandleSeenByEveryone(t *testing.T) {
+	room := "e2e-resize"
+	a, b, base := twoPages(t, room)
+	board := canvas.NewBoard(0)
+	a.tool("rect")
+	a.drag(line(300, 160, 500, 300, 20))
+	board = seenByAll(t, "drawing", a, b, board, base, room)
+	drawn := board.Strokes()[0].Points
+	a.tool("select")
+	a.keys("a", input.ModifierCtrl)
+	a.waitFor("the rect selected", `window.sketchpad.selected() === 1`)
+	var h struct{ X, Y float64 }
+	a.eval(`(() => { const r = document.querySelector('[data-testid="handle-se"]').getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()`, &h)
+	// Drag the handle 100 CSS px right and 50 down; B sees the rect grow
+	// before the drag ends.
+	path := line(h.X, h.Y, h.X+100, h.Y+50, 30)
+	a.drag(path)
+	board = seenByAll(t, "resize", a, b, board, base, room)
+	got := board.Strokes()[0].Points
+	if w, w0 := got[1].X-got[0].X, drawn[1].X-drawn[0].X; w < w0+360 || w > w0+440 {
+		t.Errorf("resize: the rect is %d units wide, drawn %d; want about 400 more", w, w0)
+	}
+	if hh, h0 := got[1].Y-got[0].Y, drawn[1].Y-drawn[0].Y; hh < h0+160 || hh > h0+240 {
+		t.Errorf("resize: the rect is %d units high, drawn %d; want about 200 more", hh, h0)
+	}
+	// The box's corner stays; the rect's own corner is inside the box (by
+	// its line's half width and the hit margin), so it moves a little.
+	if d := got[0].X - drawn[0].X; d < -60 || d > 60 {
+		t.Errorf("resize: the anchored corner moved by %d units", d)
+	}
+	if n := board.Seq - 3; n < 2 {
+		t.Errorf("resize: %d Transform ops for a drag of 30 frames; want them sent while dragging", n)
+	}
+	a.undo()
+	board = seenByAll(t, "undo resize", a, b, board, base, room)
+	for i, p := range board.Strokes()[0].Points {
+		// Each Transform rounds the points (a quarter pixel), so a drag's
+		// steps, undone at once, leave a pixel at most.
+		if dx, dy := p.X-drawn[i].X, p.Y-drawn[i].Y; dx < -4 || dx > 4 || dy < -4 || dy > 4 {
+			t.Errorf("undo resize: corner %d at %v, drawn at %v", i, p, drawn[i])
+		}
+	}
+	a.redo()
+	board = seenByAll(t, "redo resize", a, b, board, base, room)
+	if p := board.Strokes()[0].Points[1]; p.X-got[1].X < -4 || p.X-got[1].X > 4 {
+		t.Errorf("redo resize: corner at %v, resized to %v", p, got[1])
+	}
+}

@@ -23,6 +23,9 @@ interface XY {
   readonly y: number;
 }
 
+/** A resize sends Transform ops at most every this many ms while the handle moves. */
+const RESIZE_EVERY_MS = 50;
+
 /** ArrangeDeps is what the Arranger needs of the Editor. */
 export interface ArrangeDeps {
   readonly readOnly: () => boolean;
@@ -47,6 +50,7 @@ export interface StyleWanted {
 
 export class Arranger {
   private resizing: ResizeGesture | null = null;
+  private resizedAt = -Infinity;
 
   constructor(private readonly d: ArrangeDeps) {}
 
@@ -74,16 +78,25 @@ export class Arranger {
   resizeEnd(): void {
     const g = this.resizing;
     if (!g) return;
-    this.flush();
+    this.flush(true);
     this.resizing = null;
     const done = g.done();
     if (done) this.d.record({ kind: 'ops', ...done });
     this.d.changed();
   }
 
-  /** flush sends the drag's ops since the last frame. */
-  flush(): void {
-    for (const op of this.resizing?.step() ?? []) this.d.push(op);
+  /**
+   * flush sends the drag's ops since the last time, at most every
+   * RESIZE_EVERY_MS unless forced: each op rounds the points it moves, and
+   * the roundings add up (to what an undo cannot take back exactly), so
+   * fewer, bigger steps keep the drag where the pointer says.
+   */
+  flush(force = false): void {
+    const now = performance.now();
+    if (!this.resizing || (!force && now - this.resizedAt < RESIZE_EVERY_MS)) return;
+    const ops = this.resizing.step();
+    if (ops.length) this.resizedAt = now;
+    for (const op of ops) this.d.push(op);
   }
 
   /** reset forgets a drag (the board was replaced). */

@@ -102,6 +102,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: '] / [', what: 'Bring the selection to the front / send it to the back', command: 'front' },
   { keys: 'Ctrl+] / Ctrl+[', what: 'Bring the selection forward / send it backward one step', command: 'forward' },
   { keys: 'Style menu (select tool)', what: 'Restyle the selection: color, opacity, width, fill (F)' },
+  { keys: 'Drag a corner handle (Shift: keep proportions)', what: 'Resize the selection' },
   { keys: 'Escape', what: 'Deselect, cancel, close panels', command: 'escape' },
   { keys: 'Ctrl+Z', what: 'Undo your last change', command: 'undo' },
   { keys: 'Ctrl+Shift+Z / Ctrl+Y', what: 'Redo', command: 'redo' },

@@ -184,3 +184,46 @@ test('resize: a selection is never made smaller than a CSS pixel, and big scales
   // Points a CSS pixel apart hold a quarter pixel's precision: grown 1000× back, within 1 %.
   assert.ok(Math.abs(q0.x) <= 40 && Math.abs(q0.y) <= 40 && Math.abs(q1.x - 4000) <= 40 && Math.abs(q1.y - 3000) <= 40, `${q0.x},${q0.y} ${q1.x},${q1.y}`);
 });
+
+test('clipboard: a copy pastes as new strokes of the paster, centered where it lands, on another board too; one undo step', () => {
+  const { room, a, b } = room3();
+  scribble(a, 0, 0, 6);
+  rect(a, 100, 100);
+  a.ed.addText(300, 0, { color: 0x112233ff, size: 96 }, 'hi');
+  settle(a, b);
+  a.ed.selectAll();
+  const text = a.ed.arrange.copyText()!;
+  assert.match(text, /^\{"sketchpad":1,/);
+  // Another board, another person.
+  const room2 = new FakeRoom(2n);
+  const c = new TestClient(room2, 'Lin');
+  c.connect();
+  settle(c);
+  assert.equal(c.ed.arrange.paste(text, { x: 5000, y: 5000 }), 3);
+  assert.equal(c.ed.selection.length, 3, 'what was pasted is selected, at once');
+  settle(c);
+  const pasted = room2.board.strokes;
+  assert.deepEqual(pasted.map((s) => s.tool), room.board.strokes.map((s) => s.tool));
+  assert.equal(pasted[2].text, 'hi');
+  const xs = pasted.flatMap((s) => s.points.map((p) => p.x));
+  assert.ok(Math.abs((Math.min(...xs) + Math.max(...xs)) / 2 - 5000) <= 1, 'centered where it lands');
+  c.ed.undo();
+  settle(c);
+  assert.ok(room2.board.strokes.every((s) => s.hidden));
+  // Duplicate on the first board: a copy beside the original.
+  assert.equal(a.ed.arrange.duplicate(), 3);
+  settle(a, b);
+  assert.equal(room.board.strokes.length, 6);
+  assert.deepEqual(room.board.strokes[3].points[0], { x: room.board.strokes[0].points[0].x + 40, y: room.board.strokes[0].points[0].y + 40, p: 0 });
+  assert.equal(b.boardHex(), roomHex(room));
+});
+
+test('clipboard: a paste of more than 1,000 items is refused with a message, and sends nothing', () => {
+  const { a } = room3();
+  const many = JSON.stringify({ sketchpad: 1, strokes: Array.from({ length: 1001 }, () => ({ tool: 5, color: 255, width: 8, points: [[0, 0, 0], [9, 9, 0]] })) });
+  const sent = a.sentOps().length;
+  assert.match(String(a.ed.arrange.paste(many, { x: 0, y: 0 })), /refused: at most 1,000/);
+  assert.equal(a.sentOps().length, sent);
+  assert.equal(a.ed.arrange.paste('just text', { x: 0, y: 0 }), null, 'not ours: the browser pastes it as usual');
+  assert.match(String(a.ed.arrange.paste('{"sketchpad":1,"strokes":[{"tool":9}]}', { x: 0, y: 0 })), /cannot take/);
+});

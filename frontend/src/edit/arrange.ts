@@ -15,6 +15,9 @@ import { orderChanges, orderOps, orderRuns, restyled, restyleOps, type StyleChan
 import { displayKey } from './pending';
 import { keyOf, type ShownItem } from './shown';
 import { ResizeGesture } from './resize_gesture';
+import { clipText, parseClip, pasteOps } from './clipboard';
+import type { LocalItem } from './local';
+import { restoredItems } from './restored';
 
 export type { StyleValues } from './arrange_ops';
 
@@ -22,6 +25,9 @@ interface XY {
   readonly x: number;
   readonly y: number;
 }
+
+/** A duplicate lands this far (board units: 10 CSS pixels at 100 %) right of and below its original. */
+const DUPLICATE_OFFSET = 40;
 
 /** A resize sends Transform ops at most every this many ms while the handle moves. */
 const RESIZE_EVERY_MS = 50;
@@ -38,6 +44,11 @@ export interface ArrangeDeps {
   readonly push: (op: Op) => number;
   readonly record: (a: Action) => void;
   readonly changed: () => void;
+  /** A new stroke number of ours. */
+  readonly newStroke: () => number;
+  readonly select: (ids: readonly StrokeId[]) => void;
+  /** Shows one of our strokes until the room confirms it. */
+  readonly addLocal: (l: LocalItem) => void;
 }
 
 /** StyleWanted says a restyle: the parts (PART_*), the color, fill, and each stroke's width (by its kind). */
@@ -106,6 +117,11 @@ export class Arranger {
 
   /** centerOf is the center of the box of the points of ids as shown. */
   private centerOf(ids: readonly StrokeId[]): XY {
+    return this.boxOf(ids) ?? { x: 0, y: 0 };
+  }
+
+  /** boxOf is the center of the box of the points of ids as shown, or null when none is shown. */
+  private boxOf(ids: readonly StrokeId[]): XY | null {
     const keys = new Set(ids.map(keyOf));
     let minX = Infinity;
     let minY = Infinity;
@@ -120,7 +136,7 @@ export class Arranger {
         maxY = Math.max(maxY, p.y + it.dy);
       }
     }
-    return minX === Infinity ? { x: 0, y: 0 } : { x: (minX + maxX) / 2, y: (minY + maxY) / 2 };
+    return minX === Infinity ? null : { x: (minX + maxX) / 2, y: (minY + maxY) / 2 };
   }
 
   /** selectedStrokes returns the selected strokes as shown, in z-order. */
@@ -181,6 +197,45 @@ export class Arranger {
     d.record({ kind: 'order', strokes: ids, where, runs: orderRuns(z, named) });
     d.changed();
     return true;
+  }
+
+  /** copyText is the clipboard text of the selection (edit/clipboard), or null when nothing is selected. */
+  copyText(): string | null {
+    const keys = new Set(this.d.selection().map(keyOf));
+    if (keys.size === 0) return null;
+    return clipText(this.d.shown().filter((it) => keys.has(keyOf(it.id))));
+  }
+
+  /**
+   * paste draws what clipboard text holds, centered at board point at, as
+   * strokes of ours (one undo step) and selects them. It returns how many
+   * strokes it drew, or a message saying why it drew none; null when the
+   * text is not Sketchpad's.
+   */
+  paste(text: string, at: XY): number | string | null {
+    const d = this.d;
+    const clip = parseClip(text);
+    if (clip === null || typeof clip === 'string') return clip;
+    if (d.readOnly() || clip.length === 0) return 0;
+    d.endGestures();
+    const { ops, strokes } = pasteOps(clip, at, d.newStroke);
+    const uids = ops.map((op) => d.push(op));
+    // Shown at once, as what we draw is (edit/restored builds the items).
+    for (const l of restoredItems(ops, uids).items) d.addLocal(l);
+    const ids = strokes.map((n) => ({ author: SELF, stroke: n }));
+    d.record({ kind: 'ops', redo: [{ type: 'restore', strokes: ids }], undo: [{ type: 'erase', strokes: ids }] });
+    d.select(ids);
+    d.changed();
+    return strokes.length;
+  }
+
+  /** duplicate pastes a copy of the selection a little below and to the right of it. */
+  duplicate(): number {
+    const text = this.copyText();
+    const box = this.boxOf(this.d.selection());
+    if (!text || !box) return 0;
+    const r = this.paste(text, { x: box.x + DUPLICATE_OFFSET, y: box.y + DUPLICATE_OFFSET });
+    return typeof r === 'number' ? r : 0;
   }
 
   /** nudge moves the selection by (dx, dy) board units: one Move, one undo step. */

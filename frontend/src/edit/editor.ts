@@ -84,6 +84,9 @@ export class Editor {
     push: (op) => this.push(op),
     record: (a) => this.setHistory(record(this.historyV, a)),
     changed: () => this.changed(),
+    newStroke: () => this.nextStroke++,
+    select: (ids) => this.select(ids),
+    addLocal: (l) => this.addLocal(l),
   });
   private nextStroke = 1;
   private historyV: History = EMPTY_HISTORY;

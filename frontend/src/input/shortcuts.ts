@@ -35,6 +35,7 @@ export type Nudge = `nudge-${'left' | 'right' | 'up' | 'down'}${'' | '-far'}`;
 export type Command =
   | ToolName
   | Nudge
+  | 'duplicate'
   | 'front'
   | 'back'
   | 'forward'
@@ -99,6 +100,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Delete / Backspace', what: 'Delete the selection', command: 'delete' },
   { keys: 'Ctrl+A', what: 'Select everything', command: 'select-all' },
   { keys: 'Arrows (Shift: 10×)', what: 'Nudge the selection', command: 'nudge-right' },
+  { keys: 'Ctrl+C / Ctrl+X / Ctrl+V', what: 'Copy, cut, paste (under the pointer; between boards too)' },
+  { keys: 'Ctrl+D', what: 'Duplicate the selection', command: 'duplicate' },
   { keys: '] / [', what: 'Bring the selection to the front / send it to the back', command: 'front' },
   { keys: 'Ctrl+] / Ctrl+[', what: 'Bring the selection forward / send it backward one step', command: 'forward' },
   { keys: 'Style menu (select tool)', what: 'Restyle the selection: color, opacity, width, fill (F)' },
@@ -135,6 +138,7 @@ export function commandFor(e: KeyLike): Command | null {
     if (key === 'z') return e.shiftKey ? 'redo' : 'undo';
     if (key === 'y' && !e.shiftKey) return 'redo';
     if (key === 'a' && !e.shiftKey) return 'select-all';
+    if (key === 'd' && !e.shiftKey) return 'duplicate';
     return null;
   }
   if (key === '?') return 'help';

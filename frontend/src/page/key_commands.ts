@@ -45,6 +45,9 @@ export class KeyCommands {
       return;
     }
     switch (c) {
+      case 'duplicate':
+        if (tools.tool === 'select') editor.arrange.duplicate();
+        break;
       case 'front':
       case 'back':
       case 'forward':

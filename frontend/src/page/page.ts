@@ -45,6 +45,7 @@ import type { PageSettings } from './settings';
 import { ToolControl } from './tool_control';
 import { ToolInput } from './tool_input';
 import { ViewControl } from './view_control';
+import { attachClipboard } from './clipboard_control';
 
 export class Page {
   private readonly prefs: PagePrefs;
@@ -198,6 +199,15 @@ export class Page {
       readOnly: () => this.readOnly,
     });
     attachKeyboard(window, (c) => this.keys.run(c), (held) => this.input.setSpace(held));
+    attachClipboard(document, {
+      editor: this.editor,
+      selecting: () => this.tools.tool === 'select',
+      readOnly: () => this.readOnly,
+      pointer: () => this.input.pointer,
+      view: () => ({ view: this.renderer.view, width: this.renderer.width, height: this.renderer.height }),
+      tell: (m) => this.status.flash(m),
+      pasted: () => this.tools.setTool('select'),
+    });
   }
 
   /** start shows the board and connects (unless the server refused the embed). */

@@ -2,11 +2,13 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/sketchpad/sketchpad/canvas"
 )
@@ -226,5 +228,81 @@ func TestResizeByHandleSeenByEveryone(t *testing.T) {
 	board = seenByAll(t, "redo resize", a, b, board, base, room)
 	if p := board.Strokes()[0].Points[1]; p.X-got[1].X < -4 || p.X-got[1].X > 4 {
 		t.Errorf("redo resize: corner at %v, resized to %v", p, got[1])
+	}
+}
+
+// shortcut presses Ctrl+key as a keyboard does, with the editing command
+// (copy, paste) the browser runs for it: DevTools' key events run none
+// unless told.
+func (p *person) shortcut(key, command string) {
+	p.t.Helper()
+	p.run("Ctrl+"+key, chromedp.ActionFunc(func(ctx context.Context) error {
+		code := "Key" + strings.ToUpper(key)
+		vk := int64(strings.ToUpper(key)[0])
+		down := input.DispatchKeyEvent(input.KeyDown).WithKey(key).WithCode(code).WithWindowsVirtualKeyCode(vk).WithModifiers(input.ModifierCtrl).WithCommands([]string{command})
+		if err := down.Do(ctx); err != nil {
+			return err
+		}
+		return input.DispatchKeyEvent(input.KeyUp).WithKey(key).WithCode(code).WithWindowsVirtualKeyCode(vk).WithModifiers(input.ModifierCtrl).Do(ctx)
+	}))
+}
+
+// A copies from a board on one server and pastes into a board on another:
+// the strokes land under the pointer, as A's own, seen by B there and by
+// that server's picture; undo takes the whole paste back.
+func TestCopyAndPasteBetweenTwoBoards(t *testing.T) {
+	a, _, _ := twoPages(t, "e2e-copy-from")
+	a.tool("rect")
+	a.drag(line(200, 200, 320, 280, 10))
+	a.tool("pen")
+	a.drag(waveIn(340, 500, 240, 20, 20))
+	settled(t, a)
+	from := a.board()
+	a.tool("select")
+	a.keys("a", input.ModifierCtrl)
+	a.waitFor("both selected", `window.sketchpad.selected() === 2`)
+	a.shortcut("c", "copy")
+
+	base2 := startServer(t)
+	room := "e2e-paste-to"
+	a.open(base2 + "/b/" + room)
+	b := newPerson(t, "B2")
+	b.open(base2 + "/b/" + room)
+	a.waitFor("live", `window.sketchpad.status() === 'live'`)
+	a.run("pointer over the board", chromedp.ActionFunc(func(ctx context.Context) error {
+		return input.DispatchMouseEvent(input.MouseMoved, 600, 350).Do(ctx)
+	}))
+	a.shortcut("v", "paste")
+	board := seenByAll(t, "paste", a, b, canvas.NewBoard(0), base2, room)
+	got := board.Strokes()
+	if len(got) != 2 || got[0].Tool != canvas.ToolRect || got[1].Tool != canvas.ToolPen {
+		t.Fatalf("pasted %d strokes", len(got))
+	}
+	for i, s := range got {
+		was := from.Strokes()[i]
+		if s.Color != was.Color || s.Width != was.Width || len(s.Points) != len(was.Points) {
+			t.Errorf("stroke %d pasted as %+v, copied %+v", i, s, was)
+		}
+	}
+	minX, maxX := got[0].Points[0].X, got[0].Points[0].X
+	for _, s := range got {
+		for _, p := range s.Points {
+			minX, maxX = min(minX, p.X), max(maxX, p.X)
+		}
+	}
+	if c := (minX + maxX) / 2; c < 600*4-8 || c > 600*4+8 {
+		t.Errorf("the paste is centered at board x %d, the pointer at %d", c, 600*4)
+	}
+	var sel int
+	a.eval(`window.sketchpad.selected()`, &sel)
+	if sel != 2 {
+		t.Errorf("%d selected after the paste, want what was pasted (2)", sel)
+	}
+	a.undo()
+	board = seenByAll(t, "undo paste", a, b, board, base2, room)
+	for _, s := range board.Strokes() {
+		if !s.Hidden {
+			t.Errorf("undo paste: %v still shown", s.ID)
+		}
 	}
 }

@@ -2,10 +2,10 @@ package e2e
 
 import (
 	"context"
-	"os"
-	"sort"
 	"math"
 	"math/rand/v2"
+	"os"
+	"sort"
 	"strings"
 	"testing"
 	"time"

@@ -207,6 +207,12 @@ func (b *Board) Apply(a uint32, o *Op) {
 				s.Points[i] = Point{X: clampCoord(p.X, o.DX), Y: clampCoord(p.Y, o.DY), P: p.P}
 			}
 		}
+	case OpRestyle:
+		b.restyle(o)
+	case OpOrder:
+		b.order(o)
+	case OpTransform:
+		b.transform(o)
 	}
 }
 

@@ -491,7 +491,10 @@ func randBoardOp(r *rand.Rand) authoredOp {
 	absolute := func() Point {
 		return Point{X: int32(r.IntN(2*CoordLimit+1) - CoordLimit), Y: int32(r.IntN(2000) - 1000)}
 	}
-	switch k := r.IntN(150); {
+	switch k := r.IntN(165); {
+	case k >= 150:
+		// v4: Restyle, Order and Transform.
+		o = randArrangeOp(r, k >= 158, id)
 	case k >= 130:
 		// v4: sweeps over a few sweep numbers, so unsweeps find them.
 		sw := StrokeID{Author: uint32(1 + r.IntN(4)), N: uint32(1 + r.IntN(3))}

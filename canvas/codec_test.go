@@ -324,8 +324,8 @@ func TestDecodeClientFrameErrors(t *testing.T) {
 		{name: "unknown type 0x00", hex: "00", err: "unknown message type"},
 		{name: "unknown type 0x02", hex: "02", err: "unknown message type"},
 		{name: "unknown type 0x0f", hex: "0f", err: "unknown message type"},
-		{name: "unknown type 0x1e (past Purge)", hex: "1e", err: "unknown message type"},
-		{name: "unknown type 0x22", hex: "22", err: "unknown message type"},
+		{name: "unknown type 0x30 (past the ops, Cursor and Name)", hex: "30", err: "unknown message type"},
+		{name: "unknown type 0x2f", hex: "2f", err: "unknown message type"},
 		{name: "server type in a client frame", hex: "80", err: "unknown message type"},
 		{name: "unknown type 0xff", hex: "ff", err: "unknown message type"},
 
@@ -447,7 +447,7 @@ func runFrameCases(t *testing.T, cases []frameCase, check func(t *testing.T, fra
 func TestDecodeOpErrors(t *testing.T) {
 	var o Op
 	wantProtocolError(t, DecodeOp(nil, &o), "truncated")
-	for _, typ := range []byte{0x00, MsgHello, 0x0f, 0x1e, MsgCursor, MsgName, MsgWelcome, 0xff} {
+	for _, typ := range []byte{0x00, MsgHello, 0x0f, 0x30, MsgCursor, MsgName, MsgWelcome, 0xff} {
 		wantProtocolError(t, DecodeOp([]byte{typ}, &o), "unknown op type")
 	}
 	wantProtocolError(t, DecodeOp(unhex(t, "13 13"), &o), "trailing bytes")
@@ -470,6 +470,9 @@ func validClientFrames() map[string][]byte {
 		"clear":         AppendOp(nil, &Op{Type: OpClear, Stroke: 300}),
 		"unsweep":       AppendOp(nil, &Op{Type: OpUnsweep, Sweep: StrokeID{Author: 1 << 20, N: 7}}),
 		"remove":        AppendOp(nil, &Op{Type: OpRemove, Stroke: 2, Sweep: StrokeID{Author: 9}, Since: 1 << 40}),
+		"restyle":       AppendOp(nil, &Op{Type: OpRestyle, Strokes: []StrokeID{{Author: 4, N: 2}}, Parts: allParts, Color: 0x11223344, Width: 300, Flags: FlagFilled}),
+		"transform":     AppendOp(nil, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 4, N: 2}}, SX: -MaxScale, SY: 1, DX: MaxMoveDelta, DY: -3}),
+		"order":         AppendOp(nil, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 4, N: 2}}, Where: WhereAbove, Anchor: StrokeID{Author: 1 << 20, N: 3}}),
 	}
 }
 

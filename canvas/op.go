@@ -11,6 +11,8 @@ package canvas
 //	   per point (trace.go).
 //	4  sweeps: an undoable Clear (numbered), Unsweep, a moderator's Remove
 //	   of one author's work, and the server's Purge (sweep.go).
+//	4  Restyle, Order and Transform: change the style, the z-order and
+//	   the size of what is drawn (arrange.go, transform.go).
 const Version = 4
 
 // OpType is the first byte of an op. Ops are the sequenced messages: each
@@ -32,11 +34,18 @@ const (
 	OpUnsweep OpType = 0x1b // author uvarint, n uvarint: the sweep undone
 	OpRemove  OpType = 0x1c // n uvarint, author uvarint, since uvarint: a moderator's sweep of one author
 	OpPurge   OpType = 0x1d // an op that adds to the board; numbered by servers only
-	lastOp           = OpPurge
+	OpRestyle OpType = 0x1e // count uvarint, count × (author, stroke), parts u8, [color u32], [width uvarint], [filled u8]
+	OpOrder   OpType = 0x1f // count uvarint, count × (author, stroke), where u8, [anchor author, anchor stroke]
+	// 0x20 and 0x21 are the client messages Cursor and Name.
+	OpTransform OpType = 0x22 // count uvarint, count × (author, stroke), sx, sy, tx, ty svarint
 )
 
 // IsOp reports whether t is an op type (a client frame carrying an op).
-func IsOp(t byte) bool { return t >= byte(OpBegin) && t <= byte(lastOp) }
+// Op types and the other client message types share one byte space:
+// 0x20 and 0x21 are Cursor and Name.
+func IsOp(t byte) bool {
+	return t >= byte(OpBegin) && t <= byte(OpOrder) || t == byte(OpTransform)
+}
 
 // Tools. A stroke's tool says how it is drawn (PROTOCOL.md "Rendering").
 const (
@@ -107,6 +116,9 @@ type StrokeID struct {
 //	Clear:          Stroke (the sweep's number; 0: version 3's clear for good)
 //	Unsweep:        Sweep (the sweep undone)
 //	Remove:         Stroke (the sweep's number), Sweep.Author (whose strokes), Since
+//	Restyle:        Strokes, Parts, Color, Width, Flags (FlagFilled: fill)
+//	Order:          Strokes, Where, Anchor (WhereAbove only)
+//	Transform:      Strokes, SX, SY (scale, 1/4096 units), DX, DY (translation)
 //	End:            nothing
 //
 // Purge marks an op of a type that adds to the board (AddsToBoard) as
@@ -126,6 +138,10 @@ type Op struct {
 	Sweep   StrokeID
 	Since   uint64
 	Purge   bool
+	SX, SY  int32    // Transform: scale in 1/ScaleOne units
+	Parts   uint8    // Restyle: which parts of the style change (Part*)
+	Where   uint8    // Order: where the strokes go (Where*)
+	Anchor  StrokeID // Order WhereAbove: the stroke they go above ({0, 0}: the bottom)
 }
 
 // AddsToBoard reports whether ops of type t can add strokes, points or
@@ -170,6 +186,13 @@ func AppendOp(b []byte, o *Op) []byte {
 		if o.Type == OpMove {
 			b = appendSvarint(b, int64(o.DX))
 			b = appendSvarint(b, int64(o.DY))
+		}
+	case OpRestyle, OpOrder:
+		b = appendArrange(b, o)
+	case OpTransform:
+		b = appendStrokeIDs(b, o.Strokes)
+		for _, v := range [4]int32{o.SX, o.SY, o.DX, o.DY} {
+			b = appendSvarint(b, int64(v))
 		}
 	case OpShape:
 		b = appendUvarint(b, uint64(o.Stroke))
@@ -278,6 +301,10 @@ func decodeOp(r *reader, o *Op) {
 			}
 			o.DX, o.DY = int32(dx), int32(dy)
 		}
+	case OpRestyle, OpOrder:
+		decodeArrange(r, o)
+	case OpTransform:
+		decodeTransform(r, o)
 	case OpShape:
 		r.strokeHeader(o)
 		if r.err != nil {

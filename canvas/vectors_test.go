@@ -117,6 +117,21 @@ func opJSON(o *Op) obj {
 			ids = append(ids, []any{s.Author, s.N})
 		}
 		return obj{"type": "move", "strokes": ids, "dx": o.DX, "dy": o.DY}
+	case OpRestyle, OpOrder:
+		ids := []any{}
+		for _, s := range o.Strokes {
+			ids = append(ids, []any{s.Author, s.N})
+		}
+		if o.Type == OpOrder {
+			return obj{"type": "order", "strokes": ids, "where": o.Where, "anchor": []any{o.Anchor.Author, o.Anchor.N}}
+		}
+		return obj{"type": "restyle", "strokes": ids, "parts": o.Parts, "color": o.Color, "width": o.Width, "filled": o.Flags&FlagFilled != 0}
+	case OpTransform:
+		ids := []any{}
+		for _, s := range o.Strokes {
+			ids = append(ids, []any{s.Author, s.N})
+		}
+		return obj{"type": "transform", "strokes": ids, "sx": o.SX, "sy": o.SY, "dx": o.DX, "dy": o.DY}
 	}
 	return obj{"type": "unknown"}
 }
@@ -261,6 +276,12 @@ func buildVectors(t testing.TB) vectorFile {
 	client("trace, four points that share two bytes", AppendOp(nil, trace))
 	client("trace, singles, a pair, a single", AppendOp(nil, &Op{Type: OpTrace, Points: []Point{{X: 0, Y: 0}, {X: 3, Y: 0}, {X: 0, Y: 1}, {X: 1, Y: 0}, {X: -6, Y: 6}}}))
 	client("trace, two-byte codes and escapes", AppendOp(nil, &Op{Type: OpTrace, Points: []Point{{X: 7, Y: 0}, {X: -17, Y: 17}, {X: 18, Y: 0}, {X: -20, Y: 9}, {X: MaxTraceResidual, Y: -MaxTraceResidual}, {X: 1, Y: 1}}}))
+	restyle := &Op{Type: OpRestyle, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 4}}, Parts: PartRGB | PartWidth | PartFill, Color: 0xe0313100, Width: 24, Flags: FlagFilled}
+	client("restyle: color, width and fill of two strokes", AppendOp(nil, restyle))
+	client("restyle: opacity only", AppendOp(nil, &Op{Type: OpRestyle, Strokes: []StrokeID{{Author: 3, N: 300}}, Parts: PartAlpha, Color: 0x00000080}))
+	client("order: to the front", AppendOp(nil, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 1, N: 1}}, Where: WhereFront}))
+	client("order: above a stroke", AppendOp(nil, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 2}}, Where: WhereAbove, Anchor: StrokeID{Author: 200, N: 7}}))
+	client("transform: twice as wide, mirrored, half as high, moved", AppendOp(nil, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 4}}, SX: -2 * ScaleOne, SY: ScaleOne / 2, DX: 40, DY: -MaxMoveDelta}))
 	client("cursor", AppendCursor(nil, Cursor{X: -5, Y: 1000}))
 	client("name", AppendName(nil, &Name{Name: "Linus", Color: 0x2f9e44ff}))
 
@@ -294,6 +315,16 @@ func buildVectors(t testing.TB) vectorFile {
 	bad("trace, escape cut short", "1aff00", "truncated")
 	bad("trace, residual beyond 2^25", "1aff8280802000", "trace residual beyond limit")
 	bad("trace, more than 2048 points", "1a"+strings.Repeat("28", MaxPointsPerOp/2)+"a5", "point count over limit")
+	bad("restyle, no parts", "1e01010100", "restyle parts")
+	bad("restyle, unknown part", "1e01010110", "restyle parts")
+	bad("restyle, width 0", "1e0101010400", "width out of range")
+	bad("restyle, fill 2", "1e0101010802", "fill is not 0 or 1")
+	bad("restyle, empty list", "1e000100000000", "empty stroke list")
+	bad("order, unknown destination", "1f01010105", "unknown order")
+	bad("order above, anchor cut short", "1f0101010401", "truncated")
+	bad("transform, scale 0", "22010101000202020202", "scale out of range")
+	bad("transform, scale beyond 64", "2201010182808004020000", "scale out of range")
+	bad("transform, move beyond 2^29", "220101010202808080800800", "move beyond limit")
 	bad("hello, name not UTF-8", "01010000000000000000000002c328ff0000ff", "not UTF-8")
 	bad("hello, name too long", "01010000000000000000000041", "name too long")
 	bad("cursor beyond the coordinate limit", "2080808080040000", "coordinate beyond limit")
@@ -450,6 +481,29 @@ func buildVectors(t testing.TB) vectorFile {
 		{1, &Op{Type: OpTrace, Points: []Point{{X: 6, Y: 0}, {X: 0, Y: 0}, {X: 0, Y: 0}, {X: -MaxTraceResidual, Y: -MaxTraceResidual}}}},
 		{1, &Op{Type: OpTrace, Points: repeatPoints(Point{X: -MaxTraceResidual}, 20)}},
 		{1, &Op{Type: OpTrace, Points: []Point{{X: MaxTraceResidual, Y: MaxTraceResidual}, {X: 0, Y: 0}}}},
+	})
+	apply("restyle: anyone's strokes, only the parts named", 9, []step{
+		{1, begin}, {1, &Op{Type: OpEnd}}, {2, rect}, {2, text},
+		{3, &Op{Type: OpRestyle, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 4}, {Author: 2, N: 6}, {Author: 9, N: 9}}, Parts: PartRGB | PartFill, Color: 0x2f9e4400}},
+		{3, &Op{Type: OpRestyle, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 6}}, Parts: PartAlpha | PartWidth, Color: 0x40, Width: 200}},
+		{1, &Op{Type: OpRestyle, Strokes: []StrokeID{{Author: 1, N: 1}}, Parts: PartFill, Flags: FlagFilled}}, // ink is never filled
+	})
+	apply("order: front, back, one step, above an anchor", 10, []step{
+		{1, begin}, {1, &Op{Type: OpEnd}}, {2, rect}, {2, arrow}, {2, text},
+		{1, &Op{Type: OpBegin, Stroke: 2, Width: 3, Points: []Point{{X: 9, Y: 9}}}}, {1, &Op{Type: OpEnd}},
+		{3, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 5}}, Where: WhereFront}},
+		{3, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 1, N: 2}}, Where: WhereBack}},
+		{3, &Op{Type: OpErase, Strokes: []StrokeID{{Author: 2, N: 6}}}},
+		{3, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 2, N: 4}}, Where: WhereForward}}, // passes the hidden text and one shown stroke
+		{3, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 2, N: 5}}, Where: WhereBackward}},
+		{3, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 1, N: 1}}, Where: WhereAbove, Anchor: StrokeID{Author: 1, N: 2}}},
+		{3, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 2, N: 6}}, Where: WhereAbove}},
+	})
+	apply("transform: about the center of the named strokes' box; text sizes scale", 11, []step{
+		{1, begin}, {1, pts}, {1, &Op{Type: OpEnd}}, {2, rect}, {2, text},
+		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 6}, {Author: 9, N: 9}}, SX: 3 * ScaleOne / 2, SY: -ScaleOne / 3, DX: -7, DY: 100}},
+		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 4}}, SX: MaxScale, SY: MaxScale, DX: MaxMoveDelta}}, // clamped
+		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 6}}, SX: 1, SY: 1}},                                 // a text of size 1
 	})
 	return vf
 }

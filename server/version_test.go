@@ -12,8 +12,8 @@ import (
 )
 
 // A Hello of another protocol version (a page loaded before an upgrade:
-// version 2 has no Trace op, version 3 clears for good) is refused with
-// 4426, and the page reloads;
+// version 2 has no Trace op, version 3 clears for good and has no Restyle)
+// is refused with 4426, and the page reloads;
 // the current version is welcomed and can draw with Trace ops.
 func TestHelloOfAnotherVersionIsRefused(t *testing.T) {
 	addr, _ := realServer(t, &config.Config{DataDir: t.TempDir(), RoomIdle: time.Minute})

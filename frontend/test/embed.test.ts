@@ -67,6 +67,7 @@ function fakeBoard(readOnly = false): BoardControl & { calls: string[] } {
     setTool: (t) => calls.push(`tool ${t}`),
     setColor: (c, a) => calls.push(`color ${c.toString(16)} ${a}`),
     setWidth: (u) => calls.push(`width ${u}`),
+    restyleSelection: (st) => (calls.push(`restyle ${st.color?.rgba.toString(16)} ${st.color?.alpha} ${st.units} ${st.fill}`), true),
     undo: () => (calls.push('undo'), true),
     redo: () => (calls.push('redo'), false),
     clear: () => calls.push('clear'),
@@ -88,6 +89,8 @@ test('commands: each does what the toolbar does', async () => {
   assert.equal(await run(b, 'setColor', '#e0313180'), null);
   assert.equal(await run(b, 'setWidth', 4), null);
   assert.equal(await run(b, 'setWidth', 0.25), null);
+  assert.equal(await run(b, 'restyleSelection', { color: '#2f9e4480', width: 8, fill: true }), true);
+  assert.equal(await run(b, 'restyleSelection', { width: 2 }), true);
   assert.equal(await run(b, 'undo'), true);
   assert.equal(await run(b, 'redo'), false);
   assert.equal(await run(b, 'clear'), null);
@@ -97,7 +100,7 @@ test('commands: each does what the toolbar does', async () => {
   assert.equal(await run(b, 'exportSVG', 'board'), '<svg>board</svg>');
   assert.equal(await run(b, 'openHistory'), null);
   assert.equal(await run(b, 'closeHistory'), null);
-  assert.deepEqual(b.calls, ['tool highlighter', 'tool partial-eraser', 'color e03131ff false', 'color e0313180 true', 'width 16', 'width 1', 'undo', 'redo', 'clear', 'undoClear', 'history open', 'history closed']);
+  assert.deepEqual(b.calls, ['tool highlighter', 'tool partial-eraser', 'color e03131ff false', 'color e0313180 true', 'width 16', 'width 1', 'restyle 2f9e4480 true 32 true', 'restyle undefined undefined 8 undefined', 'undo', 'redo', 'clear', 'undoClear', 'history open', 'history closed']);
 });
 
 test('commands: bad arguments and unknown commands fail with a message, and do nothing', async () => {
@@ -106,6 +109,10 @@ test('commands: bad arguments and unknown commands fail with a message, and do n
   await assert.rejects(run(b, 'setTool'), /unknown tool/);
   for (const c of ['red', '#f00', '#e0313', '#e031311', 'e03131', 0xe03131ff]) await assert.rejects(run(b, 'setColor', c), /'#rrggbb' or '#rrggbbaa'/, String(c));
   for (const w of [0, 0.1, -4, 1025, NaN, Infinity, '4']) await assert.rejects(run(b, 'setWidth', w), /width must be/, String(w));
+  for (const st of [undefined, {}, 'red']) await assert.rejects(run(b, 'restyleSelection', st), /restyleSelection takes/, String(st));
+  await assert.rejects(run(b, 'restyleSelection', { color: 'red' }), /'#rrggbb'/);
+  await assert.rejects(run(b, 'restyleSelection', { width: 0 }), /width must be/);
+  await assert.rejects(run(b, 'restyleSelection', { fill: 1 }), /fill must be true or false/);
   await assert.rejects(run(b, 'exportPNG', 'page'), /scope must be/);
   await assert.rejects(run(b, 'exportSVG', 3), /scope must be/);
   await assert.rejects(run(b, 'eval', 'alert(1)'), /unknown command "eval"/);
@@ -116,7 +123,7 @@ test('commands: bad arguments and unknown commands fail with a message, and do n
 test('commands: a view-only board pans and exports, and refuses the rest', async () => {
   const b = fakeBoard(true);
   assert.equal(await run(b, 'setTool', 'hand'), 'hand');
-  for (const [c, a] of [['setTool', 'pen'], ['setColor', '#000000'], ['setWidth', 2], ['undo'], ['redo'], ['clear'], ['undoClear']] as const) {
+  for (const [c, a] of [['setTool', 'pen'], ['setColor', '#000000'], ['setWidth', 2], ['restyleSelection', { width: 2 }], ['undo'], ['redo'], ['clear'], ['undoClear']] as const) {
     await assert.rejects(run(b, c, a), /view-only/, c);
   }
   assert.match(String(await run(b, 'exportPNG')), /^data:image\/png/);

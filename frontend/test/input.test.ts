@@ -155,6 +155,12 @@ test('shortcuts: every tool has a key, and the help table lists it', () => {
   assert.equal(k('Backspace'), 'delete');
   assert.equal(k('Escape'), 'escape');
   assert.equal(k('a', { ctrlKey: true }), 'select-all');
+  assert.equal(k('ArrowLeft'), 'nudge-left');
+  assert.equal(k('ArrowDown', { shiftKey: true }), 'nudge-down-far');
+  assert.equal(k(']'), 'front');
+  assert.equal(k('['), 'back');
+  assert.equal(k(']', { ctrlKey: true }), 'forward');
+  assert.equal(k('ü', { metaKey: true, code: 'BracketLeft' }), 'backward', 'any layout');
   assert.equal(k('P', { shiftKey: true }), null);
   assert.equal(k('1'), null);
 });

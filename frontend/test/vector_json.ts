@@ -56,6 +56,12 @@ export function opJSON(op: Op): J {
       return { type: 'text', stroke: op.stroke, color: op.color, size: op.size, at: [op.x, op.y], text: op.text };
     case 'move':
       return { type: 'move', strokes: op.strokes.map((s) => [s.author, s.stroke]), dx: op.dx, dy: op.dy };
+    case 'restyle':
+      return { type: 'restyle', strokes: op.strokes.map((s) => [s.author, s.stroke]), parts: op.parts, color: op.color, width: op.width, filled: op.filled };
+    case 'transform':
+      return { type: 'transform', strokes: op.strokes.map((s) => [s.author, s.stroke]), sx: op.sx, sy: op.sy, dx: op.dx, dy: op.dy };
+    case 'order':
+      return { type: 'order', strokes: op.strokes.map((s) => [s.author, s.stroke]), where: op.where, anchor: [op.anchor.author, op.anchor.stroke] };
   }
 }
 

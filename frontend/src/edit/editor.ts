@@ -14,7 +14,8 @@
 // Our pending Erase/Restore/Move/Clear ops apply to all of it at once
 // (edit/pending). Its parts: edit/shown (what is shown and what a click, an
 // eraser or a marquee touches; pure), edit/drawing (the stroke or shape
-// being drawn), edit/erase_gesture and edit/move_gesture.
+// being drawn), edit/erase_gesture, edit/move_gesture and edit/arrange
+// (restyle, z-order and nudge of the selection).
 
 import type { Board, Stroke } from '../protocol/board';
 import { TOOL_TEXT, type Op, type StrokeId } from '../protocol/types';
@@ -36,37 +37,18 @@ import {
   type Locate,
   type TextState,
 } from './history';
-import {
-  textOp,
-  textShown,
-  type LocalItem,
-  type ShapeStyle,
-  type StrokeStyle,
-  type TextStyle,
-} from './local';
+import { textOp, textShown, type LocalItem, type ShapeStyle, type StrokeStyle, type TextStyle } from './local';
+import { Arranger } from './arrange';
 import { Drawing, type Sample } from './drawing';
 import { EraseGesture } from './erase_gesture';
 import { MoveGesture } from './move_gesture';
 import { NO_PENDING, pendingView, type PendingView } from './pending';
 import { restoredItems } from './restored';
-import {
-  boundsOf,
-  committedStrokes,
-  hitTest,
-  keyOf,
-  ownTextAt,
-  shownItems,
-  strokeAt,
-  strokesIn,
-  type OverlayItem,
-  type ShownItem,
-  type ShownState,
-} from './shown';
+import { boundsOf, committedStrokes, hitTest, keyOf, ownTextAt, shownItems, strokeAt, strokesIn, type OverlayItem, type ShownItem, type ShownState } from './shown';
 
 export type { ShapeStyle, StrokeStyle, TextStyle } from './local';
 export type { OverlayItem, Paintable, ShownItem } from './shown';
 export type { Sample } from './drawing';
-
 
 export interface EditorListener extends SyncListener {
   /** What is shown changed: render the next frame. */
@@ -75,8 +57,6 @@ export interface EditorListener extends SyncListener {
   historyChanged?(canUndo: boolean, canRedo: boolean): void;
 }
 
-/** The stroke eraser sends at most one Erase op per this many ms while it moves. */
-const ERASE_EVERY_MS = 100;
 
 export class Editor {
   readonly sync: SyncCore;
@@ -92,6 +72,21 @@ export class Editor {
     dropItem: (l) => this.dropItem(l),
     recordStroke: (n) => this.setHistory(record(this.historyV, { kind: 'stroke', stroke: n })),
     changed: () => this.changed(),
+  });
+  /** Restyle, z-order and nudge of the selection. */
+  readonly arrange: Arranger = new Arranger({
+    readOnly: () => this.readOnly,
+    selection: () => this.selection,
+    shown: () => this.shown(),
+    board: () => this.sync.board,
+    me: () => this.sync.author,
+    endGestures: () => this.endGestures(),
+    push: (op) => this.push(op),
+    record: (a) => this.setHistory(record(this.historyV, a)),
+    changed: () => this.changed(),
+    newStroke: () => this.nextStroke++,
+    select: (ids) => this.select(ids),
+    addLocal: (l) => this.addLocal(l),
   });
   private nextStroke = 1;
   private historyV: History = EMPTY_HISTORY;
@@ -177,7 +172,7 @@ export class Editor {
 
   /** busy is true during any gesture (drawing, erasing, moving): undo waits. */
   get busy(): boolean {
-    return this.draw.active || this.erasing !== null || this.moving !== null;
+    return this.draw.active || this.erasing !== null || this.moving !== null || this.arrange.busy;
   }
 
   // ---- freehand strokes and shapes (edit/drawing) ----
@@ -409,16 +404,15 @@ export class Editor {
   }
 
   /**
-   * flush sends what accumulated since the last call: one Points op (per
-   * 2048 points) for the stroke being drawn, one Shape for the shape being
-   * dragged, one Erase for the strokes the eraser touched (at most every
-   * ERASE_EVERY_MS), one Move for the selection being dragged. Called once
-   * per animation frame.
+   * flush sends, once per animation frame, what accumulated since the last
+   * call: the stroke's points or the shape being drawn, what the eraser
+   * touched (EraseGesture.takeDue), the selection's drag.
    */
   flush(): void {
     this.draw.flush();
     this.flushErase(false);
     this.flushMove();
+    this.arrange.flush();
   }
 
   // ---- undo, redo, clear ----
@@ -549,6 +543,7 @@ export class Editor {
     this.draw.endAny();
     this.eraseEnd();
     this.moveEnd();
+    this.arrange.resizeEnd();
   }
 
   private push(op: Parameters<SyncCore['push']>[0]): number {
@@ -569,19 +564,13 @@ export class Editor {
     if (this.localByN.get(l.stroke) === l) this.localByN.delete(l.stroke);
   }
 
-  /**
-   * flushErase sends the strokes the eraser touched since the last time; a
-   * frame's flush (force false) does so at most every ERASE_EVERY_MS (the
-   * room limits erase ops per second; what we erased is hidden here at once
-   * anyway).
-   */
+  /** flushErase sends the strokes the eraser touched since the last time (EraseGesture.takeDue). */
   private flushErase(force = true): void {
-    const g = this.erasing;
-    if (!g?.hasUnsent) return;
     const now = performance.now();
-    if (!force && now - this.erasedAt < ERASE_EVERY_MS) return;
+    const ids = this.erasing?.takeDue(force, now, this.erasedAt);
+    if (!ids) return;
     this.erasedAt = now;
-    for (const op of visibilityOps('erase', g.takeUnsent())) this.push(op);
+    for (const op of visibilityOps('erase', ids)) this.push(op);
   }
 
   private flushMove(): void {
@@ -614,6 +603,7 @@ export class Editor {
     this.draw.reset();
     this.erasing = null;
     this.moving = null;
+    this.arrange.reset();
     this.selected = [];
     this.editingKey = null;
     this.pending = NO_PENDING;

@@ -45,4 +45,19 @@ export class EraseGesture {
     this.unsent = [];
     return ids;
   }
+
+  /**
+   * takeDue returns what was touched and not sent yet, at most every
+   * ERASE_EVERY_MS unless forced (the room limits erase ops per second;
+   * what we erased is hidden here at once anyway); null: nothing is due.
+   * lastAt is when the Editor last sent an Erase, as it keeps it across
+   * gestures.
+   */
+  takeDue(force: boolean, now: number, lastAt: number): StrokeId[] | null {
+    if (!this.hasUnsent || (!force && now - lastAt < ERASE_EVERY_MS)) return null;
+    return this.takeUnsent();
+  }
 }
+
+/** The stroke eraser sends at most one Erase op per this many ms while it moves. */
+export const ERASE_EVERY_MS = 100;

@@ -9,6 +9,8 @@
 //	edit text n: a -> b      Text n = a                     Text n = b
 //	clear (sweep n)          Unsweep (me, n)                Clear n
 //	remove author (sweep n)  Unsweep (me, n)                Remove n author since
+//	restyle S, order S       see edit/arrange_ops
+//	resize S                 the inverse Transforms         the Transforms (edit/resize_gesture)
 //
 // A clear and a moderator's removal are sweeps (PROTOCOL.md "Sweeps"):
 // named by a number from our stroke numbering, they hide strokes and the
@@ -23,6 +25,7 @@
 // before the first Welcome, and the op is encoded with the real one.
 
 import { MAX_STROKES_PER_OP, type Op, type StrokeId } from '../protocol/types';
+import { orderOps, restyleOps, undoOrderOps, type OrderRun, type StyleChange } from './arrange_ops';
 
 /** SELF stands for this client's author id in stroke names. */
 export const SELF = 0;
@@ -40,7 +43,12 @@ export type Action =
   | { readonly kind: 'move'; readonly strokes: readonly StrokeId[]; readonly dx: number; readonly dy: number }
   | { readonly kind: 'text'; readonly stroke: number; readonly before: TextState; readonly after: TextState }
   | { readonly kind: 'clear'; readonly n: number }
-  | { readonly kind: 'remove'; readonly n: number; readonly author: number; readonly since: number };
+  | { readonly kind: 'remove'; readonly n: number; readonly author: number; readonly since: number }
+  | { readonly kind: 'restyle'; readonly parts: number; readonly changes: readonly StyleChange[] }
+  /** strokes in z-order; runs: where they were. */
+  | { readonly kind: 'order'; readonly strokes: readonly StrokeId[]; readonly where: number; readonly runs: readonly OrderRun[] }
+  /** An action whose ops both ways were made when it was done. */
+  | { readonly kind: 'ops'; readonly redo: readonly Op[]; readonly undo: readonly Op[] };
 
 export interface History {
   readonly done: readonly Action[];
@@ -104,6 +112,12 @@ function opsFor(a: Action, forward: boolean, locate: Locate): Op[] {
       const t = forward ? a.after : a.before;
       return [{ type: 'text', stroke: a.stroke, color: t.color, size: t.size, x: at.x, y: at.y, text: t.text }];
     }
+    case 'restyle':
+      return restyleOps(a.parts, a.changes.map((c) => ({ id: c.id, v: forward ? c.after : c.before })));
+    case 'order':
+      return forward ? orderOps(a.strokes, a.where) : undoOrderOps(a.runs);
+    case 'ops':
+      return (forward ? a.redo : a.undo).slice();
   }
 }
 

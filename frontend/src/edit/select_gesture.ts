@@ -1,6 +1,8 @@
-// The select tool's gesture: a press on the selection (or on a stroke)
-// drags it; Shift+click adds or removes a stroke; a press on empty board
-// draws a marquee that selects what it touches (Shift: in addition).
+// The select tool's gesture: a press on a corner handle of the selection's
+// box resizes it (Shift keeps its proportions); a press on the selection
+// (or on a stroke) drags it; Shift+click adds or removes a stroke; a press
+// on empty board draws a marquee that selects what it touches (Shift: in
+// addition).
 
 import type { Rect } from '../geometry/bounds';
 import { corners } from '../geometry/shape';
@@ -12,7 +14,7 @@ interface XY {
   readonly y: number;
 }
 
-type Gesture = { mode: 'move'; last: XY } | { mode: 'marquee'; start: XY; base: StrokeId[]; rect: Rect | null } | null;
+type Gesture = { mode: 'move'; last: XY } | { mode: 'resize' } | { mode: 'marquee'; start: XY; base: StrokeId[]; rect: Rect | null } | null;
 
 export class SelectGesture {
   private g: Gesture = null;
@@ -27,8 +29,14 @@ export class SelectGesture {
   /** start begins at board point b; pick is the hit radius in board units. */
   start(b: XY, pick: number, shift: boolean): void {
     const ed = this.editor;
-    const hit = ed.strokeAt(b, pick);
     const box = ed.selectionBounds();
+    const corner = ed.selection.length ? handleAt(box, b, HANDLE_PICK * pick) : null;
+    if (corner) {
+      ed.arrange.resizeStart(corner.anchor, corner.handle);
+      this.g = { mode: 'resize' };
+      return;
+    }
+    const hit = ed.strokeAt(b, pick);
     if (!shift && (!hit || ed.isSelected(hit)) && b.x >= box.minX && b.x <= box.maxX && b.y >= box.minY && b.y <= box.maxY) {
       // Inside the selection's box: drag the selection.
       this.g = { mode: 'move', last: b };
@@ -48,10 +56,12 @@ export class SelectGesture {
     }
   }
 
-  /** move goes on to board point last. */
-  move(last: XY): void {
+  /** move goes on to board point last; shift keeps a resize's proportions. */
+  move(last: XY, shift = false): void {
     const g = this.g;
-    if (g?.mode === 'move') {
+    if (g?.mode === 'resize') {
+      this.editor.arrange.resizeTo(last, shift);
+    } else if (g?.mode === 'move') {
       this.editor.moveBy(last.x - g.last.x, last.y - g.last.y);
       g.last = last;
     } else if (g?.mode === 'marquee') {
@@ -61,6 +71,27 @@ export class SelectGesture {
   }
 
   end(): void {
+    if (this.g?.mode === 'resize') this.editor.arrange.resizeEnd();
     this.g = null;
   }
+}
+
+/** A handle is picked within this many hit radii of its corner. */
+const HANDLE_PICK = 2;
+
+/** handleAt returns the corner of box within r of p (the handle) and the corner opposite it (the anchor), or null. */
+export function handleAt(box: Rect, p: XY, r: number): { handle: XY; anchor: XY } | null {
+  if (!(box.maxX >= box.minX)) return null;
+  for (const [hx, ax] of [
+    [box.minX, box.maxX],
+    [box.maxX, box.minX],
+  ]) {
+    for (const [hy, ay] of [
+      [box.minY, box.maxY],
+      [box.maxY, box.minY],
+    ]) {
+      if (Math.abs(p.x - hx) <= r && Math.abs(p.y - hy) <= r) return { handle: { x: hx, y: hy }, anchor: { x: ax, y: ay } };
+    }
+  }
+  return null;
 }

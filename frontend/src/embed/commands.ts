@@ -33,6 +33,8 @@ export interface BoardControl {
   setColor(rgba: number, alpha: boolean): void;
   /** The current tool's width, in board units. */
   setWidth(units: number): void;
+  /** Restyles the selection (what is given of it); false when nothing changed. */
+  restyleSelection(s: { readonly color: { rgba: number; alpha: boolean } | undefined; readonly units: number | undefined; readonly fill: boolean | undefined }): boolean;
   undo(): boolean;
   redo(): boolean;
   clear(): void;
@@ -48,7 +50,7 @@ export interface BoardControl {
 const VIEW_ONLY = 'the board is view-only here';
 
 /** COMMANDS are the commands the board takes (embed.js has the same list). */
-export const COMMANDS = ['setTool', 'setColor', 'setWidth', 'undo', 'redo', 'clear', 'undoClear', 'exportPNG', 'exportSVG', 'openHistory', 'closeHistory'] as const;
+export const COMMANDS = ['setTool', 'setColor', 'setWidth', 'restyleSelection', 'undo', 'redo', 'clear', 'undoClear', 'exportPNG', 'exportSVG', 'openHistory', 'closeHistory'] as const;
 
 function scopeOf(v: unknown): Scope {
   if (v === undefined || v === null || v === 'board') return 'board';
@@ -84,6 +86,19 @@ export async function runCommand(c: CommandMsg, b: BoardControl): Promise<unknow
       editing();
       b.setWidth(units);
       return null;
+    }
+    case 'restyleSelection': {
+      const o = (typeof a === 'object' && a !== null ? a : null) as { color?: unknown; width?: unknown; fill?: unknown } | null;
+      if (!o || (o.color === undefined && o.width === undefined && o.fill === undefined)) {
+        throw new Error("restyleSelection takes {color: '#rrggbb' or '#rrggbbaa', width: CSS pixels, fill: true or false}, one of them at least");
+      }
+      const color = o.color === undefined ? undefined : parseColor(o.color);
+      if (color === null) throw new Error(`color must be '#rrggbb' or '#rrggbbaa', not ${JSON.stringify(o.color)}`);
+      const units = o.width === undefined ? undefined : widthUnits(o.width);
+      if (units === null) throw new Error(`width must be a number of CSS pixels from ${1 / BOARD_UNITS_PER_PX} to ${MAX_WIDTH / BOARD_UNITS_PER_PX}`);
+      if (o.fill !== undefined && typeof o.fill !== 'boolean') throw new Error('fill must be true or false');
+      editing();
+      return b.restyleSelection({ color, units, fill: o.fill as boolean | undefined });
     }
     case 'undo':
       editing();

@@ -1,7 +1,7 @@
 // Keyboard shortcuts on the whole page, except while typing in a text field.
 // Space held down (outside buttons and fields) makes a drag pan.
 
-import { commandFor, isTextEntry, type Command } from './shortcuts';
+import { commandFor, isNudge, isTextEntry, type Command } from './shortcuts';
 
 /** attachKeyboard calls run for every shortcut and space(held) when space goes down or up. */
 export function attachKeyboard(target: Window, run: (c: Command) => void, space: (held: boolean) => void): () => void {
@@ -18,7 +18,8 @@ export function attachKeyboard(target: Window, run: (c: Command) => void, space:
       return;
     }
     const c = commandFor(e);
-    if (!c) return;
+    // Arrow keys move a focused slider (opacity) or a menu's focus.
+    if (!c || (isNudge(c) && e.target instanceof HTMLElement && e.target.closest('input, select, [role="menu"], .pop') !== null)) return;
     e.preventDefault();
     run(c);
   };

@@ -29,8 +29,17 @@ export const TOOL_NAMES: readonly ToolName[] = [
   'text',
 ];
 
+/** A nudge of the selection: an arrow key, -far with Shift (10× as far). */
+export type Nudge = `nudge-${'left' | 'right' | 'up' | 'down'}${'' | '-far'}`;
+
 export type Command =
   | ToolName
+  | Nudge
+  | 'duplicate'
+  | 'front'
+  | 'back'
+  | 'forward'
+  | 'backward'
   | 'undo'
   | 'redo'
   | 'zoom-in'
@@ -91,6 +100,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'F', what: 'Fill shapes on or off', command: 'fill' },
   { keys: 'Delete / Backspace', what: 'Delete the selection', command: 'delete' },
   { keys: 'Ctrl+A', what: 'Select everything', command: 'select-all' },
+  { keys: 'Arrows (Shift: 10×)', what: 'Nudge the selection', command: 'nudge-right' },
+  { keys: 'Ctrl+C / Ctrl+X / Ctrl+V', what: 'Copy, cut, paste (under the pointer; between boards too)' },
+  { keys: 'Ctrl+D', what: 'Duplicate the selection', command: 'duplicate' },
+  { keys: '] / [', what: 'Bring the selection to the front / send it to the back', command: 'front' },
+  { keys: 'Ctrl+] / Ctrl+[', what: 'Bring the selection forward / send it backward one step', command: 'forward' },
+  { keys: 'Style menu (select tool)', what: 'Restyle the selection: color, opacity, width, fill (F)' },
+  { keys: 'Drag a corner handle (Shift: keep proportions)', what: 'Resize the selection' },
   { keys: 'Escape', what: 'Deselect, cancel, close panels', command: 'escape' },
   { keys: 'Ctrl+Z', what: 'Undo your last change', command: 'undo' },
   { keys: 'Ctrl+Shift+Z / Ctrl+Y', what: 'Redo', command: 'redo' },
@@ -104,15 +120,27 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: '?', what: 'This help', command: 'help' },
 ];
 
+const ARROWS: Readonly<Record<string, 'left' | 'right' | 'up' | 'down'>> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' };
+
+/** isNudge reports whether c is an arrow key's command (which a focused slider or field keeps for itself). */
+export function isNudge(c: Command): c is Nudge {
+  return c.startsWith('nudge-');
+}
+
 /** commandFor returns the command a key press means, or null. */
 export function commandFor(e: KeyLike): Command | null {
   const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
   const mod = e.ctrlKey || e.metaKey;
   if (e.altKey) return null;
+  const bracket = e.code === 'BracketRight' || key === ']' ? ']' : e.code === 'BracketLeft' || key === '[' ? '[' : null;
+  if (bracket) return mod ? (bracket === ']' ? 'forward' : 'backward') : bracket === ']' ? 'front' : 'back';
+  const arrow = ARROWS[key];
+  if (arrow && !mod) return e.shiftKey ? `nudge-${arrow}-far` : `nudge-${arrow}`;
   if (mod) {
     if (key === 'z') return e.shiftKey ? 'redo' : 'undo';
     if (key === 'y' && !e.shiftKey) return 'redo';
     if (key === 'a' && !e.shiftKey) return 'select-all';
+    if (key === 'd' && !e.shiftKey) return 'duplicate';
     return null;
   }
   if (key === '?') return 'help';

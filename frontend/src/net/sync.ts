@@ -78,7 +78,11 @@ export interface Identity {
 /** resolveSelf returns op with SELF in stroke names replaced by author. */
 export function resolveSelf(op: Op, author: number): Op {
   if (op.type === 'unsweep') return op.by === SELF ? { ...op, by: author } : op;
-  if (op.type !== 'erase' && op.type !== 'restore' && op.type !== 'move') return op;
+  if (op.type === 'order' && op.anchor.author === SELF && op.anchor.stroke !== 0) {
+    // An anchor of stroke 0 is the bottom of the board, not a stroke of ours.
+    op = { ...op, anchor: { author, stroke: op.anchor.stroke } };
+  }
+  if (op.type !== 'erase' && op.type !== 'restore' && op.type !== 'move' && op.type !== 'restyle' && op.type !== 'order' && op.type !== 'transform') return op;
   if (!op.strokes.some((s) => s.author === SELF)) return op;
   return { ...op, strokes: op.strokes.map((s) => (s.author === SELF ? { author, stroke: s.stroke } : s)) };
 }

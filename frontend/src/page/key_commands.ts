@@ -4,13 +4,15 @@
 
 import type { Editor } from '../edit/editor';
 import type { EmbedConfig } from '../embed/config';
-import { TOOL_NAMES, type Command } from '../input/shortcuts';
+import { TOOL_NAMES, isNudge, type Command } from '../input/shortcuts';
+import { WHERE_BACK, WHERE_BACKWARD, WHERE_FORWARD, WHERE_FRONT } from '../protocol/types';
 import type { HelpPanel } from '../ui/help';
 import type { ShareMenu } from '../ui/share_menu';
 import type { Tool } from '../ui/toolbar';
 import type { Following } from './following';
 import type { ToolControl } from './tool_control';
 import type { ViewControl } from './view_control';
+import { BOARD_UNITS_PER_PX } from '../geometry/outline';
 import { ZOOM_STEP } from '../geometry/view';
 
 /** What a viewer may do from the keyboard. */
@@ -37,7 +39,23 @@ export class KeyCommands {
   run(c: Command): void {
     const { editor, tools, view } = this.d;
     if ((this.d.readOnly() && !VIEWER.includes(c)) || this.hidden(c)) return;
+    if (isNudge(c)) {
+      // One CSS pixel of the board at 100 % (four units), ten with Shift.
+      const step = (c.endsWith('-far') ? 10 : 1) * BOARD_UNITS_PER_PX;
+      const [dx, dy] = c.startsWith('nudge-left') ? [-step, 0] : c.startsWith('nudge-right') ? [step, 0] : c.startsWith('nudge-up') ? [0, -step] : [0, step];
+      editor.arrange.nudge(dx, dy);
+      return;
+    }
     switch (c) {
+      case 'duplicate':
+        if (tools.tool === 'select') editor.arrange.duplicate();
+        break;
+      case 'front':
+      case 'back':
+      case 'forward':
+      case 'backward':
+        editor.arrange.order({ front: WHERE_FRONT, back: WHERE_BACK, forward: WHERE_FORWARD, backward: WHERE_BACKWARD }[c]);
+        break;
       case 'undo':
         editor.undo();
         break;

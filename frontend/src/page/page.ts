@@ -19,6 +19,7 @@ import { SHORTCUTS } from '../input/shortcuts';
 import { Connection, type ConnState } from '../net/connection';
 import { absoluteURL, roomName, socketURL } from '../net/room_url';
 import { CLOSE_EXPIRED } from '../protocol/codes';
+import { PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH } from '../protocol/types';
 import { Renderer } from '../render/renderer';
 import { RemoteCursors } from '../ui/cursors';
 import { Decorations } from '../ui/decor';
@@ -51,6 +52,7 @@ import { ToolControl } from './tool_control';
 import type { Tool } from '../ui/toolbar';
 import { ToolInput } from './tool_input';
 import { ViewControl } from './view_control';
+import { attachClipboard } from './clipboard_control';
 
 export class Page {
   private readonly prefs: PagePrefs;
@@ -249,6 +251,15 @@ export class Page {
       readOnly: () => this.readOnly,
     });
     attachKeyboard(window, (c) => this.keys.run(c), (held) => this.input.setSpace(held));
+    attachClipboard(document, {
+      editor: this.editor,
+      selecting: () => this.tools.tool === 'select',
+      readOnly: () => this.readOnly,
+      pointer: () => this.input.pointer,
+      view: () => ({ view: this.renderer.view, width: this.renderer.width, height: this.renderer.height }),
+      tell: (m) => this.status.flash(m),
+      pasted: () => this.tools.setTool('select'),
+    });
   }
 
   /** start shows the board and connects (unless the server refused the embed). */
@@ -438,6 +449,7 @@ export class Page {
     renderer.frame();
     this.history.frame();
     this.decor.update(renderer.view, this.tools.tool === 'select' ? editor.selectionBounds() : null, this.input.selecting.marquee);
+    this.tools.syncSelection();
     this.view.frame();
     this.bridge?.frame(editor.board.seq);
   }
@@ -494,6 +506,11 @@ export class Page {
         if (alpha) tools.setAlpha(rgba & 0xff);
       },
       setWidth: (units) => tools.setWidth(units),
+      restyleSelection: (st) => {
+        const parts = (st.color ? PART_RGB | (st.color.alpha ? PART_ALPHA : 0) : 0) | (st.units ? PART_WIDTH : 0) | (st.fill !== undefined ? PART_FILL : 0);
+        const units = st.units ?? 0;
+        return editor.arrange.restyle({ parts, color: st.color?.rgba ?? 0, filled: st.fill ?? false, width: () => units });
+      },
       undo: () => editor.undo(),
       redo: () => editor.redo(),
       clear: () => void editor.clear(),

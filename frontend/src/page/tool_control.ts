@@ -3,8 +3,11 @@
 // them through here.
 
 import type { Editor } from '../edit/editor';
+import type { Stroke } from '../protocol/board';
+import { PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH, TOOL_ELLIPSE, TOOL_RECT } from '../protocol/types';
 import type { Decorations } from '../ui/decor';
-import { styleKey, withColor, type StyleKey, type Styles } from '../ui/style';
+import { SIZES, strokeStyleKey, styleKey, withColor, type StyleKey, type Styles } from '../ui/style';
+import { leadStroke } from '../ui/style_panel';
 import type { TextEditor } from '../ui/text_editor';
 import { Toolbar, type Tool, type ToolbarActions, type ToolbarOptions } from '../ui/toolbar';
 import type { PagePrefs } from './page_prefs';
@@ -23,6 +26,8 @@ export class ToolControl {
   /** What the toolbar's buttons do (the embed API's setColor and setWidth do the same). */
   readonly actions: ToolbarActions;
   private current: Tool;
+  /** What the toolbar last showed of the selection (see syncSelection). */
+  private shownSelection = '';
 
   constructor(
     first: Tool,
@@ -65,43 +70,86 @@ export class ToolControl {
     d.schedule();
   }
 
-  /** setColor sets the current tool's color (made opaque; the ink styles share it). */
+  /** selected is what a style change restyles: the selection, when the select tool has one; else null. */
+  private selected(): Stroke[] | null {
+    if (this.current !== 'select') return null;
+    const s = this.d.editor.arrange.selectedStrokes();
+    return s.length ? s : null;
+  }
+
+  /**
+   * syncSelection shows the selection's style in the toolbar (the select
+   * tool with something selected) when it changed; called every frame.
+   */
+  syncSelection(): void {
+    const sel = this.selected();
+    const sig = sel ? sel.map((s) => `${s.author}:${s.stroke}:${s.color}:${s.width}:${s.filled}`).join() : '';
+    if (sig === this.shownSelection) return;
+    this.shownSelection = sig;
+    this.toolbar.setSelection(sel);
+  }
+
+  /** setColor sets the current tool's color (made opaque; the ink styles share it), or restyles the selection. */
   setColor(c: number): void {
+    if (this.restyle(PART_RGB, c)) return;
     if (this.current === 'partial-eraser') this.setTool('pen');
     const k = this.drawingKey();
     this.updateStyles((s) => ({ ...s, colors: withColor(s.colors, k, c) }));
   }
 
-  /** setAlpha sets the current tool's opacity, 1..255. */
+  /** setAlpha sets the current tool's opacity, 1..255, or the selection's. */
   setAlpha(a: number): void {
+    if (this.restyle(PART_ALPHA, Math.max(1, a))) return;
     const k = this.drawingKey();
     this.updateStyles((s) => ({ ...s, alphas: { ...s.alphas, [k]: Math.max(1, a) } }));
   }
 
-  /** setWidth sets the current tool's width (board units). */
+  /**
+   * setWidth sets the current tool's width (board units), or the
+   * selection's: a width of the menu's steps gives each selected stroke
+   * that step of its own kind (a text its font size), any other width is
+   * given to all.
+   */
   setWidth(w: number): void {
+    const sel = this.selected();
+    if (sel) {
+      const step = SIZES[strokeStyleKey(leadStroke(sel).tool)].indexOf(w);
+      const width = (s: Stroke): number => (step < 0 ? w : SIZES[strokeStyleKey(s.tool)][step]);
+      this.d.editor.arrange.restyle({ parts: PART_WIDTH, color: 0, filled: false, width });
+      return;
+    }
     const k = this.drawingKey();
     this.updateStyles((s) => ({ ...s, widths: { ...s.widths, [k]: w } }));
   }
 
-  /** toggleFill turns filling shapes on or off. */
+  /** toggleFill turns filling shapes on or off, or the selected rects' and ellipses'. */
   toggleFill(): void {
+    const sel = this.selected();
+    if (sel) {
+      const fillable = sel.filter((s) => s.tool === TOOL_RECT || s.tool === TOOL_ELLIPSE);
+      if (fillable.length) this.d.editor.arrange.restyle({ parts: PART_FILL, color: 0, filled: !fillable.every((s) => s.filled), width: (s) => s.width });
+      return;
+    }
     this.updateStyles((s) => ({ ...s, filled: !s.filled }));
+  }
+
+  /** restyle gives the selection (if any) color c's parts: it reports whether there was one to restyle. */
+  private restyle(parts: number, c: number): boolean {
+    if (!this.selected()) return false;
+    this.d.editor.arrange.restyle({ parts, color: c, filled: false, width: (s) => s.width });
+    return true;
   }
 
   /**
    * drawingKey is the style the current tool draws with (ui/style's
    * styleKey); a tool without one (hand, the stroke eraser, select with
    * nothing selected) switches to the pen, whose style a change is then
-   * made to. With something selected the select tool stays and the
-   * selection with it: the change goes to the pen's style, for what is
-   * drawn next (restyling what is selected needs an op the protocol does
-   * not have yet, issue 16).
+   * made to. (With something selected a change restyles it instead.)
    */
   private drawingKey(): StyleKey {
     const k = styleKey(this.current);
     if (k) return k;
-    if (this.current !== 'select' || this.d.editor.selection.length === 0) this.setTool('pen');
+    this.setTool('pen');
     return styleKey('pen')!;
   }
 

@@ -92,6 +92,11 @@ export class ToolInput implements PointerHandlers {
     this.d.canvas.dataset.space = String(held);
   }
 
+  /** pointer is where this person's pointer is on the board, or null before it was over it. */
+  get pointer(): { x: number; y: number } | null {
+    return this.cursorAt;
+  }
+
   /** sendCursor sends where this person's pointer is, when it moved (once per frame). */
   sendCursor(): void {
     if (this.carried) {
@@ -170,7 +175,7 @@ export class ToolInput implements PointerHandlers {
         editor.shapeMove(last, this.shiftHeld);
         break;
       case 'select':
-        this.selecting.move(last);
+        this.selecting.move(last, this.shiftHeld);
         break;
       default:
         break;

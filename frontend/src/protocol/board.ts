@@ -4,11 +4,33 @@
 //
 // A stroke object changes in place only while its author draws it (Points
 // and Trace append to it). A Shape or Text that changes a stroke, and a Move, replace
-// it with a new object at the same place in z-order: whoever holds the old
-// one (the renderer's cache) can tell it is gone by identity.
+// it with a new object at the same place in z-order, and so do a Restyle
+// and an Order (the strokes it moved): whoever holds the old one (the
+// renderer's cache) can tell it is gone by identity.
 
 import { TraceState, clampCoord } from './delta';
-import { MAX_STROKE_POINTS, TOOL_TEXT, isShape, type Op, type Point, type StrokeId } from './types';
+import { reorder } from './order';
+import { scaleCoord } from './transform';
+import {
+  MAX_STROKE_POINTS,
+  PART_ALPHA,
+  PART_FILL,
+  PART_RGB,
+  PART_WIDTH,
+  TOOL_ELLIPSE,
+  TOOL_RECT,
+  TOOL_TEXT,
+  WHERE_ABOVE,
+  isShape,
+  type Op,
+  type OrderOp,
+  type Point,
+  type RestyleOp,
+  type TransformOp,
+  MAX_WIDTH,
+  SCALE_ONE,
+  type StrokeId,
+} from './types';
 
 /** Stroke is a stroke on the board, with absolute points. Read it, never change it. */
 export interface Stroke {
@@ -85,7 +107,7 @@ export type Effect =
   | { readonly kind: 'sweep'; readonly op: 'clear' | 'remove' | 'unsweep'; readonly by: number; readonly n: number; readonly strokes: readonly Stroke[] }
   /** A Shape or Text added a stroke on top. */
   | { readonly kind: 'add'; readonly stroke: Stroke }
-  /** Strokes were replaced (a Shape or Text changed one, a Move moved some). */
+  /** Strokes were replaced (a Shape or Text changed one; a Move, Restyle or Order changed some). */
   | { readonly kind: 'replace'; readonly before: readonly Stroke[]; readonly after: readonly Stroke[] };
 
 const NONE: Effect = { kind: 'none' };
@@ -310,6 +332,12 @@ export class Board {
         }
         return before.length ? { kind: 'replace', before, after } : NONE;
       }
+      case 'restyle':
+        return this.restyle(op);
+      case 'order':
+        return this.order(op);
+      case 'transform':
+        return this.transform(op);
     }
   }
 
@@ -353,6 +381,101 @@ export class Board {
     this.strokesA = kept;
     this.sweptCount = 0;
     return true;
+  }
+
+  /** transform resizes the named strokes about their box's center (PROTOCOL.md "Transform"); they become new objects. */
+  private transform(op: TransformOp): Effect {
+    const zs: number[] = [];
+    const seen = new Set<number>();
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (const id of op.strokes) {
+      const z = this.index.get(id.author)?.get(id.stroke);
+      if (z === undefined || seen.has(z)) continue;
+      seen.add(z);
+      zs.push(z);
+      for (const p of this.strokesA[z].points) {
+        minX = Math.min(minX, p.x);
+        maxX = Math.max(maxX, p.x);
+        minY = Math.min(minY, p.y);
+        maxY = Math.max(maxY, p.y);
+      }
+    }
+    if (zs.length === 0) return NONE;
+    const mx = minX + maxX;
+    const my = minY + maxY;
+    const before: Stroke[] = [];
+    const after: Stroke[] = [];
+    for (const z of zs) {
+      const old = this.strokesA[z];
+      const s: MutableStroke = {
+        ...old,
+        points: old.points.map((p) => ({ x: scaleCoord(p.x, mx, op.sx, op.dx), y: scaleCoord(p.y, my, op.sy, op.dy), p: p.p })),
+        width: old.tool === TOOL_TEXT ? Math.max(1, Math.min(MAX_WIDTH, Math.floor((old.width * Math.abs(op.sy) + SCALE_ONE / 2) / SCALE_ONE))) : old.width,
+      };
+      this.strokesA[z] = s;
+      before.push(old);
+      after.push(s);
+    }
+    return { kind: 'replace', before, after };
+  }
+
+  /** restyle sets the parts of the style op names on each named stroke (PROTOCOL.md "Restyle"). */
+  private restyle(op: RestyleOp): Effect {
+    const before: Stroke[] = [];
+    const after: Stroke[] = [];
+    for (const id of op.strokes) {
+      const z = this.index.get(id.author)?.get(id.stroke);
+      if (z === undefined) continue;
+      const old = this.strokesA[z];
+      let color = old.color;
+      if (op.parts & PART_RGB) color = ((op.color & ~0xff) | (color & 0xff)) >>> 0;
+      if (op.parts & PART_ALPHA) color = ((color & ~0xff) | (op.color & 0xff)) >>> 0;
+      const fillable = old.tool === TOOL_RECT || old.tool === TOOL_ELLIPSE;
+      const s: MutableStroke = {
+        ...old,
+        color,
+        width: op.parts & PART_WIDTH ? op.width : old.width,
+        filled: op.parts & PART_FILL && fillable ? op.filled : old.filled,
+      };
+      this.strokesA[z] = s;
+      before.push(old);
+      after.push(s);
+    }
+    return before.length ? { kind: 'replace', before, after } : NONE;
+  }
+
+  /** order changes the z-order of the named strokes (PROTOCOL.md "Order"); they become new objects. */
+  private order(op: OrderOp): Effect {
+    const named = new Set<MutableStroke>();
+    for (const id of op.strokes) {
+      const s = this.get(id.author, id.stroke);
+      if (s) named.add(s);
+    }
+    let anchor: MutableStroke | null = null;
+    if (op.where === WHERE_ABOVE && (op.anchor.author !== 0 || op.anchor.stroke !== 0)) {
+      anchor = this.get(op.anchor.author, op.anchor.stroke) ?? null;
+      if (!anchor) return NONE;
+    }
+    if (named.size === 0 || (anchor && named.has(anchor))) return NONE;
+    const out = reorder(this.strokesA, named, op.where, anchor);
+    if (out.every((s, i) => s === this.strokesA[i])) return NONE;
+    const before: Stroke[] = [];
+    const after: Stroke[] = [];
+    for (let i = 0; i < out.length; i++) {
+      let s = out[i];
+      if (named.has(s)) {
+        before.push(s);
+        s = { ...s };
+        after.push(s);
+        out[i] = s;
+      }
+      if (s !== this.strokesA[i]) this.index.get(s.author)!.set(s.stroke, i);
+    }
+    this.strokesA = out;
+    return { kind: 'replace', before, after };
   }
 
   private get(author: number, n: number): MutableStroke | undefined {

@@ -27,6 +27,16 @@ import {
   OP_UNSWEEP,
   OP_REMOVE,
   OP_PURGE,
+  OP_RESTYLE,
+  OP_ORDER,
+  OP_TRANSFORM,
+  MAX_SCALE,
+  ALL_PARTS,
+  PART_RGB,
+  PART_ALPHA,
+  PART_WIDTH,
+  PART_FILL,
+  WHERE_ABOVE,
   isFreehand,
   isShape,
   type AddOp,
@@ -41,7 +51,7 @@ const MIN_STROKE_ID_BYTES = 2;
 
 /** isOpType reports whether t is the type byte of an op. */
 export function isOpType(t: number): boolean {
-  return t >= OP_BEGIN && t <= OP_PURGE;
+  return (t >= OP_BEGIN && t <= OP_ORDER) || t === OP_TRANSFORM;
 }
 
 /** addsToBoard reports whether ops of type byte t can add to the board (the ops a Purge may carry). */
@@ -78,6 +88,12 @@ export function opTypeByte(op: Op): number {
       return OP_REMOVE;
     case 'purge':
       return OP_PURGE;
+    case 'restyle':
+      return OP_RESTYLE;
+    case 'order':
+      return OP_ORDER;
+    case 'transform':
+      return OP_TRANSFORM;
   }
 }
 
@@ -110,6 +126,22 @@ export function writeOp(w: ByteWriter, op: Op): void {
     case 'text':
       w.uvarint(op.stroke).u32(op.color).uvarint(op.size).svarint(op.x).svarint(op.y).str(op.text);
       break;
+    case 'restyle':
+      writeIds(w, op.strokes);
+      w.u8(op.parts);
+      if (op.parts & (PART_RGB | PART_ALPHA)) w.u32(op.color);
+      if (op.parts & PART_WIDTH) w.uvarint(op.width);
+      if (op.parts & PART_FILL) w.u8(op.filled ? 1 : 0);
+      break;
+    case 'order':
+      writeIds(w, op.strokes);
+      w.u8(op.where);
+      if (op.where === WHERE_ABOVE) w.uvarint(op.anchor.author).uvarint(op.anchor.stroke);
+      break;
+    case 'transform':
+      writeIds(w, op.strokes);
+      w.svarint(op.sx).svarint(op.sy).svarint(op.dx).svarint(op.dy);
+      break;
     case 'clear':
       // 0 (or none, from a page older than version 4): version 3's clear, which a server refuses.
       if (op.n) w.uvarint(op.n);
@@ -128,6 +160,11 @@ export function writeOp(w: ByteWriter, op: Op): void {
   }
 }
 
+function writeIds(w: ByteWriter, ids: readonly StrokeId[]): void {
+  w.uvarint(ids.length);
+  for (const s of ids) w.uvarint(s.author).uvarint(s.stroke);
+}
+
 /** encodeOp returns op's wire bytes. */
 export function encodeOp(op: Op): Uint8Array {
   if (op.type === 'purge') {
@@ -144,7 +181,9 @@ export function encodeOp(op: Op): Uint8Array {
         ? 8 + op.residuals.length * 3
         : op.type === 'text'
           ? 32 + op.text.length * 3
-          : 32;
+          : op.type === 'erase' || op.type === 'restore' || op.type === 'move' || op.type === 'restyle' || op.type === 'order' || op.type === 'transform'
+            ? 32 + op.strokes.length * 10
+            : 32;
   const w = new ByteWriter(n);
   writeOp(w, op);
   return w.bytes();
@@ -221,6 +260,45 @@ export function readOp(r: ByteReader): Op {
       if (!addsToBoard(inner)) throw new ProtocolError(`purge of op type 0x${inner.toString(16)}`);
       return { type: 'purge', op: readOp(r) as AddOp };
     }
+    case OP_TRANSFORM: {
+      const strokes = readIds(r);
+      const sx = r.svarint();
+      const sy = r.svarint();
+      const dx = r.svarint();
+      const dy = r.svarint();
+      for (const s of [sx, sy]) if (s === 0 || Math.abs(s) > MAX_SCALE) throw new ProtocolError(`scale ${s} out of range ±1..${MAX_SCALE}`);
+      if (Math.abs(dx) > MAX_MOVE_DELTA || Math.abs(dy) > MAX_MOVE_DELTA) throw new ProtocolError(`move beyond ±${MAX_MOVE_DELTA}`);
+      return { type: 'transform', strokes, sx, sy, dx, dy };
+    }
+    case OP_RESTYLE:
+    case OP_ORDER: {
+      const strokes = readIds(r);
+      if (t === OP_ORDER) {
+        const where = r.u8();
+        if (where > WHERE_ABOVE) throw new ProtocolError(`unknown order ${where}`);
+        let anchor: StrokeId = { author: 0, stroke: 0 };
+        if (where === WHERE_ABOVE) {
+          const author = r.uvarint32('author');
+          anchor = { author, stroke: r.uvarint32('stroke') };
+        }
+        return { type: 'order', strokes, where, anchor };
+      }
+      const parts = r.u8();
+      if (parts === 0 || (parts & ~ALL_PARTS) !== 0) throw new ProtocolError(`restyle parts 0x${parts.toString(16)}`);
+      const color = parts & (PART_RGB | PART_ALPHA) ? r.u32() : 0;
+      let width = 0;
+      if (parts & PART_WIDTH) {
+        width = r.uvarint();
+        checkWidth(width);
+      }
+      let filled = false;
+      if (parts & PART_FILL) {
+        const f = r.u8();
+        if (f > 1) throw new ProtocolError(`fill ${f} is not 0 or 1`);
+        filled = f === 1;
+      }
+      return { type: 'restyle', strokes, parts, color, width, filled };
+    }
     case OP_SHAPE: {
       const { stroke, tool, flags, color, width } = readStrokeHeader(r);
       if (!isShape(tool)) throw new ProtocolError(`tool ${tool} is not a shape`);
@@ -250,6 +328,18 @@ function readSweepNumber(r: ByteReader): number {
   const n = r.uvarint32('sweep');
   if (n === 0) throw new ProtocolError('sweep number 0');
   return n;
+}
+
+/** readIds reads a stroke list: count (1..MAX_STROKES_PER_OP), then (author, stroke) each. */
+function readIds(r: ByteReader): StrokeId[] {
+  const n = r.count('stroke', MAX_STROKES_PER_OP, MIN_STROKE_ID_BYTES);
+  if (n === 0) throw new ProtocolError('empty stroke list');
+  const strokes: StrokeId[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const author = r.uvarint32('author');
+    strokes[i] = { author, stroke: r.uvarint32('stroke') };
+  }
+  return strokes;
 }
 
 /**

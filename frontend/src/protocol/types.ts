@@ -1,4 +1,4 @@
-// Sketchpad wire protocol, version 3: the types and constants. PROTOCOL.md
+// Sketchpad wire protocol, version 4: the types and constants. PROTOCOL.md
 // (canvas/PROTOCOL.md in the repository) is the contract; this file and its
 // siblings are the browser's twin of the Go package canvas.
 //
@@ -19,6 +19,7 @@
 //             Shape, Text and Move ops; filled flag and text in snapshots.
 //          3  Trace: points without pressure as second-order residuals,
 //             about a byte each (delta.ts traceResiduals).
+//          4  Restyle and Order: the style and z-order of what is drawn.
 
 /** VERSION is the protocol version this client speaks. */
 export const VERSION = 4;
@@ -38,6 +39,29 @@ export const OP_TRACE = 0x1a; //   trace codes up to the end of the op (residual
 export const OP_UNSWEEP = 0x1b; // by uvarint, n uvarint: undo of that sweep (a clear or a removal)
 export const OP_REMOVE = 0x1c; //  n uvarint, author uvarint, since uvarint: a moderator's sweep of one author's strokes after seq since
 export const OP_PURGE = 0x1d; //   an op that adds to the board: servers only (drops every swept stroke first)
+export const OP_RESTYLE = 0x1e; // count uvarint, count × (author, stroke), parts u8, [color u32], [width uvarint], [fill u8]
+export const OP_ORDER = 0x1f; //   count uvarint, count × (author, stroke), where u8, [anchor author, anchor stroke]
+// 0x20 and 0x21 are the client messages Cursor and Name.
+export const OP_TRANSFORM = 0x22; // count uvarint, count × (author, stroke), sx, sy, tx, ty svarint
+
+/** A Transform scale of 1: scales are in 1/SCALE_ONE units, |s| in 1..MAX_SCALE. */
+export const SCALE_ONE = 1 << 16;
+export const MAX_SCALE = 1 << 22;
+
+/** Restyle parts: which parts of the style a Restyle sets. */
+export const PART_RGB = 1; //   the color's red, green, blue (its alpha stays)
+export const PART_ALPHA = 2; // the color's alpha
+export const PART_WIDTH = 4; // the width, a text's font size
+export const PART_FILL = 8; //  filled (rect and ellipse only)
+export const ALL_PARTS = 15;
+
+/** Order destinations. */
+export const WHERE_FRONT = 0;
+export const WHERE_BACK = 1;
+export const WHERE_FORWARD = 2;
+export const WHERE_BACKWARD = 3;
+/** Right above the anchor ({0, 0}: the bottom). */
+export const WHERE_ABOVE = 4;
 
 // Client message types.
 export const MSG_HELLO = 0x01; //  version u8, epoch u64, lastSeq uvarint, author uvarint, name string, color u32
@@ -222,8 +246,41 @@ export interface MoveOp {
   readonly dy: number;
 }
 
+/** RestyleOp sets parts (PART_*) of the style of strokes (anyone's). */
+export interface RestyleOp {
+  readonly type: 'restyle';
+  readonly strokes: readonly StrokeId[];
+  readonly parts: number;
+  /** Its rgb bytes with PART_RGB, its alpha byte with PART_ALPHA; 0 when neither. */
+  readonly color: number;
+  /** With PART_WIDTH; 0 otherwise. */
+  readonly width: number;
+  /** With PART_FILL; false otherwise. */
+  readonly filled: boolean;
+}
+
+/** OrderOp changes the z-order of strokes (anyone's): WHERE_*. */
+export interface OrderOp {
+  readonly type: 'order';
+  readonly strokes: readonly StrokeId[];
+  readonly where: number;
+  /** With WHERE_ABOVE: the stroke they go right above ({0, 0}: the bottom); {0, 0} otherwise. */
+  readonly anchor: StrokeId;
+}
+
+/** TransformOp resizes strokes (anyone's) about the center of their points' box, then moves them (PROTOCOL.md "Transform"). */
+export interface TransformOp {
+  readonly type: 'transform';
+  readonly strokes: readonly StrokeId[];
+  /** Scales in 1/SCALE_ONE units. */
+  readonly sx: number;
+  readonly sy: number;
+  readonly dx: number;
+  readonly dy: number;
+}
+
 /** Op is a sequenced message: one change to the board. */
-export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp | UnsweepOp | RemoveOp | PurgeOp;
+export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp | UnsweepOp | RemoveOp | PurgeOp | RestyleOp | OrderOp | TransformOp;
 
 export interface HelloMsg {
   readonly type: 'hello';

@@ -23,7 +23,12 @@ export class Decorations {
 
   constructor() {
     this.ring = h('div', { class: 'decor-ring', hidden: true });
-    this.selection = h('div', { class: 'decor-selection', 'data-testid': 'selection', hidden: true });
+    // Corner handles: a press on one resizes the selection (edit/select_gesture).
+    this.selection = h(
+      'div',
+      { class: 'decor-selection', 'data-testid': 'selection', hidden: true },
+      ...['nw', 'ne', 'sw', 'se'].map((c) => h('span', { class: `decor-handle ${c}`, 'data-testid': `handle-${c}` })),
+    );
     this.marquee = h('div', { class: 'decor-marquee', hidden: true });
     this.el = h('div', { class: 'decor', 'aria-hidden': 'true' }, this.selection, this.marquee, this.ring);
   }

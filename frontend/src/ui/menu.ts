@@ -52,7 +52,12 @@ export class Menu {
       if (this.isOpen() && e.target instanceof Node && !this.el.contains(e.target)) this.close(false);
     });
     window.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && this.isOpen()) this.close(false);
+      // Escape closes the menu and does nothing more (the page's Escape
+      // would also drop the selection the style menu is restyling).
+      if (e.key === 'Escape' && this.isOpen()) {
+        e.preventDefault();
+        this.close(false);
+      }
     });
   }
 

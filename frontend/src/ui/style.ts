@@ -26,6 +26,11 @@ export function styleKey(t: ToolName): StyleKey | null {
   }
 }
 
+/** strokeStyleKey returns the style a stroke of tool byte t was drawn with. */
+export function strokeStyleKey(t: number): StyleKey {
+  return t === 0 ? 'pen' : t === 1 ? 'highlighter' : t === 2 ? 'partial-eraser' : t === 7 ? 'text' : 'shape';
+}
+
 /**
  * SIZES are the four widths (board units) the width buttons offer per style,
  * the buttons keep their names (width-8, width-16, width-32, width-64) for

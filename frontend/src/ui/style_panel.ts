@@ -2,14 +2,19 @@
 // opacity, width (a font size for text) and, for shapes, fill. Only what
 // applies to the tool is shown: the partial eraser has a width only; the
 // stroke eraser, select and hand have no style, and the toolbar hides the
-// menu's button for them. The button shows the current color and width.
+// menu's button for them. With something selected (the select tool) it
+// shows and changes the selection's style instead (setSelection): what the
+// selected strokes have, the first one's values. The button shows the
+// current color and width.
 
 import type { ToolName } from '../input/shortcuts';
+import type { Stroke } from '../protocol/board';
+import { TOOL_ELLIPSE, TOOL_ERASER, TOOL_RECT } from '../protocol/types';
 import { cssColor, hexColor, parseHexColor } from '../render/color';
 import { ICONS, h } from './dom';
 import { button } from './tb_button';
 import { Menu } from './menu';
-import { SIZES, STEP_WIDTHS, styleKey, styleParts, type Styles } from './style';
+import { SIZES, STEP_WIDTHS, strokeStyleKey, styleKey, styleParts, type StyleKey, type Styles } from './style';
 
 /** PALETTE holds the colors offered as swatches (RGBA) and their names. */
 export const PALETTE: ReadonlyArray<readonly [number, string]> = [
@@ -127,13 +132,31 @@ export class StylePanel {
   set(t: ToolName, styles: Styles): void {
     const key = styleKey(t);
     const parts = styleParts(key);
+    if (!key) return this.show(parts, null, 0, 0, 0, styles.filled);
+    this.show(parts, key, styles.colors[key], styles.alphas[key], styles.widths[key], styles.filled);
+  }
+
+  /**
+   * setSelection shows the style of the selected strokes (in z-order, at
+   * least one): the parts any of them has (no color for partial-eraser
+   * strokes, fill only for rects and ellipses), the first one's values.
+   */
+  setSelection(strokes: readonly Stroke[]): void {
+    const first = leadStroke(strokes);
+    const fillable = strokes.filter((s) => s.tool === TOOL_RECT || s.tool === TOOL_ELLIPSE);
+    const colored = strokes.some((s) => s.tool !== TOOL_ERASER);
+    const parts = { color: colored, opacity: colored, width: true, fill: fillable.length > 0 };
+    const filled = fillable.length > 0 && fillable.every((s) => s.filled);
+    this.show(parts, strokeStyleKey(first.tool), (first.color | 0xff) >>> 0, first.color & 0xff, first.width, filled);
+  }
+
+  private show(parts: ReturnType<typeof styleParts>, key: StyleKey | null, color: number, alpha: number, width: number, filled: boolean): void {
     this.colorRow.hidden = !parts.color;
     this.opacityRow.hidden = !parts.opacity;
     this.widthRow.hidden = !parts.width;
     this.fillBtn.hidden = !parts.fill;
-    this.fillBtn.setAttribute('aria-pressed', String(styles.filled));
+    this.fillBtn.setAttribute('aria-pressed', String(filled));
     if (!key) return;
-    const color = styles.colors[key];
     let matched = false;
     PALETTE.forEach(([pc], i) => {
       const on = pc === color;
@@ -142,7 +165,7 @@ export class StylePanel {
     });
     this.custom.value = hexColor(color);
     this.custom.classList.toggle('on', !matched);
-    this.opacity.value = String(Math.round((styles.alphas[key] / 255) * 100));
+    this.opacity.value = String(Math.round((alpha / 255) * 100));
     const sizes = SIZES[key];
     const names = key === 'text' ? TEXT_STEP_NAMES : STEP_NAMES;
     let step = 1;
@@ -152,7 +175,7 @@ export class StylePanel {
       const label = `${key === 'text' ? 'Size' : 'Width'} ${names[i]}`;
       b.setAttribute('aria-label', label);
       b.title = label;
-      const on = styles.widths[key] === w;
+      const on = width === w;
       if (on) step = i + 1;
       b.setAttribute('aria-pressed', String(on));
       const dot = b.firstElementChild as HTMLElement;
@@ -165,4 +188,9 @@ export class StylePanel {
     this.preview.style.setProperty('--swatch', parts.color ? cssColor(color) : 'transparent');
     this.preview.classList.toggle('hollow', !parts.color);
   }
+}
+
+/** leadStroke is the selected stroke whose values the menu shows: the first that has a color. */
+export function leadStroke(strokes: readonly Stroke[]): Stroke {
+  return strokes.find((s) => s.tool !== TOOL_ERASER) ?? strokes[0];
 }

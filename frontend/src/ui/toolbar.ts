@@ -16,6 +16,7 @@ import { Menu } from './menu';
 import { StylePanel } from './style_panel';
 import { button } from './tb_button';
 import type { Styles } from './style';
+import type { Stroke } from '../protocol/board';
 
 export { PALETTE } from './style_panel';
 export { button } from './tb_button';
@@ -91,6 +92,8 @@ export class Toolbar {
   private readonly fixedPage: HTMLElement[] = [];
   private plan: Plan = { menuTools: new Set(), menuExtras: new Set() };
   private tool: Tool;
+  /** The selected strokes whose style the menu shows (select tool), or null. */
+  private selection: readonly Stroke[] | null = null;
   private readOnly = false;
   private limit = Infinity;
 
@@ -188,13 +191,21 @@ export class Toolbar {
     this.tool = t;
     for (const [name, b] of this.toolBtns) b.setAttribute('aria-pressed', String(name === t));
     this.el.dataset.tool = t;
-    if (styles) this.style.set(t, styles);
-    this.styleGroup.hidden = this.readOnly || !StylePanel.applies(t);
+    const sel = t === 'select' ? this.selection : null;
+    if (sel) this.style.setSelection(sel);
+    else if (styles) this.style.set(t, styles);
+    this.styleGroup.hidden = this.readOnly || !(sel || StylePanel.applies(t));
     // The "More tools" button wears the tool chosen from its menu.
     const inMenu = this.plan.menuTools.has(t) && this.toolBtns.has(t);
     this.toolsMenu.button.classList.toggle('on', inMenu);
     const spec = TOOLS.find((s) => s.name === t);
     this.toolsMenuIcon.replaceChildren(svgIcon(inMenu && spec ? spec.icon : ICONS.more));
+  }
+
+  /** setSelection shows the selected strokes' style in the style menu (with the select tool); null: none. */
+  setSelection(strokes: readonly Stroke[] | null): void {
+    this.selection = strokes;
+    this.setTool(this.tool, null);
   }
 
   setHistory(canUndo: boolean, canRedo: boolean): void {

@@ -1,0 +1,252 @@
+// Changing what is selected without drawing: restyle it (color, opacity,
+// width, fill), move it forward or back in z-order, nudge it, resize it by
+// a corner handle (edit/resize_gesture). Each is one undo step of this
+// person's, sent as ops anyone's strokes take (Restyle, Order, Move,
+// Transform). DOM-free; the Editor owns one.
+//
+// What is shown changes when the room echoes the op (one round trip): our
+// pending Restyle, Order and Transform ops are not laid over the board as
+// pending erases and moves are (edit/pending).
+
+import type { Board, Stroke } from '../protocol/board';
+import { TOOL_ELLIPSE, TOOL_RECT, type Op, type StrokeId } from '../protocol/types';
+import { moveOps, SELF, type Action } from './history';
+import { orderChanges, orderOps, orderRuns, restyled, restyleOps, type StyleChange, type StyleValues } from './arrange_ops';
+import { displayKey } from './pending';
+import { keyOf, type ShownItem } from './shown';
+import { ResizeGesture } from './resize_gesture';
+import { clipText, parseClip, pasteOps } from './clipboard';
+import type { LocalItem } from './local';
+import { restoredItems } from './restored';
+
+export type { StyleValues } from './arrange_ops';
+
+interface XY {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** A duplicate lands this far (board units: 10 CSS pixels at 100 %) right of and below its original. */
+const DUPLICATE_OFFSET = 40;
+
+/** A resize sends Transform ops at most every this many ms while the handle moves. */
+const RESIZE_EVERY_MS = 50;
+
+/** ArrangeDeps is what the Arranger needs of the Editor. */
+export interface ArrangeDeps {
+  readonly readOnly: () => boolean;
+  readonly selection: () => StrokeId[];
+  readonly shown: () => ShownItem[];
+  readonly board: () => Board;
+  /** Our author id (0 before the first Welcome). */
+  readonly me: () => number;
+  readonly endGestures: () => void;
+  readonly push: (op: Op) => number;
+  readonly record: (a: Action) => void;
+  readonly changed: () => void;
+  /** A new stroke number of ours. */
+  readonly newStroke: () => number;
+  readonly select: (ids: readonly StrokeId[]) => void;
+  /** Shows one of our strokes until the room confirms it. */
+  readonly addLocal: (l: LocalItem) => void;
+}
+
+/** StyleWanted says a restyle: the parts (PART_*), the color, fill, and each stroke's width (by its kind). */
+export interface StyleWanted {
+  readonly parts: number;
+  readonly color: number;
+  readonly filled: boolean;
+  readonly width: (s: Stroke) => number;
+}
+
+export class Arranger {
+  private resizing: ResizeGesture | null = null;
+  private resizedAt = -Infinity;
+
+  constructor(private readonly d: ArrangeDeps) {}
+
+  /** busy is true while a handle is dragged. */
+  get busy(): boolean {
+    return this.resizing !== null;
+  }
+
+  /** resizeStart starts dragging the selection's corner handle from board point handle; anchor is the opposite corner. */
+  resizeStart(anchor: XY, handle: XY): void {
+    const d = this.d;
+    const ids = d.selection();
+    if (d.readOnly() || ids.length === 0) return;
+    d.endGestures();
+    this.resizing = new ResizeGesture(ids, anchor, handle, (part) => this.centerOf(part));
+  }
+
+  /** resizeTo drags the handle to board point p; keep (Shift) keeps the proportions. Ops go out at the next flush. */
+  resizeTo(p: XY, keep: boolean): void {
+    this.resizing?.to(p, keep);
+    this.d.changed();
+  }
+
+  /** resizeEnd ends the drag: the whole resize is one undo step. */
+  resizeEnd(): void {
+    const g = this.resizing;
+    if (!g) return;
+    this.flush(true);
+    this.resizing = null;
+    const done = g.done();
+    if (done) this.d.record({ kind: 'ops', ...done });
+    this.d.changed();
+  }
+
+  /**
+   * flush sends the drag's ops since the last time, at most every
+   * RESIZE_EVERY_MS unless forced: each op rounds the points it moves, and
+   * the roundings add up (to what an undo cannot take back exactly), so
+   * fewer, bigger steps keep the drag where the pointer says.
+   */
+  flush(force = false): void {
+    const now = performance.now();
+    if (!this.resizing || (!force && now - this.resizedAt < RESIZE_EVERY_MS)) return;
+    const ops = this.resizing.step();
+    if (ops.length) this.resizedAt = now;
+    for (const op of ops) this.d.push(op);
+  }
+
+  /** reset forgets a drag (the board was replaced). */
+  reset(): void {
+    this.resizing = null;
+  }
+
+  /** centerOf is the center of the box of the points of ids as shown. */
+  private centerOf(ids: readonly StrokeId[]): XY {
+    return this.boxOf(ids) ?? { x: 0, y: 0 };
+  }
+
+  /** boxOf is the center of the box of the points of ids as shown, or null when none is shown. */
+  private boxOf(ids: readonly StrokeId[]): XY | null {
+    const keys = new Set(ids.map(keyOf));
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (const it of this.d.shown()) {
+      if (!keys.has(keyOf(it.id))) continue;
+      for (const p of it.stroke.points) {
+        minX = Math.min(minX, p.x + it.dx);
+        maxX = Math.max(maxX, p.x + it.dx);
+        minY = Math.min(minY, p.y + it.dy);
+        maxY = Math.max(maxY, p.y + it.dy);
+      }
+    }
+    return minX === Infinity ? null : { x: (minX + maxX) / 2, y: (minY + maxY) / 2 };
+  }
+
+  /** selectedStrokes returns the selected strokes as shown, in z-order. */
+  selectedStrokes(): Stroke[] {
+    const keys = new Set(this.d.selection().map(keyOf));
+    return this.d.shown().filter((it) => keys.has(keyOf(it.id))).map((it) => it.stroke);
+  }
+
+  /**
+   * restyle gives the selection the parts of the style w names; strokes
+   * it would not change are left out. It returns false when nothing
+   * changed (no op, no undo step).
+   */
+  restyle(w: StyleWanted): boolean {
+    const d = this.d;
+    if (d.readOnly()) return false;
+    const keys = new Set(d.selection().map(keyOf));
+    const changes: StyleChange[] = [];
+    for (const it of d.shown()) {
+      if (!keys.has(keyOf(it.id))) continue;
+      const s = it.stroke;
+      const before: StyleValues = { color: s.color, width: s.width, filled: s.filled };
+      const fillable = s.tool === TOOL_RECT || s.tool === TOOL_ELLIPSE;
+      const after = restyled(before, w.parts, { color: w.color, width: w.width(s), filled: w.filled }, fillable);
+      if (after.color !== before.color || after.width !== before.width || after.filled !== before.filled) {
+        changes.push({ id: it.id, before, after });
+      }
+    }
+    if (changes.length === 0) return false;
+    d.endGestures();
+    for (const op of restyleOps(w.parts, changes.map((c) => ({ id: c.id, v: c.after })))) d.push(op);
+    d.record({ kind: 'restyle', parts: w.parts, changes });
+    d.changed();
+    return true;
+  }
+
+  /**
+   * order moves the selection in z-order (WHERE_FRONT, _BACK, _FORWARD,
+   * _BACKWARD). Only strokes the room has are moved. It returns false when
+   * the order would not change.
+   */
+  order(where: number): boolean {
+    const d = this.d;
+    if (d.readOnly()) return false;
+    const me = d.me();
+    const named = new Set(d.selection().map(keyOf));
+    const z: StrokeId[] = [];
+    const hidden = new Set<string>();
+    for (const s of d.board().strokes) {
+      const id = { author: s.author === me && me !== 0 ? SELF : s.author, stroke: s.stroke };
+      z.push(id);
+      if (s.hidden) hidden.add(displayKey(s.author, s.stroke, me));
+    }
+    if (!orderChanges(z, hidden, named, where)) return false;
+    d.endGestures();
+    const ids = z.filter((id) => named.has(keyOf(id)));
+    for (const op of orderOps(ids, where)) d.push(op);
+    d.record({ kind: 'order', strokes: ids, where, runs: orderRuns(z, named) });
+    d.changed();
+    return true;
+  }
+
+  /** copyText is the clipboard text of the selection (edit/clipboard), or null when nothing is selected. */
+  copyText(): string | null {
+    const keys = new Set(this.d.selection().map(keyOf));
+    if (keys.size === 0) return null;
+    return clipText(this.d.shown().filter((it) => keys.has(keyOf(it.id))));
+  }
+
+  /**
+   * paste draws what clipboard text holds, centered at board point at, as
+   * strokes of ours (one undo step) and selects them. It returns how many
+   * strokes it drew, or a message saying why it drew none; null when the
+   * text is not Sketchpad's.
+   */
+  paste(text: string, at: XY): number | string | null {
+    const d = this.d;
+    const clip = parseClip(text);
+    if (clip === null || typeof clip === 'string') return clip;
+    if (d.readOnly() || clip.length === 0) return 0;
+    d.endGestures();
+    const { ops, strokes } = pasteOps(clip, at, d.newStroke);
+    const uids = ops.map((op) => d.push(op));
+    // Shown at once, as what we draw is (edit/restored builds the items).
+    for (const l of restoredItems(ops, uids).items) d.addLocal(l);
+    const ids = strokes.map((n) => ({ author: SELF, stroke: n }));
+    d.record({ kind: 'ops', redo: [{ type: 'restore', strokes: ids }], undo: [{ type: 'erase', strokes: ids }] });
+    d.select(ids);
+    d.changed();
+    return strokes.length;
+  }
+
+  /** duplicate pastes a copy of the selection a little below and to the right of it. */
+  duplicate(): number {
+    const text = this.copyText();
+    const box = this.boxOf(this.d.selection());
+    if (!text || !box) return 0;
+    const r = this.paste(text, { x: box.x + DUPLICATE_OFFSET, y: box.y + DUPLICATE_OFFSET });
+    return typeof r === 'number' ? r : 0;
+  }
+
+  /** nudge moves the selection by (dx, dy) board units: one Move, one undo step. */
+  nudge(dx: number, dy: number): boolean {
+    const d = this.d;
+    const ids = d.selection();
+    if (d.readOnly() || ids.length === 0) return false;
+    d.endGestures();
+    for (const op of moveOps(ids, dx, dy)) d.push(op);
+    d.record({ kind: 'move', strokes: ids, dx, dy });
+    d.changed();
+    return true;
+  }
+}

@@ -1,0 +1,141 @@
+// What a copy puts on the clipboard and what a paste makes of it. Pure.
+//
+// The clipboard holds JSON text, so that any Sketchpad board (another tab,
+// another server) pastes it and other apps see text rather than nothing:
+//
+//	{"sketchpad": 1, "strokes": [{"tool": 0, "color": 4278190335, "width": 16,
+//	  "pressure": false, "filled": false, "points": [[x, y, p], ...], "text": ""}]}
+//
+// Points are absolute board units (PROTOCOL.md "Coordinates"). A paste
+// creates new strokes of the paster's own with the ops that draw them
+// (Begin and Points then End, Shape, Text), placed so that the box of what
+// was copied is centered where the paste lands.
+
+import {
+  COORD_LIMIT,
+  MAX_POINTS_PER_OP,
+  MAX_POINT_DELTA,
+  MAX_STROKE_POINTS,
+  MAX_TEXT_BYTES,
+  MAX_TOOL,
+  MAX_WIDTH,
+  TOOL_TEXT,
+  isFreehand,
+  isShape,
+  type Op,
+  type Point,
+} from '../protocol/types';
+
+/** The most strokes one paste creates: more is refused with a message. */
+export const MAX_PASTE = 1000;
+
+/** ClipStroke is one copied stroke. */
+export interface ClipStroke {
+  readonly tool: number;
+  readonly color: number;
+  readonly width: number;
+  readonly pressure: boolean;
+  readonly filled: boolean;
+  readonly points: readonly Point[];
+  readonly text: string;
+}
+
+interface StrokeLike extends ClipStroke {}
+
+/** clipText is the clipboard text for strokes (in z-order), each moved by (dx, dy) (pending moves). */
+export function clipText(items: ReadonlyArray<{ readonly stroke: StrokeLike; readonly dx: number; readonly dy: number }>): string {
+  const strokes = items.map(({ stroke: s, dx, dy }) => ({
+    tool: s.tool,
+    color: s.color,
+    width: s.width,
+    pressure: s.pressure,
+    filled: s.filled,
+    points: s.points.map((p) => [p.x + dx, p.y + dy, p.p]),
+    text: s.text,
+  }));
+  return JSON.stringify({ sketchpad: 1, strokes });
+}
+
+/**
+ * parseClip reads clipboard text: the strokes, or null when it is not
+ * Sketchpad's; an error message when it is but cannot be pasted (too many
+ * strokes, a stroke the protocol would refuse).
+ */
+export function parseClip(text: string): ClipStroke[] | string | null {
+  if (!text.startsWith('{"sketchpad"')) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const list = (v as { strokes?: unknown }).strokes;
+  if (!Array.isArray(list)) return null;
+  if (list.length > MAX_PASTE) return `Pasting ${list.length.toLocaleString('en')} items at once is refused: at most ${MAX_PASTE.toLocaleString('en')}.`;
+  const out: ClipStroke[] = [];
+  const int = (x: unknown, lo: number, hi: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= hi;
+  for (const s of list as Array<Record<string, unknown>>) {
+    const pts = s?.points;
+    if (!int(s?.tool, 0, MAX_TOOL) || !int(s.color, 0, 0xffffffff) || !int(s.width, 1, MAX_WIDTH) || !Array.isArray(pts)) return 'The clipboard holds a stroke this board cannot take.';
+    const n = s.tool === TOOL_TEXT ? 1 : isShape(s.tool as number) ? 2 : pts.length;
+    if (pts.length !== n || n === 0 || n > MAX_STROKE_POINTS) return 'The clipboard holds a stroke this board cannot take.';
+    const points: Point[] = [];
+    for (const p of pts as unknown[]) {
+      if (!Array.isArray(p) || !int(p[0], -COORD_LIMIT, COORD_LIMIT) || !int(p[1], -COORD_LIMIT, COORD_LIMIT) || !int(p[2] ?? 0, 0, 255)) {
+        return 'The clipboard holds a stroke this board cannot take.';
+      }
+      points.push({ x: p[0], y: p[1], p: (p[2] as number | undefined) ?? 0 });
+    }
+    const text = typeof s.text === 'string' ? s.text : '';
+    if (new TextEncoder().encode(text).length > MAX_TEXT_BYTES) return 'The clipboard holds a text too long for this board.';
+    out.push({ tool: s.tool as number, color: s.color as number, width: s.width as number, pressure: s.pressure === true, filled: s.filled === true, points, text });
+  }
+  return out;
+}
+
+/**
+ * pasteOps returns the ops that draw clip's strokes, their box's center
+ * moved to at, numbered by newStroke; and the numbers given.
+ */
+export function pasteOps(clip: readonly ClipStroke[], at: { x: number; y: number }, newStroke: () => number): { ops: Op[]; strokes: number[] } {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const s of clip) {
+    for (const p of s.points) {
+      minX = Math.min(minX, p.x);
+      maxX = Math.max(maxX, p.x);
+      minY = Math.min(minY, p.y);
+      maxY = Math.max(maxY, p.y);
+    }
+  }
+  const dx = Math.round(at.x - (minX + maxX) / 2);
+  const dy = Math.round(at.y - (minY + maxY) / 2);
+  const clamp = (v: number): number => Math.max(-COORD_LIMIT, Math.min(COORD_LIMIT, v));
+  const ops: Op[] = [];
+  const strokes: number[] = [];
+  for (const s of clip) {
+    const n = newStroke();
+    strokes.push(n);
+    const pts = s.points.map((p) => ({ x: clamp(p.x + dx), y: clamp(p.y + dy), p: s.pressure ? p.p : 0 }));
+    if (s.tool === TOOL_TEXT) {
+      ops.push({ type: 'text', stroke: n, color: s.color, size: s.width, x: pts[0].x, y: pts[0].y, text: s.text });
+    } else if (isShape(s.tool)) {
+      ops.push({ type: 'shape', stroke: n, tool: s.tool, filled: s.filled, color: s.color, width: s.width, x0: pts[0].x, y0: pts[0].y, x1: pts[1].x, y1: pts[1].y });
+    } else if (isFreehand(s.tool)) {
+      const deltas = pts.map((p, i) => (i === 0 ? p : { x: p.x - pts[i - 1].x, y: p.y - pts[i - 1].y, p: p.p }));
+      // A step no Points op can say (a stroke drawn with far jumps): left out.
+      if (deltas.some((d, i) => i > 0 && (Math.abs(d.x) > MAX_POINT_DELTA || Math.abs(d.y) > MAX_POINT_DELTA))) {
+        strokes.pop();
+        continue;
+      }
+      ops.push({ type: 'begin', stroke: n, tool: s.tool, pressure: s.pressure, color: s.color, width: s.width, points: deltas.slice(0, MAX_POINTS_PER_OP) });
+      for (let i = MAX_POINTS_PER_OP; i < deltas.length; i += MAX_POINTS_PER_OP) {
+        ops.push({ type: 'points', pressure: s.pressure, points: deltas.slice(i, i + MAX_POINTS_PER_OP) });
+      }
+      ops.push({ type: 'end' });
+    }
+  }
+  return { ops, strokes };
+}

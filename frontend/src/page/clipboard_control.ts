@@ -1,0 +1,50 @@
+// Copy, cut and paste through the system clipboard: the browser's copy,
+// cut and paste events (Ctrl/⌘+C, X, V, and the browser's menus), which
+// carry the clipboard's data without asking for a permission. What is
+// copied is Sketchpad's JSON text (edit/clipboard), so another board, in
+// another tab or on another server, pastes it. A paste lands under the
+// pointer, or in the middle of the view when the pointer is not over the
+// board. Inside a text field the browser does as usual.
+
+import type { Editor } from '../edit/editor';
+import { isTextEntry } from '../input/shortcuts';
+import { toBoard, type View } from '../geometry/view';
+
+export interface ClipboardDeps {
+  readonly editor: Editor;
+  /** The select tool is on (a copy copies the selection only then). */
+  readonly selecting: () => boolean;
+  readonly readOnly: () => boolean;
+  /** Where the pointer is on the board, or null. */
+  readonly pointer: () => { x: number; y: number } | null;
+  readonly view: () => { view: View; width: number; height: number };
+  /** Says something to the person (a refused paste). */
+  readonly tell: (message: string) => void;
+  /** The paste made strokes: the select tool shows them selected. */
+  readonly pasted: () => void;
+}
+
+export function attachClipboard(doc: Document, d: ClipboardDeps): void {
+  const copy = (e: ClipboardEvent, cut: boolean): void => {
+    if (isTextEntry(e.target) || !e.clipboardData || !d.selecting()) return;
+    const text = d.editor.arrange.copyText();
+    if (!text) return;
+    e.preventDefault();
+    e.clipboardData.setData('text/plain', text);
+    if (cut && !d.readOnly()) d.editor.deleteSelection();
+  };
+  doc.addEventListener('copy', (e) => copy(e, false));
+  doc.addEventListener('cut', (e) => copy(e, true));
+  doc.addEventListener('paste', (e) => {
+    if (isTextEntry(e.target) || !e.clipboardData || d.readOnly()) return;
+    const text = e.clipboardData.getData('text/plain');
+    const { view, width, height } = d.view();
+    const p = d.pointer();
+    const inView = p !== null && toBoard(view, 0, 0).x <= p.x && p.x <= toBoard(view, width, height).x && toBoard(view, 0, 0).y <= p.y && p.y <= toBoard(view, width, height).y;
+    const r = d.editor.arrange.paste(text, inView ? p : toBoard(view, width / 2, height / 2));
+    if (r === null) return;
+    e.preventDefault();
+    if (typeof r === 'string') d.tell(r);
+    else if (r > 0) d.pasted();
+  });
+}

@@ -1,0 +1,229 @@
+// Restyle, z-order and nudge of the selection through the Editor, against a
+// fake room: each is seen by the others, is one undo step of its author's,
+// and undo leaves what others did meanwhile in place.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { orderRuns, undoOrderOps } from '../src/edit/arrange_ops';
+import { SELF } from '../src/edit/history';
+import { MAX_SCALE, PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH, WHERE_BACK, WHERE_FORWARD, WHERE_FRONT } from '../src/protocol/types';
+import { FakeRoom } from './fake_room';
+import { TestClient, roomHex, scribble, settle } from './harness';
+
+const RECT = { tool: 5, color: 0x000000ff, width: 8, filled: false };
+
+function room3(): { room: FakeRoom; a: TestClient; b: TestClient } {
+  const room = new FakeRoom(1n);
+  const a = new TestClient(room, 'Ada');
+  const b = new TestClient(room, 'Grace');
+  a.connect();
+  b.connect();
+  settle(a, b);
+  return { room, a, b };
+}
+
+function rect(c: TestClient, x: number, y: number): void {
+  c.ed.shapeStart({ x, y }, RECT);
+  c.ed.shapeMove({ x: x + 100, y: y + 80 });
+  c.ed.shapeEnd();
+}
+
+const keep = (s: { width: number }): number => s.width;
+
+test('restyle: the selection of two people\'s strokes takes the color; the alpha of each stays; undo brings each back', () => {
+  const { room, a, b } = room3();
+  scribble(a, 0, 0, 6);
+  b.ed.beginStroke({ x: 0, y: 40, p: 0 }, { tool: 1, color: 0xf2c20066, width: 64, pressure: false });
+  b.ed.extendStroke([{ x: 80, y: 40, p: 0 }]);
+  b.ed.endStroke();
+  rect(b, 200, 200);
+  settle(a, b);
+  a.ed.selectAll();
+  assert.equal(a.ed.selection.length, 3);
+  assert.equal(a.ed.arrange.restyle({ parts: PART_RGB, color: 0xe0313100, filled: false, width: keep }), true);
+  settle(a, b);
+  assert.deepEqual(room.board.strokes.map((s) => s.color.toString(16)), ['e03131ff', 'e0313166', 'e03131ff']);
+  assert.equal(b.boardHex(), roomHex(room));
+  assert.equal(a.ed.selection.length, 3, 'the selection stays');
+  // Restyling to what it already is sends nothing and records nothing.
+  const sent = a.sentOps().length;
+  assert.equal(a.ed.arrange.restyle({ parts: PART_RGB, color: 0xe0313100, filled: false, width: keep }), false);
+  assert.equal(a.sentOps().length, sent);
+  a.ed.arrange.restyle({ parts: PART_ALPHA | PART_WIDTH | PART_FILL, color: 0x80, filled: true, width: () => 32 });
+  settle(a, b);
+  assert.deepEqual(room.board.strokes.map((s) => [s.color.toString(16), s.width, s.filled]), [
+    ['e0313180', 32, false],
+    ['e0313180', 32, false],
+    ['e0313180', 32, true],
+  ]);
+  a.ed.undo();
+  a.ed.undo();
+  settle(a, b);
+  assert.deepEqual(room.board.strokes.map((s) => [s.color.toString(16), s.width, s.filled]), [
+    ['ff', 16, false],
+    ['f2c20066', 64, false],
+    ['ff', 8, false],
+  ]);
+  a.ed.redo();
+  settle(a, b);
+  assert.equal(room.board.strokes[1].color, 0xe0313166);
+  assert.equal(b.boardHex(), roomHex(room));
+});
+
+test('order: to the front and back, one step, undone around what others drew and reordered', () => {
+  const { room, a, b } = room3();
+  for (let i = 0; i < 4; i++) rect(a, i * 10, 0); // a:1..4
+  settle(a, b);
+  const order = (): number[] => room.board.strokes.map((s) => s.stroke + (s.author === b.ed.sync.author ? 100 : 0));
+  a.ed.select([{ author: SELF, stroke: 1 }, { author: SELF, stroke: 2 }]);
+  assert.equal(a.ed.arrange.order(WHERE_FRONT), true);
+  settle(a, b);
+  assert.deepEqual(order(), [3, 4, 1, 2]);
+  assert.equal(a.ed.arrange.order(WHERE_FRONT), false, 'already at the front: no op, no undo step');
+  rect(b, 500, 500); // b:1 on top
+  settle(a, b);
+  b.ed.select([{ author: a.ed.sync.author, stroke: 4 }]);
+  b.ed.arrange.order(WHERE_BACK);
+  settle(a, b);
+  assert.deepEqual(order(), [4, 3, 1, 2, 101]);
+  a.ed.undo();
+  settle(a, b);
+  assert.deepEqual(order(), [1, 2, 4, 3, 101], 'back where they were (the bottom); what the others did stays');
+  a.ed.redo();
+  settle(a, b);
+  assert.deepEqual(order(), [4, 3, 101, 1, 2]);
+  a.ed.select([{ author: SELF, stroke: 3 }]);
+  a.ed.arrange.order(WHERE_FORWARD);
+  settle(a, b);
+  assert.deepEqual(order(), [4, 101, 3, 1, 2]);
+  assert.equal(b.boardHex(), roomHex(room));
+});
+
+test('nudge: one Move per press, one undo step each', () => {
+  const { room, a, b } = room3();
+  scribble(a, 0, 0, 4);
+  settle(a, b);
+  a.ed.selectAll();
+  a.ed.arrange.nudge(4, 0);
+  a.ed.arrange.nudge(0, -40);
+  settle(a, b);
+  assert.deepEqual(room.board.strokes[0].points[0], { x: 4, y: -40, p: 0 });
+  a.ed.undo();
+  settle(a, b);
+  assert.deepEqual(room.board.strokes[0].points[0], { x: 4, y: 0, p: 0 });
+  assert.equal(b.boardHex(), roomHex(room));
+});
+
+test('order runs: adjacent named strokes make one run, each above the stroke beneath it', () => {
+  const id = (n: number): { author: number; stroke: number } => ({ author: 1, stroke: n });
+  const runs = orderRuns([id(1), id(2), id(3), id(4), id(5)], new Set(['1:1', '1:3', '1:4']));
+  assert.deepEqual(runs, [
+    { anchor: { author: 0, stroke: 0 }, strokes: [id(1)] },
+    { anchor: id(2), strokes: [id(3), id(4)] },
+  ]);
+  assert.deepEqual(undoOrderOps(runs).map((o) => o.type === 'order' && o.anchor), [{ author: 0, stroke: 0 }, id(2)]);
+});
+
+test('resize: a corner handle dragged sends Transforms every frame; the anchor stays; undo after a move by someone else keeps their move', () => {
+  const { room, a, b } = room3();
+  rect(a, 0, 0); // (0,0)-(100,80)
+  rect(a, 200, 100); // (200,100)-(300,180)
+  settle(a, b);
+  a.ed.selectAll();
+  // The box of the points is (0,0)-(300,180); drag the bottom-right corner to double it.
+  a.ed.arrange.resizeStart({ x: 0, y: 0 }, { x: 300, y: 180 });
+  a.ed.arrange.resizeTo({ x: 450, y: 270 }, false);
+  a.ed.flush();
+  settle(a, b);
+  assert.deepEqual(room.board.strokes[1].points.map((p) => [p.x, p.y]), [[300, 150], [450, 270]], 'live: 1.5× about the anchor');
+  assert.equal(b.boardHex(), roomHex(room));
+  a.ed.arrange.resizeTo({ x: 600, y: 200 }, true); // Shift: the larger scale both ways
+  a.ed.flush();
+  a.ed.arrange.resizeEnd();
+  settle(a, b);
+  assert.deepEqual(room.board.strokes[1].points.map((p) => [p.x, p.y]), [[400, 200], [600, 360]]);
+  assert.deepEqual(room.board.strokes[0].points.map((p) => [p.x, p.y]), [[0, 0], [200, 160]]);
+  assert.equal(a.ed.history.done.length, 3, 'two rects and one resize');
+  // Grace moves both; Ada undoes her resize: the move stays.
+  b.ed.select(room.board.strokes.map((s) => ({ author: s.author, stroke: s.stroke })));
+  b.ed.arrange.nudge(1000, -40);
+  settle(a, b);
+  a.ed.undo();
+  settle(a, b);
+  const near = (got: number[][], want: number[][]): void => {
+    for (let i = 0; i < want.length; i++) {
+      for (let k = 0; k < 2; k++) assert.ok(Math.abs(got[i][k] - want[i][k]) <= 1, `${got} near ${want}`);
+    }
+  };
+  near(room.board.strokes[0].points.map((p) => [p.x, p.y]), [[1000, -40], [1100, 40]]);
+  near(room.board.strokes[1].points.map((p) => [p.x, p.y]), [[1200, 60], [1300, 140]]);
+  a.ed.redo();
+  settle(a, b);
+  near(room.board.strokes[1].points.map((p) => [p.x, p.y]), [[1400, 160], [1600, 320]]);
+  assert.equal(b.boardHex(), roomHex(room));
+});
+
+test('resize: a selection is never made smaller than a CSS pixel, and big scales are split into ops the protocol takes', () => {
+  const { room, a } = room3();
+  a.ed.shapeStart({ x: 0, y: 0 }, RECT);
+  a.ed.shapeMove({ x: 4000, y: 3000 });
+  a.ed.shapeEnd();
+  settle(a);
+  a.ed.selectAll();
+  a.ed.arrange.resizeStart({ x: 0, y: 0 }, { x: 4000, y: 3000 });
+  a.ed.arrange.resizeTo({ x: 0, y: 0 }, false);
+  a.ed.arrange.resizeEnd();
+  settle(a);
+  const [p0, p1] = room.board.strokes[0].points;
+  assert.ok(p1.x - p0.x >= 3 && p1.y - p0.y >= 3, `${p1.x - p0.x}×${p1.y - p0.y}`);
+  a.ed.undo();
+  const undone = a.sentOps().filter((o) => o.type === 'transform').slice(-3);
+  assert.ok(undone.length >= 2 && undone.every((o) => o.type === 'transform' && Math.abs(o.sx) <= MAX_SCALE), 'the 1000× undo is split');
+  settle(a);
+  const [q0, q1] = room.board.strokes[0].points;
+  // Points a CSS pixel apart hold a quarter pixel's precision: grown 1000× back, within 1 %.
+  assert.ok(Math.abs(q0.x) <= 40 && Math.abs(q0.y) <= 40 && Math.abs(q1.x - 4000) <= 40 && Math.abs(q1.y - 3000) <= 40, `${q0.x},${q0.y} ${q1.x},${q1.y}`);
+});
+
+test('clipboard: a copy pastes as new strokes of the paster, centered where it lands, on another board too; one undo step', () => {
+  const { room, a, b } = room3();
+  scribble(a, 0, 0, 6);
+  rect(a, 100, 100);
+  a.ed.addText(300, 0, { color: 0x112233ff, size: 96 }, 'hi');
+  settle(a, b);
+  a.ed.selectAll();
+  const text = a.ed.arrange.copyText()!;
+  assert.match(text, /^\{"sketchpad":1,/);
+  // Another board, another person.
+  const room2 = new FakeRoom(2n);
+  const c = new TestClient(room2, 'Lin');
+  c.connect();
+  settle(c);
+  assert.equal(c.ed.arrange.paste(text, { x: 5000, y: 5000 }), 3);
+  assert.equal(c.ed.selection.length, 3, 'what was pasted is selected, at once');
+  settle(c);
+  const pasted = room2.board.strokes;
+  assert.deepEqual(pasted.map((s) => s.tool), room.board.strokes.map((s) => s.tool));
+  assert.equal(pasted[2].text, 'hi');
+  const xs = pasted.flatMap((s) => s.points.map((p) => p.x));
+  assert.ok(Math.abs((Math.min(...xs) + Math.max(...xs)) / 2 - 5000) <= 1, 'centered where it lands');
+  c.ed.undo();
+  settle(c);
+  assert.ok(room2.board.strokes.every((s) => s.hidden));
+  // Duplicate on the first board: a copy beside the original.
+  assert.equal(a.ed.arrange.duplicate(), 3);
+  settle(a, b);
+  assert.equal(room.board.strokes.length, 6);
+  assert.deepEqual(room.board.strokes[3].points[0], { x: room.board.strokes[0].points[0].x + 40, y: room.board.strokes[0].points[0].y + 40, p: 0 });
+  assert.equal(b.boardHex(), roomHex(room));
+});
+
+test('clipboard: a paste of more than 1,000 items is refused with a message, and sends nothing', () => {
+  const { a } = room3();
+  const many = JSON.stringify({ sketchpad: 1, strokes: Array.from({ length: 1001 }, () => ({ tool: 5, color: 255, width: 8, points: [[0, 0, 0], [9, 9, 0]] })) });
+  const sent = a.sentOps().length;
+  assert.match(String(a.ed.arrange.paste(many, { x: 0, y: 0 })), /refused: at most 1,000/);
+  assert.equal(a.sentOps().length, sent);
+  assert.equal(a.ed.arrange.paste('just text', { x: 0, y: 0 }), null, 'not ours: the browser pastes it as usual');
+  assert.match(String(a.ed.arrange.paste('{"sketchpad":1,"strokes":[{"tool":9}]}', { x: 0, y: 0 })), /cannot take/);
+});

@@ -1,0 +1,126 @@
+package e2e
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/profiler"
+	"github.com/chromedp/chromedp"
+	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
+)
+
+// Resizing a selection of 1,000 strokes (issue 16): every Transform the
+// drag sends comes back and is applied to all of them, and the page must
+// still draw a frame in one animation frame's time. The figures are
+// logged; BENCHMARKS.md reports them:
+//
+//	SKETCHPAD_REQUIRE_BROWSER=1 go test -count=1 -run TestResizingAThousandStrokesKeepsFrames -v ./scripts/e2e/
+func TestResizingAThousandStrokesKeepsFrames(t *testing.T) {
+	// The board is built quickly by one client: a drawing rate to match.
+	base := startApp(t, &config.Config{DataDir: t.TempDir(), RateDraw: 100000})
+	room := "e2e-resize-1000"
+	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws/" + room
+	const strokes, points = 1000, 20
+	c := client.New(ws, client.Options{Name: "builder", NoLog: true})
+	err := withTimeout(60*time.Second, func(ctx context.Context) error {
+		if err := c.Connect(ctx); err != nil {
+			return err
+		}
+		r := rand.New(rand.NewPCG(16, 1000))
+		for range strokes {
+			if _, err := c.Stroke(0x1e1e1eff, 8, bigStroke(r, points), points); err != nil {
+				return err
+			}
+		}
+		return c.WaitAcked(ctx)
+	})
+	c.Close()
+	if err != nil {
+		t.Fatalf("building the board: %v", err)
+	}
+	p := newPerson(t, "P")
+	p.open(base + "/b/" + room)
+	p.waitFor("the board", `window.sketchpad.status() === 'live' && window.sketchpad.seq() >= `+itoa(int(c.Seq())))
+	p.tool("select")
+	p.keys("a", input.ModifierCtrl)
+	p.waitFor("everything selected", `window.sketchpad.selected() === `+itoa(strokes))
+	var h struct{ X, Y float64 }
+	p.eval(`(() => { const r = document.querySelector('[data-testid="handle-se"]').getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()`, &h)
+	idle := measureFrames(t, p, func() { time.Sleep(time.Second) })
+	t.Logf("idle, everything selected: %s", idle)
+	var seq0 int
+	p.eval(`window.sketchpad.seq()`, &seq0)
+	moves := 0
+	if os.Getenv("SKETCHPAD_PROFILE") != "" {
+		p.run("profile on", profiler.Enable(), profiler.SetSamplingInterval(200), profiler.Start())
+		defer func() {
+			var prof *profiler.Profile
+			p.run("profile off", chromedp.ActionFunc(func(ctx context.Context) error {
+				var err error
+				prof, err = profiler.Stop().Do(ctx)
+				return err
+			}))
+			self := map[string]int64{}
+			for _, n := range prof.Nodes {
+				self[n.CallFrame.FunctionName+"@"+itoa(int(n.CallFrame.LineNumber))+":"+itoa(int(n.CallFrame.ColumnNumber))] += n.HitCount
+			}
+			type kv struct {
+				k string
+				v int64
+			}
+			var all []kv
+			for k, v := range self {
+				all = append(all, kv{k, v})
+			}
+			sort.Slice(all, func(i, j int) bool { return all[i].v > all[j].v })
+			for _, e := range all[:min(15, len(all))] {
+				t.Logf("PROFILE %6d %s", e.v, e.k)
+			}
+		}()
+	}
+	busy := measureFrames(t, p, func() {
+		p.run("drag the handle", chromedp.ActionFunc(func(ctx context.Context) error {
+			at := func(i int) (float64, float64) {
+				f := 0.6 + 0.4*math.Cos(float64(i)/30) // the box between 60 % and 100 % of its size
+				return h.X*f + 40*(1-f), h.Y*f + 110*(1-f)
+			}
+			if err := input.DispatchMouseEvent(input.MouseMoved, h.X, h.Y).Do(ctx); err != nil {
+				return err
+			}
+			if err := input.DispatchMouseEvent(input.MousePressed, h.X, h.Y).WithButton(input.Left).WithButtons(1).WithClickCount(1).Do(ctx); err != nil {
+				return err
+			}
+			x, y := h.X, h.Y
+			for end := time.Now().Add(2 * time.Second); time.Now().Before(end); {
+				moves++
+				x, y = at(moves)
+				if err := input.DispatchMouseEvent(input.MouseMoved, x, y).WithButton(input.Left).WithButtons(1).Do(ctx); err != nil {
+					return err
+				}
+				time.Sleep(4 * time.Millisecond)
+			}
+			return input.DispatchMouseEvent(input.MouseReleased, x, y).WithButton(input.Left).WithButtons(0).WithClickCount(1).Do(ctx)
+		}))
+		p.waitFor("the resize acknowledged", `window.sketchpad.pendingOps() === 0`)
+	})
+	var seq1 int
+	p.eval(`window.sketchpad.seq()`, &seq1)
+	t.Logf("resizing %d strokes × %d points (%d mouse moves in 2 s, %d Transform ops applied): %s", strokes, points, moves, seq1-seq0, busy)
+	if seq1-seq0 < 5 {
+		t.Errorf("%d Transform ops while dragging for 2 s; want them sent as it moves", seq1-seq0)
+	}
+	// The page's own work for a frame (applying what came back, painting)
+	// fits in a frame; the frame rate itself is logged, not asserted: on a
+	// machine shared with other work it measures the machine.
+	if busy.work50 > 16.7 {
+		t.Errorf("the page's own work per frame while resizing 1,000 strokes: median %.1f ms, over one frame (16.7 ms)", busy.work50)
+	}
+}

@@ -126,12 +126,23 @@ func (l *Log) backfill() {
 	if ok, err := l.rdb.SetNX(ctx, backfillKey, "1", 0).Result(); err != nil || !ok {
 		return
 	}
-	iter := l.rdb.Scan(ctx, 0, "sp:{*}:meta", 1000).Iterator()
-	for iter.Next(ctx) {
-		room := strings.TrimSuffix(strings.TrimPrefix(iter.Val(), "sp:{"), "}:meta")
-		_ = l.rdb.ZAddNX(ctx, usedIndex, goredis.Z{Score: 0, Member: room}).Err()
+	// Every node's keys: a Redis Cluster's are spread over its masters.
+	scan := func(ctx context.Context, c *goredis.Client) error {
+		iter := c.Scan(ctx, 0, "sp:{*}:meta", 1000).Iterator()
+		for iter.Next(ctx) {
+			room := strings.TrimSuffix(strings.TrimPrefix(iter.Val(), "sp:{"), "}:meta")
+			_ = l.rdb.ZAddNX(ctx, usedIndex, goredis.Z{Score: 0, Member: room}).Err()
+		}
+		return iter.Err()
 	}
-	if err := iter.Err(); err != nil {
+	var err error
+	switch c := any(l.rdb).(type) {
+	case *goredis.ClusterClient:
+		err = c.ForEachMaster(ctx, scan)
+	case *goredis.Client:
+		err = scan(ctx, c)
+	}
+	if err != nil {
 		// Another replica may try again after this one's next start.
 		_ = l.rdb.Del(context.Background(), backfillKey).Err()
 		l.log.Warn("index boards for the archive", "err", err)

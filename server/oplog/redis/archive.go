@@ -98,9 +98,55 @@ func archiveKeys(room string) []string {
 // after. Call it once, before the log serves rooms.
 func (l *Log) UseArchive(a *archive.Store, after time.Duration) {
 	l.arch, l.archAfter = a, after
-	l.done.Add(2)
+	l.done.Add(3)
 	go l.every(l.touchOpen)
 	go l.every(l.sweep)
+	go l.backfill()
+}
+
+// backfillKey marks a Redis whose boards were all put in the index: the
+// boards it held before the archive was configured are in none, and a
+// replica (one, the first to set it) adds them once.
+const backfillKey = "sp:archive:backfilled"
+
+// backfill adds every board Redis holds to the index, once per Redis,
+// with a last use of 0: the first sweep to see one starts its idle time
+// (lease.lua), so it is archived --archive-after later if nobody uses it.
+func (l *Log) backfill() {
+	defer l.done.Done()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-l.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	if ok, err := l.rdb.SetNX(ctx, backfillKey, "1", 0).Result(); err != nil || !ok {
+		return
+	}
+	// Every node's keys: a Redis Cluster's are spread over its masters.
+	scan := func(ctx context.Context, c *goredis.Client) error {
+		iter := c.Scan(ctx, 0, "sp:{*}:meta", 1000).Iterator()
+		for iter.Next(ctx) {
+			room := strings.TrimSuffix(strings.TrimPrefix(iter.Val(), "sp:{"), "}:meta")
+			_ = l.rdb.ZAddNX(ctx, usedIndex, goredis.Z{Score: 0, Member: room}).Err()
+		}
+		return iter.Err()
+	}
+	var err error
+	switch c := any(l.rdb).(type) {
+	case *goredis.ClusterClient:
+		err = c.ForEachMaster(ctx, scan)
+	case *goredis.Client:
+		err = scan(ctx, c)
+	}
+	if err != nil {
+		// Another replica may try again after this one's next start.
+		_ = l.rdb.Del(context.Background(), backfillKey).Err()
+		l.log.Warn("index boards for the archive", "err", err)
+	}
 }
 
 // ArchiveReady checks the archive now (nil without one).

@@ -236,3 +236,41 @@ func TestABoardInUseIsNotArchived(t *testing.T) {
 		t.Fatalf("the archive has a row for a board never archived: %q", st)
 	}
 }
+
+// Boards Redis held before the archive was configured are archived too,
+// once nobody has used them for the archive-after time, and come back.
+func TestBoardsFromBeforeTheArchiveAreArchivedToo(t *testing.T) {
+	r := redistest.Start(t, redistest.Options{})
+	pg := archivetest.Database(t)
+	cfg := &config.Config{SyncInterval: 100 * time.Millisecond}
+	cfg.Defaults()
+	before, err := Open(r.URL(), cfg, slog.New(slog.DiscardHandler), metrics.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := drawBoard(t, before, "old", 7, 30)
+	st, err := before.Open(context.Background(), "old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = before.Close()
+
+	l, err := Open(r.URL(), cfg, slog.New(slog.DiscardHandler), metrics.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	store, err := archive.Open(context.Background(), pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.UseArchive(store, 200*time.Millisecond)
+	deadline := time.Now().Add(10 * time.Second)
+	for redisHolds(t, l, "old") {
+		if time.Now().After(deadline) {
+			t.Fatal("a board from before the archive is still in Redis after 10 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	checkWhole(t, l, "old", st.Epoch, ops)
+}

@@ -84,6 +84,11 @@ type Config struct {
 	// proxy in front): pages then send Strict-Transport-Security and name
 	// wss:// in their policy. Default: false.
 	BehindTLS bool
+
+	// WriteTimeout bounds one write to a client: a client that reads
+	// nothing for this long is dropped as too slow (a joiner's board gets
+	// longer, see JoinMinRate). Default 10s.
+	WriteTimeout time.Duration
 }
 
 // Defaults fills every zero field with its default.
@@ -118,6 +123,7 @@ func (c *Config) Defaults() {
 	setDefault(&c.RatePresence, 70)
 	setDefault(&c.IPRateFactor, 10)
 	setDefault(&c.RateHTTP, 50)
+	setDefault(&c.WriteTimeout, 10*time.Second)
 }
 
 func setDefault[T comparable](p *T, v T) {
@@ -215,6 +221,7 @@ var Settings = []Setting{
 		return nil
 	}},
 	{"shutdown-timeout", "SKETCHPAD_SHUTDOWN_TIMEOUT", "10s", "graceful shutdown deadline", durSetter(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+	{"write-timeout", "SKETCHPAD_WRITE_TIMEOUT", "10s", "a client whose socket takes no data for this long (between half of it and all of it) is dropped as too slow, as one whose queue passes --send-queue is; a joiner's board gets longer, see --join-min-rate", durSetter(func(c *Config) *time.Duration { return &c.WriteTimeout })},
 }
 
 // commaList splits a comma-separated setting, trimming spaces and a

@@ -65,6 +65,10 @@ type Room struct {
 	cursors    map[uint32]canvas.Cursor
 	curDue     time.Time // when cursors may next be sent
 	sentAt     time.Time // when the last frame went out
+	// paidUntil is how far ahead the room's frames have spent its share
+	// of a core (sendDue): each frame sent moves it a sendInterval on from
+	// now or from where it was, whichever is later.
+	paidUntil time.Time
 	outUrgent  bool      // r.out holds ops, a snapshot or cursors (not only presence and notices)
 	sinceSnap  int       // ops since the last stored snapshot
 	op         canvas.Op // scratch for decoding

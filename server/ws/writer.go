@@ -34,11 +34,18 @@ func (f *outFrame) size() int { return len(f.head) + len(f.shared) + len(f.tail)
 // almost all of the time.
 const writerLinger = time.Second
 
-// enqueue adds f to the session's queue and makes sure a writer will
-// write it: it starts one if none runs, or wakes the one that lingers.
-// Never blocks on the network.
+// enqueue writes f at once if nothing is queued before it and the socket
+// takes all of it without waiting (writeNow); else it adds f, or what the
+// socket did not take, to the session's queue and makes sure a writer
+// will write it: it starts one if none runs, or wakes the one that
+// lingers. Never blocks on the network.
 func (s *Session) enqueue(f outFrame) {
 	s.wmu.Lock()
+	// No writer: nothing is queued, and no write deadline is set.
+	if s.wake == nil && f.shared == nil && f.tail == nil && f.op != gws.OpcodeCloseConnection && s.writeNow(&f) {
+		s.wmu.Unlock()
+		return
+	}
 	s.out = append(s.out, f)
 	switch {
 	case s.wake == nil:
@@ -106,6 +113,47 @@ func (s *Session) writeLoop(wake chan struct{}) {
 	}
 }
 
+// writeNow makes one attempt, on the caller's goroutine, to write frame f
+// whole without waiting. It reports whether f is done with: written, or
+// the connection ended; else f is now what is left of it, to be written
+// first. f has a head only (no shared part, no tail). s.wmu must be
+// held, and no writer running.
+func (s *Session) writeNow(f *outFrame) bool {
+	tc, ok := s.conn.NetConn().(*net.TCPConn)
+	if !ok {
+		return false
+	}
+	var hb [maxFrameHeader]byte
+	hdr := appendFrameHeader(hb[:0], f.op, f.size())
+	total := len(hdr) + f.size()
+	n, err := tryWritev(tc, hdr, f.head)
+	if err != nil {
+		// The connection is gone (reset, closed): as a failed write.
+		s.queued.Add(-f.own)
+		s.closed.Store(true)
+		_ = tc.Close()
+		return true
+	}
+	if n == total {
+		s.queued.Add(-f.own)
+		s.ws.metrics.BytesOut.Add(float64(total))
+		return true
+	}
+	s.ws.metrics.BytesOut.Add(float64(n))
+	rest := outFrame{op: opRaw, own: f.own}
+	if n < len(hdr) {
+		rest.head, rest.tail = append([]byte(nil), hdr[n:]...), f.head
+	} else {
+		rest.head = f.head[n-len(hdr):]
+	}
+	*f = rest
+	return false
+}
+
+// opRaw marks a queued frame's remainder: its bytes go as they are, with
+// no header (the header went with its first part).
+const opRaw gws.Opcode = 0xff
+
 // writer is what a writer goroutine keeps between batches: buffers reused
 // from batch to batch, and given back when it exits.
 type writer struct {
@@ -132,8 +180,10 @@ func (w *writer) write(batch []outFrame) {
 			break
 		}
 		at := len(hdrs)
-		hdrs = appendFrameHeader(hdrs, f.op, f.size())
-		bufs = append(bufs, hdrs[at:len(hdrs):len(hdrs)]) // hdrs has room for all: it never moves
+		if f.op != opRaw {
+			hdrs = appendFrameHeader(hdrs, f.op, f.size())
+			bufs = append(bufs, hdrs[at:len(hdrs):len(hdrs)]) // hdrs has room for all: it never moves
+		}
 		for _, p := range [...][]byte{f.head, f.shared, f.tail} {
 			if len(p) > 0 {
 				bufs = append(bufs, p)

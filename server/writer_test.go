@@ -147,3 +147,26 @@ func TestWritersDoNotOutliveABurst(t *testing.T) {
 		t.Errorf("%d goroutines after the burst, %d before: writers outlive their frames", after, idle)
 	}
 }
+
+// A joiner's board goes out with a long deadline of its own; once the
+// board is written that deadline must not linger on the socket, or the
+// first frame after it passes would find the connection timed out. Two
+// people who join and then stay quiet longer than it still draw together.
+func TestAQuietSpellPastTheJoinDeadlineCutsNoOne(t *testing.T) {
+	ts := startWith(t, bigBoardConfig(t, ""))
+	ctx := ctxT(t)
+	a := connect(t, ts, "quiet", "a")
+	b := connect(t, ts, "quiet", "b")
+	time.Sleep(11 * time.Second) // past the joiners' deadline (joinGrace, 10 s, plus their small boards)
+	if _, err := a.Stroke(0xff0000ff, 3, spiral(20, 0), 4); err != nil {
+		t.Fatal(err)
+	}
+	ctx2, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := a.WaitAcked(ctx2); err != nil {
+		t.Fatalf("the drawer's own stroke after a quiet spell: %v", err)
+	}
+	if err := b.WaitSeq(ctx2, a.Seq()); err != nil {
+		t.Fatalf("the other's stroke after a quiet spell: %v", err)
+	}
+}

@@ -69,12 +69,12 @@ type Room struct {
 	// of a core (sendDue): each frame sent moves it a sendInterval on from
 	// now or from where it was, whichever is later.
 	paidUntil time.Time
-	outUrgent  bool      // r.out holds ops, a snapshot or cursors (not only presence and notices)
-	sinceSnap  int       // ops since the last stored snapshot
-	op         canvas.Op // scratch for decoding
-	failed     error     // set when the room could not load
-	handedOut  uint32    // highest author id handed out: a client may resume up to it
-	arrived    time.Time // when the oldest op not yet submitted arrived (fan-out latency)
+	outUrgent bool      // r.out holds ops, a snapshot or cursors (not only presence and notices)
+	sinceSnap int       // ops since the last stored snapshot
+	op        canvas.Op // scratch for decoding
+	failed    error     // set when the room could not load
+	handedOut uint32    // highest author id handed out: a client may resume up to it
+	arrived   time.Time // when the oldest op not yet submitted arrived (fan-out latency)
 	// When the oldest op of the batch in flight, and of the ops waiting
 	// in out, arrived.
 	commitArrived, outArrived time.Time

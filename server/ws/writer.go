@@ -71,9 +71,10 @@ func (s *Session) writeLoop(wake chan struct{}) {
 		if len(s.out) == 0 {
 			if idle || w.done {
 				s.out, s.wake, s.waiting = nil, nil, false // an idle connection keeps no queue
-				if w.deadline != (time.Time{}) && s.closeBy.Load() == 0 {
-					// Under wmu: a writer started after this one sets
-					// its own deadline later, never before.
+				if w.setOnce && s.closeBy.Load() == 0 {
+					// No deadline is left behind for writeNow, whose
+					// write never waits, to trip on. Under wmu: a writer
+					// started after this one sets its own later.
 					_ = s.conn.SetWriteDeadline(time.Time{})
 				}
 				s.wmu.Unlock()
@@ -161,7 +162,8 @@ type writer struct {
 	spare    []outFrame // the queue's other half
 	bufs     net.Buffers
 	hdrs     []byte
-	deadline time.Time // the write deadline last set
+	deadline time.Time // the write deadline last set (zero: set one before the next write)
+	setOnce  bool      // a deadline was set on the socket
 	done     bool      // the connection ended or its close frame went out: nothing more is written
 }
 
@@ -261,7 +263,7 @@ func (w *writer) setDeadline(d time.Time, join bool) {
 		s.holdRead(d)
 	}
 	_ = s.conn.SetWriteDeadline(d)
-	w.deadline = d
+	w.deadline, w.setOnce = d, true
 	// A Close between the load and the set above was undone by it:
 	// whoever comes second sees the other's deadline here.
 	if c := s.closeBy.Load(); c != 0 && c < d.UnixNano() {

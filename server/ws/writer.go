@@ -42,7 +42,7 @@ const writerLinger = time.Second
 func (s *Session) enqueue(f outFrame) {
 	s.wmu.Lock()
 	// No writer: nothing is queued, and no write deadline is set.
-	if s.wake == nil && f.shared == nil && f.tail == nil && f.op != gws.OpcodeCloseConnection && s.writeNow(&f) {
+	if s.wake == nil && f.op != gws.OpcodeCloseConnection && s.writeNow(&f) {
 		s.wmu.Unlock()
 		return
 	}
@@ -117,8 +117,9 @@ func (s *Session) writeLoop(wake chan struct{}) {
 // writeNow makes one attempt, on the caller's goroutine, to write frame f
 // whole without waiting. It reports whether f is done with: written, or
 // the connection ended; else f is now what is left of it, to be written
-// first. f has a head only (no shared part, no tail). s.wmu must be
-// held, and no writer running.
+// first (with its shared part, if any, so that the writer gives a
+// joiner's board its longer deadline). s.wmu must be held, and no writer
+// running.
 func (s *Session) writeNow(f *outFrame) bool {
 	tc, ok := s.conn.NetConn().(*net.TCPConn)
 	if !ok {
@@ -127,7 +128,12 @@ func (s *Session) writeNow(f *outFrame) bool {
 	var hb [maxFrameHeader]byte
 	hdr := appendFrameHeader(hb[:0], f.op, f.size())
 	total := len(hdr) + f.size()
-	n, err := tryWritev(tc, hdr, f.head)
+	if len(f.shared) > 0 {
+		// A joiner's board: even whole in the socket's buffers, it is
+		// read at the client's pace, pings queued behind it.
+		s.holdRead(s.joinDeadline(time.Now(), int64(total)))
+	}
+	n, err := tryWritev(tc, hdr, f.head, f.shared, f.tail)
 	if err != nil {
 		// The connection is gone (reset, closed): as a failed write.
 		s.queued.Add(-f.own)
@@ -140,13 +146,24 @@ func (s *Session) writeNow(f *outFrame) bool {
 		s.ws.metrics.BytesOut.Add(float64(total))
 		return true
 	}
+	if n == 0 {
+		return false // the socket is full: the writer writes f as it is
+	}
 	s.ws.metrics.BytesOut.Add(float64(n))
 	rest := outFrame{op: opRaw, own: f.own}
-	if n < len(hdr) {
-		rest.head, rest.tail = append([]byte(nil), hdr[n:]...), f.head
-	} else {
-		rest.head = f.head[n-len(hdr):]
+	if n < len(hdr) { // a part of the header only: hardly ever
+		rest.head = append(append([]byte(nil), hdr[n:]...), f.head...)
+		rest.shared, rest.tail = f.shared, f.tail
+		*f = rest
+		return false
 	}
+	parts := [3][]byte{f.head, f.shared, f.tail}
+	skip := n - len(hdr)
+	for i := range parts {
+		k := min(skip, len(parts[i]))
+		parts[i], skip = parts[i][k:], skip-k
+	}
+	rest.head, rest.shared, rest.tail = parts[0], parts[1], parts[2]
 	*f = rest
 	return false
 }

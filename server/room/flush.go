@@ -76,11 +76,12 @@ func (r *Room) flush(ctx context.Context, force bool) {
 // well: frames that reach a connection while its last write is still
 // under way go out together in its next one.
 //
-// A frame written by a connection's own lingering writer (server/ws)
-// costs a wake-up and a writev, not the goroutine start and the copy it
-// cost on gws's queue; the budget that used to hold a board of 200 to
-// about 80 frames a second now lets it send every op of five people
-// drawing at once (BENCHMARKS.md, pacing).
+// The bucket, rather than a fixed gap after each frame, is what lets a
+// board of a few hundred get its ops at once: with a gap, an op that
+// came a moment after the last frame waited the whole gap even when the
+// board's average was far below its budget. And the cheaper a frame (one
+// writev on the room's goroutine, server/ws), the more of them the same
+// budget pays for (BENCHMARKS.md, cheaper frames).
 
 // later returns the later of a and b.
 func later(a, b time.Time) time.Time {

@@ -112,7 +112,18 @@ func (p *peerConn) OnMessage(conn *gws.Conn, msg *gws.Message) {
 	case !bytes.HasPrefix(b, eventPrefix):
 		return
 	}
-	a, rest, ok := leadingInt(b[len(eventPrefix):])
+	handlePeerEvent(c, now, b, eventPrefix)
+}
+
+// handlePeerEvent checks and counts event b, received at now: prefix,
+// then the author, its message number and the rest.
+func handlePeerEvent(c *client, now int64, b, prefix []byte) {
+	l := c.l
+	if !bytes.HasPrefix(b, prefix) {
+		l.fail("peer: unexpected event " + string(b[:min(len(b), 60)]))
+		return
+	}
+	a, rest, ok := leadingInt(b[len(prefix):])
 	if !ok || !bytes.HasPrefix(rest, []byte(`,"n":`)) {
 		l.fail("peer: unexpected event " + string(b[:min(len(b), 60)]))
 		return
@@ -122,6 +133,13 @@ func (p *peerConn) OnMessage(conn *gws.Conn, msg *gws.Message) {
 		l.fail("peer: unexpected event " + string(b[:min(len(b), 60)]))
 		return
 	}
+	countPeerOp(c, now, a, n, b[len(prefix):])
+}
+
+// countPeerOp counts op n of author a, received at now, whose bytes are b:
+// a gap, a duplicate or the next one, and its latency.
+func countPeerOp(c *client, now, a, n int64, b []byte) {
+	l := c.l
 	d := c.drawerOf(uint32(a))
 	if d == nil {
 		c.foreign++

@@ -68,13 +68,20 @@ func main() {
 		fmt.Fprintf(os.Stderr, "loadtest: warning: only %d file descriptors for %d clients\n", limit, cfg.Clients)
 	}
 	var reps []*report
-	modes := []bool{cfg.Peer}
+	modes := []string{""}
+	if cfg.Peer {
+		modes = []string{cfg.PeerKind}
+	}
 	if compare {
-		modes = []bool{false, true}
+		modes = append([]string{""}, cfg.CompareWith...)
 	}
 	for _, peer := range modes {
 		c := *cfg
-		c.Peer = peer
+		c.Peer, c.PeerKind = peer != "", peer
+		if peer == "socketio" && !peerInstalled() && compare {
+			fmt.Fprintln(os.Stderr, "loadtest: skipping the Socket.IO relay: its npm packages are missing (scripts/bench/peer/setup.sh)")
+			continue
+		}
 		rep, err := runOne(ctx, &c)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "loadtest:", err)
@@ -85,18 +92,21 @@ func main() {
 		}
 		reps = append(reps, rep)
 	}
-	var cmp *comparison
-	if len(reps) == 2 {
-		cmp = compareReports(reps[0], reps[1])
-		if !jsonOnly {
-			cmp.writeTable(os.Stdout)
+	var cmps []*comparison
+	for _, r := range reps[1:] {
+		if compare && reps[0].Mode == "sketchpad" {
+			cmp := compareReports(reps[0], r)
+			cmps = append(cmps, cmp)
+			if !jsonOnly {
+				cmp.writeTable(os.Stdout)
+			}
 		}
 	}
 	fmt.Println()
 	for _, r := range reps {
 		r.writeJSON(os.Stdout)
 	}
-	if cmp != nil {
+	for _, cmp := range cmps {
 		b, _ := json.Marshal(cmp)
 		fmt.Printf("%s\n", b)
 	}
@@ -126,7 +136,11 @@ func parseFlags(args []string) (*config, bool, bool, error) {
 	redisCluster := fs.Int("redis-cluster", 0, "-target cluster: a Redis Cluster of this many masters (1, 2, 3, ...; no replicas below 3, one each from 3) instead of one redis-server")
 	replicas := fs.Int("replicas", 0, "replicas for -target cluster and for the peer relay (default: 2 for the cluster scenario, else 1)")
 	peer := fs.Bool("peer", false, "drive the Socket.IO relay of scripts/bench/peer instead of Sketchpad")
-	compare := fs.Bool("compare", false, "run Sketchpad, then the Socket.IO relay, and report ratios")
+	cf := fs.Bool("centrifuge", false, "drive the Centrifuge relay of scripts/bench/centrifuge instead of Sketchpad")
+	compare := fs.Bool("compare", false, "run Sketchpad, then each relay of -compare-with, and report ratios")
+	compareWith := fs.String("compare-with", "socketio,centrifuge", "the relays -compare runs after Sketchpad, in order: socketio, centrifuge")
+	cfWriteDelay := fs.Duration("cf-write-delay", 0, "the Centrifuge relay's WriteDelay (latency traded for CPU, as Sketchpad's pacing does); 0 writes at once, its default")
+	cfHistory := fs.Int("cf-history", -1, "publications the Centrifuge relay keeps per channel (default: 1000 with more than one replica, on its Redis broker; else none, on its in-memory broker)")
 	joinPoints := fs.Int("join-points", 0, "join: points on the board (default 100000)")
 	joiners := fs.Int("joiners", 0, "join: late joiners (default 100)")
 	rounds := fs.Int("rounds", 1, "flood: pairs of runs, alternating without and with the flooder; the ratio is the median of the rounds'")
@@ -187,7 +201,21 @@ func parseFlags(args []string) (*config, bool, bool, error) {
 	cfg.Audit = *audit
 	cfg.Rounds = max(1, *rounds)
 	cfg.Dialers = max(1, *dialers)
-	cfg.Peer = *peer
+	cfg.Peer = *peer || *cf
+	cfg.PeerKind = "socketio"
+	if *cf {
+		cfg.PeerKind = "centrifuge"
+	}
+	cfg.CFWriteDelay, cfg.CFHistory = *cfWriteDelay, *cfHistory
+	for _, p := range strings.Split(*compareWith, ",") {
+		switch p = strings.TrimSpace(p); p {
+		case "socketio", "centrifuge":
+			cfg.CompareWith = append(cfg.CompareWith, p)
+		case "":
+		default:
+			return nil, false, false, fmt.Errorf("-compare-with %q: want socketio and/or centrifuge", p)
+		}
+	}
 	cfg.URL, cfg.RedisURL = *urls, *redisURL
 	cfg.RedisCluster = *redisCluster
 	cfg.Target = *targetKind
@@ -243,7 +271,14 @@ func runOne(ctx context.Context, cfg *config) (*report, error) {
 func startTarget(ctx context.Context, cfg *config) (*target, error) {
 	if cfg.Peer {
 		if cfg.Target == "url" {
-			return externalTarget(cfg.URL, cfg.RedisURL, "peer")
+			t, err := externalTarget(cfg.URL, cfg.RedisURL, "peer")
+			if t != nil {
+				t.peer = cfg.PeerKind
+			}
+			return t, err
+		}
+		if cfg.PeerKind == "centrifuge" {
+			return startCentrifuge(ctx, cfg)
 		}
 		return startPeer(ctx, cfg.Replicas, cfg.Logf)
 	}

@@ -78,10 +78,10 @@ func readProc(pid int) (procSample, error) {
 // machineCPU returns the CPU seconds all cores spent busy and in total
 // since boot (/proc/stat): the share of the machine the run had, and what
 // other processes took, show whether the figures are the service's own.
-func machineCPU() (busy, total float64) {
+func machineCPU() (busy, total, softirq float64) {
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {
-		return 0, 0
+		return 0, 0, 0
 	}
 	line, _, _ := strings.Cut(string(b), "\n")
 	f := strings.Fields(line)
@@ -94,8 +94,11 @@ func machineCPU() (busy, total float64) {
 		if i != 3 && i != 4 { // idle, iowait
 			busy += n
 		}
+		if i == 6 {
+			softirq = n
+		}
 	}
-	return busy / clkTck, total / clkTck
+	return busy / clkTck, total / clkTck, softirq / clkTck
 }
 
 // watched is a process whose CPU and memory the report shows.

@@ -17,7 +17,8 @@ import (
 // report is what a run prints: a table for people and one JSON line.
 type report struct {
 	Scenario string  `json:"scenario"`
-	Mode     string  `json:"mode"` // sketchpad or peer
+	Mode     string  `json:"mode"`           // sketchpad or peer
+	Peer     string  `json:"peer,omitempty"` // socketio or centrifuge
 	Target   string  `json:"target"`
 	Machine  machine `json:"machine"`
 
@@ -62,15 +63,21 @@ type report struct {
 	// The machine over the window: how busy all cores were, and the CPU
 	// seconds that none of the watched processes used (other processes on
 	// the machine, and kernel work such as loopback networking).
-	MachineBusyPercent float64       `json:"machine_busy_percent"`
-	OtherCPUSeconds    float64       `json:"other_cpu_s"`
-	LoadAvg            string        `json:"loadavg"`
-	Procs              []procReport  `json:"processes"`
-	Redis              *redisReport  `json:"redis,omitempty"`
-	Idle               *idleReport   `json:"idle,omitempty"`
-	Join               *joinReport   `json:"join,omitempty"`
-	Flood              *floodReport  `json:"flood,omitempty"`
-	Check              []targetCheck `json:"targets"`
+	MachineBusyPercent float64 `json:"machine_busy_percent"`
+	OtherCPUSeconds    float64 `json:"other_cpu_s"`
+	// SoftirqCPUSeconds is the machine's softirq time over the window
+	// (/proc/stat): mostly the kernel's loopback work for both ends of
+	// every connection, which a process's own CPU may or may not include
+	// (the kernel charges softirq run on a process's syscall to it only
+	// without IRQ time accounting), and others' traffic on a shared machine.
+	SoftirqCPUSeconds float64       `json:"softirq_cpu_s"`
+	LoadAvg           string        `json:"loadavg"`
+	Procs             []procReport  `json:"processes"`
+	Redis             *redisReport  `json:"redis,omitempty"`
+	Idle              *idleReport   `json:"idle,omitempty"`
+	Join              *joinReport   `json:"join,omitempty"`
+	Flood             *floodReport  `json:"flood,omitempty"`
+	Check             []targetCheck `json:"targets"`
 
 	Errors     int64  `json:"errors"`
 	FirstError string `json:"first_error,omitempty"`
@@ -163,7 +170,7 @@ func newReport(cfg *config, tgt *target, rooms int) *report {
 	if tgt.kind == "peer" {
 		mode = "peer"
 	}
-	return &report{Scenario: cfg.Scenario, Mode: mode, Target: tgt.desc,
+	return &report{Scenario: cfg.Scenario, Mode: mode, Peer: tgt.peer, Target: tgt.desc,
 		Machine: machine{CPUs: runtime.NumCPU(), Model: cpuModel(), Go: runtime.Version()},
 		Clients: rooms * cfg.RoomSize, Rooms: rooms, RoomSize: cfg.RoomSize, Drawers: cfg.Drawers,
 		Rate: cfg.Rate, Batch: cfg.Batch, Duration: cfg.Duration.Seconds()}
@@ -250,6 +257,7 @@ func (r *report) procs(ws []*watched, window time.Duration) {
 			watchedCPU += p.CPUSeconds
 		}
 		r.OtherCPUSeconds = round(max(0, busy-watchedCPU), 2)
+		r.SoftirqCPUSeconds = round(machineEnd[2]-machineStart[2], 2)
 	}
 	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
 		f := strings.Fields(string(b))
@@ -418,8 +426,8 @@ func (r *report) writeTable(w io.Writer) {
 		p("process "+pr.Name, "CPU %.2f s (%.0f%% of a core), RSS %.1f MiB (peak %.1f), disk writes %.1f MiB", pr.CPUSeconds, pr.CPUPercent, pr.RSSMiB, pr.PeakRSSMiB, pr.DiskMiB)
 	}
 	if r.MachineBusyPercent > 0 {
-		p("machine", "%.0f%% busy over the window (all cores); %.1f CPU-s used by other processes and the kernel; load %s",
-			r.MachineBusyPercent, r.OtherCPUSeconds, r.LoadAvg)
+		p("machine", "%.0f%% busy over the window (all cores); %.1f CPU-s used by other processes and the kernel, %.2f of it or beside it softirq (loopback); load %s",
+			r.MachineBusyPercent, r.OtherCPUSeconds, r.SoftirqCPUSeconds, r.LoadAvg)
 	}
 	if rr := r.Redis; rr != nil {
 		p("redis", "%.0f commands/s incl. inside scripts (%.0f script calls/s, %.0f publish/s), %.3f round trips/room/tick", rr.CallsPerS, rr.ScriptCallsPerS, rr.PublishPerS, rr.RoundTripsPerRoomTick)

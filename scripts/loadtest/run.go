@@ -35,7 +35,14 @@ type config struct {
 	Replicas int
 	// RedisCluster: masters of a Redis Cluster for -target cluster (0: one Redis).
 	RedisCluster int
-	Peer         bool
+	Peer         bool   // drive a peer relay instead of Sketchpad
+	PeerKind     string // which: socketio (scripts/bench/peer) or centrifuge (scripts/bench/centrifuge)
+	// Centrifuge relay: its WriteDelay, and publications kept per channel
+	// (-1: 1,000 with more than one replica, the guarantee comparable to
+	// Sketchpad's, else none).
+	CFWriteDelay time.Duration
+	CFHistory    int
+	CompareWith  []string // the relays -compare runs after Sketchpad
 
 	JoinPoints int
 	Joiners    int
@@ -139,6 +146,25 @@ func connectOne(ctx context.Context, tgt *target, c *client, audit bool) (*sessi
 	}
 	timeout := time.NewTimer(30 * time.Second)
 	defer timeout.Stop()
+	if tgt.kind == "peer" && tgt.peer == "centrifuge" {
+		p, err := dialCentrifuge(c, tgt.bases[j%len(tgt.bases)], c.room.name)
+		if err != nil {
+			return nil, err
+		}
+		select {
+		case err = <-p.ready:
+		case <-timeout.C:
+			err = errors.New("not subscribed within 30s")
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		c.author = uint32(c.id + 1)
+		return &session{c: c, conn: p}, nil
+	}
 	if tgt.kind == "peer" {
 		p, err := dialPeer(c, tgt.bases[j%len(tgt.bases)], c.room.name)
 		if err != nil {
@@ -209,7 +235,7 @@ func closeAll(sessions []*session) {
 
 // machineStart and machineEnd are /proc/stat's busy and total CPU
 // seconds at the window's ends (one run at a time per process).
-var machineStart, machineEnd [2]float64
+var machineStart, machineEnd [3]float64
 
 // watchProcs samples the target's processes (and this one).
 func watchProcs(tgt *target) []*watched {
@@ -237,11 +263,11 @@ func watchProcs(tgt *target) []*watched {
 }
 
 func sampleAll(ws []*watched, end bool) {
-	busy, total := machineCPU()
+	busy, total, softirq := machineCPU()
 	if end {
-		machineEnd = [2]float64{busy, total}
+		machineEnd = [3]float64{busy, total, softirq}
 	} else {
-		machineStart = [2]float64{busy, total}
+		machineStart = [3]float64{busy, total, softirq}
 	}
 	for _, w := range ws {
 		s, err := readProc(w.pid)
@@ -348,7 +374,9 @@ func runDraw(ctx context.Context, cfg *config, tgt *target) (*report, error) {
 		for _, d := range r.drawers {
 			s := byClient[d.c]
 			var e encoder
-			if tgt.kind == "peer" {
+			if tgt.kind == "peer" && tgt.peer == "centrifuge" {
+				e = &cfEncoder{author: d.c.author, channel: []byte(r.name)}
+			} else if tgt.kind == "peer" {
 				e = &peerEncoder{author: d.c.author}
 			} else {
 				e = &spEnc{}

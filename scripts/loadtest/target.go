@@ -26,6 +26,7 @@ import (
 // replica, ws://host:port) and which processes to watch.
 type target struct {
 	kind     string   // "sketchpad" or "peer"
+	peer     string   // the peer: "socketio" or "centrifuge"
 	bases    []string // ws://host:port, one per replica
 	servers  []int    // server pids (0: unknown)
 	inproc   bool     // the server runs in this process
@@ -221,7 +222,7 @@ func startPeer(ctx context.Context, n int, logf func(string, ...any)) (*target, 
 	if err != nil {
 		return nil, err
 	}
-	t := &target{kind: "peer", closers: []func(){func() { _ = os.RemoveAll(dir) }}}
+	t := &target{kind: "peer", peer: "socketio", closers: []func(){func() { _ = os.RemoveAll(dir) }}}
 	rurl, stop, err := startRedis(ctx, dir)
 	if err != nil {
 		t.close()

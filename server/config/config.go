@@ -95,6 +95,11 @@ type Config struct {
 	// proxy in front): pages then send Strict-Transport-Security and name
 	// wss:// in their policy. Default: false.
 	BehindTLS bool
+
+	// WriteTimeout bounds one write to a client: a client that reads
+	// nothing for this long is dropped as too slow (a joiner's board gets
+	// longer, see JoinMinRate). Default 10s.
+	WriteTimeout time.Duration
 }
 
 // Defaults fills every zero field with its default.
@@ -130,6 +135,7 @@ func (c *Config) Defaults() {
 	setDefault(&c.RatePresence, 70)
 	setDefault(&c.IPRateFactor, 10)
 	setDefault(&c.RateHTTP, 50)
+	setDefault(&c.WriteTimeout, 10*time.Second)
 }
 
 func setDefault[T comparable](p *T, v T) {
@@ -210,8 +216,8 @@ var Settings = []Setting{
 	{"replay-ops", "SKETCHPAD_REPLAY_OPS", "10000", "recent ops kept per room to replay to reconnecting clients", intSetter(func(c *Config) *int { return &c.ReplayOps })},
 	{"snapshot-every", "SKETCHPAD_SNAPSHOT_EVERY", "2000", "ops between stored board snapshots", intSetter(func(c *Config) *int { return &c.SnapshotEvery })},
 	{"history-ops", "SKETCHPAD_HISTORY_OPS", "10000", "Redis mode: ops of a board's history kept in Redis before its latest snapshot, with their checkpoints and versions (older history is trimmed; embedded mode keeps all of it)", intSetter(func(c *Config) *int { return &c.HistoryOps })},
-	{"flush-interval", "SKETCHPAD_FLUSH_INTERVAL", "30ms", "the longest a busy room holds ops to send them in one frame: a room of n connections sends at most one frame per min(this, n × the measured CPU a frame costs (30µs until measured) ÷ --frame-cpu), so a crowd of 1,000 gets 33–40 frames/s and a room of 10 gets every op at once", durSetter(func(c *Config) *time.Duration { return &c.FlushInterval })},
-	{"frame-cpu", "SKETCHPAD_FRAME_CPU", "0.5", "the share of a core one room's frames may take: a room of n waits n × the CPU a frame costs ÷ this between frames (at most --flush-interval); lower trades latency for CPU", floatSetter(func(c *Config) *float64 { return &c.FrameCPU })},
+	{"flush-interval", "SKETCHPAD_FLUSH_INTERVAL", "30ms", "the longest a busy room holds ops to send them in one frame, and the window its frame budget is averaged over: a frame goes at once while the room's frames of the last flush interval cost less than --frame-cpu × it (a frame to n connections costs n × the measured CPU a frame costs, 30µs until measured), else it waits until they do; a crowd of 1,000 that has spent its budget gets 33–40 frames/s", durSetter(func(c *Config) *time.Duration { return &c.FlushInterval })},
+	{"frame-cpu", "SKETCHPAD_FRAME_CPU", "0.5", "the share of a core one room's frames may take, averaged over --flush-interval; lower trades latency for CPU", floatSetter(func(c *Config) *float64 { return &c.FrameCPU })},
 	{"pprof", "SKETCHPAD_PPROF", "(off)", "serve Go's pprof profiles on this address, e.g. 127.0.0.1:6060 (never expose it)", func(c *Config, v string) error { c.PprofAddr = v; return nil }},
 	{"sync-interval", "SKETCHPAD_SYNC_INTERVAL", "1s", "Redis mode: how often a replica checks that Redis is reachable and still has its data", durSetter(func(c *Config) *time.Duration { return &c.SyncInterval })},
 	{"max-conns-per-ip", "SKETCHPAD_MAX_CONNS_PER_IP", "1000", "WebSocket connections one client IP may hold (over: HTTP 429)", intSetter(func(c *Config) *int { return &c.MaxConnsPerIP })},
@@ -243,6 +249,7 @@ var Settings = []Setting{
 		return nil
 	}},
 	{"shutdown-timeout", "SKETCHPAD_SHUTDOWN_TIMEOUT", "10s", "graceful shutdown deadline", durSetter(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+	{"write-timeout", "SKETCHPAD_WRITE_TIMEOUT", "10s", "a client whose socket takes no data for this long (between half of it and all of it) is dropped as too slow, as one whose queue passes --send-queue is; a joiner's board gets longer, see --join-min-rate", durSetter(func(c *Config) *time.Duration { return &c.WriteTimeout })},
 }
 
 // commaList splits a comma-separated setting, trimming spaces and a

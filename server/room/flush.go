@@ -45,7 +45,7 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	if !force && now.Before(r.sendDue()) {
 		return // coalesce (nextDue wakes the loop)
 	}
-	r.sentAt = now
+	r.spend(now)
 	frame := r.out
 	r.out, r.outHasOps, r.outUrgent = nil, false, false // sessions may still be writing frame; never reuse it
 	for s := range r.sessions {
@@ -62,15 +62,43 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	}
 }
 
-// sendInterval is how long the room waits after sending a frame before it
-// sends the next. A frame costs a write per session, most of it in the
-// kernel; the replica measures what a frame costs it (frameCost: 13–30 µs
-// on loopback on the CI machine), and a room of n sessions waits n × twice
-// that, at most cfg.FlushInterval. So a room of 10 sends every op at once,
-// a crowd of 1,000 coalesces what arrives in 25–30 ms into one frame, and
-// a room spends at most about half a core (cfg.FrameCPU) on its frames
-// however busy it is; when the machine is saturated, frames cost more and
-// rooms wait longer.
+// The pacing rule. A frame costs a write per session, most of it in the
+// kernel; the replica measures what a frame costs it (frameCost), and a
+// room's frames may take cfg.FrameCPU of a core (half, by default),
+// averaged over cfg.FlushInterval: a frame goes at once while the room's
+// frames of the last FlushInterval cost less than FrameCPU × FlushInterval,
+// and beyond that waits until they do (a token bucket, paidUntil). So a
+// room whose ops come no faster than its share pays for sends every op
+// the moment it is numbered, however the ops bunch up; a crowd of 1,000
+// still coalesces what arrives in 25–30 ms into one frame once its
+// budget is spent; and when the machine is saturated, frames cost more
+// and rooms coalesce more. Each session's writer coalesces on its own as
+// well: frames that reach a connection while its last write is still
+// under way go out together in its next one.
+//
+// The bucket, rather than a fixed gap after each frame, is what lets a
+// board of a few hundred get its ops at once: with a gap, an op that
+// came a moment after the last frame waited the whole gap even when the
+// board's average was far below its budget. And the cheaper a frame (one
+// writev on the room's goroutine, server/ws), the more of them the same
+// budget pays for (BENCHMARKS.md, cheaper frames).
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// spend records a frame sent to every session at now.
+func (r *Room) spend(now time.Time) {
+	r.sentAt = now
+	r.paidUntil = later(r.paidUntil, now).Add(r.sendInterval())
+}
+
+// sendInterval is what one frame to every session spends of the room's
+// budget: n × a frame's CPU ÷ cfg.FrameCPU, at most cfg.FlushInterval.
 func (r *Room) sendInterval() time.Duration {
 	wait := float64(len(r.sessions)) * float64(r.hub.cost.per()) / r.cfg.FrameCPU
 	if !(wait < float64(r.cfg.FlushInterval)) { // NaN or past the bound
@@ -89,12 +117,15 @@ func (r *Room) presenceInterval() time.Duration {
 	return max(r.sendInterval(), min(time.Second, time.Duration(len(r.sessions))*250*time.Microsecond))
 }
 
-// sendDue is when the frame waiting in r.out may go out.
+// sendDue is when the frame waiting in r.out may go out: once the room's
+// budget allows (paidUntil less a FlushInterval's worth), and a frame of
+// presence alone not before presenceInterval after the last.
 func (r *Room) sendDue() time.Time {
+	due := r.paidUntil.Add(-r.cfg.FlushInterval)
 	if r.outUrgent {
-		return r.sentAt.Add(r.sendInterval())
+		return due
 	}
-	return r.sentAt.Add(r.presenceInterval())
+	return later(due, r.sentAt.Add(r.presenceInterval()))
 }
 
 // flushOps numbers every op the room holds and sends whatever ops wait

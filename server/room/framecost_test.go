@@ -79,3 +79,41 @@ func TestSendIntervalSpendsTheFrameCPUShare(t *testing.T) {
 		}
 	}
 }
+
+// A room sends frames at once while its frames of the last flush interval
+// cost less than its share of a core, then one per sendInterval: ops that
+// come no faster than the budget pays for are never held back.
+func TestPacingSendsAtOnceWithinTheBudget(t *testing.T) {
+	h := &Hub{}
+	h.cost.perNS.Store(int64(20 * time.Microsecond))
+	r := &Room{hub: h, cfg: &config.Config{FlushInterval: 30 * time.Millisecond, FrameCPU: 0.5}, sessions: map[Peer]*member{}, outUrgent: true}
+	for range 100 {
+		r.sessions[&fakePeer{}] = &member{}
+	}
+	// 100 sessions × 20 µs ÷ 0.5: 4 ms of the budget a frame; with 30 ms
+	// of budget, 8 frames go at once (the 8th with 28 ms spent).
+	now := time.Now()
+	for i := range 8 {
+		if due := r.sendDue(); due.After(now) {
+			t.Fatalf("frame %d of a burst due in %s, want at once", i+1, due.Sub(now))
+		}
+		r.spend(now)
+	}
+	if due := r.sendDue(); due.Sub(now) != 2*time.Millisecond {
+		t.Errorf("the 9th frame of a burst due in %s, want 2ms (the budget spent)", due.Sub(now))
+	}
+	// Sent steadily, one per 4 ms, every frame goes the moment it is due.
+	for i := range 20 {
+		now = r.sendDue()
+		r.spend(now)
+		if i > 0 && r.sendDue().Sub(now) != 4*time.Millisecond {
+			t.Fatalf("steady frame %d: next due in %s, want 4ms", i, r.sendDue().Sub(now))
+		}
+	}
+	// After a quiet spell longer than the flush interval the budget is
+	// whole again.
+	now = now.Add(time.Second)
+	if due := r.sendDue(); due.After(now) {
+		t.Errorf("after a quiet second a frame is due in %s, want at once", due.Sub(now))
+	}
+}

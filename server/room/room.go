@@ -65,12 +65,16 @@ type Room struct {
 	cursors    map[uint32]canvas.Cursor
 	curDue     time.Time // when cursors may next be sent
 	sentAt     time.Time // when the last frame went out
-	outUrgent  bool      // r.out holds ops, a snapshot or cursors (not only presence and notices)
-	sinceSnap  int       // ops since the last stored snapshot
-	op         canvas.Op // scratch for decoding
-	failed     error     // set when the room could not load
-	handedOut  uint32    // highest author id handed out: a client may resume up to it
-	arrived    time.Time // when the oldest op not yet submitted arrived (fan-out latency)
+	// paidUntil is how far ahead the room's frames have spent its share
+	// of a core (sendDue): each frame sent moves it a sendInterval on from
+	// now or from where it was, whichever is later.
+	paidUntil time.Time
+	outUrgent bool      // r.out holds ops, a snapshot or cursors (not only presence and notices)
+	sinceSnap int       // ops since the last stored snapshot
+	op        canvas.Op // scratch for decoding
+	failed    error     // set when the room could not load
+	handedOut uint32    // highest author id handed out: a client may resume up to it
+	arrived   time.Time // when the oldest op not yet submitted arrived (fan-out latency)
 	// When the oldest op of the batch in flight, and of the ops waiting
 	// in out, arrived.
 	commitArrived, outArrived time.Time

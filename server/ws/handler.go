@@ -166,18 +166,12 @@ func (h *Handler) sleep(d time.Duration) bool {
 	}
 }
 
-// ping queues a ping to the client (browsers answer by themselves).
+// ping queues a ping to the client (browsers answer by themselves),
+// behind the frames already queued.
 func (s *Session) ping() {
-	s.conn.Async(func() {
-		if s.Closed() {
-			return
-		}
-		_ = s.conn.SetWriteDeadline(time.Now().Add(s.ws.cfg.IdleTimeout / 2))
-		_ = s.conn.WritePing(nil)
-		if !s.Closed() {
-			_ = s.conn.SetWriteDeadline(time.Time{})
-		}
-	})
+	if !s.Closed() {
+		s.enqueue(outFrame{op: gws.OpcodePing})
+	}
 }
 
 type slogAdapter struct{ l *slog.Logger }

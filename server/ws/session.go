@@ -1,12 +1,8 @@
 package ws
 
 import (
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
-	"net"
-	"os"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -19,9 +15,10 @@ import (
 
 // Session is one WebSocket connection. Its read side (OnMessage, on gws's
 // read goroutine) validates every frame with the canvas codec before the
-// room sees it; its write side is gws's per-connection write queue, bounded
-// here in bytes so a client that stops reading is dropped, never buffered
-// without bound and never waited on by its room.
+// room sees it; its write side is a queue of its own and a writer that
+// lingers while frames keep coming (writer.go), bounded in bytes so a
+// client that stops reading is dropped, never buffered without bound and
+// never waited on by its room.
 type Session struct {
 	ws         *Handler
 	roomName   string
@@ -45,6 +42,14 @@ type Session struct {
 	// readFloor is the earliest read deadline (unix ns): a joiner's
 	// snapshot write deadline (holdRead).
 	readFloor atomic.Int64
+	closeBy   atomic.Int64 // unix ns: the close frame's deadline, once Close was called
+
+	// The write side (writer.go): a queue and, while there is something
+	// to write, a writer goroutine.
+	wmu     sync.Mutex    // guards out, wake, waiting
+	out     []outFrame    // frames queued, in order; nil while no writer runs
+	wake    chan struct{} // the running writer's wake-up, nil when none runs
+	waiting bool          // the writer lingers, waiting on wake
 }
 
 func (s *Session) Closed() bool { return s.closed.Load() }
@@ -55,8 +60,8 @@ var _ room.Moderator = (*Session)(nil)
 // a moderate token.
 func (s *Session) Moderates() bool { return s.moderator }
 
-// send queues frame for writing. frame is shared with other sessions and
-// must not be changed afterwards. Never blocks.
+// Send queues frame for writing (room.Peer). frame is shared with other
+// sessions and must not be changed afterwards. Never blocks.
 func (s *Session) Send(frame []byte) {
 	if s.Closed() {
 		return
@@ -65,21 +70,15 @@ func (s *Session) Send(frame []byte) {
 	if !s.reserve(n) {
 		return
 	}
-	s.conn.WriteAsync(gws.OpcodeBinary, frame, func(err error) {
-		s.queued.Add(-n)
-		if err == nil {
-			s.ws.metrics.BytesOut.Add(float64(n))
-		}
-	})
+	s.enqueue(outFrame{op: gws.OpcodeBinary, head: frame, own: n})
 }
 
-// sendv queues one frame made of a joiner's parts: head (its Welcome and
-// any replay), shared (the room's encoded snapshot, shared by every joiner
-// of the board at that sequence number) and tail (ops bringing the
-// snapshot to head, and presence). They are written as they are: a big
-// board's snapshot is copied neither into a frame of its own nor into
-// gws's write buffer (gws copies every message it writes, into a fresh
-// allocation past 256 KiB). The parts are shared and must not be changed
+// SendParts queues one frame made of a joiner's parts (room.Peer): head
+// (its Welcome and any replay), shared (the room's encoded snapshot,
+// shared by every joiner of the board at that sequence number) and tail
+// (ops bringing the snapshot to head, and presence). They are written as
+// they are, as every frame is (writer.go): a big board's snapshot is never
+// copied per joiner. The parts are shared and must not be changed
 // afterwards. Never blocks.
 //
 // Only head and tail count against the send queue bound: they are this
@@ -89,72 +88,31 @@ func (s *Session) Send(frame []byte) {
 // (the limits allow a board of tens of megabytes, see
 // canvas.MaxSnapshotBytes), and counting it would drop every joiner of
 // such a board, forever. A joiner must read it at cfg.JoinMinRate
-// instead (writeShared).
+// instead (joinDeadline).
 func (s *Session) SendParts(head, shared, tail []byte) {
 	if s.Closed() {
 		return
 	}
-	own := len(head) + len(tail)
-	n := own + len(shared)
-	tc, ok := s.conn.NetConn().(*net.TCPConn)
-	if n < sendvMin || !ok {
-		frame := make([]byte, 0, n)
-		frame = append(append(append(frame, head...), shared...), tail...)
-		s.Send(frame)
+	own := int64(len(head) + len(tail))
+	if !s.reserve(own) {
 		return
 	}
-	if !s.reserve(int64(own)) {
-		return
-	}
-	// On gws's write queue, so it keeps its place among the frames
-	// queued with send. One writev: the socket's write lock is held for
-	// all of it, so a ping or close frame written meanwhile by gws or
-	// Close cannot land inside this frame.
-	s.conn.Async(func() {
-		defer s.queued.Add(-int64(own))
-		if s.Closed() {
-			return
-		}
-		bufs := net.Buffers{appendFrameHeader(make([]byte, 0, 10), n), head, shared, tail}
-		if err := s.writeShared(tc, bufs, n); err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) && !s.Closed() { // not Close's deadline
-				s.ws.metrics.SlowDrops.Inc()
-				s.ws.noisy.Log(s.ws.log, "joiner too slow to read its board", "room", s.roomName,
-					"remote", s.conn.RemoteAddr().String(), "bytes", n)
-			}
-			// Half a frame went out: no close frame can follow it.
-			s.closed.Store(true)
-			_ = tc.Close() // gws's read loop ends and OnClose follows
-			return
-		}
-		s.ws.metrics.BytesOut.Add(float64(n))
-	})
+	s.enqueue(outFrame{op: gws.OpcodeBinary, head: head, shared: shared, tail: tail, own: own})
 }
 
-// writeShared writes a joiner's n-byte frame with a deadline of
-// joinGrace plus n at cfg.JoinMinRate: a joiner that reads slower is
-// dropped as too slow, as one whose queue passes its bound is, so a
-// stalled joiner cannot pin a snapshot forever. While it reads, the
+// joinDeadline is the write deadline of a write of n bytes that holds a
+// joiner's board: joinGrace plus n at cfg.JoinMinRate. A joiner that reads
+// slower is dropped as too slow, as one whose queue passes its bound is,
+// so a stalled joiner cannot pin a snapshot forever. While it reads, the
 // joiner sends nothing (a page goes live only after the whole frame) and
 // the server's pings wait behind the frame, so its idle read deadline is
-// held until the write deadline (holdRead): a joiner reading at the
-// minimum rate has read the whole frame by then and answers pings again.
-func (s *Session) writeShared(tc *net.TCPConn, bufs net.Buffers, n int) error {
-	d := joinGrace + time.Duration(float64(n)/s.ws.cfg.JoinMinRate*float64(time.Second))
-	deadline := time.Now().Add(d)
-	s.holdRead(deadline)
-	_ = tc.SetWriteDeadline(deadline)
-	_, err := bufs.WriteTo(tc)
-	if err != nil {
-		return err
-	}
-	if !s.Closed() { // else Close set deadlines of its own
-		_ = tc.SetWriteDeadline(time.Time{})
-	}
-	// The read floor stays: the write returned when the frame's tail
-	// went into the socket's buffers (megabytes), which a slow joiner
-	// has yet to read, pings queued behind it.
-	return nil
+// held until the write deadline (holdRead, by the writer): a joiner
+// reading at the minimum rate has read the whole frame by then and
+// answers pings again. The read floor stays after the write: it returned
+// when the frame's tail went into the socket's buffers (megabytes), which
+// a slow joiner has yet to read, pings queued behind it.
+func (s *Session) joinDeadline(now time.Time, n int64) time.Time {
+	return now.Add(joinGrace + time.Duration(float64(n)/s.ws.cfg.JoinMinRate*float64(time.Second)))
 }
 
 // joinGrace is the time a joiner's frame may take beyond its size at
@@ -189,64 +147,24 @@ func (s *Session) touchRead() {
 	}
 }
 
-// sendvMin is the frame size from which sendv writes parts as they are;
-// below it one copy costs less than gathering.
-const sendvMin = 64 << 10
-
-// appendFrameHeader appends the header of a final, unmasked binary
-// WebSocket frame (RFC 6455 section 5.2) with an n-byte payload.
-func appendFrameHeader(b []byte, n int) []byte {
-	b = append(b, 0x80|byte(gws.OpcodeBinary))
-	switch {
-	case n < 126:
-		return append(b, byte(n))
-	case n <= 0xffff:
-		return binary.BigEndian.AppendUint16(append(b, 126), uint16(n))
-	default:
-		return binary.BigEndian.AppendUint64(append(b, 127), uint64(n))
-	}
-}
-
 // reserve counts n bytes into the write queue, or closes a session whose
-// queue would pass its bound.
+// queue would pass its bound, dropping what it had queued.
 func (s *Session) reserve(n int64) bool {
 	if s.queued.Add(n) > s.ws.cfg.SendQueueBytes {
 		s.queued.Add(-n)
 		s.ws.metrics.SlowDrops.Inc()
-		s.Close(canvas.CloseSlow, "too slow: reconnect to resync")
+		s.closeWith(canvas.CloseSlow, "too slow: reconnect to resync", false)
 		return false
 	}
 	return true
 }
 
-// Close closes the connection with a close code and reason (room.Peer).
-// It never blocks the caller: the close frame is written with a deadline on a
-// goroutine of its own, since the connection's writer may be stuck on a
-// client that stopped reading.
+// Close closes the connection with a close code and reason (room.Peer),
+// after the frames queued before it. It never blocks the caller: the
+// writer writes the close frame within closeTimeout, the frames before it
+// included, or drops the connection without one.
 func (s *Session) Close(code canvas.CloseCode, reason string) {
-	if !s.closed.CompareAndSwap(false, true) {
-		return
-	}
-	go func() {
-		_ = s.conn.SetWriteDeadline(time.Now().Add(time.Second))
-		payload := binary.BigEndian.AppendUint16(nil, uint16(code))
-		payload = append(payload, reason[:min(len(reason), 120)]...)
-		if err := s.conn.WriteMessage(gws.OpcodeCloseConnection, payload); err != nil {
-			_ = s.conn.NetConn().Close()
-			return
-		}
-		// gws does not know a close frame went out, and would answer the
-		// client's close with a second one; browsers then report 1006, not
-		// our code. Half-close: nothing more is written, reading goes on.
-		if cw, ok := s.conn.NetConn().(interface{ CloseWrite() error }); ok {
-			_ = cw.CloseWrite()
-		}
-		// Closing the socket now would reset it, losing the close frame,
-		// if the client is still sending (a flooder is): let it answer,
-		// reading and discarding meanwhile (discardInput), for at most
-		// closeDrain.
-		_ = s.conn.SetReadDeadline(time.Now().Add(closeDrain))
-	}()
+	s.closeWith(code, reason, true)
 }
 
 const sessionKey = "s"

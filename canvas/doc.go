@@ -27,6 +27,11 @@
 // byte each: [AppendTrace] encodes them from the stroke's absolute points
 // and the points sent so far (trace.go).
 //
+// Nothing a person does deletes a stroke: a Clear and a moderator's Remove
+// sweep strokes (hide them under the sweep's name), an Unsweep shows
+// exactly those again, and only a server's Purge drops swept strokes, when
+// the board needs their room (sweep.go).
+//
 // A client that needs little of each server frame (the load generator)
 // walks it with [FrameIter] and [OpsIter], which allocate nothing and check
 // what they read as [DecodeServerFrame] does.

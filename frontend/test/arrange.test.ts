@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { orderRuns, undoOrderOps } from '../src/edit/arrange_ops';
+import { SelectGesture } from '../src/edit/select_gesture';
 import { SELF } from '../src/edit/history';
 import { MAX_SCALE, PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH, WHERE_BACK, WHERE_FORWARD, WHERE_FRONT } from '../src/protocol/types';
 import { FakeRoom } from './fake_room';
@@ -226,4 +227,20 @@ test('clipboard: a paste of more than 1,000 items is refused with a message, and
   assert.equal(a.sentOps().length, sent);
   assert.equal(a.ed.arrange.paste('just text', { x: 0, y: 0 }), null, 'not ours: the browser pastes it as usual');
   assert.match(String(a.ed.arrange.paste('{"sketchpad":1,"strokes":[{"tool":9}]}', { x: 0, y: 0 })), /cannot take/);
+});
+
+test('alt-drag: a drag of the selection with Alt moves a copy and leaves the original', () => {
+  const { room, a, b } = room3();
+  rect(a, 0, 0);
+  settle(a, b);
+  a.ed.selectAll();
+  const g = new SelectGesture(a.ed);
+  g.start({ x: 50, y: 40 }, 4, false, true);
+  g.move({ x: 150, y: 40 });
+  a.ed.flush();
+  g.end();
+  a.ed.moveEnd();
+  settle(a, b);
+  assert.deepEqual(room.board.strokes.map((s) => s.points[0].x), [0, 100]);
+  assert.equal(b.boardHex(), roomHex(room));
 });

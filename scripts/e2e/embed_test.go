@@ -898,9 +898,9 @@ func TestExportThroughPostMessageGivesAPNG(t *testing.T) {
 	}
 	f.waitFor("the history closed", `!window.sketchpadHistory.open()`)
 
-	// With the stroke selected, a style command keeps the select tool and
-	// the selection (it used to switch to the pen and drop it); the pen
-	// draws with it next.
+	// With the stroke selected, a style command restyles it and keeps the
+	// select tool and the selection (it used to switch to the pen and drop
+	// it); the pen's own style is left as it was.
 	if _, err := embCommand(p, "a", "setTool", "select"); err != "" {
 		t.Fatal(err)
 	}
@@ -917,14 +917,18 @@ func TestExportThroughPostMessageGivesAPNG(t *testing.T) {
 	if kept.Tool != "tool-select" || kept.Selected != 1 {
 		t.Errorf("after setColor with a selection: %+v, want the select tool and the stroke still selected", kept)
 	}
+	f.waitFor("the restyle acknowledged", `window.sketchpad.pendingOps() === 0`)
+	if s := embShown(embFrameBoard(f)); len(s) != 1 || s[0].Color != 0x1971c2ff {
+		t.Errorf("the selected stroke after setColor: %+v, want blue", s)
+	}
 	if _, err := embCommand(p, "a", "setTool", "pen"); err != "" {
 		t.Fatal(err)
 	}
 	embDrag(p, "a", embedWave(60, 290))
 	e.waitStrokes(board, 2)
 	f.waitFor("the second stroke acknowledged", `window.sketchpad.pendingOps() === 0`)
-	if s := embShown(embFrameBoard(f)); len(s) != 2 || s[1].Color != 0x1971c2ff {
-		t.Errorf("the stroke drawn after setColor: %+v, want blue", s)
+	if s := embShown(embFrameBoard(f)); len(s) != 2 || s[1].Color != 0xe03131ff {
+		t.Errorf("the stroke drawn after restyling the selection: %+v, want the pen's red", s)
 	}
 }
 

@@ -229,12 +229,12 @@ export class Arranger {
     return strokes.length;
   }
 
-  /** duplicate pastes a copy of the selection a little below and to the right of it. */
-  duplicate(): number {
+  /** duplicate pastes a copy of the selection offset (board units) below and to the right of it, and selects the copy. */
+  duplicate(offset = DUPLICATE_OFFSET): number {
     const text = this.copyText();
     const box = this.boxOf(this.d.selection());
     if (!text || !box) return 0;
-    const r = this.paste(text, { x: box.x + DUPLICATE_OFFSET, y: box.y + DUPLICATE_OFFSET });
+    const r = this.paste(text, { x: box.x + offset, y: box.y + offset });
     return typeof r === 'number' ? r : 0;
   }
 

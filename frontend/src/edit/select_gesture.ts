@@ -1,6 +1,6 @@
 // The select tool's gesture: a press on a corner handle of the selection's
 // box resizes it (Shift keeps its proportions); a press on the selection
-// (or on a stroke) drags it; Shift+click adds or removes a stroke; a press
+// (or on a stroke) drags it (with Alt: drags a copy of it); Shift+click adds or removes a stroke; a press
 // on empty board draws a marquee that selects what it touches (Shift: in
 // addition).
 
@@ -27,7 +27,7 @@ export class SelectGesture {
   }
 
   /** start begins at board point b; pick is the hit radius in board units. */
-  start(b: XY, pick: number, shift: boolean): void {
+  start(b: XY, pick: number, shift: boolean, alt = false): void {
     const ed = this.editor;
     const box = ed.selectionBounds();
     const corner = ed.selection.length ? handleAt(box, b, HANDLE_PICK * pick) : null;
@@ -38,7 +38,8 @@ export class SelectGesture {
     }
     const hit = ed.strokeAt(b, pick);
     if (!shift && (!hit || ed.isSelected(hit)) && b.x >= box.minX && b.x <= box.maxX && b.y >= box.minY && b.y <= box.maxY) {
-      // Inside the selection's box: drag the selection.
+      // Inside the selection's box: drag the selection (Alt: a copy of it, made where it is).
+      if (alt) ed.arrange.duplicate(0);
       this.g = { mode: 'move', last: b };
     } else if (hit) {
       if (shift) {
@@ -47,6 +48,7 @@ export class SelectGesture {
         this.g = null;
       } else {
         if (!ed.isSelected(hit)) ed.select([hit]);
+        if (alt) ed.arrange.duplicate(0);
         this.g = { mode: 'move', last: b };
       }
     } else {

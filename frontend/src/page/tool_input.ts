@@ -58,6 +58,8 @@ export class ToolInput implements PointerHandlers {
   private carried = false;
   private spaceHeld = false;
   private shiftHeld = false;
+  /** Alt (Option) is held: a drag of the selection drags a copy of it. */
+  private altHeld = false;
 
   constructor(private readonly d: InputDeps) {
     this.selecting = new SelectGesture(d.editor);
@@ -73,6 +75,7 @@ export class ToolInput implements PointerHandlers {
     const pointer = attachPointer(canvas, this, () => this.d.tools.tool === 'hand' || this.spaceHeld || this.d.readOnly(), menuOpen);
     const trackShift = (e: KeyboardEvent | PointerEvent): void => {
       this.shiftHeld = e.shiftKey;
+      this.altHeld = e.altKey;
     };
     window.addEventListener('keydown', trackShift, true);
     window.addEventListener('keyup', trackShift, true);
@@ -147,7 +150,7 @@ export class ToolInput implements PointerHandlers {
         break;
       }
       case 'select':
-        this.selecting.start(b, this.pick(), this.shiftHeld);
+        this.selecting.start(b, this.pick(), this.shiftHeld, this.altHeld);
         break;
       case 'hand':
         break;

@@ -91,6 +91,17 @@ func TestHistoryScrubsPlaysRestoresAndExportsTheReplay(t *testing.T) {
 		}
 	}
 	shot(t, a, "scrubbed")
+	// Nothing is drawn on the live board while the past shows: keys pick
+	// no drawing tool, a drag pans.
+	a.run("keep the view", chromedp.Evaluate(`window.keptView = window.sketchpad.view(); true`, nil))
+	a.keys("p")
+	a.drag(line(300, 480, 500, 520, 10))
+	var stillHand bool
+	a.eval(`document.querySelector('canvas#board').dataset.tool === 'hand' && window.sketchpad.pendingOps() === 0 && window.sketchpad.seq() === `+itoa(head), &stillHand)
+	if !stillHand {
+		t.Error("with the history open, P and a drag drew on the live board")
+	}
+	a.run("view back", chromedp.Evaluate(`window.sketchpad.setView(window.keptView); true`, nil))
 	var label string
 	a.eval(`document.querySelector('[data-testid="history-label"]').textContent`, &label)
 	if !strings.Contains(label, fmt.Sprintf("After op %d of %d", seqs[1], head)) {

@@ -236,7 +236,8 @@ export class Page {
       tools: this.tools,
       view: this.view,
       following: this.following,
-      readOnly: () => this.readOnly,
+      // While the past is shown, the board underneath only pans: nothing is drawn on it unseen.
+      readOnly: () => this.readOnly || this.history.open,
     });
     this.input.attach();
     this.keys = new KeyCommands({
@@ -248,7 +249,7 @@ export class Page {
       share: this.share,
       history: this.history,
       embed,
-      readOnly: () => this.readOnly,
+      readOnly: () => this.readOnly || this.history.open,
     });
     attachKeyboard(window, (c) => this.keys.run(c), (held) => this.input.setSpace(held));
     attachClipboard(document, {

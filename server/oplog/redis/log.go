@@ -44,7 +44,8 @@ import (
 //	sp:{R}:snap     string: canonical board encoding at snapseq
 //	sp:{R}:ckpts    sorted set: older snapshots (checkpoints), scored by seq
 //	sp:{R}:versions sorted set: version records (oplog.AppendVersion), scored by seq
-//	channel sp:{R}  pub/sub: epoch (8 bytes) + one canvas Ops message
+//	channel sp:{R}  pub/sub (a shard channel, SPUBLISH, in a cluster): epoch
+//	                (8 bytes) + one canvas Ops message
 //
 // One Lua script (submitScript) is the room's sequencer: for a batch of ops
 // from one replica it checks the epoch, skips ops already applied (an

@@ -40,7 +40,7 @@ func moduleRoot(t *testing.T) string {
 	return root
 }
 
-func loadCompose(t *testing.T) *types.Project {
+func loadCompose(t *testing.T, profiles ...string) *types.Project {
 	t.Helper()
 	root := moduleRoot(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -49,7 +49,7 @@ func loadCompose(t *testing.T) *types.Project {
 		WorkingDir:  root,
 		ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(root, "docker-compose.yml")}},
 		Environment: types.Mapping{},
-	})
+	}, loader.WithProfiles(profiles))
 	if err != nil {
 		t.Fatalf("docker-compose.yml does not load: %v", err)
 	}
@@ -86,6 +86,31 @@ func TestComposeServices(t *testing.T) {
 	slices.Sort(names)
 	if !slices.Equal(names, []string{"nginx", "postgres", "redis", "sketchpad"}) {
 		t.Errorf("services %v, want nginx, postgres, redis, sketchpad", names)
+	}
+}
+
+// The cluster profile: 6 Redis nodes in cluster mode, made into 3 masters
+// with a replica each, which the replicas find from any node.
+func TestComposeClusterProfile(t *testing.T) {
+	p := loadCompose(t, "cluster")
+	names := p.ServiceNames()
+	slices.Sort(names)
+	if !slices.Equal(names, []string{"nginx", "postgres", "redis", "redis-cluster-init", "redis-node", "sketchpad"}) {
+		t.Errorf("cluster profile services %v", names)
+	}
+	n := service(t, p, "redis-node")
+	cmd := []string(n.Command)
+	for flag, want := range map[string]string{"--cluster-enabled": "yes", "--appendonly": "yes", "--appendfsync": "everysec", "--maxmemory-policy": "noeviction"} {
+		if v := argAfter(cmd, flag); v != want {
+			t.Errorf("redis-node %s %q, want %q", flag, v, want)
+		}
+	}
+	if n.Deploy == nil || n.Deploy.Replicas == nil || *n.Deploy.Replicas != 6 {
+		t.Errorf("redis-node deploy %+v, want 6 replicas", n.Deploy)
+	}
+	init := strings.Join(service(t, p, "redis-cluster-init").Entrypoint, " ")
+	if !strings.Contains(init, "--cluster create") || !strings.Contains(init, "--cluster-replicas 1") {
+		t.Errorf("redis-cluster-init does not create 3 masters with a replica each: %s", init)
 	}
 }
 

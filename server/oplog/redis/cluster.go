@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"time"
 
@@ -148,23 +149,30 @@ func slotOf(key string) int {
 // slotMap is who serves each slot: a master's address, "" when none.
 type slotMap [16384]string
 
-// loadSlots asks the cluster (any node that answers) who serves which slot.
+// loadSlots asks the cluster (any node that answers) who serves which
+// slot: the master of each shard that is online (during a failover a
+// shard may have none for a moment).
 func (l *Log) loadSlots(ctx context.Context) (*slotMap, error) {
-	ranges, err := l.cl.cluster.ClusterSlots(ctx).Result()
+	shards, err := l.cl.cluster.ClusterShards(ctx).Result()
 	if err != nil {
-		return nil, fmt.Errorf("cluster slots: %w", err)
+		return nil, fmt.Errorf("cluster shards: %w", err)
 	}
 	m := new(slotMap)
-	for _, r := range ranges {
-		if len(r.Nodes) == 0 {
-			continue
+	for _, sh := range shards {
+		addr := ""
+		for _, n := range sh.Nodes {
+			if n.Role == "master" && n.Health == "online" {
+				host := n.IP
+				if host == "" || host == "?" {
+					host = n.Endpoint
+				}
+				addr = net.JoinHostPort(host, strconv.FormatInt(n.Port, 10))
+			}
 		}
-		addr := r.Nodes[0].Addr
-		if h, p, err := net.SplitHostPort(addr); err == nil && h == "" {
-			addr = net.JoinHostPort(l.cl.node.Addr[:strings.LastIndexByte(l.cl.node.Addr, ':')], p)
-		}
-		for s := max(r.Start, 0); s <= r.End && s < len(m); s++ {
-			m[s] = addr
+		for _, r := range sh.Slots {
+			for s := max(r.Start, 0); s <= r.End && s < int64(len(m)); s++ {
+				m[s] = addr
+			}
 		}
 	}
 	return m, nil

@@ -29,7 +29,6 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
-	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/metrics"
 	"github.com/sketchpad/sketchpad/server/oplog"
@@ -48,7 +47,8 @@ import (
 //	sp:{R}:snap     string: canonical board encoding at snapseq
 //	sp:{R}:ckpts    sorted set: older snapshots (checkpoints), scored by seq
 //	sp:{R}:versions sorted set: version records (oplog.AppendVersion), scored by seq
-//	channel sp:{R}  pub/sub: epoch (8 bytes) + one canvas Ops message
+//	channel sp:{R}  pub/sub (a shard channel, SPUBLISH, in a cluster): epoch
+//	                (8 bytes) + one canvas Ops message
 //
 // One Lua script (submitScript) is the room's sequencer: for a batch of ops
 // from one replica it checks the epoch, skips ops already applied (an
@@ -314,37 +314,6 @@ func (l *Log) receive() {
 				}
 			}
 		}
-	}
-}
-
-// deliver hands a published batch to its room. A batch that numbers again
-// what was already published lost ops (lost.go): the board gets a new
-// epoch and the room reopens it.
-func (l *Log) deliver(ch, payload string) {
-	r := l.room(ch)
-	if r == nil {
-		return
-	}
-	epoch, first, ops, err := decodeBusMessage([]byte(payload))
-	if err != nil {
-		l.log.Error("bad bus message; the room resyncs from the log", "channel", ch, "err", err)
-		r.Resync()
-		return
-	}
-	room := ch[len("sp:{") : len(ch)-1]
-	if reused, news := l.marks.published(room, epoch, first, first+uint64(len(ops))-1); reused {
-		if news {
-			l.done.Add(1)
-			go func() { // off the subscriber's loop, which never waits for Redis
-				defer l.done.Done()
-				_ = l.rebirth(context.Background(), room, epoch, first)
-				r.Resync()
-			}()
-		}
-		return
-	}
-	if !r.Published(epoch, first, ops) {
-		l.metrics.BusDrops.Inc()
 	}
 }
 
@@ -620,27 +589,6 @@ func decodeEntry(b []byte) (uint32, []byte, error) {
 		return 0, nil, errors.New("bad length")
 	}
 	return uint32(a), b[n:], nil
-}
-
-// decodeBusMessage splits a published message into its epoch and ops.
-func decodeBusMessage(p []byte) (epoch, first uint64, ops []canvas.SeqOp, err error) {
-	if len(p) < 8 {
-		return 0, 0, nil, errors.New("bus message too short")
-	}
-	epoch = binary.BigEndian.Uint64(p)
-	n := 0
-	err = canvas.DecodeServerFrame(p[8:], func(m *canvas.ServerMsg) error {
-		n++
-		if m.Type != canvas.MsgOps || n > 1 {
-			return errors.New("bus message is not one Ops message")
-		}
-		first, ops = m.FirstSeq, append(ops, m.Ops...)
-		return nil
-	})
-	if err == nil && n != 1 {
-		err = errors.New("bus message is not one Ops message")
-	}
-	return epoch, first, ops, err
 }
 
 // The Lua scripts run atomically inside Redis: each reads and writes a

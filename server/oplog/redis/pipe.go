@@ -177,11 +177,21 @@ func (l *Log) pipeline(reqs []submitReq) {
 			r.Err = l.rebirth(context.Background(), q.room, q.epoch, l.marks.get(q.room, q.epoch))
 		}
 		if r.Err == nil {
-			last := uint64(0)
+			last, resent := uint64(0), false
 			for _, s := range r.Seqs {
 				last = max(last, uint64(max(s, 0)))
+				resent = resent || s == 0
 			}
 			l.marks.note(q.room, q.epoch, last)
+			if resent {
+				// Numbered by an earlier try whose reply was lost (or
+				// whose WAIT failed, and whose batch was then never
+				// published): the room reads the log for it.
+				_, _, _, _, ch := roomKeys(q.room)
+				if ln := l.room(ch); ln != nil {
+					ln.Resync()
+				}
+			}
 		}
 		q.reply <- r
 	}

@@ -47,6 +47,7 @@ type shardSubs struct {
 	nodes map[string]*nodeSub // by master address
 	where map[string]*nodeSub // channel -> the connection it is subscribed on
 	slots *slotMap            // who served each slot when last asked
+	shut  bool                // closed: no new connections
 }
 
 // nodeSub is the subscription connection to one master.
@@ -94,7 +95,7 @@ func (s *shardSubs) watch(ctx context.Context, ch string) {
 // one serves the slot now ("") or its master does not answer: the channel
 // is an orphan until a regroup. s.mu must be held.
 func (s *shardSubs) subscribeOn(ctx context.Context, ch, addr string) bool {
-	if addr == "" {
+	if addr == "" || s.shut {
 		return false
 	}
 	n := s.nodes[addr]
@@ -243,6 +244,7 @@ func (s *shardSubs) regrouper() {
 func (s *shardSubs) close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.shut = true
 	for addr, n := range s.nodes {
 		_ = n.ps.Close()
 		_ = n.c.Close()

@@ -55,6 +55,9 @@ export class Menu {
       // Escape closes the menu and does nothing more (the page's Escape
       // would also drop the selection the style menu is restyling).
       if (e.key === 'Escape' && this.isOpen()) {
+        // A popover open inside this menu (the share menu in More, on a
+        // narrow toolbar) is the innermost: the page's Escape closes it first.
+        if (this.panel.querySelector('.popover:not([hidden])')) return;
         e.preventDefault();
         this.close(false);
       }

@@ -20,7 +20,10 @@ import (
 // filler sends in the test's time, so only the write timeout can cut it.)
 func TestAStalledReaderDelaysNoOtherConnectionsWrites(t *testing.T) {
 	cfg := bigBoardConfig(t, "")
-	cfg.WriteTimeout = 2 * time.Second
+	// Well above the time a stroke takes on a loaded machine (under -race
+	// too), so a stroke held up by the stalled reader, which takes the
+	// whole timeout, stands out from one that was merely slow.
+	cfg.WriteTimeout = raceSlowdown * 2 * time.Second
 	cfg.SendQueueBytes = 16 << 20 // the write timeout, not the queue bound, must cut it
 	cfg.RateDestructive = 1000
 	ts := startWith(t, cfg)
@@ -65,7 +68,7 @@ func TestAStalledReaderDelaysNoOtherConnectionsWrites(t *testing.T) {
 			frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpPoints, Points: pts}))
 			frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpEnd}))
 			if k%50 == 49 {
-				frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpClear}))
+				frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpClear, Stroke: uint32(1<<30 + k)})) // a sweep number apart from the strokes
 			}
 			time.Sleep(raceSlowdown * 2 * time.Millisecond)
 		}

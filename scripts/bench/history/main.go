@@ -20,6 +20,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -49,6 +50,7 @@ type opts struct {
 	ops, clearEvery, every, requests int
 	rate                             float64
 	poll, load                       time.Duration
+	profile                          string
 }
 
 func main() {
@@ -61,6 +63,7 @@ func main() {
 	flag.Float64Var(&o.rate, "rate", 20, "history API requests a second (each endpoint)")
 	flag.DurationVar(&o.poll, "poll", 20*time.Second, "how long the history API is polled without load")
 	flag.DurationVar(&o.load, "load", 30*time.Second, "the fanout scenario's -duration (0: skip the loaded phase)")
+	flag.StringVar(&o.profile, "profile", "", "write a 10 s CPU profile of the server rendering ?at= near the head to this file (suffixed with the mode)")
 	flag.Parse()
 	modes := []string{*mode}
 	if *mode == "both" {
@@ -138,6 +141,13 @@ func run(mode string, o opts) error {
 	if err != nil {
 		return err
 	}
+	paddr := ""
+	if o.profile != "" {
+		if paddr, err = testenv.FreeAddr(); err != nil {
+			return err
+		}
+		args = append(args, "--pprof", paddr)
+	}
 	srv := &testenv.Proc{Name: "sketchpad", Path: bin, Args: append([]string{"--addr", addr}, args...), Dir: dir, LogPath: filepath.Join(dir, "sketchpad.log")}
 	if err := srv.Start(); err != nil {
 		return err
@@ -151,26 +161,34 @@ func run(mode string, o opts) error {
 	// ?at=: each request at a seq not asked before (the cache keys on it).
 	n := uint64(o.requests)
 	e := uint64(o.every)
+	pairs, err := checkpoints(base)
+	if err != nil {
+		return err
+	}
+	if len(pairs) == 0 {
+		return fmt.Errorf("no two checkpoints in a row on the board")
+	}
+	np := uint64(len(pairs))
 	kinds := []struct {
 		name string
 		seq  func(i uint64) uint64
 	}{
-		{"just after a checkpoint (C+1)", func(i uint64) uint64 { return (head/e-1-i%(head/e-1))*e + 1 }},
-		{"just before the next checkpoint (C+every-1)", func(i uint64) uint64 { return (head/e-1-i%(head/e-1))*e + e - 1 }},
+		{"just after a checkpoint (C+1)", func(i uint64) uint64 { return pairs[i%np][0] + 1 + i/np }},
+		{"just before the next checkpoint (C'-1)", func(i uint64) uint64 { return pairs[i%np][1] - 1 - i/np }},
 		{"the head, then the ops before it", func(i uint64) uint64 { return head - i }},
 	}
 	for _, k := range kinds {
 		var took []time.Duration
-		var size int
+		size := 0
 		for i := range n {
 			d, b, err := get(base + "/b/" + room + ".svg?at=" + strconv.FormatUint(k.seq(i), 10))
 			if err != nil {
 				return err
 			}
 			took = append(took, d)
-			size = b
+			size += b
 		}
-		fmt.Printf("?at= %-45s %s (last picture %d KiB)\n", k.name, pct(took), size/1024)
+		fmt.Printf("?at= %-45s %s (pictures %d KiB on average)\n", k.name, pct(took), size/int(n)/1024)
 	}
 	// The same seq again: the cache answers after the log's read.
 	var again []time.Duration
@@ -182,6 +200,11 @@ func run(mode string, o opts) error {
 		again = append(again, d)
 	}
 	fmt.Printf("?at= %-45s %s\n", "the head again (pictures' cache)", pct(again))
+	if paddr != "" {
+		if err := profile(base, "http://"+paddr, o.profile+"."+mode, head); err != nil {
+			return err
+		}
+	}
 
 	urls := map[string]string{
 		"history":     base + "/api/boards/" + room + "/history",
@@ -199,6 +222,89 @@ func run(mode string, o opts) error {
 	lt.Dir = root
 	lt.Stdout, lt.Stderr = os.Stdout, os.Stderr
 	return poll(urls, o.rate, o.load, lt)
+}
+
+// checkpoints returns the board's consecutive checkpoints (C, C') with no
+// clear between them, newest first, from its history.
+func checkpoints(base string) ([][2]uint64, error) {
+	var vs []struct {
+		Seq  uint64 `json:"seq"`
+		Kind string `json:"kind"`
+	}
+	u := base + "/api/boards/" + room + "/history?limit=500"
+	for {
+		resp, err := http.Get(u)
+		if err != nil {
+			return nil, err
+		}
+		var page struct {
+			Versions []struct {
+				Seq  uint64 `json:"seq"`
+				Kind string `json:"kind"`
+			} `json:"versions"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		if len(page.Versions) == 0 {
+			break
+		}
+		for _, v := range page.Versions {
+			vs = append(vs, struct {
+				Seq  uint64 `json:"seq"`
+				Kind string `json:"kind"`
+			}(v))
+		}
+		u = base + "/api/boards/" + room + "/history?limit=500&before=" + strconv.FormatUint(vs[len(vs)-1].Seq, 10)
+	}
+	var out [][2]uint64
+	for i := 1; i < len(vs); i++ {
+		if vs[i].Kind == "checkpoint" && vs[i-1].Kind == "checkpoint" && vs[i-1].Seq-vs[i].Seq > 2 {
+			out = append(out, [2]uint64{vs[i].Seq, vs[i-1].Seq})
+		}
+	}
+	return out, nil
+}
+
+// profile writes a 10 s CPU profile of the server while ?at= requests
+// near the head (seqs not asked before) keep it busy.
+func profile(base, pprof, file string, head uint64) error {
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for seq := head - 200; ; seq-- {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, _, err := get(base + "/b/" + room + ".svg?at=" + strconv.FormatUint(seq, 10)); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return
+			}
+		}
+	}()
+	resp, err := http.Get(pprof + "/debug/pprof/profile?seconds=10")
+	close(stop)
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	fmt.Println("CPU profile of ?at= near the head:", file)
+	return f.Close()
 }
 
 // poll asks each url rate times a second for d and prints p50 and p99.
@@ -298,7 +404,9 @@ func fill(ctx context.Context, lg oplog.Log, o opts) (uint64, error) {
 	var index uint64
 	var id uint32
 	purge := false
-	nextClear := o.clearEvery
+	// The last clear a whole cycle before the head: the head's picture is
+	// the biggest the board shows.
+	nextClear := o.ops%max(o.clearEvery, 1) + o.clearEvery + 10
 	names := map[uint32]string{1: "bench"}
 	reply := make(chan oplog.SubmitResult, 1)
 	for int(b.Seq) < o.ops {

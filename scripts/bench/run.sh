@@ -23,6 +23,9 @@ $GO run ./scripts/bench/bigjoin -trials 1
 echo "== cold boards: Redis memory with and without the archive, bringing a board back (short)"
 $GO run ./scripts/bench/archive -boards 500 -live 10 -points 20000 -trials 5
 
+echo "== history: ?at= on a board of 100,000 ops and the history API, embedded and Redis (short, no load)"
+$GO run ./scripts/bench/history -ops 100000 -requests 20 -poll 3s -load 0
+
 echo "== load scenarios (short: $LOADTIME each)"
 bash scripts/bench/peer/setup.sh
 bin=$(mktemp -d)/loadtest

@@ -41,7 +41,6 @@ import { textOp, textShown, type LocalItem, type ShapeStyle, type StrokeStyle, t
 import { Arranger } from './arrange';
 import { Drawing, type Sample } from './drawing';
 import { EraseGesture } from './erase_gesture';
-import { strokesInLoop } from './lasso';
 import { MoveGesture } from './move_gesture';
 import { NO_PENDING, pendingView, type PendingView } from './pending';
 import { restoredItems } from './restored';
@@ -342,11 +341,6 @@ export class Editor {
   /** strokesIn returns the shown strokes a marquee r touches, in z-order. */
   strokesIn(r: Rect): StrokeId[] {
     return strokesIn(this.shown(), r, this.extentOf);
-  }
-
-  /** strokesInLoop returns the shown strokes a lasso loop takes (edit/lasso), in z-order. */
-  strokesInLoop(loop: readonly XY[]): StrokeId[] {
-    return strokesInLoop(this.shown(), loop, this.extentOf);
   }
 
   /** select sets the selection. */

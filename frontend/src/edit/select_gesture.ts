@@ -9,7 +9,7 @@ import type { Rect } from '../geometry/bounds';
 import { corners } from '../geometry/shape';
 import type { StrokeId } from '../protocol/types';
 import type { Editor } from './editor';
-import { LASSO_MIN_STEP } from './lasso';
+import { LASSO_MIN_STEP, strokesInLoop } from './lasso';
 
 interface XY {
   readonly x: number;
@@ -92,7 +92,7 @@ export class SelectGesture {
   /** end ends the gesture; a loop selects what it encloses (only now: testing every stroke against a long loop at each move costs too much on a big board). */
   end(): void {
     const g = this.g;
-    if (g?.mode === 'lasso') this.editor.select([...g.base, ...this.editor.strokesInLoop(g.loop)]);
+    if (g?.mode === 'lasso') this.editor.select([...g.base, ...strokesInLoop(this.editor.shown(), g.loop, this.editor.extentOf)]);
     if (g?.mode === 'resize') this.editor.arrange.resizeEnd();
     this.g = null;
   }

@@ -85,6 +85,7 @@ test('commands: each does what the toolbar does', async () => {
   const b = fakeBoard();
   assert.equal(await run(b, 'setTool', 'highlighter'), 'highlighter');
   assert.equal(await run(b, 'setTool', 'partial-eraser'), 'partial-eraser');
+  assert.equal(await run(b, 'setTool', 'lasso'), 'lasso');
   assert.equal(await run(b, 'setColor', '#E03131'), null);
   assert.equal(await run(b, 'setColor', '#e0313180'), null);
   assert.equal(await run(b, 'setWidth', 4), null);
@@ -100,7 +101,7 @@ test('commands: each does what the toolbar does', async () => {
   assert.equal(await run(b, 'exportSVG', 'board'), '<svg>board</svg>');
   assert.equal(await run(b, 'openHistory'), null);
   assert.equal(await run(b, 'closeHistory'), null);
-  assert.deepEqual(b.calls, ['tool highlighter', 'tool partial-eraser', 'color e03131ff false', 'color e0313180 true', 'width 16', 'width 1', 'restyle 2f9e4480 true 32 true', 'restyle undefined undefined 8 undefined', 'undo', 'redo', 'clear', 'undoClear', 'history open', 'history closed']);
+  assert.deepEqual(b.calls, ['tool highlighter', 'tool partial-eraser', 'tool lasso', 'color e03131ff false', 'color e0313180 true', 'width 16', 'width 1', 'restyle 2f9e4480 true 32 true', 'restyle undefined undefined 8 undefined', 'undo', 'redo', 'clear', 'undoClear', 'history open', 'history closed']);
 });
 
 test('commands: bad arguments and unknown commands fail with a message, and do nothing', async () => {
@@ -123,7 +124,7 @@ test('commands: bad arguments and unknown commands fail with a message, and do n
 test('commands: a view-only board pans and exports, and refuses the rest', async () => {
   const b = fakeBoard(true);
   assert.equal(await run(b, 'setTool', 'hand'), 'hand');
-  for (const [c, a] of [['setTool', 'pen'], ['setColor', '#000000'], ['setWidth', 2], ['restyleSelection', { width: 2 }], ['undo'], ['redo'], ['clear'], ['undoClear']] as const) {
+  for (const [c, a] of [['setTool', 'pen'], ['setTool', 'lasso'], ['setColor', '#000000'], ['setWidth', 2], ['restyleSelection', { width: 2 }], ['undo'], ['redo'], ['clear'], ['undoClear']] as const) {
     await assert.rejects(run(b, c, a), /view-only/, c);
   }
   assert.match(String(await run(b, 'exportPNG')), /^data:image\/png/);
@@ -293,6 +294,7 @@ test('embed query: tools, theme, readonly, view', () => {
   assert.equal(firstTool(null, false), 'pen');
   assert.equal(firstTool(['hand', 'eraser', 'pen'], false), 'pen');
   assert.equal(firstTool(['select', 'hand', 'rect'], false), 'rect');
+  assert.equal(firstTool(['lasso', 'hand', 'text'], false), 'text');
   assert.equal(firstTool(['hand'], false), 'hand');
   assert.equal(firstTool(['pen'], true), 'hand');
 });

@@ -138,6 +138,7 @@ test('shortcuts: every tool has a key, and the help table lists it', () => {
   assert.equal(k('h'), 'hand');
   assert.equal(k('m'), 'highlighter');
   assert.equal(k('E', { shiftKey: true }), 'partial-eraser');
+  assert.equal(k('V', { shiftKey: true }), 'lasso');
   assert.equal(k('l'), 'line');
   assert.equal(k('a'), 'arrow');
   assert.equal(k('r'), 'rect');

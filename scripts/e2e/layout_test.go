@@ -153,7 +153,7 @@ func TestEveryToolbarControlIsReachableInOneRowOnAPhoneATabletAndADesktop(t *tes
 				p.keys("\x1b")
 				p.waitFor("the menu "+m+" closed", `document.querySelector('[data-testid="`+m+`"]').getAttribute('aria-expanded') === 'false'`)
 			}
-			for _, want := range []string{"tool-select", "tool-hand", "tool-highlighter", "tool-partial-eraser", "tool-line", "tool-arrow",
+			for _, want := range []string{"tool-select", "tool-lasso", "tool-hand", "tool-highlighter", "tool-partial-eraser", "tool-line", "tool-arrow",
 				"tool-rect", "tool-ellipse", "tool-text", "clear", "share", "help", "theme", "color-red", "opacity", "width-32", "export-png"} {
 				if !ids[want] {
 					t.Errorf("%s is in neither the toolbar's row nor its menus", want)

@@ -63,5 +63,5 @@ export function parseView(s: string | null): View | null {
 export function firstTool(tools: readonly ToolName[] | null, readOnly: boolean): ToolName {
   if (readOnly) return 'hand';
   if (tools === null || tools.includes('pen')) return 'pen';
-  return tools.find((t) => t !== 'hand' && t !== 'select') ?? tools[0] ?? 'pen';
+  return tools.find((t) => t !== 'hand' && t !== 'select' && t !== 'lasso') ?? tools[0] ?? 'pen';
 }

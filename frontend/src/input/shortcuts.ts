@@ -4,6 +4,7 @@
 /** The tools, by the names their toolbar buttons carry (data-testid tool-<name>). */
 export type ToolName =
   | 'select'
+  | 'lasso'
   | 'hand'
   | 'pen'
   | 'highlighter'
@@ -17,6 +18,7 @@ export type ToolName =
 
 export const TOOL_NAMES: readonly ToolName[] = [
   'select',
+  'lasso',
   'hand',
   'pen',
   'highlighter',
@@ -28,6 +30,11 @@ export const TOOL_NAMES: readonly ToolName[] = [
   'ellipse',
   'text',
 ];
+
+/** selects reports whether tool t selects (select and lasso: a selection is kept, shown and restyled with them). */
+export function selects(t: ToolName): boolean {
+  return t === 'select' || t === 'lasso';
+}
 
 /** A nudge of the selection: an arrow key, -far with Shift (10× as far). */
 export type Nudge = `nudge-${'left' | 'right' | 'up' | 'down'}${'' | '-far'}`;
@@ -87,6 +94,7 @@ const TOOL_KEYS: Readonly<Record<string, ToolName>> = {
 /** SHORTCUTS: everything the keyboard does, for the help panel. */
 export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'V', what: 'Select and move (click, drag a box; Shift adds)', command: 'select' },
+  { keys: 'Shift+V', what: 'Lasso: select what a free-form loop encloses (Shift adds; drag the selection to move it)', command: 'lasso' },
   { keys: 'H', what: 'Hand: pan the board', command: 'hand' },
   { keys: 'P', what: 'Pen', command: 'pen' },
   { keys: 'M', what: 'Highlighter', command: 'highlighter' },
@@ -149,7 +157,7 @@ export function commandFor(e: KeyLike): Command | null {
   if (key === '-' || key === '_') return 'zoom-out';
   if (key === 'Delete' || key === 'Backspace') return 'delete';
   if (key === 'Escape') return 'escape';
-  if (e.shiftKey) return key === 'e' ? 'partial-eraser' : key === 'h' ? 'history' : null;
+  if (e.shiftKey) return key === 'e' ? 'partial-eraser' : key === 'h' ? 'history' : key === 'v' ? 'lasso' : null;
   if (key === '0') return 'zoom-reset';
   if (key === 'f') return 'fill';
   return TOOL_KEYS[key] ?? null;

@@ -4,7 +4,7 @@
 
 import type { Editor } from '../edit/editor';
 import type { EmbedConfig } from '../embed/config';
-import { TOOL_NAMES, isNudge, type Command } from '../input/shortcuts';
+import { TOOL_NAMES, isNudge, selects, type Command } from '../input/shortcuts';
 import { WHERE_BACK, WHERE_BACKWARD, WHERE_FORWARD, WHERE_FRONT } from '../protocol/types';
 import type { HelpPanel } from '../ui/help';
 import type { ShareMenu } from '../ui/share_menu';
@@ -48,7 +48,7 @@ export class KeyCommands {
     }
     switch (c) {
       case 'duplicate':
-        if (tools.tool === 'select') editor.arrange.duplicate();
+        if (selects(tools.tool)) editor.arrange.duplicate();
         break;
       case 'front':
       case 'back':
@@ -81,7 +81,7 @@ export class KeyCommands {
         editor.deleteSelection();
         break;
       case 'select-all':
-        tools.setTool('select');
+        if (!selects(tools.tool)) tools.setTool('select');
         editor.selectAll();
         break;
       case 'escape':

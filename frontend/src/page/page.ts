@@ -15,7 +15,7 @@ import { HOME_VIEW } from '../geometry/view';
 import { HistoryPanel } from '../history/history_panel';
 import { exposeHistory } from '../history/test_api';
 import { attachKeyboard } from '../input/keyboard';
-import { SHORTCUTS } from '../input/shortcuts';
+import { SHORTCUTS, selects } from '../input/shortcuts';
 import { Connection, type ConnState } from '../net/connection';
 import { absoluteURL, roomName, socketURL } from '../net/room_url';
 import { CLOSE_EXPIRED } from '../protocol/codes';
@@ -133,7 +133,7 @@ export class Page {
       editor: this.editor,
       renderer: this.renderer,
       name,
-      active: () => this.tools.tool === 'select' || this.tools.tool === 'hand',
+      active: () => selects(this.tools.tool) || this.tools.tool === 'hand',
       segment: s.segment,
       token: s.token,
     });
@@ -254,12 +254,14 @@ export class Page {
     attachKeyboard(window, (c) => this.keys.run(c), (held) => this.input.setSpace(held));
     attachClipboard(document, {
       editor: this.editor,
-      selecting: () => this.tools.tool === 'select',
+      selecting: () => selects(this.tools.tool),
       readOnly: () => this.readOnly,
       pointer: () => this.input.pointer,
       view: () => ({ view: this.renderer.view, width: this.renderer.width, height: this.renderer.height }),
       tell: (m) => this.status.flash(m),
-      pasted: () => this.tools.setTool('select'),
+      pasted: () => {
+        if (!selects(this.tools.tool)) this.tools.setTool('select');
+      },
     });
   }
 
@@ -449,7 +451,7 @@ export class Page {
     this.input.sendCursor();
     renderer.frame();
     this.history.frame();
-    this.decor.update(renderer.view, this.tools.tool === 'select' ? editor.selectionBounds() : null, this.input.selecting.marquee);
+    this.decor.update(renderer.view, selects(this.tools.tool) ? editor.selectionBounds() : null, this.input.selecting.marquee, this.input.selecting.lasso);
     this.tools.syncSelection();
     this.view.frame();
     this.bridge?.frame(editor.board.seq);

@@ -3,6 +3,7 @@
 // them through here.
 
 import type { Editor } from '../edit/editor';
+import { selects } from '../input/shortcuts';
 import type { Stroke } from '../protocol/board';
 import { PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH, TOOL_ELLIPSE, TOOL_RECT } from '../protocol/types';
 import type { Decorations } from '../ui/decor';
@@ -66,13 +67,13 @@ export class ToolControl {
     this.toolbar.setTool(t, this.styles);
     d.canvas.dataset.tool = t;
     if (t !== 'eraser' && t !== 'partial-eraser') d.decor.setRing(null);
-    if (t !== 'select') d.editor.select([]);
+    if (!selects(t)) d.editor.select([]);
     d.schedule();
   }
 
   /** selected is what a style change restyles: the selection, when the select tool has one; else null. */
   private selected(): Stroke[] | null {
-    if (this.current !== 'select') return null;
+    if (!selects(this.current)) return null;
     const s = this.d.editor.arrange.selectedStrokes();
     return s.length ? s : null;
   }

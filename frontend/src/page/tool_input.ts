@@ -1,5 +1,5 @@
 // The pointer on the canvas: what a press, a drag and a release do with the
-// current tool (draw, shape, erase, type, select), panning and zooming, the
+// current tool (draw, shape, erase, type, select, lasso), panning and zooming, the
 // eraser's ring, and this person's cursor, sent once per frame. Shift and
 // Space, held, change what a drag does.
 
@@ -7,6 +7,7 @@ import type { Editor } from '../edit/editor';
 import { SelectGesture } from '../edit/select_gesture';
 import { pressureByte } from '../geometry/outline';
 import { boardLength, panBy, pinch, toBoard, zoomAt } from '../geometry/view';
+import { selects } from '../input/shortcuts';
 import { attachPointer, type PointerHandlers, type PointerSample } from '../input/pointer';
 import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT } from '../protocol/types';
 import type { Renderer } from '../render/renderer';
@@ -150,7 +151,8 @@ export class ToolInput implements PointerHandlers {
         break;
       }
       case 'select':
-        this.selecting.start(b, this.pick(), this.shiftHeld, this.altHeld);
+      case 'lasso':
+        this.selecting.start(b, this.pick(), this.shiftHeld, this.altHeld, tool === 'lasso');
         break;
       case 'hand':
         break;
@@ -178,7 +180,8 @@ export class ToolInput implements PointerHandlers {
         editor.shapeMove(last, this.shiftHeld);
         break;
       case 'select':
-        this.selecting.move(last, this.shiftHeld);
+      case 'lasso':
+        this.selecting.move(last, this.shiftHeld, pts);
         break;
       default:
         break;
@@ -205,7 +208,7 @@ export class ToolInput implements PointerHandlers {
     editor.cancelStroke();
     editor.eraseCancel();
     editor.moveEnd();
-    this.selecting.end();
+    this.selecting.cancel();
     this.d.schedule();
   }
 
@@ -237,7 +240,7 @@ export class ToolInput implements PointerHandlers {
   }
 
   doubleClick(s: PointerSample): void {
-    if (this.d.tools.tool !== 'select' || this.d.readOnly()) return;
+    if (!selects(this.d.tools.tool) || this.d.readOnly()) return;
     const n = this.d.editor.textAt(this.toBoardSample(s), this.pick());
     if (n) this.openText(n);
   }

@@ -23,6 +23,7 @@ export const TOOL_PRIORITY: readonly ToolName[] = [
   'ellipse',
   'line',
   'highlighter',
+  'lasso',
   'partial-eraser',
 ];
 

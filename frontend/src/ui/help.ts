@@ -15,12 +15,12 @@ export interface Control {
 
 /** CONTROLS: the page's controls, in the order they sit on the screen. */
 export const CONTROLS: readonly Control[] = [
-  { name: 'Tools', what: 'Select, hand, pen, highlighter, eraser, partial eraser, line, arrow, rectangle, ellipse, text: the buttons at the left of the toolbar' },
+  { name: 'Tools', what: 'Select, lasso (a free-form loop: selects what it encloses when released), hand, pen, highlighter, eraser, partial eraser, line, arrow, rectangle, ellipse, text: the buttons at the left of the toolbar' },
   { name: 'More (⋯)', what: 'What does not fit in the toolbar on this screen: more tools, then theme, help, history, clear and share. A click on the board closes an open menu and draws nothing' },
   { name: 'Undo, redo', what: 'Take back or redo your own last change, a clear included' },
   { name: 'Clear', what: 'Clear the board for everyone, after a confirm. Everyone is told who cleared it, with an Undo for anyone who can draw; the board before it stays in history' },
   { name: 'History (the clock)', what: 'The board at any point of its life on a slider, versions marked (blue: checkpoints, red: before a clear; hover for time and authors); play replays it stroke by stroke at a chosen speed; restore as a new board (a copy with a new link; this board stays as it is); export the replay as an animated SVG; Back to live or Escape leaves' },
-  { name: 'Who drew what', what: 'With the select or hand tool, point at a stroke to see who drew it and when' },
+  { name: 'Who drew what', what: 'With the select, lasso or hand tool, point at a stroke to see who drew it and when' },
   { name: 'Share', what: 'The edit link, the view link, the moderator link, and export as PNG (1×, 2× or 3×) or SVG, the whole board or what you see, named after the board and the date' },
   { name: 'Help, theme', what: 'This help; light or dark (the dark theme inverts the board, keeps highlighters light; exports stay as on white)' },
   { name: 'Style (the dot)', what: "The current tool's color, opacity, width and, for shapes, fill; only what applies to the tool" },

@@ -8,7 +8,7 @@
 // Every button has an accessible name (aria-label and title) and a stable
 // data-testid.
 
-import type { ToolName } from '../input/shortcuts';
+import { selects, type ToolName } from '../input/shortcuts';
 import { demotions, planAt, type Demotion, type Extra, type Plan } from './bar_plan';
 import { ClearConfirm } from './clear_confirm';
 import { ICONS, h, svgIcon } from './dom';
@@ -35,6 +35,7 @@ export interface ToolSpec {
 /** TOOLS are the tool buttons, in toolbar order. */
 export const TOOLS: readonly ToolSpec[] = [
   { name: 'select', label: 'Select and move (V)', icon: ICONS.select, draws: true },
+  { name: 'lasso', label: 'Lasso: select with a free-form loop (Shift+V)', icon: ICONS.lasso, draws: true },
   { name: 'hand', label: 'Hand: pan the board (H, or hold Space)', icon: ICONS.hand, draws: false },
   { name: 'pen', label: 'Pen (P)', icon: ICONS.pen, draws: true },
   { name: 'highlighter', label: 'Highlighter (M)', icon: ICONS.highlighter, draws: true },
@@ -191,7 +192,7 @@ export class Toolbar {
     this.tool = t;
     for (const [name, b] of this.toolBtns) b.setAttribute('aria-pressed', String(name === t));
     this.el.dataset.tool = t;
-    const sel = t === 'select' ? this.selection : null;
+    const sel = selects(t) ? this.selection : null;
     if (sel) this.style.setSelection(sel);
     else if (styles) this.style.set(t, styles);
     this.styleGroup.hidden = this.readOnly || !(sel || StylePanel.applies(t));

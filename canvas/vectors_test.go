@@ -347,7 +347,7 @@ func buildVectors(t testing.TB) vectorFile {
 	bad("cursor beyond the coordinate limit", "2080808080040000", "coordinate beyond limit")
 	bad("laser without points", "2800", "laser without points")
 	bad("laser, count beyond limit", "2841", "laser point count over limit")
-	bad("laser beyond the coordinate limit", "28018080808004 00", "coordinate beyond limit")
+	bad("laser beyond the coordinate limit", "2801808080800400", "coordinate beyond limit")
 	bad("clear without a number (version 3)", "16", "clear without a sweep number")
 	bad("clear, sweep 0", "1600", "sweep number 0")
 	bad("unsweep, sweep 0", "1b0100", "sweep number 0")

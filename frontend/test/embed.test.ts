@@ -85,6 +85,7 @@ test('commands: each does what the toolbar does', async () => {
   const b = fakeBoard();
   assert.equal(await run(b, 'setTool', 'highlighter'), 'highlighter');
   assert.equal(await run(b, 'setTool', 'partial-eraser'), 'partial-eraser');
+  assert.equal(await run(b, 'setTool', 'laser'), 'laser');
   assert.equal(await run(b, 'setColor', '#E03131'), null);
   assert.equal(await run(b, 'setColor', '#e0313180'), null);
   assert.equal(await run(b, 'setWidth', 4), null);
@@ -105,7 +106,7 @@ test('commands: each does what the toolbar does', async () => {
 
 test('commands: bad arguments and unknown commands fail with a message, and do nothing', async () => {
   const b = fakeBoard();
-  await assert.rejects(run(b, 'setTool', 'laser'), /unknown tool "laser"/);
+  await assert.rejects(run(b, 'setTool', 'spray'), /unknown tool "spray"/);
   await assert.rejects(run(b, 'setTool'), /unknown tool/);
   for (const c of ['red', '#f00', '#e0313', '#e031311', 'e03131', 0xe03131ff]) await assert.rejects(run(b, 'setColor', c), /'#rrggbb' or '#rrggbbaa'/, String(c));
   for (const w of [0, 0.1, -4, 1025, NaN, Infinity, '4']) await assert.rejects(run(b, 'setWidth', w), /width must be/, String(w));
@@ -123,7 +124,7 @@ test('commands: bad arguments and unknown commands fail with a message, and do n
 test('commands: a view-only board pans and exports, and refuses the rest', async () => {
   const b = fakeBoard(true);
   assert.equal(await run(b, 'setTool', 'hand'), 'hand');
-  for (const [c, a] of [['setTool', 'pen'], ['setColor', '#000000'], ['setWidth', 2], ['restyleSelection', { width: 2 }], ['undo'], ['redo'], ['clear'], ['undoClear']] as const) {
+  for (const [c, a] of [['setTool', 'pen'], ['setTool', 'laser'], ['setColor', '#000000'], ['setWidth', 2], ['restyleSelection', { width: 2 }], ['undo'], ['redo'], ['clear'], ['undoClear']] as const) {
     await assert.rejects(run(b, c, a), /view-only/, c);
   }
   assert.match(String(await run(b, 'exportPNG')), /^data:image\/png/);
@@ -276,13 +277,13 @@ test("token clock: expired by the page's clock, unless that clock already said s
 test('embed query: tools, theme, readonly, view', () => {
   const q = (s: string): ReturnType<typeof parseEmbedConfig> => parseEmbedConfig(new URLSearchParams(s));
   assert.deepEqual(q(''), { tools: null, theme: null, readOnly: false, view: null });
-  const c = q('tools=eraser,PEN,laser,&theme=dark&readonly=1&view=100,-50,2');
-  assert.deepEqual(c.tools, ['pen', 'eraser'], 'toolbar order, unknown names skipped');
+  const c = q('tools=eraser,PEN,spray,laser,&theme=dark&readonly=1&view=100,-50,2');
+  assert.deepEqual(c.tools, ['pen', 'eraser', 'laser'], 'toolbar order, unknown names skipped');
   assert.equal(c.theme, 'dark');
   assert.equal(c.readOnly, true);
   assert.equal(q('theme=blue').theme, null);
   assert.equal(q('readonly=0').readOnly, false);
-  assert.equal(parseTools('laser'), null, 'nothing known: every tool');
+  assert.equal(parseTools('spray'), null, 'nothing known: every tool');
   // view=x,y,zoom: board point (x, y) in CSS pixels at 100 % at the top-left corner.
   const v = parseView('100,-50,2');
   assert.ok(v);

@@ -39,6 +39,8 @@ export interface InputDeps {
   readonly following: Following;
   readonly decor: Decorations;
   readonly textEditor: TextEditor;
+  /** The laser pointer went through these board points (shown here, sent to the others). */
+  readonly laser: (points: readonly { x: number; y: number }[]) => void;
   /** The page cannot change the board: every drag pans. */
   readonly readOnly: () => boolean;
   readonly schedule: () => void;
@@ -152,6 +154,11 @@ export class ToolInput implements PointerHandlers {
       case 'select':
         this.selecting.start(b, this.pick(), this.shiftHeld, this.altHeld);
         break;
+      case 'laser':
+        // The trail carries the pointer: receivers move the cursor with it.
+        this.d.laser([b]);
+        this.carried = true;
+        break;
       case 'hand':
         break;
     }
@@ -179,6 +186,9 @@ export class ToolInput implements PointerHandlers {
         break;
       case 'select':
         this.selecting.move(last, this.shiftHeld);
+        break;
+      case 'laser':
+        this.d.laser(pts);
         break;
       default:
         break;

@@ -24,6 +24,7 @@ export const TOOL_PRIORITY: readonly ToolName[] = [
   'line',
   'highlighter',
   'partial-eraser',
+  'laser',
 ];
 
 /** MIN_TOOLS stay in the bar whatever its width. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LASER_SEND_MS, LaserOut } from '../src/ui/laser';
+import { LASER_SEND_MS, LaserOut } from '../src/net/laser_out';
 import { MAX_LASER_POINTS } from '../src/protocol/types';
 
 test('laser out: points go out at most once an interval, at most a message full, the newest kept', () => {

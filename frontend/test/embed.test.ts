@@ -101,7 +101,7 @@ test('commands: each does what the toolbar does', async () => {
   assert.equal(await run(b, 'exportSVG', 'board'), '<svg>board</svg>');
   assert.equal(await run(b, 'openHistory'), null);
   assert.equal(await run(b, 'closeHistory'), null);
-  assert.deepEqual(b.calls, ['tool highlighter', 'tool partial-eraser', 'color e03131ff false', 'color e0313180 true', 'width 16', 'width 1', 'restyle 2f9e4480 true 32 true', 'restyle undefined undefined 8 undefined', 'undo', 'redo', 'clear', 'undoClear', 'history open', 'history closed']);
+  assert.deepEqual(b.calls, ['tool highlighter', 'tool partial-eraser', 'tool laser', 'color e03131ff false', 'color e0313180 true', 'width 16', 'width 1', 'restyle 2f9e4480 true 32 true', 'restyle undefined undefined 8 undefined', 'undo', 'redo', 'clear', 'undoClear', 'history open', 'history closed']);
 });
 
 test('commands: bad arguments and unknown commands fail with a message, and do nothing', async () => {

@@ -16,11 +16,6 @@ const laserJS = `(() => {
 	return {points: +c.dataset.points, pixels: n};
 })()`
 
-type laserShown struct {
-	Points int `json:"points"`
-	Pixels int `json:"pixels"`
-}
-
 // One person points with the laser (K): the other sees the trail, and it
 // fades away; nothing is drawn on the board, numbered or kept.
 func TestALaserTrailShowsOnTheOtherPageAndFades(t *testing.T) {

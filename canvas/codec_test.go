@@ -82,6 +82,7 @@ type srvMsg struct {
 	Presence Presence
 	Leave    uint32
 	Cursors  []AuthorCursor
+	Lasers   []AuthorLaser
 	Notice   Notice
 }
 
@@ -95,6 +96,9 @@ func decodeServer(frame []byte) ([]srvMsg, error) {
 			c.Ops = append(c.Ops, SeqOp{Author: o.Author, Op: append([]byte(nil), o.Op...)})
 		}
 		c.Cursors = append([]AuthorCursor(nil), m.Cursors...)
+		for _, l := range m.Lasers {
+			c.Lasers = append(c.Lasers, AuthorLaser{Author: l.Author, Points: append([]Cursor(nil), l.Points...)})
+		}
 		if m.Board != nil {
 			c.Board, _ = m.Board.MarshalBinary()
 		}
@@ -125,6 +129,8 @@ func appendServer(b []byte, msgs []srvMsg) []byte {
 			b = AppendLeave(b, m.Leave)
 		case MsgCursors:
 			b = AppendCursors(b, m.Cursors)
+		case MsgLasers:
+			b = AppendLasers(b, m.Lasers)
 		case MsgNotice:
 			b = AppendNotice(b, &m.Notice)
 		default:
@@ -152,6 +158,8 @@ func TestClientFrameBytes(t *testing.T) {
 			"20 09 d00f"},
 		{"cursor at the coordinate limits", ClientFrame{Type: MsgCursor, Cursor: Cursor{X: CoordLimit, Y: -CoordLimit}},
 			"20 8080808002 ffffff ff01"},
+		{"laser, two points", ClientFrame{Type: MsgLaser, Laser: Laser{Points: []Cursor{{X: -5, Y: 1000}, {X: 1, Y: -1}}}},
+			"28 02 09 d00f 02 01"},
 		{"name", ClientFrame{Type: MsgName, Name: Name{Name: "Zé", Color: 0x2f9e44ff}},
 			"21 03 5ac3a9 2f9e44ff"},
 		{"begin, mouse", ClientFrame{Type: byte(OpBegin), Op: Op{Type: OpBegin, Stroke: 1, Color: 0x000000ff, Width: 8, Points: []Point{{X: 400, Y: 300}}}},
@@ -194,6 +202,8 @@ func wantClientFrameBytes(t *testing.T, f ClientFrame, want []byte) {
 		got = AppendHello(prefix, &f.Hello)
 	case MsgCursor:
 		got = AppendCursor(prefix, f.Cursor)
+	case MsgLaser:
+		got = AppendLaser(prefix, &f.Laser)
 	case MsgName:
 		got = AppendName(prefix, &f.Name)
 	default:
@@ -241,6 +251,7 @@ func TestServerFrameBytes(t *testing.T) {
 		{"leave", []srvMsg{{Type: MsgLeave, Leave: 4}}, "84 01 04"},
 		{"cursors", []srvMsg{{Type: MsgCursors, Cursors: []AuthorCursor{{Author: 1, X: 10, Y: -10}, {Author: 2, X: 0, Y: 64}}}},
 			"85 08 02 01 14 13 02 00 8001"},
+		{"lasers", []srvMsg{{Type: MsgLasers, Lasers: []AuthorLaser{{Author: 1, Points: []Cursor{{X: 10, Y: -10}}}}}}, "87 05 01 01 01 14 13"},
 		{"notice", []srvMsg{{Type: MsgNotice, Notice: Notice{Code: 429, Message: "hi"}}}, "86 05 01ad 02 6869"},
 		{"several messages in one frame", []srvMsg{
 			{Type: MsgLeave, Leave: 4},
@@ -459,6 +470,7 @@ func validClientFrames() map[string][]byte {
 		"hello":         AppendHello(nil, &Hello{Version: 1, Epoch: 1 << 40, LastSeq: 1 << 20, Author: 1 << 30, Name: "Grace ✏️", Color: 0x336699ff}),
 		"cursor":        AppendCursor(nil, Cursor{X: -CoordLimit, Y: 1 << 20}),
 		"name":          AppendName(nil, &Name{Name: "Zé", Color: 1}),
+		"laser":         AppendLaser(nil, &Laser{Points: []Cursor{{X: -CoordLimit, Y: 1 << 20}, {X: 0, Y: 0}}}),
 		"begin":         AppendOp(nil, &Op{Type: OpBegin, Stroke: 1 << 20, Color: 0xff, Width: 300, Points: []Point{{X: 1000, Y: -1000}, {X: 1, Y: 2}}}),
 		"begin with p":  AppendOp(nil, &Op{Type: OpBegin, Stroke: 2, Flags: FlagPressure, Width: 1, Points: []Point{{X: 1000, Y: -1000, P: 3}}}),
 		"points":        AppendOp(nil, &Op{Type: OpPoints, Points: []Point{{X: 4, Y: 2}, {X: MaxPointDelta, Y: -300}}}),
@@ -511,7 +523,7 @@ func TestDecodeServerFrameSkipsUnknownTypes(t *testing.T) {
 	var frame []byte
 	frame = append(frame, 0x99, 3, 0xde, 0xad, 0xbe) // unknown, 3-byte body
 	frame = append(frame, leave...)
-	frame = append(frame, 0x87, 0)                               // unknown, empty body
+	frame = append(frame, 0x9f, 0)                               // unknown, empty body
 	frame = append(frame, 0xff, 0x80, 0x01)                      // unknown, 128-byte body of garbage
 	frame = append(frame, bytes.Repeat([]byte{0xff}, 128)...)    //
 	frame = append(frame, 0x01, 2, 0x01, 0x02)                   // a client type is unknown to a server frame
@@ -842,7 +854,7 @@ func randServerMsgs(t testing.TB, r *rand.Rand) []srvMsg {
 	msgs := make([]srvMsg, 1+r.IntN(5))
 	for i := range msgs {
 		m := &msgs[i]
-		m.Type = MsgWelcome + byte(r.IntN(7))
+		m.Type = MsgWelcome + byte(r.IntN(8))
 		switch m.Type {
 		case MsgWelcome:
 			m.Welcome = Welcome{Version: uint8(r.UintN(256)), Epoch: randU64(r), Author: randU32(r), Applied: randU64(r), Head: randU64(r)}
@@ -864,6 +876,14 @@ func randServerMsgs(t testing.TB, r *rand.Rand) []srvMsg {
 			}
 		case MsgNotice:
 			m.Notice = Notice{Code: NoticeCode(r.UintN(1 << 16)), Message: randName(r, maxNoticeBytes)}
+		case MsgLasers:
+			for range r.IntN(4) {
+				l := AuthorLaser{Author: randU32(r)}
+				for range 1 + r.IntN(MaxLaserPoints) {
+					l.Points = append(l.Points, Cursor{X: randCoord(r), Y: randCoord(r)})
+				}
+				m.Lasers = append(m.Lasers, l)
+			}
 		}
 	}
 	return msgs

@@ -224,10 +224,11 @@ func FuzzDecodeServerFrame(f *testing.F) {
 	f.Add([]byte("\x84\x02\x04"))                                         // length beyond the frame
 	f.Add([]byte("\x81\x05\x01\x01\x05\x01\x13"))                         // one op
 	f.Add([]byte("\x85\x07\x02\x01\x14\x13\x02\x00\x80\x01"))             // cursors, count says more than there is
+	f.Add([]byte("\x87\x06\x01\x02\x02\x04\x03\x05"))                     // lasers, points say more than there are
 	f.Add([]byte("\x82\x0b\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00")) // empty board
 	f.Fuzz(func(t *testing.T, data []byte) {
 		err := DecodeServerFrame(data, func(m *ServerMsg) error {
-			if 3*len(m.Ops) > len(data) || 3*len(m.Cursors) > len(data) {
+			if 3*len(m.Ops) > len(data) || 3*len(m.Cursors) > len(data) || 3*len(m.Lasers) > len(data) {
 				t.Fatalf("input of %d bytes decoded to %d ops, %d cursors", len(data), len(m.Ops), len(m.Cursors))
 			}
 			for _, so := range m.Ops {

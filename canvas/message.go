@@ -5,7 +5,14 @@ const (
 	MsgHello  byte = 0x01 // version u8, epoch u64, lastSeq uvarint, author uvarint, name string, color u32
 	MsgCursor byte = 0x20 // x svarint, y svarint
 	MsgName   byte = 0x21 // name string, color u32
+	MsgLaser  byte = 0x28 // count uvarint, count × (x svarint, y svarint)
 )
+
+// MaxLaserPoints is the most points a Laser message carries, and the most
+// a Lasers message carries for one author: a client sends what its pointer
+// went through since its last Laser (one cursor interval), and a server
+// relays at most this many of an author's points per interval.
+const MaxLaserPoints = 64
 
 // Server message types (server frames carry one or more: type byte, body
 // length uvarint, body).
@@ -17,6 +24,7 @@ const (
 	MsgLeave    byte = 0x84 // author uvarint
 	MsgCursors  byte = 0x85 // count uvarint, count × (author uvarint, x svarint, y svarint)
 	MsgNotice   byte = 0x86 // code u16, message string
+	MsgLasers   byte = 0x87 // count uvarint, count × (author uvarint, n uvarint, n × (x svarint, y svarint))
 )
 
 // Hello opens a session.
@@ -34,6 +42,12 @@ type Cursor struct {
 	X, Y int32
 }
 
+// Laser is a stretch of the sender's laser pointer trail: the points its
+// pointer went through, oldest first. It is relayed, never stored.
+type Laser struct {
+	Points []Cursor // positions, as a Cursor's
+}
+
 // Name changes the sender's display name and color.
 type Name struct {
 	Name  string
@@ -41,12 +55,13 @@ type Name struct {
 }
 
 // ClientFrame is one decoded client frame. Type says which field is set:
-// MsgHello, MsgCursor, MsgName, or an op type (IsOp).
+// MsgHello, MsgCursor, MsgLaser, MsgName, or an op type (IsOp).
 type ClientFrame struct {
 	Type   byte
 	Hello  Hello
 	Op     Op
 	Cursor Cursor
+	Laser  Laser // Points reused across frames
 	Name   Name
 }
 
@@ -65,6 +80,11 @@ func DecodeClientFrame(b []byte, f *ClientFrame) error {
 		f.Hello.Color = r.u32()
 	case f.Type == MsgCursor:
 		f.Cursor = Cursor{X: r.coord(), Y: r.coord()}
+	case f.Type == MsgLaser:
+		f.Laser.Points = r.laserPoints(f.Laser.Points[:0])
+		if len(f.Laser.Points) == 0 && r.err == nil {
+			r.fail(errf("laser without points"))
+		}
 	case f.Type == MsgName:
 		f.Name = Name{Name: r.str("name", MaxNameBytes), Color: r.u32()}
 	case IsOp(f.Type):
@@ -93,6 +113,29 @@ func (r *reader) coord() int32 {
 		return 0
 	}
 	return int32(v)
+}
+
+// laserPoints reads count uvarint, count × (x svarint, y svarint) onto ps.
+func (r *reader) laserPoints(ps []Cursor) []Cursor {
+	n := r.count("laser point", MaxLaserPoints, 2)
+	for i := 0; i < n && r.err == nil; i++ {
+		ps = append(ps, Cursor{X: r.coord(), Y: r.coord()})
+	}
+	return ps
+}
+
+func appendLaserPoints(b []byte, ps []Cursor) []byte {
+	b = appendUvarint(b, uint64(len(ps)))
+	for _, p := range ps {
+		b = appendSvarint(b, int64(p.X))
+		b = appendSvarint(b, int64(p.Y))
+	}
+	return b
+}
+
+// AppendLaser appends a Laser client frame (at most MaxLaserPoints points).
+func AppendLaser(b []byte, l *Laser) []byte {
+	return appendLaserPoints(append(b, MsgLaser), l.Points)
 }
 
 // AppendHello appends a Hello client frame.

@@ -24,12 +24,12 @@ type iterOp struct {
 
 // knownServerType: DecodeServerFrame calls its fn for these, and skips the
 // others by their length.
-func knownServerType(t byte) bool { return t >= MsgWelcome && t <= MsgNotice }
+func knownServerType(t byte) bool { return t >= MsgWelcome && t <= MsgLasers }
 
 // walkFrame reads frame with FrameIter, OpsIter and DecodeWelcome, keeping
 // the known types; it stops at the first error. unchecked: the frame has a
 // message of a known type whose body these leave to the caller (Snapshot,
-// Presence, Leave, Cursors, Notice).
+// Presence, Leave, Cursors, Notice, Lasers).
 func walkFrame(frame []byte) (out []iterMsg, unchecked bool, err error) {
 	it := NewFrameIter(frame)
 	for it.Next() {

@@ -34,6 +34,13 @@ type AuthorCursor struct {
 	X, Y   int32
 }
 
+// AuthorLaser is the stretch of one person's laser trail that a Lasers
+// message carries, oldest point first.
+type AuthorLaser struct {
+	Author uint32
+	Points []Cursor
+}
+
 // Notice is a non-fatal error or hint for the client.
 type Notice struct {
 	Code    NoticeCode
@@ -50,6 +57,7 @@ const MaxServerFrame = 64 << 20
 const (
 	MaxOpsPerMessage     = 1 << 16
 	MaxCursorsPerMessage = 1 << 12
+	MaxLasersPerMessage  = 1 << 12 // authors; each with up to MaxLaserPoints points
 	maxOpBytes           = 1 << 20
 	maxNoticeBytes       = 1024
 )
@@ -125,6 +133,17 @@ func AppendCursors(b []byte, cs []AuthorCursor) []byte {
 	return endMsg(b, s)
 }
 
+// AppendLasers appends a Lasers message.
+func AppendLasers(b []byte, ls []AuthorLaser) []byte {
+	b, s := beginMsg(b, MsgLasers)
+	b = appendUvarint(b, uint64(len(ls)))
+	for _, l := range ls {
+		b = appendUvarint(b, uint64(l.Author))
+		b = appendLaserPoints(b, l.Points)
+	}
+	return endMsg(b, s)
+}
+
 // AppendNotice appends a Notice message.
 func AppendNotice(b []byte, n *Notice) []byte {
 	b, s := beginMsg(b, MsgNotice)
@@ -143,6 +162,7 @@ type ServerMsg struct {
 	Presence Presence
 	Leave    uint32
 	Cursors  []AuthorCursor
+	Lasers   []AuthorLaser
 	Notice   Notice
 }
 
@@ -162,7 +182,7 @@ func DecodeServerFrame(b []byte, fn func(m *ServerMsg) error) error {
 			return errShort
 		}
 		body := reader{b: r.bytes(int(n))}
-		m = ServerMsg{Type: typ, Ops: m.Ops[:0], Cursors: m.Cursors[:0]}
+		m = ServerMsg{Type: typ, Ops: m.Ops[:0], Cursors: m.Cursors[:0], Lasers: m.Lasers[:0]}
 		switch typ {
 		case MsgWelcome:
 			decodeWelcome(&body, &m.Welcome)
@@ -195,6 +215,16 @@ func DecodeServerFrame(b []byte, fn func(m *ServerMsg) error) error {
 				c := AuthorCursor{Author: body.uvarint32("author")}
 				c.X, c.Y = body.coord(), body.coord()
 				m.Cursors = append(m.Cursors, c)
+			}
+		case MsgLasers:
+			cnt := body.count("laser", MaxLasersPerMessage, 3)
+			for i := 0; i < cnt && body.err == nil; i++ {
+				l := AuthorLaser{Author: body.uvarint32("author")}
+				l.Points = body.laserPoints(nil)
+				if len(l.Points) == 0 && body.err == nil {
+					body.fail(errf("laser without points"))
+				}
+				m.Lasers = append(m.Lasers, l)
 			}
 		case MsgNotice:
 			m.Notice.Code = NoticeCode(body.u16())

@@ -144,10 +144,20 @@ func clientJSON(f *ClientFrame) obj {
 			"author": h.Author, "name": h.Name, "color": h.Color}
 	case MsgCursor:
 		return obj{"type": "cursor", "x": f.Cursor.X, "y": f.Cursor.Y}
+	case MsgLaser:
+		return obj{"type": "laser", "points": laserJSON(f.Laser.Points)}
 	case MsgName:
 		return obj{"type": "name", "name": f.Name.Name, "color": f.Name.Color}
 	}
 	return opJSON(&f.Op)
+}
+
+func laserJSON(ps []Cursor) []any {
+	out := []any{}
+	for _, p := range ps {
+		out = append(out, []any{p.X, p.Y})
+	}
+	return out
 }
 
 func boardJSON(b *Board) obj {
@@ -211,6 +221,12 @@ func serverJSON(t testing.TB, frame []byte) []obj {
 				cs = append(cs, []any{c.Author, c.X, c.Y})
 			}
 			out = append(out, obj{"type": "cursors", "cursors": cs})
+		case MsgLasers:
+			ls := []any{}
+			for _, l := range m.Lasers {
+				ls = append(ls, obj{"author": l.Author, "points": laserJSON(l.Points)})
+			}
+			out = append(out, obj{"type": "lasers", "lasers": ls})
 		case MsgNotice:
 			out = append(out, obj{"type": "notice", "code": m.Notice.Code, "message": m.Notice.Message})
 		}
@@ -284,6 +300,7 @@ func buildVectors(t testing.TB) vectorFile {
 	client("transform: twice as wide, mirrored, half as high, moved", AppendOp(nil, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 4}}, SX: -2 * ScaleOne, SY: ScaleOne / 2, DX: 40, DY: -MaxMoveDelta}))
 	client("cursor", AppendCursor(nil, Cursor{X: -5, Y: 1000}))
 	client("name", AppendName(nil, &Name{Name: "Linus", Color: 0x2f9e44ff}))
+	client("laser, three points", AppendLaser(nil, &Laser{Points: []Cursor{{X: 10, Y: -10}, {X: 12, Y: -9}, {X: CoordLimit, Y: -CoordLimit}}}))
 
 	bad("empty frame", "", "empty frame")
 	bad("unknown type", "7f", "unknown message type")
@@ -328,6 +345,9 @@ func buildVectors(t testing.TB) vectorFile {
 	bad("hello, name not UTF-8", "01010000000000000000000002c328ff0000ff", "not UTF-8")
 	bad("hello, name too long", "01010000000000000000000041", "name too long")
 	bad("cursor beyond the coordinate limit", "2080808080040000", "coordinate beyond limit")
+	bad("laser without points", "2800", "laser without points")
+	bad("laser, count beyond limit", "2841", "laser point count over limit")
+	bad("laser beyond the coordinate limit", "2801808080800400", "coordinate beyond limit")
 	bad("clear without a number (version 3)", "16", "clear without a sweep number")
 	bad("clear, sweep 0", "1600", "sweep number 0")
 	bad("unsweep, sweep 0", "1b0100", "sweep number 0")
@@ -357,9 +377,10 @@ func buildVectors(t testing.TB) vectorFile {
 	f = AppendOps(nil, 1<<40, []SeqOp{{Author: 1 << 31, Op: AppendOp(nil, &Op{Type: OpClear, Stroke: 1})}, {Author: 1 << 31, Op: []byte{byte(OpClear)}},
 		{Author: 3, Op: AppendOp(nil, &Op{Type: OpBegin, Stroke: 1, Width: 1, Points: []Point{{X: 1, Y: 1}}, Purge: true})}})
 	f = AppendCursors(f, []AuthorCursor{{Author: 1, X: 10, Y: -10}, {Author: 9, X: CoordLimit, Y: -CoordLimit}})
+	f = AppendLasers(f, []AuthorLaser{{Author: 1, Points: []Cursor{{X: 10, Y: -10}, {X: 11, Y: -12}}}, {Author: 9, Points: []Cursor{{X: -CoordLimit, Y: CoordLimit}}}})
 	f = AppendLeave(f, 4)
 	f = AppendNotice(f, &Notice{Code: 429, Message: "slow down: retry after 250 ms"})
-	server("ops, cursors, leave, notice in one frame", f)
+	server("ops, cursors, lasers, leave, notice in one frame", f)
 	ops = ops[:0]
 	for _, o := range []*Op{begin, trace, {Type: OpEnd}} {
 		ops = append(ops, SeqOp{Author: 2, Op: AppendOp(nil, o)})
@@ -693,6 +714,8 @@ func reencodeClient(f *ClientFrame) []byte {
 		return AppendHello(nil, &f.Hello)
 	case MsgCursor:
 		return AppendCursor(nil, f.Cursor)
+	case MsgLaser:
+		return AppendLaser(nil, &f.Laser)
 	case MsgName:
 		return AppendName(nil, &f.Name)
 	}

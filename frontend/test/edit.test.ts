@@ -75,6 +75,7 @@ test('shortcuts: P, E, Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z, Ctrl+Y', () => {
   assert.equal(k('p'), 'pen');
   assert.equal(k('P'), 'pen');
   assert.equal(k('e'), 'eraser');
+  assert.equal(k('k'), 'laser');
   assert.equal(k('z', { ctrlKey: true }), 'undo');
   assert.equal(k('z', { metaKey: true }), 'undo');
   assert.equal(k('Z', { ctrlKey: true, shiftKey: true }), 'redo');

@@ -86,6 +86,7 @@ test('commands: each does what the toolbar does', async () => {
   assert.equal(await run(b, 'setTool', 'highlighter'), 'highlighter');
   assert.equal(await run(b, 'setTool', 'partial-eraser'), 'partial-eraser');
   assert.equal(await run(b, 'setTool', 'lasso'), 'lasso');
+  assert.equal(await run(b, 'setTool', 'laser'), 'laser');
   assert.equal(await run(b, 'setColor', '#E03131'), null);
   assert.equal(await run(b, 'setColor', '#e0313180'), null);
   assert.equal(await run(b, 'setWidth', 4), null);
@@ -101,12 +102,12 @@ test('commands: each does what the toolbar does', async () => {
   assert.equal(await run(b, 'exportSVG', 'board'), '<svg>board</svg>');
   assert.equal(await run(b, 'openHistory'), null);
   assert.equal(await run(b, 'closeHistory'), null);
-  assert.deepEqual(b.calls, ['tool highlighter', 'tool partial-eraser', 'tool lasso', 'color e03131ff false', 'color e0313180 true', 'width 16', 'width 1', 'restyle 2f9e4480 true 32 true', 'restyle undefined undefined 8 undefined', 'undo', 'redo', 'clear', 'undoClear', 'history open', 'history closed']);
+  assert.deepEqual(b.calls, ['tool highlighter', 'tool partial-eraser', 'tool lasso', 'tool laser', 'color e03131ff false', 'color e0313180 true', 'width 16', 'width 1', 'restyle 2f9e4480 true 32 true', 'restyle undefined undefined 8 undefined', 'undo', 'redo', 'clear', 'undoClear', 'history open', 'history closed']);
 });
 
 test('commands: bad arguments and unknown commands fail with a message, and do nothing', async () => {
   const b = fakeBoard();
-  await assert.rejects(run(b, 'setTool', 'laser'), /unknown tool "laser"/);
+  await assert.rejects(run(b, 'setTool', 'spray'), /unknown tool "spray"/);
   await assert.rejects(run(b, 'setTool'), /unknown tool/);
   for (const c of ['red', '#f00', '#e0313', '#e031311', 'e03131', 0xe03131ff]) await assert.rejects(run(b, 'setColor', c), /'#rrggbb' or '#rrggbbaa'/, String(c));
   for (const w of [0, 0.1, -4, 1025, NaN, Infinity, '4']) await assert.rejects(run(b, 'setWidth', w), /width must be/, String(w));
@@ -124,7 +125,7 @@ test('commands: bad arguments and unknown commands fail with a message, and do n
 test('commands: a view-only board pans and exports, and refuses the rest', async () => {
   const b = fakeBoard(true);
   assert.equal(await run(b, 'setTool', 'hand'), 'hand');
-  for (const [c, a] of [['setTool', 'pen'], ['setTool', 'lasso'], ['setColor', '#000000'], ['setWidth', 2], ['restyleSelection', { width: 2 }], ['undo'], ['redo'], ['clear'], ['undoClear']] as const) {
+  for (const [c, a] of [['setTool', 'pen'], ['setTool', 'lasso'], ['setTool', 'laser'], ['setColor', '#000000'], ['setWidth', 2], ['restyleSelection', { width: 2 }], ['undo'], ['redo'], ['clear'], ['undoClear']] as const) {
     await assert.rejects(run(b, c, a), /view-only/, c);
   }
   assert.match(String(await run(b, 'exportPNG')), /^data:image\/png/);
@@ -277,13 +278,13 @@ test("token clock: expired by the page's clock, unless that clock already said s
 test('embed query: tools, theme, readonly, view', () => {
   const q = (s: string): ReturnType<typeof parseEmbedConfig> => parseEmbedConfig(new URLSearchParams(s));
   assert.deepEqual(q(''), { tools: null, theme: null, readOnly: false, view: null });
-  const c = q('tools=eraser,PEN,laser,&theme=dark&readonly=1&view=100,-50,2');
-  assert.deepEqual(c.tools, ['pen', 'eraser'], 'toolbar order, unknown names skipped');
+  const c = q('tools=eraser,PEN,spray,laser,&theme=dark&readonly=1&view=100,-50,2');
+  assert.deepEqual(c.tools, ['pen', 'eraser', 'laser'], 'toolbar order, unknown names skipped');
   assert.equal(c.theme, 'dark');
   assert.equal(c.readOnly, true);
   assert.equal(q('theme=blue').theme, null);
   assert.equal(q('readonly=0').readOnly, false);
-  assert.equal(parseTools('laser'), null, 'nothing known: every tool');
+  assert.equal(parseTools('spray'), null, 'nothing known: every tool');
   // view=x,y,zoom: board point (x, y) in CSS pixels at 100 % at the top-left corner.
   const v = parseView('100,-50,2');
   assert.ok(v);

@@ -154,6 +154,10 @@ export class FakeConn {
       room.broadcast([p]);
       return;
     }
+    if (m.type === 'laser') {
+      room.broadcast([{ type: 'lasers', lasers: [{ author: this.author, points: m.points }] }]);
+      return;
+    }
     if (room.paused) {
       room.held.push({ conn: this, frame: f });
       return;

@@ -79,6 +79,8 @@ export function clientJSON(m: ClientMsg): J {
       };
     case 'cursor':
       return { type: 'cursor', x: m.x, y: m.y };
+    case 'laser':
+      return { type: 'laser', points: m.points.map((p) => [p.x, p.y]) };
     case 'name':
       return { type: 'name', name: m.name, color: m.color };
     default:
@@ -129,6 +131,8 @@ export function serverJSON(m: ServerMsg): J {
       return { type: 'leave', author: m.author };
     case 'cursors':
       return { type: 'cursors', cursors: m.cursors.map((c) => [c.author, c.x, c.y]) };
+    case 'lasers':
+      return { type: 'lasers', lasers: m.lasers.map((l) => ({ author: l.author, points: l.points.map((p) => [p.x, p.y]) })) };
     case 'notice':
       return { type: 'notice', code: m.code, message: m.message };
   }

@@ -165,7 +165,7 @@ func (p *person) drag(pts [][2]float64) {
 func (p *person) canvasPixels() string {
 	var url string
 	p.eval(`(() => {
-		const cs = [...document.querySelectorAll('canvas')];
+		const cs = [...document.querySelectorAll('canvas:not(.lasers)')];
 		cs.sort((a, b) => b.width * b.height - a.width * a.height);
 		return cs[0].toDataURL('image/png');
 	})()`, &url)

@@ -110,7 +110,7 @@ func TestTwoPeopleDrawTogetherAndALateJoinerSeesTheSame(t *testing.T) {
 // drawing surface (the largest canvas)?
 func inkJS(x, y float64) string {
 	return `(() => {
-		const cs = [...document.querySelectorAll('canvas')];
+		const cs = [...document.querySelectorAll('canvas:not(.lasers)')];
 		cs.sort((a, b) => b.width * b.height - a.width * a.height);
 		const c = cs[0], r = c.getBoundingClientRect();
 		const sx = c.width / r.width, sy = c.height / r.height;

@@ -105,7 +105,7 @@ func (p *person) regionPixels(r region) pixels {
 		B64  string
 	}
 	p.eval(fmt.Sprintf(`(() => {
-		const cs = [...document.querySelectorAll('canvas')];
+		const cs = [...document.querySelectorAll('canvas:not(.lasers)')];
 		cs.sort((a, b) => b.width * b.height - a.width * a.height);
 		const c = cs[0], rc = c.getBoundingClientRect();
 		const k = c.width / rc.width;
@@ -135,7 +135,7 @@ func (p *person) regionDigest(r region) digest {
 	p.t.Helper()
 	var d digest
 	p.eval(fmt.Sprintf(`(() => {
-		const cs = [...document.querySelectorAll('canvas')];
+		const cs = [...document.querySelectorAll('canvas:not(.lasers)')];
 		cs.sort((a, b) => b.width * b.height - a.width * a.height);
 		const c = cs[0], rc = c.getBoundingClientRect();
 		const k = c.width / rc.width;

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"slices"
 
 	"github.com/lxzan/gws"
 	"github.com/sketchpad/sketchpad/canvas"
@@ -145,6 +146,26 @@ func (c *Client) WaitCursor(ctx context.Context, author uint32, x, y int32) erro
 		cu, ok := c.cursors[author]
 		return ok && cu.X == x && cu.Y == y
 	})
+}
+
+// SendLaser sends a stretch of laser pointer trail (relayed, never kept).
+func (c *Client) SendLaser(pts ...canvas.Cursor) error {
+	return c.SendRaw(canvas.AppendLaser(nil, &canvas.Laser{Points: pts}))
+}
+
+// WaitLaser waits until author's laser points received end with want.
+func (c *Client) WaitLaser(ctx context.Context, author uint32, want ...canvas.Cursor) error {
+	return c.wait(ctx, "laser", func() bool {
+		got := c.lasers[author]
+		return len(got) >= len(want) && slices.Equal(got[len(got)-len(want):], want)
+	})
+}
+
+// Lasers is every laser point received from author.
+func (c *Client) Lasers(author uint32) []canvas.Cursor {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.lasers[author])
 }
 
 // Seq is the last sequence number applied.

@@ -44,6 +44,7 @@ type Client struct {
 	notices []canvas.Notice
 	people  map[uint32]canvas.Presence
 	cursors map[uint32]canvas.AuthorCursor
+	lasers  map[uint32][]canvas.Cursor // every laser point received, by author
 	err     error
 	live    bool // welcomed on the current connection
 	// Set while handling one frame:
@@ -80,7 +81,8 @@ func New(url string, o Options) *Client {
 	}
 	return &Client{url: url, name: o.Name, color: o.Color, header: o.Header, noLog: o.NoLog, dialer: o.NewDialer,
 		board: canvas.NewBoard(0), change: make(chan struct{}),
-		people: map[uint32]canvas.Presence{}, cursors: map[uint32]canvas.AuthorCursor{}}
+		people: map[uint32]canvas.Presence{}, cursors: map[uint32]canvas.AuthorCursor{},
+		lasers: map[uint32][]canvas.Cursor{}}
 }
 
 type handler struct {
@@ -232,6 +234,10 @@ func (c *Client) handle(_ *gws.Conn, m *canvas.ServerMsg) error {
 	case canvas.MsgCursors:
 		for _, cu := range m.Cursors {
 			c.cursors[cu.Author] = cu
+		}
+	case canvas.MsgLasers:
+		for _, l := range m.Lasers {
+			c.lasers[l.Author] = append(c.lasers[l.Author], l.Points...)
 		}
 	}
 	return nil

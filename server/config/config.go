@@ -228,7 +228,7 @@ var Settings = []Setting{
 	{"max-board-strokes", "SKETCHPAD_MAX_BOARD_STROKES", "100000", "strokes, shapes and texts one board may hold", boundedInt(1<<22, func(c *Config) *int { return &c.MaxBoardStrokes })},
 	{"rate-draw", "SKETCHPAD_RATE_DRAW", "250", "drawing ops per second per connection, burst twice that (over: slowed, Notice 429; persisting: close 4429)", floatSetter(func(c *Config) *float64 { return &c.RateDraw })},
 	{"rate-destructive", "SKETCHPAD_RATE_DESTRUCTIVE", "20", "erase, restore and clear ops per second per connection", floatSetter(func(c *Config) *float64 { return &c.RateDestructive })},
-	{"rate-presence", "SKETCHPAD_RATE_PRESENCE", "70", "cursor and name updates per second per connection (over: dropped)", floatSetter(func(c *Config) *float64 { return &c.RatePresence })},
+	{"rate-presence", "SKETCHPAD_RATE_PRESENCE", "70", "cursor, laser and name updates per second per connection (over: cursors and lasers dropped)", floatSetter(func(c *Config) *float64 { return &c.RatePresence })},
 	{"ip-rate-factor", "SKETCHPAD_IP_RATE_FACTOR", "10", "one client IP's budget, in connections' worth of each rate", floatSetter(func(c *Config) *float64 { return &c.IPRateFactor })},
 	{"rate-http", "SKETCHPAD_RATE_HTTP", "50", "requests per second per client address, burst twice that, to endpoints that make a replica work: board pages and pictures, embeds, token minting, WebSocket upgrades (over: HTTP 429)", floatSetter(func(c *Config) *float64 { return &c.RateHTTP })},
 	{"trusted-proxies", "SKETCHPAD_TRUSTED_PROXIES", "(none)", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For gives the client IP", func(c *Config, v string) error {

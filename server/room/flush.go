@@ -13,7 +13,8 @@ import (
 // session, paced by what a frame costs this replica.
 
 // flush stores pending ops and sends one frame with everything new to every
-// session. Cursors go out at most every cfg.CursorInterval unless force.
+// session. Cursors and laser trails go out at most every
+// cfg.CursorInterval unless force.
 func (r *Room) flush(ctx context.Context, force bool) {
 	r.submit()
 	r.emitPending()
@@ -21,14 +22,24 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	// clear wipes is a version (history.go).
 	r.markClears(ctx)
 	now := time.Now()
-	if len(r.cursors) > 0 && (force || !now.Before(r.curDue)) {
-		cs := make([]canvas.AuthorCursor, 0, len(r.cursors))
-		for a, c := range r.cursors {
-			cs = append(cs, canvas.AuthorCursor{Author: a, X: c.X, Y: c.Y})
+	if (len(r.cursors) > 0 || len(r.lasers) > 0) && (force || !now.Before(r.curDue)) {
+		if len(r.cursors) > 0 {
+			cs := make([]canvas.AuthorCursor, 0, len(r.cursors))
+			for a, c := range r.cursors {
+				cs = append(cs, canvas.AuthorCursor{Author: a, X: c.X, Y: c.Y})
+			}
+			r.out = canvas.AppendCursors(r.out, cs)
+			clear(r.cursors)
 		}
-		r.out = canvas.AppendCursors(r.out, cs)
+		if len(r.lasers) > 0 {
+			ls := make([]canvas.AuthorLaser, 0, len(r.lasers))
+			for a, pts := range r.lasers {
+				ls = append(ls, canvas.AuthorLaser{Author: a, Points: pts})
+			}
+			r.out = canvas.AppendLasers(r.out, ls)
+			clear(r.lasers) // the encoded frame holds copies: the slices may go
+		}
 		r.outUrgent = true
-		clear(r.cursors)
 		r.curDue = now.Add(r.cfg.CursorInterval)
 	}
 	if len(r.out) == 0 {

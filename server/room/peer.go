@@ -56,5 +56,9 @@ func (r *Room) Op(p Peer, data []byte) { r.post(event{kind: evOp, s: p, data: da
 // Cursor moves p's cursor.
 func (r *Room) Cursor(p Peer, c canvas.Cursor) { r.post(event{kind: evCursor, s: p, cur: c}) }
 
+// Laser relays a stretch of p's laser trail (never stored). The room
+// keeps l; the caller must not reuse it.
+func (r *Room) Laser(p Peer, l *canvas.Laser) { r.post(event{kind: evLaser, s: p, laser: l}) }
+
 // Rename sets p's name and color.
 func (r *Room) Rename(p Peer, n *canvas.Name) { r.post(event{kind: evName, s: p, name: n}) }

@@ -63,8 +63,11 @@ type Room struct {
 	submitDone chan oplog.SubmitResult
 	out        []byte // frame being built for everyone
 	cursors    map[uint32]canvas.Cursor
-	curDue     time.Time // when cursors may next be sent
-	sentAt     time.Time // when the last frame went out
+	// Laser trail points each author sent since the last Lasers (at most
+	// canvas.MaxLaserPoints each): relayed with the cursors, never stored.
+	lasers map[uint32][]canvas.Cursor
+	curDue time.Time // when cursors and lasers may next be sent
+	sentAt time.Time // when the last frame went out
 	// paidUntil is how far ahead the room's frames have spent its share
 	// of a core (sendDue): each frame sent moves it a sendInterval on from
 	// now or from where it was, whichever is later.
@@ -120,6 +123,7 @@ const (
 	evLeave
 	evOp
 	evCursor
+	evLaser
 	evName
 	evClose
 	evPeek // a copy of the board, for /b/{room}.svg
@@ -134,6 +138,7 @@ type event struct {
 	data  []byte        // op bytes (owned by the event)
 	cur   canvas.Cursor
 	name  *canvas.Name
+	laser *canvas.Laser
 	peek  chan<- peekReply
 	batch *published // evBus
 }
@@ -164,6 +169,7 @@ func newRoom(name string, hub *Hub) *Room {
 		people:   make(map[uint32]*person),
 		names:    make(map[uint32]string),
 		cursors:  make(map[uint32]canvas.Cursor),
+		lasers:   make(map[uint32][]canvas.Cursor),
 		recent:   newRecentOps(hub.cfg),
 
 		submitDone: make(chan oplog.SubmitResult, 1),
@@ -329,6 +335,12 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 		if m := r.sessions[ev.s]; m != nil {
 			r.cursors[m.author] = ev.cur
 		}
+	case evLaser:
+		if m := r.sessions[ev.s]; m != nil {
+			pts := r.lasers[m.author]
+			room := canvas.MaxLaserPoints - len(pts)
+			r.lasers[m.author] = append(pts, ev.laser.Points[:min(room, len(ev.laser.Points))]...)
+		}
 	case evName:
 		if m := r.sessions[ev.s]; m != nil {
 			p := r.people[m.author]
@@ -372,7 +384,7 @@ func (r *Room) retryLoad(ctx context.Context) {
 // retry of the shared log, a sequence gap to repair.
 func (r *Room) nextDue() (time.Time, bool) {
 	var t time.Time
-	if len(r.cursors) > 0 {
+	if len(r.cursors) > 0 || len(r.lasers) > 0 {
 		t = r.curDue
 	}
 	if len(r.out) > 0 {
@@ -401,6 +413,7 @@ func (r *Room) leave(s Peer) {
 		if p.sessions <= 0 {
 			delete(r.people, m.author)
 			delete(r.cursors, m.author)
+			delete(r.lasers, m.author)
 			r.out = canvas.AppendLeave(r.out, m.author)
 		}
 	}

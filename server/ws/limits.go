@@ -14,15 +14,16 @@ import (
 // offender is slowed down by TCP backpressure while everyone else is not.
 // The client is told how long with a Notice (code 429); if it keeps
 // sending faster than its budget for longer than maxDebt, it is closed with
-// 4429. Cursor updates are the exception: beyond budget they are dropped
-// (a newer one is coming), never waited for.
+// 4429. Cursor and laser updates are the exception: beyond budget they are
+// dropped (a newer one is coming, and a laser trail only fades), never
+// waited for.
 
 type rateClass uint8
 
 const (
 	classDraw        rateClass = iota // strokes, shapes, text, moves
 	classDestructive                  // erase, restore, clear, undo of a clear, remove
-	classPresence                     // cursor, name
+	classPresence                     // cursor, laser, name
 	numClasses
 )
 
@@ -36,6 +37,14 @@ func classOf(typ byte) rateClass {
 	}
 	return classPresence
 }
+
+// dropsOverBudget reports whether a frame of type typ beyond its budget is
+// dropped rather than waited for.
+func dropsOverBudget(typ byte) bool { return typ == canvas.MsgCursor || typ == canvas.MsgLaser }
+
+// drawsOnBoard reports whether a frame of type typ needs the right to draw:
+// ops, and the laser pointer, which a view link's page has no tool for.
+func drawsOnBoard(typ byte) bool { return canvas.IsOp(typ) || typ == canvas.MsgLaser }
 
 // maxDebt is how far (in time) a connection may run ahead of its budget
 // before it is closed instead of slowed down.

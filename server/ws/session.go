@@ -327,14 +327,17 @@ func (h *Handler) message(c *gws.Conn, msg *gws.Message) {
 		s.room.Join(s, &hello)
 	case s.room == nil:
 		s.reject(canvas.CloseOutOfOrder, "hello expected first")
-	case canvas.IsOp(f.Type) && s.readOnly:
+	case drawsOnBoard(f.Type) && s.readOnly:
 		s.reject(canvas.CloseReadOnly, "read-only link: this page cannot draw")
-	case canvas.IsOp(f.Type) && !s.expires.IsZero() && !time.Now().Before(s.expires):
+	case drawsOnBoard(f.Type) && !s.expires.IsZero() && !time.Now().Before(s.expires):
 		s.reject(canvas.CloseExpired, "embed token expired")
 	case canvas.IsOp(f.Type):
 		s.room.Op(s, append([]byte(nil), data...))
 	case f.Type == canvas.MsgCursor:
 		s.room.Cursor(s, f.Cursor)
+	case f.Type == canvas.MsgLaser:
+		// f is pooled: the room gets its own copy of the points.
+		s.room.Laser(s, &canvas.Laser{Points: append([]canvas.Cursor(nil), f.Laser.Points...)})
 	case f.Type == canvas.MsgName:
 		if s.forcedName != "" {
 			f.Name.Name = s.forcedName
@@ -364,7 +367,7 @@ func (s *Session) allow(typ byte) bool {
 		return true
 	}
 	s.ws.metrics.RateLimited.WithLabelValues([numClasses]string{"draw", "destructive", "presence"}[c]).Inc()
-	if typ == canvas.MsgCursor {
+	if dropsOverBudget(typ) {
 		return false // a newer position is coming
 	}
 	s.throttled += d

@@ -132,6 +132,7 @@ export class Editor {
         presence: (m) => listener.presence?.(m),
         leave: (a) => listener.leave?.(a),
         cursors: (c) => listener.cursors?.(c),
+        lasers: (l) => listener.lasers?.(l),
         notice: (m) => listener.notice?.(m),
         pausedChanged: (p) => listener.pausedChanged?.(p),
       },

@@ -14,7 +14,8 @@ export type ToolName =
   | 'arrow'
   | 'rect'
   | 'ellipse'
-  | 'text';
+  | 'text'
+  | 'laser';
 
 export const TOOL_NAMES: readonly ToolName[] = [
   'select',
@@ -29,6 +30,7 @@ export const TOOL_NAMES: readonly ToolName[] = [
   'rect',
   'ellipse',
   'text',
+  'laser',
 ];
 
 /** selects reports whether tool t selects (select and lasso: a selection is kept, shown and restyled with them). */
@@ -89,6 +91,7 @@ const TOOL_KEYS: Readonly<Record<string, ToolName>> = {
   r: 'rect',
   o: 'ellipse',
   t: 'text',
+  k: 'laser',
 };
 
 /** SHORTCUTS: everything the keyboard does, for the help panel. */
@@ -105,6 +108,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'R', what: 'Rectangle (Shift: square)', command: 'rect' },
   { keys: 'O', what: 'Ellipse (Shift: circle)', command: 'ellipse' },
   { keys: 'T', what: 'Text (Enter ends, Shift+Enter new line; double-click your text to edit)', command: 'text' },
+  { keys: 'K', what: 'Laser pointer: a trail the others see fade out (not drawn on the board)', command: 'laser' },
   { keys: 'F', what: 'Fill shapes on or off', command: 'fill' },
   { keys: 'Delete / Backspace', what: 'Delete the selection', command: 'delete' },
   { keys: 'Ctrl+A', what: 'Select everything', command: 'select-all' },

@@ -27,6 +27,7 @@ import { CLOSE_EXPIRED, CLOSE_MALFORMED, CLOSE_READ_ONLY, CLOSE_VERSION, NOTICE_
 import {
   VERSION,
   type AuthorCursor,
+  type AuthorLaser,
   type NoticeMsg,
   type Op,
   type OpsMsg,
@@ -54,6 +55,8 @@ export interface SyncListener {
   presence?(m: PresenceMsg): void;
   leave?(author: number): void;
   cursors?(cursors: readonly AuthorCursor[]): void;
+  /** Stretches of others' laser trails (and our own, which the page skips). */
+  lasers?(lasers: readonly AuthorLaser[]): void;
   notice?(m: NoticeMsg): void;
   /** The room paused drawing (its storage is unreachable) or resumed it; called once per frame that changed it. */
   pausedChanged?(paused: boolean): void;
@@ -276,6 +279,9 @@ export class SyncCore {
         case 'cursors':
           this.listener.cursors?.(m.cursors);
           break;
+        case 'lasers':
+          this.listener.lasers?.(m.lasers);
+          break;
         case 'notice':
           if (m.code === NOTICE_LOADING && !this.liveV) this.loadingV = true;
           this.listener.notice?.(m);
@@ -309,6 +315,13 @@ export class SyncCore {
   sendCursor(x: number, y: number): boolean {
     if (!this.liveV || this.readOnlyV) return false;
     this.send(encodeClientMsg({ type: 'cursor', x: clampCoord(Math.round(x)), y: clampCoord(Math.round(y)) }));
+    return true;
+  }
+
+  /** sendLaser sends a stretch of laser trail when live; like cursors, never queued. */
+  sendLaser(points: readonly { x: number; y: number }[]): boolean {
+    if (!this.liveV || this.readOnlyV || points.length === 0) return false;
+    this.send(encodeClientMsg({ type: 'laser', points: points.map((p) => ({ x: clampCoord(Math.round(p.x)), y: clampCoord(Math.round(p.y)) })) }));
     return true;
   }
 

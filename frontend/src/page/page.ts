@@ -22,6 +22,8 @@ import { CLOSE_EXPIRED } from '../protocol/codes';
 import { PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH } from '../protocol/types';
 import { Renderer } from '../render/renderer';
 import { RemoteCursors } from '../ui/cursors';
+import { LaserOut } from '../net/laser_out';
+import { LaserTrails } from '../ui/laser';
 import { Decorations } from '../ui/decor';
 import { h } from '../ui/dom';
 import { Exports } from '../ui/exports';
@@ -61,6 +63,8 @@ export class Page {
   private readonly frames: FrameLoop;
   private readonly people: PeopleList;
   private readonly cursors: RemoteCursors;
+  private readonly lasers = new LaserTrails();
+  private readonly laserOut = new LaserOut();
   private readonly status: StatusBanner;
   private readonly textEditor: TextEditor;
   private readonly decor: Decorations;
@@ -119,6 +123,7 @@ export class Page {
       },
     );
     this.cursors = new RemoteCursors();
+    this.cursors.el.prepend(this.lasers.el);
     this.status = new StatusBanner(() => this.connection?.retryNow());
     this.textEditor = new TextEditor();
 
@@ -236,6 +241,11 @@ export class Page {
       tools: this.tools,
       view: this.view,
       following: this.following,
+      laser: (pts) => {
+        this.lasers.add(this.editor.sync.author, pts, this.prefs.current.color);
+        this.laserOut.push(pts);
+        schedule();
+      },
       // While the past is shown, the board underneath only pans: nothing is drawn on it unseen.
       readOnly: () => this.readOnly || this.history.open,
     });
@@ -392,11 +402,22 @@ export class Page {
         }
         this.people.remove(a);
         this.cursors.remove(a);
+        this.lasers.remove(a);
         this.following.left(a);
       },
       cursors: (list) => {
         const me = this.editor.sync.author;
         for (const c of list) if (c.author !== me) this.remoteCursor(c.author, c.x, c.y);
+      },
+      lasers: (list) => {
+        const me = this.editor.sync.author;
+        for (const l of list) {
+          if (l.author === me) continue;
+          this.lasers.add(l.author, l.points, this.people.name(l.author)?.color ?? 0xe03131ff);
+          const at = l.points[l.points.length - 1];
+          this.remoteCursor(l.author, at.x, at.y);
+        }
+        this.frames.schedule();
       },
       welcomed: (w, epochChanged) => {
         this.bridge?.people.welcomed();
@@ -449,7 +470,10 @@ export class Page {
     const { editor, renderer } = this;
     editor.flush();
     this.input.sendCursor();
+    this.laserOut.flush((pts) => editor.sync.sendLaser(pts));
     renderer.frame();
+    // A trail fading (or points waiting for their interval) needs the next frame too.
+    if (this.lasers.draw(renderer.view)) this.frames.schedule();
     this.history.frame();
     this.decor.update(renderer.view, selects(this.tools.tool) ? editor.selectionBounds() : null, this.input.selecting.marquee, this.input.selecting.lasso);
     this.tools.syncSelection();
@@ -480,6 +504,7 @@ export class Page {
     if (s.state !== 'live' && s.state !== 'connecting') {
       this.people.reset();
       this.cursors.clear();
+      this.lasers.clear();
       this.following.stop();
     }
     this.bridge?.connection(s, this.editor.board.seq);

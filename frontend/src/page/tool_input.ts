@@ -40,6 +40,8 @@ export interface InputDeps {
   readonly following: Following;
   readonly decor: Decorations;
   readonly textEditor: TextEditor;
+  /** The laser pointer went through these board points (shown here, sent to the others). */
+  readonly laser: (points: readonly { x: number; y: number }[]) => void;
   /** The page cannot change the board: every drag pans. */
   readonly readOnly: () => boolean;
   readonly schedule: () => void;
@@ -154,6 +156,11 @@ export class ToolInput implements PointerHandlers {
       case 'lasso':
         this.selecting.start(b, this.pick(), this.shiftHeld, this.altHeld, tool === 'lasso');
         break;
+      case 'laser':
+        // The trail carries the pointer: receivers move the cursor with it.
+        this.d.laser([b]);
+        this.carried = true;
+        break;
       case 'hand':
         break;
     }
@@ -182,6 +189,9 @@ export class ToolInput implements PointerHandlers {
       case 'select':
       case 'lasso':
         this.selecting.move(last, this.shiftHeld, pts);
+        break;
+      case 'laser':
+        this.d.laser(pts);
         break;
       default:
         break;

@@ -7,8 +7,10 @@ import { isOpType, readOp, writeOp } from './op';
 import {
   COORD_LIMIT,
   MAX_NAME_BYTES,
+  MAX_LASER_POINTS,
   MSG_CURSOR,
   MSG_HELLO,
+  MSG_LASER,
   MSG_NAME,
   type ClientMsg,
 } from './types';
@@ -23,6 +25,10 @@ export function encodeClientMsg(m: ClientMsg): Uint8Array {
       break;
     case 'cursor':
       w.u8(MSG_CURSOR).svarint(m.x).svarint(m.y);
+      break;
+    case 'laser':
+      w.u8(MSG_LASER).uvarint(m.points.length);
+      for (const p of m.points) w.svarint(p.x).svarint(p.y);
       break;
     case 'name':
       w.u8(MSG_NAME).str(m.name).u32(m.color);
@@ -64,6 +70,12 @@ export function decodeClientFrame(b: Uint8Array): ClientMsg {
       m = { type: 'cursor', x, y: readCoord(r) };
       break;
     }
+    case MSG_LASER: {
+      const points = readLaserPoints(r);
+      if (points.length === 0) throw new ProtocolError('laser without points');
+      m = { type: 'laser', points };
+      break;
+    }
     case MSG_NAME: {
       const name = r.str('name', MAX_NAME_BYTES);
       m = { type: 'name', name, color: r.u32() };
@@ -74,6 +86,17 @@ export function decodeClientFrame(b: Uint8Array): ClientMsg {
   }
   r.done();
   return m;
+}
+
+/** readLaserPoints reads count uvarint, count × (x svarint, y svarint). */
+export function readLaserPoints(r: ByteReader): { x: number; y: number }[] {
+  const n = r.count('laser point', MAX_LASER_POINTS, 2);
+  const pts: { x: number; y: number }[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = readCoord(r);
+    pts[i] = { x, y: readCoord(r) };
+  }
+  return pts;
 }
 
 /** readCoord reads an absolute coordinate and checks its range. */

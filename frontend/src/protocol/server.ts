@@ -4,12 +4,13 @@
 
 import type { Board } from './board';
 import { ByteReader, ByteWriter, ProtocolError } from './bytes';
-import { readCoord } from './client';
+import { readCoord, readLaserPoints } from './client';
 import { encodeOp, readOp } from './op';
 import { readBoard, writeBoard } from './snapshot';
 import {
   MAX_NAME_BYTES,
   MSG_CURSORS,
+  MSG_LASERS,
   MSG_LEAVE,
   MSG_NOTICE,
   MSG_OPS,
@@ -17,7 +18,9 @@ import {
   MSG_SNAPSHOT,
   MSG_WELCOME,
   type AuthorCursor,
+  type AuthorLaser,
   type CursorsMsg,
+  type LasersMsg,
   type LeaveMsg,
   type NoticeMsg,
   type OpsMsg,
@@ -32,11 +35,12 @@ export interface SnapshotMsg {
 }
 
 /** ServerMsg is one message of a server frame. */
-export type ServerMsg = WelcomeMsg | OpsMsg | SnapshotMsg | PresenceMsg | LeaveMsg | CursorsMsg | NoticeMsg;
+export type ServerMsg = WelcomeMsg | OpsMsg | SnapshotMsg | PresenceMsg | LeaveMsg | CursorsMsg | LasersMsg | NoticeMsg;
 
 // Limits of server messages (the same as the Go decoder's).
 const MAX_OPS_PER_MESSAGE = 1 << 16;
 const MAX_CURSORS_PER_MESSAGE = 1 << 12;
+const MAX_LASERS_PER_MESSAGE = 1 << 12;
 const MAX_OP_BYTES = 1 << 20;
 const MAX_NOTICE_BYTES = 1024;
 
@@ -104,6 +108,18 @@ function decodeServerMsg(t: number, r: ByteReader): ServerMsg | null {
       m = { type: 'cursors', cursors };
       break;
     }
+    case MSG_LASERS: {
+      const cnt = r.count('laser', MAX_LASERS_PER_MESSAGE, 3);
+      const lasers: AuthorLaser[] = new Array(cnt);
+      for (let i = 0; i < cnt; i++) {
+        const author = r.uvarint32('author');
+        const points = readLaserPoints(r);
+        if (points.length === 0) throw new ProtocolError('laser without points');
+        lasers[i] = { author, points };
+      }
+      m = { type: 'lasers', lasers };
+      break;
+    }
     case MSG_NOTICE: {
       const code = r.u16();
       m = { type: 'notice', code, message: r.str('notice', MAX_NOTICE_BYTES) };
@@ -151,6 +167,14 @@ export function encodeServerFrame(msgs: readonly ServerMsg[]): Uint8Array {
         t = MSG_CURSORS;
         body.uvarint(m.cursors.length);
         for (const c of m.cursors) body.uvarint(c.author).svarint(c.x).svarint(c.y);
+        break;
+      case 'lasers':
+        t = MSG_LASERS;
+        body.uvarint(m.lasers.length);
+        for (const l of m.lasers) {
+          body.uvarint(l.author).uvarint(l.points.length);
+          for (const p of l.points) body.svarint(p.x).svarint(p.y);
+        }
         break;
       case 'notice':
         t = MSG_NOTICE;

@@ -67,6 +67,9 @@ export const WHERE_ABOVE = 4;
 export const MSG_HELLO = 0x01; //  version u8, epoch u64, lastSeq uvarint, author uvarint, name string, color u32
 export const MSG_CURSOR = 0x20; // x svarint, y svarint
 export const MSG_NAME = 0x21; //   name string, color u32
+export const MSG_LASER = 0x28; //  count uvarint, count × (x svarint, y svarint)
+/** The most points a Laser carries, and a Lasers carries for one author. */
+export const MAX_LASER_POINTS = 64;
 
 // Server message types (each: type u8, body length uvarint, body).
 export const MSG_WELCOME = 0x80; //  version u8, epoch u64, author uvarint, applied uvarint, head uvarint
@@ -76,6 +79,7 @@ export const MSG_PRESENCE = 0x83; // author uvarint, name string, color u32
 export const MSG_LEAVE = 0x84; //    author uvarint
 export const MSG_CURSORS = 0x85; //  count uvarint, count × (author uvarint, x svarint, y svarint)
 export const MSG_NOTICE = 0x86; //   code u16, message string
+export const MSG_LASERS = 0x87; //   count uvarint, count × (author uvarint, n uvarint, n × (x svarint, y svarint))
 
 /** Tools (a stroke's tool byte). Begin takes 0..2, Shape 3..6, Text makes 7. */
 export const TOOL_PEN = 0;
@@ -301,6 +305,12 @@ export interface CursorMsg {
   readonly y: number;
 }
 
+/** LaserMsg is a stretch of this person's laser trail (relayed, never stored). */
+export interface LaserMsg {
+  readonly type: 'laser';
+  readonly points: readonly { readonly x: number; readonly y: number }[];
+}
+
 export interface NameMsg {
   readonly type: 'name';
   readonly name: string;
@@ -308,7 +318,7 @@ export interface NameMsg {
 }
 
 /** ClientMsg is what one client frame carries. */
-export type ClientMsg = HelloMsg | CursorMsg | NameMsg | Op;
+export type ClientMsg = HelloMsg | CursorMsg | LaserMsg | NameMsg | Op;
 
 export interface WelcomeMsg {
   readonly type: 'welcome';
@@ -355,6 +365,16 @@ export interface AuthorCursor {
 export interface CursorsMsg {
   readonly type: 'cursors';
   readonly cursors: readonly AuthorCursor[];
+}
+
+export interface AuthorLaser {
+  readonly author: number;
+  readonly points: readonly { readonly x: number; readonly y: number }[];
+}
+
+export interface LasersMsg {
+  readonly type: 'lasers';
+  readonly lasers: readonly AuthorLaser[];
 }
 
 export interface NoticeMsg {

@@ -25,6 +25,7 @@ export const TOOL_PRIORITY: readonly ToolName[] = [
   'highlighter',
   'lasso',
   'partial-eraser',
+  'laser',
 ];
 
 /** MIN_TOOLS stay in the bar whatever its width. */

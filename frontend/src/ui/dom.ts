@@ -36,6 +36,7 @@ export function svgIcon(paths: string): SVGSVGElement {
 }
 
 export const ICONS = {
+  laser: 'M4 20l7-7|M15 3v2|M21 9h-2|M19.2 4.8l-1.4 1.4|M13 9a2 2 0 1 0 4 0a2 2 0 1 0-4 0',
   pen: 'M4 20l4.5-1 10-10a2.1 2.1 0 0 0-3-3l-10 10L4 20z|M14 7l3 3',
   highlighter: 'M9 15l-3 3v2h5l2-2|M9 15l8-8a2 2 0 0 1 3 3l-8 8|M9 15l3 3|M14 20h6',
   eraser: 'M8 20h12|M5.5 14.5l8-8a2 2 0 0 1 2.8 0l2.2 2.2a2 2 0 0 1 0 2.8L12 18H9.5l-4-4a2 2 0 0 1 0-2.8',

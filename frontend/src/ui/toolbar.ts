@@ -46,6 +46,8 @@ export const TOOLS: readonly ToolSpec[] = [
   { name: 'rect', label: 'Rectangle (R)', icon: ICONS.rect, draws: true },
   { name: 'ellipse', label: 'Ellipse (O)', icon: ICONS.ellipse, draws: true },
   { name: 'text', label: 'Text (T)', icon: ICONS.text, draws: true },
+  // Draws nothing on the board, but shows to everyone: not on a view link.
+  { name: 'laser', label: 'Laser pointer (K)', icon: ICONS.laser, draws: true },
 ];
 
 export interface ToolbarActions {

@@ -77,7 +77,7 @@ export function makeAPI(editor: Editor, state: () => ConnState, hooks: APIHooks)
     author: () => editor.sync.author,
     boardHex: () => toHex(encodeBoard(editor.board)),
     visibleStrokes: () => editor.board.strokes.filter(isVisible).length,
-    removeAuthor: (author, since = 0) => editor.removeAuthor(author, since),
+    removeAuthor: (author, since = 0) => editor.sweeps.removeAuthor(author, since),
     whoDrew: (author, n) => hooks.whoDrew(author, n),
     pendingOps: () => editor.sync.outbox.length,
     paused: () => editor.sync.paused,

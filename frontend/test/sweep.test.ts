@@ -21,10 +21,10 @@ test("someone else's clear is undone by anyone with undoSweep, and everyone hold
   scribble(a, 0, 0, 3);
   scribble(b, 50, 50, 3);
   settle(a, b);
-  const n = a.ed.clear();
+  const n = a.ed.sweeps.clear();
   settle(a, b);
   assert.equal(shownCount(b), 0);
-  assert.equal(b.ed.undoSweep(a.ed.sync.author, n), true);
+  assert.equal(b.ed.sweeps.undoSweep(a.ed.sync.author, n), true);
   assert.equal(shownCount(b), 2, 'shown again at once, before the room has the undo');
   settle(a, b);
   assert.equal(shownCount(a), 2);
@@ -47,7 +47,7 @@ test('a removal hides the author’s work at once, and its undo shows exactly th
   scribble(t, 10, 10, 3);
   scribble(t, 20, 20, 3);
   settle(mod, t);
-  mod.ed.removeAuthor(t.ed.sync.author);
+  mod.ed.sweeps.removeAuthor(t.ed.sync.author);
   assert.equal(shownCount(mod), 1, 'hidden before the room has it');
   settle(mod, t);
   assert.equal(shownCount(t), 1);

@@ -321,14 +321,14 @@ test('clear hides everything at once, as one undo step that shows it all again',
   scribble(c, 0, 0, 3);
   settle(c);
   scribble(c, 0, 0, 3); // still pending when the clear is made
-  c.ed.clear();
+  c.ed.sweeps.clear();
   assert.equal(c.ed.committed().length + c.ed.overlay().length, 0);
   // Undone before the room had it: shown again at once.
   assert.equal(c.ed.undo(), true);
   assert.equal(c.ed.committed().length + c.ed.overlay().length, 2);
   settle(c);
   assert.equal(c.ed.committed().length, 2);
-  c.ed.clear();
+  c.ed.sweeps.clear();
   settle(c);
   assert.equal(c.ed.committed().length, 0);
   scribble(c, 5, 5, 2); // after the clear: shown
@@ -506,7 +506,7 @@ test('read-only (a view link): nothing is queued or sent, not even the cursor; 4
   settle(v);
   scribble(v, 0, 0, 3);
   v.ed.addText(0, 0, { color: 0xff, size: 10 }, 'no');
-  v.ed.clear();
+  v.ed.sweeps.clear();
   assert.equal(v.ed.undo(), false);
   assert.equal(v.ed.sync.sendCursor(1, 2), false);
   settle(v);

@@ -39,6 +39,7 @@ import {
 } from './history';
 import { textOp, textShown, type LocalItem, type ShapeStyle, type StrokeStyle, type TextStyle } from './local';
 import { Arranger } from './arrange';
+import { Sweeper } from './sweeper';
 import { Drawing, type Sample } from './drawing';
 import { EraseGesture } from './erase_gesture';
 import { MoveGesture } from './move_gesture';
@@ -87,6 +88,17 @@ export class Editor {
     newStroke: () => this.nextStroke++,
     select: (ids) => this.select(ids),
     addLocal: (l) => this.addLocal(l),
+  });
+  /** The clear, anyone's undo of it, a moderator's removal. */
+  readonly sweeps: Sweeper = new Sweeper({
+    readOnly: () => this.readOnly,
+    me: () => this.sync.author,
+    endGestures: () => this.endGestures(),
+    newStroke: () => this.nextStroke++,
+    push: (op) => this.push(op),
+    record: (a) => this.setHistory(record(this.historyV, a)),
+    dropSelection: () => (this.selected = []),
+    changed: () => this.changed(),
   });
   private nextStroke = 1;
   private historyV: History = EMPTY_HISTORY;
@@ -436,47 +448,6 @@ export class Editor {
     this.setHistory(history);
     this.changed();
     return true;
-  }
-
-  /**
-   * clear hides every stroke, for everyone, as one undo step: it is a
-   * sweep named by a number of ours (PROTOCOL.md "Sweeps"), so our undo,
-   * or anyone's undoSweep, shows exactly those strokes again. It returns
-   * the sweep's number (0 when this page cannot draw).
-   */
-  clear(): number {
-    if (this.readOnly) return 0;
-    this.endGestures();
-    const n = this.nextStroke++;
-    this.push({ type: 'clear', n });
-    this.selected = [];
-    this.setHistory(record(this.historyV, { kind: 'clear', n }));
-    this.changed();
-    return n;
-  }
-
-  /** undoSweep undoes someone's clear (by: their author id) or, for a moderator, a removal. */
-  undoSweep(by: number, n: number): boolean {
-    if (this.readOnly || n === 0) return false;
-    this.endGestures();
-    this.push({ type: 'unsweep', by: by === this.sync.author ? SELF : by, n });
-    this.changed();
-    return true;
-  }
-
-  /**
-   * removeAuthor hides everything author put on the board after seq since
-   * (0: all of it), as one undo step: a moderator's sweep. The room refuses
-   * it from a page that is not a moderator's.
-   */
-  removeAuthor(author: number, since = 0): number {
-    if (this.readOnly) return 0;
-    this.endGestures();
-    const n = this.nextStroke++;
-    this.push({ type: 'remove', n, author, since });
-    this.setHistory(record(this.historyV, { kind: 'remove', n, author, since }));
-    this.changed();
-    return n;
   }
 
   // ---- what is shown ----

@@ -119,7 +119,7 @@ export class Page {
           this.editor.setSolo(a);
           this.people.setSolo(a);
         },
-        ...(s.moderator && !s.readOnly ? { remove: (a: number) => void this.editor.removeAuthor(a) } : {}),
+        ...(s.moderator && !s.readOnly ? { remove: (a: number) => void this.editor.sweeps.removeAuthor(a) } : {}),
       },
     );
     this.cursors = new RemoteCursors();
@@ -541,7 +541,7 @@ export class Page {
       },
       undo: () => editor.undo(),
       redo: () => editor.redo(),
-      clear: () => void editor.clear(),
+      clear: () => void editor.sweeps.clear(),
       undoClear: () => this.sweeps.undoClear(),
       exportPNG: (scope) => this.exports.png(scope),
       exportSVG: (scope) => this.exports.svg(scope),

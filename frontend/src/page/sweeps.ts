@@ -27,7 +27,7 @@ export class SweepNotes {
   undoClear(): boolean {
     const c = this.lastClear;
     if (!c || this.d.readOnly()) return false;
-    return this.d.editor.undoSweep(c.by, c.n);
+    return this.d.editor.sweeps.undoSweep(c.by, c.n);
   }
 
   /** seen follows every sweep, live or replayed, for undoClear. */
@@ -43,7 +43,7 @@ export class SweepNotes {
     const { editor, toast } = this.d;
     const mine = author === editor.sync.author;
     const who = mine ? 'You' : (this.d.name(author) ?? 'Someone');
-    const undo = (label = 'Undo') => ({ label, run: () => editor.undoSweep(e.by, e.n) });
+    const undo = (label = 'Undo') => ({ label, run: () => editor.sweeps.undoSweep(e.by, e.n) });
     switch (e.op) {
       case 'clear':
         toast.show(`${who} cleared the board`, this.d.readOnly() ? null : undo());

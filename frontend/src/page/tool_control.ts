@@ -46,7 +46,7 @@ export class ToolControl {
       fill: () => this.toggleFill(),
       undo: () => editor.undo(),
       redo: () => editor.redo(),
-      clear: () => editor.clear(),
+      clear: () => editor.sweeps.clear(),
     };
     this.toolbar = new Toolbar(this.actions, { tool: first, styles: prefs.current.styles }, opts);
   }

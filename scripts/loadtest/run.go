@@ -146,43 +146,38 @@ func connectOne(ctx context.Context, tgt *target, c *client, audit bool) (*sessi
 	}
 	timeout := time.NewTimer(30 * time.Second)
 	defer timeout.Stop()
-	if tgt.kind == "peer" && tgt.peer == "centrifuge" {
-		p, err := dialCentrifuge(c, tgt.bases[j%len(tgt.bases)], c.room.name)
-		if err != nil {
-			return nil, err
-		}
-		select {
-		case err = <-p.ready:
-		case <-timeout.C:
-			err = errors.New("not subscribed within 30s")
-		case <-ctx.Done():
-			err = ctx.Err()
-		}
-		if err != nil {
-			p.close()
-			return nil, err
-		}
-		c.author = uint32(c.id + 1)
-		return &session{c: c, conn: p}, nil
-	}
 	if tgt.kind == "peer" {
-		p, err := dialPeer(c, tgt.bases[j%len(tgt.bases)], c.room.name)
-		if err != nil {
-			return nil, err
+		base := tgt.bases[j%len(tgt.bases)]
+		var pc conn
+		var ready <-chan error
+		what := "no namespace confirmation within 30s"
+		if tgt.peer == "centrifuge" {
+			p, err := dialCentrifuge(c, base, c.room.name)
+			if err != nil {
+				return nil, err
+			}
+			pc, ready, what = p, p.ready, "not subscribed within 30s"
+		} else {
+			p, err := dialPeer(c, base, c.room.name)
+			if err != nil {
+				return nil, err
+			}
+			pc, ready = p, p.ready
 		}
+		var err error
 		select {
-		case err = <-p.ready:
+		case err = <-ready:
 		case <-timeout.C:
-			err = errors.New("no namespace confirmation within 30s")
+			err = errors.New(what)
 		case <-ctx.Done():
 			err = ctx.Err()
 		}
 		if err != nil {
-			p.close()
+			pc.close()
 			return nil, err
 		}
 		c.author = uint32(c.id + 1)
-		return &session{c: c, conn: p}, nil
+		return &session{c: c, conn: pc}, nil
 	}
 	s, err := dialSketchpad(c, tgt.wsURL(j, c.room.name), audit)
 	if err != nil {

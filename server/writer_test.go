@@ -1,9 +1,12 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"runtime"
+	"runtime/pprof"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -114,41 +117,99 @@ func TestAStalledReaderDelaysNoOtherConnectionsWrites(t *testing.T) {
 	}
 }
 
-// A connection's writer lives while frames come and goes away after: when
-// a burst of drawing is over, the process has as many goroutines as
-// before it, however many connections took part.
+// A connection's writer lives while frames wait for its socket and goes
+// away after: readers that stall during a burst (their sockets full, so
+// every one of them has a writer blocked in a write) and then catch up
+// leave no writer behind, and the process returns to the goroutines it
+// had before the burst.
 func TestWritersDoNotOutliveABurst(t *testing.T) {
 	cfg := bigBoardConfig(t, "")
+	cfg.WriteTimeout = time.Minute // the stall must not cut anyone
+	cfg.SendQueueBytes = 16 << 20  // nor the queue bound
+	cfg.RateDestructive = 1000
 	ts := startWith(t, cfg)
-	ctx := ctxT(t)
-	const n = 40
-	drawer := connect(t, ts, "burst", "drawer")
-	for i := range n - 1 {
-		connect(t, ts, "burst", "w"+string(rune('a'+i%26)))
+	addr := strings.TrimPrefix(ts.URL, "http://")
+	hello := func(name string) []byte {
+		b := canvas.AppendHello(nil, &canvas.Hello{Version: canvas.Version, Name: name})
+		return append(frameHeader(true, 2, uint64(len(b))), b...)
 	}
 	settled := func() int {
-		// More than a writer's linger (a second) after the last frame:
-		// every writer has exited.
+		// More than a writer's linger (a second) after the last frame.
 		time.Sleep(2 * time.Second)
 		runtime.GC()
 		return runtime.NumGoroutine()
 	}
+
+	const n = 8
+	resume := make(chan struct{})
+	for i := range n {
+		conn, br := rawUpgradeWith(t, smallRcvBuf, addr, "burst")
+		conn.Write(hello("r" + strconv.Itoa(i)))
+		if _, err := skipFrame(br); err != nil { // its board
+			t.Fatal(err)
+		}
+		go func() {
+			<-resume
+			_, _ = io.Copy(io.Discard, br) // until the test closes it
+		}()
+	}
+	fconn, fbr := rawUpgrade(t, addr, "burst")
+	go io.Copy(io.Discard, fbr)
+	fconn.Write(hello("filler"))
 	idle := settled()
-	drawSpirals(t, drawer, 20, 200, 4)
-	if err := drawer.WaitAcked(ctx); err != nil {
-		t.Fatal(err)
+	idleWriters := sessionWriters(t)
+
+	// Big ops until every stalled socket is full and its writer waits in
+	// a write (cleared now and then, to keep the board small).
+	pts := make([]canvas.Point, canvas.MaxPointsPerOp)
+	for i := range pts {
+		pts[i] = canvas.Point{X: int32(i%7) - 3, Y: int32(i%5) - 2}
+	}
+	frame := func(b []byte) { fconn.Write(append(frameHeader(true, 2, uint64(len(b))), b...)) }
+	blocked := 0
+	for k := 0; ; k++ {
+		frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpBegin, Stroke: uint32(k + 1), Color: 0xff, Width: 4, Points: []canvas.Point{{X: 100, Y: 100}}}))
+		frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpPoints, Points: pts}))
+		frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpEnd}))
+		if k%50 == 49 {
+			frame(canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpClear, Stroke: uint32(1<<30 + k)}))
+		}
+		if k%20 == 19 {
+			if blocked = sessionWriters(t) - idleWriters; blocked >= n {
+				break
+			}
+		}
+		if k > 20000 {
+			t.Fatalf("after %d strokes only %d of %d stalled readers have a writer", k, blocked, n)
+		}
+		time.Sleep(raceSlowdown * time.Millisecond)
 	}
 	during := runtime.NumGoroutine()
+
+	close(resume)
 	after := settled()
-	for k := 0; after > idle && k < 3; k++ {
-		after = settled() // a busy machine: give them longer
+	for k := 0; (after > idle || sessionWriters(t) > idleWriters) && k < 10; k++ {
+		after = settled() // the readers are still catching up, or the machine is busy
 	}
-	t.Logf("figure: goroutines idle %d, right after the burst %d, after it %d (%d connections)", idle, during, after, n)
+	t.Logf("figure: goroutines idle %d, with %d stalled readers %d, after they caught up %d", idle, n, during, after)
+	if w := sessionWriters(t); w > idleWriters {
+		t.Errorf("%d writers left after the readers caught up, %d before the burst: writers outlive their frames", w, idleWriters)
+	}
 	// Other goroutines may come and go meanwhile (timers, the store's
 	// flusher): a few, not one per connection.
 	if after > idle+3 {
 		t.Errorf("%d goroutines after the burst, %d before: writers outlive their frames", after, idle)
 	}
+}
+
+// sessionWriters counts the goroutines running a connection's writer.
+func sessionWriters(t *testing.T) int {
+	t.Helper()
+	var b bytes.Buffer
+	if err := pprof.Lookup("goroutine").WriteTo(&b, 2); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Count(b.String(), "ws.(*Session).writeLoop(")
 }
 
 // A joiner's board goes out with a long deadline of its own; once the

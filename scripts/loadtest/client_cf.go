@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/lxzan/gws"
 	"github.com/sketchpad/sketchpad/canvas"
@@ -27,13 +26,7 @@ import (
 //
 // Only the few fields used are encoded and decoded, by hand (cfFields),
 // so the load generator's module needs none of Centrifuge's.
-type cfConn struct {
-	gws.BuiltinEventHandler
-	c     *client
-	conn  *gws.Conn
-	ready chan error
-	state int // 0: waiting for the connect reply, 1: for the subscribe reply, 2: subscribed
-}
+type cfConn struct{ relayConn } // state 0: waiting for the connect reply, 1: for the subscribe reply, 2: subscribed
 
 // Field numbers of the protocol's messages (protocol/client.proto).
 const (
@@ -56,19 +49,11 @@ const (
 )
 
 func dialCentrifuge(c *client, base, room string) (*cfConn, error) {
-	p := &cfConn{c: c, ready: make(chan error, 1)}
-	conn, _, err := gws.NewClient(p, &gws.ClientOption{
-		Addr:               base + "/connection/websocket?format=protobuf",
-		ReadBufferSize:     1024,
-		ReadMaxPayloadSize: canvas.MaxServerFrame,
-		HandshakeTimeout:   10 * time.Second,
-		NewDialer:          dialerFor(c.id),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("dial centrifuge %s: %w", base, err)
+	p := &cfConn{relayConn{opcode: gws.OpcodeBinary, step: "subscribing"}}
+	if err := p.dial(p, c, base+"/connection/websocket?format=protobuf", "centrifuge"); err != nil {
+		return nil, err
 	}
-	p.conn = conn
-	go conn.ReadLoop()
+	conn := p.conn
 	// Connect (anonymous, an empty ConnectRequest), then subscribe once
 	// it is accepted (OnMessage).
 	cmd := appendCFField(appendCFVarint(nil, cfCommandID, cfIDConnect), cfCommandConnect, nil)
@@ -78,43 +63,12 @@ func dialCentrifuge(c *client, base, room string) (*cfConn, error) {
 	return p, nil
 }
 
-func (p *cfConn) send(frame []byte) error {
-	l := p.c.l
-	if l.measuring.Load() {
-		l.bytesUp.Add(int64(len(frame) + wsHeader(len(frame), true)))
-		l.framesUp.Add(1)
-	}
-	return p.conn.WriteMessage(gws.OpcodeBinary, frame)
-}
-
-func (p *cfConn) close() { _ = p.conn.WriteClose(1000, nil) }
-
-func (p *cfConn) OnClose(_ *gws.Conn, err error) {
-	if p.c.closed.CompareAndSwap(false, true) {
-		p.c.byServer.Store(!p.c.byUs.Load())
-		msg := fmt.Sprint(err)
-		var ce *gws.CloseError
-		if errors.As(err, &ce) {
-			msg = fmt.Sprintf("close %d %s", ce.Code, ce.Reason)
-		}
-		p.c.closeMsg.Store(&msg)
-		close(p.c.done)
-	}
-	select {
-	case p.ready <- fmt.Errorf("closed before subscribing: %v", err):
-	default:
-	}
-}
-
 func (p *cfConn) OnMessage(conn *gws.Conn, msg *gws.Message) {
 	defer msg.Close()
 	c, l := p.c, p.c.l
 	now := l.now()
 	b := msg.Bytes()
-	if l.measuring.Load() {
-		l.bytesDown.Add(int64(len(b) + wsHeader(len(b), false)))
-		l.framesDown.Add(1)
-	}
+	l.countDown(len(b))
 	for len(b) > 0 {
 		n, k := binary.Uvarint(b)
 		if k <= 0 || uint64(len(b)-k) < n {

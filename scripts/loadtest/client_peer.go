@@ -2,11 +2,9 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/lxzan/gws"
 	"github.com/sketchpad/sketchpad/canvas"
@@ -23,61 +21,18 @@ import (
 // ..., "p":[[x,y],...]} with coordinates in CSS pixels. A receiver reads
 // only a and n: n numbers each sender's messages, so a receiver sees loss
 // and duplication per sender (Socket.IO does not order across senders).
-type peerConn struct {
-	gws.BuiltinEventHandler
-	c     *client
-	conn  *gws.Conn
-	ready chan error
-	state int // 0: waiting for open, 1: waiting for the namespace, 2: connected
-}
+type peerConn struct{ relayConn } // state 0: waiting for open, 1: for the namespace, 2: connected
 
 func peerURL(base, room string) string {
 	return base + "/socket.io/?EIO=4&transport=websocket&room=" + url.QueryEscape(room)
 }
 
 func dialPeer(c *client, base, room string) (*peerConn, error) {
-	p := &peerConn{c: c, ready: make(chan error, 1)}
-	conn, _, err := gws.NewClient(p, &gws.ClientOption{
-		Addr:               peerURL(base, room),
-		ReadBufferSize:     1024,
-		ReadMaxPayloadSize: canvas.MaxServerFrame,
-		HandshakeTimeout:   10 * time.Second,
-		NewDialer:          dialerFor(c.id),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("dial peer %s: %w", base, err)
+	p := &peerConn{relayConn{opcode: gws.OpcodeText, step: "connecting"}}
+	if err := p.dial(p, c, peerURL(base, room), "peer"); err != nil {
+		return nil, err
 	}
-	p.conn = conn
-	go conn.ReadLoop()
 	return p, nil
-}
-
-func (p *peerConn) send(frame []byte) error {
-	l := p.c.l
-	if l.measuring.Load() {
-		l.bytesUp.Add(int64(len(frame) + wsHeader(len(frame), true)))
-		l.framesUp.Add(1)
-	}
-	return p.conn.WriteMessage(gws.OpcodeText, frame)
-}
-
-func (p *peerConn) close() { _ = p.conn.WriteClose(1000, nil) }
-
-func (p *peerConn) OnClose(_ *gws.Conn, err error) {
-	if p.c.closed.CompareAndSwap(false, true) {
-		p.c.byServer.Store(!p.c.byUs.Load())
-		msg := fmt.Sprint(err)
-		var ce *gws.CloseError
-		if errors.As(err, &ce) {
-			msg = fmt.Sprintf("close %d %s", ce.Code, ce.Reason)
-		}
-		p.c.closeMsg.Store(&msg)
-		close(p.c.done)
-	}
-	select {
-	case p.ready <- fmt.Errorf("closed before connecting: %v", err):
-	default:
-	}
 }
 
 var eventPrefix = []byte(`42["p",{"a":`)
@@ -87,10 +42,7 @@ func (p *peerConn) OnMessage(conn *gws.Conn, msg *gws.Message) {
 	c, l := p.c, p.c.l
 	now := l.now()
 	b := msg.Bytes()
-	if l.measuring.Load() {
-		l.bytesDown.Add(int64(len(b) + wsHeader(len(b), false)))
-		l.framesDown.Add(1)
-	}
+	l.countDown(len(b))
 	if len(b) == 0 {
 		return
 	}

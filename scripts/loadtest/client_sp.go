@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"time"
@@ -76,27 +75,14 @@ func (s *spConn) hello(name string, color uint32) error {
 
 // send writes one client frame and counts it.
 func (s *spConn) send(frame []byte) error {
-	l := s.c.l
-	if l.measuring.Load() {
-		l.bytesUp.Add(int64(len(frame) + wsHeader(len(frame), true)))
-		l.framesUp.Add(1)
-	}
+	s.c.countUp(len(frame))
 	return s.conn.WriteMessage(gws.OpcodeBinary, frame)
 }
 
 func (s *spConn) close() { _ = s.conn.WriteClose(1000, nil) }
 
 func (s *spConn) OnClose(_ *gws.Conn, err error) {
-	if s.c.closed.CompareAndSwap(false, true) {
-		s.c.byServer.Store(!s.c.byUs.Load())
-		msg := fmt.Sprint(err)
-		var ce *gws.CloseError
-		if errors.As(err, &ce) {
-			msg = fmt.Sprintf("close %d %s", ce.Code, ce.Reason)
-		}
-		s.c.closeMsg.Store(&msg)
-		close(s.c.done)
-	}
+	s.c.ended(err)
 	select {
 	case s.welcome <- welcomeInfo{err: fmt.Errorf("closed before welcome: %v", err)}:
 	default:
@@ -108,10 +94,7 @@ func (s *spConn) OnMessage(_ *gws.Conn, msg *gws.Message) {
 	c, l := s.c, s.c.l
 	now := l.now()
 	b := msg.Bytes()
-	if l.measuring.Load() {
-		l.bytesDown.Add(int64(len(b) + wsHeader(len(b), false)))
-		l.framesDown.Add(1)
-	}
+	l.countDown(len(b))
 	var w *welcomeInfo
 	it := canvas.NewFrameIter(b)
 	for it.Next() {

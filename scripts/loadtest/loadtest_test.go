@@ -84,6 +84,34 @@ func TestPeerRelay(t *testing.T) {
 	}
 }
 
+// The Centrifuge relay (its own module, built by the run) relays every
+// message exactly once, on one node and on two over Redis with history.
+func TestCentrifugeRelay(t *testing.T) {
+	for _, nodes := range []string{"1", "2"} {
+		t.Run("nodes="+nodes, func(t *testing.T) {
+			if nodes == "2" {
+				if _, err := exec.LookPath("redis-server"); err != nil {
+					t.Skip("redis-server not installed")
+				}
+			}
+			cfg := quietConfig(t, "-scenario", "fanout", "-clients", "10", "-drawers", "2", "-duration", "1s",
+				"-warmup", "200ms", "-centrifuge", "-replicas", nodes)
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			rep, err := runOne(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Errors != 0 || rep.OpsLost != 0 || rep.OpsDuplicated != 0 || !rep.Drained {
+				t.Errorf("errors %d (%s), lost %d, duplicated %d, drained %v", rep.Errors, rep.FirstError, rep.OpsLost, rep.OpsDuplicated, rep.Drained)
+			}
+			if rep.PeerDeliveries < rep.SentPoints*9*9/10 {
+				t.Errorf("deliveries %d of %d points sent", rep.PeerDeliveries, rep.SentPoints)
+			}
+		})
+	}
+}
+
 func TestFlags(t *testing.T) {
 	cfg := quietConfig(t, "-scenario", "rooms")
 	if cfg.Clients != 10000 || cfg.RoomSize != 10 || cfg.Drawers != 1 || cfg.Rate != 60 || cfg.Target != "replica" {

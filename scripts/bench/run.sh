@@ -23,6 +23,9 @@ $GO run ./scripts/bench/bigjoin -trials 1
 echo "== cold boards: Redis memory with and without the archive, bringing a board back (short)"
 $GO run ./scripts/bench/archive -boards 500 -live 10 -points 20000 -trials 5
 
+echo "== one Redis shard and the scale-out over masters: the cluster log driven alone (short)"
+$GO run ./scripts/bench/shard -masters 1,3 -rates 50000,100000 -step 2s -rounds 1
+
 echo "== history: ?at= on a board of 100,000 ops and the history API, embedded and Redis (short, no load)"
 $GO run ./scripts/bench/history -ops 100000 -requests 20 -poll 3s -load 0
 

@@ -237,8 +237,10 @@ func (c *Client) Drop() {
 	}
 }
 
-// Close ends the session with a normal close.
+// Close ends the session with a normal close (and the client's
+// reconnecting by itself, if it does).
 func (c *Client) Close() {
+	c.stopAuto()
 	c.mu.Lock()
 	conn := c.conn
 	c.mu.Unlock()

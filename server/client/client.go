@@ -23,6 +23,8 @@ type Client struct {
 	header http.Header
 	noLog  bool
 	dialer func() (gws.Dialer, error)
+	// liveness is set by New and read only.
+	liveness Liveness
 
 	// wmu keeps Send's writes in the order of c.sent. It is held across
 	// a write that may block (the server reads slowly, or not at all),
@@ -47,6 +49,7 @@ type Client struct {
 	lasers  map[uint32][]canvas.Cursor // every laser point received, by author
 	err     error
 	live    bool // welcomed on the current connection
+	auto    auto // the self-reconnecting loop (live.go)
 	// Set while handling one frame:
 	welcomed   bool
 	resendFrom uint64
@@ -71,6 +74,9 @@ type Options struct {
 	// that name): a test's throttled link, a load generator's source
 	// address.
 	NewDialer func() (gws.Dialer, error)
+	// Liveness: give up on a silent connection and reconnect by itself
+	// (live.go). Default: neither.
+	Liveness Liveness
 }
 
 // New returns a client for the WebSocket URL (ws://host/ws/room). It does
@@ -82,7 +88,7 @@ func New(url string, o Options) *Client {
 	return &Client{url: url, name: o.Name, color: o.Color, header: o.Header, noLog: o.NoLog, dialer: o.NewDialer,
 		board: canvas.NewBoard(0), change: make(chan struct{}),
 		people: map[uint32]canvas.Presence{}, cursors: map[uint32]canvas.AuthorCursor{},
-		lasers: map[uint32][]canvas.Cursor{}}
+		lasers: map[uint32][]canvas.Cursor{}, liveness: o.Liveness, auto: auto{stop: make(chan struct{})}}
 }
 
 type handler struct {
@@ -114,6 +120,7 @@ func (c *Client) Connect(ctx context.Context) error {
 	c.mu.Lock()
 	c.conn = conn
 	c.mu.Unlock()
+	c.heard(conn)
 	go conn.ReadLoop()
 	if err := conn.WriteMessage(gws.OpcodeBinary, hello); err != nil {
 		return err
@@ -156,14 +163,25 @@ func (h *handler) OnClose(conn *gws.Conn, err error) {
 	} else {
 		c.closed = &gws.CloseError{Code: uint16(canvas.CloseAbnormal), Reason: []byte(fmt.Sprint(err))}
 	}
+	wasLive := c.live
 	c.conn = nil
 	c.live = false
 	c.notify()
+	if wasLive {
+		c.lost()
+	}
+}
+
+// OnPing counts the server's ping as a sign of life, and answers it.
+func (h *handler) OnPing(conn *gws.Conn, _ []byte) {
+	h.c.heard(conn)
+	_ = conn.WritePong(nil)
 }
 
 func (h *handler) OnMessage(conn *gws.Conn, msg *gws.Message) {
 	defer msg.Close()
 	c := h.c
+	c.heard(conn)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.welcomed = false

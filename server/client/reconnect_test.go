@@ -25,7 +25,14 @@ type replica struct {
 
 func startReplica(t *testing.T, addr, dir string) *replica {
 	t.Helper()
-	app, err := server.New(&config.Config{DataDir: dir}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return startReplicaIdle(t, addr, dir, 0)
+}
+
+// startReplicaIdle is startReplica with --idle-timeout idle (0: the
+// default).
+func startReplicaIdle(t *testing.T, addr, dir string, idle time.Duration) *replica {
+	t.Helper()
+	app, err := server.New(&config.Config{DataDir: dir, IdleTimeout: idle}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,6 +55,7 @@ import type { Tool } from '../ui/toolbar';
 import { ToolInput } from './tool_input';
 import { ViewControl } from './view_control';
 import { attachClipboard } from './clipboard_control';
+import { afterLoad, afterPaint, yieldToMain } from './start_tasks';
 
 export class Page {
   private readonly prefs: PagePrefs;
@@ -323,19 +324,23 @@ export class Page {
   }
 
   /**
-   * keepForOffline registers the service worker (which keeps this page and
-   * the app's files, see sw/sw.ts), shows the board as this device last saw
-   * it, takes over what an earlier page of this board left unsent, and
-   * keeps both as they change. The connection waits for it (a few
-   * milliseconds): its Hello says what the page has and who it is.
+   * keepForOffline shows the board as this device last saw it, takes over
+   * what an earlier page of this board left unsent, keeps both as they
+   * change, and registers the service worker (which keeps this page and
+   * the app's files, see sw/sw.ts). The connection waits for the first
+   * two (a few milliseconds): its Hello says what the page has and who it
+   * is. None of it draws the first frame, so it starts after that frame,
+   * one step per task (start_tasks.ts); the worker after the page's load.
    */
   private async keepForOffline(): Promise<void> {
     const { s, editor } = this;
     const sw = navigator.serviceWorker;
     if (sw) {
-      sw.register(workerURL()).catch(() => undefined);
-      // The first visit's page did not come through the worker: have it kept.
-      void sw.ready.then((r) => r.active?.postMessage({ keep: location.pathname }));
+      afterLoad(() => {
+        sw.register(workerURL()).catch(() => undefined);
+        // The first visit's page did not come through the worker: have it kept.
+        void sw.ready.then((r) => r.active?.postMessage({ keep: location.pathname }));
+      });
     }
     this.saver = new BoardSaver(s.segment, () => editor.sync.board);
     // Warns before unload when unsent work cannot be kept on this device
@@ -343,9 +348,15 @@ export class Page {
     const guard = new UnsavedGuard(() => editor.sync.outbox.length);
     document.querySelector('#ui')?.append(guard.el);
     const restore = async (): Promise<void> => {
+      await afterPaint();
       const b = await loadBoard(s.segment);
-      if (b && editor.sync.restore(b)) this.status.setOfflineNote(OFFLINE_CACHED_NOTE);
+      if (b) {
+        // Decoding the kept board was one task; showing it is the next.
+        await yieldToMain();
+        if (editor.sync.restore(b)) this.status.setOfflineNote(OFFLINE_CACHED_NOTE);
+      }
       if (this.readOnly) return;
+      await yieldToMain();
       const w = await takeOverWork(s.segment, (w) => w.epoch === editor.sync.board.epoch);
       if (w) editor.restoreWork(w.epoch, w.author, w.base, w.ops);
       const sync = editor.sync;

@@ -60,6 +60,13 @@ function summarize(events) {
   for (const e of on) if (e.ph === 'X' && e.ts >= t0) sum[e.name] = (sum[e.name] ?? 0) + e.dur / 1000;
   console.log('main thread after the page began, ms by event:', Object.entries(sum).sort((a, b) => b[1] - a[1]).slice(0, 14)
     .map(([k, v]) => `${k} ${Math.round(v)}`).join(', '));
+  // Counts do not depend on how busy the machine is, durations do: the
+  // layouts the page forced (a layout inside script) and all layouts.
+  const layouts = on.filter((e) => e.ts >= t0 && e.name === 'Layout' && e.ph === 'X');
+  const inScript = layouts.filter((l) => on.some((f) => (f.name === 'FunctionCall' || f.name === 'EvaluateScript') &&
+    f.ph === 'X' && f.ts <= l.ts && l.ts < f.ts + f.dur));
+  console.log(`layouts: ${layouts.length} (${inScript.length} forced by script), ${Math.round(layouts.reduce((a, l) => a + l.dur, 0) / 1000)} ms; ` +
+    `style recalculations: ${on.filter((e) => e.ts >= t0 && e.name === 'UpdateLayoutTree').length}`);
   const total = {};
   for (const t of tasks) {
     const inside = on.filter((e) => e.ts >= t.ts && e.ts < t.ts + t.dur && e.ph === 'X' && e !== t && e.dur > 2000);

@@ -15,7 +15,12 @@
 // so a new deployment's worker fills new caches and, once it takes over,
 // deletes the old ones: no page is ever served with another build's files.
 // Board pages are kept per build too, since a page names its build's files;
-// after a deployment a board opens offline once it was opened again.
+// a new build's worker carries the old build's pages over before it takes
+// over (carry.ts), so a deployment costs no board its offline copy. The
+// boards themselves are in IndexedDB (page/board_cache.ts), which no build
+// versions.
+
+import { carryPages } from './carry';
 
 /** BUILD names this build (build.mjs). */
 declare const BUILD: string;
@@ -37,6 +42,8 @@ worker.addEventListener('install', (e) => {
     caches
       .open(SHELL_CACHE)
       .then((c) => c.addAll(SHELL))
+      // Before the old caches go (activate): a failure only loses those pages.
+      .then(() => carryPages(PAGES_CACHE, `${PREFIX}pages-`, SHELL).catch(() => undefined))
       .then(() => worker.skipWaiting()),
   );
 });

@@ -282,8 +282,12 @@ func TestANewDeploymentIsPickedUpOnTheNextLoad(t *testing.T) {
 	})
 
 	a := newPerson(t, "Ada")
-	a.open(ts.URL + "/b/deploy")
+	// A board opened before the deployment and not after it: it must still
+	// open offline afterwards (its page carried into the new build's cache).
+	a.open(ts.URL + "/b/deploy-earlier")
 	a.waitFor("the service worker in control", `navigator.serviceWorker.controller !== null`)
+	a.waitAsync("the earlier board's page kept for offline use", pageKeptJS)
+	a.open(ts.URL + "/b/deploy")
 	a.waitAsync("the page kept for offline use", pageKeptJS)
 	var before []string
 	a.evalAsync(`caches.keys()`, &before)
@@ -301,4 +305,9 @@ func TestANewDeploymentIsPickedUpOnTheNextLoad(t *testing.T) {
 	a.waitFor("the board live", `window.sketchpad.status() === 'live'`)
 	a.waitAsync("the old build's caches gone, the new one's there", `caches.keys().then((names) =>
 		names.includes('sketchpad-shell-0000000000') && names.every((n) => n.endsWith('-0000000000')))`)
+	// The new build's worker took the earlier board's page again from the
+	// server while it installed: this build's page, kept for offline use.
+	a.waitAsync("the earlier board's page carried into the new build's cache", `caches.open('sketchpad-pages-0000000000')
+		.then((c) => c.match(location.origin + '/b/deploy-earlier'))
+		.then((r) => r ? r.text() : '').then((html) => html.includes('<meta name="deployment" content="2">'))`)
 }

@@ -39,9 +39,8 @@ import { embedErrorText, noticeNote } from '../ui/status_text';
 import { TextEditor } from '../ui/text_editor';
 import { ThemeSwitch } from '../ui/theme';
 import { Toast } from '../ui/toast';
-import { BoardSaver, loadBoard } from './board_cache';
-import { takeOverWork, WorkKeeper } from './work_cache';
-import { UnsavedGuard } from './unsaved_guard';
+import { BoardSaver } from './board_cache';
+import { keepForOffline } from './offline_start';
 import { Following } from './following';
 import { FrameLoop } from './frame_loop';
 import { KeyCommands } from './key_commands';
@@ -318,46 +317,18 @@ export class Page {
       this.status.set({ state: 'stopped', code: 0, reason: embedErrorText(s.embedError) });
       return;
     }
-    if (s.embed) connection.start();
-    else void this.keepForOffline().then(() => connection.start());
-  }
-
-  /**
-   * keepForOffline registers the service worker (which keeps this page and
-   * the app's files, see sw/sw.ts), shows the board as this device last saw
-   * it, takes over what an earlier page of this board left unsent, and
-   * keeps both as they change. The connection waits for it (a few
-   * milliseconds): its Hello says what the page has and who it is.
-   */
-  private async keepForOffline(): Promise<void> {
-    const { s, editor } = this;
-    const sw = navigator.serviceWorker;
-    if (sw) {
-      sw.register(workerURL()).catch(() => undefined);
-      // The first visit's page did not come through the worker: have it kept.
-      void sw.ready.then((r) => r.active?.postMessage({ keep: location.pathname }));
+    if (s.embed) {
+      connection.start();
+      return;
     }
-    this.saver = new BoardSaver(s.segment, () => editor.sync.board);
-    // Warns before unload when unsent work cannot be kept on this device
-    // (not in an embed, which keeps none by design).
-    const guard = new UnsavedGuard(() => editor.sync.outbox.length);
-    document.querySelector('#ui')?.append(guard.el);
-    const restore = async (): Promise<void> => {
-      const b = await loadBoard(s.segment);
-      if (b && editor.sync.restore(b)) this.status.setOfflineNote(OFFLINE_CACHED_NOTE);
-      if (this.readOnly) return;
-      const w = await takeOverWork(s.segment, (w) => w.epoch === editor.sync.board.epoch);
-      if (w) editor.restoreWork(w.epoch, w.author, w.base, w.ops);
-      const sync = editor.sync;
-      new WorkKeeper(
-        s.segment,
-        () => ({ epoch: sync.board.epoch, author: sync.author, base: sync.outbox.base, ops: sync.outbox.entries().map((e) => e.op) }),
-        (ok) => guard.storage(ok),
-      );
-    };
-    // IndexedDB answers in milliseconds; one that hangs must not keep the
-    // page from connecting.
-    await Promise.race([restore(), new Promise((resolve) => window.setTimeout(resolve, 3000))]);
+    // Keeps the board for opening offline (page/offline_start.ts).
+    this.saver = new BoardSaver(s.segment, () => this.editor.sync.board);
+    void keepForOffline({
+      segment: s.segment,
+      editor: this.editor,
+      readOnly: () => this.readOnly,
+      cachedShown: () => this.status.setOfflineNote(OFFLINE_CACHED_NOTE),
+    }).then(() => connection.start());
   }
 
   /** editorEvents is what the page does when the board, the people or the connection's session change. */
@@ -554,29 +525,6 @@ export class Page {
       this.bridge.loaded();
     }
   }
-}
-
-/** The slice of Trusted Types the page uses (not in TypeScript's DOM types yet). */
-interface TrustedTypesLike {
-  createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown };
-}
-
-/**
- * workerURL is the service worker's address as the browser takes it where
- * the page's policy requires Trusted Types: made by the one policy the
- * server allows ('sketchpad'), which passes that address and no other.
- */
-function workerURL(): string {
-  const tt = (window as { trustedTypes?: TrustedTypesLike }).trustedTypes;
-  if (!tt) return '/sw.js';
-  const policy = tt.createPolicy('sketchpad', {
-    createScriptURL: (url) => {
-      if (url !== '/sw.js') throw new TypeError(`sketchpad: no script from ${url}`);
-      return url;
-    },
-  });
-  // A TrustedScriptURL, which register takes in place of the string.
-  return policy.createScriptURL('/sw.js') as string;
 }
 
 /** here is the page's address without its fragment. */

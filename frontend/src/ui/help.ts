@@ -37,6 +37,8 @@ export class HelpPanel {
   readonly el: HTMLElement;
   readonly button: HTMLButtonElement;
   private readonly closeBtn: HTMLButtonElement;
+  /** fill makes the panel's tables; null once made. */
+  private fill: (() => void) | null;
 
   constructor(shortcuts: readonly Shortcut[], controls: readonly Control[] = CONTROLS) {
     this.button = h('button', {
@@ -50,17 +52,21 @@ export class HelpPanel {
     });
     this.button.append(svgIcon(ICONS.help));
     this.closeBtn = h('button', { type: 'button', class: 'tb-btn', 'data-testid': 'help-close', 'aria-label': 'Close the shortcuts', title: 'Close (Escape)' }, '✕');
-    const rows = shortcuts.map((s) =>
-      h('tr', {}, h('th', { scope: 'row' }, ...keys(s.keys)), h('td', {}, s.what)),
-    );
     this.el = h(
       'section',
       { id: 'help-panel', class: 'help', 'data-testid': 'help-panel', role: 'dialog', 'aria-label': 'Keyboard shortcuts', hidden: true },
       h('div', { class: 'help-head' }, h('h2', {}, 'Keyboard shortcuts'), this.closeBtn),
-      h('table', {}, h('tbody', {}, ...rows)),
-      h('h2', { class: 'help-sub' }, 'Controls'),
-      h('table', {}, h('tbody', {}, ...controls.map((c) => h('tr', {}, h('th', { scope: 'row' }, c.name), h('td', {}, c.what))))),
     );
+    // The tables (a few hundred elements) are made when the panel first
+    // opens: the page's start, on a phone, has better things to do.
+    this.fill = () => {
+      const rows = shortcuts.map((s) => h('tr', {}, h('th', { scope: 'row' }, ...keys(s.keys)), h('td', {}, s.what)));
+      this.el.append(
+        h('table', {}, h('tbody', {}, ...rows)),
+        h('h2', { class: 'help-sub' }, 'Controls'),
+        h('table', {}, h('tbody', {}, ...controls.map((c) => h('tr', {}, h('th', { scope: 'row' }, c.name), h('td', {}, c.what))))),
+      );
+    };
     this.button.addEventListener('click', () => this.toggle());
     this.closeBtn.addEventListener('click', () => this.close());
     this.el.addEventListener('keydown', (e) => {
@@ -81,6 +87,8 @@ export class HelpPanel {
   }
 
   show(): void {
+    this.fill?.();
+    this.fill = null;
     this.el.hidden = false;
     this.button.setAttribute('aria-expanded', 'true');
   }

@@ -34,6 +34,8 @@ type Pt = { readonly x: number; readonly y: number };
 export class LaserTrails {
   readonly el: HTMLCanvasElement;
   private readonly trails = new Map<number, Trail>();
+  /** The canvas shows something: the next draw clears it even with no trail left. */
+  private shown = false;
 
   constructor(private readonly now: () => number = () => performance.now()) {
     this.el = h('canvas', { class: 'lasers', 'data-testid': 'lasers', 'aria-hidden': 'true' }) as HTMLCanvasElement;
@@ -73,6 +75,9 @@ export class LaserTrails {
 
   /** draw draws every trail as it is now; it returns whether any is still fading (draw again next frame). */
   draw(view: View): boolean {
+    // Nothing to draw on a clear canvas (most frames, and every frame of the
+    // page's start): no sizing, no clearing, no work.
+    if (this.trails.size === 0 && !this.shown) return false;
     const t = this.now();
     const c = this.el;
     const dpr = window.devicePixelRatio || 1;
@@ -97,6 +102,7 @@ export class LaserTrails {
       }
     }
     c.dataset.points = String(live);
+    this.shown = live > 0;
     return live > 0;
   }
 }

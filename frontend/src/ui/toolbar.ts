@@ -99,6 +99,8 @@ export class Toolbar {
   private selection: readonly Stroke[] | null = null;
   private readOnly = false;
   private limit = Infinity;
+  /** The controls changed since the last fit: fit again even at the same limit. */
+  private refit = true;
 
   constructor(actions: ToolbarActions, state: ToolbarState, opts: ToolbarOptions = {}) {
     const compact = opts.compact === true;
@@ -167,12 +169,21 @@ export class Toolbar {
       (el.matches('button') ? el : el.querySelector('button'))?.append(h('span', { class: 'tb-label', 'aria-hidden': 'true' }, EXTRA_LABELS[name]));
     }
     else this.fixedPage.push(el);
+    this.refit = true;
     this.place();
   }
 
-  /** fit lays the row out within limit CSS pixels: as few controls in menus as that allows. */
+  /**
+   * fit lays the row out within limit CSS pixels: as few controls in menus
+   * as that allows. Each try is a layout the browser must do at once, which
+   * on a slow phone is most of the page's start: a binary search tries
+   * about log2 of the plans, and the same limit with the same controls is
+   * not fitted twice (the page asks again on every resize callback).
+   */
   fit(limit: number): void {
+    if (limit === this.limit && !this.refit) return;
     this.limit = limit;
+    this.refit = false;
     const tools = this.toolSpecs.filter((t) => !this.readOnly || !t.draws).map((t) => t.name);
     const extras = [...this.extras.keys()].filter((e) => !this.readOnly || e !== 'clear');
     const order: Demotion[] = demotions(tools, extras);
@@ -180,10 +191,26 @@ export class Toolbar {
     // tools never moves the row.
     const styleHidden = this.styleGroup.hidden;
     this.styleGroup.hidden = this.readOnly;
-    for (let n = 0; n <= order.length; n++) {
+    const fits = (n: number): boolean => {
       this.plan = planAt(order, n);
       this.place();
-      if (this.el.offsetWidth <= limit) break;
+      return this.el.offsetWidth <= limit;
+    };
+    // Nothing in a menu, else the fewest demotions that fit: from one on,
+    // each moves one more control off the row, so the width only shrinks
+    // (the first also brings the menu's button, hence tried on its own).
+    let n = 0;
+    if (!fits(0)) {
+      let lo = 1;
+      let hi = order.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (fits(mid)) hi = mid;
+        else lo = mid + 1;
+      }
+      n = lo;
+      this.plan = planAt(order, n);
+      this.place();
     }
     this.styleGroup.hidden = styleHidden;
     this.setTool(this.tool, null);
@@ -220,6 +247,7 @@ export class Toolbar {
   setReadOnly(ro: boolean): void {
     this.readOnly = ro;
     this.el.dataset.readonly = String(ro);
+    this.refit = true;
     this.place();
     if (Number.isFinite(this.limit)) this.fit(this.limit);
     else this.setTool(this.tool, null);

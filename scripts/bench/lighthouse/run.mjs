@@ -8,7 +8,7 @@
 // and the bytes transferred.
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -48,7 +48,14 @@ try {
       interactiveMs: Math.round(a['interactive'].numericValue),
       bytes: Math.round(a['total-byte-weight'].numericValue),
       requests: a['network-requests'].details?.items?.length ?? 0,
+      // The main thread's long tasks (over 50 ms, simulated time) and what
+      // the main thread did, by kind: where a lower score comes from.
+      longTasks: (a['long-tasks'].details?.items ?? []).map((t) =>
+        `${Math.round(t.duration)} ms @${Math.round(t.startTime)} ${String(t.url).replace(/^.*\//, '')}`),
+      mainThread: Object.fromEntries((a['mainthread-work-breakdown'].details?.items ?? [])
+        .map((i) => [i.group, Math.round(i.duration)])),
     }));
+    if (process.env.LIGHTHOUSE_JSON) writeFileSync(`${process.env.LIGHTHOUSE_JSON}-${visit}.json`, r.report);
   }
 } finally {
   await chrome.kill();

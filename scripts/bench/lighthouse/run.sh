@@ -11,7 +11,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 tmp=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-(cd ../../.. && ${GO:-go} build -o "$tmp/sketchpad" ./server/cmd/sketchpad)
+# SKETCHPAD_BIN runs an already built binary instead (another build, for
+# alternating runs of two builds in one sitting).
+if [ -n "${SKETCHPAD_BIN:-}" ]; then cp "$SKETCHPAD_BIN" "$tmp/sketchpad"
+else (cd ../../.. && ${GO:-go} build -o "$tmp/sketchpad" ./server/cmd/sketchpad); fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$tmp/sketchpad" --addr "127.0.0.1:$port" --data "$tmp/data" >"$tmp/log" 2>&1 &
 pid=$!

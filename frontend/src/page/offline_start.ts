@@ -1,0 +1,88 @@
+// The page's offline side at start (not in an embed, whose access is a
+// token's): the board as this device last saw it, the work an earlier
+// page of this board left unsent, and the service worker that keeps the
+// page and the app's files (sw/sw.ts).
+
+import type { Editor } from '../edit/editor';
+import { loadBoard } from './board_cache';
+import { afterLoad, afterPaint, yieldToMain } from './start_tasks';
+import { UnsavedGuard } from './unsaved_guard';
+import { takeOverWork, WorkKeeper } from './work_cache';
+
+export interface OfflineStart {
+  /** The board's path segment (an edit name or a view id). */
+  readonly segment: string;
+  readonly editor: Editor;
+  /** The page cannot change the board: it takes over no work. */
+  readonly readOnly: () => boolean;
+  /** The board shown is the one kept on this device (the status says so). */
+  readonly cachedShown: () => void;
+}
+
+/**
+ * keepForOffline shows the board as this device last saw it, takes over
+ * what an earlier page of this board left unsent, keeps the work as it
+ * changes, and registers the service worker. The connection waits for it
+ * (a few milliseconds): its Hello says what the page has and who it is.
+ * None of it draws the first frame, so it starts after that frame, one
+ * step per task (start_tasks.ts); the worker after the page's load.
+ */
+export async function keepForOffline(o: OfflineStart): Promise<void> {
+  const { segment, editor } = o;
+  const sw = navigator.serviceWorker;
+  if (sw) {
+    afterLoad(() => {
+      sw.register(workerURL()).catch(() => undefined);
+      // The first visit's page did not come through the worker: have it kept.
+      void sw.ready.then((r) => r.active?.postMessage({ keep: location.pathname }));
+    });
+  }
+  // Warns before unload when unsent work cannot be kept on this device.
+  const guard = new UnsavedGuard(() => editor.sync.outbox.length);
+  document.querySelector('#ui')?.append(guard.el);
+  const restore = async (): Promise<void> => {
+    await afterPaint();
+    const b = await loadBoard(segment);
+    if (b) {
+      // Decoding the kept board was one task; showing it is the next.
+      await yieldToMain();
+      if (editor.sync.restore(b)) o.cachedShown();
+    }
+    if (o.readOnly()) return;
+    await yieldToMain();
+    const w = await takeOverWork(segment, (w) => w.epoch === editor.sync.board.epoch);
+    if (w) editor.restoreWork(w.epoch, w.author, w.base, w.ops);
+    const sync = editor.sync;
+    new WorkKeeper(
+      segment,
+      () => ({ epoch: sync.board.epoch, author: sync.author, base: sync.outbox.base, ops: sync.outbox.entries().map((e) => e.op) }),
+      (ok) => guard.storage(ok),
+    );
+  };
+  // IndexedDB answers in milliseconds; one that hangs must not keep the
+  // page from connecting.
+  await Promise.race([restore(), new Promise((resolve) => window.setTimeout(resolve, 3000))]);
+}
+
+/** The slice of Trusted Types the page uses (not in TypeScript's DOM types yet). */
+interface TrustedTypesLike {
+  createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown };
+}
+
+/**
+ * workerURL is the service worker's address as the browser takes it where
+ * the page's policy requires Trusted Types: made by the one policy the
+ * server allows ('sketchpad'), which passes that address and no other.
+ */
+function workerURL(): string {
+  const tt = (window as { trustedTypes?: TrustedTypesLike }).trustedTypes;
+  if (!tt) return '/sw.js';
+  const policy = tt.createPolicy('sketchpad', {
+    createScriptURL: (url) => {
+      if (url !== '/sw.js') throw new TypeError(`sketchpad: no script from ${url}`);
+      return url;
+    },
+  });
+  // A TrustedScriptURL, which register takes in place of the string.
+  return policy.createScriptURL('/sw.js') as string;
+}

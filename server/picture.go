@@ -43,8 +43,8 @@ const pictureBuildTimeout = 10 * time.Second
 // pictures reads and renders boards for /b/{room}.svg.
 type pictures struct {
 	hub    *room.Hub
-	store  local.Store // embedded mode
-	shared *redis.Log  // Redis mode
+	store  local.Store  // embedded mode
+	shared *redis.Log   // Redis mode
 	images oplog.Images // image bytes, drawn into pictures as data: URIs (images.go)
 	cache  *pictureCache
 	// Boards built from storage at once: a replay of a big board takes a

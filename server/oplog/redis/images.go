@@ -14,9 +14,11 @@ import (
 //	sp:{R}:img   hash: image hash (64 hex digits) -> bytes, and "total",
 //	             the bytes of all of them
 //
-// Archiving a board leaves this key in Redis (it is not in archiveKeys):
-// an image's bytes are read by URL whether or not the board is open, and
-// they are bounded per board by --board-image-bytes.
+// With an archive, archiving a board copies its images to PostgreSQL (the
+// images table) before its keys leave Redis, this one with them
+// (archdel.lua); they are not loaded back with the board but read from
+// PostgreSQL when Redis lacks them, and a board's budget counts them
+// (its "total" starts from the archive's sum when Redis has none).
 
 var putImageScript = script("putimage.lua")
 
@@ -28,7 +30,17 @@ func imageKey(room string) string { return "sp:{" + room + "}:img" }
 func (l *Log) PutImage(ctx context.Context, room, hash string, data []byte, maxBoard int64) (bool, error) {
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
-	n, err := putImageScript.Run(ctx, l.rdb, []string{imageKey(room)}, hash, data, maxBoard).Int()
+	var base int64
+	if l.arch != nil {
+		if ok, err := l.HasImage(ctx, room, hash); err != nil || ok {
+			return false, err
+		}
+		var err error
+		if base, err = l.arch.ImageBytes(ctx, room); err != nil {
+			return false, err
+		}
+	}
+	n, err := putImageScript.Run(ctx, l.rdb, []string{imageKey(room)}, hash, data, maxBoard, base).Int()
 	switch {
 	case err != nil:
 		return false, err
@@ -47,9 +59,27 @@ func (l *Log) Image(ctx context.Context, room, hash string) ([]byte, error) {
 	defer cancel()
 	b, err := l.rdb.HGet(ctx, imageKey(room), hash).Bytes()
 	if errors.Is(err, goredis.Nil) {
+		if l.arch != nil {
+			return l.arch.Image(ctx, room, hash)
+		}
 		return nil, oplog.ErrNoImage
 	}
 	return b, err
+}
+
+// archiveImages copies room's images to the archive (before its keys
+// leave Redis).
+func (l *Log) archiveImages(ctx context.Context, room string) error {
+	all, err := l.rdb.HGetAll(ctx, imageKey(room)).Result()
+	if err != nil {
+		return err
+	}
+	delete(all, "total")
+	imgs := make(map[string][]byte, len(all))
+	for h, v := range all {
+		imgs[h] = []byte(v)
+	}
+	return l.arch.PutImages(ctx, room, imgs)
 }
 
 // HasImage reports whether room holds hash (oplog.Images).
@@ -59,5 +89,14 @@ func (l *Log) HasImage(ctx context.Context, room, hash string) (bool, error) {
 	}
 	ctx, cancel := l.bound(ctx)
 	defer cancel()
-	return l.rdb.HExists(ctx, imageKey(room), hash).Result()
+	ok, err := l.rdb.HExists(ctx, imageKey(room), hash).Result()
+	if err != nil || ok || l.arch == nil {
+		return ok, err
+	}
+	if _, err := l.arch.Image(ctx, room, hash); errors.Is(err, oplog.ErrNoImage) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return true, nil
 }

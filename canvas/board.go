@@ -172,13 +172,16 @@ func (b *Board) Apply(a uint32, o *Op) {
 		})
 	case OpUnsweep:
 		b.unsweep(o.Sweep)
-	case OpShape, OpText:
+	case OpShape, OpText, OpImage:
 		// Create, or replace in place a stroke of the same kind: a live
 		// drag or an edit sends the same stroke again.
 		as.Open = 0
-		tool := o.Tool
-		if o.Type == OpText {
+		tool, width := o.Tool, o.Width
+		switch o.Type {
+		case OpText:
 			tool = ToolText
+		case OpImage:
+			tool, width = ToolImage, 1
 		}
 		id := StrokeID{Author: a, N: o.Stroke}
 		s := b.Stroke(id)
@@ -186,7 +189,7 @@ func (b *Board) Apply(a uint32, o *Op) {
 		case s == nil:
 			s = &Stroke{ID: id, Seq: b.Seq}
 			b.add(s)
-		case IsShape(s.Tool) != IsShape(tool) || (s.Tool == ToolText) != (tool == ToolText):
+		case IsShape(s.Tool) != IsShape(tool) || (s.Tool == ToolText) != (tool == ToolText) || (s.Tool == ToolImage) != (tool == ToolImage):
 			return
 		}
 		b.points += len(o.Points) - len(s.Points)
@@ -195,7 +198,7 @@ func (b *Board) Apply(a uint32, o *Op) {
 			b.swept.points += len(o.Points) - len(s.Points)
 			b.swept.text += len(o.Text) - len(s.Text)
 		}
-		s.Tool, s.Filled, s.Color, s.Width, s.Text = tool, o.Flags&FlagFilled != 0, o.Color, o.Width, o.Text
+		s.Tool, s.Filled, s.Color, s.Width, s.Text = tool, o.Flags&FlagFilled != 0, o.Color, width, o.Text
 		s.Points = append(s.Points[:0], o.Points...)
 	case OpMove:
 		for _, id := range o.Strokes {

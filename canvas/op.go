@@ -13,7 +13,9 @@ package canvas
 //	   of one author's work, and the server's Purge (sweep.go).
 //	4  Restyle, Order and Transform: change the style, the z-order and
 //	   the size of what is drawn (arrange.go, transform.go).
-const Version = 4
+//	5  Image: a picture on the board, named by its content hash
+//	   (image.go).
+const Version = 5
 
 // OpType is the first byte of an op. Ops are the sequenced messages: each
 // one gets a room sequence number and changes the board.
@@ -38,13 +40,14 @@ const (
 	OpOrder   OpType = 0x1f // count uvarint, count × (author, stroke), where u8, [anchor author, anchor stroke]
 	// 0x20 and 0x21 are the client messages Cursor and Name.
 	OpTransform OpType = 0x22 // count uvarint, count × (author, stroke), sx, sy, tx, ty svarint
+	OpImage     OpType = 0x24 // stroke uvarint, color u32, x0, y0, x1, y1 svarint, hash 32 bytes (image.go)
 )
 
 // IsOp reports whether t is an op type (a client frame carrying an op).
 // Op types and the other client message types share one byte space:
 // 0x20 and 0x21 are Cursor and Name.
 func IsOp(t byte) bool {
-	return t >= byte(OpBegin) && t <= byte(OpOrder) || t == byte(OpTransform)
+	return t >= byte(OpBegin) && t <= byte(OpOrder) || t == byte(OpTransform) || t == byte(OpImage)
 }
 
 // Tools. A stroke's tool says how it is drawn (PROTOCOL.md "Rendering").
@@ -57,7 +60,8 @@ const (
 	ToolRect        uint8 = 5
 	ToolEllipse     uint8 = 6
 	ToolText        uint8 = 7 // one point (top-left), Width is the font size
-	maxTool               = ToolText
+	ToolImage       uint8 = 8 // two points (the box's corners), Text is the image's hash (image.go)
+	maxTool               = ToolImage
 )
 
 // IsFreehand reports whether strokes of tool t are drawn by Begin/Points.
@@ -119,6 +123,7 @@ type StrokeID struct {
 //	Restyle:        Strokes, Parts, Color, Width, Flags (FlagFilled: fill)
 //	Order:          Strokes, Where, Anchor (WhereAbove only)
 //	Transform:      Strokes, SX, SY (scale, 1/4096 units), DX, DY (translation)
+//	Image:          Stroke, Color (alpha: opacity), Points (two, absolute), Text (the hash, hex)
 //	End:            nothing
 //
 // Purge marks an op of a type that adds to the board (AddsToBoard) as
@@ -149,7 +154,7 @@ type Op struct {
 // a Purge may carry.
 func AddsToBoard(t OpType) bool {
 	switch t {
-	case OpBegin, OpPoints, OpPointsP, OpTrace, OpShape, OpText:
+	case OpBegin, OpPoints, OpPointsP, OpTrace, OpShape, OpText, OpImage:
 		return true
 	}
 	return false
@@ -203,6 +208,8 @@ func AppendOp(b []byte, o *Op) []byte {
 			b = appendSvarint(b, int64(p.X))
 			b = appendSvarint(b, int64(p.Y))
 		}
+	case OpImage:
+		b = appendImage(b, o)
 	case OpText:
 		b = appendUvarint(b, uint64(o.Stroke))
 		b = appendU32(b, o.Color)
@@ -328,6 +335,8 @@ func decodeOp(r *reader, o *Op) {
 		o.Width = width(r, w)
 		o.Points = append(o.Points, r.point())
 		o.Text = r.str("text", MaxTextBytes)
+	case OpImage:
+		decodeImage(r, o)
 	case OpClear:
 		if r.len() > 0 { // else version 3's clear for good, as logs hold it
 			o.Stroke = r.sweepNumber()

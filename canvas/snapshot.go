@@ -101,7 +101,7 @@ func (b *Board) AppendBinary(dst []byte) ([]byte, error) {
 			dst = append(dst, p.P)
 			prev = p
 		}
-		if s.Tool == ToolText {
+		if s.Tool == ToolText || s.Tool == ToolImage {
 			dst = appendUvarint(dst, uint64(len(s.Text)))
 			dst = append(dst, s.Text...)
 		}
@@ -201,7 +201,7 @@ func decodeBoard(r *reader) (*Board, error) {
 			r.fail(errf("unknown tool %d", s.Tool))
 		case flags&^snapFlags != 0, flags&snapFlagRemoved != 0 && flags&snapFlagSwept == 0:
 			r.fail(errf("unknown stroke flags %#x", flags))
-		case IsShape(s.Tool) && np != 2, s.Tool == ToolText && np != 1:
+		case IsShape(s.Tool) && np != 2, s.Tool == ToolText && np != 1, s.Tool == ToolImage && np != 2:
 			r.fail(errf("tool %d stroke with %d points", s.Tool, np))
 		case w < 1 || w > MaxWidth:
 			r.fail(errf("width %d out of range 1..%d", w, MaxWidth))
@@ -232,8 +232,13 @@ func decodeBoard(r *reader) (*Board, error) {
 			}
 			s.Points = append(s.Points, Point{X: int32(x), Y: int32(y), P: p})
 		}
-		if s.Tool == ToolText {
+		switch s.Tool {
+		case ToolText:
 			s.Text = r.str("text", MaxTextBytes)
+		case ToolImage:
+			if s.Text = r.str("image hash", ImageHashHex); r.err == nil && !ValidImageHash(s.Text) {
+				r.fail(errf("image hash %q", s.Text))
+			}
 		}
 		if flags&snapFlagSeq != 0 {
 			if s.Seq = r.uvarint(); r.err == nil && (s.Seq == 0 || s.Seq > b.Seq) {

@@ -16,7 +16,12 @@ import (
 //
 // The picture is what the browser app draws except for pressure: pen
 // strokes are drawn at their full width here.
-func (b *Board) SVG() []byte {
+func (b *Board) SVG() []byte { return b.SVGWith(nil) }
+
+// SVGWith is SVG with images: imageHref returns the href of an image's
+// <image> element (a data: URI for a picture that stands alone, or a
+// URL) by the image's hash; nil, or "", draws a gray box in its place.
+func (b *Board) SVGWith(imageHref func(hash string) string) []byte {
 	minX, minY, maxX, maxY, ok := b.visibleBounds()
 	if !ok {
 		minX, minY, maxX, maxY = 0, 0, 1600, 1200
@@ -49,6 +54,8 @@ func (b *Board) SVG() []byte {
 			ink.mask(id)
 		case ToolHighlighter:
 			writePolyline(&under.b, s, hexColor(s.Color), s.Color&0xff, dataAttr(s))
+		case ToolImage:
+			writeImage(&ink.b, s, imageHref)
 		default:
 			writeStroke(&ink.b, s)
 		}
@@ -199,6 +206,9 @@ func (b *Board) visibleBounds() (minX, minY, maxX, maxY int64, ok bool) {
 			continue
 		}
 		r := int64(s.Width)/2 + 1
+		if s.Tool == ToolImage {
+			r = 0
+		}
 		if s.Tool == ToolArrow {
 			r = int64(math.Max(3*float64(s.Width), 40))
 		}

@@ -64,6 +64,9 @@ func opJSON(o *Op) obj {
 	case OpText:
 		return obj{"type": "text", "stroke": o.Stroke, "color": o.Color, "size": o.Width,
 			"at": []any{o.Points[0].X, o.Points[0].Y}, "text": o.Text}
+	case OpImage:
+		return obj{"type": "image", "stroke": o.Stroke, "color": o.Color,
+			"from": []any{o.Points[0].X, o.Points[0].Y}, "to": []any{o.Points[1].X, o.Points[1].Y}, "hash": o.Text}
 	case OpMove:
 		ids := []any{}
 		for _, s := range o.Strokes {
@@ -124,7 +127,7 @@ func boardJSON(b *Board) obj {
 		so := obj{"author": s.ID.Author, "stroke": s.ID.N, "tool": s.Tool,
 			"pressure": s.Pressure, "hidden": s.Hidden, "filled": s.Filled, "color": s.Color, "width": s.Width,
 			"points": pointsJSON(s.Points, true)}
-		if s.Tool == ToolText {
+		if s.Tool == ToolText || s.Tool == ToolImage {
 			so["text"] = s.Text
 		}
 		so["seq"] = s.Seq

@@ -106,6 +106,8 @@ func buildVectors(t testing.TB) vectorFile {
 	client("order: to the front", AppendOp(nil, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 1, N: 1}}, Where: WhereFront}))
 	client("order: above a stroke", AppendOp(nil, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 2}}, Where: WhereAbove, Anchor: StrokeID{Author: 200, N: 7}}))
 	client("transform: twice as wide, mirrored, half as high, moved", AppendOp(nil, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 4}}, SX: -2 * ScaleOne, SY: ScaleOne / 2, DX: 40, DY: -MaxMoveDelta}))
+	img := &Op{Type: OpImage, Stroke: 8, Tool: ToolImage, Color: 0x000000c0, Width: 1, Points: []Point{{X: -400, Y: -300}, {X: 400, Y: 300}}, Text: testImageHash}
+	client("image, three quarters opaque", AppendOp(nil, img))
 	client("cursor", AppendCursor(nil, Cursor{X: -5, Y: 1000}))
 	client("name", AppendName(nil, &Name{Name: "Linus", Color: 0x2f9e44ff}))
 	client("laser, three points", AppendLaser(nil, &Laser{Points: []Cursor{{X: 10, Y: -10}, {X: 12, Y: -9}, {X: CoordLimit, Y: -CoordLimit}}}))
@@ -117,6 +119,8 @@ func buildVectors(t testing.TB) vectorFile {
 	bad("begin with unknown tool", "100109000000000008010000", "unknown tool")
 	bad("begin with unknown flag", "100100020000000008010000", "unknown flags")
 	bad("points, zero count", "1100", "empty point list")
+	bad("image with stroke 0", "2400000000ff0000000000"+strings.Repeat("00", ImageHashBytes), "stroke number 0")
+	bad("image, hash cut short", "2401000000ff00000000"+strings.Repeat("ab", ImageHashBytes-1), "")
 	bad("points, count beyond limit", "11818001", "point count over limit")
 	bad("points, count beyond the frame", "110a0000", "truncated")
 	bad("points, delta beyond 2^24", "1101828080100000", "delta beyond limit")
@@ -334,8 +338,21 @@ func buildVectors(t testing.TB) vectorFile {
 		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 4}}, SX: MaxScale, SY: MaxScale, DX: MaxMoveDelta}}, // clamped
 		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 6}}, SX: 1, SY: 1}},                                 // a text of size 1
 	})
+	apply("image: placed, replaced in place, moved, transformed, faded, erased", 12, []step{
+		{1, begin}, {1, &Op{Type: OpEnd}}, {2, img},
+		{2, &Op{Type: OpImage, Stroke: 8, Color: 0xff, Points: []Point{{X: 0, Y: 0}, {X: 800, Y: 600}}, Text: testImageHash}},
+		{2, &Op{Type: OpImage, Stroke: 1, Color: 0xff, Points: []Point{{X: 0, Y: 0}, {X: 8, Y: 6}}, Text: testImageHash}}, // stroke 1 of author 2 is new
+		{1, &Op{Type: OpImage, Stroke: 1, Color: 0xff, Points: []Point{{X: 0, Y: 0}, {X: 8, Y: 6}}, Text: testImageHash}}, // author 1's stroke 1 is ink: nothing
+		{3, &Op{Type: OpMove, Strokes: []StrokeID{{Author: 2, N: 8}}, DX: 10, DY: -10}},
+		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 8}}, SX: ScaleOne / 2, SY: 2 * ScaleOne, DX: 4}},
+		{3, &Op{Type: OpRestyle, Strokes: []StrokeID{{Author: 2, N: 8}}, Parts: PartAlpha, Color: 0x40}},
+		{3, &Op{Type: OpErase, Strokes: []StrokeID{{Author: 2, N: 1}}}},
+	})
 	return vf
 }
+
+// testImageHash is the SHA-256 of "sketchpad", an image hash for vectors.
+const testImageHash = "733d190f7111c5919c01dc2ad0a0756643835f430cfa7385a6ed6e4e9dbbb322"
 
 // readCodes type-checks codes.go alone (it imports nothing) and returns its
 // constants of type CloseCode and NoticeCode. Within a family no two names

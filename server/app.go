@@ -113,7 +113,11 @@ func newApp(cfg *config.Config, log *slog.Logger, store local.Store, shared *red
 	}
 	a.hub = room.NewHub(cfg, a.history, log, m)
 	a.pictures = newPictures(a.hub, store, shared)
+	a.pictures.images = a.images()
 	a.ws = ws.New(a.hub, cfg, m, log)
+	if im := a.images(); im != nil {
+		a.ws.SetImages(im)
+	}
 	a.echo = a.routes()
 	return a
 }
@@ -182,6 +186,8 @@ func (a *App) routes() *echo.Echo {
 	e.GET("/api/boards/:room/history", a.boardHistory, a.budget)
 	e.GET("/api/boards/:room/history/ops", a.boardHistoryOps, a.budget)
 	e.POST("/api/boards/:room/restore", a.restoreBoard, a.budget)
+	e.POST("/api/boards/:room/images", a.uploadImage, a.budget)
+	e.GET("/b/:room/img/:hash", a.serveImage, a.budget)
 	e.GET("/static/*", a.staticFile)
 	e.GET("/favicon.ico", a.rootFile("favicon.ico"))
 	e.GET("/manifest.webmanifest", a.rootFile("manifest.webmanifest"))

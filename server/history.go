@@ -179,5 +179,5 @@ func (p *pictures) at(ctx context.Context, lg oplog.Log, room string, seq uint64
 	if b.Seq != seq {
 		return picture{}, oplog.ErrTrimmed
 	}
-	return picture{svg: p.render(k, b), etag: pictureETag(st.Epoch, seq)}, nil
+	return picture{svg: p.render(ctx, k, b), etag: pictureETag(st.Epoch, seq)}, nil
 }

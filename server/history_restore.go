@@ -77,6 +77,10 @@ func (a *App) restoreBoard(c echo.Context) error {
 		return historyError(oplog.ErrTrimmed)
 	}
 	name := newBoardID()
+	if err := a.copyImages(ctx, acc.room, name, b.Images()); err != nil {
+		a.log.Warn("restore images", "board", acc.room, "at", *req.At, "err", err)
+		return apiError(http.StatusServiceUnavailable, "unavailable", "the version's images could not be copied to a new board right now; try again")
+	}
 	draw := func(author uint32) [][]byte { return restoreOps(b, author) }
 	if err := a.drawCopy(ctx, name, fmt.Sprintf("Restored from version %d", *req.At), draw); err != nil {
 		a.log.Warn("restore", "board", acc.room, "at", *req.At, "err", err)
@@ -109,6 +113,10 @@ func restoreOps(b *canvas.Board, author uint32) [][]byte {
 		case s.Tool == canvas.ToolText:
 			out = append(out, canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpText, Stroke: n, Color: s.Color, Width: s.Width,
 				Points: s.Points[:1], Text: s.Text}))
+		case s.Tool == canvas.ToolImage && len(s.Points) == 2:
+			// The copy is a new board: its images are copied to it first (drawCopy).
+			out = append(out, canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpImage, Stroke: n, Color: s.Color,
+				Points: s.Points, Text: s.Text}))
 		default:
 			n-- // a kind this version cannot draw: nothing took the number
 		}

@@ -43,8 +43,9 @@ const pictureBuildTimeout = 10 * time.Second
 // pictures reads and renders boards for /b/{room}.svg.
 type pictures struct {
 	hub    *room.Hub
-	store  local.Store // embedded mode
-	shared *redis.Log  // Redis mode
+	store  local.Store  // embedded mode
+	shared *redis.Log   // Redis mode
+	images oplog.Images // image bytes, drawn into pictures as data: URIs (images.go)
 	cache  *pictureCache
 	// Boards built from storage at once: a replay of a big board takes a
 	// core and its memory, so requests beyond these wait their turn.
@@ -105,7 +106,7 @@ func (p *pictures) get(ctx context.Context, room, ifNoneMatch string) (pic pictu
 			if etagMatches(ifNoneMatch, pic.etag) {
 				return pic, true, nil
 			}
-			pic.svg = p.render(pictureKey{room, b.Epoch, b.Seq}, b)
+			pic.svg = p.render(ctx, pictureKey{room, b.Epoch, b.Seq}, b)
 			return pic, false, nil
 		}
 	}
@@ -134,15 +135,18 @@ func (p *pictures) get(ctx context.Context, room, ifNoneMatch string) (pic pictu
 
 // render returns the rendering of b (the board under k), from the cache
 // or drawn now and kept.
-func (p *pictures) render(k pictureKey, b *canvas.Board) []byte {
+func (p *pictures) render(ctx context.Context, k pictureKey, b *canvas.Board) []byte {
 	if k.epoch == 0 {
 		return p.empty
 	}
 	if svg, ok := p.cache.get(k); ok {
 		return svg
 	}
-	svg := b.SVG()
-	p.cache.add(k, svg)
+	failed := false
+	svg := b.SVGWith(imageDataURIs(ctx, p.images, k.room, &failed))
+	if !failed {
+		p.cache.add(k, svg)
+	}
 	return svg
 }
 
@@ -210,5 +214,5 @@ func (p *pictures) buildNow(ctx context.Context, room string) (picture, error) {
 	if err != nil {
 		return picture{}, err
 	}
-	return picture{svg: p.render(pictureKey{room, b.Epoch, b.Seq}, b), etag: pictureETag(b.Epoch, b.Seq)}, nil
+	return picture{svg: p.render(ctx, pictureKey{room, b.Epoch, b.Seq}, b), etag: pictureETag(b.Epoch, b.Seq)}, nil
 }

@@ -38,7 +38,7 @@
     }
   })();
 
-  var COMMANDS = ['setTool', 'setColor', 'setWidth', 'restyleSelection', 'undo', 'redo', 'clear', 'undoClear', 'exportPNG', 'exportSVG', 'openHistory', 'closeHistory'];
+  var COMMANDS = ['setTool', 'setColor', 'setWidth', 'restyleSelection', 'undo', 'redo', 'clear', 'undoClear', 'exportPNG', 'exportSVG', 'insertImage', 'openHistory', 'closeHistory'];
   var LOAD_GRACE_MS = 2000;
 
   function mount(element, options) {

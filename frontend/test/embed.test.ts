@@ -74,6 +74,7 @@ function fakeBoard(readOnly = false): BoardControl & { calls: string[] } {
     undoClear: () => (calls.push('undoClear'), true),
     exportPNG: (s) => Promise.resolve(`data:image/png;base64,${s}`),
     exportSVG: (s) => `<svg>${s}</svg>`,
+    insertImage: (src) => Promise.resolve(calls.push(`image ${typeof src === 'string' ? src : src.type}`)),
     openHistory: () => calls.push('history open'),
     closeHistory: () => calls.push('history closed'),
   };
@@ -100,9 +101,11 @@ test('commands: each does what the toolbar does', async () => {
   assert.equal(await run(b, 'exportPNG'), 'data:image/png;base64,board');
   assert.equal(await run(b, 'exportPNG', 'view'), 'data:image/png;base64,view');
   assert.equal(await run(b, 'exportSVG', 'board'), '<svg>board</svg>');
+  assert.equal(await run(b, 'insertImage', new Blob([new Uint8Array(8)], { type: 'image/png' })), 15);
+  assert.equal(await run(b, 'insertImage', 'https://example.com/cat.png'), 16);
   assert.equal(await run(b, 'openHistory'), null);
   assert.equal(await run(b, 'closeHistory'), null);
-  assert.deepEqual(b.calls, ['tool highlighter', 'tool partial-eraser', 'tool lasso', 'tool laser', 'color e03131ff false', 'color e0313180 true', 'width 16', 'width 1', 'restyle 2f9e4480 true 32 true', 'restyle undefined undefined 8 undefined', 'undo', 'redo', 'clear', 'undoClear', 'history open', 'history closed']);
+  assert.deepEqual(b.calls, ['tool highlighter', 'tool partial-eraser', 'tool lasso', 'tool laser', 'color e03131ff false', 'color e0313180 true', 'width 16', 'width 1', 'restyle 2f9e4480 true 32 true', 'restyle undefined undefined 8 undefined', 'undo', 'redo', 'clear', 'undoClear', 'image image/png', 'image https://example.com/cat.png', 'history open', 'history closed']);
 });
 
 test('commands: bad arguments and unknown commands fail with a message, and do nothing', async () => {
@@ -117,6 +120,7 @@ test('commands: bad arguments and unknown commands fail with a message, and do n
   await assert.rejects(run(b, 'restyleSelection', { fill: 1 }), /fill must be true or false/);
   await assert.rejects(run(b, 'exportPNG', 'page'), /scope must be/);
   await assert.rejects(run(b, 'exportSVG', 3), /scope must be/);
+  for (const a of [undefined, '', 42, {}]) await assert.rejects(run(b, 'insertImage', a), /insertImage takes a Blob/, String(a));
   await assert.rejects(run(b, 'eval', 'alert(1)'), /unknown command "eval"/);
   await assert.rejects(run(b, 'constructor'), /unknown command/);
   assert.deepEqual(b.calls, []);
@@ -125,7 +129,7 @@ test('commands: bad arguments and unknown commands fail with a message, and do n
 test('commands: a view-only board pans and exports, and refuses the rest', async () => {
   const b = fakeBoard(true);
   assert.equal(await run(b, 'setTool', 'hand'), 'hand');
-  for (const [c, a] of [['setTool', 'pen'], ['setTool', 'lasso'], ['setTool', 'laser'], ['setColor', '#000000'], ['setWidth', 2], ['restyleSelection', { width: 2 }], ['undo'], ['redo'], ['clear'], ['undoClear']] as const) {
+  for (const [c, a] of [['setTool', 'pen'], ['setTool', 'lasso'], ['setTool', 'laser'], ['setColor', '#000000'], ['setWidth', 2], ['restyleSelection', { width: 2 }], ['undo'], ['redo'], ['clear'], ['undoClear'], ['insertImage', 'https://example.com/cat.png']] as const) {
     await assert.rejects(run(b, c, a), /view-only/, c);
   }
   assert.match(String(await run(b, 'exportPNG')), /^data:image\/png/);

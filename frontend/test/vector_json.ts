@@ -54,6 +54,8 @@ export function opJSON(op: Op): J {
       };
     case 'text':
       return { type: 'text', stroke: op.stroke, color: op.color, size: op.size, at: [op.x, op.y], text: op.text };
+    case 'image':
+      return { type: 'image', stroke: op.stroke, color: op.color, from: [op.x0, op.y0], to: [op.x1, op.y1], hash: op.hash };
     case 'move':
       return { type: 'move', strokes: op.strokes.map((s) => [s.author, s.stroke]), dx: op.dx, dy: op.dy };
     case 'restyle':
@@ -103,7 +105,7 @@ export function boardJSON(b: Board): J {
       color: s.color,
       width: s.width,
       points: s.points.map((p) => [p.x, p.y, p.p]),
-      ...(s.tool === 7 ? { text: s.text } : {}),
+      ...(s.tool === 7 || s.tool === 8 ? { text: s.text } : {}),
       seq: s.seq,
       ...(s.sweptN !== 0 ? { swept: [s.sweptBy, s.sweptN], removed: s.removed } : {}),
     })),

@@ -82,6 +82,8 @@ type Config struct {
 	MaxRoomsPerIP   int     // boards one client address may be on at once on a replica. Default MaxRooms/20, at least 10 (MaxRooms if less).
 	MaxBoardPoints  int     // points on one board; drawing beyond is refused. Default 2,000,000.
 	MaxBoardStrokes int     // strokes on one board. Default 100,000.
+	ImageBytes      int64   // bytes of one uploaded image. Default 5 MiB.
+	BoardImageBytes int64   // bytes of all the images of one board. Default 50 MiB.
 	RateDraw        float64 // drawing ops per second per connection (burst 2x). Default 250.
 	RateDestructive float64 // erase/restore/clear per second per connection. Default 20.
 	RatePresence    float64 // cursor/name updates per second per connection. Default 70.
@@ -130,6 +132,8 @@ func (c *Config) Defaults() {
 	setDefault(&c.MaxRoomsPerIP, max(c.MaxRooms/20, min(c.MaxRooms, 10)))
 	setDefault(&c.MaxBoardPoints, 2_000_000)
 	setDefault(&c.MaxBoardStrokes, 100_000)
+	setDefault(&c.ImageBytes, 5<<20)
+	setDefault(&c.BoardImageBytes, 50<<20)
 	setDefault(&c.RateDraw, 250)
 	setDefault(&c.RateDestructive, 20)
 	setDefault(&c.RatePresence, 70)
@@ -226,6 +230,8 @@ var Settings = []Setting{
 	{"max-rooms-per-ip", "SKETCHPAD_MAX_ROOMS_PER_IP", "(max-rooms ÷ 20, at least 10)", "boards one client IP may be on at once on a replica, so no address holds more than its share of --max-rooms (over: close 1013)", intSetter(func(c *Config) *int { return &c.MaxRoomsPerIP })},
 	{"max-board-points", "SKETCHPAD_MAX_BOARD_POINTS", "2000000", "points one board may hold; drawing beyond is refused with Notice 413", boundedInt(1<<26, func(c *Config) *int { return &c.MaxBoardPoints })},
 	{"max-board-strokes", "SKETCHPAD_MAX_BOARD_STROKES", "100000", "strokes, shapes and texts one board may hold", boundedInt(1<<22, func(c *Config) *int { return &c.MaxBoardStrokes })},
+	{"image-bytes", "SKETCHPAD_IMAGE_BYTES", "5242880", "bytes of one image uploaded to a board (over: HTTP 413)", int64Setter(func(c *Config) *int64 { return &c.ImageBytes })},
+	{"board-image-bytes", "SKETCHPAD_BOARD_IMAGE_BYTES", "52428800", "bytes of all the images uploaded to one board, each counted once (over: HTTP 413)", int64Setter(func(c *Config) *int64 { return &c.BoardImageBytes })},
 	{"rate-draw", "SKETCHPAD_RATE_DRAW", "250", "drawing ops per second per connection, burst twice that (over: slowed, Notice 429; persisting: close 4429)", floatSetter(func(c *Config) *float64 { return &c.RateDraw })},
 	{"rate-destructive", "SKETCHPAD_RATE_DESTRUCTIVE", "20", "erase, restore and clear ops per second per connection", floatSetter(func(c *Config) *float64 { return &c.RateDestructive })},
 	{"rate-presence", "SKETCHPAD_RATE_PRESENCE", "70", "cursor, laser and name updates per second per connection (over: cursors and lasers dropped)", floatSetter(func(c *Config) *float64 { return &c.RatePresence })},
@@ -269,6 +275,17 @@ func intSetter(field func(*Config) *int) func(*Config, string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {
 			return fmt.Errorf("want a positive integer")
+		}
+		*field(c) = n
+		return nil
+	}
+}
+
+func int64Setter(field func(*Config) *int64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("want a positive number of bytes")
 		}
 		*field(c) = n
 		return nil

@@ -501,7 +501,7 @@ func (r *Room) sizeOf(author uint32) growth {
 	switch o.Type {
 	case canvas.OpBegin:
 		h.strokes = 1
-	case canvas.OpShape, canvas.OpText:
+	case canvas.OpShape, canvas.OpText, canvas.OpImage:
 		if st := r.board.Stroke(canvas.StrokeID{Author: author, N: o.Stroke}); st != nil {
 			h.points -= len(st.Points) + len(st.Text)
 		} else {

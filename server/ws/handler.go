@@ -34,6 +34,7 @@ type Handler struct {
 	stopOnce sync.Once
 	stop     chan struct{} // closed by Close: the pinger ends
 	upgrader *gws.Upgrader
+	images   ImageChecker // where Image ops' hashes are checked (images.go)
 }
 
 // New returns the WebSocket side of a replica whose boards are rooms.

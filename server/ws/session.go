@@ -36,6 +36,8 @@ type Session struct {
 	lastSlow  time.Time // when the client was last slowed down
 	noticeAt  time.Time // when it was last told
 	discarded bool      // discardInput ran
+	// knownImages: hashes of images the board was found to hold (images.go).
+	knownImages map[string]bool
 
 	queued atomic.Int64 // bytes handed to the write queue, not yet written
 	closed atomic.Bool  // Close was called or the connection ended
@@ -331,6 +333,8 @@ func (h *Handler) message(c *gws.Conn, msg *gws.Message) {
 		s.reject(canvas.CloseReadOnly, "read-only link: this page cannot draw")
 	case drawsOnBoard(f.Type) && !s.expires.IsZero() && !time.Now().Before(s.expires):
 		s.reject(canvas.CloseExpired, "embed token expired")
+	case f.Type == byte(canvas.OpImage):
+		s.room.Op(s, append([]byte(nil), s.imageOp(&f.Op, data)...))
 	case canvas.IsOp(f.Type):
 		s.room.Op(s, append([]byte(nil), data...))
 	case f.Type == canvas.MsgCursor:

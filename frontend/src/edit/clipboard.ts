@@ -20,6 +20,7 @@ import {
   MAX_TOOL,
   MAX_WIDTH,
   TOOL_TEXT,
+  TOOL_IMAGE,
   isFreehand,
   isShape,
   type Op,
@@ -77,7 +78,7 @@ export function parseClip(text: string): ClipStroke[] | string | null {
   for (const s of list as Array<Record<string, unknown>>) {
     const pts = s?.points;
     if (!int(s?.tool, 0, MAX_TOOL) || !int(s.color, 0, 0xffffffff) || !int(s.width, 1, MAX_WIDTH) || !Array.isArray(pts)) return 'The clipboard holds a stroke this board cannot take.';
-    const n = s.tool === TOOL_TEXT ? 1 : isShape(s.tool as number) ? 2 : pts.length;
+    const n = s.tool === TOOL_TEXT ? 1 : isShape(s.tool as number) || s.tool === TOOL_IMAGE ? 2 : pts.length;
     if (pts.length !== n || n === 0 || n > MAX_STROKE_POINTS) return 'The clipboard holds a stroke this board cannot take.';
     const points: Point[] = [];
     for (const p of pts as unknown[]) {
@@ -121,6 +122,9 @@ export function pasteOps(clip: readonly ClipStroke[], at: { x: number; y: number
     const pts = s.points.map((p) => ({ x: clamp(p.x + dx), y: clamp(p.y + dy), p: s.pressure ? p.p : 0 }));
     if (s.tool === TOOL_TEXT) {
       ops.push({ type: 'text', stroke: n, color: s.color, size: s.width, x: pts[0].x, y: pts[0].y, text: s.text });
+    } else if (s.tool === TOOL_IMAGE) {
+      // The image's bytes are the board's: pasted on another board, the server refuses it (not uploaded there).
+      ops.push({ type: 'image', stroke: n, color: s.color, x0: pts[0].x, y0: pts[0].y, x1: pts[1].x, y1: pts[1].y, hash: s.text });
     } else if (isShape(s.tool)) {
       ops.push({ type: 'shape', stroke: n, tool: s.tool, filled: s.filled, color: s.color, width: s.width, x0: pts[0].x, y0: pts[0].y, x1: pts[1].x, y1: pts[1].y });
     } else if (isFreehand(s.tool)) {

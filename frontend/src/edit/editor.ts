@@ -37,7 +37,7 @@ import {
   type Locate,
   type TextState,
 } from './history';
-import { textOp, textShown, type LocalItem, type ShapeStyle, type StrokeStyle, type TextStyle } from './local';
+import { imageOp, imageShown, textOp, textShown, type LocalItem, type ShapeStyle, type StrokeStyle, type TextStyle } from './local';
 import { Arranger } from './arrange';
 import { Sweeper } from './sweeper';
 import { Drawing, type Sample } from './drawing';
@@ -236,6 +236,20 @@ export class Editor {
     const uid = this.push(textOp(shown));
     this.addLocal({ stroke: n, shown, pts: null, sent: 0, firstUid: uid, lastUid: uid });
     this.setHistory(record(this.historyV, { kind: 'stroke', stroke: n }));
+    this.changed();
+    return n;
+  }
+
+  /** addImage places image hash (uploaded to the board) in the box with corners a and b; it returns its stroke number. */
+  addImage(hash: string, a: XY, b: XY): number {
+    if (this.readOnly) return 0;
+    this.endGestures();
+    const n = this.nextStroke++;
+    const shown = imageShown(n, hash, { ...a, p: 0 }, { ...b, p: 0 });
+    const uid = this.push(imageOp(shown));
+    this.addLocal({ stroke: n, shown, pts: null, sent: 0, firstUid: uid, lastUid: uid });
+    this.setHistory(record(this.historyV, { kind: 'stroke', stroke: n }));
+    this.select([{ author: SELF, stroke: n }]);
     this.changed();
     return n;
   }

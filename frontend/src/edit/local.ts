@@ -5,7 +5,7 @@
 
 import type { Stroke } from '../protocol/board';
 import { chunk, clampCoord, toDeltas, traceResiduals } from '../protocol/delta';
-import { MAX_STROKE_POINTS, TOOL_PEN, TOOL_TEXT, type Op, type Point, type ShapeOp, type TextOp } from '../protocol/types';
+import { MAX_STROKE_POINTS, TOOL_IMAGE, TOOL_PEN, TOOL_TEXT, type ImageOp, type Op, type Point, type ShapeOp, type TextOp } from '../protocol/types';
 import { SELF } from './history';
 
 /** LocalItem belongs to the Editor, which alone changes it. */
@@ -135,6 +135,32 @@ export function shapeShown(stroke: number, style: ShapeStyle, a: Point, b: Point
 export function shapeOp(s: Stroke): ShapeOp {
   const [a, b] = s.points;
   return { type: 'shape', stroke: s.stroke, tool: s.tool, filled: s.filled, color: s.color, width: s.width, x0: a.x, y0: a.y, x1: b.x, y1: b.y };
+}
+
+/** imageShown is how an image placed in the box with corners a and b looks (opacity: alpha 0..255). */
+export function imageShown(stroke: number, hash: string, a: Point, b: Point, alpha = 255): Stroke {
+  return {
+    ...UNSWEPT,
+    author: SELF,
+    stroke,
+    tool: TOOL_IMAGE,
+    pressure: false,
+    hidden: false,
+    filled: false,
+    color: alpha & 0xff,
+    width: 1,
+    points: [
+      { x: clampCoord(Math.round(a.x)), y: clampCoord(Math.round(a.y)), p: 0 },
+      { x: clampCoord(Math.round(b.x)), y: clampCoord(Math.round(b.y)), p: 0 },
+    ],
+    text: hash,
+  };
+}
+
+/** imageOp is the Image op that makes the room's copy look like s. */
+export function imageOp(s: Stroke): ImageOp {
+  const [a, b] = s.points;
+  return { type: 'image', stroke: s.stroke, color: s.color, x0: a.x, y0: a.y, x1: b.x, y1: b.y, hash: s.text };
 }
 
 /** textShown is how a text looks. */

@@ -28,6 +28,7 @@ export function restoredItems(ops: readonly Op[], uids: readonly number[]): { it
       case 'begin':
       case 'shape':
       case 'text':
+      case 'image':
         span.set(op.stroke, { first: span.get(op.stroke)?.first ?? uid, last: uid });
         maxStroke = Math.max(maxStroke, op.stroke);
         open = op.type === 'begin' ? op.stroke : 0;

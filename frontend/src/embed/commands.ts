@@ -42,6 +42,8 @@ export interface BoardControl {
   undoClear(): boolean;
   exportPNG(scope: Scope): string | Promise<string>;
   exportSVG(scope: Scope): string;
+  /** Uploads an image (its bytes, or a URL to fetch them from) and places it in the middle of the view; resolves to its item's number. */
+  insertImage(src: Blob | string): Promise<number>;
   /** Opens or closes the history panel (history/): the board's past, read-only. */
   openHistory(): void;
   closeHistory(): void;
@@ -50,7 +52,7 @@ export interface BoardControl {
 const VIEW_ONLY = 'the board is view-only here';
 
 /** COMMANDS are the commands the board takes (embed.js has the same list). */
-export const COMMANDS = ['setTool', 'setColor', 'setWidth', 'restyleSelection', 'undo', 'redo', 'clear', 'undoClear', 'exportPNG', 'exportSVG', 'openHistory', 'closeHistory'] as const;
+export const COMMANDS = ['setTool', 'setColor', 'setWidth', 'restyleSelection', 'undo', 'redo', 'clear', 'undoClear', 'exportPNG', 'exportSVG', 'insertImage', 'openHistory', 'closeHistory'] as const;
 
 function scopeOf(v: unknown): Scope {
   if (v === undefined || v === null || v === 'board') return 'board';
@@ -117,6 +119,12 @@ export async function runCommand(c: CommandMsg, b: BoardControl): Promise<unknow
       return await b.exportPNG(scopeOf(a));
     case 'exportSVG':
       return b.exportSVG(scopeOf(a));
+    case 'insertImage': {
+      const isBlob = typeof Blob !== 'undefined' && a instanceof Blob;
+      if (!isBlob && (typeof a !== 'string' || a === '')) throw new Error('insertImage takes a Blob (or File) of a PNG, JPEG, GIF or WebP image, or its URL');
+      editing();
+      return await b.insertImage(a as Blob | string);
+    }
     case 'openHistory':
       b.openHistory();
       return null;

@@ -4,7 +4,7 @@
 // a text's box. Pure; inputs never changed.
 
 // The tool bytes are the protocol's (protocol/types): there is one set.
-import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_LINE, TOOL_RECT, TOOL_TEXT } from '../protocol/types';
+import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_IMAGE, TOOL_LINE, TOOL_RECT, TOOL_TEXT } from '../protocol/types';
 import { EMPTY_RECT, pointsBounds, type Rect } from './bounds';
 
 export interface XY {
@@ -98,6 +98,7 @@ export function strokeExtent(s: StrokeGeom): Rect {
     return { minX: b.minX - pad, minY: b.minY - pad, maxX: b.maxX + pad * 4, maxY: b.maxY + pad };
   }
   if (s.tool === TOOL_ARROW && pts.length >= 2) return pointsBounds(pts, s.width + arrowHeadLength(s.width));
+  if (s.tool === TOOL_IMAGE) return pointsBounds(pts, 1);
   return pointsBounds(pts, s.width);
 }
 
@@ -117,7 +118,8 @@ export function skeleton(s: StrokeGeom): XY[][] {
       const [l, r] = arrowHead(pts[0], q, s.width);
       return [[pts[0], q], [l, q, r, l]];
     }
-    case TOOL_RECT: {
+    case TOOL_RECT:
+    case TOOL_IMAGE: {
       const r = corners(pts[0], pts[1] ?? pts[0]);
       const c = [
         { x: r.minX, y: r.minY },
@@ -149,7 +151,7 @@ export function skeleton(s: StrokeGeom): XY[][] {
 /** solid reports whether the inside of s counts as s (filled shapes, texts, arrow heads). */
 export function solidAreas(s: StrokeGeom): XY[][] {
   const sk = skeleton(s);
-  if (s.tool === TOOL_TEXT) return sk;
+  if (s.tool === TOOL_TEXT || s.tool === TOOL_IMAGE) return sk;
   if (s.tool === TOOL_ARROW) return [sk[1]];
   if ((s.tool === TOOL_RECT || s.tool === TOOL_ELLIPSE) && s.filled) return sk;
   return [];

@@ -86,6 +86,7 @@ export function isStrokeStep(a: Applied): boolean {
     case 'end':
       return a.effect.kind === 'end';
     case 'shape':
+    case 'image':
       return a.effect.kind === 'add';
     case 'text':
     case 'erase':

@@ -34,6 +34,16 @@ export function socketURL(protocol: string, host: string, segment: string, token
   return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/ws/${segment}${q}`;
 }
 
+/** imageURL is where an image of the board is fetched (the segment as the page has it; a view link's works). */
+export function imageURL(segment: string, hash: string, token = ''): string {
+  return `/b/${segment}/img/${hash}` + (token ? `?token=${encodeURIComponent(token)}` : '');
+}
+
+/** imageUploadURL is where the page uploads an image to the board. */
+export function imageUploadURL(segment: string, token = ''): string {
+  return `/api/boards/${segment}/images` + (token ? `?token=${encodeURIComponent(token)}` : '');
+}
+
 /** absoluteURL resolves a link (such as the view link's path) against the page's address. */
 export function absoluteURL(link: string, base: string): string {
   try {

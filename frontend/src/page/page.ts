@@ -17,7 +17,7 @@ import { exposeHistory } from '../history/test_api';
 import { attachKeyboard } from '../input/keyboard';
 import { SHORTCUTS, selects } from '../input/shortcuts';
 import { Connection, type ConnState } from '../net/connection';
-import { absoluteURL, roomName, socketURL } from '../net/room_url';
+import { absoluteURL, imageURL, roomName, socketURL } from '../net/room_url';
 import { CLOSE_EXPIRED } from '../protocol/codes';
 import { PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH } from '../protocol/types';
 import { Renderer } from '../render/renderer';
@@ -54,6 +54,7 @@ import type { Tool } from '../ui/toolbar';
 import { ToolInput } from './tool_input';
 import { ViewControl } from './view_control';
 import { attachClipboard } from './clipboard_control';
+import { ImageControl, fetchImage } from './image_control';
 
 export class Page {
   private readonly prefs: PagePrefs;
@@ -73,6 +74,7 @@ export class Page {
   private readonly input: ToolInput;
   private readonly keys: KeyCommands;
   private readonly exports: Exports;
+  private readonly images: ImageControl;
   private readonly share: ShareMenu;
   private readonly help: HelpPanel;
   /** The board's past (history/): the slider, the timelapse, restore, export. */
@@ -129,6 +131,7 @@ export class Page {
     this.editor = new Editor((f) => this.connection?.send(f), this.editorEvents(), { name: me.name, color: this.sentColor(me.color) });
     this.editor.sync.setReadOnly(this.readOnly);
     this.renderer = new Renderer(canvas, this.editor, schedule);
+    this.renderer.useImages((hash) => imageURL(s.segment, hash, s.token));
     this.decor = new Decorations();
     const name = (a: number): string | undefined => this.people.name(a)?.name;
     this.sweeps = new SweepNotes({ editor: this.editor, toast: this.toast, name, readOnly: () => this.readOnly, moderator: () => s.moderator });
@@ -201,6 +204,19 @@ export class Page {
       toolbar.addMore(this.help.button, 'help');
       toolbar.addMore(this.theme.button, 'theme');
     }
+    this.images = new ImageControl({
+      editor: this.editor,
+      segment: s.segment,
+      token: s.token,
+      readOnly: () => this.readOnly,
+      pointer: () => this.input.pointer,
+      view: () => ({ view: this.renderer.view, width: this.renderer.width, height: this.renderer.height }),
+      tell: (m) => this.status.flash(m),
+      placed: () => {
+        if (!selects(this.tools.tool)) this.tools.setTool('select');
+      },
+    });
+    if (!this.readOnly) toolbar.addMore(this.images.button, 'image');
     this.badge = h('span', { class: 'tb-badge', 'data-testid': 'read-only', title: 'This link can look at the board but not draw', hidden: true }, 'View only');
     toolbar.addMore(this.badge);
     this.share.setLinks({
@@ -261,6 +277,7 @@ export class Page {
       readOnly: () => this.readOnly || this.history.open,
     });
     attachKeyboard(window, (c) => this.keys.run(c), (held) => this.input.setSpace(held));
+    this.images.attach(document, canvas);
     attachClipboard(document, {
       editor: this.editor,
       selecting: () => selects(this.tools.tool),
@@ -516,6 +533,7 @@ export class Page {
       undoClear: () => this.sweeps.undoClear(),
       exportPNG: (scope) => this.exports.png(scope),
       exportSVG: (scope) => this.exports.svg(scope),
+      insertImage: async (src) => this.images.insert(typeof src === 'string' ? await fetchImage(src) : src),
       openHistory: () => void this.history.show(),
       closeHistory: () => this.history.close(),
     };

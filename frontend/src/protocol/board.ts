@@ -19,6 +19,7 @@ import {
   PART_WIDTH,
   TOOL_ELLIPSE,
   TOOL_RECT,
+  TOOL_IMAGE,
   TOOL_TEXT,
   WHERE_ABOVE,
   isShape,
@@ -48,7 +49,7 @@ export interface Stroke {
   readonly width: number;
   /** Freehand: its path; a shape: its two corners; a text: its top-left corner. */
   readonly points: readonly Point[];
-  /** A text's text ('' for other tools). */
+  /** A text's text, an image's hash (64 hex digits); '' for other tools. */
   readonly text: string;
   /** The sequence number of the op that put it on the board (0: before version 4): when, in the board's history. */
   readonly seq: number;
@@ -275,9 +276,10 @@ export class Board {
         return { kind: 'sweep', op: 'unsweep', by: op.by, n: op.n, strokes: changed };
       }
       case 'shape':
-      case 'text': {
+      case 'text':
+      case 'image': {
         as.open = 0;
-        const tool = op.type === 'text' ? TOOL_TEXT : op.tool;
+        const tool = op.type === 'text' ? TOOL_TEXT : op.type === 'image' ? TOOL_IMAGE : op.tool;
         const points: Point[] =
           op.type === 'text'
             ? [{ x: op.x, y: op.y, p: 0 }]
@@ -293,9 +295,9 @@ export class Board {
           hidden: old?.hidden ?? false,
           filled: op.type === 'shape' && op.filled,
           color: op.color,
-          width: op.type === 'text' ? op.size : op.width,
+          width: op.type === 'text' ? op.size : op.type === 'image' ? 1 : op.width,
           points,
-          text: op.type === 'text' ? op.text : '',
+          text: op.type === 'text' ? op.text : op.type === 'image' ? op.hash : '',
           seq: old?.seq ?? this.seqN,
           sweptBy: old?.sweptBy ?? 0,
           sweptN: old?.sweptN ?? 0,
@@ -309,7 +311,9 @@ export class Board {
           return { kind: 'add', stroke: s };
         }
         const old = this.strokesA[z];
-        if (isShape(old.tool) !== isShape(tool) || (old.tool === TOOL_TEXT) !== (tool === TOOL_TEXT)) return NONE;
+        if (isShape(old.tool) !== isShape(tool) || (old.tool === TOOL_TEXT) !== (tool === TOOL_TEXT) || (old.tool === TOOL_IMAGE) !== (tool === TOOL_IMAGE)) {
+          return NONE;
+        }
         const s = next(old);
         this.pointCount += points.length - old.points.length;
         this.strokesA[z] = s;

@@ -1,6 +1,6 @@
 // Op encoding (PROTOCOL.md "Ops (sequenced)", "Points block" and "Trace block").
 
-import { ByteReader, ByteWriter, ProtocolError } from './bytes';
+import { ByteReader, ByteWriter, ProtocolError, fromHex, toHex } from './bytes';
 import {
   COORD_LIMIT,
   FLAG_FILLED,
@@ -23,6 +23,8 @@ import {
   OP_RESTORE,
   OP_SHAPE,
   OP_TEXT,
+  OP_IMAGE,
+  IMAGE_HASH_BYTES,
   OP_TRACE,
   OP_UNSWEEP,
   OP_REMOVE,
@@ -51,12 +53,12 @@ const MIN_STROKE_ID_BYTES = 2;
 
 /** isOpType reports whether t is the type byte of an op. */
 export function isOpType(t: number): boolean {
-  return (t >= OP_BEGIN && t <= OP_ORDER) || t === OP_TRANSFORM;
+  return (t >= OP_BEGIN && t <= OP_ORDER) || t === OP_TRANSFORM || t === OP_IMAGE;
 }
 
 /** addsToBoard reports whether ops of type byte t can add to the board (the ops a Purge may carry). */
 export function addsToBoard(t: number): boolean {
-  return t === OP_BEGIN || t === OP_POINTS || t === OP_POINTSP || t === OP_TRACE || t === OP_SHAPE || t === OP_TEXT;
+  return t === OP_BEGIN || t === OP_POINTS || t === OP_POINTSP || t === OP_TRACE || t === OP_SHAPE || t === OP_TEXT || t === OP_IMAGE;
 }
 
 /** opTypeByte returns the type byte op is encoded with. */
@@ -94,6 +96,8 @@ export function opTypeByte(op: Op): number {
       return OP_ORDER;
     case 'transform':
       return OP_TRANSFORM;
+    case 'image':
+      return OP_IMAGE;
   }
 }
 
@@ -125,6 +129,10 @@ export function writeOp(w: ByteWriter, op: Op): void {
       break;
     case 'text':
       w.uvarint(op.stroke).u32(op.color).uvarint(op.size).svarint(op.x).svarint(op.y).str(op.text);
+      break;
+    case 'image':
+      w.uvarint(op.stroke).u32(op.color).svarint(op.x0).svarint(op.y0).svarint(op.x1).svarint(op.y1);
+      w.raw(imageHashBytes(op.hash));
       break;
     case 'restyle':
       writeIds(w, op.strokes);
@@ -158,6 +166,11 @@ export function writeOp(w: ByteWriter, op: Op): void {
     case 'end':
       break;
   }
+}
+
+/** imageHashBytes is a hash's 32 bytes (zeros where it is not 64 hex digits, as a server would refuse it). */
+function imageHashBytes(hash: string): Uint8Array {
+  return /^[0-9a-f]{64}$/.test(hash) ? fromHex(hash) : new Uint8Array(IMAGE_HASH_BYTES);
 }
 
 function writeIds(w: ByteWriter, ids: readonly StrokeId[]): void {
@@ -318,6 +331,16 @@ export function readOp(r: ByteReader): Op {
       const x = readAbs(r);
       const y = readAbs(r);
       return { type: 'text', stroke, color, size, x, y, text: r.str('text', MAX_TEXT_BYTES) };
+    }
+    case OP_IMAGE: {
+      const stroke = r.uvarint32('stroke');
+      const color = r.u32();
+      if (stroke === 0) throw new ProtocolError('stroke number 0');
+      const x0 = readAbs(r);
+      const y0 = readAbs(r);
+      const x1 = readAbs(r);
+      const y1 = readAbs(r);
+      return { type: 'image', stroke, color, x0, y0, x1, y1, hash: toHex(r.bytes(IMAGE_HASH_BYTES)) };
     }
     default:
       throw new ProtocolError(`unknown op type 0x${t.toString(16)}`);

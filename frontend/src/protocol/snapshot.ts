@@ -22,6 +22,8 @@ import {
   MAX_TOOL,
   MAX_WIDTH,
   TOOL_TEXT,
+  TOOL_IMAGE,
+  IMAGE_HASH_BYTES,
   isShape,
   type Point,
 } from './types';
@@ -67,7 +69,7 @@ export function writeBoard(w: ByteWriter, b: Board): void {
       px = p.x;
       py = p.y;
     }
-    if (s.tool === TOOL_TEXT) w.str(s.text);
+    if (s.tool === TOOL_TEXT || s.tool === TOOL_IMAGE) w.str(s.text);
     if (s.seq !== 0) w.uvarint(s.seq);
     if (s.sweptN !== 0) w.uvarint(s.sweptBy).uvarint(s.sweptN);
   }
@@ -120,7 +122,7 @@ export function readBoard(r: ByteReader): Board {
     if ((flags & ~KNOWN_FLAGS) !== 0 || ((flags & FLAG_REMOVED) !== 0 && (flags & FLAG_SWEPT) === 0)) {
       throw new ProtocolError(`unknown stroke flags 0x${flags.toString(16)}`);
     }
-    if ((isShape(tool) && np !== 2) || (tool === TOOL_TEXT && np !== 1)) throw new ProtocolError(`tool ${tool} stroke with ${np} points`);
+    if ((isShape(tool) && np !== 2) || (tool === TOOL_TEXT && np !== 1) || (tool === TOOL_IMAGE && np !== 2)) throw new ProtocolError(`tool ${tool} stroke with ${np} points`);
     if (width < 1 || width > MAX_WIDTH) throw new ProtocolError(`width ${width} out of range 1..${MAX_WIDTH}`);
     if (np === 0) throw new ProtocolError('stroke without points');
     if (total + np > MAX_SNAPSHOT_POINTS) throw new ProtocolError('snapshot holds too many points');
@@ -140,7 +142,8 @@ export function readBoard(r: ByteReader): Board {
       points[j] = { x, y, p };
     }
     total += np;
-    const text = tool === TOOL_TEXT ? r.str('text', MAX_TEXT_BYTES) : '';
+    const text = tool === TOOL_TEXT ? r.str('text', MAX_TEXT_BYTES) : tool === TOOL_IMAGE ? r.str('image hash', 2 * IMAGE_HASH_BYTES) : '';
+    if (tool === TOOL_IMAGE && !/^[0-9a-f]{64}$/.test(text)) throw new ProtocolError(`image hash ${JSON.stringify(text)}`);
     let strokeSeq = 0;
     if ((flags & FLAG_SEQ) !== 0) {
       strokeSeq = r.uvarint();

@@ -20,9 +20,10 @@
 //          3  Trace: points without pressure as second-order residuals,
 //             about a byte each (delta.ts traceResiduals).
 //          4  Restyle and Order: the style and z-order of what is drawn.
+//          5  Image: a picture named by its content hash (PROTOCOL.md "Images").
 
 /** VERSION is the protocol version this client speaks. */
-export const VERSION = 4;
+export const VERSION = 5;
 
 // Op types (client frames carrying an op are exactly the op's bytes).
 export const OP_BEGIN = 0x10; //   stroke uvarint, tool u8, flags u8, color u32, width uvarint, points
@@ -43,6 +44,9 @@ export const OP_RESTYLE = 0x1e; // count uvarint, count × (author, stroke), par
 export const OP_ORDER = 0x1f; //   count uvarint, count × (author, stroke), where u8, [anchor author, anchor stroke]
 // 0x20 and 0x21 are the client messages Cursor and Name.
 export const OP_TRANSFORM = 0x22; // count uvarint, count × (author, stroke), sx, sy, tx, ty svarint
+export const OP_IMAGE = 0x24; //     stroke uvarint, color u32, x0 y0 x1 y1 svarint, hash 32 bytes
+/** An image's content hash (SHA-256): its bytes on the wire, hex digits in a stroke's text. */
+export const IMAGE_HASH_BYTES = 32;
 
 /** A Transform scale of 1: scales are in 1/SCALE_ONE units, |s| in 1..MAX_SCALE. */
 export const SCALE_ONE = 1 << 16;
@@ -91,7 +95,9 @@ export const TOOL_ARROW = 4;
 export const TOOL_RECT = 5;
 export const TOOL_ELLIPSE = 6;
 export const TOOL_TEXT = 7;
-export const MAX_TOOL = TOOL_TEXT;
+/** An image: two points (its box's corners), its hash (hex) as the stroke's text. */
+export const TOOL_IMAGE = 8;
+export const MAX_TOOL = TOOL_IMAGE;
 
 /** isFreehand: a tool Begin takes (pen, highlighter, eraser). */
 export function isFreehand(tool: number): boolean {
@@ -208,7 +214,7 @@ export interface RemoveOp {
 }
 
 /** AddOp is an op that can add to the board: the ops a server may number in a Purge. */
-export type AddOp = BeginOp | PointsOp | TraceOp | ShapeOp | TextOp;
+export type AddOp = BeginOp | PointsOp | TraceOp | ShapeOp | TextOp | ImageOp;
 
 /** PurgeOp (servers only) drops every swept stroke for good, then applies op. */
 export interface PurgeOp {
@@ -240,6 +246,19 @@ export interface TextOp {
   readonly x: number;
   readonly y: number;
   readonly text: string;
+}
+
+/** ImageOp places (or re-places) an image in the box with corners (x0, y0), (x1, y1); only color's alpha counts. */
+export interface ImageOp {
+  readonly type: 'image';
+  readonly stroke: number;
+  readonly color: number;
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+  /** The SHA-256 of the image's bytes, 64 lowercase hex digits. */
+  readonly hash: string;
 }
 
 /** MoveOp moves strokes (anyone's) by (dx, dy). */
@@ -284,7 +303,7 @@ export interface TransformOp {
 }
 
 /** Op is a sequenced message: one change to the board. */
-export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp | UnsweepOp | RemoveOp | PurgeOp | RestyleOp | OrderOp | TransformOp;
+export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp | UnsweepOp | RemoveOp | PurgeOp | RestyleOp | OrderOp | TransformOp | ImageOp;
 
 export interface HelloMsg {
   readonly type: 'hello';

@@ -4,7 +4,7 @@
 
 import type { ShownItem } from '../edit/editor';
 import type { Rect } from '../geometry/bounds';
-import { boardSVG, exportArea, type SvgStroke } from './svg';
+import { boardSVG, exportArea, type ImageHref, type SvgStroke } from './svg';
 import type { StrokePainter } from './paint';
 
 /** Largest PNG side, and pixels, an export makes (the scale is lowered to fit). */
@@ -17,8 +17,8 @@ export function svgStrokes(items: readonly ShownItem[]): SvgStroke[] {
 }
 
 /** exportSVG returns the SVG document of items over area (default: the drawing and a margin). */
-export function exportSVG(items: readonly ShownItem[], area?: Rect): string {
-  return boardSVG(svgStrokes(items), area);
+export function exportSVG(items: readonly ShownItem[], area?: Rect, imageHref?: ImageHref): string {
+  return boardSVG(svgStrokes(items), area, imageHref);
 }
 
 /**

@@ -9,6 +9,8 @@
 //	rect, ellipse  outlined, and filled too when the stroke is filled
 //	text         sans-serif at font size width, top-left at its point, lines
 //	             1.25 × size apart
+//	image        its decoded bitmap (render/images.ts) stretched to its box,
+//	             with its color's alpha; a gray box until it has arrived
 //
 // The path of a stroke is cached per stroke object and recomputed only when
 // the stroke grew or ended. A pen stroke thinner than LOD_PX device pixels
@@ -24,10 +26,11 @@ import {
   strokeExtent,
   textLines,
 } from '../geometry/shape';
-import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT } from '../protocol/types';
+import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_IMAGE, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT } from '../protocol/types';
 import type { Paintable } from '../edit/editor';
 import { cssColor } from './color';
 import { darkHighlight } from './dark_highlight';
+import type { ImageSource } from './images';
 
 /** Below this width on the screen (device pixels), a finished pen stroke is a polyline. */
 export const LOD_PX = 1.5;
@@ -139,6 +142,8 @@ const MAX_BY_ID = 8192;
 export class StrokePainter {
   /** The dark theme: highlighters are painted for the board's filter (render/dark_highlight). */
   dark = false;
+  /** Where image strokes find their bitmaps; none: gray boxes. */
+  images: ImageSource | null = null;
   private readonly darkCss = new Map<number, string>();
   private readonly cache = new WeakMap<Paintable, Cached>();
   /** The last finished stroke object painted under each name ("author:stroke"), to spot moved copies. */
@@ -265,6 +270,10 @@ export class StrokePainter {
   /** paint draws s into ctx, whose transform maps board units to device pixels. */
   paint(ctx: CanvasRenderingContext2D, s: Paintable, complete: boolean): void {
     if (s.points.length === 0) return;
+    if (s.tool === TOOL_IMAGE) {
+      this.paintImage(ctx, s);
+      return;
+    }
     const e = this.entry(s, complete);
     if (s.tool === TOOL_TEXT) {
       const p = s.points[0];
@@ -323,6 +332,19 @@ export class StrokePainter {
         break;
       default:
         break;
+    }
+    ctx.restore();
+  }
+
+  private paintImage(ctx: CanvasRenderingContext2D, s: Paintable): void {
+    const r = corners(s.points[0], s.points[1] ?? s.points[0]);
+    const img = this.images?.get(s.text) ?? null;
+    ctx.save();
+    ctx.globalAlpha = (s.color & 0xff) / 255;
+    if (img) ctx.drawImage(img, r.minX, r.minY, r.maxX - r.minX, r.maxY - r.minY);
+    else {
+      ctx.fillStyle = '#d0d0d0';
+      ctx.fillRect(r.minX, r.minY, r.maxX - r.minX, r.maxY - r.minY);
     }
     ctx.restore();
   }

@@ -6,6 +6,7 @@
 // canvas holds nothing else (the eraser's ring and the selection are
 // elements over it: ui/decor).
 
+import { ImageCache } from './images';
 import type { Editor, OverlayItem } from '../edit/editor';
 import { TOOL_HIGHLIGHTER } from '../protocol/types';
 import { HOME_VIEW, sameView, snapView, type View } from '../geometry/view';
@@ -127,6 +128,14 @@ export class Renderer {
     this.painter.dark = dark;
     this.layer.invalidate();
     this.requestFrame();
+  }
+
+  /** useImages tells the painter where the board's images are fetched (render/images.ts); each repaints the board when it arrives. */
+  useImages(urlOf: (hash: string) => string): void {
+    this.painter.images = new ImageCache(urlOf, () => {
+      this.layer.invalidate();
+      this.requestFrame();
+    });
   }
 
   /** snapshotArrived says a snapshot's frame arrived at t (performance.now()): the next frame measures openMs. */

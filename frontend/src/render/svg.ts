@@ -15,7 +15,7 @@ import {
   strokeExtent,
   textLines,
 } from '../geometry/shape';
-import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_RECT, TOOL_TEXT, type Point } from '../protocol/types';
+import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_IMAGE, TOOL_LINE, TOOL_RECT, TOOL_TEXT, type Point } from '../protocol/types';
 
 /** SvgStroke is a stroke as shown: what it is and where (moved by dx, dy). */
 export interface SvgStroke {
@@ -119,7 +119,10 @@ export function outlineD(outline: readonly number[][]): string {
   return d + 'Z';
 }
 
-function element(s: SvgStroke): string {
+/** ImageHref gives an image's href by hash (a data: URL, so the SVG stands alone), or null: a gray box. */
+export type ImageHref = (hash: string) => string | null;
+
+function element(s: SvgStroke, imageHref?: ImageHref): string {
   const color = hex(s.color);
   const attrs = dataAttr(s) + moveAttr(s);
   const outline = `stroke="${color}" stroke-width="${s.width}" stroke-linecap="round" stroke-linejoin="round"${alpha('stroke-opacity', s.color)}`;
@@ -150,6 +153,14 @@ function element(s: SvgStroke): string {
     }
     case TOOL_HIGHLIGHTER:
       return polyline(s, color, alpha('stroke-opacity', s.color), attrs);
+    case TOOL_IMAGE: {
+      const q = corners(a, b);
+      const box = `x="${q.minX}" y="${q.minY}" width="${q.maxX - q.minX}" height="${q.maxY - q.minY}"`;
+      const href = imageHref?.(s.text) ?? null;
+      const op = alpha('opacity', s.color);
+      if (href === null) return `<rect${attrs} ${box} fill="#d0d0d0"${op}/>`;
+      return `<image${attrs} ${box} preserveAspectRatio="none" href="${escapeXML(href)}"${op}/>`;
+    }
     default: {
       // pen: its outline, filled
       const d = outlineD(strokeOutline(s, true));
@@ -162,7 +173,7 @@ function element(s: SvgStroke): string {
  * boardSVG returns a standalone SVG document of strokes (shown, in z-order)
  * over area (board units; default: the drawing and a margin), on white.
  */
-export function boardSVG(strokes: readonly SvgStroke[], area?: Rect): string {
+export function boardSVG(strokes: readonly SvgStroke[], area?: Rect, imageHref?: ImageHref): string {
   const r = exportArea(strokes, area);
   const x = Math.floor(r.minX);
   const y = Math.floor(r.minY);
@@ -185,7 +196,7 @@ export function boardSVG(strokes: readonly SvgStroke[], area?: Rect): string {
     } else if (s.tool === TOOL_HIGHLIGHTER) {
       under += element(s);
     } else {
-      ink += element(s);
+      ink += element(s, imageHref);
     }
   }
   const px = (u: number): string => num(u / BOARD_UNITS_PER_PX);

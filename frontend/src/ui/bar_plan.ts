@@ -7,7 +7,7 @@
 import type { ToolName } from '../input/shortcuts';
 
 /** The page controls that may go to the "more" menu, by their data-testid. */
-export type Extra = 'theme' | 'help' | 'history' | 'clear' | 'share';
+export type Extra = 'theme' | 'help' | 'history' | 'clear' | 'share' | 'image';
 
 export type Demotion = { readonly kind: 'tool'; readonly name: ToolName } | { readonly kind: 'extra'; readonly name: Extra };
 
@@ -53,7 +53,7 @@ export function demotions(tools: readonly ToolName[], extras: readonly Extra[]):
   };
   extra(['theme', 'help', 'history']);
   toolsDownTo(KEEP_TOOLS_OVER_PAGE);
-  extra(['clear', 'share']);
+  extra(['image', 'clear', 'share']);
   toolsDownTo(MIN_TOOLS);
   return out;
 }

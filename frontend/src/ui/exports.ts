@@ -31,7 +31,8 @@ export class Exports {
   }
 
   svg(scope: ExportScope): string {
-    return exportSVG(this.editor.shown(), this.rect(scope));
+    const images = this.renderer.painter.images;
+    return exportSVG(this.editor.shown(), this.rect(scope), images ? (hash) => images.dataURL(hash) : undefined);
   }
 
   downloadPNG(scope: ExportScope, size: number): void {

@@ -267,7 +267,7 @@ export class Toolbar {
     this.historyGroup.replaceChildren(this.undoBtn, this.redoBtn, ...(clearHere ? [this.clear.el] : []));
     this.historyGroup.hidden = this.readOnly;
 
-    const order: Extra[] = ['clear', 'history', 'share', 'help', 'theme'];
+    const order: Extra[] = ['clear', 'image', 'history', 'share', 'help', 'theme'];
     const has = (e: Extra): boolean => this.extras.has(e) && !(e === 'clear' && this.readOnly);
     const barExtras = order.filter((e) => e !== 'clear' && has(e) && !menuExtras.has(e)).map((e) => this.extras.get(e)!);
     const menuEls = order.filter((e) => has(e) && menuExtras.has(e)).map((e) => this.extras.get(e)!);
@@ -282,7 +282,7 @@ export class Toolbar {
 }
 
 /** What a page control is called in the More menu (beside its icon). */
-const EXTRA_LABELS: Readonly<Record<Extra, string>> = { clear: 'Clear the board', history: 'History', share: 'Share and export', help: 'Help', theme: 'Light or dark' };
+const EXTRA_LABELS: Readonly<Record<Extra, string>> = { clear: 'Clear the board', image: 'Add an image', history: 'History', share: 'Share and export', help: 'Help', theme: 'Light or dark' };
 
 /** menuLabel is a tool's name as the More menu shows it beside the icon: its label up to the key. */
 function menuLabel(label: string): HTMLElement {

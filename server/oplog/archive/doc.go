@@ -15,7 +15,8 @@
 //	ops          every op kept: (room, seq) -> author, op bytes
 //	checkpoints  older snapshots: (room, seq) -> board bytes
 //	versions     version records (oplog.AppendVersion): (room, seq) -> record
-//	images       reserved for a board's images: (room, id) -> bytes
+//	images       a board's images (oplog.Images), copied when the board is
+//	             archived: (room, id = SHA-256 hex) -> bytes (images.go)
 //
 // A row's state says which store holds the board:
 //

@@ -258,3 +258,12 @@ func TestLocalLogOverBoltConforms(t *testing.T) {
 		return local.New(st, slog.New(slog.DiscardHandler), metrics.New())
 	})
 }
+
+func TestBoltStoreKeepsImages(t *testing.T) {
+	st, err := Open(filepath.Join(t.TempDir(), "boards.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	oplogtest.RunImages(t, st)
+}

@@ -62,3 +62,5 @@ func TestLocalLogOverMemoryConforms(t *testing.T) {
 		return New(NewMemoryStore(), slog.New(slog.DiscardHandler), metrics.New())
 	})
 }
+
+func TestMemoryStoreKeepsImages(t *testing.T) { oplogtest.RunImages(t, NewMemoryStore()) }

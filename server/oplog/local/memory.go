@@ -16,6 +16,7 @@ import (
 type MemoryStore struct {
 	mu    sync.Mutex // guards rooms
 	rooms map[string]*memoryRoom
+	imgs  memoryImages // memory_images.go
 }
 
 type memoryRoom struct {

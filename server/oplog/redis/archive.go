@@ -273,11 +273,14 @@ func (l *Log) Archive(ctx context.Context, room string) (done bool, err error) {
 		return false, l.abort(room, uint64(gen), 0, err)
 	}
 	l.archiveStep("read")
+	if err := l.archiveImages(ctx, room); err != nil {
+		return false, l.abort(room, uint64(gen), 0, err)
+	}
 	if cur, err := l.arch.Put(ctx, b, uint64(gen)); err != nil {
 		return false, l.abort(room, uint64(gen), cur, err)
 	}
 	l.archiveStep("committed")
-	n, err := archDelScript.Run(ctx, l.rdb, k, gen, fp, tombstoneTTL.Milliseconds()).Int64()
+	n, err := archDelScript.Run(ctx, l.rdb, append(k, imageKey(room)), gen, fp, tombstoneTTL.Milliseconds()).Int64()
 	if err != nil {
 		// Unknown whether the keys went: the row stays archiving, which
 		// the tombstone (if the keys went) or Redis (if not) resolves.

@@ -253,3 +253,5 @@ func TestRedisLogVersionsMarkedAtOnceChainUp(t *testing.T) {
 		}
 	}
 }
+
+func TestRedisLogKeepsImages(t *testing.T) { oplogtest.RunImages(t, testLog(t, 3)) }

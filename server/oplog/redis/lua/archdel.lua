@@ -4,7 +4,7 @@
 -- the same way). A tombstone naming gen stays for tombTTL, so a replica
 -- loading the board back knows the archive finished here even if the
 -- archiver died before saying so in PostgreSQL.
--- KEYS meta log applied snap checkpoints versions gone; ARGV gen,
+-- KEYS meta log applied snap checkpoints versions gone [img]; ARGV gen,
 -- fingerprint, tombTTL (ms).
 -- Returns 1 when removed, 0 when the lease is gone or the board changed
 -- (the lease is then released).
@@ -17,5 +17,9 @@ if fp ~= ARGV[2] then
   return 0
 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+if KEYS[8] then
+  -- The board's images (redis/images.go), copied to PostgreSQL before.
+  redis.call('DEL', KEYS[8])
+end
 redis.call('SET', KEYS[7], ARGV[1], 'PX', ARGV[3])
 return 1

@@ -13,7 +13,8 @@ package canvas
 //	   of one author's work, and the server's Purge (sweep.go).
 //	4  Restyle, Order and Transform: change the style, the z-order and
 //	   the size of what is drawn (arrange.go, transform.go).
-const Version = 4
+//	5  Rotate: turn what is drawn; strokes have a rotation (rotate.go).
+const Version = 5
 
 // OpType is the first byte of an op. Ops are the sequenced messages: each
 // one gets a room sequence number and changes the board.
@@ -38,13 +39,14 @@ const (
 	OpOrder   OpType = 0x1f // count uvarint, count × (author, stroke), where u8, [anchor author, anchor stroke]
 	// 0x20 and 0x21 are the client messages Cursor and Name.
 	OpTransform OpType = 0x22 // count uvarint, count × (author, stroke), sx, sy, tx, ty svarint
+	OpRotate    OpType = 0x23 // count uvarint, count × (author, stroke), angle, px, py svarint
 )
 
 // IsOp reports whether t is an op type (a client frame carrying an op).
 // Op types and the other client message types share one byte space:
 // 0x20 and 0x21 are Cursor and Name.
 func IsOp(t byte) bool {
-	return t >= byte(OpBegin) && t <= byte(OpOrder) || t == byte(OpTransform)
+	return t >= byte(OpBegin) && t <= byte(OpOrder) || t == byte(OpTransform) || t == byte(OpRotate)
 }
 
 // Tools. A stroke's tool says how it is drawn (PROTOCOL.md "Rendering").
@@ -118,7 +120,8 @@ type StrokeID struct {
 //	Remove:         Stroke (the sweep's number), Sweep.Author (whose strokes), Since
 //	Restyle:        Strokes, Parts, Color, Width, Flags (FlagFilled: fill)
 //	Order:          Strokes, Where, Anchor (WhereAbove only)
-//	Transform:      Strokes, SX, SY (scale, 1/4096 units), DX, DY (translation)
+//	Transform:      Strokes, SX, SY (scale, 1/ScaleOne units), DX, DY (translation)
+//	Rotate:         Strokes, Angle (1/100 degree), Pivot
 //	End:            nothing
 //
 // Purge marks an op of a type that adds to the board (AddsToBoard) as
@@ -142,6 +145,8 @@ type Op struct {
 	Parts   uint8    // Restyle: which parts of the style change (Part*)
 	Where   uint8    // Order: where the strokes go (Where*)
 	Anchor  StrokeID // Order WhereAbove: the stroke they go above ({0, 0}: the bottom)
+	Angle   int32    // Rotate: the angle in 1/100 degree (positive turns +x toward +y)
+	Pivot   Point    // Rotate: the point the strokes' centers turn about
 }
 
 // AddsToBoard reports whether ops of type t can add strokes, points or
@@ -194,6 +199,8 @@ func AppendOp(b []byte, o *Op) []byte {
 		for _, v := range [4]int32{o.SX, o.SY, o.DX, o.DY} {
 			b = appendSvarint(b, int64(v))
 		}
+	case OpRotate:
+		b = appendRotate(b, o)
 	case OpShape:
 		b = appendUvarint(b, uint64(o.Stroke))
 		b = append(b, o.Tool, o.Flags)
@@ -305,6 +312,8 @@ func decodeOp(r *reader, o *Op) {
 		decodeArrange(r, o)
 	case OpTransform:
 		decodeTransform(r, o)
+	case OpRotate:
+		decodeRotate(r, o)
 	case OpShape:
 		r.strokeHeader(o)
 		if r.err != nil {

@@ -106,6 +106,8 @@ func buildVectors(t testing.TB) vectorFile {
 	client("order: to the front", AppendOp(nil, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 1, N: 1}}, Where: WhereFront}))
 	client("order: above a stroke", AppendOp(nil, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 2}}, Where: WhereAbove, Anchor: StrokeID{Author: 200, N: 7}}))
 	client("transform: twice as wide, mirrored, half as high, moved", AppendOp(nil, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 4}}, SX: -2 * ScaleOne, SY: ScaleOne / 2, DX: 40, DY: -MaxMoveDelta}))
+	client("rotate: two strokes a quarter turn less 0.01° about a point", AppendOp(nil, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 4}}, Angle: 8999, Pivot: Point{X: -CoordLimit, Y: 300}}))
+	client("rotate: back a full turn", AppendOp(nil, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 1, N: 1}}, Angle: -MaxRotate}))
 	client("cursor", AppendCursor(nil, Cursor{X: -5, Y: 1000}))
 	client("name", AppendName(nil, &Name{Name: "Linus", Color: 0x2f9e44ff}))
 	client("laser, three points", AppendLaser(nil, &Laser{Points: []Cursor{{X: 10, Y: -10}, {X: 12, Y: -9}, {X: CoordLimit, Y: -CoordLimit}}}))
@@ -150,6 +152,10 @@ func buildVectors(t testing.TB) vectorFile {
 	bad("transform, scale 0", "22010101000202020202", "scale out of range")
 	bad("transform, scale beyond 64", "2201010182808004020000", "scale out of range")
 	bad("transform, move beyond 2^29", "220101010202808080800800", "move beyond limit")
+	bad("rotate, angle 0", "2301010100000000", "angle out of range")
+	bad("rotate, angle beyond 360°", "23010101c2b2040000", "angle out of range")
+	bad("rotate, pivot beyond the coordinate limit", "23010101028280808002"+"00", "coordinate beyond limit")
+	bad("rotate, empty list", "2300020000", "empty stroke list")
 	bad("hello, name not UTF-8", "01010000000000000000000002c328ff0000ff", "not UTF-8")
 	bad("hello, name too long", "01010000000000000000000041", "name too long")
 	bad("cursor beyond the coordinate limit", "2080808080040000", "coordinate beyond limit")
@@ -333,6 +339,15 @@ func buildVectors(t testing.TB) vectorFile {
 		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 6}, {Author: 9, N: 9}}, SX: 3 * ScaleOne / 2, SY: -ScaleOne / 3, DX: -7, DY: 100}},
 		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 4}}, SX: MaxScale, SY: MaxScale, DX: MaxMoveDelta}}, // clamped
 		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 6}}, SX: 1, SY: 1}},                                 // a text of size 1
+	})
+	apply("rotate: centers turn about the pivot, each stroke's own turn adds up", 12, []step{
+		{1, begin}, {1, pts}, {1, &Op{Type: OpEnd}}, {2, rect}, {2, arrow}, {2, text},
+		{3, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 4}, {Author: 9, N: 9}}, Angle: 1500, Pivot: Point{X: 10, Y: -20}}},
+		{3, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 2, N: 5}, {Author: 2, N: 6}}, Angle: -MaxRotate + 1, Pivot: Point{X: -3000, Y: 777}}},
+		{3, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 2, N: 4}}, Angle: 4500, Pivot: Point{X: CoordLimit, Y: -CoordLimit}}}, // clamped
+		{3, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 2, N: 6}}, Angle: 27000, Pivot: Point{X: 1, Y: 2}}},
+		{3, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 2, N: 5}}, Angle: 12345, Pivot: Point{X: 400, Y: 0}}},
+		{4, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 1, N: 1}}, Angle: -1500, Pivot: Point{X: 10, Y: -20}}}, // back where it was, but the others moved its center
 	})
 	return vf
 }

@@ -30,6 +30,8 @@ import {
   OP_RESTYLE,
   OP_ORDER,
   OP_TRANSFORM,
+  OP_ROTATE,
+  FULL_TURN,
   MAX_SCALE,
   ALL_PARTS,
   PART_RGB,
@@ -51,7 +53,7 @@ const MIN_STROKE_ID_BYTES = 2;
 
 /** isOpType reports whether t is the type byte of an op. */
 export function isOpType(t: number): boolean {
-  return (t >= OP_BEGIN && t <= OP_ORDER) || t === OP_TRANSFORM;
+  return (t >= OP_BEGIN && t <= OP_ORDER) || t === OP_TRANSFORM || t === OP_ROTATE;
 }
 
 /** addsToBoard reports whether ops of type byte t can add to the board (the ops a Purge may carry). */
@@ -94,6 +96,8 @@ export function opTypeByte(op: Op): number {
       return OP_ORDER;
     case 'transform':
       return OP_TRANSFORM;
+    case 'rotate':
+      return OP_ROTATE;
   }
 }
 
@@ -142,6 +146,10 @@ export function writeOp(w: ByteWriter, op: Op): void {
       writeIds(w, op.strokes);
       w.svarint(op.sx).svarint(op.sy).svarint(op.dx).svarint(op.dy);
       break;
+    case 'rotate':
+      writeIds(w, op.strokes);
+      w.svarint(op.angle).svarint(op.px).svarint(op.py);
+      break;
     case 'clear':
       // 0 (or none, from a page older than version 4): version 3's clear, which a server refuses.
       if (op.n) w.uvarint(op.n);
@@ -181,7 +189,7 @@ export function encodeOp(op: Op): Uint8Array {
         ? 8 + op.residuals.length * 3
         : op.type === 'text'
           ? 32 + op.text.length * 3
-          : op.type === 'erase' || op.type === 'restore' || op.type === 'move' || op.type === 'restyle' || op.type === 'order' || op.type === 'transform'
+          : op.type === 'erase' || op.type === 'restore' || op.type === 'move' || op.type === 'restyle' || op.type === 'order' || op.type === 'transform' || op.type === 'rotate'
             ? 32 + op.strokes.length * 10
             : 32;
   const w = new ByteWriter(n);
@@ -269,6 +277,13 @@ export function readOp(r: ByteReader): Op {
       for (const s of [sx, sy]) if (s === 0 || Math.abs(s) > MAX_SCALE) throw new ProtocolError(`scale ${s} out of range ±1..${MAX_SCALE}`);
       if (Math.abs(dx) > MAX_MOVE_DELTA || Math.abs(dy) > MAX_MOVE_DELTA) throw new ProtocolError(`move beyond ±${MAX_MOVE_DELTA}`);
       return { type: 'transform', strokes, sx, sy, dx, dy };
+    }
+    case OP_ROTATE: {
+      const strokes = readIds(r);
+      const angle = r.svarint();
+      if (angle === 0 || Math.abs(angle) > FULL_TURN) throw new ProtocolError(`angle ${angle} out of range ±1..${FULL_TURN}`);
+      const px = readAbs(r);
+      return { type: 'rotate', strokes, angle, px, py: readAbs(r) };
     }
     case OP_RESTYLE:
     case OP_ORDER: {

@@ -22,7 +22,7 @@
 //          4  Restyle and Order: the style and z-order of what is drawn.
 
 /** VERSION is the protocol version this client speaks. */
-export const VERSION = 4;
+export const VERSION = 5;
 
 // Op types (client frames carrying an op are exactly the op's bytes).
 export const OP_BEGIN = 0x10; //   stroke uvarint, tool u8, flags u8, color u32, width uvarint, points
@@ -43,6 +43,10 @@ export const OP_RESTYLE = 0x1e; // count uvarint, count × (author, stroke), par
 export const OP_ORDER = 0x1f; //   count uvarint, count × (author, stroke), where u8, [anchor author, anchor stroke]
 // 0x20 and 0x21 are the client messages Cursor and Name.
 export const OP_TRANSFORM = 0x22; // count uvarint, count × (author, stroke), sx, sy, tx, ty svarint
+export const OP_ROTATE = 0x23; // count uvarint, count × (author, stroke), angle, px, py svarint
+
+/** A Rotate angle of 360°: angles are in 1/100 degree, |angle| in 1..FULL_TURN. */
+export const FULL_TURN = 36000;
 
 /** A Transform scale of 1: scales are in 1/SCALE_ONE units, |s| in 1..MAX_SCALE. */
 export const SCALE_ONE = 1 << 16;
@@ -283,8 +287,18 @@ export interface TransformOp {
   readonly dy: number;
 }
 
+/** RotateOp turns strokes (anyone's) about a pivot, each about its own center too (PROTOCOL.md "Rotate"). */
+export interface RotateOp {
+  readonly type: 'rotate';
+  readonly strokes: readonly StrokeId[];
+  /** In 1/100 degree; positive turns +x toward +y (clockwise on screen). */
+  readonly angle: number;
+  readonly px: number;
+  readonly py: number;
+}
+
 /** Op is a sequenced message: one change to the board. */
-export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp | UnsweepOp | RemoveOp | PurgeOp | RestyleOp | OrderOp | TransformOp;
+export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp | UnsweepOp | RemoveOp | PurgeOp | RestyleOp | OrderOp | TransformOp | RotateOp;
 
 export interface HelloMsg {
   readonly type: 'hello';

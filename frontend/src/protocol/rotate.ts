@@ -61,7 +61,7 @@ export function rotCosSin(a: number): [number, number] {
 }
 
 /** center is the point a stroke turns about: the center of the box of its points, rounded down. */
-export function center(points: readonly Point[]): [number, number] {
+export function center(points: readonly { readonly x: number; readonly y: number }[]): [number, number] {
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
@@ -101,7 +101,7 @@ export function rotated<S extends Turnable>(s: S, op: RotateOp, cs: [number, num
  * leaves in place up to rounding, so an undo finds it where a Move someone
  * made since has carried it. One stroke: its own center, so nothing moves.
  */
-export function pivotOf(strokes: readonly { readonly points: readonly Point[] }[]): [number, number] {
+export function pivotOf(strokes: readonly { readonly points: readonly { readonly x: number; readonly y: number }[] }[]): [number, number] {
   let sx = 0;
   let sy = 0;
   for (const s of strokes) {

@@ -18,6 +18,14 @@ interface ClipboardItemStatic {
   supports?: (type: string) => boolean;
 }
 
+/** dataURLBlob decodes a base64 data URL (the page's Content-Security-Policy lets no fetch read one). */
+function dataURLBlob(url: string, type: string): Blob {
+  const bin = atob(url.slice(url.indexOf(',') + 1));
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Blob([bytes], { type });
+}
+
 /** pictureForms returns the MIME types this browser's clipboard takes for the picture (SVG as a standard type, else as a web custom format). */
 export function pictureForms(supports: ((type: string) => boolean) | undefined): { svg: string | null } {
   if (!supports) return { svg: 'web image/svg+xml' };
@@ -37,7 +45,7 @@ export async function copyPicture(editor: Editor, painter: StrokePainter, text: 
   const items = editor.shown().filter((it) => keys.has(it.id.author + ':' + it.id.stroke));
   if (items.length === 0) return false;
   const svg = exportSVG(items);
-  const png = await (await fetch(exportPNG(painter, items, 0.25 * PNG_SIZE))).blob();
+  const png = dataURLBlob(exportPNG(painter, items, 0.25 * PNG_SIZE), 'image/png');
   const forms: Record<string, Blob> = {
     'text/plain': new Blob([text], { type: 'text/plain' }),
     'text/html': new Blob([svg], { type: 'text/html' }),

@@ -111,3 +111,29 @@ test('edge handle: the right one makes the selection wider only, shown before th
   settle(a, b);
   assert.deepEqual(pts(room.board.strokes[0]), [[0, 0], [100, 80]]);
 });
+
+test('clipboard: a turned stroke copies with its rotation and pastes turned about its own center', () => {
+  const { room, a, b } = room3();
+  selectedRect(a, b);
+  const g = new SelectGesture(a.ed);
+  g.start({ x: 50, y: -8 - 4 * PICK }, PICK, false);
+  g.move({ x: 250, y: 40 });
+  g.end();
+  settle(a, b);
+  const text = a.ed.arrange.copyText();
+  assert.ok(text?.includes('"rot":9000'), text ?? 'no text');
+  assert.equal(a.ed.arrange.paste(text ?? '', { x: 1000, y: 1000 }), 1);
+  settle(a, b);
+  const pasted = room.board.strokes[1];
+  assert.equal(pasted.rot, 9000);
+  assert.deepEqual(pts(pasted), [[950, 960], [1050, 1040]]);
+  assert.equal(b.boardHex(), roomHex(room));
+});
+
+test('clipboard picture: SVG as a standard type where the browser takes one, else as a web custom format', async () => {
+  const { pictureForms } = await import('../src/page/clipboard_forms');
+  assert.deepEqual(pictureForms((t) => t === 'image/svg+xml'), { svg: 'image/svg+xml' });
+  assert.deepEqual(pictureForms((t) => t === 'web image/svg+xml'), { svg: 'web image/svg+xml' });
+  assert.deepEqual(pictureForms(() => false), { svg: null });
+  assert.deepEqual(pictureForms(undefined), { svg: 'web image/svg+xml' });
+});

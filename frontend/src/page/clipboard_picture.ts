@@ -10,6 +10,7 @@
 import type { Editor } from '../edit/editor';
 import { exportPNG, exportSVG } from '../render/export';
 import type { StrokePainter } from '../render/paint';
+import { pictureForms } from './clipboard_forms';
 
 /** PNG pixels per CSS pixel of the selection at 100 %. */
 const PNG_SIZE = 2;
@@ -24,13 +25,6 @@ function dataURLBlob(url: string, type: string): Blob {
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return new Blob([bytes], { type });
-}
-
-/** pictureForms returns the MIME types this browser's clipboard takes for the picture (SVG as a standard type, else as a web custom format). */
-export function pictureForms(supports: ((type: string) => boolean) | undefined): { svg: string | null } {
-  if (!supports) return { svg: 'web image/svg+xml' };
-  if (supports('image/svg+xml')) return { svg: 'image/svg+xml' };
-  return { svg: supports('web image/svg+xml') ? 'web image/svg+xml' : null };
 }
 
 /**

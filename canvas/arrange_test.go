@@ -14,6 +14,11 @@ func randArrangeOp(r *rand.Rand, order bool, id func() StrokeID) Op {
 	for range 1 + r.IntN(3) {
 		o.Strokes = append(o.Strokes, id())
 	}
+	if r.IntN(4) == 0 { // v5: Rotate
+		o.Type, o.Angle = OpRotate, int32(1+r.IntN(MaxRotate))*int32(1-2*r.IntN(2))
+		o.Pivot = Point{X: int32(r.IntN(2*CoordLimit+1) - CoordLimit), Y: int32(r.IntN(2001) - 1000)}
+		return o
+	}
 	if r.IntN(3) == 0 {
 		o.Type = OpTransform
 		o.SX, o.SY = int32(1+r.IntN(MaxScale))*int32(1-2*r.IntN(2)), int32(1+r.IntN(2*ScaleOne))

@@ -21,6 +21,9 @@ type Stroke struct {
 	// Remove.
 	Swept   StrokeID
 	Removed bool
+	// Rot turns the stroke about the center of its points' box, in 1/100
+	// degree (0..35999; rotate.go).
+	Rot uint32
 }
 
 // Visible reports whether the stroke is drawn: neither erased nor swept.
@@ -216,6 +219,8 @@ func (b *Board) Apply(a uint32, o *Op) {
 		b.order(o)
 	case OpTransform:
 		b.transform(o)
+	case OpRotate:
+		b.rotate(o)
 	}
 }
 

@@ -483,6 +483,7 @@ func validClientFrames() map[string][]byte {
 		"unsweep":       AppendOp(nil, &Op{Type: OpUnsweep, Sweep: StrokeID{Author: 1 << 20, N: 7}}),
 		"remove":        AppendOp(nil, &Op{Type: OpRemove, Stroke: 2, Sweep: StrokeID{Author: 9}, Since: 1 << 40}),
 		"restyle":       AppendOp(nil, &Op{Type: OpRestyle, Strokes: []StrokeID{{Author: 4, N: 2}}, Parts: allParts, Color: 0x11223344, Width: 300, Flags: FlagFilled}),
+		"rotate":        AppendOp(nil, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 4, N: 2}, {Author: 1, N: 1}}, Angle: -1500, Pivot: Point{X: -CoordLimit, Y: 77}}),
 		"transform":     AppendOp(nil, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 4, N: 2}}, SX: -MaxScale, SY: 1, DX: MaxMoveDelta, DY: -3}),
 		"image":         AppendOp(nil, &Op{Type: OpImage, Stroke: 1 << 20, Color: 0x80, Points: []Point{{X: -CoordLimit, Y: 0}, {X: CoordLimit, Y: 1}}, Text: testImageHash}),
 		"order":         AppendOp(nil, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 4, N: 2}}, Where: WhereAbove, Anchor: StrokeID{Author: 1 << 20, N: 3}}),

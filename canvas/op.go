@@ -13,6 +13,7 @@ package canvas
 //	   of one author's work, and the server's Purge (sweep.go).
 //	4  Restyle, Order and Transform: change the style, the z-order and
 //	   the size of what is drawn (arrange.go, transform.go).
+//	5  Rotate: turn what is drawn; strokes have a rotation (rotate.go).
 //	5  Image: a picture on the board, named by its content hash
 //	   (image.go).
 const Version = 5
@@ -40,6 +41,7 @@ const (
 	OpOrder   OpType = 0x1f // count uvarint, count × (author, stroke), where u8, [anchor author, anchor stroke]
 	// 0x20 and 0x21 are the client messages Cursor and Name.
 	OpTransform OpType = 0x22 // count uvarint, count × (author, stroke), sx, sy, tx, ty svarint
+	OpRotate    OpType = 0x23 // count uvarint, count × (author, stroke), angle, px, py svarint
 	OpImage     OpType = 0x24 // stroke uvarint, color u32, x0, y0, x1, y1 svarint, hash 32 bytes (image.go)
 )
 
@@ -47,7 +49,7 @@ const (
 // Op types and the other client message types share one byte space:
 // 0x20 and 0x21 are Cursor and Name.
 func IsOp(t byte) bool {
-	return t >= byte(OpBegin) && t <= byte(OpOrder) || t == byte(OpTransform) || t == byte(OpImage)
+	return t >= byte(OpBegin) && t <= byte(OpOrder) || t == byte(OpTransform) || t == byte(OpRotate) || t == byte(OpImage)
 }
 
 // Tools. A stroke's tool says how it is drawn (PROTOCOL.md "Rendering").
@@ -122,7 +124,8 @@ type StrokeID struct {
 //	Remove:         Stroke (the sweep's number), Sweep.Author (whose strokes), Since
 //	Restyle:        Strokes, Parts, Color, Width, Flags (FlagFilled: fill)
 //	Order:          Strokes, Where, Anchor (WhereAbove only)
-//	Transform:      Strokes, SX, SY (scale, 1/4096 units), DX, DY (translation)
+//	Transform:      Strokes, SX, SY (scale, 1/ScaleOne units), DX, DY (translation)
+//	Rotate:         Strokes, Angle (1/100 degree), Pivot
 //	Image:          Stroke, Color (alpha: opacity), Points (two, absolute), Text (the hash, hex)
 //	End:            nothing
 //
@@ -147,6 +150,8 @@ type Op struct {
 	Parts   uint8    // Restyle: which parts of the style change (Part*)
 	Where   uint8    // Order: where the strokes go (Where*)
 	Anchor  StrokeID // Order WhereAbove: the stroke they go above ({0, 0}: the bottom)
+	Angle   int32    // Rotate: the angle in 1/100 degree (positive turns +x toward +y)
+	Pivot   Point    // Rotate: the point the strokes' centers turn about
 }
 
 // AddsToBoard reports whether ops of type t can add strokes, points or
@@ -199,6 +204,8 @@ func AppendOp(b []byte, o *Op) []byte {
 		for _, v := range [4]int32{o.SX, o.SY, o.DX, o.DY} {
 			b = appendSvarint(b, int64(v))
 		}
+	case OpRotate:
+		b = appendRotate(b, o)
 	case OpShape:
 		b = appendUvarint(b, uint64(o.Stroke))
 		b = append(b, o.Tool, o.Flags)
@@ -312,6 +319,8 @@ func decodeOp(r *reader, o *Op) {
 		decodeArrange(r, o)
 	case OpTransform:
 		decodeTransform(r, o)
+	case OpRotate:
+		decodeRotate(r, o)
 	case OpShape:
 		r.strokeHeader(o)
 		if r.err != nil {

@@ -23,7 +23,8 @@ const (
 	snapFlagSeq      = 1 << 3 // seq uvarint follows the stroke (0, not written: drawn before version 4)
 	snapFlagSwept    = 1 << 4 // sweep author uvarint, n uvarint follow
 	snapFlagRemoved  = 1 << 5 // the sweep was a Remove (only with snapFlagSwept)
-	snapFlags        = snapFlagPressure | snapFlagHidden | snapFlagFilled | snapFlagSeq | snapFlagSwept | snapFlagRemoved
+	snapFlagRot      = 1 << 6 // rot uvarint (1..35999) follows, after the sweep
+	snapFlags        = snapFlagPressure | snapFlagHidden | snapFlagFilled | snapFlagSeq | snapFlagSwept | snapFlagRemoved | snapFlagRot
 )
 
 // MaxSnapshotBytes is an upper bound of the size of a Snapshot message
@@ -43,7 +44,7 @@ func MaxSnapshotBytes(authors, strokes, points, text int) int {
 		header = 8 + binary.MaxVarintLen64 + binary.MaxVarintLen32
 		author = binary.MaxVarintLen32 + binary.MaxVarintLen64 + binary.MaxVarintLen32
 		stroke = 2*binary.MaxVarintLen32 + 1 + 1 + 4 + 2 + 3 + 2 + // ids, tool, flags, color, width ≤ 4096, points ≤ 50000, text length ≤ 4096
-			binary.MaxVarintLen64 + 2*binary.MaxVarintLen32 // seq, sweep
+			binary.MaxVarintLen64 + 2*binary.MaxVarintLen32 + 3 // seq, sweep, rot
 		point = 5 + 5 + 1
 	)
 	return msg + header + authors*author + binary.MaxVarintLen32 + strokes*stroke + points*point + text
@@ -90,6 +91,9 @@ func (b *Board) AppendBinary(dst []byte) ([]byte, error) {
 				flags |= snapFlagRemoved
 			}
 		}
+		if s.Rot != 0 {
+			flags |= snapFlagRot
+		}
 		dst = append(dst, s.Tool, flags)
 		dst = appendU32(dst, s.Color)
 		dst = appendUvarint(dst, uint64(s.Width))
@@ -111,6 +115,9 @@ func (b *Board) AppendBinary(dst []byte) ([]byte, error) {
 		if s.Swept != (StrokeID{}) {
 			dst = appendUvarint(dst, uint64(s.Swept.Author))
 			dst = appendUvarint(dst, uint64(s.Swept.N))
+		}
+		if s.Rot != 0 {
+			dst = appendUvarint(dst, uint64(s.Rot))
 		}
 	}
 	return dst, nil
@@ -252,6 +259,11 @@ func decodeBoard(r *reader) (*Board, error) {
 			}
 			s.Removed = flags&snapFlagRemoved != 0
 			b.swept.add(s, 1)
+		}
+		if flags&snapFlagRot != 0 {
+			if s.Rot = r.uvarint32("rotation"); r.err == nil && (s.Rot == 0 || s.Rot >= FullTurn) {
+				r.fail(errf("rotation %d outside 1..%d", s.Rot, FullTurn-1))
+			}
 		}
 		b.points += np
 		b.text += len(s.Text)

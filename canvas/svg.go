@@ -48,7 +48,7 @@ func (b *Board) SVGWith(imageHref func(hash string) string) []byte {
 			id := "e" + strconv.Itoa(masks)
 			fmt.Fprintf(&defs, `<mask id="%s" maskUnits="userSpaceOnUse" x="%d" y="%d" width="%d" height="%d">`, id, minX, minY, w, h)
 			fmt.Fprintf(&defs, `<rect x="%d" y="%d" width="%d" height="%d" fill="#fff"/>`, minX, minY, w, h)
-			writePolyline(&defs, s, "#000", 255, "")
+			writePolyline(&defs, s, "#000", 255, rotAttr(s))
 			defs.WriteString(`</mask>`)
 			under.mask(id)
 			ink.mask(id)
@@ -91,7 +91,17 @@ func cssPx(units int64) string {
 }
 
 func dataAttr(s *Stroke) string {
-	return fmt.Sprintf(` data-stroke="%d-%d"`, s.ID.Author, s.ID.N)
+	return fmt.Sprintf(` data-stroke="%d-%d"`, s.ID.Author, s.ID.N) + rotAttr(s)
+}
+
+// rotAttr returns the transform attribute that turns a stroke by its Rot
+// about its center, if it is turned.
+func rotAttr(s *Stroke) string {
+	if s.Rot == 0 {
+		return ""
+	}
+	cx, cy := s.Center()
+	return fmt.Sprintf(` transform="rotate(%s %d %d)"`, strconv.FormatFloat(float64(s.Rot)/100, 'f', -1, 64), cx, cy)
 }
 
 func hexColor(c uint32) string { return fmt.Sprintf("#%06x", c>>8) }
@@ -196,7 +206,12 @@ func ArrowHead(p, q Point, width uint32) (l, r [2]float64) {
 func (b *Board) visibleBounds() (minX, minY, maxX, maxY int64, ok bool) {
 	minX, minY = math.MaxInt64, math.MaxInt64
 	maxX, maxY = math.MinInt64, math.MinInt64
+	var turning *Stroke // the stroke whose points grow the box, turned by its Rot
 	grow := func(x, y, r int64) {
+		if turning != nil && turning.Rot != 0 {
+			fx, fy := turning.Turned(float64(x), float64(y))
+			x, y = int64(math.Round(fx)), int64(math.Round(fy))
+		}
 		minX, minY = min(minX, x-r), min(minY, y-r)
 		maxX, maxY = max(maxX, x+r), max(maxY, y+r)
 		ok = true
@@ -205,6 +220,7 @@ func (b *Board) visibleBounds() (minX, minY, maxX, maxY int64, ok bool) {
 		if !s.Visible() || s.Tool == ToolEraser {
 			continue
 		}
+		turning = s
 		r := int64(s.Width)/2 + 1
 		if s.Tool == ToolImage {
 			r = 0
@@ -215,6 +231,11 @@ func (b *Board) visibleBounds() (minX, minY, maxX, maxY int64, ok bool) {
 		for _, p := range s.Points {
 			grow(int64(p.X), int64(p.Y), r)
 		}
+		if s.Rot != 0 && (s.Tool == ToolRect || s.Tool == ToolEllipse) { // the other two corners
+			p, q := s.Points[0], s.Points[1]
+			grow(int64(p.X), int64(q.Y), r)
+			grow(int64(q.X), int64(p.Y), r)
+		}
 		if s.Tool == ToolText {
 			p := s.Points[0]
 			lines := strings.Split(s.Text, "\n")
@@ -223,7 +244,10 @@ func (b *Board) visibleBounds() (minX, minY, maxX, maxY int64, ok bool) {
 				longest = max(longest, len([]rune(l)))
 			}
 			size := int64(s.Width)
-			grow(int64(p.X)+int64(longest)*size*6/10, int64(p.Y)+int64(len(lines))*size*5/4, 0)
+			w, h := int64(longest)*size*6/10, int64(len(lines))*size*5/4
+			grow(int64(p.X)+w, int64(p.Y)+h, 0)
+			grow(int64(p.X)+w, int64(p.Y), 0)
+			grow(int64(p.X), int64(p.Y)+h, 0)
 		}
 	}
 	return minX, minY, maxX, maxY, ok

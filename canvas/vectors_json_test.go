@@ -88,6 +88,12 @@ func opJSON(o *Op) obj {
 			ids = append(ids, []any{s.Author, s.N})
 		}
 		return obj{"type": "transform", "strokes": ids, "sx": o.SX, "sy": o.SY, "dx": o.DX, "dy": o.DY}
+	case OpRotate:
+		ids := []any{}
+		for _, s := range o.Strokes {
+			ids = append(ids, []any{s.Author, s.N})
+		}
+		return obj{"type": "rotate", "strokes": ids, "angle": o.Angle, "pivot": []any{o.Pivot.X, o.Pivot.Y}}
 	}
 	return obj{"type": "unknown"}
 }
@@ -134,6 +140,9 @@ func boardJSON(b *Board) obj {
 		if s.Swept != (StrokeID{}) {
 			so["swept"] = []any{s.Swept.Author, s.Swept.N}
 			so["removed"] = s.Removed
+		}
+		if s.Rot != 0 {
+			so["rot"] = s.Rot
 		}
 		strokes = append(strokes, so)
 	}

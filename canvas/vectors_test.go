@@ -106,6 +106,8 @@ func buildVectors(t testing.TB) vectorFile {
 	client("order: to the front", AppendOp(nil, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 1, N: 1}}, Where: WhereFront}))
 	client("order: above a stroke", AppendOp(nil, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 2}}, Where: WhereAbove, Anchor: StrokeID{Author: 200, N: 7}}))
 	client("transform: twice as wide, mirrored, half as high, moved", AppendOp(nil, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 4}}, SX: -2 * ScaleOne, SY: ScaleOne / 2, DX: 40, DY: -MaxMoveDelta}))
+	client("rotate: two strokes a quarter turn less 0.01° about a point", AppendOp(nil, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 4}}, Angle: 8999, Pivot: Point{X: -CoordLimit, Y: 300}}))
+	client("rotate: back a full turn", AppendOp(nil, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 1, N: 1}}, Angle: -MaxRotate}))
 	img := &Op{Type: OpImage, Stroke: 8, Tool: ToolImage, Color: 0x000000c0, Width: 1, Points: []Point{{X: -400, Y: -300}, {X: 400, Y: 300}}, Text: testImageHash}
 	client("image, three quarters opaque", AppendOp(nil, img))
 	client("cursor", AppendCursor(nil, Cursor{X: -5, Y: 1000}))
@@ -154,6 +156,10 @@ func buildVectors(t testing.TB) vectorFile {
 	bad("transform, scale 0", "22010101000202020202", "scale out of range")
 	bad("transform, scale beyond 64", "2201010182808004020000", "scale out of range")
 	bad("transform, move beyond 2^29", "220101010202808080800800", "move beyond limit")
+	bad("rotate, angle 0", "2301010100000000", "angle out of range")
+	bad("rotate, angle beyond 360°", "23010101c2b2040000", "angle out of range")
+	bad("rotate, pivot beyond the coordinate limit", "23010101028280808002"+"00", "coordinate beyond limit")
+	bad("rotate, empty list", "2300020000", "empty stroke list")
 	bad("hello, name not UTF-8", "01010000000000000000000002c328ff0000ff", "not UTF-8")
 	bad("hello, name too long", "01010000000000000000000041", "name too long")
 	bad("cursor beyond the coordinate limit", "2080808080040000", "coordinate beyond limit")
@@ -338,7 +344,16 @@ func buildVectors(t testing.TB) vectorFile {
 		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 4}}, SX: MaxScale, SY: MaxScale, DX: MaxMoveDelta}}, // clamped
 		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 6}}, SX: 1, SY: 1}},                                 // a text of size 1
 	})
-	apply("image: placed, replaced in place, moved, transformed, faded, erased", 12, []step{
+	apply("rotate: centers turn about the pivot, each stroke's own turn adds up", 12, []step{
+		{1, begin}, {1, pts}, {1, &Op{Type: OpEnd}}, {2, rect}, {2, arrow}, {2, text},
+		{3, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 4}, {Author: 9, N: 9}}, Angle: 1500, Pivot: Point{X: 10, Y: -20}}},
+		{3, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 2, N: 5}, {Author: 2, N: 6}}, Angle: -MaxRotate + 1, Pivot: Point{X: -3000, Y: 777}}},
+		{3, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 2, N: 4}}, Angle: 4500, Pivot: Point{X: CoordLimit, Y: -CoordLimit}}}, // clamped
+		{3, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 2, N: 6}}, Angle: 27000, Pivot: Point{X: 1, Y: 2}}},
+		{3, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 2, N: 5}}, Angle: 12345, Pivot: Point{X: 400, Y: 0}}},
+		{4, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 1, N: 1}}, Angle: -1500, Pivot: Point{X: 10, Y: -20}}}, // back where it was, but the others moved its center
+	})
+	apply("image: placed, placed, replaced in place, moved, transformed, faded, erased", 12, []step{
 		{1, begin}, {1, &Op{Type: OpEnd}}, {2, img},
 		{2, &Op{Type: OpImage, Stroke: 8, Color: 0xff, Points: []Point{{X: 0, Y: 0}, {X: 800, Y: 600}}, Text: testImageHash}},
 		{2, &Op{Type: OpImage, Stroke: 1, Color: 0xff, Points: []Point{{X: 0, Y: 0}, {X: 8, Y: 6}}, Text: testImageHash}}, // stroke 1 of author 2 is new
@@ -346,6 +361,7 @@ func buildVectors(t testing.TB) vectorFile {
 		{3, &Op{Type: OpMove, Strokes: []StrokeID{{Author: 2, N: 8}}, DX: 10, DY: -10}},
 		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 8}}, SX: ScaleOne / 2, SY: 2 * ScaleOne, DX: 4}},
 		{3, &Op{Type: OpRestyle, Strokes: []StrokeID{{Author: 2, N: 8}}, Parts: PartAlpha, Color: 0x40}},
+		{3, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 2, N: 8}}, Angle: 3000, Pivot: Point{X: 50, Y: 50}}}, // an image turns like a rectangle
 		{3, &Op{Type: OpErase, Strokes: []StrokeID{{Author: 2, N: 1}}}},
 	})
 	return vf

@@ -13,7 +13,7 @@ import (
 
 // A Hello of another protocol version (a page loaded before an upgrade:
 // version 2 has no Trace op, version 3 clears for good and has no Restyle,
-// version 4 has no Image)
+// version 4 has no Image or Rotate)
 // is refused with 4426, and the page reloads;
 // the current version is welcomed and can draw with Trace ops.
 func TestHelloOfAnotherVersionIsRefused(t *testing.T) {

@@ -62,6 +62,8 @@ export function opJSON(op: Op): J {
       return { type: 'restyle', strokes: op.strokes.map((s) => [s.author, s.stroke]), parts: op.parts, color: op.color, width: op.width, filled: op.filled };
     case 'transform':
       return { type: 'transform', strokes: op.strokes.map((s) => [s.author, s.stroke]), sx: op.sx, sy: op.sy, dx: op.dx, dy: op.dy };
+    case 'rotate':
+      return { type: 'rotate', strokes: op.strokes.map((s) => [s.author, s.stroke]), angle: op.angle, pivot: [op.px, op.py] };
     case 'order':
       return { type: 'order', strokes: op.strokes.map((s) => [s.author, s.stroke]), where: op.where, anchor: [op.anchor.author, op.anchor.stroke] };
   }
@@ -108,6 +110,7 @@ export function boardJSON(b: Board): J {
       ...(s.tool === 7 || s.tool === 8 ? { text: s.text } : {}),
       seq: s.seq,
       ...(s.sweptN !== 0 ? { swept: [s.sweptBy, s.sweptN], removed: s.removed } : {}),
+      ...(s.rot ? { rot: s.rot } : {}),
     })),
   };
 }

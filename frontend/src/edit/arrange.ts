@@ -1,12 +1,13 @@
 // Changing what is selected without drawing: restyle it (color, opacity,
 // width, fill), move it forward or back in z-order, nudge it, resize it by
-// a corner handle (edit/resize_gesture). Each is one undo step of this
-// person's, sent as ops anyone's strokes take (Restyle, Order, Move,
-// Transform). DOM-free; the Editor owns one.
+// a corner or edge handle (edit/resize_gesture), turn it by the rotate
+// handle (edit/rotate_gesture). Each is one undo step of this person's,
+// sent as ops anyone's strokes take (Restyle, Order, Move, Transform,
+// Rotate). DOM-free; the Editor owns one.
 //
-// What is shown changes when the room echoes the op (one round trip): our
-// pending Restyle, Order and Transform ops are not laid over the board as
-// pending erases and moves are (edit/pending).
+// Restyle and Order show when the room echoes the op (one round trip); our
+// pending Transform and Rotate ops are laid over the board at once, as
+// pending erases and moves are (edit/pending, edit/reshape).
 
 import type { Board, Stroke } from '../protocol/board';
 import { TOOL_ELLIPSE, TOOL_RECT, type Op, type StrokeId } from '../protocol/types';
@@ -15,6 +16,8 @@ import { orderChanges, orderOps, orderRuns, restyled, restyleOps, type StyleChan
 import { displayKey } from './pending';
 import { keyOf, type ShownItem } from './shown';
 import { ResizeGesture } from './resize_gesture';
+import { RotateGesture } from './rotate_gesture';
+import { pivotOf } from '../protocol/rotate';
 import { clipText, parseClip, pasteOps } from './clipboard';
 import type { LocalItem } from './local';
 import { restoredItems } from './restored';
@@ -61,14 +64,54 @@ export interface StyleWanted {
 
 export class Arranger {
   private resizing: ResizeGesture | null = null;
+  private rotating: RotateGesture | null = null;
   private resizedAt = -Infinity;
 
   constructor(private readonly d: ArrangeDeps) {}
 
   /** busy is true while a handle is dragged. */
   get busy(): boolean {
-    return this.resizing !== null;
+    return this.resizing !== null || this.rotating !== null;
   }
+
+  /** rotateStart starts dragging the rotate handle from board point p: the selection turns about its pivot. */
+  rotateStart(p: XY): void {
+    const d = this.d;
+    const ids = d.selection();
+    if (d.readOnly() || ids.length === 0) return;
+    const pivot = this.pivotOf(ids);
+    if (!pivot) return;
+    d.endGestures();
+    const first = this.selectedStrokes()[0];
+    this.rotating = new RotateGesture(ids, pivot, p, first?.rot ?? 0);
+  }
+
+  /** rotateTo drags the rotate handle to board point p; snap (Shift) snaps to 15°. Ops go out at the next flush. */
+  rotateTo(p: XY, snap: boolean): void {
+    this.rotating?.to(p, snap);
+    this.d.changed();
+  }
+
+  /** rotateEnd ends the turn: the whole of it is one undo step. */
+  rotateEnd(): void {
+    const g = this.rotating;
+    if (!g) return;
+    this.flush(true);
+    this.rotating = null;
+    if (g.turned !== 0) this.d.record({ kind: 'rotate', strokes: g.ids, angle: g.turned });
+    this.d.changed();
+  }
+
+  /**
+   * pivotOf is the point ids turn about as shown (protocol/rotate pivotOf:
+   * the mean of their centers), or null when none of them is shown.
+   */
+  readonly pivotOf = (ids: readonly StrokeId[]): [number, number] | null => {
+    const keys = new Set(ids.map(keyOf));
+    const shown = this.d.shown().filter((it) => keys.has(keyOf(it.id)));
+    if (shown.length === 0) return null;
+    return pivotOf(shown.map((it) => (it.dx === 0 && it.dy === 0 ? it.stroke : { points: it.stroke.points.map((p) => ({ x: p.x + it.dx, y: p.y + it.dy })) })));
+  };
 
   /** resizeStart starts dragging the selection's corner handle from board point handle; anchor is the opposite corner. */
   resizeStart(anchor: XY, handle: XY): void {
@@ -85,8 +128,9 @@ export class Arranger {
     this.d.changed();
   }
 
-  /** resizeEnd ends the drag: the whole resize is one undo step. */
+  /** resizeEnd ends the drag (of any handle, the rotate handle's too): the whole resize is one undo step. */
   resizeEnd(): void {
+    this.rotateEnd();
     const g = this.resizing;
     if (!g) return;
     this.flush(true);
@@ -104,8 +148,9 @@ export class Arranger {
    */
   flush(force = false): void {
     const now = performance.now();
-    if (!this.resizing || (!force && now - this.resizedAt < RESIZE_EVERY_MS)) return;
-    const ops = this.resizing.step();
+    const g = this.resizing ?? this.rotating;
+    if (!g || (!force && now - this.resizedAt < RESIZE_EVERY_MS)) return;
+    const ops = g.step();
     if (ops.length) this.resizedAt = now;
     for (const op of ops) this.d.push(op);
   }
@@ -113,6 +158,7 @@ export class Arranger {
   /** reset forgets a drag (the board was replaced). */
   reset(): void {
     this.resizing = null;
+    this.rotating = null;
   }
 
   /** centerOf is the center of the box of the points of ids as shown. */

@@ -4,8 +4,12 @@
 // another server) pastes it and other apps see text rather than nothing:
 //
 //	{"sketchpad": 1, "strokes": [{"tool": 0, "color": 4278190335, "width": 16,
-//	  "pressure": false, "filled": false, "points": [[x, y, p], ...], "text": ""}]}
+//	  "pressure": false, "filled": false, "points": [[x, y, p], ...], "text": "",
+//	  "rot": 4500}]}
 //
+// rot (a turned stroke's rotation, 1/100 degree, PROTOCOL.md "Rotate") is
+// there only for a turned stroke; a paste turns the new stroke about its
+// own center by it.
 // Points are absolute board units (PROTOCOL.md "Coordinates"). A paste
 // creates new strokes of the paster's own with the ops that draw them
 // (Begin and Points then End, Shape, Text), placed so that the box of what
@@ -26,6 +30,9 @@ import {
   type Op,
   type Point,
 } from '../protocol/types';
+import { center } from '../protocol/rotate';
+import { SELF } from './history';
+import { rotateOps } from './rotate_gesture';
 
 /** The most strokes one paste creates: more is refused with a message. */
 export const MAX_PASTE = 1000;
@@ -39,6 +46,7 @@ export interface ClipStroke {
   readonly filled: boolean;
   readonly points: readonly Point[];
   readonly text: string;
+  readonly rot?: number;
 }
 
 interface StrokeLike extends ClipStroke {}
@@ -53,6 +61,7 @@ export function clipText(items: ReadonlyArray<{ readonly stroke: StrokeLike; rea
     filled: s.filled,
     points: s.points.map((p) => [p.x + dx, p.y + dy, p.p]),
     text: s.text,
+    ...(s.rot ? { rot: s.rot } : {}),
   }));
   return JSON.stringify({ sketchpad: 1, strokes });
 }
@@ -89,7 +98,8 @@ export function parseClip(text: string): ClipStroke[] | string | null {
     }
     const text = typeof s.text === 'string' ? s.text : '';
     if (new TextEncoder().encode(text).length > MAX_TEXT_BYTES) return 'The clipboard holds a text too long for this board.';
-    out.push({ tool: s.tool as number, color: s.color as number, width: s.width as number, pressure: s.pressure === true, filled: s.filled === true, points, text });
+    const rot = int(s.rot, 0, 35999) ? s.rot : 0;
+    out.push({ tool: s.tool as number, color: s.color as number, width: s.width as number, pressure: s.pressure === true, filled: s.filled === true, points, text, ...(rot ? { rot } : {}) });
   }
   return out;
 }
@@ -140,6 +150,7 @@ export function pasteOps(clip: readonly ClipStroke[], at: { x: number; y: number
       }
       ops.push({ type: 'end' });
     }
+    if (s.rot) ops.push(...rotateOps([{ author: SELF, stroke: n }], s.rot, center(pts)));
   }
   return { ops, strokes };
 }

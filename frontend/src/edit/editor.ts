@@ -446,7 +446,7 @@ export class Editor {
 
   undo(): boolean {
     if (this.busy || this.readOnly) return false;
-    const { history, ops } = undoHistory(this.historyV, this.locate);
+    const { history, ops } = undoHistory(this.historyV, this.locate, this.arrange.pivotOf);
     if (history === this.historyV) return false;
     for (const op of ops) this.push(op);
     this.setHistory(history);
@@ -456,7 +456,7 @@ export class Editor {
 
   redo(): boolean {
     if (this.busy || this.readOnly) return false;
-    const { history, ops } = redoHistory(this.historyV, this.locate);
+    const { history, ops } = redoHistory(this.historyV, this.locate, this.arrange.pivotOf);
     if (history === this.historyV) return false;
     for (const op of ops) this.push(op);
     this.setHistory(history);
@@ -534,7 +534,7 @@ export class Editor {
 
   private push(op: Parameters<SyncCore['push']>[0]): number {
     const uid = this.sync.push(op);
-    if (op.type === 'erase' || op.type === 'restore' || op.type === 'clear' || op.type === 'move' || op.type === 'unsweep' || op.type === 'remove') {
+    if (op.type === 'erase' || op.type === 'restore' || op.type === 'clear' || op.type === 'move' || op.type === 'unsweep' || op.type === 'remove' || op.type === 'transform' || op.type === 'rotate') {
       this.refreshPending();
     }
     return uid;

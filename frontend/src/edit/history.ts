@@ -11,6 +11,8 @@
 //	remove author (sweep n)  Unsweep (me, n)                Remove n author since
 //	restyle S, order S       see edit/arrange_ops
 //	resize S                 the inverse Transforms         the Transforms (edit/resize_gesture)
+//	turn S by a              Rotate S by −a                 Rotate S by a
+//	                         (both about S's pivot as it is then: edit/rotate_gesture)
 //
 // A clear and a moderator's removal are sweeps (PROTOCOL.md "Sweeps"):
 // named by a number from our stroke numbering, they hide strokes and the
@@ -26,6 +28,7 @@
 
 import { MAX_STROKES_PER_OP, type Op, type StrokeId } from '../protocol/types';
 import { orderOps, restyleOps, undoOrderOps, type OrderRun, type StyleChange } from './arrange_ops';
+import { rotateOps } from './rotate_gesture';
 
 /** SELF stands for this client's author id in stroke names. */
 export const SELF = 0;
@@ -47,6 +50,8 @@ export type Action =
   | { readonly kind: 'restyle'; readonly parts: number; readonly changes: readonly StyleChange[] }
   /** strokes in z-order; runs: where they were. */
   | { readonly kind: 'order'; readonly strokes: readonly StrokeId[]; readonly where: number; readonly runs: readonly OrderRun[] }
+  /** A turn by angle (1/100 degree) about the strokes' pivot. */
+  | { readonly kind: 'rotate'; readonly strokes: readonly StrokeId[]; readonly angle: number }
   /** An action whose ops both ways were made when it was done. */
   | { readonly kind: 'ops'; readonly redo: readonly Op[]; readonly undo: readonly Op[] };
 
@@ -57,6 +62,9 @@ export interface History {
 
 /** Locate returns where our text n is now (its top-left), or null when it is gone. */
 export type Locate = (stroke: number) => { readonly x: number; readonly y: number } | null;
+
+/** PivotOf returns the pivot strokes turn about as they are now (protocol/rotate pivotOf), or null when none is shown. */
+export type PivotOf = (ids: readonly StrokeId[]) => [number, number] | null;
 
 /** How many actions undo reaches back. */
 export const HISTORY_LIMIT = 500;
@@ -79,22 +87,23 @@ export function canRedo(h: History): boolean {
 }
 
 const nowhere: Locate = () => null;
+const noPivot: PivotOf = () => null;
 
 /** undo returns the history after undoing the last action and the ops that do it. */
-export function undo(h: History, locate: Locate = nowhere): { history: History; ops: Op[] } {
+export function undo(h: History, locate: Locate = nowhere, pivot: PivotOf = noPivot): { history: History; ops: Op[] } {
   const a = h.done[h.done.length - 1];
   if (!a) return { history: h, ops: [] };
-  return { history: { done: h.done.slice(0, -1), undone: [...h.undone, a] }, ops: opsFor(a, false, locate) };
+  return { history: { done: h.done.slice(0, -1), undone: [...h.undone, a] }, ops: opsFor(a, false, locate, pivot) };
 }
 
 /** redo returns the history after redoing the last undone action and the ops that do it. */
-export function redo(h: History, locate: Locate = nowhere): { history: History; ops: Op[] } {
+export function redo(h: History, locate: Locate = nowhere, pivot: PivotOf = noPivot): { history: History; ops: Op[] } {
   const a = h.undone[h.undone.length - 1];
   if (!a) return { history: h, ops: [] };
-  return { history: { done: [...h.done, a], undone: h.undone.slice(0, -1) }, ops: opsFor(a, true, locate) };
+  return { history: { done: [...h.done, a], undone: h.undone.slice(0, -1) }, ops: opsFor(a, true, locate, pivot) };
 }
 
-function opsFor(a: Action, forward: boolean, locate: Locate): Op[] {
+function opsFor(a: Action, forward: boolean, locate: Locate, pivot: PivotOf): Op[] {
   switch (a.kind) {
     case 'stroke':
       return visibilityOps(forward ? 'restore' : 'erase', [{ author: SELF, stroke: a.stroke }]);
@@ -116,6 +125,10 @@ function opsFor(a: Action, forward: boolean, locate: Locate): Op[] {
       return restyleOps(a.parts, a.changes.map((c) => ({ id: c.id, v: forward ? c.after : c.before })));
     case 'order':
       return forward ? orderOps(a.strokes, a.where) : undoOrderOps(a.runs);
+    case 'rotate': {
+      const p = pivot(a.strokes);
+      return p ? rotateOps(a.strokes, forward ? a.angle : -a.angle, p) : [];
+    }
     case 'ops':
       return (forward ? a.redo : a.undo).slice();
   }

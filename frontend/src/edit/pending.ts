@@ -1,10 +1,17 @@
-// What our unacknowledged ops do to the board we show: an erase or a move
-// shows at once, not when the server echoes it. Pure: computed from the
-// outbox. (Our own new or edited shapes and texts are shown from the
-// Editor's local copies instead.)
+// What our unacknowledged ops do to the board we show: an erase, a move, a
+// resize or a turn shows at once, not when the server echoes it. Pure:
+// computed from the outbox. (Our own new or edited shapes and texts are
+// shown from the Editor's local copies instead.)
 
 import type { OutboxEntry } from '../net/outbox';
+import type { MoveOp, RotateOp, TransformOp } from '../protocol/types';
 import { SELF } from './history';
+
+/** Reshape is a pending op that changes where strokes' points are: folded over them in order (edit/reshape). */
+export interface Reshape {
+  readonly uid: number;
+  readonly op: MoveOp | TransformOp | RotateOp;
+}
 
 /** PendingMove is one pending Move of a stroke: the op's outbox uid and its delta. */
 export interface PendingMove {
@@ -22,11 +29,15 @@ export interface PendingView {
   readonly unswept: ReadonlySet<string>;
   /** Pending removals: an author's strokes put on the board after seq since are hidden. */
   readonly removed: readonly { readonly author: number; readonly since: number }[];
-  /** Stroke key -> its pending moves, oldest first. */
+  /** Stroke key -> its pending moves, oldest first (every key a pending Transform or Rotate names is here too). */
   readonly moved: ReadonlyMap<string, readonly PendingMove[]>;
+  /** The pending Moves, Transforms and Rotates in order, when any Transform or Rotate is pending; else none. */
+  readonly reshapes: readonly Reshape[];
+  /** The keys a pending Transform or Rotate names: shown with every reshape folded over them (edit/reshape). */
+  readonly reshaped: ReadonlySet<string>;
 }
 
-export const NO_PENDING: PendingView = { hidden: new Map(), clearUid: 0, unswept: new Set(), removed: [], moved: new Map() };
+export const NO_PENDING: PendingView = { hidden: new Map(), clearUid: 0, unswept: new Set(), removed: [], moved: new Map(), reshapes: [], reshaped: new Set() };
 
 /** pendingView folds the pending Erase, Restore, Move and Clear ops, head first. */
 export function pendingView(entries: readonly OutboxEntry[]): PendingView {
@@ -36,8 +47,20 @@ export function pendingView(entries: readonly OutboxEntry[]): PendingView {
   let clearN = 0;
   let unswept: Set<string> | null = null;
   let removed: { author: number; since: number }[] | null = null;
+  const reshapes: Reshape[] = [];
+  let reshaped: Set<string> | null = null;
   for (const e of entries) {
     const op = e.op;
+    if (op.type === 'move' || op.type === 'transform' || op.type === 'rotate') reshapes.push({ uid: e.uid, op });
+    if (op.type === 'transform' || op.type === 'rotate') {
+      moved ??= new Map();
+      reshaped ??= new Set();
+      for (const id of op.strokes) {
+        const key = id.author + ':' + id.stroke;
+        reshaped.add(key);
+        if (!moved.has(key)) moved.set(key, []);
+      }
+    }
     if (op.type === 'erase' || op.type === 'restore') {
       hidden ??= new Map();
       for (const id of op.strokes) hidden.set(id.author + ':' + id.stroke, op.type === 'erase');
@@ -62,7 +85,15 @@ export function pendingView(entries: readonly OutboxEntry[]): PendingView {
     }
   }
   return hidden || moved || clearUid || unswept || removed
-    ? { hidden: hidden ?? new Map(), clearUid, unswept: unswept ?? new Set(), removed: removed ?? [], moved: moved ?? new Map() }
+    ? {
+        hidden: hidden ?? new Map(),
+        clearUid,
+        unswept: unswept ?? new Set(),
+        removed: removed ?? [],
+        moved: moved ?? new Map(),
+        reshapes: reshaped ? reshapes : [],
+        reshaped: reshaped ?? new Set(),
+      }
     : NO_PENDING;
 }
 

@@ -1,5 +1,7 @@
 // The select tool's gesture: a press on a corner handle of the selection's
-// box resizes it (Shift keeps its proportions); a press on the selection
+// box resizes it (Shift keeps its proportions), on an edge handle resizes
+// it in one direction, on the rotate handle above it turns it (Shift snaps
+// to 15°, edit/rotate_gesture); a press on the selection
 // (or on a stroke) drags it (with Alt: drags a copy of it); Shift+click adds or removes a stroke; a press
 // on empty board draws a marquee that selects what it touches (Shift: in
 // addition), or with the lasso tool a free-form loop that selects what it
@@ -18,7 +20,8 @@ interface XY {
 
 type Gesture =
   | { mode: 'move'; last: XY }
-  | { mode: 'resize' }
+  | { mode: 'resize'; corner: boolean }
+  | { mode: 'rotate' }
   | { mode: 'marquee'; start: XY; base: StrokeId[]; rect: Rect | null }
   | { mode: 'lasso'; base: StrokeId[]; loop: XY[] }
   | null;
@@ -42,10 +45,15 @@ export class SelectGesture {
   start(b: XY, pick: number, shift: boolean, alt = false, lasso = false): void {
     const ed = this.editor;
     const box = ed.selectionBounds();
-    const corner = ed.selection.length ? handleAt(box, b, HANDLE_PICK * pick) : null;
-    if (corner) {
-      ed.arrange.resizeStart(corner.anchor, corner.handle);
-      this.g = { mode: 'resize' };
+    const handle = ed.selection.length ? handleAt(box, b, HANDLE_PICK * pick, ROTATE_HANDLE_PICKS * pick) : null;
+    if (handle?.kind === 'rotate') {
+      ed.arrange.rotateStart(b);
+      this.g = { mode: 'rotate' };
+      return;
+    }
+    if (handle) {
+      ed.arrange.resizeStart(handle.anchor, handle.handle);
+      this.g = { mode: 'resize', corner: handle.corner };
       return;
     }
     const hit = ed.strokeAt(b, pick);
@@ -74,7 +82,10 @@ export class SelectGesture {
   move(last: XY, shift = false, trail: readonly XY[] = [last]): void {
     const g = this.g;
     if (g?.mode === 'resize') {
-      this.editor.arrange.resizeTo(last, shift);
+      // An edge handle resizes one way only: Shift keeps nothing to keep.
+      this.editor.arrange.resizeTo(last, shift && g.corner);
+    } else if (g?.mode === 'rotate') {
+      this.editor.arrange.rotateTo(last, shift);
     } else if (g?.mode === 'move') {
       this.editor.moveBy(last.x - g.last.x, last.y - g.last.y);
       g.last = last;
@@ -93,7 +104,7 @@ export class SelectGesture {
   end(): void {
     const g = this.g;
     if (g?.mode === 'lasso') this.editor.select([...g.base, ...strokesInLoop(this.editor.shown(), g.loop, this.editor.extentOf)]);
-    if (g?.mode === 'resize') this.editor.arrange.resizeEnd();
+    if (g?.mode === 'resize' || g?.mode === 'rotate') this.editor.arrange.resizeEnd();
     this.g = null;
   }
 
@@ -107,9 +118,26 @@ export class SelectGesture {
 /** A handle is picked within this many hit radii of its corner. */
 const HANDLE_PICK = 2;
 
-/** handleAt returns the corner of box within r of p (the handle) and the corner opposite it (the anchor), or null. */
-export function handleAt(box: Rect, p: XY, r: number): { handle: XY; anchor: XY } | null {
+/**
+ * The rotate handle is this many hit radii above the middle of the box's
+ * top (ui/decor draws it there: 4 × 6 CSS pixels).
+ */
+export const ROTATE_HANDLE_PICKS = 4;
+
+/** Handle is a handle of the selection's box: the rotate handle, or a resize handle and the point opposite it that stays. */
+export type Handle = { readonly kind: 'rotate' } | { readonly kind: 'resize'; readonly handle: XY; readonly anchor: XY; readonly corner: boolean };
+
+/**
+ * handleAt returns the handle of box within r of p, or null: the rotate
+ * handle (above, rotateOffset from the top's middle), a corner (the
+ * anchor the opposite corner), or the middle of an edge (the anchor the
+ * middle of the opposite edge, on the same line: that way does not scale).
+ */
+export function handleAt(box: Rect, p: XY, r: number, rotateOffset = 0): Handle | null {
   if (!(box.maxX >= box.minX)) return null;
+  const cx = (box.minX + box.maxX) / 2;
+  const cy = (box.minY + box.maxY) / 2;
+  if (rotateOffset > 0 && Math.abs(p.x - cx) <= r && Math.abs(p.y - (box.minY - rotateOffset)) <= r) return { kind: 'rotate' };
   for (const [hx, ax] of [
     [box.minX, box.maxX],
     [box.maxX, box.minX],
@@ -118,7 +146,24 @@ export function handleAt(box: Rect, p: XY, r: number): { handle: XY; anchor: XY 
       [box.minY, box.maxY],
       [box.maxY, box.minY],
     ]) {
-      if (Math.abs(p.x - hx) <= r && Math.abs(p.y - hy) <= r) return { handle: { x: hx, y: hy }, anchor: { x: ax, y: ay } };
+      if (Math.abs(p.x - hx) <= r && Math.abs(p.y - hy) <= r) return { kind: 'resize', handle: { x: hx, y: hy }, anchor: { x: ax, y: ay }, corner: true };
+    }
+  }
+  // Edge handles only where the box is big enough to tell them from the corners.
+  if (box.maxX - box.minX > 4 * r) {
+    for (const [hy, ay] of [
+      [box.minY, box.maxY],
+      [box.maxY, box.minY],
+    ]) {
+      if (Math.abs(p.x - cx) <= r && Math.abs(p.y - hy) <= r) return { kind: 'resize', handle: { x: cx, y: hy }, anchor: { x: cx, y: ay }, corner: false };
+    }
+  }
+  if (box.maxY - box.minY > 4 * r) {
+    for (const [hx, ax] of [
+      [box.minX, box.maxX],
+      [box.maxX, box.minX],
+    ]) {
+      if (Math.abs(p.x - hx) <= r && Math.abs(p.y - cy) <= r) return { kind: 'resize', handle: { x: hx, y: cy }, anchor: { x: ax, y: cy }, corner: false };
     }
   }
   return null;

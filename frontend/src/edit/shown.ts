@@ -11,6 +11,7 @@ import { TOOL_TEXT } from '../protocol/types';
 import { SELF } from './history';
 import type { LocalItem } from './local';
 import { displayKey, offsetAfter, type PendingView } from './pending';
+import { fold, type Folding } from './reshape';
 
 /** Paintable is what a renderer draws: a stroke as the board has it, or our local copy. */
 export type Paintable = Stroke;
@@ -97,6 +98,25 @@ export function shownItems(st: ShownState, all: boolean): ShownItem[] {
     const growing = l === st.growing;
     out.push({ id, stroke: l.shown, complete: !(growing && l.pts !== null), dx: o.dx, dy: o.dy, growing });
   }
+  return st.pending.reshaped.size ? reshapedItems(st, out) : out;
+}
+
+/** reshapedItems lays our pending resizes and turns over the items they name (edit/reshape); their moves are in it. */
+function reshapedItems(st: ShownState, items: ShownItem[]): ShownItem[] {
+  const at: number[] = [];
+  const folding: Folding[] = [];
+  items.forEach((it, i) => {
+    const key = keyOf(it.id);
+    if (!st.pending.reshaped.has(key)) return;
+    at.push(i);
+    folding.push({ key, stroke: it.stroke, after: it.id.author === SELF ? (st.localByN.get(it.id.stroke)?.lastUid ?? 0) : 0 });
+  });
+  if (at.length === 0) return items;
+  const folded = fold(folding, st.pending.reshapes);
+  const out = items.slice();
+  at.forEach((i, j) => {
+    out[i] = { ...out[i], stroke: folded[j], dx: 0, dy: 0 };
+  });
   return out;
 }
 

@@ -10,6 +10,7 @@
 import { TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_PEN, TOOL_TEXT, type Point } from '../protocol/types';
 import { intersects, strokeBounds, type Rect } from './bounds';
 import { pointInPolygon, skeleton, solidAreas, strokeExtent, type StrokeGeom } from './shape';
+import { unturn } from './turn';
 
 export interface XY {
   readonly x: number;
@@ -94,6 +95,10 @@ export function hitStroke(s: StrokeGeom, e: EraserPath, extent?: Rect, dx = 0, d
   if (s.tool === TOOL_ERASER || s.points.length === 0) return false;
   const path: EraserPath = dx === 0 && dy === 0 ? e : { from: { x: e.from.x - dx, y: e.from.y - dy }, to: { x: e.to.x - dx, y: e.to.y - dy }, radius: e.radius };
   if (!intersects(extent ?? strokeExtent(s), eraserBounds(path))) return false;
+  if (s.rot) {
+    // A turned stroke: the eraser turned back into the stroke's own frame.
+    return hitStroke({ ...s, rot: 0 }, { from: unturn(s, path.from), to: unturn(s, path.to), radius: path.radius });
+  }
   if (s.tool === TOOL_PEN || s.tool === TOOL_HIGHLIGHTER) return strokeHit(s.points as readonly Point[], s.width, path);
   const reach = (s.tool === TOOL_TEXT ? 0 : s.width / 2) + path.radius;
   const limit = reach * reach;

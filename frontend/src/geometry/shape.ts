@@ -6,6 +6,7 @@
 // The tool bytes are the protocol's (protocol/types): there is one set.
 import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_IMAGE, TOOL_LINE, TOOL_RECT, TOOL_TEXT } from '../protocol/types';
 import { EMPTY_RECT, pointsBounds, type Rect } from './bounds';
+import { turnLines, turnRect } from './turn';
 
 export interface XY {
   readonly x: number;
@@ -20,6 +21,8 @@ export interface StrokeGeom {
   readonly filled: boolean;
   readonly points: readonly XY[];
   readonly text: string;
+  /** Its rotation (1/100 degree) about its center (geometry/turn); absent or 0: none. */
+  readonly rot?: number;
 }
 
 /** arrowHeadLength is the length of an arrow's head: max(3 × width, 40). */
@@ -90,6 +93,10 @@ export function textBox(at: XY, size: number, text: string): Rect {
  * head), a text its box.
  */
 export function strokeExtent(s: StrokeGeom): Rect {
+  return s.rot ? turnRect(s, unturnedExtent(s)) : unturnedExtent(s);
+}
+
+function unturnedExtent(s: StrokeGeom): Rect {
   const pts = s.points;
   if (pts.length === 0) return EMPTY_RECT;
   if (s.tool === TOOL_TEXT) {
@@ -108,6 +115,10 @@ export function strokeExtent(s: StrokeGeom): Rect {
  * ellipse's outline (closed: the first point repeated), a text's box.
  */
 export function skeleton(s: StrokeGeom): XY[][] {
+  return s.rot ? turnLines(s, unturnedSkeleton(s)) : unturnedSkeleton(s);
+}
+
+function unturnedSkeleton(s: StrokeGeom): XY[][] {
   const pts = s.points;
   if (pts.length === 0) return [];
   switch (s.tool) {

@@ -113,7 +113,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Delete / Backspace', what: 'Delete the selection', command: 'delete' },
   { keys: 'Ctrl+A', what: 'Select everything', command: 'select-all' },
   { keys: 'Arrows (Shift: 10×)', what: 'Nudge the selection', command: 'nudge-right' },
-  { keys: 'Ctrl+C / Ctrl+X / Ctrl+V', what: 'Copy, cut, paste (under the pointer; between boards too)' },
+  { keys: 'Ctrl+C / Ctrl+X / Ctrl+V', what: 'Copy, cut, paste (under the pointer; between boards too; a copy pastes as a picture, PNG or SVG, into other apps)' },
   { keys: 'Ctrl+V an image, drop a file, or the image button', what: 'Add an image (PNG, JPEG, GIF, WebP; SVG is refused)' },
   { keys: 'Ctrl+D, Alt+drag', what: 'Duplicate the selection (Alt+drag: and move the copy)', command: 'duplicate' },
   { keys: '] / [', what: 'Bring the selection to the front / send it to the back', command: 'front' },

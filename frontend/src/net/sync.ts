@@ -85,7 +85,7 @@ export function resolveSelf(op: Op, author: number): Op {
     // An anchor of stroke 0 is the bottom of the board, not a stroke of ours.
     op = { ...op, anchor: { author, stroke: op.anchor.stroke } };
   }
-  if (op.type !== 'erase' && op.type !== 'restore' && op.type !== 'move' && op.type !== 'restyle' && op.type !== 'order' && op.type !== 'transform') return op;
+  if (op.type !== 'erase' && op.type !== 'restore' && op.type !== 'move' && op.type !== 'restyle' && op.type !== 'order' && op.type !== 'transform' && op.type !== 'rotate') return op;
   if (!op.strokes.some((s) => s.author === SELF)) return op;
   return { ...op, strokes: op.strokes.map((s) => (s.author === SELF ? { author, stroke: s.stroke } : s)) };
 }

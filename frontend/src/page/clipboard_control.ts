@@ -2,7 +2,9 @@
 // cut and paste events (Ctrl/⌘+C, X, V, and the browser's menus), which
 // carry the clipboard's data without asking for a permission. What is
 // copied is Sketchpad's JSON text (edit/clipboard), so another board, in
-// another tab or on another server, pastes it. A paste lands under the
+// another tab or on another server, pastes it; and a PNG and an SVG of it
+// for other apps (page/clipboard_picture), where the browser lets a page
+// write pictures. A paste lands under the
 // pointer, or in the middle of the view when the pointer is not over the
 // board. Inside a text field the browser does as usual.
 
@@ -22,6 +24,8 @@ export interface ClipboardDeps {
   readonly tell: (message: string) => void;
   /** The paste made strokes: the select tool shows them selected. */
   readonly pasted: () => void;
+  /** Puts a picture of the selection beside text on the clipboard (page/clipboard_picture); null: text only. */
+  readonly picture?: ((text: string) => Promise<boolean>) | null;
 }
 
 export function attachClipboard(doc: Document, d: ClipboardDeps): void {
@@ -31,6 +35,8 @@ export function attachClipboard(doc: Document, d: ClipboardDeps): void {
     if (!text) return;
     e.preventDefault();
     e.clipboardData.setData('text/plain', text);
+    // The picture is made now, while the selection is as copied (a cut erases it next).
+    void d.picture?.(text);
     if (cut && !d.readOnly()) d.editor.deleteSelection();
   };
   doc.addEventListener('copy', (e) => copy(e, false));

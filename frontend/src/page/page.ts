@@ -55,6 +55,7 @@ import { ToolInput } from './tool_input';
 import { ViewControl } from './view_control';
 import { attachClipboard } from './clipboard_control';
 import { ImageControl, fetchImage } from './image_control';
+import { copyPicture } from './clipboard_picture';
 
 export class Page {
   private readonly prefs: PagePrefs;
@@ -288,6 +289,7 @@ export class Page {
       pasted: () => {
         if (!selects(this.tools.tool)) this.tools.setTool('select');
       },
+      picture: (text) => copyPicture(this.editor, this.renderer.painter, text),
     });
   }
 

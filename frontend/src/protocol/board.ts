@@ -11,6 +11,7 @@
 import { TraceState, clampCoord } from './delta';
 import { reorder } from './order';
 import { scaleCoord } from './transform';
+import { rotCosSin, rotated } from './rotate';
 import {
   MAX_STROKE_POINTS,
   PART_ALPHA,
@@ -28,6 +29,7 @@ import {
   type Point,
   type RestyleOp,
   type TransformOp,
+  type RotateOp,
   MAX_WIDTH,
   SCALE_ONE,
   type StrokeId,
@@ -58,6 +60,8 @@ export interface Stroke {
   readonly sweptN: number;
   /** The sweep was a moderator's removal. */
   readonly removed: boolean;
+  /** Its rotation in 1/100 degree about its center (rotate.ts); absent or 0: not turned. */
+  readonly rot?: number;
 }
 
 /** isVisible reports whether s is drawn: neither erased nor swept. */
@@ -80,6 +84,7 @@ interface MutableStroke {
   sweptBy: number;
   sweptN: number;
   removed: boolean;
+  rot?: number;
 }
 
 /** AuthorState is what the board remembers of one author. */
@@ -342,6 +347,8 @@ export class Board {
         return this.order(op);
       case 'transform':
         return this.transform(op);
+      case 'rotate':
+        return this.rotate(op);
     }
   }
 
@@ -424,6 +431,25 @@ export class Board {
       after.push(s);
     }
     return { kind: 'replace', before, after };
+  }
+
+  /** rotate turns the named strokes (PROTOCOL.md "Rotate", rotate.ts); they become new objects. */
+  private rotate(op: RotateOp): Effect {
+    const cs = rotCosSin(op.angle);
+    const seen = new Set<number>();
+    const before: Stroke[] = [];
+    const after: Stroke[] = [];
+    for (const id of op.strokes) {
+      const z = this.index.get(id.author)?.get(id.stroke);
+      if (z === undefined || seen.has(z)) continue;
+      seen.add(z);
+      const old = this.strokesA[z];
+      const s = rotated(old, op, cs);
+      this.strokesA[z] = s;
+      before.push(old);
+      after.push(s);
+    }
+    return before.length ? { kind: 'replace', before, after } : NONE;
   }
 
   /** restyle sets the parts of the style op names on each named stroke (PROTOCOL.md "Restyle"). */

@@ -32,6 +32,8 @@ import {
   OP_RESTYLE,
   OP_ORDER,
   OP_TRANSFORM,
+  OP_ROTATE,
+  FULL_TURN,
   MAX_SCALE,
   ALL_PARTS,
   PART_RGB,
@@ -53,7 +55,7 @@ const MIN_STROKE_ID_BYTES = 2;
 
 /** isOpType reports whether t is the type byte of an op. */
 export function isOpType(t: number): boolean {
-  return (t >= OP_BEGIN && t <= OP_ORDER) || t === OP_TRANSFORM || t === OP_IMAGE;
+  return (t >= OP_BEGIN && t <= OP_ORDER) || t === OP_TRANSFORM || t === OP_ROTATE || t === OP_IMAGE;
 }
 
 /** addsToBoard reports whether ops of type byte t can add to the board (the ops a Purge may carry). */
@@ -96,6 +98,8 @@ export function opTypeByte(op: Op): number {
       return OP_ORDER;
     case 'transform':
       return OP_TRANSFORM;
+    case 'rotate':
+      return OP_ROTATE;
     case 'image':
       return OP_IMAGE;
   }
@@ -150,6 +154,10 @@ export function writeOp(w: ByteWriter, op: Op): void {
       writeIds(w, op.strokes);
       w.svarint(op.sx).svarint(op.sy).svarint(op.dx).svarint(op.dy);
       break;
+    case 'rotate':
+      writeIds(w, op.strokes);
+      w.svarint(op.angle).svarint(op.px).svarint(op.py);
+      break;
     case 'clear':
       // 0 (or none, from a page older than version 4): version 3's clear, which a server refuses.
       if (op.n) w.uvarint(op.n);
@@ -194,7 +202,7 @@ export function encodeOp(op: Op): Uint8Array {
         ? 8 + op.residuals.length * 3
         : op.type === 'text'
           ? 32 + op.text.length * 3
-          : op.type === 'erase' || op.type === 'restore' || op.type === 'move' || op.type === 'restyle' || op.type === 'order' || op.type === 'transform'
+          : op.type === 'erase' || op.type === 'restore' || op.type === 'move' || op.type === 'restyle' || op.type === 'order' || op.type === 'transform' || op.type === 'rotate'
             ? 32 + op.strokes.length * 10
             : 32;
   const w = new ByteWriter(n);
@@ -282,6 +290,13 @@ export function readOp(r: ByteReader): Op {
       for (const s of [sx, sy]) if (s === 0 || Math.abs(s) > MAX_SCALE) throw new ProtocolError(`scale ${s} out of range ±1..${MAX_SCALE}`);
       if (Math.abs(dx) > MAX_MOVE_DELTA || Math.abs(dy) > MAX_MOVE_DELTA) throw new ProtocolError(`move beyond ±${MAX_MOVE_DELTA}`);
       return { type: 'transform', strokes, sx, sy, dx, dy };
+    }
+    case OP_ROTATE: {
+      const strokes = readIds(r);
+      const angle = r.svarint();
+      if (angle === 0 || Math.abs(angle) > FULL_TURN) throw new ProtocolError(`angle ${angle} out of range ±1..${FULL_TURN}`);
+      const px = readAbs(r);
+      return { type: 'rotate', strokes, angle, px, py: readAbs(r) };
     }
     case OP_RESTYLE:
     case OP_ORDER: {

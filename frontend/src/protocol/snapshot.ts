@@ -13,6 +13,7 @@
 import { Board, type AuthorState, type Stroke } from './board';
 import { ByteReader, ByteWriter, ProtocolError } from './bytes';
 import {
+  FULL_TURN,
   COORD_LIMIT,
   FLAG_FILLED,
   FLAG_HIDDEN,
@@ -39,7 +40,9 @@ const MIN_SNAPSHOT_POINT = 3;
 const FLAG_SEQ = 1 << 3;
 const FLAG_SWEPT = 1 << 4;
 const FLAG_REMOVED = 1 << 5;
-const KNOWN_FLAGS = FLAG_PRESSURE | FLAG_HIDDEN | FLAG_FILLED | FLAG_SEQ | FLAG_SWEPT | FLAG_REMOVED;
+/** bit6: the stroke's rotation follows, after its sweep (version 5). */
+const FLAG_ROT = 1 << 6;
+const KNOWN_FLAGS = FLAG_PRESSURE | FLAG_HIDDEN | FLAG_FILLED | FLAG_SEQ | FLAG_SWEPT | FLAG_REMOVED | FLAG_ROT;
 
 
 /** writeBoard appends the canonical encoding of b to w. */
@@ -59,7 +62,8 @@ export function writeBoard(w: ByteWriter, b: Board): void {
         (s.hidden ? FLAG_HIDDEN : 0) |
         (s.filled ? FLAG_FILLED : 0) |
         (s.seq !== 0 ? FLAG_SEQ : 0) |
-        (s.sweptN !== 0 ? FLAG_SWEPT | (s.removed ? FLAG_REMOVED : 0) : 0),
+        (s.sweptN !== 0 ? FLAG_SWEPT | (s.removed ? FLAG_REMOVED : 0) : 0) |
+        (s.rot ? FLAG_ROT : 0),
     );
     w.u32(s.color).uvarint(s.width).uvarint(s.points.length);
     let px = 0;
@@ -72,6 +76,7 @@ export function writeBoard(w: ByteWriter, b: Board): void {
     if (s.tool === TOOL_TEXT || s.tool === TOOL_IMAGE) w.str(s.text);
     if (s.seq !== 0) w.uvarint(s.seq);
     if (s.sweptN !== 0) w.uvarint(s.sweptBy).uvarint(s.sweptN);
+    if (s.rot) w.uvarint(s.rot);
   }
 }
 
@@ -156,6 +161,11 @@ export function readBoard(r: ByteReader): Board {
       sweptN = r.uvarint32('sweep');
       if (sweptN === 0) throw new ProtocolError('sweep number 0');
     }
+    let rot = 0;
+    if ((flags & FLAG_ROT) !== 0) {
+      rot = r.uvarint32('rotation');
+      if (rot === 0 || rot >= FULL_TURN) throw new ProtocolError(`rotation ${rot} outside 1..${FULL_TURN - 1}`);
+    }
     strokes.push({
       author,
       stroke,
@@ -171,6 +181,7 @@ export function readBoard(r: ByteReader): Board {
       sweptBy,
       sweptN,
       removed: (flags & FLAG_REMOVED) !== 0,
+      ...(rot ? { rot } : {}),
     });
   }
   for (const [id, a] of authors) {

@@ -44,6 +44,10 @@ export const OP_RESTYLE = 0x1e; // count uvarint, count × (author, stroke), par
 export const OP_ORDER = 0x1f; //   count uvarint, count × (author, stroke), where u8, [anchor author, anchor stroke]
 // 0x20 and 0x21 are the client messages Cursor and Name.
 export const OP_TRANSFORM = 0x22; // count uvarint, count × (author, stroke), sx, sy, tx, ty svarint
+export const OP_ROTATE = 0x23; // count uvarint, count × (author, stroke), angle, px, py svarint
+
+/** A Rotate angle of 360°: angles are in 1/100 degree, |angle| in 1..FULL_TURN. */
+export const FULL_TURN = 36000;
 export const OP_IMAGE = 0x24; //     stroke uvarint, color u32, x0 y0 x1 y1 svarint, hash 32 bytes
 /** An image's content hash (SHA-256): its bytes on the wire, hex digits in a stroke's text. */
 export const IMAGE_HASH_BYTES = 32;
@@ -302,8 +306,18 @@ export interface TransformOp {
   readonly dy: number;
 }
 
+/** RotateOp turns strokes (anyone's) about a pivot, each about its own center too (PROTOCOL.md "Rotate"). */
+export interface RotateOp {
+  readonly type: 'rotate';
+  readonly strokes: readonly StrokeId[];
+  /** In 1/100 degree; positive turns +x toward +y (clockwise on screen). */
+  readonly angle: number;
+  readonly px: number;
+  readonly py: number;
+}
+
 /** Op is a sequenced message: one change to the board. */
-export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp | UnsweepOp | RemoveOp | PurgeOp | RestyleOp | OrderOp | TransformOp | ImageOp;
+export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp | UnsweepOp | RemoveOp | PurgeOp | RestyleOp | OrderOp | TransformOp | RotateOp | ImageOp;
 
 export interface HelloMsg {
   readonly type: 'hello';

@@ -28,6 +28,8 @@ import {
 } from '../geometry/shape';
 import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_IMAGE, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT } from '../protocol/types';
 import type { Paintable } from '../edit/editor';
+import { turnRect } from '../geometry/turn';
+import { center } from '../protocol/rotate';
 import { cssColor } from './color';
 import { darkHighlight } from './dark_highlight';
 import type { ImageSource } from './images';
@@ -113,6 +115,10 @@ let measurer: CanvasRenderingContext2D | null | undefined;
 
 /** textExtent is what a text paints, measured in the font it is drawn with (the geometry's estimate is for hit testing). */
 function textExtent(s: Paintable): Rect {
+  return s.rot ? turnRect(s, unturnedTextExtent({ ...s, rot: 0 })) : unturnedTextExtent(s);
+}
+
+function unturnedTextExtent(s: Paintable): Rect {
   measurer ??= document.createElement('canvas').getContext('2d');
   const est = strokeExtent(s);
   if (!measurer) return est;
@@ -187,6 +193,7 @@ export class StrokePainter {
     const b = s.points;
     if (!pc || !pc.complete || pc.n !== a.length || a.length !== b.length) return null;
     if (prev.tool !== s.tool || prev.width !== s.width || prev.color !== s.color || prev.pressure !== s.pressure || prev.filled !== s.filled) return null;
+    if ((prev.rot ?? 0) !== (s.rot ?? 0)) return null;
     const dx = b[0].x - a[0].x;
     const dy = b[0].y - a[0].y;
     for (let i = 0; i < b.length; i++) {
@@ -267,9 +274,23 @@ export class StrokePainter {
     } else this.paint(t.ink, s, true);
   }
 
-  /** paint draws s into ctx, whose transform maps board units to device pixels. */
+  /** paint draws s into ctx, whose transform maps board units to device pixels; a turned stroke turned about its center. */
   paint(ctx: CanvasRenderingContext2D, s: Paintable, complete: boolean): void {
     if (s.points.length === 0) return;
+    if (!s.rot) {
+      this.paintUnturned(ctx, s, complete);
+      return;
+    }
+    const [cx, cy] = center(s.points);
+    ctx.save();
+    ctx.translate(cx, cy);
+    ctx.rotate((s.rot * Math.PI) / 18000);
+    ctx.translate(-cx, -cy);
+    this.paintUnturned(ctx, s, complete);
+    ctx.restore();
+  }
+
+  private paintUnturned(ctx: CanvasRenderingContext2D, s: Paintable, complete: boolean): void {
     if (s.tool === TOOL_IMAGE) {
       this.paintImage(ctx, s);
       return;

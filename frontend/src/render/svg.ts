@@ -15,6 +15,7 @@ import {
   strokeExtent,
   textLines,
 } from '../geometry/shape';
+import { center } from '../protocol/rotate';
 import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_IMAGE, TOOL_LINE, TOOL_RECT, TOOL_TEXT, type Point } from '../protocol/types';
 
 /** SvgStroke is a stroke as shown: what it is and where (moved by dx, dy). */
@@ -30,6 +31,8 @@ export interface SvgStroke {
   readonly text: string;
   readonly dx: number;
   readonly dy: number;
+  /** Its rotation (1/100 degree) about its center; absent or 0: none. */
+  readonly rot?: number;
 }
 
 /** PAD is the margin (board units) around the drawing when the whole board is exported. */
@@ -84,8 +87,15 @@ function dataAttr(s: SvgStroke): string {
   return ` data-stroke="${s.author}-${s.stroke}"`;
 }
 
+/** moveAttr moves s by (dx, dy) and turns it about its center (as canvas/svg.go writes rotate()). */
 function moveAttr(s: SvgStroke): string {
-  return s.dx === 0 && s.dy === 0 ? '' : ` transform="translate(${num(s.dx)} ${num(s.dy)})"`;
+  const move = s.dx === 0 && s.dy === 0 ? '' : `translate(${num(s.dx)} ${num(s.dy)})`;
+  let turn = '';
+  if (s.rot) {
+    const [cx, cy] = center(s.points);
+    turn = `rotate(${num(s.rot / 100)} ${cx} ${cy})`;
+  }
+  return move || turn ? ` transform="${[move, turn].filter(Boolean).join(' ')}"` : '';
 }
 
 /** polyline draws a flat path (highlighter, eraser): round caps and joins; one point is a dot. */

@@ -27,11 +27,13 @@ export class Decorations {
 
   constructor() {
     this.ring = h('div', { class: 'decor-ring', hidden: true });
-    // Corner handles: a press on one resizes the selection (edit/select_gesture).
+    // Corner and edge handles: a press on one resizes the selection; on
+    // the round one above it, turns it (edit/select_gesture).
     this.selection = h(
       'div',
       { class: 'decor-selection', 'data-testid': 'selection', hidden: true },
-      ...['nw', 'ne', 'sw', 'se'].map((c) => h('span', { class: `decor-handle ${c}`, 'data-testid': `handle-${c}` })),
+      ...['nw', 'ne', 'sw', 'se', 'n', 's', 'e', 'w'].map((c) => h('span', { class: `decor-handle ${c}`, 'data-testid': `handle-${c}` })),
+      h('span', { class: 'decor-handle rot', 'data-testid': 'handle-rotate' }),
     );
     this.marquee = h('div', { class: 'decor-marquee', hidden: true });
     const ns = 'http://www.w3.org/2000/svg';

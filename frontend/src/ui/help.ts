@@ -21,6 +21,7 @@ export const CONTROLS: readonly Control[] = [
   { name: 'Undo, redo', what: 'Take back or redo your own last change, a clear included' },
   { name: 'Clear', what: 'Clear the board for everyone, after a confirm. Everyone is told who cleared it, with an Undo for anyone who can draw; the board before it stays in history' },
   { name: 'History (the clock)', what: 'The board at any point of its life on a slider, versions marked (blue: checkpoints, red: before a clear; hover for time and authors); play replays it stroke by stroke at a chosen speed; restore as a new board (a copy with a new link; this board stays as it is); export the replay as an animated SVG; Back to live or Escape leaves' },
+  { name: 'Selection handles', what: 'With something selected: drag a corner to resize (Shift keeps the proportions), the middle of an edge to make it wider or taller only, the round handle above it to turn it (Shift: in steps of 15°); everyone sees it as you drag, and each is one undo step' },
   { name: 'Who drew what', what: 'With the select, lasso or hand tool, point at a stroke to see who drew it and when' },
   { name: 'Share', what: 'The edit link, the view link, the moderator link, and export as PNG (1×, 2× or 3×) or SVG, the whole board or what you see, named after the board and the date' },
   { name: 'Help, theme', what: 'This help; light or dark (the dark theme inverts the board, keeps highlighters light; exports stay as on white)' },

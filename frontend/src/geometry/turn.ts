@@ -1,0 +1,62 @@
+// A stroke's rotation in geometry (PROTOCOL.md "Rotate"): a turned stroke
+// is drawn and hit as its points say, turned by its rot (1/100 degree)
+// about its center. The geometry of an unturned stroke is worked out as
+// before and then turned: extents as the box of the turned box's corners,
+// skeletons point by point, hit tests by turning the eraser back.
+
+import { center, turnPoint } from '../protocol/rotate';
+import { EMPTY_RECT, type Rect } from './bounds';
+
+interface XY {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** Turned is what a rotation depends on: the stroke's points and rot. */
+export interface Turned {
+  readonly points: readonly XY[];
+  readonly rot?: number;
+}
+
+/** pivotOfStroke returns the point s turns about. */
+export function pivotOfStroke(s: Turned): [number, number] {
+  return center(s.points);
+}
+
+/** turnRect returns the box of r's four corners turned as s is turned. */
+export function turnRect(s: Turned, r: Rect): Rect {
+  if (!s.rot || r.minX > r.maxX) return r;
+  const [cx, cy] = center(s.points);
+  let out: Rect = EMPTY_RECT;
+  for (const [x, y] of [
+    [r.minX, r.minY],
+    [r.maxX, r.minY],
+    [r.maxX, r.maxY],
+    [r.minX, r.maxY],
+  ]) {
+    const [tx, ty] = turnPoint(x, y, s.rot, cx, cy);
+    out = { minX: Math.min(out.minX, tx), minY: Math.min(out.minY, ty), maxX: Math.max(out.maxX, tx), maxY: Math.max(out.maxY, ty) };
+  }
+  return out;
+}
+
+/** turnLines returns lines (board points of s unturned) turned as s is turned. */
+export function turnLines(s: Turned, lines: XY[][]): XY[][] {
+  if (!s.rot) return lines;
+  const [cx, cy] = center(s.points);
+  const rot = s.rot;
+  return lines.map((l) =>
+    l.map((p) => {
+      const [x, y] = turnPoint(p.x, p.y, rot, cx, cy);
+      return { x, y };
+    }),
+  );
+}
+
+/** unturn returns board point p turned back by s's rotation: where it is in the stroke's own frame. */
+export function unturn(s: Turned, p: XY): XY {
+  if (!s.rot) return p;
+  const [cx, cy] = center(s.points);
+  const [x, y] = turnPoint(p.x, p.y, -s.rot, cx, cy);
+  return { x, y };
+}

@@ -1,0 +1,64 @@
+// A copy of the selection as a picture for other apps: besides Sketchpad's
+// own text (edit/clipboard), Ctrl/⌘+C puts a PNG and an SVG of what is
+// selected on the system clipboard, so a chat, a document or an image
+// editor pastes a picture. The copy event's clipboardData takes text only,
+// so the picture goes through the asynchronous Clipboard API (one
+// ClipboardItem with every form, the Sketchpad text first among them: a
+// paste into Sketchpad reads that). Where the browser refuses (no
+// permission, an old browser), the event's text copy stands alone.
+
+import type { Editor } from '../edit/editor';
+import { exportPNG, exportSVG } from '../render/export';
+import type { StrokePainter } from '../render/paint';
+import { pictureForms } from './clipboard_forms';
+
+/** PNG pixels per CSS pixel of the selection at 100 %. */
+const PNG_SIZE = 2;
+
+interface ClipboardItemStatic {
+  supports?: (type: string) => boolean;
+}
+
+/** dataURLBlob decodes a base64 data URL (the page's Content-Security-Policy lets no fetch read one). */
+function dataURLBlob(url: string, type: string): Blob {
+  const bin = atob(url.slice(url.indexOf(',') + 1));
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Blob([bytes], { type });
+}
+
+/**
+ * copyPicture writes text (Sketchpad's form) with an SVG (as HTML, and as
+ * an SVG image where the browser takes one) and a PNG of the selection to
+ * the system clipboard. It resolves to false when the browser refused.
+ */
+export async function copyPicture(editor: Editor, painter: StrokePainter, text: string): Promise<boolean> {
+  const clip = navigator.clipboard as Clipboard | undefined;
+  if (!clip?.write || typeof ClipboardItem === 'undefined') return false;
+  const keys = new Set(editor.selection.map((id) => id.author + ':' + id.stroke));
+  const items = editor.shown().filter((it) => keys.has(it.id.author + ':' + it.id.stroke));
+  if (items.length === 0) return false;
+  const svg = exportSVG(items);
+  const png = dataURLBlob(exportPNG(painter, items, 0.25 * PNG_SIZE), 'image/png');
+  const forms: Record<string, Blob> = {
+    'text/plain': new Blob([text], { type: 'text/plain' }),
+    'text/html': new Blob([svg], { type: 'text/html' }),
+    'image/png': png,
+  };
+  const { svg: svgType } = pictureForms((ClipboardItem as unknown as ClipboardItemStatic).supports?.bind(ClipboardItem));
+  if (svgType) forms[svgType] = new Blob([svg], { type: 'image/svg+xml' });
+  try {
+    await clip.write([new ClipboardItem(forms)]);
+    return true;
+  } catch {
+    if (!svgType) return false;
+    // A browser that takes no custom format: the rest of it.
+    delete forms[svgType];
+    try {
+      await clip.write([new ClipboardItem(forms)]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

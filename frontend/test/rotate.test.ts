@@ -1,0 +1,49 @@
+// Rotate's arithmetic in the browser's codec: the same integers as the Go
+// model (the shared vectors pin whole boards; these say why they hold).
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import { Board } from '../src/protocol/board';
+import { pivotOf, rotCosSin, rotateOp } from '../src/protocol/rotate';
+
+test('rotate: cosine and sine are within two millionths, quarter turns exact', () => {
+  for (let a = -36000; a <= 36000; a += 7) {
+    const [c, s] = rotCosSin(a);
+    const r = (a * Math.PI) / 18000;
+    assert.ok(Math.abs(c - Math.cos(r) * 2 ** 20) <= 2 && Math.abs(s - Math.sin(r) * 2 ** 20) <= 2, `angle ${a}: ${c}, ${s}`);
+  }
+  assert.deepEqual([0, 9000, 18000, 27000].map(rotCosSin), [
+    [2 ** 20, 0],
+    [0, 2 ** 20],
+    [-(2 ** 20), 0],
+    [0, -(2 ** 20)],
+  ]);
+});
+
+test('rotate: a shape turned about its center keeps its corners; the undo keeps a move made since', () => {
+  const b = new Board(1n);
+  b.apply(1, { type: 'shape', stroke: 1, tool: 5, filled: false, color: 0xff, width: 4, x0: 100, y0: 40, x1: 301, y1: 120 });
+  const id = { author: 1, stroke: 1 };
+  const shape = () => b.strokes[0];
+  b.apply(1, rotateOp([id], 1500, pivotOf([shape()])));
+  assert.equal(shape().rot, 1500);
+  assert.deepEqual(shape().points.map((p) => [p.x, p.y]), [[100, 40], [301, 120]]);
+  b.apply(2, { type: 'move', strokes: [id], dx: 50, dy: -5 });
+  b.apply(1, rotateOp([id], -1500, pivotOf([shape()])));
+  assert.equal(shape().rot, 0);
+  assert.deepEqual(shape().points.map((p) => [p.x, p.y]), [[150, 35], [351, 115]]);
+});
+
+test('rotate: two strokes turn about the mean of their centers and come back within a unit', () => {
+  const b = new Board(1n);
+  b.apply(1, { type: 'shape', stroke: 1, tool: 6, filled: false, color: 0xff, width: 4, x0: 0, y0: 0, x1: 100, y1: 60 });
+  b.apply(1, { type: 'shape', stroke: 2, tool: 5, filled: true, color: 0xff, width: 4, x0: 400, y0: 300, x1: 480, y1: 333 });
+  const ids = [{ author: 1, stroke: 1 }, { author: 1, stroke: 2 }];
+  const before = b.strokes.map((s) => s.points.map((p) => [p.x, p.y]));
+  b.apply(1, rotateOp(ids, 4321, pivotOf(b.strokes)));
+  assert.notDeepEqual(b.strokes.map((s) => s.points.map((p) => [p.x, p.y])), before);
+  b.apply(1, rotateOp(ids, -4321, pivotOf(b.strokes)));
+  b.strokes.forEach((s, i) => {
+    assert.equal(s.rot, 0);
+    s.points.forEach((p, j) => assert.ok(Math.abs(p.x - before[i][j][0]) <= 1 && Math.abs(p.y - before[i][j][1]) <= 1, `${p.x},${p.y} vs ${before[i][j]}`));
+  });
+});

@@ -87,9 +87,9 @@ func writeImage(sb *strings.Builder, s *Stroke, href func(hash string) string) {
 		url = href(s.Text)
 	}
 	if url == "" {
-		fmt.Fprintf(sb, `<rect%s x="%d" y="%d" width="%d" height="%d" fill="#d0d0d0"%s/>`, dataAttr(s), x0, y0, x1-x0, y1-y0, alpha)
+		fmt.Fprintf(sb, `<rect%s x="%d" y="%d" width="%d" height="%d" fill="#d0d0d0"%s%s/>`, dataAttr(s), x0, y0, x1-x0, y1-y0, alpha, rotAttr(s))
 		return
 	}
-	fmt.Fprintf(sb, `<image%s x="%d" y="%d" width="%d" height="%d" preserveAspectRatio="none" href="%s"%s/>`,
-		dataAttr(s), x0, y0, x1-x0, y1-y0, xmlEscape(url), alpha)
+	fmt.Fprintf(sb, `<image%s x="%d" y="%d" width="%d" height="%d" preserveAspectRatio="none" href="%s"%s%s/>`,
+		dataAttr(s), x0, y0, x1-x0, y1-y0, xmlEscape(url), alpha, rotAttr(s))
 }

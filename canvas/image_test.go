@@ -40,3 +40,19 @@ func TestSnapshotRefusesAnImageWithoutAHash(t *testing.T) {
 		t.Fatalf("an upper-case hash decoded: %v", err)
 	}
 }
+
+// A turned image is drawn turned about its center, like a rectangle, and
+// the picture's box takes its turned corners.
+func TestATurnedImageDrawsTurned(t *testing.T) {
+	b := NewBoard(1)
+	b.Apply(1, &Op{Type: OpImage, Stroke: 1, Color: 0xff, Points: []Point{{X: 0, Y: 0}, {X: 400, Y: 200}}, Text: testImageHash})
+	flat := string(b.SVG())
+	b.Apply(2, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 1, N: 1}}, Angle: 9000, Pivot: Point{X: 200, Y: 100}})
+	svg := string(b.SVGWith(func(h string) string { return "data:image/png;base64,AAAA" }))
+	if !strings.Contains(svg, `transform="rotate(90 200 100)"`) {
+		t.Fatalf("the image is not turned:\n%s", svg)
+	}
+	if flat == string(b.SVG()) {
+		t.Fatal("turning an image changed nothing in its picture")
+	}
+}

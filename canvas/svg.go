@@ -231,7 +231,7 @@ func (b *Board) visibleBounds() (minX, minY, maxX, maxY int64, ok bool) {
 		for _, p := range s.Points {
 			grow(int64(p.X), int64(p.Y), r)
 		}
-		if s.Rot != 0 && (s.Tool == ToolRect || s.Tool == ToolEllipse) { // the other two corners
+		if s.Rot != 0 && (s.Tool == ToolRect || s.Tool == ToolEllipse || s.Tool == ToolImage) { // the other two corners
 			p, q := s.Points[0], s.Points[1]
 			grow(int64(p.X), int64(q.Y), r)
 			grow(int64(q.X), int64(p.Y), r)

@@ -13,7 +13,9 @@ package canvas
 //	   of one author's work, and the server's Purge (sweep.go).
 //	4  Restyle, Order and Transform: change the style, the z-order and
 //	   the size of what is drawn (arrange.go, transform.go).
-const Version = 4
+//	5  View and Views: follow the leader's view (view.go); the follow-on
+//	   form of Ops (ops_next.go).
+const Version = 5
 
 // OpType is the first byte of an op. Ops are the sequenced messages: each
 // one gets a room sequence number and changes the board.

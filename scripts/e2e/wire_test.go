@@ -132,8 +132,6 @@ func TestAPersonDrawingSendsNoCursorFramesAndPeersSeeTheCursorOnTheStroke(t *tes
 		}
 	}
 	samples := len(path)
-	for _, f := range recv { t.Logf("down % x", f) }
-	for _, f := range sent[:10] { t.Logf("up % x", f) }
 	t.Logf("one stroke of %d pointer samples: A sent %d frames (%d cursor frames), %.1f bytes per sample with framing; B got %d frames (%d with ops, %d cursor messages), %.1f bytes per sample",
 		samples, len(sent), cursorsUp, float64(wireBytes(sent, true))/float64(samples), len(recv), opsDown, cursorsDown, float64(wireBytes(recv, false))/float64(samples))
 	// The target of issue 17: at most 10 bytes up per pointer sample with

@@ -23,6 +23,7 @@ import { PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH } from '../protocol/types';
 import { Renderer } from '../render/renderer';
 import { RemoteCursors } from '../ui/cursors';
 import { LaserOut } from '../net/laser_out';
+import { VIEW_SEND_MS, ViewOut, fitView, viewMsg } from '../net/view_out';
 import { LaserTrails } from '../ui/laser';
 import { Decorations } from '../ui/decor';
 import { h } from '../ui/dom';
@@ -65,6 +66,9 @@ export class Page {
   private readonly cursors: RemoteCursors;
   private readonly lasers = new LaserTrails();
   private readonly laserOut = new LaserOut();
+  private readonly viewOut = new ViewOut();
+  /** A changed view waits for its interval: the frame that sends it (0: none due). */
+  private viewTimer = 0;
   private readonly status: StatusBanner;
   private readonly textEditor: TextEditor;
   private readonly decor: Decorations;
@@ -150,7 +154,7 @@ export class Page {
       movedByUser: () => this.following.stop(),
       schedule,
     });
-    this.following = new Following(this.people);
+    this.following = new Following(this.people, (v) => this.view.setView(fitView(v, this.renderer.width, this.renderer.height), false));
 
     const deps = { canvas, editor: this.editor, decor: this.decor, textEditor: this.textEditor, schedule };
     this.tools = new ToolControl(embed ? firstTool(embed.tools, this.readOnly) : 'pen', this.prefs, embed ? { tools: embed.tools, compact: true } : {}, deps);
@@ -387,6 +391,8 @@ export class Page {
       },
       presence: (m) => {
         if (m.author === this.editor.sync.author) return;
+        // Someone new may follow this person: they need its view.
+        if (!this.people.name(m.author)) this.resendView();
         this.bridge?.people.presence(m.author, m.name);
         this.people.set(m.author, { name: m.name, color: m.color });
         this.cursors.rename(m.author, m);
@@ -409,6 +415,10 @@ export class Page {
         const me = this.editor.sync.author;
         for (const c of list) if (c.author !== me) this.remoteCursor(c.author, c.x, c.y);
       },
+      views: (list) => {
+        const me = this.editor.sync.author;
+        for (const v of list) if (v.author !== me) this.following.viewed(v.author, v);
+      },
       lasers: (list) => {
         const me = this.editor.sync.author;
         for (const l of list) {
@@ -425,6 +435,7 @@ export class Page {
         this.people.setSelf(w.author, { name: p.name, color: p.color });
         // The board is here (the snapshot came first): a first visit lands on the drawing.
         this.view.landing.arrived();
+        this.resendView();
         this.status.setOfflineNote(OFFLINE_NOTE);
         if (epochChanged) this.status.flash('The board was reset on the server: strokes not yet sent were dropped.');
       },
@@ -436,9 +447,15 @@ export class Page {
     };
   }
 
+  /** resendView sends this page's view again on the next frame (someone joined; a reconnect). */
+  private resendView(): void {
+    this.viewOut.again();
+    this.frames.schedule();
+  }
+
   /** remoteCursor places author's cursor at board point (x, y); the view follows it when following them. */
   private remoteCursor(author: number, x: number, y: number): void {
-    if (author === this.following.who) this.view.centerOn(x, y, false);
+    if (this.following.byCursor(author)) this.view.centerOn(x, y, false);
     this.cursors.update(author, x, y, this.renderer.view, this.people.name(author));
   }
 
@@ -471,6 +488,13 @@ export class Page {
     editor.flush();
     this.input.sendCursor();
     this.laserOut.flush((pts) => editor.sync.sendLaser(pts));
+    const others = this.people.colors().size > 0;
+    if (this.viewOut.flush(viewMsg(renderer.view, renderer.width, renderer.height), others, (m) => editor.sync.sendView(m)) && !this.viewTimer) {
+      this.viewTimer = window.setTimeout(() => {
+        this.viewTimer = 0;
+        this.frames.schedule();
+      }, VIEW_SEND_MS);
+    }
     renderer.frame();
     // A trail fading (or points waiting for their interval) needs the next frame too.
     if (this.lasers.draw(renderer.view)) this.frames.schedule();

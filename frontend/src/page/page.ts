@@ -23,7 +23,8 @@ import { PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH } from '../protocol/types';
 import { Renderer } from '../render/renderer';
 import { RemoteCursors } from '../ui/cursors';
 import { LaserOut } from '../net/laser_out';
-import { VIEW_SEND_MS, ViewOut, fitView, viewMsg } from '../net/view_out';
+import { fitView } from '../net/view_out';
+import { ViewRelay } from './view_relay';
 import { LaserTrails } from '../ui/laser';
 import { Decorations } from '../ui/decor';
 import { h } from '../ui/dom';
@@ -66,9 +67,7 @@ export class Page {
   private readonly cursors: RemoteCursors;
   private readonly lasers = new LaserTrails();
   private readonly laserOut = new LaserOut();
-  private readonly viewOut = new ViewOut();
-  /** A changed view waits for its interval: the frame that sends it (0: none due). */
-  private viewTimer = 0;
+  private readonly viewRelay: ViewRelay;
   private readonly status: StatusBanner;
   private readonly textEditor: TextEditor;
   private readonly decor: Decorations;
@@ -152,6 +151,12 @@ export class Page {
       editor: this.editor,
       overlays: [this.cursors, this.textEditor],
       movedByUser: () => this.following.stop(),
+      schedule,
+    });
+    this.viewRelay = new ViewRelay({
+      view: () => ({ view: this.renderer.view, width: this.renderer.width, height: this.renderer.height }),
+      others: () => this.people.colors().size > 0,
+      send: (m) => this.editor.sync.sendView(m),
       schedule,
     });
     this.following = new Following(this.people, (v) => this.view.setView(fitView(v, this.renderer.width, this.renderer.height), false));
@@ -392,7 +397,7 @@ export class Page {
       presence: (m) => {
         if (m.author === this.editor.sync.author) return;
         // Someone new may follow this person: they need its view.
-        if (!this.people.name(m.author)) this.resendView();
+        if (!this.people.name(m.author)) this.viewRelay.again();
         this.bridge?.people.presence(m.author, m.name);
         this.people.set(m.author, { name: m.name, color: m.color });
         this.cursors.rename(m.author, m);
@@ -435,7 +440,7 @@ export class Page {
         this.people.setSelf(w.author, { name: p.name, color: p.color });
         // The board is here (the snapshot came first): a first visit lands on the drawing.
         this.view.landing.arrived();
-        this.resendView();
+        this.viewRelay.again();
         this.status.setOfflineNote(OFFLINE_NOTE);
         if (epochChanged) this.status.flash('The board was reset on the server: strokes not yet sent were dropped.');
       },
@@ -445,12 +450,6 @@ export class Page {
       },
       pausedChanged: (p) => this.status.setPaused(p),
     };
-  }
-
-  /** resendView sends this page's view again on the next frame (someone joined; a reconnect). */
-  private resendView(): void {
-    this.viewOut.again();
-    this.frames.schedule();
   }
 
   /** remoteCursor places author's cursor at board point (x, y); the view follows it when following them. */
@@ -488,13 +487,7 @@ export class Page {
     editor.flush();
     this.input.sendCursor();
     this.laserOut.flush((pts) => editor.sync.sendLaser(pts));
-    const others = this.people.colors().size > 0;
-    if (this.viewOut.flush(viewMsg(renderer.view, renderer.width, renderer.height), others, (m) => editor.sync.sendView(m)) && !this.viewTimer) {
-      this.viewTimer = window.setTimeout(() => {
-        this.viewTimer = 0;
-        this.frames.schedule();
-      }, VIEW_SEND_MS);
-    }
+    this.viewRelay.frame();
     renderer.frame();
     // A trail fading (or points waiting for their interval) needs the next frame too.
     if (this.lasers.draw(renderer.view)) this.frames.schedule();

@@ -83,6 +83,7 @@ type srvMsg struct {
 	Leave    uint32
 	Cursors  []AuthorCursor
 	Lasers   []AuthorLaser
+	Views    []AuthorView
 	Notice   Notice
 }
 
@@ -96,6 +97,7 @@ func decodeServer(frame []byte) ([]srvMsg, error) {
 			c.Ops = append(c.Ops, SeqOp{Author: o.Author, Op: append([]byte(nil), o.Op...)})
 		}
 		c.Cursors = append([]AuthorCursor(nil), m.Cursors...)
+		c.Views = append([]AuthorView(nil), m.Views...)
 		for _, l := range m.Lasers {
 			c.Lasers = append(c.Lasers, AuthorLaser{Author: l.Author, Points: append([]Cursor(nil), l.Points...)})
 		}
@@ -131,6 +133,8 @@ func appendServer(b []byte, msgs []srvMsg) []byte {
 			b = AppendCursors(b, m.Cursors)
 		case MsgLasers:
 			b = AppendLasers(b, m.Lasers)
+		case MsgViews:
+			b = AppendViews(b, m.Views)
 		case MsgNotice:
 			b = AppendNotice(b, &m.Notice)
 		default:
@@ -206,6 +210,8 @@ func wantClientFrameBytes(t *testing.T, f ClientFrame, want []byte) {
 		got = AppendLaser(prefix, &f.Laser)
 	case MsgName:
 		got = AppendName(prefix, &f.Name)
+	case MsgView:
+		got = AppendView(prefix, f.View)
 	default:
 		got = AppendOp(prefix, &f.Op)
 	}
@@ -252,6 +258,7 @@ func TestServerFrameBytes(t *testing.T) {
 		{"cursors", []srvMsg{{Type: MsgCursors, Cursors: []AuthorCursor{{Author: 1, X: 10, Y: -10}, {Author: 2, X: 0, Y: 64}}}},
 			"85 08 02 01 14 13 02 00 8001"},
 		{"lasers", []srvMsg{{Type: MsgLasers, Lasers: []AuthorLaser{{Author: 1, Points: []Cursor{{X: 10, Y: -10}}}}}}, "87 05 01 01 01 14 13"},
+		{"views", []srvMsg{{Type: MsgViews, Views: []AuthorView{{Author: 3, View: View{X: -1, Y: 1, W: 1, H: 2}}}}}, "88 06 01 03 01 02 01 02"},
 		{"notice", []srvMsg{{Type: MsgNotice, Notice: Notice{Code: 429, Message: "hi"}}}, "86 05 01ad 02 6869"},
 		{"several messages in one frame", []srvMsg{
 			{Type: MsgLeave, Leave: 4},
@@ -856,7 +863,7 @@ func randServerMsgs(t testing.TB, r *rand.Rand) []srvMsg {
 	msgs := make([]srvMsg, 1+r.IntN(5))
 	for i := range msgs {
 		m := &msgs[i]
-		m.Type = MsgWelcome + byte(r.IntN(8))
+		m.Type = MsgWelcome + byte(r.IntN(9))
 		switch m.Type {
 		case MsgWelcome:
 			m.Welcome = Welcome{Version: uint8(r.UintN(256)), Epoch: randU64(r), Author: randU32(r), Applied: randU64(r), Head: randU64(r)}
@@ -885,6 +892,10 @@ func randServerMsgs(t testing.TB, r *rand.Rand) []srvMsg {
 					l.Points = append(l.Points, Cursor{X: randCoord(r), Y: randCoord(r)})
 				}
 				m.Lasers = append(m.Lasers, l)
+			}
+		case MsgViews:
+			for range r.IntN(4) {
+				m.Views = append(m.Views, AuthorView{Author: randU32(r), View: View{X: randCoord(r), Y: randCoord(r), W: 1 + uint32(r.IntN(MaxViewSpan)), H: 1 + uint32(r.IntN(MaxViewSpan))}})
 			}
 		}
 	}

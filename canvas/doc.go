@@ -1,6 +1,6 @@
 // Package canvas is Sketchpad's domain: the board model, the operations that
 // change it, their deterministic application, and the binary wire protocol
-// (version 4) that carries them between browsers and servers.
+// (version 5) that carries them between browsers and servers.
 //
 // It does no I/O and imports no transport, HTTP or storage package: the
 // server wraps it in WebSockets, rooms and stores; the browser app carries a

@@ -55,13 +55,14 @@ type Name struct {
 }
 
 // ClientFrame is one decoded client frame. Type says which field is set:
-// MsgHello, MsgCursor, MsgLaser, MsgName, or an op type (IsOp).
+// MsgHello, MsgCursor, MsgLaser, MsgView, MsgName, or an op type (IsOp).
 type ClientFrame struct {
 	Type   byte
 	Hello  Hello
 	Op     Op
 	Cursor Cursor
 	Laser  Laser // Points reused across frames
+	View   View
 	Name   Name
 }
 
@@ -85,6 +86,8 @@ func DecodeClientFrame(b []byte, f *ClientFrame) error {
 		if len(f.Laser.Points) == 0 && r.err == nil {
 			r.fail(errf("laser without points"))
 		}
+	case f.Type == MsgView:
+		f.View = r.view()
 	case f.Type == MsgName:
 		f.Name = Name{Name: r.str("name", MaxNameBytes), Color: r.u32()}
 	case IsOp(f.Type):

@@ -59,23 +59,29 @@ func (it *FrameIter) Body() []byte { return it.body }
 func (it *FrameIter) Err() error { return it.r.err }
 
 // OpsIter walks the ops of an Ops message body (firstSeq, count, then count
-// × author, length, op), allocating nothing, with DecodeServerFrame's
-// checks: the count and each op's length within their limits and the
-// bytes, no empty op, no bytes after the last op.
+// × author, length, op; or the follow-on form), allocating nothing, with
+// DecodeServerFrame's checks: the count and each op's length within their
+// limits and the bytes, no empty op, no bytes after the last op.
 type OpsIter struct {
 	r      reader
-	left   int // ops not yet returned
+	left   int // ops not yet returned; -1: to the end of the body (follow-on form)
+	n      int // ops returned
 	seq    uint64
 	author uint32
 	op     []byte
 }
 
-// NewOpsIter reads an Ops body's first sequence number and count.
-func NewOpsIter(body []byte) OpsIter {
+// NewOpsIter reads an Ops body's first sequence number and count. A body
+// in the follow-on form is numbered from 1: see NewOpsIterAfter.
+func NewOpsIter(body []byte) OpsIter { return NewOpsIterAfter(body, 0) }
+
+// NewOpsIterAfter is NewOpsIter for a connection whose last op was last:
+// a body in the follow-on form numbers its ops after it.
+func NewOpsIterAfter(body []byte, last uint64) OpsIter {
 	it := OpsIter{r: reader{b: body}}
-	first := it.r.uvarint()
-	it.left = it.r.count("op", MaxOpsPerMessage, 3)
-	it.seq = first - 1 // Next adds one before the first op
+	first, n := it.r.readOpsHead()
+	it.left = n
+	it.seq = NextSeq(first, last) - 1 // Next adds one before the first op
 	return it
 }
 
@@ -83,21 +89,22 @@ func NewOpsIter(body []byte) OpsIter {
 // Err).
 func (it *OpsIter) Next() bool {
 	it.author, it.op = 0, nil
-	if it.r.err != nil || it.left == 0 {
+	if it.r.err != nil || it.left == 0 || it.left < 0 && it.r.len() == 0 {
 		return false
 	}
-	it.left--
-	a := it.r.uvarint32("author")
-	l := it.r.count("op byte", maxOpBytes, 1)
-	if l == 0 && it.r.err == nil {
-		it.r.fail(errf("empty op"))
+	if it.left > 0 {
+		it.left--
+	} else if it.n == MaxOpsPerMessage {
+		it.r.fail(errf("op count over limit %d", MaxOpsPerMessage))
+		return false
 	}
-	op := it.r.bytes(l)
+	o := it.r.readSeqOp()
 	if it.r.err != nil {
 		return false
 	}
 	it.seq++
-	it.author, it.op = a, op
+	it.n++
+	it.author, it.op = o.Author, o.Op
 	return true
 }
 
@@ -114,7 +121,7 @@ func (it *OpsIter) Op() []byte { return it.op }
 // Err is the error that ended the walk, or nil; after the last op it also
 // reports bytes left over in the body.
 func (it *OpsIter) Err() error {
-	if it.r.err == nil && it.left == 0 {
+	if it.r.err == nil && it.left <= 0 {
 		return it.r.done()
 	}
 	return it.r.err

@@ -24,12 +24,12 @@ type iterOp struct {
 
 // knownServerType: DecodeServerFrame calls its fn for these, and skips the
 // others by their length.
-func knownServerType(t byte) bool { return t >= MsgWelcome && t <= MsgLasers }
+func knownServerType(t byte) bool { return t >= MsgWelcome && t <= MsgViews }
 
 // walkFrame reads frame with FrameIter, OpsIter and DecodeWelcome, keeping
 // the known types; it stops at the first error. unchecked: the frame has a
 // message of a known type whose body these leave to the caller (Snapshot,
-// Presence, Leave, Cursors, Notice, Lasers).
+// Presence, Leave, Cursors, Notice, Lasers, Views).
 func walkFrame(frame []byte) (out []iterMsg, unchecked bool, err error) {
 	it := NewFrameIter(frame)
 	for it.Next() {
@@ -68,7 +68,7 @@ func decodeFrame(frame []byte) ([]iterMsg, error) {
 			c.Welcome = m.Welcome
 		case MsgOps:
 			for i, o := range m.Ops {
-				c.Ops = append(c.Ops, iterOp{m.FirstSeq + uint64(i), o.Author, o.Op})
+				c.Ops = append(c.Ops, iterOp{NextSeq(m.FirstSeq, 0) + uint64(i), o.Author, o.Op})
 			}
 		}
 		out = append(out, c)

@@ -86,7 +86,11 @@ func AppendWelcome(b []byte, w *Welcome) []byte {
 }
 
 // AppendOps appends an Ops message carrying ops numbered firstSeq, firstSeq+1, ...
+// (firstSeq 0: the follow-on form, AppendOpsNext).
 func AppendOps(b []byte, firstSeq uint64, ops []SeqOp) []byte {
+	if firstSeq == 0 {
+		return AppendOpsNext(b, ops)
+	}
 	b, s := beginMsg(b, MsgOps)
 	b = appendUvarint(b, firstSeq)
 	b = appendUvarint(b, uint64(len(ops)))
@@ -156,13 +160,14 @@ func AppendNotice(b []byte, n *Notice) []byte {
 type ServerMsg struct {
 	Type     byte
 	Welcome  Welcome
-	FirstSeq uint64  // Ops
+	FirstSeq uint64  // Ops; 0: the follow-on form (NextSeq)
 	Ops      []SeqOp // Ops; Op slices alias the frame
 	Board    *Board  // Snapshot
 	Presence Presence
 	Leave    uint32
 	Cursors  []AuthorCursor
 	Lasers   []AuthorLaser
+	Views    []AuthorView
 	Notice   Notice
 }
 
@@ -182,20 +187,19 @@ func DecodeServerFrame(b []byte, fn func(m *ServerMsg) error) error {
 			return errShort
 		}
 		body := reader{b: r.bytes(int(n))}
-		m = ServerMsg{Type: typ, Ops: m.Ops[:0], Cursors: m.Cursors[:0], Lasers: m.Lasers[:0]}
+		m = ServerMsg{Type: typ, Ops: m.Ops[:0], Cursors: m.Cursors[:0], Lasers: m.Lasers[:0], Views: m.Views[:0]}
 		switch typ {
 		case MsgWelcome:
 			decodeWelcome(&body, &m.Welcome)
 		case MsgOps:
-			m.FirstSeq = body.uvarint()
-			cnt := body.count("op", MaxOpsPerMessage, 3)
-			for i := 0; i < cnt && body.err == nil; i++ {
-				a := body.uvarint32("author")
-				l := body.count("op byte", maxOpBytes, 1)
-				if l == 0 && body.err == nil {
-					body.fail(errf("empty op"))
+			var cnt int
+			m.FirstSeq, cnt = body.readOpsHead()
+			for i := 0; (i < cnt || cnt < 0 && body.len() > 0) && body.err == nil; i++ {
+				if i == MaxOpsPerMessage {
+					body.fail(errf("op count over limit %d", MaxOpsPerMessage))
+					break
 				}
-				m.Ops = append(m.Ops, SeqOp{Author: a, Op: body.bytes(l)})
+				m.Ops = append(m.Ops, body.readSeqOp())
 			}
 		case MsgSnapshot:
 			board, err := decodeBoard(&body)
@@ -226,6 +230,8 @@ func DecodeServerFrame(b []byte, fn func(m *ServerMsg) error) error {
 				}
 				m.Lasers = append(m.Lasers, l)
 			}
+		case MsgViews:
+			m.Views = body.readViews(m.Views)
 		case MsgNotice:
 			m.Notice.Code = NoticeCode(body.u16())
 			m.Notice.Message = body.str("notice", maxNoticeBytes)

@@ -16,6 +16,8 @@ package canvas
 //	5  Rotate: turn what is drawn; strokes have a rotation (rotate.go).
 //	5  Image: a picture on the board, named by its content hash
 //	   (image.go).
+//	5  View and Views: follow the leader's view (view.go); the follow-on
+//	   form of Ops (ops_next.go).
 const Version = 5
 
 // OpType is the first byte of an op. Ops are the sequenced messages: each

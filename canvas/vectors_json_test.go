@@ -110,6 +110,9 @@ func clientJSON(f *ClientFrame) obj {
 		return obj{"type": "laser", "points": laserJSON(f.Laser.Points)}
 	case MsgName:
 		return obj{"type": "name", "name": f.Name.Name, "color": f.Name.Color}
+	case MsgView:
+		v := f.View
+		return obj{"type": "view", "x": v.X, "y": v.Y, "w": v.W, "h": v.H}
 	}
 	return opJSON(&f.Op)
 }
@@ -192,6 +195,12 @@ func serverJSON(t testing.TB, frame []byte) []obj {
 				ls = append(ls, obj{"author": l.Author, "points": laserJSON(l.Points)})
 			}
 			out = append(out, obj{"type": "lasers", "lasers": ls})
+		case MsgViews:
+			vs := []any{}
+			for _, v := range m.Views {
+				vs = append(vs, []any{v.Author, v.X, v.Y, v.W, v.H})
+			}
+			out = append(out, obj{"type": "views", "views": vs})
 		case MsgNotice:
 			out = append(out, obj{"type": "notice", "code": m.Notice.Code, "message": m.Notice.Message})
 		}

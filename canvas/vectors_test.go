@@ -113,9 +113,15 @@ func buildVectors(t testing.TB) vectorFile {
 	client("cursor", AppendCursor(nil, Cursor{X: -5, Y: 1000}))
 	client("name", AppendName(nil, &Name{Name: "Linus", Color: 0x2f9e44ff}))
 	client("laser, three points", AppendLaser(nil, &Laser{Points: []Cursor{{X: 10, Y: -10}, {X: 12, Y: -9}, {X: CoordLimit, Y: -CoordLimit}}}))
+	client("view: 1400 x 900 CSS px at 100 %", AppendView(nil, View{X: 2800, Y: -1800, W: 5600, H: 3600}))
+	client("view at the limits", AppendView(nil, View{X: -CoordLimit, Y: CoordLimit, W: MaxViewSpan, H: 1}))
 
 	bad("empty frame", "", "empty frame")
 	bad("unknown type", "7f", "unknown message type")
+	bad("view of width 0", "2900000001", "view size")
+	bad("view higher than MaxViewSpan", "290000018180808004", "view size")
+	bad("view, center beyond the coordinate limit", "298280808002000101", "coordinate beyond")
+	bad("view cut short", "29000001", "truncated")
 	bad("begin with stroke 0", "1000000000000008010000", "stroke number 0")
 	bad("begin with width 0", "100100000000000000010000", "width out of range")
 	bad("begin with unknown tool", "100109000000000008010000", "unknown tool")
@@ -196,14 +202,16 @@ func buildVectors(t testing.TB) vectorFile {
 		{Author: 3, Op: AppendOp(nil, &Op{Type: OpBegin, Stroke: 1, Width: 1, Points: []Point{{X: 1, Y: 1}}, Purge: true})}})
 	f = AppendCursors(f, []AuthorCursor{{Author: 1, X: 10, Y: -10}, {Author: 9, X: CoordLimit, Y: -CoordLimit}})
 	f = AppendLasers(f, []AuthorLaser{{Author: 1, Points: []Cursor{{X: 10, Y: -10}, {X: 11, Y: -12}}}, {Author: 9, Points: []Cursor{{X: -CoordLimit, Y: CoordLimit}}}})
+	f = AppendViews(f, []AuthorView{{Author: 1, View: View{X: 2800, Y: -1800, W: 5600, H: 3600}}, {Author: 9, View: View{X: -CoordLimit, Y: CoordLimit, W: MaxViewSpan, H: 1}}})
 	f = AppendLeave(f, 4)
 	f = AppendNotice(f, &Notice{Code: 429, Message: "slow down: retry after 250 ms"})
-	server("ops, cursors, lasers, leave, notice in one frame", f)
+	server("ops, cursors, lasers, views, leave, notice in one frame", f)
 	ops = ops[:0]
 	for _, o := range []*Op{begin, trace, {Type: OpEnd}} {
 		ops = append(ops, SeqOp{Author: 2, Op: AppendOp(nil, o)})
 	}
 	server("ops: a stroke drawn with Trace", AppendOps(nil, 77, ops))
+	server("ops, follow-on form: the same stroke after the connection's last op", AppendOpsNext(nil, ops))
 
 	// Apply: the deterministic model, step by step.
 	apply := func(name string, epoch uint64, steps []struct {
@@ -559,6 +567,8 @@ func reencodeClient(f *ClientFrame) []byte {
 		return AppendLaser(nil, &f.Laser)
 	case MsgName:
 		return AppendName(nil, &f.Name)
+	case MsgView:
+		return AppendView(nil, f.View)
 	}
 	return AppendOp(nil, &f.Op)
 }

@@ -158,6 +158,10 @@ export class FakeConn {
       room.broadcast([{ type: 'lasers', lasers: [{ author: this.author, points: m.points }] }]);
       return;
     }
+    if (m.type === 'view') {
+      room.broadcast([{ type: 'views', views: [{ author: this.author, x: m.x, y: m.y, w: m.w, h: m.h }] }]);
+      return;
+    }
     if (room.paused) {
       room.held.push({ conn: this, frame: f });
       return;

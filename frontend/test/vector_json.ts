@@ -85,6 +85,8 @@ export function clientJSON(m: ClientMsg): J {
       return { type: 'cursor', x: m.x, y: m.y };
     case 'laser':
       return { type: 'laser', points: m.points.map((p) => [p.x, p.y]) };
+    case 'view':
+      return { type: 'view', x: m.x, y: m.y, w: m.w, h: m.h };
     case 'name':
       return { type: 'name', name: m.name, color: m.color };
     default:
@@ -138,6 +140,8 @@ export function serverJSON(m: ServerMsg): J {
       return { type: 'cursors', cursors: m.cursors.map((c) => [c.author, c.x, c.y]) };
     case 'lasers':
       return { type: 'lasers', lasers: m.lasers.map((l) => ({ author: l.author, points: l.points.map((p) => [p.x, p.y]) })) };
+    case 'views':
+      return { type: 'views', views: m.views.map((v) => [v.author, v.x, v.y, v.w, v.h]) };
     case 'notice':
       return { type: 'notice', code: m.code, message: m.message };
   }

@@ -122,33 +122,24 @@ func TestAFollowerSeesWhereTheLeaderDrawsWithoutCursorFrames(t *testing.T) {
 		t.Errorf("the pill says %q, want it to name %q", pill, nameA)
 	}
 
-	// A goes far away and draws there: B's screen goes along, centered on
-	// the end of A's stroke (carried by A's ops, not by cursor frames).
+	// A goes far away and draws there: B's screen goes along (it mirrors
+	// A's view, follow_test.go) and shows the end of A's stroke, whose
+	// ink came in A's ops, not in cursor frames.
 	a.eval(`(window.sketchpad.setView({scale: 0.25, x: -2000, y: -1500}), true)`, nil)
 	a.tool("pen")
 	a.drag(line(300, 300, 600, 400, 30))
 	settled(t, a, b)
 	endX, endY := (600.0+2000)/0.25, (400.0+1500)/0.25
-	b.waitFor("B's screen centered on the end of A's stroke", fmt.Sprintf(`(() => {
-		const v = window.sketchpad.view();
-		const cx = (innerWidth / 2 - v.x) / v.scale, cy = (innerHeight / 2 - v.y) / v.scale;
-		return Math.abs(cx - %f) < 40 && Math.abs(cy - %f) < 40;
+	b.waitFor("the end of A's stroke on B's screen", fmt.Sprintf(`(() => {
+		const v = window.sketchpad.view(), c = document.getElementById('board');
+		const x = %f * v.scale + v.x, y = %f * v.scale + v.y;
+		return x > 10 && y > 10 && x < c.clientWidth - 10 && y < c.clientHeight - 10;
 	})()`, endX, endY))
 	b.twoFrames()
-	if !b.inkAt(b.centerX(), b.centerY()) {
-		t.Error("B's screen center shows no ink where A's stroke ends")
+	var sx, sy float64
+	b.eval(fmt.Sprintf(`window.sketchpad.view().x + %f * window.sketchpad.view().scale`, endX), &sx)
+	b.eval(fmt.Sprintf(`window.sketchpad.view().y + %f * window.sketchpad.view().scale`, endY), &sy)
+	if !b.inkAt(sx, sy) {
+		t.Errorf("B's screen shows no ink at (%.0f, %.0f), where A's stroke ends", sx, sy)
 	}
-}
-
-// centerX and centerY are the middle of the page's window.
-func (p *person) centerX() float64 {
-	var x float64
-	p.eval(`innerWidth / 2`, &x)
-	return x
-}
-
-func (p *person) centerY() float64 {
-	var y float64
-	p.eval(`innerHeight / 2`, &y)
-	return y
 }

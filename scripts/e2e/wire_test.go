@@ -134,11 +134,15 @@ func TestAPersonDrawingSendsNoCursorFramesAndPeersSeeTheCursorOnTheStroke(t *tes
 	samples := len(path)
 	t.Logf("one stroke of %d pointer samples: A sent %d frames (%d cursor frames), %.1f bytes per sample with framing; B got %d frames (%d with ops, %d cursor messages), %.1f bytes per sample",
 		samples, len(sent), cursorsUp, float64(wireBytes(sent, true))/float64(samples), len(recv), opsDown, cursorsDown, float64(wireBytes(recv, false))/float64(samples))
-	// The target of issue 17: at most 10 bytes up per pointer sample with
-	// framing (it was about 19 with a cursor frame beside every op frame).
-	// Down is logged: the server's Ops framing is the server's business.
+	// The target of issue 17: at most 10 bytes up and 10 down per pointer
+	// sample with framing (it was about 19 up with a cursor frame beside
+	// every op frame, and 10.2 down before live frames carried their ops
+	// in the follow-on form, without a sequence number and a count).
 	if up := float64(wireBytes(sent, true)) / float64(samples); up > 10 {
 		t.Errorf("A sent %.1f bytes per pointer sample, framing included; want at most 10", up)
+	}
+	if down := float64(wireBytes(recv, false)) / float64(samples); down > 10 {
+		t.Errorf("B got %.1f bytes per pointer sample, framing included; want at most 10", down)
 	}
 	// The press may follow a hover that is sent in the same frame.
 	if cursorsUp > 1 {

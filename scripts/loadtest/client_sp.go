@@ -139,7 +139,7 @@ func (s *spConn) OnMessage(_ *gws.Conn, msg *gws.Message) {
 func (s *spConn) ops(b []byte, now int64) {
 	c, l := s.c, s.c.l
 	var peerPts, selfPts int64
-	it := canvas.NewOpsIter(b)
+	it := canvas.NewOpsIterAfter(b, c.lastSeq)
 	for it.Next() {
 		seq, a, op := it.Seq(), it.Author(), it.Op()
 		switch {

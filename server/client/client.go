@@ -47,6 +47,7 @@ type Client struct {
 	people  map[uint32]canvas.Presence
 	cursors map[uint32]canvas.AuthorCursor
 	lasers  map[uint32][]canvas.Cursor // every laser point received, by author
+	views   map[uint32]canvas.View     // the last view received, by author
 	err     error
 	live    bool // welcomed on the current connection
 	auto    auto // the self-reconnecting loop (live.go)
@@ -88,7 +89,7 @@ func New(url string, o Options) *Client {
 	return &Client{url: url, name: o.Name, color: o.Color, header: o.Header, noLog: o.NoLog, dialer: o.NewDialer,
 		board: canvas.NewBoard(0), change: make(chan struct{}),
 		people: map[uint32]canvas.Presence{}, cursors: map[uint32]canvas.AuthorCursor{},
-		lasers: map[uint32][]canvas.Cursor{}, liveness: o.Liveness, auto: auto{stop: make(chan struct{})}}
+		lasers: map[uint32][]canvas.Cursor{}, views: map[uint32]canvas.View{}, liveness: o.Liveness, auto: auto{stop: make(chan struct{})}}
 }
 
 type handler struct {
@@ -227,8 +228,8 @@ func (c *Client) handle(_ *gws.Conn, m *canvas.ServerMsg) error {
 		c.snaps++
 		c.acked = c.board.Author(c.author).Applied
 	case canvas.MsgOps:
-		if m.FirstSeq != c.board.Seq+1 {
-			return fmt.Errorf("client: gap: got seq %d after %d", m.FirstSeq, c.board.Seq)
+		if first := canvas.NextSeq(m.FirstSeq, c.board.Seq); first != c.board.Seq+1 {
+			return fmt.Errorf("client: gap: got seq %d after %d", first, c.board.Seq)
 		}
 		var op canvas.Op
 		for _, so := range m.Ops {
@@ -256,6 +257,10 @@ func (c *Client) handle(_ *gws.Conn, m *canvas.ServerMsg) error {
 	case canvas.MsgLasers:
 		for _, l := range m.Lasers {
 			c.lasers[l.Author] = append(c.lasers[l.Author], l.Points...)
+		}
+	case canvas.MsgViews:
+		for _, v := range m.Views {
+			c.views[v.Author] = v.View
 		}
 	}
 	return nil

@@ -128,8 +128,9 @@ func (p *fakePeer) take(m *canvas.ServerMsg) error {
 			return nil
 		}
 		var o canvas.Op
+		first := canvas.NextSeq(m.FirstSeq, p.board.Seq)
 		for i, so := range m.Ops {
-			seq := m.FirstSeq + uint64(i)
+			seq := first + uint64(i)
 			switch {
 			case seq <= p.board.Seq:
 				p.errs = append(p.errs, fmt.Sprintf("op %d again (board at %d)", seq, p.board.Seq))

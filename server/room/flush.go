@@ -13,7 +13,7 @@ import (
 // session, paced by what a frame costs this replica.
 
 // flush stores pending ops and sends one frame with everything new to every
-// session. Cursors and laser trails go out at most every
+// session. Cursors, laser trails and views go out at most every
 // cfg.CursorInterval unless force.
 func (r *Room) flush(ctx context.Context, force bool) {
 	r.submit()
@@ -22,7 +22,7 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	// clear wipes is a version (history.go).
 	r.markClears(ctx)
 	now := time.Now()
-	if (len(r.cursors) > 0 || len(r.lasers) > 0) && (force || !now.Before(r.curDue)) {
+	if (len(r.cursors) > 0 || len(r.lasers) > 0 || len(r.views) > 0) && (force || !now.Before(r.curDue)) {
 		if len(r.cursors) > 0 {
 			cs := make([]canvas.AuthorCursor, 0, len(r.cursors))
 			for a, c := range r.cursors {
@@ -38,6 +38,14 @@ func (r *Room) flush(ctx context.Context, force bool) {
 			}
 			r.out = canvas.AppendLasers(r.out, ls)
 			clear(r.lasers) // the encoded frame holds copies: the slices may go
+		}
+		if len(r.views) > 0 {
+			vs := make([]canvas.AuthorView, 0, len(r.views))
+			for a, v := range r.views {
+				vs = append(vs, canvas.AuthorView{Author: a, View: v})
+			}
+			r.out = canvas.AppendViews(r.out, vs)
+			clear(r.views)
 		}
 		r.outUrgent = true
 		r.curDue = now.Add(r.cfg.CursorInterval)
@@ -161,7 +169,14 @@ func (r *Room) emitPending() {
 // emit adds ops (numbered from seq, stored) to the frame for everyone and
 // to the replay window.
 func (r *Room) emit(seq uint64, ops []canvas.SeqOp) {
-	r.out = canvas.AppendOps(r.out, seq, ops)
+	if seq == r.outSeq+1 && r.outSeq != 0 {
+		// Every session was sent the ops through outSeq and nothing
+		// after (a joiner's view is cut after a flush): the short form.
+		r.out = canvas.AppendOpsNext(r.out, ops)
+	} else {
+		r.out = canvas.AppendOps(r.out, seq, ops)
+	}
+	r.outSeq = seq + uint64(len(ops)) - 1
 	r.outHasOps, r.outUrgent = true, true
 	for i, op := range ops {
 		r.recent.add(seq+uint64(i), op)

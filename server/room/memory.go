@@ -60,6 +60,6 @@ func (r *Room) forget() {
 	r.board = nil
 	r.recent = recentOps{max: r.cfg.ReplayOps}
 	r.snapMsg = nil
-	r.pending, r.out = nil, nil
+	r.pending, r.out, r.outSeq = nil, nil, 0
 	r.moveHeld(heldBytes{})
 }

@@ -464,6 +464,7 @@ func (r *Room) reopen() {
 	if r.board.Epoch == old.Epoch {
 		r.logger.Info("room behind the log's snapshot; sent the snapshot", "seq", r.board.Seq)
 		r.out = canvas.AppendSnapshot(r.out, r.board)
+		r.outSeq = r.board.Seq
 		r.outHasOps, r.outUrgent = true, true
 		r.releaseApplied() // the snapshot may hold ops of the batch in flight
 		return

@@ -60,5 +60,8 @@ func (r *Room) Cursor(p Peer, c canvas.Cursor) { r.post(event{kind: evCursor, s:
 // keeps l; the caller must not reuse it.
 func (r *Room) Laser(p Peer, l *canvas.Laser) { r.post(event{kind: evLaser, s: p, laser: l}) }
 
+// View relays where p looks (never stored): whoever follows p fits it.
+func (r *Room) View(p Peer, v canvas.View) { r.post(event{kind: evView, s: p, view: v}) }
+
 // Rename sets p's name and color.
 func (r *Room) Rename(p Peer, n *canvas.Name) { r.post(event{kind: evName, s: p, name: n}) }

@@ -66,14 +66,21 @@ type Room struct {
 	// Laser trail points each author sent since the last Lasers (at most
 	// canvas.MaxLaserPoints each): relayed with the cursors, never stored.
 	lasers map[uint32][]canvas.Cursor
-	curDue time.Time // when cursors and lasers may next be sent
+	// The latest view of each author who moved it since the last Views
+	// (follow the leader): relayed with the cursors, never stored.
+	views  map[uint32]canvas.View
+	curDue time.Time // when cursors, lasers and views may next be sent
 	sentAt time.Time // when the last frame went out
 	// paidUntil is how far ahead the room's frames have spent its share
 	// of a core (sendDue): each frame sent moves it a sendInterval on from
 	// now or from where it was, whichever is later.
 	paidUntil time.Time
-	outUrgent bool      // r.out holds ops, a snapshot or cursors (not only presence and notices)
-	sinceSnap int       // ops since the last stored snapshot
+	outUrgent bool // r.out holds ops, a snapshot or cursors (not only presence and notices)
+	sinceSnap int  // ops since the last stored snapshot
+	// outSeq is the last op in a frame for everyone (0: none yet): what
+	// every session has been sent, so the next ops may go in the
+	// follow-on form (canvas.AppendOpsNext).
+	outSeq    uint64
 	op        canvas.Op // scratch for decoding
 	failed    error     // set when the room could not load
 	handedOut uint32    // highest author id handed out: a client may resume up to it
@@ -124,6 +131,7 @@ const (
 	evOp
 	evCursor
 	evLaser
+	evView
 	evName
 	evClose
 	evPeek // a copy of the board, for /b/{room}.svg
@@ -139,6 +147,7 @@ type event struct {
 	cur   canvas.Cursor
 	name  *canvas.Name
 	laser *canvas.Laser
+	view  canvas.View
 	peek  chan<- peekReply
 	batch *published // evBus
 }
@@ -170,6 +179,7 @@ func newRoom(name string, hub *Hub) *Room {
 		names:    make(map[uint32]string),
 		cursors:  make(map[uint32]canvas.Cursor),
 		lasers:   make(map[uint32][]canvas.Cursor),
+		views:    make(map[uint32]canvas.View),
 		recent:   newRecentOps(hub.cfg),
 
 		submitDone: make(chan oplog.SubmitResult, 1),
@@ -341,6 +351,10 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 			room := canvas.MaxLaserPoints - len(pts)
 			r.lasers[m.author] = append(pts, ev.laser.Points[:min(room, len(ev.laser.Points))]...)
 		}
+	case evView:
+		if m := r.sessions[ev.s]; m != nil {
+			r.views[m.author] = ev.view
+		}
 	case evName:
 		if m := r.sessions[ev.s]; m != nil {
 			p := r.people[m.author]
@@ -384,7 +398,7 @@ func (r *Room) retryLoad(ctx context.Context) {
 // retry of the shared log, a sequence gap to repair.
 func (r *Room) nextDue() (time.Time, bool) {
 	var t time.Time
-	if len(r.cursors) > 0 || len(r.lasers) > 0 {
+	if len(r.cursors) > 0 || len(r.lasers) > 0 || len(r.views) > 0 {
 		t = r.curDue
 	}
 	if len(r.out) > 0 {
@@ -414,6 +428,7 @@ func (r *Room) leave(s Peer) {
 			delete(r.people, m.author)
 			delete(r.cursors, m.author)
 			delete(r.lasers, m.author)
+			delete(r.views, m.author)
 			r.out = canvas.AppendLeave(r.out, m.author)
 		}
 	}

@@ -14,16 +14,16 @@ import (
 // offender is slowed down by TCP backpressure while everyone else is not.
 // The client is told how long with a Notice (code 429); if it keeps
 // sending faster than its budget for longer than maxDebt, it is closed with
-// 4429. Cursor and laser updates are the exception: beyond budget they are
-// dropped (a newer one is coming, and a laser trail only fades), never
-// waited for.
+// 4429. Cursor, laser and view updates are the exception: beyond budget
+// they are dropped (a newer one is coming, and a laser trail only fades),
+// never waited for.
 
 type rateClass uint8
 
 const (
 	classDraw        rateClass = iota // strokes, shapes, text, moves
 	classDestructive                  // erase, restore, clear, undo of a clear, remove
-	classPresence                     // cursor, laser, name
+	classPresence                     // cursor, laser, view, name
 	numClasses
 )
 
@@ -40,10 +40,14 @@ func classOf(typ byte) rateClass {
 
 // dropsOverBudget reports whether a frame of type typ beyond its budget is
 // dropped rather than waited for.
-func dropsOverBudget(typ byte) bool { return typ == canvas.MsgCursor || typ == canvas.MsgLaser }
+func dropsOverBudget(typ byte) bool {
+	return typ == canvas.MsgCursor || typ == canvas.MsgLaser || typ == canvas.MsgView
+}
 
 // drawsOnBoard reports whether a frame of type typ needs the right to draw:
-// ops, and the laser pointer, which a view link's page has no tool for.
+// ops, and the laser pointer, which a view link's page has no tool for. A
+// viewer's View is relayed: it shows no one anything they could not see,
+// and a presenter on a view link can be followed.
 func drawsOnBoard(typ byte) bool { return canvas.IsOp(typ) || typ == canvas.MsgLaser }
 
 // maxDebt is how far (in time) a connection may run ahead of its budget

@@ -145,6 +145,7 @@ export class Editor {
         leave: (a) => listener.leave?.(a),
         cursors: (c) => listener.cursors?.(c),
         lasers: (l) => listener.lasers?.(l),
+        views: (v) => listener.views?.(v),
         notice: (m) => listener.notice?.(m),
         pausedChanged: (p) => listener.pausedChanged?.(p),
       },

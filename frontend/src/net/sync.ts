@@ -28,11 +28,13 @@ import {
   VERSION,
   type AuthorCursor,
   type AuthorLaser,
+  type AuthorView,
   type NoticeMsg,
   type Op,
   type OpsMsg,
   type PresenceMsg,
   type WelcomeMsg,
+  type ViewMsg,
 } from '../protocol/types';
 import { Outbox } from './outbox';
 import { pausedAfter } from './pause';
@@ -57,6 +59,8 @@ export interface SyncListener {
   cursors?(cursors: readonly AuthorCursor[]): void;
   /** Stretches of others' laser trails (and our own, which the page skips). */
   lasers?(lasers: readonly AuthorLaser[]): void;
+  /** Others' views (follow the leader; our own too, which the page skips). */
+  views?(views: readonly AuthorView[]): void;
   notice?(m: NoticeMsg): void;
   /** The room paused drawing (its storage is unreachable) or resumed it; called once per frame that changed it. */
   pausedChanged?(paused: boolean): void;
@@ -279,6 +283,9 @@ export class SyncCore {
         case 'cursors':
           this.listener.cursors?.(m.cursors);
           break;
+        case 'views':
+          this.listener.views?.(m.views);
+          break;
         case 'lasers':
           this.listener.lasers?.(m.lasers);
           break;
@@ -325,6 +332,13 @@ export class SyncCore {
     return true;
   }
 
+  /** sendView sends the board rectangle this page shows when live (a viewer's too: it can be followed); never queued. */
+  sendView(m: ViewMsg): boolean {
+    if (!this.liveV) return false;
+    this.send(encodeClientMsg(m));
+    return true;
+  }
+
   /** setIdentity changes name and color: sent now when live, in the next Hello anyway. */
   setIdentity(id: Identity): void {
     this.identityV = id;
@@ -362,8 +376,10 @@ export class SyncCore {
 
   private applyOps(m: OpsMsg): void {
     let acked = false;
+    // The follow-on form (firstSeq 0) continues from the last op received.
+    const first = m.firstSeq === 0 ? this.boardV.seq + 1 : m.firstSeq;
     for (let i = 0; i < m.ops.length; i++) {
-      const seq = m.firstSeq + i;
+      const seq = first + i;
       const b = this.boardV;
       if (seq <= b.seq) continue; // already applied (a replay overlapping what we had)
       if (seq !== b.seq + 1) throw new ProtocolError(`ops gap: at ${b.seq}, got ${seq}`);

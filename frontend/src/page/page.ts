@@ -23,6 +23,8 @@ import { PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH } from '../protocol/types';
 import { Renderer } from '../render/renderer';
 import { RemoteCursors } from '../ui/cursors';
 import { LaserOut } from '../net/laser_out';
+import { fitView } from '../net/view_out';
+import { ViewRelay } from './view_relay';
 import { LaserTrails } from '../ui/laser';
 import { Decorations } from '../ui/decor';
 import { h } from '../ui/dom';
@@ -66,6 +68,7 @@ export class Page {
   private readonly cursors: RemoteCursors;
   private readonly lasers = new LaserTrails();
   private readonly laserOut = new LaserOut();
+  private readonly viewRelay: ViewRelay;
   private readonly status: StatusBanner;
   private readonly textEditor: TextEditor;
   private readonly decor: Decorations;
@@ -153,7 +156,13 @@ export class Page {
       movedByUser: () => this.following.stop(),
       schedule,
     });
-    this.following = new Following(this.people);
+    this.viewRelay = new ViewRelay({
+      view: () => ({ view: this.renderer.view, width: this.renderer.width, height: this.renderer.height }),
+      others: () => this.people.colors().size > 0,
+      send: (m) => this.editor.sync.sendView(m),
+      schedule,
+    });
+    this.following = new Following(this.people, (v) => this.view.setView(fitView(v, this.renderer.width, this.renderer.height), false));
 
     const deps = { canvas, editor: this.editor, decor: this.decor, textEditor: this.textEditor, schedule };
     this.tools = new ToolControl(embed ? firstTool(embed.tools, this.readOnly) : 'pen', this.prefs, embed ? { tools: embed.tools, compact: true } : {}, deps);
@@ -377,6 +386,8 @@ export class Page {
       },
       presence: (m) => {
         if (m.author === this.editor.sync.author) return;
+        // Someone new may follow this person: they need its view.
+        if (!this.people.name(m.author)) this.viewRelay.again();
         this.bridge?.people.presence(m.author, m.name);
         this.people.set(m.author, { name: m.name, color: m.color });
         this.cursors.rename(m.author, m);
@@ -399,6 +410,10 @@ export class Page {
         const me = this.editor.sync.author;
         for (const c of list) if (c.author !== me) this.remoteCursor(c.author, c.x, c.y);
       },
+      views: (list) => {
+        const me = this.editor.sync.author;
+        for (const v of list) if (v.author !== me) this.following.viewed(v.author, v);
+      },
       lasers: (list) => {
         const me = this.editor.sync.author;
         for (const l of list) {
@@ -415,6 +430,7 @@ export class Page {
         this.people.setSelf(w.author, { name: p.name, color: p.color });
         // The board is here (the snapshot came first): a first visit lands on the drawing.
         this.view.landing.arrived();
+        this.viewRelay.again();
         this.status.setOfflineNote(OFFLINE_NOTE);
         if (epochChanged) this.status.flash('The board was reset on the server: strokes not yet sent were dropped.');
       },
@@ -428,7 +444,7 @@ export class Page {
 
   /** remoteCursor places author's cursor at board point (x, y); the view follows it when following them. */
   private remoteCursor(author: number, x: number, y: number): void {
-    if (author === this.following.who) this.view.centerOn(x, y, false);
+    if (this.following.byCursor(author)) this.view.centerOn(x, y, false);
     this.cursors.update(author, x, y, this.renderer.view, this.people.name(author));
   }
 
@@ -461,6 +477,7 @@ export class Page {
     editor.flush();
     this.input.sendCursor();
     this.laserOut.flush((pts) => editor.sync.sendLaser(pts));
+    this.viewRelay.frame();
     renderer.frame();
     // A trail fading (or points waiting for their interval) needs the next frame too.
     if (this.lasers.draw(renderer.view)) this.frames.schedule();

@@ -12,6 +12,8 @@ import {
   MSG_HELLO,
   MSG_LASER,
   MSG_NAME,
+  MSG_VIEW,
+  MAX_VIEW_SPAN,
   type ClientMsg,
 } from './types';
 
@@ -29,6 +31,9 @@ export function encodeClientMsg(m: ClientMsg): Uint8Array {
     case 'laser':
       w.u8(MSG_LASER).uvarint(m.points.length);
       for (const p of m.points) w.svarint(p.x).svarint(p.y);
+      break;
+    case 'view':
+      w.u8(MSG_VIEW).svarint(m.x).svarint(m.y).uvarint(m.w).uvarint(m.h);
       break;
     case 'name':
       w.u8(MSG_NAME).str(m.name).u32(m.color);
@@ -76,6 +81,9 @@ export function decodeClientFrame(b: Uint8Array): ClientMsg {
       m = { type: 'laser', points };
       break;
     }
+    case MSG_VIEW:
+      m = { type: 'view', ...readView(r) };
+      break;
     case MSG_NAME: {
       const name = r.str('name', MAX_NAME_BYTES);
       m = { type: 'name', name, color: r.u32() };
@@ -97,6 +105,20 @@ export function readLaserPoints(r: ByteReader): { x: number; y: number }[] {
     pts[i] = { x, y: readCoord(r) };
   }
   return pts;
+}
+
+/** readView reads x svarint, y svarint, w uvarint, h uvarint: a center within the coordinate limit, a size within 1..MAX_VIEW_SPAN. */
+export function readView(r: ByteReader): { x: number; y: number; w: number; h: number } {
+  const x = readCoord(r);
+  const y = readCoord(r);
+  const w = readSpan(r);
+  return { x, y, w, h: readSpan(r) };
+}
+
+function readSpan(r: ByteReader): number {
+  const s = r.uvarint();
+  if (s === 0 || s > MAX_VIEW_SPAN) throw new ProtocolError(`view size ${s} outside 1..${MAX_VIEW_SPAN}`);
+  return s;
 }
 
 /** readCoord reads an absolute coordinate and checks its range. */

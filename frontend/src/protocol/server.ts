@@ -4,7 +4,7 @@
 
 import type { Board } from './board';
 import { ByteReader, ByteWriter, ProtocolError } from './bytes';
-import { readCoord, readLaserPoints } from './client';
+import { readCoord, readLaserPoints, readView } from './client';
 import { encodeOp, readOp } from './op';
 import { readBoard, writeBoard } from './snapshot';
 import {
@@ -16,8 +16,10 @@ import {
   MSG_OPS,
   MSG_PRESENCE,
   MSG_SNAPSHOT,
+  MSG_VIEWS,
   MSG_WELCOME,
   type AuthorCursor,
+  type AuthorView,
   type AuthorLaser,
   type CursorsMsg,
   type LasersMsg,
@@ -26,6 +28,7 @@ import {
   type OpsMsg,
   type PresenceMsg,
   type SeqOp,
+  type ViewsMsg,
   type WelcomeMsg,
 } from './types';
 
@@ -35,12 +38,13 @@ export interface SnapshotMsg {
 }
 
 /** ServerMsg is one message of a server frame. */
-export type ServerMsg = WelcomeMsg | OpsMsg | SnapshotMsg | PresenceMsg | LeaveMsg | CursorsMsg | LasersMsg | NoticeMsg;
+export type ServerMsg = WelcomeMsg | OpsMsg | SnapshotMsg | PresenceMsg | LeaveMsg | CursorsMsg | LasersMsg | ViewsMsg | NoticeMsg;
 
 // Limits of server messages (the same as the Go decoder's).
 const MAX_OPS_PER_MESSAGE = 1 << 16;
 const MAX_CURSORS_PER_MESSAGE = 1 << 12;
 const MAX_LASERS_PER_MESSAGE = 1 << 12;
+const MAX_VIEWS_PER_MESSAGE = 1 << 12;
 const MAX_OP_BYTES = 1 << 20;
 const MAX_NOTICE_BYTES = 1024;
 
@@ -72,15 +76,17 @@ function decodeServerMsg(t: number, r: ByteReader): ServerMsg | null {
     }
     case MSG_OPS: {
       const firstSeq = r.uvarint();
-      const cnt = r.count('op', MAX_OPS_PER_MESSAGE, 3);
-      const ops: SeqOp[] = new Array(cnt);
-      for (let i = 0; i < cnt; i++) {
+      // 0: the follow-on form, whose ops run to the end of the body.
+      const cnt = firstSeq === 0 ? -1 : r.count('op', MAX_OPS_PER_MESSAGE, 3);
+      const ops: SeqOp[] = [];
+      while (cnt < 0 ? r.remaining() > 0 : ops.length < cnt) {
+        if (ops.length === MAX_OPS_PER_MESSAGE) throw new ProtocolError(`op count over limit ${MAX_OPS_PER_MESSAGE}`);
         const author = r.uvarint32('author');
         const len = r.count('op byte', MAX_OP_BYTES, 1);
         const or = new ByteReader(r.bytes(len));
         const op = readOp(or);
         or.done();
-        ops[i] = { author, op };
+        ops.push({ author, op });
       }
       m = { type: 'ops', firstSeq, ops };
       break;
@@ -120,6 +126,16 @@ function decodeServerMsg(t: number, r: ByteReader): ServerMsg | null {
       m = { type: 'lasers', lasers };
       break;
     }
+    case MSG_VIEWS: {
+      const cnt = r.count('view', MAX_VIEWS_PER_MESSAGE, 5);
+      const views: AuthorView[] = new Array(cnt);
+      for (let i = 0; i < cnt; i++) {
+        const author = r.uvarint32('author');
+        views[i] = { author, ...readView(r) };
+      }
+      m = { type: 'views', views };
+      break;
+    }
     case MSG_NOTICE: {
       const code = r.u16();
       m = { type: 'notice', code, message: r.str('notice', MAX_NOTICE_BYTES) };
@@ -145,7 +161,8 @@ export function encodeServerFrame(msgs: readonly ServerMsg[]): Uint8Array {
         break;
       case 'ops':
         t = MSG_OPS;
-        body.uvarint(m.firstSeq).uvarint(m.ops.length);
+        body.uvarint(m.firstSeq);
+        if (m.firstSeq !== 0) body.uvarint(m.ops.length);
         for (const o of m.ops) {
           const ob = encodeOp(o.op);
           body.uvarint(o.author).uvarint(ob.length).raw(ob);
@@ -175,6 +192,11 @@ export function encodeServerFrame(msgs: readonly ServerMsg[]): Uint8Array {
           body.uvarint(l.author).uvarint(l.points.length);
           for (const p of l.points) body.svarint(p.x).svarint(p.y);
         }
+        break;
+      case 'views':
+        t = MSG_VIEWS;
+        body.uvarint(m.views.length);
+        for (const v of m.views) body.uvarint(v.author).svarint(v.x).svarint(v.y).uvarint(v.w).uvarint(v.h);
         break;
       case 'notice':
         t = MSG_NOTICE;

@@ -21,6 +21,8 @@
 //             about a byte each (delta.ts traceResiduals).
 //          4  Restyle and Order: the style and z-order of what is drawn.
 //          5  Image: a picture named by its content hash (PROTOCOL.md "Images").
+//          5  View and Views (follow the leader's view); Ops in the
+//             follow-on form (firstSeq 0).
 
 /** VERSION is the protocol version this client speaks. */
 export const VERSION = 5;
@@ -78,16 +80,20 @@ export const MSG_NAME = 0x21; //   name string, color u32
 export const MSG_LASER = 0x28; //  count uvarint, count × (x svarint, y svarint)
 /** The most points a Laser carries, and a Lasers carries for one author. */
 export const MAX_LASER_POINTS = 64;
+export const MSG_VIEW = 0x29; //   x svarint, y svarint, w uvarint, h uvarint: the board rectangle shown (center, size)
+/** The widest and highest view, in board units (the Go codec's MaxViewSpan). */
+export const MAX_VIEW_SPAN = 1 << 30;
 
 // Server message types (each: type u8, body length uvarint, body).
 export const MSG_WELCOME = 0x80; //  version u8, epoch u64, author uvarint, applied uvarint, head uvarint
-export const MSG_OPS = 0x81; //      firstSeq uvarint, count uvarint, count × (author uvarint, len uvarint, op)
+export const MSG_OPS = 0x81; //      firstSeq uvarint, count uvarint, count × (author uvarint, len uvarint, op); or 0 then (author, len, op) to the end (follow-on form)
 export const MSG_SNAPSHOT = 0x82; // board encoding
 export const MSG_PRESENCE = 0x83; // author uvarint, name string, color u32
 export const MSG_LEAVE = 0x84; //    author uvarint
 export const MSG_CURSORS = 0x85; //  count uvarint, count × (author uvarint, x svarint, y svarint)
 export const MSG_NOTICE = 0x86; //   code u16, message string
 export const MSG_LASERS = 0x87; //   count uvarint, count × (author uvarint, n uvarint, n × (x svarint, y svarint))
+export const MSG_VIEWS = 0x88; //    count uvarint, count × (author uvarint, x svarint, y svarint, w uvarint, h uvarint)
 
 /** Tools (a stroke's tool byte). Begin takes 0..2, Shape 3..6, Text makes 7. */
 export const TOOL_PEN = 0;
@@ -344,6 +350,15 @@ export interface LaserMsg {
   readonly points: readonly { readonly x: number; readonly y: number }[];
 }
 
+/** ViewMsg is the board rectangle this person shows: center (x, y), size w × h (relayed, never stored). */
+export interface ViewMsg {
+  readonly type: 'view';
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
 export interface NameMsg {
   readonly type: 'name';
   readonly name: string;
@@ -351,7 +366,7 @@ export interface NameMsg {
 }
 
 /** ClientMsg is what one client frame carries. */
-export type ClientMsg = HelloMsg | CursorMsg | LaserMsg | NameMsg | Op;
+export type ClientMsg = HelloMsg | CursorMsg | LaserMsg | ViewMsg | NameMsg | Op;
 
 export interface WelcomeMsg {
   readonly type: 'welcome';
@@ -373,6 +388,7 @@ export interface SeqOp {
 
 export interface OpsMsg {
   readonly type: 'ops';
+  /** The first op's sequence number; 0: the follow-on form, numbered after the last op received. */
   readonly firstSeq: number;
   readonly ops: readonly SeqOp[];
 }
@@ -408,6 +424,19 @@ export interface AuthorLaser {
 export interface LasersMsg {
   readonly type: 'lasers';
   readonly lasers: readonly AuthorLaser[];
+}
+
+export interface AuthorView {
+  readonly author: number;
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+export interface ViewsMsg {
+  readonly type: 'views';
+  readonly views: readonly AuthorView[];
 }
 
 export interface NoticeMsg {

@@ -26,7 +26,7 @@ export const CONTROLS: readonly Control[] = [
   { name: 'Share', what: 'The edit link, the view link, the moderator link, and export as PNG (1×, 2× or 3×) or SVG, the whole board or what you see, named after the board and the date' },
   { name: 'Help, theme', what: 'This help; light or dark (the dark theme inverts the board, keeps highlighters light; exports stay as on white)' },
   { name: 'Style (the dot)', what: "The current tool's color, opacity, width and, for shapes, fill; only what applies to the tool" },
-  { name: 'People (top right)', what: 'Who is on the board (viewers marked “viewing”), and your name; the dot beside it picks your color; click someone to follow them; “Only” shows their work alone (again: everyone’s); the button folds the panel (remembered)' },
+  { name: 'People (top right)', what: 'Who is on the board (viewers marked “viewing”), and your name; the dot beside it picks your color; click someone to follow them (your screen shows what theirs shows, fitted to yours; Escape, Stop or a pan or zoom of yours ends it); “Only” shows their work alone (again: everyone’s); the button folds the panel (remembered)' },
   { name: 'Moderators', what: 'A moderator link (in Share) can also “Remove” everything one person drew, in one step that the moderator can undo; everyone is told' },
   { name: 'Map (bottom right)', what: 'The minimap (click to go there) and the zoom bar: zoom out, the zoom (click: 100 %), zoom in, fit; the map button folds them (remembered)' },
   { name: 'Status (bottom left)', what: 'Live, or what is wrong and when the page tries again (Reconnect now tries at once); nothing you draw meanwhile is lost' },

@@ -448,6 +448,6 @@ function describe(v: Version): string {
   const when = new Date(v.time);
   const time = Number.isNaN(when.getTime()) ? v.time : when.toLocaleString();
   const who = v.authors.map((a) => a.name || `#${a.author}`).join(', ');
-  const kind = v.kind === 'clear' ? 'before a clear' : 'checkpoint';
+  const kind = v.kind === 'clear' ? 'before a clear' : v.kind === 'removal' ? 'before a removal' : 'checkpoint';
   return `op ${v.seq} (${kind}), ${time}` + (who ? ` by ${who}` : '');
 }

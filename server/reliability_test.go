@@ -320,7 +320,15 @@ func TestLateJoinersDuringFullSpeedDrawingAlwaysMatch(t *testing.T) {
 		if err := j.Err(); err != nil {
 			t.Fatalf("joiner saw a gap or duplicate: %v", err)
 		}
-		got = append(got, seen{j.Seq(), j.BoardBytes()})
+		// One copy of the board, its seq with it: the client goes on
+		// applying live ops between two separate reads (Seq, then
+		// BoardBytes), which under load paired a board with an older seq.
+		b := j.Board()
+		bb, err := b.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, seen{b.Seq, bb})
 		j.Close()
 	}
 	close(stop)

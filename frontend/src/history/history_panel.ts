@@ -4,7 +4,9 @@
 // the board), the versions marked on the slider (checkpoints, clears,
 // with their time and authors), a timelapse that replays the drawing
 // stroke by stroke, restore as a new board, and the replay exported as an
-// animated SVG. "Back to live" (or Escape) leaves it.
+// animated SVG. "Back to live" (or Escape) leaves it. While it is open
+// the slider grows with the live board (headMoved): a panel showing the
+// latest point keeps showing it, new ops included.
 //
 // Moving the slider forward by a little applies the ops in between; any
 // other move asks the server for the board at that point (nearest
@@ -74,6 +76,8 @@ export class HistoryPanel {
   /** Where a drag of the slider wants to be next, and whether a load is under way (one at a time, the latest wins). */
   private wanted: number | null = null;
   private loading = false;
+  /** A read of the versions is due (the live board moved on while open). */
+  private versionsTimer: number | null = null;
 
   constructor(private readonly d: HistoryDeps) {
     this.api = new HistoryAPI(d.segment, d.token);
@@ -183,9 +187,41 @@ export class HistoryPanel {
     delete this.d.canvas.dataset.history;
     this.button.setAttribute('aria-expanded', 'false');
     this.timeline = null;
+    if (this.versionsTimer !== null) window.clearTimeout(this.versionsTimer);
+    this.versionsTimer = null;
     this.setDrawn();
     this.d.toggled(false);
     this.d.schedule();
+  }
+
+  /**
+   * headMoved follows the live board (seq: its head) while the panel is
+   * open: the slider reaches the new head, and a panel at the head (not
+   * dragged, not loading, not playing) moves on to it. A timelapse playing
+   * plays on into the new ops.
+   */
+  headMoved(seq: number): void {
+    if (!this.open || !this.timeline || seq <= this.head) return;
+    const atHead = this.seq >= this.head && !this.loading && this.wanted === null && !this.playing;
+    this.head = seq;
+    this.slider.max = String(seq);
+    if (atHead) this.scrub(seq);
+    else this.moved();
+    if (this.versionsTimer === null) this.versionsTimer = window.setTimeout(() => void this.rereadVersions(), 3000);
+  }
+
+  /** rereadVersions shows the versions marked since the panel opened. */
+  private async rereadVersions(): Promise<void> {
+    this.versionsTimer = null;
+    if (!this.open) return;
+    try {
+      const v = await this.api.versions();
+      if (!this.open) return;
+      this.versions = v.versions;
+      this.drawMarks();
+    } catch {
+      // The marks stay as they were; the slider still follows.
+    }
   }
 
   /** frame draws the past over the board, in the page's view (called from the page's frame). */

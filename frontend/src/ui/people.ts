@@ -6,7 +6,9 @@
 // A viewer (a page that cannot draw: its color has alpha 0, see
 // person_color.ts) is marked "viewing". Each other person's row has an
 // "Only" toggle that shows their work alone and, on a moderator's page, a
-// "Remove" that removes everything they drew (one step, undoable).
+// "Remove" that opens how much to remove (everything they drew, or only
+// the last ten minutes' or hour's: page/remove_since.ts), each one step,
+// undoable.
 
 import { cssColor } from '../render/color';
 import { ICONS, h, svgIcon } from './dom';
@@ -21,8 +23,19 @@ interface Person {
 export interface PersonActions {
   /** Show only author's work (0: everyone's again). */
   solo?(author: number): void;
-  /** Remove everything author drew (a moderator's page only). */
-  remove?(author: number): void;
+  /** The ways to remove author's work (a moderator's page only). */
+  removeChoices?(author: number): readonly RemoveChoice[];
+  /** Remove what author put on the board after seq since (0: everything). */
+  remove?(author: number, since: number): void;
+}
+
+/** RemoveChoice is one entry of a person's Remove menu. */
+export interface RemoveChoice {
+  readonly key: string;
+  readonly label: string;
+  readonly since: number;
+  /** Strokes it removes (0: the entry is disabled). */
+  readonly count: number;
 }
 
 export class PeopleList {
@@ -38,6 +51,8 @@ export class PeopleList {
   private self: Person;
   private following = 0;
   private soloOf = 0;
+  /** Whose Remove menu is open (0: nobody's). */
+  private removing = 0;
 
   constructor(
     self: Person,
@@ -103,6 +118,7 @@ export class PeopleList {
   }
 
   remove(author: number): void {
+    if (this.removing === author) this.removing = 0;
     if (this.people.delete(author)) this.render();
   }
 
@@ -123,6 +139,11 @@ export class PeopleList {
   setSolo(author: number): void {
     if (author === this.soloOf) return;
     this.soloOf = author;
+    this.render();
+  }
+
+  /** refresh shows the list again (a Remove menu's counts changed). */
+  refresh(): void {
     this.render();
   }
 
@@ -163,9 +184,9 @@ export class PeopleList {
     return h('li', { 'data-author': author }, b, ...this.tools(p.name, author));
   }
 
-  /** tools are a row's per-person buttons. */
+  /** tools are a row's per-person buttons, and its Remove menu when open. */
   private tools(name: string, author: number): HTMLElement[] {
-    const { solo, remove } = this.actions;
+    const { solo, remove, removeChoices } = this.actions;
     const out: HTMLButtonElement[] = [];
     if (solo) {
       const on = author === this.soloOf;
@@ -174,12 +195,45 @@ export class PeopleList {
       b.addEventListener('click', () => solo(on ? 0 : author));
       out.push(b);
     }
-    if (remove) {
-      const label = `Remove everything ${name} drew (undoable)`;
-      const b = h('button', { type: 'button', class: 'person-tool', 'data-testid': 'person-remove', 'aria-label': label, title: label }, 'Remove');
-      b.addEventListener('click', () => remove(author));
+    let menu: HTMLElement | null = null;
+    if (remove && removeChoices) {
+      const open = author === this.removing;
+      const label = `Remove ${name}'s work: everything, or only the latest (undoable)`;
+      const b = h('button', { type: 'button', class: 'person-tool', 'data-testid': 'person-remove', 'aria-expanded': String(open), 'aria-label': label, title: label }, 'Remove');
+      b.addEventListener('click', () => {
+        this.removing = open ? 0 : author;
+        this.render();
+      });
       out.push(b);
+      if (open) menu = this.removeMenu(name, author, removeChoices(author), remove);
     }
-    return out.length ? [h('span', { class: 'person-tools' }, ...out)] : [];
+    const tools = out.length ? [h('span', { class: 'person-tools' }, ...out)] : [];
+    return menu ? [...tools, menu] : tools;
+  }
+
+  /** removeMenu lists how much of author's work to remove, with how many strokes each takes. */
+  private removeMenu(name: string, author: number, choices: readonly RemoveChoice[], remove: (author: number, since: number) => void): HTMLElement {
+    const items = choices.map((c) => {
+      const strokes = `${c.count} ${c.count === 1 ? 'stroke' : 'strokes'}`;
+      const b = h(
+        'button',
+        {
+          type: 'button',
+          class: 'person-remove-choice',
+          'data-testid': `person-remove-${c.key}`,
+          'data-count': String(c.count),
+          'aria-label': `Remove ${name}'s work: ${c.label.toLowerCase()} (${strokes})`,
+          disabled: c.count === 0 || undefined,
+        },
+        `${c.label} · ${strokes}`,
+      );
+      b.addEventListener('click', () => {
+        this.removing = 0;
+        remove(author, c.since);
+        this.render();
+      });
+      return b;
+    });
+    return h('div', { class: 'person-remove-menu', 'data-testid': 'person-remove-menu', role: 'group', 'aria-label': `Remove ${name}'s work` }, ...items);
   }
 }

@@ -51,8 +51,9 @@ export class PeopleList {
   private self: Person;
   private following = 0;
   private soloOf = 0;
-  /** Whose Remove menu is open (0: nobody's). */
+  /** Whose Remove menu is open (0: nobody's), and its buttons by choice key. */
   private removing = 0;
+  private readonly removeButtons = new Map<string, HTMLButtonElement>();
 
   constructor(
     self: Person,
@@ -142,9 +143,16 @@ export class PeopleList {
     this.render();
   }
 
-  /** refresh shows the list again (a Remove menu's counts changed). */
+  /**
+   * refresh shows an open Remove menu's choices again (their counts
+   * changed), in the same buttons: one about to be clicked stays put.
+   */
   refresh(): void {
-    this.render();
+    const choices = this.removing ? this.actions.removeChoices?.(this.removing) : undefined;
+    for (const c of choices ?? []) {
+      const b = this.removeButtons.get(c.key);
+      if (b) setChoice(b, this.name(this.removing)?.name ?? '', c);
+    }
   }
 
   name(author: number): Person | undefined {
@@ -213,27 +221,28 @@ export class PeopleList {
 
   /** removeMenu lists how much of author's work to remove, with how many strokes each takes. */
   private removeMenu(name: string, author: number, choices: readonly RemoveChoice[], remove: (author: number, since: number) => void): HTMLElement {
+    this.removeButtons.clear();
     const items = choices.map((c) => {
-      const strokes = `${c.count} ${c.count === 1 ? 'stroke' : 'strokes'}`;
-      const b = h(
-        'button',
-        {
-          type: 'button',
-          class: 'person-remove-choice',
-          'data-testid': `person-remove-${c.key}`,
-          'data-count': String(c.count),
-          'aria-label': `Remove ${name}'s work: ${c.label.toLowerCase()} (${strokes})`,
-          disabled: c.count === 0 || undefined,
-        },
-        `${c.label} · ${strokes}`,
-      );
+      const b = h('button', { type: 'button', class: 'person-remove-choice', 'data-testid': `person-remove-${c.key}` });
+      setChoice(b, name, c);
       b.addEventListener('click', () => {
         this.removing = 0;
-        remove(author, c.since);
+        remove(author, Number(b.dataset.since));
         this.render();
       });
+      this.removeButtons.set(c.key, b);
       return b;
     });
     return h('div', { class: 'person-remove-menu', 'data-testid': 'person-remove-menu', role: 'group', 'aria-label': `Remove ${name}'s work` }, ...items);
   }
+}
+
+/** setChoice shows choice c of name's Remove menu on button b (its since kept on the button for the click). */
+function setChoice(b: HTMLButtonElement, name: string, c: RemoveChoice): void {
+  const strokes = `${c.count} ${c.count === 1 ? 'stroke' : 'strokes'}`;
+  b.textContent = `${c.label} · ${strokes}`;
+  b.dataset.count = String(c.count);
+  b.dataset.since = String(c.since);
+  b.setAttribute('aria-label', `Remove ${name}'s work: ${c.label.toLowerCase()} (${strokes})`);
+  b.disabled = c.count === 0;
 }

@@ -25,7 +25,8 @@ import (
 // numbered and kept by its log like any other, in every mode, and its own
 // history begins with the restore. Who may see a board may read its past,
 // but only who may draw on it may restore it: a view link or a view token
-// gets 403.
+// gets 403. A restore opens a board as a page does, so it counts against
+// the client address's --max-rooms-per-ip while it draws (429 over it).
 
 // restoreRequest is the body of POST /api/boards/{room}/restore.
 type restoreRequest struct {
@@ -82,7 +83,12 @@ func (a *App) restoreBoard(c echo.Context) error {
 		return apiError(http.StatusServiceUnavailable, "unavailable", "the version's images could not be copied to a new board right now; try again")
 	}
 	draw := func(author uint32) [][]byte { return restoreOps(b, author) }
-	if err := a.drawCopy(ctx, name, fmt.Sprintf("Restored from version %d", *req.At), draw); err != nil {
+	by := a.ws.Address(c.RealIP())
+	if err := a.drawCopy(ctx, name, fmt.Sprintf("Restored from version %d", *req.At), by, draw); err != nil {
+		var full errRefused
+		if errors.As(err, &full) {
+			return apiError(http.StatusTooManyRequests, "too_many_boards", "the new board could not be opened: "+string(full))
+		}
 		a.log.Warn("restore", "board", acc.room, "at", *req.At, "err", err)
 		return apiError(http.StatusServiceUnavailable, "unavailable", "the version could not be copied to a new board right now; try again")
 	}
@@ -183,14 +189,22 @@ func clampDelta(d int64) int32 {
 	return int32(max(-canvas.MaxPointDelta, min(canvas.MaxPointDelta, d)))
 }
 
-// drawCopy joins board name as a peer of the server's own, sends the ops
-// draw makes for the author id the board gave it, and waits until the board has numbered every one of them (they are then
-// kept as every acknowledged op is), then leaves.
-func (a *App) drawCopy(ctx context.Context, name, who string, draw func(author uint32) [][]byte) error {
-	r, why := a.hub.Acquire(name, nil)
+// errRefused: the hub would not open the board (the client address is on
+// its most boards, or the replica on its most); the hub's words.
+type errRefused string
+
+func (e errRefused) Error() string { return string(e) }
+
+// drawCopy joins board name as a peer of the server's own, on behalf of
+// client address by, sends the ops draw makes for the author id the board
+// gave it, and waits until the board has numbered every one of them (they
+// are then kept as every acknowledged op is), then leaves.
+func (a *App) drawCopy(ctx context.Context, name, who string, by room.Address, draw func(author uint32) [][]byte) error {
+	r, why := a.hub.Acquire(name, by)
 	if r == nil {
-		return errors.New(why)
+		return errRefused(why)
 	}
+	defer a.hub.Left(name, by)
 	p := &copyPeer{changed: make(chan struct{}, 1)}
 	r.Join(p, &canvas.Hello{Version: canvas.Version, Name: who, Color: 0x6b7280ff})
 	defer r.Leave(p)

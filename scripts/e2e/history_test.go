@@ -239,3 +239,26 @@ func TestUnsentWorkThatCannotBeKeptWarnsBeforeUnload(t *testing.T) {
 		t.Error("with nothing unsent the page still asks before unload")
 	}
 }
+
+// The history panel follows the live board while it is open: someone
+// else's new stroke extends the slider, and a panel at the latest point
+// shows it.
+func TestTheHistoryPanelFollowsNewStrokesWhileOpen(t *testing.T) {
+	base := startServer(t)
+	room := "history-e2e-live"
+	a, b := newPerson(t, "A"), newPerson(t, "B")
+	a.open(base + "/b/" + room)
+	b.open(base + "/b/" + room)
+	a.drag(line(250, 200, 650, 200, 30))
+	settled(t, a, b)
+	var head int
+	a.eval(`window.sketchpad.seq()`, &head)
+	a.keys("H", input.ModifierShift)
+	a.waitFor("the panel at the head", fmt.Sprintf(`window.sketchpadHistory.open() && window.sketchpadHistory.seq() === %d && window.sketchpadHistory.shown() === 1`, head))
+	b.drag(line(250, 400, 650, 400, 30))
+	settled(t, a, b)
+	var now int
+	b.eval(`window.sketchpad.seq()`, &now)
+	a.waitFor("the panel at the new head, the new stroke shown", fmt.Sprintf(`window.sketchpadHistory.head() === %d && window.sketchpadHistory.seq() === %d && window.sketchpadHistory.shown() === 2 && +document.querySelector('[data-testid="history-slider"]').max === %d`, now, now, now))
+	a.waitFor("the new stroke drawn by the panel", historyInkJS(450, 400))
+}

@@ -118,7 +118,8 @@ func TestAModeratorRemovesOnePersonsWorkAndUndoesIt(t *testing.T) {
 	m.remember(base, `{"name":"Mo"}`)
 	m.open(mod)
 	m.waitFor("the troll in M's list", fmt.Sprintf(`!!document.querySelector('[data-testid="people-list"] [data-author="%d"] [data-testid="person-remove"]')`, trollID))
-	m.run("remove the troll's work", chromedp.Click(fmt.Sprintf(`[data-testid="people-list"] [data-author="%d"] [data-testid="person-remove"]`, trollID), chromedp.ByQuery, chromedp.NodeVisible))
+	m.run("open the troll's Remove", chromedp.Click(fmt.Sprintf(`[data-testid="people-list"] [data-author="%d"] [data-testid="person-remove"]`, trollID), chromedp.ByQuery, chromedp.NodeVisible))
+	m.run("remove everything", chromedp.Click(`[data-testid="person-remove-all"]`, chromedp.ByQuery, chromedp.NodeVisible))
 	a.waitFor("A told", toastSays("Mo removed Troll's work (2 strokes)"))
 	a.waitFor("the troll's strokes gone from A's board", `window.sketchpad.visibleStrokes() === 1 && !(`+inkJS(300, 510)+`)`)
 	if !a.inkAt(300, 210) {
@@ -128,6 +129,77 @@ func TestAModeratorRemovesOnePersonsWorkAndUndoesIt(t *testing.T) {
 	a.waitFor("the troll's strokes back", `window.sketchpad.visibleStrokes() === 3 && `+inkJS(300, 510))
 	settled(t, m, a, troll)
 	identical(t, "after the moderator's undo", a, m)
+}
+
+// A moderator removes only what one person drew lately: "Last 10 min"
+// takes the strokes drawn since then and keeps the older ones (the
+// moderator's page clock is moved on 11 minutes between the two, as if
+// the troll had come back later), in one step the moderator undoes.
+func TestAModeratorRemovesOnlyWhatOnePersonDrewLately(t *testing.T) {
+	base := startServer(t)
+	room := "e2e-moderation-since"
+	troll := newPerson(t, "T")
+	troll.remember(base, `{"name":"Troll"}`)
+	troll.open(base + "/b/" + room)
+	troll.click("share")
+	troll.waitFor("the share menu", `!!document.querySelector('[data-testid="share-mod-link"]')`)
+	var mod string
+	troll.eval(`document.querySelector('[data-testid="share-mod-link"]').value`, &mod)
+	troll.keys("\x1b")
+	m := newPerson(t, "M")
+	m.remember(base, `{"name":"Mo"}`)
+	m.open(mod)
+	troll.drag(line(150, 200, 450, 220, 20))
+	settled(t, troll, m)
+	m.eval(`(() => { const now = Date.now; Date.now = () => now() + 11 * 60_000; return true; })()`, nil)
+	troll.drag(line(150, 500, 450, 520, 20))
+	troll.drag(line(500, 500, 700, 300, 20))
+	settled(t, troll, m)
+	var trollID int
+	troll.eval(`window.sketchpad.author()`, &trollID)
+	m.run("open the troll's Remove", chromedp.Click(fmt.Sprintf(`[data-testid="people-list"] [data-author="%d"] [data-testid="person-remove"]`, trollID), chromedp.ByQuery, chromedp.NodeVisible))
+	var counts []string
+	m.eval(`[...document.querySelectorAll('[data-testid="person-remove-menu"] button')].map(b => b.dataset.testid.replace('person-remove-', '') + ':' + b.dataset.count)`, &counts)
+	if fmt.Sprint(counts) != "[all:3 10m:2 1h:3]" {
+		t.Fatalf("the Remove menu offers %v, want [all:3 10m:2 1h:3]", counts)
+	}
+	m.run("remove the last 10 min", chromedp.Click(`[data-testid="person-remove-10m"]`, chromedp.ByQuery, chromedp.NodeVisible))
+	troll.waitFor("the troll told", toastSays("Mo removed your work (2 strokes)"))
+	troll.waitFor("the late strokes gone, the first kept", `window.sketchpad.visibleStrokes() === 1 && !(`+inkJS(300, 510)+`) && `+inkJS(300, 210))
+	m.undo()
+	troll.waitFor("the late strokes back", `window.sketchpad.visibleStrokes() === 3 && `+inkJS(300, 510))
+	settled(t, m, troll)
+	identical(t, "after the moderator's undo", troll, m)
+	res, err := http.Get(base + "/api/boards/" + room + "/history")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), `"kind":"removal"`) {
+		t.Errorf("history has no version before the removal: %s", body)
+	}
+}
+
+// Selecting a stroke says who drew it, below the selection, and keeps
+// saying it when the pointer moves away.
+func TestSelectingAStrokeSaysWhoDrewIt(t *testing.T) {
+	base := startServer(t)
+	room := "e2e-who-drew-selected"
+	a, b := newPerson(t, "A"), newPerson(t, "B")
+	a.remember(base, `{"name":"Ana"}`)
+	a.open(base + "/b/" + room)
+	b.open(base + "/b/" + room)
+	mid := dragAndSeeOn(t, a, b)
+	b.tool("select")
+	b.clickAt(mid[0], mid[1])
+	b.waitFor("the stroke selected", `window.sketchpad.selected() === 1`)
+	b.run("move away", chromedp.ActionFunc(func(ctx context.Context) error {
+		return input.DispatchMouseEvent(input.MouseMoved, 40, 40).Do(ctx)
+	}))
+	b.waitFor("who drew it, below the selection", `(() => { const e = document.querySelector('[data-testid="stroke-info"]'); return !!e && !e.hidden && e.textContent.startsWith('Ana · '); })()`)
+	b.keys("\x1b")
+	b.waitFor("nothing said once nothing is selected", `document.querySelector('[data-testid="stroke-info"]').hidden`)
 }
 
 // Pointing at a stroke with the select tool says who drew it and when.

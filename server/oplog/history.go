@@ -34,7 +34,15 @@ const (
 	// same board, and the version is a clear: that is what a person
 	// looking for lost work needs to find.
 	KindClear VersionKind = 2
+	// KindRemoval: the board just before a moderator's removal of one
+	// person's work (canvas.OpRemove at seq R gives a version at R-1),
+	// kept over a checkpoint at the same seq as a clear is.
+	KindRemoval VersionKind = 3
 )
+
+// Named reports whether k is a version a person's action made (a clear
+// or a removal), which a checkpoint at the same seq never replaces.
+func (k VersionKind) Named() bool { return k == KindClear || k == KindRemoval }
 
 // String is the kind as the history API spells it.
 func (k VersionKind) String() string {
@@ -43,6 +51,8 @@ func (k VersionKind) String() string {
 		return "checkpoint"
 	case KindClear:
 		return "clear"
+	case KindRemoval:
+		return "removal"
 	}
 	return "unknown"
 }
@@ -123,8 +133,8 @@ const (
 // AppendVersion appends v's record, the form every log stores a version
 // in:
 //
-//	kind     u8 (first, so a Lua script can read it: a clear is never
-//	         replaced by a checkpoint at the same seq)
+//	kind     u8 (first, so a Lua script can read it: a clear or a
+//	         removal is never replaced by a checkpoint at the same seq)
 //	seq      uvarint
 //	time     uvarint, milliseconds since the Unix epoch
 //	ops      uvarint
@@ -154,7 +164,7 @@ func DecodeVersion(b []byte) (Version, error) {
 		return v, errVersion
 	}
 	v.Kind = VersionKind(b[0])
-	if v.Kind != KindCheckpoint && v.Kind != KindClear {
+	if v.Kind != KindCheckpoint && !v.Kind.Named() {
 		return v, fmt.Errorf("%w: kind %d", errVersion, b[0])
 	}
 	b = b[1:]

@@ -110,7 +110,7 @@ type Log interface {
 	// Mark records a version of room: the board at seq, of kind, at time
 	// at. names are the names the room's people show (author -> name);
 	// the log adds the ops since the previous version and their authors
-	// (NewVersion). A clear is never replaced by a checkpoint at the same
+	// (NewVersion). A clear or a removal is never replaced by a checkpoint at the same
 	// seq; marking a version again is harmless.
 	Mark(ctx context.Context, room string, epoch, seq uint64, kind VersionKind, at time.Time, names map[uint32]string) error
 	// Versions returns the board's head and up to limit of its versions

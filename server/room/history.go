@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
@@ -16,18 +17,38 @@ import (
 // fills in the rest (the ops since the previous version and their
 // authors), and the history API reads it from the log, not from rooms.
 
-// markClears marks the board before each clear the room's last submits
-// numbered, at the first flush after the reply: before this replica sends
-// the clear on, so whoever sees a board wiped here can find it in history.
+// markClears marks the board before each clear and each moderator's
+// removal the room's last submits numbered, at the first flush after the
+// reply: before this replica sends the sweep on, so whoever sees work
+// vanish here can find it in history.
 // (With a shared log, pub/sub may bring the clear first, to this replica
 // or to others, a moment before its version is marked.) It costs the
 // clear's frame one call to the log; a clear is rare. The ops up to the
 // version are in the log already (numbered before the clear).
 func (r *Room) markClears(ctx context.Context) {
-	for _, seq := range r.order.marks {
-		r.mark(ctx, seq, oplog.KindClear)
+	for _, m := range r.order.marks {
+		r.mark(ctx, m.seq, m.kind)
 	}
 	r.order.marks = r.order.marks[:0]
+}
+
+// pendingMark is a version the room's submits owe its log: the board at
+// seq, before a sweep of kind.
+type pendingMark struct {
+	seq  uint64
+	kind oplog.VersionKind
+}
+
+// sweepKind reports the kind of version the board before op is: a clear
+// or a moderator's removal (ok false: any other op).
+func sweepKind(op []byte) (oplog.VersionKind, bool) {
+	switch canvas.OpType(op[0]) {
+	case canvas.OpClear:
+		return oplog.KindClear, true
+	case canvas.OpRemove:
+		return oplog.KindRemoval, true
+	}
+	return 0, false
 }
 
 // mark records a version of the board at seq. A version that fails to be

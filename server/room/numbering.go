@@ -44,7 +44,7 @@ type orderState struct {
 	// since the last compaction): the room compacts once its board has
 	// reached it.
 	crossAt uint64
-	marks   []uint64 // versions to mark: the board before each clear of ours
+	marks   []pendingMark // versions to mark: the board before each clear or removal of ours
 }
 
 // submission is one op from a local session, waiting to be numbered: the
@@ -305,9 +305,9 @@ func (r *Room) submitted(res oplog.SubmitResult) {
 			if uint64(seq)%uint64(r.cfg.SnapshotEvery) == 0 {
 				c.crossAt = max(c.crossAt, uint64(seq))
 			}
-			if isClear(sub.Op) && seq > 1 {
-				// The board before the clear is a version (history.go).
-				c.marks = append(c.marks, uint64(seq)-1)
+			if kind, ok := sweepKind(sub.Op); ok && seq > 1 {
+				// The board before a clear or a removal is a version (history.go).
+				c.marks = append(c.marks, pendingMark{uint64(seq) - 1, kind})
 			}
 			r.sequenced(uint64(seq), canvas.SeqOp{Author: sub.Author, Op: sub.Op}, true)
 		case seq < 0:

@@ -102,6 +102,14 @@ func (h *Handler) TakeHTTP(ip string, now time.Time) time.Duration {
 	return h.ips.takeHTTP(ip, h.cfg.RateHTTP, now)
 }
 
+// Address is client address ip's entry in the per-address table, for a
+// request that opens a board without a session (a restore draws its copy
+// as a peer of the server's own): room.Hub counts it against
+// cfg.MaxRoomsPerIP as it does a session's board.
+func (h *Handler) Address(ip string) room.Address {
+	return h.ips.entry(ip, time.Now())
+}
+
 // Close stops the pinger.
 func (h *Handler) Close() { h.stopOnce.Do(func() { close(h.stop) }) }
 

@@ -17,7 +17,7 @@ export interface Version {
   readonly time: string;
   readonly authors: readonly VersionAuthor[];
   readonly ops: number;
-  readonly kind: 'checkpoint' | 'clear' | string;
+  readonly kind: 'checkpoint' | 'clear' | 'removal' | string;
 }
 
 export interface Versions {

@@ -4,7 +4,9 @@
 // the board), the versions marked on the slider (checkpoints, clears,
 // with their time and authors), a timelapse that replays the drawing
 // stroke by stroke, restore as a new board, and the replay exported as an
-// animated SVG. "Back to live" (or Escape) leaves it.
+// animated SVG. "Back to live" (or Escape) leaves it. While it is open
+// the slider grows with the live board (headMoved): a panel showing the
+// latest point keeps showing it, new ops included.
 //
 // Moving the slider forward by a little applies the ops in between; any
 // other move asks the server for the board at that point (nearest
@@ -74,6 +76,12 @@ export class HistoryPanel {
   /** Where a drag of the slider wants to be next, and whether a load is under way (one at a time, the latest wins). */
   private wanted: number | null = null;
   private loading = false;
+  /** The panel follows the live head (it was at the head when last moved there by a person or on opening). */
+  private live = false;
+  /** A retry of following the head is due (the server's history had not caught up). */
+  private followTimer: number | null = null;
+  /** A read of the versions is due (the live board moved on while open). */
+  private versionsTimer: number | null = null;
 
   constructor(private readonly d: HistoryDeps) {
     this.api = new HistoryAPI(d.segment, d.token);
@@ -96,6 +104,7 @@ export class HistoryPanel {
     this.slider = h('input', { type: 'range', min: '0', max: '0', step: '1', value: '0', class: 'history-slider', 'data-testid': 'history-slider', 'aria-label': 'Point in the board’s history' });
     this.slider.addEventListener('input', () => {
       this.stop();
+      this.live = Number(this.slider.value) >= this.head;
       this.scrub(Number(this.slider.value));
     });
     this.marks = h('div', { class: 'history-marks', 'aria-label': 'Versions' });
@@ -183,9 +192,50 @@ export class HistoryPanel {
     delete this.d.canvas.dataset.history;
     this.button.setAttribute('aria-expanded', 'false');
     this.timeline = null;
+    if (this.versionsTimer !== null) window.clearTimeout(this.versionsTimer);
+    this.versionsTimer = null;
+    if (this.followTimer !== null) window.clearTimeout(this.followTimer);
+    this.followTimer = null;
     this.setDrawn();
     this.d.toggled(false);
     this.d.schedule();
+  }
+
+  /**
+   * headMoved follows the live board (seq: its head) while the panel is
+   * open: the slider reaches the new head, and a panel at the head (not
+   * dragged, not loading, not playing) moves on to it. A timelapse playing
+   * plays on into the new ops.
+   */
+  headMoved(seq: number): void {
+    if (!this.open || !this.timeline || seq <= this.head) return;
+    this.head = seq;
+    this.slider.max = String(seq);
+    if (this.live && !this.playing) this.scrub(seq);
+    else this.moved();
+    if (this.versionsTimer === null) this.versionsTimer = window.setTimeout(() => void this.rereadVersions(), 3000);
+  }
+
+  private followSoon(): void {
+    if (this.followTimer !== null) return;
+    this.followTimer = window.setTimeout(() => {
+      this.followTimer = null;
+      if (this.open && this.live && !this.playing) this.scrub(this.head);
+    }, 250);
+  }
+
+  /** rereadVersions shows the versions marked since the panel opened. */
+  private async rereadVersions(): Promise<void> {
+    this.versionsTimer = null;
+    if (!this.open) return;
+    try {
+      const v = await this.api.versions();
+      if (!this.open) return;
+      this.versions = v.versions;
+      this.drawMarks();
+    } catch {
+      // The marks stay as they were; the slider still follows.
+    }
   }
 
   /** frame draws the past over the board, in the page's view (called from the page's frame). */
@@ -211,6 +261,7 @@ export class HistoryPanel {
     }
     this.slider.max = String(this.head);
     this.slider.value = String(this.head);
+    this.live = true;
     this.drawMarks();
     if (this.head === 0) {
       // Nothing drawn yet: the empty board it began as, with nothing to ask.
@@ -238,6 +289,7 @@ export class HistoryPanel {
         b.style.left = `${(v.seq / head) * 100}%`;
         b.addEventListener('click', () => {
           this.stop();
+          this.live = false;
           this.slider.value = String(v.seq);
           void this.goTo(v.seq);
         });
@@ -288,7 +340,12 @@ export class HistoryPanel {
       }
       this.error.hidden = true;
     } catch (e) {
-      if (my === this.gen) this.fail(e);
+      if (my !== this.gen) return;
+      // Following the live board, the page can see an op a moment before
+      // the board's stored history holds it (a replica on its own numbers
+      // ahead of its store): try again shortly.
+      if (this.live && (e as { code?: string }).code === 'not_drawn_yet') this.followSoon();
+      else this.fail(e);
       return;
     }
     this.moved();
@@ -331,6 +388,7 @@ export class HistoryPanel {
       void this.goTo(0).then(() => this.play());
       return;
     }
+    this.live = false;
     this.playBtn.textContent = '⏸';
     this.playBtn.setAttribute('aria-label', 'Pause the timelapse');
     this.el.dataset.playing = 'true';
@@ -379,7 +437,11 @@ export class HistoryPanel {
       if (isStrokeStep(tl.apply(st))) break;
     }
     if (moved) this.moved();
-    if (tl.seq >= this.head) this.stop();
+    if (tl.seq >= this.head) {
+      // Played to the end: from here on it follows the live board.
+      this.stop();
+      this.live = true;
+    }
   }
 
   /** restore copies the board at the panel's point to a new board and opens it. */
@@ -448,6 +510,6 @@ function describe(v: Version): string {
   const when = new Date(v.time);
   const time = Number.isNaN(when.getTime()) ? v.time : when.toLocaleString();
   const who = v.authors.map((a) => a.name || `#${a.author}`).join(', ');
-  const kind = v.kind === 'clear' ? 'before a clear' : 'checkpoint';
+  const kind = v.kind === 'clear' ? 'before a clear' : v.kind === 'removal' ? 'before a removal' : 'checkpoint';
   return `op ${v.seq} (${kind}), ${time}` + (who ? ` by ${who}` : '');
 }

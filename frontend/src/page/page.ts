@@ -50,6 +50,7 @@ import { PageLayout } from './layout';
 import { PagePrefs } from './page_prefs';
 import { SweepNotes } from './sweeps';
 import { WhoDrew } from './who_drew';
+import { RemoveSince } from './remove_since';
 import type { PageSettings } from './settings';
 import { ToolControl } from './tool_control';
 import type { Tool } from '../ui/toolbar';
@@ -89,6 +90,8 @@ export class Page {
   private readonly toast = new Toast();
   private readonly sweeps: SweepNotes;
   private readonly whoDrew: WhoDrew;
+  /** A moderator's Remove: how far back (the page's clock of seqs, the board's versions). */
+  private readonly removeSince: RemoveSince;
   /** The View only badge in the toolbar. */
   private readonly badge: HTMLElement;
   private readonly layout: PageLayout;
@@ -115,6 +118,7 @@ export class Page {
 
     this.prefs = new PagePrefs(loadPrefs(), s.forcedName);
     const me = this.prefs.current;
+    this.removeSince = new RemoveSince(s.segment, s.token, () => this.people.refresh());
     this.people = new PeopleList(
       { name: me.name, color: me.color },
       (a) => this.following.toggle(a),
@@ -124,7 +128,9 @@ export class Page {
           this.editor.setSolo(a);
           this.people.setSolo(a);
         },
-        ...(s.moderator && !s.readOnly ? { remove: (a: number) => void this.editor.sweeps.removeAuthor(a) } : {}),
+        ...(s.moderator && !s.readOnly
+          ? { removeChoices: (a: number) => this.removeSince.choices(this.editor.board, a), remove: (a: number, since: number) => void this.editor.sweeps.removeAuthor(a, since) }
+          : {}),
       },
     );
     this.cursors = new RemoteCursors();
@@ -145,6 +151,7 @@ export class Page {
       renderer: this.renderer,
       name,
       active: () => selects(this.tools.tool) || this.tools.tool === 'hand',
+      selecting: () => selects(this.tools.tool) && !this.history.open,
       segment: s.segment,
       token: s.token,
     });
@@ -377,7 +384,11 @@ export class Page {
         this.saver?.changed();
         this.whoDrew.applied(e, author, this.editor.sync.live);
         this.sweeps.seen(e);
-        if (this.editor.sync.live) this.sweeps.applied(e, author);
+        if (this.editor.sync.live) {
+          this.sweeps.applied(e, author);
+          this.removeSince.clock.note(this.editor.sync.board.seq, Date.now());
+          this.history.headMoved(this.editor.sync.board.seq);
+        }
         // Someone drawing sends no cursor: their stroke's last point is it.
         // (Not for a replay while joining: those points are history.)
         if (author === this.editor.sync.author || !this.editor.sync.live) return;
@@ -428,6 +439,7 @@ export class Page {
         this.bridge?.people.welcomed();
         const p = this.prefs.current;
         this.people.setSelf(w.author, { name: p.name, color: p.color });
+        this.removeSince.clock.note(this.editor.sync.board.seq, Date.now());
         // The board is here (the snapshot came first): a first visit lands on the drawing.
         this.view.landing.arrived();
         this.viewRelay.again();
@@ -484,6 +496,7 @@ export class Page {
     this.history.frame();
     this.decor.update(renderer.view, selects(this.tools.tool) ? editor.selectionBounds() : null, this.input.selecting.marquee, this.input.selecting.lasso);
     this.tools.syncSelection();
+    this.whoDrew.frame();
     this.view.frame();
     this.bridge?.frame(editor.board.seq);
   }

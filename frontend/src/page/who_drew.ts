@@ -1,5 +1,6 @@
 // Who drew what: hovering a stroke with the select or hand tool says who
-// drew it and when. The board knows each stroke's author and the sequence
+// drew it and when, and so does selecting it (the label stays below the
+// selection while it lasts; for several strokes, how many and by whom). The board knows each stroke's author and the sequence
 // number of the op that put it there (PROTOCOL.md "Sweeps"), nothing
 // more, to keep the wire lean; the rest comes from:
 //   - the names of the people here (presence), and for those gone, the
@@ -11,7 +12,7 @@
 
 import type { Editor } from '../edit/editor';
 import { SELF } from '../edit/history';
-import { boardLength, toBoard } from '../geometry/view';
+import { boardLength, toBoard, toScreen } from '../geometry/view';
 import type { Board, Effect } from '../protocol/board';
 import type { Renderer } from '../render/renderer';
 import { ago, StrokeInfo } from '../ui/stroke_info';
@@ -31,6 +32,8 @@ export interface WhoDrewDeps {
   name(author: number): string | undefined;
   /** Whether hovering should say anything (the select and hand tools). */
   active(): boolean;
+  /** Whether a selection is shown (the select and lasso tools). */
+  selecting(): boolean;
   /** The board's path segment (its name or view id), for its history. */
   readonly segment: string;
   readonly token: string;
@@ -45,16 +48,54 @@ export class WhoDrew {
   private history: Version[] | null = null;
   private asked = false;
   private last: { x: number; y: number } | null = null;
+  /** The label is a hover's (not the selection's). */
+  private hovering = false;
 
   constructor(private readonly d: WhoDrewDeps) {
     d.canvas.addEventListener('pointermove', (e) => {
-      if (e.buttons !== 0 || !d.active()) return this.info.hide();
+      if (e.buttons !== 0 || !d.active()) return this.unhover();
       const r = d.canvas.getBoundingClientRect();
       this.last = { x: e.clientX, y: e.clientY };
       this.at(e.clientX - r.left, e.clientY - r.top);
     });
-    d.canvas.addEventListener('pointerleave', () => this.info.hide());
-    d.canvas.addEventListener('pointerdown', () => this.info.hide());
+    d.canvas.addEventListener('pointerleave', () => this.unhover());
+    d.canvas.addEventListener('pointerdown', () => {
+      this.hovering = false;
+      this.info.hide();
+    });
+  }
+
+  /**
+   * frame shows who drew the selection below it, unless a hover is
+   * saying something (called from the page's frame: it follows the view).
+   */
+  frame(): void {
+    if (this.hovering) return;
+    const { editor, renderer, canvas } = this.d;
+    const sel = this.d.selecting() ? editor.selection : [];
+    if (sel.length === 0) return this.info.hide();
+    const me = editor.sync.author;
+    const b = editor.board;
+    let text: string | null;
+    if (sel.length === 1) {
+      const author = sel[0].author === SELF ? me : sel[0].author;
+      text = this.describe(b, author, sel[0].stroke);
+      if (author !== me && !this.seen.has(author + ':' + sel[0].stroke)) this.askHistory();
+    } else {
+      const names = [...new Set(sel.map((id) => (id.author === SELF ? me : id.author)))].map((a) => this.nameOf(a));
+      text = `${sel.length} strokes · by ${names.slice(0, 4).join(', ')}${names.length > 4 ? ` and ${names.length - 4} more` : ''}`;
+    }
+    if (!text) return this.info.hide();
+    const r = editor.selectionBounds();
+    const at = toScreen(renderer.view, r.minX, r.maxY);
+    const c = canvas.getBoundingClientRect();
+    this.info.show(text, c.left + at.x - 14, c.top + at.y - 8);
+  }
+
+  private unhover(): void {
+    this.hovering = false;
+    this.info.hide();
+    this.frame();
   }
 
   /** applied notes when strokes arrived, for ops applied live. */
@@ -67,8 +108,7 @@ export class WhoDrew {
   describe(b: Board, author: number, n: number): string | null {
     const s = b.stroke(author, n);
     if (!s) return null;
-    const me = this.d.editor.sync.author;
-    const who = author === me ? 'You' : (this.d.name(author) ?? this.historyName(author) ?? `Someone (#${author})`);
+    const who = this.nameOf(author);
     const seen = this.seen.get(author + ':' + n);
     if (seen !== undefined) return `${who} · ${ago(seen, Date.now())}`;
     const v = this.versionOf(s.seq);
@@ -76,14 +116,20 @@ export class WhoDrew {
     return who;
   }
 
+  private nameOf(author: number): string {
+    if (author === this.d.editor.sync.author) return 'You';
+    return this.d.name(author) ?? this.historyName(author) ?? `Someone (#${author})`;
+  }
+
   private at(x: number, y: number): void {
     const { editor, renderer } = this.d;
     const p = toBoard(renderer.view, x, y);
     const id = editor.strokeAt(p, boardLength(renderer.view, HOVER_PX));
-    if (!id) return this.info.hide();
+    if (!id) return this.unhover();
     const author = id.author === SELF ? editor.sync.author : id.author;
     const text = this.describe(editor.board, author, id.stroke);
-    if (!text || !this.last) return this.info.hide();
+    if (!text || !this.last) return this.unhover();
+    this.hovering = true;
     this.info.show(text, this.last.x, this.last.y);
     if (!this.seen.has(author + ':' + id.stroke)) this.askHistory();
   }

@@ -6,7 +6,9 @@
 // A viewer (a page that cannot draw: its color has alpha 0, see
 // person_color.ts) is marked "viewing". Each other person's row has an
 // "Only" toggle that shows their work alone and, on a moderator's page, a
-// "Remove" that removes everything they drew (one step, undoable).
+// "Remove" that opens how much to remove (everything they drew, or only
+// the last ten minutes' or hour's: page/remove_since.ts), each one step,
+// undoable.
 
 import { cssColor } from '../render/color';
 import { ICONS, h, svgIcon } from './dom';
@@ -21,8 +23,19 @@ interface Person {
 export interface PersonActions {
   /** Show only author's work (0: everyone's again). */
   solo?(author: number): void;
-  /** Remove everything author drew (a moderator's page only). */
-  remove?(author: number): void;
+  /** The ways to remove author's work (a moderator's page only). */
+  removeChoices?(author: number): readonly RemoveChoice[];
+  /** Remove what author put on the board after seq since (0: everything). */
+  remove?(author: number, since: number): void;
+}
+
+/** RemoveChoice is one entry of a person's Remove menu. */
+export interface RemoveChoice {
+  readonly key: string;
+  readonly label: string;
+  readonly since: number;
+  /** Strokes it removes (0: the entry is disabled). */
+  readonly count: number;
 }
 
 export class PeopleList {
@@ -38,6 +51,9 @@ export class PeopleList {
   private self: Person;
   private following = 0;
   private soloOf = 0;
+  /** Whose Remove menu is open (0: nobody's), and its buttons by choice key. */
+  private removing = 0;
+  private readonly removeButtons = new Map<string, HTMLButtonElement>();
 
   constructor(
     self: Person,
@@ -103,6 +119,7 @@ export class PeopleList {
   }
 
   remove(author: number): void {
+    if (this.removing === author) this.removing = 0;
     if (this.people.delete(author)) this.render();
   }
 
@@ -124,6 +141,18 @@ export class PeopleList {
     if (author === this.soloOf) return;
     this.soloOf = author;
     this.render();
+  }
+
+  /**
+   * refresh shows an open Remove menu's choices again (their counts
+   * changed), in the same buttons: one about to be clicked stays put.
+   */
+  refresh(): void {
+    const choices = this.removing ? this.actions.removeChoices?.(this.removing) : undefined;
+    for (const c of choices ?? []) {
+      const b = this.removeButtons.get(c.key);
+      if (b) setChoice(b, this.name(this.removing)?.name ?? '', c);
+    }
   }
 
   name(author: number): Person | undefined {
@@ -163,9 +192,9 @@ export class PeopleList {
     return h('li', { 'data-author': author }, b, ...this.tools(p.name, author));
   }
 
-  /** tools are a row's per-person buttons. */
+  /** tools are a row's per-person buttons, and its Remove menu when open. */
   private tools(name: string, author: number): HTMLElement[] {
-    const { solo, remove } = this.actions;
+    const { solo, remove, removeChoices } = this.actions;
     const out: HTMLButtonElement[] = [];
     if (solo) {
       const on = author === this.soloOf;
@@ -174,12 +203,46 @@ export class PeopleList {
       b.addEventListener('click', () => solo(on ? 0 : author));
       out.push(b);
     }
-    if (remove) {
-      const label = `Remove everything ${name} drew (undoable)`;
-      const b = h('button', { type: 'button', class: 'person-tool', 'data-testid': 'person-remove', 'aria-label': label, title: label }, 'Remove');
-      b.addEventListener('click', () => remove(author));
+    let menu: HTMLElement | null = null;
+    if (remove && removeChoices) {
+      const open = author === this.removing;
+      const label = `Remove ${name}'s work: everything, or only the latest (undoable)`;
+      const b = h('button', { type: 'button', class: 'person-tool', 'data-testid': 'person-remove', 'aria-expanded': String(open), 'aria-label': label, title: label }, 'Remove');
+      b.addEventListener('click', () => {
+        this.removing = open ? 0 : author;
+        this.render();
+      });
       out.push(b);
+      if (open) menu = this.removeMenu(name, author, removeChoices(author), remove);
     }
-    return out.length ? [h('span', { class: 'person-tools' }, ...out)] : [];
+    const tools = out.length ? [h('span', { class: 'person-tools' }, ...out)] : [];
+    return menu ? [...tools, menu] : tools;
   }
+
+  /** removeMenu lists how much of author's work to remove, with how many strokes each takes. */
+  private removeMenu(name: string, author: number, choices: readonly RemoveChoice[], remove: (author: number, since: number) => void): HTMLElement {
+    this.removeButtons.clear();
+    const items = choices.map((c) => {
+      const b = h('button', { type: 'button', class: 'person-remove-choice', 'data-testid': `person-remove-${c.key}` });
+      setChoice(b, name, c);
+      b.addEventListener('click', () => {
+        this.removing = 0;
+        remove(author, Number(b.dataset.since));
+        this.render();
+      });
+      this.removeButtons.set(c.key, b);
+      return b;
+    });
+    return h('div', { class: 'person-remove-menu', 'data-testid': 'person-remove-menu', role: 'group', 'aria-label': `Remove ${name}'s work` }, ...items);
+  }
+}
+
+/** setChoice shows choice c of name's Remove menu on button b (its since kept on the button for the click). */
+function setChoice(b: HTMLButtonElement, name: string, c: RemoveChoice): void {
+  const strokes = `${c.count} ${c.count === 1 ? 'stroke' : 'strokes'}`;
+  b.textContent = `${c.label} · ${strokes}`;
+  b.dataset.count = String(c.count);
+  b.dataset.since = String(c.since);
+  b.setAttribute('aria-label', `Remove ${name}'s work: ${c.label.toLowerCase()} (${strokes})`);
+  b.disabled = c.count === 0;
 }

@@ -26,8 +26,8 @@ func (l *Log) Mark(ctx context.Context, room string, epoch, seq uint64, kind opl
 	var prev, same *oplog.Version
 	for i := range near {
 		switch {
-		case near[i].Seq == seq && near[i].Kind == oplog.KindClear && kind == oplog.KindCheckpoint:
-			return nil // the board before a clear is already a version
+		case near[i].Seq == seq && near[i].Kind.Named() && kind == oplog.KindCheckpoint:
+			return nil // the board before a clear or a removal is already a version
 		case near[i].Seq == seq:
 			same = &near[i]
 		case prev == nil:

@@ -205,6 +205,13 @@ func testLogMarksAndListsVersions(t *testing.T, l oplog.Log, room string) {
 		!equalAuthors(vs[0].Authors, []oplog.VersionAuthor{{Author: 3, Name: "Cy"}}) {
 		t.Errorf("after marking 9 late: %+v, %v", vs, err)
 	}
+	// The board before a moderator's removal: kept over a checkpoint at
+	// its seq, as a clear is.
+	mark(6, oplog.KindRemoval, nil)
+	mark(6, oplog.KindCheckpoint, nil)
+	if _, vs, err := l.Versions(ctx, room, 8, 1); err != nil || len(vs) != 1 || vs[0].Seq != 6 || vs[0].Kind != oplog.KindRemoval || vs[0].Ops != 2 {
+		t.Errorf("the removal at 6: %+v, %v", vs, err)
+	}
 	if err := l.Mark(ctx, room, st.Epoch+1, 10, oplog.KindCheckpoint, at, nil); !errors.Is(err, oplog.ErrEpoch) {
 		t.Errorf("mark under another epoch: %v, want oplog.ErrEpoch", err)
 	}

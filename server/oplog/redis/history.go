@@ -81,8 +81,8 @@ func (l *Log) markOnce(ctx context.Context, room string, epoch, seq uint64, kind
 			return false, err
 		}
 		switch {
-		case ver.Seq == seq && ver.Kind == oplog.KindClear && kind == oplog.KindCheckpoint:
-			return true, nil // the board before a clear is already a version
+		case ver.Seq == seq && ver.Kind.Named() && kind == oplog.KindCheckpoint:
+			return true, nil // the board before a clear or a removal is already a version
 		case ver.Seq == seq:
 			same = &ver
 		case prev == nil:

@@ -38,6 +38,8 @@ export interface RenderStats {
    * included) to the end of the first frame that showed it (ms); 0 before one.
    */
   openMs: number;
+  /** When that first frame ended, in ms since the page's navigation started (performance.now()); 0 before one. */
+  shownAt: number;
 }
 
 export class Renderer {
@@ -54,6 +56,7 @@ export class Renderer {
   private lastFrameMs = 0;
   private lastSyncMs = 0;
   private openMs = 0;
+  private shownAt = 0;
   private openedAt = 0;
 
   constructor(
@@ -118,6 +121,7 @@ export class Renderer {
       shifts: s.shifts,
       painted: s.painted,
       openMs: this.openMs,
+      shownAt: this.shownAt,
     };
   }
 
@@ -169,6 +173,7 @@ export class Renderer {
     this.lastFrameMs = t1 - t0;
     if (this.openedAt) {
       this.openMs = t1 - this.openedAt;
+      this.shownAt = t1;
       this.openedAt = 0;
     }
   }

@@ -78,6 +78,12 @@ export class GridIndex<T> {
    * or null when the rectangles cover too many cells (walk the items).
    */
   query(rs: readonly Rect[]): T[] | null {
+    const pos = this.positions(rs);
+    return pos && pos.map((p) => this.itemsA[p]);
+  }
+
+  /** positions is query's answer as positions in the order given (ascending), or null. */
+  positions(rs: readonly Rect[]): number[] | null {
     const c = this.cell;
     let n = 0;
     const boxes: Array<[number, number, number, number]> = [];
@@ -94,8 +100,7 @@ export class GridIndex<T> {
     };
     visit(this.cells.get(HUGE));
     for (const [x0, y0, x1, y1] of boxes) for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) visit(this.cells.get(key(x, y)));
-    const pos = [...seen].sort((a, b) => a - b);
-    return pos.map((p) => this.itemsA[p]);
+    return [...seen].sort((a, b) => a - b);
   }
 }
 

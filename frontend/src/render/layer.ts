@@ -35,6 +35,8 @@ import type { LayerTargets, StrokePainter } from './paint';
 
 /** More dirty rectangles than this, or more than half the screen: repaint all. */
 const MAX_REGIONS = 32;
+/** New strokes in one sync from which resized copies may be drawn from their originals' paths (StrokePainter.allowApprox). */
+const APPROX_MIN = 64;
 /** A board whose full repaint takes less than this (ms) is repainted at every zoom step. */
 const FAST_FULL_MS = 12;
 
@@ -129,6 +131,22 @@ export class CommittedLayer {
     if (!this.valid) return this.repaintAll(desired, view);
     if (desired === this.indexed && sameView(view, this.renderedV)) return;
     const same = desired === this.indexed;
+    if (!same) {
+      // Many new strokes at once (a Transform of a big selection coming
+      // back while its handle is dragged): resized copies may be drawn
+      // from their originals' paths, until the renderer makes them exact.
+      let fresh = 0;
+      for (const s of desired) if (!this.drawn.has(s)) fresh++;
+      this.painter.allowApprox = fresh >= APPROX_MIN;
+    }
+    try {
+      this.syncChanged(desired, view, settled, same);
+    } finally {
+      this.painter.allowApprox = false;
+    }
+  }
+
+  private syncChanged(desired: readonly Stroke[], view: View, settled: boolean, same: boolean): void {
     this.reindex(desired);
     const dirty: Rect[] = [];
     if (!sameView(view, this.renderedV)) {
@@ -149,6 +167,9 @@ export class CommittedLayer {
         this.drawn.delete(s);
       }
     }
+    // Too much changed on the screen to repaint it piece by piece.
+    const screen = this.screen();
+    if (dirty.filter((r) => intersects(r, screen)).length > MAX_REGIONS) return this.repaintAll(desired, this.renderedV);
     let top = -1; // index in desired of the highest stroke already painted
     for (let i = desired.length - 1; i >= 0; i--) {
       if (this.drawn.has(desired[i])) {
@@ -180,7 +201,6 @@ export class CommittedLayer {
       }
     }
     if (!this.repaintDirty(dirty, desired, top)) return;
-    const screen = this.screen();
     if (onTop.length) {
       this.begin();
       for (const s of onTop) {
@@ -267,7 +287,12 @@ export class CommittedLayer {
    */
   private coveredAbove(desired: readonly Stroke[], i: number, top: number, b: Rect, tool: number): boolean {
     const under = tool === TOOL_HIGHLIGHTER;
-    for (let j = i + 1; j <= top; j++) {
+    const near = desired === this.indexed ? this.index.positions([b]) : null;
+    const from = near ? near.findIndex((j) => j > i) : i + 1;
+    const to = near ? near.length - 1 : top;
+    for (let q = from; q >= 0 && q <= to; q++) {
+      const j = near ? near[q] : q;
+      if (j > top) break;
       const t = desired[j];
       if (tool !== TOOL_ERASER && t.tool !== TOOL_ERASER && (t.tool === TOOL_HIGHLIGHTER) !== under) continue;
       const r = this.drawn.get(t);
@@ -336,8 +361,7 @@ export class CommittedLayer {
   }
 
   private paint(s: Stroke): void {
-    this.painter.paintInto(this.targets, s);
-    this.stats.painted++;
+    this.stats.painted += this.painter.paintAll(this.targets, [s], this.renderedV.scale * this.dpr);
   }
 
   private repaintAll(desired: readonly Stroke[], view: View): void {
@@ -352,7 +376,7 @@ export class CommittedLayer {
     this.drawn = new Map();
     for (const s of desired) this.drawn.set(s, this.painter.bounds(s));
     this.begin();
-    for (const s of this.crossing([this.screen()], desired, desired.length - 1)) this.paint(s);
+    this.stats.painted += this.painter.paintAll(this.targets, this.crossing([this.screen()], desired, desired.length - 1), view.scale * this.dpr);
     this.end();
     this.valid = true;
     this.stats.lastFullMs = performance.now() - t0;
@@ -394,10 +418,7 @@ export class CommittedLayer {
       ctx.save();
       ctx.setTransform(v.scale * k, 0, 0, v.scale * k, v.x * k, v.y * k);
     }
-    for (const s of this.crossing(grown, desired, top)) {
-      this.painter.paintInto(st, s);
-      this.stats.painted++;
-    }
+    this.stats.painted += this.painter.paintAll(st, this.crossing(grown, desired, top), v.scale * k);
     st.under.restore();
     st.ink.restore();
     const pairs: Array<[CanvasRenderingContext2D, HTMLCanvasElement]> = [

@@ -57,6 +57,8 @@ export class Renderer {
   private lastSyncMs = 0;
   private openMs = 0;
   private shownAt = 0;
+  private lastCommitted: readonly unknown[] = [];
+  private committedAt = 0;
   private openedAt = 0;
 
   constructor(
@@ -144,7 +146,20 @@ export class Renderer {
     const t0 = performance.now();
     const v = this.viewV;
     const settled = t0 - this.viewChangedAt >= SETTLE_MS;
-    this.layer.sync(this.editor.committed(), v, settled);
+    const committed = this.editor.committed();
+    if (committed !== this.lastCommitted) {
+      this.lastCommitted = committed;
+      this.committedAt = t0;
+    }
+    // Strokes drawn through a scale of their originals (a big selection
+    // being resized) get their own paths once the board has been still.
+    if (this.painter.approximate > 0) {
+      if (t0 - this.committedAt >= SETTLE_MS) {
+        this.painter.exactify();
+        this.layer.invalidate();
+      } else this.settleLater();
+    }
+    this.layer.sync(committed, v, settled);
     this.lastSyncMs = performance.now() - t0;
     const ctx = this.ctx;
     const k = this.dpr;

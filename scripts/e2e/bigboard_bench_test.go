@@ -207,10 +207,11 @@ func benchOpen(t *testing.T, url string, n, o int, head uint64) {
 			}
 		})
 		var shown struct {
-			ShownAt, OpenMs, Heap, Visible float64
+			ShownAt, OpenMs, Heap, Visible, Full, FullMs, Painted float64
 		}
 		p.eval(`(() => { const s = window.sketchpad.renderStats(); return {ShownAt: s.shownAt, OpenMs: s.openMs,
-			Heap: performance.memory ? performance.memory.usedJSHeapSize : 0, Visible: window.sketchpad.visibleStrokes()}; })()`, &shown)
+			Heap: performance.memory ? performance.memory.usedJSHeapSize : 0, Visible: window.sketchpad.visibleStrokes(),
+			Full: s.fullRenders, FullMs: s.lastFullRenderMs, Painted: s.painted}; })()`, &shown)
 		if int(shown.Visible) != n {
 			t.Fatalf("the page shows %v strokes, want %d", shown.Visible, n)
 		}
@@ -226,8 +227,8 @@ func benchOpen(t *testing.T, url string, n, o int, head uint64) {
 		profiled(t, p, "draw", func() { draw = measureFrames(t, p, func() { p.dragFor(1500 * time.Millisecond) }) })
 		var heap float64
 		p.eval(`(() => { if (window.gc) gc(); return performance.memory ? performance.memory.usedJSHeapSize : 0; })()`, &heap)
-		t.Logf("BENCH strokes=%d open=%d: shown %.0f ms after navigation start (snapshot to screen %.0f ms); JS heap %.0f MB after opening, %.0f MB at the end",
-			n, o, shown.ShownAt, shown.OpenMs, shown.Heap/1e6, heap/1e6)
+		t.Logf("BENCH strokes=%d open=%d: shown %.0f ms after navigation start (snapshot to screen %.0f ms; %0.f full repaints so far, the last %.0f ms script side, %.0f strokes painted); JS heap %.0f MB after opening, %.0f MB at the end",
+			n, o, shown.ShownAt, shown.OpenMs, shown.Full, shown.FullMs, shown.Painted, shown.Heap/1e6, heap/1e6)
 		t.Logf("BENCH strokes=%d open=%d: pan at the opening view: %s", n, o, pan)
 		t.Logf("BENCH strokes=%d open=%d: zoom ×0.35–×2.8 about the opening view: %s", n, o, zoom)
 		t.Logf("BENCH strokes=%d open=%d: pan at 100%%: %s", n, o, pan1)

@@ -65,6 +65,8 @@ export class CommittedLayer {
   private drawn = new Map<Stroke, Rect>();
   /** The strokes of the last sync, and the index of where each is. */
   private indexed: readonly Stroke[] = [];
+  /** Strokes the last full repaint painted. */
+  private lastFullPainted = 0;
   private readonly index: GridIndex<Stroke>;
   private valid = false;
   /** The view the layer's pixels are painted in. */
@@ -151,7 +153,7 @@ export class CommittedLayer {
     const dirty: Rect[] = [];
     if (!sameView(view, this.renderedV)) {
       if (view.scale !== this.renderedV.scale) {
-        if (settled || this.stats.lastFullMs < FAST_FULL_MS) return this.repaintAll(desired, view);
+        if (settled || this.fullRepaintMs(desired, view) < FAST_FULL_MS) return this.repaintAll(desired, view);
       } else if (!this.shift(view, dirty)) {
         return this.repaintAll(desired, view);
       }
@@ -223,6 +225,17 @@ export class CommittedLayer {
       }
       this.end();
     }
+  }
+
+  /**
+   * fullRepaintMs guesses how long a full repaint in view would take: the
+   * last one's time per stroke painted, times the strokes on that screen
+   * (all of them when the index cannot tell cheaply).
+   */
+  private fullRepaintMs(desired: readonly Stroke[], view: View): number {
+    const per = this.stats.lastFullMs / Math.max(1, this.lastFullPainted);
+    const near = desired === this.indexed ? this.index.positions([screenRect(view, this.cssW, this.cssH)]) : null;
+    return per * (near ? near.length : desired.length);
   }
 
   /**
@@ -366,6 +379,7 @@ export class CommittedLayer {
 
   private repaintAll(desired: readonly Stroke[], view: View): void {
     const t0 = performance.now();
+    const painted0 = this.stats.painted;
     this.stats.full++;
     this.renderedV = view;
     for (const ctx of [this.targets.under, this.targets.ink]) {
@@ -380,6 +394,7 @@ export class CommittedLayer {
     this.end();
     this.valid = true;
     this.stats.lastFullMs = performance.now() - t0;
+    this.lastFullPainted = this.stats.painted - painted0;
   }
 
   /** repaintRegions repaints rectangles rs with the strokes up to desired[top] that cross them. */

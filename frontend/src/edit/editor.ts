@@ -45,7 +45,8 @@ import { EraseGesture } from './erase_gesture';
 import { MoveGesture } from './move_gesture';
 import { NO_PENDING, pendingView, type PendingView } from './pending';
 import { restoredItems } from './restored';
-import { boundsOf, committedStrokes, hitTest, keyOf, ownTextAt, shownItems, strokeAt, strokesIn, type OverlayItem, type ShownItem, type ShownState } from './shown';
+import { CommittedCache } from './committed_cache';
+import { boundsOf, hitTest, keyOf, ownTextAt, shownItems, strokeAt, strokesIn, type OverlayItem, type ShownItem, type ShownState } from './shown';
 
 export type { ShapeStyle, StrokeStyle, TextStyle } from './local';
 export type { OverlayItem, Paintable, ShownItem } from './shown';
@@ -110,21 +111,25 @@ export class Editor {
   private erasedAt = -Infinity;
   private soloV = 0;
   private readonly extents = new WeakMap<object, { n: number; r: Rect }>();
+  private readonly committedCache = new CommittedCache();
 
   constructor(send: (frame: Uint8Array) => void, private readonly listener: EditorListener, identity: Identity) {
     this.sync = new SyncCore(
       send,
       {
         reset: () => {
+          this.committedCache.boardChanged();
           this.dropLocal();
           listener.reset?.();
         },
         boardReplaced: (b) => {
+          this.committedCache.boardChanged();
           this.advanceStrokeNumber(b);
           listener.boardReplaced?.(b);
           this.changed();
         },
         applied: (e, author) => {
+          this.committedCache.boardChanged(e);
           // Version 3's clear (replayed) or a purge deleted strokes for
           // good: our undo steps may name them. Sweeps delete nothing.
           if (e.kind === 'clear' && author !== this.sync.author) this.setHistory(EMPTY_HISTORY);
@@ -136,6 +141,7 @@ export class Editor {
           listener.acked?.();
         },
         welcomed: (w, epochChanged) => {
+          this.committedCache.boardChanged();
           this.advanceStrokeNumber(this.sync.board);
           this.retire();
           listener.welcomed?.(w, epochChanged);
@@ -482,7 +488,7 @@ export class Editor {
 
   /** committed returns the closed, shown strokes of the board that are where the board has them, in z-order. */
   committed(): Stroke[] {
-    return committedStrokes(this.shownState());
+    return this.committedCache.get(this.shownState());
   }
 
   /** overlay returns the strokes drawn on top each frame, bottom first. */

@@ -83,7 +83,9 @@ export function shownItems(st: ShownState, all: boolean): ShownItem[] {
   const me = st.me;
   const out: ShownItem[] = [];
   const moved = st.pending.moved.size > 0;
-  for (const s of b.strokes) {
+  // Without pending moves the committed layer draws every closed stroke:
+  // only the open ones are left, found without a walk over the board.
+  for (const s of all || moved ? b.strokes : b.openStrokes()) {
     if (ownedLocally(st, s) || !boardVisible(st, s)) continue;
     const id = { author: s.author === me && me !== 0 ? SELF : s.author, stroke: s.stroke };
     const open = b.isOpen(s);

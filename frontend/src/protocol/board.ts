@@ -167,6 +167,17 @@ export class Board {
     return this.get(author, n);
   }
 
+  /** openStrokes returns the strokes still growing (one per author at most), bottom first: no walk over the board. */
+  openStrokes(): Stroke[] {
+    const out: Array<[number, Stroke]> = [];
+    for (const [a, st] of this.authorsM) {
+      if (st.open === 0) continue;
+      const i = this.index.get(a)?.get(st.open);
+      if (i !== undefined) out.push([i, this.strokesA[i]]);
+    }
+    return out.length < 2 ? out.map((e) => e[1]) : out.sort((x, y) => x[0] - y[0]).map((e) => e[1]);
+  }
+
   /** isOpen reports whether s is its author's open stroke (still growing). */
   isOpen(s: Stroke): boolean {
     return this.authorsM.get(s.author)?.open === s.stroke;

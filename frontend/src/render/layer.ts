@@ -14,6 +14,11 @@
 //                                          the old pixels)
 //   many changes, a snapshot, a resize     everything repainted
 //
+// Which strokes a rectangle, a strip or the screen crosses comes from a
+// spatial index (geometry/grid_index) kept in step with the strokes, so a
+// pan's frame costs what came into view, not the board's size; and a frame
+// whose strokes and view did not change costs nothing.
+//
 // Rectangles are repainted by painting every stroke that crosses one of
 // them, whole and in z-order, on a scratch canvas of the layer's size, then
 // copying the rectangles from it. (Painting through a clip would be
@@ -22,6 +27,7 @@
 // for pixel, as one painted from scratch, as on a page that just opened.)
 
 import { area, intersects, isEmpty, union, type Rect } from '../geometry/bounds';
+import { GridIndex } from '../geometry/grid_index';
 import { sameView, screenRect, toBoard, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
 import { TOOL_ERASER, TOOL_HIGHLIGHTER } from '../protocol/types';
@@ -29,6 +35,8 @@ import type { LayerTargets, StrokePainter } from './paint';
 
 /** More dirty rectangles than this, or more than half the screen: repaint all. */
 const MAX_REGIONS = 32;
+/** New strokes in one sync from which resized copies may be drawn from their originals' paths (StrokePainter.allowApprox). */
+const APPROX_MIN = 64;
 /** A board whose full repaint takes less than this (ms) is repainted at every zoom step. */
 const FAST_FULL_MS = 12;
 
@@ -43,15 +51,23 @@ export interface LayerStats {
 }
 
 export class CommittedLayer {
-  readonly under: HTMLCanvasElement;
-  readonly ink: HTMLCanvasElement;
-  private readonly targets: LayerTargets;
+  private underC: HTMLCanvasElement;
+  private inkC: HTMLCanvasElement;
+  /** The other buffer of each: a pan draws the pixels into it, shifted, and the two swap. */
+  private spareUnder: HTMLCanvasElement;
+  private spareInk: HTMLCanvasElement;
+  private targets: LayerTargets;
   private readonly scratch: HTMLCanvasElement;
   private readonly scratchCtx: CanvasRenderingContext2D;
   private readonly scratchInk: HTMLCanvasElement;
   private readonly scratchTargets: LayerTargets;
   /** Strokes on the layer, with the rectangle each may cover. */
   private drawn = new Map<Stroke, Rect>();
+  /** The strokes of the last sync, and the index of where each is. */
+  private indexed: readonly Stroke[] = [];
+  /** Strokes the last full repaint painted. */
+  private lastFullPainted = 0;
+  private readonly index: GridIndex<Stroke>;
   private valid = false;
   /** The view the layer's pixels are painted in. */
   private renderedV: View;
@@ -61,14 +77,27 @@ export class CommittedLayer {
   readonly stats: LayerStats = { full: 0, regions: 0, shifts: 0, painted: 0, lastFullMs: 0 };
 
   constructor(private readonly painter: StrokePainter, view: View) {
-    this.under = document.createElement('canvas');
-    this.ink = document.createElement('canvas');
+    this.underC = document.createElement('canvas');
+    this.inkC = document.createElement('canvas');
+    this.spareUnder = document.createElement('canvas');
+    this.spareInk = document.createElement('canvas');
+    this.index = new GridIndex<Stroke>((s) => painter.bounds(s));
     this.scratch = document.createElement('canvas');
     this.scratchInk = document.createElement('canvas');
-    this.targets = { under: context(this.under), ink: context(this.ink) };
+    this.targets = { under: context(this.underC), ink: context(this.inkC) };
     this.scratchCtx = context(this.scratch);
     this.scratchTargets = { under: this.scratchCtx, ink: context(this.scratchInk) };
     this.renderedV = view;
+  }
+
+  /** under is the canvas of highlighters (beneath everything else). */
+  get under(): HTMLCanvasElement {
+    return this.underC;
+  }
+
+  /** ink is the canvas of every other stroke. */
+  get ink(): HTMLCanvasElement {
+    return this.inkC;
   }
 
   /** rendered is the view the layer's pixels are in (it lags the screen's while a zoom settles). */
@@ -83,7 +112,7 @@ export class CommittedLayer {
     this.dpr = dpr;
     const w = Math.max(1, Math.round(cssW * dpr));
     const h = Math.max(1, Math.round(cssH * dpr));
-    for (const c of [this.under, this.ink, this.scratch, this.scratchInk]) {
+    for (const c of [this.underC, this.inkC, this.spareUnder, this.spareInk, this.scratch, this.scratchInk]) {
       c.width = w;
       c.height = h;
     }
@@ -102,13 +131,36 @@ export class CommittedLayer {
    */
   sync(desired: readonly Stroke[], view: View, settled: boolean): void {
     if (!this.valid) return this.repaintAll(desired, view);
+    if (desired === this.indexed && sameView(view, this.renderedV)) return;
+    const same = desired === this.indexed;
+    if (!same) {
+      // Many new strokes at once (a Transform of a big selection coming
+      // back while its handle is dragged): resized copies may be drawn
+      // from their originals' paths, until the renderer makes them exact.
+      let fresh = 0;
+      for (const s of desired) if (!this.drawn.has(s)) fresh++;
+      this.painter.allowApprox = fresh >= APPROX_MIN;
+    }
+    try {
+      this.syncChanged(desired, view, settled, same);
+    } finally {
+      this.painter.allowApprox = false;
+    }
+  }
+
+  private syncChanged(desired: readonly Stroke[], view: View, settled: boolean, same: boolean): void {
+    this.reindex(desired);
     const dirty: Rect[] = [];
     if (!sameView(view, this.renderedV)) {
       if (view.scale !== this.renderedV.scale) {
-        if (settled || this.stats.lastFullMs < FAST_FULL_MS) return this.repaintAll(desired, view);
+        if (settled || this.fullRepaintMs(desired, view) < FAST_FULL_MS) return this.repaintAll(desired, view);
       } else if (!this.shift(view, dirty)) {
         return this.repaintAll(desired, view);
       }
+    }
+    if (same) {
+      this.repaintDirty(dirty, desired, desired.length - 1);
+      return;
     }
     const want = new Set(desired);
     for (const [s, r] of this.drawn) {
@@ -117,6 +169,9 @@ export class CommittedLayer {
         this.drawn.delete(s);
       }
     }
+    // Too much changed on the screen to repaint it piece by piece.
+    const screen = this.screen();
+    if (dirty.filter((r) => intersects(r, screen)).length > MAX_REGIONS) return this.repaintAll(desired, this.renderedV);
     let top = -1; // index in desired of the highest stroke already painted
     for (let i = desired.length - 1; i >= 0; i--) {
       if (this.drawn.has(desired[i])) {
@@ -147,12 +202,7 @@ export class CommittedLayer {
         }
       }
     }
-    const screen = this.screen();
-    const visible = dirty.filter((r) => !isEmpty(r) && intersects(r, screen));
-    if (visible.length > MAX_REGIONS || visible.reduce((a, r) => a + area(clip(r, screen)), 0) > area(screen) / 2) {
-      return this.repaintAll(desired, this.renderedV);
-    }
-    if (visible.length) this.repaintRegions(visible, desired, top);
+    if (!this.repaintDirty(dirty, desired, top)) return;
     if (onTop.length) {
       this.begin();
       for (const s of onTop) {
@@ -178,13 +228,84 @@ export class CommittedLayer {
   }
 
   /**
+   * fullRepaintMs guesses how long a full repaint in view would take: the
+   * last one's time per stroke painted, times the strokes on that screen
+   * (all of them when the index cannot tell cheaply).
+   */
+  private fullRepaintMs(desired: readonly Stroke[], view: View): number {
+    const per = this.stats.lastFullMs / Math.max(1, this.lastFullPainted);
+    const near = desired === this.indexed ? this.index.positions([screenRect(view, this.cssW, this.cssH)]) : null;
+    return per * (near ? near.length : desired.length);
+  }
+
+  /**
+   * reindex brings the index to desired: the strokes added on top when
+   * desired only grew, all of it again otherwise.
+   */
+  private reindex(desired: readonly Stroke[]): void {
+    if (desired === this.indexed) return;
+    this.indexed = desired;
+    let grew = false;
+    if (desired.length >= this.index.size) {
+      const items = this.index.items;
+      grew = true;
+      for (let i = items.length - 1; i >= 0; i--) {
+        if (items[i] !== desired[i]) {
+          grew = false;
+          break;
+        }
+      }
+    }
+    if (grew) this.index.append(desired.slice(this.index.size));
+    else this.index.reset(desired);
+  }
+
+  /**
+   * repaintDirty repaints the rectangles of dirty on the screen with the
+   * strokes up to desired[top]; when they are too many or too big it
+   * repaints everything instead and returns false.
+   */
+  private repaintDirty(dirty: readonly Rect[], desired: readonly Stroke[], top: number): boolean {
+    const screen = this.screen();
+    const visible = dirty.filter((r) => !isEmpty(r) && intersects(r, screen));
+    if (visible.length > MAX_REGIONS || visible.reduce((a, r) => a + area(clip(r, screen)), 0) > area(screen) / 2) {
+      this.repaintAll(desired, this.renderedV);
+      return false;
+    }
+    if (visible.length) this.repaintRegions(visible, desired, top);
+    return true;
+  }
+
+  /** crossing returns the strokes up to desired[top] whose bounds may cross one of rs, bottom first. */
+  private crossing(rs: readonly Rect[], desired: readonly Stroke[], top: number): readonly Stroke[] {
+    const hits = desired === this.indexed ? this.index.query(rs) : null;
+    const all = hits ?? desired;
+    const n = hits ? hits.length : Math.min(desired.length, top + 1);
+    const out: Stroke[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = all[i];
+      const b = this.painter.bounds(s);
+      if (rs.some((r) => intersects(b, r))) out.push(s);
+    }
+    if (!hits || top >= desired.length - 1) return out;
+    // Only what was painted before (up to top): the index holds all of desired.
+    const limit = new Set(desired.slice(top + 1));
+    return out.filter((s) => !limit.has(s));
+  }
+
+  /**
    * coveredAbove reports whether a painted stroke above desired[i] (up to
    * top) that could change its pixels overlaps b: one in the same layer, or
    * a partial eraser (it clears both).
    */
   private coveredAbove(desired: readonly Stroke[], i: number, top: number, b: Rect, tool: number): boolean {
     const under = tool === TOOL_HIGHLIGHTER;
-    for (let j = i + 1; j <= top; j++) {
+    const near = desired === this.indexed ? this.index.positions([b]) : null;
+    const from = near ? near.findIndex((j) => j > i) : i + 1;
+    const to = near ? near.length - 1 : top;
+    for (let q = from; q >= 0 && q <= to; q++) {
+      const j = near ? near[q] : q;
+      if (j > top) break;
       const t = desired[j];
       if (tool !== TOOL_ERASER && t.tool !== TOOL_ERASER && (t.tool === TOOL_HIGHLIGHTER) !== under) continue;
       const r = this.drawn.get(t);
@@ -206,20 +327,24 @@ export class CommittedLayer {
     const k = this.dpr;
     const dx = Math.round((view.x - this.renderedV.x) * k);
     const dy = Math.round((view.y - this.renderedV.y) * k);
-    const w = this.ink.width;
-    const h = this.ink.height;
+    const w = this.inkC.width;
+    const h = this.inkC.height;
     if (Math.abs(dx) >= w / 2 || Math.abs(dy) >= h / 2) return false;
     this.stats.shifts++;
-    const s = this.scratchCtx;
-    for (const c of [this.under, this.ink]) {
-      const ctx = c === this.ink ? this.targets.ink : this.targets.under;
-      s.setTransform(1, 0, 0, 1, 0, 0);
-      s.clearRect(0, 0, w, h);
-      s.drawImage(c, 0, 0);
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, w, h);
-      ctx.drawImage(this.scratch, dx, dy);
+    // Each layer is drawn shifted into its spare buffer, which becomes the
+    // layer: one copy of the pixels, and no copy of an empty layer.
+    const spares: LayerTargets = { under: context(this.spareUnder), ink: context(this.spareInk) };
+    for (const [from, to] of [
+      [this.underC, spares.under],
+      [this.inkC, spares.ink],
+    ] as const) {
+      to.setTransform(1, 0, 0, 1, 0, 0);
+      to.clearRect(0, 0, w, h);
+      to.drawImage(from, dx, dy);
     }
+    [this.underC, this.spareUnder] = [this.spareUnder, this.underC];
+    [this.inkC, this.spareInk] = [this.spareInk, this.inkC];
+    this.targets = spares;
     this.renderedV = { scale: view.scale, x: this.renderedV.x + dx / k, y: this.renderedV.y + dy / k };
     const v = this.renderedV;
     const strip = (x0: number, y0: number, x1: number, y1: number): void => {
@@ -249,29 +374,27 @@ export class CommittedLayer {
   }
 
   private paint(s: Stroke): void {
-    this.painter.paintInto(this.targets, s);
-    this.stats.painted++;
+    this.stats.painted += this.painter.paintAll(this.targets, [s], this.renderedV.scale * this.dpr);
   }
 
   private repaintAll(desired: readonly Stroke[], view: View): void {
     const t0 = performance.now();
+    const painted0 = this.stats.painted;
     this.stats.full++;
     this.renderedV = view;
     for (const ctx of [this.targets.under, this.targets.ink]) {
       ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, this.ink.width, this.ink.height);
+      ctx.clearRect(0, 0, this.inkC.width, this.inkC.height);
     }
+    this.reindex(desired);
     this.drawn = new Map();
-    const screen = this.screen();
+    for (const s of desired) this.drawn.set(s, this.painter.bounds(s));
     this.begin();
-    for (const s of desired) {
-      const r = this.painter.bounds(s);
-      if (intersects(r, screen)) this.paint(s);
-      this.drawn.set(s, r);
-    }
+    this.stats.painted += this.painter.paintAll(this.targets, this.crossing([this.screen()], desired, desired.length - 1), view.scale * this.dpr);
     this.end();
     this.valid = true;
     this.stats.lastFullMs = performance.now() - t0;
+    this.lastFullPainted = this.stats.painted - painted0;
   }
 
   /** repaintRegions repaints rectangles rs with the strokes up to desired[top] that cross them. */
@@ -279,8 +402,8 @@ export class CommittedLayer {
     this.stats.regions += rs.length;
     const v = this.renderedV;
     const k = this.dpr;
-    const w = this.ink.width;
-    const h = this.ink.height;
+    const w = this.inkC.width;
+    const h = this.inkC.height;
     // Each rectangle in device pixels, grown to whole pixels, and back in board units.
     const dev: Array<[number, number, number, number]> = [];
     const grown: Rect[] = [];
@@ -302,20 +425,15 @@ export class CommittedLayer {
     }
     if (dev.length === 0) return;
     const st = this.scratchTargets;
+    // Only the rectangles are cleared: what the scratch holds elsewhere is
+    // never copied.
     for (const ctx of [st.under, st.ink]) {
       ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, w, h);
+      for (const [x, y, dw, dh] of dev) ctx.clearRect(x, y, dw, dh);
       ctx.save();
       ctx.setTransform(v.scale * k, 0, 0, v.scale * k, v.x * k, v.y * k);
     }
-    for (let i = 0; i <= top && i < desired.length; i++) {
-      const s = desired[i];
-      const b = this.painter.bounds(s);
-      if (grown.some((g) => intersects(b, g))) {
-        this.painter.paintInto(st, s);
-        this.stats.painted++;
-      }
-    }
+    this.stats.painted += this.painter.paintAll(st, this.crossing(grown, desired, top), v.scale * k);
     st.under.restore();
     st.ink.restore();
     const pairs: Array<[CanvasRenderingContext2D, HTMLCanvasElement]> = [

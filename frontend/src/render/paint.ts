@@ -15,9 +15,16 @@
 // The path of a stroke is cached per stroke object and recomputed only when
 // the stroke grew or ended. A pen stroke thinner than LOD_PX device pixels
 // (a big board seen from afar) is drawn as a plain polyline: its outline
-// would cost much and show nothing more.
+// would cost much and show nothing more; the polyline keeps a point only
+// where the last one kept is at least LOD_STEP_PX device pixels away.
+//
+// A stroke that replaced another of the same name (a Move, a Transform)
+// reuses its paths: moved, exactly; resized, drawn through a scale when the
+// renderer allows it (a transform of many strokes at once, while it is
+// being dragged), which is close but not the same pixels: such strokes are
+// listed (approximate) until exactify builds their own paths.
 
-import { EMPTY_RECT, type Rect } from '../geometry/bounds';
+import { EMPTY_RECT, union, type Rect } from '../geometry/bounds';
 import { strokeOutline } from '../geometry/outline';
 import {
   TEXT_LINE_HEIGHT,
@@ -26,7 +33,7 @@ import {
   strokeExtent,
   textLines,
 } from '../geometry/shape';
-import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_IMAGE, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT } from '../protocol/types';
+import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_IMAGE, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT, type Point } from '../protocol/types';
 import type { Paintable } from '../edit/editor';
 import { turnRect } from '../geometry/turn';
 import { center } from '../protocol/rotate';
@@ -59,7 +66,21 @@ interface Cached {
    */
   ox: number;
   oy: number;
+  /** Drawn through a scale (sx, sy) of the paths of src, relative to (bx, by); 1, 1 and the stroke itself when exact. */
+  sx: number;
+  sy: number;
+  src: Paintable;
+  bx: number;
+  by: number;
+  /** The device scale (a power of two) the far-away polyline was simplified for. */
+  lodAt: number;
+  /** The far-away polyline in board units (paintAll), and the device scale it was simplified for. */
+  far: Path2D | null;
+  farAt: number;
 }
+
+/** A far-away polyline keeps a point only this far (device pixels) from the last one kept. */
+const LOD_STEP_PX = 1;
 
 /** outlinePath turns an outline polygon into a smooth closed path (midpoint quadratics). */
 export function outlinePath(outline: readonly number[][]): Path2D {
@@ -80,6 +101,29 @@ export function outlinePath(outline: readonly number[][]): Path2D {
     path.quadraticCurveTo(outline[a][0], outline[a][1], mid(a, b, 0), mid(a, b, 1));
   }
   path.closePath();
+  return path;
+}
+
+/** simplifiedPath is the polyline of s keeping points at least step apart (first and last always). */
+function simplifiedPath(s: Paintable, step: number): Path2D {
+  const pts = s.points;
+  const path = new Path2D();
+  if (pts.length === 1) {
+    path.moveTo(pts[0].x, pts[0].y);
+    path.lineTo(pts[0].x, pts[0].y);
+    return path;
+  }
+  let last = pts[0];
+  path.moveTo(last.x, last.y);
+  const n = pts.length - 1;
+  for (let i = 1; i < n; i++) {
+    const p = pts[i];
+    if (Math.abs(p.x - last.x) >= step || Math.abs(p.y - last.y) >= step) {
+      path.lineTo(p.x, p.y);
+      last = p;
+    }
+  }
+  path.lineTo(pts[n].x, pts[n].y);
   return path;
 }
 
@@ -143,7 +187,7 @@ export interface LayerTargets {
 }
 
 /** Strokes whose paths can be reused by a moved copy are remembered by name, up to this many. */
-const MAX_BY_ID = 8192;
+const MAX_BY_ID = 131072;
 
 export class StrokePainter {
   /** The dark theme: highlighters are painted for the board's filter (render/dark_highlight). */
@@ -154,12 +198,25 @@ export class StrokePainter {
   private readonly cache = new WeakMap<Paintable, Cached>();
   /** The last finished stroke object painted under each name ("author:stroke"), to spot moved copies. */
   private byId = new Map<string, Paintable>();
+  /** A resized copy may be drawn through a scale of its original's paths (the renderer says when). */
+  allowApprox = false;
+  /** Strokes drawn through a scale, waiting for exactify. */
+  private approx = new Set<Paintable>();
 
-  private entry(s: Paintable, complete: boolean): Cached {
-    let c = this.cache.get(s);
-    if (c && c.n === s.points.length && c.complete === complete) return c;
+  /** approximate is how many strokes are drawn through a scale of another's paths. */
+  get approximate(): number {
+    return this.approx.size;
+  }
+
+  /** exactify gives every stroke drawn through a scale its own paths (repaint them after). */
+  exactify(): void {
+    for (const s of this.approx) this.cache.set(s, this.fresh(s, true));
+    this.approx.clear();
+  }
+
+  private fresh(s: Paintable, complete: boolean, css?: string): Cached {
     const o = s.points[0] ?? { x: 0, y: 0 };
-    c = (complete && this.movedCopy(s)) || {
+    return {
       n: s.points.length,
       complete,
       built: false,
@@ -168,10 +225,24 @@ export class StrokePainter {
       dot: false,
       head: null,
       bounds: s.tool === TOOL_TEXT && s.points.length ? textExtent(s) : strokeExtent(s),
-      css: c?.css ?? cssColor(s.color),
+      css: css ?? cssColor(s.color),
       ox: o.x,
       oy: o.y,
+      sx: 1,
+      sy: 1,
+      src: s,
+      bx: o.x,
+      by: o.y,
+      lodAt: 0,
+      far: null,
+      farAt: 0,
     };
+  }
+
+  private entry(s: Paintable, complete: boolean): Cached {
+    let c = this.cache.get(s);
+    if (c && c.n === s.points.length && c.complete === complete) return c;
+    c = (complete && this.movedCopy(s)) || this.fresh(s, complete, c?.css);
     this.cache.set(s, c);
     if (complete && s.points.length) {
       if (this.byId.size >= MAX_BY_ID) this.byId = new Map();
@@ -196,17 +267,34 @@ export class StrokePainter {
     if ((prev.rot ?? 0) !== (s.rot ?? 0)) return null;
     const dx = b[0].x - a[0].x;
     const dy = b[0].y - a[0].y;
-    for (let i = 0; i < b.length; i++) {
-      if (b[i].x - a[i].x !== dx || b[i].y - a[i].y !== dy || b[i].p !== a[i].p) return null;
+    let moved = true;
+    for (let i = 0; i < b.length && moved; i++) {
+      if (b[i].x - a[i].x !== dx || b[i].y - a[i].y !== dy || b[i].p !== a[i].p) moved = false;
     }
+    if (moved) {
+      const r = pc.bounds;
+      return { ...pc, bounds: { minX: r.minX + dx, minY: r.minY + dy, maxX: r.maxX + dx, maxY: r.maxY + dy }, ox: pc.ox + dx, oy: pc.oy + dy };
+    }
+    if (!this.allowApprox || (!pc.built && !pc.lod)) return null;
+    const fx = fitAxis(a, b, 'x');
+    const fy = fitAxis(a, b, 'y');
+    if (!fx || !fy) return null;
+    for (let i = 0; i < b.length; i++) if (b[i].p !== a[i].p) return null;
+    this.approx.add(s);
+    // x' = f·x + t: the paths' translation goes through the same map; what
+    // it paints may reach as far as the original's bounds mapped (a pen's
+    // width grows with the scale).
     const r = pc.bounds;
-    return { ...pc, bounds: { minX: r.minX + dx, minY: r.minY + dy, maxX: r.maxX + dx, maxY: r.maxY + dy }, ox: pc.ox + dx, oy: pc.oy + dy };
+    const [x0, x1] = [fx[0] * r.minX + fx[1], fx[0] * r.maxX + fx[1]].sort((p, q) => p - q);
+    const [y0, y1] = [fy[0] * r.minY + fy[1], fy[0] * r.maxY + fy[1]].sort((p, q) => p - q);
+    const bounds = union(strokeExtent(s), { minX: x0, minY: y0, maxX: x1, maxY: y1 });
+    return { ...pc, bounds, sx: pc.sx * fx[0], sy: pc.sy * fy[0], ox: fx[0] * pc.ox + fx[1], oy: fy[0] * pc.oy + fy[1] };
   }
 
-  private built(c: Cached, s: Paintable): Cached {
+  private built(c: Cached): Cached {
     if (!c.built) {
       c.built = true;
-      if (s.points.length > 0) this.build(c, relative(s, c.ox, c.oy), c.complete);
+      if (c.src.points.length > 0) this.build(c, relative(c.src, c.bx, c.by), c.complete);
     }
     return c;
   }
@@ -265,6 +353,46 @@ export class StrokePainter {
     return this.entry(s, true).bounds;
   }
 
+  /**
+   * paintAll paints committed strokes, bottom first, into the layers they
+   * belong to, whose transforms map board units to device pixels, dev
+   * device pixels a unit. A board seen from afar is mostly pen strokes
+   * thinner than LOD_PX: each is one stroke() of its simplified polyline
+   * in board units, with no save, restore or transform of its own, and the
+   * style set only when it changes. It returns how many it painted.
+   */
+  paintAll(t: LayerTargets, strokes: Iterable<Paintable>, dev: number): number {
+    const ctx = t.ink;
+    const at = Math.pow(2, Math.round(Math.log2(dev)));
+    let css = '';
+    let width = -1;
+    let n = 0;
+    for (const s of strokes) {
+      n++;
+      if (s.tool !== TOOL_PEN || s.rot || s.width * dev >= LOD_PX || s.points.length === 0) {
+        this.paintInto(t, s);
+        continue;
+      }
+      const e = this.entry(s, true);
+      if (e.sx !== 1 || e.sy !== 1) {
+        this.paintInto(t, s);
+        continue;
+      }
+      if (!e.far || e.farAt !== at) {
+        e.far = simplifiedPath(s, LOD_STEP_PX / at);
+        e.farAt = at;
+      }
+      if (width < 0) {
+        ctx.lineCap = 'round';
+        ctx.lineJoin = 'round';
+      }
+      if (e.css !== css) ctx.strokeStyle = css = e.css;
+      if (s.width * 0.75 !== width) ctx.lineWidth = width = s.width * 0.75;
+      ctx.stroke(e.far);
+    }
+    return n;
+  }
+
   /** paintInto paints a committed stroke into the layer it belongs to. */
   paintInto(t: LayerTargets, s: Paintable): void {
     if (s.tool === TOOL_HIGHLIGHTER) this.paint(t.under, s, true);
@@ -308,9 +436,16 @@ export class StrokePainter {
       return;
     }
     ctx.save();
-    ctx.translate(e.ox, e.oy);
-    if (s.tool === TOOL_PEN && complete && s.width * Math.abs(ctx.getTransform().a) < LOD_PX) {
-      if (!e.lod) e.lod = polylinePath(relative(s, e.ox, e.oy)).path;
+    if (e.sx === 1 && e.sy === 1) ctx.translate(e.ox, e.oy);
+    else ctx.transform(e.sx, 0, 0, e.sy, e.ox, e.oy);
+    const dev = Math.abs(ctx.getTransform().a);
+    if (s.tool === TOOL_PEN && complete && s.width * dev < LOD_PX) {
+      // Simplified for the scale it is seen at, to the nearest power of two.
+      const at = Math.pow(2, Math.round(Math.log2(dev)));
+      if (!e.lod || (e.lodAt !== at && e.sx === 1 && e.sy === 1)) {
+        e.lod = simplifiedPath(relative(e.src, e.bx, e.by), LOD_STEP_PX / at);
+        e.lodAt = at;
+      }
       ctx.lineWidth = s.width * 0.75;
       ctx.lineCap = 'round';
       ctx.lineJoin = 'round';
@@ -319,7 +454,7 @@ export class StrokePainter {
       ctx.restore();
       return;
     }
-    const c = this.built(e, s);
+    const c = this.built(e);
     switch (s.tool) {
       case TOOL_PEN:
         ctx.fillStyle = c.css;
@@ -392,4 +527,23 @@ export class StrokePainter {
     ctx.strokeStyle = css;
     ctx.stroke(c.path);
   }
+}
+
+/**
+ * fitAxis returns (f, t) with b = f·a + t on one axis for every point, to
+ * within the Transform's rounding (one unit); null when none fits.
+ */
+function fitAxis(a: readonly Point[], b: readonly Point[], k: 'x' | 'y'): [number, number] | null {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 1; i < a.length; i++) {
+    if (a[i][k] < a[lo][k]) lo = i;
+    if (a[i][k] > a[hi][k]) hi = i;
+  }
+  const span = a[hi][k] - a[lo][k];
+  const f = span > 0 ? (b[hi][k] - b[lo][k]) / span : 1;
+  if (!Number.isFinite(f) || f === 0) return null;
+  const t = b[lo][k] - f * a[lo][k];
+  for (let i = 0; i < a.length; i++) if (Math.abs(f * a[i][k] + t - b[i][k]) > 1) return null;
+  return [f, t];
 }

@@ -39,6 +39,8 @@ export interface RenderStats {
    * included) to the end of the first frame that showed it (ms); 0 before one.
    */
   openMs: number;
+  /** When that first frame ended, in ms since the page's navigation started (performance.now()); 0 before one. */
+  shownAt: number;
 }
 
 export class Renderer {
@@ -55,6 +57,9 @@ export class Renderer {
   private lastFrameMs = 0;
   private lastSyncMs = 0;
   private openMs = 0;
+  private shownAt = 0;
+  private lastCommitted: readonly unknown[] = [];
+  private committedAt = 0;
   private openedAt = 0;
 
   constructor(
@@ -119,6 +124,7 @@ export class Renderer {
       shifts: s.shifts,
       painted: s.painted,
       openMs: this.openMs,
+      shownAt: this.shownAt,
     };
   }
 
@@ -149,7 +155,20 @@ export class Renderer {
     const t0 = performance.now();
     const v = this.viewV;
     const settled = t0 - this.viewChangedAt >= SETTLE_MS;
-    this.layer.sync(this.editor.committed(), v, settled);
+    const committed = this.editor.committed();
+    if (committed !== this.lastCommitted) {
+      this.lastCommitted = committed;
+      this.committedAt = t0;
+    }
+    // Strokes drawn through a scale of their originals (a big selection
+    // being resized) get their own paths once the board has been still.
+    if (this.painter.approximate > 0) {
+      if (t0 - this.committedAt >= SETTLE_MS) {
+        this.painter.exactify();
+        this.layer.invalidate();
+      } else this.settleLater();
+    }
+    this.layer.sync(committed, v, settled);
     this.lastSyncMs = performance.now() - t0;
     const ctx = this.ctx;
     const k = this.dpr;
@@ -178,6 +197,7 @@ export class Renderer {
     this.lastFrameMs = t1 - t0;
     if (this.openedAt) {
       this.openMs = t1 - this.openedAt;
+      this.shownAt = t1;
       this.openedAt = 0;
     }
   }

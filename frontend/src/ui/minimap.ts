@@ -1,7 +1,11 @@
 // The minimap: a small canvas in the corner with the whole drawing, thinly,
 // and a rectangle where the screen is ("you are here"). A click or drag on
 // it centers the view there. The drawing is repainted at most every
-// REPAINT_MS; the rectangle every frame it moves.
+// REPAINT_MS; the rectangle every frame it moves. When only the view moved
+// (the screen's rectangle grew the picture), the picture painted is shown
+// scaled and repainted once the view has been still for REPAINT_MS: a
+// repaint walks the whole board, which a pan of a big board must not do
+// every few frames.
 
 import { isEmpty, union, EMPTY_RECT, type Rect } from '../geometry/bounds';
 import { decimation, minimapView } from '../geometry/minimap';
@@ -32,6 +36,11 @@ export class Minimap {
   private readonly picture: HTMLCanvasElement;
   private readonly pictureCtx: CanvasRenderingContext2D;
   private dirty = true;
+  /** The drawing did not change, only the view: repaint when it is still. */
+  private viewOnly = false;
+  private movedAt = 0;
+  /** The view the minimap shows now (mini while the picture is current). */
+  private shown: View = { scale: 1, x: 0, y: 0 };
   private paintedAt = -Infinity;
   private timer: number | null = null;
   private mini: View = { scale: 1, x: 0, y: 0 };
@@ -60,7 +69,7 @@ export class Minimap {
     const go = (e: PointerEvent): void => {
       const r = this.canvas.getBoundingClientRect();
       // The canvas may be shown smaller than W × H (phones): map back.
-      const b = toBoard(this.mini, ((e.clientX - r.left) * W) / r.width, ((e.clientY - r.top) * H) / r.height);
+      const b = toBoard(this.shown, ((e.clientX - r.left) * W) / r.width, ((e.clientY - r.top) * H) / r.height);
       this.goTo(b.x, b.y);
     };
     this.canvas.addEventListener('pointerdown', (e) => {
@@ -82,27 +91,36 @@ export class Minimap {
   /** boardChanged says the drawing changed: the picture is repainted soon. */
   boardChanged(): void {
     this.dirty = true;
+    this.viewOnly = false;
   }
 
   /** update draws the minimap for the screen's view (w × h CSS pixels). */
   update(view: View, w: number, h: number): void {
+    const prev = this.last;
     this.last = { view, w, h };
     if (this.el.hidden || this.el.offsetParent === null) return;
     const now = performance.now();
     const viewport = screenRect(view, w, h);
     const want = minimapView(this.content, viewport, W, H);
+    this.shown = this.mini;
     if (!sameView(want, this.mini)) {
       // The screen went beyond the picture: it is repainted at the new scale.
-      if (isEmpty(this.content)) this.mini = want;
-      else this.dirty = true;
+      if (isEmpty(this.content)) this.mini = this.shown = want;
+      else {
+        if (!this.dirty) this.viewOnly = true;
+        this.dirty = true;
+        if (this.viewOnly) this.shown = want;
+      }
     }
+    if (prev && !sameView(prev.view, view)) this.movedAt = now;
     if (this.dirty) {
-      if (now - this.paintedAt >= REPAINT_MS) this.repaint(view, w, h);
+      const due = this.viewOnly ? Math.max(this.paintedAt, this.movedAt) + REPAINT_MS : this.paintedAt + REPAINT_MS;
+      if (now >= due) this.repaint(view, w, h);
       else if (this.timer === null) {
         this.timer = window.setTimeout(() => {
           this.timer = null;
           if (this.last) this.update(this.last.view, this.last.w, this.last.h);
-        }, REPAINT_MS - (now - this.paintedAt));
+        }, due - now + 1);
       }
     }
     this.compose(viewport);
@@ -110,6 +128,7 @@ export class Minimap {
 
   private repaint(view: View, w: number, h: number): void {
     this.dirty = false;
+    this.viewOnly = false;
     this.paintedAt = performance.now();
     const dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
     if (dpr !== this.dpr || this.canvas.width !== Math.round(W * dpr)) {
@@ -126,7 +145,7 @@ export class Minimap {
     }
     this.content = content;
     const m = minimapView(content, screenRect(view, w, h), W, H);
-    this.mini = m;
+    this.mini = this.shown = m;
     const ctx = this.pictureCtx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.picture.width, this.picture.height);
@@ -154,9 +173,14 @@ export class Minimap {
     const k = this.dpr;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    // The picture as painted (mini), brought to the view shown.
+    const m = this.mini;
+    const v = this.shown;
+    const f = v.scale / m.scale;
+    ctx.setTransform(f, 0, 0, f, (v.x - m.x * f) * k, (v.y - m.y * f) * k);
     ctx.drawImage(this.picture, 0, 0);
-    const a = toScreen(this.mini, viewport.minX, viewport.minY);
-    const b = toScreen(this.mini, viewport.maxX, viewport.maxY);
+    const a = toScreen(v, viewport.minX, viewport.minY);
+    const b = toScreen(v, viewport.maxX, viewport.maxY);
     ctx.setTransform(k, 0, 0, k, 0, 0);
     ctx.fillStyle = 'rgba(25, 113, 194, 0.10)';
     ctx.strokeStyle = 'rgba(25, 113, 194, 0.9)';

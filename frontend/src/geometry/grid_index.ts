@@ -1,0 +1,112 @@
+// A spatial index: a uniform grid over board units whose cells list the
+// items (by their z-order position) whose bounds cross them. Any kind of
+// item plugs in through the bounds function it is built with, so a kind
+// added later (images, texts, rotated items) is indexed by what it covers.
+//
+// A grid rather than an R-tree: strokes are small next to a board and
+// arrive in z-order, so appending is a push per cell, and a query of a
+// screen or a strip visits only the cells it covers. A query that covers
+// most of the board answers null: the caller's walk over its list in order
+// is then as cheap and needs no sort.
+
+import { isEmpty, type Rect } from './bounds';
+
+/** Cells a query may visit before it answers null (walk everything instead). */
+const MAX_QUERY_CELLS = 4096;
+
+export class GridIndex<T> {
+  private cells = new Map<number, number[]>();
+  private itemsA: T[] = [];
+  private count = 0;
+
+  constructor(
+    private readonly boundsOf: (t: T) => Rect,
+    /** Side of a cell, in board units. */
+    private readonly cell = 256,
+  ) {}
+
+  /** size is the number of items indexed. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** items returns the items indexed, in the order given (z-order). */
+  get items(): readonly T[] {
+    return this.itemsA;
+  }
+
+  /** reset indexes items (in z-order) afresh. */
+  reset(items: readonly T[]): void {
+    this.cells = new Map();
+    this.itemsA = items.slice();
+    this.count = 0;
+    for (let i = 0; i < items.length; i++) this.add(i, items[i]);
+    this.count = items.length;
+  }
+
+  /** append adds items on top of those indexed. */
+  append(items: readonly T[]): void {
+    for (const t of items) {
+      this.add(this.itemsA.length, t);
+      this.itemsA.push(t);
+    }
+    this.count = this.itemsA.length;
+  }
+
+  private add(pos: number, t: T): void {
+    const r = this.boundsOf(t);
+    if (isEmpty(r)) return;
+    const c = this.cell;
+    const x0 = Math.floor(r.minX / c);
+    const x1 = Math.floor(r.maxX / c);
+    const y0 = Math.floor(r.minY / c);
+    const y1 = Math.floor(r.maxY / c);
+    // A huge item (a giant rectangle) would fill many cells: it goes in a
+    // list every query reads.
+    if ((x1 - x0 + 1) * (y1 - y0 + 1) > 64) return this.push(HUGE, pos);
+    for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) this.push(key(x, y), pos);
+  }
+
+  private push(k: number, pos: number): void {
+    const l = this.cells.get(k);
+    if (l) l.push(pos);
+    else this.cells.set(k, [pos]);
+  }
+
+  /**
+   * query returns the items whose bounds may cross one of rs, in z-order;
+   * or null when the rectangles cover too many cells (walk the items).
+   */
+  query(rs: readonly Rect[]): T[] | null {
+    const pos = this.positions(rs);
+    return pos && pos.map((p) => this.itemsA[p]);
+  }
+
+  /** positions is query's answer as positions in the order given (ascending), or null. */
+  positions(rs: readonly Rect[]): number[] | null {
+    const c = this.cell;
+    let n = 0;
+    const boxes: Array<[number, number, number, number]> = [];
+    for (const r of rs) {
+      if (isEmpty(r)) continue;
+      const b: [number, number, number, number] = [Math.floor(r.minX / c), Math.floor(r.minY / c), Math.floor(r.maxX / c), Math.floor(r.maxY / c)];
+      n += (b[2] - b[0] + 1) * (b[3] - b[1] + 1);
+      if (n > MAX_QUERY_CELLS || n > this.cells.size) return null;
+      boxes.push(b);
+    }
+    const seen = new Set<number>();
+    const visit = (l: number[] | undefined): void => {
+      if (l) for (const p of l) seen.add(p);
+    };
+    visit(this.cells.get(HUGE));
+    for (const [x0, y0, x1, y1] of boxes) for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) visit(this.cells.get(key(x, y)));
+    return [...seen].sort((a, b) => a - b);
+  }
+}
+
+/** Cells are keyed by their coordinates packed in one number (board coordinates, ±2^28, fit 2^22 cells a side). */
+function key(x: number, y: number): number {
+  return (x + 0x200000) * 0x400000 + (y + 0x200000);
+}
+
+const HUGE = -1;

@@ -1,0 +1,267 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/profiler"
+	"github.com/chromedp/chromedp"
+	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
+)
+
+// Boards of 1,000, 10,000 and 100,000 strokes of 20 points (issue 17): how
+// soon a late joiner sees the board after the page's navigation started,
+// the page's frame time while it pans and zooms (a view change every
+// animation frame, made in the page as a wheel or a drag would), while it
+// draws a stroke on the board, and the page's memory. A benchmark, not a
+// test: it runs only when asked, prints its figures and asserts only that
+// the board arrived and was drawn. BENCHMARKS.md reports them:
+//
+//	SKETCHPAD_BIGBOARD_BENCH=1000,10000,100000 SKETCHPAD_REQUIRE_BROWSER=1 \
+//	  go test -count=1 -run TestBigBoardBench -v -timeout 30m ./scripts/e2e/
+//
+// SKETCHPAD_BIGBOARD_OPENS (default 3) sets how many times each board is
+// opened (a fresh browser each time).
+func TestBigBoardBench(t *testing.T) {
+	spec := os.Getenv("SKETCHPAD_BIGBOARD_BENCH")
+	if spec == "" {
+		t.Skip("a benchmark: set SKETCHPAD_BIGBOARD_BENCH to a list of board sizes in strokes (e.g. 1000,10000,100000)")
+	}
+	opens := 3
+	if s := os.Getenv("SKETCHPAD_BIGBOARD_OPENS"); s != "" {
+		opens, _ = strconv.Atoi(s)
+	}
+	for _, f := range strings.Split(spec, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			t.Fatalf("SKETCHPAD_BIGBOARD_BENCH: %q is not a number of strokes", f)
+		}
+		t.Run(itoa(n), func(t *testing.T) { benchBigBoard(t, n, opens) })
+	}
+}
+
+const benchPoints = 20
+
+// benchStroke is a scribble of benchPoints points somewhere in a square of
+// side a board of n strokes fills at the same density at every size.
+func benchStroke(r *rand.Rand, side float64) []canvas.Point {
+	pts := make([]canvas.Point, benchPoints)
+	x, y := r.Float64()*side, r.Float64()*side
+	dir := r.Float64() * 2 * math.Pi
+	for i := range pts {
+		pts[i] = canvas.Point{X: int32(math.Round(x)), Y: int32(math.Round(y))}
+		dir += (r.Float64() - 0.5) * 0.8
+		x += 5 * math.Cos(dir)
+		y += 5 * math.Sin(dir)
+	}
+	return pts
+}
+
+// buildBenchBoard draws n strokes through 4 Go clients and returns the
+// board's last sequence number.
+func buildBenchBoard(t *testing.T, ws string, n int) uint64 {
+	t.Helper()
+	const builders = 4
+	side := math.Sqrt(float64(n)) * 60
+	var wg sync.WaitGroup
+	errs := make(chan error, builders)
+	seqs := make([]uint64, builders)
+	for i := range builders {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			c := client.New(ws, client.Options{Name: "builder", NoLog: true})
+			defer c.Close()
+			errs <- withTimeout(15*time.Minute, func(ctx context.Context) error {
+				if err := c.Connect(ctx); err != nil {
+					return err
+				}
+				r := rand.New(rand.NewPCG(uint64(i), 17))
+				for s := i; s < n; s += builders {
+					if _, err := c.Stroke(bigColors[s%len(bigColors)], 4+uint32(s%3)*4, benchStroke(r, side), benchPoints); err != nil {
+						return err
+					}
+					if s%2000 < builders {
+						if err := c.WaitAcked(ctx); err != nil {
+							return err
+						}
+					}
+				}
+				if err := c.WaitAcked(ctx); err != nil {
+					return err
+				}
+				seqs[i] = c.Seq()
+				return nil
+			})
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("building the board: %v", err)
+		}
+	}
+	var head uint64
+	for _, s := range seqs {
+		head = max(head, s)
+	}
+	return head
+}
+
+// benchFrames is what the page measured while it changed its view every
+// animation frame: the page's own work per frame (renderer.frame and the
+// rest of the page's frame, script side) and the interval between frames.
+type benchFrames struct {
+	Frames int       `json:"frames"`
+	Work   []float64 `json:"work"`
+	Gaps   []float64 `json:"gaps"`
+}
+
+func pct(xs []float64, p int) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+func (f benchFrames) String() string {
+	return fmt.Sprintf("%d frames; page work p50 %.1f p95 %.1f max %.1f ms; frame interval p50 %.1f p95 %.1f ms",
+		f.Frames, pct(f.Work, 50), pct(f.Work, 95), pct(f.Work, 100), pct(f.Gaps, 50), pct(f.Gaps, 95))
+}
+
+// moveView changes the view every animation frame for ms milliseconds,
+// step(i, v) giving the next view, and returns what the page measured.
+func moveView(p *person, step string, ms int) benchFrames {
+	p.t.Helper()
+	var out string
+	p.run("move the view", chromedp.Evaluate(`new Promise((done) => {
+		const sp = window.sketchpad;
+		const step = `+step+`;
+		const v0 = sp.view();
+		const work = [], gaps = [];
+		let i = 0, last = 0, t0 = 0;
+		const f = (ts) => {
+			if (last) gaps.push(ts - last);
+			else t0 = ts;
+			last = ts;
+			if (i > 0) work.push(sp.renderStats().lastFrameMs);
+			if (ts - t0 > `+itoa(ms)+`) { done(JSON.stringify({frames: i, work, gaps})); return; }
+			sp.setView(step(i++, v0));
+			requestAnimationFrame(f);
+		};
+		requestAnimationFrame(f);
+	})`, &out, awaitPromise))
+	var f benchFrames
+	if err := json.Unmarshal([]byte(out), &f); err != nil {
+		p.t.Fatalf("frames %s: %v", out, err)
+	}
+	return f
+}
+
+// Pans and zooms about the view the page opened with.
+const (
+	benchPan  = `(i, v) => ({ scale: v.scale, x: v.x + 300 * Math.sin(i / 40), y: v.y + 200 * Math.sin(i / 29) })`
+	benchZoom = `(i, v) => { const f = Math.pow(2, 1.5 * Math.sin(i / 30)); return { scale: v.scale * f, x: 500 - (500 - v.x) * f, y: 350 - (350 - v.y) * f }; }`
+)
+
+func benchBigBoard(t *testing.T, n, opens int) {
+	base := startApp(t, &config.Config{DataDir: t.TempDir(), RateDraw: 1e6, IPRateFactor: 1000,
+		MaxBoardStrokes: max(n+100, 100_000), MaxBoardPoints: max(n*benchPoints+10_000, 2_000_000)})
+	room := "bench-big-" + itoa(n)
+	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws/" + room
+	t0 := time.Now()
+	head := buildBenchBoard(t, ws, n)
+	t.Logf("%d strokes × %d points built (%d ops) in %v", n, benchPoints, head, time.Since(t0).Round(time.Millisecond))
+	for o := 1; o <= opens; o++ {
+		t.Run("open"+itoa(o), func(t *testing.T) { benchOpen(t, base+"/b/"+room, n, o, head) })
+	}
+}
+
+// benchOpen opens the board in a fresh browser (closed when t ends) and
+// measures it.
+func benchOpen(t *testing.T, url string, n, o int, head uint64) {
+	{
+		p := newPerson(t, "P"+itoa(o))
+		profiled(t, p, "open", func() {
+			p.run("open "+url, chromedp.Navigate(url))
+			ctx, cancel := context.WithTimeout(p.ctx, 3*time.Minute)
+			defer cancel()
+			js := `window.sketchpad && window.sketchpad.status() === 'live' && window.sketchpad.seq() >= ` + itoa(int(head)) + ` && window.sketchpad.renderStats().openMs > 0`
+			if err := chromedp.Run(ctx, chromedp.Poll(js, nil, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+				t.Fatalf("wait for the big board: %v", err)
+			}
+		})
+		var shown struct {
+			ShownAt, OpenMs, Heap, Visible, Full, FullMs, Painted float64
+		}
+		p.eval(`(() => { const s = window.sketchpad.renderStats(); return {ShownAt: s.shownAt, OpenMs: s.openMs,
+			Heap: performance.memory ? performance.memory.usedJSHeapSize : 0, Visible: window.sketchpad.visibleStrokes(),
+			Full: s.fullRenders, FullMs: s.lastFullRenderMs, Painted: s.painted}; })()`, &shown)
+		if int(shown.Visible) != n {
+			t.Fatalf("the page shows %v strokes, want %d", shown.Visible, n)
+		}
+		time.Sleep(500 * time.Millisecond) // work left over from the opening, if any
+		var pan benchFrames
+		profiled(t, p, "pan", func() { pan = moveView(p, benchPan, 2000) })
+		var zoom benchFrames
+		profiled(t, p, "zoom", func() { zoom = moveView(p, benchZoom, 2000) })
+		p.eval(`window.sketchpad.setView({scale: 1, x: 0, y: 0})`, nil)
+		time.Sleep(300 * time.Millisecond)
+		pan1 := moveView(p, benchPan, 2000)
+		var draw frameFigures
+		profiled(t, p, "draw", func() { draw = measureFrames(t, p, func() { p.dragFor(1500 * time.Millisecond) }) })
+		var heap float64
+		p.eval(`(() => { if (window.gc) gc(); return performance.memory ? performance.memory.usedJSHeapSize : 0; })()`, &heap)
+		t.Logf("BENCH strokes=%d open=%d: shown %.0f ms after navigation start (snapshot to screen %.0f ms; %0.f full repaints so far, the last %.0f ms script side, %.0f strokes painted); JS heap %.0f MB after opening, %.0f MB at the end",
+			n, o, shown.ShownAt, shown.OpenMs, shown.Full, shown.FullMs, shown.Painted, shown.Heap/1e6, heap/1e6)
+		t.Logf("BENCH strokes=%d open=%d: pan at the opening view: %s", n, o, pan)
+		t.Logf("BENCH strokes=%d open=%d: zoom ×0.35–×2.8 about the opening view: %s", n, o, zoom)
+		t.Logf("BENCH strokes=%d open=%d: pan at 100%%: %s", n, o, pan1)
+		t.Logf("BENCH strokes=%d open=%d: drawing a stroke at 100%%: %s", n, o, draw)
+	}
+}
+
+// profiled runs f, and with SKETCHPAD_PROFILE set logs the page's 12
+// functions with the most samples of their own while f ran.
+func profiled(t *testing.T, p *person, what string, f func()) {
+	t.Helper()
+	if os.Getenv("SKETCHPAD_PROFILE") == "" {
+		f()
+		return
+	}
+	p.run("profile on", profiler.Enable(), profiler.SetSamplingInterval(200), profiler.Start())
+	f()
+	var prof *profiler.Profile
+	p.run("profile off", chromedp.ActionFunc(func(ctx context.Context) error {
+		var err error
+		prof, err = profiler.Stop().Do(ctx)
+		return err
+	}))
+	self := map[string]int64{}
+	for _, n := range prof.Nodes {
+		self[n.CallFrame.FunctionName+"@"+itoa(int(n.CallFrame.LineNumber))+":"+itoa(int(n.CallFrame.ColumnNumber))] += n.HitCount
+	}
+	keys := make([]string, 0, len(self))
+	for k := range self {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return self[keys[i]] > self[keys[j]] })
+	for _, k := range keys[:min(12, len(keys))] {
+		t.Logf("PROFILE %s %6d %s", what, self[k], k)
+	}
+}

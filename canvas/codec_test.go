@@ -84,6 +84,7 @@ type srvMsg struct {
 	Cursors  []AuthorCursor
 	Lasers   []AuthorLaser
 	Notice   Notice
+	Editors  []Editor
 }
 
 // decodeServer decodes a server frame into copies of its messages.
@@ -96,6 +97,7 @@ func decodeServer(frame []byte) ([]srvMsg, error) {
 			c.Ops = append(c.Ops, SeqOp{Author: o.Author, Op: append([]byte(nil), o.Op...)})
 		}
 		c.Cursors = append([]AuthorCursor(nil), m.Cursors...)
+		c.Editors = append([]Editor(nil), m.Editors...)
 		for _, l := range m.Lasers {
 			c.Lasers = append(c.Lasers, AuthorLaser{Author: l.Author, Points: append([]Cursor(nil), l.Points...)})
 		}
@@ -133,6 +135,8 @@ func appendServer(b []byte, msgs []srvMsg) []byte {
 			b = AppendLasers(b, m.Lasers)
 		case MsgNotice:
 			b = AppendNotice(b, &m.Notice)
+		case MsgEditors:
+			b = AppendEditors(b, m.Editors)
 		default:
 			panic(fmt.Sprintf("appendServer: type %#x", m.Type))
 		}
@@ -206,6 +210,8 @@ func wantClientFrameBytes(t *testing.T, f ClientFrame, want []byte) {
 		got = AppendLaser(prefix, &f.Laser)
 	case MsgName:
 		got = AppendName(prefix, &f.Name)
+	case MsgEditing:
+		got = AppendEditing(prefix, f.Editing)
 	default:
 		got = AppendOp(prefix, &f.Op)
 	}

@@ -13,7 +13,9 @@ package canvas
 //	   of one author's work, and the server's Purge (sweep.go).
 //	4  Restyle, Order and Transform: change the style, the z-order and
 //	   the size of what is drawn (arrange.go, transform.go).
-const Version = 4
+//	5  shared text: TextEdit and TextWrap (text.go), anyone edits any
+//	   text, live, wrapped to a width; Editing and Editors say who edits.
+const Version = 5
 
 // OpType is the first byte of an op. Ops are the sequenced messages: each
 // one gets a room sequence number and changes the board.
@@ -38,13 +40,17 @@ const (
 	OpOrder   OpType = 0x1f // count uvarint, count × (author, stroke), where u8, [anchor author, anchor stroke]
 	// 0x20 and 0x21 are the client messages Cursor and Name.
 	OpTransform OpType = 0x22 // count uvarint, count × (author, stroke), sx, sy, tx, ty svarint
+	// 0x23 and 0x24 belong to other ops.
+	OpTextEdit OpType = 0x25 // author uvarint, stroke uvarint, text string: replaces a text's content
+	OpTextWrap OpType = 0x26 // author uvarint, stroke uvarint, wrap uvarint: a text's wrap width (0: none)
 )
 
 // IsOp reports whether t is an op type (a client frame carrying an op).
 // Op types and the other client message types share one byte space:
 // 0x20 and 0x21 are Cursor and Name.
 func IsOp(t byte) bool {
-	return t >= byte(OpBegin) && t <= byte(OpOrder) || t == byte(OpTransform)
+	return t >= byte(OpBegin) && t <= byte(OpOrder) || t == byte(OpTransform) ||
+		t == byte(OpTextEdit) || t == byte(OpTextWrap)
 }
 
 // Tools. A stroke's tool says how it is drawn (PROTOCOL.md "Rendering").
@@ -119,6 +125,8 @@ type StrokeID struct {
 //	Restyle:        Strokes, Parts, Color, Width, Flags (FlagFilled: fill)
 //	Order:          Strokes, Where, Anchor (WhereAbove only)
 //	Transform:      Strokes, SX, SY (scale, 1/4096 units), DX, DY (translation)
+//	TextEdit:       Anchor (the text), Text
+//	TextWrap:       Anchor (the text), Width (the wrap width, 0: none)
 //	End:            nothing
 //
 // Purge marks an op of a type that adds to the board (AddsToBoard) as
@@ -149,7 +157,7 @@ type Op struct {
 // a Purge may carry.
 func AddsToBoard(t OpType) bool {
 	switch t {
-	case OpBegin, OpPoints, OpPointsP, OpTrace, OpShape, OpText:
+	case OpBegin, OpPoints, OpPointsP, OpTrace, OpShape, OpText, OpTextEdit:
 		return true
 	}
 	return false
@@ -215,6 +223,8 @@ func AppendOp(b []byte, o *Op) []byte {
 		if o.Stroke != 0 {
 			b = appendUvarint(b, uint64(o.Stroke))
 		}
+	case OpTextEdit, OpTextWrap:
+		b = appendTextOp(b, o)
 	case OpUnsweep:
 		b = appendUvarint(b, uint64(o.Sweep.Author))
 		b = appendUvarint(b, uint64(o.Sweep.N))
@@ -305,6 +315,8 @@ func decodeOp(r *reader, o *Op) {
 		decodeArrange(r, o)
 	case OpTransform:
 		decodeTransform(r, o)
+	case OpTextEdit, OpTextWrap:
+		decodeTextOp(r, o)
 	case OpShape:
 		r.strokeHeader(o)
 		if r.err != nil {

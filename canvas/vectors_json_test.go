@@ -85,6 +85,10 @@ func opJSON(o *Op) obj {
 			ids = append(ids, []any{s.Author, s.N})
 		}
 		return obj{"type": "transform", "strokes": ids, "sx": o.SX, "sy": o.SY, "dx": o.DX, "dy": o.DY}
+	case OpTextEdit:
+		return obj{"type": "textEdit", "text": []any{o.Anchor.Author, o.Anchor.N}, "content": o.Text}
+	case OpTextWrap:
+		return obj{"type": "textWrap", "text": []any{o.Anchor.Author, o.Anchor.N}, "wrap": o.Width}
 	}
 	return obj{"type": "unknown"}
 }
@@ -101,6 +105,8 @@ func clientJSON(f *ClientFrame) obj {
 		return obj{"type": "laser", "points": laserJSON(f.Laser.Points)}
 	case MsgName:
 		return obj{"type": "name", "name": f.Name.Name, "color": f.Name.Color}
+	case MsgEditing:
+		return obj{"type": "editing", "text": []any{f.Editing.Author, f.Editing.N}}
 	}
 	return opJSON(&f.Op)
 }
@@ -126,6 +132,9 @@ func boardJSON(b *Board) obj {
 			"points": pointsJSON(s.Points, true)}
 		if s.Tool == ToolText {
 			so["text"] = s.Text
+			if s.Wrap != 0 {
+				so["wrap"] = s.Wrap
+			}
 		}
 		so["seq"] = s.Seq
 		if s.Swept != (StrokeID{}) {
@@ -180,6 +189,12 @@ func serverJSON(t testing.TB, frame []byte) []obj {
 				ls = append(ls, obj{"author": l.Author, "points": laserJSON(l.Points)})
 			}
 			out = append(out, obj{"type": "lasers", "lasers": ls})
+		case MsgEditors:
+			es := []any{}
+			for _, e := range m.Editors {
+				es = append(es, []any{e.Editor, e.Text.Author, e.Text.N})
+			}
+			out = append(out, obj{"type": "editors", "editors": es})
 		case MsgNotice:
 			out = append(out, obj{"type": "notice", "code": m.Notice.Code, "message": m.Notice.Message})
 		}

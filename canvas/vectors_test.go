@@ -106,6 +106,12 @@ func buildVectors(t testing.TB) vectorFile {
 	client("order: to the front", AppendOp(nil, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 1, N: 1}}, Where: WhereFront}))
 	client("order: above a stroke", AppendOp(nil, &Op{Type: OpOrder, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 2}}, Where: WhereAbove, Anchor: StrokeID{Author: 200, N: 7}}))
 	client("transform: twice as wide, mirrored, half as high, moved", AppendOp(nil, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 4}}, SX: -2 * ScaleOne, SY: ScaleOne / 2, DX: 40, DY: -MaxMoveDelta}))
+	client("text edit: anyone replaces a text's content", AppendOp(nil, &Op{Type: OpTextEdit, Anchor: StrokeID{Author: 2, N: 6}, Text: "Wrapped, ünïcode ✏️\nline two"}))
+	client("text edit: emptied", AppendOp(nil, &Op{Type: OpTextEdit, Anchor: StrokeID{Author: 1 << 20, N: 300}}))
+	client("text wrap: a width", AppendOp(nil, &Op{Type: OpTextWrap, Anchor: StrokeID{Author: 2, N: 6}, Width: 640}))
+	client("text wrap: none", AppendOp(nil, &Op{Type: OpTextWrap, Anchor: StrokeID{Author: 2, N: 6}}))
+	client("editing a text", AppendEditing(nil, StrokeID{Author: 2, N: 6}))
+	client("editing nothing", AppendEditing(nil, StrokeID{}))
 	client("cursor", AppendCursor(nil, Cursor{X: -5, Y: 1000}))
 	client("name", AppendName(nil, &Name{Name: "Linus", Color: 0x2f9e44ff}))
 	client("laser, three points", AppendLaser(nil, &Laser{Points: []Cursor{{X: 10, Y: -10}, {X: 12, Y: -9}, {X: CoordLimit, Y: -CoordLimit}}}))
@@ -150,6 +156,12 @@ func buildVectors(t testing.TB) vectorFile {
 	bad("transform, scale 0", "22010101000202020202", "scale out of range")
 	bad("transform, scale beyond 64", "2201010182808004020000", "scale out of range")
 	bad("transform, move beyond 2^29", "220101010202808080800800", "move beyond limit")
+	bad("text edit, stroke 0", "25010000", "stroke number 0")
+	bad("text edit, not UTF-8", "25010601ff", "not UTF-8")
+	bad("text edit, content cut short", "2501060541", "truncated")
+	bad("text wrap beyond 2^24", "2601068080800800", "wrap width over limit")
+	bad("text wrap, width missing", "260106", "truncated")
+	bad("editing, stroke 0 of an author", "2a0200", "stroke number 0")
 	bad("hello, name not UTF-8", "01010000000000000000000002c328ff0000ff", "not UTF-8")
 	bad("hello, name too long", "01010000000000000000000041", "name too long")
 	bad("cursor beyond the coordinate limit", "2080808080040000", "coordinate beyond limit")
@@ -194,6 +206,12 @@ func buildVectors(t testing.TB) vectorFile {
 		ops = append(ops, SeqOp{Author: 2, Op: AppendOp(nil, o)})
 	}
 	server("ops: a stroke drawn with Trace", AppendOps(nil, 77, ops))
+	f = AppendEditors(nil, []Editor{{Editor: 3, Text: StrokeID{Author: 2, N: 6}}, {Editor: 1 << 20, Text: StrokeID{}}})
+	server("editors: who edits which text, and who stopped", f)
+	wrapped := NewBoard(5)
+	wrapped.Apply(2, &Op{Type: OpText, Stroke: 1, Color: 0xff, Width: 40, Points: []Point{{X: -10, Y: 20}}, Text: "wrapped"})
+	wrapped.Apply(3, &Op{Type: OpTextWrap, Anchor: StrokeID{Author: 2, N: 1}, Width: 300})
+	server("snapshot: a text with a wrap width", AppendSnapshot(nil, wrapped))
 
 	// Apply: the deterministic model, step by step.
 	apply := func(name string, epoch uint64, steps []struct {
@@ -333,6 +351,15 @@ func buildVectors(t testing.TB) vectorFile {
 		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 1, N: 1}, {Author: 2, N: 6}, {Author: 9, N: 9}}, SX: 3 * ScaleOne / 2, SY: -ScaleOne / 3, DX: -7, DY: 100}},
 		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 4}}, SX: MaxScale, SY: MaxScale, DX: MaxMoveDelta}}, // clamped
 		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 6}}, SX: 1, SY: 1}},                                 // a text of size 1
+	})
+	apply("text edit and wrap: anyone's text, only texts", 12, []step{
+		{1, begin}, {1, &Op{Type: OpEnd}}, {2, rect}, {2, text},
+		{3, &Op{Type: OpTextEdit, Anchor: StrokeID{Author: 2, N: 6}, Text: "edited by 3"}},
+		{3, &Op{Type: OpTextWrap, Anchor: StrokeID{Author: 2, N: 6}, Width: 500}},
+		{3, &Op{Type: OpTextEdit, Anchor: StrokeID{Author: 2, N: 4}, Text: "a rect takes no text"}},
+		{3, &Op{Type: OpTextWrap, Anchor: StrokeID{Author: 9, N: 9}, Width: 5}},
+		{2, &Op{Type: OpText, Stroke: 6, Color: 0x336699ff, Width: 20, Points: []Point{{X: 1, Y: 2}}, Text: "the author again"}}, // keeps the wrap
+		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 6}}, SX: ScaleOne, SY: 2 * ScaleOne}},                     // wrap scales with the font
 	})
 	return vf
 }
@@ -526,6 +553,8 @@ func reencodeClient(f *ClientFrame) []byte {
 		return AppendLaser(nil, &f.Laser)
 	case MsgName:
 		return AppendName(nil, &f.Name)
+	case MsgEditing:
+		return AppendEditing(nil, f.Editing)
 	}
 	return AppendOp(nil, &f.Op)
 }

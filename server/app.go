@@ -183,6 +183,7 @@ func (a *App) routes() *echo.Echo {
 	e.GET("/api/boards/:room/history/ops", a.boardHistoryOps, a.budget)
 	e.POST("/api/boards/:room/restore", a.restoreBoard, a.budget)
 	e.GET("/static/*", a.staticFile)
+	e.GET(textFontPath, textFont)
 	e.GET("/favicon.ico", a.rootFile("favicon.ico"))
 	e.GET("/manifest.webmanifest", a.rootFile("manifest.webmanifest"))
 	e.GET("/sw.js", a.serviceWorker)
@@ -343,7 +344,7 @@ func (a *App) boardSVG(c echo.Context, segment string) error {
 	if notModified {
 		return c.NoContent(http.StatusNotModified)
 	}
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'")
 	return c.Blob(http.StatusOK, "image/svg+xml", pic.svg)
 }
 

@@ -66,7 +66,8 @@ type Room struct {
 	// Laser trail points each author sent since the last Lasers (at most
 	// canvas.MaxLaserPoints each): relayed with the cursors, never stored.
 	lasers map[uint32][]canvas.Cursor
-	curDue time.Time // when cursors and lasers may next be sent
+	editors map[uint32]canvas.StrokeID // the text each person edits (editing.go)
+	curDue  time.Time                  // when cursors and lasers may next be sent
 	sentAt time.Time // when the last frame went out
 	// paidUntil is how far ahead the room's frames have spent its share
 	// of a core (sendDue): each frame sent moves it a sendInterval on from
@@ -125,6 +126,7 @@ const (
 	evCursor
 	evLaser
 	evName
+	evEditing // cur holds the text's author and number (editing.go)
 	evClose
 	evPeek // a copy of the board, for /b/{room}.svg
 	evBus  // Redis mode: a published batch (data)
@@ -170,6 +172,7 @@ func newRoom(name string, hub *Hub) *Room {
 		names:    make(map[uint32]string),
 		cursors:  make(map[uint32]canvas.Cursor),
 		lasers:   make(map[uint32][]canvas.Cursor),
+		editors:  make(map[uint32]canvas.StrokeID),
 		recent:   newRecentOps(hub.cfg),
 
 		submitDone: make(chan oplog.SubmitResult, 1),
@@ -341,6 +344,8 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 			room := canvas.MaxLaserPoints - len(pts)
 			r.lasers[m.author] = append(pts, ev.laser.Points[:min(room, len(ev.laser.Points))]...)
 		}
+	case evEditing:
+		r.editing(ev.s, canvas.StrokeID{Author: uint32(ev.cur.X), N: uint32(ev.cur.Y)})
 	case evName:
 		if m := r.sessions[ev.s]; m != nil {
 			p := r.people[m.author]
@@ -414,6 +419,7 @@ func (r *Room) leave(s Peer) {
 			delete(r.people, m.author)
 			delete(r.cursors, m.author)
 			delete(r.lasers, m.author)
+			delete(r.editors, m.author) // the others drop it on Leave
 			r.out = canvas.AppendLeave(r.out, m.author)
 		}
 	}
@@ -506,6 +512,11 @@ func (r *Room) sizeOf(author uint32) growth {
 			h.points -= len(st.Points) + len(st.Text)
 		} else {
 			h.strokes = 1
+		}
+	case canvas.OpTextEdit: // replaces the text of a text that exists, else nothing
+		h.points = 0
+		if st := r.board.Stroke(o.Anchor); st != nil && st.Tool == canvas.ToolText {
+			h.points = len(o.Text) - len(st.Text)
 		}
 	}
 	return h

@@ -44,7 +44,9 @@ func dropsOverBudget(typ byte) bool { return typ == canvas.MsgCursor || typ == c
 
 // drawsOnBoard reports whether a frame of type typ needs the right to draw:
 // ops, and the laser pointer, which a view link's page has no tool for.
-func drawsOnBoard(typ byte) bool { return canvas.IsOp(typ) || typ == canvas.MsgLaser }
+func drawsOnBoard(typ byte) bool {
+	return canvas.IsOp(typ) || typ == canvas.MsgLaser || typ == canvas.MsgEditing
+}
 
 // maxDebt is how far (in time) a connection may run ahead of its budget
 // before it is closed instead of slowed down.

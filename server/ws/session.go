@@ -338,6 +338,8 @@ func (h *Handler) message(c *gws.Conn, msg *gws.Message) {
 	case f.Type == canvas.MsgLaser:
 		// f is pooled: the room gets its own copy of the points.
 		s.room.Laser(s, &canvas.Laser{Points: append([]canvas.Cursor(nil), f.Laser.Points...)})
+	case f.Type == canvas.MsgEditing:
+		s.room.Editing(s, f.Editing)
 	case f.Type == canvas.MsgName:
 		if s.forcedName != "" {
 			f.Name.Name = s.forcedName

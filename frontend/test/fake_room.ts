@@ -158,6 +158,10 @@ export class FakeConn {
       room.broadcast([{ type: 'lasers', lasers: [{ author: this.author, points: m.points }] }]);
       return;
     }
+    if (m.type === 'editing') {
+      room.broadcast([{ type: 'editors', editors: [{ editor: this.author, text: m.text }] }]);
+      return;
+    }
     if (room.paused) {
       room.held.push({ conn: this, frame: f });
       return;

@@ -62,6 +62,10 @@ export function opJSON(op: Op): J {
       return { type: 'transform', strokes: op.strokes.map((s) => [s.author, s.stroke]), sx: op.sx, sy: op.sy, dx: op.dx, dy: op.dy };
     case 'order':
       return { type: 'order', strokes: op.strokes.map((s) => [s.author, s.stroke]), where: op.where, anchor: [op.anchor.author, op.anchor.stroke] };
+    case 'textEdit':
+      return { type: 'textEdit', text: [op.text.author, op.text.stroke], content: op.content };
+    case 'textWrap':
+      return { type: 'textWrap', text: [op.text.author, op.text.stroke], wrap: op.wrap };
   }
 }
 
@@ -83,6 +87,8 @@ export function clientJSON(m: ClientMsg): J {
       return { type: 'laser', points: m.points.map((p) => [p.x, p.y]) };
     case 'name':
       return { type: 'name', name: m.name, color: m.color };
+    case 'editing':
+      return { type: 'editing', text: [m.text.author, m.text.stroke] };
     default:
       return opJSON(m);
   }
@@ -104,6 +110,7 @@ export function boardJSON(b: Board): J {
       width: s.width,
       points: s.points.map((p) => [p.x, p.y, p.p]),
       ...(s.tool === 7 ? { text: s.text } : {}),
+      ...(s.wrap ? { wrap: s.wrap } : {}),
       seq: s.seq,
       ...(s.sweptN !== 0 ? { swept: [s.sweptBy, s.sweptN], removed: s.removed } : {}),
     })),
@@ -135,5 +142,7 @@ export function serverJSON(m: ServerMsg): J {
       return { type: 'lasers', lasers: m.lasers.map((l) => ({ author: l.author, points: l.points.map((p) => [p.x, p.y]) })) };
     case 'notice':
       return { type: 'notice', code: m.code, message: m.message };
+    case 'editors':
+      return { type: 'editors', editors: m.editors.map((e) => [e.editor, e.text.author, e.text.stroke]) };
   }
 }

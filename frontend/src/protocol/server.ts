@@ -4,13 +4,14 @@
 
 import type { Board } from './board';
 import { ByteReader, ByteWriter, ProtocolError } from './bytes';
-import { readCoord, readLaserPoints } from './client';
+import { readCoord, readEditing, readLaserPoints } from './client';
 import { encodeOp, readOp } from './op';
 import { readBoard, writeBoard } from './snapshot';
 import {
   MAX_NAME_BYTES,
   MSG_CURSORS,
   MSG_LASERS,
+  MSG_EDITORS,
   MSG_LEAVE,
   MSG_NOTICE,
   MSG_OPS,
@@ -20,6 +21,8 @@ import {
   type AuthorCursor,
   type AuthorLaser,
   type CursorsMsg,
+  type EditorsMsg,
+  type TextEditor,
   type LasersMsg,
   type LeaveMsg,
   type NoticeMsg,
@@ -35,12 +38,13 @@ export interface SnapshotMsg {
 }
 
 /** ServerMsg is one message of a server frame. */
-export type ServerMsg = WelcomeMsg | OpsMsg | SnapshotMsg | PresenceMsg | LeaveMsg | CursorsMsg | LasersMsg | NoticeMsg;
+export type ServerMsg = WelcomeMsg | OpsMsg | SnapshotMsg | PresenceMsg | LeaveMsg | CursorsMsg | LasersMsg | NoticeMsg | EditorsMsg;
 
 // Limits of server messages (the same as the Go decoder's).
 const MAX_OPS_PER_MESSAGE = 1 << 16;
 const MAX_CURSORS_PER_MESSAGE = 1 << 12;
 const MAX_LASERS_PER_MESSAGE = 1 << 12;
+const MAX_EDITORS_PER_MESSAGE = 1 << 12;
 const MAX_OP_BYTES = 1 << 20;
 const MAX_NOTICE_BYTES = 1024;
 
@@ -120,6 +124,16 @@ function decodeServerMsg(t: number, r: ByteReader): ServerMsg | null {
       m = { type: 'lasers', lasers };
       break;
     }
+    case MSG_EDITORS: {
+      const cnt = r.count('editor', MAX_EDITORS_PER_MESSAGE, 3);
+      const editors: TextEditor[] = new Array(cnt);
+      for (let i = 0; i < cnt; i++) {
+        const editor = r.uvarint32('editor');
+        editors[i] = { editor, text: readEditing(r) };
+      }
+      m = { type: 'editors', editors };
+      break;
+    }
     case MSG_NOTICE: {
       const code = r.u16();
       m = { type: 'notice', code, message: r.str('notice', MAX_NOTICE_BYTES) };
@@ -175,6 +189,11 @@ export function encodeServerFrame(msgs: readonly ServerMsg[]): Uint8Array {
           body.uvarint(l.author).uvarint(l.points.length);
           for (const p of l.points) body.svarint(p.x).svarint(p.y);
         }
+        break;
+      case 'editors':
+        t = MSG_EDITORS;
+        body.uvarint(m.editors.length);
+        for (const e of m.editors) body.uvarint(e.editor).uvarint(e.text.author).uvarint(e.text.stroke);
         break;
       case 'notice':
         t = MSG_NOTICE;

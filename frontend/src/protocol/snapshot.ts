@@ -22,6 +22,7 @@ import {
   MAX_TOOL,
   MAX_WIDTH,
   TOOL_TEXT,
+  MAX_WRAP,
   isShape,
   type Point,
 } from './types';
@@ -37,7 +38,8 @@ const MIN_SNAPSHOT_POINT = 3;
 const FLAG_SEQ = 1 << 3;
 const FLAG_SWEPT = 1 << 4;
 const FLAG_REMOVED = 1 << 5;
-const KNOWN_FLAGS = FLAG_PRESSURE | FLAG_HIDDEN | FLAG_FILLED | FLAG_SEQ | FLAG_SWEPT | FLAG_REMOVED;
+const FLAG_WRAP = 1 << 7; // a text's wrap width follows its text (version 5)
+const KNOWN_FLAGS = FLAG_PRESSURE | FLAG_HIDDEN | FLAG_FILLED | FLAG_SEQ | FLAG_SWEPT | FLAG_REMOVED | FLAG_WRAP;
 
 
 /** writeBoard appends the canonical encoding of b to w. */
@@ -57,7 +59,8 @@ export function writeBoard(w: ByteWriter, b: Board): void {
         (s.hidden ? FLAG_HIDDEN : 0) |
         (s.filled ? FLAG_FILLED : 0) |
         (s.seq !== 0 ? FLAG_SEQ : 0) |
-        (s.sweptN !== 0 ? FLAG_SWEPT | (s.removed ? FLAG_REMOVED : 0) : 0),
+        (s.sweptN !== 0 ? FLAG_SWEPT | (s.removed ? FLAG_REMOVED : 0) : 0) |
+        (s.wrap ? FLAG_WRAP : 0),
     );
     w.u32(s.color).uvarint(s.width).uvarint(s.points.length);
     let px = 0;
@@ -68,6 +71,7 @@ export function writeBoard(w: ByteWriter, b: Board): void {
       py = p.y;
     }
     if (s.tool === TOOL_TEXT) w.str(s.text);
+    if (s.wrap) w.uvarint(s.wrap);
     if (s.seq !== 0) w.uvarint(s.seq);
     if (s.sweptN !== 0) w.uvarint(s.sweptBy).uvarint(s.sweptN);
   }
@@ -120,6 +124,7 @@ export function readBoard(r: ByteReader): Board {
     if ((flags & ~KNOWN_FLAGS) !== 0 || ((flags & FLAG_REMOVED) !== 0 && (flags & FLAG_SWEPT) === 0)) {
       throw new ProtocolError(`unknown stroke flags 0x${flags.toString(16)}`);
     }
+    if ((flags & FLAG_WRAP) !== 0 && tool !== TOOL_TEXT) throw new ProtocolError(`wrap width on a tool ${tool} stroke`);
     if ((isShape(tool) && np !== 2) || (tool === TOOL_TEXT && np !== 1)) throw new ProtocolError(`tool ${tool} stroke with ${np} points`);
     if (width < 1 || width > MAX_WIDTH) throw new ProtocolError(`width ${width} out of range 1..${MAX_WIDTH}`);
     if (np === 0) throw new ProtocolError('stroke without points');
@@ -141,6 +146,11 @@ export function readBoard(r: ByteReader): Board {
     }
     total += np;
     const text = tool === TOOL_TEXT ? r.str('text', MAX_TEXT_BYTES) : '';
+    let wrap = 0;
+    if ((flags & FLAG_WRAP) !== 0) {
+      wrap = r.uvarint();
+      if (wrap === 0 || wrap > MAX_WRAP) throw new ProtocolError(`wrap width ${wrap} outside 1..${MAX_WRAP}`);
+    }
     let strokeSeq = 0;
     if ((flags & FLAG_SEQ) !== 0) {
       strokeSeq = r.uvarint();
@@ -164,6 +174,7 @@ export function readBoard(r: ByteReader): Board {
       width,
       points,
       text,
+      ...(wrap ? { wrap } : {}),
       seq: strokeSeq,
       sweptBy,
       sweptN,

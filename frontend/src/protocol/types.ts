@@ -20,9 +20,11 @@
 //          3  Trace: points without pressure as second-order residuals,
 //             about a byte each (delta.ts traceResiduals).
 //          4  Restyle and Order: the style and z-order of what is drawn.
+//          5  Shared text: TextEdit and TextWrap (text_ops.ts), Editing and
+//             Editors (who edits which text).
 
 /** VERSION is the protocol version this client speaks. */
-export const VERSION = 4;
+export const VERSION = 5;
 
 // Op types (client frames carrying an op are exactly the op's bytes).
 export const OP_BEGIN = 0x10; //   stroke uvarint, tool u8, flags u8, color u32, width uvarint, points
@@ -43,6 +45,10 @@ export const OP_RESTYLE = 0x1e; // count uvarint, count × (author, stroke), par
 export const OP_ORDER = 0x1f; //   count uvarint, count × (author, stroke), where u8, [anchor author, anchor stroke]
 // 0x20 and 0x21 are the client messages Cursor and Name.
 export const OP_TRANSFORM = 0x22; // count uvarint, count × (author, stroke), sx, sy, tx, ty svarint
+export const OP_TEXT_EDIT = 0x25; // author uvarint, stroke uvarint, text string: replaces a text's content
+export const OP_TEXT_WRAP = 0x26; // author uvarint, stroke uvarint, wrap uvarint: a text's wrap width (0: none)
+/** The widest wrap width a TextWrap may set, in board units. */
+export const MAX_WRAP = 1 << 24;
 
 /** A Transform scale of 1: scales are in 1/SCALE_ONE units, |s| in 1..MAX_SCALE. */
 export const SCALE_ONE = 1 << 16;
@@ -68,6 +74,7 @@ export const MSG_HELLO = 0x01; //  version u8, epoch u64, lastSeq uvarint, autho
 export const MSG_CURSOR = 0x20; // x svarint, y svarint
 export const MSG_NAME = 0x21; //   name string, color u32
 export const MSG_LASER = 0x28; //  count uvarint, count × (x svarint, y svarint)
+export const MSG_EDITING = 0x2a; // author uvarint, stroke uvarint: the text the sender edits ((0, 0): none)
 /** The most points a Laser carries, and a Lasers carries for one author. */
 export const MAX_LASER_POINTS = 64;
 
@@ -80,6 +87,7 @@ export const MSG_LEAVE = 0x84; //    author uvarint
 export const MSG_CURSORS = 0x85; //  count uvarint, count × (author uvarint, x svarint, y svarint)
 export const MSG_NOTICE = 0x86; //   code u16, message string
 export const MSG_LASERS = 0x87; //   count uvarint, count × (author uvarint, n uvarint, n × (x svarint, y svarint))
+export const MSG_EDITORS = 0x89; //  count uvarint, count × (editor uvarint, author uvarint, stroke uvarint)
 
 /** Tools (a stroke's tool byte). Begin takes 0..2, Shape 3..6, Text makes 7. */
 export const TOOL_PEN = 0;
@@ -208,7 +216,7 @@ export interface RemoveOp {
 }
 
 /** AddOp is an op that can add to the board: the ops a server may number in a Purge. */
-export type AddOp = BeginOp | PointsOp | TraceOp | ShapeOp | TextOp;
+export type AddOp = BeginOp | PointsOp | TraceOp | ShapeOp | TextOp | TextEditOp;
 
 /** PurgeOp (servers only) drops every swept stroke for good, then applies op. */
 export interface PurgeOp {
@@ -283,8 +291,39 @@ export interface TransformOp {
   readonly dy: number;
 }
 
+/** TextEditOp replaces the content of a text (anyone's; PROTOCOL.md "TextEdit"). */
+export interface TextEditOp {
+  readonly type: 'textEdit';
+  readonly text: StrokeId;
+  readonly content: string;
+}
+
+/** TextWrapOp sets the width a text's lines wrap to, in board units (0: only at newlines). */
+export interface TextWrapOp {
+  readonly type: 'textWrap';
+  readonly text: StrokeId;
+  readonly wrap: number;
+}
+
 /** Op is a sequenced message: one change to the board. */
-export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp | UnsweepOp | RemoveOp | PurgeOp | RestyleOp | OrderOp | TransformOp;
+export type Op =
+  | BeginOp
+  | PointsOp
+  | TraceOp
+  | EndOp
+  | EraseOp
+  | ClearOp
+  | ShapeOp
+  | TextOp
+  | MoveOp
+  | UnsweepOp
+  | RemoveOp
+  | PurgeOp
+  | RestyleOp
+  | OrderOp
+  | TransformOp
+  | TextEditOp
+  | TextWrapOp;
 
 export interface HelloMsg {
   readonly type: 'hello';
@@ -318,7 +357,24 @@ export interface NameMsg {
 }
 
 /** ClientMsg is what one client frame carries. */
-export type ClientMsg = HelloMsg | CursorMsg | LaserMsg | NameMsg | Op;
+export type ClientMsg = HelloMsg | CursorMsg | LaserMsg | NameMsg | EditingMsg | Op;
+
+/** EditingMsg says which text the sender has open for typing ({0, 0}: none). */
+export interface EditingMsg {
+  readonly type: 'editing';
+  readonly text: StrokeId;
+}
+
+/** An Editors entry: editor has text open ({0, 0}: stopped). */
+export interface TextEditor {
+  readonly editor: number;
+  readonly text: StrokeId;
+}
+
+export interface EditorsMsg {
+  readonly type: 'editors';
+  readonly editors: readonly TextEditor[];
+}
 
 export interface WelcomeMsg {
   readonly type: 'welcome';

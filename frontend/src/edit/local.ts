@@ -138,8 +138,9 @@ export function shapeOp(s: Stroke): ShapeOp {
 }
 
 /** textShown is how a text looks. */
-export function textShown(stroke: number, style: TextStyle, x: number, y: number, text: string): Stroke {
+export function textShown(stroke: number, style: TextStyle, x: number, y: number, text: string, wrap = 0): Stroke {
   return {
+    ...(wrap ? { wrap } : {}),
     ...UNSWEPT,
     author: SELF,
     stroke,

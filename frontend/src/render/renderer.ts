@@ -129,6 +129,12 @@ export class Renderer {
     this.requestFrame();
   }
 
+  /** repaint paints everything again (the text font arrived). */
+  repaint(): void {
+    this.layer.invalidate();
+    this.requestFrame();
+  }
+
   /** snapshotArrived says a snapshot's frame arrived at t (performance.now()): the next frame measures openMs. */
   snapshotArrived(t: number): void {
     this.openedAt = t;

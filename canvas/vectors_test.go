@@ -359,7 +359,7 @@ func buildVectors(t testing.TB) vectorFile {
 		{3, &Op{Type: OpTextEdit, Anchor: StrokeID{Author: 2, N: 4}, Text: "a rect takes no text"}},
 		{3, &Op{Type: OpTextWrap, Anchor: StrokeID{Author: 9, N: 9}, Width: 5}},
 		{2, &Op{Type: OpText, Stroke: 6, Color: 0x336699ff, Width: 20, Points: []Point{{X: 1, Y: 2}}, Text: "the author again"}}, // keeps the wrap
-		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 6}}, SX: ScaleOne, SY: 2 * ScaleOne}},                     // wrap scales with the font
+		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 6}}, SX: ScaleOne, SY: 2 * ScaleOne}},                      // wrap scales with the font
 	})
 	return vf
 }

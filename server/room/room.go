@@ -65,10 +65,10 @@ type Room struct {
 	cursors    map[uint32]canvas.Cursor
 	// Laser trail points each author sent since the last Lasers (at most
 	// canvas.MaxLaserPoints each): relayed with the cursors, never stored.
-	lasers map[uint32][]canvas.Cursor
+	lasers  map[uint32][]canvas.Cursor
 	editors map[uint32]canvas.StrokeID // the text each person edits (editing.go)
 	curDue  time.Time                  // when cursors and lasers may next be sent
-	sentAt time.Time // when the last frame went out
+	sentAt  time.Time                  // when the last frame went out
 	// paidUntil is how far ahead the room's frames have spent its share
 	// of a core (sendDue): each frame sent moves it a sendInterval on from
 	// now or from where it was, whichever is later.

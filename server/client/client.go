@@ -45,6 +45,7 @@ type Client struct {
 	people  map[uint32]canvas.Presence
 	cursors map[uint32]canvas.AuthorCursor
 	lasers  map[uint32][]canvas.Cursor // every laser point received, by author
+	editors map[uint32]canvas.StrokeID // the text each person edits (Editors)
 	err     error
 	live    bool // welcomed on the current connection
 	// Set while handling one frame:
@@ -82,7 +83,7 @@ func New(url string, o Options) *Client {
 	return &Client{url: url, name: o.Name, color: o.Color, header: o.Header, noLog: o.NoLog, dialer: o.NewDialer,
 		board: canvas.NewBoard(0), change: make(chan struct{}),
 		people: map[uint32]canvas.Presence{}, cursors: map[uint32]canvas.AuthorCursor{},
-		lasers: map[uint32][]canvas.Cursor{}}
+		lasers: map[uint32][]canvas.Cursor{}, editors: map[uint32]canvas.StrokeID{}}
 }
 
 type handler struct {
@@ -238,6 +239,10 @@ func (c *Client) handle(_ *gws.Conn, m *canvas.ServerMsg) error {
 	case canvas.MsgLasers:
 		for _, l := range m.Lasers {
 			c.lasers[l.Author] = append(c.lasers[l.Author], l.Points...)
+		}
+	case canvas.MsgEditors:
+		for _, e := range m.Editors {
+			c.editors[e.Editor] = e.Text
 		}
 	}
 	return nil

@@ -13,6 +13,9 @@ type Stroke struct {
 	Width    uint32 // line width; for text, the font size
 	Points   []Point
 	Text     string // ToolText only
+	// Wrap is a text's wrap width in board units, 0 when its lines break
+	// only at newlines (text.go).
+	Wrap uint32
 	// Seq is the sequence number of the op that put the stroke on the
 	// board: who drew it is ID.Author, when is the log's time of Seq.
 	Seq uint64
@@ -221,6 +224,8 @@ func (b *Board) Apply(a uint32, o *Op) {
 		b.transform(o)
 	case OpRotate:
 		b.rotate(o)
+	case OpTextEdit, OpTextWrap:
+		b.textOp(o)
 	}
 }
 

@@ -838,7 +838,7 @@ func TestUnmarshalBinaryRejects(t *testing.T) {
 		{"MaxStrokePoints+1 points", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, width: 1, deltas: many}}), "point count 50001 over limit 50000"},
 		{"stroke number 0", rawBoard(1, nil, []rawStroke{stroke(1, 0)}), "stroke number 0"},
 		{"unknown tool", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, tool: 9, width: 1, deltas: one}}), "unknown tool"},
-		{"unknown stroke flag", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, flags: 128, width: 1, deltas: one}}), "unknown stroke flags"},
+		{"a wrap width on a pen stroke", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, flags: 128, width: 1, deltas: one}}), "wrap width on a tool 0 stroke"},
 		{"removed but not swept", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, flags: 32, width: 1, deltas: one}}), "unknown stroke flags"},
 		{"shape with one point", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, tool: ToolRect, width: 1, deltas: one}}), "stroke with 1 points"},
 		{"x beyond the limit", rawBoard(1, nil, []rawStroke{{author: 1, n: 1, width: 1, deltas: [][3]int64{{CoordLimit + 1, 0, 0}}}}), "coordinate beyond"},

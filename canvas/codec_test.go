@@ -85,6 +85,7 @@ type srvMsg struct {
 	Lasers   []AuthorLaser
 	Views    []AuthorView
 	Notice   Notice
+	Editors  []Editor
 }
 
 // decodeServer decodes a server frame into copies of its messages.
@@ -98,6 +99,7 @@ func decodeServer(frame []byte) ([]srvMsg, error) {
 		}
 		c.Cursors = append([]AuthorCursor(nil), m.Cursors...)
 		c.Views = append([]AuthorView(nil), m.Views...)
+		c.Editors = append([]Editor(nil), m.Editors...)
 		for _, l := range m.Lasers {
 			c.Lasers = append(c.Lasers, AuthorLaser{Author: l.Author, Points: append([]Cursor(nil), l.Points...)})
 		}
@@ -137,6 +139,8 @@ func appendServer(b []byte, msgs []srvMsg) []byte {
 			b = AppendViews(b, m.Views)
 		case MsgNotice:
 			b = AppendNotice(b, &m.Notice)
+		case MsgEditors:
+			b = AppendEditors(b, m.Editors)
 		default:
 			panic(fmt.Sprintf("appendServer: type %#x", m.Type))
 		}
@@ -212,6 +216,8 @@ func wantClientFrameBytes(t *testing.T, f ClientFrame, want []byte) {
 		got = AppendName(prefix, &f.Name)
 	case MsgView:
 		got = AppendView(prefix, f.View)
+	case MsgEditing:
+		got = AppendEditing(prefix, f.Editing)
 	default:
 		got = AppendOp(prefix, &f.Op)
 	}

@@ -64,6 +64,8 @@ type ClientFrame struct {
 	Laser  Laser // Points reused across frames
 	View   View
 	Name   Name
+	// Editing: the text the sender edits ((0, 0): none; message_editing.go).
+	Editing StrokeID
 }
 
 // DecodeClientFrame decodes a client frame into f, reusing f.Op's slices.
@@ -90,6 +92,8 @@ func DecodeClientFrame(b []byte, f *ClientFrame) error {
 		f.View = r.view()
 	case f.Type == MsgName:
 		f.Name = Name{Name: r.str("name", MaxNameBytes), Color: r.u32()}
+	case f.Type == MsgEditing:
+		f.Editing = r.decodeEditing()
 	case IsOp(f.Type):
 		r.b = b
 		decodeOp(&r, &f.Op)

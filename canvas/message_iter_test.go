@@ -24,7 +24,7 @@ type iterOp struct {
 
 // knownServerType: DecodeServerFrame calls its fn for these, and skips the
 // others by their length.
-func knownServerType(t byte) bool { return t >= MsgWelcome && t <= MsgViews }
+func knownServerType(t byte) bool { return t >= MsgWelcome && t <= MsgViews || t == MsgEditors }
 
 // walkFrame reads frame with FrameIter, OpsIter and DecodeWelcome, keeping
 // the known types; it stops at the first error. unchecked: the frame has a

@@ -169,6 +169,7 @@ type ServerMsg struct {
 	Lasers   []AuthorLaser
 	Views    []AuthorView
 	Notice   Notice
+	Editors  []Editor // message_editing.go
 }
 
 // DecodeServerFrame decodes every message of a server frame, calling fn for
@@ -187,7 +188,7 @@ func DecodeServerFrame(b []byte, fn func(m *ServerMsg) error) error {
 			return errShort
 		}
 		body := reader{b: r.bytes(int(n))}
-		m = ServerMsg{Type: typ, Ops: m.Ops[:0], Cursors: m.Cursors[:0], Lasers: m.Lasers[:0], Views: m.Views[:0]}
+		m = ServerMsg{Type: typ, Ops: m.Ops[:0], Cursors: m.Cursors[:0], Lasers: m.Lasers[:0], Views: m.Views[:0], Editors: m.Editors[:0]}
 		switch typ {
 		case MsgWelcome:
 			decodeWelcome(&body, &m.Welcome)
@@ -232,6 +233,8 @@ func DecodeServerFrame(b []byte, fn func(m *ServerMsg) error) error {
 			}
 		case MsgViews:
 			m.Views = body.readViews(m.Views)
+		case MsgEditors:
+			m.Editors = body.decodeEditors(m.Editors)
 		case MsgNotice:
 			m.Notice.Code = NoticeCode(body.u16())
 			m.Notice.Message = body.str("notice", maxNoticeBytes)

@@ -18,6 +18,8 @@ package canvas
 //	   (image.go).
 //	5  View and Views: follow the leader's view (view.go); the follow-on
 //	   form of Ops (ops_next.go).
+//	5  shared text: TextEdit and TextWrap (text.go), anyone edits any
+//	   text, live, wrapped to a width; Editing and Editors say who edits.
 const Version = 5
 
 // OpType is the first byte of an op. Ops are the sequenced messages: each
@@ -45,13 +47,16 @@ const (
 	OpTransform OpType = 0x22 // count uvarint, count × (author, stroke), sx, sy, tx, ty svarint
 	OpRotate    OpType = 0x23 // count uvarint, count × (author, stroke), angle, px, py svarint
 	OpImage     OpType = 0x24 // stroke uvarint, color u32, x0, y0, x1, y1 svarint, hash 32 bytes (image.go)
+	OpTextEdit  OpType = 0x25 // author uvarint, stroke uvarint, text string: replaces a text's content
+	OpTextWrap  OpType = 0x26 // author uvarint, stroke uvarint, wrap uvarint: a text's wrap width (0: none)
 )
 
 // IsOp reports whether t is an op type (a client frame carrying an op).
 // Op types and the other client message types share one byte space:
 // 0x20 and 0x21 are Cursor and Name.
 func IsOp(t byte) bool {
-	return t >= byte(OpBegin) && t <= byte(OpOrder) || t == byte(OpTransform) || t == byte(OpRotate) || t == byte(OpImage)
+	return t >= byte(OpBegin) && t <= byte(OpOrder) || t == byte(OpTransform) || t == byte(OpRotate) || t == byte(OpImage) ||
+		t == byte(OpTextEdit) || t == byte(OpTextWrap)
 }
 
 // Tools. A stroke's tool says how it is drawn (PROTOCOL.md "Rendering").
@@ -129,6 +134,8 @@ type StrokeID struct {
 //	Transform:      Strokes, SX, SY (scale, 1/ScaleOne units), DX, DY (translation)
 //	Rotate:         Strokes, Angle (1/100 degree), Pivot
 //	Image:          Stroke, Color (alpha: opacity), Points (two, absolute), Text (the hash, hex)
+//	TextEdit:       Anchor (the text), Text
+//	TextWrap:       Anchor (the text), Width (the wrap width, 0: none)
 //	End:            nothing
 //
 // Purge marks an op of a type that adds to the board (AddsToBoard) as
@@ -161,7 +168,7 @@ type Op struct {
 // a Purge may carry.
 func AddsToBoard(t OpType) bool {
 	switch t {
-	case OpBegin, OpPoints, OpPointsP, OpTrace, OpShape, OpText, OpImage:
+	case OpBegin, OpPoints, OpPointsP, OpTrace, OpShape, OpText, OpImage, OpTextEdit:
 		return true
 	}
 	return false
@@ -231,6 +238,8 @@ func AppendOp(b []byte, o *Op) []byte {
 		if o.Stroke != 0 {
 			b = appendUvarint(b, uint64(o.Stroke))
 		}
+	case OpTextEdit, OpTextWrap:
+		b = appendTextOp(b, o)
 	case OpUnsweep:
 		b = appendUvarint(b, uint64(o.Sweep.Author))
 		b = appendUvarint(b, uint64(o.Sweep.N))
@@ -323,6 +332,8 @@ func decodeOp(r *reader, o *Op) {
 		decodeTransform(r, o)
 	case OpRotate:
 		decodeRotate(r, o)
+	case OpTextEdit, OpTextWrap:
+		decodeTextOp(r, o)
 	case OpShape:
 		r.strokeHeader(o)
 		if r.err != nil {

@@ -24,7 +24,8 @@ const (
 	snapFlagSwept    = 1 << 4 // sweep author uvarint, n uvarint follow
 	snapFlagRemoved  = 1 << 5 // the sweep was a Remove (only with snapFlagSwept)
 	snapFlagRot      = 1 << 6 // rot uvarint (1..35999) follows, after the sweep
-	snapFlags        = snapFlagPressure | snapFlagHidden | snapFlagFilled | snapFlagSeq | snapFlagSwept | snapFlagRemoved | snapFlagRot
+	snapFlagWrap     = 1 << 7 // a text's wrap width uvarint follows its text (version 5)
+	snapFlags        = snapFlagPressure | snapFlagHidden | snapFlagFilled | snapFlagSeq | snapFlagSwept | snapFlagRemoved | snapFlagRot | snapFlagWrap
 )
 
 // MaxSnapshotBytes is an upper bound of the size of a Snapshot message
@@ -44,7 +45,8 @@ func MaxSnapshotBytes(authors, strokes, points, text int) int {
 		header = 8 + binary.MaxVarintLen64 + binary.MaxVarintLen32
 		author = binary.MaxVarintLen32 + binary.MaxVarintLen64 + binary.MaxVarintLen32
 		stroke = 2*binary.MaxVarintLen32 + 1 + 1 + 4 + 2 + 3 + 2 + // ids, tool, flags, color, width ≤ 4096, points ≤ 50000, text length ≤ 4096
-			binary.MaxVarintLen64 + 2*binary.MaxVarintLen32 + 3 // seq, sweep, rot
+			binary.MaxVarintLen64 + 2*binary.MaxVarintLen32 + 3 + // seq, sweep, rot
+			4 // wrap ≤ MaxWrap
 		point = 5 + 5 + 1
 	)
 	return msg + header + authors*author + binary.MaxVarintLen32 + strokes*stroke + points*point + text
@@ -94,6 +96,9 @@ func (b *Board) AppendBinary(dst []byte) ([]byte, error) {
 		if s.Rot != 0 {
 			flags |= snapFlagRot
 		}
+		if s.Wrap != 0 {
+			flags |= snapFlagWrap
+		}
 		dst = append(dst, s.Tool, flags)
 		dst = appendU32(dst, s.Color)
 		dst = appendUvarint(dst, uint64(s.Width))
@@ -108,6 +113,9 @@ func (b *Board) AppendBinary(dst []byte) ([]byte, error) {
 		if s.Tool == ToolText || s.Tool == ToolImage {
 			dst = appendUvarint(dst, uint64(len(s.Text)))
 			dst = append(dst, s.Text...)
+		}
+		if s.Wrap != 0 {
+			dst = appendUvarint(dst, uint64(s.Wrap))
 		}
 		if s.Seq != 0 {
 			dst = appendUvarint(dst, s.Seq)
@@ -208,6 +216,8 @@ func decodeBoard(r *reader) (*Board, error) {
 			r.fail(errf("unknown tool %d", s.Tool))
 		case flags&^snapFlags != 0, flags&snapFlagRemoved != 0 && flags&snapFlagSwept == 0:
 			r.fail(errf("unknown stroke flags %#x", flags))
+		case flags&snapFlagWrap != 0 && s.Tool != ToolText:
+			r.fail(errf("wrap width on a tool %d stroke", s.Tool))
 		case IsShape(s.Tool) && np != 2, s.Tool == ToolText && np != 1, s.Tool == ToolImage && np != 2:
 			r.fail(errf("tool %d stroke with %d points", s.Tool, np))
 		case w < 1 || w > MaxWidth:
@@ -245,6 +255,13 @@ func decodeBoard(r *reader) (*Board, error) {
 		case ToolImage:
 			if s.Text = r.str("image hash", ImageHashHex); r.err == nil && !ValidImageHash(s.Text) {
 				r.fail(errf("image hash %q", s.Text))
+			}
+		}
+		if flags&snapFlagWrap != 0 {
+			if w := r.uvarint(); r.err == nil && (w == 0 || w > MaxWrap) {
+				r.fail(errf("wrap width %d outside 1..%d", w, MaxWrap))
+			} else {
+				s.Wrap = uint32(w)
 			}
 		}
 		if flags&snapFlagSeq != 0 {

@@ -32,6 +32,7 @@ func (b *Board) SVGWith(imageHref func(hash string) string) []byte {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="%d %d %d %d" width="%s" height="%s">`,
 		minX, minY, w, h, cssPx(w), cssPx(h))
+	sb.WriteString(b.textFontFace())
 	fmt.Fprintf(&sb, `<rect x="%d" y="%d" width="%d" height="%d" fill="#ffffff"/>`, minX, minY, w, h)
 
 	// Masks for erasers: white everywhere, black along the eraser's path.
@@ -159,17 +160,7 @@ func writeStroke(sb *strings.Builder, s *Stroke) {
 		fmt.Fprintf(sb, `<ellipse%s cx="%g" cy="%g" rx="%g" ry="%g" %s %s/>`, data,
 			float64(x0+x1)/2, float64(y0+y1)/2, float64(x1-x0)/2, float64(y1-y0)/2, fill, outline)
 	case ToolText:
-		p := s.Points[0]
-		fmt.Fprintf(sb, `<text%s x="%d" y="%d" font-family="sans-serif" font-size="%d" fill="%s"%s dominant-baseline="text-before-edge" xml:space="preserve">`,
-			data, p.X, p.Y, s.Width, color, alphaAttr("fill-opacity", alpha))
-		for i, line := range strings.Split(s.Text, "\n") {
-			dy := "0"
-			if i > 0 {
-				dy = strconv.FormatFloat(1.25*float64(s.Width), 'f', -1, 64)
-			}
-			fmt.Fprintf(sb, `<tspan x="%d" dy="%s">%s</tspan>`, p.X, dy, xmlEscape(line))
-		}
-		sb.WriteString("</text>")
+		writeText(sb, s, color, alpha, data)
 	default: // pen
 		writePolyline(sb, s, color, alpha, data)
 	}
@@ -202,7 +193,7 @@ func ArrowHead(p, q Point, width uint32) (l, r [2]float64) {
 }
 
 // visibleBounds is the bounding box of visible strokes, widths included
-// (texts count an estimate of their size).
+// (a text its measured box, textlayout.go).
 func (b *Board) visibleBounds() (minX, minY, maxX, maxY int64, ok bool) {
 	minX, minY = math.MaxInt64, math.MaxInt64
 	maxX, maxY = math.MinInt64, math.MinInt64
@@ -238,13 +229,7 @@ func (b *Board) visibleBounds() (minX, minY, maxX, maxY int64, ok bool) {
 		}
 		if s.Tool == ToolText {
 			p := s.Points[0]
-			lines := strings.Split(s.Text, "\n")
-			longest := 0
-			for _, l := range lines {
-				longest = max(longest, len([]rune(l)))
-			}
-			size := int64(s.Width)
-			w, h := int64(longest)*size*6/10, int64(len(lines))*size*5/4
+			w, h := TextBox(s)
 			grow(int64(p.X)+w, int64(p.Y)+h, 0)
 			grow(int64(p.X)+w, int64(p.Y), 0)
 			grow(int64(p.X), int64(p.Y)+h, 0)

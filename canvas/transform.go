@@ -45,7 +45,8 @@ func decodeTransform(r *reader, o *Op) {
 }
 
 // transform applies a Transform: see the file comment. A text's font size
-// is scaled by |sy| (rounded, within 1..MaxWidth); other widths stay.
+// is scaled by |sy| (rounded, within 1..MaxWidth), and its wrap width
+// too (within 1..MaxWrap); other widths stay.
 func (b *Board) transform(o *Op) {
 	var set []*Stroke
 	seen := make(map[*Stroke]bool, len(o.Strokes))
@@ -76,6 +77,9 @@ func (b *Board) transform(o *Op) {
 				sy = -sy
 			}
 			s.Width = uint32(max(1, min(MaxWidth, floorDiv(int64(s.Width)*sy+ScaleOne/2, ScaleOne))))
+			if s.Wrap != 0 { // by the font's factor, so its lines break where they did
+				s.Wrap = uint32(max(1, min(MaxWrap, floorDiv(int64(s.Wrap)*sy+ScaleOne/2, ScaleOne))))
+			}
 		}
 	}
 }

@@ -94,6 +94,10 @@ func opJSON(o *Op) obj {
 			ids = append(ids, []any{s.Author, s.N})
 		}
 		return obj{"type": "rotate", "strokes": ids, "angle": o.Angle, "pivot": []any{o.Pivot.X, o.Pivot.Y}}
+	case OpTextEdit:
+		return obj{"type": "textEdit", "text": []any{o.Anchor.Author, o.Anchor.N}, "content": o.Text}
+	case OpTextWrap:
+		return obj{"type": "textWrap", "text": []any{o.Anchor.Author, o.Anchor.N}, "wrap": o.Width}
 	}
 	return obj{"type": "unknown"}
 }
@@ -113,6 +117,8 @@ func clientJSON(f *ClientFrame) obj {
 	case MsgView:
 		v := f.View
 		return obj{"type": "view", "x": v.X, "y": v.Y, "w": v.W, "h": v.H}
+	case MsgEditing:
+		return obj{"type": "editing", "text": []any{f.Editing.Author, f.Editing.N}}
 	}
 	return opJSON(&f.Op)
 }
@@ -138,6 +144,9 @@ func boardJSON(b *Board) obj {
 			"points": pointsJSON(s.Points, true)}
 		if s.Tool == ToolText || s.Tool == ToolImage {
 			so["text"] = s.Text
+			if s.Wrap != 0 {
+				so["wrap"] = s.Wrap
+			}
 		}
 		so["seq"] = s.Seq
 		if s.Swept != (StrokeID{}) {
@@ -201,6 +210,12 @@ func serverJSON(t testing.TB, frame []byte) []obj {
 				vs = append(vs, []any{v.Author, v.X, v.Y, v.W, v.H})
 			}
 			out = append(out, obj{"type": "views", "views": vs})
+		case MsgEditors:
+			es := []any{}
+			for _, e := range m.Editors {
+				es = append(es, []any{e.Editor, e.Text.Author, e.Text.N})
+			}
+			out = append(out, obj{"type": "editors", "editors": es})
 		case MsgNotice:
 			out = append(out, obj{"type": "notice", "code": m.Notice.Code, "message": m.Notice.Message})
 		}

@@ -110,6 +110,12 @@ func buildVectors(t testing.TB) vectorFile {
 	client("rotate: back a full turn", AppendOp(nil, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 1, N: 1}}, Angle: -MaxRotate}))
 	img := &Op{Type: OpImage, Stroke: 8, Tool: ToolImage, Color: 0x000000c0, Width: 1, Points: []Point{{X: -400, Y: -300}, {X: 400, Y: 300}}, Text: testImageHash}
 	client("image, three quarters opaque", AppendOp(nil, img))
+	client("text edit: anyone replaces a text's content", AppendOp(nil, &Op{Type: OpTextEdit, Anchor: StrokeID{Author: 2, N: 6}, Text: "Wrapped, ünïcode ✏️\nline two"}))
+	client("text edit: emptied", AppendOp(nil, &Op{Type: OpTextEdit, Anchor: StrokeID{Author: 1 << 20, N: 300}}))
+	client("text wrap: a width", AppendOp(nil, &Op{Type: OpTextWrap, Anchor: StrokeID{Author: 2, N: 6}, Width: 640}))
+	client("text wrap: none", AppendOp(nil, &Op{Type: OpTextWrap, Anchor: StrokeID{Author: 2, N: 6}}))
+	client("editing a text", AppendEditing(nil, StrokeID{Author: 2, N: 6}))
+	client("editing nothing", AppendEditing(nil, StrokeID{}))
 	client("cursor", AppendCursor(nil, Cursor{X: -5, Y: 1000}))
 	client("name", AppendName(nil, &Name{Name: "Linus", Color: 0x2f9e44ff}))
 	client("laser, three points", AppendLaser(nil, &Laser{Points: []Cursor{{X: 10, Y: -10}, {X: 12, Y: -9}, {X: CoordLimit, Y: -CoordLimit}}}))
@@ -166,6 +172,12 @@ func buildVectors(t testing.TB) vectorFile {
 	bad("rotate, angle beyond 360°", "23010101c2b2040000", "angle out of range")
 	bad("rotate, pivot beyond the coordinate limit", "23010101028280808002"+"00", "coordinate beyond limit")
 	bad("rotate, empty list", "2300020000", "empty stroke list")
+	bad("text edit, stroke 0", "25010000", "stroke number 0")
+	bad("text edit, not UTF-8", "25010601ff", "not UTF-8")
+	bad("text edit, content cut short", "2501060541", "truncated")
+	bad("text wrap beyond 2^24", "2601068080800800", "wrap width over limit")
+	bad("text wrap, width missing", "260106", "truncated")
+	bad("editing, stroke 0 of an author", "2a0200", "stroke number 0")
 	bad("hello, name not UTF-8", "01010000000000000000000002c328ff0000ff", "not UTF-8")
 	bad("hello, name too long", "01010000000000000000000041", "name too long")
 	bad("cursor beyond the coordinate limit", "2080808080040000", "coordinate beyond limit")
@@ -212,6 +224,12 @@ func buildVectors(t testing.TB) vectorFile {
 	}
 	server("ops: a stroke drawn with Trace", AppendOps(nil, 77, ops))
 	server("ops, follow-on form: the same stroke after the connection's last op", AppendOpsNext(nil, ops))
+	f = AppendEditors(nil, []Editor{{Editor: 3, Text: StrokeID{Author: 2, N: 6}}, {Editor: 1 << 20, Text: StrokeID{}}})
+	server("editors: who edits which text, and who stopped", f)
+	wrapped := NewBoard(5)
+	wrapped.Apply(2, &Op{Type: OpText, Stroke: 1, Color: 0xff, Width: 40, Points: []Point{{X: -10, Y: 20}}, Text: "wrapped"})
+	wrapped.Apply(3, &Op{Type: OpTextWrap, Anchor: StrokeID{Author: 2, N: 1}, Width: 300})
+	server("snapshot: a text with a wrap width", AppendSnapshot(nil, wrapped))
 
 	// Apply: the deterministic model, step by step.
 	apply := func(name string, epoch uint64, steps []struct {
@@ -371,6 +389,15 @@ func buildVectors(t testing.TB) vectorFile {
 		{3, &Op{Type: OpRestyle, Strokes: []StrokeID{{Author: 2, N: 8}}, Parts: PartAlpha, Color: 0x40}},
 		{3, &Op{Type: OpRotate, Strokes: []StrokeID{{Author: 2, N: 8}}, Angle: 3000, Pivot: Point{X: 50, Y: 50}}}, // an image turns like a rectangle
 		{3, &Op{Type: OpErase, Strokes: []StrokeID{{Author: 2, N: 1}}}},
+	})
+	apply("text edit and wrap: anyone's text, only texts", 12, []step{
+		{1, begin}, {1, &Op{Type: OpEnd}}, {2, rect}, {2, text},
+		{3, &Op{Type: OpTextEdit, Anchor: StrokeID{Author: 2, N: 6}, Text: "edited by 3"}},
+		{3, &Op{Type: OpTextWrap, Anchor: StrokeID{Author: 2, N: 6}, Width: 500}},
+		{3, &Op{Type: OpTextEdit, Anchor: StrokeID{Author: 2, N: 4}, Text: "a rect takes no text"}},
+		{3, &Op{Type: OpTextWrap, Anchor: StrokeID{Author: 9, N: 9}, Width: 5}},
+		{2, &Op{Type: OpText, Stroke: 6, Color: 0x336699ff, Width: 20, Points: []Point{{X: 1, Y: 2}}, Text: "the author again"}}, // keeps the wrap
+		{3, &Op{Type: OpTransform, Strokes: []StrokeID{{Author: 2, N: 6}}, SX: ScaleOne, SY: 2 * ScaleOne}},                      // wrap scales with the font
 	})
 	return vf
 }
@@ -569,6 +596,8 @@ func reencodeClient(f *ClientFrame) []byte {
 		return AppendName(nil, &f.Name)
 	case MsgView:
 		return AppendView(nil, f.View)
+	case MsgEditing:
+		return AppendEditing(nil, f.Editing)
 	}
 	return AppendOp(nil, &f.Op)
 }

@@ -189,6 +189,7 @@ func (a *App) routes() *echo.Echo {
 	e.POST("/api/boards/:room/images", a.uploadImage, a.budget)
 	e.GET("/b/:room/img/:hash", a.serveImage, a.budget)
 	e.GET("/static/*", a.staticFile)
+	e.GET(textFontPath, textFont)
 	e.GET("/favicon.ico", a.rootFile("favicon.ico"))
 	e.GET("/manifest.webmanifest", a.rootFile("manifest.webmanifest"))
 	e.GET("/sw.js", a.serviceWorker)
@@ -349,7 +350,7 @@ func (a *App) boardSVG(c echo.Context, segment string) error {
 	if notModified {
 		return c.NoContent(http.StatusNotModified)
 	}
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'")
 	return c.Blob(http.StatusOK, "image/svg+xml", pic.svg)
 }
 

@@ -162,6 +162,10 @@ export class FakeConn {
       room.broadcast([{ type: 'views', views: [{ author: this.author, x: m.x, y: m.y, w: m.w, h: m.h }] }]);
       return;
     }
+    if (m.type === 'editing') {
+      room.broadcast([{ type: 'editors', editors: [{ editor: this.author, text: m.text }] }]);
+      return;
+    }
     if (room.paused) {
       room.held.push({ conn: this, frame: f });
       return;

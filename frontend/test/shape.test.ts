@@ -48,10 +48,14 @@ test('ellipse points lie on the ellipse inscribed in the rectangle', () => {
   }
 });
 
-test('text box: 0.6 × size per character of the longest line, 1.25 × size per line', () => {
-  assert.deepEqual(textBox({ x: 10, y: 20 }, 100, 'ab\nabcd'), { minX: 10, minY: 20, maxX: 250, maxY: 270 });
-  assert.deepEqual(textBox({ x: 0, y: 0 }, 10, ''), { minX: 0, minY: 0, maxX: 6, maxY: 12.5 }, 'an empty text can still be found');
-  assert.equal(textBox({ x: 0, y: 0 }, 10, '😀😀').maxX, 12, 'characters, not UTF-16 units');
+test('text box: the longest line measured in the text font, 1.25 × size per line, rounded up', () => {
+  // a b c d advance 1139, 1139, 987 and 1139 of 2048 units per em (Go Regular).
+  assert.deepEqual(textBox({ x: 10, y: 20 }, 100, 'ab\nabcd'), { minX: 10, minY: 20, maxX: 227, maxY: 270 });
+  assert.deepEqual(textBox({ x: 0, y: 0 }, 10, ''), { minX: 0, minY: 0, maxX: 0, maxY: 13 }, 'an empty text is one line high');
+  assert.equal(textBox({ x: 0, y: 0 }, 10, '😀😀').maxX, 15, 'characters (the font lacks these: its fallback advance), not UTF-16 units');
+  assert.ok(textBox({ x: 0, y: 0 }, 100, 'iiii').maxX < textBox({ x: 0, y: 0 }, 100, 'WWWW').maxX / 3, 'narrow letters make a narrow box');
+  const wrapped = textBox({ x: 0, y: 0 }, 20, 'hello world again', 120);
+  assert.deepEqual([wrapped.maxX <= 120, wrapped.maxY], [true, 50], 'wrapped to two lines within the width');
 });
 
 test('extent covers the skeleton grown by the width (and the arrow head, the text box)', () => {
@@ -89,8 +93,8 @@ test('hit: pen and highlighter along their path, shapes on their outline, filled
   assert.equal(hitStroke(arrow, at(80, 10, 1)), true, 'inside the head');
   assert.equal(hitStroke(arrow, at(50, 30, 1)), false);
   const text = S(TOOL_TEXT, [[0, 0]], 100, false, 'Hello');
-  assert.equal(hitStroke(text, at(250, 60, 1)), true, 'anywhere in the box');
-  assert.equal(hitStroke(text, at(320, 60, 1)), false);
+  assert.equal(hitStroke(text, at(200, 60, 1)), true, 'anywhere in the box');
+  assert.equal(hitStroke(text, at(260, 60, 1)), false, 'the box ends where the glyphs do (237)');
   assert.equal(hitStroke(S(TOOL_ERASER, [[0, 0], [100, 0]], 50), at(50, 0, 10)), false, 'partial-eraser strokes are never hit');
 });
 

@@ -62,8 +62,8 @@ test('svg: every tool, well formed, highlighters in their own layer under the in
   assert.match(svg, /<polygon points="100,0 65,20 65,-20"/, 'the arrow head as the server computes it');
   assert.match(svg, /<rect data-stroke="1-5" x="0" y="0" width="100" height="100" fill="#112233"/);
   assert.match(svg, /<ellipse data-stroke="1-6" cx="100" cy="50" rx="100" ry="50" fill="none"/);
-  assert.match(svg, /<text data-stroke="1-7" x="10" y="20" font-family="sans-serif" font-size="96"/);
-  assert.match(svg, /a &lt; b &amp; &quot;c&quot;<\/tspan><tspan x="10" dy="120">line 2/);
+  assert.match(svg, /<text data-stroke="1-7" font-family="'Sketchpad Text', sans-serif" font-size="96" font-kerning="none"/);
+  assert.match(svg, /<tspan x="10" y="115\.\d\d">a &lt; b &amp; &quot;c&quot;<\/tspan><tspan x="10" y="235\.\d\d">line 2/, 'each line at its baseline');
   assert.match(svg, /<path data-stroke="1-2" d="M[^"]+Z" fill="#112233"\/>/, 'the pen as its outline');
 });
 

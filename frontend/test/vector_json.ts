@@ -66,6 +66,10 @@ export function opJSON(op: Op): J {
       return { type: 'rotate', strokes: op.strokes.map((s) => [s.author, s.stroke]), angle: op.angle, pivot: [op.px, op.py] };
     case 'order':
       return { type: 'order', strokes: op.strokes.map((s) => [s.author, s.stroke]), where: op.where, anchor: [op.anchor.author, op.anchor.stroke] };
+    case 'textEdit':
+      return { type: 'textEdit', text: [op.text.author, op.text.stroke], content: op.content };
+    case 'textWrap':
+      return { type: 'textWrap', text: [op.text.author, op.text.stroke], wrap: op.wrap };
   }
 }
 
@@ -89,6 +93,8 @@ export function clientJSON(m: ClientMsg): J {
       return { type: 'view', x: m.x, y: m.y, w: m.w, h: m.h };
     case 'name':
       return { type: 'name', name: m.name, color: m.color };
+    case 'editing':
+      return { type: 'editing', text: [m.text.author, m.text.stroke] };
     default:
       return opJSON(m);
   }
@@ -110,6 +116,7 @@ export function boardJSON(b: Board): J {
       width: s.width,
       points: s.points.map((p) => [p.x, p.y, p.p]),
       ...(s.tool === 7 || s.tool === 8 ? { text: s.text } : {}),
+      ...(s.wrap ? { wrap: s.wrap } : {}),
       seq: s.seq,
       ...(s.sweptN !== 0 ? { swept: [s.sweptBy, s.sweptN], removed: s.removed } : {}),
       ...(s.rot ? { rot: s.rot } : {}),
@@ -144,5 +151,7 @@ export function serverJSON(m: ServerMsg): J {
       return { type: 'views', views: m.views.map((v) => [v.author, v.x, v.y, v.w, v.h]) };
     case 'notice':
       return { type: 'notice', code: m.code, message: m.message };
+    case 'editors':
+      return { type: 'editors', editors: m.editors.map((e) => [e.editor, e.text.author, e.text.stroke]) };
   }
 }

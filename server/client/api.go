@@ -161,6 +161,16 @@ func (c *Client) WaitLaser(ctx context.Context, author uint32, want ...canvas.Cu
 	})
 }
 
+// SendEditing says which text this client types into ({0, 0}: none).
+func (c *Client) SendEditing(text canvas.StrokeID) error {
+	return c.SendRaw(canvas.AppendEditing(nil, text))
+}
+
+// WaitEditing waits until Editors said that editor edits text.
+func (c *Client) WaitEditing(ctx context.Context, editor uint32, text canvas.StrokeID) error {
+	return c.wait(ctx, "editing", func() bool { return c.editors[editor] == text })
+}
+
 // Lasers is every laser point received from author.
 func (c *Client) Lasers(author uint32) []canvas.Cursor {
 	c.mu.Lock()

@@ -48,6 +48,7 @@ type Client struct {
 	cursors map[uint32]canvas.AuthorCursor
 	lasers  map[uint32][]canvas.Cursor // every laser point received, by author
 	views   map[uint32]canvas.View     // the last view received, by author
+	editors map[uint32]canvas.StrokeID // the text each person edits (Editors)
 	err     error
 	live    bool // welcomed on the current connection
 	auto    auto // the self-reconnecting loop (live.go)
@@ -89,7 +90,7 @@ func New(url string, o Options) *Client {
 	return &Client{url: url, name: o.Name, color: o.Color, header: o.Header, noLog: o.NoLog, dialer: o.NewDialer,
 		board: canvas.NewBoard(0), change: make(chan struct{}),
 		people: map[uint32]canvas.Presence{}, cursors: map[uint32]canvas.AuthorCursor{},
-		lasers: map[uint32][]canvas.Cursor{}, views: map[uint32]canvas.View{}, liveness: o.Liveness, auto: auto{stop: make(chan struct{})}}
+		lasers: map[uint32][]canvas.Cursor{}, views: map[uint32]canvas.View{}, editors: map[uint32]canvas.StrokeID{}, liveness: o.Liveness, auto: auto{stop: make(chan struct{})}}
 }
 
 type handler struct {
@@ -261,6 +262,10 @@ func (c *Client) handle(_ *gws.Conn, m *canvas.ServerMsg) error {
 	case canvas.MsgViews:
 		for _, v := range m.Views {
 			c.views[v.Author] = v.View
+		}
+	case canvas.MsgEditors:
+		for _, e := range m.Editors {
+			c.editors[e.Editor] = e.Text
 		}
 	}
 	return nil

@@ -113,6 +113,7 @@ func (r *Room) join(ctx context.Context, s Peer, h *canvas.Hello) {
 	p.Name, p.Color = h.Name, h.Color
 	r.names[author] = h.Name
 	tail = canvas.AppendPresence(tail, &p.Presence)
+	tail = r.appendEditors(tail)
 	if r.order.paused {
 		tail = appendPaused(tail)
 	}

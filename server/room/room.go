@@ -68,9 +68,10 @@ type Room struct {
 	lasers map[uint32][]canvas.Cursor
 	// The latest view of each author who moved it since the last Views
 	// (follow the leader): relayed with the cursors, never stored.
-	views  map[uint32]canvas.View
-	curDue time.Time // when cursors, lasers and views may next be sent
-	sentAt time.Time // when the last frame went out
+	views   map[uint32]canvas.View
+	editors map[uint32]canvas.StrokeID // the text each person edits (editing.go)
+	curDue  time.Time                  // when cursors, lasers and views may next be sent
+	sentAt  time.Time                  // when the last frame went out
 	// paidUntil is how far ahead the room's frames have spent its share
 	// of a core (sendDue): each frame sent moves it a sendInterval on from
 	// now or from where it was, whichever is later.
@@ -133,6 +134,7 @@ const (
 	evLaser
 	evView
 	evName
+	evEditing // cur holds the text's author and number (editing.go)
 	evClose
 	evPeek // a copy of the board, for /b/{room}.svg
 	evBus  // Redis mode: a published batch (data)
@@ -180,6 +182,7 @@ func newRoom(name string, hub *Hub) *Room {
 		cursors:  make(map[uint32]canvas.Cursor),
 		lasers:   make(map[uint32][]canvas.Cursor),
 		views:    make(map[uint32]canvas.View),
+		editors:  make(map[uint32]canvas.StrokeID),
 		recent:   newRecentOps(hub.cfg),
 
 		submitDone: make(chan oplog.SubmitResult, 1),
@@ -355,6 +358,8 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 		if m := r.sessions[ev.s]; m != nil {
 			r.views[m.author] = ev.view
 		}
+	case evEditing:
+		r.editing(ev.s, canvas.StrokeID{Author: uint32(ev.cur.X), N: uint32(ev.cur.Y)})
 	case evName:
 		if m := r.sessions[ev.s]; m != nil {
 			p := r.people[m.author]
@@ -429,6 +434,7 @@ func (r *Room) leave(s Peer) {
 			delete(r.cursors, m.author)
 			delete(r.lasers, m.author)
 			delete(r.views, m.author)
+			delete(r.editors, m.author) // the others drop it on Leave
 			r.out = canvas.AppendLeave(r.out, m.author)
 		}
 	}
@@ -521,6 +527,11 @@ func (r *Room) sizeOf(author uint32) growth {
 			h.points -= len(st.Points) + len(st.Text)
 		} else {
 			h.strokes = 1
+		}
+	case canvas.OpTextEdit: // replaces the text of a text that exists, else nothing
+		h.points = 0
+		if st := r.board.Stroke(o.Anchor); st != nil && st.Tool == canvas.ToolText {
+			h.points = len(o.Text) - len(st.Text)
 		}
 	}
 	return h

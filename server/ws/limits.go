@@ -45,10 +45,13 @@ func dropsOverBudget(typ byte) bool {
 }
 
 // drawsOnBoard reports whether a frame of type typ needs the right to draw:
-// ops, and the laser pointer, which a view link's page has no tool for. A
-// viewer's View is relayed: it shows no one anything they could not see,
-// and a presenter on a view link can be followed.
-func drawsOnBoard(typ byte) bool { return canvas.IsOp(typ) || typ == canvas.MsgLaser }
+// ops, the laser pointer, which a view link's page has no tool for, and
+// the claim on a text to type into. A viewer's View is relayed: it shows
+// no one anything they could not see, and a presenter on a view link can
+// be followed.
+func drawsOnBoard(typ byte) bool {
+	return canvas.IsOp(typ) || typ == canvas.MsgLaser || typ == canvas.MsgEditing
+}
 
 // maxDebt is how far (in time) a connection may run ahead of its budget
 // before it is closed instead of slowed down.

@@ -344,6 +344,8 @@ func (h *Handler) message(c *gws.Conn, msg *gws.Message) {
 		s.room.Laser(s, &canvas.Laser{Points: append([]canvas.Cursor(nil), f.Laser.Points...)})
 	case f.Type == canvas.MsgView:
 		s.room.View(s, f.View)
+	case f.Type == canvas.MsgEditing:
+		s.room.Editing(s, f.Editing)
 	case f.Type == canvas.MsgName:
 		if s.forcedName != "" {
 			f.Name.Name = s.forcedName

@@ -18,7 +18,7 @@
 // (restyle, z-order and nudge of the selection).
 
 import type { Board, Stroke } from '../protocol/board';
-import { TOOL_TEXT, type Op, type StrokeId } from '../protocol/types';
+import type { Op, StrokeId } from '../protocol/types';
 import { EMPTY_RECT, type Rect } from '../geometry/bounds';
 import type { EraserPath, XY } from '../geometry/hit';
 import { strokeExtent } from '../geometry/shape';
@@ -35,18 +35,18 @@ import {
   visibilityOps,
   type History,
   type Locate,
-  type TextState,
 } from './history';
-import { imageOp, imageShown, textOp, textShown, type LocalItem, type ShapeStyle, type StrokeStyle, type TextStyle } from './local';
+import { imageOp, imageShown, type LocalItem, type ShapeStyle, type StrokeStyle, type TextStyle } from './local';
 import { Arranger } from './arrange';
 import { Sweeper } from './sweeper';
+import { TextEdits } from './text';
 import { Drawing, type Sample } from './drawing';
 import { EraseGesture } from './erase_gesture';
 import { MoveGesture } from './move_gesture';
 import { NO_PENDING, pendingView, type PendingView } from './pending';
 import { restoredItems } from './restored';
 import { CommittedCache } from './committed_cache';
-import { boundsOf, hitTest, keyOf, ownTextAt, shownItems, strokeAt, strokesIn, type OverlayItem, type ShownItem, type ShownState } from './shown';
+import { boundsOf, hitTest, keyOf, shownItems, strokeAt, strokesIn, type OverlayItem, type ShownItem, type ShownState } from './shown';
 
 export type { ShapeStyle, StrokeStyle, TextStyle } from './local';
 export type { OverlayItem, Paintable, ShownItem } from './shown';
@@ -89,6 +89,25 @@ export class Editor {
     newStroke: () => this.nextStroke++,
     select: (ids) => this.select(ids),
     addLocal: (l) => this.addLocal(l),
+  });
+  /** Placing texts and typing into anyone's. */
+  readonly texts: TextEdits = new TextEdits({
+    readOnly: () => this.readOnly,
+    endGestures: () => this.endGestures(),
+    newStroke: () => this.nextStroke++,
+    push: (op) => this.push(op),
+    addLocal: (l) => this.addLocal(l),
+    local: (n) => this.localByN.get(n),
+    shown: (all) => this.shown(all),
+    shownWithEdited: () => shownItems({ ...this.shownState(), editingKey: null }, true),
+    extentOf: (s) => this.extentOf(s),
+    record: (a) => this.setHistory(record(this.historyV, a)),
+    changed: () => this.changed(),
+    setEditingKey: (k) => {
+      if (k === this.editingKey) return;
+      this.editingKey = k;
+      this.changed();
+    },
   });
   /** The clear, anyone's undo of it, a moderator's removal. */
   readonly sweeps: Sweeper = new Sweeper({
@@ -232,19 +251,11 @@ export class Editor {
     this.draw.shapeEnd();
   }
 
-  // ---- text ----
+  // ---- text (edit/text) ----
 
   /** addText places a new text with its top-left at (x, y); it returns its stroke number. */
   addText(x: number, y: number, style: TextStyle, text: string): number {
-    if (this.readOnly) return 0;
-    this.endGestures();
-    const n = this.nextStroke++;
-    const shown = textShown(n, style, x, y, text);
-    const uid = this.push(textOp(shown));
-    this.addLocal({ stroke: n, shown, pts: null, sent: 0, firstUid: uid, lastUid: uid });
-    this.setHistory(record(this.historyV, { kind: 'stroke', stroke: n }));
-    this.changed();
-    return n;
+    return this.texts.add(x, y, style, text);
   }
 
   /** addImage places image hash (uploaded to the board) in the box with corners a and b; it returns its stroke number. */
@@ -263,55 +274,22 @@ export class Editor {
 
   /** ownText returns our text number n as shown (with the offset our pending moves give it), or null. */
   ownText(n: number): { readonly stroke: Stroke; readonly x: number; readonly y: number } | null {
-    const it = this.findShown(SELF + ':' + n, true);
-    if (!it || it.stroke.tool !== TOOL_TEXT) return null;
-    return { stroke: it.stroke, x: it.stroke.points[0].x + it.dx, y: it.stroke.points[0].y + it.dy };
+    return this.texts.of({ author: SELF, stroke: n });
   }
 
-  /**
-   * editText changes our text n (in place, at its place): an empty text is
-   * erased. It returns false when there is no such text of ours.
-   */
+  /** editText changes our text n (in place, at its place): an empty text is erased. It returns false when there is no such text of ours. */
   editText(n: number, style: TextStyle, text: string): boolean {
-    const cur = this.ownText(n);
-    if (!cur || this.readOnly) return false;
-    const before: TextState = { color: cur.stroke.color, size: cur.stroke.width, text: cur.stroke.text };
-    if (text === '') {
-      this.endGestures();
-      const ids = [{ author: SELF, stroke: n }];
-      for (const op of visibilityOps('erase', ids)) this.push(op);
-      this.setHistory(record(this.historyV, { kind: 'erase', strokes: ids }));
-      this.changed();
-      return true;
-    }
-    const after: TextState = { color: style.color, size: style.size, text };
-    if (before.color === after.color && before.size === after.size && before.text === after.text) return true;
-    this.endGestures();
-    const shown = textShown(n, style, cur.x, cur.y, text);
-    const uid = this.push(textOp(shown));
-    const item = this.localByN.get(n);
-    if (item) {
-      item.shown = shown;
-      item.lastUid = uid;
-    } else {
-      this.addLocal({ stroke: n, shown, pts: null, sent: 0, firstUid: uid, lastUid: uid });
-    }
-    this.setHistory(record(this.historyV, { kind: 'text', stroke: n, before, after }));
-    this.changed();
-    return true;
+    return this.texts.edit(n, style, text);
   }
 
   /** setEditing hides our text n while it is being edited in place (0: none). */
   setEditing(n: number): void {
-    const key = n ? SELF + ':' + n : null;
-    if (key === this.editingKey) return;
-    this.editingKey = key;
-    this.changed();
+    this.texts.setEditing(n ? { author: SELF, stroke: n } : null);
   }
 
   /** textAt returns the number of our topmost text at p, or 0. */
   textAt(p: XY, radius: number): number {
-    return ownTextAt(this.shown(), p, radius, this.extentOf);
+    return this.texts.at(p, radius, true)?.stroke ?? 0;
   }
 
   // ---- the stroke eraser ----
@@ -525,11 +503,6 @@ export class Editor {
     const t = this.ownText(n);
     return t ? { x: t.x, y: t.y } : null;
   };
-
-  private findShown(key: string, all: boolean): ShownItem | null {
-    for (const it of this.shown(all)) if (keyOf(it.id) === key) return it;
-    return null;
-  }
 
   /** endGestures ends whatever gesture is going on before another starts. */
   private endGestures(): void {

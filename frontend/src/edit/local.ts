@@ -164,8 +164,9 @@ export function imageOp(s: Stroke): ImageOp {
 }
 
 /** textShown is how a text looks. */
-export function textShown(stroke: number, style: TextStyle, x: number, y: number, text: string): Stroke {
+export function textShown(stroke: number, style: TextStyle, x: number, y: number, text: string, wrap = 0): Stroke {
   return {
+    ...(wrap ? { wrap } : {}),
     ...UNSWEPT,
     author: SELF,
     stroke,

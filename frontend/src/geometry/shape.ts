@@ -5,6 +5,7 @@
 
 // The tool bytes are the protocol's (protocol/types): there is one set.
 import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_IMAGE, TOOL_LINE, TOOL_RECT, TOOL_TEXT } from '../protocol/types';
+import { TEXT_LINE_HEIGHT, textSize } from './text_layout';
 import { EMPTY_RECT, pointsBounds, type Rect } from './bounds';
 import { turnLines, turnRect } from './turn';
 
@@ -23,6 +24,8 @@ export interface StrokeGeom {
   readonly text: string;
   /** Its rotation (1/100 degree) about its center (geometry/turn); absent or 0: none. */
   readonly rot?: number;
+  /** A text's wrap width (absent or 0: none). */
+  readonly wrap?: number;
 }
 
 /** arrowHeadLength is the length of an arrow's head: max(3 × width, 40). */
@@ -67,22 +70,16 @@ export function textLines(text: string): string[] {
   return text.split('\n');
 }
 
-/** TEXT_CHAR_WIDTH is the estimate of a character's width, in font sizes (the server's too). */
-export const TEXT_CHAR_WIDTH = 0.6;
-/** TEXT_LINE_HEIGHT is the line height, in font sizes. */
-export const TEXT_LINE_HEIGHT = 1.25;
+export { TEXT_LINE_HEIGHT };
 
 /**
- * textBox estimates the box of a text at (x, y) (its top-left) in font size
- * `size`: TEXT_CHAR_WIDTH × size per character of the longest line, wide;
- * TEXT_LINE_HEIGHT × size per line, high. An empty text still has the box of
- * one character, so it can be found.
+ * textBox returns the box of a text at (x, y) (its top-left) in font size
+ * `size`, wrapped to `wrap`: its lines measured in the text font, exactly
+ * as the server measures them (text_layout.ts).
  */
-export function textBox(at: XY, size: number, text: string): Rect {
-  const lines = textLines(text);
-  let longest = 1;
-  for (const l of lines) longest = Math.max(longest, Array.from(l).length);
-  return { minX: at.x, minY: at.y, maxX: at.x + longest * size * TEXT_CHAR_WIDTH, maxY: at.y + lines.length * size * TEXT_LINE_HEIGHT };
+export function textBox(at: XY, size: number, text: string, wrap = 0): Rect {
+  const { w, h } = textSize(text, size, wrap);
+  return { minX: at.x, minY: at.y, maxX: at.x + w, maxY: at.y + h };
 }
 
 /**
@@ -100,9 +97,9 @@ function unturnedExtent(s: StrokeGeom): Rect {
   const pts = s.points;
   if (pts.length === 0) return EMPTY_RECT;
   if (s.tool === TOOL_TEXT) {
-    const b = textBox(pts[0], s.width, s.text);
-    const pad = s.width * 0.25; // descenders, italics, a wider font than estimated
-    return { minX: b.minX - pad, minY: b.minY - pad, maxX: b.maxX + pad * 4, maxY: b.maxY + pad };
+    const b = textBox(pts[0], s.width, s.text, s.wrap);
+    const pad = s.width * 0.25; // glyphs that reach past their advance
+    return { minX: b.minX - pad, minY: b.minY - pad, maxX: b.maxX + pad, maxY: b.maxY + pad };
   }
   if (s.tool === TOOL_ARROW && pts.length >= 2) return pointsBounds(pts, s.width + arrowHeadLength(s.width));
   if (s.tool === TOOL_IMAGE) return pointsBounds(pts, 1);
@@ -145,7 +142,7 @@ function unturnedSkeleton(s: StrokeGeom): XY[][] {
       return [[...e, e[0]]];
     }
     case TOOL_TEXT: {
-      const b = textBox(pts[0], s.width, s.text);
+      const b = textBox(pts[0], s.width, s.text, s.wrap);
       const c = [
         { x: b.minX, y: b.minY },
         { x: b.maxX, y: b.minY },

@@ -107,7 +107,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'A', what: 'Arrow', command: 'arrow' },
   { keys: 'R', what: 'Rectangle (Shift: square)', command: 'rect' },
   { keys: 'O', what: 'Ellipse (Shift: circle)', command: 'ellipse' },
-  { keys: 'T', what: 'Text (Enter ends, Shift+Enter new line; double-click your text to edit)', command: 'text' },
+  { keys: 'T', what: 'Text (Enter ends, Shift+Enter new line; click or double-click any text to type into it)', command: 'text' },
   { keys: 'K', what: 'Laser pointer: a trail the others see fade out (not drawn on the board)', command: 'laser' },
   { keys: 'F', what: 'Fill shapes on or off', command: 'fill' },
   { keys: 'Delete / Backspace', what: 'Delete the selection', command: 'delete' },

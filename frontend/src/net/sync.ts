@@ -31,6 +31,7 @@ import {
   type AuthorView,
   type NoticeMsg,
   type Op,
+  type StrokeId,
   type OpsMsg,
   type PresenceMsg,
   type WelcomeMsg,
@@ -61,6 +62,8 @@ export interface SyncListener {
   lasers?(lasers: readonly AuthorLaser[]): void;
   /** Others' views (follow the leader; our own too, which the page skips). */
   views?(views: readonly AuthorView[]): void;
+  /** Who edits which text changed (editors()). */
+  editors?(): void;
   notice?(m: NoticeMsg): void;
   /** The room paused drawing (its storage is unreachable) or resumed it; called once per frame that changed it. */
   pausedChanged?(paused: boolean): void;
@@ -89,6 +92,7 @@ export function resolveSelf(op: Op, author: number): Op {
     // An anchor of stroke 0 is the bottom of the board, not a stroke of ours.
     op = { ...op, anchor: { author, stroke: op.anchor.stroke } };
   }
+  if ((op.type === 'textEdit' || op.type === 'textWrap') && op.text.author === SELF) return { ...op, text: { author, stroke: op.text.stroke } };
   if (op.type !== 'erase' && op.type !== 'restore' && op.type !== 'move' && op.type !== 'restyle' && op.type !== 'order' && op.type !== 'transform' && op.type !== 'rotate') return op;
   if (!op.strokes.some((s) => s.author === SELF)) return op;
   return { ...op, strokes: op.strokes.map((s) => (s.author === SELF ? { author, stroke: s.stroke } : s)) };
@@ -109,6 +113,10 @@ export class SyncCore {
   private identityV: Identity;
   /** The identity the server was last sent (Hello or Name): a change made between Hello and Welcome goes out once live. */
   private announced: Identity | null = null;
+  /** The text each other person has open for typing (Editors), by author. */
+  private readonly editorsV = new Map<number, StrokeId>();
+  /** The text we have open ({0, 0}: none), said again after a reconnect. */
+  private editingV: StrokeId = { author: 0, stroke: 0 };
   /** This author's ops the room has not been seen to apply. */
   readonly outbox = new Outbox();
 
@@ -262,6 +270,7 @@ export class SyncCore {
         case 'welcome':
           if (m.version !== VERSION) throw new VersionError(m.version);
           welcome = m;
+          this.editorsV.clear(); // the frame says who edits now
           epochChanged = this.takeWelcome(m) || epochChanged;
           break;
         case 'snapshot':
@@ -278,7 +287,16 @@ export class SyncCore {
           this.listener.presence?.(m);
           break;
         case 'leave':
+          if (this.editorsV.delete(m.author)) this.listener.editors?.();
           this.listener.leave?.(m.author);
+          break;
+        case 'editors':
+          for (const e of m.editors) {
+            if (e.editor === this.authorV) continue;
+            if (e.text.stroke === 0) this.editorsV.delete(e.editor);
+            else this.editorsV.set(e.editor, e.text);
+          }
+          this.listener.editors?.();
           break;
         case 'cursors':
           this.listener.cursors?.(m.cursors);
@@ -304,6 +322,7 @@ export class SyncCore {
       this.loadingV = false;
       this.flush();
       if (this.announced !== this.identityV) this.announce();
+      if (this.editingV.stroke !== 0) this.send(encodeClientMsg({ type: 'editing', text: this.editingV }));
       if (dropped > 0) this.listener.acked?.();
       this.listener.welcomed?.(welcome, epochChanged);
     }
@@ -323,6 +342,26 @@ export class SyncCore {
     if (!this.liveV || this.readOnlyV) return false;
     this.send(encodeClientMsg({ type: 'cursor', x: clampCoord(Math.round(x)), y: clampCoord(Math.round(y)) }));
     return true;
+  }
+
+  /** setEditing says which text we have open for typing ({0, 0}: none); said again on every reconnect. */
+  setEditing(text: StrokeId): void {
+    const t = text.author === SELF && text.stroke !== 0 ? { author: this.authorV, stroke: text.stroke } : text;
+    if (t.author === this.editingV.author && t.stroke === this.editingV.stroke) return;
+    this.editingV = t;
+    if (this.liveV && !this.readOnlyV) this.send(encodeClientMsg({ type: 'editing', text: t }));
+  }
+
+  /** editorOf returns who else has text (SELF: ours) open for typing, 0 when nobody. */
+  editorOf(text: StrokeId): number {
+    const t = text.author === SELF ? this.authorV : text.author;
+    for (const [who, id] of this.editorsV) if (id.author === t && id.stroke === text.stroke) return who;
+    return 0;
+  }
+
+  /** editing lists who else edits which text. */
+  editing(): ReadonlyMap<number, StrokeId> {
+    return this.editorsV;
   }
 
   /** sendLaser sends a stretch of laser trail when live; like cursors, never queued. */

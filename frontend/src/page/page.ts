@@ -39,6 +39,9 @@ import { ShareMenu } from '../ui/share_menu';
 import { OFFLINE_CACHED_NOTE, OFFLINE_NOTE, StatusBanner } from '../ui/status';
 import { embedErrorText, noticeNote } from '../ui/status_text';
 import { TextEditor } from '../ui/text_editor';
+import { TextClaims, claimKey, type Claim } from '../ui/text_claims';
+import { SELF } from '../edit/history';
+import { TEXT_FONT } from '../render/paint';
 import { ThemeSwitch } from '../ui/theme';
 import { Toast } from '../ui/toast';
 import { BoardSaver } from './board_cache';
@@ -68,6 +71,7 @@ export class Page {
   private readonly people: PeopleList;
   private readonly cursors: RemoteCursors;
   private readonly lasers = new LaserTrails();
+  private readonly claims = new TextClaims();
   private readonly laserOut = new LaserOut();
   private readonly viewRelay: ViewRelay;
   private readonly status: StatusBanner;
@@ -135,6 +139,12 @@ export class Page {
     );
     this.cursors = new RemoteCursors();
     this.cursors.el.prepend(this.lasers.el);
+    this.cursors.el.append(this.claims.el);
+    // Texts drawn before the text font arrived were drawn in a fallback.
+    document.fonts?.load(`16px ${TEXT_FONT}`).then(
+      () => this.renderer.repaint(),
+      () => {},
+    );
     this.status = new StatusBanner(() => this.connection?.retryNow());
     this.textEditor = new TextEditor();
 
@@ -425,6 +435,7 @@ export class Page {
         const me = this.editor.sync.author;
         for (const v of list) if (v.author !== me) this.following.viewed(v.author, v);
       },
+      editors: () => this.frames.schedule(),
       lasers: (list) => {
         const me = this.editor.sync.author;
         for (const l of list) {
@@ -493,12 +504,24 @@ export class Page {
     renderer.frame();
     // A trail fading (or points waiting for their interval) needs the next frame too.
     if (this.lasers.draw(renderer.view)) this.frames.schedule();
+    this.drawClaims();
     this.history.frame();
     this.decor.update(renderer.view, selects(this.tools.tool) ? editor.selectionBounds() : null, this.input.selecting.marquee, this.input.selecting.lasso);
     this.tools.syncSelection();
     this.whoDrew.frame();
     this.view.frame();
     this.bridge?.frame(editor.board.seq);
+  }
+
+  /** drawClaims labels each text someone else types into now with their name. */
+  private drawClaims(): void {
+    const claims = new Map<string, Claim>();
+    const me = this.editor.sync.author;
+    for (const [who, id] of this.editor.sync.editing()) {
+      const t = this.editor.texts.of(id.author === me ? { author: SELF, stroke: id.stroke } : id);
+      if (t) claims.set(claimKey(id), { name: this.people.name(who)?.name || 'Someone', x: t.x, y: t.y });
+    }
+    this.claims.draw(this.renderer.view, claims);
   }
 
   /** historyToggled takes the drawing tools away while the past is shown (the hand pans it), and gives them back. */

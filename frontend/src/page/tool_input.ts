@@ -9,7 +9,7 @@ import { pressureByte } from '../geometry/outline';
 import { boardLength, panBy, pinch, toBoard, zoomAt } from '../geometry/view';
 import { selects } from '../input/shortcuts';
 import { attachPointer, type PointerHandlers, type PointerSample } from '../input/pointer';
-import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT } from '../protocol/types';
+import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, type StrokeId } from '../protocol/types';
 import type { Renderer } from '../render/renderer';
 import type { Decorations } from '../ui/decor';
 import { drawColor, styleKey } from '../ui/style';
@@ -147,8 +147,8 @@ export class ToolInput implements PointerHandlers {
         break;
       }
       case 'text': {
-        const n = editor.textAt(b, this.pick());
-        if (n) this.openText(n);
+        const id = this.d.readOnly() ? null : editor.texts.at(b, this.pick());
+        if (id) this.openText(id);
         else newText(editor, textEditor, b, st.widths.text, drawColor(st, 'text'), renderer.view);
         break;
       }
@@ -251,8 +251,8 @@ export class ToolInput implements PointerHandlers {
 
   doubleClick(s: PointerSample): void {
     if (!selects(this.d.tools.tool) || this.d.readOnly()) return;
-    const n = this.d.editor.textAt(this.toBoardSample(s), this.pick());
-    if (n) this.openText(n);
+    const id = this.d.editor.texts.at(this.toBoardSample(s), this.pick());
+    if (id) this.openText(id);
   }
 
   private toBoardSample(s: PointerSample): { x: number; y: number; p: number } {
@@ -265,7 +265,9 @@ export class ToolInput implements PointerHandlers {
     return boardLength(this.d.renderer.view, PICK_RADIUS_PX);
   }
 
-  private openText(n: number): void {
-    editText(this.d.editor, this.d.textEditor, n, this.d.renderer.view);
+  private openText(id: StrokeId): void {
+    // A text someone else types into stays theirs until they stop: the
+    // label on it (ui/text_claims) says who.
+    editText(this.d.editor, this.d.textEditor, id, this.d.renderer.view);
   }
 }

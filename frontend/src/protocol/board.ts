@@ -31,6 +31,7 @@ import {
   type TransformOp,
   type RotateOp,
   MAX_WIDTH,
+  MAX_WRAP,
   SCALE_ONE,
   type StrokeId,
 } from './types';
@@ -53,6 +54,8 @@ export interface Stroke {
   readonly points: readonly Point[];
   /** A text's text, an image's hash (64 hex digits); '' for other tools. */
   readonly text: string;
+  /** A text's wrap width in board units; absent or 0: its lines break only at newlines. */
+  readonly wrap?: number;
   /** The sequence number of the op that put it on the board (0: before version 4): when, in the board's history. */
   readonly seq: number;
   /** The sweep (a clear or a removal) that hides it: (sweptBy, sweptN); sweptN 0 when none. */
@@ -80,6 +83,7 @@ interface MutableStroke {
   width: number;
   points: Point[];
   text: string;
+  wrap?: number;
   seq: number;
   sweptBy: number;
   sweptN: number;
@@ -314,6 +318,7 @@ export class Board {
           width: op.type === 'text' ? op.size : op.type === 'image' ? 1 : op.width,
           points,
           text: op.type === 'text' ? op.text : op.type === 'image' ? op.hash : '',
+          ...(old?.wrap ? { wrap: old.wrap } : {}),
           seq: old?.seq ?? this.seqN,
           sweptBy: old?.sweptBy ?? 0,
           sweptN: old?.sweptN ?? 0,
@@ -332,6 +337,17 @@ export class Board {
         }
         const s = next(old);
         this.pointCount += points.length - old.points.length;
+        this.strokesA[z] = s;
+        return { kind: 'replace', before: [old], after: [s] };
+      }
+      case 'textEdit':
+      case 'textWrap': {
+        // Anyone's text, hidden or swept or not; nothing else (text_ops.ts).
+        const z = this.index.get(op.text.author)?.get(op.text.stroke);
+        if (z === undefined || this.strokesA[z].tool !== TOOL_TEXT) return NONE;
+        const old = this.strokesA[z];
+        const s: MutableStroke = op.type === 'textEdit' ? { ...old, text: op.content } : { ...old, wrap: op.wrap };
+        if (op.type === 'textWrap' && op.wrap === 0) delete s.wrap;
         this.strokesA[z] = s;
         return { kind: 'replace', before: [old], after: [s] };
       }
@@ -437,6 +453,8 @@ export class Board {
         points: old.points.map((p) => ({ x: scaleCoord(p.x, mx, op.sx, op.dx), y: scaleCoord(p.y, my, op.sy, op.dy), p: p.p })),
         width: old.tool === TOOL_TEXT ? Math.max(1, Math.min(MAX_WIDTH, Math.floor((old.width * Math.abs(op.sy) + SCALE_ONE / 2) / SCALE_ONE))) : old.width,
       };
+      // A wrap width scales with the font, so its lines break where they did.
+      if (old.wrap) s.wrap = Math.max(1, Math.min(MAX_WRAP, Math.floor((old.wrap * Math.abs(op.sy) + SCALE_ONE / 2) / SCALE_ONE)));
       this.strokesA[z] = s;
       before.push(old);
       after.push(s);

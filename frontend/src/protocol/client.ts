@@ -4,6 +4,7 @@
 
 import { ByteReader, ByteWriter, ProtocolError } from './bytes';
 import { isOpType, readOp, writeOp } from './op';
+import { readTextId } from './text_ops';
 import {
   COORD_LIMIT,
   MAX_NAME_BYTES,
@@ -14,6 +15,7 @@ import {
   MSG_NAME,
   MSG_VIEW,
   MAX_VIEW_SPAN,
+  MSG_EDITING,
   type ClientMsg,
 } from './types';
 
@@ -37,6 +39,9 @@ export function encodeClientMsg(m: ClientMsg): Uint8Array {
       break;
     case 'name':
       w.u8(MSG_NAME).str(m.name).u32(m.color);
+      break;
+    case 'editing':
+      w.u8(MSG_EDITING).uvarint(m.text.author).uvarint(m.text.stroke);
       break;
     default:
       writeOp(w, m);
@@ -89,6 +94,9 @@ export function decodeClientFrame(b: Uint8Array): ClientMsg {
       m = { type: 'name', name, color: r.u32() };
       break;
     }
+    case MSG_EDITING:
+      m = { type: 'editing', text: readEditing(r) };
+      break;
     default:
       throw new ProtocolError(`unknown message type 0x${t.toString(16)}`);
   }
@@ -126,4 +134,11 @@ export function readCoord(r: ByteReader): number {
   const v = r.svarint();
   if (v > COORD_LIMIT || v < -COORD_LIMIT) throw new ProtocolError(`coordinate beyond ±${COORD_LIMIT}`);
   return v;
+}
+
+/** readEditing reads the text an Editing names: (0, 0), or a stroke number other than 0. */
+export function readEditing(r: ByteReader): { author: number; stroke: number } {
+  const id = readTextId(r);
+  if (id.stroke === 0 && id.author !== 0) throw new ProtocolError('stroke number 0');
+  return id;
 }

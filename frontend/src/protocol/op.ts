@@ -1,6 +1,7 @@
 // Op encoding (PROTOCOL.md "Ops (sequenced)", "Points block" and "Trace block").
 
 import { ByteReader, ByteWriter, ProtocolError, fromHex, toHex } from './bytes';
+import { readTextOp, writeTextOp } from './text_ops';
 import {
   COORD_LIMIT,
   FLAG_FILLED,
@@ -34,6 +35,8 @@ import {
   OP_TRANSFORM,
   OP_ROTATE,
   FULL_TURN,
+  OP_TEXT_EDIT,
+  OP_TEXT_WRAP,
   MAX_SCALE,
   ALL_PARTS,
   PART_RGB,
@@ -55,12 +58,12 @@ const MIN_STROKE_ID_BYTES = 2;
 
 /** isOpType reports whether t is the type byte of an op. */
 export function isOpType(t: number): boolean {
-  return (t >= OP_BEGIN && t <= OP_ORDER) || t === OP_TRANSFORM || t === OP_ROTATE || t === OP_IMAGE;
+  return (t >= OP_BEGIN && t <= OP_ORDER) || t === OP_TRANSFORM || t === OP_ROTATE || t === OP_IMAGE || t === OP_TEXT_EDIT || t === OP_TEXT_WRAP;
 }
 
 /** addsToBoard reports whether ops of type byte t can add to the board (the ops a Purge may carry). */
 export function addsToBoard(t: number): boolean {
-  return t === OP_BEGIN || t === OP_POINTS || t === OP_POINTSP || t === OP_TRACE || t === OP_SHAPE || t === OP_TEXT || t === OP_IMAGE;
+  return t === OP_BEGIN || t === OP_POINTS || t === OP_POINTSP || t === OP_TRACE || t === OP_SHAPE || t === OP_TEXT || t === OP_IMAGE || t === OP_TEXT_EDIT;
 }
 
 /** opTypeByte returns the type byte op is encoded with. */
@@ -102,6 +105,10 @@ export function opTypeByte(op: Op): number {
       return OP_ROTATE;
     case 'image':
       return OP_IMAGE;
+    case 'textEdit':
+      return OP_TEXT_EDIT;
+    case 'textWrap':
+      return OP_TEXT_WRAP;
   }
 }
 
@@ -158,6 +165,10 @@ export function writeOp(w: ByteWriter, op: Op): void {
       writeIds(w, op.strokes);
       w.svarint(op.angle).svarint(op.px).svarint(op.py);
       break;
+    case 'textEdit':
+    case 'textWrap':
+      writeTextOp(w, op);
+      break;
     case 'clear':
       // 0 (or none, from a page older than version 4): version 3's clear, which a server refuses.
       if (op.n) w.uvarint(op.n);
@@ -200,8 +211,8 @@ export function encodeOp(op: Op): Uint8Array {
       ? 8 + op.points.length * 4
       : op.type === 'trace'
         ? 8 + op.residuals.length * 3
-        : op.type === 'text'
-          ? 32 + op.text.length * 3
+        : op.type === 'text' || op.type === 'textEdit'
+          ? 32 + (op.type === 'text' ? op.text : op.content).length * 3
           : op.type === 'erase' || op.type === 'restore' || op.type === 'move' || op.type === 'restyle' || op.type === 'order' || op.type === 'transform' || op.type === 'rotate'
             ? 32 + op.strokes.length * 10
             : 32;
@@ -281,6 +292,9 @@ export function readOp(r: ByteReader): Op {
       if (!addsToBoard(inner)) throw new ProtocolError(`purge of op type 0x${inner.toString(16)}`);
       return { type: 'purge', op: readOp(r) as AddOp };
     }
+    case OP_TEXT_EDIT:
+    case OP_TEXT_WRAP:
+      return readTextOp(r, t);
     case OP_TRANSFORM: {
       const strokes = readIds(r);
       const sx = r.svarint();

@@ -4,13 +4,14 @@
 
 import type { Board } from './board';
 import { ByteReader, ByteWriter, ProtocolError } from './bytes';
-import { readCoord, readLaserPoints, readView } from './client';
+import { readCoord, readEditing, readLaserPoints, readView } from './client';
 import { encodeOp, readOp } from './op';
 import { readBoard, writeBoard } from './snapshot';
 import {
   MAX_NAME_BYTES,
   MSG_CURSORS,
   MSG_LASERS,
+  MSG_EDITORS,
   MSG_LEAVE,
   MSG_NOTICE,
   MSG_OPS,
@@ -22,6 +23,8 @@ import {
   type AuthorView,
   type AuthorLaser,
   type CursorsMsg,
+  type EditorsMsg,
+  type TextEditor,
   type LasersMsg,
   type LeaveMsg,
   type NoticeMsg,
@@ -38,13 +41,14 @@ export interface SnapshotMsg {
 }
 
 /** ServerMsg is one message of a server frame. */
-export type ServerMsg = WelcomeMsg | OpsMsg | SnapshotMsg | PresenceMsg | LeaveMsg | CursorsMsg | LasersMsg | ViewsMsg | NoticeMsg;
+export type ServerMsg = WelcomeMsg | OpsMsg | SnapshotMsg | PresenceMsg | LeaveMsg | CursorsMsg | LasersMsg | ViewsMsg | NoticeMsg | EditorsMsg;
 
 // Limits of server messages (the same as the Go decoder's).
 const MAX_OPS_PER_MESSAGE = 1 << 16;
 const MAX_CURSORS_PER_MESSAGE = 1 << 12;
 const MAX_LASERS_PER_MESSAGE = 1 << 12;
 const MAX_VIEWS_PER_MESSAGE = 1 << 12;
+const MAX_EDITORS_PER_MESSAGE = 1 << 12;
 const MAX_OP_BYTES = 1 << 20;
 const MAX_NOTICE_BYTES = 1024;
 
@@ -136,6 +140,16 @@ function decodeServerMsg(t: number, r: ByteReader): ServerMsg | null {
       m = { type: 'views', views };
       break;
     }
+    case MSG_EDITORS: {
+      const cnt = r.count('editor', MAX_EDITORS_PER_MESSAGE, 3);
+      const editors: TextEditor[] = new Array(cnt);
+      for (let i = 0; i < cnt; i++) {
+        const editor = r.uvarint32('editor');
+        editors[i] = { editor, text: readEditing(r) };
+      }
+      m = { type: 'editors', editors };
+      break;
+    }
     case MSG_NOTICE: {
       const code = r.u16();
       m = { type: 'notice', code, message: r.str('notice', MAX_NOTICE_BYTES) };
@@ -197,6 +211,11 @@ export function encodeServerFrame(msgs: readonly ServerMsg[]): Uint8Array {
         t = MSG_VIEWS;
         body.uvarint(m.views.length);
         for (const v of m.views) body.uvarint(v.author).svarint(v.x).svarint(v.y).uvarint(v.w).uvarint(v.h);
+        break;
+      case 'editors':
+        t = MSG_EDITORS;
+        body.uvarint(m.editors.length);
+        for (const e of m.editors) body.uvarint(e.editor).uvarint(e.text.author).uvarint(e.text.stroke);
         break;
       case 'notice':
         t = MSG_NOTICE;

@@ -25,6 +25,7 @@ import {
   TOOL_TEXT,
   TOOL_IMAGE,
   IMAGE_HASH_BYTES,
+  MAX_WRAP,
   isShape,
   type Point,
 } from './types';
@@ -42,7 +43,8 @@ const FLAG_SWEPT = 1 << 4;
 const FLAG_REMOVED = 1 << 5;
 /** bit6: the stroke's rotation follows, after its sweep (version 5). */
 const FLAG_ROT = 1 << 6;
-const KNOWN_FLAGS = FLAG_PRESSURE | FLAG_HIDDEN | FLAG_FILLED | FLAG_SEQ | FLAG_SWEPT | FLAG_REMOVED | FLAG_ROT;
+const FLAG_WRAP = 1 << 7; // a text's wrap width follows its text (version 5)
+const KNOWN_FLAGS = FLAG_PRESSURE | FLAG_HIDDEN | FLAG_FILLED | FLAG_SEQ | FLAG_SWEPT | FLAG_REMOVED | FLAG_ROT | FLAG_WRAP;
 
 
 /** writeBoard appends the canonical encoding of b to w. */
@@ -63,7 +65,8 @@ export function writeBoard(w: ByteWriter, b: Board): void {
         (s.filled ? FLAG_FILLED : 0) |
         (s.seq !== 0 ? FLAG_SEQ : 0) |
         (s.sweptN !== 0 ? FLAG_SWEPT | (s.removed ? FLAG_REMOVED : 0) : 0) |
-        (s.rot ? FLAG_ROT : 0),
+        (s.rot ? FLAG_ROT : 0) |
+        (s.wrap ? FLAG_WRAP : 0),
     );
     w.u32(s.color).uvarint(s.width).uvarint(s.points.length);
     let px = 0;
@@ -74,6 +77,7 @@ export function writeBoard(w: ByteWriter, b: Board): void {
       py = p.y;
     }
     if (s.tool === TOOL_TEXT || s.tool === TOOL_IMAGE) w.str(s.text);
+    if (s.wrap) w.uvarint(s.wrap);
     if (s.seq !== 0) w.uvarint(s.seq);
     if (s.sweptN !== 0) w.uvarint(s.sweptBy).uvarint(s.sweptN);
     if (s.rot) w.uvarint(s.rot);
@@ -127,6 +131,7 @@ export function readBoard(r: ByteReader): Board {
     if ((flags & ~KNOWN_FLAGS) !== 0 || ((flags & FLAG_REMOVED) !== 0 && (flags & FLAG_SWEPT) === 0)) {
       throw new ProtocolError(`unknown stroke flags 0x${flags.toString(16)}`);
     }
+    if ((flags & FLAG_WRAP) !== 0 && tool !== TOOL_TEXT) throw new ProtocolError(`wrap width on a tool ${tool} stroke`);
     if ((isShape(tool) && np !== 2) || (tool === TOOL_TEXT && np !== 1) || (tool === TOOL_IMAGE && np !== 2)) throw new ProtocolError(`tool ${tool} stroke with ${np} points`);
     if (width < 1 || width > MAX_WIDTH) throw new ProtocolError(`width ${width} out of range 1..${MAX_WIDTH}`);
     if (np === 0) throw new ProtocolError('stroke without points');
@@ -149,6 +154,11 @@ export function readBoard(r: ByteReader): Board {
     total += np;
     const text = tool === TOOL_TEXT ? r.str('text', MAX_TEXT_BYTES) : tool === TOOL_IMAGE ? r.str('image hash', 2 * IMAGE_HASH_BYTES) : '';
     if (tool === TOOL_IMAGE && !/^[0-9a-f]{64}$/.test(text)) throw new ProtocolError(`image hash ${JSON.stringify(text)}`);
+    let wrap = 0;
+    if ((flags & FLAG_WRAP) !== 0) {
+      wrap = r.uvarint();
+      if (wrap === 0 || wrap > MAX_WRAP) throw new ProtocolError(`wrap width ${wrap} outside 1..${MAX_WRAP}`);
+    }
     let strokeSeq = 0;
     if ((flags & FLAG_SEQ) !== 0) {
       strokeSeq = r.uvarint();
@@ -177,6 +187,7 @@ export function readBoard(r: ByteReader): Board {
       width,
       points,
       text,
+      ...(wrap ? { wrap } : {}),
       seq: strokeSeq,
       sweptBy,
       sweptN,

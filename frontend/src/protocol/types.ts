@@ -23,6 +23,8 @@
 //          5  Image: a picture named by its content hash (PROTOCOL.md "Images").
 //          5  View and Views (follow the leader's view); Ops in the
 //             follow-on form (firstSeq 0).
+//          5  Shared text: TextEdit and TextWrap (text_ops.ts), Editing and
+//             Editors (who edits which text).
 
 /** VERSION is the protocol version this client speaks. */
 export const VERSION = 5;
@@ -53,6 +55,10 @@ export const FULL_TURN = 36000;
 export const OP_IMAGE = 0x24; //     stroke uvarint, color u32, x0 y0 x1 y1 svarint, hash 32 bytes
 /** An image's content hash (SHA-256): its bytes on the wire, hex digits in a stroke's text. */
 export const IMAGE_HASH_BYTES = 32;
+export const OP_TEXT_EDIT = 0x25; // author uvarint, stroke uvarint, text string: replaces a text's content
+export const OP_TEXT_WRAP = 0x26; // author uvarint, stroke uvarint, wrap uvarint: a text's wrap width (0: none)
+/** The widest wrap width a TextWrap may set, in board units. */
+export const MAX_WRAP = 1 << 24;
 
 /** A Transform scale of 1: scales are in 1/SCALE_ONE units, |s| in 1..MAX_SCALE. */
 export const SCALE_ONE = 1 << 16;
@@ -78,6 +84,7 @@ export const MSG_HELLO = 0x01; //  version u8, epoch u64, lastSeq uvarint, autho
 export const MSG_CURSOR = 0x20; // x svarint, y svarint
 export const MSG_NAME = 0x21; //   name string, color u32
 export const MSG_LASER = 0x28; //  count uvarint, count × (x svarint, y svarint)
+export const MSG_EDITING = 0x2a; // author uvarint, stroke uvarint: the text the sender edits ((0, 0): none)
 /** The most points a Laser carries, and a Lasers carries for one author. */
 export const MAX_LASER_POINTS = 64;
 export const MSG_VIEW = 0x29; //   x svarint, y svarint, w uvarint, h uvarint: the board rectangle shown (center, size)
@@ -94,6 +101,7 @@ export const MSG_CURSORS = 0x85; //  count uvarint, count × (author uvarint, x 
 export const MSG_NOTICE = 0x86; //   code u16, message string
 export const MSG_LASERS = 0x87; //   count uvarint, count × (author uvarint, n uvarint, n × (x svarint, y svarint))
 export const MSG_VIEWS = 0x88; //    count uvarint, count × (author uvarint, x svarint, y svarint, w uvarint, h uvarint)
+export const MSG_EDITORS = 0x89; //  count uvarint, count × (editor uvarint, author uvarint, stroke uvarint)
 
 /** Tools (a stroke's tool byte). Begin takes 0..2, Shape 3..6, Text makes 7. */
 export const TOOL_PEN = 0;
@@ -224,7 +232,7 @@ export interface RemoveOp {
 }
 
 /** AddOp is an op that can add to the board: the ops a server may number in a Purge. */
-export type AddOp = BeginOp | PointsOp | TraceOp | ShapeOp | TextOp | ImageOp;
+export type AddOp = BeginOp | PointsOp | TraceOp | ShapeOp | TextOp | ImageOp | TextEditOp;
 
 /** PurgeOp (servers only) drops every swept stroke for good, then applies op. */
 export interface PurgeOp {
@@ -322,8 +330,41 @@ export interface RotateOp {
   readonly py: number;
 }
 
+/** TextEditOp replaces the content of a text (anyone's; PROTOCOL.md "TextEdit"). */
+export interface TextEditOp {
+  readonly type: 'textEdit';
+  readonly text: StrokeId;
+  readonly content: string;
+}
+
+/** TextWrapOp sets the width a text's lines wrap to, in board units (0: only at newlines). */
+export interface TextWrapOp {
+  readonly type: 'textWrap';
+  readonly text: StrokeId;
+  readonly wrap: number;
+}
+
 /** Op is a sequenced message: one change to the board. */
-export type Op = BeginOp | PointsOp | TraceOp | EndOp | EraseOp | ClearOp | ShapeOp | TextOp | MoveOp | UnsweepOp | RemoveOp | PurgeOp | RestyleOp | OrderOp | TransformOp | RotateOp | ImageOp;
+export type Op =
+  | BeginOp
+  | PointsOp
+  | TraceOp
+  | EndOp
+  | EraseOp
+  | ClearOp
+  | ShapeOp
+  | TextOp
+  | MoveOp
+  | UnsweepOp
+  | RemoveOp
+  | PurgeOp
+  | RestyleOp
+  | OrderOp
+  | TransformOp
+  | TextEditOp
+  | TextWrapOp
+  | RotateOp
+  | ImageOp;
 
 export interface HelloMsg {
   readonly type: 'hello';
@@ -366,7 +407,24 @@ export interface NameMsg {
 }
 
 /** ClientMsg is what one client frame carries. */
-export type ClientMsg = HelloMsg | CursorMsg | LaserMsg | ViewMsg | NameMsg | Op;
+export type ClientMsg = HelloMsg | CursorMsg | LaserMsg | ViewMsg | NameMsg | EditingMsg | Op;
+
+/** EditingMsg says which text the sender has open for typing ({0, 0}: none). */
+export interface EditingMsg {
+  readonly type: 'editing';
+  readonly text: StrokeId;
+}
+
+/** An Editors entry: editor has text open ({0, 0}: stopped). */
+export interface TextEditor {
+  readonly editor: number;
+  readonly text: StrokeId;
+}
+
+export interface EditorsMsg {
+  readonly type: 'editors';
+  readonly editors: readonly TextEditor[];
+}
 
 export interface WelcomeMsg {
   readonly type: 'welcome';

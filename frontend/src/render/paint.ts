@@ -26,16 +26,11 @@
 
 import { EMPTY_RECT, union, type Rect } from '../geometry/bounds';
 import { strokeOutline } from '../geometry/outline';
-import {
-  TEXT_LINE_HEIGHT,
-  arrowHead,
-  corners,
-  strokeExtent,
-  textLines,
-} from '../geometry/shape';
+import { arrowHead, corners, strokeExtent } from '../geometry/shape';
+import { layoutText, textBaseline } from '../geometry/text_layout';
+import { ASCENT, DESCENT, FONT_FAMILY, UNITS_PER_EM } from '../geometry/text_metrics';
 import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_IMAGE, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT, type Point } from '../protocol/types';
 import type { Paintable } from '../edit/editor';
-import { turnRect } from '../geometry/turn';
 import { center } from '../protocol/rotate';
 import { cssColor } from './color';
 import { darkHighlight } from './dark_highlight';
@@ -140,39 +135,15 @@ function polylinePath(s: Paintable): { path: Path2D; dot: boolean } {
 }
 
 /**
- * fontMetrics returns the ascent and descent of the sans-serif font, in font
- * sizes. A text's first line hangs from its point by the font's ascent, as
- * SVG's dominant-baseline="text-before-edge" (the server's SVG) places it.
+ * fontMetrics returns the text font's ascent and descent, in font sizes
+ * (from its table, text_metrics.ts: the same on every page).
  */
-let metrics: { ascent: number; descent: number } | null = null;
 export function fontMetrics(): { ascent: number; descent: number } {
-  if (metrics) return metrics;
-  const ctx = document.createElement('canvas').getContext('2d');
-  const m = ctx ? ((ctx.font = '100px sans-serif'), ctx.measureText('Hg')) : null;
-  const ascent = m && m.fontBoundingBoxAscent > 0 ? m.fontBoundingBoxAscent / 100 : 0.9;
-  const descent = m && m.fontBoundingBoxDescent > 0 ? m.fontBoundingBoxDescent / 100 : 0.25;
-  metrics = { ascent, descent };
-  return metrics;
+  return { ascent: ASCENT / UNITS_PER_EM, descent: DESCENT / UNITS_PER_EM };
 }
 
-let measurer: CanvasRenderingContext2D | null | undefined;
-
-/** textExtent is what a text paints, measured in the font it is drawn with (the geometry's estimate is for hit testing). */
-function textExtent(s: Paintable): Rect {
-  return s.rot ? turnRect(s, unturnedTextExtent({ ...s, rot: 0 })) : unturnedTextExtent(s);
-}
-
-function unturnedTextExtent(s: Paintable): Rect {
-  measurer ??= document.createElement('canvas').getContext('2d');
-  const est = strokeExtent(s);
-  if (!measurer) return est;
-  measurer.font = '100px sans-serif';
-  let w = 0;
-  for (const line of textLines(s.text)) w = Math.max(w, measurer.measureText(line).width);
-  const p = s.points[0];
-  const pad = s.width * 0.25;
-  return { minX: est.minX, minY: est.minY, maxX: Math.max(est.maxX, p.x + (w / 100) * s.width + pad), maxY: est.maxY };
-}
+/** TEXT_FONT is the CSS font family texts are drawn in (app.css loads it with @font-face). */
+export const TEXT_FONT = `'${FONT_FAMILY}', sans-serif`;
 
 /** relative returns s with its points relative to (ox, oy) (whole units: exact). */
 function relative(s: Paintable, ox: number, oy: number): Paintable {
@@ -224,7 +195,7 @@ export class StrokePainter {
       path: new Path2D(),
       dot: false,
       head: null,
-      bounds: s.tool === TOOL_TEXT && s.points.length ? textExtent(s) : strokeExtent(s),
+      bounds: strokeExtent(s),
       css: css ?? cssColor(s.color),
       ox: o.x,
       oy: o.y,
@@ -427,12 +398,12 @@ export class StrokePainter {
     if (s.tool === TOOL_TEXT) {
       const p = s.points[0];
       ctx.fillStyle = e.css;
-      ctx.font = `${s.width}px sans-serif`;
+      ctx.font = `${s.width}px ${TEXT_FONT}`;
+      ctx.fontKerning = 'none'; // the layout's advances have no kerning
       ctx.textBaseline = 'alphabetic';
       ctx.textAlign = 'left';
-      const top = p.y + fontMetrics().ascent * s.width;
-      const lines = textLines(s.text);
-      for (let i = 0; i < lines.length; i++) ctx.fillText(lines[i], p.x, top + i * TEXT_LINE_HEIGHT * s.width);
+      const lines = layoutText(s.text, s.width, s.wrap ?? 0);
+      for (let i = 0; i < lines.length; i++) ctx.fillText(lines[i].text, p.x, p.y + textBaseline(s.width, i));
       return;
     }
     ctx.save();

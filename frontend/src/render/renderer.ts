@@ -138,10 +138,13 @@ export class Renderer {
 
   /** useImages tells the painter where the board's images are fetched (render/images.ts); each repaints the board when it arrives. */
   useImages(urlOf: (hash: string) => string): void {
-    this.painter.images = new ImageCache(urlOf, () => {
-      this.layer.invalidate();
-      this.requestFrame();
-    });
+    this.painter.images = new ImageCache(urlOf, () => this.repaint());
+  }
+
+  /** repaint paints everything again (the text font arrived, an image arrived). */
+  repaint(): void {
+    this.layer.invalidate();
+    this.requestFrame();
   }
 
   /** snapshotArrived says a snapshot's frame arrived at t (performance.now()): the next frame measures openMs. */

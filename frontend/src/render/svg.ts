@@ -8,13 +8,9 @@
 
 import { EMPTY_RECT, isEmpty, union, type Rect } from '../geometry/bounds';
 import { BOARD_UNITS_PER_PX, strokeOutline } from '../geometry/outline';
-import {
-  TEXT_LINE_HEIGHT,
-  arrowHead,
-  corners,
-  strokeExtent,
-  textLines,
-} from '../geometry/shape';
+import { arrowHead, corners, strokeExtent } from '../geometry/shape';
+import { layoutText, textBaseline } from '../geometry/text_layout';
+import { FONT_FAMILY } from '../geometry/text_metrics';
 import { center } from '../protocol/rotate';
 import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_IMAGE, TOOL_LINE, TOOL_RECT, TOOL_TEXT, type Point } from '../protocol/types';
 
@@ -29,6 +25,7 @@ export interface SvgStroke {
   readonly width: number;
   readonly points: readonly Point[];
   readonly text: string;
+  readonly wrap?: number;
   readonly dx: number;
   readonly dy: number;
   /** Its rotation (1/100 degree) about its center; absent or 0: none. */
@@ -155,9 +152,9 @@ function element(s: SvgStroke, imageHref?: ImageHref): string {
       return `<ellipse${attrs} cx="${num((q.minX + q.maxX) / 2)}" cy="${num((q.minY + q.maxY) / 2)}" rx="${num((q.maxX - q.minX) / 2)}" ry="${num((q.maxY - q.minY) / 2)}" ${fill} ${outline}/>`;
     }
     case TOOL_TEXT: {
-      let out = `<text${attrs} x="${a.x}" y="${a.y}" font-family="sans-serif" font-size="${s.width}" fill="${color}"${alpha('fill-opacity', s.color)} dominant-baseline="text-before-edge" xml:space="preserve">`;
-      textLines(s.text).forEach((line, i) => {
-        out += `<tspan x="${a.x}" dy="${i ? num(TEXT_LINE_HEIGHT * s.width) : '0'}">${escapeXML(line)}</tspan>`;
+      let out = `<text${attrs} font-family="'${FONT_FAMILY}', sans-serif" font-size="${s.width}" font-kerning="none" fill="${color}"${alpha('fill-opacity', s.color)} xml:space="preserve">`;
+      layoutText(s.text, s.width, s.wrap ?? 0).forEach((line, i) => {
+        out += `<tspan x="${a.x}" y="${(a.y + textBaseline(s.width, i)).toFixed(2)}">${escapeXML(line.text)}</tspan>`;
       });
       return out + '</text>';
     }

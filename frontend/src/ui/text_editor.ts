@@ -4,9 +4,10 @@
 // the text itself is hidden on the board (the Editor's setEditing).
 
 import { TEXT_LINE_HEIGHT } from '../geometry/shape';
+import { textSize } from '../geometry/text_layout';
 import { toScreen, type View } from '../geometry/view';
 import { cssColor } from '../render/color';
-import { fontMetrics } from '../render/paint';
+import { TEXT_FONT } from '../render/paint';
 import { h } from './dom';
 
 export interface TextSession {
@@ -17,15 +18,27 @@ export interface TextSession {
   readonly size: number;
   readonly color: number;
   readonly text: string;
+  /** The width its lines wrap to, board units (0: only at newlines). */
+  readonly wrap: number;
+  /** What is typed so far (called at most once per INPUT_EVERY_MS while typing). */
+  input(text: string): void;
+  /** The person dragged the field's edge: wrap to w board units. */
+  wrapTo(w: number): void;
   /** The text as typed when editing ends. */
   commit(text: string): void;
 }
+
+/** How often what is typed goes out while typing: live for the others, a few ops a second. */
+const INPUT_EVERY_MS = 80;
 
 export class TextEditor {
   readonly el: HTMLTextAreaElement;
   private session: TextSession | null = null;
   private view: View | null = null;
-  private readonly measure: CanvasRenderingContext2D | null;
+  private wrap = 0;
+  /** The width fit() gave the field, CSS px: another one is the person's drag. */
+  private fitWidth = 0;
+  private inputTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor() {
     this.el = h('textarea', {
@@ -34,12 +47,19 @@ export class TextEditor {
       'data-keep-focus': '',
       'aria-label': 'Text (Enter ends, Shift+Enter for a new line)',
       spellcheck: 'false',
-      wrap: 'off',
+      wrap: 'off', // fit() sets it: soft when the text wraps
       rows: 1,
       hidden: true,
     });
-    this.measure = document.createElement('canvas').getContext('2d');
-    this.el.addEventListener('input', () => this.fit());
+    this.el.addEventListener('input', () => {
+      this.fit();
+      this.inputTimer ??= setTimeout(() => {
+        this.inputTimer = null;
+        this.session?.input(this.el.value);
+      }, INPUT_EVERY_MS);
+    });
+    // The field's resize handle sets the wrap width (its right edge).
+    this.el.addEventListener('pointerup', () => this.dragged());
     this.el.addEventListener('keydown', (e) => {
       e.stopPropagation(); // typing is not shortcuts
       if (e.key === 'Escape' || (e.key === 'Enter' && !e.shiftKey && !e.isComposing)) {
@@ -58,6 +78,7 @@ export class TextEditor {
   open(s: TextSession, view: View): void {
     this.end();
     this.session = s;
+    this.wrap = s.wrap;
     this.el.value = s.text;
     this.el.hidden = false;
     this.el.style.color = cssColor(s.color);
@@ -72,6 +93,8 @@ export class TextEditor {
     const s = this.session;
     if (!s) return;
     this.session = null;
+    if (this.inputTimer !== null) clearTimeout(this.inputTimer);
+    this.inputTimer = null;
     const text = this.el.value;
     this.el.hidden = true;
     this.el.blur();
@@ -85,12 +108,11 @@ export class TextEditor {
     if (!s) return;
     const px = s.size * view.scale;
     const p = toScreen(view, s.x, s.y);
-    // The canvas hangs the first line from y by the font's ascent; a text
-    // field puts half the leading above the ascent.
-    const m = fontMetrics();
-    const lead = ((TEXT_LINE_HEIGHT - m.ascent - m.descent) / 2) * px;
-    this.el.style.transform = `translate(${p.x}px, ${p.y - lead}px)`;
+    // Both the board and a text field centre the font's ascent and
+    // descent in the line (text_layout.ts textBaseline).
+    this.el.style.transform = `translate(${p.x}px, ${p.y}px)`;
     this.el.style.fontSize = `${px}px`;
+    this.el.style.fontFamily = TEXT_FONT;
     this.el.style.lineHeight = String(TEXT_LINE_HEIGHT);
     this.fit();
   }
@@ -100,13 +122,26 @@ export class TextEditor {
     const v = this.view;
     if (!s || !v) return;
     const px = s.size * v.scale;
-    const lines = this.el.value.split('\n');
-    let w = px * 0.6;
-    if (this.measure) {
-      this.measure.font = `${px}px sans-serif`;
-      for (const l of lines) w = Math.max(w, this.measure.measureText(l).width);
-    }
-    this.el.style.width = `${Math.ceil(w + px * 0.8)}px`;
+    // The lines as the board breaks them (the field wraps alike: pre-wrap
+    // at its width, in the same font).
+    const { w, lines } = textSize(this.el.value, s.size, this.wrap);
+    const width = this.wrap ? this.wrap * v.scale : Math.max(w * v.scale, px * 0.6) + px * 0.8;
+    this.el.wrap = this.wrap ? 'soft' : 'off';
+    this.el.style.whiteSpace = this.wrap ? 'pre-wrap' : 'pre';
+    this.fitWidth = Math.ceil(width);
+    this.el.style.width = `${this.fitWidth}px`;
     this.el.style.height = `${Math.ceil(lines.length * TEXT_LINE_HEIGHT * px + 2)}px`;
+  }
+
+  /** dragged takes a new width of the field, after its resize handle was dragged, as the wrap width. */
+  private dragged(): void {
+    const s = this.session;
+    const v = this.view;
+    if (!s || !v) return;
+    const width = this.el.getBoundingClientRect().width;
+    if (Math.abs(width - this.fitWidth) < 2) return;
+    this.wrap = Math.max(s.size, Math.round(width / v.scale));
+    s.wrapTo(this.wrap);
+    this.fit();
   }
 }

@@ -1,0 +1,72 @@
+// Shared text: anyone types into anyone's text, live; one person at a time
+// (Editing/Editors); a wrap width; undo per person (edit/text).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SELF } from '../src/edit/history';
+import { FakeRoom } from './fake_room';
+import { TestClient, roomHex, settle } from './harness';
+
+function room3(): { room: FakeRoom; a: TestClient; b: TestClient } {
+  const room = new FakeRoom(1n);
+  const a = new TestClient(room, 'Ada');
+  const b = new TestClient(room, 'Grace');
+  a.connect();
+  b.connect();
+  settle(a, b);
+  return { room, a, b };
+}
+
+test("shared text: Grace types into Ada's text live; undoing her edit puts back Ada's words, whatever came after", () => {
+  const { room, a, b } = room3();
+  const n = a.ed.addText(100, 200, { color: 0x112233ff, size: 40 }, 'Hello');
+  settle(a, b);
+  const ada = a.ed.sync.author;
+  const id = b.ed.texts.at({ x: 110, y: 210 }, 4);
+  assert.deepEqual(id, { author: ada, stroke: n }, "Grace finds Ada's text");
+  b.ed.texts.setEditing(id);
+  b.ed.sync.setEditing(id!);
+  settle(a, b);
+  assert.equal(a.ed.sync.editorOf({ author: SELF, stroke: n }), b.ed.sync.author, 'Ada sees that Grace is editing it');
+  b.ed.texts.type(id!, 'Hello, w');
+  b.ed.flush();
+  settle(a, b);
+  assert.equal(room.board.strokes[0].text, 'Hello, w', 'sent as typed');
+  assert.equal(a.ed.ownText(n)!.stroke.text, 'Hello, w', 'Ada sees the typing before Grace is done');
+  b.ed.texts.type(id!, 'Hello, world');
+  b.ed.texts.setEditing(null);
+  b.ed.sync.setEditing({ author: 0, stroke: 0 });
+  b.ed.texts.typed(id!, 'Hello', 'Hello, world');
+  b.ed.flush();
+  settle(a, b);
+  assert.equal(a.ed.sync.editorOf({ author: SELF, stroke: n }), 0, 'and that she stopped');
+  assert.equal(room.board.strokes[0].text, 'Hello, world');
+  b.ed.undo();
+  b.ed.flush();
+  settle(a, b);
+  assert.equal(room.board.strokes[0].text, 'Hello', "Grace's undo puts back the text as it was before her edit");
+  b.ed.redo();
+  b.ed.flush();
+  settle(a, b);
+  assert.equal(room.board.strokes[0].text, 'Hello, world');
+  assert.equal(a.boardHex(), roomHex(room));
+  assert.equal(b.boardHex(), roomHex(room));
+});
+
+test('shared text: a wrap width set by anyone breaks the lines for everyone, and undoes', () => {
+  const { room, a, b } = room3();
+  const n = a.ed.addText(0, 0, { color: 0x112233ff, size: 20 }, 'hello world again');
+  settle(a, b);
+  const id = { author: a.ed.sync.author, stroke: n };
+  b.ed.texts.wrap(id, 120);
+  b.ed.flush();
+  settle(a, b);
+  assert.equal(room.board.strokes[0].wrap, 120);
+  const box = a.ed.extentOf(a.ed.ownText(n)!.stroke);
+  assert.ok(box.maxY - box.minY > 2 * 25, 'two lines high on Ada’s page');
+  b.ed.undo();
+  b.ed.flush();
+  settle(a, b);
+  assert.equal(room.board.strokes[0].wrap ?? 0, 0);
+  assert.equal(a.boardHex(), roomHex(room));
+});

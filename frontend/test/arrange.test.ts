@@ -9,19 +9,9 @@ import { SelectGesture } from '../src/edit/select_gesture';
 import { SELF } from '../src/edit/history';
 import { MAX_SCALE, PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH, WHERE_BACK, WHERE_FORWARD, WHERE_FRONT } from '../src/protocol/types';
 import { FakeRoom } from './fake_room';
-import { TestClient, roomHex, scribble, settle } from './harness';
+import { TestClient, adaAndGrace, roomHex, scribble, settle } from './harness';
 
 const RECT = { tool: 5, color: 0x000000ff, width: 8, filled: false };
-
-function room3(): { room: FakeRoom; a: TestClient; b: TestClient } {
-  const room = new FakeRoom(1n);
-  const a = new TestClient(room, 'Ada');
-  const b = new TestClient(room, 'Grace');
-  a.connect();
-  b.connect();
-  settle(a, b);
-  return { room, a, b };
-}
 
 function rect(c: TestClient, x: number, y: number): void {
   c.ed.shapeStart({ x, y }, RECT);
@@ -32,7 +22,7 @@ function rect(c: TestClient, x: number, y: number): void {
 const keep = (s: { width: number }): number => s.width;
 
 test('restyle: the selection of two people\'s strokes takes the color; the alpha of each stays; undo brings each back', () => {
-  const { room, a, b } = room3();
+  const { room, a, b } = adaAndGrace();
   scribble(a, 0, 0, 6);
   b.ed.beginStroke({ x: 0, y: 40, p: 0 }, { tool: 1, color: 0xf2c20066, width: 64, pressure: false });
   b.ed.extendStroke([{ x: 80, y: 40, p: 0 }]);
@@ -72,7 +62,7 @@ test('restyle: the selection of two people\'s strokes takes the color; the alpha
 });
 
 test('order: to the front and back, one step, undone around what others drew and reordered', () => {
-  const { room, a, b } = room3();
+  const { room, a, b } = adaAndGrace();
   for (let i = 0; i < 4; i++) rect(a, i * 10, 0); // a:1..4
   settle(a, b);
   const order = (): number[] => room.board.strokes.map((s) => s.stroke + (s.author === b.ed.sync.author ? 100 : 0));
@@ -101,7 +91,7 @@ test('order: to the front and back, one step, undone around what others drew and
 });
 
 test('nudge: one Move per press, one undo step each', () => {
-  const { room, a, b } = room3();
+  const { room, a, b } = adaAndGrace();
   scribble(a, 0, 0, 4);
   settle(a, b);
   a.ed.selectAll();
@@ -126,7 +116,7 @@ test('order runs: adjacent named strokes make one run, each above the stroke ben
 });
 
 test('resize: a corner handle dragged sends Transforms every frame; the anchor stays; undo after a move by someone else keeps their move', () => {
-  const { room, a, b } = room3();
+  const { room, a, b } = adaAndGrace();
   rect(a, 0, 0); // (0,0)-(100,80)
   rect(a, 200, 100); // (200,100)-(300,180)
   settle(a, b);
@@ -165,7 +155,7 @@ test('resize: a corner handle dragged sends Transforms every frame; the anchor s
 });
 
 test('resize: a selection is never made smaller than a CSS pixel, and big scales are split into ops the protocol takes', () => {
-  const { room, a } = room3();
+  const { room, a } = adaAndGrace();
   a.ed.shapeStart({ x: 0, y: 0 }, RECT);
   a.ed.shapeMove({ x: 4000, y: 3000 });
   a.ed.shapeEnd();
@@ -187,7 +177,7 @@ test('resize: a selection is never made smaller than a CSS pixel, and big scales
 });
 
 test('clipboard: a copy pastes as new strokes of the paster, centered where it lands, on another board too; one undo step', () => {
-  const { room, a, b } = room3();
+  const { room, a, b } = adaAndGrace();
   scribble(a, 0, 0, 6);
   rect(a, 100, 100);
   a.ed.addText(300, 0, { color: 0x112233ff, size: 96 }, 'hi');
@@ -220,7 +210,7 @@ test('clipboard: a copy pastes as new strokes of the paster, centered where it l
 });
 
 test('clipboard: a paste of more than 1,000 items is refused with a message, and sends nothing', () => {
-  const { a } = room3();
+  const { a } = adaAndGrace();
   const many = JSON.stringify({ sketchpad: 1, strokes: Array.from({ length: 1001 }, () => ({ tool: 5, color: 255, width: 8, points: [[0, 0, 0], [9, 9, 0]] })) });
   const sent = a.sentOps().length;
   assert.match(String(a.ed.arrange.paste(many, { x: 0, y: 0 })), /refused: at most 1,000/);
@@ -230,7 +220,7 @@ test('clipboard: a paste of more than 1,000 items is refused with a message, and
 });
 
 test('alt-drag: a drag of the selection with Alt moves a copy and leaves the original', () => {
-  const { room, a, b } = room3();
+  const { room, a, b } = adaAndGrace();
   rect(a, 0, 0);
   settle(a, b);
   a.ed.selectAll();

@@ -7,21 +7,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SelectGesture, handleAt } from '../src/edit/select_gesture';
 import { half } from '../src/edit/rotate_gesture';
-import { FakeRoom } from './fake_room';
-import { TestClient, roomHex, settle } from './harness';
+import { TestClient, adaAndGrace, roomHex, settle } from './harness';
 
 const RECT = { tool: 5, color: 0x000000ff, width: 8, filled: false };
 const PICK = 4;
-
-function room3(): { room: FakeRoom; a: TestClient; b: TestClient } {
-  const room = new FakeRoom(1n);
-  const a = new TestClient(room, 'Ada');
-  const b = new TestClient(room, 'Grace');
-  a.connect();
-  b.connect();
-  settle(a, b);
-  return { room, a, b };
-}
 
 /** A rect (0,0)-(100,80) of Ada's, selected: its box with the width is (−8,−8)-(108,88). */
 function selectedRect(a: TestClient, b: TestClient): void {
@@ -46,7 +35,7 @@ test('handles: the rotate handle sits above the middle of the top; edge handles 
 });
 
 test('rotate: dragging the handle turns the selection for everyone, shown before the echo; undo after a move by someone else keeps their move', () => {
-  const { room, a, b } = room3();
+  const { room, a, b } = adaAndGrace();
   selectedRect(a, b);
   const g = new SelectGesture(a.ed);
   // The handle: 4 pick radii above the top of the box, over its middle.
@@ -78,7 +67,7 @@ test('rotate: dragging the handle turns the selection for everyone, shown before
 });
 
 test('rotate: Shift snaps the turn to 15°', () => {
-  const { room, a, b } = room3();
+  const { room, a, b } = adaAndGrace();
   selectedRect(a, b);
   const g = new SelectGesture(a.ed);
   g.start({ x: 50, y: -8 - 4 * PICK }, PICK, false);
@@ -91,7 +80,7 @@ test('rotate: Shift snaps the turn to 15°', () => {
 });
 
 test('edge handle: the right one makes the selection wider only, shown before the echo without a jump after it', () => {
-  const { room, a, b } = room3();
+  const { room, a, b } = adaAndGrace();
   selectedRect(a, b);
   const g = new SelectGesture(a.ed);
   g.start({ x: 108, y: 40 }, PICK, false);
@@ -113,7 +102,7 @@ test('edge handle: the right one makes the selection wider only, shown before th
 });
 
 test('clipboard: a turned stroke copies with its rotation and pastes turned about its own center', () => {
-  const { room, a, b } = room3();
+  const { room, a, b } = adaAndGrace();
   selectedRect(a, b);
   const g = new SelectGesture(a.ed);
   g.start({ x: 50, y: -8 - 4 * PICK }, PICK, false);

@@ -6,7 +6,7 @@ import { CLOSE_ABNORMAL } from '../src/protocol/codes';
 import { decodeClientFrame } from '../src/protocol/client';
 import { encodeBoard } from '../src/protocol/snapshot';
 import type { ClientMsg, PresenceMsg } from '../src/protocol/types';
-import type { FakeConn, FakeRoom } from './fake_room';
+import { FakeRoom, type FakeConn } from './fake_room';
 
 export class TestClient {
   conn: FakeConn | null = null;
@@ -83,6 +83,17 @@ export function settle(...clients: TestClient[]): void {
     if (!moved) return;
   }
   throw new Error('did not settle');
+}
+
+/** adaAndGrace is a room with two people in it, both live and settled. */
+export function adaAndGrace(): { room: FakeRoom; a: TestClient; b: TestClient } {
+  const room = new FakeRoom(1n);
+  const a = new TestClient(room, 'Ada');
+  const b = new TestClient(room, 'Grace');
+  a.connect();
+  b.connect();
+  settle(a, b);
+  return { room, a, b };
 }
 
 export function roomHex(room: FakeRoom): string {

@@ -4,21 +4,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SELF } from '../src/edit/history';
-import { FakeRoom } from './fake_room';
-import { TestClient, roomHex, settle } from './harness';
-
-function room3(): { room: FakeRoom; a: TestClient; b: TestClient } {
-  const room = new FakeRoom(1n);
-  const a = new TestClient(room, 'Ada');
-  const b = new TestClient(room, 'Grace');
-  a.connect();
-  b.connect();
-  settle(a, b);
-  return { room, a, b };
-}
+import { adaAndGrace, roomHex, settle } from './harness';
 
 test("shared text: Grace types into Ada's text live; undoing her edit puts back Ada's words, whatever came after", () => {
-  const { room, a, b } = room3();
+  const { room, a, b } = adaAndGrace();
   const n = a.ed.addText(100, 200, { color: 0x112233ff, size: 40 }, 'Hello');
   settle(a, b);
   const ada = a.ed.sync.author;
@@ -54,7 +43,7 @@ test("shared text: Grace types into Ada's text live; undoing her edit puts back 
 });
 
 test('shared text: a wrap width set by anyone breaks the lines for everyone, and undoes', () => {
-  const { room, a, b } = room3();
+  const { room, a, b } = adaAndGrace();
   const n = a.ed.addText(0, 0, { color: 0x112233ff, size: 20 }, 'hello world again');
   settle(a, b);
   const id = { author: a.ed.sync.author, stroke: n };

@@ -6,23 +6,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SELF, undo as undoHistory, redo as redoHistory, record, EMPTY_HISTORY } from '../src/edit/history';
 import { offsetAfter, pendingView } from '../src/edit/pending';
-import { FakeRoom } from './fake_room';
-import { PEN, TestClient, roomHex, scribble, settle } from './harness';
+import { PEN, adaAndGrace, roomHex, scribble, settle } from './harness';
 
 const RECT = { tool: 5, color: 0x000000ff, width: 8, filled: false };
 
-function room2(): { room: FakeRoom; a: TestClient; b: TestClient } {
-  const room = new FakeRoom(1n);
-  const a = new TestClient(room, 'Ada');
-  const b = new TestClient(room, 'Grace');
-  a.connect();
-  b.connect();
-  settle(a, b);
-  return { room, a, b };
-}
-
 test('a shape drag sends one Shape per frame with the same number; the last one wins', () => {
-  const { room, a, b } = room2();
+  const { room, a, b } = adaAndGrace();
   a.ed.shapeStart({ x: 10, y: 10 }, RECT);
   a.ed.flush();
   assert.equal(a.sentOps().length, 0, 'nothing before it has a size');
@@ -53,7 +42,7 @@ test('a shape drag sends one Shape per frame with the same number; the last one 
 });
 
 test('a click with a shape tool draws nothing; Shift makes a square', () => {
-  const { a } = room2();
+  const { a } = adaAndGrace();
   a.ed.shapeStart({ x: 10, y: 10 }, RECT);
   a.ed.shapeEnd();
   assert.equal(a.sentOps().length, 0);
@@ -67,7 +56,7 @@ test('a click with a shape tool draws nothing; Shift makes a square', () => {
 });
 
 test('highlighter and partial eraser are Begins with their tool', () => {
-  const { room, a } = room2();
+  const { room, a } = adaAndGrace();
   a.ed.beginStroke({ x: 0, y: 0, p: 0 }, { tool: 1, color: 0xf2c20066, width: 64, pressure: false });
   a.ed.extendStroke([{ x: 50, y: 0, p: 0 }]);
   a.ed.endStroke();
@@ -85,7 +74,7 @@ test('highlighter and partial eraser are Begins with their tool', () => {
 });
 
 test('text: placed, edited by its author in place, undone at its current place after someone moved it', () => {
-  const { room, a, b } = room2();
+  const { room, a, b } = adaAndGrace();
   const n = a.ed.addText(100, 200, { color: 0x112233ff, size: 96 }, 'Hello');
   assert.deepEqual(a.sentOps().at(-1), { type: 'text', stroke: n, color: 0x112233ff, size: 96, x: 100, y: 200, text: 'Hello' });
   settle(a, b);
@@ -122,7 +111,7 @@ test('text: placed, edited by its author in place, undone at its current place a
 });
 
 test('text being edited is hidden while the field is open', () => {
-  const { a } = room2();
+  const { a } = adaAndGrace();
   const n = a.ed.addText(0, 0, { color: 0xff, size: 40 }, 'x');
   settle(a);
   a.ed.setEditing(n);
@@ -133,7 +122,7 @@ test('text being edited is hidden while the field is open', () => {
 });
 
 test("select and move anyone's strokes: live Move ops per frame, shown moved at once, one undo step", () => {
-  const { room, a, b } = room2();
+  const { room, a, b } = adaAndGrace();
   scribble(a, 0, 0, 5); // Ada's stroke 1, from (0,0) to (32, ...)
   settle(a, b);
   const id = b.ed.strokeAt({ x: 16, y: 4 }, 6);
@@ -175,7 +164,7 @@ test("select and move anyone's strokes: live Move ops per frame, shown moved at 
 });
 
 test('marquee selection and delete; undo restores; selection drops erased strokes', () => {
-  const { room, a, b } = room2();
+  const { room, a, b } = adaAndGrace();
   scribble(a, 0, 0, 4);
   a.ed.shapeStart({ x: 500, y: 500 }, RECT);
   a.ed.shapeMove({ x: 600, y: 600 });
@@ -201,7 +190,7 @@ test('marquee selection and delete; undo restores; selection drops erased stroke
 });
 
 test('undo/redo take back only our own ops while others draw in between', () => {
-  const { room, a, b } = room2();
+  const { room, a, b } = adaAndGrace();
   scribble(a, 0, 0, 3); // a1
   settle(a, b);
   scribble(b, 0, 100, 3); // b1

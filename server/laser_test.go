@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -12,19 +13,7 @@ import (
 // no op, no sequence number, nothing a late joiner gets. A view link's
 // page may not send one.
 func TestLaserIsRelayedNotStoredAndRefusedToViewers(t *testing.T) {
-	ts := startServer(t, t.TempDir())
-	ctx := ctxT(t)
-	a := connect(t, ts, "laser", "A")
-	b := connect(t, ts, "laser", "B")
-	if _, err := a.Stroke(1, 4, spiral(20, 1), 5); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.WaitAcked(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.WaitSeq(ctx, a.Seq()); err != nil {
-		t.Fatal(err)
-	}
+	ts, ctx, a, b := twoOnABoard(t, "laser")
 	seq, board := a.Seq(), a.BoardBytes()
 
 	trail := []canvas.Cursor{{X: 10, Y: 10}, {X: 14, Y: 12}, {X: 20, Y: 15}}
@@ -74,4 +63,24 @@ func TestLaserIsRelayedNotStoredAndRefusedToViewers(t *testing.T) {
 	if got := a.Lasers(v.Author()); len(got) != 0 {
 		t.Fatalf("the viewer's laser reached A: %v", got)
 	}
+}
+
+// twoOnABoard starts a server with A and B on room, after a stroke of A's
+// that both have: what follows on the board is what the test sends.
+func twoOnABoard(t *testing.T, room string) (*testServer, context.Context, *client.Client, *client.Client) {
+	t.Helper()
+	ts := startServer(t, t.TempDir())
+	ctx := ctxT(t)
+	a := connect(t, ts, room, "A")
+	b := connect(t, ts, room, "B")
+	if _, err := a.Stroke(1, 4, spiral(20, 1), 5); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.WaitAcked(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WaitSeq(ctx, a.Seq()); err != nil {
+		t.Fatal(err)
+	}
+	return ts, ctx, a, b
 }

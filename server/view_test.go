@@ -12,19 +12,7 @@ import (
 // view link's page may send it (a presenter on a view link can be
 // followed) without being closed.
 func TestViewIsRelayedNotStoredAndViewersMaySendIt(t *testing.T) {
-	ts := startServer(t, t.TempDir())
-	ctx := ctxT(t)
-	a := connect(t, ts, "follow", "A")
-	b := connect(t, ts, "follow", "B")
-	if _, err := a.Stroke(1, 4, spiral(20, 1), 5); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.WaitAcked(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.WaitSeq(ctx, a.Seq()); err != nil {
-		t.Fatal(err)
-	}
+	ts, ctx, a, b := twoOnABoard(t, "follow")
 	seq, board := a.Seq(), a.BoardBytes()
 
 	first := canvas.View{X: 2800, Y: -1800, W: 5600, H: 3600}

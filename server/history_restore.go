@@ -90,7 +90,10 @@ func (a *App) restoreBoard(c echo.Context) error {
 			return apiError(http.StatusTooManyRequests, "too_many_boards", "the new board could not be opened: "+string(full))
 		}
 		a.log.Warn("restore", "board", acc.room, "at", *req.At, "err", err)
-		return apiError(http.StatusServiceUnavailable, "unavailable", "the version could not be copied to a new board right now; try again")
+		// Nothing of the copy was kept (drawCopy): the same request may
+		// simply be sent again.
+		c.Response().Header().Set("Retry-After", "5")
+		return apiError(http.StatusServiceUnavailable, "unavailable", "the version could not be copied to a new board right now (nothing was kept); try again in a few seconds")
 	}
 	return c.JSON(http.StatusCreated, RestoreResponse{Board: name, URL: "/b/" + name, At: *req.At})
 }

@@ -26,12 +26,16 @@ import (
 // of one, under any new name; the original is untouched.
 
 // faultLog is a Log that records the boards opened through it and, when
-// the copy's batch comes, runs midway (Redis stopped, say) and then
-// either hands the batch on or refuses it with fail.
+// a batch comes, runs midway (Redis stopped, say); with fail set, it
+// takes batches only until okOps ops went through, and refuses every
+// batch after with fail (as a log that goes down partway through a copy:
+// a copy written a stroke at a time would leave okOps ops behind).
 type faultLog struct {
 	oplog.Log
 	midway func()
 	fail   error
+	okOps  int
+	sent   int
 
 	mu     sync.Mutex
 	opened []string
@@ -49,8 +53,16 @@ func (l *faultLog) Submit(room string, epoch uint64, batch []oplog.BatchOp, repl
 		l.midway()
 	}
 	if l.fail != nil {
-		reply <- oplog.SubmitResult{Epoch: epoch, Err: l.fail}
-		return
+		l.mu.Lock()
+		ok := l.sent+len(batch) <= l.okOps
+		if ok {
+			l.sent += len(batch)
+		}
+		l.mu.Unlock()
+		if !ok {
+			reply <- oplog.SubmitResult{Epoch: epoch, Err: l.fail}
+			return
+		}
 	}
 	l.Log.Submit(room, epoch, batch, reply)
 }
@@ -78,7 +90,7 @@ func TestARestoreWhoseLogFailsLeavesNoBoard(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { shutdown(t, a) })
-		checkFailedRestore(t, a, func(fl *faultLog) { fl.fail = errors.New("injected: the store is down") })
+		checkFailedRestore(t, a, func(fl *faultLog) { fl.fail, fl.okOps = errors.New("injected: the store is down"), 5 })
 	})
 	t.Run("redis", func(t *testing.T) {
 		rd := redistest.Start(t, redistest.Options{AOF: true})
@@ -120,14 +132,30 @@ func checkFailedRestore(t *testing.T, a *App, breakLog func(*faultLog)) {
 	if err != nil || head != 18 {
 		t.Fatalf("the original: head %d, %v; want 18", head, err)
 	}
+	restore := func() *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/api/boards/"+orig+"/restore", strings.NewReader(fmt.Sprintf(`{"at": %d}`, head)))
+		req.Header.Set("Content-Type", "application/json")
+		a.Handler().ServeHTTP(rec, req)
+		return rec
+	}
+	// While the log works, a restore makes a whole board whose history
+	// names who drew it (and the checks below would see it).
+	rec := restore()
+	var ok RestoreResponse
+	if rec.Code != http.StatusCreated || json.Unmarshal(rec.Body.Bytes(), &ok) != nil {
+		t.Fatalf("a restore while the log works: HTTP %d %s", rec.Code, rec.Body.String())
+	}
+	// Six strokes, each a Begin with all its points and an End.
+	h, vs, err := a.history.Versions(ctx, ok.Board, 0, 10)
+	if err != nil || h != 12 || len(vs) == 0 || len(vs[0].Authors) != 1 || vs[0].Authors[0].Name != "Restored from version 18" {
+		t.Fatalf("the restored board: head %d, versions %+v, %v; want 12 ops by \"Restored from version 18\"", h, vs, err)
+	}
+
 	fl := &faultLog{Log: a.history}
 	breakLog(fl)
 	a.history = fl
-
-	rec := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodPost, "/api/boards/"+orig+"/restore", strings.NewReader(fmt.Sprintf(`{"at": %d}`, head)))
-	req.Header.Set("Content-Type", "application/json")
-	a.Handler().ServeHTTP(rec, req)
+	rec = restore()
 	var he HTTPError
 	if rec.Code != http.StatusServiceUnavailable || json.Unmarshal(rec.Body.Bytes(), &he) != nil || he.Error.Code != "unavailable" ||
 		rec.Header().Get("Retry-After") == "" {

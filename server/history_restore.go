@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -20,10 +19,11 @@ import (
 // POST /api/boards/{room}/restore {"at": SEQ}: a new board (a new random
 // name, as / makes) whose content is the board as it was after op SEQ;
 // the original is untouched. The copy is drawn the way a person would
-// draw it: the server joins the new board as one more peer ("Restored
-// from version SEQ") and sends an op per stroke, so the new board is
-// numbered and kept by its log like any other, in every mode, and its own
-// history begins with the restore. Who may see a board may read its past,
+// draw it, an op per stroke by one more author ("Restored from version
+// SEQ"), so the new board is numbered and kept by its log like any other,
+// in every mode, and its own history begins with the restore; but all of
+// it goes to the log as one batch before any room holds the new board, so
+// a restore is all or nothing (drawCopy). Who may see a board may read its past,
 // but only who may draw on it may restore it: a view link or a view token
 // gets 403. A restore opens a board as a page does, so it counts against
 // the client address's --max-rooms-per-ip while it draws (429 over it).
@@ -90,7 +90,10 @@ func (a *App) restoreBoard(c echo.Context) error {
 			return apiError(http.StatusTooManyRequests, "too_many_boards", "the new board could not be opened: "+string(full))
 		}
 		a.log.Warn("restore", "board", acc.room, "at", *req.At, "err", err)
-		return apiError(http.StatusServiceUnavailable, "unavailable", "the version could not be copied to a new board right now; try again")
+		// Nothing of the copy was kept (drawCopy): the same request may
+		// simply be sent again.
+		c.Response().Header().Set("Retry-After", "5")
+		return apiError(http.StatusServiceUnavailable, "unavailable", "the version could not be copied to a new board right now (nothing was kept); try again in a few seconds")
 	}
 	return c.JSON(http.StatusCreated, RestoreResponse{Board: name, URL: "/b/" + name, At: *req.At})
 }
@@ -195,112 +198,69 @@ type errRefused string
 
 func (e errRefused) Error() string { return string(e) }
 
-// drawCopy joins board name as a peer of the server's own, on behalf of
-// client address by, sends the ops draw makes for the author id the board
-// gave it, and waits until the board has numbered every one of them (they
-// are then kept as every acknowledged op is), then leaves.
+// errNameTaken: the new random name already had a board (never expected;
+// the copy is not written over it).
+var errNameTaken = errors.New("the new board's name is already taken")
+
+// drawCopy writes the copy of a board onto the new board name, on behalf
+// of client address by (counted against its --max-rooms-per-ip while it
+// writes), as one more author named who. The whole copy is one batch the
+// log commits at once (one Lua call in Redis, one transaction in the
+// embedded store), written before any room holds the board: a restore
+// that fails (the log down, the replica killed) leaves no part of the copy
+// under a name nobody was given, and one that answers has all of it.
 func (a *App) drawCopy(ctx context.Context, name, who string, by room.Address, draw func(author uint32) [][]byte) error {
-	r, why := a.hub.Acquire(name, by)
-	if r == nil {
+	if why := a.hub.Hold(name, by); why != "" {
 		return errRefused(why)
 	}
 	defer a.hub.Left(name, by)
-	p := &copyPeer{changed: make(chan struct{}, 1)}
-	r.Join(p, &canvas.Hello{Version: canvas.Version, Name: who, Color: 0x6b7280ff})
-	defer r.Leave(p)
-	if err := p.wait(ctx, func() bool { return p.welcomed }); err != nil {
+	return writeCopy(ctx, a.history, name, who, draw)
+}
+
+// writeCopy writes the ops draw makes for a new author of board name to
+// lg as one batch and waits until lg has committed it. The board's history
+// begins with the copy, a version naming who.
+func writeCopy(ctx context.Context, lg oplog.Log, name, who string, draw func(author uint32) [][]byte) error {
+	st, err := lg.Open(ctx, name)
+	if err != nil {
 		return err
 	}
-	p.mu.Lock()
-	ops := draw(p.author)
-	p.mu.Unlock()
-	for _, op := range ops {
-		r.Op(p, op)
+	if st.Snapshot != nil || len(st.Ops) > 0 {
+		return errNameTaken
 	}
-	return p.wait(ctx, func() bool { return p.acked >= len(ops) })
-}
-
-// copyPeer is the server's own peer on a board it draws a copy on: it
-// reads what the room sends it for its Welcome (its author id) and its own
-// ops coming back.
-type copyPeer struct {
-	mu       sync.Mutex // guards the fields below
-	welcomed bool
-	author   uint32
-	acked    int // own ops seen numbered
-	closed   error
-	changed  chan struct{} // a value when the fields changed
-}
-
-var _ room.Peer = (*copyPeer)(nil)
-
-func (p *copyPeer) Send(frame []byte) { p.read(frame) }
-
-func (p *copyPeer) SendParts(head, shared, tail []byte) {
-	p.read(append(append(append([]byte(nil), head...), shared...), tail...))
-}
-
-func (p *copyPeer) read(frame []byte) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	it := canvas.NewFrameIter(frame)
-	for it.Next() {
-		switch it.Type() {
-		case canvas.MsgWelcome:
-			var w canvas.Welcome
-			if canvas.DecodeWelcome(it.Body(), &w) == nil {
-				p.welcomed, p.author = true, w.Author
-			}
-		case canvas.MsgOps:
-			if !p.welcomed {
-				continue
-			}
-			ops := canvas.NewOpsIter(it.Body())
-			for ops.Next() {
-				if ops.Author() == p.author {
-					p.acked++
-				}
-			}
-		}
+	author, err := lg.NewAuthors(ctx, name, st.Epoch, 1)
+	if err != nil {
+		return err
 	}
+	ops := draw(author)
+	if len(ops) == 0 {
+		return nil
+	}
+	batch := make([]oplog.BatchOp, len(ops))
+	for i, op := range ops {
+		batch[i] = oplog.BatchOp{Author: author, Index: uint64(i), Op: op}
+	}
+	reply := make(chan oplog.SubmitResult, 1)
+	lg.Submit(name, st.Epoch, batch, reply)
+	var res oplog.SubmitResult
 	select {
-	case p.changed <- struct{}{}:
-	default:
+	case res = <-reply:
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-}
-
-func (p *copyPeer) Close(code canvas.CloseCode, reason string) {
-	p.mu.Lock()
-	p.closed = fmt.Errorf("closed by the board (%d): %s", code, reason)
-	p.mu.Unlock()
-	select {
-	case p.changed <- struct{}{}:
-	default:
+	if res.Err != nil {
+		return res.Err
 	}
-}
-
-func (p *copyPeer) Closed() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.closed != nil
-}
-
-// wait waits until done (called with p.mu held) or the board closed p.
-func (p *copyPeer) wait(ctx context.Context, done func() bool) error {
-	for {
-		p.mu.Lock()
-		ok, closed := done(), p.closed
-		p.mu.Unlock()
-		switch {
-		case ok:
-			return nil
-		case closed != nil:
-			return closed
-		}
-		select {
-		case <-p.changed:
-		case <-ctx.Done():
-			return ctx.Err()
+	for i, seq := range res.Seqs {
+		if seq <= 0 {
+			return fmt.Errorf("op %d of the copy was not numbered (%d)", i, seq)
 		}
 	}
+	if len(res.Seqs) != len(batch) {
+		return fmt.Errorf("the log numbered %d of the copy's %d ops", len(res.Seqs), len(batch))
+	}
+	// The copy is committed: the version only names who drew it in the
+	// board's history, so failing to mark it does not undo the restore.
+	_ = lg.Mark(ctx, name, st.Epoch, uint64(res.Seqs[len(res.Seqs)-1]), oplog.KindCheckpoint, time.Now(), map[uint32]string{author: who})
+	return nil
 }

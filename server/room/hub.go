@@ -68,11 +68,8 @@ func (h *Hub) Acquire(name string, by Address) (*Room, string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	r := h.rooms[name]
-	if by != nil && !by.Shared() {
-		if boards := h.onBoards[by]; boards[name] == 0 && len(boards) >= h.cfg.MaxRoomsPerIP {
-			h.metrics.LimitHits.WithLabelValues("rooms_per_ip").Inc()
-			return nil, "this address has the most boards open it may; leave one and try again"
-		}
+	if why := h.admitLocked(name, by); why != "" {
+		return nil, why
 	}
 	if r == nil && !h.closed && len(h.rooms) >= h.cfg.MaxRooms && !h.evictLocked() {
 		h.metrics.LimitHits.WithLabelValues("rooms").Inc()
@@ -98,15 +95,48 @@ func (h *Hub) Acquire(name string, by Address) (*Room, string) {
 		r.idleTimer = nil
 	}
 	delete(h.empty, r)
-	if by != nil && !by.Shared() {
-		boards := h.onBoards[by]
-		if boards == nil {
-			boards = make(map[string]int)
-			h.onBoards[by] = boards
-		}
-		boards[name]++
-	}
+	h.countLocked(name, by)
 	return r, ""
+}
+
+// Hold counts address by on board name as Acquire does, without opening
+// the room: for the server writing a new board's log directly on a
+// client's behalf (a restore writes the whole copy as one batch before
+// any room holds it). It returns why not, or "" and the caller calls Left.
+func (h *Hub) Hold(name string, by Address) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if why := h.admitLocked(name, by); why != "" {
+		return why
+	}
+	h.countLocked(name, by)
+	return ""
+}
+
+// admitLocked returns why address by may not be on one more board
+// (cfg.MaxRoomsPerIP), or "".
+func (h *Hub) admitLocked(name string, by Address) string {
+	if by == nil || by.Shared() {
+		return ""
+	}
+	if boards := h.onBoards[by]; boards[name] == 0 && len(boards) >= h.cfg.MaxRoomsPerIP {
+		h.metrics.LimitHits.WithLabelValues("rooms_per_ip").Inc()
+		return "this address has the most boards open it may; leave one and try again"
+	}
+	return ""
+}
+
+// countLocked counts address by on board name once more (Left undoes it).
+func (h *Hub) countLocked(name string, by Address) {
+	if by == nil || by.Shared() {
+		return
+	}
+	boards := h.onBoards[by]
+	if boards == nil {
+		boards = make(map[string]int)
+		h.onBoards[by] = boards
+	}
+	boards[name]++
 }
 
 // left is called when a session that acquired name (from address by)

@@ -304,7 +304,8 @@ export class Page {
       readOnly: () => this.readOnly || this.history.open,
     });
     attachKeyboard(window, (c) => this.keys.run(c), (held) => this.input.setSpace(held));
-    this.images.attach(document, canvas);
+    // Sketchpad's own paste first: a copy puts a PNG of the strokes beside
+    // their text, and only another app's picture is pasted as an image.
     attachClipboard(document, {
       editor: this.editor,
       selecting: () => selects(this.tools.tool),
@@ -317,6 +318,7 @@ export class Page {
       },
       picture: (text) => copyPicture(this.editor, this.renderer.painter, text),
     });
+    this.images.attach(document, canvas);
   }
 
   /** start shows the board and connects (unless the server refused the embed). */

@@ -10,6 +10,7 @@ import {
   constrainShape,
   ellipsePoints,
   pointInPolygon,
+  selectionExtent,
   skeleton,
   strokeExtent,
   textBox,
@@ -69,6 +70,24 @@ test('extent covers the skeleton grown by the width (and the arrow head, the tex
       for (const p of line) assert.ok(p.x >= e.minX && p.x <= e.maxX && p.y >= e.minY && p.y <= e.maxY, `tool ${tool}`);
     }
   }
+});
+
+test('selection extent: a text is framed by its measured box, turned as it is; anything else by its extent', () => {
+  const text = S(TOOL_TEXT, [[10, 20]], 100, false, 'ab\nabcd');
+  const box = textBox({ x: 10, y: 20 }, 100, 'ab\nabcd');
+  assert.deepEqual(selectionExtent(text), box, 'the box, not the painted extent around it');
+  const e = strokeExtent(text);
+  assert.ok(e.minX < box.minX && e.maxX > box.maxX, 'the extent has room for overhanging glyphs');
+  // Turned a quarter about its point (its top-left): the box stands up, left of it.
+  const turned = selectionExtent({ ...text, rot: 9000 });
+  assert.deepEqual(
+    [turned.minX, turned.minY, turned.maxX, turned.maxY].map(Math.round),
+    [10 - (box.maxY - box.minY), 20, 10, 20 + (box.maxX - box.minX)],
+  );
+  const wrapped = S(TOOL_TEXT, [[0, 0]], 20, false, 'hello world again');
+  assert.deepEqual(selectionExtent({ ...wrapped, wrap: 120 }), textBox({ x: 0, y: 0 }, 20, 'hello world again', 120));
+  const rect = S(TOOL_RECT, [[0, 0], [100, 50]], 16);
+  assert.deepEqual(selectionExtent(rect), strokeExtent(rect));
 });
 
 test('hit: pen and highlighter along their path, shapes on their outline, filled ones inside too', () => {

@@ -18,10 +18,10 @@
 // (restyle, z-order and nudge of the selection).
 
 import type { Board, Stroke } from '../protocol/board';
-import type { Op, StrokeId } from '../protocol/types';
+import { TOOL_TEXT, type Op, type StrokeId } from '../protocol/types';
 import { EMPTY_RECT, type Rect } from '../geometry/bounds';
 import type { EraserPath, XY } from '../geometry/hit';
-import { strokeExtent } from '../geometry/shape';
+import { selectionExtent, strokeExtent } from '../geometry/shape';
 import { SyncCore, type Identity, type SyncListener } from '../net/sync';
 import {
   EMPTY_HISTORY,
@@ -40,6 +40,7 @@ import { imageOp, imageShown, type LocalItem, type ShapeStyle, type StrokeStyle,
 import { Arranger } from './arrange';
 import { Sweeper } from './sweeper';
 import { TextEdits } from './text';
+import { relay } from './sync_relay';
 import { Drawing, type Sample } from './drawing';
 import { EraseGesture } from './erase_gesture';
 import { MoveGesture } from './move_gesture';
@@ -58,7 +59,6 @@ export interface EditorListener extends SyncListener {
   /** Undo or redo became possible or impossible. */
   historyChanged?(canUndo: boolean, canRedo: boolean): void;
 }
-
 
 export class Editor {
   readonly sync: SyncCore;
@@ -166,13 +166,7 @@ export class Editor {
           listener.welcomed?.(w, epochChanged);
           this.changed();
         },
-        presence: (m) => listener.presence?.(m),
-        leave: (a) => listener.leave?.(a),
-        cursors: (c) => listener.cursors?.(c),
-        lasers: (l) => listener.lasers?.(l),
-        views: (v) => listener.views?.(v),
-        notice: (m) => listener.notice?.(m),
-        pausedChanged: (p) => listener.pausedChanged?.(p),
+        ...relay(listener),
       },
       identity,
     );
@@ -372,10 +366,11 @@ export class Editor {
     this.select(this.shown().filter((it) => !it.growing && it.stroke.tool !== 2).map((it) => it.id));
   }
 
-  /** selectionBounds returns the union of the shown extents of the selection. */
+  /** selectionBounds returns the box the selection is framed by (geometry/shape selectionExtent). */
   selectionBounds(): Rect {
     if (this.selected.length === 0) return EMPTY_RECT;
-    return boundsOf(this.shown(), new Set(this.selected.map(keyOf)), this.extentOf);
+    // Others than texts frame their (cached) extent.
+    return boundsOf(this.shown(), new Set(this.selected.map(keyOf)), (s) => (s.tool === TOOL_TEXT ? selectionExtent(s) : this.extentOf(s)));
   }
 
   /** moveBy drags the selection by (dx, dy) board units; Move ops go out at each flush. */

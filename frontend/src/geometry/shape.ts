@@ -107,6 +107,19 @@ function unturnedExtent(s: StrokeGeom): Rect {
 }
 
 /**
+ * selectionExtent returns the box a selection frames s by: a text's
+ * measured box (textBox: what every page and the server's SVG lay out),
+ * turned as the text is turned; anything else its extent. A text's extent
+ * is wider, by room for glyphs that reach past their advance (painting must
+ * not clip them), and a frame that wide stands well off the words.
+ */
+export function selectionExtent(s: StrokeGeom): Rect {
+  if (s.tool !== TOOL_TEXT || s.points.length === 0) return strokeExtent(s);
+  const b = textBox(s.points[0], s.width, s.text, s.wrap);
+  return s.rot ? turnRect(s, b) : b;
+}
+
+/**
  * skeleton returns the polylines that trace s, in board units: a freehand
  * stroke's path, a line, an arrow's line and head, a rectangle's or an
  * ellipse's outline (closed: the first point repeated), a text's box.

@@ -30,6 +30,8 @@ export interface TextSession {
 
 /** How often what is typed goes out while typing: live for the others, a few ops a second. */
 const INPUT_EVERY_MS = 80;
+/** How long the field's width rests after a drag of its edge before the wrap width goes out (one undo step per drag, not per frame of it). */
+const WRAP_SETTLE_MS = 250;
 
 export class TextEditor {
   readonly el: HTMLTextAreaElement;
@@ -39,6 +41,8 @@ export class TextEditor {
   /** The width fit() gave the field, CSS px: another one is the person's drag. */
   private fitWidth = 0;
   private inputTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Set while a new wrap width waits to go out (WRAP_SETTLE_MS). */
+  private wrapTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor() {
     this.el = h('textarea', {
@@ -59,7 +63,9 @@ export class TextEditor {
       }, INPUT_EVERY_MS);
     });
     // The field's resize handle sets the wrap width (its right edge).
-    this.el.addEventListener('pointerup', () => this.dragged());
+    // Chromium sends no pointerup or mouseup at the end of a drag of a
+    // textarea's resize handle: a change of size is all there is to see.
+    if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => this.dragged()).observe(this.el);
     this.el.addEventListener('keydown', (e) => {
       e.stopPropagation(); // typing is not shortcuts
       if (e.key === 'Escape' || (e.key === 'Enter' && !e.shiftKey && !e.isComposing)) {
@@ -95,6 +101,11 @@ export class TextEditor {
     this.session = null;
     if (this.inputTimer !== null) clearTimeout(this.inputTimer);
     this.inputTimer = null;
+    if (this.wrapTimer !== null) {
+      clearTimeout(this.wrapTimer);
+      this.wrapTimer = null;
+      s.wrapTo(this.wrap);
+    }
     const text = this.el.value;
     this.el.hidden = true;
     this.el.blur();
@@ -133,15 +144,23 @@ export class TextEditor {
     this.el.style.height = `${Math.ceil(lines.length * TEXT_LINE_HEIGHT * px + 2)}px`;
   }
 
-  /** dragged takes a new width of the field, after its resize handle was dragged, as the wrap width. */
+  /**
+   * dragged takes a width of the field other than fit() gave it (its resize
+   * handle was dragged) as the wrap width: at once for the field, for the
+   * board once the width rests (or the field closes).
+   */
   private dragged(): void {
     const s = this.session;
     const v = this.view;
-    if (!s || !v) return;
+    if (!s || !v || this.el.hidden) return;
     const width = this.el.getBoundingClientRect().width;
     if (Math.abs(width - this.fitWidth) < 2) return;
     this.wrap = Math.max(s.size, Math.round(width / v.scale));
-    s.wrapTo(this.wrap);
     this.fit();
+    if (this.wrapTimer !== null) clearTimeout(this.wrapTimer);
+    this.wrapTimer = setTimeout(() => {
+      this.wrapTimer = null;
+      this.session?.wrapTo(this.wrap);
+    }, WRAP_SETTLE_MS);
   }
 }

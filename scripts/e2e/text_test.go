@@ -1,0 +1,338 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/sketchpad/sketchpad/canvas"
+)
+
+// Shared text: typed live for everyone, edited by anyone (one at a time),
+// wrapped to a width dragged out, boxed by its measured glyphs.
+
+// textField is the page's text field (ui/text_editor).
+const textField = `document.querySelector('[data-testid="text-editor"]')`
+
+// texts returns the board's visible texts, in z-order.
+func texts(b *canvas.Board) []*canvas.Stroke {
+	var out []*canvas.Stroke
+	for _, s := range visible(b) {
+		if s.Tool == canvas.ToolText {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// waitText waits until p's board holds exactly one visible text and it
+// reads want, and returns it.
+func waitText(t *testing.T, what string, p *person, want string) *canvas.Stroke {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ts := texts(p.board())
+		if len(ts) == 1 && ts[0].Text == want {
+			return ts[0]
+		}
+		if time.Now().After(deadline) {
+			got := make([]string, len(ts))
+			for i, s := range ts {
+				got[i] = s.Text
+			}
+			t.Fatalf("%s: the board's texts are %q, want one reading %q", what, got, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// onScreen returns where board point (x, y) is on p's screen (CSS px).
+func (p *person) onScreen(x, y float64) (float64, float64) {
+	p.t.Helper()
+	var v struct{ Scale, X, Y float64 }
+	p.eval(`window.sketchpad.view()`, &v)
+	return x*v.Scale + v.X, y*v.Scale + v.Y
+}
+
+// textMiddle returns the middle of text s's box on p's screen.
+func (p *person) textMiddle(s *canvas.Stroke) (float64, float64) {
+	p.t.Helper()
+	w, h := canvas.TextBox(s)
+	return p.onScreen(float64(s.Points[0].X)+float64(w)/2, float64(s.Points[0].Y)+float64(h)/2)
+}
+
+// doubleClickAt double-clicks the left button at (x, y), as a mouse does.
+func (p *person) doubleClickAt(x, y float64) {
+	p.t.Helper()
+	p.run("double-click", chromedp.ActionFunc(func(ctx context.Context) error {
+		if err := input.DispatchMouseEvent(input.MouseMoved, x, y).Do(ctx); err != nil {
+			return err
+		}
+		for n := int64(1); n <= 2; n++ {
+			if err := input.DispatchMouseEvent(input.MousePressed, x, y).WithButton(input.Left).WithButtons(1).WithClickCount(n).Do(ctx); err != nil {
+				return err
+			}
+			if err := input.DispatchMouseEvent(input.MouseReleased, x, y).WithButton(input.Left).WithButtons(0).WithClickCount(n).Do(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
+
+// jsString quotes s for JavaScript.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// fieldOpen reports whether p's text field is open and focused.
+func (p *person) fieldOpen() bool {
+	p.t.Helper()
+	var open bool
+	p.eval(`!`+textField+`.hidden && document.activeElement === `+textField, &open)
+	return open
+}
+
+// A types a text: B sees it word by word before A ends it. B opens it with
+// a double click and types into it: A sees that B edits it, cannot open it
+// meanwhile, and sees B's typing live. In the end A, B, the server's
+// picture and a late joiner hold the same text; B's undo takes back B's
+// edit and nothing else (A's text, and what A drew after, stay).
+func TestSharedTextTypedLiveAndEditedByAnother(t *testing.T) {
+	room := "e2e-shared-text"
+	a, b, base := twoPages(t, room)
+	board := canvas.NewBoard(0)
+
+	a.tool("text")
+	a.clickAt(300, 250)
+	a.waitFor("A's text field focused", `document.activeElement === `+textField)
+	a.keys("Hello")
+	waitText(t, "B sees the first word while A types", b, "Hello")
+	a.keys(" shared board")
+	waitText(t, "B sees the next words while A types", b, "Hello shared board")
+	if !a.fieldOpen() {
+		t.Fatal("A's text field closed while she typed")
+	}
+	// B's page draws the text A is typing (A's shows her field instead).
+	if ink := b.regionPixels(region{290, 225, 520, 280}).ink(); ink < 200 {
+		t.Errorf("B's page shows %d ink pixels where A types; want the text drawn", ink)
+	}
+	a.keys(enter)
+	a.waitFor("A's text field closed", textField+`.hidden`)
+	board = seenByAll(t, "A's text", a, b, board, base, room)
+	typed := texts(board)
+	if len(typed) != 1 || typed[0].Text != "Hello shared board" || typed[0].ID.Author == 0 {
+		t.Fatalf("after A's Enter the board's texts are %v, want A's one", typed)
+	}
+	aText := typed[0]
+
+	// B opens A's text with a double click (the select tool).
+	b.tool("select")
+	bx, by := b.textMiddle(aText)
+	b.doubleClickAt(bx, by)
+	b.waitFor("B's text field open on A's text", `!`+textField+`.hidden && `+textField+`.value === 'Hello shared board'`)
+	// A is told, before B types anything, by a label over the text.
+	var bName string
+	b.eval(`document.querySelector('[data-testid="name-input"]').value`, &bName)
+	if bName == "" {
+		bName = "Someone"
+	}
+	a.waitFor("A shown that B edits the text", `[...document.querySelectorAll('[data-testid="text-claim"]')].some((e) => e.textContent === `+jsString(bName+" is editing")+`)`)
+	var label struct{ X, Bottom float64 }
+	a.eval(`(() => { const r = document.querySelector('[data-testid="text-claim"]').getBoundingClientRect(); return {x: r.x, bottom: r.bottom}; })()`, &label)
+	if tx, ty := a.onScreen(float64(aText.Points[0].X), float64(aText.Points[0].Y)); math.Abs(label.X-tx) > 2 || label.Bottom > ty+2 || label.Bottom < ty-30 {
+		t.Errorf("the label is at x %.0f, bottom %.0f; want it just above the text's top-left (%.0f, %.0f)", label.X, label.Bottom, tx, ty)
+	}
+	// A cannot open it meanwhile, with the select tool nor the text tool.
+	a.tool("select")
+	ax, ay := a.textMiddle(aText)
+	a.doubleClickAt(ax, ay)
+	a.tool("text")
+	a.clickAt(ax, ay)
+	time.Sleep(300 * time.Millisecond) // a field that wrongly opened would be open by now
+	var aField struct {
+		Hidden bool
+		Value  string
+	}
+	a.eval(`({hidden: `+textField+`.hidden, value: `+textField+`.value})`, &aField)
+	if !aField.Hidden {
+		t.Fatalf("A's text field opened (reading %q) on the text B is editing", aField.Value)
+	}
+
+	b.keys(" and B")
+	waitText(t, "A sees B's typing live", a, "Hello shared board and B")
+	if !b.fieldOpen() {
+		t.Fatal("B's text field closed while B typed")
+	}
+	b.keys(enter)
+	b.waitFor("B's text field closed", textField+`.hidden`)
+	a.waitFor("the label gone when B ends", `document.querySelectorAll('[data-testid="text-claim"]').length === 0`)
+	board = seenByAll(t, "B's edit", b, a, board, base, room)
+	edited := texts(board)
+	if len(edited) != 1 || edited[0].ID != aText.ID || edited[0].Text != "Hello shared board and B" {
+		t.Fatalf("after B's edit the board's texts are %v, want A's text reading %q", edited, "Hello shared board and B")
+	}
+	if !strings.Contains(string(httpGet(t, base+"/b/"+room+".svg", "image/svg+xml")), "Hello shared board and B") {
+		t.Error("the server's picture does not show B's edit")
+	}
+
+	c := newPerson(t, "C")
+	c.open(base + "/b/" + room)
+	c.waitFor("C caught up", `window.sketchpad.seq() >= `+itoa(int(board.Seq)))
+	if c.boardHex() != a.boardHex() {
+		t.Fatal("the late joiner's board differs")
+	}
+	samePixels(t, "late joiner", region{100, 110, 800, 500}, a, c)
+
+	// A draws after B's edit; B's undo takes back B's edit only.
+	a.tool("rect")
+	a.drag(line(300, 350, 450, 430, 10))
+	board = seenByAll(t, "A's rect", a, b, board, base, room)
+	b.undo()
+	board = seenByAll(t, "B's undo", b, a, board, base, room)
+	if ts := texts(board); len(ts) != 1 || ts[0].ID != aText.ID || ts[0].Text != "Hello shared board" {
+		t.Fatalf("after B's undo the board's texts are %v, want A's text as A typed it", ts)
+	}
+	if n := len(visible(board)); n != 2 {
+		t.Errorf("after B's undo %d strokes are shown, want A's text and A's rect", n)
+	}
+	b.redo()
+	board = seenByAll(t, "B's redo", b, a, board, base, room)
+	if ts := texts(board); len(ts) != 1 || ts[0].Text != "Hello shared board and B" {
+		t.Fatalf("after B's redo the board's texts are %v, want B's edit back", ts)
+	}
+}
+
+// box is a rectangle in CSS pixels.
+type box struct{ X0, Y0, X1, Y1 float64 }
+
+// selectionBox returns the selection's box on p's screen (the handles' frame).
+func (p *person) selectionBox() box {
+	p.t.Helper()
+	var r struct{ X, Y, W, H float64 }
+	p.eval(`(() => { const r = document.querySelector('[data-testid="selection"]').getBoundingClientRect(); return {x: r.x, y: r.y, w: r.width, h: r.height}; })()`, &r)
+	return box{r.X, r.Y, r.X + r.W, r.Y + r.H}
+}
+
+// inkBox returns the box of the ink in r on p's drawing surface (CSS px).
+func (p *person) inkBox(r region) box {
+	p.t.Helper()
+	px := p.regionPixels(r)
+	k := float64(px.w) / float64(r.x1-r.x0) // device pixels per CSS pixel
+	out := box{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	for y := 0; y < px.h; y++ {
+		for x := 0; x < px.w; x++ {
+			if px.rgba[(y*px.w+x)*4+3] > 24 {
+				out.X0, out.Y0 = min(out.X0, float64(x)), min(out.Y0, float64(y))
+				out.X1, out.Y1 = max(out.X1, float64(x+1)), max(out.Y1, float64(y+1))
+			}
+		}
+	}
+	if math.IsInf(out.X0, 0) {
+		p.t.Fatalf("no ink in %v", r)
+	}
+	return box{float64(r.x0) + out.X0/k, float64(r.y0) + out.Y0/k, float64(r.x0) + out.X1/k, float64(r.y0) + out.Y1/k}
+}
+
+// A drags her text field's edge to set the width it wraps to and types a
+// long line: it wraps into several lines alike for A, B and the server's
+// picture; its selection box is its measured text (not much wider than the
+// glyphs, none of them outside); A turns it by the rotate handle and B,
+// the server's picture and a late joiner agree.
+func TestSharedTextWrapBoxAndTurn(t *testing.T) {
+	room := "e2e-text-wrap"
+	a, b, base := twoPages(t, room)
+	board := canvas.NewBoard(0)
+
+	a.tool("text")
+	a.clickAt(200, 200)
+	a.waitFor("A's text field focused", `document.activeElement === `+textField)
+	a.keys("Wrap")
+	// The field's resize handle is its bottom-right corner: drag it to
+	// make the field about 200 CSS px wide.
+	var f struct{ Right, Bottom, Left float64 }
+	a.eval(`(() => { const r = `+textField+`.getBoundingClientRect(); return {right: r.right, bottom: r.bottom, left: r.left}; })()`, &f)
+	const wide = 200.0
+	a.drag(line(f.Right-3, f.Bottom-3, f.Left+wide-3, f.Bottom+10, 20))
+	a.waitFor("the field still open after the drag", `!`+textField+`.hidden`)
+	a.run("focus the field", chromedp.Focus(`[data-testid="text-editor"]`, chromedp.ByQuery))
+	const long = "Wrap this long line of text to the width A dragged"
+	a.keys(long[len("Wrap"):])
+	waitText(t, "B sees A's typing", b, long)
+	a.keys(enter)
+	a.waitFor("A's text field closed", textField+`.hidden`)
+	board = seenByAll(t, "wrapped text", a, b, board, base, room)
+	s := texts(board)[0]
+	var scale float64
+	a.eval(`window.sketchpad.view().scale`, &scale)
+	if want := wide / scale; s.Wrap == 0 || math.Abs(float64(s.Wrap)-want) > 0.1*want {
+		t.Fatalf("the text wraps at %d units; want about %.0f (the %.0f CSS px dragged)", s.Wrap, want, wide)
+	}
+	lines := canvas.LayoutText(s.Text, s.Width, s.Wrap)
+	if len(lines) < 3 {
+		t.Fatalf("the text is %d lines at wrap %d; want several", len(lines), s.Wrap)
+	}
+	svg := string(httpGet(t, base+"/b/"+room+".svg", "image/svg+xml"))
+	if n := strings.Count(svg, "<tspan"); n != len(lines) {
+		t.Errorf("the server's picture has %d lines of text, want %d", n, len(lines))
+	}
+	w, h := canvas.TextBox(s)
+	if float64(w)*scale > wide+1 {
+		t.Errorf("the wrapped text is %.0f CSS px wide, wider than the %.0f dragged", float64(w)*scale, wide)
+	}
+
+	// The selection box: the measured text, on both pages.
+	x0, y0 := a.onScreen(float64(s.Points[0].X), float64(s.Points[0].Y))
+	x1, y1 := a.onScreen(float64(s.Points[0].X)+float64(w), float64(s.Points[0].Y)+float64(h))
+	around := region{int(x0) - 40, int(y0) - 40, int(x1) + 40, int(y1) + 40}
+	ink := a.inkBox(around)
+	for _, p := range []*person{a, b} {
+		p.tool("select")
+		mx, my := p.textMiddle(s)
+		p.clickAt(mx, my)
+		p.waitFor("the text selected", `window.sketchpad.selected() === 1`)
+		sel := p.selectionBox()
+		// The frame stands 3 px off what it frames (ui/decor).
+		const frame, slack = 3.0, 2.0
+		if sel.X0 < x0-frame-slack || sel.Y0 < y0-frame-slack || sel.X1 > x1+frame+slack || sel.Y1 > y1+frame+slack {
+			t.Errorf("the selection box %v is wider than the measured text (%.0f,%.0f)-(%.0f,%.0f)", sel, x0, y0, x1, y1)
+		}
+		if ink.X0 < sel.X0 || ink.Y0 < sel.Y0 || ink.X1 > sel.X1 || ink.Y1 > sel.Y1 {
+			t.Errorf("glyphs %v reach outside the selection box %v", ink, sel)
+		}
+		if (sel.X1-sel.X0)-(ink.X1-ink.X0) > 0.15*(ink.X1-ink.X0)+2*frame {
+			t.Errorf("the selection box is %.0f px wide for %.0f px of glyphs", sel.X1-sel.X0, ink.X1-ink.X0)
+		}
+	}
+
+	// A turns it 45° by the rotate handle, 50° with Shift (which snaps to
+	// 15°), about the point a text turns about: its top-left (the center
+	// of its points, PROTOCOL.md "Rotate").
+	hx, hy := a.center("handle-rotate")
+	cx, cy := a.onScreen(float64(s.Points[0].X), float64(s.Points[0].Y))
+	r := math.Hypot(hx-cx, hy-cy)
+	from := math.Atan2(hy-cy, hx-cx) * 180 / math.Pi
+	a.dragWith(append([][2]float64{{hx, hy}}, arc(cx, cy, r, from, from+50, 30)...), input.ModifierShift)
+	board = seenByAll(t, "turn", a, b, board, base, room)
+	turned := texts(board)[0]
+	if turned.Rot != 4500 || turned.Wrap != s.Wrap || turned.Text != s.Text {
+		t.Fatalf("after the turn the text is at %d (1/100°), wrap %d, %q; want 4500, wrap %d and the same text", turned.Rot, turned.Wrap, turned.Text, s.Wrap)
+	}
+	if svg := string(httpGet(t, base+"/b/"+room+".svg", "image/svg+xml")); !strings.Contains(svg, `transform="rotate(45 `) || strings.Count(svg, "<tspan") != len(lines) {
+		t.Errorf("the server's picture does not show the text turned, in %d lines: %s", len(lines), svg)
+	}
+
+	c := newPerson(t, "C")
+	c.open(base + "/b/" + room)
+	c.waitFor("C caught up", `window.sketchpad.seq() >= `+itoa(int(board.Seq)))
+	if c.boardHex() != a.boardHex() {
+		t.Fatal("the late joiner's board differs")
+	}
+	samePixels(t, "late joiner", region{100, 110, 800, 500}, a, c)
+}

@@ -13,7 +13,7 @@ import (
 	"github.com/sketchpad/sketchpad/server/client"
 )
 
-// A big selection resized by its handle is drawn, while it moves, from one
+// A big selection resized and turned by its handles is drawn, while it moves, from one
 // picture of it (on the page that drags it and on the page that watches);
 // once it is still, both pages show exactly what the board holds: the same
 // pixels as each other and as a page that opens the board afterwards.
@@ -55,6 +55,17 @@ func TestResizingABigSelectionEndsExact(t *testing.T) {
 	a.eval(`(() => { const r = document.querySelector('[data-testid="handle-se"]').getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()`, &h)
 	a.drag(line(h.X, h.Y, h.X-150, h.Y+60, 40))
 	board = seenByAll(t, "the resize", a, b, board, base, room)
+
+	// Then a turn by the rotate handle: an arc about the box's middle.
+	hx, hy := a.center("handle-rotate")
+	_, ny := a.center("handle-n")
+	_, sy := a.center("handle-s")
+	cx, cy := hx, (ny+sy)/2
+	a.drag(append([][2]float64{{hx, hy}}, arc(cx, cy, math.Hypot(hx-cx, hy-cy), -90, -50, 30)...))
+	board = seenByAll(t, "the turn", a, b, board, base, room)
+	if board.Strokes()[0].Rot == 0 {
+		t.Fatal("the turn: the strokes did not turn")
+	}
 
 	// The premise: both pages drew the moving selection from its picture.
 	var lifts [2]int

@@ -87,6 +87,9 @@ export class Lift {
   /** stop puts the strokes back on the layer. */
   stop(): void {
     this.keysV = null;
+    // The bitmap's memory back (it may be as big as the screen, or more).
+    this.canvas.width = 1;
+    this.canvas.height = 1;
     this.painted = false;
     this.restFor = null;
     this.lifted = [];

@@ -237,6 +237,10 @@ export class Renderer {
    * restyle or a snapshot of the same board made anew).
    */
   private replaced(committed: readonly Stroke[]): string[] {
+    // Strokes only added on top (someone drew): no walk over a big board.
+    const last = this.lastCommitted;
+    const n = last.length;
+    if (n > 0 && committed.length > n && committed[0] === last[0] && committed[n - 1] === last[n - 1]) return [];
     const out: string[] = [];
     for (const s of committed) {
       if (this.layer.has(s) || s.points.length === 0) continue;

@@ -74,6 +74,11 @@ export class Arranger {
     return this.resizing !== null || this.rotating !== null;
   }
 
+  /** dragged returns the strokes a handle being dragged resizes or turns; null when none is. */
+  get dragged(): readonly StrokeId[] | null {
+    return (this.resizing ?? this.rotating)?.ids ?? null;
+  }
+
   /** rotateStart starts dragging the rotate handle from board point p: the selection turns about its pivot. */
   rotateStart(p: XY): void {
     const d = this.d;

@@ -131,6 +131,7 @@ export class Editor {
   private soloV = 0;
   private readonly extents = new WeakMap<object, { n: number; r: Rect }>();
   private readonly committedCache = new CommittedCache();
+  private dragKeys: { ids: readonly StrokeId[]; me: number; keys: string[] } | null = null;
 
   constructor(send: (frame: Uint8Array) => void, private readonly listener: EditorListener, identity: Identity) {
     this.sync = new SyncCore(
@@ -462,6 +463,14 @@ export class Editor {
   /** committed returns the closed, shown strokes of the board that are where the board has them, in z-order. */
   committed(): Stroke[] {
     return this.committedCache.get(this.shownState());
+  }
+
+  /** transforming returns the board names ("author:stroke") of what a drag of ours moves, resizes or turns (one array a drag); null: none. */
+  transforming(): readonly string[] | null {
+    const ids = this.moving?.ids ?? this.arrange.dragged;
+    const me = this.sync.author;
+    if (ids && (this.dragKeys?.ids !== ids || this.dragKeys.me !== me)) this.dragKeys = { ids, me, keys: ids.map((id) => (id.author === SELF ? me : id.author) + ':' + id.stroke) };
+    return ids ? this.dragKeys!.keys : null;
   }
 
   /** overlay returns the strokes drawn on top each frame, bottom first. */

@@ -44,7 +44,7 @@ export class ResizeGesture {
    * have them when our ops reach it).
    */
   constructor(
-    ids: readonly StrokeId[],
+    readonly ids: readonly StrokeId[],
     private readonly anchor: XY,
     private readonly handle: XY,
     centerOf: (ids: readonly StrokeId[]) => XY,

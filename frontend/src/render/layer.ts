@@ -35,8 +35,6 @@ import type { LayerTargets, StrokePainter } from './paint';
 
 /** More dirty rectangles than this, or more than half the screen: repaint all. */
 const MAX_REGIONS = 32;
-/** New strokes in one sync from which resized copies may be drawn from their originals' paths (StrokePainter.allowApprox). */
-const APPROX_MIN = 64;
 /** A board whose full repaint takes less than this (ms) is repainted at every zoom step. */
 const FAST_FULL_MS = 12;
 
@@ -132,20 +130,12 @@ export class CommittedLayer {
   sync(desired: readonly Stroke[], view: View, settled: boolean): void {
     if (!this.valid) return this.repaintAll(desired, view);
     if (desired === this.indexed && sameView(view, this.renderedV)) return;
-    const same = desired === this.indexed;
-    if (!same) {
-      // Many new strokes at once (a Transform of a big selection coming
-      // back while its handle is dragged): resized copies may be drawn
-      // from their originals' paths, until the renderer makes them exact.
-      let fresh = 0;
-      for (const s of desired) if (!this.drawn.has(s)) fresh++;
-      this.painter.allowApprox = fresh >= APPROX_MIN;
-    }
-    try {
-      this.syncChanged(desired, view, settled, same);
-    } finally {
-      this.painter.allowApprox = false;
-    }
+    this.syncChanged(desired, view, settled, desired === this.indexed);
+  }
+
+  /** has reports whether s is on the layer (painted, or off the screen but accounted for). */
+  has(s: Stroke): boolean {
+    return this.drawn.has(s);
   }
 
   private syncChanged(desired: readonly Stroke[], view: View, settled: boolean, same: boolean): void {

@@ -18,18 +18,16 @@
 // would cost much and show nothing more; the polyline keeps a point only
 // where the last one kept is at least LOD_STEP_PX device pixels away.
 //
-// A stroke that replaced another of the same name (a Move, a Transform)
-// reuses its paths: moved, exactly; resized, drawn through a scale when the
-// renderer allows it (a transform of many strokes at once, while it is
-// being dragged), which is close but not the same pixels: such strokes are
-// listed (approximate) until exactify builds their own paths.
+// A stroke that replaced another of the same name by a Move reuses its
+// paths, moved, exactly. (A big selection being resized or turned is drawn
+// from one bitmap of it instead: render/lift.)
 
-import { EMPTY_RECT, union, type Rect } from '../geometry/bounds';
+import { EMPTY_RECT, type Rect } from '../geometry/bounds';
 import { strokeOutline } from '../geometry/outline';
 import { arrowHead, corners, strokeExtent } from '../geometry/shape';
 import { layoutText, textBaseline } from '../geometry/text_layout';
 import { ASCENT, DESCENT, FONT_FAMILY, UNITS_PER_EM } from '../geometry/text_metrics';
-import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_IMAGE, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT, type Point } from '../protocol/types';
+import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_IMAGE, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT } from '../protocol/types';
 import type { Paintable } from '../edit/editor';
 import { center } from '../protocol/rotate';
 import { cssColor } from './color';
@@ -61,9 +59,7 @@ interface Cached {
    */
   ox: number;
   oy: number;
-  /** Drawn through a scale (sx, sy) of the paths of src, relative to (bx, by); 1, 1 and the stroke itself when exact. */
-  sx: number;
-  sy: number;
+  /** The paths are those of src (the stroke itself, or the one it was moved from), relative to (bx, by). */
   src: Paintable;
   bx: number;
   by: number;
@@ -169,20 +165,10 @@ export class StrokePainter {
   private readonly cache = new WeakMap<Paintable, Cached>();
   /** The last finished stroke object painted under each name ("author:stroke"), to spot moved copies. */
   private byId = new Map<string, Paintable>();
-  /** A resized copy may be drawn through a scale of its original's paths (the renderer says when). */
-  allowApprox = false;
-  /** Strokes drawn through a scale, waiting for exactify. */
-  private approx = new Set<Paintable>();
-
-  /** approximate is how many strokes are drawn through a scale of another's paths. */
-  get approximate(): number {
-    return this.approx.size;
-  }
-
-  /** exactify gives every stroke drawn through a scale its own paths (repaint them after). */
-  exactify(): void {
-    for (const s of this.approx) this.cache.set(s, this.fresh(s, true));
-    this.approx.clear();
+  /** previous returns the stroke of the same name painted before s (s was moved or resized from it), if any. */
+  previous(s: Paintable): Paintable | undefined {
+    const p = this.byId.get(s.author + ':' + s.stroke);
+    return p === s ? undefined : p;
   }
 
   private fresh(s: Paintable, complete: boolean, css?: string): Cached {
@@ -199,8 +185,6 @@ export class StrokePainter {
       css: css ?? cssColor(s.color),
       ox: o.x,
       oy: o.y,
-      sx: 1,
-      sy: 1,
       src: s,
       bx: o.x,
       by: o.y,
@@ -238,28 +222,11 @@ export class StrokePainter {
     if ((prev.rot ?? 0) !== (s.rot ?? 0)) return null;
     const dx = b[0].x - a[0].x;
     const dy = b[0].y - a[0].y;
-    let moved = true;
-    for (let i = 0; i < b.length && moved; i++) {
-      if (b[i].x - a[i].x !== dx || b[i].y - a[i].y !== dy || b[i].p !== a[i].p) moved = false;
+    for (let i = 0; i < b.length; i++) {
+      if (b[i].x - a[i].x !== dx || b[i].y - a[i].y !== dy || b[i].p !== a[i].p) return null;
     }
-    if (moved) {
-      const r = pc.bounds;
-      return { ...pc, bounds: { minX: r.minX + dx, minY: r.minY + dy, maxX: r.maxX + dx, maxY: r.maxY + dy }, ox: pc.ox + dx, oy: pc.oy + dy };
-    }
-    if (!this.allowApprox || (!pc.built && !pc.lod)) return null;
-    const fx = fitAxis(a, b, 'x');
-    const fy = fitAxis(a, b, 'y');
-    if (!fx || !fy) return null;
-    for (let i = 0; i < b.length; i++) if (b[i].p !== a[i].p) return null;
-    this.approx.add(s);
-    // x' = f·x + t: the paths' translation goes through the same map; what
-    // it paints may reach as far as the original's bounds mapped (a pen's
-    // width grows with the scale).
     const r = pc.bounds;
-    const [x0, x1] = [fx[0] * r.minX + fx[1], fx[0] * r.maxX + fx[1]].sort((p, q) => p - q);
-    const [y0, y1] = [fy[0] * r.minY + fy[1], fy[0] * r.maxY + fy[1]].sort((p, q) => p - q);
-    const bounds = union(strokeExtent(s), { minX: x0, minY: y0, maxX: x1, maxY: y1 });
-    return { ...pc, bounds, sx: pc.sx * fx[0], sy: pc.sy * fy[0], ox: fx[0] * pc.ox + fx[1], oy: fy[0] * pc.oy + fy[1] };
+    return { ...pc, bounds: { minX: r.minX + dx, minY: r.minY + dy, maxX: r.maxX + dx, maxY: r.maxY + dy }, ox: pc.ox + dx, oy: pc.oy + dy };
   }
 
   private built(c: Cached): Cached {
@@ -345,10 +312,6 @@ export class StrokePainter {
         continue;
       }
       const e = this.entry(s, true);
-      if (e.sx !== 1 || e.sy !== 1) {
-        this.paintInto(t, s);
-        continue;
-      }
       if (!e.far || e.farAt !== at) {
         e.far = simplifiedPath(s, LOD_STEP_PX / at);
         e.farAt = at;
@@ -407,13 +370,12 @@ export class StrokePainter {
       return;
     }
     ctx.save();
-    if (e.sx === 1 && e.sy === 1) ctx.translate(e.ox, e.oy);
-    else ctx.transform(e.sx, 0, 0, e.sy, e.ox, e.oy);
+    ctx.translate(e.ox, e.oy);
     const dev = Math.abs(ctx.getTransform().a);
     if (s.tool === TOOL_PEN && complete && s.width * dev < LOD_PX) {
       // Simplified for the scale it is seen at, to the nearest power of two.
       const at = Math.pow(2, Math.round(Math.log2(dev)));
-      if (!e.lod || (e.lodAt !== at && e.sx === 1 && e.sy === 1)) {
+      if (!e.lod || e.lodAt !== at) {
         e.lod = simplifiedPath(relative(e.src, e.bx, e.by), LOD_STEP_PX / at);
         e.lodAt = at;
       }
@@ -498,23 +460,4 @@ export class StrokePainter {
     ctx.strokeStyle = css;
     ctx.stroke(c.path);
   }
-}
-
-/**
- * fitAxis returns (f, t) with b = f·a + t on one axis for every point, to
- * within the Transform's rounding (one unit); null when none fits.
- */
-function fitAxis(a: readonly Point[], b: readonly Point[], k: 'x' | 'y'): [number, number] | null {
-  let lo = 0;
-  let hi = 0;
-  for (let i = 1; i < a.length; i++) {
-    if (a[i][k] < a[lo][k]) lo = i;
-    if (a[i][k] > a[hi][k]) hi = i;
-  }
-  const span = a[hi][k] - a[lo][k];
-  const f = span > 0 ? (b[hi][k] - b[lo][k]) / span : 1;
-  if (!Number.isFinite(f) || f === 0) return null;
-  const t = b[lo][k] - f * a[lo][k];
-  for (let i = 0; i < a.length; i++) if (Math.abs(f * a[i][k] + t - b[i][k]) > 1) return null;
-  return [f, t];
 }

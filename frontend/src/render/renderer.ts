@@ -4,19 +4,23 @@
 // it, then the ink layer), and paints on top what is still growing: others'
 // open strokes, our unconfirmed strokes, what our pending moves moved. The
 // canvas holds nothing else (the eraser's ring and the selection are
-// elements over it: ui/decor).
+// elements over it: ui/decor). A big selection being moved, resized or
+// turned is lifted off the layer and drawn from one bitmap of it
+// (render/lift) until it has been still for a moment.
 
 import { ImageCache } from './images';
 import type { Editor, OverlayItem } from '../edit/editor';
 import { TOOL_HIGHLIGHTER } from '../protocol/types';
-import { HOME_VIEW, sameView, snapView, type View } from '../geometry/view';
+import { HOME_VIEW, sameView, screenRect, snapView, type View } from '../geometry/view';
+import type { Stroke } from '../protocol/board';
 import { CommittedLayer } from './layer';
+import { Lift, LIFT_MIN, keyOfStroke } from './lift';
 import { StrokePainter } from './paint';
 
 /** RenderSource is what a renderer draws: the page's editor, or a board of the past (history/). */
-export type RenderSource = Pick<Editor, 'committed' | 'overlay'>;
+export type RenderSource = Pick<Editor, 'committed' | 'overlay'> & Partial<Pick<Editor, 'transforming'>>;
 
-/** A zoom on a board slow to repaint is repainted once the view has been still this long (ms). */
+/** A zoom on a board slow to repaint is repainted once the view has been still this long (ms); a lifted selection put back once it has. */
 const SETTLE_MS = 160;
 
 export interface RenderStats {
@@ -34,6 +38,8 @@ export interface RenderStats {
   shifts: number;
   /** Strokes painted into the committed layer, all told. */
   painted: number;
+  /** Times a big selection was lifted off the layer while it moved (render/lift). */
+  lifts: number;
   /**
    * How long the last snapshot took from its frame's arrival (decoding
    * included) to the end of the first frame that showed it (ms); 0 before one.
@@ -47,6 +53,7 @@ export class Renderer {
   private readonly ctx: CanvasRenderingContext2D;
   readonly painter = new StrokePainter();
   readonly layer: CommittedLayer;
+  private readonly lift: Lift;
   private viewV: View = HOME_VIEW;
   private viewChangedAt = 0;
   private settleTimer: number | null = null;
@@ -58,8 +65,7 @@ export class Renderer {
   private lastSyncMs = 0;
   private openMs = 0;
   private shownAt = 0;
-  private lastCommitted: readonly unknown[] = [];
-  private committedAt = 0;
+  private lastCommitted: readonly Stroke[] = [];
   private openedAt = 0;
 
   constructor(
@@ -72,6 +78,7 @@ export class Renderer {
     if (!ctx) throw new Error('sketchpad: no 2d canvas context');
     this.ctx = ctx;
     this.layer = new CommittedLayer(this.painter, this.viewV);
+    this.lift = new Lift(this.painter);
   }
 
   get view(): View {
@@ -123,6 +130,7 @@ export class Renderer {
       regionRenders: s.regions,
       shifts: s.shifts,
       painted: s.painted,
+      lifts: this.lift.started,
       openMs: this.openMs,
       shownAt: this.shownAt,
     };
@@ -133,6 +141,7 @@ export class Renderer {
     if (this.painter.dark === dark) return;
     this.painter.dark = dark;
     this.layer.invalidate();
+    this.lift.repaint();
     this.requestFrame();
   }
 
@@ -144,6 +153,7 @@ export class Renderer {
   /** repaint paints everything again (the text font arrived, an image arrived). */
   repaint(): void {
     this.layer.invalidate();
+    this.lift.repaint();
     this.requestFrame();
   }
 
@@ -159,25 +169,14 @@ export class Renderer {
     const v = this.viewV;
     const settled = t0 - this.viewChangedAt >= SETTLE_MS;
     const committed = this.editor.committed();
-    if (committed !== this.lastCommitted) {
-      this.lastCommitted = committed;
-      this.committedAt = t0;
-    }
-    // Strokes drawn through a scale of their originals (a big selection
-    // being resized) get their own paths once the board has been still.
-    if (this.painter.approximate > 0) {
-      if (t0 - this.committedAt >= SETTLE_MS) {
-        this.painter.exactify();
-        this.layer.invalidate();
-      } else this.settleLater();
-    }
-    this.layer.sync(committed, v, settled);
+    const overlay = this.editor.overlay();
+    this.liftWhatMoves(committed, overlay, t0);
+    this.layer.sync(this.lift.without(committed), v, settled);
     this.lastSyncMs = performance.now() - t0;
     const ctx = this.ctx;
     const k = this.dpr;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    const overlay = this.editor.overlay();
     const r = this.layer.rendered;
     const stale = !sameView(r, v);
     if (stale) {
@@ -188,13 +187,14 @@ export class Renderer {
     }
     ctx.drawImage(this.layer.under, 0, 0);
     // Growing highlighters go with the committed ones, under the ink.
-    for (const item of overlay) if (item.stroke.tool === TOOL_HIGHLIGHTER) this.paintMoved(ctx, item);
+    for (const item of overlay) if (item.stroke.tool === TOOL_HIGHLIGHTER && !this.lift.isLifted(item)) this.paintMoved(ctx, item);
     if (stale) {
       const f = v.scale / r.scale;
       ctx.setTransform(f, 0, 0, f, (v.x - r.x * f) * k, (v.y - r.y * f) * k);
     } else ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.layer.ink, 0, 0);
-    for (const item of overlay) if (item.stroke.tool !== TOOL_HIGHLIGHTER) this.paintMoved(ctx, item);
+    for (const item of overlay) if (item.stroke.tool !== TOOL_HIGHLIGHTER && !this.lift.isLifted(item)) this.paintMoved(ctx, item);
+    if (this.lift.keys) this.lift.draw(ctx, v, k, screenRect(v, this.cssW, this.cssH));
     this.frames++;
     const t1 = performance.now();
     this.lastFrameMs = t1 - t0;
@@ -203,6 +203,54 @@ export class Renderer {
       this.shownAt = t1;
       this.openedAt = 0;
     }
+  }
+
+  /**
+   * liftWhatMoves lifts a big selection off the layer while it moves: ours
+   * while we drag it (the editor says which), another person's when one
+   * change of the board replaced many strokes on the layer by copies of the
+   * same names (a Transform, Move or Rotate of theirs); and puts it back
+   * once it has been still for SETTLE_MS, our drag over.
+   */
+  private liftWhatMoves(committed: readonly Stroke[], overlay: readonly OverlayItem[], now: number): void {
+    const ours = this.editor.transforming?.() ?? null;
+    if (ours && ours.length >= LIFT_MIN && !this.lift.covers(ours)) this.lift.start(ours, now);
+    else if (committed !== this.lastCommitted) {
+      const moved = this.replaced(committed);
+      if (moved.length >= LIFT_MIN) this.lift.start(moved, now);
+    }
+    this.lastCommitted = committed;
+    if (!this.lift.keys) return;
+    this.lift.without(committed);
+    if (!this.lift.update(overlay, now) || (!ours && now - this.lift.changedAt >= SETTLE_MS)) {
+      this.lift.stop();
+      // Repainted whole, as a page that opens the board now paints it (a
+      // stroke added on top is painted alone, which for a pen seen from
+      // afar is not the same pixels).
+      this.layer.invalidate();
+    } else this.settleLater();
+  }
+
+  /**
+   * replaced returns the names of the strokes of committed that replaced
+   * one of the same name on the layer and moved or turned (not those a
+   * restyle or a snapshot of the same board made anew).
+   */
+  private replaced(committed: readonly Stroke[]): string[] {
+    // Strokes only added on top (someone drew): no walk over a big board.
+    const last = this.lastCommitted;
+    const n = last.length;
+    if (n > 0 && committed.length > n && committed[0] === last[0] && committed[n - 1] === last[n - 1]) return [];
+    const out: string[] = [];
+    for (const s of committed) {
+      if (this.layer.has(s) || s.points.length === 0) continue;
+      const p = this.painter.previous(s);
+      if (!p || !this.layer.has(p) || p.points.length === 0) continue;
+      const a = p.points[0];
+      const b = s.points[0];
+      if (a.x !== b.x || a.y !== b.y || (p.rot ?? 0) !== (s.rot ?? 0)) out.push(keyOfStroke(s));
+    }
+    return out;
   }
 
   /** paintMoved paints an overlay item at its offset. */

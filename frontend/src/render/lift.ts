@@ -1,0 +1,237 @@
+// A big selection being moved, resized or turned (by this person's drag,
+// or by another person's stream of Transforms) is "lifted" off the
+// committed layer: its strokes are painted once into a bitmap of their
+// own, the layer is painted once without them, and each frame draws the
+// bitmap through the map (render/lift_map) from where it was painted to
+// where the strokes are now. A frame then costs one scaled copy of the
+// bitmap, whatever the number of strokes, instead of rasterizing every
+// stroke's outline again for every Transform that comes back. The picture
+// is close, not exact (widths scale with it, it is drawn above the rest
+// of the board); the renderer drops the lift once the strokes have been
+// still for a moment, and the layer paints them exactly.
+
+import { intersects, type Rect } from '../geometry/bounds';
+import type { View } from '../geometry/view';
+import type { Stroke } from '../protocol/board';
+import { TOOL_HIGHLIGHTER } from '../protocol/types';
+import type { OverlayItem } from '../edit/shown';
+import { IDENTITY, liftMap, poseOf, then, type Affine, type Pose } from './lift_map';
+import type { StrokePainter } from './paint';
+
+/** A selection of at least this many strokes is lifted while it moves. */
+export const LIFT_MIN = 64;
+/** The bitmap covers the strokes this far (in screens) beyond each edge of the screen, and at most this many device pixels a side. */
+const MARGIN_SCREENS = 1;
+const MAX_SIDE = 4096;
+
+/** keyOfStroke is a stroke's name as the board has it ("author:stroke"). */
+export const keyOfStroke = (s: Stroke): string => s.author + ':' + s.stroke;
+
+/** Item is a lifted stroke as shown: drawn shifted by (dx, dy) (our pending moves). */
+interface Item {
+  readonly stroke: Stroke;
+  readonly dx: number;
+  readonly dy: number;
+}
+
+export class Lift {
+  /** The names of the lifted strokes; null: nothing lifted. */
+  private keysV: ReadonlySet<string> | null = null;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  /** Whether the bitmap holds the strokes, how many, where (pose, view) and at which device pixel of that view its corner is. */
+  private painted = false;
+  private count = 0;
+  private ref: Pose | null = null;
+  private refView: View = { scale: 1, x: 0, y: 0 };
+  private ox = 0;
+  private oy = 0;
+  private map: Affine = IDENTITY;
+  /** Lifts started, all told. */
+  started = 0;
+  /** When the strokes last moved (performance.now()). */
+  changedAt = 0;
+  /** The committed strokes without the lifted ones, for the list it was made from. */
+  private restFor: readonly Stroke[] | null = null;
+  private rest: Stroke[] = [];
+  /** The lifted strokes among those committed (as without() last split them). */
+  private lifted: Item[] = [];
+  /** The overlay's items among them, for the frame update() was last called in. */
+  private readonly fromOverlay = new Set<OverlayItem>();
+  /** The lifted strokes as update() last found them, and their pose. */
+  private current: Item[] = [];
+  private pose: Pose | null = null;
+
+  constructor(private readonly painter: StrokePainter) {
+    this.canvas = document.createElement('canvas');
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) throw new Error('sketchpad: no 2d canvas context');
+    this.ctx = ctx;
+  }
+
+  get keys(): ReadonlySet<string> | null {
+    return this.keysV;
+  }
+
+  /** start lifts the strokes named in keys (those lifted already stay lifted); the bitmap is painted at the next draw. */
+  start(keys: Iterable<string>, now: number): void {
+    if (!this.keysV) this.started++;
+    const all = new Set(this.keysV ?? []);
+    for (const k of keys) all.add(k);
+    this.keysV = all;
+    this.painted = false;
+    this.restFor = null;
+    this.changedAt = now;
+  }
+
+  /** stop puts the strokes back on the layer. */
+  stop(): void {
+    this.keysV = null;
+    // The bitmap's memory back (it may be as big as the screen, or more).
+    this.canvas.width = 1;
+    this.canvas.height = 1;
+    this.painted = false;
+    this.restFor = null;
+    this.lifted = [];
+    this.current = [];
+    this.fromOverlay.clear();
+    this.rest = [];
+    this.pose = null;
+    this.ref = null;
+  }
+
+  /** repaint paints the bitmap again at the next draw (the theme changed, an image arrived). */
+  repaint(): void {
+    this.painted = false;
+  }
+
+  /** covers reports whether every name in keys is lifted. */
+  covers(keys: readonly string[]): boolean {
+    const k = this.keysV;
+    return k !== null && keys.every((x) => k.has(x));
+  }
+
+  /** without returns committed without the lifted strokes (the same array while committed is). */
+  without(committed: readonly Stroke[]): readonly Stroke[] {
+    const keys = this.keysV;
+    if (!keys) return committed;
+    if (this.restFor !== committed) {
+      const rest: Stroke[] = [];
+      this.lifted = [];
+      for (const s of committed) {
+        if (keys.has(keyOfStroke(s))) this.lifted.push({ stroke: s, dx: 0, dy: 0 });
+        else rest.push(s);
+      }
+      // The same strokes left (only lifted ones changed): the same array, which the layer takes as nothing to do.
+      const same = this.restFor !== null && rest.length === this.rest.length && rest.every((s, i) => s === this.rest[i]);
+      this.restFor = committed;
+      if (!same) this.rest = rest;
+    }
+    return this.rest;
+  }
+
+  /** isLifted reports whether an overlay item (of those update() was given) is drawn by the lift. */
+  isLifted(it: OverlayItem): boolean {
+    return this.keysV !== null && this.fromOverlay.has(it);
+  }
+
+  /**
+   * update finds where the lifted strokes are (committed, as without() last
+   * split it, then the overlay's: our pending moves and resizes) and notes
+   * when they moved. It returns false when none of them is shown any more.
+   */
+  update(overlay: readonly OverlayItem[], now: number): boolean {
+    const keys = this.keysV;
+    if (!keys) return false;
+    const cur: Item[] = this.lifted.slice();
+    this.fromOverlay.clear();
+    for (const it of overlay) {
+      if (it.complete && keys.has(keyOfStroke(it.stroke))) {
+        cur.push(it);
+        this.fromOverlay.add(it);
+      }
+    }
+    if (cur.length === 0) return false;
+    // A stroke gone or come back since the bitmap was painted: paint it again.
+    if (this.painted && cur.length !== this.count) this.painted = false;
+    // The strokes as they were the last frame: where they were then.
+    const same = this.pose !== null && cur.length === this.current.length && cur.every((it, i) => samePlace(it, this.current[i]));
+    this.current = cur;
+    const pose = same ? this.pose : poseOf(cur);
+    if (!pose) return false;
+    const map = this.ref ? liftMap(this.ref, pose) : IDENTITY;
+    if (!this.painted || map.some((x, i) => x !== this.map[i])) this.changedAt = now;
+    this.map = map;
+    this.pose = pose;
+    return true;
+  }
+
+  /**
+   * draw paints the lifted strokes into ctx, whose pixels show view at dpr
+   * device pixels per CSS pixel: from the bitmap through the map, painting
+   * the bitmap first if needed (at view, the strokes where they are now).
+   */
+  draw(ctx: CanvasRenderingContext2D, view: View, dpr: number, screen: Rect): void {
+    if (!this.painted) this.paint(view, dpr, screen);
+    if (this.count === 0) return;
+    const rv = this.refView;
+    const u = 1 / (rv.scale * dpr);
+    // bitmap pixel -> board (as painted) -> board (now) -> device pixel
+    const fromBitmap: Affine = [u, 0, 0, u, this.ox * u - rv.x / rv.scale, this.oy * u - rv.y / rv.scale];
+    const toDevice: Affine = [view.scale * dpr, 0, 0, view.scale * dpr, view.x * dpr, view.y * dpr];
+    const m = then(then(fromBitmap, this.map), toDevice);
+    ctx.save();
+    ctx.setTransform(m[0], m[1], m[2], m[3], m[4], m[5]);
+    ctx.drawImage(this.canvas, 0, 0);
+    ctx.restore();
+  }
+
+  /** paint paints the lifted strokes as they are now into the bitmap, over what of them is near the screen. */
+  private paint(view: View, dpr: number, screen: Rect): void {
+    this.painted = true;
+    this.ref = this.pose;
+    this.refView = view;
+    this.map = IDENTITY;
+    const cur = this.current;
+    this.count = cur.length;
+    const w = screen.maxX - screen.minX;
+    const h = screen.maxY - screen.minY;
+    const near: Rect = { minX: screen.minX - w * MARGIN_SCREENS, minY: screen.minY - h * MARGIN_SCREENS, maxX: screen.maxX + w * MARGIN_SCREENS, maxY: screen.maxY + h * MARGIN_SCREENS };
+    let box: Rect | null = null;
+    const shown: Item[] = [];
+    for (const it of cur) {
+      const b = this.painter.bounds(it.stroke);
+      const r = { minX: b.minX + it.dx, minY: b.minY + it.dy, maxX: b.maxX + it.dx, maxY: b.maxY + it.dy };
+      if (!intersects(r, near)) continue;
+      shown.push(it);
+      box = box
+        ? { minX: Math.min(box.minX, r.minX), minY: Math.min(box.minY, r.minY), maxX: Math.max(box.maxX, r.maxX), maxY: Math.max(box.maxY, r.maxY) }
+        : r;
+    }
+    const k = view.scale * dpr;
+    const x0 = box ? Math.floor(Math.max(box.minX, near.minX) * k + view.x * dpr) - 1 : 0;
+    const y0 = box ? Math.floor(Math.max(box.minY, near.minY) * k + view.y * dpr) - 1 : 0;
+    const x1 = box ? Math.ceil(Math.min(box.maxX, near.maxX) * k + view.x * dpr) + 1 : 1;
+    const y1 = box ? Math.ceil(Math.min(box.maxY, near.maxY) * k + view.y * dpr) + 1 : 1;
+    this.ox = x0;
+    this.oy = y0;
+    this.canvas.width = Math.max(1, Math.min(MAX_SIDE, x1 - x0));
+    this.canvas.height = Math.max(1, Math.min(MAX_SIDE, y1 - y0));
+    const ctx = this.ctx;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    if (!box) return;
+    // Highlighters first: on the board they are under every other stroke.
+    for (const under of [true, false]) {
+      for (const it of shown) {
+        if ((it.stroke.tool === TOOL_HIGHLIGHTER) !== under) continue;
+        ctx.setTransform(k, 0, 0, k, (it.dx * view.scale + view.x) * dpr - x0, (it.dy * view.scale + view.y) * dpr - y0);
+        this.painter.paint(ctx, it.stroke, true);
+      }
+    }
+  }
+}
+
+function samePlace(a: Item, b: Item): boolean {
+  return a.stroke === b.stroke && a.dx === b.dx && a.dy === b.dy;
+}

@@ -18,6 +18,8 @@ export interface SketchpadAPI {
   author(): number;
   /** Hex of the canonical snapshot encoding of the local board. */
   boardHex(): string;
+  /** Hex of the SHA-256 of that encoding: a big board compared without moving megabytes of hex. */
+  boardDigest(): Promise<string>;
   /** Ops in the outbox the room has not acknowledged. */
   pendingOps(): number;
   /** The room has paused drawing: its storage is unreachable (Notice 1, until Notice 2 or a new Welcome). */
@@ -76,6 +78,7 @@ export function makeAPI(editor: Editor, state: () => ConnState, hooks: APIHooks)
     seq: () => editor.board.seq,
     author: () => editor.sync.author,
     boardHex: () => toHex(encodeBoard(editor.board)),
+    boardDigest: async () => toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', encodeBoard(editor.board) as Uint8Array<ArrayBuffer>))),
     visibleStrokes: () => editor.board.strokes.filter(isVisible).length,
     removeAuthor: (author, since = 0) => editor.sweeps.removeAuthor(author, since),
     whoDrew: (author, n) => hooks.whoDrew(author, n),

@@ -388,7 +388,8 @@ export class Page {
       historyChanged: (u, r) => this.tools.toolbar.setHistory(u, r),
       boardReplaced: (b) => {
         this.view.boardChanged();
-        if (b.strokes.length) this.renderer.snapshotArrived(this.editor.sync.receivedAt);
+        // A board kept on this device comes before any frame: timed from now.
+        if (b.strokes.length) this.renderer.snapshotArrived(this.editor.sync.receivedAt || performance.now());
         this.saver?.changed();
       },
       applied: (e, author) => {

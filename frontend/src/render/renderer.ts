@@ -41,8 +41,9 @@ export interface RenderStats {
   /** Times a big selection was lifted off the layer while it moved (render/lift). */
   lifts: number;
   /**
-   * How long the last snapshot took from its frame's arrival (decoding
-   * included) to the end of the first frame that showed it (ms); 0 before one.
+   * How long the last whole board took from its arrival (a snapshot's
+   * frame, decoding included; or the copy kept on this device, handed over
+   * decoded) to the end of the first frame that showed it (ms); 0 before one.
    */
   openMs: number;
   /** When that first frame ended, in ms since the page's navigation started (performance.now()); 0 before one. */
@@ -157,7 +158,7 @@ export class Renderer {
     this.requestFrame();
   }
 
-  /** snapshotArrived says a snapshot's frame arrived at t (performance.now()): the next frame measures openMs. */
+  /** snapshotArrived says a whole board arrived at t (performance.now()), a snapshot's frame or the copy kept on this device: the next frame measures openMs. */
   snapshotArrived(t: number): void {
     this.openedAt = t;
     this.layer.invalidate();

@@ -194,7 +194,7 @@ func TestResizeByHandleSeenByEveryone(t *testing.T) {
 	a.keys("a", input.ModifierCtrl)
 	a.waitFor("the rect selected", `window.sketchpad.selected() === 1`)
 	var h struct{ X, Y float64 }
-	a.eval(`(() => { const r = document.querySelector('[data-testid="handle-se"]').getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()`, &h)
+	h.X, h.Y = a.center("handle-se")
 	// Drag the handle 100 CSS px right and 50 down; B sees the rect grow
 	// before the drag ends.
 	path := line(h.X, h.Y, h.X+100, h.Y+50, 30)

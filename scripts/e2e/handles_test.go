@@ -15,11 +15,17 @@ import (
 	"github.com/sketchpad/sketchpad/canvas"
 )
 
-// center returns the CSS pixel center of the element with data-testid id.
+// center returns the CSS pixel center of the element with data-testid id,
+// once it is shown and the page has painted twice since: the selection's
+// handles are placed in the frame after the selection changes, and on a
+// busy machine a read right after would find them hidden or where they
+// were.
 func (p *person) center(id string) (x, y float64) {
 	p.t.Helper()
+	q := `document.querySelector('[data-testid="` + id + `"]')`
+	p.waitFor(id+" shown", `(() => { const e = `+q+`; return !!e && e.getBoundingClientRect().width > 0; })()`)
 	var c struct{ X, Y float64 }
-	p.eval(`(() => { const r = document.querySelector('[data-testid="`+id+`"]').getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()`, &c)
+	p.evalAsync(`new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => { const r = `+q+`.getBoundingClientRect(); ok({x: r.x + r.width / 2, y: r.y + r.height / 2}); })))`, &c)
 	return c.X, c.Y
 }
 

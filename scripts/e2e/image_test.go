@@ -112,7 +112,7 @@ func TestImagePastedMovedResizedSeenByEveryone(t *testing.T) {
 
 	// Resize by the corner handle: 100 CSS px right, 50 down.
 	var h struct{ X, Y float64 }
-	a.eval(`(() => { const r = document.querySelector('[data-testid="handle-se"]').getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()`, &h)
+	h.X, h.Y = a.center("handle-se")
 	a.drag(line(h.X, h.Y, h.X+100, h.Y+50, 20))
 	board, img = imageSeen(t, "resize", a, b, board, base, room)
 	if w, ht := img.Points[1].X-img.Points[0].X, img.Points[1].Y-img.Points[0].Y; w <= 800 || ht <= 480 {

@@ -50,9 +50,8 @@ func TestResizingABigSelectionEndsExact(t *testing.T) {
 	a.tool("select")
 	a.keys("a", input.ModifierCtrl)
 	a.waitFor("everything selected", `window.sketchpad.selected() === `+itoa(strokes))
-	a.waitFor("the handles shown", `document.querySelector('[data-testid="handle-se"]').getBoundingClientRect().x > 0`)
 	var h struct{ X, Y float64 }
-	a.eval(`(() => { const r = document.querySelector('[data-testid="handle-se"]').getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()`, &h)
+	h.X, h.Y = a.center("handle-se")
 	a.drag(line(h.X, h.Y, h.X-150, h.Y+60, 40))
 	board = seenByAll(t, "the resize", a, b, board, base, room)
 

@@ -53,7 +53,7 @@ func TestResizingAThousandStrokesKeepsFrames(t *testing.T) {
 	p.keys("a", input.ModifierCtrl)
 	p.waitFor("everything selected", `window.sketchpad.selected() === `+itoa(strokes))
 	var h struct{ X, Y float64 }
-	p.eval(`(() => { const r = document.querySelector('[data-testid="handle-se"]').getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()`, &h)
+	h.X, h.Y = p.center("handle-se")
 	idle := measureFrames(t, p, func() { time.Sleep(time.Second) })
 	t.Logf("idle, everything selected: %s", idle)
 	var seq0 int

@@ -59,3 +59,26 @@ test('shared text: a wrap width set by anyone breaks the lines for everyone, and
   assert.equal(room.board.strokes[0].wrap ?? 0, 0);
   assert.equal(a.boardHex(), roomHex(room));
 });
+
+test('shared text: a copied text keeps its wrap width when pasted, and the paste undoes in one step', () => {
+  const { room, a, b } = adaAndGrace();
+  const n = a.ed.addText(0, 0, { color: 0x112233ff, size: 20 }, 'hello world again');
+  settle(a, b);
+  a.ed.texts.wrap({ author: SELF, stroke: n }, 120);
+  a.ed.flush();
+  settle(a, b);
+  a.ed.selectAll();
+  const text = a.ed.arrange.copyText();
+  assert.ok(text?.includes('"wrap":120'), text ?? 'no text');
+  assert.equal(b.ed.arrange.paste(text ?? '', { x: 1000, y: 1000 }), 1);
+  b.ed.flush();
+  settle(a, b);
+  assert.equal(room.board.strokes.length, 2);
+  assert.equal(room.board.strokes[1].wrap, 120);
+  assert.equal(room.board.strokes[1].text, 'hello world again');
+  assert.equal(a.boardHex(), roomHex(room));
+  b.ed.undo();
+  b.ed.flush();
+  settle(a, b);
+  assert.equal(room.board.strokes.filter((s) => s.hidden !== true && s.text === 'hello world again').length, 1);
+});

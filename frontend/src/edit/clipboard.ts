@@ -9,7 +9,8 @@
 //
 // rot (a turned stroke's rotation, 1/100 degree, PROTOCOL.md "Rotate") is
 // there only for a turned stroke; a paste turns the new stroke about its
-// own center by it.
+// own center by it. wrap (a text's wrap width, board units, PROTOCOL.md
+// "TextWrap") is there only for a text that wraps; a paste sets it.
 // Points are absolute board units (PROTOCOL.md "Coordinates"). A paste
 // creates new strokes of the paster's own with the ops that draw them
 // (Begin and Points then End, Shape, Text), placed so that the box of what
@@ -23,6 +24,7 @@ import {
   MAX_TEXT_BYTES,
   MAX_TOOL,
   MAX_WIDTH,
+  MAX_WRAP,
   TOOL_TEXT,
   TOOL_IMAGE,
   isFreehand,
@@ -47,6 +49,7 @@ export interface ClipStroke {
   readonly points: readonly Point[];
   readonly text: string;
   readonly rot?: number;
+  readonly wrap?: number;
 }
 
 interface StrokeLike extends ClipStroke {}
@@ -62,6 +65,7 @@ export function clipText(items: ReadonlyArray<{ readonly stroke: StrokeLike; rea
     points: s.points.map((p) => [p.x + dx, p.y + dy, p.p]),
     text: s.text,
     ...(s.rot ? { rot: s.rot } : {}),
+    ...(s.tool === TOOL_TEXT && s.wrap ? { wrap: s.wrap } : {}),
   }));
   return JSON.stringify({ sketchpad: 1, strokes });
 }
@@ -99,7 +103,8 @@ export function parseClip(text: string): ClipStroke[] | string | null {
     const text = typeof s.text === 'string' ? s.text : '';
     if (new TextEncoder().encode(text).length > MAX_TEXT_BYTES) return 'The clipboard holds a text too long for this board.';
     const rot = int(s.rot, 0, 35999) ? s.rot : 0;
-    out.push({ tool: s.tool as number, color: s.color as number, width: s.width as number, pressure: s.pressure === true, filled: s.filled === true, points, text, ...(rot ? { rot } : {}) });
+    const wrap = s.tool === TOOL_TEXT && int(s.wrap, 1, MAX_WRAP) ? s.wrap : 0;
+    out.push({ tool: s.tool as number, color: s.color as number, width: s.width as number, pressure: s.pressure === true, filled: s.filled === true, points, text, ...(rot ? { rot } : {}), ...(wrap ? { wrap } : {}) });
   }
   return out;
 }
@@ -132,6 +137,7 @@ export function pasteOps(clip: readonly ClipStroke[], at: { x: number; y: number
     const pts = s.points.map((p) => ({ x: clamp(p.x + dx), y: clamp(p.y + dy), p: s.pressure ? p.p : 0 }));
     if (s.tool === TOOL_TEXT) {
       ops.push({ type: 'text', stroke: n, color: s.color, size: s.width, x: pts[0].x, y: pts[0].y, text: s.text });
+      if (s.wrap) ops.push({ type: 'textWrap', text: { author: SELF, stroke: n }, wrap: s.wrap });
     } else if (s.tool === TOOL_IMAGE) {
       // The image's bytes are the board's: pasted on another board, the server refuses it (not uploaded there).
       ops.push({ type: 'image', stroke: n, color: s.color, x0: pts[0].x, y0: pts[0].y, x1: pts[1].x, y1: pts[1].y, hash: s.text });

@@ -8,11 +8,20 @@ import { h } from '../ui/dom';
 
 /** How often the hint checks whether unsent work exists (ms). */
 const CHECK_MS = 500;
+/**
+ * How long storage may take to answer a first time before the hint shows
+ * (ms): the first save answers in milliseconds, and without this every
+ * first stroke flashed the warning while its save was under way.
+ */
+const FIRST_ANSWER_MS = 3000;
 
 export class UnsavedGuard {
   readonly el: HTMLElement;
   /** Unsent work is not known to be kept on this device: no save has succeeded since the last failure. */
   private failing = true;
+  /** storage() has been called: whether saving works is known. */
+  private answered = false;
+  private readonly since = performance.now();
 
   constructor(
     /** How many ops are not acknowledged by the room yet. */
@@ -35,6 +44,7 @@ export class UnsavedGuard {
   /** storage says whether the last attempt to keep the work on this device succeeded. */
   storage(ok: boolean): void {
     this.failing = !ok;
+    this.answered = true;
     this.update();
   }
 
@@ -44,7 +54,9 @@ export class UnsavedGuard {
   }
 
   private update(): void {
-    const show = this.atRisk();
+    // beforeunload asks whenever work is at risk; the hint waits for
+    // storage to answer (or not, in time).
+    const show = this.atRisk() && (this.answered || performance.now() - this.since > FIRST_ANSWER_MS);
     if (this.el.hidden === show) this.el.hidden = !show;
   }
 }

@@ -15,18 +15,26 @@ import (
 	"github.com/sketchpad/sketchpad/canvas"
 )
 
-// center returns the CSS pixel center of the element with data-testid id,
-// once it is shown and the page has painted twice since: the selection's
-// handles are placed in the frame after the selection changes, and on a
-// busy machine a read right after would find them hidden or where they
-// were.
+// center returns the CSS pixel center of the element with data-testid id
+// (once shown and painted: see shownBox).
 func (p *person) center(id string) (x, y float64) {
+	p.t.Helper()
+	r := p.shownBox(id)
+	return (r.X0 + r.X1) / 2, (r.Y0 + r.Y1) / 2
+}
+
+// shownBox returns the CSS pixel box of the element with data-testid id,
+// once it is shown and the page has painted twice since: the selection's
+// box and handles are placed in the frame after the selection changes,
+// and on a busy machine a read right after would find them hidden or
+// where they were.
+func (p *person) shownBox(id string) box {
 	p.t.Helper()
 	q := `document.querySelector('[data-testid="` + id + `"]')`
 	p.waitFor(id+" shown", `(() => { const e = `+q+`; return !!e && e.getBoundingClientRect().width > 0; })()`)
-	var c struct{ X, Y float64 }
-	p.evalAsync(`new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => { const r = `+q+`.getBoundingClientRect(); ok({x: r.x + r.width / 2, y: r.y + r.height / 2}); })))`, &c)
-	return c.X, c.Y
+	var r struct{ X, Y, W, H float64 }
+	p.evalAsync(`new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => { const r = `+q+`.getBoundingClientRect(); ok({x: r.x, y: r.y, w: r.width, h: r.height}); })))`, &r)
+	return box{r.X, r.Y, r.X + r.W, r.Y + r.H}
 }
 
 // dragWith is drag with modifier keys held (Shift: the pointer events say so).

@@ -215,13 +215,7 @@ type box struct{ X0, Y0, X1, Y1 float64 }
 // selectionBox returns the selection's box on p's screen (the handles' frame).
 func (p *person) selectionBox() box {
 	p.t.Helper()
-	// Placed in the frame after the selection changed: read once shown and
-	// painted twice (as center does for the handles).
-	q := `document.querySelector('[data-testid="selection"]')`
-	p.waitFor("the selection's box shown", `(() => { const e = `+q+`; return !!e && e.getBoundingClientRect().width > 0; })()`)
-	var r struct{ X, Y, W, H float64 }
-	p.evalAsync(`new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => { const r = `+q+`.getBoundingClientRect(); ok({x: r.x, y: r.y, w: r.width, h: r.height}); })))`, &r)
-	return box{r.X, r.Y, r.X + r.W, r.Y + r.H}
+	return p.shownBox("selection")
 }
 
 // inkBox returns the box of the ink in r on p's drawing surface (CSS px).

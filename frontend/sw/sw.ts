@@ -37,11 +37,21 @@ const PAGES_CACHE = `${PREFIX}pages-${BUILD}`;
 /** A board's page (an edit name or a view id), not its picture. */
 const BOARD_PAGE = /^\/b\/[A-Za-z0-9_.-]+$/;
 
+/**
+ * Scripts are kept when the worker activates, not while it installs:
+ * Chromium gives a script put in the cache during install a full V8 code
+ * cache (every function compiled), and reading that back on each page load
+ * held a phone's main thread several times longer than compiling the
+ * script lazily does. Activation still ends before the worker takes a
+ * page (clients.claim), and a script it missed is kept on first fetch.
+ */
+const isScript = (path: string): boolean => path.endsWith('.js');
+
 worker.addEventListener('install', (e) => {
   e.waitUntil(
     caches
       .open(SHELL_CACHE)
-      .then((c) => c.addAll(SHELL))
+      .then((c) => c.addAll(SHELL.filter((p) => !isScript(p))))
       // Before the old caches go (activate): a failure only loses those pages.
       .then(() => carryPages(PAGES_CACHE, `${PREFIX}pages-`, SHELL).catch(() => undefined))
       .then(() => worker.skipWaiting()),
@@ -51,7 +61,10 @@ worker.addEventListener('install', (e) => {
 worker.addEventListener('activate', (e) => {
   e.waitUntil(
     caches
-      .keys()
+      .open(SHELL_CACHE)
+      .then((c) => c.addAll(SHELL.filter(isScript)))
+      .catch(() => undefined)
+      .then(() => caches.keys())
       .then((names) => Promise.all(names.filter((n) => n.startsWith(PREFIX) && n !== SHELL_CACHE && n !== PAGES_CACHE).map((n) => caches.delete(n))))
       .then(() => worker.clients.claim()),
   );

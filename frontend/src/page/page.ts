@@ -41,7 +41,7 @@ import { embedErrorText, noticeNote } from '../ui/status_text';
 import { TextEditor } from '../ui/text_editor';
 import { TextClaims, claimKey, type Claim } from '../ui/text_claims';
 import { SELF } from '../edit/history';
-import { TEXT_FONT } from '../render/paint';
+import { onTextFont } from '../render/text_font';
 import { ThemeSwitch } from '../ui/theme';
 import { Toast } from '../ui/toast';
 import { BoardSaver } from './board_cache';
@@ -140,11 +140,8 @@ export class Page {
     this.cursors = new RemoteCursors();
     this.cursors.el.prepend(this.lasers.el);
     this.cursors.el.append(this.claims.el);
-    // Texts drawn before the text font arrived were drawn in a fallback.
-    document.fonts?.load(`16px ${TEXT_FONT}`).then(
-      () => this.renderer.repaint(),
-      () => {},
-    );
+    // Texts drawn before the text font arrived were drawn in a fallback (render/text_font.ts).
+    onTextFont(() => this.renderer.repaint());
     this.status = new StatusBanner(() => this.connection?.retryNow());
     this.textEditor = new TextEditor();
 

@@ -67,6 +67,12 @@ export class CommittedLayer {
   private lastFullPainted = 0;
   private readonly index: GridIndex<Stroke>;
   private valid = false;
+  /**
+   * The layer's canvases hold no pixels (none painted since they were
+   * sized, or a full repaint painted nothing): an empty board's first
+   * frames clear and copy nothing, which on a phone is most of their cost.
+   */
+  private blankV = true;
   /** The view the layer's pixels are painted in. */
   private renderedV: View;
   private cssW = 0;
@@ -98,6 +104,11 @@ export class CommittedLayer {
     return this.inkC;
   }
 
+  /** blank says the layer's canvases hold no pixels: nothing to copy to the screen. */
+  get blank(): boolean {
+    return this.blankV;
+  }
+
   /** rendered is the view the layer's pixels are in (it lags the screen's while a zoom settles). */
   get rendered(): View {
     return this.renderedV;
@@ -114,6 +125,8 @@ export class CommittedLayer {
       c.width = w;
       c.height = h;
     }
+    // Sizing a canvas clears it.
+    this.blankV = true;
     this.valid = false;
   }
 
@@ -323,18 +336,21 @@ export class CommittedLayer {
     this.stats.shifts++;
     // Each layer is drawn shifted into its spare buffer, which becomes the
     // layer: one copy of the pixels, and no copy of an empty layer.
-    const spares: LayerTargets = { under: context(this.spareUnder), ink: context(this.spareInk) };
-    for (const [from, to] of [
-      [this.underC, spares.under],
-      [this.inkC, spares.ink],
-    ] as const) {
-      to.setTransform(1, 0, 0, 1, 0, 0);
-      to.clearRect(0, 0, w, h);
-      to.drawImage(from, dx, dy);
+    // A blank layer shifted is the same blank layer.
+    if (!this.blankV) {
+      const spares: LayerTargets = { under: context(this.spareUnder), ink: context(this.spareInk) };
+      for (const [from, to] of [
+        [this.underC, spares.under],
+        [this.inkC, spares.ink],
+      ] as const) {
+        to.setTransform(1, 0, 0, 1, 0, 0);
+        to.clearRect(0, 0, w, h);
+        to.drawImage(from, dx, dy);
+      }
+      [this.underC, this.spareUnder] = [this.spareUnder, this.underC];
+      [this.inkC, this.spareInk] = [this.spareInk, this.inkC];
+      this.targets = spares;
     }
-    [this.underC, this.spareUnder] = [this.spareUnder, this.underC];
-    [this.inkC, this.spareInk] = [this.spareInk, this.inkC];
-    this.targets = spares;
     this.renderedV = { scale: view.scale, x: this.renderedV.x + dx / k, y: this.renderedV.y + dy / k };
     const v = this.renderedV;
     const strip = (x0: number, y0: number, x1: number, y1: number): void => {
@@ -364,6 +380,7 @@ export class CommittedLayer {
   }
 
   private paint(s: Stroke): void {
+    this.blankV = false;
     this.stats.painted += this.painter.paintAll(this.targets, [s], this.renderedV.scale * this.dpr);
   }
 
@@ -372,19 +389,26 @@ export class CommittedLayer {
     const painted0 = this.stats.painted;
     this.stats.full++;
     this.renderedV = view;
-    for (const ctx of [this.targets.under, this.targets.ink]) {
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, this.inkC.width, this.inkC.height);
+    if (!this.blankV) {
+      for (const ctx of [this.targets.under, this.targets.ink]) {
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.clearRect(0, 0, this.inkC.width, this.inkC.height);
+      }
     }
     this.reindex(desired);
     this.drawn = new Map();
     for (const s of desired) this.drawn.set(s, this.painter.bounds(s));
-    this.begin();
-    this.stats.painted += this.painter.paintAll(this.targets, this.crossing([this.screen()], desired, desired.length - 1), view.scale * this.dpr);
-    this.end();
+    const shown = this.crossing([this.screen()], desired, desired.length - 1);
+    // A context first drawn through makes its canvas's pixels: not for nothing.
+    if (shown.length) {
+      this.begin();
+      this.stats.painted += this.painter.paintAll(this.targets, shown, view.scale * this.dpr);
+      this.end();
+    }
     this.valid = true;
     this.stats.lastFullMs = performance.now() - t0;
     this.lastFullPainted = this.stats.painted - painted0;
+    this.blankV = this.lastFullPainted === 0;
   }
 
   /** repaintRegions repaints rectangles rs with the strokes up to desired[top] that cross them. */
@@ -414,6 +438,7 @@ export class CommittedLayer {
       );
     }
     if (dev.length === 0) return;
+    this.blankV = false;
     const st = this.scratchTargets;
     // Only the rectangles are cleared: what the scratch holds elsewhere is
     // never copied.

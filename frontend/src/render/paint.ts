@@ -26,7 +26,8 @@ import { EMPTY_RECT, type Rect } from '../geometry/bounds';
 import { strokeOutline } from '../geometry/outline';
 import { arrowHead, corners, strokeExtent } from '../geometry/shape';
 import { layoutText, textBaseline } from '../geometry/text_layout';
-import { ASCENT, DESCENT, FONT_FAMILY, UNITS_PER_EM } from '../geometry/text_metrics';
+import { ASCENT, DESCENT, UNITS_PER_EM } from '../geometry/text_metrics';
+import { TEXT_FONT, wantTextFont } from './text_font';
 import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_IMAGE, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT } from '../protocol/types';
 import type { Paintable } from '../edit/editor';
 import { center } from '../protocol/rotate';
@@ -138,8 +139,7 @@ export function fontMetrics(): { ascent: number; descent: number } {
   return { ascent: ASCENT / UNITS_PER_EM, descent: DESCENT / UNITS_PER_EM };
 }
 
-/** TEXT_FONT is the CSS font family texts are drawn in (app.css loads it with @font-face). */
-export const TEXT_FONT = `'${FONT_FAMILY}', sans-serif`;
+export { TEXT_FONT };
 
 /** relative returns s with its points relative to (ox, oy) (whole units: exact). */
 function relative(s: Paintable, ox: number, oy: number): Paintable {
@@ -361,6 +361,7 @@ export class StrokePainter {
     if (s.tool === TOOL_TEXT) {
       const p = s.points[0];
       ctx.fillStyle = e.css;
+      wantTextFont();
       ctx.font = `${s.width}px ${TEXT_FONT}`;
       ctx.fontKerning = 'none'; // the layout's advances have no kerning
       ctx.textBaseline = 'alphabetic';

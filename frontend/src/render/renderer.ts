@@ -68,6 +68,8 @@ export class Renderer {
   private shownAt = 0;
   private lastCommitted: readonly Stroke[] = [];
   private openedAt = 0;
+  /** The canvas shows nothing (sized since, or the last frame drew nothing on it). */
+  private screenBlank = true;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -116,6 +118,7 @@ export class Renderer {
     this.dpr = dpr;
     this.canvas.width = Math.max(1, Math.round(w * dpr));
     this.canvas.height = Math.max(1, Math.round(h * dpr));
+    this.screenBlank = true;
     this.layer.resize(w, h, dpr);
     this.viewV = snapView(this.viewV, dpr);
   }
@@ -174,17 +177,35 @@ export class Renderer {
     this.liftWhatMoves(committed, overlay, t0);
     this.layer.sync(this.lift.without(committed), v, settled);
     this.lastSyncMs = performance.now() - t0;
-    const ctx = this.ctx;
-    const k = this.dpr;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     const r = this.layer.rendered;
     const stale = !sameView(r, v);
+    if (stale) this.settleLater();
+    // An empty board on an empty screen: nothing to clear, nothing to copy.
+    const empty = this.layer.blank && overlay.length === 0 && !this.lift.keys;
+    if (!(empty && this.screenBlank)) this.paintScreen(overlay, stale);
+    this.screenBlank = empty;
+    this.frames++;
+    const t1 = performance.now();
+    this.lastFrameMs = t1 - t0;
+    if (this.openedAt) {
+      this.openMs = t1 - this.openedAt;
+      this.shownAt = t1;
+      this.openedAt = 0;
+    }
+  }
+
+  /** paintScreen copies the layer to the screen (scaled while a zoom settles) and paints what is still moving over it. */
+  private paintScreen(overlay: readonly OverlayItem[], stale: boolean): void {
+    const ctx = this.ctx;
+    const k = this.dpr;
+    const v = this.viewV;
+    const r = this.layer.rendered;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     if (stale) {
       // A zoom waiting to settle: the old pixels, scaled.
       const f = v.scale / r.scale;
       ctx.setTransform(f, 0, 0, f, (v.x - r.x * f) * k, (v.y - r.y * f) * k);
-      this.settleLater();
     }
     ctx.drawImage(this.layer.under, 0, 0);
     // Growing highlighters go with the committed ones, under the ink.
@@ -196,14 +217,6 @@ export class Renderer {
     ctx.drawImage(this.layer.ink, 0, 0);
     for (const item of overlay) if (item.stroke.tool !== TOOL_HIGHLIGHTER && !this.lift.isLifted(item)) this.paintMoved(ctx, item);
     if (this.lift.keys) this.lift.draw(ctx, v, k, screenRect(v, this.cssW, this.cssH));
-    this.frames++;
-    const t1 = performance.now();
-    this.lastFrameMs = t1 - t0;
-    if (this.openedAt) {
-      this.openMs = t1 - this.openedAt;
-      this.shownAt = t1;
-      this.openedAt = 0;
-    }
   }
 
   /**

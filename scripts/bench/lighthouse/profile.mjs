@@ -6,9 +6,16 @@
 // sampling profiler) inside it. With "repeat", loads the page once first
 // (the service worker and caches kept) and traces the second load.
 import puppeteer from 'puppeteer-core';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const url = process.argv[2];
-if (!url) throw new Error('usage: node profile.mjs URL [repeat]');
+if (!url) throw new Error('usage: node profile.mjs URL [repeat] | node profile.mjs TRACE.json');
+// A trace kept before (PROFILE_TRACE) is summarized again without a browser.
+if (url.endsWith('.json')) {
+  const t = JSON.parse(readFileSync(url, 'utf8'));
+  summarize(t.traceEvents ?? t);
+  process.exit(0);
+}
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   headless: true,
@@ -31,7 +38,10 @@ try {
   });
   await page.goto(url, { waitUntil: 'load' });
   await new Promise((r) => setTimeout(r, 4000));
-  const trace = JSON.parse(Buffer.from(await page.tracing.stop()).toString());
+  const raw = Buffer.from(await page.tracing.stop());
+  // PROFILE_TRACE=file keeps the whole trace (for DevTools' Performance panel).
+  if (process.env.PROFILE_TRACE) writeFileSync(process.env.PROFILE_TRACE, raw);
+  const trace = JSON.parse(raw.toString());
   summarize(trace.traceEvents);
 } finally {
   await browser.close();
@@ -49,8 +59,10 @@ function summarize(events) {
   // events the nodes, the sampled node ids and the time between samples.
   const nodes = new Map();
   const samples = [];
-  let ts = events.find((e) => e.name === 'Profile' && e.pid === main.pid)?.args?.data?.startTime ?? 0;
-  for (const e of events.filter((x) => x.name === 'ProfileChunk' && x.pid === main.pid)) {
+  // (The service worker's thread, in the same process, has a profile of its own.)
+  const profile = events.find((e) => e.name === 'Profile' && e.pid === main.pid && e.tid === main.tid);
+  let ts = profile?.args?.data?.startTime ?? 0;
+  for (const e of events.filter((x) => x.name === 'ProfileChunk' && x.pid === main.pid && x.id === profile?.id)) {
     const d = e.args.data.cpuProfile ?? {};
     for (const n of d.nodes ?? []) nodes.set(n.id, n);
     const deltas = e.args.data.timeDeltas ?? [];

@@ -8,7 +8,7 @@
 // and the bytes transferred.
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,11 +31,16 @@ try {
       onlyCategories: ['performance', 'accessibility', 'best-practices'],
       // The repeat visit keeps what the first left: caches, the worker.
       disableStorageReset: visit === 'repeat',
+      // LIGHTHOUSE_ARTIFACTS=dir keeps what Lighthouse gathered, the trace
+      // among it (dir-first/, dir-repeat/): profile.mjs reads a trace too.
+      ...(process.env.LIGHTHOUSE_ARTIFACTS ? { gatherMode: `${process.env.LIGHTHOUSE_ARTIFACTS}-${visit}`, auditMode: `${process.env.LIGHTHOUSE_ARTIFACTS}-${visit}` } : {}),
     });
     const lhr = r.lhr;
     const a = lhr.audits;
     console.log(JSON.stringify({
       visit,
+      // The machine's load when measured: simulated times follow it.
+      loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
       performance: lhr.categories.performance.score * 100,
       accessibility: lhr.categories.accessibility.score * 100,
       bestPractices: lhr.categories['best-practices'].score * 100,

@@ -55,6 +55,8 @@ type asset struct {
 	ctype  string
 	hashed bool
 	forms  []form // compressed forms in codings' order, identity last
+	// cache is the Cache-Control of an unhashed asset; "" revalidates on every use.
+	cache string
 }
 
 // assetSet is the files of a directory of the built app, by name.
@@ -139,9 +141,12 @@ func (a *asset) serve(c echo.Context) error {
 		h.Add("Vary", "Accept-Encoding")
 	}
 	f := a.pick(c.Request().Header.Get("Accept-Encoding"))
-	if a.hashed {
+	switch {
+	case a.hashed:
 		h.Set("Cache-Control", cacheImmutable)
-	} else {
+	case a.cache != "":
+		h.Set("Cache-Control", a.cache)
+	default:
 		h.Set("Cache-Control", cacheRevalidate)
 	}
 	h.Set("ETag", f.etag)

@@ -1,7 +1,9 @@
 package server
 
 import (
-	"net/http"
+	"bytes"
+	"compress/gzip"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -9,20 +11,28 @@ import (
 )
 
 // textFontPath serves the one font texts are drawn and measured in
-// (canvas/textfont.go): pages load it through @font-face, and the
-// server's SVGs name it too.
+// (canvas/textfont.go): pages load it through @font-face when they first
+// draw a text, and the server's SVGs name it too.
 const textFontPath = canvas.TextFontPath
 
-// textFont is GET /font/text.ttf. The bytes are part of the build, so
-// they are cached for a day and revalidated by an ETag of the build's font.
-func textFont(c echo.Context) error {
-	h := c.Response().Header()
-	h.Set("Cache-Control", "public, max-age=86400")
-	h.Set("ETag", textFontETag)
-	if c.Request().Header.Get("If-None-Match") == textFontETag {
-		return c.NoContent(http.StatusNotModified)
-	}
-	return c.Blob(http.StatusOK, "font/ttf", canvas.TextFont)
-}
+// textFontAsset is the font as served: gzip (less than half its bytes)
+// for the browsers that take it, else as it is, each with its own strong
+// ETag. Compressed once, at the first request, so that a server that never
+// serves it (or a test) does not pay for it at start.
+var textFontAsset = sync.OnceValue(func() *asset {
+	var z bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression) // a valid level: no error
+	_, _ = zw.Write(canvas.TextFont)                       // a bytes.Buffer does not fail
+	_ = zw.Close()
+	a := newAsset("text.ttf", canvas.TextFont)
+	a.ctype = "font/ttf"
+	// The bytes are part of the build: kept a day, then revalidated.
+	a.cache = "public, max-age=86400"
+	a.forms = append([]form{{coding: "gzip", body: z.Bytes(), etag: etagOf(canvas.TextFont, "gzip")}}, a.forms...)
+	return a
+})
 
-var textFontETag = `"gofont-regular-` + canvas.TextFontDigest() + `"`
+// textFont is GET /font/text.ttf.
+func textFont(c echo.Context) error {
+	return textFontAsset().serve(c)
+}

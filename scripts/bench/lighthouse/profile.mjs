@@ -68,6 +68,9 @@ function summarize(events) {
     const deltas = e.args.data.timeDeltas ?? [];
     (d.samples ?? []).forEach((id, i) => { ts += deltas[i] ?? 0; samples.push({ id, ts }); });
   }
+  // The page takes strokes once app.js has run (the input is attached in
+  // it): when that was, from the first HTML parsed, on this slowed CPU.
+  console.log(`app.js evaluated (the board takes strokes) at +${Math.round((evalApp.ts + evalApp.dur - t0) / 1000)} ms`);
   const sum = {};
   for (const e of on) if (e.ph === 'X' && e.ts >= t0) sum[e.name] = (sum[e.name] ?? 0) + e.dur / 1000;
   console.log('main thread after the page began, ms by event:', Object.entries(sum).sort((a, b) => b[1] - a[1]).slice(0, 14)

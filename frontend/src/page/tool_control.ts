@@ -8,6 +8,7 @@ import type { Stroke } from '../protocol/board';
 import { PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH, TOOL_ELLIPSE, TOOL_RECT } from '../protocol/types';
 import type { Decorations } from '../ui/decor';
 import { SIZES, strokeStyleKey, styleKey, withColor, type StyleKey, type Styles } from '../ui/style';
+import { wantTextFont } from '../render/text_font';
 import { leadStroke } from '../ui/style_panel';
 import type { TextEditor } from '../ui/text_editor';
 import { Toolbar, type Tool, type ToolbarActions, type ToolbarOptions } from '../ui/toolbar';
@@ -68,6 +69,8 @@ export class ToolControl {
     d.canvas.dataset.tool = t;
     if (t !== 'eraser' && t !== 'partial-eraser') d.decor.setRing(null);
     if (!selects(t)) d.editor.select([]);
+    // Fetched now, so that the first text typed shows in it (render/text_font.ts).
+    if (t === 'text') wantTextFont();
     d.schedule();
   }
 

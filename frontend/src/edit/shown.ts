@@ -62,15 +62,16 @@ const ZERO = { dx: 0, dy: 0 };
 
 /** committedStrokes returns the closed, shown strokes of the board that are where the board has them, in z-order. */
 export function committedStrokes(st: ShownState): Stroke[] {
-  const b = st.board;
   const out: Stroke[] = [];
-  const moved = st.pending.moved.size > 0;
-  for (const s of b.strokes) {
-    if (b.isOpen(s) || ownedLocally(st, s) || !boardVisible(st, s)) continue;
-    if (moved && st.pending.moved.has(displayKey(s.author, s.stroke, st.me))) continue;
-    out.push(s);
-  }
+  for (const s of st.board.strokes) if (isCommitted(st, s)) out.push(s);
   return out;
+}
+
+/** isCommitted reports whether board stroke s is one of committedStrokes(st). */
+export function isCommitted(st: ShownState, s: Stroke): boolean {
+  const b = st.board;
+  if (b.isOpen(s) || ownedLocally(st, s) || !boardVisible(st, s)) return false;
+  return !(st.pending.moved.size > 0 && st.pending.moved.has(displayKey(s.author, s.stroke, st.me)));
 }
 
 /**

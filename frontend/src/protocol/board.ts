@@ -171,6 +171,12 @@ export class Board {
     return this.get(author, n);
   }
 
+  /** position returns where s is in z-order (its index in strokes), or -1 when s is not on the board (a stroke it replaced). */
+  position(s: Stroke): number {
+    const z = this.index.get(s.author)?.get(s.stroke);
+    return z !== undefined && this.strokesA[z] === s ? z : -1;
+  }
+
   /** openStrokes returns the strokes still growing (one per author at most), bottom first: no walk over the board. */
   openStrokes(): Stroke[] {
     const out: Array<[number, Stroke]> = [];

@@ -7,10 +7,11 @@
 // repaint walks the whole board, which a pan of a big board must not do
 // every few frames.
 
-import { isEmpty, union, EMPTY_RECT, type Rect } from '../geometry/bounds';
+import { contains, isEmpty, union, EMPTY_RECT, type Rect } from '../geometry/bounds';
 import { decimation, minimapView } from '../geometry/minimap';
 import { sameView, screenRect, toBoard, toScreen, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
+import { appendedTo } from '../edit/committed_cache';
 import { cssColor } from '../render/color';
 import { h } from './dom';
 
@@ -19,8 +20,10 @@ const H = 108;
 const REPAINT_MS = 400;
 
 export interface MinimapSource {
-  /** The shown strokes, bottom first. */
+  /** The shown strokes, bottom first (the same array while they are the same). */
   strokes(): readonly Stroke[];
+  /** Whether a stroke is shown in the picture (erasers are not). */
+  ink(s: Stroke): boolean;
   /** What a stroke may cover, in board units. */
   bounds(s: Stroke): Rect;
   /** How a stroke looks in a small picture: polylines in board units. */
@@ -36,6 +39,10 @@ export class Minimap {
   private readonly picture: HTMLCanvasElement;
   private readonly pictureCtx: CanvasRenderingContext2D;
   private dirty = true;
+  /** The strokes the picture shows, their points, and the decimation step it was painted with. */
+  private painted: readonly Stroke[] | null = null;
+  private total = 0;
+  private step = 1;
   /** The drawing did not change, only the view: repaint when it is still. */
   private viewOnly = false;
   private movedAt = 0;
@@ -88,10 +95,33 @@ export class Minimap {
     this.canvas.addEventListener('pointercancel', stop);
   }
 
-  /** boardChanged says the drawing changed: the picture is repainted soon. */
+  /**
+   * boardChanged says the drawing may have changed. Strokes added on top
+   * within the picture's bounds are painted on it at the next update; any
+   * other change repaints the picture soon.
+   */
   boardChanged(): void {
-    this.dirty = true;
-    this.viewOnly = false;
+    this.changed = true;
+  }
+
+  private changed = true;
+
+  /** paintAdded paints on the picture what list adds on top of what it shows, when that is all that changed and it lies within the picture's bounds. */
+  private paintAdded(list: readonly Stroke[]): boolean {
+    const added = this.painted && appendedTo(list, this.painted);
+    if (!added) return false;
+    let box: Rect = EMPTY_RECT;
+    let n = 0;
+    for (const s of added) {
+      if (!this.source.ink(s)) continue;
+      box = union(box, this.source.bounds(s));
+      n += s.points.length;
+    }
+    if (!isEmpty(box) && !contains(this.content, box)) return false;
+    this.painted = list;
+    this.total += n;
+    this.paintStrokes(added);
+    return true;
   }
 
   /** update draws the minimap for the screen's view (w × h CSS pixels). */
@@ -99,6 +129,14 @@ export class Minimap {
     const prev = this.last;
     this.last = { view, w, h };
     if (this.el.hidden || this.el.offsetParent === null) return;
+    if (this.changed) {
+      this.changed = false;
+      const list = this.source.strokes();
+      if (list !== this.painted && (this.dirty || !this.paintAdded(list))) {
+        this.dirty = true;
+        this.viewOnly = false;
+      }
+    }
     const now = performance.now();
     const viewport = screenRect(view, w, h);
     const want = minimapView(this.content, viewport, W, H);
@@ -140,20 +178,33 @@ export class Minimap {
     let content: Rect = EMPTY_RECT;
     let total = 0;
     for (const s of strokes) {
+      if (!this.source.ink(s)) continue;
       content = union(content, this.source.bounds(s));
       total += s.points.length;
     }
     this.content = content;
+    this.painted = strokes;
+    this.total = total;
+    this.step = decimation(total);
     const m = minimapView(content, screenRect(view, w, h), W, H);
     this.mini = this.shown = m;
     const ctx = this.pictureCtx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.picture.width, this.picture.height);
+    this.paintStrokes(strokes);
+  }
+
+  /** paintStrokes paints strokes on the picture, in its transform (mini). */
+  private paintStrokes(strokes: readonly Stroke[]): void {
+    const ctx = this.pictureCtx;
+    const m = this.mini;
+    const dpr = this.dpr;
+    const step = this.step;
     ctx.setTransform(m.scale * dpr, 0, 0, m.scale * dpr, m.x * dpr, m.y * dpr);
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
-    const step = decimation(total);
     for (const s of strokes) {
+      if (!this.source.ink(s)) continue;
       ctx.strokeStyle = cssColor(s.color | 0xff);
       ctx.lineWidth = Math.max(1 / m.scale, this.source.lineWidth(s));
       ctx.beginPath();

@@ -37,6 +37,18 @@ import type { ImageSource } from './images';
 /** Below this width on the screen (device pixels), a finished pen stroke is a polyline. */
 export const LOD_PX = 1.5;
 
+let EMPTY_PATH: Path2D | null = null;
+
+/**
+ * emptyPath is the one path of an entry not built yet (build gives each its
+ * own): most strokes of a big board are only ever asked their bounds or
+ * painted from afar, and a Path2D each would be 100,000 native objects to
+ * make and collect.
+ */
+function emptyPath(): Path2D {
+  return (EMPTY_PATH ??= new Path2D());
+}
+
 interface Cached {
   n: number;
   complete: boolean;
@@ -178,7 +190,7 @@ export class StrokePainter {
       complete,
       built: false,
       lod: null,
-      path: new Path2D(),
+      path: emptyPath(),
       dot: false,
       head: null,
       bounds: strokeExtent(s),

@@ -105,6 +105,8 @@ export class Minimap {
   }
 
   private changed = true;
+  /** update runs from the repaint's own task: a repaint due is done now. */
+  private repaintNow = false;
 
   /** paintAdded paints on the picture what list adds on top of what it shows, when that is all that changed and it lies within the picture's bounds. */
   private paintAdded(list: readonly Stroke[]): boolean {
@@ -153,12 +155,19 @@ export class Minimap {
     if (prev && !sameView(prev.view, view)) this.movedAt = now;
     if (this.dirty) {
       const due = this.viewOnly ? Math.max(this.paintedAt, this.movedAt) + REPAINT_MS : this.paintedAt + REPAINT_MS;
-      if (now >= due) this.repaint(view, w, h);
+      // A repaint walks the whole board: it runs in a task of its own after
+      // the frame (a big board's first screen shows before its minimap).
+      if (now >= due && this.repaintNow) this.repaint(view, w, h);
       else if (this.timer === null) {
-        this.timer = window.setTimeout(() => {
-          this.timer = null;
-          if (this.last) this.update(this.last.view, this.last.w, this.last.h);
-        }, due - now + 1);
+        this.timer = window.setTimeout(
+          () => {
+            this.timer = null;
+            this.repaintNow = true;
+            if (this.last) this.update(this.last.view, this.last.w, this.last.h);
+            this.repaintNow = false;
+          },
+          Math.max(0, due - now + 1),
+        );
       }
     }
     this.compose(viewport);

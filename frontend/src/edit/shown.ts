@@ -182,6 +182,8 @@ function boardVisible(st: ShownState, s: Stroke): boolean {
   if (st.solo && s.author !== st.solo) return false;
   if (s.sweptN !== 0 && !st.pending.unswept.has(displayKey(s.sweptBy, s.sweptN, st.me))) return false;
   if (st.pending.removed.length && s.sweptN === 0 && st.pending.removed.some((r) => r.author === s.author && s.seq > r.since)) return false;
+  // No name to look up (the common case, on every stroke of a big board): no string made.
+  if (!st.erasing?.size && st.editingKey === null && st.pending.hidden.size === 0) return !s.hidden;
   const key = displayKey(s.author, s.stroke, st.me);
   if (st.erasing?.has(key) || key === st.editingKey) return false;
   return !(st.pending.hidden.get(key) ?? s.hidden);

@@ -66,7 +66,7 @@ export class ViewControl {
       {
         strokes: () => editor.committed(),
         ink: (s) => s.tool !== TOOL_ERASER,
-        bounds: (s) => editor.extentOf(s),
+        bounds: (s) => renderer.painter.bounds(s),
         skeleton: (s) => skeleton(s),
         lineWidth: (s) => (s.tool === TOOL_TEXT ? 0 : s.width),
       },
@@ -137,7 +137,9 @@ export class ViewControl {
     if (list !== this.committedBox.list) {
       const added = appendedTo(list, this.committedBox.list);
       let box = added ? this.committedBox.box : EMPTY_RECT;
-      for (const s of added ?? list) if (s.tool !== TOOL_ERASER) box = union(box, editor.extentOf(s));
+      // The painter's bounds: the same extent, cached where the layer reads it (a big board's are worked out once).
+      const bounds = (s: Stroke): Rect => this.d.renderer.painter.bounds(s);
+      for (const s of added ?? list) if (s.tool !== TOOL_ERASER) box = union(box, bounds(s));
       this.committedBox = { list, box };
     }
     let r = this.committedBox.box;

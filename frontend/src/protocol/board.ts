@@ -504,19 +504,22 @@ export class Board {
 
   /**
    * restore builds a board from decoded snapshot parts. The caller (the
-   * snapshot decoder) has validated them; they are copied, not kept.
+   * snapshot decoder) has validated them; they are copied, not kept,
+   * unless owned says the caller made them for this board alone and holds
+   * them no more (a big board's 100,000 strokes are then not made twice).
    */
   static restore(
     epoch: bigint,
     seq: number,
     authors: ReadonlyArray<readonly [number, AuthorState]>,
     strokes: readonly Stroke[],
+    owned = false,
   ): Board {
     const b = new Board(epoch);
     b.seqN = seq;
     for (const [id, st] of authors) b.authorsM.set(id, { applied: st.applied, open: st.open });
     for (const s of strokes) {
-      b.add({ ...s, points: s.points.slice() });
+      b.add(owned ? (s as MutableStroke) : { ...s, points: s.points.slice() });
       b.pointCount += s.points.length;
       if (s.sweptN !== 0) b.sweptCount++;
     }

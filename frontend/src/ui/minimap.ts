@@ -18,6 +18,8 @@ import { h } from './dom';
 const W = 168;
 const H = 108;
 const REPAINT_MS = 400;
+/** Above this many strokes the picture is painted one path per color and width, z-order aside. */
+const GROUP_MIN = 5000;
 
 export interface MinimapSource {
   /** The shown strokes, bottom first (the same array while they are the same). */
@@ -203,20 +205,56 @@ export class Minimap {
     this.paintStrokes(strokes);
   }
 
-  /** paintStrokes paints strokes on the picture, in its transform (mini). */
+  /**
+   * paintStrokes paints strokes on the picture, in its transform (mini):
+   * one path per run of strokes of the same color and width, in z-order;
+   * on a big board one path per color and width (at this size who is on
+   * top where two strokes cross does not show, and 100,000 stroke() calls
+   * would).
+   */
   private paintStrokes(strokes: readonly Stroke[]): void {
     const ctx = this.pictureCtx;
     const m = this.mini;
     const dpr = this.dpr;
-    const step = this.step;
     ctx.setTransform(m.scale * dpr, 0, 0, m.scale * dpr, m.x * dpr, m.y * dpr);
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
+    const styleOf = (s: Stroke): string => (s.color | 0xff) + ' ' + Math.max(1 / m.scale, this.source.lineWidth(s));
+    if (strokes.length > GROUP_MIN) {
+      const groups = new Map<string, Stroke[]>();
+      for (const s of strokes) {
+        if (!this.source.ink(s)) continue;
+        const k = styleOf(s);
+        const g = groups.get(k);
+        if (g) g.push(s);
+        else groups.set(k, [s]);
+      }
+      for (const g of groups.values()) this.paintRun(g);
+      return;
+    }
+    let run: Stroke[] = [];
+    let style = '';
     for (const s of strokes) {
       if (!this.source.ink(s)) continue;
-      ctx.strokeStyle = cssColor(s.color | 0xff);
-      ctx.lineWidth = Math.max(1 / m.scale, this.source.lineWidth(s));
-      ctx.beginPath();
+      const k = styleOf(s);
+      if (k !== style && run.length) {
+        this.paintRun(run);
+        run = [];
+      }
+      style = k;
+      run.push(s);
+    }
+    if (run.length) this.paintRun(run);
+  }
+
+  /** paintRun paints strokes of one color and width as one path. */
+  private paintRun(strokes: readonly Stroke[]): void {
+    const ctx = this.pictureCtx;
+    const step = this.step;
+    ctx.strokeStyle = cssColor(strokes[0].color | 0xff);
+    ctx.lineWidth = Math.max(1 / this.mini.scale, this.source.lineWidth(strokes[0]));
+    ctx.beginPath();
+    for (const s of strokes) {
       for (const line of this.source.skeleton(s)) {
         if (line.length === 0) continue;
         ctx.moveTo(line[0].x, line[0].y);
@@ -224,8 +262,8 @@ export class Minimap {
         const last = line[line.length - 1];
         ctx.lineTo(last.x, last.y);
       }
-      ctx.stroke();
     }
+    ctx.stroke();
   }
 
   private compose(viewport: Rect): void {

@@ -30,7 +30,8 @@ const bundled = (entry, outfile, options = {}) =>
     outfile,
     write: false,
     bundle: true,
-    minify: true,
+    // SKETCHPAD_BUILD_NAMES=1 keeps the functions' names, for profiles (not for what is committed).
+    ...(process.env.SKETCHPAD_BUILD_NAMES ? { minifyWhitespace: true, minifySyntax: true } : { minify: true }),
     format: 'iife',
     target: 'es2020',
     platform: 'browser',

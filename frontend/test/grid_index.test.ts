@@ -54,3 +54,17 @@ test('items with no extent are not indexed, and a reset forgets the old ones', (
   assert.deepEqual(g.query([{ minX: 5, minY: 5, maxX: 6, maxY: 6 }]), []);
   assert.deepEqual(g.query([{ minX: 1005, minY: 1005, maxX: 1006, maxY: 1006 }]), [b]);
 });
+
+test('some finds an item crossing a rectangle exactly when a walk does, for small and huge rectangles', () => {
+  const rnd = seeded(29);
+  const items: Item[] = [];
+  for (let i = 0; i < 2000; i++) items.push({ r: box(rnd, i % 100 === 0 ? 20000 : 300) });
+  const g = new GridIndex<Item>((t) => t.r);
+  g.reset(items);
+  for (let q = 0; q < 300; q++) {
+    const r = box(rnd, q % 3 === 0 ? 40000 : 400);
+    // Only some items count (as only some strokes really touch a rectangle their bounds cross).
+    const test = (t: Item): boolean => (t.r.minX + t.r.minY) % 3 === 0;
+    assert.equal(g.some(r, test), items.some((t) => intersects(t.r, r) && test(t)), `query ${q}`);
+  }
+});

@@ -208,8 +208,12 @@ func benchOpen(t *testing.T, url string, n, o int, head uint64) {
 		})
 		var shown struct {
 			ShownAt, OpenMs, Heap, Visible, Full, FullMs, Painted float64
+			Script, Loaded, Connect                               float64
 		}
-		p.eval(`(() => { const s = window.sketchpad.renderStats(); return {ShownAt: s.shownAt, OpenMs: s.openMs,
+		p.eval(`(() => { const s = window.sketchpad.renderStats(); const nav = performance.getEntriesByType('navigation')[0];
+			const app = performance.getEntriesByType('resource').find((r) => /\/app\.[0-9a-f]+\.js$/.test(r.name));
+			const c = performance.getEntriesByName('sketchpad-connect')[0];
+			return {ShownAt: s.shownAt, OpenMs: s.openMs, Script: app ? app.responseEnd : 0, Loaded: nav ? nav.loadEventEnd : 0, Connect: c ? c.startTime : 0,
 			Heap: performance.memory ? performance.memory.usedJSHeapSize : 0, Visible: window.sketchpad.visibleStrokes(),
 			Full: s.fullRenders, FullMs: s.lastFullRenderMs, Painted: s.painted}; })()`, &shown)
 		if int(shown.Visible) != n {
@@ -227,6 +231,8 @@ func benchOpen(t *testing.T, url string, n, o int, head uint64) {
 		profiled(t, p, "draw", func() { draw = measureFrames(t, p, func() { p.dragFor(1500 * time.Millisecond) }) })
 		var heap float64
 		p.eval(`(() => { if (window.gc) gc(); return performance.memory ? performance.memory.usedJSHeapSize : 0; })()`, &heap)
+		t.Logf("BENCH strokes=%d open=%d: since navigation start: script loaded %.0f ms, page loaded %.0f ms, connecting %.0f ms, snapshot in %.0f ms, shown %.0f ms",
+			n, o, shown.Script, shown.Loaded, shown.Connect, shown.ShownAt-shown.OpenMs, shown.ShownAt)
 		t.Logf("BENCH strokes=%d open=%d: shown %.0f ms after navigation start (snapshot to screen %.0f ms; %0.f full repaints so far, the last %.0f ms script side, %.0f strokes painted); JS heap %.0f MB after opening, %.0f MB at the end",
 			n, o, shown.ShownAt, shown.OpenMs, shown.Full, shown.FullMs, shown.Painted, shown.Heap/1e6, heap/1e6)
 		t.Logf("BENCH strokes=%d open=%d: pan at the opening view: %s", n, o, pan)
@@ -263,5 +269,37 @@ func profiled(t *testing.T, p *person, what string, f func()) {
 	sort.Slice(keys, func(i, j int) bool { return self[keys[i]] > self[keys[j]] })
 	for _, k := range keys[:min(12, len(keys))] {
 		t.Logf("PROFILE %s %6d %s", what, self[k], k)
+	}
+	// The same samples counted for every function on their stack (each
+	// function once per sample): where the time went, callees included.
+	parent := map[int64]int64{}
+	byID := map[int64]*profiler.ProfileNode{}
+	for _, n := range prof.Nodes {
+		byID[n.ID] = n
+		for _, c := range n.Children {
+			parent[c] = n.ID
+		}
+	}
+	total := map[string]int64{}
+	for _, n := range prof.Nodes {
+		if n.HitCount == 0 {
+			continue
+		}
+		on := map[string]bool{}
+		for id, ok := n.ID, true; ok; id, ok = parent[id] {
+			f := byID[id].CallFrame.FunctionName
+			if f != "" && !on[f] {
+				on[f] = true
+				total[f] += n.HitCount
+			}
+		}
+	}
+	names := make([]string, 0, len(total))
+	for k := range total {
+		names = append(names, k)
+	}
+	sort.Slice(names, func(i, j int) bool { return total[names[i]] > total[names[j]] })
+	for _, k := range names[:min(25, len(names))] {
+		t.Logf("PROFILE %s inclusive %6d %s", what, total[k], k)
 	}
 }

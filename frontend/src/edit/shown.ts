@@ -62,15 +62,16 @@ const ZERO = { dx: 0, dy: 0 };
 
 /** committedStrokes returns the closed, shown strokes of the board that are where the board has them, in z-order. */
 export function committedStrokes(st: ShownState): Stroke[] {
-  const b = st.board;
   const out: Stroke[] = [];
-  const moved = st.pending.moved.size > 0;
-  for (const s of b.strokes) {
-    if (b.isOpen(s) || ownedLocally(st, s) || !boardVisible(st, s)) continue;
-    if (moved && st.pending.moved.has(displayKey(s.author, s.stroke, st.me))) continue;
-    out.push(s);
-  }
+  for (const s of st.board.strokes) if (isCommitted(st, s)) out.push(s);
   return out;
+}
+
+/** isCommitted reports whether board stroke s is one of committedStrokes(st). */
+export function isCommitted(st: ShownState, s: Stroke): boolean {
+  const b = st.board;
+  if (b.isOpen(s) || ownedLocally(st, s) || !boardVisible(st, s)) return false;
+  return !(st.pending.moved.size > 0 && st.pending.moved.has(displayKey(s.author, s.stroke, st.me)));
 }
 
 /**
@@ -181,6 +182,8 @@ function boardVisible(st: ShownState, s: Stroke): boolean {
   if (st.solo && s.author !== st.solo) return false;
   if (s.sweptN !== 0 && !st.pending.unswept.has(displayKey(s.sweptBy, s.sweptN, st.me))) return false;
   if (st.pending.removed.length && s.sweptN === 0 && st.pending.removed.some((r) => r.author === s.author && s.seq > r.since)) return false;
+  // No name to look up (the common case, on every stroke of a big board): no string made.
+  if (!st.erasing?.size && st.editingKey === null && st.pending.hidden.size === 0) return !s.hidden;
   const key = displayKey(s.author, s.stroke, st.me);
   if (st.erasing?.has(key) || key === st.editingKey) return false;
   return !(st.pending.hidden.get(key) ?? s.hidden);

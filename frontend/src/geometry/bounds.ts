@@ -63,3 +63,8 @@ export function expand(r: Rect, by: number): Rect {
 export function area(r: Rect): number {
   return isEmpty(r) ? 0 : (r.maxX - r.minX) * (r.maxY - r.minY);
 }
+
+/** contains reports whether b lies whole inside a. */
+export function contains(a: Rect, b: Rect): boolean {
+  return b.minX >= a.minX && b.maxX <= a.maxX && b.minY >= a.minY && b.maxY <= a.maxY;
+}

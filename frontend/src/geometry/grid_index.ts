@@ -9,7 +9,7 @@
 // most of the board answers null: the caller's walk over its list in order
 // is then as cheap and needs no sort.
 
-import { isEmpty, type Rect } from './bounds';
+import { intersects, isEmpty, type Rect } from './bounds';
 
 /** Cells a query may visit before it answers null (walk everything instead). */
 const MAX_QUERY_CELLS = 4096;
@@ -80,6 +80,57 @@ export class GridIndex<T> {
   query(rs: readonly Rect[]): T[] | null {
     const pos = this.positions(rs);
     return pos && pos.map((p) => this.itemsA[p]);
+  }
+
+  /**
+   * some reports whether test holds for an item whose bounds cross r, in no
+   * particular order; it stops at the first. It visits the cells r covers,
+   * or every occupied cell when r covers more (a view far out), never the
+   * items one by one.
+   */
+  some(r: Rect, test: (t: T) => boolean): boolean {
+    if (isEmpty(r)) return false;
+    const c = this.cell;
+    const x0 = Math.floor(r.minX / c);
+    const y0 = Math.floor(r.minY / c);
+    const x1 = Math.floor(r.maxX / c);
+    const y1 = Math.floor(r.maxY / c);
+    const hit = (l: number[] | undefined): boolean => {
+      if (l) for (const p of l) if (intersects(this.boundsOf(this.itemsA[p]), r) && test(this.itemsA[p])) return true;
+      return false;
+    };
+    if (hit(this.cells.get(HUGE))) return true;
+    if ((x1 - x0 + 1) * (y1 - y0 + 1) <= this.cells.size) {
+      for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) if (hit(this.cells.get(key(x, y)))) return true;
+      return false;
+    }
+    for (const [k, l] of this.cells) {
+      if (k === HUGE) continue;
+      const x = Math.floor(k / 0x400000) - 0x200000;
+      const y = (k % 0x400000) - 0x200000;
+      if (x >= x0 && x <= x1 && y >= y0 && y <= y1 && hit(l)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * estimate returns about how many items cross one of rs, without
+   * listing them (an item in several cells counts once per cell): cheap
+   * enough to ask every frame.
+   */
+  estimate(rs: readonly Rect[]): number {
+    const c = this.cell;
+    let n = this.cells.get(HUGE)?.length ?? 0;
+    for (const r of rs) {
+      if (isEmpty(r)) continue;
+      const x0 = Math.floor(r.minX / c);
+      const y0 = Math.floor(r.minY / c);
+      const x1 = Math.floor(r.maxX / c);
+      const y1 = Math.floor(r.maxY / c);
+      if ((x1 - x0 + 1) * (y1 - y0 + 1) > this.cells.size) return this.count;
+      for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) n += this.cells.get(key(x, y))?.length ?? 0;
+    }
+    return Math.min(n, this.count);
   }
 
   /** positions is query's answer as positions in the order given (ascending), or null. */

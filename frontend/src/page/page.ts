@@ -6,11 +6,9 @@
 
 import { makeAPI } from '../api';
 import { Editor, type EditorListener } from '../edit/editor';
-import { Bridge, errorFor } from '../embed/bridge';
-import { openChannel } from '../embed/channel';
-import type { BoardControl } from '../embed/commands';
+import { type Bridge, errorFor } from '../embed/bridge';
 import { firstTool } from '../embed/config';
-import { TokenClock, tokenProblem } from '../embed/token';
+import { TokenClock } from '../embed/token';
 import { HOME_VIEW } from '../geometry/view';
 import { HistoryPanel } from '../history/history_panel';
 import { exposeHistory } from '../history/test_api';
@@ -19,7 +17,6 @@ import { SHORTCUTS, selects } from '../input/shortcuts';
 import { Connection, type ConnState } from '../net/connection';
 import { absoluteURL, imageURL, roomName, socketURL } from '../net/room_url';
 import { CLOSE_EXPIRED } from '../protocol/codes';
-import { PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH } from '../protocol/types';
 import { Renderer } from '../render/renderer';
 import { RemoteCursors } from '../ui/cursors';
 import { LaserOut } from '../net/laser_out';
@@ -60,7 +57,8 @@ import type { Tool } from '../ui/toolbar';
 import { ToolInput } from './tool_input';
 import { ViewControl } from './view_control';
 import { attachClipboard } from './clipboard_control';
-import { ImageControl, fetchImage } from './image_control';
+import { ImageControl } from './image_control';
+import { openBridge } from './bridge_control';
 import { copyPicture } from './clipboard_picture';
 
 export class Page {
@@ -568,35 +566,16 @@ export class Page {
 
   /** openBridge opens the postMessage API to the host page, when the server named a host origin and the page is framed. */
   private openBridge(): void {
-    const { s, tools, editor } = this;
-    const control: BoardControl = {
+    const { s } = this;
+    this.bridge = openBridge(s.embedHost, s.token, s.segment, {
       readOnly: () => this.readOnly,
-      setTool: (t) => tools.setTool(t),
-      setColor: (rgba, alpha) => {
-        tools.setColor(rgba);
-        if (alpha) tools.setAlpha(rgba & 0xff);
-      },
-      setWidth: (units) => tools.setWidth(units),
-      restyleSelection: (st) => {
-        const parts = (st.color ? PART_RGB | (st.color.alpha ? PART_ALPHA : 0) : 0) | (st.units ? PART_WIDTH : 0) | (st.fill !== undefined ? PART_FILL : 0);
-        const units = st.units ?? 0;
-        return editor.arrange.restyle({ parts, color: st.color?.rgba ?? 0, filled: st.fill ?? false, width: () => units });
-      },
-      undo: () => editor.undo(),
-      redo: () => editor.redo(),
-      clear: () => void editor.sweeps.clear(),
-      undoClear: () => this.sweeps.undoClear(),
-      exportPNG: (scope) => this.exports.png(scope),
-      exportSVG: (scope) => this.exports.svg(scope),
-      insertImage: async (src) => this.images.insert(typeof src === 'string' ? await fetchImage(src) : src),
-      openHistory: () => void this.history.show(),
-      closeHistory: () => this.history.close(),
-    };
-    const channel = openChannel(s.embedHost, (c) => void this.bridge?.command(c));
-    if (channel) {
-      this.bridge = new Bridge((m) => channel.post(m), control, () => tokenProblem(s.token, s.segment, Date.now()));
-      this.bridge.loaded();
-    }
+      tools: this.tools,
+      editor: this.editor,
+      sweeps: this.sweeps,
+      exports: this.exports,
+      images: this.images,
+      history: this.history,
+    });
   }
 }
 

@@ -5,6 +5,8 @@
 import type { Editor } from '../edit/editor';
 import { union, EMPTY_RECT, type Rect } from '../geometry/bounds';
 import { strokeInRect } from '../geometry/hit';
+import { appendedTo } from '../edit/committed_cache';
+import type { Stroke } from '../protocol/board';
 import { skeleton } from '../geometry/shape';
 import { ZOOM_STEP, centerOn, setZoom, zoomAt, zoomOf, type View } from '../geometry/view';
 import { TOOL_ERASER, TOOL_TEXT } from '../protocol/types';
@@ -32,8 +34,8 @@ export class ViewControl {
   /** The first view: an embed's view=, else the one remembered for this board; null: none (a first visit). */
   readonly stored: View | null;
   private readonly store: ViewStore;
-  /** The bounds of what is drawn, cached until the drawing changes. */
-  private content: Rect | null = null;
+  /** The bounds of the committed strokes (erasers aside), and the list they are of: kept as strokes are added on top. */
+  private committedBox: { list: readonly Stroke[]; box: Rect } = { list: [], box: EMPTY_RECT };
 
   constructor(
     segment: string,
@@ -48,8 +50,8 @@ export class ViewControl {
         view: () => renderer.view,
         size: () => ({ w: renderer.width, h: renderer.height }),
         setView: (v, byUser) => this.setView(v, byUser),
-        content: () => (this.content ??= this.contentBounds()),
-        inkIn: (r) => editor.shown().some((it) => strokeInRect(it.stroke, r, editor.extentOf(it.stroke), it.dx, it.dy)),
+        content: () => this.contentBounds(),
+        inkIn: (r) => this.inkIn(r),
         panels: () => [...document.querySelectorAll('#ui .top, #ui .side, #ui .corner, #ui .status-bar')],
       },
       this.stored !== null,
@@ -62,8 +64,9 @@ export class ViewControl {
     });
     this.minimap = new Minimap(
       {
-        strokes: () => editor.committed().filter((s) => s.tool !== TOOL_ERASER),
-        bounds: (s) => editor.extentOf(s),
+        strokes: () => editor.committed(),
+        ink: (s) => s.tool !== TOOL_ERASER,
+        bounds: (s) => renderer.painter.bounds(s),
         skeleton: (s) => skeleton(s),
         lineWidth: (s) => (s.tool === TOOL_TEXT ? 0 : s.width),
       },
@@ -109,14 +112,12 @@ export class ViewControl {
 
   /** drawingChanged: what is shown changed (ours or others'). */
   drawingChanged(): void {
-    this.content = null;
     this.landing.changed();
   }
 
   /** boardChanged: the committed board changed (ops applied, a snapshot). */
   boardChanged(): void {
     this.minimap.boardChanged();
-    this.content = null;
   }
 
   /** frame brings the minimap up to date with the view (once per animation frame). */
@@ -125,13 +126,36 @@ export class ViewControl {
     this.minimap.update(r.view, r.width, r.height);
   }
 
+  /**
+   * contentBounds is the bounds of what is drawn: the committed strokes'
+   * (kept up to date as strokes are added on top, walked again only when
+   * the list changed otherwise) and those drawn on top of them.
+   */
   private contentBounds(): Rect {
-    let r: Rect = EMPTY_RECT;
-    for (const it of this.d.editor.shown()) {
+    const { editor } = this.d;
+    const list = editor.committed();
+    if (list !== this.committedBox.list) {
+      const added = appendedTo(list, this.committedBox.list);
+      let box = added ? this.committedBox.box : EMPTY_RECT;
+      // The painter's bounds: the same extent, cached where the layer reads it (a big board's are worked out once).
+      const bounds = (s: Stroke): Rect => this.d.renderer.painter.bounds(s);
+      for (const s of added ?? list) if (s.tool !== TOOL_ERASER) box = union(box, bounds(s));
+      this.committedBox = { list, box };
+    }
+    let r = this.committedBox.box;
+    for (const it of editor.overlay()) {
       if (it.stroke.tool === TOOL_ERASER) continue;
-      const e = this.d.editor.extentOf(it.stroke);
+      const e = editor.extentOf(it.stroke);
       r = union(r, { minX: e.minX + it.dx, minY: e.minY + it.dy, maxX: e.maxX + it.dx, maxY: e.maxY + it.dy });
     }
     return r;
+  }
+
+  /** inkIn reports whether any ink touches board rectangle r: the strokes drawn on top, then the committed ones through the layer's index. */
+  private inkIn(r: Rect): boolean {
+    const { editor, renderer } = this.d;
+    const touches = (s: Stroke, dx: number, dy: number): boolean => strokeInRect(s, r, editor.extentOf(s), dx, dy);
+    if (editor.overlay().some((it) => touches(it.stroke, it.dx, it.dy))) return true;
+    return renderer.someIn(editor.committed(), r, (s) => touches(s, 0, 0));
   }
 }

@@ -116,7 +116,9 @@ export function readBoard(r: ByteReader): Board {
   }
   const ns = r.count('stroke', MAX_SNAPSHOT_STROKES, MIN_SNAPSHOT_STROKE);
   const strokes: Stroke[] = [];
-  const seen = new Set<string>();
+  // Stroke numbers seen, per author (no string per stroke: a big board has 100,000).
+  const seen = new Map<number, Set<number>>();
+  const wasSeen = (author: number, stroke: number): boolean => seen.get(author)?.has(stroke) ?? false;
   let total = 0;
   for (let i = 0; i < ns; i++) {
     const author = r.uvarint32('author');
@@ -136,9 +138,10 @@ export function readBoard(r: ByteReader): Board {
     if (width < 1 || width > MAX_WIDTH) throw new ProtocolError(`width ${width} out of range 1..${MAX_WIDTH}`);
     if (np === 0) throw new ProtocolError('stroke without points');
     if (total + np > MAX_SNAPSHOT_POINTS) throw new ProtocolError('snapshot holds too many points');
-    const key = author + ':' + stroke;
-    if (seen.has(key)) throw new ProtocolError('duplicate stroke');
-    seen.add(key);
+    if (wasSeen(author, stroke)) throw new ProtocolError('duplicate stroke');
+    let byAuthor = seen.get(author);
+    if (!byAuthor) seen.set(author, (byAuthor = new Set()));
+    byAuthor.add(stroke);
     const points: Point[] = new Array(np);
     let x = 0;
     let y = 0;
@@ -176,7 +179,9 @@ export function readBoard(r: ByteReader): Board {
       rot = r.uvarint32('rotation');
       if (rot === 0 || rot >= FULL_TURN) throw new ProtocolError(`rotation ${rot} outside 1..${FULL_TURN - 1}`);
     }
-    strokes.push({
+    // A plain literal (no spread: a big board has 100,000 of them), the
+    // optional fields added only when set.
+    const s: { -readonly [K in keyof Stroke]: Stroke[K] } = {
       author,
       stroke,
       tool,
@@ -187,21 +192,23 @@ export function readBoard(r: ByteReader): Board {
       width,
       points,
       text,
-      ...(wrap ? { wrap } : {}),
       seq: strokeSeq,
       sweptBy,
       sweptN,
       removed: (flags & FLAG_REMOVED) !== 0,
-      ...(rot ? { rot } : {}),
-    });
+    };
+    if (wrap) s.wrap = wrap;
+    if (rot) s.rot = rot;
+    strokes.push(s);
   }
   for (const [id, a] of authors) {
-    if (a.open !== 0 && !seen.has(id + ':' + a.open)) {
+    if (a.open !== 0 && !wasSeen(id, a.open)) {
       throw new ProtocolError(`open stroke ${a.open} of author ${id} not on the board`);
     }
     if (a.open !== 0 && strokes.some((s) => s.author === id && s.stroke === a.open && s.sweptN !== 0)) {
       throw new ProtocolError(`open stroke ${a.open} of author ${id} is swept`);
     }
   }
-  return Board.restore(epoch, seq, authors, strokes);
+  // The strokes were made here and nobody else holds them: the board keeps them.
+  return Board.restore(epoch, seq, authors, strokes, true);
 }

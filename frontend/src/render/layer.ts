@@ -30,6 +30,7 @@ import { area, intersects, isEmpty, union, type Rect } from '../geometry/bounds'
 import { GridIndex } from '../geometry/grid_index';
 import { sameView, screenRect, toBoard, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
+import { appendedTo } from '../edit/committed_cache';
 import { TOOL_ERASER, TOOL_HIGHLIGHTER } from '../protocol/types';
 import type { LayerTargets, StrokePainter } from './paint';
 
@@ -146,12 +147,25 @@ export class CommittedLayer {
     this.syncChanged(desired, view, settled, desired === this.indexed);
   }
 
+  /**
+   * someIn reports whether test holds for a stroke of list whose bounds
+   * cross board rectangle r: through the index when list is what the layer
+   * holds, else by a walk.
+   */
+  someIn(list: readonly Stroke[], r: Rect, test: (s: Stroke) => boolean): boolean {
+    if (list === this.indexed && this.index.size === list.length) return this.index.some(r, test);
+    return list.some((s) => intersects(this.painter.bounds(s), r) && test(s));
+  }
+
   /** has reports whether s is on the layer (painted, or off the screen but accounted for). */
   has(s: Stroke): boolean {
     return this.drawn.has(s);
   }
 
   private syncChanged(desired: readonly Stroke[], view: View, settled: boolean, same: boolean): void {
+    // Strokes only added on top (someone finished a stroke): painted alone,
+    // with no walk over the board.
+    const onTopOnly = same ? null : appendedTo(desired, this.indexed);
     this.reindex(desired);
     const dirty: Rect[] = [];
     if (!sameView(view, this.renderedV)) {
@@ -163,6 +177,18 @@ export class CommittedLayer {
     }
     if (same) {
       this.repaintDirty(dirty, desired, desired.length - 1);
+      return;
+    }
+    if (onTopOnly) {
+      if (!this.repaintDirty(dirty, desired, desired.length - onTopOnly.length - 1)) return;
+      const screen = this.screen();
+      this.begin();
+      for (const s of onTopOnly) {
+        const r = this.painter.bounds(s);
+        if (intersects(r, screen)) this.paint(s);
+        this.drawn.set(s, r);
+      }
+      this.end();
       return;
     }
     const want = new Set(desired);
@@ -237,8 +263,8 @@ export class CommittedLayer {
    */
   private fullRepaintMs(desired: readonly Stroke[], view: View): number {
     const per = this.stats.lastFullMs / Math.max(1, this.lastFullPainted);
-    const near = desired === this.indexed ? this.index.positions([screenRect(view, this.cssW, this.cssH)]) : null;
-    return per * (near ? near.length : desired.length);
+    const near = desired === this.indexed ? this.index.estimate([screenRect(view, this.cssW, this.cssH)]) : desired.length;
+    return per * near;
   }
 
   /**
@@ -247,7 +273,9 @@ export class CommittedLayer {
    */
   private reindex(desired: readonly Stroke[]): void {
     if (desired === this.indexed) return;
+    const added = appendedTo(desired, this.indexed);
     this.indexed = desired;
+    if (added && this.index.size === desired.length - added.length) return this.index.append(added);
     let grew = false;
     if (desired.length >= this.index.size) {
       const items = this.index.items;

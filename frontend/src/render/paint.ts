@@ -38,6 +38,18 @@ import type { ImageSource } from './images';
 /** Below this width on the screen (device pixels), a finished pen stroke is a polyline. */
 export const LOD_PX = 1.5;
 
+let EMPTY_PATH: Path2D | null = null;
+
+/**
+ * emptyPath is the one path of an entry not built yet (build gives each its
+ * own): most strokes of a big board are only ever asked their bounds or
+ * painted from afar, and a Path2D each would be 100,000 native objects to
+ * make and collect.
+ */
+function emptyPath(): Path2D {
+  return (EMPTY_PATH ??= new Path2D());
+}
+
 interface Cached {
   n: number;
   complete: boolean;
@@ -164,10 +176,13 @@ export class StrokePainter {
   private readonly darkCss = new Map<number, string>();
   private readonly cache = new WeakMap<Paintable, Cached>();
   /** The last finished stroke object painted under each name ("author:stroke"), to spot moved copies. */
-  private byId = new Map<string, Paintable>();
+  private byId = new Map<number, Map<number, Paintable>>();
+  private byIdSize = 0;
+  /** Each color's CSS string, made once (a big board's strokes share a few). */
+  private readonly colors = new Map<number, string>();
   /** previous returns the stroke of the same name painted before s (s was moved or resized from it), if any. */
   previous(s: Paintable): Paintable | undefined {
-    const p = this.byId.get(s.author + ':' + s.stroke);
+    const p = this.byId.get(s.author)?.get(s.stroke);
     return p === s ? undefined : p;
   }
 
@@ -178,11 +193,11 @@ export class StrokePainter {
       complete,
       built: false,
       lod: null,
-      path: new Path2D(),
+      path: emptyPath(),
       dot: false,
       head: null,
       bounds: strokeExtent(s),
-      css: css ?? cssColor(s.color),
+      css: css ?? this.css(s.color),
       ox: o.x,
       oy: o.y,
       src: s,
@@ -194,14 +209,29 @@ export class StrokePainter {
     };
   }
 
+  private css(color: number): string {
+    let c = this.colors.get(color);
+    if (c === undefined) {
+      if (this.colors.size >= 4096) this.colors.clear();
+      this.colors.set(color, (c = cssColor(color)));
+    }
+    return c;
+  }
+
   private entry(s: Paintable, complete: boolean): Cached {
     let c = this.cache.get(s);
     if (c && c.n === s.points.length && c.complete === complete) return c;
     c = (complete && this.movedCopy(s)) || this.fresh(s, complete, c?.css);
     this.cache.set(s, c);
     if (complete && s.points.length) {
-      if (this.byId.size >= MAX_BY_ID) this.byId = new Map();
-      this.byId.set(s.author + ':' + s.stroke, s);
+      if (this.byIdSize >= MAX_BY_ID) {
+        this.byId = new Map();
+        this.byIdSize = 0;
+      }
+      let byN = this.byId.get(s.author);
+      if (!byN) this.byId.set(s.author, (byN = new Map()));
+      if (!byN.has(s.stroke)) this.byIdSize++;
+      byN.set(s.stroke, s);
     }
     return c;
   }
@@ -212,7 +242,7 @@ export class StrokePainter {
    */
   private movedCopy(s: Paintable): Cached | null {
     if (s.tool === TOOL_TEXT || s.points.length === 0) return null;
-    const prev = this.byId.get(s.author + ':' + s.stroke);
+    const prev = this.byId.get(s.author)?.get(s.stroke);
     if (!prev || prev === s) return null;
     const pc = this.cache.get(prev);
     const a = prev.points;

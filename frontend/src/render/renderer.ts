@@ -13,6 +13,7 @@ import type { Editor, OverlayItem } from '../edit/editor';
 import { TOOL_HIGHLIGHTER } from '../protocol/types';
 import { HOME_VIEW, sameView, screenRect, snapView, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
+import type { Rect } from '../geometry/bounds';
 import { CommittedLayer } from './layer';
 import { Lift, LIFT_MIN, keyOfStroke } from './lift';
 import { StrokePainter } from './paint';
@@ -138,6 +139,11 @@ export class Renderer {
       openMs: this.openMs,
       shownAt: this.shownAt,
     };
+  }
+
+  /** someIn reports whether test holds for a stroke of list (the committed strokes) that may cross board rectangle r: the layer's index answers, with no walk, when it holds list. */
+  someIn(list: readonly Stroke[], r: Rect, test: (s: Stroke) => boolean): boolean {
+    return this.layer.someIn(list, r, test);
   }
 
   /** setDark says whether the dark theme shows the board (highlighters are painted for its filter). */

@@ -7,20 +7,25 @@
 // repaint walks the whole board, which a pan of a big board must not do
 // every few frames.
 
-import { isEmpty, union, EMPTY_RECT, type Rect } from '../geometry/bounds';
+import { contains, isEmpty, union, EMPTY_RECT, type Rect } from '../geometry/bounds';
 import { decimation, minimapView } from '../geometry/minimap';
 import { sameView, screenRect, toBoard, toScreen, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
+import { appendedTo } from '../edit/committed_cache';
 import { cssColor } from '../render/color';
 import { h } from './dom';
 
 const W = 168;
 const H = 108;
 const REPAINT_MS = 400;
+/** Above this many strokes the picture is painted one path per color and width, z-order aside. */
+const GROUP_MIN = 5000;
 
 export interface MinimapSource {
-  /** The shown strokes, bottom first. */
+  /** The shown strokes, bottom first (the same array while they are the same). */
   strokes(): readonly Stroke[];
+  /** Whether a stroke is shown in the picture (erasers are not). */
+  ink(s: Stroke): boolean;
   /** What a stroke may cover, in board units. */
   bounds(s: Stroke): Rect;
   /** How a stroke looks in a small picture: polylines in board units. */
@@ -36,6 +41,10 @@ export class Minimap {
   private readonly picture: HTMLCanvasElement;
   private readonly pictureCtx: CanvasRenderingContext2D;
   private dirty = true;
+  /** The strokes the picture shows, their points, and the decimation step it was painted with. */
+  private painted: readonly Stroke[] | null = null;
+  private total = 0;
+  private step = 1;
   /** The drawing did not change, only the view: repaint when it is still. */
   private viewOnly = false;
   private movedAt = 0;
@@ -88,10 +97,35 @@ export class Minimap {
     this.canvas.addEventListener('pointercancel', stop);
   }
 
-  /** boardChanged says the drawing changed: the picture is repainted soon. */
+  /**
+   * boardChanged says the drawing may have changed. Strokes added on top
+   * within the picture's bounds are painted on it at the next update; any
+   * other change repaints the picture soon.
+   */
   boardChanged(): void {
-    this.dirty = true;
-    this.viewOnly = false;
+    this.changed = true;
+  }
+
+  private changed = true;
+  /** update runs from the repaint's own task: a repaint due is done now. */
+  private repaintNow = false;
+
+  /** paintAdded paints on the picture what list adds on top of what it shows, when that is all that changed and it lies within the picture's bounds. */
+  private paintAdded(list: readonly Stroke[]): boolean {
+    const added = this.painted && appendedTo(list, this.painted);
+    if (!added) return false;
+    let box: Rect = EMPTY_RECT;
+    let n = 0;
+    for (const s of added) {
+      if (!this.source.ink(s)) continue;
+      box = union(box, this.source.bounds(s));
+      n += s.points.length;
+    }
+    if (!isEmpty(box) && !contains(this.content, box)) return false;
+    this.painted = list;
+    this.total += n;
+    this.paintStrokes(added);
+    return true;
   }
 
   /** update draws the minimap for the screen's view (w × h CSS pixels). */
@@ -99,6 +133,14 @@ export class Minimap {
     const prev = this.last;
     this.last = { view, w, h };
     if (this.el.hidden || this.el.offsetParent === null) return;
+    if (this.changed) {
+      this.changed = false;
+      const list = this.source.strokes();
+      if (list !== this.painted && (this.dirty || !this.paintAdded(list))) {
+        this.dirty = true;
+        this.viewOnly = false;
+      }
+    }
     const now = performance.now();
     const viewport = screenRect(view, w, h);
     const want = minimapView(this.content, viewport, W, H);
@@ -115,12 +157,19 @@ export class Minimap {
     if (prev && !sameView(prev.view, view)) this.movedAt = now;
     if (this.dirty) {
       const due = this.viewOnly ? Math.max(this.paintedAt, this.movedAt) + REPAINT_MS : this.paintedAt + REPAINT_MS;
-      if (now >= due) this.repaint(view, w, h);
+      // A repaint walks the whole board: it runs in a task of its own after
+      // the frame (a big board's first screen shows before its minimap).
+      if (now >= due && this.repaintNow) this.repaint(view, w, h);
       else if (this.timer === null) {
-        this.timer = window.setTimeout(() => {
-          this.timer = null;
-          if (this.last) this.update(this.last.view, this.last.w, this.last.h);
-        }, due - now + 1);
+        this.timer = window.setTimeout(
+          () => {
+            this.timer = null;
+            this.repaintNow = true;
+            if (this.last) this.update(this.last.view, this.last.w, this.last.h);
+            this.repaintNow = false;
+          },
+          Math.max(0, due - now + 1),
+        );
       }
     }
     this.compose(viewport);
@@ -140,23 +189,72 @@ export class Minimap {
     let content: Rect = EMPTY_RECT;
     let total = 0;
     for (const s of strokes) {
+      if (!this.source.ink(s)) continue;
       content = union(content, this.source.bounds(s));
       total += s.points.length;
     }
     this.content = content;
+    this.painted = strokes;
+    this.total = total;
+    this.step = decimation(total);
     const m = minimapView(content, screenRect(view, w, h), W, H);
     this.mini = this.shown = m;
     const ctx = this.pictureCtx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.picture.width, this.picture.height);
+    this.paintStrokes(strokes);
+  }
+
+  /**
+   * paintStrokes paints strokes on the picture, in its transform (mini):
+   * one path per run of strokes of the same color and width, in z-order;
+   * on a big board one path per color and width (at this size who is on
+   * top where two strokes cross does not show, and 100,000 stroke() calls
+   * would).
+   */
+  private paintStrokes(strokes: readonly Stroke[]): void {
+    const ctx = this.pictureCtx;
+    const m = this.mini;
+    const dpr = this.dpr;
     ctx.setTransform(m.scale * dpr, 0, 0, m.scale * dpr, m.x * dpr, m.y * dpr);
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
-    const step = decimation(total);
+    const styleOf = (s: Stroke): string => (s.color | 0xff) + ' ' + Math.max(1 / m.scale, this.source.lineWidth(s));
+    if (strokes.length > GROUP_MIN) {
+      const groups = new Map<string, Stroke[]>();
+      for (const s of strokes) {
+        if (!this.source.ink(s)) continue;
+        const k = styleOf(s);
+        const g = groups.get(k);
+        if (g) g.push(s);
+        else groups.set(k, [s]);
+      }
+      for (const g of groups.values()) this.paintRun(g);
+      return;
+    }
+    let run: Stroke[] = [];
+    let style = '';
     for (const s of strokes) {
-      ctx.strokeStyle = cssColor(s.color | 0xff);
-      ctx.lineWidth = Math.max(1 / m.scale, this.source.lineWidth(s));
-      ctx.beginPath();
+      if (!this.source.ink(s)) continue;
+      const k = styleOf(s);
+      if (k !== style && run.length) {
+        this.paintRun(run);
+        run = [];
+      }
+      style = k;
+      run.push(s);
+    }
+    if (run.length) this.paintRun(run);
+  }
+
+  /** paintRun paints strokes of one color and width as one path. */
+  private paintRun(strokes: readonly Stroke[]): void {
+    const ctx = this.pictureCtx;
+    const step = this.step;
+    ctx.strokeStyle = cssColor(strokes[0].color | 0xff);
+    ctx.lineWidth = Math.max(1 / this.mini.scale, this.source.lineWidth(strokes[0]));
+    ctx.beginPath();
+    for (const s of strokes) {
       for (const line of this.source.skeleton(s)) {
         if (line.length === 0) continue;
         ctx.moveTo(line[0].x, line[0].y);
@@ -164,8 +262,8 @@ export class Minimap {
         const last = line[line.length - 1];
         ctx.lineTo(last.x, last.y);
       }
-      ctx.stroke();
     }
+    ctx.stroke();
   }
 
   private compose(viewport: Rect): void {

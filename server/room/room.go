@@ -46,6 +46,7 @@ type Room struct {
 	inbox  *roomInbox
 	done   chan struct{} // closed when run returns
 	behind atomic.Bool   // Redis mode: a bus message was dropped or a resync is due
+	askDue atomic.Bool   // Redis mode: ask the other replicas who is on the board (remote.go)
 
 	// Owned by run:
 	board    *canvas.Board
@@ -70,6 +71,7 @@ type Room struct {
 	// (follow the leader): relayed with the cursors, never stored.
 	views   map[uint32]canvas.View
 	editors map[uint32]canvas.StrokeID // the text each person edits (editing.go)
+	rem     remotes                    // the people on other replicas (remote.go)
 	curDue  time.Time                  // when cursors, lasers and views may next be sent
 	sentAt  time.Time                  // when the last frame went out
 	// paidUntil is how far ahead the room's frames have spent its share
@@ -136,9 +138,10 @@ const (
 	evName
 	evEditing // cur holds the text's author and number (editing.go)
 	evClose
-	evPeek // a copy of the board, for /b/{room}.svg
-	evBus  // Redis mode: a published batch (data)
-	evWake // Redis mode: look at the behind flag
+	evPeek  // a copy of the board, for /b/{room}.svg
+	evBus   // Redis mode: a published batch (data)
+	evWake  // Redis mode: look at the behind flag
+	evRelay // Redis mode: another replica's news (data; cur holds the replica, remote.go)
 )
 
 type event struct {
@@ -186,6 +189,10 @@ func newRoom(name string, hub *Hub) *Room {
 		recent:   newRecentOps(hub.cfg),
 
 		submitDone: make(chan oplog.SubmitResult, 1),
+	}
+	r.rem.by = make(map[uint64]*replica)
+	if rl, ok := hub.log.(oplog.Relay); ok && r.shared {
+		r.rem.relay = rl
 	}
 	r.inbox = newRoomInbox(hub.cfg.RoomInbox, r.unpark, hub.metrics.RoomsParked)
 	return r
@@ -323,6 +330,7 @@ func (r *Room) parkable() bool {
 // reconnect (shutdown), and the room's place in the hub given up.
 func (r *Room) stop(ctx context.Context) {
 	r.shutdown(ctx)
+	r.relayBye()
 	r.log.Unwatch(r.name, r)
 	r.forget()
 	r.hub.stopped(r)
@@ -365,7 +373,9 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 			p := r.people[m.author]
 			p.Name, p.Color = ev.name.Name, ev.name.Color
 			r.names[m.author] = p.Name
+			start := len(r.out)
 			r.out = canvas.AppendPresence(r.out, &p.Presence)
+			r.relayNews(start)
 		}
 	case evPeek: // not attached (Hub.openRoom): nothing to release
 		r.retryLoad(ctx)
@@ -385,6 +395,8 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 			r.outArrived = time.Now()
 		}
 	case evWake:
+	case evRelay:
+		r.relayedEvent(uint64(uint32(ev.cur.X))<<32|uint64(uint32(ev.cur.Y)), ev.data)
 	}
 	return true
 }
@@ -414,30 +426,10 @@ func (r *Room) nextDue() (time.Time, bool) {
 	if c, ok := r.order.due(); ok && (t.IsZero() || c.Before(t)) {
 		t = c
 	}
+	if c, ok := r.relayDue(); ok && (t.IsZero() || c.Before(t)) {
+		t = c
+	}
 	return t, !t.IsZero()
-}
-
-func (r *Room) leave(s Peer) {
-	m := r.sessions[s]
-	if m == nil {
-		return
-	}
-	delete(r.sessions, s)
-	r.hub.release(r)
-	if r.authors[m.author] == s {
-		delete(r.authors, m.author)
-	}
-	if p := r.people[m.author]; p != nil {
-		p.sessions--
-		if p.sessions <= 0 {
-			delete(r.people, m.author)
-			delete(r.cursors, m.author)
-			delete(r.lasers, m.author)
-			delete(r.views, m.author)
-			delete(r.editors, m.author) // the others drop it on Leave
-			r.out = canvas.AppendLeave(r.out, m.author)
-		}
-	}
 }
 
 // applyOp takes one op from s and holds it for the log to number. Its

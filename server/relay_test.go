@@ -26,7 +26,12 @@ func TestRedisPeopleOfADeadReplicaDisappear(t *testing.T) {
 }
 
 func TestRedisReplicaClosingABoardSaysItsPeopleLeft(t *testing.T) {
-	rs := replicas(t, redistest.Shared(t), 2)
+	closingSaysLeft(t, replicas(t, redistest.Shared(t), 2))
+}
+
+// closingSaysLeft: B's replica shuts down; A, on the other, sees B leave
+// at once, not only after the expiry.
+func closingSaysLeft(t *testing.T, rs []*testServer) {
 	room := roomName(t)
 	ctx := ctxT(t)
 	a := connect(t, rs[0], room, "A")

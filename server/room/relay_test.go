@@ -153,7 +153,7 @@ func TestPeopleOnAnotherReplicaAreSeenWithTheirCursorsAndClaims(t *testing.T) {
 func TestSameAuthorOnTwoReplicasStaysUntilBothLeft(t *testing.T) {
 	hs, _, _, _ := replicaHubs(t, 2, nil)
 	r1, alice, wa := join(t, hs[0], "b", "alice", nil)
-	_, bob, _ := join(t, hs[0], "b", "bob", nil)
+	_, bob, wb := join(t, hs[0], "b", "bob", nil)
 	alice2, again := alice.reconnected("alice")
 	r2 := attach(t, hs[1], "b", alice2, &again)
 	if w2 := alice2.welcome(t); w2.Author != wa.Author {
@@ -161,6 +161,9 @@ func TestSameAuthorOnTwoReplicasStaysUntilBothLeft(t *testing.T) {
 	}
 	// Wait until replica 1 heard of alice on replica 2 (a cursor of
 	// hers from there reaches bob).
+	// Replica 2 knows replica 1 once alice there sees bob (until then
+	// it has no one to relay her news to).
+	alice2.waitPerson(t, wb.Author, true)
 	r2.Cursor(alice2, canvas.Cursor{X: 1, Y: 2})
 	bob.waitFor(t, "alice's cursor from replica 2", func(v *peerView) bool { return len(v.cursors) > 0 })
 
@@ -298,4 +301,49 @@ func encodeRelay(m *relayMsg) []byte {
 		b = canvas.AppendEditors(b, m.editors)
 	}
 	return b
+}
+
+// A quiet board open on two replicas parks on both, and its people stay
+// on each other's lists however long it sleeps: the hub's ticker wakes
+// it to announce them, and it parks again.
+func TestQuietBoardOnTwoReplicasParksAndKeepsItsPeople(t *testing.T) {
+	hs, _, _, ms := replicaHubs(t, 2, func(c *config.Config) {
+		c.SyncInterval = 100 * time.Millisecond // announcements every 300 ms, expiry after 1.05 s
+		c.RoomPark = 40 * time.Millisecond
+		c.FlushInterval = 10 * time.Millisecond
+	})
+	_, alice, _ := join(t, hs[0], "b", "alice", nil)
+	_, bob, wb := join(t, hs[1], "b", "bob", nil)
+	alice.waitPerson(t, wb.Author, true)
+	for i, m := range ms {
+		waitGauge(t, m.RoomsParked, 1, "replica "+string(rune('1'+i))+"'s board parked")
+	}
+	// Many expiry periods of sleep.
+	time.Sleep(3 * 1050 * time.Millisecond)
+	if v := alice.view(); len(v.leaves) != 0 || len(v.people) != 2 {
+		t.Fatalf("alice, on a parked board, sees %v and was told %v left; want bob still there", v.people, v.leaves)
+	}
+	if v := bob.view(); len(v.leaves) != 0 || len(v.people) != 2 {
+		t.Fatalf("bob sees %v and was told %v left", v.people, v.leaves)
+	}
+	waitGauge(t, ms[0].RoomsParked, 1, "replica 1's board parked again")
+}
+
+// waitGauge waits until g reads want.
+func waitGauge(t *testing.T, g interface{ Write(*dto.Metric) error }, want float64, what string) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		var m dto.Metric
+		if err := g.Write(&m); err != nil {
+			t.Fatal(err)
+		}
+		if m.GetGauge().GetValue() == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s within %v", what, waitTimeout)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

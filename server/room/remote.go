@@ -36,6 +36,56 @@ import (
 // reconnect that landed elsewhere before the old connection was noticed
 // dead), and is on the board until both have left.
 
+// background reports whether evs hold nothing but relay traffic (news
+// from other replicas, the hub's ticker), which does not keep a room from
+// parking (loop).
+func background(evs []event) bool {
+	for i := range evs {
+		if k := evs[i].kind; k != evRelay && k != evAnnounce {
+			return false
+		}
+	}
+	return true
+}
+
+// relayTicker wakes the rooms that know another replica every every
+// (announceEvery), until stop: a parked room has no timer of its own, and
+// must still announce its people and forget replicas that went silent.
+func (h *Hub) relayTicker(every time.Duration, stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var rooms []*Room
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		rooms = rooms[:0]
+		h.mu.Lock()
+		for _, r := range h.rooms {
+			if r.relaying.Load() {
+				rooms = append(rooms, r)
+			}
+		}
+		h.mu.Unlock()
+		for _, r := range rooms {
+			r.inbox.tryPut(event{kind: evAnnounce}) // full: it is awake anyway
+		}
+		clear(rooms)
+	}
+}
+
+// announceTick is the hub's ticker reaching the room: announce now if
+// the next announcement is less than half an interval away (the ticker
+// and the room's own timer drift apart).
+func (r *Room) announceTick(now time.Time) {
+	if r.rem.announceDue.Sub(now) < r.announceEvery()/2 {
+		r.rem.announceDue = now
+	}
+}
+
 // announceEvery is how often a room that knows another replica announces
 // its people to it: three sync intervals (3 s by default).
 func (r *Room) announceEvery() time.Duration { return 3 * r.cfg.SyncInterval }
@@ -309,6 +359,7 @@ func (r *Room) relayFlush(now time.Time, force bool) {
 		r.rem.out = r.rem.out[:0]
 		r.rem.due = now.Add(r.cfg.CursorInterval)
 	}
+	r.relaying.Store(len(r.rem.by) > 0)
 }
 
 // announce relays everyone here as a message of kind, and the next

@@ -47,6 +47,9 @@ type Room struct {
 	done   chan struct{} // closed when run returns
 	behind atomic.Bool   // Redis mode: a bus message was dropped or a resync is due
 	askDue atomic.Bool   // Redis mode: ask the other replicas who is on the board (remote.go)
+	// Redis mode: the room knows another replica with the board open, so
+	// the hub's ticker wakes it to announce its people (remote.go).
+	relaying atomic.Bool
 
 	// Owned by run:
 	board    *canvas.Board
@@ -138,10 +141,11 @@ const (
 	evName
 	evEditing // cur holds the text's author and number (editing.go)
 	evClose
-	evPeek  // a copy of the board, for /b/{room}.svg
-	evBus   // Redis mode: a published batch (data)
-	evWake  // Redis mode: look at the behind flag
-	evRelay // Redis mode: another replica's news (data; cur holds the replica, remote.go)
+	evPeek     // a copy of the board, for /b/{room}.svg
+	evBus      // Redis mode: a published batch (data)
+	evWake     // Redis mode: look at the behind flag
+	evRelay    // Redis mode: another replica's news (data; cur holds the replica, remote.go)
+	evAnnounce // Redis mode: the hub's ticker: announce this room's people if due (remote.go)
 )
 
 type event struct {
@@ -249,7 +253,7 @@ func (r *Room) run() {
 		r.logger.Error("load room", "err", err)
 		r.failed = err
 	}
-	r.loop()
+	r.loop(false)
 }
 
 // loop handles the room's events. A room whose loop has nothing to wait
@@ -260,7 +264,12 @@ func (r *Room) run() {
 // waiting for its close. Closing is not the loop's to time: the hub closes
 // a room cfg.RoomIdle after its last person left (Hub.release) by posting
 // evClose, which wakes a parked room to store what it holds and stop.
-func (r *Room) loop() {
+//
+// News of other replicas' people (evRelay, evAnnounce: remote.go) is not
+// activity: a room woken from its park by nothing else (woken) relays
+// what is due and parks again at once, so a quiet board open on several
+// replicas still gives up its goroutine between announcements.
+func (r *Room) loop(woken bool) {
 	ctx := context.Background()
 	due := time.NewTimer(time.Hour)
 	defer due.Stop()
@@ -270,7 +279,7 @@ func (r *Room) loop() {
 	batches, batchesAtPark := 0, 0
 	for {
 		var dueC <-chan time.Time
-		if d, ok := r.nextDue(); ok {
+		if d, ok := r.nextDue(true); ok {
 			due.Reset(time.Until(d))
 			dueC = due.C
 		} else {
@@ -279,7 +288,9 @@ func (r *Room) loop() {
 		select {
 		case <-r.inbox.notify:
 			evs = r.inbox.take(evs)
-			batches++
+			if !background(evs) {
+				batches++
+			}
 			for i, ev := range evs {
 				r.unhandled = evs[i+1:]
 				if !r.handle(ctx, ev) {
@@ -303,13 +314,16 @@ func (r *Room) loop() {
 		r.tend()
 		r.flush(ctx, false)
 		r.account()
+		if woken && batches == 0 && r.parkable() && r.inbox.park() {
+			return
+		}
 	}
 }
 
 // unpark starts the loop of a parked room again: the inbox calls it when
 // an event arrives for a parked room.
 func (r *Room) unpark() {
-	go r.loop()
+	go r.loop(true)
 }
 
 // parkable reports whether the loop has nothing to wait for but events:
@@ -322,7 +336,7 @@ func (r *Room) parkable() bool {
 	if r.order.inflight != nil || len(r.order.subs) > 0 {
 		return false
 	}
-	_, due := r.nextDue()
+	_, due := r.nextDue(false)
 	return !due
 }
 
@@ -397,6 +411,8 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 	case evWake:
 	case evRelay:
 		r.relayedEvent(uint64(uint32(ev.cur.X))<<32|uint64(uint32(ev.cur.Y)), ev.data)
+	case evAnnounce:
+		r.announceTick(time.Now())
 	}
 	return true
 }
@@ -412,8 +428,9 @@ func (r *Room) retryLoad(ctx context.Context) {
 }
 
 // nextDue is when the loop must wake without an event: cursors to send, a
-// retry of the shared log, a sequence gap to repair.
-func (r *Room) nextDue() (time.Time, bool) {
+// retry of the shared log, a sequence gap to repair, and with relay the
+// relay's timers (a parked room leaves them to the hub's ticker).
+func (r *Room) nextDue(relay bool) (time.Time, bool) {
 	var t time.Time
 	if len(r.cursors) > 0 || len(r.lasers) > 0 || len(r.views) > 0 {
 		t = r.curDue
@@ -426,7 +443,7 @@ func (r *Room) nextDue() (time.Time, bool) {
 	if c, ok := r.order.due(); ok && (t.IsZero() || c.Before(t)) {
 		t = c
 	}
-	if c, ok := r.relayDue(); ok && (t.IsZero() || c.Before(t)) {
+	if c, ok := r.relayDue(); relay && ok && (t.IsZero() || c.Before(t)) {
 		t = c
 	}
 	return t, !t.IsZero()
@@ -496,85 +513,6 @@ func (r *Room) forbidden(s Peer, data []byte) string {
 		return "Only a moderator can undo a removal."
 	}
 	return ""
-}
-
-// growth is what ops held for the log (not yet numbered and applied) will
-// add to the board: points and bytes of text, and new strokes.
-type growth struct {
-	points, strokes int
-}
-
-// sizeOf returns what r.op (decoded, by author) adds to the board. A
-// Shape or Text sent again for a stroke already there (a drag, an edit)
-// replaces it: it adds only the difference, which may be less than
-// nothing.
-func (r *Room) sizeOf(author uint32) growth {
-	o := &r.op
-	h := growth{points: len(o.Points) + len(o.Text)}
-	switch o.Type {
-	case canvas.OpBegin:
-		h.strokes = 1
-	case canvas.OpShape, canvas.OpText, canvas.OpImage:
-		if st := r.board.Stroke(canvas.StrokeID{Author: author, N: o.Stroke}); st != nil {
-			h.points -= len(st.Points) + len(st.Text)
-		} else {
-			h.strokes = 1
-		}
-	case canvas.OpTextEdit: // replaces the text of a text that exists, else nothing
-		h.points = 0
-		if st := r.board.Stroke(o.Anchor); st != nil && st.Tool == canvas.ToolText {
-			h.points = len(o.Text) - len(st.Text)
-		}
-	}
-	return h
-}
-
-// overLimits reports whether an op adding size would take the board past
-// cfg.MaxBoardPoints (points and bytes of text) or cfg.MaxBoardStrokes,
-// counting the ops held for the log as if they were on it already (and
-// swept strokes, which stay on the board until a purge). So the limits
-// hold however many ops are in flight.
-func (r *Room) overLimits(size growth) bool {
-	points, strokes := r.order.held.boardAfter(r.board)
-	return r.over(points, strokes, size)
-}
-
-func (r *Room) over(points, strokes int, size growth) bool {
-	// A byte of text counts as a point: unbounded, 100,000 texts of 4 KiB
-	// would make a snapshot no client could take (Validate).
-	return points+size.points > r.cfg.MaxBoardPoints || (size.strokes > 0 && strokes >= r.cfg.MaxBoardStrokes)
-}
-
-// purgeRoom reports whether numbering the op in a Purge (which drops
-// every swept stroke first, canvas/sweep.go) would make room for it, and
-// what the board would then hold before it. It estimates what will be
-// swept when the purge is applied from the board and the ops held: all
-// of the board once a clear is held. It never purges while an undo of a
-// sweep is held (what it shows again could not be purged) or another
-// purge is (its room is counted already): the op is then refused, as on
-// a full board.
-func (r *Room) purgeRoom(size growth) (growth, bool) {
-	h := &r.order.held
-	if h.unsweeps > 0 || h.purges > 0 {
-		return growth{}, false
-	}
-	base := h.liveAfter(r.board)
-	if r.over(base.points, base.strokes, size) {
-		return growth{}, false
-	}
-	return base, true
-}
-
-// boardFull tells s its op was refused: the board is full.
-func (r *Room) boardFull(s Peer, size growth) {
-	points, _ := r.order.held.boardAfter(r.board)
-	limit := "board_strokes"
-	if points+size.points > r.cfg.MaxBoardPoints {
-		limit = "board_points"
-	}
-	r.hub.metrics.LimitHits.WithLabelValues(limit).Inc()
-	s.Send(canvas.AppendNotice(nil, &canvas.Notice{Code: canvas.NoticeBoardFull,
-		Message: "This board is full: nothing more can be drawn on it. Clearing it makes room."}))
 }
 
 // shutdown flushes, stores a snapshot and tells every session to reconnect.

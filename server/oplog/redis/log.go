@@ -49,7 +49,8 @@ import (
 //	sp:{R}:ckpts    sorted set: older snapshots (checkpoints), scored by seq
 //	sp:{R}:versions sorted set: version records (oplog.AppendVersion), scored by seq
 //	channel sp:{R}  pub/sub (a shard channel, SPUBLISH, in a cluster): epoch
-//	                (8 bytes) + one canvas Ops message
+//	                (8 bytes) + one canvas Ops message; or 8 zero bytes, the
+//	                sending replica's id (8 bytes) and a room's news (relay.go)
 //
 // One Lua script (submitScript) is the room's sequencer: for a batch of ops
 // from one replica it checks the epoch, skips ops already applied (an

@@ -336,6 +336,9 @@ func (r *Room) parkable() bool {
 	if r.order.inflight != nil || len(r.order.subs) > 0 {
 		return false
 	}
+	if len(r.rem.out) > 0 || r.rem.answer || r.askDue.Load() {
+		return false // news for the other replicas waits to go (remote.go)
+	}
 	_, due := r.nextDue(false)
 	return !due
 }

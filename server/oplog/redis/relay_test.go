@@ -3,11 +3,13 @@ package redis
 import (
 	"bytes"
 	"encoding/binary"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
 // relayListener keeps the news a log hands it.
@@ -39,8 +41,31 @@ func (l *relayListener) news() []string {
 // watch it, named by its sender, and not the sender itself; a batch of
 // ops on the same channel is still a batch.
 func TestRelayReachesTheOtherReplicasOnly(t *testing.T) {
-	a, b := testLog(t, 3), testLog(t, 3)
-	room := "relay" + randomHex()
+	relayBetween(t, testLog(t, 3), testLog(t, 3), "relay"+randomHex())
+}
+
+// The same on a Redis Cluster, for boards on each of its masters: news
+// goes on the board's shard channel, over the replicas' one subscription
+// connection per master.
+func TestRedisClusterRelayReachesTheOtherReplicasOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Redis Cluster")
+	}
+	c := redistest.StartCluster(t, redistest.ClusterOptions{Masters: 3})
+	a, b := clusterLog(t, "redis://"+c.Nodes[0].Addr, 0), clusterLog(t, "redis://"+c.Nodes[1].Addr, 0)
+	for i := range 6 {
+		relayBetween(t, a, b, "relay"+randomHex()+strconv.Itoa(i))
+	}
+	a.shards.mu.Lock()
+	n := len(a.shards.nodes)
+	a.shards.mu.Unlock()
+	if n > 3 {
+		t.Fatalf("%d subscription connections for 3 masters", n)
+	}
+}
+
+func relayBetween(t *testing.T, a, b *Log, room string) {
+	t.Helper()
 	la := &relayListener{more: make(chan struct{}, 1)}
 	lb := &relayListener{more: make(chan struct{}, 1)}
 	a.Watch(room, la)

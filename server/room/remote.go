@@ -22,9 +22,12 @@ import (
 // heard from for expireAfter (three announcements missed, and half of
 // one for the way), so the people of a replica that died without a word
 // disappear within it. A replica that closes the board says so (relayBye).
-// A room that knows no other replica relays nothing, so a board on one
-// replica costs Redis nothing more; as soon as one speaks (an ask, or any
-// message from a replica not known), the room answers with everything.
+// A room that knows no other replica relays no news (only its ask when it
+// opens the board, and its people every lonelyAnnounceFactor
+// announcements while it is awake anyway), so a board on one replica
+// costs Redis next to nothing; as soon as another replica speaks (an ask,
+// or any message from a replica not known), the room answers with
+// everything and relays from then on.
 //
 // News go out at most once a cursor interval per room, in one message,
 // and only when there are news: the cursors, trails and views the room

@@ -131,7 +131,7 @@ func splitRelayed(p []byte) (news bool, from uint64, msg []byte, err error) {
 func (l *Log) deliverRelayed(ln oplog.Listener, ch string, from uint64, msg []byte, err error) {
 	if err != nil {
 		l.metrics.RelayDrops.Inc()
-		l.log.Warn("bad relayed message dropped", "channel", ch, "err", err)
+		l.log.Debug("bad relayed message dropped", "channel", ch, "err", err) // counted: sketchpad_relay_drops_total
 		return
 	}
 	if from == l.id {

@@ -2,9 +2,7 @@ package server_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,48 +18,34 @@ type procReplica struct {
 	url  string
 }
 
-var built struct {
-	once sync.Once
-	bin  string
-	err  error
-}
-
-// replicaProcess starts a replica process on the Redis (or Redis Cluster
-// node) at redisURL, with the test replicas' settings (startReplica).
+// replicaProcess builds the server and starts it as a replica on the
+// Redis (or Redis Cluster node) at redisURL, with the test replicas'
+// settings (startReplica). The build is Go's cached one after the first.
 func replicaProcess(t *testing.T, redisURL string) *procReplica {
 	t.Helper()
-	built.once.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		root, err := local.ModuleRoot()
-		if err != nil {
-			built.err = err
-			return
-		}
-		// Kept for the test binary's life, shared by its tests.
-		dir, err := os.MkdirTemp("", "sketchpad-bin")
-		if err != nil {
-			built.err = err
-			return
-		}
-		built.bin, built.err = local.Build(ctx, root, dir)
-	})
-	if built.err != nil {
-		t.Fatal(built.err)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	root, err := local.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bin, err := local.Build(ctx, root, dir)
+	if err != nil {
+		t.Fatal(err)
 	}
 	addr, err := testenv.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	p := &testenv.Proc{Name: "replica", Path: built.bin, LogPath: filepath.Join(dir, "replica.log"),
+	p := &testenv.Proc{Name: "replica", Path: bin, LogPath: filepath.Join(dir, "replica.log"),
 		Args: []string{"--addr", addr, "--redis-url", redisURL, "--data", filepath.Join(dir, "data"),
 			"--sync-interval", "200ms", "--rate-http", "10000", "--ip-rate-factor", "1000"}}
 	if err := p.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(p.Kill)
-	if err := testenv.WaitHTTP(context.Background(), "http://"+addr+"/readyz", p, 30*time.Second); err != nil {
+	if err := testenv.WaitHTTP(ctx, "http://"+addr+"/readyz", p, 30*time.Second); err != nil {
 		t.Fatalf("%v\n%s", err, p.LogTail(20))
 	}
 	return &procReplica{proc: p, url: "http://" + addr}

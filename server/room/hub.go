@@ -57,7 +57,7 @@ func NewHub(cfg *config.Config, ops oplog.Log, logger *slog.Logger, m *metrics.M
 		lastClosing: make(map[string]*Room),
 		onBoards:    make(map[Address]map[string]int),
 	}
-	if _, ok := ops.(oplog.Relay); ok && ops.Shared() {
+	if _, ok := ops.(oplog.Relay); ok && ops.Shared() && cfg.SyncInterval > 0 {
 		h.tickStop, h.tickDone = make(chan struct{}), make(chan struct{})
 		go h.relayTicker(3*cfg.SyncInterval, h.tickStop, h.tickDone)
 	}

@@ -24,6 +24,7 @@ type Metrics struct {
 	Rejected     prometheus.Counter
 	StoreErrors  prometheus.Counter
 	BusDrops     prometheus.Counter
+	RelayDrops   prometheus.Counter
 	Reconnects   prometheus.Counter
 	LimitHits    *prometheus.CounterVec // by limit
 	RateLimited  *prometheus.CounterVec // by class
@@ -88,6 +89,7 @@ func New() *Metrics {
 		}(),
 		Reconnects:    f("redis_reconnects_total", "Redis mode: times the pub/sub connection was lost and re-established."),
 		BusDrops:      f("bus_drops_total", "Redis mode: published batches dropped because a room's inbox was full (repaired from the log)."),
+		RelayDrops:    f("relay_drops_total", "Redis mode: news of other replicas' people (who is on a board, cursors, claims) dropped: malformed, a room's inbox full, or the relay queue full."),
 		Resyncs:       f("resyncs_total", "Redis mode: reads of a room's log to catch up (gaps, resubscriptions, drops)."),
 		Archived:      f("boards_archived_total", "With --archive-url: boards nobody used written to PostgreSQL and removed from Redis."),
 		Restored:      f("boards_restored_total", "With --archive-url: archived boards loaded back into Redis when opened."),

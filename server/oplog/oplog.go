@@ -1,6 +1,7 @@
 // Package oplog is the contract between a room and the log that numbers
 // and keeps its ops: the Log a room talks to, the Listener a log calls
-// back, and the plain records that cross between them (BatchOp,
+// back, the optional Relay a shared log offers for news that is not
+// ops (relay.go), and the plain records that cross between them (BatchOp,
 // SubmitResult, StoredRoom, StoredOp). The logs live beside it: local (a
 // replica on its own, numbering over a Store, in memory or in bbolt) and
 // redis (a Lua sequencer every replica shares); every one of them passes

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -42,7 +43,9 @@ type fakePeer struct {
 	leaves    []uint32
 	cursors   []canvas.AuthorCursor
 	notices   []canvas.Notice
-	errs      []string // what a real client would close the connection for
+	errs      []string                   // what a real client would close the connection for
+	people    map[uint32]canvas.Presence // who is on the board, as a page keeps it
+	editors   map[uint32]canvas.StrokeID // who edits which text
 }
 
 // seqOp is an op a client applied and its number.
@@ -148,8 +151,25 @@ func (p *fakePeer) take(m *canvas.ServerMsg) error {
 		}
 	case canvas.MsgPresence:
 		p.presence = append(p.presence, m.Presence)
+		if p.people == nil {
+			p.people = make(map[uint32]canvas.Presence)
+		}
+		p.people[m.Presence.Author] = m.Presence
 	case canvas.MsgLeave:
 		p.leaves = append(p.leaves, m.Leave)
+		delete(p.people, m.Leave)
+		delete(p.editors, m.Leave)
+	case canvas.MsgEditors:
+		if p.editors == nil {
+			p.editors = make(map[uint32]canvas.StrokeID)
+		}
+		for _, e := range m.Editors {
+			if e.Text == (canvas.StrokeID{}) {
+				delete(p.editors, e.Editor)
+			} else {
+				p.editors[e.Editor] = e.Text
+			}
+		}
 	case canvas.MsgCursors:
 		p.cursors = append(p.cursors, m.Cursors...)
 	case canvas.MsgNotice:
@@ -169,6 +189,8 @@ type peerView struct {
 	cursors   []canvas.AuthorCursor
 	notices   []canvas.Notice
 	errs      []string
+	people    map[uint32]canvas.Presence
+	editors   map[uint32]canvas.StrokeID
 	closed    bool
 	code      canvas.CloseCode
 	reason    string
@@ -183,7 +205,7 @@ func (p *fakePeer) viewLocked(clone bool) peerView {
 		welcomes: append([]canvas.Welcome(nil), p.welcomes...), ops: append([]seqOp(nil), p.ops...),
 		snapshots: p.snapshots, presence: append([]canvas.Presence(nil), p.presence...),
 		leaves: append([]uint32(nil), p.leaves...), cursors: append([]canvas.AuthorCursor(nil), p.cursors...), notices: append([]canvas.Notice(nil), p.notices...),
-		errs: append([]string(nil), p.errs...), closed: p.closed, code: p.code, reason: p.reason, frames: len(p.frames),
+		errs: append([]string(nil), p.errs...), people: maps.Clone(p.people), editors: maps.Clone(p.editors), closed: p.closed, code: p.code, reason: p.reason, frames: len(p.frames),
 	}
 	v.board = p.board
 	if clone && p.board != nil {

@@ -23,6 +23,7 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	r.markClears(ctx)
 	now := time.Now()
 	if (len(r.cursors) > 0 || len(r.lasers) > 0 || len(r.views) > 0) && (force || !now.Before(r.curDue)) {
+		start := len(r.out)
 		if len(r.cursors) > 0 {
 			cs := make([]canvas.AuthorCursor, 0, len(r.cursors))
 			for a, c := range r.cursors {
@@ -47,9 +48,11 @@ func (r *Room) flush(ctx context.Context, force bool) {
 			r.out = canvas.AppendViews(r.out, vs)
 			clear(r.views)
 		}
+		r.relayNews(start) // r.cursors, r.lasers and r.views hold this replica's own
 		r.outUrgent = true
 		r.curDue = now.Add(r.cfg.CursorInterval)
 	}
+	r.relayFlush(now, force)
 	if len(r.out) == 0 {
 		// Nothing to send: a compaction due now delays no frame. (In
 		// Redis mode the ops that crossed SnapshotEvery may have gone out

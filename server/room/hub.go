@@ -40,12 +40,15 @@ type Hub struct {
 	onBoards map[Address]map[string]int
 	closed   bool
 	wg       sync.WaitGroup // running room loops
+	// The relay's ticker (remote.go): closed to stop it, and closed by
+	// it when it stopped (nil without a relay, or once stopped).
+	tickStop, tickDone chan struct{}
 }
 
 // NewHub returns a hub whose rooms keep their ops in oplog. cfg must have
 // its defaults filled in.
 func NewHub(cfg *config.Config, ops oplog.Log, logger *slog.Logger, m *metrics.Metrics) *Hub {
-	return &Hub{
+	h := &Hub{
 		cfg: cfg, log: ops, logger: logger, metrics: m,
 		rooms:       make(map[string]*Room),
 		refs:        make(map[*Room]int),
@@ -54,6 +57,11 @@ func NewHub(cfg *config.Config, ops oplog.Log, logger *slog.Logger, m *metrics.M
 		lastClosing: make(map[string]*Room),
 		onBoards:    make(map[Address]map[string]int),
 	}
+	if _, ok := ops.(oplog.Relay); ok && ops.Shared() && cfg.SyncInterval > 0 {
+		h.tickStop, h.tickDone = make(chan struct{}), make(chan struct{})
+		go h.relayTicker(3*cfg.SyncInterval, h.tickStop, h.tickDone)
+	}
+	return h
 }
 
 // acquire returns the open room name, opening it if needed, and counts one
@@ -252,6 +260,8 @@ func (h *Hub) stopped(r *Room) {
 func (h *Hub) Close() {
 	h.mu.Lock()
 	h.closed = true
+	stop := h.tickStop
+	h.tickStop = nil
 	rooms := make([]*Room, 0, len(h.rooms))
 	for _, r := range h.rooms {
 		rooms = append(rooms, r)
@@ -261,6 +271,10 @@ func (h *Hub) Close() {
 		r.post(event{kind: evClose})
 	}
 	h.wg.Wait()
+	if stop != nil {
+		close(stop)
+		<-h.tickDone
+	}
 }
 
 // openRoom returns the room name if it is open on this replica, or nil;

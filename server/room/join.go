@@ -113,17 +113,45 @@ func (r *Room) join(ctx context.Context, s Peer, h *canvas.Hello) {
 	p.Name, p.Color = h.Name, h.Color
 	r.names[author] = h.Name
 	tail = canvas.AppendPresence(tail, &p.Presence)
+	tail = r.appendRemotePeople(tail)
 	tail = r.appendEditors(tail)
 	if r.order.paused {
 		tail = appendPaused(tail)
 	}
+	start := len(r.out)
 	r.out = canvas.AppendPresence(r.out, &p.Presence)
+	r.relayNews(start)
 	if n := len(head) + len(snap) + len(tail); len(snap) >= loadingNoticeFrom {
 		// Ahead of the frame, so a page on a slow link knows to wait.
 		s.Send(canvas.AppendNotice(nil, &canvas.Notice{Code: canvas.NoticeLoading,
 			Message: fmt.Sprintf("Loading the board (%.1f MB)…", float64(n)/1e6)}))
 	}
 	s.SendParts(head, snap, tail)
+}
+
+// leave detaches s; its person leaves once their last session here has.
+func (r *Room) leave(s Peer) {
+	m := r.sessions[s]
+	if m == nil {
+		return
+	}
+	delete(r.sessions, s)
+	r.hub.release(r)
+	if r.authors[m.author] == s {
+		delete(r.authors, m.author)
+	}
+	if p := r.people[m.author]; p != nil {
+		p.sessions--
+		if p.sessions <= 0 {
+			delete(r.people, m.author)
+			delete(r.cursors, m.author)
+			delete(r.lasers, m.author)
+			delete(r.views, m.author)
+			delete(r.editors, m.author) // the others drop it on Leave
+			r.relayLeave(m.author)
+			r.gone(m.author) // unless still on another replica
+		}
+	}
 }
 
 // loadingNoticeFrom is the snapshot size from which a joiner is told that

@@ -85,6 +85,9 @@ func (r *Room) Published(epoch, first uint64, ops []canvas.SeqOp) bool {
 // Resync marks the room behind and nudges its loop.
 func (r *Room) Resync() {
 	r.behind.Store(true)
+	// News relayed before were not seen either (a new subscription):
+	// ask the other replicas who is on the board.
+	r.askDue.Store(true)
 	r.inbox.tryPut(event{kind: evWake}) // full: it looks at the flag after this batch
 }
 

@@ -46,6 +46,10 @@ type Room struct {
 	inbox  *roomInbox
 	done   chan struct{} // closed when run returns
 	behind atomic.Bool   // Redis mode: a bus message was dropped or a resync is due
+	askDue atomic.Bool   // Redis mode: ask the other replicas who is on the board (remote.go)
+	// Redis mode: the room knows another replica with the board open, so
+	// the hub's ticker wakes it to announce its people (remote.go).
+	relaying atomic.Bool
 
 	// Owned by run:
 	board    *canvas.Board
@@ -70,6 +74,7 @@ type Room struct {
 	// (follow the leader): relayed with the cursors, never stored.
 	views   map[uint32]canvas.View
 	editors map[uint32]canvas.StrokeID // the text each person edits (editing.go)
+	rem     remotes                    // the people on other replicas (remote.go)
 	curDue  time.Time                  // when cursors, lasers and views may next be sent
 	sentAt  time.Time                  // when the last frame went out
 	// paidUntil is how far ahead the room's frames have spent its share
@@ -136,9 +141,11 @@ const (
 	evName
 	evEditing // cur holds the text's author and number (editing.go)
 	evClose
-	evPeek // a copy of the board, for /b/{room}.svg
-	evBus  // Redis mode: a published batch (data)
-	evWake // Redis mode: look at the behind flag
+	evPeek     // a copy of the board, for /b/{room}.svg
+	evBus      // Redis mode: a published batch (data)
+	evWake     // Redis mode: look at the behind flag
+	evRelay    // Redis mode: another replica's news (data; cur holds the replica, remote.go)
+	evAnnounce // Redis mode: the hub's ticker: announce this room's people if due (remote.go)
 )
 
 type event struct {
@@ -186,6 +193,10 @@ func newRoom(name string, hub *Hub) *Room {
 		recent:   newRecentOps(hub.cfg),
 
 		submitDone: make(chan oplog.SubmitResult, 1),
+	}
+	r.rem.by = make(map[uint64]*replica)
+	if rl, ok := hub.log.(oplog.Relay); ok && r.shared {
+		r.rem.relay = rl
 	}
 	r.inbox = newRoomInbox(hub.cfg.RoomInbox, r.unpark, hub.metrics.RoomsParked)
 	return r
@@ -242,7 +253,7 @@ func (r *Room) run() {
 		r.logger.Error("load room", "err", err)
 		r.failed = err
 	}
-	r.loop()
+	r.loop(false)
 }
 
 // loop handles the room's events. A room whose loop has nothing to wait
@@ -253,7 +264,12 @@ func (r *Room) run() {
 // waiting for its close. Closing is not the loop's to time: the hub closes
 // a room cfg.RoomIdle after its last person left (Hub.release) by posting
 // evClose, which wakes a parked room to store what it holds and stop.
-func (r *Room) loop() {
+//
+// News of other replicas' people (evRelay, evAnnounce: remote.go) is not
+// activity: a room woken from its park by nothing else (woken) relays
+// what is due and parks again at once, so a quiet board open on several
+// replicas still gives up its goroutine between announcements.
+func (r *Room) loop(woken bool) {
 	ctx := context.Background()
 	due := time.NewTimer(time.Hour)
 	defer due.Stop()
@@ -263,7 +279,7 @@ func (r *Room) loop() {
 	batches, batchesAtPark := 0, 0
 	for {
 		var dueC <-chan time.Time
-		if d, ok := r.nextDue(); ok {
+		if d, ok := r.nextDue(true); ok {
 			due.Reset(time.Until(d))
 			dueC = due.C
 		} else {
@@ -272,7 +288,9 @@ func (r *Room) loop() {
 		select {
 		case <-r.inbox.notify:
 			evs = r.inbox.take(evs)
-			batches++
+			if !background(evs) {
+				batches++
+			}
 			for i, ev := range evs {
 				r.unhandled = evs[i+1:]
 				if !r.handle(ctx, ev) {
@@ -296,13 +314,16 @@ func (r *Room) loop() {
 		r.tend()
 		r.flush(ctx, false)
 		r.account()
+		if woken && batches == 0 && r.parkable() && r.inbox.park() {
+			return
+		}
 	}
 }
 
 // unpark starts the loop of a parked room again: the inbox calls it when
 // an event arrives for a parked room.
 func (r *Room) unpark() {
-	go r.loop()
+	go r.loop(true)
 }
 
 // parkable reports whether the loop has nothing to wait for but events:
@@ -315,7 +336,10 @@ func (r *Room) parkable() bool {
 	if r.order.inflight != nil || len(r.order.subs) > 0 {
 		return false
 	}
-	_, due := r.nextDue()
+	if len(r.rem.out) > 0 || r.rem.answer || r.askDue.Load() {
+		return false // news for the other replicas waits to go (remote.go)
+	}
+	_, due := r.nextDue(false)
 	return !due
 }
 
@@ -323,6 +347,7 @@ func (r *Room) parkable() bool {
 // reconnect (shutdown), and the room's place in the hub given up.
 func (r *Room) stop(ctx context.Context) {
 	r.shutdown(ctx)
+	r.relayBye()
 	r.log.Unwatch(r.name, r)
 	r.forget()
 	r.hub.stopped(r)
@@ -365,7 +390,9 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 			p := r.people[m.author]
 			p.Name, p.Color = ev.name.Name, ev.name.Color
 			r.names[m.author] = p.Name
+			start := len(r.out)
 			r.out = canvas.AppendPresence(r.out, &p.Presence)
+			r.relayNews(start)
 		}
 	case evPeek: // not attached (Hub.openRoom): nothing to release
 		r.retryLoad(ctx)
@@ -385,6 +412,10 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 			r.outArrived = time.Now()
 		}
 	case evWake:
+	case evRelay:
+		r.relayedEvent(uint64(uint32(ev.cur.X))<<32|uint64(uint32(ev.cur.Y)), ev.data)
+	case evAnnounce:
+		r.announceTick(time.Now())
 	}
 	return true
 }
@@ -400,8 +431,9 @@ func (r *Room) retryLoad(ctx context.Context) {
 }
 
 // nextDue is when the loop must wake without an event: cursors to send, a
-// retry of the shared log, a sequence gap to repair.
-func (r *Room) nextDue() (time.Time, bool) {
+// retry of the shared log, a sequence gap to repair, and with relay the
+// relay's timers (a parked room leaves them to the hub's ticker).
+func (r *Room) nextDue(relay bool) (time.Time, bool) {
 	var t time.Time
 	if len(r.cursors) > 0 || len(r.lasers) > 0 || len(r.views) > 0 {
 		t = r.curDue
@@ -414,30 +446,10 @@ func (r *Room) nextDue() (time.Time, bool) {
 	if c, ok := r.order.due(); ok && (t.IsZero() || c.Before(t)) {
 		t = c
 	}
+	if c, ok := r.relayDue(); relay && ok && (t.IsZero() || c.Before(t)) {
+		t = c
+	}
 	return t, !t.IsZero()
-}
-
-func (r *Room) leave(s Peer) {
-	m := r.sessions[s]
-	if m == nil {
-		return
-	}
-	delete(r.sessions, s)
-	r.hub.release(r)
-	if r.authors[m.author] == s {
-		delete(r.authors, m.author)
-	}
-	if p := r.people[m.author]; p != nil {
-		p.sessions--
-		if p.sessions <= 0 {
-			delete(r.people, m.author)
-			delete(r.cursors, m.author)
-			delete(r.lasers, m.author)
-			delete(r.views, m.author)
-			delete(r.editors, m.author) // the others drop it on Leave
-			r.out = canvas.AppendLeave(r.out, m.author)
-		}
-	}
 }
 
 // applyOp takes one op from s and holds it for the log to number. Its
@@ -504,85 +516,6 @@ func (r *Room) forbidden(s Peer, data []byte) string {
 		return "Only a moderator can undo a removal."
 	}
 	return ""
-}
-
-// growth is what ops held for the log (not yet numbered and applied) will
-// add to the board: points and bytes of text, and new strokes.
-type growth struct {
-	points, strokes int
-}
-
-// sizeOf returns what r.op (decoded, by author) adds to the board. A
-// Shape or Text sent again for a stroke already there (a drag, an edit)
-// replaces it: it adds only the difference, which may be less than
-// nothing.
-func (r *Room) sizeOf(author uint32) growth {
-	o := &r.op
-	h := growth{points: len(o.Points) + len(o.Text)}
-	switch o.Type {
-	case canvas.OpBegin:
-		h.strokes = 1
-	case canvas.OpShape, canvas.OpText, canvas.OpImage:
-		if st := r.board.Stroke(canvas.StrokeID{Author: author, N: o.Stroke}); st != nil {
-			h.points -= len(st.Points) + len(st.Text)
-		} else {
-			h.strokes = 1
-		}
-	case canvas.OpTextEdit: // replaces the text of a text that exists, else nothing
-		h.points = 0
-		if st := r.board.Stroke(o.Anchor); st != nil && st.Tool == canvas.ToolText {
-			h.points = len(o.Text) - len(st.Text)
-		}
-	}
-	return h
-}
-
-// overLimits reports whether an op adding size would take the board past
-// cfg.MaxBoardPoints (points and bytes of text) or cfg.MaxBoardStrokes,
-// counting the ops held for the log as if they were on it already (and
-// swept strokes, which stay on the board until a purge). So the limits
-// hold however many ops are in flight.
-func (r *Room) overLimits(size growth) bool {
-	points, strokes := r.order.held.boardAfter(r.board)
-	return r.over(points, strokes, size)
-}
-
-func (r *Room) over(points, strokes int, size growth) bool {
-	// A byte of text counts as a point: unbounded, 100,000 texts of 4 KiB
-	// would make a snapshot no client could take (Validate).
-	return points+size.points > r.cfg.MaxBoardPoints || (size.strokes > 0 && strokes >= r.cfg.MaxBoardStrokes)
-}
-
-// purgeRoom reports whether numbering the op in a Purge (which drops
-// every swept stroke first, canvas/sweep.go) would make room for it, and
-// what the board would then hold before it. It estimates what will be
-// swept when the purge is applied from the board and the ops held: all
-// of the board once a clear is held. It never purges while an undo of a
-// sweep is held (what it shows again could not be purged) or another
-// purge is (its room is counted already): the op is then refused, as on
-// a full board.
-func (r *Room) purgeRoom(size growth) (growth, bool) {
-	h := &r.order.held
-	if h.unsweeps > 0 || h.purges > 0 {
-		return growth{}, false
-	}
-	base := h.liveAfter(r.board)
-	if r.over(base.points, base.strokes, size) {
-		return growth{}, false
-	}
-	return base, true
-}
-
-// boardFull tells s its op was refused: the board is full.
-func (r *Room) boardFull(s Peer, size growth) {
-	points, _ := r.order.held.boardAfter(r.board)
-	limit := "board_strokes"
-	if points+size.points > r.cfg.MaxBoardPoints {
-		limit = "board_points"
-	}
-	r.hub.metrics.LimitHits.WithLabelValues(limit).Inc()
-	s.Send(canvas.AppendNotice(nil, &canvas.Notice{Code: canvas.NoticeBoardFull,
-		Message: "This board is full: nothing more can be drawn on it. Clearing it makes room."}))
 }
 
 // shutdown flushes, stores a snapshot and tells every session to reconnect.

@@ -9,7 +9,8 @@ import (
 )
 
 // The bus: a batch the sequencer numbered is published on its board's
-// channel (sp:{R}) as the epoch (8 bytes) and one canvas Ops message, and
+// channel (sp:{R}) as the epoch (8 bytes) and one canvas Ops message (or,
+// with eight zero bytes there, it is news a room relayed: relay.go), and
 // the subscriber (receive for one Redis, shard.go's for a cluster) hands it
 // to the board's room here.
 
@@ -19,6 +20,10 @@ import (
 func (l *Log) deliver(ch, payload string) {
 	r := l.room(ch)
 	if r == nil {
+		return
+	}
+	if news, from, msg, err := splitRelayed([]byte(payload)); news {
+		l.deliverRelayed(r, ch, from, msg, err) // relay.go
 		return
 	}
 	epoch, first, ops, err := decodeBusMessage([]byte(payload))

@@ -4,7 +4,8 @@
 // (pipe.go), and one pub/sub subscriber hands each room the batches other
 // replicas numbered (Watch). With an archive (UseArchive), boards nobody
 // uses and history older than Redis keeps move to PostgreSQL
-// (archive.go). It also keeps the service's secret (secret.go)
+// (archive.go). Rooms relay the news of their people to the other
+// replicas with the board open through it as well (relay.go). It also keeps the service's secret (secret.go)
 // and reads closed boards for pictures without creating them (read.go).
 // The same log runs on one Redis or on a Redis Cluster, discovered from
 // REDIS_URL (cluster.go: sharded pub/sub, shard.go), and notices when
@@ -48,7 +49,8 @@ import (
 //	sp:{R}:ckpts    sorted set: older snapshots (checkpoints), scored by seq
 //	sp:{R}:versions sorted set: version records (oplog.AppendVersion), scored by seq
 //	channel sp:{R}  pub/sub (a shard channel, SPUBLISH, in a cluster): epoch
-//	                (8 bytes) + one canvas Ops message
+//	                (8 bytes) + one canvas Ops message; or 8 zero bytes, the
+//	                sending replica's id (8 bytes) and a room's news (relay.go)
 //
 // One Lua script (submitScript) is the room's sequencer: for a batch of ops
 // from one replica it checks the epoch, skips ops already applied (an
@@ -98,7 +100,9 @@ type Log struct {
 	lastID string                    // the sentinel value last seen
 	stop   chan struct{}
 	done   sync.WaitGroup
-	sub    submitter // pipelines the rooms' submits (pipe.go)
+	id     uint64       // this replica's name on the relay (relay.go), never 0
+	relayQ chan relayed // news waiting to be published (relay.go)
+	sub    submitter    // pipelines the rooms' submits (pipe.go)
 
 	// The archive of cold boards and old history (archive.go), nil
 	// without --archive-url; set before the log serves rooms.
@@ -138,6 +142,8 @@ func Open(url string, cfg *config.Config, log *slog.Logger, m *metrics.Metrics) 
 		rooms:        make(map[string]oplog.Listener),
 		stop:         make(chan struct{}),
 		sub:          submitter{kick: make(chan struct{}, 1)},
+		id:           oplog.NewEpoch(),
+		relayQ:       make(chan relayed, relayQueue),
 	}
 	redisLogOnce.Do(func() { goredis.SetLogger(redisLogger{log}) })
 	if cl.cluster != nil {
@@ -150,8 +156,9 @@ func Open(url string, cfg *config.Config, log *slog.Logger, m *metrics.Metrics) 
 		l.done.Add(1)
 		go l.receive()
 	}
-	l.done.Add(1 + submitWorkers)
+	l.done.Add(2 + submitWorkers)
 	go l.watch()
+	go l.relayer()
 	for range submitWorkers {
 		go l.submitWorker()
 	}
@@ -372,13 +379,6 @@ func randomHex() string {
 	return strconv.FormatUint(binary.BigEndian.Uint64(b[:]), 16)
 }
 
-// openScript returns the room's history, creating the room under the
-// given new epoch when it has none (new, or lost). Atomic, so replicas
-// opening a lost room at the same moment agree on its new epoch.
-// KEYS meta log applied snap checkpoints versions; ARGV newEpoch, keep.
-// Returns {epoch, seq, authors, snapseq, snap|false, entries}.
-var openScript = script("open.lua")
-
 // submitScript sequences a batch. KEYS meta log applied; ARGV epoch,
 // channel, then per op: author, index, entry. Returns {-1} when the epoch
 // differs, else {firstSeq, r1, r2, ...} with ri the op's sequence number,
@@ -415,44 +415,6 @@ func epochBytes(e uint64) string {
 // bound returns ctx bounded by the log's deadline.
 func (l *Log) bound(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, l.deadline)
-}
-
-// Open loads room, creating it (or recreating it under a new epoch when
-// its history is gone).
-func (l *Log) Open(ctx context.Context, room string) (*oplog.StoredRoom, error) {
-	fresh := false
-	if l.arch != nil {
-		var err error
-		if fresh, err = l.bringBack(ctx, room); err != nil {
-			return nil, err
-		}
-	}
-	ctx, cancel := l.bound(ctx)
-	defer cancel()
-	if fresh {
-		defer func() { _ = l.touch(ctx, room) }()
-	}
-	meta, lg, applied, snap, _ := roomKeys(room)
-	cks, versions := historyKeys(room)
-	v, err := openScript.Run(ctx, l.rdb, []string{meta, lg, applied, snap, cks, versions}, epochBytes(oplog.NewEpoch()), l.keepOps).Slice()
-	if err != nil {
-		return nil, err
-	}
-	if len(v) != 6 {
-		return nil, fmt.Errorf("open: unexpected reply %v", v)
-	}
-	ep, _ := v[0].(string)
-	if len(ep) != 8 {
-		return nil, fmt.Errorf("open: bad epoch in redis for room %s", room)
-	}
-	st := &oplog.StoredRoom{Epoch: binary.BigEndian.Uint64([]byte(ep))}
-	st.Authors = uint32(asInt(v[2]))
-	if s, ok := v[4].(string); ok {
-		st.Snapshot = []byte(s)
-	}
-	entries, _ := v[5].([]any)
-	st.Ops, err = parseEntries(entries)
-	return st, err
 }
 
 // Since returns the ops from seq on (up to a batch) and the room's head.

@@ -19,7 +19,7 @@
 
 import type { Board, Stroke } from '../protocol/board';
 import { TOOL_TEXT, type Op, type StrokeId } from '../protocol/types';
-import { EMPTY_RECT, type Rect } from '../geometry/bounds';
+import type { Rect } from '../geometry/bounds';
 import type { EraserPath, XY } from '../geometry/hit';
 import { selectionExtent, strokeExtent } from '../geometry/shape';
 import { SyncCore, type Identity, type SyncListener } from '../net/sync';
@@ -47,7 +47,9 @@ import { MoveGesture } from './move_gesture';
 import { NO_PENDING, pendingView, type PendingView } from './pending';
 import { restoredItems } from './restored';
 import { CommittedCache } from './committed_cache';
-import { boundsOf, hitTest, keyOf, shownItems, strokeAt, strokesIn, type OverlayItem, type ShownItem, type ShownState } from './shown';
+import { ShownCache, type Selected } from './shown_cache';
+import { Folder } from './reshape';
+import { hitTest, keyOf, shownItems, strokeAt, strokesIn, type OverlayItem, type ShownItem, type ShownState } from './shown';
 
 export type { ShapeStyle, StrokeStyle, TextStyle } from './local';
 export type { OverlayItem, Paintable, ShownItem } from './shown';
@@ -79,6 +81,7 @@ export class Editor {
   readonly arrange: Arranger = new Arranger({
     readOnly: () => this.readOnly,
     selection: () => this.selection,
+    selectedItems: () => this.selectedNow().items,
     shown: () => this.shown(),
     board: () => this.sync.board,
     me: () => this.sync.author,
@@ -86,6 +89,7 @@ export class Editor {
     push: (op) => this.push(op),
     record: (a) => this.setHistory(record(this.historyV, a)),
     changed: () => this.changed(),
+    dragged: () => this.listener.changed?.(),
     newStroke: () => this.nextStroke++,
     select: (ids) => this.select(ids),
     addLocal: (l) => this.addLocal(l),
@@ -131,6 +135,8 @@ export class Editor {
   private soloV = 0;
   private readonly extents = new WeakMap<object, { n: number; r: Rect }>();
   private readonly committedCache = new CommittedCache();
+  private readonly shownCache = new ShownCache();
+  private readonly folder = new Folder();
   private dragKeys: { ids: readonly StrokeId[]; me: number; keys: string[] } | null = null;
 
   constructor(send: (frame: Uint8Array) => void, private readonly listener: EditorListener, identity: Identity) {
@@ -333,10 +339,8 @@ export class Editor {
 
   /** selection returns the selected strokes still shown, own ones with author SELF. */
   get selection(): StrokeId[] {
-    if (this.selected.length === 0) return [];
-    const shown = new Set(this.shown().map((it) => keyOf(it.id)));
-    const live = this.selected.filter((id) => shown.has(keyOf(id)));
-    if (live.length !== this.selected.length) this.selected = live;
+    const live = this.selectedNow().ids;
+    if (live !== this.selected) this.selected = live.slice();
     return live.slice();
   }
 
@@ -369,9 +373,7 @@ export class Editor {
 
   /** selectionBounds returns the box the selection is framed by (geometry/shape selectionExtent). */
   selectionBounds(): Rect {
-    if (this.selected.length === 0) return EMPTY_RECT;
-    // Others than texts frame their (cached) extent.
-    return boundsOf(this.shown(), new Set(this.selected.map(keyOf)), (s) => (s.tool === TOOL_TEXT ? selectionExtent(s) : this.extentOf(s)));
+    return this.selectedNow().bounds;
   }
 
   /** moveBy drags the selection by (dx, dy) board units; Move ops go out at each flush. */
@@ -384,7 +386,8 @@ export class Editor {
       this.moving = new MoveGesture(ids);
     }
     this.moving.by(dx, dy);
-    this.changed();
+    // Only the gesture moved: what is shown changes when its Moves go out.
+    this.listener.changed?.();
   }
 
   /** moveEnd ends the drag; the whole move becomes one undo step. */
@@ -484,7 +487,7 @@ export class Editor {
    * keeps only what the committed layer does not draw.
    */
   shown(all = true): ShownItem[] {
-    return shownItems(this.shownState(), all);
+    return this.shownCache.items(this.shownState(), all);
   }
 
   /** localStrokes is how many of our strokes wait for the room's confirmation. */
@@ -502,6 +505,14 @@ export class Editor {
   };
 
   // ---- internals ----
+
+  /** selectedNow is the selection as shown (edit/shown_cache), worked out again only when it or what is shown changed. */
+  private selectedNow(): Selected {
+    return this.shownCache.selected(this.selected, this.shown(), this.frameOf);
+  }
+
+  /** frameOf is the box the selection frames s by: a text's measured box, others their (cached) extent. */
+  private readonly frameOf = (s: Stroke): Rect => (s.tool === TOOL_TEXT ? selectionExtent(s) : this.extentOf(s));
 
   private readonly locate: Locate = (n) => {
     const t = this.ownText(n);
@@ -551,6 +562,7 @@ export class Editor {
   }
 
   private refreshPending(): void {
+    this.shownCache.changed();
     this.pending = pendingView(this.sync.outbox.entries());
   }
 
@@ -604,6 +616,7 @@ export class Editor {
       erasing: this.erasing?.keys,
       editingKey: this.editingKey,
       solo: this.soloV,
+      folder: this.folder,
     };
   }
 
@@ -616,6 +629,7 @@ export class Editor {
   }
 
   private changed(): void {
+    this.shownCache.changed();
     this.listener.changed?.();
   }
 }

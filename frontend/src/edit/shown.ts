@@ -11,7 +11,7 @@ import { TOOL_TEXT } from '../protocol/types';
 import { SELF } from './history';
 import type { LocalItem } from './local';
 import { displayKey, offsetAfter, type PendingView } from './pending';
-import { fold, type Folding } from './reshape';
+import { fold, type Folder, type Folding } from './reshape';
 
 /** Paintable is what a renderer draws: a stroke as the board has it, or our local copy. */
 export type Paintable = Stroke;
@@ -51,6 +51,8 @@ export interface ShownState {
   readonly editingKey: string | null;
   /** Show only this author's work (the people list's toggle); 0: everyone's. */
   readonly solo?: number;
+  /** Folds our pending reshapes, keeping each op's result (edit/reshape); absent: one shared by all. */
+  readonly folder?: Folder;
 }
 
 /** ExtentOf returns what painting a stroke may touch. */
@@ -114,7 +116,7 @@ function reshapedItems(st: ShownState, items: ShownItem[]): ShownItem[] {
     folding.push({ key, stroke: it.stroke, after: it.id.author === SELF ? (st.localByN.get(it.id.stroke)?.lastUid ?? 0) : 0 });
   });
   if (at.length === 0) return items;
-  const folded = fold(folding, st.pending.reshapes);
+  const folded = st.folder ? st.folder.fold(folding, st.pending.reshapes) : fold(folding, st.pending.reshapes);
   const out = items.slice();
   at.forEach((i, j) => {
     out[i] = { ...out[i], stroke: folded[j], dx: 0, dy: 0 };

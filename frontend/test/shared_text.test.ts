@@ -82,3 +82,64 @@ test('shared text: a copied text keeps its wrap width when pasted, and the paste
   settle(a, b);
   assert.equal(room.board.strokes.filter((s) => s.hidden !== true && s.text === 'hello world again').length, 1);
 });
+
+test('shared text: two people who open one text at the same moment: the lower author id keeps it, the other stops at once keeping what it typed', () => {
+  const { room, a, b } = adaAndGrace();
+  const n = a.ed.addText(100, 200, { color: 0x112233ff, size: 40 }, 'Hello');
+  settle(a, b);
+  const id = { author: a.ed.sync.author, stroke: n };
+  const ada = a.ed.sync.author;
+  const grace = b.ed.sync.author;
+  assert.ok(ada < grace);
+  // Both open it before hearing of the other (the claims cross), and both type.
+  let adaClosed = 0;
+  let graceClosed = 0;
+  a.ed.texts.setEditing({ author: SELF, stroke: n });
+  a.ed.claimText({ author: SELF, stroke: n }, () => {
+    adaClosed++;
+    a.ed.texts.setEditing(null);
+    a.ed.claimText(null);
+  });
+  b.ed.texts.setEditing(id);
+  b.ed.claimText(id, () => {
+    graceClosed++;
+    b.ed.texts.type(id, 'Hello, Grace');
+    b.ed.texts.setEditing(null);
+    b.ed.claimText(null);
+    b.ed.texts.typed(id, 'Hello', 'Hello, Grace');
+  });
+  b.ed.texts.type(id, 'Hello, G');
+  settle(a, b);
+  assert.equal(graceClosed, 1, 'Grace (the higher id) stops at once');
+  assert.equal(adaClosed, 0, 'Ada keeps typing');
+  assert.equal(b.ed.sync.editorOf(id), ada, 'Grace is shown that Ada is editing');
+  assert.equal(a.ed.sync.editorOf({ author: SELF, stroke: n }), 0, "Ada sees Grace's claim gone");
+  assert.deepEqual(a.ed.sync.claimed, id);
+  assert.equal(room.board.strokes[0].text, 'Hello, Grace', 'what Grace typed is on the board');
+  a.ed.texts.type({ author: SELF, stroke: n }, 'Hello, Grace and Ada');
+  a.ed.texts.setEditing(null);
+  a.ed.claimText(null);
+  settle(a, b);
+  assert.equal(room.board.strokes[0].text, 'Hello, Grace and Ada');
+  assert.equal(a.boardHex(), roomHex(room));
+  assert.equal(b.boardHex(), roomHex(room));
+  assert.equal(graceClosed, 1);
+  assert.equal(adaClosed, 0);
+});
+
+test('shared text: a claim made after hearing of a lower one gives way at once; one made after a higher one keeps the text', () => {
+  const { a, b } = adaAndGrace();
+  const n = a.ed.addText(0, 0, { color: 0x112233ff, size: 40 }, 'x');
+  settle(a, b);
+  const id = { author: a.ed.sync.author, stroke: n };
+  let graceClosed = 0;
+  b.ed.claimText(id, () => graceClosed++);
+  settle(a, b);
+  // Ada (lower id) claims it after hearing Grace's: Grace gives way, Ada keeps it.
+  let adaClosed = 0;
+  a.ed.claimText({ author: SELF, stroke: n }, () => adaClosed++);
+  settle(a, b);
+  assert.equal(adaClosed, 0);
+  assert.equal(graceClosed, 1);
+  assert.deepEqual(b.ed.sync.claimed, { author: 0, stroke: 0 }, "Grace's claim is given up even when the field did not");
+});

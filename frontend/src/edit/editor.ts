@@ -41,6 +41,7 @@ import { Arranger } from './arrange';
 import { Sweeper } from './sweeper';
 import { TextEdits } from './text';
 import { relay } from './sync_relay';
+import { yieldTo } from './text_claim';
 import { Drawing, type Sample } from './drawing';
 import { EraseGesture } from './erase_gesture';
 import { MoveGesture } from './move_gesture';
@@ -137,6 +138,8 @@ export class Editor {
   private readonly committedCache = new CommittedCache();
   private readonly shownCache = new ShownCache();
   private readonly folder = new Folder();
+  /** Closes the text field when our claim gives way (claimText). */
+  private onYield: (() => void) | null = null;
   private dragKeys: { ids: readonly StrokeId[]; me: number; keys: string[] } | null = null;
 
   constructor(send: (frame: Uint8Array) => void, private readonly listener: EditorListener, identity: Identity) {
@@ -174,6 +177,10 @@ export class Editor {
           this.changed();
         },
         ...relay(listener),
+        editors: () => {
+          this.keepOrYieldClaim();
+          listener.editors?.();
+        },
       },
       identity,
     );
@@ -286,6 +293,18 @@ export class Editor {
   /** setEditing hides our text n while it is being edited in place (0: none). */
   setEditing(n: number): void {
     this.texts.setEditing(n ? { author: SELF, stroke: n } : null);
+  }
+
+  /**
+   * claimText says that this page types into text id (ours with author
+   * SELF; null: none now), the Editing claim the others see. onYield is
+   * called, once, when someone with a lower author id claims the same text
+   * (edit/text_claim): it closes the field, keeping what was typed.
+   */
+  claimText(id: StrokeId | null, onYield?: () => void): void {
+    this.onYield = id ? (onYield ?? null) : null;
+    this.sync.setEditing(id ?? { author: 0, stroke: 0 });
+    this.keepOrYieldClaim();
   }
 
   /** textAt returns the number of our topmost text at p, or 0. */
@@ -505,6 +524,19 @@ export class Editor {
   };
 
   // ---- internals ----
+
+  /** keepOrYieldClaim gives up our claim on a text when someone with a lower author id claims it too (edit/text_claim). */
+  private keepOrYieldClaim(): void {
+    if (!yieldTo(this.sync.author, this.sync.claimed, this.sync.editing())) return;
+    const f = this.onYield;
+    this.onYield = null;
+    if (f) f();
+    // Whatever the field did, the claim is given up.
+    if (this.sync.claimed.stroke !== 0) {
+      this.sync.setEditing({ author: 0, stroke: 0 });
+      this.texts.setEditing(null);
+    }
+  }
 
   /** selectedNow is the selection as shown (edit/shown_cache), worked out again only when it or what is shown changed. */
   private selectedNow(): Selected {

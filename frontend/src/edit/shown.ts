@@ -5,7 +5,7 @@
 
 import type { Board, Stroke } from '../protocol/board';
 import type { StrokeId } from '../protocol/types';
-import { union, EMPTY_RECT, type Rect } from '../geometry/bounds';
+import type { Rect } from '../geometry/bounds';
 import { hitStroke, strokeInRect, type EraserPath, type XY } from '../geometry/hit';
 import { TOOL_TEXT } from '../protocol/types';
 import { SELF } from './history';
@@ -91,8 +91,9 @@ export function shownItems(st: ShownState, all: boolean): ShownItem[] {
     if (ownedLocally(st, s) || !boardVisible(st, s)) continue;
     const id = { author: s.author === me && me !== 0 ? SELF : s.author, stroke: s.stroke };
     const open = b.isOpen(s);
-    const o = moved ? offsetAfter(st.pending, keyOf(id)) : ZERO;
-    if (!all && !open && o.dx === 0 && o.dy === 0 && !(moved && st.pending.moved.has(keyOf(id)))) continue;
+    const key = moved ? keyOf(id) : '';
+    const o = moved ? offsetAfter(st.pending, key) : ZERO;
+    if (!all && !open && o.dx === 0 && o.dy === 0 && !(moved && st.pending.moved.has(key))) continue;
     out.push({ id, stroke: s, complete: !open, dx: o.dx, dy: o.dy, growing: false });
   }
   for (const l of st.locals) {
@@ -161,17 +162,6 @@ export function ownTextAt(items: readonly ShownItem[], p: XY, radius: number, ex
     if (hitStroke(it.stroke, { from: p, to: p, radius }, extentOf(it.stroke), it.dx, it.dy)) return it.id.stroke;
   }
   return 0;
-}
-
-/** boundsOf returns the union of the shown extents of the items named in keys. */
-export function boundsOf(items: readonly ShownItem[], keys: ReadonlySet<string>, extentOf: ExtentOf): Rect {
-  let r: Rect = EMPTY_RECT;
-  for (const it of items) {
-    if (!keys.has(keyOf(it.id))) continue;
-    const e = extentOf(it.stroke);
-    r = union(r, { minX: e.minX + it.dx, minY: e.minY + it.dy, maxX: e.maxX + it.dx, maxY: e.maxY + it.dy });
-  }
-  return r;
 }
 
 function ownedLocally(st: ShownState, s: Stroke): boolean {

@@ -7,8 +7,8 @@
 // compared too, so a state handed in anew is never answered from before.
 
 import type { StrokeId } from '../protocol/types';
-import { EMPTY_RECT, type Rect } from '../geometry/bounds';
-import { boundsOf, keyOf, shownItems, type ExtentOf, type ShownItem, type ShownState } from './shown';
+import { EMPTY_RECT, union, type Rect } from '../geometry/bounds';
+import { keyOf, shownItems, type ExtentOf, type ShownItem, type ShownState } from './shown';
 
 interface Memo {
   readonly key: readonly unknown[];
@@ -29,7 +29,7 @@ export class ShownCache {
   private gen = 0;
   private all: Memo | null = null;
   private over: Memo | null = null;
-  private sel: { of: readonly StrokeId[]; shown: ShownItem[]; v: Selected } | null = null;
+  private sel: { of: readonly StrokeId[]; keys: ReadonlySet<string>; shown: ShownItem[]; v: Selected } | null = null;
 
   /** changed says something that decides what is shown may have changed. */
   changed(): void {
@@ -56,12 +56,22 @@ export class ShownCache {
     if (selected.length === 0) return NONE;
     const c = this.sel;
     if (c && c.of === selected && c.shown === shown) return c.v;
-    const keys = new Set(selected.map(keyOf));
-    const items = shown.filter((it) => keys.has(keyOf(it.id)));
-    const here = new Set(items.map((it) => keyOf(it.id)));
-    const ids = here.size === keys.size ? selected : selected.filter((id) => here.has(keyOf(id)));
-    const v = { ids, items, bounds: boundsOf(items, here, frame) };
-    this.sel = { of: selected, shown, v };
+    const keys = c?.of === selected ? c.keys : new Set(selected.map(keyOf));
+    const items: ShownItem[] = [];
+    let bounds = EMPTY_RECT;
+    for (const it of shown) {
+      if (!keys.has(keyOf(it.id))) continue;
+      items.push(it);
+      const e = frame(it.stroke);
+      bounds = union(bounds, { minX: e.minX + it.dx, minY: e.minY + it.dy, maxX: e.maxX + it.dx, maxY: e.maxY + it.dy });
+    }
+    let ids = selected;
+    if (items.length !== keys.size) {
+      const here = new Set(items.map((it) => keyOf(it.id)));
+      ids = selected.filter((id) => here.has(keyOf(id)));
+    }
+    const v = { ids, items, bounds };
+    this.sel = { of: selected, keys, shown, v };
     return v;
   }
 }

@@ -61,7 +61,7 @@ export function newText(editor: Editor, field: TextEditor, p: { x: number; y: nu
   const typed = (text: string): void => {
     if (n) return editor.texts.type({ author: SELF, stroke: n }, text);
     if (text.trim() === '') return;
-    n = editor.addText(x, y, { color, size }, text);
+    n = editor.texts.add(x, y, { color, size }, text);
     if (!n) return;
     const id = { author: SELF, stroke: n };
     editor.texts.setEditing(id);
@@ -86,7 +86,7 @@ export function newText(editor: Editor, field: TextEditor, p: { x: number; y: nu
         if (!n) return;
         editor.texts.setEditing(null);
         editor.claimText(null);
-        if (text.trim() === '') editor.editText(n, { color, size }, '');
+        if (text.trim() === '') editor.texts.edit(n, { color, size }, '');
       },
     },
     view,

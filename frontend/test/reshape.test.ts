@@ -11,6 +11,7 @@ import type { Reshape } from '../src/edit/pending';
 import type { Stroke } from '../src/protocol/board';
 import type { StrokeId } from '../src/protocol/types';
 import { PART_RGB, SCALE_ONE } from '../src/protocol/types';
+import { SELF } from '../src/edit/history';
 import { adaAndGrace, scribble, settle, type TestClient } from './harness';
 
 const pts = (s: Stroke): number[][] => s.points.map((p) => [p.x, p.y]);
@@ -85,4 +86,19 @@ test('reshape: a color someone sets while our resize is pending shows with the r
     a.ed.board.strokes.map((s) => s.color),
   );
   assert.deepEqual(got.map(pts), new Folder().fold(boardItems(a), [t2]).map(pts));
+});
+
+test('reshape: a wrapped text resized shows the wrap width the room gives it, before the echo', () => {
+  const { a, b } = adaAndGrace();
+  const n = a.ed.texts.add(10, 20, { color: 0x112233ff, size: 40 }, 'a few words that wrap');
+  settle(a, b);
+  a.ed.texts.wrap({ author: SELF, stroke: n }, 300);
+  settle(a, b);
+  const t1: Reshape = { uid: 9, op: { type: 'transform', strokes: ids(a), sx: SCALE_ONE * 2, sy: Math.round(SCALE_ONE * 1.5), dx: 0, dy: 0 } };
+  const shown = new Folder().fold(boardItems(a), [t1]);
+  b.ed.sync.push(t1.op);
+  settle(a, b);
+  const s = a.ed.board.strokes[0];
+  assert.equal(s.wrap, 450);
+  assert.deepEqual([shown[0].wrap, shown[0].width, pts(shown[0])], [s.wrap, s.width, pts(s)], 'what was shown is what the room has');
 });

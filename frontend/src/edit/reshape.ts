@@ -20,7 +20,7 @@ import type { Stroke } from '../protocol/board';
 import { clampCoord } from '../protocol/delta';
 import { rotated } from '../protocol/rotate';
 import { scaleCoord } from '../protocol/transform';
-import { MAX_WIDTH, SCALE_ONE, TOOL_TEXT, type Point } from '../protocol/types';
+import { MAX_WIDTH, MAX_WRAP, SCALE_ONE, TOOL_TEXT, type Point } from '../protocol/types';
 import type { Reshape } from './pending';
 
 /** Folding is one stroke to fold over: shown under key; ops up to uid after are in it already (a local copy's last op). */
@@ -97,7 +97,9 @@ export class Folder {
       for (const st of kept) {
         for (const [k, s] of st.out) {
           const b = byKey.get(k);
-          if (b && !sameExceptShape(b, s)) st.out.set(k, s.rot === undefined ? { ...b, points: s.points, width: s.width } : { ...b, points: s.points, width: s.width, rot: s.rot });
+          if (b && !sameExceptShape(b, s)) {
+            st.out.set(k, { ...b, points: s.points, width: s.width, ...(s.rot !== undefined ? { rot: s.rot } : {}), ...(s.wrap !== undefined ? { wrap: s.wrap } : {}) });
+          }
         }
       }
     }
@@ -155,10 +157,13 @@ export class Folder {
         const my = minY + maxY;
         for (const m of members) {
           const s = m.s;
+          const scaled = (v: number, max: number): number => Math.max(1, Math.min(max, Math.floor((v * Math.abs(op.sy) + SCALE_ONE / 2) / SCALE_ONE)));
           out.set(m.key, {
             ...s,
             points: s.points.map((p) => ({ x: scaleCoord(p.x, mx, op.sx, op.dx), y: scaleCoord(p.y, my, op.sy, op.dy), p: p.p })),
-            width: s.tool === TOOL_TEXT ? Math.max(1, Math.min(MAX_WIDTH, Math.floor((s.width * Math.abs(op.sy) + SCALE_ONE / 2) / SCALE_ONE))) : s.width,
+            width: s.tool === TOOL_TEXT ? scaled(s.width, MAX_WIDTH) : s.width,
+            // A text's wrap width scales with it, as the board does.
+            ...(s.wrap ? { wrap: scaled(s.wrap, MAX_WRAP) } : {}),
           });
         }
         break;
@@ -172,9 +177,9 @@ function sameItems(a: readonly Folding[], b: readonly Folding[]): boolean {
   return a.length === b.length && a.every((f, i) => f.stroke === b[i].stroke && f.key === b[i].key && f.after === b[i].after);
 }
 
-/** sameShape reports whether a and b have the same points, width and turn (what a reshape changes). */
+/** sameShape reports whether a and b have the same points, width, wrap width and turn (what a reshape changes). */
 function sameShape(a: Stroke, b: Stroke): boolean {
-  return a.width === b.width && (a.rot ?? 0) === (b.rot ?? 0) && samePoints(a.points, b.points);
+  return a.width === b.width && (a.rot ?? 0) === (b.rot ?? 0) && (a.wrap ?? 0) === (b.wrap ?? 0) && samePoints(a.points, b.points);
 }
 
 function samePoints(a: readonly Point[], b: readonly Point[]): boolean {
@@ -191,7 +196,7 @@ function samePoints(a: readonly Point[], b: readonly Point[]): boolean {
 /** sameExceptShape reports whether a and b agree on everything a reshape leaves alone. */
 function sameExceptShape(a: Stroke, b: Stroke): boolean {
   for (const k of Object.keys(a) as (keyof Stroke)[]) {
-    if (k === 'points' || k === 'width' || k === 'rot') continue;
+    if (k === 'points' || k === 'width' || k === 'rot' || k === 'wrap') continue;
     if (a[k] !== b[k]) return false;
   }
   return Object.keys(a).length === Object.keys(b).length;

@@ -180,7 +180,7 @@ test('clipboard: a copy pastes as new strokes of the paster, centered where it l
   const { room, a, b } = adaAndGrace();
   scribble(a, 0, 0, 6);
   rect(a, 100, 100);
-  a.ed.addText(300, 0, { color: 0x112233ff, size: 96 }, 'hi');
+  a.ed.texts.add(300, 0, { color: 0x112233ff, size: 96 }, 'hi');
   settle(a, b);
   a.ed.selectAll();
   const text = a.ed.arrange.copyText()!;

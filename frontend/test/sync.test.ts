@@ -505,7 +505,7 @@ test('read-only (a view link): nothing is queued or sent, not even the cursor; 4
   v.connect();
   settle(v);
   scribble(v, 0, 0, 3);
-  v.ed.addText(0, 0, { color: 0xff, size: 10 }, 'no');
+  v.ed.texts.add(0, 0, { color: 0xff, size: 10 }, 'no');
   v.ed.sweeps.clear();
   assert.equal(v.ed.undo(), false);
   assert.equal(v.ed.sync.sendCursor(1, 2), false);

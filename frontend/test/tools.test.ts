@@ -75,14 +75,14 @@ test('highlighter and partial eraser are Begins with their tool', () => {
 
 test('text: placed, edited by its author in place, undone at its current place after someone moved it', () => {
   const { room, a, b } = adaAndGrace();
-  const n = a.ed.addText(100, 200, { color: 0x112233ff, size: 96 }, 'Hello');
+  const n = a.ed.texts.add(100, 200, { color: 0x112233ff, size: 96 }, 'Hello');
   assert.deepEqual(a.sentOps().at(-1), { type: 'text', stroke: n, color: 0x112233ff, size: 96, x: 100, y: 200, text: 'Hello' });
   settle(a, b);
   assert.equal(room.board.strokes[0].text, 'Hello');
-  assert.equal(a.ed.textAt({ x: 150, y: 250 }, 4), n);
-  assert.equal(b.ed.textAt({ x: 150, y: 250 }, 4), 0, 'only its author edits it');
-  assert.equal(a.ed.editText(n, { color: 0x112233ff, size: 96 }, 'Hello, world'), true);
-  assert.equal(a.ed.ownText(n)!.stroke.text, 'Hello, world', 'shown at once');
+  assert.equal(a.ed.texts.at({ x: 150, y: 250 }, 4, true)?.stroke ?? 0, n);
+  assert.equal(b.ed.texts.at({ x: 150, y: 250 }, 4, true)?.stroke ?? 0, 0, 'only its author edits it');
+  assert.equal(a.ed.texts.edit(n, { color: 0x112233ff, size: 96 }, 'Hello, world'), true);
+  assert.equal(a.ed.texts.own(n)!.stroke.text, 'Hello, world', 'shown at once');
   settle(a, b);
   assert.equal(room.board.strokes.length, 1, 'edited in place');
   assert.equal(room.board.strokes[0].text, 'Hello, world');
@@ -101,7 +101,7 @@ test('text: placed, edited by its author in place, undone at its current place a
   settle(a, b);
   assert.equal(room.board.strokes[0].text, 'Hello, world');
   // Emptying a text erases it (one undo step).
-  a.ed.editText(n, { color: 0x112233ff, size: 96 }, '');
+  a.ed.texts.edit(n, { color: 0x112233ff, size: 96 }, '');
   settle(a, b);
   assert.equal(room.board.strokes[0].hidden, true);
   a.ed.undo();
@@ -112,12 +112,12 @@ test('text: placed, edited by its author in place, undone at its current place a
 
 test('text being edited is hidden while the field is open', () => {
   const { a } = adaAndGrace();
-  const n = a.ed.addText(0, 0, { color: 0xff, size: 40 }, 'x');
+  const n = a.ed.texts.add(0, 0, { color: 0xff, size: 40 }, 'x');
   settle(a);
-  a.ed.setEditing(n);
+  a.ed.texts.setEditing({ author: SELF, stroke: n });
   assert.equal(a.ed.committed().length, 0);
-  assert.equal(a.ed.textAt({ x: 5, y: 5 }, 2), 0);
-  a.ed.setEditing(0);
+  assert.equal(a.ed.texts.at({ x: 5, y: 5 }, 2, true)?.stroke ?? 0, 0);
+  a.ed.texts.setEditing(null);
   assert.equal(a.ed.committed().length, 1);
 });
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -333,4 +334,101 @@ func TestSharedTextWrapBoxAndTurn(t *testing.T) {
 		t.Fatal("the late joiner's board differs")
 	}
 	samePixels(t, "late joiner", region{100, 110, 800, 500}, a, c)
+}
+
+// A and B open A's text in the same moment (the select tool's double
+// click, sent to both pages at once): both may claim it before hearing of
+// the other. Afterwards exactly one of them is typing (when both opened
+// it, the one with the lower author id: PROTOCOL.md, Editing), the other
+// is shown "NAME is editing", and what both typed is on both boards, the
+// same on each and in the server's picture.
+func TestSharedTextOpenedByTwoAtOnceOneKeepsIt(t *testing.T) {
+	room := "e2e-shared-text-race"
+	a, b, base := twoPages(t, room)
+	board := canvas.NewBoard(0)
+	a.tool("text")
+	a.clickAt(300, 250)
+	a.waitFor("A's text field focused", `document.activeElement === `+textField)
+	a.keys("Race")
+	a.keys(enter)
+	a.waitFor("A's text field closed", textField+`.hidden`)
+	board = seenByAll(t, "A's text", a, b, board, base, room)
+	text := texts(board)[0]
+	people := []*person{a, b}
+	for _, p := range people {
+		p.tool("select")
+		// Counts the field's openings, to tell whether both pages opened it.
+		p.eval(`(() => { window.__opened = 0; `+textField+`.addEventListener('focus', () => window.__opened++); return true; })()`, nil)
+	}
+	ax, ay := a.textMiddle(text)
+	bx, by := b.textMiddle(text)
+	var wg sync.WaitGroup
+	for i, p := range people {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			x, y := ax, ay
+			if i == 1 {
+				x, y = bx, by
+			}
+			p.doubleClickAt(x, y)
+			p.keys([]string{" A", " B"}[i])
+		}()
+	}
+	wg.Wait()
+	var authors [2]int
+	var opened [2]int
+	for i, p := range people {
+		p.eval(`window.sketchpad.author()`, &authors[i])
+		p.eval(`window.__opened`, &opened[i])
+	}
+	// Once the claims have crossed, one field stays open.
+	deadline := time.Now().Add(5 * time.Second)
+	var open [2]bool
+	for {
+		for i, p := range people {
+			p.eval(`!`+textField+`.hidden`, &open[i])
+		}
+		if open[0] != open[1] || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if open[0] == open[1] {
+		t.Fatalf("open text fields after both opened the text: A %v, B %v; want exactly one", open[0], open[1])
+	}
+	keeper, other := 0, 1
+	if open[1] {
+		keeper, other = 1, 0
+	}
+	crossed := opened[0] > 0 && opened[1] > 0
+	t.Logf("fields opened: A %d, B %d (claims crossed: %v); authors A %d, B %d; %s keeps typing", opened[0], opened[1], crossed, authors[0], authors[1], []string{"A", "B"}[keeper])
+	if crossed && authors[keeper] > authors[other] {
+		t.Errorf("both opened the text and the higher author id (%d over %d) kept it", authors[keeper], authors[other])
+	}
+	k, o := people[keeper], people[other]
+	var kName string
+	k.eval(`document.querySelector('[data-testid="name-input"]').value`, &kName)
+	if kName == "" {
+		kName = "Someone"
+	}
+	o.waitFor("the other shown who edits the text", `[...document.querySelectorAll('[data-testid="text-claim"]')].some((e) => e.textContent === `+jsString(kName+" is editing")+`)`)
+	time.Sleep(300 * time.Millisecond) // a field that wrongly stayed open or opened again would be open by now
+	if !k.fieldOpen() {
+		t.Fatal("the one who keeps the text no longer has its field open")
+	}
+	var oOpen bool
+	o.eval(`!`+textField+`.hidden`, &oOpen)
+	if oOpen {
+		t.Fatal("both text fields are open")
+	}
+	k.keys(" done")
+	k.keys(enter)
+	k.waitFor("the keeper's field closed", textField+`.hidden`)
+	o.waitFor("the label gone", `document.querySelectorAll('[data-testid="text-claim"]').length === 0`)
+	board = seenByAll(t, "both typed", k, o, board, base, room)
+	ts := texts(board)
+	if len(ts) != 1 || ts[0].ID != text.ID || !strings.HasSuffix(ts[0].Text, " done") || !strings.Contains(ts[0].Text, []string{" A", " B"}[keeper]) {
+		t.Fatalf("after both typed the board's texts are %v, want A's text with what the keeper typed", ts)
+	}
 }

@@ -39,6 +39,8 @@ const RESIZE_EVERY_MS = 50;
 export interface ArrangeDeps {
   readonly readOnly: () => boolean;
   readonly selection: () => StrokeId[];
+  /** The selected items as shown, in z-order (the same array while nothing changed). */
+  readonly selectedItems: () => readonly ShownItem[];
   readonly shown: () => ShownItem[];
   readonly board: () => Board;
   /** Our author id (0 before the first Welcome). */
@@ -47,6 +49,8 @@ export interface ArrangeDeps {
   readonly push: (op: Op) => number;
   readonly record: (a: Action) => void;
   readonly changed: () => void;
+  /** Only the drag moved (what is shown changes when its ops go out): render the next frame. */
+  readonly dragged: () => void;
   /** A new stroke number of ours. */
   readonly newStroke: () => number;
   readonly select: (ids: readonly StrokeId[]) => void;
@@ -66,6 +70,8 @@ export class Arranger {
   private resizing: ResizeGesture | null = null;
   private rotating: RotateGesture | null = null;
   private resizedAt = -Infinity;
+  private selectedFor: readonly ShownItem[] | null = null;
+  private selectedV: Stroke[] = [];
 
   constructor(private readonly d: ArrangeDeps) {}
 
@@ -94,7 +100,7 @@ export class Arranger {
   /** rotateTo drags the rotate handle to board point p; snap (Shift) snaps to 15°. Ops go out at the next flush. */
   rotateTo(p: XY, snap: boolean): void {
     this.rotating?.to(p, snap);
-    this.d.changed();
+    this.d.dragged();
   }
 
   /** rotateEnd ends the turn: the whole of it is one undo step. */
@@ -130,7 +136,7 @@ export class Arranger {
   /** resizeTo drags the handle to board point p; keep (Shift) keeps the proportions. Ops go out at the next flush. */
   resizeTo(p: XY, keep: boolean): void {
     this.resizing?.to(p, keep);
-    this.d.changed();
+    this.d.dragged();
   }
 
   /** resizeEnd ends the drag (of any handle, the rotate handle's too): the whole resize is one undo step. */
@@ -190,10 +196,14 @@ export class Arranger {
     return minX === Infinity ? null : { x: (minX + maxX) / 2, y: (minY + maxY) / 2 };
   }
 
-  /** selectedStrokes returns the selected strokes as shown, in z-order. */
+  /** selectedStrokes returns the selected strokes as shown, in z-order (the same array while nothing changed: asked every frame). */
   selectedStrokes(): Stroke[] {
-    const keys = new Set(this.d.selection().map(keyOf));
-    return this.d.shown().filter((it) => keys.has(keyOf(it.id))).map((it) => it.stroke);
+    const items = this.d.selectedItems();
+    if (this.selectedFor !== items) {
+      this.selectedFor = items;
+      this.selectedV = items.map((it) => it.stroke);
+    }
+    return this.selectedV;
   }
 
   /**

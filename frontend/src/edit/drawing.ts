@@ -1,5 +1,6 @@
 // Drawing: the freehand stroke (pen, highlighter, partial eraser) or the
-// shape (line, arrow, rectangle, ellipse) this person is drawing. Its local
+// shape (line, arrow, rectangle, ellipse) this person is drawing, and an
+// image put on the board (made whole at once). Its local
 // copy is shown at once; its ops go out as it grows (Begin at once, Points
 // and Shape at each flush, End at the end); a finished one is an undo step.
 // DOM-free: the Editor is its host.
@@ -12,6 +13,8 @@ import {
   accepts,
   beginOp,
   freehand,
+  imageOp,
+  imageShown,
   normalizePoint,
   pointsOps,
   shapeOp,
@@ -56,6 +59,20 @@ export class Drawing {
   private current: Current | null = null;
 
   constructor(private readonly host: DrawHost) {}
+
+  /** image places image hash (uploaded to the board) in the box with corners a and b, an undo step; it returns its stroke number (0: none). */
+  image(hash: string, a: XY, b: XY): number {
+    const h = this.host;
+    if (h.readOnly()) return 0;
+    h.endGestures();
+    const n = h.newStroke();
+    const shown = imageShown(n, hash, { ...a, p: 0 }, { ...b, p: 0 });
+    const uid = h.push(imageOp(shown));
+    h.addLocal({ stroke: n, shown, pts: null, sent: 0, firstUid: uid, lastUid: uid });
+    h.recordStroke(n);
+    h.changed();
+    return n;
+  }
 
   /** active is true while a freehand stroke or a shape is being drawn. */
   get active(): boolean {

@@ -11,15 +11,16 @@
 //                strokes our pending moves have moved (with their offset),
 //                then our own strokes not yet confirmed
 //   shown()      all of it in z-order, for hit testing and export
-// Our pending Erase/Restore/Move/Clear ops apply to all of it at once
-// (edit/pending). Its parts: edit/shown (what is shown and what a click, an
-// eraser or a marquee touches; pure), edit/drawing (the stroke or shape
-// being drawn), edit/erase_gesture, edit/move_gesture and edit/arrange
-// (restyle, z-order and nudge of the selection).
+// Our pending ops apply to all of it at once (edit/pending, edit/reshape).
+// Its parts: edit/shown (what is shown and what a click, an eraser or a
+// marquee touches; pure) and edit/shown_cache, edit/drawing (the stroke or
+// shape being drawn), edit/erase_gesture, edit/move_gesture, edit/arrange
+// (restyle, z-order, nudge, resize and turn of the selection), edit/text
+// and edit/text_claim (texts and who types into them), edit/sweeper.
 
 import type { Board, Stroke } from '../protocol/board';
 import { TOOL_TEXT, type Op, type StrokeId } from '../protocol/types';
-import { EMPTY_RECT, type Rect } from '../geometry/bounds';
+import type { Rect } from '../geometry/bounds';
 import type { EraserPath, XY } from '../geometry/hit';
 import { selectionExtent, strokeExtent } from '../geometry/shape';
 import { SyncCore, type Identity, type SyncListener } from '../net/sync';
@@ -28,7 +29,6 @@ import {
   SELF,
   canRedo,
   canUndo,
-  moveOps,
   record,
   redo as redoHistory,
   undo as undoHistory,
@@ -36,18 +36,21 @@ import {
   type History,
   type Locate,
 } from './history';
-import { imageOp, imageShown, type LocalItem, type ShapeStyle, type StrokeStyle, type TextStyle } from './local';
+import { type LocalItem, type ShapeStyle, type StrokeStyle } from './local';
 import { Arranger } from './arrange';
 import { Sweeper } from './sweeper';
 import { TextEdits } from './text';
 import { relay } from './sync_relay';
+import { TextClaim } from './text_claim';
 import { Drawing, type Sample } from './drawing';
-import { EraseGesture } from './erase_gesture';
-import { MoveGesture } from './move_gesture';
+import { Eraser } from './erase_gesture';
+import { Mover } from './move_gesture';
 import { NO_PENDING, pendingView, type PendingView } from './pending';
 import { restoredItems } from './restored';
 import { CommittedCache } from './committed_cache';
-import { boundsOf, hitTest, keyOf, shownItems, strokeAt, strokesIn, type OverlayItem, type ShownItem, type ShownState } from './shown';
+import { ShownCache, type Selected } from './shown_cache';
+import { Folder } from './reshape';
+import { hitTest, keyOf, shownItems, strokeAt, strokesIn, type OverlayItem, type ShownItem, type ShownState } from './shown';
 
 export type { ShapeStyle, StrokeStyle, TextStyle } from './local';
 export type { OverlayItem, Paintable, ShownItem } from './shown';
@@ -79,6 +82,7 @@ export class Editor {
   readonly arrange: Arranger = new Arranger({
     readOnly: () => this.readOnly,
     selection: () => this.selection,
+    selectedItems: () => this.selectedNow().items,
     shown: () => this.shown(),
     board: () => this.sync.board,
     me: () => this.sync.author,
@@ -86,6 +90,7 @@ export class Editor {
     push: (op) => this.push(op),
     record: (a) => this.setHistory(record(this.historyV, a)),
     changed: () => this.changed(),
+    dragged: () => this.listener.changed?.(),
     newStroke: () => this.nextStroke++,
     select: (ids) => this.select(ids),
     addLocal: (l) => this.addLocal(l),
@@ -120,17 +125,38 @@ export class Editor {
     dropSelection: () => (this.selected = []),
     changed: () => this.changed(),
   });
+  /** The stroke eraser. */
+  private readonly eraser: Eraser = new Eraser({
+    readOnly: () => this.readOnly,
+    endGestures: () => this.endGestures(),
+    touches: (path) => this.hitTest(path),
+    push: (op) => this.push(op),
+    record: (a) => this.setHistory(record(this.historyV, a)),
+    changed: () => this.changed(),
+  });
+  /** Dragging the selection. */
+  private readonly mover: Mover = new Mover({
+    readOnly: () => this.readOnly,
+    selection: () => this.selection,
+    endGestures: () => this.endGestures(),
+    push: (op) => this.push(op),
+    record: (a) => this.setHistory(record(this.historyV, a)),
+    changed: () => this.changed(),
+    // Only the gesture moved: what is shown changes when its Moves go out.
+    dragged: () => this.listener.changed?.(),
+  });
+  /** Our claim on the text we type into. */
+  private readonly claim: TextClaim = new TextClaim(() => this.sync, () => this.texts.setEditing(null));
   private nextStroke = 1;
   private historyV: History = EMPTY_HISTORY;
   private pending: PendingView = NO_PENDING;
-  private erasing: EraseGesture | null = null;
-  private moving: MoveGesture | null = null;
   private selected: StrokeId[] = [];
   private editingKey: string | null = null;
-  private erasedAt = -Infinity;
   private soloV = 0;
   private readonly extents = new WeakMap<object, { n: number; r: Rect }>();
   private readonly committedCache = new CommittedCache();
+  private readonly shownCache = new ShownCache();
+  private readonly folder = new Folder();
   private dragKeys: { ids: readonly StrokeId[]; me: number; keys: string[] } | null = null;
 
   constructor(send: (frame: Uint8Array) => void, private readonly listener: EditorListener, identity: Identity) {
@@ -168,6 +194,10 @@ export class Editor {
           this.changed();
         },
         ...relay(listener),
+        editors: () => {
+          this.claim.check();
+          listener.editors?.();
+        },
       },
       identity,
     );
@@ -206,7 +236,7 @@ export class Editor {
 
   /** busy is true during any gesture (drawing, erasing, moving): undo waits. */
   get busy(): boolean {
-    return this.draw.active || this.erasing !== null || this.moving !== null || this.arrange.busy;
+    return this.draw.active || this.eraser.active || this.mover.ids !== null || this.arrange.busy;
   }
 
   // ---- freehand strokes and shapes (edit/drawing) ----
@@ -246,79 +276,45 @@ export class Editor {
     this.draw.shapeEnd();
   }
 
-  // ---- text (edit/text) ----
-
-  /** addText places a new text with its top-left at (x, y); it returns its stroke number. */
-  addText(x: number, y: number, style: TextStyle, text: string): number {
-    return this.texts.add(x, y, style, text);
-  }
-
   /** addImage places image hash (uploaded to the board) in the box with corners a and b; it returns its stroke number. */
   addImage(hash: string, a: XY, b: XY): number {
-    if (this.readOnly) return 0;
-    this.endGestures();
-    const n = this.nextStroke++;
-    const shown = imageShown(n, hash, { ...a, p: 0 }, { ...b, p: 0 });
-    const uid = this.push(imageOp(shown));
-    this.addLocal({ stroke: n, shown, pts: null, sent: 0, firstUid: uid, lastUid: uid });
-    this.setHistory(record(this.historyV, { kind: 'stroke', stroke: n }));
-    this.select([{ author: SELF, stroke: n }]);
-    this.changed();
+    const n = this.draw.image(hash, a, b);
+    if (n) this.select([{ author: SELF, stroke: n }]);
     return n;
   }
 
-  /** ownText returns our text number n as shown (with the offset our pending moves give it), or null. */
-  ownText(n: number): { readonly stroke: Stroke; readonly x: number; readonly y: number } | null {
-    return this.texts.of({ author: SELF, stroke: n });
+  // ---- text (edit/text: the Editor's texts; edit/text_claim) ----
+
+  /**
+   * claimText says that this page types into text id (ours with author
+   * SELF; null: none now), the Editing claim the others see. onYield is
+   * called, once, when someone with a lower author id claims the same text
+   * (edit/text_claim): it closes the field, keeping what was typed.
+   */
+  claimText(id: StrokeId | null, onYield?: () => void): void {
+    this.claim.claim(id, onYield);
   }
 
-  /** editText changes our text n (in place, at its place): an empty text is erased. It returns false when there is no such text of ours. */
-  editText(n: number, style: TextStyle, text: string): boolean {
-    return this.texts.edit(n, style, text);
-  }
-
-  /** setEditing hides our text n while it is being edited in place (0: none). */
-  setEditing(n: number): void {
-    this.texts.setEditing(n ? { author: SELF, stroke: n } : null);
-  }
-
-  /** textAt returns the number of our topmost text at p, or 0. */
-  textAt(p: XY, radius: number): number {
-    return this.texts.at(p, radius, true)?.stroke ?? 0;
-  }
-
-  // ---- the stroke eraser ----
+  // ---- the stroke eraser (edit/erase_gesture) ----
 
   /** eraseStart starts an eraser gesture at s with the given radius (board units). */
   eraseStart(s: XY, radius: number): void {
-    if (this.readOnly) return;
-    this.endGestures();
-    this.erasing = new EraseGesture(radius);
-    this.eraseMove([s]);
+    this.eraser.start(s, radius);
   }
 
   /** eraseMove erases every shown stroke the eraser touches on its way through samples. */
   eraseMove(samples: readonly XY[]): void {
-    if (this.erasing?.through(samples, (path) => this.hitTest(path))) this.changed();
+    this.eraser.move(samples);
   }
 
   /** eraseEnd ends the eraser gesture; what it erased becomes one undo step. */
   eraseEnd(): void {
-    const g = this.erasing;
-    if (!g) return;
-    this.flushErase();
-    this.erasing = null;
-    if (g.ids.length) this.setHistory(record(this.historyV, { kind: 'erase', strokes: g.ids }));
+    this.eraser.end();
   }
 
   /** eraseCancel ends the eraser gesture and restores what it erased, leaving no undo step. */
   eraseCancel(): void {
-    const g = this.erasing;
-    if (!g) return;
-    this.flushErase();
-    this.erasing = null;
-    for (const op of visibilityOps('restore', g.ids)) this.push(op);
-    this.changed();
+    this.eraser.cancel();
   }
 
   /**
@@ -333,10 +329,8 @@ export class Editor {
 
   /** selection returns the selected strokes still shown, own ones with author SELF. */
   get selection(): StrokeId[] {
-    if (this.selected.length === 0) return [];
-    const shown = new Set(this.shown().map((it) => keyOf(it.id)));
-    const live = this.selected.filter((id) => shown.has(keyOf(id)));
-    if (live.length !== this.selected.length) this.selected = live;
+    const live = this.selectedNow().ids;
+    if (live !== this.selected) this.selected = live.slice();
     return live.slice();
   }
 
@@ -369,33 +363,17 @@ export class Editor {
 
   /** selectionBounds returns the box the selection is framed by (geometry/shape selectionExtent). */
   selectionBounds(): Rect {
-    if (this.selected.length === 0) return EMPTY_RECT;
-    // Others than texts frame their (cached) extent.
-    return boundsOf(this.shown(), new Set(this.selected.map(keyOf)), (s) => (s.tool === TOOL_TEXT ? selectionExtent(s) : this.extentOf(s)));
+    return this.selectedNow().bounds;
   }
 
   /** moveBy drags the selection by (dx, dy) board units; Move ops go out at each flush. */
   moveBy(dx: number, dy: number): void {
-    if (this.readOnly) return;
-    if (!this.moving) {
-      const ids = this.selection;
-      if (ids.length === 0) return;
-      this.endGestures();
-      this.moving = new MoveGesture(ids);
-    }
-    this.moving.by(dx, dy);
-    this.changed();
+    this.mover.by(dx, dy);
   }
 
   /** moveEnd ends the drag; the whole move becomes one undo step. */
   moveEnd(): void {
-    const m = this.moving;
-    if (!m) return;
-    this.flushMove();
-    this.moving = null;
-    const { dx, dy } = m.sent;
-    if (dx !== 0 || dy !== 0) this.setHistory(record(this.historyV, { kind: 'move', strokes: m.ids, dx, dy }));
-    this.changed();
+    this.mover.end();
   }
 
   /** deleteSelection erases the selection (one undo step). */
@@ -418,8 +396,8 @@ export class Editor {
    */
   flush(): void {
     this.draw.flush();
-    this.flushErase(false);
-    this.flushMove();
+    this.eraser.flush(false);
+    this.mover.flush();
     this.arrange.flush();
   }
 
@@ -467,7 +445,7 @@ export class Editor {
 
   /** transforming returns the board names ("author:stroke") of what a drag of ours moves, resizes or turns (one array a drag); null: none. */
   transforming(): readonly string[] | null {
-    const ids = this.moving?.ids ?? this.arrange.dragged;
+    const ids = this.mover.ids ?? this.arrange.dragged;
     const me = this.sync.author;
     if (ids && (this.dragKeys?.ids !== ids || this.dragKeys.me !== me)) this.dragKeys = { ids, me, keys: ids.map((id) => (id.author === SELF ? me : id.author) + ':' + id.stroke) };
     return ids ? this.dragKeys!.keys : null;
@@ -484,7 +462,7 @@ export class Editor {
    * keeps only what the committed layer does not draw.
    */
   shown(all = true): ShownItem[] {
-    return shownItems(this.shownState(), all);
+    return this.shownCache.items(this.shownState(), all);
   }
 
   /** localStrokes is how many of our strokes wait for the room's confirmation. */
@@ -503,15 +481,23 @@ export class Editor {
 
   // ---- internals ----
 
+  /** selectedNow is the selection as shown (edit/shown_cache), worked out again only when it or what is shown changed. */
+  private selectedNow(): Selected {
+    return this.shownCache.selected(this.selected, this.shown(), this.frameOf);
+  }
+
+  /** frameOf is the box the selection frames s by: a text's measured box, others their (cached) extent. */
+  private readonly frameOf = (s: Stroke): Rect => (s.tool === TOOL_TEXT ? selectionExtent(s) : this.extentOf(s));
+
   private readonly locate: Locate = (n) => {
-    const t = this.ownText(n);
+    const t = this.texts.own(n);
     return t ? { x: t.x, y: t.y } : null;
   };
 
   /** endGestures ends whatever gesture is going on before another starts. */
   private endGestures(): void {
     this.draw.endAny();
-    this.eraseEnd();
+    this.eraser.end();
     this.moveEnd();
     this.arrange.resizeEnd();
   }
@@ -534,23 +520,8 @@ export class Editor {
     if (this.localByN.get(l.stroke) === l) this.localByN.delete(l.stroke);
   }
 
-  /** flushErase sends the strokes the eraser touched since the last time (EraseGesture.takeDue). */
-  private flushErase(force = true): void {
-    const now = performance.now();
-    const ids = this.erasing?.takeDue(force, now, this.erasedAt);
-    if (!ids) return;
-    this.erasedAt = now;
-    for (const op of visibilityOps('erase', ids)) this.push(op);
-  }
-
-  private flushMove(): void {
-    const m = this.moving;
-    const d = m?.step();
-    if (!m || !d) return;
-    for (const op of moveOps(m.ids, d.dx, d.dy)) this.push(op);
-  }
-
   private refreshPending(): void {
+    this.shownCache.changed();
     this.pending = pendingView(this.sync.outbox.entries());
   }
 
@@ -571,8 +542,8 @@ export class Editor {
     this.locals = [];
     this.localByN.clear();
     this.draw.reset();
-    this.erasing = null;
-    this.moving = null;
+    this.eraser.reset();
+    this.mover.reset();
     this.arrange.reset();
     this.selected = [];
     this.editingKey = null;
@@ -601,9 +572,10 @@ export class Editor {
       locals: this.locals,
       localByN: this.localByN,
       growing: this.draw.item,
-      erasing: this.erasing?.keys,
+      erasing: this.eraser.keys,
       editingKey: this.editingKey,
       solo: this.soloV,
+      folder: this.folder,
     };
   }
 
@@ -616,6 +588,7 @@ export class Editor {
   }
 
   private changed(): void {
+    this.shownCache.changed();
     this.listener.changed?.();
   }
 }

@@ -1,7 +1,71 @@
 // Dragging the selection: the drag so far in board units, and the whole
-// units of it already sent as Move ops (one undo step at the end). DOM-free.
+// units of it already sent as Move ops (one undo step at the end); the
+// Mover runs one such drag at a time for the Editor. DOM-free.
 
-import type { StrokeId } from '../protocol/types';
+import type { Op, StrokeId } from '../protocol/types';
+import { moveOps, type Action } from './history';
+
+/** MoverDeps is what the Mover needs of the Editor. */
+export interface MoverDeps {
+  readonly readOnly: () => boolean;
+  readonly selection: () => StrokeId[];
+  readonly endGestures: () => void;
+  readonly push: (op: Op) => number;
+  readonly record: (a: Action) => void;
+  readonly changed: () => void;
+  /** Only the drag moved (what is shown changes when its Moves go out): render the next frame. */
+  readonly dragged: () => void;
+}
+
+/** Mover drags the selection, one drag at a time. */
+export class Mover {
+  private g: MoveGesture | null = null;
+
+  constructor(private readonly d: MoverDeps) {}
+
+  /** ids names what the drag going on moves; null when none is. */
+  get ids(): readonly StrokeId[] | null {
+    return this.g?.ids ?? null;
+  }
+
+  /** by drags the selection by (dx, dy) board units; Move ops go out at each flush. */
+  by(dx: number, dy: number): void {
+    const d = this.d;
+    if (d.readOnly()) return;
+    if (!this.g) {
+      const ids = d.selection();
+      if (ids.length === 0) return;
+      d.endGestures();
+      this.g = new MoveGesture(ids);
+    }
+    this.g.by(dx, dy);
+    d.dragged();
+  }
+
+  /** end ends the drag; the whole move becomes one undo step. */
+  end(): void {
+    const g = this.g;
+    if (!g) return;
+    this.flush();
+    this.g = null;
+    const { dx, dy } = g.sent;
+    if (dx !== 0 || dy !== 0) this.d.record({ kind: 'move', strokes: g.ids, dx, dy });
+    this.d.changed();
+  }
+
+  /** flush sends the whole units of the drag not sent yet. */
+  flush(): void {
+    const g = this.g;
+    const s = g?.step();
+    if (!g || !s) return;
+    for (const op of moveOps(g.ids, s.dx, s.dy)) this.d.push(op);
+  }
+
+  /** reset forgets a drag (the board was replaced). */
+  reset(): void {
+    this.g = null;
+  }
+}
 
 export class MoveGesture {
   private tx = 0;

@@ -3,13 +3,24 @@
 // over the strokes a pending Transform or Rotate names, with the very
 // arithmetic the board applies (protocol/transform, protocol/rotate). When
 // the echo comes, the board holds what was shown and the outbox no longer
-// has the op, so nothing jumps. Pure; inputs never changed.
+// has the op, so nothing jumps. Inputs are never changed.
+//
+// A Folder keeps what each pending op made of the strokes it names, so an
+// op is folded once, when it is sent, not again every frame: while a
+// handle of a big selection is dragged a Transform goes out every few
+// frames and comes back a round trip later, and folding every pending op
+// anew into fresh copies of every point at each of those moments was most
+// of the frames that missed their time. When the room applies one of our
+// ops, the board's strokes are the shown ones the fold made (the same
+// arithmetic), which is checked point by point before the later steps are
+// kept; anything else (someone's op came between, a stroke was erased)
+// folds everything again.
 
 import type { Stroke } from '../protocol/board';
 import { clampCoord } from '../protocol/delta';
 import { rotated } from '../protocol/rotate';
 import { scaleCoord } from '../protocol/transform';
-import { MAX_WIDTH, SCALE_ONE, TOOL_TEXT } from '../protocol/types';
+import { MAX_WIDTH, MAX_WRAP, SCALE_ONE, TOOL_TEXT, type Point } from '../protocol/types';
 import type { Reshape } from './pending';
 
 /** Folding is one stroke to fold over: shown under key; ops up to uid after are in it already (a local copy's last op). */
@@ -19,33 +30,115 @@ export interface Folding {
   readonly after: number;
 }
 
-/** The last fold, reused while neither the pending ops nor the strokes changed (a frame each while a handle is dragged). */
-let last: { reshapes: readonly Reshape[]; in: readonly Folding[]; out: Stroke[] } | null = null;
+/** Step is one op folded: the strokes it changed, by key, as they are after it. */
+interface Step {
+  readonly r: Reshape;
+  readonly out: Map<string, Stroke>;
+}
 
-/** fold returns each stroke of items with the reshapes after its own `after` applied, in the order of items. */
-export function fold(items: readonly Folding[], reshapes: readonly Reshape[]): Stroke[] {
-  if (last && last.reshapes === reshapes && last.in.length === items.length && last.in.every((f, i) => f.stroke === items[i].stroke && f.key === items[i].key && f.after === items[i].after)) {
-    return last.out;
-  }
-  const cur = new Map<string, { s: Stroke; after: number }>();
-  for (const f of items) cur.set(f.key, { s: f.stroke, after: f.after });
-  for (const r of reshapes) {
-    // A Set: an op naming 1,000 strokes checked by a list was half a
-    // million comparisons per pending op per frame while a handle moved.
-    const set = new Set<{ s: Stroke; after: number }>();
-    for (const id of r.op.strokes) {
-      const m = cur.get(id.author + ':' + id.stroke);
-      if (m && m.after < r.uid) set.add(m);
+/** Folder folds pending reshapes over strokes, keeping each op's result until the op is gone. */
+export class Folder {
+  /** What the steps were folded over, by key. */
+  private base = new Map<string, Folding>();
+  private steps: Step[] = [];
+  /** The last answer, for the same items and reshapes (asked several times a frame). */
+  private lastIn: readonly Folding[] | null = null;
+  private lastR: readonly Reshape[] | null = null;
+  private lastOut: Stroke[] = [];
+
+  /** fold returns each stroke of items with the reshapes after its own `after` applied, in the order of items. */
+  fold(items: readonly Folding[], reshapes: readonly Reshape[]): Stroke[] {
+    if (this.lastR === reshapes && this.lastIn && sameItems(this.lastIn, items)) return this.lastOut;
+    if (!this.reuse(items, reshapes)) {
+      this.base = new Map(items.map((f) => [f.key, f]));
+      this.steps = [];
     }
-    if (set.size === 0) continue;
-    const members = [...set];
+    for (let i = this.steps.length; i < reshapes.length; i++) this.steps.push(this.step(reshapes[i]));
+    const out = items.map((f) => this.state(f.key, this.steps.length));
+    this.lastIn = items.slice();
+    this.lastR = reshapes;
+    this.lastOut = out;
+    return out;
+  }
+
+  /**
+   * reuse keeps the steps still pending when items are what the steps
+   * before them made (the room applied those ops): it drops those steps
+   * and makes items the base. It returns false when the fold must start
+   * again from items.
+   */
+  private reuse(items: readonly Folding[], reshapes: readonly Reshape[]): boolean {
+    const steps = this.steps;
+    if (steps.length === 0 || reshapes.length === 0 || items.length !== this.base.size) return false;
+    // The steps the room has applied are those before the first pending op.
+    const first = reshapes[0].uid;
+    let j = 0;
+    while (j < steps.length && steps[j].r.uid < first) j++;
+    for (let i = j; i < steps.length; i++) {
+      const r = reshapes[i - j];
+      if (!r || r.uid !== steps[i].r.uid || r.op !== steps[i].r.op) return false;
+    }
+    let rebased = false;
+    for (const f of items) {
+      const was = this.base.get(f.key);
+      if (!was) return false;
+      // Whether each op still pending applies to the stroke must not change.
+      if (was.after !== f.after && (was.after >= first || f.after >= first)) return false;
+      const before = this.state(f.key, j);
+      if (f.stroke === before) continue;
+      if (!sameShape(f.stroke, before)) return false;
+      rebased = true;
+    }
+    if (j === 0 && !rebased && sameItems([...this.base.values()], items)) return true;
+    const kept = steps.slice(j);
+    // The strokes after each kept step take what is not their shape (a color someone set meanwhile) from the new base.
+    if (rebased) {
+      const byKey = new Map(items.map((f) => [f.key, f.stroke]));
+      for (const st of kept) {
+        for (const [k, s] of st.out) {
+          const b = byKey.get(k);
+          if (b && !sameExceptShape(b, s)) {
+            st.out.set(k, { ...b, points: s.points, width: s.width, ...(s.rot !== undefined ? { rot: s.rot } : {}), ...(s.wrap !== undefined ? { wrap: s.wrap } : {}) });
+          }
+        }
+      }
+    }
+    this.base = new Map(items.map((f) => [f.key, f]));
+    this.steps = kept;
+    return true;
+  }
+
+  /** state is key's stroke after the first n steps. */
+  private state(key: string, n: number): Stroke {
+    for (let i = n - 1; i >= 0; i--) {
+      const s = this.steps[i].out.get(key);
+      if (s) return s;
+    }
+    return this.base.get(key)!.stroke;
+  }
+
+  /** step folds r over the strokes it names as the steps so far left them. */
+  private step(r: Reshape): Step {
+    const out = new Map<string, Stroke>();
+    const n = this.steps.length;
+    const members: { key: string; s: Stroke }[] = [];
+    // A Set: an op naming 1,000 strokes checked by a list was half a
+    // million comparisons per pending op.
+    const seen = new Set<string>();
+    for (const id of r.op.strokes) {
+      const key = id.author + ':' + id.stroke;
+      const f = this.base.get(key);
+      if (!f || f.after >= r.uid || seen.has(key)) continue;
+      seen.add(key);
+      members.push({ key, s: this.state(key, n) });
+    }
     const op = r.op;
     switch (op.type) {
       case 'move':
-        for (const m of members) m.s = { ...m.s, points: m.s.points.map((p) => ({ x: clampCoord(p.x + op.dx), y: clampCoord(p.y + op.dy), p: p.p })) };
+        for (const m of members) out.set(m.key, { ...m.s, points: m.s.points.map((p) => ({ x: clampCoord(p.x + op.dx), y: clampCoord(p.y + op.dy), p: p.p })) });
         break;
       case 'rotate':
-        for (const m of members) m.s = rotated(m.s, op);
+        for (const m of members) out.set(m.key, rotated(m.s, op));
         break;
       case 'transform': {
         let minX = Infinity;
@@ -54,27 +147,64 @@ export function fold(items: readonly Folding[], reshapes: readonly Reshape[]): S
         let maxY = -Infinity;
         for (const m of members) {
           for (const p of m.s.points) {
-            minX = Math.min(minX, p.x);
-            maxX = Math.max(maxX, p.x);
-            minY = Math.min(minY, p.y);
-            maxY = Math.max(maxY, p.y);
+            if (p.x < minX) minX = p.x;
+            if (p.x > maxX) maxX = p.x;
+            if (p.y < minY) minY = p.y;
+            if (p.y > maxY) maxY = p.y;
           }
         }
         const mx = minX + maxX;
         const my = minY + maxY;
         for (const m of members) {
           const s = m.s;
-          m.s = {
+          const scaled = (v: number, max: number): number => Math.max(1, Math.min(max, Math.floor((v * Math.abs(op.sy) + SCALE_ONE / 2) / SCALE_ONE)));
+          out.set(m.key, {
             ...s,
             points: s.points.map((p) => ({ x: scaleCoord(p.x, mx, op.sx, op.dx), y: scaleCoord(p.y, my, op.sy, op.dy), p: p.p })),
-            width: s.tool === TOOL_TEXT ? Math.max(1, Math.min(MAX_WIDTH, Math.floor((s.width * Math.abs(op.sy) + SCALE_ONE / 2) / SCALE_ONE))) : s.width,
-          };
+            width: s.tool === TOOL_TEXT ? scaled(s.width, MAX_WIDTH) : s.width,
+            // A text's wrap width scales with it, as the board does.
+            ...(s.wrap ? { wrap: scaled(s.wrap, MAX_WRAP) } : {}),
+          });
         }
         break;
       }
     }
+    return { r, out };
   }
-  const out = items.map((f) => cur.get(f.key)?.s ?? f.stroke);
-  last = { reshapes, in: items.slice(), out };
-  return out;
+}
+
+function sameItems(a: readonly Folding[], b: readonly Folding[]): boolean {
+  return a.length === b.length && a.every((f, i) => f.stroke === b[i].stroke && f.key === b[i].key && f.after === b[i].after);
+}
+
+/** sameShape reports whether a and b have the same points, width, wrap width and turn (what a reshape changes). */
+function sameShape(a: Stroke, b: Stroke): boolean {
+  return a.width === b.width && (a.rot ?? 0) === (b.rot ?? 0) && (a.wrap ?? 0) === (b.wrap ?? 0) && samePoints(a.points, b.points);
+}
+
+function samePoints(a: readonly Point[], b: readonly Point[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const p = a[i];
+    const q = b[i];
+    if (p.x !== q.x || p.y !== q.y || p.p !== q.p) return false;
+  }
+  return true;
+}
+
+/** sameExceptShape reports whether a and b agree on everything a reshape leaves alone. */
+function sameExceptShape(a: Stroke, b: Stroke): boolean {
+  for (const k of Object.keys(a) as (keyof Stroke)[]) {
+    if (k === 'points' || k === 'width' || k === 'rot' || k === 'wrap') continue;
+    if (a[k] !== b[k]) return false;
+  }
+  return Object.keys(a).length === Object.keys(b).length;
+}
+
+const shared = new Folder();
+
+/** fold is Folder.fold on one Folder shared by callers that keep none. */
+export function fold(items: readonly Folding[], reshapes: readonly Reshape[]): Stroke[] {
+  return shared.fold(items, reshapes);
 }

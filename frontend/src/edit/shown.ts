@@ -5,13 +5,13 @@
 
 import type { Board, Stroke } from '../protocol/board';
 import type { StrokeId } from '../protocol/types';
-import { union, EMPTY_RECT, type Rect } from '../geometry/bounds';
+import type { Rect } from '../geometry/bounds';
 import { hitStroke, strokeInRect, type EraserPath, type XY } from '../geometry/hit';
 import { TOOL_TEXT } from '../protocol/types';
 import { SELF } from './history';
 import type { LocalItem } from './local';
 import { displayKey, offsetAfter, type PendingView } from './pending';
-import { fold, type Folding } from './reshape';
+import { fold, type Folder, type Folding } from './reshape';
 
 /** Paintable is what a renderer draws: a stroke as the board has it, or our local copy. */
 export type Paintable = Stroke;
@@ -51,6 +51,8 @@ export interface ShownState {
   readonly editingKey: string | null;
   /** Show only this author's work (the people list's toggle); 0: everyone's. */
   readonly solo?: number;
+  /** Folds our pending reshapes, keeping each op's result (edit/reshape); absent: one shared by all. */
+  readonly folder?: Folder;
 }
 
 /** ExtentOf returns what painting a stroke may touch. */
@@ -90,8 +92,9 @@ export function shownItems(st: ShownState, all: boolean): ShownItem[] {
     if (ownedLocally(st, s) || !boardVisible(st, s)) continue;
     const id = { author: s.author === me && me !== 0 ? SELF : s.author, stroke: s.stroke };
     const open = b.isOpen(s);
-    const o = moved ? offsetAfter(st.pending, keyOf(id)) : ZERO;
-    if (!all && !open && o.dx === 0 && o.dy === 0 && !(moved && st.pending.moved.has(keyOf(id)))) continue;
+    const key = moved ? keyOf(id) : '';
+    const o = moved ? offsetAfter(st.pending, key) : ZERO;
+    if (!all && !open && o.dx === 0 && o.dy === 0 && !(moved && st.pending.moved.has(key))) continue;
     out.push({ id, stroke: s, complete: !open, dx: o.dx, dy: o.dy, growing: false });
   }
   for (const l of st.locals) {
@@ -115,7 +118,7 @@ function reshapedItems(st: ShownState, items: ShownItem[]): ShownItem[] {
     folding.push({ key, stroke: it.stroke, after: it.id.author === SELF ? (st.localByN.get(it.id.stroke)?.lastUid ?? 0) : 0 });
   });
   if (at.length === 0) return items;
-  const folded = fold(folding, st.pending.reshapes);
+  const folded = st.folder ? st.folder.fold(folding, st.pending.reshapes) : fold(folding, st.pending.reshapes);
   const out = items.slice();
   at.forEach((i, j) => {
     out[i] = { ...out[i], stroke: folded[j], dx: 0, dy: 0 };
@@ -160,17 +163,6 @@ export function ownTextAt(items: readonly ShownItem[], p: XY, radius: number, ex
     if (hitStroke(it.stroke, { from: p, to: p, radius }, extentOf(it.stroke), it.dx, it.dy)) return it.id.stroke;
   }
   return 0;
-}
-
-/** boundsOf returns the union of the shown extents of the items named in keys. */
-export function boundsOf(items: readonly ShownItem[], keys: ReadonlySet<string>, extentOf: ExtentOf): Rect {
-  let r: Rect = EMPTY_RECT;
-  for (const it of items) {
-    if (!keys.has(keyOf(it.id))) continue;
-    const e = extentOf(it.stroke);
-    r = union(r, { minX: e.minX + it.dx, minY: e.minY + it.dy, maxX: e.maxX + it.dx, maxY: e.maxY + it.dy });
-  }
-  return r;
 }
 
 function ownedLocally(st: ShownState, s: Stroke): boolean {

@@ -69,6 +69,11 @@ export class TextEdits {
     return null;
   }
 
+  /** own returns our text number n as shown (with the offset our pending moves give it), or null. */
+  own(n: number): ShownText | null {
+    return this.of({ author: SELF, stroke: n });
+  }
+
   /** at returns the topmost text at p (anyone's; own with author SELF), or null. */
   at(p: XY, radius: number, ownOnly = false): StrokeId | null {
     const items = this.d.shown(true);

@@ -352,6 +352,11 @@ export class SyncCore {
     if (this.liveV && !this.readOnlyV) this.send(encodeClientMsg({ type: 'editing', text: t }));
   }
 
+  /** claimed is the text we have open for typing (board names; {0, 0}: none), as setEditing last said. */
+  get claimed(): StrokeId {
+    return this.editingV;
+  }
+
   /** editorOf returns who else has text (SELF: ours) open for typing, 0 when nobody. */
   editorOf(text: StrokeId): number {
     const t = text.author === SELF ? this.authorV : text.author;

@@ -30,6 +30,7 @@ export class ToolControl {
   private current: Tool;
   /** What the toolbar last showed of the selection (see syncSelection). */
   private shownSelection = '';
+  private shownFor: Stroke[] | null = null;
 
   constructor(
     first: Tool,
@@ -87,6 +88,8 @@ export class ToolControl {
    */
   syncSelection(): void {
     const sel = this.selected();
+    if (sel !== null && sel === this.shownFor) return;
+    this.shownFor = sel;
     const sig = sel ? sel.map((s) => `${s.author}:${s.stroke}:${s.color}:${s.width}:${s.filled}`).join() : '';
     if (sig === this.shownSelection) return;
     this.shownSelection = sig;

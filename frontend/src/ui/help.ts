@@ -16,7 +16,7 @@ export interface Control {
 /** CONTROLS: the page's controls, in the order they sit on the screen. */
 export const CONTROLS: readonly Control[] = [
   { name: 'Tools', what: 'Select, lasso (a free-form loop: selects what it encloses when released), hand, pen, highlighter, eraser, partial eraser, line, arrow, rectangle, ellipse, text, laser pointer: the buttons at the left of the toolbar' },
-  { name: 'Text (T)', what: 'Click to type; Enter ends, Shift+Enter a new line. Click any text (or double-click it with Select) to type into it: the others see it as you type, and see “NAME is editing” on it (one person at a time). Drag the field’s corner to set the width its lines wrap to. Undo takes back your own edit' },
+  { name: 'Text (T)', what: 'Click to type; Enter ends, Shift+Enter a new line. Click any text (or double-click it with Select) to type into it: the others see it as you type, and see “NAME is editing” on it (one person at a time: when two open it at once, the one who joined first keeps it). Drag the field’s corner to set the width its lines wrap to. Undo takes back your own edit' },
   { name: 'Laser pointer (K)', what: 'Drag to point: everyone sees a trail in your color fade out over about a second; it draws nothing and is not kept, in history or exports' },
   { name: 'More (⋯)', what: 'What does not fit in the toolbar on this screen: more tools, then theme, help, history, clear and share. A click on the board closes an open menu and draws nothing' },
   { name: 'Undo, redo', what: 'Take back or redo your own last change, a clear included' },

@@ -10,21 +10,21 @@ import type { View } from '../geometry/view';
 import type { StrokeId } from '../protocol/types';
 import type { TextEditor } from './text_editor';
 
-const NONE: StrokeId = { author: 0, stroke: 0 };
-
 /**
  * editText opens the text field on text id (ours with author SELF). It
  * returns the author of whoever else edits it now (the field stays closed),
  * or 0.
  */
 export function editText(editor: Editor, field: TextEditor, id: StrokeId, view: View): number {
+  // A field still open is closed (and its claim given up) before this claim is made.
+  field.end();
   const t = editor.texts.of(id);
   if (!t) return 0;
   const other = editor.sync.editorOf(id);
   if (other) return other;
   const before = t.stroke.text;
   editor.texts.setEditing(id);
-  editor.sync.setEditing(id);
+  editor.claimText(id, () => field.end());
   field.open(
     {
       x: t.x,
@@ -38,7 +38,7 @@ export function editText(editor: Editor, field: TextEditor, id: StrokeId, view: 
       commit: (text) => {
         editor.texts.type(id, text);
         editor.texts.setEditing(null);
-        editor.sync.setEditing(NONE);
+        editor.claimText(null);
         editor.texts.typed(id, before, text);
       },
     },
@@ -61,11 +61,11 @@ export function newText(editor: Editor, field: TextEditor, p: { x: number; y: nu
   const typed = (text: string): void => {
     if (n) return editor.texts.type({ author: SELF, stroke: n }, text);
     if (text.trim() === '') return;
-    n = editor.addText(x, y, { color, size }, text);
+    n = editor.texts.add(x, y, { color, size }, text);
     if (!n) return;
     const id = { author: SELF, stroke: n };
     editor.texts.setEditing(id);
-    editor.sync.setEditing(id);
+    editor.claimText(id, () => field.end());
     if (wrap) editor.texts.wrap(id, wrap);
   };
   field.open(
@@ -85,8 +85,8 @@ export function newText(editor: Editor, field: TextEditor, p: { x: number; y: nu
         typed(text);
         if (!n) return;
         editor.texts.setEditing(null);
-        editor.sync.setEditing(NONE);
-        if (text.trim() === '') editor.editText(n, { color, size }, '');
+        editor.claimText(null);
+        if (text.trim() === '') editor.texts.edit(n, { color, size }, '');
       },
     },
     view,

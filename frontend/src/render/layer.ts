@@ -74,6 +74,12 @@ export class CommittedLayer {
    * frames clear and copy nothing, which on a phone is most of their cost.
    */
   private blankV = true;
+  /**
+   * No highlighter has been painted on the under layer since it was last
+   * cleared: a pan leaves it alone, a repaint skips it, and the screen does
+   * not copy it (a board without highlighters copies one layer, not two).
+   */
+  private underBlank = true;
   /** The view the layer's pixels are painted in. */
   private renderedV: View;
   private cssW = 0;
@@ -98,6 +104,11 @@ export class CommittedLayer {
   /** under is the canvas of highlighters (beneath everything else). */
   get under(): HTMLCanvasElement {
     return this.underC;
+  }
+
+  /** underEmpty reports whether the under layer is blank (nothing to copy). */
+  get underEmpty(): boolean {
+    return this.underBlank;
   }
 
   /** ink is the canvas of every other stroke. */
@@ -366,16 +377,16 @@ export class CommittedLayer {
     // layer: one copy of the pixels, and no copy of an empty layer.
     // A blank layer shifted is the same blank layer.
     if (!this.blankV) {
-      const spares: LayerTargets = { under: context(this.spareUnder), ink: context(this.spareInk) };
-      for (const [from, to] of [
-        [this.underC, spares.under],
-        [this.inkC, spares.ink],
-      ] as const) {
+      const blank = this.underBlank;
+      const spares: LayerTargets = { under: blank ? this.targets.under : context(this.spareUnder), ink: context(this.spareInk) };
+      const copies: Array<readonly [HTMLCanvasElement, CanvasRenderingContext2D]> = [[this.inkC, spares.ink]];
+      if (!blank) copies.push([this.underC, spares.under]);
+      for (const [from, to] of copies) {
         to.setTransform(1, 0, 0, 1, 0, 0);
         to.clearRect(0, 0, w, h);
         to.drawImage(from, dx, dy);
       }
-      [this.underC, this.spareUnder] = [this.spareUnder, this.underC];
+      if (!blank) [this.underC, this.spareUnder] = [this.spareUnder, this.underC];
       [this.inkC, this.spareInk] = [this.spareInk, this.inkC];
       this.targets = spares;
     }
@@ -391,6 +402,11 @@ export class CommittedLayer {
     if (dy > 0) strip(0, 0, w, dy);
     else if (dy < 0) strip(0, h + dy, w, h);
     return true;
+  }
+
+  /** note says strokes are about to be painted: a highlighter among them makes the under layer no longer blank. */
+  private note(strokes: readonly Stroke[]): void {
+    if (this.underBlank && strokes.some(isUnder)) this.underBlank = false;
   }
 
   private begin(): void {
@@ -409,6 +425,7 @@ export class CommittedLayer {
 
   private paint(s: Stroke): void {
     this.blankV = false;
+    this.note([s]);
     this.stats.painted += this.painter.paintAll(this.targets, [s], this.renderedV.scale * this.dpr);
   }
 
@@ -426,7 +443,9 @@ export class CommittedLayer {
     this.reindex(desired);
     this.drawn = new Map();
     for (const s of desired) this.drawn.set(s, this.painter.bounds(s));
+    this.underBlank = true;
     const shown = this.crossing([this.screen()], desired, desired.length - 1);
+    this.note(shown);
     // A context first drawn through makes its canvas's pixels: not for nothing.
     if (shown.length) {
       this.begin();
@@ -468,21 +487,22 @@ export class CommittedLayer {
     if (dev.length === 0) return;
     this.blankV = false;
     const st = this.scratchTargets;
+    const strokes = this.crossing(grown, desired, top);
+    this.note(strokes);
+    const blank = this.underBlank;
+    const layers = blank ? [st.ink] : [st.under, st.ink];
     // Only the rectangles are cleared: what the scratch holds elsewhere is
     // never copied.
-    for (const ctx of [st.under, st.ink]) {
+    for (const ctx of layers) {
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       for (const [x, y, dw, dh] of dev) ctx.clearRect(x, y, dw, dh);
       ctx.save();
       ctx.setTransform(v.scale * k, 0, 0, v.scale * k, v.x * k, v.y * k);
     }
-    this.stats.painted += this.painter.paintAll(st, this.crossing(grown, desired, top), v.scale * k);
-    st.under.restore();
-    st.ink.restore();
-    const pairs: Array<[CanvasRenderingContext2D, HTMLCanvasElement]> = [
-      [this.targets.under, this.scratch],
-      [this.targets.ink, this.scratchInk],
-    ];
+    this.stats.painted += this.painter.paintAll(st, strokes, v.scale * k);
+    for (const ctx of layers) ctx.restore();
+    const pairs: Array<[CanvasRenderingContext2D, HTMLCanvasElement]> = [[this.targets.ink, this.scratchInk]];
+    if (!blank) pairs.push([this.targets.under, this.scratch]);
     for (const [ctx, from] of pairs) {
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       for (const [x, y, dw, dh] of dev) {
@@ -491,6 +511,11 @@ export class CommittedLayer {
       }
     }
   }
+}
+
+/** isUnder reports whether a stroke paints on the under layer (a highlighter; an eraser only clears it). */
+function isUnder(s: Stroke): boolean {
+  return s.tool === TOOL_HIGHLIGHTER;
 }
 
 function context(c: HTMLCanvasElement): CanvasRenderingContext2D {

@@ -213,7 +213,7 @@ export class Renderer {
       const f = v.scale / r.scale;
       ctx.setTransform(f, 0, 0, f, (v.x - r.x * f) * k, (v.y - r.y * f) * k);
     }
-    ctx.drawImage(this.layer.under, 0, 0);
+    if (!this.layer.underEmpty) ctx.drawImage(this.layer.under, 0, 0);
     // Growing highlighters go with the committed ones, under the ink.
     for (const item of overlay) if (item.stroke.tool === TOOL_HIGHLIGHTER && !this.lift.isLifted(item)) this.paintMoved(ctx, item);
     if (stale) {

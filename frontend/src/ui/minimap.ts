@@ -4,8 +4,10 @@
 // REPAINT_MS; the rectangle every frame it moves. When only the view moved
 // (the screen's rectangle grew the picture), the picture painted is shown
 // scaled and repainted once the view has been still for REPAINT_MS: a
-// repaint walks the whole board, which a pan of a big board must not do
-// every few frames.
+// repaint strokes the whole board, which a pan of a big board must not do
+// every few frames. Strokes added on top are painted on the picture alone;
+// a big board keeps its picture as one path per color and width, so that
+// a repaint at a new scale strokes those again without walking the board.
 
 import { contains, isEmpty, union, EMPTY_RECT, type Rect } from '../geometry/bounds';
 import { decimation, minimapView } from '../geometry/minimap';
@@ -20,6 +22,13 @@ const H = 108;
 const REPAINT_MS = 400;
 /** Above this many strokes the picture is painted one path per color and width, z-order aside. */
 const GROUP_MIN = 5000;
+
+/** Group is the strokes of one color and width, as one path in board units. */
+interface Group {
+  readonly color: number;
+  readonly width: number;
+  readonly path: Path2D;
+}
 
 export interface MinimapSource {
   /** The shown strokes, bottom first (the same array while they are the same). */
@@ -45,6 +54,13 @@ export class Minimap {
   private painted: readonly Stroke[] | null = null;
   private total = 0;
   private step = 1;
+  /**
+   * On a big board, the picture's paths in board units, one per color and
+   * width, for the strokes painted: grown as strokes are added, so that a
+   * repaint at a new scale (the view went beyond the picture) strokes a
+   * handful of paths instead of walking the board. null: not made yet.
+   */
+  private groups: Map<string, Group> | null = null;
   /** The drawing did not change, only the view: repaint when it is still. */
   private viewOnly = false;
   private movedAt = 0;
@@ -124,6 +140,7 @@ export class Minimap {
     if (!isEmpty(box) && !contains(this.content, box)) return false;
     this.painted = list;
     this.total += n;
+    if (this.groups) this.group(added, this.groups);
     this.paintStrokes(added);
     return true;
   }
@@ -186,23 +203,69 @@ export class Minimap {
       this.canvas.height = this.picture.height = Math.round(H * dpr);
     }
     const strokes = this.source.strokes();
-    let content: Rect = EMPTY_RECT;
-    let total = 0;
-    for (const s of strokes) {
-      if (!this.source.ink(s)) continue;
-      content = union(content, this.source.bounds(s));
-      total += s.points.length;
+    if (strokes !== this.painted) {
+      // Strokes only added on top: the bounds and paths grow by them; else the board is walked.
+      const added = this.painted && this.groups ? appendedTo(strokes, this.painted) : null;
+      if (!added) this.groups = null;
+      let content: Rect = added ? this.content : EMPTY_RECT;
+      let total = added ? this.total : 0;
+      for (const s of added ?? strokes) {
+        if (!this.source.ink(s)) continue;
+        content = union(content, this.source.bounds(s));
+        total += s.points.length;
+      }
+      if (added && this.groups) this.group(added, this.groups);
+      this.content = content;
+      this.painted = strokes;
+      this.total = total;
+      if (!added) this.step = decimation(total);
     }
-    this.content = content;
-    this.painted = strokes;
-    this.total = total;
-    this.step = decimation(total);
-    const m = minimapView(content, screenRect(view, w, h), W, H);
+    const m = minimapView(this.content, screenRect(view, w, h), W, H);
     this.mini = this.shown = m;
     const ctx = this.pictureCtx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.picture.width, this.picture.height);
-    this.paintStrokes(strokes);
+    if (strokes.length <= GROUP_MIN) {
+      this.paintStrokes(strokes);
+      return;
+    }
+    this.groups ??= this.group(strokes, new Map());
+    this.strokeGroups(this.groups.values());
+  }
+
+  /** group adds the skeletons of strokes to the path of their color and width in groups, and returns groups. */
+  private group(strokes: readonly Stroke[], groups: Map<string, Group>): Map<string, Group> {
+    const step = this.step;
+    for (const s of strokes) {
+      if (!this.source.ink(s)) continue;
+      const width = this.source.lineWidth(s);
+      const key = (s.color | 0xff) + ' ' + width;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { color: s.color | 0xff, width, path: new Path2D() }));
+      for (const line of this.source.skeleton(s)) {
+        if (line.length === 0) continue;
+        g.path.moveTo(line[0].x, line[0].y);
+        for (let i = step; i < line.length; i += step) g.path.lineTo(line[i].x, line[i].y);
+        const last = line[line.length - 1];
+        g.path.lineTo(last.x, last.y);
+      }
+    }
+    return groups;
+  }
+
+  /** strokeGroups strokes each group's path on the picture, in its transform (mini). */
+  private strokeGroups(groups: Iterable<Group>): void {
+    const ctx = this.pictureCtx;
+    const m = this.mini;
+    const dpr = this.dpr;
+    ctx.setTransform(m.scale * dpr, 0, 0, m.scale * dpr, m.x * dpr, m.y * dpr);
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    for (const g of groups) {
+      ctx.strokeStyle = cssColor(g.color);
+      ctx.lineWidth = Math.max(1 / m.scale, g.width);
+      ctx.stroke(g.path);
+    }
   }
 
   /**
@@ -221,15 +284,7 @@ export class Minimap {
     ctx.lineJoin = 'round';
     const styleOf = (s: Stroke): string => (s.color | 0xff) + ' ' + Math.max(1 / m.scale, this.source.lineWidth(s));
     if (strokes.length > GROUP_MIN) {
-      const groups = new Map<string, Stroke[]>();
-      for (const s of strokes) {
-        if (!this.source.ink(s)) continue;
-        const k = styleOf(s);
-        const g = groups.get(k);
-        if (g) g.push(s);
-        else groups.set(k, [s]);
-      }
-      for (const g of groups.values()) this.paintRun(g);
+      this.strokeGroups(this.group(strokes, new Map()).values());
       return;
     }
     let run: Stroke[] = [];

@@ -326,16 +326,16 @@ export class Page {
   /** start shows the board and connects (unless the server refused the embed). */
   start(): void {
     const { s, renderer } = this;
+    // The canvas is sized, and the row fitted, at the observer's first call: after the
+    // page's first layout, which the browser does for the first frame, not in this task.
     const resize = (): void => {
       renderer.resize();
+      this.laidOut = true;
       this.relayout();
       this.view.setView(renderer.view, false);
     };
     new ResizeObserver(resize).observe(this.canvas);
     window.addEventListener('resize', resize);
-    renderer.resize();
-    this.laidOut = true;
-    this.relayout();
     this.view.setView(this.view.stored ?? HOME_VIEW, false);
 
     if (this.readOnly) this.applyReadOnly();

@@ -40,20 +40,25 @@ export interface PointerControl {
  */
 export function attachPointer(el: HTMLElement, h: PointerHandlers, panMode: () => boolean, dismisses: () => boolean = () => false): PointerControl {
   const m = new GestureMachine();
-  let rect = el.getBoundingClientRect();
+  // Read at the first event, not here: reading it now would lay the page
+  // out while it is still being built.
+  let rect: DOMRect | null = null;
 
   const kindOf = (e: PointerEvent): PointerKind =>
     e.pointerType === 'pen' ? 'pen' : e.pointerType === 'touch' ? 'touch' : 'mouse';
 
-  const toIn = (e: PointerEvent): PointerIn => ({
-    id: e.pointerId,
-    kind: kindOf(e),
-    button: e.button,
-    x: e.clientX - rect.left,
-    y: e.clientY - rect.top,
-    pressure: e.pointerType === 'pen' ? e.pressure : null,
-    t: e.timeStamp,
-  });
+  const toIn = (e: PointerEvent): PointerIn => {
+    rect ??= el.getBoundingClientRect();
+    return {
+      id: e.pointerId,
+      kind: kindOf(e),
+      button: e.button,
+      x: e.clientX - rect.left,
+      y: e.clientY - rect.top,
+      pressure: e.pointerType === 'pen' ? e.pressure : null,
+      t: e.timeStamp,
+    };
+  };
 
   const run = (actions: readonly GestureAction[]): void => {
     for (const a of actions) {

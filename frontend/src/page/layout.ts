@@ -14,8 +14,6 @@ export interface LayoutParts {
   readonly textEditor: HTMLElement;
   readonly toolbar: Toolbar;
   readonly people: PeopleList;
-  /** The help panel; null: none (an embed). */
-  readonly help: HTMLElement | null;
   readonly followPill: HTMLElement;
   readonly status: HTMLElement;
   readonly backToContent: HTMLElement;
@@ -42,7 +40,6 @@ export class PageLayout {
       p.cursors,
       p.textEditor,
       this.top,
-      ...(p.help ? [p.help] : []),
       h('aside', { class: 'side' }, p.people.el),
       p.followPill,
       h('footer', { class: 'bottom' }, p.status),
@@ -75,6 +72,11 @@ export class PageLayout {
     // After the panels' own listeners, which fold or unfold them.
     this.p.people.toggle.addEventListener('click', () => remember({ people: this.p.people.collapsed }));
     this.corner.toggle.addEventListener('click', () => remember({ map: this.corner.collapsed }));
+  }
+
+  /** addHelp puts the help panel in its place, under the top row (an embed has none). */
+  addHelp(el: HTMLElement): void {
+    this.top.after(el);
   }
 
   /** relayout fits the toolbar's row to the window. */

@@ -15,7 +15,7 @@ import { exposeHistory } from '../history/test_api';
 import { attachKeyboard } from '../input/keyboard';
 import { SHORTCUTS, selects } from '../input/shortcuts';
 import { Connection, type ConnState } from '../net/connection';
-import { absoluteURL, imageURL, roomName, socketURL } from '../net/room_url';
+import { imageURL, roomName, socketURL } from '../net/room_url';
 import { CLOSE_EXPIRED } from '../protocol/codes';
 import { Renderer } from '../render/renderer';
 import { RemoteCursors } from '../ui/cursors';
@@ -27,12 +27,12 @@ import { Decorations } from '../ui/decor';
 import { h } from '../ui/dom';
 import { Exports } from '../ui/exports';
 import { HelpPanel } from '../ui/help';
-import { NameBox } from '../ui/name_box';
+import type { NameBox } from '../ui/name_box';
 import { cursorOf } from '../ui/op_cursor';
 import { PeopleList } from '../ui/people';
 import { asViewer, giveWay } from '../ui/person_color';
 import { loadPrefs } from '../ui/prefs';
-import { ShareMenu } from '../ui/share_menu';
+import type { ShareMenu } from '../ui/share_menu';
 import { OFFLINE_CACHED_NOTE, OFFLINE_NOTE, StatusBanner } from '../ui/status';
 import { embedErrorText, noticeNote } from '../ui/status_text';
 import { TextEditor } from '../ui/text_editor';
@@ -60,6 +60,8 @@ import { attachClipboard } from './clipboard_control';
 import { ImageControl } from './image_control';
 import { openBridge } from './bridge_control';
 import { copyPicture } from './clipboard_picture';
+import { here, nameBox, shareMenu } from './later_parts';
+import { inTasks } from './start_tasks';
 
 export class Page {
   private readonly prefs: PagePrefs;
@@ -79,13 +81,15 @@ export class Page {
   private readonly view: ViewControl;
   private readonly tools: ToolControl;
   private readonly input: ToolInput;
-  private readonly keys: KeyCommands;
   private readonly exports: Exports;
   private readonly images: ImageControl;
-  private readonly share: ShareMenu;
-  private readonly help: HelpPanel;
+  // Made after the first frame (later()); null until then. Keys typed before wait in keysEarly.
+  private keys: KeyCommands | null = null;
+  private readonly keysEarly: Parameters<KeyCommands['run']>[0][] = [];
+  private share: ShareMenu | null = null;
+  private help: HelpPanel | null = null;
   /** The board's past (history/): the slider, the timelapse, restore, export. */
-  private readonly history: HistoryPanel;
+  private history: HistoryPanel | null = null;
   /** The tool to give back when the history panel closes. */
   private toolBeforeHistory: Tool | null = null;
   private readonly theme: ThemeSwitch;
@@ -98,7 +102,9 @@ export class Page {
   private readonly badge: HTMLElement;
   private readonly layout: PageLayout;
   /** The name box and this person's color picker (not in an embed). */
-  private readonly nameBox: NameBox | null = null;
+  private nameBox: NameBox | null = null;
+  /** The page's first layout is done: the toolbar's row is fitted from then on, not while being built. */
+  private laidOut = false;
   /** The page cannot change the board (it starts so, or the server refused an op, or the token expired). */
   private readOnly: boolean;
   /** The postMessage API to the host page (an embed whose host origin the server allowed). */
@@ -156,7 +162,7 @@ export class Page {
       renderer: this.renderer,
       name,
       active: () => selects(this.tools.tool) || this.tools.tool === 'hand',
-      selecting: () => selects(this.tools.tool) && !this.history.open,
+      selecting: () => selects(this.tools.tool) && !this.pastShown(),
       segment: s.segment,
       token: s.token,
     });
@@ -178,54 +184,12 @@ export class Page {
 
     const deps = { canvas, editor: this.editor, decor: this.decor, textEditor: this.textEditor, schedule };
     this.tools = new ToolControl(embed ? firstTool(embed.tools, this.readOnly) : 'pen', this.prefs, embed ? { tools: embed.tools, compact: true } : {}, deps);
-    if (!embed) {
-      // An embed's name is the host's (or the token's): no name box.
-      this.nameBox = new NameBox(
-        me.name,
-        (name) => {
-          this.prefs.update((p) => ({ ...p, name }));
-          this.announceSelf();
-        },
-        (color) => {
-          // Picked by hand: kept, never given way (ui/person_color).
-          this.prefs.update((p) => ({ ...p, color, colorPicked: true }));
-          this.announceSelf();
-        },
-      );
-      this.nameBox.setColor(me.color);
-      this.people.setSelfRow(this.nameBox.el);
-    }
-
     this.exports = new Exports(this.renderer, this.editor, roomName(s.segment));
-    this.share = new ShareMenu({
-      exportPNG: (scope, size) => this.exports.downloadPNG(scope, size),
-      exportSVG: (scope) => this.exports.downloadSVG(scope),
-    });
-    this.help = new HelpPanel(SHORTCUTS);
-    this.history = new HistoryPanel({
-      segment: s.segment,
-      token: s.token,
-      room: roomName(s.segment),
-      canvas,
-      view: () => this.renderer.view,
-      dark: () => this.renderer.painter.dark,
-      readOnly: () => this.readOnly,
-      schedule,
-      toggled: (open) => this.historyToggled(open),
-    });
     // An embed's theme is the host's (theme=light|dark, else the system's), never remembered.
     const themed = (t: 'light' | 'dark'): void => this.renderer.setDark(t === 'dark');
     this.theme = embed
       ? new ThemeSwitch(embed.theme, () => undefined, themed)
       : new ThemeSwitch(me.theme, (t) => this.prefs.update((p) => ({ ...p, theme: t })), themed);
-    const toolbar = this.tools.toolbar;
-    if (!embed) {
-      // An embed has no share menu (the host decides who gets what), no help, no theme switch.
-      toolbar.addMore(this.history.button, 'history');
-      toolbar.addMore(this.share.el, 'share');
-      toolbar.addMore(this.help.button, 'help');
-      toolbar.addMore(this.theme.button, 'theme');
-    }
     this.images = new ImageControl({
       editor: this.editor,
       segment: s.segment,
@@ -238,14 +202,7 @@ export class Page {
         if (!selects(this.tools.tool)) this.tools.setTool('select');
       },
     });
-    if (!this.readOnly) toolbar.addMore(this.images.button, 'image');
     this.badge = h('span', { class: 'tb-badge', 'data-testid': 'read-only', title: 'This link can look at the board but not draw', hidden: true }, 'View only');
-    toolbar.addMore(this.badge);
-    this.share.setLinks({
-      edit: here(),
-      view: s.viewLink ? absoluteURL(s.viewLink, location.href) : null,
-      mod: s.modLink ? absoluteURL(s.modLink, location.href) : null,
-    });
     const ui = document.querySelector<HTMLElement>('#ui') ?? document.body;
     ui.append(this.toast.el, this.whoDrew.info.el);
 
@@ -253,9 +210,8 @@ export class Page {
       decor: this.decor.el,
       cursors: this.cursors.el,
       textEditor: this.textEditor.el,
-      toolbar,
+      toolbar: this.tools.toolbar,
       people: this.people,
-      help: embed ? null : this.help.el,
       followPill: this.following.pill.el,
       status: this.status.el,
       backToContent: this.view.landing.button,
@@ -267,9 +223,7 @@ export class Page {
       },
     });
     // An embed's panels are the host's page's business: not remembered.
-    document.querySelector('#ui')?.append(this.history.el);
     this.layout.fold(embed ? {} : me.folds, embed ? () => undefined : (f) => this.prefs.update((p) => ({ ...p, folds: { ...p.folds, ...f } })));
-    this.relayout();
     canvas.dataset.tool = this.tools.tool;
 
     this.input = new ToolInput({
@@ -284,21 +238,10 @@ export class Page {
         schedule();
       },
       // While the past is shown, the board underneath only pans: nothing is drawn on it unseen.
-      readOnly: () => this.readOnly || this.history.open,
+      readOnly: () => this.readOnly || this.pastShown(),
     });
     this.input.attach();
-    this.keys = new KeyCommands({
-      editor: this.editor,
-      tools: this.tools,
-      view: this.view,
-      following: this.following,
-      help: this.help,
-      share: this.share,
-      history: this.history,
-      embed,
-      readOnly: () => this.readOnly || this.history.open,
-    });
-    attachKeyboard(window, (c) => this.keys.run(c), (held) => this.input.setSpace(held));
+    attachKeyboard(window, (c) => (this.keys ? this.keys.run(c) : this.keysEarly.push(c)), (held) => this.input.setSpace(held));
     // Sketchpad's own paste first: a copy puts a PNG of the strokes beside
     // their text, and only another app's picture is pasted as an image.
     attachClipboard(document, {
@@ -316,21 +259,87 @@ export class Page {
     this.images.attach(document, canvas);
   }
 
+  /** later: the parts that neither draw nor take a stroke, one per task after the first frame (start_tasks.ts); the keys run what was typed before. */
+  private later(): (() => void)[] {
+    const { s, canvas } = this;
+    const embed = s.embed;
+    const toolbar = this.tools.toolbar;
+    return [
+      () => {
+        if (embed) return; // An embed's name is the host's (or the token's): no name box.
+        this.nameBox = nameBox(this.prefs, () => this.announceSelf());
+        this.people.setSelfRow(this.nameBox.el);
+      },
+      () => {
+        this.share = shareMenu(this.exports, s, this.readOnly);
+        this.help = new HelpPanel(SHORTCUTS);
+        if (!embed) this.layout.addHelp(this.help.el);
+      },
+      () => {
+        this.history = new HistoryPanel({
+          segment: s.segment,
+          token: s.token,
+          room: roomName(s.segment),
+          canvas,
+          view: () => this.renderer.view,
+          dark: () => this.renderer.painter.dark,
+          readOnly: () => this.readOnly,
+          schedule: () => this.frames.schedule(),
+          toggled: (open) => this.historyToggled(open),
+        });
+        document.querySelector('#ui')?.append(this.history.el);
+        exposeHistory(this.history);
+      },
+      () => {
+        if (!this.share || !this.help || !this.history) return;
+        if (!embed) {
+          // An embed has no share menu (the host decides who gets what), no help, no theme switch.
+          toolbar.addMore(this.history.button, 'history');
+          toolbar.addMore(this.share.el, 'share');
+          toolbar.addMore(this.help.button, 'help');
+          toolbar.addMore(this.theme.button, 'theme');
+        }
+        if (!this.readOnly) toolbar.addMore(this.images.button, 'image');
+        toolbar.addMore(this.badge);
+        this.relayout();
+        this.keys = new KeyCommands({
+          editor: this.editor,
+          tools: this.tools,
+          view: this.view,
+          following: this.following,
+          help: this.help,
+          share: this.share,
+          history: this.history,
+          embed,
+          readOnly: () => this.readOnly || this.pastShown(),
+        });
+        for (const c of this.keysEarly.splice(0)) this.keys.run(c);
+      },
+    ];
+  }
+
+  /** pastShown: the history panel shows the board's past (the board underneath only pans). */
+  private pastShown(): boolean {
+    return this.history?.open ?? false;
+  }
+
   /** start shows the board and connects (unless the server refused the embed). */
   start(): void {
     const { s, renderer } = this;
+    // The canvas is sized, and the row fitted, at the observer's first call: after the
+    // page's first layout, which the browser does for the first frame, not in this task.
     const resize = (): void => {
       renderer.resize();
+      this.laidOut = true;
       this.relayout();
       this.view.setView(renderer.view, false);
     };
     new ResizeObserver(resize).observe(this.canvas);
     window.addEventListener('resize', resize);
-    renderer.resize();
     this.view.setView(this.view.stored ?? HOME_VIEW, false);
 
     if (this.readOnly) this.applyReadOnly();
-    if (s.embed) this.openBridge();
+    const made = inTasks(this.later());
     // An embed whose token has expired stops instead of knocking again (the
     // server refuses an expired token at connect); as if closed with 4410.
     const tokenClock = new TokenClock(s.embed ? s.token : '', Date.now());
@@ -347,8 +356,26 @@ export class Page {
       readOnly: () => this.readOnly,
       whoDrew: (author, n) => this.whoDrew.describe(this.editor.board, author, n),
     });
-    exposeHistory(this.history);
     window.setInterval(() => this.cursors.prune(), 1000);
+    // The later parts are there before the board's first message: the bridge and the connection wait for them.
+    if (s.embed) {
+      void made.then(() => this.embedStart(connection));
+      return;
+    }
+    // Keeps the board for opening offline (page/offline_start.ts).
+    this.saver = new BoardSaver(s.segment, () => this.editor.sync.board);
+    void Promise.all([made, keepForOffline({
+      segment: s.segment,
+      editor: this.editor,
+      readOnly: () => this.readOnly,
+      cachedShown: () => this.status.setOfflineNote(OFFLINE_CACHED_NOTE),
+    })]).then(() => connection.start());
+  }
+
+  /** embedStart opens the bridge to the host page and connects (unless the server refused the embed). */
+  private embedStart(connection: Connection): void {
+    const { s } = this;
+    this.openBridge();
     // A server that refused the embed (a bad token) but still sent the page
     // says why in a meta tag: tell the host, do not connect.
     if (s.embedError) {
@@ -359,18 +386,7 @@ export class Page {
       this.status.set({ state: 'stopped', code: 0, reason: embedErrorText(s.embedError) });
       return;
     }
-    if (s.embed) {
-      connection.start();
-      return;
-    }
-    // Keeps the board for opening offline (page/offline_start.ts).
-    this.saver = new BoardSaver(s.segment, () => this.editor.sync.board);
-    void keepForOffline({
-      segment: s.segment,
-      editor: this.editor,
-      readOnly: () => this.readOnly,
-      cachedShown: () => this.status.setOfflineNote(OFFLINE_CACHED_NOTE),
-    }).then(() => connection.start());
+    connection.start();
   }
 
   /** editorEvents is what the page does when the board, the people or the connection's session change. */
@@ -395,7 +411,7 @@ export class Page {
         if (this.editor.sync.live) {
           this.sweeps.applied(e, author);
           this.removeSince.clock.note(this.editor.sync.board.seq, Date.now());
-          this.history.headMoved(this.editor.sync.board.seq);
+          this.history?.headMoved(this.editor.sync.board.seq);
         }
         // Someone drawing sends no cursor: their stroke's last point is it.
         // (Not for a replay while joining: those points are history.)
@@ -503,7 +519,7 @@ export class Page {
     // A trail fading (or points waiting for their interval) needs the next frame too.
     if (this.lasers.draw(renderer.view)) this.frames.schedule();
     this.drawClaims();
-    this.history.frame();
+    this.history?.frame();
     this.decor.update(renderer.view, selects(this.tools.tool) ? editor.selectionBounds() : null, this.input.selecting.marquee, this.input.selecting.lasso);
     this.tools.syncSelection();
     this.whoDrew.frame();
@@ -535,7 +551,7 @@ export class Page {
   }
 
   private relayout(): void {
-    this.layout.relayout();
+    if (this.laidOut) this.layout.relayout();
   }
 
   private onState(s: ConnState): void {
@@ -561,12 +577,13 @@ export class Page {
     this.tools.toolbar.setReadOnly(true);
     this.canvas.dataset.readonly = 'true';
     this.tools.setTool('hand');
-    this.share.setLinks({ edit: null, view: here() });
+    this.share?.setLinks({ edit: null, view: here() });
   }
 
   /** openBridge opens the postMessage API to the host page, when the server named a host origin and the page is framed. */
   private openBridge(): void {
-    const { s } = this;
+    const { s, history } = this;
+    if (!history) return;
     this.bridge = openBridge(s.embedHost, s.token, s.segment, {
       readOnly: () => this.readOnly,
       tools: this.tools,
@@ -574,12 +591,8 @@ export class Page {
       sweeps: this.sweeps,
       exports: this.exports,
       images: this.images,
-      history: this.history,
+      history,
     });
   }
 }
 
-/** here is the page's address without its fragment. */
-function here(): string {
-  return location.href.replace(/#.*$/, '');
-}

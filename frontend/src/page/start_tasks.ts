@@ -42,3 +42,17 @@ export function afterLoad(fn: () => void): void {
   if (document.readyState === 'complete') window.setTimeout(fn, 0);
   else window.addEventListener('load', () => window.setTimeout(fn, 0), { once: true });
 }
+
+/**
+ * inTasks runs each step in a task of its own, the first after the next
+ * frame has been drawn: the page's parts that neither draw the first frame
+ * nor take the first stroke are made this way, so that none of it delays
+ * either.
+ */
+export async function inTasks(steps: readonly (() => void)[]): Promise<void> {
+  await afterPaint();
+  for (const [i, step] of steps.entries()) {
+    if (i > 0) await yieldToMain();
+    step();
+  }
+}

@@ -201,19 +201,34 @@ export class Toolbar {
     // (the first also brings the menu's button, hence tried on its own).
     let n = 0;
     if (!fits(0)) {
-      let lo = 1;
-      let hi = order.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (fits(mid)) hi = mid;
-        else lo = mid + 1;
-      }
-      n = lo;
+      n = this.search(order, limit, fits);
       this.plan = planAt(order, n);
       this.place();
     }
     this.styleGroup.hidden = styleHidden;
     this.setTool(this.tool, null);
+  }
+
+  /**
+   * search finds the fewest demotions (from one) that fit, the row being
+   * laid out with every control in it: their widths, read from that one
+   * layout, say where to start (the menu's button counted as wide as the
+   * first control, the gaps as the row's), and fits checks from there, one
+   * step at a time, up or down: two or three layouts where a binary search
+   * takes five or six.
+   */
+  private search(order: readonly Demotion[], limit: number, fits: (n: number) => boolean): number {
+    const widths = order.map((d) => (d.kind === 'tool' ? this.toolBtns.get(d.name) : this.extras.get(d.name))?.offsetWidth ?? 0);
+    const gap = parseFloat(getComputedStyle(this.toolsGroup).columnGap) || 0;
+    let over = this.el.offsetWidth - limit + (widths[0] ?? 0) + gap;
+    let n = 1;
+    while (n < order.length && (over -= widths[n - 1] + gap) > 0) n++;
+    if (fits(n)) {
+      while (n > 1 && fits(n - 1)) n--;
+    } else {
+      while (n < order.length && !fits(++n));
+    }
+    return n;
   }
 
   /** setTool shows which tool is on and the style it draws with (styles null: unchanged). */

@@ -90,7 +90,14 @@ func TestViewLinkShowsTheBoardButCannotDraw(t *testing.T) {
 		t.Fatalf("the viewer's Clear reached the board: %d strokes", n)
 	}
 
-	for _, bad := range []string{"v.", "v.AAAA", "v." + strings.Repeat("A", 60), view[:len(view)-2] + "xx"} {
+	// The link with its last two characters changed (to "xx", or "yy" when
+	// it ends in "xx" already: 1 link in 4,096 does, and was then
+	// "tampered" into itself).
+	tampered := view[:len(view)-2] + "xx"
+	if tampered == view {
+		tampered = view[:len(view)-2] + "yy"
+	}
+	for _, bad := range []string{"v.", "v.AAAA", "v." + strings.Repeat("A", 60), tampered} {
 		code, body, _ := get(t, ts.URL+"/b/"+bad)
 		if code != http.StatusNotFound || !strings.Contains(body, `"bad_link"`) {
 			t.Errorf("/b/%s: %d %s, want 404 bad_link", bad, code, body)

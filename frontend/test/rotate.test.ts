@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import { Board } from '../src/protocol/board';
 import { pivotOf, rotCosSin, rotateOp } from '../src/protocol/rotate';
+import { shownMiddle } from '../src/geometry/turn';
 
 test('rotate: cosine and sine are within two millionths, quarter turns exact', () => {
   for (let a = -36000; a <= 36000; a += 7) {
@@ -47,3 +48,26 @@ test('rotate: two strokes turn about the mean of their centers and come back wit
     s.points.forEach((p, j) => assert.ok(Math.abs(p.x - before[i][j][0]) <= 1 && Math.abs(p.y - before[i][j][1]) <= 1, `${p.x},${p.y} vs ${before[i][j]}`));
   });
 });
+
+test('rotate: a lone text turns about the middle of its box, not its top-left; the undo keeps a move made since', () => {
+  const b = new Board(1n);
+  b.apply(1, { type: 'text', stroke: 1, color: 0xff, size: 40, x: 100, y: 40, text: 'Hello, board' });
+  const id = { author: 1, stroke: 1 };
+  const text = () => b.strokes[0]!;
+  const mid0 = shownMiddle(text());
+  // The middle is well away from the top-left: the test would not tell the two apart otherwise.
+  assert.ok(mid0[0] - 100 > 100 && mid0[1] - 40 > 10, `middle ${mid0}`);
+  const pivot: [number, number] = [Math.floor(mid0[0]), Math.floor(mid0[1])];
+  b.apply(1, rotateOp([id], 9000, pivot));
+  assert.equal(text().rot, 9000);
+  const mid1 = shownMiddle(text());
+  assert.ok(Math.abs(mid1[0] - mid0[0]) <= 1 && Math.abs(mid1[1] - mid0[1]) <= 1, `turned middle ${mid1}, was ${mid0}`);
+  // Someone moves it; the undo turns back about the middle as it is then.
+  b.apply(2, { type: 'move', strokes: [id], dx: 30, dy: 7 });
+  const mid2 = shownMiddle(text());
+  b.apply(1, rotateOp([id], -9000, [Math.floor(mid2[0]), Math.floor(mid2[1])]));
+  assert.equal(text().rot, 0);
+  const p = text().points[0]!;
+  assert.ok(Math.abs(p.x - 130) <= 1 && Math.abs(p.y - 47) <= 1, `after the undo the text is at ${p.x},${p.y}, want 130,47 (the move kept)`);
+});
+

@@ -311,10 +311,9 @@ func TestSharedTextWrapBoxAndTurn(t *testing.T) {
 	}
 
 	// A turns it 45° by the rotate handle, 50° with Shift (which snaps to
-	// 15°), about the point a text turns about: its top-left (the center
-	// of its points, PROTOCOL.md "Rotate").
+	// 15°), about the middle of its box, as a lone shape turns.
 	hx, hy := a.center("handle-rotate")
-	cx, cy := a.onScreen(float64(s.Points[0].X), float64(s.Points[0].Y))
+	cx, cy := a.textMiddle(s)
 	r := math.Hypot(hx-cx, hy-cy)
 	from := math.Atan2(hy-cy, hx-cx) * 180 / math.Pi
 	a.dragWith(append([][2]float64{{hx, hy}}, arc(cx, cy, r, from, from+50, 30)...), input.ModifierShift)
@@ -322,6 +321,16 @@ func TestSharedTextWrapBoxAndTurn(t *testing.T) {
 	turned := texts(board)[0]
 	if turned.Rot != 4500 || turned.Wrap != s.Wrap || turned.Text != s.Text {
 		t.Fatalf("after the turn the text is at %d (1/100°), wrap %d, %q; want 4500, wrap %d and the same text", turned.Rot, turned.Wrap, turned.Text, s.Wrap)
+	}
+	// It turned about its middle: the middle of its turned box is where
+	// the middle was (its top-left moved around it).
+	mx0, my0 := float64(s.Points[0].X)+float64(w)/2, float64(s.Points[0].Y)+float64(h)/2
+	q := turned.Points[0]
+	k := math.Sqrt2 / 2 // 45°, clockwise on screen
+	mx1 := float64(q.X) + (float64(w)/2)*k - (float64(h)/2)*k
+	my1 := float64(q.Y) + (float64(w)/2)*k + (float64(h)/2)*k
+	if math.Hypot(mx1-mx0, my1-my0) > 2 {
+		t.Errorf("the turned text's middle is at (%.1f, %.1f), it was at (%.1f, %.1f): it did not turn about its middle", mx1, my1, mx0, my0)
 	}
 	if svg := string(httpGet(t, base+"/b/"+room+".svg", "image/svg+xml")); !strings.Contains(svg, `transform="rotate(45 `) || strings.Count(svg, "<tspan") != len(lines) {
 		t.Errorf("the server's picture does not show the text turned, in %d lines: %s", len(lines), svg)

@@ -17,7 +17,7 @@ import { displayKey } from './pending';
 import { keyOf, type ShownItem } from './shown';
 import { ResizeGesture } from './resize_gesture';
 import { RotateGesture } from './rotate_gesture';
-import { pivotOf } from '../protocol/rotate';
+import { shownMiddle } from '../geometry/turn';
 import { clipText, parseClip, pasteOps } from './clipboard';
 import type { LocalItem } from './local';
 import { restoredItems } from './restored';
@@ -114,14 +114,31 @@ export class Arranger {
   }
 
   /**
-   * pivotOf is the point ids turn about as shown (protocol/rotate pivotOf:
-   * the mean of their centers), or null when none of them is shown.
+   * pivotOf is the point ids turn about as shown, or null when none of them
+   * is shown: the mean of the middles people see, rounded down. A text's
+   * middle is the middle of its (turned) box, not the top-left corner that
+   * is its center in the protocol: a Rotate turns each stroke about its
+   * protocol center and carries that center around the pivot, which is the
+   * same as turning the whole stroke about the pivot, so a lone text turns
+   * about its middle as a lone rect does. These middles all turn about the
+   * pivot too, so their mean stays where it was (up to rounding) and an
+   * undo finds it where a Move someone made since has carried it
+   * (PROTOCOL.md, Rotate).
    */
   readonly pivotOf = (ids: readonly StrokeId[]): [number, number] | null => {
     const keys = new Set(ids.map(keyOf));
-    const shown = this.d.shown().filter((it) => keys.has(keyOf(it.id)));
-    if (shown.length === 0) return null;
-    return pivotOf(shown.map((it) => (it.dx === 0 && it.dy === 0 ? it.stroke : { points: it.stroke.points.map((p) => ({ x: p.x + it.dx, y: p.y + it.dy })) })));
+    let sx = 0;
+    let sy = 0;
+    let n = 0;
+    for (const it of this.d.shown()) {
+      if (!keys.has(keyOf(it.id))) continue;
+      const [x, y] = shownMiddle(it.stroke);
+      sx += x + it.dx;
+      sy += y + it.dy;
+      n++;
+    }
+    if (n === 0) return null;
+    return [Math.floor(sx / n), Math.floor(sy / n)];
   };
 
   /** resizeStart starts dragging the selection's corner handle from board point handle; anchor is the opposite corner. */

@@ -63,7 +63,7 @@ export interface History {
 /** Locate returns where our text n is now (its top-left), or null when it is gone. */
 export type Locate = (stroke: number) => { readonly x: number; readonly y: number } | null;
 
-/** PivotOf returns the pivot strokes turn about as they are now (protocol/rotate pivotOf), or null when none is shown. */
+/** PivotOf returns the pivot strokes turn about as they are now (the mean of their middles, edit/arrange pivotOf), or null when none is shown. */
 export type PivotOf = (ids: readonly StrokeId[]) => [number, number] | null;
 
 /** How many actions undo reaches back. */

@@ -1,7 +1,8 @@
 // Turning the selection by its rotate handle (PROTOCOL.md "Rotate"): the
-// strokes turn about the mean of their centers (protocol/rotate pivotOf),
-// which a turn leaves in place, so the undo (the turn back about the
-// pivot as it is then) keeps whatever others moved in between. While the
+// strokes turn about the mean of their middles as drawn (geometry/turn
+// shownMiddle: a text's is its box's), which a turn leaves in place, so
+// the undo (the turn back about the pivot as it is then) keeps whatever
+// others moved in between. While the
 // handle is dragged, each flush sends the Rotate from where the last one
 // left the strokes to where the pointer says, so everyone sees the turn
 // live; at the end the whole turn is one undo step. Shift snaps the turn

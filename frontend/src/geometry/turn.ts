@@ -6,6 +6,8 @@
 
 import { center, turnPoint } from '../protocol/rotate';
 import { EMPTY_RECT, type Rect } from './bounds';
+import { textSize } from './text_layout';
+import { TOOL_TEXT } from '../protocol/types';
 
 interface XY {
   readonly x: number;
@@ -21,6 +23,29 @@ export interface Turned {
 /** pivotOfStroke returns the point s turns about. */
 export function pivotOfStroke(s: Turned): [number, number] {
   return center(s.points);
+}
+
+/** Middled is what a stroke's middle as drawn depends on. */
+export interface Middled extends Turned {
+  readonly tool: number;
+  readonly text: string;
+  readonly width: number;
+  readonly wrap?: number;
+}
+
+/**
+ * shownMiddle returns the middle of s as people see it: a text's is the
+ * middle of its box turned about its top-left (its protocol center), any
+ * other stroke's its protocol center. A Rotate about a pivot turns these
+ * middles about the pivot as it turns the strokes (each stroke turns about
+ * its center, which the pivot carries around), so their mean is a pivot a
+ * turn leaves in place: what a client turns a selection about.
+ */
+export function shownMiddle(s: Middled): [number, number] {
+  if (s.tool !== TOOL_TEXT || s.points.length === 0) return center(s.points);
+  const p = s.points[0]!;
+  const { w, h } = textSize(s.text, s.width, s.wrap ?? 0);
+  return turnPoint(p.x + w / 2, p.y + h / 2, s.rot ?? 0, p.x, p.y);
 }
 
 /** turnRect returns the box of r's four corners turned as s is turned. */

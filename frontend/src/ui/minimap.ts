@@ -253,14 +253,21 @@ export class Minimap {
     return groups;
   }
 
-  /** strokeGroups strokes each group's path on the picture, in its transform (mini). */
-  private strokeGroups(groups: Iterable<Group>): void {
+  /** pictureInMini readies the picture's context to stroke in its transform (mini), round caps and joins. */
+  private pictureInMini(): CanvasRenderingContext2D {
     const ctx = this.pictureCtx;
     const m = this.mini;
     const dpr = this.dpr;
     ctx.setTransform(m.scale * dpr, 0, 0, m.scale * dpr, m.x * dpr, m.y * dpr);
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
+    return ctx;
+  }
+
+  /** strokeGroups strokes each group's path on the picture, in its transform (mini). */
+  private strokeGroups(groups: Iterable<Group>): void {
+    const ctx = this.pictureInMini();
+    const m = this.mini;
     for (const g of groups) {
       ctx.strokeStyle = cssColor(g.color);
       ctx.lineWidth = Math.max(1 / m.scale, g.width);
@@ -276,12 +283,8 @@ export class Minimap {
    * would).
    */
   private paintStrokes(strokes: readonly Stroke[]): void {
-    const ctx = this.pictureCtx;
+    this.pictureInMini(); // paintRun strokes in it
     const m = this.mini;
-    const dpr = this.dpr;
-    ctx.setTransform(m.scale * dpr, 0, 0, m.scale * dpr, m.x * dpr, m.y * dpr);
-    ctx.lineCap = 'round';
-    ctx.lineJoin = 'round';
     const styleOf = (s: Stroke): string => (s.color | 0xff) + ' ' + Math.max(1 / m.scale, this.source.lineWidth(s));
     if (strokes.length > GROUP_MIN) {
       this.strokeGroups(this.group(strokes, new Map()).values());

@@ -22,11 +22,12 @@ func (l *Log) deliver(ch, payload string) {
 	if r == nil {
 		return
 	}
-	if news, from, msg, err := splitRelayed([]byte(payload)); news {
+	p := []byte(payload) // one copy, for the news or for the batch
+	if news, from, msg, err := splitRelayed(p); news {
 		l.deliverRelayed(r, ch, from, msg, err) // relay.go
 		return
 	}
-	epoch, first, ops, err := decodeBusMessage([]byte(payload))
+	epoch, first, ops, err := decodeBusMessage(p)
 	if err != nil {
 		l.log.Error("bad bus message; the room resyncs from the log", "channel", ch, "err", err)
 		r.Resync()

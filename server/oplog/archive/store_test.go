@@ -169,13 +169,13 @@ func TestARestoreLeaseRunsOut(t *testing.T) {
 	if err := s.Finish(ctx, "r", 1, true); err != nil {
 		t.Fatal(err)
 	}
-	if c, _, _, err := s.Claim(ctx, "r", 0, 50*time.Millisecond, 3); err != nil || c != archive.ClaimSame {
+	if c, _, _, err := s.Claim(ctx, "r", 0, time.Second, 3); err != nil || c != archive.ClaimSame {
 		t.Fatalf("first claim: %v %v", c, err)
 	}
 	if c, _, _, err := s.Claim(ctx, "r", 0, time.Minute, 3); err != nil || c != archive.ClaimBusy {
 		t.Fatalf("claim within the lease: %v %v", c, err)
 	}
-	time.Sleep(100 * time.Millisecond)
+	time.Sleep(1100 * time.Millisecond)
 	if c, b, _, err := s.Claim(ctx, "r", 0, time.Minute, 3); err != nil || c != archive.ClaimNew || b.Seq != 4 {
 		t.Fatalf("claim after the lease: %v %v", c, err)
 	}

@@ -44,6 +44,7 @@ type Session struct {
 	// readFloor is the earliest read deadline (unix ns): a joiner's
 	// snapshot write deadline (holdRead).
 	readFloor atomic.Int64
+	readBy    atomic.Int64 // unix ns: the idle read deadline touchRead last set
 	closeBy   atomic.Int64 // unix ns: the close frame's deadline, once Close was called
 
 	// The write side (writer.go): a queue and, while there is something
@@ -132,12 +133,24 @@ func (s *Session) holdRead(floor time.Time) {
 // touchRead moves the connection's read deadline to IdleTimeout from now,
 // or to the floor holdRead set, if later. Called on the read goroutine
 // whenever the client is heard from, and by holdRead on the writer's.
+//
+// The deadline is set an eighth of IdleTimeout further than that, and
+// moved again only once it is nearer than IdleTimeout: a client that
+// sends many messages a second then costs one deadline update (a timer
+// change in the runtime's netpoller) every few seconds instead of one per
+// message, and a silent connection is still closed after IdleTimeout at
+// the earliest, an eighth of it more at the latest.
 func (s *Session) touchRead() {
 	if s.Closed() {
 		return // Close set the deadline it needs
 	}
-	d := time.Now().Add(s.ws.cfg.IdleTimeout)
+	now := time.Now()
+	idle := s.ws.cfg.IdleTimeout
 	floor := s.readFloor.Load()
+	if by := s.readBy.Load(); by >= floor && by-now.UnixNano() >= int64(idle) {
+		return
+	}
+	d := now.Add(idle + idle/8)
 	if floor > d.UnixNano() {
 		d = time.Unix(0, floor)
 	}
@@ -145,8 +158,10 @@ func (s *Session) touchRead() {
 	// A holdRead between the load and the set above would be undone
 	// by it: whoever comes second sees the other's floor here.
 	if f := s.readFloor.Load(); f > d.UnixNano() {
-		_ = s.conn.SetReadDeadline(time.Unix(0, f))
+		d = time.Unix(0, f)
+		_ = s.conn.SetReadDeadline(d)
 	}
+	s.readBy.Store(d.UnixNano())
 }
 
 // reserve counts n bytes into the write queue, or closes a session whose

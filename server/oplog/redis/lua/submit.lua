@@ -18,28 +18,48 @@ local function uvarint(n)
   out[#out+1] = string.char(n)
   return table.concat(out)
 end
-if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return {-1} end
-local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
+-- The epoch and the head in one call: a batch is mostly one op, and each
+-- call a script makes is a good part of what it costs Redis.
+local meta = redis.call('HMGET', KEYS[1], 'epoch', 'seq')
+if meta[1] ~= ARGV[1] then return {-1} end
+local seq = tonumber(meta[2])
 if seq < tonumber(ARGV[4]) then return {-2} end
 local first = seq + 1
 local res = {first}
 local parts = {}
+-- Each author's applied count is read once and written once per batch,
+-- however many of its ops the batch holds.
+local applied, applied0, authors = {}, {}, {} -- author -> count now, and as read; the authors numbered
 for i = 5, #ARGV, 3 do
   local a, idx, e = ARGV[i], tonumber(ARGV[i+1]), ARGV[i+2]
-  local applied = tonumber(redis.call('HGET', KEYS[3], a) or '0')
-  if idx == applied then
+  if applied[a] == nil then
+    applied[a] = tonumber(redis.call('HGET', KEYS[3], a) or '0')
+    applied0[a] = applied[a]
+  end
+  if idx == applied[a] then
     seq = seq + 1
-    redis.call('HSET', KEYS[3], a, applied + 1)
+    if idx == applied0[a] then authors[#authors+1] = a end -- once each
+    applied[a] = idx + 1
     redis.call('XADD', KEYS[2], string.format('%d-1', seq), 'e', e)
     parts[#parts+1] = e
     res[#res+1] = seq
-  elseif idx < applied then
+  elseif idx < applied[a] then
     res[#res+1] = 0
   else
     res[#res+1] = -1
   end
 end
 if #parts > 0 then
+  -- In calls of at most 256 authors: unpack's results go on Lua's stack.
+  local counts = {}
+  for k, a in ipairs(authors) do
+    counts[#counts+1] = a
+    counts[#counts+1] = applied[a]
+    if k % 256 == 0 or k == #authors then
+      redis.call('HSET', KEYS[3], unpack(counts))
+      counts = {}
+    end
+  end
   redis.call('HSET', KEYS[1], 'seq', seq)
   local body = uvarint(first) .. uvarint(#parts) .. table.concat(parts)
   local msg = ARGV[1] .. string.char(0x81) .. uvarint(#body) .. body

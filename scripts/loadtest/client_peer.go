@@ -117,10 +117,21 @@ func countPeerOp(c *client, now, a, n int64, b []byte) {
 		l.fail("peer: a message arrived that was never sent")
 		return
 	}
-	if l.counts(sent) {
-		l.lat.add(now - sent)
-		l.peerPoints.Add(int64(d.pts[n]))
+	if !l.counts(sent) {
+		return
 	}
+	if d == c.d {
+		// The author's own op, back from a relay that sends a
+		// publication to every subscriber, its publisher too: counted as
+		// Sketchpad's echo is (not a delivery to a peer, nor a peer's
+		// latency), so that both sides' deliveries per CPU-second count
+		// the same deliveries.
+		l.self.add(now - sent)
+		l.selfPoints.Add(int64(d.pts[n]))
+		return
+	}
+	l.lat.add(now - sent)
+	l.peerPoints.Add(int64(d.pts[n]))
 }
 
 func leadingInt(b []byte) (int64, []byte, bool) {

@@ -60,7 +60,7 @@ type Config struct {
 	MaxFrameBytes      int           // largest client frame; bigger closes with 1009. Default 64 KiB.
 	SendQueueBytes     int64         // per-connection unsent bytes before the client is dropped as too slow. Default 4 MiB.
 	JoinMinRate        float64       // bytes per second a joiner must read its board's snapshot at (see Session.sendv). Default 65536.
-	IdleTimeout        time.Duration // a connection silent this long is closed; the server pings at half of it. Default 60s.
+	IdleTimeout        time.Duration // a connection silent this long (at most an eighth longer) is closed; the server pings at half of it. Default 60s.
 	HandshakeTimeout   time.Duration // WebSocket handshake deadline. Default 5s.
 	RoomIdle           time.Duration // an empty room stays open this long. Default 30s.
 	RoomPark           time.Duration // a room quiet this long stops its goroutine until its next event. Default 10s.
@@ -214,7 +214,7 @@ var Settings = []Setting{
 		return nil
 	}},
 	{"join-min-rate", "SKETCHPAD_JOIN_MIN_RATE", "65536", "bytes per second a joining client must at least read its board at: the board's snapshot does not count against --send-queue, and a joiner that takes longer than 10s plus the snapshot's size at this rate is dropped as too slow", floatSetter(func(c *Config) *float64 { return &c.JoinMinRate })},
-	{"idle-timeout", "SKETCHPAD_IDLE_TIMEOUT", "60s", "close connections silent this long (the server pings at half of it)", durSetter(func(c *Config) *time.Duration { return &c.IdleTimeout })},
+	{"idle-timeout", "SKETCHPAD_IDLE_TIMEOUT", "60s", "close connections silent this long, at most an eighth longer (the server pings at half of it)", durSetter(func(c *Config) *time.Duration { return &c.IdleTimeout })},
 	{"room-idle", "SKETCHPAD_ROOM_IDLE", "30s", "a board nobody is on is closed (stored and dropped from memory) this long after the last person left", durSetter(func(c *Config) *time.Duration { return &c.RoomIdle })},
 	{"room-park", "SKETCHPAD_ROOM_PARK", "10s", "a board whose people are all quiet this long gives up its goroutine until the next event (independent of --room-idle: an empty board does not park, it closes)", durSetter(func(c *Config) *time.Duration { return &c.RoomPark })},
 	{"replay-ops", "SKETCHPAD_REPLAY_OPS", "10000", "recent ops kept per room to replay to reconnecting clients", intSetter(func(c *Config) *int { return &c.ReplayOps })},

@@ -68,3 +68,32 @@ func FuzzCFFields(f *testing.F) {
 		})
 	})
 }
+
+// A relay that sends a publication back to its publisher (Centrifuge
+// does) gets no credit for it: the author's own copy counts as its echo,
+// as Sketchpad's does, and only the other clients' copies as deliveries
+// to peers, so that both sides' deliveries per CPU-second count the same.
+func TestARelaysCopyToTheAuthorIsItsEcho(t *testing.T) {
+	l := &load{}
+	l.from.Store(1)
+	r := &room{name: "board-1"}
+	author := &client{l: l, room: r, id: 0, author: 1}
+	d := &drawer{c: author, sent: make([]sentSlot, 1), pts: []int32{4}}
+	author.d = d
+	peer := &client{l: l, room: r, id: 1, author: 2}
+	r.drawers, r.clients = []*drawer{d}, []*client{author, peer}
+	r.idx.Store(&roomIndex{byAuthor: map[uint32]*drawer{1: d}, drawers: 1})
+	d.sent[0].Store(5)
+	op := []byte{1, 0, 9}
+	countPeerOp(author, 10, 1, 0, op)
+	countPeerOp(peer, 10, 1, 0, op)
+	if got := l.peerPoints.Load(); got != 4 {
+		t.Errorf("points delivered to peers: %d, want 4 (the other client's copy only)", got)
+	}
+	if got := l.selfPoints.Load(); got != 4 {
+		t.Errorf("points echoed to their author: %d, want 4", got)
+	}
+	if author.ops != 1 || peer.ops != 1 {
+		t.Errorf("ops seen: author %d, peer %d; want 1 each (the author's copy still counts toward its board)", author.ops, peer.ops)
+	}
+}

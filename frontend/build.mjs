@@ -3,12 +3,12 @@
 // the sources and the pinned tool versions: two builds give identical bytes.
 //
 // The app is an ES module split in chunks: what the first screen needs
-// (app.js and the chunks it imports), and the parts loaded on first use
-// (the history panel, the help panel, ...: `import()` in the sources),
-// each a chunk of its own, so a first visit parses and runs less.
+// (app.js and the chunk it imports), and the parts loaded on first use
+// (src/later.ts: the history panel, the help's tables, the exports), so
+// a first visit fetches, parses and runs less.
 //
 // Every file the page loads by a name written here carries its content's
-// hash (app.3f9a0c1b2d.js, history_panel.0c1b2d3f9a.js), so the server can
+// hash (app.3f9a0c1b2d.js, later.0c1b2d3f9a.js), so the server can
 // let browsers keep it for a year (immutable) and a new build is new names; index.html, favicon.ico and
 // manifest.webmanifest keep fixed names (people and browsers ask for them
 // by name) and are revalidated by ETag instead. Text files get gzip and

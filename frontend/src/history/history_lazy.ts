@@ -1,7 +1,7 @@
 // The history panel as the page holds it from its start: the toolbar's
 // button, at once; the panel itself (history_panel.ts: the slider, the
-// timelapse, the replay's export, a renderer of its own) is a chunk of the
-// build loaded when the panel first opens. Most visits never open it, and
+// timelapse, the replay's export, a renderer of its own) is loaded when
+// the panel first opens (later.ts). Most visits never open it, and
 // a phone's start should not parse, run or lay it out. Until then the
 // panel is closed, which is all the page asks of it.
 
@@ -25,7 +25,7 @@ export class LazyHistoryPanel implements HistoryReadout {
 
   /** load makes the panel, once: its code is fetched on the first call (offline, from the service worker's cache). */
   load(): Promise<HistoryPanel> {
-    this.loading ??= import('./history_panel').then(({ HistoryPanel }) => {
+    this.loading ??= import('../later').then(({ HistoryPanel }) => {
       const p = new HistoryPanel(this.d, this.button);
       this.el.replaceWith(p.el);
       this.panel = p;

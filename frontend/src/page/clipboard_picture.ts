@@ -38,7 +38,7 @@ export async function copyPicture(editor: Editor, painter: StrokePainter, text: 
   const keys = new Set(editor.selection.map((id) => id.author + ':' + id.stroke));
   const items = editor.shown().filter((it) => keys.has(it.id.author + ':' + it.id.stroke));
   if (items.length === 0) return false;
-  // The writers are a chunk of the build of their own (ui/exports); the items were taken before.
+  // The writers are loaded on first use (ui/exports, later.ts); the items were taken before.
   const { exportPNG, exportSVG } = await writers();
   const svg = exportSVG(items);
   const png = dataURLBlob(exportPNG(painter, items, 0.25 * PNG_SIZE), 'image/png');

@@ -1,8 +1,8 @@
 // Export as the share menu and the embed API ask for it: a PNG (a data URL)
 // or an SVG (text) of the whole board or of what the screen shows, and
 // their download under the board's name and the date (ui/export_name).
-// The writers (render/export, render/svg) are a chunk of the build loaded
-// on the first export: what is exported is taken when it is asked for.
+// The writers (render/export, render/svg) are loaded on the first export
+// (later.ts): what is exported is taken when it is asked for.
 
 import type { Editor } from '../edit/editor';
 import type { Rect } from '../geometry/bounds';
@@ -58,6 +58,6 @@ export class Exports {
 }
 
 /** writers loads the export writers, once (offline, from the service worker's cache). */
-export function writers(): Promise<typeof import('../render/export')> {
-  return import('../render/export');
+export function writers(): Promise<typeof import('../later')> {
+  return import('../later');
 }

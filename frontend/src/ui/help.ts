@@ -34,9 +34,10 @@ export class HelpPanel {
       h('div', { class: 'help-head' }, h('h2', {}, 'Keyboard shortcuts'), this.closeBtn),
     );
     // The tables (a few hundred elements, and their text: help_tables.ts,
-    // a chunk of the build of its own) are loaded and made when the panel
-    // first opens: the page's start, on a phone, has better things to do.
-    this.fill = () => void import('./help_tables').then((t) => this.el.append(...t.helpTables(shortcuts, controls ?? t.CONTROLS)));
+    // in the chunk of the build loaded on first use, later.ts) are loaded
+    // and made when the panel first opens: the page's start, on a phone,
+    // has better things to do.
+    this.fill = () => void import('../later').then((t) => this.el.append(...t.helpTables(shortcuts, controls ?? t.CONTROLS)));
     this.button.addEventListener('click', () => this.toggle());
     this.closeBtn.addEventListener('click', () => this.close());
     this.el.addEventListener('keydown', (e) => {

@@ -2,9 +2,14 @@
 // favicon, the web app manifest and index.html. The output depends only on
 // the sources and the pinned tool versions: two builds give identical bytes.
 //
+// The app is an ES module split in chunks: what the first screen needs
+// (app.js and the chunk it imports), and the parts loaded on first use
+// (src/later.ts: the history panel, the help's tables, the exports), so
+// a first visit fetches, parses and runs less.
+//
 // Every file the page loads by a name written here carries its content's
-// hash (app.3f9a0c1b2d.js), so the server can let browsers keep it for a
-// year (immutable) and a new build is new names; index.html, favicon.ico and
+// hash (app.3f9a0c1b2d.js, later.0c1b2d3f9a.js), so the server can
+// let browsers keep it for a year (immutable) and a new build is new names; index.html, favicon.ico and
 // manifest.webmanifest keep fixed names (people and browsers ask for them
 // by name) and are revalidated by ETag instead. Text files get gzip and
 // Brotli copies beside them (name.gz, name.br), made once here at the
@@ -12,7 +17,7 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { ico, png, svg } from './tools/icons.mjs';
@@ -41,7 +46,26 @@ const bundled = (entry, outfile, options = {}) =>
     ...options,
   });
 
-const bundle = await bundled('src/main.ts', 'dist/app.js');
+// The app: esbuild names its chunks by a hash of its own; they are
+// renamed below by their bytes' SHA-256, as every other hashed file.
+const app = await build({
+  absWorkingDir: root,
+  entryPoints: { app: 'src/main.ts' },
+  outdir: 'dist',
+  write: false,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  metafile: true,
+  entryNames: '[name]-[hash]',
+  chunkNames: '[name]-[hash]',
+  ...(process.env.SKETCHPAD_BUILD_NAMES ? { minifyWhitespace: true, minifySyntax: true } : { minify: true }),
+  target: 'es2020',
+  platform: 'browser',
+  legalComments: 'none',
+  charset: 'utf8',
+  logLevel: 'warning',
+});
 
 /** HASH_LEN hex digits of SHA-256 name a file; the server checks them against the bytes. */
 const HASH_LEN = 10;
@@ -67,15 +91,59 @@ function emit(name, bytes) {
   if (br.length < bytes.length) writeFileSync(join(dist, name + '.br'), br);
 }
 
-function emitHashed(name, bytes) {
+/** emitHashed writes bytes as name.HASH.ext; key is what names keeps it under (default: name). */
+function emitHashed(name, bytes, key = name) {
   const dot = name.lastIndexOf('.');
   const hashed = `${name.slice(0, dot)}.${hashOf(bytes)}${name.slice(dot)}`;
-  names.set(name, hashed);
+  names.set(key, hashed);
   emit(hashed, bytes);
   return hashed;
 }
 
-emitHashed('app.js', Buffer.from(bundle.outputFiles[0].contents));
+/** preload: the chunks app.js imports (not those it loads on first use), for index.html to ask for at once. */
+const preload = emitChunks(app);
+/**
+ * emitChunks writes the app's chunks under hashed names, each after the
+ * chunks it names (a chunk's name is in its importers' bytes, so theirs
+ * hash comes after), and returns the hashed names of the chunks app.js
+ * imports statically, nearest first.
+ */
+function emitChunks(result) {
+  const outputs = result.metafile.outputs;
+  const bytes = new Map(result.outputFiles.map((f) => [relative(root, f.path).replaceAll('\\', '/'), Buffer.from(f.contents)]));
+  const base = (p) => p.slice(p.lastIndexOf('/') + 1);
+  /** The source name of an esbuild output: "history_panel-ABCD1234.js" is "history_panel.js". */
+  const sourceName = (p) => base(p).replace(/-[A-Z0-9]{8}\.js$/, '.js');
+  const done = new Map();
+  const visit = (p) => {
+    if (done.has(p)) return done.get(p);
+    done.set(p, null); // a cycle would leave a name unhashed: esbuild makes none
+    let text = bytes.get(p).toString('utf8');
+    for (const imp of outputs[p].imports) {
+      if (imp.external) continue;
+      const hashed = visit(imp.path);
+      if (!hashed) throw new Error(`build: ${p} and ${imp.path} import each other`);
+      text = text.replaceAll(`./${base(imp.path)}`, `./${hashed}`);
+    }
+    const name = sourceName(p);
+    const hashed = emitHashed(name, Buffer.from(text), name === 'app.js' ? 'app.js' : p);
+    done.set(p, hashed);
+    return hashed;
+  };
+  for (const p of Object.keys(outputs)) if (p.endsWith('.js')) visit(p);
+  const entry = Object.keys(outputs).find((p) => outputs[p].entryPoint === 'src/main.ts');
+  const statics = [];
+  const walk = (p) => {
+    for (const imp of outputs[p].imports) {
+      if (imp.kind !== 'import-statement' || statics.includes(done.get(imp.path))) continue;
+      statics.push(done.get(imp.path));
+      walk(imp.path);
+    }
+  };
+  walk(entry);
+  return statics;
+}
+
 emitHashed('app.css', readFileSync(join(root, 'src', 'app.css')));
 emitHashed('icon.svg', Buffer.from(svg()));
 const png192 = png(192);
@@ -122,4 +190,13 @@ html = html.replace(/\/static\/([A-Za-z0-9_.-]+)/g, (m, name) => {
   if (!hashed) throw new Error(`index.html refers to ${m}, which the build does not make`);
   return `/static/${hashed}`;
 });
+// The chunks app.js imports are asked for beside it, not after it has
+// been read (a module's imports are found only when it is parsed). Like
+// the script (index.html), at low priority, as a deferred classic script
+// is: a module and its preloads are otherwise fetched at high priority,
+// as if the first paint waited for them (it does not: a module runs after
+// the page is parsed), and Lighthouse then counts running the app as
+// part of the first paint.
+const preloads = preload.map((n) => `<link rel="modulepreload" href="/static/${n}" fetchpriority="low">\n`).join('');
+html = html.replace(/(<script type="module"[^>]*><\/script>\n)/, (m) => preloads + m);
 writeFileSync(join(dist, 'index.html'), html);

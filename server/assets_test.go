@@ -258,3 +258,72 @@ func TestTheServiceWorkerMayFetchFromItsOwnOrigin(t *testing.T) {
 		}
 	}
 }
+
+// chunkRef is a chunk of the app named in another: a static import
+// ("./chunk.0123456789.js") or one loaded on first use (import("./...")).
+var chunkRef = regexp.MustCompile(`"\./([A-Za-z0-9_-]+\.[0-9a-f]{10}\.js)"`)
+
+// appChunks follows the app's script through every chunk it names,
+// statically or on first use, and returns them all (the script first).
+func appChunks(t *testing.T, base, js string) []string {
+	t.Helper()
+	seen := map[string]bool{js: true}
+	all := []string{js}
+	for i := 0; i < len(all); i++ {
+		r := fetch(t, base+"/static/"+all[i])
+		if r.code != 200 {
+			t.Fatalf("%s: %d", all[i], r.code)
+		}
+		for _, m := range chunkRef.FindAllStringSubmatch(string(r.body), -1) {
+			if !seen[m[1]] {
+				seen[m[1]] = true
+				all = append(all, m[1])
+			}
+		}
+	}
+	return all
+}
+
+func TestEveryChunkOfTheAppIsServedAsTheAppScriptIs(t *testing.T) {
+	ts := startServer(t, t.TempDir())
+	js, _ := pageAssets(t, ts.URL)
+	chunks := appChunks(t, ts.URL, js)
+	page := string(fetch(t, ts.URL+"/b/assets-board").body)
+	sw := string(fetch(t, ts.URL+"/sw.js").body)
+	lazy := 0
+	for _, c := range chunks {
+		if !strings.Contains(page, `/static/`+c+`"`) {
+			lazy++ // loaded on first use, not by the page
+		}
+		plain, err := fs.ReadFile(frontend.Dist(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := fetch(t, ts.URL+"/static/"+c, "Accept-Encoding", "gzip, deflate, br, zstd")
+		if r.code != 200 || r.h.Get("Content-Type") != "text/javascript; charset=utf-8" || r.h.Get("Content-Encoding") != "br" ||
+			r.h.Get("Vary") != "Accept-Encoding" || r.h.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+			t.Errorf("%s: %d, Content-Type %q, Content-Encoding %q, Vary %q, Cache-Control %q", c, r.code,
+				r.h.Get("Content-Type"), r.h.Get("Content-Encoding"), r.h.Get("Vary"), r.h.Get("Cache-Control"))
+		}
+		if len(r.body) >= len(plain) {
+			t.Errorf("%s: %d bytes in Brotli, %d plain", c, len(r.body), len(plain))
+		}
+		if g := fetch(t, ts.URL+"/static/"+c, "Accept-Encoding", "gzip"); g.h.Get("Content-Encoding") != "gzip" || !bytes.Equal(gunzip(t, g.body), plain) {
+			t.Errorf("%s: gzip %q, %d bytes that do not unpack to the chunk", c, g.h.Get("Content-Encoding"), len(g.body))
+		}
+		// Offline, a part loaded on first use comes from the worker's cache.
+		if !strings.Contains(sw, `"/static/`+c+`"`) {
+			t.Errorf("the service worker does not keep %s", c)
+		}
+	}
+	if lazy == 0 {
+		t.Errorf("every chunk of the app (%v) is loaded by the page: nothing waits for first use", chunks)
+	}
+	// The page asks for the chunks the script imports at once, beside it.
+	for _, c := range chunkRef.FindAllStringSubmatch(string(fetch(t, ts.URL+"/static/"+js).body), -1) {
+		if strings.Contains(page, `rel="modulepreload" href="/static/`+c[1]+`"`) {
+			return
+		}
+	}
+	t.Errorf("the page preloads none of the chunks its script names:\n%s", page)
+}

@@ -39,7 +39,7 @@ export interface SketchpadAPI {
    */
   exportPNG(scope?: 'board' | 'view', size?: number): Promise<string>;
   /** An SVG document of the whole board or the visible area, drawn as PROTOCOL.md "Rendering" says. */
-  exportSVG(scope?: 'board' | 'view'): string;
+  exportSVG(scope?: 'board' | 'view'): Promise<string>;
   /** The page cannot change the board (a view link /b/v.{id}): no drawing tools, no ops sent. */
   readOnly(): boolean;
   /** Strokes drawn now (neither erased nor swept by a clear or a removal). */
@@ -57,8 +57,8 @@ export interface APIHooks {
   readonly renderStats: () => RenderStats;
   readonly view: () => View;
   readonly setView: (v: View) => void;
-  readonly exportPNG: (scope: 'board' | 'view', size?: number) => string;
-  readonly exportSVG: (scope: 'board' | 'view') => string;
+  readonly exportPNG: (scope: 'board' | 'view', size?: number) => Promise<string>;
+  readonly exportSVG: (scope: 'board' | 'view') => Promise<string>;
   readonly readOnly: () => boolean;
   readonly whoDrew: (author: number, n: number) => string | null;
 }
@@ -93,7 +93,7 @@ export function makeAPI(editor: Editor, state: () => ConnState, hooks: APIHooks)
     setView: (v) => hooks.setView({ scale: v.scale, x: v.x, y: v.y }),
     exportPNG: (scope, size) =>
       Promise.resolve().then(() => hooks.exportPNG(scope === 'view' ? 'view' : 'board', size === 1 || size === 2 || size === 3 ? size : undefined)),
-    exportSVG: (scope) => hooks.exportSVG(scope === 'view' ? 'view' : 'board'),
+    exportSVG: (scope) => Promise.resolve().then(() => hooks.exportSVG(scope === 'view' ? 'view' : 'board')),
     readOnly: () => hooks.readOnly(),
     selected: () => editor.selection.length,
   };

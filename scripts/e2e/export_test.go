@@ -167,7 +167,7 @@ func TestExportGivesAPNGAndAnSVG(t *testing.T) {
 
 	// B exports what A drew, through window.sketchpad.
 	var svgB string
-	b.eval(`window.sketchpad.exportSVG('board')`, &svgB)
+	b.evalAsync(`window.sketchpad.exportSVG('board')`, &svgB)
 	docB := parseSVG(t, "B's SVG export", []byte(svgB))
 	checkStrokes(t, "B's SVG export", docB, board)
 
@@ -197,12 +197,12 @@ func TestExportGivesAPNGAndAnSVG(t *testing.T) {
 		t.Errorf("PNG export of the view has %d ink pixels", ink)
 	}
 	var svgView string
-	b.eval(`window.sketchpad.exportSVG('view')`, &svgView)
+	b.evalAsync(`window.sketchpad.exportSVG('view')`, &svgView)
 	checkStrokes(t, "B's SVG export of the view", parseSVG(t, "B's SVG export of the view", []byte(svgView)), board)
 
 	// A's page exports the same SVG as B's: the same board.
 	var svgA string
-	a.eval(`window.sketchpad.exportSVG('board')`, &svgA)
+	a.evalAsync(`window.sketchpad.exportSVG('board')`, &svgA)
 	if svgA != svgB {
 		t.Error("A's and B's SVG exports of the same board differ")
 	}
@@ -283,7 +283,7 @@ func TestServerSVGMatchesTheBoard(t *testing.T) {
 	}
 	// The page's own export names the same strokes, in the same order.
 	var page string
-	b.eval(`window.sketchpad.exportSVG('board')`, &page)
+	b.evalAsync(`window.sketchpad.exportSVG('board')`, &page)
 	if p := parseSVG(t, "B's export", []byte(page)); strings.Join(p.strokes, " ") != strings.Join(doc.strokes, " ") {
 		t.Errorf("B's export has data-stroke %v; the server's %v", p.strokes, doc.strokes)
 	}

@@ -191,6 +191,15 @@ func TestABoardOpensOfflineKeepsWhatIsDrawnAcrossAReloadAndSendsItOnceWhenTheSer
 	if !strings.Contains(note, "last seen") || !strings.Contains(note, "sent when the connection is back") {
 		t.Errorf("offline, the page says %q beside %q", note, a.statusText())
 	}
+	// The parts loaded on first use (their own chunks of the build) come
+	// from the worker's cache: the help's tables, the history panel.
+	a.eval(`document.querySelector('[data-testid="help"]').click(), true`, nil)
+	a.waitFor("the help's tables offline", `document.querySelectorAll('#help-panel tbody tr').length > 10 && !document.querySelector('#help-panel').hidden`)
+	a.eval(`document.querySelector('[data-testid="help-close"]').click(), true`, nil)
+	a.eval(`document.querySelector('[data-testid="history"]').click(), true`, nil)
+	a.waitFor("the history panel offline", `(() => { const e = document.querySelector('[data-testid="history-panel"]'); return !!e && !e.hidden; })()`)
+	a.eval(`document.querySelector('[data-testid="history-live"]').click(), true`, nil)
+	a.waitFor("the history panel closed", `document.querySelector('[data-testid="history-panel"]').hidden && window.sketchpadHistory.open() === false`)
 
 	// Drawing offline works, and waits.
 	second := flatWave(400) // above the status bar, which now holds the offline note

@@ -108,7 +108,11 @@ func TestAViewLinkCannotDraw(t *testing.T) {
 	}
 	v.waitFor("the View only badge", `(() => { const e = document.querySelector('[data-testid="read-only"]'); return !!e && !e.hidden && e.getBoundingClientRect().width > 0; })()`)
 	var hasEdit, hasPen bool
+	// The menu's links are made when it first opens: open it, see the view link, look for the edit link.
+	v.click("share")
+	v.waitFor("V's share menu", `!!document.querySelector('[data-testid="share-view-link"]')`)
 	v.eval(`!!document.querySelector('[data-testid="share-edit-link"]')`, &hasEdit)
+	v.keys("\x1b")
 	v.eval(`(() => { const e = document.querySelector('[data-testid="tool-pen"]'); return !!e && e.getBoundingClientRect().width > 0; })()`, &hasPen)
 	if hasEdit {
 		t.Error("the view link's page offers an edit link")

@@ -41,7 +41,7 @@ export interface BoardControl {
   /** undoClear undoes the board's last clear, whoever made it; false when there is none to undo. */
   undoClear(): boolean;
   exportPNG(scope: Scope): string | Promise<string>;
-  exportSVG(scope: Scope): string;
+  exportSVG(scope: Scope): string | Promise<string>;
   /** Uploads an image (its bytes, or a URL to fetch them from) and places it in the middle of the view; resolves to its item's number. */
   insertImage(src: Blob | string): Promise<number>;
   /** Opens or closes the history panel (history/): the board's past, read-only. */
@@ -118,7 +118,7 @@ export async function runCommand(c: CommandMsg, b: BoardControl): Promise<unknow
     case 'exportPNG':
       return await b.exportPNG(scopeOf(a));
     case 'exportSVG':
-      return b.exportSVG(scopeOf(a));
+      return await b.exportSVG(scopeOf(a));
     case 'insertImage': {
       const isBlob = typeof Blob !== 'undefined' && a instanceof Blob;
       if (!isBlob && (typeof a !== 'string' || a === '')) throw new Error('insertImage takes a Blob (or File) of a PNG, JPEG, GIF or WebP image, or its URL');

@@ -18,7 +18,8 @@ import type { OverlayItem } from '../edit/editor';
 import { Board, isVisible, type Stroke } from '../protocol/board';
 import { Renderer } from '../render/renderer';
 import { download } from '../render/export';
-import { h, svgIcon } from '../ui/dom';
+import { h } from '../ui/dom';
+import { historyButton } from './history_button';
 import { HistoryAPI, type Version } from './history_api';
 import { ReplaySVG } from './replay_svg';
 import { Timeline, isStrokeStep, type Step } from './timeline';
@@ -44,7 +45,6 @@ const FORWARD_OPS = 2000;
 const STEPS_PER_SECOND = 4;
 /** The most ops an exported replay covers. */
 const MAX_EXPORT_OPS = 200_000;
-const CLOCK_ICON = 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z|M12 7v5l3 2';
 
 export class HistoryPanel {
   readonly el: HTMLElement;
@@ -83,19 +83,11 @@ export class HistoryPanel {
   /** A read of the versions is due (the live board moved on while open). */
   private versionsTimer: number | null = null;
 
-  constructor(private readonly d: HistoryDeps) {
+  /** button: the toolbar's button when it was made before the panel (history_lazy.ts clicks through to toggle); else the panel makes and listens to its own. */
+  constructor(private readonly d: HistoryDeps, button?: HTMLButtonElement) {
     this.api = new HistoryAPI(d.segment, d.token);
-    this.button = h('button', {
-      type: 'button',
-      class: 'tb-btn',
-      'data-testid': 'history',
-      'aria-label': 'History (Shift+H)',
-      title: 'History: the board at any point, timelapse, restore (Shift+H)',
-      'aria-expanded': 'false',
-      'aria-controls': 'history-panel',
-    });
-    this.button.append(svgIcon(CLOCK_ICON));
-    this.button.addEventListener('click', () => this.toggle());
+    this.button = button ?? historyButton();
+    if (!button) this.button.addEventListener('click', () => this.toggle());
 
     this.surface = h('canvas', { class: 'history-board', 'data-testid': 'history-board', 'aria-label': 'The board as it was', hidden: true });
     d.canvas.after(this.surface);

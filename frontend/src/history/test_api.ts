@@ -1,8 +1,6 @@
 // window.sketchpadHistory: what the end-to-end tests read from the history
 // panel, beside window.sketchpad (api.ts).
 
-import type { HistoryPanel } from './history_panel';
-
 export interface HistoryTestAPI {
   /** The panel is open. */
   open(): boolean;
@@ -24,7 +22,17 @@ declare global {
   }
 }
 
-export function exposeHistory(p: HistoryPanel): void {
+/** HistoryReadout is what the tests read of the history panel (history_panel.ts, or history_lazy.ts before it is loaded). */
+export interface HistoryReadout {
+  readonly open: boolean;
+  readonly seq: number;
+  readonly lastHead: number;
+  readonly playing: boolean;
+  readonly exported: string;
+  shownStrokes(): number;
+}
+
+export function exposeHistory(p: HistoryReadout): void {
   window.sketchpadHistory = {
     open: () => p.open,
     seq: () => (p.open ? p.seq : 0),

@@ -8,7 +8,7 @@ import { Bridge } from '../embed/bridge';
 import { openChannel } from '../embed/channel';
 import type { BoardControl } from '../embed/commands';
 import { tokenProblem } from '../embed/token';
-import type { HistoryPanel } from '../history/history_panel';
+import type { LazyHistoryPanel } from '../history/history_lazy';
 import { PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH } from '../protocol/types';
 import type { Exports } from '../ui/exports';
 import { ImageControl, fetchImage } from './image_control';
@@ -23,7 +23,7 @@ export interface BridgeParts {
   readonly sweeps: SweepNotes;
   readonly exports: Exports;
   readonly images: ImageControl;
-  readonly history: HistoryPanel;
+  readonly history: LazyHistoryPanel;
 }
 
 /** boardControl is the host's commands, each done with the page's parts. */

@@ -8,8 +8,8 @@
 // permission, an old browser), the event's text copy stands alone.
 
 import type { Editor } from '../edit/editor';
-import { exportPNG, exportSVG } from '../render/export';
 import type { StrokePainter } from '../render/paint';
+import { writers } from '../ui/exports';
 import { pictureForms } from './clipboard_forms';
 
 /** PNG pixels per CSS pixel of the selection at 100 %. */
@@ -38,6 +38,8 @@ export async function copyPicture(editor: Editor, painter: StrokePainter, text: 
   const keys = new Set(editor.selection.map((id) => id.author + ':' + id.stroke));
   const items = editor.shown().filter((it) => keys.has(it.id.author + ':' + it.id.stroke));
   if (items.length === 0) return false;
+  // The writers are loaded on first use (ui/exports, later.ts); the items were taken before.
+  const { exportPNG, exportSVG } = await writers();
   const svg = exportSVG(items);
   const png = dataURLBlob(exportPNG(painter, items, 0.25 * PNG_SIZE), 'image/png');
   const forms: Record<string, Blob> = {

@@ -30,8 +30,8 @@ export function nameBox(prefs: PagePrefs, announce: () => void): NameBox {
 /** shareMenu is the share menu with this board's links (a view link's page shares only its own). */
 export function shareMenu(exports: Exports, s: PageSettings, readOnly: boolean): ShareMenu {
   const share = new ShareMenu({
-    exportPNG: (scope, size) => exports.downloadPNG(scope, size),
-    exportSVG: (scope) => exports.downloadSVG(scope),
+    exportPNG: (scope, size) => void exports.downloadPNG(scope, size),
+    exportSVG: (scope) => void exports.downloadSVG(scope),
   });
   share.setLinks(readOnly ? { edit: null, view: here() } : {
     edit: here(),

@@ -10,7 +10,7 @@ import { type Bridge, errorFor } from '../embed/bridge';
 import { firstTool } from '../embed/config';
 import { TokenClock } from '../embed/token';
 import { HOME_VIEW } from '../geometry/view';
-import { HistoryPanel } from '../history/history_panel';
+import { LazyHistoryPanel as HistoryPanel } from '../history/history_lazy';
 import { exposeHistory } from '../history/test_api';
 import { attachKeyboard } from '../input/keyboard';
 import { SHORTCUTS, selects } from '../input/shortcuts';

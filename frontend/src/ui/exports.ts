@@ -1,11 +1,12 @@
 // Export as the share menu and the embed API ask for it: a PNG (a data URL)
 // or an SVG (text) of the whole board or of what the screen shows, and
 // their download under the board's name and the date (ui/export_name).
+// The writers (render/export, render/svg) are loaded on the first export
+// (later.ts): what is exported is taken when it is asked for.
 
 import type { Editor } from '../edit/editor';
 import type { Rect } from '../geometry/bounds';
 import { screenRect } from '../geometry/view';
-import { download, exportPNG, exportSVG } from '../render/export';
 import type { Renderer } from '../render/renderer';
 import { defaultPNGScale, exportFileName } from './export_name';
 import type { ExportScope } from './share_menu';
@@ -24,24 +25,29 @@ export class Exports {
    * exported (the whole board at 100 %, or the screen as it is); by default
    * the screen's density.
    */
-  png(scope: ExportScope, size = defaultPNGScale(window.devicePixelRatio)): string {
+  png(scope: ExportScope, size = defaultPNGScale(window.devicePixelRatio)): Promise<string> {
     const r = this.renderer;
     const scale = (scope === 'view' ? r.view.scale : 0.25) * size;
-    return exportPNG(r.painter, this.editor.shown(), scale, this.rect(scope));
+    const items = this.editor.shown();
+    const rect = this.rect(scope);
+    return writers().then((w) => w.exportPNG(r.painter, items, scale, rect));
   }
 
-  svg(scope: ExportScope): string {
+  svg(scope: ExportScope): Promise<string> {
     const images = this.renderer.painter.images;
-    return exportSVG(this.editor.shown(), this.rect(scope), images ? (hash) => images.dataURL(hash) : undefined);
+    const items = this.editor.shown();
+    const rect = this.rect(scope);
+    return writers().then((w) => w.exportSVG(items, rect, images ? (hash) => images.dataURL(hash) : undefined));
   }
 
-  downloadPNG(scope: ExportScope, size: number): void {
-    download(this.png(scope, size), exportFileName(this.board, this.now(), 'png', size));
+  async downloadPNG(scope: ExportScope, size: number): Promise<void> {
+    const url = await this.png(scope, size);
+    (await writers()).download(url, exportFileName(this.board, this.now(), 'png', size));
   }
 
-  downloadSVG(scope: ExportScope): void {
-    const url = URL.createObjectURL(new Blob([this.svg(scope)], { type: 'image/svg+xml' }));
-    download(url, exportFileName(this.board, this.now(), 'svg'));
+  async downloadSVG(scope: ExportScope): Promise<void> {
+    const url = URL.createObjectURL(new Blob([await this.svg(scope)], { type: 'image/svg+xml' }));
+    (await writers()).download(url, exportFileName(this.board, this.now(), 'svg'));
     window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 
@@ -49,4 +55,9 @@ export class Exports {
     const r = this.renderer;
     return scope === 'view' ? screenRect(r.view, r.width, r.height) : undefined;
   }
+}
+
+/** writers loads the export writers, once (offline, from the service worker's cache). */
+export function writers(): Promise<typeof import('../later')> {
+  return import('../later');
 }

@@ -27,11 +27,12 @@ export class ShareMenu {
   readonly el: HTMLElement;
   readonly button: HTMLButtonElement;
   private readonly pop: HTMLElement;
-  private readonly scope: HTMLSelectElement;
-  private readonly size: HTMLSelectElement;
-  private readonly links: HTMLElement;
+  /** The popover's contents, made when it first opens (build): most visits never open it. */
+  private scope: HTMLSelectElement | null = null;
+  private links: HTMLElement | null = null;
+  private shown: ShareLinks = { edit: null, view: null };
 
-  constructor(actions: ShareActions) {
+  constructor(private readonly actions: ShareActions) {
     this.button = h('button', {
       type: 'button',
       class: 'tb-btn',
@@ -42,33 +43,7 @@ export class ShareMenu {
       'aria-controls': 'share-menu',
     });
     this.button.append(svgIcon(ICONS.share));
-    this.links = h('div', { class: 'share-links' });
-    this.scope = h(
-      'select',
-      { 'data-testid': 'export-scope', 'aria-label': 'What to export', title: 'What to export' },
-      h('option', { value: 'board' }, 'Whole board'),
-      h('option', { value: 'view' }, 'Visible area'),
-    );
-    // The PNG's size: the screen's density by default; 3× for print.
-    const dflt = defaultPNGScale(window.devicePixelRatio);
-    this.size = h(
-      'select',
-      { 'data-testid': 'export-size', 'aria-label': 'PNG size', title: 'PNG size (pixels per screen pixel)' },
-      ...PNG_SCALES.map((k) => h('option', { value: k, selected: k === dflt }, `${k}×`)),
-    );
-    const png = h('button', { type: 'button', class: 'pop-btn', 'data-testid': 'export-png', 'aria-label': 'Export as PNG', title: 'Export as PNG' }, 'PNG');
-    const svg = h('button', { type: 'button', class: 'pop-btn', 'data-testid': 'export-svg', 'aria-label': 'Export as SVG', title: 'Export as SVG' }, 'SVG');
-    png.prepend(svgIcon(ICONS.download));
-    svg.prepend(svgIcon(ICONS.download));
-    png.addEventListener('click', () => actions.exportPNG(this.scopeValue(), Number(this.size.value) || 1));
-    svg.addEventListener('click', () => actions.exportSVG(this.scopeValue()));
-    this.pop = h(
-      'div',
-      { id: 'share-menu', class: 'popover share-pop', role: 'dialog', 'aria-label': 'Share and export', hidden: true },
-      this.links,
-      h('p', { class: 'pop-title' }, 'Export'),
-      h('div', { class: 'export-row' }, this.scope, this.size, png, svg),
-    );
+    this.pop = h('div', { id: 'share-menu', class: 'popover share-pop', role: 'dialog', 'aria-label': 'Share and export', hidden: true });
     this.el = h('div', { class: 'tb-pop' }, this.button, this.pop);
     this.button.addEventListener('click', () => (this.isOpen() ? this.close(false) : this.open()));
     this.pop.addEventListener('keydown', (e) => {
@@ -82,8 +57,44 @@ export class ShareMenu {
     });
   }
 
+  /** build makes the popover's contents, once. */
+  private build(): void {
+    if (this.links) return;
+    const links = h('div', { class: 'share-links' });
+    const scope = h(
+      'select',
+      { 'data-testid': 'export-scope', 'aria-label': 'What to export', title: 'What to export' },
+      h('option', { value: 'board' }, 'Whole board'),
+      h('option', { value: 'view' }, 'Visible area'),
+    );
+    // The PNG's size: the screen's density by default; 3× for print.
+    const dflt = defaultPNGScale(window.devicePixelRatio);
+    const size = h(
+      'select',
+      { 'data-testid': 'export-size', 'aria-label': 'PNG size', title: 'PNG size (pixels per screen pixel)' },
+      ...PNG_SCALES.map((k) => h('option', { value: k, selected: k === dflt }, `${k}×`)),
+    );
+    const png = h('button', { type: 'button', class: 'pop-btn', 'data-testid': 'export-png', 'aria-label': 'Export as PNG', title: 'Export as PNG' }, 'PNG');
+    const svg = h('button', { type: 'button', class: 'pop-btn', 'data-testid': 'export-svg', 'aria-label': 'Export as SVG', title: 'Export as SVG' }, 'SVG');
+    png.prepend(svgIcon(ICONS.download));
+    svg.prepend(svgIcon(ICONS.download));
+    png.addEventListener('click', () => this.actions.exportPNG(this.scopeValue(), Number(size.value) || 1));
+    svg.addEventListener('click', () => this.actions.exportSVG(this.scopeValue()));
+    this.pop.append(links, h('p', { class: 'pop-title' }, 'Export'), h('div', { class: 'export-row' }, scope, size, png, svg));
+    this.links = links;
+    this.scope = scope;
+    this.showLinks();
+  }
+
   /** setLinks shows the links people can be given. */
   setLinks(l: ShareLinks): void {
+    this.shown = l;
+    this.showLinks();
+  }
+
+  private showLinks(): void {
+    const l = this.shown;
+    if (!this.links) return;
     const rows: HTMLElement[] = [];
     if (l.edit) rows.push(this.linkRow('Edit link: anyone with it can draw', 'share-edit-link', 'share-copy-edit', l.edit));
     if (l.view) rows.push(this.linkRow('View link: look, but not draw', 'share-view-link', 'share-copy-view', l.view));
@@ -97,6 +108,7 @@ export class ShareMenu {
   }
 
   open(): void {
+    this.build();
     this.pop.hidden = false;
     this.button.setAttribute('aria-expanded', 'true');
     // Under the button, kept inside the window.
@@ -114,7 +126,7 @@ export class ShareMenu {
   }
 
   private scopeValue(): ExportScope {
-    return this.scope.value === 'view' ? 'view' : 'board';
+    return this.scope?.value === 'view' ? 'view' : 'board';
   }
 
   private linkRow(label: string, testid: string, copyId: string, url: string): HTMLElement {

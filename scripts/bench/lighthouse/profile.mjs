@@ -49,7 +49,13 @@ try {
 
 function summarize(events) {
   // The renderer's main thread: where the page's script runs.
-  const evalApp = events.find((e) => e.name === 'EvaluateScript' && /\/static\/app\./.test(e.args?.data?.url ?? ''));
+  const isApp = (e) => /\/static\/app\./.test(e.args?.data?.url ?? '');
+  // A classic script's evaluation names its URL; a module's (v8.evaluateModule,
+  // which runs the chunks it imports too) does not: the first on the thread
+  // that compiled app.js, after it did.
+  const compiled = events.find((e) => e.name === 'v8.compileModule' && isApp(e));
+  const evalApp = events.find((e) => e.name === 'EvaluateScript' && isApp(e)) ??
+    (compiled && events.find((e) => e.name === 'v8.evaluateModule' && e.pid === compiled.pid && e.tid === compiled.tid && e.ts >= compiled.ts));
   if (!evalApp) throw new Error('no evaluation of app.js in the trace');
   const main = evalApp;
   const on = events.filter((e) => e.pid === main.pid && e.tid === main.tid);

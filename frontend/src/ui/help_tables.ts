@@ -1,0 +1,57 @@
+// The help panel's contents (ui/help.ts): every keyboard shortcut and
+// every control of the page, as tables. Loaded when the panel first opens.
+
+import type { Shortcut } from '../input/shortcuts';
+import { h } from './dom';
+
+/** Control is a control of the page and what it does, for the help panel. */
+export interface Control {
+  readonly name: string;
+  readonly what: string;
+}
+
+/** CONTROLS: the page's controls, in the order they sit on the screen. */
+export const CONTROLS: readonly Control[] = [
+  { name: 'Tools', what: 'Select, lasso (a free-form loop: selects what it encloses when released), hand, pen, highlighter, eraser, partial eraser, line, arrow, rectangle, ellipse, text, laser pointer: the buttons at the left of the toolbar' },
+  { name: 'Text (T)', what: 'Click to type; Enter ends, Shift+Enter a new line. Click any text (or double-click it with Select) to type into it: the others see it as you type, and see “NAME is editing” on it (one person at a time: when two open it at once, the one who joined first keeps it). Drag the field’s corner to set the width its lines wrap to. Undo takes back your own edit' },
+  { name: 'Laser pointer (K)', what: 'Drag to point: everyone sees a trail in your color fade out over about a second; it draws nothing and is not kept, in history or exports' },
+  { name: 'More (⋯)', what: 'What does not fit in the toolbar on this screen: more tools, then theme, help, history, clear and share. A click on the board closes an open menu and draws nothing' },
+  { name: 'Undo, redo', what: 'Take back or redo your own last change, a clear included' },
+  { name: 'Clear', what: 'Clear the board for everyone, after a confirm. Everyone is told who cleared it, with an Undo for anyone who can draw; the board before it stays in history' },
+  { name: 'History (the clock)', what: 'The board at any point of its life on a slider, versions marked (blue: checkpoints, red: before a clear or a removal; hover for time and authors); it grows as people draw, and at its end shows their new strokes; play replays it stroke by stroke at a chosen speed; restore as a new board (a copy with a new link; this board stays as it is); export the replay as an animated SVG; Back to live or Escape leaves' },
+  { name: 'Selection handles', what: 'With something selected: drag a corner to resize (Shift keeps the proportions), the middle of an edge to make it wider or taller only, the round handle above it to turn it (Shift: in steps of 15°); everyone sees it as you drag, and each is one undo step' },
+  { name: 'Who drew what', what: 'With the select, lasso or hand tool, point at a stroke to see who drew it and when; a selected stroke says it below the selection' },
+  { name: 'Share', what: 'The edit link, the view link, the moderator link, and export as PNG (1×, 2× or 3×) or SVG, the whole board or what you see, named after the board and the date' },
+  { name: 'Help, theme', what: 'This help; light or dark (the dark theme inverts the board, keeps highlighters light; exports stay as on white)' },
+  { name: 'Style (the dot)', what: "The current tool's color, opacity, width and, for shapes, fill; only what applies to the tool" },
+  { name: 'People (top right)', what: 'Who is on the board (viewers marked “viewing”), and your name; the dot beside it picks your color; click someone to follow them (your screen shows what theirs shows, fitted to yours; Escape, Stop or a pan or zoom of yours ends it); “Only” shows their work alone (again: everyone’s); the button folds the panel (remembered)' },
+  { name: 'Moderators', what: 'A moderator link (in Share) can also “Remove” one person’s work: everything, or only the last 10 minutes’ or hour’s (each says how many strokes), in one step that the moderator can undo; everyone is told' },
+  { name: 'Map (bottom right)', what: 'The minimap (click to go there) and the zoom bar: zoom out, the zoom (click: 100 %), zoom in, fit; the map button folds them (remembered)' },
+  { name: 'Status (bottom left)', what: 'Live, or what is wrong and when the page tries again (Reconnect now tries at once); nothing you draw meanwhile is lost' },
+  { name: 'Back to content', what: 'Shows when no drawing is in view: brings the whole drawing back' },
+  { name: 'Status (bottom left)', what: "Live, connecting or offline. Offline you keep drawing: it is sent when the connection is back, even after a reload; a board opened here before opens from its link without a network. If this browser cannot keep unsent work, the page says “Not saved on this device” and asks before the tab closes" },
+];
+
+/** helpTables is the panel's tables: the shortcuts, then the controls under their heading. */
+export function helpTables(shortcuts: readonly Shortcut[], controls: readonly Control[]): HTMLElement[] {
+  const rows = shortcuts.map((s) => h('tr', {}, h('th', { scope: 'row' }, ...keys(s.keys)), h('td', {}, s.what)));
+  return [
+    h('table', {}, h('tbody', {}, ...rows)),
+    h('h2', { class: 'help-sub' }, 'Controls'),
+    h('table', {}, h('tbody', {}, ...controls.map((c) => h('tr', {}, h('th', { scope: 'row' }, c.name), h('td', {}, c.what))))),
+  ];
+}
+
+/** keys writes "Ctrl+Shift+Z / Ctrl+Y" as keycaps. */
+function keys(text: string): Array<Node | string> {
+  const out: Array<Node | string> = [];
+  text.split(' / ').forEach((alt, i) => {
+    if (i) out.push(' or ');
+    alt.split('+').forEach((k, j) => {
+      if (j) out.push('+');
+      const key = k.trim();
+      out.push(/^[A-Za-z0-9?!+−\-]$|^(Ctrl|Shift|Space|Escape|Delete|Backspace|Enter)$/.test(key) ? h('kbd', {}, key) : key);
+    });
+  });
+  return out;
+}

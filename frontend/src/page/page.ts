@@ -343,8 +343,18 @@ export class Page {
     // An embed whose token has expired stops instead of knocking again (the
     // server refuses an expired token at connect); as if closed with 4410.
     const tokenClock = new TokenClock(s.embed ? s.token : '', Date.now());
+    // Keeps the board for opening offline (page/offline_start.ts); an embed's access is its token's.
+    const offline = s.embed
+      ? null
+      : keepForOffline({
+          segment: s.segment,
+          editor: this.editor,
+          readOnly: () => this.readOnly,
+          cachedShown: () => this.status.setOfflineNote(OFFLINE_CACHED_NOTE),
+        });
     const connection = new Connection(socketURL(location.protocol, location.host, s.segment, s.token), this.editor.sync, (st) => this.onState(st), {
       stopWith: () => (tokenClock.expired(Date.now()) ? CLOSE_EXPIRED : null),
+      helloAfter: Promise.all([made, offline]),
     });
     this.connection = connection;
     window.sketchpad = makeAPI(this.editor, () => connection.state, {
@@ -362,14 +372,9 @@ export class Page {
       void made.then(() => this.embedStart(connection));
       return;
     }
-    // Keeps the board for opening offline (page/offline_start.ts).
     this.saver = new BoardSaver(s.segment, () => this.editor.sync.board);
-    void Promise.all([made, keepForOffline({
-      segment: s.segment,
-      editor: this.editor,
-      readOnly: () => this.readOnly,
-      cachedShown: () => this.status.setOfflineNote(OFFLINE_CACHED_NOTE),
-    })]).then(() => connection.start());
+    // The socket opens now, beside the reads from IndexedDB; its Hello waits for them and for the later parts.
+    connection.start();
   }
 
   /** embedStart opens the bridge to the host page and connects (unless the server refused the embed). */

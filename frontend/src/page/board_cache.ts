@@ -35,12 +35,27 @@ export function markKept(segment: string): void {
 }
 
 /**
+ * Nothing of Sketchpad's was in this origin's localStorage when the page's
+ * script started (read before the page writes its own): a browser that
+ * never kept anything here, whose IndexedDB holds nothing of ours either.
+ */
+const freshOrigin = ((): boolean => {
+  try {
+    for (let i = 0; i < localStorage.length; i++) if (localStorage.key(i)?.startsWith('sketchpad')) return false;
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/**
  * mayHaveKept reports whether a board or work may be kept for segment: a
  * page that reads false need not wait for IndexedDB before its Hello (a
  * first visit, a late joiner). True until every record kept has its mark.
  */
 export function mayHaveKept(segment: string): boolean {
   try {
+    if (freshOrigin) localStorage.setItem(MARKS, '1');
     return localStorage.getItem(MARKS) !== '1' || localStorage.getItem(keptKey(segment)) !== null;
   } catch {
     return true;

@@ -16,7 +16,7 @@ import (
 // the page then shows, pixel for pixel, what a page that painted the board
 // exactly at once shows.
 func TestABigBoardsCoarseFirstScreenEndsExact(t *testing.T) {
-	const n = 12_000 // above the layer's COARSE_MIN, all on the fitted screen
+	const n = 30_000 // above the layer's COARSE_MIN (render/refine.ts), all on the fitted screen
 	base := startApp(t, &config.Config{DataDir: t.TempDir(), RateDraw: 1e6, IPRateFactor: 1000, MaxBoardStrokes: 100_000, MaxBoardPoints: 2_000_000})
 	room := "e2e-coarse-first-screen"
 	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws/" + room

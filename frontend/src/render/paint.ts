@@ -191,6 +191,12 @@ export class StrokePainter {
   images: ImageSource | null = null;
   private readonly darkCss = new Map<number, string>();
   private readonly cache = new WeakMap<Paintable, Cached>();
+  /**
+   * The bounds of strokes not painted yet (a big board's arrival asks for
+   * every stroke's: the landing, the index), without the paint entry,
+   * which is made when the stroke is painted.
+   */
+  private readonly extents = new WeakMap<Paintable, { n: number; r: Rect }>();
   /** The last finished stroke object painted under each name ("author:stroke"), to spot moved copies. */
   private byId = new Map<number, Map<number, Paintable>>();
   private byIdSize = 0;
@@ -212,7 +218,7 @@ export class StrokePainter {
       path: emptyPath(),
       dot: false,
       head: null,
-      bounds: strokeExtent(s),
+      bounds: this.extent(s),
       css: css ?? this.css(s.color),
       ox: o.x,
       oy: o.y,
@@ -334,7 +340,16 @@ export class StrokePainter {
     if (s.points.length === 0) return EMPTY_RECT;
     const c = this.cache.get(s);
     if (c && c.n === s.points.length) return c.bounds;
-    return this.entry(s, true).bounds;
+    return c ? this.entry(s, true).bounds : this.extent(s);
+  }
+
+  /** extent is strokeExtent(s), worked out once for each length of s. */
+  private extent(s: Paintable): Rect {
+    const e = this.extents.get(s);
+    if (e && e.n === s.points.length) return e.r;
+    const r = strokeExtent(s);
+    this.extents.set(s, { n: s.points.length, r });
+    return r;
   }
 
   /**

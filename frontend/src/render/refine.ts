@@ -17,7 +17,7 @@ import type { LayerTargets, StrokePainter } from './paint';
  * A full repaint of at least this many strokes on the screen paints a
  * coarse picture first and the exact one over the next tasks.
  */
-export const COARSE_MIN = 10_000;
+export const COARSE_MIN = 25_000;
 
 /** coarseMin is COARSE_MIN, or what a browser test set (window.sketchpadCoarseMin) to have a page paint exactly at once. */
 export function coarseMin(): number {

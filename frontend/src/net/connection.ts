@@ -53,6 +53,12 @@ export interface ConnectionOptions {
    * the socket opens at once, beside that read, not after it.
    */
   readonly helloAfter?: Promise<unknown>;
+  /**
+   * The server's frames (and the close) are handled once this resolves
+   * (the page's parts that hear them exist); those that come before wait,
+   * in order. The board's snapshot arrives meanwhile.
+   */
+  readonly handleAfter?: Promise<unknown>;
 }
 
 export class Connection {
@@ -68,6 +74,8 @@ export class Connection {
   private readonly stopWith: () => number | null;
   private readonly helloAfter: Promise<unknown>;
   private helloMarked = false;
+  /** Frames and closes heard before handleAfter resolved, in order; null once it has. */
+  private waiting: (() => void)[] | null = [];
 
   constructor(
     private readonly url: string,
@@ -79,6 +87,13 @@ export class Connection {
     this.loadingTimeoutMs = opts.loadingTimeoutMs ?? 16 * 60_000;
     this.stopWith = opts.stopWith ?? (() => null);
     this.helloAfter = (opts.helloAfter ?? Promise.resolve()).catch(() => undefined);
+    const handle = (): void => {
+      const w = this.waiting ?? [];
+      this.waiting = null;
+      for (const f of w) f();
+    };
+    if (opts.handleAfter) void opts.handleAfter.then(handle, handle);
+    else handle();
     this.reconnect = new Reconnect(opts.random ?? Math.random);
   }
 
@@ -142,7 +157,9 @@ export class Connection {
         this.core.open();
       });
     };
-    ws.onmessage = (ev: MessageEvent) => {
+    ws.onmessage = (ev: MessageEvent) => this.inTurn(() => received(ev));
+    ws.onclose = (ev: CloseEvent) => this.inTurn(() => closed(ev));
+    const received = (ev: MessageEvent): void => {
       if (this.ws !== ws || !(ev.data instanceof ArrayBuffer)) return;
       const wasLive = this.core.live;
       try {
@@ -169,7 +186,7 @@ export class Connection {
     ws.onerror = () => {
       errored = true;
     };
-    ws.onclose = (ev: CloseEvent) => {
+    const closed = (ev: CloseEvent): void => {
       if (this.ws !== ws) return;
       this.ws = null;
       const wasLive = this.core.live;
@@ -185,6 +202,12 @@ export class Connection {
       }
       this.retryLater({ code: ev.code, wasLive, error: errored });
     };
+  }
+
+  /** inTurn runs f now, or once handleAfter has resolved, after what waits before it. */
+  private inTurn(f: () => void): void {
+    if (this.waiting) this.waiting.push(f);
+    else f();
   }
 
   private stop(code: number): void {

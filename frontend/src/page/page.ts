@@ -354,7 +354,8 @@ export class Page {
         });
     const connection = new Connection(socketURL(location.protocol, location.host, s.segment, s.token), this.editor.sync, (st) => this.onState(st), {
       stopWith: () => (tokenClock.expired(Date.now()) ? CLOSE_EXPIRED : null),
-      helloAfter: Promise.all([made, offline]),
+      helloAfter: offline ?? made,
+      handleAfter: made,
     });
     this.connection = connection;
     window.sketchpad = makeAPI(this.editor, () => connection.state, {
@@ -367,7 +368,7 @@ export class Page {
       whoDrew: (author, n) => this.whoDrew.describe(this.editor.board, author, n),
     });
     window.setInterval(() => this.cursors.prune(), 1000);
-    // The later parts are there before the board's first message: the bridge and the connection wait for them.
+    // The later parts are there before the board's first message is handled: the bridge and the connection wait for them.
     if (s.embed) {
       void made.then(() => this.embedStart(connection));
       return;

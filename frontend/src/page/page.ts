@@ -344,14 +344,8 @@ export class Page {
     // server refuses an expired token at connect); as if closed with 4410.
     const tokenClock = new TokenClock(s.embed ? s.token : '', Date.now());
     // Keeps the board for opening offline (page/offline_start.ts); an embed's access is its token's.
-    const offline = s.embed
-      ? null
-      : keepForOffline({
-          segment: s.segment,
-          editor: this.editor,
-          readOnly: () => this.readOnly,
-          cachedShown: () => this.status.setOfflineNote(OFFLINE_CACHED_NOTE),
-        });
+    const cachedShown = (): void => this.status.setOfflineNote(OFFLINE_CACHED_NOTE);
+    const offline = s.embed ? null : keepForOffline({ segment: s.segment, editor: this.editor, readOnly: () => this.readOnly, cachedShown });
     const connection = new Connection(socketURL(location.protocol, location.host, s.segment, s.token), this.editor.sync, (st) => this.onState(st), {
       stopWith: () => (tokenClock.expired(Date.now()) ? CLOSE_EXPIRED : null),
       helloAfter: offline ?? made,
@@ -374,7 +368,7 @@ export class Page {
       return;
     }
     this.saver = new BoardSaver(s.segment, () => this.editor.sync.board);
-    // The socket opens now, beside the reads from IndexedDB; its Hello waits for them and for the later parts.
+    // The socket opens now, beside the reads from IndexedDB; its Hello waits for them (if anything is kept).
     connection.start();
   }
 

@@ -218,3 +218,23 @@ test('work drawn before a page ever connected is taken over and sent under a new
   assert.equal(next.ed.sync.outbox.length, 0);
   assert.equal(next.ed.restoreWork(0n, 0, 0, ops), false, 'never after a Hello');
 });
+
+test('a kept board read only after the Hello went out (the page found nothing marked kept) is not taken: the room sends the board', () => {
+  const room = new FakeRoom(93n);
+  const other = new TestClient(room, 'Grace');
+  other.connect();
+  settle(other);
+  scribble(other, 0, 0, 10);
+  settle(other);
+  const kept = decodeBoard(encodeBoard(room.board));
+  scribble(other, 50, 50, 10);
+  settle(other);
+
+  const c = new TestClient(room);
+  c.connect();
+  assert.ok(c.sent[0].type === 'hello' && c.sent[0].lastSeq === 0, 'the Hello says the page has nothing');
+  assert.equal(c.ed.sync.restore(kept), false, 'the Hello asked for the whole board: a kept one now would be built on');
+  settle(c, other);
+  assert.equal(c.ed.committed().length, 2);
+  assert.equal(c.boardHex(), roomHex(room));
+});

@@ -161,6 +161,11 @@ export class SyncCore {
     this.readOnlyV = ro;
   }
 
+  /** helloSent says a Hello went out: what the page has was said, a kept board or work comes too late. */
+  get helloSent(): boolean {
+    return this.opened;
+  }
+
   /** receivedAt is when (performance.now()) the last server frame started to be handled. */
   get receivedAt(): number {
     return this.receivedAtV;
@@ -192,7 +197,7 @@ export class SyncCore {
    * board was taken.
    */
   restore(board: Board): boolean {
-    if (this.liveV || this.helloEpoch !== 0n || this.boardV.epoch !== 0n || this.boardV.seq !== 0) return false;
+    if (this.liveV || this.opened || this.helloEpoch !== 0n || this.boardV.epoch !== 0n || this.boardV.seq !== 0) return false;
     this.boardV = board;
     this.listener.boardReplaced?.(board);
     return true;

@@ -17,6 +17,78 @@ const STORE = 'boards';
 /** WORK holds unsent work (page/work_cache.ts). */
 export const WORK = 'work';
 const MAX_BOARDS = 50;
+/** Set once every record kept in this browser has its mark (keptKey). */
+const MARKS = 'sketchpad-kept-marks';
+const keptKey = (segment: string): string => `sketchpad-kept ${segment}`;
+
+/**
+ * markKept notes in localStorage, which answers at once, that a board or
+ * work may be kept in IndexedDB for segment. It is written before the
+ * record, and never removed (a board dropped later only costs a read).
+ */
+export function markKept(segment: string): void {
+  try {
+    localStorage.setItem(keptKey(segment), '1');
+  } catch {
+    // Without localStorage the page always waits for IndexedDB (mayHaveKept).
+  }
+}
+
+/**
+ * Nothing of Sketchpad's was in this origin's localStorage when the page's
+ * script started (read before the page writes its own): a browser that
+ * never kept anything here, whose IndexedDB holds nothing of ours either.
+ */
+const freshOrigin = ((): boolean => {
+  try {
+    for (let i = 0; i < localStorage.length; i++) if (localStorage.key(i)?.startsWith('sketchpad')) return false;
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * mayHaveKept reports whether a board or work may be kept for segment: a
+ * page that reads false need not wait for IndexedDB before its Hello (a
+ * first visit, a late joiner). True until every record kept has its mark.
+ */
+export function mayHaveKept(segment: string): boolean {
+  try {
+    if (freshOrigin) localStorage.setItem(MARKS, '1');
+    return localStorage.getItem(MARKS) !== '1' || localStorage.getItem(keptKey(segment)) !== null;
+  } catch {
+    return true;
+  }
+}
+
+/** markAll marks every board and work kept (records an earlier version kept unmarked), once per browser. */
+export async function markAll(): Promise<void> {
+  try {
+    if (localStorage.getItem(MARKS) === '1') return;
+    const db = await openDB();
+    try {
+      const keys = (store: string): Promise<IDBValidKey[]> =>
+        new Promise((resolve, reject) => {
+          const q = db.transaction(store).objectStore(store).getAllKeys();
+          q.onsuccess = () => resolve(q.result);
+          q.onerror = () => reject(q.error);
+        });
+      for (const k of await keys(STORE)) markKept(String(k));
+      const work = await new Promise<{ segment: string }[]>((resolve, reject) => {
+        const q = db.transaction(WORK).objectStore(WORK).getAll();
+        q.onsuccess = () => resolve(q.result as { segment: string }[]);
+        q.onerror = () => reject(q.error);
+      });
+      for (const w of work) markKept(w.segment);
+      localStorage.setItem(MARKS, '1');
+    } finally {
+      db.close();
+    }
+  } catch {
+    // Not marked: pages keep waiting for IndexedDB, as before.
+  }
+}
 
 interface BoardRecord {
   readonly segment: string;
@@ -70,6 +142,7 @@ export async function loadBoard(segment: string): Promise<Board | null> {
 export async function saveBoard(segment: string, board: Board): Promise<void> {
   try {
     const rec: BoardRecord = { segment, seq: board.seq, savedAt: Date.now(), board: encodeBoard(board) };
+    markKept(segment);
     const db = await openDB();
     try {
       const tx = db.transaction(STORE, 'readwrite');

@@ -4,7 +4,7 @@
 // page and the app's files (sw/sw.ts).
 
 import type { Editor } from '../edit/editor';
-import { loadBoard } from './board_cache';
+import { loadBoard, markAll, mayHaveKept } from './board_cache';
 import { afterLoad, afterPaint, yieldToMain } from './start_tasks';
 import { UnsavedGuard } from './unsaved_guard';
 import { takeOverWork, WorkKeeper } from './work_cache';
@@ -22,9 +22,10 @@ export interface OfflineStart {
 /**
  * keepForOffline shows the board as this device last saw it, takes over
  * what an earlier page of this board left unsent, keeps the work as it
- * changes, and registers the service worker. The connection waits for it
- * (a few milliseconds): its Hello says what the page has and who it is.
- * None of it draws the first frame, so it starts after that frame, one
+ * changes, and registers the service worker. It resolves when the Hello
+ * may go (the Hello says what the page has and who it is): at once when
+ * nothing is kept for this board on this device (a first visit, a late
+ * joiner), else once the kept board and work are read. None of it draws the first frame, so it starts after that frame, one
  * step per task (start_tasks.ts); the worker after the page's load.
  */
 export async function keepForOffline(o: OfflineStart): Promise<void> {
@@ -50,7 +51,8 @@ export async function keepForOffline(o: OfflineStart): Promise<void> {
     }
     if (o.readOnly()) return;
     await yieldToMain();
-    const w = await takeOverWork(segment, (w) => w.epoch === editor.sync.board.epoch);
+    // Work taken after a Hello could no longer be sent as its author's: left for the next page.
+    const w = await takeOverWork(segment, (w) => w.epoch === editor.sync.board.epoch && !editor.sync.helloSent);
     if (w) editor.restoreWork(w.epoch, w.author, w.base, w.ops);
     const sync = editor.sync;
     new WorkKeeper(
@@ -59,9 +61,12 @@ export async function keepForOffline(o: OfflineStart): Promise<void> {
       (ok) => guard.storage(ok),
     );
   };
+  const kept = mayHaveKept(segment);
+  const restoring = restore().then(() => markAll());
+  if (!kept) return;
   // IndexedDB answers in milliseconds; one that hangs must not keep the
   // page from connecting.
-  await Promise.race([restore(), new Promise((resolve) => window.setTimeout(resolve, 3000))]);
+  await Promise.race([restoring, new Promise((resolve) => window.setTimeout(resolve, 3000))]);
 }
 
 /** The slice of Trusted Types the page uses (not in TypeScript's DOM types yet). */

@@ -343,8 +343,13 @@ export class Page {
     // An embed whose token has expired stops instead of knocking again (the
     // server refuses an expired token at connect); as if closed with 4410.
     const tokenClock = new TokenClock(s.embed ? s.token : '', Date.now());
+    // Keeps the board for opening offline (page/offline_start.ts); an embed's access is its token's.
+    const cachedShown = (): void => this.status.setOfflineNote(OFFLINE_CACHED_NOTE);
+    const offline = s.embed ? null : keepForOffline({ segment: s.segment, editor: this.editor, readOnly: () => this.readOnly, cachedShown });
     const connection = new Connection(socketURL(location.protocol, location.host, s.segment, s.token), this.editor.sync, (st) => this.onState(st), {
       stopWith: () => (tokenClock.expired(Date.now()) ? CLOSE_EXPIRED : null),
+      helloAfter: offline ?? made,
+      handleAfter: made,
     });
     this.connection = connection;
     window.sketchpad = makeAPI(this.editor, () => connection.state, {
@@ -357,19 +362,14 @@ export class Page {
       whoDrew: (author, n) => this.whoDrew.describe(this.editor.board, author, n),
     });
     window.setInterval(() => this.cursors.prune(), 1000);
-    // The later parts are there before the board's first message: the bridge and the connection wait for them.
+    // The later parts are there before the board's first message is handled: the bridge and the connection wait for them.
     if (s.embed) {
       void made.then(() => this.embedStart(connection));
       return;
     }
-    // Keeps the board for opening offline (page/offline_start.ts).
     this.saver = new BoardSaver(s.segment, () => this.editor.sync.board);
-    void Promise.all([made, keepForOffline({
-      segment: s.segment,
-      editor: this.editor,
-      readOnly: () => this.readOnly,
-      cachedShown: () => this.status.setOfflineNote(OFFLINE_CACHED_NOTE),
-    })]).then(() => connection.start());
+    // The socket opens now, beside the reads from IndexedDB; its Hello waits for them (if anything is kept).
+    connection.start();
   }
 
   /** embedStart opens the bridge to the host page and connects (unless the server refused the embed). */

@@ -12,7 +12,7 @@
 // Locks nothing is kept (as before).
 
 import type { Op } from '../protocol/types';
-import { done, openDB, WORK } from './board_cache';
+import { done, markKept, openDB, WORK } from './board_cache';
 
 export interface Work {
   readonly epoch: bigint;
@@ -111,6 +111,7 @@ export class WorkKeeper {
     if (sig === this.last) return;
     this.last = sig;
     const rec: WorkRecord = { ...w, ops: [...w.ops], key: this.key, segment: this.segment, page: this.page };
+    if (rec.ops.length) markKept(this.segment);
     void openDB()
       .then(async (db) => {
         try {

@@ -12,7 +12,9 @@
 //                                          board only once the zoom settles
 //                                          (meanwhile the renderer scales
 //                                          the old pixels)
-//   many changes, a snapshot, a resize     everything repainted
+//   many changes, a snapshot, a resize     everything repainted (on a big
+//                                          board a coarse picture first,
+//                                          the exact one over later tasks)
 //
 // Which strokes a rectangle, a strip or the screen crosses comes from a
 // spatial index (geometry/grid_index) kept in step with the strokes, so a
@@ -33,6 +35,7 @@ import type { Stroke } from '../protocol/board';
 import { appendedTo } from '../edit/committed_cache';
 import { TOOL_ERASER, TOOL_HIGHLIGHTER } from '../protocol/types';
 import type { LayerTargets, StrokePainter } from './paint';
+import { coarseMin, Refinement } from './refine';
 
 /** More dirty rectangles than this, or more than half the screen: repaint all. */
 const MAX_REGIONS = 32;
@@ -45,8 +48,13 @@ export interface LayerStats {
   regions: number;
   shifts: number;
   painted: number;
-  /** How long the last full repaint took, in ms. */
+  /** How long the last full repaint took, in ms (a coarse one: the coarse picture). */
   lastFullMs: number;
+  /** Full repaints that painted a coarse picture first, and when (performance.now()) an exact one last replaced it. */
+  coarse: number;
+  refinedAt: number;
+  /** The script time the last exact picture took, painted over several tasks, ms. */
+  refinedMs: number;
 }
 
 export class CommittedLayer {
@@ -85,9 +93,18 @@ export class CommittedLayer {
   private cssW = 0;
   private cssH = 0;
   private dpr = 1;
-  readonly stats: LayerStats = { full: 0, regions: 0, shifts: 0, painted: 0, lastFullMs: 0 };
+  readonly stats: LayerStats = { full: 0, regions: 0, shifts: 0, painted: 0, lastFullMs: 0, coarse: 0, refinedAt: 0, refinedMs: 0 };
+  /** The pixels are a coarse picture (or partly one): an exact one is painted once the view is still. */
+  private coarseV = false;
+  /** The exact picture being painted, if any. */
+  private refinement: Refinement | null = null;
 
-  constructor(private readonly painter: StrokePainter, view: View) {
+  constructor(
+    private readonly painter: StrokePainter,
+    view: View,
+    /** Asks for a frame (an exact picture is ready). */
+    private readonly requestFrame: () => void = () => undefined,
+  ) {
     this.underC = document.createElement('canvas');
     this.inkC = document.createElement('canvas');
     this.spareUnder = document.createElement('canvas');
@@ -153,9 +170,44 @@ export class CommittedLayer {
    * zoom on a board slow to repaint waits for it.
    */
   sync(desired: readonly Stroke[], view: View, settled: boolean): void {
-    if (!this.valid) return this.repaintAll(desired, view);
-    if (desired === this.indexed && sameView(view, this.renderedV)) return;
-    this.syncChanged(desired, view, settled, desired === this.indexed);
+    if (!this.valid) this.repaintAll(desired, view);
+    else {
+      if (this.coarseV) this.takeRefined(desired, view);
+      if (desired !== this.indexed || !sameView(view, this.renderedV)) this.syncChanged(desired, view, settled, desired === this.indexed);
+    }
+    if (this.coarseV && !this.refinement && settled && sameView(view, this.renderedV)) this.refine(desired);
+  }
+
+  /** coarse says the pixels are not yet the exact picture (a frame once the view is still paints it). */
+  get coarse(): boolean {
+    return this.coarseV;
+  }
+
+  /** refine starts painting the exact picture of desired (the strokes the layer holds; shown, those on the screen) in the rendered view. */
+  private refine(desired: readonly Stroke[], shown = this.crossing([this.screen()], desired, desired.length - 1)): void {
+    this.refinement = new Refinement(this.painter, desired, shown, this.renderedV, this.dpr, this.inkC.width, this.inkC.height, this.requestFrame);
+  }
+
+  /**
+   * takeRefined takes the exact picture's pixels once it is painted, if it
+   * is still of the layer's strokes and view; it drops one that no longer is.
+   */
+  private takeRefined(desired: readonly Stroke[], view: View): void {
+    const r = this.refinement;
+    if (!r) return;
+    const screen = this.screen();
+    if (!sameView(view, r.view) || !sameView(this.renderedV, r.view) || !r.follow(desired, (s) => intersects(this.painter.bounds(s), screen))) {
+      r.cancel();
+      this.refinement = null;
+      return;
+    }
+    if (!r.finished) return;
+    r.finish(r.view.scale * this.dpr);
+    r.copyTo(this.targets, !this.underBlank);
+    this.refinement = null;
+    this.coarseV = false;
+    this.stats.refinedAt = performance.now();
+    this.stats.refinedMs = r.spent;
   }
 
   /**
@@ -275,7 +327,8 @@ export class CommittedLayer {
   private fullRepaintMs(desired: readonly Stroke[], view: View): number {
     const per = this.stats.lastFullMs / Math.max(1, this.lastFullPainted);
     const near = desired === this.indexed ? this.index.estimate([screenRect(view, this.cssW, this.cssH)]) : desired.length;
-    return per * near;
+    // Coarse, then exact over several tasks: never at every zoom step.
+    return near >= coarseMin() ? Infinity : per * near;
   }
 
   /**
@@ -434,6 +487,9 @@ export class CommittedLayer {
     const painted0 = this.stats.painted;
     this.stats.full++;
     this.renderedV = view;
+    this.refinement?.cancel();
+    this.refinement = null;
+    this.coarseV = false;
     if (!this.blankV) {
       for (const ctx of [this.targets.under, this.targets.ink]) {
         ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -449,8 +505,13 @@ export class CommittedLayer {
     // A context first drawn through makes its canvas's pixels: not for nothing.
     if (shown.length) {
       this.begin();
-      this.stats.painted += this.painter.paintAll(this.targets, shown, view.scale * this.dpr);
+      if (shown.length >= coarseMin()) {
+        this.stats.painted += this.painter.paintCoarse(this.targets, shown, view.scale * this.dpr);
+        this.stats.coarse++;
+        this.coarseV = true;
+      } else this.stats.painted += this.painter.paintAll(this.targets, shown, view.scale * this.dpr);
       this.end();
+      if (this.coarseV) this.refine(desired, shown);
     }
     this.valid = true;
     this.stats.lastFullMs = performance.now() - t0;

@@ -30,6 +30,7 @@ import { ASCENT, DESCENT, UNITS_PER_EM } from '../geometry/text_metrics';
 import { TEXT_FONT, wantTextFont } from './text_font';
 import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_IMAGE, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT } from '../protocol/types';
 import type { Paintable } from '../edit/editor';
+import type { Point } from '../protocol/types';
 import { center } from '../protocol/rotate';
 import { cssColor } from './color';
 import { darkHighlight } from './dark_highlight';
@@ -108,6 +109,21 @@ export function outlinePath(outline: readonly number[][]): Path2D {
   return path;
 }
 
+/** appendSimplified adds the polyline of pts keeping points at least step apart (first and last always) to path. */
+function appendSimplified(path: Path2D, pts: readonly Point[], step: number): void {
+  let last = pts[0];
+  path.moveTo(last.x, last.y);
+  const n = pts.length - 1;
+  for (let i = 1; i < n; i++) {
+    const p = pts[i];
+    if (Math.abs(p.x - last.x) >= step || Math.abs(p.y - last.y) >= step) {
+      path.lineTo(p.x, p.y);
+      last = p;
+    }
+  }
+  path.lineTo(pts[n].x, pts[n].y);
+}
+
 /** simplifiedPath is the polyline of s keeping points at least step apart (first and last always). */
 function simplifiedPath(s: Paintable, step: number): Path2D {
   const pts = s.points;
@@ -175,6 +191,12 @@ export class StrokePainter {
   images: ImageSource | null = null;
   private readonly darkCss = new Map<number, string>();
   private readonly cache = new WeakMap<Paintable, Cached>();
+  /**
+   * The bounds of strokes not painted yet (a big board's arrival asks for
+   * every stroke's: the landing, the index), without the paint entry,
+   * which is made when the stroke is painted.
+   */
+  private readonly extents = new WeakMap<Paintable, { n: number; r: Rect }>();
   /** The last finished stroke object painted under each name ("author:stroke"), to spot moved copies. */
   private byId = new Map<number, Map<number, Paintable>>();
   private byIdSize = 0;
@@ -196,7 +218,7 @@ export class StrokePainter {
       path: emptyPath(),
       dot: false,
       head: null,
-      bounds: strokeExtent(s),
+      bounds: this.extent(s),
       css: css ?? this.css(s.color),
       ox: o.x,
       oy: o.y,
@@ -318,7 +340,16 @@ export class StrokePainter {
     if (s.points.length === 0) return EMPTY_RECT;
     const c = this.cache.get(s);
     if (c && c.n === s.points.length) return c.bounds;
-    return this.entry(s, true).bounds;
+    return c ? this.entry(s, true).bounds : this.extent(s);
+  }
+
+  /** extent is strokeExtent(s), worked out once for each length of s. */
+  private extent(s: Paintable): Rect {
+    const e = this.extents.get(s);
+    if (e && e.n === s.points.length) return e.r;
+    const r = strokeExtent(s);
+    this.extents.set(s, { n: s.points.length, r });
+    return r;
   }
 
   /**
@@ -355,6 +386,43 @@ export class StrokePainter {
       ctx.stroke(e.far);
     }
     return n;
+  }
+
+  /**
+   * paintCoarse paints a first, approximate picture of many strokes (the
+   * committed layer then paints the exact one over the next tasks,
+   * render/refine.ts): the far pen strokes of each color and width as one
+   * path and one stroke() (above the other strokes, not in z-order among
+   * each other), the rest as paintAll paints them. It returns how many it
+   * painted.
+   */
+  paintCoarse(t: LayerTargets, strokes: readonly Paintable[], dev: number): number {
+    const step = LOD_STEP_PX / Math.pow(2, Math.round(Math.log2(dev)));
+    const groups = new Map<number, Map<number, Path2D>>();
+    const rest: Paintable[] = [];
+    for (const s of strokes) {
+      if (s.tool !== TOOL_PEN || s.rot || s.width * dev >= LOD_PX || s.points.length === 0) {
+        rest.push(s);
+        continue;
+      }
+      let byWidth = groups.get(s.color);
+      if (!byWidth) groups.set(s.color, (byWidth = new Map()));
+      let path = byWidth.get(s.width);
+      if (!path) byWidth.set(s.width, (path = new Path2D()));
+      appendSimplified(path, s.points, step);
+    }
+    this.paintAll(t, rest, dev);
+    const ctx = t.ink;
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    for (const [color, byWidth] of groups) {
+      ctx.strokeStyle = this.css(color);
+      for (const [width, path] of byWidth) {
+        ctx.lineWidth = width * 0.75;
+        ctx.stroke(path);
+      }
+    }
+    return strokes.length;
   }
 
   /** paintInto paints a committed stroke into the layer it belongs to. */

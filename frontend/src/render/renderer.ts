@@ -49,6 +49,10 @@ export interface RenderStats {
   openMs: number;
   /** When that first frame ended, in ms since the page's navigation started (performance.now()); 0 before one. */
   shownAt: number;
+  /** Full repaints that showed a coarse picture first (a big board), and when (performance.now()) and for how much script time (ms) the exact picture last replaced one. */
+  coarseRenders: number;
+  refinedAt: number;
+  refinedMs: number;
 }
 
 export class Renderer {
@@ -81,7 +85,7 @@ export class Renderer {
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('sketchpad: no 2d canvas context');
     this.ctx = ctx;
-    this.layer = new CommittedLayer(this.painter, this.viewV);
+    this.layer = new CommittedLayer(this.painter, this.viewV, requestFrame);
     this.lift = new Lift(this.painter);
   }
 
@@ -138,6 +142,9 @@ export class Renderer {
       lifts: this.lift.started,
       openMs: this.openMs,
       shownAt: this.shownAt,
+      coarseRenders: s.coarse,
+      refinedAt: s.refinedAt,
+      refinedMs: s.refinedMs,
     };
   }
 
@@ -185,7 +192,8 @@ export class Renderer {
     this.lastSyncMs = performance.now() - t0;
     const r = this.layer.rendered;
     const stale = !sameView(r, v);
-    if (stale) this.settleLater();
+    // A coarse picture (a big board's full repaint) is made exact once the view is still.
+    if (stale || this.layer.coarse) this.settleLater();
     // An empty board on an empty screen: nothing to clear, nothing to copy.
     const empty = this.layer.blank && overlay.length === 0 && !this.lift.keys;
     if (!(empty && this.screenBlank)) this.paintScreen(overlay, stale);

@@ -29,6 +29,7 @@ export const CONTROLS: readonly Control[] = [
   { name: 'Map (bottom right)', what: 'The minimap (click to go there) and the zoom bar: zoom out, the zoom (click: 100 %), zoom in, fit; the map button folds them (remembered)' },
   { name: 'Status (bottom left)', what: 'Live, or what is wrong and when the page tries again (Reconnect now tries at once); nothing you draw meanwhile is lost' },
   { name: 'Back to content', what: 'Shows when no drawing is in view: brings the whole drawing back' },
+  { name: 'Big boards', what: 'With 25,000 strokes or more on the screen, the first picture (and the one after a zoom) is quick and coarse, each color drawn together; the exact one replaces it within a second or two, and you can pan and draw meanwhile' },
   { name: 'Status (bottom left)', what: "Live, connecting or offline. Offline you keep drawing: it is sent when the connection is back, even after a reload; a board opened here before opens from its link without a network. If this browser cannot keep unsent work, the page says “Not saved on this device” and asks before the tab closes" },
 ];
 

@@ -61,6 +61,8 @@ export class Lift {
   /** The lifted strokes as update() last found them, and their pose. */
   private current: Item[] = [];
   private pose: Pose | null = null;
+  /** What update() was last given and said. */
+  private updated: { readonly overlay: readonly OverlayItem[]; readonly lifted: readonly Item[]; readonly keys: ReadonlySet<string>; readonly ok: boolean } | null = null;
 
   constructor(private readonly painter: StrokePainter) {
     this.canvas = document.createElement('canvas');
@@ -98,6 +100,7 @@ export class Lift {
     this.rest = [];
     this.pose = null;
     this.ref = null;
+    this.updated = null;
   }
 
   /** repaint paints the bitmap again at the next draw (the theme changed, an image arrived). */
@@ -143,6 +146,18 @@ export class Lift {
   update(overlay: readonly OverlayItem[], now: number): boolean {
     const keys = this.keysV;
     if (!keys) return false;
+    // Nothing moved since the last frame (the editor hands out the same arrays): no walk over the selection.
+    const u = this.updated;
+    if (u && u.overlay === overlay && u.lifted === this.lifted && u.keys === keys) {
+      if (!this.painted) this.changedAt = now;
+      return u.ok;
+    }
+    const ok = this.find(overlay, keys, now);
+    this.updated = { overlay, lifted: this.lifted, keys, ok };
+    return ok;
+  }
+
+  private find(overlay: readonly OverlayItem[], keys: ReadonlySet<string>, now: number): boolean {
     const cur: Item[] = this.lifted.slice();
     this.fromOverlay.clear();
     for (const it of overlay) {

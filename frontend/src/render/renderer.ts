@@ -241,6 +241,7 @@ export class Renderer {
    */
   private liftWhatMoves(committed: readonly Stroke[], overlay: readonly OverlayItem[], now: number): void {
     const ours = this.editor.transforming?.() ?? null;
+    const wasLifted = this.lift.keys !== null;
     if (ours && ours.length >= LIFT_MIN && !this.lift.covers(ours) && ours !== this.refusedOurs) {
       this.refusedTheirs = null;
       this.lift.start(ours, now);
@@ -267,8 +268,9 @@ export class Renderer {
       this.lift.stop();
       // Repainted whole, as a page that opens the board now paints it (a
       // stroke added on top is painted alone, which for a pen seen from
-      // afar is not the same pixels).
-      this.layer.invalidate();
+      // afar is not the same pixels); not when lifted and put back in this
+      // frame, before the layer was painted without the lifted strokes.
+      if (wasLifted) this.layer.invalidate();
       return;
     }
     // A pause in the drag: the picture painted again where the strokes are, with their widths as they settle.

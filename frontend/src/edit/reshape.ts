@@ -21,7 +21,7 @@ import { clampCoord } from '../protocol/delta';
 import { rotated } from '../protocol/rotate';
 import { scaleCoord } from '../protocol/transform';
 import { MAX_WIDTH, MAX_WRAP, SCALE_ONE, TOOL_TEXT, type Point, type RotateOp, type TransformOp } from '../protocol/types';
-import type { Reshape } from './pending';
+import { strokeKeys, type Reshape } from './pending';
 
 /** Folding is one stroke to fold over: shown under key; ops up to uid after are in it already (a local copy's last op). */
 export interface Folding {
@@ -144,8 +144,7 @@ export class Folder implements KnownResults {
     // A Set: an op naming 1,000 strokes checked by a list was half a
     // million comparisons per pending op.
     const seen = new Set<string>();
-    for (const id of r.op.strokes) {
-      const key = id.author + ':' + id.stroke;
+    for (const key of strokeKeys(r.op.strokes)) {
       const f = this.base.get(key);
       if (!f || f.after >= r.uid || seen.has(key)) continue;
       seen.add(key);

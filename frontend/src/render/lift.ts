@@ -25,8 +25,13 @@ import type { StrokePainter } from './paint';
 
 /** A selection of at least this many strokes is lifted while it moves. */
 export const LIFT_MIN = 64;
-/** A picture scaled or turned from where it was painted is painted again where the strokes are once they have been still this long (ms). */
-export const EXACT_AFTER_MS = 100;
+/**
+ * A picture scaled or turned from where it was painted is painted again
+ * where the strokes are once they have been still this long (ms): a pause
+ * a person makes, not a late frame or a slow stretch of the pointer, since
+ * painting a thousand strokes anew is several frames' work.
+ */
+export const EXACT_AFTER_MS = 250;
 /** The bitmap covers the strokes this far (in screens) beyond each edge of the screen, and at most this many device pixels a side. */
 const MARGIN_SCREENS = 1;
 const MAX_SIDE = 4096;

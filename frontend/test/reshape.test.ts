@@ -12,7 +12,7 @@ import type { Stroke } from '../src/protocol/board';
 import type { StrokeId } from '../src/protocol/types';
 import { PART_RGB, SCALE_ONE } from '../src/protocol/types';
 import { SELF } from '../src/edit/history';
-import { adaAndGrace, scribble, settle, type TestClient } from './harness';
+import { adaAndGrace, roomHex, scribble, settle, type TestClient } from './harness';
 
 const pts = (s: Stroke): number[][] => s.points.map((p) => [p.x, p.y]);
 
@@ -101,4 +101,38 @@ test('reshape: a wrapped text resized shows the wrap width the room gives it, be
   const s = a.ed.board.strokes[0];
   assert.equal(s.wrap, 450);
   assert.deepEqual([shown[0].wrap, shown[0].width, pts(shown[0])], [s.wrap, s.width, pts(s)], 'what was shown is what the room has');
+});
+
+/** resizeAll resizes everything c shows by its bottom-right handle to 60 % and sends the op (not yet served). */
+function resizeAll(c: TestClient): void {
+  c.ed.selectAll();
+  const box = c.ed.selectionBounds();
+  c.ed.arrange.resizeStart({ x: box.minX, y: box.minY }, { x: box.maxX, y: box.maxY });
+  c.ed.arrange.resizeTo({ x: box.minX + (box.maxX - box.minX) * 0.6, y: box.minY + (box.maxY - box.minY) * 0.6 }, false);
+  c.ed.arrange.resizeEnd();
+}
+
+test('reshape: the room\'s echo of our resize leaves on our board the very strokes we showed, which are what the room holds', () => {
+  const { room, a, b } = threeScribbles();
+  resizeAll(a);
+  const shown = a.ed.shown().map((it) => it.stroke);
+  settle(a, b);
+  assert.equal(a.ed.sync.outbox.entries().length, 0, 'acknowledged');
+  a.ed.board.strokes.forEach((s, i) => assert.equal(s, shown[i], 'the board took the stroke shown, not a copy of it'));
+  assert.equal(a.boardHex(), roomHex(room), 'our board is the room\'s');
+  assert.equal(b.boardHex(), roomHex(room), 'as is Grace\'s, who worked it out');
+});
+
+test('reshape: a stroke someone erases while our resize is on its way is hidden after the echo, and the rest resized', () => {
+  const { room, a, b } = threeScribbles();
+  resizeAll(a);
+  // Grace erases the first stroke; the room has it before our resize.
+  const first = b.ed.board.strokes[0];
+  b.ed.select([{ author: first.author, stroke: first.stroke }]);
+  assert.ok(b.ed.deleteSelection());
+  b.step();
+  settle(a, b);
+  assert.equal(a.boardHex(), roomHex(room), 'our board is the room\'s');
+  assert.equal(a.ed.board.strokes[0].hidden, true, 'the erased stroke stays erased');
+  assert.equal(a.ed.shown().length, 2, 'two strokes shown');
 });

@@ -14,7 +14,7 @@ import { TOOL_ELLIPSE, TOOL_RECT, type Op, type StrokeId } from '../protocol/typ
 import { moveOps, SELF, type Action } from './history';
 import { orderChanges, orderOps, orderRuns, restyled, restyleOps, type StyleChange, type StyleValues } from './arrange_ops';
 import { displayKey } from './pending';
-import { keyOf, type ShownItem } from './shown';
+import { itemKey, keyOf, type ShownItem } from './shown';
 import { ResizeGesture } from './resize_gesture';
 import { RotateGesture } from './rotate_gesture';
 import { shownMiddle } from '../geometry/turn';
@@ -131,7 +131,7 @@ export class Arranger {
     let sy = 0;
     let n = 0;
     for (const it of this.d.shown()) {
-      if (!keys.has(keyOf(it.id))) continue;
+      if (!keys.has(itemKey(it))) continue;
       const [x, y] = shownMiddle(it.stroke);
       sx += x + it.dx;
       sy += y + it.dy;
@@ -202,7 +202,7 @@ export class Arranger {
     let maxX = -Infinity;
     let maxY = -Infinity;
     for (const it of this.d.shown()) {
-      if (!keys.has(keyOf(it.id))) continue;
+      if (!keys.has(itemKey(it))) continue;
       for (const p of it.stroke.points) {
         minX = Math.min(minX, p.x + it.dx);
         maxX = Math.max(maxX, p.x + it.dx);
@@ -234,7 +234,7 @@ export class Arranger {
     const keys = new Set(d.selection().map(keyOf));
     const changes: StyleChange[] = [];
     for (const it of d.shown()) {
-      if (!keys.has(keyOf(it.id))) continue;
+      if (!keys.has(itemKey(it))) continue;
       const s = it.stroke;
       const before: StyleValues = { color: s.color, width: s.width, filled: s.filled };
       const fillable = s.tool === TOOL_RECT || s.tool === TOOL_ELLIPSE;
@@ -281,7 +281,7 @@ export class Arranger {
   copyText(): string | null {
     const keys = new Set(this.d.selection().map(keyOf));
     if (keys.size === 0) return null;
-    return clipText(this.d.shown().filter((it) => keys.has(keyOf(it.id))));
+    return clipText(this.d.shown().filter((it) => keys.has(itemKey(it))));
   }
 
   /**

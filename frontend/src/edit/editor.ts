@@ -201,6 +201,8 @@ export class Editor {
       },
       identity,
     );
+    // The room's echo of our own Transform or Rotate is what we folded when we sent it.
+    this.sync.known = this.folder;
   }
 
   /** restoreWork takes over an earlier page's unsent work (SyncCore.restoreWork) and shows it until the room has it. */

@@ -4,7 +4,7 @@
 // shown from the Editor's local copies instead.)
 
 import type { OutboxEntry } from '../net/outbox';
-import type { MoveOp, RotateOp, TransformOp } from '../protocol/types';
+import type { MoveOp, RotateOp, StrokeId, TransformOp } from '../protocol/types';
 import { SELF } from './history';
 
 /** Reshape is a pending op that changes where strokes' points are: folded over them in order (edit/reshape). */
@@ -39,6 +39,22 @@ export interface PendingView {
 
 export const NO_PENDING: PendingView = { hidden: new Map(), clearUid: 0, unswept: new Set(), removed: [], moved: new Map(), reshapes: [], reshaped: new Set() };
 
+const keysOf = new WeakMap<readonly StrokeId[], readonly string[]>();
+
+/**
+ * strokeKeys returns the keys ("author:stroke") of the strokes an op
+ * names, worked out once per op: the outbox is folded again at every op
+ * sent or acknowledged, and a resize's ops each name a thousand strokes.
+ */
+export function strokeKeys(strokes: readonly StrokeId[]): readonly string[] {
+  let k = keysOf.get(strokes);
+  if (!k) {
+    k = strokes.map((id) => id.author + ':' + id.stroke);
+    keysOf.set(strokes, k);
+  }
+  return k;
+}
+
 /** pendingView folds the pending Erase, Restore, Move and Clear ops, head first. */
 export function pendingView(entries: readonly OutboxEntry[]): PendingView {
   let hidden: Map<string, boolean> | null = null;
@@ -55,8 +71,7 @@ export function pendingView(entries: readonly OutboxEntry[]): PendingView {
     if (op.type === 'transform' || op.type === 'rotate') {
       moved ??= new Map();
       reshaped ??= new Set();
-      for (const id of op.strokes) {
-        const key = id.author + ':' + id.stroke;
+      for (const key of strokeKeys(op.strokes)) {
         reshaped.add(key);
         if (!moved.has(key)) moved.set(key, []);
       }
@@ -66,8 +81,7 @@ export function pendingView(entries: readonly OutboxEntry[]): PendingView {
       for (const id of op.strokes) hidden.set(id.author + ':' + id.stroke, op.type === 'erase');
     } else if (op.type === 'move') {
       moved ??= new Map();
-      for (const id of op.strokes) {
-        const key = id.author + ':' + id.stroke;
+      for (const key of strokeKeys(op.strokes)) {
         const list = moved.get(key);
         const m = { uid: e.uid, dx: op.dx, dy: op.dy };
         if (list) list.push(m);

@@ -16,12 +16,12 @@
 // kept; anything else (someone's op came between, a stroke was erased)
 // folds everything again.
 
-import type { Stroke } from '../protocol/board';
+import type { KnownResults, Stroke } from '../protocol/board';
 import { clampCoord } from '../protocol/delta';
 import { rotated } from '../protocol/rotate';
 import { scaleCoord } from '../protocol/transform';
-import { MAX_WIDTH, MAX_WRAP, SCALE_ONE, TOOL_TEXT, type Point } from '../protocol/types';
-import type { Reshape } from './pending';
+import { MAX_WIDTH, MAX_WRAP, SCALE_ONE, TOOL_TEXT, type Point, type RotateOp, type TransformOp } from '../protocol/types';
+import { strokeKeys, type Reshape } from './pending';
 
 /** Folding is one stroke to fold over: shown under key; ops up to uid after are in it already (a local copy's last op). */
 export interface Folding {
@@ -30,14 +30,15 @@ export interface Folding {
   readonly after: number;
 }
 
-/** Step is one op folded: the strokes it changed, by key, as they are after it. */
+/** Step is one op folded: the strokes it changed, by key, as they are after it, and their keys in the order the op names them. */
 interface Step {
   readonly r: Reshape;
   readonly out: Map<string, Stroke>;
+  readonly keys: readonly string[];
 }
 
 /** Folder folds pending reshapes over strokes, keeping each op's result until the op is gone. */
-export class Folder {
+export class Folder implements KnownResults {
   /** What the steps were folded over, by key. */
   private base = new Map<string, Folding>();
   private steps: Step[] = [];
@@ -108,6 +109,23 @@ export class Folder {
     return true;
   }
 
+  /**
+   * results returns what a folded op made of before, when before are the
+   * very strokes it was folded over (so the room's echo of our own op is
+   * not worked out again, and what is shown stays the same objects):
+   * the same arithmetic of the same inputs, whoever sent it.
+   */
+  results(op: TransformOp | RotateOp, before: readonly Stroke[]): readonly Stroke[] | null {
+    for (let i = 0; i < this.steps.length; i++) {
+      const st = this.steps[i];
+      if (st.keys.length !== before.length || !sameParams(st.r.op, op)) continue;
+      let same = true;
+      for (let k = 0; k < before.length && same; k++) same = this.state(st.keys[k], i) === before[k];
+      if (same) return st.keys.map((k) => st.out.get(k)!);
+    }
+    return null;
+  }
+
   /** state is key's stroke after the first n steps. */
   private state(key: string, n: number): Stroke {
     for (let i = n - 1; i >= 0; i--) {
@@ -121,15 +139,16 @@ export class Folder {
   private step(r: Reshape): Step {
     const out = new Map<string, Stroke>();
     const n = this.steps.length;
+    const keys: string[] = [];
     const members: { key: string; s: Stroke }[] = [];
     // A Set: an op naming 1,000 strokes checked by a list was half a
     // million comparisons per pending op.
     const seen = new Set<string>();
-    for (const id of r.op.strokes) {
-      const key = id.author + ':' + id.stroke;
+    for (const key of strokeKeys(r.op.strokes)) {
       const f = this.base.get(key);
       if (!f || f.after >= r.uid || seen.has(key)) continue;
       seen.add(key);
+      keys.push(key);
       members.push({ key, s: this.state(key, n) });
     }
     const op = r.op;
@@ -169,8 +188,17 @@ export class Folder {
         break;
       }
     }
-    return { r, out };
+    return { r, out, keys };
   }
+}
+
+/** sameParams reports whether a and b are the same op but for the names of their strokes. */
+function sameParams(a: Reshape['op'], b: TransformOp | RotateOp): boolean {
+  if (a.type !== b.type) return false;
+  for (const k of Object.keys(b) as (keyof typeof b)[]) {
+    if (k !== 'strokes' && (a as typeof b)[k] !== b[k]) return false;
+  }
+  return true;
 }
 
 function sameItems(a: readonly Folding[], b: readonly Folding[]): boolean {

@@ -31,6 +31,8 @@ export interface ShownItem extends OverlayItem {
   readonly id: StrokeId;
   /** Still being drawn by us (not hit by our own eraser or selection). */
   readonly growing: boolean;
+  /** keyOf(id), when it was worked out already (see itemKey). */
+  readonly key?: string;
 }
 
 /** ShownState is what decides what is shown. */
@@ -59,6 +61,9 @@ export interface ShownState {
 export type ExtentOf = (s: Stroke) => Rect;
 
 export const keyOf = (id: StrokeId): string => id.author + ':' + id.stroke;
+
+/** itemKey is keyOf(it.id), made once per item: a big selection's thousand names are asked for at every change. */
+export const itemKey = (it: ShownItem): string => it.key ?? keyOf(it.id);
 
 const ZERO = { dx: 0, dy: 0 };
 
@@ -95,7 +100,7 @@ export function shownItems(st: ShownState, all: boolean): ShownItem[] {
     const key = moved ? keyOf(id) : '';
     const o = moved ? offsetAfter(st.pending, key) : ZERO;
     if (!all && !open && o.dx === 0 && o.dy === 0 && !(moved && st.pending.moved.has(key))) continue;
-    out.push({ id, stroke: s, complete: !open, dx: o.dx, dy: o.dy, growing: false });
+    out.push(moved ? { id, stroke: s, complete: !open, dx: o.dx, dy: o.dy, growing: false, key } : { id, stroke: s, complete: !open, dx: o.dx, dy: o.dy, growing: false });
   }
   for (const l of st.locals) {
     if (!localVisible(st, l)) continue;
@@ -112,7 +117,7 @@ function reshapedItems(st: ShownState, items: ShownItem[]): ShownItem[] {
   const at: number[] = [];
   const folding: Folding[] = [];
   items.forEach((it, i) => {
-    const key = keyOf(it.id);
+    const key = itemKey(it);
     if (!st.pending.reshaped.has(key)) return;
     at.push(i);
     folding.push({ key, stroke: it.stroke, after: it.id.author === SELF ? (st.localByN.get(it.id.stroke)?.lastUid ?? 0) : 0 });

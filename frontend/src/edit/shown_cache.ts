@@ -8,7 +8,7 @@
 
 import type { StrokeId } from '../protocol/types';
 import { EMPTY_RECT, union, type Rect } from '../geometry/bounds';
-import { keyOf, shownItems, type ExtentOf, type ShownItem, type ShownState } from './shown';
+import { itemKey, keyOf, shownItems, type ExtentOf, type ShownItem, type ShownState } from './shown';
 
 interface Memo {
   readonly key: readonly unknown[];
@@ -60,14 +60,14 @@ export class ShownCache {
     const items: ShownItem[] = [];
     let bounds = EMPTY_RECT;
     for (const it of shown) {
-      if (!keys.has(keyOf(it.id))) continue;
+      if (!keys.has(itemKey(it))) continue;
       items.push(it);
       const e = frame(it.stroke);
       bounds = union(bounds, { minX: e.minX + it.dx, minY: e.minY + it.dy, maxX: e.maxX + it.dx, maxY: e.maxY + it.dy });
     }
     let ids = selected;
     if (items.length !== keys.size) {
-      const here = new Set(items.map((it) => keyOf(it.id)));
+      const here = new Set(items.map(itemKey));
       ids = selected.filter((id) => here.has(keyOf(id)));
     }
     const v = { ids, items, bounds };

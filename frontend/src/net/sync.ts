@@ -18,7 +18,7 @@
 // board and the outbox. Close code 4400 drops the op at the head of the
 // outbox (the one the server refused) at the next Welcome.
 
-import { Board, type Effect } from '../protocol/board';
+import { Board, type Effect, type KnownResults } from '../protocol/board';
 import { ProtocolError } from '../protocol/bytes';
 import { clampCoord } from '../protocol/delta';
 import { encodeClientMsg } from '../protocol/client';
@@ -100,6 +100,8 @@ export function resolveSelf(op: Op, author: number): Op {
 
 export class SyncCore {
   private boardV = new Board(0n);
+  /** What our own Transforms and Rotates make of their strokes, worked out when sent (the Editor's fold): the board takes it instead of working it out again. */
+  known: KnownResults | undefined;
   private authorV = 0;
   private liveV = false;
   private loadingV = false;
@@ -433,7 +435,7 @@ export class SyncCore {
       if (seq <= b.seq) continue; // already applied (a replay overlapping what we had)
       if (seq !== b.seq + 1) throw new ProtocolError(`ops gap: at ${b.seq}, got ${seq}`);
       const { author, op } = m.ops[i];
-      const effect = b.apply(author, op);
+      const effect = b.apply(author, op, this.known);
       if (author === this.authorV && author !== 0 && this.outbox.ackTo(b.author(author).applied) > 0) acked = true;
       this.listener.applied?.(effect, author);
     }

@@ -29,7 +29,8 @@ export class ToolControl {
   readonly actions: ToolbarActions;
   private current: Tool;
   /** What the toolbar last showed of the selection (see syncSelection). */
-  private shownSelection = '';
+  /** The selection the toolbar last showed: its strokes' names and styles, compared field by field (a resize makes new strokes of the same style every few frames). */
+  private shownSelection: readonly Stroke[] | null = null;
   private shownFor: Stroke[] | null = null;
 
   constructor(
@@ -90,9 +91,8 @@ export class ToolControl {
     const sel = this.selected();
     if (sel !== null && sel === this.shownFor) return;
     this.shownFor = sel;
-    const sig = sel ? sel.map((s) => `${s.author}:${s.stroke}:${s.color}:${s.width}:${s.filled}`).join() : '';
-    if (sig === this.shownSelection) return;
-    this.shownSelection = sig;
+    if (sameStyles(sel, this.shownSelection)) return;
+    this.shownSelection = sel;
     this.toolbar.setSelection(sel);
   }
 
@@ -164,4 +164,16 @@ export class ToolControl {
     this.prefs.update((p) => ({ ...p, styles: f(p.styles) }));
     this.toolbar.setTool(this.current, this.styles);
   }
+}
+
+/** sameStyles reports whether a and b name the same strokes with the same color, width and fill, in order (null: nothing selected). */
+function sameStyles(a: readonly Stroke[] | null, b: readonly Stroke[] | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const s = a[i];
+    const t = b[i];
+    if (s.author !== t.author || s.stroke !== t.stroke || s.color !== t.color || s.width !== t.width || s.filled !== t.filled) return false;
+  }
+  return true;
 }

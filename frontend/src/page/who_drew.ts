@@ -50,6 +50,10 @@ export class WhoDrew {
   private last: { x: number; y: number } | null = null;
   /** The label is a hover's (not the selection's). */
   private hovering = false;
+  /** A selection of several strokes' words, for the selected strokes (an array kept while nothing changed) at a time. */
+  private many: { readonly of: readonly unknown[]; readonly at: number; readonly text: string } | null = null;
+  /** Where the canvas is in the window: read again when the window is resized or pressed, not every frame (that lays the page out while the selection's frame moves). */
+  private canvasAt: DOMRect | null = null;
 
   constructor(private readonly d: WhoDrewDeps) {
     d.canvas.addEventListener('pointermove', (e) => {
@@ -59,7 +63,9 @@ export class WhoDrew {
       this.at(e.clientX - r.left, e.clientY - r.top);
     });
     d.canvas.addEventListener('pointerleave', () => this.unhover());
+    window.addEventListener('resize', () => (this.canvasAt = null));
     d.canvas.addEventListener('pointerdown', () => {
+      this.canvasAt = null;
       this.hovering = false;
       this.info.hide();
     });
@@ -82,13 +88,19 @@ export class WhoDrew {
       text = this.describe(b, author, sel[0].stroke);
       if (author !== me && !this.seen.has(author + ':' + sel[0].stroke)) this.askHistory();
     } else {
-      const names = [...new Set(sel.map((id) => (id.author === SELF ? me : id.author)))].map((a) => this.nameOf(a));
-      text = `${sel.length} strokes · by ${names.slice(0, 4).join(', ')}${names.length > 4 ? ` and ${names.length - 4} more` : ''}`;
+      // Worked out again when the selection changed or a second passed (names may come), not every frame of a drag.
+      const of = editor.arrange.selectedStrokes();
+      const now = performance.now();
+      if (this.many?.of !== of || now - this.many.at > 1000) {
+        const names = [...new Set(sel.map((id) => (id.author === SELF ? me : id.author)))].map((a) => this.nameOf(a));
+        this.many = { of, at: now, text: `${sel.length} strokes · by ${names.slice(0, 4).join(', ')}${names.length > 4 ? ` and ${names.length - 4} more` : ''}` };
+      }
+      text = this.many.text;
     }
     if (!text) return this.info.hide();
     const r = editor.selectionBounds();
     const at = toScreen(renderer.view, r.minX, r.maxY);
-    const c = canvas.getBoundingClientRect();
+    const c = (this.canvasAt ??= canvas.getBoundingClientRect());
     this.info.show(text, c.left + at.x - 14, c.top + at.y - 8);
   }
 

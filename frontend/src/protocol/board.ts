@@ -46,6 +46,17 @@ const NONE: Effect = { kind: 'none' };
  * Board is the state of one room after applying ops 1..seq. apply changes
  * the board itself and never the op it is given.
  */
+/**
+ * KnownResults has what some Transforms and Rotates make of their strokes,
+ * worked out before they were applied (our own, shown while the room had
+ * them not yet: edit/reshape), so the board need not copy every point of
+ * a big selection a second time when the room echoes them.
+ */
+export interface KnownResults {
+  /** results returns what op makes of before (the strokes it names as the board has them, each once, in the order named), or null. */
+  results(op: TransformOp | RotateOp, before: readonly Stroke[]): readonly Stroke[] | null;
+}
+
 export class Board {
   /** Names this history; a new epoch means the old one was lost. */
   readonly epoch: bigint;
@@ -113,8 +124,12 @@ export class Board {
     return this.authorsM.get(s.author)?.open === s.stroke;
   }
 
-  /** apply applies op by author as the next op (sequence seq + 1). */
-  apply(author: number, op: Op): Effect {
+  /**
+   * apply applies op by author as the next op (sequence seq + 1). known
+   * may give what a Transform or Rotate makes of its strokes when that was
+   * worked out already (our own op, folded when it was sent: edit/reshape).
+   */
+  apply(author: number, op: Op, known?: KnownResults): Effect {
     this.seqN++;
     const as = this.authorState(author);
     as.applied++;
@@ -122,13 +137,13 @@ export class Board {
       const dropped = this.purge();
       this.seqN--;
       as.applied--;
-      const e = this.apply(author, op.op);
+      const e = this.apply(author, op.op, known);
       return dropped ? { kind: 'clear' } : e;
     }
-    return this.applyOne(author, as, op);
+    return this.applyOne(author, as, op, known);
   }
 
-  private applyOne(author: number, as: MutableAuthor, op: Exclude<Op, { type: 'purge' }>): Effect {
+  private applyOne(author: number, as: MutableAuthor, op: Exclude<Op, { type: 'purge' }>, known: KnownResults | undefined): Effect {
     switch (op.type) {
       case 'begin': {
         as.open = 0;
@@ -299,9 +314,9 @@ export class Board {
       case 'order':
         return this.order(op);
       case 'transform':
-        return this.transform(op);
+        return this.transform(op, known);
       case 'rotate':
-        return this.rotate(op);
+        return this.rotate(op, known);
     }
   }
 
@@ -348,7 +363,7 @@ export class Board {
   }
 
   /** transform resizes the named strokes about their box's center (PROTOCOL.md "Transform"); they become new objects. */
-  private transform(op: TransformOp): Effect {
+  private transform(op: TransformOp, known: KnownResults | undefined): Effect {
     const zs: number[] = [];
     const seen = new Set<number>();
     let minX = Infinity;
@@ -360,20 +375,24 @@ export class Board {
       if (z === undefined || seen.has(z)) continue;
       seen.add(z);
       zs.push(z);
-      for (const p of this.strokesA[z].points) {
+    }
+    if (zs.length === 0) return NONE;
+    const before = zs.map((z) => this.strokesA[z]);
+    const done = this.takeKnown(op, zs, before, known);
+    if (done) return done;
+    for (const old of before) {
+      for (const p of old.points) {
         minX = Math.min(minX, p.x);
         maxX = Math.max(maxX, p.x);
         minY = Math.min(minY, p.y);
         maxY = Math.max(maxY, p.y);
       }
     }
-    if (zs.length === 0) return NONE;
     const mx = minX + maxX;
     const my = minY + maxY;
-    const before: Stroke[] = [];
     const after: Stroke[] = [];
-    for (const z of zs) {
-      const old = this.strokesA[z];
+    for (let i = 0; i < zs.length; i++) {
+      const old = before[i];
       const s: MutableStroke = {
         ...old,
         points: old.points.map((p) => ({ x: scaleCoord(p.x, mx, op.sx, op.dx), y: scaleCoord(p.y, my, op.sy, op.dy), p: p.p })),
@@ -381,30 +400,52 @@ export class Board {
       };
       // A wrap width scales with the font, so its lines break where they did.
       if (old.wrap) s.wrap = Math.max(1, Math.min(MAX_WRAP, Math.floor((old.wrap * Math.abs(op.sy) + SCALE_ONE / 2) / SCALE_ONE)));
-      this.strokesA[z] = s;
-      before.push(old);
+      this.strokesA[zs[i]] = s;
       after.push(s);
     }
     return { kind: 'replace', before, after };
   }
 
+  /**
+   * takeKnown puts known's results for op in place of the strokes at zs
+   * (before, in order) when it has them: each is what the arithmetic makes
+   * of before, worked out from these very objects. A stroke changed in
+   * place since (hidden, points added) is not what they were made from.
+   */
+  private takeKnown(op: TransformOp | RotateOp, zs: readonly number[], before: readonly Stroke[], known: KnownResults | undefined): Effect | null {
+    const got = known?.results(op, before);
+    if (!got || got.length !== before.length) return null;
+    for (let i = 0; i < got.length; i++) {
+      const a = got[i];
+      const b = before[i];
+      if (a.hidden !== b.hidden || a.points.length !== b.points.length || a.author !== b.author || a.stroke !== b.stroke) return null;
+    }
+    for (let i = 0; i < zs.length; i++) this.strokesA[zs[i]] = got[i] as MutableStroke;
+    return { kind: 'replace', before: before.slice(), after: got.slice() };
+  }
+
   /** rotate turns the named strokes (PROTOCOL.md "Rotate", rotate.ts); they become new objects. */
-  private rotate(op: RotateOp): Effect {
-    const cs = rotCosSin(op.angle);
+  private rotate(op: RotateOp, known: KnownResults | undefined): Effect {
+    const zs: number[] = [];
     const seen = new Set<number>();
-    const before: Stroke[] = [];
-    const after: Stroke[] = [];
     for (const id of op.strokes) {
       const z = this.index.get(id.author)?.get(id.stroke);
       if (z === undefined || seen.has(z)) continue;
       seen.add(z);
-      const old = this.strokesA[z];
-      const s = rotated(old, op, cs);
-      this.strokesA[z] = s;
-      before.push(old);
+      zs.push(z);
+    }
+    if (zs.length === 0) return NONE;
+    const before = zs.map((z) => this.strokesA[z]);
+    const done = this.takeKnown(op, zs, before, known);
+    if (done) return done;
+    const cs = rotCosSin(op.angle);
+    const after: Stroke[] = [];
+    for (let i = 0; i < zs.length; i++) {
+      const s = rotated(before[i], op, cs);
+      this.strokesA[zs[i]] = s;
       after.push(s);
     }
-    return before.length ? { kind: 'replace', before, after } : NONE;
+    return { kind: 'replace', before, after };
   }
 
   /** restyle sets the parts of the style op names on each named stroke (PROTOCOL.md "Restyle"). */

@@ -5,21 +5,33 @@
 // bitmap through the map (render/lift_map) from where it was painted to
 // where the strokes are now. A frame then costs one scaled copy of the
 // bitmap, whatever the number of strokes, instead of rasterizing every
-// stroke's outline again for every Transform that comes back. The picture
-// is close, not exact (widths scale with it, it is drawn above the rest
-// of the board); the renderer drops the lift once the strokes have been
-// still for a moment, and the layer paints them exactly.
+// stroke's outline again for every Transform that comes back.
+//
+// What is shown must be what settles. The picture is drawn above the rest
+// of the board, so a selection is not lifted (or put back) when a stroke
+// above it in z-order is under where it is now. A scaled picture scales
+// the lines' widths, which a Transform leaves alone: once the strokes have
+// been still for a moment the picture is painted again where they are, so
+// that a pause in a drag shows them exactly; the renderer drops the lift
+// once they have been still for longer and our drag is over.
 
 import { intersects, type Rect } from '../geometry/bounds';
-import type { View } from '../geometry/view';
+import { sameView, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
 import { TOOL_HIGHLIGHTER } from '../protocol/types';
 import type { OverlayItem } from '../edit/shown';
-import { IDENTITY, liftMap, poseOf, then, type Affine, type Pose } from './lift_map';
+import { IDENTITY, liftMap, poseOf, sameMap, then, type Affine, type Pose } from './lift_map';
 import type { StrokePainter } from './paint';
 
 /** A selection of at least this many strokes is lifted while it moves. */
 export const LIFT_MIN = 64;
+/**
+ * A picture scaled or turned from where it was painted is painted again
+ * where the strokes are once they have been still this long (ms): a pause
+ * a person makes, not a late frame or a slow stretch of the pointer, since
+ * painting a thousand strokes anew is several frames' work.
+ */
+export const EXACT_AFTER_MS = 250;
 /** The bitmap covers the strokes this far (in screens) beyond each edge of the screen, and at most this many device pixels a side. */
 const MARGIN_SCREENS = 1;
 const MAX_SIDE = 4096;
@@ -56,11 +68,18 @@ export class Lift {
   private rest: Stroke[] = [];
   /** The lifted strokes among those committed (as without() last split them). */
   private lifted: Item[] = [];
+  /** The committed strokes above the lowest lifted one that are not lifted: painted under the picture, so it must not cover them. */
+  private above: Stroke[] = [];
+  /** How far the lifted strokes' paint reaches past their points (the widest one's width). */
+  private reach = 0;
+  private coveredFor: { readonly pose: Pose; readonly above: readonly Stroke[]; readonly v: boolean } | null = null;
   /** The overlay's items among them, for the frame update() was last called in. */
   private readonly fromOverlay = new Set<OverlayItem>();
   /** The lifted strokes as update() last found them, and their pose. */
   private current: Item[] = [];
   private pose: Pose | null = null;
+  /** What update() was last given and said. */
+  private updated: { readonly overlay: readonly OverlayItem[]; readonly lifted: readonly Item[]; readonly keys: ReadonlySet<string>; readonly ok: boolean } | null = null;
 
   constructor(private readonly painter: StrokePainter) {
     this.canvas = document.createElement('canvas');
@@ -93,16 +112,41 @@ export class Lift {
     this.painted = false;
     this.restFor = null;
     this.lifted = [];
+    this.above = [];
     this.current = [];
     this.fromOverlay.clear();
     this.rest = [];
     this.pose = null;
     this.ref = null;
+    this.updated = null;
   }
 
   /** repaint paints the bitmap again at the next draw (the theme changed, an image arrived). */
   repaint(): void {
     this.painted = false;
+  }
+
+  /**
+   * covered reports whether a stroke above the lifted ones in z-order is
+   * under where they are now: the picture, drawn over the layer, would
+   * hide what should hide it.
+   */
+  covered(): boolean {
+    const p = this.pose;
+    if (!p || this.above.length === 0) return false;
+    // Asked every frame: the strokes above are looked at again only when the lifted ones moved or the board changed.
+    const c = this.coveredFor;
+    if (c && c.pose === p && c.above === this.above) return c.v;
+    const r = this.reach;
+    const box: Rect = { minX: p.minX - r, minY: p.minY - r, maxX: p.maxX + r, maxY: p.maxY + r };
+    const v = this.above.some((s) => intersects(this.painter.bounds(s), box));
+    this.coveredFor = { pose: p, above: this.above, v };
+    return v;
+  }
+
+  /** stale reports whether the picture is drawn scaled or turned and the strokes have been still since EXACT_AFTER_MS before now. */
+  stale(now: number): boolean {
+    return this.painted && now - this.changedAt >= EXACT_AFTER_MS && !sameMap(this.map, IDENTITY);
   }
 
   /** covers reports whether every name in keys is lifted. */
@@ -118,9 +162,13 @@ export class Lift {
     if (this.restFor !== committed) {
       const rest: Stroke[] = [];
       this.lifted = [];
+      this.above = [];
       for (const s of committed) {
         if (keys.has(keyOfStroke(s))) this.lifted.push({ stroke: s, dx: 0, dy: 0 });
-        else rest.push(s);
+        else {
+          rest.push(s);
+          if (this.lifted.length > 0) this.above.push(s);
+        }
       }
       // The same strokes left (only lifted ones changed): the same array, which the layer takes as nothing to do.
       const same = this.restFor !== null && rest.length === this.rest.length && rest.every((s, i) => s === this.rest[i]);
@@ -143,6 +191,18 @@ export class Lift {
   update(overlay: readonly OverlayItem[], now: number): boolean {
     const keys = this.keysV;
     if (!keys) return false;
+    // Nothing moved since the last frame (the editor hands out the same arrays): no walk over the selection.
+    const u = this.updated;
+    if (u && u.overlay === overlay && u.lifted === this.lifted && u.keys === keys) {
+      if (!this.painted) this.changedAt = now;
+      return u.ok;
+    }
+    const ok = this.find(overlay, keys, now);
+    this.updated = { overlay, lifted: this.lifted, keys, ok };
+    return ok;
+  }
+
+  private find(overlay: readonly OverlayItem[], keys: ReadonlySet<string>, now: number): boolean {
     const cur: Item[] = this.lifted.slice();
     this.fromOverlay.clear();
     for (const it of overlay) {
@@ -152,6 +212,9 @@ export class Lift {
       }
     }
     if (cur.length === 0) return false;
+    let reach = 0;
+    for (const it of cur) if (it.stroke.width > reach) reach = it.stroke.width;
+    this.reach = reach;
     // A stroke gone or come back since the bitmap was painted: paint it again.
     if (this.painted && cur.length !== this.count) this.painted = false;
     // The strokes as they were the last frame: where they were then.
@@ -179,7 +242,8 @@ export class Lift {
     // bitmap pixel -> board (as painted) -> board (now) -> device pixel
     const fromBitmap: Affine = [u, 0, 0, u, this.ox * u - rv.x / rv.scale, this.oy * u - rv.y / rv.scale];
     const toDevice: Affine = [view.scale * dpr, 0, 0, view.scale * dpr, view.x * dpr, view.y * dpr];
-    const m = then(then(fromBitmap, this.map), toDevice);
+    // Where it was painted (a pause): pixel for pixel, not resampled by a transform a rounding away from one.
+    const m = sameMap(this.map, IDENTITY) && sameView(rv, view) ? ([1, 0, 0, 1, this.ox, this.oy] as const) : then(then(fromBitmap, this.map), toDevice);
     ctx.save();
     ctx.setTransform(m[0], m[1], m[2], m[3], m[4], m[5]);
     ctx.drawImage(this.canvas, 0, 0);

@@ -41,6 +41,8 @@ export interface RenderStats {
   painted: number;
   /** Times a big selection was lifted off the layer while it moved (render/lift). */
   lifts: number;
+  /** How many strokes are lifted now (0: none). */
+  lifted: number;
   /**
    * How long the last whole board took from its arrival (a snapshot's
    * frame, decoding included; or the copy kept on this device, handed over
@@ -72,6 +74,9 @@ export class Renderer {
   private openMs = 0;
   private shownAt = 0;
   private lastCommitted: readonly Stroke[] = [];
+  /** Our drag whose lift was put back (a stroke above it under it), and another person's strokes likewise: not lifted again. */
+  private refusedOurs: readonly string[] | null = null;
+  private refusedTheirs: ReadonlySet<string> | null = null;
   private openedAt = 0;
   /** The canvas shows nothing (sized since, or the last frame drew nothing on it). */
   private screenBlank = true;
@@ -140,6 +145,7 @@ export class Renderer {
       shifts: s.shifts,
       painted: s.painted,
       lifts: this.lift.started,
+      lifted: this.lift.keys?.size ?? 0,
       openMs: this.openMs,
       shownAt: this.shownAt,
       coarseRenders: s.coarse,
@@ -229,8 +235,9 @@ export class Renderer {
       ctx.setTransform(f, 0, 0, f, (v.x - r.x * f) * k, (v.y - r.y * f) * k);
     } else ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.layer.ink, 0, 0);
-    for (const item of overlay) if (item.stroke.tool !== TOOL_HIGHLIGHTER && !this.lift.isLifted(item)) this.paintMoved(ctx, item);
+    // The lifted picture is part of the board (only strokes below it are under it: liftWhatMoves); what is still growing goes over it.
     if (this.lift.keys) this.lift.draw(ctx, v, k, screenRect(v, this.cssW, this.cssH));
+    for (const item of overlay) if (item.stroke.tool !== TOOL_HIGHLIGHTER && !this.lift.isLifted(item)) this.paintMoved(ctx, item);
   }
 
   /**
@@ -242,21 +249,41 @@ export class Renderer {
    */
   private liftWhatMoves(committed: readonly Stroke[], overlay: readonly OverlayItem[], now: number): void {
     const ours = this.editor.transforming?.() ?? null;
-    if (ours && ours.length >= LIFT_MIN && !this.lift.covers(ours)) this.lift.start(ours, now);
-    else if (committed !== this.lastCommitted) {
+    const wasLifted = this.lift.keys !== null;
+    if (ours && ours.length >= LIFT_MIN && !this.lift.covers(ours) && ours !== this.refusedOurs) {
+      this.refusedTheirs = null;
+      this.lift.start(ours, now);
+    } else if (committed !== this.lastCommitted) {
       const moved = this.replaced(committed);
-      if (moved.length >= LIFT_MIN) this.lift.start(moved, now);
+      const refused = this.refusedTheirs;
+      if (moved.length >= LIFT_MIN && !(refused && moved.every((k) => refused.has(k)))) {
+        this.refusedTheirs = null;
+        this.lift.start(moved, now);
+      }
     }
     this.lastCommitted = committed;
-    if (!this.lift.keys) return;
+    const keys = this.lift.keys;
+    if (!keys) return;
     this.lift.without(committed);
-    if (!this.lift.update(overlay, now) || (!ours && now - this.lift.changedAt >= SETTLE_MS)) {
+    const shown = this.lift.update(overlay, now);
+    // A stroke above the selection under it: painted exactly from now on, as it settles (the picture would cover it).
+    const covered = shown && this.lift.covered();
+    if (covered) {
+      if (ours) this.refusedOurs = ours;
+      else this.refusedTheirs = keys;
+    }
+    if (!shown || covered || (!ours && now - this.lift.changedAt >= SETTLE_MS)) {
       this.lift.stop();
       // Repainted whole, as a page that opens the board now paints it (a
       // stroke added on top is painted alone, which for a pen seen from
-      // afar is not the same pixels).
-      this.layer.invalidate();
-    } else this.settleLater();
+      // afar is not the same pixels); not when lifted and put back in this
+      // frame, before the layer was painted without the lifted strokes.
+      if (wasLifted) this.layer.invalidate();
+      return;
+    }
+    // A pause in the drag: the picture painted again where the strokes are, with their widths as they settle.
+    if (ours && this.lift.stale(now)) this.lift.repaint();
+    this.settleLater();
   }
 
   /**

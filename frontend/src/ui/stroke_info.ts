@@ -12,14 +12,17 @@ export class StrokeInfo {
 
   /** show puts text at client point (x, y), a little below and right of it. */
   show(text: string, x: number, y: number): void {
-    this.el.textContent = text;
-    this.el.style.left = `${Math.round(x + 14)}px`;
-    this.el.style.top = `${Math.round(y + 18)}px`;
-    this.el.hidden = false;
+    // Called every frame while a selection moves: the page is laid out again only for what changed.
+    const left = `${Math.round(x + 14)}px`;
+    const top = `${Math.round(y + 18)}px`;
+    if (this.el.textContent !== text) this.el.textContent = text;
+    if (this.el.style.left !== left) this.el.style.left = left;
+    if (this.el.style.top !== top) this.el.style.top = top;
+    if (this.el.hidden) this.el.hidden = false;
   }
 
   hide(): void {
-    this.el.hidden = true;
+    if (!this.el.hidden) this.el.hidden = true;
   }
 }
 

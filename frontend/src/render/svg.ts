@@ -12,25 +12,14 @@ import { arrowHead, corners, strokeExtent } from '../geometry/shape';
 import { layoutText, textBaseline } from '../geometry/text_layout';
 import { FONT_FAMILY } from '../geometry/text_metrics';
 import { center } from '../protocol/rotate';
-import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_IMAGE, TOOL_LINE, TOOL_RECT, TOOL_TEXT, type Point } from '../protocol/types';
+import type { Stroke } from '../protocol/stroke';
+import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_IMAGE, TOOL_LINE, TOOL_RECT, TOOL_TEXT } from '../protocol/types';
 
-/** SvgStroke is a stroke as shown: what it is and where (moved by dx, dy). */
-export interface SvgStroke {
-  readonly author: number;
-  readonly stroke: number;
-  readonly tool: number;
-  readonly pressure: boolean;
-  readonly filled: boolean;
-  readonly color: number;
-  readonly width: number;
-  readonly points: readonly Point[];
-  readonly text: string;
-  readonly wrap?: number;
+/** SvgStroke is a stroke as shown: what it is (the fields of a Stroke that drawing reads) and where (moved by dx, dy). */
+export type SvgStroke = Pick<Stroke, 'author' | 'stroke' | 'tool' | 'pressure' | 'filled' | 'color' | 'width' | 'points' | 'text' | 'wrap' | 'rot'> & {
   readonly dx: number;
   readonly dy: number;
-  /** Its rotation (1/100 degree) about its center; absent or 0: none. */
-  readonly rot?: number;
-}
+};
 
 /** PAD is the margin (board units) around the drawing when the whole board is exported. */
 export const PAD = 40;

@@ -47,6 +47,20 @@ type Listener interface {
 	Resync()
 }
 
+// AppliedListener is what a Listener implements to spare the log the
+// work of a published batch it already holds: this replica's own batch,
+// whose submit reply the room applied before pub/sub brought the batch
+// back. Applied reports whether the listener has applied every op up to
+// last under epoch; the log, which reads a batch's epoch and numbers
+// without decoding its ops, then drops the batch instead of decoding and
+// handing it over (the room would skip every op of it by number). It may
+// answer false whenever unsure: the batch is then handed over as before.
+// It is called from the log's subscriber, so it must not block.
+type AppliedListener interface {
+	Listener
+	Applied(epoch, last uint64) bool
+}
+
 // BatchOp is one op of a batch submitted to a log: a plain record (the
 // author, the author's op index, the op's bytes), never a session. The log
 // numbers it unless the author's index is below the author's applied count

@@ -39,26 +39,15 @@ type Listener interface {
 	// epoch, decoded by the log, which hands them over. It returns false
 	// when the batch was not taken: the listener has then marked itself
 	// behind and will resync, and the log counts the drop. (A batch the
-	// log cannot decode is a Resync.)
+	// log cannot decode is a Resync.) A log may leave out a batch of this
+	// replica's own ops whose submit reply it has already put on the
+	// room's reply channel: a listener that finds a gap while a batch of
+	// its own is in flight takes that reply before calling the gap lost.
 	Published(epoch, first uint64, ops []canvas.SeqOp) bool
 	// Resync tells the listener it may have missed batches (a
 	// resubscription, or the log's store lost its data): it reads the log
 	// from its head on.
 	Resync()
-}
-
-// AppliedListener is what a Listener implements to spare the log the
-// work of a published batch it already holds: this replica's own batch,
-// whose submit reply the room applied before pub/sub brought the batch
-// back. Applied reports whether the listener has applied every op up to
-// last under epoch; the log, which reads a batch's epoch and numbers
-// without decoding its ops, then drops the batch instead of decoding and
-// handing it over (the room would skip every op of it by number). It may
-// answer false whenever unsure: the batch is then handed over as before.
-// It is called from the log's subscriber, so it must not block.
-type AppliedListener interface {
-	Listener
-	Applied(epoch, last uint64) bool
 }
 
 // BatchOp is one op of a batch submitted to a log: a plain record (the

@@ -58,7 +58,6 @@ func (r *Room) moveHeld(now heldBytes) {
 // sender), but not its board.
 func (r *Room) forget() {
 	r.board = nil
-	r.appliedAt()
 	r.recent = recentOps{max: r.cfg.ReplayOps}
 	r.snapMsg = nil
 	r.pending, r.out, r.outSeq = nil, nil, 0

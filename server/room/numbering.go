@@ -82,37 +82,6 @@ func (r *Room) Published(epoch, first uint64, ops []canvas.SeqOp) bool {
 	return true
 }
 
-var _ oplog.AppliedListener = (*Room)(nil)
-
-// Applied reports whether the board has applied every op up to last under
-// epoch: a published batch ending there (this replica's own, whose reply
-// came first) would only be skipped by busMessage, so the log drops it
-// before decoding it or waking the room. The epoch is read on both sides
-// of the seq: appliedAt zeroes the seq before it changes the epoch, so a
-// seq read between two equal epochs is that epoch's (or 0).
-func (r *Room) Applied(epoch, last uint64) bool {
-	if epoch == 0 || r.appliedEpoch.Load() != epoch {
-		return false
-	}
-	seq := r.appliedSeq.Load()
-	return r.appliedEpoch.Load() == epoch && last <= seq
-}
-
-// appliedAt publishes what the board has applied for Applied; it runs on
-// the room's goroutine after every turn of its loop. Until then Applied
-// answers from the turn before, which only ever holds back a drop.
-func (r *Room) appliedAt() {
-	epoch, seq := uint64(0), uint64(0)
-	if r.board != nil && r.failed == nil {
-		epoch, seq = r.board.Epoch, r.board.Seq
-	}
-	if r.appliedEpoch.Load() != epoch {
-		r.appliedSeq.Store(0)
-		r.appliedEpoch.Store(epoch)
-	}
-	r.appliedSeq.Store(seq)
-}
-
 // Resync marks the room behind and nudges its loop.
 func (r *Room) Resync() {
 	r.behind.Store(true)
@@ -382,6 +351,16 @@ func (r *Room) busMessage(p *published) {
 		r.sequenced(first+uint64(i), op, false)
 	}
 	r.releaseApplied()
+	if len(r.order.ahead) > 0 && r.order.inflight != nil {
+		// The missing ops may be this replica's own, which the log leaves
+		// out of pub/sub once their reply is on r.submitDone
+		// (oplog.Listener): take it now.
+		select {
+		case res := <-r.submitDone:
+			r.submitted(res)
+		default:
+		}
+	}
 	if len(r.order.ahead) > 0 {
 		// Pub/sub delivers a channel in order, so what is missing was lost.
 		r.behind.Store(true)

@@ -47,10 +47,6 @@ type Room struct {
 	done   chan struct{} // closed when run returns
 	behind atomic.Bool   // Redis mode: a bus message was dropped or a resync is due
 	askDue atomic.Bool   // Redis mode: ask the other replicas who is on the board (remote.go)
-	// What the board has applied, for the log's subscriber (Applied):
-	// written by the room's goroutine after each turn of its loop, in the
-	// order appliedAt explains.
-	appliedEpoch, appliedSeq atomic.Uint64
 	// Redis mode: the room knows another replica with the board open, so
 	// the hub's ticker wakes it to announce its people (remote.go).
 	relaying atomic.Bool
@@ -257,7 +253,6 @@ func (r *Room) run() {
 		r.logger.Error("load room", "err", err)
 		r.failed = err
 	}
-	r.appliedAt()
 	r.loop(false)
 }
 
@@ -319,7 +314,6 @@ func (r *Room) loop(woken bool) {
 		r.tend()
 		r.flush(ctx, false)
 		r.account()
-		r.appliedAt()
 		if woken && batches == 0 && r.parkable() && r.inbox.park() {
 			return
 		}

@@ -39,7 +39,10 @@ type Listener interface {
 	// epoch, decoded by the log, which hands them over. It returns false
 	// when the batch was not taken: the listener has then marked itself
 	// behind and will resync, and the log counts the drop. (A batch the
-	// log cannot decode is a Resync.)
+	// log cannot decode is a Resync.) A log may leave out a batch of this
+	// replica's own ops whose submit reply it has already put on the
+	// room's reply channel: a listener that finds a gap while a batch of
+	// its own is in flight takes that reply before calling the gap lost.
 	Published(epoch, first uint64, ops []canvas.SeqOp) bool
 	// Resync tells the listener it may have missed batches (a
 	// resubscription, or the log's store lost its data): it reads the log

@@ -351,6 +351,16 @@ func (r *Room) busMessage(p *published) {
 		r.sequenced(first+uint64(i), op, false)
 	}
 	r.releaseApplied()
+	if len(r.order.ahead) > 0 && r.order.inflight != nil {
+		// The missing ops may be this replica's own, which the log leaves
+		// out of pub/sub once their reply is on r.submitDone
+		// (oplog.Listener): take it now.
+		select {
+		case res := <-r.submitDone:
+			r.submitted(res)
+		default:
+		}
+	}
 	if len(r.order.ahead) > 0 {
 		// Pub/sub delivers a channel in order, so what is missing was lost.
 		r.behind.Store(true)

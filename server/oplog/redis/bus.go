@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
 // The bus: a batch the sequencer numbered is published on its board's
@@ -27,27 +28,68 @@ func (l *Log) deliver(ch, payload string) {
 		l.deliverRelayed(r, ch, from, msg, err) // relay.go
 		return
 	}
+	room := ch[len("sp:{") : len(ch)-1]
+	if epoch, first, n, ok := busHeader(p); ok && l.marks.own(room, epoch, first, first+n-1) {
+		// This replica's own batch, whose reply is with its room already
+		// (pipe.go): dropped unread, as the Listener contract allows. Its
+		// numbers still count as published, so a reuse is still seen.
+		if reused, news := l.marks.published(room, epoch, first, first+n-1); reused {
+			l.reborn(r, room, epoch, first, news)
+		}
+		return
+	}
 	epoch, first, ops, err := decodeBusMessage(p)
 	if err != nil {
 		l.log.Error("bad bus message; the room resyncs from the log", "channel", ch, "err", err)
 		r.Resync()
 		return
 	}
-	room := ch[len("sp:{") : len(ch)-1]
 	if reused, news := l.marks.published(room, epoch, first, first+uint64(len(ops))-1); reused {
-		if news {
-			l.done.Add(1)
-			go func() { // off the subscriber's loop, which never waits for Redis
-				defer l.done.Done()
-				_ = l.rebirth(context.Background(), room, epoch, first)
-				r.Resync()
-			}()
-		}
+		l.reborn(r, room, epoch, first, news)
 		return
 	}
 	if !r.Published(epoch, first, ops) {
 		l.metrics.BusDrops.Inc()
 	}
+}
+
+// reborn acts on a published batch that reuses numbers already published
+// (the log lost ops): the first time, the board gets a new epoch and the
+// room reopens it.
+func (l *Log) reborn(r oplog.Listener, room string, epoch, first uint64, news bool) {
+	if !news {
+		return
+	}
+	l.done.Add(1)
+	go func() { // off the subscriber's loop, which never waits for Redis
+		defer l.done.Done()
+		_ = l.rebirth(context.Background(), room, epoch, first)
+		r.Resync()
+	}()
+}
+
+// busHeader reads a published batch's epoch, first number and op count
+// without decoding its ops (ok false: not a well-formed head of one Ops
+// message with at least one op; decodeBusMessage then has its say).
+func busHeader(p []byte) (epoch, first, n uint64, ok bool) {
+	if len(p) < 10 || p[8] != canvas.MsgOps {
+		return 0, 0, 0, false
+	}
+	epoch = binary.BigEndian.Uint64(p)
+	size, k := binary.Uvarint(p[9:])
+	if k <= 0 || size != uint64(len(p)-9-k) {
+		return 0, 0, 0, false
+	}
+	body := p[9+k:]
+	first, k = binary.Uvarint(body)
+	if k <= 0 {
+		return 0, 0, 0, false
+	}
+	n, k2 := binary.Uvarint(body[k:])
+	if k2 <= 0 || n == 0 || n > canvas.MaxOpsPerMessage || first == 0 || first+n-1 < first {
+		return 0, 0, 0, false
+	}
+	return epoch, first, n, true
 }
 
 // decodeBusMessage splits a published message into its epoch and ops.

@@ -35,7 +35,16 @@ type seen struct {
 	seq   uint64  // highest seen from any source
 	pub   numbers // the numbers seen published
 	lost  bool    // published numbers were reused: nothing more is delivered under epoch
+	// Batches numbered for this replica whose reply went to the room,
+	// not yet seen published (bus.go drops them unread when they are):
+	// at most maxOwn, oldest first.
+	own [][2]uint64
 }
+
+// maxOwn bounds seen.own: a room has one batch in flight, so a few
+// replies ahead of pub/sub; a batch whose message was lost leaves its
+// range behind until a later one pushes it out.
+const maxOwn = 8
 
 // numbers is a set of sequence numbers seen published: all up to contig,
 // and the ranges above it (sorted, disjoint). Batches are published in
@@ -113,6 +122,39 @@ func (m *marks) note(room string, epoch, seq uint64) {
 		*s = seen{epoch: epoch}
 	}
 	s.seq = max(s.seq, seq)
+}
+
+// replied notes a batch first..last numbered for this replica under
+// epoch, whose reply is on its room's channel.
+func (m *marks) replied(room string, epoch, first, last uint64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.rooms[room]
+	if s == nil || s.epoch != epoch {
+		return
+	}
+	if len(s.own) == maxOwn {
+		s.own = append(s.own[:0], s.own[1:]...)
+	}
+	s.own = append(s.own, [2]uint64{first, last})
+}
+
+// own reports whether first..last under epoch is a batch replied to this
+// replica (and forgets it, and any older one: pub/sub is in order).
+func (m *marks) own(room string, epoch, first, last uint64) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.rooms[room]
+	if s == nil || s.epoch != epoch {
+		return false
+	}
+	for i, r := range s.own {
+		if r == [2]uint64{first, last} {
+			s.own = append(s.own[:0], s.own[i+1:]...)
+			return true
+		}
+	}
+	return false
 }
 
 // get is room's mark under epoch (0: none).

@@ -194,6 +194,19 @@ func (l *Log) pipeline(reqs []submitReq) {
 			}
 		}
 		q.reply <- r
+		if r.Err == nil && r.First > 0 {
+			// Only now, with the reply on the room's channel, may bus.go
+			// drop the batch's message (oplog.Listener).
+			n := uint64(0)
+			for _, s := range r.Seqs {
+				if s > 0 {
+					n++
+				}
+			}
+			if n > 0 {
+				l.marks.replied(q.room, q.epoch, uint64(r.First), uint64(r.First)+n-1)
+			}
+		}
 	}
 }
 

@@ -5,9 +5,10 @@
 // extents themselves; kept on the object, a read is a property load.
 //
 // The property is not enumerable: a copy made by spreading a stroke (a
-// move, a restyle) does not take it, nor does JSON or a deep comparison
-// see it; and it names the stroke it belongs to and the points it counted,
-// so an extent is never read for another object or for a stroke that grew.
+// move, a restyle) does not take it (nor keep the old stroke alive through
+// it), and neither JSON nor a deep comparison sees it; it names the stroke
+// it belongs to and the points it counted, so an extent is never read for
+// another object or for a stroke that grew.
 
 import type { Rect } from './bounds';
 import { strokeExtent, type StrokeGeom } from './shape';
@@ -20,19 +21,26 @@ interface Kept {
 
 const KEY = '__sketchpadExtent';
 
+type Keeps = { [KEY]?: Kept };
+
 /** keptExtent returns strokeExtent(s), worked out once for each length of s. */
 export function keptExtent(s: StrokeGeom): Rect {
-  const k = (s as { [KEY]?: Kept })[KEY];
+  const k = (s as Keeps)[KEY];
   if (k !== undefined && k.of === s && k.n === s.points.length) return k.r;
   const r = strokeExtent(s);
-  const kept: Kept = { of: s, n: s.points.length, r };
-  if (k === undefined) Object.defineProperty(s, KEY, { value: kept, writable: true, configurable: true, enumerable: false });
-  else (s as { [KEY]?: Kept })[KEY] = kept;
+  keepExtent(s, r);
   return r;
+}
+
+/** keepExtent keeps r as the extent of s (strokeExtent(s), worked out by whoever made s: the snapshot's decoder). */
+export function keepExtent(s: StrokeGeom, r: Rect): void {
+  const kept: Kept = { of: s, n: s.points.length, r };
+  if (Object.prototype.hasOwnProperty.call(s, KEY)) (s as Keeps)[KEY] = kept;
+  else Object.defineProperty(s, KEY, { value: kept, writable: true, configurable: true, enumerable: false });
 }
 
 /** knownExtent returns the extent kept on s for its present length, or undefined. */
 export function knownExtent(s: StrokeGeom): Rect | undefined {
-  const k = (s as { [KEY]?: Kept })[KEY];
+  const k = (s as Keeps)[KEY];
   return k !== undefined && k.of === s && k.n === s.points.length ? k.r : undefined;
 }

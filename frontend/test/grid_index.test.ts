@@ -78,7 +78,12 @@ test('an index built only when first asked answers as one built at once, items a
   const later = new GridIndex<Item>((t) => t.r);
   later.reset(items.slice(0, 2500), true);
   assert.equal(later.built, false);
-  later.append(items.slice(2500));
+  later.append(items.slice(2500, 2700));
+  later.build();
+  assert.equal(later.built, true);
+  later.append(items.slice(2700, 2800), true);
+  assert.equal(later.built, false);
+  later.append(items.slice(2800));
   assert.equal(later.size, 3000);
   let answered = 0;
   for (let q = 0; q < 100; q++) {

@@ -69,8 +69,9 @@ export class GridIndex<T> {
     return this.cellsV;
   }
 
-  /** append adds items on top of those indexed. */
-  append(items: readonly T[]): void {
+  /** append adds items on top of those indexed (later: in their cells when first asked, as reset). */
+  append(items: readonly T[], later = false): void {
+    if (later && this.unplaced < 0) this.unplaced = this.itemsA.length;
     const placed = this.unplaced < 0;
     for (const t of items) {
       if (placed) this.add(this.itemsA.length, t);

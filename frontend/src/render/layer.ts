@@ -339,7 +339,7 @@ export class CommittedLayer {
     if (desired === this.indexed) return;
     const added = appendedTo(desired, this.indexed);
     this.indexed = desired;
-    if (added && this.index.size === desired.length - added.length) return this.index.append(added);
+    if (added && this.index.size === desired.length - added.length) return this.index.append(added, later);
     let grew = false;
     if (desired.length >= this.index.size) {
       const items = this.index.items;
@@ -351,7 +351,7 @@ export class CommittedLayer {
         }
       }
     }
-    if (grew) this.index.append(desired.slice(this.index.size));
+    if (grew) this.index.append(desired.slice(this.index.size), later);
     else this.index.reset(desired, later);
   }
 

@@ -68,3 +68,31 @@ test('some finds an item crossing a rectangle exactly when a walk does, for smal
     assert.equal(g.some(r, test), items.some((t) => intersects(t.r, r) && test(t)), `query ${q}`);
   }
 });
+
+test('an index built only when first asked answers as one built at once, items appended meanwhile included', () => {
+  const rnd = seeded(29);
+  const items: Item[] = [];
+  for (let i = 0; i < 3000; i++) items.push({ r: box(rnd, i % 100 === 0 ? 20000 : 300) });
+  const now = new GridIndex<Item>((t) => t.r);
+  now.reset(items);
+  const later = new GridIndex<Item>((t) => t.r);
+  later.reset(items.slice(0, 2500), true);
+  assert.equal(later.built, false);
+  later.append(items.slice(2500, 2700));
+  later.build();
+  assert.equal(later.built, true);
+  later.append(items.slice(2700, 2800), true);
+  assert.equal(later.built, false);
+  later.append(items.slice(2800));
+  assert.equal(later.size, 3000);
+  let answered = 0;
+  for (let q = 0; q < 100; q++) {
+    const rs = [box(rnd, 2000)];
+    const want = now.query(rs);
+    assert.deepEqual(later.query(rs), want, `query ${q}`);
+    assert.equal(later.built, true);
+    assert.equal(later.some(rs[0], () => true), now.some(rs[0], () => true), `some ${q}`);
+    if (want) answered++;
+  }
+  assert.ok(answered > 50, `${answered} of 100 queries answered`);
+});

@@ -11,6 +11,8 @@ import { decodeClientFrame, encodeClientMsg } from '../src/protocol/client';
 import { decodeOp } from '../src/protocol/op';
 import { decodeServerFrame, encodeServerFrame } from '../src/protocol/server';
 import { decodeBoard, encodeBoard } from '../src/protocol/snapshot';
+import { keptExtent } from '../src/geometry/kept_extent';
+import { strokeExtent } from '../src/geometry/shape';
 import { VERSION } from '../src/protocol/types';
 import { boardJSON, clientJSON, serverJSON } from './vector_json';
 
@@ -78,6 +80,8 @@ for (const v of file.vectors) {
         assert.deepEqual(boardJSON(b), v.value);
         const again = decodeBoard(fromHex(v.board ?? ''));
         assert.deepEqual(boardJSON(again), v.value);
+        // The extent the decoder keeps on a stroke is the one worked out from the stroke.
+        for (const s of again.strokes) assert.deepEqual(keptExtent(s), strokeExtent(s), `${s.author}:${s.stroke}`);
         assert.equal(toHex(encodeBoard(again)), v.board);
         break;
       }

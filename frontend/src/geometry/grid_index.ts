@@ -15,9 +15,11 @@ import { intersects, isEmpty, type Rect } from './bounds';
 const MAX_QUERY_CELLS = 4096;
 
 export class GridIndex<T> {
-  private cells = new Map<number, number[]>();
+  private cellsV = new Map<number, number[]>();
   private itemsA: T[] = [];
   private count = 0;
+  /** Items from this position on are listed but not yet in their cells (reset(items, true)). */
+  private unplaced = -1;
 
   constructor(
     private readonly boundsOf: (t: T) => Rect,
@@ -35,19 +37,44 @@ export class GridIndex<T> {
     return this.itemsA;
   }
 
-  /** reset indexes items (in z-order) afresh. */
-  reset(items: readonly T[]): void {
-    this.cells = new Map();
+  /**
+   * reset indexes items (in z-order) afresh. later puts them in their cells
+   * only when first asked (a query, or build): a big board's first picture
+   * does not wait for its index.
+   */
+  reset(items: readonly T[], later = false): void {
+    this.cellsV = new Map();
     this.itemsA = items.slice();
-    this.count = 0;
-    for (let i = 0; i < items.length; i++) this.add(i, items[i]);
     this.count = items.length;
+    this.unplaced = 0;
+    if (!later) this.build();
   }
 
-  /** append adds items on top of those indexed. */
-  append(items: readonly T[]): void {
+  /** built reports whether every item is in its cells (no query has the index to build first). */
+  get built(): boolean {
+    return this.unplaced < 0;
+  }
+
+  /** build puts in their cells the items reset left out. */
+  build(): void {
+    if (this.unplaced < 0) return;
+    const items = this.itemsA;
+    for (let i = this.unplaced; i < items.length; i++) this.add(i, items[i]);
+    this.unplaced = -1;
+  }
+
+  /** The cells, every item in them. */
+  private get cells(): Map<number, number[]> {
+    if (this.unplaced >= 0) this.build();
+    return this.cellsV;
+  }
+
+  /** append adds items on top of those indexed (later: in their cells when first asked, as reset). */
+  append(items: readonly T[], later = false): void {
+    if (later && this.unplaced < 0) this.unplaced = this.itemsA.length;
+    const placed = this.unplaced < 0;
     for (const t of items) {
-      this.add(this.itemsA.length, t);
+      if (placed) this.add(this.itemsA.length, t);
       this.itemsA.push(t);
     }
     this.count = this.itemsA.length;
@@ -68,9 +95,9 @@ export class GridIndex<T> {
   }
 
   private push(k: number, pos: number): void {
-    const l = this.cells.get(k);
+    const l = this.cellsV.get(k);
     if (l) l.push(pos);
-    else this.cells.set(k, [pos]);
+    else this.cellsV.set(k, [pos]);
   }
 
   /**

@@ -52,7 +52,17 @@ export function afterLoad(fn: () => void): void {
 export async function inTasks(steps: readonly (() => void)[]): Promise<void> {
   await afterPaint();
   for (const [i, step] of steps.entries()) {
-    if (i > 0) await yieldToMain();
+    if (i > 0) await nextTask();
     step();
   }
+}
+
+/**
+ * nextTask ends the current task behind those already queued: unlike
+ * scheduler.yield, whose continuation goes ahead of them, it lets the
+ * socket's open event (whose handler sends the Hello) run between the
+ * page's start steps rather than after all of them.
+ */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => window.setTimeout(resolve, 0));
 }

@@ -12,6 +12,7 @@
 
 import { Board, type AuthorState, type Stroke } from './board';
 import { ByteReader, ByteWriter, ProtocolError } from './bytes';
+import { keepExtent } from '../geometry/kept_extent';
 import {
   FULL_TURN,
   COORD_LIMIT,
@@ -22,6 +23,7 @@ import {
   MAX_TEXT_BYTES,
   MAX_TOOL,
   MAX_WIDTH,
+  TOOL_ARROW,
   TOOL_TEXT,
   TOOL_IMAGE,
   IMAGE_HASH_BYTES,
@@ -145,6 +147,11 @@ export function readBoard(r: ByteReader): Board {
     const points: Point[] = new Array(np);
     let x = 0;
     let y = 0;
+    // The points' box, for the stroke's extent (kept on it: the landing and the index ask for every stroke's).
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
     for (let j = 0; j < np; j++) {
       x += r.svarint();
       y += r.svarint();
@@ -153,6 +160,10 @@ export function readBoard(r: ByteReader): Board {
         throw new ProtocolError(`coordinate beyond ±${COORD_LIMIT}`);
       }
       points[j] = { x, y, p };
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
     }
     total += np;
     const text = tool === TOOL_TEXT ? r.str('text', MAX_TEXT_BYTES) : tool === TOOL_IMAGE ? r.str('image hash', 2 * IMAGE_HASH_BYTES) : '';
@@ -199,6 +210,8 @@ export function readBoard(r: ByteReader): Board {
     };
     if (wrap) s.wrap = wrap;
     if (rot) s.rot = rot;
+    // geometry/shape's strokeExtent for what it grows by the width alone.
+    if (!rot && tool !== TOOL_TEXT && tool !== TOOL_ARROW && tool !== TOOL_IMAGE) keepExtent(s, { minX: minX - width, minY: minY - width, maxX: maxX + width, maxY: maxY + width });
     strokes.push(s);
   }
   for (const [id, a] of authors) {

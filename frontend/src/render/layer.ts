@@ -335,11 +335,11 @@ export class CommittedLayer {
    * reindex brings the index to desired: the strokes added on top when
    * desired only grew, all of it again otherwise.
    */
-  private reindex(desired: readonly Stroke[]): void {
+  private reindex(desired: readonly Stroke[], later = false): void {
     if (desired === this.indexed) return;
     const added = appendedTo(desired, this.indexed);
     this.indexed = desired;
-    if (added && this.index.size === desired.length - added.length) return this.index.append(added);
+    if (added && this.index.size === desired.length - added.length) return this.index.append(added, later);
     let grew = false;
     if (desired.length >= this.index.size) {
       const items = this.index.items;
@@ -351,8 +351,8 @@ export class CommittedLayer {
         }
       }
     }
-    if (grew) this.index.append(desired.slice(this.index.size));
-    else this.index.reset(desired);
+    if (grew) this.index.append(desired.slice(this.index.size), later);
+    else this.index.reset(desired, later);
   }
 
   /**
@@ -373,7 +373,8 @@ export class CommittedLayer {
 
   /** crossing returns the strokes up to desired[top] whose bounds may cross one of rs, bottom first. */
   private crossing(rs: readonly Rect[], desired: readonly Stroke[], top: number): readonly Stroke[] {
-    const hits = desired === this.indexed ? this.index.query(rs) : null;
+    // An index not built yet (a big board's first picture) is not built for this: the walk is as cheap.
+    const hits = desired === this.indexed && this.index.built ? this.index.query(rs) : null;
     const all = hits ?? desired;
     const n = hits ? hits.length : Math.min(desired.length, top + 1);
     const out: Stroke[] = [];
@@ -496,7 +497,9 @@ export class CommittedLayer {
         ctx.clearRect(0, 0, this.inkC.width, this.inkC.height);
       }
     }
-    this.reindex(desired);
+    // The index is built once the picture is on the screen (a query before then builds it).
+    this.reindex(desired, true);
+    if (!this.index.built) globalThis.setTimeout(() => this.index.build(), 0);
     this.drawn = new Map();
     for (const s of desired) this.drawn.set(s, this.painter.bounds(s));
     this.underBlank = true;

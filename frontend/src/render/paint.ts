@@ -24,7 +24,8 @@
 
 import { EMPTY_RECT, type Rect } from '../geometry/bounds';
 import { strokeOutline } from '../geometry/outline';
-import { arrowHead, corners, strokeExtent } from '../geometry/shape';
+import { arrowHead, corners } from '../geometry/shape';
+import { keptExtent, knownExtent } from '../geometry/kept_extent';
 import { layoutText, textBaseline } from '../geometry/text_layout';
 import { ASCENT, DESCENT, UNITS_PER_EM } from '../geometry/text_metrics';
 import { TEXT_FONT, wantTextFont } from './text_font';
@@ -86,6 +87,12 @@ interface Cached {
 
 /** A far-away polyline keeps a point only this far (device pixels) from the last one kept. */
 const LOD_STEP_PX = 1;
+/**
+ * The coarse picture keeps a point only this far (device pixels) from the
+ * last one kept: each point kept is a call into the canvas's path, and the
+ * exact picture replaces this one within moments.
+ */
+const COARSE_STEP_PX = 2;
 
 /** outlinePath turns an outline polygon into a smooth closed path (midpoint quadratics). */
 export function outlinePath(outline: readonly number[][]): Path2D {
@@ -111,14 +118,18 @@ export function outlinePath(outline: readonly number[][]): Path2D {
 
 /** appendSimplified adds the polyline of pts keeping points at least step apart (first and last always) to path. */
 function appendSimplified(path: Path2D, pts: readonly Point[], step: number): void {
-  let last = pts[0];
-  path.moveTo(last.x, last.y);
+  let lx = pts[0].x;
+  let ly = pts[0].y;
+  path.moveTo(lx, ly);
   const n = pts.length - 1;
   for (let i = 1; i < n; i++) {
     const p = pts[i];
-    if (Math.abs(p.x - last.x) >= step || Math.abs(p.y - last.y) >= step) {
-      path.lineTo(p.x, p.y);
-      last = p;
+    const x = p.x;
+    const y = p.y;
+    if (x - lx >= step || lx - x >= step || y - ly >= step || ly - y >= step) {
+      path.lineTo(x, y);
+      lx = x;
+      ly = y;
     }
   }
   path.lineTo(pts[n].x, pts[n].y);
@@ -191,12 +202,6 @@ export class StrokePainter {
   images: ImageSource | null = null;
   private readonly darkCss = new Map<number, string>();
   private readonly cache = new WeakMap<Paintable, Cached>();
-  /**
-   * The bounds of strokes not painted yet (a big board's arrival asks for
-   * every stroke's: the landing, the index), without the paint entry,
-   * which is made when the stroke is painted.
-   */
-  private readonly extents = new WeakMap<Paintable, { n: number; r: Rect }>();
   /** The last finished stroke object painted under each name ("author:stroke"), to spot moved copies. */
   private byId = new Map<number, Map<number, Paintable>>();
   private byIdSize = 0;
@@ -338,6 +343,11 @@ export class StrokePainter {
   /** bounds returns what painting s may touch, in board units. */
   bounds(s: Paintable): Rect {
     if (s.points.length === 0) return EMPTY_RECT;
+    // Kept on the stroke (a big board's arrival asks for every stroke's:
+    // the landing, the index), without the paint entry, which is made
+    // when the stroke is painted.
+    const k = knownExtent(s);
+    if (k) return k;
     const c = this.cache.get(s);
     if (c && c.n === s.points.length) return c.bounds;
     return c ? this.entry(s, true).bounds : this.extent(s);
@@ -345,11 +355,7 @@ export class StrokePainter {
 
   /** extent is strokeExtent(s), worked out once for each length of s. */
   private extent(s: Paintable): Rect {
-    const e = this.extents.get(s);
-    if (e && e.n === s.points.length) return e.r;
-    const r = strokeExtent(s);
-    this.extents.set(s, { n: s.points.length, r });
-    return r;
+    return keptExtent(s);
   }
 
   /**
@@ -397,7 +403,7 @@ export class StrokePainter {
    * painted.
    */
   paintCoarse(t: LayerTargets, strokes: readonly Paintable[], dev: number): number {
-    const step = LOD_STEP_PX / Math.pow(2, Math.round(Math.log2(dev)));
+    const step = COARSE_STEP_PX / Math.pow(2, Math.round(Math.log2(dev)));
     const groups = new Map<number, Map<number, Path2D>>();
     const rest: Paintable[] = [];
     for (const s of strokes) {

@@ -3,7 +3,7 @@
 // nothing: drawing goes on while it is open, and a click elsewhere or
 // Escape closes it.
 
-import { ICONS, h, svgIcon } from './dom';
+import { ICONS, h, svgIcon, dismissOn } from './dom';
 
 export class ClearConfirm {
   readonly el: HTMLElement;
@@ -46,15 +46,7 @@ export class ClearConfirm {
       onConfirm();
     });
     this.cancelBtn.addEventListener('click', () => this.close(true));
-    this.pop.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') {
-        e.stopPropagation();
-        this.close(true);
-      }
-    });
-    document.addEventListener('pointerdown', (e) => {
-      if (this.isOpen() && e.target instanceof Node && !this.el.contains(e.target)) this.close(false);
-    });
+    dismissOn(this.el, this.pop, () => this.isOpen(), (refocus) => this.close(refocus));
   }
 
   isOpen(): boolean {

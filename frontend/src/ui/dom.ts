@@ -69,3 +69,20 @@ export const ICONS = {
   target: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z|M12 16a4 4 0 1 0 0-8 4 4 0 0 0 0 8z|M12 12h.01',
   follow: 'M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z|M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z',
 };
+
+/**
+ * dismissOn closes a popover the ways people expect: Escape inside `keys`
+ * (kept from the page's own Escape, and focus goes back to the opener:
+ * close(true)), or a press anywhere outside `root` while it is open.
+ */
+export function dismissOn(root: HTMLElement, keys: HTMLElement, isOpen: () => boolean, close: (refocus: boolean) => void): void {
+  keys.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      close(true);
+    }
+  });
+  document.addEventListener('pointerdown', (e) => {
+    if (isOpen() && e.target instanceof Node && !root.contains(e.target)) close(false);
+  });
+}

@@ -4,7 +4,7 @@
 // button. The panel carries data-menu-of (its button's data-testid), so a
 // test, like a person, can find which button opens it.
 
-import { h, svgIcon } from './dom';
+import { h, svgIcon, dismissOn } from './dom';
 
 export class Menu {
   readonly el: HTMLElement;
@@ -42,15 +42,7 @@ export class Menu {
         if (!pop || !this.panel.contains(pop)) this.close(false);
       });
     }
-    this.panel.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') {
-        e.stopPropagation();
-        this.close(true);
-      }
-    });
-    document.addEventListener('pointerdown', (e) => {
-      if (this.isOpen() && e.target instanceof Node && !this.el.contains(e.target)) this.close(false);
-    });
+    dismissOn(this.el, this.panel, () => this.isOpen(), (refocus) => this.close(refocus));
     window.addEventListener('keydown', (e) => {
       // Escape closes the menu and does nothing more (the page's Escape
       // would also drop the selection the style menu is restyling).

@@ -3,7 +3,7 @@
 // popover under its toolbar button; it blocks nothing, and a click
 // elsewhere or Escape closes it.
 
-import { ICONS, h, svgIcon } from './dom';
+import { ICONS, h, svgIcon, dismissOn } from './dom';
 import { PNG_SCALES, defaultPNGScale } from './export_name';
 
 export type ExportScope = 'board' | 'view';
@@ -46,15 +46,7 @@ export class ShareMenu {
     this.pop = h('div', { id: 'share-menu', class: 'popover share-pop', role: 'dialog', 'aria-label': 'Share and export', hidden: true });
     this.el = h('div', { class: 'tb-pop' }, this.button, this.pop);
     this.button.addEventListener('click', () => (this.isOpen() ? this.close(false) : this.open()));
-    this.pop.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') {
-        e.stopPropagation();
-        this.close(true);
-      }
-    });
-    document.addEventListener('pointerdown', (e) => {
-      if (this.isOpen() && e.target instanceof Node && !this.el.contains(e.target)) this.close(false);
-    });
+    dismissOn(this.el, this.pop, () => this.isOpen(), (refocus) => this.close(refocus));
   }
 
   /** build makes the popover's contents, once. */

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -33,6 +34,8 @@ const (
 	submitWorkers = 2
 	maxPipeRooms  = 512
 	maxPipeOps    = 16384
+	// gatherRooms: a queue of this many rooms goes at once, hold or not.
+	gatherRooms = 32
 )
 
 // submitReq is one room's batch, waiting for a pipeline.
@@ -44,10 +47,13 @@ type submitReq struct {
 }
 
 type submitter struct {
-	mu      sync.Mutex
+	mu      sync.Mutex // guards queue, since, holding, stopped
 	queue   []submitReq
+	since   time.Time // when the oldest request queued came
+	holding bool      // a worker waits out the hold for the queue
 	stopped bool
 	kick    chan struct{} // a request is queued (capacity 1: one wake-up pending is enough)
+	hold    time.Duration // how long the oldest request may wait for others; 0: none
 }
 
 // Submit queues a room's batch; its result arrives on reply, which must
@@ -59,6 +65,9 @@ func (l *Log) Submit(room string, epoch uint64, subs []oplog.BatchOp, reply chan
 		q.mu.Unlock()
 		reply <- oplog.SubmitResult{Epoch: epoch, Err: goredis.ErrClosed}
 		return
+	}
+	if len(q.queue) == 0 {
+		q.since = time.Now()
 	}
 	q.queue = append(q.queue, submitReq{room: room, epoch: epoch, subs: subs, reply: reply})
 	q.mu.Unlock()
@@ -86,9 +95,36 @@ func (q *submitter) take(buf []submitReq) []submitReq {
 	clear(q.queue[rest:])
 	q.queue = q.queue[:rest]
 	if rest > 0 {
-		q.wake() // more than one pipeline's worth: another worker (or this one) goes on
+		q.since = time.Time{} // what is left waited long enough already: it goes next
+		q.wake()              // more than one pipeline's worth: another worker (or this one) goes on
 	}
 	return buf
+}
+
+// holdFor says how long a worker woken for the queue should wait before
+// it takes it: 0 to take it now, -1 to leave it to the worker already
+// waiting for it.
+func (q *submitter) holdFor() time.Duration {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.hold <= 0 || len(q.queue) == 0 || len(q.queue) >= gatherRooms {
+		return 0
+	}
+	if q.holding {
+		return -1
+	}
+	wait := time.Until(q.since.Add(q.hold))
+	if wait > 0 {
+		q.holding = true
+	}
+	return max(wait, 0)
+}
+
+// held ends a worker's hold.
+func (q *submitter) held() {
+	q.mu.Lock()
+	q.holding = false
+	q.mu.Unlock()
 }
 
 // stop fails whatever is queued and refuses what comes later.
@@ -106,12 +142,28 @@ func (q *submitter) stop() {
 func (l *Log) submitWorker() {
 	defer l.done.Done()
 	var reqs []submitReq
+	hold := time.NewTimer(time.Hour)
+	hold.Stop()
 	for {
 		select {
 		case <-l.stop:
 			l.sub.stop()
 			return
 		case <-l.sub.kick:
+		}
+		switch wait := l.sub.holdFor(); {
+		case wait < 0:
+			continue
+		case wait > 0:
+			hold.Reset(wait)
+			select {
+			case <-l.stop:
+				l.sub.held()
+				l.sub.stop()
+				return
+			case <-hold.C:
+			}
+			l.sub.held()
 		}
 		reqs = l.sub.take(reqs)
 		if len(reqs) > 0 {
@@ -354,4 +406,10 @@ func (l *Log) submitWait(room string, epoch uint64, subs []oplog.BatchOp) (first
 	l.Submit(room, epoch, subs, reply)
 	r := <-reply
 	return r.First, r.Seqs, r.Err
+}
+
+// submitHoldEnv: EXPERIMENT, the hold from SKETCHPAD_SUBMIT_HOLD.
+func submitHoldEnv() time.Duration {
+	d, _ := time.ParseDuration(os.Getenv("SKETCHPAD_SUBMIT_HOLD"))
+	return d
 }

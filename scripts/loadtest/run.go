@@ -42,6 +42,7 @@ type config struct {
 	// Sketchpad's, else none).
 	CFWriteDelay time.Duration
 	CFHistory    int
+	CFAOF        bool     // the relay's redis-server keeps an append-only file, as Sketchpad's does
 	CompareWith  []string // the relays -compare runs after Sketchpad
 
 	JoinPoints int

@@ -175,9 +175,9 @@ func startCluster(ctx context.Context, n, redisCluster int, logf func(string, ..
 }
 
 // startRedis runs a redis-server of the run's own on a free port, nothing
-// kept on disk.
-func startRedis(ctx context.Context, dir string) (url string, stop func(), err error) {
-	r, err := testenv.StartRedis(ctx, testenv.RedisOptions{Dir: dir, LogPath: filepath.Join(dir, "redis.log"),
+// kept on disk unless aof (the append-only file, fsync every second).
+func startRedis(ctx context.Context, dir string, aof bool) (url string, stop func(), err error) {
+	r, err := testenv.StartRedis(ctx, testenv.RedisOptions{Dir: dir, LogPath: filepath.Join(dir, "redis.log"), AOF: aof,
 		ReadyTimeout: 5 * time.Second})
 	if err != nil {
 		return "", nil, err
@@ -223,7 +223,7 @@ func startPeer(ctx context.Context, n int, logf func(string, ...any)) (*target, 
 		return nil, err
 	}
 	t := &target{kind: "peer", peer: "socketio", closers: []func(){func() { _ = os.RemoveAll(dir) }}}
-	rurl, stop, err := startRedis(ctx, dir)
+	rurl, stop, err := startRedis(ctx, dir, false)
 	if err != nil {
 		t.close()
 		return nil, err

@@ -47,7 +47,7 @@ func startCentrifuge(ctx context.Context, cfg *config) (*target, error) {
 	args := []string{"-history", strconv.Itoa(history), "-write-delay", cfg.CFWriteDelay.String()}
 	broker := "in-memory broker"
 	if n > 1 {
-		rurl, stop, err := startRedis(ctx, dir)
+		rurl, stop, err := startRedis(ctx, dir, cfg.CFAOF)
 		if err != nil {
 			t.close()
 			return nil, err
@@ -56,6 +56,9 @@ func startCentrifuge(ctx context.Context, cfg *config) (*target, error) {
 		t.redisURL = rurl
 		args = append(args, "-redis", rurl)
 		broker = "Redis broker + redis-server"
+		if cfg.CFAOF {
+			broker += " with the append-only file"
+		}
 	}
 	for i := range n {
 		addr, err := testenv.FreeAddr()

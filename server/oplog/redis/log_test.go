@@ -255,3 +255,57 @@ func TestRedisLogVersionsMarkedAtOnceChainUp(t *testing.T) {
 }
 
 func TestRedisLogKeepsImages(t *testing.T) { oplogtest.RunImages(t, testLog(t, 3)) }
+
+// Authors' counts live in the board's meta hash: a batch of more authors
+// than one Redis call takes is still numbered once, and its resend not
+// at all.
+func TestRedisLogCountsManyAuthorsInOneBatch(t *testing.T) {
+	l := testLog(t, 3)
+	room := "authors" + randomHex()
+	st, err := l.Open(context.Background(), room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var subs []oplog.BatchOp
+	for a := range uint32(700) {
+		subs = append(subs, oplog.BatchOp{Author: a + 1, Index: 0, Op: endOp()})
+	}
+	first, res, err := l.submitWait(room, st.Epoch, subs)
+	if err != nil || first != 1 || res[0] != 1 || res[699] != 700 {
+		t.Fatalf("700 authors: first %d, results %v..., err %v", first, res[:3], err)
+	}
+	subs = append(subs, oplog.BatchOp{Author: 700, Index: 1, Op: endOp()})
+	_, res, err = l.submitWait(room, st.Epoch, subs)
+	if err != nil || res[0] != 0 || res[699] != 0 || res[700] != 701 {
+		t.Fatalf("resent with one new op: results %v ... %v, err %v", res[:3], res[698:], err)
+	}
+}
+
+// A board whose authors' counts are still in the hash of their own an
+// older layout kept (sp:{R}:applied) keeps them when a replica of this
+// layout opens it: a resend is still skipped, the next op numbered.
+func TestRedisLogMovesTheOlderLayoutsCounts(t *testing.T) {
+	ctx := context.Background()
+	l := testLog(t, 3)
+	room := "layout" + randomHex()
+	st, err := l.Open(ctx, room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := oplogtest.Submit(l, room, st.Epoch, oplogtest.Ends(1, 0, 3)...); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	meta, _, applied, _, _ := roomKeys(room)
+	l.rdb.HDel(ctx, meta, "a1")
+	l.rdb.HSet(ctx, applied, "1", 3)
+	if _, err := l.Open(ctx, room); err != nil {
+		t.Fatal(err)
+	}
+	_, res, err := l.submitWait(room, st.Epoch, oplogtest.Ends(1, 2, 2))
+	if err != nil || !slices.Equal(res, []int64{0, 4}) {
+		t.Fatalf("resend of op 2 and op 3 after the move: %v, err %v; want [0 4]", res, err)
+	}
+	if n, _ := l.rdb.Exists(ctx, applied).Result(); n != 0 {
+		t.Errorf("the older layout's hash is still there")
+	}
+}

@@ -41,13 +41,10 @@ import (
 // Per room R (all keys share the hash tag {R}, so a Redis Cluster keeps a
 // room on one shard):
 //
-//	sp:{R}:meta     hash: epoch (8 raw bytes), seq, authors, snapseq, and
-//	                a<id> = ops of author id in the log (one hash, so
-//	                submit.lua reads and writes all it needs in two calls)
+//	sp:{R}:meta     hash: epoch (8 raw bytes), seq, authors, snapseq
 //	sp:{R}:log      stream: entry ID "<seq>-1", field e = the op as an Ops
 //	                entry (author uvarint, len uvarint, op bytes)
-//	sp:{R}:applied  hash: author id -> ops of that author in the log, as
-//	                an older layout kept them; open.lua moves them to meta
+//	sp:{R}:applied  hash: author id -> ops of that author in the log
 //	sp:{R}:snap     string: canonical board encoding at snapseq
 //	sp:{R}:ckpts    sorted set: older snapshots (checkpoints), scored by seq
 //	sp:{R}:versions sorted set: version records (oplog.AppendVersion), scored by seq
@@ -382,8 +379,8 @@ func randomHex() string {
 	return strconv.FormatUint(binary.BigEndian.Uint64(b[:]), 16)
 }
 
-// submitScript sequences a batch. KEYS meta log; ARGV epoch, channel,
-// publish command, seen, then per op: author, index, entry. Returns {-1} when the epoch
+// submitScript sequences a batch. KEYS meta log applied; ARGV epoch,
+// channel, then per op: author, index, entry. Returns {-1} when the epoch
 // differs, else {firstSeq, r1, r2, ...} with ri the op's sequence number,
 // 0 for a duplicate (index below applied) or -1 for a gap (index above).
 var (

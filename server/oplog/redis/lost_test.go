@@ -71,12 +71,12 @@ func TestRedisLogBehindWhatWasSeenStartsANewEpoch(t *testing.T) {
 			}
 			// Redis loses ops 4 and 5, as a replica promoted before it had
 			// them would.
-			meta, lg, _, _, _ := roomKeys(room)
+			meta, lg, applied, _, _ := roomKeys(room)
 			if err := l.rdb.HSet(ctx, meta, "seq", 3).Err(); err != nil {
 				t.Fatal(err)
 			}
 			l.rdb.XDel(ctx, lg, "4-1", "5-1")
-			l.rdb.HSet(ctx, meta, "a1", 3)
+			l.rdb.HSet(ctx, applied, "1", 3)
 			switch via {
 			case "submit":
 				res := oplogtest.Submit(l, room, st.Epoch, oplogtest.Ends(2, 0, 1)...)

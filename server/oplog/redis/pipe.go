@@ -346,7 +346,7 @@ func (l *Log) sendTo(ctx context.Context, c *goredis.Client, reqs []submitReq, i
 // is the command that publishes it (PUBLISH, or SPUBLISH in a cluster),
 // seen the highest seq this replica saw of the board (lost.go).
 func submitArgs(room string, epoch uint64, subs []oplog.BatchOp, publish string, seen uint64) ([]string, []any) {
-	meta, lg, _, _, ch := roomKeys(room)
+	meta, lg, applied, _, ch := roomKeys(room)
 	args := make([]any, 0, 4+3*len(subs))
 	args = append(args, epochBytes(epoch), ch, publish, seen)
 	var entry []byte
@@ -356,7 +356,7 @@ func submitArgs(room string, epoch uint64, subs []oplog.BatchOp, publish string,
 		entry = append(entry, s.Op...)
 		args = append(args, s.Author, s.Index, string(entry))
 	}
-	return []string{meta, lg}, args
+	return []string{meta, lg, applied}, args
 }
 
 // errLost: the log is behind what this replica saw of the board (lost.go).

@@ -4,8 +4,6 @@
 -- ops the log keeps, only the keep ops before the snapshot (for replay)
 -- and those after it are read: the rest is history, read by readat.lua.
 -- KEYS meta log applied snap checkpoints versions; ARGV newEpoch, keep.
--- (applied: the authors' counts as an older layout kept them, in a hash
--- of their own; they move into meta, where submit.lua reads them.)
 -- Returns {epoch, seq, authors, snapseq, snap|false, entries}.
 local m = redis.call('HMGET', KEYS[1], 'epoch', 'seq', 'authors', 'snapseq')
 if not m[1] then
@@ -13,9 +11,6 @@ if not m[1] then
   redis.call('HSET', KEYS[1], 'epoch', ARGV[1], 'seq', 0, 'authors', 0, 'snapseq', 0)
   return {ARGV[1], 0, 0, 0, false, {}}
 end
-local old = redis.call('HGETALL', KEYS[3])
-for i = 1, #old, 2 do redis.call('HSET', KEYS[1], 'a' .. old[i], old[i+1]) end
-if #old > 0 then redis.call('DEL', KEYS[3]) end
 local snap = redis.call('GET', KEYS[4])
 local from = math.max(1, (tonumber(m[4]) or 0) + 1 - tonumber(ARGV[2]))
 return {m[1], tonumber(m[2]), tonumber(m[3]), tonumber(m[4]), snap, redis.call('XRANGE', KEYS[2], from .. '-0', '+')}

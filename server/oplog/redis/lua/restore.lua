@@ -15,7 +15,7 @@ redis.call('HSET', KEYS[1], 'epoch', ARGV[1], 'seq', ARGV[2], 'authors', ARGV[3]
 if ARGV[6] == '1' then redis.call('SET', KEYS[4], ARGV[5]) end
 local i = 9
 local n = tonumber(ARGV[i])
-for k = 1, n do redis.call('HSET', KEYS[1], 'a' .. ARGV[i + 2*k - 1], ARGV[i + 2*k]) end
+for k = 1, n do redis.call('HSET', KEYS[3], ARGV[i + 2*k - 1], ARGV[i + 2*k]) end
 i = i + 2*n + 1
 n = tonumber(ARGV[i])
 for k = 1, n do redis.call('ZADD', KEYS[6], ARGV[i + 2*k - 1], ARGV[i + 2*k]) end

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"time"
 
@@ -29,6 +28,17 @@ import (
 // maxPipeRooms rooms and about maxPipeOps ops), sends it, and distributes
 // the replies. While they are busy new requests accumulate, so the busier
 // the replica, the more rooms share a round trip.
+//
+// A round trip's system calls are most of what Redis spends on a batch
+// of a few ops: reading the pipeline, writing the replies, writing each
+// subscribed replica its messages, appending to the append-only file.
+// Round trips are short, so a replica whose boards each send a few
+// batches a second would send nearly every batch alone, and Redis would
+// spend about twice per op what it does at two batches a round trip
+// (BENCHMARKS.md). So the oldest batch queued may wait up to hold
+// (--redis-hold) for others, but only while batches come at least that
+// often (gap, averaged): where none is likely to follow within the hold,
+// waiting would add latency and gather nothing.
 
 const (
 	submitWorkers = 2
@@ -47,13 +57,15 @@ type submitReq struct {
 }
 
 type submitter struct {
-	mu      sync.Mutex // guards queue, since, holding, stopped
+	mu      sync.Mutex // guards the fields below but kick and hold
 	queue   []submitReq
-	since   time.Time // when the oldest request queued came
-	holding bool      // a worker waits out the hold for the queue
+	since   time.Time     // when the oldest request queued came
+	last    time.Time     // when the last request came
+	gap     time.Duration // between requests, a moving average (from 1s: quiet)
+	holding bool          // a worker waits out the hold for the queue
 	stopped bool
 	kick    chan struct{} // a request is queued (capacity 1: one wake-up pending is enough)
-	hold    time.Duration // how long the oldest request may wait for others; 0: none
+	hold    time.Duration // how long the oldest request may wait for others; <= 0: never
 }
 
 // Submit queues a room's batch; its result arrives on reply, which must
@@ -66,8 +78,11 @@ func (l *Log) Submit(room string, epoch uint64, subs []oplog.BatchOp, reply chan
 		reply <- oplog.SubmitResult{Epoch: epoch, Err: goredis.ErrClosed}
 		return
 	}
+	now := time.Now()
+	q.gap += (min(now.Sub(q.last), time.Second) - q.gap) / 8 // a long quiet spell counts as 1s: the average is soon back
+	q.last = now
 	if len(q.queue) == 0 {
-		q.since = time.Now()
+		q.since = now
 	}
 	q.queue = append(q.queue, submitReq{room: room, epoch: epoch, subs: subs, reply: reply})
 	q.mu.Unlock()
@@ -107,7 +122,7 @@ func (q *submitter) take(buf []submitReq) []submitReq {
 func (q *submitter) holdFor() time.Duration {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.hold <= 0 || len(q.queue) == 0 || len(q.queue) >= gatherRooms {
+	if q.hold <= 0 || q.gap > q.hold || len(q.queue) == 0 || len(q.queue) >= gatherRooms {
 		return 0
 	}
 	if q.holding {
@@ -406,10 +421,4 @@ func (l *Log) submitWait(room string, epoch uint64, subs []oplog.BatchOp) (first
 	l.Submit(room, epoch, subs, reply)
 	r := <-reply
 	return r.First, r.Seqs, r.Err
-}
-
-// submitHoldEnv: EXPERIMENT, the hold from SKETCHPAD_SUBMIT_HOLD.
-func submitHoldEnv() time.Duration {
-	d, _ := time.ParseDuration(os.Getenv("SKETCHPAD_SUBMIT_HOLD"))
-	return d
 }

@@ -275,3 +275,92 @@ func TestRedisSubmitterFailsEveryRoomWhenRedisIsDown(t *testing.T) {
 		t.Fatal("submit after Close succeeded")
 	}
 }
+
+// submitRooms opens n rooms and submits a one-op batch to each at once,
+// without waiting; their replies come on the returned channel.
+func submitRooms(t *testing.T, l *Log, n int) <-chan oplog.SubmitResult {
+	t.Helper()
+	replies := make(chan oplog.SubmitResult, n)
+	type opened struct {
+		name  string
+		epoch uint64
+	}
+	rooms := make([]opened, n)
+	for i := range rooms {
+		rooms[i].name = "hold" + randomHex()
+		st, err := l.Open(context.Background(), rooms[i].name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rooms[i].epoch = st.Epoch
+	}
+	for _, r := range rooms {
+		l.Submit(r.name, r.epoch, []oplog.BatchOp{{Author: 1, Index: 0, Op: endOp()}}, replies)
+	}
+	return replies
+}
+
+// waitReplies takes n replies, failing the test on an error or when one
+// does not come within the wait.
+func waitReplies(t *testing.T, replies <-chan oplog.SubmitResult, n int, what string) {
+	t.Helper()
+	for i := range n {
+		select {
+		case r := <-replies:
+			if r.Err != nil || r.First != 1 {
+				t.Fatalf("%s: reply %d: %+v", what, i, r)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s: %d of %d replies came", what, i, n)
+		}
+	}
+}
+
+// On a busy replica (batches come more often than the hold) a batch waits
+// for other boards' batches, and they go in one round trip; a queue of
+// gatherRooms boards goes at once, whatever is left of the hold.
+func TestRedisSubmitterHoldsABusyReplicasBatchesForOneRoundTrip(t *testing.T) {
+	l, pc, _ := testLogAt(t, redistest.Shared(t))
+	waitReplies(t, submitRooms(t, l, 1), 1, "a first batch") // Redis has the script cached after it
+	l.sub.mu.Lock()
+	l.sub.hold, l.sub.gap = 2*time.Second, 0
+	l.sub.mu.Unlock()
+	before, _, _ := pc.counts()
+	waitReplies(t, submitRooms(t, l, 5), 5, "five boards")
+	if p, _, _ := pc.counts(); p-before != 1 {
+		t.Errorf("five boards' batches took %d round trips, want 1", p-before)
+	}
+	l.sub.mu.Lock()
+	l.sub.hold = time.Hour
+	l.sub.mu.Unlock()
+	waitReplies(t, submitRooms(t, l, gatherRooms), gatherRooms, "a full queue held an hour")
+}
+
+// On a quiet replica (batches come further apart than the hold) a batch
+// is not held at all; a batch held when the log closes is failed, not
+// lost.
+func TestRedisSubmitterHoldsNothingOnAQuietReplica(t *testing.T) {
+	l, _, closeLog := testLogAt(t, redistest.Shared(t))
+	l.sub.mu.Lock()
+	l.sub.hold = time.Hour
+	l.sub.mu.Unlock()
+	for i := range 3 {
+		l.sub.mu.Lock()
+		l.sub.gap = 2 * time.Hour // as if the last batch came long ago
+		l.sub.mu.Unlock()
+		waitReplies(t, submitRooms(t, l, 1), 1, fmt.Sprintf("quiet batch %d held an hour", i))
+	}
+	l.sub.mu.Lock()
+	l.sub.gap = 0
+	l.sub.mu.Unlock()
+	replies := submitRooms(t, l, 1)
+	closeLog()
+	select {
+	case r := <-replies:
+		if r.Err == nil {
+			t.Fatalf("a batch held as the log closed succeeded: %+v", r)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("a batch held as the log closed got no reply")
+	}
+}

@@ -28,7 +28,7 @@ type Config struct {
 	RedisWaitReplicas int
 	// RedisHold: how long a replica holds a board's batch for the batches
 	// of other boards, to number them all in one round trip to Redis.
-	// Negative: not at all. Default 1ms.
+	// Negative: not at all. Default 2ms.
 	RedisHold time.Duration
 
 	// ArchiveURL, in Redis mode, is a PostgreSQL URL (postgres://...):
@@ -129,7 +129,7 @@ func (c *Config) Defaults() {
 	setDefault(&c.NoisyLogsPerMinute, 30)
 	setDefault(&c.ShutdownTimeout, 10*time.Second)
 	setDefault(&c.SyncInterval, time.Second)
-	setDefault(&c.RedisHold, time.Millisecond)
+	setDefault(&c.RedisHold, 2*time.Millisecond)
 	setDefault(&c.ArchiveAfter, 10*time.Minute)
 	setDefault(&c.MaxConnsPerIP, 1000)
 	setDefault(&c.MaxRoomClients, 2000)
@@ -182,7 +182,7 @@ var Settings = []Setting{
 		c.RedisWaitReplicas = n
 		return nil
 	}},
-	{"redis-hold", "SKETCHPAD_REDIS_HOLD", "1ms", "Redis mode: how long a replica may hold a board's batch of ops for other boards' batches, so that one round trip numbers them all (Redis spends about half as much per op at two batches a round trip as at one); only while batches come at least this often, so a quiet replica holds nothing; 0: never", func(c *Config, v string) error {
+	{"redis-hold", "SKETCHPAD_REDIS_HOLD", "2ms", "Redis mode: how long a replica may hold a board's batch of ops for other boards' batches, so that one round trip numbers them all (Redis spends about half as much per op at two batches a round trip as at one); only while batches come at least this often, so a quiet replica holds nothing; 0: never", func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 || d > time.Second {
 			return fmt.Errorf("want a duration from 0 to 1s, such as 1ms")

@@ -115,3 +115,24 @@ func TestConfigRefusesLimitsAJoinerCannotReceive(t *testing.T) {
 		t.Errorf("a small board at a low rate is refused: %v", err)
 	}
 }
+
+// --redis-hold: 2ms unless set; 0 turns the hold off (not back to the
+// default); more than a second is refused.
+func TestConfigRedisHold(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want time.Duration
+	}{
+		{nil, 2 * time.Millisecond},
+		{[]string{"--redis-hold", "500us"}, 500 * time.Microsecond},
+		{[]string{"--redis-hold", "0"}, -1},
+	} {
+		c, err := LoadConfig(tc.args, func(string) string { return "" }, io.Discard)
+		if err != nil || c.RedisHold != tc.want {
+			t.Errorf("%v: hold %v, err %v; want %v", tc.args, c.RedisHold, err, tc.want)
+		}
+	}
+	if _, err := LoadConfig([]string{"--redis-hold", "2s"}, func(string) string { return "" }, io.Discard); err == nil {
+		t.Error("--redis-hold 2s accepted")
+	}
+}

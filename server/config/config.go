@@ -182,7 +182,7 @@ var Settings = []Setting{
 		c.RedisWaitReplicas = n
 		return nil
 	}},
-	{"redis-hold", "SKETCHPAD_REDIS_HOLD", "2ms", "Redis mode: how long a replica may hold a board's batch of ops for other boards' batches, so that one round trip numbers them all (Redis spends about half as much per op at two batches a round trip as at one); only while batches come at least this often, so a quiet replica holds nothing; 0: never", func(c *Config, v string) error {
+	{"redis-hold", "SKETCHPAD_REDIS_HOLD", "2ms", "Redis mode: how long a replica may hold a board's batch of ops for other boards' batches, so that one round trip numbers them all (Redis spends about half as much per op at four batches a round trip as at one); only while batches come at least this often, so a quiet replica holds nothing; 0: never", func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 || d > time.Second {
 			return fmt.Errorf("want a duration from 0 to 1s, such as 1ms")

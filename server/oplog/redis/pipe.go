@@ -32,9 +32,9 @@ import (
 // A round trip's system calls are most of what Redis spends on a batch
 // of a few ops: reading the pipeline, writing the replies, writing each
 // subscribed replica its messages, appending to the append-only file.
-// Round trips are short, so a replica whose boards each send a few
-// batches a second would send nearly every batch alone, and Redis would
-// spend about twice per op what it does at two batches a round trip
+// Round trips are short, so a replica whose boards' batches come at
+// different moments would send nearly every batch alone, and Redis would
+// spend about twice per op what it does at four batches a round trip
 // (BENCHMARKS.md). So the oldest batch queued may wait up to hold
 // (--redis-hold) for others, but only while batches come at least that
 // often (gap, averaged): where none is likely to follow within the hold,

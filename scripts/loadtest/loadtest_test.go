@@ -118,8 +118,11 @@ func TestFlags(t *testing.T) {
 		t.Errorf("rooms defaults: %+v", cfg)
 	}
 	cfg = quietConfig(t, "-scenario", "cluster")
-	if cfg.Target != "cluster" || cfg.Replicas != 2 {
+	if cfg.Target != "cluster" || cfg.Replicas != 2 || cfg.CFAOF {
 		t.Errorf("cluster defaults: %+v", cfg)
+	}
+	if cfg = quietConfig(t, "-scenario", "cluster", "-centrifuge", "-cf-aof"); !cfg.CFAOF {
+		t.Error("-cf-aof did not give Centrifuge's Redis the append-only file")
 	}
 	if _, _, _, err := parseFlags([]string{"-scenario", "nope"}); err == nil {
 		t.Error("unknown scenario accepted")

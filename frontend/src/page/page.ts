@@ -511,6 +511,8 @@ export class Page {
   /** frame draws one animation frame: ops and the cursor out, the board, the overlays, the map. */
   private frame(): void {
     const { editor, renderer } = this;
+    // A drag that just started takes its picture painted ahead before its first op changes what is shown.
+    renderer.beforeOps();
     editor.flush();
     this.input.sendCursor();
     this.laserOut.flush((pts) => editor.sync.sendLaser(pts));

@@ -172,15 +172,17 @@ export class Arranger {
    * flush sends the drag's ops since the last time, at most every
    * RESIZE_EVERY_MS unless forced: each op rounds the points it moves, and
    * the roundings add up (to what an undo cannot take back exactly), so
-   * fewer, bigger steps keep the drag where the pointer says.
+   * fewer, bigger steps keep the drag where the pointer says. It returns
+   * whether it sent any.
    */
-  flush(force = false): void {
+  flush(force = false): boolean {
     const now = performance.now();
     const g = this.resizing ?? this.rotating;
-    if (!g || (!force && now - this.resizedAt < RESIZE_EVERY_MS)) return;
+    if (!g || (!force && now - this.resizedAt < RESIZE_EVERY_MS)) return false;
     const ops = g.step();
     if (ops.length) this.resizedAt = now;
     for (const op of ops) this.d.push(op);
+    return ops.length > 0;
   }
 
   /** reset forgets a drag (the board was replaced). */

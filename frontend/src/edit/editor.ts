@@ -393,15 +393,27 @@ export class Editor {
   }
 
   /**
-   * flush sends, once per animation frame, what accumulated since the last
-   * call: the stroke's points or the shape being drawn, what the eraser
-   * touched (EraseGesture.takeDue), the selection's drag.
+   * flush sends, once per animation frame, what accumulated: the stroke or
+   * shape drawn, what the eraser touched, the selection's drag. A handle's
+   * drag of bigFrom strokes or more is left (true) for flushLeft after the
+   * frame: what its ops show copies every point of the selection.
    */
-  flush(): void {
+  flush(bigFrom = Infinity): boolean {
     this.draw.flush();
     this.eraser.flush(false);
     this.mover.flush();
+    if ((this.arrange.dragged?.length ?? 0) >= bigFrom) return true;
     this.arrange.flush();
+    return false;
+  }
+
+  /** flushLeft sends what flush left, and works out what it shows before the next frame asks; it returns whether it sent anything. */
+  flushLeft(): boolean {
+    if (!this.arrange.flush()) return false;
+    this.committed();
+    this.overlay();
+    this.selectedNow();
+    return true;
   }
 
   // ---- undo, redo, clear ----

@@ -531,9 +531,11 @@ export class Page {
     this.bridge?.frame(editor.board.seq);
   }
 
-  /** flushLeft sends what the frame's flush left (Editor.flush) and asks for a frame to show it. */
+  /** flushLeft sends what the frame's flush left (Editor.flush), works out where it shows the selection, and asks for a frame to show it. */
   private readonly flushLeft = (): void => {
-    if (this.editor.flushLeft()) this.frames.schedule();
+    if (!this.editor.flushLeft()) return;
+    this.renderer.prepare();
+    this.frames.schedule();
   };
 
   /** drawClaims labels each text someone else types into now with their name. */

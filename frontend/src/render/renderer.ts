@@ -223,6 +223,17 @@ export class Renderer {
     }
   }
 
+  /**
+   * prepare works out, between frames, where a lifted selection is now
+   * (as the next frame would): that frame then finds it done, and what it
+   * allocates (the garbage collector's cue) is not made in it.
+   */
+  prepare(): void {
+    if (!this.lift.keys) return;
+    this.lift.without(this.editor.committed());
+    this.lift.update(this.editor.overlay(), performance.now());
+  }
+
   /** frame paints the screen. */
   frame(): void {
     const t0 = performance.now();

@@ -154,6 +154,30 @@ test('resize: a corner handle dragged sends Transforms every frame; the anchor s
   assert.equal(b.boardHex(), roomHex(room));
 });
 
+test('resize: the frame leaves a big selection\'s resize to the task after it (flushLeft), which sends it and shows it at once', () => {
+  const { room, a, b } = adaAndGrace();
+  rect(a, 0, 0); // (0,0)-(100,80)
+  rect(a, 200, 100); // (200,100)-(300,180)
+  settle(a, b);
+  a.ed.selectAll();
+  a.ed.arrange.resizeStart({ x: 0, y: 0 }, { x: 300, y: 180 });
+  a.ed.arrange.resizeTo({ x: 450, y: 270 }, false);
+  // Two strokes are a big selection for a page that says so (the page says 64).
+  assert.equal(a.ed.flush(2), true, 'left for after the frame');
+  settle(a, b);
+  const pts = (ss: readonly { points: readonly { x: number; y: number }[] }[]): number[][] => ss[1].points.map((p) => [p.x, p.y]);
+  assert.deepEqual(pts(room.board.strokes), [[200, 100], [300, 180]], 'nothing sent by the frame');
+  assert.equal(a.ed.flushLeft(), true, 'sent after it');
+  assert.deepEqual(pts(a.ed.shown().map((it) => it.stroke)), [[300, 150], [450, 270]], 'shown at once, before the room has it');
+  settle(a, b);
+  assert.deepEqual(pts(room.board.strokes), [[300, 150], [450, 270]], '1.5× about the anchor');
+  assert.equal(a.ed.flushLeft(), false, 'nothing more to send');
+  a.ed.arrange.resizeEnd();
+  settle(a, b);
+  assert.equal(b.boardHex(), roomHex(room));
+  assert.equal(a.ed.flush(), false, 'no drag: nothing left');
+});
+
 test('resize: a selection is never made smaller than a CSS pixel, and big scales are split into ops the protocol takes', () => {
   const { room, a } = adaAndGrace();
   a.ed.shapeStart({ x: 0, y: 0 }, RECT);

@@ -113,6 +113,9 @@ func TestResizingAThousandStrokesKeepsFrames(t *testing.T) {
 	})
 	var seq1 int
 	p.eval(`window.sketchpad.seq()`, &seq1)
+	var ahead struct{ LiftsAhead, LiftsTaken int }
+	p.eval(`window.sketchpad.renderStats()`, &ahead)
+	t.Logf("the selection's lift painted ahead %d times, taken by the drag %d times (render/lift_prep)", ahead.LiftsAhead, ahead.LiftsTaken)
 	t.Logf("resizing %d strokes × %d points (%d mouse moves in 2 s, %d Transform ops applied): %s", strokes, points, moves, seq1-seq0, busy)
 	if seq1-seq0 < 5 {
 		t.Errorf("%d Transform ops while dragging for 2 s; want them sent as it moves", seq1-seq0)

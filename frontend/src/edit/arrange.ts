@@ -172,15 +172,17 @@ export class Arranger {
    * flush sends the drag's ops since the last time, at most every
    * RESIZE_EVERY_MS unless forced: each op rounds the points it moves, and
    * the roundings add up (to what an undo cannot take back exactly), so
-   * fewer, bigger steps keep the drag where the pointer says.
+   * fewer, bigger steps keep the drag where the pointer says. It returns
+   * whether it sent any.
    */
-  flush(force = false): void {
+  flush(force = false): boolean {
     const now = performance.now();
     const g = this.resizing ?? this.rotating;
-    if (!g || (!force && now - this.resizedAt < RESIZE_EVERY_MS)) return;
+    if (!g || (!force && now - this.resizedAt < RESIZE_EVERY_MS)) return false;
     const ops = g.step();
     if (ops.length) this.resizedAt = now;
     for (const op of ops) this.d.push(op);
+    return ops.length > 0;
   }
 
   /** reset forgets a drag (the board was replaced). */
@@ -189,25 +191,30 @@ export class Arranger {
     this.rotating = null;
   }
 
-  /** centerOf is the center of the box of the points of ids as shown. */
+  /** centerOf is the center of the box of the points of ids (the selection or a part of it) as shown. */
   private centerOf(ids: readonly StrokeId[]): XY {
     return this.boxOf(ids) ?? { x: 0, y: 0 };
   }
 
-  /** boxOf is the center of the box of the points of ids as shown, or null when none is shown. */
+  /** boxOf is the center of the box of the points of ids (the selection or a part of it) as shown, or null when none is shown. */
   private boxOf(ids: readonly StrokeId[]): XY | null {
-    const keys = new Set(ids.map(keyOf));
+    // The selection's items, worked out already (they frame it): a part
+    // as big is all of it, with no name made or looked up.
+    const items = this.d.selectedItems();
+    const keys = ids.length === items.length ? null : new Set(ids.map(keyOf));
     let minX = Infinity;
     let minY = Infinity;
     let maxX = -Infinity;
     let maxY = -Infinity;
-    for (const it of this.d.shown()) {
-      if (!keys.has(itemKey(it))) continue;
+    for (const it of items) {
+      if (keys && !keys.has(itemKey(it))) continue;
       for (const p of it.stroke.points) {
-        minX = Math.min(minX, p.x + it.dx);
-        maxX = Math.max(maxX, p.x + it.dx);
-        minY = Math.min(minY, p.y + it.dy);
-        maxY = Math.max(maxY, p.y + it.dy);
+        const x = p.x + it.dx;
+        const y = p.y + it.dy;
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+        if (y < minY) minY = y;
+        if (y > maxY) maxY = y;
       }
     }
     return minX === Infinity ? null : { x: (minX + maxX) / 2, y: (minY + maxY) / 2 };

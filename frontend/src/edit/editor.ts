@@ -50,7 +50,7 @@ import { restoredItems } from './restored';
 import { CommittedCache } from './committed_cache';
 import { ShownCache, type Selected } from './shown_cache';
 import { Folder } from './reshape';
-import { hitTest, keyOf, shownItems, strokeAt, strokesIn, type OverlayItem, type ShownItem, type ShownState } from './shown';
+import { BoardNames, hitTest, keyOf, shownItems, strokeAt, strokesIn, type OverlayItem, type ShownItem, type ShownState } from './shown';
 
 export type { ShapeStyle, StrokeStyle, TextStyle } from './local';
 export type { OverlayItem, Paintable, ShownItem } from './shown';
@@ -157,7 +157,8 @@ export class Editor {
   private readonly committedCache = new CommittedCache();
   private readonly shownCache = new ShownCache();
   private readonly folder = new Folder();
-  private dragKeys: { ids: readonly StrokeId[]; me: number; keys: string[] } | null = null;
+  private readonly dragKeys = new BoardNames();
+  private readonly selectedNames = new BoardNames();
 
   constructor(send: (frame: Uint8Array) => void, private readonly listener: EditorListener, identity: Identity) {
     this.sync = new SyncCore(
@@ -392,15 +393,27 @@ export class Editor {
   }
 
   /**
-   * flush sends, once per animation frame, what accumulated since the last
-   * call: the stroke's points or the shape being drawn, what the eraser
-   * touched (EraseGesture.takeDue), the selection's drag.
+   * flush sends, once per animation frame, what accumulated: the stroke or
+   * shape drawn, what the eraser touched, the selection's drag. A handle's
+   * drag of bigFrom strokes or more is left (true) for flushLeft after the
+   * frame: what its ops show copies every point of the selection.
    */
-  flush(): void {
+  flush(bigFrom = Infinity): boolean {
     this.draw.flush();
     this.eraser.flush(false);
     this.mover.flush();
+    if ((this.arrange.dragged?.length ?? 0) >= bigFrom) return true;
     this.arrange.flush();
+    return false;
+  }
+
+  /** flushLeft sends what flush left, and works out what it shows before the next frame asks; it returns whether it sent anything. */
+  flushLeft(): boolean {
+    if (!this.arrange.flush()) return false;
+    this.committed();
+    this.overlay();
+    this.selectedNow();
+    return true;
   }
 
   // ---- undo, redo, clear ----
@@ -448,9 +461,15 @@ export class Editor {
   /** transforming returns the board names ("author:stroke") of what a drag of ours moves, resizes or turns (one array a drag); null: none. */
   transforming(): readonly string[] | null {
     const ids = this.mover.ids ?? this.arrange.dragged;
-    const me = this.sync.author;
-    if (ids && (this.dragKeys?.ids !== ids || this.dragKeys.me !== me)) this.dragKeys = { ids, me, keys: ids.map((id) => (id.author === SELF ? me : id.author) + ':' + id.stroke) };
-    return ids ? this.dragKeys!.keys : null;
+    return ids ? this.dragKeys.of(ids, this.sync.author) : null;
+  }
+
+  /** selectedKeys names the selection as shown as transforming() will when it is dragged (one array while it is the same); null: fewer than atLeast. */
+  selectedKeys(atLeast: number): readonly string[] | null {
+    // No walk over the board for a selection too small to ask about.
+    if (this.selected.length < Math.max(1, atLeast)) return null;
+    const ids = this.selectedNow().ids;
+    return ids.length < atLeast ? null : this.selectedNames.of(ids, this.sync.author);
   }
 
   /** overlay returns the strokes drawn on top each frame, bottom first. */

@@ -62,6 +62,19 @@ export type ExtentOf = (s: Stroke) => Rect;
 
 export const keyOf = (id: StrokeId): string => id.author + ':' + id.stroke;
 
+/** BoardNames makes the board names ("author:stroke", ours under our author id) of a list of names, once per list. */
+export class BoardNames {
+  private last: { readonly ids: readonly StrokeId[]; readonly me: number; readonly keys: readonly string[] } | null = null;
+
+  of(ids: readonly StrokeId[], me: number): readonly string[] {
+    const l = this.last;
+    if (l && l.ids === ids && l.me === me) return l.keys;
+    const keys = ids.map((id) => (id.author === SELF ? me : id.author) + ':' + id.stroke);
+    this.last = { ids, me, keys };
+    return keys;
+  }
+}
+
 /** itemKey is keyOf(it.id), made once per item: a big selection's thousand names are asked for at every change. */
 export const itemKey = (it: ShownItem): string => it.key ?? keyOf(it.id);
 

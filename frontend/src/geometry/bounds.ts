@@ -68,3 +68,13 @@ export function area(r: Rect): number {
 export function contains(a: Rect, b: Rect): boolean {
   return b.minX >= a.minX && b.maxX <= a.maxX && b.minY >= a.minY && b.maxY <= a.maxY;
 }
+
+/** clip returns the part of r inside to (empty when none is). */
+export function clip(r: Rect, to: Rect): Rect {
+  return {
+    minX: Math.max(r.minX, to.minX),
+    minY: Math.max(r.minY, to.minY),
+    maxX: Math.min(r.maxX, to.maxX),
+    maxY: Math.min(r.maxY, to.maxY),
+  };
+}

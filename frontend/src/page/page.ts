@@ -18,6 +18,7 @@ import { Connection, type ConnState } from '../net/connection';
 import { imageURL, roomName, socketURL } from '../net/room_url';
 import { CLOSE_EXPIRED } from '../protocol/codes';
 import { Renderer } from '../render/renderer';
+import { LIFT_MIN } from '../render/lift';
 import { RemoteCursors } from '../ui/cursors';
 import { LaserOut } from '../net/laser_out';
 import { fitView } from '../net/view_out';
@@ -511,7 +512,10 @@ export class Page {
   /** frame draws one animation frame: ops and the cursor out, the board, the overlays, the map. */
   private frame(): void {
     const { editor, renderer } = this;
-    editor.flush();
+    // A drag that just started takes its picture painted ahead before its first op changes what is shown.
+    renderer.beforeOps();
+    // A big selection's resize or turn: its ops go out, and what they show is worked out, between this frame and the next.
+    if (editor.flush(LIFT_MIN)) this.frames.after(this.flushLeft);
     this.input.sendCursor();
     this.laserOut.flush((pts) => editor.sync.sendLaser(pts));
     this.viewRelay.frame();
@@ -526,6 +530,13 @@ export class Page {
     this.view.frame();
     this.bridge?.frame(editor.board.seq);
   }
+
+  /** flushLeft sends what the frame's flush left (Editor.flush), works out where it shows the selection, and asks for a frame to show it. */
+  private readonly flushLeft = (): void => {
+    if (!this.editor.flushLeft()) return;
+    this.renderer.prepare();
+    this.frames.schedule();
+  };
 
   /** drawClaims labels each text someone else types into now with their name. */
   private drawClaims(): void {

@@ -28,13 +28,14 @@
 // the same path painted whole: the layer would no longer be the same, pixel
 // for pixel, as one painted from scratch, as on a page that just opened.)
 
-import { area, intersects, isEmpty, union, type Rect } from '../geometry/bounds';
+import { area, clip, intersects, isEmpty, union, type Rect } from '../geometry/bounds';
 import { GridIndex } from '../geometry/grid_index';
 import { sameView, screenRect, toBoard, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
 import { appendedTo } from '../edit/committed_cache';
 import { TOOL_ERASER, TOOL_HIGHLIGHTER } from '../protocol/types';
 import type { LayerTargets, StrokePainter } from './paint';
+import type { LayerPicture } from './layer_picture';
 import { coarseMin, Refinement } from './refine';
 
 /** More dirty rectangles than this, or more than half the screen: repaint all. */
@@ -176,6 +177,26 @@ export class CommittedLayer {
       if (desired !== this.indexed || !sameView(view, this.renderedV)) this.syncChanged(desired, view, settled, desired === this.indexed);
     }
     if (this.coarseV && !this.refinement && settled && sameView(view, this.renderedV)) this.refine(desired);
+  }
+
+  /**
+   * adopt shows p (painted ahead, render/layer_picture) in place of the
+   * layer's pixels, whose canvases p gets in return. It returns false,
+   * taking nothing, unless the layer holds p.base, exactly, in p.view.
+   */
+  adopt(p: LayerPicture): boolean {
+    const fits = p.ink.width === this.inkC.width && p.ink.height === this.inkC.height && p.under.width === this.underC.width && p.under.height === this.underC.height;
+    if (!this.valid || this.coarseV || !fits || p.base !== this.indexed || !sameView(p.view, this.renderedV)) return false;
+    [this.inkC, p.ink] = [p.ink, this.inkC];
+    [this.underC, p.under] = [p.under, this.underC];
+    this.targets = { under: context(this.underC), ink: context(this.inkC) };
+    this.drawn = new Map();
+    for (const s of p.desired) this.drawn.set(s, this.painter.bounds(s));
+    this.reindex(p.desired, true);
+    if (!this.index.built) globalThis.setTimeout(() => this.index.build(), 0);
+    this.underBlank = p.underBlank;
+    this.blankV = p.blank;
+    return true;
   }
 
   /** coarse says the pixels are not yet the exact picture (a frame once the view is still paints it). */
@@ -586,13 +607,4 @@ function context(c: HTMLCanvasElement): CanvasRenderingContext2D {
   const ctx = c.getContext('2d');
   if (!ctx) throw new Error('sketchpad: no 2d canvas context');
   return ctx;
-}
-
-function clip(r: Rect, to: Rect): Rect {
-  return {
-    minX: Math.max(r.minX, to.minX),
-    minY: Math.max(r.minY, to.minY),
-    maxX: Math.min(r.maxX, to.maxX),
-    maxY: Math.min(r.maxY, to.maxY),
-  };
 }

@@ -59,8 +59,6 @@ export class Lift {
   private ox = 0;
   private oy = 0;
   private map: Affine = IDENTITY;
-  /** Lifts started, all told. */
-  started = 0;
   /** When the strokes last moved (performance.now()). */
   changedAt = 0;
   /** The committed strokes without the lifted ones, for the list it was made from. */
@@ -94,7 +92,6 @@ export class Lift {
 
   /** start lifts the strokes named in keys (those lifted already stay lifted); the bitmap is painted at the next draw. */
   start(keys: Iterable<string>, now: number): void {
-    if (!this.keysV) this.started++;
     const all = new Set(this.keysV ?? []);
     for (const k of keys) all.add(k);
     this.keysV = all;
@@ -119,6 +116,19 @@ export class Lift {
     this.pose = null;
     this.ref = null;
     this.updated = null;
+  }
+
+  /**
+   * prepare paints the bitmap now, as draw would (a picture painted ahead,
+   * render/lift_prep): update must have found the strokes.
+   */
+  prepare(view: View, dpr: number, screen: Rect): void {
+    if (!this.painted) this.paint(view, dpr, screen);
+  }
+
+  /** taken says a lift prepared ahead is now the one drawn: the strokes count as just moved. */
+  taken(now: number): void {
+    this.changedAt = now;
   }
 
   /** repaint paints the bitmap again at the next draw (the theme changed, an image arrived). */

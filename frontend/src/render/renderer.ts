@@ -6,7 +6,8 @@
 // canvas holds nothing else (the eraser's ring and the selection are
 // elements over it: ui/decor). A big selection being moved, resized or
 // turned is lifted off the layer and drawn from one bitmap of it
-// (render/lift) until it has been still for a moment.
+// (render/lift) until it has been still for a moment; for a big selection
+// of ours, both are painted ahead in idle time (render/lift_prep).
 
 import { ImageCache } from './images';
 import type { Editor, OverlayItem } from '../edit/editor';
@@ -16,10 +17,11 @@ import type { Stroke } from '../protocol/board';
 import type { Rect } from '../geometry/bounds';
 import { CommittedLayer } from './layer';
 import { Lift, LIFT_MIN, keyOfStroke } from './lift';
+import { LiftPrep, type Basis } from './lift_prep';
 import { StrokePainter } from './paint';
 
 /** RenderSource is what a renderer draws: the page's editor, or a board of the past (history/). */
-export type RenderSource = Pick<Editor, 'committed' | 'overlay'> & Partial<Pick<Editor, 'transforming'>>;
+export type RenderSource = Pick<Editor, 'committed' | 'overlay'> & Partial<Pick<Editor, 'transforming' | 'selectedKeys'>>;
 
 /** A zoom on a board slow to repaint is repainted once the view has been still this long (ms); a lifted selection put back once it has. */
 const SETTLE_MS = 160;
@@ -43,6 +45,9 @@ export interface RenderStats {
   lifts: number;
   /** How many strokes are lifted now (0: none). */
   lifted: number;
+  /** Big selections' lifts painted ahead in idle time, and those a drag took (render/lift_prep). */
+  liftsAhead: number;
+  liftsTaken: number;
   /**
    * How long the last whole board took from its arrival (a snapshot's
    * frame, decoding included; or the copy kept on this device, handed over
@@ -61,7 +66,11 @@ export class Renderer {
   private readonly ctx: CanvasRenderingContext2D;
   readonly painter = new StrokePainter();
   readonly layer: CommittedLayer;
-  private readonly lift: Lift;
+  private lift: Lift;
+  private readonly ahead: LiftPrep;
+  private lifts = 0;
+  /** Bumped by whatever repaints everything: a picture painted ahead before it is not taken. */
+  private gen = 0;
   private viewV: View = HOME_VIEW;
   private viewChangedAt = 0;
   private settleTimer: number | null = null;
@@ -92,6 +101,7 @@ export class Renderer {
     this.ctx = ctx;
     this.layer = new CommittedLayer(this.painter, this.viewV, requestFrame);
     this.lift = new Lift(this.painter);
+    this.ahead = new LiftPrep(this.painter);
   }
 
   get view(): View {
@@ -129,6 +139,7 @@ export class Renderer {
     this.canvas.width = Math.max(1, Math.round(w * dpr));
     this.canvas.height = Math.max(1, Math.round(h * dpr));
     this.screenBlank = true;
+    this.gen++;
     this.layer.resize(w, h, dpr);
     this.viewV = snapView(this.viewV, dpr);
   }
@@ -144,8 +155,10 @@ export class Renderer {
       regionRenders: s.regions,
       shifts: s.shifts,
       painted: s.painted,
-      lifts: this.lift.started,
+      lifts: this.lifts,
       lifted: this.lift.keys?.size ?? 0,
+      liftsAhead: this.ahead.painted,
+      liftsTaken: this.ahead.taken,
       openMs: this.openMs,
       shownAt: this.shownAt,
       coarseRenders: s.coarse,
@@ -163,6 +176,7 @@ export class Renderer {
   setDark(dark: boolean): void {
     if (this.painter.dark === dark) return;
     this.painter.dark = dark;
+    this.gen++;
     this.layer.invalidate();
     this.lift.repaint();
     this.requestFrame();
@@ -175,6 +189,7 @@ export class Renderer {
 
   /** repaint paints everything again (the text font arrived, an image arrived). */
   repaint(): void {
+    this.gen++;
     this.layer.invalidate();
     this.lift.repaint();
     this.requestFrame();
@@ -184,6 +199,39 @@ export class Renderer {
   snapshotArrived(t: number): void {
     this.openedAt = t;
     this.layer.invalidate();
+  }
+
+  /**
+   * beforeOps is called in a frame before the editor sends what
+   * accumulated: a drag of ours that just started takes its selection's
+   * lift painted ahead, if it shows what is shown now, before the drag's
+   * first op changes it.
+   */
+  beforeOps(): void {
+    const ours = this.editor.transforming?.() ?? null;
+    if (!ours || ours.length < LIFT_MIN || this.lift.keys || ours === this.refusedOurs) return;
+    const got = this.ahead.take(this.basis(ours, this.editor.committed(), this.editor.overlay()));
+    if (!got) return;
+    this.lift = got.lift;
+    this.lift.taken(performance.now());
+    this.lifts++;
+    this.refusedTheirs = null;
+    // Taken or not, what the picture's canvases hold now (the layer's old pixels, or the picture) is not needed.
+    if (got.layer) {
+      this.layer.adopt(got.layer);
+      this.ahead.given(got.layer);
+    }
+  }
+
+  /**
+   * prepare works out, between frames, where a lifted selection is now
+   * (as the next frame would): that frame then finds it done, and what it
+   * allocates (the garbage collector's cue) is not made in it.
+   */
+  prepare(): void {
+    if (!this.lift.keys) return;
+    this.lift.without(this.editor.committed());
+    this.lift.update(this.editor.overlay(), performance.now());
   }
 
   /** frame paints the screen. */
@@ -204,6 +252,7 @@ export class Renderer {
     const empty = this.layer.blank && overlay.length === 0 && !this.lift.keys;
     if (!(empty && this.screenBlank)) this.paintScreen(overlay, stale);
     this.screenBlank = empty;
+    this.ahead.want(this.wantAhead(committed, overlay));
     this.frames++;
     const t1 = performance.now();
     this.lastFrameMs = t1 - t0;
@@ -212,6 +261,18 @@ export class Renderer {
       this.shownAt = t1;
       this.openedAt = 0;
     }
+  }
+
+  /** basis is what a lift of keys painted now would show. */
+  private basis(keys: readonly string[], committed: readonly Stroke[], overlay: readonly OverlayItem[]): Basis {
+    return { keys, committed, overlay, view: this.viewV, dpr: this.dpr, w: this.cssW, h: this.cssH, gen: this.gen };
+  }
+
+  /** wantAhead is what to paint ahead after this frame: our big selection, while nothing is lifted or dragged and the view and layer are settled; else null. */
+  private wantAhead(committed: readonly Stroke[], overlay: readonly OverlayItem[]): Basis | null {
+    if (this.lift.keys || this.editor.transforming?.() || !sameView(this.layer.rendered, this.viewV) || this.layer.coarse) return null;
+    const keys = this.editor.selectedKeys?.(LIFT_MIN) ?? null;
+    return keys ? this.basis(keys, committed, overlay) : null;
   }
 
   /** paintScreen copies the layer to the screen (scaled while a zoom settles) and paints what is still moving over it. */
@@ -252,12 +313,14 @@ export class Renderer {
     const wasLifted = this.lift.keys !== null;
     if (ours && ours.length >= LIFT_MIN && !this.lift.covers(ours) && ours !== this.refusedOurs) {
       this.refusedTheirs = null;
+      if (!this.lift.keys) this.lifts++;
       this.lift.start(ours, now);
     } else if (committed !== this.lastCommitted) {
       const moved = this.replaced(committed);
       const refused = this.refusedTheirs;
       if (moved.length >= LIFT_MIN && !(refused && moved.every((k) => refused.has(k)))) {
         this.refusedTheirs = null;
+        if (!this.lift.keys) this.lifts++;
         this.lift.start(moved, now);
       }
     }

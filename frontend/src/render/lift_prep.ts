@@ -1,0 +1,125 @@
+// A big selection's lift (render/lift), painted ahead. Starting a drag
+// lifts the selection off the committed layer: its picture is painted and
+// the layer painted without it, which for a thousand strokes is a frame's
+// work or more, in the very frame the drag starts. Once a big selection
+// has been still for a moment, both are painted in idle time instead, and
+// the drag's first frame takes them if they are still of what is shown:
+// the same names, the same committed strokes and overlay (the Editor hands
+// out the same arrays while nothing that decides them changed), the same
+// view, screen and theme. Anything else drops them; they are never drawn
+// for a board that changed since.
+
+import { screenRect } from '../geometry/view';
+import { Lift, LIFT_MIN } from './lift';
+import { sameBasis, type Basis } from './lift_basis';
+import { paintLayerPicture, release, type LayerPicture } from './layer_picture';
+import type { StrokePainter } from './paint';
+
+export type { Basis } from './lift_basis';
+
+/** Pictures are painted ahead once what they show has been still this long (ms): not at each step of a pan, nor for each stroke someone adds. */
+export const STILL_MS = 200;
+
+/** Ahead is what take hands over: the lift, painted, and the layer without it (null when it could not be painted ahead). */
+export interface Ahead {
+  readonly lift: Lift;
+  readonly layer: LayerPicture | null;
+}
+
+export class LiftPrep {
+  /** What was painted ahead (or found not to be worth it: lift null), and for what. */
+  private basis: Basis | null = null;
+  private lift: Lift | null = null;
+  private layer: LayerPicture | null = null;
+  /** What is to be painted once still, and the timer or idle callback that will. */
+  private wanted: Basis | null = null;
+  private timer: number | null = null;
+  private idle: number | null = null;
+  /** Pictures painted ahead, and taken by a drag, all told. */
+  painted = 0;
+  taken = 0;
+
+  constructor(private readonly painter: StrokePainter) {}
+
+  /**
+   * want says what is shown after a frame: a big selection (b), or
+   * nothing to paint ahead for (null: no big selection, a drag going on,
+   * a view still settling). What was painted for something else is
+   * dropped; b is painted once it has been still for STILL_MS.
+   */
+  want(b: Basis | null): void {
+    if (b && b.keys.length < LIFT_MIN) b = null;
+    if (b && this.basis && sameBasis(this.basis, b)) return;
+    if (b && this.wanted && sameBasis(this.wanted, b)) return;
+    this.drop();
+    if (!b) return;
+    this.wanted = b;
+    this.timer = window.setTimeout(() => {
+      this.timer = null;
+      // In idle time, or within a second when there is none.
+      if (typeof window.requestIdleCallback === 'function') this.idle = window.requestIdleCallback(() => this.run(), { timeout: 1000 });
+      else this.run();
+    }, STILL_MS);
+  }
+
+  /**
+   * take hands over what was painted ahead when it shows b (what is shown
+   * as a drag of ours starts, before its first op goes out), and forgets
+   * it either way.
+   */
+  take(b: Basis): Ahead | null {
+    const ok = this.lift !== null && this.basis !== null && sameBasis(this.basis, b);
+    const out = ok ? { lift: this.lift!, layer: this.layer } : null;
+    if (ok) {
+      this.taken++;
+      this.lift = null;
+      this.layer = null;
+    }
+    this.drop();
+    return out;
+  }
+
+  /** given takes back a layer picture once the layer had it (CommittedLayer.adopt): the memory of the canvases it holds then goes back. */
+  given(p: LayerPicture): void {
+    release(p);
+  }
+
+  /** drop forgets what was painted ahead or waits to be. */
+  drop(): void {
+    if (this.timer !== null) window.clearTimeout(this.timer);
+    if (this.idle !== null) window.cancelIdleCallback(this.idle);
+    this.timer = null;
+    this.idle = null;
+    this.wanted = null;
+    this.basis = null;
+    this.lift?.stop();
+    this.lift = null;
+    if (this.layer) release(this.layer);
+    this.layer = null;
+  }
+
+  /** run paints what is wanted: the selection's picture, and the layer without it. */
+  private run(): void {
+    this.idle = null;
+    const b = this.wanted;
+    if (!b) return;
+    this.wanted = null;
+    this.basis = b;
+    const now = performance.now();
+    const lift = new Lift(this.painter);
+    lift.start(b.keys, now);
+    const rest = lift.without(b.committed);
+    // Not shown, or a stroke above it under it: a drag would not lift it (Renderer.liftWhatMoves).
+    if (!lift.update(b.overlay, now) || lift.covered()) {
+      lift.stop();
+      return;
+    }
+    const screen = screenRect(b.view, b.w, b.h);
+    lift.prepare(b.view, b.dpr, screen);
+    this.lift = lift;
+    this.painted++;
+    const w = Math.max(1, Math.round(b.w * b.dpr));
+    const h = Math.max(1, Math.round(b.h * b.dpr));
+    this.layer = paintLayerPicture(this.painter, rest, b.committed, b.view, b.dpr, screen, w, h);
+  }
+}

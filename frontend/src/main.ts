@@ -4,8 +4,9 @@
 
 import { Page } from './page/page';
 import { readSettings } from './page/settings';
+import { yieldToMain } from './page/start_tasks';
 
-function main(): void {
+async function main(): Promise<void> {
   const canvas = document.querySelector<HTMLCanvasElement>('canvas#board');
   if (!canvas) throw new Error('sketchpad: no canvas#board');
   const settings = readSettings({
@@ -13,8 +14,13 @@ function main(): void {
     search: location.search,
     meta: (name) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? null,
   });
-  new Page(canvas, settings).start();
+  const page = new Page(canvas, settings);
+  // Sizing, the kept board and the connection in a task of their own: the
+  // page is built (and takes strokes) in this one, which a phone's main
+  // thread holds long enough already.
+  await yieldToMain();
+  page.start();
 }
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);
-else main();
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => void main());
+else void main();

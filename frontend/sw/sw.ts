@@ -99,10 +99,23 @@ worker.addEventListener('message', (e) => {
 async function cacheFirst(req: Request): Promise<Response> {
   const cache = await caches.open(SHELL_CACHE);
   const hit = await cache.match(req);
-  if (hit) return hit;
+  if (hit) return isScript(new URL(req.url).pathname) ? uncached(hit) : hit;
   const res = await fetch(req);
   if (res.ok) await cache.put(req, res.clone());
   return res;
+}
+
+/**
+ * uncached hands a kept script to the page as a response of the worker's
+ * own making, not the cache's entry: Chromium keeps a V8 code cache beside
+ * a Cache Storage entry and makes it on the script's second run from there,
+ * serializing every compiled function in one task of the page's main thread
+ * just after it starts, on every person's first return. The scripts are
+ * compiled lazily and off the main thread as they stream, so the code cache
+ * saves a return visit little, and a made response has none.
+ */
+function uncached(res: Response): Response {
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
 /** networkFirst answers from the network, keeping a copy under key; offline, from the copy. */

@@ -12,7 +12,7 @@
 
 import { Board, type AuthorState, type Stroke } from './board';
 import { ByteReader, ByteWriter, ProtocolError } from './bytes';
-import { keepExtent } from '../geometry/kept_extent';
+import { keepDecodedExtent } from '../geometry/kept_extent';
 import {
   FULL_TURN,
   COORD_LIMIT,
@@ -229,7 +229,7 @@ export function readBoard(r: ByteReader): Board {
     if (wrap) s.wrap = wrap;
     if (rot) s.rot = rot;
     // geometry/shape's strokeExtent for what it grows by the width alone.
-    if (!rot && tool !== TOOL_TEXT && tool !== TOOL_ARROW && tool !== TOOL_IMAGE) keepExtent(s, { minX: minX - width, minY: minY - width, maxX: maxX + width, maxY: maxY + width });
+    if (!rot && tool !== TOOL_TEXT && tool !== TOOL_ARROW && tool !== TOOL_IMAGE) keepDecodedExtent(points, width, { minX: minX - width, minY: minY - width, maxX: maxX + width, maxY: maxY + width });
     strokes.push(s);
   }
   for (const [id, a] of authors) {

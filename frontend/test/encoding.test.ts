@@ -58,6 +58,22 @@ test('svarint: zigzag table', () => {
   }
 });
 
+test('svarint: the same value whether it ends its message or bytes follow, at every length boundary', () => {
+  const edges = [0, 63, 64, 8191, 8192, 2 ** 20 - 1, 2 ** 20, 2 ** 27, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 2 ** 40, 2 ** 51];
+  for (const e of edges) {
+    for (const v of [e, -e, e - 1, -e - 1].map((x) => x + 0)) { // + 0: no -0
+      const alone = new ByteWriter().svarint(v).bytes();
+      const followed = new ByteWriter().svarint(v).u32(0xffffffff).bytes();
+      assert.equal(new ByteReader(alone).svarint(), v, `alone ${v}`);
+      const rd = new ByteReader(followed);
+      assert.equal(rd.svarint(), v, `followed ${v}`);
+      assert.equal(rd.u32(), 0xffffffff, `after ${v}`);
+      rd.done();
+    }
+  }
+  assert.throws(() => new ByteReader(fromHex('8080')).svarint(), /truncated/);
+});
+
 test('varints, u64, u32, strings: random round trips', () => {
   const r = seeded(1);
   for (let i = 0; i < 5000; i++) {

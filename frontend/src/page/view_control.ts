@@ -139,7 +139,17 @@ export class ViewControl {
       let box = added ? this.committedBox.box : EMPTY_RECT;
       // The painter's bounds: the same extent, cached where the layer reads it (a big board's are worked out once).
       const bounds = (s: Stroke): Rect => this.d.renderer.painter.bounds(s);
-      for (const s of added ?? list) if (s.tool !== TOOL_ERASER) box = union(box, bounds(s));
+      // Four numbers, not a new box per stroke (a big board's landing walks 100,000).
+      let { minX, minY, maxX, maxY } = box;
+      for (const s of added ?? list) {
+        if (s.tool === TOOL_ERASER) continue;
+        const b = bounds(s);
+        if (b.minX < minX) minX = b.minX;
+        if (b.minY < minY) minY = b.minY;
+        if (b.maxX > maxX) maxX = b.maxX;
+        if (b.maxY > maxY) maxY = b.maxY;
+      }
+      box = minX === box.minX && minY === box.minY && maxX === box.maxX && maxY === box.maxY ? box : { minX, minY, maxX, maxY };
       this.committedBox = { list, box };
     }
     let r = this.committedBox.box;

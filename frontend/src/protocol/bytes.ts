@@ -71,6 +71,20 @@ export class ByteReader {
 
   /** uvarint reads an unsigned LEB128 value of at most 10 bytes. */
   uvarint(): number {
+    // Most varints are one byte (counts, flags, a point's step): that case
+    // inlines where it is read; the loop below is the rest.
+    const p = this.pos;
+    if (p < this.end) {
+      const b = this.buf[p];
+      if (b < 0x80) {
+        this.pos = p + 1;
+        return b;
+      }
+    }
+    return this.uvarintLong();
+  }
+
+  private uvarintLong(): number {
     let result = 0;
     let scale = 1;
     for (let i = 0; ; i++) {
@@ -98,7 +112,36 @@ export class ByteReader {
 
   /** svarint reads a zigzag-encoded signed varint. */
   svarint(): number {
-    const u = this.uvarint();
+    // A snapshot holds millions of points, two of these each: a step of up
+    // to 2^20 (three bytes) is decoded here. The result is always worked
+    // out in 32-bit integers when it fits them: a coordinate that went
+    // through a division comes out as a float, and a float stored in a
+    // point makes every point of that shape keep its x and y boxed (twice
+    // the memory, and the garbage collector's work, of a big board).
+    const p = this.pos;
+    let u: number;
+    if (p + 2 < this.end) {
+      const b = this.buf;
+      const b0 = b[p];
+      if (b0 < 0x80) {
+        this.pos = p + 1;
+        return (b0 >>> 1) ^ -(b0 & 1);
+      }
+      const b1 = b[p + 1];
+      if (b1 < 0x80) {
+        this.pos = p + 2;
+        u = (b0 & 0x7f) | (b1 << 7);
+        return (u >>> 1) ^ -(u & 1);
+      }
+      const b2 = b[p + 2];
+      if (b2 < 0x80) {
+        this.pos = p + 3;
+        u = (b0 & 0x7f) | ((b1 & 0x7f) << 7) | (b2 << 14);
+        return (u >>> 1) ^ -(u & 1);
+      }
+    }
+    u = this.uvarintLong();
+    if (u <= MAX_U32) return (u >>> 1) ^ -(u & 1);
     return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
   }
 

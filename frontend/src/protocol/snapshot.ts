@@ -12,7 +12,7 @@
 
 import { Board, type AuthorState, type Stroke } from './board';
 import { ByteReader, ByteWriter, ProtocolError } from './bytes';
-import { keepExtent } from '../geometry/kept_extent';
+import { keepDecodedExtent } from '../geometry/kept_extent';
 import {
   FULL_TURN,
   COORD_LIMIT,
@@ -47,6 +47,24 @@ const FLAG_REMOVED = 1 << 5;
 const FLAG_ROT = 1 << 6;
 const FLAG_WRAP = 1 << 7; // a text's wrap width follows its text (version 5)
 const KNOWN_FLAGS = FLAG_PRESSURE | FLAG_HIDDEN | FLAG_FILLED | FLAG_SEQ | FLAG_SWEPT | FLAG_REMOVED | FLAG_ROT | FLAG_WRAP;
+
+/**
+ * A snapshot's point. A class of its own, not an object literal, so that
+ * its hidden class is not the one every `{ x, y, p }` literal of the page
+ * shares: a fractional coordinate stored in any of those (a pointer
+ * sample in board units) turns that class's x and y into boxed numbers,
+ * and a big board's 2,000,000 points would each carry two boxes (twice
+ * the memory, and twice the garbage collector's copying, of the opening)
+ * or be migrated one by one when next read. Board coordinates are whole
+ * numbers: these stay small integers held in the object.
+ */
+class SnapshotPoint implements Point {
+  constructor(
+    readonly x: number,
+    readonly y: number,
+    readonly p: number,
+  ) {}
+}
 
 
 /** writeBoard appends the canonical encoding of b to w. */
@@ -159,7 +177,7 @@ export function readBoard(r: ByteReader): Board {
       if (x > COORD_LIMIT || x < -COORD_LIMIT || y > COORD_LIMIT || y < -COORD_LIMIT) {
         throw new ProtocolError(`coordinate beyond ±${COORD_LIMIT}`);
       }
-      points[j] = { x, y, p };
+      points[j] = new SnapshotPoint(x, y, p);
       if (x < minX) minX = x;
       if (x > maxX) maxX = x;
       if (y < minY) minY = y;
@@ -211,7 +229,7 @@ export function readBoard(r: ByteReader): Board {
     if (wrap) s.wrap = wrap;
     if (rot) s.rot = rot;
     // geometry/shape's strokeExtent for what it grows by the width alone.
-    if (!rot && tool !== TOOL_TEXT && tool !== TOOL_ARROW && tool !== TOOL_IMAGE) keepExtent(s, { minX: minX - width, minY: minY - width, maxX: maxX + width, maxY: maxY + width });
+    if (!rot && tool !== TOOL_TEXT && tool !== TOOL_ARROW && tool !== TOOL_IMAGE) keepDecodedExtent(points, width, { minX: minX - width, minY: minY - width, maxX: maxX + width, maxY: maxY + width });
     strokes.push(s);
   }
   for (const [id, a] of authors) {

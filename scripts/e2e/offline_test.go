@@ -169,6 +169,22 @@ func TestABoardOpensOfflineKeepsWhatIsDrawnAcrossAReloadAndSendsItOnceWhenTheSer
 
 	a := newPerson(t, "Ada")
 	a.open(board)
+	var mid1, mid2 [2]float64
+	defer func() {
+		if t.Failed() { // what the page had, to tell a missing stroke from a moved view
+			var got string
+			_ = chromedp.Run(a.ctx, chromedp.Evaluate(`JSON.stringify({strokes: window.sketchpad.visibleStrokes(), seq: window.sketchpad.seq(), view: window.sketchpad.view(), ink1: `+inkJS(mid1[0], mid1[1])+`, ink2: `+inkJS(mid2[0], mid2[1])+`, w: innerWidth, h: innerHeight})`, &got))
+			t.Logf("Ada's page: %s", got)
+			var work string
+			_ = chromedp.Run(a.ctx, chromedp.Evaluate(`new Promise((resolve) => { const q = indexedDB.open('sketchpad'); q.onsuccess = () => { const g = q.result.transaction('work').objectStore('work').getAll(); g.onsuccess = () => resolve(JSON.stringify(g.result.map((w) => [w.page, w.ops.length, String(w.epoch), w.author]))); }; })`, &work, awaitPromise))
+			var pend int
+			_ = chromedp.Run(a.ctx, chromedp.Evaluate(`window.sketchpad.pendingOps()`, &pend))
+			t.Logf("Ada's work kept: %s; pending %d", work, pend)
+			var again string
+			_ = chromedp.Run(a.ctx, chromedp.Evaluate(`(() => { const v = window.sketchpad.view(); window.sketchpad.setView({scale: v.scale, x: v.x + 1, y: v.y}); return new Promise((r) => setTimeout(() => r(JSON.stringify({ink2: `+inkJS(mid2[0], mid2[1])+`, stats: window.sketchpad.renderStats()})), 800)); })()`, &again, awaitPromise))
+			t.Logf("after a repaint: %s", again)
+		}
+	}()
 	a.waitFor("the service worker in control", `navigator.serviceWorker.controller !== null`)
 	first := shiftWave(-140)
 	a.drag(first)
@@ -183,7 +199,7 @@ func TestABoardOpensOfflineKeepsWhatIsDrawnAcrossAReloadAndSendsItOnceWhenTheSer
 	a.waitFor("the page offline", `window.sketchpad.status() === 'offline'`)
 	a.run("reload offline", chromedp.Reload())
 	a.waitFor("the app running offline", `window.sketchpad !== undefined && window.sketchpad.seq() === `+itoa(seq))
-	mid1 := first[30]
+	mid1 = first[30]
 	a.waitFor("the first stroke shown from the kept board", inkJS(mid1[0], mid1[1]))
 	a.waitFor("the page saying it is offline", `window.sketchpad.status() === 'offline'`)
 	var note string
@@ -204,7 +220,7 @@ func TestABoardOpensOfflineKeepsWhatIsDrawnAcrossAReloadAndSendsItOnceWhenTheSer
 	// Drawing offline works, and waits.
 	second := flatWave(400) // above the status bar, which now holds the offline note
 	a.drag(second)
-	mid2 := second[30]
+	mid2 = second[30]
 	a.waitFor("the offline stroke on the page", inkJS(mid2[0], mid2[1]))
 	var pending int
 	a.eval(`window.sketchpad.pendingOps()`, &pending)
@@ -230,6 +246,13 @@ func TestABoardOpensOfflineKeepsWhatIsDrawnAcrossAReloadAndSendsItOnceWhenTheSer
 	// Someone else sees both strokes, and the second exactly once.
 	b := newPerson(t, "Grace")
 	b.open(board)
+	defer func() {
+		if t.Failed() { // what the other page had, to tell a missing stroke from a moved view
+			var got string
+			_ = chromedp.Run(b.ctx, chromedp.Evaluate(`JSON.stringify({strokes: window.sketchpad.visibleStrokes(), seq: window.sketchpad.seq(), view: window.sketchpad.view(), ink1: `+inkJS(mid1[0], mid1[1])+`, ink2: `+inkJS(mid2[0], mid2[1])+`})`, &got))
+			t.Logf("the other page: %s", got)
+		}
+	}()
 	b.waitFor("both strokes on another person's page", inkJS(mid1[0], mid1[1])+` && `+inkJS(mid2[0], mid2[1]))
 	if n := len(embShown(embFrameBoard(b))); n != 2 {
 		t.Errorf("the board holds %d strokes, want 2 (each once)", n)

@@ -93,6 +93,13 @@ func TestPicturesOfBoardsNeverDrawnOpenNothingAndStoreNothing(t *testing.T) {
 		rdb := redis.NewClient(&redis.Options{Addr: rd.Addr})
 		defer rdb.Close()
 		ctx := ctxT(t)
+		// /readyz only pings Redis; the replica's own sentinel key (sp:alive)
+		// comes from its first check, which may land after. Count from there.
+		for deadline := time.Now().Add(10 * time.Second); rdb.Exists(ctx, "sp:alive").Val() == 0; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the replica never set its sentinel key sp:alive in Redis")
+			}
+		}
 		before, err := rdb.DBSize(ctx).Result()
 		if err != nil {
 			t.Fatal(err)

@@ -81,6 +81,8 @@ export class WorkKeeper {
   private readonly page = Math.random().toString(36).slice(2) + Date.now().toString(36);
   private readonly key: string;
   private last = '';
+  /** The connection saves write through, kept open once made. */
+  private db: IDBDatabase | null = null;
 
   constructor(
     private readonly segment: string,
@@ -112,22 +114,50 @@ export class WorkKeeper {
     this.last = sig;
     const rec: WorkRecord = { ...w, ops: [...w.ops], key: this.key, segment: this.segment, page: this.page };
     if (rec.ops.length) markKept(this.segment);
-    void openDB()
-      .then(async (db) => {
-        try {
-          const tx = db.transaction(WORK, 'readwrite');
-          if (rec.ops.length) tx.objectStore(WORK).put(rec);
-          else tx.objectStore(WORK).delete(this.key);
-          await done(tx);
-        } finally {
-          db.close();
-        }
-        this.saved(true);
-      })
-      .catch(() => {
+    const write = (db: IDBDatabase): Promise<void> => {
+      const tx = db.transaction(WORK, 'readwrite');
+      if (rec.ops.length) tx.objectStore(WORK).put(rec);
+      else tx.objectStore(WORK).delete(this.key);
+      // Committed now, not when this task ends: a save from pagehide must
+      // not wait on a page that is going away (the last points of a stroke
+      // drawn just before a reload were otherwise lost).
+      tx.commit?.();
+      return done(tx);
+    };
+    // The connection stays open, so a save starts within the event that asks
+    // for it: opening one first takes a task the page being unloaded may
+    // never get.
+    const db = this.db;
+    const saving = db ? Promise.resolve(db).then(write) : openDB().then((d) => write(this.keep(d)));
+    saving.then(
+      () => this.saved(true),
+      () => {
         // Save again at the next chance: the failure is told, not hidden.
         this.last = '';
+        this.dropDB();
         this.saved(false);
-      });
+      },
+    );
+  }
+
+  /** keep holds db open for the next saves and returns the connection to use (the one held already, if two opened at once). */
+  private keep(db: IDBDatabase): IDBDatabase {
+    if (this.db) {
+      db.close();
+      return this.db;
+    }
+    this.db = db;
+    // A newer build's page that upgrades the database must not be blocked by this one.
+    db.onversionchange = () => this.dropDB();
+    db.onclose = () => {
+      if (this.db === db) this.db = null;
+    };
+    return db;
+  }
+
+  private dropDB(): void {
+    const db = this.db;
+    this.db = null;
+    db?.close();
   }
 }

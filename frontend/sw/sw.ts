@@ -6,6 +6,8 @@
 //
 //   /static/*         cache first: the names carry their content's hash,
 //                     so a kept file is never stale
+//   /font/text.ttf    cache first, like /static/: the one text font (it
+//                     changes only with a build, whose caches are new)
 //   /b/{board} pages  network first (a page always gets the newest app when
 //                     it can), a copy kept; without a network, the copy
 //   anything else     not touched: WebSockets, the API, pictures, embeds
@@ -33,6 +35,9 @@ const worker = self as unknown as ServiceWorkerGlobalScope;
 const PREFIX = 'sketchpad-';
 const SHELL_CACHE = `${PREFIX}shell-${BUILD}`;
 const PAGES_CACHE = `${PREFIX}pages-${BUILD}`;
+
+/** The text font (server/text_font.go): fetched on a board's first text, kept for the board offline. */
+const TEXT_FONT = '/font/text.ttf';
 
 /** A board's page (an edit name or a view id), not its picture. */
 const BOARD_PAGE = /^\/b\/[A-Za-z0-9_.-]+$/;
@@ -74,7 +79,7 @@ worker.addEventListener('fetch', (e) => {
   const req = e.request;
   const url = new URL(req.url);
   if (req.method !== 'GET' || url.origin !== worker.location.origin) return;
-  if (url.pathname.startsWith('/static/')) {
+  if (url.pathname.startsWith('/static/') || url.pathname === TEXT_FONT) {
     e.respondWith(cacheFirst(req));
   } else if (req.mode === 'navigate' && BOARD_PAGE.test(url.pathname) && !url.pathname.endsWith('.svg')) {
     e.respondWith(networkFirst(req, url.origin + url.pathname));
@@ -82,19 +87,25 @@ worker.addEventListener('fetch', (e) => {
 });
 
 // A page opened before this worker controlled it (the first visit) did not
-// come through it: the page asks for its own copy to be kept.
+// come through it: the page asks for its own copy to be kept, and for the
+// text font's if it had fetched it by then.
 worker.addEventListener('message', (e) => {
-  const path = (e.data as { keep?: unknown } | null)?.keep;
+  const data = e.data as { keep?: unknown; font?: unknown } | null;
+  const path = data?.keep;
   if (typeof path !== 'string' || !BOARD_PAGE.test(path) || path.endsWith('.svg')) return;
   const key = worker.location.origin + path;
-  e.waitUntil(
-    caches.open(PAGES_CACHE).then(async (cache) => {
-      if (await cache.match(key)) return;
-      const res = await fetch(key, { credentials: 'same-origin' });
-      if (res.ok) await cache.put(key, res);
-    }),
-  );
+  const pending = [keepIn(PAGES_CACHE, key)];
+  if (data?.font === true) pending.push(keepIn(SHELL_CACHE, worker.location.origin + TEXT_FONT));
+  e.waitUntil(Promise.all(pending));
 });
+
+/** keepIn fetches key into the named cache unless it is there already. */
+async function keepIn(name: string, key: string): Promise<void> {
+  const cache = await caches.open(name);
+  if (await cache.match(key)) return;
+  const res = await fetch(key, { credentials: 'same-origin' });
+  if (res.ok) await cache.put(key, res);
+}
 
 async function cacheFirst(req: Request): Promise<Response> {
   const cache = await caches.open(SHELL_CACHE);

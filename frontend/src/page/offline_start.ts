@@ -5,6 +5,7 @@
 
 import type { Editor } from '../edit/editor';
 import { loadBoard, markAll, mayHaveKept } from './board_cache';
+import { textFontLoaded } from '../render/text_font';
 import { afterLoad, afterPaint, yieldToMain } from './start_tasks';
 import { UnsavedGuard } from './unsaved_guard';
 import { takeOverWork, WorkKeeper } from './work_cache';
@@ -34,8 +35,9 @@ export async function keepForOffline(o: OfflineStart): Promise<void> {
   if (sw) {
     afterLoad(() => {
       sw.register(workerURL()).catch(() => undefined);
-      // The first visit's page did not come through the worker: have it kept.
-      void sw.ready.then((r) => r.active?.postMessage({ keep: location.pathname }));
+      // The first visit's page did not come through the worker: have it
+      // kept, and the text font if this page fetched it already.
+      void sw.ready.then((r) => r.active?.postMessage({ keep: location.pathname, font: textFontLoaded() }));
     });
   }
   // Warns before unload when unsent work cannot be kept on this device.

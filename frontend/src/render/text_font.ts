@@ -33,6 +33,14 @@ export function onTextFont(arrived: () => void): void {
   });
 }
 
+/** textFontLoaded reports whether this page has fetched the text font (the service worker then keeps it too). */
+export function textFontLoaded(): boolean {
+  const set = fonts();
+  if (!set) return false;
+  for (const f of set) if (f.status === 'loaded' && f.family.replace(/^["']|["']$/g, '') === FONT_FAMILY) return true;
+  return false;
+}
+
 /** fonts is the page's font set (none where there is no document: the unit tests). */
 function fonts(): FontFaceSet | undefined {
   return typeof document === 'undefined' ? undefined : document.fonts;

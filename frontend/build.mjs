@@ -20,7 +20,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { ico, png, svg } from './tools/icons.mjs';
+import { ico, png } from './tools/icons.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const dist = join(root, 'dist');
@@ -114,6 +114,17 @@ function emitChunks(result) {
   const base = (p) => p.slice(p.lastIndexOf('/') + 1);
   /** The source name of an esbuild output: "history_panel-ABCD1234.js" is "history_panel.js". */
   const sourceName = (p) => base(p).replace(/-[A-Z0-9]{8}\.js$/, '.js');
+  const entry = Object.keys(outputs).find((p) => outputs[p].entryPoint === 'src/main.ts');
+  /** The outputs a first visit runs: app.js and the chunks it imports, transitively. */
+  const first = new Set([entry]);
+  const reach = (p) => {
+    for (const imp of outputs[p].imports) {
+      if (imp.kind !== 'import-statement' || first.has(imp.path)) continue;
+      first.add(imp.path);
+      reach(imp.path);
+    }
+  };
+  reach(entry);
   const done = new Map();
   const visit = (p) => {
     if (done.has(p)) return done.get(p);
@@ -125,13 +136,18 @@ function emitChunks(result) {
       if (!hashed) throw new Error(`build: ${p} and ${imp.path} import each other`);
       text = text.replaceAll(`./${base(imp.path)}`, `./${hashed}`);
     }
+    // What the page runs as it starts is compiled as it streams in, off the
+    // main thread (V8's explicit compile hints): most of its functions run
+    // at once, and each would otherwise be compiled on the main thread at
+    // its first call, in the tasks a phone's first tap waits behind. The
+    // parts loaded on first use stay lazily compiled.
+    if (first.has(p)) text = `//# allFunctionsCalledOnLoad\n${text}`;
     const name = sourceName(p);
     const hashed = emitHashed(name, Buffer.from(text), name === 'app.js' ? 'app.js' : p);
     done.set(p, hashed);
     return hashed;
   };
   for (const p of Object.keys(outputs)) if (p.endsWith('.js')) visit(p);
-  const entry = Object.keys(outputs).find((p) => outputs[p].entryPoint === 'src/main.ts');
   const statics = [];
   const walk = (p) => {
     for (const imp of outputs[p].imports) {
@@ -145,7 +161,11 @@ function emitChunks(result) {
 }
 
 emitHashed('app.css', readFileSync(join(root, 'src', 'app.css')));
-emitHashed('icon.svg', Buffer.from(svg()));
+// The page's icons are PNGs: Chromium decodes a page's favicon (and the
+// manifest icon it picks) in the page's own renderer, and an SVG one as a
+// document of its own (a page, a frame, a layout) on the page's main thread
+// while the page starts; a PNG is a plain image decode.
+emitHashed('icon-32.png', png(32));
 const png192 = png(192);
 emitHashed('icon-192.png', png192);
 emitHashed('icon-512.png', png(512));
@@ -163,7 +183,6 @@ const manifest = {
   background_color: '#ffffff',
   theme_color: '#1971c2',
   icons: [
-    { src: `/static/${names.get('icon.svg')}`, sizes: 'any', type: 'image/svg+xml' },
     { src: `/static/${names.get('icon-192.png')}`, sizes: '192x192', type: 'image/png' },
     { src: `/static/${names.get('icon-512.png')}`, sizes: '512x512', type: 'image/png' },
     { src: `/static/${names.get('icon-maskable-512.png')}`, sizes: '512x512', type: 'image/png', purpose: 'maskable' },

@@ -1,7 +1,7 @@
 // The app's icons, drawn by code so the build needs no image tools and two
 // builds give identical bytes: a blue rounded square with a white stroke
-// (a pen's wave). svg() is the favicon for browsers that take SVG; png(n)
-// rasterises the same picture for the manifest and the .ico; ico() wraps a
+// (a pen's wave). png(n) draws it for the page's favicon, the manifest and
+// the .ico (no SVG: build.mjs says why); ico() wraps a
 // PNG in an ICO container (modern browsers read PNG-in-ICO) for clients
 // that ask /favicon.ico by name.
 import { crc32, deflateSync } from 'node:zlib';
@@ -11,14 +11,6 @@ const BLUE = [0x19, 0x71, 0xc2]; // --accent in app.css
 // inside the central 60% so a maskable crop (a circle of 80%) never cuts it.
 const WAVE = [[0.24, 0.62], [0.38, 0.2], [0.52, 0.92], [0.76, 0.38]];
 const WIDTH = 0.085; // stroke width, relative to the icon
-
-export function svg() {
-  const p = WAVE.map(([x, y]) => `${x * 64} ${y * 64}`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">` +
-    `<rect width="64" height="64" rx="14" fill="#1971c2"/>` +
-    `<path d="M${p[0]}C${p[1]} ${p[2]} ${p[3]}" fill="none" stroke="#fff" stroke-width="${WIDTH * 64}" stroke-linecap="round"/>` +
-    `</svg>\n`;
-}
 
 function bezier(t) {
   const u = 1 - t;

@@ -1,5 +1,7 @@
-// Parts of the page made after its first frame (page.ts's later(), one per
-// task): what they need of the page, and how each is made.
+// Parts of the page page.ts makes from its settings: the name box (after
+// the first frame, page.ts's later()) and the share menu (a button whose
+// links are made when it first opens): what they need of the page, and how
+// each is made.
 
 import { absoluteURL } from '../net/room_url';
 import type { Exports } from '../ui/exports';

@@ -62,7 +62,7 @@ import { ImageControl } from './image_control';
 import { openBridge } from './bridge_control';
 import { copyPicture } from './clipboard_picture';
 import { here, nameBox, shareMenu } from './later_parts';
-import { inTasks } from './start_tasks';
+import { inTasks, yieldToMain } from './start_tasks';
 
 export class Page {
   private readonly prefs: PagePrefs;
@@ -87,10 +87,10 @@ export class Page {
   // Made after the first frame (later()); null until then. Keys typed before wait in keysEarly.
   private keys: KeyCommands | null = null;
   private readonly keysEarly: Parameters<KeyCommands['run']>[0][] = [];
-  private share: ShareMenu | null = null;
-  private help: HelpPanel | null = null;
+  private readonly share: ShareMenu;
+  private readonly help: HelpPanel;
   /** The board's past (history/): the slider, the timelapse, restore, export. */
-  private history: HistoryPanel | null = null;
+  private readonly history: HistoryPanel;
   /** The tool to give back when the history panel closes. */
   private toolBeforeHistory: Tool | null = null;
   private readonly theme: ThemeSwitch;
@@ -206,6 +206,34 @@ export class Page {
     this.badge = h('span', { class: 'tb-badge', 'data-testid': 'read-only', title: 'This link can look at the board but not draw', hidden: true }, 'View only');
     const ui = document.querySelector<HTMLElement>('#ui') ?? document.body;
     ui.append(this.toast.el, this.whoDrew.info.el);
+    // The row's controls are all here before its first fit (the first
+    // frame), which places them once: each is a button whose panel is made
+    // when first opened (the share menu's links, the help's tables, the
+    // history panel itself).
+    this.share = shareMenu(this.exports, s, this.readOnly);
+    this.help = new HelpPanel(SHORTCUTS);
+    this.history = new HistoryPanel({
+      segment: s.segment,
+      token: s.token,
+      room: roomName(s.segment),
+      canvas,
+      view: () => this.renderer.view,
+      dark: () => this.renderer.painter.dark,
+      readOnly: () => this.readOnly,
+      schedule,
+      toggled: (open) => this.historyToggled(open),
+    });
+    exposeHistory(this.history);
+    const toolbar = this.tools.toolbar;
+    if (!embed) {
+      // An embed has no share menu (the host decides who gets what), no help, no theme switch.
+      toolbar.addMore(this.history.button, 'history');
+      toolbar.addMore(this.share.el, 'share');
+      toolbar.addMore(this.help.button, 'help');
+      toolbar.addMore(this.theme.button, 'theme');
+    }
+    if (!this.readOnly) toolbar.addMore(this.images.button, 'image');
+    toolbar.addMore(this.badge);
 
     this.layout = new PageLayout(document.querySelector<HTMLElement>('#ui') ?? document.body, {
       decor: this.decor.el,
@@ -223,6 +251,8 @@ export class Page {
         schedule();
       },
     });
+    if (!embed) this.layout.addHelp(this.help.el);
+    ui.append(this.history.el);
     // An embed's panels are the host's page's business: not remembered.
     this.layout.fold(embed ? {} : me.folds, embed ? () => undefined : (f) => this.prefs.update((p) => ({ ...p, folds: { ...p.folds, ...f } })));
     canvas.dataset.tool = this.tools.tool;
@@ -262,9 +292,7 @@ export class Page {
 
   /** later: the parts that neither draw nor take a stroke, one per task after the first frame (start_tasks.ts); the keys run what was typed before. */
   private later(): (() => void)[] {
-    const { s, canvas } = this;
-    const embed = s.embed;
-    const toolbar = this.tools.toolbar;
+    const embed = this.s.embed;
     return [
       () => {
         if (embed) return; // An embed's name is the host's (or the token's): no name box.
@@ -272,37 +300,6 @@ export class Page {
         this.people.setSelfRow(this.nameBox.el);
       },
       () => {
-        this.share = shareMenu(this.exports, s, this.readOnly);
-        this.help = new HelpPanel(SHORTCUTS);
-        if (!embed) this.layout.addHelp(this.help.el);
-      },
-      () => {
-        this.history = new HistoryPanel({
-          segment: s.segment,
-          token: s.token,
-          room: roomName(s.segment),
-          canvas,
-          view: () => this.renderer.view,
-          dark: () => this.renderer.painter.dark,
-          readOnly: () => this.readOnly,
-          schedule: () => this.frames.schedule(),
-          toggled: (open) => this.historyToggled(open),
-        });
-        document.querySelector('#ui')?.append(this.history.el);
-        exposeHistory(this.history);
-      },
-      () => {
-        if (!this.share || !this.help || !this.history) return;
-        if (!embed) {
-          // An embed has no share menu (the host decides who gets what), no help, no theme switch.
-          toolbar.addMore(this.history.button, 'history');
-          toolbar.addMore(this.share.el, 'share');
-          toolbar.addMore(this.help.button, 'help');
-          toolbar.addMore(this.theme.button, 'theme');
-        }
-        if (!this.readOnly) toolbar.addMore(this.images.button, 'image');
-        toolbar.addMore(this.badge);
-        this.relayout();
         this.keys = new KeyCommands({
           editor: this.editor,
           tools: this.tools,
@@ -321,7 +318,7 @@ export class Page {
 
   /** pastShown: the history panel shows the board's past (the board underneath only pans). */
   private pastShown(): boolean {
-    return this.history?.open ?? false;
+    return this.history.open;
   }
 
   /** start shows the board and connects (unless the server refused the embed). */
@@ -350,7 +347,9 @@ export class Page {
     const connection = new Connection(socketURL(location.protocol, location.host, s.segment, s.token), this.editor.sync, (st) => this.onState(st), {
       stopWith: () => (tokenClock.expired(Date.now()) ? CLOSE_EXPIRED : null),
       helloAfter: offline ?? made,
-      handleAfter: made,
+      // In a task of their own: the board's first frames (the Welcome, the
+      // snapshot) are not handled in the task that made the last part.
+      handleAfter: made.then(yieldToMain),
     });
     this.connection = connection;
     window.sketchpad = makeAPI(this.editor, () => connection.state, {
@@ -412,7 +411,7 @@ export class Page {
         if (this.editor.sync.live) {
           this.sweeps.applied(e, author);
           this.removeSince.clock.note(this.editor.sync.board.seq, Date.now());
-          this.history?.headMoved(this.editor.sync.board.seq);
+          this.history.headMoved(this.editor.sync.board.seq);
         }
         // Someone drawing sends no cursor: their stroke's last point is it.
         // (Not for a replay while joining: those points are history.)
@@ -523,7 +522,7 @@ export class Page {
     // A trail fading (or points waiting for their interval) needs the next frame too.
     if (this.lasers.draw(renderer.view)) this.frames.schedule();
     this.drawClaims();
-    this.history?.frame();
+    this.history.frame();
     this.decor.update(renderer.view, selects(this.tools.tool) ? editor.selectionBounds() : null, this.input.selecting.marquee, this.input.selecting.lasso);
     this.tools.syncSelection();
     this.whoDrew.frame();
@@ -588,13 +587,12 @@ export class Page {
     this.tools.toolbar.setReadOnly(true);
     this.canvas.dataset.readonly = 'true';
     this.tools.setTool('hand');
-    this.share?.setLinks({ edit: null, view: here() });
+    this.share.setLinks({ edit: null, view: here() });
   }
 
   /** openBridge opens the postMessage API to the host page, when the server named a host origin and the page is framed. */
   private openBridge(): void {
     const { s, history } = this;
-    if (!history) return;
     this.bridge = openBridge(s.embedHost, s.token, s.segment, {
       readOnly: () => this.readOnly,
       tools: this.tools,

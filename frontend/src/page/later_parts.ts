@@ -1,7 +1,11 @@
 // Parts of the page made after its first frame (page.ts's later(), one per
 // task): what they need of the page, and how each is made.
 
-import { absoluteURL } from '../net/room_url';
+import type { HistoryDeps } from '../history/history_panel';
+import { LazyHistoryPanel } from '../history/history_lazy';
+import { exposeHistory } from '../history/test_api';
+import { absoluteURL, roomName } from '../net/room_url';
+import type { Renderer } from '../render/renderer';
 import type { Exports } from '../ui/exports';
 import { NameBox } from '../ui/name_box';
 import { ShareMenu } from '../ui/share_menu';
@@ -39,6 +43,22 @@ export function shareMenu(exports: Exports, s: PageSettings, readOnly: boolean):
     mod: s.modLink ? absoluteURL(s.modLink, location.href) : null,
   });
   return share;
+}
+
+/** historyPanel is the board's past (history/): the slider, the timelapse, restore, export; its code loads when first opened. */
+export function historyPanel(s: PageSettings, canvas: HTMLCanvasElement, renderer: Renderer, d: Pick<HistoryDeps, 'readOnly' | 'schedule' | 'toggled'>): LazyHistoryPanel {
+  const history = new LazyHistoryPanel({
+    segment: s.segment,
+    token: s.token,
+    room: roomName(s.segment),
+    canvas,
+    view: () => renderer.view,
+    dark: () => renderer.painter.dark,
+    ...d,
+  });
+  document.querySelector('#ui')?.append(history.el);
+  exposeHistory(history);
+  return history;
 }
 
 /** here is the page's address without its fragment. */

@@ -21,14 +21,10 @@
 // pan's frame costs what came into view, not the board's size; and a frame
 // whose strokes and view did not change costs nothing.
 //
-// Rectangles are repainted by painting every stroke that crosses one of
-// them, whole and in z-order, on a scratch canvas of the layer's size, then
-// copying the rectangles from it. (Painting through a clip would be
-// cheaper, but Chromium antialiases a path cut by a clip differently from
-// the same path painted whole: the layer would no longer be the same, pixel
-// for pixel, as one painted from scratch, as on a page that just opened.)
+// Rectangles are repainted on a scratch canvas and copied from it
+// (render/layer_regions says why not through a clip).
 
-import { area, clip, intersects, isEmpty, union, type Rect } from '../geometry/bounds';
+import { area, clip, intersects, isEmpty, type Rect } from '../geometry/bounds';
 import { GridIndex } from '../geometry/grid_index';
 import { sameView, screenRect, toBoard, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
@@ -36,6 +32,7 @@ import { appendedTo } from '../edit/committed_cache';
 import { TOOL_ERASER, TOOL_HIGHLIGHTER } from '../protocol/types';
 import type { LayerTargets, StrokePainter } from './paint';
 import type { LayerPicture } from './layer_picture';
+import { context, deviceRects, RegionPainter } from './layer_regions';
 import { coarseMin, Refinement } from './refine';
 
 /** More dirty rectangles than this, or more than half the screen: repaint all. */
@@ -65,10 +62,7 @@ export class CommittedLayer {
   private spareUnder: HTMLCanvasElement;
   private spareInk: HTMLCanvasElement;
   private targets: LayerTargets;
-  private readonly scratch: HTMLCanvasElement;
-  private readonly scratchCtx: CanvasRenderingContext2D;
-  private readonly scratchInk: HTMLCanvasElement;
-  private readonly scratchTargets: LayerTargets;
+  private readonly regions: RegionPainter;
   /** Strokes on the layer, with the rectangle each may cover. */
   private drawn = new Map<Stroke, Rect>();
   /** The strokes of the last sync, and the index of where each is. */
@@ -111,11 +105,8 @@ export class CommittedLayer {
     this.spareUnder = document.createElement('canvas');
     this.spareInk = document.createElement('canvas');
     this.index = new GridIndex<Stroke>((s) => painter.bounds(s));
-    this.scratch = document.createElement('canvas');
-    this.scratchInk = document.createElement('canvas');
+    this.regions = new RegionPainter(painter);
     this.targets = { under: context(this.underC), ink: context(this.inkC) };
-    this.scratchCtx = context(this.scratch);
-    this.scratchTargets = { under: this.scratchCtx, ink: context(this.scratchInk) };
     this.renderedV = view;
   }
 
@@ -151,7 +142,7 @@ export class CommittedLayer {
     this.dpr = dpr;
     const w = Math.max(1, Math.round(cssW * dpr));
     const h = Math.max(1, Math.round(cssH * dpr));
-    for (const c of [this.underC, this.inkC, this.spareUnder, this.spareInk, this.scratch, this.scratchInk]) {
+    for (const c of [this.underC, this.inkC, this.spareUnder, this.spareInk, ...this.regions.canvases]) {
       c.width = w;
       c.height = h;
     }
@@ -547,64 +538,16 @@ export class CommittedLayer {
   private repaintRegions(rs: readonly Rect[], desired: readonly Stroke[], top: number): void {
     this.stats.regions += rs.length;
     const v = this.renderedV;
-    const k = this.dpr;
-    const w = this.inkC.width;
-    const h = this.inkC.height;
-    // Each rectangle in device pixels, grown to whole pixels, and back in board units.
-    const dev: Array<[number, number, number, number]> = [];
-    const grown: Rect[] = [];
-    for (const r of rs) {
-      const x0 = Math.max(0, Math.floor((r.minX * v.scale + v.x) * k) - 1);
-      const y0 = Math.max(0, Math.floor((r.minY * v.scale + v.y) * k) - 1);
-      const x1 = Math.min(w, Math.ceil((r.maxX * v.scale + v.x) * k) + 1);
-      const y1 = Math.min(h, Math.ceil((r.maxY * v.scale + v.y) * k) + 1);
-      if (x1 <= x0 || y1 <= y0) continue;
-      dev.push([x0, y0, x1 - x0, y1 - y0]);
-      grown.push(
-        union(r, {
-          minX: (x0 / k - v.x) / v.scale,
-          minY: (y0 / k - v.y) / v.scale,
-          maxX: (x1 / k - v.x) / v.scale,
-          maxY: (y1 / k - v.y) / v.scale,
-        }),
-      );
-    }
+    const { dev, grown } = deviceRects(rs, v, this.dpr, this.inkC.width, this.inkC.height);
     if (dev.length === 0) return;
     this.blankV = false;
-    const st = this.scratchTargets;
     const strokes = this.crossing(grown, desired, top);
     this.note(strokes);
-    const blank = this.underBlank;
-    const layers = blank ? [st.ink] : [st.under, st.ink];
-    // Only the rectangles are cleared: what the scratch holds elsewhere is
-    // never copied.
-    for (const ctx of layers) {
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      for (const [x, y, dw, dh] of dev) ctx.clearRect(x, y, dw, dh);
-      ctx.save();
-      ctx.setTransform(v.scale * k, 0, 0, v.scale * k, v.x * k, v.y * k);
-    }
-    this.stats.painted += this.painter.paintAll(st, strokes, v.scale * k);
-    for (const ctx of layers) ctx.restore();
-    const pairs: Array<[CanvasRenderingContext2D, HTMLCanvasElement]> = [[this.targets.ink, this.scratchInk]];
-    if (!blank) pairs.push([this.targets.under, this.scratch]);
-    for (const [ctx, from] of pairs) {
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      for (const [x, y, dw, dh] of dev) {
-        ctx.clearRect(x, y, dw, dh);
-        ctx.drawImage(from, x, y, dw, dh, x, y, dw, dh);
-      }
-    }
+    this.stats.painted += this.regions.repaint(this.targets, dev, strokes, v, this.dpr, this.underBlank);
   }
 }
 
 /** isUnder reports whether a stroke paints on the under layer (a highlighter; an eraser only clears it). */
 function isUnder(s: Stroke): boolean {
   return s.tool === TOOL_HIGHLIGHTER;
-}
-
-function context(c: HTMLCanvasElement): CanvasRenderingContext2D {
-  const ctx = c.getContext('2d');
-  if (!ctx) throw new Error('sketchpad: no 2d canvas context');
-  return ctx;
 }

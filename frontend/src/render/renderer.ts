@@ -48,6 +48,8 @@ export interface RenderStats {
   /** Big selections' lifts painted ahead in idle time, and those a drag took (render/lift_prep). */
   liftsAhead: number;
   liftsTaken: number;
+  /** Times a frame painted a lift's bitmap (its strokes painted anew: a lift started, a pause in a drag, a repaint). */
+  liftPaints: number;
   /**
    * How long the last whole board took from its arrival (a snapshot's
    * frame, decoding included; or the copy kept on this device, handed over
@@ -69,6 +71,7 @@ export class Renderer {
   private lift: Lift;
   private readonly ahead: LiftPrep;
   private lifts = 0;
+  private liftPaints = 0;
   /** Bumped by whatever repaints everything: a picture painted ahead before it is not taken. */
   private gen = 0;
   private viewV: View = HOME_VIEW;
@@ -159,6 +162,7 @@ export class Renderer {
       lifted: this.lift.keys?.size ?? 0,
       liftsAhead: this.ahead.painted,
       liftsTaken: this.ahead.taken,
+      liftPaints: this.liftPaints,
       openMs: this.openMs,
       shownAt: this.shownAt,
       coarseRenders: s.coarse,
@@ -297,7 +301,10 @@ export class Renderer {
     } else ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.layer.ink, 0, 0);
     // The lifted picture is part of the board (only strokes below it are under it: liftWhatMoves); what is still growing goes over it.
-    if (this.lift.keys) this.lift.draw(ctx, v, k, screenRect(v, this.cssW, this.cssH));
+    if (this.lift.keys) {
+      if (!this.lift.ready) this.liftPaints++;
+      this.lift.draw(ctx, v, k, screenRect(v, this.cssW, this.cssH));
+    }
     for (const item of overlay) if (item.stroke.tool !== TOOL_HIGHLIGHTER && !this.lift.isLifted(item)) this.paintMoved(ctx, item);
   }
 

@@ -53,6 +53,8 @@ export interface LayerStats {
   refinedAt: number;
   /** The script time the last exact picture took, painted over several tasks, ms. */
   refinedMs: number;
+  /** Whole pictures painted over later tasks (paintWhole) and taken. */
+  wholes: number;
 }
 
 export class CommittedLayer {
@@ -88,7 +90,7 @@ export class CommittedLayer {
   private cssW = 0;
   private cssH = 0;
   private dpr = 1;
-  readonly stats: LayerStats = { full: 0, regions: 0, shifts: 0, painted: 0, lastFullMs: 0, coarse: 0, refinedAt: 0, refinedMs: 0 };
+  readonly stats: LayerStats = { full: 0, regions: 0, shifts: 0, painted: 0, lastFullMs: 0, coarse: 0, refinedAt: 0, refinedMs: 0, wholes: 0 };
   /** The pixels are a coarse picture (or partly one): an exact one is painted once the view is still. */
   private coarseV = false;
   /** The exact picture being painted, if any. */
@@ -181,12 +183,46 @@ export class CommittedLayer {
     [this.inkC, p.ink] = [p.ink, this.inkC];
     [this.underC, p.under] = [p.under, this.underC];
     this.targets = { under: context(this.underC), ink: context(this.inkC) };
+    this.holds(p.desired, p.underBlank, p.blank);
+    return true;
+  }
+
+  /** holds says the pixels are now desired's, painted whole (a picture taken): what is drawn where, the index. */
+  private holds(desired: readonly Stroke[], underBlank: boolean, blank: boolean): void {
     this.drawn = new Map();
-    for (const s of p.desired) this.drawn.set(s, this.painter.bounds(s));
-    this.reindex(p.desired, true);
+    for (const s of desired) this.drawn.set(s, this.painter.bounds(s));
+    this.reindex(desired, true);
     if (!this.index.built) globalThis.setTimeout(() => this.index.build(), 0);
-    this.underBlank = p.underBlank;
-    this.blankV = p.blank;
+    this.underBlank = underBlank;
+    this.blankV = blank;
+  }
+
+  /**
+   * paintWhole starts painting desired whole, as a full repaint would, in
+   * the rendered view over the next tasks (render/refine), for takeWhole;
+   * null when the layer's pixels are not exact (a coarse picture, or none).
+   */
+  paintWhole(desired: readonly Stroke[]): Refinement | null {
+    if (!this.valid || this.coarseV) return null;
+    const shown = this.crossing([this.screen()], desired, desired.length - 1);
+    return new Refinement(this.painter, desired, shown, this.renderedV, this.dpr, this.inkC.width, this.inkC.height, this.requestFrame);
+  }
+
+  /**
+   * takeWhole takes the pixels of r (paintWhole's, finished) in place of
+   * the layer's: it then holds r.desired as a full repaint leaves it. It
+   * returns false, taking nothing, unless the layer's view and size are
+   * still r's and its pixels exact.
+   */
+  takeWhole(r: Refinement): boolean {
+    const fits = r.ink.width === this.inkC.width && r.ink.height === this.inkC.height;
+    if (!r.finished || !this.valid || this.coarseV || !fits || !sameView(r.view, this.renderedV)) return false;
+    r.finish(this.renderedV.scale * this.dpr);
+    r.copyTo(this.targets, true);
+    // A blank canvas copied is no pixels: these only spare the screen copies of nothing.
+    this.holds(r.desired, !r.desired.some(isUnder), r.desired.length === 0);
+    this.stats.full++;
+    this.stats.wholes++;
     return true;
   }
 

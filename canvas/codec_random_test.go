@@ -13,6 +13,7 @@ import (
 // Random round trips of many values and allocation checks of the codec
 // (the hand-worked tables are in codec_test.go).
 
+// allocBytes returns the bytes fn allocates per call, on average.
 func allocBytes(fn func()) float64 {
 	const runs = 50
 	fn()

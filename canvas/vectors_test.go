@@ -4,11 +4,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"flag"
-	"go/ast"
-	"go/constant"
-	"go/parser"
-	"go/token"
-	"go/types"
 	"os"
 	"reflect"
 	"strconv"
@@ -29,14 +24,6 @@ type vectorFile struct {
 	Protocol int       `json:"protocol"`
 	Codes    codeTable `json:"codes"`
 	Vectors  []vector  `json:"vectors"`
-}
-
-// codeTable is every close and notice code by its Go name, read from
-// codes.go itself, so a code added, renamed or renumbered there changes the
-// file, and the TypeScript test then fails until codes.ts matches.
-type codeTable struct {
-	Close  map[string]uint16 `json:"close"`
-	Notice map[string]uint16 `json:"notice"`
 }
 
 type vector struct {
@@ -404,63 +391,6 @@ func buildVectors(t testing.TB) vectorFile {
 
 // testImageHash is the SHA-256 of "sketchpad", an image hash for vectors.
 const testImageHash = "733d190f7111c5919c01dc2ad0a0756643835f430cfa7385a6ed6e4e9dbbb322"
-
-// readCodes type-checks codes.go alone (it imports nothing) and returns its
-// constants of type CloseCode and NoticeCode. Within a family no two names
-// may share a number.
-func readCodes(t testing.TB) codeTable {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "codes.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pkg, err := new(types.Config).Check("canvas", fset, []*ast.File{f}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ct := codeTable{Close: map[string]uint16{}, Notice: map[string]uint16{}}
-	for _, name := range pkg.Scope().Names() {
-		c, ok := pkg.Scope().Lookup(name).(*types.Const)
-		if !ok {
-			continue
-		}
-		v, _ := constant.Uint64Val(c.Val())
-		switch c.Type().String() {
-		case "canvas.CloseCode":
-			ct.Close[name] = uint16(v)
-		case "canvas.NoticeCode":
-			ct.Notice[name] = uint16(v)
-		}
-	}
-	for family, m := range map[string]map[string]uint16{"close": ct.Close, "notice": ct.Notice} {
-		seen := map[uint16]string{}
-		for name, code := range m {
-			if other, dup := seen[code]; dup {
-				t.Errorf("%s code %d has two names: %s and %s", family, code, name, other)
-			}
-			seen[code] = name
-		}
-	}
-	if len(ct.Close) == 0 || len(ct.Notice) == 0 {
-		t.Fatalf("no codes read from codes.go: %+v", ct)
-	}
-	return ct
-}
-
-func TestCodesAreTheCompiledOnes(t *testing.T) {
-	ct := readCodes(t)
-	for name, want := range map[string]CloseCode{
-		"CloseGoingAway": CloseGoingAway, "CloseReplaced": CloseReplaced,
-		"CloseBadServerFrame": CloseBadServerFrame, "CloseRateLimited": CloseRateLimited,
-	} {
-		if ct.Close[name] != uint16(want) {
-			t.Errorf("%s: read %d from codes.go, compiled %d", name, ct.Close[name], want)
-		}
-	}
-	if ct.Notice["NoticePaused"] != uint16(NoticePaused) || ct.Notice["NoticeRateLimited"] != uint16(NoticeRateLimited) {
-		t.Errorf("notice codes read from codes.go differ from the compiled ones: %v", ct.Notice)
-	}
-}
 
 func repeatPoints(p Point, n int) []Point {
 	out := make([]Point, n)

@@ -4,9 +4,11 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -97,6 +99,18 @@ func startPerson(t *testing.T, name string, s screen, exact bool) *person {
 	})
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("%s: start chromium: %v", name, err)
+	}
+	// SKETCHPAD_E2E_CPU_SLOWDOWN=N runs each page's scripts N times slower
+	// (DevTools' CPU throttling): what a loaded machine or a slow phone does
+	// to timing, on demand, to look for a test or a page that assumes speed.
+	if v := os.Getenv("SKETCHPAD_E2E_CPU_SLOWDOWN"); v != "" {
+		rate, err := strconv.ParseFloat(v, 64)
+		if err != nil || rate < 1 {
+			t.Fatalf("SKETCHPAD_E2E_CPU_SLOWDOWN=%q: want a factor of 1 or more", v)
+		}
+		if err := chromedp.Run(ctx, emulation.SetCPUThrottlingRate(rate)); err != nil {
+			t.Fatalf("%s: slow the CPU down: %v", name, err)
+		}
 	}
 	if s.touch {
 		if err := chromedp.Run(ctx, chromedp.EmulateViewport(s.w, s.h, chromedp.EmulateScale(3), chromedp.EmulateMobile, chromedp.EmulateTouch)); err != nil {

@@ -76,6 +76,15 @@ func TestResizingABigSelectionEndsExact(t *testing.T) {
 	if lifts[0] == 0 || lifts[1] == 0 {
 		t.Errorf("lifts: A %d, B %d; want the selection lifted on both pages while it moved", lifts[0], lifts[1])
 	}
+	// And put back, once still, by a layer painted whole over later tasks
+	// while the picture showed the strokes (render/renderer putBack): the
+	// pixels compared below are that layer's.
+	var later [2]int
+	a.eval(`window.sketchpad.renderStats().liftsPutBackLater`, &later[0])
+	b.eval(`window.sketchpad.renderStats().liftsPutBackLater`, &later[1])
+	if later[0] == 0 || later[1] == 0 {
+		t.Errorf("lifts put back by a layer painted over later tasks: A %d, B %d; want some on both pages", later[0], later[1])
+	}
 
 	// A page that opens the board now, looking where A does: C zooms
 	// there from the view a first visit fits, so that it paints it whole.
@@ -165,7 +174,9 @@ func TestABigSelectionMidDragLooksAsItSettles(t *testing.T) {
 			}
 			return nil
 		}))
-		// Until both pages show the same, or neither has changed for half a second.
+		// Until both pages show the same, or, once b has every op a sent
+		// (what b shows is then the board a's drag made), neither has
+		// changed for half a second.
 		deadline := time.Now().Add(5 * time.Second)
 		var da, db digest
 		still := 0
@@ -176,9 +187,14 @@ func TestABigSelectionMidDragLooksAsItSettles(t *testing.T) {
 			if lifted != (n > 0) {
 				t.Fatalf("%s: %d strokes lifted while the handle is held; want lifted %v", what, n, lifted)
 			}
+			var sa struct{ Seq, Pending int }
+			var seqB int
+			a.eval(`({Seq: window.sketchpad.seq(), Pending: window.sketchpad.pendingOps()})`, &sa)
+			b.eval(`window.sketchpad.seq()`, &seqB)
+			caught := sa.Pending == 0 && seqB >= sa.Seq
 			pa, pb := da, db
 			da, db = a.regionDigest(at), b.regionDigest(at)
-			if da == pa && db == pb {
+			if caught && da == pa && db == pb {
 				still++
 			} else {
 				still = 0

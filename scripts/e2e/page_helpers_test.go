@@ -62,19 +62,26 @@ func (p pixels) ink() int {
 }
 
 // diff counts the pixels that differ between p and o and the largest
-// difference of one channel.
+// difference of one channel, as each pixel shows over whatever is behind
+// the canvas: its color times its opacity (premultiplied, as the canvas
+// keeps it), and its opacity. getImageData hands out straight colors,
+// which turn a difference of one level in a nearly transparent edge pixel
+// (the kind two ways of painting the same stroke round differently) into
+// tens of levels nobody sees; a wrong color, a wrong width or a stroke
+// out of place differs by as much either way.
 func (p pixels) diff(o pixels) (n, most int) {
 	if p.w != o.w || p.h != o.h || len(p.rgba) != len(o.rgba) {
 		return -1, -1
 	}
 	for i := 0; i < len(p.rgba); i += 4 {
 		d := 0
+		pa, oa := int(p.rgba[i+3]), int(o.rgba[i+3])
 		for c := 0; c < 4; c++ {
-			x := int(p.rgba[i+c]) - int(o.rgba[i+c])
-			if x < 0 {
-				x = -x
+			x, y := int(p.rgba[i+c]), int(o.rgba[i+c])
+			if c < 3 {
+				x, y = (x*pa+127)/255, (y*oa+127)/255
 			}
-			d = max(d, x)
+			d = max(d, x-y, y-x)
 		}
 		if d > 0 {
 			n++

@@ -56,8 +56,9 @@ func TestResizingAThousandStrokesKeepsFrames(t *testing.T) {
 	h.X, h.Y = p.center("handle-se")
 	idle := measureFrames(t, p, func() { time.Sleep(time.Second) })
 	t.Logf("idle, everything selected: %s", idle)
-	var seq0 int
+	var seq0, paints0 int
 	p.eval(`window.sketchpad.seq()`, &seq0)
+	p.eval(`window.sketchpad.renderStats().liftPaints`, &paints0)
 	moves := 0
 	if os.Getenv("SKETCHPAD_PROFILE") != "" {
 		p.run("profile on", profiler.Enable(), profiler.SetSamplingInterval(200), profiler.Start())
@@ -84,6 +85,7 @@ func TestResizingAThousandStrokesKeepsFrames(t *testing.T) {
 			for _, e := range all[:min(15, len(all))] {
 				t.Logf("PROFILE %6d %s", e.v, e.k)
 			}
+			logLongestBusy(t, prof)
 		}()
 	}
 	busy := measureFrames(t, p, func() {
@@ -113,9 +115,9 @@ func TestResizingAThousandStrokesKeepsFrames(t *testing.T) {
 	})
 	var seq1 int
 	p.eval(`window.sketchpad.seq()`, &seq1)
-	var ahead struct{ LiftsAhead, LiftsTaken int }
+	var ahead struct{ LiftsAhead, LiftsTaken, LiftPaints int }
 	p.eval(`window.sketchpad.renderStats()`, &ahead)
-	t.Logf("the selection's lift painted ahead %d times, taken by the drag %d times (render/lift_prep)", ahead.LiftsAhead, ahead.LiftsTaken)
+	t.Logf("the selection's lift painted ahead %d times, taken by the drag %d times (render/lift_prep); painted in a frame %d times during the drag", ahead.LiftsAhead, ahead.LiftsTaken, ahead.LiftPaints-paints0)
 	t.Logf("resizing %d strokes × %d points (%d mouse moves in 2 s, %d Transform ops applied): %s", strokes, points, moves, seq1-seq0, busy)
 	if seq1-seq0 < 5 {
 		t.Errorf("%d Transform ops while dragging for 2 s; want them sent as it moves", seq1-seq0)
@@ -125,4 +127,72 @@ func TestResizingAThousandStrokesKeepsFrames(t *testing.T) {
 	// What a person notices either way is asserted: the others see the
 	// selection resize while the handle moves (Transforms sent as it moves).
 	t.Logf("the page's own work per frame while resizing %d strokes: median %.1f ms (one frame is 16.7 ms)", strokes, busy.work50)
+}
+
+// logLongestBusy logs what a CPU profile's longest stretch of samples
+// without an idle one held: a stall of the page (its length, then the
+// functions most on top of the stack in it, then those most often anywhere
+// in it; "(garbage collector)" and "(program)", the browser's own work,
+// included), to tell a collection from a repaint or a fold.
+func logLongestBusy(t *testing.T, prof *profiler.Profile) {
+	t.Helper()
+	if prof == nil || len(prof.Samples) == 0 {
+		return
+	}
+	byID := map[int64]*profiler.ProfileNode{}
+	parent := map[int64]int64{}
+	for _, n := range prof.Nodes {
+		byID[n.ID] = n
+		for _, c := range n.Children {
+			parent[c] = n.ID
+		}
+	}
+	name := func(id int64) string {
+		f := byID[id].CallFrame
+		return f.FunctionName + "@" + itoa(int(f.LineNumber)) + ":" + itoa(int(f.ColumnNumber))
+	}
+	idle := func(id int64) bool { return byID[id].CallFrame.FunctionName == "(idle)" }
+	// The stretch [from, to) of samples, and its length in µs.
+	bestFrom, bestTo, bestUs := 0, 0, int64(0)
+	from, us := 0, int64(0)
+	for i, id := range prof.Samples {
+		d := int64(0)
+		if i+1 < len(prof.TimeDeltas) {
+			d = prof.TimeDeltas[i+1]
+		}
+		if idle(id) {
+			from, us = i+1, 0
+			continue
+		}
+		us += d
+		if us > bestUs {
+			bestFrom, bestTo, bestUs = from, i+1, us
+		}
+	}
+	self, incl := map[string]int{}, map[string]int{}
+	for _, id := range prof.Samples[bestFrom:bestTo] {
+		self[name(id)]++
+		seen := map[string]bool{}
+		for n, ok := id, true; ok; n, ok = parent[n] {
+			if k := name(n); !seen[k] {
+				seen[k] = true
+				incl[k]++
+			}
+		}
+	}
+	top := func(m map[string]int) []string {
+		var ks []string
+		for k := range m {
+			ks = append(ks, k)
+		}
+		sort.Slice(ks, func(i, j int) bool { return m[ks[i]] > m[ks[j]] })
+		return ks[:min(12, len(ks))]
+	}
+	t.Logf("BUSIEST stretch: %.1f ms, %d samples", float64(bestUs)/1000, bestTo-bestFrom)
+	for _, k := range top(self) {
+		t.Logf("BUSIEST self %5d %s", self[k], k)
+	}
+	for _, k := range top(incl) {
+		t.Logf("BUSIEST incl %5d %s", incl[k], k)
+	}
 }

@@ -12,17 +12,18 @@
 //                then our own strokes not yet confirmed
 //   shown()      all of it in z-order, for hit testing and export
 // Our pending ops apply to all of it at once (edit/pending, edit/reshape).
-// Its parts: edit/shown (what is shown and what a click, an eraser or a
-// marquee touches; pure) and edit/shown_cache, edit/drawing (the stroke or
-// shape being drawn), edit/erase_gesture, edit/move_gesture, edit/arrange
-// (restyle, z-order, nudge, resize and turn of the selection), edit/text
-// and edit/text_claim (texts and who types into them), edit/sweeper.
+// Its parts: edit/own_work (our work not yet confirmed), edit/shown (what
+// is shown and what a click, an eraser or a marquee touches; pure) and
+// edit/shown_cache, edit/selection, edit/drawing (the stroke or shape being
+// drawn), edit/erase_gesture, edit/move_gesture, edit/arrange (restyle,
+// z-order, nudge, resize and turn of the selection), edit/text and
+// edit/text_claim (texts and who types into them), edit/sweeper.
 
 import type { Board, Stroke } from '../protocol/board';
 import { TOOL_TEXT, type Op, type StrokeId } from '../protocol/types';
 import type { Rect } from '../geometry/bounds';
 import type { EraserPath, XY } from '../geometry/hit';
-import { selectionExtent, strokeExtent } from '../geometry/shape';
+import { selectionExtent } from '../geometry/shape';
 import { SyncCore, type Identity, type SyncListener } from '../net/sync';
 import {
   EMPTY_HISTORY,
@@ -36,7 +37,7 @@ import {
   type History,
   type Locate,
 } from './history';
-import { type LocalItem, type ShapeStyle, type StrokeStyle } from './local';
+import { type ShapeStyle, type StrokeStyle } from './local';
 import { Arranger } from './arrange';
 import { Sweeper } from './sweeper';
 import { TextEdits } from './text';
@@ -45,12 +46,12 @@ import { TextClaim } from './text_claim';
 import { Drawing, type Sample } from './drawing';
 import { Eraser } from './erase_gesture';
 import { Mover } from './move_gesture';
-import { NO_PENDING, pendingView, type PendingView } from './pending';
-import { restoredItems } from './restored';
+import { OwnWork } from './own_work';
 import { CommittedCache } from './committed_cache';
-import { ShownCache, type Selected } from './shown_cache';
+import { ShownCache } from './shown_cache';
+import { Selection } from './selection';
 import { Folder } from './reshape';
-import { BoardNames, hitTest, keyOf, shownItems, strokeAt, strokesIn, type OverlayItem, type ShownItem, type ShownState } from './shown';
+import { BoardNames, extentCache, hitTest, shownItems, strokeAt, strokesIn, type ExtentOf, type OverlayItem, type ShownItem, type ShownState } from './shown';
 
 export type { ShapeStyle, StrokeStyle, TextStyle } from './local';
 export type { OverlayItem, Paintable, ShownItem } from './shown';
@@ -65,16 +66,16 @@ export interface EditorListener extends SyncListener {
 
 export class Editor {
   readonly sync: SyncCore;
-  private locals: LocalItem[] = [];
-  private readonly localByN = new Map<number, LocalItem>();
+  /** Our strokes and ops the room has not confirmed yet. */
+  private readonly own: OwnWork;
   /** The stroke or shape being drawn. */
   private readonly draw: Drawing = new Drawing({
     readOnly: () => this.readOnly,
     endGestures: () => this.endGestures(),
-    newStroke: () => this.nextStroke++,
+    newStroke: () => this.own.newStroke(),
     push: (op) => this.push(op),
-    addLocal: (l) => this.addLocal(l),
-    dropItem: (l) => this.dropItem(l),
+    addLocal: (l) => this.own.add(l),
+    dropItem: (l) => this.own.drop(l),
     recordStroke: (n) => this.setHistory(record(this.historyV, { kind: 'stroke', stroke: n })),
     changed: () => this.changed(),
   });
@@ -82,7 +83,7 @@ export class Editor {
   readonly arrange: Arranger = new Arranger({
     readOnly: () => this.readOnly,
     selection: () => this.selection,
-    selectedItems: () => this.selectedNow().items,
+    selectedItems: () => this.picked.now().items,
     shown: () => this.shown(),
     board: () => this.sync.board,
     me: () => this.sync.author,
@@ -91,18 +92,18 @@ export class Editor {
     record: (a) => this.setHistory(record(this.historyV, a)),
     changed: () => this.changed(),
     dragged: () => this.listener.changed?.(),
-    newStroke: () => this.nextStroke++,
+    newStroke: () => this.own.newStroke(),
     select: (ids) => this.select(ids),
-    addLocal: (l) => this.addLocal(l),
+    addLocal: (l) => this.own.add(l),
   });
   /** Placing texts and typing into anyone's. */
   readonly texts: TextEdits = new TextEdits({
     readOnly: () => this.readOnly,
     endGestures: () => this.endGestures(),
-    newStroke: () => this.nextStroke++,
+    newStroke: () => this.own.newStroke(),
     push: (op) => this.push(op),
-    addLocal: (l) => this.addLocal(l),
-    local: (n) => this.localByN.get(n),
+    addLocal: (l) => this.own.add(l),
+    local: (n) => this.own.byN.get(n),
     shown: (all) => this.shown(all),
     shownWithEdited: () => shownItems({ ...this.shownState(), editingKey: null }, true),
     extentOf: (s) => this.extentOf(s),
@@ -119,10 +120,10 @@ export class Editor {
     readOnly: () => this.readOnly,
     me: () => this.sync.author,
     endGestures: () => this.endGestures(),
-    newStroke: () => this.nextStroke++,
+    newStroke: () => this.own.newStroke(),
     push: (op) => this.push(op),
     record: (a) => this.setHistory(record(this.historyV, a)),
-    dropSelection: () => (this.selected = []),
+    dropSelection: () => this.picked.clear(),
     changed: () => this.changed(),
   });
   /** The stroke eraser. */
@@ -147,18 +148,20 @@ export class Editor {
   });
   /** Our claim on the text we type into. */
   private readonly claim: TextClaim = new TextClaim(() => this.sync, () => this.texts.setEditing(null));
-  private nextStroke = 1;
   private historyV: History = EMPTY_HISTORY;
-  private pending: PendingView = NO_PENDING;
-  private selected: StrokeId[] = [];
   private editingKey: string | null = null;
   private soloV = 0;
-  private readonly extents = new WeakMap<object, { n: number; r: Rect }>();
   private readonly committedCache = new CommittedCache();
   private readonly shownCache = new ShownCache();
   private readonly folder = new Folder();
   private readonly dragKeys = new BoardNames();
-  private readonly selectedNames = new BoardNames();
+  /** What is selected (edit/selection). */
+  private readonly picked = new Selection({
+    cache: this.shownCache,
+    shown: () => this.shown(),
+    frameOf: (s) => this.frameOf(s),
+    me: () => this.sync.author,
+  });
 
   constructor(send: (frame: Uint8Array) => void, private readonly listener: EditorListener, identity: Identity) {
     this.sync = new SyncCore(
@@ -171,7 +174,7 @@ export class Editor {
         },
         boardReplaced: (b) => {
           this.committedCache.boardChanged();
-          this.advanceStrokeNumber(b);
+          this.own.advance(b);
           listener.boardReplaced?.(b);
           this.changed();
         },
@@ -189,7 +192,7 @@ export class Editor {
         },
         welcomed: (w, epochChanged) => {
           this.committedCache.boardChanged();
-          this.advanceStrokeNumber(this.sync.board);
+          this.own.advance(this.sync.board);
           this.retire();
           listener.welcomed?.(w, epochChanged);
           this.changed();
@@ -202,6 +205,7 @@ export class Editor {
       },
       identity,
     );
+    this.own = new OwnWork(this.sync);
     // The room's echo of our own Transform or Rotate is what we folded when we sent it.
     this.sync.known = this.folder;
   }
@@ -210,11 +214,7 @@ export class Editor {
   restoreWork(epoch: bigint, author: number, base: number, ops: readonly Op[]): boolean {
     const uids = this.sync.restoreWork(epoch, author, base, ops);
     if (!uids) return false;
-    const { items, maxStroke } = restoredItems(ops, uids);
-    for (const l of items) this.addLocal(l);
-    this.advanceStrokeNumber(this.sync.board);
-    this.nextStroke = Math.max(this.nextStroke, maxStroke + 1);
-    this.refreshPending();
+    this.own.restore(ops, uids);
     this.changed();
     return true;
   }
@@ -332,9 +332,7 @@ export class Editor {
 
   /** selection returns the selected strokes still shown, own ones with author SELF. */
   get selection(): StrokeId[] {
-    const live = this.selectedNow().ids;
-    if (live !== this.selected) this.selected = live.slice();
-    return live.slice();
+    return this.picked.ids();
   }
 
   /** strokeAt returns the topmost shown stroke at p (within radius), or null. */
@@ -349,14 +347,12 @@ export class Editor {
 
   /** select sets the selection. */
   select(ids: readonly StrokeId[]): void {
-    const seen = new Set<string>();
-    this.selected = ids.filter((id) => !seen.has(keyOf(id)) && (seen.add(keyOf(id)), true));
+    this.picked.set(ids);
     this.changed();
   }
 
   isSelected(id: StrokeId): boolean {
-    const k = keyOf(id);
-    return this.selected.some((s) => keyOf(s) === k);
+    return this.picked.has(id);
   }
 
   /** selectAll selects every shown stroke (not partial-eraser strokes). */
@@ -366,7 +362,7 @@ export class Editor {
 
   /** selectionBounds returns the box the selection is framed by (geometry/shape selectionExtent). */
   selectionBounds(): Rect {
-    return this.selectedNow().bounds;
+    return this.picked.now().bounds;
   }
 
   /** moveBy drags the selection by (dx, dy) board units; Move ops go out at each flush. */
@@ -387,7 +383,7 @@ export class Editor {
     this.endGestures();
     for (const op of visibilityOps('erase', ids)) this.push(op);
     this.setHistory(record(this.historyV, { kind: 'erase', strokes: ids }));
-    this.selected = [];
+    this.picked.clear();
     this.changed();
     return true;
   }
@@ -412,7 +408,7 @@ export class Editor {
     if (!this.arrange.flush()) return false;
     this.committed();
     this.overlay();
-    this.selectedNow();
+    this.picked.now();
     return true;
   }
 
@@ -449,7 +445,7 @@ export class Editor {
   setSolo(author: number): void {
     if (author === this.soloV) return;
     this.soloV = author;
-    this.selected = [];
+    this.picked.clear();
     this.changed();
   }
 
@@ -466,10 +462,7 @@ export class Editor {
 
   /** selectedKeys names the selection as shown as transforming() will when it is dragged (one array while it is the same); null: fewer than atLeast. */
   selectedKeys(atLeast: number): readonly string[] | null {
-    // No walk over the board for a selection too small to ask about.
-    if (this.selected.length < Math.max(1, atLeast)) return null;
-    const ids = this.selectedNow().ids;
-    return ids.length < atLeast ? null : this.selectedNames.of(ids, this.sync.author);
+    return this.picked.keys(atLeast);
   }
 
   /** overlay returns the strokes drawn on top each frame, bottom first. */
@@ -488,24 +481,13 @@ export class Editor {
 
   /** localStrokes is how many of our strokes wait for the room's confirmation. */
   get localStrokes(): number {
-    return this.locals.length;
+    return this.own.items.length;
   }
 
   /** extentOf returns what painting s may touch (cached per stroke object and point count). */
-  readonly extentOf = (s: Stroke): Rect => {
-    const c = this.extents.get(s);
-    if (c && c.n === s.points.length) return c.r;
-    const r = strokeExtent(s);
-    this.extents.set(s, { n: s.points.length, r });
-    return r;
-  };
+  readonly extentOf: ExtentOf = extentCache();
 
   // ---- internals ----
-
-  /** selectedNow is the selection as shown (edit/shown_cache), worked out again only when it or what is shown changed. */
-  private selectedNow(): Selected {
-    return this.shownCache.selected(this.selected, this.shown(), this.frameOf);
-  }
 
   /** frameOf is the box the selection frames s by: a text's measured box, others their (cached) extent. */
   private readonly frameOf = (s: Stroke): Rect => (s.tool === TOOL_TEXT ? selectionExtent(s) : this.extentOf(s));
@@ -523,65 +505,28 @@ export class Editor {
     this.arrange.resizeEnd();
   }
 
-  private push(op: Parameters<SyncCore['push']>[0]): number {
+  private push(op: Op): number {
     const uid = this.sync.push(op);
-    if (op.type === 'erase' || op.type === 'restore' || op.type === 'clear' || op.type === 'move' || op.type === 'unsweep' || op.type === 'remove' || op.type === 'transform' || op.type === 'rotate') {
-      this.refreshPending();
-    }
+    if (this.own.pushed(op)) this.shownCache.changed();
     return uid;
-  }
-
-  private addLocal(l: LocalItem): void {
-    this.locals.push(l);
-    this.localByN.set(l.stroke, l);
-  }
-
-  private dropItem(l: LocalItem): void {
-    this.locals = this.locals.filter((x) => x !== l);
-    if (this.localByN.get(l.stroke) === l) this.localByN.delete(l.stroke);
-  }
-
-  private refreshPending(): void {
-    this.shownCache.changed();
-    this.pending = pendingView(this.sync.outbox.entries());
   }
 
   /** retire forgets local items whose last op the room has applied: the board shows them now. */
   private retire(): void {
-    const ob = this.sync.outbox;
-    const cur = this.draw.item;
-    const keep = this.locals.filter((l) => l === cur || (l.lastUid !== 0 && ob.has(l.lastUid)));
-    if (keep.length !== this.locals.length) {
-      for (const l of this.locals) if (!keep.includes(l) && this.localByN.get(l.stroke) === l) this.localByN.delete(l.stroke);
-      this.locals = keep;
-    }
-    if (this.pending !== NO_PENDING) this.refreshPending();
+    this.own.retire(this.draw.item);
     this.changed();
   }
 
   private dropLocal(): void {
-    this.locals = [];
-    this.localByN.clear();
+    this.own.reset();
     this.draw.reset();
     this.eraser.reset();
     this.mover.reset();
     this.arrange.reset();
-    this.selected = [];
+    this.picked.clear();
     this.editingKey = null;
-    this.pending = NO_PENDING;
-    this.nextStroke = 1;
     this.setHistory(EMPTY_HISTORY);
     this.changed();
-  }
-
-  private advanceStrokeNumber(b: Board): void {
-    const me = this.sync.author;
-    if (me === 0) return;
-    for (const s of b.strokes) {
-      if (s.author === me && s.stroke >= this.nextStroke) this.nextStroke = s.stroke + 1;
-      // Our sweeps take numbers from the same count.
-      if (s.sweptBy === me && s.sweptN >= this.nextStroke) this.nextStroke = s.sweptN + 1;
-    }
   }
 
   /** shownState is what decides what is shown now. */
@@ -589,9 +534,9 @@ export class Editor {
     return {
       board: this.sync.board,
       me: this.sync.author,
-      pending: this.pending,
-      locals: this.locals,
-      localByN: this.localByN,
+      pending: this.own.pending,
+      locals: this.own.items,
+      localByN: this.own.byN,
       growing: this.draw.item,
       erasing: this.eraser.keys,
       editingKey: this.editingKey,

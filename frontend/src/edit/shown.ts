@@ -7,6 +7,7 @@ import type { Board, Stroke } from '../protocol/board';
 import type { StrokeId } from '../protocol/types';
 import type { Rect } from '../geometry/bounds';
 import { hitStroke, strokeInRect, type EraserPath, type XY } from '../geometry/hit';
+import { strokeExtent } from '../geometry/shape';
 import { TOOL_TEXT } from '../protocol/types';
 import { SELF } from './history';
 import type { LocalItem } from './local';
@@ -59,6 +60,18 @@ export interface ShownState {
 
 /** ExtentOf returns what painting a stroke may touch. */
 export type ExtentOf = (s: Stroke) => Rect;
+
+/** extentCache returns an ExtentOf that keeps each answer (geometry/shape strokeExtent) per stroke object and point count. */
+export function extentCache(): ExtentOf {
+  const kept = new WeakMap<object, { n: number; r: Rect }>();
+  return (s) => {
+    const c = kept.get(s);
+    if (c && c.n === s.points.length) return c.r;
+    const r = strokeExtent(s);
+    kept.set(s, { n: s.points.length, r });
+    return r;
+  };
+}
 
 export const keyOf = (id: StrokeId): string => id.author + ':' + id.stroke;
 

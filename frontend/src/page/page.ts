@@ -2,7 +2,7 @@
 // page as a whole decides: whether it may draw, the animation frame, the
 // connection, the embed bridge. Each concern is a part of its own
 // (view_control, tool_control, tool_input, key_commands, following,
-// layout); this class holds them and the state none of them owns.
+// others, layout); this class holds them and the state none of them owns.
 
 import { makeAPI } from '../api';
 import { Editor, type EditorListener } from '../edit/editor';
@@ -37,14 +37,14 @@ import type { ShareMenu } from '../ui/share_menu';
 import { OFFLINE_CACHED_NOTE, OFFLINE_NOTE, StatusBanner } from '../ui/status';
 import { embedErrorText, noticeNote } from '../ui/status_text';
 import { TextEditor } from '../ui/text_editor';
-import { TextClaims, claimKey, type Claim } from '../ui/text_claims';
-import { SELF } from '../edit/history';
+import { TextClaims } from '../ui/text_claims';
 import { onTextFont } from '../render/text_font';
 import { ThemeSwitch } from '../ui/theme';
 import { Toast } from '../ui/toast';
 import { BoardSaver } from './board_cache';
 import { keepForOffline } from './offline_start';
 import { Following } from './following';
+import { Others } from './others';
 import { FrameLoop } from './frame_loop';
 import { KeyCommands } from './key_commands';
 import { PageLayout } from './layout';
@@ -75,6 +75,8 @@ export class Page {
   private readonly claims = new TextClaims();
   private readonly laserOut = new LaserOut();
   private readonly viewRelay: ViewRelay;
+  /** The others here: their cursors, lasers, views and the texts they type into. */
+  private readonly others: Others;
   private readonly status: StatusBanner;
   private readonly textEditor: TextEditor;
   private readonly decor: Decorations;
@@ -182,6 +184,20 @@ export class Page {
       schedule,
     });
     this.following = new Following(this.people, (v) => this.view.setView(fitView(v, this.renderer.width, this.renderer.height), false));
+    this.others = new Others({
+      editor: this.editor,
+      renderer: this.renderer,
+      people: this.people,
+      cursors: this.cursors,
+      lasers: this.lasers,
+      claims: this.claims,
+      following: this.following,
+      view: this.view,
+      viewRelay: this.viewRelay,
+      schedule,
+      bridge: () => this.bridge,
+      arrived: () => this.giveWayIfClash(),
+    });
 
     const deps = { canvas, editor: this.editor, decor: this.decor, textEditor: this.textEditor, schedule };
     this.tools = new ToolControl(embed ? firstTool(embed.tools, this.readOnly) : 'pen', this.prefs, embed ? { tools: embed.tools, compact: true } : {}, deps);
@@ -417,49 +433,14 @@ export class Page {
         // (Not for a replay while joining: those points are history.)
         if (author === this.editor.sync.author || !this.editor.sync.live) return;
         const at = cursorOf(e);
-        if (at) this.remoteCursor(author, at.x, at.y);
+        if (at) this.others.cursor(author, at.x, at.y);
       },
-      presence: (m) => {
-        if (m.author === this.editor.sync.author) return;
-        // Someone new may follow this person: they need its view.
-        if (!this.people.name(m.author)) this.viewRelay.again();
-        this.bridge?.people.presence(m.author, m.name);
-        this.people.set(m.author, { name: m.name, color: m.color });
-        this.cursors.rename(m.author, m);
-        this.following.renamed(m.author, m.name);
-        this.giveWayIfClash();
-      },
-      leave: (a) => {
-        this.bridge?.people.leave(a);
-        if (this.editor.solo === a) {
-          // Their row, and its toggle, goes: show everyone's work again.
-          this.editor.setSolo(0);
-          this.people.setSolo(0);
-        }
-        this.people.remove(a);
-        this.cursors.remove(a);
-        this.lasers.remove(a);
-        this.following.left(a);
-      },
-      cursors: (list) => {
-        const me = this.editor.sync.author;
-        for (const c of list) if (c.author !== me) this.remoteCursor(c.author, c.x, c.y);
-      },
-      views: (list) => {
-        const me = this.editor.sync.author;
-        for (const v of list) if (v.author !== me) this.following.viewed(v.author, v);
-      },
+      presence: (m) => this.others.presence(m),
+      leave: (a) => this.others.leave(a),
+      cursors: (list) => this.others.cursors(list),
+      views: (list) => this.others.views(list),
       editors: () => this.frames.schedule(),
-      lasers: (list) => {
-        const me = this.editor.sync.author;
-        for (const l of list) {
-          if (l.author === me) continue;
-          this.lasers.add(l.author, l.points, this.people.name(l.author)?.color ?? 0xe03131ff);
-          const at = l.points[l.points.length - 1];
-          this.remoteCursor(l.author, at.x, at.y);
-        }
-        this.frames.schedule();
-      },
+      lasers: (list) => this.others.lasers(list),
       welcomed: (w, epochChanged) => {
         this.bridge?.people.welcomed();
         const p = this.prefs.current;
@@ -477,12 +458,6 @@ export class Page {
       },
       pausedChanged: (p) => this.status.setPaused(p),
     };
-  }
-
-  /** remoteCursor places author's cursor at board point (x, y); the view follows it when following them. */
-  private remoteCursor(author: number, x: number, y: number): void {
-    if (this.following.byCursor(author)) this.view.centerOn(x, y, false);
-    this.cursors.update(author, x, y, this.renderer.view, this.people.name(author));
   }
 
   /** sentColor is this person's color as others get it: a viewer's is marked (ui/person_color). */
@@ -521,7 +496,7 @@ export class Page {
     renderer.frame();
     // A trail fading (or points waiting for their interval) needs the next frame too.
     if (this.lasers.draw(renderer.view)) this.frames.schedule();
-    this.drawClaims();
+    this.others.drawClaims();
     this.history.frame();
     this.decor.update(renderer.view, selects(this.tools.tool) ? editor.selectionBounds() : null, this.input.selecting.marquee, this.input.selecting.lasso);
     this.tools.syncSelection();
@@ -536,17 +511,6 @@ export class Page {
     this.renderer.prepare();
     this.frames.schedule();
   };
-
-  /** drawClaims labels each text someone else types into now with their name. */
-  private drawClaims(): void {
-    const claims = new Map<string, Claim>();
-    const me = this.editor.sync.author;
-    for (const [who, id] of this.editor.sync.editing()) {
-      const t = this.editor.texts.of(id.author === me ? { author: SELF, stroke: id.stroke } : id);
-      if (t) claims.set(claimKey(id), { name: this.people.name(who)?.name || 'Someone', x: t.x, y: t.y });
-    }
-    this.claims.draw(this.renderer.view, claims);
-  }
 
   /** historyToggled takes the drawing tools away while the past is shown (the hand pans it), and gives them back. */
   private historyToggled(open: boolean): void {
@@ -568,12 +532,7 @@ export class Page {
     this.status.set(s);
     // The server refused an op (4403), or the embed token expired (4410).
     if ((this.editor.readOnly || s.state === 'stopped') && !this.readOnly) this.applyReadOnly();
-    if (s.state !== 'live' && s.state !== 'connecting') {
-      this.people.reset();
-      this.cursors.clear();
-      this.lasers.clear();
-      this.following.stop();
-    }
+    if (s.state !== 'live' && s.state !== 'connecting') this.others.gone();
     this.bridge?.connection(s, this.editor.board.seq);
   }
 

@@ -21,14 +21,10 @@
 // pan's frame costs what came into view, not the board's size; and a frame
 // whose strokes and view did not change costs nothing.
 //
-// Rectangles are repainted by painting every stroke that crosses one of
-// them, whole and in z-order, on a scratch canvas of the layer's size, then
-// copying the rectangles from it. (Painting through a clip would be
-// cheaper, but Chromium antialiases a path cut by a clip differently from
-// the same path painted whole: the layer would no longer be the same, pixel
-// for pixel, as one painted from scratch, as on a page that just opened.)
+// Rectangles are repainted on a scratch canvas and copied from it
+// (render/layer_regions says why not through a clip).
 
-import { area, clip, intersects, isEmpty, union, type Rect } from '../geometry/bounds';
+import { area, clip, intersects, isEmpty, type Rect } from '../geometry/bounds';
 import { GridIndex } from '../geometry/grid_index';
 import { sameView, screenRect, toBoard, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
@@ -36,6 +32,7 @@ import { appendedTo } from '../edit/committed_cache';
 import { TOOL_ERASER, TOOL_HIGHLIGHTER } from '../protocol/types';
 import type { LayerTargets, StrokePainter } from './paint';
 import type { LayerPicture } from './layer_picture';
+import { context, deviceRects, RegionPainter } from './layer_regions';
 import { coarseMin, Refinement } from './refine';
 
 /** More dirty rectangles than this, or more than half the screen: repaint all. */
@@ -56,6 +53,8 @@ export interface LayerStats {
   refinedAt: number;
   /** The script time the last exact picture took, painted over several tasks, ms. */
   refinedMs: number;
+  /** Whole pictures painted over later tasks (paintWhole) and taken. */
+  wholes: number;
 }
 
 export class CommittedLayer {
@@ -65,10 +64,7 @@ export class CommittedLayer {
   private spareUnder: HTMLCanvasElement;
   private spareInk: HTMLCanvasElement;
   private targets: LayerTargets;
-  private readonly scratch: HTMLCanvasElement;
-  private readonly scratchCtx: CanvasRenderingContext2D;
-  private readonly scratchInk: HTMLCanvasElement;
-  private readonly scratchTargets: LayerTargets;
+  private readonly regions: RegionPainter;
   /** Strokes on the layer, with the rectangle each may cover. */
   private drawn = new Map<Stroke, Rect>();
   /** The strokes of the last sync, and the index of where each is. */
@@ -94,7 +90,7 @@ export class CommittedLayer {
   private cssW = 0;
   private cssH = 0;
   private dpr = 1;
-  readonly stats: LayerStats = { full: 0, regions: 0, shifts: 0, painted: 0, lastFullMs: 0, coarse: 0, refinedAt: 0, refinedMs: 0 };
+  readonly stats: LayerStats = { full: 0, regions: 0, shifts: 0, painted: 0, lastFullMs: 0, coarse: 0, refinedAt: 0, refinedMs: 0, wholes: 0 };
   /** The pixels are a coarse picture (or partly one): an exact one is painted once the view is still. */
   private coarseV = false;
   /** The exact picture being painted, if any. */
@@ -111,11 +107,8 @@ export class CommittedLayer {
     this.spareUnder = document.createElement('canvas');
     this.spareInk = document.createElement('canvas');
     this.index = new GridIndex<Stroke>((s) => painter.bounds(s));
-    this.scratch = document.createElement('canvas');
-    this.scratchInk = document.createElement('canvas');
+    this.regions = new RegionPainter(painter);
     this.targets = { under: context(this.underC), ink: context(this.inkC) };
-    this.scratchCtx = context(this.scratch);
-    this.scratchTargets = { under: this.scratchCtx, ink: context(this.scratchInk) };
     this.renderedV = view;
   }
 
@@ -151,7 +144,7 @@ export class CommittedLayer {
     this.dpr = dpr;
     const w = Math.max(1, Math.round(cssW * dpr));
     const h = Math.max(1, Math.round(cssH * dpr));
-    for (const c of [this.underC, this.inkC, this.spareUnder, this.spareInk, this.scratch, this.scratchInk]) {
+    for (const c of [this.underC, this.inkC, this.spareUnder, this.spareInk, ...this.regions.canvases]) {
       c.width = w;
       c.height = h;
     }
@@ -190,12 +183,46 @@ export class CommittedLayer {
     [this.inkC, p.ink] = [p.ink, this.inkC];
     [this.underC, p.under] = [p.under, this.underC];
     this.targets = { under: context(this.underC), ink: context(this.inkC) };
+    this.holds(p.desired, p.underBlank, p.blank);
+    return true;
+  }
+
+  /** holds says the pixels are now desired's, painted whole (a picture taken): what is drawn where, the index. */
+  private holds(desired: readonly Stroke[], underBlank: boolean, blank: boolean): void {
     this.drawn = new Map();
-    for (const s of p.desired) this.drawn.set(s, this.painter.bounds(s));
-    this.reindex(p.desired, true);
+    for (const s of desired) this.drawn.set(s, this.painter.bounds(s));
+    this.reindex(desired, true);
     if (!this.index.built) globalThis.setTimeout(() => this.index.build(), 0);
-    this.underBlank = p.underBlank;
-    this.blankV = p.blank;
+    this.underBlank = underBlank;
+    this.blankV = blank;
+  }
+
+  /**
+   * paintWhole starts painting desired whole, as a full repaint would, in
+   * the rendered view over the next tasks (render/refine), for takeWhole;
+   * null when the layer's pixels are not exact (a coarse picture, or none).
+   */
+  paintWhole(desired: readonly Stroke[]): Refinement | null {
+    if (!this.valid || this.coarseV) return null;
+    const shown = this.crossing([this.screen()], desired, desired.length - 1);
+    return new Refinement(this.painter, desired, shown, this.renderedV, this.dpr, this.inkC.width, this.inkC.height, this.requestFrame);
+  }
+
+  /**
+   * takeWhole takes the pixels of r (paintWhole's, finished) in place of
+   * the layer's: it then holds r.desired as a full repaint leaves it. It
+   * returns false, taking nothing, unless the layer's view and size are
+   * still r's and its pixels exact.
+   */
+  takeWhole(r: Refinement): boolean {
+    const fits = r.ink.width === this.inkC.width && r.ink.height === this.inkC.height;
+    if (!r.finished || !this.valid || this.coarseV || !fits || !sameView(r.view, this.renderedV)) return false;
+    r.finish(this.renderedV.scale * this.dpr);
+    r.copyTo(this.targets, true);
+    // A blank canvas copied is no pixels: these only spare the screen copies of nothing.
+    this.holds(r.desired, !r.desired.some(isUnder), r.desired.length === 0);
+    this.stats.full++;
+    this.stats.wholes++;
     return true;
   }
 
@@ -547,64 +574,16 @@ export class CommittedLayer {
   private repaintRegions(rs: readonly Rect[], desired: readonly Stroke[], top: number): void {
     this.stats.regions += rs.length;
     const v = this.renderedV;
-    const k = this.dpr;
-    const w = this.inkC.width;
-    const h = this.inkC.height;
-    // Each rectangle in device pixels, grown to whole pixels, and back in board units.
-    const dev: Array<[number, number, number, number]> = [];
-    const grown: Rect[] = [];
-    for (const r of rs) {
-      const x0 = Math.max(0, Math.floor((r.minX * v.scale + v.x) * k) - 1);
-      const y0 = Math.max(0, Math.floor((r.minY * v.scale + v.y) * k) - 1);
-      const x1 = Math.min(w, Math.ceil((r.maxX * v.scale + v.x) * k) + 1);
-      const y1 = Math.min(h, Math.ceil((r.maxY * v.scale + v.y) * k) + 1);
-      if (x1 <= x0 || y1 <= y0) continue;
-      dev.push([x0, y0, x1 - x0, y1 - y0]);
-      grown.push(
-        union(r, {
-          minX: (x0 / k - v.x) / v.scale,
-          minY: (y0 / k - v.y) / v.scale,
-          maxX: (x1 / k - v.x) / v.scale,
-          maxY: (y1 / k - v.y) / v.scale,
-        }),
-      );
-    }
+    const { dev, grown } = deviceRects(rs, v, this.dpr, this.inkC.width, this.inkC.height);
     if (dev.length === 0) return;
     this.blankV = false;
-    const st = this.scratchTargets;
     const strokes = this.crossing(grown, desired, top);
     this.note(strokes);
-    const blank = this.underBlank;
-    const layers = blank ? [st.ink] : [st.under, st.ink];
-    // Only the rectangles are cleared: what the scratch holds elsewhere is
-    // never copied.
-    for (const ctx of layers) {
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      for (const [x, y, dw, dh] of dev) ctx.clearRect(x, y, dw, dh);
-      ctx.save();
-      ctx.setTransform(v.scale * k, 0, 0, v.scale * k, v.x * k, v.y * k);
-    }
-    this.stats.painted += this.painter.paintAll(st, strokes, v.scale * k);
-    for (const ctx of layers) ctx.restore();
-    const pairs: Array<[CanvasRenderingContext2D, HTMLCanvasElement]> = [[this.targets.ink, this.scratchInk]];
-    if (!blank) pairs.push([this.targets.under, this.scratch]);
-    for (const [ctx, from] of pairs) {
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      for (const [x, y, dw, dh] of dev) {
-        ctx.clearRect(x, y, dw, dh);
-        ctx.drawImage(from, x, y, dw, dh, x, y, dw, dh);
-      }
-    }
+    this.stats.painted += this.regions.repaint(this.targets, dev, strokes, v, this.dpr, this.underBlank);
   }
 }
 
 /** isUnder reports whether a stroke paints on the under layer (a highlighter; an eraser only clears it). */
 function isUnder(s: Stroke): boolean {
   return s.tool === TOOL_HIGHLIGHTER;
-}
-
-function context(c: HTMLCanvasElement): CanvasRenderingContext2D {
-  const ctx = c.getContext('2d');
-  if (!ctx) throw new Error('sketchpad: no 2d canvas context');
-  return ctx;
 }

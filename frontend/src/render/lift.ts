@@ -126,6 +126,11 @@ export class Lift {
     if (!this.painted) this.paint(view, dpr, screen);
   }
 
+  /** ready says the bitmap is painted: draw only copies it. */
+  get ready(): boolean {
+    return this.painted;
+  }
+
   /** taken says a lift prepared ahead is now the one drawn: the strokes count as just moved. */
   taken(now: number): void {
     this.changedAt = now;

@@ -14,11 +14,12 @@ import type { Editor, OverlayItem } from '../edit/editor';
 import { TOOL_HIGHLIGHTER } from '../protocol/types';
 import { HOME_VIEW, sameView, screenRect, snapView, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
-import type { Rect } from '../geometry/bounds';
+import { intersects, type Rect } from '../geometry/bounds';
 import { CommittedLayer } from './layer';
 import { Lift, LIFT_MIN, keyOfStroke } from './lift';
 import { LiftPrep, type Basis } from './lift_prep';
 import { StrokePainter } from './paint';
+import type { Refinement } from './refine';
 
 /** RenderSource is what a renderer draws: the page's editor, or a board of the past (history/). */
 export type RenderSource = Pick<Editor, 'committed' | 'overlay'> & Partial<Pick<Editor, 'transforming' | 'selectedKeys'>>;
@@ -48,6 +49,10 @@ export interface RenderStats {
   /** Big selections' lifts painted ahead in idle time, and those a drag took (render/lift_prep). */
   liftsAhead: number;
   liftsTaken: number;
+  /** Lifts put back by a layer painted whole over the next tasks while the picture showed the strokes (not at once, in one frame). */
+  liftsPutBackLater: number;
+  /** Times a frame painted a lift's bitmap (its strokes painted anew: a lift started, a pause in a drag, a repaint). */
+  liftPaints: number;
   /**
    * How long the last whole board took from its arrival (a snapshot's
    * frame, decoding included; or the copy kept on this device, handed over
@@ -69,6 +74,7 @@ export class Renderer {
   private lift: Lift;
   private readonly ahead: LiftPrep;
   private lifts = 0;
+  private liftPaints = 0;
   /** Bumped by whatever repaints everything: a picture painted ahead before it is not taken. */
   private gen = 0;
   private viewV: View = HOME_VIEW;
@@ -87,6 +93,8 @@ export class Renderer {
   private refusedOurs: readonly string[] | null = null;
   private refusedTheirs: ReadonlySet<string> | null = null;
   private openedAt = 0;
+  /** The layer with the lifted strokes put back, being painted over the next tasks while the picture still shows them (liftWhatMoves). */
+  private whole: Refinement | null = null;
   /** The canvas shows nothing (sized since, or the last frame drew nothing on it). */
   private screenBlank = true;
 
@@ -140,6 +148,7 @@ export class Renderer {
     this.canvas.height = Math.max(1, Math.round(h * dpr));
     this.screenBlank = true;
     this.gen++;
+    this.dropWhole();
     this.layer.resize(w, h, dpr);
     this.viewV = snapView(this.viewV, dpr);
   }
@@ -159,6 +168,8 @@ export class Renderer {
       lifted: this.lift.keys?.size ?? 0,
       liftsAhead: this.ahead.painted,
       liftsTaken: this.ahead.taken,
+      liftPaints: this.liftPaints,
+      liftsPutBackLater: s.wholes,
       openMs: this.openMs,
       shownAt: this.shownAt,
       coarseRenders: s.coarse,
@@ -177,6 +188,7 @@ export class Renderer {
     if (this.painter.dark === dark) return;
     this.painter.dark = dark;
     this.gen++;
+    this.dropWhole();
     this.layer.invalidate();
     this.lift.repaint();
     this.requestFrame();
@@ -190,6 +202,7 @@ export class Renderer {
   /** repaint paints everything again (the text font arrived, an image arrived). */
   repaint(): void {
     this.gen++;
+    this.dropWhole();
     this.layer.invalidate();
     this.lift.repaint();
     this.requestFrame();
@@ -297,7 +310,10 @@ export class Renderer {
     } else ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.layer.ink, 0, 0);
     // The lifted picture is part of the board (only strokes below it are under it: liftWhatMoves); what is still growing goes over it.
-    if (this.lift.keys) this.lift.draw(ctx, v, k, screenRect(v, this.cssW, this.cssH));
+    if (this.lift.keys) {
+      if (!this.lift.ready) this.liftPaints++;
+      this.lift.draw(ctx, v, k, screenRect(v, this.cssW, this.cssH));
+    }
     for (const item of overlay) if (item.stroke.tool !== TOOL_HIGHLIGHTER && !this.lift.isLifted(item)) this.paintMoved(ctx, item);
   }
 
@@ -335,18 +351,58 @@ export class Renderer {
       if (ours) this.refusedOurs = ours;
       else this.refusedTheirs = keys;
     }
-    if (!shown || covered || (!ours && now - this.lift.changedAt >= SETTLE_MS)) {
+    const still = shown && !covered && !ours && now - this.lift.changedAt >= SETTLE_MS;
+    if (still && wasLifted) {
+      // Put back: the layer repainted whole, as a page that opens the board
+      // now paints it (a stroke added on top is painted alone, which for a
+      // pen seen from afar is not the same pixels), over the next tasks
+      // while the picture shows the strokes (a thousand strokes painted anew
+      // are many frames' work), and taken in one frame.
+      const put = this.putBack(committed);
+      if (put === 'painting') return this.settleLater();
       this.lift.stop();
-      // Repainted whole, as a page that opens the board now paints it (a
-      // stroke added on top is painted alone, which for a pen seen from
-      // afar is not the same pixels); not when lifted and put back in this
-      // frame, before the layer was painted without the lifted strokes.
+      if (put === 'no') this.layer.invalidate();
+      return;
+    }
+    this.dropWhole();
+    if (!shown || covered || still) {
+      this.lift.stop();
+      // Repainted whole; not when lifted and put back in this frame, before the layer was painted without the lifted strokes.
       if (wasLifted) this.layer.invalidate();
       return;
     }
     // A pause in the drag: the picture painted again where the strokes are, with their widths as they settle.
     if (ours && this.lift.stale(now)) this.lift.repaint();
     this.settleLater();
+  }
+
+  /**
+   * putBack paints the layer whole with the lifted strokes (committed) over
+   * the next tasks: 'painting' until it is done, 'taken' once the layer
+   * took it, 'no' when it cannot (the layer's pixels not exact, the view
+   * or the strokes changed otherwise than by strokes added on top): the
+   * layer is then repainted at once.
+   */
+  private putBack(committed: readonly Stroke[]): 'painting' | 'taken' | 'no' {
+    const w = this.whole;
+    if (!w) {
+      this.whole = this.layer.paintWhole(committed);
+      return this.whole ? 'painting' : 'no';
+    }
+    const screen = screenRect(w.view, this.cssW, this.cssH);
+    if (!sameView(w.view, this.viewV) || !w.follow(committed, (s) => intersects(this.painter.bounds(s), screen))) {
+      this.dropWhole();
+      return 'no';
+    }
+    if (!w.finished) return 'painting';
+    this.whole = null;
+    return this.layer.takeWhole(w) ? 'taken' : 'no';
+  }
+
+  /** dropWhole stops painting the layer whole (the lifted strokes moved again, or went). */
+  private dropWhole(): void {
+    this.whole?.cancel();
+    this.whole = null;
   }
 
   /**

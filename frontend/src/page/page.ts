@@ -43,6 +43,7 @@ import { onTextFont } from '../render/text_font';
 import { ThemeSwitch } from '../ui/theme';
 import { Toast } from '../ui/toast';
 import { BoardSaver } from './board_cache';
+import { firstPictureHold } from './first_picture';
 import { keepForOffline } from './offline_start';
 import { Following } from './following';
 import { FrameLoop } from './frame_loop';
@@ -351,6 +352,7 @@ export class Page {
       stopWith: () => (tokenClock.expired(Date.now()) ? CLOSE_EXPIRED : null),
       helloAfter: offline ?? made,
       handleAfter: made,
+      holdFor: firstPictureHold(renderer, this.editor, this.view.landing),
     });
     this.connection = connection;
     window.sketchpad = makeAPI(this.editor, () => connection.state, {

@@ -56,6 +56,8 @@ export interface RenderStats {
   openMs: number;
   /** When that first frame ended, in ms since the page's navigation started (performance.now()); 0 before one. */
   shownAt: number;
+  /** When (performance.now()) a big board's first picture was painted, before the board was built (showFirstPicture); 0 if none. */
+  firstPictureAt: number;
   /** Full repaints that showed a coarse picture first (a big board), and when (performance.now()) and for how much script time (ms) the exact picture last replaced one. */
   coarseRenders: number;
   refinedAt: number;
@@ -89,6 +91,9 @@ export class Renderer {
   private openedAt = 0;
   /** The canvas shows nothing (sized since, or the last frame drew nothing on it). */
   private screenBlank = true;
+  /** The canvas shows a first picture of a board not built yet: a frame with nothing to show keeps it. */
+  private firstPicture = false;
+  private firstPictureAt = 0;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -139,6 +144,7 @@ export class Renderer {
     this.canvas.width = Math.max(1, Math.round(w * dpr));
     this.canvas.height = Math.max(1, Math.round(h * dpr));
     this.screenBlank = true;
+    this.firstPicture = false;
     this.gen++;
     this.layer.resize(w, h, dpr);
     this.viewV = snapView(this.viewV, dpr);
@@ -161,6 +167,7 @@ export class Renderer {
       liftsTaken: this.ahead.taken,
       openMs: this.openMs,
       shownAt: this.shownAt,
+      firstPictureAt: this.firstPictureAt,
       coarseRenders: s.coarse,
       refinedAt: s.refinedAt,
       refinedMs: s.refinedMs,
@@ -193,6 +200,31 @@ export class Renderer {
     this.layer.invalidate();
     this.lift.repaint();
     this.requestFrame();
+  }
+
+  /** showsNothing: the screen is blank and no board has been painted. */
+  get showsNothing(): boolean {
+    return this.screenBlank && this.layer.blank && !this.firstPicture;
+  }
+
+  /**
+   * showFirstPicture paints a picture of a board still being built (a big
+   * snapshot's sketch, render/first_picture) on the screen, if the screen
+   * shows nothing yet: paint gets the context, the view, the device pixel
+   * ratio and the size in CSS pixels. Frames with nothing to show keep it;
+   * the first that shows the board paints over it. It reports whether it
+   * painted.
+   */
+  showFirstPicture(paint: (ctx: CanvasRenderingContext2D, v: View, dpr: number, w: number, h: number) => void, v: View): boolean {
+    if (!this.showsNothing || this.cssW === 0 || this.cssH === 0) return false;
+    const ctx = this.ctx;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    paint(ctx, snapView(v, this.dpr), this.dpr, this.cssW, this.cssH);
+    this.screenBlank = false;
+    this.firstPicture = true;
+    this.firstPictureAt = performance.now();
+    return true;
   }
 
   /** snapshotArrived says a whole board arrived at t (performance.now()), a snapshot's frame or the copy kept on this device: the next frame measures openMs. */
@@ -250,8 +282,11 @@ export class Renderer {
     if (stale || this.layer.coarse) this.settleLater();
     // An empty board on an empty screen: nothing to clear, nothing to copy.
     const empty = this.layer.blank && overlay.length === 0 && !this.lift.keys;
-    if (!(empty && this.screenBlank)) this.paintScreen(overlay, stale);
-    this.screenBlank = empty;
+    if (!(empty && (this.screenBlank || this.firstPicture))) {
+      this.paintScreen(overlay, stale);
+      this.firstPicture = false;
+    }
+    this.screenBlank = empty && !this.firstPicture;
     this.ahead.want(this.wantAhead(committed, overlay));
     this.frames++;
     const t1 = performance.now();

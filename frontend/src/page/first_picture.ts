@@ -1,0 +1,60 @@
+// A big board's first picture. A late joiner's page builds a board of
+// 100,000 strokes from its snapshot in about a second of one task, and
+// until then the screen is empty. When the snapshot's frame comes and the
+// screen shows nothing yet, the page reads the frame's strokes into flat
+// arrays (protocol/snapshot_sketch), paints them coarsely where the page
+// will land (render/first_picture), and holds the frame (and what comes
+// after it, in order) until the browser has shown that picture; then the
+// board is built and shown as before, over it.
+
+import type { Editor } from '../edit/editor';
+import { sketchSnapshot } from '../protocol/snapshot_sketch';
+import { paintSketch } from '../render/first_picture';
+import { coarseMin } from '../render/refine';
+import type { Renderer } from '../render/renderer';
+import type { Landing } from '../ui/landing';
+
+/** A frame smaller than this many bytes a stroke for the smallest big board holds no big board: not looked into. */
+const MIN_STROKE_BYTES = 10;
+
+/** If no frame comes (a hidden page), the held frame goes on after this long (ms). */
+const FRAME_WAIT_MS = 100;
+
+/**
+ * firstPictureHold returns the connection's holdFor (net/connection): the
+ * first big snapshot, while the screen and the board are empty, is
+ * painted as a picture and held until the screen has shown it.
+ */
+export function firstPictureHold(renderer: Renderer, editor: Editor, landing: Landing): (frame: Uint8Array) => Promise<void> | null {
+  let done = false;
+  return (frame) => {
+    if (done) return null;
+    const min = coarseMin();
+    if (frame.length < min * MIN_STROKE_BYTES) return null;
+    // Once a board is here (or the screen shows anything), there is no first picture to make.
+    if (editor.sync.board.strokes.length > 0 || !renderer.showsNothing) {
+      done = true;
+      return null;
+    }
+    const sk = sketchSnapshot(frame, min);
+    if (!sk) return null;
+    done = true;
+    const v = landing.viewOnArrival(sk.box);
+    const painted = renderer.showFirstPicture((ctx, at, dpr, w, h) => paintSketch(ctx, sk, at, dpr, w, h, (t, c) => renderer.painter.cssOf(t, c)), v);
+    return painted ? afterNextFrame() : null;
+  };
+}
+
+/** afterNextFrame resolves in a task after the browser's next frame (what was painted before it is on the screen). */
+function afterNextFrame(): Promise<void> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const go = (): void => {
+      if (settled) return;
+      settled = true;
+      resolve();
+    };
+    requestAnimationFrame(() => setTimeout(go, 0));
+    setTimeout(go, FRAME_WAIT_MS);
+  });
+}

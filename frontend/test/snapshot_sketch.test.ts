@@ -53,6 +53,7 @@ test('sketch: the visible strokes of a snapshot, their points and the bounds of 
   const visible = board.strokes.filter((s) => !s.hidden && s.sweptN === 0);
   const sk = sketchSnapshot(frame, 100);
   assert.ok(sk);
+  assert.equal(sk.seq, board.seq);
   assert.deepEqual(
     expand(sk),
     visible.map((s) => ({ tool: s.tool, color: s.color, width: s.width, xy: s.points.flatMap((p) => [p.x, p.y]) })),

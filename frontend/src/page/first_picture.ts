@@ -5,9 +5,11 @@
 // arrays (protocol/snapshot_sketch), paints them coarsely where the page
 // will land (render/first_picture), and holds the frame (and what comes
 // after it, in order) until the browser has shown that picture; then the
-// board is built and shown as before, over it.
+// board is built, and its first frame takes that picture as its coarse one
+// (or paints its own), the exact picture following as before.
 
 import type { Editor } from '../edit/editor';
+import type { Stroke } from '../protocol/board';
 import { sketchSnapshot } from '../protocol/snapshot_sketch';
 import { paintSketch } from '../render/first_picture';
 import { coarseMin } from '../render/refine';
@@ -40,8 +42,19 @@ export function firstPictureHold(renderer: Renderer, editor: Editor, landing: La
     if (!sk) return null;
     done = true;
     const v = landing.viewOnArrival(sk.box);
-    const painted = renderer.showFirstPicture((ctx, at, dpr, w, h) => paintSketch(ctx, sk, at, dpr, w, h, (t, c) => renderer.painter.cssOf(t, c)), v);
-    return painted ? afterNextFrame() : null;
+    const css = (t: number, c: number): string => renderer.painter.cssOf(t, c);
+    // The layer takes the picture as its own while the board is the one sketched: nothing applied since, every stroke closed.
+    const shows = (desired: readonly Stroke[]): boolean => editor.sync.board.seq === sk.seq && desired.length === sk.n;
+    const painted = renderer.showFirstPicture((under, ink, at, dpr, w, h) => paintSketch(under, ink, sk, at, dpr, w, h, css), v, shows);
+    if (!painted) return null;
+    const shown = afterNextFrame();
+    // The held frame is handled once shown settles: a board that did not come of it (a malformed snapshot) leaves no picture of it.
+    void shown.then(() =>
+      setTimeout(() => {
+        if (editor.sync.board.strokes.length === 0) renderer.dropFirstPicture();
+      }, 0),
+    );
+    return shown;
   };
 }
 

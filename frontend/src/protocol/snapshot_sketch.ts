@@ -29,6 +29,8 @@ const FLAG_WRAP = 1 << 7;
 
 /** SnapshotSketch is a snapshot's visible strokes as flat arrays, in z-order. */
 export interface SnapshotSketch {
+  /** The board's sequence number. */
+  readonly seq: number;
   /** How many visible strokes. */
   readonly n: number;
   readonly tool: Uint8Array;
@@ -67,7 +69,7 @@ export function sketchSnapshot(frame: Uint8Array, min: number): SnapshotSketch |
 function sketchBoard(body: Uint8Array, min: number): SnapshotSketch | null {
   const r = new ByteReader(body);
   r.u64();
-  r.uvarint();
+  const seq = r.uvarint();
   const na = r.uvarint();
   if (na * 3 > r.remaining()) return null;
   for (let i = 0; i < na; i++) {
@@ -146,5 +148,5 @@ function sketchBoard(body: Uint8Array, min: number): SnapshotSketch | null {
   }
   if (k < min) return null;
   start[k] = m;
-  return { n: k, tool, color, width, start, xy, box: { minX, minY, maxX, maxY } };
+  return { seq, n: k, tool, color, width, start, xy, box: { minX, minY, maxX, maxY } };
 }

@@ -2,21 +2,37 @@
 // snapshot's sketch (protocol/snapshot_sketch.ts) painted straight from its
 // flat arrays, as the committed layer's coarse picture paints (one path and
 // one stroke() per color and width, a point kept only every couple of
-// device pixels): highlighters first, under the ink, then the rest. The
-// renderer's first frame of the board paints over it.
+// device pixels), highlighters on an under canvas, the rest on an ink
+// canvas, as the committed layer keeps them. The screen shows them; the
+// layer's first full repaint of the board takes them as its coarse
+// picture when they are still of that board and view (render/layer), and
+// paints the exact one over later tasks as after any coarse picture.
 
 import type { SnapshotSketch } from '../protocol/snapshot_sketch';
 import { TOOL_HIGHLIGHTER, TOOL_PEN } from '../protocol/types';
 import type { View } from '../geometry/view';
+import type { Stroke } from '../protocol/board';
+
+/** FirstPicture is a sketch painted before its board was built, offered to the layer. */
+export interface FirstPicture {
+  /** The highlighters (null: none), and everything else, in device pixels. */
+  readonly under: HTMLCanvasElement | null;
+  readonly ink: HTMLCanvasElement;
+  readonly view: View;
+  /** Whether the layer's strokes (closed, shown, in z-order) are those the picture shows: the board as it came, nothing applied since. */
+  readonly shows: (desired: readonly Stroke[]) => boolean;
+}
 
 /** A point is kept only this far (device pixels) from the last one kept, as in the coarse picture. */
 const STEP_PX = 2;
 
 /**
- * paintSketch paints sk into ctx (w × h CSS pixels, dpr device pixels
- * each) through view v; css gives a stroke's color for its tool.
+ * paintSketch paints sk through view v on canvases of w × h CSS pixels,
+ * dpr device pixels each: the highlighters into under, the rest into ink;
+ * css gives a stroke's color for its tool. It reports whether it painted
+ * a highlighter.
  */
-export function paintSketch(ctx: CanvasRenderingContext2D, sk: SnapshotSketch, v: View, dpr: number, w: number, h: number, css: (tool: number, color: number) => string): void {
+export function paintSketch(under: CanvasRenderingContext2D, ink: CanvasRenderingContext2D, sk: SnapshotSketch, v: View, dpr: number, w: number, h: number, css: (tool: number, color: number) => string): boolean {
   const dev = v.scale * dpr;
   const step = STEP_PX / dev;
   // What the screen shows, in board units.
@@ -62,11 +78,12 @@ export function paintSketch(ctx: CanvasRenderingContext2D, sk: SnapshotSketch, v
     }
     path.lineTo(xy[2 * (b - 1)], xy[2 * (b - 1) + 1]);
   }
-  ctx.save();
-  ctx.setTransform(dev, 0, 0, dev, v.x * dpr, v.y * dpr);
-  ctx.lineCap = 'round';
-  ctx.lineJoin = 'round';
-  for (const layer of layers) {
+  layers.forEach((layer, i) => {
+    const ctx = i === 0 ? under : ink;
+    ctx.save();
+    ctx.setTransform(dev, 0, 0, dev, v.x * dpr, v.y * dpr);
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
     for (const [key, path] of layer) {
       const [t, c, wd] = key.split(' ').map(Number);
       ctx.strokeStyle = css(t, c);
@@ -74,6 +91,7 @@ export function paintSketch(ctx: CanvasRenderingContext2D, sk: SnapshotSketch, v
       ctx.lineWidth = t === TOOL_PEN ? wd * 0.75 : wd;
       ctx.stroke(path);
     }
-  }
-  ctx.restore();
+    ctx.restore();
+  });
+  return layers[0].size > 0;
 }

@@ -37,6 +37,7 @@ import { TOOL_ERASER, TOOL_HIGHLIGHTER } from '../protocol/types';
 import type { LayerTargets, StrokePainter } from './paint';
 import type { LayerPicture } from './layer_picture';
 import { coarseMin, Refinement } from './refine';
+import type { FirstPicture } from './first_picture';
 
 /** More dirty rectangles than this, or more than half the screen: repaint all. */
 const MAX_REGIONS = 32;
@@ -99,6 +100,8 @@ export class CommittedLayer {
   private coarseV = false;
   /** The exact picture being painted, if any. */
   private refinement: Refinement | null = null;
+  /** A first picture painted before the board was built, for the next full repaint (render/first_picture). */
+  private offered: FirstPicture | null = null;
 
   constructor(
     private readonly painter: StrokePainter,
@@ -197,6 +200,15 @@ export class CommittedLayer {
     this.underBlank = p.underBlank;
     this.blankV = p.blank;
     return true;
+  }
+
+  /**
+   * offer gives the layer a first picture of a board not built yet: the
+   * next full repaint takes it as its coarse picture instead of painting
+   * one, if it is in that repaint's view and size and of its strokes.
+   */
+  offer(p: FirstPicture): void {
+    this.offered = p;
   }
 
   /** coarse says the pixels are not yet the exact picture (a frame once the view is still paints it). */
@@ -526,21 +538,42 @@ export class CommittedLayer {
     this.underBlank = true;
     const shown = this.crossing([this.screen()], desired, desired.length - 1);
     this.note(shown);
+    const offered = this.offered;
+    this.offered = null;
     // A context first drawn through makes its canvas's pixels: not for nothing.
     if (shown.length) {
-      this.begin();
-      if (shown.length >= coarseMin()) {
-        this.stats.painted += this.painter.paintCoarse(this.targets, shown, view.scale * this.dpr);
+      const coarse = shown.length >= coarseMin();
+      if (coarse && offered && this.takeOffered(offered, desired, view)) this.stats.painted += shown.length;
+      else {
+        this.begin();
+        if (coarse) this.stats.painted += this.painter.paintCoarse(this.targets, shown, view.scale * this.dpr);
+        else this.stats.painted += this.painter.paintAll(this.targets, shown, view.scale * this.dpr);
+        this.end();
+      }
+      if (coarse) {
         this.stats.coarse++;
         this.coarseV = true;
-      } else this.stats.painted += this.painter.paintAll(this.targets, shown, view.scale * this.dpr);
-      this.end();
-      if (this.coarseV) this.refine(desired, shown);
+        this.refine(desired, shown);
+      }
     }
     this.valid = true;
     this.stats.lastFullMs = performance.now() - t0;
     this.lastFullPainted = this.stats.painted - painted0;
     this.blankV = this.lastFullPainted === 0;
+  }
+
+  /** takeOffered copies a first picture into the layer's cleared canvases if it is of desired in view, at the layer's size. */
+  private takeOffered(p: FirstPicture, desired: readonly Stroke[], view: View): boolean {
+    const fits = p.ink.width === this.inkC.width && p.ink.height === this.inkC.height;
+    if (!fits || !sameView(p.view, view) || !p.shows(desired)) return false;
+    this.targets.ink.setTransform(1, 0, 0, 1, 0, 0);
+    this.targets.ink.drawImage(p.ink, 0, 0);
+    if (p.under) {
+      this.targets.under.setTransform(1, 0, 0, 1, 0, 0);
+      this.targets.under.drawImage(p.under, 0, 0);
+      this.underBlank = false;
+    }
+    return true;
   }
 
   /** repaintRegions repaints rectangles rs with the strokes up to desired[top] that cross them. */

@@ -64,6 +64,9 @@ export interface RenderStats {
   refinedMs: number;
 }
 
+/** FirstPainter paints a first picture on an under and an ink canvas (render/first_picture); true: it painted on the under one. */
+export type FirstPainter = (under: CanvasRenderingContext2D, ink: CanvasRenderingContext2D, v: View, dpr: number, w: number, h: number) => boolean;
+
 export class Renderer {
   private readonly ctx: CanvasRenderingContext2D;
   readonly painter = new StrokePainter();
@@ -208,23 +211,37 @@ export class Renderer {
   }
 
   /**
-   * showFirstPicture paints a picture of a board still being built (a big
-   * snapshot's sketch, render/first_picture) on the screen, if the screen
-   * shows nothing yet: paint gets the context, the view, the device pixel
-   * ratio and the size in CSS pixels. Frames with nothing to show keep it;
-   * the first that shows the board paints over it. It reports whether it
-   * painted.
+   * showFirstPicture shows a picture of a board still being built (a big
+   * snapshot's sketch, render/first_picture), if the screen shows nothing
+   * yet: paint gets an under and an ink canvas's contexts, the view, the
+   * device pixel ratio and the size in CSS pixels, and says whether it
+   * painted on the under one. Frames with nothing to show keep it; the
+   * first that shows the board paints over it, and the layer takes it as
+   * its coarse picture while shows says it is of the layer's strokes. It
+   * reports whether it painted.
    */
-  showFirstPicture(paint: (ctx: CanvasRenderingContext2D, v: View, dpr: number, w: number, h: number) => void, v: View): boolean {
+  showFirstPicture(paint: FirstPainter, at: View, shows: (desired: readonly Stroke[]) => boolean): boolean {
     if (!this.showsNothing || this.cssW === 0 || this.cssH === 0) return false;
+    const v = snapView(at, this.dpr);
+    const [under, ink] = [offscreen(this.canvas), offscreen(this.canvas)];
+    const underUsed = paint(context2d(under), context2d(ink), v, this.dpr, this.cssW, this.cssH);
     const ctx = this.ctx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    paint(ctx, snapView(v, this.dpr), this.dpr, this.cssW, this.cssH);
+    if (underUsed) ctx.drawImage(under, 0, 0);
+    ctx.drawImage(ink, 0, 0);
+    this.layer.offer({ under: underUsed ? under : null, ink, view: v, shows });
     this.screenBlank = false;
     this.firstPicture = true;
     this.firstPictureAt = performance.now();
     return true;
+  }
+
+  /** dropFirstPicture takes a first picture off the screen at the next frame, unless a board shows by then (its board never came: a snapshot found malformed). */
+  dropFirstPicture(): void {
+    if (!this.firstPicture) return;
+    this.firstPicture = false;
+    this.requestFrame();
   }
 
   /** snapshotArrived says a whole board arrived at t (performance.now()), a snapshot's frame or the copy kept on this device: the next frame measures openMs. */
@@ -421,4 +438,18 @@ export class Renderer {
       this.requestFrame();
     }, SETTLE_MS + 10);
   }
+}
+
+/** offscreen is a canvas of c's size in device pixels, not in the document. */
+function offscreen(c: HTMLCanvasElement): HTMLCanvasElement {
+  const o = document.createElement('canvas');
+  o.width = c.width;
+  o.height = c.height;
+  return o;
+}
+
+function context2d(c: HTMLCanvasElement): CanvasRenderingContext2D {
+  const ctx = c.getContext('2d');
+  if (!ctx) throw new Error('sketchpad: no 2d canvas context');
+  return ctx;
 }

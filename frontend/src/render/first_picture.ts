@@ -40,8 +40,8 @@ export function paintSketch(under: CanvasRenderingContext2D, ink: CanvasRenderin
   const y0 = -v.y / v.scale;
   const x1 = x0 + w / v.scale;
   const y1 = y0 + h / v.scale;
-  // Two layers (highlighters, the rest); in each, a path per color and width.
-  const layers = [new Map<string, Path2D>(), new Map<string, Path2D>()];
+  // Two layers (highlighters, the rest); in each, a path per color, and per tool and width.
+  const layers = [new Map<number, Map<number, Path2D>>(), new Map<number, Map<number, Path2D>>()];
   const { xy, start, tool, color, width } = sk;
   for (let i = 0; i < sk.n; i++) {
     const a = start[i];
@@ -61,9 +61,11 @@ export function paintSketch(under: CanvasRenderingContext2D, ink: CanvasRenderin
     }
     if (sx1 + wd < x0 || sx0 - wd > x1 || sy1 + wd < y0 || sy0 - wd > y1) continue;
     const layer = layers[tool[i] === TOOL_HIGHLIGHTER ? 0 : 1];
-    const key = tool[i] + ' ' + color[i] + ' ' + wd;
-    let path = layer.get(key);
-    if (!path) layer.set(key, (path = new Path2D()));
+    let byKind = layer.get(color[i]);
+    if (!byKind) layer.set(color[i], (byKind = new Map()));
+    const kind = wd * 16 + tool[i];
+    let path = byKind.get(kind);
+    if (!path) byKind.set(kind, (path = new Path2D()));
     let lx = xy[2 * a];
     let ly = xy[2 * a + 1];
     path.moveTo(lx, ly);
@@ -84,12 +86,15 @@ export function paintSketch(under: CanvasRenderingContext2D, ink: CanvasRenderin
     ctx.setTransform(dev, 0, 0, dev, v.x * dpr, v.y * dpr);
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
-    for (const [key, path] of layer) {
-      const [t, c, wd] = key.split(' ').map(Number);
-      ctx.strokeStyle = css(t, c);
-      // A pen's outline is narrower than its width (the coarse picture's measure); a highlighter's and a line's are the width.
-      ctx.lineWidth = t === TOOL_PEN ? wd * 0.75 : wd;
-      ctx.stroke(path);
+    for (const [c, byKind] of layer) {
+      for (const [kind, path] of byKind) {
+        const t = kind % 16;
+        const wd = (kind - t) / 16;
+        ctx.strokeStyle = css(t, c);
+        // A pen's outline is narrower than its width (the coarse picture's measure); a highlighter's and a line's are the width.
+        ctx.lineWidth = t === TOOL_PEN ? wd * 0.75 : wd;
+        ctx.stroke(path);
+      }
     }
     ctx.restore();
   });

@@ -43,6 +43,7 @@ export function paintSketch(under: CanvasRenderingContext2D, ink: CanvasRenderin
   // Two layers (highlighters, the rest); in each, a path per color, and per tool and width.
   const layers = [new Map<number, Map<number, Path2D>>(), new Map<number, Map<number, Path2D>>()];
   const { xy, start, tool, color, width } = sk;
+  let thin: Thin | null = null;
   for (let i = 0; i < sk.n; i++) {
     const a = start[i];
     const b = start[i + 1];
@@ -60,6 +61,13 @@ export function paintSketch(under: CanvasRenderingContext2D, ink: CanvasRenderin
       if (y > sy1) sy1 = y;
     }
     if (sx1 + wd < x0 || sx0 - wd > x1 || sy1 + wd < y0 || sy0 - wd > y1) continue;
+    // A pen or a line thinner than a device pixel: its pixels set straight (a call into a path per point costs more than the rest of the picture).
+    const line = (tool[i] === TOOL_PEN ? wd * 0.75 : wd) * dev;
+    if (line < THIN_PX && tool[i] !== TOOL_HIGHLIGHTER) {
+      thin ??= new Thin(ink.canvas.width, ink.canvas.height);
+      thin.polyline(xy, a, b, dev, v.x * dpr, v.y * dpr, abgr(color[i], line));
+      continue;
+    }
     const layer = layers[tool[i] === TOOL_HIGHLIGHTER ? 0 : 1];
     let byKind = layer.get(color[i]);
     if (!byKind) layer.set(color[i], (byKind = new Map()));
@@ -80,6 +88,7 @@ export function paintSketch(under: CanvasRenderingContext2D, ink: CanvasRenderin
     }
     path.lineTo(xy[2 * (b - 1)], xy[2 * (b - 1) + 1]);
   }
+  if (thin) ink.putImageData(thin.img, 0, 0);
   layers.forEach((layer, i) => {
     const ctx = i === 0 ? under : ink;
     ctx.save();
@@ -99,4 +108,49 @@ export function paintSketch(under: CanvasRenderingContext2D, ink: CanvasRenderin
     ctx.restore();
   });
   return layers[0].size > 0;
+}
+
+/** A stroke thinner than this many device pixels has its pixels set, not a path stroked. */
+const THIN_PX = 1;
+
+/** abgr is RGBA color c as an ImageData pixel (little-endian: A, B, G, R from the top byte), its alpha scaled by a line's coverage. */
+function abgr(c: number, coverage: number): number {
+  const a = Math.round((c & 0xff) * Math.max(0.4, Math.min(1, coverage)));
+  return ((a << 24) | (((c >>> 8) & 0xff) << 16) | (((c >>> 16) & 0xff) << 8) | ((c >>> 24) & 0xff)) >>> 0;
+}
+
+/** Thin is an ImageData the thin strokes' pixels are set in, each stroke over the ones before it. */
+class Thin {
+  readonly img: ImageData;
+  private readonly px: Uint32Array;
+
+  constructor(
+    private readonly w: number,
+    private readonly h: number,
+  ) {
+    this.img = new ImageData(w, h);
+    this.px = new Uint32Array(this.img.data.buffer);
+  }
+
+  /** polyline sets the pixels along points a..b-1 of xy (board units; device pixel = board × k + (ox, oy)). */
+  polyline(xy: Int32Array, a: number, b: number, k: number, ox: number, oy: number, pixel: number): void {
+    let px = xy[2 * a] * k + ox;
+    let py = xy[2 * a + 1] * k + oy;
+    this.set(px, py, pixel);
+    for (let j = a + 1; j < b; j++) {
+      const x = xy[2 * j] * k + ox;
+      const y = xy[2 * j + 1] * k + oy;
+      const n = Math.ceil(Math.max(Math.abs(x - px), Math.abs(y - py)));
+      for (let t = 1; t <= n; t++) this.set(px + ((x - px) * t) / n, py + ((y - py) * t) / n, pixel);
+      px = x;
+      py = y;
+    }
+  }
+
+  private set(x: number, y: number, pixel: number): void {
+    const ix = Math.floor(x);
+    const iy = Math.floor(y);
+    if (ix < 0 || iy < 0 || ix >= this.w || iy >= this.h) return;
+    this.px[iy * this.w + ix] = pixel;
+  }
 }

@@ -123,6 +123,8 @@ function abgr(c: number, coverage: number): number {
 class Thin {
   readonly img: ImageData;
   private readonly px: Uint32Array;
+  /** Pixels it may still set, all strokes together: a board of long segments across the screen costs no more than a few screens' worth. */
+  private budget: number;
 
   constructor(
     private readonly w: number,
@@ -130,6 +132,7 @@ class Thin {
   ) {
     this.img = new ImageData(w, h);
     this.px = new Uint32Array(this.img.data.buffer);
+    this.budget = 8 * w * h;
   }
 
   /** polyline sets the pixels along points a..b-1 of xy (board units; device pixel = board × k + (ox, oy)). */
@@ -140,7 +143,10 @@ class Thin {
     for (let j = a + 1; j < b; j++) {
       const x = xy[2 * j] * k + ox;
       const y = xy[2 * j + 1] * k + oy;
-      const n = Math.ceil(Math.max(Math.abs(x - px), Math.abs(y - py)));
+      // A segment wholly off one side of the screen sets nothing.
+      const off = (x < 0 && px < 0) || (y < 0 && py < 0) || (x >= this.w && px >= this.w) || (y >= this.h && py >= this.h);
+      const n = off ? 0 : Math.min(this.budget, Math.ceil(Math.max(Math.abs(x - px), Math.abs(y - py))));
+      this.budget -= n;
       for (let t = 1; t <= n; t++) this.set(px + ((x - px) * t) / n, py + ((y - py) * t) / n, pixel);
       px = x;
       py = y;

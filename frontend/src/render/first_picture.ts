@@ -10,7 +10,7 @@
 
 import type { SnapshotSketch } from '../protocol/snapshot_sketch';
 import { TOOL_HIGHLIGHTER, TOOL_PEN } from '../protocol/types';
-import type { View } from '../geometry/view';
+import { sameView, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
 
 /** FirstPicture is a sketch painted before its board was built, offered to the layer. */
@@ -21,6 +21,19 @@ export interface FirstPicture {
   readonly view: View;
   /** Whether the layer's strokes (closed, shown, in z-order) are those the picture shows: the board as it came, nothing applied since. */
   readonly shows: (desired: readonly Stroke[]) => boolean;
+}
+
+/** copyFirstPicture copies p into a layer's cleared canvases t if it is of desired in view, at their size; it reports whether it did. */
+export function copyFirstPicture(p: FirstPicture, t: { readonly under: CanvasRenderingContext2D; readonly ink: CanvasRenderingContext2D }, desired: readonly Stroke[], view: View): boolean {
+  const fits = p.ink.width === t.ink.canvas.width && p.ink.height === t.ink.canvas.height;
+  if (!fits || !sameView(p.view, view) || !p.shows(desired)) return false;
+  t.ink.setTransform(1, 0, 0, 1, 0, 0);
+  t.ink.drawImage(p.ink, 0, 0);
+  if (p.under) {
+    t.under.setTransform(1, 0, 0, 1, 0, 0);
+    t.under.drawImage(p.under, 0, 0);
+  }
+  return true;
 }
 
 /** A point is kept only this far (device pixels) from the last one kept, as in the coarse picture. */

@@ -37,7 +37,7 @@ import { TOOL_ERASER, TOOL_HIGHLIGHTER } from '../protocol/types';
 import type { LayerTargets, StrokePainter } from './paint';
 import type { LayerPicture } from './layer_picture';
 import { coarseMin, Refinement } from './refine';
-import type { FirstPicture } from './first_picture';
+import { copyFirstPicture, type FirstPicture } from './first_picture';
 
 /** More dirty rectangles than this, or more than half the screen: repaint all. */
 const MAX_REGIONS = 32;
@@ -543,7 +543,10 @@ export class CommittedLayer {
     // A context first drawn through makes its canvas's pixels: not for nothing.
     if (shown.length) {
       const coarse = shown.length >= coarseMin();
-      if (coarse && offered && this.takeOffered(offered, desired, view)) this.stats.painted += shown.length;
+      if (coarse && offered && copyFirstPicture(offered, this.targets, desired, view)) {
+        this.stats.painted += shown.length;
+        if (offered.under) this.underBlank = false;
+      }
       else {
         this.begin();
         if (coarse) this.stats.painted += this.painter.paintCoarse(this.targets, shown, view.scale * this.dpr);
@@ -560,20 +563,6 @@ export class CommittedLayer {
     this.stats.lastFullMs = performance.now() - t0;
     this.lastFullPainted = this.stats.painted - painted0;
     this.blankV = this.lastFullPainted === 0;
-  }
-
-  /** takeOffered copies a first picture into the layer's cleared canvases if it is of desired in view, at the layer's size. */
-  private takeOffered(p: FirstPicture, desired: readonly Stroke[], view: View): boolean {
-    const fits = p.ink.width === this.inkC.width && p.ink.height === this.inkC.height;
-    if (!fits || !sameView(p.view, view) || !p.shows(desired)) return false;
-    this.targets.ink.setTransform(1, 0, 0, 1, 0, 0);
-    this.targets.ink.drawImage(p.ink, 0, 0);
-    if (p.under) {
-      this.targets.under.setTransform(1, 0, 0, 1, 0, 0);
-      this.targets.under.drawImage(p.under, 0, 0);
-      this.underBlank = false;
-    }
-    return true;
   }
 
   /** repaintRegions repaints rectangles rs with the strokes up to desired[top] that cross them. */

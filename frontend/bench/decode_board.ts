@@ -4,10 +4,15 @@
 // Board, and then walking every point once (as a first full repaint does).
 // Each round decodes a fresh copy and keeps the board alive until the next
 // one, so the garbage collector's share (the points survive) is counted.
+// Then the sketch a page reads from the same bytes, in a frame, for a first
+// picture before it builds the board (protocol/snapshot_sketch.ts).
 // Wall time; run on a quiet machine or alternate builds. Run: npm run bench decode
 
 import { Board, type Stroke } from '../src/protocol/board';
+import { ByteWriter } from '../src/protocol/bytes';
 import { decodeBoard, encodeBoard } from '../src/protocol/snapshot';
+import { sketchSnapshot } from '../src/protocol/snapshot_sketch';
+import { MSG_SNAPSHOT } from '../src/protocol/types';
 import { TOOL_PEN, type Point } from '../src/protocol/types';
 
 const STROKES = 100_000;
@@ -66,3 +71,15 @@ const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
 const heap = process.memoryUsage().heapUsed / 1e6;
 console.log(`decode: first ${dec[0].toFixed(0)} ms (a page decodes once: this is its figure), then median ${med(dec.slice(1)).toFixed(0)} ms (${dec.slice(1).map((x) => x.toFixed(0)).join(' ')}); decode and walk every point: first ${both[0].toFixed(0)} ms, then median ${med(both.slice(1)).toFixed(0)}; heap with one board ${gc ? heap.toFixed(0) + ' MB' : '(run node with --expose-gc)'}; strokes ${keep?.strokes.length}`);
+
+// The sketch, after the decoder's rounds (their figures stay comparable with earlier runs).
+const frame = new ByteWriter(bytes.length + 8).u8(MSG_SNAPSHOT).uvarint(bytes.length).raw(bytes).bytes();
+const sk: number[] = [];
+let strokes = 0;
+for (let r = 0; r < ROUNDS; r++) {
+  const copy = frame.slice();
+  const t0 = performance.now();
+  strokes = sketchSnapshot(copy, 1)?.n ?? -1;
+  sk.push(performance.now() - t0);
+}
+console.log(`sketch: first ${sk[0].toFixed(0)} ms, then median ${med(sk.slice(1)).toFixed(0)} ms (${sk.slice(1).map((x) => x.toFixed(0)).join(' ')}); strokes ${strokes}`);

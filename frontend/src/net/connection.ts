@@ -10,6 +10,7 @@
 import { ProtocolError } from '../protocol/bytes';
 import { CLOSE_ABNORMAL, CLOSE_BAD_SERVER_FRAME } from '../protocol/codes';
 import { Reconnect } from './backoff';
+import { Turns } from './turns';
 import { VersionError, type SyncCore } from './sync';
 
 export type ConnState =
@@ -59,6 +60,13 @@ export interface ConnectionOptions {
    * in order. The board's snapshot arrives meanwhile.
    */
   readonly handleAfter?: Promise<unknown>;
+  /**
+   * Asked for each server frame before it is handled: a promise to hold
+   * that frame, and everything heard after it, until the promise settles
+   * (the page shows a big board's first picture meanwhile); null to handle
+   * it now.
+   */
+  readonly holdFor?: (frame: Uint8Array) => Promise<unknown> | null;
 }
 
 export class Connection {
@@ -73,9 +81,10 @@ export class Connection {
   private readonly loadingTimeoutMs: number;
   private readonly stopWith: () => number | null;
   private readonly helloAfter: Promise<unknown>;
+  private readonly holdFor: (frame: Uint8Array) => Promise<unknown> | null;
   private helloMarked = false;
-  /** Frames and closes heard before handleAfter resolved, in order; null once it has. */
-  private waiting: (() => void)[] | null = [];
+  /** Frames and closes, handled in the order heard, after handleAfter and around held frames. */
+  private readonly turns: Turns;
 
   constructor(
     private readonly url: string,
@@ -87,13 +96,8 @@ export class Connection {
     this.loadingTimeoutMs = opts.loadingTimeoutMs ?? 16 * 60_000;
     this.stopWith = opts.stopWith ?? (() => null);
     this.helloAfter = (opts.helloAfter ?? Promise.resolve()).catch(() => undefined);
-    const handle = (): void => {
-      const w = this.waiting ?? [];
-      this.waiting = null;
-      for (const f of w) f();
-    };
-    if (opts.handleAfter) void opts.handleAfter.then(handle, handle);
-    else handle();
+    this.holdFor = opts.holdFor ?? (() => null);
+    this.turns = new Turns(opts.handleAfter);
     this.reconnect = new Reconnect(opts.random ?? Math.random);
   }
 
@@ -157,13 +161,20 @@ export class Connection {
         this.core.open();
       });
     };
-    ws.onmessage = (ev: MessageEvent) => this.inTurn(() => received(ev));
-    ws.onclose = (ev: CloseEvent) => this.inTurn(() => closed(ev));
+    ws.onmessage = (ev: MessageEvent) => this.turns.inTurn(() => received(ev));
+    ws.onclose = (ev: CloseEvent) => this.turns.inTurn(() => closed(ev));
     const received = (ev: MessageEvent): void => {
       if (this.ws !== ws || !(ev.data instanceof ArrayBuffer)) return;
+      const frame = new Uint8Array(ev.data);
+      const held = this.holdFor(frame);
+      if (held) this.turns.hold(held, () => handleFrame(frame));
+      else handleFrame(frame);
+    };
+    const handleFrame = (frame: Uint8Array): void => {
+      if (this.ws !== ws) return;
       const wasLive = this.core.live;
       try {
-        this.core.receive(new Uint8Array(ev.data));
+        this.core.receive(frame);
       } catch (err) {
         if (err instanceof VersionError) this.mustReload = true;
         else if (!(err instanceof ProtocolError)) console.error(err);
@@ -204,11 +215,6 @@ export class Connection {
     };
   }
 
-  /** inTurn runs f now, or once handleAfter has resolved, after what waits before it. */
-  private inTurn(f: () => void): void {
-    if (this.waiting) this.waiting.push(f);
-    else f();
-  }
 
   private stop(code: number): void {
     this.clearTimers();

@@ -34,6 +34,7 @@ import type { LayerTargets, StrokePainter } from './paint';
 import type { LayerPicture } from './layer_picture';
 import { context, deviceRects, RegionPainter } from './layer_regions';
 import { coarseMin, Refinement } from './refine';
+import { copyFirstPicture, type FirstPicture } from './first_picture';
 
 /** More dirty rectangles than this, or more than half the screen: repaint all. */
 const MAX_REGIONS = 32;
@@ -95,6 +96,8 @@ export class CommittedLayer {
   private coarseV = false;
   /** The exact picture being painted, if any. */
   private refinement: Refinement | null = null;
+  /** A first picture painted before the board was built, for the next full repaint (render/first_picture). */
+  private offered: FirstPicture | null = null;
 
   constructor(
     private readonly painter: StrokePainter,
@@ -224,6 +227,15 @@ export class CommittedLayer {
     this.stats.full++;
     this.stats.wholes++;
     return true;
+  }
+
+  /**
+   * offer gives the layer a first picture of a board not built yet: the
+   * next full repaint takes it as its coarse picture instead of painting
+   * one, if it is in that repaint's view and size and of its strokes.
+   */
+  offer(p: FirstPicture): void {
+    this.offered = p;
   }
 
   /** coarse says the pixels are not yet the exact picture (a frame once the view is still paints it). */
@@ -553,16 +565,26 @@ export class CommittedLayer {
     this.underBlank = true;
     const shown = this.crossing([this.screen()], desired, desired.length - 1);
     this.note(shown);
+    const offered = this.offered;
+    this.offered = null;
     // A context first drawn through makes its canvas's pixels: not for nothing.
     if (shown.length) {
-      this.begin();
-      if (shown.length >= coarseMin()) {
-        this.stats.painted += this.painter.paintCoarse(this.targets, shown, view.scale * this.dpr);
+      const coarse = shown.length >= coarseMin();
+      if (coarse && offered && copyFirstPicture(offered, this.targets, desired, view)) {
+        this.stats.painted += shown.length;
+        if (offered.under) this.underBlank = false;
+      }
+      else {
+        this.begin();
+        if (coarse) this.stats.painted += this.painter.paintCoarse(this.targets, shown, view.scale * this.dpr);
+        else this.stats.painted += this.painter.paintAll(this.targets, shown, view.scale * this.dpr);
+        this.end();
+      }
+      if (coarse) {
         this.stats.coarse++;
         this.coarseV = true;
-      } else this.stats.painted += this.painter.paintAll(this.targets, shown, view.scale * this.dpr);
-      this.end();
-      if (this.coarseV) this.refine(desired, shown);
+        this.refine(desired, shown);
+      }
     }
     this.valid = true;
     this.stats.lastFullMs = performance.now() - t0;

@@ -543,6 +543,11 @@ export class StrokePainter {
     ctx.restore();
   }
 
+  /** cssOf is the CSS color a stroke of this tool and color is painted in (a highlighter's differs in the dark theme). */
+  cssOf(tool: number, color: number): string {
+    return tool === TOOL_HIGHLIGHTER && this.dark ? this.highlightCss(color) : this.css(color);
+  }
+
   private highlightCss(color: number): string {
     let css = this.darkCss.get(color);
     if (css === undefined) {

@@ -61,11 +61,16 @@ export interface RenderStats {
   openMs: number;
   /** When that first frame ended, in ms since the page's navigation started (performance.now()); 0 before one. */
   shownAt: number;
+  /** When (performance.now()) a big board's first picture was painted, before the board was built (showFirstPicture); 0 if none. */
+  firstPictureAt: number;
   /** Full repaints that showed a coarse picture first (a big board), and when (performance.now()) and for how much script time (ms) the exact picture last replaced one. */
   coarseRenders: number;
   refinedAt: number;
   refinedMs: number;
 }
+
+/** FirstPainter paints a first picture on an under and an ink canvas (render/first_picture); true: it painted on the under one. */
+export type FirstPainter = (under: CanvasRenderingContext2D, ink: CanvasRenderingContext2D, v: View, dpr: number, w: number, h: number) => boolean;
 
 export class Renderer {
   private readonly ctx: CanvasRenderingContext2D;
@@ -97,6 +102,9 @@ export class Renderer {
   private whole: Refinement | null = null;
   /** The canvas shows nothing (sized since, or the last frame drew nothing on it). */
   private screenBlank = true;
+  /** The canvas shows a first picture of a board not built yet: a frame with nothing to show keeps it. */
+  private firstPicture = false;
+  private firstPictureAt = 0;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -147,6 +155,7 @@ export class Renderer {
     this.canvas.width = Math.max(1, Math.round(w * dpr));
     this.canvas.height = Math.max(1, Math.round(h * dpr));
     this.screenBlank = true;
+    this.firstPicture = false;
     this.gen++;
     this.dropWhole();
     this.layer.resize(w, h, dpr);
@@ -172,6 +181,7 @@ export class Renderer {
       liftsPutBackLater: s.wholes,
       openMs: this.openMs,
       shownAt: this.shownAt,
+      firstPictureAt: this.firstPictureAt,
       coarseRenders: s.coarse,
       refinedAt: s.refinedAt,
       refinedMs: s.refinedMs,
@@ -205,6 +215,45 @@ export class Renderer {
     this.dropWhole();
     this.layer.invalidate();
     this.lift.repaint();
+    this.requestFrame();
+  }
+
+  /** showsNothing: the screen is blank and no board has been painted. */
+  get showsNothing(): boolean {
+    return this.screenBlank && this.layer.blank && !this.firstPicture;
+  }
+
+  /**
+   * showFirstPicture shows a picture of a board still being built (a big
+   * snapshot's sketch, render/first_picture), if the screen shows nothing
+   * yet: paint gets an under and an ink canvas's contexts, the view, the
+   * device pixel ratio and the size in CSS pixels, and says whether it
+   * painted on the under one. Frames with nothing to show keep it; the
+   * first that shows the board paints over it, and the layer takes it as
+   * its coarse picture while shows says it is of the layer's strokes. It
+   * reports whether it painted.
+   */
+  showFirstPicture(paint: FirstPainter, at: View, shows: (desired: readonly Stroke[]) => boolean): boolean {
+    if (!this.showsNothing || this.cssW === 0 || this.cssH === 0) return false;
+    const v = snapView(at, this.dpr);
+    const [under, ink] = [offscreen(this.canvas), offscreen(this.canvas)];
+    const underUsed = paint(context2d(under), context2d(ink), v, this.dpr, this.cssW, this.cssH);
+    const ctx = this.ctx;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    if (underUsed) ctx.drawImage(under, 0, 0);
+    ctx.drawImage(ink, 0, 0);
+    this.layer.offer({ under: underUsed ? under : null, ink, view: v, shows });
+    this.screenBlank = false;
+    this.firstPicture = true;
+    this.firstPictureAt = performance.now();
+    return true;
+  }
+
+  /** dropFirstPicture takes a first picture off the screen at the next frame, unless a board shows by then (its board never came: a snapshot found malformed). */
+  dropFirstPicture(): void {
+    if (!this.firstPicture) return;
+    this.firstPicture = false;
     this.requestFrame();
   }
 
@@ -263,8 +312,11 @@ export class Renderer {
     if (stale || this.layer.coarse) this.settleLater();
     // An empty board on an empty screen: nothing to clear, nothing to copy.
     const empty = this.layer.blank && overlay.length === 0 && !this.lift.keys;
-    if (!(empty && this.screenBlank)) this.paintScreen(overlay, stale);
-    this.screenBlank = empty;
+    if (!(empty && (this.screenBlank || this.firstPicture))) {
+      this.paintScreen(overlay, stale);
+      this.firstPicture = false;
+    }
+    this.screenBlank = empty && !this.firstPicture;
     this.ahead.want(this.wantAhead(committed, overlay));
     this.frames++;
     const t1 = performance.now();
@@ -442,4 +494,18 @@ export class Renderer {
       this.requestFrame();
     }, SETTLE_MS + 10);
   }
+}
+
+/** offscreen is a canvas of c's size in device pixels, not in the document. */
+function offscreen(c: HTMLCanvasElement): HTMLCanvasElement {
+  const o = document.createElement('canvas');
+  o.width = c.width;
+  o.height = c.height;
+  return o;
+}
+
+function context2d(c: HTMLCanvasElement): CanvasRenderingContext2D {
+  const ctx = c.getContext('2d');
+  if (!ctx) throw new Error('sketchpad: no 2d canvas context');
+  return ctx;
 }

@@ -64,11 +64,11 @@ export class Landing {
     return freeArea(w, h, this.obstacles());
   }
 
-  /** fitView is the view that fits the content into the free area (null: nothing drawn). */
-  fitView(maxZoom: number): View | null {
+  /** fitView is the view that fits content (by default what is drawn) into the free area (null: nothing drawn). */
+  fitView(maxZoom: number, content: Rect = this.host.content()): View | null {
     const { w, h } = this.host.size();
     const pad = Math.max(16, Math.min(48, Math.min(w, h) * 0.06));
-    return fitFree(this.host.content(), w, h, this.obstacles(), pad, maxZoom);
+    return fitFree(content, w, h, this.obstacles(), pad, maxZoom);
   }
 
   /** fit shows the whole drawing in the free area, as a person's zoom does. */
@@ -94,11 +94,16 @@ export class Landing {
    */
   arrived(): void {
     if (this.landed) return;
+    const v = this.viewOnArrival(this.host.content());
     this.landed = true;
-    const content = this.host.content();
-    if (isEmpty(content) || showsWhole(this.host.view(), content, this.free())) return;
-    const v = this.fitView(1);
-    if (v) this.host.setView(v, false);
+    if (v !== this.host.view()) this.host.setView(v, false);
+  }
+
+  /** viewOnArrival is the view the page will show a board whose content has these bounds in, once it has arrived. */
+  viewOnArrival(content: Rect): View {
+    const now = this.host.view();
+    if (this.landed || isEmpty(content) || showsWhole(now, content, this.free())) return now;
+    return this.fitView(1, content) ?? now;
   }
 
   /** changed says the view or the board changed: the button is looked at again soon. */

@@ -1,0 +1,86 @@
+// A big board's first picture. A late joiner's page builds a board of
+// 100,000 strokes from its snapshot in about a second of one task, and
+// until then the screen is empty. When the snapshot's frame comes and the
+// screen shows nothing yet, the page reads the frame's strokes into flat
+// arrays (protocol/snapshot_sketch), holds the frame (and what comes after
+// it, in order), paints the strokes coarsely where the page will land
+// (render/first_picture) at the start of the browser's next frame, which
+// shows them, and lets the frame go once that frame is made; then the
+// board is built, and its first frame takes that picture as its coarse one
+// (or paints its own), the exact picture following as before.
+
+import type { Editor } from '../edit/editor';
+import type { Stroke } from '../protocol/board';
+import { sketchSnapshot } from '../protocol/snapshot_sketch';
+import { paintSketch } from '../render/first_picture';
+import { coarseMin } from '../render/refine';
+import type { Renderer } from '../render/renderer';
+import type { Landing } from '../ui/landing';
+
+/** A frame smaller than this many bytes a stroke for the smallest big board holds no big board: not looked into. */
+const MIN_STROKE_BYTES = 10;
+
+/** If no frame comes (a hidden page), the held frame goes on after this long (ms), with no picture. */
+const FRAME_WAIT_MS = 1000;
+
+/**
+ * firstPictureHold returns the connection's holdFor (net/connection): the
+ * first big snapshot, while the screen and the board are empty, is
+ * painted as a picture and held until the screen has shown it.
+ */
+export function firstPictureHold(renderer: Renderer, editor: Editor, landing: Landing): (frame: Uint8Array) => Promise<void> | null {
+  let done = false;
+  return (frame) => {
+    if (done) return null;
+    const min = coarseMin();
+    if (frame.length < min * MIN_STROKE_BYTES) return null;
+    // Once a board is here (or the screen shows anything), there is no first picture to make; a hidden page makes no frames.
+    if (editor.sync.board.strokes.length > 0 || !renderer.showsNothing || document.visibilityState === 'hidden') {
+      done = true;
+      return null;
+    }
+    // When the snapshot's frame was taken up (the big-board benchmark reads it).
+    performance.mark?.('sketchpad-sketch');
+    const sk = sketchSnapshot(frame, min);
+    if (!sk) return null;
+    done = true;
+    const held = inNextFrame(() => {
+      // When the frame that shows the picture began (the big-board benchmark reads it).
+      performance.mark?.('sketchpad-sketch-frame');
+      const v = landing.viewOnArrival(sk.box);
+      const css = (t: number, c: number): string => renderer.painter.cssOf(t, c);
+      // The layer takes the picture as its own while the board is the one sketched: nothing applied since, every stroke closed.
+      const shows = (desired: readonly Stroke[]): boolean => editor.sync.board.seq === sk.seq && desired.length === sk.n;
+      renderer.showFirstPicture((under, ink, at, dpr, w, h) => paintSketch(under, ink, sk, at, dpr, w, h, css), v, shows);
+    });
+    // The held frame is handled once held settles: a board that did not come of it (a malformed snapshot) leaves no picture of it.
+    void held.then(() =>
+      setTimeout(() => {
+        if (editor.sync.board.strokes.length === 0) renderer.dropFirstPicture();
+      }, 0),
+    );
+    return held;
+  };
+}
+
+/**
+ * inNextFrame runs paint at the start of the browser's next frame (what it
+ * paints, that frame shows) and resolves in a task after it; if no frame
+ * comes (a hidden page), it resolves after FRAME_WAIT_MS without painting.
+ */
+function inNextFrame(paint: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const go = (): void => {
+      if (settled) return;
+      settled = true;
+      resolve();
+    };
+    requestAnimationFrame(() => {
+      if (settled) return;
+      paint();
+      setTimeout(go, 0);
+    });
+    setTimeout(go, FRAME_WAIT_MS);
+  });
+}

@@ -348,6 +348,7 @@ export class Page {
       this.laidOut = true;
       this.relayout();
       this.view.setView(renderer.view, false);
+      this.view.landing.sized();
     };
     new ResizeObserver(resize).observe(this.canvas);
     window.addEventListener('resize', resize);

@@ -22,17 +22,19 @@
 // whose strokes and view did not change costs nothing.
 //
 // Rectangles are repainted on a scratch canvas and copied from it
-// (render/layer_regions says why not through a clip).
+// (render/layer_regions says why not through a clip); a pan's pixels are
+// moved by render/layer_shift.
 
 import { area, clip, intersects, isEmpty, type Rect } from '../geometry/bounds';
 import { GridIndex } from '../geometry/grid_index';
-import { sameView, screenRect, toBoard, type View } from '../geometry/view';
+import { sameView, screenRect, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
 import { appendedTo } from '../edit/committed_cache';
 import { TOOL_ERASER, TOOL_HIGHLIGHTER } from '../protocol/types';
 import type { LayerTargets, StrokePainter } from './paint';
 import type { LayerPicture } from './layer_picture';
 import { context, deviceRects, RegionPainter } from './layer_regions';
+import { drawShifted, panStrips } from './layer_shift';
 import { coarseMin, Refinement } from './refine';
 import { copyFirstPicture, type FirstPicture } from './first_picture';
 
@@ -495,26 +497,13 @@ export class CommittedLayer {
       const spares: LayerTargets = { under: blank ? this.targets.under : context(this.spareUnder), ink: context(this.spareInk) };
       const copies: Array<readonly [HTMLCanvasElement, CanvasRenderingContext2D]> = [[this.inkC, spares.ink]];
       if (!blank) copies.push([this.underC, spares.under]);
-      for (const [from, to] of copies) {
-        to.setTransform(1, 0, 0, 1, 0, 0);
-        to.clearRect(0, 0, w, h);
-        to.drawImage(from, dx, dy);
-      }
+      drawShifted(copies, dx, dy, w, h);
       if (!blank) [this.underC, this.spareUnder] = [this.spareUnder, this.underC];
       [this.inkC, this.spareInk] = [this.spareInk, this.inkC];
       this.targets = spares;
     }
     this.renderedV = { scale: view.scale, x: this.renderedV.x + dx / k, y: this.renderedV.y + dy / k };
-    const v = this.renderedV;
-    const strip = (x0: number, y0: number, x1: number, y1: number): void => {
-      const a = toBoard(v, x0 / k, y0 / k);
-      const b = toBoard(v, x1 / k, y1 / k);
-      dirty.push({ minX: a.x, minY: a.y, maxX: b.x, maxY: b.y });
-    };
-    if (dx > 0) strip(0, 0, dx, h);
-    else if (dx < 0) strip(w + dx, 0, w, h);
-    if (dy > 0) strip(0, 0, w, dy);
-    else if (dy < 0) strip(0, h + dy, w, h);
+    dirty.push(...panStrips(this.renderedV, k, dx, dy, w, h));
     return true;
   }
 
@@ -573,8 +562,7 @@ export class CommittedLayer {
       if (coarse && offered && copyFirstPicture(offered, this.targets, desired, view)) {
         this.stats.painted += shown.length;
         if (offered.under) this.underBlank = false;
-      }
-      else {
+      } else {
         this.begin();
         if (coarse) this.stats.painted += this.painter.paintCoarse(this.targets, shown, view.scale * this.dpr);
         else this.stats.painted += this.painter.paintAll(this.targets, shown, view.scale * this.dpr);

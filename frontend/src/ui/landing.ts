@@ -32,6 +32,8 @@ export class Landing {
   readonly button: HTMLButtonElement;
   private landed: boolean;
   private timer: number | null = null;
+  /** The board arrived before the screen had a size: it lands once it has one. */
+  private waiting = false;
 
   constructor(private readonly host: LandingHost, landed: boolean) {
     this.landed = landed;
@@ -94,9 +96,23 @@ export class Landing {
    */
   arrived(): void {
     if (this.landed) return;
+    const { w, h } = this.host.size();
+    if (w === 0 || h === 0) {
+      // The board came before the page's first layout gave the screen its
+      // size (a fast server): there is nothing to fit into yet, so the
+      // landing waits for the size (sized).
+      this.waiting = true;
+      return;
+    }
+    this.waiting = false;
     const v = this.viewOnArrival(this.host.content());
     this.landed = true;
     if (v !== this.host.view()) this.host.setView(v, false);
+  }
+
+  /** sized says the screen has its size now: a board that arrived before lands. */
+  sized(): void {
+    if (this.waiting) this.arrived();
   }
 
   /** viewOnArrival is the view the page will show a board whose content has these bounds in, once it has arrived. */

@@ -2,15 +2,12 @@ package e2e
 
 import (
 	"context"
-	"math/rand/v2"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/sketchpad/sketchpad/canvas"
-	"github.com/sketchpad/sketchpad/server/client"
 )
 
 // A big selection's picture, and the board without it, are painted ahead
@@ -22,36 +19,9 @@ import (
 func TestABigSelectionPaintedAheadShowsTheBoardAsItIs(t *testing.T) {
 	room := "e2e-lift-ahead"
 	a, b, base := twoPages(t, room)
-	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws/" + room
-	c := client.New(ws, client.Options{Name: "builder", NoLog: true})
-	t.Cleanup(c.Close)
-	const strokes, points = 100, 12
-	var ids []canvas.StrokeID
-	err := withTimeout(30*time.Second, func(ctx context.Context) error {
-		if err := c.Connect(ctx); err != nil {
-			return err
-		}
-		r := rand.New(rand.NewPCG(16, 101))
-		for range strokes {
-			id, err := c.Stroke(0x1e1e1eff, 12, strokeWithin(r, points, 1200, 900, 2400, 1700), points)
-			if err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return c.WaitAcked(ctx)
-	})
-	if err != nil {
-		t.Fatalf("building the board: %v", err)
-	}
-	for _, p := range []*person{a, b} {
-		p.waitFor("the board", `window.sketchpad.seq() >= `+itoa(int(c.Seq())))
-	}
+	const strokes = 100
 	at := region{100, 110, 800, 500}
-	samePixels(t, "built", at, a, b)
-	a.tool("select")
-	a.keys("a", input.ModifierCtrl)
-	a.waitFor("everything selected", `window.sketchpad.selected() === `+itoa(strokes))
+	c, ids := selectBuiltBoard(t, a, b, base, room, 101, strokes, at)
 	a.waitFor("the selection painted ahead", `window.sketchpad.renderStats().liftsAhead >= 1`)
 
 	// held presses a's SE handle without moving it (the drag starts, its
@@ -99,7 +69,7 @@ func TestABigSelectionPaintedAheadShowsTheBoardAsItIs(t *testing.T) {
 	// Painted ahead again once the selection is still; then recolored by
 	// someone else, and the handle pressed at once.
 	a.waitFor("the selection painted ahead again", `window.sketchpad.renderStats().liftsAhead >= 2`)
-	err = withTimeout(10*time.Second, func(ctx context.Context) error {
+	err := withTimeout(10*time.Second, func(ctx context.Context) error {
 		if err := c.Send(&canvas.Op{Type: canvas.OpRestyle, Strokes: ids[:strokes/2], Parts: canvas.PartRGB, Color: 0xe0313100}); err != nil {
 			return err
 		}

@@ -115,27 +115,29 @@ func strokeWithin(r *rand.Rand, n int, x0, y0, x1, y1 float64) []canvas.Point {
 	return pts
 }
 
-// What a person sees of a big selection while its handle is held, mid
-// drag, is what settles: the same pixels as a page that watches and has
-// painted the board exactly. The lines keep their widths (a resize does not
-// scale a pen's width), and a stroke above the selection in z-order stays
-// above it while the selection is resized under it.
-func TestABigSelectionMidDragLooksAsItSettles(t *testing.T) {
-	room := "e2e-lift-mid"
-	a, b, base := twoPages(t, room)
+// selectBuiltBoard has a client of the server draw strokes random pen
+// strokes of 12 points and width 12 in board units (1200, 900)-(2400, 1700)
+// (seeded by seed), waits until pages a and b have them and show the same
+// pixels in at, and has a select them all. It returns the client, still
+// connected, and the strokes' names in the order drawn.
+func selectBuiltBoard(t *testing.T, a, b *person, base, room string, seed uint64, strokes int, at region) (*client.Client, []canvas.StrokeID) {
+	t.Helper()
+	const points = 12
 	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws/" + room
 	c := client.New(ws, client.Options{Name: "builder", NoLog: true})
 	t.Cleanup(c.Close)
-	const strokes, points = 100, 12
+	var ids []canvas.StrokeID
 	err := withTimeout(30*time.Second, func(ctx context.Context) error {
 		if err := c.Connect(ctx); err != nil {
 			return err
 		}
-		r := rand.New(rand.NewPCG(16, 100))
+		r := rand.New(rand.NewPCG(16, seed))
 		for range strokes {
-			if _, err := c.Stroke(0x1e1e1eff, 12, strokeWithin(r, points, 1200, 900, 2400, 1700), points); err != nil {
+			id, err := c.Stroke(0x1e1e1eff, 12, strokeWithin(r, points, 1200, 900, 2400, 1700), points)
+			if err != nil {
 				return err
 			}
+			ids = append(ids, id)
 		}
 		return c.WaitAcked(ctx)
 	})
@@ -145,11 +147,24 @@ func TestABigSelectionMidDragLooksAsItSettles(t *testing.T) {
 	for _, p := range []*person{a, b} {
 		p.waitFor("the board", `window.sketchpad.seq() >= `+itoa(int(c.Seq())))
 	}
-	at := region{100, 110, 800, 500}
 	samePixels(t, "built", at, a, b)
 	a.tool("select")
 	a.keys("a", input.ModifierCtrl)
 	a.waitFor("everything selected", `window.sketchpad.selected() === `+itoa(strokes))
+	return c, ids
+}
+
+// What a person sees of a big selection while its handle is held, mid
+// drag, is what settles: the same pixels as a page that watches and has
+// painted the board exactly. The lines keep their widths (a resize does not
+// scale a pen's width), and a stroke above the selection in z-order stays
+// above it while the selection is resized under it.
+func TestABigSelectionMidDragLooksAsItSettles(t *testing.T) {
+	room := "e2e-lift-mid"
+	a, b, base := twoPages(t, room)
+	const strokes = 100
+	at := region{100, 110, 800, 500}
+	c, _ := selectBuiltBoard(t, a, b, base, room, 100, strokes, at)
 
 	// held drags a's SE handle along pts and, the button still down, waits
 	// until a shows what b shows (b watching, its picture settled); then
@@ -236,7 +251,7 @@ func TestABigSelectionMidDragLooksAsItSettles(t *testing.T) {
 	if sel != strokes {
 		t.Fatalf("%d selected after the resize; want %d", sel, strokes)
 	}
-	err = withTimeout(10*time.Second, func(ctx context.Context) error {
+	err := withTimeout(10*time.Second, func(ctx context.Context) error {
 		over := []canvas.Point{{X: 1000, Y: 1000}, {X: 1800, Y: 1300}, {X: 2600, Y: 1500}, {X: 3000, Y: 1700}}
 		if _, err := c.Stroke(0xe03131ff, 60, over, len(over)); err != nil {
 			return err

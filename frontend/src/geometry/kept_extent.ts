@@ -65,17 +65,15 @@ function onPoints(s: StrokeGeom): Rect | undefined {
 
 /** keptExtent returns strokeExtent(s), worked out once for each length of s. */
 export function keptExtent(s: StrokeGeom): Rect {
-  const d = onPoints(s);
-  if (d !== undefined) return d;
-  const k = (s as Keeps)[KEY];
-  if (k !== undefined && k.of === s && k.n === s.points.length) return k.r;
+  const known = knownExtent(s);
+  if (known !== undefined) return known;
   const r = strokeExtent(s);
   keepExtent(s, r);
   return r;
 }
 
-/** keepExtent keeps r as the extent of s (strokeExtent(s), worked out by whoever made s: the snapshot's decoder). */
-export function keepExtent(s: StrokeGeom, r: Rect): void {
+/** keepExtent keeps r as the extent of s (strokeExtent(s)) on s, for its present length. */
+function keepExtent(s: StrokeGeom, r: Rect): void {
   const kept: Kept = { of: s, n: s.points.length, r };
   if (Object.prototype.hasOwnProperty.call(s, KEY)) (s as Keeps)[KEY] = kept;
   else Object.defineProperty(s, KEY, { value: kept, writable: true, configurable: true, enumerable: false });

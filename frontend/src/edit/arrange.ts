@@ -18,6 +18,7 @@ import { itemKey, keyOf, type ShownItem } from './shown';
 import { ResizeGesture } from './resize_gesture';
 import { RotateGesture } from './rotate_gesture';
 import { shownMiddle } from '../geometry/turn';
+import { PointBox } from '../geometry/bounds';
 import { clipText, parseClip, pasteOps } from './clipboard';
 import type { LocalItem } from './local';
 import { restoredItems } from './restored';
@@ -202,22 +203,9 @@ export class Arranger {
     // as big is all of it, with no name made or looked up.
     const items = this.d.selectedItems();
     const keys = ids.length === items.length ? null : new Set(ids.map(keyOf));
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (const it of items) {
-      if (keys && !keys.has(itemKey(it))) continue;
-      for (const p of it.stroke.points) {
-        const x = p.x + it.dx;
-        const y = p.y + it.dy;
-        if (x < minX) minX = x;
-        if (x > maxX) maxX = x;
-        if (y < minY) minY = y;
-        if (y > maxY) maxY = y;
-      }
-    }
-    return minX === Infinity ? null : { x: (minX + maxX) / 2, y: (minY + maxY) / 2 };
+    const box = new PointBox();
+    for (const it of items) if (!keys || keys.has(itemKey(it))) box.add(it.stroke.points, it.dx, it.dy);
+    return box.empty ? null : { x: (box.minX + box.maxX) / 2, y: (box.minY + box.maxY) / 2 };
   }
 
   /** selectedStrokes returns the selected strokes as shown, in z-order (the same array while nothing changed: asked every frame). */

@@ -30,6 +30,35 @@ export function pointsBounds(pts: ReadonlyArray<{ readonly x: number; readonly y
 }
 
 /**
+ * PointBox grows the box of the points given to it, each array shifted by
+ * (dx, dy) (a stroke as shown, moved): four numbers, no box made per
+ * stroke, for walks over a big selection.
+ */
+export class PointBox {
+  minX = Infinity;
+  minY = Infinity;
+  maxX = -Infinity;
+  maxY = -Infinity;
+
+  /** add grows the box by pts shifted by (dx, dy). */
+  add(pts: ReadonlyArray<{ readonly x: number; readonly y: number }>, dx = 0, dy = 0): void {
+    for (const p of pts) {
+      const x = p.x + dx;
+      const y = p.y + dy;
+      if (x < this.minX) this.minX = x;
+      if (x > this.maxX) this.maxX = x;
+      if (y < this.minY) this.minY = y;
+      if (y > this.maxY) this.maxY = y;
+    }
+  }
+
+  /** empty says no point was added. */
+  get empty(): boolean {
+    return this.minX > this.maxX;
+  }
+}
+
+/**
  * strokeBounds returns the bounds of everything a stroke of this width may
  * paint: its points grown by the width (perfect-freehand never draws wider
  * than the width; the extra half is room for smoothing and antialiasing).

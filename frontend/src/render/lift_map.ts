@@ -7,6 +7,7 @@
 // each point, a pen's width does not scale): the renderer paints exactly
 // once the selection stops. Pure, DOM-free.
 
+import { PointBox } from '../geometry/bounds';
 import { center } from '../protocol/rotate';
 
 /** Posed is a stroke as shown: its points and turn, drawn shifted by (dx, dy). */
@@ -37,10 +38,7 @@ export const IDENTITY: Affine = [1, 0, 0, 1, 0, 0];
 
 /** poseOf returns the pose of items, or null when none has a point. */
 export function poseOf(items: readonly Posed[]): Pose | null {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
+  const box = new PointBox();
   let sx = 0;
   let sy = 0;
   let n = 0;
@@ -49,14 +47,7 @@ export function poseOf(items: readonly Posed[]): Pose | null {
     const pts = it.stroke.points;
     if (pts.length === 0) continue;
     first ??= it;
-    for (const p of pts) {
-      const x = p.x + it.dx;
-      const y = p.y + it.dy;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
+    box.add(pts, it.dx, it.dy);
     const [cx, cy] = center(pts);
     sx += cx + it.dx;
     sy += cy + it.dy;
@@ -64,6 +55,7 @@ export function poseOf(items: readonly Posed[]): Pose | null {
   }
   if (!first) return null;
   const p = first.stroke.points[0];
+  const { minX, minY, maxX, maxY } = box;
   return { minX, minY, maxX, maxY, cx: sx / n, cy: sy / n, px: p.x + first.dx, py: p.y + first.dy, rot: first.stroke.rot ?? 0 };
 }
 

@@ -16,6 +16,14 @@
 // softirq); the readers' reads are the rest. A replica is the writing end,
 // so its CPU per frame compares with that share, not with the whole.
 //
+// With -apart, the readers run in a child process (this program run
+// again), as a replica's clients do in the load generator: the writing
+// process's whole CPU (RUSAGE_SELF: its writing thread, and the runtime's
+// threads around it, sysmon's polling among them) is then the writing
+// end's, and is printed beside the writing thread's and the readers'.
+//
+//	go run ./scripts/bench/loopback -conns 200 -rate 120 -size 24 -apart
+//
 // With -burst, it measures the floor under the join figure instead: every
 // connection is written one -burst-byte message at the same moment (the
 // way a room serves a crowd of late joiners the same snapshot), and it
@@ -70,7 +78,12 @@ func main() {
 	burst := flag.Int("burst", 0, "instead: write one message of this many bytes to every connection at once, and time its arrival")
 	trials := flag.Int("trials", 5, "with -burst: how many times")
 	idle := flag.Bool("idle", false, "instead: hold the connections idle and print their memory")
+	apart := flag.Bool("apart", false, "the readers in a child process: print the writing process's CPU per write")
 	flag.Parse()
+	if addr := os.Getenv(readersEnv); addr != "" {
+		readApart(addr, *conns)
+		return
+	}
 	if *idle {
 		idleFloor(*conns)
 		return
@@ -78,6 +91,10 @@ func main() {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	check(err)
 	defer ln.Close()
+	if *apart {
+		writeApart(ln, *conns, *rate, *size, *duration)
+		return
+	}
 	var writers, readers []net.Conn
 	for range *conns {
 		c, s := dialPair(ln)

@@ -66,6 +66,11 @@ func stopper(p *testenv.Proc) func() {
 // and these runs measure the boards, not that budget.
 const loadRateHTTP = "100000"
 
+// serverEnv is added to the environment of the servers the load generator
+// starts (-server-godebug): the replica and the Centrifuge relay alike, so
+// that a runtime setting tried on one is tried on both.
+var serverEnv []string
+
 // startReplica builds ./server/cmd/sketchpad and runs one replica in the
 // embedded mode over a temporary data directory, with pprof on loopback.
 func startReplica(ctx context.Context, args []string, logf func(string, ...any)) (*target, error) {
@@ -92,7 +97,7 @@ func startReplica(ctx context.Context, args []string, logf func(string, ...any))
 	}
 	paddr, _ := testenv.FreeAddr()
 	full := append([]string{"--addr", addr, "--data", filepath.Join(dir, "data"), "--pprof", paddr, "--rate-http", loadRateHTTP}, args...)
-	c := &testenv.Proc{Name: "sketchpad", Path: bin, Args: full, Dir: dir, LogPath: filepath.Join(dir, "sketchpad.log")}
+	c := &testenv.Proc{Name: "sketchpad", Path: bin, Args: full, Dir: dir, LogPath: filepath.Join(dir, "sketchpad.log"), Env: serverEnv}
 	if err := c.Start(); err != nil {
 		t.close()
 		return nil, err

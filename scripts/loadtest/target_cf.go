@@ -67,7 +67,7 @@ func startCentrifuge(ctx context.Context, cfg *config) (*target, error) {
 			return nil, err
 		}
 		c := &testenv.Proc{Name: fmt.Sprintf("centrifuge-%d", i+1), Path: bin, Args: append([]string{"-addr", addr}, args...),
-			Dir: dir, LogPath: filepath.Join(dir, fmt.Sprintf("centrifuge-%d.log", i+1))}
+			Dir: dir, LogPath: filepath.Join(dir, fmt.Sprintf("centrifuge-%d.log", i+1)), Env: serverEnv}
 		if err := c.Start(); err != nil {
 			t.close()
 			return nil, err

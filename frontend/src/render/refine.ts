@@ -137,7 +137,7 @@ export class Refinement {
  * nextTask resolves in a new task, after whatever input and frames wait (a
  * message, not a timer: chained timers are held back 4 ms each).
  */
-function nextTask(): Promise<void> {
+export function nextTask(): Promise<void> {
   return new Promise((resolve) => {
     const ch = new MessageChannel();
     ch.port1.onmessage = () => resolve();

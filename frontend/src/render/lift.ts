@@ -11,9 +11,10 @@
 // of the board, so a selection is not lifted (or put back) when a stroke
 // above it in z-order is under where it is now. A scaled picture scales
 // the lines' widths, which a Transform leaves alone: once the strokes have
-// been still for a moment the picture is painted again where they are, so
-// that a pause in a drag shows them exactly; the renderer drops the lift
-// once they have been still for longer and our drag is over.
+// been still for a moment the picture is painted again where they are
+// (between frames, render/lift_paint), so that a pause in a drag shows
+// them exactly; the renderer drops the lift once they have been still for
+// longer, our drag is over and the room has applied its ops.
 
 import { intersects, type Rect } from '../geometry/bounds';
 import { sameView, type View } from '../geometry/view';
@@ -36,6 +37,7 @@ export const EXACT_AFTER_MS = 250;
 /** keyOfStroke is a stroke's name as the board has it ("author:stroke"). */
 export const keyOfStroke = (s: Stroke): string => s.author + ':' + s.stroke;
 
+/** Item is a lifted stroke as shown: drawn shifted by (dx, dy) (our pending moves). */
 type Item = LiftItem;
 
 export class Lift {

@@ -3,11 +3,11 @@
 // or over several tasks. A drag that pauses has its picture painted again
 // exactly where the strokes are; for a thousand strokes that is many
 // frames' work, and under load a frame that comes late finds the drag
-// "paused" while the pointer still moves. Painted in one frame it was the
-// drag's longest frame by far; painted in slices between frames (as the
-// layer's exact picture is, render/refine), the frames go on showing the
-// picture they have, and the first frame after the last slice swaps the
-// new one in.
+// "paused" while the pointer still moves. Painted in one frame, that frame
+// would be the drag's longest by far; painted in slices between frames (as
+// the layer's exact picture is, render/refine), the frames go on showing
+// the picture they have, and the first frame after the last slice swaps
+// the new one in.
 
 import { intersects, type Rect } from '../geometry/bounds';
 import type { View } from '../geometry/view';

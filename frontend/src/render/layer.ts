@@ -209,8 +209,9 @@ export class CommittedLayer {
    */
   paintWhole(desired: readonly Stroke[]): Refinement | null {
     if (!this.valid || this.coarseV) return null;
-    const shown = this.crossing([this.screen()], desired, desired.length - 1);
-    return new Refinement(this.painter, desired, shown, this.renderedV, this.dpr, this.inkC.width, this.inkC.height, this.requestFrame);
+    // What it paints is worked out in its first task, not in the frame that starts it.
+    const screen = this.screen();
+    return new Refinement(this.painter, desired, () => this.crossing([screen], desired, desired.length - 1), this.renderedV, this.dpr, this.inkC.width, this.inkC.height, this.requestFrame);
   }
 
   /**

@@ -11,17 +11,18 @@
 // of the board, so a selection is not lifted (or put back) when a stroke
 // above it in z-order is under where it is now. A scaled picture scales
 // the lines' widths, which a Transform leaves alone: once the strokes have
-// been still for a moment the picture is painted again where they are, so
-// that a pause in a drag shows them exactly; the renderer drops the lift
-// once they have been still for longer and our drag is over.
+// been still for a moment the picture is painted again where they are
+// (between frames, render/lift_paint), so that a pause in a drag shows
+// them exactly; the renderer drops the lift once they have been still for
+// longer, our drag is over and the room has applied its ops.
 
 import { intersects, type Rect } from '../geometry/bounds';
 import { sameView, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
-import { TOOL_HIGHLIGHTER } from '../protocol/types';
 import type { OverlayItem } from '../edit/shown';
 import { IDENTITY, liftMap, poseOf, sameMap, then, type Affine, type Pose } from './lift_map';
 import type { StrokePainter } from './paint';
+import { layoutOf, paintItems, sizeFor, SlicedPicture, type LiftItem } from './lift_paint';
 
 /** A selection of at least this many strokes is lifted while it moves. */
 export const LIFT_MIN = 64;
@@ -32,25 +33,20 @@ export const LIFT_MIN = 64;
  * painting a thousand strokes anew is several frames' work.
  */
 export const EXACT_AFTER_MS = 250;
-/** The bitmap covers the strokes this far (in screens) beyond each edge of the screen, and at most this many device pixels a side. */
-const MARGIN_SCREENS = 1;
-const MAX_SIDE = 4096;
 
 /** keyOfStroke is a stroke's name as the board has it ("author:stroke"). */
 export const keyOfStroke = (s: Stroke): string => s.author + ':' + s.stroke;
 
 /** Item is a lifted stroke as shown: drawn shifted by (dx, dy) (our pending moves). */
-interface Item {
-  readonly stroke: Stroke;
-  readonly dx: number;
-  readonly dy: number;
-}
+type Item = LiftItem;
 
 export class Lift {
   /** The names of the lifted strokes; null: nothing lifted. */
   private keysV: ReadonlySet<string> | null = null;
-  private readonly canvas: HTMLCanvasElement;
-  private readonly ctx: CanvasRenderingContext2D;
+  private canvas: HTMLCanvasElement;
+  private ctx: CanvasRenderingContext2D;
+  /** The picture painted again where the strokes are, over the next tasks (refresh), until draw takes it. */
+  private exact: SlicedPicture | null = null;
   /** Whether the bitmap holds the strokes, how many, where (pose, view) and at which device pixel of that view its corner is. */
   private painted = false;
   private count = 0;
@@ -96,6 +92,7 @@ export class Lift {
     for (const k of keys) all.add(k);
     this.keysV = all;
     this.painted = false;
+    this.dropExact();
     this.restFor = null;
     this.changedAt = now;
   }
@@ -103,6 +100,7 @@ export class Lift {
   /** stop puts the strokes back on the layer. */
   stop(): void {
     this.keysV = null;
+    this.dropExact();
     // The bitmap's memory back (it may be as big as the screen, or more).
     this.canvas.width = 1;
     this.canvas.height = 1;
@@ -139,6 +137,19 @@ export class Lift {
   /** repaint paints the bitmap again at the next draw (the theme changed, an image arrived). */
   repaint(): void {
     this.painted = false;
+    this.dropExact();
+  }
+
+  /**
+   * refresh paints the picture again where the strokes are now (a pause in
+   * the drag: their widths as they settle), over the next tasks; done asks
+   * for the frame that takes it. One painting at a time: one under way is
+   * let finish (what it shows is nearer than what is drawn), and a later
+   * pause paints again.
+   */
+  refresh(view: View, dpr: number, screen: Rect, done: () => void): void {
+    if (!this.painted || this.exact || !this.pose) return;
+    this.exact = new SlicedPicture(this.painter, this.current, this.pose, view, dpr, screen, done);
   }
 
   /**
@@ -193,6 +204,11 @@ export class Lift {
     return this.rest;
   }
 
+  /** fromOurOps says some lifted strokes are shown from the overlay (update() found them there): ops of ours the room has not applied yet. */
+  get fromOurOps(): boolean {
+    return this.keysV !== null && this.fromOverlay.size > 0;
+  }
+
   /** isLifted reports whether an overlay item (of those update() was given) is drawn by the lift. */
   isLifted(it: OverlayItem): boolean {
     return this.keysV !== null && this.fromOverlay.has(it);
@@ -234,7 +250,8 @@ export class Lift {
     if (this.painted && cur.length !== this.count) this.painted = false;
     // The strokes as they were the last frame: where they were then.
     const same = this.pose !== null && cur.length === this.current.length && cur.every((it, i) => samePlace(it, this.current[i]));
-    this.current = cur;
+    // Kept when the same: a picture being painted of them (refresh) is still of what is shown.
+    if (!same) this.current = cur;
     const pose = same ? this.pose : poseOf(cur);
     if (!pose) return false;
     const map = this.ref ? liftMap(this.ref, pose) : IDENTITY;
@@ -251,6 +268,7 @@ export class Lift {
    */
   draw(ctx: CanvasRenderingContext2D, view: View, dpr: number, screen: Rect): void {
     if (!this.painted) this.paint(view, dpr, screen);
+    else this.takeExact(view);
     if (this.count === 0) return;
     const rv = this.refView;
     const u = 1 / (rv.scale * dpr);
@@ -267,47 +285,49 @@ export class Lift {
 
   /** paint paints the lifted strokes as they are now into the bitmap, over what of them is near the screen. */
   private paint(view: View, dpr: number, screen: Rect): void {
+    this.dropExact();
     this.painted = true;
     this.ref = this.pose;
     this.refView = view;
     this.map = IDENTITY;
     const cur = this.current;
     this.count = cur.length;
-    const w = screen.maxX - screen.minX;
-    const h = screen.maxY - screen.minY;
-    const near: Rect = { minX: screen.minX - w * MARGIN_SCREENS, minY: screen.minY - h * MARGIN_SCREENS, maxX: screen.maxX + w * MARGIN_SCREENS, maxY: screen.maxY + h * MARGIN_SCREENS };
-    let box: Rect | null = null;
-    const shown: Item[] = [];
-    for (const it of cur) {
-      const b = this.painter.bounds(it.stroke);
-      const r = { minX: b.minX + it.dx, minY: b.minY + it.dy, maxX: b.maxX + it.dx, maxY: b.maxY + it.dy };
-      if (!intersects(r, near)) continue;
-      shown.push(it);
-      box = box
-        ? { minX: Math.min(box.minX, r.minX), minY: Math.min(box.minY, r.minY), maxX: Math.max(box.maxX, r.maxX), maxY: Math.max(box.maxY, r.maxY) }
-        : r;
+    const l = layoutOf(this.painter, cur, view, dpr, screen);
+    this.ox = l.ox;
+    this.oy = l.oy;
+    sizeFor(this.canvas, this.ctx, l);
+    paintItems(this.painter, this.ctx, l, 0, l.order.length, view, dpr);
+  }
+
+  /**
+   * takeExact takes the picture refresh painted, once finished, if it is
+   * of the strokes drawn now in the view drawn now: its bitmap becomes the
+   * lift's, drawn through the map from where it was painted.
+   */
+  private takeExact(view: View): void {
+    const e = this.exact;
+    if (!e?.finished) return;
+    this.exact = null;
+    const pose = this.pose;
+    if (!pose || e.items.length !== this.count || !sameView(e.view, view)) {
+      e.cancel();
+      return;
     }
-    const k = view.scale * dpr;
-    const x0 = box ? Math.floor(Math.max(box.minX, near.minX) * k + view.x * dpr) - 1 : 0;
-    const y0 = box ? Math.floor(Math.max(box.minY, near.minY) * k + view.y * dpr) - 1 : 0;
-    const x1 = box ? Math.ceil(Math.min(box.maxX, near.maxX) * k + view.x * dpr) + 1 : 1;
-    const y1 = box ? Math.ceil(Math.min(box.maxY, near.maxY) * k + view.y * dpr) + 1 : 1;
-    this.ox = x0;
-    this.oy = y0;
-    this.canvas.width = Math.max(1, Math.min(MAX_SIDE, x1 - x0));
-    this.canvas.height = Math.max(1, Math.min(MAX_SIDE, y1 - y0));
-    const ctx = this.ctx;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    if (!box) return;
-    // Highlighters first: on the board they are under every other stroke.
-    for (const under of [true, false]) {
-      for (const it of shown) {
-        if ((it.stroke.tool === TOOL_HIGHLIGHTER) !== under) continue;
-        ctx.setTransform(k, 0, 0, k, (it.dx * view.scale + view.x) * dpr - x0, (it.dy * view.scale + view.y) * dpr - y0);
-        this.painter.paint(ctx, it.stroke, true);
-      }
-    }
+    // The old bitmap's memory back at once (it may be as big as the screen, or more).
+    this.canvas.width = 1;
+    this.canvas.height = 1;
+    this.canvas = e.canvas;
+    this.ctx = e.ctx;
+    this.ox = e.layout.ox;
+    this.oy = e.layout.oy;
+    this.ref = e.pose;
+    this.refView = e.view;
+    this.map = e.pose === pose ? IDENTITY : liftMap(e.pose, pose);
+  }
+
+  private dropExact(): void {
+    this.exact?.cancel();
+    this.exact = null;
   }
 }
 

@@ -28,9 +28,10 @@ export function coarseMin(): number {
 const SLICE_MS = 12;
 
 export class Refinement {
-  readonly under: HTMLCanvasElement;
-  readonly ink: HTMLCanvasElement;
-  private readonly targets: LayerTargets;
+  /** The canvases, made in the first task (a put-back starts one in a frame, and two screens of canvas are not free). */
+  private underC: HTMLCanvasElement | null = null;
+  private inkC: HTMLCanvasElement | null = null;
+  private targets: LayerTargets | null = null;
   private cancelled = false;
   /** Strokes added on top since it started, painted last, one by one, as the layer paints them. */
   private readonly onTop: Stroke[] = [];
@@ -40,24 +41,30 @@ export class Refinement {
 
   /**
    * The refinement paints strokes (those of desired that the screen
-   * crosses, bottom first) in view on canvases of w × h device pixels, dev
-   * device pixels a board unit, and calls done when it has finished.
+   * crosses, bottom first; a function: worked out in the first task) in
+   * view on canvases of w × h device pixels, dev device pixels a board
+   * unit, and calls done when it has finished.
    */
   constructor(
     private readonly painter: StrokePainter,
     private desiredV: readonly Stroke[],
-    private readonly strokes: readonly Stroke[],
+    strokes: readonly Stroke[] | (() => readonly Stroke[]),
     readonly view: View,
-    dpr: number,
-    w: number,
-    h: number,
+    private readonly dpr: number,
+    private readonly w: number,
+    private readonly h: number,
     private readonly done: () => void,
   ) {
-    this.under = canvas(w, h);
-    this.ink = canvas(w, h);
-    this.targets = { under: context(this.under), ink: context(this.ink) };
-    for (const ctx of [this.targets.under, this.targets.ink]) ctx.setTransform(view.scale * dpr, 0, 0, view.scale * dpr, view.x * dpr, view.y * dpr);
-    void this.run(view.scale * dpr);
+    void this.run(strokes);
+  }
+
+  /** The picture's canvases (once finished). */
+  get under(): HTMLCanvasElement {
+    return this.underC!;
+  }
+
+  get ink(): HTMLCanvasElement {
+    return this.inkC!;
   }
 
   /** The layer's strokes this picture is of (the list it painted, and any added on top since). */
@@ -92,7 +99,9 @@ export class Refinement {
 
   /** finish paints the strokes added on top since it started (call it once finished, before taking the pixels). */
   finish(dev: number): void {
-    for (const s of this.onTop) this.painter.paintAll(this.targets, [s], dev);
+    const t = this.targets;
+    if (!t) return;
+    for (const s of this.onTop) this.painter.paintAll(t, [s], dev);
     this.onTop.length = 0;
   }
 
@@ -113,8 +122,19 @@ export class Refinement {
   }
 
 
-  private async run(dev: number): Promise<void> {
-    const strokes = this.strokes;
+  private async run(list: readonly Stroke[] | (() => readonly Stroke[])): Promise<void> {
+    await nextTask();
+    if (this.cancelled) return;
+    const t0 = performance.now();
+    const strokes = typeof list === 'function' ? list() : list;
+    const v = this.view;
+    const dev = v.scale * this.dpr;
+    this.underC = canvas(this.w, this.h);
+    this.inkC = canvas(this.w, this.h);
+    const targets: LayerTargets = { under: context(this.underC), ink: context(this.inkC) };
+    for (const ctx of [targets.under, targets.ink]) ctx.setTransform(dev, 0, 0, dev, v.x * this.dpr, v.y * this.dpr);
+    this.targets = targets;
+    this.spentV += performance.now() - t0;
     let i = 0;
     while (i < strokes.length) {
       await nextTask();
@@ -122,7 +142,7 @@ export class Refinement {
       const t0 = performance.now();
       do {
         const j = Math.min(strokes.length, i + 256);
-        this.painter.paintAll(this.targets, strokes.slice(i, j), dev);
+        this.painter.paintAll(targets, strokes.slice(i, j), dev);
         i = j;
       } while (i < strokes.length && performance.now() - t0 < SLICE_MS);
       this.spentV += performance.now() - t0;
@@ -137,7 +157,7 @@ export class Refinement {
  * nextTask resolves in a new task, after whatever input and frames wait (a
  * message, not a timer: chained timers are held back 4 ms each).
  */
-function nextTask(): Promise<void> {
+export function nextTask(): Promise<void> {
   return new Promise((resolve) => {
     const ch = new MessageChannel();
     ch.port1.onmessage = () => resolve();

@@ -404,6 +404,14 @@ export class Renderer {
       else this.refusedTheirs = keys;
     }
     const still = shown && !covered && !ours && now - this.lift.changedAt >= SETTLE_MS;
+    if (still && wasLifted && this.lift.fromOurOps) {
+      // Our last ops not applied yet: the layer's strokes are not yet those
+      // that settle (the echo replaces the lifted ones in place, which a
+      // picture painted whole before cannot follow, and it was repainted at
+      // once in a frame). The picture shows them meanwhile; put back after.
+      this.dropWhole();
+      return this.settleLater();
+    }
     if (still && wasLifted) {
       // Put back: the layer repainted whole, as a page that opens the board
       // now paints it (a stroke added on top is painted alone, which for a
@@ -423,8 +431,8 @@ export class Renderer {
       if (wasLifted) this.layer.invalidate();
       return;
     }
-    // A pause in the drag: the picture painted again where the strokes are, with their widths as they settle.
-    if (ours && this.lift.stale(now)) this.lift.repaint();
+    // A pause in the drag: the picture painted again where the strokes are, with their widths as they settle, between frames.
+    if (ours && this.lift.stale(now)) this.lift.refresh(this.viewV, this.dpr, screenRect(this.viewV, this.cssW, this.cssH), this.requestFrame);
     this.settleLater();
   }
 

@@ -11,11 +11,13 @@
 
 import type { Editor } from '../edit/editor';
 import type { Stroke } from '../protocol/board';
-import { sketchSnapshot } from '../protocol/snapshot_sketch';
+import { sketchSnapshot, type SnapshotSketch } from '../protocol/snapshot_sketch';
 import { paintSketch } from '../render/first_picture';
 import { coarseMin } from '../render/refine';
 import type { Renderer } from '../render/renderer';
 import type { Landing } from '../ui/landing';
+import { workerSockets, type Socket } from '../net/worker_socket';
+import { scriptURL, socketWorkerURL } from './script_url';
 
 /** A frame smaller than this many bytes a stroke for the smallest big board holds no big board: not looked into. */
 const MIN_STROKE_BYTES = 10;
@@ -28,9 +30,9 @@ const FRAME_WAIT_MS = 1000;
  * first big snapshot, while the screen and the board are empty, is
  * painted as a picture and held until the screen has shown it.
  */
-export function firstPictureHold(renderer: Renderer, editor: Editor, landing: Landing): (frame: Uint8Array) => Promise<void> | null {
+export function firstPictureHold(renderer: Renderer, editor: Editor, landing: Landing): (frame: Uint8Array, sketch?: SnapshotSketch | null) => Promise<void> | null {
   let done = false;
-  return (frame) => {
+  return (frame, sketch) => {
     if (done) return null;
     const min = coarseMin();
     if (frame.length < min * MIN_STROKE_BYTES) return null;
@@ -41,8 +43,11 @@ export function firstPictureHold(renderer: Renderer, editor: Editor, landing: La
     }
     // When the snapshot's frame was taken up (the big-board benchmark reads it).
     performance.mark?.('sketchpad-sketch');
-    const sk = sketchSnapshot(frame, min);
+    // The socket's worker may have made the sketch already (net/socket_worker), or found none to make.
+    const sk = sketch !== undefined ? sketch : sketchSnapshot(frame, min);
     if (!sk) return null;
+    // When the sketch was made (the big-board benchmark reads it).
+    performance.mark?.('sketchpad-sketched');
     done = true;
     const held = inNextFrame(() => {
       // When the frame that shows the picture began (the big-board benchmark reads it).
@@ -61,6 +66,23 @@ export function firstPictureHold(renderer: Renderer, editor: Editor, landing: La
     );
     return held;
   };
+}
+
+/**
+ * firstPictureSockets returns the connection's socket maker: sockets read
+ * by a worker (net/worker_socket), which also sketches the first big
+ * snapshot while the page would show a first picture of it; undefined
+ * (plain WebSockets) where there is no worker to load.
+ */
+export function firstPictureSockets(renderer: Renderer, editor: Editor): ((url: string) => Socket) | undefined {
+  if (socketWorkerURL === null || typeof Worker === 'undefined') return undefined;
+  let url: string;
+  try {
+    url = scriptURL(socketWorkerURL);
+  } catch {
+    return undefined; // a policy refused: plain sockets
+  }
+  return workerSockets(url, () => (editor.sync.board.strokes.length > 0 || !renderer.showsNothing ? 0 : coarseMin()));
 }
 
 /**

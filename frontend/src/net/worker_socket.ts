@@ -26,41 +26,41 @@ export interface SketchedMessage extends MessageEvent {
 }
 
 /**
- * workerSockets returns a maker of sockets read by a worker loaded from
- * url; sketchMin() is asked at each open for the snapshot size from which
- * the first one comes with its sketch (0: none wanted).
+ * SocketWorker is the worker loaded from url, started at once (its script
+ * fetched and its thread started while the page is still being made);
+ * sockets() makes the sockets it reads.
  */
-export function workerSockets(url: string, sketchMin: () => number): (socketURL: string) => Socket {
-  let worker: Worker | null = null;
-  let broken = false;
-  const live = new Map<number, WorkerSocket>();
-  let next = 1;
-  const start = (): Worker | null => {
-    if (worker || broken) return worker;
+export class SocketWorker {
+  private worker: Worker | null = null;
+  private readonly live = new Map<number, WorkerSocket>();
+  private next = 1;
+
+  constructor(url: string) {
     try {
-      worker = new Worker(url);
+      this.worker = new Worker(url);
     } catch {
-      broken = true;
-      return null;
+      return;
     }
-    worker.onmessage = (ev: MessageEvent<FromWorker>) => live.get(ev.data.id)?.heard(ev.data);
-    worker.onerror = () => {
-      broken = true;
-      worker?.terminate();
-      worker = null;
-      for (const s of [...live.values()]) s.heard({ t: 'close', id: 0, code: 1006, reason: '', wasClean: false });
+    this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.live.get(ev.data.id)?.heard(ev.data);
+    this.worker.onerror = () => {
+      this.worker?.terminate();
+      this.worker = null;
+      for (const s of [...this.live.values()]) s.heard({ t: 'close', id: 0, code: 1006, reason: '', wasClean: false });
     };
-    return worker;
-  };
-  return (socketURL) => {
-    const w = start();
-    if (!w) return new WebSocket(socketURL);
-    const id = next++;
-    const s = new WorkerSocket((m, transfer) => w.postMessage(m, transfer), () => live.delete(id), id);
-    live.set(id, s);
-    s.post({ t: 'open', id, url: socketURL, sketchMin: sketchMin() }, []);
-    return s;
-  };
+  }
+
+  /** sockets returns a maker of sockets; sketchMin() is asked at each open for the snapshot size from which the first one comes with its sketch (0: none wanted). */
+  sockets(sketchMin: () => number): (socketURL: string) => Socket {
+    return (socketURL) => {
+      const w = this.worker;
+      if (!w) return new WebSocket(socketURL);
+      const id = this.next++;
+      const s = new WorkerSocket((m, transfer) => w.postMessage(m, transfer), () => this.live.delete(id), id);
+      this.live.set(id, s);
+      s.post({ t: 'open', id, url: socketURL, sketchMin: sketchMin() }, []);
+      return s;
+    };
+  }
 }
 
 class WorkerSocket implements Socket {

@@ -1,8 +1,10 @@
 // A big board's first picture. A late joiner's page builds a board of
 // 100,000 strokes from its snapshot in about a second of one task, and
 // until then the screen is empty. When the snapshot's frame comes and the
-// screen shows nothing yet, the page reads the frame's strokes into flat
-// arrays (protocol/snapshot_sketch), holds the frame (and what comes after
+// screen shows nothing yet, the frame's strokes are read into flat arrays
+// (protocol/snapshot_sketch; by the socket's worker, net/socket_worker,
+// which had the frame whole before the main thread heard of it, or here
+// where there is no worker), the page holds the frame (and what comes after
 // it, in order), paints the strokes coarsely where the page will land
 // (render/first_picture) at the start of the browser's next frame, which
 // shows them, and lets the frame go once that frame is made; then the
@@ -16,7 +18,7 @@ import { paintSketch } from '../render/first_picture';
 import { coarseMin } from '../render/refine';
 import type { Renderer } from '../render/renderer';
 import type { Landing } from '../ui/landing';
-import { workerSockets, type Socket } from '../net/worker_socket';
+import { SocketWorker, type Socket } from '../net/worker_socket';
 import { scriptURL, socketWorkerURL } from './script_url';
 
 /** A frame smaller than this many bytes a stroke for the smallest big board holds no big board: not looked into. */
@@ -69,20 +71,28 @@ export function firstPictureHold(renderer: Renderer, editor: Editor, landing: La
 }
 
 /**
+ * The socket worker starts as the app's script runs, not when the page
+ * connects once it is made: its script is fetched and its thread started
+ * meanwhile. None where there is no worker to load (tests in node) or the
+ * page's policy refused its script.
+ */
+const socketWorker = ((): SocketWorker | null => {
+  if (socketWorkerURL === null || typeof Worker === 'undefined') return null;
+  try {
+    return new SocketWorker(scriptURL(socketWorkerURL));
+  } catch {
+    return null;
+  }
+})();
+
+/**
  * firstPictureSockets returns the connection's socket maker: sockets read
- * by a worker (net/worker_socket), which also sketches the first big
- * snapshot while the page would show a first picture of it; undefined
- * (plain WebSockets) where there is no worker to load.
+ * by the socket worker (net/worker_socket), which also sketches the first
+ * big snapshot while the page would show a first picture of it; undefined
+ * (plain WebSockets) where there is no worker.
  */
 export function firstPictureSockets(renderer: Renderer, editor: Editor): ((url: string) => Socket) | undefined {
-  if (socketWorkerURL === null || typeof Worker === 'undefined') return undefined;
-  let url: string;
-  try {
-    url = scriptURL(socketWorkerURL);
-  } catch {
-    return undefined; // a policy refused: plain sockets
-  }
-  return workerSockets(url, () => (editor.sync.board.strokes.length > 0 || !renderer.showsNothing ? 0 : coarseMin()));
+  return socketWorker?.sockets(() => (editor.sync.board.strokes.length > 0 || !renderer.showsNothing ? 0 : coarseMin()));
 }
 
 /**

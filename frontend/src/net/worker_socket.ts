@@ -26,9 +26,8 @@ export interface SketchedMessage extends MessageEvent {
 }
 
 /**
- * SocketWorker is the worker loaded from url, started at once (its script
- * fetched and its thread started while the page is still being made);
- * sockets() makes the sockets it reads.
+ * SocketWorker is the worker loaded from url, started at once; sockets()
+ * makes the sockets it reads.
  */
 export class SocketWorker {
   private worker: Worker | null = null;

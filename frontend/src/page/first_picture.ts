@@ -71,28 +71,23 @@ export function firstPictureHold(renderer: Renderer, editor: Editor, landing: La
 }
 
 /**
- * The socket worker starts as the app's script runs, not when the page
- * connects once it is made: its script is fetched and its thread started
- * meanwhile. None where there is no worker to load (tests in node) or the
- * page's policy refused its script.
- */
-const socketWorker = ((): SocketWorker | null => {
-  if (socketWorkerURL === null || typeof Worker === 'undefined') return null;
-  try {
-    return new SocketWorker(scriptURL(socketWorkerURL));
-  } catch {
-    return null;
-  }
-})();
-
-/**
  * firstPictureSockets returns the connection's socket maker: sockets read
- * by the socket worker (net/worker_socket), which also sketches the first
+ * by a socket worker (net/worker_socket), which also sketches the first
  * big snapshot while the page would show a first picture of it; undefined
- * (plain WebSockets) where there is no worker.
+ * (plain WebSockets) where there is no worker to load (tests in node) or
+ * the page's policy refused its script. The worker starts here, as the
+ * page connects: started as the app's script ran, ahead of the page's
+ * making, it did not bring the snapshot sooner (BENCHMARKS.md).
  */
 export function firstPictureSockets(renderer: Renderer, editor: Editor): ((url: string) => Socket) | undefined {
-  return socketWorker?.sockets(() => (editor.sync.board.strokes.length > 0 || !renderer.showsNothing ? 0 : coarseMin()));
+  if (socketWorkerURL === null || typeof Worker === 'undefined') return undefined;
+  let worker: SocketWorker;
+  try {
+    worker = new SocketWorker(scriptURL(socketWorkerURL));
+  } catch {
+    return undefined;
+  }
+  return worker.sockets(() => (editor.sync.board.strokes.length > 0 || !renderer.showsNothing ? 0 : coarseMin()));
 }
 
 /**

@@ -46,27 +46,6 @@ const bundled = (entry, outfile, options = {}) =>
     ...options,
   });
 
-// The app: esbuild names its chunks by a hash of its own; they are
-// renamed below by their bytes' SHA-256, as every other hashed file.
-const app = await build({
-  absWorkingDir: root,
-  entryPoints: { app: 'src/main.ts' },
-  outdir: 'dist',
-  write: false,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  metafile: true,
-  entryNames: '[name]-[hash]',
-  chunkNames: '[name]-[hash]',
-  ...(process.env.SKETCHPAD_BUILD_NAMES ? { minifyWhitespace: true, minifySyntax: true } : { minify: true }),
-  target: 'es2020',
-  platform: 'browser',
-  legalComments: 'none',
-  charset: 'utf8',
-  logLevel: 'warning',
-});
-
 /** HASH_LEN hex digits of SHA-256 name a file; the server checks them against the bytes. */
 const HASH_LEN = 10;
 const hashOf = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, HASH_LEN);
@@ -99,6 +78,34 @@ function emitHashed(name, bytes, key = name) {
   emit(hashed, bytes);
   return hashed;
 }
+
+// The socket worker (src/net/socket_worker.ts) reads the board's frames
+// off the main thread; the app names it by its hashed name, so it is made
+// first.
+const socketWorker = await bundled('src/net/socket_worker.ts', 'dist/socket_worker.js');
+const socketWorkerName = emitHashed('socket_worker.js', Buffer.from(socketWorker.outputFiles[0].contents));
+
+// The app: esbuild names its chunks by a hash of its own; they are
+// renamed below by their bytes' SHA-256, as every other hashed file.
+const app = await build({
+  absWorkingDir: root,
+  entryPoints: { app: 'src/main.ts' },
+  outdir: 'dist',
+  write: false,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  metafile: true,
+  entryNames: '[name]-[hash]',
+  chunkNames: '[name]-[hash]',
+  ...(process.env.SKETCHPAD_BUILD_NAMES ? { minifyWhitespace: true, minifySyntax: true } : { minify: true }),
+  target: 'es2020',
+  platform: 'browser',
+  legalComments: 'none',
+  charset: 'utf8',
+  logLevel: 'warning',
+  define: { SOCKET_WORKER: JSON.stringify(`/static/${socketWorkerName}`) },
+});
 
 /** preload: the chunks app.js imports (not those it loads on first use), for index.html to ask for at once. */
 const preload = emitChunks(app);

@@ -246,9 +246,13 @@ func newWebFiles(dist fs.FS, embedJS []byte) (*webFiles, error) {
 
 // staticFile is GET /static/{name}.
 func (a *App) staticFile(c echo.Context) error {
-	f, ok := a.web.static[c.Param("*")]
+	name := c.Param("*")
+	f, ok := a.web.static[name]
 	if !ok {
 		return apiError(http.StatusNotFound, "not_found", "no such file")
+	}
+	if strings.HasPrefix(name, "socket_worker.") && strings.HasSuffix(name, ".js") {
+		a.setSocketWorkerCSP(c)
 	}
 	return f.serve(c)
 }

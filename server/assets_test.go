@@ -259,6 +259,32 @@ func TestTheServiceWorkerMayFetchFromItsOwnOrigin(t *testing.T) {
 	}
 }
 
+func TestTheSocketWorkerMayOpenOnlyTheBoardsSocket(t *testing.T) {
+	ts := startServer(t, t.TempDir())
+	js, _ := pageAssets(t, ts.URL)
+	name := regexp.MustCompile(`/static/socket_worker\.[0-9a-f]+\.js`).FindString(string(fetch(t, ts.URL+"/static/"+js).body))
+	if name == "" {
+		t.Fatalf("the app (%s) names no socket worker", js)
+	}
+	r := fetch(t, ts.URL+name)
+	if r.code != 200 || r.h.Get("Content-Type") != "text/javascript; charset=utf-8" {
+		t.Fatalf("%s: %d %q", name, r.code, r.h.Get("Content-Type"))
+	}
+	// A worker's requests obey the policy its script came with: the board's socket, nothing else.
+	csp := directives(r.h.Get("Content-Security-Policy"))
+	if csp["default-src"] != "'none'" || csp["connect-src"] != "'self' ws://"+strings.TrimPrefix(ts.URL, "http://") {
+		t.Errorf("%s CSP %q", name, r.h.Get("Content-Security-Policy"))
+	}
+	// The service worker keeps it, for a page opened offline.
+	if sw := string(fetch(t, ts.URL+"/sw.js").body); !strings.Contains(sw, `"`+name+`"`) {
+		t.Errorf("the service worker does not keep %s", name)
+	}
+	// Any other file may run and load nothing.
+	if csp := directives(fetch(t, ts.URL+"/static/"+js).h.Get("Content-Security-Policy")); csp["default-src"] != "'none'" || csp["connect-src"] != "" {
+		t.Errorf("/static/%s CSP %v", js, csp)
+	}
+}
+
 // chunkRef is a chunk of the app named in another: a static import
 // ("./chunk.0123456789.js") or one loaded on first use (import("./...")).
 var chunkRef = regexp.MustCompile(`"\./([A-Za-z0-9_-]+\.[0-9a-f]{10}\.js)"`)

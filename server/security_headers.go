@@ -64,6 +64,29 @@ func (a *App) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // is (a name or address and a port); anything else falls back to 'self'.
 var plainHost = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$`)
 
+// socketSources is a page's connect-src: its own origin and exactly the
+// board's WebSocket origin (setPageCSP says why).
+func (a *App) socketSources(c echo.Context) string {
+	r := c.Request()
+	if !plainHost.MatchString(r.Host) {
+		return "'self'"
+	}
+	scheme := "ws://"
+	if a.cfg.BehindTLS || r.TLS != nil {
+		scheme = "wss://"
+	}
+	return "'self' " + scheme + r.Host
+}
+
+// setSocketWorkerCSP sets the policy of the socket worker's script
+// (frontend/src/net/socket_worker.ts): a dedicated worker's requests fall
+// under the policy its script came with, and this one opens the board's
+// WebSocket and nothing else.
+func (a *App) setSocketWorkerCSP(c echo.Context) {
+	c.Response().Header().Set("Content-Security-Policy",
+		"default-src 'none'; connect-src "+a.socketSources(c)+"; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+}
+
 // setPageCSP sets the policy of an app page (a board, a view link, an
 // embed) framed by frameAncestors.
 //
@@ -77,15 +100,7 @@ var plainHost = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+
 // the app styles elements through the CSSOM, which style-src does not
 // restrict.
 func (a *App) setPageCSP(c echo.Context, frameAncestors string) {
-	r := c.Request()
-	socket := "'self'"
-	if plainHost.MatchString(r.Host) {
-		scheme := "ws://"
-		if a.cfg.BehindTLS || r.TLS != nil {
-			scheme = "wss://"
-		}
-		socket = "'self' " + scheme + r.Host
-	}
+	socket := a.socketSources(c)
 	policy := []string{
 		"default-src 'self'",
 		"script-src 'self'",

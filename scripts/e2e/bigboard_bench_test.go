@@ -187,6 +187,17 @@ func benchBigBoard(t *testing.T, n, opens int) {
 	t0 := time.Now()
 	head := buildBenchBoard(t, ws, n)
 	t.Logf("%d strokes × %d points built (%d ops) in %v", n, benchPoints, head, time.Since(t0).Round(time.Millisecond))
+	{
+		// The floor under a page's wait for the snapshot: a Go joiner's Hello to its board, decoded.
+		c := client.New(ws, client.Options{Name: "joiner", NoLog: true})
+		j0 := time.Now()
+		err := withTimeout(time.Minute, func(ctx context.Context) error { return c.Connect(ctx) })
+		c.Close()
+		if err != nil {
+			t.Fatalf("a Go joiner: %v", err)
+		}
+		t.Logf("BENCH strokes=%d: a Go joiner had the board %v after dialing", n, time.Since(j0).Round(time.Millisecond))
+	}
 	for o := 1; o <= opens; o++ {
 		t.Run("open"+itoa(o), func(t *testing.T) { benchOpen(t, base+"/b/"+room, n, o, head) })
 	}
@@ -209,7 +220,7 @@ func benchOpen(t *testing.T, url string, n, o int, head uint64) {
 		var shown struct {
 			ShownAt, OpenMs, Heap, Visible, Full, FullMs, Painted float64
 			Script, Loaded, Connect, Hello, FirstPicture, Sketch  float64
-			SketchFrame                                           float64
+			SketchFrame, FrameIn, Sketched                        float64
 		}
 		p.eval(`(() => { const s = window.sketchpad.renderStats(); const nav = performance.getEntriesByType('navigation')[0];
 			const app = performance.getEntriesByType('resource').find((r) => /\/app\.[0-9a-f]+\.js$/.test(r.name));
@@ -217,7 +228,9 @@ func benchOpen(t *testing.T, url string, n, o int, head uint64) {
 			const h = performance.getEntriesByName('sketchpad-hello')[0];
 			const sk = performance.getEntriesByName('sketchpad-sketch')[0];
 			const skf = performance.getEntriesByName('sketchpad-sketch-frame')[0];
-			return {ShownAt: s.shownAt, OpenMs: s.openMs, Script: app ? app.responseEnd : 0, Loaded: nav ? nav.loadEventEnd : 0, Connect: c ? c.startTime : 0, Hello: h ? h.startTime : 0, FirstPicture: s.firstPictureAt || 0, Sketch: sk ? sk.startTime : 0, SketchFrame: skf ? skf.startTime : 0,
+			const fin = performance.getEntriesByName('sketchpad-frame-in')[0];
+			const skd = performance.getEntriesByName('sketchpad-sketched')[0];
+			return {ShownAt: s.shownAt, OpenMs: s.openMs, Script: app ? app.responseEnd : 0, Loaded: nav ? nav.loadEventEnd : 0, Connect: c ? c.startTime : 0, Hello: h ? h.startTime : 0, FirstPicture: s.firstPictureAt || 0, Sketch: sk ? sk.startTime : 0, SketchFrame: skf ? skf.startTime : 0, FrameIn: fin ? fin.startTime : 0, Sketched: skd ? skd.startTime : 0,
 			Heap: performance.memory ? performance.memory.usedJSHeapSize : 0, Visible: window.sketchpad.visibleStrokes(),
 			Full: s.fullRenders, FullMs: s.lastFullRenderMs, Painted: s.painted}; })()`, &shown)
 		if int(shown.Visible) != n {
@@ -235,6 +248,25 @@ func benchOpen(t *testing.T, url string, n, o int, head uint64) {
 			p.eval(`(() => { const s = window.sketchpad.renderStats(); return {At: s.refinedAt, Ms: s.refinedMs, Coarse: s.coarseRenders}; })()`, &exact)
 		}
 		time.Sleep(500 * time.Millisecond) // work left over from the opening, if any
+		{
+			// The browser's own floor: a second socket from the settled page, its Hello to its big frame.
+			hello := canvas.AppendHello(nil, &canvas.Hello{Version: canvas.Version, Name: "probe"})
+			hi := make([]int, len(hello))
+			for i, b := range hello {
+				hi[i] = int(b)
+			}
+			hb, _ := json.Marshal(hi)
+			var ms float64
+			p.run("probe", chromedp.Evaluate(`new Promise((done) => {
+				const ws = new WebSocket(location.href.replace(/^http/, 'ws').replace('/b/', '/ws/'));
+				ws.binaryType = 'arraybuffer';
+				let t0 = 0;
+				ws.onopen = () => { t0 = performance.now(); ws.send(new Uint8Array(`+string(hb)+`)); };
+				ws.onmessage = (ev) => { if (ev.data.byteLength > 1e6) { done(performance.now() - t0); ws.close(); } };
+				ws.onclose = (ev) => done(-ev.code);
+			})`, &ms, awaitPromise))
+			t.Logf("BENCH strokes=%d open=%d: a second socket from the settled page had its big frame %.0f ms after its Hello", n, o, ms)
+		}
 		var pan benchFrames
 		profiled(t, p, "pan", func() { pan = moveView(p, benchPan, 2000) })
 		var zoom benchFrames
@@ -250,6 +282,10 @@ func benchOpen(t *testing.T, url string, n, o int, head uint64) {
 			n, o, shown.Script, shown.Loaded, shown.Connect, shown.Hello, shown.ShownAt-shown.OpenMs, shown.ShownAt, shown.ShownAt-shown.Loaded)
 		t.Logf("BENCH strokes=%d open=%d: shown %.0f ms after navigation start (snapshot to screen %.0f ms; %0.f full repaints so far, the last %.0f ms script side, %.0f strokes painted); JS heap %.0f MB after opening, %.0f MB at the end",
 			n, o, shown.ShownAt, shown.OpenMs, shown.Full, shown.FullMs, shown.Painted, shown.Heap/1e6, heap/1e6)
+		if shown.FrameIn > 0 {
+			t.Logf("BENCH strokes=%d open=%d: the snapshot's frame came off the socket %.0f ms after navigation start (%.0f ms after the Hello, %.0f ms after the load event), was taken up %.0f ms later; its sketch was made at %.0f ms",
+				n, o, shown.FrameIn, shown.FrameIn-shown.Hello, shown.FrameIn-shown.Loaded, shown.Sketch-shown.FrameIn, shown.Sketched)
+		}
 		if shown.FirstPicture > 0 {
 			t.Logf("BENCH strokes=%d open=%d: a first picture from the snapshot's sketch was painted %.0f ms after navigation start (%.0f ms after the load event; its frame taken up at %.0f ms, sketched and painted in %.0f ms, its frame began at %.0f ms, held until %.0f ms), %.0f ms before the board was shown",
 				n, o, shown.FirstPicture, shown.FirstPicture-shown.Loaded, shown.Sketch, shown.FirstPicture-shown.Sketch, shown.SketchFrame, shown.ShownAt-shown.OpenMs, shown.ShownAt-shown.FirstPicture)

@@ -1,8 +1,10 @@
 // A big board's first picture. A late joiner's page builds a board of
 // 100,000 strokes from its snapshot in about a second of one task, and
 // until then the screen is empty. When the snapshot's frame comes and the
-// screen shows nothing yet, the page reads the frame's strokes into flat
-// arrays (protocol/snapshot_sketch), holds the frame (and what comes after
+// screen shows nothing yet, the frame's strokes are read into flat arrays
+// (protocol/snapshot_sketch; by the socket's worker, net/socket_worker,
+// which had the frame whole before the main thread heard of it, or here
+// where there is no worker), the page holds the frame (and what comes after
 // it, in order), paints the strokes coarsely where the page will land
 // (render/first_picture) at the start of the browser's next frame, which
 // shows them, and lets the frame go once that frame is made; then the
@@ -11,11 +13,13 @@
 
 import type { Editor } from '../edit/editor';
 import type { Stroke } from '../protocol/board';
-import { sketchSnapshot } from '../protocol/snapshot_sketch';
+import { sketchSnapshot, type SnapshotSketch } from '../protocol/snapshot_sketch';
 import { paintSketch } from '../render/first_picture';
 import { coarseMin } from '../render/refine';
 import type { Renderer } from '../render/renderer';
 import type { Landing } from '../ui/landing';
+import { SocketWorker, type Socket } from '../net/worker_socket';
+import { scriptURL, socketWorkerURL } from './script_url';
 
 /** A frame smaller than this many bytes a stroke for the smallest big board holds no big board: not looked into. */
 const MIN_STROKE_BYTES = 10;
@@ -28,9 +32,9 @@ const FRAME_WAIT_MS = 1000;
  * first big snapshot, while the screen and the board are empty, is
  * painted as a picture and held until the screen has shown it.
  */
-export function firstPictureHold(renderer: Renderer, editor: Editor, landing: Landing): (frame: Uint8Array) => Promise<void> | null {
+export function firstPictureHold(renderer: Renderer, editor: Editor, landing: Landing): (frame: Uint8Array, sketch?: SnapshotSketch | null) => Promise<void> | null {
   let done = false;
-  return (frame) => {
+  return (frame, sketch) => {
     if (done) return null;
     const min = coarseMin();
     if (frame.length < min * MIN_STROKE_BYTES) return null;
@@ -41,8 +45,11 @@ export function firstPictureHold(renderer: Renderer, editor: Editor, landing: La
     }
     // When the snapshot's frame was taken up (the big-board benchmark reads it).
     performance.mark?.('sketchpad-sketch');
-    const sk = sketchSnapshot(frame, min);
+    // The socket's worker may have made the sketch already (net/socket_worker), or found none to make.
+    const sk = sketch !== undefined ? sketch : sketchSnapshot(frame, min);
     if (!sk) return null;
+    // When the sketch was made (the big-board benchmark reads it).
+    performance.mark?.('sketchpad-sketched');
     done = true;
     const held = inNextFrame(() => {
       // When the frame that shows the picture began (the big-board benchmark reads it).
@@ -61,6 +68,26 @@ export function firstPictureHold(renderer: Renderer, editor: Editor, landing: La
     );
     return held;
   };
+}
+
+/**
+ * firstPictureSockets returns the connection's socket maker: sockets read
+ * by a socket worker (net/worker_socket), which also sketches the first
+ * big snapshot while the page would show a first picture of it; undefined
+ * (plain WebSockets) where there is no worker to load (tests in node) or
+ * the page's policy refused its script. The worker starts here, as the
+ * page connects: started as the app's script ran, ahead of the page's
+ * making, it did not bring the snapshot sooner (BENCHMARKS.md).
+ */
+export function firstPictureSockets(renderer: Renderer, editor: Editor): ((url: string) => Socket) | undefined {
+  if (socketWorkerURL === null || typeof Worker === 'undefined') return undefined;
+  let worker: SocketWorker;
+  try {
+    worker = new SocketWorker(scriptURL(socketWorkerURL));
+  } catch {
+    return undefined;
+  }
+  return worker.sockets(() => (editor.sync.board.strokes.length > 0 || !renderer.showsNothing ? 0 : coarseMin()));
 }
 
 /**

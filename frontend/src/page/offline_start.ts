@@ -7,6 +7,7 @@ import type { Editor } from '../edit/editor';
 import { loadBoard, markAll, mayHaveKept } from './board_cache';
 import { textFontLoaded } from '../render/text_font';
 import { afterLoad, afterPaint, yieldToMain } from './start_tasks';
+import { scriptURL } from './script_url';
 import { UnsavedGuard } from './unsaved_guard';
 import { takeOverWork, WorkKeeper } from './work_cache';
 
@@ -34,7 +35,7 @@ export async function keepForOffline(o: OfflineStart): Promise<void> {
   const sw = navigator.serviceWorker;
   if (sw) {
     afterLoad(() => {
-      sw.register(workerURL()).catch(() => undefined);
+      sw.register(scriptURL('/sw.js')).catch(() => undefined);
       // The first visit's page did not come through the worker: have it
       // kept, and the text font if this page fetched it already.
       void sw.ready.then((r) => r.active?.postMessage({ keep: location.pathname, font: textFontLoaded() }));
@@ -71,25 +72,3 @@ export async function keepForOffline(o: OfflineStart): Promise<void> {
   await Promise.race([restoring, new Promise((resolve) => window.setTimeout(resolve, 3000))]);
 }
 
-/** The slice of Trusted Types the page uses (not in TypeScript's DOM types yet). */
-interface TrustedTypesLike {
-  createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown };
-}
-
-/**
- * workerURL is the service worker's address as the browser takes it where
- * the page's policy requires Trusted Types: made by the one policy the
- * server allows ('sketchpad'), which passes that address and no other.
- */
-function workerURL(): string {
-  const tt = (window as { trustedTypes?: TrustedTypesLike }).trustedTypes;
-  if (!tt) return '/sw.js';
-  const policy = tt.createPolicy('sketchpad', {
-    createScriptURL: (url) => {
-      if (url !== '/sw.js') throw new TypeError(`sketchpad: no script from ${url}`);
-      return url;
-    },
-  });
-  // A TrustedScriptURL, which register takes in place of the string.
-  return policy.createScriptURL('/sw.js') as string;
-}

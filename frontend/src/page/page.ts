@@ -42,7 +42,7 @@ import { onTextFont } from '../render/text_font';
 import { ThemeSwitch } from '../ui/theme';
 import { Toast } from '../ui/toast';
 import { BoardSaver } from './board_cache';
-import { firstPictureHold } from './first_picture';
+import { firstPictureHold, firstPictureSockets } from './first_picture';
 import { keepForOffline } from './offline_start';
 import { Following } from './following';
 import { Others } from './others';
@@ -369,6 +369,7 @@ export class Page {
       // snapshot) are not handled in the task that made the last part.
       handleAfter: made.then(yieldToMain),
       holdFor: firstPictureHold(renderer, this.editor, this.view.landing),
+      socket: firstPictureSockets(renderer, this.editor),
     });
     this.connection = connection;
     window.sketchpad = makeAPI(this.editor, () => connection.state, {

@@ -11,11 +11,10 @@ import { firstTool } from '../embed/config';
 import { TokenClock } from '../embed/token';
 import { HOME_VIEW } from '../geometry/view';
 import { LazyHistoryPanel as HistoryPanel } from '../history/history_lazy';
-import { exposeHistory } from '../history/test_api';
 import { attachKeyboard } from '../input/keyboard';
-import { SHORTCUTS, selects } from '../input/shortcuts';
+import { selects } from '../input/shortcuts';
 import { Connection, type ConnState } from '../net/connection';
-import { imageURL, roomName, socketURL } from '../net/room_url';
+import { imageURL, socketURL } from '../net/room_url';
 import { CLOSE_EXPIRED } from '../protocol/codes';
 import { Renderer } from '../render/renderer';
 import { LIFT_MIN } from '../render/lift';
@@ -25,7 +24,6 @@ import { fitView } from '../net/view_out';
 import { ViewRelay } from './view_relay';
 import { LaserTrails } from '../ui/laser';
 import { Decorations } from '../ui/decor';
-import { h } from '../ui/dom';
 import { Exports } from '../ui/exports';
 import { HelpPanel } from '../ui/help';
 import type { NameBox } from '../ui/name_box';
@@ -39,7 +37,6 @@ import { embedErrorText, noticeNote } from '../ui/status_text';
 import { TextEditor } from '../ui/text_editor';
 import { TextClaims } from '../ui/text_claims';
 import { onTextFont } from '../render/text_font';
-import { ThemeSwitch } from '../ui/theme';
 import { Toast } from '../ui/toast';
 import { BoardSaver } from './board_cache';
 import { firstPictureHold } from './first_picture';
@@ -62,12 +59,13 @@ import { attachClipboard } from './clipboard_control';
 import { ImageControl } from './image_control';
 import { openBridge } from './bridge_control';
 import { copyPicture } from './clipboard_picture';
-import { here, nameBox, shareMenu } from './later_parts';
+import { here, nameBox } from './later_parts';
+import { rowControls } from './row_controls';
 import { inSteps, inTasks, yieldToMain } from './start_tasks';
 import { holdPointer } from '../input/early_pointer';
 
 export class Page {
-  private readonly prefs: PagePrefs;
+  private prefs!: PagePrefs;
   private editor!: Editor;
   private renderer!: Renderer;
   private readonly frames: FrameLoop;
@@ -97,7 +95,6 @@ export class Page {
   private history!: HistoryPanel;
   /** The tool to give back when the history panel closes. */
   private toolBeforeHistory: Tool | null = null;
-  private theme!: ThemeSwitch;
   private readonly toast = new Toast();
   private sweeps!: SweepNotes;
   private whoDrew!: WhoDrew;
@@ -128,6 +125,8 @@ export class Page {
   readonly built: Promise<void>;
   /** The page's parts are all built: the frames draw from then on. */
   private ready = false;
+  /** A frame was asked for before: drawn when the page is built. */
+  private frameMissed = false;
   /** Space held before the input was there. */
   private spaceEarly = false;
 
@@ -142,7 +141,6 @@ export class Page {
     const early = holdPointer(canvas);
     attachKeyboard(window, (c) => (this.keys ? this.keys.run(c) : this.keysEarly.push(c)), (held) => (this.input ? this.input.setSpace(held) : (this.spaceEarly = held)));
 
-    this.prefs = new PagePrefs(loadPrefs(), s.forcedName);
     this.built = inSteps([
       () => this.buildBoard(),
       () => this.buildOthers(),
@@ -155,6 +153,7 @@ export class Page {
   /** buildBoard makes the board and what draws it on the canvas. */
   private buildBoard(): void {
     const { s } = this;
+    this.prefs = new PagePrefs(loadPrefs(), s.forcedName);
     const me = this.prefs.current;
     this.removeSince = new RemoveSince(s.segment, s.token, () => this.people.refresh());
     this.editor = new Editor((f) => this.connection?.send(f), this.editorEvents(), { name: me.name, color: this.sentColor(me.color) });
@@ -244,58 +243,21 @@ export class Page {
     this.tools = new ToolControl(embed ? firstTool(embed.tools, this.readOnly) : 'pen', this.prefs, embed ? { tools: embed.tools, compact: true } : {}, this.inputDeps());
   }
 
-  /** buildControls makes the page's controls in the toolbar's row. */
+  /** buildControls makes the page's controls in the toolbar's row (row_controls.ts). */
   private buildControls(): void {
-    const { s } = this;
-    const embed = s.embed;
-    const me = this.prefs.current;
-    this.exports = new Exports(this.renderer, this.editor, roomName(s.segment));
-    // An embed's theme is the host's (theme=light|dark, else the system's), never remembered.
-    const themed = (t: 'light' | 'dark'): void => this.renderer.setDark(t === 'dark');
-    this.theme = embed
-      ? new ThemeSwitch(embed.theme, () => undefined, themed)
-      : new ThemeSwitch(me.theme, (t) => this.prefs.update((p) => ({ ...p, theme: t })), themed);
-    this.images = new ImageControl({
+    ({ exports: this.exports, images: this.images, badge: this.badge, share: this.share, help: this.help, history: this.history } = rowControls({
+      s: this.s,
+      canvas: this.canvas,
       editor: this.editor,
-      segment: s.segment,
-      token: s.token,
+      renderer: this.renderer,
+      prefs: this.prefs,
+      tools: this.tools,
       readOnly: () => this.readOnly,
       pointer: () => this.input.pointer,
-      view: () => ({ view: this.renderer.view, width: this.renderer.width, height: this.renderer.height }),
       tell: (m) => this.status.flash(m),
-      placed: () => {
-        if (!selects(this.tools.tool)) this.tools.setTool('select');
-      },
-    });
-    this.badge = h('span', { class: 'tb-badge', 'data-testid': 'read-only', title: 'This link can look at the board but not draw', hidden: true }, 'View only');
-    // The row's controls are all here before its first fit (the first
-    // frame), which places them once: each is a button whose panel is made
-    // when first opened (the share menu's links, the help's tables, the
-    // history panel itself).
-    this.share = shareMenu(this.exports, s, this.readOnly);
-    this.help = new HelpPanel(SHORTCUTS);
-    this.history = new HistoryPanel({
-      segment: s.segment,
-      token: s.token,
-      room: roomName(s.segment),
-      canvas: this.canvas,
-      view: () => this.renderer.view,
-      dark: () => this.renderer.painter.dark,
-      readOnly: () => this.readOnly,
       schedule: () => this.frames.schedule(),
-      toggled: (open) => this.historyToggled(open),
-    });
-    exposeHistory(this.history);
-    const toolbar = this.tools.toolbar;
-    if (!embed) {
-      // An embed has no share menu (the host decides who gets what), no help, no theme switch.
-      toolbar.addMore(this.history.button, 'history');
-      toolbar.addMore(this.share.el, 'share');
-      toolbar.addMore(this.help.button, 'help');
-      toolbar.addMore(this.theme.button, 'theme');
-    }
-    if (!this.readOnly) toolbar.addMore(this.images.button, 'image');
-    toolbar.addMore(this.badge);
+      historyToggled: (open) => this.historyToggled(open),
+    }));
   }
 
   /** buildRow puts the page's parts in the document, and the pointer's input on the canvas (with what it held: released). */
@@ -359,7 +321,7 @@ export class Page {
       picture: (text) => copyPicture(this.editor, this.renderer.painter, text),
     });
     this.images.attach(document, canvas);
-    this.frames.schedule();
+    if (this.frameMissed) this.frames.schedule();
   }
 
   /** later: the parts that neither draw nor take a stroke, one per task after the first frame (start_tasks.ts); the keys run what was typed before. */
@@ -544,7 +506,10 @@ export class Page {
   /** frame draws one animation frame: ops and the cursor out, the board, the overlays, the map. */
   private frame(): void {
     // Asked for while the page is being built: drawn once it is (buildRow).
-    if (!this.ready) return;
+    if (!this.ready) {
+      this.frameMissed = true;
+      return;
+    }
     const { editor, renderer } = this;
     // A drag that just started takes its picture painted ahead before its first op changes what is shown.
     renderer.beforeOps();

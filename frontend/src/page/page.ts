@@ -118,9 +118,10 @@ export class Page {
   /**
    * The page is built over a few tasks (built resolves when it all is): a
    * phone's main thread would be held by all of it at once for longer than
-   * a tap may wait. This first task makes the board (the editor, the
-   * canvas's renderer) and holds the pointer and the keys: a stroke or a
-   * key pressed before the tools are there is replayed to them.
+   * a tap may wait. The constructor (app.js's task) only holds the
+   * pointer and the keys: a stroke or a key pressed before the tools are
+   * there is replayed to them; the board and the rest are made in the
+   * steps after it, a task each.
    */
   readonly built: Promise<void>;
   /** The page's parts are all built: the frames draw from then on. */

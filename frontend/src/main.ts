@@ -14,10 +14,11 @@ async function main(): Promise<void> {
     search: location.search,
     meta: (name) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? null,
   });
+  // The board is made (and holds strokes) in this task, the rest of the
+  // page in the next few (page.built); then sizing, the kept board and the
+  // connection in a task of their own.
   const page = new Page(canvas, settings);
-  // Sizing, the kept board and the connection in a task of their own: the
-  // page is built (and takes strokes) in this one, which a phone's main
-  // thread holds long enough already.
+  await page.built;
   await yieldToMain();
   page.start();
 }

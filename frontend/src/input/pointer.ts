@@ -36,9 +36,16 @@ export interface PointerControl {
 /** attachPointer listens on el; panMode says whether the primary button pans now. */
 /**
  * attachPointer listens to el's pointer. dismisses: a press that only
- * closes something (an open menu) and must not draw, pan or select.
+ * closes something (an open menu) and must not draw, pan or select. early
+ * are el's events that came before (input/early_pointer), handled first.
  */
-export function attachPointer(el: HTMLElement, h: PointerHandlers, panMode: () => boolean, dismisses: () => boolean = () => false): PointerControl {
+export function attachPointer(
+  el: HTMLElement,
+  h: PointerHandlers,
+  panMode: () => boolean,
+  dismisses: () => boolean = () => false,
+  early: readonly Event[] = [],
+): PointerControl {
   const m = new GestureMachine();
   // Read at the first event, not here: reading it now would lay the page
   // out while it is still being built.
@@ -147,6 +154,8 @@ export function attachPointer(el: HTMLElement, h: PointerHandlers, panMode: () =
     ['auxclick', noMenu],
   ];
   for (const [type, fn] of onEl) el.addEventListener(type, fn);
+  const handler = new Map(onEl);
+  for (const e of early) handler.get(e.type)?.(e);
   el.addEventListener('wheel', wheel, { passive: false });
   window.addEventListener('resize', resize);
   window.addEventListener('blur', blur);

@@ -11,11 +11,10 @@ import { firstTool } from '../embed/config';
 import { TokenClock } from '../embed/token';
 import { HOME_VIEW } from '../geometry/view';
 import { LazyHistoryPanel as HistoryPanel } from '../history/history_lazy';
-import { exposeHistory } from '../history/test_api';
 import { attachKeyboard } from '../input/keyboard';
-import { SHORTCUTS, selects } from '../input/shortcuts';
+import { selects } from '../input/shortcuts';
 import { Connection, type ConnState } from '../net/connection';
-import { imageURL, roomName, socketURL } from '../net/room_url';
+import { imageURL, socketURL } from '../net/room_url';
 import { CLOSE_EXPIRED } from '../protocol/codes';
 import { Renderer } from '../render/renderer';
 import { LIFT_MIN } from '../render/lift';
@@ -25,7 +24,6 @@ import { fitView } from '../net/view_out';
 import { ViewRelay } from './view_relay';
 import { LaserTrails } from '../ui/laser';
 import { Decorations } from '../ui/decor';
-import { h } from '../ui/dom';
 import { Exports } from '../ui/exports';
 import { HelpPanel } from '../ui/help';
 import type { NameBox } from '../ui/name_box';
@@ -39,7 +37,6 @@ import { embedErrorText, noticeNote } from '../ui/status_text';
 import { TextEditor } from '../ui/text_editor';
 import { TextClaims } from '../ui/text_claims';
 import { onTextFont } from '../render/text_font';
-import { ThemeSwitch } from '../ui/theme';
 import { Toast } from '../ui/toast';
 import { BoardSaver } from './board_cache';
 import { firstPictureHold, firstPictureSockets } from './first_picture';
@@ -62,49 +59,50 @@ import { attachClipboard } from './clipboard_control';
 import { ImageControl } from './image_control';
 import { openBridge } from './bridge_control';
 import { copyPicture } from './clipboard_picture';
-import { here, nameBox, shareMenu } from './later_parts';
-import { inTasks, yieldToMain } from './start_tasks';
+import { here, nameBox } from './later_parts';
+import { rowControls } from './row_controls';
+import { inSteps, inTasks, yieldToMain } from './start_tasks';
+import { holdPointer } from '../input/early_pointer';
 
 export class Page {
-  private readonly prefs: PagePrefs;
-  private readonly editor: Editor;
-  private readonly renderer: Renderer;
+  private prefs!: PagePrefs;
+  private editor!: Editor;
+  private renderer!: Renderer;
   private readonly frames: FrameLoop;
-  private readonly people: PeopleList;
-  private readonly cursors: RemoteCursors;
+  private people!: PeopleList;
+  private cursors!: RemoteCursors;
   private readonly lasers = new LaserTrails();
   private readonly claims = new TextClaims();
   private readonly laserOut = new LaserOut();
-  private readonly viewRelay: ViewRelay;
+  private viewRelay!: ViewRelay;
   /** The others here: their cursors, lasers, views and the texts they type into. */
-  private readonly others: Others;
-  private readonly status: StatusBanner;
-  private readonly textEditor: TextEditor;
-  private readonly decor: Decorations;
-  private readonly following: Following;
-  private readonly view: ViewControl;
-  private readonly tools: ToolControl;
-  private readonly input: ToolInput;
-  private readonly exports: Exports;
-  private readonly images: ImageControl;
+  private others!: Others;
+  private status!: StatusBanner;
+  private textEditor!: TextEditor;
+  private decor!: Decorations;
+  private following!: Following;
+  private view!: ViewControl;
+  private tools!: ToolControl;
+  private input!: ToolInput;
+  private exports!: Exports;
+  private images!: ImageControl;
   // Made after the first frame (later()); null until then. Keys typed before wait in keysEarly.
   private keys: KeyCommands | null = null;
   private readonly keysEarly: Parameters<KeyCommands['run']>[0][] = [];
-  private readonly share: ShareMenu;
-  private readonly help: HelpPanel;
+  private share!: ShareMenu;
+  private help!: HelpPanel;
   /** The board's past (history/): the slider, the timelapse, restore, export. */
-  private readonly history: HistoryPanel;
+  private history!: HistoryPanel;
   /** The tool to give back when the history panel closes. */
   private toolBeforeHistory: Tool | null = null;
-  private readonly theme: ThemeSwitch;
   private readonly toast = new Toast();
-  private readonly sweeps: SweepNotes;
-  private readonly whoDrew: WhoDrew;
+  private sweeps!: SweepNotes;
+  private whoDrew!: WhoDrew;
   /** A moderator's Remove: how far back (the page's clock of seqs, the board's versions). */
-  private readonly removeSince: RemoveSince;
+  private removeSince!: RemoveSince;
   /** The View only badge in the toolbar. */
-  private readonly badge: HTMLElement;
-  private readonly layout: PageLayout;
+  private badge!: HTMLElement;
+  private layout!: PageLayout;
   /** The name box and this person's color picker (not in an embed). */
   private nameBox: NameBox | null = null;
   /** The page's first layout is done: the toolbar's row is fitted from then on, not while being built. */
@@ -117,20 +115,61 @@ export class Page {
   /** Keeps the board for opening offline (not in an embed, whose access is a token's). */
   private saver: BoardSaver | null = null;
 
+  /**
+   * The page is built over a few tasks (built resolves when it all is): a
+   * phone's main thread would be held by all of it at once for longer than
+   * a tap may wait. The constructor (app.js's task) only holds the
+   * pointer and the keys: a stroke or a key pressed before the tools are
+   * there is replayed to them; the board and the rest are made in the
+   * steps after it, a task each.
+   */
+  readonly built: Promise<void>;
+  /** The page's parts are all built: the frames draw from then on. */
+  private ready = false;
+  /** A frame was asked for before: drawn when the page is built. */
+  private frameMissed = false;
+  /** Space held before the input was there. */
+  private spaceEarly = false;
+
   constructor(
     private readonly canvas: HTMLCanvasElement,
     private readonly s: PageSettings,
   ) {
-    const embed = s.embed;
     this.readOnly = s.readOnly;
     document.title = s.title;
-    if (embed) document.documentElement.dataset.embed = 'true';
+    if (s.embed) document.documentElement.dataset.embed = 'true';
     this.frames = new FrameLoop(() => this.frame());
-    const schedule = (): void => this.frames.schedule();
+    const early = holdPointer(canvas);
+    attachKeyboard(window, (c) => (this.keys ? this.keys.run(c) : this.keysEarly.push(c)), (held) => (this.input ? this.input.setSpace(held) : (this.spaceEarly = held)));
 
+    this.built = inSteps([
+      () => this.buildBoard(),
+      () => this.buildOthers(),
+      () => this.buildTools(),
+      () => this.buildControls(),
+      () => this.buildRow(early.release),
+    ]);
+  }
+
+  /** buildBoard makes the board and what draws it on the canvas. */
+  private buildBoard(): void {
+    const { s } = this;
     this.prefs = new PagePrefs(loadPrefs(), s.forcedName);
     const me = this.prefs.current;
     this.removeSince = new RemoveSince(s.segment, s.token, () => this.people.refresh());
+    this.editor = new Editor((f) => this.connection?.send(f), this.editorEvents(), { name: me.name, color: this.sentColor(me.color) });
+    this.editor.sync.setReadOnly(this.readOnly);
+    this.renderer = new Renderer(this.canvas, this.editor, () => this.frames.schedule());
+    this.renderer.useImages((hash) => imageURL(s.segment, hash, s.token));
+    // Texts drawn before the text font arrived were drawn in a fallback (render/text_font.ts).
+    onTextFont(() => this.renderer.repaint());
+  }
+
+  /** buildOthers makes the parts that show the others and the view: the people, their cursors, the view's controls, the status. */
+  private buildOthers(): void {
+    const s = this.s;
+    const me = this.prefs.current;
+    const schedule = (): void => this.frames.schedule();
     this.people = new PeopleList(
       { name: me.name, color: me.color },
       (a) => this.following.toggle(a),
@@ -148,20 +187,13 @@ export class Page {
     this.cursors = new RemoteCursors();
     this.cursors.el.prepend(this.lasers.el);
     this.cursors.el.append(this.claims.el);
-    // Texts drawn before the text font arrived were drawn in a fallback (render/text_font.ts).
-    onTextFont(() => this.renderer.repaint());
     this.status = new StatusBanner(() => this.connection?.retryNow());
     this.textEditor = new TextEditor();
-
-    this.editor = new Editor((f) => this.connection?.send(f), this.editorEvents(), { name: me.name, color: this.sentColor(me.color) });
-    this.editor.sync.setReadOnly(this.readOnly);
-    this.renderer = new Renderer(canvas, this.editor, schedule);
-    this.renderer.useImages((hash) => imageURL(s.segment, hash, s.token));
     this.decor = new Decorations();
     const name = (a: number): string | undefined => this.people.name(a)?.name;
     this.sweeps = new SweepNotes({ editor: this.editor, toast: this.toast, name, readOnly: () => this.readOnly, moderator: () => s.moderator });
     this.whoDrew = new WhoDrew({
-      canvas,
+      canvas: this.canvas,
       editor: this.editor,
       renderer: this.renderer,
       name,
@@ -171,7 +203,7 @@ export class Page {
       token: s.token,
     });
 
-    this.view = new ViewControl(s.segment, embed?.view ?? null, {
+    this.view = new ViewControl(s.segment, s.embed?.view ?? null, {
       renderer: this.renderer,
       editor: this.editor,
       overlays: [this.cursors, this.textEditor],
@@ -199,60 +231,44 @@ export class Page {
       bridge: () => this.bridge,
       arrived: () => this.giveWayIfClash(),
     });
+  }
 
-    const deps = { canvas, editor: this.editor, decor: this.decor, textEditor: this.textEditor, schedule };
-    this.tools = new ToolControl(embed ? firstTool(embed.tools, this.readOnly) : 'pen', this.prefs, embed ? { tools: embed.tools, compact: true } : {}, deps);
-    this.exports = new Exports(this.renderer, this.editor, roomName(s.segment));
-    // An embed's theme is the host's (theme=light|dark, else the system's), never remembered.
-    const themed = (t: 'light' | 'dark'): void => this.renderer.setDark(t === 'dark');
-    this.theme = embed
-      ? new ThemeSwitch(embed.theme, () => undefined, themed)
-      : new ThemeSwitch(me.theme, (t) => this.prefs.update((p) => ({ ...p, theme: t })), themed);
-    this.images = new ImageControl({
+  /** inputDeps is what the tools and the pointer work on. */
+  private inputDeps(): { canvas: HTMLCanvasElement; editor: Editor; decor: Decorations; textEditor: TextEditor; schedule: () => void } {
+    return { canvas: this.canvas, editor: this.editor, decor: this.decor, textEditor: this.textEditor, schedule: () => this.frames.schedule() };
+  }
+
+  /** buildTools makes the toolbar: the tools, the style menu. */
+  private buildTools(): void {
+    const embed = this.s.embed;
+    this.tools = new ToolControl(embed ? firstTool(embed.tools, this.readOnly) : 'pen', this.prefs, embed ? { tools: embed.tools, compact: true } : {}, this.inputDeps());
+  }
+
+  /** buildControls makes the page's controls in the toolbar's row (row_controls.ts). */
+  private buildControls(): void {
+    ({ exports: this.exports, images: this.images, badge: this.badge, share: this.share, help: this.help, history: this.history } = rowControls({
+      s: this.s,
+      canvas: this.canvas,
       editor: this.editor,
-      segment: s.segment,
-      token: s.token,
+      renderer: this.renderer,
+      prefs: this.prefs,
+      tools: this.tools,
       readOnly: () => this.readOnly,
       pointer: () => this.input.pointer,
-      view: () => ({ view: this.renderer.view, width: this.renderer.width, height: this.renderer.height }),
       tell: (m) => this.status.flash(m),
-      placed: () => {
-        if (!selects(this.tools.tool)) this.tools.setTool('select');
-      },
-    });
-    this.badge = h('span', { class: 'tb-badge', 'data-testid': 'read-only', title: 'This link can look at the board but not draw', hidden: true }, 'View only');
+      schedule: () => this.frames.schedule(),
+      historyToggled: (open) => this.historyToggled(open),
+    }));
+  }
+
+  /** buildRow puts the page's parts in the document, and the pointer's input on the canvas (with what it held: released). */
+  private buildRow(released: () => Event[]): void {
+    const { s, canvas } = this;
+    const embed = s.embed;
+    const me = this.prefs.current;
     const ui = document.querySelector<HTMLElement>('#ui') ?? document.body;
     ui.append(this.toast.el, this.whoDrew.info.el);
-    // The row's controls are all here before its first fit (the first
-    // frame), which places them once: each is a button whose panel is made
-    // when first opened (the share menu's links, the help's tables, the
-    // history panel itself).
-    this.share = shareMenu(this.exports, s, this.readOnly);
-    this.help = new HelpPanel(SHORTCUTS);
-    this.history = new HistoryPanel({
-      segment: s.segment,
-      token: s.token,
-      room: roomName(s.segment),
-      canvas,
-      view: () => this.renderer.view,
-      dark: () => this.renderer.painter.dark,
-      readOnly: () => this.readOnly,
-      schedule,
-      toggled: (open) => this.historyToggled(open),
-    });
-    exposeHistory(this.history);
-    const toolbar = this.tools.toolbar;
-    if (!embed) {
-      // An embed has no share menu (the host decides who gets what), no help, no theme switch.
-      toolbar.addMore(this.history.button, 'history');
-      toolbar.addMore(this.share.el, 'share');
-      toolbar.addMore(this.help.button, 'help');
-      toolbar.addMore(this.theme.button, 'theme');
-    }
-    if (!this.readOnly) toolbar.addMore(this.images.button, 'image');
-    toolbar.addMore(this.badge);
-
-    this.layout = new PageLayout(document.querySelector<HTMLElement>('#ui') ?? document.body, {
+    this.layout = new PageLayout(ui, {
       decor: this.decor.el,
       cursors: this.cursors.el,
       textEditor: this.textEditor.el,
@@ -265,7 +281,7 @@ export class Page {
       changed: () => this.view.landing.changed(),
       cornerToggled: () => {
         this.view.landing.changed();
-        schedule();
+        this.frames.schedule();
       },
     });
     if (!embed) this.layout.addHelp(this.help.el);
@@ -275,7 +291,7 @@ export class Page {
     canvas.dataset.tool = this.tools.tool;
 
     this.input = new ToolInput({
-      ...deps,
+      ...this.inputDeps(),
       renderer: this.renderer,
       tools: this.tools,
       view: this.view,
@@ -283,13 +299,14 @@ export class Page {
       laser: (pts) => {
         this.lasers.add(this.editor.sync.author, pts, this.prefs.current.color);
         this.laserOut.push(pts);
-        schedule();
+        this.frames.schedule();
       },
       // While the past is shown, the board underneath only pans: nothing is drawn on it unseen.
       readOnly: () => this.readOnly || this.pastShown(),
     });
-    this.input.attach();
-    attachKeyboard(window, (c) => (this.keys ? this.keys.run(c) : this.keysEarly.push(c)), (held) => this.input.setSpace(held));
+    this.ready = true;
+    if (this.spaceEarly) this.input.setSpace(true);
+    this.input.attach(released());
     // Sketchpad's own paste first: a copy puts a PNG of the strokes beside
     // their text, and only another app's picture is pasted as an image.
     attachClipboard(document, {
@@ -305,6 +322,7 @@ export class Page {
       picture: (text) => copyPicture(this.editor, this.renderer.painter, text),
     });
     this.images.attach(document, canvas);
+    if (this.frameMissed) this.frames.schedule();
   }
 
   /** later: the parts that neither draw nor take a stroke, one per task after the first frame (start_tasks.ts); the keys run what was typed before. */
@@ -489,6 +507,11 @@ export class Page {
 
   /** frame draws one animation frame: ops and the cursor out, the board, the overlays, the map. */
   private frame(): void {
+    // Asked for while the page is being built: drawn once it is (buildRow).
+    if (!this.ready) {
+      this.frameMissed = true;
+      return;
+    }
     const { editor, renderer } = this;
     // A drag that just started takes its picture painted ahead before its first op changes what is shown.
     renderer.beforeOps();

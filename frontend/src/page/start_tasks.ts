@@ -58,6 +58,18 @@ export async function inTasks(steps: readonly (() => void)[]): Promise<void> {
 }
 
 /**
+ * inSteps runs each step in a task of its own after the current one
+ * (yieldToMain: ahead of other queued tasks, so the steps follow one
+ * another closely): the page built in parts, none holding the thread long.
+ */
+export async function inSteps(steps: readonly (() => void)[]): Promise<void> {
+  for (const step of steps) {
+    await yieldToMain();
+    step();
+  }
+}
+
+/**
  * nextTask ends the current task behind those already queued: unlike
  * scheduler.yield, whose continuation goes ahead of them, it lets the
  * socket's open event (whose handler sends the Hello) run between the

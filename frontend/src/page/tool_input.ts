@@ -68,14 +68,14 @@ export class ToolInput implements PointerHandlers {
     this.selecting = new SelectGesture(d.editor);
   }
 
-  /** attach listens to the pointer on the canvas and to Shift on the whole page. */
-  attach(): void {
+  /** attach listens to the pointer on the canvas and to Shift on the whole page; early are the canvas's events held before (input/early_pointer). */
+  attach(early: readonly Event[] = []): void {
     const { canvas } = this.d;
     // A press on the board while a menu, a popover or the color palette is
     // open closes it (each closes itself on a press elsewhere) and does
     // nothing else: clicking away from the share menu drew a dot.
     const menuOpen = (): boolean => document.querySelector('.popover:not([hidden]), .color-picks:not([hidden])') !== null;
-    const pointer = attachPointer(canvas, this, () => this.d.tools.tool === 'hand' || this.spaceHeld || this.d.readOnly(), menuOpen);
+    const pointer = attachPointer(canvas, this, () => this.d.tools.tool === 'hand' || this.spaceHeld || this.d.readOnly(), menuOpen, early);
     const trackShift = (e: KeyboardEvent | PointerEvent): void => {
       this.shiftHeld = e.shiftKey;
       this.altHeld = e.altKey;

@@ -18,6 +18,19 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/**
+ * setChildren makes parent's children exactly kids, in order, moving only
+ * the ones not already in place: a node moved is laid out anew, and the
+ * toolbar's fit places its controls several times in one frame.
+ */
+export function setChildren(parent: Element, kids: readonly Element[]): void {
+  kids.forEach((kid, i) => {
+    const at = parent.children[i];
+    if (at !== kid) parent.insertBefore(kid, at ?? null);
+  });
+  while (parent.children.length > kids.length) parent.lastElementChild!.remove();
+}
+
 /** svgIcon returns an inline SVG icon (24×24 viewBox, stroked paths), hidden from screen readers. */
 export function svgIcon(paths: string): SVGSVGElement {
   const ns = 'http://www.w3.org/2000/svg';

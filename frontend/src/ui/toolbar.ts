@@ -11,7 +11,7 @@
 import { selects, type ToolName } from '../input/shortcuts';
 import { demotions, planAt, type Demotion, type Extra, type Plan } from './bar_plan';
 import { ClearConfirm } from './clear_confirm';
-import { ICONS, h, svgIcon } from './dom';
+import { ICONS, h, setChildren, svgIcon } from './dom';
 import { Menu } from './menu';
 import { StylePanel } from './style_panel';
 import { button } from './tb_button';
@@ -82,6 +82,8 @@ export class Toolbar {
   private readonly toolsGroup: HTMLElement;
   private readonly toolsMenu: Menu;
   private readonly toolsMenuIcon: HTMLElement;
+  /** The icon the "More" button wears (its paths). */
+  private moreIcon = '';
   private readonly menuTools: HTMLElement;
   private readonly menuPage: HTMLElement;
   private readonly historyGroup: HTMLElement;
@@ -244,7 +246,9 @@ export class Toolbar {
     const inMenu = this.plan.menuTools.has(t) && this.toolBtns.has(t);
     this.toolsMenu.button.classList.toggle('on', inMenu);
     const spec = TOOLS.find((s) => s.name === t);
-    this.toolsMenuIcon.replaceChildren(svgIcon(inMenu && spec ? spec.icon : ICONS.more));
+    const icon = inMenu && spec ? spec.icon : ICONS.more;
+    if (icon !== this.moreIcon) this.toolsMenuIcon.replaceChildren(svgIcon(icon));
+    this.moreIcon = icon;
   }
 
   /** setSelection shows the selected strokes' style in the style menu (with the select tool); null: none. */
@@ -275,22 +279,22 @@ export class Toolbar {
     for (const t of this.toolSpecs) this.toolBtns.get(t.name)!.hidden = this.readOnly && t.draws;
     const bar = this.toolSpecs.filter((t) => !menuTools.has(t.name)).map((t) => this.toolBtns.get(t.name)!);
     const menu = this.toolSpecs.filter((t) => menuTools.has(t.name)).map((t) => this.toolBtns.get(t.name)!);
-    this.menuTools.replaceChildren(...menu);
+    setChildren(this.menuTools, menu);
     this.menuTools.hidden = menu.every((b) => b.hidden);
 
     const clearHere = !this.readOnly && !menuExtras.has('clear');
-    this.historyGroup.replaceChildren(this.undoBtn, this.redoBtn, ...(clearHere ? [this.clear.el] : []));
+    setChildren(this.historyGroup, [this.undoBtn, this.redoBtn, ...(clearHere ? [this.clear.el] : [])]);
     this.historyGroup.hidden = this.readOnly;
 
     const order: Extra[] = ['clear', 'image', 'history', 'share', 'help', 'theme'];
     const has = (e: Extra): boolean => this.extras.has(e) && !(e === 'clear' && this.readOnly);
     const barExtras = order.filter((e) => e !== 'clear' && has(e) && !menuExtras.has(e)).map((e) => this.extras.get(e)!);
     const menuEls = order.filter((e) => has(e) && menuExtras.has(e)).map((e) => this.extras.get(e)!);
-    this.pageGroup.replaceChildren(...barExtras, ...this.fixedPage);
-    this.menuPage.replaceChildren(...menuEls);
+    setChildren(this.pageGroup, [...barExtras, ...this.fixedPage]);
+    setChildren(this.menuPage, menuEls);
     this.menuPage.hidden = menuEls.length === 0;
     const any = !this.menuTools.hidden || menuEls.length > 0;
-    this.toolsGroup.replaceChildren(...bar, ...(any ? [this.toolsMenu.el] : []));
+    setChildren(this.toolsGroup, [...bar, ...(any ? [this.toolsMenu.el] : [])]);
     if (!any) this.toolsMenu.close(false);
     this.pageGroup.hidden = barExtras.length === 0 && this.fixedPage.every((e) => e.hidden);
   }

@@ -104,7 +104,9 @@ function summarize(events) {
       fns[k] = (fns[k] ?? 0) + 1;
     }
     const top = Object.entries(fns).sort((a, b) => b[1] - a[1]).slice(0, 12);
-    console.log(`task ${Math.round(t.dur / 1000)} ms at +${Math.round((t.ts - t0) / 1000)} ms`);
+    // Its thread CPU time beside: on a busy machine the wall time is also the wait for a core.
+    const cpu = t.tdur === undefined ? '' : ` (CPU ${(t.tdur / 1000).toFixed(1)} ms)`;
+    console.log(`task ${Math.round(t.dur / 1000)} ms${cpu} at +${Math.round((t.ts - t0) / 1000)} ms`);
     console.log('  events:', Object.entries(byName).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, v]) => `${k} ${Math.round(v)}`).join(', '));
     console.log('  samples:', top.map(([k, v]) => `${k} ×${v}`).join(', '));
     total.ms = (total.ms ?? 0) + t.dur / 1000;

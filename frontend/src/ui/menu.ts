@@ -43,17 +43,23 @@ export class Menu {
       });
     }
     dismissOn(this.el, this.panel, () => this.isOpen(), (refocus) => this.close(refocus));
-    window.addEventListener('keydown', (e) => {
-      // Escape closes the menu and does nothing more (the page's Escape
-      // would also drop the selection the style menu is restyling).
-      if (e.key === 'Escape' && this.isOpen()) {
+    // Escape closes the menu and does nothing more (the page's Escape
+    // would also drop the selection the style menu is restyling). Heard in
+    // the capture phase: the page's keys listen on the window from its
+    // first task, before any menu is made, and skip a key handled here.
+    window.addEventListener(
+      'keydown',
+      (e) => {
+        if (e.key !== 'Escape' || !this.isOpen()) return;
         // A popover open inside this menu (the share menu in More, on a
         // narrow toolbar) is the innermost: the page's Escape closes it first.
         if (this.panel.querySelector('.popover:not([hidden])')) return;
         e.preventDefault();
-        this.close(false);
-      }
-    });
+        // Focus goes back to the opener when it was in the menu (as dismissOn does).
+        this.close(e.target instanceof Node && this.panel.contains(e.target));
+      },
+      true,
+    );
   }
 
   isOpen(): boolean {

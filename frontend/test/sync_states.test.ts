@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeBoard, encodeBoard } from '../src/protocol/snapshot';
 import { encodeServerFrame } from '../src/protocol/server';
-import { CLOSE_ABNORMAL, CLOSE_READ_ONLY, NOTICE_LOADING } from '../src/protocol/codes';
+import { CLOSE_READ_ONLY, NOTICE_LOADING } from '../src/protocol/codes';
 import { VERSION } from '../src/protocol/types';
 import { SyncCore } from '../src/net/sync';
 import { FakeRoom } from './fake_room';
@@ -236,28 +236,5 @@ test('a kept board read only after the Hello went out (the page found nothing ma
   assert.equal(c.ed.sync.restore(kept), false, 'the Hello asked for the whole board: a kept one now would be built on');
   settle(c, other);
   assert.equal(c.ed.committed().length, 2);
-  assert.equal(c.boardHex(), roomHex(room));
-});
-
-test('a Hello given to a socket that closed before it opened said nothing: a kept board is still taken, and the next Hello says so', () => {
-  const room = new FakeRoom(92n);
-  const other = new TestClient(room, 'Grace');
-  other.connect();
-  settle(other);
-  scribble(other, 0, 0, 10);
-  settle(other);
-  const kept = decodeBoard(encodeBoard(room.board));
-
-  const c = new TestClient(room);
-  c.ed.sync.hello(); // given to a worker's socket to send as it opens
-  assert.equal(c.ed.sync.helloSent, true);
-  assert.equal(c.ed.sync.restore(kept), false, 'a Hello on its way has said what the page has');
-  c.ed.sync.helloUnsent(); // the socket closed unopened (offline)
-  c.ed.sync.closed(CLOSE_ABNORMAL);
-  assert.equal(c.ed.sync.helloSent, false);
-  assert.equal(c.ed.sync.restore(kept), true);
-  c.connect();
-  assert.deepEqual(c.sent[0], { type: 'hello', version: VERSION, epoch: 92n, lastSeq: kept.seq, author: 0, name: 'Ada', color: 0x112233ff });
-  settle(c, other);
   assert.equal(c.boardHex(), roomHex(room));
 });

@@ -13,7 +13,7 @@ import { Reconnect } from './backoff';
 import { Turns } from './turns';
 import { VersionError, type SyncCore } from './sync';
 import type { SnapshotSketch } from '../protocol/snapshot_sketch';
-import type { OpenedEvent, SketchedMessage, Socket } from './worker_socket';
+import type { SketchedMessage, Socket } from './worker_socket';
 
 /** A frame this big (bytes) is a board's snapshot, whose arrival the big-board benchmark times. */
 const BIG_FRAME = 1 << 20;
@@ -160,27 +160,14 @@ export class Connection {
     };
     this.liveTimer = window.setTimeout(giveUp, this.timeoutMs);
     let waitingForBoard = false;
-    // A socket that can send the Hello itself as it opens (a worker's) is
-    // given it as soon as the Hello may go; else the Hello follows the open
-    // event. handed: the socket has it; opened: the open event came.
-    let handed = false;
-    let opened = false;
-    if (ws.sendOnOpen) {
-      void this.helloAfter.then(() => {
-        if (this.ws !== ws || ws.readyState !== WebSocket.CONNECTING || !ws.sendOnOpen) return;
-        handed = ws.sendOnOpen(this.core.hello());
-        if (!handed) this.core.helloUnsent();
-      });
-    }
-    ws.onopen = (ev: Event) => {
-      opened = true;
-      if (handed) {
-        this.markHello((ev as OpenedEvent).helloAt);
-        return;
-      }
+    ws.onopen = () => {
       void this.helloAfter.then(() => {
         if (this.ws !== ws || ws.readyState !== WebSocket.OPEN) return;
-        this.markHello();
+        if (!this.helloMarked) {
+          this.helloMarked = true;
+          // Where the first Hello goes (the big-board benchmark reads it).
+          performance.mark?.('sketchpad-hello');
+        }
         this.core.open();
       });
     };
@@ -233,7 +220,6 @@ export class Connection {
     const closed = (ev: CloseEvent): void => {
       if (this.ws !== ws) return;
       this.ws = null;
-      if (handed && !opened) this.core.helloUnsent();
       const wasLive = this.core.live;
       const advice = this.core.closed(ev.code);
       if (advice === 'reload' || this.mustReload) {
@@ -249,12 +235,6 @@ export class Connection {
     };
   }
 
-  /** markHello marks where the first Hello went (the big-board benchmark reads it): at, or now. */
-  private markHello(at?: number): void {
-    if (this.helloMarked) return;
-    this.helloMarked = true;
-    performance.mark?.('sketchpad-hello', at !== undefined ? { startTime: at } : undefined);
-  }
 
   private stop(code: number): void {
     this.clearTimers();

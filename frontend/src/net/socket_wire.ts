@@ -9,14 +9,11 @@ export type ToWorker =
   /** Open a socket; sketchMin > 0: the first frame holding a snapshot of at least that many visible strokes comes with its sketch. */
   | { readonly t: 'open'; readonly id: number; readonly url: string; readonly sketchMin: number }
   | { readonly t: 'send'; readonly id: number; readonly data: ArrayBuffer }
-  /** Send data the moment the socket opens, ahead of the open event (at once if open already): the page's Hello. */
-  | { readonly t: 'hello'; readonly id: number; readonly data: ArrayBuffer }
   | { readonly t: 'close'; readonly id: number; readonly code?: number; readonly reason?: string };
 
 /** What the worker tells the page. */
 export type FromWorker =
-  /** helloAt: when the worker sent the page's Hello as the socket opened (performance.timeOrigin + now). */
-  | { readonly t: 'open'; readonly id: number; readonly helloAt?: number }
+  | { readonly t: 'open'; readonly id: number }
   /** A frame; at: when the worker had it whole (performance.timeOrigin + now); sketch: looked for (null: none), or not looked for (undefined). */
   | { readonly t: 'message'; readonly id: number; readonly data: ArrayBuffer; readonly at: number; readonly sketch?: SnapshotSketch | null }
   | { readonly t: 'error'; readonly id: number }

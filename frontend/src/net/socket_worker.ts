@@ -21,8 +21,6 @@ interface WorkerScope {
 
 const scope = self as unknown as WorkerScope;
 const sockets = new Map<number, WebSocket>();
-/** The Hello each socket sends as it opens, given before it opened. */
-const hellos = new Map<number, ArrayBuffer>();
 
 const post = (msg: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(msg, transfer);
 
@@ -38,22 +36,10 @@ function open(id: number, url: string, sketchMin: number): void {
   ws.binaryType = 'arraybuffer';
   sockets.set(id, ws);
   let looked = sketchMin <= 0;
-  ws.onopen = () => {
-    // The Hello goes here, not after the open event has crossed to the
-    // page and the page's turn has come to answer it.
-    const hello = hellos.get(id);
-    if (!hello) {
-      post({ t: 'open', id });
-      return;
-    }
-    hellos.delete(id);
-    ws.send(hello);
-    post({ t: 'open', id, helloAt: performance.timeOrigin + performance.now() });
-  };
+  ws.onopen = () => post({ t: 'open', id });
   ws.onerror = () => post({ t: 'error', id });
   ws.onclose = (ev) => {
     sockets.delete(id);
-    hellos.delete(id);
     post({ t: 'close', id, code: ev.code, reason: ev.reason, wasClean: ev.wasClean });
   };
   ws.onmessage = (ev: MessageEvent) => {
@@ -76,12 +62,6 @@ scope.onmessage = (ev) => {
     case 'open':
       open(m.id, m.url, m.sketchMin);
       break;
-    case 'hello': {
-      const ws = sockets.get(m.id);
-      if (ws && ws.readyState === WebSocket.CONNECTING) hellos.set(m.id, m.data);
-      else if (ws && ws.readyState === WebSocket.OPEN) ws.send(m.data);
-      break;
-    }
     case 'send': {
       const ws = sockets.get(m.id);
       if (ws && ws.readyState === WebSocket.OPEN) ws.send(m.data);

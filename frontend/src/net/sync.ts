@@ -111,8 +111,6 @@ export class SyncCore {
   private helloEpoch = 0n;
   /** A Hello went out: the author id is the room's to give from now on. */
   private opened = false;
-  /** What hello() changed, for helloUnsent. */
-  private beforeHello: { readonly opened: boolean; readonly helloEpoch: bigint; readonly announced: Identity | null } | null = null;
   private dropHeadOnWelcome = false;
   private identityV: Identity;
   /** The identity the server was last sent (Hello or Name): a change made between Hello and Welcome goes out once live. */
@@ -223,42 +221,23 @@ export class SyncCore {
 
   /** open is called when a connection opens: it sends Hello. */
   open(): void {
-    this.send(this.hello());
-  }
-
-  /**
-   * hello is open's Hello, for a socket that sends it itself the moment it
-   * opens (net/worker_socket): the client is from now on as after open.
-   * helloUnsent undoes that if the socket closed without opening (nothing
-   * was said, as if open had not been called).
-   */
-  hello(): Uint8Array {
-    this.beforeHello = { opened: this.opened, helloEpoch: this.helloEpoch, announced: this.announced };
     this.opened = true;
     this.liveV = false;
     this.loadingV = false;
     this.outbox.disconnected();
     this.helloEpoch = this.boardV.epoch;
     this.announced = this.identityV;
-    return encodeClientMsg({
-      type: 'hello',
-      version: VERSION,
-      epoch: this.boardV.epoch,
-      lastSeq: this.boardV.seq,
-      author: this.authorV,
-      name: this.identityV.name,
-      color: this.identityV.color,
-    });
-  }
-
-  /** helloUnsent: the last hello() never went out (its socket closed unopened). */
-  helloUnsent(): void {
-    const b = this.beforeHello;
-    if (!b) return;
-    this.beforeHello = null;
-    this.opened = b.opened;
-    this.helloEpoch = b.helloEpoch;
-    this.announced = b.announced;
+    this.send(
+      encodeClientMsg({
+        type: 'hello',
+        version: VERSION,
+        epoch: this.boardV.epoch,
+        lastSeq: this.boardV.seq,
+        author: this.authorV,
+        name: this.identityV.name,
+        color: this.identityV.color,
+      }),
+    );
   }
 
   /** closed is called when the connection closed with code (0 if none). */

@@ -17,18 +17,6 @@ export interface Socket {
   onclose: ((ev: CloseEvent) => void) | null;
   send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
-  /**
-   * sendOnOpen, where the socket has it, sends data the moment the socket
-   * opens, ahead of its open event (a worker's socket: the event crosses
-   * to the page first); only while connecting. It reports whether it took
-   * the data.
-   */
-  sendOnOpen?(data: Uint8Array): boolean;
-}
-
-/** OpenedEvent is a worker socket's open: when (performance.now() of the page) the worker sent what sendOnOpen gave it. */
-export interface OpenedEvent extends Event {
-  readonly helloAt?: number;
 }
 
 /** SketchedMessage is a frame from the worker: when the worker had it whole (performance.now() of the page), and its sketch if one was looked for (null: none). */
@@ -99,13 +87,6 @@ class WorkerSocket implements Socket {
     this.post({ t: 'send', id: this.id, data: copy }, [copy]);
   }
 
-  sendOnOpen(data: Uint8Array): boolean {
-    if (this.state !== WebSocket.CONNECTING) return false;
-    const copy = data.slice().buffer;
-    this.post({ t: 'hello', id: this.id, data: copy }, [copy]);
-    return true;
-  }
-
   close(code?: number, reason?: string): void {
     if (this.state >= WebSocket.CLOSING) return;
     this.state = WebSocket.CLOSING;
@@ -118,7 +99,7 @@ class WorkerSocket implements Socket {
     switch (m.t) {
       case 'open':
         if (this.state === WebSocket.CONNECTING) this.state = WebSocket.OPEN;
-        this.onopen?.(Object.assign(new Event('open'), m.helloAt !== undefined ? { helloAt: m.helloAt - performance.timeOrigin } : {}));
+        this.onopen?.(new Event('open'));
         break;
       case 'message': {
         const ev = new MessageEvent('message', { data: m.data }) as SketchedMessage;

@@ -15,8 +15,9 @@ async function main(): Promise<void> {
     meta: (name) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? null,
   });
   // The board is made (and holds strokes) in this task, the rest of the
-  // page in the next few (page.built); then sizing, the kept board and the
-  // connection in a task of their own.
+  // page in the next few (page.built; the row fitted and the canvas sized
+  // in the first frame after them); then the kept board and the connection
+  // in a task of their own.
   const page = new Page(canvas, settings);
   await page.built;
   await yieldToMain();

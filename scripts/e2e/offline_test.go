@@ -207,6 +207,24 @@ func TestABoardOpensOfflineKeepsWhatIsDrawnAcrossAReloadAndSendsItOnceWhenTheSer
 	if !strings.Contains(note, "last seen") || !strings.Contains(note, "sent when the connection is back") {
 		t.Errorf("offline, the page says %q beside %q", note, a.statusText())
 	}
+	// It keeps saying so while it tries the connection again ("connecting…"
+	// between the offline spells): every change of the status is watched.
+	a.eval(`(() => {
+		const ind = document.querySelector('[data-testid="status"]'), note = document.querySelector('.status-note');
+		const w = window.__offlineWatch = { states: [], noteGone: '' };
+		new MutationObserver(() => {
+			const st = ind.dataset.state;
+			if (w.states[w.states.length - 1] !== st) w.states.push(st);
+			if (note.hidden || !note.textContent.includes('sent when the connection is back')) w.noteGone = w.noteGone || st + ': ' + (note.hidden ? '(hidden)' : note.textContent);
+		}).observe(document.querySelector('.status-bar'), { attributes: true, childList: true, characterData: true, subtree: true });
+		return true;
+	})()`, nil)
+	waitLong(t, a, "a try again, and offline after it", `window.__offlineWatch.states.join(' ').includes('connecting offline')`, time.Minute)
+	var gone string
+	a.eval(`window.__offlineWatch.noteGone`, &gone)
+	if gone != "" {
+		t.Errorf("while offline and trying again, the note went away (%s)", gone)
+	}
 	// The parts loaded on first use (their own chunks of the build) come
 	// from the worker's cache: the help's tables, the history panel.
 	a.eval(`document.querySelector('[data-testid="help"]').click(), true`, nil)

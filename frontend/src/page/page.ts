@@ -322,7 +322,28 @@ export class Page {
       picture: (text) => copyPicture(this.editor, this.renderer.painter, text),
     });
     this.images.attach(document, canvas);
+    this.sizeInFirstFrame();
     if (this.frameMissed) this.frames.schedule();
+  }
+
+  /** sizeInFirstFrame fits the row in the first frame's callback, before its layout (a fit in a resize observer's call counts as a layout shift); the canvas is sized at that call. */
+  private sizeInFirstFrame(): void {
+    const { renderer } = this;
+    const fitRow = (): void => {
+      this.laidOut = true;
+      this.relayout();
+    };
+    const resize = (): void => {
+      renderer.resize();
+      fitRow();
+      this.view.setView(renderer.view, false);
+      this.view.landing.sized();
+    };
+    new ResizeObserver(resize).observe(this.canvas);
+    window.addEventListener('resize', resize);
+    this.view.setView(this.view.stored ?? HOME_VIEW, false);
+    if (this.readOnly) this.applyReadOnly();
+    requestAnimationFrame(fitRow);
   }
 
   /** later: the parts that neither draw nor take a stroke, one per task after the first frame (start_tasks.ts); the keys run what was typed before. */
@@ -359,20 +380,6 @@ export class Page {
   /** start shows the board and connects (unless the server refused the embed). */
   start(): void {
     const { s, renderer } = this;
-    // The canvas is sized, and the row fitted, at the observer's first call: after the
-    // page's first layout, which the browser does for the first frame, not in this task.
-    const resize = (): void => {
-      renderer.resize();
-      this.laidOut = true;
-      this.relayout();
-      this.view.setView(renderer.view, false);
-      this.view.landing.sized();
-    };
-    new ResizeObserver(resize).observe(this.canvas);
-    window.addEventListener('resize', resize);
-    this.view.setView(this.view.stored ?? HOME_VIEW, false);
-
-    if (this.readOnly) this.applyReadOnly();
     const made = inTasks(this.later());
     // An embed whose token has expired stops instead of knocking again (the
     // server refuses an expired token at connect); as if closed with 4410.

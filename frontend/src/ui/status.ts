@@ -25,6 +25,8 @@ export class StatusBanner {
   private noteTimer: number | null = null;
   /** What the note says while offline (what happens to drawing), between flashes. */
   private offlineNoteV = OFFLINE_NOTE;
+  /** Offline since the last time the page was live (or stopped): the note stays while it tries again. */
+  private offlineSeen = false;
 
   constructor(onRetry: () => void) {
     this.text = h('span', { class: 'status-text' });
@@ -83,9 +85,12 @@ export class StatusBanner {
     this.reload.hidden = v.state !== 'reload';
     const text = statusText(v, Date.now(), this.paused);
     if (this.text.textContent !== text) this.text.textContent = text;
+    // Offline, and while trying again after it (until live), the note says
+    // what becomes of what is drawn meanwhile: a try does not change that.
+    if (v.state === 'offline') this.offlineSeen = true;
+    else if (v.state !== 'connecting') this.offlineSeen = false;
     if (this.noteTimer === null) {
-      // Offline, the note says what becomes of what is drawn meanwhile.
-      const note = v.state === 'offline' ? this.offlineNoteV : '';
+      const note = this.offlineSeen ? this.offlineNoteV : '';
       this.note.hidden = note === '';
       if (this.note.textContent !== note) this.note.textContent = note;
     }

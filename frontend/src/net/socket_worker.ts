@@ -8,11 +8,8 @@
 // the main thread, for the page's first picture (page/first_picture).
 // The page's side is net/worker_socket.ts; the messages, net/socket_wire.ts.
 
-import { sketchSnapshot } from '../protocol/snapshot_sketch';
+import { sketchSnapshot, tooSmallToSketch } from '../protocol/snapshot_sketch';
 import { sketchBuffers, type FromWorker, type ToWorker } from './socket_wire';
-
-/** A frame smaller than this many bytes a stroke (at the sketch's minimum) holds no big board: not looked into (as page/first_picture). */
-const MIN_STROKE_BYTES = 10;
 
 interface WorkerScope {
   onmessage: ((ev: MessageEvent<ToWorker>) => void) | null;
@@ -46,7 +43,7 @@ function open(id: number, url: string, sketchMin: number): void {
     if (!(ev.data instanceof ArrayBuffer)) return;
     const data = ev.data;
     const at = performance.timeOrigin + performance.now();
-    if (looked || data.byteLength < sketchMin * MIN_STROKE_BYTES) {
+    if (looked || tooSmallToSketch(data.byteLength, sketchMin)) {
       post({ t: 'message', id, data, at }, [data]);
       return;
     }

@@ -13,16 +13,13 @@
 
 import type { Editor } from '../edit/editor';
 import type { Stroke } from '../protocol/board';
-import { sketchSnapshot, type SnapshotSketch } from '../protocol/snapshot_sketch';
+import { sketchSnapshot, tooSmallToSketch, type SnapshotSketch } from '../protocol/snapshot_sketch';
 import { paintSketch } from '../render/first_picture';
 import { coarseMin } from '../render/refine';
 import type { Renderer } from '../render/renderer';
 import type { Landing } from '../ui/landing';
 import { SocketWorker, type Socket } from '../net/worker_socket';
 import { scriptURL, socketWorkerURL } from './script_url';
-
-/** A frame smaller than this many bytes a stroke for the smallest big board holds no big board: not looked into. */
-const MIN_STROKE_BYTES = 10;
 
 /** If no frame comes (a hidden page), the held frame goes on after this long (ms), with no picture. */
 const FRAME_WAIT_MS = 1000;
@@ -37,7 +34,7 @@ export function firstPictureHold(renderer: Renderer, editor: Editor, landing: La
   return (frame, sketch) => {
     if (done) return null;
     const min = coarseMin();
-    if (frame.length < min * MIN_STROKE_BYTES) return null;
+    if (tooSmallToSketch(frame.length, min)) return null;
     // Once a board is here (or the screen shows anything), there is no first picture to make; a hidden page makes no frames.
     if (editor.sync.board.strokes.length > 0 || !renderer.showsNothing || document.visibilityState === 'hidden') {
       done = true;

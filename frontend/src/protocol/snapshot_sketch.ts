@@ -27,6 +27,14 @@ const FLAG_SWEPT = 1 << 4;
 const FLAG_ROT = 1 << 6;
 const FLAG_WRAP = 1 << 7;
 
+/** A stroke takes at least this many bytes of a frame (at a big board's smallest). */
+const MIN_STROKE_BYTES = 10;
+
+/** tooSmallToSketch reports whether a frame of this many bytes is too small to hold min strokes: not looked into. */
+export function tooSmallToSketch(bytes: number, min: number): boolean {
+  return bytes < min * MIN_STROKE_BYTES;
+}
+
 /** SnapshotSketch is a snapshot's visible strokes as flat arrays, in z-order. */
 export interface SnapshotSketch {
   /** The board's sequence number. */

@@ -4,8 +4,7 @@
 // pointer events from the first task on (captured, as attachPointer would),
 // and the input replays them, in order, once it listens.
 
-/** The event types held: the ones attachPointer handles on the canvas. */
-const HELD = ['pointerdown', 'pointermove', 'pointerup', 'pointercancel', 'lostpointercapture', 'pointerleave', 'dblclick', 'contextmenu', 'auxclick'] as const;
+import { CANVAS_POINTER_EVENTS as HELD } from './pointer';
 
 export interface HeldPointer {
   /** release stops holding and returns what came, oldest first. */

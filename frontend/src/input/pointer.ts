@@ -33,11 +33,15 @@ export interface PointerControl {
   detach(): void;
 }
 
-/** attachPointer listens on el; panMode says whether the primary button pans now. */
+/** CANVAS_POINTER_EVENTS are the events attachPointer handles on its element (and input/early_pointer holds until it does). */
+export const CANVAS_POINTER_EVENTS = ['pointerdown', 'pointermove', 'pointerup', 'pointercancel', 'lostpointercapture', 'pointerleave', 'dblclick', 'contextmenu', 'auxclick'] as const;
+type CanvasPointerEvent = (typeof CANVAS_POINTER_EVENTS)[number];
+
 /**
- * attachPointer listens to el's pointer. dismisses: a press that only
- * closes something (an open menu) and must not draw, pan or select. early
- * are el's events that came before (input/early_pointer), handled first.
+ * attachPointer listens to el's pointer; panMode says whether the primary
+ * button pans now. dismisses: a press that only closes something (an open
+ * menu) and must not draw, pan or select. early are el's events that came
+ * before (input/early_pointer), handled first.
  */
 export function attachPointer(
   el: HTMLElement,
@@ -142,27 +146,26 @@ export function attachPointer(
     rect = el.getBoundingClientRect();
   };
 
-  const onEl: Array<[string, EventListener]> = [
-    ['pointerdown', down as EventListener],
-    ['pointermove', move as EventListener],
-    ['pointerup', up as EventListener],
-    ['pointercancel', up as EventListener],
-    ['lostpointercapture', up as EventListener],
-    ['pointerleave', leave as EventListener],
-    ['dblclick', dbl as EventListener],
-    ['contextmenu', noMenu],
-    ['auxclick', noMenu],
-  ];
-  for (const [type, fn] of onEl) el.addEventListener(type, fn);
-  const handler = new Map(onEl);
-  for (const e of early) handler.get(e.type)?.(e);
+  const onEl: Record<CanvasPointerEvent, EventListener> = {
+    pointerdown: down as EventListener,
+    pointermove: move as EventListener,
+    pointerup: up as EventListener,
+    pointercancel: up as EventListener,
+    lostpointercapture: up as EventListener,
+    pointerleave: leave as EventListener,
+    dblclick: dbl as EventListener,
+    contextmenu: noMenu,
+    auxclick: noMenu,
+  };
+  for (const type of CANVAS_POINTER_EVENTS) el.addEventListener(type, onEl[type]);
+  for (const e of early) onEl[e.type as CanvasPointerEvent]?.(e);
   el.addEventListener('wheel', wheel, { passive: false });
   window.addEventListener('resize', resize);
   window.addEventListener('blur', blur);
   return {
     machine: m,
     detach: () => {
-      for (const [type, fn] of onEl) el.removeEventListener(type, fn);
+      for (const type of CANVAS_POINTER_EVENTS) el.removeEventListener(type, onEl[type]);
       el.removeEventListener('wheel', wheel);
       window.removeEventListener('resize', resize);
       window.removeEventListener('blur', blur);

@@ -321,10 +321,7 @@ func (p *person) dragFor(d time.Duration) int {
 	}
 	p.run("drag for "+d.String(), chromedp.ActionFunc(func(ctx context.Context) error {
 		x, y := at(0)
-		if err := input.DispatchMouseEvent(input.MouseMoved, x, y).Do(ctx); err != nil {
-			return err
-		}
-		if err := input.DispatchMouseEvent(input.MousePressed, x, y).WithButton(input.Left).WithButtons(1).WithClickCount(1).Do(ctx); err != nil {
+		if err := pressAt(ctx, x, y); err != nil {
 			return err
 		}
 		end := time.Now().Add(d)

@@ -30,12 +30,7 @@ func TestABigSelectionPaintedAheadShowsTheBoardAsItIs(t *testing.T) {
 	held := func(what string) {
 		t.Helper()
 		hx, hy := a.center("handle-se")
-		a.run("press", chromedp.ActionFunc(func(ctx context.Context) error {
-			if err := input.DispatchMouseEvent(input.MouseMoved, hx, hy).Do(ctx); err != nil {
-				return err
-			}
-			return input.DispatchMouseEvent(input.MousePressed, hx, hy).WithButton(input.Left).WithButtons(1).WithClickCount(1).Do(ctx)
-		}))
+		a.run("press", chromedp.ActionFunc(func(ctx context.Context) error { return pressAt(ctx, hx, hy) }))
 		a.waitFor(what+": the selection lifted", `window.sketchpad.renderStats().lifted === `+itoa(strokes))
 		// A picture composited over the layer may round an edge pixel
 		// differently than painting on the layer does: a few pixels, by a

@@ -175,10 +175,7 @@ func TestABigSelectionMidDragLooksAsItSettles(t *testing.T) {
 		hx, hy := a.center("handle-se")
 		pts := line(hx, hy, hx+dx, hy+dy, 30)
 		a.run("press and drag", chromedp.ActionFunc(func(ctx context.Context) error {
-			if err := input.DispatchMouseEvent(input.MouseMoved, hx, hy).Do(ctx); err != nil {
-				return err
-			}
-			if err := input.DispatchMouseEvent(input.MousePressed, hx, hy).WithButton(input.Left).WithButtons(1).WithClickCount(1).Do(ctx); err != nil {
+			if err := pressAt(ctx, hx, hy); err != nil {
 				return err
 			}
 			for _, pt := range pts[1:] {

@@ -270,6 +270,15 @@ func newStrokes(before, after *canvas.Board) []*canvas.Stroke {
 	return out
 }
 
+// pressAt moves the mouse to (x, y) and presses its left button there,
+// holding it: the start of a drag the caller goes on with.
+func pressAt(ctx context.Context, x, y float64) error {
+	if err := input.DispatchMouseEvent(input.MouseMoved, x, y).Do(ctx); err != nil {
+		return err
+	}
+	return input.DispatchMouseEvent(input.MousePressed, x, y).WithButton(input.Left).WithButtons(1).WithClickCount(1).Do(ctx)
+}
+
 // click clicks the element with data-testid id, as a mouse does. A control
 // the toolbar keeps in a menu (the style menu; the "More" menu of a narrow
 // window) is reached as a person reaches it: the menu's button first, and

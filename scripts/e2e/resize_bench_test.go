@@ -94,10 +94,7 @@ func TestResizingAThousandStrokesKeepsFrames(t *testing.T) {
 				f := 0.6 + 0.4*math.Cos(float64(i)/30) // the box between 60 % and 100 % of its size
 				return h.X*f + 40*(1-f), h.Y*f + 110*(1-f)
 			}
-			if err := input.DispatchMouseEvent(input.MouseMoved, h.X, h.Y).Do(ctx); err != nil {
-				return err
-			}
-			if err := input.DispatchMouseEvent(input.MousePressed, h.X, h.Y).WithButton(input.Left).WithButtons(1).WithClickCount(1).Do(ctx); err != nil {
+			if err := pressAt(ctx, h.X, h.Y); err != nil {
 				return err
 			}
 			x, y := h.X, h.Y

@@ -64,6 +64,10 @@ try {
       performance: lhr.categories.performance.score * 100,
       accessibility: lhr.categories.accessibility.score * 100,
       bestPractices: lhr.categories['best-practices'].score * 100,
+      // A run Lighthouse could not finish (no paint seen, a protocol
+      // timeout) scores 0: say why, so it is not read as the page's.
+      ...(lhr.runtimeError ? { runtimeError: `${lhr.runtimeError.code}: ${lhr.runtimeError.message}` } : {}),
+      ...(lhr.runWarnings?.length ? { runWarnings: lhr.runWarnings } : {}),
       consoleErrors: (a['errors-in-console'].details?.items ?? []).map((i) => i.description),
       fcpMs: Math.round(a['first-contentful-paint'].numericValue),
       lcpMs: Math.round(a['largest-contentful-paint'].numericValue),

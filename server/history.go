@@ -144,14 +144,8 @@ func (a *App) boardSVGAt(c echo.Context, segment string) error {
 	if err != nil {
 		return historyError(err)
 	}
-	h := c.Response().Header()
-	h.Set("Cache-Control", "private, max-age=3600") // what a board was never changes
-	h.Set("ETag", pic.etag)
-	if etagMatches(c.Request().Header.Get("If-None-Match"), pic.etag) {
-		return c.NoContent(http.StatusNotModified)
-	}
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-	return c.Blob(http.StatusOK, "image/svg+xml", pic.svg)
+	c.Response().Header().Set("Cache-Control", "private, max-age=3600") // what a board was never changes
+	return sendPicture(c, pic, etagMatches(c.Request().Header.Get("If-None-Match"), pic.etag))
 }
 
 // at returns the picture of room after op seq. Reading and replaying take

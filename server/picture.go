@@ -2,12 +2,14 @@ package server
 
 import (
 	"context"
+	"net/http"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/oplog"
 	"github.com/sketchpad/sketchpad/server/oplog/local"
@@ -79,6 +81,29 @@ func newPictures(h *room.Hub, store local.Store, shared *redis.Log) *pictures {
 // pictureETag is the entity tag of a board's state.
 func pictureETag(epoch, seq uint64) string {
 	return `"` + strconv.FormatUint(epoch, 16) + "." + strconv.FormatUint(seq, 10) + `"`
+}
+
+// pictureCSP is a picture's policy: no script, its own inline styles, the
+// text font from here (canvas.TextFontPath), and, like every other
+// response, no <base>, no forms and no framing (an <img> of it on another
+// site still shows it: frame-ancestors governs frames only).
+const pictureCSP = "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'; " +
+	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// sendPicture answers with pic (or 304 when notModified), gzipped when
+// the client takes it and the picture is worth it. The ETag is weak: it
+// names the board's state, which the identity and gzip bodies both are,
+// and it is known (and answered with 304) before anything is drawn or
+// compressed, whatever the coding.
+func sendPicture(c echo.Context, pic picture, notModified bool) error {
+	h := c.Response().Header()
+	h.Add("Vary", "Accept-Encoding")
+	h.Set("ETag", "W/"+pic.etag)
+	if notModified {
+		return c.NoContent(http.StatusNotModified)
+	}
+	h.Set("Content-Security-Policy", pictureCSP)
+	return sendCoded(c, http.StatusOK, "image/svg+xml", pic.svg, compressedCoding(c.Request(), len(pic.svg)))
 }
 
 // etagMatches reports whether an If-None-Match header names etag (weak

@@ -117,3 +117,19 @@ func TestThePagePolicyBlocksAnInjectedScriptAndTheTestsSeeIt(t *testing.T) {
 	// This test's violations were on purpose.
 	p.expectPolicy("")
 }
+
+// A board page may use the clipboard's writing (copying links and
+// pictures) and no other feature the browser knows, and its
+// Permissions-Policy names nothing the browser does not know (which it
+// would log, and the watch would fail the test on). Client hints (ch-*)
+// are not capabilities and stay at their default.
+func TestBoardPagesAllowOnlyTheFeaturesTheAppUses(t *testing.T) {
+	base := startServer(t)
+	p := newPerson(t, "Ada")
+	p.open(base + "/b/permissions")
+	var allowed []string
+	p.eval(`document.featurePolicy.allowedFeatures().filter((f) => !f.startsWith('ch-')).sort()`, &allowed)
+	if !slices.Equal(allowed, []string{"clipboard-write"}) {
+		t.Errorf("the board page may use %q, want only clipboard-write", allowed)
+	}
+}

@@ -345,7 +345,7 @@ func (a *App) boardSVG(c echo.Context, segment string) error {
 		return apiError(http.StatusServiceUnavailable, "unavailable", "the board cannot be read right now: "+err.Error())
 	}
 	c.Response().Header().Set("Cache-Control", "no-cache") // revalidate: the ETag changes with every op
-	return sendPicture(c, pic, notModified)
+	return a.pictures.send(c, pic, notModified)
 }
 
 func (a *App) websocket(c echo.Context) error {

@@ -227,7 +227,7 @@ func servePage(c echo.Context, status int, page []byte, cacheControl string) err
 			return c.NoContent(http.StatusNotModified)
 		}
 	}
-	return sendCoded(c, status, echo.MIMETextHTMLCharsetUTF8, page, coding)
+	return sendCoded(c, status, echo.MIMETextHTMLCharsetUTF8, page, nil, coding)
 }
 
 // webFiles is what the App serves from the built front end: /static/*

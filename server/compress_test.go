@@ -47,6 +47,7 @@ func TestPicturesAndPagesAreGzippedForClientsThatTakeIt(t *testing.T) {
 				t.Errorf("%s: Vary %q", c.what, r.h.Get("Vary"))
 			}
 		}
+		t.Logf("%s: %d bytes whole, %d gzipped", c.what, len(plain.body), len(zipped.body))
 		pe, ze := plain.h.Get("ETag"), zipped.h.Get("ETag")
 		if c.weak && (pe != ze || !strings.HasPrefix(pe, "W/")) || !c.weak && (pe == ze || strings.HasPrefix(pe, "W/")) {
 			t.Errorf("%s: ETag %s whole, %s gzipped", c.what, pe, ze)

@@ -258,3 +258,28 @@ test('alt-drag: a drag of the selection with Alt moves a copy and leaves the ori
   assert.deepEqual(room.board.strokes.map((s) => s.points[0].x), [0, 100]);
   assert.equal(b.boardHex(), roomHex(room));
 });
+
+test('restyle: an image takes only the opacity; its color and width stay, so a color click on it alone changes nothing', () => {
+  const { room, a, b } = adaAndGrace();
+  const n = a.ed.addImage('ab'.repeat(32), { x: 0, y: 0 }, { x: 400, y: 240 });
+  scribble(a, 0, 300, 6);
+  settle(a, b);
+  const img = () => room.board.strokes[0];
+  const was = { color: img().color, width: img().width };
+  a.ed.selectAll();
+  assert.equal(a.ed.selection.length, 2);
+  // A mixed selection: the pen's stroke takes the color and width, the image neither.
+  assert.equal(a.ed.arrange.restyle({ parts: PART_RGB | PART_WIDTH, color: 0xe0313100, filled: false, width: () => 32 }), true);
+  settle(a, b);
+  assert.deepEqual([img().color, img().width], [was.color, was.width]);
+  assert.deepEqual([room.board.strokes[1].color.toString(16), room.board.strokes[1].width], ['e03131ff', 32]);
+  // The image alone: a color is no change (no op, no undo step); the opacity is.
+  a.ed.select([{ author: SELF, stroke: n }]);
+  const sent = a.sentOps().length;
+  assert.equal(a.ed.arrange.restyle({ parts: PART_RGB, color: 0x1971c200, filled: false, width: keep }), false);
+  assert.equal(a.sentOps().length, sent);
+  assert.equal(a.ed.arrange.restyle({ parts: PART_ALPHA, color: 0x80, filled: false, width: keep }), true);
+  settle(a, b);
+  assert.equal(img().color & 0xff, 0x80);
+  assert.equal(b.boardHex(), roomHex(room));
+});

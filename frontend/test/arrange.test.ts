@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { orderRuns, undoOrderOps } from '../src/edit/arrange_ops';
+import { MAX_CLIP_IMAGE_BYTES, clipImages, withImages } from '../src/edit/clipboard';
 import { SelectGesture } from '../src/edit/select_gesture';
 import { SELF } from '../src/edit/history';
 import { MAX_SCALE, PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH, WHERE_BACK, WHERE_FORWARD, WHERE_FRONT } from '../src/protocol/types';
@@ -282,4 +283,24 @@ test('restyle: an image takes only the opacity; its color and width stay, so a c
   settle(a, b);
   assert.equal(img().color & 0xff, 0x80);
   assert.equal(b.boardHex(), roomHex(room));
+});
+
+test('clipboard: a copied image carries its bytes by hash; a paste reads them, and only well-formed ones it names', () => {
+  const { a } = adaAndGrace();
+  const hash = 'ab'.repeat(32);
+  const n = a.ed.addImage(hash, { x: 0, y: 0 }, { x: 400, y: 240 });
+  a.ed.select([{ author: SELF, stroke: n }]);
+  const text = a.ed.arrange.copyText() as string;
+  assert.deepEqual(clipImages(text), { hashes: [hash], carried: new Map() });
+  const png = 'data:image/png;base64,iVBORw0KGgo=';
+  const withBytes = withImages(text, new Map([[hash, png]]));
+  assert.deepEqual(clipImages(withBytes), { hashes: [hash], carried: new Map([[hash, png]]) });
+  // Still Sketchpad's text to a paste: the strokes are the same.
+  assert.equal(a.ed.arrange.paste(withBytes, { x: 1000, y: 1000 }), 1);
+  // An image it does not name, or bytes of a type no board takes, are left out.
+  const other = JSON.stringify({ ...JSON.parse(text), images: { [hash]: 'data:image/svg+xml;base64,PHN2Zz4=', ['cd'.repeat(32)]: png } });
+  assert.deepEqual(clipImages(other).carried, new Map());
+  // Past the limit the copy carries no bytes at all.
+  const big = 'data:image/png;base64,' + 'A'.repeat(Math.ceil((MAX_CLIP_IMAGE_BYTES * 4) / 3) + 8);
+  assert.equal(withImages(text, new Map([[hash, big]])), text);
 });

@@ -97,6 +97,12 @@ export class ImageControl {
     return n;
   }
 
+  /** uploadHash uploads an image to the board (its checks and refusals) and returns its hash there, or throws with a message for the person. */
+  async uploadHash(blob: Blob): Promise<string> {
+    if (this.d.readOnly()) throw new Error('This board is view-only here: images cannot be added.');
+    return (await this.upload(blob)).hash;
+  }
+
   private async upload(blob: Blob): Promise<Uploaded> {
     let res: Response;
     try {

@@ -319,7 +319,8 @@ export class Page {
       pasted: () => {
         if (!selects(this.tools.tool)) this.tools.setTool('select');
       },
-      picture: (text) => copyPicture(this.editor, this.renderer.painter, text),
+      picture: (text) => copyPicture(this.editor, this.renderer.painter, this.renderer.imageURL, text),
+      upload: (blob) => this.images.uploadHash(blob),
     });
     this.images.attach(document, canvas);
     this.sizeInFirstFrame();

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ReplaySVG } from '../src/history/replay_svg';
+import { imageHashes } from '../src/render/image_hashes';
 import { Timeline, isStrokeStep, stretchOf, type Step } from '../src/history/timeline';
 import { commandFor } from '../src/input/shortcuts';
 import { demotions } from '../src/ui/bar_plan';
@@ -112,4 +113,16 @@ test('the history button leaves a narrow toolbar with theme and help, before any
     order.slice(0, 4).map((d) => d.name),
     ['theme', 'help', 'history', 'rect'],
   );
+});
+
+test('the replay SVG draws an image it shows with the bytes it is given, and names it for fetching', () => {
+  const hash = 'ab'.repeat(32);
+  const tl = new Timeline(new Board(7n));
+  const rec = new ReplaySVG(tl.board);
+  const image: Op = { type: 'image', stroke: 1, color: 0xffffffff, x0: 0, y0: 0, x1: 400, y1: 240, hash };
+  rec.observe(tl.apply({ kind: 'op', seq: 1, author: 1, op: image }), tl.board);
+  assert.deepEqual(imageHashes(rec.strokes()), [hash]);
+  const png = 'data:image/png;base64,iVBORw0KGgo=';
+  assert.match(rec.svg(1, (h) => (h === hash ? png : null)), new RegExp(`<image [^>]*href="${png}"`));
+  assert.doesNotMatch(rec.svg(1), /<image [^>]*href=/, 'without the bytes: a gray box');
 });

@@ -33,8 +33,16 @@ export interface ClipboardDeps {
   readonly pasted: () => void;
   /** Puts a picture of the selection beside text on the clipboard (page/clipboard_picture); null: text only. */
   readonly picture?: ((text: string) => Promise<boolean>) | null;
-  /** Uploads an image to this board (page/image_control): its hash there, or a message thrown. */
-  readonly upload?: ((blob: Blob) => Promise<string>) | null;
+  /** The board's images (page/image_control); null: none can be added. */
+  readonly images?: BoardImages | null;
+}
+
+/** BoardImages is what a paste needs of the board's images. */
+export interface BoardImages {
+  /** uploadHash uploads an image to this board: its hash there, or a message thrown. */
+  uploadHash(blob: Blob): Promise<string>;
+  /** url is where an image of this board is fetched. */
+  url(hash: string): string;
 }
 
 /** hasImage says whether the board holds an image by hash (a stroke of it, shown or not: its bytes are on the board). */
@@ -57,15 +65,21 @@ function dataURLBlob(url: string): Blob {
  * (the same hash, unless the server hashed otherwise), or throws with a
  * message for the person.
  */
-async function uploadMissing(d: ClipboardDeps, text: string, missing: readonly string[], carried: ReadonlyMap<string, string>): Promise<string> {
-  const upload = d.upload;
-  if (!upload) throw new Error('Images cannot be added to this board.');
-  if (missing.some((h) => !carried.has(h))) {
-    throw new Error("The copied image is not on this board and the clipboard does not hold its bytes (the browser kept only the text): copy the image itself and paste it.");
+async function uploadMissing(d: ClipboardDeps, text: string, missing: string[], carried: ReadonlyMap<string, string>): Promise<string> {
+  const images = d.images;
+  if (!images) throw new Error('Images cannot be added to this board.');
+  // Without its bytes an image may still be on the board (drawn once, since cleared): the server says.
+  const unheld = missing.filter((h) => !carried.has(h));
+  for (const hash of unheld) {
+    const res = await fetch(images.url(hash)).catch(() => null);
+    if (!res?.ok) {
+      throw new Error('The copied image is not on this board and the clipboard does not hold its bytes (the browser kept only the text): copy the image itself and paste it.');
+    }
   }
+  missing = missing.filter((h) => carried.has(h));
   if (missing.length > 0) d.tell(missing.length === 1 ? 'Uploading the pasted image to this board…' : `Uploading ${missing.length} pasted images to this board…`);
   for (const hash of missing) {
-    const here = await upload(dataURLBlob(carried.get(hash) as string));
+    const here = await images.uploadHash(dataURLBlob(carried.get(hash) as string));
     if (here !== hash) text = text.split(hash).join(here);
   }
   return text;

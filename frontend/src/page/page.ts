@@ -320,7 +320,7 @@ export class Page {
         if (!selects(this.tools.tool)) this.tools.setTool('select');
       },
       picture: (text) => copyPicture(this.editor, this.renderer.painter, this.renderer.imageURL, text),
-      upload: (blob) => this.images.uploadHash(blob),
+      images: this.images,
     });
     this.images.attach(document, canvas);
     this.sizeInFirstFrame();

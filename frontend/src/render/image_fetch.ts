@@ -8,7 +8,9 @@
 // a picture with a gray box where an image was would be quietly wrong.
 
 import type { ImageSource } from './images';
-import { TOOL_IMAGE } from '../protocol/types';
+import { imageHashes } from './image_hashes';
+
+export { imageHashes };
 
 /** What a picture needs of each image: its pixels (a PNG), its bytes as a data: URL (an SVG), or both. */
 export interface ImageNeeds {
@@ -18,13 +20,6 @@ export interface ImageNeeds {
 
 /** At most this many images are fetched at once. */
 const PARALLEL = 4;
-
-/** imageHashes returns the distinct images (by hash) that strokes show, in order. */
-export function imageHashes(strokes: Iterable<{ readonly tool: number; readonly text: string }>): string[] {
-  const out = new Set<string>();
-  for (const s of strokes) if (s.tool === TOOL_IMAGE && s.text) out.add(s.text);
-  return [...out];
-}
 
 /** FetchedImages answers for the images fetched, and for no other. */
 class FetchedImages implements ImageSource {

@@ -125,6 +125,22 @@ func TestImageExportedByAPageThatNeverShowedIt(t *testing.T) {
 	if qa := quarterPixels(decodeDataURL(t, pngA)); qa != q {
 		t.Errorf("A's PNG export has image pixels %v, C's %v", qa, q)
 	}
+
+	// An image the server does not give: no export, and a message saying why.
+	c.eval(`(() => {
+		const f = window.fetch;
+		window.fetch = (u, o) => (String(u).includes('/img/') ? Promise.resolve(new Response('', { status: 404 })) : f(u, o));
+		return true;
+	})()`, new(bool))
+	var why string
+	c.evalAsync(`window.sketchpad.exportPNG('board').then(() => 'exported', (e) => e.message)`, &why)
+	if !strings.Contains(why, "could not be fetched (HTTP 404)") {
+		t.Errorf("an export with an image the server refuses gave %q, want a refusal naming the fetch", why)
+	}
+	c.click("share")
+	c.waitFor("the export buttons", `document.querySelector('[data-testid="export-png"]').getBoundingClientRect().width > 0`)
+	c.click("export-png")
+	c.waitFor("the message", `document.body.innerText.includes('The PNG was not exported: an image of the board could not be fetched (HTTP 404)')`)
 }
 
 // A copies an image on a board of one server and pastes it into a board
@@ -142,6 +158,12 @@ func TestImageCopiedToABoardOnAnotherServer(t *testing.T) {
 	a.shortcut("c", "copy")
 	// The bytes go with the text the asynchronous write puts on the clipboard.
 	a.waitAsync("the image's bytes on the clipboard", `navigator.clipboard.readText().then((t) => t.includes('"images"') && t.includes('`+hash+`')).catch(() => false)`)
+	// The picture for other apps draws the image: its bytes in the SVG.
+	var html string
+	a.evalAsync(`navigator.clipboard.read({ unsanitized: ['text/html'] }).catch(() => navigator.clipboard.read()).then(async ([item]) => item.types.includes('text/html') ? (await item.getType('text/html')).text() : '')`, &html)
+	if !strings.Contains(html, base64.StdEncoding.EncodeToString(png)) {
+		t.Errorf("the clipboard's SVG does not hold the image's bytes: %.300q", html)
+	}
 
 	base2 := startServer(t)
 	room := "e2e-image-paste-to"

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ReplaySVG } from '../src/history/replay_svg';
-import { imageHashes } from '../src/render/image_hashes';
+import { imageHashes, imagesIn } from '../src/render/image_hashes';
+import { TOOL_IMAGE } from '../src/protocol/types';
 import { Timeline, isStrokeStep, stretchOf, type Step } from '../src/history/timeline';
 import { commandFor } from '../src/input/shortcuts';
 import { demotions } from '../src/ui/bar_plan';
@@ -125,4 +126,16 @@ test('the replay SVG draws an image it shows with the bytes it is given, and nam
   const png = 'data:image/png;base64,iVBORw0KGgo=';
   assert.match(rec.svg(1, (h) => (h === hash ? png : null)), new RegExp(`<image [^>]*href="${png}"`));
   assert.doesNotMatch(rec.svg(1), /<image [^>]*href=/, 'without the bytes: a gray box');
+});
+
+test('an export of the view fetches the images that reach into it, a turned one by its corner too', () => {
+  const img = (text: string, x: number) => ({ stroke: { tool: TOOL_IMAGE, text, points: [{ x, y: 0 }, { x: x + 400, y: 200 }] }, dx: 0, dy: 0 });
+  const items = [img('a', 0), img('b', 5000), { stroke: { tool: 0, text: '', points: [{ x: 0, y: 0 }] }, dx: 0, dy: 0 }, img('a', 100)];
+  assert.deepEqual(imagesIn(items), ['a', 'b']);
+  assert.deepEqual(imagesIn(items, { minX: 4000, minY: 0, maxX: 6000, maxY: 1000 }), ['b']);
+  // Moved into the view by a pending move.
+  assert.deepEqual(imagesIn([{ ...img('c', 0), dx: 4500 }], { minX: 4000, minY: 0, maxX: 6000, maxY: 1000 }), ['c']);
+  // Just past the box's corner, within the circle a turn may sweep.
+  assert.deepEqual(imagesIn([img('d', 0)], { minX: 420, minY: 0, maxX: 1000, maxY: 1000 }), ['d']);
+  assert.deepEqual(imagesIn([img('d', 0)], { minX: 700, minY: 0, maxX: 1000, maxY: 1000 }), []);
 });

@@ -7,7 +7,8 @@
 // and a message when one cannot be.
 
 import type { Editor, ShownItem } from '../edit/editor';
-import { fetchImages, imageHashes, type ImageNeeds } from '../render/image_fetch';
+import { fetchImages, type ImageNeeds } from '../render/image_fetch';
+import { imagesIn } from '../render/image_hashes';
 import type { ImageSource } from '../render/images';
 import type { Rect } from '../geometry/bounds';
 import { screenRect } from '../geometry/view';
@@ -39,13 +40,13 @@ export class Exports {
     const scale = (scope === 'view' ? r.view.scale : 0.25) * size;
     const items = this.editor.shown();
     const rect = this.rect(scope);
-    return Promise.all([writers(), this.images(items, { pixels: true })]).then(([w, images]) => w.exportPNG(r.painter, items, scale, rect, images));
+    return Promise.all([writers(), this.images(items, rect, { pixels: true })]).then(([w, images]) => w.exportPNG(r.painter, items, scale, rect, images));
   }
 
   svg(scope: ExportScope): Promise<string> {
     const items = this.editor.shown();
     const rect = this.rect(scope);
-    return Promise.all([writers(), this.images(items, { data: true })]).then(([w, images]) =>
+    return Promise.all([writers(), this.images(items, rect, { data: true })]).then(([w, images]) =>
       w.exportSVG(items, rect, images ? (hash) => images.dataURL(hash) : undefined),
     );
   }
@@ -70,13 +71,13 @@ export class Exports {
   }
 
   /**
-   * images fetches the images items show (render/image_fetch), all of
-   * them: an image never drawn on this page is in the export all the same.
-   * Past a moment it says how far it is.
+   * images fetches the images items show within rect (render/image_fetch),
+   * all of them: an image never drawn on this page is in the export all
+   * the same. Past a moment it says how far it is.
    */
-  private async images(items: readonly ShownItem[], needs: ImageNeeds): Promise<ImageSource | null> {
+  private async images(items: readonly ShownItem[], rect: Rect | undefined, needs: ImageNeeds): Promise<ImageSource | null> {
     const urlOf = this.renderer.imageURL;
-    const hashes = imageHashes(items.map((it) => it.stroke));
+    const hashes = imagesIn(items, rect);
     if (!urlOf || hashes.length === 0) return null;
     const started = performance.now();
     return fetchImages(hashes, urlOf, needs, (done, total) => {

@@ -319,7 +319,8 @@ export class Page {
       pasted: () => {
         if (!selects(this.tools.tool)) this.tools.setTool('select');
       },
-      picture: (text) => copyPicture(this.editor, this.renderer.painter, text),
+      picture: (text) => copyPicture(this.editor, this.renderer.painter, this.renderer.imageURL, text),
+      images: this.images,
     });
     this.images.attach(document, canvas);
     this.sizeInFirstFrame();

@@ -36,8 +36,17 @@ import { center } from '../protocol/rotate';
 import { SELF } from './history';
 import { rotateOps } from './rotate_gesture';
 
-/** The most strokes one paste creates: more is refused with a message. */
-export const MAX_PASTE = 1000;
+/**
+ * The most drawing ops one paste sends: a paste that needs more is refused
+ * with a message, up front. The server lets a connection send twice
+ * --rate-draw (250 a second by default) drawing ops in a burst and slows
+ * it down beyond (Notice 429, "slow down"; server/ws/limits.go): a paste
+ * of 1,000 items would be held back for seconds, one op at a time, while
+ * the page keeps saying to slow down. 400 keeps a paste inside the
+ * default burst of 500 with room for what the person drew just before.
+ * A shape, an image or a text is one op, a freehand stroke two or more.
+ */
+export const MAX_PASTE_OPS = 400;
 
 /** ClipStroke is one copied stroke. */
 export interface ClipStroke {
@@ -85,7 +94,8 @@ export function parseClip(text: string): ClipStroke[] | string | null {
   }
   const list = (v as { strokes?: unknown }).strokes;
   if (!Array.isArray(list)) return null;
-  if (list.length > MAX_PASTE) return `Pasting ${list.length.toLocaleString('en')} items at once is refused: at most ${MAX_PASTE.toLocaleString('en')}.`;
+  // Every item is at least one op: a list this long is refused unread.
+  if (list.length > MAX_PASTE_OPS) return tooMany(list.length);
   const out: ClipStroke[] = [];
   const int = (x: unknown, lo: number, hi: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= hi;
   for (const s of list as Array<Record<string, unknown>>) {
@@ -106,7 +116,12 @@ export function parseClip(text: string): ClipStroke[] | string | null {
     const wrap = s.tool === TOOL_TEXT && int(s.wrap, 1, MAX_WRAP) ? s.wrap : 0;
     out.push({ tool: s.tool as number, color: s.color as number, width: s.width as number, pressure: s.pressure === true, filled: s.filled === true, points, text, ...(rot ? { rot } : {}), ...(wrap ? { wrap } : {}) });
   }
+  if (pasteOps(out, { x: 0, y: 0 }, () => 0).ops.length > MAX_PASTE_OPS) return tooMany(out.length);
   return out;
+}
+
+function tooMany(items: number): string {
+  return `Pasting ${items.toLocaleString('en')} items at once is refused: more than this board takes in one go. Paste at most ${MAX_PASTE_OPS.toLocaleString('en')} shapes or texts at a time, fewer freehand strokes.`;
 }
 
 /**

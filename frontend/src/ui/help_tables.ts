@@ -3,6 +3,7 @@
 
 import type { Shortcut } from '../input/shortcuts';
 import { h } from './dom';
+import { isApple, keyParts } from './key_caps';
 
 /** Control is a control of the page and what it does, for the help panel. */
 export interface Control {
@@ -37,33 +38,13 @@ export const CONTROLS: readonly Control[] = [
  * their heading. On a Mac, iPhone or iPad the shortcuts say ⌘ where they
  * are written with Ctrl: the keyboard takes either (input/shortcuts).
  */
-export function helpTables(shortcuts: readonly Shortcut[], controls: readonly Control[], apple = isApple()): HTMLElement[] {
+export function helpTables(shortcuts: readonly Shortcut[], controls: readonly Control[], apple = isApple(navigator)): HTMLElement[] {
   const rows = shortcuts.map((s) => h('tr', {}, h('th', { scope: 'row' }, ...keys(s.keys, apple)), h('td', {}, s.what)));
   return [
     h('table', {}, h('tbody', {}, ...rows)),
     h('h2', { class: 'help-sub' }, 'Controls'),
     h('table', {}, h('tbody', {}, ...controls.map((c) => h('tr', {}, h('th', { scope: 'row' }, c.name), h('td', {}, c.what))))),
   ];
-}
-
-/** isApple reports whether this is an Apple platform, whose command key is ⌘. */
-export function isApple(nav: { readonly platform?: string; readonly userAgent?: string } = navigator): boolean {
-  return /Mac|iPhone|iPad|iPod/.test(nav.platform || nav.userAgent || '');
-}
-
-/** keyParts splits "Ctrl+Shift+Z / Ctrl+Y" into keycaps ({ kbd }) and the words between, Ctrl as ⌘ when apple. Pure. */
-export function keyParts(text: string, apple = false): Array<{ readonly kbd: string } | string> {
-  const out: Array<{ readonly kbd: string } | string> = [];
-  text.split(' / ').forEach((alt, i) => {
-    if (i) out.push(' or ');
-    alt.split('+').forEach((k, j) => {
-      if (j) out.push('+');
-      let key = k.trim();
-      if (apple && key.startsWith('Ctrl')) key = '⌘' + key.slice(4);
-      out.push(/^[A-Za-z0-9?!+−\-⌘]$|^(Ctrl|Shift|Space|Escape|Delete|Backspace|Enter)$/.test(key) ? { kbd: key } : key);
-    });
-  });
-  return out;
 }
 
 function keys(text: string, apple: boolean): Array<Node | string> {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { orderRuns, undoOrderOps } from '../src/edit/arrange_ops';
 import { SelectGesture } from '../src/edit/select_gesture';
 import { SELF } from '../src/edit/history';
-import { MAX_PASTE_OPS } from '../src/edit/clipboard';
+import { MAX_PASTE_OPS, parseClip, pasteOpsFor } from '../src/edit/clipboard';
 import { MAX_SCALE, PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH, WHERE_BACK, WHERE_FORWARD, WHERE_FRONT } from '../src/protocol/types';
 import { FakeRoom } from './fake_room';
 import { TestClient, adaAndGrace, roomHex, scribble, settle } from './harness';
@@ -248,6 +248,13 @@ test('clipboard: a paste that needs more drawing ops than the server lets throug
   assert.equal(a.sentOps().length, sent + MAX_PASTE_OPS);
   assert.equal(a.ed.arrange.paste('just text', { x: 0, y: 0 }), null, 'not ours: the browser pastes it as usual');
   assert.match(String(a.ed.arrange.paste('{"sketchpad":1,"strokes":[{"tool":9}]}', { x: 0, y: 0 })), /cannot take/);
+  // The limit follows the server's drawing burst (its meta tag): four fifths of it.
+  assert.equal(pasteOpsFor(500), MAX_PASTE_OPS);
+  assert.equal(pasteOpsFor(null), MAX_PASTE_OPS);
+  assert.equal(pasteOpsFor(100), 80);
+  assert.equal(pasteOpsFor(1e9), 10_000);
+  assert.match(String(parseClip(rects(81), 80)), /^Pasting 81 items at once is refused: .* at most 80 /);
+  assert.equal((parseClip(rects(80), 80) as unknown[]).length, 80);
 });
 
 test('alt-drag: a drag of the selection with Alt moves a copy and leaves the original', () => {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/config"
 )
 
 // lateJoinerSees opens the board in a third browser once the board is at
@@ -109,6 +110,27 @@ func TestAThousandItemPasteIsRefusedAndOneUnderTheLimitLands(t *testing.T) {
 	a.eval(`window.sketchpad.selected()`, &sel)
 	if sel != 400 {
 		t.Errorf("%d selected after the paste, want the 400 pasted", sel)
+	}
+
+	// A server that lets a page draw less at once (--rate-draw 50, bursts
+	// of 100) takes smaller pastes: 81 shapes are refused, 80 land, and
+	// still nothing is slowed down.
+	slow := startApp(t, &config.Config{DataDir: t.TempDir(), RateDraw: 50})
+	a.open(slow + "/b/" + room)
+	a.waitFor("live on the slower server", `window.sketchpad.status() === 'live'`)
+	a.watchNotes()
+	a.pasteText(rects(81))
+	a.waitFor("the refusal shown", `window.notesSeen.some((t) => t.startsWith('Pasting 81 items at once is refused') && t.includes('at most 80 '))`)
+	a.pasteText(rects(80))
+	settledAfter(t, 0, a)
+	if b := a.board(); len(visible(b)) != 80 || b.Seq != 80 {
+		t.Fatalf("a paste of 80 shapes on the slower server: %d strokes at seq %d, want 80 at 80", len(visible(b)), b.Seq)
+	}
+	a.eval(`window.notesSeen`, &notes)
+	for _, n := range notes {
+		if !strings.HasPrefix(n, "Pasting 81 items") {
+			t.Errorf("on the slower server the page said %q", n)
+		}
 	}
 }
 

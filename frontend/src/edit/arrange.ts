@@ -19,7 +19,7 @@ import { ResizeGesture } from './resize_gesture';
 import { RotateGesture } from './rotate_gesture';
 import { shownMiddle } from '../geometry/turn';
 import { PointBox } from '../geometry/bounds';
-import { clipText, parseClip, pasteOps } from './clipboard';
+import { MAX_PASTE_OPS, clipText, parseClip, pasteOps } from './clipboard';
 import type { LocalItem } from './local';
 import { restoredItems } from './restored';
 
@@ -73,6 +73,8 @@ export class Arranger {
   private resizedAt = -Infinity;
   private selectedFor: readonly ShownItem[] | null = null;
   private selectedV: Stroke[] = [];
+  /** The most ops a paste may send (edit/clipboard pasteOpsFor: the page sets it from the server's burst). */
+  maxPasteOps = MAX_PASTE_OPS;
 
   constructor(private readonly d: ArrangeDeps) {}
 
@@ -287,7 +289,7 @@ export class Arranger {
    */
   paste(text: string, at: XY): number | string | null {
     const d = this.d;
-    const clip = parseClip(text);
+    const clip = parseClip(text, this.maxPasteOps);
     if (clip === null || typeof clip === 'string') return clip;
     if (d.readOnly() || clip.length === 0) return 0;
     d.endGestures();

@@ -6,11 +6,14 @@
 // for other apps (page/clipboard_picture), where the browser lets a page
 // write pictures. A paste lands under the
 // pointer, or in the middle of the view when the pointer is not over the
-// board. Inside a text field the browser does as usual.
+// board. Inside a text field the browser does as usual. A paste bigger
+// than the server lets the page send at once (its drawing burst, which the
+// server's sketchpad-draw-burst meta tag says) is refused with a message.
 
 import type { Editor } from '../edit/editor';
 import { isTextEntry } from '../input/shortcuts';
 import { toBoard, type View } from '../geometry/view';
+import { pasteOpsFor } from '../edit/clipboard';
 
 export interface ClipboardDeps {
   readonly editor: Editor;
@@ -29,6 +32,8 @@ export interface ClipboardDeps {
 }
 
 export function attachClipboard(doc: Document, d: ClipboardDeps): void {
+  const burst = doc.querySelector<HTMLMetaElement>('meta[name="sketchpad-draw-burst"]')?.content ?? '';
+  d.editor.arrange.maxPasteOps = pasteOpsFor(/^\d+$/.test(burst) ? Number(burst) : null);
   const copy = (e: ClipboardEvent, cut: boolean): void => {
     if (isTextEntry(e.target) || !e.clipboardData || !d.selecting()) return;
     const text = d.editor.arrange.copyText();

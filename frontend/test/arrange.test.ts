@@ -246,6 +246,14 @@ test('clipboard: a paste that needs more drawing ops than the server lets throug
   assert.equal(a.sentOps().length, sent);
   assert.equal(a.ed.arrange.paste(rects(MAX_PASTE_OPS), { x: 0, y: 0 }), MAX_PASTE_OPS);
   assert.equal(a.sentOps().length, sent + MAX_PASTE_OPS);
+  // A duplicate of more than a paste may send is refused the same way, and says so.
+  assert.equal(a.ed.arrange.paste(rects(1), { x: 0, y: 0 }), 1);
+  a.ed.selectAll();
+  const told: string[] = [];
+  a.ed.arrange.refused = (m) => told.push(m);
+  assert.equal(a.ed.arrange.duplicate(), 0);
+  assert.equal(a.sentOps().length, sent + MAX_PASTE_OPS + 1);
+  assert.match(told.join(), /^Duplicating 401 items at once is refused/);
   assert.equal(a.ed.arrange.paste('just text', { x: 0, y: 0 }), null, 'not ours: the browser pastes it as usual');
   assert.match(String(a.ed.arrange.paste('{"sketchpad":1,"strokes":[{"tool":9}]}', { x: 0, y: 0 })), /cannot take/);
   // The limit follows the server's drawing burst (its meta tag): four fifths of it.

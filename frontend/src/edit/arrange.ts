@@ -75,6 +75,8 @@ export class Arranger {
   private selectedV: Stroke[] = [];
   /** The most ops a paste may send (edit/clipboard pasteOpsFor: the page sets it from the server's burst). */
   maxPasteOps = MAX_PASTE_OPS;
+  /** Tells the person why a duplicate was refused (page/clipboard_control sets it). */
+  refused: (message: string) => void = () => {};
 
   constructor(private readonly d: ArrangeDeps) {}
 
@@ -310,6 +312,7 @@ export class Arranger {
     const box = this.boxOf(this.d.selection());
     if (!text || !box) return 0;
     const r = this.paste(text, { x: box.x + offset, y: box.y + offset });
+    if (typeof r === 'string') this.refused(r.replace(/^Pasting/, 'Duplicating'));
     return typeof r === 'number' ? r : 0;
   }
 

@@ -134,7 +134,7 @@ export function parseClip(text: string, maxOps = MAX_PASTE_OPS): ClipStroke[] | 
 }
 
 function tooMany(items: number, maxOps: number): string {
-  return `Pasting ${items.toLocaleString('en')} items at once is refused: more than this board takes in one go. Paste at most ${maxOps.toLocaleString('en')} shapes or texts at a time, fewer freehand strokes.`;
+  return `Pasting ${items.toLocaleString('en')} items at once is refused: this board takes at most ${maxOps.toLocaleString('en')} shapes or texts in one go, fewer freehand strokes.`;
 }
 
 /**

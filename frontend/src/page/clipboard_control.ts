@@ -34,6 +34,8 @@ export interface ClipboardDeps {
 export function attachClipboard(doc: Document, d: ClipboardDeps): void {
   const burst = doc.querySelector<HTMLMetaElement>('meta[name="sketchpad-draw-burst"]')?.content ?? '';
   d.editor.arrange.maxPasteOps = pasteOpsFor(/^\d+$/.test(burst) ? Number(burst) : null);
+  // Ctrl/⌘+D and Alt-drag paste a copy too: a refused one says why, as a paste does.
+  d.editor.arrange.refused = d.tell;
   const copy = (e: ClipboardEvent, cut: boolean): void => {
     if (isTextEntry(e.target) || !e.clipboardData || !d.selecting()) return;
     const text = d.editor.arrange.copyText();

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -315,6 +316,7 @@ func (a *App) boardPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	meta := a.drawBurstMeta()
 	if !readOnly {
 		// The share menu's links: view and moderator. A moderator page
 		// says so, for its moderation menu.
@@ -322,15 +324,22 @@ func (a *App) boardPage(c echo.Context) error {
 		view, err := a.links.ViewID(ctx, room)
 		mod, merr := a.links.ModID(ctx, room)
 		if err == nil && merr == nil {
-			meta := `<meta name="sketchpad-view-link" content="/b/` + view + `"><meta name="sketchpad-mod-link" content="/b/` + mod + `">`
+			meta += `<meta name="sketchpad-view-link" content="/b/` + view + `"><meta name="sketchpad-mod-link" content="/b/` + mod + `">`
 			if strings.HasPrefix(segment, access.ModPrefix) {
 				meta += `<meta name="sketchpad-moderator" content="1">`
 			}
-			page = []byte(strings.Replace(string(page), "</head>", meta+"</head>", 1))
 		}
 	}
+	page = []byte(strings.Replace(string(page), "</head>", meta+"</head>", 1))
 	a.setPageCSP(c, "'none'")
 	return servePage(c, http.StatusOK, page, "no-cache")
+}
+
+// drawBurstMeta tells a board page how many drawing ops its connection
+// may send at once before the server slows it down (ws.Burst of
+// --rate-draw): the page refuses a paste that would need more.
+func (a *App) drawBurstMeta() string {
+	return `<meta name="sketchpad-draw-burst" content="` + strconv.Itoa(int(ws.Burst(a.cfg.RateDraw))) + `">`
 }
 
 func (a *App) boardSVG(c echo.Context, segment string) error {

@@ -67,7 +67,7 @@ func (a *App) resolveAccess(c echo.Context, segment string) (grant, error) {
 // embedPage serves the app for framing by the configured origins: the page
 // knows it is embedded (a meta tag) and speaks the postMessage API.
 func (a *App) embedPage(c echo.Context) error {
-	meta := `<meta name="sketchpad-embed" content="1">`
+	meta := `<meta name="sketchpad-embed" content="1">` + a.drawBurstMeta()
 	if host := c.QueryParam("host"); host != "" {
 		// The one origin the board's postMessage API talks to: it must be
 		// an origin allowed to frame the board.

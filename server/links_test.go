@@ -7,9 +7,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
 	"github.com/sketchpad/sketchpad/server/redistest"
 )
 
@@ -172,5 +174,19 @@ func TestBoardSVGMatchesTheBoard(t *testing.T) {
 	}
 	if code, _, _ := get(t, ts.URL+"/b/bad%20name.svg"); code != http.StatusBadRequest {
 		t.Errorf("bad room name: %d, want 400", code)
+	}
+}
+
+// A board page, its view link's page and an embed page say the drawing
+// burst their connection gets (twice --rate-draw): the page refuses a
+// paste bigger than it would be let send at once.
+func TestBoardPagesSayTheDrawingBurst(t *testing.T) {
+	ts := startWith(t, &config.Config{DataDir: t.TempDir(), RoomIdle: time.Minute, RateDraw: 60,
+		EmbedOrigins: []string{"http://host.example:8000"}, AdminKey: adminKey})
+	const want = `<meta name="sketchpad-draw-burst" content="120">`
+	for _, path := range []string{"/b/burst", "/b/" + viewID(t, ts, "burst"), "/embed/burst"} {
+		if code, body, _ := get(t, ts.URL+path); code != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("GET %s: %d, want 200 and %s", path, code, want)
+		}
 	}
 }

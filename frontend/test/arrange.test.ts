@@ -8,6 +8,7 @@ import { orderRuns, undoOrderOps } from '../src/edit/arrange_ops';
 import { MAX_CLIP_IMAGE_BYTES, clipImages, withImages } from '../src/edit/clipboard';
 import { SelectGesture } from '../src/edit/select_gesture';
 import { SELF } from '../src/edit/history';
+import { MAX_PASTE_OPS, parseClip, pasteOpsFor } from '../src/edit/clipboard';
 import { MAX_SCALE, PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH, WHERE_BACK, WHERE_FORWARD, WHERE_FRONT } from '../src/protocol/types';
 import { FakeRoom } from './fake_room';
 import { TestClient, adaAndGrace, roomHex, scribble, settle } from './harness';
@@ -234,14 +235,35 @@ test('clipboard: a copy pastes as new strokes of the paster, centered where it l
   assert.equal(b.boardHex(), roomHex(room));
 });
 
-test('clipboard: a paste of more than 1,000 items is refused with a message, and sends nothing', () => {
+test('clipboard: a paste that needs more drawing ops than the server lets through at once is refused with a message, and sends nothing', () => {
   const { a } = adaAndGrace();
-  const many = JSON.stringify({ sketchpad: 1, strokes: Array.from({ length: 1001 }, () => ({ tool: 5, color: 255, width: 8, points: [[0, 0, 0], [9, 9, 0]] })) });
+  const rects = (n: number): string => JSON.stringify({ sketchpad: 1, strokes: Array.from({ length: n }, () => ({ tool: 5, color: 255, width: 8, points: [[0, 0, 0], [9, 9, 0]] })) });
+  const pens = (n: number): string => JSON.stringify({ sketchpad: 1, strokes: Array.from({ length: n }, () => ({ tool: 0, color: 255, width: 8, points: [[0, 0, 0], [9, 9, 0], [20, 5, 0]] })) });
   const sent = a.sentOps().length;
-  assert.match(String(a.ed.arrange.paste(many, { x: 0, y: 0 })), /refused: at most 1,000/);
+  assert.match(String(a.ed.arrange.paste(rects(1000), { x: 0, y: 0 })), /^Pasting 1,000 items at once is refused: .* at most 400 /);
+  assert.match(String(a.ed.arrange.paste(rects(MAX_PASTE_OPS + 1), { x: 0, y: 0 })), /refused/);
+  // Two ops each (Begin, End): 201 strokes are 402 ops.
+  assert.match(String(a.ed.arrange.paste(pens(201), { x: 0, y: 0 })), /^Pasting 201 items at once is refused/);
   assert.equal(a.sentOps().length, sent);
+  assert.equal(a.ed.arrange.paste(rects(MAX_PASTE_OPS), { x: 0, y: 0 }), MAX_PASTE_OPS);
+  assert.equal(a.sentOps().length, sent + MAX_PASTE_OPS);
+  // A duplicate of more than a paste may send is refused the same way, and says so.
+  assert.equal(a.ed.arrange.paste(rects(1), { x: 0, y: 0 }), 1);
+  a.ed.selectAll();
+  const told: string[] = [];
+  a.ed.arrange.refused = (m) => told.push(m);
+  assert.equal(a.ed.arrange.duplicate(), 0);
+  assert.equal(a.sentOps().length, sent + MAX_PASTE_OPS + 1);
+  assert.match(told.join(), /^Duplicating 401 items at once is refused/);
   assert.equal(a.ed.arrange.paste('just text', { x: 0, y: 0 }), null, 'not ours: the browser pastes it as usual');
   assert.match(String(a.ed.arrange.paste('{"sketchpad":1,"strokes":[{"tool":9}]}', { x: 0, y: 0 })), /cannot take/);
+  // The limit follows the server's drawing burst (its meta tag): four fifths of it.
+  assert.equal(pasteOpsFor(500), MAX_PASTE_OPS);
+  assert.equal(pasteOpsFor(null), MAX_PASTE_OPS);
+  assert.equal(pasteOpsFor(100), 80);
+  assert.equal(pasteOpsFor(1e9), 10_000);
+  assert.match(String(parseClip(rects(81), 80)), /^Pasting 81 items at once is refused: .* at most 80 /);
+  assert.equal((parseClip(rects(80), 80) as unknown[]).length, 80);
 });
 
 test('alt-drag: a drag of the selection with Alt moves a copy and leaves the original', () => {

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { GestureMachine, HOLD_MS, type GestureAction, type PointerIn, type PointerKind } from '../src/input/gesture';
 import { SHORTCUTS, TOOL_NAMES, commandFor } from '../src/input/shortcuts';
 import { wheelAction } from '../src/input/wheel';
+import { isApple, keyParts } from '../src/ui/key_caps';
 
 let clock = 0;
 function ev(id: number, kind: PointerKind, x: number, y: number, o: Partial<PointerIn> = {}): PointerIn {
@@ -164,4 +165,17 @@ test('shortcuts: every tool has a key, and the help table lists it', () => {
   assert.equal(k('ü', { metaKey: true, code: 'BracketLeft' }), 'backward', 'any layout');
   assert.equal(k('P', { shiftKey: true }), null);
   assert.equal(k('1'), null);
+});
+
+test('help: on Apple platforms the shortcuts say ⌘ where others say Ctrl', () => {
+  assert.equal(isApple({ platform: 'MacIntel' }), true);
+  assert.equal(isApple({ platform: '', userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)' }), true);
+  assert.equal(isApple({ platform: 'Win32' }), false);
+  assert.equal(isApple({ platform: 'Linux x86_64' }), false);
+  assert.deepEqual(keyParts('Ctrl+Shift+Z / Ctrl+Y', true), [{ kbd: '⌘' }, '+', { kbd: 'Shift' }, '+', { kbd: 'Z' }, ' or ', { kbd: '⌘' }, '+', { kbd: 'Y' }]);
+  assert.deepEqual(keyParts('Ctrl+D, Alt+drag', false)[0], { kbd: 'Ctrl' });
+  assert.deepEqual(keyParts('Delete / Backspace'), [{ kbd: 'Delete' }, ' or ', { kbd: 'Backspace' }]);
+  for (const s of SHORTCUTS) {
+    assert.ok(!keyParts(s.keys, true).some((p) => (typeof p === 'string' ? p : p.kbd).includes('Ctrl')), `${s.keys}: Ctrl left on a Mac`);
+  }
 });

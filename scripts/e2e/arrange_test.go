@@ -131,6 +131,30 @@ func TestRestyleReorderAndNudgeSeenByEveryone(t *testing.T) {
 		t.Errorf("redo restyle: %08x, want red", styles(board)[0][0])
 	}
 
+	// Half opacity from the slider: each keeps its color, at alpha 128.
+	// Fill from its button: the rect fills, the pen stroke has no fill.
+	a.eval(`(() => { const o = document.querySelector('[data-testid="opacity"]'); o.value = '50'; o.dispatchEvent(new Event('input', { bubbles: true })); return true })()`, new(bool))
+	board = seenByAll(t, "restyle opacity", a, b, board, base, room)
+	for i, s := range styles(board) {
+		if s[0]>>8 != 0xe03131 || s[0]&0xff != 128 {
+			t.Errorf("restyle opacity: stroke %d is %08x, want e0313180", i, s[0])
+		}
+	}
+	a.click("fill")
+	board = seenByAll(t, "restyle fill", a, b, board, base, room)
+	if g := styles(board); g[0][2] != 0 || g[1][2] != 1 || g[1][0]&0xff != 128 {
+		t.Errorf("restyle fill: %v, want the rect filled (at alpha 128) and the pen stroke not", g)
+	}
+	a.eval(`({tool: document.querySelector('[data-testid="tool-select"]').getAttribute('aria-pressed') === 'true' ? 'select' : 'other', selected: window.sketchpad.selected(), seq: window.sketchpad.seq()})`, &state)
+	if state.Tool != "select" || state.Selected != 2 {
+		t.Fatalf("after restyling opacity and fill: tool %s, %d selected; want the select tool and both still selected", state.Tool, state.Selected)
+	}
+	a.undo()
+	board = seenByAll(t, "undo fill", a, b, board, base, room)
+	if g := styles(board); g[1][2] != 0 {
+		t.Errorf("undo fill: %v, want the rect unfilled", g)
+	}
+
 	// The pen stroke alone to the front, then undo and redo.
 	a.keys(kb.Escape)
 	a.waitFor("nothing selected", `window.sketchpad.selected() === 0`)
@@ -168,6 +192,11 @@ func TestRestyleReorderAndNudgeSeenByEveryone(t *testing.T) {
 	board = seenByAll(t, "undo nudge", a, b, board, base, room)
 	if p := board.Strokes()[0].Points[0]; p != before {
 		t.Errorf("undo nudge: the pen stroke starts at %v, want %v", p, before)
+	}
+	a.redo()
+	board = seenByAll(t, "redo nudge", a, b, board, base, room)
+	if p := board.Strokes()[0].Points[0]; p.X != before.X+40 || p.Y != before.Y {
+		t.Errorf("redo nudge: the pen stroke starts at %v, want (%d, %d)", p, before.X+40, before.Y)
 	}
 
 	// A late joiner holds the same board.
@@ -229,6 +258,7 @@ func TestResizeByHandleSeenByEveryone(t *testing.T) {
 	if p := board.Strokes()[0].Points[1]; p.X-got[1].X < -4 || p.X-got[1].X > 4 {
 		t.Errorf("redo resize: corner at %v, resized to %v", p, got[1])
 	}
+	lateJoinerSees(t, "resize", base, room, a, board)
 }
 
 // shortcut presses Ctrl+key as a keyboard does, with the editing command
@@ -305,4 +335,10 @@ func TestCopyAndPasteBetweenTwoBoards(t *testing.T) {
 			t.Errorf("undo paste: %v still shown", s.ID)
 		}
 	}
+	a.redo()
+	board = seenByAll(t, "redo paste", a, b, board, base2, room)
+	if vis := visible(board); len(vis) != 2 || vis[0].ID != got[0].ID || vis[0].Points[0] != got[0].Points[0] {
+		t.Errorf("redo paste: %d strokes shown, want the 2 pasted where they landed", len(vis))
+	}
+	lateJoinerSees(t, "paste", base2, room, a, board)
 }

@@ -141,6 +141,24 @@ func TestLassoSelectsWhatTheLoopEncloses(t *testing.T) {
 		}
 	}
 
+	// Undo puts both back, redo moves both again, for everyone; a late
+	// joiner sees them moved.
+	a.undo()
+	board = seenByAll(t, "undo the lasso move", a, b, board, base, room)
+	for k, p := range firstPoints(board) {
+		if p != drawn[k] {
+			t.Errorf("undo the lasso move: stroke %s at %v, want %v", k, p, drawn[k])
+		}
+	}
+	a.redo()
+	board = seenByAll(t, "redo the lasso move", a, b, board, base, room)
+	for k, p := range firstPoints(board) {
+		if p != moved[k] {
+			t.Errorf("redo the lasso move: stroke %s at %v, want %v", k, p, moved[k])
+		}
+	}
+	lateJoinerSees(t, "the lasso move", base, room, a, board)
+
 	// Deselect, then the lasso by its key and a loop around where the two are now.
 	a.keys(kb.Escape)
 	a.waitFor("nothing selected", `window.sketchpad.selected() === 0`)

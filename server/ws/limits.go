@@ -79,6 +79,12 @@ func (b *bucket) take(now time.Time, rate, burst float64) time.Duration {
 	return time.Duration(-b.tokens / rate * float64(time.Second))
 }
 
+// Burst is how many frames of a class a connection may send at once, its
+// bucket full, for a class of rate frames per second. The board page is
+// told the drawing class's (server.drawBurstMeta), so that a paste it
+// would have to slow down is refused up front.
+func Burst(rate float64) float64 { return 2 * rate }
+
 // ClassRate is one class's budget.
 type ClassRate struct {
 	PerSecond float64

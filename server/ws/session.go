@@ -388,7 +388,7 @@ func (s *Session) allow(typ byte) bool {
 	c := classOf(typ)
 	rate := [numClasses]float64{cfg.RateDraw, cfg.RateDestructive, cfg.RatePresence}[c]
 	now := time.Now()
-	d := s.lim.wait(c, now, ClassRate{rate, 2 * rate}, ClassRate{rate * cfg.IPRateFactor, 2 * rate * cfg.IPRateFactor})
+	d := s.lim.wait(c, now, ClassRate{rate, Burst(rate)}, ClassRate{rate * cfg.IPRateFactor, Burst(rate) * cfg.IPRateFactor})
 	if d <= 0 {
 		if now.Sub(s.lastSlow) > 2*time.Second {
 			s.throttled = 0

@@ -19,7 +19,7 @@ import { ResizeGesture } from './resize_gesture';
 import { RotateGesture } from './rotate_gesture';
 import { shownMiddle } from '../geometry/turn';
 import { PointBox } from '../geometry/bounds';
-import { clipText, parseClip, pasteOps } from './clipboard';
+import { MAX_PASTE_OPS, clipText, parseClip, pasteOps } from './clipboard';
 import type { LocalItem } from './local';
 import { restoredItems } from './restored';
 
@@ -73,6 +73,10 @@ export class Arranger {
   private resizedAt = -Infinity;
   private selectedFor: readonly ShownItem[] | null = null;
   private selectedV: Stroke[] = [];
+  /** The most ops a paste may send (edit/clipboard pasteOpsFor: the page sets it from the server's burst). */
+  maxPasteOps = MAX_PASTE_OPS;
+  /** Tells the person why a duplicate was refused (page/clipboard_control sets it). */
+  refused: (message: string) => void = () => {};
 
   constructor(private readonly d: ArrangeDeps) {}
 
@@ -289,7 +293,7 @@ export class Arranger {
    */
   paste(text: string, at: XY): number | string | null {
     const d = this.d;
-    const clip = parseClip(text);
+    const clip = parseClip(text, this.maxPasteOps);
     if (clip === null || typeof clip === 'string') return clip;
     if (d.readOnly() || clip.length === 0) return 0;
     d.endGestures();
@@ -310,6 +314,7 @@ export class Arranger {
     const box = this.boxOf(this.d.selection());
     if (!text || !box) return 0;
     const r = this.paste(text, { x: box.x + offset, y: box.y + offset });
+    if (typeof r === 'string') this.refused(r.replace(/^Pasting/, 'Duplicating'));
     return typeof r === 'number' ? r : 0;
   }
 

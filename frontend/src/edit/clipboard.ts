@@ -43,8 +43,30 @@ import { center } from '../protocol/rotate';
 import { SELF } from './history';
 import { rotateOps } from './rotate_gesture';
 
-/** The most strokes one paste creates: more is refused with a message. */
-export const MAX_PASTE = 1000;
+/**
+ * The most drawing ops one paste sends, when the page was not told the
+ * server's burst: a paste that needs more is refused with a message, up
+ * front. The server lets a connection send a burst of drawing ops (twice
+ * --rate-draw, 500 by default) and slows it down beyond (Notice 429,
+ * "slow down"; server/ws/limits.go): a paste of 1,000 items would be held
+ * back for seconds, one op at a time, while the page keeps saying to slow
+ * down. A shape, an image or a text is one op, a freehand stroke two or
+ * more.
+ */
+export const MAX_PASTE_OPS = 400;
+
+/** The most a paste may send, however big the server's burst: bounds a paste's work in the page. */
+const PASTE_OPS_CEILING = 10_000;
+
+/**
+ * pasteOpsFor is the paste limit for a server whose drawing burst is burst
+ * ops (its sketchpad-draw-burst meta tag; null: not told): four fifths of
+ * it, the rest left for what the person drew just before.
+ */
+export function pasteOpsFor(burst: number | null): number {
+  if (burst === null || !Number.isFinite(burst) || burst < 1) return MAX_PASTE_OPS;
+  return Math.max(1, Math.min(PASTE_OPS_CEILING, Math.floor((burst * 4) / 5)));
+}
 
 /** The most image bytes (all images together) a copy carries; past it, they stay behind and a paste elsewhere says so. */
 export const MAX_CLIP_IMAGE_BYTES = 16 << 20;
@@ -85,10 +107,10 @@ export function clipText(items: ReadonlyArray<{ readonly stroke: StrokeLike; rea
 
 /**
  * parseClip reads clipboard text: the strokes, or null when it is not
- * Sketchpad's; an error message when it is but cannot be pasted (too many
- * strokes, a stroke the protocol would refuse).
+ * Sketchpad's; an error message when it is but cannot be pasted (more
+ * than maxOps ops to send, a stroke the protocol would refuse).
  */
-export function parseClip(text: string): ClipStroke[] | string | null {
+export function parseClip(text: string, maxOps = MAX_PASTE_OPS): ClipStroke[] | string | null {
   if (!text.startsWith('{"sketchpad"')) return null;
   let v: unknown;
   try {
@@ -98,7 +120,8 @@ export function parseClip(text: string): ClipStroke[] | string | null {
   }
   const list = (v as { strokes?: unknown }).strokes;
   if (!Array.isArray(list)) return null;
-  if (list.length > MAX_PASTE) return `Pasting ${list.length.toLocaleString('en')} items at once is refused: at most ${MAX_PASTE.toLocaleString('en')}.`;
+  // Every item is at least one op: a list this long is refused unread.
+  if (list.length > maxOps) return tooMany(list.length, maxOps);
   const out: ClipStroke[] = [];
   const int = (x: unknown, lo: number, hi: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= hi;
   for (const s of list as Array<Record<string, unknown>>) {
@@ -119,7 +142,12 @@ export function parseClip(text: string): ClipStroke[] | string | null {
     const wrap = s.tool === TOOL_TEXT && int(s.wrap, 1, MAX_WRAP) ? s.wrap : 0;
     out.push({ tool: s.tool as number, color: s.color as number, width: s.width as number, pressure: s.pressure === true, filled: s.filled === true, points, text, ...(rot ? { rot } : {}), ...(wrap ? { wrap } : {}) });
   }
+  if (pasteOps(out, { x: 0, y: 0 }, () => 0).ops.length > maxOps) return tooMany(out.length, maxOps);
   return out;
+}
+
+function tooMany(items: number, maxOps: number): string {
+  return `Pasting ${items.toLocaleString('en')} items at once is refused: this board takes at most ${maxOps.toLocaleString('en')} shapes or texts in one go, fewer freehand strokes.`;
 }
 
 /**

@@ -6,7 +6,9 @@
 // for other apps (page/clipboard_picture), where the browser lets a page
 // write pictures. A paste lands under the
 // pointer, or in the middle of the view when the pointer is not over the
-// board. Inside a text field the browser does as usual.
+// board. Inside a text field the browser does as usual. A paste bigger
+// than the server lets the page send at once (its drawing burst, which the
+// server's sketchpad-draw-burst meta tag says) is refused with a message.
 //
 // A paste of images this board lacks (copied on another board, another
 // server) uploads the bytes the copy carries (edit/clipboard clipImages)
@@ -15,7 +17,7 @@
 
 import type { Editor } from '../edit/editor';
 import { isTextEntry } from '../input/shortcuts';
-import { clipImages } from '../edit/clipboard';
+import { clipImages, pasteOpsFor } from '../edit/clipboard';
 import { TOOL_IMAGE } from '../protocol/types';
 import { toBoard, type View } from '../geometry/view';
 
@@ -86,6 +88,10 @@ async function uploadMissing(d: ClipboardDeps, text: string, missing: string[], 
 }
 
 export function attachClipboard(doc: Document, d: ClipboardDeps): void {
+  const burst = doc.querySelector<HTMLMetaElement>('meta[name="sketchpad-draw-burst"]')?.content ?? '';
+  d.editor.arrange.maxPasteOps = pasteOpsFor(/^\d+$/.test(burst) ? Number(burst) : null);
+  // Ctrl/⌘+D and Alt-drag paste a copy too: a refused one says why, as a paste does.
+  d.editor.arrange.refused = d.tell;
   const copy = (e: ClipboardEvent, cut: boolean): void => {
     if (isTextEntry(e.target) || !e.clipboardData || !d.selecting()) return;
     const text = d.editor.arrange.copyText();

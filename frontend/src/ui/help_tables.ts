@@ -3,6 +3,7 @@
 
 import type { Shortcut } from '../input/shortcuts';
 import { h } from './dom';
+import { isApple, keyParts } from './key_caps';
 
 /** Control is a control of the page and what it does, for the help panel. */
 export interface Control {
@@ -27,15 +28,18 @@ export const CONTROLS: readonly Control[] = [
   { name: 'People (top right)', what: 'Who is on the board (viewers marked “viewing”), and your name; the dot beside it picks your color; click someone to follow them (your screen shows what theirs shows, fitted to yours; Escape, Stop or a pan or zoom of yours ends it); “Only” shows their work alone (again: everyone’s); the button folds the panel (remembered)' },
   { name: 'Moderators', what: 'A moderator link (in Share) can also “Remove” one person’s work: everything, or only the last 10 minutes’ or hour’s (each says how many strokes), in one step that the moderator can undo; everyone is told' },
   { name: 'Map (bottom right)', what: 'The minimap (click to go there) and the zoom bar: zoom out, the zoom (click: 100 %), zoom in, fit; the map button folds them (remembered)' },
-  { name: 'Status (bottom left)', what: 'Live, or what is wrong and when the page tries again (Reconnect now tries at once); nothing you draw meanwhile is lost' },
+  { name: 'Status (bottom left)', what: "Live, connecting or offline, and what is wrong and when the page tries again (Reconnect now tries at once). Offline you keep drawing: nothing is lost, it is sent when the connection is back, even after a reload; a board opened here before opens from its link without a network. If this browser cannot keep unsent work, the page says “Not saved on this device” and asks before the tab closes" },
   { name: 'Back to content', what: 'Shows when no drawing is in view: brings the whole drawing back' },
   { name: 'Big boards', what: 'With 25,000 strokes or more on the screen, the first picture (and the one after a zoom) is quick and coarse, each color drawn together; the exact one replaces it within a second or two, and you can pan and draw meanwhile' },
-  { name: 'Status (bottom left)', what: "Live, connecting or offline. Offline you keep drawing: it is sent when the connection is back, even after a reload; a board opened here before opens from its link without a network. If this browser cannot keep unsent work, the page says “Not saved on this device” and asks before the tab closes" },
 ];
 
-/** helpTables is the panel's tables: the shortcuts, then the controls under their heading. */
-export function helpTables(shortcuts: readonly Shortcut[], controls: readonly Control[]): HTMLElement[] {
-  const rows = shortcuts.map((s) => h('tr', {}, h('th', { scope: 'row' }, ...keys(s.keys)), h('td', {}, s.what)));
+/**
+ * helpTables is the panel's tables: the shortcuts, then the controls under
+ * their heading. On a Mac, iPhone or iPad the shortcuts say ⌘ where they
+ * are written with Ctrl: the keyboard takes either (input/shortcuts).
+ */
+export function helpTables(shortcuts: readonly Shortcut[], controls: readonly Control[], apple = isApple(navigator)): HTMLElement[] {
+  const rows = shortcuts.map((s) => h('tr', {}, h('th', { scope: 'row' }, ...keys(s.keys, apple)), h('td', {}, s.what)));
   return [
     h('table', {}, h('tbody', {}, ...rows)),
     h('h2', { class: 'help-sub' }, 'Controls'),
@@ -43,16 +47,6 @@ export function helpTables(shortcuts: readonly Shortcut[], controls: readonly Co
   ];
 }
 
-/** keys writes "Ctrl+Shift+Z / Ctrl+Y" as keycaps. */
-function keys(text: string): Array<Node | string> {
-  const out: Array<Node | string> = [];
-  text.split(' / ').forEach((alt, i) => {
-    if (i) out.push(' or ');
-    alt.split('+').forEach((k, j) => {
-      if (j) out.push('+');
-      const key = k.trim();
-      out.push(/^[A-Za-z0-9?!+−\-]$|^(Ctrl|Shift|Space|Escape|Delete|Backspace|Enter)$/.test(key) ? h('kbd', {}, key) : key);
-    });
-  });
-  return out;
+function keys(text: string, apple: boolean): Array<Node | string> {
+  return keyParts(text, apple).map((p) => (typeof p === 'string' ? p : h('kbd', {}, p.kbd)));
 }

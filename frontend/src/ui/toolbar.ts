@@ -15,6 +15,7 @@ import { ICONS, h, setChildren, svgIcon } from './dom';
 import { Menu } from './menu';
 import { StylePanel } from './style_panel';
 import { button } from './tb_button';
+import { isApple } from './key_caps';
 import type { Styles } from './style';
 import type { Stroke } from '../protocol/board';
 
@@ -130,8 +131,9 @@ export class Toolbar {
     }
     this.toolsGroup = h('div', { class: 'tb-group', role: 'group', 'aria-label': 'Tools' });
 
-    this.undoBtn = button('undo', 'Undo (Ctrl+Z)', ICONS.undo);
-    this.redoBtn = button('redo', 'Redo (Ctrl+Shift+Z)', ICONS.redo);
+    const mod = isApple(navigator) ? '⌘' : 'Ctrl';
+    this.undoBtn = button('undo', `Undo (${mod}+Z)`, ICONS.undo);
+    this.redoBtn = button('redo', `Redo (${mod}+Shift+Z)`, ICONS.redo);
     this.undoBtn.addEventListener('click', () => actions.undo());
     this.redoBtn.addEventListener('click', () => actions.redo());
     this.clear = new ClearConfirm(() => {

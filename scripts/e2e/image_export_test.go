@@ -156,11 +156,27 @@ func TestImageCopiedToABoardOnAnotherServer(t *testing.T) {
 	a.pasteFile(png, "image/png", "quarters.png")
 	a.waitFor("the image placed and selected", `window.sketchpad.selected() === 1 && window.sketchpad.pendingOps() === 0`)
 	a.shortcut("c", "copy")
-	// The bytes go with the text the asynchronous write puts on the clipboard.
-	a.waitAsync("the image's bytes on the clipboard", `navigator.clipboard.readText().then((t) => t.includes('"images"') && t.includes('`+hash+`')).catch(() => false)`)
-	// The picture for other apps draws the image: its bytes in the SVG.
-	var html string
-	a.evalAsync(`navigator.clipboard.read({ unsanitized: ['text/html'] }).catch(() => navigator.clipboard.read()).then(async ([item]) => item.types.includes('text/html') ? (await item.getType('text/html')).text() : '')`, &html)
+	// The bytes go with the text the asynchronous write puts on the
+	// clipboard; the picture for other apps draws the image (its bytes in
+	// the SVG). Read as another app would: a board page may not read the
+	// clipboard (readClipboard).
+	var got struct{ Text, HTML string }
+	readClipboard(a, `(async () => {
+		const deadline = Date.now() + 20000;
+		for (;;) {
+			const text = await navigator.clipboard.readText().catch(() => '');
+			if ((text.includes('"images"') && text.includes('`+hash+`')) || Date.now() > deadline) {
+				const items = await navigator.clipboard.read({ unsanitized: ['text/html'] }).catch(() => navigator.clipboard.read()).catch(() => []);
+				const item = items.find((i) => i.types.includes('text/html'));
+				return { text, html: item ? await (await item.getType('text/html')).text() : '' };
+			}
+			await new Promise((r) => setTimeout(r, 50));
+		}
+	})()`, &got)
+	if !strings.Contains(got.Text, `"images"`) || !strings.Contains(got.Text, hash) {
+		t.Fatalf("the clipboard's text does not carry the image's bytes: %.200q", got.Text)
+	}
+	html := got.HTML
 	if !strings.Contains(html, base64.StdEncoding.EncodeToString(png)) {
 		t.Errorf("the clipboard's SVG does not hold the image's bytes: %.300q", html)
 	}

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"fmt"
 	"math"
 	"testing"
 )
@@ -50,12 +49,12 @@ func panelBoxes(t *testing.T, p *person) map[string]region {
 // ink under the people panel or the corner.
 func noInkUnderPanels(t *testing.T, p *person, s screen, what string) {
 	t.Helper()
-	p.waitFor(what+": ink on the screen", fmt.Sprintf(`(() => {
+	p.waitFor(what+": ink on the screen", `(() => {
 		const c = document.querySelector('canvas#board');
 		const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
 		for (let i = 3; i < d.length; i += 4) if (d[i] > 24) return true;
 		return false;
-	})()`))
+	})()`)
 	p.twoFrames()
 	for name, r := range panelBoxes(t, p) {
 		if n := p.regionPixels(r).ink(); n > 0 {

@@ -8,17 +8,19 @@ import (
 )
 
 // Touch targets (issue 17): on a phone every control a person can press,
-// anywhere on the page, is at least 44 × 44 CSS pixels. The toolbar's own
+// anywhere on the page, is at least 44 × 44 CSS pixels, in the window and
+// not covered by another part of the page. The toolbar's own
 // test (TestEveryToolbarControlIsReachableInOneRowOnAPhoneATabletAndADesktop)
 // looks at the top row and its menus; this one looks at the whole document
 // with the panels and notes that come and go shown: the people list, the
 // follow pill, the toast, the status bar's action.
 
-// allControlsFn is a function that lists every visible control of the
+// allControlsFn is a function that lists the visible controls of the
 // document (buttons, inputs, selects, text areas, links, role=button)
-// smaller than 44 × 44, as "what w×h", and how many were looked at.
+// smaller than 44 × 44, as "what w×h", and those whose middle is outside
+// the window or covered by something else, and how many were looked at.
 const allControlsFn = `(() => {
-	const small = [];
+	const small = [], covered = [];
 	let seen = 0;
 	for (const el of document.querySelectorAll('button, input:not([type="hidden"]), select, textarea, a[href], [role="button"]')) {
 		if (el.getClientRects().length === 0) continue; // not rendered (display: none, here or above)
@@ -27,28 +29,33 @@ const allControlsFn = `(() => {
 		const r = el.getBoundingClientRect();
 		if (r.width === 0 || r.height === 0) continue;
 		seen++;
-		if (r.width < 44 || r.height < 44) {
-			const id = el.dataset.testid || el.getAttribute('aria-label') || el.className || el.tagName;
-			small.push(id + ' ' + Math.round(r.width) + '×' + Math.round(r.height));
+		const id = el.dataset.testid || el.getAttribute('aria-label') || el.className || el.tagName;
+		if (r.width < 44 || r.height < 44) small.push(id + ' ' + Math.round(r.width) + '×' + Math.round(r.height));
+		// A finger reaches it: its middle is in the window and not under something else.
+		const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+		const hit = cx >= 0 && cy >= 0 && cx < innerWidth && cy < innerHeight ? document.elementFromPoint(cx, cy) : null;
+		if (!hit || !(hit === el || el.contains(hit) || (hit.closest('label') && hit.closest('label').contains(el)))) {
+			covered.push(id + (hit ? ' under ' + (hit.dataset.testid || hit.className || hit.tagName) : ' outside the window'));
 		}
 	}
-	return { Seen: seen, Small: small };
+	return { Seen: seen, Small: small, Covered: covered };
 })`
 
-// noSmallControls fails the test for each control of p's page under 44 × 44.
+// noSmallControls fails the test for each control of p's page under 44 × 44
+// or out of reach.
 func noSmallControls(t *testing.T, p *person, what string) {
 	t.Helper()
 	p.eval(`(window.__touchTargets = `+allControlsFn+`(), true)`, nil)
 	smallControlsFound(t, p, what)
 }
 
-// smallControlsFound fails the test for each control under 44 × 44 in
-// window.__touchTargets, what allControlsFn found.
+// smallControlsFound fails the test for each control under 44 × 44 or out
+// of reach in window.__touchTargets, what allControlsFn found.
 func smallControlsFound(t *testing.T, p *person, what string) {
 	t.Helper()
 	var got struct {
-		Seen  int
-		Small []string
+		Seen           int
+		Small, Covered []string
 	}
 	p.eval(`window.__touchTargets`, &got)
 	if got.Seen == 0 {
@@ -56,6 +63,9 @@ func smallControlsFound(t *testing.T, p *person, what string) {
 	}
 	for _, s := range got.Small {
 		t.Errorf("on a phone, %s: %s CSS pixels, under the 44×44 a finger needs", what, s)
+	}
+	for _, s := range got.Covered {
+		t.Errorf("on a phone, %s: %s, out of a finger's reach", what, s)
 	}
 }
 

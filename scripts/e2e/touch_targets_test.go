@@ -13,7 +13,7 @@ import (
 // test (TestEveryToolbarControlIsReachableInOneRowOnAPhoneATabletAndADesktop)
 // looks at the top row and its menus; this one looks at the whole document
 // with the panels and notes that come and go shown: the people list, the
-// follow pill, the toast, the status bar's action.
+// follow pill, the toast, the history panel, the status bar's action.
 
 // allControlsFn is a function that lists the visible controls of the
 // document (buttons, inputs, selects, text areas, links, role=button)
@@ -104,6 +104,14 @@ func TestEveryControlOnAPhoneIsFingerSizedWithThePanelsAndNotesShown(t *testing.
 	p.waitFor("the toast with Undo", `!document.querySelector('[data-testid="toast"]').hidden && !document.querySelector('[data-testid="toast-action"]').hidden`)
 	noSmallControls(t, p, "the toast shown")
 	shot(t, p, "toast")
+
+	// The history panel, with the clear marked on its track.
+	p.click("history")
+	p.waitFor("the history with the clear marked", `(() => { const e = document.querySelector('[data-testid="history-panel"]'); return !!e && !e.hidden && !!document.querySelector('[data-testid="history-mark"]'); })()`)
+	noSmallControls(t, p, "the history panel open")
+	shot(t, p, "history")
+	p.click("history-live")
+	p.waitFor("the history closed", `document.querySelector('[data-testid="history-panel"]').hidden`)
 
 	// The server gone: the status bar offers to reconnect now, between the
 	// page's tries (while one runs it says it is connecting, without the

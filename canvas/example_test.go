@@ -16,7 +16,7 @@ func ExampleAppendHello() {
 	})
 	fmt.Printf("% x\n", frame)
 	// Output:
-	// 01 05 00 00 00 00 00 00 00 00 00 00 03 41 64 61 ff 00 00 ff
+	// 01 06 00 00 00 00 00 00 00 00 00 00 03 41 64 61 ff 00 00 ff
 }
 
 // A stroke as a browser sends it: Begin with the first point (absolute, in

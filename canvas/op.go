@@ -20,7 +20,10 @@ package canvas
 //	   form of Ops (ops_next.go).
 //	5  shared text: TextEdit and TextWrap (text.go), anyone edits any
 //	   text, live, wrapped to a width; Editing and Editors say who edits.
-const Version = 5
+//	6  people's colors: a color not picked (alpha 0 in Hello and Name)
+//	   asks the server for the least used of PersonColors; the server
+//	   marks viewers in Presence (palette.go).
+const Version = 6
 
 // OpType is the first byte of an op. Ops are the sequenced messages: each
 // one gets a room sequence number and changes the board.

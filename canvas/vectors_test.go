@@ -23,7 +23,10 @@ const vectorsPath = "testdata/vectors.json"
 type vectorFile struct {
 	Protocol int       `json:"protocol"`
 	Codes    codeTable `json:"codes"`
-	Vectors  []vector  `json:"vectors"`
+	// PersonColors is the palette a server hands out people's colors
+	// from; the page offers the same one to pick from.
+	PersonColors []uint32 `json:"personColors"`
+	Vectors      []vector `json:"vectors"`
 }
 
 type vector struct {
@@ -43,7 +46,7 @@ type applyOp struct {
 }
 
 func buildVectors(t testing.TB) vectorFile {
-	vf := vectorFile{Protocol: Version, Codes: readCodes(t)}
+	vf := vectorFile{Protocol: Version, Codes: readCodes(t), PersonColors: PersonColors[:]}
 	client := func(name string, frame []byte) {
 		var f ClientFrame
 		if err := DecodeClientFrame(frame, &f); err != nil {
@@ -60,6 +63,8 @@ func buildVectors(t testing.TB) vectorFile {
 
 	client("hello, new client", AppendHello(nil, &Hello{Version: Version, Name: "Ada", Color: 0xff0000ff}))
 	client("hello, resuming author 3 at seq 300 of a big epoch", AppendHello(nil, &Hello{Version: Version, Epoch: 0xfedcba9876543210, LastSeq: 300, Author: 3, Name: "Grace Hopper ✏️", Color: 0x336699ff}))
+	client("hello, asking for a color (teal before)", AppendHello(nil, &Hello{Version: Version, Name: "Ada", Color: 0x0c859900}))
+	client("name, asking for a color (none before)", AppendName(nil, &Name{Name: "Ada", Color: ColorAsk}))
 	begin := &Op{Type: OpBegin, Stroke: 1, Tool: ToolPen, Color: 0x1e1e1eff, Width: 8, Points: []Point{{X: 400, Y: 300}}}
 	client("begin, mouse (no pressure)", AppendOp(nil, begin))
 	client("begin, pen with pressure, two points", AppendOp(nil, &Op{Type: OpBegin, Stroke: 300, Tool: ToolPen, Flags: FlagPressure, Color: 0xe03131c0, Width: 4096, Points: []Point{{X: -8000, Y: 12000, P: 128}, {X: 3, Y: -2, P: 140}}}))

@@ -344,14 +344,8 @@ func (a *App) boardSVG(c echo.Context, segment string) error {
 	if err != nil {
 		return apiError(http.StatusServiceUnavailable, "unavailable", "the board cannot be read right now: "+err.Error())
 	}
-	h := c.Response().Header()
-	h.Set("Cache-Control", "no-cache") // revalidate: the ETag changes with every op
-	h.Set("ETag", pic.etag)
-	if notModified {
-		return c.NoContent(http.StatusNotModified)
-	}
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'")
-	return c.Blob(http.StatusOK, "image/svg+xml", pic.svg)
+	c.Response().Header().Set("Cache-Control", "no-cache") // revalidate: the ETag changes with every op
+	return a.pictures.send(c, pic, notModified)
 }
 
 func (a *App) websocket(c echo.Context) error {

@@ -212,19 +212,22 @@ func noneMatch(header, etag string) bool {
 
 // servePage answers with an HTML page made for this request (a board's
 // page carries its view link): a strong ETag of its bytes, answered by 304
-// when the browser has them. Only a 200 is revalidated; an error page is
-// sent whole.
+// when the browser has them, gzipped when that is worth it (compress.go;
+// the ETag names the coding, as a strong validator must). Only a 200 is
+// revalidated; an error page is sent whole.
 func servePage(c echo.Context, status int, page []byte, cacheControl string) error {
 	h := c.Response().Header()
 	h.Set("Cache-Control", cacheControl)
+	h.Add("Vary", "Accept-Encoding")
+	coding := compressedCoding(c.Request(), len(page))
 	if status == http.StatusOK {
-		etag := etagOf(page, "")
+		etag := etagOf(page, coding)
 		h.Set("ETag", etag)
 		if noneMatch(c.Request().Header.Get("If-None-Match"), etag) {
 			return c.NoContent(http.StatusNotModified)
 		}
 	}
-	return c.HTMLBlob(status, page)
+	return sendCoded(c, status, echo.MIMETextHTMLCharsetUTF8, page, nil, coding)
 }
 
 // webFiles is what the App serves from the built front end: /static/*

@@ -144,14 +144,8 @@ func (a *App) boardSVGAt(c echo.Context, segment string) error {
 	if err != nil {
 		return historyError(err)
 	}
-	h := c.Response().Header()
-	h.Set("Cache-Control", "private, max-age=3600") // what a board was never changes
-	h.Set("ETag", pic.etag)
-	if etagMatches(c.Request().Header.Get("If-None-Match"), pic.etag) {
-		return c.NoContent(http.StatusNotModified)
-	}
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-	return c.Blob(http.StatusOK, "image/svg+xml", pic.svg)
+	c.Response().Header().Set("Cache-Control", "private, max-age=3600") // what a board was never changes
+	return a.pictures.send(c, pic, etagMatches(c.Request().Header.Get("If-None-Match"), pic.etag))
 }
 
 // at returns the picture of room after op seq. Reading and replaying take
@@ -170,7 +164,7 @@ func (p *pictures) at(ctx context.Context, lg oplog.Log, room string, seq uint64
 	}
 	k := pictureKey{room, st.Epoch, seq}
 	if svg, ok := p.cache.get(k); ok {
-		return picture{svg: svg, etag: pictureETag(st.Epoch, seq)}, nil
+		return picture{svg: svg, etag: pictureETag(st.Epoch, seq), key: k}, nil
 	}
 	b, err := oplog.StoredBoard(room, st, new(canvas.Op), nil)
 	if err != nil {
@@ -179,5 +173,5 @@ func (p *pictures) at(ctx context.Context, lg oplog.Log, room string, seq uint64
 	if b.Seq != seq {
 		return picture{}, oplog.ErrTrimmed
 	}
-	return picture{svg: p.render(ctx, k, b), etag: pictureETag(st.Epoch, seq)}, nil
+	return p.render(ctx, k, b), nil
 }

@@ -2,12 +2,14 @@ package server
 
 import (
 	"context"
+	"net/http"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/oplog"
 	"github.com/sketchpad/sketchpad/server/oplog/local"
@@ -47,6 +49,9 @@ type pictures struct {
 	shared *redis.Log   // Redis mode
 	images oplog.Images // image bytes, drawn into pictures as data: URIs (images.go)
 	cache  *pictureCache
+	// gzipped holds the gzip forms of renderings in cache, under the same
+	// keys (send).
+	gzipped *pictureCache
 	// Boards built from storage at once: a replay of a big board takes a
 	// core and its memory, so requests beyond these wait their turn.
 	builds chan struct{}
@@ -60,6 +65,10 @@ type pictures struct {
 type picture struct {
 	svg  []byte
 	etag string
+	// key is the board state svg shows in full, under which the cache
+	// keeps it and its gzip form; zero for a picture not to be kept (one
+	// missing an image that could not be read, or the empty picture).
+	key pictureKey
 }
 
 type pictureCall struct {
@@ -70,15 +79,53 @@ type pictureCall struct {
 
 func newPictures(h *room.Hub, store local.Store, shared *redis.Log) *pictures {
 	return &pictures{hub: h, store: store, shared: shared,
-		cache:  newPictureCache(pictureCacheBytes),
-		builds: make(chan struct{}, max(1, runtime.GOMAXPROCS(0))),
-		empty:  canvas.NewBoard(0).SVG(),
-		flight: make(map[string]*pictureCall)}
+		cache:   newPictureCache(pictureCacheBytes),
+		gzipped: newPictureCache(pictureCacheBytes / 4),
+		builds:  make(chan struct{}, max(1, runtime.GOMAXPROCS(0))),
+		empty:   canvas.NewBoard(0).SVG(),
+		flight:  make(map[string]*pictureCall)}
 }
 
 // pictureETag is the entity tag of a board's state.
 func pictureETag(epoch, seq uint64) string {
 	return `"` + strconv.FormatUint(epoch, 16) + "." + strconv.FormatUint(seq, 10) + `"`
+}
+
+// pictureCSP is a picture's policy: no script, its own inline styles, the
+// text font from here (canvas.TextFontPath), and, like every other
+// response, no <base>, no forms and no framing (an <img> of it on another
+// site still shows it: frame-ancestors governs frames only).
+const pictureCSP = "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'; " +
+	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// send answers with pic (or 304 when notModified), gzipped when the
+// client takes it and the picture is worth it; the gzip form is kept
+// beside the renderings, so a state of a board is compressed once. The ETag is weak: it names the board's state, which
+// the identity and gzip bodies both are, and it is known (and answered
+// with 304) before anything is drawn or compressed, whatever the coding.
+func (p *pictures) send(c echo.Context, pic picture, notModified bool) error {
+	h := c.Response().Header()
+	h.Add("Vary", "Accept-Encoding")
+	h.Set("ETag", "W/"+pic.etag)
+	if notModified {
+		return c.NoContent(http.StatusNotModified)
+	}
+	h.Set("Content-Security-Policy", pictureCSP)
+	coding := compressedCoding(c.Request(), len(pic.svg))
+	var coded []byte
+	if coding != "" {
+		kept := pic.key.room != ""
+		if kept {
+			coded, _ = p.gzipped.get(pic.key)
+		}
+		if coded == nil {
+			coded = gzipBytes(pic.svg)
+			if kept {
+				p.gzipped.add(pic.key, coded)
+			}
+		}
+	}
+	return sendCoded(c, http.StatusOK, "image/svg+xml", pic.svg, coded, coding)
 }
 
 // etagMatches reports whether an If-None-Match header names etag (weak
@@ -106,8 +153,7 @@ func (p *pictures) get(ctx context.Context, room, ifNoneMatch string) (pic pictu
 			if etagMatches(ifNoneMatch, pic.etag) {
 				return pic, true, nil
 			}
-			pic.svg = p.render(ctx, pictureKey{room, b.Epoch, b.Seq}, b)
-			return pic, false, nil
+			return p.render(ctx, pictureKey{room, b.Epoch, b.Seq}, b), false, nil
 		}
 	}
 	if epoch, seq, ok, err := p.head(ctx, room); err != nil {
@@ -121,8 +167,9 @@ func (p *pictures) get(ctx context.Context, room, ifNoneMatch string) (pic pictu
 		if etagMatches(ifNoneMatch, pic.etag) {
 			return pic, true, nil
 		}
-		if svg, ok := p.cache.get(pictureKey{room, epoch, seq}); ok {
-			pic.svg = svg
+		k := pictureKey{room, epoch, seq}
+		if svg, ok := p.cache.get(k); ok {
+			pic.svg, pic.key = svg, k
 			return pic, false, nil
 		}
 	}
@@ -133,21 +180,25 @@ func (p *pictures) get(ctx context.Context, room, ifNoneMatch string) (pic pictu
 	return pic, etagMatches(ifNoneMatch, pic.etag), nil
 }
 
-// render returns the rendering of b (the board under k), from the cache
+// render returns the picture of b (the board under k), from the cache
 // or drawn now and kept.
-func (p *pictures) render(ctx context.Context, k pictureKey, b *canvas.Board) []byte {
+func (p *pictures) render(ctx context.Context, k pictureKey, b *canvas.Board) picture {
+	pic := picture{etag: pictureETag(k.epoch, k.seq)}
 	if k.epoch == 0 {
-		return p.empty
+		pic.svg = p.empty
+		return pic
 	}
 	if svg, ok := p.cache.get(k); ok {
-		return svg
+		pic.svg, pic.key = svg, k
+		return pic
 	}
 	failed := false
-	svg := b.SVGWith(imageDataURIs(ctx, p.images, k.room, &failed))
+	pic.svg = b.SVGWith(imageDataURIs(ctx, p.images, k.room, &failed))
 	if !failed {
-		p.cache.add(k, svg)
+		p.cache.add(k, pic.svg)
+		pic.key = k
 	}
-	return svg
+	return pic
 }
 
 // head reads room's epoch and sequence number from storage; ok is false
@@ -214,5 +265,5 @@ func (p *pictures) buildNow(ctx context.Context, room string) (picture, error) {
 	if err != nil {
 		return picture{}, err
 	}
-	return picture{svg: p.render(ctx, pictureKey{room, b.Epoch, b.Seq}, b), etag: pictureETag(b.Epoch, b.Seq)}, nil
+	return p.render(ctx, pictureKey{room, b.Epoch, b.Seq}, b), nil
 }

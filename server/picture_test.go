@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -193,8 +194,8 @@ func TestPictureOfABoardIsLiveWhileOpenAndTheSameOnceClosed(t *testing.T) {
 		if code, body, _ := picture(t, ts, "drawn", etag3); code != http.StatusNotModified || body != "" {
 			t.Errorf("If-None-Match with its ETag: HTTP %d and %d bytes, want 304 and none", code, len(body))
 		}
-		if code, body, _ := picture(t, ts, "drawn", `"other", W/`+etag3); code != http.StatusNotModified || body != "" {
-			t.Errorf("If-None-Match listing its weak ETag: HTTP %d, want 304", code)
+		if code, body, _ := picture(t, ts, "drawn", `"other", `+strings.TrimPrefix(etag3, "W/")); code != http.StatusNotModified || body != "" {
+			t.Errorf("If-None-Match listing its ETag without W/: HTTP %d, want 304", code)
 		}
 		if code, again, _ := picture(t, ts, "drawn", `"old"`); code != 200 || again != open {
 			t.Errorf("If-None-Match with another ETag: HTTP %d, want 200 and the picture", code)

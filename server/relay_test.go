@@ -63,8 +63,8 @@ func seeEachOther(t *testing.T, rs []*testServer) {
 		}
 		t.Cleanup(c.Close)
 	}
-	// Each sees the other, with the name and color the other chose: what
-	// a page picks its own least used color from.
+	// Each sees the other, with the name and the color the other picked
+	// (kept as sent: colors_test.go has the colors the server hands out).
 	waitPerson(t, ctx, a, b.Author(), "B")
 	waitPerson(t, ctx, b, a.Author(), "A")
 	if p := a.People()[b.Author()]; p.Color != 0x1971c2ff {

@@ -26,15 +26,41 @@ const cspReportPath = "/api/csp-reports"
 // errors, files): it may run and load nothing, and be framed nowhere.
 const cspNone = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-// permissionsPolicy turns off the powerful features the app never uses, so
-// neither an injected script nor a framed page can ask for them. The
-// clipboard stays (the share menu copies links); drawing needs nothing
-// else. Only features Chromium knows are listed: an unknown one logs a
-// console error on every load.
-const permissionsPolicy = "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), " +
-	"geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), midi=(), payment=(), " +
-	"publickey-credentials-get=(), serial=(), usb=(), xr-spatial-tracking=(), " +
-	"clipboard-write=(self)"
+// permissionsPolicy allows the one feature the app uses, clipboard-write
+// (the share menu copies links, Ctrl+C copies a picture), to the page's
+// own origin, and turns off every other feature Chromium knows, so
+// neither an injected script nor a framed page can ask for them. Paste
+// reads the paste event's data, which needs no clipboard-read.
+//
+// The list is what Chromium reports (document.featurePolicy.features())
+// less the client hints (ch-*): those only say which request headers the
+// browser sends to this origin, and to no other unless delegated, and a
+// page gains no capability from them. Only features Chromium knows are
+// named: an unknown one logs a console warning on every load
+// (scripts/e2e TestBoardPagesAllowOnlyTheFeaturesTheAppUses checks both
+// ways against the browser the tests run).
+var permissionsPolicy = func() string {
+	parts := make([]string, 0, len(deniedFeatures)+1)
+	for _, f := range deniedFeatures {
+		parts = append(parts, f+"=()")
+	}
+	return strings.Join(append(parts, "clipboard-write=(self)"), ", ")
+}()
+
+// deniedFeatures are the features no document of this service may use.
+var deniedFeatures = []string{
+	"accelerometer", "aria-notify", "autoplay", "browsing-topics", "camera",
+	"captured-surface-control", "clipboard-read", "compute-pressure", "cross-origin-isolated",
+	"deferred-fetch", "deferred-fetch-minimal", "digital-credentials-create", "digital-credentials-get",
+	"display-capture", "encrypted-media", "fullscreen", "gamepad", "geolocation", "gyroscope", "hid",
+	"identity-credentials-get", "idle-detection", "interest-cohort", "keyboard-map",
+	"language-detector", "language-model", "local-fonts", "local-network", "local-network-access",
+	"loopback-network", "magnetometer", "media-playback-while-not-visible", "microphone", "midi",
+	"on-device-speech-recognition", "otp-credentials", "payment", "picture-in-picture",
+	"private-state-token-issuance", "private-state-token-redemption", "publickey-credentials-create",
+	"publickey-credentials-get", "screen-wake-lock", "serial", "speaker-selection", "storage-access",
+	"summarizer", "sync-xhr", "translator", "unload", "usb", "window-management", "xr-spatial-tracking",
+}
 
 // hstsValue: a year, the usual minimum for preload lists; no
 // includeSubDomains, which would bind hosts this service does not own.

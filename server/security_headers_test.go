@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -34,29 +35,43 @@ func TestEveryKindOfResponseIsLockedDown(t *testing.T) {
 			socket = "wss://" + host
 		}
 		view := "/b/" + viewID(t, ts, "locked")
+		a := connect(t, ts, "locked", "A")
+		drawSpirals(t, a, 1, 10, 8)
+		if err := a.WaitAcked(ctxT(t)); err != nil {
+			t.Fatal(err)
+		}
+		navigate := []string{"Accept", "text/html,application/xhtml+xml", "Sec-Fetch-Dest", "document"}
 		for _, c := range []struct {
 			what, path string
+			headers    []string // of the request
 			code       int
 			frame      string // the page's frame-ancestors; "" for what is not a page
 		}{
-			{"app", "/b/locked", 200, "'none'"},
-			{"view link", view, 200, "'none'"},
-			{"embed", "/embed/locked?host=" + url.QueryEscape("http://host.example:8000"), 200, "http://host.example:8000"},
-			{"refused embed token", "/embed/locked?token=nonsense", 401, "http://host.example:8000"},
-			{"svg", "/b/locked.svg", 200, ""},
-			{"bad room", "/b/no%20spaces", 400, ""},
-			{"bad view link", "/b/v.forged", 404, ""},
-			{"no such file", "/static/nope.js", 404, ""},
-			{"healthz", "/healthz", 200, ""},
+			{"app", "/b/locked", nil, 200, "'none'"},
+			{"view link", view, nil, 200, "'none'"},
+			{"embed", "/embed/locked?host=" + url.QueryEscape("http://host.example:8000"), nil, 200, "http://host.example:8000"},
+			{"refused embed token", "/embed/locked?token=nonsense", nil, 401, "http://host.example:8000"},
+			{"svg", "/b/locked.svg", nil, 200, ""},
+			{"svg then", "/b/locked.svg?at=1", nil, 200, ""},
+			{"view link's svg", view + ".svg", nil, 200, ""},
+			{"bad room", "/b/no%20spaces", nil, 400, ""},
+			{"bad room, error page", "/b/no%20spaces", navigate, 400, ""},
+			{"bad view link", "/b/v.forged", nil, 404, ""},
+			{"bad view link, error page", "/b/v.forged", navigate, 404, ""},
+			{"no such file", "/static/nope.js", nil, 404, ""},
+			{"healthz", "/healthz", nil, 200, ""},
 		} {
 			what := c.what
 			if tls {
 				what += " behind TLS"
 			}
-			r := fetch(t, ts.URL+c.path)
+			r := fetch(t, ts.URL+c.path, c.headers...)
 			h := r.h
 			if r.code != c.code {
 				t.Errorf("%s: %d, want %d", what, r.code, c.code)
+			}
+			if page := strings.HasPrefix(h.Get("Content-Type"), "text/html"); page != (c.frame != "" || c.headers != nil) {
+				t.Errorf("%s: Content-Type %q", what, h.Get("Content-Type"))
 			}
 			for name, want := range map[string]string{
 				"X-Content-Type-Options":     "nosniff",
@@ -68,21 +83,32 @@ func TestEveryKindOfResponseIsLockedDown(t *testing.T) {
 					t.Errorf("%s: %s %q, want %q", what, name, got, want)
 				}
 			}
-			if pp := h.Get("Permissions-Policy"); !strings.Contains(pp, "camera=()") || !strings.Contains(pp, "microphone=()") || !strings.Contains(pp, "geolocation=()") {
-				t.Errorf("%s: Permissions-Policy %q", what, pp)
+			if got := permissions(h.Get("Permissions-Policy")); !maps.Equal(got, wantPermissions) {
+				t.Errorf("%s: Permissions-Policy %q, want exactly %v", what, h.Get("Permissions-Policy"), wantPermissions)
 			}
 			if hsts := h.Get("Strict-Transport-Security"); tls != (hsts == "max-age=31536000") {
 				t.Errorf("%s: Strict-Transport-Security %q", what, hsts)
 			}
 			csp := directives(h.Get("Content-Security-Policy"))
 			switch {
-			case c.path == "/b/locked.svg":
-				// A picture: no script, its own inline styles only.
-				if csp["default-src"] != "'none'" || csp["script-src"] != "" {
+			case strings.Contains(c.path, ".svg"):
+				// A picture: no script, its own inline styles and the
+				// text font only; framed nowhere (an <img> still shows it).
+				if csp["default-src"] != "'none'" || csp["script-src"] != "" || csp["style-src"] != "'unsafe-inline'" ||
+					csp["font-src"] != "'self'" || csp["frame-ancestors"] != "'none'" || csp["base-uri"] != "'none'" {
 					t.Errorf("%s: CSP %q", what, h.Get("Content-Security-Policy"))
 				}
 			case c.frame == "":
-				if csp["default-src"] != "'none'" || csp["frame-ancestors"] != "'none'" {
+				// Nothing allowed; the error page its one style block, by hash.
+				directiveCount := 4
+				if c.headers != nil {
+					directiveCount++
+					if style := csp["style-src"]; !strings.HasPrefix(style, "'sha256-") || strings.Contains(style, " ") {
+						t.Errorf("%s: CSP style-src %q, want one hash", what, style)
+					}
+				}
+				if csp["default-src"] != "'none'" || csp["frame-ancestors"] != "'none'" || csp["base-uri"] != "'none'" ||
+					csp["form-action"] != "'none'" || len(csp) != directiveCount {
 					t.Errorf("%s: CSP %q, want nothing allowed", what, h.Get("Content-Security-Policy"))
 				}
 			default:
@@ -112,6 +138,40 @@ func TestEveryKindOfResponseIsLockedDown(t *testing.T) {
 			}
 		}
 	}
+}
+
+// wantPermissions is every feature Chromium knows (156: its
+// document.featurePolicy.features(), less the ch-* client hints) and who
+// may use it: the clipboard's writing the page itself, nothing else anyone.
+var wantPermissions = func() map[string]string {
+	m := map[string]string{"clipboard-write": "(self)"}
+	for _, f := range strings.Fields(`accelerometer aria-notify autoplay browsing-topics camera
+		captured-surface-control clipboard-read compute-pressure cross-origin-isolated deferred-fetch
+		deferred-fetch-minimal digital-credentials-create digital-credentials-get display-capture
+		encrypted-media fullscreen gamepad geolocation gyroscope hid identity-credentials-get
+		idle-detection interest-cohort keyboard-map language-detector language-model local-fonts
+		local-network local-network-access loopback-network magnetometer media-playback-while-not-visible
+		microphone midi on-device-speech-recognition otp-credentials payment picture-in-picture
+		private-state-token-issuance private-state-token-redemption publickey-credentials-create
+		publickey-credentials-get screen-wake-lock serial speaker-selection storage-access summarizer
+		sync-xhr translator unload usb window-management xr-spatial-tracking`) {
+		m[f] = "()"
+	}
+	return m
+}()
+
+// permissions splits a Permissions-Policy into allowlists by feature; a
+// feature named twice is kept as "twice", which no test wants.
+func permissions(pp string) map[string]string {
+	out := map[string]string{}
+	for _, d := range strings.Split(pp, ",") {
+		name, value, _ := strings.Cut(strings.TrimSpace(d), "=")
+		if _, dup := out[name]; dup {
+			value = "twice"
+		}
+		out[name] = value
+	}
+	return out
 }
 
 func TestCSPViolationReportsAreCounted(t *testing.T) {

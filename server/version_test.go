@@ -13,12 +13,13 @@ import (
 
 // A Hello of another protocol version (a page loaded before an upgrade:
 // version 2 has no Trace op, version 3 clears for good and has no Restyle,
-// version 4 has no Image or Rotate)
+// version 4 has no Image or Rotate, version 5 pages settle people's
+// colors among themselves and mark their own viewers)
 // is refused with 4426, and the page reloads;
 // the current version is welcomed and can draw with Trace ops.
 func TestHelloOfAnotherVersionIsRefused(t *testing.T) {
 	addr, _ := realServer(t, &config.Config{DataDir: t.TempDir(), RoomIdle: time.Minute})
-	for _, v := range []uint8{1, 2, 3, 4, canvas.Version + 1} {
+	for _, v := range []uint8{1, 2, 3, 4, 5, canvas.Version + 1} {
 		conn, br := rawUpgrade(t, addr, "versions")
 		hello := canvas.AppendHello(nil, &canvas.Hello{Version: v, Name: "old page"})
 		if _, err := conn.Write(append(frameHeader(true, 2, uint64(len(hello))), hello...)); err != nil {
@@ -28,7 +29,7 @@ func TestHelloOfAnotherVersionIsRefused(t *testing.T) {
 			t.Errorf("Hello of version %d: close %d, want %d", v, code, uint16(canvas.CloseVersion))
 		}
 	}
-	if canvas.Version != 5 {
+	if canvas.Version != 6 {
 		t.Fatalf("canvas.Version is %d: update this test with the versions to refuse", canvas.Version)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)

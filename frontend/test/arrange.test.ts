@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { orderRuns, undoOrderOps } from '../src/edit/arrange_ops';
+import { MAX_CLIP_IMAGE_BYTES, clipImages, withImages } from '../src/edit/clipboard';
 import { SelectGesture } from '../src/edit/select_gesture';
 import { SELF } from '../src/edit/history';
 import { MAX_SCALE, PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH, WHERE_BACK, WHERE_FORWARD, WHERE_FRONT } from '../src/protocol/types';
@@ -257,4 +258,49 @@ test('alt-drag: a drag of the selection with Alt moves a copy and leaves the ori
   settle(a, b);
   assert.deepEqual(room.board.strokes.map((s) => s.points[0].x), [0, 100]);
   assert.equal(b.boardHex(), roomHex(room));
+});
+
+test('restyle: an image takes only the opacity; its color and width stay, so a color click on it alone changes nothing', () => {
+  const { room, a, b } = adaAndGrace();
+  const n = a.ed.addImage('ab'.repeat(32), { x: 0, y: 0 }, { x: 400, y: 240 });
+  scribble(a, 0, 300, 6);
+  settle(a, b);
+  const img = () => room.board.strokes[0];
+  const was = { color: img().color, width: img().width };
+  a.ed.selectAll();
+  assert.equal(a.ed.selection.length, 2);
+  // A mixed selection: the pen's stroke takes the color and width, the image neither.
+  assert.equal(a.ed.arrange.restyle({ parts: PART_RGB | PART_WIDTH, color: 0xe0313100, filled: false, width: () => 32 }), true);
+  settle(a, b);
+  assert.deepEqual([img().color, img().width], [was.color, was.width]);
+  assert.deepEqual([room.board.strokes[1].color.toString(16), room.board.strokes[1].width], ['e03131ff', 32]);
+  // The image alone: a color is no change (no op, no undo step); the opacity is.
+  a.ed.select([{ author: SELF, stroke: n }]);
+  const sent = a.sentOps().length;
+  assert.equal(a.ed.arrange.restyle({ parts: PART_RGB, color: 0x1971c200, filled: false, width: keep }), false);
+  assert.equal(a.sentOps().length, sent);
+  assert.equal(a.ed.arrange.restyle({ parts: PART_ALPHA, color: 0x80, filled: false, width: keep }), true);
+  settle(a, b);
+  assert.equal(img().color & 0xff, 0x80);
+  assert.equal(b.boardHex(), roomHex(room));
+});
+
+test('clipboard: a copied image carries its bytes by hash; a paste reads them, and only well-formed ones it names', () => {
+  const { a } = adaAndGrace();
+  const hash = 'ab'.repeat(32);
+  const n = a.ed.addImage(hash, { x: 0, y: 0 }, { x: 400, y: 240 });
+  a.ed.select([{ author: SELF, stroke: n }]);
+  const text = a.ed.arrange.copyText() as string;
+  assert.deepEqual(clipImages(text), { hashes: [hash], carried: new Map() });
+  const png = 'data:image/png;base64,iVBORw0KGgo=';
+  const withBytes = withImages(text, new Map([[hash, png]]));
+  assert.deepEqual(clipImages(withBytes), { hashes: [hash], carried: new Map([[hash, png]]) });
+  // Still Sketchpad's text to a paste: the strokes are the same.
+  assert.equal(a.ed.arrange.paste(withBytes, { x: 1000, y: 1000 }), 1);
+  // An image it does not name, or bytes of a type no board takes, are left out.
+  const other = JSON.stringify({ ...JSON.parse(text), images: { [hash]: 'data:image/svg+xml;base64,PHN2Zz4=', ['cd'.repeat(32)]: png } });
+  assert.deepEqual(clipImages(other).carried, new Map());
+  // Past the limit the copy carries no bytes at all.
+  const big = 'data:image/png;base64,' + 'A'.repeat(Math.ceil((MAX_CLIP_IMAGE_BYTES * 4) / 3) + 8);
+  assert.equal(withImages(text, new Map([[hash, big]])), text);
 });

@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ReplaySVG } from '../src/history/replay_svg';
+import { imageHashes, imagesIn } from '../src/render/image_hashes';
+import { TOOL_IMAGE } from '../src/protocol/types';
 import { Timeline, isStrokeStep, stretchOf, type Step } from '../src/history/timeline';
 import { commandFor } from '../src/input/shortcuts';
 import { demotions } from '../src/ui/bar_plan';
@@ -112,4 +114,28 @@ test('the history button leaves a narrow toolbar with theme and help, before any
     order.slice(0, 4).map((d) => d.name),
     ['theme', 'help', 'history', 'rect'],
   );
+});
+
+test('the replay SVG draws an image it shows with the bytes it is given, and names it for fetching', () => {
+  const hash = 'ab'.repeat(32);
+  const tl = new Timeline(new Board(7n));
+  const rec = new ReplaySVG(tl.board);
+  const image: Op = { type: 'image', stroke: 1, color: 0xffffffff, x0: 0, y0: 0, x1: 400, y1: 240, hash };
+  rec.observe(tl.apply({ kind: 'op', seq: 1, author: 1, op: image }), tl.board);
+  assert.deepEqual(imageHashes(rec.strokes()), [hash]);
+  const png = 'data:image/png;base64,iVBORw0KGgo=';
+  assert.match(rec.svg(1, (h) => (h === hash ? png : null)), new RegExp(`<image [^>]*href="${png}"`));
+  assert.doesNotMatch(rec.svg(1), /<image [^>]*href=/, 'without the bytes: a gray box');
+});
+
+test('an export of the view fetches the images that reach into it, a turned one by its corner too', () => {
+  const img = (text: string, x: number) => ({ stroke: { tool: TOOL_IMAGE, text, points: [{ x, y: 0 }, { x: x + 400, y: 200 }] }, dx: 0, dy: 0 });
+  const items = [img('a', 0), img('b', 5000), { stroke: { tool: 0, text: '', points: [{ x: 0, y: 0 }] }, dx: 0, dy: 0 }, img('a', 100)];
+  assert.deepEqual(imagesIn(items), ['a', 'b']);
+  assert.deepEqual(imagesIn(items, { minX: 4000, minY: 0, maxX: 6000, maxY: 1000 }), ['b']);
+  // Moved into the view by a pending move.
+  assert.deepEqual(imagesIn([{ ...img('c', 0), dx: 4500 }], { minX: 4000, minY: 0, maxX: 6000, maxY: 1000 }), ['c']);
+  // Just past the box's corner, within the circle a turn may sweep.
+  assert.deepEqual(imagesIn([img('d', 0)], { minX: 420, minY: 0, maxX: 1000, maxY: 1000 }), ['d']);
+  assert.deepEqual(imagesIn([img('d', 0)], { minX: 700, minY: 0, maxX: 1000, maxY: 1000 }), []);
 });

@@ -8,7 +8,8 @@ import { FIT_MIN_ZOOM, MIN_ZOOM, zoomAt, zoomOf, toScreen } from '../src/geometr
 import { MIN_TOOLS, demotions, planAt } from '../src/ui/bar_plan';
 import { MAX_BOARDS, parseIndex, recall, remember, serializeIndex } from '../src/ui/view_index';
 import type { ToolName } from '../src/input/shortcuts';
-import { styleKey, styleParts } from '../src/ui/style';
+import { selectionParts, styleKey, styleParts } from '../src/ui/style';
+import { TOOL_ERASER, TOOL_IMAGE, TOOL_PEN, TOOL_RECT } from '../src/protocol/types';
 
 const inside = (p: { x: number; y: number }, b: Box, eps = 1e-6): boolean =>
   p.x >= b.left - eps && p.x <= b.right + eps && p.y >= b.top - eps && p.y <= b.bottom + eps;
@@ -124,4 +125,13 @@ test('style menu: each tool shows only the style that applies to it', () => {
     assert.equal(styleKey(t), null);
     assert.deepEqual(styleParts(null), { color: false, opacity: false, width: false, fill: false });
   }
+});
+
+test('style menu: a selected image offers its opacity only; a mixed selection offers what applies to some of it', () => {
+  assert.deepEqual(selectionParts([TOOL_IMAGE]), { color: false, opacity: true, width: false, fill: false });
+  assert.deepEqual(selectionParts([TOOL_IMAGE, TOOL_IMAGE]), { color: false, opacity: true, width: false, fill: false });
+  assert.deepEqual(selectionParts([TOOL_IMAGE, TOOL_PEN]), { color: true, opacity: true, width: true, fill: false });
+  assert.deepEqual(selectionParts([TOOL_IMAGE, TOOL_ERASER]), { color: false, opacity: true, width: true, fill: false });
+  assert.deepEqual(selectionParts([TOOL_RECT, TOOL_IMAGE]), { color: true, opacity: true, width: true, fill: true });
+  assert.deepEqual(selectionParts([TOOL_ERASER]), { color: false, opacity: false, width: true, fill: false });
 });

@@ -7,7 +7,7 @@ import { Board } from '../src/protocol/board';
 import { TOOL_PEN, TOOL_RECT } from '../src/protocol/types';
 import { PERSON_COLORS } from '../src/ui/identity';
 import { cursorOf } from '../src/ui/op_cursor';
-import { asViewer, giveWay, isViewer, leastUsedColor, opaque } from '../src/ui/person_color';
+import { asking, asViewer, isViewer, opaque, sentColor } from '../src/ui/person_color';
 
 const [RED, ORANGE, BROWN] = PERSON_COLORS;
 
@@ -32,40 +32,11 @@ test('every person color reads at 3:1 or more on the light and the dark panel, a
   assert.equal(new Set(PERSON_COLORS).size, PERSON_COLORS.length);
 });
 
-test('a later person with the same color as someone here takes the least used one; the earlier keeps theirs', () => {
-  const others = new Map([
-    [1, RED],
-    [2, ORANGE],
-  ]);
-  assert.equal(giveWay(3, RED, others), BROWN, 'red and orange are taken: the first free color');
-  assert.equal(giveWay(1, RED, new Map([[3, RED]])), null, 'the earlier person never moves');
-  assert.equal(giveWay(3, BROWN, others), null, 'no clash, no change');
-  assert.equal(giveWay(0, RED, others), null, 'not welcomed yet: no author to compare');
-});
-
-test('two people who join at once with the same color end with different colors', () => {
-  // Authors 1, 2 and 3 all start red; each page sees the others' latest colors.
-  const colors = new Map([
-    [1, RED],
-    [2, RED],
-    [3, RED],
-  ]);
-  for (let round = 0; round < 5; round++) {
-    for (const me of [3, 2, 1]) {
-      const others = new Map([...colors].filter(([a]) => a !== me));
-      const c = giveWay(me, colors.get(me)!, others);
-      if (c !== null) colors.set(me, c);
-    }
-  }
-  assert.equal(new Set(colors.values()).size, 3, [...colors.values()].map((c) => c.toString(16)).join(' '));
-  assert.equal(colors.get(1), RED);
-});
-
-test('the least used color counts viewers too and breaks ties in palette order', () => {
-  assert.equal(leastUsedColor([]), RED);
-  assert.equal(leastUsedColor([RED, asViewer(ORANGE)]), BROWN);
-  const all = [...PERSON_COLORS, RED];
-  assert.equal(leastUsedColor(all), ORANGE, 'each used once but red twice');
+test('a color not picked asks the server for one, preferring it; a picked one is sent as it is', () => {
+  assert.equal(sentColor({ color: BROWN, colorPicked: false }), (BROWN & 0xffffff00) >>> 0, 'alpha 0: asks, RGB: the color it had');
+  assert.equal(sentColor({ color: BROWN, colorPicked: true }), BROWN);
+  assert.equal(asking(ORANGE) & 0xff, 0);
+  assert.equal(opaque(asking(ORANGE)), ORANGE);
 });
 
 test('a viewer is marked by a transparent color and shown opaque', () => {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { Board, type Stroke } from '../src/protocol/board';
 import { decodeServerFrame, encodeServerFrame } from '../src/protocol/server';
 import { sketchSnapshot, type SnapshotSketch } from '../src/protocol/snapshot_sketch';
-import { TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT, type Point } from '../src/protocol/types';
+import { TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_LINE, TOOL_PEN, TOOL_RECT, TOOL_TEXT, VERSION, type Point } from '../src/protocol/types';
 import { seeded } from './rand';
 
 function stroke(i: number, tool: number, points: Point[], extra: Partial<Stroke> = {}): Stroke {
@@ -28,7 +28,7 @@ function scribble(rnd: () => number, n: number): Point[] {
 
 function frameOf(strokes: Stroke[]): Uint8Array {
   const board = Board.restore(7n, strokes.length, [[1, { applied: strokes.length, open: 0 }]], strokes);
-  return encodeServerFrame([{ type: 'welcome', version: 5, epoch: 7n, author: 2, applied: 0, head: strokes.length }, { type: 'snapshot', board }]);
+  return encodeServerFrame([{ type: 'welcome', version: VERSION, epoch: 7n, author: 2, applied: 0, head: strokes.length }, { type: 'snapshot', board }]);
 }
 
 /** The sketch's strokes as the decoder sees them: tool, color, width and points of each visible stroke, in order. */

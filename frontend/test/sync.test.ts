@@ -408,3 +408,22 @@ test('a color or name changed after Hello but before Welcome reaches the others 
   assert.equal(a.people.get(2)?.color, 0xe03131ff);
   assert.equal(b.sent.filter((m) => m.type === 'name').length, 1, 'sent once');
 });
+
+test('a color the server handed out is adopted without a Name, and the next Hello prefers it', () => {
+  const room = new FakeRoom(1n);
+  const a = new TestClient(room, 'Ada');
+  a.connect();
+  settle(a);
+  const teal = 0x0c859900; // asks, preferring teal
+  a.ed.sync.adoptIdentity({ name: 'Ada', color: teal });
+  assert.equal(a.sent.filter((m) => m.type === 'name').length, 0, 'the server holds it already');
+  a.disconnect();
+  a.connect();
+  const hello = a.sent.filter((m) => m.type === 'hello').at(-1);
+  assert.equal(hello?.type === 'hello' && hello.color, teal);
+  settle(a);
+  assert.equal(a.sent.filter((m) => m.type === 'name').length, 0);
+  // A name typed later goes out as ever.
+  a.ed.sync.setIdentity({ name: 'Ada L.', color: teal });
+  assert.equal(a.sent.filter((m) => m.type === 'name').length, 1);
+});

@@ -14,6 +14,7 @@ import { decodeBoard, encodeBoard } from '../src/protocol/snapshot';
 import { keptExtent } from '../src/geometry/kept_extent';
 import { strokeExtent } from '../src/geometry/shape';
 import { VERSION } from '../src/protocol/types';
+import { PERSON_COLORS } from '../src/ui/identity';
 import { boardJSON, clientJSON, serverJSON } from './vector_json';
 
 interface Vector {
@@ -31,6 +32,7 @@ const path = process.env.SKETCHPAD_VECTORS ?? new URL('../../canvas/testdata/vec
 const file = JSON.parse(readFileSync(path, 'utf8')) as {
   protocol: number;
   codes: { close: Record<string, number>; notice: Record<string, number> };
+  personColors: number[];
   vectors: Vector[];
 };
 
@@ -52,6 +54,10 @@ test('codes.ts has every close and notice code of canvas/codes.go, by the same n
     const values = Object.entries(codes).filter(([k]) => k.startsWith(prefix)).map(([, v]) => v);
     assert.equal(new Set(values).size, values.length, `two ${prefix}* names share a code`);
   }
+});
+
+test('the colors a person picks from are those the server hands out (canvas.PersonColors)', () => {
+  assert.deepEqual([...PERSON_COLORS], file.personColors);
 });
 
 for (const v of file.vectors) {

@@ -35,9 +35,11 @@ func (p *person) personColor(author int) string {
 func TestPeopleGetDistinctColorsCanPickTheirOwnAndViewersAreMarked(t *testing.T) {
 	base := startServer(t)
 	room := "e2e-people-colors"
-	// Both remember the same color (red, the palette's first): the later
-	// one gives way.
+	// Both remember the same color, not picked (red, the palette's
+	// first): the server hands A red, and B the least used color, the
+	// first free one in the palette (orange).
 	const red = 0xe03131ff
+	const orange = "rgb(232, 89, 12)"
 	a, b := newPerson(t, "A"), newPerson(t, "B")
 	a.remember(base, fmt.Sprintf(`{"name":"Ada","color":%d}`, red))
 	b.remember(base, fmt.Sprintf(`{"name":"Bob","color":%d}`, red))
@@ -50,6 +52,9 @@ func TestPeopleGetDistinctColorsCanPickTheirOwnAndViewersAreMarked(t *testing.T)
 	a.waitFor("A to see B's new color", fmt.Sprintf(`(() => { const e = document.querySelector('[data-testid="people-list"] [data-author="%d"] .dot'); return !!e && getComputedStyle(e).backgroundColor !== 'rgb(224, 49, 49)'; })()`, authorB))
 	if got := a.personColor(0); got != "rgb(224, 49, 49)" {
 		t.Errorf("A, here first, changed color to %s", got)
+	}
+	if got := b.personColor(0); got != orange {
+		t.Errorf("B shows itself in %s, want the least used color %s", got, orange)
 	}
 	b.waitFor("B to see A", fmt.Sprintf(`!!document.querySelector('[data-testid="people-list"] [data-author="%d"] .dot')`, authorA))
 	if ca, cb := b.personColor(authorA), b.personColor(0); ca == cb {

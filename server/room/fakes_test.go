@@ -26,6 +26,7 @@ const waitTimeout = 20 * time.Second
 type fakePeer struct {
 	name      string
 	moderator bool // Moderates: set before it joins
+	viewer    bool // ViewOnly: set before it joins
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced whenever something arrives

@@ -177,6 +177,8 @@ func visible(b *canvas.Board) int {
 
 func (p *fakePeer) Moderates() bool { return p.moderator }
 
+func (p *fakePeer) ViewOnly() bool { return p.viewer }
+
 func clearOp() []byte { return canvas.AppendOp(nil, &canvas.Op{Type: canvas.OpClear, Stroke: 1}) }
 
 // draw sends ops from p, in order.

@@ -110,7 +110,8 @@ func (r *Room) join(ctx context.Context, s Peer, h *canvas.Hello) {
 		r.people[author] = p
 	}
 	p.sessions++
-	p.Name, p.Color = h.Name, h.Color
+	p.Name = h.Name
+	r.setColor(s, p, h.Color)
 	r.names[author] = h.Name
 	tail = canvas.AppendPresence(tail, &p.Presence)
 	tail = r.appendRemotePeople(tail)

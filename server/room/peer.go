@@ -33,6 +33,19 @@ func moderates(p Peer) bool {
 	return ok && m.Moderates()
 }
 
+// Viewer is implemented by a Peer that can only look (it came through a
+// view link or a view token): the room marks its person as viewing in
+// Presence (the color's alpha 0), whatever the page sent. A Peer without
+// the method draws.
+type Viewer interface {
+	ViewOnly() bool
+}
+
+func viewOnly(p Peer) bool {
+	v, ok := p.(Viewer)
+	return ok && v.ViewOnly()
+}
+
 // Address is where a peer comes from, for cfg.MaxRoomsPerIP: the session
 // layer passes its per-address entry (any comparable value). A shared
 // address (the overflow entry of many addresses) is not limited.

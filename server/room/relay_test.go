@@ -77,6 +77,13 @@ func (b *fakeBus) mute(id uint64) {
 	b.muted[id] = true
 }
 
+// unmute lets replica id's messages through again.
+func (b *fakeBus) unmute(id uint64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.muted, id)
+}
+
 func (b *fakeBus) kinds() []relayKind {
 	b.mu.Lock()
 	defer b.mu.Unlock()

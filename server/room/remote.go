@@ -194,11 +194,13 @@ func (r *Room) relayedEvent(from uint64, msg []byte) {
 	}
 	if m.kind == relayFull || m.kind == relayAsk {
 		r.replaceReplica(rp, m)
+		r.settleColors(m.people)
 		return
 	}
 	for _, p := range m.people {
 		r.remotePresence(rp, p)
 	}
+	r.settleColors(m.people)
 	for _, a := range m.leaves {
 		delete(rp.people, a)
 		if _, had := rp.editors[a]; had {

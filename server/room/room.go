@@ -127,6 +127,7 @@ type member struct {
 type person struct {
 	canvas.Presence
 	sessions int
+	asked    bool // Color was handed out by the room, not picked (colors.go)
 }
 
 type eventKind uint8
@@ -388,7 +389,8 @@ func (r *Room) handle(ctx context.Context, ev event) bool {
 	case evName:
 		if m := r.sessions[ev.s]; m != nil {
 			p := r.people[m.author]
-			p.Name, p.Color = ev.name.Name, ev.name.Color
+			p.Name = ev.name.Name
+			r.setColor(ev.s, p, ev.name.Color)
 			r.names[m.author] = p.Name
 			start := len(r.out)
 			r.out = canvas.AppendPresence(r.out, &p.Presence)

@@ -63,6 +63,12 @@ var _ room.Moderator = (*Session)(nil)
 // a moderate token.
 func (s *Session) Moderates() bool { return s.moderator }
 
+var _ room.Viewer = (*Session)(nil)
+
+// ViewOnly reports whether the session came through a view link or a view
+// token: the room shows its person as viewing.
+func (s *Session) ViewOnly() bool { return s.readOnly }
+
 // Send queues frame for writing (room.Peer). frame is shared with other
 // sessions and must not be changed afterwards. Never blocks.
 func (s *Session) Send(frame []byte) {

@@ -10,7 +10,7 @@
 // pending erases and moves are (edit/pending, edit/reshape).
 
 import type { Board, Stroke } from '../protocol/board';
-import { TOOL_ELLIPSE, TOOL_RECT, type Op, type StrokeId } from '../protocol/types';
+import { PART_ALPHA, TOOL_ELLIPSE, TOOL_IMAGE, TOOL_RECT, type Op, type StrokeId } from '../protocol/types';
 import { moveOps, SELF, type Action } from './history';
 import { orderChanges, orderOps, orderRuns, restyled, restyleOps, type StyleChange, type StyleValues } from './arrange_ops';
 import { displayKey } from './pending';
@@ -233,7 +233,9 @@ export class Arranger {
       const s = it.stroke;
       const before: StyleValues = { color: s.color, width: s.width, filled: s.filled };
       const fillable = s.tool === TOOL_RECT || s.tool === TOOL_ELLIPSE;
-      const after = restyled(before, w.parts, { color: w.color, width: w.width(s), filled: w.filled }, fillable);
+      // An image paints with its alpha only: a color or a width would change nothing anyone sees.
+      const parts = s.tool === TOOL_IMAGE ? w.parts & PART_ALPHA : w.parts;
+      const after = restyled(before, parts, { color: w.color, width: w.width(s), filled: w.filled }, fillable);
       if (after.color !== before.color || after.width !== before.width || after.filled !== before.filled) {
         changes.push({ id: it.id, before, after });
       }

@@ -11,6 +11,13 @@
 // there only for a turned stroke; a paste turns the new stroke about its
 // own center by it. wrap (a text's wrap width, board units, PROTOCOL.md
 // "TextWrap") is there only for a text that wraps; a paste sets it.
+// An image's text is its hash (PROTOCOL.md "Images"); images (present
+// when the page could fetch them, at most MAX_CLIP_IMAGE_BYTES in all)
+// holds each image's bytes as a data: URL by hash, so that a board that
+// lacks the image uploads it before the paste places it:
+//
+//	{"sketchpad": 1, "strokes": [...], "images": {"<sha-256 hex>": "data:image/png;base64,..."}}
+//
 // Points are absolute board units (PROTOCOL.md "Coordinates"). A paste
 // creates new strokes of the paster's own with the ops that draw them
 // (Begin and Points then End, Shape, Text), placed so that the box of what
@@ -38,6 +45,12 @@ import { rotateOps } from './rotate_gesture';
 
 /** The most strokes one paste creates: more is refused with a message. */
 export const MAX_PASTE = 1000;
+
+/** The most image bytes (all images together) a copy carries; past it, they stay behind and a paste elsewhere says so. */
+export const MAX_CLIP_IMAGE_BYTES = 16 << 20;
+
+/** The image types a copy carries (those a board takes). */
+const CLIP_IMAGE = /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]*={0,2}$/;
 
 /** ClipStroke is one copied stroke. */
 export interface ClipStroke {
@@ -139,7 +152,7 @@ export function pasteOps(clip: readonly ClipStroke[], at: { x: number; y: number
       ops.push({ type: 'text', stroke: n, color: s.color, size: s.width, x: pts[0].x, y: pts[0].y, text: s.text });
       if (s.wrap) ops.push({ type: 'textWrap', text: { author: SELF, stroke: n }, wrap: s.wrap });
     } else if (s.tool === TOOL_IMAGE) {
-      // The image's bytes are the board's: pasted on another board, the server refuses it (not uploaded there).
+      // The image's bytes are the board's: pasted on another board, page/clipboard_control uploads them there first.
       ops.push({ type: 'image', stroke: n, color: s.color, x0: pts[0].x, y0: pts[0].y, x1: pts[1].x, y1: pts[1].y, hash: s.text });
     } else if (isShape(s.tool)) {
       ops.push({ type: 'shape', stroke: n, tool: s.tool, filled: s.filled, color: s.color, width: s.width, x0: pts[0].x, y0: pts[0].y, x1: pts[1].x, y1: pts[1].y });
@@ -159,4 +172,55 @@ export function pasteOps(clip: readonly ClipStroke[], at: { x: number; y: number
     if (s.rot) ops.push(...rotateOps([{ author: SELF, stroke: n }], s.rot, center(pts)));
   }
   return { ops, strokes };
+}
+
+/** dataURLBytes is how many bytes a base64 data: URL holds. */
+function dataURLBytes(url: string): number {
+  const b64 = url.length - url.indexOf(',') - 1;
+  return Math.floor((b64 * 3) / 4) - (url.endsWith('==') ? 2 : url.endsWith('=') ? 1 : 0);
+}
+
+/**
+ * withImages adds the images' bytes (data: URLs by hash) to clipboard
+ * text; all or none: past MAX_CLIP_IMAGE_BYTES it returns text as it was.
+ */
+export function withImages(text: string, images: ReadonlyMap<string, string>): string {
+  if (images.size === 0) return text;
+  let bytes = 0;
+  for (const url of images.values()) bytes += dataURLBytes(url);
+  if (bytes > MAX_CLIP_IMAGE_BYTES) return text;
+  const v = JSON.parse(text) as Record<string, unknown>;
+  return JSON.stringify({ ...v, images: Object.fromEntries(images) });
+}
+
+/**
+ * clipImages reads what clipboard text needs and carries of images: the
+ * hashes its image strokes name (in order, once each) and the bytes it
+ * carries for them (data: URLs of a type a board takes; others left out).
+ */
+export function clipImages(text: string): { hashes: string[]; carried: Map<string, string> } {
+  const out = { hashes: [] as string[], carried: new Map<string, string>() };
+  if (!text.startsWith('{"sketchpad"')) return out;
+  let v: { strokes?: unknown; images?: unknown };
+  try {
+    v = JSON.parse(text) as typeof v;
+  } catch {
+    return out;
+  }
+  const seen = new Set<string>();
+  if (Array.isArray(v.strokes)) {
+    for (const s of v.strokes as Array<Record<string, unknown> | null>) {
+      if (s?.tool === TOOL_IMAGE && typeof s.text === 'string' && !seen.has(s.text)) {
+        seen.add(s.text);
+        out.hashes.push(s.text);
+      }
+    }
+  }
+  const images = v.images;
+  if (typeof images === 'object' && images !== null) {
+    for (const [hash, url] of Object.entries(images as Record<string, unknown>)) {
+      if (seen.has(hash) && typeof url === 'string' && CLIP_IMAGE.test(url)) out.carried.set(hash, url);
+    }
+  }
+  return out;
 }

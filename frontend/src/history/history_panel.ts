@@ -22,6 +22,8 @@ import { h } from '../ui/dom';
 import { historyButton } from './history_button';
 import { HistoryAPI, type Version } from './history_api';
 import { ReplaySVG } from './replay_svg';
+import { fetchImages, imageHashes } from '../render/image_fetch';
+import { imageURL } from '../net/room_url';
 import { Timeline, isStrokeStep, type Step } from './timeline';
 
 export interface HistoryDeps {
@@ -470,7 +472,10 @@ export class HistoryPanel {
         for (const st of s.steps) rec.observe(tl.apply(st), tl.board);
         if (!s.steps.length) break;
       }
-      const svg = rec.svg(Math.min(0.5, 30 / Math.max(1, rec.steps)));
+      // Every image the replay ever shows, as data: URLs: the file stands alone.
+      const hashes = imageHashes(rec.strokes());
+      const images = hashes.length ? await fetchImages(hashes, (hash) => imageURL(this.d.segment, hash, this.d.token), { data: true }) : null;
+      const svg = rec.svg(Math.min(0.5, 30 / Math.max(1, rec.steps)), images ? (hash) => images.dataURL(hash) : undefined);
       this.lastExport = svg;
       if (save) {
         const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));

@@ -6,7 +6,7 @@
 // are masks as in render/svg, their paths timed the same way, so they rub
 // out only once drawn. Pure: no DOM.
 
-import { exportArea, flatSVG, strokeSVG, type SvgStroke } from '../render/svg';
+import { exportArea, flatSVG, strokeSVG, type ImageHref, type SvgStroke } from '../render/svg';
 import { BOARD_UNITS_PER_PX } from '../geometry/outline';
 import { isVisible, type Board, type Stroke } from '../protocol/board';
 import { TOOL_ERASER, TOOL_HIGHLIGHTER } from '../protocol/types';
@@ -124,11 +124,17 @@ export class ReplaySVG {
     this.open.delete(key);
   }
 
+  /** strokes are the strokes the replay shows, in z-order (their images are fetched before svg writes them). */
+  strokes(): Stroke[] {
+    return this.list.filter((s) => s.to === null || s.to > s.from).map((s) => s.stroke);
+  }
+
   /**
    * svg writes the animation: one step every stepSeconds, the last board
-   * held at the end. On white, as every export.
+   * held at the end. On white, as every export. imageHref gives the
+   * images (data: URLs; without it, gray boxes).
    */
-  svg(stepSeconds: number): string {
+  svg(stepSeconds: number, imageHref?: ImageHref): string {
     const shown = this.list.filter((s) => s.to === null || s.to > s.from);
     const strokes: SvgStroke[] = shown.map((s) => ({ ...s.stroke, dx: 0, dy: 0 }));
     const r = exportArea(strokes);
@@ -158,9 +164,9 @@ export class ReplaySVG {
         if (under) under = `<g mask="url(#${id})">${under}</g>`;
         if (ink) ink = `<g mask="url(#${id})">${ink}</g>`;
       } else if (s.tool === TOOL_HIGHLIGHTER) {
-        under += timed(sh, strokeSVG(s));
+        under += timed(sh, strokeSVG(s, imageHref));
       } else {
-        ink += timed(sh, strokeSVG(s));
+        ink += timed(sh, strokeSVG(s, imageHref));
       }
     });
     const px = (u: number): string => String(Math.round((u / BOARD_UNITS_PER_PX) * 100) / 100);

@@ -396,6 +396,16 @@ export class SyncCore {
     if (this.liveV) this.announce();
   }
 
+  /**
+   * adoptIdentity changes name and color to what the server holds already
+   * (the color it handed out): no Name goes out for it, the next Hello
+   * says it. A change not yet sent still goes.
+   */
+  adoptIdentity(id: Identity): void {
+    if (this.announced === this.identityV) this.announced = id;
+    this.identityV = id;
+  }
+
   private announce(): void {
     const id = this.identityV;
     this.announced = id;

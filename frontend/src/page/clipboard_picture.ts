@@ -6,11 +6,17 @@
 // ClipboardItem with every form, the Sketchpad text first among them: a
 // paste into Sketchpad reads that). Where the browser refuses (no
 // permission, an old browser), the event's text copy stands alone.
+// Images are fetched first (render/image_fetch): the picture draws them,
+// and the Sketchpad text this write puts in place of the event's carries
+// their bytes (edit/clipboard withImages), so a board that lacks them
+// (another server) can take them.
 
 import type { Editor } from '../edit/editor';
 import type { StrokePainter } from '../render/paint';
 import { writers } from '../ui/exports';
 import { pictureForms } from './clipboard_forms';
+import { withImages } from '../edit/clipboard';
+import { fetchImages, imageHashes } from '../render/image_fetch';
 
 /** PNG pixels per CSS pixel of the selection at 100 %. */
 const PNG_SIZE = 2;
@@ -30,20 +36,31 @@ function dataURLBlob(url: string, type: string): Blob {
 /**
  * copyPicture writes text (Sketchpad's form) with an SVG (as HTML, and as
  * an SVG image where the browser takes one) and a PNG of the selection to
- * the system clipboard. It resolves to false when the browser refused.
+ * the system clipboard, the images of the selection fetched from urlOf.
+ * It resolves to false when the browser refused; it rejects when an image
+ * could not be fetched (the event's text stands).
  */
-export async function copyPicture(editor: Editor, painter: StrokePainter, text: string): Promise<boolean> {
+export async function copyPicture(editor: Editor, painter: StrokePainter, urlOf: ((hash: string) => string) | null, text: string): Promise<boolean> {
   const clip = navigator.clipboard as Clipboard | undefined;
   if (!clip?.write || typeof ClipboardItem === 'undefined') return false;
   const keys = new Set(editor.selection.map((id) => id.author + ':' + id.stroke));
   const items = editor.shown().filter((it) => keys.has(it.id.author + ':' + it.id.stroke));
   if (items.length === 0) return false;
+  const hashes = imageHashes(items.map((it) => it.stroke));
   // The writers are loaded on first use (ui/exports, later.ts); the items were taken before.
-  const { exportPNG, exportSVG } = await writers();
-  const svg = exportSVG(items);
-  const png = dataURLBlob(exportPNG(painter, items, 0.25 * PNG_SIZE), 'image/png');
+  const [{ exportPNG, exportSVG }, images] = await Promise.all([
+    writers(),
+    hashes.length && urlOf ? fetchImages(hashes, urlOf, { pixels: true, data: true }) : Promise.resolve(null),
+  ]);
+  const svg = exportSVG(items, undefined, images ? (hash) => images.dataURL(hash) : undefined);
+  const png = dataURLBlob(exportPNG(painter, items, 0.25 * PNG_SIZE, undefined, images), 'image/png');
+  const carried = new Map<string, string>();
+  for (const hash of hashes) {
+    const url = images?.dataURL(hash);
+    if (url) carried.set(hash, url);
+  }
   const forms: Record<string, Blob> = {
-    'text/plain': new Blob([text], { type: 'text/plain' }),
+    'text/plain': new Blob([withImages(text, carried)], { type: 'text/plain' }),
     'text/html': new Blob([svg], { type: 'text/html' }),
     'image/png': png,
   };

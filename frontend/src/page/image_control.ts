@@ -8,9 +8,10 @@
 
 import type { Editor } from '../edit/editor';
 import { screenRect, type View } from '../geometry/view';
-import { imageUploadURL } from '../net/room_url';
+import { imageURL, imageUploadURL } from '../net/room_url';
 import { ICONS, h, svgIcon } from '../ui/dom';
 import { imageBox } from './image_placement';
+import type { BoardImages } from './clipboard_control';
 
 export interface ImageDeps {
   readonly editor: Editor;
@@ -35,7 +36,7 @@ interface Uploaded {
   readonly height: number;
 }
 
-export class ImageControl {
+export class ImageControl implements BoardImages {
   /** The toolbar's "Add an image" button. */
   readonly button: HTMLElement;
   private readonly picker: HTMLInputElement;
@@ -95,6 +96,17 @@ export class ImageControl {
     const n = this.d.editor.addImage(up.hash, a, b);
     if (n) this.d.placed();
     return n;
+  }
+
+  /** url is where an image of this board is fetched. */
+  url(hash: string): string {
+    return imageURL(this.d.segment, hash, this.d.token);
+  }
+
+  /** uploadHash uploads an image to the board (its checks and refusals) and returns its hash there, or throws with a message for the person. */
+  async uploadHash(blob: Blob): Promise<string> {
+    if (this.d.readOnly()) throw new Error('This board is view-only here: images cannot be added.');
+    return (await this.upload(blob)).hash;
   }
 
   private async upload(blob: Blob): Promise<Uploaded> {

@@ -20,7 +20,7 @@ export function nameBox(prefs: PagePrefs, announce: () => void): NameBox {
       announce();
     },
     (color) => {
-      // Picked by hand: kept, never given way (ui/person_color).
+      // Picked by hand: the server keeps it (ui/person_color).
       prefs.update((p) => ({ ...p, color, colorPicked: true }));
       announce();
     },

@@ -30,8 +30,8 @@ export interface OthersDeps {
   readonly viewRelay: ViewRelay;
   /** The postMessage API to the host page, if open. */
   bridge(): Bridge | null;
-  /** Someone came or took another name or color: ours may have to give way (ui/person_color). */
-  arrived(): void;
+  /** The server says which color this person shows (ui/person_color): the one it handed out, or the one they picked. */
+  handedOut(color: number): void;
   schedule(): void;
 }
 
@@ -43,14 +43,16 @@ export class Others {
 
   presence(m: PresenceMsg): void {
     const d = this.d;
-    if (m.author === d.editor.sync.author) return;
+    if (m.author === d.editor.sync.author) {
+      d.handedOut(m.color);
+      return;
+    }
     // Someone new may follow this person: they need its view.
     if (!d.people.name(m.author)) d.viewRelay.again();
     d.bridge()?.people.presence(m.author, m.name);
     d.people.set(m.author, { name: m.name, color: m.color });
     d.cursors.rename(m.author, m);
     d.following.renamed(m.author, m.name);
-    d.arrived();
   }
 
   leave(a: number): void {

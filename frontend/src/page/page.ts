@@ -29,7 +29,7 @@ import { HelpPanel } from '../ui/help';
 import type { NameBox } from '../ui/name_box';
 import { cursorOf } from '../ui/op_cursor';
 import { PeopleList } from '../ui/people';
-import { asViewer, giveWay } from '../ui/person_color';
+import { opaque, sentColor } from '../ui/person_color';
 import { loadPrefs } from '../ui/prefs';
 import type { ShareMenu } from '../ui/share_menu';
 import { OFFLINE_CACHED_NOTE, OFFLINE_NOTE, StatusBanner } from '../ui/status';
@@ -157,7 +157,7 @@ export class Page {
     this.prefs = new PagePrefs(loadPrefs(), s.forcedName);
     const me = this.prefs.current;
     this.removeSince = new RemoveSince(s.segment, s.token, () => this.people.refresh());
-    this.editor = new Editor((f) => this.connection?.send(f), this.editorEvents(), { name: me.name, color: this.sentColor(me.color) });
+    this.editor = new Editor((f) => this.connection?.send(f), this.editorEvents(), { name: me.name, color: sentColor(me) });
     this.editor.sync.setReadOnly(this.readOnly);
     this.renderer = new Renderer(this.canvas, this.editor, () => this.frames.schedule());
     this.renderer.useImages((hash) => imageURL(s.segment, hash, s.token));
@@ -229,7 +229,7 @@ export class Page {
       viewRelay: this.viewRelay,
       schedule,
       bridge: () => this.bridge,
-      arrived: () => this.giveWayIfClash(),
+      handedOut: (c) => this.handedOut(c),
     });
   }
 
@@ -320,7 +320,8 @@ export class Page {
       pasted: () => {
         if (!selects(this.tools.tool)) this.tools.setTool('select');
       },
-      picture: (text) => copyPicture(this.editor, this.renderer.painter, text),
+      picture: (text) => copyPicture(this.editor, this.renderer.painter, this.renderer.imageURL, text),
+      images: this.images,
     });
     this.images.attach(document, canvas);
     this.sizeInFirstFrame();
@@ -490,27 +491,24 @@ export class Page {
     };
   }
 
-  /** sentColor is this person's color as others get it: a viewer's is marked (ui/person_color). */
-  private sentColor(color: number): number {
-    return this.readOnly ? asViewer(color) : color;
-  }
-
   /** announceSelf sends this person's name and color (now, or in the next Hello) and shows them here. */
   private announceSelf(): void {
-    const { name, color } = this.prefs.current;
-    this.editor.sync.setIdentity({ name, color: this.sentColor(color) });
-    this.people.setSelf(this.editor.sync.author, { name, color });
-    this.nameBox?.setColor(color);
+    const p = this.prefs.current;
+    this.editor.sync.setIdentity({ name: p.name, color: sentColor(p) });
+    this.people.setSelf(this.editor.sync.author, { name: p.name, color: p.color });
+    this.nameBox?.setColor(p.color);
   }
 
-  /** giveWayIfClash moves a color nobody picked off one an earlier person here already shows. */
-  private giveWayIfClash(): void {
-    const p = this.prefs.current;
-    if (p.colorPicked) return;
-    const c = giveWay(this.editor.sync.author, p.color, this.people.colors());
-    if (c === null) return;
+  /** handedOut takes the color the server handed this person (its own Presence), unless they picked one (ui/person_color). */
+  private handedOut(color: number): void {
+    const c = opaque(color);
+    if (this.prefs.current.colorPicked || c === this.prefs.current.color) return;
     this.prefs.update((q) => ({ ...q, color: c }));
-    this.announceSelf();
+    const p = this.prefs.current;
+    // The server holds it already: no Name goes out, the next Hello prefers it.
+    this.editor.sync.adoptIdentity({ name: p.name, color: sentColor(p) });
+    this.people.setSelf(this.editor.sync.author, { name: p.name, color: c });
+    this.nameBox?.setColor(c);
   }
 
   /** frame draws one animation frame: ops and the cursor out, the board, the overlays, the map. */

@@ -53,7 +53,7 @@ export interface RowControls {
 export function rowControls(d: ControlDeps): RowControls {
   const { s, renderer } = d;
   const embed = s.embed;
-  const exports = new Exports(renderer, d.editor, roomName(s.segment));
+  const exports = new Exports(renderer, d.editor, roomName(s.segment), d.tell);
   // An embed's theme is the host's (theme=light|dark, else the system's), never remembered.
   const themed = (t: 'light' | 'dark'): void => renderer.setDark(t === 'dark');
   const theme = embed

@@ -27,7 +27,7 @@
 //             Editors (who edits which text).
 
 /** VERSION is the protocol version this client speaks. */
-export const VERSION = 5;
+export const VERSION = 6;
 
 // Op types (client frames carrying an op are exactly the op's bytes).
 export const OP_BEGIN = 0x10; //   stroke uvarint, tool u8, flags u8, color u32, width uvarint, points

@@ -6,6 +6,7 @@ import type { ShownItem } from '../edit/editor';
 import type { Rect } from '../geometry/bounds';
 import { boardSVG, exportArea, type ImageHref, type SvgStroke } from './svg';
 import type { StrokePainter } from './paint';
+import type { ImageSource } from './images';
 
 /** Largest PNG side, and pixels, an export makes (the scale is lowered to fit). */
 const MAX_SIDE = 8192;
@@ -24,8 +25,10 @@ export function exportSVG(items: readonly ShownItem[], area?: Rect, imageHref?: 
 /**
  * exportPNG paints items over area (default: the drawing and a margin) at
  * scale device pixels per board unit, on white, and returns a PNG data URL.
+ * images (render/image_fetch) draws the images, instead of what the
+ * painter's cache holds.
  */
-export function exportPNG(painter: StrokePainter, items: readonly ShownItem[], scale: number, area?: Rect): string {
+export function exportPNG(painter: StrokePainter, items: readonly ShownItem[], scale: number, area?: Rect, images?: ImageSource | null): string {
   const r = exportArea(svgStrokes(items), area);
   const bw = r.maxX - r.minX;
   const bh = r.maxY - r.minY;
@@ -48,7 +51,9 @@ export function exportPNG(painter: StrokePainter, items: readonly ShownItem[], s
   const [out, o] = mk();
   // An export is on white whatever the theme: highlighters in their own colors.
   const dark = painter.dark;
+  const cached = painter.images;
   painter.dark = false;
+  if (images) painter.images = images;
   try {
     for (const it of items) {
       for (const ctx of [u, i]) ctx.setTransform(k, 0, 0, k, (it.dx - r.minX) * k, (it.dy - r.minY) * k);
@@ -56,6 +61,7 @@ export function exportPNG(painter: StrokePainter, items: readonly ShownItem[], s
     }
   } finally {
     painter.dark = dark;
+    painter.images = cached;
   }
   o.fillStyle = '#ffffff';
   o.fillRect(0, 0, w, h);

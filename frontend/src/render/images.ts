@@ -4,7 +4,8 @@
 // kept here. The bytes come from the board's image URL, which the server
 // serves as immutable, so the browser's cache answers a reload. Until an
 // image has arrived its box is painted gray; when it arrives, onLoad asks
-// for a repaint.
+// for a repaint. A picture made of the board (an export, the clipboard's)
+// fetches its images first instead (render/image_fetch).
 
 /** ImageSource is what a painter asks for an image by hash. */
 export interface ImageSource {
@@ -26,8 +27,8 @@ export class ImageCache implements ImageSource {
   private readonly entries = new Map<string, Entry>();
 
   constructor(
-    /** urlOf returns the URL of an image's bytes on this board. */
-    private readonly urlOf: (hash: string) => string,
+    /** urlOf returns the URL of an image's bytes on this board (render/image_fetch fetches a picture's images from it). */
+    readonly urlOf: (hash: string) => string,
     /** onLoad is called when an image arrived: paint again. */
     private readonly onLoad: () => void,
   ) {}

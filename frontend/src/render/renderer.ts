@@ -206,8 +206,12 @@ export class Renderer {
 
   /** useImages tells the painter where the board's images are fetched (render/images.ts); each repaints the board when it arrives. */
   useImages(urlOf: (hash: string) => string): void {
+    this.imageURL = urlOf;
     this.painter.images = new ImageCache(urlOf, () => this.repaint());
   }
+
+  /** imageURL is where the board's images are fetched (useImages), or null (none said: a test's page). */
+  imageURL: ((hash: string) => string) | null = null;
 
   /** repaint paints everything again (the text font arrived, an image arrived). */
   repaint(): void {

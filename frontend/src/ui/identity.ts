@@ -17,6 +17,8 @@ const ANIMALS = [
  * PERSON_COLORS are the colors people get (RGBA): ten hues far apart, each
  * at least 3:1 against both the light panel (#fff) and the dark one
  * (#25282c), so a dot, a cursor and its white label read in both themes.
+ * The server hands out the same list (canvas.PersonColors); the shared
+ * test vectors (personColors) pin the two.
  */
 export const PERSON_COLORS: readonly number[] = [
   0xe03131ff, 0xe8590cff, 0xa0682aff, 0x808000ff, 0x2f9e44ff,

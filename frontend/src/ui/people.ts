@@ -3,8 +3,8 @@
 // view goes where their cursor goes) until you pan or draw; clicking again
 // stops. The panel collapses to its button in the top row (collapsed at
 // first on a phone-sized screen); this person's row holds the name box.
-// A viewer (a page that cannot draw: its color has alpha 0, see
-// person_color.ts) is marked "viewing". Each other person's row has an
+// A viewer (a page that cannot draw: the server gives its color alpha 0,
+// see person_color.ts) is marked "viewing". Each other person's row has an
 // "Only" toggle that shows their work alone and, on a moderator's page, a
 // "Remove" that opens how much to remove (everything they drew, or only
 // the last ten minutes' or hour's: page/remove_since.ts), each one step,

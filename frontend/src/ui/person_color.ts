@@ -1,21 +1,22 @@
-// People's colors on one board: distinct where possible, and a viewer's
-// marked as such. Pure.
+// People's colors on one board, as the page sends and shows them. Pure.
 //
-// The server passes a person's color through as the page sent it (Hello,
-// Name), so both rules are kept by the pages themselves, with no change to
-// the wire:
-//   - A person whose color was not picked by hand gives way when someone
-//     with a smaller author id has the same one, and takes the color fewest
-//     people here have. The smallest author of a clash never moves, so two
-//     pages that join at once settle in a step or two, never swap forever.
-//   - A page that cannot draw (a view link, or one the server made
-//     read-only) sends its color with alpha 0: a person's ink is never
-//     transparent, so alpha 0 is free to mean "a viewer". Other pages show
-//     the color opaque and mark the person as a viewer.
+// The server hands out the colors (protocol version 6, PROTOCOL.md
+// "Colors"): a page whose person did not pick a color asks for one by
+// sending it with alpha 0 in Hello and Name, its RGB the color it had (the
+// server gives it back when it is among the least used on the board), and
+// learns what it got from the Presence of its own author. A picked color
+// goes with alpha 0xff and is kept as it is, even when someone else shows
+// it. In Presence the server marks a person who can only look (a view
+// link or token) with alpha 0: a person's ink is never transparent, so
+// alpha 0 is free to mean "a viewer"; pages show that color opaque and the
+// person as viewing.
 
-import { PERSON_COLORS } from './identity';
+/** asking returns the color a page sends to ask the server for one, preferring color. */
+export function asking(color: number): number {
+  return (color & 0xffffff00) >>> 0;
+}
 
-/** asViewer returns color marked as a viewer's (alpha 0). */
+/** asViewer returns color marked as a viewer's (alpha 0), as Presence has it. */
 export function asViewer(color: number): number {
   return (color & 0xffffff00) >>> 0;
 }
@@ -30,34 +31,7 @@ export function opaque(color: number): number {
   return (color | 0xff) >>> 0;
 }
 
-/**
- * leastUsedColor returns the palette color the fewest of taken share
- * (alpha ignored); ties go to the first in the palette.
- */
-export function leastUsedColor(taken: Iterable<number>, palette: readonly number[] = PERSON_COLORS): number {
-  const uses = new Map<number, number>();
-  for (const c of taken) uses.set(opaque(c), (uses.get(opaque(c)) ?? 0) + 1);
-  let best = palette[0];
-  let fewest = Infinity;
-  for (const c of palette) {
-    const n = uses.get(c) ?? 0;
-    if (n < fewest) {
-      best = c;
-      fewest = n;
-    }
-  }
-  return best;
-}
-
-/**
- * giveWay returns the color this person (author me, color mine) moves to
- * because someone with a smaller author id already shows it, or null to
- * keep mine. others maps the other people's authors to their colors.
- */
-export function giveWay(me: number, mine: number, others: ReadonlyMap<number, number>): number | null {
-  if (me === 0) return null;
-  let clash = false;
-  for (const [a, c] of others) if (a < me && opaque(c) === opaque(mine)) clash = true;
-  if (!clash) return null;
-  return leastUsedColor([...others].filter(([a]) => a !== me).map(([, c]) => c));
+/** sentColor is the color a page sends in Hello and Name for its person's: a picked one as it is, else a request preferring it. */
+export function sentColor(p: { readonly color: number; readonly colorPicked: boolean }): number {
+  return p.colorPicked ? opaque(p.color) : asking(p.color);
 }

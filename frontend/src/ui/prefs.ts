@@ -1,5 +1,6 @@
 // What the page remembers in localStorage: name, person color (and whether
-// the person picked it: a picked color never gives way), and how each
+// the person picked it: a picked color is kept; else it is the last color
+// the server handed out, which the page asks for again), and how each
 // tool draws (color, opacity, width, fill; the pen's color and width also as
 // penColor and penWidth, as before). Storage may be missing or refuse
 // (private modes): then nothing is remembered and everything still works.
@@ -23,7 +24,7 @@ export interface Folds {
 export interface Prefs {
   readonly name: string;
   readonly color: number;
-  /** The person picked color by hand (ui/person_color: it never gives way to another's). */
+  /** The person picked color by hand (ui/person_color: kept; else the server hands one out, preferring color). */
   readonly colorPicked: boolean;
   readonly penColor: number;
   readonly penWidth: number;

@@ -2,6 +2,7 @@
 // text), and whether shapes are filled. Pure; ui/prefs remembers it.
 
 import type { ToolName } from '../input/shortcuts';
+import { TOOL_ELLIPSE, TOOL_ERASER, TOOL_IMAGE, TOOL_RECT } from '../protocol/types';
 
 /** StyleKey groups the tools that share a style. */
 export type StyleKey = 'pen' | 'highlighter' | 'partial-eraser' | 'shape' | 'text';
@@ -110,5 +111,26 @@ export function styleParts(key: StyleKey | null): { color: boolean; opacity: boo
     opacity: key !== null && key !== 'partial-eraser',
     width: key !== null,
     fill: key === 'shape',
+  };
+}
+
+/** StyleParts says which parts of a style the style menu offers. */
+export type StyleParts = ReturnType<typeof styleParts>;
+
+/**
+ * selectionParts is what the style menu offers for selected strokes of
+ * these tool bytes (PROTOCOL.md tools): each part that applies to at
+ * least one of them, as a restyle changes only the strokes a part applies
+ * to. A partial eraser's stroke has a width only; an image has an opacity
+ * only (it paints with its alpha: no color, no width); fill is for
+ * rectangles and ellipses.
+ */
+export function selectionParts(tools: readonly number[]): StyleParts {
+  const has = (f: (t: number) => boolean): boolean => tools.some(f);
+  return {
+    color: has((t) => t !== TOOL_ERASER && t !== TOOL_IMAGE),
+    opacity: has((t) => t !== TOOL_ERASER),
+    width: has((t) => t !== TOOL_IMAGE),
+    fill: has((t) => t === TOOL_RECT || t === TOOL_ELLIPSE),
   };
 }

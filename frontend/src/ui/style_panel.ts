@@ -3,18 +3,19 @@
 // applies to the tool is shown: the partial eraser has a width only; the
 // stroke eraser, select and hand have no style, and the toolbar hides the
 // menu's button for them. With something selected (the select tool) it
-// shows and changes the selection's style instead (setSelection): what the
-// selected strokes have, the first one's values. The button shows the
+// shows and changes the selection's style instead (setSelection): the parts
+// that apply to any selected stroke (an image has an opacity only), the
+// lead one's values. The button shows the
 // current color and width.
 
 import type { ToolName } from '../input/shortcuts';
 import type { Stroke } from '../protocol/board';
-import { TOOL_ELLIPSE, TOOL_ERASER, TOOL_RECT } from '../protocol/types';
+import { TOOL_ELLIPSE, TOOL_ERASER, TOOL_IMAGE, TOOL_RECT } from '../protocol/types';
 import { cssColor, hexColor, parseHexColor } from '../render/color';
 import { ICONS, h } from './dom';
 import { button } from './tb_button';
 import { Menu } from './menu';
-import { SIZES, STEP_WIDTHS, strokeStyleKey, styleKey, styleParts, type StyleKey, type Styles } from './style';
+import { SIZES, STEP_WIDTHS, selectionParts, strokeStyleKey, styleKey, styleParts, type StyleKey, type StyleParts, type Styles } from './style';
 
 /** PALETTE holds the colors offered as swatches (RGBA) and their names. */
 export const PALETTE: ReadonlyArray<readonly [number, string]> = [
@@ -50,8 +51,12 @@ export class StylePanel {
   private readonly opacityRow: HTMLElement;
   private readonly widthRow: HTMLElement;
   private readonly preview: HTMLElement;
+  private shown = false;
 
-  constructor(actions: StyleActions, compact: boolean) {
+  constructor(
+    actions: StyleActions,
+    private readonly compact: boolean,
+  ) {
     this.menu = new Menu('style', 'Style: color, opacity, width', '', 'style-pop');
     this.preview = h('span', { class: 'tb-style-dot', 'aria-hidden': 'true' });
     this.menu.button.append(this.preview);
@@ -138,19 +143,26 @@ export class StylePanel {
 
   /**
    * setSelection shows the style of the selected strokes (in z-order, at
-   * least one): the parts any of them has (no color for partial-eraser
-   * strokes, fill only for rects and ellipses), the first one's values.
+   * least one): the parts any of them has (ui/style selectionParts: no
+   * color for partial-eraser strokes, only opacity for images, fill only
+   * for rects and ellipses), the lead one's values.
    */
   setSelection(strokes: readonly Stroke[]): void {
     const first = leadStroke(strokes);
     const fillable = strokes.filter((s) => s.tool === TOOL_RECT || s.tool === TOOL_ELLIPSE);
-    const colored = strokes.some((s) => s.tool !== TOOL_ERASER);
-    const parts = { color: colored, opacity: colored, width: true, fill: fillable.length > 0 };
+    const parts = selectionParts(strokes.map((s) => s.tool));
     const filled = fillable.length > 0 && fillable.every((s) => s.filled);
     this.show(parts, strokeStyleKey(first.tool), (first.color | 0xff) >>> 0, first.color & 0xff, first.width, filled);
   }
 
-  private show(parts: ReturnType<typeof styleParts>, key: StyleKey | null, color: number, alpha: number, width: number, filled: boolean): void {
+  /** offers reports whether the menu shows anything (set or setSelection said what): else the toolbar hides its button. */
+  get offers(): boolean {
+    return this.shown;
+  }
+
+  private show(parts: StyleParts, key: StyleKey | null, color: number, alpha: number, width: number, filled: boolean): void {
+    // The compact menu has no opacity row.
+    this.shown = parts.color || (parts.opacity && !this.compact) || parts.width || parts.fill;
     this.colorRow.hidden = !parts.color;
     this.opacityRow.hidden = !parts.opacity;
     this.widthRow.hidden = !parts.width;
@@ -182,15 +194,15 @@ export class StylePanel {
       const px = Math.max(2, Math.min(18, (i + 1) * 4));
       dot.style.width = dot.style.height = `${px}px`;
     });
-    // The button: a dot of the color (the eraser's: hollow), as big as the width step.
-    const px = 6 + step * 3;
+    // The button: a dot of the color (the eraser's and an image's: hollow), as big as the width step.
+    const px = 6 + (parts.width ? step : 2) * 3;
     this.preview.style.width = this.preview.style.height = `${px}px`;
     this.preview.style.setProperty('--swatch', parts.color ? cssColor(color) : 'transparent');
     this.preview.classList.toggle('hollow', !parts.color);
   }
 }
 
-/** leadStroke is the selected stroke whose values the menu shows: the first that has a color. */
+/** leadStroke is the selected stroke whose values the menu shows: the first that has a color, else the first with an opacity (an image). */
 export function leadStroke(strokes: readonly Stroke[]): Stroke {
-  return strokes.find((s) => s.tool !== TOOL_ERASER) ?? strokes[0];
+  return strokes.find((s) => s.tool !== TOOL_ERASER && s.tool !== TOOL_IMAGE) ?? strokes.find((s) => s.tool !== TOOL_ERASER) ?? strokes[0];
 }

@@ -241,7 +241,7 @@ export class Toolbar {
     const sel = selects(t) ? this.selection : null;
     if (sel) this.style.setSelection(sel);
     else if (styles) this.style.set(t, styles);
-    this.styleGroup.hidden = this.readOnly || !(sel || StylePanel.applies(t));
+    this.styleGroup.hidden = this.readOnly || !(sel ? this.style.offers : StylePanel.applies(t));
     // The "More tools" button wears the tool chosen from its menu.
     const inMenu = this.plan.menuTools.has(t) && this.toolBtns.has(t);
     this.toolsMenu.button.classList.toggle('on', inMenu);

@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"testing"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -12,7 +14,7 @@ import (
 // Follow the leader (issue 17): the follower's screen shows what the
 // leader's shows, fitted to its own size (the same center, the zoom at
 // which all of the leader's rectangle fits), follows the leader's pans and
-// zooms, and stops on Escape.
+// zooms, and stops on Escape or on any pan of the follower's own.
 
 // shownRect is the board rectangle a page shows: its center and size in
 // board units, from the page's view and its canvas.
@@ -98,4 +100,60 @@ func TestAFollowerSeesTheLeadersViewFittedToItsScreenUntilEscape(t *testing.T) {
 	if after := b.shown(); after != before {
 		t.Errorf("after Escape B's view moved with A's: %+v, was %+v", after, before)
 	}
+}
+
+// follow has f follow the person whose author number is a, from the people
+// list (opened first when folded), and waits until f's screen mirrors l's.
+func follow(t *testing.T, f, l *person, a int) {
+	t.Helper()
+	row := fmt.Sprintf(`[data-testid="follow"][data-author="%d"]`, a)
+	f.waitFor("the leader in the list", `!!document.querySelector('`+row+`')`)
+	f.run("follow", chromedp.Click(row, chromedp.ByQuery, chromedp.NodeVisible))
+	f.waitFor("the follow pill", `!document.querySelector('[data-testid="following"]').hidden`)
+	waitMirrors(t, "following", l, f)
+}
+
+// staysPut checks that f's view no longer goes along with l's: l moves far,
+// f's view is where it was.
+func staysPut(t *testing.T, what string, f, l *person, to string) {
+	t.Helper()
+	before := f.shown()
+	l.eval(`(window.sketchpad.setView(`+to+`), true)`, nil)
+	l.twoFrames()
+	// The view goes out within a cursor interval; give it several.
+	f.run("wait", chromedp.Evaluate(`new Promise(r => setTimeout(() => r(true), 400))`, nil, awaitPromise))
+	f.twoFrames()
+	if after := f.shown(); after != before {
+		t.Errorf("%s the follower's view moved with the leader's: %+v, was %+v", what, after, before)
+	}
+}
+
+func TestAFollowersOwnPanWithTheHandOrTheWheelStopsFollowing(t *testing.T) {
+	base := startServer(t)
+	a := newPersonAt(t, "A", screen{name: "desktop", w: 1400, h: 900})
+	b := newPersonAt(t, "B", screen{name: "laptop", w: 1200, h: 800})
+	a.open(base + "/b/e2e-follow-pan")
+	b.open(base + "/b/e2e-follow-pan")
+	var authorA int
+	a.eval(`window.sketchpad.author()`, &authorA)
+	a.eval(`(window.sketchpad.setView({scale: 0.5, x: -600, y: -300}), true)`, nil)
+
+	// The hand tool's drag: B picks the hand while following (that alone
+	// does not stop it), then drags the board.
+	follow(t, b, a, authorA)
+	b.tool("hand")
+	a.eval(`(window.sketchpad.setView({scale: 0.25, x: 200, y: 100}), true)`, nil)
+	waitMirrors(t, "B still follows A after picking the hand", a, b)
+	b.drag(line(600, 400, 450, 300, 10))
+	b.waitFor("the pill gone after a drag with the hand", `document.querySelector('[data-testid="following"]').hidden`)
+	staysPut(t, "after a drag with the hand", b, a, `{scale: 1, x: -5000, y: -4000}`)
+
+	// The wheel (a trackpad's two-finger scroll) pans, and stops it too.
+	b.tool("pen")
+	follow(t, b, a, authorA)
+	b.run("wheel", chromedp.ActionFunc(func(ctx context.Context) error {
+		return input.DispatchMouseEvent(input.MouseWheel, 600, 400).WithDeltaX(0).WithDeltaY(120).Do(ctx)
+	}))
+	b.waitFor("the pill gone after a wheel pan", `document.querySelector('[data-testid="following"]').hidden`)
+	staysPut(t, "after a wheel pan", b, a, `{scale: 0.5, x: 3000, y: 2000}`)
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"math"
@@ -93,23 +94,40 @@ func TestTheHighlighterReadsInTheDarkThemeAndExportsInItsOwnColor(t *testing.T) 
 	shots(t, a)
 }
 
-func TestClickingTheBoardToCloseTheShareMenuDrawsNothing(t *testing.T) {
+// Clicking the board to close a menu (the share menu, the style menu, the
+// "More" menu of a narrower window) only closes it: the click draws nothing.
+func TestClickingTheBoardToCloseAMenuDrawsNothing(t *testing.T) {
 	base := startServer(t)
-	a := newPerson(t, "A")
+	// A tablet's width: the toolbar keeps some tools in its "More" menu.
+	a := newPersonAt(t, "A", screens[1])
 	a.open(base + "/b/e2e-menu-away")
 	a.tool("pen")
-	a.click("share")
-	a.waitFor("the share menu", `!document.getElementById('share-menu').hidden`)
-	a.clickAt(500, 350)
-	a.waitFor("the share menu closed", `document.getElementById('share-menu').hidden`)
-	// A stroke after it: once it is on the board, the click would be too.
-	a.drag(line(200, 200, 400, 220, 20))
-	settled(t, a)
-	if n := len(a.board().Strokes()); n != 1 {
-		t.Errorf("%d strokes on the board after a click to close the menu and one stroke; want only the stroke", n)
+	const x, y = 300.0, 700.0
+	var onBoard bool
+	a.eval(fmt.Sprintf(`document.elementFromPoint(%v, %v) === document.getElementById('board')`, x, y), &onBoard)
+	if !onBoard {
+		t.Fatalf("(%v, %v) is not on the board", x, y)
 	}
-	a.twoFrames()
-	if a.inkAt(500, 350) {
-		t.Error("the click that closed the share menu left ink")
+	for i, m := range []string{"share", "style", "more"} {
+		expanded := `document.querySelector('[data-testid="` + m + `"]').getAttribute('aria-expanded')`
+		a.run("open the menu "+m, chromedp.Click(`[data-testid="`+m+`"]`, chromedp.ByQuery, chromedp.NodeVisible))
+		a.waitFor("the menu "+m+" open", expanded+` === 'true'`)
+		a.eval(fmt.Sprintf(`document.elementFromPoint(%v, %v) === document.getElementById('board')`, x, y), &onBoard)
+		if !onBoard {
+			t.Fatalf("the menu %s covers (%v, %v): the click would not reach the board", m, x, y)
+		}
+		a.clickAt(x, y)
+		a.waitFor("the menu "+m+" closed", expanded+` === 'false'`)
+		// A stroke after it: once it is on the board, the click would be too.
+		yy := 200 + 40*float64(i)
+		a.drag(line(200, yy, 400, yy+20, 20))
+		settled(t, a)
+		if n := len(a.board().Strokes()); n != i+1 {
+			t.Errorf("%d strokes on the board after a click to close the %s menu and %d strokes; want only the strokes", n, m, i+1)
+		}
+		a.twoFrames()
+		if a.inkAt(x, y) {
+			t.Errorf("the click that closed the %s menu left ink", m)
+		}
 	}
 }

@@ -16,6 +16,8 @@ export interface LayoutParts {
   readonly people: PeopleList;
   readonly followPill: HTMLElement;
   readonly status: HTMLElement;
+  /** The toast: in the status bar's column, so that on a narrow screen it sits above the bar, not over it. */
+  readonly toast: HTMLElement;
   readonly backToContent: HTMLElement;
   /** What the folding corner holds (the minimap, the zoom controls). */
   readonly corner: readonly HTMLElement[];
@@ -42,7 +44,7 @@ export class PageLayout {
       this.top,
       h('aside', { class: 'side' }, p.people.el),
       p.followPill,
-      h('footer', { class: 'bottom' }, p.status),
+      h('footer', { class: 'bottom' }, p.toast, p.status),
       p.backToContent,
       this.corner.el,
     );

@@ -267,7 +267,7 @@ export class Page {
     const embed = s.embed;
     const me = this.prefs.current;
     const ui = document.querySelector<HTMLElement>('#ui') ?? document.body;
-    ui.append(this.toast.el, this.whoDrew.info.el);
+    ui.append(this.whoDrew.info.el);
     this.layout = new PageLayout(ui, {
       decor: this.decor.el,
       cursors: this.cursors.el,
@@ -276,6 +276,7 @@ export class Page {
       people: this.people,
       followPill: this.following.pill.el,
       status: this.status.el,
+      toast: this.toast.el,
       backToContent: this.view.landing.button,
       corner: [...(embed ? [] : [this.view.minimap.el]), this.view.zoom.el],
       changed: () => this.view.landing.changed(),

@@ -29,7 +29,7 @@ export const CONTROLS: readonly Control[] = [
   { name: 'Moderators', what: 'A moderator link (in Share) can also “Remove” one person’s work: everything, or only the last 10 minutes’ or hour’s (each says how many strokes), in one step that the moderator can undo; everyone is told' },
   { name: 'Map (bottom right)', what: 'The minimap (click to go there) and the zoom bar: zoom out, the zoom (click: 100 %), zoom in, fit; the map button folds them (remembered)' },
   { name: 'Status (bottom left)', what: "Live, connecting or offline, and what is wrong and when the page tries again (Reconnect now tries at once). Offline you keep drawing: nothing is lost, it is sent when the connection is back, even after a reload; a board opened here before opens from its link without a network. If this browser cannot keep unsent work, the page says “Not saved on this device” and asks before the tab closes" },
-  { name: 'Back to content', what: 'Shows when no drawing is in view: brings the whole drawing back' },
+  { name: 'Landing, Back to content', what: 'A first visit to a board shows its whole drawing, in the area the panels leave free; a return visit shows the view this browser last had on the board (it remembers your last 50 boards). Back to content shows when no drawing is in view: brings the whole drawing back' },
   { name: 'Big boards', what: 'With 25,000 strokes or more on the screen, the first picture (and the one after a zoom) is quick and coarse, each color drawn together; the exact one replaces it within a second or two, and you can pan and draw meanwhile' },
 ];
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
@@ -90,14 +91,22 @@ func (p *person) recordFrames() *wsFrames {
 	p.run("hover", chromedp.ActionFunc(func(ctx context.Context) error {
 		return input.DispatchMouseEvent(input.MouseMoved, 500, 500).Do(ctx)
 	}))
-	p.waitFor("the page to reconnect", `window.sketchpad.status() !== 'live'`)
-	p.waitFor("the page live again", `window.sketchpad.status() === 'live'`)
-	f.mu.Lock()
-	got := len(f.recv)
-	f.mu.Unlock()
-	if got == 0 {
-		p.t.Fatal("DevTools reported no frame received by the socket worker")
+	// The new socket's first frames are the sign that it is watched (the
+	// old one's were not reported); the page may be live again before
+	// DevTools' events reach this process, or reconnect between two looks
+	// at its status.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		f.mu.Lock()
+		got := len(f.recv)
+		f.mu.Unlock()
+		if got > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatal("DevTools reported no frame received by the socket worker after the page reconnected")
+		}
 	}
+	p.waitFor("the page live again", `window.sketchpad.status() === 'live'`)
 	return f
 }
 

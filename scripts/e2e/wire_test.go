@@ -1,14 +1,18 @@
 package e2e
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"regexp"
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -25,7 +29,7 @@ type wsFrames struct {
 func (p *person) recordFrames() *wsFrames {
 	p.t.Helper()
 	f := &wsFrames{}
-	chromedp.ListenTarget(p.ctx, func(ev any) {
+	listen := func(ev any) {
 		var fr *network.WebSocketFrame
 		var into *[][]byte
 		switch e := ev.(type) {
@@ -46,8 +50,63 @@ func (p *person) recordFrames() *wsFrames {
 		f.mu.Lock()
 		*into = append(*into, b)
 		f.mu.Unlock()
-	})
-	p.run("enable network events", network.Enable())
+	}
+	// The page's board socket is opened and written in a dedicated worker
+	// (net/socket_worker.ts): DevTools reports its frames on the worker's
+	// target, not the page's, which sees none; and only a socket opened
+	// after the worker's network events were on, so the page reconnects
+	// (its worker closes the socket as a server going away would).
+	var workers []target.ID
+	p.run("find the socket worker", chromedp.ActionFunc(func(ctx context.Context) error {
+		infos, err := chromedp.Targets(ctx)
+		for _, in := range infos {
+			if in.Type == "worker" {
+				workers = append(workers, in.TargetID)
+			}
+		}
+		return err
+	}))
+	if len(workers) != 1 {
+		p.t.Fatalf("%d dedicated workers on the page; want the socket's one", len(workers))
+	}
+	wctx, _ := chromedp.NewContext(p.ctx, chromedp.WithTargetID(workers[0]))
+	chromedp.ListenTarget(wctx, listen)
+	// Not under a deadline: the first Run attaches, and a context that ends
+	// detaches.
+	if err := chromedp.Run(wctx, network.Enable()); err != nil {
+		p.t.Fatalf("enable network events in the socket worker: %v", err)
+	}
+	p.eval(`(() => {
+		const post = Worker.prototype.postMessage;
+		Worker.prototype.postMessage = function (m, t) {
+			post.call(this, m, t);
+			if (m && m.t === 'send') {
+				Worker.prototype.postMessage = post;
+				post.call(this, { t: 'close', id: m.id, code: 1000, reason: '' }, []);
+			}
+		};
+		return true;
+	})()`, nil)
+	// A hover sends a cursor frame, which closes the socket.
+	p.run("hover", chromedp.ActionFunc(func(ctx context.Context) error {
+		return input.DispatchMouseEvent(input.MouseMoved, 500, 500).Do(ctx)
+	}))
+	// The new socket's first frames are the sign that it is watched (the
+	// old one's were not reported); the page may be live again before
+	// DevTools' events reach this process, or reconnect between two looks
+	// at its status.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		f.mu.Lock()
+		got := len(f.recv)
+		f.mu.Unlock()
+		if got > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatal("DevTools reported no frame received by the socket worker after the page reconnected")
+		}
+	}
+	p.waitFor("the page live again", `window.sketchpad.status() === 'live'`)
 	return f
 }
 
@@ -132,6 +191,10 @@ func TestAPersonDrawingSendsNoCursorFramesAndPeersSeeTheCursorOnTheStroke(t *tes
 		}
 	}
 	samples := len(path)
+	// Frames DevTools did not report would pass every bound below.
+	if len(sent) == 0 || opsDown == 0 {
+		t.Fatalf("DevTools reported %d frames sent by A and %d ops received by B for a stroke", len(sent), opsDown)
+	}
 	t.Logf("one stroke of %d pointer samples: A sent %d frames (%d cursor frames), %.1f bytes per sample with framing; B got %d frames (%d with ops, %d cursor messages), %.1f bytes per sample",
 		samples, len(sent), cursorsUp, float64(wireBytes(sent, true))/float64(samples), len(recv), opsDown, cursorsDown, float64(wireBytes(recv, false))/float64(samples))
 	// The target of issue 17: at most 10 bytes up and 10 down per pointer

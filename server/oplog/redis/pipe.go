@@ -26,19 +26,24 @@ import (
 //
 // submitWorkers goroutines take turns: each takes everything queued (up to
 // maxPipeRooms rooms and about maxPipeOps ops), sends it, and distributes
-// the replies. While they are busy new requests accumulate, so the busier
-// the replica, the more rooms share a round trip.
+// the replies.
 //
 // A round trip's system calls are most of what Redis spends on a batch
 // of a few ops: reading the pipeline, writing the replies, writing each
-// subscribed replica its messages, appending to the append-only file.
-// Round trips are short, so a replica whose boards' batches come at
-// different moments would send nearly every batch alone, and Redis would
-// spend about twice per op what it does at four batches a round trip
-// (BENCHMARKS.md). So the oldest batch queued may wait up to hold
-// (--redis-hold) for others, but only while batches come at least that
-// often (gap, averaged): where none is likely to follow within the hold,
-// waiting would add latency and gather nothing.
+// subscribed replica its messages, appending to the append-only file; and
+// each round trip wakes both replicas' rooms and their readers apart, so
+// a replica whose boards' batches each go alone costs the whole cluster
+// far more per op than one whose batches go a few at a time
+// (BENCHMARKS.md). The rule is group commit (Nagle's with an ack): a batch
+// that finds no round trip in flight goes at once, so a quiet pipe adds no
+// latency; batches that come while one is in flight wait for it to come
+// back and then go together, so the gathering grows with the load and
+// with Redis's own delay, which is where it saves the most. A batch waits
+// at most hold (--redis-hold) for the round trip in flight: past that a
+// second one goes beside it, as a slow round trip must not hold every
+// board. A fixed hold on every batch gathered more at a steady rate, but
+// it put its whole length on every op's latency where the machine was
+// quiet (BENCHMARKS.md).
 
 const (
 	submitWorkers = 2
@@ -57,15 +62,19 @@ type submitReq struct {
 }
 
 type submitter struct {
-	mu      sync.Mutex // guards the fields below but kick and hold
+	mu      sync.Mutex // guards the fields below but kick, back and hold
 	queue   []submitReq
-	since   time.Time     // when the oldest request queued came
-	last    time.Time     // when the last request came
-	gap     time.Duration // between requests, a moving average (from 1s: quiet)
-	holding bool          // a worker waits out the hold for the queue
+	since   time.Time // when the oldest request queued came
+	busy    int       // round trips in flight
+	holding bool      // a worker waits with the queue for the round trip in flight
 	stopped bool
 	kick    chan struct{} // a request is queued (capacity 1: one wake-up pending is enough)
-	hold    time.Duration // how long the oldest request may wait for others; <= 0: never
+	back    chan struct{} // a round trip came back (capacity 1, as kick)
+	hold    time.Duration // how long a request may wait for the round trip in flight; <= 0: never
+}
+
+func newSubmitter(hold time.Duration) submitter {
+	return submitter{kick: make(chan struct{}, 1), back: make(chan struct{}, 1), hold: hold}
 }
 
 // Submit queues a room's batch; its result arrives on reply, which must
@@ -78,11 +87,8 @@ func (l *Log) Submit(room string, epoch uint64, subs []oplog.BatchOp, reply chan
 		reply <- oplog.SubmitResult{Epoch: epoch, Err: goredis.ErrClosed}
 		return
 	}
-	now := time.Now()
-	q.gap += (min(now.Sub(q.last), time.Second) - q.gap) / 8 // a long quiet spell counts as 1s: the average is soon back
-	q.last = now
 	if len(q.queue) == 0 {
-		q.since = now
+		q.since = time.Now()
 	}
 	q.queue = append(q.queue, submitReq{room: room, epoch: epoch, subs: subs, reply: reply})
 	q.mu.Unlock()
@@ -116,23 +122,45 @@ func (q *submitter) take(buf []submitReq) []submitReq {
 	return buf
 }
 
-// holdFor says how long a worker woken for the queue should wait before
-// it takes it: 0 to take it now, -1 to leave it to the worker already
-// waiting for it.
+// holdFor says how long a worker woken for the queue should wait for the
+// round trip in flight before it takes the queue: 0 to take it now, -1
+// to leave it to the worker already waiting.
 func (q *submitter) holdFor() time.Duration {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.hold <= 0 || q.gap > q.hold || len(q.queue) == 0 || len(q.queue) >= gatherRooms {
+	if q.hold <= 0 || q.busy == 0 || len(q.queue) == 0 || len(q.queue) >= gatherRooms {
 		return 0
 	}
 	if q.holding {
 		return -1
+	}
+	select {
+	case <-q.back: // an earlier round trip's: the one to wait for is still out
+	default:
 	}
 	wait := time.Until(q.since.Add(q.hold))
 	if wait > 0 {
 		q.holding = true
 	}
 	return max(wait, 0)
+}
+
+// sent counts a round trip going out, came one coming back (and wakes
+// the worker waiting for it).
+func (q *submitter) sent() {
+	q.mu.Lock()
+	q.busy++
+	q.mu.Unlock()
+}
+
+func (q *submitter) came() {
+	q.mu.Lock()
+	q.busy--
+	q.mu.Unlock()
+	select {
+	case q.back <- struct{}{}:
+	default:
+	}
 }
 
 // held ends a worker's hold.
@@ -177,6 +205,8 @@ func (l *Log) submitWorker() {
 				l.sub.stop()
 				return
 			case <-hold.C:
+			case <-l.sub.back:
+				hold.Stop()
 			}
 			l.sub.held()
 		}
@@ -204,6 +234,7 @@ func (l *Log) pipeline(reqs []submitReq) {
 	for i := range reqs {
 		todo[i] = i
 	}
+	l.sub.sent()
 	for attempt := 0; ; attempt++ {
 		l.sendGroups(ctx, reqs, todo, res)
 		again := todo[:0:0]
@@ -226,6 +257,7 @@ func (l *Log) pipeline(reqs []submitReq) {
 		}
 		todo = again
 	}
+	l.sub.came() // the next pipeline may go while this one's replies are handed out
 	l.metrics.PipelineTime.Observe(time.Since(start).Seconds())
 	if l.cl.cluster != nil {
 		for i := range res {
@@ -311,13 +343,23 @@ func (l *Log) sendGroups(ctx context.Context, reqs []submitReq, todo []int, res 
 // or SCRIPT FLUSH) did not run; those batches go again in one more round
 // trip, after a SCRIPT LOAD in the same pipeline.
 func (l *Log) sendTo(ctx context.Context, c *goredis.Client, reqs []submitReq, idx []int, res []oplog.SubmitResult) {
-	conn := c.Conn() // one connection: WAIT counts the writes sent on it
-	defer conn.Close()
+	// A pipeline goes on one pooled connection. With WAIT the scripts,
+	// WAIT and the publishes after it must share one (WAIT counts the
+	// writes of its connection), so the connection is held for all of
+	// them; without it a pipeline is all there is, and holding a
+	// connection only costs a Conn for every round trip.
+	var conn *goredis.Conn
+	newPipe := c.Pipeline
+	if l.waitReplicas > 0 {
+		conn = c.Conn()
+		defer conn.Close()
+		newPipe = conn.Pipeline
+	}
 	keys := make([][]string, len(idx))
 	args := make([][]any, len(idx))
 	cmds := make([]*goredis.Cmd, len(idx))
 	l.metrics.PipelineRooms.Observe(float64(len(idx)))
-	pipe := conn.Pipeline()
+	pipe := newPipe()
 	for k, i := range idx {
 		q := reqs[i]
 		keys[k], args[k] = submitArgs(q.room, q.epoch, q.subs, l.publishIn(), l.marks.get(q.room, q.epoch))
@@ -333,7 +375,7 @@ func (l *Log) sendTo(ctx context.Context, c *goredis.Client, reqs []submitReq, i
 	}
 	if len(again) > 0 {
 		l.metrics.PipelineRooms.Observe(float64(len(again)))
-		pipe = conn.Pipeline()
+		pipe = newPipe()
 		pipe.ScriptLoad(ctx, submitLua)
 		for _, k := range again {
 			cmds[k] = submitScript.EvalSha(ctx, pipe, keys[k], args[k]...)

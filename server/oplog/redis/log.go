@@ -141,7 +141,7 @@ func Open(url string, cfg *config.Config, log *slog.Logger, m *metrics.Metrics) 
 		deadline:     redisDeadline,
 		rooms:        make(map[string]oplog.Listener),
 		stop:         make(chan struct{}),
-		sub:          newSubmitter(cfg.RedisHold),
+		sub:          submitter{kick: make(chan struct{}, 1), hold: cfg.RedisHold, gap: time.Second},
 		id:           oplog.NewEpoch(),
 		relayQ:       make(chan relayed, relayQueue),
 	}

@@ -26,24 +26,23 @@ import (
 //
 // submitWorkers goroutines take turns: each takes everything queued (up to
 // maxPipeRooms rooms and about maxPipeOps ops), sends it, and distributes
-// the replies.
+// the replies. While they are busy new requests accumulate, so the busier
+// the replica, the more rooms share a round trip.
 //
 // A round trip's system calls are most of what Redis spends on a batch
 // of a few ops: reading the pipeline, writing the replies, writing each
-// subscribed replica its messages, appending to the append-only file; and
-// each round trip wakes both replicas' rooms and their readers apart, so
-// a replica whose boards' batches each go alone costs the whole cluster
-// far more per op than one whose batches go a few at a time
-// (BENCHMARKS.md). The rule is group commit (Nagle's with an ack): a batch
-// that finds no round trip in flight goes at once, so a quiet pipe adds no
-// latency; batches that come while one is in flight wait for it to come
-// back and then go together, so the gathering grows with the load and
-// with Redis's own delay, which is where it saves the most. A batch waits
-// at most hold (--redis-hold) for the round trip in flight: past that a
-// second one goes beside it, as a slow round trip must not hold every
-// board. A fixed hold on every batch gathered more at a steady rate, but
-// it put its whole length on every op's latency where the machine was
-// quiet (BENCHMARKS.md).
+// subscribed replica its messages, appending to the append-only file.
+// Round trips are short, so a replica whose boards' batches come at
+// different moments would send nearly every batch alone, and Redis would
+// spend about twice per op what it does at four batches a round trip
+// (BENCHMARKS.md). So the oldest batch queued may wait up to hold
+// (--redis-hold) for others, but only while batches come at least that
+// often (gap, averaged): where none is likely to follow within the hold,
+// waiting would add latency and gather nothing. Waiting only while a
+// round trip is in flight (group commit) was tried instead: on a quiet
+// machine a round trip is too short to gather much, and on a busy one it
+// gathered less than the hold, so it saved less CPU at no better tail
+// (BENCHMARKS.md).
 
 const (
 	submitWorkers = 2
@@ -62,19 +61,15 @@ type submitReq struct {
 }
 
 type submitter struct {
-	mu      sync.Mutex // guards the fields below but kick, back and hold
+	mu      sync.Mutex // guards the fields below but kick and hold
 	queue   []submitReq
-	since   time.Time // when the oldest request queued came
-	busy    int       // round trips in flight
-	holding bool      // a worker waits with the queue for the round trip in flight
+	since   time.Time     // when the oldest request queued came
+	last    time.Time     // when the last request came
+	gap     time.Duration // between requests, a moving average (from 1s: quiet)
+	holding bool          // a worker waits out the hold for the queue
 	stopped bool
 	kick    chan struct{} // a request is queued (capacity 1: one wake-up pending is enough)
-	back    chan struct{} // a round trip came back (capacity 1, as kick)
-	hold    time.Duration // how long a request may wait for the round trip in flight; <= 0: never
-}
-
-func newSubmitter(hold time.Duration) submitter {
-	return submitter{kick: make(chan struct{}, 1), back: make(chan struct{}, 1), hold: hold}
+	hold    time.Duration // how long the oldest request may wait for others; <= 0: never
 }
 
 // Submit queues a room's batch; its result arrives on reply, which must
@@ -87,8 +82,11 @@ func (l *Log) Submit(room string, epoch uint64, subs []oplog.BatchOp, reply chan
 		reply <- oplog.SubmitResult{Epoch: epoch, Err: goredis.ErrClosed}
 		return
 	}
+	now := time.Now()
+	q.gap += (min(now.Sub(q.last), time.Second) - q.gap) / 8 // a long quiet spell counts as 1s: the average is soon back
+	q.last = now
 	if len(q.queue) == 0 {
-		q.since = time.Now()
+		q.since = now
 	}
 	q.queue = append(q.queue, submitReq{room: room, epoch: epoch, subs: subs, reply: reply})
 	q.mu.Unlock()
@@ -122,45 +120,23 @@ func (q *submitter) take(buf []submitReq) []submitReq {
 	return buf
 }
 
-// holdFor says how long a worker woken for the queue should wait for the
-// round trip in flight before it takes the queue: 0 to take it now, -1
-// to leave it to the worker already waiting.
+// holdFor says how long a worker woken for the queue should wait before
+// it takes it: 0 to take it now, -1 to leave it to the worker already
+// waiting for it.
 func (q *submitter) holdFor() time.Duration {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.hold <= 0 || q.busy == 0 || len(q.queue) == 0 || len(q.queue) >= gatherRooms {
+	if q.hold <= 0 || q.gap > q.hold || len(q.queue) == 0 || len(q.queue) >= gatherRooms {
 		return 0
 	}
 	if q.holding {
 		return -1
-	}
-	select {
-	case <-q.back: // an earlier round trip's: the one to wait for is still out
-	default:
 	}
 	wait := time.Until(q.since.Add(q.hold))
 	if wait > 0 {
 		q.holding = true
 	}
 	return max(wait, 0)
-}
-
-// sent counts a round trip going out, came one coming back (and wakes
-// the worker waiting for it).
-func (q *submitter) sent() {
-	q.mu.Lock()
-	q.busy++
-	q.mu.Unlock()
-}
-
-func (q *submitter) came() {
-	q.mu.Lock()
-	q.busy--
-	q.mu.Unlock()
-	select {
-	case q.back <- struct{}{}:
-	default:
-	}
 }
 
 // held ends a worker's hold.
@@ -205,8 +181,6 @@ func (l *Log) submitWorker() {
 				l.sub.stop()
 				return
 			case <-hold.C:
-			case <-l.sub.back:
-				hold.Stop()
 			}
 			l.sub.held()
 		}
@@ -234,7 +208,6 @@ func (l *Log) pipeline(reqs []submitReq) {
 	for i := range reqs {
 		todo[i] = i
 	}
-	l.sub.sent()
 	for attempt := 0; ; attempt++ {
 		l.sendGroups(ctx, reqs, todo, res)
 		again := todo[:0:0]
@@ -257,7 +230,6 @@ func (l *Log) pipeline(reqs []submitReq) {
 		}
 		todo = again
 	}
-	l.sub.came() // the next pipeline may go while this one's replies are handed out
 	l.metrics.PipelineTime.Observe(time.Since(start).Seconds())
 	if l.cl.cluster != nil {
 		for i := range res {
@@ -347,7 +319,7 @@ func (l *Log) sendTo(ctx context.Context, c *goredis.Client, reqs []submitReq, i
 	// WAIT and the publishes after it must share one (WAIT counts the
 	// writes of its connection), so the connection is held for all of
 	// them; without it a pipeline is all there is, and holding a
-	// connection only costs a Conn for every round trip.
+	// connection would only cost a Conn for every round trip.
 	var conn *goredis.Conn
 	newPipe := c.Pipeline
 	if l.waitReplicas > 0 {

@@ -316,87 +316,51 @@ func waitReplies(t *testing.T, replies <-chan oplog.SubmitResult, n int, what st
 	}
 }
 
-// holdRoundTrip sends one room's batch and keeps its round trip in
-// flight, at pc's gate, until the returned func lets it go; the batches
-// sent meanwhile pass the gate.
-func holdRoundTrip(t *testing.T, l *Log, pc *pipeCounter) (replies <-chan oplog.SubmitResult, release func()) {
-	t.Helper()
-	gate := make(chan struct{})
-	pc.mu.Lock()
-	pc.gate = gate
-	before := pc.pipelines
-	pc.mu.Unlock()
-	replies = submitRooms(t, l, 1)
-	for {
-		if p, _, _ := pc.counts(); p > before {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
-	pc.mu.Lock()
-	pc.gate = nil
-	pc.mu.Unlock()
-	var once sync.Once
-	release = func() { once.Do(func() { close(gate) }) }
-	t.Cleanup(release)
-	return replies, release
-}
-
-// While a round trip is in flight, other boards' batches wait for it and
-// then go together in one; a queue of gatherRooms boards goes at once.
-func TestRedisSubmitterGathersBatchesWhileARoundTripIsInFlight(t *testing.T) {
+// On a busy replica (batches come more often than the hold) a batch waits
+// for other boards' batches, and they go in one round trip; a queue of
+// gatherRooms boards goes at once, whatever is left of the hold.
+func TestRedisSubmitterHoldsABusyReplicasBatchesForOneRoundTrip(t *testing.T) {
 	l, pc, _ := testLogAt(t, redistest.Shared(t))
 	waitReplies(t, submitRooms(t, l, 1), 1, "a first batch") // Redis has the script cached after it
 	l.sub.mu.Lock()
+	l.sub.hold, l.sub.gap = 2*time.Second, 0
+	l.sub.mu.Unlock()
+	before, _, _ := pc.counts()
+	waitReplies(t, submitRooms(t, l, 5), 5, "five boards")
+	if p, _, _ := pc.counts(); p-before != 1 {
+		t.Errorf("five boards' batches took %d round trips, want 1", p-before)
+	}
+	l.sub.mu.Lock()
 	l.sub.hold = time.Hour
 	l.sub.mu.Unlock()
-
-	first, release := holdRoundTrip(t, l, pc)
-	before, _, _ := pc.counts()
-	five := submitRooms(t, l, 5)
-	select {
-	case r := <-five:
-		t.Fatalf("a batch went beside the round trip in flight: %+v", r)
-	case <-time.After(200 * time.Millisecond):
-	}
-	release()
-	waitReplies(t, first, 1, "the round trip in flight")
-	waitReplies(t, five, 5, "five boards after it")
-	if p, _, _ := pc.counts(); p-before != 1 {
-		t.Errorf("five boards' batches took %d round trips after the one in flight, want 1", p-before)
-	}
-
-	first, release = holdRoundTrip(t, l, pc)
-	waitReplies(t, submitRooms(t, l, gatherRooms), gatherRooms, "a full queue beside a round trip held an hour")
-	release()
-	waitReplies(t, first, 1, "the round trip in flight")
+	waitReplies(t, submitRooms(t, l, gatherRooms), gatherRooms, "a full queue held an hour")
 }
 
-// With no round trip in flight a batch goes at once, whatever the hold; a
-// batch waiting for a round trip when the log closes is failed, not lost.
-func TestRedisSubmitterHoldsNothingWhileThePipeIsIdle(t *testing.T) {
-	l, pc, closeLog := testLogAt(t, redistest.Shared(t))
+// On a quiet replica (batches come further apart than the hold) a batch
+// is not held at all; a batch held when the log closes is failed, not
+// lost.
+func TestRedisSubmitterHoldsNothingOnAQuietReplica(t *testing.T) {
+	l, _, closeLog := testLogAt(t, redistest.Shared(t))
 	l.sub.mu.Lock()
 	l.sub.hold = time.Hour
 	l.sub.mu.Unlock()
 	for i := range 3 {
-		waitReplies(t, submitRooms(t, l, 1), 1, fmt.Sprintf("batch %d on an idle pipe", i))
+		l.sub.mu.Lock()
+		l.sub.gap = 2 * time.Hour // as if the last batch came long ago
+		l.sub.mu.Unlock()
+		waitReplies(t, submitRooms(t, l, 1), 1, fmt.Sprintf("quiet batch %d held an hour", i))
 	}
-	_, release := holdRoundTrip(t, l, pc)
-	waiting := submitRooms(t, l, 1)
-	closed := make(chan struct{})
-	go func() {
-		closeLog()
-		close(closed)
-	}()
+	l.sub.mu.Lock()
+	l.sub.gap = 0
+	l.sub.mu.Unlock()
+	replies := submitRooms(t, l, 1)
+	closeLog()
 	select {
-	case r := <-waiting:
+	case r := <-replies:
 		if r.Err == nil {
-			t.Fatalf("a batch waiting as the log closed succeeded: %+v", r)
+			t.Fatalf("a batch held as the log closed succeeded: %+v", r)
 		}
 	case <-time.After(30 * time.Second):
-		t.Fatal("a batch waiting as the log closed got no reply")
+		t.Fatal("a batch held as the log closed got no reply")
 	}
-	release()
-	<-closed
 }

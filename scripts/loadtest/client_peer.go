@@ -131,6 +131,11 @@ func countPeerOp(c *client, now, a, n int64, b []byte) {
 		return
 	}
 	l.lat.add(now - sent)
+	if c.replica == d.c.replica {
+		l.latNear.add(now - sent)
+	} else {
+		l.latFar.add(now - sent)
+	}
 	l.peerPoints.Add(int64(d.pts[n]))
 }
 

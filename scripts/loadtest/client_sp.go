@@ -184,6 +184,11 @@ func (s *spConn) ops(b []byte, now int64) {
 			}
 		} else if l.counts(sent) {
 			l.lat.add(now - sent)
+			if c.replica == d.c.replica {
+				l.latNear.add(now - sent)
+			} else {
+				l.latFar.add(now - sent)
+			}
 			peerPts += int64(pts)
 		}
 	}

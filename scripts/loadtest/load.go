@@ -25,6 +25,9 @@ type load struct {
 	clock
 	lat  histogram // op send to peer receipt
 	self histogram // op send to its echo back to the author (sketchpad's ack)
+	// With more than one replica, lat split by where the peer is: on its
+	// drawer's replica (the sequencer's reply) or on another (pub/sub).
+	latNear, latFar histogram
 
 	// Progress counters, summed into the report at the end too.
 	peerPoints atomic.Int64 // points delivered to clients other than their author
@@ -98,11 +101,12 @@ type drawer struct {
 // client is one connection's counters (owned by its read goroutine unless
 // atomic) and its protocol state.
 type client struct {
-	l      *load
-	room   *room
-	id     int    // index in the run
-	author uint32 // sketchpad: from Welcome; peer: id+1
-	d      *drawer
+	l       *load
+	room    *room
+	id      int    // index in the run
+	author  uint32 // sketchpad: from Welcome; peer: id+1
+	replica int    // index of the replica it is connected to
+	d       *drawer
 
 	counts   []uint64 // ops seen per drawer of the room (by drawer ord)
 	lastSeq  uint64   // sketchpad: last sequence number seen

@@ -36,6 +36,10 @@ type report struct {
 
 	Latency latencyStats  `json:"latency"`        // op sent to a peer's receipt
 	Echo    *latencyStats `json:"echo,omitempty"` // op sent to its return to the author (sketchpad's ack)
+	// With more than one replica: Latency for peers on the drawer's
+	// replica (near) and on another one (far: the op came by pub/sub).
+	Near *latencyStats `json:"latency_drawers_replica,omitempty"`
+	Far  *latencyStats `json:"latency_other_replica,omitempty"`
 	// The server's sketchpad_fanout_seconds over the window: its rooms'
 	// wait from an op's arrival to its frame being queued, per flush.
 	ServerWait *serverWait `json:"server_fanout_wait,omitempty"`
@@ -180,6 +184,10 @@ func newReport(cfg *config, tgt *target, rooms int) *report {
 // client's, read after their connections closed.
 func (r *report) fill(l *load, rooms []*room, kind string) {
 	r.Latency = l.lat.stats()
+	if far := l.latFar.stats(); far.N > 0 {
+		near := l.latNear.stats()
+		r.Near, r.Far = &near, &far
+	}
 	if kind == "sketchpad" {
 		e := l.self.stats()
 		r.Echo = &e
@@ -403,6 +411,10 @@ func (r *report) writeTable(w io.Writer) {
 		if w := r.ServerWait; w != nil {
 			p("server's room wait", "p50 %s, p99 %s, %.1f%% of %.0f flushes over 50 ms (sketchpad_fanout_seconds: op arrival to frame queued)",
 				w.P50, w.P99, 100*w.Over50, w.Flushes)
+		}
+		if r.Near != nil {
+			p("  on the drawer's replica", "p50 %.2f ms  p99 %.2f ms", r.Near.P50, r.Near.P99)
+			p("  on another replica", "p50 %.2f ms  p99 %.2f ms", r.Far.P50, r.Far.P99)
 		}
 		if r.Echo != nil && r.Echo.N > 0 {
 			p("echo to author (ack)", "p50 %.2f ms  p99 %.2f ms", r.Echo.P50, r.Echo.P99)

@@ -145,6 +145,7 @@ func connectOne(ctx context.Context, tgt *target, c *client, audit bool) (*sessi
 			j = k
 		}
 	}
+	c.replica = j % max(1, len(tgt.bases))
 	timeout := time.NewTimer(30 * time.Second)
 	defer timeout.Stop()
 	if tgt.kind == "peer" {

@@ -38,7 +38,11 @@ import (
 // (BENCHMARKS.md). So the oldest batch queued may wait up to hold
 // (--redis-hold) for others, but only while batches come at least that
 // often (gap, averaged): where none is likely to follow within the hold,
-// waiting would add latency and gather nothing.
+// waiting would add latency and gather nothing. Waiting only while a
+// round trip is in flight (group commit) was tried instead: on a quiet
+// machine a round trip is too short to gather much, and on a busy one it
+// gathered less than the hold, so it saved less CPU at no better tail
+// (BENCHMARKS.md).
 
 const (
 	submitWorkers = 2
@@ -311,13 +315,23 @@ func (l *Log) sendGroups(ctx context.Context, reqs []submitReq, todo []int, res 
 // or SCRIPT FLUSH) did not run; those batches go again in one more round
 // trip, after a SCRIPT LOAD in the same pipeline.
 func (l *Log) sendTo(ctx context.Context, c *goredis.Client, reqs []submitReq, idx []int, res []oplog.SubmitResult) {
-	conn := c.Conn() // one connection: WAIT counts the writes sent on it
-	defer conn.Close()
+	// A pipeline goes on one pooled connection. With WAIT the scripts,
+	// WAIT and the publishes after it must share one (WAIT counts the
+	// writes of its connection), so the connection is held for all of
+	// them; without it a pipeline is all there is, and holding a
+	// connection would only cost a Conn for every round trip.
+	var conn *goredis.Conn
+	newPipe := c.Pipeline
+	if l.waitReplicas > 0 {
+		conn = c.Conn()
+		defer conn.Close()
+		newPipe = conn.Pipeline
+	}
 	keys := make([][]string, len(idx))
 	args := make([][]any, len(idx))
 	cmds := make([]*goredis.Cmd, len(idx))
 	l.metrics.PipelineRooms.Observe(float64(len(idx)))
-	pipe := conn.Pipeline()
+	pipe := newPipe()
 	for k, i := range idx {
 		q := reqs[i]
 		keys[k], args[k] = submitArgs(q.room, q.epoch, q.subs, l.publishIn(), l.marks.get(q.room, q.epoch))
@@ -333,7 +347,7 @@ func (l *Log) sendTo(ctx context.Context, c *goredis.Client, reqs []submitReq, i
 	}
 	if len(again) > 0 {
 		l.metrics.PipelineRooms.Observe(float64(len(again)))
-		pipe = conn.Pipeline()
+		pipe = newPipe()
 		pipe.ScriptLoad(ctx, submitLua)
 		for _, k := range again {
 			cmds[k] = submitScript.EvalSha(ctx, pipe, keys[k], args[k]...)

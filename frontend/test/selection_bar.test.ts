@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BAR_GAP, HANDLE_REACH, ROTATE_REACH, placeBar } from '../src/geometry/bar_place';
 import type { Box } from '../src/geometry/free_area';
-import { keyText } from '../src/ui/selection_bar';
+import { keyText } from '../src/ui/key_caps';
 
 // A phone's screen under a 54 px toolbar; the bar at 5 buttons of 44 px.
 const phone: Box = { left: 8, top: 62, right: 382, bottom: 836 };

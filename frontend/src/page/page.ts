@@ -288,7 +288,7 @@ export class Page {
     });
     if (!embed) this.layout.addHelp(this.help.el);
     ui.append(this.history.el);
-    this.actions = selectionActions({ editor: this.editor, decor: this.decor.el, tool: () => this.tools.tool, view: () => this.renderer.view, selecting: () => this.input.selecting.marquee !== null || this.input.selecting.lasso !== null, readOnly: () => this.readOnly || this.pastShown(), tell: (m) => this.status.flash(m) });
+    this.actions = selectionActions({ editor: this.editor, decor: this.decor.el, tool: () => this.tools.tool, view: () => this.renderer.view, busy: () => this.input.selecting.marquee !== null || this.input.selecting.lasso !== null || this.textEditor.active, readOnly: () => this.readOnly || this.pastShown(), tell: (m) => this.status.flash(m) });
     // An embed's panels are the host's page's business: not remembered.
     this.layout.fold(embed ? {} : me.folds, embed ? () => undefined : (f) => this.prefs.update((p) => ({ ...p, folds: { ...p.folds, ...f } })));
     canvas.dataset.tool = this.tools.tool;

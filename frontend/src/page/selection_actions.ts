@@ -1,6 +1,6 @@
 // The selection's action bar (ui/selection_bar) on the page: shown with the
 // select or lasso tool while something is selected and nothing is being
-// dragged, on a page that may change the board; its buttons do what the
+// dragged or typed, on a page that may change the board; its buttons do what the
 // keyboard's commands do (page/key_commands), and its copy goes through the
 // browser's copy event (page/clipboard_control), as Ctrl/⌘+C does.
 
@@ -22,8 +22,8 @@ export interface SelectionActionsDeps {
   readonly decor: HTMLElement;
   readonly tool: () => Tool;
   readonly view: () => View;
-  /** A marquee or a lasso is being drawn. */
-  readonly selecting: () => boolean;
+  /** A marquee or a lasso is being drawn, or a text typed into: the bar waits. */
+  readonly busy: () => boolean;
   readonly readOnly: () => boolean;
   /** Says something to the person. */
   readonly tell: (message: string) => void;
@@ -50,7 +50,7 @@ export function selectionActions(d: SelectionActionsDeps): { frame(): void } {
   };
   return {
     frame() {
-      const shown = selects(d.tool()) && !d.readOnly() && editor.selection.length > 0 && !editor.busy && !d.selecting();
+      const shown = selects(d.tool()) && !d.readOnly() && editor.selection.length > 0 && !editor.busy && !d.busy();
       const r = shown ? editor.selectionBounds() : null;
       if (!r || isEmpty(r)) {
         bar.update(null, area);

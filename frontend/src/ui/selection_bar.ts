@@ -17,7 +17,7 @@
 import type { Box } from '../geometry/free_area';
 import { placeBar, type BarSize } from '../geometry/bar_place';
 import { h, ICONS } from './dom';
-import { isApple, keyParts } from './key_caps';
+import { isApple, keyText } from './key_caps';
 import { button } from './tb_button';
 
 /** BarAction is what a button of the bar does. */
@@ -31,13 +31,6 @@ const BUTTONS: ReadonlyArray<readonly [BarAction, string, string, string]> = [
   ['back', 'Send to back', '[', ICONS.back],
   ['delete', 'Delete', 'Delete / Backspace', ICONS.trash],
 ];
-
-/** keyText writes a shortcut's keys as text (ui/key_caps), with ⌘ for Ctrl on Apple platforms. */
-export function keyText(keys: string, apple: boolean): string {
-  return keyParts(keys, apple)
-    .map((p) => (typeof p === 'string' ? p : p.kbd))
-    .join('');
-}
 
 export class SelectionBar {
   readonly el: HTMLElement;

@@ -40,8 +40,8 @@ const barShown = `(() => { const b = document.querySelector('[data-testid="selec
 
 // checkBar fails the test unless each of the bar's buttons is inside the
 // window, on top (the point at its middle is the button), at least 44 × 44
-// CSS pixels, and clear of the selection's handles.
-func checkBar(t *testing.T, p *person, what string) {
+// CSS pixels on a touch screen (side), and clear of the selection's handles.
+func checkBar(t *testing.T, p *person, what string, side int) {
 	t.Helper()
 	p.waitFor(what+": the bar shown", barShown)
 	p.shownBox("selection-bar") // placed in the frames after it shows
@@ -52,7 +52,7 @@ func checkBar(t *testing.T, p *person, what string) {
 		for (const b of document.querySelectorAll('[data-testid="selection-bar"] button')) {
 			const r = b.getBoundingClientRect();
 			const id = b.dataset.testid;
-			if (r.width < 44 || r.height < 44) bad.push(id + ' is ' + r.width + '×' + r.height);
+			if (r.width < `+itoa(side)+` || r.height < `+itoa(side)+`) bad.push(id + ' is ' + r.width + '×' + r.height);
 			if (r.left < 0 || r.top < 0 || r.right > innerWidth || r.bottom > innerHeight) bad.push(id + ' is outside the window');
 			const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
 			if (!hit || !b.contains(hit)) bad.push(id + ' is covered');
@@ -114,7 +114,7 @@ func TestOnAPhoneTheSelectionBarDeletesDuplicatesAndReordersForEveryone(t *testi
 		t.Helper()
 		p.tap(ax, ay)
 		p.waitFor(what+": A selected", `window.sketchpad.selected() === 1`)
-		checkBar(t, p, what)
+		checkBar(t, p, what, 44)
 	}
 	undo := func(what string, want *canvas.Board) *canvas.Board {
 		t.Helper()
@@ -146,6 +146,11 @@ func TestOnAPhoneTheSelectionBarDeletesDuplicatesAndReordersForEveryone(t *testi
 	}
 	pick("picked")
 
+	// Copy: the browser's copy event, which the page fills as Ctrl+C does.
+	p.eval(`document.addEventListener('copy', (e) => { window.copyTaken = e.defaultPrevented && e.clipboardData.getData('text/plain').length > 0; }), true`, &shown)
+	p.tapOn("sel-copy")
+	p.waitFor("the copy taken by the page", `window.copyTaken === true`)
+
 	// Bring to front: A above B, for both and in the server's picture.
 	drawnBoard := board
 	p.tapOn("sel-front")
@@ -159,13 +164,13 @@ func TestOnAPhoneTheSelectionBarDeletesDuplicatesAndReordersForEveryone(t *testi
 	if p.eval(`window.sketchpad.selected() === 1`, &shown); !shown {
 		pick("picked again")
 	}
-	checkBar(t, p, "before duplicate")
+	checkBar(t, p, "before duplicate", 44)
 	p.tapOn("sel-duplicate")
 	board = sameEverywhere(t, "duplicate", p, d, board, base, room)
 	if n := len(visible(board)); n != 3 {
 		t.Fatalf("duplicate: %d strokes shown, want 3", n)
 	}
-	checkBar(t, p, "the copy selected")
+	checkBar(t, p, "the copy selected", 44)
 	board = undo("duplicate", drawnBoard)
 
 	// Delete: A gone for both; undo brings it back.
@@ -177,4 +182,31 @@ func TestOnAPhoneTheSelectionBarDeletesDuplicatesAndReordersForEveryone(t *testi
 	}
 	p.waitFor("the bar hidden with nothing selected", `!(`+barShown+`)`)
 	undo("delete", drawnBoard)
+
+	// The desk has the bar too, clear of the handles, as Excalidraw does.
+	d.tool("select")
+	d.keys("a", input.ModifierCtrl)
+	d.waitFor("both selected", `window.sketchpad.selected() === 2`)
+	checkBar(t, d, "the desk", 28)
+
+	// A drag of the selection hides the bar until the button is released.
+	bx, by := d.onScreen(float64(min(a.Points[0].X, a.Points[1].X)), float64(a.Points[0].Y+a.Points[1].Y)/2)
+	d.run("press and move the selection", chromedp.ActionFunc(func(ctx context.Context) error {
+		if err := input.DispatchMouseEvent(input.MouseMoved, bx, by).Do(ctx); err != nil {
+			return err
+		}
+		if err := input.DispatchMouseEvent(input.MousePressed, bx, by).WithButton(input.Left).WithButtons(1).WithClickCount(1).Do(ctx); err != nil {
+			return err
+		}
+		for i := 1; i <= 5; i++ {
+			if err := input.DispatchMouseEvent(input.MouseMoved, bx+float64(8*i), by).WithButton(input.Left).WithButtons(1).Do(ctx); err != nil {
+				return err
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		return nil
+	}))
+	d.waitFor("the bar hidden while dragging", `!(`+barShown+`)`)
+	d.run("release", input.DispatchMouseEvent(input.MouseReleased, bx+40, by).WithButton(input.Left).WithButtons(0).WithClickCount(1))
+	checkBar(t, d, "the desk after the drag", 28)
 }

@@ -97,12 +97,11 @@ func TestOnAPhoneTheSelectionBarDeletesDuplicatesAndReordersForEveryone(t *testi
 	d.open(base + "/b/" + room)
 
 	// The desk draws two overlapping rectangles, A under B.
-	board := canvas.NewBoard(0)
 	d.tool("rect")
 	d.drag(line(80, 220, 220, 340, 12))
 	d.drag(line(160, 280, 300, 420, 12))
 	settledAfter(t, 0, d, p)
-	board = identical(t, "drawing", d, p)
+	board := identical(t, "drawing", d, p)
 	if len(board.Strokes()) != 2 {
 		t.Fatalf("%d strokes drawn, want 2", len(board.Strokes()))
 	}

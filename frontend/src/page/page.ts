@@ -63,6 +63,7 @@ import { here, nameBox } from './later_parts';
 import { rowControls } from './row_controls';
 import { inSteps, inTasks, yieldToMain } from './start_tasks';
 import { holdPointer } from '../input/early_pointer';
+import { selectionActions } from './selection_actions';
 
 export class Page {
   private prefs!: PagePrefs;
@@ -103,6 +104,7 @@ export class Page {
   /** The View only badge in the toolbar. */
   private badge!: HTMLElement;
   private layout!: PageLayout;
+  private actions!: { frame(): void }; // The selection's action bar (page/selection_actions).
   /** The name box and this person's color picker (not in an embed). */
   private nameBox: NameBox | null = null;
   /** The page's first layout is done: the toolbar's row is fitted from then on, not while being built. */
@@ -287,6 +289,7 @@ export class Page {
     });
     if (!embed) this.layout.addHelp(this.help.el);
     ui.append(this.history.el);
+    this.actions = selectionActions({ editor: this.editor, decor: this.decor.el, tool: () => this.tools.tool, view: () => this.renderer.view, busy: () => this.input.selecting.marquee !== null || this.input.selecting.lasso !== null || this.textEditor.active, readOnly: () => this.readOnly || this.pastShown(), tell: (m) => this.status.flash(m) });
     // An embed's panels are the host's page's business: not remembered.
     this.layout.fold(embed ? {} : me.folds, embed ? () => undefined : (f) => this.prefs.update((p) => ({ ...p, folds: { ...p.folds, ...f } })));
     canvas.dataset.tool = this.tools.tool;
@@ -532,6 +535,7 @@ export class Page {
     this.others.drawClaims();
     this.history.frame();
     this.decor.update(renderer.view, selects(this.tools.tool) ? editor.selectionBounds() : null, this.input.selecting.marquee, this.input.selecting.lasso);
+    this.actions.frame();
     this.tools.syncSelection();
     this.whoDrew.frame();
     this.view.frame();
@@ -557,9 +561,7 @@ export class Page {
     }
   }
 
-  private relayout(): void {
-    if (this.laidOut) this.layout.relayout();
-  }
+  private relayout(): void { if (this.laidOut) this.layout.relayout(); }
 
   private onState(s: ConnState): void {
     this.status.set(s);

@@ -1,6 +1,7 @@
 // How the help panel writes a shortcut's keys (ui/help_tables): keycaps
-// and the words between, with ⌘ for Ctrl on Apple platforms, whose
-// command key the keyboard takes as Ctrl (input/shortcuts). Pure.
+// and the words between (or plain text, for a button's title), with ⌘ for
+// Ctrl on Apple platforms, whose command key the keyboard takes as Ctrl
+// (input/shortcuts). Pure.
 
 /** isApple reports whether this is an Apple platform, whose command key is ⌘. */
 export function isApple(nav: { readonly platform?: string; readonly userAgent?: string }): boolean {
@@ -20,4 +21,11 @@ export function keyParts(text: string, apple = false): Array<{ readonly kbd: str
     });
   });
   return out;
+}
+
+/** keyText writes a shortcut's keys as plain text (a button's title), with ⌘ for Ctrl when apple. Pure. */
+export function keyText(text: string, apple = false): string {
+  return keyParts(text, apple)
+    .map((p) => (typeof p === 'string' ? p : p.kbd))
+    .join('');
 }

@@ -598,4 +598,3 @@ export class Page {
     });
   }
 }
-

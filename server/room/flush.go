@@ -64,21 +64,19 @@ func (r *Room) flush(ctx context.Context, force bool) {
 		}
 		return
 	}
-	if r.sending {
-		if !force {
-			return // after the frame in flight (sent wakes the loop)
-		}
-		r.waitSent()
-		now = time.Now()
-	}
 	if !force && now.Before(r.sendDue()) {
 		return // coalesce (nextDue wakes the loop)
 	}
 	r.spend(now)
 	frame := r.out
 	r.out, r.outHasOps, r.outUrgent = nil, false, false // sessions may still be writing frame; never reuse it
-	r.fanArrived, r.outArrived = r.outArrived, time.Time{}
-	r.sendFrame(frame)
+	for s := range r.sessions {
+		s.Send(frame)
+	}
+	if !r.outArrived.IsZero() {
+		r.hub.metrics.Fanout.Observe(time.Since(r.outArrived).Seconds())
+		r.outArrived = time.Time{}
+	}
 	r.hub.metrics.FramesOut.Add(float64(len(r.sessions)))
 	r.hub.cost.sent(len(r.sessions))
 	if r.snapshotDue() {
@@ -104,11 +102,8 @@ func (r *Room) flush(ctx context.Context, force bool) {
 // board of a few hundred get its ops at once: with a gap, an op that
 // came a moment after the last frame waited the whole gap even when the
 // board's average was far below its budget. And the cheaper a frame (one
-// writev per session on the room's sender, server/ws), the more of them
-// the same budget pays for (BENCHMARKS.md, cheaper frames). Beside the
-// budget, one frame is in flight at a time (sender.go): what becomes
-// ready while a frame's writes go out waits for them, and goes in the
-// next frame.
+// writev on the room's goroutine, server/ws), the more of them the same
+// budget pays for (BENCHMARKS.md, cheaper frames).
 
 // later returns the later of a and b.
 func later(a, b time.Time) time.Time {

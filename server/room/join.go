@@ -19,7 +19,7 @@ func (r *Room) join(ctx context.Context, s Peer, h *canvas.Hello) {
 	}
 	r.retryLoad(ctx)
 	if r.failed != nil {
-		r.closePeer(s, r.unavailableCode(), "board storage unavailable; try again")
+		s.Close(r.unavailableCode(), "board storage unavailable; try again")
 		r.hub.release(r)
 		return
 	}
@@ -29,7 +29,7 @@ func (r *Room) join(ctx context.Context, s Peer, h *canvas.Hello) {
 	replacing := h.Author != 0 && h.Epoch == r.board.Epoch && r.authors[h.Author] != nil && r.authors[h.Author] != s
 	if len(r.sessions) >= r.cfg.MaxRoomClients && !replacing {
 		r.hub.metrics.LimitHits.WithLabelValues("room_clients").Inc()
-		r.closePeer(s, canvas.CloseTryAgain, "this board has the most people it allows; try again later")
+		s.Close(canvas.CloseTryAgain, "this board has the most people it allows; try again later")
 		r.hub.release(r)
 		return
 	}
@@ -60,21 +60,21 @@ func (r *Room) join(ctx context.Context, s Peer, h *canvas.Hello) {
 		if old := r.authors[author]; old != nil && old != s {
 			// The same author reconnected before its old connection was
 			// noticed dead: the newest connection wins.
-			r.closePeer(old, canvas.CloseReplaced, "replaced by a newer connection")
+			old.Close(canvas.CloseReplaced, "replaced by a newer connection")
 			r.leave(old)
 		}
 	} else {
 		if r.handedOut >= canvas.MaxSnapshotAuthors {
 			// A snapshot holds at most this many authors.
 			r.hub.metrics.LimitHits.WithLabelValues("board_authors").Inc()
-			r.closePeer(s, canvas.CloseTryAgain, "this board has had the most people it can; open a new board")
+			s.Close(canvas.CloseTryAgain, "this board has had the most people it can; open a new board")
 			r.hub.release(r)
 			return
 		}
 		id, err := r.newAuthor(ctx)
 		if err != nil {
 			r.logger.Error("new author", "err", err)
-			r.closePeer(s, r.unavailableCode(), "could not join the room; try again")
+			s.Close(r.unavailableCode(), "could not join the room; try again")
 			r.hub.release(r)
 			return
 		}
@@ -123,10 +123,9 @@ func (r *Room) join(ctx context.Context, s Peer, h *canvas.Hello) {
 	r.relayNews(start)
 	if n := len(head) + len(snap) + len(tail); len(snap) >= loadingNoticeFrom {
 		// Ahead of the frame, so a page on a slow link knows to wait.
-		r.sendTo(s, canvas.AppendNotice(nil, &canvas.Notice{Code: canvas.NoticeLoading,
+		s.Send(canvas.AppendNotice(nil, &canvas.Notice{Code: canvas.NoticeLoading,
 			Message: fmt.Sprintf("Loading the board (%.1f MB)…", float64(n)/1e6)}))
 	}
-	r.waitSent()
 	s.SendParts(head, snap, tail)
 }
 
@@ -136,7 +135,6 @@ func (r *Room) leave(s Peer) {
 	if m == nil {
 		return
 	}
-	r.waitSent() // s gets nothing after it left
 	delete(r.sessions, s)
 	r.hub.release(r)
 	if r.authors[m.author] == s {

@@ -81,6 +81,6 @@ func (r *Room) boardFull(s Peer, size growth) {
 		limit = "board_points"
 	}
 	r.hub.metrics.LimitHits.WithLabelValues(limit).Inc()
-	r.sendTo(s, canvas.AppendNotice(nil, &canvas.Notice{Code: canvas.NoticeBoardFull,
+	s.Send(canvas.AppendNotice(nil, &canvas.Notice{Code: canvas.NoticeBoardFull,
 		Message: "This board is full: nothing more can be drawn on it. Clearing it makes room."}))
 }

@@ -134,7 +134,7 @@ func (r *Room) queue(s Peer, author uint32, idx uint64, data []byte, size growth
 		return // closed while the room waited (a reset closes everyone)
 	}
 	if len(c.subs)+len(c.inflight) >= maxHeld {
-		r.closePeer(s, canvas.CloseTryAgain, "board storage unavailable; reconnect later")
+		s.Close(canvas.CloseTryAgain, "board storage unavailable; reconnect later")
 		r.leave(s)
 		return
 	}
@@ -315,7 +315,7 @@ func (r *Room) submitted(res oplog.SubmitResult) {
 			r.sequenced(uint64(seq), canvas.SeqOp{Author: sub.Author, Op: sub.Op}, true)
 		case seq < 0:
 			if r.sessions[sub.s] != nil {
-				r.closePeer(sub.s, canvas.CloseGap, "op index ahead of the room")
+				sub.s.Close(canvas.CloseGap, "op index ahead of the room")
 				r.leave(sub.s)
 			}
 		}
@@ -486,7 +486,7 @@ func (r *Room) reopen() {
 	r.order.subs, r.arrived = nil, time.Time{}
 	r.order.held.recount(&r.order)
 	for s := range r.sessions {
-		r.closePeer(s, canvas.CloseReset, "board history was reset; reconnect")
+		s.Close(canvas.CloseReset, "board history was reset; reconnect")
 		r.leave(s)
 	}
 }

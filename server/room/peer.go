@@ -4,10 +4,8 @@ import "github.com/sketchpad/sketchpad/canvas"
 
 // Peer is what a room needs of a connection: the WebSocket session
 // implements it (server/ws), and the room's unit tests use a fake. A room
-// calls these from its own goroutine, or Send of its frame for everyone
-// from the goroutine that writes that frame (sender.go), never two at
-// once on one peer; it must never wait on a peer, so none of them may
-// block.
+// calls these from its own goroutine and must never wait on a peer, so
+// none of them may block.
 type Peer interface {
 	// Send queues a frame shared with the room's other peers: it must
 	// not be changed or kept past its write.

@@ -19,8 +19,7 @@ import (
 //
 // The loop batches: after an event it drains whatever else is waiting, then
 // flushes once: the new ops go to the store in one append (durable), and
-// one frame (encoded once) goes to every session, written by a goroutine
-// of its own while the loop goes on (sender.go). Ops are acknowledged to
+// one frame (encoded once) goes to every session. Ops are acknowledged to
 // their author by that frame, so nothing acknowledged is ever lost.
 //
 // The room knows one oplog.Log, which numbers its ops and keeps them, and
@@ -96,13 +95,6 @@ type Room struct {
 	// in out, arrived.
 	commitArrived, outArrived time.Time
 	outHasOps                 bool // r.out holds ops (or a snapshot): send before a join's view is cut
-	// The frame in flight (sender.go): whether one is, the sessions it
-	// goes to (read by its goroutine until sentDone), and when the
-	// oldest op in it arrived.
-	sending    bool
-	fan        []Peer
-	sentDone   chan struct{}
-	fanArrived time.Time
 	// The encoded Snapshot message of the board at snapSeq, shared by the
 	// joiners that arrive while the board does not change.
 	snapMsg []byte
@@ -201,7 +193,6 @@ func newRoom(name string, hub *Hub) *Room {
 		recent:   newRecentOps(hub.cfg),
 
 		submitDone: make(chan oplog.SubmitResult, 1),
-		sentDone:   make(chan struct{}, 1),
 	}
 	r.rem.by = make(map[uint64]*replica)
 	if rl, ok := hub.log.(oplog.Relay); ok && r.shared {
@@ -310,8 +301,6 @@ func (r *Room) loop(woken bool) {
 			r.unhandled = nil
 		case res := <-r.submitDone:
 			r.submitted(res)
-		case <-r.sentDone:
-			r.sent()
 		case <-dueC:
 		case <-park.C:
 			// Quiet since the last tick (no batch taken): park if there is
@@ -341,7 +330,7 @@ func (r *Room) unpark() {
 // no batch is in flight, nothing is held to send, store or
 // submit, no timer is due.
 func (r *Room) parkable() bool {
-	if len(r.pending) > 0 || len(r.out) > 0 || r.sending || r.behind.Load() {
+	if len(r.pending) > 0 || len(r.out) > 0 || r.behind.Load() {
 		return false
 	}
 	if r.order.inflight != nil || len(r.order.subs) > 0 {
@@ -358,7 +347,6 @@ func (r *Room) parkable() bool {
 // reconnect (shutdown), and the room's place in the hub given up.
 func (r *Room) stop(ctx context.Context) {
 	r.shutdown(ctx)
-	r.waitSent()
 	r.relayBye()
 	r.log.Unwatch(r.name, r)
 	r.forget()
@@ -450,7 +438,7 @@ func (r *Room) nextDue(relay bool) (time.Time, bool) {
 	if len(r.cursors) > 0 || len(r.lasers) > 0 || len(r.views) > 0 {
 		t = r.curDue
 	}
-	if len(r.out) > 0 && !r.sending { // else the frame in flight's end wakes the loop
+	if len(r.out) > 0 {
 		if d := r.sendDue(); t.IsZero() || d.Before(t) {
 			t = d
 		}
@@ -496,7 +484,7 @@ func (r *Room) applyOp(s Peer, data []byte) {
 		}
 	case t == canvas.OpRemove || t == canvas.OpUnsweep:
 		if why := r.forbidden(s, data); why != "" {
-			r.sendTo(s, canvas.AppendNotice(nil, &canvas.Notice{Code: canvas.NoticeForbidden, Message: why}))
+			s.Send(canvas.AppendNotice(nil, &canvas.Notice{Code: canvas.NoticeForbidden, Message: why}))
 			data = refusedOp
 		}
 	}
@@ -541,6 +529,6 @@ func (r *Room) shutdown(ctx context.Context) {
 		r.compact(ctx)
 	}
 	for s := range r.sessions {
-		r.closePeer(s, canvas.CloseGoingAway, "server going away, reconnect")
+		s.Close(canvas.CloseGoingAway, "server going away, reconnect")
 	}
 }

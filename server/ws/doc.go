@@ -11,13 +11,12 @@
 // # The write side
 //
 // A frame for a connection with nothing queued is written at once, on
-// the sender's goroutine (the room's frame sender, server/room/sender.go),
-// by one writev that never waits: the frame's header built here and its
-// payload written where it lies, never copied per connection. Most frames
-// go so, with no goroutine woken per connection; a board's room spends
-// its frames' system calls on the one goroutine that sends its frame,
-// which the pacing budget (room's --frame-cpu) counts, since it measures
-// the process's CPU per frame sent. What the socket does not take at once (its buffer is full: the
+// the sender's goroutine (the room's), by one writev that never waits: the
+// frame's header built here and its payload written where it lies, never
+// copied per connection. Most frames go so, with no goroutine woken for
+// them; a board's room spends its frames' system calls on its own
+// goroutine, which the pacing budget (room's --frame-cpu) counts, since it
+// measures the process's CPU per frame sent. What the socket does not take at once (its buffer is full: the
 // client reads slowly) goes to the session's queue, bounded in bytes
 // (--send-queue: a client that falls that far behind is dropped, never
 // buffered without bound), and while the queue is not empty a writer

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SelectGesture, handleAt } from '../src/edit/select_gesture';
+import { SelectGesture, handleAt, handleReach } from '../src/edit/select_gesture';
 import { half } from '../src/edit/rotate_gesture';
 import { TestClient, adaAndGrace, roomHex, settle } from './harness';
 
@@ -125,4 +125,21 @@ test('clipboard picture: SVG as a standard type where the browser takes one, els
   assert.deepEqual(pictureForms((t) => t === 'web image/svg+xml'), { svg: 'web image/svg+xml' });
   assert.deepEqual(pictureForms(() => false), { svg: null });
   assert.deepEqual(pictureForms(undefined), { svg: 'web image/svg+xml' });
+});
+
+test('handles: a finger reaches a handle 22 px off on a big box; a small box keeps a middle to drag it by', () => {
+  const big = { minX: 0, minY: 0, maxX: 400, maxY: 200 };
+  // A mouse's reach (8) misses a press 20 off the corner; a finger's (22) takes it.
+  assert.equal(handleAt(big, { x: 20, y: 20 }, 8, 16), null);
+  assert.equal(handleReach(big, 22, 8), 22);
+  assert.deepEqual(handleAt(big, { x: 20, y: 20 }, handleReach(big, 22, 8), 16, 8), { kind: 'resize', handle: { x: 0, y: 0 }, anchor: { x: 400, y: 200 }, corner: true });
+  // The rotate handle keeps its own reach: a press just above the top edge's middle resizes.
+  assert.deepEqual(handleAt(big, { x: 200, y: -4 }, 22, 16, 8), { kind: 'resize', handle: { x: 200, y: 0 }, anchor: { x: 200, y: 200 }, corner: false });
+  assert.deepEqual(handleAt(big, { x: 200, y: -16 }, 22, 16, 8), { kind: 'rotate' });
+  // A 40 × 40 box: the reach is a quarter of its side (10), so its middle is no handle.
+  const small = { minX: 0, minY: 0, maxX: 40, maxY: 40 };
+  assert.equal(handleReach(small, 22, 8), 10);
+  assert.equal(handleAt(small, { x: 20, y: 20 }, handleReach(small, 22, 8), 16, 8), null);
+  // Never less than a mouse's.
+  assert.equal(handleReach({ minX: 0, minY: 0, maxX: 8, maxY: 8 }, 22, 8), 8);
 });

@@ -41,11 +41,16 @@ export class SelectGesture {
     return this.g?.mode === 'lasso' ? this.g.loop : null;
   }
 
-  /** start begins at board point b; pick is the hit radius in board units; lasso: a drag on empty board draws a loop. */
-  start(b: XY, pick: number, shift: boolean, alt = false, lasso = false): void {
+  /**
+   * start begins at board point b; pick is the hit radius in board units;
+   * lasso: a drag on empty board draws a loop. reach, when given, is how
+   * far from a handle a press still takes it (a finger's, handleReach).
+   */
+  start(b: XY, pick: number, shift: boolean, alt = false, lasso = false, reach?: number): void {
     const ed = this.editor;
     const box = ed.selectionBounds();
-    const handle = ed.selection.length ? handleAt(box, b, HANDLE_PICK * pick, ROTATE_HANDLE_PICKS * pick) : null;
+    const r = HANDLE_PICK * pick;
+    const handle = ed.selection.length ? handleAt(box, b, reach === undefined ? r : handleReach(box, reach, r), ROTATE_HANDLE_PICKS * pick, r) : null;
     if (handle?.kind === 'rotate') {
       ed.arrange.rotateStart(b);
       this.g = { mode: 'rotate' };
@@ -128,16 +133,27 @@ export const ROTATE_HANDLE_PICKS = 4;
 export type Handle = { readonly kind: 'rotate' } | { readonly kind: 'resize'; readonly handle: XY; readonly anchor: XY; readonly corner: boolean };
 
 /**
+ * handleReach is how far from a handle a press takes it, given the reach
+ * wanted (a finger's 44 px target is 22 px each way) and the reach a
+ * mouse gets (min): no more than a quarter of the box's shorter side, so
+ * a small selection keeps a middle to drag it by, and never less than min.
+ */
+export function handleReach(box: Rect, want: number, min: number): number {
+  return Math.max(min, Math.min(want, (Math.min(box.maxX - box.minX, box.maxY - box.minY) / 4)));
+}
+
+/**
  * handleAt returns the handle of box within r of p, or null: the rotate
- * handle (above, rotateOffset from the top's middle), a corner (the
+ * handle (above, rotateOffset from the top's middle, taken within
+ * rotateR: it sits that close to the top edge's handle), a corner (the
  * anchor the opposite corner), or the middle of an edge (the anchor the
  * middle of the opposite edge, on the same line: that way does not scale).
  */
-export function handleAt(box: Rect, p: XY, r: number, rotateOffset = 0): Handle | null {
+export function handleAt(box: Rect, p: XY, r: number, rotateOffset = 0, rotateR = r): Handle | null {
   if (!(box.maxX >= box.minX)) return null;
   const cx = (box.minX + box.maxX) / 2;
   const cy = (box.minY + box.maxY) / 2;
-  if (rotateOffset > 0 && Math.abs(p.x - cx) <= r && Math.abs(p.y - (box.minY - rotateOffset)) <= r) return { kind: 'rotate' };
+  if (rotateOffset > 0 && Math.abs(p.x - cx) <= rotateR && Math.abs(p.y - (box.minY - rotateOffset)) <= rotateR) return { kind: 'rotate' };
   for (const [hx, ax] of [
     [box.minX, box.maxX],
     [box.maxX, box.minX],

@@ -24,6 +24,9 @@ import type { ViewControl } from './view_control';
 const ERASER_RADIUS_PX = 10;
 /** How near (CSS pixels) a click must be to pick a stroke. */
 const PICK_RADIUS_PX = 6;
+/** Where touch is the input, a selection's handles take a press this far off (a 44 px target; the CSS's coarse-pointer rules size the controls so). */
+const FINGER_REACH_PX = 22;
+const coarse = (): boolean => typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
 
 /** The tool byte of each tool that draws a freehand stroke. */
 const FREEHAND_TOOLS: Partial<Record<Tool, number>> = { pen: TOOL_PEN, highlighter: TOOL_HIGHLIGHTER, 'partial-eraser': TOOL_ERASER };
@@ -154,7 +157,7 @@ export class ToolInput implements PointerHandlers {
       }
       case 'select':
       case 'lasso':
-        this.selecting.start(b, this.pick(), this.shiftHeld, this.altHeld, tool === 'lasso');
+        this.selecting.start(b, this.pick(), this.shiftHeld, this.altHeld, tool === 'lasso', coarse() ? boardLength(renderer.view, FINGER_REACH_PX) : undefined);
         break;
       case 'laser':
         // The trail carries the pointer: receivers move the cursor with it.

@@ -244,6 +244,7 @@ type frameFigures struct {
 	frames              int
 	fps                 float64
 	p50, p95, worst, ms float64
+	worstAt             float64 // when the worst interval ended, ms after the first frame
 	// The page's own frames (renderStats().lastFrameMs) in the window.
 	pageFrames              int
 	work50, work95, workMax float64
@@ -253,7 +254,7 @@ func (f frameFigures) String() string {
 	return strings.TrimSpace(strings.Join([]string{
 		"frames " + itoa(f.frames) + " in " + ftoa(f.ms) + " ms",
 		"= " + ftoa(f.fps) + " fps;",
-		"frame interval p50 " + ftoa(f.p50) + " ms, p95 " + ftoa(f.p95) + " ms, worst " + ftoa(f.worst) + " ms;",
+		"frame interval p50 " + ftoa(f.p50) + " ms, p95 " + ftoa(f.p95) + " ms, worst " + ftoa(f.worst) + " ms (ending at +" + ftoa(f.worstAt) + " ms);",
 		"the page painted " + itoa(f.pageFrames) + " frames, each taking (script side) p50 " + ftoa(f.work50) + " ms, p95 " + ftoa(f.work95) + " ms, worst " + ftoa(f.workMax) + " ms",
 	}, " "))
 }
@@ -291,8 +292,12 @@ func measureFrames(t *testing.T, p *person, during func()) frameFigures {
 		pw50, pw95, pwMax = work[n/2], work[n*95/100], work[n-1]
 	}
 	iv := make([]float64, 0, len(ts)-1)
+	var worstAt, worst float64
 	for i := 1; i < len(ts); i++ {
 		iv = append(iv, ts[i]-ts[i-1])
+		if d := ts[i] - ts[i-1]; d > worst {
+			worst, worstAt = d, ts[i]-ts[0]
+		}
 	}
 	sort.Float64s(iv)
 	span := ts[len(ts)-1] - ts[0]
@@ -302,6 +307,7 @@ func measureFrames(t *testing.T, p *person, during func()) frameFigures {
 		p50:        iv[len(iv)/2],
 		p95:        iv[len(iv)*95/100],
 		worst:      iv[len(iv)-1],
+		worstAt:    worstAt,
 		ms:         span,
 		pageFrames: len(work),
 		work50:     pw50,

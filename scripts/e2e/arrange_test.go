@@ -293,16 +293,8 @@ func TestCopyAndPasteBetweenTwoBoards(t *testing.T) {
 	a.waitFor("both selected", `window.sketchpad.selected() === 2`)
 	a.shortcut("c", "copy")
 
-	base2 := startServer(t)
 	room := "e2e-paste-to"
-	a.open(base2 + "/b/" + room)
-	b := newPerson(t, "B2")
-	b.open(base2 + "/b/" + room)
-	a.waitFor("live", `window.sketchpad.status() === 'live'`)
-	a.run("pointer over the board", chromedp.ActionFunc(func(ctx context.Context) error {
-		return input.DispatchMouseEvent(input.MouseMoved, 600, 350).Do(ctx)
-	}))
-	a.shortcut("v", "paste")
+	b, base2 := pasteOnAnotherServer(t, a, room)
 	board := seenByAll(t, "paste", a, b, canvas.NewBoard(0), base2, room)
 	got := board.Strokes()
 	if len(got) != 2 || got[0].Tool != canvas.ToolRect || got[1].Tool != canvas.ToolPen {

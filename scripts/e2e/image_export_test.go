@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -181,16 +180,8 @@ func TestImageCopiedToABoardOnAnotherServer(t *testing.T) {
 		t.Errorf("the clipboard's SVG does not hold the image's bytes: %.300q", html)
 	}
 
-	base2 := startServer(t)
 	room := "e2e-image-paste-to"
-	a.open(base2 + "/b/" + room)
-	b := newPerson(t, "B2")
-	b.open(base2 + "/b/" + room)
-	a.waitFor("live", `window.sketchpad.status() === 'live'`)
-	a.run("pointer over the board", chromedp.ActionFunc(func(ctx context.Context) error {
-		return input.DispatchMouseEvent(input.MouseMoved, 600, 350).Do(ctx)
-	}))
-	a.shortcut("v", "paste")
+	b, base2 := pasteOnAnotherServer(t, a, room)
 	a.waitFor("pasted", `window.sketchpad.selected() === 1 && window.sketchpad.pendingOps() === 0`)
 	board, img := imageSeen(t, "paste on another server", a, b, canvas.NewBoard(0), base2, room)
 	if img.Text != hash {

@@ -397,3 +397,21 @@ func withTimeout(d time.Duration, f func(ctx context.Context) error) error {
 	defer cancel()
 	return f(ctx)
 }
+
+// pasteOnAnotherServer starts a second server, opens board room there for a
+// (who has just copied) and for a new person B2, puts a's pointer over the
+// board and pastes: what lands is under the pointer. It returns B2 and the
+// server's address.
+func pasteOnAnotherServer(t *testing.T, a *person, room string) (*person, string) {
+	t.Helper()
+	base := startServer(t)
+	a.open(base + "/b/" + room)
+	b := newPerson(t, "B2")
+	b.open(base + "/b/" + room)
+	a.waitFor("live", `window.sketchpad.status() === 'live'`)
+	a.run("pointer over the board", chromedp.ActionFunc(func(ctx context.Context) error {
+		return input.DispatchMouseEvent(input.MouseMoved, 600, 350).Do(ctx)
+	}))
+	a.shortcut("v", "paste")
+	return b, base
+}

@@ -28,6 +28,23 @@ func (p *person) tap(x, y float64) {
 	}))
 }
 
+// tapSelectTool picks the select tool on a phone, by taps: a phone's row
+// keeps it in the More menu, and a tap on the board closes a menu left open.
+func (p *person) tapSelectTool() {
+	p.t.Helper()
+	for _, m := range p.menusTo("tool-select") {
+		p.tapOn(m)
+	}
+	p.tapOn("tool-select")
+	p.waitFor("the select tool", `document.querySelector('[data-testid="tool-select"]').getAttribute('aria-pressed') === 'true'`)
+	menuOpen := `[...document.querySelectorAll('[data-menu-of]')].some((m) => !m.hidden)`
+	var shown bool
+	if p.eval(menuOpen, &shown); shown {
+		p.tap(370, 760)
+		p.waitFor("the menus closed", `!`+menuOpen)
+	}
+}
+
 // tapOn taps the middle of the element with data-testid id, once shown.
 func (p *person) tapOn(id string) {
 	p.t.Helper()
@@ -127,18 +144,7 @@ func TestOnAPhoneTheSelectionBarDeletesDuplicatesAndReordersForEveryone(t *testi
 	}
 
 	var shown bool
-	// A phone's row keeps the select tool in the More menu; a tap on the
-	// board closes a menu left open.
-	for _, m := range p.menusTo("tool-select") {
-		p.tapOn(m)
-	}
-	p.tapOn("tool-select")
-	p.waitFor("the select tool", `document.querySelector('[data-testid="tool-select"]').getAttribute('aria-pressed') === 'true'`)
-	menuOpen := `[...document.querySelectorAll('[data-menu-of]')].some((m) => !m.hidden)`
-	if p.eval(menuOpen, &shown); shown {
-		p.tap(370, 760)
-		p.waitFor("the menus closed", `!`+menuOpen)
-	}
+	p.tapSelectTool()
 	p.eval(barShown, &shown)
 	if shown {
 		t.Fatal("the bar shows with nothing selected")

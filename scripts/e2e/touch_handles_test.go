@@ -28,17 +28,7 @@ func TestOnAPhoneAFingerTakesTheCornerHandleOfASelection(t *testing.T) {
 	x0, y0 := float64(min(r.Points[0].X, r.Points[1].X)), float64(min(r.Points[0].Y, r.Points[1].Y))
 	x1, y1 := float64(max(r.Points[0].X, r.Points[1].X)), float64(max(r.Points[0].Y, r.Points[1].Y))
 
-	for _, m := range p.menusTo("tool-select") {
-		p.tapOn(m)
-	}
-	p.tapOn("tool-select")
-	p.waitFor("the select tool", `document.querySelector('[data-testid="tool-select"]').getAttribute('aria-pressed') === 'true'`)
-	menuOpen := `[...document.querySelectorAll('[data-menu-of]')].some((m) => !m.hidden)`
-	var shown bool
-	if p.eval(menuOpen, &shown); shown {
-		p.tap(370, 760)
-		p.waitFor("the menus closed", `!`+menuOpen)
-	}
+	p.tapSelectTool()
 	lx, ly := p.onScreen(x0, (y0+y1)/2)
 	p.tap(lx, ly)
 	p.waitFor("the rectangle selected", `window.sketchpad.selected() === 1`)

@@ -167,7 +167,9 @@ function emitChunks(result) {
   return statics;
 }
 
-emitHashed('app.css', readFileSync(join(root, 'src', 'app.css')));
+// One style sheet, kept in two files for their length: the page's frame and
+// toolbar (app.css), then its panels and other parts (app_panels.css).
+emitHashed('app.css', Buffer.concat(['app.css', 'app_panels.css'].map((f) => readFileSync(join(root, 'src', f)))));
 // The page's icons are PNGs: Chromium decodes a page's favicon (and the
 // manifest icon it picks) in the page's own renderer, and an SVG one as a
 // document of its own (a page, a frame, a layout) on the page's main thread

@@ -16,7 +16,11 @@ import "github.com/sketchpad/sketchpad/canvas"
 // relay brings a person who shows the color one of this room's people was
 // handed, the one with the greater author id moves to the least used
 // color: every replica applies the same rule to the same pair, so the
-// smaller one never moves and the pair settles in one step.
+// smaller one never moves and the pair settles in one step. It moves only
+// to a color fewer others show than show its own: on a board with more
+// people than colors every color is shared, and a move would trade one
+// clash for another, told to everyone, which the next news would undo
+// (a crowd of thousands reconnecting would hear its roster churn).
 //
 // Whether a person only looks (a view link or token, Viewer) is the
 // room's to say: their Presence color has alpha 0, whatever the page sent.
@@ -92,12 +96,22 @@ func (r *Room) settleColors(news []canvas.Presence) {
 			smallest[c] = q.Author
 		}
 	}
+	var uses map[uint32]int // everyone's colors, counted once, when someone may move
 	for a, p := range r.people {
-		if o, ok := smallest[p.Color|canvas.ColorOpaque]; !ok || !p.asked || o > a {
+		c := p.Color | canvas.ColorOpaque
+		if o, ok := smallest[c]; !ok || !p.asked || o > a {
+			continue
+		}
+		if uses == nil {
+			uses = colorUses(r.colorsBut(0))
+		}
+		if !fewerElsewhere(uses, c) {
 			continue
 		}
 		viewer := p.Color&0xff == 0
 		p.Color = canvas.LeastUsedColor(r.colorsBut(a), 0)
+		uses[c]--
+		uses[p.Color|canvas.ColorOpaque]++
 		if viewer {
 			p.Color &^= 0xff
 		}
@@ -105,4 +119,25 @@ func (r *Room) settleColors(news []canvas.Presence) {
 		r.out = canvas.AppendPresence(r.out, &p.Presence)
 		r.relayNews(start)
 	}
+}
+
+// colorUses counts how many show each color of the palette (opaque).
+func colorUses(colors []uint32) map[uint32]int {
+	uses := make(map[uint32]int, len(canvas.PersonColors))
+	for _, c := range colors {
+		uses[c|canvas.ColorOpaque]++
+	}
+	return uses
+}
+
+// fewerElsewhere reports whether some color of the palette is shown by
+// fewer people than show c besides one who shows it (uses counts them
+// all): only then does a move of that one make a clash smaller.
+func fewerElsewhere(uses map[uint32]int, c uint32) bool {
+	for _, pc := range canvas.PersonColors {
+		if pc != c && uses[pc] < uses[c]-1 {
+			return true
+		}
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package room
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
 )
@@ -97,6 +98,49 @@ func TestColorsHandedOutOnTwoReplicasAtOnceSettleApart(t *testing.T) {
 		})
 		if c := v.people[wa.Author].Color; c != pc[0] {
 			t.Errorf("%s sees alice (the first author) in %#08x, want her color %#08x kept", p.name, c, pc[0])
+		}
+	}
+}
+
+// When every color is already shared, hearing of the people on another
+// replica moves nobody, and tells nobody anything: a move would only
+// trade one clash for another (or land on the same color), and each one
+// told to everyone made a crowd of thousands reconnecting hear its roster
+// again and again, one Presence per person per newcomer.
+func TestEveryColorSharedNobodyMovesOrIsToldAgain(t *testing.T) {
+	hs, bus, _, _ := replicaHubs(t, 3, nil)
+	bus.mute(1)
+	bus.mute(2)
+	// Each replica hands out every color once, each not knowing the other's.
+	for i := range canvas.PersonColors {
+		join(t, hs[0], "b", fmt.Sprintf("a%d", i), hello(fmt.Sprintf("a%d", i), canvas.ColorAsk))
+		join(t, hs[1], "b", fmt.Sprintf("b%d", i), hello(fmt.Sprintf("b%d", i), canvas.ColorAsk))
+	}
+	bus.unmute(1)
+	bus.unmute(2)
+	n := 2*len(canvas.PersonColors) + 1
+	_, carol, _ := join(t, hs[2], "b", "carol", hello("carol", canvas.ColorAsk))
+	carol.waitFor(t, "everyone", func(v *peerView) bool { return len(v.people) == n })
+	time.Sleep(500 * time.Millisecond) // what would be told again, told
+	v := carol.waitFor(t, "the people", func(*peerView) bool { return true })
+	told := map[uint32][]uint32{}
+	for _, p := range v.presence {
+		told[p.Author] = append(told[p.Author], p.Color)
+	}
+	// A newcomer is told twice (in its room's first frame and as the
+	// room's news); before, carol was told again for every batch of news.
+	for a, cs := range told {
+		if len(cs) > 2 {
+			t.Errorf("%s (author %d) told %d times (colors %#08x) on a board where every color is shared", v.people[a].Name, a, len(cs), cs)
+		}
+	}
+	uses := map[uint32]int{}
+	for _, p := range v.people {
+		uses[p.Color]++
+	}
+	for _, c := range canvas.PersonColors {
+		if uses[c] < 2 || uses[c] > 3 {
+			t.Errorf("%#08x shown by %d of %d people, want 2 or 3", c, uses[c], n)
 		}
 	}
 }

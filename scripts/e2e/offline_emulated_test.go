@@ -188,14 +188,7 @@ func TestABoardOpensOfflineUnderNetworkEmulationAndSendsWhatWasDrawnOnceBackOnli
 	a := newPerson(t, "Ada")
 	cut := cutNetwork(a)
 	a.open(board)
-	a.waitFor("the service worker in control", `navigator.serviceWorker.controller !== null`)
-	first := shiftWave(-140)
-	a.drag(first)
-	a.waitFor("the first stroke acknowledged", `window.sketchpad.pendingOps() === 0 && window.sketchpad.seq() > 2`)
-	var seq int
-	a.eval(`window.sketchpad.seq()`, &seq)
-	a.waitAsync("the page kept for offline use", pageKeptJS)
-	a.waitAsync("the board kept at its last op", `(`+boardKeptJS+`).then((s) => s === `+itoa(seq)+`)`)
+	first, seq := drawnAndKeptForOffline(a)
 
 	defer func() {
 		if t.Failed() {
@@ -211,15 +204,8 @@ func TestABoardOpensOfflineUnderNetworkEmulationAndSendsWhatWasDrawnOnceBackOnli
 	cut.set(true)
 	cut.holdNewWorkers()
 	a.run("reload offline", chromedp.Reload())
-	a.waitFor("the app running offline", `window.sketchpad !== undefined && window.sketchpad.seq() === `+itoa(seq))
+	openedOffline(t, a, first, seq)
 	mid1 := first[30]
-	a.waitFor("the first stroke shown from the kept board", inkJS(mid1[0], mid1[1]))
-	a.waitFor("the page saying it is offline", `window.sketchpad.status() === 'offline'`)
-	var note string
-	a.eval(`document.querySelector('.status-note').hidden ? '' : document.querySelector('.status-note').textContent`, &note)
-	if !strings.Contains(note, "last seen") || !strings.Contains(note, "sent when the connection is back") {
-		t.Errorf("offline, the page says %q beside %q", note, a.statusText())
-	}
 
 	second := flatWave(400) // above the status bar, which now holds the offline note
 	a.drag(second)

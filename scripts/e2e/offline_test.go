@@ -145,6 +145,39 @@ const workKeptJS = `new Promise((resolve) => {
 })`
 
 // shiftWave is wave moved down by dy CSS pixels.
+// drawnAndKeptForOffline draws a stroke on a's board (its page under the
+// service worker), waits for it to be acknowledged and for the page and
+// the board at its last op to be kept in the browser, and returns the
+// stroke and that op's sequence number.
+func drawnAndKeptForOffline(a *person) ([][2]float64, int) {
+	a.t.Helper()
+	a.waitFor("the service worker in control", `navigator.serviceWorker.controller !== null`)
+	first := shiftWave(-140)
+	a.drag(first)
+	a.waitFor("the first stroke acknowledged", `window.sketchpad.pendingOps() === 0 && window.sketchpad.seq() > 2`)
+	var seq int
+	a.eval(`window.sketchpad.seq()`, &seq)
+	a.waitAsync("the page kept for offline use", pageKeptJS)
+	a.waitAsync("the board kept at its last op", `(`+boardKeptJS+`).then((s) => s === `+itoa(seq)+`)`)
+	return first, seq
+}
+
+// openedOffline checks a's page, reloaded without a network: the app runs
+// with the kept board at seq, first is drawn, and the page says it is
+// offline and what becomes of what is drawn.
+func openedOffline(t *testing.T, a *person, first [][2]float64, seq int) {
+	t.Helper()
+	a.waitFor("the app running offline", `window.sketchpad !== undefined && window.sketchpad.seq() === `+itoa(seq))
+	mid1 := first[30]
+	a.waitFor("the first stroke shown from the kept board", inkJS(mid1[0], mid1[1]))
+	a.waitFor("the page saying it is offline", `window.sketchpad.status() === 'offline'`)
+	var note string
+	a.eval(`document.querySelector('.status-note').hidden ? '' : document.querySelector('.status-note').textContent`, &note)
+	if !strings.Contains(note, "last seen") || !strings.Contains(note, "sent when the connection is back") {
+		t.Errorf("offline, the page says %q beside %q", note, a.statusText())
+	}
+}
+
 func shiftWave(dy float64) [][2]float64 {
 	path := wave(60)
 	for i := range path {
@@ -185,28 +218,14 @@ func TestABoardOpensOfflineKeepsWhatIsDrawnAcrossAReloadAndSendsItOnceWhenTheSer
 			t.Logf("after a repaint: %s", again)
 		}
 	}()
-	a.waitFor("the service worker in control", `navigator.serviceWorker.controller !== null`)
-	first := shiftWave(-140)
-	a.drag(first)
-	a.waitFor("the first stroke acknowledged", `window.sketchpad.pendingOps() === 0 && window.sketchpad.seq() > 2`)
-	var seq int
-	a.eval(`window.sketchpad.seq()`, &seq)
-	a.waitAsync("the page kept for offline use", pageKeptJS)
-	a.waitAsync("the board kept at its last op", `(`+boardKeptJS+`).then((s) => s === `+itoa(seq)+`)`)
+	first, seq := drawnAndKeptForOffline(a)
 
 	// The network goes away; the person reloads the board's link.
 	r.stop()
 	a.waitFor("the page offline", `window.sketchpad.status() === 'offline'`)
 	a.run("reload offline", chromedp.Reload())
-	a.waitFor("the app running offline", `window.sketchpad !== undefined && window.sketchpad.seq() === `+itoa(seq))
 	mid1 = first[30]
-	a.waitFor("the first stroke shown from the kept board", inkJS(mid1[0], mid1[1]))
-	a.waitFor("the page saying it is offline", `window.sketchpad.status() === 'offline'`)
-	var note string
-	a.eval(`document.querySelector('.status-note').hidden ? '' : document.querySelector('.status-note').textContent`, &note)
-	if !strings.Contains(note, "last seen") || !strings.Contains(note, "sent when the connection is back") {
-		t.Errorf("offline, the page says %q beside %q", note, a.statusText())
-	}
+	openedOffline(t, a, first, seq)
 	// It keeps saying so while it tries the connection again ("connecting…"
 	// between the offline spells): every change of the status is watched.
 	a.eval(`(() => {

@@ -45,6 +45,18 @@ func (p *person) tapSelectTool() {
 	}
 }
 
+// phoneAndDesk opens board room on a new server for a person on a phone
+// (390×844, touch) and one at a desk, and returns them and the server.
+func phoneAndDesk(t *testing.T, room string) (phone, desk *person, base string) {
+	t.Helper()
+	base = startServer(t)
+	phone = newPersonAt(t, "phone", screens[0])
+	desk = newPerson(t, "desk")
+	phone.open(base + "/b/" + room)
+	desk.open(base + "/b/" + room)
+	return phone, desk, base
+}
+
 // tapOn taps the middle of the element with data-testid id, once shown.
 func (p *person) tapOn(id string) {
 	p.t.Helper()
@@ -107,11 +119,7 @@ func sameEverywhere(t *testing.T, what string, p, d *person, before *canvas.Boar
 
 func TestOnAPhoneTheSelectionBarDeletesDuplicatesAndReordersForEveryone(t *testing.T) {
 	room := "e2e-selection-bar"
-	base := startServer(t)
-	p := newPersonAt(t, "phone", screens[0])
-	d := newPerson(t, "desk")
-	p.open(base + "/b/" + room)
-	d.open(base + "/b/" + room)
+	p, d, base := phoneAndDesk(t, room)
 
 	// The desk draws two overlapping rectangles, A under B.
 	d.tool("rect")

@@ -16,11 +16,7 @@ import (
 // resizes it from that corner, and the other person sees the new size.
 func TestOnAPhoneAFingerTakesTheCornerHandleOfASelection(t *testing.T) {
 	room := "e2e-finger-handle"
-	base := startServer(t)
-	p := newPersonAt(t, "phone", screens[0])
-	d := newPerson(t, "desk")
-	p.open(base + "/b/" + room)
-	d.open(base + "/b/" + room)
+	p, d, _ := phoneAndDesk(t, room)
 	d.tool("rect")
 	d.drag(line(80, 220, 300, 420, 12))
 	settledAfter(t, 0, d, p)

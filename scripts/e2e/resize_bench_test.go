@@ -50,6 +50,17 @@ func TestResizingAThousandStrokesKeepsFrames(t *testing.T) {
 	p.open(base + "/b/" + room)
 	p.waitFor("the board", `window.sketchpad.status() === 'live' && window.sketchpad.seq() >= `+itoa(int(c.Seq())))
 	p.tool("select")
+	if path := os.Getenv("SKETCHPAD_TRACE"); path != "" {
+		// The trace runs from the select-all to the end of the resize.
+		p.traceTo(path, func() { resizeAll(t, p, strokes, points) })
+		return
+	}
+	resizeAll(t, p, strokes, points)
+}
+
+// resizeAll selects everything on the board and drags the selection's
+// corner handle for 2 s, logging the frames of both.
+func resizeAll(t *testing.T, p *person, strokes, points int) {
 	p.keys("a", input.ModifierCtrl)
 	p.waitFor("everything selected", `window.sketchpad.selected() === `+itoa(strokes))
 	var h struct{ X, Y float64 }

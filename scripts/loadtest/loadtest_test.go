@@ -52,6 +52,10 @@ func TestFanoutInProcess(t *testing.T) {
 	if rep.BytesPerPointUp < 2 || rep.BytesPerPointUp > 8 || rep.BytesPerPointDown < 1 || rep.BytesPerPointDown > 10 {
 		t.Errorf("bytes per point %.2f up, %.2f down", rep.BytesPerPointUp, rep.BytesPerPointDown)
 	}
+	// The kernel's CPU is added to, never taken from, what a delivery costs.
+	if rep.DeliveriesPerCPUSec > 0 && (rep.DeliveriesPerAllCPUSec <= 0 || rep.DeliveriesPerAllCPUSec > rep.DeliveriesPerCPUSec) {
+		t.Errorf("deliveries per CPU-s %.0f, with the kernel's %.0f", rep.DeliveriesPerCPUSec, rep.DeliveriesPerAllCPUSec)
+	}
 	if len(rep.Check) == 0 || len(rep.Procs) == 0 {
 		t.Errorf("report without targets or processes: %+v", rep)
 	}

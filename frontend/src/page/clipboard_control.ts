@@ -67,6 +67,8 @@ export function attachClipboard(doc: Document, d: ClipboardDeps): void {
     const { view, width, height } = d.view();
     if (last.text && !d.readOnly()) void pasteText(pasting, last.text, toBoard(view, width / 2, height / 2));
   });
+  // Offered from the first copy on.
+  toolbar.offer('paste', false);
   toolbar.addMore(pasteButton, 'paste');
   const copy = (e: ClipboardEvent, cut: boolean): void => {
     if (isTextEntry(e.target) || !e.clipboardData || !selects(d.tools.tool)) return;

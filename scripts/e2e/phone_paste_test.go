@@ -3,12 +3,14 @@ package e2e
 import (
 	"math"
 	"testing"
+
+	"github.com/sketchpad/sketchpad/canvas"
 )
 
 // Paste on a phone (issue 16): with no keyboard, and a page that may not
 // read the clipboard, the toolbar's Paste button (in its More menu on a
-// phone) pastes what was last copied, in the middle of the view, once
-// something was copied.
+// phone) pastes what was last copied, in this tab or another open one, in
+// the middle of the view, once something was copied.
 
 func TestOnAPhoneACopyPastesWithAFingerWithNothingSelectedForEveryoneAndUndoTakesItBack(t *testing.T) {
 	room := "e2e-phone-paste"
@@ -82,5 +84,25 @@ func TestOnAPhoneACopyPastesWithAFingerWithNothingSelectedForEveryoneAndUndoTake
 	board = sameEverywhere(t, "paste undone", p, d, board, base, room)
 	if got := visible(board); len(got) != 1 || got[0].ID != a.ID {
 		t.Fatalf("after undoing the paste %d strokes shown, want the rectangle alone", len(got))
+	}
+
+	// A copy in another open tab of the site (its page posts it on the
+	// tabs' channel, as this one did) is what Paste pastes next.
+	// A channel made after the page's hears a message after it (in the order they were made).
+	p.eval(`(() => {
+		new BroadcastChannel('sketchpad-copy').onmessage = () => { window.otherTabCopied = true; };
+		new BroadcastChannel('sketchpad-copy').postMessage('{"sketchpad":1,"strokes":[{"tool":6,"color":4278190335,"width":8,"points":[[0,0,0],[120,80,0]]}]}');
+		return true;
+	})()`, &offered)
+	p.waitFor("the other tab's copy heard", `window.otherTabCopied === true`)
+	p.tap(ex, ey)
+	p.waitFor("nothing selected", `window.sketchpad.selected() === 0`)
+	for _, m := range p.menusTo("paste") {
+		p.tapOn(m)
+	}
+	p.tapOn("paste")
+	board = sameEverywhere(t, "paste of another tab's copy", p, d, board, base, room)
+	if got := visible(board); len(got) != 2 || got[1].Tool != canvas.ToolEllipse {
+		t.Fatalf("after pasting the other tab's copy %d strokes shown, want the rectangle and its ellipse", len(got))
 	}
 }

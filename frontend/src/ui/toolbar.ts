@@ -1,9 +1,10 @@
 // The toolbar: one row that never wraps, at any width. In order: the tools,
 // then a "More" menu with what does not fit in the row (tools first, then
 // page controls), undo, redo and clear, the page's controls (paste, once
-// something was copied; image, history, share, help, theme), and last the style menu of the current tool
-// (color, opacity, width, fill; hidden for tools without a style, and last
-// so that showing or hiding it moves nothing else). ui/bar_plan decides the
+// something was copied; image, history, share, help, theme), and last the
+// style menu of the current tool (color, opacity, width, fill; hidden for
+// tools without a style, and last so that showing or hiding it moves
+// nothing else). ui/bar_plan decides the
 // order in which controls leave the row as it narrows; fit measures.
 // Every button has an accessible name (aria-label and title) and a stable
 // data-testid.

@@ -9,6 +9,7 @@ import { MAX_CLIP_IMAGE_BYTES, clipImages, withImages } from '../src/edit/clipbo
 import { SelectGesture } from '../src/edit/select_gesture';
 import { SELF } from '../src/edit/history';
 import { MAX_PASTE_OPS, parseClip, pasteOpsFor } from '../src/edit/clipboard';
+import { selectionParts } from '../src/ui/style';
 import { MAX_SCALE, PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH, WHERE_BACK, WHERE_FORWARD, WHERE_FRONT } from '../src/protocol/types';
 import { FakeRoom } from './fake_room';
 import { TestClient, adaAndGrace, roomHex, scribble, settle } from './harness';
@@ -325,4 +326,30 @@ test('clipboard: a copied image carries its bytes by hash; a paste reads them, a
   // Past the limit the copy carries no bytes at all.
   const big = 'data:image/png;base64,' + 'A'.repeat(Math.ceil((MAX_CLIP_IMAGE_BYTES * 4) / 3) + 8);
   assert.equal(withImages(text, new Map([[hash, big]])), text);
+});
+
+test('restyle: a partial eraser’s strokes in the selection keep their color and opacity (never painted); their width is theirs to change', () => {
+  const { room, a, b } = adaAndGrace();
+  // A pen stroke and an erasure over it, both selected (a paste selects what it made; a marquee never takes an erasure).
+  const stroke = (tool: number, color: number, y: number): object => ({ tool, color, width: 16, points: [[0, y, 0], [40, y, 0], [80, y + 10, 0]] });
+  const text = JSON.stringify({ sketchpad: 1, strokes: [stroke(0, 0x1e1e1eff, 0), stroke(2, 0x1e1e1eff, 4)] });
+  assert.equal(a.ed.arrange.paste(text, { x: 0, y: 0 }), 2);
+  settle(a, b);
+  assert.deepEqual(selectionParts(room.board.strokes.map((s) => s.tool)), { color: true, opacity: true, width: true, fill: false });
+  assert.equal(a.ed.arrange.restyle({ parts: PART_RGB, color: 0xe0313100, filled: false, width: keep }), true);
+  assert.equal(a.ed.arrange.restyle({ parts: PART_ALPHA, color: 0x40, filled: false, width: keep }), true);
+  settle(a, b);
+  const colors = (): string[] => room.board.strokes.map((s) => s.color.toString(16));
+  assert.deepEqual(colors(), ['e0313140', '1e1e1eff'], 'the pen took the color and opacity; the erasure did not');
+  // The erasure alone: the menu offers its width only, and a color is no change (no op, no undo step).
+  a.ed.select([{ author: SELF, stroke: room.board.strokes[1].stroke }]);
+  assert.deepEqual(selectionParts([room.board.strokes[1].tool]), { color: false, opacity: false, width: true, fill: false });
+  const sent = a.sentOps().length;
+  assert.equal(a.ed.arrange.restyle({ parts: PART_RGB | PART_ALPHA, color: 0x1971c280, filled: false, width: keep }), false);
+  assert.equal(a.sentOps().length, sent);
+  assert.equal(a.ed.arrange.restyle({ parts: PART_WIDTH, color: 0, filled: false, width: () => 48 }), true);
+  settle(a, b);
+  assert.deepEqual(room.board.strokes.map((s) => s.width), [16, 48]);
+  assert.deepEqual(colors(), ['e0313140', '1e1e1eff']);
+  assert.equal(b.boardHex(), roomHex(room));
 });

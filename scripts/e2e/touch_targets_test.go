@@ -69,6 +69,28 @@ func smallControlsFound(t *testing.T, p *person, what string) {
 	}
 }
 
+// pillClearOfPeople fails the test unless the follow pill is in the window
+// and clear of the open people panel (its heading and rows).
+func pillClearOfPeople(t *testing.T, p *person, what string) {
+	t.Helper()
+	p.twoFrames()
+	var bad string
+	p.eval(`(() => {
+		const pill = document.querySelector('[data-testid="following"]').getBoundingClientRect();
+		const people = document.querySelector('.people');
+		if (people.hidden) return 'the people panel is folded';
+		const r = people.getBoundingClientRect();
+		if (pill.left < 0 || pill.top < 0 || pill.right > innerWidth || pill.bottom > innerHeight) return 'the pill is outside the window';
+		if (pill.left < r.right && r.left < pill.right && pill.top < r.bottom && r.top < pill.bottom) {
+			return 'the pill (' + [pill.left, pill.top, pill.right, pill.bottom].map(Math.round) + ') overlaps the people panel (' + [r.left, r.top, r.right, r.bottom].map(Math.round) + ')';
+		}
+		return '';
+	})()`, &bad)
+	if bad != "" {
+		t.Errorf("%s: %s", what, bad)
+	}
+}
+
 func TestEveryControlOnAPhoneIsFingerSizedWithThePanelsAndNotesShown(t *testing.T) {
 	r := newRestartable(t)
 	url := "http://" + r.addr + "/b/e2e-touch-targets"
@@ -96,7 +118,18 @@ func TestEveryControlOnAPhoneIsFingerSizedWithThePanelsAndNotesShown(t *testing.
 	p.run("follow A", chromedp.Click(row, chromedp.ByQuery, chromedp.NodeVisible))
 	p.waitFor("the follow pill", `!document.querySelector('[data-testid="following"]').hidden`)
 	noSmallControls(t, p, "following someone")
+	pillClearOfPeople(t, p, "following")
 	shot(t, p, "following")
+	// A smaller phone too, following A with the people panel open.
+	small := newPersonAt(t, "small phone", screen{name: "small phone", w: 360, h: 740, touch: true})
+	small.open(url)
+	small.click("people-toggle")
+	small.waitFor("A in the people list", `!!document.querySelector('`+row+`')`)
+	small.run("follow A", chromedp.Click(row, chromedp.ByQuery, chromedp.NodeVisible))
+	small.waitFor("the follow pill", `!document.querySelector('[data-testid="following"]').hidden`)
+	pillClearOfPeople(t, small, "following on a 360×740 phone")
+	noSmallControls(t, small, "following on a 360×740 phone")
+	shot(t, small, "following-360")
 
 	// A clears the board: the toast with Undo and its close button.
 	a.click("clear")

@@ -10,16 +10,16 @@
 // pending erases and moves are (edit/pending, edit/reshape).
 
 import type { Board, Stroke } from '../protocol/board';
-import { PART_ALPHA, TOOL_ELLIPSE, TOOL_IMAGE, TOOL_RECT, type Op, type StrokeId } from '../protocol/types';
+import { PART_FILL, type Op, type StrokeId } from '../protocol/types';
 import { moveOps, SELF, type Action } from './history';
-import { orderChanges, orderOps, orderRuns, restyled, restyleOps, type StyleChange, type StyleValues } from './arrange_ops';
+import { orderChanges, orderOps, orderRuns, restyled, restyleOps, shownParts, type StyleChange, type StyleValues } from './arrange_ops';
 import { displayKey } from './pending';
 import { itemKey, keyOf, type ShownItem } from './shown';
 import { ResizeGesture } from './resize_gesture';
 import { RotateGesture } from './rotate_gesture';
 import { shownMiddle } from '../geometry/turn';
 import { PointBox } from '../geometry/bounds';
-import { MAX_PASTE_OPS, clipText, parseClip, pasteOps } from './clipboard';
+import { MAX_PASTE_OPS, clipText, parseClip, pasteOps, type ClipStroke } from './clipboard';
 import type { LocalItem } from './local';
 import { restoredItems } from './restored';
 
@@ -236,10 +236,9 @@ export class Arranger {
       if (!keys.has(itemKey(it))) continue;
       const s = it.stroke;
       const before: StyleValues = { color: s.color, width: s.width, filled: s.filled };
-      const fillable = s.tool === TOOL_RECT || s.tool === TOOL_ELLIPSE;
-      // An image paints with its alpha only: a color or a width would change nothing anyone sees.
-      const parts = s.tool === TOOL_IMAGE ? w.parts & PART_ALPHA : w.parts;
-      const after = restyled(before, parts, { color: w.color, width: w.width(s), filled: w.filled }, fillable);
+      // Only what shows: an image's color and width, or a partial eraser's color, would change nothing anyone sees.
+      const parts = w.parts & shownParts(s.tool);
+      const after = restyled(before, parts, { color: w.color, width: w.width(s), filled: w.filled }, (parts & PART_FILL) !== 0);
       if (after.color !== before.color || after.width !== before.width || after.filled !== before.filled) {
         changes.push({ id: it.id, before, after });
       }
@@ -292,9 +291,14 @@ export class Arranger {
    * text is not Sketchpad's.
    */
   paste(text: string, at: XY): number | string | null {
-    const d = this.d;
     const clip = parseClip(text, this.maxPasteOps);
     if (clip === null || typeof clip === 'string') return clip;
+    return this.pasteClip(clip, at);
+  }
+
+  /** pasteClip draws strokes parseClip read (within maxPasteOps), as paste does; it returns how many. */
+  pasteClip(clip: readonly ClipStroke[], at: XY): number {
+    const d = this.d;
     if (d.readOnly() || clip.length === 0) return 0;
     d.endGestures();
     const { ops, strokes } = pasteOps(clip, at, d.newStroke);

@@ -18,6 +18,10 @@ import {
   PART_FILL,
   PART_RGB,
   PART_WIDTH,
+  TOOL_ELLIPSE,
+  TOOL_ERASER,
+  TOOL_IMAGE,
+  TOOL_RECT,
   WHERE_ABOVE,
   WHERE_BACK,
   type Op,
@@ -50,6 +54,20 @@ function chunks<T>(xs: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += MAX_STROKES_PER_OP) out.push(xs.slice(i, i + MAX_STROKES_PER_OP));
   return out;
+}
+
+/**
+ * shownParts is what of a stroke's style shows, by its tool byte
+ * (PROTOCOL.md tools): the parts (PART_*) a restyle changes and the style
+ * menu offers (ui/style selectionParts). An image paints with its alpha
+ * only; a partial eraser's stroke is an erasure, painted fully opaque
+ * whatever its color, so only its width shows; fill is for rectangles and
+ * ellipses.
+ */
+export function shownParts(tool: number): number {
+  if (tool === TOOL_IMAGE) return PART_ALPHA;
+  if (tool === TOOL_ERASER) return PART_WIDTH;
+  return PART_RGB | PART_ALPHA | PART_WIDTH | (tool === TOOL_RECT || tool === TOOL_ELLIPSE ? PART_FILL : 0);
 }
 
 /** restyled returns v with the parts of the style parts names taken from to. */

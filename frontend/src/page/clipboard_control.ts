@@ -11,80 +11,39 @@
 // server's sketchpad-draw-burst meta tag says) is refused with a message.
 //
 // A paste of images this board lacks (copied on another board, another
-// server) uploads the bytes the copy carries (edit/clipboard clipImages)
-// through the board's upload, with its limits and refusals, then places
-// them; on the board they came from nothing is uploaded again.
+// server) uploads the bytes the copy carries first (page/clipboard_paste).
+//
+// Where no clipboard can be read (a phone has no Ctrl+V, and the page may
+// not read the clipboard from a button), the toolbar's Paste button,
+// offered once something was copied (here or in another open tab,
+// page/clipboard_last), pastes that copy in the middle of the view, the
+// same way.
 
 import type { Editor } from '../edit/editor';
-import { isTextEntry } from '../input/shortcuts';
-import { clipImages, pasteOpsFor } from '../edit/clipboard';
-import { TOOL_IMAGE } from '../protocol/types';
+import { isTextEntry, selects } from '../input/shortcuts';
+import { pasteOpsFor } from '../edit/clipboard';
 import { toBoard, type View } from '../geometry/view';
+import { ICONS } from '../ui/dom';
+import { isApple } from '../ui/key_caps';
+import { button } from '../ui/tb_button';
+import { LastCopy } from './clipboard_last';
+import { pasteText, type BoardImages, type PasteDeps } from './clipboard_paste';
+import type { ToolControl } from './tool_control';
 
 export interface ClipboardDeps {
   readonly editor: Editor;
-  /** The select tool is on (a copy copies the selection only then). */
-  readonly selecting: () => boolean;
+  /** The tools: a copy copies the selection with the select tool only; a paste turns it on to show what it made, selected. */
+  readonly tools: ToolControl;
   readonly readOnly: () => boolean;
   /** Where the pointer is on the board, or null. */
   readonly pointer: () => { x: number; y: number } | null;
   readonly view: () => { view: View; width: number; height: number };
   /** Says something to the person (a refused paste). */
   readonly tell: (message: string) => void;
-  /** The paste made strokes: the select tool shows them selected. */
-  readonly pasted: () => void;
-  /** Puts a picture of the selection beside text on the clipboard (page/clipboard_picture); null: text only. */
-  readonly picture?: ((text: string) => Promise<boolean>) | null;
+  /** Puts a picture of the selection beside text on the clipboard (page/clipboard_picture): the text written (with the images' bytes), or null when the browser refused. */
+  readonly picture?: ((text: string) => Promise<string | null>) | null;
   /** The board's images (page/image_control); null: none can be added. */
   readonly images?: BoardImages | null;
-}
-
-/** BoardImages is what a paste needs of the board's images. */
-export interface BoardImages {
-  /** uploadHash uploads an image to this board: its hash there, or a message thrown. */
-  uploadHash(blob: Blob): Promise<string>;
-  /** url is where an image of this board is fetched. */
-  url(hash: string): string;
-}
-
-/** hasImage says whether the board holds an image by hash (a stroke of it, shown or not: its bytes are on the board). */
-function hasImage(editor: Editor, hash: string): boolean {
-  return editor.board.strokes.some((s) => s.tool === TOOL_IMAGE && s.text === hash);
-}
-
-/** dataURLBlob decodes a base64 data: URL (the page's Content-Security-Policy lets no fetch read one). */
-function dataURLBlob(url: string): Blob {
-  const type = url.slice(5, url.indexOf(';'));
-  const bin = atob(url.slice(url.indexOf(',') + 1));
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new Blob([bytes], { type });
-}
-
-/**
- * uploadMissing uploads the images text names that the board lacks, from
- * the bytes text carries; it returns text naming each by its hash here
- * (the same hash, unless the server hashed otherwise), or throws with a
- * message for the person.
- */
-async function uploadMissing(d: ClipboardDeps, text: string, missing: string[], carried: ReadonlyMap<string, string>): Promise<string> {
-  const images = d.images;
-  if (!images) throw new Error('Images cannot be added to this board.');
-  // Without its bytes an image may still be on the board (drawn once, since cleared): the server says.
-  const unheld = missing.filter((h) => !carried.has(h));
-  for (const hash of unheld) {
-    const res = await fetch(images.url(hash)).catch(() => null);
-    if (!res?.ok) {
-      throw new Error('The copied image is not on this board and the clipboard does not hold its bytes (the browser kept only the text): copy the image itself and paste it.');
-    }
-  }
-  missing = missing.filter((h) => carried.has(h));
-  if (missing.length > 0) d.tell(missing.length === 1 ? 'Uploading the pasted image to this board…' : `Uploading ${missing.length} pasted images to this board…`);
-  for (const hash of missing) {
-    const here = await images.uploadHash(dataURLBlob(carried.get(hash) as string));
-    if (here !== hash) text = text.split(hash).join(here);
-  }
-  return text;
 }
 
 export function attachClipboard(doc: Document, d: ClipboardDeps): void {
@@ -92,42 +51,46 @@ export function attachClipboard(doc: Document, d: ClipboardDeps): void {
   d.editor.arrange.maxPasteOps = pasteOpsFor(/^\d+$/.test(burst) ? Number(burst) : null);
   // Ctrl/⌘+D and Alt-drag paste a copy too: a refused one says why, as a paste does.
   d.editor.arrange.refused = d.tell;
+  const { toolbar } = d.tools;
+  const pasting: PasteDeps = {
+    editor: d.editor,
+    tell: d.tell,
+    pasted: () => {
+      if (!selects(d.tools.tool)) d.tools.setTool('select');
+    },
+    images: d.images ?? null,
+  };
+  const last = new LastCopy((has) => toolbar.offer('paste', has));
+  const key = isApple(navigator) ? '⌘+V' : 'Ctrl+V';
+  const pasteButton = button('paste', `Paste what you copied, in the middle of the view (${key} pastes the clipboard)`, ICONS.paste);
+  pasteButton.addEventListener('click', () => {
+    const { view, width, height } = d.view();
+    if (last.text && !d.readOnly()) void pasteText(pasting, last.text, toBoard(view, width / 2, height / 2));
+  });
+  // Offered from the first copy on.
+  toolbar.offer('paste', false);
+  toolbar.addMore(pasteButton, 'paste');
   const copy = (e: ClipboardEvent, cut: boolean): void => {
-    if (isTextEntry(e.target) || !e.clipboardData || !d.selecting()) return;
+    if (isTextEntry(e.target) || !e.clipboardData || !selects(d.tools.tool)) return;
     const text = d.editor.arrange.copyText();
     if (!text) return;
     e.preventDefault();
     e.clipboardData.setData('text/plain', text);
+    last.copied(text);
     // The picture is made now, while the selection is as copied (a cut erases it next).
-    d.picture?.(text).catch((err: Error) => d.tell(`Copied as Sketchpad text only: ${err.message}.`));
+    d.picture?.(text).then(
+      (written) => written && last.carried(text, written),
+      (err: Error) => d.tell(`Copied as Sketchpad text only: ${err.message}.`),
+    );
     if (cut && !d.readOnly()) d.editor.deleteSelection();
   };
   doc.addEventListener('copy', (e) => copy(e, false));
   doc.addEventListener('cut', (e) => copy(e, true));
   doc.addEventListener('paste', (e) => {
     if (isTextEntry(e.target) || !e.clipboardData || d.readOnly()) return;
-    const text = e.clipboardData.getData('text/plain');
     const { view, width, height } = d.view();
     const p = d.pointer();
     const inView = p !== null && toBoard(view, 0, 0).x <= p.x && p.x <= toBoard(view, width, height).x && toBoard(view, 0, 0).y <= p.y && p.y <= toBoard(view, width, height).y;
-    const at = inView ? p : toBoard(view, width / 2, height / 2);
-    const done = (r: number | string | null): void => {
-      if (typeof r === 'string') d.tell(r);
-      else if (r !== null && r > 0) d.pasted();
-    };
-    const { hashes, carried } = clipImages(text);
-    const missing = hashes.filter((h) => !hasImage(d.editor, h));
-    if (missing.length === 0) {
-      const r = d.editor.arrange.paste(text, at);
-      if (r === null) return;
-      e.preventDefault();
-      done(r);
-      return;
-    }
-    e.preventDefault();
-    uploadMissing(d, text, missing, carried).then(
-      (t) => done(d.editor.arrange.paste(t, at)),
-      (err: Error) => d.tell(err.message),
-    );
+    if (pasteText(pasting, e.clipboardData.getData('text/plain'), inView ? p : toBoard(view, width / 2, height / 2))) e.preventDefault();
   });
 }

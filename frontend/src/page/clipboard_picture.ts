@@ -37,15 +37,16 @@ function dataURLBlob(url: string, type: string): Blob {
  * copyPicture writes text (Sketchpad's form) with an SVG (as HTML, and as
  * an SVG image where the browser takes one) and a PNG of the selection to
  * the system clipboard, the images of the selection fetched from urlOf.
- * It resolves to false when the browser refused; it rejects when an image
- * could not be fetched (the event's text stands).
+ * It resolves to the text written (text with the images' bytes), or null
+ * when the browser refused; it rejects when an image could not be fetched
+ * (the event's text stands).
  */
-export async function copyPicture(editor: Editor, painter: StrokePainter, urlOf: ((hash: string) => string) | null, text: string): Promise<boolean> {
+export async function copyPicture(editor: Editor, painter: StrokePainter, urlOf: ((hash: string) => string) | null, text: string): Promise<string | null> {
   const clip = navigator.clipboard as Clipboard | undefined;
-  if (!clip?.write || typeof ClipboardItem === 'undefined') return false;
+  if (!clip?.write || typeof ClipboardItem === 'undefined') return null;
   const keys = new Set(editor.selection.map((id) => id.author + ':' + id.stroke));
   const items = editor.shown().filter((it) => keys.has(it.id.author + ':' + it.id.stroke));
-  if (items.length === 0) return false;
+  if (items.length === 0) return null;
   const hashes = imageHashes(items.map((it) => it.stroke));
   // The writers are loaded on first use (ui/exports, later.ts); the items were taken before.
   const [{ exportPNG, exportSVG }, images] = await Promise.all([
@@ -59,8 +60,9 @@ export async function copyPicture(editor: Editor, painter: StrokePainter, urlOf:
     const url = images?.dataURL(hash);
     if (url) carried.set(hash, url);
   }
+  const written = withImages(text, carried);
   const forms: Record<string, Blob> = {
-    'text/plain': new Blob([withImages(text, carried)], { type: 'text/plain' }),
+    'text/plain': new Blob([written], { type: 'text/plain' }),
     'text/html': new Blob([svg], { type: 'text/html' }),
     'image/png': png,
   };
@@ -68,16 +70,16 @@ export async function copyPicture(editor: Editor, painter: StrokePainter, urlOf:
   if (svgType) forms[svgType] = new Blob([svg], { type: 'image/svg+xml' });
   try {
     await clip.write([new ClipboardItem(forms)]);
-    return true;
+    return written;
   } catch {
-    if (!svgType) return false;
+    if (!svgType) return null;
     // A browser that takes no custom format: the rest of it.
     delete forms[svgType];
     try {
       await clip.write([new ClipboardItem(forms)]);
-      return true;
+      return written;
     } catch {
-      return false;
+      return null;
     }
   }
 }

@@ -11,7 +11,7 @@ import { screenRect, type View } from '../geometry/view';
 import { imageURL, imageUploadURL } from '../net/room_url';
 import { ICONS, h, svgIcon } from '../ui/dom';
 import { imageBox } from './image_placement';
-import type { BoardImages } from './clipboard_control';
+import type { BoardImages } from './clipboard_paste';
 
 export interface ImageDeps {
   readonly editor: Editor;

@@ -42,8 +42,8 @@ export class PageLayout {
       p.cursors,
       p.textEditor,
       this.top,
-      h('aside', { class: 'side' }, p.people.el),
-      p.followPill,
+      // The pill in the people panel's column: on a narrow screen it sits under the panel (app_panels.css), never over its heading.
+      h('aside', { class: 'side' }, p.people.el, p.followPill),
       h('footer', { class: 'bottom' }, p.toast, p.status),
       p.backToContent,
       this.corner.el,

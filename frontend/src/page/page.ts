@@ -315,14 +315,11 @@ export class Page {
     // their text, and only another app's picture is pasted as an image.
     attachClipboard(document, {
       editor: this.editor,
-      selecting: () => selects(this.tools.tool),
+      tools: this.tools,
       readOnly: () => this.readOnly,
       pointer: () => this.input.pointer,
       view: () => ({ view: this.renderer.view, width: this.renderer.width, height: this.renderer.height }),
       tell: (m) => this.status.flash(m),
-      pasted: () => {
-        if (!selects(this.tools.tool)) this.tools.setTool('select');
-      },
       picture: (text) => copyPicture(this.editor, this.renderer.painter, this.renderer.imageURL, text),
       images: this.images,
     });

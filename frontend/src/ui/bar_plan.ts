@@ -7,7 +7,7 @@
 import type { ToolName } from '../input/shortcuts';
 
 /** The page controls that may go to the "more" menu, by their data-testid. */
-export type Extra = 'theme' | 'help' | 'history' | 'clear' | 'share' | 'image';
+export type Extra = 'theme' | 'help' | 'history' | 'clear' | 'share' | 'image' | 'paste';
 
 export type Demotion = { readonly kind: 'tool'; readonly name: ToolName } | { readonly kind: 'extra'; readonly name: Extra };
 
@@ -35,7 +35,8 @@ const KEEP_TOOLS_OVER_PAGE = 4;
 
 /**
  * demotions returns the order in which controls leave the bar: theme,
- * help and history; the tools beyond the first four; clear and share; the tools down to
+ * help, history and paste (Ctrl/⌘+V pastes without it); the tools beyond
+ * the first four; image, clear and share; the tools down to
  * MIN_TOOLS. tools are the tools this toolbar shows, extras its page
  * controls.
  */
@@ -51,7 +52,7 @@ export function demotions(tools: readonly ToolName[], extras: readonly Extra[]):
       if (!out.some((d) => d.kind === 'tool' && d.name === name)) out.push({ kind: 'tool', name });
     }
   };
-  extra(['theme', 'help', 'history']);
+  extra(['theme', 'help', 'history', 'paste']);
   toolsDownTo(KEEP_TOOLS_OVER_PAGE);
   extra(['image', 'clear', 'share']);
   toolsDownTo(MIN_TOOLS);

@@ -75,6 +75,7 @@ export const ICONS = {
   theme: 'M12 21a9 9 0 1 0 0-18z|M12 3a9 9 0 0 0 0 18',
   download: 'M12 4v11|M7 10l5 5 5-5|M5 20h14',
   copy: 'M9 9h11v11H9z|M5 15H4V4h11v1',
+  paste: 'M9 3h6v3H9z|M15 4.5h4v16.5H5V4.5h4|M9 12h6|M9 16h4',
   duplicate: 'M9 9h11v11H9z|M5 15H4V4h11v1|M14.5 12v5|M12 14.5h5',
   front: 'M4 15V4h11|M8 8h12v12H8z|M14 17v-6|M11.5 13.5L14 11l2.5 2.5',
   back: 'M8 8h12v12h-3|M4 4h11v11H4z|M9.5 7v6|M7 10.5L9.5 13l2.5-2.5',

@@ -5,10 +5,11 @@
 // the screen each frame (page/selection_actions); geometry/bar_place says
 // where the bar goes.
 //
-// Paste has no button: reading the clipboard from a button needs the
-// clipboard-read permission, which the page's Permissions-Policy denies
-// (server/security_headers.go); a paste comes from the browser's paste
-// event (Ctrl/⌘+V, the browser's menu), which needs none.
+// Paste is not here: it is wanted with nothing selected too. Reading the
+// clipboard from a button needs the clipboard-read permission, which the
+// page's Permissions-Policy denies (server/security_headers.go); the
+// toolbar's Paste button (in its More menu on a phone) pastes what was last
+// copied instead (page/clipboard_control), and Ctrl/⌘+V the clipboard.
 //
 // Desktop keeps the bar too, as Excalidraw does: it shows a mouse user
 // what can be done with a selection, it sits clear of the handles and

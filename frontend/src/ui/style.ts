@@ -2,7 +2,8 @@
 // text), and whether shapes are filled. Pure; ui/prefs remembers it.
 
 import type { ToolName } from '../input/shortcuts';
-import { TOOL_ELLIPSE, TOOL_ERASER, TOOL_IMAGE, TOOL_RECT } from '../protocol/types';
+import { shownParts } from '../edit/arrange_ops';
+import { PART_ALPHA, PART_FILL, PART_RGB, PART_WIDTH } from '../protocol/types';
 
 /** StyleKey groups the tools that share a style. */
 export type StyleKey = 'pen' | 'highlighter' | 'partial-eraser' | 'shape' | 'text';
@@ -119,18 +120,14 @@ export type StyleParts = ReturnType<typeof styleParts>;
 
 /**
  * selectionParts is what the style menu offers for selected strokes of
- * these tool bytes (PROTOCOL.md tools): each part that applies to at
- * least one of them, as a restyle changes only the strokes a part applies
- * to. A partial eraser's stroke has a width only; an image has an opacity
- * only (it paints with its alpha: no color, no width); fill is for
- * rectangles and ellipses.
+ * these tool bytes (PROTOCOL.md tools): each part that shows on at least
+ * one of them (edit/arrange_ops shownParts), as a restyle changes only the
+ * strokes a part shows on. A partial eraser's stroke has a width only; an
+ * image has an opacity only (it paints with its alpha: no color, no
+ * width); fill is for rectangles and ellipses.
  */
 export function selectionParts(tools: readonly number[]): StyleParts {
-  const has = (f: (t: number) => boolean): boolean => tools.some(f);
-  return {
-    color: has((t) => t !== TOOL_ERASER && t !== TOOL_IMAGE),
-    opacity: has((t) => t !== TOOL_ERASER),
-    width: has((t) => t !== TOOL_IMAGE),
-    fill: has((t) => t === TOOL_RECT || t === TOOL_ELLIPSE),
-  };
+  let parts = 0;
+  for (const t of tools) parts |= shownParts(t);
+  return { color: (parts & PART_RGB) !== 0, opacity: (parts & PART_ALPHA) !== 0, width: (parts & PART_WIDTH) !== 0, fill: (parts & PART_FILL) !== 0 };
 }

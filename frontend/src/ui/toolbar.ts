@@ -1,9 +1,10 @@
 // The toolbar: one row that never wraps, at any width. In order: the tools,
 // then a "More" menu with what does not fit in the row (tools first, then
-// page controls), undo, redo and clear, the page's controls (share, help,
-// theme), and last the style menu of the current tool
-// (color, opacity, width, fill; hidden for tools without a style, and last
-// so that showing or hiding it moves nothing else). ui/bar_plan decides the
+// page controls), undo, redo and clear, the page's controls (paste, once
+// something was copied; image, history, share, help, theme), and last the
+// style menu of the current tool (color, opacity, width, fill; hidden for
+// tools without a style, and last so that showing or hiding it moves
+// nothing else). ui/bar_plan decides the
 // order in which controls leave the row as it narrows; fit measures.
 // Every button has an accessible name (aria-label and title) and a stable
 // data-testid.
@@ -95,6 +96,8 @@ export class Toolbar {
   private readonly clear: ClearConfirm;
   private readonly style: StylePanel;
   private readonly extras = new Map<Extra, HTMLElement>();
+  /** Page controls kept out of the row and its menus until offered (paste: until something was copied). */
+  private readonly withheld = new Set<Extra>();
   private readonly fixedPage: HTMLElement[] = [];
   private plan: Plan = { menuTools: new Set(), menuExtras: new Set() };
   private tool: Tool;
@@ -189,7 +192,7 @@ export class Toolbar {
     this.limit = limit;
     this.refit = false;
     const tools = this.toolSpecs.filter((t) => !this.readOnly || !t.draws).map((t) => t.name);
-    const extras = [...this.extras.keys()].filter((e) => !this.readOnly || e !== 'clear');
+    const extras = [...this.extras.keys()].filter((e) => this.has(e));
     const order: Demotion[] = demotions(tools, extras);
     // The style menu's place is kept whatever the tool, so that changing
     // tools never moves the row.
@@ -233,6 +236,24 @@ export class Toolbar {
       while (n < order.length && !fits(++n));
     }
     return n;
+  }
+
+  /**
+   * offer shows (on) or withholds a page control added with addMore: the
+   * row is fitted again, so it takes or gives back its place.
+   */
+  offer(name: Extra, on: boolean): void {
+    if (on !== this.withheld.has(name)) return;
+    if (on) this.withheld.delete(name);
+    else this.withheld.add(name);
+    this.refit = true;
+    if (Number.isFinite(this.limit)) this.fit(this.limit);
+    else this.place();
+  }
+
+  /** has says whether a page control is in the toolbar now: added, offered, and not one that edits on a view link. */
+  private has(e: Extra): boolean {
+    return this.extras.has(e) && !this.withheld.has(e) && !(this.readOnly && (e === 'clear' || e === 'paste'));
   }
 
   /** setTool shows which tool is on and the style it draws with (styles null: unchanged). */
@@ -284,14 +305,13 @@ export class Toolbar {
     setChildren(this.menuTools, menu);
     this.menuTools.hidden = menu.every((b) => b.hidden);
 
-    const clearHere = !this.readOnly && !menuExtras.has('clear');
+    const clearHere = this.has('clear') && !menuExtras.has('clear');
     setChildren(this.historyGroup, [this.undoBtn, this.redoBtn, ...(clearHere ? [this.clear.el] : [])]);
     this.historyGroup.hidden = this.readOnly;
 
-    const order: Extra[] = ['clear', 'image', 'history', 'share', 'help', 'theme'];
-    const has = (e: Extra): boolean => this.extras.has(e) && !(e === 'clear' && this.readOnly);
-    const barExtras = order.filter((e) => e !== 'clear' && has(e) && !menuExtras.has(e)).map((e) => this.extras.get(e)!);
-    const menuEls = order.filter((e) => has(e) && menuExtras.has(e)).map((e) => this.extras.get(e)!);
+    const order: Extra[] = ['clear', 'paste', 'image', 'history', 'share', 'help', 'theme'];
+    const barExtras = order.filter((e) => e !== 'clear' && this.has(e) && !menuExtras.has(e)).map((e) => this.extras.get(e)!);
+    const menuEls = order.filter((e) => this.has(e) && menuExtras.has(e)).map((e) => this.extras.get(e)!);
     setChildren(this.pageGroup, [...barExtras, ...this.fixedPage]);
     setChildren(this.menuPage, menuEls);
     this.menuPage.hidden = menuEls.length === 0;
@@ -303,7 +323,7 @@ export class Toolbar {
 }
 
 /** What a page control is called in the More menu (beside its icon). */
-const EXTRA_LABELS: Readonly<Record<Extra, string>> = { clear: 'Clear the board', image: 'Add an image', history: 'History', share: 'Share and export', help: 'Help', theme: 'Light or dark' };
+const EXTRA_LABELS: Readonly<Record<Extra, string>> = { clear: 'Clear the board', paste: 'Paste', image: 'Add an image', history: 'History', share: 'Share and export', help: 'Help', theme: 'Light or dark' };
 
 /** menuLabel is a tool's name as the More menu shows it beside the icon: its label up to the key. */
 function menuLabel(label: string): HTMLElement {

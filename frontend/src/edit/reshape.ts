@@ -174,12 +174,20 @@ export class Folder implements KnownResults {
         }
         const mx = minX + maxX;
         const my = minY + maxY;
+        const { sx, sy, dx, dy } = op;
+        const scaled = (v: number, max: number): number => Math.max(1, Math.min(max, Math.floor((v * Math.abs(sy) + SCALE_ONE / 2) / SCALE_ONE)));
         for (const m of members) {
           const s = m.s;
-          const scaled = (v: number, max: number): number => Math.max(1, Math.min(max, Math.floor((v * Math.abs(op.sy) + SCALE_ONE / 2) / SCALE_ONE)));
+          // A plain loop, not map's callback: a big selection's resize makes every one of its points anew at each step.
+          const from = s.points;
+          const points: Point[] = [];
+          for (let i = 0; i < from.length; i++) {
+            const p = from[i];
+            points.push({ x: scaleCoord(p.x, mx, sx, dx), y: scaleCoord(p.y, my, sy, dy), p: p.p });
+          }
           out.set(m.key, {
             ...s,
-            points: s.points.map((p) => ({ x: scaleCoord(p.x, mx, op.sx, op.dx), y: scaleCoord(p.y, my, op.sy, op.dy), p: p.p })),
+            points,
             width: s.tool === TOOL_TEXT ? scaled(s.width, MAX_WIDTH) : s.width,
             // A text's wrap width scales with it, as the board does.
             ...(s.wrap ? { wrap: scaled(s.wrap, MAX_WRAP) } : {}),

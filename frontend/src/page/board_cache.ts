@@ -177,6 +177,9 @@ export async function saveBoard(segment: string, board: Board): Promise<void> {
  * points: 40 s at the 2,000,000-point limit), so encoding a big board
  * takes a small share of the page's time however busy it is.
  */
+/** A save due during a gesture looks again this much later (ms). */
+const BUSY_RETRY_MS = 250;
+
 export class BoardSaver {
   private timer = 0;
   private savedSeq = -1;
@@ -185,6 +188,8 @@ export class BoardSaver {
   constructor(
     private readonly segment: string,
     private readonly board: () => Board,
+    /** A gesture is under way: a save due waits for its end (encoding a big board is a dropped frame of a drag). */
+    private readonly busy: () => boolean = () => false,
     private readonly intervalMs = 2000,
   ) {
     document.addEventListener('visibilitychange', () => {
@@ -195,8 +200,13 @@ export class BoardSaver {
 
   /** changed says the board changed: it is saved within the interval. */
   changed(): void {
-    if (this.timer === 0) this.timer = window.setTimeout(() => this.saveNow(), Math.max(this.intervalMs, this.board().points / 50));
+    if (this.timer === 0) this.timer = window.setTimeout(this.due, Math.max(this.intervalMs, this.board().points / 50));
   }
+
+  private readonly due = (): void => {
+    if (this.busy()) this.timer = window.setTimeout(this.due, BUSY_RETRY_MS);
+    else this.saveNow();
+  };
 
   saveNow(): void {
     window.clearTimeout(this.timer);

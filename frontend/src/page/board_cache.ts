@@ -177,8 +177,9 @@ export async function saveBoard(segment: string, board: Board): Promise<void> {
  * points: 40 s at the 2,000,000-point limit), so encoding a big board
  * takes a small share of the page's time however busy it is.
  */
-/** A save due during a gesture looks again this much later (ms). */
+/** A save due during a gesture looks again this much later (ms); one due otherwise waits at most this long (ms) for the page to be idle. */
 const BUSY_RETRY_MS = 250;
+const IDLE_WAIT_MS = 1000;
 
 export class BoardSaver {
   private timer = 0;
@@ -205,6 +206,8 @@ export class BoardSaver {
 
   private readonly due = (): void => {
     if (this.busy()) this.timer = window.setTimeout(this.due, BUSY_RETRY_MS);
+    // Encoding a big board is more than what is left of a frame: it starts right after one, when the page is idle.
+    else if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(() => this.saveNow(), { timeout: IDLE_WAIT_MS });
     else this.saveNow();
   };
 

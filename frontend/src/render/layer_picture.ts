@@ -55,14 +55,16 @@ export function* paintingLayerPicture(
   const under = document.createElement('canvas');
   const t = { ink: context(ink), under: context(under) };
   const dev = view.scale * dpr;
-  for (const [c, ctx] of [[ink, t.ink], [under, t.under]] as const) {
-    c.width = w;
-    c.height = h;
-    ctx.save();
-    ctx.setTransform(dev, 0, 0, dev, view.x * dpr, view.y * dpr);
-  }
   let done = false;
   try {
+    for (const [c, ctx] of [[ink, t.ink], [under, t.under]] as const) {
+      c.width = w;
+      c.height = h;
+      ctx.save();
+      ctx.setTransform(dev, 0, 0, dev, view.x * dpr, view.y * dpr);
+      // A canvas the size of the screen is a piece of its own.
+      yield;
+    }
     // Each piece's paintAll sets the styles it uses (as the refinement's slices do): the pixels are one call's.
     for (let i = 0; i < shown.length; i += PIECE) {
       painter.paintAll(t, shown.slice(i, i + PIECE), dev);

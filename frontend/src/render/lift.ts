@@ -291,7 +291,10 @@ export class Lift {
    * be asked of the lift meanwhile.
    */
   *painting(view: View, dpr: number, screen: Rect): Generator<void, void> {
-    const l = this.laidOut(view, dpr, screen);
+    const l = this.laidOut(view, dpr, screen, false);
+    yield;
+    // Sized apart: a bitmap the size of the screen or more is a piece of its own.
+    sizeFor(this.canvas, this.ctx, l);
     yield;
     for (let i = 0; i < l.order.length; i += PIECE) {
       paintItems(this.painter, this.ctx, l, i, Math.min(l.order.length, i + PIECE), view, dpr);
@@ -300,8 +303,8 @@ export class Lift {
     this.painted = true;
   }
 
-  /** laidOut lays the bitmap out for the lifted strokes as they are now, sized and cleared, painted from here (at pose, in view). */
-  private laidOut(view: View, dpr: number, screen: Rect): Layout {
+  /** laidOut lays the bitmap out for the lifted strokes as they are now, painted from here (at pose, in view), and sizes and clears it when sized. */
+  private laidOut(view: View, dpr: number, screen: Rect, sized = true): Layout {
     this.dropExact();
     this.ref = this.pose;
     this.refView = view;
@@ -311,7 +314,7 @@ export class Lift {
     const l = layoutOf(this.painter, cur, view, dpr, screen);
     this.ox = l.ox;
     this.oy = l.oy;
-    sizeFor(this.canvas, this.ctx, l);
+    if (sized) sizeFor(this.canvas, this.ctx, l);
     return l;
   }
 

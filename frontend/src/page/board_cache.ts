@@ -169,18 +169,19 @@ export async function saveBoard(segment: string, board: Board): Promise<void> {
   }
 }
 
+/** A save due during a gesture looks again this much later (ms); one due otherwise waits at most this long (ms) for the page to be idle. */
+const BUSY_RETRY_MS = 250;
+const IDLE_WAIT_MS = 1000;
+
 /**
  * BoardSaver saves a board some time after it changed, not on every op: a
  * busy board is encoded at most once per interval, and once more when the
  * page is hidden (closed, switched away from), so what is kept is at most
  * an interval old. The interval grows with the board (a millisecond per 50
  * points: 40 s at the 2,000,000-point limit), so encoding a big board
- * takes a small share of the page's time however busy it is.
+ * takes a small share of the page's time however busy it is; not during a
+ * gesture, and at the start of an idle period.
  */
-/** A save due during a gesture looks again this much later (ms); one due otherwise waits at most this long (ms) for the page to be idle. */
-const BUSY_RETRY_MS = 250;
-const IDLE_WAIT_MS = 1000;
-
 export class BoardSaver {
   private timer = 0;
   private savedSeq = -1;

@@ -285,7 +285,7 @@ export class Lift {
   }
 
   /**
-   * painting paints the bitmap as prepare would, PIECE strokes at a time,
+   * painting paints the bitmap as draw would, PIECE strokes at a time,
    * yielding between them (a picture painted ahead in idle slices,
    * render/lift_prep); the lift is ready once it returns. Nothing else may
    * be asked of the lift meanwhile.

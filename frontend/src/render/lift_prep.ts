@@ -40,11 +40,11 @@ export const browserIdle: IdleScheduler = (f, timeout) => {
 };
 
 export class LiftPrep {
-  /** What was painted ahead (or found not to be worth it: lift null), and for what. */
+  /** What was painted ahead, and for what. */
   private basis: Basis | null = null;
   private lift: Lift | null = null;
   private layer: LayerPicture | null = null;
-  /** What is to be painted once still, the timer that starts it, and the painting under way. */
+  /** What is to be painted once still (kept when found not worth it: it is not tried again), the timer that starts it, and the painting under way. */
   private wanted: Basis | null = null;
   private timer: number | null = null;
   private job: IdleSlices | null = null;

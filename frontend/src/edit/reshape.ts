@@ -186,18 +186,14 @@ export class Folder implements KnownResults {
 
 /**
  * scaledPoints is pts through a Transform whose box's corners add up to
- * (mx, my) (protocol/transform scaleCoord). A small function of its own
- * with a plain loop: a big selection's resize makes every point of it anew
- * at each step, and this is optimized after a few strokes, not run in the
- * big step's slower tier.
+ * (mx, my) (protocol/transform scaleCoord). A small function of its own: a
+ * big selection's resize makes every point of it anew at each step, and
+ * this is optimized after a few strokes, not run in the big step's slower
+ * tier.
  */
 function scaledPoints(pts: readonly Point[], mx: number, my: number, sx: number, sy: number, dx: number, dy: number): Point[] {
-  const out: Point[] = [];
-  for (let i = 0; i < pts.length; i++) {
-    const p = pts[i];
-    out.push({ x: scaleCoord(p.x, mx, sx, dx), y: scaleCoord(p.y, my, sy, dy), p: p.p });
-  }
-  return out;
+  // map makes the array at its size at once (pushes would grow it twice over 20 points, leaving garbage).
+  return pts.map((p) => ({ x: scaleCoord(p.x, mx, sx, dx), y: scaleCoord(p.y, my, sy, dy), p: p.p }));
 }
 
 /** sameParams reports whether a and b are the same op but for the names of their strokes. */

@@ -5,7 +5,8 @@
 // every frame), and, apart, the SyncCore's receiving of the room's echoes
 // (decoding and the board's apply, outside any frame). A fake room (test/)
 // echoes each op two frames after it was sent; a Transform goes out every
-// third frame, as RESIZE_EVERY_MS does at 60 frames a second. CPU time of
+// third frame, as RESIZE_EVERY_MS does at 60 frames a second, in the tasks
+// after the frame (page/page.ts flushLeft), timed apart. CPU time of
 // this process (process.cpuUsage), so other work on the machine counts
 // less than in a browser's frame times. Run: npm run bench
 
@@ -15,6 +16,8 @@ import { FakeRoom } from '../test/fake_room';
 const STROKES = 1000;
 const POINTS = 20;
 const FRAMES = 180;
+/** render/lift LIFT_MIN (that module needs a DOM): a drag of this many strokes is flushed after the frame. */
+const LIFT_MIN = 64;
 
 function cpuMs(): number {
   const u = process.cpuUsage();
@@ -58,6 +61,8 @@ function run(): void {
   const conn = a.conn!;
   const inFlight: Uint8Array[][] = [];
   const frame: number[] = [];
+  const after1: number[] = [];
+  const after2: number[] = [];
   let receive = 0;
   for (let i = 0; i <= FRAMES + 4; i++) {
     // The room's answers to what was sent two frames ago arrive between frames.
@@ -70,8 +75,7 @@ function run(): void {
     const f = 0.6 + 0.4 * Math.cos(i / 30);
     if (i < FRAMES) ed.arrange.resizeTo({ x: anchor.x + (box.maxX - anchor.x) * f, y: anchor.y + (box.maxY - anchor.y) * f }, false);
     else ed.arrange.resizeEnd();
-    if (i % 3 === 0) ed.arrange.flush(true);
-    ed.flush();
+    ed.flush(LIFT_MIN);
     ed.transforming();
     ed.committed();
     ed.overlay();
@@ -80,6 +84,16 @@ function run(): void {
     void ed.selection;
     ed.selectionBounds();
     frame.push(cpuMs() - t0);
+    // After the frame, as page/page.ts flushLeft does (forced: this loop runs faster than RESIZE_EVERY_MS), in two tasks.
+    if (i % 3 === 0 && i < FRAMES) {
+      const a0 = cpuMs();
+      ed.arrange.flush(true);
+      ed.overlay();
+      const a1 = cpuMs();
+      ed.shownLeft();
+      after1.push(a1 - a0);
+      after2.push(cpuMs() - a1);
+    }
     conn.serve();
     inFlight.push(conn.take());
   }
@@ -87,6 +101,9 @@ function run(): void {
   console.log(
     `editor per frame p50 ${pct(frame, 50).toFixed(2)} / p95 ${pct(frame, 95).toFixed(2)} / worst ${Math.max(...frame).toFixed(2)} ms, all ${FRAMES + 1} frames ${total.toFixed(0)} ms; receiving the echoes ${receive.toFixed(0)} ms; ${ed.board.seq} ops on the board`,
   );
+  for (const [what, xs] of [['send and fold (flushLeft)', after1], ['the rest shown (shownLeft)', after2]] as const) {
+    console.log(`after the frame, ${what}: p50 ${pct(xs, 50).toFixed(2)} / p95 ${pct(xs, 95).toFixed(2)} / worst ${Math.max(...xs).toFixed(2)} ms, ${xs.length} tasks`);
+  }
 }
 
 run();

@@ -403,13 +403,23 @@ export class Editor {
     return false;
   }
 
-  /** flushLeft sends what flush left, and works out what it shows before the next frame asks; it returns whether it sent anything. */
+  /**
+   * flushLeft sends what flush left, and folds what it shows (the
+   * overlay: every point of the selection made anew) before the next frame
+   * asks; it returns whether it sent anything. shownLeft works out the rest
+   * the frame asks, in a task of its own: each is several milliseconds of
+   * a thousand strokes.
+   */
   flushLeft(): boolean {
     if (!this.arrange.flush()) return false;
-    this.committed();
     this.overlay();
-    this.picked.now();
     return true;
+  }
+
+  /** shownLeft works out what the next frame asks after flushLeft: the committed strokes and the selection as shown. */
+  shownLeft(): void {
+    this.committed();
+    this.picked.now();
   }
 
   // ---- undo, redo, clear ----

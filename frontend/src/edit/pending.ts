@@ -55,6 +55,9 @@ export function strokeKeys(strokes: readonly StrokeId[]): readonly string[] {
   return k;
 }
 
+/** A stroke only reshaped (no pending Move): never pushed to. */
+const NO_MOVES: PendingMove[] = [];
+
 /** pendingView folds the pending Erase, Restore, Move and Clear ops, head first. */
 export function pendingView(entries: readonly OutboxEntry[]): PendingView {
   let hidden: Map<string, boolean> | null = null;
@@ -73,7 +76,8 @@ export function pendingView(entries: readonly OutboxEntry[]): PendingView {
       reshaped ??= new Set();
       for (const key of strokeKeys(op.strokes)) {
         reshaped.add(key);
-        if (!moved.has(key)) moved.set(key, []);
+        // One shared empty list, not one per stroke: worked out again at every op a big selection's drag sends and gets back.
+        if (!moved.has(key)) moved.set(key, NO_MOVES);
       }
     }
     if (op.type === 'erase' || op.type === 'restore') {
@@ -84,7 +88,7 @@ export function pendingView(entries: readonly OutboxEntry[]): PendingView {
       for (const key of strokeKeys(op.strokes)) {
         const list = moved.get(key);
         const m = { uid: e.uid, dx: op.dx, dy: op.dy };
-        if (list) list.push(m);
+        if (list && list !== NO_MOVES) list.push(m);
         else moved.set(key, [m]);
       }
     } else if (op.type === 'clear') {

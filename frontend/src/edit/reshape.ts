@@ -17,6 +17,7 @@
 // folds everything again.
 
 import type { KnownResults, Stroke } from '../protocol/board';
+import { PointBox } from '../geometry/bounds';
 import { clampCoord } from '../protocol/delta';
 import { rotated } from '../protocol/rotate';
 import { scaleCoord } from '../protocol/transform';
@@ -160,26 +161,17 @@ export class Folder implements KnownResults {
         for (const m of members) out.set(m.key, rotated(m.s, op));
         break;
       case 'transform': {
-        let minX = Infinity;
-        let minY = Infinity;
-        let maxX = -Infinity;
-        let maxY = -Infinity;
-        for (const m of members) {
-          for (const p of m.s.points) {
-            if (p.x < minX) minX = p.x;
-            if (p.x > maxX) maxX = p.x;
-            if (p.y < minY) minY = p.y;
-            if (p.y > maxY) maxY = p.y;
-          }
-        }
-        const mx = minX + maxX;
-        const my = minY + maxY;
+        const box = new PointBox();
+        for (const m of members) box.add(m.s.points);
+        const mx = box.minX + box.maxX;
+        const my = box.minY + box.maxY;
+        const { sx, sy, dx, dy } = op;
+        const scaled = (v: number, max: number): number => Math.max(1, Math.min(max, Math.floor((v * Math.abs(sy) + SCALE_ONE / 2) / SCALE_ONE)));
         for (const m of members) {
           const s = m.s;
-          const scaled = (v: number, max: number): number => Math.max(1, Math.min(max, Math.floor((v * Math.abs(op.sy) + SCALE_ONE / 2) / SCALE_ONE)));
           out.set(m.key, {
             ...s,
-            points: s.points.map((p) => ({ x: scaleCoord(p.x, mx, op.sx, op.dx), y: scaleCoord(p.y, my, op.sy, op.dy), p: p.p })),
+            points: scaledPoints(s.points, mx, my, sx, sy, dx, dy),
             width: s.tool === TOOL_TEXT ? scaled(s.width, MAX_WIDTH) : s.width,
             // A text's wrap width scales with it, as the board does.
             ...(s.wrap ? { wrap: scaled(s.wrap, MAX_WRAP) } : {}),
@@ -190,6 +182,18 @@ export class Folder implements KnownResults {
     }
     return { r, out, keys };
   }
+}
+
+/**
+ * scaledPoints is pts through a Transform whose box's corners add up to
+ * (mx, my) (protocol/transform scaleCoord). A small function of its own: a
+ * big selection's resize makes every point of it anew at each step, and
+ * this is optimized after a few strokes, not run in the big step's slower
+ * tier.
+ */
+function scaledPoints(pts: readonly Point[], mx: number, my: number, sx: number, sy: number, dx: number, dy: number): Point[] {
+  // map makes the array at its size at once (pushes would grow it twice over 20 points, leaving garbage).
+  return pts.map((p) => ({ x: scaleCoord(p.x, mx, sx, dx), y: scaleCoord(p.y, my, sy, dy), p: p.p }));
 }
 
 /** sameParams reports whether a and b are the same op but for the names of their strokes. */

@@ -7,7 +7,7 @@
 // compared too, so a state handed in anew is never answered from before.
 
 import type { StrokeId } from '../protocol/types';
-import { EMPTY_RECT, union, type Rect } from '../geometry/bounds';
+import { EMPTY_RECT, type Rect } from '../geometry/bounds';
 import { itemKey, keyOf, shownItems, type ExtentOf, type ShownItem, type ShownState } from './shown';
 
 interface Memo {
@@ -58,13 +58,21 @@ export class ShownCache {
     if (c && c.of === selected && c.shown === shown) return c.v;
     const keys = c?.of === selected ? c.keys : new Set(selected.map(keyOf));
     const items: ShownItem[] = [];
-    let bounds = EMPTY_RECT;
+    // The box in four numbers, not a rectangle per item: asked after every step of a big selection's resize.
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
     for (const it of shown) {
       if (!keys.has(itemKey(it))) continue;
       items.push(it);
       const e = frame(it.stroke);
-      bounds = union(bounds, { minX: e.minX + it.dx, minY: e.minY + it.dy, maxX: e.maxX + it.dx, maxY: e.maxY + it.dy });
+      minX = Math.min(minX, e.minX + it.dx);
+      minY = Math.min(minY, e.minY + it.dy);
+      maxX = Math.max(maxX, e.maxX + it.dx);
+      maxY = Math.max(maxY, e.maxY + it.dy);
     }
+    const bounds = items.length === 0 ? EMPTY_RECT : { minX, minY, maxX, maxY };
     let ids = selected;
     if (items.length !== keys.size) {
       const here = new Set(items.map(itemKey));

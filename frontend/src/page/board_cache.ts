@@ -169,13 +169,18 @@ export async function saveBoard(segment: string, board: Board): Promise<void> {
   }
 }
 
+/** A save due during a gesture looks again this much later (ms); one due otherwise waits at most this long (ms) for the page to be idle. */
+const BUSY_RETRY_MS = 250;
+const IDLE_WAIT_MS = 1000;
+
 /**
  * BoardSaver saves a board some time after it changed, not on every op: a
  * busy board is encoded at most once per interval, and once more when the
  * page is hidden (closed, switched away from), so what is kept is at most
  * an interval old. The interval grows with the board (a millisecond per 50
  * points: 40 s at the 2,000,000-point limit), so encoding a big board
- * takes a small share of the page's time however busy it is.
+ * takes a small share of the page's time however busy it is; not during a
+ * gesture, and at the start of an idle period.
  */
 export class BoardSaver {
   private timer = 0;
@@ -185,6 +190,8 @@ export class BoardSaver {
   constructor(
     private readonly segment: string,
     private readonly board: () => Board,
+    /** A gesture is under way: a save due waits for its end (encoding a big board is a dropped frame of a drag). */
+    private readonly busy: () => boolean = () => false,
     private readonly intervalMs = 2000,
   ) {
     document.addEventListener('visibilitychange', () => {
@@ -195,8 +202,15 @@ export class BoardSaver {
 
   /** changed says the board changed: it is saved within the interval. */
   changed(): void {
-    if (this.timer === 0) this.timer = window.setTimeout(() => this.saveNow(), Math.max(this.intervalMs, this.board().points / 50));
+    if (this.timer === 0) this.timer = window.setTimeout(this.due, Math.max(this.intervalMs, this.board().points / 50));
   }
+
+  private readonly due = (): void => {
+    if (this.busy()) this.timer = window.setTimeout(this.due, BUSY_RETRY_MS);
+    // Encoding a big board is more than what is left of a frame: it starts right after one, when the page is idle.
+    else if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(() => this.saveNow(), { timeout: IDLE_WAIT_MS });
+    else this.saveNow();
+  };
 
   saveNow(): void {
     window.clearTimeout(this.timer);

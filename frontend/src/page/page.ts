@@ -18,6 +18,7 @@ import { imageURL, socketURL } from '../net/room_url';
 import { CLOSE_EXPIRED } from '../protocol/codes';
 import { Renderer } from '../render/renderer';
 import { LIFT_MIN } from '../render/lift';
+import { nextTask } from '../render/refine';
 import { RemoteCursors } from '../ui/cursors';
 import { LaserOut } from '../net/laser_out';
 import { fitView } from '../net/view_out';
@@ -414,7 +415,7 @@ export class Page {
       void made.then(() => this.embedStart(connection));
       return;
     }
-    this.saver = new BoardSaver(s.segment, () => this.editor.sync.board);
+    this.saver = new BoardSaver(s.segment, () => this.editor.sync.board, () => this.editor.busy);
     // The socket opens now, beside the reads from IndexedDB; its Hello waits for them (if anything is kept).
     connection.start();
   }
@@ -539,9 +540,12 @@ export class Page {
     this.bridge?.frame(editor.board.seq);
   }
 
-  /** flushLeft sends what the frame's flush left (Editor.flush), works out where it shows the selection, and asks for a frame to show it. */
+  /** flushLeft sends what the frame's flush left (Editor.flush) and folds it; the next task works out where it shows the selection (a frame may come between), and asks for a frame to show it. */
   private readonly flushLeft = (): void => {
-    if (!this.editor.flushLeft()) return;
+    if (this.editor.flushLeft()) void nextTask().then(this.showLeft);
+  };
+  private readonly showLeft = (): void => {
+    this.editor.shownLeft();
     this.renderer.prepare();
     this.frames.schedule();
   };

@@ -66,6 +66,7 @@ export class ViewControl {
       {
         strokes: () => editor.committed(),
         ink: (s) => s.tool !== TOOL_ERASER,
+        busy: () => editor.busy,
         bounds: (s) => renderer.painter.bounds(s),
         skeleton: (s) => skeleton(s),
         lineWidth: (s) => (s.tool === TOOL_TEXT ? 0 : s.width),

@@ -105,6 +105,8 @@ export class WhoDrew {
   }
 
   private unhover(): void {
+    // The label is the selection's, which the page's frame keeps in place: a drag's every move would work it out again.
+    if (!this.hovering) return;
     this.hovering = false;
     this.info.hide();
     this.frame();

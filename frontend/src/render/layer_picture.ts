@@ -12,6 +12,9 @@ import { TOOL_HIGHLIGHTER } from '../protocol/types';
 import type { StrokePainter } from './paint';
 import { coarseMin } from './refine';
 
+/** Strokes painted between looks at the clock. */
+const PIECE = 64;
+
 /**
  * LayerPicture is desired, which is base without some strokes, painted in
  * view into ink and under. CommittedLayer.adopt swaps canvases with it.
@@ -28,14 +31,14 @@ export interface LayerPicture {
 }
 
 /**
- * paintLayerPicture paints desired (base without some strokes) as the
+ * paintingLayerPicture paints desired (base without some strokes) as the
  * layer would show it in view, dpr device pixels per CSS pixel, the screen
- * being the board rectangle screen, into canvases w × h device pixels (the
- * layer's): ink and under when given, else new ones. It returns null when
- * the screen holds so many strokes that the layer would paint a coarse
- * picture first (one idle task is not the place for the exact one).
+ * being the board rectangle screen, into new canvases w × h device pixels
+ * (the layer's), PIECE strokes at a time, yielding between them (painted
+ * ahead in idle slices). It returns the picture, or null when the screen
+ * holds so many strokes that the layer would paint a coarse picture first.
  */
-export function paintLayerPicture(
+export function* paintingLayerPicture(
   painter: StrokePainter,
   desired: readonly Stroke[],
   base: readonly Stroke[],
@@ -44,26 +47,34 @@ export function paintLayerPicture(
   screen: Rect,
   w: number,
   h: number,
-  reuse?: { readonly ink: HTMLCanvasElement; readonly under: HTMLCanvasElement },
-): LayerPicture | null {
+): Generator<void, LayerPicture | null> {
   const shown = desired.filter((s) => intersects(painter.bounds(s), screen));
   if (shown.length >= coarseMin()) return null;
-  const ink = reuse?.ink ?? document.createElement('canvas');
-  const under = reuse?.under ?? document.createElement('canvas');
+  yield;
+  const ink = document.createElement('canvas');
+  const under = document.createElement('canvas');
   const t = { ink: context(ink), under: context(under) };
-  for (const [c, ctx] of [[ink, t.ink], [under, t.under]] as const) {
-    // Sizing a canvas clears it; one of the right size is cleared.
-    if (c.width !== w || c.height !== h) {
+  const dev = view.scale * dpr;
+  let done = false;
+  try {
+    for (const [c, ctx] of [[ink, t.ink], [under, t.under]] as const) {
       c.width = w;
       c.height = h;
-    } else {
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, w, h);
+      ctx.save();
+      ctx.setTransform(dev, 0, 0, dev, view.x * dpr, view.y * dpr);
+      // A canvas the size of the screen is a piece of its own.
+      yield;
     }
-    ctx.save();
-    ctx.setTransform(view.scale * dpr, 0, 0, view.scale * dpr, view.x * dpr, view.y * dpr);
+    // Each piece's paintAll sets the styles it uses (as the refinement's slices do): the pixels are one call's.
+    for (let i = 0; i < shown.length; i += PIECE) {
+      painter.paintAll(t, shown.slice(i, i + PIECE), dev);
+      yield;
+    }
+    done = true;
+  } finally {
+    // Stopped half way: the canvases' memory back.
+    if (!done) release({ ink, under });
   }
-  painter.paintAll(t, shown, view.scale * dpr);
   t.ink.restore();
   t.under.restore();
   return { ink, under, desired, base, view, underBlank: !shown.some((s) => s.tool === TOOL_HIGHLIGHTER), blank: shown.length === 0 };

@@ -22,7 +22,7 @@ import type { Stroke } from '../protocol/board';
 import type { OverlayItem } from '../edit/shown';
 import { IDENTITY, liftMap, poseOf, sameMap, then, type Affine, type Pose } from './lift_map';
 import type { StrokePainter } from './paint';
-import { layoutOf, paintItems, sizeFor, SlicedPicture, type LiftItem } from './lift_paint';
+import { layoutOf, paintItems, sizeFor, SlicedPicture, type Layout, type LiftItem } from './lift_paint';
 
 /** A selection of at least this many strokes is lifted while it moves. */
 export const LIFT_MIN = 64;
@@ -33,6 +33,8 @@ export const LIFT_MIN = 64;
  * painting a thousand strokes anew is several frames' work.
  */
 export const EXACT_AFTER_MS = 250;
+/** A picture painted in slices paints this many strokes between looks at the clock. */
+const PIECE = 16;
 
 /** keyOfStroke is a stroke's name as the board has it ("author:stroke"). */
 export const keyOfStroke = (s: Stroke): string => s.author + ':' + s.stroke;
@@ -114,14 +116,6 @@ export class Lift {
     this.pose = null;
     this.ref = null;
     this.updated = null;
-  }
-
-  /**
-   * prepare paints the bitmap now, as draw would (a picture painted ahead,
-   * render/lift_prep): update must have found the strokes.
-   */
-  prepare(view: View, dpr: number, screen: Rect): void {
-    if (!this.painted) this.paint(view, dpr, screen);
   }
 
   /** ready says the bitmap is painted: draw only copies it. */
@@ -285,8 +279,33 @@ export class Lift {
 
   /** paint paints the lifted strokes as they are now into the bitmap, over what of them is near the screen. */
   private paint(view: View, dpr: number, screen: Rect): void {
-    this.dropExact();
+    const l = this.laidOut(view, dpr, screen);
     this.painted = true;
+    paintItems(this.painter, this.ctx, l, 0, l.order.length, view, dpr);
+  }
+
+  /**
+   * painting paints the bitmap as draw would, PIECE strokes at a time,
+   * yielding between them (a picture painted ahead in idle slices,
+   * render/lift_prep); the lift is ready once it returns. Nothing else may
+   * be asked of the lift meanwhile.
+   */
+  *painting(view: View, dpr: number, screen: Rect): Generator<void, void> {
+    const l = this.laidOut(view, dpr, screen, false);
+    yield;
+    // Sized apart: a bitmap the size of the screen or more is a piece of its own.
+    sizeFor(this.canvas, this.ctx, l);
+    yield;
+    for (let i = 0; i < l.order.length; i += PIECE) {
+      paintItems(this.painter, this.ctx, l, i, Math.min(l.order.length, i + PIECE), view, dpr);
+      yield;
+    }
+    this.painted = true;
+  }
+
+  /** laidOut lays the bitmap out for the lifted strokes as they are now, painted from here (at pose, in view), and sizes and clears it when sized. */
+  private laidOut(view: View, dpr: number, screen: Rect, sized = true): Layout {
+    this.dropExact();
     this.ref = this.pose;
     this.refView = view;
     this.map = IDENTITY;
@@ -295,8 +314,8 @@ export class Lift {
     const l = layoutOf(this.painter, cur, view, dpr, screen);
     this.ox = l.ox;
     this.oy = l.oy;
-    sizeFor(this.canvas, this.ctx, l);
-    paintItems(this.painter, this.ctx, l, 0, l.order.length, view, dpr);
+    if (sized) sizeFor(this.canvas, this.ctx, l);
+    return l;
   }
 
   /**

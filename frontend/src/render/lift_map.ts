@@ -7,8 +7,6 @@
 // each point, a pen's width does not scale): the renderer paints exactly
 // once the selection stops. Pure, DOM-free.
 
-import { PointBox } from '../geometry/bounds';
-import { center } from '../protocol/rotate';
 
 /** Posed is a stroke as shown: its points and turn, drawn shifted by (dx, dy). */
 export interface Posed {
@@ -38,7 +36,10 @@ export const IDENTITY: Affine = [1, 0, 0, 1, 0, 0];
 
 /** poseOf returns the pose of items, or null when none has a point. */
 export function poseOf(items: readonly Posed[]): Pose | null {
-  const box = new PointBox();
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
   let sx = 0;
   let sy = 0;
   let n = 0;
@@ -47,15 +48,28 @@ export function poseOf(items: readonly Posed[]): Pose | null {
     const pts = it.stroke.points;
     if (pts.length === 0) continue;
     first ??= it;
-    box.add(pts, it.dx, it.dy);
-    const [cx, cy] = center(pts);
-    sx += cx + it.dx;
-    sy += cy + it.dy;
+    // One walk over each stroke's points for its box, which gives both its center (protocol/rotate center) and its share of the group's box.
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (let i = 0; i < pts.length; i++) {
+      const p = pts[i];
+      if (p.x < x0) x0 = p.x;
+      if (p.x > x1) x1 = p.x;
+      if (p.y < y0) y0 = p.y;
+      if (p.y > y1) y1 = p.y;
+    }
+    minX = Math.min(minX, x0 + it.dx);
+    minY = Math.min(minY, y0 + it.dy);
+    maxX = Math.max(maxX, x1 + it.dx);
+    maxY = Math.max(maxY, y1 + it.dy);
+    sx += Math.floor((x0 + x1) / 2) + it.dx;
+    sy += Math.floor((y0 + y1) / 2) + it.dy;
     n++;
   }
   if (!first) return null;
   const p = first.stroke.points[0];
-  const { minX, minY, maxX, maxY } = box;
   return { minX, minY, maxX, maxY, cx: sx / n, cy: sy / n, px: p.x + first.dx, py: p.y + first.dy, rot: first.stroke.rot ?? 0 };
 }
 

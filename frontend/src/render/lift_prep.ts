@@ -7,12 +7,15 @@
 // the same names, the same committed strokes and overlay (the Editor hands
 // out the same arrays while nothing that decides them changed), the same
 // view, screen and theme. Anything else drops them; they are never drawn
-// for a board that changed since.
+// for a board that changed since. A thousand strokes painted in one task
+// would drop a frame of whatever else the page shows meanwhile: they are
+// painted a few at a time, in slices of idle time (render/idle_slices).
 
 import { screenRect } from '../geometry/view';
 import { Lift, LIFT_MIN } from './lift';
 import { sameBasis, type Basis } from './lift_basis';
-import { paintLayerPicture, release, type LayerPicture } from './layer_picture';
+import { IdleSlices, type IdleScheduler } from './idle_slices';
+import { paintingLayerPicture, release, type LayerPicture } from './layer_picture';
 import type { StrokePainter } from './paint';
 
 export type { Basis } from './lift_basis';
@@ -26,20 +29,33 @@ export interface Ahead {
   readonly layer: LayerPicture | null;
 }
 
+/** browserIdle is requestIdleCallback, or a timer standing in for it where there is none. */
+export const browserIdle: IdleScheduler = (f, timeout) => {
+  if (typeof window.requestIdleCallback === 'function') {
+    const id = window.requestIdleCallback(f, { timeout });
+    return () => window.cancelIdleCallback(id);
+  }
+  const id = window.setTimeout(() => f({ didTimeout: true, timeRemaining: () => 0 }));
+  return () => window.clearTimeout(id);
+};
+
 export class LiftPrep {
-  /** What was painted ahead (or found not to be worth it: lift null), and for what. */
+  /** What was painted ahead, and for what. */
   private basis: Basis | null = null;
   private lift: Lift | null = null;
   private layer: LayerPicture | null = null;
-  /** What is to be painted once still, and the timer or idle callback that will. */
+  /** What is to be painted once still (kept when found not worth it: it is not tried again), the timer that starts it, and the painting under way. */
   private wanted: Basis | null = null;
   private timer: number | null = null;
-  private idle: number | null = null;
+  private job: IdleSlices | null = null;
   /** Pictures painted ahead, and taken by a drag, all told. */
   painted = 0;
   taken = 0;
 
-  constructor(private readonly painter: StrokePainter) {}
+  constructor(
+    private readonly painter: StrokePainter,
+    private readonly idle: IdleScheduler = browserIdle,
+  ) {}
 
   /**
    * want says what is shown after a frame: a big selection (b), or
@@ -56,9 +72,7 @@ export class LiftPrep {
     this.wanted = b;
     this.timer = window.setTimeout(() => {
       this.timer = null;
-      // In idle time, or within a second when there is none.
-      if (typeof window.requestIdleCallback === 'function') this.idle = window.requestIdleCallback(() => this.run(), { timeout: 1000 });
-      else this.run();
+      this.job = new IdleSlices(this.painting(b), () => (this.job = null), this.idle);
     }, STILL_MS);
   }
 
@@ -87,9 +101,9 @@ export class LiftPrep {
   /** drop forgets what was painted ahead or waits to be. */
   drop(): void {
     if (this.timer !== null) window.clearTimeout(this.timer);
-    if (this.idle !== null) window.cancelIdleCallback(this.idle);
+    this.job?.cancel();
     this.timer = null;
-    this.idle = null;
+    this.job = null;
     this.wanted = null;
     this.basis = null;
     this.lift?.stop();
@@ -98,28 +112,41 @@ export class LiftPrep {
     this.layer = null;
   }
 
-  /** run paints what is wanted: the selection's picture, and the layer without it. */
-  private run(): void {
-    this.idle = null;
-    const b = this.wanted;
-    if (!b) return;
-    this.wanted = null;
-    this.basis = b;
+  /**
+   * painting paints b, a few strokes at a time: the selection's picture,
+   * then the layer without it. What it made is kept only once all is
+   * painted (take hands over nothing half painted); drop stops it between
+   * pieces and gives back what it had.
+   */
+  private *painting(b: Basis): Generator<void, void> {
     const now = performance.now();
     const lift = new Lift(this.painter);
-    lift.start(b.keys, now);
-    const rest = lift.without(b.committed);
-    // Not shown, or a stroke above it under it: a drag would not lift it (Renderer.liftWhatMoves).
-    if (!lift.update(b.overlay, now) || lift.covered()) {
-      lift.stop();
-      return;
+    let layer: LayerPicture | null = null;
+    let kept = false;
+    try {
+      lift.start(b.keys, now);
+      const rest = lift.without(b.committed);
+      yield;
+      // Not shown, or a stroke above it under it: a drag would not lift it (Renderer.liftWhatMoves).
+      if (!lift.update(b.overlay, now) || lift.covered()) return;
+      yield;
+      const screen = screenRect(b.view, b.w, b.h);
+      yield* lift.painting(b.view, b.dpr, screen);
+      const w = Math.max(1, Math.round(b.w * b.dpr));
+      const h = Math.max(1, Math.round(b.h * b.dpr));
+      layer = yield* paintingLayerPicture(this.painter, rest, b.committed, b.view, b.dpr, screen, w, h);
+      this.wanted = null;
+      this.basis = b;
+      this.lift = lift;
+      this.layer = layer;
+      this.painted++;
+      kept = true;
+    } finally {
+      // Dropped half way (the generator returned early), or not worth it: the canvases' memory back.
+      if (!kept) {
+        lift.stop();
+        if (layer) release(layer);
+      }
     }
-    const screen = screenRect(b.view, b.w, b.h);
-    lift.prepare(b.view, b.dpr, screen);
-    this.lift = lift;
-    this.painted++;
-    const w = Math.max(1, Math.round(b.w * b.dpr));
-    const h = Math.max(1, Math.round(b.h * b.dpr));
-    this.layer = paintLayerPicture(this.painter, rest, b.committed, b.view, b.dpr, screen, w, h);
   }
 }

@@ -37,6 +37,8 @@ export interface MinimapSource {
   ink(s: Stroke): boolean;
   /** What a stroke may cover, in board units. */
   bounds(s: Stroke): Rect;
+  /** A gesture is under way (a drag resizing a big selection changes the board at every step): a repaint due waits for its end. */
+  busy?(): boolean;
   /** How a stroke looks in a small picture: polylines in board units. */
   skeleton(s: Stroke): ReadonlyArray<ReadonlyArray<{ readonly x: number; readonly y: number }>>;
   /** The width to draw the skeleton with, board units (0: a hairline). */
@@ -177,20 +179,22 @@ export class Minimap {
       // A repaint walks the whole board: it runs in a task of its own after
       // the frame (a big board's first screen shows before its minimap).
       if (now >= due && this.repaintNow) this.repaint(view, w, h);
-      else if (this.timer === null) {
-        this.timer = window.setTimeout(
-          () => {
-            this.timer = null;
-            this.repaintNow = true;
-            if (this.last) this.update(this.last.view, this.last.w, this.last.h);
-            this.repaintNow = false;
-          },
-          Math.max(0, due - now + 1),
-        );
-      }
+      else if (this.timer === null) this.timer = window.setTimeout(this.due, Math.max(0, due - now + 1));
     }
     this.compose(viewport);
   }
+
+  /** due repaints in a task of its own once a repaint is due; while a gesture goes on (a walk over the whole board between a drag's frames) it waits REPAINT_MS more. */
+  private readonly due = (): void => {
+    this.timer = null;
+    if (this.source.busy?.()) {
+      this.timer = window.setTimeout(this.due, REPAINT_MS);
+      return;
+    }
+    this.repaintNow = true;
+    if (this.last) this.update(this.last.view, this.last.w, this.last.h);
+    this.repaintNow = false;
+  };
 
   private repaint(view: View, w: number, h: number): void {
     this.dirty = false;

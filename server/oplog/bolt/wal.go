@@ -22,8 +22,11 @@ import (
 // rooms write megabytes per commit and wait about a second for it, where
 // the log writes a few hundred bytes per group.
 //
-// Files: <db>.wal.<n>, n counting up. The writer appends to the newest;
-// when it passes walCheckpointBytes it starts the next, and a checkpoint
+// Files: <db>.wal.<n>, n counting up, each created empty (never reused, so
+// no old record can follow new ones) and zero-filled ahead of its records
+// (store.go, zeroAhead). The writer writes to the newest, each group in
+// place after the last; when it passes walCheckpointBytes it starts the
+// next, and a checkpoint
 // copies the older file's ops into bolt (one transaction, fsync) and
 // removes it. Opening the store copies whatever log files are left (a
 // crash) into bolt first.
@@ -39,10 +42,18 @@ import (
 //	  count × (seq uvarint, author uvarint, op length uvarint, op bytes)
 //
 // A record that is cut short or fails its checksum ends the file: it can
-// only be the tail of a write that was never acknowledged.
+// only be the tail of a write that was never acknowledged. So does a zero
+// length: the zero-filled rest of the file.
 
 // walCheckpointBytes is the log size at which a checkpoint starts.
 const walCheckpointBytes = 8 << 20
+
+// walZeroChunk is how much of a log file is zero-filled at a time, ahead
+// of its records.
+const walZeroChunk = 1 << 20
+
+// walZeros is written to zero-fill the log.
+var walZeros = make([]byte, 64<<10)
 
 // maxWALRecord bounds one record (a group's append for one room is at most
 // a room's uncommitted ops; far below this).
@@ -91,7 +102,7 @@ func decodeWALRecord(b []byte) (walRecord, int, error) {
 		return rec, 0, errWALShort
 	}
 	n := binary.BigEndian.Uint32(b)
-	if n > maxWALRecord {
+	if n == 0 || n > maxWALRecord { // 0: the zero-filled end of the file
 		return rec, 0, errWALCorrupt
 	}
 	if uint64(len(b)-8) < uint64(n) {

@@ -1,7 +1,7 @@
 // Package bolt keeps a replica's boards on local disk: a local.Store over a
 // bbolt file with a write-ahead log of recent ops in front of it (wal.go),
-// so an append is one fsync of the log, and the bbolt file is written in
-// batches behind it. It also reads a board's head without loading it
+// so an append is one write and one fdatasync of the log, and the bbolt
+// file is written in batches behind it. It also reads a board's head without loading it
 // (Head), for pictures of closed boards, and keeps every op, checkpoint
 // and version of a board: its history (history.go).
 package bolt

@@ -14,8 +14,8 @@ import (
 	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
-// The embedded store's write-ahead log. Appends go to an append-only file
-// (one write and one fsync for everything the writer gathered, whichever
+// The embedded store's write-ahead log. Appends go to a log file, in order
+// (one write and one sync for everything the writer gathered, whichever
 // rooms it is for) and are copied into bolt later, many at a time, by a
 // checkpoint. A bolt commit rewrites every page it touches: committing each
 // group of appends straight into per-room buckets made a thousand busy

@@ -47,11 +47,6 @@ type fakePeer struct {
 	errs      []string                   // what a real client would close the connection for
 	people    map[uint32]canvas.Presence // who is on the board, as a page keeps it
 	editors   map[uint32]canvas.StrokeID // who edits which text
-
-	// sent, if set, is called at the end of each Send (on the room's
-	// goroutine, as a write would be) with the number of ops applied so
-	// far: a test can hold the room in the middle of a frame's writes.
-	sent func(ops int)
 }
 
 // seqOp is an op a client applied and its number.
@@ -84,8 +79,8 @@ func (p *fakePeer) reconnected(name string) (*fakePeer, canvas.Hello) {
 
 func (p *fakePeer) Send(frame []byte) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.closed {
-		p.mu.Unlock()
 		return
 	}
 	f := bytes.Clone(frame) // the room may share frame; a real session writes it
@@ -94,11 +89,6 @@ func (p *fakePeer) Send(frame []byte) {
 		p.errs = append(p.errs, "bad frame: "+err.Error())
 	}
 	p.ring()
-	sent, ops := p.sent, len(p.ops)
-	p.mu.Unlock()
-	if sent != nil {
-		sent(ops)
-	}
 }
 
 func (p *fakePeer) SendParts(head, shared, tail []byte) {

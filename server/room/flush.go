@@ -70,14 +70,8 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	r.spend(now)
 	frame := r.out
 	r.out, r.outHasOps, r.outUrgent = nil, false, false // sessions may still be writing frame; never reuse it
-	// Between writes the room takes the ops that came meanwhile and
-	// submits them (intake): not only after its last write.
-	intake, i := !force && len(r.unhandled) == 0, 0
 	for s := range r.sessions {
 		s.Send(frame)
-		if i++; intake && i%intakeEvery == 0 {
-			r.intake(ctx)
-		}
 	}
 	if !r.outArrived.IsZero() {
 		r.hub.metrics.Fanout.Observe(time.Since(r.outArrived).Seconds())
@@ -88,56 +82,6 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	if r.snapshotDue() {
 		r.compact(ctx)
 	}
-}
-
-// intakeEvery is how many of a frame's writes go between two looks at
-// the inbox (intake): a few tenths of a millisecond of writes.
-const intakeEvery = 16
-
-// intake, between the writes of a frame, takes the ops waiting at the
-// head of the room's inbox and submits them, when no batch is in flight.
-// The room writes a frame to every session on its own goroutine (a
-// writer of its own for the frame was tried: on two cores the room, the
-// log and the writer then contend for the cores the writes need, and the
-// writes took longer); an op that came during the writes used to wait
-// for all of them before its submit even started, then for the log's
-// sync, then for its own frame. Now the sync runs under the rest of the
-// writes. Only ops the room holds without a word to anyone are taken (a
-// stroke's points, within the board's limits), and only from the head
-// of the inbox, so events are still handled in the order they came and
-// no peer is sent anything in the middle of a frame; anything else, and
-// whatever follows it, waits for the loop as before.
-func (r *Room) intake(ctx context.Context) {
-	c := &r.order
-	if c.inflight != nil || c.paused || r.failed != nil {
-		return // a batch at a time: these would only be held
-	}
-	took := false
-	for {
-		ev, ok := r.inbox.takeHead(r.plainOp)
-		if !ok {
-			break
-		}
-		r.handle(ctx, ev)
-		took = true
-	}
-	if took {
-		r.submit()
-	}
-}
-
-// plainOp reports whether ev is an op that applyOp only holds for the log:
-// it adds to the board, within the board's limits (no purge, no notice).
-// It leaves the op decoded in r.op, as applyOp does it again.
-func (r *Room) plainOp(ev *event) bool {
-	if ev.kind != evOp || len(ev.data) == 0 || !canvas.AddsToBoard(canvas.OpType(ev.data[0])) {
-		return false
-	}
-	m := r.sessions[ev.s]
-	if m == nil || canvas.DecodeOp(ev.data, &r.op) != nil {
-		return false
-	}
-	return !r.overLimits(r.sizeOf(m.author))
 }
 
 // The pacing rule. A frame costs a write per session, most of it in the

@@ -105,23 +105,6 @@ func (b *roomInbox) take(spare []event) []event {
 	return evs
 }
 
-// takeHead takes the event at the head of the queue if keep, called with
-// it, says so. Only the room's goroutine calls it; keep runs under the
-// inbox's lock, so it must only look at the event and the room.
-func (b *roomInbox) takeHead(keep func(*event) bool) (event, bool) {
-	b.mu.Lock()
-	if len(b.q) == 0 || !keep(&b.q[0]) {
-		b.mu.Unlock()
-		return event{}, false
-	}
-	ev := b.q[0]
-	b.q[0] = event{}
-	b.q = b.q[1:]
-	b.mu.Unlock()
-	<-b.slots
-	return ev, true
-}
-
 // queued counts the events of kind waiting to be taken.
 func (b *roomInbox) queued(kind eventKind) int {
 	b.mu.Lock()

@@ -1,9 +1,9 @@
 // Package bolt keeps a replica's boards on local disk: a local.Store over a
 // bbolt file with a write-ahead log of recent ops in front of it (wal.go),
 // so an append is one write and one fdatasync of the log, and the bbolt
-// file is written in batches behind it. It also reads a board's head without loading it
-// (Head), for pictures of closed boards, and keeps every op, checkpoint
-// and version of a board: its history (history.go).
+// file is written in batches behind it. It also reads a board's head
+// without loading it (Head), for pictures of closed boards, and keeps
+// every op, checkpoint and version of a board: its history (history.go).
 package bolt
 
 import (
@@ -246,16 +246,19 @@ func (s *Store) writeLog(b []byte) error {
 // file ahead of the log's records. Records are then written inside the
 // file's size over blocks already on disk, so a record's fdatasync writes
 // its data and no metadata: no journal commit for the file's new size and
-// extents on every append, which made the sync several times slower at
-// its tail. fallocate would not do: its unwritten extents are converted on
+// extents on every append (a second write and flush, queued behind the
+// journal's other work). fallocate would not do: its unwritten extents are converted on
 // first write, a metadata change again. A failure here costs nothing but
 // that: the records then extend the file as they go.
 func (s *Store) zeroAhead() {
 	if s.walErr != nil || s.walZeroed-s.walSize >= walZeroChunk/2 {
 		return
 	}
-	if s.zero(s.walZeroed, max(s.walZeroed, s.walSize)+walZeroChunk) == nil {
-		s.walZeroed = max(s.walZeroed, s.walSize) + walZeroChunk
+	// From the records' end when a group went past the zeros: never over
+	// a record.
+	from := max(s.walZeroed, s.walSize)
+	if s.zero(from, from+walZeroChunk) == nil {
+		s.walZeroed = from + walZeroChunk
 	}
 }
 

@@ -166,6 +166,49 @@ func TestStoreLogZeroFilledAheadOfItsRecords(t *testing.T) {
 	wantOps(t, s2, "a", 30)
 }
 
+// A group of appends bigger than the zeros ahead of the records extends
+// the file, and the zeros filled after it start past it: a crash then
+// still finds every op of the group and of the appends after it.
+func TestStoreLogGroupPastTheZerosSurvivesCrash(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(filepath.Join(dir, "boards.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	big := make([]oplog.StoredOp, 3*walZeroChunk/(4<<10))
+	for i := range big {
+		op := bytes.Repeat([]byte{byte(i%250 + 1)}, 4<<10)
+		big[i] = oplog.StoredOp{Seq: uint64(i + 1), Author: 1, Op: op}
+	}
+	if err := s.Append(context.Background(), "a", 42, big); err != nil {
+		t.Fatal(err)
+	}
+	small := []oplog.StoredOp{{Seq: uint64(len(big) + 1), Author: 1, Op: []byte("last")}}
+	if err := s.Append(context.Background(), "a", 42, small); err != nil {
+		t.Fatal(err)
+	}
+	crashed := copyDir(t, dir)
+	s2, err := Open(filepath.Join(crashed, "boards.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	st, err := s2.Load(context.Background(), "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append(big, small...)
+	if len(st.Ops) != len(want) {
+		t.Fatalf("%d ops after the crash, want %d", len(st.Ops), len(want))
+	}
+	for i, op := range st.Ops {
+		if op.Seq != want[i].Seq || !bytes.Equal(op.Op, want[i].Op) {
+			t.Fatalf("op %d differs after the crash", i)
+		}
+	}
+}
+
 // A write cut short by a crash (never acknowledged) is dropped; what came
 // before it is kept. In a zero-filled file the torn record is followed by
 // zeros.

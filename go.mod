@@ -16,7 +16,6 @@ require (
 	go.etcd.io/bbolt v1.5.0
 	golang.org/x/image v0.33.0
 	golang.org/x/net v0.59.0
-	golang.org/x/sys v0.48.0
 )
 
 require (
@@ -53,6 +52,7 @@ require (
 	go.yaml.in/yaml/v4 v4.0.0-rc.4 // indirect
 	golang.org/x/crypto v0.57.0 // indirect
 	golang.org/x/sync v0.23.0 // indirect
+	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/text v0.42.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )

@@ -1,9 +1,9 @@
 // Package bolt keeps a replica's boards on local disk: a local.Store over a
 // bbolt file with a write-ahead log of recent ops in front of it (wal.go),
-// so an append is one write and one fdatasync of the log, and the bbolt
-// file is written in batches behind it. It also reads a board's head
-// without loading it (Head), for pictures of closed boards, and keeps
-// every op, checkpoint and version of a board: its history (history.go).
+// so an append is one fsync of the log, and the bbolt file is written in
+// batches behind it. It also reads a board's head without loading it
+// (Head), for pictures of closed boards, and keeps every op, checkpoint
+// and version of a board: its history (history.go).
 package bolt
 
 import (
@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -48,12 +47,11 @@ type Store struct {
 	closeErr error
 
 	// Writer goroutine only:
-	wal       *os.File
-	walN      uint64 // number of the log file being written
-	walSize   int64  // bytes of records in it
-	walZeroed int64  // its bytes zero-filled and synced (walSize <= walZeroed but for a group past the end)
-	walErr    error  // the log could not be repaired after a failed write: every append fails
-	ckDone    chan error
+	wal     *os.File
+	walN    uint64 // number of the log file being written
+	walSize int64
+	walErr  error // the log could not be repaired after a failed write: every append fails
+	ckDone  chan error
 
 	mu     sync.Mutex          // guards mem, frozen
 	mem    map[string]*memRoom // ops in the log file being written
@@ -110,11 +108,10 @@ func open(path string, ckBytes int64) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	if s.wal, err = createWAL(path, s.walN); err != nil {
+	if s.wal, err = os.OpenFile(walPath(path, s.walN), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store log: %w", err)
 	}
-	s.zeroAhead()
 	go s.writer()
 	return s, nil
 }
@@ -216,81 +213,30 @@ func (s *Store) writer() {
 		if err == nil && s.walSize >= s.ckBytes {
 			s.rotate()
 		}
-		s.zeroAhead()
 	}
 	s.finish()
 }
 
-// writeLog writes b after the log's records, in place over its zeros, and
-// syncs its data. A failed write is zeroed again, so that the records after
-// it stay readable and it is never read as acknowledged.
+// writeLog appends b to the log and syncs it. A failed write is cut off
+// again, so that the records after it stay readable.
 func (s *Store) writeLog(b []byte) error {
 	if s.walErr != nil {
 		return s.walErr
 	}
-	_, err := s.wal.WriteAt(b, s.walSize)
+	_, err := s.wal.Write(b)
 	if err == nil {
-		err = syncData(s.wal)
+		err = s.wal.Sync()
 	}
 	if err == nil {
 		s.walSize += int64(len(b))
 		return nil
 	}
-	if zerr := s.zero(s.walSize, s.walSize+int64(len(b))); zerr != nil {
-		s.walErr = fmt.Errorf("store log unusable after %v: %w", err, zerr)
+	if terr := s.wal.Truncate(s.walSize); terr != nil {
+		s.walErr = fmt.Errorf("store log unusable after %v: %w", err, terr)
+	} else if _, serr := s.wal.Seek(s.walSize, 0); serr != nil {
+		s.walErr = fmt.Errorf("store log unusable after %v: %w", err, serr)
 	}
 	return fmt.Errorf("write store log: %w", err)
-}
-
-// zeroAhead keeps at least half of walZeroChunk of zero-filled, synced
-// file ahead of the log's records. Records are then written inside the
-// file's size over blocks already on disk, so a record's fdatasync writes
-// its data and no metadata: no journal commit for the file's new size and
-// extents on every append (a second write and flush, queued behind the
-// journal's other work). fallocate would not do: its unwritten extents are converted on
-// first write, a metadata change again. A failure here costs nothing but
-// that: the records then extend the file as they go.
-func (s *Store) zeroAhead() {
-	if s.walErr != nil || s.walZeroed-s.walSize >= walZeroChunk/2 {
-		return
-	}
-	// From the records' end when a group went past the zeros: never over
-	// a record.
-	from := max(s.walZeroed, s.walSize)
-	if s.zero(from, from+walZeroChunk) == nil {
-		s.walZeroed = from + walZeroChunk
-	}
-}
-
-// zero writes zeros over [from, to) of the log file and syncs them.
-func (s *Store) zero(from, to int64) error {
-	for from < to {
-		n, err := s.wal.WriteAt(walZeros[:min(int64(len(walZeros)), to-from)], from)
-		if err != nil {
-			return err
-		}
-		from += int64(n)
-	}
-	return syncData(s.wal)
-}
-
-// createWAL creates log file n beside db and syncs the directory, so the
-// file outlives a crash: its records' fdatasyncs do not write the
-// directory.
-func createWAL(db string, n uint64) (*os.File, error) {
-	f, err := os.OpenFile(walPath(db, n), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if d, err := os.Open(filepath.Dir(db)); err == nil {
-		err = d.Sync()
-		d.Close()
-		if err != nil {
-			f.Close()
-			return nil, err
-		}
-	}
-	return f, nil
 }
 
 // rotate starts the next log file and checkpoints the full one on a
@@ -312,12 +258,12 @@ func (s *Store) rotate() {
 	retry := s.frozen != nil
 	s.mu.Unlock()
 	if !retry {
-		next, err := createWAL(s.path, s.walN+1)
+		next, err := os.OpenFile(walPath(s.path, s.walN+1), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 		if err != nil {
 			return // keep writing the current one
 		}
 		s.wal.Close()
-		s.wal, s.walN, s.walSize, s.walZeroed = next, s.walN+1, 0, 0
+		s.wal, s.walN, s.walSize = next, s.walN+1, 0
 		s.mu.Lock()
 		s.frozen, s.mem = s.mem, make(map[string]*memRoom)
 		s.mu.Unlock()

@@ -14,19 +14,16 @@ import (
 	"github.com/sketchpad/sketchpad/server/oplog"
 )
 
-// The embedded store's write-ahead log. Appends go to a log file, in order
-// (one write and one sync for everything the writer gathered, whichever
+// The embedded store's write-ahead log. Appends go to an append-only file
+// (one write and one fsync for everything the writer gathered, whichever
 // rooms it is for) and are copied into bolt later, many at a time, by a
 // checkpoint. A bolt commit rewrites every page it touches: committing each
 // group of appends straight into per-room buckets made a thousand busy
 // rooms write megabytes per commit and wait about a second for it, where
 // the log writes a few hundred bytes per group.
 //
-// Files: <db>.wal.<n>, n counting up, each created empty (never reused, so
-// no old record can follow new ones) and zero-filled ahead of its records
-// (store.go, zeroAhead). The writer writes to the newest, each group in
-// place after the last; when it passes walCheckpointBytes it starts the
-// next, and a checkpoint
+// Files: <db>.wal.<n>, n counting up. The writer appends to the newest;
+// when it passes walCheckpointBytes it starts the next, and a checkpoint
 // copies the older file's ops into bolt (one transaction, fsync) and
 // removes it. Opening the store copies whatever log files are left (a
 // crash) into bolt first.
@@ -42,18 +39,10 @@ import (
 //	  count × (seq uvarint, author uvarint, op length uvarint, op bytes)
 //
 // A record that is cut short or fails its checksum ends the file: it can
-// only be the tail of a write that was never acknowledged. So does a zero
-// length: the zero-filled rest of the file.
+// only be the tail of a write that was never acknowledged.
 
 // walCheckpointBytes is the log size at which a checkpoint starts.
 const walCheckpointBytes = 8 << 20
-
-// walZeroChunk is how much of a log file is zero-filled at a time, ahead
-// of its records.
-const walZeroChunk = 1 << 20
-
-// walZeros is written to zero-fill the log.
-var walZeros = make([]byte, 64<<10)
 
 // maxWALRecord bounds one record (a group's append for one room is at most
 // a room's uncommitted ops; far below this).
@@ -102,7 +91,7 @@ func decodeWALRecord(b []byte) (walRecord, int, error) {
 		return rec, 0, errWALShort
 	}
 	n := binary.BigEndian.Uint32(b)
-	if n == 0 || n > maxWALRecord { // 0: the zero-filled end of the file
+	if n > maxWALRecord {
 		return rec, 0, errWALCorrupt
 	}
 	if uint64(len(b)-8) < uint64(n) {

@@ -64,10 +64,10 @@ type report struct {
 	RedisCPUSeconds     float64 `json:"redis_cpu_s"`
 	DeliveriesPerCPUSec float64 `json:"peer_deliveries_per_cpu_s"` // server + redis CPU
 	// DeliveriesPerAllCPUSec also counts the kernel's work outside any
-	// watched process (softirq: loopback for both ends; other: the
-	// journal's and flusher threads an fsync wakes): what one side's
-	// kernel work costs the machine cannot hide in it. On a shared
-	// machine other processes' CPU lands here too.
+	// watched process (softirq: loopback for both ends; other: interrupt
+	// time charged to no process, such as the disk's for an fsync), so
+	// what one side's kernel work costs the machine cannot hide. On a
+	// shared machine other processes' CPU lands here too.
 	DeliveriesPerAllCPUSec float64 `json:"peer_deliveries_per_all_cpu_s"`
 
 	// The machine over the window: how busy all cores were, and the CPU

@@ -52,9 +52,11 @@ interface Link {
 }
 
 /**
- * A long drag's chain of scales is cut every MAX_DEPTH steps (that step
- * makes its source's points), so what a chain keeps alive and what reading
- * its points at last costs stay bounded.
+ * A long drag's chain of scales is cut every few steps (that step makes
+ * its source's points), so what a chain keeps alive and what reading its
+ * points at last costs stay bounded: after between MAX_DEPTH/2 and
+ * MAX_DEPTH steps, by the stroke's number, so that a big selection's
+ * strokes are not all cut in the same step.
  */
 const MAX_DEPTH = 16;
 
@@ -102,7 +104,7 @@ export function scaledStroke(s: Stroke, t: Scale, width: number, wrap: number | 
   Object.defineProperty(o, 'points', POINTS);
   const up = linkOf(s);
   let depth = up && !up.pts ? up.depth + 1 : 1;
-  if (depth > MAX_DEPTH) {
+  if (depth > MAX_DEPTH / 2 + (s.stroke % (MAX_DEPTH / 2))) {
     void s.points;
     depth = 1;
   }

@@ -14,13 +14,14 @@
 // ops, the board's strokes are the shown ones the fold made (the same
 // arithmetic), which is checked point by point before the later steps are
 // kept; anything else (someone's op came between, a stroke was erased)
-// folds everything again.
+// folds everything again. A Transform's strokes are scaled strokes
+// (protocol/scaled_stroke): their points are made only when read, and most
+// steps of a drag are replaced before anything reads them.
 
 import type { KnownResults, Stroke } from '../protocol/board';
-import { PointBox } from '../geometry/bounds';
 import { clampCoord } from '../protocol/delta';
 import { rotated } from '../protocol/rotate';
-import { scaleCoord } from '../protocol/transform';
+import { boxOf, scaledStroke } from '../protocol/scaled_stroke';
 import { MAX_WIDTH, MAX_WRAP, SCALE_ONE, TOOL_TEXT, type Point, type RotateOp, type TransformOp } from '../protocol/types';
 import { strokeKeys, type Reshape } from './pending';
 
@@ -161,39 +162,30 @@ export class Folder implements KnownResults {
         for (const m of members) out.set(m.key, rotated(m.s, op));
         break;
       case 'transform': {
-        const box = new PointBox();
-        for (const m of members) box.add(m.s.points);
-        const mx = box.minX + box.maxX;
-        const my = box.minY + box.maxY;
-        const { sx, sy, dx, dy } = op;
-        const scaled = (v: number, max: number): number => Math.max(1, Math.min(max, Math.floor((v * Math.abs(sy) + SCALE_ONE / 2) / SCALE_ONE)));
+        let minX = Infinity;
+        let minY = Infinity;
+        let maxX = -Infinity;
+        let maxY = -Infinity;
+        for (const m of members) {
+          // The box without the points: a stroke an earlier step scaled has not made them (protocol/scaled_stroke).
+          const b = boxOf(m.s);
+          if (b.minX < minX) minX = b.minX;
+          if (b.maxX > maxX) maxX = b.maxX;
+          if (b.minY < minY) minY = b.minY;
+          if (b.maxY > maxY) maxY = b.maxY;
+        }
+        const t = { mx: minX + maxX, my: minY + maxY, sx: op.sx, sy: op.sy, dx: op.dx, dy: op.dy };
+        const scaled = (v: number, max: number): number => Math.max(1, Math.min(max, Math.floor((v * Math.abs(op.sy) + SCALE_ONE / 2) / SCALE_ONE)));
         for (const m of members) {
           const s = m.s;
-          out.set(m.key, {
-            ...s,
-            points: scaledPoints(s.points, mx, my, sx, sy, dx, dy),
-            width: s.tool === TOOL_TEXT ? scaled(s.width, MAX_WIDTH) : s.width,
-            // A text's wrap width scales with it, as the board does.
-            ...(s.wrap ? { wrap: scaled(s.wrap, MAX_WRAP) } : {}),
-          });
+          // A text's wrap width scales with it, as the board does.
+          out.set(m.key, scaledStroke(s, t, s.tool === TOOL_TEXT ? scaled(s.width, MAX_WIDTH) : s.width, s.wrap ? scaled(s.wrap, MAX_WRAP) : undefined));
         }
         break;
       }
     }
     return { r, out, keys };
   }
-}
-
-/**
- * scaledPoints is pts through a Transform whose box's corners add up to
- * (mx, my) (protocol/transform scaleCoord). A small function of its own: a
- * big selection's resize makes every point of it anew at each step, and
- * this is optimized after a few strokes, not run in the big step's slower
- * tier.
- */
-function scaledPoints(pts: readonly Point[], mx: number, my: number, sx: number, sy: number, dx: number, dy: number): Point[] {
-  // map makes the array at its size at once (pushes would grow it twice over 20 points, leaving garbage).
-  return pts.map((p) => ({ x: scaleCoord(p.x, mx, sx, dx), y: scaleCoord(p.y, my, sy, dy), p: p.p }));
 }
 
 /** sameParams reports whether a and b are the same op but for the names of their strokes. */

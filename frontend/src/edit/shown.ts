@@ -8,6 +8,7 @@ import type { StrokeId } from '../protocol/types';
 import type { Rect } from '../geometry/bounds';
 import { hitStroke, strokeInRect, type EraserPath, type XY } from '../geometry/hit';
 import { strokeExtent } from '../geometry/shape';
+import { pointCount } from '../protocol/scaled_stroke';
 import { TOOL_TEXT } from '../protocol/types';
 import { SELF } from './history';
 import type { LocalItem } from './local';
@@ -66,9 +67,11 @@ export function extentCache(): ExtentOf {
   const kept = new WeakMap<object, { n: number; r: Rect }>();
   return (s) => {
     const c = kept.get(s);
-    if (c && c.n === s.points.length) return c.r;
+    // The count without the points: a pending resize's strokes have not made theirs (protocol/scaled_stroke).
+    const n = pointCount(s);
+    if (c && c.n === n) return c.r;
     const r = strokeExtent(s);
-    kept.set(s, { n: s.points.length, r });
+    kept.set(s, { n, r });
     return r;
   };
 }

@@ -25,6 +25,7 @@
 import type { Rect } from './bounds';
 import { strokeExtent, type StrokeGeom } from './shape';
 import { TOOL_ARROW, TOOL_IMAGE, TOOL_TEXT } from '../protocol/types';
+import { isPending, pointCount } from '../protocol/scaled_stroke';
 
 interface Kept {
   readonly of: object;
@@ -58,6 +59,8 @@ export function keepDecodedExtent(points: readonly unknown[], w: number, r: Rect
 
 /** onPoints returns the extent a decoder kept on the points of s, if it is the extent of s. */
 function onPoints(s: StrokeGeom): Rect | undefined {
+  // A stroke our pending resize scaled has no decoded points, and reading them would make them (protocol/scaled_stroke).
+  if (isPending(s)) return undefined;
   const k = (s.points as PointsKeep)[POINTS_KEY];
   if (k === undefined || k.n !== s.points.length || k.w !== s.width || s.rot) return undefined;
   return s.tool === TOOL_TEXT || s.tool === TOOL_ARROW || s.tool === TOOL_IMAGE ? undefined : k.r;
@@ -74,7 +77,7 @@ export function keptExtent(s: StrokeGeom): Rect {
 
 /** keepExtent keeps r as the extent of s (strokeExtent(s)) on s, for its present length. */
 function keepExtent(s: StrokeGeom, r: Rect): void {
-  const kept: Kept = { of: s, n: s.points.length, r };
+  const kept: Kept = { of: s, n: pointCount(s), r };
   if (Object.prototype.hasOwnProperty.call(s, KEY)) (s as Keeps)[KEY] = kept;
   else Object.defineProperty(s, KEY, { value: kept, writable: true, configurable: true, enumerable: false });
 }
@@ -84,5 +87,5 @@ export function knownExtent(s: StrokeGeom): Rect | undefined {
   const d = onPoints(s);
   if (d !== undefined) return d;
   const k = (s as Keeps)[KEY];
-  return k !== undefined && k.of === s && k.n === s.points.length ? k.r : undefined;
+  return k !== undefined && k.of === s && k.n === pointCount(s) ? k.r : undefined;
 }

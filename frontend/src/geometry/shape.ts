@@ -4,6 +4,7 @@
 // a text's box. Pure; inputs never changed.
 
 // The tool bytes are the protocol's (protocol/types): there is one set.
+import { boxOf, isPending, pointCount } from '../protocol/scaled_stroke';
 import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_IMAGE, TOOL_LINE, TOOL_RECT, TOOL_TEXT } from '../protocol/types';
 import { TEXT_LINE_HEIGHT, textSize } from './text_layout';
 import { EMPTY_RECT, pointsBounds, type Rect } from './bounds';
@@ -94,6 +95,7 @@ export function strokeExtent(s: StrokeGeom): Rect {
 }
 
 function unturnedExtent(s: StrokeGeom): Rect {
+  if (s.tool !== TOOL_TEXT && isPending(s)) return pendingExtent(s);
   const pts = s.points;
   if (pts.length === 0) return EMPTY_RECT;
   if (s.tool === TOOL_TEXT) {
@@ -104,6 +106,18 @@ function unturnedExtent(s: StrokeGeom): Rect {
   if (s.tool === TOOL_ARROW && pts.length >= 2) return pointsBounds(pts, s.width + arrowHeadLength(s.width));
   if (s.tool === TOOL_IMAGE) return pointsBounds(pts, 1);
   return pointsBounds(pts, s.width);
+}
+
+/**
+ * pendingExtent is unturnedExtent of a stroke a pending resize scaled,
+ * from the box of its points (the same numbers) without making them: a
+ * big selection's drag asks for every stroke's extent at every step.
+ */
+function pendingExtent(s: StrokeGeom): Rect {
+  const b = boxOf(s);
+  if (b.minX > b.maxX) return EMPTY_RECT;
+  const pad = s.tool === TOOL_ARROW && pointCount(s) >= 2 ? s.width + arrowHeadLength(s.width) : s.tool === TOOL_IMAGE ? 1 : s.width;
+  return { minX: b.minX - pad, minY: b.minY - pad, maxX: b.maxX + pad, maxY: b.maxY + pad };
 }
 
 /**

@@ -10,6 +10,7 @@
 
 import { TraceState, clampCoord } from './delta';
 import { reorder } from './order';
+import { pointCount } from './scaled_stroke';
 import { scaleCoord } from './transform';
 import { rotCosSin, rotated } from './rotate';
 import {
@@ -418,7 +419,8 @@ export class Board {
     for (let i = 0; i < got.length; i++) {
       const a = got[i];
       const b = before[i];
-      if (a.hidden !== b.hidden || a.points.length !== b.points.length || a.author !== b.author || a.stroke !== b.stroke) return null;
+      // Counted without making the points of a stroke a pending resize scaled (scaled_stroke.ts).
+      if (a.hidden !== b.hidden || pointCount(a) !== pointCount(b) || a.author !== b.author || a.stroke !== b.stroke) return null;
     }
     for (let i = 0; i < zs.length; i++) this.strokesA[zs[i]] = got[i] as MutableStroke;
     return { kind: 'replace', before: before.slice(), after: got.slice() };

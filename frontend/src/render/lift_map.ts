@@ -7,6 +7,7 @@
 // each point, a pen's width does not scale): the renderer paints exactly
 // once the selection stops. Pure, DOM-free.
 
+import { boxOf, pointCount } from '../protocol/scaled_stroke';
 
 /** Posed is a stroke as shown: its points and turn, drawn shifted by (dx, dy). */
 export interface Posed {
@@ -45,21 +46,10 @@ export function poseOf(items: readonly Posed[]): Pose | null {
   let n = 0;
   let first: Posed | null = null;
   for (const it of items) {
-    const pts = it.stroke.points;
-    if (pts.length === 0) continue;
+    if (pointCount(it.stroke) === 0) continue;
     first ??= it;
-    // One walk over each stroke's points for its box, which gives both its center (protocol/rotate center) and its share of the group's box.
-    let x0 = Infinity;
-    let y0 = Infinity;
-    let x1 = -Infinity;
-    let y1 = -Infinity;
-    for (let i = 0; i < pts.length; i++) {
-      const p = pts[i];
-      if (p.x < x0) x0 = p.x;
-      if (p.x > x1) x1 = p.x;
-      if (p.y < y0) y0 = p.y;
-      if (p.y > y1) y1 = p.y;
-    }
+    // Each stroke's box gives both its center (protocol/rotate center) and its share of the group's box; a stroke a pending resize scaled gives it without making its points (protocol/scaled_stroke).
+    const { minX: x0, minY: y0, maxX: x1, maxY: y1 } = boxOf(it.stroke);
     minX = Math.min(minX, x0 + it.dx);
     minY = Math.min(minY, y0 + it.dy);
     maxX = Math.max(maxX, x1 + it.dx);

@@ -33,6 +33,7 @@ import { TOOL_ARROW, TOOL_ELLIPSE, TOOL_ERASER, TOOL_HIGHLIGHTER, TOOL_IMAGE, TO
 import type { Paintable } from '../edit/editor';
 import type { Point } from '../protocol/types';
 import { center } from '../protocol/rotate';
+import { pointCount } from '../protocol/scaled_stroke';
 import { cssColor } from './color';
 import { darkHighlight } from './dark_highlight';
 import type { ImageSource } from './images';
@@ -342,14 +343,16 @@ export class StrokePainter {
 
   /** bounds returns what painting s may touch, in board units. */
   bounds(s: Paintable): Rect {
-    if (s.points.length === 0) return EMPTY_RECT;
+    // Counted without making the points of a stroke our pending resize scaled (protocol/scaled_stroke).
+    const n = pointCount(s);
+    if (n === 0) return EMPTY_RECT;
     // Kept on the stroke (a big board's arrival asks for every stroke's:
     // the landing, the index), without the paint entry, which is made
     // when the stroke is painted.
     const k = knownExtent(s);
     if (k) return k;
     const c = this.cache.get(s);
-    if (c && c.n === s.points.length) return c.bounds;
+    if (c && c.n === n) return c.bounds;
     return c ? this.entry(s, true).bounds : this.extent(s);
   }
 

@@ -14,6 +14,7 @@ import type { Editor, OverlayItem } from '../edit/editor';
 import { TOOL_HIGHLIGHTER } from '../protocol/types';
 import { HOME_VIEW, sameView, screenRect, snapView, type View } from '../geometry/view';
 import type { Stroke } from '../protocol/board';
+import { boxOf, pointCount, type Box } from '../protocol/scaled_stroke';
 import { intersects, type Rect } from '../geometry/bounds';
 import { CommittedLayer } from './layer';
 import { Lift, LIFT_MIN, keyOfStroke } from './lift';
@@ -471,8 +472,8 @@ export class Renderer {
 
   /**
    * replaced returns the names of the strokes of committed that replaced
-   * one of the same name on the layer and moved or turned (not those a
-   * restyle or a snapshot of the same board made anew).
+   * one of the same name on the layer and moved, turned or changed size
+   * (not those a restyle or a snapshot of the same board made anew).
    */
   private replaced(committed: readonly Stroke[]): string[] {
     // Strokes only added on top (someone drew): no walk over a big board.
@@ -481,9 +482,14 @@ export class Renderer {
     if (n > 0 && committed.length > n && committed[0] === last[0] && committed[n - 1] === last[n - 1]) return [];
     const out: string[] = [];
     for (const s of committed) {
-      if (this.layer.has(s) || s.points.length === 0) continue;
+      // Counts and boxes first: a stroke our pending resize scaled has not made its points (protocol/scaled_stroke), and a drag's echoes bring a thousand at a time.
+      if (this.layer.has(s) || pointCount(s) === 0) continue;
       const p = this.painter.previous(s);
-      if (!p || !this.layer.has(p) || p.points.length === 0) continue;
+      if (!p || !this.layer.has(p) || pointCount(p) === 0) continue;
+      if ((p.rot ?? 0) !== (s.rot ?? 0) || !sameBox(boxOf(p), boxOf(s))) {
+        out.push(keyOfStroke(s));
+        continue;
+      }
       const a = p.points[0];
       const b = s.points[0];
       if (a.x !== b.x || a.y !== b.y || (p.rot ?? 0) !== (s.rot ?? 0)) out.push(keyOfStroke(s));
@@ -506,6 +512,10 @@ export class Renderer {
       this.requestFrame();
     }, SETTLE_MS + 10);
   }
+}
+
+function sameBox(a: Box, b: Box): boolean {
+  return a.minX === b.minX && a.minY === b.minY && a.maxX === b.maxX && a.maxY === b.maxY;
 }
 
 /** offscreen is a canvas of c's size in device pixels, not in the document. */

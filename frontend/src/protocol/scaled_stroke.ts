@@ -1,0 +1,197 @@
+// A stroke a pending Transform resized, whose points are worked out only
+// when something reads them (edit/reshape folds them). While a handle of a big
+// selection is dragged a Transform goes out every few frames, and making
+// every point of the selection anew at each of them (twenty thousand
+// objects a step for 1,000 strokes of 20 points) kept the page's garbage
+// collector busy enough to drop frames; most of those steps are replaced
+// by the next before anything draws or hits their points.
+//
+// A scaled stroke keeps the stroke it was made from and the Transform's
+// numbers. Its points, when read, are the very arithmetic the board does
+// (transform.ts scaleCoord), step after step in the order the
+// Transforms were sent, each coordinate rounded at each step as the
+// board rounds it: no step is composed with another. Its box is worked out
+// without its points: scaleCoord is monotone in the coordinate, so the
+// smallest and largest coordinates of the result are those of the smallest
+// and largest of the source, the same numbers the points would give.
+
+import type { Stroke } from './stroke';
+import { scaleCoord } from './transform';
+import type { Point } from './types';
+
+/** Box is a box of points; minX > maxX when there are none. */
+export interface Box {
+  readonly minX: number;
+  readonly minY: number;
+  readonly maxX: number;
+  readonly maxY: number;
+}
+
+/** Scale is one Transform's arithmetic: its box's corners add up to (mx, my). */
+export interface Scale {
+  readonly mx: number;
+  readonly my: number;
+  readonly sx: number;
+  readonly sy: number;
+  readonly dx: number;
+  readonly dy: number;
+}
+
+/** Link is what a scaled stroke's points are made from, until they are made. */
+interface Link {
+  /** The stroke scaled; null once the points are made. */
+  src: Stroke | null;
+  /** How many of src's points (a stroke still drawn may gain points later; these are the ones scaled). */
+  readonly n: number;
+  readonly t: Scale;
+  pts: Point[] | null;
+  /** The box of the points, once worked out while they were not made. */
+  box: Box | null;
+  /** How many scaled strokes whose points are not made lead back from this one to one whose points are (1: src's are). */
+  readonly depth: number;
+}
+
+/**
+ * A long drag's chain of scales is cut every few steps (that step makes
+ * its source's points), so what a chain keeps alive and what reading its
+ * points at last costs stay bounded: after between MAX_DEPTH/2 and
+ * MAX_DEPTH steps, by the stroke's number, so that a big selection's
+ * strokes are not all cut in the same step.
+ */
+const MAX_DEPTH = 16;
+
+/**
+ * Where a scaled stroke keeps its Link: a property no spread or for-in
+ * copies (a copy has its points as data). Not a WeakMap: the thousands
+ * of entries each step of a drag adds are walked as ephemerons by every
+ * major collection, a long pause in the middle of the drag.
+ */
+const LINK = Symbol('scaled');
+
+function linkOf(s: object): Link | undefined {
+  return (s as { [LINK]?: Link })[LINK];
+}
+
+/** The points accessor every scaled stroke shares. */
+const POINTS: PropertyDescriptor = { get: getPoints, set: setPoints, enumerable: true, configurable: true };
+
+/** Pointed is what the box and count of a stroke's points depend on. */
+export interface Pointed {
+  readonly points: readonly { readonly x: number; readonly y: number }[];
+}
+
+function getPoints(this: Stroke): readonly Point[] {
+  const l = linkOf(this)!;
+  return l.pts ?? make(l);
+}
+
+function setPoints(this: Stroke, pts: Point[]): void {
+  const l = linkOf(this)!;
+  l.pts = pts;
+  l.src = null;
+}
+
+/**
+ * scaledStroke returns s with its points through t (made when read), and
+ * width and wrap as given: every other field as s has it.
+ */
+export function scaledStroke(s: Stroke, t: Scale, width: number, wrap: number | undefined): Stroke {
+  const o: Record<string, unknown> = {};
+  // Not a spread: that would read (and so make) s's points.
+  for (const k in s) if (k !== 'points') o[k] = (s as unknown as Record<string, unknown>)[k];
+  o.width = width;
+  if (wrap !== undefined) o.wrap = wrap;
+  Object.defineProperty(o, 'points', POINTS);
+  const up = linkOf(s);
+  let depth = up && !up.pts ? up.depth + 1 : 1;
+  if (depth > MAX_DEPTH / 2 + (s.stroke % (MAX_DEPTH / 2))) {
+    void s.points;
+    depth = 1;
+  }
+  const l: Link = { src: s, n: pointCount(s), t, pts: null, box: null, depth };
+  Object.defineProperty(o, LINK, { value: l });
+  return o as unknown as Stroke;
+}
+
+/** pointCount is how many points s has, without making them when s is a scaled stroke. */
+export function pointCount(s: Pointed): number {
+  const l = linkOf(s);
+  return l && !l.pts ? l.n : s.points.length;
+}
+
+/** isPending reports whether s is a scaled stroke whose points are not made yet. */
+export function isPending(s: Pointed): boolean {
+  const l = linkOf(s);
+  return l !== undefined && l.pts === null;
+}
+
+/** boxOf returns the box of s's points, without making them when s is a scaled stroke. */
+export function boxOf(s: Pointed): Box {
+  const l = linkOf(s);
+  if (!l || l.pts) return pointsBox(s.points, s.points.length);
+  if (!l.box) l.box = scaleBox(boxIn(l), l.t);
+  return l.box;
+}
+
+/** boxIn is the box of the points l scales. */
+function boxIn(l: Link): Box {
+  const src = l.src!;
+  const up = linkOf(src);
+  if (up && !up.pts) return boxOf(src);
+  return pointsBox(src.points, l.n);
+}
+
+function pointsBox(pts: Pointed['points'], n: number): Box {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const p = pts[i];
+    if (p.x < minX) minX = p.x;
+    if (p.x > maxX) maxX = p.x;
+    if (p.y < minY) minY = p.y;
+    if (p.y > maxY) maxY = p.y;
+  }
+  return { minX, minY, maxX, maxY };
+}
+
+/** scaleBox is the box of b's points through t: scaleCoord keeps their order, or reverses it for a negative scale. */
+function scaleBox(b: Box, t: Scale): Box {
+  if (b.minX > b.maxX) return b;
+  const x0 = scaleCoord(b.minX, t.mx, t.sx, t.dx);
+  const x1 = scaleCoord(b.maxX, t.mx, t.sx, t.dx);
+  const y0 = scaleCoord(b.minY, t.my, t.sy, t.dy);
+  const y1 = scaleCoord(b.maxY, t.my, t.sy, t.dy);
+  return { minX: Math.min(x0, x1), minY: Math.min(y0, y1), maxX: Math.max(x0, x1), maxY: Math.max(y0, y1) };
+}
+
+/** make works out l's points: back to the nearest stroke whose points are made, then each scale in turn, point by point. */
+function make(l: Link): Point[] {
+  const chain: Link[] = [l];
+  let cur = l;
+  for (;;) {
+    const up = linkOf(cur.src!);
+    if (!up || up.pts) break;
+    chain.push(up);
+    cur = up;
+  }
+  const base = cur.src!.points;
+  const n = cur.n;
+  const out: Point[] = new Array<Point>(n);
+  for (let i = 0; i < n; i++) {
+    const p = base[i];
+    let x = p.x;
+    let y = p.y;
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const t = chain[k].t;
+      x = scaleCoord(x, t.mx, t.sx, t.dx);
+      y = scaleCoord(y, t.my, t.sy, t.dy);
+    }
+    out[i] = { x, y, p: p.p };
+  }
+  l.pts = out;
+  l.src = null;
+  l.box = null;
+  return out;
+}

@@ -1,0 +1,107 @@
+// A pending resize's strokes keep their points unmade until read
+// (protocol/scaled_stroke): what they give when read, and their boxes and
+// extents worked out without the points, are bit for bit what the room's
+// board makes by applying the same Transforms one by one, across many
+// steps, negative scales, clamping at the coordinate limit, and undo.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Folder, type Folding } from '../src/edit/reshape';
+import type { Reshape } from '../src/edit/pending';
+import type { Stroke } from '../src/protocol/board';
+import { boxOf, isPending, pointCount } from '../src/protocol/scaled_stroke';
+import { COORD_LIMIT, SCALE_ONE, type StrokeId } from '../src/protocol/types';
+import { pointsBounds } from '../src/geometry/bounds';
+import { strokeExtent } from '../src/geometry/shape';
+import { adaAndGrace, scribble, settle } from './harness';
+
+const pts = (s: Stroke): number[][] => s.points.map((p) => [p.x, p.y, p.p]);
+
+function ids(ss: readonly Stroke[]): StrokeId[] {
+  return ss.map((s) => ({ author: s.author, stroke: s.stroke }));
+}
+
+test('scaled strokes: forty pending resizes read at the end, and some read midway, equal the board that applied each one', () => {
+  const { a, b } = adaAndGrace();
+  scribble(a, 0, 0, 9);
+  scribble(a, 100, 60, 20);
+  scribble(a, -50, 200, 12);
+  scribble(a, 9_000_000, -9_000_000, 5);
+  settle(a, b);
+  let seed = 7;
+  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const strokes = ids(a.ed.board.strokes);
+  // The first pushes the far stroke past the coordinate limit, the second brings everything back.
+  const reshapes: Reshape[] = [
+    { uid: 1, op: { type: 'transform', strokes, sx: 60 * SCALE_ONE, sy: -60 * SCALE_ONE, dx: 0, dy: 0 } },
+    { uid: 2, op: { type: 'transform', strokes, sx: Math.round(SCALE_ONE / 50), sy: -Math.round(SCALE_ONE / 50), dx: 3, dy: -5 } },
+  ];
+  for (let i = 2; i < 40; i++) {
+    const s = (): number => Math.round(SCALE_ONE * (0.3 + rnd() * 1.6)) * (rnd() < 0.2 ? -1 : 1);
+    reshapes.push({ uid: i + 1, op: { type: 'transform', strokes, sx: s(), sy: s(), dx: Math.round(rnd() * 400 - 200), dy: Math.round(rnd() * 400 - 200) } });
+  }
+  const items: Folding[] = b.ed.board.strokes.map((s) => ({ key: s.author + ':' + s.stroke, stroke: s, after: 0 }));
+  const f = new Folder();
+  const midway = new Folder();
+  // One Folder is read after every seventh step (its chain cut there), the other only at the end.
+  for (let n = 1; n <= reshapes.length; n++) {
+    const got = f.fold(items, reshapes.slice(0, n));
+    if (n % 7 === 0) got.forEach((s) => void s.points);
+  }
+  // A third reads every step, after working out its boxes and extents without the points.
+  const each = new Folder();
+  for (let n = 1; n <= reshapes.length; n++) {
+    for (const s of each.fold(items, reshapes.slice(0, n))) {
+      const box = boxOf(s);
+      const ext = strokeExtent(s);
+      assert.deepEqual(box, { ...pointsBounds(s.points) }, `the box after step ${n}`);
+      assert.deepEqual(ext, strokeExtent(s), `the extent after step ${n}`);
+    }
+  }
+  const lazy = midway.fold(items, reshapes);
+  const mixed = f.fold(items, reshapes);
+  assert.ok(lazy.every(isPending), 'nothing read them yet');
+  // The board applies them one by one (a has nothing pending: no known results).
+  for (const r of reshapes) b.ed.sync.push(r.op);
+  settle(a, b);
+  const board = a.ed.board.strokes;
+  lazy.forEach((s, i) => {
+    assert.equal(pointCount(s), board[i].points.length);
+    assert.deepEqual(boxOf(s), { ...pointsBounds(board[i].points) }, 'the box, without the points');
+    assert.deepEqual(strokeExtent(s), strokeExtent(board[i]), 'the extent, without the points');
+  });
+  assert.deepEqual(lazy.map(pts), board.map(pts), 'read at the end');
+  assert.deepEqual(mixed.map(pts), board.map(pts), 'read midway too');
+  const first = new Folder().fold(items, reshapes.slice(0, 1));
+  assert.ok(first.some((s) => s.points.some((p) => Math.abs(p.x) === COORD_LIMIT || Math.abs(p.y) === COORD_LIMIT)), 'the first step clamps');
+});
+
+test('scaled strokes: a resize dragged, then undone before the room has it, shows and leaves what the others\' boards hold', () => {
+  const { a, b } = adaAndGrace();
+  scribble(a, 0, 0, 9);
+  scribble(a, 100, 60, 20);
+  scribble(a, -50, 200, 12);
+  settle(a, b);
+  a.ed.selectAll();
+  const box = a.ed.selectionBounds();
+  const anchor = { x: box.minX, y: box.minY };
+  a.ed.arrange.resizeStart(anchor, { x: box.maxX, y: box.maxY });
+  for (let i = 1; i <= 12; i++) {
+    a.ed.arrange.resizeTo({ x: box.maxX + i * 17, y: box.maxY - i * 9 }, false);
+    a.ed.arrange.flush(true);
+  }
+  a.ed.arrange.resizeEnd();
+  a.ed.flush();
+  const shown = a.ed.arrange.selectedStrokes();
+  assert.ok(shown.some(isPending), 'shown before the room has them, points unmade');
+  const shownPts = shown.map(pts);
+  settle(a, b);
+  assert.deepEqual(b.ed.board.strokes.map(pts), shownPts, 'the others hold what was shown');
+  assert.deepEqual(a.ed.board.strokes.map(pts), shownPts, 'and so does our board');
+  assert.ok(a.ed.undo());
+  a.ed.flush();
+  const undone = a.ed.arrange.selectedStrokes().map(pts);
+  settle(a, b);
+  assert.deepEqual(b.ed.board.strokes.map(pts), undone, 'the undo as shown is what the others hold');
+  assert.deepEqual(a.ed.board.strokes.map(pts), b.ed.board.strokes.map(pts));
+});

@@ -27,10 +27,9 @@ import { LaserTrails } from '../ui/laser';
 import { Decorations } from '../ui/decor';
 import { Exports } from '../ui/exports';
 import { HelpPanel } from '../ui/help';
-import type { NameBox } from '../ui/name_box';
 import { cursorOf } from '../ui/op_cursor';
 import { PeopleList } from '../ui/people';
-import { opaque, sentColor } from '../ui/person_color';
+import { sentColor } from '../ui/person_color';
 import { loadPrefs } from '../ui/prefs';
 import type { ShareMenu } from '../ui/share_menu';
 import { OFFLINE_CACHED_NOTE, OFFLINE_NOTE, StatusBanner } from '../ui/status';
@@ -61,6 +60,7 @@ import { ImageControl } from './image_control';
 import { openBridge } from './bridge_control';
 import { copyPicture } from './clipboard_picture';
 import { here, nameBox } from './later_parts';
+import { SelfIdentity } from './self_identity';
 import { rowControls } from './row_controls';
 import { inSteps, inTasks, yieldToMain } from './start_tasks';
 import { holdPointer } from '../input/early_pointer';
@@ -106,8 +106,8 @@ export class Page {
   private badge!: HTMLElement;
   private layout!: PageLayout;
   private actions!: { frame(): void }; // The selection's action bar (page/selection_actions).
-  /** The name box and this person's color picker (not in an embed). */
-  private nameBox: NameBox | null = null;
+  /** This person's name and color: told, shown, and the one handed out (page/self_identity). */
+  private self!: SelfIdentity;
   /** The page's first layout is done: the toolbar's row is fitted from then on, not while being built. */
   private laidOut = false;
   /** The page cannot change the board (it starts so, or the server refused an op, or the token expired). */
@@ -187,6 +187,7 @@ export class Page {
           : {}),
       },
     );
+    this.self = new SelfIdentity(this.prefs, this.editor.sync, this.people);
     this.cursors = new RemoteCursors();
     this.cursors.el.prepend(this.lasers.el);
     this.cursors.el.append(this.claims.el);
@@ -232,7 +233,7 @@ export class Page {
       viewRelay: this.viewRelay,
       schedule,
       bridge: () => this.bridge,
-      handedOut: (c) => this.handedOut(c),
+      handedOut: (c) => this.self.handedOut(c),
     });
   }
 
@@ -355,8 +356,8 @@ export class Page {
     return [
       () => {
         if (embed) return; // An embed's name is the host's (or the token's): no name box.
-        this.nameBox = nameBox(this.prefs, () => this.announceSelf());
-        this.people.setSelfRow(this.nameBox.el);
+        this.self.nameBox = nameBox(this.prefs, () => this.self.announce());
+        this.people.setSelfRow(this.self.nameBox.el);
       },
       () => {
         this.keys = new KeyCommands({
@@ -492,26 +493,6 @@ export class Page {
     };
   }
 
-  /** announceSelf sends this person's name and color (now, or in the next Hello) and shows them here. */
-  private announceSelf(): void {
-    const p = this.prefs.current;
-    this.editor.sync.setIdentity({ name: p.name, color: sentColor(p) });
-    this.people.setSelf(this.editor.sync.author, { name: p.name, color: p.color });
-    this.nameBox?.setColor(p.color);
-  }
-
-  /** handedOut takes the color the server handed this person (its own Presence), unless they picked one (ui/person_color). */
-  private handedOut(color: number): void {
-    const c = opaque(color);
-    if (this.prefs.current.colorPicked || c === this.prefs.current.color) return;
-    this.prefs.update((q) => ({ ...q, color: c }));
-    const p = this.prefs.current;
-    // The server holds it already: no Name goes out, the next Hello prefers it.
-    this.editor.sync.adoptIdentity({ name: p.name, color: sentColor(p) });
-    this.people.setSelf(this.editor.sync.author, { name: p.name, color: c });
-    this.nameBox?.setColor(c);
-  }
-
   /** frame draws one animation frame: ops and the cursor out, the board, the overlays, the map. */
   private frame(): void {
     // Asked for while the page is being built: drawn once it is (buildRow).
@@ -576,7 +557,7 @@ export class Page {
   private applyReadOnly(): void {
     this.readOnly = true;
     this.editor.sync.setReadOnly(true);
-    this.announceSelf();
+    this.self.announce();
     this.textEditor.end();
     this.badge.hidden = false;
     this.tools.toolbar.setReadOnly(true);

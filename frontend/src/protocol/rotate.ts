@@ -72,6 +72,11 @@ export function center(points: readonly { readonly x: number; readonly y: number
     minY = Math.min(minY, p.y);
     maxY = Math.max(maxY, p.y);
   }
+  return boxCenter(minX, minY, maxX, maxY);
+}
+
+/** boxCenter is the middle of a box as center rounds it (the server's too). */
+export function boxCenter(minX: number, minY: number, maxX: number, maxY: number): [number, number] {
   return [Math.floor((minX + maxX) / 2), Math.floor((minY + maxY) / 2)];
 }
 

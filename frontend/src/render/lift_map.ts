@@ -7,6 +7,7 @@
 // each point, a pen's width does not scale): the renderer paints exactly
 // once the selection stops. Pure, DOM-free.
 
+import { boxCenter } from '../protocol/rotate';
 import { boxOf, pointCount } from '../protocol/scaled_stroke';
 
 /** Posed is a stroke as shown: its points and turn, drawn shifted by (dx, dy). */
@@ -54,8 +55,9 @@ export function poseOf(items: readonly Posed[]): Pose | null {
     minY = Math.min(minY, y0 + it.dy);
     maxX = Math.max(maxX, x1 + it.dx);
     maxY = Math.max(maxY, y1 + it.dy);
-    sx += Math.floor((x0 + x1) / 2) + it.dx;
-    sy += Math.floor((y0 + y1) / 2) + it.dy;
+    const [cx, cy] = boxCenter(x0, y0, x1, y1);
+    sx += cx + it.dx;
+    sy += cy + it.dy;
     n++;
   }
   if (!first) return null;

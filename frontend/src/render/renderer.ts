@@ -492,7 +492,7 @@ export class Renderer {
       }
       const a = p.points[0];
       const b = s.points[0];
-      if (a.x !== b.x || a.y !== b.y || (p.rot ?? 0) !== (s.rot ?? 0)) out.push(keyOfStroke(s));
+      if (a.x !== b.x || a.y !== b.y) out.push(keyOfStroke(s));
     }
     return out;
   }

@@ -216,12 +216,17 @@ func TestABigSelectionMidDragLooksAsItSettles(t *testing.T) {
 			}
 		}
 		if da != db {
-			// A picture composited over the layer may round an edge pixel
-			// differently than painting on the layer does: a few pixels, by
-			// a few levels. Widths scaled or a stroke covered is thousands.
+			// A picture painted on a canvas of its own is the same path
+			// as the layer's under another translation, and the canvas
+			// rasterizes in float32: an edge pixel may come out a few
+			// levels apart, and where a pen's outline folds on itself at a
+			// sharp turn a pixel or two may differ by more (seen: 3 pixels
+			// by 20-48 levels, once in about ten runs). What the check is
+			// for, widths scaled or a stroke covered, is thousands of
+			// pixels: the count decides, not the levels.
 			pa, pb := a.regionPixels(at), b.regionPixels(at)
 			n, most := pa.diff(pb)
-			if n < 0 || n > pa.ink()/200 || most > 32 {
+			if n < 0 || n > pa.ink()/200 {
 				if dir := os.Getenv("SKETCHPAD_E2E_SHOTS"); dir != "" {
 					pa.png(filepath.Join(dir, t.Name()+"-"+strings.ReplaceAll(what, " ", "_")+"-held.png"))
 					pb.png(filepath.Join(dir, t.Name()+"-"+strings.ReplaceAll(what, " ", "_")+"-watcher.png"))

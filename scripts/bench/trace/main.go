@@ -177,16 +177,12 @@ func main() {
 			}
 			busy += min(t.end(), z) - max(t.Ts, a)
 			cpu += t.Tdur * (min(t.end(), z) - max(t.Ts, a)) / max(t.Dur, 1)
-			walk(t, func(e *event) {
-				switch {
-				case isGC(e.Name):
-					gc += e.Dur
-				case e.Name == "Commit" || e.Name == "Paint" || e.Name == "Layerize" || e.Name == "LayerTreeHost::UpdateLayers":
-					commit += e.Dur
-				case e.Name == "FunctionCall" || e.Name == "EvaluateScript" || e.Name == "V8.Execute":
-					script += e.Dur
-				}
-			})
+			// A task only partly in the stretch counts for that part.
+			in := (min(t.end(), z) - max(t.Ts, a)) / max(t.Dur, 1)
+			sc, g, c := classify(t, false)
+			script += sc * in
+			gc += g * in
+			commit += c * in
 			if t.Dur >= *minTask*1e3 {
 				shown = append(shown, t)
 			}
@@ -262,6 +258,33 @@ func walk(e *event, f func(*event)) {
 	for _, k := range e.kids {
 		walk(k, f)
 	}
+}
+
+// classify splits e's time: script (outermost script events, less the
+// collections inside them), garbage collection, and the compositor's
+// commit and paint (outermost of each, so nothing is counted twice).
+func classify(e *event, inScript bool) (script, gc, commit float64) {
+	switch {
+	case isGC(e.Name):
+		return 0, e.Dur, 0
+	case e.Name == "Commit" || e.Name == "Paint" || e.Name == "Layerize" || e.Name == "LayerTreeHost::UpdateLayers":
+		return 0, 0, e.Dur
+	case !inScript && (e.Name == "FunctionCall" || e.Name == "EvaluateScript" || e.Name == "V8.Execute" || e.Name == "RunMicrotasks"):
+		var g, c float64
+		for _, k := range e.kids {
+			_, kg, kc := classify(k, true)
+			g += kg
+			c += kc
+		}
+		return e.Dur - g - c, g, c
+	}
+	for _, k := range e.kids {
+		ks, kg, kc := classify(k, inScript)
+		script += ks
+		gc += kg
+		commit += kc
+	}
+	return script, gc, commit
 }
 
 func isGC(name string) bool {
@@ -373,7 +396,7 @@ func guess(span, busy, cpu, script, gc, commit float64) string {
 	switch {
 	case busy < span/3:
 		return "not the main thread (the machine, or another thread)"
-	case gc >= script/2 && gc >= commit:
+	case gc >= script && gc >= commit:
 		return "garbage collection" + note
 	case commit > script:
 		return "compositor commit/paint" + note

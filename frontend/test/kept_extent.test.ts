@@ -67,6 +67,9 @@ test('a scaled stroke keeps its own extent, through its points being made and se
   const moved = { ...big, points: big.points.map((p) => ({ ...p, x: p.x + 1000 })) };
   assert.equal(keptExtent(moved).minX, 1091);
   assert.deepEqual(keptExtent(big), pending);
+  // A point added to the made points (a stroke still being drawn): the extent follows it.
+  (big.points as { x: number; y: number; p: number }[]).push({ x: 500, y: 0, p: 0 });
+  assert.equal(keptExtent(big).maxX, 504);
   // Points set anew: the extent follows them.
   (big as { points: unknown }).points = [{ x: 0, y: 0, p: 0 }];
   assert.deepEqual(keptExtent(big), { minX: -4, minY: -4, maxX: 4, maxY: 4 });

@@ -7,7 +7,7 @@
 // paint, or nothing at all on the main thread (the machine, or another
 // thread).
 //
-//	go run ./scripts/bench/trace -trace /tmp/t.json [-after 1000] [-min 2]
+//	go run ./scripts/bench/trace -trace /tmp/t.json [-js frontend/dist] [-after 1000] [-min 2]
 //
 // A dropped frame's stretch is from the previous main frame's start (or,
 // if later, the vsync the skipped frames began at) to the next main

@@ -245,6 +245,9 @@ type frameFigures struct {
 	fps                 float64
 	p50, p95, worst, ms float64
 	worstAt             float64 // when the worst interval ended, ms after the first frame
+	// Intervals over 20 ms (a frame or more dropped), each as its length
+	// and when it ended, ms after the first frame.
+	drops []string
 	// The page's own frames (renderStats().lastFrameMs) in the window.
 	pageFrames              int
 	work50, work95, workMax float64
@@ -255,7 +258,8 @@ func (f frameFigures) String() string {
 		"frames " + itoa(f.frames) + " in " + ftoa(f.ms) + " ms",
 		"= " + ftoa(f.fps) + " fps;",
 		"frame interval p50 " + ftoa(f.p50) + " ms, p95 " + ftoa(f.p95) + " ms, worst " + ftoa(f.worst) + " ms (ending at +" + ftoa(f.worstAt) + " ms);",
-		"the page painted " + itoa(f.pageFrames) + " frames, each taking (script side) p50 " + ftoa(f.work50) + " ms, p95 " + ftoa(f.work95) + " ms, worst " + ftoa(f.workMax) + " ms",
+		"the page painted " + itoa(f.pageFrames) + " frames, each taking (script side) p50 " + ftoa(f.work50) + " ms, p95 " + ftoa(f.work95) + " ms, worst " + ftoa(f.workMax) + " ms;",
+		itoa(len(f.drops)) + " intervals over 20 ms [" + strings.Join(f.drops, " ") + "]",
 	}, " "))
 }
 
@@ -293,8 +297,12 @@ func measureFrames(t *testing.T, p *person, during func()) frameFigures {
 	}
 	iv := make([]float64, 0, len(ts)-1)
 	var worstAt, worst float64
+	var drops []string
 	for i := 1; i < len(ts); i++ {
 		iv = append(iv, ts[i]-ts[i-1])
+		if d := ts[i] - ts[i-1]; d > 20 {
+			drops = append(drops, ftoa(d)+"@+"+ftoa(ts[i]-ts[0]))
+		}
 		if d := ts[i] - ts[i-1]; d > worst {
 			worst, worstAt = d, ts[i]-ts[0]
 		}
@@ -308,6 +316,7 @@ func measureFrames(t *testing.T, p *person, during func()) frameFigures {
 		p95:        iv[len(iv)*95/100],
 		worst:      iv[len(iv)-1],
 		worstAt:    worstAt,
+		drops:      drops,
 		ms:         span,
 		pageFrames: len(work),
 		work50:     pw50,

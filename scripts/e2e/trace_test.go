@@ -16,7 +16,9 @@ import (
 // to path as a JSON array of trace events (chrome://tracing and Perfetto
 // open it). Benchmarks call it when SKETCHPAD_TRACE names a file: a frame's
 // time spent outside the page's script (style, layout, paint, raster, the
-// compositor) shows only in a trace.
+// compositor) shows only in a trace. go run ./scripts/bench/trace -trace
+// path lists a drag's dropped frames in it with what the page ran over
+// each.
 func (p *person) traceTo(path string, during func()) {
 	p.t.Helper()
 	var mu sync.Mutex

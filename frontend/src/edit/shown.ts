@@ -7,8 +7,7 @@ import type { Board, Stroke } from '../protocol/board';
 import type { StrokeId } from '../protocol/types';
 import type { Rect } from '../geometry/bounds';
 import { hitStroke, strokeInRect, type EraserPath, type XY } from '../geometry/hit';
-import { strokeExtent } from '../geometry/shape';
-import { pointCount } from '../protocol/scaled_stroke';
+import { keptExtent } from '../geometry/kept_extent';
 import { TOOL_TEXT } from '../protocol/types';
 import { SELF } from './history';
 import type { LocalItem } from './local';
@@ -62,18 +61,15 @@ export interface ShownState {
 /** ExtentOf returns what painting a stroke may touch. */
 export type ExtentOf = (s: Stroke) => Rect;
 
-/** extentCache returns an ExtentOf that keeps each answer (geometry/shape strokeExtent) per stroke object and point count. */
+/**
+ * extentCache returns an ExtentOf that keeps each answer (geometry/shape
+ * strokeExtent) per stroke object and point count, on the stroke
+ * (geometry/kept_extent, as the painter keeps them): not in a WeakMap,
+ * whose entries for the thousand strokes a resize makes at each step the
+ * garbage collector walks as ephemerons.
+ */
 export function extentCache(): ExtentOf {
-  const kept = new WeakMap<object, { n: number; r: Rect }>();
-  return (s) => {
-    const c = kept.get(s);
-    // The count without the points: a pending resize's strokes have not made theirs (protocol/scaled_stroke).
-    const n = pointCount(s);
-    if (c && c.n === n) return c.r;
-    const r = strokeExtent(s);
-    kept.set(s, { n, r });
-    return r;
-  };
+  return keptExtent;
 }
 
 export const keyOf = (id: StrokeId): string => id.author + ':' + id.stroke;

@@ -25,7 +25,7 @@
 import type { Rect } from './bounds';
 import { strokeExtent, type StrokeGeom } from './shape';
 import { TOOL_ARROW, TOOL_IMAGE, TOOL_TEXT } from '../protocol/types';
-import { isPending, pointCount } from '../protocol/scaled_stroke';
+import { isPending, keepOnScaled, keptOnScaled, pointCount } from '../protocol/scaled_stroke';
 
 interface Kept {
   readonly of: object;
@@ -77,6 +77,7 @@ export function keptExtent(s: StrokeGeom): Rect {
 
 /** keepExtent keeps r as the extent of s (strokeExtent(s)) on s, for its present length. */
 function keepExtent(s: StrokeGeom, r: Rect): void {
+  if (keepOnScaled(s, r)) return;
   const kept: Kept = { of: s, n: pointCount(s), r };
   if (Object.prototype.hasOwnProperty.call(s, KEY)) (s as Keeps)[KEY] = kept;
   else Object.defineProperty(s, KEY, { value: kept, writable: true, configurable: true, enumerable: false });
@@ -84,6 +85,8 @@ function keepExtent(s: StrokeGeom, r: Rect): void {
 
 /** knownExtent returns the extent kept on s for its present length, or undefined. */
 export function knownExtent(s: StrokeGeom): Rect | undefined {
+  const scaled = keptOnScaled(s);
+  if (scaled !== undefined) return scaled ?? undefined;
   const d = onPoints(s);
   if (d !== undefined) return d;
   const k = (s as Keeps)[KEY];

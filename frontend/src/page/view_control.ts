@@ -53,6 +53,7 @@ export class ViewControl {
         content: () => this.contentBounds(),
         inkIn: (r) => this.inkIn(r),
         panels: () => [...document.querySelectorAll('#ui .top, #ui .side, #ui .corner, #ui .status-bar')],
+        busy: () => editor.busy,
       },
       this.stored !== null,
     );

@@ -49,6 +49,9 @@ interface Link {
   box: Box | null;
   /** How many scaled strokes whose points are not made lead back from this one to one whose points are (1: src's are). */
   readonly depth: number;
+  /** What a caller kept for this stroke (keepOnScaled): its extent, and for how many points. */
+  kept: Box | null;
+  keptN: number;
 }
 
 /**
@@ -89,6 +92,7 @@ function setPoints(this: Stroke, pts: Point[]): void {
   const l = linkOf(this)!;
   l.pts = pts;
   l.src = null;
+  l.kept = null;
 }
 
 /**
@@ -108,7 +112,7 @@ export function scaledStroke(s: Stroke, t: Scale, width: number, wrap: number | 
     void s.points;
     depth = 1;
   }
-  const l: Link = { src: s, n: pointCount(s), t, pts: null, box: null, depth };
+  const l: Link = { src: s, n: pointCount(s), t, pts: null, box: null, depth, kept: null, keptN: 0 };
   Object.defineProperty(o, LINK, { value: l });
   return o as unknown as Stroke;
 }
@@ -117,6 +121,31 @@ export function scaledStroke(s: Stroke, t: Scale, width: number, wrap: number | 
 export function pointCount(s: Pointed): number {
   const l = linkOf(s);
   return l && !l.pts ? l.n : s.points.length;
+}
+
+/**
+ * keptOnScaled returns what keepOnScaled kept for s, a scaled stroke:
+ * undefined when s is not one, null when nothing is kept for its present
+ * number of points (a stroke still being drawn gains points once they are
+ * made). A place on the stroke's own link for what is worked out once per
+ * stroke (its extent, geometry/kept_extent): each step of a drag makes a
+ * thousand scaled strokes, and neither a WeakMap entry nor a property
+ * defined on each of them comes as cheap as a field of the link they
+ * already have.
+ */
+export function keptOnScaled(s: Pointed): Box | null | undefined {
+  const l = linkOf(s);
+  if (!l) return undefined;
+  return l.kept !== null && l.keptN === (l.pts ? l.pts.length : l.n) ? l.kept : null;
+}
+
+/** keepOnScaled keeps b for s, for its present number of points, if s is a scaled stroke (until its points are set anew), and reports whether it was kept. */
+export function keepOnScaled(s: Pointed, b: Box): boolean {
+  const l = linkOf(s);
+  if (!l) return false;
+  l.kept = b;
+  l.keptN = l.pts ? l.pts.length : l.n;
+  return true;
 }
 
 /** isPending reports whether s is a scaled stroke whose points are not made yet. */

@@ -26,6 +26,8 @@ export interface LandingHost {
   inkIn(r: Rect): boolean;
   /** The panels over the board (hidden ones are skipped). */
   panels(): readonly Element[];
+  /** Whether a gesture (a drag of the selection, a stroke) is going on: the look waits for its end. */
+  busy?(): boolean;
 }
 
 export class Landing {
@@ -122,14 +124,26 @@ export class Landing {
     return this.fitView(1, content) ?? now;
   }
 
-  /** changed says the view or the board changed: the button is looked at again soon. */
+  /**
+   * changed says the view or the board changed: the button is looked at
+   * again soon. Not during a gesture: a drag of a big selection changes
+   * the board at every step, and the look (the content's bounds, ink in
+   * the free area, the panels' boxes) walks all it changed, a task that
+   * costs the drag frames; it is looked at once the gesture is over.
+   */
   changed(): void {
     if (this.timer !== null) return;
-    this.timer = window.setTimeout(() => {
-      this.timer = null;
-      this.check();
-    }, CHECK_MS);
+    this.timer = window.setTimeout(this.due, CHECK_MS);
   }
+
+  private readonly due = (): void => {
+    if (this.host.busy?.()) {
+      this.timer = window.setTimeout(this.due, CHECK_MS);
+      return;
+    }
+    this.timer = null;
+    this.check();
+  };
 
   private check(): void {
     const content = this.host.content();

@@ -8,7 +8,7 @@ import { decodeClientFrame, encodeClientMsg } from '../src/protocol/client';
 import { chunk, fromDeltas, toDeltas } from '../src/protocol/delta';
 import { decodeOp, encodeOp } from '../src/protocol/op';
 import { decodeServerFrame } from '../src/protocol/server';
-import { decodeBoard, encodeBoard } from '../src/protocol/snapshot';
+import { decodeBoard, encodeBoard, encodeBoardInSteps } from '../src/protocol/snapshot';
 import type { Op, Point } from '../src/protocol/types';
 import { int, seeded } from './rand';
 
@@ -172,6 +172,15 @@ test('boards: random ops applied, encoded, decoded, encoded again: same bytes', 
     const again = decodeBoard(enc);
     assert.deepEqual(encodeBoard(again), enc);
     assert.equal(again.seq, 200);
+    // In steps (the board's saver, over idle periods): the same bytes, whatever the step.
+    for (const points of [1, 3, 50, 1e9]) {
+      const steps = encodeBoardInSteps(b, points);
+      let n = 0;
+      let r = steps.next();
+      for (; !r.done; r = steps.next()) n++;
+      assert.deepEqual(r.value, enc, `in steps of ${points} points`);
+      if (points === 1) assert.equal(n, b.strokes.length, 'a step a stroke');
+    }
   }
 });
 

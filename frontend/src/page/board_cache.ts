@@ -9,7 +9,7 @@
 // Every failure (no IndexedDB, private mode, quota) is swallowed: the
 // cache only ever saves a download.
 
-import { decodeBoard, encodeBoard } from '../protocol/snapshot';
+import { decodeBoard, encodeBoard, encodeBoardInSteps } from '../protocol/snapshot';
 import type { Board } from '../protocol/board';
 
 const DB = 'sketchpad';
@@ -140,8 +140,13 @@ export async function loadBoard(segment: string): Promise<Board | null> {
 
 /** saveBoard keeps board for segment and drops the oldest boards beyond MAX_BOARDS. */
 export async function saveBoard(segment: string, board: Board): Promise<void> {
+  return saveEncoded(segment, board.seq, encodeBoard(board));
+}
+
+/** saveEncoded keeps a board's encoding (at seq) for segment and drops the oldest boards beyond MAX_BOARDS. */
+async function saveEncoded(segment: string, seq: number, encoded: Uint8Array): Promise<void> {
   try {
-    const rec: BoardRecord = { segment, seq: board.seq, savedAt: Date.now(), board: encodeBoard(board) };
+    const rec: BoardRecord = { segment, seq, savedAt: Date.now(), board: encoded };
     markKept(segment);
     const db = await openDB();
     try {
@@ -172,6 +177,8 @@ export async function saveBoard(segment: string, board: Board): Promise<void> {
 /** A save due during a gesture looks again this much later (ms); one due otherwise waits at most this long (ms) for the page to be idle. */
 const BUSY_RETRY_MS = 250;
 const IDLE_WAIT_MS = 1000;
+/** An encoding step stops once less than this is left of an idle period (ms). */
+const STEP_SLACK_MS = 2;
 
 /**
  * BoardSaver saves a board some time after it changed, not on every op: a
@@ -180,12 +187,18 @@ const IDLE_WAIT_MS = 1000;
  * an interval old. The interval grows with the board (a millisecond per 50
  * points: 40 s at the 2,000,000-point limit), so encoding a big board
  * takes a small share of the page's time however busy it is; not during a
- * gesture, and at the start of an idle period.
+ * gesture. The encoding is done in steps over idle periods (a board of a
+ * thousand strokes is more than a frame's work in one piece, a big board
+ * a second's): when the board changes between two steps the bytes would
+ * mix two boards, so the save starts again at its next due time. Only the
+ * save as the page is hidden is done in one piece: there is no later.
  */
 export class BoardSaver {
   private timer = 0;
   private savedSeq = -1;
   private savedEpoch = -1n;
+  /** The save being encoded in steps (null: none); saveNow or a change of the board abandons it. */
+  private stepping: { board: Board; seq: number; epoch: bigint; steps: Generator<void, Uint8Array, void> } | null = null;
 
   constructor(
     private readonly segment: string,
@@ -202,21 +215,59 @@ export class BoardSaver {
 
   /** changed says the board changed: it is saved within the interval. */
   changed(): void {
-    if (this.timer === 0) this.timer = window.setTimeout(this.due, Math.max(this.intervalMs, this.board().points / 50));
+    if (this.timer === 0 && this.stepping === null) this.timer = window.setTimeout(this.due, Math.max(this.intervalMs, this.board().points / 50));
   }
 
   private readonly due = (): void => {
-    if (this.busy()) this.timer = window.setTimeout(this.due, BUSY_RETRY_MS);
-    // Encoding a big board is more than what is left of a frame: it starts right after one, when the page is idle.
-    else if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(() => this.saveNow(), { timeout: IDLE_WAIT_MS });
-    else this.saveNow();
+    if (this.busy()) {
+      this.timer = window.setTimeout(this.due, BUSY_RETRY_MS);
+      return;
+    }
+    this.timer = 0;
+    if (typeof window.requestIdleCallback !== 'function') return this.saveNow();
+    const b = this.board();
+    if (!this.wanted(b)) return;
+    this.stepping = { board: b, seq: b.seq, epoch: b.epoch, steps: encodeBoardInSteps(b) };
+    window.requestIdleCallback(this.step, { timeout: IDLE_WAIT_MS });
   };
 
+  /** step encodes while the idle period lasts, and saves once the encoding is done. */
+  private readonly step = (deadline: IdleDeadline): void => {
+    const st = this.stepping;
+    if (!st) return;
+    const b = this.board();
+    if (b !== st.board || b.seq !== st.seq || b.epoch !== st.epoch || this.busy()) {
+      // Changed (or a gesture began) between steps: encoded again from the start, later.
+      this.stepping = null;
+      this.changed();
+      return;
+    }
+    for (;;) {
+      const r = st.steps.next();
+      if (r.done) {
+        this.stepping = null;
+        this.savedSeq = st.seq;
+        this.savedEpoch = st.epoch;
+        void saveEncoded(this.segment, st.seq, r.value);
+        return;
+      }
+      if (deadline.timeRemaining() < STEP_SLACK_MS) break;
+    }
+    window.requestIdleCallback(this.step, { timeout: IDLE_WAIT_MS });
+  };
+
+  /** wanted says whether b differs from what was saved last. */
+  private wanted(b: Board): boolean {
+    return b.epoch !== 0n && !(b.seq === this.savedSeq && b.epoch === this.savedEpoch);
+  }
+
+  /** saveNow saves the board at once, in one piece (the page is being hidden or closed). */
   saveNow(): void {
     window.clearTimeout(this.timer);
     this.timer = 0;
+    this.stepping = null;
     const b = this.board();
-    if (b.epoch === 0n || (b.seq === this.savedSeq && b.epoch === this.savedEpoch)) return;
+    if (!this.wanted(b)) return;
     this.savedSeq = b.seq;
     this.savedEpoch = b.epoch;
     void saveBoard(this.segment, b);

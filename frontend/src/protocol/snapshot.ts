@@ -69,6 +69,12 @@ class SnapshotPoint implements Point {
 
 /** writeBoard appends the canonical encoding of b to w. */
 export function writeBoard(w: ByteWriter, b: Board): void {
+  writeBoardHead(w, b);
+  for (const s of b.strokes) writeStroke(w, s);
+}
+
+/** writeBoardHead appends what comes before the strokes: epoch, seq, authors and the strokes' count. */
+function writeBoardHead(w: ByteWriter, b: Board): void {
   w.u64(b.epoch).uvarint(b.seq);
   const ids = b.authorIds();
   w.uvarint(ids.length);
@@ -77,31 +83,56 @@ export function writeBoard(w: ByteWriter, b: Board): void {
     w.uvarint(id).uvarint(a.applied).uvarint(a.open);
   }
   w.uvarint(b.strokes.length);
-  for (const s of b.strokes) {
-    w.uvarint(s.author).uvarint(s.stroke).u8(s.tool);
-    w.u8(
-      (s.pressure ? FLAG_PRESSURE : 0) |
-        (s.hidden ? FLAG_HIDDEN : 0) |
-        (s.filled ? FLAG_FILLED : 0) |
-        (s.seq !== 0 ? FLAG_SEQ : 0) |
-        (s.sweptN !== 0 ? FLAG_SWEPT | (s.removed ? FLAG_REMOVED : 0) : 0) |
-        (s.rot ? FLAG_ROT : 0) |
-        (s.wrap ? FLAG_WRAP : 0),
-    );
-    w.u32(s.color).uvarint(s.width).uvarint(s.points.length);
-    let px = 0;
-    let py = 0;
-    for (const p of s.points) {
-      w.svarint(p.x - px).svarint(p.y - py).u8(p.p);
-      px = p.x;
-      py = p.y;
-    }
-    if (s.tool === TOOL_TEXT || s.tool === TOOL_IMAGE) w.str(s.text);
-    if (s.wrap) w.uvarint(s.wrap);
-    if (s.seq !== 0) w.uvarint(s.seq);
-    if (s.sweptN !== 0) w.uvarint(s.sweptBy).uvarint(s.sweptN);
-    if (s.rot) w.uvarint(s.rot);
+}
+
+/** writeStroke appends one stroke's encoding. */
+function writeStroke(w: ByteWriter, s: Stroke): void {
+  w.uvarint(s.author).uvarint(s.stroke).u8(s.tool);
+  w.u8(
+    (s.pressure ? FLAG_PRESSURE : 0) |
+      (s.hidden ? FLAG_HIDDEN : 0) |
+      (s.filled ? FLAG_FILLED : 0) |
+      (s.seq !== 0 ? FLAG_SEQ : 0) |
+      (s.sweptN !== 0 ? FLAG_SWEPT | (s.removed ? FLAG_REMOVED : 0) : 0) |
+      (s.rot ? FLAG_ROT : 0) |
+      (s.wrap ? FLAG_WRAP : 0),
+  );
+  w.u32(s.color).uvarint(s.width).uvarint(s.points.length);
+  let px = 0;
+  let py = 0;
+  for (const p of s.points) {
+    w.svarint(p.x - px).svarint(p.y - py).u8(p.p);
+    px = p.x;
+    py = p.y;
   }
+  if (s.tool === TOOL_TEXT || s.tool === TOOL_IMAGE) w.str(s.text);
+  if (s.wrap) w.uvarint(s.wrap);
+  if (s.seq !== 0) w.uvarint(s.seq);
+  if (s.sweptN !== 0) w.uvarint(s.sweptBy).uvarint(s.sweptN);
+  if (s.rot) w.uvarint(s.rot);
+}
+
+/**
+ * encodeBoardInSteps encodes b as encodeBoard does, a few strokes at a
+ * time: each next() writes about `points` points' worth of strokes (at
+ * least one stroke), and the last returns the bytes. A big board's
+ * encoding is then spread over idle periods instead of one long task.
+ * The caller must not let b change between steps: the bytes would mix
+ * two boards (the board's saver checks b's seq and starts again).
+ */
+export function* encodeBoardInSteps(b: Board, points = 20000): Generator<void, Uint8Array, void> {
+  const w = new ByteWriter(64 + b.points * 4);
+  writeBoardHead(w, b);
+  let done = 0;
+  for (const s of b.strokes) {
+    writeStroke(w, s);
+    done += s.points.length + 1;
+    if (done >= points) {
+      done = 0;
+      yield;
+    }
+  }
+  return w.bytes();
 }
 
 /** encodeBoard returns the canonical encoding of b. */

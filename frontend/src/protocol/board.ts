@@ -363,20 +363,26 @@ export class Board {
     return true;
   }
 
-  /** transform resizes the named strokes about their box's center (PROTOCOL.md "Transform"); they become new objects. */
-  private transform(op: TransformOp, known: KnownResults | undefined): Effect {
+  /** named returns the z-positions of the strokes ids names that the board has, each once, in the order named. */
+  private named(ids: readonly StrokeId[]): number[] {
     const zs: number[] = [];
     const seen = new Set<number>();
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (const id of op.strokes) {
+    for (const id of ids) {
       const z = this.index.get(id.author)?.get(id.stroke);
       if (z === undefined || seen.has(z)) continue;
       seen.add(z);
       zs.push(z);
     }
+    return zs;
+  }
+
+  /** transform resizes the named strokes about their box's center (PROTOCOL.md "Transform"); they become new objects. */
+  private transform(op: TransformOp, known: KnownResults | undefined): Effect {
+    const zs = this.named(op.strokes);
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
     if (zs.length === 0) return NONE;
     const before = zs.map((z) => this.strokesA[z]);
     const done = this.takeKnown(op, zs, before, known);
@@ -428,14 +434,7 @@ export class Board {
 
   /** rotate turns the named strokes (PROTOCOL.md "Rotate", rotate.ts); they become new objects. */
   private rotate(op: RotateOp, known: KnownResults | undefined): Effect {
-    const zs: number[] = [];
-    const seen = new Set<number>();
-    for (const id of op.strokes) {
-      const z = this.index.get(id.author)?.get(id.stroke);
-      if (z === undefined || seen.has(z)) continue;
-      seen.add(z);
-      zs.push(z);
-    }
+    const zs = this.named(op.strokes);
     if (zs.length === 0) return NONE;
     const before = zs.map((z) => this.strokesA[z]);
     const done = this.takeKnown(op, zs, before, known);

@@ -26,8 +26,8 @@ func (p *seqPeer) Send(frame []byte) {
 	}
 }
 func (p *seqPeer) SendParts(head, shared, tail []byte) {}
-func (p *seqPeer) Close(canvas.CloseCode, string)     {}
-func (p *seqPeer) Closed() bool                       { return false }
+func (p *seqPeer) Close(canvas.CloseCode, string)      {}
+func (p *seqPeer) Closed() bool                        { return false }
 
 // Three big rooms send at once through one pool of workers: every
 // session gets every frame of its room once, in the order the room sent

@@ -48,7 +48,8 @@ const (
 type fanout struct {
 	workers int
 	jobs    chan *fanJob  // shares waiting for a worker
-	quit    chan struct{} // closed to end the workers
+	quit    chan struct{} // closed to end the workers (once: a hub may be closed twice)
+	stopped sync.Once
 	wg      sync.WaitGroup
 }
 
@@ -108,7 +109,7 @@ func (f *fanout) stop() {
 	if f == nil {
 		return
 	}
-	close(f.quit)
+	f.stopped.Do(func() { close(f.quit) })
 	f.wg.Wait()
 }
 

@@ -70,7 +70,9 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	r.spend(now)
 	frame := r.out
 	r.out, r.outHasOps, r.outUrgent = nil, false, false // sessions may still be writing frame; never reuse it
-	r.sendAll(frame)
+	for s := range r.sessions {
+		s.Send(frame)
+	}
 	if !r.outArrived.IsZero() {
 		r.hub.metrics.Fanout.Observe(time.Since(r.outArrived).Seconds())
 		r.outArrived = time.Time{}
@@ -80,19 +82,6 @@ func (r *Room) flush(ctx context.Context, force bool) {
 	if r.snapshotDue() {
 		r.compact(ctx)
 	}
-}
-
-// sendAll sends frame to every session, its writes shared with the hub's
-// fanout workers when the room is big (fanout.go). It returns when every
-// session has been handed the frame.
-func (r *Room) sendAll(frame []byte) {
-	peers := r.fanPeers[:0]
-	for s := range r.sessions {
-		peers = append(peers, s)
-	}
-	r.hub.fan.send(frame, peers)
-	clear(peers) // a session that leaves is not kept alive by the next frame's list
-	r.fanPeers = peers[:0]
 }
 
 // The pacing rule. A frame costs a write per session, most of it in the

@@ -23,7 +23,6 @@ type Hub struct {
 	logger  *slog.Logger
 	metrics *metrics.Metrics
 	cost    frameCost // what a frame sent costs this replica (Room.sendInterval)
-	fan     *fanout   // the workers that write shares of big frames (fanout.go)
 
 	mu    sync.Mutex       // guards rooms, refs, empty, closing, lastClosing, onBoards, closed
 	rooms map[string]*Room // open rooms by name
@@ -57,7 +56,6 @@ func NewHub(cfg *config.Config, ops oplog.Log, logger *slog.Logger, m *metrics.M
 		closing:     make(map[*Room]struct{}),
 		lastClosing: make(map[string]*Room),
 		onBoards:    make(map[Address]map[string]int),
-		fan:         newFanout(),
 	}
 	if _, ok := ops.(oplog.Relay); ok && ops.Shared() && cfg.SyncInterval > 0 {
 		h.tickStop, h.tickDone = make(chan struct{}), make(chan struct{})
@@ -277,7 +275,6 @@ func (h *Hub) Close() {
 		close(stop)
 		<-h.tickDone
 	}
-	h.fan.stop()
 }
 
 // openRoom returns the room name if it is open on this replica, or nil;

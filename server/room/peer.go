@@ -4,10 +4,8 @@ import "github.com/sketchpad/sketchpad/canvas"
 
 // Peer is what a room needs of a connection: the WebSocket session
 // implements it (server/ws), and the room's unit tests use a fake. A room
-// calls these from its own goroutine, except that a big frame's Send may
-// come from one of the hub's fanout workers while the room waits for it
-// (fanout.go): calls on one peer never overlap and keep the room's order.
-// A room must never wait on a peer, so none of them may block.
+// calls these from its own goroutine and must never wait on a peer, so
+// none of them may block.
 type Peer interface {
 	// Send queues a frame shared with the room's other peers: it must
 	// not be changed or kept past its write.

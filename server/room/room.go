@@ -66,7 +66,6 @@ type Room struct {
 	// flight; see submit).
 	submitDone chan oplog.SubmitResult
 	out        []byte // frame being built for everyone
-	fanPeers   []Peer // the sessions a frame goes to (sendAll), kept between frames
 	cursors    map[uint32]canvas.Cursor
 	// Laser trail points each author sent since the last Lasers (at most
 	// canvas.MaxLaserPoints each): relayed with the cursors, never stored.

@@ -15,10 +15,8 @@
 // frame's header built here and its payload written where it lies, never
 // copied per connection. Most frames go so, with no goroutine woken for
 // them; a board's room spends its frames' system calls on its own
-// goroutine (a big board's shared with the room package's fanout
-// workers, which call Send on its behalf), which the pacing budget
-// (room's --frame-cpu) counts, since it measures the process's CPU per
-// frame sent. What the socket does not take at once (its buffer is full: the
+// goroutine, which the pacing budget (room's --frame-cpu) counts, since it
+// measures the process's CPU per frame sent. What the socket does not take at once (its buffer is full: the
 // client reads slowly) goes to the session's queue, bounded in bytes
 // (--send-queue: a client that falls that far behind is dropped, never
 // buffered without bound), and while the queue is not empty a writer

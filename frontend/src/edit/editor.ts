@@ -390,15 +390,16 @@ export class Editor {
 
   /**
    * flush sends, once per animation frame, what accumulated: the stroke or
-   * shape drawn, what the eraser touched, the selection's drag. A handle's
-   * drag of bigFrom strokes or more is left (true) for flushLeft after the
-   * frame: what its ops show copies every point of the selection.
+   * shape drawn, what the eraser touched, the selection's drag. A drag of
+   * bigFrom strokes or more (by a handle, or of the selection itself) is
+   * left (true) for flushLeft after the frame: what its ops show copies
+   * every point of the selection.
    */
   flush(bigFrom = Infinity): boolean {
     this.draw.flush();
     this.eraser.flush(false);
+    if ((this.mover.ids?.length ?? 0) >= bigFrom || (this.arrange.dragged?.length ?? 0) >= bigFrom) return true;
     this.mover.flush();
-    if ((this.arrange.dragged?.length ?? 0) >= bigFrom) return true;
     this.arrange.flush();
     return false;
   }
@@ -411,7 +412,9 @@ export class Editor {
    * a thousand strokes.
    */
   flushLeft(): boolean {
-    if (!this.arrange.flush()) return false;
+    const moved = this.mover.flush();
+    const arranged = this.arrange.flush();
+    if (!moved && !arranged) return false;
     this.overlay();
     return true;
   }

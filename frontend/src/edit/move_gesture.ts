@@ -53,12 +53,13 @@ export class Mover {
     this.d.changed();
   }
 
-  /** flush sends the whole units of the drag not sent yet. */
-  flush(): void {
+  /** flush sends the whole units of the drag not sent yet; it returns whether it sent any. */
+  flush(): boolean {
     const g = this.g;
     const s = g?.step();
-    if (!g || !s) return;
+    if (!g || !s) return false;
     for (const op of moveOps(g.ids, s.dx, s.dy)) this.d.push(op);
+    return true;
   }
 
   /** reset forgets a drag (the board was replaced). */

@@ -105,3 +105,57 @@ test('scaled strokes: a resize dragged, then undone before the room has it, show
   assert.deepEqual(b.ed.board.strokes.map(pts), undone, 'the undo as shown is what the others hold');
   assert.deepEqual(a.ed.board.strokes.map(pts), b.ed.board.strokes.map(pts));
 });
+
+test('scaled strokes: pending Moves and Rotates mixed with resizes, read at the end, midway and at every step, equal the board that applied each one', () => {
+  const { a, b } = adaAndGrace();
+  scribble(a, 0, 0, 9);
+  scribble(a, 100, 60, 20);
+  scribble(a, -50, 200, 12);
+  scribble(a, 9_000_000, -9_000_000, 5);
+  settle(a, b);
+  let seed = 11;
+  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const all = ids(a.ed.board.strokes);
+  // The first Move pushes the far stroke past the coordinate limit (clamped at each step, as the board does).
+  const reshapes: Reshape[] = [{ uid: 1, op: { type: 'move', strokes: all, dx: 2_000_000, dy: -2_000_000 } }];
+  for (let i = 1; i < 45; i++) {
+    // Some steps name only some of the strokes, so their chains differ.
+    const strokes = rnd() < 0.3 ? all.filter(() => rnd() < 0.6) : all;
+    const k = rnd();
+    const op: Reshape['op'] =
+      k < 0.4
+        ? { type: 'move', strokes, dx: Math.round(rnd() * 600 - 300), dy: Math.round(rnd() * 600 - 300) }
+        : k < 0.75
+          ? { type: 'rotate', strokes, angle: Math.round(rnd() * 72000 - 36000), px: Math.round(rnd() * 400 - 100), py: Math.round(rnd() * 400 - 100) }
+          : { type: 'transform', strokes, sx: Math.round(SCALE_ONE * (0.5 + rnd())) * (rnd() < 0.2 ? -1 : 1), sy: Math.round(SCALE_ONE * (0.5 + rnd())), dx: Math.round(rnd() * 200 - 100), dy: Math.round(rnd() * 200 - 100) };
+    reshapes.push({ uid: i + 1, op });
+  }
+  const items: Folding[] = b.ed.board.strokes.map((s) => ({ key: s.author + ':' + s.stroke, stroke: s, after: 0 }));
+  const f = new Folder();
+  for (let n = 1; n <= reshapes.length; n++) {
+    const got = f.fold(items, reshapes.slice(0, n));
+    if (n % 6 === 0) got.forEach((s) => void s.points);
+  }
+  const each = new Folder();
+  for (let n = 1; n <= reshapes.length; n++) {
+    for (const s of each.fold(items, reshapes.slice(0, n))) {
+      assert.deepEqual(boxOf(s), { ...pointsBounds(s.points) }, `the box after step ${n}`);
+      assert.deepEqual(strokeExtent(s), strokeExtent({ ...s, points: s.points }), `the extent after step ${n}`);
+    }
+  }
+  const lazy = new Folder().fold(items, reshapes);
+  const mixed = f.fold(items, reshapes);
+  assert.ok(lazy.every(isPending), 'nothing read them yet');
+  for (const r of reshapes) b.ed.sync.push(r.op);
+  settle(a, b);
+  const board = a.ed.board.strokes;
+  lazy.forEach((s, i) => {
+    assert.equal(pointCount(s), board[i].points.length);
+    assert.equal(s.rot ?? 0, board[i].rot ?? 0, 'the rotation');
+    assert.deepEqual(boxOf(s), { ...pointsBounds(board[i].points) }, 'the box, without the points');
+    assert.deepEqual(strokeExtent(s), strokeExtent(board[i]), 'the extent (turned), without the points');
+  });
+  assert.deepEqual(lazy.map(pts), board.map(pts), 'read at the end');
+  assert.deepEqual(mixed.map(pts), board.map(pts), 'read midway too');
+  assert.ok(reshapes.some((r) => r.op.type === 'rotate') && reshapes.some((r) => r.op.type === 'move'));
+});

@@ -19,9 +19,8 @@
 // steps of a drag are replaced before anything reads them.
 
 import type { KnownResults, Stroke } from '../protocol/board';
-import { clampCoord } from '../protocol/delta';
-import { rotated } from '../protocol/rotate';
-import { boxOf, scaledStroke } from '../protocol/scaled_stroke';
+import { normAngle, rotCosSin, rotateShift } from '../protocol/rotate';
+import { boxOf, centerOf, scaledStroke, translation } from '../protocol/scaled_stroke';
 import { MAX_WIDTH, MAX_WRAP, SCALE_ONE, TOOL_TEXT, type Point, type RotateOp, type TransformOp } from '../protocol/types';
 import { strokeKeys, type Reshape } from './pending';
 
@@ -155,12 +154,17 @@ export class Folder implements KnownResults {
     }
     const op = r.op;
     switch (op.type) {
-      case 'move':
-        for (const m of members) out.set(m.key, { ...m.s, points: m.s.points.map((p) => ({ x: clampCoord(p.x + op.dx), y: clampCoord(p.y + op.dy), p: p.p })) });
+      // A Move and a Rotate shift the points: made only when read, as a resize's (protocol/scaled_stroke).
+      case 'move': {
+        const t = translation(op.dx, op.dy);
+        for (const m of members) out.set(m.key, scaledStroke(m.s, t, m.s.width, undefined));
         break;
-      case 'rotate':
-        for (const m of members) out.set(m.key, rotated(m.s, op));
+      }
+      case 'rotate': {
+        const cs = rotCosSin(op.angle);
+        for (const m of members) out.set(m.key, turned(m.s, op, cs));
         break;
+      }
       case 'transform': {
         let minX = Infinity;
         let minY = Infinity;
@@ -186,6 +190,19 @@ export class Folder implements KnownResults {
     }
     return { r, out, keys };
   }
+}
+
+/**
+ * turned is rotate's rotated(s, op) with the points shifted only when read:
+ * the same center (from the box, without the points), the same shift, the
+ * same rot.
+ */
+function turned(s: Stroke, op: RotateOp, cs: [number, number]): Stroke {
+  const [cx, cy] = centerOf(s);
+  const [tx, ty] = rotateShift(cx - op.px, cy - op.py, cs[0], cs[1]);
+  const out = scaledStroke(s, translation(tx, ty), s.width, undefined);
+  (out as { rot?: number }).rot = normAngle((s.rot ?? 0) + op.angle);
+  return out;
 }
 
 /** sameParams reports whether a and b are the same op but for the names of their strokes. */

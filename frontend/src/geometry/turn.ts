@@ -4,7 +4,8 @@
 // before and then turned: extents as the box of the turned box's corners,
 // skeletons point by point, hit tests by turning the eraser back.
 
-import { center, turnPoint } from '../protocol/rotate';
+import { turnPoint } from '../protocol/rotate';
+import { centerOf, pointCount } from '../protocol/scaled_stroke';
 import { EMPTY_RECT, type Rect } from './bounds';
 import { textSize } from './text_layout';
 import { TOOL_TEXT } from '../protocol/types';
@@ -22,7 +23,7 @@ export interface Turned {
 
 /** pivotOfStroke returns the point s turns about. */
 export function pivotOfStroke(s: Turned): [number, number] {
-  return center(s.points);
+  return centerOf(s);
 }
 
 /** Middled is what a stroke's middle as drawn depends on. */
@@ -42,7 +43,7 @@ export interface Middled extends Turned {
  * turn leaves in place: what a client turns a selection about.
  */
 export function shownMiddle(s: Middled): [number, number] {
-  if (s.tool !== TOOL_TEXT || s.points.length === 0) return center(s.points);
+  if (s.tool !== TOOL_TEXT || pointCount(s) === 0) return centerOf(s);
   const p = s.points[0]!;
   const { w, h } = textSize(s.text, s.width, s.wrap ?? 0);
   return turnPoint(p.x + w / 2, p.y + h / 2, s.rot ?? 0, p.x, p.y);
@@ -51,7 +52,8 @@ export function shownMiddle(s: Middled): [number, number] {
 /** turnRect returns the box of r's four corners turned as s is turned. */
 export function turnRect(s: Turned, r: Rect): Rect {
   if (!s.rot || r.minX > r.maxX) return r;
-  const [cx, cy] = center(s.points);
+  // The center without the points of a stroke a pending step moved (protocol/scaled_stroke): this runs for every turned stroke of a selection each frame.
+  const [cx, cy] = centerOf(s);
   let out: Rect = EMPTY_RECT;
   for (const [x, y] of [
     [r.minX, r.minY],
@@ -68,7 +70,7 @@ export function turnRect(s: Turned, r: Rect): Rect {
 /** turnLines returns lines (board points of s unturned) turned as s is turned. */
 export function turnLines(s: Turned, lines: XY[][]): XY[][] {
   if (!s.rot) return lines;
-  const [cx, cy] = center(s.points);
+  const [cx, cy] = centerOf(s);
   const rot = s.rot;
   return lines.map((l) =>
     l.map((p) => {
@@ -81,7 +83,7 @@ export function turnLines(s: Turned, lines: XY[][]): XY[][] {
 /** unturn returns board point p turned back by s's rotation: where it is in the stroke's own frame. */
 export function unturn(s: Turned, p: XY): XY {
   if (!s.rot) return p;
-  const [cx, cy] = center(s.points);
+  const [cx, cy] = centerOf(s);
   const [x, y] = turnPoint(p.x, p.y, -s.rot, cx, cy);
   return { x, y };
 }

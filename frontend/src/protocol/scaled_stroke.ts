@@ -15,9 +15,10 @@
 // smallest and largest coordinates of the result are those of the smallest
 // and largest of the source, the same numbers the points would give.
 
+import { boxCenter } from './rotate';
 import type { Stroke } from './stroke';
 import { scaleCoord } from './transform';
-import type { Point } from './types';
+import { SCALE_ONE, type Point } from './types';
 
 /** Box is a box of points; minX > maxX when there are none. */
 export interface Box {
@@ -35,6 +36,17 @@ export interface Scale {
   readonly sy: number;
   readonly dx: number;
   readonly dy: number;
+}
+
+/**
+ * translation is the Scale that only moves by (dx, dy): scaleCoord(v, 0,
+ * SCALE_ONE, d) is v + d, clamped to the coordinate limit, the very
+ * arithmetic of a Move and of a Rotate's shift of a stroke's points. So a
+ * pending Move or Rotate of a big selection makes its points only when
+ * read, as a resize does.
+ */
+export function translation(dx: number, dy: number): Scale {
+  return { mx: 0, my: 0, sx: SCALE_ONE, sy: SCALE_ONE, dx, dy };
 }
 
 /** Link is what a scaled stroke's points are made from, until they are made. */
@@ -160,6 +172,12 @@ export function boxOf(s: Pointed): Box {
   if (!l || l.pts) return pointsBox(s.points, s.points.length);
   if (!l.box) l.box = scaleBox(boxIn(l), l.t);
   return l.box;
+}
+
+/** centerOf is rotate's center of s's points (what s turns about), without making them when s is a scaled stroke. */
+export function centerOf(s: Pointed): [number, number] {
+  const b = boxOf(s);
+  return boxCenter(b.minX, b.minY, b.maxX, b.maxY);
 }
 
 /** boxIn is the box of the points l scales. */

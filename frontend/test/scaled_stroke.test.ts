@@ -21,15 +21,64 @@ function ids(ss: readonly Stroke[]): StrokeId[] {
   return ss.map((s) => ({ author: s.author, stroke: s.stroke }));
 }
 
+/** fourStrokes is two people on a board of four scribbles, one of them far out near the coordinate limit. */
+function fourStrokes(): ReturnType<typeof adaAndGrace> {
+  const p = adaAndGrace();
+  scribble(p.a, 0, 0, 9);
+  scribble(p.a, 100, 60, 20);
+  scribble(p.a, -50, 200, 12);
+  scribble(p.a, 9_000_000, -9_000_000, 5);
+  settle(p.a, p.b);
+  return p;
+}
+
+/**
+ * foldEachStep folds items through each of reshapes' first 1, 2, ... steps
+ * in one Folder, as a drag does, calling check on each stroke of each
+ * step, and reads every point after each readEvery-th step (0: never).
+ */
+function foldEachStep(items: Folding[], reshapes: Reshape[], readEvery: number, check?: (s: Stroke, n: number) => void): Folder {
+  const f = new Folder();
+  for (let n = 1; n <= reshapes.length; n++) {
+    const got = f.fold(items, reshapes.slice(0, n));
+    if (check) for (const s of got) check(s, n);
+    if (readEvery > 0 && n % readEvery === 0) got.forEach((s) => void s.points);
+  }
+  return f;
+}
+
+/** checkUnmade checks that s's box and extent, worked out before its points are read, are those of its points. */
+function checkUnmade(s: Stroke, n: number): void {
+  const box = boxOf(s);
+  const ext = strokeExtent(s);
+  assert.deepEqual(box, { ...pointsBounds(s.points) }, `the box after step ${n}`);
+  assert.deepEqual(ext, strokeExtent({ ...s, points: s.points }), `the extent after step ${n}`);
+}
+
+/**
+ * sameAsBoard checks strokes folded lazily (nothing read yet: lazy; read
+ * midway: mixed) against the board's: count, rotation, box and extent
+ * without the points first, then the points themselves.
+ */
+function sameAsBoard(lazy: readonly Stroke[], mixed: readonly Stroke[], board: readonly Stroke[]): void {
+  lazy.forEach((s, i) => {
+    assert.equal(pointCount(s), board[i].points.length);
+    assert.equal(s.rot ?? 0, board[i].rot ?? 0, 'the rotation');
+    assert.deepEqual(boxOf(s), { ...pointsBounds(board[i].points) }, 'the box, without the points');
+    assert.deepEqual(strokeExtent(s), strokeExtent(board[i]), 'the extent (turned too), without the points');
+  });
+  assert.deepEqual(lazy.map(pts), board.map(pts), 'read at the end');
+  assert.deepEqual(mixed.map(pts), board.map(pts), 'read midway too');
+}
+
+/** lcg is a small seeded generator of numbers in [0, 1). */
+function lcg(seed: number): () => number {
+  return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
+
 test('scaled strokes: forty pending resizes read at the end, and some read midway, equal the board that applied each one', () => {
-  const { a, b } = adaAndGrace();
-  scribble(a, 0, 0, 9);
-  scribble(a, 100, 60, 20);
-  scribble(a, -50, 200, 12);
-  scribble(a, 9_000_000, -9_000_000, 5);
-  settle(a, b);
-  let seed = 7;
-  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const { a, b } = fourStrokes();
+  const rnd = lcg(7);
   const strokes = ids(a.ed.board.strokes);
   // The first pushes the far stroke past the coordinate limit, the second brings everything back.
   const reshapes: Reshape[] = [
@@ -41,37 +90,18 @@ test('scaled strokes: forty pending resizes read at the end, and some read midwa
     reshapes.push({ uid: i + 1, op: { type: 'transform', strokes, sx: s(), sy: s(), dx: Math.round(rnd() * 400 - 200), dy: Math.round(rnd() * 400 - 200) } });
   }
   const items: Folding[] = b.ed.board.strokes.map((s) => ({ key: s.author + ':' + s.stroke, stroke: s, after: 0 }));
-  const f = new Folder();
   const midway = new Folder();
   // One Folder is read after every seventh step (its chain cut there), the other only at the end.
-  for (let n = 1; n <= reshapes.length; n++) {
-    const got = f.fold(items, reshapes.slice(0, n));
-    if (n % 7 === 0) got.forEach((s) => void s.points);
-  }
+  const f = foldEachStep(items, reshapes, 7);
   // A third reads every step, after working out its boxes and extents without the points.
-  const each = new Folder();
-  for (let n = 1; n <= reshapes.length; n++) {
-    for (const s of each.fold(items, reshapes.slice(0, n))) {
-      const box = boxOf(s);
-      const ext = strokeExtent(s);
-      assert.deepEqual(box, { ...pointsBounds(s.points) }, `the box after step ${n}`);
-      assert.deepEqual(ext, strokeExtent(s), `the extent after step ${n}`);
-    }
-  }
+  foldEachStep(items, reshapes, 0, checkUnmade);
   const lazy = midway.fold(items, reshapes);
   const mixed = f.fold(items, reshapes);
   assert.ok(lazy.every(isPending), 'nothing read them yet');
   // The board applies them one by one (a has nothing pending: no known results).
   for (const r of reshapes) b.ed.sync.push(r.op);
   settle(a, b);
-  const board = a.ed.board.strokes;
-  lazy.forEach((s, i) => {
-    assert.equal(pointCount(s), board[i].points.length);
-    assert.deepEqual(boxOf(s), { ...pointsBounds(board[i].points) }, 'the box, without the points');
-    assert.deepEqual(strokeExtent(s), strokeExtent(board[i]), 'the extent, without the points');
-  });
-  assert.deepEqual(lazy.map(pts), board.map(pts), 'read at the end');
-  assert.deepEqual(mixed.map(pts), board.map(pts), 'read midway too');
+  sameAsBoard(lazy, mixed, a.ed.board.strokes);
   const first = new Folder().fold(items, reshapes.slice(0, 1));
   assert.ok(first.some((s) => s.points.some((p) => Math.abs(p.x) === COORD_LIMIT || Math.abs(p.y) === COORD_LIMIT)), 'the first step clamps');
 });
@@ -107,14 +137,8 @@ test('scaled strokes: a resize dragged, then undone before the room has it, show
 });
 
 test('scaled strokes: pending Moves and Rotates mixed with resizes, read at the end, midway and at every step, equal the board that applied each one', () => {
-  const { a, b } = adaAndGrace();
-  scribble(a, 0, 0, 9);
-  scribble(a, 100, 60, 20);
-  scribble(a, -50, 200, 12);
-  scribble(a, 9_000_000, -9_000_000, 5);
-  settle(a, b);
-  let seed = 11;
-  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const { a, b } = fourStrokes();
+  const rnd = lcg(11);
   const all = ids(a.ed.board.strokes);
   // The first Move pushes the far stroke past the coordinate limit (clamped at each step, as the board does).
   const reshapes: Reshape[] = [{ uid: 1, op: { type: 'move', strokes: all, dx: 2_000_000, dy: -2_000_000 } }];
@@ -131,31 +155,13 @@ test('scaled strokes: pending Moves and Rotates mixed with resizes, read at the 
     reshapes.push({ uid: i + 1, op });
   }
   const items: Folding[] = b.ed.board.strokes.map((s) => ({ key: s.author + ':' + s.stroke, stroke: s, after: 0 }));
-  const f = new Folder();
-  for (let n = 1; n <= reshapes.length; n++) {
-    const got = f.fold(items, reshapes.slice(0, n));
-    if (n % 6 === 0) got.forEach((s) => void s.points);
-  }
-  const each = new Folder();
-  for (let n = 1; n <= reshapes.length; n++) {
-    for (const s of each.fold(items, reshapes.slice(0, n))) {
-      assert.deepEqual(boxOf(s), { ...pointsBounds(s.points) }, `the box after step ${n}`);
-      assert.deepEqual(strokeExtent(s), strokeExtent({ ...s, points: s.points }), `the extent after step ${n}`);
-    }
-  }
+  const f = foldEachStep(items, reshapes, 6);
+  foldEachStep(items, reshapes, 0, checkUnmade);
   const lazy = new Folder().fold(items, reshapes);
   const mixed = f.fold(items, reshapes);
   assert.ok(lazy.every(isPending), 'nothing read them yet');
   for (const r of reshapes) b.ed.sync.push(r.op);
   settle(a, b);
-  const board = a.ed.board.strokes;
-  lazy.forEach((s, i) => {
-    assert.equal(pointCount(s), board[i].points.length);
-    assert.equal(s.rot ?? 0, board[i].rot ?? 0, 'the rotation');
-    assert.deepEqual(boxOf(s), { ...pointsBounds(board[i].points) }, 'the box, without the points');
-    assert.deepEqual(strokeExtent(s), strokeExtent(board[i]), 'the extent (turned), without the points');
-  });
-  assert.deepEqual(lazy.map(pts), board.map(pts), 'read at the end');
-  assert.deepEqual(mixed.map(pts), board.map(pts), 'read midway too');
+  sameAsBoard(lazy, mixed, a.ed.board.strokes);
   assert.ok(reshapes.some((r) => r.op.type === 'rotate') && reshapes.some((r) => r.op.type === 'move'));
 });

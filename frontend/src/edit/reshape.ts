@@ -14,9 +14,10 @@
 // ops, the board's strokes are the shown ones the fold made (the same
 // arithmetic), which is checked point by point before the later steps are
 // kept; anything else (someone's op came between, a stroke was erased)
-// folds everything again. A Transform's strokes are scaled strokes
-// (protocol/scaled_stroke): their points are made only when read, and most
-// steps of a drag are replaced before anything reads them.
+// folds everything again. A Transform's, a Move's and a Rotate's strokes
+// are scaled strokes (protocol/scaled_stroke; a Move and a Rotate's shift
+// are scales that only translate): their points are made only when read,
+// and most steps of a drag are replaced before anything reads them.
 
 import type { KnownResults, Stroke } from '../protocol/board';
 import { normAngle, rotCosSin, rotateShift } from '../protocol/rotate';

@@ -1,5 +1,6 @@
-// A stroke a pending Transform resized, whose points are worked out only
-// when something reads them (edit/reshape folds them). While a handle of a big
+// A stroke a pending Transform resized (or a pending Move or Rotate
+// shifted: translation below), whose points are worked out only when
+// something reads them (edit/reshape folds them). While a handle of a big
 // selection is dragged a Transform goes out every few frames, and making
 // every point of the selection anew at each of them (twenty thousand
 // objects a step for 1,000 strokes of 20 points) kept the page's garbage

@@ -11,6 +11,8 @@
 
 import { decodeBoard, encodeBoard, encodeBoardInSteps } from '../protocol/snapshot';
 import type { Board } from '../protocol/board';
+import { browserIdle } from '../render/browser_idle';
+import { IdleSlices } from '../render/idle_slices';
 
 const DB = 'sketchpad';
 const STORE = 'boards';
@@ -174,11 +176,8 @@ async function saveEncoded(segment: string, seq: number, encoded: Uint8Array): P
   }
 }
 
-/** A save due during a gesture looks again this much later (ms); one due otherwise waits at most this long (ms) for the page to be idle. */
+/** A save due during a gesture looks again this much later (ms). */
 const BUSY_RETRY_MS = 250;
-const IDLE_WAIT_MS = 1000;
-/** An encoding step stops once less than this is left of an idle period (ms). */
-const STEP_SLACK_MS = 2;
 
 /**
  * BoardSaver saves a board some time after it changed, not on every op: a
@@ -187,18 +186,19 @@ const STEP_SLACK_MS = 2;
  * an interval old. The interval grows with the board (a millisecond per 50
  * points: 40 s at the 2,000,000-point limit), so encoding a big board
  * takes a small share of the page's time however busy it is; not during a
- * gesture. The encoding is done in steps over idle periods (a board of a
- * thousand strokes is more than a frame's work in one piece, a big board
- * a second's): when the board changes between two steps the bytes would
- * mix two boards, so the save starts again at its next due time. Only the
- * save as the page is hidden is done in one piece: there is no later.
+ * gesture. The encoding is done in steps over idle periods
+ * (render/idle_slices: a board of a thousand strokes is more than a
+ * frame's work in one piece, a big board a second's): when the board
+ * changes between two steps the bytes would mix two boards, so the save
+ * starts again at its next due time. Only the save as the page is hidden
+ * is done in one piece: there is no later.
  */
 export class BoardSaver {
   private timer = 0;
   private savedSeq = -1;
   private savedEpoch = -1n;
-  /** The save being encoded in steps (null: none); saveNow or a change of the board abandons it. */
-  private stepping: { board: Board; seq: number; epoch: bigint; steps: Generator<void, Uint8Array, void> } | null = null;
+  /** The save being encoded in idle slices (null: none); saveNow or a change of the board stops it. */
+  private job: IdleSlices | null = null;
 
   constructor(
     private readonly segment: string,
@@ -215,7 +215,7 @@ export class BoardSaver {
 
   /** changed says the board changed: it is saved within the interval. */
   changed(): void {
-    if (this.timer === 0 && this.stepping === null) this.timer = window.setTimeout(this.due, Math.max(this.intervalMs, this.board().points / 50));
+    if (this.timer === 0 && this.job === null) this.timer = window.setTimeout(this.due, Math.max(this.intervalMs, this.board().points / 50));
   }
 
   private readonly due = (): void => {
@@ -224,37 +224,36 @@ export class BoardSaver {
       return;
     }
     this.timer = 0;
-    if (typeof window.requestIdleCallback !== 'function') return this.saveNow();
     const b = this.board();
-    if (!this.wanted(b)) return;
-    this.stepping = { board: b, seq: b.seq, epoch: b.epoch, steps: encodeBoardInSteps(b) };
-    window.requestIdleCallback(this.step, { timeout: IDLE_WAIT_MS });
+    if (this.wanted(b)) this.job = new IdleSlices(this.encoding(b), this.ended, browserIdle);
   };
 
-  /** step encodes while the idle period lasts, and saves once the encoding is done. */
-  private readonly step = (deadline: IdleDeadline): void => {
-    const st = this.stepping;
-    if (!st) return;
-    const b = this.board();
-    if (b !== st.board || b.seq !== st.seq || b.epoch !== st.epoch || this.busy()) {
-      // Changed (or a gesture began) between steps: encoded again from the start, later.
-      this.stepping = null;
-      this.changed();
-      return;
-    }
-    for (;;) {
-      const r = st.steps.next();
+  /** ended: the job saved the board, or stopped because it changed; a change meanwhile (changed waits for the job) is due now. */
+  private readonly ended = (): void => {
+    this.job = null;
+    if (this.wanted(this.board())) this.changed();
+  };
+
+  /**
+   * encoding encodes b a few strokes at a time and saves it once done;
+   * it stops when the board changed (or a gesture began) between two
+   * steps, and the save is due again (ended).
+   */
+  private *encoding(b: Board): Generator<void, void> {
+    const { seq, epoch } = b;
+    const steps = encodeBoardInSteps(b);
+    for (let r = steps.next(); ; r = steps.next()) {
       if (r.done) {
-        this.stepping = null;
-        this.savedSeq = st.seq;
-        this.savedEpoch = st.epoch;
-        void saveEncoded(this.segment, st.seq, r.value);
+        this.savedSeq = seq;
+        this.savedEpoch = epoch;
+        void saveEncoded(this.segment, seq, r.value);
         return;
       }
-      if (deadline.timeRemaining() < STEP_SLACK_MS) break;
+      yield;
+      const now = this.board();
+      if (now !== b || now.seq !== seq || now.epoch !== epoch || this.busy()) return;
     }
-    window.requestIdleCallback(this.step, { timeout: IDLE_WAIT_MS });
-  };
+  }
 
   /** wanted says whether b differs from what was saved last. */
   private wanted(b: Board): boolean {
@@ -265,7 +264,8 @@ export class BoardSaver {
   saveNow(): void {
     window.clearTimeout(this.timer);
     this.timer = 0;
-    this.stepping = null;
+    this.job?.cancel();
+    this.job = null;
     const b = this.board();
     if (!this.wanted(b)) return;
     this.savedSeq = b.seq;

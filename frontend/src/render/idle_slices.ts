@@ -3,8 +3,8 @@
 // IdleSlices runs pieces while the browser's idle period lasts, and at most
 // SLICE_MS at a time, then asks for the next idle period. One piece of a
 // thousand strokes' picture painted in one task is a dropped frame; the
-// same work in slices fits between frames. DOM-free: the renderer hands in
-// requestIdleCallback (render/lift_prep), tests a fake one.
+// same work in slices fits between frames. DOM-free: the page hands in
+// the browser's scheduler (render/browser_idle), tests a fake one.
 
 /** A slice runs pieces for at most this long (ms), however long the idle period says it has: half a frame. */
 export const SLICE_MS = 8;

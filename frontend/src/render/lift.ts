@@ -22,7 +22,7 @@ import type { Stroke } from '../protocol/board';
 import type { OverlayItem } from '../edit/shown';
 import { IDENTITY, liftMap, poseOf, sameMap, then, type Affine, type Pose } from './lift_map';
 import type { StrokePainter } from './paint';
-import { layoutOf, paintItems, sizeFor, SlicedPicture, type Layout, type LiftItem } from './lift_paint';
+import { layoutOf, paintItems, PIECE, sizeFor, SlicedPicture, type Layout, type LiftItem } from './lift_paint';
 
 /** A selection of at least this many strokes is lifted while it moves. */
 export const LIFT_MIN = 64;
@@ -33,8 +33,6 @@ export const LIFT_MIN = 64;
  * painting a thousand strokes anew is several frames' work.
  */
 export const EXACT_AFTER_MS = 250;
-/** A picture painted in slices paints this many strokes between looks at the clock. */
-const PIECE = 16;
 
 /** keyOfStroke is a stroke's name as the board has it ("author:stroke"). */
 export const keyOfStroke = (s: Stroke): string => s.author + ':' + s.stroke;

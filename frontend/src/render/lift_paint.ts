@@ -15,13 +15,14 @@ import type { Stroke } from '../protocol/board';
 import { TOOL_HIGHLIGHTER } from '../protocol/types';
 import type { Pose } from './lift_map';
 import type { StrokePainter } from './paint';
+import { SLICE_MS } from './idle_slices';
 import { nextTask } from './refine';
 
 /** The bitmap covers the strokes this far (in screens) beyond each edge of the screen, and at most this many device pixels a side. */
 const MARGIN_SCREENS = 1;
 const MAX_SIDE = 4096;
-/** A task paints strokes for about this long (ms) before it lets the page go on. */
-const SLICE_MS = 8;
+/** A picture painted in slices paints this many strokes between looks at the clock. */
+export const PIECE = 16;
 
 /** LiftItem is a lifted stroke as shown: drawn shifted by (dx, dy) (our pending moves). */
 export interface LiftItem {
@@ -134,7 +135,7 @@ export class SlicedPicture {
       if (this.cancelled) return;
       const t0 = performance.now();
       do {
-        const j = Math.min(n, i + 16);
+        const j = Math.min(n, i + PIECE);
         paintItems(this.painter, ctx, this.layout, i, j, this.view, this.dpr);
         i = j;
       } while (i < n && performance.now() - t0 < SLICE_MS);

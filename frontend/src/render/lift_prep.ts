@@ -14,6 +14,7 @@
 import { screenRect } from '../geometry/view';
 import { Lift, LIFT_MIN } from './lift';
 import { sameBasis, type Basis } from './lift_basis';
+import { browserIdle } from './browser_idle';
 import { IdleSlices, type IdleScheduler } from './idle_slices';
 import { paintingLayerPicture, release, type LayerPicture } from './layer_picture';
 import type { StrokePainter } from './paint';
@@ -28,16 +29,6 @@ export interface Ahead {
   readonly lift: Lift;
   readonly layer: LayerPicture | null;
 }
-
-/** browserIdle is requestIdleCallback, or a timer standing in for it where there is none. */
-export const browserIdle: IdleScheduler = (f, timeout) => {
-  if (typeof window.requestIdleCallback === 'function') {
-    const id = window.requestIdleCallback(f, { timeout });
-    return () => window.cancelIdleCallback(id);
-  }
-  const id = window.setTimeout(() => f({ didTimeout: true, timeRemaining: () => 0 }));
-  return () => window.clearTimeout(id);
-};
 
 export class LiftPrep {
   /** What was painted ahead, and for what. */

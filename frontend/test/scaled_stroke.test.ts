@@ -165,3 +165,41 @@ test('scaled strokes: pending Moves and Rotates mixed with resizes, read at the 
   sameAsBoard(lazy, mixed, a.ed.board.strokes);
   assert.ok(reshapes.some((r) => r.op.type === 'rotate') && reshapes.some((r) => r.op.type === 'move'));
 });
+
+test('scaled strokes: a long run of Moves and Rotates, one pushing a stroke past the coordinate limit and back, folds to the board\'s points', () => {
+  const { a, b } = adaAndGrace();
+  scribble(a, 0, 0, 9);
+  scribble(a, 100, 60, 20);
+  scribble(a, -40, 90, 6);
+  settle(a, b);
+  const rnd = lcg(23);
+  const all = ids(a.ed.board.strokes);
+  const reshapes: Reshape[] = [];
+  for (let i = 0; i < 60; i++) {
+    // A turn drag's steps, and now and then a Move; a few name one stroke only.
+    const strokes = rnd() < 0.15 ? [all[Math.floor(rnd() * all.length)]] : all;
+    const op: Reshape['op'] =
+      // The second step takes everything near the coordinate limit (a turn about a far pivot then shifts it back by thousands), the fourth pushes some of it past (clamped), the fifth brings it back.
+      i === 1
+        ? { type: 'move', strokes: all, dx: COORD_LIMIT - 400, dy: 0 }
+        : i === 3
+          ? { type: 'move', strokes: all, dx: 30_000, dy: 0 }
+          : i === 4
+            ? { type: 'move', strokes: all, dx: -40_000, dy: 0 }
+            : rnd() < 0.3
+            ? { type: 'move', strokes, dx: Math.round(rnd() * 60 - 30), dy: Math.round(rnd() * 60 - 30) }
+            : { type: 'rotate', strokes, angle: Math.round(rnd() * 400 - 200), px: 120, py: 40 };
+    reshapes.push({ uid: i + 1, op });
+  }
+  const items: Folding[] = b.ed.board.strokes.map((s) => ({ key: s.author + ':' + s.stroke, stroke: s, after: 0 }));
+  const f = foldEachStep(items, reshapes, 9);
+  foldEachStep(items, reshapes, 0, checkUnmade);
+  const lazy = new Folder().fold(items, reshapes);
+  const mixed = f.fold(items, reshapes);
+  assert.ok(lazy.every(isPending), 'nothing read them yet');
+  for (const r of reshapes) b.ed.sync.push(r.op);
+  settle(a, b);
+  sameAsBoard(lazy, mixed, a.ed.board.strokes);
+  const clamped = new Folder().fold(items, reshapes.slice(0, 4));
+  assert.ok(clamped.some((s) => s.points.some((p) => p.x === COORD_LIMIT)), 'the fourth step clamps');
+});

@@ -142,6 +142,13 @@ func dragAll(t *testing.T, p *person, strokes, points int, kind dragKind) {
 			for _, e := range all[:min(15, len(all))] {
 				t.Logf("PROFILE %6d %s", e.v, e.k)
 			}
+			var named []string
+			for _, e := range all {
+				if len(named) < 6 && !strings.HasPrefix(e.k, "(") {
+					named = append(named, e.k)
+				}
+			}
+			logCallers(t, prof, named...)
 			logLongestBusy(t, prof)
 		}()
 	}
@@ -261,5 +268,45 @@ func logLongestBusy(t *testing.T, prof *profiler.Profile) {
 	}
 	for _, k := range top(incl) {
 		t.Logf("BUSIEST incl %5d %s", incl[k], k)
+	}
+}
+
+// logCallers logs, for each of the functions named (as the profile lines
+// name them), the call paths above it that its samples came through most
+// often, three callers deep: which code asked for the work.
+func logCallers(t *testing.T, prof *profiler.Profile, fns ...string) {
+	t.Helper()
+	byID := map[int64]*profiler.ProfileNode{}
+	parent := map[int64]int64{}
+	for _, n := range prof.Nodes {
+		byID[n.ID] = n
+		for _, c := range n.Children {
+			parent[c] = n.ID
+		}
+	}
+	name := func(id int64) string {
+		f := byID[id].CallFrame
+		return f.FunctionName + "@" + itoa(int(f.LineNumber)) + ":" + itoa(int(f.ColumnNumber))
+	}
+	for _, fn := range fns {
+		paths := map[string]int64{}
+		for _, n := range prof.Nodes {
+			if name(n.ID) != fn || n.HitCount == 0 {
+				continue
+			}
+			var up []string
+			for id, ok := parent[n.ID]; ok && len(up) < 3; id, ok = parent[id] {
+				up = append(up, name(id))
+			}
+			paths[strings.Join(up, " < ")] += n.HitCount
+		}
+		var ks []string
+		for k := range paths {
+			ks = append(ks, k)
+		}
+		sort.Slice(ks, func(i, j int) bool { return paths[ks[i]] > paths[ks[j]] })
+		for _, k := range ks[:min(4, len(ks))] {
+			t.Logf("CALLERS %s %6d < %s", fn, paths[k], k)
+		}
 	}
 }

@@ -11,7 +11,8 @@
 // numbers. Its points, when read, are the very arithmetic the board does
 // (transform.ts scaleCoord), step after step in the order the
 // Transforms were sent, each coordinate rounded at each step as the
-// board rounds it: no step is composed with another. Its box is worked out
+// board rounds it: no step is composed with another, but for shifts that
+// clamp nothing (shiftedAgain), whose sum is exactly the two steps. Its box is worked out
 // without its points: scaleCoord is monotone in the coordinate, so the
 // smallest and largest coordinates of the result are those of the smallest
 // and largest of the source, the same numbers the points would give.
@@ -19,7 +20,7 @@
 import { boxCenter } from './rotate';
 import type { Stroke } from './stroke';
 import { scaleCoord } from './transform';
-import { SCALE_ONE, type Point } from './types';
+import { COORD_LIMIT, SCALE_ONE, type Point } from './types';
 
 /** Box is a box of points; minX > maxX when there are none. */
 export interface Box {
@@ -60,6 +61,8 @@ interface Link {
   pts: Point[] | null;
   /** The box of the points, once worked out while they were not made. */
   box: Box | null;
+  /** The box of the points scaled (src's first n), once worked out. */
+  inBox: Box | null;
   /** How many scaled strokes whose points are not made lead back from this one to one whose points are (1: src's are). */
   readonly depth: number;
   /** What a caller kept for this stroke (keepOnScaled): its extent, and for how many points. */
@@ -120,14 +123,41 @@ export function scaledStroke(s: Stroke, t: Scale, width: number, wrap: number | 
   if (wrap !== undefined) o.wrap = wrap;
   Object.defineProperty(o, 'points', POINTS);
   const up = linkOf(s);
+  const l = up && !up.pts ? (shiftedAgain(up, t) ?? chained(s, up, t)) : chained(s, undefined, t);
+  Object.defineProperty(o, LINK, { value: l });
+  return o as unknown as Stroke;
+}
+
+/** chained is the link that scales s (up: its link) by t, cutting a long chain (MAX_DEPTH). */
+function chained(s: Stroke, up: Link | undefined, t: Scale): Link {
   let depth = up && !up.pts ? up.depth + 1 : 1;
   if (depth > MAX_DEPTH / 2 + (s.stroke % (MAX_DEPTH / 2))) {
     void s.points;
     depth = 1;
   }
-  const l: Link = { src: s, n: pointCount(s), t, pts: null, box: null, depth, kept: null, keptN: 0 };
-  Object.defineProperty(o, LINK, { value: l });
-  return o as unknown as Stroke;
+  return { src: s, n: pointCount(s), t, pts: null, box: null, inBox: null, depth, kept: null, keptN: 0 };
+}
+
+/**
+ * shiftedAgain is up's shift and t's as one, when both only translate and
+ * up's clamps nothing: then v + a, unclamped, then + b and clamped, is
+ * v + (a + b) clamped, the very numbers of the two steps. A turn drag sends
+ * a Rotate every few frames, each only a shift of the points: one link
+ * back to the strokes as they were, not a chain of them that makes its
+ * points every few steps. Null when the two are not both shifts, or up
+ * clamps a point (then the steps are kept apart).
+ */
+function shiftedAgain(up: Link, t: Scale): Link | null {
+  const a = up.t;
+  if (!isShift(a) || !isShift(t)) return null;
+  const b = boxIn(up);
+  const empty = b.minX > b.maxX;
+  if (!empty && (b.minX + a.dx < -COORD_LIMIT || b.maxX + a.dx > COORD_LIMIT || b.minY + a.dy < -COORD_LIMIT || b.maxY + a.dy > COORD_LIMIT)) return null;
+  return { src: up.src, n: up.n, t: translation(a.dx + t.dx, a.dy + t.dy), pts: null, box: null, inBox: b, depth: up.depth, kept: null, keptN: 0 };
+}
+
+function isShift(t: Scale): boolean {
+  return t.sx === SCALE_ONE && t.sy === SCALE_ONE && t.mx === 0 && t.my === 0;
 }
 
 /** pointCount is how many points s has, without making them when s is a scaled stroke. */
@@ -183,10 +213,11 @@ export function centerOf(s: Pointed): [number, number] {
 
 /** boxIn is the box of the points l scales. */
 function boxIn(l: Link): Box {
+  if (l.inBox) return l.inBox;
   const src = l.src!;
   const up = linkOf(src);
-  if (up && !up.pts) return boxOf(src);
-  return pointsBox(src.points, l.n);
+  l.inBox = up && !up.pts ? boxOf(src) : pointsBox(src.points, l.n);
+  return l.inBox;
 }
 
 function pointsBox(pts: Pointed['points'], n: number): Box {
@@ -241,5 +272,6 @@ function make(l: Link): Point[] {
   l.pts = out;
   l.src = null;
   l.box = null;
+  l.inBox = null;
   return out;
 }

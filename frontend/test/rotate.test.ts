@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { Board } from '../src/protocol/board';
-import { pivotOf, rotCosSin, rotateOp } from '../src/protocol/rotate';
-import { shownMiddle } from '../src/geometry/turn';
+import { pivotOf, rotCosSin, rotateOp, turnPoint } from '../src/protocol/rotate';
+import { shownMiddle, turnRect } from '../src/geometry/turn';
+import { centerOf } from '../src/protocol/scaled_stroke';
 
 test('rotate: cosine and sine are within two millionths, quarter turns exact', () => {
   for (let a = -36000; a <= 36000; a += 7) {
@@ -71,3 +72,22 @@ test('rotate: a lone text turns about the middle of its box, not its top-left; t
   assert.ok(Math.abs(p.x - 130) <= 1 && Math.abs(p.y - 47) <= 1, `after the undo the text is at ${p.x},${p.y}, want 130,47 (the move kept)`);
 });
 
+
+test('rotate: a turned stroke\'s box is the box of its box\'s four corners turned point by point, to the last bit', () => {
+  let seed = 5;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < 500; i++) {
+    const points = [0, 1, 2].map(() => ({ x: Math.round(rnd() * 2000 - 1000), y: Math.round(rnd() * 2000 - 1000), p: 0 }));
+    const s = { points, rot: Math.round(rnd() * 72000 - 36000) };
+    const r = { minX: Math.round(rnd() * 500 - 600), minY: Math.round(rnd() * 500 - 600), maxX: Math.round(rnd() * 500 + 100), maxY: Math.round(rnd() * 500 + 100) };
+    const [cx, cy] = centerOf(s);
+    const corners = [
+      [r.minX, r.minY],
+      [r.maxX, r.minY],
+      [r.maxX, r.maxY],
+      [r.minX, r.maxY],
+    ].map(([x, y]) => turnPoint(x, y, s.rot, cx, cy));
+    const want = { minX: Math.min(...corners.map((c) => c[0])), minY: Math.min(...corners.map((c) => c[1])), maxX: Math.max(...corners.map((c) => c[0])), maxY: Math.max(...corners.map((c) => c[1])) };
+    assert.deepEqual(turnRect(s, r), want, `case ${i}`);
+  }
+});

@@ -139,6 +139,19 @@ func dragAll(t *testing.T, p *person, strokes, points int, kind dragKind) {
 				all = append(all, kv{k, v})
 			}
 			sort.Slice(all, func(i, j int) bool { return all[i].v > all[j].v })
+			// Busy time by kind, at the sampling interval (200 µs): what the drag cost the page's thread.
+			var script, gc, program int64
+			for _, e := range all {
+				switch {
+				case strings.HasPrefix(e.k, "(garbage collector)"):
+					gc += e.v
+				case strings.HasPrefix(e.k, "(program)"):
+					program += e.v
+				case !strings.HasPrefix(e.k, "(idle)") && !strings.HasPrefix(e.k, "(root)"):
+					script += e.v
+				}
+			}
+			t.Logf("PROFILE busy: script %.1f ms, garbage collector %.1f ms, the browser's own (program) %.1f ms", float64(script)/5, float64(gc)/5, float64(program)/5)
 			for _, e := range all[:min(15, len(all))] {
 				t.Logf("PROFILE %6d %s", e.v, e.k)
 			}
@@ -150,6 +163,8 @@ func dragAll(t *testing.T, p *person, strokes, points int, kind dragKind) {
 			}
 			logCallers(t, prof, named...)
 			logLongestBusy(t, prof)
+			logFirst(t, prof, 600*time.Millisecond)
+			logFirst(t, prof, 150*time.Millisecond)
 		}()
 	}
 	x, y := h.X, h.Y // where the pointer is
@@ -307,6 +322,63 @@ func logCallers(t *testing.T, prof *profiler.Profile, fns ...string) {
 		sort.Slice(ks, func(i, j int) bool { return paths[ks[i]] > paths[ks[j]] })
 		for _, k := range ks[:min(4, len(ks))] {
 			t.Logf("CALLERS %s %6d < %s", fn, paths[k], k)
+		}
+	}
+}
+
+// logFirst logs the functions most on top of the stack in the profile's
+// first d (the drag's start: where code not yet optimised and the first
+// pictures of the new pose are), with the samples' total time.
+func logFirst(t *testing.T, prof *profiler.Profile, d time.Duration) {
+	t.Helper()
+	byID := map[int64]*profiler.ProfileNode{}
+	for _, n := range prof.Nodes {
+		byID[n.ID] = n
+	}
+	parent := map[int64]int64{}
+	for _, n := range prof.Nodes {
+		for _, c := range n.Children {
+			parent[c] = n.ID
+		}
+	}
+	name := func(id int64) string {
+		f := byID[id].CallFrame
+		return f.FunctionName + "@" + itoa(int(f.LineNumber)) + ":" + itoa(int(f.ColumnNumber))
+	}
+	self, incl := map[string]int64{}, map[string]int64{}
+	var at, busy int64
+	for i, id := range prof.Samples {
+		if i < len(prof.TimeDeltas) {
+			at += prof.TimeDeltas[i]
+		}
+		if at > d.Microseconds() {
+			break
+		}
+		if byID[id].CallFrame.FunctionName == "(idle)" {
+			continue
+		}
+		busy++
+		self[name(id)]++
+		seen := map[string]bool{}
+		for n, ok := id, true; ok; n, ok = parent[n] {
+			if k := name(n); !seen[k] {
+				seen[k] = true
+				incl[k]++
+			}
+		}
+	}
+	t.Logf("FIRST %v: %d busy samples", d, busy)
+	for _, m := range []struct {
+		kind string
+		n    map[string]int64
+	}{{"self", self}, {"incl", incl}} {
+		var ks []string
+		for k := range m.n {
+			ks = append(ks, k)
+		}
+		sort.Slice(ks, func(i, j int) bool { return m.n[ks[i]] > m.n[ks[j]] })
+		for _, k := range ks[:min(15, len(ks))] {
+			t.Logf("FIRST %s %5d %s", m.kind, m.n[k], k)
 		}
 	}
 }

@@ -4,9 +4,9 @@
 // before and then turned: extents as the box of the turned box's corners,
 // skeletons point by point, hit tests by turning the eraser back.
 
-import { turnPoint } from '../protocol/rotate';
+import { turnPoint, turnRadians } from '../protocol/rotate';
 import { centerOf, pointCount } from '../protocol/scaled_stroke';
-import { EMPTY_RECT, type Rect } from './bounds';
+import type { Rect } from './bounds';
 import { textSize } from './text_layout';
 import { TOOL_TEXT } from '../protocol/types';
 
@@ -49,22 +49,27 @@ export function shownMiddle(s: Middled): [number, number] {
   return turnPoint(p.x + w / 2, p.y + h / 2, s.rot ?? 0, p.x, p.y);
 }
 
-/** turnRect returns the box of r's four corners turned as s is turned. */
+/** turnRect returns the box of r's four corners turned as s is turned (each corner as turnPoint turns it). */
 export function turnRect(s: Turned, r: Rect): Rect {
   if (!s.rot || r.minX > r.maxX) return r;
-  // The center without the points of a stroke a pending step moved (protocol/scaled_stroke): this runs for every turned stroke of a selection each frame.
+  // The center without the points of a stroke a pending step moved (protocol/scaled_stroke): this runs for every turned stroke of a selection each frame, so the angle's cosine and sine once and no corner arrays.
   const [cx, cy] = centerOf(s);
-  let out: Rect = EMPTY_RECT;
-  for (const [x, y] of [
-    [r.minX, r.minY],
-    [r.maxX, r.minY],
-    [r.maxX, r.maxY],
-    [r.minX, r.maxY],
-  ]) {
-    const [tx, ty] = turnPoint(x, y, s.rot, cx, cy);
-    out = { minX: Math.min(out.minX, tx), minY: Math.min(out.minY, ty), maxX: Math.max(out.maxX, tx), maxY: Math.max(out.maxY, ty) };
-  }
-  return out;
+  const a = turnRadians(s.rot);
+  const c = Math.cos(a);
+  const sn = Math.sin(a);
+  const x0 = r.minX - cx;
+  const x1 = r.maxX - cx;
+  const y0 = r.minY - cy;
+  const y1 = r.maxY - cy;
+  const ax = cx + x0 * c - y0 * sn;
+  const bx = cx + x1 * c - y0 * sn;
+  const cx2 = cx + x1 * c - y1 * sn;
+  const dx = cx + x0 * c - y1 * sn;
+  const ay = cy + x0 * sn + y0 * c;
+  const by = cy + x1 * sn + y0 * c;
+  const cy2 = cy + x1 * sn + y1 * c;
+  const dy = cy + x0 * sn + y1 * c;
+  return { minX: Math.min(ax, bx, cx2, dx), minY: Math.min(ay, by, cy2, dy), maxX: Math.max(ax, bx, cx2, dx), maxY: Math.max(ay, by, cy2, dy) };
 }
 
 /** turnLines returns lines (board points of s unturned) turned as s is turned. */

@@ -118,10 +118,15 @@ export function pivotOf(strokes: readonly { readonly points: readonly { readonly
   return [Math.floor(sx / n), Math.floor(sy / n)];
 }
 
+/** turnRadians is rot (1/100 degree) in radians, what turnPoint turns by. */
+export function turnRadians(rot: number): number {
+  return (rot * Math.PI) / (FULL_TURN / 2);
+}
+
 /** turnPoint returns (x, y) turned by rot (1/100 degree) about (cx, cy), in doubles: for drawing and hit testing. */
 export function turnPoint(x: number, y: number, rot: number, cx: number, cy: number): [number, number] {
   if (!rot) return [x, y];
-  const a = (rot * Math.PI) / (FULL_TURN / 2);
+  const a = turnRadians(rot);
   const c = Math.cos(a);
   const s = Math.sin(a);
   const dx = x - cx;

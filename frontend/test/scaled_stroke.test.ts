@@ -203,3 +203,29 @@ test('scaled strokes: a long run of Moves and Rotates, one pushing a stroke past
   const clamped = new Folder().fold(items, reshapes.slice(0, 4));
   assert.ok(clamped.some((s) => s.points.some((p) => p.x === COORD_LIMIT)), 'the fourth step clamps');
 });
+
+test('scaled strokes: the board moves strokes by making their points only when read, with each Move\'s clamp at the coordinate limit kept', () => {
+  const { a, b } = adaAndGrace();
+  scribble(a, 0, 0, 9);
+  scribble(a, 100, 60, 20);
+  settle(a, b);
+  const all = ids(a.ed.board.strokes);
+  // What each Move does, point by point: plus (dx, dy), clamped to the limit.
+  const a0 = a.ed.board.strokes.map(pts);
+  let want = a0;
+  const clamp = (v: number): number => Math.max(-COORD_LIMIT, Math.min(COORD_LIMIT, v));
+  const rnd = lcg(31);
+  const moves: [number, number][] = [[COORD_LIMIT - 100, 0], [500, -20], [-700, 30]];
+  for (let i = 0; i < 30; i++) moves.push([Math.round(rnd() * 200 - 100), Math.round(rnd() * 200 - 100)]);
+  for (const [dx, dy] of moves) {
+    b.ed.sync.push({ type: 'move', strokes: all, dx, dy });
+    want = want.map((s) => s.map(([x, y, p]) => [clamp(x + dx), clamp(y + dy), p]));
+  }
+  settle(a, b);
+  const got = a.ed.board.strokes;
+  assert.ok(got.every(isPending), 'moved without making the points');
+  assert.deepEqual(got.map((s) => boxOf(s)), want.map((s) => ({ minX: Math.min(...s.map((q) => q[0])), minY: Math.min(...s.map((q) => q[1])), maxX: Math.max(...s.map((q) => q[0])), maxY: Math.max(...s.map((q) => q[1])) })), 'the boxes, without the points');
+  assert.deepEqual(got.map(pts), want, 'the points when read');
+  const sx = moves.reduce((t, m) => t + m[0], 0);
+  assert.ok(want.some((s, i) => s.some((q, j) => q[0] !== a0[i][j][0] + sx)), 'a Move clamped: the points are not at the sum of the moves');
+});

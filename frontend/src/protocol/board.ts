@@ -10,7 +10,7 @@
 
 import { TraceState, clampCoord } from './delta';
 import { reorder } from './order';
-import { pointCount } from './scaled_stroke';
+import { pointCount, scaledStroke, translation } from './scaled_stroke';
 import { scaleCoord } from './transform';
 import { rotCosSin, rotated } from './rotate';
 import {
@@ -294,16 +294,15 @@ export class Board {
         return { kind: 'replace', before: [old], after: [s] };
       }
       case 'move': {
+        const shift = translation(op.dx, op.dy);
         const before: Stroke[] = [];
         const after: Stroke[] = [];
         for (const id of op.strokes) {
           const z = this.index.get(id.author)?.get(id.stroke);
           if (z === undefined) continue;
           const old = this.strokesA[z];
-          const s: MutableStroke = {
-            ...old,
-            points: old.points.map((p) => ({ x: clampCoord(p.x + op.dx), y: clampCoord(p.y + op.dy), p: p.p })),
-          };
+          // Each point plus (dx, dy), clamped (clampCoord's arithmetic, scaled_stroke's translation), made only when read: a drag of a big selection moves all of it at every op, and most of those are moved again before anything reads their points.
+          const s = scaledStroke(old, shift, old.width, undefined) as MutableStroke;
           this.strokesA[z] = s;
           before.push(old);
           after.push(s);

@@ -20,9 +20,9 @@
 // and most steps of a drag are replaced before anything reads them.
 
 import type { KnownResults, Stroke } from '../protocol/board';
-import { normAngle, rotCosSin, rotateShift } from '../protocol/rotate';
-import { boxOf, centerOf, scaledStroke, translation } from '../protocol/scaled_stroke';
-import { MAX_WIDTH, MAX_WRAP, SCALE_ONE, TOOL_TEXT, type Point, type RotateOp, type TransformOp } from '../protocol/types';
+import { rotCosSin } from '../protocol/rotate';
+import { resizedStrokes, scaledStroke, translation, turnedStroke } from '../protocol/scaled_stroke';
+import type { Point, RotateOp, TransformOp } from '../protocol/types';
 import { strokeKeys, type Reshape } from './pending';
 
 /** Folding is one stroke to fold over: shown under key; ops up to uid after are in it already (a local copy's last op). */
@@ -163,47 +163,20 @@ export class Folder implements KnownResults {
       }
       case 'rotate': {
         const cs = rotCosSin(op.angle);
-        for (const m of members) out.set(m.key, turned(m.s, op, cs));
+        for (const m of members) out.set(m.key, turnedStroke(m.s, op, cs));
         break;
       }
       case 'transform': {
-        let minX = Infinity;
-        let minY = Infinity;
-        let maxX = -Infinity;
-        let maxY = -Infinity;
-        for (const m of members) {
-          // The box without the points: a stroke an earlier step scaled has not made them (protocol/scaled_stroke).
-          const b = boxOf(m.s);
-          if (b.minX < minX) minX = b.minX;
-          if (b.maxX > maxX) maxX = b.maxX;
-          if (b.minY < minY) minY = b.minY;
-          if (b.maxY > maxY) maxY = b.maxY;
-        }
-        const t = { mx: minX + maxX, my: minY + maxY, sx: op.sx, sy: op.sy, dx: op.dx, dy: op.dy };
-        const scaled = (v: number, max: number): number => Math.max(1, Math.min(max, Math.floor((v * Math.abs(op.sy) + SCALE_ONE / 2) / SCALE_ONE)));
-        for (const m of members) {
-          const s = m.s;
-          // A text's wrap width scales with it, as the board does.
-          out.set(m.key, scaledStroke(s, t, s.tool === TOOL_TEXT ? scaled(s.width, MAX_WIDTH) : s.width, s.wrap ? scaled(s.wrap, MAX_WRAP) : undefined));
-        }
+        const after = resizedStrokes(
+          members.map((m) => m.s),
+          op,
+        );
+        members.forEach((m, k) => out.set(m.key, after[k]));
         break;
       }
     }
     return { r, out, keys };
   }
-}
-
-/**
- * turned is rotate's rotated(s, op) with the points shifted only when read:
- * the same center (from the box, without the points), the same shift, the
- * same rot.
- */
-function turned(s: Stroke, op: RotateOp, cs: [number, number]): Stroke {
-  const [cx, cy] = centerOf(s);
-  const [tx, ty] = rotateShift(cx - op.px, cy - op.py, cs[0], cs[1]);
-  const out = scaledStroke(s, translation(tx, ty), s.width, undefined);
-  (out as { rot?: number }).rot = normAngle((s.rot ?? 0) + op.angle);
-  return out;
 }
 
 /** sameParams reports whether a and b are the same op but for the names of their strokes. */

@@ -10,9 +10,8 @@
 
 import { TraceState, clampCoord } from './delta';
 import { reorder } from './order';
-import { pointCount, scaledStroke, translation } from './scaled_stroke';
-import { scaleCoord } from './transform';
-import { rotCosSin, rotated } from './rotate';
+import { pointCount, resizedStrokes, scaledStroke, translation, turnedStroke } from './scaled_stroke';
+import { rotCosSin } from './rotate';
 import {
   MAX_STROKE_POINTS,
   PART_ALPHA,
@@ -31,9 +30,6 @@ import {
   type RestyleOp,
   type TransformOp,
   type RotateOp,
-  MAX_WIDTH,
-  MAX_WRAP,
-  SCALE_ONE,
   type StrokeId,
 } from './types';
 import type { AuthorState, Effect, MutableAuthor, MutableStroke, Stroke } from './stroke';
@@ -375,40 +371,15 @@ export class Board {
     return zs;
   }
 
-  /** transform resizes the named strokes about their box's center (PROTOCOL.md "Transform"); they become new objects. */
+  /** transform resizes the named strokes about their box's center (PROTOCOL.md "Transform"); they become new objects, their points made when read (scaled_stroke). */
   private transform(op: TransformOp, known: KnownResults | undefined): Effect {
     const zs = this.named(op.strokes);
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
     if (zs.length === 0) return NONE;
     const before = zs.map((z) => this.strokesA[z]);
     const done = this.takeKnown(op, zs, before, known);
     if (done) return done;
-    for (const old of before) {
-      for (const p of old.points) {
-        minX = Math.min(minX, p.x);
-        maxX = Math.max(maxX, p.x);
-        minY = Math.min(minY, p.y);
-        maxY = Math.max(maxY, p.y);
-      }
-    }
-    const mx = minX + maxX;
-    const my = minY + maxY;
-    const after: Stroke[] = [];
-    for (let i = 0; i < zs.length; i++) {
-      const old = before[i];
-      const s: MutableStroke = {
-        ...old,
-        points: old.points.map((p) => ({ x: scaleCoord(p.x, mx, op.sx, op.dx), y: scaleCoord(p.y, my, op.sy, op.dy), p: p.p })),
-        width: old.tool === TOOL_TEXT ? Math.max(1, Math.min(MAX_WIDTH, Math.floor((old.width * Math.abs(op.sy) + SCALE_ONE / 2) / SCALE_ONE))) : old.width,
-      };
-      // A wrap width scales with the font, so its lines break where they did.
-      if (old.wrap) s.wrap = Math.max(1, Math.min(MAX_WRAP, Math.floor((old.wrap * Math.abs(op.sy) + SCALE_ONE / 2) / SCALE_ONE)));
-      this.strokesA[zs[i]] = s;
-      after.push(s);
-    }
+    const after = resizedStrokes(before, op);
+    for (let i = 0; i < zs.length; i++) this.strokesA[zs[i]] = after[i] as MutableStroke;
     return { kind: 'replace', before, after };
   }
 
@@ -431,7 +402,7 @@ export class Board {
     return { kind: 'replace', before: before.slice(), after: got.slice() };
   }
 
-  /** rotate turns the named strokes (PROTOCOL.md "Rotate", rotate.ts); they become new objects. */
+  /** rotate turns the named strokes (PROTOCOL.md "Rotate", rotate.ts); they become new objects, their points made when read (scaled_stroke). */
   private rotate(op: RotateOp, known: KnownResults | undefined): Effect {
     const zs = this.named(op.strokes);
     if (zs.length === 0) return NONE;
@@ -439,12 +410,8 @@ export class Board {
     const done = this.takeKnown(op, zs, before, known);
     if (done) return done;
     const cs = rotCosSin(op.angle);
-    const after: Stroke[] = [];
-    for (let i = 0; i < zs.length; i++) {
-      const s = rotated(before[i], op, cs);
-      this.strokesA[zs[i]] = s;
-      after.push(s);
-    }
+    const after = before.map((s) => turnedStroke(s, op, cs));
+    for (let i = 0; i < zs.length; i++) this.strokesA[zs[i]] = after[i] as MutableStroke;
     return { kind: 'replace', before, after };
   }
 

@@ -3,9 +3,10 @@
 // intermediate value below 2^53, so doubles compute the same points the Go
 // model does. A stroke's rotation (Stroke.rot) turns it, when drawn and hit,
 // about its center: the center of the box of its points, rounded down.
+// What a Rotate makes of a stroke (its points shifted when read) is
+// scaled_stroke's turnedStroke.
 
-import { clampCoord } from './delta';
-import { FULL_TURN, type Point, type RotateOp, type StrokeId } from './types';
+import { FULL_TURN, type RotateOp, type StrokeId } from './types';
 
 /** ROT_ONE is the fixed-point one of the sine and cosine (2^20). */
 const ROT_ONE = 1 << 20;
@@ -83,21 +84,6 @@ export function boxCenter(minX: number, minY: number, maxX: number, maxY: number
 /** rotateShift is how far a stroke moves whose center is (ux, uy) from the pivot. */
 export function rotateShift(ux: number, uy: number, c: number, s: number): [number, number] {
   return [Math.floor((ux * c - uy * s - ux * ROT_ONE + ROT_ONE / 2) / ROT_ONE), Math.floor((ux * s + uy * c - uy * ROT_ONE + ROT_ONE / 2) / ROT_ONE)];
-}
-
-/** The parts of a stroke a Rotate changes. */
-interface Turnable {
-  readonly points: readonly Point[];
-  readonly rot?: number;
-}
-
-/** rotated returns s as op leaves it: its points moved as its center turns about the pivot, its rotation grown. */
-export function rotated<S extends Turnable>(s: S, op: RotateOp, cs: [number, number] = rotCosSin(op.angle)): S {
-  const [cx, cy] = center(s.points);
-  const [tx, ty] = rotateShift(cx - op.px, cy - op.py, cs[0], cs[1]);
-  const rot = normAngle((s.rot ?? 0) + op.angle);
-  const points = tx === 0 && ty === 0 ? s.points : s.points.map((p) => ({ x: clampCoord(p.x + tx), y: clampCoord(p.y + ty), p: p.p }));
-  return { ...s, points, rot };
 }
 
 /**

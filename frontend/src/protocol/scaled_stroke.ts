@@ -17,10 +17,10 @@
 // smallest and largest coordinates of the result are those of the smallest
 // and largest of the source, the same numbers the points would give.
 
-import { boxCenter } from './rotate';
+import { boxCenter, normAngle, rotateShift } from './rotate';
 import type { Stroke } from './stroke';
 import { scaleCoord } from './transform';
-import { COORD_LIMIT, SCALE_ONE, type Point } from './types';
+import { COORD_LIMIT, MAX_WIDTH, MAX_WRAP, SCALE_ONE, TOOL_TEXT, type Point, type RotateOp, type TransformOp } from './types';
 
 /** Box is a box of points; minX > maxX when there are none. */
 export interface Box {
@@ -273,5 +273,44 @@ function make(l: Link): Point[] {
   l.src = null;
   l.box = null;
   l.inBox = null;
+  return out;
+}
+
+/**
+ * resizedStrokes is what a Transform makes of strokes (the strokes it
+ * names, each once, in the order named; PROTOCOL.md "Transform"), their
+ * points made when read: each scaled about the center of their box (from
+ * the boxes, without the points), a text's size and wrap width scaled as
+ * its height is.
+ */
+export function resizedStrokes(strokes: readonly Stroke[], op: TransformOp): Stroke[] {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const s of strokes) {
+    const b = boxOf(s);
+    if (b.minX < minX) minX = b.minX;
+    if (b.maxX > maxX) maxX = b.maxX;
+    if (b.minY < minY) minY = b.minY;
+    if (b.maxY > maxY) maxY = b.maxY;
+  }
+  const t = { mx: minX + maxX, my: minY + maxY, sx: op.sx, sy: op.sy, dx: op.dx, dy: op.dy };
+  const scaled = (v: number, max: number): number => Math.max(1, Math.min(max, Math.floor((v * Math.abs(op.sy) + SCALE_ONE / 2) / SCALE_ONE)));
+  // A text's wrap width scales with its font, so its lines break where they did.
+  return strokes.map((s) => scaledStroke(s, t, s.tool === TOOL_TEXT ? scaled(s.width, MAX_WIDTH) : s.width, s.wrap ? scaled(s.wrap, MAX_WRAP) : undefined));
+}
+
+/**
+ * turnedStroke is what a Rotate makes of s (PROTOCOL.md "Rotate"), its
+ * points shifted when read: its center (from its box, without the points)
+ * turned about the pivot, every point moved as the center moved, clamped,
+ * and its own rotation grown by the angle. cs is rotCosSin(op.angle).
+ */
+export function turnedStroke(s: Stroke, op: RotateOp, cs: readonly [number, number]): Stroke {
+  const [cx, cy] = centerOf(s);
+  const [tx, ty] = rotateShift(cx - op.px, cy - op.py, cs[0], cs[1]);
+  const out = scaledStroke(s, translation(tx, ty), s.width, undefined);
+  (out as { rot?: number }).rot = normAngle((s.rot ?? 0) + op.angle);
   return out;
 }

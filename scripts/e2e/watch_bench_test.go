@@ -1,0 +1,105 @@
+package e2e
+
+import (
+	"context"
+	"encoding/hex"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sketchpad/sketchpad/canvas"
+	"github.com/sketchpad/sketchpad/server/client"
+	"github.com/sketchpad/sketchpad/server/config"
+)
+
+// Someone else turning, resizing or moving a selection of 1,000 strokes
+// (issue 16: "live for everyone while dragged"): the page watching gets a
+// Rotate, Transform or Move of all of them every 33 ms, as a drag sends
+// them, and applies each to its board and draws it. The figures are
+// logged, as the dragger's are (resize_bench_test.go); BENCHMARKS.md
+// reports them:
+//
+//	SKETCHPAD_REQUIRE_BROWSER=1 go test -count=1 -run 'WatchingAThousandStrokes' -v ./scripts/e2e/
+func TestWatchingAThousandStrokesTurned(t *testing.T) {
+	watchThousand(t, "e2e-watch-turn-1000", func(i int, ids []canvas.StrokeID) *canvas.Op {
+		// Back and forth, up to about 50° each way, about the board's middle.
+		return &canvas.Op{Type: canvas.OpRotate, Strokes: ids, Angle: int32(math.Round(300 * math.Cos(float64(i)/8))), Pivot: canvas.Point{X: 600, Y: 400}}
+	})
+}
+
+func TestWatchingAThousandStrokesResized(t *testing.T) {
+	watchThousand(t, "e2e-watch-resize-1000", func(i int, ids []canvas.StrokeID) *canvas.Op {
+		// Alternately a little bigger and back, as a handle dragged to and fro.
+		s := int32(canvas.ScaleOne * 21 / 20)
+		if i%2 == 1 {
+			s = int32(canvas.ScaleOne * 20 / 21)
+		}
+		return &canvas.Op{Type: canvas.OpTransform, Strokes: ids, SX: s, SY: s}
+	})
+}
+
+func TestWatchingAThousandStrokesMoved(t *testing.T) {
+	watchThousand(t, "e2e-watch-move-1000", func(i int, ids []canvas.StrokeID) *canvas.Op {
+		a := float64(i) / 10
+		return &canvas.Op{Type: canvas.OpMove, Strokes: ids, DX: int32(math.Round(12 * math.Cos(a))), DY: int32(math.Round(12 * math.Sin(a)))}
+	})
+}
+
+// watchThousand builds a board of 1,000 random strokes of 20 points in
+// room, opens it in a page, and has the builder send step(i) of all of
+// them every 33 ms for 2 s while the page's frames are counted; the page
+// must end with the builder's board.
+func watchThousand(t *testing.T, room string, step func(i int, ids []canvas.StrokeID) *canvas.Op) {
+	base := startApp(t, &config.Config{DataDir: t.TempDir(), RateDraw: 100000})
+	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws/" + room
+	const strokes, points = 1000, 20
+	c := client.New(ws, client.Options{Name: "builder", NoLog: true})
+	defer c.Close()
+	var ids []canvas.StrokeID
+	err := withTimeout(60*time.Second, func(ctx context.Context) error {
+		if err := c.Connect(ctx); err != nil {
+			return err
+		}
+		r := rand.New(rand.NewPCG(16, 1000))
+		for range strokes {
+			id, err := c.Stroke(0x1e1e1eff, 8, bigStroke(r, points), points)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return c.WaitAcked(ctx)
+	})
+	if err != nil {
+		t.Fatalf("building the board: %v", err)
+	}
+	p := newPerson(t, "P")
+	p.open(base + "/b/" + room)
+	p.waitFor("the board", `window.sketchpad.status() === 'live' && window.sketchpad.seq() >= `+itoa(int(c.Seq())))
+	idle := measureFrames(t, p, func() { time.Sleep(time.Second) })
+	t.Logf("idle: %s", idle)
+	sent := 0
+	stop := profileIfAsked(t, p)
+	busy := measureFrames(t, p, func() {
+		for end := time.Now().Add(2 * time.Second); time.Now().Before(end); {
+			if err := c.Send(step(sent, ids)); err != nil {
+				t.Fatalf("sending step %d: %v", sent, err)
+			}
+			sent++
+			time.Sleep(33 * time.Millisecond)
+		}
+		if err := withTimeout(10*time.Second, c.WaitAcked); err != nil {
+			t.Fatalf("the steps acknowledged: %v", err)
+		}
+		p.waitFor("every step applied", `window.sketchpad.seq() >= `+itoa(int(c.Seq())))
+		time.Sleep(500 * time.Millisecond)
+	})
+	stop()
+	t.Logf("watching 1000 strokes × 20 points changed by someone else (%d ops in 2 s): %s", sent, busy)
+	// What the page holds is what the builder's board holds, point for point.
+	if got, want := p.boardHex(), hex.EncodeToString(c.BoardBytes()); got != want {
+		t.Errorf("the watching page's board (%d bytes) differs from the builder's (%d bytes)", len(got)/2, len(want)/2)
+	}
+}

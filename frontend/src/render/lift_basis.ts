@@ -25,11 +25,7 @@ export interface Basis {
 export function sameBasis(a: Basis, b: Basis): boolean {
   return (
     a.committed === b.committed &&
-    a.gen === b.gen &&
-    a.dpr === b.dpr &&
-    a.w === b.w &&
-    a.h === b.h &&
-    sameView(a.view, b.view) &&
+    sameScreen(a, b) &&
     sameList(a.keys, b.keys, (x, y) => x === y) &&
     // Made anew at every change the Editor announces: the same strokes where they were are the same overlay.
     sameList(a.overlay, b.overlay, (x, y) => x.stroke === y.stroke && x.dx === y.dx && x.dy === y.dy && x.complete === y.complete)
@@ -38,4 +34,9 @@ export function sameBasis(a: Basis, b: Basis): boolean {
 
 function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
   return a === b || (a.length === b.length && a.every((x, i) => same(x, b[i])));
+}
+
+/** sameScreen reports whether a and b are painted for the same screen: view, size, device pixels, and nothing since that repaints everything. */
+export function sameScreen(a: Basis, b: Basis): boolean {
+  return a.gen === b.gen && a.dpr === b.dpr && a.w === b.w && a.h === b.h && sameView(a.view, b.view);
 }

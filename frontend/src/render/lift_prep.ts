@@ -18,6 +18,7 @@ import { browserIdle } from './browser_idle';
 import { IdleSlices, type IdleScheduler } from './idle_slices';
 import { paintingLayerPicture, release, type LayerPicture } from './layer_picture';
 import type { StrokePainter } from './paint';
+import type { Stroke } from '../protocol/board';
 
 export type { Basis } from './lift_basis';
 
@@ -103,41 +104,50 @@ export class LiftPrep {
     this.layer = null;
   }
 
-  /**
-   * painting paints b, a few strokes at a time: the selection's picture,
-   * then the layer without it. What it made is kept only once all is
-   * painted (take hands over nothing half painted); drop stops it between
-   * pieces and gives back what it had.
-   */
+  /** painting paints b ahead (paintingAhead) and keeps what it made for take. */
   private *painting(b: Basis): Generator<void, void> {
-    const now = performance.now();
-    const lift = new Lift(this.painter);
-    let layer: LayerPicture | null = null;
-    let kept = false;
-    try {
-      lift.start(b.keys, now);
-      const rest = lift.without(b.committed);
-      yield;
-      // Not shown, or a stroke above it under it: a drag would not lift it (Renderer.liftWhatMoves).
-      if (!lift.update(b.overlay, now) || lift.covered()) return;
-      yield;
-      const screen = screenRect(b.view, b.w, b.h);
-      yield* lift.painting(b.view, b.dpr, screen);
-      const w = Math.max(1, Math.round(b.w * b.dpr));
-      const h = Math.max(1, Math.round(b.h * b.dpr));
-      layer = yield* paintingLayerPicture(this.painter, rest, b.committed, b.view, b.dpr, screen, w, h);
-      this.wanted = null;
-      this.basis = b;
-      this.lift = lift;
-      this.layer = layer;
-      this.painted++;
-      kept = true;
-    } finally {
-      // Dropped half way (the generator returned early), or not worth it: the canvases' memory back.
-      if (!kept) {
-        lift.stop();
-        if (layer) release(layer);
-      }
+    const got = yield* paintingAhead(this.painter, b, b.committed);
+    if (!got) return;
+    this.wanted = null;
+    this.basis = b;
+    this.lift = got.lift;
+    this.layer = got.layer;
+    this.painted++;
+  }
+}
+
+/**
+ * paintingAhead paints b, a few strokes at a time: the selection's
+ * picture, then the layer without it (base: the strokes the layer holds
+ * when the picture is to be taken, CommittedLayer.adopt). It returns them
+ * once all is painted, or null when a drag would not lift b (not shown, or
+ * a stroke above it under it); stopped between pieces, it gives back what
+ * it had.
+ */
+export function* paintingAhead(painter: StrokePainter, b: Basis, base: readonly Stroke[]): Generator<void, Ahead | null> {
+  const now = performance.now();
+  const lift = new Lift(painter);
+  let layer: LayerPicture | null = null;
+  let kept = false;
+  try {
+    lift.start(b.keys, now);
+    const rest = lift.without(b.committed);
+    yield;
+    // Not shown, or a stroke above it under it: a drag would not lift it (Renderer.liftWhatMoves).
+    if (!lift.update(b.overlay, now) || lift.covered()) return null;
+    yield;
+    const screen = screenRect(b.view, b.w, b.h);
+    yield* lift.painting(b.view, b.dpr, screen);
+    const w = Math.max(1, Math.round(b.w * b.dpr));
+    const h = Math.max(1, Math.round(b.h * b.dpr));
+    layer = yield* paintingLayerPicture(painter, rest, base, b.view, b.dpr, screen, w, h);
+    kept = true;
+    return { lift, layer };
+  } finally {
+    // Dropped half way (the generator returned early), or not worth it: the canvases' memory back.
+    if (!kept) {
+      lift.stop();
+      if (layer) release(layer);
     }
   }
 }

@@ -19,6 +19,9 @@ import { intersects, type Rect } from '../geometry/bounds';
 import { CommittedLayer } from './layer';
 import { Lift, LIFT_MIN, keyOfStroke } from './lift';
 import { LiftPrep, type Basis } from './lift_prep';
+import { sameScreen } from './lift_basis';
+import { HOLD_MAX_MS, TheirLift } from './lift_theirs';
+import { release } from './layer_picture';
 import { StrokePainter } from './paint';
 import type { Refinement } from './refine';
 
@@ -99,6 +102,8 @@ export class Renderer {
   private refusedOurs: readonly string[] | null = null;
   private refusedTheirs: ReadonlySet<string> | null = null;
   private openedAt = 0;
+  /** Another person's big selection's lift, being painted over the next tasks while the layer holds (render/lift_theirs). */
+  private theirs: TheirLift | null = null;
   /** The layer with the lifted strokes put back, being painted over the next tasks while the picture still shows them (liftWhatMoves). */
   private whole: Refinement | null = null;
   /** The canvas shows nothing (sized since, or the last frame drew nothing on it). */
@@ -265,6 +270,7 @@ export class Renderer {
   /** snapshotArrived says a whole board arrived at t (performance.now()), a snapshot's frame or the copy kept on this device: the next frame measures openMs. */
   snapshotArrived(t: number): void {
     this.openedAt = t;
+    this.dropTheirs();
     this.layer.invalidate();
   }
 
@@ -308,8 +314,10 @@ export class Renderer {
     const settled = t0 - this.viewChangedAt >= SETTLE_MS;
     const committed = this.editor.committed();
     const overlay = this.editor.overlay();
+    this.takeTheirs(t0);
     this.liftWhatMoves(committed, overlay, t0);
-    this.layer.sync(this.lift.without(committed), v, settled);
+    // Their lift being painted: the layer shows what it showed until it is taken.
+    if (!this.theirs) this.layer.sync(this.lift.without(committed), v, settled);
     this.lastSyncMs = performance.now() - t0;
     const r = this.layer.rendered;
     const stale = !sameView(r, v);
@@ -331,6 +339,41 @@ export class Renderer {
       this.shownAt = t1;
       this.openedAt = 0;
     }
+  }
+
+  /**
+   * takeTheirs takes their lift once painted (render/lift_theirs) and the
+   * layer's picture without it; it drops it when the screen changed
+   * meanwhile, a drag of ours began, something else was lifted (the layer
+   * cannot hold) or it is not painted within HOLD_MAX_MS: their strokes
+   * are then lifted as before, painted in this frame.
+   */
+  private takeTheirs(now: number): void {
+    const t = this.theirs;
+    if (!t) return;
+    // Not taken over a lift begun meanwhile (another selection moved too).
+    const same = sameScreen(t.b, this.basis(t.b.keys, t.b.committed, t.b.overlay)) && !this.editor.transforming?.() && !this.lift.keys;
+    if (same && !t.finished && now - t.startedAt < HOLD_MAX_MS) return;
+    this.theirs = null;
+    const got = same ? t.take() : null;
+    t.cancel();
+    this.lifts++;
+    if (!got) {
+      this.lift.start(t.b.keys, now);
+      return;
+    }
+    this.lift = got.lift;
+    this.lift.taken(now);
+    if (got.layer) {
+      this.layer.adopt(got.layer);
+      release(got.layer);
+    }
+  }
+
+  /** dropTheirs stops painting their lift (a whole board arrived): the layer no longer holds. */
+  private dropTheirs(): void {
+    this.theirs?.cancel();
+    this.theirs = null;
   }
 
   /** basis is what a lift of keys painted now would show. */
@@ -393,8 +436,15 @@ export class Renderer {
       const refused = this.refusedTheirs;
       if (moved.length >= LIFT_MIN && !(refused && moved.every((k) => refused.has(k)))) {
         this.refusedTheirs = null;
-        if (!this.lift.keys) this.lifts++;
-        this.lift.start(moved, now);
+        // Painted over the next tasks while the layer, exact and in this view, holds (the layer's strokes: the last committed); their next ops, found moved from what the layer still holds, wait for it too.
+        if (this.theirs) {
+          // Being painted: taken where they are then.
+        } else if (!this.lift.keys && !this.layer.coarse && sameView(this.layer.rendered, this.viewV)) {
+          this.theirs = new TheirLift(this.painter, this.basis(moved, committed, overlay), this.lastCommitted, this.requestFrame);
+        } else {
+          if (!this.lift.keys) this.lifts++;
+          this.lift.start(moved, now);
+        }
       }
     }
     this.lastCommitted = committed;

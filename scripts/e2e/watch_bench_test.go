@@ -80,6 +80,8 @@ func watchThousand(t *testing.T, room string, step func(i int, ids []canvas.Stro
 	p.waitFor("the board", `window.sketchpad.status() === 'live' && window.sketchpad.seq() >= `+itoa(int(c.Seq())))
 	idle := measureFrames(t, p, func() { time.Sleep(time.Second) })
 	t.Logf("idle: %s", idle)
+	const minimap = `document.querySelector('.minimap-canvas').toDataURL()`
+	p.eval(`(window.__minimap0 = `+minimap+`, true)`, nil)
 	type lifted struct{ Lifts, LiftPaints, FullRenders, RegionRenders, Painted, LiftsPutBackLater int }
 	var before, after lifted
 	p.eval(`window.sketchpad.renderStats()`, &before)
@@ -110,6 +112,9 @@ func watchThousand(t *testing.T, room string, step func(i int, ids []canvas.Stro
 	if after.Lifts == before.Lifts {
 		t.Errorf("their strokes were never lifted off the layer")
 	}
+	// The minimap waits for their drag to end before it walks the board
+	// again (ui/minimap), and then shows where their strokes went.
+	p.waitFor("the minimap showing their change", minimap+` !== window.__minimap0`)
 	// What the page holds is what the builder's board holds, point for point.
 	if got, want := p.boardHex(), hex.EncodeToString(c.BoardBytes()); got != want {
 		t.Errorf("the watching page's board (%d bytes) differs from the builder's (%d bytes)", len(got)/2, len(want)/2)

@@ -125,6 +125,8 @@ export class Minimap {
   }
 
   private changed = true;
+  /** When (performance.now()) the board last changed otherwise than by strokes added on top. */
+  private replacedAt = 0;
   /** update runs from the repaint's own task: a repaint due is done now. */
   private repaintNow = false;
 
@@ -158,6 +160,7 @@ export class Minimap {
       if (list !== this.painted && (this.dirty || !this.paintAdded(list))) {
         this.dirty = true;
         this.viewOnly = false;
+        this.replacedAt = performance.now();
       }
     }
     const now = performance.now();
@@ -184,10 +187,17 @@ export class Minimap {
     this.compose(viewport);
   }
 
-  /** due repaints in a task of its own once a repaint is due; while a gesture goes on (a walk over the whole board between a drag's frames) it waits REPAINT_MS more. */
+  /**
+   * due repaints in a task of its own once a repaint is due; while a
+   * gesture goes on, or the board's strokes changed otherwise than by
+   * strokes added in the last REPAINT_MS (someone else dragging a big
+   * selection: a Transform every few frames), it waits REPAINT_MS more: a
+   * walk over the whole board between a drag's frames, every REPAINT_MS,
+   * drops one of them each time.
+   */
   private readonly due = (): void => {
     this.timer = null;
-    if (this.source.busy?.()) {
+    if (this.source.busy?.() || performance.now() - this.replacedAt < REPAINT_MS) {
       this.timer = window.setTimeout(this.due, REPAINT_MS);
       return;
     }

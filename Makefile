@@ -33,7 +33,7 @@ lint:
 
 # Unit, socket and browser tests (fuzz seed corpora run here too).
 gotest:
-	SKETCHPAD_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 20m ./...
+	SKETCHPAD_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 30m ./...
 	# Timing-sensitive tests (thousands of clients, rate limits), without -race.
 	# One address flooding pictures while people draw.
 	$(GO) test -count=1 -timeout 5m -run 'Abuse' ./server/

@@ -28,7 +28,7 @@ const soon: IdleScheduler = (f) => {
  * is not painted by then paints it in a frame instead, as before, rather
  * than show their strokes still for longer.
  */
-export const HOLD_MAX_MS = 400;
+export const HOLD_MAX_MS = 1000;
 
 export class TheirLift {
   /** When the painting began (performance.now()). */

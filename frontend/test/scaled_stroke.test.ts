@@ -71,6 +71,26 @@ function sameAsBoard(lazy: readonly Stroke[], mixed: readonly Stroke[], board: r
   assert.deepEqual(mixed.map(pts), board.map(pts), 'read midway too');
 }
 
+/**
+ * foldedAsBoard folds reshapes over b's board lazily (read at the end,
+ * read every readEvery-th step, boxes and extents checked at every step),
+ * has b send them, and checks what the fold made against a's board once
+ * the room applied them. It returns the fold with nothing read, for more
+ * checks.
+ */
+function foldedAsBoard(a: ReturnType<typeof adaAndGrace>['a'], b: ReturnType<typeof adaAndGrace>['b'], reshapes: Reshape[], readEvery: number): Folding[] {
+  const items: Folding[] = b.ed.board.strokes.map((s) => ({ key: s.author + ':' + s.stroke, stroke: s, after: 0 }));
+  const f = foldEachStep(items, reshapes, readEvery);
+  foldEachStep(items, reshapes, 0, checkUnmade);
+  const lazy = new Folder().fold(items, reshapes);
+  const mixed = f.fold(items, reshapes);
+  assert.ok(lazy.every(isPending), 'nothing read them yet');
+  for (const r of reshapes) b.ed.sync.push(r.op);
+  settle(a, b);
+  sameAsBoard(lazy, mixed, a.ed.board.strokes);
+  return items;
+}
+
 /** lcg is a small seeded generator of numbers in [0, 1). */
 function lcg(seed: number): () => number {
   return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -154,15 +174,7 @@ test('scaled strokes: pending Moves and Rotates mixed with resizes, read at the 
           : { type: 'transform', strokes, sx: Math.round(SCALE_ONE * (0.5 + rnd())) * (rnd() < 0.2 ? -1 : 1), sy: Math.round(SCALE_ONE * (0.5 + rnd())), dx: Math.round(rnd() * 200 - 100), dy: Math.round(rnd() * 200 - 100) };
     reshapes.push({ uid: i + 1, op });
   }
-  const items: Folding[] = b.ed.board.strokes.map((s) => ({ key: s.author + ':' + s.stroke, stroke: s, after: 0 }));
-  const f = foldEachStep(items, reshapes, 6);
-  foldEachStep(items, reshapes, 0, checkUnmade);
-  const lazy = new Folder().fold(items, reshapes);
-  const mixed = f.fold(items, reshapes);
-  assert.ok(lazy.every(isPending), 'nothing read them yet');
-  for (const r of reshapes) b.ed.sync.push(r.op);
-  settle(a, b);
-  sameAsBoard(lazy, mixed, a.ed.board.strokes);
+  foldedAsBoard(a, b, reshapes, 6);
   assert.ok(reshapes.some((r) => r.op.type === 'rotate') && reshapes.some((r) => r.op.type === 'move'));
 });
 
@@ -191,15 +203,7 @@ test('scaled strokes: a long run of Moves and Rotates, one pushing a stroke past
             : { type: 'rotate', strokes, angle: Math.round(rnd() * 400 - 200), px: 120, py: 40 };
     reshapes.push({ uid: i + 1, op });
   }
-  const items: Folding[] = b.ed.board.strokes.map((s) => ({ key: s.author + ':' + s.stroke, stroke: s, after: 0 }));
-  const f = foldEachStep(items, reshapes, 9);
-  foldEachStep(items, reshapes, 0, checkUnmade);
-  const lazy = new Folder().fold(items, reshapes);
-  const mixed = f.fold(items, reshapes);
-  assert.ok(lazy.every(isPending), 'nothing read them yet');
-  for (const r of reshapes) b.ed.sync.push(r.op);
-  settle(a, b);
-  sameAsBoard(lazy, mixed, a.ed.board.strokes);
+  const items = foldedAsBoard(a, b, reshapes, 9);
   const clamped = new Folder().fold(items, reshapes.slice(0, 4));
   assert.ok(clamped.some((s) => s.points.some((p) => p.x === COORD_LIMIT)), 'the fourth step clamps');
 });

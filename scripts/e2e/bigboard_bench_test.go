@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/profiler"
 	"github.com/chromedp/chromedp"
 	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/client"
@@ -312,18 +311,10 @@ func profiled(t *testing.T, p *person, what string, f func()) {
 		f()
 		return
 	}
-	p.run("profile on", profiler.Enable(), profiler.SetSamplingInterval(200), profiler.Start())
+	startProfile(p)
 	f()
-	var prof *profiler.Profile
-	p.run("profile off", chromedp.ActionFunc(func(ctx context.Context) error {
-		var err error
-		prof, err = profiler.Stop().Do(ctx)
-		return err
-	}))
-	self := map[string]int64{}
-	for _, n := range prof.Nodes {
-		self[n.CallFrame.FunctionName+"@"+itoa(int(n.CallFrame.LineNumber))+":"+itoa(int(n.CallFrame.ColumnNumber))] += n.HitCount
-	}
+	prof := stopProfile(p)
+	self := selfCounts(prof)
 	keys := make([]string, 0, len(self))
 	for k := range self {
 		keys = append(keys, k)
@@ -334,14 +325,8 @@ func profiled(t *testing.T, p *person, what string, f func()) {
 	}
 	// The same samples counted for every function on their stack (each
 	// function once per sample): where the time went, callees included.
-	parent := map[int64]int64{}
-	byID := map[int64]*profiler.ProfileNode{}
-	for _, n := range prof.Nodes {
-		byID[n.ID] = n
-		for _, c := range n.Children {
-			parent[c] = n.ID
-		}
-	}
+	tr := treeOf(prof)
+	byID, parent := tr.byID, tr.parent
 	total := map[string]int64{}
 	for _, n := range prof.Nodes {
 		if n.HitCount == 0 {

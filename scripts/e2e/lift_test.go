@@ -123,27 +123,7 @@ func strokeWithin(r *rand.Rand, n int, x0, y0, x1, y1 float64) []canvas.Point {
 func selectBuiltBoard(t *testing.T, a, b *person, base, room string, seed uint64, strokes int, at region) (*client.Client, []canvas.StrokeID) {
 	t.Helper()
 	const points = 12
-	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws/" + room
-	c := client.New(ws, client.Options{Name: "builder", NoLog: true})
-	t.Cleanup(c.Close)
-	var ids []canvas.StrokeID
-	err := withTimeout(30*time.Second, func(ctx context.Context) error {
-		if err := c.Connect(ctx); err != nil {
-			return err
-		}
-		r := rand.New(rand.NewPCG(16, seed))
-		for range strokes {
-			id, err := c.Stroke(0x1e1e1eff, 12, strokeWithin(r, points, 1200, 900, 2400, 1700), points)
-			if err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return c.WaitAcked(ctx)
-	})
-	if err != nil {
-		t.Fatalf("building the board: %v", err)
-	}
+	c, ids := buildStrokes(t, base, room, strokes, 12, seed, func(r *rand.Rand) []canvas.Point { return strokeWithin(r, points, 1200, 900, 2400, 1700) })
 	for _, p := range []*person{a, b} {
 		p.waitFor("the board", `window.sketchpad.seq() >= `+itoa(int(c.Seq())))
 	}

@@ -22,18 +22,10 @@ func profileIfAsked(t *testing.T, p *person) func() {
 	if os.Getenv("SKETCHPAD_PROFILE") == "" {
 		return func() {}
 	}
-	p.run("profile on", profiler.Enable(), profiler.SetSamplingInterval(200), profiler.Start())
+	startProfile(p)
 	return func() {
-		var prof *profiler.Profile
-		p.run("profile off", chromedp.ActionFunc(func(ctx context.Context) error {
-			var err error
-			prof, err = profiler.Stop().Do(ctx)
-			return err
-		}))
-		self := map[string]int64{}
-		for _, n := range prof.Nodes {
-			self[n.CallFrame.FunctionName+"@"+itoa(int(n.CallFrame.LineNumber))+":"+itoa(int(n.CallFrame.ColumnNumber))] += n.HitCount
-		}
+		prof := stopProfile(p)
+		self := selfCounts(prof)
 		type kv struct {
 			k string
 			v int64
@@ -82,18 +74,8 @@ func logLongestBusy(t *testing.T, prof *profiler.Profile) {
 	if prof == nil || len(prof.Samples) == 0 {
 		return
 	}
-	byID := map[int64]*profiler.ProfileNode{}
-	parent := map[int64]int64{}
-	for _, n := range prof.Nodes {
-		byID[n.ID] = n
-		for _, c := range n.Children {
-			parent[c] = n.ID
-		}
-	}
-	name := func(id int64) string {
-		f := byID[id].CallFrame
-		return f.FunctionName + "@" + itoa(int(f.LineNumber)) + ":" + itoa(int(f.ColumnNumber))
-	}
+	tr := treeOf(prof)
+	byID, parent, name := tr.byID, tr.parent, tr.name
 	idle := func(id int64) bool { return byID[id].CallFrame.FunctionName == "(idle)" }
 	// The stretch [from, to) of samples, and its length in µs.
 	bestFrom, bestTo, bestUs := 0, 0, int64(0)
@@ -145,18 +127,8 @@ func logLongestBusy(t *testing.T, prof *profiler.Profile) {
 // often, three callers deep: which code asked for the work.
 func logCallers(t *testing.T, prof *profiler.Profile, fns ...string) {
 	t.Helper()
-	byID := map[int64]*profiler.ProfileNode{}
-	parent := map[int64]int64{}
-	for _, n := range prof.Nodes {
-		byID[n.ID] = n
-		for _, c := range n.Children {
-			parent[c] = n.ID
-		}
-	}
-	name := func(id int64) string {
-		f := byID[id].CallFrame
-		return f.FunctionName + "@" + itoa(int(f.LineNumber)) + ":" + itoa(int(f.ColumnNumber))
-	}
+	tr := treeOf(prof)
+	parent, name := tr.parent, tr.name
 	for _, fn := range fns {
 		paths := map[string]int64{}
 		for _, n := range prof.Nodes {
@@ -185,20 +157,8 @@ func logCallers(t *testing.T, prof *profiler.Profile, fns ...string) {
 // pictures of the new pose are), with the samples' total time.
 func logFirst(t *testing.T, prof *profiler.Profile, d time.Duration) {
 	t.Helper()
-	byID := map[int64]*profiler.ProfileNode{}
-	for _, n := range prof.Nodes {
-		byID[n.ID] = n
-	}
-	parent := map[int64]int64{}
-	for _, n := range prof.Nodes {
-		for _, c := range n.Children {
-			parent[c] = n.ID
-		}
-	}
-	name := func(id int64) string {
-		f := byID[id].CallFrame
-		return f.FunctionName + "@" + itoa(int(f.LineNumber)) + ":" + itoa(int(f.ColumnNumber))
-	}
+	tr := treeOf(prof)
+	byID, parent, name := tr.byID, tr.parent, tr.name
 	self, incl := map[string]int64{}, map[string]int64{}
 	var at, busy int64
 	for i, id := range prof.Samples {
@@ -235,4 +195,52 @@ func logFirst(t *testing.T, prof *profiler.Profile, d time.Duration) {
 			t.Logf("FIRST %s %5d %s", m.kind, m.n[k], k)
 		}
 	}
+}
+
+// startProfile starts the page's CPU profiler, sampling every 200 µs.
+func startProfile(p *person) {
+	p.run("profile on", profiler.Enable(), profiler.SetSamplingInterval(200), profiler.Start())
+}
+
+// stopProfile stops it and returns what it sampled.
+func stopProfile(p *person) *profiler.Profile {
+	var prof *profiler.Profile
+	p.run("profile off", chromedp.ActionFunc(func(ctx context.Context) error {
+		var err error
+		prof, err = profiler.Stop().Do(ctx)
+		return err
+	}))
+	return prof
+}
+
+// profTree is a profile's nodes by id, each node's parent, and a node's
+// name as the profile lines give it (function@line:column).
+type profTree struct {
+	byID   map[int64]*profiler.ProfileNode
+	parent map[int64]int64
+}
+
+func treeOf(prof *profiler.Profile) profTree {
+	t := profTree{byID: map[int64]*profiler.ProfileNode{}, parent: map[int64]int64{}}
+	for _, n := range prof.Nodes {
+		t.byID[n.ID] = n
+		for _, c := range n.Children {
+			t.parent[c] = n.ID
+		}
+	}
+	return t
+}
+
+func (t profTree) name(id int64) string {
+	f := t.byID[id].CallFrame
+	return f.FunctionName + "@" + itoa(int(f.LineNumber)) + ":" + itoa(int(f.ColumnNumber))
+}
+
+// selfCounts is each function's samples of its own, by name.
+func selfCounts(prof *profiler.Profile) map[string]int64 {
+	self := map[string]int64{}
+	for _, n := range prof.Nodes {
+		self[n.CallFrame.FunctionName+"@"+itoa(int(n.CallFrame.LineNumber))+":"+itoa(int(n.CallFrame.ColumnNumber))] += n.HitCount
+	}
+	return self
 }

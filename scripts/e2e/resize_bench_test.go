@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/sketchpad/sketchpad/canvas"
 	"github.com/sketchpad/sketchpad/server/client"
 	"github.com/sketchpad/sketchpad/server/config"
 )
@@ -67,25 +68,10 @@ var (
 func thousandStrokes(t *testing.T, room string, kind dragKind) {
 	// The board is built quickly by one client: a drawing rate to match.
 	base := startApp(t, &config.Config{DataDir: t.TempDir(), RateDraw: 100000})
-	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws/" + room
 	const strokes, points = 1000, 20
-	c := client.New(ws, client.Options{Name: "builder", NoLog: true})
-	err := withTimeout(60*time.Second, func(ctx context.Context) error {
-		if err := c.Connect(ctx); err != nil {
-			return err
-		}
-		r := rand.New(rand.NewPCG(16, 1000))
-		for range strokes {
-			if _, err := c.Stroke(0x1e1e1eff, 8, bigStroke(r, points), points); err != nil {
-				return err
-			}
-		}
-		return c.WaitAcked(ctx)
-	})
+	c, _ := buildStrokes(t, base, room, strokes, 8, 1000, func(r *rand.Rand) []canvas.Point { return bigStroke(r, points) })
+	// Gone before the page opens: the drag's page alone on the board.
 	c.Close()
-	if err != nil {
-		t.Fatalf("building the board: %v", err)
-	}
 	p := newPerson(t, "P")
 	p.open(base + "/b/" + room)
 	p.waitFor("the board", `window.sketchpad.status() === 'live' && window.sketchpad.seq() >= `+itoa(int(c.Seq())))
@@ -165,4 +151,35 @@ func dragAll(t *testing.T, p *person, strokes, points int, kind dragKind) {
 	// What a person notices either way is asserted: the others see the
 	// selection change while the pointer moves (ops sent as it moves).
 	t.Logf("the page's own work per frame while %s %d strokes: median %.1f ms (one frame is 16.7 ms)", kind.name, strokes, busy.work50)
+}
+
+// buildStrokes has a client of the server at base draw n strokes of the
+// given width in room, each from stroke (seeded by seed), and waits until
+// the room has them all. It returns the client, still connected (closed
+// when the test ends), and the strokes' names in the order drawn.
+func buildStrokes(t *testing.T, base, room string, n int, width uint32, seed uint64, stroke func(r *rand.Rand) []canvas.Point) (*client.Client, []canvas.StrokeID) {
+	t.Helper()
+	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws/" + room
+	c := client.New(ws, client.Options{Name: "builder", NoLog: true})
+	t.Cleanup(c.Close)
+	var ids []canvas.StrokeID
+	err := withTimeout(60*time.Second, func(ctx context.Context) error {
+		if err := c.Connect(ctx); err != nil {
+			return err
+		}
+		r := rand.New(rand.NewPCG(16, seed))
+		for range n {
+			pts := stroke(r)
+			id, err := c.Stroke(0x1e1e1eff, width, pts, len(pts))
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return c.WaitAcked(ctx)
+	})
+	if err != nil {
+		t.Fatalf("building the board: %v", err)
+	}
+	return c, ids
 }

@@ -1,16 +1,13 @@
 package e2e
 
 import (
-	"context"
 	"encoding/hex"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/sketchpad/sketchpad/canvas"
-	"github.com/sketchpad/sketchpad/server/client"
 	"github.com/sketchpad/sketchpad/server/config"
 )
 
@@ -53,28 +50,8 @@ func TestWatchingAThousandStrokesMoved(t *testing.T) {
 // must end with the builder's board.
 func watchThousand(t *testing.T, room string, step func(i int, ids []canvas.StrokeID) *canvas.Op) {
 	base := startApp(t, &config.Config{DataDir: t.TempDir(), RateDraw: 100000})
-	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws/" + room
 	const strokes, points = 1000, 20
-	c := client.New(ws, client.Options{Name: "builder", NoLog: true})
-	defer c.Close()
-	var ids []canvas.StrokeID
-	err := withTimeout(60*time.Second, func(ctx context.Context) error {
-		if err := c.Connect(ctx); err != nil {
-			return err
-		}
-		r := rand.New(rand.NewPCG(16, 1000))
-		for range strokes {
-			id, err := c.Stroke(0x1e1e1eff, 8, bigStroke(r, points), points)
-			if err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return c.WaitAcked(ctx)
-	})
-	if err != nil {
-		t.Fatalf("building the board: %v", err)
-	}
+	c, ids := buildStrokes(t, base, room, strokes, 8, 1000, func(r *rand.Rand) []canvas.Point { return bigStroke(r, points) })
 	p := newPerson(t, "P")
 	p.open(base + "/b/" + room)
 	p.waitFor("the board", `window.sketchpad.status() === 'live' && window.sketchpad.seq() >= `+itoa(int(c.Seq())))

@@ -314,7 +314,7 @@ export class Renderer {
     const settled = t0 - this.viewChangedAt >= SETTLE_MS;
     const committed = this.editor.committed();
     const overlay = this.editor.overlay();
-    this.takeTheirs(t0);
+    this.takeTheirs(t0, committed);
     this.liftWhatMoves(committed, overlay, t0);
     // Their lift being painted: the layer shows what it showed until it is taken.
     if (!this.theirs) this.layer.sync(this.lift.without(committed), v, settled);
@@ -344,15 +344,19 @@ export class Renderer {
   /**
    * takeTheirs takes their lift once painted (render/lift_theirs) and the
    * layer's picture without it; it drops it when the screen changed
-   * meanwhile, a drag of ours began, something else was lifted (the layer
-   * cannot hold) or it is not painted within HOLD_MAX_MS: their strokes
-   * are then lifted as before, painted in this frame.
+   * meanwhile, a drag of ours began, something else was lifted, strokes
+   * were added or went (the layer cannot hold), or it is not painted
+   * within HOLD_MAX_MS: their strokes are then lifted as before, painted
+   * in this frame.
    */
-  private takeTheirs(now: number): void {
+  private takeTheirs(now: number, committed: readonly Stroke[]): void {
     const t = this.theirs;
     if (!t) return;
-    // Not taken over a lift begun meanwhile (another selection moved too).
-    const same = sameScreen(t.b, this.basis(t.b.keys, t.b.committed, t.b.overlay)) && !this.editor.transforming?.() && !this.lift.keys;
+    // Not taken over a lift begun meanwhile (another selection moved too);
+    // not held over strokes added or gone (a stroke of ours committed would
+    // vanish from the screen until the layer took it).
+    const same =
+      sameScreen(t.b, this.basis(t.b.keys, t.b.committed, t.b.overlay)) && !this.editor.transforming?.() && !this.lift.keys && committed.length === t.b.committed.length;
     if (same && !t.finished && now - t.startedAt < HOLD_MAX_MS) return;
     this.theirs = null;
     const got = same ? t.take() : null;

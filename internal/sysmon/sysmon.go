@@ -1,0 +1,88 @@
+// Package sysmon keeps the Go runtime's system monitor thread (sysmon)
+// out of its deep sleep, by running the process with the runtime's
+// scheduler trace on (GODEBUG schedtrace).
+//
+// Why: sysmon polls the scheduler (to retake Ps stuck in system calls,
+// preempt long-running goroutines, poll the network). While every P is
+// idle it stops polling and sleeps deeply, and the first goroutine back
+// from a system call wakes it. Waking that way resets its polling to
+// 20 µs sleeps, doubled only after a millisecond of polls that found
+// nothing (runtime/proc.go, sysmon: "If it wakes from a syscall it
+// resets idle and delay"). A replica serving a small board goes idle
+// between frames (each op is written at once, then nothing runs until
+// the next one arrives), so it pays that millisecond of polls, each a
+// sleep and two context switches, over and over. With a scheduler trace
+// on, sysmon never takes the deep sleep: it stays at its backed-off
+// 10 ms poll while the process is idle and nothing resets it.
+//
+// The runtime reads schedtrace only from the environment at start
+// (`//go:debug` and go.mod's godebug accept registered settings only,
+// and os.Setenv at run time does not reach it), so KeepAwake
+// re-executes the program with it added to GODEBUG. Its period is the
+// largest the runtime accepts (2^31−1 ms, 24.8 days): the trace is one
+// line on standard error each time the machine's monotonic clock passes
+// a multiple of it, and a scheduler dump before the runtime's own report
+// of a fatal error. The price is sysmon's idle poll: an idle process
+// wakes up to 100 times a second instead of not at all.
+package sysmon
+
+import (
+	"os"
+	"strings"
+	"syscall"
+)
+
+// Setting is what KeepAwake adds to GODEBUG.
+const Setting = "schedtrace=2147483647"
+
+// KeepAwake re-executes the running program (/proc/self/exe, with the
+// same arguments) with Setting added to GODEBUG, unless GODEBUG already
+// has a schedtrace: an operator's own, or this process's after its
+// re-exec. Call it before the program starts anything: the new image
+// starts from main again in the same process (same ID, parent, process
+// group and signal disposition). It returns nil when there is nothing
+// to do, and the exec's error when it fails (the program runs on
+// without the setting); on success it does not return.
+func KeepAwake() error {
+	env, ok := Environ(os.Environ())
+	if !ok {
+		return nil
+	}
+	return syscall.Exec("/proc/self/exe", os.Args, env)
+}
+
+// Environ returns environ with Setting appended to its GODEBUG (added
+// when it has none), and false, with environ unchanged, when GODEBUG
+// already names schedtrace. Only the first GODEBUG entry counts, as the
+// runtime reads only the first.
+func Environ(environ []string) ([]string, bool) {
+	const key = "GODEBUG="
+	for i, kv := range environ {
+		v, found := strings.CutPrefix(kv, key)
+		if !found {
+			continue
+		}
+		if hasSchedtrace(v) {
+			return environ, false
+		}
+		out := append([]string(nil), environ...)
+		if v == "" {
+			out[i] = key + Setting
+		} else {
+			out[i] = kv + "," + Setting
+		}
+		return out, true
+	}
+	return append(append([]string(nil), environ...), key+Setting), true
+}
+
+// hasSchedtrace reports whether a GODEBUG value sets schedtrace (to
+// anything: 0 is an operator saying no).
+func hasSchedtrace(godebug string) bool {
+	for _, field := range strings.Split(godebug, ",") {
+		if k, _, ok := strings.Cut(field, "="); ok && k == "schedtrace" {
+			return true
+		}
+	}
+	return false
+}

@@ -35,20 +35,41 @@ import (
 // Setting is what KeepAwake adds to GODEBUG.
 const Setting = "schedtrace=2147483647"
 
-// KeepAwake re-executes the running program (/proc/self/exe, with the
-// same arguments) with Setting added to GODEBUG, unless GODEBUG already
-// has a schedtrace: an operator's own, or this process's after its
-// re-exec. Call it before the program starts anything: the new image
-// starts from main again in the same process (same ID, parent, process
-// group and signal disposition). It returns nil when there is nothing
-// to do, and the exec's error when it fails (the program runs on
-// without the setting); on success it does not return.
+// KeepAwake re-executes the running program (with the same arguments)
+// with Setting added to GODEBUG, unless GODEBUG already has a
+// schedtrace: an operator's own, or this process's after its re-exec.
+// Call it before the program starts anything: the new image starts from
+// main again in the same process (same ID, parent, process group and
+// signal disposition). It returns nil when there is nothing to do, and
+// the exec's error when it fails (the program runs on without the
+// setting); on success it does not return.
 func KeepAwake() error {
 	env, ok := Environ(os.Environ())
 	if !ok {
 		return nil
 	}
-	return syscall.Exec("/proc/self/exe", os.Args, env)
+	return syscall.Exec(self(), os.Args, env)
+}
+
+// self is the path to execute the running program by. The kernel names
+// a process after the last element of the path it was executed by, and
+// ps, pgrep, top and the journal show that name: /proc/self/exe would
+// rename every replica "exe". So it is the program's own path while that
+// still holds the running file, and /proc/self/exe (the running file
+// whatever its path now holds) only when it does not, as when the
+// binary was replaced on disk after the process started.
+func self() string {
+	const proc = "/proc/self/exe"
+	path, err := os.Executable()
+	if err != nil {
+		return proc
+	}
+	running, err1 := os.Stat(proc)
+	named, err2 := os.Stat(path)
+	if err1 != nil || err2 != nil || !os.SameFile(running, named) {
+		return proc
+	}
+	return path
 }
 
 // Environ returns environ with Setting appended to its GODEBUG (added

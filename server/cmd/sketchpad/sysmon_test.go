@@ -21,8 +21,8 @@ import (
 // --sysmon-awake on and off: the process that serves (the one started,
 // since the re-exec keeps its ID) runs with the scheduler trace in its
 // GODEBUG only when the setting is on, keeps the operator's own GODEBUG
-// settings beside it, and leaves an operator's schedtrace alone. A
-// SIGTERM still stops it cleanly.
+// settings beside it, and leaves an operator's schedtrace alone. It
+// keeps its name, and a SIGTERM still stops it cleanly.
 func TestSysmonAwakeRunsTheReplicaWithTheSchedulerTrace(t *testing.T) {
 	if _, err := os.Stat("/proc/self/environ"); err != nil {
 		t.Skip("no /proc here")
@@ -76,6 +76,10 @@ func TestSysmonAwakeRunsTheReplicaWithTheSchedulerTrace(t *testing.T) {
 			}
 			if got := godebugOf(t, p.Pid()); got != tc.want {
 				t.Errorf("the serving process runs with GODEBUG=%q, want %q", got, tc.want)
+			}
+			// ps, pgrep and top show it by its own name, not "exe".
+			if comm, err := os.ReadFile("/proc/" + strconv.Itoa(p.Pid()) + "/comm"); err != nil || strings.TrimSpace(string(comm)) != "sketchpad" {
+				t.Errorf("the serving process is named %q (%v), want sketchpad", comm, err)
 			}
 			p.Stop(syscall.SIGTERM, 30*time.Second)
 			if err := p.ExitErr(); err != nil || !strings.Contains(p.LogTail(5), "stopped cleanly") {

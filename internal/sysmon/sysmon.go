@@ -22,8 +22,16 @@
 // largest the runtime accepts (2^31−1 ms, 24.8 days): the trace is one
 // line on standard error each time the machine's monotonic clock passes
 // a multiple of it, and a scheduler dump before the runtime's own report
-// of a fatal error. The price is sysmon's idle poll: an idle process
-// wakes up to 100 times a second instead of not at all.
+// of a fatal error.
+//
+// The price: an idle process wakes up to 100 times a second instead of
+// not at all; and the fast polls the setting avoids are also what hands
+// a P held by a thread stuck in a system call (or descheduled by the
+// kernel in one) to another thread: sysmon does that when it sees the
+// same system call on two polls in a row, so with it kept at its 10 ms
+// poll the work queued behind such a thread waits up to that long. On a
+// machine short of CPU that costs latency, which is why the replica
+// leaves it off unless told (--sysmon-awake).
 package sysmon
 
 import (

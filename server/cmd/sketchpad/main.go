@@ -46,7 +46,7 @@ func run(args []string, log *slog.Logger) error {
 		fmt.Fprintln(os.Stderr, "sketchpad:", err)
 		return errUsage
 	}
-	if !cfg.SysmonSleeps {
+	if cfg.SysmonAwake {
 		// Before anything starts: on success the program starts over
 		// from main in this same process, with the setting.
 		if err := sysmon.KeepAwake(); err != nil {

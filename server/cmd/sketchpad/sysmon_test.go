@@ -43,10 +43,11 @@ func TestSysmonAwakeRunsTheReplicaWithTheSchedulerTrace(t *testing.T) {
 		env  []string
 		want string // the served process's GODEBUG
 	}{
-		{"default", nil, []string{"SKETCHPAD_SYSMON_AWAKE="}, sysmon.Setting},
-		{"on, with the operator's GODEBUG", nil, []string{"SKETCHPAD_SYSMON_AWAKE=true", "GODEBUG=madvdontneed=1"}, "madvdontneed=1," + sysmon.Setting},
+		{"on by flag", []string{"--sysmon-awake=true"}, nil, sysmon.Setting},
+		{"on by environment, with the operator's GODEBUG", nil, []string{"SKETCHPAD_SYSMON_AWAKE=true", "GODEBUG=madvdontneed=1"}, "madvdontneed=1," + sysmon.Setting},
+		{"off by default", nil, nil, ""},
+		{"off by default, the operator's GODEBUG", nil, []string{"GODEBUG=madvdontneed=1"}, "madvdontneed=1"},
 		{"off by flag", []string{"--sysmon-awake=false"}, []string{"SKETCHPAD_SYSMON_AWAKE=true"}, ""},
-		{"off by environment, the operator's GODEBUG", nil, []string{"SKETCHPAD_SYSMON_AWAKE=false", "GODEBUG=madvdontneed=1"}, "madvdontneed=1"},
 		{"on, the operator's schedtrace", []string{"--sysmon-awake=true"}, []string{"GODEBUG=schedtrace=0"}, "schedtrace=0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -141,7 +141,7 @@ func parseFlags(args []string) (*config, bool, bool, error) {
 	compareWith := fs.String("compare-with", "socketio,centrifuge", "the relays -compare runs after Sketchpad, in order: socketio, centrifuge")
 	cfWriteDelay := fs.Duration("cf-write-delay", 0, "the Centrifuge relay's WriteDelay (latency traded for CPU, as Sketchpad's pacing does); 0 writes at once, its default")
 	cfAOF := fs.Bool("cf-aof", false, "run the Centrifuge relay's redis-server with the append-only file (fsync every second) as Sketchpad's cluster runs its own; without it the relay's history is not kept on disk")
-	serverGodebug := fs.String("server-godebug", "", "GODEBUG for the servers it starts (the replica, the Centrifuge relay), not for itself: e.g. schedtrace=2000000000 keeps the Go runtime's sysmon from its deep sleep (BENCHMARKS.md, issue 19)")
+	serverGodebug := fs.String("server-godebug", "", "GODEBUG for the servers it starts (the replica, the Centrifuge relay), not for itself: e.g. schedtrace=2147483647 keeps the Go runtime's sysmon from its deep sleep, which the replica does by itself (--sysmon-awake) and the Centrifuge relay does not")
 	cfHistory := fs.Int("cf-history", -1, "publications the Centrifuge relay keeps per channel (default: 1000 with more than one replica, on its Redis broker; else none, on its in-memory broker)")
 	joinPoints := fs.Int("join-points", 0, "join: points on the board (default 100000)")
 	joiners := fs.Int("joiners", 0, "join: late joiners (default 100)")

@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/sketchpad/sketchpad/internal/sysmon"
 	"github.com/sketchpad/sketchpad/server"
 	"github.com/sketchpad/sketchpad/server/config"
 )
@@ -44,6 +45,13 @@ func run(args []string, log *slog.Logger) error {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sketchpad:", err)
 		return errUsage
+	}
+	if cfg.SysmonAwake {
+		// Before anything starts: on success the program starts over
+		// from main in this same process, with the setting.
+		if err := sysmon.KeepAwake(); err != nil {
+			log.Warn("sysmon-awake: could not re-execute with "+sysmon.Setting+" in GODEBUG; running without it", "err", err)
+		}
 	}
 	app, err := server.New(cfg, log)
 	if err != nil {

@@ -75,8 +75,7 @@ func logLongestBusy(t *testing.T, prof *profiler.Profile) {
 		return
 	}
 	tr := treeOf(prof)
-	byID, parent, name := tr.byID, tr.parent, tr.name
-	idle := func(id int64) bool { return byID[id].CallFrame.FunctionName == "(idle)" }
+	idle := func(id int64) bool { return tr.byID[id].CallFrame.FunctionName == "(idle)" }
 	// The stretch [from, to) of samples, and its length in µs.
 	bestFrom, bestTo, bestUs := 0, 0, int64(0)
 	from, us := 0, int64(0)
@@ -94,18 +93,11 @@ func logLongestBusy(t *testing.T, prof *profiler.Profile) {
 			bestFrom, bestTo, bestUs = from, i+1, us
 		}
 	}
-	self, incl := map[string]int{}, map[string]int{}
+	self, incl := map[string]int64{}, map[string]int64{}
 	for _, id := range prof.Samples[bestFrom:bestTo] {
-		self[name(id)]++
-		seen := map[string]bool{}
-		for n, ok := id, true; ok; n, ok = parent[n] {
-			if k := name(n); !seen[k] {
-				seen[k] = true
-				incl[k]++
-			}
-		}
+		tr.count(id, self, incl)
 	}
-	top := func(m map[string]int) []string {
+	top := func(m map[string]int64) []string {
 		var ks []string
 		for k := range m {
 			ks = append(ks, k)
@@ -158,7 +150,7 @@ func logCallers(t *testing.T, prof *profiler.Profile, fns ...string) {
 func logFirst(t *testing.T, prof *profiler.Profile, d time.Duration) {
 	t.Helper()
 	tr := treeOf(prof)
-	byID, parent, name := tr.byID, tr.parent, tr.name
+	byID := tr.byID
 	self, incl := map[string]int64{}, map[string]int64{}
 	var at, busy int64
 	for i, id := range prof.Samples {
@@ -172,14 +164,7 @@ func logFirst(t *testing.T, prof *profiler.Profile, d time.Duration) {
 			continue
 		}
 		busy++
-		self[name(id)]++
-		seen := map[string]bool{}
-		for n, ok := id, true; ok; n, ok = parent[n] {
-			if k := name(n); !seen[k] {
-				seen[k] = true
-				incl[k]++
-			}
-		}
+		tr.count(id, self, incl)
 	}
 	t.Logf("FIRST %v: %d busy samples", d, busy)
 	for _, m := range []struct {
@@ -229,6 +214,19 @@ func treeOf(prof *profiler.Profile) profTree {
 		}
 	}
 	return t
+}
+
+// count counts a sample of node id: once for its own function in self,
+// and once for each function on its stack (each once) in incl.
+func (t profTree) count(id int64, self, incl map[string]int64) {
+	self[t.name(id)]++
+	seen := map[string]bool{}
+	for n, ok := id, true; ok; n, ok = t.parent[n] {
+		if k := t.name(n); !seen[k] {
+			seen[k] = true
+			incl[k]++
+		}
+	}
 }
 
 func (t profTree) name(id int64) string {

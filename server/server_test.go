@@ -252,6 +252,10 @@ func TestMalformedFrameClosesOnlyTheSender(t *testing.T) {
 	if _, err := a.Stroke(1, 4, spiral(10, 0), 3); err != nil {
 		t.Fatal(err)
 	}
+	// All of the stroke sequenced before the board is taken as the one the bad frames must leave alone.
+	if err := a.WaitAcked(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if err := b.WaitSeq(ctx, a.Seq()); err != nil {
 		t.Fatal(err)
 	}

@@ -378,7 +378,11 @@ export class Board {
     const before = zs.map((z) => this.strokesA[z]);
     const done = this.takeKnown(op, zs, before, known);
     if (done) return done;
-    const after = resizedStrokes(before, op);
+    return this.replaceAt(zs, before, resizedStrokes(before, op));
+  }
+
+  /** replaceAt puts after in place of the strokes at zs (before, in order): what a Transform or Rotate made of them. The effect keeps both arrays. */
+  private replaceAt(zs: readonly number[], before: readonly Stroke[], after: readonly Stroke[]): Effect {
     for (let i = 0; i < zs.length; i++) this.strokesA[zs[i]] = after[i] as MutableStroke;
     return { kind: 'replace', before, after };
   }
@@ -398,8 +402,8 @@ export class Board {
       // Counted without making the points of a stroke a pending resize scaled (scaled_stroke.ts).
       if (a.hidden !== b.hidden || pointCount(a) !== pointCount(b) || a.author !== b.author || a.stroke !== b.stroke) return null;
     }
-    for (let i = 0; i < zs.length; i++) this.strokesA[zs[i]] = got[i] as MutableStroke;
-    return { kind: 'replace', before: before.slice(), after: got.slice() };
+    // The known results are the folder's own array: the effect gets a copy.
+    return this.replaceAt(zs, before, got.slice());
   }
 
   /** rotate turns the named strokes (PROTOCOL.md "Rotate", rotate.ts); they become new objects, their points made when read (scaled_stroke). */
@@ -410,9 +414,7 @@ export class Board {
     const done = this.takeKnown(op, zs, before, known);
     if (done) return done;
     const cs = rotCosSin(op.angle);
-    const after = before.map((s) => turnedStroke(s, op, cs));
-    for (let i = 0; i < zs.length; i++) this.strokesA[zs[i]] = after[i] as MutableStroke;
-    return { kind: 'replace', before, after };
+    return this.replaceAt(zs, before, before.map((s) => turnedStroke(s, op, cs)));
   }
 
   /** restyle sets the parts of the style op names on each named stroke (PROTOCOL.md "Restyle"). */

@@ -123,7 +123,7 @@ export function scaledStroke(s: Stroke, t: Scale, width: number, wrap: number | 
   if (wrap !== undefined) o.wrap = wrap;
   Object.defineProperty(o, 'points', POINTS);
   const up = linkOf(s);
-  const l = up && !up.pts ? (shiftedAgain(up, t) ?? chained(s, up, t)) : chained(s, undefined, t);
+  const l = (up && !up.pts && shiftedAgain(up, t)) || chained(s, up, t);
   Object.defineProperty(o, LINK, { value: l });
   return o as unknown as Stroke;
 }

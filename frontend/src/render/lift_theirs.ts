@@ -8,19 +8,26 @@
 // on showing what it showed (Renderer.frame holds it): their strokes stay
 // where they were for those few frames, then move on with the rest of the
 // drag. Not in idle time, which a page kept busy by their ops may not
-// have: a slice of SLICE_MS in each task after the current one, so frames
-// go on between slices and the picture comes within a few of them.
+// have: a slice of SLICE_MS in each new task (render/refine's nextTask),
+// so frames go on between slices and the picture comes within a few of
+// them.
 
 import type { Stroke } from '../protocol/board';
 import { IdleSlices, SLICE_MS, type IdleScheduler } from './idle_slices';
 import { release } from './layer_picture';
 import { paintingAhead, type Ahead, type Basis } from './lift_prep';
 import type { StrokePainter } from './paint';
+import { nextTask } from './refine';
 
-/** soon runs f in a task of its own, as if idle for a whole slice. */
+/** soon runs f in a task of its own (nextTask), as if idle for a whole slice. */
 const soon: IdleScheduler = (f) => {
-  const t = setTimeout(() => f({ didTimeout: false, timeRemaining: () => SLICE_MS }), 0);
-  return () => clearTimeout(t);
+  let live = true;
+  void nextTask().then(() => {
+    if (live) f({ didTimeout: false, timeRemaining: () => SLICE_MS });
+  });
+  return () => {
+    live = false;
+  };
 };
 
 /**
@@ -48,17 +55,19 @@ export class TheirLift {
     done: () => void,
     idle: IdleScheduler = soon,
   ) {
-    const job = function* (self: TheirLift): Generator<void, void> {
-      self.got = yield* paintingAhead(painter, b, base);
-    };
     this.job = new IdleSlices(
-      job(this),
+      this.painting(painter, base),
       () => {
         this.job = null;
         done();
       },
       idle,
     );
+  }
+
+  /** painting paints b ahead (paintingAhead) and keeps what it made for take. */
+  private *painting(painter: StrokePainter, base: readonly Stroke[]): Generator<void, void> {
+    this.got = yield* paintingAhead(painter, this.b, base);
   }
 
   /** finished says the painting is over: take hands over what it made. */

@@ -440,14 +440,14 @@ export class Renderer {
       const refused = this.refusedTheirs;
       if (moved.length >= LIFT_MIN && !(refused && moved.every((k) => refused.has(k)))) {
         this.refusedTheirs = null;
-        // Painted over the next tasks while the layer, exact and in this view, holds (the layer's strokes: the last committed); their next ops, found moved from what the layer still holds, wait for it too.
-        if (this.theirs) {
-          // Being painted: taken where they are then.
-        } else if (!this.lift.keys && !this.layer.coarse && sameView(this.layer.rendered, this.viewV)) {
-          this.theirs = new TheirLift(this.painter, this.basis(moved, committed, overlay), this.lastCommitted, this.requestFrame);
-        } else {
-          if (!this.lift.keys) this.lifts++;
-          this.lift.start(moved, now);
+        // Painted over the next tasks while the layer, exact and in this view, holds (the layer's strokes: the last committed); their next ops, found moved from what the layer still holds, wait for it too (taken where they are then).
+        if (!this.theirs) {
+          if (!this.lift.keys && !this.layer.coarse && sameView(this.layer.rendered, this.viewV)) {
+            this.theirs = new TheirLift(this.painter, this.basis(moved, committed, overlay), this.lastCommitted, this.requestFrame);
+          } else {
+            if (!this.lift.keys) this.lifts++;
+            this.lift.start(moved, now);
+          }
         }
       }
     }

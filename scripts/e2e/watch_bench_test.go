@@ -21,26 +21,31 @@ import (
 //	SKETCHPAD_REQUIRE_BROWSER=1 go test -count=1 -run 'WatchingAThousandStrokes' -v ./scripts/e2e/
 func TestWatchingAThousandStrokesTurned(t *testing.T) {
 	watchThousand(t, "e2e-watch-turn-1000", func(i int, ids []canvas.StrokeID) *canvas.Op {
-		// Back and forth, up to about 50° each way, about the board's middle.
-		return &canvas.Op{Type: canvas.OpRotate, Strokes: ids, Angle: int32(math.Round(300 * math.Cos(float64(i)/8))), Pivot: canvas.Point{X: 600, Y: 400}}
+		// Back and forth, up to about 50° each way, about the board's middle,
+		// drifting half a degree a step: the drag always ends turned (the
+		// minimap must show a change), whatever the number of steps sent.
+		return &canvas.Op{Type: canvas.OpRotate, Strokes: ids, Angle: int32(math.Round(300*math.Cos(float64(i)/8))) + 50, Pivot: canvas.Point{X: 600, Y: 400}}
 	})
 }
 
 func TestWatchingAThousandStrokesResized(t *testing.T) {
 	watchThousand(t, "e2e-watch-resize-1000", func(i int, ids []canvas.StrokeID) *canvas.Op {
-		// Alternately a little bigger and back, as a handle dragged to and fro.
+		// Alternately a little bigger and back, as a handle dragged to and
+		// fro, drifting 4 units a step: an even number of steps would
+		// otherwise end where it began, and the minimap show no change.
 		s := int32(canvas.ScaleOne * 21 / 20)
 		if i%2 == 1 {
 			s = int32(canvas.ScaleOne * 20 / 21)
 		}
-		return &canvas.Op{Type: canvas.OpTransform, Strokes: ids, SX: s, SY: s}
+		return &canvas.Op{Type: canvas.OpTransform, Strokes: ids, SX: s, SY: s, DX: 4}
 	})
 }
 
 func TestWatchingAThousandStrokesMoved(t *testing.T) {
 	watchThousand(t, "e2e-watch-move-1000", func(i int, ids []canvas.StrokeID) *canvas.Op {
+		// Round and round, drifting 2 units a step so that it never ends where it began.
 		a := float64(i) / 10
-		return &canvas.Op{Type: canvas.OpMove, Strokes: ids, DX: int32(math.Round(12 * math.Cos(a))), DY: int32(math.Round(12 * math.Sin(a)))}
+		return &canvas.Op{Type: canvas.OpMove, Strokes: ids, DX: int32(math.Round(12*math.Cos(a))) + 2, DY: int32(math.Round(12 * math.Sin(a)))}
 	})
 }
 

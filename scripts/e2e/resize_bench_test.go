@@ -130,9 +130,9 @@ func dragAll(t *testing.T, p *person, strokes, points int, kind dragKind) {
 	})
 	var seq1 int
 	p.eval(`window.sketchpad.seq()`, &seq1)
-	var ahead struct{ LiftsAhead, LiftsTaken, LiftPaints int }
+	var ahead struct{ LiftsAhead, LiftsTaken, LiftPaints, Rehearsed int }
 	p.eval(`window.sketchpad.renderStats()`, &ahead)
-	t.Logf("the selection's lift painted ahead %d times, taken by the drag %d times (render/lift_prep); painted in a frame %d times during the drag", ahead.LiftsAhead, ahead.LiftsTaken, ahead.LiftPaints-paints0)
+	t.Logf("the selection's lift painted ahead %d times, taken by the drag %d times (render/lift_prep), %d steps of drags rehearsed before it (edit/rehearsal); painted in a frame %d times during the drag", ahead.LiftsAhead, ahead.LiftsTaken, ahead.Rehearsed, ahead.LiftPaints-paints0)
 	t.Logf("%s %d strokes × %d points (%d mouse moves in 2 s, %d ops applied): %s", kind.name, strokes, points, moves, seq1-seq0, busy)
 	if seq1-seq0 < 5 {
 		t.Errorf("%d ops while dragging for 2 s; want them sent as it moves", seq1-seq0)

@@ -39,6 +39,7 @@ import {
 } from './history';
 import { type ShapeStyle, type StrokeStyle } from './local';
 import { Arranger } from './arrange';
+import { rehearsing, type Rehearsal } from './rehearsal';
 import { Sweeper } from './sweeper';
 import { TextEdits } from './text';
 import { relay } from './sync_relay';
@@ -476,6 +477,13 @@ export class Editor {
   /** selectedKeys names the selection as shown as transforming() will when it is dragged (one array while it is the same); null: fewer than atLeast. */
   selectedKeys(atLeast: number): readonly string[] | null {
     return this.picked.keys(atLeast);
+  }
+
+  /** rehearsing rehearses a drag of the selection (edit/rehearsal), a step at a time, telling onStep what each shows; null: read-only, or nothing selected. */
+  rehearsing(onStep: Rehearsal['onStep'] = () => {}): Generator<void, number> | null {
+    const ids = this.selection;
+    if (this.readOnly || ids.length === 0) return null;
+    return rehearsing({ st: this.shownState(), entries: this.sync.outbox.entries(), ids, frameOf: this.frameOf, pivotOf: this.arrange.pivotOf, onStep });
   }
 
   /** overlay returns the strokes drawn on top each frame, bottom first. */

@@ -19,6 +19,7 @@ import { IdleSlices, type IdleScheduler } from './idle_slices';
 import { paintingLayerPicture, release, type LayerPicture } from './layer_picture';
 import type { StrokePainter } from './paint';
 import type { Stroke } from '../protocol/board';
+import type { OverlayItem } from '../edit/shown';
 
 export type { Basis } from './lift_basis';
 
@@ -44,9 +45,14 @@ export class LiftPrep {
   painted = 0;
   taken = 0;
 
+  /** Steps of drags rehearsed (edit/rehearsal), all told. */
+  rehearsed = 0;
+
   constructor(
     private readonly painter: StrokePainter,
     private readonly idle: IdleScheduler = browserIdle,
+    /** A rehearsal of a drag of the selection, run once its picture is painted ahead, telling onStep what each step draws over the layer (edit/rehearsal); null: none. */
+    private readonly rehearsal: (onStep: (overlay: readonly OverlayItem[], committed: readonly Stroke[]) => void) => Generator<void, number> | null = () => null,
   ) {}
 
   /**
@@ -113,6 +119,19 @@ export class LiftPrep {
     this.lift = got.lift;
     this.layer = got.layer;
     this.painted++;
+    // The drag's own code compiled before its first step, the lift's finding of the selection in each step too (on a lift of its
+    // own, never painted, as Renderer.liftWhatMoves asks it); a drag that starts meanwhile takes the picture and stops this.
+    const scratch = new Lift(this.painter);
+    scratch.start(b.keys, performance.now());
+    try {
+      const r = this.rehearsal((overlay, committed) => {
+        scratch.without(committed);
+        if (scratch.update(overlay, performance.now())) scratch.covered();
+      });
+      if (r) this.rehearsed += yield* r;
+    } finally {
+      scratch.stop();
+    }
   }
 }
 

@@ -19,6 +19,7 @@ import { intersects, type Rect } from '../geometry/bounds';
 import { CommittedLayer } from './layer';
 import { Lift, LIFT_MIN, keyOfStroke } from './lift';
 import { LiftPrep, type Basis } from './lift_prep';
+import { browserIdle } from './browser_idle';
 import { sameScreen } from './lift_basis';
 import { HOLD_MAX_MS, TheirLift } from './lift_theirs';
 import { release } from './layer_picture';
@@ -26,7 +27,7 @@ import { StrokePainter } from './paint';
 import type { Refinement } from './refine';
 
 /** RenderSource is what a renderer draws: the page's editor, or a board of the past (history/). */
-export type RenderSource = Pick<Editor, 'committed' | 'overlay'> & Partial<Pick<Editor, 'transforming' | 'selectedKeys'>>;
+export type RenderSource = Pick<Editor, 'committed' | 'overlay'> & Partial<Pick<Editor, 'transforming' | 'selectedKeys' | 'rehearsing'>>;
 
 /** A zoom on a board slow to repaint is repainted once the view has been still this long (ms); a lifted selection put back once it has. */
 const SETTLE_MS = 160;
@@ -53,6 +54,8 @@ export interface RenderStats {
   /** Big selections' lifts painted ahead in idle time, and those a drag took (render/lift_prep). */
   liftsAhead: number;
   liftsTaken: number;
+  /** Steps of drags rehearsed in idle time, all told (edit/rehearsal). */
+  rehearsed: number;
   /** Lifts put back by a layer painted whole over the next tasks while the picture showed the strokes (not at once, in one frame). */
   liftsPutBackLater: number;
   /** Times a frame painted a lift's bitmap (its strokes painted anew: a lift started, a pause in a drag, a repaint). */
@@ -123,7 +126,7 @@ export class Renderer {
     this.ctx = ctx;
     this.layer = new CommittedLayer(this.painter, this.viewV, requestFrame);
     this.lift = new Lift(this.painter);
-    this.ahead = new LiftPrep(this.painter);
+    this.ahead = new LiftPrep(this.painter, browserIdle, (onStep) => editor.rehearsing?.(onStep) ?? null);
   }
 
   get view(): View {
@@ -183,6 +186,7 @@ export class Renderer {
       lifted: this.lift.keys?.size ?? 0,
       liftsAhead: this.ahead.painted,
       liftsTaken: this.ahead.taken,
+      rehearsed: this.ahead.rehearsed,
       liftPaints: this.liftPaints,
       liftsPutBackLater: s.wholes,
       openMs: this.openMs,

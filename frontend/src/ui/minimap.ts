@@ -113,7 +113,20 @@ export class Minimap {
     };
     this.canvas.addEventListener('pointerup', stop);
     this.canvas.addEventListener('pointercancel', stop);
+    // Whether it is laid out (not under a display: none) as the browser tells after its layout, not by asking in each frame
+    // (offsetParent), which lays the page out there and then, after the frame's other changes: a drag's first frames paid for it.
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver((entries) => {
+        const r = entries[entries.length - 1].contentRect;
+        const was = this.laidOut;
+        this.laidOut = r.width > 0 || r.height > 0;
+        if (this.laidOut && !was && this.last) this.update(this.last.view, this.last.w, this.last.h);
+      }).observe(this.el);
+    }
   }
+
+  /** Laid out, as the last ResizeObserver entry said; null: not told yet (asked of offsetParent). */
+  private laidOut: boolean | null = null;
 
   /**
    * boardChanged says the drawing may have changed. Strokes added on top
@@ -153,7 +166,7 @@ export class Minimap {
   update(view: View, w: number, h: number): void {
     const prev = this.last;
     this.last = { view, w, h };
-    if (this.el.hidden || this.el.offsetParent === null) return;
+    if (this.el.hidden || !(this.laidOut ?? this.el.offsetParent !== null)) return;
     if (this.changed) {
       this.changed = false;
       const list = this.source.strokes();

@@ -167,6 +167,21 @@ export class Lift {
     return this.painted && now - this.changedAt >= EXACT_AFTER_MS && !sameMap(this.map, IDENTITY);
   }
 
+  /**
+   * rehearse asks of this lift, never painted, what a frame of a drag asks
+   * of the one it lifts (Renderer.liftWhatMoves: the strokes found, their
+   * pose, the map from where the picture was painted, whether anything
+   * covers them): the pose of its first rehearsal stands for the one a
+   * picture was painted at (edit/rehearsal).
+   */
+  rehearse(overlay: readonly OverlayItem[], committed: readonly Stroke[], now: number): void {
+    this.without(committed);
+    if (!this.update(overlay, now)) return;
+    this.ref ??= this.pose;
+    this.covered();
+    this.stale(now);
+  }
+
   /** covers reports whether every name in keys is lifted. */
   covers(keys: readonly string[]): boolean {
     const k = this.keysV;

@@ -124,10 +124,7 @@ export class LiftPrep {
     const scratch = new Lift(this.painter);
     scratch.start(b.keys, performance.now());
     try {
-      const r = this.rehearsal((overlay, committed) => {
-        scratch.without(committed);
-        if (scratch.update(overlay, performance.now())) scratch.covered();
-      });
+      const r = this.rehearsal((overlay, committed) => scratch.rehearse(overlay, committed, performance.now()));
       if (r) this.rehearsed += yield* r;
     } finally {
       scratch.stop();

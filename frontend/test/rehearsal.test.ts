@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SelectGesture } from '../src/edit/select_gesture';
-import { STEPS } from '../src/edit/rehearsal';
+import { REHEARSE_MAX, STEPS, rehearsing } from '../src/edit/rehearsal';
+import type { ShownState } from '../src/edit/shown';
+import { EMPTY_RECT } from '../src/geometry/bounds';
 import { adaAndGrace, roomHex, scribble, settle, type TestClient } from './harness';
 
 const RECT = { tool: 5, color: 0x000000ff, width: 8, filled: false };
@@ -55,9 +57,18 @@ test('rehearsal: a move, a resize and a turn of the selection rehearsed send not
   const selected = a.ed.selection;
   assert.equal(selected.length, 5);
 
-  const g = a.ed.rehearsing();
+  // Each step's overlay holds the whole selection, drawn over the layer: what the renderer's lift finds in a drag's frame.
+  const keys = new Set(a.ed.selectedKeys(1));
+  let steps = 0;
+  const g = a.ed.rehearsing((overlay, committed) => {
+    steps++;
+    const found = overlay.filter((it) => it.complete && keys.has(it.stroke.author + ':' + it.stroke.stroke));
+    assert.equal(found.length, keys.size, `step ${steps}: the selection over the layer`);
+    assert.ok(committed.every((s) => !keys.has(s.author + ':' + s.stroke)), `step ${steps}: none of it in the layer`);
+  });
   assert.ok(g);
   assert.equal(run(g), 3 * STEPS, 'every step of the three kinds');
+  assert.equal(steps, 3 * STEPS);
 
   assert.equal(a.sentOps().length, sent, 'nothing sent');
   assert.equal(a.ed.shown(), shown, 'what is shown is the very same list: no change was announced');
@@ -101,9 +112,20 @@ test('rehearsal: a turn after a rehearsal, and after one dropped half way, is se
   assert.equal(turned('half'), plain);
 });
 
-test('rehearsal: none for nothing selected', () => {
+test('rehearsal: none for nothing selected, on a read-only board, or on a board too big to rehearse on', () => {
   const { a, b } = adaAndGrace();
   rects(a, 2);
   settle(a, b);
-  assert.equal(a.ed.rehearsing(), null);
+  assert.equal(a.ed.rehearsing(), null, 'nothing selected');
+  a.ed.selectAll();
+  a.ed.sync.setReadOnly(true);
+  assert.equal(a.ed.rehearsing(), null, 'read-only');
+  a.ed.sync.setReadOnly(false);
+  const g = a.ed.rehearsing();
+  assert.ok(g);
+  assert.equal(run(g), 3 * STEPS);
+  // A board past REHEARSE_MAX: no step is taken (each would walk it all).
+  const st = { board: { strokes: { length: REHEARSE_MAX + 1 } } } as unknown as ShownState;
+  const none = rehearsing({ st, entries: [], ids: a.ed.selection, frameOf: () => EMPTY_RECT, pivotOf: () => [0, 0], onStep: () => assert.fail('a step taken') });
+  assert.equal(run(none), 0);
 });

@@ -130,8 +130,12 @@ func dragAll(t *testing.T, p *person, strokes, points int, kind dragKind) {
 	})
 	var seq1 int
 	p.eval(`window.sketchpad.seq()`, &seq1)
-	var ahead struct{ LiftsAhead, LiftsTaken, LiftPaints, Rehearsed int }
+	var ahead struct{ LiftsAhead, LiftsTaken, LiftPaints, Rehearsed, RehearsalErrors int }
 	p.eval(`window.sketchpad.renderStats()`, &ahead)
+	// The drag's code is compiled before the press by a rehearsal of it in idle time (edit/rehearsal): its first frames are late without it.
+	if ahead.Rehearsed == 0 || ahead.RehearsalErrors != 0 {
+		t.Errorf("%d steps of drags rehearsed before the drag, %d rehearsals ended by an error; want steps and no error", ahead.Rehearsed, ahead.RehearsalErrors)
+	}
 	t.Logf("the selection's lift painted ahead %d times, taken by the drag %d times (render/lift_prep), %d steps of drags rehearsed before it (edit/rehearsal); painted in a frame %d times during the drag", ahead.LiftsAhead, ahead.LiftsTaken, ahead.Rehearsed, ahead.LiftPaints-paints0)
 	t.Logf("%s %d strokes × %d points (%d mouse moves in 2 s, %d ops applied): %s", kind.name, strokes, points, moves, seq1-seq0, busy)
 	if seq1-seq0 < 5 {

@@ -1,16 +1,19 @@
 // A big selection's drag rehearsed in idle time before it happens, its
 // results thrown away. The page's script is compiled as it runs: V8 starts
 // each function in its interpreter and compiles the ones that run often,
-// so the first drag of a thousand strokes ran its fold, its extents and its
-// walks of what is shown on code not yet compiled, and its first half
-// second dropped frames that a second drag, the same code compiled, did
-// not drop (BENCHMARKS.md, "the first drag"). Rehearsing each kind of drag
-// (a move, a resize, a turn) on the selection as it is shown, with the
-// very functions a drag calls, a few steps each, compiles them before the
-// press. Nothing of it is sent or kept: the ops go into an outbox of its
-// own making, folded by a Folder of its own, framed by a ShownCache of its
-// own. DOM-free: the render side runs the steps in idle slices
-// (render/lift_prep).
+// so a page's first drag ran its fold, its extents and its walks of what
+// is shown on code not compiled yet, and dropped frames a second drag did
+// not (BENCHMARKS.md, "the first drag"). Rehearsing each kind of drag (a
+// move, a resize, a turn) on the selection as it is shown, with the very
+// functions a drag calls (the fold, what is shown over the layer and in
+// it, the selection's box, and where the renderer's lift finds the
+// selection), a few steps each, compiles them before the press. Nothing of
+// it is sent or kept: the ops go into an outbox of its own making, folded
+// by a Folder of its own, framed by a ShownCache of its own. On a board
+// much bigger than REHEARSE_MAX each step is a frame's work or more (the
+// walks are over the whole board), and a press would wait for one: none
+// is rehearsed there. DOM-free: the render side runs the steps in idle
+// slices (render/lift_prep).
 
 import type { OutboxEntry } from '../net/outbox';
 import type { Stroke } from '../protocol/board';
@@ -23,8 +26,14 @@ import { rotateOps } from './rotate_gesture';
 import { committedStrokes, shownItems, type ExtentOf, type OverlayItem, type ShownItem, type ShownState } from './shown';
 import { ShownCache } from './shown_cache';
 
-/** STEPS is how many ops of each kind are rehearsed: enough that a step folds over the ones before it, as a drag's do. */
+/** STEPS is how many ops of each kind are rehearsed: enough that a step folds over the ones before it, as a drag's do, and that each walk runs often enough to be compiled. */
 export const STEPS = 10;
+
+/** REHEARSE_MAX is the most strokes a board may have for a drag on it to be rehearsed. */
+export const REHEARSE_MAX = 20_000;
+
+/** Rehearsed ops' uids: above any the page's outbox hands out, so that no local copy's last op hides them from the fold. */
+const UID_BASE = 2 ** 40;
 
 /** Rehearsal is what a rehearsal starts from: the page's state as it is. */
 export interface Rehearsal {
@@ -48,6 +57,7 @@ export interface Rehearsal {
  * yielding between them. It returns how many steps it made.
  */
 export function* rehearsing(r: Rehearsal): Generator<void, number> {
+  if (r.st.board.strokes.length > REHEARSE_MAX) return 0;
   const pivot = r.pivotOf(r.ids);
   yield;
   if (!pivot) return 0;
@@ -58,7 +68,7 @@ export function* rehearsing(r: Rehearsal): Generator<void, number> {
     // A degree at each step (angles are in 1/100 degree).
     () => rotateOps(r.ids, 100, pivot),
   ];
-  let uid = r.entries.reduce((m, e) => Math.max(m, e.uid), 0);
+  let uid = UID_BASE;
   let steps = 0;
   for (const ops of kinds) {
     const folder = new Folder();

@@ -45,13 +45,18 @@ export class LiftPrep {
   painted = 0;
   taken = 0;
 
-  /** Steps of drags rehearsed (edit/rehearsal), all told. */
+  /** Steps of drags rehearsed (edit/rehearsal), and rehearsals ended by a throw, all told. */
   rehearsed = 0;
+  rehearsalErrors = 0;
 
   constructor(
     private readonly painter: StrokePainter,
     private readonly idle: IdleScheduler = browserIdle,
-    /** A rehearsal of a drag of the selection, run once its picture is painted ahead, telling onStep what each step draws over the layer (edit/rehearsal); null: none. */
+    /**
+     * A rehearsal of a drag of the selection, run once its picture is
+     * painted ahead, telling onStep what each step shows (edit/rehearsal);
+     * null: none.
+     */
     private readonly rehearsal: (onStep: (overlay: readonly OverlayItem[], committed: readonly Stroke[]) => void) => Generator<void, number> | null = () => null,
   ) {}
 
@@ -119,15 +124,34 @@ export class LiftPrep {
     this.lift = got.lift;
     this.layer = got.layer;
     this.painted++;
-    // The drag's own code compiled before its first step, the lift's finding of the selection in each step too (on a lift of its
-    // own, never painted, as Renderer.liftWhatMoves asks it); a drag that starts meanwhile takes the picture and stops this.
-    const scratch = new Lift(this.painter);
-    scratch.start(b.keys, performance.now());
+    yield* this.rehearsing(b);
+  }
+
+  /**
+   * rehearsing runs the rehearsal of a drag of b's selection: the drag's
+   * own code compiled before its first step, the lift's finding of the
+   * selection in each step too (on a lift of its own, never painted, asked
+   * what Renderer.liftWhatMoves asks). A drag that starts meanwhile takes
+   * the picture and stops it. It is a warm-up only: a throw in it is
+   * reported and ends it, and the picture painted ahead stays.
+   */
+  private *rehearsing(b: Basis): Generator<void, void> {
+    let scratch: Lift | null = null;
+    const r = this.rehearsal((overlay, committed) => {
+      if (!scratch) {
+        scratch = new Lift(this.painter);
+        scratch.start(b.keys, performance.now());
+      }
+      scratch.rehearse(overlay, committed, performance.now());
+    });
+    if (!r) return;
     try {
-      const r = this.rehearsal((overlay, committed) => scratch.rehearse(overlay, committed, performance.now()));
-      if (r) this.rehearsed += yield* r;
+      this.rehearsed += yield* r;
+    } catch (e) {
+      this.rehearsalErrors++;
+      globalThis.reportError?.(e);
     } finally {
-      scratch.stop();
+      (scratch as Lift | null)?.stop();
     }
   }
 }

@@ -54,8 +54,9 @@ export interface RenderStats {
   /** Big selections' lifts painted ahead in idle time, and those a drag took (render/lift_prep). */
   liftsAhead: number;
   liftsTaken: number;
-  /** Steps of drags rehearsed in idle time, all told (edit/rehearsal). */
+  /** Steps of drags rehearsed in idle time, and rehearsals ended by a throw, all told (edit/rehearsal). */
   rehearsed: number;
+  rehearsalErrors: number;
   /** Lifts put back by a layer painted whole over the next tasks while the picture showed the strokes (not at once, in one frame). */
   liftsPutBackLater: number;
   /** Times a frame painted a lift's bitmap (its strokes painted anew: a lift started, a pause in a drag, a repaint). */
@@ -187,6 +188,7 @@ export class Renderer {
       liftsAhead: this.ahead.painted,
       liftsTaken: this.ahead.taken,
       rehearsed: this.ahead.rehearsed,
+      rehearsalErrors: this.ahead.rehearsalErrors,
       liftPaints: this.liftPaints,
       liftsPutBackLater: s.wholes,
       openMs: this.openMs,

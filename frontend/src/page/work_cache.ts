@@ -12,6 +12,7 @@
 // Locks nothing is kept (as before).
 
 import type { Op } from '../protocol/types';
+import { browserIdle } from '../render/browser_idle';
 import { done, markKept, openDB, WORK } from './board_cache';
 
 export interface Work {
@@ -81,6 +82,7 @@ export class WorkKeeper {
   private readonly page = Math.random().toString(36).slice(2) + Date.now().toString(36);
   private readonly key: string;
   private last = '';
+  private lastOp: Op | null = null;
   /** The connection saves write through, kept open once made. */
   private db: IDBDatabase | null = null;
 
@@ -103,15 +105,19 @@ export class WorkKeeper {
       if (document.visibilityState === 'hidden') this.saveNow();
     });
     window.addEventListener('pagehide', () => this.saveNow());
-    window.setInterval(() => this.saveNow(), 1000);
+    // In idle time (within the second): not in the middle of a drag's frames, where a save of its ops is a task a frame waits for.
+    window.setInterval(() => browserIdle(() => this.saveNow(), 1000), 1000);
   }
 
   /** saveNow writes the work if it changed (and removes the record when nothing is left to send). */
   saveNow(): void {
     const w = this.work();
-    const sig = `${w.epoch} ${w.author} ${w.base} ${w.ops.length} ${w.ops.length ? JSON.stringify(w.ops[w.ops.length - 1], (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)).length : 0}`;
-    if (sig === this.last) return;
+    // The outbox's ops are never changed in place: the last one the same object, the same work (a big selection's op is not written out to tell).
+    const sig = `${w.epoch} ${w.author} ${w.base} ${w.ops.length}`;
+    const lastOp = w.ops.length ? w.ops[w.ops.length - 1] : null;
+    if (sig === this.last && lastOp === this.lastOp) return;
     this.last = sig;
+    this.lastOp = lastOp;
     const rec: WorkRecord = { ...w, ops: [...w.ops], key: this.key, segment: this.segment, page: this.page };
     if (rec.ops.length) markKept(this.segment);
     const write = (db: IDBDatabase): Promise<void> => {

@@ -5,17 +5,19 @@
 // is shown on code not compiled yet, and dropped frames a second drag did
 // not (BENCHMARKS.md, "the first drag"). Rehearsing each kind of drag (a
 // move, a resize, a turn) on the selection as it is shown, with the very
-// functions a drag calls (the fold, what is shown over the layer and in
-// it, the selection's box, and where the renderer's lift finds the
-// selection), a few steps each, compiles them before the press. Nothing of
-// it is sent or kept: the ops go into an outbox of its own making, folded
-// by a Folder of its own, framed by a ShownCache of its own. On a board
-// much bigger than REHEARSE_MAX each step is a frame's work or more (the
-// walks are over the whole board), and a press would wait for one: none
-// is rehearsed there. DOM-free: the render side runs the steps in idle
-// slices (render/lift_prep).
+// functions a drag calls (the ops written out as they are sent, the fold,
+// what is shown over the layer and in it, the selection's box, and where
+// the renderer's lift finds the selection), a few steps each, compiles
+// them before the press. Nothing of it is sent or kept: the ops go into an
+// outbox of its own making, folded by a Folder of its own, framed by a
+// ShownCache of its own. On a board much bigger than REHEARSE_MAX each
+// step is a frame's work or more (the walks are over the whole board), and
+// a press would wait for one: none is rehearsed there. DOM-free: the
+// render side runs the steps in idle slices (render/lift_prep).
 
 import type { OutboxEntry } from '../net/outbox';
+import { resolveSelf } from '../net/sync';
+import { encodeClientMsg } from '../protocol/client';
 import type { Stroke } from '../protocol/board';
 import { SCALE_ONE, type Op, type StrokeId } from '../protocol/types';
 import { moveOps } from './history';
@@ -74,7 +76,12 @@ export function* rehearsing(r: Rehearsal): Generator<void, number> {
     const folder = new Folder();
     const entries = r.entries.slice();
     for (let i = 1; i <= STEPS; i++) {
-      for (const op of ops(i)) entries.push({ uid: ++uid, op });
+      for (const op of ops(i)) {
+        entries.push({ uid: ++uid, op });
+        // Written out as it would be sent, and a cursor with it, as each frame of a drag sends one.
+        encodeClientMsg(resolveSelf(op, r.st.me));
+      }
+      encodeClientMsg({ type: 'cursor', x: i, y: i });
       const st: ShownState = { ...r.st, pending: pendingView(entries), folder };
       // Each a walk over the board or the selection: pieces of their own, in idle time between frames.
       const all = shownItems(st, true);

@@ -10,7 +10,7 @@
 // the renderer's lift finds the selection), a few steps each, compiles
 // them before the press. Nothing of it is sent or kept: the ops go into an
 // outbox of its own making, folded by a Folder of its own, framed by a
-// ShownCache of its own. On a board much bigger than REHEARSE_MAX each
+// ShownCache of its own. On a board of more than REHEARSE_MAX strokes each
 // step is a frame's work or more (the walks are over the whole board), and
 // a press would wait for one: none is rehearsed there. DOM-free: the
 // render side runs the steps in idle slices (render/lift_prep).

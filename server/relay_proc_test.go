@@ -25,12 +25,8 @@ func replicaProcess(t *testing.T, redisURL string) *procReplica {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	root, err := local.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	bin, err := local.Build(ctx, root, dir)
+	bin, err := local.BuildHere(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -342,11 +342,7 @@ func buildSketchpad(t *testing.T) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	root, err := local.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin, err := local.Build(ctx, root, t.TempDir())
+	bin, err := local.BuildHere(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -131,14 +131,10 @@ func TestHostsCutOffAndBackLoseNothingAcknowledged(t *testing.T) {
 	}
 	t.Cleanup(rc.Kill)
 
-	root, err := local.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The build has a bound of its own: on a busy machine it may take
 	// minutes, which are not the test's.
 	bctx, bcancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	bin, err := local.Build(bctx, root, dir)
+	bin, err := local.BuildHere(bctx, dir)
 	bcancel()
 	if err != nil {
 		t.Fatal(err)

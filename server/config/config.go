@@ -245,14 +245,7 @@ var Settings = []Setting{
 	{"flush-interval", "SKETCHPAD_FLUSH_INTERVAL", "30ms", "the longest a busy room holds ops to send them in one frame, and the window its frame budget is averaged over: a frame goes at once while the room's frames of the last flush interval cost less than --frame-cpu × it (a frame to n connections costs n × the measured CPU a frame costs, 30µs until measured), else it waits until they do; a crowd of 1,000 that has spent its budget gets 33–40 frames/s", durSetter(func(c *Config) *time.Duration { return &c.FlushInterval })},
 	{"frame-cpu", "SKETCHPAD_FRAME_CPU", "0.5", "the share of a core one room's frames may take, averaged over --flush-interval; lower trades latency for CPU", floatSetter(func(c *Config) *float64 { return &c.FrameCPU })},
 	{"pprof", "SKETCHPAD_PPROF", "(off)", "serve Go's pprof profiles on this address, e.g. 127.0.0.1:6060 (never expose it)", func(c *Config, v string) error { c.PprofAddr = v; return nil }},
-	{"sysmon-awake", "SKETCHPAD_SYSMON_AWAKE", "false", "keep the Go runtime's monitor thread (sysmon) polling while the replica is idle, so that going from idle to busy does not restart a millisecond of 20µs polls: less CPU per frame for boards that go idle between frames, slower hand-off of threads stuck in system calls when the machine is short of CPU, up to 100 wake-ups a second while idle; the replica re-executes itself at start with schedtrace added to GODEBUG (left alone when GODEBUG has a schedtrace)", func(c *Config, v string) error {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return fmt.Errorf("want true or false")
-		}
-		c.SysmonAwake = b
-		return nil
-	}},
+	{"sysmon-awake", "SKETCHPAD_SYSMON_AWAKE", "false", "keep the Go runtime's monitor thread (sysmon) polling while the replica is idle, so that going from idle to busy does not restart a millisecond of 20µs polls: less CPU per frame for boards that go idle between frames, slower hand-off of threads stuck in system calls when the machine is short of CPU, up to 100 wake-ups a second while idle; the replica re-executes itself at start with schedtrace added to GODEBUG (left alone when GODEBUG has a schedtrace)", boolSetter(func(c *Config) *bool { return &c.SysmonAwake })},
 	{"sync-interval", "SKETCHPAD_SYNC_INTERVAL", "1s", "Redis mode: how often a replica checks that Redis is reachable and still has its data; a replica with a board open on other replicas too announces its people there every three of these, and forgets those of a replica not heard from for three and a half announcements", durSetter(func(c *Config) *time.Duration { return &c.SyncInterval })},
 	{"max-conns-per-ip", "SKETCHPAD_MAX_CONNS_PER_IP", "1000", "WebSocket connections one client IP may hold (over: HTTP 429)", intSetter(func(c *Config) *int { return &c.MaxConnsPerIP })},
 	{"max-room-clients", "SKETCHPAD_MAX_ROOM_CLIENTS", "2000", "connections one board may have on a replica (over: close 1013)", intSetter(func(c *Config) *int { return &c.MaxRoomClients })},
@@ -276,14 +269,7 @@ var Settings = []Setting{
 		}
 		return nil
 	}},
-	{"behind-tls", "SKETCHPAD_BEHIND_TLS", "false", "set when browsers reach the service over HTTPS (here or at a proxy): responses carry Strict-Transport-Security", func(c *Config, v string) error {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return fmt.Errorf("want true or false")
-		}
-		c.BehindTLS = b
-		return nil
-	}},
+	{"behind-tls", "SKETCHPAD_BEHIND_TLS", "false", "set when browsers reach the service over HTTPS (here or at a proxy): responses carry Strict-Transport-Security", boolSetter(func(c *Config) *bool { return &c.BehindTLS })},
 	{"shutdown-timeout", "SKETCHPAD_SHUTDOWN_TIMEOUT", "10s", "graceful shutdown deadline", durSetter(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	{"write-timeout", "SKETCHPAD_WRITE_TIMEOUT", "10s", "a client whose socket takes no data for this long (between half of it and all of it) is dropped as too slow, as one whose queue passes --send-queue is; a joiner's board gets longer, see --join-min-rate", durSetter(func(c *Config) *time.Duration { return &c.WriteTimeout })},
 }
@@ -307,6 +293,17 @@ func intSetter(field func(*Config) *int) func(*Config, string) error {
 			return fmt.Errorf("want a positive integer")
 		}
 		*field(c) = n
+		return nil
+	}
+}
+
+func boolSetter(field func(*Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("want true or false")
+		}
+		*field(c) = b
 		return nil
 	}
 }

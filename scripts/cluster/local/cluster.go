@@ -389,6 +389,17 @@ func Build(ctx context.Context, root, dir string) (string, error) {
 	return out, nil
 }
 
+// BuildHere builds the sketchpad module the working directory is in
+// (ModuleRoot) into dir (Build): what the tests that start the real binary
+// run first.
+func BuildHere(ctx context.Context, dir string) (string, error) {
+	root, err := ModuleRoot()
+	if err != nil {
+		return "", err
+	}
+	return Build(ctx, root, dir)
+}
+
 // ModuleRoot is the directory of the sketchpad module's go.mod, found from
 // the working directory.
 func ModuleRoot() (string, error) {

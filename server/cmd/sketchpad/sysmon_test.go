@@ -29,11 +29,7 @@ func TestSysmonAwakeRunsTheReplicaWithTheSchedulerTrace(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	root, err := local.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin, err := local.Build(ctx, root, t.TempDir())
+	bin, err := local.BuildHere(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

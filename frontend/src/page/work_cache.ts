@@ -105,14 +105,17 @@ export class WorkKeeper {
       if (document.visibilityState === 'hidden') this.saveNow();
     });
     window.addEventListener('pagehide', () => this.saveNow());
-    // In idle time (within the second): not in the middle of a drag's frames, where a save of its ops is a task a frame waits for.
+    // In idle time (within the second), not between a drag's frames,
+    // where a save of its ops is a task the next frame waits for.
     window.setInterval(() => browserIdle(() => this.saveNow(), 1000), 1000);
   }
 
   /** saveNow writes the work if it changed (and removes the record when nothing is left to send). */
   saveNow(): void {
     const w = this.work();
-    // The outbox's ops are never changed in place: the last one the same object, the same work (a big selection's op is not written out to tell).
+    // The outbox replaces an op it merges and never changes one in place:
+    // the same last op, the same work (a big selection's op, naming a
+    // thousand strokes, is not written out to tell).
     const sig = `${w.epoch} ${w.author} ${w.base} ${w.ops.length}`;
     const lastOp = w.ops.length ? w.ops[w.ops.length - 1] : null;
     if (sig === this.last && lastOp === this.lastOp) return;

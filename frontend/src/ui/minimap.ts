@@ -113,8 +113,9 @@ export class Minimap {
     };
     this.canvas.addEventListener('pointerup', stop);
     this.canvas.addEventListener('pointercancel', stop);
-    // Whether it is laid out (not under a display: none) as the browser tells after its layout, not by asking in each frame
-    // (offsetParent), which lays the page out there and then, after the frame's other changes: a drag's first frames paid for it.
+    // Whether it is laid out (not under a display: none), as the browser
+    // tells after its layout: asking offsetParent in each frame laid the
+    // page out there and then, after the frame's other changes to it.
     if (typeof ResizeObserver === 'function') {
       new ResizeObserver((entries) => {
         const r = entries[entries.length - 1].contentRect;

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 	"time"
 
@@ -69,7 +70,7 @@ func watchThousand(t *testing.T, room string, step func(i int, ids []canvas.Stro
 	p.eval(`window.sketchpad.renderStats()`, &before)
 	sent := 0
 	stop := profileIfAsked(t, p)
-	busy := measureFrames(t, p, func() {
+	watch := func() {
 		for end := time.Now().Add(2 * time.Second); time.Now().Before(end); {
 			if err := c.Send(step(sent, ids)); err != nil {
 				t.Fatalf("sending step %d: %v", sent, err)
@@ -82,7 +83,14 @@ func watchThousand(t *testing.T, room string, step func(i int, ids []canvas.Stro
 		}
 		p.waitFor("every step applied", `window.sketchpad.seq() >= `+itoa(int(c.Seq())))
 		time.Sleep(500 * time.Millisecond)
-	})
+	}
+	var busy frameFigures
+	if path := os.Getenv("SKETCHPAD_TRACE"); path != "" {
+		// The trace runs from their first step to the put-back after it.
+		p.traceTo(path, func() { busy = measureFrames(t, p, watch) })
+	} else {
+		busy = measureFrames(t, p, watch)
+	}
 	stop()
 	t.Logf("watching 1000 strokes × 20 points changed by someone else (%d ops in 2 s): %s", sent, busy)
 	p.eval(`window.sketchpad.renderStats()`, &after)

@@ -24,8 +24,16 @@ export function coarseMin(): number {
   return (globalThis as { sketchpadCoarseMin?: number }).sketchpadCoarseMin ?? COARSE_MIN;
 }
 
-/** A task paints strokes for about this long (ms) before it lets the page go on. */
-const SLICE_MS = 12;
+/** A task paints strokes for about this long (ms) before it lets the page go on: half a frame, so that a frame still fits beside it. */
+const SLICE_MS = 8;
+
+/**
+ * Strokes painted between looks at the clock. A stroke whose outline is
+ * not built yet (every stroke of a selection just resized or turned,
+ * painted whole when it is put back) costs many times one whose outline
+ * is, so the clock is looked at often enough for those.
+ */
+const CHUNK = 32;
 
 export class Refinement {
   /** The canvases, made in the first task (a put-back starts one in a frame, and two screens of canvas are not free). */
@@ -141,7 +149,7 @@ export class Refinement {
       if (this.cancelled) return;
       const t0 = performance.now();
       do {
-        const j = Math.min(strokes.length, i + 256);
+        const j = Math.min(strokes.length, i + CHUNK);
         this.painter.paintAll(targets, strokes.slice(i, j), dev);
         i = j;
       } while (i < strokes.length && performance.now() - t0 < SLICE_MS);

@@ -21,7 +21,9 @@
 // requestAnimationFrame loop sees as 33 ms or more (their start times
 // alone jitter by several ms under tracing). The drag window runs from the
 // first pointerdown EventDispatch to -after ms past the last pointerup;
-// times are printed in ms from the pointerdown. For each dropped frame it
+// times are printed in ms from the pointerdown (a trace with no pointer
+// events, a watching benchmark's: the whole trace, from its first frame of
+// the renderer that began the most). For each dropped frame it
 // prints the interval between the two main frames, how much of it the main thread was
 // busy (wall and thread CPU time: CPU far below wall means the thread was
 // waiting for a core), then each main-thread task overlapping it that
@@ -112,7 +114,13 @@ func main() {
 		}
 	}
 	if down == 0 || up == 0 {
-		log.Fatalf("%s: no pointerdown and pointerup dispatched", *path)
+		// A watching benchmark's page dispatches no pointer events: the
+		// window is the whole trace, from the busiest renderer's first frame.
+		main, down, up = busiestRenderer(all)
+		if down == 0 {
+			log.Fatalf("%s: no pointerdown and pointerup dispatched, and no renderer's frames", *path)
+		}
+		*after = 0
 	}
 	from, to := down-50e3, up+*after*1e3
 	byThread := map[thread][]*event{}
@@ -403,4 +411,29 @@ func guess(span, busy, cpu, script, gc, commit float64) string {
 	default:
 		return "the page's script" + note
 	}
+}
+
+// busiestRenderer finds the main thread that began the most frames and
+// the first and last of them (µs).
+func busiestRenderer(all []*event) (main thread, first, last float64) {
+	count := map[thread]int{}
+	for _, e := range all {
+		if e.Ph == "X" && e.Name == "ProxyMain::BeginMainFrame" {
+			count[thread{e.Pid, e.Tid}]++
+		}
+	}
+	for k, n := range count {
+		if n > count[main] {
+			main = k
+		}
+	}
+	for _, e := range all {
+		if e.Ph == "X" && e.Name == "ProxyMain::BeginMainFrame" && (thread{e.Pid, e.Tid}) == main {
+			if first == 0 || e.Ts < first {
+				first = e.Ts
+			}
+			last = max(last, e.end())
+		}
+	}
+	return main, first, last
 }

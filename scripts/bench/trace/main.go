@@ -100,6 +100,7 @@ func main() {
 	// the pointerdown.
 	var main thread
 	var down, up float64
+	span := "pointerdown to pointerup"
 	for _, e := range all {
 		if e.Name != "EventDispatch" {
 			continue
@@ -121,6 +122,7 @@ func main() {
 			log.Fatalf("%s: no pointerdown and pointerup dispatched, and no renderer's frames", *path)
 		}
 		*after = 0
+		span = "first frame to last"
 	}
 	from, to := down-50e3, up+*after*1e3
 	byThread := map[thread][]*event{}
@@ -163,7 +165,7 @@ func main() {
 		}
 	}
 	rel := func(us float64) string { return fmt.Sprintf("%+.0f", (us-down)/1e3) }
-	fmt.Printf("%s: pointerdown to pointerup %.0f ms, %d frames in the window; dropped frames:\n", *path, (up-down)/1e3, len(frames))
+	fmt.Printf("%s: %s %.0f ms, %d frames in the window; dropped frames:\n", *path, span, (up-down)/1e3, len(frames))
 	dropped := 0
 	for i := 1; i < len(frames); i++ {
 		z := frames[i].ts

@@ -12,10 +12,17 @@ import (
 // sent, re-measured at most once a second while at least 2,000 frames go
 // out in under 3 s (otherwise the last estimate stands). A
 // loopback write cost 24–30 µs of CPU on this project's CI machine on one
-// day and 13 µs on another (BENCHMARKS.md), so a fixed guess either
-// overloads a slow machine or makes a fast one's big rooms wait longer
-// than they need. Everything the process does is counted, so the figure
-// is an upper bound on the writes' own cost.
+// day and 13 µs on another, and 3–4 µs on a fast one (BENCHMARKS.md), so
+// a fixed guess either overloads a slow machine or makes a fast one's big
+// rooms wait longer than they need. Everything the process does is
+// counted, so the figure is an upper bound on the writes' own cost.
+//
+// The guess it starts from (frameCostStart) is replaced by the first
+// measurement, made as soon as frameCostFirst after the first 2,000
+// frames, not averaged with it over seconds: a board of 200 at the guess
+// spends 12 ms of its budget per frame, and a replica just started would
+// hold its frames that long for the seconds the average took to come
+// down.
 type frameCost struct {
 	frames atomic.Int64 // frames sent, one per session per broadcast
 	perNS  atomic.Int64 // the current estimate, ns per frame
@@ -29,6 +36,9 @@ type frameCost struct {
 
 const (
 	frameCostStart = 30 * time.Microsecond // until measured
+	// frameCostFirst is how long after its baseline the first
+	// measurement is made (later ones: a second).
+	frameCostFirst = 100 * time.Millisecond
 	frameCostMin   = 5 * time.Microsecond
 	frameCostMax   = 100 * time.Microsecond
 	// frameCostSample is the fewest frames a measurement is made from:
@@ -40,10 +50,12 @@ const (
 func (c *frameCost) sent(n int) { c.frames.Add(int64(n)) }
 
 // per returns the current estimate of the CPU a frame costs, re-measuring
-// it if a second has passed and enough frames went out meanwhile.
+// it if a second (before the first measurement, frameCostFirst) has passed
+// and enough frames went out meanwhile.
 func (c *frameCost) per() time.Duration {
 	est := time.Duration(c.perNS.Load())
-	if est == 0 {
+	measured := est != 0
+	if !measured {
 		est = frameCostStart
 	}
 	frames := c.frames.Load()
@@ -52,7 +64,11 @@ func (c *frameCost) per() time.Duration {
 	}
 	defer c.mu.Unlock()
 	now := time.Now()
-	if now.Sub(c.at) < time.Second {
+	wait := time.Second
+	if !measured {
+		wait = frameCostFirst
+	}
+	if now.Sub(c.at) < wait {
 		return est
 	}
 	cpu, ok := processCPU()
@@ -64,8 +80,11 @@ func (c *frameCost) per() time.Duration {
 	if last := c.atCount.Load(); !c.at.IsZero() && now.Sub(c.at) <= 3*time.Second && frames-last >= frameCostSample {
 		sample := (cpu - c.cpu) / time.Duration(frames-last)
 		// Half the old estimate, half the new: one odd second (a GC, a
-		// compaction) moves it only halfway.
-		est = min(max((est+sample)/2, frameCostMin), frameCostMax)
+		// compaction) moves it only halfway. The guess is no estimate.
+		if measured {
+			sample = (est + sample) / 2
+		}
+		est = min(max(sample, frameCostMin), frameCostMax)
 		c.perNS.Store(int64(est))
 	}
 	c.at, c.cpu = now, cpu

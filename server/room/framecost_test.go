@@ -54,6 +54,41 @@ func TestFrameCostFollowsTheCPUAFrameTakes(t *testing.T) {
 	}
 }
 
+// A replica just started does not hold its frames at the guess for
+// seconds: the first measurement comes frameCostFirst after its baseline
+// and replaces the guess, where later ones need a second and move the
+// estimate halfway.
+func TestFrameCostsFirstMeasurementReplacesTheGuessAtOnce(t *testing.T) {
+	var c frameCost
+	runtime.GC()
+	c.sent(frameCostSample)
+	c.per() // the baseline
+	start, ok := processCPU()
+	if !ok {
+		t.Skip("no getrusage")
+	}
+	// 2,000 frames in ~4 ms of CPU: 2 µs each, below the floor.
+	for now := start; now-start < 4*time.Millisecond; now, _ = processCPU() {
+	}
+	c.sent(frameCostSample)
+	c.mu.Lock()
+	c.at = time.Now().Add(-frameCostFirst - 10*time.Millisecond) // long enough for a first measurement, not for a later one
+	c.mu.Unlock()
+	if got := c.per(); got != frameCostMin {
+		t.Fatalf("the first measurement of 2 µs frames, %v after the baseline: %v, want %v (the guess %v replaced, not averaged)", frameCostFirst, got, frameCostMin, frameCostStart)
+	}
+	// Measured once: the next waits a second, however many frames go out.
+	c.sent(frameCostSample)
+	c.mu.Lock()
+	c.at = time.Now().Add(-frameCostFirst - 10*time.Millisecond)
+	c.mu.Unlock()
+	for now := start; now-start < 300*time.Millisecond; now, _ = processCPU() {
+	}
+	if got := c.per(); got != frameCostMin {
+		t.Errorf("a second measurement before a second had passed: %v, want %v unchanged", got, frameCostMin)
+	}
+}
+
 // A room of n waits n × a frame's CPU ÷ the share of a core its frames may
 // take (--frame-cpu), at most --flush-interval.
 func TestSendIntervalSpendsTheFrameCPUShare(t *testing.T) {

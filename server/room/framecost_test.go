@@ -74,8 +74,11 @@ func TestFrameCostsFirstMeasurementReplacesTheGuessAtOnce(t *testing.T) {
 	c.mu.Lock()
 	c.at = time.Now().Add(-frameCostFirst - 10*time.Millisecond) // long enough for a first measurement, not for a later one
 	c.mu.Unlock()
-	if got := c.per(); got != frameCostMin {
-		t.Fatalf("the first measurement of 2 µs frames, %v after the baseline: %v, want %v (the guess %v replaced, not averaged)", frameCostFirst, got, frameCostMin, frameCostStart)
+	// Averaged with the guess it would be 16 µs or more; the bound leaves
+	// room for other work of the process in the window.
+	first := c.per()
+	if first > 10*time.Microsecond {
+		t.Fatalf("the first measurement of 2 µs frames, %v after the baseline: %v, want %v or a little more (the guess %v replaced, not averaged)", frameCostFirst, first, frameCostMin, frameCostStart)
 	}
 	// Measured once: the next waits a second, however many frames go out.
 	c.sent(frameCostSample)
@@ -84,8 +87,8 @@ func TestFrameCostsFirstMeasurementReplacesTheGuessAtOnce(t *testing.T) {
 	c.mu.Unlock()
 	for now := start; now-start < 300*time.Millisecond; now, _ = processCPU() {
 	}
-	if got := c.per(); got != frameCostMin {
-		t.Errorf("a second measurement before a second had passed: %v, want %v unchanged", got, frameCostMin)
+	if got := c.per(); got != first {
+		t.Errorf("a second measurement before a second had passed: %v, want %v unchanged", got, first)
 	}
 }
 

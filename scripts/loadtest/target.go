@@ -79,13 +79,8 @@ func startReplica(ctx context.Context, args []string, logf func(string, ...any))
 		return nil, err
 	}
 	t := &target{kind: "sketchpad", closers: []func(){func() { _ = os.RemoveAll(dir) }}}
-	root, err := local.ModuleRoot()
-	if err != nil {
-		t.close()
-		return nil, err
-	}
 	logf("building ./server/cmd/sketchpad")
-	bin, err := local.Build(ctx, root, dir)
+	bin, err := local.BuildHere(ctx, dir)
 	if err != nil {
 		t.close()
 		return nil, err

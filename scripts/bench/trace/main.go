@@ -100,7 +100,7 @@ func main() {
 	// the pointerdown.
 	var main thread
 	var down, up float64
-	span := "pointerdown to pointerup"
+	span, tail := "pointerdown to pointerup", *after*1e3
 	for _, e := range all {
 		if e.Name != "EventDispatch" {
 			continue
@@ -121,10 +121,9 @@ func main() {
 		if down == 0 {
 			log.Fatalf("%s: no pointerdown and pointerup dispatched, and no renderer's frames", *path)
 		}
-		*after = 0
-		span = "first frame to last"
+		span, tail = "first frame to last", 0
 	}
-	from, to := down-50e3, up+*after*1e3
+	from, to := down-50e3, up+tail
 	byThread := map[thread][]*event{}
 	var marks []*event // console.timeStamp on the page's main thread, in time order
 	for _, e := range all {
